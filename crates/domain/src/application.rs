@@ -1,0 +1,245 @@
+//! The application form of rule 5.1 and its annex, as the applicant fills it in.
+//!
+//! A draft may be incomplete: every part has a default, and eligibility
+//! (`crate::eligibility`) says what is missing. Shape limits (lengths, counts) are
+//! checked at the boundary by [`Application::shape_errors`] so that nothing
+//! oversized is ever stored.
+
+use serde::{Deserialize, Serialize};
+
+use crate::eligibility::{Finding, FindingCode};
+
+/// One application (申請表) for statistics or detail records.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Application {
+    /// The applicant's contact details (聯絡資訊). Rule 5.1.
+    #[serde(default)]
+    pub contact: Contact,
+    /// The reason for the application (申請事由). Rule 5.1.
+    #[serde(default)]
+    pub reason: String,
+    /// What is wanted (需求說明): output kind, fields and conditions. Rule 5.1.
+    #[serde(default)]
+    pub requirement: Requirement,
+    /// Whether the result holds personal data, and why that is lawful. Rule 3.
+    #[serde(default)]
+    pub personal_data: PersonalData,
+    /// The attestation that the existing sources of rule 4 cannot answer the need.
+    #[serde(default)]
+    pub existing_sources: Vec<SourceAttestation>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// 申請人姓名.
+    #[serde(default)]
+    pub name: String,
+    /// 聯絡電話, e.g. `02-2397-9298#123`.
+    #[serde(default)]
+    pub phone: String,
+    /// 電子郵件.
+    #[serde(default)]
+    pub email: String,
+}
+
+/// Statistical figures (統計數值) or detail records (明細資料). Rule 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OutputKind {
+    Statistics,
+    Detail,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    /// Statistics or detail records.
+    #[serde(default)]
+    pub output: Option<OutputKind>,
+    /// Requested fields, as codes of the field dictionary (`GET /dictionary/fields`).
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// The conditions (查詢條件), e.g. "在職人員，113年12月31日為基準日".
+    #[serde(default)]
+    pub conditions: String,
+    /// The description of the requirement in the applicant's words (需求說明).
+    #[serde(default)]
+    pub description: String,
+    /// A sample of the desired output layout (輸出格式範例); recommended by the form.
+    #[serde(default)]
+    pub sample_output: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PersonalData {
+    /// 是否含個人資料: must be declared (`true` or `false`) before submission.
+    #[serde(default)]
+    pub contains: Option<bool>,
+    /// The specific purpose; rule 3 admits only `personnel_management` (人事管理).
+    #[serde(default)]
+    pub purpose: Option<String>,
+    /// The statutory duty the data serves (法定職務), with its legal basis.
+    #[serde(default)]
+    pub statutory_duty: Option<String>,
+    /// Why each personal field is necessary (必要性說明). Rule 3.
+    #[serde(default)]
+    pub necessity: Vec<NecessityNote>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NecessityNote {
+    /// A dictionary field code.
+    pub field: String,
+    pub note: String,
+}
+
+/// The six existing sources an applicant must try first. Rule 4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ExistingSource {
+    /// Statistics published on DGPA's website (rule 4.1).
+    DgpaPublishedStatistics,
+    /// Statistics published by other agencies (rule 4.1).
+    OtherAgencyStatistics,
+    /// WebHR 各子系統統計報表 (rule 4.2).
+    WebhrSubsystemReports,
+    /// WebHR 統計子系統批次作業 (rule 4.2).
+    WebhrStatisticsBatch,
+    /// WebHR 一般及彈性選員 (rule 4.2).
+    WebhrPersonnelSelection,
+    /// WebHR 圖像化查詢工具 (rule 4.2).
+    WebhrGraphicalQuery,
+}
+
+impl ExistingSource {
+    pub const ALL: [ExistingSource; 6] = [
+        ExistingSource::DgpaPublishedStatistics,
+        ExistingSource::OtherAgencyStatistics,
+        ExistingSource::WebhrSubsystemReports,
+        ExistingSource::WebhrStatisticsBatch,
+        ExistingSource::WebhrPersonnelSelection,
+        ExistingSource::WebhrGraphicalQuery,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExistingSource::DgpaPublishedStatistics => "dgpa_published_statistics",
+            ExistingSource::OtherAgencyStatistics => "other_agency_statistics",
+            ExistingSource::WebhrSubsystemReports => "webhr_subsystem_reports",
+            ExistingSource::WebhrStatisticsBatch => "webhr_statistics_batch",
+            ExistingSource::WebhrPersonnelSelection => "webhr_personnel_selection",
+            ExistingSource::WebhrGraphicalQuery => "webhr_graphical_query",
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            ExistingSource::DgpaPublishedStatistics => "人事總處網站公布之人事統計",
+            ExistingSource::OtherAgencyStatistics => "其他機關公布之人事統計",
+            ExistingSource::WebhrSubsystemReports => "WebHR 各子系統統計報表",
+            ExistingSource::WebhrStatisticsBatch => "WebHR 統計子系統批次作業",
+            ExistingSource::WebhrPersonnelSelection => "WebHR 一般及彈性選員",
+            ExistingSource::WebhrGraphicalQuery => "WebHR 圖像化查詢工具",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            ExistingSource::DgpaPublishedStatistics => "statistics published on DGPA's website",
+            ExistingSource::OtherAgencyStatistics => "statistics published by other agencies",
+            ExistingSource::WebhrSubsystemReports => "WebHR subsystem statistical reports",
+            ExistingSource::WebhrStatisticsBatch => "WebHR statistics subsystem batch jobs",
+            ExistingSource::WebhrPersonnelSelection => "WebHR general and flexible personnel selection",
+            ExistingSource::WebhrGraphicalQuery => "WebHR graphical query tool",
+        }
+    }
+}
+
+/// "I checked this source and it cannot produce the data, because …". Rule 4.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SourceAttestation {
+    pub source: ExistingSource,
+    /// The applicant checked this source.
+    #[serde(default)]
+    pub checked: bool,
+    /// Why it does not serve (what was tried, what was missing).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Shape limits, checked at the boundary so that nothing oversized is stored.
+pub mod limits {
+    pub const SHORT_TEXT: usize = 200;
+    pub const NOTE: usize = 2_000;
+    pub const LONG_TEXT: usize = 8_000;
+    pub const MAX_FIELDS: usize = 200;
+    pub const MAX_FIELD_CODE: usize = 64;
+}
+
+impl Application {
+    /// Length and count violations, each an error finding with a pointer. A body
+    /// with any of these is refused as a whole (nothing is stored).
+    pub fn shape_errors(&self) -> Vec<Finding> {
+        use limits::*;
+        let mut out = Vec::new();
+        let mut text = |pointer: String, value: &str, max: usize| {
+            if value.chars().count() > max {
+                out.push(Finding::too_long(pointer, max));
+            }
+        };
+        text("/contact/name".into(), &self.contact.name, SHORT_TEXT);
+        text("/contact/phone".into(), &self.contact.phone, SHORT_TEXT);
+        text("/contact/email".into(), &self.contact.email, SHORT_TEXT);
+        text("/reason".into(), &self.reason, LONG_TEXT);
+        text("/requirement/conditions".into(), &self.requirement.conditions, LONG_TEXT);
+        text("/requirement/description".into(), &self.requirement.description, LONG_TEXT);
+        text("/requirement/sample_output".into(), self.requirement.sample_output.as_deref().unwrap_or(""), LONG_TEXT);
+        text("/personal_data/purpose".into(), self.personal_data.purpose.as_deref().unwrap_or(""), SHORT_TEXT);
+        text("/personal_data/statutory_duty".into(), self.personal_data.statutory_duty.as_deref().unwrap_or(""), NOTE);
+        for (i, f) in self.requirement.fields.iter().enumerate() {
+            text(format!("/requirement/fields/{i}"), f, MAX_FIELD_CODE);
+        }
+        for (i, n) in self.personal_data.necessity.iter().enumerate() {
+            text(format!("/personal_data/necessity/{i}/field"), &n.field, MAX_FIELD_CODE);
+            text(format!("/personal_data/necessity/{i}/note"), &n.note, NOTE);
+        }
+        for (i, s) in self.existing_sources.iter().enumerate() {
+            text(format!("/existing_sources/{i}/note"), &s.note, NOTE);
+        }
+        if self.requirement.fields.len() > MAX_FIELDS {
+            out.push(Finding::too_many("/requirement/fields".into(), MAX_FIELDS));
+        }
+        if self.personal_data.necessity.len() > MAX_FIELDS {
+            out.push(Finding::too_many("/personal_data/necessity".into(), MAX_FIELDS));
+        }
+        if self.existing_sources.len() > ExistingSource::ALL.len() {
+            out.push(Finding::too_many("/existing_sources".into(), ExistingSource::ALL.len()));
+        }
+        let mut seen = Vec::new();
+        for (i, s) in self.existing_sources.iter().enumerate() {
+            if seen.contains(&s.source) {
+                out.push(Finding::new(FindingCode::ExistingSourceDuplicate, format!("/existing_sources/{i}/source")));
+            }
+            seen.push(s.source);
+        }
+        out
+    }
+
+    /// Does the application, as declared, hold personal data?
+    pub fn declares_personal_data(&self) -> bool {
+        self.personal_data.contains == Some(true)
+    }
+}

@@ -1,0 +1,562 @@
+//! Eligibility: everything wrong with an application, all at once (rules 3, 4, 5.1,
+//! 5.3, DESIGN.md "Eligibility"). Each finding has a stable code, a JSON pointer into
+//! the application, a severity (`error` blocks submission, `warning` does not) and a
+//! message in zh-TW and English.
+
+use serde::{Deserialize, Serialize};
+
+use crate::application::{Application, ExistingSource, OutputKind};
+use crate::dictionary;
+use crate::message::Text;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Blocks submission.
+    Error,
+    /// Shown, does not block.
+    Warning,
+}
+
+/// Stable finding codes; clients may switch on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FindingCode {
+    ContactNameMissing,
+    ContactPhoneInvalid,
+    ContactEmailInvalid,
+    ReasonMissing,
+    OutputKindMissing,
+    RequirementDescriptionMissing,
+    RequirementFieldsMissing,
+    FieldUnknown,
+    FieldDuplicate,
+    ExistingSourceNotAttested,
+    ExistingSourceNotChecked,
+    ExistingSourceNoteMissing,
+    ExistingSourceDuplicate,
+    PersonalDataUndeclared,
+    PersonalDataPurposeInvalid,
+    PersonalDataStatutoryDutyMissing,
+    PersonalDataNecessityMissing,
+    PersonalDataNecessityUnrequestedField,
+    PersonalDataContradictsFields,
+    PersonalDataContradictsOutput,
+    PersonalDataDetailsWithoutPersonalData,
+    SpecialCategoryField,
+    SampleOutputMissing,
+    DeadlineInText,
+    AgencyWithoutSupervisor,
+    TooLong,
+    TooMany,
+}
+
+impl FindingCode {
+    /// The stable wire name, e.g. `deadline_in_text`.
+    pub fn name(self) -> String {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(s)) => s,
+            _ => format!("{self:?}"),
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        use FindingCode::*;
+        match self {
+            FieldDuplicate
+            | PersonalDataNecessityUnrequestedField
+            | PersonalDataDetailsWithoutPersonalData
+            | SpecialCategoryField
+            | SampleOutputMissing
+            | DeadlineInText => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// The rule the finding enforces.
+    pub fn rule(self) -> &'static str {
+        use FindingCode::*;
+        match self {
+            ContactNameMissing | ContactPhoneInvalid | ContactEmailInvalid | ReasonMissing | OutputKindMissing
+            | RequirementDescriptionMissing | RequirementFieldsMissing | SampleOutputMissing | TooLong | TooMany => "5.1",
+            FieldUnknown | FieldDuplicate => "7",
+            ExistingSourceNotAttested | ExistingSourceNotChecked | ExistingSourceNoteMissing | ExistingSourceDuplicate => "4",
+            PersonalDataUndeclared
+            | PersonalDataPurposeInvalid
+            | PersonalDataStatutoryDutyMissing
+            | PersonalDataNecessityMissing
+            | PersonalDataNecessityUnrequestedField
+            | PersonalDataContradictsFields
+            | PersonalDataContradictsOutput
+            | PersonalDataDetailsWithoutPersonalData
+            | SpecialCategoryField => "3",
+            DeadlineInText => "5.3",
+            AgencyWithoutSupervisor => "5.1",
+        }
+    }
+}
+
+/// One thing wrong with (or worth knowing about) an application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Finding {
+    pub code: FindingCode,
+    pub severity: Severity,
+    /// RFC 6901 JSON pointer into the application.
+    pub pointer: String,
+    /// The rule it enforces, e.g. `5.3`.
+    pub rule: String,
+    pub message: Text,
+}
+
+/// The purpose rule 3 admits.
+pub const PURPOSE_PERSONNEL_MANAGEMENT: &str = "personnel_management";
+
+impl Finding {
+    pub fn new(code: FindingCode, pointer: impl Into<String>) -> Self {
+        Self::with_message(code, pointer, message(code))
+    }
+
+    fn with_message(code: FindingCode, pointer: impl Into<String>, message: Text) -> Self {
+        Self { code, severity: code.severity(), pointer: pointer.into(), rule: code.rule().to_string(), message }
+    }
+
+    pub fn too_long(pointer: String, max: usize) -> Self {
+        Self::with_message(
+            FindingCode::TooLong,
+            pointer,
+            Text::new(format!("內容過長，最多 {max} 字。"), format!("Too long: at most {max} characters.")),
+        )
+    }
+
+    pub fn too_many(pointer: String, max: usize) -> Self {
+        Self::with_message(
+            FindingCode::TooMany,
+            pointer,
+            Text::new(format!("項目過多，最多 {max} 項。"), format!("Too many items: at most {max}.")),
+        )
+    }
+
+    pub fn is_blocking(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+fn message(code: FindingCode) -> Text {
+    use FindingCode::*;
+    let (zh, en) = match code {
+        ContactNameMissing => ("請填寫申請人姓名。", "Enter the applicant's name."),
+        ContactPhoneInvalid => ("請填寫有效的聯絡電話（例如 02-2397-9298#123）。", "Enter a valid phone number (e.g. 02-2397-9298#123)."),
+        ContactEmailInvalid => ("請填寫有效的電子郵件地址。", "Enter a valid e-mail address."),
+        ReasonMissing => ("請說明申請事由。", "State the reason for the application."),
+        OutputKindMissing => ("請選擇需要統計數值或明細資料。", "Choose statistical figures or detail records."),
+        RequirementDescriptionMissing => ("請詳細說明需求（欄位及條件）。", "Describe the requirement (fields and conditions) in detail."),
+        RequirementFieldsMissing => ("請至少選擇一個欄位。", "Choose at least one field."),
+        FieldUnknown => ("欄位代碼不在欄位字典中；欄位定義有疑義請先向人事總處確認（第7點）。", "This field code is not in the field dictionary; confirm field definitions with DGPA first (rule 7)."),
+        FieldDuplicate => ("此欄位重複選擇。", "This field is chosen more than once."),
+        ExistingSourceNotAttested => ("申請前須確認此既有資料來源無法產製所需資料（第4點）。", "Before applying, confirm that this existing source cannot produce the data (rule 4)."),
+        ExistingSourceNotChecked => ("請勾選已查詢此資料來源（第4點）。", "Tick that you have checked this source (rule 4)."),
+        ExistingSourceNoteMissing => ("請說明此資料來源為何無法滿足需求（第4點）。", "Explain why this source does not meet the need (rule 4)."),
+        ExistingSourceDuplicate => ("此資料來源重複列出。", "This source is listed more than once."),
+        PersonalDataUndeclared => ("請勾選是否涉及個人資料。", "Declare whether the data involves personal data."),
+        PersonalDataPurposeInvalid => ("涉及個人資料者，須符合人事管理之特定目的（第3點）。", "Personal data may be requested only for the specific purpose of personnel management (rule 3)."),
+        PersonalDataStatutoryDutyMissing => ("請說明執行之法定職務及其依據（第3點）。", "State the statutory duty the data serves and its legal basis (rule 3)."),
+        PersonalDataNecessityMissing => ("請說明此個人資料欄位為執行法定職務所必要之理由（第3點）。", "Explain why this personal field is necessary for the statutory duty (rule 3)."),
+        PersonalDataNecessityUnrequestedField => ("此必要性說明所指欄位未在申請欄位中。", "This necessity note names a field that is not requested."),
+        PersonalDataContradictsFields => ("申請欄位含可識別個人或特種個人資料，不得勾選「不含個人資料」。", "The requested fields identify persons or are special-category data: the request cannot be declared free of personal data."),
+        PersonalDataContradictsOutput => ("明細資料屬個人資料，不得勾選「不含個人資料」。", "Detail records are personal data: the request cannot be declared free of personal data."),
+        PersonalDataDetailsWithoutPersonalData => ("未申請個人資料時，無須填寫個人資料之目的、法定職務及必要性說明。", "Purpose, statutory duty and necessity notes are only needed when personal data is requested."),
+        SpecialCategoryField => ("此欄位屬個人資料保護法第6條之特種個人資料，審查將特別嚴格。", "This field is special-category data under PDPA art. 6; it will be reviewed with particular care."),
+        SampleOutputMissing => ("建議附上所需輸出格式範例，以加速作業。", "Attaching a sample of the desired output format speeds up processing."),
+        DeadlineInText => ("申請人不得訂定完成期限；人事總處依收件順序、難易度及各主管機關已申請數量與人事人員數排定作業（第5點第3款）。", "Applicants may not set a completion deadline; DGPA orders its work by application order, difficulty, volume already requested and personnel staff (rule 5.3)."),
+        AgencyWithoutSupervisor => ("此機關無主管機關人事機構可審核申請，請洽人事總處設定機關層級。", "This agency has no supervising personnel office to approve the application; ask DGPA to set its place in the agency tree."),
+        TooLong => ("內容過長。", "Too long."),
+        TooMany => ("項目過多。", "Too many items."),
+    };
+    Text::new(zh, en)
+}
+
+/// What eligibility needs to know beyond the application itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EligibilityContext {
+    /// The applying agency has a supervising personnel office (see `AgencyChain`).
+    pub has_supervisor: bool,
+}
+
+/// Every finding for an application, errors first, in a stable order.
+pub fn check(app: &Application, ctx: EligibilityContext) -> Vec<Finding> {
+    let mut out = app.shape_errors();
+    let mut push = |code: FindingCode, pointer: String| out.push(Finding::new(code, pointer));
+
+    if !ctx.has_supervisor {
+        push(FindingCode::AgencyWithoutSupervisor, String::new());
+    }
+
+    // Rule 5.1: contact, reason, requirement.
+    if app.contact.name.trim().is_empty() {
+        push(FindingCode::ContactNameMissing, "/contact/name".into());
+    }
+    if !is_phone(&app.contact.phone) {
+        push(FindingCode::ContactPhoneInvalid, "/contact/phone".into());
+    }
+    if !is_email(&app.contact.email) {
+        push(FindingCode::ContactEmailInvalid, "/contact/email".into());
+    }
+    if app.reason.trim().is_empty() {
+        push(FindingCode::ReasonMissing, "/reason".into());
+    }
+    let req = &app.requirement;
+    if req.output.is_none() {
+        push(FindingCode::OutputKindMissing, "/requirement/output".into());
+    }
+    if req.description.trim().is_empty() {
+        push(FindingCode::RequirementDescriptionMissing, "/requirement/description".into());
+    }
+    if req.fields.is_empty() {
+        push(FindingCode::RequirementFieldsMissing, "/requirement/fields".into());
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, code) in req.fields.iter().enumerate() {
+        if dictionary::field(code).is_none() {
+            push(FindingCode::FieldUnknown, format!("/requirement/fields/{i}"));
+        } else if seen.contains(&code.as_str()) {
+            push(FindingCode::FieldDuplicate, format!("/requirement/fields/{i}"));
+        }
+        seen.push(code);
+    }
+    if req.sample_output.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        push(FindingCode::SampleOutputMissing, "/requirement/sample_output".into());
+    }
+
+    // Rule 4: all six sources attested, each checked and explained.
+    for source in ExistingSource::ALL {
+        match app.existing_sources.iter().position(|s| s.source == source) {
+            None => push(FindingCode::ExistingSourceNotAttested, format!("/existing_sources/{}", source.as_str())),
+            Some(i) => {
+                let s = &app.existing_sources[i];
+                if !s.checked {
+                    push(FindingCode::ExistingSourceNotChecked, format!("/existing_sources/{i}/checked"));
+                }
+                if s.note.trim().is_empty() {
+                    push(FindingCode::ExistingSourceNoteMissing, format!("/existing_sources/{i}/note"));
+                }
+            }
+        }
+    }
+
+    // Rule 3: personal data.
+    let pd = &app.personal_data;
+    let requested: Vec<&dictionary::FieldDef> = req.fields.iter().filter_map(|c| dictionary::field(c)).collect();
+    for (i, code) in req.fields.iter().enumerate() {
+        if dictionary::field(code).is_some_and(|f| f.special) {
+            push(FindingCode::SpecialCategoryField, format!("/requirement/fields/{i}"));
+        }
+    }
+    match pd.contains {
+        None => push(FindingCode::PersonalDataUndeclared, "/personal_data/contains".into()),
+        Some(false) => {
+            if let Some(i) = req.fields.iter().position(|c| dictionary::field(c).is_some_and(|f| f.identifying || f.special)) {
+                push(FindingCode::PersonalDataContradictsFields, format!("/requirement/fields/{i}"));
+            }
+            if req.output == Some(OutputKind::Detail) {
+                push(FindingCode::PersonalDataContradictsOutput, "/personal_data/contains".into());
+            }
+            if pd.purpose.is_some() || pd.statutory_duty.is_some() || !pd.necessity.is_empty() {
+                push(FindingCode::PersonalDataDetailsWithoutPersonalData, "/personal_data".into());
+            }
+        }
+        Some(true) => {
+            if pd.purpose.as_deref() != Some(PURPOSE_PERSONNEL_MANAGEMENT) {
+                push(FindingCode::PersonalDataPurposeInvalid, "/personal_data/purpose".into());
+            }
+            if pd.statutory_duty.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                push(FindingCode::PersonalDataStatutoryDutyMissing, "/personal_data/statutory_duty".into());
+            }
+            for field in &requested {
+                if !field.personal {
+                    continue;
+                }
+                let noted = pd.necessity.iter().any(|n| n.field == field.code && !n.note.trim().is_empty());
+                if !noted {
+                    let idx = req.fields.iter().position(|c| c == field.code).unwrap_or_default();
+                    push(FindingCode::PersonalDataNecessityMissing, format!("/requirement/fields/{idx}"));
+                }
+            }
+            for (i, n) in pd.necessity.iter().enumerate() {
+                if !req.fields.iter().any(|c| *c == n.field) {
+                    push(FindingCode::PersonalDataNecessityUnrequestedField, format!("/personal_data/necessity/{i}/field"));
+                }
+            }
+        }
+    }
+
+    // Rule 5.3: no completion deadline, not even in prose.
+    for (pointer, text) in [
+        ("/reason", app.reason.as_str()),
+        ("/requirement/description", req.description.as_str()),
+        ("/requirement/conditions", req.conditions.as_str()),
+    ] {
+        if mentions_deadline(text) {
+            push(FindingCode::DeadlineInText, pointer.into());
+        }
+    }
+
+    out.sort_by_key(|f| f.severity == Severity::Warning);
+    out
+}
+
+/// Whether any finding blocks submission.
+pub fn blocks(findings: &[Finding]) -> bool {
+    findings.iter().any(Finding::is_blocking)
+}
+
+fn is_phone(raw: &str) -> bool {
+    let s = raw.trim();
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let allowed = s.chars().all(|c| c.is_ascii_digit() || " -()#+轉ext.".contains(c));
+    allowed && (7..=20).contains(&digits) && s.starts_with(|c: char| c.is_ascii_digit() || c == '(' || c == '+')
+}
+
+fn is_email(raw: &str) -> bool {
+    let s = raw.trim();
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(char::is_whitespace)
+}
+
+/// Phrases by which applicants set completion deadlines in prose (rule 5.3).
+const DEADLINE_PHRASES: &[&str] = &[
+    "前提供", "前完成", "前送達", "前回復", "前惠復", "前函復", "完成期限", "提供期限", "期限內", "限期", "截止日", "急件",
+    "deadline", "due date", "due by", "no later than", "needed by", "required by",
+];
+
+fn mentions_deadline(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    DEADLINE_PHRASES.iter().any(|p| lower.contains(p))
+}
+
+/// JSON keys by which a client tries to set a deadline; compared after lower-casing
+/// and removing `_`, `-` and spaces.
+const DEADLINE_KEYS: &[&str] = &[
+    "deadline", "duedate", "due", "dueby", "dueon", "expectedcompletion", "expectedcompletiondate", "completiondate",
+    "completeby", "completionby", "neededby", "requiredby", "targetdate", "expecteddelivery", "deliverydate", "deliverby",
+    "finishby", "requestedcompletion", "期限", "完成期限", "完成日期",
+];
+
+/// Where in a raw request body a client tried to set a deadline (rule 5.3), as JSON
+/// pointers. Checked before anything else so that the refusal names the rule.
+pub fn deadline_pointers(value: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(value, String::new(), &mut out);
+    out
+}
+
+fn walk(value: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let norm: String = k.to_lowercase().chars().filter(|c| !matches!(c, '_' | '-' | ' ')).collect();
+                let pointer = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                if DEADLINE_KEYS.contains(&norm.as_str()) {
+                    out.push(pointer.clone());
+                }
+                walk(v, pointer, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                walk(v, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::application::*;
+
+    pub(crate) fn complete() -> Application {
+        Application {
+            contact: Contact { name: "王小明".into(), phone: "02-2397-9298#123".into(), email: "wang@example.gov.tw".into() },
+            reason: "研議本部所屬機關人力配置".into(),
+            requirement: Requirement {
+                output: Some(OutputKind::Statistics),
+                fields: vec!["agency_code".into(), "official_rank".into(), "sex".into()],
+                conditions: "113年12月31日在職人員".into(),
+                description: "依機關、官等及性別統計人數".into(),
+                sample_output: Some("機關,官等,男,女".into()),
+            },
+            personal_data: PersonalData { contains: Some(false), ..Default::default() },
+            existing_sources: ExistingSource::ALL
+                .into_iter()
+                .map(|source| SourceAttestation { source, checked: true, note: "無此交叉分類".into() })
+                .collect(),
+        }
+    }
+
+    const OK: EligibilityContext = EligibilityContext { has_supervisor: true };
+
+    fn codes(f: &[Finding]) -> Vec<FindingCode> {
+        f.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn a_complete_statistics_request_has_no_findings() {
+        assert_eq!(check(&complete(), OK), vec![]);
+    }
+
+    #[test]
+    fn an_empty_draft_lists_every_missing_part_at_once() {
+        let f = check(&Application::default(), OK);
+        let c = codes(&f);
+        for code in [
+            FindingCode::ContactNameMissing,
+            FindingCode::ContactPhoneInvalid,
+            FindingCode::ContactEmailInvalid,
+            FindingCode::ReasonMissing,
+            FindingCode::OutputKindMissing,
+            FindingCode::RequirementDescriptionMissing,
+            FindingCode::RequirementFieldsMissing,
+            FindingCode::PersonalDataUndeclared,
+            FindingCode::SampleOutputMissing,
+        ] {
+            assert!(c.contains(&code), "{code:?} missing from {c:?}");
+        }
+        assert_eq!(c.iter().filter(|c| **c == FindingCode::ExistingSourceNotAttested).count(), 6);
+        assert!(blocks(&f));
+        // Errors come before warnings.
+        let first_warning = f.iter().position(|f| f.severity == Severity::Warning).unwrap_or(f.len());
+        assert!(f[first_warning..].iter().all(|f| f.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn rule_4_each_source_must_be_checked_and_explained() {
+        let mut app = complete();
+        app.existing_sources[2].checked = false;
+        app.existing_sources[4].note = " ".into();
+        app.existing_sources.remove(5);
+        let f = check(&app, OK);
+        assert_eq!(
+            f.iter().map(|f| (f.code, f.pointer.as_str())).collect::<Vec<_>>(),
+            vec![
+                (FindingCode::ExistingSourceNotChecked, "/existing_sources/2/checked"),
+                (FindingCode::ExistingSourceNoteMissing, "/existing_sources/4/note"),
+                (FindingCode::ExistingSourceNotAttested, "/existing_sources/webhr_graphical_query"),
+            ]
+        );
+        assert!(f.iter().all(|f| f.rule == "4"));
+    }
+
+    #[test]
+    fn rule_3_no_personal_data_declaration_cannot_contradict_fields_or_output() {
+        let mut app = complete();
+        app.requirement.fields.push("id_number".into());
+        app.requirement.output = Some(OutputKind::Detail);
+        let c = codes(&check(&app, OK));
+        assert!(c.contains(&FindingCode::PersonalDataContradictsFields));
+        assert!(c.contains(&FindingCode::PersonalDataContradictsOutput));
+    }
+
+    #[test]
+    fn rule_3_personal_data_needs_purpose_duty_and_necessity_per_personal_field() {
+        let mut app = complete();
+        app.requirement.output = Some(OutputKind::Detail);
+        app.requirement.fields = vec!["name".into(), "grade".into(), "birth_date".into()];
+        app.personal_data = PersonalData {
+            contains: Some(true),
+            purpose: Some("research".into()),
+            statutory_duty: None,
+            necessity: vec![NecessityNote { field: "name".into(), note: "核對名冊".into() }, NecessityNote { field: "sex".into(), note: "x".into() }],
+        };
+        let f = check(&app, OK);
+        let got: Vec<_> = f.iter().map(|f| (f.code, f.pointer.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (FindingCode::PersonalDataPurposeInvalid, "/personal_data/purpose"),
+                (FindingCode::PersonalDataStatutoryDutyMissing, "/personal_data/statutory_duty"),
+                (FindingCode::PersonalDataNecessityMissing, "/requirement/fields/2"),
+                (FindingCode::PersonalDataNecessityUnrequestedField, "/personal_data/necessity/1/field"),
+            ]
+        );
+        app.personal_data.purpose = Some(PURPOSE_PERSONNEL_MANAGEMENT.into());
+        app.personal_data.statutory_duty = Some("公務人員考績法第14條".into());
+        app.personal_data.necessity = vec![
+            NecessityNote { field: "name".into(), note: "核對名冊".into() },
+            NecessityNote { field: "birth_date".into(), note: "計算退休年齡".into() },
+        ];
+        assert_eq!(check(&app, OK), vec![]);
+    }
+
+    #[test]
+    fn unknown_and_special_fields_are_flagged_with_pointers() {
+        let mut app = complete();
+        app.requirement.fields = vec!["grade".into(), "shoe_size".into(), "disability_category".into(), "grade".into()];
+        app.personal_data.contains = Some(false);
+        let f = check(&app, OK);
+        let got: Vec<_> = f.iter().map(|f| (f.code, f.pointer.as_str(), f.severity)).collect();
+        assert!(got.contains(&(FindingCode::FieldUnknown, "/requirement/fields/1", Severity::Error)));
+        assert!(got.contains(&(FindingCode::SpecialCategoryField, "/requirement/fields/2", Severity::Warning)));
+        assert!(got.contains(&(FindingCode::FieldDuplicate, "/requirement/fields/3", Severity::Warning)));
+        assert!(got.contains(&(FindingCode::PersonalDataContradictsFields, "/requirement/fields/2", Severity::Error)));
+    }
+
+    #[test]
+    fn rule_5_3_deadlines_in_prose_are_warned_and_in_keys_are_found() {
+        let mut app = complete();
+        app.reason = "請於12月1日前提供".into();
+        let f = check(&app, OK);
+        assert_eq!(codes(&f), vec![FindingCode::DeadlineInText]);
+        assert_eq!(f[0].rule, "5.3");
+        assert!(!blocks(&f));
+
+        let body = serde_json::json!({"reason": "x", "requirement": {"Due-Date": "2026-12-01"}, "deadline": null, "list": [{"needed_by": 1}]});
+        let mut p = deadline_pointers(&body);
+        p.sort();
+        assert_eq!(p, vec!["/deadline", "/list/0/needed_by", "/requirement/Due-Date"]);
+        assert!(deadline_pointers(&serde_json::to_value(complete()).unwrap_or_default()).is_empty());
+    }
+
+    #[test]
+    fn contact_formats() {
+        assert!(is_phone("02-2397-9298#123"));
+        assert!(is_phone("(02)23979298"));
+        assert!(is_phone("+886 2 2397 9298"));
+        assert!(!is_phone("call me"));
+        assert!(!is_phone("123"));
+        assert!(is_email("a.b@mail.gov.tw"));
+        assert!(!is_email("a@b"));
+        assert!(!is_email("a b@c.tw"));
+    }
+
+    #[test]
+    fn agency_without_supervisor_blocks() {
+        let f = check(&complete(), EligibilityContext { has_supervisor: false });
+        assert_eq!(codes(&f), vec![FindingCode::AgencyWithoutSupervisor]);
+        assert!(blocks(&f));
+    }
+
+    #[test]
+    fn shape_limits_are_errors_with_pointers() {
+        let mut app = complete();
+        app.reason = "字".repeat(limits::LONG_TEXT + 1);
+        app.requirement.fields = vec!["x".into(); limits::MAX_FIELDS + 1];
+        let f = app.shape_errors();
+        assert_eq!(codes(&f), vec![FindingCode::TooLong, FindingCode::TooMany]);
+        assert_eq!(f[0].pointer, "/reason");
+    }
+
+    #[test]
+    fn every_code_has_a_stable_name() {
+        assert_eq!(FindingCode::DeadlineInText.name(), "deadline_in_text");
+        assert_eq!(FindingCode::TooMany.name(), "too_many");
+    }
+}

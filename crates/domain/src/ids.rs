@@ -1,0 +1,221 @@
+//! Typed identifiers and small value types, each with one checking constructor.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! int_id {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+int_id!(
+    /// A statistics-service request (申請案件).
+    RequestId
+);
+int_id!(
+    /// A user account: a person, a service account or a trusted issuer's user.
+    UserId
+);
+
+/// An agency code (機關代碼), e.g. `A09000000E`: 1–20 ASCII letters and digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(transparent)]
+pub struct AgencyCode(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("agency code must be 1 to {max} ASCII letters or digits")]
+pub struct InvalidAgencyCode {
+    pub max: usize,
+}
+
+impl AgencyCode {
+    pub const MAX_LEN: usize = 20;
+
+    pub fn parse(raw: &str) -> Result<Self, InvalidAgencyCode> {
+        let ok = !raw.is_empty() && raw.len() <= Self::MAX_LEN && raw.bytes().all(|b| b.is_ascii_alphanumeric());
+        if ok {
+            Ok(Self(raw.to_ascii_uppercase()))
+        } else {
+            Err(InvalidAgencyCode { max: Self::MAX_LEN })
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for AgencyCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        AgencyCode::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+impl fmt::Display for AgencyCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The code of DGPA itself, the root of the agency tree, created by the first migration.
+pub const DGPA_AGENCY_CODE: &str = "DGPA";
+
+/// Difficulty rated by DGPA at acceptance: 1 (easy) to 5 (hard). Rule 5.3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(transparent)]
+pub struct Difficulty(u8);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("difficulty must be between {min} and {max}")]
+pub struct InvalidDifficulty {
+    pub min: u8,
+    pub max: u8,
+}
+
+impl Difficulty {
+    pub const MIN: u8 = 1;
+    pub const MAX: u8 = 5;
+
+    pub fn new(value: i64) -> Result<Self, InvalidDifficulty> {
+        if (i64::from(Self::MIN)..=i64::from(Self::MAX)).contains(&value) {
+            Ok(Self(value as u8))
+        } else {
+            Err(InvalidDifficulty { min: Self::MIN, max: Self::MAX })
+        }
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Difficulty {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = i64::deserialize(d)?;
+        Difficulty::new(raw).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A role claim. DESIGN.md, "Who uses it".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A personnel officer of any agency (申請人).
+    Applicant,
+    /// A reviewer at the supervising agency's personnel office (主管機關人事機構).
+    Supervisor,
+    /// A DGPA case officer (人事總處承辦人).
+    DgpaOfficer,
+    /// A DGPA administrator.
+    DgpaAdmin,
+    /// WebHR or another system.
+    Service,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Applicant, Role::Supervisor, Role::DgpaOfficer, Role::DgpaAdmin, Role::Service];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Applicant => "applicant",
+            Role::Supervisor => "supervisor",
+            Role::DgpaOfficer => "dgpa_officer",
+            Role::DgpaAdmin => "dgpa_admin",
+            Role::Service => "service",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == raw)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The roles one actor holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoleSet(Vec<Role>);
+
+impl RoleSet {
+    pub fn new(roles: impl IntoIterator<Item = Role>) -> Self {
+        let mut v: Vec<Role> = roles.into_iter().collect();
+        v.sort();
+        v.dedup();
+        Self(v)
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.0.contains(&role)
+    }
+
+    pub fn is_dgpa(&self) -> bool {
+        self.has(Role::DgpaOfficer) || self.has(Role::DgpaAdmin)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Role> + '_ {
+        self.0.iter().copied()
+    }
+
+    pub fn to_vec(&self) -> Vec<Role> {
+        self.0.clone()
+    }
+
+    /// Comma-separated, as stored.
+    pub fn join(&self) -> String {
+        self.0.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+    }
+
+    /// Parses a stored comma-separated list, skipping unknown names.
+    pub fn from_joined(raw: &str) -> Self {
+        Self::new(raw.split(',').filter_map(|s| Role::parse(s.trim())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agency_code_is_checked_and_upper_cased() {
+        assert_eq!(AgencyCode::parse("a09000000e").map(|c| c.to_string()), Ok("A09000000E".to_string()));
+        assert!(AgencyCode::parse("").is_err());
+        assert!(AgencyCode::parse("A09 0").is_err());
+        assert!(AgencyCode::parse(&"A".repeat(21)).is_err());
+        assert!(AgencyCode::parse("機關").is_err());
+    }
+
+    #[test]
+    fn difficulty_is_one_to_five() {
+        assert!(Difficulty::new(0).is_err());
+        assert_eq!(Difficulty::new(1).map(Difficulty::get), Ok(1));
+        assert_eq!(Difficulty::new(5).map(Difficulty::get), Ok(5));
+        assert!(Difficulty::new(6).is_err());
+    }
+
+    #[test]
+    fn roles_round_trip_their_stored_form() {
+        let set = RoleSet::new([Role::Supervisor, Role::Applicant, Role::Applicant]);
+        assert_eq!(set.join(), "applicant,supervisor");
+        assert_eq!(RoleSet::from_joined("applicant, supervisor,bogus"), set);
+    }
+}

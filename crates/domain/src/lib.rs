@@ -1,0 +1,21 @@
+//! The rules of the DGPA personnel-data statistics service
+//! (提供人事資料統計服務申請作業要點), and nothing else.
+//!
+//! This crate is pure: no IO, no clock, no database. Time is an argument. Every
+//! rule of the service lives here once; the store and the API carry data to these
+//! functions and from them. Rule numbers cite `dgpa-statistics-service-rules`
+//! (e.g. `rule 5.3`).
+
+pub mod application;
+pub mod diff;
+pub mod dictionary;
+pub mod eligibility;
+pub mod ids;
+pub mod lifecycle;
+pub mod message;
+
+pub use application::{Application, Contact, ExistingSource, OutputKind, PersonalData, Requirement, SourceAttestation};
+pub use eligibility::{Finding, FindingCode, Severity};
+pub use ids::{AgencyCode, Difficulty, RequestId, Role, RoleSet, UserId};
+pub use lifecycle::{Actor, AgencyChain, Command, Decision, DgpaDecision, EventKind, Outcome, Refusal, RequestFacts, State};
+pub use message::Text;
