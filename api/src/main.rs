@@ -1,1 +1,167 @@
-fn main() {}
+//! `statreq`: serve the API, migrate, manage accounts, write the OpenAPI document.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use secrecy::SecretString;
+use statreq_api::config::{load_trusted_issuers, Settings};
+use statreq_api::{demo, init_tracing, Application};
+use statreq_domain::{AgencyCode, Role, RoleSet};
+use statreq_store::{NewUser, Store};
+
+#[derive(Parser)]
+#[command(name = "statreq", version, about = "DGPA personnel-data statistics service (人事資料統計服務)")]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Args)]
+struct Common {
+    /// Where the SQLite database and generated keys live.
+    #[arg(long, env = "STATREQ_DATA_DIR", default_value = "./var", global = true)]
+    data_dir: PathBuf,
+    /// sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DB (default: SQLite in the data dir).
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the HTTP service.
+    Serve {
+        #[arg(long, env = "STATREQ_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Load a demo agency tree and accounts into an empty database.
+        #[arg(long)]
+        demo: bool,
+        /// JSON file listing trusted token issuers (WebHR).
+        #[arg(long, env = "STATREQ_TRUSTED_ISSUERS")]
+        trusted_issuers: Option<PathBuf>,
+        /// Key for statreq's own tokens (≥ 32 bytes); generated into the data dir when absent.
+        #[arg(long, env = "STATREQ_SIGNING_KEY", hide_env_values = true)]
+        signing_key: Option<String>,
+        /// Access-token lifetime in seconds.
+        #[arg(long, env = "STATREQ_ACCESS_TOKEN_SECONDS", default_value_t = 900)]
+        access_token_seconds: i64,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCmd,
+    },
+    /// Print the OpenAPI document (YAML).
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create an account; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// applicant, supervisor, dgpa_officer, dgpa_admin or service (repeatable).
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Agency code (default: DGPA, the root).
+        #[arg(long, default_value = "DGPA")]
+        agency: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long, default_value = "")]
+        email: String,
+        /// Read the password from standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+fn open_store(common: &Common) -> anyhow::Result<(Store, String)> {
+    std::fs::create_dir_all(&common.data_dir)?;
+    let settings = Settings::new(String::new(), common.database_url.clone(), common.data_dir.clone());
+    let store = Store::open(&settings.database_url).map_err(|e| anyhow::anyhow!("database {}: {e}", redact(&settings.database_url)))?;
+    Ok((store, settings.database_url))
+}
+
+/// Hides the password of a database URL in messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    init_tracing();
+    let cli = Cli::parse();
+    match cli.command {
+        Cmd::Serve { bind, demo: with_demo, trusted_issuers, signing_key, access_token_seconds } => {
+            let (store, url) = open_store(&cli.common)?;
+            let mut settings = Settings::new(bind, Some(url.clone()), cli.common.data_dir.clone());
+            settings.signing_key = signing_key.map(SecretString::from);
+            settings.access_token_seconds = access_token_seconds;
+            if let Some(path) = trusted_issuers {
+                settings.trusted_issuers = load_trusted_issuers(&path)?;
+            }
+            let loaded = if with_demo { demo::load(&store)? } else { false };
+            let app = Application::build(settings, store)?;
+            let base = format!("http://127.0.0.1:{}", app.port());
+            tracing::info!(port = app.port(), database = %redact(&url), "statreq listening");
+            println!("statreq listening on {base} (docs: {base}/docs/)");
+            if loaded {
+                println!("{}", demo::instructions(&base));
+            } else if with_demo {
+                println!("Demo accounts already exist (password {:?}).", demo::DEMO_PASSWORD);
+            }
+            app.run_until_stopped().await?;
+        }
+        Cmd::Migrate => {
+            let (_store, url) = open_store(&cli.common)?;
+            println!("migrated {}", redact(&url));
+        }
+        Cmd::User { command: UserCmd::Create { username, roles, agency, display_name, email, password_stdin: _ } } => {
+            let (store, _) = open_store(&cli.common)?;
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            if password.chars().count() < statreq_api::auth::MIN_PASSWORD_CHARS {
+                anyhow::bail!("the password must be at least {} characters", statreq_api::auth::MIN_PASSWORD_CHARS);
+            }
+            let parsed: Vec<Role> = roles.iter().map(|r| Role::parse(r).ok_or_else(|| anyhow::anyhow!("unknown role {r}"))).collect::<anyhow::Result<_>>()?;
+            let roles = RoleSet::new(parsed);
+            let agency = AgencyCode::parse(&agency).map_err(|e| anyhow::anyhow!("agency: {e}"))?;
+            let hash = statreq_api::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let user = store
+                .create_user(
+                    NewUser {
+                        display_name: display_name.unwrap_or_else(|| username.clone()),
+                        username,
+                        email,
+                        agency_code: agency.to_string(),
+                        kind: if roles.has(Role::Service) { "service" } else { "local" }.into(),
+                        roles: roles.join(),
+                        password_hash: Some(hash),
+                        issuer: None,
+                        subject: None,
+                    },
+                    chrono::Utc::now(),
+                )
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("created user {} (id {}) with roles {}", user.username, user.id, user.roles);
+        }
+        Cmd::Openapi => print!("{}", statreq_api::openapi_yaml()?),
+    }
+    Ok(())
+}

@@ -1,1 +1,171 @@
+//! Black-box test harness: starts the real `statreq` binary on a free port, on a
+//! fresh SQLite file or a fresh PostgreSQL database, and talks HTTP to it.
+//!
+//! PostgreSQL comes from `STATREQ_TEST_PG_URL` (an admin URL on a server where the
+//! role may create databases; `just test` sets it up). Without it the PostgreSQL
+//! tests fail with a clear message rather than silently pass.
 
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use statreq_client::Client;
+
+pub use statreq_client;
+pub use statreq_contract;
+pub use statreq_domain;
+
+pub const DEMO_PASSWORD: &str = "statreq-demo-2026";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The statreq binary of this workspace (`STATREQ_BIN` overrides).
+pub fn binary() -> PathBuf {
+    if let Ok(p) = std::env::var("STATREQ_BIN") {
+        return PathBuf::from(p);
+    }
+    // target/<profile>/deps/<test-exe> → target/<profile>/statreq
+    let exe = std::env::current_exe().unwrap_or_default();
+    let profile_dir = exe.parent().and_then(|d| d.parent()).map(PathBuf::from).unwrap_or_default();
+    let bin = profile_dir.join("statreq");
+    assert!(bin.exists(), "statreq binary not found at {}; run `cargo build -p statreq-api` (just test does)", bin.display());
+    bin
+}
+
+/// A database made for one test and dropped after it.
+pub struct TestDatabase {
+    pub url: String,
+    admin_url: Option<String>,
+    name: String,
+    dir: PathBuf,
+}
+
+impl TestDatabase {
+    pub fn new(backend: Backend) -> TestDatabase {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let dir = std::env::temp_dir().join(format!("statreq-test-{id}"));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
+        match backend {
+            Backend::Sqlite => TestDatabase { url: format!("sqlite://{}", dir.join("statreq.sqlite").display()), admin_url: None, name: String::new(), dir },
+            Backend::Postgres => {
+                let admin = std::env::var("STATREQ_TEST_PG_URL").unwrap_or_else(|_| {
+                    panic!("STATREQ_TEST_PG_URL is not set: PostgreSQL tests need a server (`just test` starts one via scripts/ensure-postgres.sh)")
+                });
+                let name = format!("statreq_test_{id}");
+                psql(&admin, &format!("CREATE DATABASE {name}"));
+                let url = match admin.rfind('/') {
+                    Some(i) => format!("{}/{name}", &admin[..i]),
+                    None => panic!("STATREQ_TEST_PG_URL needs a database path"),
+                };
+                TestDatabase { url, admin_url: Some(admin), name, dir }
+            }
+        }
+    }
+
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some(admin) = &self.admin_url {
+            let _ = Command::new("psql").arg(admin).arg("-qc").arg(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).output();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn psql(url: &str, sql: &str) {
+    let out = Command::new("psql").arg(url).arg("-qc").arg(sql).output().unwrap_or_else(|e| panic!("running psql: {e}"));
+    assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A running statreq on a free loopback port, stopped on drop.
+pub struct TestServer {
+    pub base: String,
+    pub db: TestDatabase,
+    child: Child,
+}
+
+impl TestServer {
+    /// Starts `statreq serve --demo` with extra arguments.
+    pub fn start_with(backend: Backend, extra: &[&str]) -> TestServer {
+        let db = TestDatabase::new(backend);
+        let mut cmd = Command::new(binary());
+        cmd.arg("--data-dir").arg(db.data_dir()).arg("--database-url").arg(&db.url).arg("serve").arg("--bind").arg("127.0.0.1:0").arg("--demo");
+        cmd.args(extra);
+        cmd.env_remove("STATREQ_SIGNING_KEY").env("RUST_LOG", std::env::var("STATREQ_TEST_LOG").unwrap_or_else(|_| "warn".into()));
+        cmd.stdout(Stdio::piped()).stderr(Stdio::inherit());
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("starting statreq: {e}"));
+        let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            while let Some(Ok(line)) = lines.next() {
+                if let Some(rest) = line.strip_prefix("statreq listening on ") {
+                    let base = rest.split_whitespace().next().unwrap_or_default().to_string();
+                    let _ = tx.send(base);
+                }
+            }
+        });
+        let base = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(b) => b,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("statreq did not start within 60 s on {backend:?}");
+            }
+        };
+        TestServer { base, db, child }
+    }
+
+    pub fn start(backend: Backend) -> TestServer {
+        Self::start_with(backend, &[])
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    /// A client signed in as a demo account.
+    pub async fn login(&self, username: &str) -> Client {
+        let mut c = self.client();
+        c.login(username, DEMO_PASSWORD).await.unwrap_or_else(|e| panic!("login {username}: {e}"));
+        c
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs one async test body against both backends, each as its own test.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}

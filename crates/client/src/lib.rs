@@ -1,1 +1,320 @@
+//! A typed client for the statreq API over the shared contract types.
+//!
+//! Errors from the server arrive as [`ClientError::Problem`] with the decoded RFC
+//! 9457 document; nothing is swallowed.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), statreq_client::ClientError> {
+//! use statreq_client::Client;
+//! let mut c = Client::new("http://127.0.0.1:8080");
+//! c.login("applicant.npa", "statreq-demo-2026").await?;
+//! let draft = c.create_request(&Default::default()).await?;
+//! let findings = c.check_request(draft.id).await?;
+//! println!("{} findings, blocking: {}", findings.findings.len(), findings.blocking);
+//! # Ok(()) }
+//! ```
+
+pub use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use statreq_contract::*;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The server refused or failed, and said why.
+    #[error("{} {}: {}", .0.status, .0.code, .0.detail)]
+    Problem(Box<Problem>),
+    /// An error status without a problem document (should not happen with statreq).
+    #[error("HTTP {status}: {body}")]
+    Status { status: u16, body: String },
+    #[error("transport: {0}")]
+    Transport(#[from] reqwest::Error),
+    #[error("unexpected response body: {0}")]
+    Decode(String),
+}
+
+impl ClientError {
+    /// The problem document, when the server sent one.
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            ClientError::Problem(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of a server refusal.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClientError::Problem(p) => Some(p.status),
+            ClientError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The stable problem `code`.
+    pub fn code(&self) -> Option<&str> {
+        self.problem().map(|p| p.code.as_str())
+    }
+}
+
+pub type Result<T> = std::result::Result<T, ClientError>;
+
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    access_token: Option<String>,
+    refresh_token: Option<String>,
+}
+
+impl Client {
+    /// `base` is the server's origin, e.g. `http://127.0.0.1:8080`.
+    pub fn new(base: &str) -> Client {
+        Client { http: reqwest::Client::new(), base: base.trim_end_matches('/').to_string(), access_token: None, refresh_token: None }
+    }
+
+    /// Uses a bearer token obtained elsewhere (e.g. one issued by WebHR).
+    pub fn with_token(mut self, token: impl Into<String>) -> Client {
+        self.access_token = Some(token.into());
+        self
+    }
+
+    pub fn access_token(&self) -> Option<&str> {
+        self.access_token.as_deref()
+    }
+
+    pub fn refresh_token(&self) -> Option<&str> {
+        self.refresh_token.as_deref()
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.base)
+    }
+
+    /// Sends a request and decodes the JSON answer or the problem document.
+    async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<&B>, if_match: Option<i64>) -> Result<T> {
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(v) = if_match {
+            req = req.header("If-Match", format!("\"{v}\""));
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        decode(req.send().await?).await
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
+        self.call::<(), T>(Method::GET, path, None, None).await
+    }
+
+    async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(&self, path: &str, body: &B, if_match: Option<i64>) -> Result<T> {
+        self.call(Method::POST, path, Some(body), if_match).await
+    }
+
+    // ------------------------------------------------------------ auth
+
+    /// Signs in; keeps the tokens for later calls.
+    pub async fn login(&mut self, username: &str, password: &str) -> Result<TokenResponse> {
+        let t: TokenResponse = self.post("/auth/login", &LoginBody { username: username.into(), password: password.into() }, None).await?;
+        self.access_token = Some(t.access_token.clone());
+        self.refresh_token = t.refresh_token.clone();
+        Ok(t)
+    }
+
+    /// Rotates the refresh token; keeps the new tokens.
+    pub async fn refresh(&mut self) -> Result<TokenResponse> {
+        let token = self.refresh_token.clone().unwrap_or_default();
+        let t: TokenResponse = self.post("/auth/refresh", &RefreshBody { refresh_token: token }, None).await?;
+        self.access_token = Some(t.access_token.clone());
+        self.refresh_token = t.refresh_token.clone();
+        Ok(t)
+    }
+
+    /// Service accounts: client credentials.
+    pub async fn client_credentials(&mut self, client_id: &str, client_secret: &str) -> Result<TokenResponse> {
+        let body = ClientCredentialsBody { grant_type: "client_credentials".into(), client_id: client_id.into(), client_secret: client_secret.into() };
+        let t: TokenResponse = self.post("/auth/token", &body, None).await?;
+        self.access_token = Some(t.access_token.clone());
+        Ok(t)
+    }
+
+    pub async fn me(&self) -> Result<Me> {
+        self.get("/me").await
+    }
+
+    // ------------------------------------------------------------ agencies, users, dictionary
+
+    pub async fn list_agencies(&self) -> Result<Vec<AgencyView>> {
+        self.get("/agencies").await
+    }
+
+    pub async fn create_agency(&self, body: &CreateAgencyBody) -> Result<AgencyView> {
+        self.post("/agencies", body, None).await
+    }
+
+    pub async fn update_agency(&self, code: &str, body: &UpdateAgencyBody) -> Result<AgencyView> {
+        self.call(Method::PATCH, &format!("/agencies/{code}"), Some(body), None).await
+    }
+
+    /// CSV with header `code,name,parent_code,personnel_staff`.
+    pub async fn import_agencies(&self, csv: &str) -> Result<ImportResult> {
+        let mut req = self.http.post(self.url("/agencies/import")).header("Content-Type", "text/csv").body(csv.to_string());
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        decode(req.send().await?).await
+    }
+
+    pub async fn list_users(&self, cursor: Option<&str>) -> Result<Page<UserView>> {
+        match cursor {
+            Some(c) => self.get(&format!("/users?cursor={c}")).await,
+            None => self.get("/users").await,
+        }
+    }
+
+    pub async fn create_user(&self, body: &CreateUserBody) -> Result<UserView> {
+        self.post("/users", body, None).await
+    }
+
+    pub async fn update_user(&self, id: i64, body: &UpdateUserBody) -> Result<UserView> {
+        self.call(Method::PATCH, &format!("/users/{id}"), Some(body), None).await
+    }
+
+    pub async fn list_fields(&self, query: Option<&str>) -> Result<Vec<FieldView>> {
+        match query {
+            Some(q) => {
+                let req = self.http.get(self.url("/dictionary/fields")).query(&[("q", q)]);
+                let req = match &self.access_token {
+                    Some(t) => req.bearer_auth(t),
+                    None => req,
+                };
+                decode(req.send().await?).await
+            }
+            None => self.get("/dictionary/fields").await,
+        }
+    }
+
+    // ------------------------------------------------------------ requests
+
+    pub async fn create_request(&self, application: &Application) -> Result<RequestView> {
+        self.post("/requests", application, None).await
+    }
+
+    /// Lists requests visible to the caller; `state` filters, `cursor` pages.
+    pub async fn list_requests(&self, state: Option<State>, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<RequestView>> {
+        let mut q: Vec<(&str, String)> = Vec::new();
+        if let Some(s) = state {
+            q.push(("state", s.as_str().to_string()));
+        }
+        if let Some(c) = cursor {
+            q.push(("cursor", c.to_string()));
+        }
+        if let Some(l) = limit {
+            q.push(("limit", l.to_string()));
+        }
+        let mut req = self.http.get(self.url("/requests")).query(&q);
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        decode(req.send().await?).await
+    }
+
+    pub async fn get_request(&self, id: i64) -> Result<RequestView> {
+        self.get(&format!("/requests/{id}")).await
+    }
+
+    /// Edits a draft; `version` is the ETag last seen (required).
+    pub async fn update_request(&self, id: i64, version: i64, patch: &ApplicationPatch) -> Result<RequestView> {
+        self.call(Method::PATCH, &format!("/requests/{id}"), Some(patch), Some(version)).await
+    }
+
+    pub async fn check_request(&self, id: i64) -> Result<CheckResponse> {
+        self.post(&format!("/requests/{id}/check"), &serde_json::json!({}), None).await
+    }
+
+    pub async fn submit(&self, id: i64, version: Option<i64>) -> Result<RequestView> {
+        self.post(&format!("/requests/{id}/submit"), &serde_json::json!({}), version).await
+    }
+
+    pub async fn withdraw(&self, id: i64, version: Option<i64>, reason: Option<&str>) -> Result<RequestView> {
+        self.post(&format!("/requests/{id}/withdraw"), &WithdrawBody { reason: reason.map(String::from) }, version).await
+    }
+
+    pub async fn supervisor_decision(&self, id: i64, version: Option<i64>, decision: Decision, comment: Option<&str>) -> Result<RequestView> {
+        let body = SupervisorDecisionBody { decision, comment: comment.map(String::from) };
+        self.post(&format!("/requests/{id}/supervisor-decision"), &body, version).await
+    }
+
+    pub async fn dgpa_decision(&self, id: i64, version: Option<i64>, decision: DgpaDecision, difficulty: Option<Difficulty>, comment: Option<&str>) -> Result<RequestView> {
+        let body = DgpaDecisionBody { decision, difficulty, comment: comment.map(String::from) };
+        self.post(&format!("/requests/{id}/dgpa-decision"), &body, version).await
+    }
+
+    pub async fn take(&self, id: i64, version: Option<i64>) -> Result<RequestView> {
+        self.post(&format!("/requests/{id}/take"), &serde_json::json!({}), version).await
+    }
+
+    pub async fn deliver(&self, id: i64, version: Option<i64>, reply: &str) -> Result<RequestView> {
+        self.post(&format!("/requests/{id}/deliver"), &DeliverBody { reply: reply.into() }, version).await
+    }
+
+    pub async fn record_destruction(&self, id: i64, version: Option<i64>, body: &DestructionBody) -> Result<RequestView> {
+        self.post(&format!("/requests/{id}/destruction"), body, version).await
+    }
+
+    pub async fn acknowledge(&self, id: i64, version: Option<i64>) -> Result<RequestView> {
+        self.post(&format!("/requests/{id}/acknowledge"), &serde_json::json!({}), version).await
+    }
+
+    pub async fn events(&self, id: i64) -> Result<Vec<EventView>> {
+        self.get(&format!("/requests/{id}/events")).await
+    }
+
+    pub async fn revisions(&self, id: i64) -> Result<Vec<RevisionView>> {
+        self.get(&format!("/requests/{id}/revisions")).await
+    }
+
+    pub async fn messages(&self, id: i64) -> Result<Vec<MessageView>> {
+        self.get(&format!("/requests/{id}/messages")).await
+    }
+
+    pub async fn post_message(&self, id: i64, body: &str) -> Result<MessageView> {
+        self.post(&format!("/requests/{id}/messages"), &PostMessageBody { body: body.into() }, None).await
+    }
+
+    /// Any call with a raw body, for what the typed methods cannot express.
+    pub async fn raw(&self, method: Method, path: &str, content_type: &str, body: Vec<u8>, if_match: Option<&str>) -> Result<(u16, serde_json::Value)> {
+        let mut req = self.http.request(method, self.url(path)).header("Content-Type", content_type).body(body);
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(v) = if_match {
+            req = req.header("If-Match", v);
+        }
+        let res = req.send().await?;
+        let status = res.status().as_u16();
+        let text = res.text().await?;
+        let value = if text.is_empty() { serde_json::Value::Null } else { serde_json::from_str(&text).map_err(|e| ClientError::Decode(format!("{e}: {text}")))? };
+        Ok((status, value))
+    }
+}
+
+async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> Result<T> {
+    let status = res.status();
+    let is_problem = res.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/problem+json"));
+    let text = res.text().await?;
+    if status.is_success() {
+        return serde_json::from_str(&text).map_err(|e| ClientError::Decode(format!("{e}: {text}")));
+    }
+    if is_problem {
+        if let Ok(p) = serde_json::from_str::<Problem>(&text) {
+            return Err(ClientError::Problem(Box::new(p)));
+        }
+    }
+    Err(ClientError::Status { status: status.as_u16(), body: text })
+}
+
 

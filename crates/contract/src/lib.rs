@@ -1,1 +1,375 @@
+//! The wire types of the statreq HTTP API (`/api/v1`), one definition shared by the
+//! server, the typed client and the SPA. Application content is the domain's own
+//! type (`statreq_domain::Application`), so the rules and the wire cannot drift.
 
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub use statreq_domain::{
+    diff::Change,
+    dictionary::{FieldType, Section},
+    lifecycle::Action,
+    Application, ApplicationPatch, Decision, DgpaDecision, Difficulty, EventKind, Finding, Role, State, Text,
+};
+
+/// An RFC 9457 problem document (`application/problem+json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the problem type: `urn:statreq:problem:<code>`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default)]
+    pub detail: String,
+    /// Stable machine-readable code, e.g. `invalid_state`, `deadline_not_allowed`.
+    pub code: String,
+    /// The same explanation in zh-TW and English, for people.
+    pub message: Text,
+    /// The rule of the service the refusal rests on, e.g. `5.3`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Each problem with a part of the request body, by JSON pointer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ProblemError {
+    /// RFC 6901 pointer into the request body.
+    pub pointer: String,
+    pub code: String,
+    pub detail: String,
+    /// zh-TW and English, when the error comes from a rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<statreq_domain::Severity>,
+}
+
+/// One page of a list, newest first; pass `next_cursor` as `cursor` for the next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+// ---------------------------------------------------------------- auth
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshBody {
+    pub refresh_token: String,
+}
+
+/// OAuth 2.0 client credentials (RFC 6749 §4.4) for service accounts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientCredentialsBody {
+    /// Always `client_credentials`.
+    pub grant_type: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Present for interactive logins; service accounts ask for a new token instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Lifetime of the access token in seconds.
+    pub expires_in: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub roles: Vec<Role>,
+}
+
+// ---------------------------------------------------------------- agencies and users
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AgencyView {
+    /// 機關代碼.
+    pub code: String,
+    pub name: String,
+    /// The supervising agency; absent only for DGPA, the root.
+    #[serde(default)]
+    pub parent_code: Option<String>,
+    /// Number of personnel staff (人事人員數), weighed by the queue (rule 5.3).
+    pub personnel_staff: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAgencyBody {
+    pub code: String,
+    pub name: String,
+    pub parent_code: String,
+    #[serde(default)]
+    pub personnel_staff: i32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAgencyBody {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub parent_code: Option<String>,
+    #[serde(default)]
+    pub personnel_staff: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ImportResult {
+    pub created: usize,
+    pub updated: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub agency_code: String,
+    pub roles: Vec<Role>,
+    /// `local`, `service` or `external` (provisioned from a trusted issuer).
+    pub kind: String,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserBody {
+    pub username: String,
+    pub display_name: String,
+    #[serde(default)]
+    pub email: String,
+    pub agency_code: String,
+    pub roles: Vec<Role>,
+    /// At least 12 characters. For service accounts this is the client secret.
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserBody {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub agency_code: Option<String>,
+    #[serde(default)]
+    pub roles: Option<Vec<Role>>,
+    #[serde(default)]
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+// ---------------------------------------------------------------- dictionary
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FieldView {
+    pub code: String,
+    pub section: Section,
+    pub name_zh: String,
+    pub name_en: String,
+    pub field_type: FieldType,
+    /// Data about a person's own life or record (rule 3).
+    pub personal: bool,
+    /// Identifies a person directly.
+    pub identifying: bool,
+    /// Special category under PDPA art. 6.
+    pub special: bool,
+}
+
+impl From<&statreq_domain::dictionary::FieldDef> for FieldView {
+    fn from(f: &statreq_domain::dictionary::FieldDef) -> Self {
+        Self {
+            code: f.code.into(),
+            section: f.section,
+            name_zh: f.name_zh.into(),
+            name_en: f.name_en.into(),
+            field_type: f.field_type,
+            personal: f.personal,
+            identifying: f.identifying,
+            special: f.special,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- requests
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UserRef {
+    pub id: i64,
+    pub display_name: String,
+    pub agency_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DestructionView {
+    pub destroyed_on: NaiveDate,
+    pub method: String,
+    pub recorded_by: UserRef,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RequestView {
+    pub id: i64,
+    pub state: State,
+    pub state_label: Text,
+    /// Optimistic-concurrency version; also the `ETag`. Send it back as `If-Match`.
+    pub version: i64,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub created_by: UserRef,
+    pub application: Application,
+    /// Number of frozen revisions (one per submission).
+    pub revision: i32,
+    /// Rated by DGPA at acceptance, 1 (easy) to 5 (hard).
+    #[serde(default)]
+    pub difficulty: Option<i32>,
+    #[serde(default)]
+    pub assignee: Option<UserRef>,
+    /// DGPA's reply at delivery.
+    #[serde(default)]
+    pub reply: Option<String>,
+    #[serde(default)]
+    pub destruction: Option<DestructionView>,
+    /// What the caller may attempt now.
+    pub allowed_actions: Vec<Action>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(default)]
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// When DGPA first received the approved application.
+    #[serde(default)]
+    pub dgpa_received_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CheckResponse {
+    /// Errors first, then warnings.
+    pub findings: Vec<Finding>,
+    /// True when an error blocks submission.
+    pub blocking: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawBody {
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupervisorDecisionBody {
+    pub decision: Decision,
+    /// Required when returning or rejecting.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DgpaDecisionBody {
+    pub decision: DgpaDecision,
+    /// 1–5, required when accepting (rule 5.3 weighs difficulty).
+    #[serde(default)]
+    pub difficulty: Option<Difficulty>,
+    /// Required when returning or rejecting.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverBody {
+    /// DGPA's reply (人事總處回復), as on the form.
+    pub reply: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DestructionBody {
+    /// The day the data was destroyed (Taiwan date), not in the future.
+    pub destroyed_on: NaiveDate,
+    /// How, e.g. "檔案以安全刪除工具刪除".
+    pub method: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EventView {
+    pub seq: i32,
+    pub kind: EventKind,
+    #[serde(default)]
+    pub from_state: Option<State>,
+    pub to_state: State,
+    pub actor: UserRef,
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// Event details, e.g. the revision number and warnings at submission.
+    #[serde(default)]
+    pub data: serde_json::Value,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RevisionView {
+    pub number: i32,
+    pub application: Application,
+    pub submitted_by: UserRef,
+    pub submitted_at: DateTime<Utc>,
+    /// What changed since the previous revision (empty for the first).
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MessageView {
+    pub id: i64,
+    pub author: UserRef,
+    pub body: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostMessageBody {
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+}

@@ -180,6 +180,43 @@ pub struct SourceAttestation {
     pub note: String,
 }
 
+/// A partial update of a draft: each section given replaces that section whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationPatch {
+    #[serde(default)]
+    pub contact: Option<Contact>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub requirement: Option<Requirement>,
+    #[serde(default)]
+    pub personal_data: Option<PersonalData>,
+    #[serde(default)]
+    pub existing_sources: Option<Vec<SourceAttestation>>,
+}
+
+impl ApplicationPatch {
+    pub fn apply(self, app: &mut Application) {
+        if let Some(v) = self.contact {
+            app.contact = v;
+        }
+        if let Some(v) = self.reason {
+            app.reason = v;
+        }
+        if let Some(v) = self.requirement {
+            app.requirement = v;
+        }
+        if let Some(v) = self.personal_data {
+            app.personal_data = v;
+        }
+        if let Some(v) = self.existing_sources {
+            app.existing_sources = v;
+        }
+    }
+}
+
 /// Shape limits, checked at the boundary so that nothing oversized is stored.
 pub mod limits {
     pub const SHORT_TEXT: usize = 200;

@@ -14,8 +14,8 @@ pub mod ids;
 pub mod lifecycle;
 pub mod message;
 
-pub use application::{Application, Contact, ExistingSource, OutputKind, PersonalData, Requirement, SourceAttestation};
+pub use application::{Application, ApplicationPatch, NecessityNote, Contact, ExistingSource, OutputKind, PersonalData, Requirement, SourceAttestation};
 pub use eligibility::{Finding, FindingCode, Severity};
 pub use ids::{AgencyCode, Difficulty, RequestId, Role, RoleSet, UserId};
-pub use lifecycle::{Actor, AgencyChain, Command, Decision, DgpaDecision, EventKind, Outcome, Refusal, RequestFacts, State};
+pub use lifecycle::{Action, Actor, AgencyChain, Command, Decision, DgpaDecision, EventKind, Outcome, Refusal, RequestFacts, State};
 pub use message::Text;

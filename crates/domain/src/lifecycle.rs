@@ -561,6 +561,12 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
     Ok(outcome)
 }
 
+/// The actions this actor may attempt now: allowed by the table and by role,
+/// agency and separation of duties (the data may still refuse, e.g. findings).
+pub fn available_actions(facts: &RequestFacts<'_>, actor: &Actor) -> Vec<Action> {
+    allowed_actions(facts.state).into_iter().filter(|a| authorize(facts, actor, *a).is_ok()).collect()
+}
+
 /// Role, agency and separation-of-duties checks for an action.
 fn authorize(facts: &RequestFacts<'_>, actor: &Actor, action: Action) -> Result<(), Refusal> {
     let need = |role: Role| if actor.roles.has(role) { Ok(()) } else { Err(Refusal::MissingRole { action, role }) };

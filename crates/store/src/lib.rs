@@ -1,1 +1,144 @@
+//! statreq persistence: diesel on SQLite (embedded default) and PostgreSQL through
+//! one code path. The backend is chosen from the URL scheme; the schema is migrated
+//! from embedded migrations on open. Every write that changes a request's state
+//! goes through [`Store::apply_transition`]: the new state and its event in one
+//! transaction, guarded by the request's version.
 
+mod conn;
+pub mod schema;
+
+mod agencies;
+mod requests;
+mod users;
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::r2d2::{Pool, PooledConnection};
+
+pub use agencies::{AgencyRow, AgencyUpsert, NewAgency};
+pub use conn::{Backend, DbConnection};
+pub use requests::{EventRow, ListFilter, MessageRow, RequestRow, RevisionRow};
+pub use users::{NewUser, RefreshUse, UserRow, UserUpdate};
+
+/// Errors of the store, mapped to HTTP centrally by the API.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique constraint was violated (e.g. a username or agency code taken).
+    #[error("already exists: {0}")]
+    Duplicate(String),
+    /// A foreign key points nowhere (e.g. an unknown agency code).
+    #[error("refers to something that does not exist: {0}")]
+    MissingReference(String),
+    /// The row changed since it was read (optimistic concurrency).
+    #[error("the record was changed by someone else")]
+    Conflict,
+    /// A change the data does not allow (e.g. a cycle in the agency tree).
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("invalid database URL: {0}")]
+    InvalidUrl(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(diesel::result::Error),
+    #[error("migration failed: {0}")]
+    Migration(String),
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as K, Error as E};
+        match e {
+            E::NotFound => StoreError::NotFound,
+            E::DatabaseError(K::UniqueViolation, info) => StoreError::Duplicate(info.message().to_string()),
+            E::DatabaseError(K::ForeignKeyViolation, info) => StoreError::MissingReference(info.message().to_string()),
+            other => StoreError::Database(other),
+        }
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::Corrupt(e.to_string())
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The database: a connection pool and the repositories on it.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool<conn::Manager>,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens `sqlite://PATH` or `postgres://…`, then migrates.
+    pub fn open(url: &str) -> StoreResult<Store> {
+        let manager = conn::Manager::new(url)?;
+        let backend = manager.backend();
+        // Connect once by hand so that a wrong password or path reports its real cause.
+        let first = diesel::r2d2::ManageConnection::connect(&manager).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        drop(first);
+        let size = match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        };
+        let pool = Pool::builder()
+            .max_size(size)
+            .connection_timeout(Duration::from_secs(5))
+            .build(manager)
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let store = Store { pool, backend };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub(crate) fn conn(&self) -> StoreResult<PooledConnection<conn::Manager>> {
+        self.pool.get().map_err(|e| StoreError::Unavailable(e.to_string()))
+    }
+
+    /// Runs pending migrations.
+    pub fn migrate(&self) -> StoreResult<()> {
+        conn::migrate(&mut *self.conn()?)
+    }
+
+    /// Reverts every migration (tests: up → down → up).
+    pub fn revert_all(&self) -> StoreResult<()> {
+        conn::revert_all(&mut *self.conn()?)
+    }
+
+    /// Names of the embedded migrations of one backend.
+    pub fn migration_names(backend: Backend) -> Vec<String> {
+        conn::migration_names(backend)
+    }
+
+    /// The database answers.
+    pub fn ping(&self) -> StoreResult<()> {
+        use diesel::connection::SimpleConnection;
+        self.conn()?.batch_execute("SELECT 1").map_err(StoreError::from)
+    }
+}
+
+pub(crate) fn to_db(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc()
+}
+
+pub(crate) fn from_db(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}

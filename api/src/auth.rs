@@ -1,0 +1,300 @@
+//! Authentication: argon2id passwords, statreq's own short-lived access tokens with
+//! rotating refresh tokens, and tokens of trusted issuers (WebHR). Validation
+//! follows RFC 8725: one algorithm per key, `exp`, `iss`, `aud` and `sub` required,
+//! `nbf` checked, `typ` checked for our own tokens; `alg: none` never parses.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{web, FromRequest, HttpRequest};
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+use statreq_domain::{Actor, AgencyCode, Role, RoleSet, UserId};
+use statreq_store::{NewUser, UserRow};
+
+use crate::config::{Settings, TrustedIssuer};
+use crate::error::ApiError;
+use crate::AppState;
+
+const OWN_ISSUER: &str = "statreq";
+const OWN_AUDIENCE: &str = "statreq-api";
+const LEEWAY_SECONDS: u64 = 30;
+
+pub struct Keys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    trusted: Vec<Trusted>,
+}
+
+struct Trusted {
+    issuer: TrustedIssuer,
+    key: DecodingKey,
+    algorithm: Algorithm,
+}
+
+impl Keys {
+    pub fn new(settings: &Settings) -> anyhow::Result<Keys> {
+        let secret = match &settings.signing_key {
+            Some(s) => s.expose_secret().as_bytes().to_vec(),
+            None => load_or_create_key_file(&settings.data_dir)?,
+        };
+        if secret.len() < 32 {
+            anyhow::bail!("the signing key must be at least 32 bytes");
+        }
+        let mut trusted = Vec::new();
+        for t in &settings.trusted_issuers {
+            let pem = match (&t.public_key_pem, &t.public_key_file) {
+                (Some(p), _) => p.clone(),
+                (None, Some(f)) => std::fs::read_to_string(f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?,
+                (None, None) => anyhow::bail!("trusted issuer {} has no public key", t.issuer),
+            };
+            let (algorithm, key) = match t.algorithm.as_str() {
+                "EdDSA" => (Algorithm::EdDSA, DecodingKey::from_ed_pem(pem.as_bytes())?),
+                "ES256" => (Algorithm::ES256, DecodingKey::from_ec_pem(pem.as_bytes())?),
+                "RS256" => (Algorithm::RS256, DecodingKey::from_rsa_pem(pem.as_bytes())?),
+                other => anyhow::bail!("trusted issuer {}: algorithm {other} is not allowed (EdDSA, ES256, RS256)", t.issuer),
+            };
+            trusted.push(Trusted { issuer: t.clone(), key, algorithm });
+        }
+        Ok(Keys { encoding: EncodingKey::from_secret(&secret), decoding: DecodingKey::from_secret(&secret), trusted })
+    }
+}
+
+/// Reads `signing.key` from the data dir, or creates it (0600) with 32 random bytes.
+fn load_or_create_key_file(data_dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    let path = data_dir.join("signing.key");
+    if path.exists() {
+        let raw = std::fs::read_to_string(&path)?;
+        return Ok(base64::engine::general_purpose::STANDARD.decode(raw.trim())?);
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let mut key = vec![0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut key);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&key);
+    write_private(&path, encoded.as_bytes())?;
+    tracing::info!(path = %path.display(), "generated a new token signing key");
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(bytes)
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, bytes)
+}
+
+// ---------------------------------------------------------------- passwords
+
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|_| ApiError::internal())
+}
+
+/// Verifies in constant work whether or not the account exists (no user enumeration by timing).
+pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let dummy = DUMMY.get_or_init(|| hash_password("statreq-no-such-account").unwrap_or_default());
+    let stored = hash.unwrap_or(dummy);
+    match PasswordHash::new(stored) {
+        Ok(h) => Argon2::default().verify_password(password.as_bytes(), &h).is_ok() && hash.is_some(),
+        Err(_) => false,
+    }
+}
+
+// ---------------------------------------------------------------- own tokens
+
+#[derive(Debug, Serialize, Deserialize)]
+struct OwnClaims {
+    iss: String,
+    aud: String,
+    sub: String,
+    exp: i64,
+    nbf: i64,
+    iat: i64,
+    jti: String,
+    typ: String,
+}
+
+pub fn issue_access_token(keys: &Keys, user_id: i64, ttl_seconds: i64, now: DateTime<Utc>) -> Result<String, ApiError> {
+    let claims = OwnClaims {
+        iss: OWN_ISSUER.into(),
+        aud: OWN_AUDIENCE.into(),
+        sub: user_id.to_string(),
+        exp: now.timestamp() + ttl_seconds,
+        nbf: now.timestamp(),
+        iat: now.timestamp(),
+        jti: uuid::Uuid::new_v4().to_string(),
+        typ: "access".into(),
+    };
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).map_err(|e| {
+        tracing::error!(error = %e, "signing a token");
+        ApiError::internal()
+    })
+}
+
+/// A new opaque refresh token and the hash under which it is stored.
+pub fn new_refresh_token() -> (String, String) {
+    let mut raw = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut raw);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+    let hash = hash_refresh_token(&token);
+    (token, hash)
+}
+
+pub fn hash_refresh_token(token: &str) -> String {
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
+fn validation(alg: Algorithm, iss: &str, aud: &str) -> Validation {
+    let mut v = Validation::new(alg);
+    v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    v.validate_nbf = true;
+    v.leeway = LEEWAY_SECONDS;
+    v.set_issuer(&[iss]);
+    v.set_audience(&[aud]);
+    v
+}
+
+// ---------------------------------------------------------------- trusted issuers
+
+/// Claims a trusted issuer (WebHR) puts in its tokens about the acting user.
+#[derive(Debug, Deserialize)]
+struct ExternalClaims {
+    iss: String,
+    sub: String,
+    name: String,
+    #[serde(default)]
+    email: String,
+    agency: String,
+    roles: Vec<String>,
+}
+
+/// Who a bearer token speaks for, before the account is looked up.
+pub enum TokenSubject {
+    Own(i64),
+    External(NewUser),
+}
+
+pub fn verify_token(keys: &Keys, token: &str) -> Result<TokenSubject, ApiError> {
+    let invalid = || ApiError::unauthorized("invalid_token", "The access token is invalid or expired.");
+    let header = jsonwebtoken::decode_header(token).map_err(|_| invalid())?;
+    if header.alg == Algorithm::HS256 {
+        let data = jsonwebtoken::decode::<OwnClaims>(token, &keys.decoding, &validation(Algorithm::HS256, OWN_ISSUER, OWN_AUDIENCE)).map_err(|_| invalid())?;
+        if data.claims.typ != "access" {
+            return Err(invalid());
+        }
+        return data.claims.sub.parse().map(TokenSubject::Own).map_err(|_| invalid());
+    }
+    for t in keys.trusted.iter().filter(|t| t.algorithm == header.alg) {
+        let v = validation(t.algorithm, &t.issuer.issuer, &t.issuer.audience);
+        let Ok(data) = jsonwebtoken::decode::<ExternalClaims>(token, &t.key, &v) else { continue };
+        let c = data.claims;
+        let roles = RoleSet::new(c.roles.iter().filter_map(|r| Role::parse(r)).filter(|r| t.issuer.allowed_roles.contains(r)));
+        if roles.iter().next().is_none() {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::FORBIDDEN,
+                "no_roles",
+                "此帳號沒有可使用本系統的角色。",
+                "The token carries no role this issuer may grant.",
+            ));
+        }
+        let agency = AgencyCode::parse(&c.agency).map_err(|_| invalid())?;
+        if c.sub.is_empty() || c.sub.len() > 128 || c.name.chars().count() > 100 || c.email.len() > 200 {
+            return Err(invalid());
+        }
+        return Ok(TokenSubject::External(NewUser {
+            username: format!("{}@{}", c.sub, c.iss),
+            display_name: c.name,
+            email: c.email,
+            agency_code: agency.to_string(),
+            roles: roles.join(),
+            kind: "external".into(),
+            password_hash: None,
+            issuer: Some(c.iss),
+            subject: Some(c.sub),
+        }));
+    }
+    Err(invalid())
+}
+
+// ---------------------------------------------------------------- the caller
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: UserRow,
+    pub actor: Actor,
+}
+
+impl Principal {
+    pub fn from_user(user: UserRow) -> Result<Principal, ApiError> {
+        let agency = AgencyCode::parse(&user.agency_code).map_err(|_| ApiError::internal())?;
+        let actor = Actor { user: UserId(user.id), agency, roles: RoleSet::from_joined(&user.roles) };
+        Ok(Principal { user, actor })
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.actor.roles.has(role)
+    }
+
+    pub fn require(&self, role: Role) -> Result<(), ApiError> {
+        if self.has(role) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden_role(role.as_str()))
+        }
+    }
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Principal, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let header = req.headers().get(actix_web::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Box::pin(async move {
+            let state = state.ok_or_else(ApiError::internal)?;
+            let missing = || ApiError::unauthorized("authentication_required", "Send 'Authorization: Bearer <token>'.");
+            let header = header.ok_or_else(missing)?;
+            let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).ok_or_else(missing)?.trim().to_string();
+            let subject = verify_token(&state.keys, &token)?;
+            let now = Utc::now();
+            let user = crate::routes::db(&state, move |s| match subject {
+                TokenSubject::Own(id) => s.get_user(id),
+                TokenSubject::External(new) => s.upsert_external_user(new, now),
+            })
+            .await
+            .map_err(|e| match e.status.as_u16() {
+                404 => ApiError::unauthorized("invalid_token", "The account no longer exists."),
+                422 => ApiError::new(
+                    actix_web::http::StatusCode::FORBIDDEN,
+                    "unknown_agency",
+                    "權杖所載機關代碼不在本系統機關清單中，請洽人事總處。",
+                    "The token's agency code is not in statreq's agency list; ask DGPA to add it.",
+                ),
+                _ => e,
+            })?;
+            if !user.active {
+                return Err(ApiError::unauthorized("account_disabled", "This account is disabled."));
+            }
+            Principal::from_user(user)
+        })
+    }
+}

@@ -1,0 +1,70 @@
+//! Settings: defaults, then environment (`STATREQ_*`, `DATABASE_URL`), then flags
+//! (clap does the layering). Secrets are wrapped so they never print.
+
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+use serde::Deserialize;
+use statreq_domain::Role;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: String,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    /// HS256 key for statreq's own tokens; generated into the data dir when absent.
+    pub signing_key: Option<SecretString>,
+    pub trusted_issuers: Vec<TrustedIssuer>,
+    pub access_token_seconds: i64,
+    pub refresh_token_seconds: i64,
+    /// Largest accepted JSON body, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Settings {
+    pub fn new(bind: String, database_url: Option<String>, data_dir: PathBuf) -> Settings {
+        let database_url = database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("statreq.sqlite").display()));
+        Settings {
+            bind,
+            database_url,
+            data_dir,
+            signing_key: None,
+            trusted_issuers: Vec::new(),
+            access_token_seconds: 15 * 60,
+            refresh_token_seconds: 12 * 60 * 60,
+            max_body_bytes: 256 * 1024,
+        }
+    }
+}
+
+/// An external identity provider (WebHR) whose tokens statreq accepts (RFC 8725:
+/// one algorithm per key, issuer and audience pinned).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustedIssuer {
+    /// The exact `iss` claim.
+    pub issuer: String,
+    /// The `aud` claim statreq requires, e.g. `statreq`.
+    pub audience: String,
+    /// `EdDSA`, `ES256` or `RS256`.
+    pub algorithm: String,
+    /// The public key, PEM (SPKI).
+    #[serde(default)]
+    pub public_key_pem: Option<String>,
+    /// Or a file holding it.
+    #[serde(default)]
+    pub public_key_file: Option<PathBuf>,
+    /// The roles this issuer may assert; others in a token are ignored.
+    #[serde(default = "default_issuer_roles")]
+    pub allowed_roles: Vec<Role>,
+}
+
+fn default_issuer_roles() -> Vec<Role> {
+    vec![Role::Applicant, Role::Supervisor]
+}
+
+/// Reads a JSON list of trusted issuers.
+pub fn load_trusted_issuers(path: &Path) -> anyhow::Result<Vec<TrustedIssuer>> {
+    let raw = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("reading trusted issuers {}: {e}", path.display()))?;
+    serde_json::from_str(&raw).map_err(|e| anyhow::anyhow!("trusted issuers {}: {e}", path.display()))
+}

@@ -1,0 +1,75 @@
+//! Demo data for `statreq serve --demo`: an agency tree and one account per role.
+
+use chrono::Utc;
+use statreq_domain::{Role, RoleSet};
+use statreq_store::{NewAgency, NewUser, Store};
+
+use crate::auth::hash_password;
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "statreq-demo-2026";
+
+/// (code, name, parent, personnel staff)
+const AGENCIES: &[(&str, &str, &str, i32)] = &[
+    ("MOI", "內政部", "DGPA", 120),
+    ("NPA", "內政部警政署", "MOI", 85),
+    ("NIA", "內政部移民署", "MOI", 32),
+    ("MOE", "教育部", "DGPA", 64),
+    ("TPE", "臺北市政府", "DGPA", 210),
+    ("TPEDU", "臺北市政府教育局", "TPE", 41),
+];
+
+/// (username, display name, agency, roles)
+const USERS: &[(&str, &str, &str, &[Role])] = &[
+    ("applicant.npa", "林怡君（警政署人事室）", "NPA", &[Role::Applicant]),
+    ("applicant.tpedu", "陳建宏（臺北市教育局人事室）", "TPEDU", &[Role::Applicant]),
+    ("supervisor.moi", "張雅婷（內政部人事處）", "MOI", &[Role::Supervisor]),
+    ("supervisor.tpe", "黃志明（臺北市政府人事處）", "TPE", &[Role::Supervisor]),
+    ("officer1.dgpa", "王淑芬（人事總處承辦人）", "DGPA", &[Role::DgpaOfficer]),
+    ("officer2.dgpa", "李冠廷（人事總處承辦人）", "DGPA", &[Role::DgpaOfficer]),
+    ("admin.dgpa", "吳美玲（人事總處管理者）", "DGPA", &[Role::DgpaAdmin]),
+];
+
+/// Loads the demo into an empty database; does nothing when accounts exist.
+/// Returns whether it loaded anything.
+pub fn load(store: &Store) -> anyhow::Result<bool> {
+    if store.count_users()? > 0 {
+        return Ok(false);
+    }
+    let now = Utc::now();
+    store.import_agencies(
+        AGENCIES
+            .iter()
+            .map(|(code, name, parent, staff)| NewAgency { code: (*code).into(), name: (*name).into(), parent_code: (*parent).into(), personnel_staff: *staff })
+            .collect(),
+        now,
+    )?;
+    let hash = hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    for (username, name, agency, roles) in USERS {
+        store.create_user(
+            NewUser {
+                username: (*username).into(),
+                display_name: (*name).into(),
+                email: format!("{username}@demo.invalid"),
+                agency_code: (*agency).into(),
+                roles: RoleSet::new(roles.iter().copied()).join(),
+                kind: "local".into(),
+                password_hash: Some(hash.clone()),
+                issuer: None,
+                subject: None,
+            },
+            now,
+        )?;
+    }
+    Ok(true)
+}
+
+/// What `--demo` prints.
+pub fn instructions(base: &str) -> String {
+    let mut s = format!("\nDemo data loaded. Sign in at {base}/docs/ (POST /api/v1/auth/login) with password {DEMO_PASSWORD:?} as:\n");
+    for (username, name, agency, roles) in USERS {
+        let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        s.push_str(&format!("  {username:<16} {:<14} {agency:<6} {name}\n", roles.join(",")));
+    }
+    s
+}

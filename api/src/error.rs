@@ -1,0 +1,210 @@
+//! The API's one error type. Every error leaves as RFC 9457 problem+json with a
+//! stable `code` and a zh-TW/English message; store and domain errors map here,
+//! and nowhere else.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpResponse, ResponseError};
+use statreq_contract::{Problem, ProblemError};
+use statreq_domain::{Finding, Refusal, Text};
+use statreq_store::StoreError;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: String,
+    pub message: Text,
+    pub rule: Option<String>,
+    pub errors: Vec<ProblemError>,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message.en)
+    }
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self { status, code: code.into(), message: Text::new(zh, en), rule: None, errors: Vec::new() }
+    }
+
+    pub fn with_rule(mut self, rule: &str) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+
+    pub fn with_errors(mut self, errors: Vec<ProblemError>) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "找不到此資源，或您沒有檢視權限。", "Not found, or not visible to you.")
+    }
+
+    pub fn unauthorized(code: &str, en: &str) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, "請重新登入。", en)
+    }
+
+    pub fn forbidden_role(role: &str) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "role_required", format!("此功能需要「{role}」角色。"), format!("This needs the '{role}' role."))
+    }
+
+    pub fn invalid(code: &str, pointer: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        let (zh, en) = (zh.into(), en.into());
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, zh.clone(), en.clone()).with_errors(vec![ProblemError {
+            pointer: pointer.into(),
+            code: code.into(),
+            detail: en.clone(),
+            message: Some(Text::new(zh, en)),
+            severity: None,
+        }])
+    }
+
+    /// Findings as problem errors (validation).
+    pub fn findings(code: &str, message: Text, findings: &[Finding]) -> Self {
+        let errors = findings
+            .iter()
+            .map(|f| ProblemError {
+                pointer: f.pointer.clone(),
+                code: f.code.name(),
+                detail: f.message.en.clone(),
+                message: Some(f.message.clone()),
+                severity: Some(f.severity),
+            })
+            .collect();
+        Self { status: StatusCode::UNPROCESSABLE_ENTITY, code: code.into(), message, rule: None, errors }
+    }
+
+    pub fn internal() -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "系統發生錯誤，請稍後再試。", "Something went wrong on our side; please try again later.")
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        Problem {
+            type_: format!("urn:statreq:problem:{}", self.code),
+            title: self.status.canonical_reason().unwrap_or("Error").to_string(),
+            status: self.status.as_u16(),
+            detail: self.message.en.clone(),
+            code: self.code.clone(),
+            message: self.message.clone(),
+            rule: self.rule.clone(),
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut res = HttpResponse::build(self.status);
+        res.content_type(PROBLEM_JSON);
+        if self.status == StatusCode::UNAUTHORIZED {
+            res.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"statreq\""));
+        }
+        res.json(self.to_problem())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::not_found(),
+            StoreError::Duplicate(what) => {
+                tracing::info!(%what, "duplicate");
+                ApiError::new(StatusCode::CONFLICT, "already_exists", "資料已存在。", "It already exists.")
+            }
+            StoreError::MissingReference(what) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_reference",
+                "所指的資料不存在（例如機關代碼）。",
+                format!("It refers to something that does not exist: {what}"),
+            ),
+            StoreError::Conflict => ApiError::new(
+                StatusCode::CONFLICT,
+                "edit_conflict",
+                "此案件剛被其他人更新，請重新載入後再試。",
+                "Someone else changed this just now; reload and try again.",
+            ),
+            StoreError::Invalid(what) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_change", "此變更不被允許。", what),
+            StoreError::Unavailable(cause) => {
+                tracing::error!(%cause, "database unavailable");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "系統忙碌中，請稍後再試。", "The service is busy; try again shortly.")
+            }
+            other => {
+                tracing::error!(error = %other, "store error");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> Self {
+        let code = r.code();
+        let message = r.message();
+        match &r {
+            Refusal::NotInState { .. } => Self { status: StatusCode::CONFLICT, code: code.into(), message, rule: None, errors: vec![] },
+            Refusal::MissingRole { .. } | Refusal::NotApplyingAgency { .. } | Refusal::OwnRequest { .. } => {
+                Self { status: StatusCode::FORBIDDEN, code: code.into(), message, rule: None, errors: vec![] }
+            }
+            Refusal::NotSupervisingAgency { .. } => Self { status: StatusCode::FORBIDDEN, code: code.into(), message, rule: Some("5.1".into()), errors: vec![] },
+            Refusal::BlockingFindings(findings) => ApiError::findings(code, message, findings),
+            Refusal::CommentRequired { .. } => ApiError::invalid(code, "/comment", message.zh_tw, message.en),
+            Refusal::DifficultyRequired | Refusal::DifficultyNotApplicable => {
+                ApiError::invalid(code, "/difficulty", message.zh_tw, message.en).with_rule("5.3")
+            }
+            Refusal::ReplyRequired => ApiError::invalid(code, "/reply", message.zh_tw, message.en),
+            Refusal::DestructionMethodRequired => ApiError::invalid(code, "/method", message.zh_tw, message.en).with_rule("6"),
+            Refusal::DestructionDateInFuture | Refusal::DestructionDateBeforeDelivery => {
+                ApiError::invalid(code, "/destroyed_on", message.zh_tw, message.en).with_rule("6")
+            }
+            Refusal::NoPersonalDataToDestroy | Refusal::DestructionRequired => {
+                Self { status: StatusCode::CONFLICT, code: code.into(), message, rule: Some("6".into()), errors: vec![] }
+            }
+            Refusal::TextTooLong { pointer, .. } => ApiError::invalid(code, pointer, message.zh_tw, message.en),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(_: actix_web::error::BlockingError) -> Self {
+        ApiError::internal()
+    }
+}
+
+/// Turns every error response that is not yet problem+json (actix's own 404, 405,
+/// 413, extractor failures …) into one, so that clients meet one error format.
+pub fn problem_for_plain_errors<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .response()
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let err = match status {
+        StatusCode::NOT_FOUND => ApiError::not_found(),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(status, "method_not_allowed", "不支援此 HTTP 方法。", "This HTTP method is not allowed here."),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(status, "payload_too_large", "送出的內容過大。", "The request body is too large."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ApiError::new(status, "unsupported_media_type", "請以 application/json 送出。", "Send the body as application/json.")
+        }
+        s if s.is_server_error() => ApiError::internal(),
+        s => ApiError::new(s, "bad_request", "請求格式有誤。", "The request is malformed."),
+    };
+    let (req, _) = res.into_parts();
+    let new = err.error_response().map_body(|_, b| BoxBody::new(b));
+    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, new).map_into_right_body()))
+}

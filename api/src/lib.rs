@@ -1,0 +1,169 @@
+//! The statreq HTTP service: actix-web handlers over the store and the domain,
+//! the OpenAPI document generated from the same route table, and the CLI's pieces.
+
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod routes;
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::ErrorHandlers;
+use actix_web::{web, App, HttpResponse, HttpServer};
+use statreq_store::Store;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::error::{problem_for_plain_errors, ApiError};
+
+/// Shared by every handler.
+pub struct AppState {
+    pub store: Store,
+    pub keys: auth::Keys,
+    pub settings: Settings,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "statreq — DGPA personnel-data statistics service",
+        description = "Apply for personnel statistics or detail records (提供人事資料統計服務), have them approved by the supervising agency's personnel office, reviewed and produced by DGPA, and delivered. Rule numbers cite DGPA's directions (e.g. rule 5.3). Errors are RFC 9457 problem+json with a stable `code`. State changes take `If-Match` with the request's `ETag`.",
+        version = "1.0.0",
+        license(name = "MIT OR Apache-2.0")
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Sign-in and tokens"),
+        (name = "requests", description = "Applications and their records"),
+        (name = "lifecycle", description = "Transitions of rule 5"),
+        (name = "agencies", description = "The agency tree"),
+        (name = "users", description = "Accounts"),
+        (name = "dictionary", description = "Resume-record fields"),
+        (name = "meta", description = "Health")
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()));
+    }
+}
+
+fn configure_api(cfg: &mut ServiceConfig) {
+    use routes::{admin, auth, meta, requests};
+    cfg.service(auth::login)
+        .service(auth::refresh)
+        .service(auth::token)
+        .service(auth::me)
+        .service(admin::list_agencies)
+        .service(admin::create_agency)
+        .service(admin::import_agencies)
+        .service(admin::update_agency)
+        .service(admin::list_users)
+        .service(admin::create_user)
+        .service(admin::update_user)
+        .service(meta::list_fields)
+        .service(meta::get_field)
+        .service(requests::create_request)
+        .service(requests::list_requests)
+        .service(requests::get_request)
+        .service(requests::update_request)
+        .service(requests::check_request)
+        .service(requests::submit_request)
+        .service(requests::withdraw_request)
+        .service(requests::supervisor_decision)
+        .service(requests::dgpa_decision)
+        .service(requests::take_request)
+        .service(requests::deliver_request)
+        .service(requests::record_destruction)
+        .service(requests::acknowledge_request)
+        .service(requests::list_events)
+        .service(requests::list_revisions)
+        .service(requests::list_messages)
+        .service(requests::post_message);
+}
+
+fn configure_root(cfg: &mut ServiceConfig) {
+    cfg.service(routes::meta::healthz).service(routes::meta::readyz);
+}
+
+/// The OpenAPI document, from the same registrations the server uses.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure_root).service(scope("/api/v1").configure(configure_api)).split_for_parts();
+    api
+}
+
+/// `openapi.yaml` as `just openapi` writes it.
+pub fn openapi_yaml() -> anyhow::Result<String> {
+    Ok(openapi_document().to_yaml()?)
+}
+
+const LANDING: &str = include_str!("landing.html");
+
+/// A running server (zero-to-production's startup shape: build, then run).
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds `settings.bind` (port 0 picks a free port) and prepares the server.
+    pub fn build(settings: Settings, store: Store) -> anyhow::Result<Application> {
+        let keys = auth::Keys::new(&settings)?;
+        let listener = TcpListener::bind(&settings.bind).map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let max_body = settings.max_body_bytes;
+        let state = web::Data::new(AppState { store, keys, settings });
+        let doc = openapi_document();
+        let server = HttpServer::new(move || {
+            let doc = doc.clone();
+            App::new()
+                .into_utoipa_app()
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(max_body))
+                .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))
+                .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                    ApiError::new(actix_web::http::StatusCode::BAD_REQUEST, "invalid_query", "查詢參數有誤。", format!("Invalid query parameters: {err}")).into()
+                }))
+                // Before the /api/v1 scope, which would otherwise answer 404 for it.
+                .map(|app| app.service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", doc)))
+                .configure(configure_root)
+                .service(scope("/api/v1").configure(configure_api))
+                .into_app()
+                .route("/", web::get().to(|| async { HttpResponse::Ok().content_type("text/html; charset=utf-8").body(LANDING) }))
+                .route("/docs", web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() }))
+                .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
+                .wrap(tracing_actix_web::TracingLogger::default())
+        })
+        .listen(listener)?
+        .run();
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Structured logs; `RUST_LOG` filters, `STATREQ_LOG_FORMAT=json` for JSON lines.
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
+    let json = std::env::var("STATREQ_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if json { builder.json().try_init() } else { builder.try_init() };
+}

@@ -1,0 +1,295 @@
+//! DGPA administration: the agency tree with personnel staff counts, and accounts.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use futures_util::StreamExt;
+use serde::Deserialize;
+use statreq_contract::{AgencyView, CreateAgencyBody, CreateUserBody, ImportResult, Page, ProblemError, UpdateAgencyBody, UpdateUserBody, UserView};
+use statreq_domain::{AgencyCode, Role, RoleSet};
+use statreq_store::{AgencyRow, AgencyUpsert, NewAgency, UserRow, UserUpdate};
+use utoipa::IntoParams;
+
+use super::{db, page_limit, parse_cursor, parse_json, ErrorResponses};
+use crate::auth::{hash_password, Principal, MIN_PASSWORD_CHARS};
+use crate::error::ApiError;
+use crate::AppState;
+
+pub fn agency_view(a: AgencyRow) -> AgencyView {
+    AgencyView { code: a.code, name: a.name, parent_code: a.parent_code, personnel_staff: a.personnel_staff, created_at: a.created_at, updated_at: a.updated_at }
+}
+
+pub fn user_view(u: UserRow) -> UserView {
+    UserView {
+        id: u.id,
+        roles: RoleSet::from_joined(&u.roles).to_vec(),
+        username: u.username,
+        display_name: u.display_name,
+        email: u.email,
+        agency_code: u.agency_code,
+        kind: u.kind,
+        active: u.active,
+        created_at: u.created_at,
+    }
+}
+
+const MAX_NAME: usize = 100;
+const MAX_STAFF: i32 = 100_000;
+
+fn check_code(raw: &str, pointer: &str) -> Result<AgencyCode, ApiError> {
+    AgencyCode::parse(raw).map_err(|e| ApiError::invalid("invalid_agency_code", pointer, "機關代碼須為 1 至 20 個英數字元。", e.to_string()))
+}
+
+fn check_name(raw: &str, pointer: &str) -> Result<String, ApiError> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME {
+        return Err(ApiError::invalid("invalid_name", pointer, format!("名稱須為 1 至 {MAX_NAME} 字。"), format!("The name must be 1 to {MAX_NAME} characters.")));
+    }
+    Ok(name.to_string())
+}
+
+fn check_staff(n: i32, pointer: &str) -> Result<i32, ApiError> {
+    if (0..=MAX_STAFF).contains(&n) {
+        Ok(n)
+    } else {
+        Err(ApiError::invalid("invalid_personnel_staff", pointer, format!("人事人員數須介於 0 至 {MAX_STAFF}。"), format!("personnel_staff must be between 0 and {MAX_STAFF}.")))
+    }
+}
+
+/// Every agency, by code. Readable by every signed-in user (the tree is public within the service).
+#[utoipa::path(tag = "agencies", security(("bearer" = [])), responses((status = 200, body = Vec<AgencyView>), ErrorResponses))]
+#[get("/agencies")]
+pub async fn list_agencies(state: web::Data<AppState>, _who: Principal) -> Result<HttpResponse, ApiError> {
+    let rows = db(&state, |s| s.list_agencies()).await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(agency_view).collect::<Vec<_>>()))
+}
+
+/// Create an agency under its supervising agency (dgpa_admin).
+#[utoipa::path(tag = "agencies", security(("bearer" = [])), request_body = CreateAgencyBody, responses((status = 201, body = AgencyView), ErrorResponses))]
+#[post("/agencies")]
+pub async fn create_agency(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    who.require(Role::DgpaAdmin)?;
+    let body: CreateAgencyBody = parse_json(&req, &body)?;
+    let new = NewAgency {
+        code: check_code(&body.code, "/code")?.to_string(),
+        name: check_name(&body.name, "/name")?,
+        parent_code: check_code(&body.parent_code, "/parent_code")?.to_string(),
+        personnel_staff: check_staff(body.personnel_staff, "/personnel_staff")?,
+    };
+    let row = db(&state, move |s| s.create_agency(new, Utc::now())).await?;
+    tracing::info!(actor = who.user.id, agency = %row.code, "agency created");
+    Ok(HttpResponse::Created().json(agency_view(row)))
+}
+
+/// Change an agency's name, supervising agency or personnel staff (dgpa_admin).
+#[utoipa::path(tag = "agencies", security(("bearer" = [])), params(("code" = String, Path, description = "機關代碼")), request_body = UpdateAgencyBody, responses((status = 200, body = AgencyView), ErrorResponses))]
+#[patch("/agencies/{code}")]
+pub async fn update_agency(state: web::Data<AppState>, who: Principal, path: web::Path<String>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    who.require(Role::DgpaAdmin)?;
+    let body: UpdateAgencyBody = parse_json(&req, &body)?;
+    let code = check_code(&path.into_inner(), "/code").map_err(|_| ApiError::not_found())?.to_string();
+    let change = AgencyUpsert {
+        name: body.name.as_deref().map(|n| check_name(n, "/name")).transpose()?,
+        parent_code: body.parent_code.as_deref().map(|p| check_code(p, "/parent_code").map(|c| c.to_string())).transpose()?,
+        personnel_staff: body.personnel_staff.map(|n| check_staff(n, "/personnel_staff")).transpose()?,
+    };
+    let row = db(&state, move |s| s.update_agency(&code, change, Utc::now())).await?;
+    tracing::info!(actor = who.user.id, agency = %row.code, "agency updated");
+    Ok(HttpResponse::Ok().json(agency_view(row)))
+}
+
+const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
+const MAX_IMPORT_ROWS: usize = 20_000;
+
+/// Import agencies from CSV (dgpa_admin): header `code,name,parent_code,personnel_staff`,
+/// UTF-8. Creates new codes, updates existing ones; all rows or none.
+#[utoipa::path(
+    tag = "agencies",
+    security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv", description = "code,name,parent_code,personnel_staff"),
+    responses((status = 200, body = ImportResult), ErrorResponses)
+)]
+#[post("/agencies/import")]
+pub async fn import_agencies(state: web::Data<AppState>, who: Principal, mut payload: web::Payload) -> Result<HttpResponse, ApiError> {
+    who.require(Role::DgpaAdmin)?;
+    let mut bytes = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "上傳中斷。", "The upload was interrupted."))?;
+        if bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
+            return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "檔案過大（上限 2 MiB）。", "The file is too large (2 MiB at most)."));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let items = parse_agency_csv(&bytes)?;
+    let (created, updated) = db(&state, move |s| s.import_agencies(items, Utc::now())).await?;
+    tracing::info!(actor = who.user.id, created, updated, "agencies imported");
+    Ok(HttpResponse::Ok().json(ImportResult { created, updated }))
+}
+
+fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
+    #[derive(Deserialize)]
+    struct Line {
+        code: String,
+        name: String,
+        parent_code: String,
+        personnel_staff: i32,
+    }
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|_| ApiError::invalid("invalid_csv", "", "檔案須為 UTF-8 編碼。", "The file must be UTF-8."))?;
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    for (i, rec) in reader.deserialize::<Line>().enumerate() {
+        let row = i + 2; // line number, counting the header
+        if i >= MAX_IMPORT_ROWS {
+            return Err(ApiError::invalid("too_many_rows", "", format!("最多 {MAX_IMPORT_ROWS} 列。"), format!("At most {MAX_IMPORT_ROWS} rows.")));
+        }
+        let mut err = |field: &str, detail: String| errors.push(ProblemError { pointer: format!("/rows/{row}/{field}"), code: "invalid_csv_row".into(), detail, message: None, severity: None });
+        match rec {
+            Err(e) => err("", e.to_string()),
+            Ok(line) => {
+                let code = check_code(&line.code, "").map(|c| c.to_string());
+                let parent = check_code(&line.parent_code, "").map(|c| c.to_string());
+                let name = check_name(&line.name, "");
+                let staff = check_staff(line.personnel_staff, "");
+                match (code, parent, name, staff) {
+                    (Ok(code), Ok(parent_code), Ok(name), Ok(personnel_staff)) => items.push(NewAgency { code, name, parent_code, personnel_staff }),
+                    (c, p, n, s) => {
+                        for (field, e) in [("code", c.err()), ("parent_code", p.err()), ("name", n.err()), ("personnel_staff", s.err())]
+                            .into_iter()
+                            .filter_map(|(f, e)| e.map(|e| (f, e)))
+                        {
+                            err(field, format!("{e}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_csv", "CSV 內容有誤，未匯入任何資料。", "The CSV has errors; nothing was imported.").with_errors(errors));
+    }
+    Ok(items)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+}
+
+/// Accounts, by id (dgpa_admin).
+#[utoipa::path(tag = "users", security(("bearer" = [])), params(PageQuery), responses((status = 200, body = Page<UserView>), ErrorResponses))]
+#[get("/users")]
+pub async fn list_users(state: web::Data<AppState>, who: Principal, q: web::Query<PageQuery>) -> Result<HttpResponse, ApiError> {
+    who.require(Role::DgpaAdmin)?;
+    let limit = page_limit(q.limit)?;
+    let after = parse_cursor(q.cursor.as_deref())?;
+    let rows = db(&state, move |s| s.list_users(after, limit + 1)).await?;
+    let more = rows.len() as i64 > limit;
+    let items: Vec<UserView> = rows.into_iter().take(limit as usize).map(user_view).collect();
+    let next_cursor = if more { items.last().map(|u| u.id.to_string()) } else { None };
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+fn check_username(raw: &str) -> Result<String, ApiError> {
+    let ok = (3..=64).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-@".contains(&b));
+    if ok {
+        Ok(raw.to_string())
+    } else {
+        Err(ApiError::invalid("invalid_username", "/username", "帳號須為 3 至 64 個小寫英數字或 . _ - @。", "The username must be 3 to 64 lower-case letters, digits or . _ - @."))
+    }
+}
+
+pub fn check_password_strength(raw: &str, pointer: &str) -> Result<(), ApiError> {
+    let n = raw.chars().count();
+    if (MIN_PASSWORD_CHARS..=128).contains(&n) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "weak_password",
+            pointer,
+            format!("密碼須為 {MIN_PASSWORD_CHARS} 至 128 字元。"),
+            format!("The password must be {MIN_PASSWORD_CHARS} to 128 characters."),
+        ))
+    }
+}
+
+fn check_email(raw: &str) -> Result<String, ApiError> {
+    let e = raw.trim();
+    let ok = e.is_empty() || (e.len() <= 200 && e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.')));
+    if ok {
+        Ok(e.to_string())
+    } else {
+        Err(ApiError::invalid("invalid_email", "/email", "電子郵件格式有誤。", "The e-mail address is not valid."))
+    }
+}
+
+fn check_roles(roles: &[Role]) -> Result<RoleSet, ApiError> {
+    if roles.is_empty() {
+        return Err(ApiError::invalid("roles_required", "/roles", "請至少指定一個角色。", "Give at least one role."));
+    }
+    Ok(RoleSet::new(roles.iter().copied()))
+}
+
+/// Create an account (dgpa_admin). An account with the `service` role is a
+/// service account: its username and password are the client id and secret.
+#[utoipa::path(tag = "users", security(("bearer" = [])), request_body = CreateUserBody, responses((status = 201, body = UserView), ErrorResponses))]
+#[post("/users")]
+pub async fn create_user(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    who.require(Role::DgpaAdmin)?;
+    let body: CreateUserBody = parse_json(&req, &body)?;
+    let username = check_username(&body.username)?;
+    let display_name = check_name(&body.display_name, "/display_name")?;
+    let email = check_email(&body.email)?;
+    let agency = check_code(&body.agency_code, "/agency_code")?;
+    let roles = check_roles(&body.roles)?;
+    check_password_strength(&body.password, "/password")?;
+    let password = body.password;
+    let hash = web::block(move || hash_password(&password)).await??;
+    let kind = if roles.has(Role::Service) { "service" } else { "local" };
+    let new = statreq_store::NewUser {
+        username,
+        display_name,
+        email,
+        agency_code: agency.to_string(),
+        roles: roles.join(),
+        kind: kind.into(),
+        password_hash: Some(hash),
+        issuer: None,
+        subject: None,
+    };
+    let row = db(&state, move |s| s.create_user(new, Utc::now())).await?;
+    tracing::info!(actor = who.user.id, user = row.id, "user created");
+    Ok(HttpResponse::Created().json(user_view(row)))
+}
+
+/// Change an account (dgpa_admin): name, e-mail, agency, roles, active, password.
+#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = i64, Path)), request_body = UpdateUserBody, responses((status = 200, body = UserView), ErrorResponses))]
+#[patch("/users/{id}")]
+pub async fn update_user(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    who.require(Role::DgpaAdmin)?;
+    let body: UpdateUserBody = parse_json(&req, &body)?;
+    let id = path.into_inner();
+    let password_hash = match body.password {
+        Some(p) => {
+            check_password_strength(&p, "/password")?;
+            Some(web::block(move || hash_password(&p)).await??)
+        }
+        None => None,
+    };
+    let change = UserUpdate {
+        display_name: body.display_name.as_deref().map(|n| check_name(n, "/display_name")).transpose()?,
+        email: body.email.as_deref().map(check_email).transpose()?,
+        agency_code: body.agency_code.as_deref().map(|c| check_code(c, "/agency_code").map(|c| c.to_string())).transpose()?,
+        roles: body.roles.as_deref().map(check_roles).transpose()?.map(|r| r.join()),
+        active: body.active,
+        password_hash,
+    };
+    let row = db(&state, move |s| s.update_user(id, change, Utc::now())).await?;
+    tracing::info!(actor = who.user.id, user = row.id, "user updated");
+    Ok(HttpResponse::Ok().json(user_view(row)))
+}

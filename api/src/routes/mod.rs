@@ -1,0 +1,165 @@
+//! HTTP handlers under `/api/v1`, registered through `utoipa_actix_web` so that the
+//! route table and the OpenAPI document come from one source.
+
+pub mod admin;
+pub mod auth;
+pub mod meta;
+pub mod requests;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest};
+use serde::de::DeserializeOwned;
+use statreq_contract::{Problem, ProblemError};
+use statreq_domain::{eligibility, Text};
+use statreq_store::{Store, StoreResult};
+use utoipa::IntoResponses;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// The error responses every operation may give: RFC 9457 problem+json.
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum ErrorResponses {
+    /// The request was refused; `code` says why, `errors` points into the body.
+    #[response(status = "4XX", content_type = "application/problem+json")]
+    Client(Problem),
+    /// Something failed on the server; nothing was changed.
+    #[response(status = "5XX", content_type = "application/problem+json")]
+    Server(Problem),
+}
+
+/// Runs blocking store work off the async executor.
+pub async fn db<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Store) -> StoreResult<T> + Send + 'static,
+{
+    let store = state.store.clone();
+    Ok(web::block(move || f(&store)).await??)
+}
+
+/// Parses a JSON body strictly: malformed JSON is 400; a completion deadline
+/// anywhere in it is refused under rule 5.3; unknown or mistyped fields are 422
+/// with a pointer. Nothing is changed when parsing fails.
+pub fn parse_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError> {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !body.is_empty() && !content_type.contains("json") {
+        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "請以 application/json 送出。", "Send the body as application/json."));
+    }
+    let raw: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    let value: serde_json::Value = serde_json::from_slice(raw).map_err(|e| {
+        ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "內容不是有效的 JSON。", format!("The body is not valid JSON: {e}"))
+    })?;
+    let deadlines = eligibility::deadline_pointers(&value);
+    if !deadlines.is_empty() {
+        let message = Text::new(
+            "申請人不得訂定完成期限；人事總處依收件順序、難易度、各主管機關已申請數量及人事人員數排定作業（第5點第3款）。",
+            "Applicants may not set a completion deadline: DGPA orders its work by application order, difficulty, the volume each supervising agency has requested and its personnel staff (rule 5.3).",
+        );
+        let errors = deadlines
+            .into_iter()
+            .map(|pointer| ProblemError {
+                pointer,
+                code: "deadline_not_allowed".into(),
+                detail: message.en.clone(),
+                message: Some(message.clone()),
+                severity: None,
+            })
+            .collect();
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "deadline_not_allowed", message.zh_tw, message.en).with_rule("5.3").with_errors(errors));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let pointer = to_pointer(&e.path().to_string());
+        let detail = e.inner().to_string();
+        let code = if detail.starts_with("unknown field") { "unknown_field" } else { "invalid_value" };
+        ApiError::invalid(code, &pointer, format!("欄位內容有誤：{detail}"), detail.clone()).with_errors(vec![ProblemError {
+            pointer: pointer.clone(),
+            code: code.into(),
+            detail: detail.clone(),
+            message: None,
+            severity: None,
+        }])
+    })
+}
+
+/// `a.b[0].c` (serde_path_to_error) → `/a/b/0/c`.
+fn to_pointer(path: &str) -> String {
+    if path == "." {
+        return String::new();
+    }
+    let mut out = String::new();
+    for part in path.split('.') {
+        for (i, seg) in part.split('[').enumerate() {
+            let seg = if i > 0 { seg.trim_end_matches(']') } else { seg };
+            if !seg.is_empty() {
+                out.push('/');
+                out.push_str(&seg.replace('~', "~0").replace('/', "~1"));
+            }
+        }
+    }
+    out
+}
+
+/// The version a client says it has (`If-Match: "3"`), if any.
+pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
+    let Some(v) = req.headers().get(header::IF_MATCH) else { return Ok(None) };
+    let raw = v.to_str().unwrap_or("").trim();
+    if raw == "*" {
+        return Ok(None);
+    }
+    let bare = raw.trim_start_matches("W/").trim_matches('"');
+    bare.parse::<i64>().map(Some).map_err(|_| {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_if_match", "If-Match 標頭格式有誤，應為案件的 ETag。", "If-Match must be the request's ETag, e.g. \"3\".")
+    })
+}
+
+/// 412 when the client's version is stale.
+pub fn check_version(expected: Option<i64>, actual: i64) -> Result<(), ApiError> {
+    match expected {
+        Some(v) if v != actual => Err(ApiError::new(
+            StatusCode::PRECONDITION_FAILED,
+            "precondition_failed",
+            "案件已被更新，您看到的不是最新版本；請重新載入後再試。",
+            "The request has changed since you loaded it (stale If-Match); reload and try again.",
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub fn etag(version: i64) -> (header::HeaderName, String) {
+    (header::ETAG, format!("\"{version}\""))
+}
+
+pub const DEFAULT_PAGE: i64 = 50;
+pub const MAX_PAGE: i64 = 200;
+
+/// A page size within bounds.
+pub fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    match limit {
+        None => Ok(DEFAULT_PAGE),
+        Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::invalid(
+            "invalid_limit",
+            "/limit",
+            format!("每頁筆數須介於 1 至 {MAX_PAGE}。"),
+            format!("limit must be between 1 and {MAX_PAGE}."),
+        )),
+    }
+}
+
+pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
+    cursor
+        .map(|c| c.parse::<i64>().map_err(|_| ApiError::invalid("invalid_cursor", "/cursor", "分頁游標無效。", "The cursor is not valid; use next_cursor from the previous page.")))
+        .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pointers_from_serde_paths() {
+        assert_eq!(super::to_pointer("requirement.fields[2]"), "/requirement/fields/2");
+        assert_eq!(super::to_pointer("existing_sources[0].source"), "/existing_sources/0/source");
+        assert_eq!(super::to_pointer("."), "");
+    }
+}

@@ -1,0 +1,491 @@
+//! Requests: create, read, edit, check, and every lifecycle transition (rule 5).
+//! Each transition loads the request, lets the domain decide, and stores the
+//! outcome guarded by the version the decision was made on.
+
+use std::collections::HashMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use serde::Deserialize;
+use statreq_contract::{
+    CheckResponse, DeliverBody, DestructionBody, DestructionView, DgpaDecisionBody, EventView, MessageView, Page, PostMessageBody, RequestView,
+    RevisionView, SupervisorDecisionBody, UserRef, WithdrawBody,
+};
+use statreq_domain::eligibility::{self, EligibilityContext};
+use statreq_domain::lifecycle::{self, available_actions, can_view};
+use statreq_domain::{AgencyChain, AgencyCode, Application, ApplicationPatch, Command, RequestFacts, Role, State, Text, UserId};
+use statreq_store::{AgencyRow, ListFilter, RequestRow, Store, StoreResult, UserRow};
+use utoipa::IntoParams;
+
+use super::{check_version, db, etag, if_match, page_limit, parse_cursor, parse_json, ErrorResponses};
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::AppState;
+
+/// A request with everything needed to judge and show it.
+struct Loaded {
+    row: RequestRow,
+    chain: AgencyChain,
+    agency_name: String,
+    users: HashMap<i64, UserRow>,
+}
+
+impl Loaded {
+    fn application(&self) -> Result<Application, ApiError> {
+        serde_json::from_value(self.row.application.clone()).map_err(|e| {
+            tracing::error!(request = self.row.id, error = %e, "stored application does not parse");
+            ApiError::internal()
+        })
+    }
+}
+
+fn chain_from(rows: &[AgencyRow]) -> StoreResult<AgencyChain> {
+    let code = |s: &str| AgencyCode::parse(s).map_err(|_| statreq_store::StoreError::Corrupt(format!("agency code {s}")));
+    let (first, rest) = rows.split_first().ok_or(statreq_store::StoreError::NotFound)?;
+    Ok(AgencyChain { agency: code(&first.code)?, ancestors: rest.iter().map(|a| code(&a.code)).collect::<StoreResult<_>>()? })
+}
+
+fn referenced_users(row: &RequestRow) -> Vec<i64> {
+    let mut ids = vec![row.created_by];
+    ids.extend(row.assignee);
+    if let Some(by) = row.destruction.as_ref().and_then(|d| d.get("recorded_by")).and_then(|v| v.as_i64()) {
+        ids.push(by);
+    }
+    ids
+}
+
+fn load_users(s: &Store, ids: impl IntoIterator<Item = i64>, into: &mut HashMap<i64, UserRow>) -> StoreResult<()> {
+    for id in ids {
+        if let std::collections::hash_map::Entry::Vacant(e) = into.entry(id) {
+            e.insert(s.get_user(id)?);
+        }
+    }
+    Ok(())
+}
+
+/// Loads a request the caller may see; others get 404, never the data.
+async fn load(state: &AppState, who: &Principal, id: i64) -> Result<Loaded, ApiError> {
+    let loaded = db(state, move |s| {
+        let row = s.get_request(id)?;
+        let chain_rows = s.agency_chain(&row.agency_code)?;
+        let chain = chain_from(&chain_rows)?;
+        let mut users = HashMap::new();
+        load_users(s, referenced_users(&row), &mut users)?;
+        Ok(Loaded { agency_name: chain_rows[0].name.clone(), row, chain, users })
+    })
+    .await?;
+    if can_view(&who.actor, &loaded.chain, loaded.row.revision as u32) {
+        Ok(loaded)
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
+fn user_ref(users: &HashMap<i64, UserRow>, id: i64) -> UserRef {
+    match users.get(&id) {
+        Some(u) => UserRef { id, display_name: u.display_name.clone(), agency_code: u.agency_code.clone() },
+        None => UserRef { id, display_name: String::new(), agency_code: String::new() },
+    }
+}
+
+fn view(who: &Principal, l: &Loaded) -> Result<RequestView, ApiError> {
+    let app = l.application()?;
+    let r = &l.row;
+    let facts = RequestFacts {
+        state: r.state,
+        chain: &l.chain,
+        created_by: UserId(r.created_by),
+        application: &app,
+        revisions: r.revision as u32,
+        delivered_at: r.delivered_at,
+    };
+    let allowed_actions = available_actions(&facts, &who.actor);
+    let destruction = match &r.destruction {
+        Some(d) => Some(DestructionView {
+            destroyed_on: serde_json::from_value(d["destroyed_on"].clone()).map_err(|_| ApiError::internal())?,
+            method: d["method"].as_str().unwrap_or_default().to_string(),
+            recorded_by: user_ref(&l.users, d["recorded_by"].as_i64().unwrap_or_default()),
+            recorded_at: serde_json::from_value(d["recorded_at"].clone()).map_err(|_| ApiError::internal())?,
+        }),
+        None => None,
+    };
+    Ok(RequestView {
+        id: r.id,
+        state: r.state,
+        state_label: r.state.label(),
+        version: r.version,
+        agency_code: r.agency_code.clone(),
+        agency_name: l.agency_name.clone(),
+        created_by: user_ref(&l.users, r.created_by),
+        application: app,
+        revision: r.revision,
+        difficulty: r.difficulty,
+        assignee: r.assignee.map(|a| user_ref(&l.users, a)),
+        reply: r.reply.clone(),
+        destruction,
+        allowed_actions,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        submitted_at: r.submitted_at,
+        dgpa_received_at: r.dgpa_received_at,
+        delivered_at: r.delivered_at,
+    })
+}
+
+fn respond(status: StatusCode, who: &Principal, l: &Loaded) -> Result<HttpResponse, ApiError> {
+    let v = view(who, l)?;
+    let mut res = HttpResponse::build(status);
+    res.insert_header(etag(v.version));
+    if status == StatusCode::CREATED {
+        res.insert_header((header::LOCATION, format!("/api/v1/requests/{}", v.id)));
+    }
+    Ok(res.json(v))
+}
+
+/// Reloads after a write, keeping the agency data already known.
+async fn reloaded(state: &AppState, before: Loaded, row: RequestRow) -> Result<Loaded, ApiError> {
+    let mut users = before.users;
+    let ids = referenced_users(&row);
+    let users = db(state, move |s| {
+        load_users(s, ids, &mut users)?;
+        Ok(users)
+    })
+    .await?;
+    Ok(Loaded { row, chain: before.chain, agency_name: before.agency_name, users })
+}
+
+fn shape_check(app: &Application) -> Result<(), ApiError> {
+    let errors = app.shape_errors();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::findings("invalid_application", Text::new("申請內容超過長度或數量限制，未儲存。", "The application exceeds a length or count limit; nothing was saved."), &errors))
+    }
+}
+
+/// Create a draft application for the caller's own agency (applicant).
+#[utoipa::path(
+    tag = "requests",
+    security(("bearer" = [])),
+    request_body = Application,
+    responses((status = 201, description = "The new draft; `ETag` carries its version", body = RequestView), ErrorResponses)
+)]
+#[post("/requests")]
+pub async fn create_request(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let app: Application = parse_json(&req, &body)?;
+    who.require(Role::Applicant)?;
+    shape_check(&app)?;
+    let json = serde_json::to_value(&app).map_err(|_| ApiError::internal())?;
+    let agency = who.user.agency_code.clone();
+    let user = who.user.id;
+    let row = db(&state, move |s| s.create_request(&agency, user, &json, Utc::now())).await?;
+    tracing::info!(request = row.id, actor = user, "request created");
+    let loaded = load(&state, &who, row.id).await?;
+    respond(StatusCode::CREATED, &who, &loaded)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Only requests in this state.
+    pub state: Option<State>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+}
+
+/// Requests the caller may see, newest first: its own agency's in every state, and
+/// once submitted, those of agencies it supervises (supervisor) or all (DGPA).
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(ListQuery), responses((status = 200, body = Page<RequestView>), ErrorResponses))]
+#[get("/requests")]
+pub async fn list_requests(state: web::Data<AppState>, who: Principal, q: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+    let limit = page_limit(q.limit)?;
+    let before = parse_cursor(q.cursor.as_deref())?;
+    let actor = who.actor.clone();
+    let filter_state = q.state;
+    let pages = db(&state, move |s| {
+        let agencies: HashMap<String, AgencyRow> = s.list_agencies()?.into_iter().map(|a| (a.code.clone(), a)).collect();
+        let chain_of = |code: &str| -> StoreResult<(AgencyChain, String)> {
+            let mut rows = Vec::new();
+            let mut at = agencies.get(code);
+            while let Some(a) = at {
+                if rows.len() > 64 {
+                    return Err(statreq_store::StoreError::Corrupt("agency tree cycle".into()));
+                }
+                rows.push(a.clone());
+                at = a.parent_code.as_deref().and_then(|p| agencies.get(p));
+            }
+            Ok((chain_from(&rows)?, rows.first().map(|a| a.name.clone()).unwrap_or_default()))
+        };
+        let supervised = if actor.roles.has(Role::Supervisor) {
+            let mut v = Vec::new();
+            for code in agencies.keys() {
+                if chain_of(code)?.0.is_supervised_by(&actor.agency) {
+                    v.push(code.clone());
+                }
+            }
+            v
+        } else {
+            Vec::new()
+        };
+        let own = (actor.roles.has(Role::Applicant) || actor.roles.has(Role::Supervisor)).then(|| actor.agency.to_string());
+        let filter = ListFilter { own_agency: own, supervised, all_submitted: actor.roles.is_dgpa(), state: filter_state, before, limit: limit + 1 };
+        let rows = s.list_requests(&filter)?;
+        let mut users = HashMap::new();
+        load_users(s, rows.iter().flat_map(referenced_users), &mut users)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (chain, agency_name) = chain_of(&row.agency_code)?;
+            out.push(Loaded { row, chain, agency_name, users: HashMap::new() });
+        }
+        Ok((out, users))
+    })
+    .await?;
+    let (loaded, users) = pages;
+    let more = loaded.len() as i64 > limit;
+    let mut items = Vec::new();
+    for mut l in loaded.into_iter().take(limit as usize) {
+        if !can_view(&who.actor, &l.chain, l.row.revision as u32) {
+            continue; // the query already filters; this is the domain's word on it
+        }
+        for id in referenced_users(&l.row) {
+            if let Some(u) = users.get(&id) {
+                l.users.insert(id, u.clone());
+            }
+        }
+        items.push(view(&who, &l)?);
+    }
+    let next_cursor = if more { items.last().map(|r| r.id.to_string()) } else { None };
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+/// One request, with the actions the caller may take on it; `ETag` carries its version.
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = RequestView), ErrorResponses))]
+#[get("/requests/{id}")]
+pub async fn get_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let loaded = load(&state, &who, path.into_inner()).await?;
+    respond(StatusCode::OK, &who, &loaded)
+}
+
+/// Edit a draft or returned application (applicant's office). Each section given
+/// replaces that section. `If-Match` is required: edits never overwrite each other.
+#[utoipa::path(
+    tag = "requests",
+    security(("bearer" = [])),
+    params(("id" = i64, Path), ("If-Match" = String, Header, description = "The ETag you last saw")),
+    request_body = ApplicationPatch,
+    responses((status = 200, body = RequestView), ErrorResponses)
+)]
+#[patch("/requests/{id}")]
+pub async fn update_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let patch: ApplicationPatch = parse_json(&req, &body)?;
+    let expected = if_match(&req)?.ok_or_else(|| {
+        ApiError::new(StatusCode::PRECONDITION_REQUIRED, "if_match_required", "請附上 If-Match 標頭（案件的 ETag），以免覆蓋他人的修改。", "Send If-Match with the request's ETag so that edits never overwrite each other.")
+    })?;
+    let loaded = load(&state, &who, path.into_inner()).await?;
+    check_version(Some(expected), loaded.row.version)?;
+    let mut app = loaded.application()?;
+    let facts = RequestFacts {
+        state: loaded.row.state,
+        chain: &loaded.chain,
+        created_by: UserId(loaded.row.created_by),
+        application: &app,
+        revisions: loaded.row.revision as u32,
+        delivered_at: loaded.row.delivered_at,
+    };
+    lifecycle::decide(&facts, &who.actor, Command::Edit, Utc::now())?;
+    patch.apply(&mut app);
+    shape_check(&app)?;
+    let json = serde_json::to_value(&app).map_err(|_| ApiError::internal())?;
+    let (id, version, actor) = (loaded.row.id, loaded.row.version, who.user.id);
+    let row = db(&state, move |s| s.update_application(id, version, &json, actor, Utc::now())).await?;
+    let loaded = reloaded(&state, loaded, row).await?;
+    respond(StatusCode::OK, &who, &loaded)
+}
+
+/// Every eligibility finding for the application as it stands (rules 3, 4, 5.1, 5.3).
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = CheckResponse), ErrorResponses))]
+#[post("/requests/{id}/check")]
+pub async fn check_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let loaded = load(&state, &who, path.into_inner()).await?;
+    let findings = eligibility::check(&loaded.application()?, EligibilityContext { has_supervisor: loaded.chain.has_supervisor() });
+    Ok(HttpResponse::Ok().json(CheckResponse { blocking: eligibility::blocks(&findings), findings }))
+}
+
+/// Loads, lets the domain decide, stores the outcome at the version decided on.
+async fn transition(state: &AppState, who: &Principal, id: i64, req: &HttpRequest, command: Command) -> Result<HttpResponse, ApiError> {
+    let expected = if_match(req)?;
+    let loaded = load(state, who, id).await?;
+    check_version(expected, loaded.row.version)?;
+    let app = loaded.application()?;
+    let facts = RequestFacts {
+        state: loaded.row.state,
+        chain: &loaded.chain,
+        created_by: UserId(loaded.row.created_by),
+        application: &app,
+        revisions: loaded.row.revision as u32,
+        delivered_at: loaded.row.delivered_at,
+    };
+    let now = Utc::now();
+    let outcome = lifecycle::decide(&facts, &who.actor, command, now)?;
+    let (version, from, actor) = (loaded.row.version, loaded.row.state, who.user.id);
+    let event = outcome.event;
+    let row = db(state, move |s| s.apply_transition(id, version, from, &outcome, actor, now)).await?;
+    tracing::info!(request = id, actor, event = event.as_str(), to = row.state.as_str(), "transition");
+    let loaded = reloaded(state, loaded, row).await?;
+    respond(StatusCode::OK, who, &loaded)
+}
+
+
+/// Submit the application to the supervising agency (applicant's office). Freezes a
+/// numbered revision. Refused with 422 and every blocking finding when incomplete.
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), responses((status = 200, body = RequestView), ErrorResponses))]
+#[post("/requests/{id}/submit")]
+pub async fn submit_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    transition(&state, &who, path.into_inner(), &req, Command::Submit).await
+}
+
+/// Withdraw the request (applicant's office): from draft, returned, pending or queued.
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body(content = WithdrawBody, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
+#[post("/requests/{id}/withdraw")]
+pub async fn withdraw_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let b: WithdrawBody = parse_json(&req, &body)?;
+    transition(&state, &who, path.into_inner(), &req, Command::Withdraw { reason: b.reason }).await
+}
+
+/// The supervising agency's decision (rule 5.1): approve, return (with comment) or reject (with comment).
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = SupervisorDecisionBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[post("/requests/{id}/supervisor-decision")]
+pub async fn supervisor_decision(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let b: SupervisorDecisionBody = parse_json(&req, &body)?;
+    transition(&state, &who, path.into_inner(), &req, Command::SupervisorDecision { decision: b.decision, comment: b.comment }).await
+}
+
+/// DGPA's review: accept with a difficulty of 1–5 (rule 5.3), return or reject (with comment).
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = DgpaDecisionBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[post("/requests/{id}/dgpa-decision")]
+pub async fn dgpa_decision(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let b: DgpaDecisionBody = parse_json(&req, &body)?;
+    transition(&state, &who, path.into_inner(), &req, Command::DgpaDecision { decision: b.decision, difficulty: b.difficulty, comment: b.comment }).await
+}
+
+/// A DGPA officer takes queued work into production and becomes its assignee.
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), responses((status = 200, body = RequestView), ErrorResponses))]
+#[post("/requests/{id}/take")]
+pub async fn take_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    transition(&state, &who, path.into_inner(), &req, Command::Take).await
+}
+
+/// Deliver the result with DGPA's reply.
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = DeliverBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[post("/requests/{id}/deliver")]
+pub async fn deliver_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let b: DeliverBody = parse_json(&req, &body)?;
+    transition(&state, &who, path.into_inner(), &req, Command::Deliver { reply: b.reply }).await
+}
+
+/// Record that delivered personal data was destroyed after use (rule 6); closes the request.
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = DestructionBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[post("/requests/{id}/destruction")]
+pub async fn record_destruction(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let b: DestructionBody = parse_json(&req, &body)?;
+    transition(&state, &who, path.into_inner(), &req, Command::RecordDestruction { destroyed_on: b.destroyed_on, method: b.method }).await
+}
+
+/// Acknowledge receipt of a delivery without personal data; closes the request.
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), responses((status = 200, body = RequestView), ErrorResponses))]
+#[post("/requests/{id}/acknowledge")]
+pub async fn acknowledge_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    transition(&state, &who, path.into_inner(), &req, Command::Acknowledge).await
+}
+
+/// The request's history: every transition with who, when and why.
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = Vec<EventView>), ErrorResponses))]
+#[get("/requests/{id}/events")]
+pub async fn list_events(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let loaded = load(&state, &who, path.into_inner()).await?;
+    let id = loaded.row.id;
+    let (events, users) = db(&state, move |s| {
+        let events = s.list_events(id)?;
+        let mut users = HashMap::new();
+        load_users(s, events.iter().map(|e| e.actor_id), &mut users)?;
+        Ok((events, users))
+    })
+    .await?;
+    let out: Vec<EventView> = events
+        .into_iter()
+        .map(|e| EventView {
+            seq: e.seq,
+            kind: e.kind,
+            from_state: e.from_state,
+            to_state: e.to_state,
+            actor: user_ref(&users, e.actor_id),
+            comment: e.comment,
+            data: e.data,
+            at: e.at,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Every frozen revision, each with what changed since the one before.
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = Vec<RevisionView>), ErrorResponses))]
+#[get("/requests/{id}/revisions")]
+pub async fn list_revisions(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let loaded = load(&state, &who, path.into_inner()).await?;
+    let id = loaded.row.id;
+    let (revs, users) = db(&state, move |s| {
+        let revs = s.list_revisions(id)?;
+        let mut users = HashMap::new();
+        load_users(s, revs.iter().map(|r| r.submitted_by), &mut users)?;
+        Ok((revs, users))
+    })
+    .await?;
+    let mut out = Vec::new();
+    let mut previous: Option<serde_json::Value> = None;
+    for r in revs {
+        let changes = previous.as_ref().map(|p| statreq_domain::diff::changes(p, &r.application)).unwrap_or_default();
+        let application = serde_json::from_value(r.application.clone()).map_err(|_| ApiError::internal())?;
+        out.push(RevisionView { number: r.number, application, submitted_by: user_ref(&users, r.submitted_by), submitted_at: r.submitted_at, changes });
+        previous = Some(r.application);
+    }
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// The clarification thread between the applying office, its supervisor and DGPA.
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = Vec<MessageView>), ErrorResponses))]
+#[get("/requests/{id}/messages")]
+pub async fn list_messages(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let loaded = load(&state, &who, path.into_inner()).await?;
+    let id = loaded.row.id;
+    let (msgs, users) = db(&state, move |s| {
+        let msgs = s.list_messages(id)?;
+        let mut users = HashMap::new();
+        load_users(s, msgs.iter().map(|m| m.author_id), &mut users)?;
+        Ok((msgs, users))
+    })
+    .await?;
+    let out: Vec<MessageView> = msgs.into_iter().map(|m| MessageView { id: m.id, author: user_ref(&users, m.author_id), body: m.body, at: m.at }).collect();
+    Ok(HttpResponse::Ok().json(out))
+}
+
+const MAX_MESSAGE: usize = 4_000;
+
+/// Post to the clarification thread (anyone who may see the request).
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PostMessageBody, responses((status = 201, body = MessageView), ErrorResponses))]
+#[post("/requests/{id}/messages")]
+pub async fn post_message(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let b: PostMessageBody = parse_json(&req, &body)?;
+    let text = b.body.trim().to_string();
+    if text.is_empty() || text.chars().count() > MAX_MESSAGE {
+        return Err(ApiError::invalid("invalid_message", "/body", format!("訊息須為 1 至 {MAX_MESSAGE} 字。"), format!("A message must be 1 to {MAX_MESSAGE} characters.")));
+    }
+    let loaded = load(&state, &who, path.into_inner()).await?;
+    let (id, author) = (loaded.row.id, who.user.id);
+    let m = db(&state, move |s| s.post_message(id, author, &text, Utc::now())).await?;
+    let mut users = HashMap::new();
+    users.insert(who.user.id, who.user.clone());
+    Ok(HttpResponse::Created().json(MessageView { id: m.id, author: user_ref(&users, m.author_id), body: m.body, at: m.at }))
+}

@@ -1,0 +1,190 @@
+//! The agency tree (機關): codes, supervising agency (`parent_code`), personnel staff.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use statreq_domain::ids::DGPA_AGENCY_CODE;
+
+use crate::conn::write_tx;
+use crate::schema::agencies;
+use crate::{from_db, to_db, Store, StoreError, StoreResult};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = agencies)]
+struct Row {
+    code: String,
+    name: String,
+    parent_code: Option<String>,
+    personnel_staff: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyRow {
+    pub code: String,
+    pub name: String,
+    pub parent_code: Option<String>,
+    pub personnel_staff: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Row> for AgencyRow {
+    fn from(r: Row) -> Self {
+        AgencyRow {
+            code: r.code,
+            name: r.name,
+            parent_code: r.parent_code,
+            personnel_staff: r.personnel_staff,
+            created_at: from_db(r.created_at),
+            updated_at: from_db(r.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAgency {
+    pub code: String,
+    pub name: String,
+    pub parent_code: String,
+    pub personnel_staff: i32,
+}
+
+/// A change to an agency; `None` keeps the stored value.
+#[derive(Debug, Clone, Default)]
+pub struct AgencyUpsert {
+    pub name: Option<String>,
+    pub parent_code: Option<String>,
+    pub personnel_staff: Option<i32>,
+}
+
+impl Store {
+    pub fn list_agencies(&self) -> StoreResult<Vec<AgencyRow>> {
+        let rows = agencies::table.select(Row::as_select()).order(agencies::code.asc()).load(&mut *self.conn()?)?;
+        Ok(rows.into_iter().map(AgencyRow::from).collect())
+    }
+
+    pub fn get_agency(&self, code: &str) -> StoreResult<AgencyRow> {
+        let row = agencies::table.find(code).select(Row::as_select()).first(&mut *self.conn()?)?;
+        Ok(row.into())
+    }
+
+    /// The agency and its ancestors, nearest first, ending at the root.
+    pub fn agency_chain(&self, code: &str) -> StoreResult<Vec<AgencyRow>> {
+        let mut conn = self.conn()?;
+        let mut out: Vec<AgencyRow> = Vec::new();
+        let mut next = Some(code.to_string());
+        while let Some(c) = next {
+            if out.iter().any(|a| a.code == c) || out.len() > 64 {
+                return Err(StoreError::Corrupt(format!("agency tree has a cycle at {c}")));
+            }
+            let row: AgencyRow = agencies::table.find(&c).select(Row::as_select()).first(&mut *conn)?.into();
+            next = row.parent_code.clone();
+            out.push(row);
+        }
+        Ok(out)
+    }
+
+    pub fn create_agency(&self, new: NewAgency, now: DateTime<Utc>) -> StoreResult<AgencyRow> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| insert_agency(c, &new, now))?;
+        self.get_agency(&new.code)
+    }
+
+    /// Updates an agency; refuses a parent that would make a cycle.
+    pub fn update_agency(&self, code: &str, change: AgencyUpsert, now: DateTime<Utc>) -> StoreResult<AgencyRow> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| update_agency(c, code, &change, now))?;
+        self.get_agency(code)
+    }
+
+    /// Creates or updates many agencies in one transaction (CSV import): all or nothing.
+    /// Parents may come later in the list than their children.
+    pub fn import_agencies(&self, items: Vec<NewAgency>, now: DateTime<Utc>) -> StoreResult<(usize, usize)> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let mut created = 0;
+            let mut updated = 0;
+            // First make every agency exist (under the root for now), then link them.
+            for a in &items {
+                let exists = agencies::table.find(&a.code).count().get_result::<i64>(c)? > 0;
+                if exists {
+                    updated += 1;
+                } else {
+                    diesel::insert_into(agencies::table)
+                        .values((
+                            agencies::code.eq(&a.code),
+                            agencies::name.eq(&a.name),
+                            agencies::parent_code.eq(Some(DGPA_AGENCY_CODE)),
+                            agencies::personnel_staff.eq(a.personnel_staff),
+                            agencies::created_at.eq(to_db(now)),
+                            agencies::updated_at.eq(to_db(now)),
+                        ))
+                        .execute(c)?;
+                    created += 1;
+                }
+            }
+            for a in &items {
+                let change = AgencyUpsert {
+                    name: Some(a.name.clone()),
+                    parent_code: Some(a.parent_code.clone()),
+                    personnel_staff: Some(a.personnel_staff),
+                };
+                update_agency(c, &a.code, &change, now)?;
+            }
+            Ok((created, updated))
+        })
+    }
+}
+
+fn insert_agency(c: &mut crate::DbConnection, new: &NewAgency, now: DateTime<Utc>) -> StoreResult<()> {
+    let parent_exists = agencies::table.find(&new.parent_code).count().get_result::<i64>(c)? > 0;
+    if !parent_exists {
+        return Err(StoreError::MissingReference(format!("parent agency {}", new.parent_code)));
+    }
+    diesel::insert_into(agencies::table)
+        .values((
+            agencies::code.eq(&new.code),
+            agencies::name.eq(&new.name),
+            agencies::parent_code.eq(Some(&new.parent_code)),
+            agencies::personnel_staff.eq(new.personnel_staff),
+            agencies::created_at.eq(to_db(now)),
+            agencies::updated_at.eq(to_db(now)),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
+fn update_agency(c: &mut crate::DbConnection, code: &str, change: &AgencyUpsert, now: DateTime<Utc>) -> StoreResult<()> {
+    let current: Row = agencies::table.find(code).select(Row::as_select()).first(c)?;
+    if let Some(parent) = &change.parent_code {
+        if code == DGPA_AGENCY_CODE {
+            return Err(StoreError::Invalid("DGPA is the root of the agency tree and has no parent".into()));
+        }
+        // Walk up from the new parent; meeting `code` means a cycle.
+        let mut at = Some(parent.clone());
+        let mut steps = 0;
+        while let Some(p) = at {
+            if p == code || steps > 64 {
+                return Err(StoreError::Invalid(format!("{parent} is {code} itself or below it: the tree would have a cycle")));
+            }
+            at = agencies::table
+                .find(&p)
+                .select(agencies::parent_code)
+                .first::<Option<String>>(c)
+                .optional()?
+                .ok_or_else(|| StoreError::MissingReference(format!("parent agency {p}")))?;
+            steps += 1;
+        }
+    }
+    diesel::update(agencies::table.find(code))
+        .set((
+            agencies::name.eq(change.name.clone().unwrap_or(current.name)),
+            agencies::parent_code.eq(change.parent_code.clone().or(current.parent_code)),
+            agencies::personnel_staff.eq(change.personnel_staff.unwrap_or(current.personnel_staff)),
+            agencies::updated_at.eq(to_db(now)),
+        ))
+        .execute(c)?;
+    Ok(())
+}

@@ -1,0 +1,136 @@
+//! Connections: one enum over both backends, a pool manager that picks the backend
+//! from the URL scheme (and reports the real connection error), SQLite pragmas on
+//! every connection, and write transactions that take SQLite's write lock up front.
+
+use diesel::connection::SimpleConnection;
+use diesel::migration::MigrationSource;
+use diesel::pg::PgConnection;
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::{StoreError, StoreResult};
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// Durability first: an acknowledged write survives power loss (synchronous=FULL).
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+
+#[derive(Debug)]
+pub struct Manager {
+    backend: Backend,
+    target: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConnectError(String);
+
+impl Manager {
+    pub fn new(url: &str) -> StoreResult<Manager> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(StoreError::InvalidUrl("sqlite:// needs a file path, e.g. sqlite://var/statreq.sqlite".into()));
+            }
+            Ok(Manager { backend: Backend::Sqlite, target: path.to_string() })
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Manager { backend: Backend::Postgres, target: url.to_string() })
+        } else {
+            Err(StoreError::InvalidUrl("use sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE".into()))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+impl diesel::r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<DbConnection, ConnectError> {
+        match self.backend {
+            Backend::Postgres => PgConnection::establish(&self.target).map(DbConnection::Postgres).map_err(|e| ConnectError(e.to_string())),
+            Backend::Sqlite => {
+                let mut c = SqliteConnection::establish(&self.target).map_err(|e| ConnectError(format!("{}: {e}", self.target)))?;
+                c.batch_execute(SQLITE_PRAGMAS).map_err(|e| ConnectError(e.to_string()))?;
+                Ok(DbConnection::Sqlite(c))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
+        conn.batch_execute("SELECT 1").map_err(|e| ConnectError(e.to_string()))
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Runs `f` in a write transaction. On SQLite the write lock is taken at `BEGIN`
+/// (`IMMEDIATE`), so that concurrent writers wait for each other (busy_timeout)
+/// instead of failing when a read lock cannot be upgraded.
+pub fn write_tx<T>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> StoreResult<T>) -> StoreResult<T> {
+    match conn {
+        DbConnection::Postgres(_) => conn.transaction(f),
+        DbConnection::Sqlite(_) => {
+            conn.batch_execute("BEGIN IMMEDIATE")?;
+            match f(conn) {
+                Ok(v) => match conn.batch_execute("COMMIT") {
+                    Ok(()) => Ok(v),
+                    Err(e) => {
+                        let _ = conn.batch_execute("ROLLBACK");
+                        Err(e.into())
+                    }
+                },
+                Err(e) => {
+                    let _ = conn.batch_execute("ROLLBACK");
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+fn migration_error(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Migration(e.to_string())
+}
+
+pub fn migrate(conn: &mut DbConnection) -> StoreResult<()> {
+    match conn {
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(drop).map_err(migration_error),
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(drop).map_err(migration_error),
+    }
+}
+
+pub fn revert_all(conn: &mut DbConnection) -> StoreResult<()> {
+    match conn {
+        DbConnection::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(drop).map_err(migration_error),
+        DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(drop).map_err(migration_error),
+    }
+}
+
+pub fn migration_names(backend: Backend) -> Vec<String> {
+    let source = match backend {
+        Backend::Sqlite => SQLITE_MIGRATIONS,
+        Backend::Postgres => POSTGRES_MIGRATIONS,
+    };
+    let list = MigrationSource::<diesel::sqlite::Sqlite>::migrations(&source).unwrap_or_default();
+    list.iter().map(|m| m.name().to_string()).collect()
+}

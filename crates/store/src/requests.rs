@@ -1,0 +1,356 @@
+//! Requests, their events, frozen revisions and message threads.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use statreq_domain::{EventKind, Outcome, State};
+
+use crate::conn::write_tx;
+use crate::schema::{request_events, request_messages, request_revisions, requests};
+use crate::{from_db, to_db, Store, StoreError, StoreResult};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = requests)]
+struct Row {
+    id: i64,
+    agency_code: String,
+    created_by: i64,
+    state: String,
+    version: i64,
+    application: String,
+    revision: i32,
+    difficulty: Option<i32>,
+    assignee: Option<i64>,
+    reply: Option<String>,
+    destruction: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    submitted_at: Option<NaiveDateTime>,
+    dgpa_received_at: Option<NaiveDateTime>,
+    delivered_at: Option<NaiveDateTime>,
+}
+
+/// A request as stored. The application is kept as JSON, exactly as submitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestRow {
+    pub id: i64,
+    pub agency_code: String,
+    pub created_by: i64,
+    pub state: State,
+    pub version: i64,
+    pub application: serde_json::Value,
+    pub revision: i32,
+    pub difficulty: Option<i32>,
+    pub assignee: Option<i64>,
+    pub reply: Option<String>,
+    /// `{destroyed_on, method, recorded_by, recorded_at}` once recorded (rule 6).
+    pub destruction: Option<serde_json::Value>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub dgpa_received_at: Option<DateTime<Utc>>,
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<Row> for RequestRow {
+    type Error = StoreError;
+
+    fn try_from(r: Row) -> StoreResult<Self> {
+        Ok(RequestRow {
+            id: r.id,
+            agency_code: r.agency_code,
+            created_by: r.created_by,
+            state: State::parse(&r.state).ok_or_else(|| StoreError::Corrupt(format!("request {} has unknown state {}", r.id, r.state)))?,
+            version: r.version,
+            application: serde_json::from_str(&r.application)?,
+            revision: r.revision,
+            difficulty: r.difficulty,
+            assignee: r.assignee,
+            reply: r.reply,
+            destruction: r.destruction.as_deref().map(serde_json::from_str).transpose()?,
+            created_at: from_db(r.created_at),
+            updated_at: from_db(r.updated_at),
+            submitted_at: r.submitted_at.map(from_db),
+            dgpa_received_at: r.dgpa_received_at.map(from_db),
+            delivered_at: r.delivered_at.map(from_db),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRow {
+    pub request_id: i64,
+    pub seq: i32,
+    pub kind: EventKind,
+    pub from_state: Option<State>,
+    pub to_state: State,
+    pub actor_id: i64,
+    pub comment: Option<String>,
+    pub data: serde_json::Value,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RevisionRow {
+    pub number: i32,
+    pub application: serde_json::Value,
+    pub submitted_by: i64,
+    pub submitted_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageRow {
+    pub id: i64,
+    pub request_id: i64,
+    pub author_id: i64,
+    pub body: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Which requests a caller may list (computed from the domain's visibility rule).
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// The caller's own agency: every state.
+    pub own_agency: Option<String>,
+    /// Agencies the caller supervises: once submitted.
+    pub supervised: Vec<String>,
+    /// DGPA: every submitted request.
+    pub all_submitted: bool,
+    pub state: Option<State>,
+    /// The last id of the previous page (lists are newest first).
+    pub before: Option<i64>,
+    pub limit: i64,
+}
+
+impl Store {
+    /// Creates a draft and its `created` event.
+    pub fn create_request(&self, agency_code: &str, created_by: i64, application: &serde_json::Value, now: DateTime<Utc>) -> StoreResult<RequestRow> {
+        let mut conn = self.conn()?;
+        let app = serde_json::to_string(application)?;
+        let id = write_tx(&mut conn, |c| {
+            let id = diesel::insert_into(requests::table)
+                .values((
+                    requests::agency_code.eq(agency_code),
+                    requests::created_by.eq(created_by),
+                    requests::state.eq(State::Draft.as_str()),
+                    requests::version.eq(1i64),
+                    requests::application.eq(&app),
+                    requests::revision.eq(0),
+                    requests::created_at.eq(to_db(now)),
+                    requests::updated_at.eq(to_db(now)),
+                ))
+                .returning(requests::id)
+                .get_result::<i64>(c)?;
+            insert_event(c, id, EventKind::Created, None, State::Draft, created_by, None, &serde_json::Value::Null, now)?;
+            Ok(id)
+        })?;
+        self.get_request(id)
+    }
+
+    pub fn get_request(&self, id: i64) -> StoreResult<RequestRow> {
+        requests::table.find(id).select(Row::as_select()).first(&mut *self.conn()?)?.try_into()
+    }
+
+    pub fn list_requests(&self, f: &ListFilter) -> StoreResult<Vec<RequestRow>> {
+        let mut q = requests::table.select(Row::as_select()).order(requests::id.desc()).limit(f.limit).into_boxed();
+        if !f.all_submitted {
+            let own = f.own_agency.clone().unwrap_or_default();
+            q = q.filter(requests::agency_code.eq(own).or(requests::agency_code.eq_any(f.supervised.clone()).and(requests::revision.gt(0))));
+        } else if let Some(own) = f.own_agency.clone() {
+            q = q.filter(requests::agency_code.eq(own).or(requests::revision.gt(0)));
+        } else {
+            q = q.filter(requests::revision.gt(0));
+        }
+        if let Some(state) = f.state {
+            q = q.filter(requests::state.eq(state.as_str()));
+        }
+        if let Some(before) = f.before {
+            q = q.filter(requests::id.lt(before));
+        }
+        q.load(&mut *self.conn()?)?.into_iter().map(RequestRow::try_from).collect()
+    }
+
+    /// Replaces the application of a draft or returned request (optimistic concurrency).
+    pub fn update_application(&self, id: i64, expected_version: i64, application: &serde_json::Value, actor: i64, now: DateTime<Utc>) -> StoreResult<RequestRow> {
+        let app = serde_json::to_string(application)?;
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let state: String = requests::table.find(id).select(requests::state).first(c)?;
+            let n = diesel::update(requests::table.find(id).filter(requests::version.eq(expected_version)))
+                .set((requests::application.eq(&app), requests::version.eq(expected_version + 1), requests::updated_at.eq(to_db(now))))
+                .execute(c)?;
+            if n == 0 {
+                return Err(StoreError::Conflict);
+            }
+            let state = State::parse(&state).ok_or_else(|| StoreError::Corrupt(state.clone()))?;
+            insert_event(c, id, EventKind::Edited, Some(state), state, actor, None, &serde_json::Value::Null, now)
+        })?;
+        self.get_request(id)
+    }
+
+    /// Writes a decided transition: the new state, its event and (on submission) a
+    /// frozen revision, in one transaction, only if the request is still at
+    /// `expected_version` in state `from`; otherwise [`StoreError::Conflict`].
+    pub fn apply_transition(&self, id: i64, expected_version: i64, from: State, outcome: &Outcome, actor: i64, now: DateTime<Utc>) -> StoreResult<RequestRow> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let cur: Row = requests::table.find(id).select(Row::as_select()).first(c)?;
+            if cur.version != expected_version || cur.state != from.as_str() {
+                return Err(StoreError::Conflict);
+            }
+            let ts = to_db(now);
+            let revision = if outcome.freeze_revision { cur.revision + 1 } else { cur.revision };
+            let submitted_at = if outcome.event == EventKind::Submitted { Some(ts) } else { cur.submitted_at };
+            let dgpa_received_at = match outcome.event {
+                EventKind::SupervisorApproved => cur.dgpa_received_at.or(Some(ts)),
+                _ => cur.dgpa_received_at,
+            };
+            let (reply, delivered_at) = match outcome.event {
+                EventKind::Delivered => (outcome.comment.clone(), Some(ts)),
+                _ => (cur.reply, cur.delivered_at),
+            };
+            let destruction = match outcome.event {
+                EventKind::DestructionRecorded => {
+                    let mut d = outcome.data.clone();
+                    if let Some(obj) = d.as_object_mut() {
+                        obj.insert("recorded_by".into(), actor.into());
+                        obj.insert("recorded_at".into(), serde_json::to_value(now)?);
+                    }
+                    Some(serde_json::to_string(&d)?)
+                }
+                _ => cur.destruction,
+            };
+            let n = diesel::update(requests::table.find(id).filter(requests::version.eq(expected_version)))
+                .set((
+                    requests::state.eq(outcome.to.as_str()),
+                    requests::version.eq(expected_version + 1),
+                    requests::revision.eq(revision),
+                    requests::difficulty.eq(outcome.difficulty.map(|d| i32::from(d.get())).or(cur.difficulty)),
+                    requests::assignee.eq(outcome.assignee.map(|u| u.0).or(cur.assignee)),
+                    requests::reply.eq(reply),
+                    requests::destruction.eq(destruction),
+                    requests::updated_at.eq(ts),
+                    requests::submitted_at.eq(submitted_at),
+                    requests::dgpa_received_at.eq(dgpa_received_at),
+                    requests::delivered_at.eq(delivered_at),
+                ))
+                .execute(c)?;
+            if n == 0 {
+                return Err(StoreError::Conflict);
+            }
+            if outcome.freeze_revision {
+                diesel::insert_into(request_revisions::table)
+                    .values((
+                        request_revisions::request_id.eq(id),
+                        request_revisions::number.eq(revision),
+                        request_revisions::application.eq(&cur.application),
+                        request_revisions::submitted_by.eq(actor),
+                        request_revisions::submitted_at.eq(ts),
+                    ))
+                    .execute(c)?;
+            }
+            insert_event(c, id, outcome.event, Some(from), outcome.to, actor, outcome.comment.as_deref(), &outcome.data, now)
+        })?;
+        self.get_request(id)
+    }
+
+    pub fn list_events(&self, id: i64) -> StoreResult<Vec<EventRow>> {
+        type R = (i64, i32, String, Option<String>, String, i64, Option<String>, String, NaiveDateTime);
+        let rows: Vec<R> = request_events::table
+            .filter(request_events::request_id.eq(id))
+            .order(request_events::seq.asc())
+            .select((
+                request_events::request_id,
+                request_events::seq,
+                request_events::kind,
+                request_events::from_state,
+                request_events::to_state,
+                request_events::actor_id,
+                request_events::comment,
+                request_events::data,
+                request_events::at,
+            ))
+            .load(&mut *self.conn()?)?;
+        rows.into_iter()
+            .map(|(request_id, seq, kind, from, to, actor_id, comment, data, at)| {
+                let corrupt = |what: &str| StoreError::Corrupt(format!("event {request_id}/{seq}: {what}"));
+                Ok(EventRow {
+                    request_id,
+                    seq,
+                    kind: EventKind::parse(&kind).ok_or_else(|| corrupt(&kind))?,
+                    from_state: from.as_deref().map(|s| State::parse(s).ok_or_else(|| corrupt(s))).transpose()?,
+                    to_state: State::parse(&to).ok_or_else(|| corrupt(&to))?,
+                    actor_id,
+                    comment,
+                    data: serde_json::from_str(&data)?,
+                    at: from_db(at),
+                })
+            })
+            .collect()
+    }
+
+    pub fn list_revisions(&self, id: i64) -> StoreResult<Vec<RevisionRow>> {
+        let rows: Vec<(i32, String, i64, NaiveDateTime)> = request_revisions::table
+            .filter(request_revisions::request_id.eq(id))
+            .order(request_revisions::number.asc())
+            .select((request_revisions::number, request_revisions::application, request_revisions::submitted_by, request_revisions::submitted_at))
+            .load(&mut *self.conn()?)?;
+        rows.into_iter()
+            .map(|(number, app, by, at)| Ok(RevisionRow { number, application: serde_json::from_str(&app)?, submitted_by: by, submitted_at: from_db(at) }))
+            .collect()
+    }
+
+    pub fn post_message(&self, request_id: i64, author: i64, body: &str, now: DateTime<Utc>) -> StoreResult<MessageRow> {
+        let id = diesel::insert_into(request_messages::table)
+            .values((
+                request_messages::request_id.eq(request_id),
+                request_messages::author_id.eq(author),
+                request_messages::body.eq(body),
+                request_messages::at.eq(to_db(now)),
+            ))
+            .returning(request_messages::id)
+            .get_result::<i64>(&mut *self.conn()?)?;
+        Ok(MessageRow { id, request_id, author_id: author, body: body.to_string(), at: now })
+    }
+
+    pub fn list_messages(&self, request_id: i64) -> StoreResult<Vec<MessageRow>> {
+        let rows: Vec<(i64, i64, String, NaiveDateTime)> = request_messages::table
+            .filter(request_messages::request_id.eq(request_id))
+            .order(request_messages::id.asc())
+            .select((request_messages::id, request_messages::author_id, request_messages::body, request_messages::at))
+            .load(&mut *self.conn()?)?;
+        Ok(rows.into_iter().map(|(id, author_id, body, at)| MessageRow { id, request_id, author_id, body, at: from_db(at) }).collect())
+    }
+}
+
+
+#[allow(clippy::too_many_arguments)]
+fn insert_event(
+    c: &mut crate::DbConnection,
+    request_id: i64,
+    kind: EventKind,
+    from: Option<State>,
+    to: State,
+    actor: i64,
+    comment: Option<&str>,
+    data: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let last: Option<i32> = request_events::table
+        .filter(request_events::request_id.eq(request_id))
+        .select(diesel::dsl::max(request_events::seq))
+        .first(c)?;
+    diesel::insert_into(request_events::table)
+        .values((
+            request_events::request_id.eq(request_id),
+            request_events::seq.eq(last.unwrap_or(0) + 1),
+            request_events::kind.eq(kind.as_str()),
+            request_events::from_state.eq(from.map(State::as_str)),
+            request_events::to_state.eq(to.as_str()),
+            request_events::actor_id.eq(actor),
+            request_events::comment.eq(comment),
+            request_events::data.eq(serde_json::to_string(data)?),
+            request_events::at.eq(to_db(now)),
+        ))
+        .execute(c)?;
+    Ok(())
+}

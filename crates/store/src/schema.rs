@@ -1,0 +1,101 @@
+//! The portable diesel schema: one definition for SQLite and PostgreSQL, using only
+//! SQL types both backends share. Kept in step with `migrations/{sqlite,postgres}`;
+//! `tests/store.rs` checks that every column here exists on both backends.
+
+diesel::table! {
+    agencies (code) {
+        code -> Text,
+        name -> Text,
+        parent_code -> Nullable<Text>,
+        personnel_staff -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        display_name -> Text,
+        email -> Text,
+        agency_code -> Text,
+        roles -> Text,
+        kind -> Text,
+        password_hash -> Nullable<Text>,
+        issuer -> Nullable<Text>,
+        subject -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        family -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    requests (id) {
+        id -> BigInt,
+        agency_code -> Text,
+        created_by -> BigInt,
+        state -> Text,
+        version -> BigInt,
+        application -> Text,
+        revision -> Integer,
+        difficulty -> Nullable<Integer>,
+        assignee -> Nullable<BigInt>,
+        reply -> Nullable<Text>,
+        destruction -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        dgpa_received_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    request_events (request_id, seq) {
+        request_id -> BigInt,
+        seq -> Integer,
+        kind -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        actor_id -> BigInt,
+        comment -> Nullable<Text>,
+        data -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    request_revisions (request_id, number) {
+        request_id -> BigInt,
+        number -> Integer,
+        application -> Text,
+        submitted_by -> BigInt,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    request_messages (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        author_id -> BigInt,
+        body -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(agencies, users, refresh_tokens, requests, request_events, request_revisions, request_messages);

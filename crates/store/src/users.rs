@@ -1,0 +1,248 @@
+//! Accounts (local, service, provisioned from a trusted issuer) and refresh tokens.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::conn::write_tx;
+use crate::schema::{refresh_tokens, users};
+use crate::{from_db, to_db, Store, StoreError, StoreResult};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct Row {
+    id: i64,
+    username: String,
+    display_name: String,
+    email: String,
+    agency_code: String,
+    roles: String,
+    kind: String,
+    password_hash: Option<String>,
+    issuer: Option<String>,
+    subject: Option<String>,
+    active: bool,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub agency_code: String,
+    /// Comma-separated role names.
+    pub roles: String,
+    pub kind: String,
+    pub password_hash: Option<String>,
+    pub issuer: Option<String>,
+    pub subject: Option<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the password hash.
+        f.debug_struct("UserRow").field("id", &self.id).field("username", &self.username).field("kind", &self.kind).finish_non_exhaustive()
+    }
+}
+
+impl From<Row> for UserRow {
+    fn from(r: Row) -> Self {
+        UserRow {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            email: r.email,
+            agency_code: r.agency_code,
+            roles: r.roles,
+            kind: r.kind,
+            password_hash: r.password_hash,
+            issuer: r.issuer,
+            subject: r.subject,
+            active: r.active,
+            created_at: from_db(r.created_at),
+            updated_at: from_db(r.updated_at),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub agency_code: String,
+    pub roles: String,
+    pub kind: String,
+    pub password_hash: Option<String>,
+    pub issuer: Option<String>,
+    pub subject: Option<String>,
+}
+
+#[derive(Clone, Default)]
+pub struct UserUpdate {
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    pub agency_code: Option<String>,
+    pub roles: Option<String>,
+    pub active: Option<bool>,
+    pub password_hash: Option<String>,
+}
+
+/// What presenting a refresh token found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshUse {
+    /// Valid and now spent: issue the next token of `family` to `user_id`.
+    Rotated { user_id: i64, family: String },
+    /// Already used or revoked: the whole family has been revoked (token theft).
+    Reused,
+    /// Unknown or expired.
+    Invalid,
+}
+
+impl Store {
+    pub fn create_user(&self, new: NewUser, now: DateTime<Utc>) -> StoreResult<UserRow> {
+        let mut conn = self.conn()?;
+        let id = insert_user(&mut conn, &new, now)?;
+        self.get_user(id)
+    }
+
+    pub fn get_user(&self, id: i64) -> StoreResult<UserRow> {
+        Ok(users::table.find(id).select(Row::as_select()).first(&mut *self.conn()?)?.into())
+    }
+
+    pub fn find_user_by_username(&self, username: &str) -> StoreResult<UserRow> {
+        Ok(users::table.filter(users::username.eq(username)).select(Row::as_select()).first(&mut *self.conn()?)?.into())
+    }
+
+    /// Users by id, newest last; `after` is the last id of the previous page.
+    pub fn list_users(&self, after: Option<i64>, limit: i64) -> StoreResult<Vec<UserRow>> {
+        let mut q = users::table.select(Row::as_select()).order(users::id.asc()).limit(limit).into_boxed();
+        if let Some(after) = after {
+            q = q.filter(users::id.gt(after));
+        }
+        Ok(q.load(&mut *self.conn()?)?.into_iter().map(UserRow::from).collect())
+    }
+
+    pub fn update_user(&self, id: i64, change: UserUpdate, now: DateTime<Utc>) -> StoreResult<UserRow> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let cur: Row = users::table.find(id).select(Row::as_select()).first(c)?;
+            diesel::update(users::table.find(id))
+                .set((
+                    users::display_name.eq(change.display_name.unwrap_or(cur.display_name)),
+                    users::email.eq(change.email.unwrap_or(cur.email)),
+                    users::agency_code.eq(change.agency_code.unwrap_or(cur.agency_code)),
+                    users::roles.eq(change.roles.unwrap_or(cur.roles)),
+                    users::active.eq(change.active.unwrap_or(cur.active)),
+                    users::password_hash.eq(change.password_hash.or(cur.password_hash)),
+                    users::updated_at.eq(to_db(now)),
+                ))
+                .execute(c)?;
+            Ok(())
+        })?;
+        self.get_user(id)
+    }
+
+    /// The account of a trusted issuer's user: created on first sight, its name,
+    /// e-mail, agency and roles refreshed from each newer token.
+    pub fn upsert_external_user(&self, new: NewUser, now: DateTime<Utc>) -> StoreResult<UserRow> {
+        let mut conn = self.conn()?;
+        let id = write_tx(&mut conn, |c| {
+            let existing: Option<i64> = users::table
+                .filter(users::issuer.eq(&new.issuer).and(users::subject.eq(&new.subject)))
+                .select(users::id)
+                .first(c)
+                .optional()?;
+            match existing {
+                Some(id) => {
+                    diesel::update(users::table.find(id))
+                        .set((
+                            users::display_name.eq(&new.display_name),
+                            users::email.eq(&new.email),
+                            users::agency_code.eq(&new.agency_code),
+                            users::roles.eq(&new.roles),
+                            users::updated_at.eq(to_db(now)),
+                        ))
+                        .execute(c)?;
+                    Ok(id)
+                }
+                None => insert_user(c, &new, now),
+            }
+        })?;
+        self.get_user(id)
+    }
+
+    pub fn count_users(&self) -> StoreResult<i64> {
+        Ok(users::table.count().get_result(&mut *self.conn()?)?)
+    }
+
+    pub fn insert_refresh_token(&self, token_hash: &str, family: &str, user_id: i64, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()> {
+        diesel::insert_into(refresh_tokens::table)
+            .values((
+                refresh_tokens::token_hash.eq(token_hash),
+                refresh_tokens::family.eq(family),
+                refresh_tokens::user_id.eq(user_id),
+                refresh_tokens::created_at.eq(to_db(now)),
+                refresh_tokens::expires_at.eq(to_db(expires_at)),
+            ))
+            .execute(&mut *self.conn()?)?;
+        Ok(())
+    }
+
+    /// Spends a refresh token. Presenting a spent or revoked token revokes its
+    /// whole family (OAuth 2.0 Security BCP, refresh token rotation).
+    pub fn use_refresh_token(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<RefreshUse> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            type R = (String, i64, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
+            let row: Option<R> = refresh_tokens::table
+                .find(token_hash)
+                .select((refresh_tokens::family, refresh_tokens::user_id, refresh_tokens::expires_at, refresh_tokens::used_at, refresh_tokens::revoked_at))
+                .first(c)
+                .optional()?;
+            let Some((family, user_id, expires_at, used_at, revoked_at)) = row else { return Ok(RefreshUse::Invalid) };
+            if used_at.is_some() || revoked_at.is_some() {
+                diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(&family).and(refresh_tokens::revoked_at.is_null())))
+                    .set(refresh_tokens::revoked_at.eq(Some(to_db(now))))
+                    .execute(c)?;
+                return Ok(RefreshUse::Reused);
+            }
+            if from_db(expires_at) <= now {
+                return Ok(RefreshUse::Invalid);
+            }
+            let n = diesel::update(refresh_tokens::table.find(token_hash).filter(refresh_tokens::used_at.is_null()))
+                .set(refresh_tokens::used_at.eq(Some(to_db(now))))
+                .execute(c)?;
+            if n == 0 {
+                return Err(StoreError::Conflict);
+            }
+            Ok(RefreshUse::Rotated { user_id, family })
+        })
+    }
+}
+
+fn insert_user(c: &mut crate::DbConnection, new: &NewUser, now: DateTime<Utc>) -> StoreResult<i64> {
+    let id = diesel::insert_into(users::table)
+        .values((
+            users::username.eq(&new.username),
+            users::display_name.eq(&new.display_name),
+            users::email.eq(&new.email),
+            users::agency_code.eq(&new.agency_code),
+            users::roles.eq(&new.roles),
+            users::kind.eq(&new.kind),
+            users::password_hash.eq(&new.password_hash),
+            users::issuer.eq(&new.issuer),
+            users::subject.eq(&new.subject),
+            users::active.eq(true),
+            users::created_at.eq(to_db(now)),
+            users::updated_at.eq(to_db(now)),
+        ))
+        .returning(users::id)
+        .get_result::<i64>(c)?;
+    Ok(id)
+}
