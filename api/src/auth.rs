@@ -188,14 +188,15 @@ struct ExternalClaims {
 /// Who a bearer token speaks for, before the account is looked up.
 pub enum TokenSubject {
     Own(i64),
-    External(NewUser),
+    External(Box<NewUser>),
 }
 
 pub fn verify_token(keys: &Keys, token: &str) -> Result<TokenSubject, ApiError> {
     let invalid = || ApiError::unauthorized("invalid_token", "The access token is invalid or expired.");
     let header = jsonwebtoken::decode_header(token).map_err(|_| invalid())?;
     if header.alg == Algorithm::HS256 {
-        let data = jsonwebtoken::decode::<OwnClaims>(token, &keys.decoding, &validation(Algorithm::HS256, OWN_ISSUER, OWN_AUDIENCE)).map_err(|_| invalid())?;
+        let data = jsonwebtoken::decode::<OwnClaims>(token, &keys.decoding, &validation(Algorithm::HS256, OWN_ISSUER, OWN_AUDIENCE))
+            .map_err(|_| invalid())?;
         if data.claims.typ != "access" {
             return Err(invalid());
         }
@@ -218,7 +219,7 @@ pub fn verify_token(keys: &Keys, token: &str) -> Result<TokenSubject, ApiError> 
         if c.sub.is_empty() || c.sub.len() > 128 || c.name.chars().count() > 100 || c.email.len() > 200 {
             return Err(invalid());
         }
-        return Ok(TokenSubject::External(NewUser {
+        return Ok(TokenSubject::External(Box::new(NewUser {
             username: format!("{}@{}", c.sub, c.iss),
             display_name: c.name,
             email: c.email,
@@ -228,7 +229,7 @@ pub fn verify_token(keys: &Keys, token: &str) -> Result<TokenSubject, ApiError> 
             password_hash: None,
             issuer: Some(c.iss),
             subject: Some(c.sub),
-        }));
+        })));
     }
     Err(invalid())
 }
@@ -278,7 +279,7 @@ impl FromRequest for Principal {
             let now = Utc::now();
             let user = crate::routes::db(&state, move |s| match subject {
                 TokenSubject::Own(id) => s.get_user(id),
-                TokenSubject::External(new) => s.upsert_external_user(new, now),
+                TokenSubject::External(new) => s.upsert_external_user(*new, now),
             })
             .await
             .map_err(|e| match e.status.as_u16() {

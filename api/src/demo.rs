@@ -40,7 +40,12 @@ pub fn load(store: &Store) -> anyhow::Result<bool> {
     store.import_agencies(
         AGENCIES
             .iter()
-            .map(|(code, name, parent, staff)| NewAgency { code: (*code).into(), name: (*name).into(), parent_code: (*parent).into(), personnel_staff: *staff })
+            .map(|(code, name, parent, staff)| NewAgency {
+                code: (*code).into(),
+                name: (*name).into(),
+                parent_code: (*parent).into(),
+                personnel_staff: *staff,
+            })
             .collect(),
         now,
     )?;

@@ -82,7 +82,12 @@ impl ApiError {
     }
 
     pub fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "系統發生錯誤，請稍後再試。", "Something went wrong on our side; please try again later.")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "系統發生錯誤，請稍後再試。",
+            "Something went wrong on our side; please try again later.",
+        )
     }
 
     pub fn to_problem(&self) -> Problem {
@@ -137,7 +142,12 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(what) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_change", "此變更不被允許。", what),
             StoreError::Unavailable(cause) => {
                 tracing::error!(%cause, "database unavailable");
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "系統忙碌中，請稍後再試。", "The service is busy; try again shortly.")
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "系統忙碌中，請稍後再試。",
+                    "The service is busy; try again shortly.",
+                )
             }
             other => {
                 tracing::error!(error = %other, "store error");
@@ -156,7 +166,9 @@ impl From<Refusal> for ApiError {
             Refusal::MissingRole { .. } | Refusal::NotApplyingAgency { .. } | Refusal::OwnRequest { .. } => {
                 Self { status: StatusCode::FORBIDDEN, code: code.into(), message, rule: None, errors: vec![] }
             }
-            Refusal::NotSupervisingAgency { .. } => Self { status: StatusCode::FORBIDDEN, code: code.into(), message, rule: Some("5.1".into()), errors: vec![] },
+            Refusal::NotSupervisingAgency { .. } => {
+                Self { status: StatusCode::FORBIDDEN, code: code.into(), message, rule: Some("5.1".into()), errors: vec![] }
+            }
             Refusal::BlockingFindings(findings) => ApiError::findings(code, message, findings),
             Refusal::CommentRequired { .. } => ApiError::invalid(code, "/comment", message.zh_tw, message.en),
             Refusal::DifficultyRequired | Refusal::DifficultyNotApplicable => {
@@ -184,19 +196,17 @@ impl From<actix_web::error::BlockingError> for ApiError {
 /// Turns every error response that is not yet problem+json (actix's own 404, 405,
 /// 413, extractor failures …) into one, so that clients meet one error format.
 pub fn problem_for_plain_errors<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_problem = res
-        .response()
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    let is_problem =
+        res.response().headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with(PROBLEM_JSON));
     if is_problem {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
     let err = match status {
         StatusCode::NOT_FOUND => ApiError::not_found(),
-        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(status, "method_not_allowed", "不支援此 HTTP 方法。", "This HTTP method is not allowed here."),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ApiError::new(status, "method_not_allowed", "不支援此 HTTP 方法。", "This HTTP method is not allowed here.")
+        }
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(status, "payload_too_large", "送出的內容過大。", "The request body is too large."),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
             ApiError::new(status, "unsupported_media_type", "請以 application/json 送出。", "Send the body as application/json.")

@@ -1,6 +1,10 @@
 //! The statreq HTTP service: actix-web handlers over the store and the domain,
 //! the OpenAPI document generated from the same route table, and the CLI's pieces.
 
+// ApiError carries a bilingual message and pointer list; it is built only on the
+// refusal path of an HTTP request, where its size costs nothing worth boxing for.
+#![allow(clippy::result_large_err)]
+
 pub mod auth;
 pub mod config;
 pub mod demo;
@@ -38,6 +42,7 @@ pub struct AppState {
         license(name = "MIT OR Apache-2.0")
     ),
     modifiers(&BearerAuth),
+    components(schemas(statreq_contract::Problem, statreq_contract::ProblemError)),
     tags(
         (name = "auth", description = "Sign-in and tokens"),
         (name = "requests", description = "Applications and their records"),
@@ -55,7 +60,10 @@ struct BearerAuth;
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
     }
 }
 
@@ -99,7 +107,12 @@ fn configure_root(cfg: &mut ServiceConfig) {
 
 /// The OpenAPI document, from the same registrations the server uses.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    let (_, api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure_root).service(scope("/api/v1").configure(configure_api)).split_for_parts();
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(configure_root)
+        .service(scope("/api/v1").configure(configure_api))
+        .split_for_parts();
     api
 }
 
@@ -133,7 +146,13 @@ impl Application {
                 .app_data(web::PayloadConfig::new(max_body))
                 .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))
                 .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                    ApiError::new(actix_web::http::StatusCode::BAD_REQUEST, "invalid_query", "查詢參數有誤。", format!("Invalid query parameters: {err}")).into()
+                    ApiError::new(
+                        actix_web::http::StatusCode::BAD_REQUEST,
+                        "invalid_query",
+                        "查詢參數有誤。",
+                        format!("Invalid query parameters: {err}"),
+                    )
+                    .into()
                 }))
                 // Before the /api/v1 scope, which would otherwise answer 404 for it.
                 .map(|app| app.service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", doc)))
@@ -141,7 +160,10 @@ impl Application {
                 .service(scope("/api/v1").configure(configure_api))
                 .into_app()
                 .route("/", web::get().to(|| async { HttpResponse::Ok().content_type("text/html; charset=utf-8").body(LANDING) }))
-                .route("/docs", web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() }))
+                .route(
+                    "/docs",
+                    web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() }),
+                )
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(tracing_actix_web::TracingLogger::default())
         })

@@ -139,7 +139,8 @@ async fn main() -> anyhow::Result<()> {
             if password.chars().count() < statreq_api::auth::MIN_PASSWORD_CHARS {
                 anyhow::bail!("the password must be at least {} characters", statreq_api::auth::MIN_PASSWORD_CHARS);
             }
-            let parsed: Vec<Role> = roles.iter().map(|r| Role::parse(r).ok_or_else(|| anyhow::anyhow!("unknown role {r}"))).collect::<anyhow::Result<_>>()?;
+            let parsed: Vec<Role> =
+                roles.iter().map(|r| Role::parse(r).ok_or_else(|| anyhow::anyhow!("unknown role {r}"))).collect::<anyhow::Result<_>>()?;
             let roles = RoleSet::new(parsed);
             let agency = AgencyCode::parse(&agency).map_err(|e| anyhow::anyhow!("agency: {e}"))?;
             let hash = statreq_api::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -51,7 +51,12 @@ impl TestDatabase {
         let dir = std::env::temp_dir().join(format!("statreq-test-{id}"));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
         match backend {
-            Backend::Sqlite => TestDatabase { url: format!("sqlite://{}", dir.join("statreq.sqlite").display()), admin_url: None, name: String::new(), dir },
+            Backend::Sqlite => TestDatabase {
+                url: format!("sqlite://{}", dir.join("statreq.sqlite").display()),
+                admin_url: None,
+                name: String::new(),
+                dir,
+            },
             Backend::Postgres => {
                 let admin = std::env::var("STATREQ_TEST_PG_URL").unwrap_or_else(|_| {
                     panic!("STATREQ_TEST_PG_URL is not set: PostgreSQL tests need a server (`just test` starts one via scripts/ensure-postgres.sh)")
@@ -98,7 +103,14 @@ impl TestServer {
     pub fn start_with(backend: Backend, extra: &[&str]) -> TestServer {
         let db = TestDatabase::new(backend);
         let mut cmd = Command::new(binary());
-        cmd.arg("--data-dir").arg(db.data_dir()).arg("--database-url").arg(&db.url).arg("serve").arg("--bind").arg("127.0.0.1:0").arg("--demo");
+        cmd.arg("--data-dir")
+            .arg(db.data_dir())
+            .arg("--database-url")
+            .arg(&db.url)
+            .arg("serve")
+            .arg("--bind")
+            .arg("127.0.0.1:0")
+            .arg("--demo");
         cmd.args(extra);
         cmd.env_remove("STATREQ_SIGNING_KEY").env("RUST_LOG", std::env::var("STATREQ_TEST_LOG").unwrap_or_else(|_| "warn".into()));
         cmd.stdout(Stdio::piped()).stderr(Stdio::inherit());

@@ -116,7 +116,10 @@ async fn resubmission_after_any_return_goes_to_the_supervisor_again(backend: Bac
 
     let r = supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
     let first_receipt = r.dgpa_received_at;
-    let r = officer.dgpa_decision(r.id, None, DgpaDecision::Return, None, Some("請說明為何職等欄位需細分至各職等")).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = officer
+        .dgpa_decision(r.id, None, DgpaDecision::Return, None, Some("請說明為何職等欄位需細分至各職等"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.state, State::Returned);
     let r = applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.state, State::PendingSupervisor, "a resubmission after a DGPA return goes to the supervisor again");
@@ -190,7 +193,10 @@ async fn refusals_change_nothing(backend: Backend) {
     let tomorrow = (Utc::now() + Duration::hours(8 + 24)).date_naive();
     let err = applicant.record_destruction(r.id, None, &DestructionBody { destroyed_on: tomorrow, method: "刪除".into() }).await.err();
     let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("expected a problem"));
-    assert_eq!((p.code.as_str(), p.errors[0].pointer.as_str(), p.rule.as_deref()), ("destruction_date_in_future", "/destroyed_on", Some("6")));
+    assert_eq!(
+        (p.code.as_str(), p.errors[0].pointer.as_str(), p.rule.as_deref()),
+        ("destruction_date_in_future", "/destroyed_on", Some("6"))
+    );
     assert_eq!(applicant.get_request(r.id).await.map(|x| x.state).ok(), Some(State::Delivered));
 }
 
@@ -214,9 +220,15 @@ async fn stale_if_match_is_refused_and_changes_nothing(backend: Backend) {
 
     // PATCH without If-Match: 428; a malformed one: 400.
     let body = serde_json::to_vec(&serde_json::json!({"reason": "x"})).unwrap_or_default();
-    let (status, problem) = applicant.raw(reqwest::Method::PATCH, &format!("/requests/{}", r.id), "application/json", body.clone(), None).await.unwrap_or_else(|e| panic!("{e}"));
+    let (status, problem) = applicant
+        .raw(reqwest::Method::PATCH, &format!("/requests/{}", r.id), "application/json", body.clone(), None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((status, problem["code"].as_str()), (428, Some("if_match_required")));
-    let (status, _) = applicant.raw(reqwest::Method::PATCH, &format!("/requests/{}", r.id), "application/json", body, Some("yesterday")).await.unwrap_or_else(|e| panic!("{e}"));
+    let (status, _) = applicant
+        .raw(reqwest::Method::PATCH, &format!("/requests/{}", r.id), "application/json", body, Some("yesterday"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(status, 400);
 
     // Stale If-Match on decisions too.
@@ -295,7 +307,8 @@ async fn lists_are_scoped_filtered_and_paginated(backend: Backend) {
     // The supervisor sees its subtree's submitted requests only; DGPA every submitted one.
     let seen: Vec<i64> = moi.list_requests(None, None, None).await.unwrap_or_else(|e| panic!("{e}")).items.iter().map(|r| r.id).collect();
     assert_eq!(seen, vec![ids[0]]);
-    let seen: Vec<i64> = officer.list_requests(None, None, None).await.unwrap_or_else(|e| panic!("{e}")).items.iter().map(|r| r.id).collect();
+    let seen: Vec<i64> =
+        officer.list_requests(None, None, None).await.unwrap_or_else(|e| panic!("{e}")).items.iter().map(|r| r.id).collect();
     assert_eq!(seen, vec![t.id, ids[0]]);
     let err = npa.list_requests(None, None, Some(500)).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.status()), Some(422));

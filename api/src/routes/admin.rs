@@ -5,7 +5,9 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use futures_util::StreamExt;
 use serde::Deserialize;
-use statreq_contract::{AgencyView, CreateAgencyBody, CreateUserBody, ImportResult, Page, ProblemError, UpdateAgencyBody, UpdateUserBody, UserView};
+use statreq_contract::{
+    AgencyView, CreateAgencyBody, CreateUserBody, ImportResult, Page, ProblemError, UpdateAgencyBody, UpdateUserBody, UserView,
+};
 use statreq_domain::{AgencyCode, Role, RoleSet};
 use statreq_store::{AgencyRow, AgencyUpsert, NewAgency, UserRow, UserUpdate};
 use utoipa::IntoParams;
@@ -16,7 +18,14 @@ use crate::error::ApiError;
 use crate::AppState;
 
 pub fn agency_view(a: AgencyRow) -> AgencyView {
-    AgencyView { code: a.code, name: a.name, parent_code: a.parent_code, personnel_staff: a.personnel_staff, created_at: a.created_at, updated_at: a.updated_at }
+    AgencyView {
+        code: a.code,
+        name: a.name,
+        parent_code: a.parent_code,
+        personnel_staff: a.personnel_staff,
+        created_at: a.created_at,
+        updated_at: a.updated_at,
+    }
 }
 
 pub fn user_view(u: UserRow) -> UserView {
@@ -37,13 +46,19 @@ const MAX_NAME: usize = 100;
 const MAX_STAFF: i32 = 100_000;
 
 fn check_code(raw: &str, pointer: &str) -> Result<AgencyCode, ApiError> {
-    AgencyCode::parse(raw).map_err(|e| ApiError::invalid("invalid_agency_code", pointer, "機關代碼須為 1 至 20 個英數字元。", e.to_string()))
+    AgencyCode::parse(raw)
+        .map_err(|e| ApiError::invalid("invalid_agency_code", pointer, "機關代碼須為 1 至 20 個英數字元。", e.to_string()))
 }
 
 fn check_name(raw: &str, pointer: &str) -> Result<String, ApiError> {
     let name = raw.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME {
-        return Err(ApiError::invalid("invalid_name", pointer, format!("名稱須為 1 至 {MAX_NAME} 字。"), format!("The name must be 1 to {MAX_NAME} characters.")));
+        return Err(ApiError::invalid(
+            "invalid_name",
+            pointer,
+            format!("名稱須為 1 至 {MAX_NAME} 字。"),
+            format!("The name must be 1 to {MAX_NAME} characters."),
+        ));
     }
     Ok(name.to_string())
 }
@@ -52,7 +67,12 @@ fn check_staff(n: i32, pointer: &str) -> Result<i32, ApiError> {
     if (0..=MAX_STAFF).contains(&n) {
         Ok(n)
     } else {
-        Err(ApiError::invalid("invalid_personnel_staff", pointer, format!("人事人員數須介於 0 至 {MAX_STAFF}。"), format!("personnel_staff must be between 0 and {MAX_STAFF}.")))
+        Err(ApiError::invalid(
+            "invalid_personnel_staff",
+            pointer,
+            format!("人事人員數須介於 0 至 {MAX_STAFF}。"),
+            format!("personnel_staff must be between 0 and {MAX_STAFF}."),
+        ))
     }
 }
 
@@ -67,7 +87,12 @@ pub async fn list_agencies(state: web::Data<AppState>, _who: Principal) -> Resul
 /// Create an agency under its supervising agency (dgpa_admin).
 #[utoipa::path(tag = "agencies", security(("bearer" = [])), request_body = CreateAgencyBody, responses((status = 201, body = AgencyView), ErrorResponses))]
 #[post("/agencies")]
-pub async fn create_agency(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn create_agency(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
     let body: CreateAgencyBody = parse_json(&req, &body)?;
     let new = NewAgency {
@@ -84,7 +109,13 @@ pub async fn create_agency(state: web::Data<AppState>, who: Principal, req: Http
 /// Change an agency's name, supervising agency or personnel staff (dgpa_admin).
 #[utoipa::path(tag = "agencies", security(("bearer" = [])), params(("code" = String, Path, description = "機關代碼")), request_body = UpdateAgencyBody, responses((status = 200, body = AgencyView), ErrorResponses))]
 #[patch("/agencies/{code}")]
-pub async fn update_agency(state: web::Data<AppState>, who: Principal, path: web::Path<String>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn update_agency(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<String>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
     let body: UpdateAgencyBody = parse_json(&req, &body)?;
     let code = check_code(&path.into_inner(), "/code").map_err(|_| ApiError::not_found())?.to_string();
@@ -114,9 +145,15 @@ pub async fn import_agencies(state: web::Data<AppState>, who: Principal, mut pay
     who.require(Role::DgpaAdmin)?;
     let mut bytes = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "上傳中斷。", "The upload was interrupted."))?;
+        let chunk =
+            chunk.map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "上傳中斷。", "The upload was interrupted."))?;
         if bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
-            return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "檔案過大（上限 2 MiB）。", "The file is too large (2 MiB at most)."));
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "檔案過大（上限 2 MiB）。",
+                "The file is too large (2 MiB at most).",
+            ));
         }
         bytes.extend_from_slice(&chunk);
     }
@@ -142,9 +179,22 @@ fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
     for (i, rec) in reader.deserialize::<Line>().enumerate() {
         let row = i + 2; // line number, counting the header
         if i >= MAX_IMPORT_ROWS {
-            return Err(ApiError::invalid("too_many_rows", "", format!("最多 {MAX_IMPORT_ROWS} 列。"), format!("At most {MAX_IMPORT_ROWS} rows.")));
+            return Err(ApiError::invalid(
+                "too_many_rows",
+                "",
+                format!("最多 {MAX_IMPORT_ROWS} 列。"),
+                format!("At most {MAX_IMPORT_ROWS} rows."),
+            ));
         }
-        let mut err = |field: &str, detail: String| errors.push(ProblemError { pointer: format!("/rows/{row}/{field}"), code: "invalid_csv_row".into(), detail, message: None, severity: None });
+        let mut err = |field: &str, detail: String| {
+            errors.push(ProblemError {
+                pointer: format!("/rows/{row}/{field}"),
+                code: "invalid_csv_row".into(),
+                detail,
+                message: None,
+                severity: None,
+            })
+        };
         match rec {
             Err(e) => err("", e.to_string()),
             Ok(line) => {
@@ -153,7 +203,9 @@ fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
                 let name = check_name(&line.name, "");
                 let staff = check_staff(line.personnel_staff, "");
                 match (code, parent, name, staff) {
-                    (Ok(code), Ok(parent_code), Ok(name), Ok(personnel_staff)) => items.push(NewAgency { code, name, parent_code, personnel_staff }),
+                    (Ok(code), Ok(parent_code), Ok(name), Ok(personnel_staff)) => {
+                        items.push(NewAgency { code, name, parent_code, personnel_staff })
+                    }
                     (c, p, n, s) => {
                         for (field, e) in [("code", c.err()), ("parent_code", p.err()), ("name", n.err()), ("personnel_staff", s.err())]
                             .into_iter()
@@ -167,7 +219,13 @@ fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
         }
     }
     if !errors.is_empty() {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_csv", "CSV 內容有誤，未匯入任何資料。", "The CSV has errors; nothing was imported.").with_errors(errors));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_csv",
+            "CSV 內容有誤，未匯入任何資料。",
+            "The CSV has errors; nothing was imported.",
+        )
+        .with_errors(errors));
     }
     Ok(items)
 }
@@ -200,7 +258,12 @@ fn check_username(raw: &str) -> Result<String, ApiError> {
     if ok {
         Ok(raw.to_string())
     } else {
-        Err(ApiError::invalid("invalid_username", "/username", "帳號須為 3 至 64 個小寫英數字或 . _ - @。", "The username must be 3 to 64 lower-case letters, digits or . _ - @."))
+        Err(ApiError::invalid(
+            "invalid_username",
+            "/username",
+            "帳號須為 3 至 64 個小寫英數字或 . _ - @。",
+            "The username must be 3 to 64 lower-case letters, digits or . _ - @.",
+        ))
     }
 }
 
@@ -270,7 +333,13 @@ pub async fn create_user(state: web::Data<AppState>, who: Principal, req: HttpRe
 /// Change an account (dgpa_admin): name, e-mail, agency, roles, active, password.
 #[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = i64, Path)), request_body = UpdateUserBody, responses((status = 200, body = UserView), ErrorResponses))]
 #[patch("/users/{id}")]
-pub async fn update_user(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn update_user(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
     let body: UpdateUserBody = parse_json(&req, &body)?;
     let id = path.into_inner();

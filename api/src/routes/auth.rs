@@ -32,10 +32,12 @@ async fn tokens_for(state: &AppState, user_id: i64, family: Option<String>, with
 
 /// Checks a username and password (argon2id) off the async executor.
 async fn check_password(state: &AppState, username: String, password: String, kind: &'static str) -> Result<i64, ApiError> {
-    let user = db(state, move |s| s.find_user_by_username(&username).map(Some).or_else(|e| match e {
-        statreq_store::StoreError::NotFound => Ok(None),
-        e => Err(e),
-    }))
+    let user = db(state, move |s| {
+        s.find_user_by_username(&username).map(Some).or_else(|e| match e {
+            statreq_store::StoreError::NotFound => Ok(None),
+            e => Err(e),
+        })
+    })
     .await?;
     let hash = user.as_ref().filter(|u| u.active && u.kind == kind).and_then(|u| u.password_hash.clone());
     let ok = web::block(move || verify_password(&password, hash.as_deref())).await?;
@@ -80,7 +82,10 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::By
         }
         RefreshUse::Reused => {
             tracing::warn!("refresh token reused; its family is revoked");
-            Err(ApiError::unauthorized("refresh_token_reused", "This refresh token was already used; every session from that sign-in is now signed out."))
+            Err(ApiError::unauthorized(
+                "refresh_token_reused",
+                "This refresh token was already used; every session from that sign-in is now signed out.",
+            ))
         }
         RefreshUse::Invalid => Err(ApiError::unauthorized("invalid_refresh_token", "The refresh token is unknown or expired.")),
     }
@@ -96,7 +101,12 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::By
 pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let body: ClientCredentialsBody = parse_json(&req, &body)?;
     if body.grant_type != "client_credentials" {
-        return Err(ApiError::invalid("unsupported_grant_type", "/grant_type", "僅支援 client_credentials。", "Only grant_type client_credentials is supported."));
+        return Err(ApiError::invalid(
+            "unsupported_grant_type",
+            "/grant_type",
+            "僅支援 client_credentials。",
+            "Only grant_type client_credentials is supported.",
+        ));
     }
     let id = check_password(&state, body.client_id, body.client_secret, "service").await?;
     Ok(HttpResponse::Ok().json(tokens_for(&state, id, None, false).await?))

@@ -45,9 +45,7 @@ pub async fn list_fields(_who: Principal, q: web::Query<FieldQuery>) -> HttpResp
         .iter()
         .filter(|f| q.section.is_none_or(|s| s == f.section))
         .filter(|f| q.personal.is_none_or(|p| p == f.personal))
-        .filter(|f| {
-            needle.as_deref().is_none_or(|n| f.code.contains(n) || f.name_zh.contains(n) || f.name_en.to_lowercase().contains(n))
-        })
+        .filter(|f| needle.as_deref().is_none_or(|n| f.code.contains(n) || f.name_zh.contains(n) || f.name_en.to_lowercase().contains(n)))
         .map(FieldView::from)
         .collect();
     HttpResponse::Ok().json(items)

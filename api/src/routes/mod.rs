@@ -45,7 +45,12 @@ where
 pub fn parse_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError> {
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !body.is_empty() && !content_type.contains("json") {
-        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "請以 application/json 送出。", "Send the body as application/json."));
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "請以 application/json 送出。",
+            "Send the body as application/json.",
+        ));
     }
     let raw: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
     let value: serde_json::Value = serde_json::from_slice(raw).map_err(|e| {
@@ -67,7 +72,9 @@ pub fn parse_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result
                 severity: None,
             })
             .collect();
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "deadline_not_allowed", message.zh_tw, message.en).with_rule("5.3").with_errors(errors));
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "deadline_not_allowed", message.zh_tw, message.en)
+            .with_rule("5.3")
+            .with_errors(errors));
     }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let pointer = to_pointer(&e.path().to_string());
@@ -110,7 +117,12 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
     }
     let bare = raw.trim_start_matches("W/").trim_matches('"');
     bare.parse::<i64>().map(Some).map_err(|_| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_if_match", "If-Match 標頭格式有誤，應為案件的 ETag。", "If-Match must be the request's ETag, e.g. \"3\".")
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_if_match",
+            "If-Match 標頭格式有誤，應為案件的 ETag。",
+            "If-Match must be the request's ETag, e.g. \"3\".",
+        )
     })
 }
 
@@ -150,7 +162,16 @@ pub fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
 
 pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
     cursor
-        .map(|c| c.parse::<i64>().map_err(|_| ApiError::invalid("invalid_cursor", "/cursor", "分頁游標無效。", "The cursor is not valid; use next_cursor from the previous page.")))
+        .map(|c| {
+            c.parse::<i64>().map_err(|_| {
+                ApiError::invalid(
+                    "invalid_cursor",
+                    "/cursor",
+                    "分頁游標無效。",
+                    "The cursor is not valid; use next_cursor from the previous page.",
+                )
+            })
+        })
         .transpose()
 }
 

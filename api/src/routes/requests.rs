@@ -9,8 +9,8 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 use statreq_contract::{
-    CheckResponse, DeliverBody, DestructionBody, DestructionView, DgpaDecisionBody, EventView, MessageView, Page, PostMessageBody, RequestView,
-    RevisionView, SupervisorDecisionBody, UserRef, WithdrawBody,
+    CheckResponse, DeliverBody, DestructionBody, DestructionView, DgpaDecisionBody, EventView, MessageView, Page, PostMessageBody,
+    RequestView, RevisionView, SupervisorDecisionBody, UserRef, WithdrawBody,
 };
 use statreq_domain::eligibility::{self, EligibilityContext};
 use statreq_domain::lifecycle::{self, available_actions, can_view};
@@ -160,7 +160,11 @@ fn shape_check(app: &Application) -> Result<(), ApiError> {
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::findings("invalid_application", Text::new("申請內容超過長度或數量限制，未儲存。", "The application exceeds a length or count limit; nothing was saved."), &errors))
+        Err(ApiError::findings(
+            "invalid_application",
+            Text::new("申請內容超過長度或數量限制，未儲存。", "The application exceeds a length or count limit; nothing was saved."),
+            &errors,
+        ))
     }
 }
 
@@ -172,7 +176,12 @@ fn shape_check(app: &Application) -> Result<(), ApiError> {
     responses((status = 201, description = "The new draft; `ETag` carries its version", body = RequestView), ErrorResponses)
 )]
 #[post("/requests")]
-pub async fn create_request(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn create_request(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     let app: Application = parse_json(&req, &body)?;
     who.require(Role::Applicant)?;
     shape_check(&app)?;
@@ -231,7 +240,8 @@ pub async fn list_requests(state: web::Data<AppState>, who: Principal, q: web::Q
             Vec::new()
         };
         let own = (actor.roles.has(Role::Applicant) || actor.roles.has(Role::Supervisor)).then(|| actor.agency.to_string());
-        let filter = ListFilter { own_agency: own, supervised, all_submitted: actor.roles.is_dgpa(), state: filter_state, before, limit: limit + 1 };
+        let filter =
+            ListFilter { own_agency: own, supervised, all_submitted: actor.roles.is_dgpa(), state: filter_state, before, limit: limit + 1 };
         let rows = s.list_requests(&filter)?;
         let mut users = HashMap::new();
         load_users(s, rows.iter().flat_map(referenced_users), &mut users)?;
@@ -279,10 +289,21 @@ pub async fn get_request(state: web::Data<AppState>, who: Principal, path: web::
     responses((status = 200, body = RequestView), ErrorResponses)
 )]
 #[patch("/requests/{id}")]
-pub async fn update_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn update_request(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     let patch: ApplicationPatch = parse_json(&req, &body)?;
     let expected = if_match(&req)?.ok_or_else(|| {
-        ApiError::new(StatusCode::PRECONDITION_REQUIRED, "if_match_required", "請附上 If-Match 標頭（案件的 ETag），以免覆蓋他人的修改。", "Send If-Match with the request's ETag so that edits never overwrite each other.")
+        ApiError::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "if_match_required",
+            "請附上 If-Match 標頭（案件的 ETag），以免覆蓋他人的修改。",
+            "Send If-Match with the request's ETag so that edits never overwrite each other.",
+        )
     })?;
     let loaded = load(&state, &who, path.into_inner()).await?;
     check_version(Some(expected), loaded.row.version)?;
@@ -338,19 +359,29 @@ async fn transition(state: &AppState, who: &Principal, id: i64, req: &HttpReques
     respond(StatusCode::OK, who, &loaded)
 }
 
-
 /// Submit the application to the supervising agency (applicant's office). Freezes a
 /// numbered revision. Refused with 422 and every blocking finding when incomplete.
 #[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/submit")]
-pub async fn submit_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn submit_request(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     transition(&state, &who, path.into_inner(), &req, Command::Submit).await
 }
 
 /// Withdraw the request (applicant's office): from draft, returned, pending or queued.
 #[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body(content = WithdrawBody, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/withdraw")]
-pub async fn withdraw_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn withdraw_request(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     let b: WithdrawBody = parse_json(&req, &body)?;
     transition(&state, &who, path.into_inner(), &req, Command::Withdraw { reason: b.reason }).await
 }
@@ -358,7 +389,13 @@ pub async fn withdraw_request(state: web::Data<AppState>, who: Principal, path: 
 /// The supervising agency's decision (rule 5.1): approve, return (with comment) or reject (with comment).
 #[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = SupervisorDecisionBody, responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/supervisor-decision")]
-pub async fn supervisor_decision(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn supervisor_decision(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     let b: SupervisorDecisionBody = parse_json(&req, &body)?;
     transition(&state, &who, path.into_inner(), &req, Command::SupervisorDecision { decision: b.decision, comment: b.comment }).await
 }
@@ -366,22 +403,46 @@ pub async fn supervisor_decision(state: web::Data<AppState>, who: Principal, pat
 /// DGPA's review: accept with a difficulty of 1–5 (rule 5.3), return or reject (with comment).
 #[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = DgpaDecisionBody, responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/dgpa-decision")]
-pub async fn dgpa_decision(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn dgpa_decision(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     let b: DgpaDecisionBody = parse_json(&req, &body)?;
-    transition(&state, &who, path.into_inner(), &req, Command::DgpaDecision { decision: b.decision, difficulty: b.difficulty, comment: b.comment }).await
+    transition(
+        &state,
+        &who,
+        path.into_inner(),
+        &req,
+        Command::DgpaDecision { decision: b.decision, difficulty: b.difficulty, comment: b.comment },
+    )
+    .await
 }
 
 /// A DGPA officer takes queued work into production and becomes its assignee.
 #[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/take")]
-pub async fn take_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn take_request(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     transition(&state, &who, path.into_inner(), &req, Command::Take).await
 }
 
 /// Deliver the result with DGPA's reply.
 #[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = DeliverBody, responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/deliver")]
-pub async fn deliver_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn deliver_request(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     let b: DeliverBody = parse_json(&req, &body)?;
     transition(&state, &who, path.into_inner(), &req, Command::Deliver { reply: b.reply }).await
 }
@@ -389,7 +450,13 @@ pub async fn deliver_request(state: web::Data<AppState>, who: Principal, path: w
 /// Record that delivered personal data was destroyed after use (rule 6); closes the request.
 #[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = DestructionBody, responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/destruction")]
-pub async fn record_destruction(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn record_destruction(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     let b: DestructionBody = parse_json(&req, &body)?;
     transition(&state, &who, path.into_inner(), &req, Command::RecordDestruction { destroyed_on: b.destroyed_on, method: b.method }).await
 }
@@ -397,7 +464,12 @@ pub async fn record_destruction(state: web::Data<AppState>, who: Principal, path
 /// Acknowledge receipt of a delivery without personal data; closes the request.
 #[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/acknowledge")]
-pub async fn acknowledge_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn acknowledge_request(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     transition(&state, &who, path.into_inner(), &req, Command::Acknowledge).await
 }
 
@@ -448,7 +520,13 @@ pub async fn list_revisions(state: web::Data<AppState>, who: Principal, path: we
     for r in revs {
         let changes = previous.as_ref().map(|p| statreq_domain::diff::changes(p, &r.application)).unwrap_or_default();
         let application = serde_json::from_value(r.application.clone()).map_err(|_| ApiError::internal())?;
-        out.push(RevisionView { number: r.number, application, submitted_by: user_ref(&users, r.submitted_by), submitted_at: r.submitted_at, changes });
+        out.push(RevisionView {
+            number: r.number,
+            application,
+            submitted_by: user_ref(&users, r.submitted_by),
+            submitted_at: r.submitted_at,
+            changes,
+        });
         previous = Some(r.application);
     }
     Ok(HttpResponse::Ok().json(out))
@@ -467,7 +545,8 @@ pub async fn list_messages(state: web::Data<AppState>, who: Principal, path: web
         Ok((msgs, users))
     })
     .await?;
-    let out: Vec<MessageView> = msgs.into_iter().map(|m| MessageView { id: m.id, author: user_ref(&users, m.author_id), body: m.body, at: m.at }).collect();
+    let out: Vec<MessageView> =
+        msgs.into_iter().map(|m| MessageView { id: m.id, author: user_ref(&users, m.author_id), body: m.body, at: m.at }).collect();
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -476,11 +555,22 @@ const MAX_MESSAGE: usize = 4_000;
 /// Post to the clarification thread (anyone who may see the request).
 #[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PostMessageBody, responses((status = 201, body = MessageView), ErrorResponses))]
 #[post("/requests/{id}/messages")]
-pub async fn post_message(state: web::Data<AppState>, who: Principal, path: web::Path<i64>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn post_message(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     let b: PostMessageBody = parse_json(&req, &body)?;
     let text = b.body.trim().to_string();
     if text.is_empty() || text.chars().count() > MAX_MESSAGE {
-        return Err(ApiError::invalid("invalid_message", "/body", format!("訊息須為 1 至 {MAX_MESSAGE} 字。"), format!("A message must be 1 to {MAX_MESSAGE} characters.")));
+        return Err(ApiError::invalid(
+            "invalid_message",
+            "/body",
+            format!("訊息須為 1 至 {MAX_MESSAGE} 字。"),
+            format!("A message must be 1 to {MAX_MESSAGE} characters."),
+        ));
     }
     let loaded = load(&state, &who, path.into_inner()).await?;
     let (id, author) = (loaded.row.id, who.user.id);

@@ -92,7 +92,13 @@ impl Client {
     }
 
     /// Sends a request and decodes the JSON answer or the problem document.
-    async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<&B>, if_match: Option<i64>) -> Result<T> {
+    async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        if_match: Option<i64>,
+    ) -> Result<T> {
         let mut req = self.http.request(method, self.url(path));
         if let Some(t) = &self.access_token {
             req = req.bearer_auth(t);
@@ -135,7 +141,11 @@ impl Client {
 
     /// Service accounts: client credentials.
     pub async fn client_credentials(&mut self, client_id: &str, client_secret: &str) -> Result<TokenResponse> {
-        let body = ClientCredentialsBody { grant_type: "client_credentials".into(), client_id: client_id.into(), client_secret: client_secret.into() };
+        let body = ClientCredentialsBody {
+            grant_type: "client_credentials".into(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+        };
         let t: TokenResponse = self.post("/auth/token", &body, None).await?;
         self.access_token = Some(t.access_token.clone());
         Ok(t)
@@ -243,12 +253,25 @@ impl Client {
         self.post(&format!("/requests/{id}/withdraw"), &WithdrawBody { reason: reason.map(String::from) }, version).await
     }
 
-    pub async fn supervisor_decision(&self, id: i64, version: Option<i64>, decision: Decision, comment: Option<&str>) -> Result<RequestView> {
+    pub async fn supervisor_decision(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        decision: Decision,
+        comment: Option<&str>,
+    ) -> Result<RequestView> {
         let body = SupervisorDecisionBody { decision, comment: comment.map(String::from) };
         self.post(&format!("/requests/{id}/supervisor-decision"), &body, version).await
     }
 
-    pub async fn dgpa_decision(&self, id: i64, version: Option<i64>, decision: DgpaDecision, difficulty: Option<Difficulty>, comment: Option<&str>) -> Result<RequestView> {
+    pub async fn dgpa_decision(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        decision: DgpaDecision,
+        difficulty: Option<Difficulty>,
+        comment: Option<&str>,
+    ) -> Result<RequestView> {
         let body = DgpaDecisionBody { decision, difficulty, comment: comment.map(String::from) };
         self.post(&format!("/requests/{id}/dgpa-decision"), &body, version).await
     }
@@ -286,7 +309,14 @@ impl Client {
     }
 
     /// Any call with a raw body, for what the typed methods cannot express.
-    pub async fn raw(&self, method: Method, path: &str, content_type: &str, body: Vec<u8>, if_match: Option<&str>) -> Result<(u16, serde_json::Value)> {
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        if_match: Option<&str>,
+    ) -> Result<(u16, serde_json::Value)> {
         let mut req = self.http.request(method, self.url(path)).header("Content-Type", content_type).body(body);
         if let Some(t) = &self.access_token {
             req = req.bearer_auth(t);
@@ -297,14 +327,19 @@ impl Client {
         let res = req.send().await?;
         let status = res.status().as_u16();
         let text = res.text().await?;
-        let value = if text.is_empty() { serde_json::Value::Null } else { serde_json::from_str(&text).map_err(|e| ClientError::Decode(format!("{e}: {text}")))? };
+        let value = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).map_err(|e| ClientError::Decode(format!("{e}: {text}")))?
+        };
         Ok((status, value))
     }
 }
 
 async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> Result<T> {
     let status = res.status();
-    let is_problem = res.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/problem+json"));
+    let is_problem =
+        res.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/problem+json"));
     let text = res.text().await?;
     if status.is_success() {
         return serde_json::from_str(&text).map_err(|e| ClientError::Decode(format!("{e}: {text}")));
@@ -316,5 +351,3 @@ async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> Result<T> {
     }
     Err(ClientError::Status { status: status.as_u16(), body: text })
 }
-
-

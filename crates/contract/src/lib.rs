@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use statreq_domain::{
-    diff::Change,
     dictionary::{FieldType, Section},
+    diff::Change,
     lifecycle::Action,
     Application, ApplicationPatch, Decision, DgpaDecision, Difficulty, EventKind, Finding, Role, State, Text,
 };

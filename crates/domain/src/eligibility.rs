@@ -79,8 +79,16 @@ impl FindingCode {
     pub fn rule(self) -> &'static str {
         use FindingCode::*;
         match self {
-            ContactNameMissing | ContactPhoneInvalid | ContactEmailInvalid | ReasonMissing | OutputKindMissing
-            | RequirementDescriptionMissing | RequirementFieldsMissing | SampleOutputMissing | TooLong | TooMany => "5.1",
+            ContactNameMissing
+            | ContactPhoneInvalid
+            | ContactEmailInvalid
+            | ReasonMissing
+            | OutputKindMissing
+            | RequirementDescriptionMissing
+            | RequirementFieldsMissing
+            | SampleOutputMissing
+            | TooLong
+            | TooMany => "5.1",
             FieldUnknown | FieldDuplicate => "7",
             ExistingSourceNotAttested | ExistingSourceNotChecked | ExistingSourceNoteMissing | ExistingSourceDuplicate => "4",
             PersonalDataUndeclared
@@ -285,7 +293,7 @@ pub fn check(app: &Application, ctx: EligibilityContext) -> Vec<Finding> {
                 }
             }
             for (i, n) in pd.necessity.iter().enumerate() {
-                if !req.fields.iter().any(|c| *c == n.field) {
+                if !req.fields.contains(&n.field) {
                     push(FindingCode::PersonalDataNecessityUnrequestedField, format!("/personal_data/necessity/{i}/field"));
                 }
             }
@@ -332,8 +340,24 @@ fn is_email(raw: &str) -> bool {
 
 /// Phrases by which applicants set completion deadlines in prose (rule 5.3).
 const DEADLINE_PHRASES: &[&str] = &[
-    "前提供", "前完成", "前送達", "前回復", "前惠復", "前函復", "完成期限", "提供期限", "期限內", "限期", "截止日", "急件",
-    "deadline", "due date", "due by", "no later than", "needed by", "required by",
+    "前提供",
+    "前完成",
+    "前送達",
+    "前回復",
+    "前惠復",
+    "前函復",
+    "完成期限",
+    "提供期限",
+    "期限內",
+    "限期",
+    "截止日",
+    "急件",
+    "deadline",
+    "due date",
+    "due by",
+    "no later than",
+    "needed by",
+    "required by",
 ];
 
 fn mentions_deadline(text: &str) -> bool {
@@ -344,9 +368,27 @@ fn mentions_deadline(text: &str) -> bool {
 /// JSON keys by which a client tries to set a deadline; compared after lower-casing
 /// and removing `_`, `-` and spaces.
 const DEADLINE_KEYS: &[&str] = &[
-    "deadline", "duedate", "due", "dueby", "dueon", "expectedcompletion", "expectedcompletiondate", "completiondate",
-    "completeby", "completionby", "neededby", "requiredby", "targetdate", "expecteddelivery", "deliverydate", "deliverby",
-    "finishby", "requestedcompletion", "期限", "完成期限", "完成日期",
+    "deadline",
+    "duedate",
+    "due",
+    "dueby",
+    "dueon",
+    "expectedcompletion",
+    "expectedcompletiondate",
+    "completiondate",
+    "completeby",
+    "completionby",
+    "neededby",
+    "requiredby",
+    "targetdate",
+    "expecteddelivery",
+    "deliverydate",
+    "deliverby",
+    "finishby",
+    "requestedcompletion",
+    "期限",
+    "完成期限",
+    "完成日期",
 ];
 
 /// Where in a raw request body a client tried to set a deadline (rule 5.3), as JSON
@@ -474,7 +516,10 @@ mod tests {
             contains: Some(true),
             purpose: Some("research".into()),
             statutory_duty: None,
-            necessity: vec![NecessityNote { field: "name".into(), note: "核對名冊".into() }, NecessityNote { field: "sex".into(), note: "x".into() }],
+            necessity: vec![
+                NecessityNote { field: "name".into(), note: "核對名冊".into() },
+                NecessityNote { field: "sex".into(), note: "x".into() },
+            ],
         };
         let f = check(&app, OK);
         let got: Vec<_> = f.iter().map(|f| (f.code, f.pointer.as_str())).collect();
@@ -518,7 +563,8 @@ mod tests {
         assert_eq!(f[0].rule, "5.3");
         assert!(!blocks(&f));
 
-        let body = serde_json::json!({"reason": "x", "requirement": {"Due-Date": "2026-12-01"}, "deadline": null, "list": [{"needed_by": 1}]});
+        let body =
+            serde_json::json!({"reason": "x", "requirement": {"Due-Date": "2026-12-01"}, "deadline": null, "list": [{"needed_by": 1}]});
         let mut p = deadline_pointers(&body);
         p.sort();
         assert_eq!(p, vec!["/deadline", "/list/0/needed_by", "/requirement/Due-Date"]);

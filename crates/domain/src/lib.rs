@@ -7,14 +7,16 @@
 //! (e.g. `rule 5.3`).
 
 pub mod application;
-pub mod diff;
 pub mod dictionary;
+pub mod diff;
 pub mod eligibility;
 pub mod ids;
 pub mod lifecycle;
 pub mod message;
 
-pub use application::{Application, ApplicationPatch, NecessityNote, Contact, ExistingSource, OutputKind, PersonalData, Requirement, SourceAttestation};
+pub use application::{
+    Application, ApplicationPatch, Contact, ExistingSource, NecessityNote, OutputKind, PersonalData, Requirement, SourceAttestation,
+};
 pub use eligibility::{Finding, FindingCode, Severity};
 pub use ids::{AgencyCode, Difficulty, RequestId, Role, RoleSet, UserId};
 pub use lifecycle::{Action, Actor, AgencyChain, Command, Decision, DgpaDecision, EventKind, Outcome, Refusal, RequestFacts, State};

@@ -114,12 +114,26 @@ pub enum Command {
     /// Change the application (draft or returned only).
     Edit,
     Submit,
-    Withdraw { reason: Option<String> },
-    SupervisorDecision { decision: Decision, comment: Option<String> },
-    DgpaDecision { decision: DgpaDecision, difficulty: Option<Difficulty>, comment: Option<String> },
+    Withdraw {
+        reason: Option<String>,
+    },
+    SupervisorDecision {
+        decision: Decision,
+        comment: Option<String>,
+    },
+    DgpaDecision {
+        decision: DgpaDecision,
+        difficulty: Option<Difficulty>,
+        comment: Option<String>,
+    },
     Take,
-    Deliver { reply: String },
-    RecordDestruction { destroyed_on: NaiveDate, method: String },
+    Deliver {
+        reply: String,
+    },
+    RecordDestruction {
+        destroyed_on: NaiveDate,
+        method: String,
+    },
     Acknowledge,
 }
 
@@ -270,8 +284,20 @@ impl EventKind {
     pub fn parse(raw: &str) -> Option<EventKind> {
         use EventKind::*;
         [
-            Created, Edited, Submitted, Withdrawn, SupervisorApproved, SupervisorReturned, SupervisorRejected, DgpaAccepted,
-            DgpaReturned, DgpaRejected, Taken, Delivered, DestructionRecorded, Acknowledged,
+            Created,
+            Edited,
+            Submitted,
+            Withdrawn,
+            SupervisorApproved,
+            SupervisorReturned,
+            SupervisorRejected,
+            DgpaAccepted,
+            DgpaReturned,
+            DgpaRejected,
+            Taken,
+            Delivered,
+            DestructionRecorded,
+            Acknowledged,
         ]
         .into_iter()
         .find(|k| k.as_str() == raw)
@@ -370,19 +396,33 @@ pub struct Outcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// The table has no such transition from the current state.
-    NotInState { action: Action, state: State },
+    NotInState {
+        action: Action,
+        state: State,
+    },
     /// The actor lacks the role the action needs.
-    MissingRole { action: Action, role: Role },
+    MissingRole {
+        action: Action,
+        role: Role,
+    },
     /// The actor's agency is not the applying agency.
-    NotApplyingAgency { action: Action },
+    NotApplyingAgency {
+        action: Action,
+    },
     /// The actor's agency does not supervise the applying agency (rule 5.1).
-    NotSupervisingAgency { action: Action },
+    NotSupervisingAgency {
+        action: Action,
+    },
     /// Separation of duties: nobody decides on a request they drafted.
-    OwnRequest { action: Action },
+    OwnRequest {
+        action: Action,
+    },
     /// Submission with blocking findings.
     BlockingFindings(Vec<Finding>),
     /// Return and reject must say why, so the applicant can act on it.
-    CommentRequired { action: Action },
+    CommentRequired {
+        action: Action,
+    },
     DifficultyRequired,
     DifficultyNotApplicable,
     ReplyRequired,
@@ -393,7 +433,10 @@ pub enum Refusal {
     NoPersonalDataToDestroy,
     /// A personal-data delivery is closed by recording its destruction (rule 6).
     DestructionRequired,
-    TextTooLong { pointer: &'static str, max: usize },
+    TextTooLong {
+        pointer: &'static str,
+        max: usize,
+    },
 }
 
 impl Refusal {
@@ -426,27 +469,47 @@ impl Refusal {
                 format!("案件目前為「{}」，無法執行此動作（{}）。", state.label().zh_tw, action.as_str()),
                 format!("The request is {}; '{}' is not possible now.", state.label().en, action.as_str()),
             ),
-            Refusal::MissingRole { role, .. } => Text::new(
-                format!("此動作需要「{}」角色。", role_zh(*role)),
-                format!("This action needs the '{}' role.", role.as_str()),
-            ),
-            Refusal::NotApplyingAgency { .. } => Text::new("僅申請機關之人事人員可執行此動作。", "Only the applying agency's personnel office may do this."),
+            Refusal::MissingRole { role, .. } => {
+                Text::new(format!("此動作需要「{}」角色。", role_zh(*role)), format!("This action needs the '{}' role.", role.as_str()))
+            }
+            Refusal::NotApplyingAgency { .. } => {
+                Text::new("僅申請機關之人事人員可執行此動作。", "Only the applying agency's personnel office may do this.")
+            }
             Refusal::NotSupervisingAgency { .. } => Text::new(
                 "僅申請機關之主管機關人事機構可審核此申請（第5點第1款）。",
                 "Only the personnel office of the applying agency's supervising agency may decide on this application (rule 5.1).",
             ),
-            Refusal::OwnRequest { .. } => Text::new("不得審核自己擬具的申請（職務分工）。", "You cannot decide on a request you drafted (separation of duties)."),
-            Refusal::BlockingFindings(_) => Text::new("申請內容尚有須補正之處，請依各欄位說明修正後再送出。", "The application has problems to fix before it can be submitted; see each finding."),
-            Refusal::CommentRequired { .. } => Text::new("退回或不予受理時，請說明理由，讓申請人知道如何補正。", "Returning or rejecting needs a comment so the applicant knows what to do."),
-            Refusal::DifficultyRequired => Text::new("受理時請評定難易度（1至5）（第5點第3款）。", "Rate the difficulty (1 to 5) when accepting (rule 5.3)."),
+            Refusal::OwnRequest { .. } => {
+                Text::new("不得審核自己擬具的申請（職務分工）。", "You cannot decide on a request you drafted (separation of duties).")
+            }
+            Refusal::BlockingFindings(_) => Text::new(
+                "申請內容尚有須補正之處，請依各欄位說明修正後再送出。",
+                "The application has problems to fix before it can be submitted; see each finding.",
+            ),
+            Refusal::CommentRequired { .. } => Text::new(
+                "退回或不予受理時，請說明理由，讓申請人知道如何補正。",
+                "Returning or rejecting needs a comment so the applicant knows what to do.",
+            ),
+            Refusal::DifficultyRequired => {
+                Text::new("受理時請評定難易度（1至5）（第5點第3款）。", "Rate the difficulty (1 to 5) when accepting (rule 5.3).")
+            }
             Refusal::DifficultyNotApplicable => Text::new("僅受理時評定難易度。", "Difficulty is rated only when accepting."),
             Refusal::ReplyRequired => Text::new("請填寫人事總處回復內容。", "Enter DGPA's reply."),
             Refusal::DestructionMethodRequired => Text::new("請說明銷毀方式（第6點）。", "State how the data was destroyed (rule 6)."),
             Refusal::DestructionDateInFuture => Text::new("銷毀日期不得晚於今日。", "The destruction date cannot be in the future."),
-            Refusal::DestructionDateBeforeDelivery => Text::new("銷毀日期不得早於交付日期。", "The destruction date cannot be before the delivery."),
-            Refusal::NoPersonalDataToDestroy => Text::new("此案不含個人資料，請以「確認收訖」結案。", "This request holds no personal data: close it with 'acknowledge'."),
-            Refusal::DestructionRequired => Text::new("此案含個人資料，使用完畢後須登錄銷毀方能結案（第6點）。", "This request holds personal data: record its destruction after use to close it (rule 6)."),
-            Refusal::TextTooLong { max, .. } => Text::new(format!("內容過長，最多 {max} 字。"), format!("Too long: at most {max} characters.")),
+            Refusal::DestructionDateBeforeDelivery => {
+                Text::new("銷毀日期不得早於交付日期。", "The destruction date cannot be before the delivery.")
+            }
+            Refusal::NoPersonalDataToDestroy => {
+                Text::new("此案不含個人資料，請以「確認收訖」結案。", "This request holds no personal data: close it with 'acknowledge'.")
+            }
+            Refusal::DestructionRequired => Text::new(
+                "此案含個人資料，使用完畢後須登錄銷毀方能結案（第6點）。",
+                "This request holds personal data: record its destruction after use to close it (rule 6).",
+            ),
+            Refusal::TextTooLong { max, .. } => {
+                Text::new(format!("內容過長，最多 {max} 字。"), format!("Too long: at most {max} characters."))
+            }
         }
     }
 }
@@ -647,7 +710,10 @@ mod tests {
                 sample_output: Some("職等,人數".into()),
             },
             personal_data: PersonalData { contains: Some(false), ..Default::default() },
-            existing_sources: ExistingSource::ALL.into_iter().map(|source| SourceAttestation { source, checked: true, note: "無".into() }).collect(),
+            existing_sources: ExistingSource::ALL
+                .into_iter()
+                .map(|source| SourceAttestation { source, checked: true, note: "無".into() })
+                .collect(),
         }
     }
 
@@ -678,7 +744,12 @@ mod tests {
         let officer = actor(3, "DGPA", &[Role::DgpaOfficer]);
         let steps = [
             (State::Draft, &applicant, Command::Submit, State::PendingSupervisor),
-            (State::PendingSupervisor, &supervisor, Command::SupervisorDecision { decision: Decision::Approve, comment: None }, State::PendingDgpa),
+            (
+                State::PendingSupervisor,
+                &supervisor,
+                Command::SupervisorDecision { decision: Decision::Approve, comment: None },
+                State::PendingDgpa,
+            ),
             (
                 State::PendingDgpa,
                 &officer,
@@ -728,7 +799,11 @@ mod tests {
         let app = app();
         let f = facts(State::PendingDgpa, &chain, &app);
         let officer = actor(3, "DGPA", &[Role::DgpaOfficer]);
-        let dec = |decision, difficulty, comment: Option<&str>| Command::DgpaDecision { decision, difficulty, comment: comment.map(String::from) };
+        let dec = |decision, difficulty, comment: Option<&str>| Command::DgpaDecision {
+            decision,
+            difficulty,
+            comment: comment.map(String::from),
+        };
         assert_eq!(decide(&f, &officer, dec(DgpaDecision::Accept, None, None), now()), Err(Refusal::DifficultyRequired));
         assert_eq!(
             decide(&f, &officer, dec(DgpaDecision::Return, Difficulty::new(2).ok(), Some("x")), now()),
@@ -769,13 +844,22 @@ mod tests {
         let applicant = actor(DRAFTER, "NPA", &[Role::Applicant]);
         let today = taiwan_date(now());
         let destroy = |d: NaiveDate, m: &str| Command::RecordDestruction { destroyed_on: d, method: m.into() };
-        assert_eq!(decide(&facts(State::Delivered, &chain, &app), &applicant, destroy(today, "碎紙"), now()), Err(Refusal::NoPersonalDataToDestroy));
+        assert_eq!(
+            decide(&facts(State::Delivered, &chain, &app), &applicant, destroy(today, "碎紙"), now()),
+            Err(Refusal::NoPersonalDataToDestroy)
+        );
         app.personal_data.contains = Some(true);
         let f = facts(State::Delivered, &chain, &app);
         assert_eq!(decide(&f, &applicant, Command::Acknowledge, now()), Err(Refusal::DestructionRequired));
         assert_eq!(decide(&f, &applicant, destroy(today, " "), now()), Err(Refusal::DestructionMethodRequired));
-        assert_eq!(decide(&f, &applicant, destroy(today.succ_opt().unwrap_or(today), "刪除"), now()), Err(Refusal::DestructionDateInFuture));
-        assert_eq!(decide(&f, &applicant, destroy(today.pred_opt().unwrap_or(today), "刪除"), now()), Err(Refusal::DestructionDateBeforeDelivery));
+        assert_eq!(
+            decide(&f, &applicant, destroy(today.succ_opt().unwrap_or(today), "刪除"), now()),
+            Err(Refusal::DestructionDateInFuture)
+        );
+        assert_eq!(
+            decide(&f, &applicant, destroy(today.pred_opt().unwrap_or(today), "刪除"), now()),
+            Err(Refusal::DestructionDateBeforeDelivery)
+        );
         assert_eq!(decide(&f, &applicant, destroy(today, "檔案刪除並清空資源回收筒"), now()).map(|o| o.to), Ok(State::Closed));
     }
 
@@ -805,17 +889,18 @@ mod tests {
                 .prop_map(|(decision, difficulty, comment)| Command::DgpaDecision { decision, difficulty: difficulty.flatten(), comment }),
             Just(Command::Take),
             "[a-z]{0,3}".prop_map(|reply| Command::Deliver { reply }),
-            (-3i64..3, "[a-z ]{0,3}").prop_map(|(days, method)| Command::RecordDestruction {
-                destroyed_on: taiwan_date(now()) + Duration::days(days),
-                method
-            }),
+            (-3i64..3, "[a-z ]{0,3}")
+                .prop_map(|(days, method)| Command::RecordDestruction { destroyed_on: taiwan_date(now()) + Duration::days(days), method }),
             Just(Command::Acknowledge),
         ]
     }
 
     fn any_actor() -> impl Strategy<Value = Actor> {
         let agencies = prop_oneof![Just("DGPA"), Just("MOI"), Just("NPA"), Just("KPD"), Just("MOE")];
-        let roles = proptest::collection::vec(prop_oneof![Just(Role::Applicant), Just(Role::Supervisor), Just(Role::DgpaOfficer), Just(Role::DgpaAdmin), Just(Role::Service)], 0..3);
+        let roles = proptest::collection::vec(
+            prop_oneof![Just(Role::Applicant), Just(Role::Supervisor), Just(Role::DgpaOfficer), Just(Role::DgpaAdmin), Just(Role::Service)],
+            0..3,
+        );
         (1i64..4, agencies, roles).prop_map(|(u, a, r)| actor(u, a, &r))
     }
 
@@ -834,14 +919,13 @@ mod tests {
             for (who, cmd) in steps {
                 let f = RequestFacts { state, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions, delivered_at: Some(now()) };
                 let action = cmd.action();
-                match decide(&f, &who, cmd, now()) {
-                    Ok(out) => {
-                        prop_assert!(!state.is_terminal(), "terminal {state:?} accepted {action:?}");
-                        prop_assert_eq!(Some(out.to), next_state(state, action));
-                        if out.freeze_revision { revisions += 1; }
-                        state = out.to;
+                if let Ok(out) = decide(&f, &who, cmd, now()) {
+                    prop_assert!(!state.is_terminal(), "terminal {state:?} accepted {action:?}");
+                    prop_assert_eq!(Some(out.to), next_state(state, action));
+                    if out.freeze_revision {
+                        revisions += 1;
                     }
-                    Err(_) => {}
+                    state = out.to;
                 }
             }
         }

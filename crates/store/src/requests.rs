@@ -123,7 +123,13 @@ pub struct ListFilter {
 
 impl Store {
     /// Creates a draft and its `created` event.
-    pub fn create_request(&self, agency_code: &str, created_by: i64, application: &serde_json::Value, now: DateTime<Utc>) -> StoreResult<RequestRow> {
+    pub fn create_request(
+        &self,
+        agency_code: &str,
+        created_by: i64,
+        application: &serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> StoreResult<RequestRow> {
         let mut conn = self.conn()?;
         let app = serde_json::to_string(application)?;
         let id = write_tx(&mut conn, |c| {
@@ -154,7 +160,8 @@ impl Store {
         let mut q = requests::table.select(Row::as_select()).order(requests::id.desc()).limit(f.limit).into_boxed();
         if !f.all_submitted {
             let own = f.own_agency.clone().unwrap_or_default();
-            q = q.filter(requests::agency_code.eq(own).or(requests::agency_code.eq_any(f.supervised.clone()).and(requests::revision.gt(0))));
+            q = q
+                .filter(requests::agency_code.eq(own).or(requests::agency_code.eq_any(f.supervised.clone()).and(requests::revision.gt(0))));
         } else if let Some(own) = f.own_agency.clone() {
             q = q.filter(requests::agency_code.eq(own).or(requests::revision.gt(0)));
         } else {
@@ -170,7 +177,14 @@ impl Store {
     }
 
     /// Replaces the application of a draft or returned request (optimistic concurrency).
-    pub fn update_application(&self, id: i64, expected_version: i64, application: &serde_json::Value, actor: i64, now: DateTime<Utc>) -> StoreResult<RequestRow> {
+    pub fn update_application(
+        &self,
+        id: i64,
+        expected_version: i64,
+        application: &serde_json::Value,
+        actor: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<RequestRow> {
         let app = serde_json::to_string(application)?;
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
@@ -190,7 +204,15 @@ impl Store {
     /// Writes a decided transition: the new state, its event and (on submission) a
     /// frozen revision, in one transaction, only if the request is still at
     /// `expected_version` in state `from`; otherwise [`StoreError::Conflict`].
-    pub fn apply_transition(&self, id: i64, expected_version: i64, from: State, outcome: &Outcome, actor: i64, now: DateTime<Utc>) -> StoreResult<RequestRow> {
+    pub fn apply_transition(
+        &self,
+        id: i64,
+        expected_version: i64,
+        from: State,
+        outcome: &Outcome,
+        actor: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<RequestRow> {
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
             let cur: Row = requests::table.find(id).select(Row::as_select()).first(c)?;
@@ -292,10 +314,17 @@ impl Store {
         let rows: Vec<(i32, String, i64, NaiveDateTime)> = request_revisions::table
             .filter(request_revisions::request_id.eq(id))
             .order(request_revisions::number.asc())
-            .select((request_revisions::number, request_revisions::application, request_revisions::submitted_by, request_revisions::submitted_at))
+            .select((
+                request_revisions::number,
+                request_revisions::application,
+                request_revisions::submitted_by,
+                request_revisions::submitted_at,
+            ))
             .load(&mut *self.conn()?)?;
         rows.into_iter()
-            .map(|(number, app, by, at)| Ok(RevisionRow { number, application: serde_json::from_str(&app)?, submitted_by: by, submitted_at: from_db(at) }))
+            .map(|(number, app, by, at)| {
+                Ok(RevisionRow { number, application: serde_json::from_str(&app)?, submitted_by: by, submitted_at: from_db(at) })
+            })
             .collect()
     }
 
@@ -322,7 +351,6 @@ impl Store {
     }
 }
 
-
 #[allow(clippy::too_many_arguments)]
 fn insert_event(
     c: &mut crate::DbConnection,
@@ -335,10 +363,8 @@ fn insert_event(
     data: &serde_json::Value,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let last: Option<i32> = request_events::table
-        .filter(request_events::request_id.eq(request_id))
-        .select(diesel::dsl::max(request_events::seq))
-        .first(c)?;
+    let last: Option<i32> =
+        request_events::table.filter(request_events::request_id.eq(request_id)).select(diesel::dsl::max(request_events::seq)).first(c)?;
     diesel::insert_into(request_events::table)
         .values((
             request_events::request_id.eq(request_id),

@@ -98,4 +98,12 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(agencies, users, refresh_tokens, requests, request_events, request_revisions, request_messages);
+diesel::allow_tables_to_appear_in_same_query!(
+    agencies,
+    users,
+    refresh_tokens,
+    requests,
+    request_events,
+    request_revisions,
+    request_messages
+);

@@ -181,7 +181,14 @@ impl Store {
         Ok(users::table.count().get_result(&mut *self.conn()?)?)
     }
 
-    pub fn insert_refresh_token(&self, token_hash: &str, family: &str, user_id: i64, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()> {
+    pub fn insert_refresh_token(
+        &self,
+        token_hash: &str,
+        family: &str,
+        user_id: i64,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         diesel::insert_into(refresh_tokens::table)
             .values((
                 refresh_tokens::token_hash.eq(token_hash),
@@ -202,7 +209,13 @@ impl Store {
             type R = (String, i64, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
             let row: Option<R> = refresh_tokens::table
                 .find(token_hash)
-                .select((refresh_tokens::family, refresh_tokens::user_id, refresh_tokens::expires_at, refresh_tokens::used_at, refresh_tokens::revoked_at))
+                .select((
+                    refresh_tokens::family,
+                    refresh_tokens::user_id,
+                    refresh_tokens::expires_at,
+                    refresh_tokens::used_at,
+                    refresh_tokens::revoked_at,
+                ))
                 .first(c)
                 .optional()?;
             let Some((family, user_id, expires_at, used_at, revoked_at)) = row else { return Ok(RefreshUse::Invalid) };

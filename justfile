@@ -1,0 +1,67 @@
+# statreq — the front door. `just` lists the recipes.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# Show the recipes.
+default:
+    @just --list
+
+# Build the release binary.
+build:
+    cargo build --release -p statreq-api
+
+# Run the service with demo data on the embedded SQLite database (./var).
+serve *ARGS: build
+    ./target/release/statreq serve --demo {{ARGS}}
+
+# Everything CI checks: format, lints, dependency direction, wasm build of the contract, all tests on SQLite and PostgreSQL.
+test: lint guard
+    #!/usr/bin/env bash
+    set -euo pipefail
+    export STATREQ_TEST_PG_URL="$(scripts/ensure-postgres.sh)"
+    cargo build -p statreq-api
+    if cargo nextest --version >/dev/null 2>&1; then
+        cargo nextest run --workspace --no-fail-fast
+    else
+        cargo test --workspace --no-fail-fast
+    fi
+    cargo test --workspace --doc
+
+# The PostgreSQL half of the suite only.
+test-pg:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    export STATREQ_TEST_PG_URL="$(scripts/ensure-postgres.sh)"
+    cargo build -p statreq-api
+    cargo test --workspace -- postgres
+
+# Formatting and clippy with warnings as errors.
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# The domain and contract crates stay free of IO frameworks; the contract builds for wasm32.
+guard:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    for crate in statreq-domain statreq-contract; do
+        bad=$(cargo tree -p "$crate" -e normal --prefix none | grep -E '^(diesel|actix|tokio|reqwest|pq-sys|libsqlite3-sys) ' || true)
+        if [[ -n "$bad" ]]; then echo "$crate must not depend on: $bad" >&2; exit 1; fi
+    done
+    rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+    cargo check -p statreq-contract --target wasm32-unknown-unknown
+
+# Write openapi.yaml from the code (a test fails when they differ).
+openapi:
+    cargo run -q -p statreq-api -- openapi > openapi.yaml
+
+# Format the code.
+fmt:
+    cargo fmt --all
+
+# Load benchmark on loopback: authenticated reads and create→submit beside /healthz, SQLite and PostgreSQL.
+bench:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    export STATREQ_TEST_PG_URL="$(scripts/ensure-postgres.sh)"
+    cargo build --release -p statreq-api -p statreq-e2e --bins
+    ./target/release/statreq-bench
