@@ -1,0 +1,155 @@
+//! Bad input gets a clear problem+json error and changes nothing: malformed JSON,
+//! wrong types, unknown fields, oversized bodies, wrong media types, and any
+//! attempt to set a completion deadline (rule 5.3).
+
+mod common;
+
+use reqwest::Method;
+use serde_json::json;
+use statreq_e2e::statreq_client::Client;
+use statreq_e2e::statreq_contract::State;
+use statreq_e2e::statreq_domain::Decision;
+use statreq_e2e::{on_both_backends, Backend, TestServer};
+
+async fn send(
+    c: &Client,
+    method: Method,
+    path: &str,
+    content_type: &str,
+    body: Vec<u8>,
+    if_match: Option<&str>,
+) -> (u16, serde_json::Value) {
+    let label = format!("{method} {path}");
+    c.raw(method, path, content_type, body, if_match).await.unwrap_or_else(|e| panic!("{label}: {e}"))
+}
+
+fn bytes(v: serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec(&v).unwrap_or_default()
+}
+
+async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let supervisor = server.login("supervisor.moi").await;
+    let draft = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+    let submitted = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+    let submitted = applicant.submit(submitted.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let etag = format!("\"{}\"", draft.version);
+
+    // (caller, method, path, If-Match) for every body-taking endpoint.
+    let d = draft.id;
+    let s = submitted.id;
+    let endpoints: Vec<(&Client, Method, String, Option<&str>)> = vec![
+        (&applicant, Method::POST, "/requests".into(), None),
+        (&applicant, Method::PATCH, format!("/requests/{d}"), Some(etag.as_str())),
+        (&applicant, Method::POST, format!("/requests/{d}/withdraw"), None),
+        (&supervisor, Method::POST, format!("/requests/{s}/supervisor-decision"), None),
+        (&applicant, Method::POST, format!("/requests/{d}/messages"), None),
+    ];
+    let count_before = applicant.list_requests(None, None, None).await.map(|p| p.items.len()).unwrap_or_default();
+    for (c, method, path, if_match) in &endpoints {
+        let label = format!("{method} {path}");
+        // Malformed JSON: 400.
+        let (status, p) = send(c, method.clone(), path, "application/json", b"{\"reason\": ".to_vec(), *if_match).await;
+        assert_eq!((status, p["code"].as_str()), (400, Some("malformed_json")), "{label}: {p}");
+        assert_eq!(p["status"], 400);
+        assert!(p["message"]["zh_tw"].as_str().is_some_and(|m| !m.is_empty()));
+        // Unknown field: 422 with a pointer.
+        let (status, p) = send(c, method.clone(), path, "application/json", bytes(json!({"priority": "urgent"})), *if_match).await;
+        assert_eq!((status, p["code"].as_str()), (422, Some("unknown_field")), "{label}: {p}");
+        assert_eq!(p["errors"][0]["pointer"], "/priority");
+        // A deadline, at the top or nested: refused under rule 5.3.
+        for body in
+            [json!({"deadline": "2026-12-01"}), json!({"requirement": {"due_date": "2026-12-01"}}), json!({"Expected-Completion": "soon"})]
+        {
+            let (status, p) = send(c, method.clone(), path, "application/json", bytes(body.clone()), *if_match).await;
+            assert_eq!(
+                (status, p["code"].as_str(), p["rule"].as_str()),
+                (422, Some("deadline_not_allowed"), Some("5.3")),
+                "{label} {body}: {p}"
+            );
+        }
+        // Oversized: 413 problem+json.
+        let big = bytes(json!({"reason": "字".repeat(100_000)}));
+        let (status, p) = send(c, method.clone(), path, "application/json", big, *if_match).await;
+        assert_eq!((status, p["code"].as_str()), (413, Some("payload_too_large")), "{label}: {p}");
+        // Not JSON: 415.
+        let (status, p) = send(c, method.clone(), path, "text/plain", b"reason=x".to_vec(), *if_match).await;
+        assert_eq!((status, p["code"].as_str()), (415, Some("unsupported_media_type")), "{label}: {p}");
+    }
+    // Wrong types point at the field.
+    let (status, p) =
+        send(&applicant, Method::POST, "/requests", "application/json", bytes(json!({"requirement": {"fields": [1]}})), None).await;
+    assert_eq!((status, p["errors"][0]["pointer"].as_str()), (422, Some("/requirement/fields/0")), "{p}");
+    let (status, p) = send(
+        &supervisor,
+        Method::POST,
+        &format!("/requests/{s}/supervisor-decision"),
+        "application/json",
+        bytes(json!({"decision": "maybe"})),
+        None,
+    )
+    .await;
+    assert_eq!((status, p["errors"][0]["pointer"].as_str()), (422, Some("/decision")), "{p}");
+    // Over the application's own limits (within the body limit): 422 with pointers, nothing stored.
+    let mut app = common::statistics();
+    app.reason = "字".repeat(8_001);
+    let (status, p) =
+        send(&applicant, Method::POST, "/requests", "application/json", serde_json::to_vec(&app).unwrap_or_default(), None).await;
+    assert_eq!(
+        (status, p["code"].as_str(), p["errors"][0]["pointer"].as_str()),
+        (422, Some("invalid_application"), Some("/reason")),
+        "{p}"
+    );
+    // Difficulty outside 1–5.
+    let officer = server.login("officer1.dgpa").await;
+    supervisor.supervisor_decision(s, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
+    for bad in [0, 6, -1] {
+        let (status, p) = send(
+            &officer,
+            Method::POST,
+            &format!("/requests/{s}/dgpa-decision"),
+            "application/json",
+            bytes(json!({"decision": "accept", "difficulty": bad})),
+            None,
+        )
+        .await;
+        assert_eq!((status, p["errors"][0]["pointer"].as_str()), (422, Some("/difficulty")), "{p}");
+    }
+    // Bad path ids and query strings are problems too.
+    let (status, p) = send(&applicant, Method::GET, "/requests/not-a-number", "application/json", vec![], None).await;
+    assert_eq!((status, p["code"].as_str()), (404, Some("not_found")));
+    let (status, p) = send(&applicant, Method::GET, "/requests?state=sleeping", "application/json", vec![], None).await;
+    assert_eq!((status, p["code"].as_str()), (400, Some("invalid_query")), "{p}");
+    let (status, p) = send(&applicant, Method::DELETE, "/requests", "application/json", vec![], None).await;
+    assert!(status == 404 || status == 405, "{status} {p}");
+    assert!(p["code"].is_string());
+
+    // Nothing above changed anything.
+    let after = applicant.get_request(d).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((after.state, after.version, after.application), (State::Draft, draft.version, draft.application));
+    assert_eq!(applicant.list_requests(None, None, None).await.map(|p| p.items.len()).unwrap_or_default(), count_before);
+    assert!(applicant.messages(d).await.unwrap_or_default().is_empty());
+    assert_eq!(officer.get_request(s).await.map(|r| r.state).ok(), Some(State::PendingDgpa));
+}
+
+async fn eligibility_findings_point_into_the_application(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let mut app = common::statistics();
+    app.requirement.fields.push("id_number".into());
+    app.requirement.fields.push("not_a_field".into());
+    app.reason = "請於12月1日前提供".into();
+    let r = applicant.create_request(&app).await.unwrap_or_else(|e| panic!("{e}"));
+    let check = applicant.check_request(r.id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(check.blocking);
+    let got: Vec<(String, String)> = check.findings.iter().map(|f| (f.code.name(), f.pointer.clone())).collect();
+    assert!(got.contains(&("field_unknown".into(), "/requirement/fields/4".into())), "{got:?}");
+    assert!(got.contains(&("personal_data_contradicts_fields".into(), "/requirement/fields/3".into())), "{got:?}");
+    assert!(got.contains(&("deadline_in_text".into(), "/reason".into())), "{got:?}");
+    let deadline = check.findings.iter().find(|f| f.code.name() == "deadline_in_text").map(|f| (f.rule.clone(), f.message.zh_tw.clone()));
+    assert!(deadline.is_some_and(|(rule, zh)| rule == "5.3" && zh.contains("不得訂定完成期限")));
+    assert_eq!(applicant.submit(r.id, None).await.err().and_then(|e| e.status()), Some(422));
+}
+
+on_both_backends!(bad_bodies_are_refused_with_problems_and_change_nothing, eligibility_findings_point_into_the_application);
