@@ -1,0 +1,159 @@
+//! Store tests on real SQLite and PostgreSQL, a fresh database each.
+
+use chrono::{Duration, TimeZone, Utc};
+use statreq_domain::{Difficulty, EventKind, Outcome, State, UserId};
+use statreq_e2e::{Backend, TestDatabase};
+use statreq_store::{Backend as StoreBackend, NewAgency, NewUser, RefreshUse, Store, StoreError};
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).single().unwrap_or_default()
+}
+
+fn open(backend: Backend) -> (TestDatabase, Store) {
+    let db = TestDatabase::new(backend);
+    let store = Store::open(&db.url).unwrap_or_else(|e| panic!("open {}: {e}", db.url));
+    (db, store)
+}
+
+fn user(store: &Store, name: &str, agency: &str) -> i64 {
+    let new = NewUser {
+        username: name.into(),
+        display_name: name.into(),
+        email: String::new(),
+        agency_code: agency.into(),
+        roles: "applicant".into(),
+        kind: "local".into(),
+        password_hash: None,
+        issuer: None,
+        subject: None,
+    };
+    store.create_user(new, now()).unwrap_or_else(|e| panic!("{e}")).id
+}
+
+fn outcome(to: State, event: EventKind) -> Outcome {
+    Outcome { to, event, comment: None, freeze_revision: false, difficulty: None, assignee: None, data: serde_json::Value::Null }
+}
+
+#[test]
+fn both_backends_have_the_same_migrations() {
+    let sqlite = Store::migration_names(StoreBackend::Sqlite);
+    assert!(!sqlite.is_empty());
+    assert_eq!(
+        sqlite,
+        Store::migration_names(StoreBackend::Postgres),
+        "migrations/sqlite and migrations/postgres must list the same migrations"
+    );
+}
+
+fn migrations_run_up_down_up(backend: Backend) {
+    let (_db, store) = open(backend);
+    store.get_agency("DGPA").unwrap_or_else(|e| panic!("the root agency exists after migration: {e}"));
+    store.revert_all().unwrap_or_else(|e| panic!("down: {e}"));
+    assert!(store.get_agency("DGPA").is_err());
+    store.migrate().unwrap_or_else(|e| panic!("up again: {e}"));
+    assert_eq!(store.get_agency("DGPA").map(|a| a.parent_code).ok(), Some(None));
+}
+
+fn a_stale_transition_writes_nothing(backend: Backend) {
+    let (_db, store) = open(backend);
+    let u = user(&store, "a", "DGPA");
+    let r = store.create_request("DGPA", u, &serde_json::json!({"reason": "x"}), now()).unwrap_or_else(|e| panic!("{e}"));
+    let mut submit = outcome(State::PendingSupervisor, EventKind::Submitted);
+    submit.freeze_revision = true;
+    let after = store.apply_transition(r.id, r.version, State::Draft, &submit, u, now()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((after.state, after.version, after.revision), (State::PendingSupervisor, r.version + 1, 1));
+    assert!(after.submitted_at.is_some());
+    // The same transition again, decided on the old version: refused, nothing written.
+    let again = store.apply_transition(r.id, r.version, State::Draft, &submit, u, now());
+    assert!(matches!(again, Err(StoreError::Conflict)), "{again:?}");
+    let wrong_state = store.apply_transition(r.id, after.version, State::Draft, &submit, u, now());
+    assert!(matches!(wrong_state, Err(StoreError::Conflict)), "{wrong_state:?}");
+    assert_eq!(store.list_events(r.id).map(|e| e.len()).ok(), Some(2));
+    assert_eq!(store.list_revisions(r.id).map(|v| v.len()).ok(), Some(1));
+    assert_eq!(store.get_request(r.id).map(|x| x.version).ok(), Some(after.version));
+
+    // Acceptance records difficulty and DGPA's first receipt survives a return.
+    let approve = outcome(State::PendingDgpa, EventKind::SupervisorApproved);
+    let r2 = store.apply_transition(r.id, after.version, State::PendingSupervisor, &approve, u, now()).unwrap_or_else(|e| panic!("{e}"));
+    let first = r2.dgpa_received_at;
+    let mut accept = outcome(State::Queued, EventKind::DgpaAccepted);
+    accept.difficulty = Difficulty::new(5).ok();
+    accept.assignee = Some(UserId(u));
+    let r3 = store
+        .apply_transition(r.id, r2.version, State::PendingDgpa, &accept, u, now() + Duration::hours(1))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r3.difficulty, r3.assignee, r3.dgpa_received_at), (Some(5), Some(u), first));
+    let events = store.list_events(r.id).unwrap_or_default();
+    assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+    assert_eq!(events[3].from_state, Some(State::PendingDgpa));
+}
+
+fn refresh_token_reuse_revokes_the_family(backend: Backend) {
+    let (_db, store) = open(backend);
+    let u = user(&store, "r", "DGPA");
+    let exp = now() + Duration::hours(1);
+    store.insert_refresh_token("h1", "fam", u, now(), exp).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.use_refresh_token("h1", now()).ok(), Some(RefreshUse::Rotated { user_id: u, family: "fam".into() }));
+    store.insert_refresh_token("h2", "fam", u, now(), exp).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.use_refresh_token("h1", now()).ok(), Some(RefreshUse::Reused));
+    assert_eq!(store.use_refresh_token("h2", now()).ok(), Some(RefreshUse::Reused), "the family's newer token is revoked too");
+    assert_eq!(store.use_refresh_token("nope", now()).ok(), Some(RefreshUse::Invalid));
+    store.insert_refresh_token("h3", "fam2", u, now(), now()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.use_refresh_token("h3", now()).ok(), Some(RefreshUse::Invalid), "expired");
+}
+
+fn the_agency_tree_stays_a_tree(backend: Backend) {
+    let (_db, store) = open(backend);
+    let a = |code: &str, parent: &str| NewAgency { code: code.into(), name: code.into(), parent_code: parent.into(), personnel_staff: 3 };
+    store.create_agency(a("MOI", "DGPA"), now()).unwrap_or_else(|e| panic!("{e}"));
+    store.create_agency(a("NPA", "MOI"), now()).unwrap_or_else(|e| panic!("{e}"));
+    let chain: Vec<String> = store.agency_chain("NPA").unwrap_or_default().into_iter().map(|x| x.code).collect();
+    assert_eq!(chain, vec!["NPA", "MOI", "DGPA"]);
+    let cycle = store.update_agency("MOI", statreq_store::AgencyUpsert { parent_code: Some("NPA".into()), ..Default::default() }, now());
+    assert!(matches!(cycle, Err(StoreError::Invalid(_))), "{cycle:?}");
+    assert!(matches!(store.create_agency(a("X", "NOPE"), now()), Err(StoreError::MissingReference(_))));
+    assert!(matches!(store.create_agency(a("MOI", "DGPA"), now()), Err(StoreError::Duplicate(_))));
+    // Foreign keys are enforced on every connection (SQLite needs the pragma).
+    let orphan = NewUser {
+        username: "o".into(),
+        display_name: "o".into(),
+        email: String::new(),
+        agency_code: "NOWHERE".into(),
+        roles: "applicant".into(),
+        kind: "local".into(),
+        password_hash: None,
+        issuer: None,
+        subject: None,
+    };
+    assert!(matches!(store.create_user(orphan, now()), Err(StoreError::MissingReference(_))));
+}
+
+fn a_wrong_url_reports_its_real_cause(backend: Backend) {
+    let url = match backend {
+        Backend::Sqlite => "sqlite:///nonexistent-dir/sub/x.sqlite".to_string(),
+        Backend::Postgres => "postgres://statreq:wrong-password@127.0.0.1:5432/postgres".to_string(),
+    };
+    let err = Store::open(&url).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(!err.contains("multiconnection"), "{err}");
+    let expected = match backend {
+        Backend::Sqlite => "nonexistent-dir",
+        Backend::Postgres => "password",
+    };
+    assert!(err.contains(expected), "{err}");
+    assert!(matches!(Store::open("mysql://x"), Err(StoreError::InvalidUrl(_))));
+}
+
+macro_rules! on_both {
+    ($($name:ident),*) => {
+        mod sqlite { $( #[test] fn $name() { super::$name(super::Backend::Sqlite) } )* }
+        mod postgres { $( #[test] fn $name() { super::$name(super::Backend::Postgres) } )* }
+    };
+}
+
+on_both!(
+    migrations_run_up_down_up,
+    a_stale_transition_writes_nothing,
+    refresh_token_reuse_revokes_the_family,
+    the_agency_tree_stays_a_tree,
+    a_wrong_url_reports_its_real_cause
+);

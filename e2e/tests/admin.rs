@@ -1,0 +1,194 @@
+//! Administration (agencies, accounts), the CLI, and the service's own endpoints.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use serde_json::json;
+use statreq_e2e::statreq_contract::{CreateAgencyBody, CreateUserBody, Role, UpdateAgencyBody};
+use statreq_e2e::{binary, on_both_backends, Backend, TestDatabase, TestServer, DEMO_PASSWORD};
+
+async fn agencies_are_managed_by_dgpa_admins(backend: Backend) {
+    let server = TestServer::start(backend);
+    let admin = server.login("admin.dgpa").await;
+    let applicant = server.login("applicant.npa").await;
+    let all = applicant.list_agencies().await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(all.iter().any(|a| a.code == "DGPA" && a.parent_code.is_none()));
+
+    let created = admin
+        .create_agency(&CreateAgencyBody {
+            code: "kpd01".into(),
+            name: "高雄市政府警察局".into(),
+            parent_code: "NPA".into(),
+            personnel_staff: 12,
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((created.code.as_str(), created.parent_code.as_deref()), ("KPD01", Some("NPA")));
+    let dup = admin
+        .create_agency(&CreateAgencyBody { code: "KPD01".into(), name: "x".into(), parent_code: "NPA".into(), personnel_staff: 1 })
+        .await
+        .err();
+    assert_eq!(dup.as_ref().and_then(|e| e.status()), Some(409));
+    let orphan = admin
+        .create_agency(&CreateAgencyBody { code: "X9".into(), name: "x".into(), parent_code: "NOPE".into(), personnel_staff: 1 })
+        .await
+        .err();
+    assert_eq!(orphan.as_ref().and_then(|e| e.status()), Some(422));
+    let bad = admin
+        .create_agency(&CreateAgencyBody { code: "有空 白".into(), name: "x".into(), parent_code: "NPA".into(), personnel_staff: -1 })
+        .await
+        .err();
+    assert_eq!(bad.as_ref().and_then(|e| e.code()), Some("invalid_agency_code"));
+
+    let updated = admin
+        .update_agency("KPD01", &UpdateAgencyBody { personnel_staff: Some(15), ..Default::default() })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((updated.personnel_staff, updated.name.as_str()), (15, "高雄市政府警察局"));
+    // A cycle (MOI under its own descendant) is refused; the root has no parent.
+    let cycle = admin.update_agency("MOI", &UpdateAgencyBody { parent_code: Some("KPD01".into()), ..Default::default() }).await.err();
+    assert_eq!(cycle.as_ref().and_then(|e| e.code()), Some("invalid_change"));
+    let root = admin.update_agency("DGPA", &UpdateAgencyBody { parent_code: Some("MOI".into()), ..Default::default() }).await.err();
+    assert_eq!(root.as_ref().and_then(|e| e.status()), Some(422));
+    assert_eq!(
+        admin
+            .update_agency("NOPE", &UpdateAgencyBody { personnel_staff: Some(1), ..Default::default() })
+            .await
+            .err()
+            .and_then(|e| e.status()),
+        Some(404)
+    );
+
+    // CSV import: all rows or none; parents may follow their children.
+    let csv = "code,name,parent_code,personnel_staff\nKHH2,高雄市政府教育局,KHH,20\nKHH,高雄市政府,DGPA,150\nNPA,內政部警政署,MOI,90\n";
+    let result = admin.import_agencies(csv).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((result.created, result.updated), (2, 1));
+    let all = admin.list_agencies().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(all.iter().find(|a| a.code == "KHH2").and_then(|a| a.parent_code.clone()).as_deref(), Some("KHH"));
+    assert_eq!(all.iter().find(|a| a.code == "NPA").map(|a| a.personnel_staff), Some(90));
+    let bad_csv = "code,name,parent_code,personnel_staff\nOK1,好,DGPA,1\nBAD 1,,DGPA,x\n";
+    let err = admin.import_agencies(bad_csv).await.err();
+    let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("expected a problem"));
+    assert_eq!(p.code, "invalid_csv");
+    assert!(p.errors.iter().any(|e| e.pointer.starts_with("/rows/3")), "{:?}", p.errors);
+    assert!(!admin.list_agencies().await.unwrap_or_default().iter().any(|a| a.code == "OK1"), "a failed import imports nothing");
+    assert_eq!(applicant.import_agencies(csv).await.err().and_then(|e| e.status()), Some(403));
+}
+
+async fn accounts_are_managed_by_dgpa_admins(backend: Backend) {
+    let server = TestServer::start(backend);
+    let admin = server.login("admin.dgpa").await;
+    let body = |username: &str, password: &str, agency: &str, roles: Vec<Role>| CreateUserBody {
+        username: username.into(),
+        display_name: "測試人員".into(),
+        email: "t@example.gov.tw".into(),
+        agency_code: agency.into(),
+        roles,
+        password: password.into(),
+    };
+    let u = admin
+        .create_user(&body("new.officer", "long-enough-password", "DGPA", vec![Role::DgpaOfficer]))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((u.kind.as_str(), u.roles.clone(), u.active), ("local", vec![Role::DgpaOfficer], true));
+    let mut c = server.client();
+    c.login("new.officer", "long-enough-password").await.unwrap_or_else(|e| panic!("{e}"));
+    for (b, code) in [
+        (body("new.officer", "long-enough-password", "DGPA", vec![Role::Applicant]), "already_exists"),
+        (body("weak.pw", "short", "DGPA", vec![Role::Applicant]), "weak_password"),
+        (body("Bad Name", "long-enough-password", "DGPA", vec![Role::Applicant]), "invalid_username"),
+        (body("no.roles", "long-enough-password", "DGPA", vec![]), "roles_required"),
+        (body("no.agency", "long-enough-password", "NOPE", vec![Role::Applicant]), "unknown_reference"),
+    ] {
+        assert_eq!(admin.create_user(&b).await.err().as_ref().and_then(|e| e.code()), Some(code), "{}", b.username);
+    }
+    let page = admin.list_users(None).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(page.items.iter().any(|x| x.username == "new.officer"));
+    assert!(serde_json::to_string(&page).unwrap_or_default().find("argon2").is_none(), "password hashes never leave the server");
+    let (status, _) = admin
+        .raw(
+            reqwest::Method::PATCH,
+            &format!("/users/{}", u.id),
+            "application/json",
+            serde_json::to_vec(&json!({"password": "x"})).unwrap_or_default(),
+            None,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status, 422);
+}
+
+async fn cli_creates_users_and_migrates(backend: Backend) {
+    let db = TestDatabase::new(backend);
+    let run = |args: &[&str], stdin: &str| {
+        let mut child = Command::new(binary())
+            .arg("--data-dir")
+            .arg(db.data_dir())
+            .arg("--database-url")
+            .arg(&db.url)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        child.stdin.take().map(|mut s| s.write_all(stdin.as_bytes()));
+        child.wait_with_output().unwrap_or_else(|e| panic!("{e}"))
+    };
+    let out = run(&["migrate"], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["user", "create", "--username", "root.admin", "--role", "dgpa_admin", "--password-stdin"], "a-very-long-password\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created user root.admin"));
+    let out = run(&["user", "create", "--username", "short.pw", "--role", "applicant", "--password-stdin"], "short\n");
+    assert!(!out.status.success());
+    let out = run(&["user", "create", "--username", "bad.role", "--role", "emperor", "--password-stdin"], "a-very-long-password\n");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role emperor"));
+}
+
+async fn health_docs_and_unknown_paths(backend: Backend) {
+    let server = TestServer::start(backend);
+    let http = reqwest::Client::new();
+    let get = |path: &str| http.get(format!("{}{path}", server.base)).send();
+    assert_eq!(get("/healthz").await.map(|r| r.status().as_u16()).ok(), Some(200));
+    let ready = get("/readyz").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ready.status().as_u16(), 200);
+    let docs = get("/docs/").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(docs.status().as_u16(), 200);
+    assert!(docs.text().await.unwrap_or_default().contains("swagger"), "the docs page is served locally");
+    let spec: serde_json::Value = get("/api/v1/openapi.json").await.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
+    assert!(spec["paths"]["/api/v1/requests/{id}/submit"].is_object());
+    let missing = get("/api/v1/nothing-here").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(missing.status().as_u16(), 404);
+    assert_eq!(missing.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/problem+json"));
+    let fields = server.login("applicant.npa").await.list_fields(Some("職等")).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(fields.iter().any(|f| f.code == "grade"));
+    assert!(!fields.iter().any(|f| f.code == "name"));
+}
+
+async fn cli_user_can_sign_in(backend: Backend) {
+    let server = TestServer::start(backend);
+    let mut child = Command::new(binary())
+        .arg("--data-dir")
+        .arg(server.db.data_dir())
+        .arg("--database-url")
+        .arg(&server.db.url)
+        .args(["user", "create", "--username", "cli.applicant", "--role", "applicant", "--agency", "tpedu", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    child.stdin.take().map(|mut s| s.write_all(format!("{DEMO_PASSWORD}\n").as_bytes()));
+    assert!(child.wait().map(|s| s.success()).unwrap_or(false));
+    let me = server.login("cli.applicant").await.me().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((me.agency_code.as_str(), me.roles), ("TPEDU", vec![Role::Applicant]));
+}
+
+on_both_backends!(
+    agencies_are_managed_by_dgpa_admins,
+    accounts_are_managed_by_dgpa_admins,
+    cli_creates_users_and_migrates,
+    health_docs_and_unknown_paths,
+    cli_user_can_sign_in,
+);

@@ -1,0 +1,198 @@
+//! Authentication: local accounts, rotating refresh tokens, service accounts, and
+//! trusted-issuer (WebHR) tokens validated as RFC 8725 asks.
+
+mod common;
+
+use base64::Engine;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::json;
+use statreq_e2e::statreq_client::Client;
+use statreq_e2e::statreq_contract::{CreateUserBody, Role, UpdateUserBody};
+use statreq_e2e::{on_both_backends, Backend, TestServer, DEMO_PASSWORD};
+
+/// A test-only Ed25519 key pair standing in for WebHR's signing key.
+const WEBHR_PRIVATE: &str =
+    "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIIOyXTtRDTYmSwM/MQj5E/FSqmH6mUhJFRKCOrDMvl0O\n-----END PRIVATE KEY-----\n";
+const WEBHR_PUBLIC: &str =
+    "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEABrAjQEz3Xv16Pvtnf3d67yoSGMWpIfFTSFefO94Sq7I=\n-----END PUBLIC KEY-----\n";
+const WEBHR_ISS: &str = "https://webhr.test";
+
+fn start_with_webhr(backend: Backend) -> TestServer {
+    let dir = std::env::temp_dir().join(format!("statreq-issuers-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.join("issuers.json");
+    let issuers = json!([{"issuer": WEBHR_ISS, "audience": "statreq", "algorithm": "EdDSA", "public_key_pem": WEBHR_PUBLIC}]);
+    std::fs::write(&file, issuers.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    TestServer::start_with(backend, &["--trusted-issuers", file.to_str().unwrap_or_default()])
+}
+
+fn webhr_token(claims: serde_json::Value) -> String {
+    let key = EncodingKey::from_ed_pem(WEBHR_PRIVATE.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &key).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn claims(sub: &str, agency: &str, roles: &[&str]) -> serde_json::Value {
+    let now = chrono::Utc::now().timestamp();
+    json!({"iss": WEBHR_ISS, "aud": "statreq", "sub": sub, "exp": now + 300, "iat": now, "nbf": now,
+           "name": "周佳蓉", "email": "chou@npa.gov.tw", "agency": agency, "roles": roles})
+}
+
+async fn status_of(c: &Client) -> (Option<u16>, Option<String>) {
+    match c.me().await {
+        Ok(_) => (Some(200), None),
+        Err(e) => (e.status(), e.code().map(String::from)),
+    }
+}
+
+async fn local_accounts_and_refresh_rotation(backend: Backend) {
+    let server = TestServer::start(backend);
+    let mut c = server.client();
+    let err = c.login("applicant.npa", "wrong-password-123").await.err();
+    assert_eq!((err.as_ref().and_then(|e| e.status()), err.as_ref().and_then(|e| e.code())), (Some(401), Some("invalid_credentials")));
+    let err = c.login("nobody", "wrong-password-123").await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_credentials"), "unknown users look the same as wrong passwords");
+
+    let t = c.login("applicant.npa", DEMO_PASSWORD).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((t.token_type.as_str(), t.expires_in), ("Bearer", 900));
+    let me = c.me().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (me.username.as_str(), me.agency_code.as_str(), me.agency_name.as_str(), me.roles.clone()),
+        ("applicant.npa", "NPA", "內政部警政署", vec![Role::Applicant])
+    );
+
+    let first_refresh = c.refresh_token().map(String::from).unwrap_or_default();
+    let t2 = c.refresh().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_ne!(t2.refresh_token.as_deref(), Some(first_refresh.as_str()), "refresh tokens rotate");
+    assert_eq!(status_of(&c).await.0, Some(200));
+    // Reusing the spent token is refused and revokes the whole family.
+    let mut thief = server.client();
+    let stolen = thief
+        .raw(
+            reqwest::Method::POST,
+            "/auth/refresh",
+            "application/json",
+            serde_json::to_vec(&json!({"refresh_token": first_refresh})).unwrap_or_default(),
+            None,
+        )
+        .await;
+    let (status, p) = stolen.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((status, p["code"].as_str()), (401, Some("refresh_token_reused")));
+    let err = c.refresh().await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.code()), Some("refresh_token_reused"), "the legitimate holder's newer token is revoked too");
+    thief = thief.with_token("garbage");
+    assert_eq!(status_of(&thief).await, (Some(401), Some("invalid_token".into())));
+    assert_eq!(status_of(&server.client()).await, (Some(401), Some("authentication_required".into())));
+
+    // Disabled accounts can neither sign in nor use their tokens.
+    let admin = server.login("admin.dgpa").await;
+    let npa = server.login("applicant.npa").await;
+    admin.update_user(me.id, &UpdateUserBody { active: Some(false), ..Default::default() }).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status_of(&npa).await, (Some(401), Some("account_disabled".into())));
+    assert_eq!(server.client().login("applicant.npa", DEMO_PASSWORD).await.err().and_then(|e| e.status()), Some(401));
+}
+
+async fn forged_and_weak_tokens_are_refused(backend: Backend) {
+    let server = start_with_webhr(backend);
+    let c = server.login("applicant.npa").await;
+    let good = c.access_token().unwrap_or_default().to_string();
+    let parts: Vec<&str> = good.split('.').collect();
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    // alg "none", with the original payload and no signature.
+    let none = format!("{}.{}.", b64.encode(br#"{"alg":"none","typ":"JWT"}"#), parts[1]);
+    // The payload changed under the original signature.
+    let mut payload: serde_json::Value = serde_json::from_slice(&b64.decode(parts[1]).unwrap_or_default()).unwrap_or_default();
+    payload["sub"] = json!("7");
+    let tampered = format!("{}.{}.{}", parts[0], b64.encode(payload.to_string()), parts[2]);
+    // HS256 signed with the WebHR public key as the secret (algorithm confusion).
+    let now = chrono::Utc::now().timestamp();
+    let confused = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &json!({"iss": WEBHR_ISS, "aud": "statreq", "sub": "x", "exp": now + 60, "name": "x", "agency": "NPA", "roles": ["applicant"]}),
+        &EncodingKey::from_secret(WEBHR_PUBLIC.as_bytes()),
+    )
+    .unwrap_or_default();
+    let mut expired = claims("u1", "NPA", &["applicant"]);
+    expired["exp"] = json!(now - 3600);
+    let mut future = claims("u1", "NPA", &["applicant"]);
+    future["nbf"] = json!(now + 3600);
+    let mut wrong_aud = claims("u1", "NPA", &["applicant"]);
+    wrong_aud["aud"] = json!("another-service");
+    let mut wrong_iss = claims("u1", "NPA", &["applicant"]);
+    wrong_iss["iss"] = json!("https://evil.test");
+    let mut no_exp = claims("u1", "NPA", &["applicant"]);
+    no_exp.as_object_mut().map(|o| o.remove("exp"));
+    for (label, token) in [
+        ("alg none", none),
+        ("tampered", tampered),
+        ("algorithm confusion", confused),
+        ("expired", webhr_token(expired)),
+        ("not yet valid", webhr_token(future)),
+        ("wrong audience", webhr_token(wrong_aud)),
+        ("wrong issuer", webhr_token(wrong_iss)),
+        ("no exp", webhr_token(no_exp)),
+    ] {
+        let (status, code) = status_of(&server.client().with_token(token)).await;
+        assert_eq!((status, code.as_deref()), (Some(401), Some("invalid_token")), "{label}");
+    }
+}
+
+async fn webhr_tokens_provision_users_and_act_for_them(backend: Backend) {
+    let server = start_with_webhr(backend);
+    let webhr = server.client().with_token(webhr_token(claims("E12345", "NPA", &["applicant", "dgpa_admin"])));
+    let me = webhr.me().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((me.display_name.as_str(), me.agency_code.as_str()), ("周佳蓉", "NPA"));
+    assert_eq!(me.roles, vec![Role::Applicant], "roles outside the issuer's allowed list are ignored");
+    let r = webhr.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.created_by.display_name, "周佳蓉");
+    // The same WebHR user later: the same account.
+    let again = server.client().with_token(webhr_token(claims("E12345", "NPA", &["applicant"])));
+    assert_eq!(again.me().await.map(|m| m.id).ok(), Some(me.id));
+    assert_eq!(again.get_request(r.id).await.map(|x| x.id).ok(), Some(r.id));
+    // An agency statreq does not know, or no usable role: 403 with a clear code.
+    let unknown = server.client().with_token(webhr_token(claims("E999", "ZZZ999", &["applicant"])));
+    assert_eq!(status_of(&unknown).await, (Some(403), Some("unknown_agency".into())));
+    let no_role = server.client().with_token(webhr_token(claims("E998", "NPA", &["dgpa_admin"])));
+    assert_eq!(status_of(&no_role).await, (Some(403), Some("no_roles".into())));
+}
+
+async fn service_accounts_use_client_credentials(backend: Backend) {
+    let server = TestServer::start(backend);
+    let admin = server.login("admin.dgpa").await;
+    let body = CreateUserBody {
+        username: "webhr-sync".into(),
+        display_name: "WebHR 介接".into(),
+        email: String::new(),
+        agency_code: "DGPA".into(),
+        roles: vec![Role::Service],
+        password: "a-long-client-secret-0001".into(),
+    };
+    let user = admin.create_user(&body).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(user.kind, "service");
+    let mut svc = server.client();
+    let t = svc.client_credentials("webhr-sync", "a-long-client-secret-0001").await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(t.refresh_token.is_none());
+    assert_eq!(svc.me().await.map(|m| m.roles).ok(), Some(vec![Role::Service]));
+    assert_eq!(server.client().client_credentials("webhr-sync", "wrong-secret-000000").await.err().and_then(|e| e.status()), Some(401));
+    // A service account cannot sign in as a person, nor a person as a service.
+    assert_eq!(server.client().login("webhr-sync", "a-long-client-secret-0001").await.err().and_then(|e| e.status()), Some(401));
+    assert_eq!(server.client().client_credentials("applicant.npa", DEMO_PASSWORD).await.err().and_then(|e| e.status()), Some(401));
+    let (status, p) = server
+        .client()
+        .raw(
+            reqwest::Method::POST,
+            "/auth/token",
+            "application/json",
+            serde_json::to_vec(&json!({"grant_type": "password", "client_id": "a", "client_secret": "b"})).unwrap_or_default(),
+            None,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((status, p["code"].as_str()), (422, Some("unsupported_grant_type")));
+}
+
+on_both_backends!(
+    local_accounts_and_refresh_rotation,
+    forged_and_weak_tokens_are_refused,
+    webhr_tokens_provision_users_and_act_for_them,
+    service_accounts_use_client_credentials,
+);
