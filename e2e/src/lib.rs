@@ -29,12 +29,13 @@ pub fn binary() -> PathBuf {
     if let Ok(p) = std::env::var("STATREQ_BIN") {
         return PathBuf::from(p);
     }
-    // target/<profile>/deps/<test-exe> → target/<profile>/statreq
+    // target/<profile>/deps/<test-exe> or target/<profile>/<bin> → target/<profile>/statreq
     let exe = std::env::current_exe().unwrap_or_default();
-    let profile_dir = exe.parent().and_then(|d| d.parent()).map(PathBuf::from).unwrap_or_default();
-    let bin = profile_dir.join("statreq");
-    assert!(bin.exists(), "statreq binary not found at {}; run `cargo build -p statreq-api` (just test does)", bin.display());
-    bin
+    let candidates: Vec<PathBuf> = exe.ancestors().skip(1).take(2).map(|d| d.join("statreq")).collect();
+    match candidates.iter().find(|p| p.is_file()) {
+        Some(bin) => bin.clone(),
+        None => panic!("statreq binary not found beside {}; run `cargo build -p statreq-api` (just test does)", exe.display()),
+    }
 }
 
 /// A database made for one test and dropped after it.
@@ -138,6 +139,11 @@ impl TestServer {
 
     pub fn start(backend: Backend) -> TestServer {
         Self::start_with(backend, &[])
+    }
+
+    /// The server's process id (for memory readings).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn client(&self) -> Client {

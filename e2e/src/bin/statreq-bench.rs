@@ -1,0 +1,186 @@
+//! `just bench`: load on loopback against the real release binary, on SQLite and
+//! PostgreSQL. Measures `/healthz`, authenticated `GET /requests/{id}` and
+//! create→submit, each closed-loop for throughput, plus an open-loop run at a fixed
+//! rate for latency percentiles, and the server's peak RSS. Bounded in count and time.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use statreq_e2e::{Backend, TestServer};
+
+const CONCURRENCY: usize = 16;
+const CLOSED_LOOP: Duration = Duration::from_secs(5);
+const RATE_PER_SECOND: u64 = 1_000;
+const OPEN_LOOP: Duration = Duration::from_secs(5);
+
+struct Run {
+    name: String,
+    requests: usize,
+    errors: usize,
+    seconds: f64,
+    latencies_us: Vec<u64>,
+}
+
+impl Run {
+    fn percentile(&self, p: f64) -> f64 {
+        if self.latencies_us.is_empty() {
+            return f64::NAN;
+        }
+        let mut v = self.latencies_us.clone();
+        v.sort_unstable();
+        let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+        v[i] as f64 / 1000.0
+    }
+
+    fn row(&self) -> String {
+        format!(
+            "| {} | {:.0} | {:.2} | {:.2} | {:.2} | {} |",
+            self.name,
+            self.requests as f64 / self.seconds,
+            self.percentile(0.50),
+            self.percentile(0.99),
+            self.percentile(0.999),
+            self.errors
+        )
+    }
+}
+
+#[derive(Clone)]
+enum Work {
+    Get { url: String, token: Option<String> },
+    CreateSubmit { base: String, token: String, body: Arc<String> },
+}
+
+async fn once(http: &reqwest::Client, work: &Work) -> bool {
+    match work {
+        Work::Get { url, token } => {
+            let mut req = http.get(url);
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            matches!(req.send().await, Ok(r) if r.status().is_success() && r.bytes().await.is_ok())
+        }
+        Work::CreateSubmit { base, token, body } => {
+            let created = http
+                .post(format!("{base}/api/v1/requests"))
+                .bearer_auth(token)
+                .header("content-type", "application/json")
+                .body(body.to_string())
+                .send()
+                .await;
+            let Ok(created) = created else { return false };
+            let Ok(v) = created.json::<serde_json::Value>().await else { return false };
+            let Some(id) = v["id"].as_i64() else { return false };
+            let submitted = http.post(format!("{base}/api/v1/requests/{id}/submit")).bearer_auth(token).send().await;
+            matches!(submitted, Ok(r) if r.status().is_success() && r.bytes().await.is_ok())
+        }
+    }
+}
+
+async fn closed_loop(name: &str, work: Work) -> Run {
+    let http = reqwest::Client::new();
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..CONCURRENCY {
+        let (http, work) = (http.clone(), work.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut errors = 0;
+            while start.elapsed() < CLOSED_LOOP {
+                let t = Instant::now();
+                if once(&http, &work).await {
+                    lat.push(t.elapsed().as_micros() as u64);
+                } else {
+                    errors += 1;
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    let mut latencies_us = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        if let Ok((l, e)) = t.await {
+            latencies_us.extend(l);
+            errors += e;
+        }
+    }
+    Run { name: name.into(), requests: latencies_us.len(), errors, seconds: start.elapsed().as_secs_f64(), latencies_us }
+}
+
+async fn open_loop(name: &str, work: Work) -> Run {
+    let http = reqwest::Client::new();
+    let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / RATE_PER_SECOND));
+    let start = Instant::now();
+    let total = (RATE_PER_SECOND * OPEN_LOOP.as_secs()) as usize;
+    let mut tasks = Vec::with_capacity(total);
+    for _ in 0..total {
+        tick.tick().await;
+        let (http, work) = (http.clone(), work.clone());
+        tasks.push(tokio::spawn(async move {
+            let t = Instant::now();
+            once(&http, &work).await.then(|| t.elapsed().as_micros() as u64)
+        }));
+    }
+    let mut latencies_us = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        match t.await {
+            Ok(Some(l)) => latencies_us.push(l),
+            _ => errors += 1,
+        }
+    }
+    Run { name: name.into(), requests: latencies_us.len(), errors, seconds: start.elapsed().as_secs_f64(), latencies_us }
+}
+
+fn peak_rss_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN);
+    kb / 1024.0
+}
+
+async fn bench(backend: Backend) -> (Vec<Run>, f64) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let token = applicant.access_token().unwrap_or_default().to_string();
+    let app = serde_json::json!({
+        "contact": {"name": "林怡君", "phone": "02-2321-9011", "email": "lin@npa.gov.tw"},
+        "reason": "人力規劃", "requirement": {"output": "statistics", "fields": ["grade", "sex"], "description": "依職等及性別統計", "sample_output": "職等,男,女"},
+        "personal_data": {"contains": false},
+        "existing_sources": ["dgpa_published_statistics", "other_agency_statistics", "webhr_subsystem_reports", "webhr_statistics_batch", "webhr_personnel_selection", "webhr_graphical_query"]
+            .iter().map(|s| serde_json::json!({"source": s, "checked": true, "note": "無此分類"})).collect::<Vec<_>>()
+    });
+    let r = applicant.create_request(&serde_json::from_value(app.clone()).unwrap_or_default()).await.unwrap_or_else(|e| panic!("{e}"));
+    let health = Work::Get { url: format!("{}/healthz", server.base), token: None };
+    let read = Work::Get { url: format!("{}/api/v1/requests/{}", server.base, r.id), token: Some(token.clone()) };
+    let write = Work::CreateSubmit { base: server.base.clone(), token, body: Arc::new(app.to_string()) };
+    let runs = vec![
+        closed_loop("GET /healthz — closed loop", health.clone()).await,
+        closed_loop("GET /requests/{id} (authenticated) — closed loop", read.clone()).await,
+        closed_loop("POST /requests + /submit — closed loop", write).await,
+        open_loop("GET /healthz — 1,000 req/s", health).await,
+        open_loop("GET /requests/{id} — 1,000 req/s", read).await,
+    ];
+    let rss = peak_rss_mb(server.pid());
+    (runs, rss)
+}
+
+#[tokio::main]
+async fn main() {
+    println!("statreq load benchmark — loopback, {CONCURRENCY} concurrent clients for {}s closed-loop; open loop at {RATE_PER_SECOND} req/s for {}s.\n", CLOSED_LOOP.as_secs(), OPEN_LOOP.as_secs());
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let (runs, rss) = bench(backend).await;
+        println!("### {backend:?}\n");
+        println!("| workload | req/s | p50 ms | p99 ms | p99.9 ms | errors |\n| --- | ---: | ---: | ---: | ---: | ---: |");
+        for r in &runs {
+            println!("{}", r.row());
+        }
+        let ratio = runs[1].requests as f64 / runs[1].seconds / (runs[0].requests as f64 / runs[0].seconds);
+        println!("\nAuthenticated read throughput = {:.0}% of /healthz. Server peak RSS: {rss:.1} MB.\n", ratio * 100.0);
+    }
+}
