@@ -5,6 +5,7 @@
 // refusal path of an HTTP request, where its size costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
 
+pub mod agencies;
 pub mod auth;
 pub mod config;
 pub mod demo;
@@ -29,6 +30,7 @@ use crate::error::{problem_for_plain_errors, ApiError};
 /// Shared by every handler.
 pub struct AppState {
     pub store: Store,
+    pub agencies: agencies::AgencyCache,
     pub keys: auth::Keys,
     pub settings: Settings,
 }
@@ -136,7 +138,7 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind).map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let max_body = settings.max_body_bytes;
-        let state = web::Data::new(AppState { store, keys, settings });
+        let state = web::Data::new(AppState { store, agencies: Default::default(), keys, settings });
         let doc = openapi_document();
         let server = HttpServer::new(move || {
             let doc = doc.clone();

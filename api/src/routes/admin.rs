@@ -102,6 +102,7 @@ pub async fn create_agency(
         personnel_staff: check_staff(body.personnel_staff, "/personnel_staff")?,
     };
     let row = db(&state, move |s| s.create_agency(new, Utc::now())).await?;
+    state.agencies.invalidate();
     tracing::info!(actor = who.user.id, agency = %row.code, "agency created");
     Ok(HttpResponse::Created().json(agency_view(row)))
 }
@@ -125,6 +126,7 @@ pub async fn update_agency(
         personnel_staff: body.personnel_staff.map(|n| check_staff(n, "/personnel_staff")).transpose()?,
     };
     let row = db(&state, move |s| s.update_agency(&code, change, Utc::now())).await?;
+    state.agencies.invalidate();
     tracing::info!(actor = who.user.id, agency = %row.code, "agency updated");
     Ok(HttpResponse::Ok().json(agency_view(row)))
 }
@@ -159,6 +161,7 @@ pub async fn import_agencies(state: web::Data<AppState>, who: Principal, mut pay
     }
     let items = parse_agency_csv(&bytes)?;
     let (created, updated) = db(&state, move |s| s.import_agencies(items, Utc::now())).await?;
+    state.agencies.invalidate();
     tracing::info!(actor = who.user.id, created, updated, "agencies imported");
     Ok(HttpResponse::Ok().json(ImportResult { created, updated }))
 }

@@ -14,11 +14,12 @@ use statreq_contract::{
 };
 use statreq_domain::eligibility::{self, EligibilityContext};
 use statreq_domain::lifecycle::{self, available_actions, can_view};
-use statreq_domain::{AgencyChain, AgencyCode, Application, ApplicationPatch, Command, RequestFacts, Role, State, Text, UserId};
-use statreq_store::{AgencyRow, ListFilter, RequestRow, Store, StoreResult, UserRow};
+use statreq_domain::{AgencyChain, Application, ApplicationPatch, Command, RequestFacts, Role, State, Text, UserId};
+use statreq_store::{ListFilter, RequestRow, Store, StoreResult, UserRow};
 use utoipa::IntoParams;
 
 use super::{check_version, db, etag, if_match, page_limit, parse_cursor, parse_json, ErrorResponses};
+use crate::agencies::AgencyTree;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::AppState;
@@ -40,12 +41,6 @@ impl Loaded {
     }
 }
 
-fn chain_from(rows: &[AgencyRow]) -> StoreResult<AgencyChain> {
-    let code = |s: &str| AgencyCode::parse(s).map_err(|_| statreq_store::StoreError::Corrupt(format!("agency code {s}")));
-    let (first, rest) = rows.split_first().ok_or(statreq_store::StoreError::NotFound)?;
-    Ok(AgencyChain { agency: code(&first.code)?, ancestors: rest.iter().map(|a| code(&a.code)).collect::<StoreResult<_>>()? })
-}
-
 fn referenced_users(row: &RequestRow) -> Vec<i64> {
     let mut ids = vec![row.created_by];
     ids.extend(row.assignee);
@@ -56,25 +51,37 @@ fn referenced_users(row: &RequestRow) -> Vec<i64> {
 }
 
 fn load_users(s: &Store, ids: impl IntoIterator<Item = i64>, into: &mut HashMap<i64, UserRow>) -> StoreResult<()> {
-    for id in ids {
-        if let std::collections::hash_map::Entry::Vacant(e) = into.entry(id) {
-            e.insert(s.get_user(id)?);
+    let mut missing: Vec<i64> = ids.into_iter().filter(|id| !into.contains_key(id)).collect();
+    missing.sort_unstable();
+    missing.dedup();
+    if !missing.is_empty() {
+        for u in s.get_users(&missing)? {
+            into.insert(u.id, u);
         }
     }
     Ok(())
 }
 
+fn chain_of(tree: &AgencyTree, code: &str) -> Result<(AgencyChain, String), ApiError> {
+    tree.chain(code).ok_or_else(|| {
+        tracing::error!(agency = code, "agency missing from the tree");
+        ApiError::internal()
+    })
+}
+
 /// Loads a request the caller may see; others get 404, never the data.
 async fn load(state: &AppState, who: &Principal, id: i64) -> Result<Loaded, ApiError> {
-    let loaded = db(state, move |s| {
+    let tree = state.agencies.tree(state).await?;
+    let mut users = HashMap::new();
+    users.insert(who.user.id, who.user.clone());
+    let (row, users) = db(state, move |s| {
         let row = s.get_request(id)?;
-        let chain_rows = s.agency_chain(&row.agency_code)?;
-        let chain = chain_from(&chain_rows)?;
-        let mut users = HashMap::new();
         load_users(s, referenced_users(&row), &mut users)?;
-        Ok(Loaded { agency_name: chain_rows[0].name.clone(), row, chain, users })
+        Ok((row, users))
     })
     .await?;
+    let (chain, agency_name) = chain_of(&tree, &row.agency_code)?;
+    let loaded = Loaded { row, chain, agency_name, users };
     if can_view(&who.actor, &loaded.chain, loaded.row.revision as u32) {
         Ok(loaded)
     } else {
@@ -212,48 +219,23 @@ pub struct ListQuery {
 pub async fn list_requests(state: web::Data<AppState>, who: Principal, q: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(q.limit)?;
     let before = parse_cursor(q.cursor.as_deref())?;
-    let actor = who.actor.clone();
-    let filter_state = q.state;
-    let pages = db(&state, move |s| {
-        let agencies: HashMap<String, AgencyRow> = s.list_agencies()?.into_iter().map(|a| (a.code.clone(), a)).collect();
-        let chain_of = |code: &str| -> StoreResult<(AgencyChain, String)> {
-            let mut rows = Vec::new();
-            let mut at = agencies.get(code);
-            while let Some(a) = at {
-                if rows.len() > 64 {
-                    return Err(statreq_store::StoreError::Corrupt("agency tree cycle".into()));
-                }
-                rows.push(a.clone());
-                at = a.parent_code.as_deref().and_then(|p| agencies.get(p));
-            }
-            Ok((chain_from(&rows)?, rows.first().map(|a| a.name.clone()).unwrap_or_default()))
-        };
-        let supervised = if actor.roles.has(Role::Supervisor) {
-            let mut v = Vec::new();
-            for code in agencies.keys() {
-                if chain_of(code)?.0.is_supervised_by(&actor.agency) {
-                    v.push(code.clone());
-                }
-            }
-            v
-        } else {
-            Vec::new()
-        };
-        let own = (actor.roles.has(Role::Applicant) || actor.roles.has(Role::Supervisor)).then(|| actor.agency.to_string());
-        let filter =
-            ListFilter { own_agency: own, supervised, all_submitted: actor.roles.is_dgpa(), state: filter_state, before, limit: limit + 1 };
+    let tree = state.agencies.tree(&state).await?;
+    let actor = &who.actor;
+    let supervised = if actor.roles.has(Role::Supervisor) { tree.supervised_by(&actor.agency) } else { Vec::new() };
+    let own = (actor.roles.has(Role::Applicant) || actor.roles.has(Role::Supervisor)).then(|| actor.agency.to_string());
+    let filter = ListFilter { own_agency: own, supervised, all_submitted: actor.roles.is_dgpa(), state: q.state, before, limit: limit + 1 };
+    let (rows, users) = db(&state, move |s| {
         let rows = s.list_requests(&filter)?;
         let mut users = HashMap::new();
         load_users(s, rows.iter().flat_map(referenced_users), &mut users)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (chain, agency_name) = chain_of(&row.agency_code)?;
-            out.push(Loaded { row, chain, agency_name, users: HashMap::new() });
-        }
-        Ok((out, users))
+        Ok((rows, users))
     })
     .await?;
-    let (loaded, users) = pages;
+    let mut loaded = Vec::new();
+    for row in rows {
+        let (chain, agency_name) = chain_of(&tree, &row.agency_code)?;
+        loaded.push(Loaded { row, chain, agency_name, users: HashMap::new() });
+    }
     let more = loaded.len() as i64 > limit;
     let mut items = Vec::new();
     for mut l in loaded.into_iter().take(limit as usize) {

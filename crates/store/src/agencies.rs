@@ -66,8 +66,7 @@ impl Store {
     }
 
     pub fn get_agency(&self, code: &str) -> StoreResult<AgencyRow> {
-        let row = agencies::table.find(code).select(Row::as_select()).first(&mut *self.conn()?)?;
-        Ok(row.into())
+        agency_by_code(&mut *self.conn()?, code)
     }
 
     /// The agency and its ancestors, nearest first, ending at the root.
@@ -89,14 +88,14 @@ impl Store {
     pub fn create_agency(&self, new: NewAgency, now: DateTime<Utc>) -> StoreResult<AgencyRow> {
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| insert_agency(c, &new, now))?;
-        self.get_agency(&new.code)
+        agency_by_code(&mut conn, &new.code)
     }
 
     /// Updates an agency; refuses a parent that would make a cycle.
     pub fn update_agency(&self, code: &str, change: AgencyUpsert, now: DateTime<Utc>) -> StoreResult<AgencyRow> {
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| update_agency(c, code, &change, now))?;
-        self.get_agency(code)
+        agency_by_code(&mut conn, code)
     }
 
     /// Creates or updates many agencies in one transaction (CSV import): all or nothing.
@@ -136,6 +135,10 @@ impl Store {
             Ok((created, updated))
         })
     }
+}
+
+fn agency_by_code(c: &mut crate::DbConnection, code: &str) -> StoreResult<AgencyRow> {
+    Ok(agencies::table.find(code).select(Row::as_select()).first(c)?.into())
 }
 
 fn insert_agency(c: &mut crate::DbConnection, new: &NewAgency, now: DateTime<Utc>) -> StoreResult<()> {

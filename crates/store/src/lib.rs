@@ -98,6 +98,8 @@ impl Store {
         let pool = Pool::builder()
             .max_size(size)
             .connection_timeout(Duration::from_secs(5))
+            // Broken connections surface as query errors; a ping per checkout costs a round trip.
+            .test_on_check_out(false)
             .build(manager)
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let store = Store { pool, backend };

@@ -149,11 +149,11 @@ impl Store {
             insert_event(c, id, EventKind::Created, None, State::Draft, created_by, None, &serde_json::Value::Null, now)?;
             Ok(id)
         })?;
-        self.get_request(id)
+        request_by_id(&mut conn, id)
     }
 
     pub fn get_request(&self, id: i64) -> StoreResult<RequestRow> {
-        requests::table.find(id).select(Row::as_select()).first(&mut *self.conn()?)?.try_into()
+        request_by_id(&mut *self.conn()?, id)
     }
 
     pub fn list_requests(&self, f: &ListFilter) -> StoreResult<Vec<RequestRow>> {
@@ -198,7 +198,7 @@ impl Store {
             let state = State::parse(&state).ok_or_else(|| StoreError::Corrupt(state.clone()))?;
             insert_event(c, id, EventKind::Edited, Some(state), state, actor, None, &serde_json::Value::Null, now)
         })?;
-        self.get_request(id)
+        request_by_id(&mut conn, id)
     }
 
     /// Writes a decided transition: the new state, its event and (on submission) a
@@ -272,7 +272,7 @@ impl Store {
             }
             insert_event(c, id, outcome.event, Some(from), outcome.to, actor, outcome.comment.as_deref(), &outcome.data, now)
         })?;
-        self.get_request(id)
+        request_by_id(&mut conn, id)
     }
 
     pub fn list_events(&self, id: i64) -> StoreResult<Vec<EventRow>> {
@@ -349,6 +349,10 @@ impl Store {
             .load(&mut *self.conn()?)?;
         Ok(rows.into_iter().map(|(id, author_id, body, at)| MessageRow { id, request_id, author_id, body, at: from_db(at) }).collect())
     }
+}
+
+fn request_by_id(c: &mut crate::DbConnection, id: i64) -> StoreResult<RequestRow> {
+    requests::table.find(id).select(Row::as_select()).first(c)?.try_into()
 }
 
 #[allow(clippy::too_many_arguments)]

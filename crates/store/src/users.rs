@@ -108,11 +108,17 @@ impl Store {
     pub fn create_user(&self, new: NewUser, now: DateTime<Utc>) -> StoreResult<UserRow> {
         let mut conn = self.conn()?;
         let id = insert_user(&mut conn, &new, now)?;
-        self.get_user(id)
+        user_by_id(&mut conn, id)
     }
 
     pub fn get_user(&self, id: i64) -> StoreResult<UserRow> {
-        Ok(users::table.find(id).select(Row::as_select()).first(&mut *self.conn()?)?.into())
+        user_by_id(&mut *self.conn()?, id)
+    }
+
+    /// Several users in one query (missing ids are left out).
+    pub fn get_users(&self, ids: &[i64]) -> StoreResult<Vec<UserRow>> {
+        let rows = users::table.filter(users::id.eq_any(ids)).select(Row::as_select()).load(&mut *self.conn()?)?;
+        Ok(rows.into_iter().map(UserRow::from).collect())
     }
 
     pub fn find_user_by_username(&self, username: &str) -> StoreResult<UserRow> {
@@ -145,7 +151,7 @@ impl Store {
                 .execute(c)?;
             Ok(())
         })?;
-        self.get_user(id)
+        user_by_id(&mut conn, id)
     }
 
     /// The account of a trusted issuer's user: created on first sight, its name,
@@ -174,7 +180,7 @@ impl Store {
                 None => insert_user(c, &new, now),
             }
         })?;
-        self.get_user(id)
+        user_by_id(&mut conn, id)
     }
 
     pub fn count_users(&self) -> StoreResult<i64> {
@@ -237,6 +243,10 @@ impl Store {
             Ok(RefreshUse::Rotated { user_id, family })
         })
     }
+}
+
+fn user_by_id(c: &mut crate::DbConnection, id: i64) -> StoreResult<UserRow> {
+    Ok(users::table.find(id).select(Row::as_select()).first(c)?.into())
 }
 
 fn insert_user(c: &mut crate::DbConnection, new: &NewUser, now: DateTime<Utc>) -> StoreResult<i64> {

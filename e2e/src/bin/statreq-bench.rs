@@ -51,6 +51,14 @@ enum Work {
     CreateSubmit { base: String, token: String, body: Arc<String> },
 }
 
+/// A success whose body was read in full.
+async fn drained(res: reqwest::Result<reqwest::Response>) -> bool {
+    match res {
+        Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+        _ => false,
+    }
+}
+
 async fn once(http: &reqwest::Client, work: &Work) -> bool {
     match work {
         Work::Get { url, token } => {
@@ -58,7 +66,7 @@ async fn once(http: &reqwest::Client, work: &Work) -> bool {
             if let Some(t) = token {
                 req = req.bearer_auth(t);
             }
-            matches!(req.send().await, Ok(r) if r.status().is_success() && r.bytes().await.is_ok())
+            drained(req.send().await).await
         }
         Work::CreateSubmit { base, token, body } => {
             let created = http
@@ -72,7 +80,7 @@ async fn once(http: &reqwest::Client, work: &Work) -> bool {
             let Ok(v) = created.json::<serde_json::Value>().await else { return false };
             let Some(id) = v["id"].as_i64() else { return false };
             let submitted = http.post(format!("{base}/api/v1/requests/{id}/submit")).bearer_auth(token).send().await;
-            matches!(submitted, Ok(r) if r.status().is_success() && r.bytes().await.is_ok())
+            drained(submitted).await
         }
     }
 }
@@ -148,12 +156,15 @@ async fn bench(backend: Backend) -> (Vec<Run>, f64) {
     let server = TestServer::start(backend);
     let applicant = server.login("applicant.npa").await;
     let token = applicant.access_token().unwrap_or_default().to_string();
+    let sources: Vec<serde_json::Value> = ["dgpa_published_statistics", "other_agency_statistics", "webhr_subsystem_reports", "webhr_statistics_batch", "webhr_personnel_selection", "webhr_graphical_query"]
+        .iter()
+        .map(|s| serde_json::json!({"source": s, "checked": true, "note": "無此分類"}))
+        .collect();
     let app = serde_json::json!({
         "contact": {"name": "林怡君", "phone": "02-2321-9011", "email": "lin@npa.gov.tw"},
         "reason": "人力規劃", "requirement": {"output": "statistics", "fields": ["grade", "sex"], "description": "依職等及性別統計", "sample_output": "職等,男,女"},
         "personal_data": {"contains": false},
-        "existing_sources": ["dgpa_published_statistics", "other_agency_statistics", "webhr_subsystem_reports", "webhr_statistics_batch", "webhr_personnel_selection", "webhr_graphical_query"]
-            .iter().map(|s| serde_json::json!({"source": s, "checked": true, "note": "無此分類"})).collect::<Vec<_>>()
+        "existing_sources": sources
     });
     let r = applicant.create_request(&serde_json::from_value(app.clone()).unwrap_or_default()).await.unwrap_or_else(|e| panic!("{e}"));
     let health = Work::Get { url: format!("{}/healthz", server.base), token: None };

@@ -1,0 +1,270 @@
+//! DGPA's work queue, ordered as rule 5.3 says: by application order, difficulty,
+//! the volume each supervising agency's offices have already requested, and that
+//! agency's number of personnel staff — taken together. The model is Slurm's
+//! multifactor priority with the classic fair-share factor (DESIGN.md, "Queue
+//! ordering"); the order is computed from data, never stored.
+//!
+//! - age `A = min(1, waited / max_wait)`; waiting counts from DGPA's first receipt
+//!   and pauses while the request is back with the applicant ([`WaitClock`]);
+//! - difficulty `D = 1 − (d − 1) / 4` (easy first) or `(d − 1) / 4` (hard first);
+//! - fair share `F = 2^(−U/S)` per supervising agency, `U` its decayed share of
+//!   difficulty-weighted accepted work, `S = staff^γ / Σ staff^γ`;
+//! - `priority = wA·A + wD·D + wF·F`; ties by DGPA receipt, then id.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AgencyCode, Difficulty, RequestId};
+use crate::lifecycle::State;
+
+/// Which difficulty the queue favours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DifficultyFavour {
+    /// Easy work first: quick answers for many offices.
+    Easy,
+    /// Hard work first.
+    Hard,
+}
+
+/// DGPA's queue settings, published to every signed-in user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct QueueSettings {
+    /// Weight of waiting time (application order).
+    pub weight_age: u32,
+    /// Weight of difficulty.
+    pub weight_difficulty: u32,
+    /// Weight of the supervising agency's fair share.
+    pub weight_fair_share: u32,
+    /// Accepted work counts half after this many days.
+    pub half_life_days: u32,
+    /// Shares follow personnel staff to the power γ: 1 proportional, 0 equal, negative favours small offices.
+    pub gamma: f64,
+    /// Waiting this long gives the full age factor.
+    pub max_wait_days: u32,
+    pub difficulty_favour: DifficultyFavour,
+    /// Personnel staff assumed for an agency that has none recorded.
+    pub default_staff: u32,
+}
+
+impl Default for QueueSettings {
+    fn default() -> Self {
+        QueueSettings {
+            weight_age: 1000,
+            weight_difficulty: 300,
+            weight_fair_share: 500,
+            half_life_days: 90,
+            gamma: 1.0,
+            max_wait_days: 60,
+            difficulty_favour: DifficultyFavour::Easy,
+            default_staff: 1,
+        }
+    }
+}
+
+/// A settings value out of its range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field} must be between {min} and {max}")]
+pub struct InvalidSetting {
+    pub field: &'static str,
+    pub min: String,
+    pub max: String,
+}
+
+impl QueueSettings {
+    pub const MAX_WEIGHT: u32 = 100_000;
+
+    /// Every value in its range (so no division by zero, no NaN).
+    pub fn validate(&self) -> Result<(), InvalidSetting> {
+        let int = |field: &'static str, v: u32, min: u32, max: u32| {
+            if (min..=max).contains(&v) {
+                Ok(())
+            } else {
+                Err(InvalidSetting { field, min: min.to_string(), max: max.to_string() })
+            }
+        };
+        int("weight_age", self.weight_age, 0, Self::MAX_WEIGHT)?;
+        int("weight_difficulty", self.weight_difficulty, 0, Self::MAX_WEIGHT)?;
+        int("weight_fair_share", self.weight_fair_share, 0, Self::MAX_WEIGHT)?;
+        int("half_life_days", self.half_life_days, 1, 3650)?;
+        int("max_wait_days", self.max_wait_days, 1, 3650)?;
+        int("default_staff", self.default_staff, 1, 100_000)?;
+        if !(self.gamma.is_finite() && (-3.0..=3.0).contains(&self.gamma)) {
+            return Err(InvalidSetting { field: "gamma", min: "-3".into(), max: "3".into() });
+        }
+        Ok(())
+    }
+
+    /// How long any request can wait before it reaches the head, beyond the work
+    /// queued ahead of it: `Some` when the age weight exceeds the other two, so that
+    /// a request that has waited `max_wait` outranks every newer one (see
+    /// [`starvation_window`]); `None` when the weights give no such guarantee.
+    pub fn starvation_free(&self) -> bool {
+        u64::from(self.weight_age) > u64::from(self.weight_difficulty) + u64::from(self.weight_fair_share)
+    }
+
+    /// Once a request has waited `max_wait`, only requests that had waited at least
+    /// `max_wait · (1 − (wD + wF) / wA)` can still be ahead of it. The window is
+    /// `max_wait · (wD + wF) / wA`: requests received up to that long after it.
+    pub fn starvation_window(&self) -> Option<Duration> {
+        if !self.starvation_free() {
+            return None;
+        }
+        let ratio = f64::from(self.weight_difficulty + self.weight_fair_share) / f64::from(self.weight_age);
+        Some(Duration::seconds((f64::from(self.max_wait_days) * 86_400.0 * ratio).ceil() as i64))
+    }
+}
+
+/// Time with DGPA, paused while the request is back with the applicant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct WaitClock {
+    /// Seconds waited in earlier stints.
+    pub accumulated_seconds: i64,
+    /// Start of the current stint, when waiting now.
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// States in which a request waits for DGPA.
+fn waits_for_dgpa(state: State) -> bool {
+    matches!(state, State::PendingDgpa | State::Queued)
+}
+
+impl WaitClock {
+    /// The clock after a transition at `at`.
+    pub fn on_transition(self, from: State, to: State, at: DateTime<Utc>) -> WaitClock {
+        match (waits_for_dgpa(from), waits_for_dgpa(to)) {
+            (false, true) => WaitClock { accumulated_seconds: self.accumulated_seconds, since: Some(at) },
+            (true, false) => WaitClock { accumulated_seconds: self.waited(at).num_seconds(), since: None },
+            _ => self,
+        }
+    }
+
+    pub fn waited(&self, now: DateTime<Utc>) -> Duration {
+        let running = self.since.map(|s| (now - s).max(Duration::zero())).unwrap_or_default();
+        Duration::seconds(self.accumulated_seconds) + running
+    }
+}
+
+/// A request on DGPA's queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueEntry {
+    pub id: RequestId,
+    /// The top-level supervising agency whose share the request draws on.
+    pub supervising_agency: AgencyCode,
+    pub difficulty: Difficulty,
+    pub clock: WaitClock,
+    /// DGPA's first receipt, the first tie-breaker.
+    pub received_at: DateTime<Utc>,
+}
+
+/// Accepted work, for usage: when, how hard, on whose share.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcceptedWork {
+    pub supervising_agency: AgencyCode,
+    pub accepted_at: DateTime<Utc>,
+    pub difficulty: Difficulty,
+}
+
+/// One supervising agency's standing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Usage {
+    pub agency_code: String,
+    /// Personnel staff counted (the default when none is recorded).
+    pub staff: u32,
+    /// Normalised share `S`, 0–1.
+    pub share: f64,
+    /// Normalised decayed usage `U`, 0–1.
+    pub usage: f64,
+    /// `F = 2^(−U/S)`, 0–1.
+    pub fair_share_factor: f64,
+}
+
+/// The factors of one request's priority.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Factors {
+    pub age: f64,
+    pub difficulty: f64,
+    pub fair_share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub id: RequestId,
+    /// 1 = next.
+    pub position: usize,
+    pub priority: f64,
+    pub factors: Factors,
+    pub waited: Duration,
+}
+
+fn decay(age: Duration, half_life_days: u32) -> f64 {
+    let days = age.num_seconds().max(0) as f64 / 86_400.0;
+    (-days / f64::from(half_life_days)).exp2()
+}
+
+/// Each supervising agency's share, usage and fair-share factor. `staff` lists
+/// every supervising agency (those without work too); agencies that appear only in
+/// `history` get the default staff.
+pub fn usage(staff: &HashMap<AgencyCode, u32>, history: &[AcceptedWork], settings: &QueueSettings, now: DateTime<Utc>) -> HashMap<AgencyCode, Usage> {
+    let staff_of = |a: &AgencyCode| staff.get(a).copied().filter(|s| *s > 0).unwrap_or(settings.default_staff);
+    let mut agencies: Vec<&AgencyCode> = staff.keys().chain(history.iter().map(|w| &w.supervising_agency)).collect();
+    agencies.sort();
+    agencies.dedup();
+    let raw_share: HashMap<&AgencyCode, f64> = agencies.iter().map(|a| (*a, f64::from(staff_of(a)).powf(settings.gamma))).collect();
+    let share_total: f64 = raw_share.values().sum();
+    let mut used: HashMap<&AgencyCode, f64> = HashMap::new();
+    for w in history {
+        *used.entry(&w.supervising_agency).or_default() += f64::from(w.difficulty.get()) * decay(now - w.accepted_at, settings.half_life_days);
+    }
+    let used_total: f64 = used.values().sum();
+    agencies
+        .into_iter()
+        .map(|a| {
+            let share = if share_total > 0.0 { raw_share[a] / share_total } else { 0.0 };
+            let usage = if used_total > 0.0 { used.get(a).copied().unwrap_or(0.0) / used_total } else { 0.0 };
+            let factor = if share > 0.0 { (-usage / share).exp2() } else { 0.0 };
+            (a.clone(), Usage { agency_code: a.to_string(), staff: staff_of(a), share, usage, fair_share_factor: factor })
+        })
+        .collect()
+}
+
+/// The difficulty factor.
+pub fn difficulty_factor(d: Difficulty, favour: DifficultyFavour) -> f64 {
+    let hard = f64::from(d.get() - Difficulty::MIN) / f64::from(Difficulty::MAX - Difficulty::MIN);
+    match favour {
+        DifficultyFavour::Easy => 1.0 - hard,
+        DifficultyFavour::Hard => hard,
+    }
+}
+
+/// The queue in order. Deterministic, and independent of the input order.
+pub fn rank(entries: &[QueueEntry], usage: &HashMap<AgencyCode, Usage>, settings: &QueueSettings, now: DateTime<Utc>) -> Vec<Ranked> {
+    let max_wait = f64::from(settings.max_wait_days) * 86_400.0;
+    let mut ranked: Vec<(Ranked, DateTime<Utc>)> = entries
+        .iter()
+        .map(|e| {
+            let waited = e.clock.waited(now);
+            let factors = Factors {
+                age: (waited.num_seconds() as f64 / max_wait).min(1.0),
+                difficulty: difficulty_factor(e.difficulty, settings.difficulty_favour),
+                fair_share: usage.get(&e.supervising_agency).map(|u| u.fair_share_factor).unwrap_or(1.0),
+            };
+            let priority = f64::from(settings.weight_age) * factors.age
+                + f64::from(settings.weight_difficulty) * factors.difficulty
+                + f64::from(settings.weight_fair_share) * factors.fair_share;
+            (Ranked { id: e.id, position: 0, priority, factors, waited }, e.received_at)
+        })
+        .collect();
+    ranked.sort_by(|(a, ra), (b, rb)| b.priority.total_cmp(&a.priority).then(ra.cmp(rb)).then(a.id.cmp(&b.id)));
+    ranked.into_iter().enumerate().map(|(i, (mut r, _))| {
+        r.position = i + 1;
+        r
+    }).collect()
+}
