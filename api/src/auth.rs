@@ -263,6 +263,48 @@ impl Principal {
     }
 }
 
+/// Recently resolved callers, so that a burst of requests by one caller costs one
+/// account lookup — and a WebHR user one upsert — per [`PrincipalCache::TTL`].
+/// Local account edits invalidate at once; other instances see them within the TTL.
+#[derive(Default)]
+pub struct PrincipalCache {
+    inner: std::sync::RwLock<std::collections::HashMap<String, (std::time::Instant, UserRow)>>,
+}
+
+impl PrincipalCache {
+    pub const TTL: std::time::Duration = std::time::Duration::from_secs(5);
+    const MAX_ENTRIES: usize = 10_000;
+
+    fn key(subject: &TokenSubject) -> String {
+        match subject {
+            TokenSubject::Own(id) => format!("own:{id}"),
+            // Any change in the asserted claims is a different key: it gets upserted.
+            TokenSubject::External(u) => format!("ext:{}\0{}\0{}\0{}\0{}", u.username, u.display_name, u.email, u.agency_code, u.roles),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<UserRow> {
+        let guard = self.inner.read().ok()?;
+        guard.get(key).filter(|(at, _)| at.elapsed() < Self::TTL).map(|(_, u)| u.clone())
+    }
+
+    fn put(&self, key: String, user: UserRow) {
+        if let Ok(mut guard) = self.inner.write() {
+            if guard.len() >= Self::MAX_ENTRIES {
+                guard.retain(|_, (at, _)| at.elapsed() < Self::TTL);
+            }
+            guard.insert(key, (std::time::Instant::now(), user));
+        }
+    }
+
+    /// Forget everything (after an account changes on this instance).
+    pub fn invalidate(&self) {
+        if let Ok(mut guard) = self.inner.write() {
+            guard.clear();
+        }
+    }
+}
+
 impl FromRequest for Principal {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Principal, ApiError>>>>;
@@ -276,6 +318,10 @@ impl FromRequest for Principal {
             let header = header.ok_or_else(missing)?;
             let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).ok_or_else(missing)?.trim().to_string();
             let subject = verify_token(&state.keys, &token)?;
+            let key = PrincipalCache::key(&subject);
+            if let Some(user) = state.principals.get(&key) {
+                return Principal::from_user(user);
+            }
             let now = Utc::now();
             let user = crate::routes::db(&state, move |s| match subject {
                 TokenSubject::Own(id) => s.get_user(id),
@@ -295,6 +341,7 @@ impl FromRequest for Principal {
             if !user.active {
                 return Err(ApiError::unauthorized("account_disabled", "This account is disabled."));
             }
+            state.principals.put(key, user.clone());
             Principal::from_user(user)
         })
     }

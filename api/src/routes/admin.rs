@@ -362,6 +362,7 @@ pub async fn update_user(
         password_hash,
     };
     let row = db(&state, move |s| s.update_user(id, change, Utc::now())).await?;
+    state.principals.invalidate();
     tracing::info!(actor = who.user.id, user = row.id, "user updated");
     Ok(HttpResponse::Ok().json(user_view(row)))
 }

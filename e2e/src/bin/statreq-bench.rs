@@ -156,10 +156,17 @@ async fn bench(backend: Backend) -> (Vec<Run>, f64) {
     let server = TestServer::start(backend);
     let applicant = server.login("applicant.npa").await;
     let token = applicant.access_token().unwrap_or_default().to_string();
-    let sources: Vec<serde_json::Value> = ["dgpa_published_statistics", "other_agency_statistics", "webhr_subsystem_reports", "webhr_statistics_batch", "webhr_personnel_selection", "webhr_graphical_query"]
-        .iter()
-        .map(|s| serde_json::json!({"source": s, "checked": true, "note": "無此分類"}))
-        .collect();
+    let sources: Vec<serde_json::Value> = [
+        "dgpa_published_statistics",
+        "other_agency_statistics",
+        "webhr_subsystem_reports",
+        "webhr_statistics_batch",
+        "webhr_personnel_selection",
+        "webhr_graphical_query",
+    ]
+    .iter()
+    .map(|s| serde_json::json!({"source": s, "checked": true, "note": "無此分類"}))
+    .collect();
     let app = serde_json::json!({
         "contact": {"name": "林怡君", "phone": "02-2321-9011", "email": "lin@npa.gov.tw"},
         "reason": "人力規劃", "requirement": {"output": "statistics", "fields": ["grade", "sex"], "description": "依職等及性別統計", "sample_output": "職等,男,女"},
