@@ -13,6 +13,7 @@ pub mod eligibility;
 pub mod ids;
 pub mod lifecycle;
 pub mod message;
+pub mod queue;
 
 pub use application::{
     Application, ApplicationPatch, Contact, ExistingSource, NecessityNote, OutputKind, PersonalData, Requirement, SourceAttestation,

@@ -9,7 +9,15 @@
 //! - difficulty `D = 1 − (d − 1) / 4` (easy first) or `(d − 1) / 4` (hard first);
 //! - fair share `F = 2^(−U/S)` per supervising agency, `U` its decayed share of
 //!   difficulty-weighted accepted work, `S = staff^γ / Σ staff^γ`;
-//! - `priority = wA·A + wD·D + wF·F`; ties by DGPA receipt, then id.
+//! - `priority = wA·A + wD·D + wF·F`; ties by DGPA receipt, then id;
+//! - **the overdue band**: a request that has waited `max_wait` (A = 1) goes ahead
+//!   of every request that has not, and overdue requests are taken longest-waiting
+//!   first. Rule 5.3 names application order first; past `max_wait` it is the only
+//!   thing that counts. This is what bounds every wait (no starvation): a request
+//!   starts at most `max_wait + longest job + (work received before it and still
+//!   waiting) / officers` after DGPA receives it ([`wait_bound`]). Without the band
+//!   the capped age factor lets a saturated request be overtaken for ever by newer
+//!   saturated ones with better difficulty or fair-share factors.
 
 use std::collections::HashMap;
 
@@ -99,25 +107,6 @@ impl QueueSettings {
         }
         Ok(())
     }
-
-    /// How long any request can wait before it reaches the head, beyond the work
-    /// queued ahead of it: `Some` when the age weight exceeds the other two, so that
-    /// a request that has waited `max_wait` outranks every newer one (see
-    /// [`starvation_window`]); `None` when the weights give no such guarantee.
-    pub fn starvation_free(&self) -> bool {
-        u64::from(self.weight_age) > u64::from(self.weight_difficulty) + u64::from(self.weight_fair_share)
-    }
-
-    /// Once a request has waited `max_wait`, only requests that had waited at least
-    /// `max_wait · (1 − (wD + wF) / wA)` can still be ahead of it. The window is
-    /// `max_wait · (wD + wF) / wA`: requests received up to that long after it.
-    pub fn starvation_window(&self) -> Option<Duration> {
-        if !self.starvation_free() {
-            return None;
-        }
-        let ratio = f64::from(self.weight_difficulty + self.weight_fair_share) / f64::from(self.weight_age);
-        Some(Duration::seconds((f64::from(self.max_wait_days) * 86_400.0 * ratio).ceil() as i64))
-    }
 }
 
 /// Time with DGPA, paused while the request is back with the applicant.
@@ -202,6 +191,8 @@ pub struct Ranked {
     pub priority: f64,
     pub factors: Factors,
     pub waited: Duration,
+    /// Waited `max_wait` or more: in the overdue band, taken longest-waiting first.
+    pub overdue: bool,
 }
 
 fn decay(age: Duration, half_life_days: u32) -> f64 {
@@ -212,7 +203,12 @@ fn decay(age: Duration, half_life_days: u32) -> f64 {
 /// Each supervising agency's share, usage and fair-share factor. `staff` lists
 /// every supervising agency (those without work too); agencies that appear only in
 /// `history` get the default staff.
-pub fn usage(staff: &HashMap<AgencyCode, u32>, history: &[AcceptedWork], settings: &QueueSettings, now: DateTime<Utc>) -> HashMap<AgencyCode, Usage> {
+pub fn usage(
+    staff: &HashMap<AgencyCode, u32>,
+    history: &[AcceptedWork],
+    settings: &QueueSettings,
+    now: DateTime<Utc>,
+) -> HashMap<AgencyCode, Usage> {
     let staff_of = |a: &AgencyCode| staff.get(a).copied().filter(|s| *s > 0).unwrap_or(settings.default_staff);
     let mut agencies: Vec<&AgencyCode> = staff.keys().chain(history.iter().map(|w| &w.supervising_agency)).collect();
     agencies.sort();
@@ -221,7 +217,8 @@ pub fn usage(staff: &HashMap<AgencyCode, u32>, history: &[AcceptedWork], setting
     let share_total: f64 = raw_share.values().sum();
     let mut used: HashMap<&AgencyCode, f64> = HashMap::new();
     for w in history {
-        *used.entry(&w.supervising_agency).or_default() += f64::from(w.difficulty.get()) * decay(now - w.accepted_at, settings.half_life_days);
+        *used.entry(&w.supervising_agency).or_default() +=
+            f64::from(w.difficulty.get()) * decay(now - w.accepted_at, settings.half_life_days);
     }
     let used_total: f64 = used.values().sum();
     agencies
@@ -259,12 +256,50 @@ pub fn rank(entries: &[QueueEntry], usage: &HashMap<AgencyCode, Usage>, settings
             let priority = f64::from(settings.weight_age) * factors.age
                 + f64::from(settings.weight_difficulty) * factors.difficulty
                 + f64::from(settings.weight_fair_share) * factors.fair_share;
-            (Ranked { id: e.id, position: 0, priority, factors, waited }, e.received_at)
+            let overdue = factors.age >= 1.0;
+            (Ranked { id: e.id, position: 0, priority, factors, waited, overdue }, e.received_at)
         })
         .collect();
-    ranked.sort_by(|(a, ra), (b, rb)| b.priority.total_cmp(&a.priority).then(ra.cmp(rb)).then(a.id.cmp(&b.id)));
-    ranked.into_iter().enumerate().map(|(i, (mut r, _))| {
-        r.position = i + 1;
-        r
-    }).collect()
+    ranked.sort_by(|(a, ra), (b, rb)| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then_with(|| if a.overdue && b.overdue { b.waited.cmp(&a.waited) } else { b.priority.total_cmp(&a.priority) })
+            .then(ra.cmp(rb))
+            .then(a.id.cmp(&b.id))
+    });
+    ranked
+        .into_iter()
+        .enumerate()
+        .map(|(i, (mut r, _))| {
+            r.position = i + 1;
+            r
+        })
+        .collect()
 }
+
+/// The longest a request can wait before work on it starts, with `officers` working
+/// in parallel, jobs of at most `longest_job`, and `earlier_work` of requests that
+/// were received before it and had not started when it became overdue.
+pub fn wait_bound(settings: &QueueSettings, officers: u32, longest_job: Duration, earlier_work: Duration) -> Duration {
+    Duration::days(i64::from(settings.max_wait_days)) + longest_job + earlier_work / officers.max(1) as i32
+}
+
+/// Whether taking `id` now honours the order; otherwise the requests it passes over.
+pub fn passed_over(order: &[Ranked], id: RequestId) -> Vec<RequestId> {
+    order.iter().take_while(|r| r.id != id).map(|r| r.id).collect()
+}
+
+/// An estimate (never a deadline) of when work starts for the request at
+/// `position`, from DGPA's recent pace: `taken` requests over `period`.
+pub fn start_estimate(position: usize, taken: usize, period: Duration, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if taken == 0 {
+        return None;
+    }
+    let per_request = period.num_seconds() as f64 / taken as f64;
+    Some(now + Duration::seconds((per_request * position.saturating_sub(1) as f64).round() as i64))
+}
+
+pub mod simulation;
+
+#[cfg(test)]
+mod tests;
