@@ -183,6 +183,10 @@ impl From<Refusal> for ApiError {
                 Self { status: StatusCode::CONFLICT, code: code.into(), message, rule: Some("6".into()), errors: vec![] }
             }
             Refusal::TextTooLong { pointer, .. } => ApiError::invalid(code, pointer, message.zh_tw, message.en),
+            Refusal::OutOfOrder { .. } => {
+                Self { status: StatusCode::CONFLICT, code: code.into(), message, rule: Some("5.3".into()), errors: vec![] }
+            }
+            Refusal::AssigneeDraftedRequest => ApiError::invalid(code, "/assignee", message.zh_tw, message.en),
         }
     }
 }

@@ -50,6 +50,7 @@ pub struct AppState {
         (name = "auth", description = "Sign-in and tokens"),
         (name = "requests", description = "Applications and their records"),
         (name = "lifecycle", description = "Transitions of rule 5"),
+        (name = "queue", description = "DGPA's work queue and its published rule (rule 5.3)"),
         (name = "agencies", description = "The agency tree"),
         (name = "users", description = "Accounts"),
         (name = "dictionary", description = "Resume-record fields"),
@@ -71,7 +72,7 @@ impl utoipa::Modify for BearerAuth {
 }
 
 fn configure_api(cfg: &mut ServiceConfig) {
-    use routes::{admin, auth, meta, requests};
+    use routes::{admin, auth, meta, queue, requests};
     cfg.service(auth::login)
         .service(auth::refresh)
         .service(auth::token)
@@ -101,7 +102,13 @@ fn configure_api(cfg: &mut ServiceConfig) {
         .service(requests::list_events)
         .service(requests::list_revisions)
         .service(requests::list_messages)
-        .service(requests::post_message);
+        .service(requests::post_message)
+        .service(queue::get_queue)
+        .service(queue::queue_usage)
+        .service(queue::queue_position)
+        .service(queue::get_queue_settings)
+        .service(queue::put_queue_settings)
+        .service(queue::queue_settings_history);
 }
 
 fn configure_root(cfg: &mut ServiceConfig) {

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod meta;
+pub mod queue;
 pub mod requests;
 
 use actix_web::http::{header, StatusCode};

@@ -10,7 +10,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use statreq_contract::{
     CheckResponse, DeliverBody, DestructionBody, DestructionView, DgpaDecisionBody, EventView, MessageView, Page, PostMessageBody,
-    RequestView, RevisionView, SupervisorDecisionBody, UserRef, WithdrawBody,
+    RequestView, RevisionView, SupervisorDecisionBody, TakeBody, UserRef, WithdrawBody,
 };
 use statreq_domain::eligibility::{self, EligibilityContext};
 use statreq_domain::lifecycle::{self, available_actions, can_view};
@@ -87,6 +87,10 @@ async fn load(state: &AppState, who: &Principal, id: i64) -> Result<Loaded, ApiE
     } else {
         Err(ApiError::not_found())
     }
+}
+
+pub fn user_ref_of(users: &HashMap<i64, UserRow>, id: i64) -> UserRef {
+    user_ref(users, id)
 }
 
 fn user_ref(users: &HashMap<i64, UserRow>, id: i64) -> UserRef {
@@ -403,16 +407,42 @@ pub async fn dgpa_decision(
     .await
 }
 
-/// A DGPA officer takes queued work into production and becomes its assignee.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), responses((status = 200, body = RequestView), ErrorResponses))]
+/// A DGPA officer takes queued work into production for themself or a named
+/// officer. Taking anything but the head of the queue needs a `skip_reason`, which
+/// is recorded with the requests passed over (rule 5.3).
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body(content = TakeBody, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/take")]
 pub async fn take_request(
     state: web::Data<AppState>,
     who: Principal,
     path: web::Path<i64>,
     req: HttpRequest,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    transition(&state, &who, path.into_inner(), &req, Command::Take).await
+    let b: TakeBody = parse_json(&req, &body)?;
+    let id = path.into_inner();
+    let assignee = match b.assignee {
+        None => who.user.id,
+        Some(uid) => {
+            let user = db(&state, move |s| s.get_users(&[uid])).await?.into_iter().next();
+            let ok = user.as_ref().is_some_and(|u| u.active && statreq_domain::RoleSet::from_joined(&u.roles).has(Role::DgpaOfficer));
+            if !ok {
+                return Err(ApiError::invalid(
+                    "invalid_assignee",
+                    "/assignee",
+                    "指派對象須為在職的人事總處承辦人。",
+                    "The assignee must be an active DGPA officer.",
+                ));
+            }
+            uid
+        }
+    };
+    let snap = super::queue::snapshot(&state, Utc::now()).await?;
+    let passed_over = statreq_domain::queue::passed_over(&snap.order, statreq_domain::RequestId(id));
+    // Not on the queue at all: the lifecycle refuses with the request's state.
+    let passed_over = if passed_over.len() == snap.order.len() { Vec::new() } else { passed_over };
+    let command = Command::Take { assignee: UserId(assignee), passed_over, skip_reason: b.skip_reason };
+    transition(&state, &who, id, &req, command).await
 }
 
 /// Deliver the result with DGPA's reply.

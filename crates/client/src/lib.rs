@@ -276,8 +276,41 @@ impl Client {
         self.post(&format!("/requests/{id}/dgpa-decision"), &body, version).await
     }
 
+    /// Takes the request for the caller, in queue order.
     pub async fn take(&self, id: i64, version: Option<i64>) -> Result<RequestView> {
-        self.post(&format!("/requests/{id}/take"), &serde_json::json!({}), version).await
+        self.take_with(id, version, &TakeBody::default()).await
+    }
+
+    /// Takes the request for a named officer and/or out of order with a reason.
+    pub async fn take_with(&self, id: i64, version: Option<i64>, body: &TakeBody) -> Result<RequestView> {
+        self.post(&format!("/requests/{id}/take"), body, version).await
+    }
+
+    // ------------------------------------------------------------ the queue
+
+    pub async fn queue(&self) -> Result<QueueView> {
+        self.get("/queue").await
+    }
+
+    pub async fn queue_position(&self, id: i64) -> Result<QueuePositionView> {
+        self.get(&format!("/requests/{id}/queue-position")).await
+    }
+
+    pub async fn queue_usage(&self) -> Result<Vec<UsageView>> {
+        self.get("/queue/usage").await
+    }
+
+    pub async fn queue_settings(&self) -> Result<QueueSettingsView> {
+        self.get("/settings/queue").await
+    }
+
+    /// Changes the settings; `version` is the one last read (0 for the defaults).
+    pub async fn put_queue_settings(&self, settings: &QueueSettings, version: i64) -> Result<QueueSettingsView> {
+        self.call(Method::PUT, "/settings/queue", Some(settings), Some(version)).await
+    }
+
+    pub async fn queue_settings_history(&self) -> Result<Vec<SettingsChangeView>> {
+        self.get("/settings/queue/history").await
     }
 
     pub async fn deliver(&self, id: i64, version: Option<i64>, reply: &str) -> Result<RequestView> {

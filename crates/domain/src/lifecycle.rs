@@ -126,7 +126,14 @@ pub enum Command {
         difficulty: Option<Difficulty>,
         comment: Option<String>,
     },
-    Take,
+    /// Take queued work into production for `assignee` (the actor or a named officer).
+    /// `passed_over` are the requests ahead of it in the queue's order; passing any
+    /// needs a reason, which is recorded (rule 5.3).
+    Take {
+        assignee: UserId,
+        passed_over: Vec<crate::ids::RequestId>,
+        skip_reason: Option<String>,
+    },
     Deliver {
         reply: String,
     },
@@ -205,7 +212,7 @@ impl Command {
             Command::DgpaDecision { decision: DgpaDecision::Accept, .. } => Action::DgpaAccept,
             Command::DgpaDecision { decision: DgpaDecision::Return, .. } => Action::DgpaReturn,
             Command::DgpaDecision { decision: DgpaDecision::Reject, .. } => Action::DgpaReject,
-            Command::Take => Action::Take,
+            Command::Take { .. } => Action::Take,
             Command::Deliver { .. } => Action::Deliver,
             Command::RecordDestruction { .. } => Action::RecordDestruction,
             Command::Acknowledge => Action::Acknowledge,
@@ -437,6 +444,13 @@ pub enum Refusal {
         pointer: &'static str,
         max: usize,
     },
+    /// Work taken ahead of the queue's order without a reason (rule 5.3).
+    OutOfOrder {
+        head: crate::ids::RequestId,
+        passed: usize,
+    },
+    /// The named assignee drafted the request (separation of duties).
+    AssigneeDraftedRequest,
 }
 
 impl Refusal {
@@ -459,6 +473,8 @@ impl Refusal {
             Refusal::NoPersonalDataToDestroy => "no_personal_data",
             Refusal::DestructionRequired => "destruction_required",
             Refusal::TextTooLong { .. } => "too_long",
+            Refusal::OutOfOrder { .. } => "out_of_queue_order",
+            Refusal::AssigneeDraftedRequest => "separation_of_duties",
         }
     }
 
@@ -509,6 +525,15 @@ impl Refusal {
             ),
             Refusal::TextTooLong { max, .. } => {
                 Text::new(format!("內容過長，最多 {max} 字。"), format!("Too long: at most {max} characters."))
+            }
+            Refusal::OutOfOrder { head, passed } => Text::new(
+                format!("排程順序中尚有 {passed} 案在前（第一案為 {head} 號）；如需跳過，請說明理由（第5點第3款）。"),
+                format!(
+                    "{passed} request(s) come first in the queue (next: {head}); give a reason to take this one out of order (rule 5.3)."
+                ),
+            ),
+            Refusal::AssigneeDraftedRequest => {
+                Text::new("不得指派申請案的擬具人產製資料（職務分工）。", "The assignee drafted this request (separation of duties).")
             }
         }
     }
@@ -585,7 +610,20 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
                 (_, None) => {}
             }
         }
-        Command::Take => outcome.assignee = Some(actor.user),
+        Command::Take { assignee, passed_over, skip_reason } => {
+            if assignee == facts.created_by {
+                return Err(Refusal::AssigneeDraftedRequest);
+            }
+            let reason = comment_of(skip_reason)?;
+            if let (Some(head), None) = (passed_over.first(), &reason) {
+                return Err(Refusal::OutOfOrder { head: *head, passed: passed_over.len() });
+            }
+            if !passed_over.is_empty() {
+                outcome.data = serde_json::json!({ "passed_over": passed_over, "skip_reason": reason });
+                outcome.comment = reason;
+            }
+            outcome.assignee = Some(assignee);
+        }
         Command::Deliver { reply } => {
             let reply = reply.trim().to_string();
             if reply.is_empty() {
@@ -756,7 +794,7 @@ mod tests {
                 Command::DgpaDecision { decision: DgpaDecision::Accept, difficulty: Difficulty::new(3).ok(), comment: None },
                 State::Queued,
             ),
-            (State::Queued, &officer, Command::Take, State::InProduction),
+            (State::Queued, &officer, Command::Take { assignee: UserId(3), passed_over: vec![], skip_reason: None }, State::InProduction),
             (State::InProduction, &officer, Command::Deliver { reply: "如附件".into() }, State::Delivered),
             (State::Delivered, &applicant, Command::Acknowledge, State::Closed),
         ];
@@ -864,6 +902,32 @@ mod tests {
     }
 
     #[test]
+    fn taking_out_of_order_needs_a_reason_and_records_it() {
+        let chain = chain_of("NPA");
+        let app = app();
+        let f = facts(State::Queued, &chain, &app);
+        let officer = actor(3, "DGPA", &[Role::DgpaOfficer]);
+        let ahead = vec![crate::ids::RequestId(7), crate::ids::RequestId(9)];
+        let take = |passed_over: Vec<crate::ids::RequestId>, skip_reason: Option<&str>, assignee: i64| Command::Take {
+            assignee: UserId(assignee),
+            passed_over,
+            skip_reason: skip_reason.map(String::from),
+        };
+        assert_eq!(
+            decide(&f, &officer, take(ahead.clone(), None, 3), now()),
+            Err(Refusal::OutOfOrder { head: crate::ids::RequestId(7), passed: 2 })
+        );
+        assert_eq!(
+            decide(&f, &officer, take(ahead.clone(), Some("  "), 3), now()),
+            Err(Refusal::OutOfOrder { head: crate::ids::RequestId(7), passed: 2 })
+        );
+        let out = decide(&f, &officer, take(ahead, Some("立法院質詢急需"), 4), now()).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!((out.assignee, out.comment.as_deref()), (Some(UserId(4)), Some("立法院質詢急需")));
+        assert_eq!(out.data["passed_over"], serde_json::json!([7, 9]));
+        assert_eq!(decide(&f, &officer, take(vec![], None, DRAFTER), now()), Err(Refusal::AssigneeDraftedRequest));
+    }
+
+    #[test]
     fn visibility() {
         let npa = chain_of("NPA");
         assert!(can_view(&actor(1, "NPA", &[Role::Applicant]), &npa, 0));
@@ -887,7 +951,8 @@ mod tests {
                 .prop_map(|(decision, comment)| Command::SupervisorDecision { decision, comment }),
             (prop_oneof![Just(DgpaDecision::Accept), Just(DgpaDecision::Return), Just(DgpaDecision::Reject)], proptest::option::of(d), c)
                 .prop_map(|(decision, difficulty, comment)| Command::DgpaDecision { decision, difficulty: difficulty.flatten(), comment }),
-            Just(Command::Take),
+            (proptest::collection::vec((1i64..5).prop_map(crate::ids::RequestId), 0..2), proptest::option::of("[a-z]{0,3}"))
+                .prop_map(|(passed_over, skip_reason)| Command::Take { assignee: UserId(3), passed_over, skip_reason }),
             "[a-z]{0,3}".prop_map(|reply| Command::Deliver { reply }),
             (-3i64..3, "[a-z ]{0,3}")
                 .prop_map(|(days, method)| Command::RecordDestruction { destroyed_on: taiwan_date(now()) + Duration::days(days), method }),

@@ -8,6 +8,7 @@ mod conn;
 pub mod schema;
 
 mod agencies;
+mod queue;
 mod requests;
 mod users;
 
@@ -18,6 +19,7 @@ use diesel::r2d2::{Pool, PooledConnection};
 
 pub use agencies::{AgencyRow, AgencyUpsert, NewAgency};
 pub use conn::{Backend, DbConnection};
+pub use queue::{QueueRow, SettingsChange, SettingsRow};
 pub use requests::{EventRow, ListFilter, MessageRow, RequestRow, RevisionRow};
 pub use users::{NewUser, RefreshUse, UserRow, UserUpdate};
 

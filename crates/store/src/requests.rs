@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use statreq_domain::queue::WaitClock;
 use statreq_domain::{EventKind, Outcome, State};
 
 use crate::conn::write_tx;
@@ -27,6 +28,8 @@ struct Row {
     submitted_at: Option<NaiveDateTime>,
     dgpa_received_at: Option<NaiveDateTime>,
     delivered_at: Option<NaiveDateTime>,
+    wait_accumulated_seconds: i64,
+    wait_since: Option<NaiveDateTime>,
 }
 
 /// A request as stored. The application is kept as JSON, exactly as submitted.
@@ -49,6 +52,8 @@ pub struct RequestRow {
     pub submitted_at: Option<DateTime<Utc>>,
     pub dgpa_received_at: Option<DateTime<Utc>>,
     pub delivered_at: Option<DateTime<Utc>>,
+    /// Time with DGPA, paused while back with the applicant (rule 5.3).
+    pub wait: WaitClock,
 }
 
 impl TryFrom<Row> for RequestRow {
@@ -72,6 +77,7 @@ impl TryFrom<Row> for RequestRow {
             submitted_at: r.submitted_at.map(from_db),
             dgpa_received_at: r.dgpa_received_at.map(from_db),
             delivered_at: r.delivered_at.map(from_db),
+            wait: WaitClock { accumulated_seconds: r.wait_accumulated_seconds, since: r.wait_since.map(from_db) },
         })
     }
 }
@@ -241,8 +247,12 @@ impl Store {
                 }
                 _ => cur.destruction,
             };
+            let clock = WaitClock { accumulated_seconds: cur.wait_accumulated_seconds, since: cur.wait_since.map(from_db) }
+                .on_transition(from, outcome.to, now);
             let n = diesel::update(requests::table.find(id).filter(requests::version.eq(expected_version)))
                 .set((
+                    requests::wait_accumulated_seconds.eq(clock.accumulated_seconds),
+                    requests::wait_since.eq(clock.since.map(to_db)),
                     requests::state.eq(outcome.to.as_str()),
                     requests::version.eq(expected_version + 1),
                     requests::revision.eq(revision),

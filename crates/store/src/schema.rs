@@ -61,6 +61,8 @@ diesel::table! {
         submitted_at -> Nullable<Timestamp>,
         dgpa_received_at -> Nullable<Timestamp>,
         delivered_at -> Nullable<Timestamp>,
+        wait_accumulated_seconds -> BigInt,
+        wait_since -> Nullable<Timestamp>,
     }
 }
 
@@ -98,6 +100,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    queue_settings (id) {
+        id -> Integer,
+        settings -> Text,
+        version -> BigInt,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    queue_settings_history (id) {
+        id -> BigInt,
+        settings -> Text,
+        changed_by -> BigInt,
+        changed_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     users,
@@ -105,5 +126,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     requests,
     request_events,
     request_revisions,
-    request_messages
+    request_messages,
+    queue_settings,
+    queue_settings_history
 );

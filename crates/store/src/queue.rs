@@ -1,0 +1,168 @@
+//! What the queue needs from the database: queued work, accepted-work history,
+//! recent pace, and DGPA's settings with their history.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use statreq_domain::queue::WaitClock;
+use statreq_domain::State;
+
+use crate::conn::write_tx;
+use crate::schema::{queue_settings, queue_settings_history, request_events, requests};
+use crate::{from_db, to_db, Store, StoreError, StoreResult};
+
+/// A request on DGPA's queue (queued or in production).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueRow {
+    pub id: i64,
+    pub agency_code: String,
+    pub state: State,
+    pub difficulty: Option<i32>,
+    pub assignee: Option<i64>,
+    pub received_at: Option<DateTime<Utc>>,
+    pub wait: WaitClock,
+}
+
+/// DGPA's stored settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SettingsRow {
+    pub settings: serde_json::Value,
+    pub version: i64,
+    pub updated_by: Option<i64>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SettingsChange {
+    pub id: i64,
+    pub settings: serde_json::Value,
+    pub changed_by: i64,
+    pub changed_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Every queued and in-production request.
+    pub fn queue_rows(&self) -> StoreResult<Vec<QueueRow>> {
+        type R = (i64, String, String, Option<i32>, Option<i64>, Option<NaiveDateTime>, i64, Option<NaiveDateTime>);
+        let rows: Vec<R> = requests::table
+            .filter(requests::state.eq_any([State::Queued.as_str(), State::InProduction.as_str()]))
+            .select((
+                requests::id,
+                requests::agency_code,
+                requests::state,
+                requests::difficulty,
+                requests::assignee,
+                requests::dgpa_received_at,
+                requests::wait_accumulated_seconds,
+                requests::wait_since,
+            ))
+            .load(&mut *self.conn()?)?;
+        rows.into_iter()
+            .map(|(id, agency_code, state, difficulty, assignee, received, acc, since)| {
+                Ok(QueueRow {
+                    id,
+                    agency_code,
+                    state: State::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("request {id} state {state}")))?,
+                    difficulty,
+                    assignee,
+                    received_at: received.map(from_db),
+                    wait: WaitClock { accumulated_seconds: acc, since: since.map(from_db) },
+                })
+            })
+            .collect()
+    }
+
+    /// Work DGPA accepted since `since`: (applying agency, when, difficulty).
+    pub fn accepted_work(&self, since: DateTime<Utc>) -> StoreResult<Vec<(String, DateTime<Utc>, i32)>> {
+        let rows: Vec<(String, NaiveDateTime, Option<i32>)> = request_events::table
+            .inner_join(requests::table.on(requests::id.eq(request_events::request_id)))
+            .filter(request_events::kind.eq("dgpa_accepted").and(request_events::at.ge(to_db(since))))
+            .select((requests::agency_code, request_events::at, requests::difficulty))
+            .load(&mut *self.conn()?)?;
+        Ok(rows.into_iter().filter_map(|(a, at, d)| d.map(|d| (a, from_db(at), d))).collect())
+    }
+
+    /// How many requests DGPA took into production since `since`.
+    pub fn taken_since(&self, since: DateTime<Utc>) -> StoreResult<i64> {
+        Ok(request_events::table
+            .filter(request_events::kind.eq("taken").and(request_events::at.ge(to_db(since))))
+            .count()
+            .get_result(&mut *self.conn()?)?)
+    }
+
+    /// The stored queue settings, if DGPA ever changed the defaults.
+    pub fn queue_settings(&self) -> StoreResult<Option<SettingsRow>> {
+        let row: Option<(String, i64, Option<i64>, NaiveDateTime)> = queue_settings::table
+            .find(1)
+            .select((queue_settings::settings, queue_settings::version, queue_settings::updated_by, queue_settings::updated_at))
+            .first(&mut *self.conn()?)
+            .optional()?;
+        row.map(|(s, version, by, at)| {
+            Ok(SettingsRow { settings: serde_json::from_str(&s)?, version, updated_by: by, updated_at: from_db(at) })
+        })
+        .transpose()
+    }
+
+    /// Replaces the settings if they are still at `expected_version` (0 = never
+    /// stored), and records the change with who and when, in one transaction.
+    pub fn put_queue_settings(
+        &self,
+        settings: &serde_json::Value,
+        expected_version: i64,
+        actor: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<SettingsRow> {
+        let text = serde_json::to_string(settings)?;
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let current: Option<i64> = queue_settings::table.find(1).select(queue_settings::version).first(c).optional()?;
+            if current.unwrap_or(0) != expected_version {
+                return Err(StoreError::Conflict);
+            }
+            if current.is_some() {
+                diesel::update(queue_settings::table.find(1).filter(queue_settings::version.eq(expected_version)))
+                    .set((
+                        queue_settings::settings.eq(&text),
+                        queue_settings::version.eq(expected_version + 1),
+                        queue_settings::updated_by.eq(Some(actor)),
+                        queue_settings::updated_at.eq(to_db(now)),
+                    ))
+                    .execute(c)?;
+            } else {
+                diesel::insert_into(queue_settings::table)
+                    .values((
+                        queue_settings::id.eq(1),
+                        queue_settings::settings.eq(&text),
+                        queue_settings::version.eq(1i64),
+                        queue_settings::updated_by.eq(Some(actor)),
+                        queue_settings::updated_at.eq(to_db(now)),
+                    ))
+                    .execute(c)?;
+            }
+            diesel::insert_into(queue_settings_history::table)
+                .values((
+                    queue_settings_history::settings.eq(&text),
+                    queue_settings_history::changed_by.eq(actor),
+                    queue_settings_history::changed_at.eq(to_db(now)),
+                ))
+                .execute(c)?;
+            Ok(())
+        })?;
+        self.queue_settings()?.ok_or(StoreError::NotFound)
+    }
+
+    /// Every settings change, newest first.
+    pub fn queue_settings_history(&self) -> StoreResult<Vec<SettingsChange>> {
+        let rows: Vec<(i64, String, i64, NaiveDateTime)> = queue_settings_history::table
+            .order(queue_settings_history::id.desc())
+            .select((
+                queue_settings_history::id,
+                queue_settings_history::settings,
+                queue_settings_history::changed_by,
+                queue_settings_history::changed_at,
+            ))
+            .load(&mut *self.conn()?)?;
+        rows.into_iter()
+            .map(|(id, s, by, at)| Ok(SettingsChange { id, settings: serde_json::from_str(&s)?, changed_by: by, changed_at: from_db(at) }))
+            .collect()
+    }
+}

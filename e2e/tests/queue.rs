@@ -1,0 +1,194 @@
+//! DGPA's queue over HTTP (rule 5.3): the order and its factors, the applicant's
+//! view, published settings with their history, and recorded skip reasons.
+
+mod common;
+
+use statreq_e2e::statreq_client::Client;
+use statreq_e2e::statreq_contract::{DifficultyFavour, EventKind, QueueSettings, State, TakeBody};
+use statreq_e2e::statreq_domain::{Decision, DgpaDecision, Difficulty};
+use statreq_e2e::{on_both_backends, Backend, TestServer};
+
+/// Brings a new request from `applicant` to the queue with a difficulty.
+async fn queued(applicant: &Client, supervisor: &Client, officer: &Client, difficulty: i64) -> i64 {
+    let r = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+    applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = officer
+        .dgpa_decision(r.id, None, DgpaDecision::Accept, Difficulty::new(difficulty).ok(), None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.state, State::Queued);
+    r.id
+}
+
+struct World {
+    server: TestServer,
+    npa: Client,
+    tpedu: Client,
+    moi: Client,
+    tpe: Client,
+    officer: Client,
+    officer2: Client,
+    admin: Client,
+}
+
+async fn world(backend: Backend) -> World {
+    let server = TestServer::start(backend);
+    World {
+        npa: server.login("applicant.npa").await,
+        tpedu: server.login("applicant.tpedu").await,
+        moi: server.login("supervisor.moi").await,
+        tpe: server.login("supervisor.tpe").await,
+        officer: server.login("officer1.dgpa").await,
+        officer2: server.login("officer2.dgpa").await,
+        admin: server.login("admin.dgpa").await,
+        server,
+    }
+}
+
+/// Three requests: A (NPA under MOI, difficulty 1), B (TPEDU under TPE, 1), C (NPA, 5).
+/// MOI then holds 6 of 7 difficulty points against a 120/394 share of staff; TPE 1 of
+/// 7 against 210/394: B goes first, then A, then C.
+async fn order_and_factors(backend: Backend) {
+    let w = world(backend).await;
+    let a = queued(&w.npa, &w.moi, &w.officer, 1).await;
+    let b = queued(&w.tpedu, &w.tpe, &w.officer, 1).await;
+    let c = queued(&w.npa, &w.moi, &w.officer, 5).await;
+    let q = w.officer.queue().await.unwrap_or_else(|e| panic!("{e}"));
+    let order: Vec<(Option<usize>, i64)> = q.items.iter().map(|i| (i.position, i.request_id)).collect();
+    assert_eq!(order, vec![(Some(1), b), (Some(2), a), (Some(3), c)]);
+    assert_eq!((q.total_queued, q.weights.age, q.weights.difficulty, q.weights.fair_share), (3, 1000, 300, 500));
+    let first = &q.items[0];
+    let f = first.factors.unwrap_or_else(|| panic!("factors"));
+    assert_eq!((first.supervising_agency.as_str(), first.agency_code.as_str()), ("TPE", "TPEDU"));
+    assert!((f.difficulty - 1.0).abs() < 1e-9);
+    let f_tpe: f64 = (-(1.0_f64 / 7.0) / (210.0 / 394.0)).exp2();
+    assert!((f.fair_share - f_tpe).abs() < 1e-3, "{} vs {f_tpe}", f.fair_share);
+    assert!(f.age < 0.01 && !first.overdue);
+    let third = q.items[2].factors.unwrap_or_else(|| panic!("factors"));
+    assert!(third.difficulty.abs() < 1e-9);
+
+    // Usage is public to signed-in users.
+    let usage = w.tpe.queue_usage().await.unwrap_or_else(|e| panic!("{e}"));
+    let moi = usage.iter().find(|u| u.agency_code == "MOI").unwrap_or_else(|| panic!("MOI missing"));
+    assert!((moi.usage - 6.0 / 7.0).abs() < 1e-6 && moi.staff == 120);
+    assert!(usage.iter().any(|u| u.agency_code == "MOE" && u.usage == 0.0 && u.fair_share_factor == 1.0));
+
+    // The queue itself is DGPA's.
+    for c in [&w.npa, &w.moi] {
+        assert_eq!(c.queue().await.err().and_then(|e| e.status()), Some(403));
+    }
+    // In-production work leaves the order and shows its assignee.
+    w.officer.take(b, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let q = w.officer.queue().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(q.items.iter().map(|i| i.request_id).collect::<Vec<_>>(), vec![a, c]);
+    assert_eq!(q.in_production.len(), 1);
+    assert_eq!(q.in_production[0].assignee.as_ref().map(|u| u.display_name.as_str()), Some("王淑芬（人事總處承辦人）"));
+}
+
+async fn the_applicant_sees_its_position_and_an_estimate(backend: Backend) {
+    let w = world(backend).await;
+    let b = queued(&w.tpedu, &w.tpe, &w.officer, 2).await;
+    let a = queued(&w.npa, &w.moi, &w.officer, 4).await;
+    let c = queued(&w.npa, &w.moi, &w.officer, 4).await;
+    let p = w.npa.queue_position(c).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((p.position, p.total_queued), (3, 3));
+    assert!(p.estimate.is_none(), "no pace yet, so no estimate");
+    // The supervising agency sees it too; another office and another supervisor do not.
+    assert_eq!(w.moi.queue_position(c).await.map(|p| p.position).ok(), Some(3));
+    for other in [&w.tpedu, &w.tpe] {
+        assert_eq!(other.queue_position(c).await.err().and_then(|e| e.status()), Some(404));
+    }
+    // After DGPA takes work there is a pace, and an estimate labelled as one.
+    w.officer.take(b, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let p = w.npa.queue_position(c).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.position, 2);
+    let est = p.estimate.unwrap_or_else(|| panic!("an estimate"));
+    assert_eq!(est.taken_last_30_days, 1);
+    assert!(est.label.zh_tw.contains("並非完成期限") && est.label.en.contains("not a deadline"));
+    // Not queued: 409 with the state.
+    assert_eq!(w.tpedu.queue_position(b).await.err().and_then(|e| e.code().map(String::from)), Some("not_queued".into()));
+    let _ = a;
+}
+
+async fn settings_are_published_audited_and_change_the_order(backend: Backend) {
+    let w = world(backend).await;
+    let a = queued(&w.npa, &w.moi, &w.officer, 1).await;
+    let b = queued(&w.tpedu, &w.tpe, &w.officer, 1).await;
+    let c = queued(&w.npa, &w.moi, &w.officer, 5).await;
+    let current = w.npa.queue_settings().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((current.version, current.settings.clone()), (0, QueueSettings::default()));
+
+    let hard = QueueSettings { difficulty_favour: DifficultyFavour::Hard, ..QueueSettings::default() };
+    assert_eq!(w.npa.put_queue_settings(&hard, 0).await.err().and_then(|e| e.status()), Some(403));
+    assert_eq!(w.officer.put_queue_settings(&hard, 0).await.err().and_then(|e| e.status()), Some(403));
+    let bad = QueueSettings { half_life_days: 0, ..QueueSettings::default() };
+    let err = w.admin.put_queue_settings(&bad, 0).await.err();
+    let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("expected a problem"));
+    assert_eq!((p.code.as_str(), p.errors[0].pointer.as_str()), ("invalid_setting", "/half_life_days"));
+    let (status, p) = w
+        .admin
+        .raw(reqwest::Method::PUT, "/settings/queue", "application/json", serde_json::to_vec(&hard).unwrap_or_default(), None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((status, p["code"].as_str()), (428, Some("if_match_required")));
+
+    let changed = w.admin.put_queue_settings(&hard, 0).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(changed.version, 1);
+    assert_eq!(changed.updated_by.as_ref().map(|u| u.display_name.as_str()), Some("吳美玲（人事總處管理者）"));
+    assert_eq!(w.admin.put_queue_settings(&QueueSettings::default(), 0).await.err().and_then(|e| e.status()), Some(412), "stale version");
+
+    // Hard work first: C (difficulty 5) now beats A.
+    let q = w.officer.queue().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(q.items.iter().map(|i| i.request_id).collect::<Vec<_>>(), vec![b, c, a]);
+    assert_eq!(q.settings.difficulty_favour, DifficultyFavour::Hard);
+
+    let history = w.tpe.queue_settings_history().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(history.len(), 1);
+    assert_eq!((history[0].changed_by.agency_code.as_str(), history[0].settings.difficulty_favour), ("DGPA", DifficultyFavour::Hard));
+}
+
+async fn taking_out_of_order_needs_a_recorded_reason(backend: Backend) {
+    let w = world(backend).await;
+    let a = queued(&w.npa, &w.moi, &w.officer, 1).await;
+    let b = queued(&w.tpedu, &w.tpe, &w.officer, 1).await;
+    let c = queued(&w.npa, &w.moi, &w.officer, 5).await;
+    // Order: B, A, C. Taking C first needs a reason.
+    let err = w.officer.take(c, None).await.err();
+    let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("expected a refusal"));
+    assert_eq!((p.status, p.code.as_str(), p.rule.as_deref()), (409, "out_of_queue_order", Some("5.3")));
+    assert!(p.message.zh_tw.contains(&b.to_string()));
+    assert_eq!(w.officer.get_request(c).await.map(|r| r.state).ok(), Some(State::Queued));
+
+    // With a reason, for a named colleague.
+    let colleague = w.officer2.me().await.unwrap_or_else(|e| panic!("{e}")).id;
+    let body = TakeBody { assignee: Some(colleague), skip_reason: Some("立法院質詢急需，經科長核可".into()) };
+    let r = w.officer.take_with(c, None, &body).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.state, r.assignee.as_ref().map(|u| u.id)), (State::InProduction, Some(colleague)));
+    let taken = w
+        .npa
+        .events(c)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|e| e.kind == EventKind::Taken)
+        .unwrap_or_else(|| panic!("no taken event"));
+    assert_eq!(taken.comment.as_deref(), Some("立法院質詢急需，經科長核可"));
+    assert_eq!(taken.data["passed_over"], serde_json::json!([b, a]));
+    assert_eq!(taken.actor.display_name, "王淑芬（人事總處承辦人）", "who decided is recorded, not only the assignee");
+
+    // The head needs no reason; an assignee must be an active DGPA officer.
+    let npa_id = w.npa.me().await.map(|m| m.id).unwrap_or_default();
+    let err = w.officer.take_with(b, None, &TakeBody { assignee: Some(npa_id), skip_reason: None }).await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_assignee"));
+    w.officer.take(b, None).await.unwrap_or_else(|e| panic!("{e}"));
+    w.officer.take(a, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let _ = &w.server;
+}
+
+on_both_backends!(
+    order_and_factors,
+    the_applicant_sees_its_position_and_an_estimate,
+    settings_are_published_audited_and_change_the_order,
+    taking_out_of_order_needs_a_recorded_reason,
+);
