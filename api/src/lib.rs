@@ -54,6 +54,7 @@ pub struct AppState {
         (name = "agencies", description = "The agency tree"),
         (name = "users", description = "Accounts"),
         (name = "dictionary", description = "Resume-record fields"),
+        (name = "stats", description = "Service statistics for DGPA"),
         (name = "meta", description = "Health")
     )
 )]
@@ -72,7 +73,7 @@ impl utoipa::Modify for BearerAuth {
 }
 
 fn configure_api(cfg: &mut ServiceConfig) {
-    use routes::{admin, auth, meta, queue, requests};
+    use routes::{admin, auth, meta, queue, requests, stats};
     cfg.service(auth::login)
         .service(auth::refresh)
         .service(auth::token)
@@ -108,7 +109,9 @@ fn configure_api(cfg: &mut ServiceConfig) {
         .service(queue::queue_position)
         .service(queue::get_queue_settings)
         .service(queue::put_queue_settings)
-        .service(queue::queue_settings_history);
+        .service(queue::queue_settings_history)
+        .service(stats::get_stats)
+        .service(stats::get_stats_csv);
 }
 
 fn configure_root(cfg: &mut ServiceConfig) {

@@ -57,6 +57,24 @@ enum Cmd {
     },
     /// Print the OpenAPI document (YAML).
     Openapi,
+    /// DGPA's queue.
+    Queue {
+        #[command(subcommand)]
+        command: QueueCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum QueueCmd {
+    /// Run a synthetic year through FIFO and the multifactor policy (default settings)
+    /// and print mean and 95th-percentile waits per supervising agency (Markdown).
+    Simulate {
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// DGPA officers working in parallel.
+        #[arg(long, default_value_t = 3)]
+        officers: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -163,6 +181,15 @@ async fn main() -> anyhow::Result<()> {
             println!("created user {} (id {}) with roles {}", user.username, user.id, user.roles);
         }
         Cmd::Openapi => print!("{}", statreq_api::openapi_yaml()?),
+        Cmd::Queue { command: QueueCmd::Simulate { seed, officers } } => {
+            use statreq_domain::queue::simulation::{report, run, synthetic_year, Policy};
+            let mut config = synthetic_year(seed);
+            config.officers = officers;
+            let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")?.with_timezone(&chrono::Utc);
+            let fifo = run(&config, &Policy::Fifo, start);
+            let policy = run(&config, &Policy::Multifactor(Default::default()), start);
+            println!("{}", report(&config, &fifo, &policy));
+        }
     }
     Ok(())
 }

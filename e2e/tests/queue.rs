@@ -192,3 +192,47 @@ on_both_backends!(
     settings_are_published_audited_and_change_the_order,
     taking_out_of_order_needs_a_recorded_reason,
 );
+
+mod stats {
+    use super::*;
+
+    async fn dgpa_statistics_count_what_happened(backend: Backend) {
+        let w = world(backend).await;
+        let a = queued(&w.npa, &w.moi, &w.officer, 2).await;
+        let _b = queued(&w.tpedu, &w.tpe, &w.officer, 3).await;
+        // One returned once then rejected by DGPA; one still a draft (not counted).
+        let r = w.npa.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+        w.npa.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+        w.moi.supervisor_decision(r.id, None, Decision::Return, Some("請補正")).await.unwrap_or_else(|e| panic!("{e}"));
+        w.npa.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+        w.moi.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
+        w.officer
+            .dgpa_decision(r.id, None, DgpaDecision::Reject, None, Some("可由既有報表取得（第4點）"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        w.npa.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+        w.officer.take(a, None).await.unwrap_or_else(|e| panic!("out of order? {e}"));
+        w.officer.deliver(a, None, "如附件").await.unwrap_or_else(|e| panic!("{e}"));
+
+        let s = w.officer.stats().await.unwrap_or_else(|e| panic!("{e}"));
+        let get = |v: &[statreq_e2e::statreq_domain::stats::Count], k: &str| v.iter().find(|c| c.key == k).map(|c| c.count);
+        assert_eq!(s.outcomes.submitted, 3);
+        assert_eq!((get(&s.by_state, "delivered"), get(&s.by_state, "queued"), get(&s.by_state, "rejected")), (Some(1), Some(1), Some(1)));
+        assert_eq!(get(&s.by_state, "draft"), None);
+        assert_eq!((get(&s.by_supervising_agency, "MOI"), get(&s.by_supervising_agency, "TPE")), (Some(2), Some(1)));
+        assert_eq!(s.turnaround.delivered, 1);
+        assert_eq!(s.backlog.open, 1);
+        assert!((s.outcomes.returned_share - 1.0 / 3.0).abs() < 1e-9 && (s.outcomes.rejected_share - 1.0 / 3.0).abs() < 1e-9);
+        assert_eq!(get(&s.outcomes.by_code, "supervisor_returned"), Some(1));
+        assert_eq!(get(&s.outcomes.by_code, "dgpa_rejected"), Some(1));
+        let csv = w.officer.stats_csv().await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(csv.starts_with("section,key,value\n") && csv.contains("supervising_agency,MOI,2\n"), "{csv}");
+        for c in [&w.npa, &w.moi] {
+            assert_eq!(c.stats().await.err().and_then(|e| e.status()), Some(403));
+            assert_eq!(c.stats_csv().await.err().and_then(|e| e.status()), Some(403));
+        }
+        let _ = &w.admin;
+    }
+
+    on_both_backends!(dgpa_statistics_count_what_happened);
+}

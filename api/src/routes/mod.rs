@@ -6,6 +6,7 @@ pub mod auth;
 pub mod meta;
 pub mod queue;
 pub mod requests;
+pub mod stats;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest};

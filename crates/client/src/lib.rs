@@ -309,6 +309,24 @@ impl Client {
         self.call(Method::PUT, "/settings/queue", Some(settings), Some(version)).await
     }
 
+    pub async fn stats(&self) -> Result<statreq_domain::stats::ServiceStats> {
+        self.get("/stats").await
+    }
+
+    /// The statistics as CSV text.
+    pub async fn stats_csv(&self) -> Result<String> {
+        let mut req = self.http.get(self.url("/stats.csv"));
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await?;
+        if res.status().is_success() {
+            Ok(res.text().await?)
+        } else {
+            decode::<String>(res).await
+        }
+    }
+
     pub async fn queue_settings_history(&self) -> Result<Vec<SettingsChangeView>> {
         self.get("/settings/queue/history").await
     }

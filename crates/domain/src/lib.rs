@@ -14,6 +14,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod message;
 pub mod queue;
+pub mod stats;
 
 pub use application::{
     Application, ApplicationPatch, Contact, ExistingSource, NecessityNote, OutputKind, PersonalData, Requirement, SourceAttestation,

@@ -19,7 +19,7 @@ use diesel::r2d2::{Pool, PooledConnection};
 
 pub use agencies::{AgencyRow, AgencyUpsert, NewAgency};
 pub use conn::{Backend, DbConnection};
-pub use queue::{QueueRow, SettingsChange, SettingsRow};
+pub use queue::{QueueRow, SettingsChange, SettingsRow, StatsRow};
 pub use requests::{EventRow, ListFilter, MessageRow, RequestRow, RevisionRow};
 pub use users::{NewUser, RefreshUse, UserRow, UserUpdate};
 

@@ -166,3 +166,65 @@ impl Store {
             .collect()
     }
 }
+
+/// A submitted request for statistics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatsRow {
+    pub agency_code: String,
+    pub state: State,
+    pub first_submitted_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub wait: WaitClock,
+}
+
+impl Store {
+    /// Every request ever submitted, with its first submission.
+    pub fn stats_rows(&self) -> StoreResult<Vec<StatsRow>> {
+        use crate::schema::request_revisions;
+        type R = (String, String, NaiveDateTime, Option<NaiveDateTime>, i64, Option<NaiveDateTime>);
+        let rows: Vec<R> = requests::table
+            .inner_join(request_revisions::table.on(request_revisions::request_id.eq(requests::id).and(request_revisions::number.eq(1))))
+            .select((
+                requests::agency_code,
+                requests::state,
+                request_revisions::submitted_at,
+                requests::delivered_at,
+                requests::wait_accumulated_seconds,
+                requests::wait_since,
+            ))
+            .load(&mut *self.conn()?)?;
+        rows.into_iter()
+            .map(|(agency_code, state, first, delivered, acc, since)| {
+                Ok(StatsRow {
+                    agency_code,
+                    state: State::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("state {state}")))?,
+                    first_submitted_at: from_db(first),
+                    delivered_at: delivered.map(from_db),
+                    wait: WaitClock { accumulated_seconds: acc, since: since.map(from_db) },
+                })
+            })
+            .collect()
+    }
+
+    /// How many requests have at least one event of each kind given.
+    pub fn requests_with_events(&self, kinds: &[&str]) -> StoreResult<Vec<(String, i64)>> {
+        let mut out = Vec::new();
+        let mut conn = self.conn()?;
+        for kind in kinds {
+            let n: i64 = request_events::table
+                .filter(request_events::kind.eq(*kind))
+                .select(diesel::dsl::count(request_events::request_id).aggregate_distinct())
+                .first(&mut *conn)?;
+            out.push((kind.to_string(), n));
+        }
+        Ok(out)
+    }
+
+    /// How many requests had at least one event of any of the kinds given.
+    pub fn requests_with_any_event(&self, kinds: &[&str]) -> StoreResult<i64> {
+        Ok(request_events::table
+            .filter(request_events::kind.eq_any(kinds))
+            .select(diesel::dsl::count(request_events::request_id).aggregate_distinct())
+            .first(&mut *self.conn()?)?)
+    }
+}

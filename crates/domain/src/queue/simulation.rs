@@ -69,7 +69,8 @@ impl Rng {
     }
 }
 
-/// The synthetic year of the README's table: twelve supervising agencies, from a
+/// The synthetic year of the README's table (about 99% of three officers' capacity):
+/// twelve supervising agencies, from a
 /// city government with 400 personnel staff to a commission with 4, whose request
 /// volumes do not follow their staff (two small agencies ask a lot).
 pub fn synthetic_year(seed: u64) -> SimConfig {
@@ -81,7 +82,7 @@ pub fn synthetic_year(seed: u64) -> SimConfig {
     SimConfig {
         days: 365,
         officers: 3,
-        days_per_difficulty: 0.3,
+        days_per_difficulty: 0.37,
         agencies: vec![
             a("TPE", 400, 160.0),
             a("NTPC", 350, 140.0),

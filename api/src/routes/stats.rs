@@ -1,0 +1,65 @@
+//! DGPA's service statistics, as JSON and CSV.
+
+use actix_web::{get, web, HttpResponse};
+use chrono::Utc;
+use statreq_domain::stats::{self, ServiceStats, StatRow};
+use statreq_domain::{EventKind, Role};
+
+use super::{db, ErrorResponses};
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::AppState;
+
+const OUTCOME_KINDS: [EventKind; 4] =
+    [EventKind::SupervisorReturned, EventKind::DgpaReturned, EventKind::SupervisorRejected, EventKind::DgpaRejected];
+
+async fn compute(state: &AppState, who: &Principal) -> Result<ServiceStats, ApiError> {
+    if !who.actor.roles.is_dgpa() {
+        return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
+    }
+    let tree = state.agencies.tree(state).await?;
+    let (rows, by_kind, returned, rejected) = db(state, |s| {
+        let kinds: Vec<&str> = OUTCOME_KINDS.iter().map(|k| k.as_str()).collect();
+        Ok((
+            s.stats_rows()?,
+            s.requests_with_events(&kinds)?,
+            s.requests_with_any_event(&[EventKind::SupervisorReturned.as_str(), EventKind::DgpaReturned.as_str()])?,
+            s.requests_with_any_event(&[EventKind::SupervisorRejected.as_str(), EventKind::DgpaRejected.as_str()])?,
+        ))
+    })
+    .await?;
+    let rows: Vec<StatRow> = rows
+        .into_iter()
+        .map(|r| StatRow {
+            supervising_agency: tree
+                .chain(&r.agency_code)
+                .and_then(|(c, _)| c.top_supervising_agency().map(|a| a.to_string()))
+                .unwrap_or_else(|| r.agency_code.clone()),
+            state: r.state,
+            first_submitted_at: r.first_submitted_at,
+            delivered_at: r.delivered_at,
+            wait: r.wait,
+        })
+        .collect();
+    let by_kind: Vec<(EventKind, usize)> = by_kind.into_iter().filter_map(|(k, n)| EventKind::parse(&k).map(|k| (k, n as usize))).collect();
+    Ok(stats::compute(&rows, &by_kind, (returned as usize, rejected as usize), Utc::now()))
+}
+
+/// Service statistics for DGPA: volume by state, supervising agency and month,
+/// turnaround, backlog age, returns and rejections.
+#[utoipa::path(tag = "stats", security(("bearer" = [])), responses((status = 200, body = ServiceStats), ErrorResponses))]
+#[get("/stats")]
+pub async fn get_stats(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(compute(&state, &who).await?))
+}
+
+/// The same statistics as CSV (`section,key,value`).
+#[utoipa::path(tag = "stats", security(("bearer" = [])), responses((status = 200, content_type = "text/csv", body = String), ErrorResponses))]
+#[get("/stats.csv")]
+pub async fn get_stats_csv(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
+    let s = compute(&state, &who).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", "attachment; filename=\"statreq-stats.csv\""))
+        .body(stats::to_csv(&s)))
+}

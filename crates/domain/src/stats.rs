@@ -1,0 +1,209 @@
+//! DGPA's service statistics: volume by state, supervising agency and month,
+//! turnaround, backlog age, and how often applications are returned or rejected.
+//! Pure: the caller passes the rows and the time.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::lifecycle::{taiwan_date, EventKind, State};
+use crate::queue::WaitClock;
+
+/// One submitted request, as statistics see it.
+#[derive(Debug, Clone)]
+pub struct StatRow {
+    pub state: State,
+    pub supervising_agency: String,
+    pub first_submitted_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub wait: WaitClock,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Count {
+    pub key: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Turnaround {
+    /// Delivered requests counted.
+    pub delivered: usize,
+    /// Days from first submission to delivery.
+    pub median_days: Option<f64>,
+    pub p90_days: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Backlog {
+    /// Requests with DGPA now (pending review, queued, in production).
+    pub open: usize,
+    pub mean_wait_days: Option<f64>,
+    pub max_wait_days: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Outcomes {
+    /// Submitted requests counted.
+    pub submitted: usize,
+    /// Share of submitted requests returned at least once, 0–1.
+    pub returned_share: f64,
+    /// Share rejected, 0–1.
+    pub rejected_share: f64,
+    /// Requests with at least one event of each return/reject kind.
+    pub by_code: Vec<Count>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceStats {
+    pub generated_at: DateTime<Utc>,
+    pub by_state: Vec<Count>,
+    pub by_supervising_agency: Vec<Count>,
+    /// First submissions per month (Taiwan time, `YYYY-MM`).
+    pub by_month: Vec<Count>,
+    pub turnaround: Turnaround,
+    pub backlog: Backlog,
+    pub outcomes: Outcomes,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    Some((sorted[i] * 10.0).round() / 10.0)
+}
+
+fn counts(map: BTreeMap<String, usize>) -> Vec<Count> {
+    map.into_iter().map(|(key, count)| Count { key, count }).collect()
+}
+
+fn days(seconds: i64) -> f64 {
+    seconds as f64 / 86_400.0
+}
+
+/// `requests_with_event` counts requests per return/reject event kind.
+pub fn compute(
+    rows: &[StatRow],
+    requests_with_event: &[(EventKind, usize)],
+    returned_or_rejected: (usize, usize),
+    now: DateTime<Utc>,
+) -> ServiceStats {
+    let mut by_state = BTreeMap::new();
+    let mut by_agency = BTreeMap::new();
+    let mut by_month = BTreeMap::new();
+    let mut turnaround = Vec::new();
+    let mut waits = Vec::new();
+    for r in rows {
+        *by_state.entry(r.state.as_str().to_string()).or_insert(0) += 1;
+        *by_agency.entry(r.supervising_agency.clone()).or_insert(0) += 1;
+        *by_month.entry(taiwan_date(r.first_submitted_at).format("%Y-%m").to_string()).or_insert(0) += 1;
+        if let Some(d) = r.delivered_at {
+            turnaround.push(days((d - r.first_submitted_at).num_seconds()));
+        }
+        if matches!(r.state, State::PendingDgpa | State::Queued | State::InProduction) {
+            waits.push(days(r.wait.waited(now).num_seconds()));
+        }
+    }
+    turnaround.sort_by(f64::total_cmp);
+    waits.sort_by(f64::total_cmp);
+    let submitted = rows.len();
+    let share = |n: usize| if submitted == 0 { 0.0 } else { n as f64 / submitted as f64 };
+    ServiceStats {
+        generated_at: now,
+        by_state: counts(by_state),
+        by_supervising_agency: counts(by_agency),
+        by_month: counts(by_month),
+        turnaround: Turnaround {
+            delivered: turnaround.len(),
+            median_days: percentile(&turnaround, 0.5),
+            p90_days: percentile(&turnaround, 0.9),
+        },
+        backlog: Backlog {
+            open: waits.len(),
+            mean_wait_days: (!waits.is_empty()).then(|| (waits.iter().sum::<f64>() / waits.len() as f64 * 10.0).round() / 10.0),
+            max_wait_days: waits.last().map(|w| (w * 10.0).round() / 10.0),
+        },
+        outcomes: Outcomes {
+            submitted,
+            returned_share: share(returned_or_rejected.0),
+            rejected_share: share(returned_or_rejected.1),
+            by_code: requests_with_event.iter().map(|(k, n)| Count { key: k.as_str().to_string(), count: *n }).collect(),
+        },
+    }
+}
+
+/// The same figures as CSV rows `section,key,value`.
+pub fn to_csv(s: &ServiceStats) -> String {
+    let mut out = String::from("section,key,value\n");
+    let mut row = |section: &str, key: &str, value: String| out.push_str(&format!("{section},{},{value}\n", key.replace(',', " ")));
+    for c in &s.by_state {
+        row("state", &c.key, c.count.to_string());
+    }
+    for c in &s.by_supervising_agency {
+        row("supervising_agency", &c.key, c.count.to_string());
+    }
+    for c in &s.by_month {
+        row("month", &c.key, c.count.to_string());
+    }
+    let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    row("turnaround", "delivered", s.turnaround.delivered.to_string());
+    row("turnaround", "median_days", opt(s.turnaround.median_days));
+    row("turnaround", "p90_days", opt(s.turnaround.p90_days));
+    row("backlog", "open", s.backlog.open.to_string());
+    row("backlog", "mean_wait_days", opt(s.backlog.mean_wait_days));
+    row("backlog", "max_wait_days", opt(s.backlog.max_wait_days));
+    row("outcomes", "submitted", s.outcomes.submitted.to_string());
+    row("outcomes", "returned_share", format!("{:.3}", s.outcomes.returned_share));
+    row("outcomes", "rejected_share", format!("{:.3}", s.outcomes.rejected_share));
+    for c in &s.outcomes.by_code {
+        row("outcome_code", &c.key, c.count.to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+
+    #[test]
+    fn figures_from_rows() {
+        let t = Utc.with_ymd_and_hms(2026, 10, 31, 20, 0, 0).single().unwrap_or_default();
+        let row = |state, agency: &str, submitted: DateTime<Utc>, delivered_days: Option<i64>, waiting_since: Option<i64>| StatRow {
+            state,
+            supervising_agency: agency.into(),
+            first_submitted_at: submitted,
+            delivered_at: delivered_days.map(|d| submitted + Duration::days(d)),
+            wait: WaitClock { accumulated_seconds: 0, since: waiting_since.map(|d| t + Duration::days(30) - Duration::days(d)) },
+        };
+        let rows = vec![
+            row(State::Closed, "MOI", t, Some(10), None),
+            row(State::Delivered, "MOI", t + Duration::days(1), Some(20), None),
+            row(State::Queued, "TPE", t + Duration::days(2), None, Some(4)),
+            row(State::PendingDgpa, "TPE", t + Duration::days(3), None, Some(2)),
+        ];
+        let s = compute(&rows, &[(EventKind::DgpaReturned, 1)], (1, 0), t + Duration::days(30));
+        assert_eq!(
+            s.by_state.iter().map(|c| (c.key.as_str(), c.count)).collect::<Vec<_>>(),
+            vec![("closed", 1), ("delivered", 1), ("pending_dgpa", 1), ("queued", 1)]
+        );
+        // 20:00 UTC on 31 October is 1 November in Taiwan.
+        assert_eq!(s.by_month.iter().map(|c| (c.key.as_str(), c.count)).collect::<Vec<_>>(), vec![("2026-11", 4)]);
+        assert_eq!((s.turnaround.median_days, s.turnaround.p90_days), (Some(20.0), Some(20.0)));
+        assert_eq!((s.backlog.open, s.backlog.mean_wait_days, s.backlog.max_wait_days), (2, Some(3.0), Some(4.0)));
+        assert_eq!(s.outcomes.returned_share, 0.25);
+        let csv = to_csv(&s);
+        assert!(csv.starts_with("section,key,value\nstate,closed,1\n"));
+        assert!(csv.contains("outcome_code,dgpa_returned,1\n"));
+        let empty = compute(&[], &[], (0, 0), t);
+        assert_eq!((empty.turnaround.median_days, empty.outcomes.returned_share), (None, 0.0));
+    }
+}
