@@ -65,3 +65,5 @@ bench:
     export STATREQ_TEST_PG_URL="$(scripts/ensure-postgres.sh)"
     cargo build --release -p statreq-api -p statreq-e2e --bins
     ./target/release/statreq-bench
+    taskset -c 0 ./target/release/statreq-queue-bench
+    ./target/release/statreq-bench --queue

@@ -32,6 +32,7 @@ pub struct AppState {
     pub store: Store,
     pub agencies: agencies::AgencyCache,
     pub principals: auth::PrincipalCache,
+    pub queue: routes::queue::SnapshotCache,
     pub keys: auth::Keys,
     pub settings: Settings,
 }
@@ -149,7 +150,14 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind).map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let max_body = settings.max_body_bytes;
-        let state = web::Data::new(AppState { store, agencies: Default::default(), principals: Default::default(), keys, settings });
+        let state = web::Data::new(AppState {
+            store,
+            agencies: Default::default(),
+            principals: Default::default(),
+            queue: Default::default(),
+            keys,
+            settings,
+        });
         let doc = openapi_document();
         let server = HttpServer::new(move || {
             let doc = doc.clone();

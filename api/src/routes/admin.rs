@@ -103,6 +103,7 @@ pub async fn create_agency(
     };
     let row = db(&state, move |s| s.create_agency(new, Utc::now())).await?;
     state.agencies.invalidate();
+    state.queue.invalidate();
     tracing::info!(actor = who.user.id, agency = %row.code, "agency created");
     Ok(HttpResponse::Created().json(agency_view(row)))
 }
@@ -127,6 +128,7 @@ pub async fn update_agency(
     };
     let row = db(&state, move |s| s.update_agency(&code, change, Utc::now())).await?;
     state.agencies.invalidate();
+    state.queue.invalidate();
     tracing::info!(actor = who.user.id, agency = %row.code, "agency updated");
     Ok(HttpResponse::Ok().json(agency_view(row)))
 }
@@ -162,6 +164,7 @@ pub async fn import_agencies(state: web::Data<AppState>, who: Principal, mut pay
     let items = parse_agency_csv(&bytes)?;
     let (created, updated) = db(&state, move |s| s.import_agencies(items, Utc::now())).await?;
     state.agencies.invalidate();
+    state.queue.invalidate();
     tracing::info!(actor = who.user.id, created, updated, "agencies imported");
     Ok(HttpResponse::Ok().json(ImportResult { created, updated }))
 }

@@ -25,6 +25,8 @@ use crate::AppState;
 
 /// Everything one look at the queue needs.
 pub struct Snapshot {
+    /// When the order was computed.
+    pub at: DateTime<Utc>,
     pub settings: QueueSettings,
     pub rows: HashMap<i64, QueueRow>,
     pub order: Vec<Ranked>,
@@ -32,6 +34,41 @@ pub struct Snapshot {
     pub top: HashMap<String, AgencyCode>,
     pub tree: std::sync::Arc<AgencyTree>,
     pub users: HashMap<i64, UserRow>,
+}
+
+/// Views of the queue share one snapshot for up to [`SNAPSHOT_TTL`]: at 100,000
+/// queued requests a fresh one costs a few hundred milliseconds, and waits move in
+/// days. Any transition or settings change on this instance drops it; `/take`
+/// always ranks afresh, because its order check must be exact.
+pub const SNAPSHOT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+#[derive(Default)]
+pub struct SnapshotCache {
+    inner: std::sync::RwLock<Option<(std::time::Instant, std::sync::Arc<Snapshot>)>>,
+}
+
+impl SnapshotCache {
+    pub fn invalidate(&self) {
+        if let Ok(mut g) = self.inner.write() {
+            *g = None;
+        }
+    }
+}
+
+/// The shared snapshot, computed when missing or older than the TTL.
+pub async fn cached_snapshot(state: &AppState) -> Result<(std::sync::Arc<Snapshot>, DateTime<Utc>), ApiError> {
+    if let Ok(g) = state.queue.inner.read() {
+        if let Some((at, snap)) = g.as_ref() {
+            if at.elapsed() < SNAPSHOT_TTL {
+                return Ok((snap.clone(), snap.at));
+            }
+        }
+    }
+    let snap = std::sync::Arc::new(snapshot(state, Utc::now()).await?);
+    if let Ok(mut g) = state.queue.inner.write() {
+        *g = Some((std::time::Instant::now(), snap.clone()));
+    }
+    Ok((snap.clone(), snap.at))
 }
 
 pub async fn settings(state: &AppState) -> Result<(QueueSettings, Option<statreq_store::SettingsRow>), ApiError> {
@@ -97,6 +134,7 @@ pub async fn snapshot(state: &AppState, now: DateTime<Utc>) -> Result<Snapshot, 
     let usage = queue::usage(&supervising_staff(&tree), &history, &settings, now);
     let order = queue::rank(&entries, &usage, &settings, now);
     Ok(Snapshot {
+        at: now,
         settings,
         rows: rows.into_iter().map(|r| (r.id, r)).collect(),
         order,
@@ -155,8 +193,7 @@ pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: web::Query
         None => 0,
         Some(c) => c.parse().map_err(|_| ApiError::invalid("invalid_cursor", "/cursor", "分頁游標無效。", "The cursor is not valid."))?,
     };
-    let now = Utc::now();
-    let snap = snapshot(&state, now).await?;
+    let (snap, now) = cached_snapshot(&state).await?;
     let items: Vec<QueueItemView> =
         snap.order.iter().skip(skip).take(limit).filter_map(|r| snap.rows.get(&r.id.0).map(|row| item(&snap, row, Some(r), now))).collect();
     let next_cursor = (skip + limit < snap.order.len()).then(|| (skip + limit).to_string());
@@ -185,8 +222,8 @@ pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: we
     if !can_view(&who.actor, &chain, request.revision as u32) {
         return Err(ApiError::not_found());
     }
+    let (snap, _) = cached_snapshot(&state).await?;
     let now = Utc::now();
-    let snap = snapshot(&state, now).await?;
     let Some(ranked) = snap.order.iter().find(|r| r.id.0 == id) else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -222,7 +259,7 @@ pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: we
 #[utoipa::path(tag = "queue", security(("bearer" = [])), responses((status = 200, body = Vec<UsageView>), ErrorResponses))]
 #[get("/queue/usage")]
 pub async fn queue_usage(state: web::Data<AppState>, _who: Principal) -> Result<HttpResponse, ApiError> {
-    let snap = snapshot(&state, Utc::now()).await?;
+    let (snap, _) = cached_snapshot(&state).await?;
     let mut out: Vec<UsageView> = snap
         .usage
         .values()
@@ -301,6 +338,7 @@ pub async fn put_queue_settings(
     let json = serde_json::to_value(&new).map_err(|_| ApiError::internal())?;
     let actor = who.user.id;
     db(&state, move |s| s.put_queue_settings(&json, expected, actor, Utc::now())).await?;
+    state.queue.invalidate();
     tracing::info!(actor, "queue settings changed");
     let v = settings_view(&state).await?;
     Ok(HttpResponse::Ok().insert_header(super::etag(v.version)).json(v))

@@ -340,6 +340,7 @@ async fn transition(state: &AppState, who: &Principal, id: i64, req: &HttpReques
     let (version, from, actor) = (loaded.row.version, loaded.row.state, who.user.id);
     let event = outcome.event;
     let row = db(state, move |s| s.apply_transition(id, version, from, &outcome, actor, now)).await?;
+    state.queue.invalidate();
     tracing::info!(request = id, actor, event = event.as_str(), to = row.state.as_str(), "transition");
     let loaded = reloaded(state, loaded, row).await?;
     respond(StatusCode::OK, who, &loaded)

@@ -213,19 +213,22 @@ pub fn usage(
     let mut agencies: Vec<&AgencyCode> = staff.keys().chain(history.iter().map(|w| &w.supervising_agency)).collect();
     agencies.sort();
     agencies.dedup();
+    // Sums run over the sorted agency list, and usage accumulates in fixed point
+    // (nano-points), so that the result does not depend on the order of the input:
+    // float addition is not associative, integer addition is.
     let raw_share: HashMap<&AgencyCode, f64> = agencies.iter().map(|a| (*a, f64::from(staff_of(a)).powf(settings.gamma))).collect();
-    let share_total: f64 = raw_share.values().sum();
-    let mut used: HashMap<&AgencyCode, f64> = HashMap::new();
+    let share_total: f64 = agencies.iter().map(|a| raw_share[a]).sum();
+    let mut used: HashMap<&AgencyCode, u64> = HashMap::new();
     for w in history {
-        *used.entry(&w.supervising_agency).or_default() +=
-            f64::from(w.difficulty.get()) * decay(now - w.accepted_at, settings.half_life_days);
+        let points = f64::from(w.difficulty.get()) * decay(now - w.accepted_at, settings.half_life_days);
+        *used.entry(&w.supervising_agency).or_default() += (points * 1e9).round() as u64;
     }
-    let used_total: f64 = used.values().sum();
+    let used_total: u64 = agencies.iter().map(|a| used.get(a).copied().unwrap_or(0)).sum();
     agencies
         .into_iter()
         .map(|a| {
             let share = if share_total > 0.0 { raw_share[a] / share_total } else { 0.0 };
-            let usage = if used_total > 0.0 { used.get(a).copied().unwrap_or(0.0) / used_total } else { 0.0 };
+            let usage = if used_total > 0 { used.get(a).copied().unwrap_or(0) as f64 / used_total as f64 } else { 0.0 };
             let factor = if share > 0.0 { (-usage / share).exp2() } else { 0.0 };
             (a.clone(), Usage { agency_code: a.to_string(), staff: staff_of(a), share, usage, fair_share_factor: factor })
         })

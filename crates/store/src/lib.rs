@@ -132,6 +132,13 @@ impl Store {
         conn::migration_names(backend)
     }
 
+    /// Runs SQL as given, for maintenance scripts and benchmark seeding. Not used by
+    /// the service itself.
+    pub fn batch_execute(&self, sql: &str) -> StoreResult<()> {
+        use diesel::connection::SimpleConnection;
+        self.conn()?.batch_execute(sql).map_err(StoreError::from)
+    }
+
     /// The database answers.
     pub fn ping(&self) -> StoreResult<()> {
         use diesel::connection::SimpleConnection;

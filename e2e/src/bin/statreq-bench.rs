@@ -188,8 +188,70 @@ async fn bench(backend: Backend) -> (Vec<Run>, f64) {
     (runs, rss)
 }
 
+/// 2,000 supervising agencies and 100,000 queued requests with their acceptance
+/// events, in a few statements.
+fn seed_queue(backend: Backend, url: &str) {
+    let store = statreq_store::Store::open(url).unwrap_or_else(|e| panic!("{e}"));
+    let (days_ago, n) = match backend {
+        Backend::Sqlite => {
+            ("datetime('now', '-' || (i % 90) || ' days')", "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {N})")
+        }
+        Backend::Postgres => ("(now() at time zone 'utc') - (i % 90) * interval '1 day'", "WITH n(i) AS (SELECT generate_series(1, {N}))"),
+    };
+    let sql = format!(
+        "INSERT INTO agencies (code, name, parent_code, personnel_staff, created_at, updated_at) {agencies} SELECT 'B' || i, 'Agency ' || i, 'DGPA', 1 + i % 300, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n;
+         INSERT INTO requests (agency_code, created_by, state, version, application, revision, difficulty, created_at, updated_at, dgpa_received_at, wait_accumulated_seconds, wait_since)
+           {requests} SELECT 'B' || (1 + i % 2000), 1, 'queued', 3, '{{}}', 1, 1 + i % 5, {days_ago}, {days_ago}, {days_ago}, 0, {days_ago} FROM n;
+         INSERT INTO request_events (request_id, seq, kind, from_state, to_state, actor_id, data, at)
+           SELECT id, 1, 'dgpa_accepted', 'pending_dgpa', 'queued', 1, 'null', dgpa_received_at FROM requests WHERE state = 'queued';",
+        agencies = n.replace("{N}", "2000"),
+        requests = n.replace("{N}", "100000"),
+    );
+    store.batch_execute(&sql).unwrap_or_else(|e| panic!("seeding: {e}"));
+}
+
+async fn bench_queue_endpoint(backend: Backend) -> Run {
+    let server = TestServer::start(backend);
+    seed_queue(backend, &server.db.url);
+    let officer = server.login("officer1.dgpa").await;
+    let token = officer.access_token().unwrap_or_default().to_string();
+    let http = reqwest::Client::new();
+    let url = format!("{}/api/v1/queue?limit=50", server.base);
+    let mut latencies_us = Vec::new();
+    let start = Instant::now();
+    let mut cold_ms = 0.0;
+    for i in 0..20 {
+        let t = Instant::now();
+        let res = http.get(&url).bearer_auth(&token).send().await;
+        let ok = match res {
+            Ok(r) if r.status().is_success() => r.json::<serde_json::Value>().await.is_ok_and(|v| v["total_queued"] == 100_000),
+            _ => false,
+        };
+        assert!(ok, "GET /queue failed");
+        if i == 0 {
+            cold_ms = t.elapsed().as_secs_f64() * 1000.0;
+        } else {
+            latencies_us.push(t.elapsed().as_micros() as u64);
+        }
+    }
+    Run {
+        name: format!("GET /queue?limit=50, 100,000 queued over 2,000 agencies (first call {cold_ms:.0} ms, then 19 calls)"),
+        requests: 19,
+        errors: 0,
+        seconds: start.elapsed().as_secs_f64(),
+        latencies_us,
+    }
+}
+
 #[tokio::main]
 async fn main() {
+    if std::env::args().any(|a| a == "--queue") {
+        for backend in [Backend::Sqlite, Backend::Postgres] {
+            let r = bench_queue_endpoint(backend).await;
+            println!("### {backend:?}: queue endpoint\n\n| workload | req/s | p50 ms | p99 ms | p99.9 ms | errors |\n| --- | ---: | ---: | ---: | ---: | ---: |\n{}\n", r.row());
+        }
+        return;
+    }
     println!("statreq load benchmark — loopback, {CONCURRENCY} concurrent clients for {}s closed-loop; open loop at {RATE_PER_SECOND} req/s for {}s.\n", CLOSED_LOOP.as_secs(), OPEN_LOOP.as_secs());
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let (runs, rss) = bench(backend).await;
