@@ -19,6 +19,8 @@ pub struct Settings {
     pub refresh_token_seconds: i64,
     /// Largest accepted JSON body, in bytes.
     pub max_body_bytes: usize,
+    /// Largest result file, in bytes.
+    pub max_upload_bytes: usize,
 }
 
 impl Settings {
@@ -33,6 +35,7 @@ impl Settings {
             access_token_seconds: 15 * 60,
             refresh_token_seconds: 12 * 60 * 60,
             max_body_bytes: 256 * 1024,
+            max_upload_bytes: 512 * 1024 * 1024,
         }
     }
 }

@@ -187,6 +187,10 @@ impl From<Refusal> for ApiError {
                 Self { status: StatusCode::CONFLICT, code: code.into(), message, rule: Some("5.3".into()), errors: vec![] }
             }
             Refusal::AssigneeDraftedRequest => ApiError::invalid(code, "/assignee", message.zh_tw, message.en),
+            Refusal::FilesRequired | Refusal::UnapprovedFiles { .. } => {
+                Self { status: StatusCode::CONFLICT, code: code.into(), message, rule: Some("5.3".into()), errors: vec![] }
+            }
+            Refusal::OwnUpload => Self { status: StatusCode::FORBIDDEN, code: code.into(), message, rule: None, errors: vec![] },
         }
     }
 }

@@ -33,6 +33,7 @@ pub struct AppState {
     pub agencies: agencies::AgencyCache,
     pub principals: auth::PrincipalCache,
     pub queue: routes::queue::SnapshotCache,
+    pub keyring: std::sync::Arc<statreq_vault::Keyring>,
     pub keys: auth::Keys,
     pub settings: Settings,
 }
@@ -55,6 +56,8 @@ pub struct AppState {
         (name = "agencies", description = "The agency tree"),
         (name = "users", description = "Accounts"),
         (name = "dictionary", description = "Resume-record fields"),
+        (name = "deliveries", description = "Result files, encrypted where they hold personal data (rules 5.3, 6)"),
+        (name = "audit", description = "The hash-chained audit trail"),
         (name = "stats", description = "Service statistics for DGPA"),
         (name = "meta", description = "Health")
     )
@@ -74,7 +77,7 @@ impl utoipa::Modify for BearerAuth {
 }
 
 fn configure_api(cfg: &mut ServiceConfig) {
-    use routes::{admin, auth, meta, queue, requests, stats};
+    use routes::{admin, audit, auth, deliveries, meta, queue, requests, stats};
     cfg.service(auth::login)
         .service(auth::refresh)
         .service(auth::token)
@@ -112,7 +115,13 @@ fn configure_api(cfg: &mut ServiceConfig) {
         .service(queue::put_queue_settings)
         .service(queue::queue_settings_history)
         .service(stats::get_stats)
-        .service(stats::get_stats_csv);
+        .service(stats::get_stats_csv)
+        .service(deliveries::upload_delivery)
+        .service(deliveries::list_deliveries)
+        .service(deliveries::download_delivery)
+        .service(deliveries::reveal_passphrase)
+        .service(deliveries::approve_delivery)
+        .service(audit::list_audit);
 }
 
 fn configure_root(cfg: &mut ServiceConfig) {
@@ -147,6 +156,7 @@ impl Application {
     /// Binds `settings.bind` (port 0 picks a free port) and prepares the server.
     pub fn build(settings: Settings, store: Store) -> anyhow::Result<Application> {
         let keys = auth::Keys::new(&settings)?;
+        let keyring = std::sync::Arc::new(statreq_vault::Keyring::open(&settings.data_dir.join("keys"))?);
         let listener = TcpListener::bind(&settings.bind).map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let max_body = settings.max_body_bytes;
@@ -155,6 +165,7 @@ impl Application {
             agencies: Default::default(),
             principals: Default::default(),
             queue: Default::default(),
+            keyring,
             keys,
             settings,
         });

@@ -57,11 +57,47 @@ enum Cmd {
     },
     /// Print the OpenAPI document (YAML).
     Openapi,
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCmd,
+    },
+    /// Key-encryption keys of stored files.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCmd,
+    },
+    /// Decrypt an age file (a statreq delivery, or one made by the `age` tool).
+    /// The passphrase is read from standard input unless --identity is given.
+    Decrypt {
+        /// The .age file.
+        file: PathBuf,
+        /// Where to write the plaintext (written only when the whole file checks out).
+        #[arg(long, short)]
+        output: PathBuf,
+        /// An age identity file (AGE-SECRET-KEY-1…) for X25519 files.
+        #[arg(long)]
+        identity: Option<PathBuf>,
+    },
     /// DGPA's queue.
     Queue {
         #[command(subcommand)]
         command: QueueCmd,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Check the hash chain from the first entry to the head; exits 1 and names the
+    /// first bad entry when one was edited, deleted or reordered.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum KeysCmd {
+    /// Create a new key-encryption key and re-wrap every file key with it (file
+    /// bodies are not touched). Run it with the service stopped or on one instance.
+    Rotate,
 }
 
 #[derive(Subcommand)]
@@ -181,6 +217,63 @@ async fn main() -> anyhow::Result<()> {
             println!("created user {} (id {}) with roles {}", user.username, user.id, user.roles);
         }
         Cmd::Openapi => print!("{}", statreq_api::openapi_yaml()?),
+        Cmd::Audit { command: AuditCmd::Verify } => {
+            let (store, _) = open_store(&cli.common)?;
+            match store.verify_audit().map_err(|e| anyhow::anyhow!("{e}"))? {
+                Ok(n) => println!("audit trail intact: {n} entries, chain and head agree"),
+                Err(b) => {
+                    eprintln!("audit trail BROKEN at entry {}: {}", b.id, b.reason);
+                    std::process::exit(1);
+                }
+            }
+        }
+        Cmd::Keys { command: KeysCmd::Rotate } => {
+            let (store, _) = open_store(&cli.common)?;
+            let mut ring = statreq_vault::Keyring::open(&cli.common.data_dir.join("keys"))?;
+            let old = ring.current_id().to_string();
+            let new = ring.rotate()?;
+            let mut n = 0;
+            for (id, wrapped, passphrase) in store.delivery_keys().map_err(|e| anyhow::anyhow!("{e}"))? {
+                let rewrapped = ring.rewrap(&wrapped)?;
+                let resealed = passphrase.as_deref().map(|p| ring.reseal_secret(p)).transpose()?;
+                store.set_delivery_keys(id, &rewrapped, resealed.as_deref()).map_err(|e| anyhow::anyhow!("{e}"))?;
+                n += 1;
+            }
+            let detail = serde_json::json!({"from": old, "to": new, "files": n});
+            store.audit(&Default::default(), "keys.rotated", None, &detail, chrono::Utc::now()).map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("rotated key-encryption key {old} → {new}; re-wrapped {n} file keys");
+        }
+        Cmd::Decrypt { file, output, identity } => {
+            let input = std::fs::File::open(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let (passphrase, identity) = match identity {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)?;
+                    let key = text
+                        .lines()
+                        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+                        .ok_or_else(|| anyhow::anyhow!("no AGE-SECRET-KEY line in {}", path.display()))?;
+                    (None, Some(key.to_string()))
+                }
+                None => {
+                    let mut p = String::new();
+                    std::io::stdin().read_line(&mut p)?;
+                    (Some(p.trim_end_matches(['\r', '\n']).to_string()), None)
+                }
+            };
+            let tmp = output.with_extension("statreq-partial");
+            let out = std::fs::File::create(&tmp)?;
+            let result = statreq_vault::age_decrypt(input, passphrase.as_deref(), identity.as_deref(), std::io::BufWriter::new(out));
+            match result {
+                Ok(n) => {
+                    std::fs::rename(&tmp, &output)?;
+                    println!("decrypted {n} bytes to {}", output.display());
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(&tmp);
+                    anyhow::bail!("cannot decrypt {}: {e} (nothing was written)", file.display());
+                }
+            }
+        }
         Cmd::Queue { command: QueueCmd::Simulate { seed, officers } } => {
             use statreq_domain::queue::simulation::{report, run, synthetic_year, Policy};
             let mut config = synthetic_year(seed);

@@ -40,6 +40,17 @@ async fn personal_data_request_from_draft_to_closed(backend: Backend) {
     assert_eq!(r.state, State::InProduction);
     assert_eq!(r.assignee.as_ref().map(|a| a.display_name.as_str()), Some("王淑芬（人事總處承辦人）"));
 
+    // Personal data leaves only as files a second officer approved (rule 5.3).
+    let err = officer.deliver(r.id, None, "x").await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.code()), Some("files_required"));
+    let file =
+        officer.upload_delivery(r.id, "名冊.csv", "姓名,職等\n王大明,9\n".as_bytes().to_vec()).await.unwrap_or_else(|e| panic!("{e}"));
+    let err = officer.deliver(r.id, None, "x").await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.code()), Some("files_not_approved"));
+    assert_eq!(officer.approve_delivery(r.id, file.id).await.err().and_then(|e| e.code().map(String::from)), Some("four_eyes".into()));
+    let second = server.login("officer2.dgpa").await;
+    second.approve_delivery(r.id, file.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = officer.get_request(r.id).await.unwrap_or_else(|e| panic!("{e}"));
     let r = officer.deliver(r.id, Some(r.version), "資料如附加密檔案，密碼另以電話告知。").await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.state, State::Delivered);
     assert!(r.delivered_at.is_some());
@@ -187,6 +198,8 @@ async fn refusals_change_nothing(backend: Backend) {
     let r = supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
     let r = officer.dgpa_decision(r.id, None, DgpaDecision::Accept, d(2), None).await.unwrap_or_else(|e| panic!("{e}"));
     let r = officer.take(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let f = officer.upload_delivery(r.id, "list.csv", b"a,b\n".to_vec()).await.unwrap_or_else(|e| panic!("{e}"));
+    server.login("officer2.dgpa").await.approve_delivery(r.id, f.id).await.unwrap_or_else(|e| panic!("{e}"));
     let err = officer.deliver(r.id, None, "  ").await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("reply_required"));
     let r = officer.deliver(r.id, None, "如附件").await.unwrap_or_else(|e| panic!("{e}"));

@@ -2,7 +2,9 @@
 //! route table and the OpenAPI document come from one source.
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
+pub mod deliveries;
 pub mod meta;
 pub mod queue;
 pub mod requests;

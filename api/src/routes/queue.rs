@@ -337,7 +337,8 @@ pub async fn put_queue_settings(
     check_version(Some(expected), current.as_ref().map(|r| r.version).unwrap_or(0))?;
     let json = serde_json::to_value(&new).map_err(|_| ApiError::internal())?;
     let actor = who.user.id;
-    db(&state, move |s| s.put_queue_settings(&json, expected, actor, Utc::now())).await?;
+    let audit = super::deliveries::audit_ctx(&who, &req);
+    db(&state, move |s| s.put_queue_settings(&json, expected, actor, &audit, Utc::now())).await?;
     state.queue.invalidate();
     tracing::info!(actor, "queue settings changed");
     let v = settings_view(&state).await?;

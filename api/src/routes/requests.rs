@@ -25,15 +25,15 @@ use crate::error::ApiError;
 use crate::AppState;
 
 /// A request with everything needed to judge and show it.
-struct Loaded {
-    row: RequestRow,
+pub(crate) struct Loaded {
+    pub(crate) row: RequestRow,
     chain: AgencyChain,
     agency_name: String,
     users: HashMap<i64, UserRow>,
 }
 
 impl Loaded {
-    fn application(&self) -> Result<Application, ApiError> {
+    pub(crate) fn application(&self) -> Result<Application, ApiError> {
         serde_json::from_value(self.row.application.clone()).map_err(|e| {
             tracing::error!(request = self.row.id, error = %e, "stored application does not parse");
             ApiError::internal()
@@ -70,6 +70,10 @@ fn chain_of(tree: &AgencyTree, code: &str) -> Result<(AgencyChain, String), ApiE
 }
 
 /// Loads a request the caller may see; others get 404, never the data.
+pub(crate) async fn load_for(state: &AppState, who: &Principal, id: i64) -> Result<Loaded, ApiError> {
+    load(state, who, id).await
+}
+
 async fn load(state: &AppState, who: &Principal, id: i64) -> Result<Loaded, ApiError> {
     let tree = state.agencies.tree(state).await?;
     let mut users = HashMap::new();
@@ -339,8 +343,16 @@ async fn transition(state: &AppState, who: &Principal, id: i64, req: &HttpReques
     let outcome = lifecycle::decide(&facts, &who.actor, command, now)?;
     let (version, from, actor) = (loaded.row.version, loaded.row.state, who.user.id);
     let event = outcome.event;
-    let row = db(state, move |s| s.apply_transition(id, version, from, &outcome, actor, now)).await?;
+    let audit = super::deliveries::audit_ctx(who, req);
+    let row = db(state, move |s| s.apply_transition(id, version, from, &outcome, actor, &audit, now)).await?;
     state.queue.invalidate();
+    if event == statreq_domain::EventKind::DestructionRecorded {
+        // The keys are gone (crypto-shredded in the transaction); now the bodies.
+        let files = db(state, move |s| s.list_deliveries(id)).await.unwrap_or_default();
+        for f in files {
+            let _ = std::fs::remove_file(super::deliveries::files_dir(state).join(format!("{}.enc", f.storage_key)));
+        }
+    }
     tracing::info!(request = id, actor, event = event.as_str(), to = row.state.as_str(), "transition");
     let loaded = reloaded(state, loaded, row).await?;
     respond(StatusCode::OK, who, &loaded)
@@ -457,7 +469,10 @@ pub async fn deliver_request(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let b: DeliverBody = parse_json(&req, &body)?;
-    transition(&state, &who, path.into_inner(), &req, Command::Deliver { reply: b.reply }).await
+    let id = path.into_inner();
+    let files = db(&state, move |s| s.list_deliveries(id)).await?;
+    let unapproved = files.iter().filter(|f| f.personal && f.approved_by.is_none()).count();
+    transition(&state, &who, id, &req, Command::Deliver { reply: b.reply, files: files.len(), unapproved }).await
 }
 
 /// Record that delivered personal data was destroyed after use (rule 6); closes the request.

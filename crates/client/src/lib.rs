@@ -359,6 +359,50 @@ impl Client {
         self.post(&format!("/requests/{id}/messages"), &PostMessageBody { body: body.into() }, None).await
     }
 
+    // ------------------------------------------------------------ deliveries and audit
+
+    /// Uploads a result file (multipart field `file`).
+    pub async fn upload_delivery(&self, id: i64, filename: &str, bytes: Vec<u8>) -> Result<DeliveryView> {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let mut req = self.http.post(self.url(&format!("/requests/{id}/deliveries"))).multipart(form);
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        decode(req.send().await?).await
+    }
+
+    pub async fn deliveries(&self, id: i64) -> Result<DeliveryManifest> {
+        self.get(&format!("/requests/{id}/deliveries")).await
+    }
+
+    /// The file as served: an age file for personal data, else the plain file.
+    pub async fn download_delivery(&self, id: i64, did: i64) -> Result<Vec<u8>> {
+        let mut req = self.http.get(self.url(&format!("/requests/{id}/deliveries/{did}/file")));
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await?;
+        if res.status().is_success() {
+            Ok(res.bytes().await?.to_vec())
+        } else {
+            decode::<Vec<u8>>(res).await
+        }
+    }
+
+    pub async fn reveal_passphrase(&self, id: i64, did: i64) -> Result<PassphraseView> {
+        self.post(&format!("/requests/{id}/deliveries/{did}/passphrase"), &serde_json::json!({}), None).await
+    }
+
+    pub async fn approve_delivery(&self, id: i64, did: i64) -> Result<DeliveryView> {
+        self.post(&format!("/requests/{id}/deliveries/{did}/approve"), &serde_json::json!({}), None).await
+    }
+
+    /// The audit trail, newest first; `query` like `request_id=3&action=delivery.downloaded`.
+    pub async fn audit(&self, query: &str) -> Result<Page<AuditEntryView>> {
+        self.get(&format!("/audit?{query}")).await
+    }
+
     /// Any call with a raw body, for what the typed methods cannot express.
     pub async fn raw(
         &self,

@@ -490,3 +490,66 @@ pub struct SettingsChangeView {
     pub changed_by: UserRef,
     pub changed_at: DateTime<Utc>,
 }
+
+// ---------------------------------------------------------------- deliveries (rules 5.3, 6)
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DeliveryView {
+    pub id: i64,
+    pub request_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// SHA-256 of the file as produced (before encryption), hex.
+    pub sha256: String,
+    /// Holds personal data: downloaded only as an age file, after a second officer's approval.
+    pub personal: bool,
+    /// `age` (encrypted; the passphrase comes from a separate call) or `plain`.
+    pub download_format: String,
+    pub uploaded_by: UserRef,
+    pub uploaded_at: DateTime<Utc>,
+    #[serde(default)]
+    pub approved_by: Option<UserRef>,
+    #[serde(default)]
+    pub approved_at: Option<DateTime<Utc>>,
+    /// Visible to the applicant from this moment (the delivery).
+    #[serde(default)]
+    pub published_at: Option<DateTime<Utc>>,
+    /// The server's copy was destroyed (its key deleted) at this moment.
+    #[serde(default)]
+    pub shredded_at: Option<DateTime<Utc>>,
+}
+
+/// The manifest of a request's result: which revision it answers, every file
+/// with its hash, who produced and who checked it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DeliveryManifest {
+    pub request_id: i64,
+    /// The application revision the result answers.
+    pub revision: i32,
+    pub files: Vec<DeliveryView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PassphraseView {
+    /// Opens the delivery's age file: `age -d file.age`, then type it.
+    pub passphrase: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntryView {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub actor_id: Option<i64>,
+    #[serde(default)]
+    pub actor_agency: Option<String>,
+    pub action: String,
+    #[serde(default)]
+    pub request_id: Option<i64>,
+    pub detail: serde_json::Value,
+    #[serde(default)]
+    pub client_addr: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}

@@ -134,8 +134,12 @@ pub enum Command {
         passed_over: Vec<crate::ids::RequestId>,
         skip_reason: Option<String>,
     },
+    /// Deliver with DGPA's reply; `files` uploaded, of which `unapproved` still
+    /// await the second officer's check.
     Deliver {
         reply: String,
+        files: usize,
+        unapproved: usize,
     },
     RecordDestruction {
         destroyed_on: NaiveDate,
@@ -451,6 +455,14 @@ pub enum Refusal {
     },
     /// The named assignee drafted the request (separation of duties).
     AssigneeDraftedRequest,
+    /// Personal data is returned only as (encrypted) files (rule 5.3).
+    FilesRequired,
+    /// Files with personal data need a second officer's approval first (four eyes).
+    UnapprovedFiles {
+        count: usize,
+    },
+    /// The uploader cannot approve their own file (four eyes).
+    OwnUpload,
 }
 
 impl Refusal {
@@ -475,6 +487,9 @@ impl Refusal {
             Refusal::TextTooLong { .. } => "too_long",
             Refusal::OutOfOrder { .. } => "out_of_queue_order",
             Refusal::AssigneeDraftedRequest => "separation_of_duties",
+            Refusal::FilesRequired => "files_required",
+            Refusal::UnapprovedFiles { .. } => "files_not_approved",
+            Refusal::OwnUpload => "four_eyes",
         }
     }
 
@@ -534,6 +549,17 @@ impl Refusal {
             ),
             Refusal::AssigneeDraftedRequest => {
                 Text::new("不得指派申請案的擬具人產製資料（職務分工）。", "The assignee drafted this request (separation of duties).")
+            }
+            Refusal::FilesRequired => Text::new(
+                "含個人資料之資料須以加密檔案回復，請先上傳結果檔案（第5點第3款）。",
+                "Personal data is returned only as encrypted files: upload the result first (rule 5.3).",
+            ),
+            Refusal::UnapprovedFiles { count } => Text::new(
+                format!("尚有 {count} 個含個人資料之檔案未經第二位承辦人覆核。"),
+                format!("{count} file(s) with personal data still need a second officer's approval."),
+            ),
+            Refusal::OwnUpload => {
+                Text::new("上傳者不得覆核自己上傳的檔案（雙人覆核）。", "The officer who uploaded a file cannot approve it (four eyes).")
             }
         }
     }
@@ -624,7 +650,15 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
             }
             outcome.assignee = Some(assignee);
         }
-        Command::Deliver { reply } => {
+        Command::Deliver { reply, files, unapproved } => {
+            if facts.application.declares_personal_data() {
+                if files == 0 {
+                    return Err(Refusal::FilesRequired);
+                }
+                if unapproved > 0 {
+                    return Err(Refusal::UnapprovedFiles { count: unapproved });
+                }
+            }
             let reply = reply.trim().to_string();
             if reply.is_empty() {
                 return Err(Refusal::ReplyRequired);
@@ -666,6 +700,17 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
 /// agency and separation of duties (the data may still refuse, e.g. findings).
 pub fn available_actions(facts: &RequestFacts<'_>, actor: &Actor) -> Vec<Action> {
     allowed_actions(facts.state).into_iter().filter(|a| authorize(facts, actor, *a).is_ok()).collect()
+}
+
+/// Four eyes: a file is approved by a DGPA officer who did not upload it.
+pub fn approve_file(uploaded_by: UserId, approver: &Actor) -> Result<(), Refusal> {
+    if !approver.roles.has(Role::DgpaOfficer) {
+        return Err(Refusal::MissingRole { action: Action::Deliver, role: Role::DgpaOfficer });
+    }
+    if approver.user == uploaded_by {
+        return Err(Refusal::OwnUpload);
+    }
+    Ok(())
 }
 
 /// Role, agency and separation-of-duties checks for an action.
@@ -795,7 +840,7 @@ mod tests {
                 State::Queued,
             ),
             (State::Queued, &officer, Command::Take { assignee: UserId(3), passed_over: vec![], skip_reason: None }, State::InProduction),
-            (State::InProduction, &officer, Command::Deliver { reply: "如附件".into() }, State::Delivered),
+            (State::InProduction, &officer, Command::Deliver { reply: "如附件".into(), files: 0, unapproved: 0 }, State::Delivered),
             (State::Delivered, &applicant, Command::Acknowledge, State::Closed),
         ];
         for (from, who, cmd, to) in steps {
@@ -928,6 +973,21 @@ mod tests {
     }
 
     #[test]
+    fn personal_data_leaves_only_as_approved_files() {
+        let chain = chain_of("NPA");
+        let mut app = app();
+        app.personal_data.contains = Some(true);
+        let f = facts(State::InProduction, &chain, &app);
+        let officer = actor(3, "DGPA", &[Role::DgpaOfficer]);
+        let deliver = |files, unapproved| Command::Deliver { reply: "如附件".into(), files, unapproved };
+        assert_eq!(decide(&f, &officer, deliver(0, 0), now()), Err(Refusal::FilesRequired));
+        assert_eq!(decide(&f, &officer, deliver(2, 1), now()), Err(Refusal::UnapprovedFiles { count: 1 }));
+        assert!(decide(&f, &officer, deliver(2, 0), now()).is_ok());
+        assert_eq!(approve_file(UserId(3), &officer), Err(Refusal::OwnUpload));
+        assert!(approve_file(UserId(4), &officer).is_ok());
+    }
+
+    #[test]
     fn visibility() {
         let npa = chain_of("NPA");
         assert!(can_view(&actor(1, "NPA", &[Role::Applicant]), &npa, 0));
@@ -953,7 +1013,7 @@ mod tests {
                 .prop_map(|(decision, difficulty, comment)| Command::DgpaDecision { decision, difficulty: difficulty.flatten(), comment }),
             (proptest::collection::vec((1i64..5).prop_map(crate::ids::RequestId), 0..2), proptest::option::of("[a-z]{0,3}"))
                 .prop_map(|(passed_over, skip_reason)| Command::Take { assignee: UserId(3), passed_over, skip_reason }),
-            "[a-z]{0,3}".prop_map(|reply| Command::Deliver { reply }),
+            ("[a-z]{0,3}", 0usize..3, 0usize..2).prop_map(|(reply, files, unapproved)| Command::Deliver { reply, files, unapproved }),
             (-3i64..3, "[a-z ]{0,3}")
                 .prop_map(|(days, method)| Command::RecordDestruction { destroyed_on: taiwan_date(now()) + Duration::days(days), method }),
             Just(Command::Acknowledge),

@@ -8,6 +8,8 @@ mod conn;
 pub mod schema;
 
 mod agencies;
+pub mod audit;
+mod deliveries;
 mod queue;
 mod requests;
 mod users;
@@ -18,7 +20,9 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::r2d2::{Pool, PooledConnection};
 
 pub use agencies::{AgencyRow, AgencyUpsert, NewAgency};
+pub use audit::{AuditBreak, AuditContext, AuditEntry, AuditFilter};
 pub use conn::{Backend, DbConnection};
+pub use deliveries::{DeliveryRow, NewDelivery};
 pub use queue::{QueueRow, SettingsChange, SettingsRow, StatsRow};
 pub use requests::{EventRow, ListFilter, MessageRow, RequestRow, RevisionRow};
 pub use users::{NewUser, RefreshUse, UserRow, UserUpdate};

@@ -109,6 +109,7 @@ impl Store {
         settings: &serde_json::Value,
         expected_version: i64,
         actor: i64,
+        audit: &crate::AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<SettingsRow> {
         let text = serde_json::to_string(settings)?;
@@ -145,7 +146,7 @@ impl Store {
                     queue_settings_history::changed_at.eq(to_db(now)),
                 ))
                 .execute(c)?;
-            Ok(())
+            crate::audit::append(c, audit, "settings.queue_changed", None, settings, now)
         })?;
         self.queue_settings()?.ok_or(StoreError::NotFound)
     }

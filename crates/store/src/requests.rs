@@ -210,6 +210,7 @@ impl Store {
     /// Writes a decided transition: the new state, its event and (on submission) a
     /// frozen revision, in one transaction, only if the request is still at
     /// `expected_version` in state `from`; otherwise [`StoreError::Conflict`].
+    #[allow(clippy::too_many_arguments)]
     pub fn apply_transition(
         &self,
         id: i64,
@@ -217,6 +218,7 @@ impl Store {
         from: State,
         outcome: &Outcome,
         actor: i64,
+        audit: &crate::AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<RequestRow> {
         let mut conn = self.conn()?;
@@ -280,7 +282,19 @@ impl Store {
                     ))
                     .execute(c)?;
             }
-            insert_event(c, id, outcome.event, Some(from), outcome.to, actor, outcome.comment.as_deref(), &outcome.data, now)
+            match outcome.event {
+                EventKind::Delivered => {
+                    crate::deliveries::publish(c, id, now)?;
+                }
+                EventKind::DestructionRecorded => {
+                    crate::deliveries::shred(c, id, now)?;
+                }
+                _ => {}
+            }
+            insert_event(c, id, outcome.event, Some(from), outcome.to, actor, outcome.comment.as_deref(), &outcome.data, now)?;
+            let detail =
+                serde_json::json!({"from": from.as_str(), "to": outcome.to.as_str(), "comment": outcome.comment, "data": outcome.data});
+            crate::audit::append(c, audit, &format!("request.{}", outcome.event.as_str()), Some(id), &detail, now)
         })?;
         request_by_id(&mut conn, id)
     }

@@ -119,6 +119,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    deliveries (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        wrapped_key -> Nullable<Text>,
+        passphrase -> Nullable<Text>,
+        personal -> Bool,
+        uploaded_by -> BigInt,
+        uploaded_at -> Timestamp,
+        approved_by -> Nullable<BigInt>,
+        approved_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        shredded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<BigInt>,
+        actor_agency -> Nullable<Text>,
+        action -> Text,
+        request_id -> Nullable<BigInt>,
+        detail -> Text,
+        client_addr -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_head (id) {
+        id -> Integer,
+        last_id -> BigInt,
+        last_hash -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     users,
@@ -128,5 +172,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     request_revisions,
     request_messages,
     queue_settings,
-    queue_settings_history
+    queue_settings_history,
+    deliveries,
+    audit_log,
+    audit_head
 );

@@ -30,6 +30,10 @@ fn user(store: &Store, name: &str, agency: &str) -> i64 {
     store.create_user(new, now()).unwrap_or_else(|e| panic!("{e}")).id
 }
 
+fn ctx() -> statreq_store::AuditContext {
+    statreq_store::AuditContext { actor_id: None, actor_agency: Some("DGPA".into()), client_addr: Some("127.0.0.1".into()) }
+}
+
 fn outcome(to: State, event: EventKind) -> Outcome {
     Outcome { to, event, comment: None, freeze_revision: false, difficulty: None, assignee: None, data: serde_json::Value::Null }
 }
@@ -60,13 +64,13 @@ fn a_stale_transition_writes_nothing(backend: Backend) {
     let r = store.create_request("DGPA", u, &serde_json::json!({"reason": "x"}), now()).unwrap_or_else(|e| panic!("{e}"));
     let mut submit = outcome(State::PendingSupervisor, EventKind::Submitted);
     submit.freeze_revision = true;
-    let after = store.apply_transition(r.id, r.version, State::Draft, &submit, u, now()).unwrap_or_else(|e| panic!("{e}"));
+    let after = store.apply_transition(r.id, r.version, State::Draft, &submit, u, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((after.state, after.version, after.revision), (State::PendingSupervisor, r.version + 1, 1));
     assert!(after.submitted_at.is_some());
     // The same transition again, decided on the old version: refused, nothing written.
-    let again = store.apply_transition(r.id, r.version, State::Draft, &submit, u, now());
+    let again = store.apply_transition(r.id, r.version, State::Draft, &submit, u, &ctx(), now());
     assert!(matches!(again, Err(StoreError::Conflict)), "{again:?}");
-    let wrong_state = store.apply_transition(r.id, after.version, State::Draft, &submit, u, now());
+    let wrong_state = store.apply_transition(r.id, after.version, State::Draft, &submit, u, &ctx(), now());
     assert!(matches!(wrong_state, Err(StoreError::Conflict)), "{wrong_state:?}");
     assert_eq!(store.list_events(r.id).map(|e| e.len()).ok(), Some(2));
     assert_eq!(store.list_revisions(r.id).map(|v| v.len()).ok(), Some(1));
@@ -74,13 +78,14 @@ fn a_stale_transition_writes_nothing(backend: Backend) {
 
     // Acceptance records difficulty and DGPA's first receipt survives a return.
     let approve = outcome(State::PendingDgpa, EventKind::SupervisorApproved);
-    let r2 = store.apply_transition(r.id, after.version, State::PendingSupervisor, &approve, u, now()).unwrap_or_else(|e| panic!("{e}"));
+    let r2 =
+        store.apply_transition(r.id, after.version, State::PendingSupervisor, &approve, u, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     let first = r2.dgpa_received_at;
     let mut accept = outcome(State::Queued, EventKind::DgpaAccepted);
     accept.difficulty = Difficulty::new(5).ok();
     accept.assignee = Some(UserId(u));
     let r3 = store
-        .apply_transition(r.id, r2.version, State::PendingDgpa, &accept, u, now() + Duration::hours(1))
+        .apply_transition(r.id, r2.version, State::PendingDgpa, &accept, u, &ctx(), now() + Duration::hours(1))
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((r3.difficulty, r3.assignee, r3.dgpa_received_at), (Some(5), Some(u), first));
     let events = store.list_events(r.id).unwrap_or_default();
@@ -143,6 +148,53 @@ fn a_wrong_url_reports_its_real_cause(backend: Backend) {
     assert!(matches!(Store::open("mysql://x"), Err(StoreError::InvalidUrl(_))));
 }
 
+fn the_audit_chain_detects_edits_deletions_and_truncation(backend: Backend) {
+    let (_db, store) = open(backend);
+    for i in 0..5 {
+        store
+            .audit(&ctx(), "test.event", Some(i), &serde_json::json!({"n": i}), now() + Duration::seconds(i))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(store.verify_audit().ok(), Some(Ok(5)));
+    let entries = store.list_audit(&statreq_store::AuditFilter { limit: 10, ..Default::default() }).unwrap_or_default();
+    assert_eq!(entries.iter().map(|e| e.id).collect::<Vec<_>>(), vec![5, 4, 3, 2, 1]);
+    assert_eq!(entries[1].prev_hash, entries[2].hash);
+
+    // Edited content.
+    store.batch_execute("UPDATE audit_log SET detail = '{\"n\":99}' WHERE id = 3").unwrap_or_else(|e| panic!("{e}"));
+    let broken = store.verify_audit().ok().and_then(|r| r.err());
+    assert_eq!(broken.as_ref().map(|b| b.id), Some(3), "{broken:?}");
+    assert!(broken.is_some_and(|b| b.reason.contains("edited")));
+    store.batch_execute("UPDATE audit_log SET detail = '{\"n\":2}' WHERE id = 3").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.verify_audit().ok(), Some(Ok(5)), "restored");
+
+    // A deleted entry in the middle, then one at the end.
+    let (_db2, store2) = open(backend);
+    for i in 0..4 {
+        store2.audit(&ctx(), "test.event", None, &serde_json::json!({"n": i}), now()).unwrap_or_else(|e| panic!("{e}"));
+    }
+    store2.batch_execute("DELETE FROM audit_log WHERE id = 4").unwrap_or_else(|e| panic!("{e}"));
+    assert!(store2.verify_audit().ok().and_then(|r| r.err()).is_some_and(|b| b.reason.contains("head")));
+    store2.batch_execute("DELETE FROM audit_log WHERE id = 2").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store2.verify_audit().ok().and_then(|r| r.err()).map(|b| b.id), Some(2));
+}
+
+fn transitions_and_settings_are_audited_in_their_transaction(backend: Backend) {
+    let (_db, store) = open(backend);
+    let u = user(&store, "a", "DGPA");
+    let r = store.create_request("DGPA", u, &serde_json::json!({}), now()).unwrap_or_else(|e| panic!("{e}"));
+    let submit = outcome(State::PendingSupervisor, EventKind::Submitted);
+    store.apply_transition(r.id, r.version, State::Draft, &submit, u, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    // A refused (stale) transition leaves no audit entry either.
+    assert!(store.apply_transition(r.id, r.version, State::Draft, &submit, u, &ctx(), now()).is_err());
+    store.put_queue_settings(&serde_json::json!({"x": 1}), 0, u, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    let entries = store.list_audit(&statreq_store::AuditFilter { limit: 10, ..Default::default() }).unwrap_or_default();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, vec!["settings.queue_changed", "request.submitted"]);
+    assert_eq!(entries[1].request_id, Some(r.id));
+    assert_eq!(store.verify_audit().ok(), Some(Ok(2)));
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[test] fn $name() { super::$name(super::Backend::Sqlite) } )* }
@@ -151,6 +203,8 @@ macro_rules! on_both {
 }
 
 on_both!(
+    the_audit_chain_detects_edits_deletions_and_truncation,
+    transitions_and_settings_are_audited_in_their_transaction,
     migrations_run_up_down_up,
     a_stale_transition_writes_nothing,
     refresh_token_reuse_revokes_the_family,

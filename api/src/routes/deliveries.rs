@@ -1,0 +1,433 @@
+//! Result files (rules 5.3 and 6): streamed, encrypted upload; the manifest; four
+//! eyes before release; download as an age file with the passphrase revealed by a
+//! separate, audited call; plain download for results without personal data.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use futures_util::StreamExt;
+use statreq_contract::{DeliveryManifest, DeliveryView, PassphraseView};
+use statreq_domain::lifecycle::approve_file;
+use statreq_domain::{Role, State, UserId};
+use statreq_store::{AuditContext, DeliveryRow, NewDelivery, UserRow};
+use statreq_vault::{AgeKey, DataKey};
+
+use super::requests::{load_for, user_ref_of};
+use super::{db, ErrorResponses};
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::AppState;
+
+/// File types a result may have (by extension), with the type it is served as.
+const ALLOWED: &[(&str, &str)] = &[
+    ("csv", "text/csv"),
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+    ("pdf", "application/pdf"),
+    ("zip", "application/zip"),
+];
+
+pub fn audit_ctx(who: &Principal, req: &HttpRequest) -> AuditContext {
+    AuditContext {
+        actor_id: Some(who.user.id),
+        actor_agency: Some(who.user.agency_code.clone()),
+        client_addr: req.connection_info().realip_remote_addr().map(str::to_owned),
+    }
+}
+
+pub fn files_dir(state: &AppState) -> PathBuf {
+    state.settings.data_dir.join("files")
+}
+
+fn view(d: &DeliveryRow, users: &HashMap<i64, UserRow>) -> DeliveryView {
+    DeliveryView {
+        id: d.id,
+        request_id: d.request_id,
+        filename: d.filename.clone(),
+        content_type: d.content_type.clone(),
+        size_bytes: d.size_bytes,
+        sha256: d.sha256.clone(),
+        personal: d.personal,
+        download_format: if d.personal { "age" } else { "plain" }.into(),
+        uploaded_by: user_ref_of(users, d.uploaded_by),
+        uploaded_at: d.uploaded_at,
+        approved_by: d.approved_by.map(|u| user_ref_of(users, u)),
+        approved_at: d.approved_at,
+        published_at: d.published_at,
+        shredded_at: d.shredded_at,
+    }
+}
+
+/// Who may touch result files: the applying office's applicants, and DGPA.
+fn may_handle_files(who: &Principal, agency: &str) -> bool {
+    who.actor.roles.is_dgpa() || (who.has(Role::Applicant) && who.user.agency_code == agency)
+}
+
+/// Reads what the async side sends, for the blocking encryptor.
+struct ChannelReader {
+    rx: tokio::sync::mpsc::Receiver<Bytes>,
+    buf: Bytes,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.buf.is_empty() {
+            match self.rx.blocking_recv() {
+                Some(b) => self.buf = b,
+                None => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.buf.len());
+        out[..n].copy_from_slice(&self.buf.split_to(n));
+        Ok(n)
+    }
+}
+
+/// Writes into the response body from the blocking side.
+struct ChannelWriter {
+    tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tx.blocking_send(Ok(Bytes::copy_from_slice(buf))).map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn sanitize_filename(raw: &str) -> Option<(String, &'static str)> {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    let clean: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
+    let ext = clean.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+    let (_, content_type) = ALLOWED.iter().find(|(e, _)| *e == ext)?;
+    (!clean.starts_with('.')).then_some((clean, content_type))
+}
+
+/// Upload a result file (dgpa_officer, request in production): multipart with the
+/// file in field `file`; CSV, XLSX, ODS, PDF or ZIP. Encrypted as it streams in;
+/// invisible to the applicant until the request is delivered.
+#[utoipa::path(
+    tag = "deliveries",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body(content = String, content_type = "multipart/form-data", description = "field `file`"),
+    responses((status = 201, body = DeliveryView), ErrorResponses)
+)]
+#[post("/requests/{id}/deliveries")]
+pub async fn upload_delivery(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    mut form: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let loaded = load_for(&state, &who, path.into_inner()).await?;
+    who.require(Role::DgpaOfficer)?;
+    if loaded.row.state != State::InProduction {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "invalid_state",
+            "僅於資料產製中可上傳結果檔案。",
+            "Result files are uploaded while the request is in production.",
+        ));
+    }
+    let personal = loaded.application()?.declares_personal_data();
+    let max = state.settings.max_upload_bytes;
+    let dir = files_dir(&state);
+    std::fs::create_dir_all(&dir).map_err(|_| ApiError::internal())?;
+    let mut stored = None;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|e| {
+            ApiError::new(StatusCode::BAD_REQUEST, "malformed_multipart", "上傳格式有誤。", format!("Malformed multipart body: {e}"))
+        })?;
+        if field.name() != Some("file") || stored.is_some() {
+            return Err(ApiError::invalid(
+                "unexpected_field",
+                "/file",
+                "請只以欄位 file 上傳一個檔案。",
+                "Send exactly one file, in the field `file`.",
+            ));
+        }
+        let raw_name = field.content_disposition().and_then(|cd| cd.get_filename()).unwrap_or("").to_string();
+        let (filename, content_type) = sanitize_filename(&raw_name).ok_or_else(|| {
+            ApiError::invalid(
+                "file_type_not_allowed",
+                "/file",
+                "僅接受 CSV、XLSX、ODS、PDF 或 ZIP 檔案。",
+                "Only CSV, XLSX, ODS, PDF or ZIP files are accepted.",
+            )
+        })?;
+        let key = uuid::Uuid::new_v4().simple().to_string();
+        let part = dir.join(format!("{key}.part"));
+        let dk = DataKey::generate();
+        let wrapped = state.keyring.wrap(&dk).map_err(|_| ApiError::internal())?;
+        let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(8);
+        let part_for_writer = part.clone();
+        let aad = key.clone();
+        let writer = tokio::task::spawn_blocking(move || -> statreq_vault::Result<statreq_vault::Sealed> {
+            let file = std::fs::File::create(&part_for_writer)?;
+            let mut out = std::io::BufWriter::new(file);
+            let sealed = statreq_vault::encrypt(&dk, aad.as_bytes(), ChannelReader { rx, buf: Bytes::new() }, &mut out)?;
+            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            Ok(sealed)
+        });
+        let mut size = 0usize;
+        let mut too_big = false;
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk
+                .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "upload_interrupted", "上傳中斷。", "The upload was interrupted."))?;
+            size += chunk.len();
+            if size > max {
+                too_big = true;
+                break;
+            }
+            if tx.send(chunk).await.is_err() {
+                break;
+            }
+        }
+        drop(tx);
+        let sealed = writer.await.map_err(|_| ApiError::internal())?;
+        if too_big || size == 0 || sealed.is_err() {
+            let _ = std::fs::remove_file(&part);
+            if too_big {
+                return Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "file_too_large",
+                    format!("檔案超過上限 {} MiB。", max / (1024 * 1024)),
+                    format!("The file exceeds the limit of {} MiB.", max / (1024 * 1024)),
+                ));
+            }
+            if size == 0 {
+                return Err(ApiError::invalid("empty_file", "/file", "檔案是空的。", "The file is empty."));
+            }
+            tracing::error!("encrypting an upload failed");
+            return Err(ApiError::internal());
+        }
+        let sealed = sealed.map_err(|_| ApiError::internal())?;
+        let final_path = dir.join(format!("{key}.enc"));
+        std::fs::rename(&part, &final_path).map_err(|_| ApiError::internal())?;
+        stored = Some((filename, content_type, key, wrapped, sealed, final_path));
+    }
+    let Some((filename, content_type, key, wrapped, sealed, final_path)) = stored else {
+        return Err(ApiError::invalid(
+            "file_required",
+            "/file",
+            "請以欄位 file 上傳檔案。",
+            "Send the file in the multipart field `file`.",
+        ));
+    };
+    let passphrase = if personal {
+        Some(state.keyring.seal_secret(&statreq_vault::generate_passphrase()).map_err(|_| ApiError::internal())?)
+    } else {
+        None
+    };
+    let new = NewDelivery {
+        request_id: loaded.row.id,
+        filename,
+        content_type: content_type.to_string(),
+        size_bytes: sealed.plaintext_bytes as i64,
+        sha256: sealed.sha256,
+        storage_key: key,
+        wrapped_key: wrapped,
+        passphrase,
+        personal,
+        uploaded_by: who.user.id,
+    };
+    let audit = audit_ctx(&who, &req);
+    let row = match db(&state, move |s| s.insert_delivery(new, &audit, Utc::now())).await {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = std::fs::remove_file(&final_path);
+            return Err(e);
+        }
+    };
+    let mut users = HashMap::new();
+    users.insert(who.user.id, who.user.clone());
+    Ok(HttpResponse::Created().json(view(&row, &users)))
+}
+
+async fn manifest(state: &AppState, who: &Principal, id: i64) -> Result<(DeliveryManifest, Vec<DeliveryRow>), ApiError> {
+    let loaded = load_for(state, who, id).await?;
+    if !may_handle_files(who, &loaded.row.agency_code) {
+        return Err(ApiError::forbidden_role(Role::Applicant.as_str()));
+    }
+    let dgpa = who.actor.roles.is_dgpa();
+    let (rows, users) = db(state, move |s| {
+        let rows: Vec<DeliveryRow> = s.list_deliveries(id)?.into_iter().filter(|d| dgpa || d.published_at.is_some()).collect();
+        let mut ids: Vec<i64> = rows.iter().flat_map(|d| [Some(d.uploaded_by), d.approved_by]).flatten().collect();
+        ids.dedup();
+        let users = s.get_users(&ids)?;
+        Ok((rows, users))
+    })
+    .await?;
+    let users: HashMap<i64, UserRow> = users.into_iter().map(|u| (u.id, u)).collect();
+    let files = rows.iter().map(|d| view(d, &users)).collect();
+    Ok((DeliveryManifest { request_id: id, revision: loaded.row.revision, files }, rows))
+}
+
+/// The manifest of a request's result files. The applying office sees them once
+/// delivered; DGPA sees them from upload.
+#[utoipa::path(tag = "deliveries", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = DeliveryManifest), ErrorResponses))]
+#[get("/requests/{id}/deliveries")]
+pub async fn list_deliveries(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(manifest(&state, &who, path.into_inner()).await?.0))
+}
+
+/// A file the caller may touch, or the reason not; refused attempts are audited.
+async fn file_for(state: &AppState, who: &Principal, req: &HttpRequest, id: i64, did: i64, action: &str) -> Result<DeliveryRow, ApiError> {
+    let found = match manifest(state, who, id).await {
+        Ok((_, rows)) => rows.into_iter().find(|d| d.id == did).ok_or_else(ApiError::not_found),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = &found {
+        let audit = audit_ctx(who, req);
+        let detail = serde_json::json!({"delivery": did, "refused": e.code});
+        let action = format!("{action}_refused");
+        db(state, move |s| s.audit(&audit, &action, Some(id), &detail, Utc::now())).await?;
+    }
+    let d = found?;
+    if d.shredded_at.is_some() || d.wrapped_key.is_none() {
+        return Err(ApiError::new(
+            StatusCode::GONE,
+            "shredded",
+            "此檔案已依規定銷毀，無法再下載（第6點）。",
+            "This file was destroyed as the rules require and can no longer be downloaded (rule 6).",
+        ));
+    }
+    Ok(d)
+}
+
+/// Download a result file. Files with personal data come as an **age** file
+/// encrypted with the delivery's passphrase (`age -d`); others as they are.
+/// Every download is audited.
+#[utoipa::path(
+    tag = "deliveries",
+    security(("bearer" = [])),
+    params(("id" = i64, Path), ("did" = i64, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = String), ErrorResponses)
+)]
+#[get("/requests/{id}/deliveries/{did}/file")]
+pub async fn download_delivery(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<(i64, i64)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (id, did) = path.into_inner();
+    let d = file_for(&state, &who, &req, id, did, "delivery.download").await?;
+    let dk = state.keyring.unwrap(d.wrapped_key.as_deref().unwrap_or_default()).map_err(|e| {
+        tracing::error!(delivery = did, error = %e, "unwrapping a data key");
+        ApiError::internal()
+    })?;
+    let passphrase = match &d.passphrase {
+        Some(sealed) if d.personal => Some(state.keyring.open_secret(sealed).map_err(|_| ApiError::internal())?),
+        _ => None,
+    };
+    let audit = audit_ctx(&who, &req);
+    let detail = serde_json::json!({"delivery": did, "filename": d.filename, "format": if d.personal { "age" } else { "plain" }});
+    db(&state, move |s| s.audit(&audit, "delivery.downloaded", Some(id), &detail, Utc::now())).await?;
+
+    let path = files_dir(&state).join(format!("{}.enc", d.storage_key));
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
+    let aad = d.storage_key.clone();
+    tokio::task::spawn_blocking(move || {
+        let run = || -> statreq_vault::Result<()> {
+            let input = std::io::BufReader::new(std::fs::File::open(&path)?);
+            let sink = std::io::BufWriter::with_capacity(64 * 1024, ChannelWriter { tx: tx.clone() });
+            match passphrase {
+                Some(p) => {
+                    let mut age = statreq_vault::age_encryptor(AgeKey::Passphrase(&p), sink)?;
+                    statreq_vault::decrypt(&dk, aad.as_bytes(), input, &mut age)?;
+                    age.finish()?.flush()?;
+                }
+                None => {
+                    let mut sink = sink;
+                    statreq_vault::decrypt(&dk, aad.as_bytes(), input, &mut sink)?;
+                    sink.flush()?;
+                }
+            }
+            Ok(())
+        };
+        if let Err(e) = run() {
+            tracing::error!(error = %e, "streaming a delivery failed; the response is cut short");
+            let _ = tx.blocking_send(Err(std::io::Error::other("delivery stream failed")));
+        }
+    });
+    let body = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
+    let (name, content_type) = if d.personal {
+        (format!("{}.age", d.filename), "application/octet-stream".to_string())
+    } else {
+        (d.filename.clone(), d.content_type.clone())
+    };
+    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")))
+        .insert_header(("Cache-Control", "no-store"))
+        .streaming(body))
+}
+
+/// The passphrase of a personal-data file, by itself (never with the file). Audited.
+#[utoipa::path(tag = "deliveries", security(("bearer" = [])), params(("id" = i64, Path), ("did" = i64, Path)), responses((status = 200, body = PassphraseView), ErrorResponses))]
+#[post("/requests/{id}/deliveries/{did}/passphrase")]
+pub async fn reveal_passphrase(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<(i64, i64)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (id, did) = path.into_inner();
+    let d = file_for(&state, &who, &req, id, did, "delivery.passphrase").await?;
+    let sealed = d.passphrase.clone().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "no_passphrase",
+            "此檔案不含個人資料，未加密。",
+            "This file holds no personal data and is not encrypted.",
+        )
+    })?;
+    let passphrase = state.keyring.open_secret(&sealed).map_err(|_| ApiError::internal())?;
+    let audit = audit_ctx(&who, &req);
+    db(&state, move |s| s.audit(&audit, "delivery.passphrase_revealed", Some(id), &serde_json::json!({"delivery": did}), Utc::now()))
+        .await?;
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(PassphraseView { passphrase: passphrase.to_string() }))
+}
+
+/// A second DGPA officer, not the uploader, approves a file for release (four eyes).
+#[utoipa::path(tag = "deliveries", security(("bearer" = [])), params(("id" = i64, Path), ("did" = i64, Path)), responses((status = 200, body = DeliveryView), ErrorResponses))]
+#[post("/requests/{id}/deliveries/{did}/approve")]
+pub async fn approve_delivery(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<(i64, i64)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (id, did) = path.into_inner();
+    let (_, rows) = manifest(&state, &who, id).await?;
+    let d = rows.into_iter().find(|d| d.id == did).ok_or_else(ApiError::not_found)?;
+    approve_file(UserId(d.uploaded_by), &who.actor)?;
+    if d.approved_by.is_some() || d.published_at.is_some() {
+        return Err(ApiError::new(StatusCode::CONFLICT, "already_approved", "此檔案已覆核。", "This file is already approved."));
+    }
+    let audit = audit_ctx(&who, &req);
+    let approver = who.user.id;
+    let row = db(&state, move |s| s.approve_delivery(did, approver, &audit, Utc::now())).await?;
+    let users: HashMap<i64, UserRow> =
+        db(&state, move |s| s.get_users(&[row.uploaded_by, approver])).await?.into_iter().map(|u| (u.id, u)).collect();
+    let row = db(&state, move |s| s.list_deliveries(id)).await?.into_iter().find(|x| x.id == did).ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(view(&row, &users)))
+}

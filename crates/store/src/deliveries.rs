@@ -1,0 +1,189 @@
+//! Result files of a request: metadata, wrapped keys, four-eyes approval,
+//! publication with the delivery, and crypto-shredding.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::audit::{append, AuditContext};
+use crate::conn::write_tx;
+use crate::schema::deliveries;
+use crate::{from_db, to_db, Store, StoreError, StoreResult};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = deliveries)]
+struct Row {
+    id: i64,
+    request_id: i64,
+    filename: String,
+    content_type: String,
+    size_bytes: i64,
+    sha256: String,
+    storage_key: String,
+    wrapped_key: Option<String>,
+    passphrase: Option<String>,
+    personal: bool,
+    uploaded_by: i64,
+    uploaded_at: NaiveDateTime,
+    approved_by: Option<i64>,
+    approved_at: Option<NaiveDateTime>,
+    published_at: Option<NaiveDateTime>,
+    shredded_at: Option<NaiveDateTime>,
+}
+
+#[derive(Clone, PartialEq)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub request_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub wrapped_key: Option<String>,
+    pub passphrase: Option<String>,
+    pub personal: bool,
+    pub uploaded_by: i64,
+    pub uploaded_at: DateTime<Utc>,
+    pub approved_by: Option<i64>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub shredded_at: Option<DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for DeliveryRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Keys and sealed passphrases never print.
+        f.debug_struct("DeliveryRow")
+            .field("id", &self.id)
+            .field("request_id", &self.request_id)
+            .field("filename", &self.filename)
+            .finish_non_exhaustive()
+    }
+}
+
+impl From<Row> for DeliveryRow {
+    fn from(r: Row) -> Self {
+        DeliveryRow {
+            id: r.id,
+            request_id: r.request_id,
+            filename: r.filename,
+            content_type: r.content_type,
+            size_bytes: r.size_bytes,
+            sha256: r.sha256,
+            storage_key: r.storage_key,
+            wrapped_key: r.wrapped_key,
+            passphrase: r.passphrase,
+            personal: r.personal,
+            uploaded_by: r.uploaded_by,
+            uploaded_at: from_db(r.uploaded_at),
+            approved_by: r.approved_by,
+            approved_at: r.approved_at.map(from_db),
+            published_at: r.published_at.map(from_db),
+            shredded_at: r.shredded_at.map(from_db),
+        }
+    }
+}
+
+pub struct NewDelivery {
+    pub request_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub wrapped_key: String,
+    pub passphrase: Option<String>,
+    pub personal: bool,
+    pub uploaded_by: i64,
+}
+
+impl Store {
+    pub fn insert_delivery(&self, new: NewDelivery, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<DeliveryRow> {
+        let mut conn = self.conn()?;
+        let id = write_tx(&mut conn, |c| {
+            let id = diesel::insert_into(deliveries::table)
+                .values((
+                    deliveries::request_id.eq(new.request_id),
+                    deliveries::filename.eq(&new.filename),
+                    deliveries::content_type.eq(&new.content_type),
+                    deliveries::size_bytes.eq(new.size_bytes),
+                    deliveries::sha256.eq(&new.sha256),
+                    deliveries::storage_key.eq(&new.storage_key),
+                    deliveries::wrapped_key.eq(Some(&new.wrapped_key)),
+                    deliveries::passphrase.eq(&new.passphrase),
+                    deliveries::personal.eq(new.personal),
+                    deliveries::uploaded_by.eq(new.uploaded_by),
+                    deliveries::uploaded_at.eq(to_db(now)),
+                ))
+                .returning(deliveries::id)
+                .get_result::<i64>(c)?;
+            let detail = serde_json::json!({"delivery": id, "filename": new.filename, "sha256": new.sha256, "bytes": new.size_bytes});
+            append(c, audit, "delivery.uploaded", Some(new.request_id), &detail, now)?;
+            Ok(id)
+        })?;
+        Ok(deliveries::table.find(id).select(Row::as_select()).first(&mut *conn)?.into())
+    }
+
+    pub fn list_deliveries(&self, request_id: i64) -> StoreResult<Vec<DeliveryRow>> {
+        let rows = deliveries::table
+            .filter(deliveries::request_id.eq(request_id))
+            .order(deliveries::id.asc())
+            .select(Row::as_select())
+            .load(&mut *self.conn()?)?;
+        Ok(rows.into_iter().map(DeliveryRow::from).collect())
+    }
+
+    /// Second-officer approval; only an unapproved, unpublished file.
+    pub fn approve_delivery(&self, id: i64, approver: i64, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<DeliveryRow> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let request_id: i64 = deliveries::table.find(id).select(deliveries::request_id).first(c)?;
+            let n = diesel::update(
+                deliveries::table.find(id).filter(deliveries::approved_by.is_null()).filter(deliveries::published_at.is_null()),
+            )
+            .set((deliveries::approved_by.eq(Some(approver)), deliveries::approved_at.eq(Some(to_db(now)))))
+            .execute(c)?;
+            if n == 0 {
+                return Err(StoreError::Conflict);
+            }
+            append(c, audit, "delivery.approved", Some(request_id), &serde_json::json!({"delivery": id}), now)
+        })?;
+        Ok(deliveries::table.find(id).select(Row::as_select()).first(&mut *conn)?.into())
+    }
+}
+
+impl Store {
+    /// Every live wrapped key and sealed passphrase, for re-wrapping after a KEK rotation.
+    pub fn delivery_keys(&self) -> StoreResult<Vec<(i64, String, Option<String>)>> {
+        let rows: Vec<(i64, Option<String>, Option<String>)> =
+            deliveries::table.select((deliveries::id, deliveries::wrapped_key, deliveries::passphrase)).load(&mut *self.conn()?)?;
+        Ok(rows.into_iter().filter_map(|(id, k, p)| k.map(|k| (id, k, p))).collect())
+    }
+
+    /// Replaces one file's wrapped key and sealed passphrase (bodies are untouched).
+    pub fn set_delivery_keys(&self, id: i64, wrapped: &str, passphrase: Option<&str>) -> StoreResult<()> {
+        diesel::update(deliveries::table.find(id).filter(deliveries::wrapped_key.is_not_null()))
+            .set((deliveries::wrapped_key.eq(Some(wrapped)), deliveries::passphrase.eq(passphrase)))
+            .execute(&mut *self.conn()?)?;
+        Ok(())
+    }
+}
+
+/// Inside the delivering transition: every file of the request becomes visible.
+pub(crate) fn publish(c: &mut crate::DbConnection, request_id: i64, now: DateTime<Utc>) -> StoreResult<usize> {
+    Ok(diesel::update(deliveries::table.filter(deliveries::request_id.eq(request_id)).filter(deliveries::published_at.is_null()))
+        .set(deliveries::published_at.eq(Some(to_db(now))))
+        .execute(c)?)
+}
+
+/// Inside the destruction transition: the server's copies lose their keys
+/// (crypto-shredding); the caller then removes the bodies.
+pub(crate) fn shred(c: &mut crate::DbConnection, request_id: i64, now: DateTime<Utc>) -> StoreResult<usize> {
+    Ok(diesel::update(deliveries::table.filter(deliveries::request_id.eq(request_id)).filter(deliveries::shredded_at.is_null()))
+        .set((
+            deliveries::wrapped_key.eq(None::<String>),
+            deliveries::passphrase.eq(None::<String>),
+            deliveries::shredded_at.eq(Some(to_db(now))),
+        ))
+        .execute(c)?)
+}

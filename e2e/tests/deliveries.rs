@@ -1,0 +1,189 @@
+//! Result files (rules 5.3 and 6): encrypted upload, four eyes, age download that the
+//! standard `age` tool opens, a passphrase revealed separately and audited, nobody
+//! else can download, destruction crypto-shreds the server's copy, and the audit
+//! trail verifies.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use statreq_e2e::statreq_client::Client;
+use statreq_e2e::statreq_contract::{DestructionBody, State};
+use statreq_e2e::statreq_domain::{Decision, DgpaDecision, Difficulty};
+use statreq_e2e::{binary, on_both_backends, Backend, TestServer};
+
+/// A personal-data request brought into production.
+async fn in_production(server: &TestServer, personal: bool) -> (i64, Client, Client, Client) {
+    let applicant = server.login("applicant.npa").await;
+    let supervisor = server.login("supervisor.moi").await;
+    let officer = server.login("officer1.dgpa").await;
+    let app = if personal { common::detail() } else { common::statistics() };
+    let r = applicant.create_request(&app).await.unwrap_or_else(|e| panic!("{e}"));
+    applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
+    officer.dgpa_decision(r.id, None, DgpaDecision::Accept, Difficulty::new(3).ok(), None).await.unwrap_or_else(|e| panic!("{e}"));
+    officer.take(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    (r.id, applicant, supervisor, officer)
+}
+
+fn age_decrypt_with_cli(file: &[u8], passphrase: &str) -> Vec<u8> {
+    let dir = std::env::temp_dir().join(format!("statreq-age-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let enc = dir.join("result.csv.age");
+    let out = dir.join("result.csv");
+    std::fs::write(&enc, file).unwrap_or_else(|e| panic!("{e}"));
+    // age reads a passphrase only from a terminal: give it one with `script`.
+    let cmd = format!("age -d -o '{}' '{}'", out.display(), enc.display());
+    let mut child = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("script: {e}"));
+    let mut stdin = child.stdin.take().unwrap_or_else(|| panic!("stdin"));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    stdin.write_all(format!("{passphrase}\n").as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    drop(stdin);
+    let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.success(), "age -d failed");
+    let plain = std::fs::read(&out).unwrap_or_else(|e| panic!("age wrote nothing: {e}"));
+    let _ = std::fs::remove_dir_all(dir);
+    plain
+}
+
+async fn personal_data_is_delivered_as_an_age_file_the_age_tool_opens(backend: Backend) {
+    let server = TestServer::start(backend);
+    let (id, applicant, supervisor, officer) = in_production(&server, true).await;
+    let second = server.login("officer2.dgpa").await;
+    let content: Vec<u8> = "姓名,職等,初任公職日期\n王大明,9,2001-08-01\n".repeat(5_000).into_bytes();
+    let f = officer.upload_delivery(id, "陞遷名冊.csv", content.clone()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((f.personal, f.download_format.as_str(), f.size_bytes as usize), (true, "age", content.len()));
+    assert!(f.published_at.is_none());
+    // Invisible to the applicant until delivered.
+    assert!(applicant.deliveries(id).await.map(|m| m.files.is_empty()).unwrap_or(false));
+    assert_eq!(applicant.download_delivery(id, f.id).await.err().and_then(|e| e.status()), Some(404));
+    second.approve_delivery(id, f.id).await.unwrap_or_else(|e| panic!("{e}"));
+    officer.deliver(id, None, "資料如附加密檔案").await.unwrap_or_else(|e| panic!("{e}"));
+
+    let manifest = applicant.deliveries(id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((manifest.revision, manifest.files.len()), (1, 1));
+    let m = &manifest.files[0];
+    assert_eq!(m.sha256.len(), 64);
+    assert_eq!(m.approved_by.as_ref().map(|u| u.display_name.as_str()), Some("李冠廷（人事總處承辦人）"));
+    let file = applicant.download_delivery(id, f.id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(file.starts_with(b"age-encryption.org/v1"), "an age file");
+    assert!(!file.windows(6).any(|w| w == "王大明".as_bytes()), "no plaintext in it");
+    let pass = applicant.reveal_passphrase(id, f.id).await.unwrap_or_else(|e| panic!("{e}")).passphrase;
+    assert_eq!(pass.len(), 35);
+    // The standard tool opens it.
+    assert_eq!(age_decrypt_with_cli(&file, &pass), content);
+    // So does `statreq decrypt`; a wrong passphrase writes nothing.
+    let dir = std::env::temp_dir().join(format!("statreq-dec-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("f.age"), &file).unwrap_or_else(|e| panic!("{e}"));
+    let run = |p: &str, out: &str| {
+        let mut c = Command::new(binary())
+            .arg("decrypt")
+            .arg(dir.join("f.age"))
+            .arg("--output")
+            .arg(dir.join(out))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        c.stdin.take().map(|mut s| s.write_all(format!("{p}\n").as_bytes()));
+        c.wait().map(|s| s.success()).unwrap_or(false)
+    };
+    assert!(run(&pass, "ok.csv"));
+    assert_eq!(std::fs::read(dir.join("ok.csv")).ok(), Some(content.clone()));
+    assert!(!run("wrong-passphrase", "bad.csv"));
+    assert!(!dir.join("bad.csv").exists());
+
+    // Nobody else: not the supervisor, not another office. Attempts are audited.
+    assert_eq!(supervisor.download_delivery(id, f.id).await.err().and_then(|e| e.status()), Some(403));
+    let other = server.login("applicant.tpedu").await;
+    assert_eq!(other.download_delivery(id, f.id).await.err().and_then(|e| e.status()), Some(404));
+    assert_eq!(other.reveal_passphrase(id, f.id).await.err().and_then(|e| e.status()), Some(404));
+    let admin = server.login("admin.dgpa").await;
+    let trail = admin.audit(&format!("request_id={id}&limit=100")).await.unwrap_or_else(|e| panic!("{e}"));
+    let actions: Vec<&str> = trail.items.iter().map(|e| e.action.as_str()).collect();
+    for needed in [
+        "delivery.uploaded",
+        "delivery.approved",
+        "request.delivered",
+        "delivery.downloaded",
+        "delivery.passphrase_revealed",
+        "delivery.download_refused",
+        "delivery.passphrase_refused",
+    ] {
+        assert!(actions.contains(&needed), "{needed} missing from {actions:?}");
+    }
+    // The passphrase appears in no audit entry.
+    let all = serde_json::to_string(&trail.items).unwrap_or_default();
+    assert!(!all.contains(&pass));
+
+    // Destruction crypto-shreds the server's copy.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let r = applicant
+        .record_destruction(id, None, &DestructionBody { destroyed_on: today, method: "檔案安全刪除".into() })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.state, State::Closed);
+    assert_eq!(applicant.download_delivery(id, f.id).await.err().and_then(|e| e.code().map(String::from)), Some("shredded".into()));
+    assert_eq!(applicant.reveal_passphrase(id, f.id).await.err().and_then(|e| e.status()), Some(410));
+    let files: Vec<_> =
+        std::fs::read_dir(server.db.data_dir().join("files")).map(|d| d.filter_map(|e| e.ok()).collect()).unwrap_or_default();
+    assert!(files.is_empty(), "the encrypted body is removed too");
+
+    // The whole trail verifies.
+    let out = Command::new(binary())
+        .arg("--data-dir")
+        .arg(server.db.data_dir())
+        .arg("--database-url")
+        .arg(&server.db.url)
+        .args(["audit", "verify"])
+        .output();
+    let out = out.unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("audit trail intact"));
+}
+
+async fn statistics_without_personal_data_download_plain_and_uploads_are_checked(backend: Backend) {
+    let server = TestServer::start(backend);
+    let (id, applicant, _supervisor, officer) = in_production(&server, false).await;
+    for (name, body, code) in [
+        ("result.exe", b"MZ".to_vec(), "file_type_not_allowed"),
+        ("empty.csv", vec![], "empty_file"),
+        (".csv", b"x".to_vec(), "file_type_not_allowed"),
+    ] {
+        let err = officer.upload_delivery(id, name, body).await.err();
+        assert_eq!(err.as_ref().and_then(|e| e.code()), Some(code), "{name}");
+    }
+    assert_eq!(applicant.upload_delivery(id, "a.csv", b"x".to_vec()).await.err().and_then(|e| e.status()), Some(403));
+    let f =
+        officer.upload_delivery(id, "統計表.xlsx", b"PK\x03\x04 not really a workbook".to_vec()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(f.download_format, "plain");
+    // No approval needed without personal data.
+    officer.deliver(id, None, "統計表如附件").await.unwrap_or_else(|e| panic!("{e}"));
+    let plain = applicant.download_delivery(id, f.id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(plain, b"PK\x03\x04 not really a workbook");
+    assert_eq!(applicant.reveal_passphrase(id, f.id).await.err().and_then(|e| e.code().map(String::from)), Some("no_passphrase".into()));
+    // Uploads only while in production.
+    assert_eq!(officer.upload_delivery(id, "late.csv", b"x".to_vec()).await.err().and_then(|e| e.status()), Some(409));
+    // Stored bodies are encrypted: the plaintext is nowhere in the data dir.
+    for entry in
+        std::fs::read_dir(server.db.data_dir().join("files")).map(|d| d.filter_map(|e| e.ok()).collect::<Vec<_>>()).unwrap_or_default()
+    {
+        let bytes = std::fs::read(entry.path()).unwrap_or_default();
+        assert!(bytes.starts_with(b"STRQENC1"));
+        assert!(!bytes.windows(8).any(|w| w == b"not real"));
+    }
+}
+
+on_both_backends!(
+    personal_data_is_delivered_as_an_age_file_the_age_tool_opens,
+    statistics_without_personal_data_download_plain_and_uploads_are_checked
+);
