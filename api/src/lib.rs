@@ -121,7 +121,8 @@ fn configure_api(cfg: &mut ServiceConfig) {
         .service(deliveries::download_delivery)
         .service(deliveries::reveal_passphrase)
         .service(deliveries::approve_delivery)
-        .service(audit::list_audit);
+        .service(audit::list_audit)
+        .service(requests::list_destructions);
 }
 
 fn configure_root(cfg: &mut ServiceConfig) {

@@ -43,6 +43,7 @@ pub fn detail() -> Application {
             NecessityNote { field: "name".into(), note: "核對陞遷名冊".into() },
             NecessityNote { field: "first_appointment_date".into(), note: "計算年資積分".into() },
         ],
+        retention_days: Some(90),
     };
     app
 }

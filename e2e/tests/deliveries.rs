@@ -187,3 +187,152 @@ on_both_backends!(
     personal_data_is_delivered_as_an_age_file_the_age_tool_opens,
     statistics_without_personal_data_download_plain_and_uploads_are_checked
 );
+
+/// `statreq decrypt` opens what the standard tool makes: X25519 and passphrase files.
+#[test]
+fn statreq_decrypt_opens_files_made_by_the_age_tool() {
+    let dir = std::env::temp_dir().join(format!("statreq-agetool-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let plain = dir.join("plain.csv");
+    std::fs::write(&plain, "機關,人數\nNPA,1234\n".repeat(1000)).unwrap_or_else(|e| panic!("{e}"));
+    let key = dir.join("key.txt");
+    let ok = Command::new("age-keygen").arg("-o").arg(&key).stderr(Stdio::piped()).output().unwrap_or_else(|e| panic!("age-keygen: {e}"));
+    assert!(ok.status.success());
+    let public =
+        String::from_utf8_lossy(&ok.stderr).lines().find_map(|l| l.strip_prefix("Public key: ").map(str::to_owned)).unwrap_or_default();
+    let enc = dir.join("x25519.age");
+    let st = Command::new("age").args(["-r", &public, "-o"]).arg(&enc).arg(&plain).status().unwrap_or_else(|e| panic!("{e}"));
+    assert!(st.success());
+    let out = dir.join("out.csv");
+    let st = Command::new(binary())
+        .arg("decrypt")
+        .arg(&enc)
+        .arg("--identity")
+        .arg(&key)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(st.success());
+    assert_eq!(std::fs::read(&out).ok(), std::fs::read(&plain).ok());
+
+    // Passphrase: `age -p` asks twice at a terminal.
+    let enc_p = dir.join("pass.age");
+    let cmd = format!("age -p -o '{}' '{}'", enc_p.display(), plain.display());
+    let mut child = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut stdin = child.stdin.take().unwrap_or_else(|| panic!("stdin"));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    stdin.write_all(b"a-long-test-passphrase-2026\n").unwrap_or_else(|e| panic!("{e}"));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stdin.write_all(b"a-long-test-passphrase-2026\n").unwrap_or_else(|e| panic!("{e}"));
+    drop(stdin);
+    assert!(child.wait().map(|s| s.success()).unwrap_or(false), "age -p failed");
+    let out_p = dir.join("out-p.csv");
+    let mut c = Command::new(binary())
+        .arg("decrypt")
+        .arg(&enc_p)
+        .arg("-o")
+        .arg(&out_p)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.stdin.take().map(|mut s| s.write_all(b"a-long-test-passphrase-2026\n"));
+    assert!(c.wait().map(|s| s.success()).unwrap_or(false));
+    assert_eq!(std::fs::read(&out_p).ok(), std::fs::read(&plain).ok());
+
+    // A flipped byte: refused, nothing written.
+    let mut bytes = std::fs::read(&enc).unwrap_or_default();
+    let at = bytes.len() - 10;
+    bytes[at] ^= 1;
+    std::fs::write(dir.join("bad.age"), bytes).unwrap_or_else(|e| panic!("{e}"));
+    let st = Command::new(binary())
+        .arg("decrypt")
+        .arg(dir.join("bad.age"))
+        .arg("--identity")
+        .arg(&key)
+        .arg("-o")
+        .arg(dir.join("bad.csv"))
+        .stderr(Stdio::null())
+        .status();
+    assert!(!st.map(|s| s.success()).unwrap_or(true));
+    assert!(!dir.join("bad.csv").exists());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Moves a delivery back in time, as if `days` had passed since it.
+fn age_delivery(server: &TestServer, backend: Backend, id: i64, days: i64) {
+    let store = statreq_store::Store::open(&server.db.url).unwrap_or_else(|e| panic!("{e}"));
+    let sql = match backend {
+        Backend::Sqlite => format!("UPDATE requests SET delivered_at = datetime(delivered_at, '-{days} days') WHERE id = {id}"),
+        Backend::Postgres => format!("UPDATE requests SET delivered_at = delivered_at - interval '{days} days' WHERE id = {id}"),
+    };
+    store.batch_execute(&sql).unwrap_or_else(|e| panic!("{e}"));
+}
+
+async fn an_overdue_destruction_blocks_new_submissions(backend: Backend) {
+    let server = TestServer::start(backend);
+    let (id, applicant, _supervisor, officer) = in_production(&server, true).await;
+    let f = officer.upload_delivery(id, "r.csv", b"x,y\n".to_vec()).await.unwrap_or_else(|e| panic!("{e}"));
+    server.login("officer2.dgpa").await.approve_delivery(id, f.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = officer.deliver(id, None, "如附件").await.unwrap_or_else(|e| panic!("{e}"));
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    assert_eq!(r.destroy_by, Some(today + chrono::Duration::days(90)));
+    assert!(!r.destruction_overdue);
+    let due = applicant.destructions().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((due.len(), due[0].days_left, due[0].overdue), (1, 90, false));
+
+    // 91 days later.
+    age_delivery(&server, backend, id, 91);
+    let due = officer.destructions().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((due[0].request_id, due[0].overdue, due[0].agency_code.as_str()), (id, true, "NPA"));
+    assert!(applicant.get_request(id).await.map(|r| r.destruction_overdue).unwrap_or(false));
+    let draft = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+    let err = applicant.submit(draft.id, None).await.err();
+    let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("the submission should be blocked"));
+    assert_eq!(p.errors[0].code, "destruction_overdue");
+    assert!(p.errors[0].detail.contains(&id.to_string()), "{}", p.errors[0].detail);
+    // Another agency is not affected.
+    let other = server.login("applicant.tpedu").await;
+    let o = other.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+    other.submit(o.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    // Recording the destruction lifts the block (a date after delivery, not in the future).
+    let body = DestructionBody { destroyed_on: today - chrono::Duration::days(1), method: "刪除並清除備份".into() };
+    applicant.record_destruction(id, None, &body).await.unwrap_or_else(|e| panic!("{e}"));
+    applicant.submit(draft.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(applicant.destructions().await.map(|d| d.is_empty()).unwrap_or(false));
+}
+
+async fn an_interrupted_upload_leaves_nothing(backend: Backend) {
+    use tokio::io::AsyncWriteExt;
+    let server = TestServer::start(backend);
+    let (id, _applicant, _supervisor, officer) = in_production(&server, true).await;
+    let token = officer.access_token().unwrap_or_default().to_string();
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let mut sock = tokio::net::TcpStream::connect(&addr).await.unwrap_or_else(|e| panic!("{e}"));
+    let head = format!(
+        "POST /api/v1/requests/{id}/deliveries HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary=XYZ\r\nContent-Length: 10000000\r\n\r\n--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\n"
+    );
+    sock.write_all(head.as_bytes()).await.unwrap_or_else(|e| panic!("{e}"));
+    sock.write_all(&vec![b'a'; 300_000]).await.unwrap_or_else(|e| panic!("{e}"));
+    drop(sock); // the connection dies mid-file
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert!(officer.deliveries(id).await.map(|m| m.files.is_empty()).unwrap_or(false));
+    let left: Vec<_> = std::fs::read_dir(server.db.data_dir().join("files"))
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    // A complete upload afterwards works.
+    officer.upload_delivery(id, "ok.csv", b"a\n".to_vec()).await.unwrap_or_else(|e| panic!("{e}"));
+}
+
+mod retention {
+    use super::*;
+    on_both_backends!(an_overdue_destruction_blocks_new_submissions, an_interrupted_upload_leaves_nothing);
+}

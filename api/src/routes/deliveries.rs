@@ -183,9 +183,12 @@ pub async fn upload_delivery(
         });
         let mut size = 0usize;
         let mut too_big = false;
+        let mut interrupted = false;
         while let Some(chunk) = field.next().await {
-            let chunk = chunk
-                .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "upload_interrupted", "上傳中斷。", "The upload was interrupted."))?;
+            let Ok(chunk) = chunk else {
+                interrupted = true;
+                break;
+            };
             size += chunk.len();
             if size > max {
                 too_big = true;
@@ -197,8 +200,17 @@ pub async fn upload_delivery(
         }
         drop(tx);
         let sealed = writer.await.map_err(|_| ApiError::internal())?;
-        if too_big || size == 0 || sealed.is_err() {
+        if interrupted || too_big || size == 0 || sealed.is_err() {
+            // Nothing half-written stays behind: the file was never visible.
             let _ = std::fs::remove_file(&part);
+            if interrupted {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "upload_interrupted",
+                    "上傳中斷，未儲存任何檔案。",
+                    "The upload was interrupted; nothing was stored.",
+                ));
+            }
             if too_big {
                 return Err(ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,

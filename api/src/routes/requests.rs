@@ -9,8 +9,8 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 use statreq_contract::{
-    CheckResponse, DeliverBody, DestructionBody, DestructionView, DgpaDecisionBody, EventView, MessageView, Page, PostMessageBody,
-    RequestView, RevisionView, SupervisorDecisionBody, TakeBody, UserRef, WithdrawBody,
+    CheckResponse, DeliverBody, DestructionBody, DestructionDueView, DestructionView, DgpaDecisionBody, EventView, MessageView, Page,
+    PostMessageBody, RequestView, RevisionView, SupervisorDecisionBody, TakeBody, UserRef, WithdrawBody,
 };
 use statreq_domain::eligibility::{self, EligibilityContext};
 use statreq_domain::lifecycle::{self, available_actions, can_view};
@@ -114,8 +114,11 @@ fn view(who: &Principal, l: &Loaded) -> Result<RequestView, ApiError> {
         application: &app,
         revisions: r.revision as u32,
         delivered_at: r.delivered_at,
+        overdue_destructions: &[],
     };
     let allowed_actions = available_actions(&facts, &who.actor);
+    let destroy_by = lifecycle::destroy_by(&app, r.delivered_at);
+    let destruction_overdue = lifecycle::destruction_overdue(r.state, &app, r.delivered_at, Utc::now());
     let destruction = match &r.destruction {
         Some(d) => Some(DestructionView {
             destroyed_on: serde_json::from_value(d["destroyed_on"].clone()).map_err(|_| ApiError::internal())?,
@@ -139,6 +142,8 @@ fn view(who: &Principal, l: &Loaded) -> Result<RequestView, ApiError> {
         assignee: r.assignee.map(|a| user_ref(&l.users, a)),
         reply: r.reply.clone(),
         destruction,
+        destroy_by,
+        destruction_overdue,
         allowed_actions,
         created_at: r.created_at,
         updated_at: r.updated_at,
@@ -305,6 +310,7 @@ pub async fn update_request(
         application: &app,
         revisions: loaded.row.revision as u32,
         delivered_at: loaded.row.delivered_at,
+        overdue_destructions: &[],
     };
     lifecycle::decide(&facts, &who.actor, Command::Edit, Utc::now())?;
     patch.apply(&mut app);
@@ -321,8 +327,65 @@ pub async fn update_request(
 #[post("/requests/{id}/check")]
 pub async fn check_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let loaded = load(&state, &who, path.into_inner()).await?;
-    let findings = eligibility::check(&loaded.application()?, EligibilityContext { has_supervisor: loaded.chain.has_supervisor() });
+    let overdue = overdue_destructions(&state, &loaded.row.agency_code).await?;
+    let ctx = EligibilityContext { has_supervisor: loaded.chain.has_supervisor(), overdue_destructions: &overdue };
+    let findings = eligibility::check(&loaded.application()?, ctx);
     Ok(HttpResponse::Ok().json(CheckResponse { blocking: eligibility::blocks(&findings), findings }))
+}
+
+/// Delivered personal-data requests an agency has not destroyed in time (rule 6).
+async fn overdue_destructions(state: &AppState, agency: &str) -> Result<Vec<statreq_domain::RequestId>, ApiError> {
+    let filter = ListFilter { own_agency: Some(agency.to_string()), state: Some(State::Delivered), limit: 10_000, ..Default::default() };
+    let rows = db(state, move |s| s.list_requests(&filter)).await?;
+    let now = Utc::now();
+    Ok(rows
+        .into_iter()
+        .filter(|r| {
+            serde_json::from_value::<Application>(r.application.clone())
+                .is_ok_and(|app| lifecycle::destruction_overdue(r.state, &app, r.delivered_at, now))
+        })
+        .map(|r| statreq_domain::RequestId(r.id))
+        .collect())
+}
+
+/// Personal data delivered and awaiting destruction: the office's own (its
+/// reminders), or every agency's for DGPA (the overdue list). Soonest first.
+#[utoipa::path(tag = "deliveries", security(("bearer" = [])), responses((status = 200, body = Vec<DestructionDueView>), ErrorResponses))]
+#[get("/destructions")]
+pub async fn list_destructions(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
+    let dgpa = who.actor.roles.is_dgpa();
+    if !dgpa && !who.has(Role::Applicant) {
+        return Err(ApiError::forbidden_role(Role::Applicant.as_str()));
+    }
+    let filter = ListFilter {
+        own_agency: (!dgpa).then(|| who.user.agency_code.clone()),
+        all_submitted: dgpa,
+        state: Some(State::Delivered),
+        limit: 100_000,
+        ..Default::default()
+    };
+    let rows = db(&state, move |s| s.list_requests(&filter)).await?;
+    let tree = state.agencies.tree(&state).await?;
+    let now = Utc::now();
+    let today = lifecycle::taiwan_date(now);
+    let mut out: Vec<DestructionDueView> = rows
+        .into_iter()
+        .filter_map(|r| {
+            let app: Application = serde_json::from_value(r.application.clone()).ok()?;
+            let destroy_by = lifecycle::destroy_by(&app, r.delivered_at)?;
+            Some(DestructionDueView {
+                request_id: r.id,
+                agency_name: tree.get(&r.agency_code).map(|a| a.name.clone()).unwrap_or_default(),
+                agency_code: r.agency_code,
+                delivered_at: r.delivered_at?,
+                destroy_by,
+                overdue: today > destroy_by,
+                days_left: (destroy_by - today).num_days(),
+            })
+        })
+        .collect();
+    out.sort_by_key(|d| (d.destroy_by, d.request_id));
+    Ok(HttpResponse::Ok().json(out))
 }
 
 /// Loads, lets the domain decide, stores the outcome at the version decided on.
@@ -331,6 +394,7 @@ async fn transition(state: &AppState, who: &Principal, id: i64, req: &HttpReques
     let loaded = load(state, who, id).await?;
     check_version(expected, loaded.row.version)?;
     let app = loaded.application()?;
+    let overdue = if matches!(command, Command::Submit) { overdue_destructions(state, &loaded.row.agency_code).await? } else { Vec::new() };
     let facts = RequestFacts {
         state: loaded.row.state,
         chain: &loaded.chain,
@@ -338,6 +402,7 @@ async fn transition(state: &AppState, who: &Principal, id: i64, req: &HttpReques
         application: &app,
         revisions: loaded.row.revision as u32,
         delivered_at: loaded.row.delivered_at,
+        overdue_destructions: &overdue,
     };
     let now = Utc::now();
     let outcome = lifecycle::decide(&facts, &who.actor, command, now)?;

@@ -398,6 +398,11 @@ impl Client {
         self.post(&format!("/requests/{id}/deliveries/{did}/approve"), &serde_json::json!({}), None).await
     }
 
+    /// Delivered personal data awaiting destruction (own agency, or all for DGPA).
+    pub async fn destructions(&self) -> Result<Vec<DestructionDueView>> {
+        self.get("/destructions").await
+    }
+
     /// The audit trail, newest first; `query` like `request_id=3&action=delivery.downloaded`.
     pub async fn audit(&self, query: &str) -> Result<Page<AuditEntryView>> {
         self.get(&format!("/audit?{query}")).await

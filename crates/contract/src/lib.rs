@@ -264,6 +264,12 @@ pub struct RequestView {
     pub reply: Option<String>,
     #[serde(default)]
     pub destruction: Option<DestructionView>,
+    /// For delivered personal data: destroy by this day (rule 6).
+    #[serde(default)]
+    pub destroy_by: Option<NaiveDate>,
+    /// Past `destroy_by` without a destruction record.
+    #[serde(default)]
+    pub destruction_overdue: bool,
     /// What the caller may attempt now.
     pub allowed_actions: Vec<Action>,
     pub created_at: DateTime<Utc>,
@@ -552,4 +558,19 @@ pub struct AuditEntryView {
     pub client_addr: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+}
+
+/// A delivered personal-data result awaiting its destruction record (rule 6).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DestructionDueView {
+    pub request_id: i64,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub delivered_at: DateTime<Utc>,
+    /// Destroy by this day (Taiwan date): delivery plus the retention the applicant stated.
+    pub destroy_by: NaiveDate,
+    /// Past `destroy_by`: the agency's new submissions are blocked until it is recorded.
+    pub overdue: bool,
+    /// Days left (negative when overdue).
+    pub days_left: i64,
 }

@@ -92,7 +92,14 @@ pub struct PersonalData {
     /// Why each personal field is necessary (必要性說明). Rule 3.
     #[serde(default)]
     pub necessity: Vec<NecessityNote>,
+    /// How many days after delivery the office keeps the data before destroying it
+    /// (rule 6); at most [`MAX_RETENTION_DAYS`].
+    #[serde(default)]
+    pub retention_days: Option<u32>,
 }
+
+/// DGPA's maximum retention of delivered personal data, in days after delivery.
+pub const MAX_RETENTION_DAYS: u32 = 365;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -49,6 +49,9 @@ pub enum FindingCode {
     SampleOutputMissing,
     DeadlineInText,
     AgencyWithoutSupervisor,
+    RetentionMissing,
+    RetentionTooLong,
+    DestructionOverdue,
     TooLong,
     TooMany,
 }
@@ -102,6 +105,7 @@ impl FindingCode {
             | SpecialCategoryField => "3",
             DeadlineInText => "5.3",
             AgencyWithoutSupervisor => "5.1",
+            RetentionMissing | RetentionTooLong | DestructionOverdue => "6",
         }
     }
 }
@@ -180,6 +184,9 @@ fn message(code: FindingCode) -> Text {
         SampleOutputMissing => ("建議附上所需輸出格式範例，以加速作業。", "Attaching a sample of the desired output format speeds up processing."),
         DeadlineInText => ("申請人不得訂定完成期限；人事總處依收件順序、難易度及各主管機關已申請數量與人事人員數排定作業（第5點第3款）。", "Applicants may not set a completion deadline; DGPA orders its work by application order, difficulty, volume already requested and personnel staff (rule 5.3)."),
         AgencyWithoutSupervisor => ("此機關無主管機關人事機構可審核申請，請洽人事總處設定機關層級。", "This agency has no supervising personnel office to approve the application; ask DGPA to set its place in the agency tree."),
+        RetentionMissing => ("請說明收到資料後保存多少日即予銷毀（第6點）。", "State how many days after delivery the data will be kept before it is destroyed (rule 6)."),
+        RetentionTooLong => ("保存期間超過人事總處所定上限365日（第6點）。", "The retention exceeds DGPA's maximum of 365 days (rule 6)."),
+        DestructionOverdue => ("貴機關尚有逾期未登錄銷毀之個人資料，請先登錄銷毀後再送出新申請（第6點）。", "Your agency has delivered personal data past its destruction date: record its destruction before submitting new applications (rule 6)."),
         TooLong => ("內容過長。", "Too long."),
         TooMany => ("項目過多。", "Too many items."),
     };
@@ -188,14 +195,26 @@ fn message(code: FindingCode) -> Text {
 
 /// What eligibility needs to know beyond the application itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EligibilityContext {
+pub struct EligibilityContext<'a> {
     /// The applying agency has a supervising personnel office (see `AgencyChain`).
     pub has_supervisor: bool,
+    /// The agency's delivered requests whose personal data is past its destruction date.
+    pub overdue_destructions: &'a [crate::ids::RequestId],
 }
 
 /// Every finding for an application, errors first, in a stable order.
-pub fn check(app: &Application, ctx: EligibilityContext) -> Vec<Finding> {
+pub fn check(app: &Application, ctx: EligibilityContext<'_>) -> Vec<Finding> {
     let mut out = app.shape_errors();
+    if !ctx.overdue_destructions.is_empty() {
+        let ids: Vec<String> = ctx.overdue_destructions.iter().map(|i| i.to_string()).collect();
+        let list = ids.join(", ");
+        let base = message(FindingCode::DestructionOverdue);
+        out.push(Finding::with_message(
+            FindingCode::DestructionOverdue,
+            "",
+            Text::new(format!("{}（案號：{list}）", base.zh_tw), format!("{} (requests: {list})", base.en)),
+        ));
+    }
     let mut push = |code: FindingCode, pointer: String| out.push(Finding::new(code, pointer));
 
     if !ctx.has_supervisor {
@@ -271,7 +290,7 @@ pub fn check(app: &Application, ctx: EligibilityContext) -> Vec<Finding> {
             if req.output == Some(OutputKind::Detail) {
                 push(FindingCode::PersonalDataContradictsOutput, "/personal_data/contains".into());
             }
-            if pd.purpose.is_some() || pd.statutory_duty.is_some() || !pd.necessity.is_empty() {
+            if pd.purpose.is_some() || pd.statutory_duty.is_some() || !pd.necessity.is_empty() || pd.retention_days.is_some() {
                 push(FindingCode::PersonalDataDetailsWithoutPersonalData, "/personal_data".into());
             }
         }
@@ -281,6 +300,13 @@ pub fn check(app: &Application, ctx: EligibilityContext) -> Vec<Finding> {
             }
             if pd.statutory_duty.as_deref().is_none_or(|s| s.trim().is_empty()) {
                 push(FindingCode::PersonalDataStatutoryDutyMissing, "/personal_data/statutory_duty".into());
+            }
+            match pd.retention_days {
+                None | Some(0) => push(FindingCode::RetentionMissing, "/personal_data/retention_days".into()),
+                Some(d) if d > crate::application::MAX_RETENTION_DAYS => {
+                    push(FindingCode::RetentionTooLong, "/personal_data/retention_days".into())
+                }
+                Some(_) => {}
             }
             for field in &requested {
                 if !field.personal {
@@ -444,7 +470,7 @@ mod tests {
         }
     }
 
-    const OK: EligibilityContext = EligibilityContext { has_supervisor: true };
+    const OK: EligibilityContext<'static> = EligibilityContext { has_supervisor: true, overdue_destructions: &[] };
 
     fn codes(f: &[Finding]) -> Vec<FindingCode> {
         f.iter().map(|f| f.code).collect()
@@ -520,6 +546,7 @@ mod tests {
                 NecessityNote { field: "name".into(), note: "核對名冊".into() },
                 NecessityNote { field: "sex".into(), note: "x".into() },
             ],
+            retention_days: Some(90),
         };
         let f = check(&app, OK);
         let got: Vec<_> = f.iter().map(|f| (f.code, f.pointer.as_str())).collect();
@@ -534,6 +561,11 @@ mod tests {
         );
         app.personal_data.purpose = Some(PURPOSE_PERSONNEL_MANAGEMENT.into());
         app.personal_data.statutory_duty = Some("公務人員考績法第14條".into());
+        app.personal_data.retention_days = Some(400);
+        assert!(check(&app, OK)
+            .iter()
+            .any(|f| f.code == FindingCode::RetentionTooLong && f.pointer == "/personal_data/retention_days" && f.rule == "6"));
+        app.personal_data.retention_days = Some(90);
         app.personal_data.necessity = vec![
             NecessityNote { field: "name".into(), note: "核對名冊".into() },
             NecessityNote { field: "birth_date".into(), note: "計算退休年齡".into() },
@@ -585,9 +617,18 @@ mod tests {
 
     #[test]
     fn agency_without_supervisor_blocks() {
-        let f = check(&complete(), EligibilityContext { has_supervisor: false });
+        let f = check(&complete(), EligibilityContext { has_supervisor: false, overdue_destructions: &[] });
         assert_eq!(codes(&f), vec![FindingCode::AgencyWithoutSupervisor]);
         assert!(blocks(&f));
+    }
+
+    #[test]
+    fn rule_6_an_overdue_destruction_blocks_and_names_the_request() {
+        let overdue = [crate::ids::RequestId(17)];
+        let f = check(&complete(), EligibilityContext { has_supervisor: true, overdue_destructions: &overdue });
+        assert_eq!(f.iter().map(|f| f.code).collect::<Vec<_>>(), vec![FindingCode::DestructionOverdue]);
+        assert!(blocks(&f));
+        assert!(f[0].message.zh_tw.contains("17") && f[0].message.en.contains("17") && f[0].rule == "6");
     }
 
     #[test]

@@ -386,6 +386,8 @@ pub struct RequestFacts<'a> {
     /// How many revisions have been frozen (0 until the first submission).
     pub revisions: u32,
     pub delivered_at: Option<DateTime<Utc>>,
+    /// The agency's delivered requests past their destruction date (rule 6).
+    pub overdue_destructions: &'a [crate::ids::RequestId],
 }
 
 /// The result of an accepted command: the new state and what to record.
@@ -575,6 +577,17 @@ fn role_zh(role: Role) -> &'static str {
     }
 }
 
+/// The day by which delivered personal data must be destroyed (rule 6).
+pub fn destroy_by(app: &Application, delivered_at: Option<DateTime<Utc>>) -> Option<NaiveDate> {
+    let days = app.personal_data.retention_days.filter(|_| app.declares_personal_data())?;
+    Some(taiwan_date(delivered_at?) + Duration::days(i64::from(days)))
+}
+
+/// Past its destroy-by day and not yet recorded as destroyed.
+pub fn destruction_overdue(state: State, app: &Application, delivered_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    state == State::Delivered && destroy_by(app, delivered_at).is_some_and(|d| taiwan_date(now) > d)
+}
+
 /// Taiwan has one time zone, UTC+8, without daylight saving.
 pub fn taiwan_date(at: DateTime<Utc>) -> NaiveDate {
     (at + Duration::hours(8)).date_naive()
@@ -612,7 +625,8 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
     match command {
         Command::Edit => {}
         Command::Submit => {
-            let findings = eligibility::check(facts.application, EligibilityContext { has_supervisor: facts.chain.has_supervisor() });
+            let ctx = EligibilityContext { has_supervisor: facts.chain.has_supervisor(), overdue_destructions: facts.overdue_destructions };
+            let findings = eligibility::check(facts.application, ctx);
             if eligibility::blocks(&findings) {
                 return Err(Refusal::BlockingFindings(findings));
             }
@@ -805,7 +819,15 @@ mod tests {
     }
 
     fn facts<'a>(state: State, chain: &'a AgencyChain, app: &'a Application) -> RequestFacts<'a> {
-        RequestFacts { state, chain, created_by: UserId(1), application: app, revisions: 1, delivered_at: Some(now()) }
+        RequestFacts {
+            state,
+            chain,
+            created_by: UserId(1),
+            application: app,
+            revisions: 1,
+            delivered_at: Some(now()),
+            overdue_destructions: &[],
+        }
     }
 
     const DRAFTER: i64 = 1;
@@ -1042,7 +1064,7 @@ mod tests {
             let mut state = State::Draft;
             let mut revisions = 0;
             for (who, cmd) in steps {
-                let f = RequestFacts { state, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions, delivered_at: Some(now()) };
+                let f = RequestFacts { state, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions, delivered_at: Some(now()), overdue_destructions: &[] };
                 let action = cmd.action();
                 if let Ok(out) = decide(&f, &who, cmd, now()) {
                     prop_assert!(!state.is_terminal(), "terminal {state:?} accepted {action:?}");
@@ -1060,7 +1082,7 @@ mod tests {
         fn terminal_states_accept_nothing(who in any_actor(), cmd in any_command(), s in prop_oneof![Just(State::Closed), Just(State::Rejected), Just(State::Withdrawn)]) {
             let chain = chain_of("NPA");
             let app = app();
-            let f = RequestFacts { state: s, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions: 1, delivered_at: None };
+            let f = RequestFacts { state: s, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions: 1, delivered_at: None, overdue_destructions: &[] };
             let action = cmd.action();
             prop_assert_eq!(decide(&f, &who, cmd, now()), Err(Refusal::NotInState { action, state: s }));
         }

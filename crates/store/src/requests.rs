@@ -113,7 +113,7 @@ pub struct MessageRow {
 }
 
 /// Which requests a caller may list (computed from the domain's visibility rule).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ListFilter {
     /// The caller's own agency: every state.
     pub own_agency: Option<String>,
@@ -125,6 +125,12 @@ pub struct ListFilter {
     /// The last id of the previous page (lists are newest first).
     pub before: Option<i64>,
     pub limit: i64,
+}
+
+impl Default for ListFilter {
+    fn default() -> Self {
+        ListFilter { own_agency: None, supervised: Vec::new(), all_submitted: false, state: None, before: None, limit: 50 }
+    }
 }
 
 impl Store {
