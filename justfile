@@ -18,6 +18,7 @@ test: lint guard
     #!/usr/bin/env bash
     set -euo pipefail
     export STATREQ_TEST_PG_URL="$(scripts/ensure-postgres.sh)"
+    scripts/ensure-tools.sh
     cargo build -p statreq-api
     if cargo nextest --version >/dev/null 2>&1; then
         cargo nextest run --workspace --no-fail-fast
@@ -31,6 +32,7 @@ test-pg:
     #!/usr/bin/env bash
     set -euo pipefail
     export STATREQ_TEST_PG_URL="$(scripts/ensure-postgres.sh)"
+    scripts/ensure-tools.sh
     cargo build -p statreq-api
     cargo test --workspace -- postgres
 
@@ -66,4 +68,6 @@ bench:
     cargo build --release -p statreq-api -p statreq-e2e --bins
     ./target/release/statreq-bench
     taskset -c 0 ./target/release/statreq-queue-bench
+    scripts/ensure-tools.sh
+    taskset -c 0 ./target/release/statreq-vault-bench
     ./target/release/statreq-bench --queue

@@ -21,6 +21,11 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Largest result file, in bytes.
     pub max_upload_bytes: usize,
+    /// After delivery, statreq keeps its own copy of result files this long, then
+    /// crypto-shreds it (rule 6: nobody keeps personal data longer than needed).
+    pub download_window: chrono::Duration,
+    /// How often the shredding sweep runs.
+    pub sweep_every: std::time::Duration,
 }
 
 impl Settings {
@@ -36,6 +41,8 @@ impl Settings {
             refresh_token_seconds: 12 * 60 * 60,
             max_body_bytes: 256 * 1024,
             max_upload_bytes: 512 * 1024 * 1024,
+            download_window: chrono::Duration::days(30),
+            sweep_every: std::time::Duration::from_secs(600),
         }
     }
 }

@@ -170,6 +170,7 @@ impl Application {
             keys,
             settings,
         });
+        spawn_shredder(state.clone());
         let doc = openapi_document();
         let server = HttpServer::new(move || {
             let doc = doc.clone();
@@ -212,6 +213,30 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Crypto-shreds result files whose download window has passed, now and then on
+/// every `sweep_every`; removes their bodies after the keys are gone.
+fn spawn_shredder(state: web::Data<AppState>) {
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(state.settings.sweep_every);
+        loop {
+            tick.tick().await;
+            let now = chrono::Utc::now();
+            let cutoff = now - state.settings.download_window;
+            match routes::db(&state, move |s| s.shred_published_before(cutoff, now)).await {
+                Ok(keys) => {
+                    for key in &keys {
+                        let _ = std::fs::remove_file(routes::deliveries::files_dir(&state).join(format!("{key}.enc")));
+                    }
+                    if !keys.is_empty() {
+                        tracing::info!(files = keys.len(), "shredded result files past their download window");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "shredding sweep failed; will retry"),
+            }
+        }
+    });
 }
 
 /// Structured logs; `RUST_LOG` filters, `STATREQ_LOG_FORMAT=json` for JSON lines.

@@ -47,6 +47,15 @@ enum Cmd {
         /// Access-token lifetime in seconds.
         #[arg(long, env = "STATREQ_ACCESS_TOKEN_SECONDS", default_value_t = 900)]
         access_token_seconds: i64,
+        /// Largest result file in MiB.
+        #[arg(long, env = "STATREQ_MAX_UPLOAD_MIB", default_value_t = 512)]
+        max_upload_mib: usize,
+        /// Days after delivery statreq keeps its own copy of result files before crypto-shredding it.
+        #[arg(long, env = "STATREQ_DOWNLOAD_WINDOW_DAYS", default_value_t = 30)]
+        download_window_days: i64,
+        /// Seconds between shredding sweeps.
+        #[arg(long, env = "STATREQ_SWEEP_SECONDS", default_value_t = 600)]
+        sweep_seconds: u64,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -161,11 +170,23 @@ async fn main() -> anyhow::Result<()> {
     init_tracing();
     let cli = Cli::parse();
     match cli.command {
-        Cmd::Serve { bind, demo: with_demo, trusted_issuers, signing_key, access_token_seconds } => {
+        Cmd::Serve {
+            bind,
+            demo: with_demo,
+            trusted_issuers,
+            signing_key,
+            access_token_seconds,
+            max_upload_mib,
+            download_window_days,
+            sweep_seconds,
+        } => {
             let (store, url) = open_store(&cli.common)?;
             let mut settings = Settings::new(bind, Some(url.clone()), cli.common.data_dir.clone());
             settings.signing_key = signing_key.map(SecretString::from);
             settings.access_token_seconds = access_token_seconds;
+            settings.max_upload_bytes = max_upload_mib.max(1) * 1024 * 1024;
+            settings.download_window = chrono::Duration::days(download_window_days.max(0));
+            settings.sweep_every = std::time::Duration::from_secs(sweep_seconds.max(1));
             if let Some(path) = trusted_issuers {
                 settings.trusted_issuers = load_trusted_issuers(&path)?;
             }

@@ -336,3 +336,31 @@ mod retention {
     use super::*;
     on_both_backends!(an_overdue_destruction_blocks_new_submissions, an_interrupted_upload_leaves_nothing);
 }
+
+async fn the_server_copy_is_shredded_after_the_download_window(backend: Backend) {
+    let server = TestServer::start_with(backend, &["--download-window-days", "0", "--sweep-seconds", "1"]);
+    let (id, applicant, _supervisor, officer) = in_production(&server, false).await;
+    let f = officer.upload_delivery(id, "t.csv", b"a,b\n".to_vec()).await.unwrap_or_else(|e| panic!("{e}"));
+    // Not published yet: the window has not started, the sweep leaves it alone.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(officer.download_delivery(id, f.id).await.is_ok());
+    officer.deliver(id, None, "如附件").await.unwrap_or_else(|e| panic!("{e}"));
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert_eq!(applicant.download_delivery(id, f.id).await.err().and_then(|e| e.code().map(String::from)), Some("shredded".into()));
+    let m = applicant.deliveries(id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(m.files[0].shredded_at.is_some());
+    let left = std::fs::read_dir(server.db.data_dir().join("files")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(left, 0);
+    let trail = server
+        .login("admin.dgpa")
+        .await
+        .audit(&format!("request_id={id}&action=delivery.shredded_after_window"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(trail.items.len(), 1);
+}
+
+mod window {
+    use super::*;
+    on_both_backends!(the_server_copy_is_shredded_after_the_download_window);
+}

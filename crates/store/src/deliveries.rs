@@ -169,6 +169,45 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Crypto-shreds every published file older than `cutoff` (the download
+    /// window has passed), one audit entry per file, all in one transaction.
+    /// Returns the storage keys whose bodies the caller removes. Safe to run on
+    /// several instances at once: a file is shredded once.
+    pub fn shred_published_before(&self, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<Vec<String>> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let due: Vec<(i64, i64, String)> = deliveries::table
+                .filter(deliveries::published_at.lt(to_db(cutoff)))
+                .filter(deliveries::shredded_at.is_null())
+                .select((deliveries::id, deliveries::request_id, deliveries::storage_key))
+                .load(c)?;
+            let mut keys = Vec::new();
+            for (id, request_id, key) in due {
+                let n = diesel::update(deliveries::table.find(id).filter(deliveries::shredded_at.is_null()))
+                    .set((
+                        deliveries::wrapped_key.eq(None::<String>),
+                        deliveries::passphrase.eq(None::<String>),
+                        deliveries::shredded_at.eq(Some(to_db(now))),
+                    ))
+                    .execute(c)?;
+                if n == 1 {
+                    append(
+                        c,
+                        &AuditContext::default(),
+                        "delivery.shredded_after_window",
+                        Some(request_id),
+                        &serde_json::json!({"delivery": id}),
+                        now,
+                    )?;
+                    keys.push(key);
+                }
+            }
+            Ok(keys)
+        })
+    }
+}
+
 /// Inside the delivering transition: every file of the request becomes visible.
 pub(crate) fn publish(c: &mut crate::DbConnection, request_id: i64, now: DateTime<Utc>) -> StoreResult<usize> {
     Ok(diesel::update(deliveries::table.filter(deliveries::request_id.eq(request_id)).filter(deliveries::published_at.is_null()))
