@@ -121,6 +121,7 @@ fn configure_api(cfg: &mut ServiceConfig) {
         .service(deliveries::download_delivery)
         .service(deliveries::reveal_passphrase)
         .service(deliveries::approve_delivery)
+        .service(deliveries::put_age_recipient)
         .service(audit::list_audit)
         .service(requests::list_destructions);
 }

@@ -364,3 +364,42 @@ mod window {
     use super::*;
     on_both_backends!(the_server_copy_is_shredded_after_the_download_window);
 }
+
+async fn a_registered_x25519_recipient_replaces_the_passphrase(backend: Backend) {
+    let server = TestServer::start(backend);
+    let (id, applicant, _supervisor, officer) = in_production(&server, true).await;
+    let f = officer.upload_delivery(id, "detail.csv", b"name,grade\nA,9\n".to_vec()).await.unwrap_or_else(|e| panic!("{e}"));
+    server.login("officer2.dgpa").await.approve_delivery(id, f.id).await.unwrap_or_else(|e| panic!("{e}"));
+    officer.deliver(id, None, "如附件").await.unwrap_or_else(|e| panic!("{e}"));
+
+    let dir = std::env::temp_dir().join(format!("statreq-x25519-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let key = dir.join("webhr.key");
+    let out = Command::new("age-keygen").arg("-o").arg(&key).stderr(Stdio::piped()).output().unwrap_or_else(|e| panic!("{e}"));
+    let public =
+        String::from_utf8_lossy(&out.stderr).lines().find_map(|l| l.strip_prefix("Public key: ").map(str::to_owned)).unwrap_or_default();
+    assert_eq!(
+        applicant.set_age_recipient(Some("age1notakey")).await.err().and_then(|e| e.code().map(String::from)),
+        Some("invalid_recipient".into())
+    );
+    applicant.set_age_recipient(Some(&public)).await.unwrap_or_else(|e| panic!("{e}"));
+    let file = applicant.download_delivery(id, f.id).await.unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("d.age"), &file).unwrap_or_else(|e| panic!("{e}"));
+    let plain = Command::new("age").arg("-d").arg("-i").arg(&key).arg(dir.join("d.age")).output().unwrap_or_else(|e| panic!("{e}"));
+    assert!(plain.status.success());
+    assert_eq!(plain.stdout, b"name,grade\nA,9\n");
+    // Back to passphrases: the identity no longer opens new downloads.
+    applicant.set_age_recipient(None).await.unwrap_or_else(|e| panic!("{e}"));
+    let file = applicant.download_delivery(id, f.id).await.unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("p.age"), &file).unwrap_or_else(|e| panic!("{e}"));
+    let st = Command::new("age").arg("-d").arg("-i").arg(&key).arg(dir.join("p.age")).stderr(Stdio::null()).stdout(Stdio::null()).status();
+    assert!(!st.map(|s| s.success()).unwrap_or(true));
+    let trail = server.login("admin.dgpa").await.audit("action=user.age_recipient_set").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(trail.items.len(), 2);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+mod recipients {
+    use super::*;
+    on_both_backends!(a_registered_x25519_recipient_replaces_the_passphrase);
+}

@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use futures_util::StreamExt;
-use statreq_contract::{DeliveryManifest, DeliveryView, PassphraseView};
+use statreq_contract::{AgeRecipientBody, DeliveryManifest, DeliveryView, PassphraseView};
 use statreq_domain::lifecycle::approve_file;
 use statreq_domain::{Role, State, UserId};
 use statreq_store::{AuditContext, DeliveryRow, NewDelivery, UserRow};
@@ -341,12 +341,19 @@ pub async fn download_delivery(
         tracing::error!(delivery = did, error = %e, "unwrapping a data key");
         ApiError::internal()
     })?;
+    // A registered X25519 recipient takes the place of the passphrase.
+    let recipient = if d.personal { who.user.age_recipient.clone() } else { None };
     let passphrase = match &d.passphrase {
-        Some(sealed) if d.personal => Some(state.keyring.open_secret(sealed).map_err(|_| ApiError::internal())?),
+        Some(sealed) if d.personal && recipient.is_none() => Some(state.keyring.open_secret(sealed).map_err(|_| ApiError::internal())?),
         _ => None,
     };
     let audit = audit_ctx(&who, &req);
-    let detail = serde_json::json!({"delivery": did, "filename": d.filename, "format": if d.personal { "age" } else { "plain" }});
+    let format = match (d.personal, &recipient) {
+        (false, _) => "plain",
+        (true, Some(_)) => "age-x25519",
+        (true, None) => "age-passphrase",
+    };
+    let detail = serde_json::json!({"delivery": did, "filename": d.filename, "format": format});
     db(&state, move |s| s.audit(&audit, "delivery.downloaded", Some(id), &detail, Utc::now())).await?;
 
     let path = files_dir(&state).join(format!("{}.enc", d.storage_key));
@@ -356,9 +363,14 @@ pub async fn download_delivery(
         let run = || -> statreq_vault::Result<()> {
             let input = std::io::BufReader::new(std::fs::File::open(&path)?);
             let sink = std::io::BufWriter::with_capacity(64 * 1024, ChannelWriter { tx: tx.clone() });
-            match passphrase {
-                Some(p) => {
-                    let mut age = statreq_vault::age_encryptor(AgeKey::Passphrase(&p), sink)?;
+            let key = match (&recipient, &passphrase) {
+                (Some(r), _) => Some(AgeKey::Recipient(r)),
+                (None, Some(p)) => Some(AgeKey::Passphrase(p)),
+                (None, None) => None,
+            };
+            match key {
+                Some(key) => {
+                    let mut age = statreq_vault::age_encryptor(key, sink)?;
                     statreq_vault::decrypt(&dk, aad.as_bytes(), input, &mut age)?;
                     age.finish()?.flush()?;
                 }
@@ -417,6 +429,35 @@ pub async fn reveal_passphrase(
     db(&state, move |s| s.audit(&audit, "delivery.passphrase_revealed", Some(id), &serde_json::json!({"delivery": did}), Utc::now()))
         .await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(PassphraseView { passphrase: passphrase.to_string() }))
+}
+
+/// Register an X25519 age recipient for the caller's downloads (systems such as
+/// WebHR hold the identity); `null` returns to passphrases. Audited.
+#[utoipa::path(tag = "deliveries", security(("bearer" = [])), request_body = AgeRecipientBody, responses((status = 200, body = AgeRecipientBody), ErrorResponses))]
+#[put("/me/age-recipient")]
+pub async fn put_age_recipient(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let b: AgeRecipientBody = super::parse_json(&req, &body)?;
+    if let Some(r) = &b.recipient {
+        if !statreq_vault::is_x25519_recipient(r) {
+            return Err(ApiError::invalid(
+                "invalid_recipient",
+                "/recipient",
+                "請提供 age1 開頭的 X25519 公鑰。",
+                "Give an X25519 age recipient (age1…).",
+            ));
+        }
+    }
+    let audit = audit_ctx(&who, &req);
+    let id = who.user.id;
+    let recipient = b.recipient.clone();
+    db(&state, move |s| s.set_age_recipient(id, recipient.as_deref(), &audit, Utc::now())).await?;
+    state.principals.invalidate();
+    Ok(HttpResponse::Ok().json(b))
 }
 
 /// A second DGPA officer, not the uploader, approves a file for release (four eyes).

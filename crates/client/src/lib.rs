@@ -398,6 +398,11 @@ impl Client {
         self.post(&format!("/requests/{id}/deliveries/{did}/approve"), &serde_json::json!({}), None).await
     }
 
+    /// Registers an X25519 age recipient for this account's downloads (`None` removes it).
+    pub async fn set_age_recipient(&self, recipient: Option<&str>) -> Result<AgeRecipientBody> {
+        self.call(Method::PUT, "/me/age-recipient", Some(&AgeRecipientBody { recipient: recipient.map(String::from) }), None).await
+    }
+
     /// Delivered personal data awaiting destruction (own agency, or all for DGPA).
     pub async fn destructions(&self) -> Result<Vec<DestructionDueView>> {
         self.get("/destructions").await

@@ -536,6 +536,15 @@ pub struct DeliveryManifest {
     pub files: Vec<DeliveryView>,
 }
 
+/// An X25519 age recipient (`age1…`): downloads of personal data are encrypted to it
+/// instead of a passphrase. For systems such as WebHR that hold the identity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgeRecipientBody {
+    /// `age1…`, or null to go back to passphrases.
+    pub recipient: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PassphraseView {
     /// Opens the delivery's age file: `age -d file.age`, then type it.

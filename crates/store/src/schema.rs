@@ -28,6 +28,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        age_recipient -> Nullable<Text>,
     }
 }
 

@@ -23,6 +23,7 @@ struct Row {
     active: bool,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    age_recipient: Option<String>,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -41,6 +42,8 @@ pub struct UserRow {
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// X25519 age recipient for downloads, when registered.
+    pub age_recipient: Option<String>,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -66,6 +69,7 @@ impl From<Row> for UserRow {
             active: r.active,
             created_at: from_db(r.created_at),
             updated_at: from_db(r.updated_at),
+            age_recipient: r.age_recipient,
         }
     }
 }
@@ -179,6 +183,22 @@ impl Store {
                 }
                 None => insert_user(c, &new, now),
             }
+        })?;
+        user_by_id(&mut conn, id)
+    }
+
+    /// Registers (or with `None` removes) the caller's age recipient, audited.
+    pub fn set_age_recipient(
+        &self,
+        id: i64,
+        recipient: Option<&str>,
+        audit: &crate::AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<UserRow> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            diesel::update(users::table.find(id)).set((users::age_recipient.eq(recipient), users::updated_at.eq(to_db(now)))).execute(c)?;
+            crate::audit::append(c, audit, "user.age_recipient_set", None, &serde_json::json!({"user": id, "recipient": recipient}), now)
         })?;
         user_by_id(&mut conn, id)
     }

@@ -29,6 +29,11 @@ pub fn generate_passphrase() -> String {
     (0..6).map(|_| (0..5).map(|_| letters[rng.gen_range(0..letters.len())] as char).collect::<String>()).collect::<Vec<_>>().join("-")
 }
 
+/// Whether `text` is an X25519 age recipient (`age1…`).
+pub fn is_x25519_recipient(text: &str) -> bool {
+    text.parse::<age::x25519::Recipient>().is_ok()
+}
+
 /// A writer that age-encrypts into `output`. Call `finish()` on it: without it
 /// the file is cut short.
 pub fn age_encryptor<W: Write>(key: AgeKey<'_>, output: W) -> Result<age::stream::StreamWriter<W>> {

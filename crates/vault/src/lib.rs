@@ -15,7 +15,7 @@ mod delivery;
 mod keys;
 mod stream;
 
-pub use delivery::{age_decrypt, age_encryptor, generate_passphrase, AgeKey};
+pub use delivery::{age_decrypt, age_encryptor, generate_passphrase, is_x25519_recipient, AgeKey};
 pub use keys::{DataKey, Keyring};
 pub use stream::{decrypt, encrypt, Sealed, CHUNK};
 
