@@ -5,13 +5,30 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 default:
     @just --list
 
-# Build the release binary.
-build:
+# Build the release binary and the SPA.
+build: spa
     cargo build --release -p statreq-api
 
-# Run the service with demo data on the embedded SQLite database (./var).
+# Build the SPA into frontend/dist (installs the wasm target and the matching wasm-bindgen when missing).
+spa:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+    want=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+    have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+    if [[ "$have" != "$want" ]]; then
+        echo "installing wasm-bindgen-cli $want (a few minutes, once)…" >&2
+        cargo install -q wasm-bindgen-cli --version "$want"
+    fi
+    cargo build --release -p statreq-frontend --target wasm32-unknown-unknown
+    target="${CARGO_TARGET_DIR:-target}"
+    rm -rf frontend/dist && mkdir -p frontend/dist
+    wasm-bindgen --target web --no-typescript --out-dir frontend/dist/pkg "$target/wasm32-unknown-unknown/release/statreq-frontend.wasm"
+    cp frontend/index.html frontend/static/* frontend/dist/
+
+# Run the service and its SPA with demo data on the embedded SQLite database (./var).
 serve *ARGS: build
-    ./target/release/statreq serve --demo {{ARGS}}
+    "${CARGO_TARGET_DIR:-target}/release/statreq" serve --demo {{ARGS}}
 
 # Everything CI checks: format, lints, dependency direction, wasm build of the contract, all tests on SQLite and PostgreSQL.
 test: lint guard
@@ -19,6 +36,7 @@ test: lint guard
     set -euo pipefail
     export STATREQ_TEST_PG_URL="$(scripts/ensure-postgres.sh)"
     scripts/ensure-tools.sh
+    just spa
     cargo build -p statreq-api
     if cargo nextest --version >/dev/null 2>&1; then
         cargo nextest run --workspace --no-fail-fast

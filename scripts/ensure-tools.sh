@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond Rust, from Debian's packages, when missing:
-# the reference `age` tool (interop tests) and `script` (a terminal for its passphrase prompt).
+# the reference `age` tool (interop tests), `script` (a terminal for its passphrase
+# prompt), and Chromium with its driver (browser tests of the SPA).
 set -euo pipefail
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v age >/dev/null 2>&1 || missing+=(age)
 command -v script >/dev/null 2>&1 || missing+=(bsdutils)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 if (( ${#missing[@]} )); then
   echo "installing ${missing[*]} from Debian's packages…" >&2
   as_root apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >&2
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi

@@ -26,6 +26,8 @@ pub struct Settings {
     pub download_window: chrono::Duration,
     /// How often the shredding sweep runs.
     pub sweep_every: std::time::Duration,
+    /// The built SPA (`index.html`, `pkg/`, `style.css`), served at `/`.
+    pub spa_dir: Option<PathBuf>,
 }
 
 impl Settings {
@@ -43,6 +45,7 @@ impl Settings {
             max_upload_bytes: 512 * 1024 * 1024,
             download_window: chrono::Duration::days(30),
             sweep_every: std::time::Duration::from_secs(600),
+            spa_dir: None,
         }
     }
 }

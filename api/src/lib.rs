@@ -16,7 +16,7 @@ use std::net::TcpListener;
 
 use actix_web::dev::Server;
 use actix_web::middleware::ErrorHandlers;
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::{web, App, HttpResponse, HttpServer, ResponseError};
 use statreq_store::Store;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::OpenApi;
@@ -148,6 +148,39 @@ pub fn openapi_yaml() -> anyhow::Result<String> {
 
 const LANDING: &str = include_str!("landing.html");
 
+/// Serves the SPA: a file from `spa_dir` when one matches the path, else
+/// `index.html`, so that deep links work. Without a built SPA, a landing page.
+async fn spa(req: actix_web::HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let path = req.path();
+    if path.starts_with("/api/") {
+        return ApiError::not_found().error_response();
+    }
+    let Some(dir) = &state.settings.spa_dir else {
+        return HttpResponse::Ok().content_type("text/html; charset=utf-8").body(LANDING);
+    };
+    let rel = path.trim_start_matches('/');
+    let safe = !rel.split('/').any(|seg| seg == ".." || seg.starts_with('.') || seg.contains('\\'));
+    let file = if safe && !rel.is_empty() { Some(dir.join(rel)).filter(|p| p.is_file()) } else { None };
+    let (target, cache) = match file {
+        Some(f) => (f, "public, max-age=300"),
+        None => (dir.join("index.html"), "no-cache"),
+    };
+    let content_type = match target.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        _ => "application/octet-stream",
+    };
+    match std::fs::read(&target) {
+        Ok(bytes) => HttpResponse::Ok().content_type(content_type).insert_header(("Cache-Control", cache)).body(bytes),
+        Err(_) => HttpResponse::Ok().content_type("text/html; charset=utf-8").body(LANDING),
+    }
+}
+
 /// A running server (zero-to-production's startup shape: build, then run).
 pub struct Application {
     port: u16,
@@ -194,11 +227,11 @@ impl Application {
                 .configure(configure_root)
                 .service(scope("/api/v1").configure(configure_api))
                 .into_app()
-                .route("/", web::get().to(|| async { HttpResponse::Ok().content_type("text/html; charset=utf-8").body(LANDING) }))
                 .route(
                     "/docs",
                     web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() }),
                 )
+                .default_service(web::get().to(spa))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(tracing_actix_web::TracingLogger::default())
         })

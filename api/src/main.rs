@@ -56,6 +56,9 @@ enum Cmd {
         /// Seconds between shredding sweeps.
         #[arg(long, env = "STATREQ_SWEEP_SECONDS", default_value_t = 600)]
         sweep_seconds: u64,
+        /// The built SPA (default: frontend/dist when it exists).
+        #[arg(long, env = "STATREQ_SPA_DIR")]
+        spa_dir: Option<PathBuf>,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -179,6 +182,7 @@ async fn main() -> anyhow::Result<()> {
             max_upload_mib,
             download_window_days,
             sweep_seconds,
+            spa_dir,
         } => {
             let (store, url) = open_store(&cli.common)?;
             let mut settings = Settings::new(bind, Some(url.clone()), cli.common.data_dir.clone());
@@ -187,6 +191,7 @@ async fn main() -> anyhow::Result<()> {
             settings.max_upload_bytes = max_upload_mib.max(1) * 1024 * 1024;
             settings.download_window = chrono::Duration::days(download_window_days.max(0));
             settings.sweep_every = std::time::Duration::from_secs(sweep_seconds.max(1));
+            settings.spa_dir = spa_dir.or_else(|| Some(PathBuf::from("frontend/dist")).filter(|d| d.join("index.html").is_file()));
             if let Some(path) = trusted_issuers {
                 settings.trusted_issuers = load_trusted_issuers(&path)?;
             }

@@ -1,0 +1,151 @@
+//! The SPA in real headless Chromium against the real binary: sign in, see the
+//! list, draft an application, follow a deep link, switch language.
+//!
+//! Needs `frontend/dist` (`just spa`) and Debian's chromium and chromium-driver
+//! (`scripts/ensure-tools.sh`); `just test` provides both.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use statreq_e2e::{Backend, TestServer};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spa_dir() -> PathBuf {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../frontend/dist"));
+    assert!(dir.join("index.html").is_file(), "the SPA is not built: run `just spa` (just test does)");
+    dir
+}
+
+async fn browser() -> (Driver, Client) {
+    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or_else(|e| panic!("{e}"));
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .arg("--allowed-ips=127.0.0.1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("chromedriver (apt-get install chromium-driver): {e}"));
+    let driver = Driver(child);
+    let profile = std::env::temp_dir().join(format!("statreq-chromium-{}", uuid::Uuid::new_v4().simple()));
+    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                     format!("--user-data-dir={}", profile.display())]
+        }
+    }))
+    .unwrap_or_default();
+    for _ in 0..50 {
+        if let Ok(c) = ClientBuilder::native().capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+            return (driver, c);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("could not reach chromedriver");
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    match c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await {
+        Ok(e) => e.text().await.unwrap_or_default(),
+        Err(e) => panic!("{css}: {e}"),
+    }
+}
+
+async fn wait_for_text(c: &Client, css: &str, needle: &str) {
+    for _ in 0..100 {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            if e.text().await.unwrap_or_default().contains(needle) {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let got = c.find(Locator::Css(css)).await.ok();
+    let got = match got {
+        Some(e) => e.text().await.unwrap_or_default(),
+        None => "(no element)".into(),
+    };
+    panic!("{css} never contained {needle:?}; it reads {got:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let (_driver, c) = browser().await;
+    c.goto(&format!("{}/login", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(text_of(&c, "main h1").await, "登入");
+    c.wait()
+        .for_element(Locator::Css("#username"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .send_keys("applicant.npa")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::Css("#password"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .send_keys("wrong-password")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::Css("button[type=submit]")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "p.error", "帳號或密碼錯誤").await;
+    let pw = c.find(Locator::Css("#password")).await.unwrap_or_else(|e| panic!("{e}"));
+    pw.clear().await.unwrap_or_else(|e| panic!("{e}"));
+    pw.send_keys(statreq_e2e::DEMO_PASSWORD).await.unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::Css("button[type=submit]")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main h1", "案件").await;
+    wait_for_text(&c, "header .who", "內政部警政署").await;
+
+    // Draft an application.
+    c.find(Locator::LinkText("新增申請")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main h1", "新增申請").await;
+    c.wait()
+        .for_element(Locator::Css("#reason"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .send_keys("研議人力配置")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.wait().for_element(Locator::Css("#f-grade")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main h1", "案件 ").await;
+    wait_for_text(&c, "main", "草稿").await;
+    // The check lists what is missing, in the user's language.
+    wait_for_text(&c, ".findings", "請填寫有效的聯絡電話").await;
+    let url = c.current_url().await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(url.path().starts_with("/requests/"), "{url}");
+
+    // A deep link opens the SPA at that request; the session survives a reload.
+    c.goto(url.as_str()).await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main", "研議人力配置").await;
+
+    // English, remembered across pages.
+    c.find(Locator::Css("header button")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main", "Timeline").await;
+    c.goto(&format!("{}/", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main h1", "Requests").await;
+    let lang = c.execute("return document.documentElement.lang", vec![]).await.unwrap_or_default();
+    assert_eq!(lang, serde_json::json!("en"));
+
+    let png = c.screenshot().await.unwrap_or_default();
+    let _ = std::fs::write(std::env::temp_dir().join("statreq-spa.png"), png);
+    let _ = c.close().await;
+}

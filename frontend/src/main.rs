@@ -1,0 +1,36 @@
+//! The statreq SPA (Leptos, client-side rendered). zh-TW first, English second;
+//! every call goes through the shared typed client, so the SPA and the API cannot
+//! drift apart.
+
+mod i18n;
+mod pages;
+mod session;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let lang = i18n::provide();
+    let session = session::provide();
+    view! {
+        <Router>
+            <a class="skip" href="#main">{move || i18n::t(lang.get(), "跳至主要內容", "Skip to main content")}</a>
+            <pages::Header session=session />
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <pages::NotFound /> }>
+                    <Route path=path!("/") view=pages::Home />
+                    <Route path=path!("/login") view=pages::Login />
+                    <Route path=path!("/requests/new") view=pages::NewRequest />
+                    <Route path=path!("/requests/:id") view=pages::RequestPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,536 @@
+//! The screens.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use statreq_client::ClientError;
+use statreq_contract::Action as RequestAction;
+use statreq_contract::*;
+use statreq_domain::application::{Contact, ExistingSource, NecessityNote, OutputKind, PersonalData, Requirement, SourceAttestation};
+use statreq_domain::Severity;
+
+use crate::i18n::{self, t, text, Lang};
+use crate::session::{self, call, Session};
+
+fn err_text(lang: Lang, e: &ClientError) -> String {
+    match e.problem() {
+        Some(p) => {
+            let mut s = text(lang, &p.message);
+            for err in &p.errors {
+                let m = err.message.as_ref().map(|m| text(lang, m)).unwrap_or_else(|| err.detail.clone());
+                s.push_str(&format!("\n• {} {}", err.pointer, m));
+            }
+            s
+        }
+        None => t(lang, "無法連線至伺服器，請稍後再試。", "Cannot reach the server; try again shortly."),
+    }
+}
+
+/// An error as shown: both languages, chosen at display time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UiError {
+    zh: String,
+    en: String,
+}
+
+impl UiError {
+    fn show(&self, lang: Lang) -> String {
+        if lang == Lang::Zh {
+            self.zh.clone()
+        } else {
+            self.en.clone()
+        }
+    }
+}
+
+fn ui(e: ClientError) -> UiError {
+    UiError { zh: err_text(Lang::Zh, &e), en: err_text(Lang::En, &e) }
+}
+
+fn role_label(lang: Lang, r: Role) -> String {
+    match r {
+        Role::Applicant => t(lang, "申請人", "applicant"),
+        Role::Supervisor => t(lang, "主管機關審核人", "supervisor"),
+        Role::DgpaOfficer => t(lang, "人事總處承辦人", "DGPA officer"),
+        Role::DgpaAdmin => t(lang, "人事總處管理者", "DGPA administrator"),
+        Role::Service => t(lang, "系統介接", "service"),
+    }
+}
+
+#[component]
+pub fn Header(session: Session) -> impl IntoView {
+    let lang = i18n::lang();
+    let navigate = use_navigate();
+    view! {
+        <header class="top">
+            <A href="/"><span class="brand">{move || t(lang.get(), "人事資料統計服務", "Personnel statistics service")}</span></A>
+            <nav aria-label=move || t(lang.get(), "使用者", "User")>
+                {move || session.me.get().map(|me| {
+                    let roles = me.roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、");
+                    view! { <span class="who">{me.display_name.clone()}" · "{me.agency_name.clone()}" · "{roles}</span> }
+                })}
+                <button type="button" class="link" on:click=move |_| lang.update(|l| *l = if *l == Lang::Zh { Lang::En } else { Lang::Zh })>
+                    {move || t(lang.get(), "English", "中文")}
+                </button>
+                <Show when=move || session.me.get().is_some()>
+                    {
+                        let navigate = navigate.clone();
+                        view! {
+                            <button type="button" class="link" on:click=move |_| { session::logout(); navigate("/login", Default::default()); }>
+                                {move || t(lang.get(), "登出", "Sign out")}
+                            </button>
+                        }
+                    }
+                </Show>
+            </nav>
+        </header>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let lang = i18n::lang();
+    view! { <h1>{move || t(lang.get(), "找不到此頁面", "Page not found")}</h1><p><A href="/">{move || t(lang.get(), "回首頁", "Home")}</A></p> }
+}
+
+#[component]
+pub fn Login() -> impl IntoView {
+    let lang = i18n::lang();
+    let session = session::session();
+    let navigate = use_navigate();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match session::login(&username.get_untracked(), &password.get_untracked()).await {
+                Ok(me) => {
+                    session.me.set(Some(me));
+                    navigate("/", Default::default());
+                }
+                Err(e) => error.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <h1>{move || t(lang.get(), "登入", "Sign in")}</h1>
+        <form class="card narrow" on:submit=submit>
+            <label for="username">{move || t(lang.get(), "帳號", "Username")}</label>
+            <input id="username" name="username" autocomplete="username" required prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
+            <label for="password">{move || t(lang.get(), "密碼", "Password")}</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" required prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button type="submit" disabled=move || busy.get()>{move || t(lang.get(), "登入", "Sign in")}</button>
+        </form>
+    }
+}
+
+const STATES: [State; 10] = State::ALL;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let lang = i18n::lang();
+    let session = session::session();
+    let filter = RwSignal::new(String::new());
+    let list = LocalResource::new(move || {
+        let state = State::parse(&filter.get());
+        async move { call(|c| async move { c.list_requests(state, None, Some(100)).await }).await.map_err(ui) }
+    });
+    let is_applicant = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::Applicant));
+    view! {
+        <Show when=move || session.me.get().is_some() fallback=move || view! {
+            <h1>{move || t(lang.get(), "人事資料統計服務", "Personnel-data statistics service")}</h1>
+            <p>{move || t(lang.get(), "各級人事機構申請人事資料統計數值或明細資料，經主管機關人事機構審核後，由人事總處審查、排程、產製並回復。", "Personnel offices apply for statistics or detail records; the supervising agency approves; DGPA reviews, queues, produces and returns them.")}</p>
+            <p><A href="/login">{move || t(lang.get(), "請先登入", "Sign in to continue")}</A></p>
+        }>
+            <div class="bar">
+                <h1>{move || t(lang.get(), "案件", "Requests")}</h1>
+                <Show when=is_applicant>
+                    <A href="/requests/new" attr:class="button">{move || t(lang.get(), "新增申請", "New application")}</A>
+                </Show>
+            </div>
+            <label for="state-filter">{move || t(lang.get(), "狀態", "State")}</label>
+            <select id="state-filter" on:change=move |ev| filter.set(event_target_value(&ev))>
+                <option value="">{move || t(lang.get(), "全部", "All")}</option>
+                {STATES.iter().map(|s| { let s = *s; view! { <option value=s.as_str()>{move || text(lang.get(), &s.label())}</option> } }).collect_view()}
+            </select>
+            {move || match list.get() {
+                None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+                Some(Ok(page)) if page.items.is_empty() => view! { <p>{t(lang.get(), "目前沒有案件。", "No requests yet.")}</p> }.into_any(),
+                Some(Ok(page)) => view! {
+                    <table class="list">
+                        <thead><tr>
+                            <th scope="col">{t(lang.get(), "案號", "No.")}</th>
+                            <th scope="col">{t(lang.get(), "狀態", "State")}</th>
+                            <th scope="col">{t(lang.get(), "申請機關", "Agency")}</th>
+                            <th scope="col">{t(lang.get(), "申請事由", "Reason")}</th>
+                            <th scope="col">{t(lang.get(), "更新", "Updated")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {page.items.into_iter().map(|r| view! {
+                                <tr>
+                                    <td><A href=format!("/requests/{}", r.id)>{r.id}</A></td>
+                                    <td><span class=format!("state {}", r.state.as_str())>{text(lang.get(), &r.state_label)}</span></td>
+                                    <td>{r.agency_name.clone()}</td>
+                                    <td>{r.application.reason.chars().take(40).collect::<String>()}</td>
+                                    <td>{i18n::date(lang.get(), r.updated_at)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+        </Show>
+    }
+}
+
+fn action_label(lang: Lang, a: RequestAction) -> String {
+    match a {
+        RequestAction::Edit => t(lang, "修改", "Edit"),
+        RequestAction::Submit => t(lang, "送出", "Submit"),
+        RequestAction::Withdraw => t(lang, "撤回", "Withdraw"),
+        RequestAction::SupervisorApprove => t(lang, "核准", "Approve"),
+        RequestAction::SupervisorReturn => t(lang, "退回補正", "Return"),
+        RequestAction::SupervisorReject => t(lang, "不予同意", "Reject"),
+        RequestAction::DgpaAccept => t(lang, "受理", "Accept"),
+        RequestAction::DgpaReturn => t(lang, "退回補正", "Return"),
+        RequestAction::DgpaReject => t(lang, "不予受理", "Reject"),
+        RequestAction::Take => t(lang, "開始產製", "Take"),
+        RequestAction::Deliver => t(lang, "回復交付", "Deliver"),
+        RequestAction::RecordDestruction => t(lang, "登錄銷毀", "Record destruction"),
+        RequestAction::Acknowledge => t(lang, "確認收訖", "Acknowledge"),
+    }
+}
+
+#[component]
+pub fn RequestPage() -> impl IntoView {
+    let lang = i18n::lang();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or_default();
+    let request = LocalResource::new(move || {
+        let id = id();
+        async move { call(|c| async move { c.get_request(id).await }).await.map_err(ui) }
+    });
+    let events = LocalResource::new(move || {
+        let id = id();
+        let _ = request.get();
+        async move { call(|c| async move { c.events(id).await }).await.map_err(ui) }
+    });
+    let findings = LocalResource::new(move || {
+        let id = id();
+        let _ = request.get();
+        async move { call(|c| async move { c.check_request(id).await }).await.map_err(ui) }
+    });
+    let comment = RwSignal::new(String::new());
+    let difficulty = RwSignal::new(3i64);
+    let destroyed_on = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+    let act = move |a: RequestAction, version: i64| {
+        let id = id();
+        let body_comment = comment.get_untracked();
+        let c_opt = (!body_comment.trim().is_empty()).then_some(body_comment.clone());
+        let d = difficulty.get_untracked();
+        let on = destroyed_on.get_untracked();
+        spawn_local(async move {
+            let v = Some(version);
+            let res = call(|c| {
+                let c_opt = c_opt.clone();
+                let body_comment = body_comment.clone();
+                let on = on.clone();
+                async move {
+                    match a {
+                        RequestAction::Submit => c.submit(id, v).await,
+                        RequestAction::Withdraw => c.withdraw(id, v, c_opt.as_deref()).await,
+                        RequestAction::SupervisorApprove => c.supervisor_decision(id, v, Decision::Approve, c_opt.as_deref()).await,
+                        RequestAction::SupervisorReturn => c.supervisor_decision(id, v, Decision::Return, c_opt.as_deref()).await,
+                        RequestAction::SupervisorReject => c.supervisor_decision(id, v, Decision::Reject, c_opt.as_deref()).await,
+                        RequestAction::DgpaAccept => {
+                            c.dgpa_decision(id, v, DgpaDecision::Accept, Difficulty::new(d).ok(), c_opt.as_deref()).await
+                        }
+                        RequestAction::DgpaReturn => c.dgpa_decision(id, v, DgpaDecision::Return, None, c_opt.as_deref()).await,
+                        RequestAction::DgpaReject => c.dgpa_decision(id, v, DgpaDecision::Reject, None, c_opt.as_deref()).await,
+                        RequestAction::Take => c.take(id, v).await,
+                        RequestAction::Deliver => c.deliver(id, v, &body_comment).await,
+                        RequestAction::Acknowledge => c.acknowledge(id, v).await,
+                        RequestAction::RecordDestruction => {
+                            let date = chrono::NaiveDate::parse_from_str(&on, "%Y-%m-%d").unwrap_or_default();
+                            c.record_destruction(id, v, &DestructionBody { destroyed_on: date, method: body_comment.clone() }).await
+                        }
+                        RequestAction::Edit => c.get_request(id).await,
+                    }
+                }
+            })
+            .await;
+            match res {
+                Ok(_) => {
+                    message.set(None);
+                    comment.set(String::new());
+                    request.refetch();
+                }
+                Err(e) => message.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    view! {
+        {move || match request.get() {
+            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            Some(Ok(r)) => {
+                let app = r.application.clone();
+                let version = r.version;
+                let actions: Vec<RequestAction> = r.allowed_actions.iter().copied().filter(|a| *a != RequestAction::Edit).collect();
+                let needs_difficulty = actions.contains(&RequestAction::DgpaAccept);
+                let needs_date = actions.contains(&RequestAction::RecordDestruction);
+                view! {
+                    <h1>{t(lang.get(), "案件", "Request")}" "{r.id}</h1>
+                    <p><span class=format!("state {}", r.state.as_str())>{text(lang.get(), &r.state_label)}</span>
+                       " · "{r.agency_name.clone()}" · "{t(lang.get(), "第", "revision ")}{r.revision}{t(lang.get(), "版", "")}</p>
+                    <section class="card" aria-labelledby="app-h">
+                        <h2 id="app-h">{t(lang.get(), "申請內容", "Application")}</h2>
+                        <dl>
+                            <dt>{t(lang.get(), "申請人", "Applicant")}</dt><dd>{app.contact.name.clone()}" "{app.contact.phone.clone()}" "{app.contact.email.clone()}</dd>
+                            <dt>{t(lang.get(), "申請事由", "Reason")}</dt><dd>{app.reason.clone()}</dd>
+                            <dt>{t(lang.get(), "需求說明", "Requirement")}</dt><dd>{app.requirement.description.clone()}</dd>
+                            <dt>{t(lang.get(), "欄位", "Fields")}</dt><dd>{app.requirement.fields.join("、")}</dd>
+                            <dt>{t(lang.get(), "條件", "Conditions")}</dt><dd>{app.requirement.conditions.clone()}</dd>
+                            <dt>{t(lang.get(), "含個人資料", "Personal data")}</dt><dd>{match app.personal_data.contains { Some(true) => t(lang.get(), "是", "yes"), Some(false) => t(lang.get(), "否", "no"), None => "—".into() }}</dd>
+                            {r.destroy_by.map(|d| view! { <dt>{t(lang.get(), "應銷毀日期", "Destroy by")}</dt><dd class=if r.destruction_overdue { "error" } else { "" }>{d.to_string()}</dd> })}
+                            {r.reply.clone().map(|rep| view! { <dt>{t(lang.get(), "人事總處回復", "DGPA's reply")}</dt><dd>{rep}</dd> })}
+                        </dl>
+                    </section>
+                    {move || findings.get().and_then(|f| f.ok()).filter(|f| !f.findings.is_empty()).map(|f| view! {
+                        <section class="card" aria-labelledby="f-h">
+                            <h2 id="f-h">{t(lang.get(), "檢核結果", "Check")}</h2>
+                            <ul class="findings">
+                                {f.findings.into_iter().map(|x| view! {
+                                    <li class=if x.severity == Severity::Error { "error" } else { "warning" }>
+                                        <strong>{if x.severity == Severity::Error { t(lang.get(), "須修正", "Error") } else { t(lang.get(), "提醒", "Warning") }}</strong>
+                                        " "{text(lang.get(), &x.message)}" "<code>{x.pointer.clone()}</code>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })}
+                    <Show when={let has = !actions.is_empty(); move || has}>
+                        <section class="card" aria-labelledby="act-h">
+                            <h2 id="act-h">{t(lang.get(), "辦理", "Actions")}</h2>
+                            <label for="comment">{t(lang.get(), "說明（退回、不予同意、回復、銷毀方式時必填）", "Comment (required to return or reject; the reply when delivering; the method when recording destruction)")}</label>
+                            <textarea id="comment" rows="3" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                            <Show when=move || needs_difficulty>
+                                <label for="difficulty">{t(lang.get(), "難易度（1 易 – 5 難）", "Difficulty (1 easy – 5 hard)")}</label>
+                                <select id="difficulty" on:change=move |ev| difficulty.set(event_target_value(&ev).parse().unwrap_or(3))>
+                                    {(1..=5).map(|n| view! { <option value=n selected=n == 3>{n}</option> }).collect_view()}
+                                </select>
+                            </Show>
+                            <Show when=move || needs_date>
+                                <label for="destroyed-on">{t(lang.get(), "銷毀日期", "Destroyed on")}</label>
+                                <input id="destroyed-on" type="date" prop:value=move || destroyed_on.get() on:input=move |ev| destroyed_on.set(event_target_value(&ev)) />
+                            </Show>
+                            <div class="actions">
+                                {actions.clone().into_iter().map(|a| view! {
+                                    <button type="button" on:click=move |_| act(a, version)>{action_label(lang.get(), a)}</button>
+                                }).collect_view()}
+                            </div>
+                            <p class="error" role="alert" style="white-space: pre-line">{move || message.get()}</p>
+                        </section>
+                    </Show>
+                    <section class="card" aria-labelledby="tl-h">
+                        <h2 id="tl-h">{t(lang.get(), "歷程", "Timeline")}</h2>
+                        <ol class="timeline">
+                            {move || events.get().and_then(|e| e.ok()).unwrap_or_default().into_iter().map(|e| view! {
+                                <li>{i18n::datetime(lang.get(), e.at)}" · "{text(lang.get(), &e.to_state.label())}" · "{e.actor.display_name.clone()}
+                                    {e.comment.clone().map(|c| view! { <q>{c}</q> })}</li>
+                            }).collect_view()}
+                        </ol>
+                    </section>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+fn source_label(lang: Lang, s: ExistingSource) -> String {
+    t(lang, s.name_zh(), s.name_en())
+}
+
+#[component]
+pub fn NewRequest() -> impl IntoView {
+    let lang = i18n::lang();
+    let session = session::session();
+    let navigate = use_navigate();
+    let me = session.me.get_untracked();
+    let name = RwSignal::new(me.as_ref().map(|m| m.display_name.clone()).unwrap_or_default());
+    let phone = RwSignal::new(String::new());
+    let email = RwSignal::new(me.as_ref().map(|m| m.email.clone()).unwrap_or_default());
+    let reason = RwSignal::new(String::new());
+    let output = RwSignal::new("statistics".to_string());
+    let chosen = RwSignal::new(Vec::<String>::new());
+    let search = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let conditions = RwSignal::new(String::new());
+    let sample = RwSignal::new(String::new());
+    let personal = RwSignal::new(false);
+    let duty = RwSignal::new(String::new());
+    let retention = RwSignal::new("90".to_string());
+    let necessity = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
+    let sources: Vec<(ExistingSource, RwSignal<bool>, RwSignal<String>)> =
+        ExistingSource::ALL.into_iter().map(|s| (s, RwSignal::new(false), RwSignal::new(String::new()))).collect();
+    let error = RwSignal::new(None::<String>);
+    let saving = RwSignal::new(false);
+    let fields = LocalResource::new(|| async { call(|c| async move { c.list_fields(None).await }).await.map_err(ui) });
+
+    let sources_for_build = sources.clone();
+    let build = move || -> Application {
+        let is_personal = personal.get_untracked();
+        let chosen_fields = chosen.get_untracked();
+        Application {
+            contact: Contact { name: name.get_untracked(), phone: phone.get_untracked(), email: email.get_untracked() },
+            reason: reason.get_untracked(),
+            requirement: Requirement {
+                output: Some(if output.get_untracked() == "detail" { OutputKind::Detail } else { OutputKind::Statistics }),
+                fields: chosen_fields.clone(),
+                conditions: conditions.get_untracked(),
+                description: description.get_untracked(),
+                sample_output: Some(sample.get_untracked()).filter(|s| !s.trim().is_empty()),
+            },
+            personal_data: if is_personal {
+                PersonalData {
+                    contains: Some(true),
+                    purpose: Some("personnel_management".into()),
+                    statutory_duty: Some(duty.get_untracked()),
+                    necessity: necessity
+                        .get_untracked()
+                        .into_iter()
+                        .filter(|(f, n)| chosen_fields.contains(f) && !n.trim().is_empty())
+                        .map(|(field, note)| NecessityNote { field, note })
+                        .collect(),
+                    retention_days: retention.get_untracked().parse().ok(),
+                }
+            } else {
+                PersonalData { contains: Some(false), ..Default::default() }
+            },
+            existing_sources: sources_for_build
+                .iter()
+                .map(|(s, c, n)| SourceAttestation { source: *s, checked: c.get_untracked(), note: n.get_untracked() })
+                .collect(),
+        }
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saving.set(true);
+        let app = build();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match call(|c| {
+                let app = app.clone();
+                async move { c.create_request(&app).await }
+            })
+            .await
+            {
+                Ok(r) => navigate(&format!("/requests/{}", r.id), Default::default()),
+                Err(e) => error.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+            saving.set(false);
+        });
+    };
+    let text_input = move |id: &'static str, zh: &'static str, en: &'static str, sig: RwSignal<String>| {
+        view! {
+            <label for=id>{move || t(lang.get(), zh, en)}</label>
+            <input id=id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+        }
+    };
+    let area = move |id: &'static str, zh: &'static str, en: &'static str, sig: RwSignal<String>| {
+        view! {
+            <label for=id>{move || t(lang.get(), zh, en)}</label>
+            <textarea id=id rows="3" prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev))></textarea>
+        }
+    };
+    view! {
+        <h1>{move || t(lang.get(), "新增申請", "New application")}</h1>
+        <p>{move || t(lang.get(), "申請人不得訂定完成期限；人事總處依收件順序、難易度及各主管機關已申請數量與人事人員數排定作業（第5點第3款）。", "Applicants may not set deadlines; DGPA orders its work by application order, difficulty, volume and personnel staff (rule 5.3).")}</p>
+        <form class="card" on:submit=save>
+            <fieldset>
+                <legend>{move || t(lang.get(), "聯絡資訊", "Contact")}</legend>
+                {text_input("c-name", "申請人姓名", "Name", name)}
+                {text_input("c-phone", "聯絡電話", "Phone", phone)}
+                {text_input("c-email", "電子郵件", "E-mail", email)}
+            </fieldset>
+            <fieldset>
+                <legend>{move || t(lang.get(), "申請事由與需求", "Reason and requirement")}</legend>
+                {area("reason", "申請事由", "Reason", reason)}
+                <label for="output">{move || t(lang.get(), "提供方式", "Output")}</label>
+                <select id="output" on:change=move |ev| output.set(event_target_value(&ev))>
+                    <option value="statistics">{move || t(lang.get(), "統計數值", "Statistical figures")}</option>
+                    <option value="detail">{move || t(lang.get(), "明細資料", "Detail records")}</option>
+                </select>
+                <label for="field-search">{move || t(lang.get(), "搜尋欄位", "Search fields")}</label>
+                <input id="field-search" type="search" prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
+                <div class="fields" role="group" aria-label=move || t(lang.get(), "欄位", "Fields")>
+                    {move || fields.get().and_then(|f| f.ok()).unwrap_or_default().into_iter()
+                        .filter(|f| { let q = search.get(); q.is_empty() || f.name_zh.contains(&q) || f.name_en.to_lowercase().contains(&q.to_lowercase()) || f.code.contains(&q) })
+                        .map(|f| {
+                            let code = f.code.clone();
+                            let code2 = code.clone();
+                            let id = format!("f-{}", f.code);
+                            let for_id = id.clone();
+                            view! {
+                                <label class="check" for=for_id>
+                                    <input id=id type="checkbox" prop:checked=move || chosen.get().contains(&code)
+                                        on:change=move |ev| { let on = event_target_checked(&ev); let c = code2.clone(); chosen.update(|v| { v.retain(|x| *x != c); if on { v.push(c); } }); } />
+                                    {if lang.get() == Lang::Zh { f.name_zh.clone() } else { f.name_en.clone() }}
+                                    {f.personal.then(|| view! { <span class="tag">{t(lang.get(), "個資", "personal")}</span> })}
+                                </label>
+                            }
+                        }).collect_view()}
+                </div>
+                {area("description", "需求說明（欄位及條件）", "Description (fields and conditions)", description)}
+                {area("conditions", "查詢條件", "Conditions", conditions)}
+                {area("sample", "輸出格式範例", "Sample of the output format", sample)}
+            </fieldset>
+            <fieldset>
+                <legend>{move || t(lang.get(), "個人資料（第3點）", "Personal data (rule 3)")}</legend>
+                <label class="check" for="personal">
+                    <input id="personal" type="checkbox" prop:checked=move || personal.get() on:change=move |ev| personal.set(event_target_checked(&ev)) />
+                    {move || t(lang.get(), "涉及個人資料", "Involves personal data")}
+                </label>
+                <Show when=move || personal.get()>
+                    <p>{move || t(lang.get(), "特定目的：人事管理", "Purpose: personnel management")}</p>
+                    {area("duty", "執行之法定職務及依據", "Statutory duty and its legal basis", duty)}
+                    {text_input("retention", "收到後保存日數（最多365日）", "Days kept after delivery (at most 365)", retention)}
+                    {move || chosen.get().into_iter().map(|code| {
+                        let id = format!("n-{code}");
+                        let for_id = id.clone();
+                        let code2 = code.clone();
+                        view! {
+                            <label for=for_id>{move || t(lang.get(), "必要性說明：", "Why necessary: ")}{code.clone()}</label>
+                            <input id=id on:input=move |ev| { let v = event_target_value(&ev); let c = code2.clone(); necessity.update(|m| { m.insert(c, v); }); } />
+                        }
+                    }).collect_view()}
+                </Show>
+            </fieldset>
+            <fieldset>
+                <legend>{move || t(lang.get(), "既有資料來源（第4點）", "Existing sources (rule 4)")}</legend>
+                {sources.into_iter().map(|(s, checked, note)| {
+                    let id = format!("s-{}", s.as_str());
+                    view! {
+                        <label class="check" for=id.clone()>
+                            <input id=id.clone() type="checkbox" prop:checked=move || checked.get() on:change=move |ev| checked.set(event_target_checked(&ev)) />
+                            {move || source_label(lang.get(), s)}
+                        </label>
+                        <label class="sub" for=format!("{id}-note")>{move || t(lang.get(), "無法滿足需求之理由", "Why it does not serve")}</label>
+                        <input id=format!("{id}-note") prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+                    }
+                }).collect_view()}
+            </fieldset>
+            <p class="error" role="alert" style="white-space: pre-line">{move || error.get()}</p>
+            <button type="submit" disabled=move || saving.get()>{move || t(lang.get(), "儲存草稿", "Save draft")}</button>
+        </form>
+    }
+}
