@@ -149,3 +149,90 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     let _ = std::fs::write(std::env::temp_dir().join("statreq-spa.png"), png);
     let _ = c.close().await;
 }
+
+async fn sign_in(c: &Client, base: &str, username: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap_or_else(|e| panic!("{e}"));
+    c.wait()
+        .for_element(Locator::Css("#username"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .send_keys(username)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::Css("#password"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .send_keys(statreq_e2e::DEMO_PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::Css("button[type=submit]")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(c, "header .who", "·").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dgpa_officer_works_the_queue() {
+    use statreq_e2e::statreq_domain::application::*;
+    use statreq_e2e::statreq_domain::{Decision, DgpaDecision, Difficulty};
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    // A queued request, made over the API.
+    let applicant = server.login("applicant.npa").await;
+    let app = statreq_e2e::statreq_contract::Application {
+        contact: Contact { name: "林怡君".into(), phone: "02-2321-9011".into(), email: "lin@npa.gov.tw".into() },
+        reason: "人力規劃".into(),
+        requirement: Requirement {
+            output: Some(OutputKind::Statistics),
+            fields: vec!["grade".into()],
+            conditions: String::new(),
+            description: "依職等統計".into(),
+            sample_output: Some("職等,人數".into()),
+        },
+        personal_data: PersonalData { contains: Some(false), ..Default::default() },
+        existing_sources: ExistingSource::ALL
+            .into_iter()
+            .map(|source| SourceAttestation { source, checked: true, note: "無".into() })
+            .collect(),
+    };
+    let r = applicant.create_request(&app).await.unwrap_or_else(|e| panic!("{e}"));
+    applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    server.login("supervisor.moi").await.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
+    server
+        .login("officer2.dgpa")
+        .await
+        .dgpa_decision(r.id, None, DgpaDecision::Accept, Difficulty::new(2).ok(), None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "officer1.dgpa").await;
+    c.find(Locator::LinkText("作業排程")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main h1", "作業排程").await;
+    wait_for_text(&c, "table.list tbody", "內政部警政署").await;
+    c.find(Locator::LinkText(&r.id.to_string())).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main", "排程中").await;
+    wait_for_text(&c, "main", "目前順位 1 / 1").await;
+    // A message, then take the work.
+    c.find(Locator::Css("#message"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .send_keys("職等依銓敘審定職等統計")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::XPath("//button[normalize-space()='送出留言']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "ul.messages", "職等依銓敘審定職等統計").await;
+    c.find(Locator::XPath("//button[normalize-space()='開始產製']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main", "資料產製中").await;
+    assert_eq!(applicant.get_request(r.id).await.map(|x| x.state).ok(), Some(statreq_e2e::statreq_contract::State::InProduction));
+    assert_eq!(applicant.messages(r.id).await.map(|m| m.len()).ok(), Some(1));
+    let _ = c.close().await;
+}

@@ -28,6 +28,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::Home />
                     <Route path=path!("/login") view=pages::Login />
                     <Route path=path!("/requests/new") view=pages::NewRequest />
+                    <Route path=path!("/queue") view=pages::QueuePage />
                     <Route path=path!("/requests/:id") view=pages::RequestPage />
                 </Routes>
             </main>

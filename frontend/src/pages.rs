@@ -70,6 +70,9 @@ pub fn Header(session: Session) -> impl IntoView {
                     let roles = me.roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、");
                     view! { <span class="who">{me.display_name.clone()}" · "{me.agency_name.clone()}" · "{roles}</span> }
                 })}
+                <Show when=move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)))>
+                    <A href="/queue">{move || t(lang.get(), "作業排程", "Queue")}</A>
+                </Show>
                 <button type="button" class="link" on:click=move |_| lang.update(|l| *l = if *l == Lang::Zh { Lang::En } else { Lang::Zh })>
                     {move || t(lang.get(), "English", "中文")}
                 </button>
@@ -341,6 +344,7 @@ pub fn RequestPage() -> impl IntoView {
                             <p class="error" role="alert" style="white-space: pre-line">{move || message.get()}</p>
                         </section>
                     </Show>
+                    <RequestExtras id=r.id state=r.state />
                     <section class="card" aria-labelledby="tl-h">
                         <h2 id="tl-h">{t(lang.get(), "歷程", "Timeline")}</h2>
                         <ol class="timeline">
@@ -532,5 +536,174 @@ pub fn NewRequest() -> impl IntoView {
             <p class="error" role="alert" style="white-space: pre-line">{move || error.get()}</p>
             <button type="submit" disabled=move || saving.get()>{move || t(lang.get(), "儲存草稿", "Save draft")}</button>
         </form>
+    }
+}
+
+/// Saves bytes as a file in the browser.
+fn save_file(name: &str, bytes: &[u8]) {
+    use wasm_bindgen::JsCast;
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence(&parts) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        if let Ok(a) = doc.create_element("a") {
+            if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
+                a.set_href(&url);
+                a.set_download(name);
+                a.click();
+            }
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Queue position, messages and deliveries of one request.
+#[component]
+pub fn RequestExtras(id: i64, state: State) -> impl IntoView {
+    let lang = i18n::lang();
+    let position = LocalResource::new(move || async move {
+        if state == State::Queued {
+            call(|c| async move { c.queue_position(id).await }).await.ok()
+        } else {
+            None
+        }
+    });
+    let messages = LocalResource::new(move || async move { call(|c| async move { c.messages(id).await }).await.map_err(ui) });
+    let files = LocalResource::new(move || async move { call(|c| async move { c.deliveries(id).await }).await.ok() });
+    let draft = RwSignal::new(String::new());
+    let note = RwSignal::new(None::<String>);
+    let passphrases = RwSignal::new(std::collections::BTreeMap::<i64, String>::new());
+    let post = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = draft.get_untracked();
+        spawn_local(async move {
+            match call(|c| {
+                let body = body.clone();
+                async move { c.post_message(id, &body).await }
+            })
+            .await
+            {
+                Ok(_) => {
+                    draft.set(String::new());
+                    note.set(None);
+                    messages.refetch();
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    view! {
+        {move || position.get().flatten().map(|p| view! {
+            <section class="card" aria-labelledby="q-h">
+                <h2 id="q-h">{t(lang.get(), "排程", "Queue")}</h2>
+                <p>{t(lang.get(), "目前順位", "Position")}" "<strong>{p.position}</strong>" / "{p.total_queued}
+                   {p.overdue.then(|| view! { " · "{t(lang.get(), "已逾最長等候，依收件先後優先處理", "waited the longest allowed: taken in order of waiting")} })}</p>
+                <p>{t(lang.get(), "等候", "Waited")}" "{format!("{:.1}", p.waited_days)}{t(lang.get(), " 日", " days")}
+                   " · "{t(lang.get(), "收件先後", "age")}" "{format!("{:.2}", p.factors.age)}
+                   " · "{t(lang.get(), "難易度", "difficulty")}" "{format!("{:.2}", p.factors.difficulty)}
+                   " · "{t(lang.get(), "主管機關用量", "fair share")}" "{format!("{:.2}", p.factors.fair_share)}</p>
+                {p.estimate.map(|e| view! { <p>{t(lang.get(), "預估開始作業：", "Work likely starts: ")}{i18n::date(lang.get(), e.starts_around)}" — "{text(lang.get(), &e.label)}</p> })}
+            </section>
+        })}
+        {move || files.get().flatten().filter(|m| !m.files.is_empty()).map(|m| view! {
+            <section class="card" aria-labelledby="d-h">
+                <h2 id="d-h">{t(lang.get(), "交付檔案", "Result files")}</h2>
+                <ul>
+                    {m.files.into_iter().map(|f| {
+                        let did = f.id;
+                        let name = if f.personal { format!("{}.age", f.filename) } else { f.filename.clone() };
+                        let download_name = name.clone();
+                        view! {
+                            <li>
+                                <button type="button" class="link" on:click=move |_| {
+                                    let n = download_name.clone();
+                                    spawn_local(async move {
+                                        match call(|c| async move { c.download_delivery(id, did).await }).await {
+                                            Ok(bytes) => save_file(&n, &bytes),
+                                            Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                                        }
+                                    });
+                                }>{t(lang.get(), "下載 ", "Download ")}{name.clone()}</button>
+                                " · SHA-256 "<code>{f.sha256.chars().take(16).collect::<String>()}"…"</code>
+                                {f.shredded_at.map(|_| view! { " · "{t(lang.get(), "已銷毀", "destroyed")} })}
+                                {f.personal.then(|| view! {
+                                    " · "
+                                    <button type="button" class="link" on:click=move |_| {
+                                        spawn_local(async move {
+                                            match call(|c| async move { c.reveal_passphrase(id, did).await }).await {
+                                                Ok(p) => passphrases.update(|m| { m.insert(did, p.passphrase); }),
+                                                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                                            }
+                                        });
+                                    }>{t(lang.get(), "顯示解密密碼", "Reveal passphrase")}</button>
+                                    {move || passphrases.get().get(&did).cloned().map(|p| view! { " "<code class="secret">{p}</code> })}
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <p class="hint">{t(lang.get(), "含個人資料之檔案為 age 加密檔：以 age -d -o 檔名 檔名.age 開啟並輸入密碼，或使用 statreq decrypt。密碼請與檔案分開保管，使用完畢後依第6點銷毀並登錄。", "Files with personal data are age files: open them with age -d -o file file.age and type the passphrase, or use statreq decrypt. Keep the passphrase apart from the file; destroy both after use and record it (rule 6).")}</p>
+            </section>
+        })}
+        <section class="card" aria-labelledby="m-h">
+            <h2 id="m-h">{move || t(lang.get(), "意見交流", "Messages")}</h2>
+            <ul class="messages">
+                {move || messages.get().and_then(|m| m.ok()).unwrap_or_default().into_iter().map(|m| view! {
+                    <li><strong>{m.author.display_name.clone()}</strong>" · "{i18n::datetime(lang.get(), m.at)}<br />{m.body.clone()}</li>
+                }).collect_view()}
+            </ul>
+            <form on:submit=post>
+                <label for="message">{move || t(lang.get(), "留言（欄位定義疑義請先洽人事總處，第7點）", "Message (settle field definitions with DGPA first, rule 7)")}</label>
+                <textarea id="message" rows="2" prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+                <button type="submit">{move || t(lang.get(), "送出留言", "Post")}</button>
+            </form>
+            <p class="error" role="alert" style="white-space: pre-line">{move || note.get()}</p>
+        </section>
+    }
+}
+
+/// DGPA's queue with every factor (rule 5.3).
+#[component]
+pub fn QueuePage() -> impl IntoView {
+    let lang = i18n::lang();
+    let queue = LocalResource::new(|| async { call(|c| async move { c.queue().await }).await.map_err(ui) });
+    view! {
+        <h1>{move || t(lang.get(), "作業排程", "Work queue")}</h1>
+        {move || match queue.get() {
+            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            Some(Ok(q)) => view! {
+                <p>{t(lang.get(), "權重", "Weights")}": "{t(lang.get(), "收件先後", "age")}" "{q.weights.age}" · "{t(lang.get(), "難易度", "difficulty")}" "{q.weights.difficulty}" · "{t(lang.get(), "主管機關用量", "fair share")}" "{q.weights.fair_share}</p>
+                <table class="list">
+                    <thead><tr>
+                        <th scope="col">"#"</th>
+                        <th scope="col">{t(lang.get(), "案號", "Request")}</th>
+                        <th scope="col">{t(lang.get(), "申請機關", "Agency")}</th>
+                        <th scope="col">{t(lang.get(), "主管機關", "Supervising")}</th>
+                        <th scope="col">{t(lang.get(), "難易度", "Difficulty")}</th>
+                        <th scope="col">{t(lang.get(), "等候日數", "Days waited")}</th>
+                        <th scope="col">{t(lang.get(), "優先值（A/D/F）", "Priority (A/D/F)")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {q.items.into_iter().map(|i| {
+                            let f = i.factors.unwrap_or(statreq_contract::Factors { age: 0.0, difficulty: 0.0, fair_share: 0.0 });
+                            view! {
+                                <tr>
+                                    <td>{i.position}{i.overdue.then_some(" ⏱")}</td>
+                                    <td><A href=format!("/requests/{}", i.request_id)>{i.request_id}</A></td>
+                                    <td>{i.agency_name.clone()}</td>
+                                    <td>{i.supervising_agency.clone()}</td>
+                                    <td>{i.difficulty}</td>
+                                    <td>{format!("{:.1}", i.waited_days)}</td>
+                                    <td>{format!("{:.0} ({:.2}/{:.2}/{:.2})", i.priority.unwrap_or_default(), f.age, f.difficulty, f.fair_share)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <p>{t(lang.get(), "產製中：", "In production: ")}{q.in_production.len()}</p>
+            }.into_any(),
+        }}
     }
 }
