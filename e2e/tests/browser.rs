@@ -133,6 +133,30 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     let url = c.current_url().await.unwrap_or_else(|e| panic!("{e}"));
     assert!(url.path().starts_with("/requests/"), "{url}");
 
+    // Edit the draft: the phone finding goes away.
+    c.find(Locator::LinkText("修改申請內容")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main h1", "修改申請").await;
+    let phone = c.wait().for_element(Locator::Css("#c-phone")).await.unwrap_or_else(|e| panic!("{e}"));
+    phone.send_keys("02-2321-9011").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        c.find(Locator::Css("#reason")).await.unwrap_or_else(|e| panic!("{e}")).prop("value").await.unwrap_or_default().as_deref(),
+        Some("研議人力配置")
+    );
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main h1", "案件 ").await;
+    let findings = text_of(&c, ".findings").await;
+    assert!(!findings.contains("聯絡電話"), "{findings}");
+
+    // The printable form of the rules' annex.
+    c.find(Locator::LinkText("列印申請表")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main h1", "提供人事資料統計服務申請表").await;
+    wait_for_text(&c, "table.form", "02-2321-9011").await;
+
     // A deep link opens the SPA at that request; the session survives a reload.
     c.goto(url.as_str()).await.unwrap_or_else(|e| panic!("{e}"));
     wait_for_text(&c, "main", "研議人力配置").await;
@@ -234,5 +258,32 @@ async fn a_dgpa_officer_works_the_queue() {
     wait_for_text(&c, "main", "資料產製中").await;
     assert_eq!(applicant.get_request(r.id).await.map(|x| x.state).ok(), Some(statreq_e2e::statreq_contract::State::InProduction));
     assert_eq!(applicant.messages(r.id).await.map(|m| m.len()).ok(), Some(1));
+    let _ = c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_session_is_refreshed_without_losing_the_form() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default(), "--access-token-seconds", "1"]);
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    c.goto(&format!("{}/requests/new", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
+    c.wait()
+        .for_element(Locator::Css("#reason"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .send_keys("填寫很久的申請")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The access token expires (1 s, plus the 30 s leeway statreq allows for clock skew).
+    tokio::time::sleep(Duration::from_secs(33)).await;
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main", "填寫很久的申請").await;
+    wait_for_text(&c, "main h1", "案件 ").await;
     let _ = c.close().await;
 }

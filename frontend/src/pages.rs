@@ -291,12 +291,17 @@ pub fn RequestPage() -> impl IntoView {
                 let actions: Vec<RequestAction> = r.allowed_actions.iter().copied().filter(|a| *a != RequestAction::Edit).collect();
                 let needs_difficulty = actions.contains(&RequestAction::DgpaAccept);
                 let needs_date = actions.contains(&RequestAction::RecordDestruction);
+                let can_edit = r.allowed_actions.contains(&RequestAction::Edit);
                 view! {
                     <h1>{t(lang.get(), "案件", "Request")}" "{r.id}</h1>
                     <p><span class=format!("state {}", r.state.as_str())>{text(lang.get(), &r.state_label)}</span>
                        " · "{r.agency_name.clone()}" · "{t(lang.get(), "第", "revision ")}{r.revision}{t(lang.get(), "版", "")}</p>
                     <section class="card" aria-labelledby="app-h">
                         <h2 id="app-h">{t(lang.get(), "申請內容", "Application")}</h2>
+                        <p class="actions">
+                            {can_edit.then(|| view! { <A href=format!("/requests/{}/edit", r.id)>{t(lang.get(), "修改申請內容", "Edit the application")}</A> })}
+                            <A href=format!("/requests/{}/print", r.id)>{t(lang.get(), "列印申請表", "Printable form")}</A>
+                        </p>
                         <dl>
                             <dt>{t(lang.get(), "申請人", "Applicant")}</dt><dd>{app.contact.name.clone()}" "{app.contact.phone.clone()}" "{app.contact.email.clone()}</dd>
                             <dt>{t(lang.get(), "申請事由", "Reason")}</dt><dd>{app.reason.clone()}</dd>
@@ -366,26 +371,65 @@ fn source_label(lang: Lang, s: ExistingSource) -> String {
 
 #[component]
 pub fn NewRequest() -> impl IntoView {
-    let lang = i18n::lang();
     let session = session::session();
-    let navigate = use_navigate();
     let me = session.me.get_untracked();
-    let name = RwSignal::new(me.as_ref().map(|m| m.display_name.clone()).unwrap_or_default());
-    let phone = RwSignal::new(String::new());
-    let email = RwSignal::new(me.as_ref().map(|m| m.email.clone()).unwrap_or_default());
-    let reason = RwSignal::new(String::new());
-    let output = RwSignal::new("statistics".to_string());
-    let chosen = RwSignal::new(Vec::<String>::new());
+    let mut initial = Application::default();
+    initial.contact.name = me.as_ref().map(|m| m.display_name.clone()).unwrap_or_default();
+    initial.contact.email = me.as_ref().map(|m| m.email.clone()).unwrap_or_default();
+    view! { <ApplicationForm initial=initial edit=None /> }
+}
+
+/// Edit a draft or returned application (PATCH with If-Match).
+#[component]
+pub fn EditRequest() -> impl IntoView {
+    let lang = i18n::lang();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or_default();
+    let request = LocalResource::new(move || {
+        let id = id();
+        async move { call(|c| async move { c.get_request(id).await }).await.map_err(ui) }
+    });
+    move || match request.get() {
+        None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+        Some(Ok(r)) => view! { <ApplicationForm initial=r.application.clone() edit=Some((r.id, r.version)) /> }.into_any(),
+    }
+}
+
+/// The application form (rule 5.1 and its annex), for a new draft or an edit.
+#[component]
+pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl IntoView {
+    let lang = i18n::lang();
+    let navigate = use_navigate();
+    let init = initial.clone();
+    let name = RwSignal::new(init.contact.name.clone());
+    let phone = RwSignal::new(init.contact.phone.clone());
+    let email = RwSignal::new(init.contact.email.clone());
+    let reason = RwSignal::new(init.reason.clone());
+    let output =
+        RwSignal::new(if init.requirement.output == Some(OutputKind::Detail) { "detail".to_string() } else { "statistics".to_string() });
+    let chosen = RwSignal::new(init.requirement.fields.clone());
     let search = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let conditions = RwSignal::new(String::new());
-    let sample = RwSignal::new(String::new());
-    let personal = RwSignal::new(false);
-    let duty = RwSignal::new(String::new());
-    let retention = RwSignal::new("90".to_string());
-    let necessity = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
-    let sources: Vec<(ExistingSource, RwSignal<bool>, RwSignal<String>)> =
-        ExistingSource::ALL.into_iter().map(|s| (s, RwSignal::new(false), RwSignal::new(String::new()))).collect();
+    let description = RwSignal::new(init.requirement.description.clone());
+    let conditions = RwSignal::new(init.requirement.conditions.clone());
+    let sample = RwSignal::new(init.requirement.sample_output.clone().unwrap_or_default());
+    let personal = RwSignal::new(init.personal_data.contains == Some(true));
+    let duty = RwSignal::new(init.personal_data.statutory_duty.clone().unwrap_or_default());
+    let retention = RwSignal::new(init.personal_data.retention_days.unwrap_or(90).to_string());
+    let necessity = RwSignal::new(
+        init.personal_data
+            .necessity
+            .iter()
+            .map(|n| (n.field.clone(), n.note.clone()))
+            .collect::<std::collections::BTreeMap<String, String>>(),
+    );
+    let sources: Vec<(ExistingSource, RwSignal<bool>, RwSignal<String>)> = ExistingSource::ALL
+        .into_iter()
+        .map(|s| {
+            let existing = init.existing_sources.iter().find(|a| a.source == s);
+            (s, RwSignal::new(existing.is_some_and(|a| a.checked)), RwSignal::new(existing.map(|a| a.note.clone()).unwrap_or_default()))
+        })
+        .collect();
     let error = RwSignal::new(None::<String>);
     let saving = RwSignal::new(false);
     let fields = LocalResource::new(|| async { call(|c| async move { c.list_fields(None).await }).await.map_err(ui) });
@@ -434,7 +478,21 @@ pub fn NewRequest() -> impl IntoView {
         spawn_local(async move {
             match call(|c| {
                 let app = app.clone();
-                async move { c.create_request(&app).await }
+                async move {
+                    match edit {
+                        None => c.create_request(&app).await,
+                        Some((id, version)) => {
+                            let patch = ApplicationPatch {
+                                contact: Some(app.contact),
+                                reason: Some(app.reason),
+                                requirement: Some(app.requirement),
+                                personal_data: Some(app.personal_data),
+                                existing_sources: Some(app.existing_sources),
+                            };
+                            c.update_request(id, version, &patch).await
+                        }
+                    }
+                }
             })
             .await
             {
@@ -457,7 +515,7 @@ pub fn NewRequest() -> impl IntoView {
         }
     };
     view! {
-        <h1>{move || t(lang.get(), "新增申請", "New application")}</h1>
+        <h1>{move || if edit.is_some() { t(lang.get(), "修改申請", "Edit application") } else { t(lang.get(), "新增申請", "New application") }}</h1>
         <p>{move || t(lang.get(), "申請人不得訂定完成期限；人事總處依收件順序、難易度及各主管機關已申請數量與人事人員數排定作業（第5點第3款）。", "Applicants may not set deadlines; DGPA orders its work by application order, difficulty, volume and personnel staff (rule 5.3).")}</p>
         <form class="card" on:submit=save>
             <fieldset>
@@ -705,5 +763,50 @@ pub fn QueuePage() -> impl IntoView {
                 <p>{t(lang.get(), "產製中：", "In production: ")}{q.in_production.len()}</p>
             }.into_any(),
         }}
+    }
+}
+
+/// The application as the paper form of the rules' annex (rule 5.2 fallback).
+#[component]
+pub fn PrintForm() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or_default();
+    let request = LocalResource::new(move || {
+        let id = id();
+        async move { call(|c| async move { c.get_request(id).await }).await.map_err(ui) }
+    });
+    let box_ = |on: bool| if on { "■" } else { "□" };
+    move || match request.get() {
+        None => view! { <p aria-busy="true">"載入中…"</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="error" role="alert">{e.show(Lang::Zh)}</p> }.into_any(),
+        Some(Ok(r)) => {
+            let a = r.application.clone();
+            let date = r.submitted_at.unwrap_or(r.created_at);
+            let fields = a.requirement.fields.join("、");
+            view! {
+                <div class="print-form" lang="zh-Hant-TW">
+                    <p class="no-print"><button type="button" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>"列印 / Print"</button></p>
+                    <h1>"行政院人事行政總處提供人事資料統計服務申請表"</h1>
+                    <p>"案號："{r.id}</p>
+                    <table class="form">
+                        <tbody>
+                            <tr><th scope="row">"申請人事機構"</th><td colspan="3">{r.agency_name.clone()}</td></tr>
+                            <tr><th scope="row">"申請人姓名"</th><td>{a.contact.name.clone()}</td><th scope="row">"申請日期"</th><td>{i18n::date(Lang::Zh, date)}</td></tr>
+                            <tr><th scope="row">"聯絡電話"</th><td>{a.contact.phone.clone()}</td><th scope="row">"電子郵件"</th><td>{a.contact.email.clone()}</td></tr>
+                            <tr><th scope="row">"申請事由"</th><td colspan="3">{a.reason.clone()}</td></tr>
+                            <tr><th scope="row">"需求說明"<br /><small>"（請詳述欄位及條件）"</small></th>
+                                <td colspan="3">{a.requirement.description.clone()}<br />"欄位："{fields}<br />"條件："{a.requirement.conditions.clone()}</td></tr>
+                            <tr><th scope="row">"是否含個人資料"</th>
+                                <td colspan="3">{box_(a.personal_data.contains == Some(true))}" 是　"{box_(a.personal_data.contains == Some(false))}" 否"</td></tr>
+                            <tr><th scope="row">"人事總處回復"</th><td colspan="3">{r.reply.clone().unwrap_or_default()}</td></tr>
+                            <tr class="sign"><th scope="row">"主管機關人事機構審核"</th><td></td><th scope="row">"申請機關印信"</th><td></td></tr>
+                            <tr class="sign"><th scope="row">"申請人簽章"</th><td colspan="3"></td></tr>
+                        </tbody>
+                    </table>
+                    <p><small>"註：請儘量附上所需資料輸出格式範例，以利作業。申請人不得訂定完成期限（第5點第3款）。"</small></p>
+                </div>
+            }
+            .into_any()
+        }
     }
 }
