@@ -14,3 +14,9 @@ if (( ${#missing[@]} )); then
   as_root apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
+
+# axe-core (npm) for the browser tests' accessibility checks.
+here="$(cd "$(dirname "$0")/.." && pwd)"
+if [[ ! -f "$here/e2e/browser/node_modules/axe-core/axe.min.js" ]]; then
+  (cd "$here/e2e/browser" && npm install --silent --no-audit --no-fund >&2)
+fi

@@ -56,6 +56,23 @@ async fn browser() -> (Driver, Client) {
     panic!("could not reach chromedriver");
 }
 
+/// WCAG 2.1 A and AA violations axe-core finds on the current page.
+async fn accessibility_violations(c: &Client) -> Vec<serde_json::Value> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/browser/node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(path).unwrap_or_else(|_| panic!("{path} missing: run scripts/ensure-tools.sh (just test does)"));
+    c.execute(&axe, vec![]).await.unwrap_or_else(|e| panic!("{e}"));
+    let script = "const done = arguments[arguments.length - 1];
+        axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })
+           .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')) }))));";
+    let v = c.execute_async(script, vec![]).await.unwrap_or_else(|e| panic!("{e}"));
+    v.as_array().cloned().unwrap_or_default()
+}
+
+async fn assert_accessible(c: &Client, page: &str) {
+    let v = accessibility_violations(c).await;
+    assert!(v.is_empty(), "{page}: {}", serde_json::to_string_pretty(&v).unwrap_or_default());
+}
+
 async fn text_of(c: &Client, css: &str) -> String {
     match c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await {
         Ok(e) => e.text().await.unwrap_or_default(),
@@ -87,6 +104,14 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     let (_driver, c) = browser().await;
     c.goto(&format!("{}/login", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(text_of(&c, "main h1").await, "登入");
+    assert_accessible(&c, "sign-in").await;
+    // The checker itself works: an unlabelled input is reported.
+    c.execute("const i = document.createElement('input'); i.id = 'planted'; document.querySelector('main').appendChild(i);", vec![])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let planted = accessibility_violations(&c).await;
+    assert!(planted.iter().any(|v| v["id"] == "label"), "axe missed an unlabelled input: {planted:?}");
+    c.execute("document.getElementById('planted').remove();", vec![]).await.unwrap_or_else(|e| panic!("{e}"));
     c.wait()
         .for_element(Locator::Css("#username"))
         .await
@@ -130,6 +155,8 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     wait_for_text(&c, "main", "草稿").await;
     // The check lists what is missing, in the user's language.
     wait_for_text(&c, ".findings", "請填寫有效的聯絡電話").await;
+    wait_for_text(&c, "ol.timeline", "草稿").await;
+    assert_accessible(&c, "request page").await;
     let url = c.current_url().await.unwrap_or_else(|e| panic!("{e}"));
     assert!(url.path().starts_with("/requests/"), "{url}");
 
@@ -166,6 +193,8 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     wait_for_text(&c, "main", "Timeline").await;
     c.goto(&format!("{}/", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
     wait_for_text(&c, "main h1", "Requests").await;
+    wait_for_text(&c, "table.list", "draft").await;
+    assert_accessible(&c, "request list").await;
     let lang = c.execute("return document.documentElement.lang", vec![]).await.unwrap_or_default();
     assert_eq!(lang, serde_json::json!("en"));
 
@@ -232,6 +261,7 @@ async fn a_dgpa_officer_works_the_queue() {
     c.find(Locator::LinkText("作業排程")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
     wait_for_text(&c, "main h1", "作業排程").await;
     wait_for_text(&c, "table.list tbody", "內政部警政署").await;
+    assert_accessible(&c, "queue").await;
     c.find(Locator::LinkText(&r.id.to_string())).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
     wait_for_text(&c, "main", "排程中").await;
     wait_for_text(&c, "main", "目前順位 1 / 1").await;
