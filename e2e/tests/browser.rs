@@ -286,7 +286,40 @@ async fn a_dgpa_officer_works_the_queue() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     wait_for_text(&c, "main", "資料產製中").await;
+    // Upload the result and deliver it with a reply.
+    let file = std::env::temp_dir().join(format!("statreq-result-{}.csv", r.id));
+    std::fs::write(&file, "職等,人數\n9,12\n").unwrap_or_else(|e| panic!("{e}"));
+    c.wait()
+        .for_element(Locator::Css("#result-file"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .send_keys(file.to_str().unwrap_or_default())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::XPath("//button[normalize-space()='上傳']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main", &format!("statreq-result-{}.csv", r.id)).await;
     assert_eq!(applicant.get_request(r.id).await.map(|x| x.state).ok(), Some(statreq_e2e::statreq_contract::State::InProduction));
+    c.find(Locator::Css("#comment"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .send_keys("統計表如附件")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::XPath("//button[normalize-space()='回復交付']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main", "已交付").await;
+    let delivered = applicant.deliveries(r.id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(delivered.files.len(), 1);
+    assert_eq!(applicant.download_delivery(r.id, delivered.files[0].id).await.ok(), Some("職等,人數\n9,12\n".as_bytes().to_vec()));
     assert_eq!(applicant.messages(r.id).await.map(|m| m.len()).ok(), Some(1));
     let _ = c.close().await;
 }

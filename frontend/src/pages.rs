@@ -616,10 +616,24 @@ fn save_file(name: &str, bytes: &[u8]) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
+/// Reads a chosen file in the browser.
+async fn read_file(input_id: &str) -> Option<(String, Vec<u8>)> {
+    use wasm_bindgen::JsCast;
+    let input = web_sys::window()?.document()?.get_element_by_id(input_id)?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+    let file = input.files()?.get(0)?;
+    let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
+    Some((file.name(), js_sys::Uint8Array::new(&buf).to_vec()))
+}
+
 /// Queue position, messages and deliveries of one request.
 #[component]
 pub fn RequestExtras(id: i64, state: State) -> impl IntoView {
     let lang = i18n::lang();
+    let session = session::session();
+    let is_officer = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaOfficer));
+    let my_id = move || session.me.get().map(|m| m.id).unwrap_or_default();
+    let uploading = RwSignal::new(false);
+    let note = RwSignal::new(None::<String>);
     let position = LocalResource::new(move || async move {
         if state == State::Queued {
             call(|c| async move { c.queue_position(id).await }).await.ok()
@@ -629,8 +643,29 @@ pub fn RequestExtras(id: i64, state: State) -> impl IntoView {
     });
     let messages = LocalResource::new(move || async move { call(|c| async move { c.messages(id).await }).await.map_err(ui) });
     let files = LocalResource::new(move || async move { call(|c| async move { c.deliveries(id).await }).await.ok() });
+    let upload = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        uploading.set(true);
+        spawn_local(async move {
+            match read_file("result-file").await {
+                None => note.set(Some(t(lang.get_untracked(), "請先選擇檔案。", "Choose a file first."))),
+                Some((name, bytes)) => match call(|c| {
+                    let (name, bytes) = (name.clone(), bytes.clone());
+                    async move { c.upload_delivery(id, &name, bytes).await }
+                })
+                .await
+                {
+                    Ok(_) => {
+                        note.set(None);
+                        files.refetch();
+                    }
+                    Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                },
+            }
+            uploading.set(false);
+        });
+    };
     let draft = RwSignal::new(String::new());
-    let note = RwSignal::new(None::<String>);
     let passphrases = RwSignal::new(std::collections::BTreeMap::<i64, String>::new());
     let post = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -664,6 +699,18 @@ pub fn RequestExtras(id: i64, state: State) -> impl IntoView {
                 {p.estimate.map(|e| view! { <p>{t(lang.get(), "預估開始作業：", "Work likely starts: ")}{i18n::date(lang.get(), e.starts_around)}" — "{text(lang.get(), &e.label)}</p> })}
             </section>
         })}
+        <Show when=move || state == State::InProduction && is_officer()>
+            <section class="card" aria-labelledby="u-h">
+                <h2 id="u-h">{move || t(lang.get(), "上傳結果檔案", "Upload a result file")}</h2>
+                <form on:submit=upload>
+                    <label for="result-file">{move || t(lang.get(), "檔案（CSV、XLSX、ODS、PDF、ZIP）", "File (CSV, XLSX, ODS, PDF, ZIP)")}</label>
+                    <input id="result-file" type="file" accept=".csv,.xlsx,.ods,.pdf,.zip" />
+                    <button type="submit" disabled=move || uploading.get()>
+                        {move || if uploading.get() { t(lang.get(), "上傳中…", "Uploading…") } else { t(lang.get(), "上傳", "Upload") }}
+                    </button>
+                </form>
+            </section>
+        </Show>
         {move || files.get().flatten().filter(|m| !m.files.is_empty()).map(|m| view! {
             <section class="card" aria-labelledby="d-h">
                 <h2 id="d-h">{t(lang.get(), "交付檔案", "Result files")}</h2>
@@ -685,6 +732,18 @@ pub fn RequestExtras(id: i64, state: State) -> impl IntoView {
                                 }>{t(lang.get(), "下載 ", "Download ")}{name.clone()}</button>
                                 " · SHA-256 "<code>{f.sha256.chars().take(16).collect::<String>()}"…"</code>
                                 {f.shredded_at.map(|_| view! { " · "{t(lang.get(), "已銷毀", "destroyed")} })}
+                                {f.approved_by.as_ref().map(|u| view! { " · "{t(lang.get(), "覆核：", "checked by ")}{u.display_name.clone()} })}
+                                {(f.personal && f.approved_by.is_none() && f.published_at.is_none() && is_officer() && f.uploaded_by.id != my_id()).then(|| view! {
+                                    " · "
+                                    <button type="button" class="link" on:click=move |_| {
+                                        spawn_local(async move {
+                                            match call(|c| async move { c.approve_delivery(id, did).await }).await {
+                                                Ok(_) => files.refetch(),
+                                                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                                            }
+                                        });
+                                    }>{t(lang.get(), "覆核通過", "Approve")}</button>
+                                })}
                                 {f.personal.then(|| view! {
                                     " · "
                                     <button type="button" class="link" on:click=move |_| {

@@ -362,7 +362,6 @@ impl Client {
     // ------------------------------------------------------------ deliveries and audit
 
     /// Uploads a result file (multipart field `file`).
-    #[cfg(not(target_arch = "wasm32"))]
     pub async fn upload_delivery(&self, id: i64, filename: &str, bytes: Vec<u8>) -> Result<DeliveryView> {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string());
         let form = reqwest::multipart::Form::new().part("file", part);
