@@ -28,6 +28,8 @@ pub struct Settings {
     pub sweep_every: std::time::Duration,
     /// The built SPA (`index.html`, `pkg/`, `style.css`), served at `/`.
     pub spa_dir: Option<PathBuf>,
+    /// Origins allowed to call the API from a browser (an SPA deployed on its own).
+    pub cors_origins: Vec<String>,
 }
 
 impl Settings {
@@ -46,6 +48,7 @@ impl Settings {
             download_window: chrono::Duration::days(30),
             sweep_every: std::time::Duration::from_secs(600),
             spa_dir: None,
+            cors_origins: Vec::new(),
         }
     }
 }

@@ -206,8 +206,25 @@ impl Application {
         });
         spawn_shredder(state.clone());
         let doc = openapi_document();
+        let origins = state.settings.cors_origins.clone();
         let server = HttpServer::new(move || {
             let doc = doc.clone();
+            let mut cors = actix_cors::Cors::default()
+                .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+                .allowed_headers([
+                    actix_web::http::header::AUTHORIZATION,
+                    actix_web::http::header::CONTENT_TYPE,
+                    actix_web::http::header::IF_MATCH,
+                ])
+                .expose_headers([
+                    actix_web::http::header::ETAG,
+                    actix_web::http::header::LOCATION,
+                    actix_web::http::header::CONTENT_DISPOSITION,
+                ])
+                .max_age(3600);
+            for o in &origins {
+                cors = cors.allowed_origin(o);
+            }
             App::new()
                 .into_utoipa_app()
                 .app_data(state.clone())
@@ -233,6 +250,7 @@ impl Application {
                 )
                 .default_service(web::get().to(spa))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
+                .wrap(cors)
                 .wrap(tracing_actix_web::TracingLogger::default())
         })
         .listen(listener)?

@@ -59,6 +59,10 @@ enum Cmd {
         /// The built SPA (default: frontend/dist when it exists).
         #[arg(long, env = "STATREQ_SPA_DIR")]
         spa_dir: Option<PathBuf>,
+        /// An origin allowed to call the API from a browser, e.g. https://statreq.example.gov.tw
+        /// (repeatable; comma-separated in the environment). None by default: same origin only.
+        #[arg(long = "cors-origin", env = "STATREQ_CORS_ORIGINS", value_delimiter = ',')]
+        cors_origins: Vec<String>,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -183,6 +187,7 @@ async fn main() -> anyhow::Result<()> {
             download_window_days,
             sweep_seconds,
             spa_dir,
+            cors_origins,
         } => {
             let (store, url) = open_store(&cli.common)?;
             let mut settings = Settings::new(bind, Some(url.clone()), cli.common.data_dir.clone());
@@ -191,6 +196,7 @@ async fn main() -> anyhow::Result<()> {
             settings.max_upload_bytes = max_upload_mib.max(1) * 1024 * 1024;
             settings.download_window = chrono::Duration::days(download_window_days.max(0));
             settings.sweep_every = std::time::Duration::from_secs(sweep_seconds.max(1));
+            settings.cors_origins = cors_origins;
             settings.spa_dir = spa_dir.or_else(|| Some(PathBuf::from("frontend/dist")).filter(|d| d.join("index.html").is_file()));
             if let Some(path) = trusted_issuers {
                 settings.trusted_issuers = load_trusted_issuers(&path)?;

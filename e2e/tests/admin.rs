@@ -192,3 +192,27 @@ on_both_backends!(
     health_docs_and_unknown_paths,
     cli_user_can_sign_in,
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_admits_only_configured_origins() {
+    let server = TestServer::start_with(Backend::Sqlite, &["--cors-origin", "https://spa.example.gov.tw"]);
+    let http = reqwest::Client::new();
+    let preflight = |origin: &'static str| {
+        http.request(reqwest::Method::OPTIONS, format!("{}/api/v1/requests", server.base))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "authorization, content-type, if-match")
+            .send()
+    };
+    let ok = preflight("https://spa.example.gov.tw").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ok.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some("https://spa.example.gov.tw"));
+    let other = preflight("https://evil.example").await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+    let got = http
+        .get(format!("{}/healthz", server.base))
+        .header("Origin", "https://spa.example.gov.tw")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(got.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some("https://spa.example.gov.tw"));
+}

@@ -23,8 +23,18 @@ fn storage_remove(key: &str) {
     }
 }
 
+/// The API's origin: `<meta name="statreq-api" content="https://…">` in index.html when
+/// the SPA is deployed on its own (the API must list this SPA's origin with
+/// `--cors-origin`), else the SPA's own origin.
 pub fn origin() -> String {
-    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+    let window = web_sys::window();
+    let configured = window
+        .as_ref()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name=statreq-api]").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|c| !c.trim().is_empty());
+    configured.unwrap_or_else(|| window.and_then(|w| w.location().origin().ok()).unwrap_or_default())
 }
 
 #[derive(Clone, Copy)]
