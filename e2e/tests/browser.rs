@@ -321,6 +321,12 @@ async fn a_dgpa_officer_works_the_queue() {
     assert_eq!(delivered.files.len(), 1);
     assert_eq!(applicant.download_delivery(r.id, delivered.files[0].id).await.ok(), Some("職等,人數\n9,12\n".as_bytes().to_vec()));
     assert_eq!(applicant.messages(r.id).await.map(|m| m.len()).ok(), Some(1));
+    // DGPA's statistics screen.
+    c.find(Locator::LinkText("服務統計")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main h1", "服務統計").await;
+    wait_for_text(&c, "main", "依主管機關").await;
+    wait_for_text(&c, "main", "MOI").await;
+    assert_accessible(&c, "statistics").await;
     let _ = c.close().await;
 }
 

@@ -72,6 +72,7 @@ pub fn Header(session: Session) -> impl IntoView {
                 })}
                 <Show when=move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)))>
                     <A href="/queue">{move || t(lang.get(), "作業排程", "Queue")}</A>
+                    <A href="/stats">{move || t(lang.get(), "服務統計", "Statistics")}</A>
                 </Show>
                 <button type="button" class="link" on:click=move |_| lang.update(|l| *l = if *l == Lang::Zh { Lang::En } else { Lang::Zh })>
                     {move || t(lang.get(), "English", "中文")}
@@ -259,7 +260,7 @@ pub fn RequestPage() -> impl IntoView {
                         }
                         RequestAction::DgpaReturn => c.dgpa_decision(id, v, DgpaDecision::Return, None, c_opt.as_deref()).await,
                         RequestAction::DgpaReject => c.dgpa_decision(id, v, DgpaDecision::Reject, None, c_opt.as_deref()).await,
-                        RequestAction::Take => c.take(id, v).await,
+                        RequestAction::Take => c.take_with(id, v, &TakeBody { assignee: None, skip_reason: c_opt.clone() }).await,
                         RequestAction::Deliver => c.deliver(id, v, &body_comment).await,
                         RequestAction::Acknowledge => c.acknowledge(id, v).await,
                         RequestAction::RecordDestruction => {
@@ -329,7 +330,7 @@ pub fn RequestPage() -> impl IntoView {
                     <Show when={let has = !actions.is_empty(); move || has}>
                         <section class="card" aria-labelledby="act-h">
                             <h2 id="act-h">{t(lang.get(), "辦理", "Actions")}</h2>
-                            <label for="comment">{t(lang.get(), "說明（退回、不予同意、回復、銷毀方式時必填）", "Comment (required to return or reject; the reply when delivering; the method when recording destruction)")}</label>
+                            <label for="comment">{t(lang.get(), "說明（退回、不予同意時必填；回復內容；銷毀方式；不依排程順序開始產製之理由）", "Comment (required to return or reject; the reply when delivering; the method when recording destruction; the reason to take work out of queue order)")}</label>
                             <textarea id="comment" rows="3" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
                             <Show when=move || needs_difficulty>
                                 <label for="difficulty">{t(lang.get(), "難易度（1 易 – 5 難）", "Difficulty (1 easy – 5 hard)")}</label>
@@ -643,6 +644,7 @@ pub fn RequestExtras(id: i64, state: State) -> impl IntoView {
     });
     let messages = LocalResource::new(move || async move { call(|c| async move { c.messages(id).await }).await.map_err(ui) });
     let files = LocalResource::new(move || async move { call(|c| async move { c.deliveries(id).await }).await.ok() });
+    let revisions = LocalResource::new(move || async move { call(|c| async move { c.revisions(id).await }).await.ok() });
     let upload = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         uploading.set(true);
@@ -763,6 +765,26 @@ pub fn RequestExtras(id: i64, state: State) -> impl IntoView {
                 <p class="hint">{t(lang.get(), "含個人資料之檔案為 age 加密檔：以 age -d -o 檔名 檔名.age 開啟並輸入密碼，或使用 statreq decrypt。密碼請與檔案分開保管，使用完畢後依第6點銷毀並登錄。", "Files with personal data are age files: open them with age -d -o file file.age and type the passphrase, or use statreq decrypt. Keep the passphrase apart from the file; destroy both after use and record it (rule 6).")}</p>
             </section>
         })}
+        {move || revisions.get().flatten().filter(|r| r.len() > 1).map(|revs| view! {
+            <section class="card" aria-labelledby="r-h">
+                <h2 id="r-h">{t(lang.get(), "修正歷程", "Revisions")}</h2>
+                {revs.into_iter().skip(1).map(|r| view! {
+                    <h3>{t(lang.get(), "第", "Revision ")}{r.number}{t(lang.get(), "版", "")}" · "{i18n::date(lang.get(), r.submitted_at)}</h3>
+                    <table class="list diff">
+                        <thead><tr><th scope="col">{t(lang.get(), "項目", "Field")}</th><th scope="col">{t(lang.get(), "修正前", "Before")}</th><th scope="col">{t(lang.get(), "修正後", "After")}</th></tr></thead>
+                        <tbody>
+                            {r.changes.into_iter().map(|ch| view! {
+                                <tr>
+                                    <td><code>{ch.pointer.clone()}</code></td>
+                                    <td><del>{ch.before.map(|v| v.to_string()).unwrap_or_default()}</del></td>
+                                    <td><ins>{ch.after.map(|v| v.to_string()).unwrap_or_default()}</ins></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }).collect_view()}
+            </section>
+        })}
         <section class="card" aria-labelledby="m-h">
             <h2 id="m-h">{move || t(lang.get(), "意見交流", "Messages")}</h2>
             <ul class="messages">
@@ -867,5 +889,60 @@ pub fn PrintForm() -> impl IntoView {
             }
             .into_any()
         }
+    }
+}
+
+/// DGPA's service statistics.
+#[component]
+pub fn StatsPage() -> impl IntoView {
+    let lang = i18n::lang();
+    let stats = LocalResource::new(|| async { call(|c| async move { c.stats().await }).await.map_err(ui) });
+    let bars = move |title: String, rows: Vec<statreq_domain::stats::Count>| {
+        let max = rows.iter().map(|r| r.count).max().unwrap_or(1).max(1);
+        view! {
+            <section class="card">
+                <h2>{title}</h2>
+                <table class="list bars">
+                    <tbody>
+                        {rows.into_iter().map(|r| {
+                            let width = format!("width: {}%", r.count * 100 / max);
+                            view! { <tr><th scope="row">{r.key.clone()}</th><td><span class="bar-fill" style=width></span>" "{r.count}</td></tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        }
+    };
+    view! {
+        <h1>{move || t(lang.get(), "服務統計", "Service statistics")}</h1>
+        {move || match stats.get() {
+            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            Some(Ok(s)) => {
+                let l = lang.get();
+                let opt = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into());
+                view! {
+                    <section class="card">
+                        <p>{t(l, "已送出案件", "Submitted")}": "{s.outcomes.submitted}
+                           " · "{t(l, "退回比例", "returned")}" "{format!("{:.0}%", s.outcomes.returned_share * 100.0)}
+                           " · "{t(l, "不予受理比例", "rejected")}" "{format!("{:.0}%", s.outcomes.rejected_share * 100.0)}</p>
+                        <p>{t(l, "送出至交付日數：中位數", "Days from submission to delivery: median")}" "{opt(s.turnaround.median_days)}
+                           " · "{t(l, "第90百分位", "90th percentile")}" "{opt(s.turnaround.p90_days)}</p>
+                        <p>{t(l, "人事總處待辦", "With DGPA")}" "{s.backlog.open}" · "{t(l, "平均等候", "mean wait")}" "{opt(s.backlog.mean_wait_days)}
+                           " · "{t(l, "最久", "longest")}" "{opt(s.backlog.max_wait_days)}{t(l, " 日", " days")}</p>
+                        <p><button type="button" on:click=move |_| {
+                            spawn_local(async move {
+                                if let Ok(csv) = call(|c| async move { c.stats_csv().await }).await {
+                                    save_file("statreq-stats.csv", csv.as_bytes());
+                                }
+                            });
+                        }>{t(l, "下載 CSV", "Download CSV")}</button></p>
+                    </section>
+                    {bars(t(l, "依月份（首次送出）", "By month (first submission)"), s.by_month)}
+                    {bars(t(l, "依主管機關", "By supervising agency"), s.by_supervising_agency)}
+                    {bars(t(l, "依狀態", "By state"), s.by_state)}
+                }.into_any()
+            }
+        }}
     }
 }
