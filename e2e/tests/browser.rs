@@ -356,3 +356,31 @@ async fn an_expired_session_is_refreshed_without_losing_the_form() {
     wait_for_text(&c, "main h1", "案件 ").await;
     let _ = c.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_previews_and_saves_queue_settings() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "admin.dgpa").await;
+    c.find(Locator::LinkText("系統管理")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main h1", "系統管理").await;
+    wait_for_text(&c, "main table.list", "臺北市政府").await;
+    assert_accessible(&c, "administration").await;
+    let w = c.wait().for_element(Locator::Css("#w-diff")).await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main", "難易度權重").await;
+    w.clear().await.unwrap_or_else(|e| panic!("{e}"));
+    w.send_keys("450").await.unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::XPath("//button[normalize-space()='儲存設定']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "[role=status]", "已儲存並記錄").await;
+    wait_for_text(&c, "ol.timeline", "settings.queue_changed").await;
+    let admin = server.login("admin.dgpa").await;
+    let s = admin.queue_settings().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((s.version, s.settings.weight_difficulty), (1, 450));
+    let _ = c.close().await;
+}

@@ -30,6 +30,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/requests/new") view=pages::NewRequest />
                     <Route path=path!("/queue") view=pages::QueuePage />
                     <Route path=path!("/stats") view=pages::StatsPage />
+                    <Route path=path!("/admin") view=pages::AdminPage />
                     <Route path=path!("/requests/:id/edit") view=pages::EditRequest />
                     <Route path=path!("/requests/:id/print") view=pages::PrintForm />
                     <Route path=path!("/requests/:id") view=pages::RequestPage />

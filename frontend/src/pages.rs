@@ -74,6 +74,9 @@ pub fn Header(session: Session) -> impl IntoView {
                     <A href="/queue">{move || t(lang.get(), "作業排程", "Queue")}</A>
                     <A href="/stats">{move || t(lang.get(), "服務統計", "Statistics")}</A>
                 </Show>
+                <Show when=move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaAdmin))>
+                    <A href="/admin">{move || t(lang.get(), "系統管理", "Administration")}</A>
+                </Show>
                 <button type="button" class="link" on:click=move |_| lang.update(|l| *l = if *l == Lang::Zh { Lang::En } else { Lang::Zh })>
                     {move || t(lang.get(), "English", "中文")}
                 </button>
@@ -944,5 +947,132 @@ pub fn StatsPage() -> impl IntoView {
                 }.into_any()
             }
         }}
+    }
+}
+
+/// DGPA administration: agencies and staff counts, queue settings with a preview, audit log.
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let lang = i18n::lang();
+    let agencies = LocalResource::new(|| async { call(|c| async move { c.list_agencies().await }).await.map_err(ui) });
+    let settings = LocalResource::new(|| async { call(|c| async move { c.queue_settings().await }).await.map_err(ui) });
+    let queue = LocalResource::new(|| async { call(|c| async move { c.queue().await }).await.ok() });
+    let audit = LocalResource::new(|| async { call(|c| async move { c.audit("limit=30").await }).await.ok() });
+    let note = RwSignal::new(None::<String>);
+    let w_age = RwSignal::new(String::new());
+    let w_diff = RwSignal::new(String::new());
+    let w_fair = RwSignal::new(String::new());
+    let favour_hard = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(v)) = settings.get() {
+            w_age.set(v.settings.weight_age.to_string());
+            w_diff.set(v.settings.weight_difficulty.to_string());
+            w_fair.set(v.settings.weight_fair_share.to_string());
+            favour_hard.set(v.settings.difficulty_favour == DifficultyFavour::Hard);
+        }
+    });
+    let num = |s: RwSignal<String>| s.get().trim().parse::<u32>().unwrap_or(0);
+    let preview = move || -> Vec<(i64, String, f64)> {
+        let Some(q) = queue.get().flatten() else { return Vec::new() };
+        let flip = favour_hard.get() != (q.settings.difficulty_favour == DifficultyFavour::Hard);
+        let (wa, wd, wf) = (f64::from(num(w_age)), f64::from(num(w_diff)), f64::from(num(w_fair)));
+        let mut rows: Vec<(i64, String, f64, bool, f64)> = q
+            .items
+            .iter()
+            .filter_map(|i| {
+                let f = i.factors?;
+                let d = if flip { 1.0 - f.difficulty } else { f.difficulty };
+                Some((i.request_id, i.agency_name.clone(), wa * f.age + wd * d + wf * f.fair_share, i.overdue, i.waited_days))
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            b.3.cmp(&a.3).then_with(|| if a.3 && b.3 { b.4.total_cmp(&a.4) } else { b.2.total_cmp(&a.2) }).then(a.0.cmp(&b.0))
+        });
+        rows.into_iter().map(|(id, name, p, _, _)| (id, name, p)).collect()
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(Ok(current)) = settings.get_untracked() else { return };
+        let mut new = current.settings.clone();
+        new.weight_age = num(w_age);
+        new.weight_difficulty = num(w_diff);
+        new.weight_fair_share = num(w_fair);
+        new.difficulty_favour = if favour_hard.get_untracked() { DifficultyFavour::Hard } else { DifficultyFavour::Easy };
+        let version = current.version;
+        spawn_local(async move {
+            match call(|c| {
+                let new = new.clone();
+                async move { c.put_queue_settings(&new, version).await }
+            })
+            .await
+            {
+                Ok(_) => {
+                    note.set(Some(t(lang.get_untracked(), "已儲存並記錄。", "Saved and recorded.")));
+                    settings.refetch();
+                    queue.refetch();
+                    audit.refetch();
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    let number = move |id: &'static str, zh: &'static str, en: &'static str, sig: RwSignal<String>| {
+        view! {
+            <label for=id>{move || t(lang.get(), zh, en)}</label>
+            <input id=id inputmode="numeric" prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+        }
+    };
+    view! {
+        <h1>{move || t(lang.get(), "系統管理", "Administration")}</h1>
+        <section class="card" aria-labelledby="qs-h">
+            <h2 id="qs-h">{move || t(lang.get(), "排程設定（第5點第3款）", "Queue settings (rule 5.3)")}</h2>
+            <form on:submit=save>
+                {number("w-age", "收件先後權重", "Age weight", w_age)}
+                {number("w-diff", "難易度權重", "Difficulty weight", w_diff)}
+                {number("w-fair", "主管機關用量權重", "Fair-share weight", w_fair)}
+                <label class="check" for="favour-hard">
+                    <input id="favour-hard" type="checkbox" prop:checked=move || favour_hard.get() on:change=move |ev| favour_hard.set(event_target_checked(&ev)) />
+                    {move || t(lang.get(), "優先處理困難案件", "Favour hard work")}
+                </label>
+                <button type="submit">{move || t(lang.get(), "儲存設定", "Save settings")}</button>
+                <p role="status" style="white-space: pre-line">{move || note.get()}</p>
+            </form>
+            <h3>{move || t(lang.get(), "預覽排程順序", "Preview of the order")}</h3>
+            <ol class="preview">
+                {move || preview().into_iter().map(|(id, name, p)| view! { <li>{id}" · "{name}" · "{format!("{p:.0}")}</li> }).collect_view()}
+            </ol>
+        </section>
+        <section class="card" aria-labelledby="ag-h">
+            <h2 id="ag-h">{move || t(lang.get(), "機關與人事人員數", "Agencies and personnel staff")}</h2>
+            {move || match agencies.get() {
+                None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <table class="list">
+                        <thead><tr>
+                            <th scope="col">{t(lang.get(), "機關代碼", "Code")}</th>
+                            <th scope="col">{t(lang.get(), "名稱", "Name")}</th>
+                            <th scope="col">{t(lang.get(), "主管機關", "Supervising")}</th>
+                            <th scope="col">{t(lang.get(), "人事人員數", "Personnel staff")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|a| view! {
+                                <tr><td>{a.code.clone()}</td><td>{a.name.clone()}</td><td>{a.parent_code.clone().unwrap_or_default()}</td><td>{a.personnel_staff}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+        </section>
+        <section class="card" aria-labelledby="au-h">
+            <h2 id="au-h">{move || t(lang.get(), "稽核紀錄（最近30筆）", "Audit trail (latest 30)")}</h2>
+            <ol class="timeline">
+                {move || audit.get().flatten().map(|p| p.items).unwrap_or_default().into_iter().map(|e| view! {
+                    <li>{i18n::datetime(lang.get(), e.at)}" · "<code>{e.action.clone()}</code>
+                        {e.request_id.map(|r| view! { " · "{t(lang.get(), "案件 ", "request ")}{r} })}
+                        " · "{e.actor_agency.clone().unwrap_or_default()}" · "<code class="hash">{e.hash.chars().take(12).collect::<String>()}</code></li>
+                }).collect_view()}
+            </ol>
+        </section>
     }
 }
