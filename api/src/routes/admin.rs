@@ -253,10 +253,8 @@ pub async fn list_users(state: web::Data<AppState>, who: Principal, q: web::Quer
     let limit = page_limit(q.limit)?;
     let after = parse_cursor(q.cursor.as_deref())?;
     let rows = db(&state, move |s| s.list_users(after, limit + 1)).await?;
-    let more = rows.len() as i64 > limit;
-    let items: Vec<UserView> = rows.into_iter().take(limit as usize).map(user_view).collect();
-    let next_cursor = if more { items.last().map(|u| u.id.to_string()) } else { None };
-    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+    let items: Vec<UserView> = rows.into_iter().map(user_view).collect();
+    Ok(HttpResponse::Ok().json(super::page_of(items, limit, |u| u.id)))
 }
 
 fn check_username(raw: &str) -> Result<String, ApiError> {

@@ -38,10 +38,8 @@ pub async fn list_audit(state: web::Data<AppState>, who: Principal, q: web::Quer
         limit: limit + 1,
     };
     let rows = db(&state, move |s| s.list_audit(&filter)).await?;
-    let more = rows.len() as i64 > limit;
     let items: Vec<AuditEntryView> = rows
         .into_iter()
-        .take(limit as usize)
         .map(|e| AuditEntryView {
             id: e.id,
             at: e.at,
@@ -55,6 +53,5 @@ pub async fn list_audit(state: web::Data<AppState>, who: Principal, q: web::Quer
             hash: e.hash,
         })
         .collect();
-    let next_cursor = if more { items.last().map(|e| e.id.to_string()) } else { None };
-    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+    Ok(HttpResponse::Ok().json(super::page_of(items, limit, |e| e.id)))
 }

@@ -164,6 +164,15 @@ pub fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
     }
 }
 
+/// A page from up to `limit + 1` fetched rows: the extra row only tells that more
+/// exist; the cursor is the last item's id.
+pub fn page_of<T>(mut items: Vec<T>, limit: i64, id_of: impl Fn(&T) -> i64) -> statreq_contract::Page<T> {
+    let more = items.len() as i64 > limit;
+    items.truncate(limit.max(0) as usize);
+    let next_cursor = if more { items.last().map(|i| id_of(i).to_string()) } else { None };
+    statreq_contract::Page { items, next_cursor }
+}
+
 pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
     cursor
         .map(|c| {
@@ -181,6 +190,14 @@ pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pages_cut_at_the_limit_and_point_past_it() {
+        let p = super::page_of(vec![9, 8, 7], 2, |i| *i);
+        assert_eq!((p.items, p.next_cursor.as_deref()), (vec![9, 8], Some("8")));
+        let last = super::page_of(vec![9, 8], 2, |i| *i);
+        assert_eq!(last.next_cursor, None);
+    }
+
     #[test]
     fn pointers_from_serde_paths() {
         assert_eq!(super::to_pointer("requirement.fields[2]"), "/requirement/fields/2");

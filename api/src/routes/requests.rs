@@ -249,9 +249,8 @@ pub async fn list_requests(state: web::Data<AppState>, who: Principal, q: web::Q
         let (chain, agency_name) = chain_of(&tree, &row.agency_code)?;
         loaded.push(Loaded { row, chain, agency_name, users: HashMap::new() });
     }
-    let more = loaded.len() as i64 > limit;
     let mut items = Vec::new();
-    for mut l in loaded.into_iter().take(limit as usize) {
+    for mut l in loaded {
         if !can_view(&who.actor, &l.chain, l.row.revision as u32) {
             continue; // the query already filters; this is the domain's word on it
         }
@@ -262,8 +261,7 @@ pub async fn list_requests(state: web::Data<AppState>, who: Principal, q: web::Q
         }
         items.push(view(&who, &l)?);
     }
-    let next_cursor = if more { items.last().map(|r| r.id.to_string()) } else { None };
-    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+    Ok(HttpResponse::Ok().json(super::page_of(items, limit, |r| r.id)))
 }
 
 /// One request, with the actions the caller may take on it; `ETag` carries its version.
