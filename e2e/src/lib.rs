@@ -187,3 +187,36 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// A test-only Ed25519 key standing in for WebHR's token signing key.
+pub mod webhr {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header};
+
+    pub const PRIVATE_PEM: &str =
+        "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIIOyXTtRDTYmSwM/MQj5E/FSqmH6mUhJFRKCOrDMvl0O\n-----END PRIVATE KEY-----\n";
+    pub const PUBLIC_PEM: &str =
+        "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEABrAjQEz3Xv16Pvtnf3d67yoSGMWpIfFTSFefO94Sq7I=\n-----END PUBLIC KEY-----\n";
+    pub const ISSUER: &str = "https://webhr.test";
+
+    /// Writes a trusted-issuers file naming this key; returns `--trusted-issuers PATH` arguments.
+    pub fn issuers_file() -> String {
+        let dir = std::env::temp_dir().join(format!("statreq-issuers-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.join("issuers.json");
+        let issuers = serde_json::json!([{"issuer": ISSUER, "audience": "statreq", "algorithm": "EdDSA", "public_key_pem": PUBLIC_PEM}]);
+        std::fs::write(&file, issuers.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        file.to_string_lossy().into_owned()
+    }
+
+    pub fn token(claims: serde_json::Value) -> String {
+        let key = EncodingKey::from_ed_pem(PRIVATE_PEM.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &key).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Claims of a WebHR user, valid for five minutes.
+    pub fn claims(sub: &str, agency: &str, roles: &[&str]) -> serde_json::Value {
+        let now = chrono::Utc::now().timestamp();
+        serde_json::json!({"iss": ISSUER, "aud": "statreq", "sub": sub, "exp": now + 300, "iat": now, "nbf": now,
+               "name": "周佳蓉", "email": "chou@npa.gov.tw", "agency": agency, "roles": roles})
+    }
+}

@@ -10,31 +10,10 @@ use statreq_e2e::statreq_client::Client;
 use statreq_e2e::statreq_contract::{CreateUserBody, Role, UpdateUserBody};
 use statreq_e2e::{on_both_backends, Backend, TestServer, DEMO_PASSWORD};
 
-/// A test-only Ed25519 key pair standing in for WebHR's signing key.
-const WEBHR_PRIVATE: &str =
-    "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIIOyXTtRDTYmSwM/MQj5E/FSqmH6mUhJFRKCOrDMvl0O\n-----END PRIVATE KEY-----\n";
-const WEBHR_PUBLIC: &str =
-    "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEABrAjQEz3Xv16Pvtnf3d67yoSGMWpIfFTSFefO94Sq7I=\n-----END PUBLIC KEY-----\n";
-const WEBHR_ISS: &str = "https://webhr.test";
+use statreq_e2e::webhr::{claims, token as webhr_token, ISSUER as WEBHR_ISS, PUBLIC_PEM as WEBHR_PUBLIC};
 
 fn start_with_webhr(backend: Backend) -> TestServer {
-    let dir = std::env::temp_dir().join(format!("statreq-issuers-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let file = dir.join("issuers.json");
-    let issuers = json!([{"issuer": WEBHR_ISS, "audience": "statreq", "algorithm": "EdDSA", "public_key_pem": WEBHR_PUBLIC}]);
-    std::fs::write(&file, issuers.to_string()).unwrap_or_else(|e| panic!("{e}"));
-    TestServer::start_with(backend, &["--trusted-issuers", file.to_str().unwrap_or_default()])
-}
-
-fn webhr_token(claims: serde_json::Value) -> String {
-    let key = EncodingKey::from_ed_pem(WEBHR_PRIVATE.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
-    jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &key).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn claims(sub: &str, agency: &str, roles: &[&str]) -> serde_json::Value {
-    let now = chrono::Utc::now().timestamp();
-    json!({"iss": WEBHR_ISS, "aud": "statreq", "sub": sub, "exp": now + 300, "iat": now, "nbf": now,
-           "name": "周佳蓉", "email": "chou@npa.gov.tw", "agency": agency, "roles": roles})
+    TestServer::start_with(backend, &["--trusted-issuers", &statreq_e2e::webhr::issuers_file()])
 }
 
 async fn status_of(c: &Client) -> (Option<u16>, Option<String>) {

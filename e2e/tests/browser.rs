@@ -384,3 +384,55 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     assert_eq!((s.version, s.settings.weight_difficulty), (1, 450));
     let _ = c.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhr_single_sign_on_submission_receipt_and_a_narrow_screen() {
+    use statreq_e2e::statreq_domain::application::*;
+    let dist = spa_dir();
+    let issuers = statreq_e2e::webhr::issuers_file();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default(), "--trusted-issuers", &issuers]);
+    let token = statreq_e2e::webhr::token(statreq_e2e::webhr::claims("E777", "NPA", &["applicant"]));
+    // A complete application drafted by the WebHR user over the API.
+    let api = server.client().with_token(token.clone());
+    let app = statreq_e2e::statreq_contract::Application {
+        contact: Contact { name: "周佳蓉".into(), phone: "02-2321-9011".into(), email: "chou@npa.gov.tw".into() },
+        reason: "人力規劃".into(),
+        requirement: Requirement {
+            output: Some(OutputKind::Statistics),
+            fields: vec!["grade".into()],
+            conditions: String::new(),
+            description: "依職等統計".into(),
+            sample_output: Some("職等,人數".into()),
+        },
+        personal_data: PersonalData { contains: Some(false), ..Default::default() },
+        existing_sources: ExistingSource::ALL
+            .into_iter()
+            .map(|source| SourceAttestation { source, checked: true, note: "無".into() })
+            .collect(),
+    };
+    let r = api.create_request(&app).await.unwrap_or_else(|e| panic!("{e}"));
+
+    let (_driver, c) = browser().await;
+    c.set_window_size(360, 800).await.unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/sso#access_token={token}", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "header .who", "周佳蓉").await;
+    wait_for_text(&c, "main h1", "案件").await;
+    let url = c.current_url().await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(!url.as_str().contains("access_token"), "the token leaves the address bar: {url}");
+    // 360 px wide: nothing scrolls sideways.
+    let fits = c.execute("return document.documentElement.scrollWidth <= window.innerWidth", vec![]).await.unwrap_or_default();
+    assert_eq!(fits, serde_json::json!(true), "the list overflows 360 px");
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main", "草稿").await;
+    let fits = c.execute("return document.documentElement.scrollWidth <= window.innerWidth", vec![]).await.unwrap_or_default();
+    assert_eq!(fits, serde_json::json!(true), "the request page overflows 360 px");
+    c.find(Locator::XPath("//button[normalize-space()='送出']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "p.receipt", &format!("已送出：案號 {}", r.id)).await;
+    wait_for_text(&c, "main", "待主管機關審核").await;
+    let _ = c.close().await;
+}

@@ -27,6 +27,7 @@ fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <pages::NotFound /> }>
                     <Route path=path!("/") view=pages::Home />
                     <Route path=path!("/login") view=pages::Login />
+                    <Route path=path!("/sso") view=pages::SsoPage />
                     <Route path=path!("/requests/new") view=pages::NewRequest />
                     <Route path=path!("/queue") view=pages::QueuePage />
                     <Route path=path!("/stats") view=pages::StatsPage />

@@ -145,6 +145,23 @@ pub fn Home() -> impl IntoView {
     let lang = i18n::lang();
     let session = session::session();
     let filter = RwSignal::new(String::new());
+    let touched = RwSignal::new(false);
+    // Reviewers start at what awaits them.
+    Effect::new(move |_| {
+        if touched.get_untracked() {
+            return;
+        }
+        if let Some(me) = session.me.get() {
+            let default = if me.roles.contains(&Role::DgpaOfficer) {
+                "pending_dgpa"
+            } else if me.roles.contains(&Role::Supervisor) && !me.roles.contains(&Role::Applicant) {
+                "pending_supervisor"
+            } else {
+                ""
+            };
+            filter.set(default.to_string());
+        }
+    });
     let list = LocalResource::new(move || {
         let state = State::parse(&filter.get());
         async move { call(|c| async move { c.list_requests(state, None, Some(100)).await }).await.map_err(ui) }
@@ -163,9 +180,9 @@ pub fn Home() -> impl IntoView {
                 </Show>
             </div>
             <label for="state-filter">{move || t(lang.get(), "狀態", "State")}</label>
-            <select id="state-filter" on:change=move |ev| filter.set(event_target_value(&ev))>
+            <select id="state-filter" prop:value=move || filter.get() on:change=move |ev| { touched.set(true); filter.set(event_target_value(&ev)); }>
                 <option value="">{move || t(lang.get(), "全部", "All")}</option>
-                {STATES.iter().map(|s| { let s = *s; view! { <option value=s.as_str()>{move || text(lang.get(), &s.label())}</option> } }).collect_view()}
+                {STATES.iter().map(|s| { let s = *s; view! { <option value=s.as_str() selected=move || filter.get() == s.as_str()>{move || text(lang.get(), &s.label())}</option> } }).collect_view()}
             </select>
             {move || match list.get() {
                 None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
@@ -239,6 +256,7 @@ pub fn RequestPage() -> impl IntoView {
     let difficulty = RwSignal::new(3i64);
     let destroyed_on = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
+    let receipt = RwSignal::new(None::<String>);
     let act = move |a: RequestAction, version: i64| {
         let id = id();
         let body_comment = comment.get_untracked();
@@ -276,9 +294,17 @@ pub fn RequestPage() -> impl IntoView {
             })
             .await;
             match res {
-                Ok(_) => {
+                Ok(r) => {
                     message.set(None);
                     comment.set(String::new());
+                    if a == RequestAction::Submit {
+                        let l = lang.get_untracked();
+                        receipt.set(Some(t(
+                            l,
+                            &format!("已送出：案號 {}，第 {} 版，{}。送請主管機關人事機構審核；可列印申請表留存。", r.id, r.revision, i18n::datetime(l, r.updated_at)),
+                            &format!("Submitted: request {}, revision {}, {}. It goes to the supervising agency's personnel office; print the form for your records.", r.id, r.revision, i18n::datetime(l, r.updated_at)),
+                        )));
+                    }
                     request.refetch();
                 }
                 Err(e) => message.set(Some(err_text(lang.get_untracked(), &e))),
@@ -298,6 +324,7 @@ pub fn RequestPage() -> impl IntoView {
                 let can_edit = r.allowed_actions.contains(&RequestAction::Edit);
                 view! {
                     <h1>{t(lang.get(), "案件", "Request")}" "{r.id}</h1>
+                    {move || receipt.get().map(|m| view! { <p class="receipt" role="status">{m}</p> })}
                     <p><span class=format!("state {}", r.state.as_str())>{text(lang.get(), &r.state_label)}</span>
                        " · "{r.agency_name.clone()}" · "{t(lang.get(), "第", "revision ")}{r.revision}{t(lang.get(), "版", "")}</p>
                     <section class="card" aria-labelledby="app-h">
@@ -440,38 +467,55 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
 
     let sources_for_build = sources.clone();
     let build = move || -> Application {
-        let is_personal = personal.get_untracked();
-        let chosen_fields = chosen.get_untracked();
+        let is_personal = personal.get();
+        let chosen_fields = chosen.get();
         Application {
-            contact: Contact { name: name.get_untracked(), phone: phone.get_untracked(), email: email.get_untracked() },
-            reason: reason.get_untracked(),
+            contact: Contact { name: name.get(), phone: phone.get(), email: email.get() },
+            reason: reason.get(),
             requirement: Requirement {
-                output: Some(if output.get_untracked() == "detail" { OutputKind::Detail } else { OutputKind::Statistics }),
+                output: Some(if output.get() == "detail" { OutputKind::Detail } else { OutputKind::Statistics }),
                 fields: chosen_fields.clone(),
-                conditions: conditions.get_untracked(),
-                description: description.get_untracked(),
-                sample_output: Some(sample.get_untracked()).filter(|s| !s.trim().is_empty()),
+                conditions: conditions.get(),
+                description: description.get(),
+                sample_output: Some(sample.get()).filter(|s| !s.trim().is_empty()),
             },
             personal_data: if is_personal {
                 PersonalData {
                     contains: Some(true),
                     purpose: Some("personnel_management".into()),
-                    statutory_duty: Some(duty.get_untracked()),
+                    statutory_duty: Some(duty.get()),
                     necessity: necessity
-                        .get_untracked()
+                        .get()
                         .into_iter()
                         .filter(|(f, n)| chosen_fields.contains(f) && !n.trim().is_empty())
                         .map(|(field, note)| NecessityNote { field, note })
                         .collect(),
-                    retention_days: retention.get_untracked().parse().ok(),
+                    retention_days: retention.get().parse().ok(),
                 }
             } else {
                 PersonalData { contains: Some(false), ..Default::default() }
             },
             existing_sources: sources_for_build
                 .iter()
-                .map(|(s, c, n)| SourceAttestation { source: *s, checked: c.get_untracked(), note: n.get_untracked() })
+                .map(|(s, c, n)| SourceAttestation { source: *s, checked: c.get(), note: n.get() })
                 .collect(),
+        }
+    };
+    // The same rules the server enforces, run live as the form changes.
+    let build_for_check = build.clone();
+    let findings = Memo::new(move |_| {
+        statreq_domain::eligibility::check(
+            &build_for_check(),
+            statreq_domain::eligibility::EligibilityContext { has_supervisor: true, overdue_destructions: &[] },
+        )
+    });
+    let hint = move |prefix: &'static str, id: &'static str| {
+        view! {
+            <ul class="hints" id=id aria-live="polite">
+                {move || findings.get().into_iter().filter(|f| f.pointer == prefix || f.pointer.starts_with(&format!("{prefix}/"))).map(|f| view! {
+                    <li class=if f.severity == Severity::Error { "error" } else { "warning" }>{text(lang.get(), &f.message)}</li>
+                }).collect_view()}
+            </ul>
         }
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -506,31 +550,49 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
             saving.set(false);
         });
     };
-    let text_input = move |id: &'static str, zh: &'static str, en: &'static str, sig: RwSignal<String>| {
+    let text_input =
+        move |id: &'static str, zh: &'static str, en: &'static str, sig: RwSignal<String>, pointer: &'static str, hint_id: &'static str| {
+            view! {
+                <label for=id>{move || t(lang.get(), zh, en)}</label>
+                <input id=id aria-describedby=hint_id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+                {hint(pointer, hint_id)}
+            }
+        };
+    let area = move |id: &'static str,
+                     zh: &'static str,
+                     en: &'static str,
+                     sig: RwSignal<String>,
+                     pointer: &'static str,
+                     hint_id: &'static str| {
         view! {
             <label for=id>{move || t(lang.get(), zh, en)}</label>
-            <input id=id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
-        }
-    };
-    let area = move |id: &'static str, zh: &'static str, en: &'static str, sig: RwSignal<String>| {
-        view! {
-            <label for=id>{move || t(lang.get(), zh, en)}</label>
-            <textarea id=id rows="3" prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev))></textarea>
+            <textarea id=id rows="3" aria-describedby=hint_id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev))></textarea>
+            {hint(pointer, hint_id)}
         }
     };
     view! {
         <h1>{move || if edit.is_some() { t(lang.get(), "修改申請", "Edit application") } else { t(lang.get(), "新增申請", "New application") }}</h1>
         <p>{move || t(lang.get(), "申請人不得訂定完成期限；人事總處依收件順序、難易度及各主管機關已申請數量與人事人員數排定作業（第5點第3款）。", "Applicants may not set deadlines; DGPA orders its work by application order, difficulty, volume and personnel staff (rule 5.3).")}</p>
+        <p class="summary" aria-live="polite">{move || {
+            let f = findings.get();
+            let errors = f.iter().filter(|x| x.severity == Severity::Error).count();
+            let warnings = f.len() - errors;
+            if errors == 0 {
+                t(lang.get(), &format!("可以送出（提醒 {warnings} 項）。", ), &format!("Ready to submit ({warnings} warning(s))."))
+            } else {
+                t(lang.get(), &format!("尚有 {errors} 項須補正、{warnings} 項提醒；可先儲存草稿。"), &format!("{errors} item(s) to fix and {warnings} warning(s); you can save a draft meanwhile."))
+            }
+        }}</p>
         <form class="card" on:submit=save>
             <fieldset>
-                <legend>{move || t(lang.get(), "聯絡資訊", "Contact")}</legend>
-                {text_input("c-name", "申請人姓名", "Name", name)}
-                {text_input("c-phone", "聯絡電話", "Phone", phone)}
-                {text_input("c-email", "電子郵件", "E-mail", email)}
+                <legend>{move || t(lang.get(), "1. 聯絡資訊", "1. Contact")}</legend>
+                {text_input("c-name", "申請人姓名", "Name", name, "/contact/name", "h-name")}
+                {text_input("c-phone", "聯絡電話", "Phone", phone, "/contact/phone", "h-phone")}
+                {text_input("c-email", "電子郵件", "E-mail", email, "/contact/email", "h-email")}
             </fieldset>
             <fieldset>
-                <legend>{move || t(lang.get(), "申請事由與需求", "Reason and requirement")}</legend>
-                {area("reason", "申請事由", "Reason", reason)}
+                <legend>{move || t(lang.get(), "2. 申請事由與需求", "2. Reason and requirement")}</legend>
+                {area("reason", "申請事由", "Reason", reason, "/reason", "h-reason")}
                 <label for="output">{move || t(lang.get(), "提供方式", "Output")}</label>
                 <select id="output" on:change=move |ev| output.set(event_target_value(&ev))>
                     <option value="statistics">{move || t(lang.get(), "統計數值", "Statistical figures")}</option>
@@ -556,20 +618,22 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                             }
                         }).collect_view()}
                 </div>
-                {area("description", "需求說明（欄位及條件）", "Description (fields and conditions)", description)}
-                {area("conditions", "查詢條件", "Conditions", conditions)}
-                {area("sample", "輸出格式範例", "Sample of the output format", sample)}
+                {hint("/requirement/fields", "h-fields")}
+                {area("description", "需求說明（欄位及條件）", "Description (fields and conditions)", description, "/requirement/description", "h-description")}
+                {area("conditions", "查詢條件", "Conditions", conditions, "/requirement/conditions", "h-conditions")}
+                {area("sample", "輸出格式範例", "Sample of the output format", sample, "/requirement/sample_output", "h-sample")}
             </fieldset>
             <fieldset>
-                <legend>{move || t(lang.get(), "個人資料（第3點）", "Personal data (rule 3)")}</legend>
+                <legend>{move || t(lang.get(), "3. 個人資料（第3點）", "3. Personal data (rule 3)")}</legend>
+                {hint("/personal_data", "h-personal")}
                 <label class="check" for="personal">
                     <input id="personal" type="checkbox" prop:checked=move || personal.get() on:change=move |ev| personal.set(event_target_checked(&ev)) />
                     {move || t(lang.get(), "涉及個人資料", "Involves personal data")}
                 </label>
                 <Show when=move || personal.get()>
                     <p>{move || t(lang.get(), "特定目的：人事管理", "Purpose: personnel management")}</p>
-                    {area("duty", "執行之法定職務及依據", "Statutory duty and its legal basis", duty)}
-                    {text_input("retention", "收到後保存日數（最多365日）", "Days kept after delivery (at most 365)", retention)}
+                    {area("duty", "執行之法定職務及依據", "Statutory duty and its legal basis", duty, "/personal_data/statutory_duty", "h-duty")}
+                    {text_input("retention", "收到後保存日數（最多365日）", "Days kept after delivery (at most 365)", retention, "/personal_data/retention_days", "h-retention")}
                     {move || chosen.get().into_iter().map(|code| {
                         let id = format!("n-{code}");
                         let for_id = id.clone();
@@ -582,7 +646,8 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                 </Show>
             </fieldset>
             <fieldset>
-                <legend>{move || t(lang.get(), "既有資料來源（第4點）", "Existing sources (rule 4)")}</legend>
+                <legend>{move || t(lang.get(), "4. 既有資料來源（第4點）", "4. Existing sources (rule 4)")}</legend>
+                {hint("/existing_sources", "h-sources")}
                 {sources.into_iter().map(|(s, checked, note)| {
                     let id = format!("s-{}", s.as_str());
                     view! {
@@ -1074,5 +1139,41 @@ pub fn AdminPage() -> impl IntoView {
                 }).collect_view()}
             </ol>
         </section>
+    }
+}
+
+/// Single sign-on from WebHR: `/sso#access_token=<JWT>` (the fragment never reaches
+/// a server log). The token is used like any other; when it expires, WebHR signs in again.
+#[component]
+pub fn SsoPage() -> impl IntoView {
+    let lang = i18n::lang();
+    let session = session::session();
+    let navigate = use_navigate();
+    let error = RwSignal::new(None::<String>);
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let token = hash.trim_start_matches('#').split('&').find_map(|kv| kv.strip_prefix("access_token=")).map(str::to_owned);
+    match token {
+        None => error.set(Some(t(
+            lang.get_untracked(),
+            "連結缺少權杖，請由 WebHR 重新進入。",
+            "The link carries no token; come back through WebHR.",
+        ))),
+        Some(token) => spawn_local(async move {
+            session::adopt_token(&token);
+            match call(|c| async move { c.me().await }).await {
+                Ok(me) => {
+                    session.me.set(Some(me));
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/sso")));
+                    }
+                    navigate("/", Default::default());
+                }
+                Err(e) => error.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        }),
+    }
+    view! {
+        <h1>{move || t(lang.get(), "單一登入", "Single sign-on")}</h1>
+        <p role="status">{move || error.get().unwrap_or_else(|| t(lang.get(), "登入中…", "Signing in…"))}</p>
     }
 }

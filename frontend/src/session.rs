@@ -77,6 +77,12 @@ pub async fn login(username: &str, password: &str) -> Result<Me, ClientError> {
     c.me().await
 }
 
+/// Uses a token issued elsewhere (WebHR single sign-on); it cannot be refreshed.
+pub fn adopt_token(token: &str) {
+    storage_set("statreq.access", token);
+    storage_remove("statreq.refresh");
+}
+
 pub fn logout() {
     storage_remove("statreq.access");
     storage_remove("statreq.refresh");
