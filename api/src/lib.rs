@@ -89,6 +89,7 @@ fn configure_api(cfg: &mut ServiceConfig) {
         .service(admin::list_users)
         .service(admin::create_user)
         .service(admin::update_user)
+        .service(admin::list_officers)
         .service(meta::list_fields)
         .service(meta::get_field)
         .service(requests::create_request)

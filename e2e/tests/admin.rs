@@ -216,3 +216,18 @@ async fn cors_admits_only_configured_origins() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(got.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some("https://spa.example.gov.tw"));
 }
+
+async fn dgpa_sees_the_officers_it_can_assign(backend: Backend) {
+    let server = TestServer::start(backend);
+    let officer = server.login("officer1.dgpa").await;
+    let names: Vec<String> = officer.officers().await.unwrap_or_else(|e| panic!("{e}")).into_iter().map(|u| u.display_name).collect();
+    assert_eq!(names, vec!["王淑芬（人事總處承辦人）".to_string(), "李冠廷（人事總處承辦人）".to_string()]);
+    for who in ["applicant.npa", "supervisor.moi"] {
+        assert_eq!(server.login(who).await.officers().await.err().and_then(|e| e.status()), Some(403));
+    }
+}
+
+mod officers {
+    use super::*;
+    on_both_backends!(dgpa_sees_the_officers_it_can_assign);
+}

@@ -382,6 +382,21 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     let admin = server.login("admin.dgpa").await;
     let s = admin.queue_settings().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((s.version, s.settings.weight_difficulty), (1, 450));
+    // A personnel staff count, edited in place; accounts are listed.
+    wait_for_text(&c, "main", "applicant.npa").await;
+    let staff = c.find(Locator::Css("#staff-MOE")).await.unwrap_or_else(|e| panic!("{e}"));
+    staff.clear().await.unwrap_or_else(|e| panic!("{e}"));
+    staff.send_keys("70").await.unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::XPath("//input[@id='staff-MOE']/following-sibling::button"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "[role=status]", "已更新人事人員數").await;
+    let moe = admin.list_agencies().await.unwrap_or_default().into_iter().find(|a| a.code == "MOE").map(|a| a.personnel_staff);
+    assert_eq!(moe, Some(70));
+    assert_accessible(&c, "administration after edits").await;
     let _ = c.close().await;
 }
 

@@ -255,6 +255,8 @@ pub fn RequestPage() -> impl IntoView {
     let comment = RwSignal::new(String::new());
     let difficulty = RwSignal::new(3i64);
     let destroyed_on = RwSignal::new(String::new());
+    let assignee = RwSignal::new(String::new());
+    let officers = LocalResource::new(|| async { call(|c| async move { c.officers().await }).await.unwrap_or_default() });
     let message = RwSignal::new(None::<String>);
     let receipt = RwSignal::new(None::<String>);
     let act = move |a: RequestAction, version: i64| {
@@ -263,6 +265,7 @@ pub fn RequestPage() -> impl IntoView {
         let c_opt = (!body_comment.trim().is_empty()).then_some(body_comment.clone());
         let d = difficulty.get_untracked();
         let on = destroyed_on.get_untracked();
+        let assign_to = assignee.get_untracked().parse::<i64>().ok();
         spawn_local(async move {
             let v = Some(version);
             let res = call(|c| {
@@ -281,7 +284,7 @@ pub fn RequestPage() -> impl IntoView {
                         }
                         RequestAction::DgpaReturn => c.dgpa_decision(id, v, DgpaDecision::Return, None, c_opt.as_deref()).await,
                         RequestAction::DgpaReject => c.dgpa_decision(id, v, DgpaDecision::Reject, None, c_opt.as_deref()).await,
-                        RequestAction::Take => c.take_with(id, v, &TakeBody { assignee: None, skip_reason: c_opt.clone() }).await,
+                        RequestAction::Take => c.take_with(id, v, &TakeBody { assignee: assign_to, skip_reason: c_opt.clone() }).await,
                         RequestAction::Deliver => c.deliver(id, v, &body_comment).await,
                         RequestAction::Acknowledge => c.acknowledge(id, v).await,
                         RequestAction::RecordDestruction => {
@@ -322,6 +325,7 @@ pub fn RequestPage() -> impl IntoView {
                 let needs_difficulty = actions.contains(&RequestAction::DgpaAccept);
                 let needs_date = actions.contains(&RequestAction::RecordDestruction);
                 let can_edit = r.allowed_actions.contains(&RequestAction::Edit);
+                let can_take = actions.contains(&RequestAction::Take);
                 view! {
                     <h1>{t(lang.get(), "案件", "Request")}" "{r.id}</h1>
                     {move || receipt.get().map(|m| view! { <p class="receipt" role="status">{m}</p> })}
@@ -366,6 +370,13 @@ pub fn RequestPage() -> impl IntoView {
                                 <label for="difficulty">{t(lang.get(), "難易度（1 易 – 5 難）", "Difficulty (1 easy – 5 hard)")}</label>
                                 <select id="difficulty" on:change=move |ev| difficulty.set(event_target_value(&ev).parse().unwrap_or(3))>
                                     {(1..=5).map(|n| view! { <option value=n selected=n == 3>{n}</option> }).collect_view()}
+                                </select>
+                            </Show>
+                            <Show when=move || can_take>
+                                <label for="assignee">{t(lang.get(), "承辦人（預設為自己）", "Assign to (default: yourself)")}</label>
+                                <select id="assignee" on:change=move |ev| assignee.set(event_target_value(&ev))>
+                                    <option value="">{t(lang.get(), "自己", "Myself")}</option>
+                                    {move || officers.get().unwrap_or_default().into_iter().map(|o| view! { <option value=o.id.to_string()>{o.display_name.clone()}</option> }).collect_view()}
                                 </select>
                             </Show>
                             <Show when=move || needs_date>
@@ -583,14 +594,22 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                 t(lang.get(), &format!("尚有 {errors} 項須補正、{warnings} 項提醒；可先儲存草稿。"), &format!("{errors} item(s) to fix and {warnings} warning(s); you can save a draft meanwhile."))
             }
         }}</p>
+        <nav class="steps" aria-label=move || t(lang.get(), "申請步驟", "Steps")>
+            <ol>
+                <li><a href="#step-1">{move || t(lang.get(), "聯絡資訊", "Contact")}</a></li>
+                <li><a href="#step-2">{move || t(lang.get(), "事由與需求", "Reason and requirement")}</a></li>
+                <li><a href="#step-3">{move || t(lang.get(), "個人資料", "Personal data")}</a></li>
+                <li><a href="#step-4">{move || t(lang.get(), "既有資料來源", "Existing sources")}</a></li>
+            </ol>
+        </nav>
         <form class="card" on:submit=save>
-            <fieldset>
+            <fieldset id="step-1">
                 <legend>{move || t(lang.get(), "1. 聯絡資訊", "1. Contact")}</legend>
                 {text_input("c-name", "申請人姓名", "Name", name, "/contact/name", "h-name")}
                 {text_input("c-phone", "聯絡電話", "Phone", phone, "/contact/phone", "h-phone")}
                 {text_input("c-email", "電子郵件", "E-mail", email, "/contact/email", "h-email")}
             </fieldset>
-            <fieldset>
+            <fieldset id="step-2">
                 <legend>{move || t(lang.get(), "2. 申請事由與需求", "2. Reason and requirement")}</legend>
                 {area("reason", "申請事由", "Reason", reason, "/reason", "h-reason")}
                 <label for="output">{move || t(lang.get(), "提供方式", "Output")}</label>
@@ -623,7 +642,7 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                 {area("conditions", "查詢條件", "Conditions", conditions, "/requirement/conditions", "h-conditions")}
                 {area("sample", "輸出格式範例", "Sample of the output format", sample, "/requirement/sample_output", "h-sample")}
             </fieldset>
-            <fieldset>
+            <fieldset id="step-3">
                 <legend>{move || t(lang.get(), "3. 個人資料（第3點）", "3. Personal data (rule 3)")}</legend>
                 {hint("/personal_data", "h-personal")}
                 <label class="check" for="personal">
@@ -645,7 +664,7 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                     }).collect_view()}
                 </Show>
             </fieldset>
-            <fieldset>
+            <fieldset id="step-4">
                 <legend>{move || t(lang.get(), "4. 既有資料來源（第4點）", "4. Existing sources (rule 4)")}</legend>
                 {hint("/existing_sources", "h-sources")}
                 {sources.into_iter().map(|(s, checked, note)| {
@@ -1023,6 +1042,7 @@ pub fn AdminPage() -> impl IntoView {
     let settings = LocalResource::new(|| async { call(|c| async move { c.queue_settings().await }).await.map_err(ui) });
     let queue = LocalResource::new(|| async { call(|c| async move { c.queue().await }).await.ok() });
     let audit = LocalResource::new(|| async { call(|c| async move { c.audit("limit=30").await }).await.ok() });
+    let users = LocalResource::new(|| async { call(|c| async move { c.list_users(None).await }).await.ok() });
     let note = RwSignal::new(None::<String>);
     let w_age = RwSignal::new(String::new());
     let w_diff = RwSignal::new(String::new());
@@ -1121,13 +1141,56 @@ pub fn AdminPage() -> impl IntoView {
                             <th scope="col">{t(lang.get(), "人事人員數", "Personnel staff")}</th>
                         </tr></thead>
                         <tbody>
-                            {list.into_iter().map(|a| view! {
-                                <tr><td>{a.code.clone()}</td><td>{a.name.clone()}</td><td>{a.parent_code.clone().unwrap_or_default()}</td><td>{a.personnel_staff}</td></tr>
+                            {list.into_iter().map(|a| {
+                                let staff = RwSignal::new(a.personnel_staff.to_string());
+                                let code = a.code.clone();
+                                let input_id = format!("staff-{}", a.code);
+                                let label = format!("{} {}", a.name, t(lang.get(), "人事人員數", "personnel staff"));
+                                view! {
+                                    <tr>
+                                        <td>{a.code.clone()}</td><td>{a.name.clone()}</td><td>{a.parent_code.clone().unwrap_or_default()}</td>
+                                        <td>
+                                            <input id=input_id class="staff" inputmode="numeric" aria-label=label prop:value=move || staff.get() on:input=move |ev| staff.set(event_target_value(&ev)) />
+                                            <button type="button" class="link" on:click=move |_| {
+                                                let code = code.clone();
+                                                let n = staff.get_untracked().trim().parse::<i32>().ok();
+                                                spawn_local(async move {
+                                                    let body = UpdateAgencyBody { personnel_staff: n, ..Default::default() };
+                                                    match call(|c| { let code = code.clone(); let body = body.clone(); async move { c.update_agency(&code, &body).await } }).await {
+                                                        Ok(_) => { note.set(Some(t(lang.get_untracked(), "已更新人事人員數。", "Personnel staff updated."))); queue.refetch(); }
+                                                        Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                                                    }
+                                                });
+                                            }>{t(lang.get(), "更新", "Update")}</button>
+                                        </td>
+                                    </tr>
+                                }
                             }).collect_view()}
                         </tbody>
                     </table>
                 }.into_any(),
             }}
+        </section>
+        <section class="card" aria-labelledby="us-h">
+            <h2 id="us-h">{move || t(lang.get(), "帳號", "Accounts")}</h2>
+            <table class="list">
+                <thead><tr>
+                    <th scope="col">{move || t(lang.get(), "帳號", "Username")}</th>
+                    <th scope="col">{move || t(lang.get(), "姓名", "Name")}</th>
+                    <th scope="col">{move || t(lang.get(), "機關", "Agency")}</th>
+                    <th scope="col">{move || t(lang.get(), "角色", "Roles")}</th>
+                    <th scope="col">{move || t(lang.get(), "狀態", "Status")}</th>
+                </tr></thead>
+                <tbody>
+                    {move || users.get().flatten().map(|p| p.items).unwrap_or_default().into_iter().map(|u| view! {
+                        <tr>
+                            <td>{u.username.clone()}</td><td>{u.display_name.clone()}</td><td>{u.agency_code.clone()}</td>
+                            <td>{u.roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、")}</td>
+                            <td>{if u.active { t(lang.get(), "啟用", "active") } else { t(lang.get(), "停用", "disabled") }}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
         </section>
         <section class="card" aria-labelledby="au-h">
             <h2 id="au-h">{move || t(lang.get(), "稽核紀錄（最近30筆）", "Audit trail (latest 30)")}</h2>

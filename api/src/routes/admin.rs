@@ -367,3 +367,28 @@ pub async fn update_user(
     tracing::info!(actor = who.user.id, user = row.id, "user updated");
     Ok(HttpResponse::Ok().json(user_view(row)))
 }
+
+/// Active DGPA officers, to assign work to (DGPA roles).
+#[utoipa::path(tag = "users", security(("bearer" = [])), responses((status = 200, body = Vec<statreq_contract::UserRef>), ErrorResponses))]
+#[get("/officers")]
+pub async fn list_officers(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
+    if !who.actor.roles.is_dgpa() {
+        return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
+    }
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let rows = db(&state, move |s| s.list_users(after, 500)).await?;
+        let last = rows.last().map(|u| u.id);
+        out.extend(
+            rows.into_iter()
+                .filter(|u| u.active && RoleSet::from_joined(&u.roles).has(Role::DgpaOfficer))
+                .map(|u| statreq_contract::UserRef { id: u.id, display_name: u.display_name, agency_code: u.agency_code }),
+        );
+        match last {
+            Some(id) => after = Some(id),
+            None => break,
+        }
+    }
+    Ok(HttpResponse::Ok().json(out))
+}

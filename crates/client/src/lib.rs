@@ -185,6 +185,11 @@ impl Client {
         }
     }
 
+    /// Active DGPA officers (for assigning work).
+    pub async fn officers(&self) -> Result<Vec<UserRef>> {
+        self.get("/officers").await
+    }
+
     pub async fn create_user(&self, body: &CreateUserBody) -> Result<UserView> {
         self.post("/users", body, None).await
     }
