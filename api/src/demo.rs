@@ -71,7 +71,8 @@ pub fn load(store: &Store) -> anyhow::Result<bool> {
 
 /// What `--demo` prints.
 pub fn instructions(base: &str) -> String {
-    let mut s = format!("\nDemo data loaded. Open {base}/ and sign in (or use the API at {base}/docs/) with password {DEMO_PASSWORD:?} as:\n");
+    let mut s =
+        format!("\nDemo data loaded. Open {base}/ and sign in (or use the API at {base}/docs/) with password {DEMO_PASSWORD:?} as:\n");
     for (username, name, agency, roles) in USERS {
         let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
         s.push_str(&format!("  {username:<16} {:<14} {agency:<6} {name}\n", roles.join(",")));

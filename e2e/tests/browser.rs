@@ -325,6 +325,8 @@ async fn a_dgpa_officer_works_the_queue() {
     c.find(Locator::LinkText("服務統計")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
     wait_for_text(&c, "main h1", "服務統計").await;
     wait_for_text(&c, "main", "依主管機關").await;
+    wait_for_text(&c, "main", "送出至交付日數分布").await;
+    wait_for_text(&c, "main", "0-7").await;
     wait_for_text(&c, "main", "MOI").await;
     assert_accessible(&c, "statistics").await;
     let _ = c.close().await;
@@ -366,6 +368,20 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     c.find(Locator::LinkText("系統管理")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
     wait_for_text(&c, "main h1", "系統管理").await;
     wait_for_text(&c, "main table.list", "臺北市政府").await;
+    // The agencies read as the tree: a ministry, then the agencies under it.
+    let order = c
+        .execute(
+            "return Array.from(document.querySelectorAll('main table.list tbody tr td:first-child')).map(td => td.textContent)",
+            vec![],
+        )
+        .await
+        .unwrap_or_default();
+    let codes: Vec<String> = serde_json::from_value(order).unwrap_or_default();
+    let pos = |code: &str| codes.iter().position(|c| c == code).unwrap_or(usize::MAX);
+    // Children come right after their parent, before the parent's next sibling.
+    assert!(pos("DGPA") == 0, "{codes:?}");
+    assert!(pos("MOI") < pos("NIA") && pos("NIA") < pos("TPE") && pos("MOI") < pos("NPA") && pos("NPA") < pos("TPE"), "{codes:?}");
+    assert!(pos("TPE") < pos("TPEDU"), "{codes:?}");
     assert_accessible(&c, "administration").await;
     let w = c.wait().for_element(Locator::Css("#w-diff")).await.unwrap_or_else(|e| panic!("{e}"));
     wait_for_text(&c, "main", "難易度權重").await;

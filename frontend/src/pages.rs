@@ -512,6 +512,8 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                 .collect(),
         }
     };
+    // Problems the server reported on the last save, by pointer.
+    let server_errors = RwSignal::new(Vec::<(String, Text)>::new());
     // The same rules the server enforces, run live as the form changes.
     let build_for_check = build.clone();
     let findings = Memo::new(move |_| {
@@ -521,10 +523,14 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
         )
     });
     let hint = move |prefix: &'static str, id: &'static str| {
+        let matches = move |p: &str| p == prefix || p.starts_with(&format!("{prefix}/"));
         view! {
             <ul class="hints" id=id aria-live="polite">
-                {move || findings.get().into_iter().filter(|f| f.pointer == prefix || f.pointer.starts_with(&format!("{prefix}/"))).map(|f| view! {
+                {move || findings.get().into_iter().filter(|f| matches(&f.pointer)).map(|f| view! {
                     <li class=if f.severity == Severity::Error { "error" } else { "warning" }>{text(lang.get(), &f.message)}</li>
+                }).collect_view()}
+                {move || server_errors.get().into_iter().filter(|(p, _)| matches(p)).map(|(_, m)| view! {
+                    <li class="error">{text(lang.get(), &m)}</li>
                 }).collect_view()}
             </ul>
         }
@@ -556,7 +562,21 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
             .await
             {
                 Ok(r) => navigate(&format!("/requests/{}", r.id), Default::default()),
-                Err(e) => error.set(Some(err_text(lang.get_untracked(), &e))),
+                Err(e) => {
+                    let placed: Vec<(String, Text)> = e
+                        .problem()
+                        .map(|p| {
+                            p.errors
+                                .iter()
+                                .map(|x| {
+                                    (x.pointer.clone(), x.message.clone().unwrap_or_else(|| Text::new(x.detail.clone(), x.detail.clone())))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    server_errors.set(placed);
+                    error.set(Some(err_text(lang.get_untracked(), &e)));
+                }
             }
             saving.set(false);
         });
@@ -1025,6 +1045,7 @@ pub fn StatsPage() -> impl IntoView {
                             });
                         }>{t(l, "下載 CSV", "Download CSV")}</button></p>
                     </section>
+                    {bars(t(l, "送出至交付日數分布", "Days from submission to delivery"), s.turnaround.distribution)}
                     {bars(t(l, "依月份（首次送出）", "By month (first submission)"), s.by_month)}
                     {bars(t(l, "依主管機關", "By supervising agency"), s.by_supervising_agency)}
                     {bars(t(l, "依狀態", "By state"), s.by_state)}
@@ -1132,7 +1153,20 @@ pub fn AdminPage() -> impl IntoView {
             {move || match agencies.get() {
                 None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
-                Some(Ok(list)) => view! {
+                Some(Ok(list)) => {
+                    // Depth-first from DGPA, so the table reads as the tree.
+                    let mut ordered: Vec<(usize, AgencyView)> = Vec::new();
+                    let mut stack: Vec<(usize, String)> = list.iter().filter(|a| a.parent_code.is_none()).map(|a| (0, a.code.clone())).collect();
+                    while let Some((depth, code)) = stack.pop() {
+                        if let Some(a) = list.iter().find(|a| a.code == code) {
+                            ordered.push((depth, a.clone()));
+                            let mut children: Vec<&AgencyView> = list.iter().filter(|c| c.parent_code.as_deref() == Some(&code)).collect();
+                            children.sort_by(|x, y| y.code.cmp(&x.code));
+                            stack.extend(children.into_iter().map(|c| (depth + 1, c.code.clone())));
+                        }
+                    }
+                    let list: Vec<(usize, AgencyView)> = ordered;
+                    view! {
                     <table class="list">
                         <thead><tr>
                             <th scope="col">{t(lang.get(), "機關代碼", "Code")}</th>
@@ -1141,14 +1175,15 @@ pub fn AdminPage() -> impl IntoView {
                             <th scope="col">{t(lang.get(), "人事人員數", "Personnel staff")}</th>
                         </tr></thead>
                         <tbody>
-                            {list.into_iter().map(|a| {
+                            {list.into_iter().map(|(depth, a)| {
+                                let indent = format!("padding-left: {}rem", depth as f32 * 1.25);
                                 let staff = RwSignal::new(a.personnel_staff.to_string());
                                 let code = a.code.clone();
                                 let input_id = format!("staff-{}", a.code);
                                 let label = format!("{} {}", a.name, t(lang.get(), "人事人員數", "personnel staff"));
                                 view! {
                                     <tr>
-                                        <td>{a.code.clone()}</td><td>{a.name.clone()}</td><td>{a.parent_code.clone().unwrap_or_default()}</td>
+                                        <td>{a.code.clone()}</td><td style=indent>{a.name.clone()}</td><td>{a.parent_code.clone().unwrap_or_default()}</td>
                                         <td>
                                             <input id=input_id class="staff" inputmode="numeric" aria-label=label prop:value=move || staff.get() on:input=move |ev| staff.set(event_target_value(&ev)) />
                                             <button type="button" class="link" on:click=move |_| {
@@ -1168,7 +1203,8 @@ pub fn AdminPage() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                }.into_any(),
+                    }.into_any()
+                }
             }}
         </section>
         <section class="card" aria-labelledby="us-h">

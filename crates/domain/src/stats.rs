@@ -35,6 +35,8 @@ pub struct Turnaround {
     /// Days from first submission to delivery.
     pub median_days: Option<f64>,
     pub p90_days: Option<f64>,
+    /// Delivered requests by days from submission: `0-7`, `8-14`, `15-30`, `31-60`, `61-90`, `91+`.
+    pub distribution: Vec<Count>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,6 +126,7 @@ pub fn compute(
             delivered: turnaround.len(),
             median_days: percentile(&turnaround, 0.5),
             p90_days: percentile(&turnaround, 0.9),
+            distribution: distribution(&turnaround),
         },
         backlog: Backlog {
             open: waits.len(),
@@ -137,6 +140,20 @@ pub fn compute(
             by_code: requests_with_event.iter().map(|(k, n)| Count { key: k.as_str().to_string(), count: *n }).collect(),
         },
     }
+}
+
+const BUCKETS: [(&str, f64); 6] = [("0-7", 7.0), ("8-14", 14.0), ("15-30", 30.0), ("31-60", 60.0), ("61-90", 90.0), ("91+", f64::INFINITY)];
+
+/// Counts per turnaround bucket (every bucket listed, empty ones as 0).
+fn distribution(days: &[f64]) -> Vec<Count> {
+    BUCKETS
+        .iter()
+        .enumerate()
+        .map(|(i, (key, upper))| {
+            let lower = if i == 0 { f64::NEG_INFINITY } else { BUCKETS[i - 1].1 };
+            Count { key: (*key).to_string(), count: days.iter().filter(|d| **d > lower && **d <= *upper).count() }
+        })
+        .collect()
 }
 
 /// The same figures as CSV rows `section,key,value`.
@@ -156,6 +173,9 @@ pub fn to_csv(s: &ServiceStats) -> String {
     row("turnaround", "delivered", s.turnaround.delivered.to_string());
     row("turnaround", "median_days", opt(s.turnaround.median_days));
     row("turnaround", "p90_days", opt(s.turnaround.p90_days));
+    for c in &s.turnaround.distribution {
+        row("turnaround_days", &c.key, c.count.to_string());
+    }
     row("backlog", "open", s.backlog.open.to_string());
     row("backlog", "mean_wait_days", opt(s.backlog.mean_wait_days));
     row("backlog", "max_wait_days", opt(s.backlog.max_wait_days));
@@ -198,6 +218,8 @@ mod tests {
         // 20:00 UTC on 31 October is 1 November in Taiwan.
         assert_eq!(s.by_month.iter().map(|c| (c.key.as_str(), c.count)).collect::<Vec<_>>(), vec![("2026-11", 4)]);
         assert_eq!((s.turnaround.median_days, s.turnaround.p90_days), (Some(20.0), Some(20.0)));
+        let dist: Vec<(&str, usize)> = s.turnaround.distribution.iter().map(|c| (c.key.as_str(), c.count)).collect();
+        assert_eq!(dist, vec![("0-7", 0), ("8-14", 1), ("15-30", 1), ("31-60", 0), ("61-90", 0), ("91+", 0)]);
         assert_eq!((s.backlog.open, s.backlog.mean_wait_days, s.backlog.max_wait_days), (2, Some(3.0), Some(4.0)));
         assert_eq!(s.outcomes.returned_share, 0.25);
         let csv = to_csv(&s);
