@@ -413,6 +413,26 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     let moe = admin.list_agencies().await.unwrap_or_default().into_iter().find(|a| a.code == "MOE").map(|a| a.personnel_staff);
     assert_eq!(moe, Some(70));
     assert_accessible(&c, "administration after edits").await;
+    // A new account, created in the browser, can sign in.
+    for (id, value) in [
+        ("#nu-username", "new.applicant"),
+        ("#nu-name", "新進人員"),
+        ("#nu-email", "new@npa.gov.tw"),
+        ("#nu-agency", "NPA"),
+        ("#nu-password", "a-long-initial-password"),
+    ] {
+        c.find(Locator::Css(id)).await.unwrap_or_else(|e| panic!("{e}")).send_keys(value).await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    c.find(Locator::XPath("//button[normalize-space()='建立帳號']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "p.account-status", "已建立帳號 new.applicant").await;
+    let mut fresh = server.client();
+    let me = fresh.login("new.applicant", "a-long-initial-password").await.map(|_| ());
+    assert!(me.is_ok(), "{me:?}");
     let _ = c.close().await;
 }
 

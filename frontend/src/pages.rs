@@ -1063,8 +1063,51 @@ pub fn AdminPage() -> impl IntoView {
     let settings = LocalResource::new(|| async { call(|c| async move { c.queue_settings().await }).await.map_err(ui) });
     let queue = LocalResource::new(|| async { call(|c| async move { c.queue().await }).await.ok() });
     let audit = LocalResource::new(|| async { call(|c| async move { c.audit("limit=30").await }).await.ok() });
-    let users = LocalResource::new(|| async { call(|c| async move { c.list_users(None).await }).await.ok() });
     let note = RwSignal::new(None::<String>);
+    let users = LocalResource::new(|| async { call(|c| async move { c.list_users(None).await }).await.ok() });
+    let nu_username = RwSignal::new(String::new());
+    let nu_name = RwSignal::new(String::new());
+    let nu_email = RwSignal::new(String::new());
+    let nu_agency = RwSignal::new(String::new());
+    let nu_role = RwSignal::new(Role::Applicant.as_str().to_string());
+    let nu_password = RwSignal::new(String::new());
+    let field = move |id: &'static str, zh: &'static str, en: &'static str, sig: RwSignal<String>| {
+        view! {
+            <label for=id>{move || t(lang.get(), zh, en)}</label>
+            <input id=id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+        }
+    };
+    let create_account = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = CreateUserBody {
+            username: nu_username.get_untracked(),
+            display_name: nu_name.get_untracked(),
+            email: nu_email.get_untracked(),
+            agency_code: nu_agency.get_untracked(),
+            roles: Role::parse(&nu_role.get_untracked()).into_iter().collect(),
+            password: nu_password.get_untracked(),
+        };
+        spawn_local(async move {
+            match call(|c| {
+                let body = body.clone();
+                async move { c.create_user(&body).await }
+            })
+            .await
+            {
+                Ok(u) => {
+                    note.set(Some(t(
+                        lang.get_untracked(),
+                        &format!("已建立帳號 {}。", u.username),
+                        &format!("Account {} created.", u.username),
+                    )));
+                    nu_password.set(String::new());
+                    users.refetch();
+                    audit.refetch();
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
     let w_age = RwSignal::new(String::new());
     let w_diff = RwSignal::new(String::new());
     let w_fair = RwSignal::new(String::new());
@@ -1209,6 +1252,23 @@ pub fn AdminPage() -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="us-h">
             <h2 id="us-h">{move || t(lang.get(), "帳號", "Accounts")}</h2>
+            <form on:submit=create_account>
+                <fieldset>
+                    <legend>{move || t(lang.get(), "新增帳號", "New account")}</legend>
+                    {field("nu-username", "帳號（小寫英數字）", "Username (lower-case)", nu_username)}
+                    {field("nu-name", "姓名", "Name", nu_name)}
+                    {field("nu-email", "電子郵件", "E-mail", nu_email)}
+                    {field("nu-agency", "機關代碼", "Agency code", nu_agency)}
+                    <label for="nu-role">{move || t(lang.get(), "角色", "Role")}</label>
+                    <select id="nu-role" on:change=move |ev| nu_role.set(event_target_value(&ev))>
+                        {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{move || role_label(lang.get(), r)}</option> }).collect_view()}
+                    </select>
+                    <label for="nu-password">{move || t(lang.get(), "初始密碼（至少12字元）", "Initial password (12 characters or more)")}</label>
+                    <input id="nu-password" type="password" autocomplete="new-password" prop:value=move || nu_password.get() on:input=move |ev| nu_password.set(event_target_value(&ev)) />
+                    <button type="submit">{move || t(lang.get(), "建立帳號", "Create account")}</button>
+                </fieldset>
+            </form>
+            <p class="account-status" aria-live="polite" style="white-space: pre-line">{move || note.get()}</p>
             <table class="list">
                 <thead><tr>
                     <th scope="col">{move || t(lang.get(), "帳號", "Username")}</th>
