@@ -105,45 +105,34 @@ impl Write for ChannelWriter {
     }
 }
 
-fn sanitize_filename(raw: &str) -> Option<(String, &'static str)> {
+fn sanitize_filename(raw: &str, allowed: &[(&str, &'static str)]) -> Option<(String, &'static str)> {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("").trim();
     let clean: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
     let ext = clean.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
-    let (_, content_type) = ALLOWED.iter().find(|(e, _)| *e == ext)?;
+    let (_, content_type) = allowed.iter().find(|(e, _)| *e == ext)?;
     (!clean.starts_with('.')).then_some((clean, content_type))
 }
 
-/// Upload a result file (dgpa_officer, request in production): multipart with the
-/// file in field `file`; CSV, XLSX, ODS, PDF or ZIP. Encrypted as it streams in;
-/// invisible to the applicant until the request is delivered.
-#[utoipa::path(
-    tag = "deliveries",
-    security(("bearer" = [])),
-    params(("id" = i64, Path)),
-    request_body(content = String, content_type = "multipart/form-data", description = "field `file`"),
-    responses((status = 201, body = DeliveryView), ErrorResponses)
-)]
-#[post("/requests/{id}/deliveries")]
-pub async fn upload_delivery(
-    state: web::Data<AppState>,
-    who: Principal,
-    path: web::Path<i64>,
-    req: HttpRequest,
-    mut form: Multipart,
-) -> Result<HttpResponse, ApiError> {
-    let loaded = load_for(&state, &who, path.into_inner()).await?;
-    who.require(Role::DgpaOfficer)?;
-    if loaded.row.state != State::InProduction {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "invalid_state",
-            "僅於資料產製中可上傳結果檔案。",
-            "Result files are uploaded while the request is in production.",
-        ));
-    }
-    let personal = loaded.application()?.declares_personal_data();
-    let max = state.settings.max_upload_bytes;
-    let dir = files_dir(&state);
+/// A file received from a multipart form (field `file`), encrypted at rest under a
+/// fresh data key as it streamed in, and renamed into place only when complete.
+pub struct StoredUpload {
+    pub filename: String,
+    pub content_type: &'static str,
+    pub key: String,
+    pub wrapped: String,
+    pub sealed: statreq_vault::Sealed,
+    pub path: PathBuf,
+}
+
+/// Receives one file: type by extension from `allowed`, at most `max` bytes, nothing
+/// left behind when it fails (interrupted, too large, empty).
+pub async fn receive_encrypted(
+    state: &AppState,
+    form: &mut Multipart,
+    max: usize,
+    allowed: &[(&str, &'static str)],
+) -> Result<StoredUpload, ApiError> {
+    let dir = files_dir(state);
     std::fs::create_dir_all(&dir).map_err(|_| ApiError::internal())?;
     let mut stored = None;
     while let Some(field) = form.next().await {
@@ -159,12 +148,13 @@ pub async fn upload_delivery(
             ));
         }
         let raw_name = field.content_disposition().and_then(|cd| cd.get_filename()).unwrap_or("").to_string();
-        let (filename, content_type) = sanitize_filename(&raw_name).ok_or_else(|| {
+        let (filename, content_type) = sanitize_filename(&raw_name, allowed).ok_or_else(|| {
+            let kinds = allowed.iter().map(|(e, _)| e.to_uppercase()).collect::<Vec<_>>().join(", ");
             ApiError::invalid(
                 "file_type_not_allowed",
                 "/file",
-                "僅接受 CSV、XLSX、ODS、PDF 或 ZIP 檔案。",
-                "Only CSV, XLSX, ODS, PDF or ZIP files are accepted.",
+                format!("僅接受下列檔案類型：{kinds}。"),
+                format!("Only these file types are accepted: {kinds}."),
             )
         })?;
         let key = uuid::Uuid::new_v4().simple().to_string();
@@ -230,7 +220,7 @@ pub async fn upload_delivery(
         std::fs::rename(&part, &final_path).map_err(|_| ApiError::internal())?;
         stored = Some((filename, content_type, key, wrapped, sealed, final_path));
     }
-    let Some((filename, content_type, key, wrapped, sealed, final_path)) = stored else {
+    let Some((filename, content_type, key, wrapped, sealed, path)) = stored else {
         return Err(ApiError::invalid(
             "file_required",
             "/file",
@@ -238,6 +228,91 @@ pub async fn upload_delivery(
             "Send the file in the multipart field `file`.",
         ));
     };
+    Ok(StoredUpload { filename, content_type, key, wrapped, sealed, path })
+}
+
+/// Streams a stored file to the client, decrypting as it goes, age-encrypted when
+/// `age` is given. A failure mid-way cuts the response short (an age file then fails
+/// to open; it is never silently truncated plaintext of an authenticated prefix).
+pub fn stream_file(
+    path: PathBuf,
+    dk: DataKey,
+    aad: String,
+    age: Option<(Option<String>, Option<String>)>,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
+    tokio::task::spawn_blocking(move || {
+        let run = || -> statreq_vault::Result<()> {
+            let input = std::io::BufReader::new(std::fs::File::open(&path)?);
+            let sink = std::io::BufWriter::with_capacity(64 * 1024, ChannelWriter { tx: tx.clone() });
+            let key = match &age {
+                Some((Some(r), _)) => Some(AgeKey::Recipient(r)),
+                Some((None, Some(p))) => Some(AgeKey::Passphrase(p)),
+                _ => None,
+            };
+            match key {
+                Some(key) => {
+                    let mut age = statreq_vault::age_encryptor(key, sink)?;
+                    statreq_vault::decrypt(&dk, aad.as_bytes(), input, &mut age)?;
+                    age.finish()?.flush()?;
+                }
+                None => {
+                    let mut sink = sink;
+                    statreq_vault::decrypt(&dk, aad.as_bytes(), input, &mut sink)?;
+                    sink.flush()?;
+                }
+            }
+            Ok(())
+        };
+        if let Err(e) = run() {
+            tracing::error!(error = %e, "streaming a stored file failed; the response is cut short");
+            let _ = tx.blocking_send(Err(std::io::Error::other("stream failed")));
+        }
+    });
+    futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) })
+}
+
+/// `Content-Disposition` for a download, ASCII fallback plus the UTF-8 name.
+pub fn attachment_header(name: &str) -> String {
+    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// Upload a result file (dgpa_officer, request in production): multipart with the
+/// file in field `file`; CSV, XLSX, ODS, PDF or ZIP. Encrypted as it streams in;
+/// invisible to the applicant until the request is delivered.
+#[utoipa::path(
+    tag = "deliveries",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body(content = String, content_type = "multipart/form-data", description = "field `file`"),
+    responses((status = 201, body = DeliveryView), ErrorResponses)
+)]
+#[post("/requests/{id}/deliveries")]
+pub async fn upload_delivery(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    mut form: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let loaded = load_for(&state, &who, path.into_inner()).await?;
+    who.require(Role::DgpaOfficer)?;
+    if loaded.row.state != State::InProduction {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "invalid_state",
+            "僅於資料產製中可上傳結果檔案。",
+            "Result files are uploaded while the request is in production.",
+        ));
+    }
+    let personal = loaded.application()?.declares_personal_data();
+    let up = receive_encrypted(&state, &mut form, state.settings.max_upload_bytes, ALLOWED).await?;
+    let (filename, content_type, key, wrapped, sealed, final_path) = (up.filename, up.content_type, up.key, up.wrapped, up.sealed, up.path);
     let passphrase = if personal {
         Some(state.keyring.seal_secret(&statreq_vault::generate_passphrase()).map_err(|_| ApiError::internal())?)
     } else {
@@ -357,50 +432,16 @@ pub async fn download_delivery(
     db(&state, move |s| s.audit(&audit, "delivery.downloaded", Some(id), &detail, Utc::now())).await?;
 
     let path = files_dir(&state).join(format!("{}.enc", d.storage_key));
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
-    let aad = d.storage_key.clone();
-    tokio::task::spawn_blocking(move || {
-        let run = || -> statreq_vault::Result<()> {
-            let input = std::io::BufReader::new(std::fs::File::open(&path)?);
-            let sink = std::io::BufWriter::with_capacity(64 * 1024, ChannelWriter { tx: tx.clone() });
-            let key = match (&recipient, &passphrase) {
-                (Some(r), _) => Some(AgeKey::Recipient(r)),
-                (None, Some(p)) => Some(AgeKey::Passphrase(p)),
-                (None, None) => None,
-            };
-            match key {
-                Some(key) => {
-                    let mut age = statreq_vault::age_encryptor(key, sink)?;
-                    statreq_vault::decrypt(&dk, aad.as_bytes(), input, &mut age)?;
-                    age.finish()?.flush()?;
-                }
-                None => {
-                    let mut sink = sink;
-                    statreq_vault::decrypt(&dk, aad.as_bytes(), input, &mut sink)?;
-                    sink.flush()?;
-                }
-            }
-            Ok(())
-        };
-        if let Err(e) = run() {
-            tracing::error!(error = %e, "streaming a delivery failed; the response is cut short");
-            let _ = tx.blocking_send(Err(std::io::Error::other("delivery stream failed")));
-        }
-    });
-    let body = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
+    let age = d.personal.then(|| (recipient.clone(), passphrase.as_ref().map(|p| p.to_string())));
+    let body = stream_file(path, dk, d.storage_key.clone(), age);
     let (name, content_type) = if d.personal {
         (format!("{}.age", d.filename), "application/octet-stream".to_string())
     } else {
         (d.filename.clone(), d.content_type.clone())
     };
-    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
     Ok(HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")))
+        .insert_header(("Content-Disposition", attachment_header(&name)))
         .insert_header(("Cache-Control", "no-store"))
         .streaming(body))
 }
