@@ -77,7 +77,7 @@ impl utoipa::Modify for BearerAuth {
 }
 
 fn configure_api(cfg: &mut ServiceConfig) {
-    use routes::{admin, audit, auth, deliveries, meta, queue, requests, stats};
+    use routes::{admin, attachments, audit, auth, deliveries, meta, queue, requests, stats};
     cfg.service(auth::login)
         .service(auth::refresh)
         .service(auth::token)
@@ -124,7 +124,10 @@ fn configure_api(cfg: &mut ServiceConfig) {
         .service(deliveries::approve_delivery)
         .service(deliveries::put_age_recipient)
         .service(audit::list_audit)
-        .service(requests::list_destructions);
+        .service(requests::list_destructions)
+        .service(attachments::upload_attachment)
+        .service(attachments::list_attachments)
+        .service(attachments::download_attachment);
 }
 
 fn configure_root(cfg: &mut ServiceConfig) {

@@ -179,6 +179,23 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     let findings = text_of(&c, ".findings").await;
     assert!(!findings.contains("聯絡電話"), "{findings}");
 
+    // Attach a sample of the output: its recommendation goes away.
+    let sample = std::env::temp_dir().join(format!("statreq-sample-{}.csv", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&sample, "職等,人數\n").unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::Css("#sample-file"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .send_keys(sample.to_str().unwrap_or_default())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::XPath("//button[normalize-space()='附加']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "ul.attachments", "statreq-sample-").await;
+
     // The printable form of the rules' annex.
     c.find(Locator::LinkText("列印申請表")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
     wait_for_text(&c, "main h1", "提供人事資料統計服務申請表").await;

@@ -391,7 +391,7 @@ pub fn RequestPage() -> impl IntoView {
                             <p class="error" role="alert" style="white-space: pre-line">{move || message.get()}</p>
                         </section>
                     </Show>
-                    <RequestExtras id=r.id state=r.state />
+                    <RequestExtras id=r.id state=r.state can_edit=can_edit />
                     <section class="card" aria-labelledby="tl-h">
                         <h2 id="tl-h">{t(lang.get(), "歷程", "Timeline")}</h2>
                         <ol class="timeline">
@@ -512,6 +512,15 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                 .collect(),
         }
     };
+    // An attached sample (edits only) satisfies the sample recommendation.
+    let has_sample = RwSignal::new(false);
+    if let Some((id, _)) = edit {
+        spawn_local(async move {
+            if let Ok(list) = call(|c| async move { c.attachments(id).await }).await {
+                has_sample.set(!list.is_empty());
+            }
+        });
+    }
     // Problems the server reported on the last save, by pointer.
     let server_errors = RwSignal::new(Vec::<(String, Text)>::new());
     // The same rules the server enforces, run live as the form changes.
@@ -519,7 +528,11 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
     let findings = Memo::new(move |_| {
         statreq_domain::eligibility::check(
             &build_for_check(),
-            statreq_domain::eligibility::EligibilityContext { has_supervisor: true, overdue_destructions: &[] },
+            statreq_domain::eligibility::EligibilityContext {
+                has_supervisor: true,
+                overdue_destructions: &[],
+                has_sample_attachment: has_sample.get(),
+            },
         )
     });
     let hint = move |prefix: &'static str, id: &'static str| {
@@ -735,7 +748,7 @@ async fn read_file(input_id: &str) -> Option<(String, Vec<u8>)> {
 
 /// Queue position, messages and deliveries of one request.
 #[component]
-pub fn RequestExtras(id: i64, state: State) -> impl IntoView {
+pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
     let lang = i18n::lang();
     let session = session::session();
     let is_officer = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaOfficer));
@@ -752,6 +765,27 @@ pub fn RequestExtras(id: i64, state: State) -> impl IntoView {
     let messages = LocalResource::new(move || async move { call(|c| async move { c.messages(id).await }).await.map_err(ui) });
     let files = LocalResource::new(move || async move { call(|c| async move { c.deliveries(id).await }).await.ok() });
     let revisions = LocalResource::new(move || async move { call(|c| async move { c.revisions(id).await }).await.ok() });
+    let attachments = LocalResource::new(move || async move { call(|c| async move { c.attachments(id).await }).await.unwrap_or_default() });
+    let attach = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        spawn_local(async move {
+            match read_file("sample-file").await {
+                None => note.set(Some(t(lang.get_untracked(), "請先選擇檔案。", "Choose a file first."))),
+                Some((name, bytes)) => match call(|c| {
+                    let (name, bytes) = (name.clone(), bytes.clone());
+                    async move { c.upload_attachment(id, &name, bytes).await }
+                })
+                .await
+                {
+                    Ok(_) => {
+                        note.set(None);
+                        attachments.refetch();
+                    }
+                    Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                },
+            }
+        });
+    };
     let upload = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         uploading.set(true);
@@ -808,6 +842,35 @@ pub fn RequestExtras(id: i64, state: State) -> impl IntoView {
                 {p.estimate.map(|e| view! { <p>{t(lang.get(), "預估開始作業：", "Work likely starts: ")}{i18n::date(lang.get(), e.starts_around)}" — "{text(lang.get(), &e.label)}</p> })}
             </section>
         })}
+        <section class="card" aria-labelledby="att-h">
+            <h2 id="att-h">{move || t(lang.get(), "附件（輸出格式範例）", "Attachments (sample of the output format)")}</h2>
+            <ul class="attachments">
+                {move || attachments.get().unwrap_or_default().into_iter().map(|a| {
+                    let aid = a.id;
+                    let name = a.filename.clone();
+                    view! {
+                        <li>
+                            <button type="button" class="link" on:click=move |_| {
+                                let n = name.clone();
+                                spawn_local(async move {
+                                    if let Ok(bytes) = call(|c| async move { c.download_attachment(id, aid).await }).await {
+                                        save_file(&n, &bytes);
+                                    }
+                                });
+                            }>{a.filename.clone()}</button>
+                            " · "{i18n::date(lang.get(), a.uploaded_at)}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <Show when=move || can_edit>
+                <form on:submit=attach>
+                    <label for="sample-file">{move || t(lang.get(), "附加檔案（CSV、XLSX、ODS、PDF、DOCX、ODT，10 MiB 以內）", "Attach a file (CSV, XLSX, ODS, PDF, DOCX, ODT, up to 10 MiB)")}</label>
+                    <input id="sample-file" type="file" accept=".csv,.xlsx,.ods,.pdf,.docx,.odt" />
+                    <button type="submit">{move || t(lang.get(), "附加", "Attach")}</button>
+                </form>
+            </Show>
+        </section>
         <Show when=move || state == State::InProduction && is_officer()>
             <section class="card" aria-labelledby="u-h">
                 <h2 id="u-h">{move || t(lang.get(), "上傳結果檔案", "Upload a result file")}</h2>

@@ -2,6 +2,7 @@
 //! route table and the OpenAPI document come from one source.
 
 pub mod admin;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod deliveries;

@@ -115,6 +115,7 @@ fn view(who: &Principal, l: &Loaded) -> Result<RequestView, ApiError> {
         revisions: r.revision as u32,
         delivered_at: r.delivered_at,
         overdue_destructions: &[],
+        has_sample_attachment: false,
     };
     let allowed_actions = available_actions(&facts, &who.actor);
     let destroy_by = lifecycle::destroy_by(&app, r.delivered_at);
@@ -309,6 +310,7 @@ pub async fn update_request(
         revisions: loaded.row.revision as u32,
         delivered_at: loaded.row.delivered_at,
         overdue_destructions: &[],
+        has_sample_attachment: false,
     };
     lifecycle::decide(&facts, &who.actor, Command::Edit, Utc::now())?;
     patch.apply(&mut app);
@@ -326,9 +328,14 @@ pub async fn update_request(
 pub async fn check_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let loaded = load(&state, &who, path.into_inner()).await?;
     let overdue = overdue_destructions(&state, &loaded.row.agency_code).await?;
-    let ctx = EligibilityContext { has_supervisor: loaded.chain.has_supervisor(), overdue_destructions: &overdue };
+    let has_sample_attachment = has_attachments(&state, loaded.row.id).await?;
+    let ctx = EligibilityContext { has_supervisor: loaded.chain.has_supervisor(), overdue_destructions: &overdue, has_sample_attachment };
     let findings = eligibility::check(&loaded.application()?, ctx);
     Ok(HttpResponse::Ok().json(CheckResponse { blocking: eligibility::blocks(&findings), findings }))
+}
+
+async fn has_attachments(state: &AppState, id: i64) -> Result<bool, ApiError> {
+    Ok(!db(state, move |s| s.list_attachments(id)).await?.is_empty())
 }
 
 /// Delivered personal-data requests an agency has not destroyed in time (rule 6).
@@ -392,7 +399,9 @@ async fn transition(state: &AppState, who: &Principal, id: i64, req: &HttpReques
     let loaded = load(state, who, id).await?;
     check_version(expected, loaded.row.version)?;
     let app = loaded.application()?;
-    let overdue = if matches!(command, Command::Submit) { overdue_destructions(state, &loaded.row.agency_code).await? } else { Vec::new() };
+    let submitting = matches!(command, Command::Submit);
+    let overdue = if submitting { overdue_destructions(state, &loaded.row.agency_code).await? } else { Vec::new() };
+    let has_sample_attachment = submitting && has_attachments(state, id).await?;
     let facts = RequestFacts {
         state: loaded.row.state,
         chain: &loaded.chain,
@@ -401,6 +410,7 @@ async fn transition(state: &AppState, who: &Principal, id: i64, req: &HttpReques
         revisions: loaded.row.revision as u32,
         delivered_at: loaded.row.delivered_at,
         overdue_destructions: &overdue,
+        has_sample_attachment,
     };
     let now = Utc::now();
     let outcome = lifecycle::decide(&facts, &who.actor, command, now)?;

@@ -377,6 +377,34 @@ impl Client {
         decode(req.send().await?).await
     }
 
+    /// Attaches a file (e.g. a sample of the output format) to a draft.
+    pub async fn upload_attachment(&self, id: i64, filename: &str, bytes: Vec<u8>) -> Result<AttachmentView> {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let mut req = self.http.post(self.url(&format!("/requests/{id}/attachments"))).multipart(form);
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        decode(req.send().await?).await
+    }
+
+    pub async fn attachments(&self, id: i64) -> Result<Vec<AttachmentView>> {
+        self.get(&format!("/requests/{id}/attachments")).await
+    }
+
+    pub async fn download_attachment(&self, id: i64, aid: i64) -> Result<Vec<u8>> {
+        let mut req = self.http.get(self.url(&format!("/requests/{id}/attachments/{aid}/file")));
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await?;
+        if res.status().is_success() {
+            Ok(res.bytes().await?.to_vec())
+        } else {
+            decode::<Vec<u8>>(res).await
+        }
+    }
+
     pub async fn deliveries(&self, id: i64) -> Result<DeliveryManifest> {
         self.get(&format!("/requests/{id}/deliveries")).await
     }

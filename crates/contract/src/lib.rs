@@ -583,3 +583,16 @@ pub struct DestructionDueView {
     /// Days left (negative when overdue).
     pub days_left: i64,
 }
+
+/// A file attached to an application, e.g. a sample of the desired output (rule 5.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub request_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by: UserRef,
+    pub uploaded_at: DateTime<Utc>,
+}

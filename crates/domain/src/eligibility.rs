@@ -200,6 +200,8 @@ pub struct EligibilityContext<'a> {
     pub has_supervisor: bool,
     /// The agency's delivered requests whose personal data is past its destruction date.
     pub overdue_destructions: &'a [crate::ids::RequestId],
+    /// A sample of the output format is attached as a file.
+    pub has_sample_attachment: bool,
 }
 
 /// Every finding for an application, errors first, in a stable order.
@@ -253,7 +255,7 @@ pub fn check(app: &Application, ctx: EligibilityContext<'_>) -> Vec<Finding> {
         }
         seen.push(code);
     }
-    if req.sample_output.as_deref().is_none_or(|s| s.trim().is_empty()) {
+    if !ctx.has_sample_attachment && req.sample_output.as_deref().is_none_or(|s| s.trim().is_empty()) {
         push(FindingCode::SampleOutputMissing, "/requirement/sample_output".into());
     }
 
@@ -470,7 +472,8 @@ mod tests {
         }
     }
 
-    const OK: EligibilityContext<'static> = EligibilityContext { has_supervisor: true, overdue_destructions: &[] };
+    const OK: EligibilityContext<'static> =
+        EligibilityContext { has_supervisor: true, overdue_destructions: &[], has_sample_attachment: false };
 
     fn codes(f: &[Finding]) -> Vec<FindingCode> {
         f.iter().map(|f| f.code).collect()
@@ -616,8 +619,17 @@ mod tests {
     }
 
     #[test]
+    fn an_attached_sample_satisfies_the_sample_recommendation() {
+        let mut app = complete();
+        app.requirement.sample_output = None;
+        assert_eq!(codes(&check(&app, OK)), vec![FindingCode::SampleOutputMissing]);
+        let with_file = EligibilityContext { has_sample_attachment: true, ..OK };
+        assert_eq!(check(&app, with_file), vec![]);
+    }
+
+    #[test]
     fn agency_without_supervisor_blocks() {
-        let f = check(&complete(), EligibilityContext { has_supervisor: false, overdue_destructions: &[] });
+        let f = check(&complete(), EligibilityContext { has_supervisor: false, overdue_destructions: &[], has_sample_attachment: false });
         assert_eq!(codes(&f), vec![FindingCode::AgencyWithoutSupervisor]);
         assert!(blocks(&f));
     }
@@ -625,7 +637,8 @@ mod tests {
     #[test]
     fn rule_6_an_overdue_destruction_blocks_and_names_the_request() {
         let overdue = [crate::ids::RequestId(17)];
-        let f = check(&complete(), EligibilityContext { has_supervisor: true, overdue_destructions: &overdue });
+        let f =
+            check(&complete(), EligibilityContext { has_supervisor: true, overdue_destructions: &overdue, has_sample_attachment: false });
         assert_eq!(f.iter().map(|f| f.code).collect::<Vec<_>>(), vec![FindingCode::DestructionOverdue]);
         assert!(blocks(&f));
         assert!(f[0].message.zh_tw.contains("17") && f[0].message.en.contains("17") && f[0].rule == "6");

@@ -388,6 +388,8 @@ pub struct RequestFacts<'a> {
     pub delivered_at: Option<DateTime<Utc>>,
     /// The agency's delivered requests past their destruction date (rule 6).
     pub overdue_destructions: &'a [crate::ids::RequestId],
+    /// A sample of the output format is attached as a file (rule 5.1).
+    pub has_sample_attachment: bool,
 }
 
 /// The result of an accepted command: the new state and what to record.
@@ -625,7 +627,11 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
     match command {
         Command::Edit => {}
         Command::Submit => {
-            let ctx = EligibilityContext { has_supervisor: facts.chain.has_supervisor(), overdue_destructions: facts.overdue_destructions };
+            let ctx = EligibilityContext {
+                has_supervisor: facts.chain.has_supervisor(),
+                overdue_destructions: facts.overdue_destructions,
+                has_sample_attachment: facts.has_sample_attachment,
+            };
             let findings = eligibility::check(facts.application, ctx);
             if eligibility::blocks(&findings) {
                 return Err(Refusal::BlockingFindings(findings));
@@ -827,6 +833,7 @@ mod tests {
             revisions: 1,
             delivered_at: Some(now()),
             overdue_destructions: &[],
+            has_sample_attachment: false,
         }
     }
 
@@ -1064,7 +1071,7 @@ mod tests {
             let mut state = State::Draft;
             let mut revisions = 0;
             for (who, cmd) in steps {
-                let f = RequestFacts { state, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions, delivered_at: Some(now()), overdue_destructions: &[] };
+                let f = RequestFacts { state, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions, delivered_at: Some(now()), overdue_destructions: &[], has_sample_attachment: false };
                 let action = cmd.action();
                 if let Ok(out) = decide(&f, &who, cmd, now()) {
                     prop_assert!(!state.is_terminal(), "terminal {state:?} accepted {action:?}");
@@ -1082,7 +1089,7 @@ mod tests {
         fn terminal_states_accept_nothing(who in any_actor(), cmd in any_command(), s in prop_oneof![Just(State::Closed), Just(State::Rejected), Just(State::Withdrawn)]) {
             let chain = chain_of("NPA");
             let app = app();
-            let f = RequestFacts { state: s, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions: 1, delivered_at: None, overdue_destructions: &[] };
+            let f = RequestFacts { state: s, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions: 1, delivered_at: None, overdue_destructions: &[], has_sample_attachment: false };
             let action = cmd.action();
             prop_assert_eq!(decide(&f, &who, cmd, now()), Err(Refusal::NotInState { action, state: s }));
         }

@@ -8,6 +8,7 @@ mod conn;
 pub mod schema;
 
 mod agencies;
+mod attachments;
 pub mod audit;
 mod deliveries;
 mod queue;
@@ -20,6 +21,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::r2d2::{Pool, PooledConnection};
 
 pub use agencies::{AgencyRow, AgencyUpsert, NewAgency};
+pub use attachments::{AttachmentRow, NewAttachment};
 pub use audit::{AuditBreak, AuditContext, AuditEntry, AuditFilter};
 pub use conn::{Backend, DbConnection};
 pub use deliveries::{DeliveryRow, NewDelivery};

@@ -164,6 +164,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        wrapped_key -> Text,
+        uploaded_by -> BigInt,
+        uploaded_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     users,
@@ -176,5 +191,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     queue_settings_history,
     deliveries,
     audit_log,
-    audit_head
+    audit_head,
+    attachments
 );

@@ -1,0 +1,156 @@
+//! Files attached to an application: a sample of the desired output format, which
+//! the form recommends (rule 5.1). Stored encrypted like result files.
+
+use std::collections::HashMap;
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use statreq_contract::AttachmentView;
+use statreq_domain::{Role, State};
+use statreq_store::{AttachmentRow, NewAttachment, UserRow};
+
+use super::deliveries::{attachment_header, audit_ctx, files_dir, receive_encrypted, stream_file};
+use super::requests::{load_for, user_ref_of};
+use super::{db, ErrorResponses};
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Sample layouts come as tables or documents.
+const SAMPLE_TYPES: &[(&str, &str)] = &[
+    ("csv", "text/csv"),
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+    ("pdf", "application/pdf"),
+    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("odt", "application/vnd.oasis.opendocument.text"),
+];
+
+const MAX_SAMPLE_BYTES: usize = 10 * 1024 * 1024;
+const MAX_ATTACHMENTS: usize = 10;
+
+fn view(a: &AttachmentRow, users: &HashMap<i64, UserRow>) -> AttachmentView {
+    AttachmentView {
+        id: a.id,
+        request_id: a.request_id,
+        filename: a.filename.clone(),
+        content_type: a.content_type.clone(),
+        size_bytes: a.size_bytes,
+        sha256: a.sha256.clone(),
+        uploaded_by: user_ref_of(users, a.uploaded_by),
+        uploaded_at: a.uploaded_at,
+    }
+}
+
+/// Attach a file to a draft or returned application (the applying office's
+/// applicants): CSV, XLSX, ODS, PDF, DOCX or ODT up to 10 MiB, at most 10 files.
+#[utoipa::path(
+    tag = "requests",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body(content = String, content_type = "multipart/form-data", description = "field `file`"),
+    responses((status = 201, body = AttachmentView), ErrorResponses)
+)]
+#[post("/requests/{id}/attachments")]
+pub async fn upload_attachment(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    mut form: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let loaded = load_for(&state, &who, path.into_inner()).await?;
+    who.require(Role::Applicant)?;
+    if who.user.agency_code != loaded.row.agency_code {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_applying_agency",
+            "僅申請機關之人事人員可附加檔案。",
+            "Only the applying agency's personnel office may attach files.",
+        ));
+    }
+    if !matches!(loaded.row.state, State::Draft | State::Returned) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "invalid_state",
+            "僅草稿或退回補正之申請可附加檔案。",
+            "Files are attached to drafts and returned applications.",
+        ));
+    }
+    let id = loaded.row.id;
+    let count = db(&state, move |s| s.list_attachments(id)).await?.len();
+    if count >= MAX_ATTACHMENTS {
+        return Err(ApiError::invalid(
+            "too_many_attachments",
+            "/file",
+            format!("最多附加 {MAX_ATTACHMENTS} 個檔案。"),
+            format!("At most {MAX_ATTACHMENTS} files."),
+        ));
+    }
+    let up = receive_encrypted(&state, &mut form, MAX_SAMPLE_BYTES, SAMPLE_TYPES).await?;
+    let path = up.path.clone();
+    let new = NewAttachment {
+        request_id: id,
+        filename: up.filename,
+        content_type: up.content_type.to_string(),
+        size_bytes: up.sealed.plaintext_bytes as i64,
+        sha256: up.sealed.sha256,
+        storage_key: up.key,
+        wrapped_key: up.wrapped,
+        uploaded_by: who.user.id,
+    };
+    let audit = audit_ctx(&who, &req);
+    let row = match db(&state, move |s| s.insert_attachment(new, &audit, Utc::now())).await {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = std::fs::remove_file(&path);
+            return Err(e);
+        }
+    };
+    let mut users = HashMap::new();
+    users.insert(who.user.id, who.user.clone());
+    Ok(HttpResponse::Created().json(view(&row, &users)))
+}
+
+/// The files attached to an application (anyone who may see the request).
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = Vec<AttachmentView>), ErrorResponses))]
+#[get("/requests/{id}/attachments")]
+pub async fn list_attachments(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let loaded = load_for(&state, &who, path.into_inner()).await?;
+    let id = loaded.row.id;
+    let (rows, users) = db(&state, move |s| {
+        let rows = s.list_attachments(id)?;
+        let ids: Vec<i64> = rows.iter().map(|a| a.uploaded_by).collect();
+        Ok((rows, s.get_users(&ids)?))
+    })
+    .await?;
+    let users: HashMap<i64, UserRow> = users.into_iter().map(|u| (u.id, u)).collect();
+    Ok(HttpResponse::Ok().json(rows.iter().map(|a| view(a, &users)).collect::<Vec<_>>()))
+}
+
+/// Download an attached file (anyone who may see the request).
+#[utoipa::path(
+    tag = "requests",
+    security(("bearer" = [])),
+    params(("id" = i64, Path), ("aid" = i64, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = String), ErrorResponses)
+)]
+#[get("/requests/{id}/attachments/{aid}/file")]
+pub async fn download_attachment(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, aid) = path.into_inner();
+    let loaded = load_for(&state, &who, id).await?;
+    let request_id = loaded.row.id;
+    let a = db(&state, move |s| s.list_attachments(request_id)).await?.into_iter().find(|a| a.id == aid).ok_or_else(ApiError::not_found)?;
+    let dk = state.keyring.unwrap(&a.wrapped_key).map_err(|_| ApiError::internal())?;
+    let body = stream_file(files_dir(&state).join(format!("{}.enc", a.storage_key)), dk, a.storage_key.clone(), None);
+    Ok(HttpResponse::Ok()
+        .content_type(a.content_type.clone())
+        .insert_header(("Content-Disposition", attachment_header(&a.filename)))
+        .streaming(body))
+}

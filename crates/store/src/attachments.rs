@@ -1,0 +1,96 @@
+//! Files an applicant attaches to an application (a sample of the output format).
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::audit::{append, AuditContext};
+use crate::conn::write_tx;
+use crate::schema::attachments;
+use crate::{from_db, to_db, Store, StoreResult};
+
+#[derive(Clone, PartialEq)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub request_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub wrapped_key: String,
+    pub uploaded_by: i64,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for AttachmentRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AttachmentRow").field("id", &self.id).field("filename", &self.filename).finish_non_exhaustive()
+    }
+}
+
+type Row = (i64, i64, String, String, i64, String, String, String, i64, NaiveDateTime);
+
+fn row(r: Row) -> AttachmentRow {
+    AttachmentRow {
+        id: r.0,
+        request_id: r.1,
+        filename: r.2,
+        content_type: r.3,
+        size_bytes: r.4,
+        sha256: r.5,
+        storage_key: r.6,
+        wrapped_key: r.7,
+        uploaded_by: r.8,
+        uploaded_at: from_db(r.9),
+    }
+}
+
+pub struct NewAttachment {
+    pub request_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub wrapped_key: String,
+    pub uploaded_by: i64,
+}
+
+impl Store {
+    pub fn insert_attachment(&self, new: NewAttachment, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<AttachmentRow> {
+        let mut conn = self.conn()?;
+        let id = write_tx(&mut conn, |c| {
+            let id = diesel::insert_into(attachments::table)
+                .values((
+                    attachments::request_id.eq(new.request_id),
+                    attachments::filename.eq(&new.filename),
+                    attachments::content_type.eq(&new.content_type),
+                    attachments::size_bytes.eq(new.size_bytes),
+                    attachments::sha256.eq(&new.sha256),
+                    attachments::storage_key.eq(&new.storage_key),
+                    attachments::wrapped_key.eq(&new.wrapped_key),
+                    attachments::uploaded_by.eq(new.uploaded_by),
+                    attachments::uploaded_at.eq(to_db(now)),
+                ))
+                .returning(attachments::id)
+                .get_result::<i64>(c)?;
+            append(
+                c,
+                audit,
+                "attachment.uploaded",
+                Some(new.request_id),
+                &serde_json::json!({"attachment": id, "filename": new.filename}),
+                now,
+            )?;
+            Ok(id)
+        })?;
+        let r: Row = attachments::table.find(id).first(&mut *conn)?;
+        Ok(row(r))
+    }
+
+    pub fn list_attachments(&self, request_id: i64) -> StoreResult<Vec<AttachmentRow>> {
+        let rows: Vec<Row> =
+            attachments::table.filter(attachments::request_id.eq(request_id)).order(attachments::id.asc()).load(&mut *self.conn()?)?;
+        Ok(rows.into_iter().map(row).collect())
+    }
+}

@@ -1,0 +1,45 @@
+//! Attachments to an application: a sample of the output format (rule 5.1).
+
+mod common;
+
+use statreq_e2e::statreq_domain::FindingCode;
+use statreq_e2e::{on_both_backends, Backend, TestServer};
+
+async fn a_sample_can_be_attached_to_a_draft_and_satisfies_the_form(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let mut app = common::statistics();
+    app.requirement.sample_output = None;
+    let r = applicant.create_request(&app).await.unwrap_or_else(|e| panic!("{e}"));
+    let codes = |c: statreq_e2e::statreq_contract::CheckResponse| c.findings.into_iter().map(|f| f.code).collect::<Vec<_>>();
+    assert_eq!(applicant.check_request(r.id).await.map(codes).ok(), Some(vec![FindingCode::SampleOutputMissing]));
+
+    let sample = "機關,職等,男,女\n".as_bytes().to_vec();
+    let a = applicant.upload_attachment(r.id, "輸出格式範例.csv", sample.clone()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((a.filename.as_str(), a.size_bytes), ("輸出格式範例.csv", sample.len() as i64));
+    assert_eq!(applicant.check_request(r.id).await.map(codes).ok(), Some(vec![]));
+    assert_eq!(applicant.download_attachment(r.id, a.id).await.ok(), Some(sample.clone()));
+
+    // Refusals change nothing.
+    let officer = server.login("officer1.dgpa").await;
+    let other = server.login("applicant.tpedu").await;
+    assert_eq!(other.upload_attachment(r.id, "x.csv", b"x".to_vec()).await.err().and_then(|e| e.status()), Some(404));
+    assert_eq!(other.download_attachment(r.id, a.id).await.err().and_then(|e| e.status()), Some(404));
+    assert_eq!(
+        applicant.upload_attachment(r.id, "x.exe", b"MZ".to_vec()).await.err().and_then(|e| e.code().map(String::from)),
+        Some("file_type_not_allowed".into())
+    );
+    let big = vec![b'a'; 10 * 1024 * 1024 + 1];
+    assert_eq!(applicant.upload_attachment(r.id, "big.csv", big).await.err().and_then(|e| e.status()), Some(413));
+    assert_eq!(applicant.attachments(r.id).await.map(|l| l.len()).ok(), Some(1));
+
+    // Once submitted, the reviewers see it, and nothing more can be attached.
+    applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let supervisor = server.login("supervisor.moi").await;
+    assert_eq!(supervisor.download_attachment(r.id, a.id).await.ok(), Some(sample));
+    assert_eq!(supervisor.upload_attachment(r.id, "y.csv", b"y".to_vec()).await.err().and_then(|e| e.status()), Some(403));
+    assert_eq!(applicant.upload_attachment(r.id, "y.csv", b"y".to_vec()).await.err().and_then(|e| e.status()), Some(409));
+    assert_eq!(officer.attachments(r.id).await.map(|l| l.len()).ok(), Some(1), "DGPA sees it once submitted");
+}
+
+on_both_backends!(a_sample_can_be_attached_to_a_draft_and_satisfies_the_form);
