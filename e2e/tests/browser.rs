@@ -9,6 +9,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+mod common;
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use statreq_e2e::{Backend, TestServer};
 
@@ -241,28 +243,12 @@ async fn sign_in(c: &Client, base: &str, username: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dgpa_officer_works_the_queue() {
-    use statreq_e2e::statreq_domain::application::*;
     use statreq_e2e::statreq_domain::{Decision, DgpaDecision, Difficulty};
     let dist = spa_dir();
     let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
     // A queued request, made over the API.
     let applicant = server.login("applicant.npa").await;
-    let app = statreq_e2e::statreq_contract::Application {
-        contact: Contact { name: "林怡君".into(), phone: "02-2321-9011".into(), email: "lin@npa.gov.tw".into() },
-        reason: "人力規劃".into(),
-        requirement: Requirement {
-            output: Some(OutputKind::Statistics),
-            fields: vec!["grade".into()],
-            conditions: String::new(),
-            description: "依職等統計".into(),
-            sample_output: Some("職等,人數".into()),
-        },
-        personal_data: PersonalData { contains: Some(false), ..Default::default() },
-        existing_sources: ExistingSource::ALL
-            .into_iter()
-            .map(|source| SourceAttestation { source, checked: true, note: "無".into() })
-            .collect(),
-    };
+    let app = common::statistics();
     let r = applicant.create_request(&app).await.unwrap_or_else(|e| panic!("{e}"));
     applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
     server.login("supervisor.moi").await.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
@@ -455,29 +441,15 @@ async fn an_administrator_previews_and_saves_queue_settings() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhr_single_sign_on_submission_receipt_and_a_narrow_screen() {
-    use statreq_e2e::statreq_domain::application::*;
     let dist = spa_dir();
     let issuers = statreq_e2e::webhr::issuers_file();
     let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default(), "--trusted-issuers", &issuers]);
     let token = statreq_e2e::webhr::token(statreq_e2e::webhr::claims("E777", "NPA", &["applicant"]));
     // A complete application drafted by the WebHR user over the API.
     let api = server.client().with_token(token.clone());
-    let app = statreq_e2e::statreq_contract::Application {
-        contact: Contact { name: "周佳蓉".into(), phone: "02-2321-9011".into(), email: "chou@npa.gov.tw".into() },
-        reason: "人力規劃".into(),
-        requirement: Requirement {
-            output: Some(OutputKind::Statistics),
-            fields: vec!["grade".into()],
-            conditions: String::new(),
-            description: "依職等統計".into(),
-            sample_output: Some("職等,人數".into()),
-        },
-        personal_data: PersonalData { contains: Some(false), ..Default::default() },
-        existing_sources: ExistingSource::ALL
-            .into_iter()
-            .map(|source| SourceAttestation { source, checked: true, note: "無".into() })
-            .collect(),
-    };
+    let mut app = common::statistics();
+    app.contact.name = "周佳蓉".into();
+    app.contact.email = "chou@npa.gov.tw".into();
     let r = api.create_request(&app).await.unwrap_or_else(|e| panic!("{e}"));
 
     let (_driver, c) = browser().await;
