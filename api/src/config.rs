@@ -30,9 +30,32 @@ pub struct Settings {
     pub spa_dir: Option<PathBuf>,
     /// Origins allowed to call the API from a browser (an SPA deployed on its own).
     pub cors_origins: Vec<String>,
+    /// How long an `Idempotency-Key` is remembered.
+    pub idempotency_ttl: chrono::Duration,
+    /// Where people open the service, for links in e-mails (default: `http://{bind}`).
+    pub public_url: Option<String>,
+    /// `smtp://host:port`, `smtps://user:password@host` or `smtp://host?tls=required`;
+    /// without it no e-mail is sent.
+    pub smtp_url: Option<SecretString>,
+    /// The sender of e-mails.
+    pub mail_from: String,
+    /// How often the notification worker looks for work when nothing wakes it.
+    pub worker_poll: std::time::Duration,
+    /// The first retry of a failed webhook or e-mail waits about this long; each
+    /// further one twice as long (with jitter), up to an hour.
+    pub retry_base: std::time::Duration,
+    /// Attempts before a webhook delivery or e-mail is given up (and logged as failed).
+    pub max_attempts: i32,
+    /// How long a webhook receiver may take to answer.
+    pub webhook_timeout: std::time::Duration,
 }
 
 impl Settings {
+    /// The base of links in e-mails.
+    pub fn public_base(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind)).trim_end_matches('/').to_string()
+    }
+
     pub fn new(bind: String, database_url: Option<String>, data_dir: PathBuf) -> Settings {
         let database_url = database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("statreq.sqlite").display()));
         Settings {
@@ -49,6 +72,14 @@ impl Settings {
             sweep_every: std::time::Duration::from_secs(600),
             spa_dir: None,
             cors_origins: Vec::new(),
+            idempotency_ttl: chrono::Duration::hours(24),
+            public_url: None,
+            smtp_url: None,
+            mail_from: "人事資料統計服務 <no-reply@statreq.invalid>".into(),
+            worker_poll: std::time::Duration::from_secs(2),
+            retry_base: std::time::Duration::from_secs(10),
+            max_attempts: 10,
+            webhook_timeout: std::time::Duration::from_secs(10),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod routes;
+pub mod worker;
 
 use std::net::TcpListener;
 
@@ -36,6 +37,8 @@ pub struct AppState {
     pub keyring: std::sync::Arc<statreq_vault::Keyring>,
     pub keys: auth::Keys,
     pub settings: Settings,
+    /// Wakes the notification worker after a change.
+    pub wake: tokio::sync::Notify,
 }
 
 #[derive(OpenApi)]
@@ -59,6 +62,7 @@ pub struct AppState {
         (name = "deliveries", description = "Result files, encrypted where they hold personal data (rules 5.3, 6)"),
         (name = "audit", description = "The hash-chained audit trail"),
         (name = "stats", description = "Service statistics for DGPA"),
+        (name = "webhooks", description = "Signed notifications of request events to integrating systems"),
         (name = "meta", description = "Health")
     )
 )]
@@ -77,7 +81,7 @@ impl utoipa::Modify for BearerAuth {
 }
 
 fn configure_api(cfg: &mut ServiceConfig) {
-    use routes::{admin, attachments, audit, auth, deliveries, meta, queue, requests, stats};
+    use routes::{admin, attachments, audit, auth, deliveries, meta, queue, requests, stats, webhooks};
     cfg.service(auth::login)
         .service(auth::refresh)
         .service(auth::token)
@@ -127,7 +131,13 @@ fn configure_api(cfg: &mut ServiceConfig) {
         .service(requests::list_destructions)
         .service(attachments::upload_attachment)
         .service(attachments::list_attachments)
-        .service(attachments::download_attachment);
+        .service(attachments::download_attachment)
+        .service(webhooks::create_webhook)
+        .service(webhooks::list_webhooks)
+        .service(webhooks::get_webhook)
+        .service(webhooks::delete_webhook)
+        .service(webhooks::list_webhook_deliveries)
+        .service(webhooks::replay_webhook_delivery);
 }
 
 fn configure_root(cfg: &mut ServiceConfig) {
@@ -207,8 +217,10 @@ impl Application {
             keyring,
             keys,
             settings,
+            wake: tokio::sync::Notify::new(),
         });
         spawn_shredder(state.clone());
+        worker::spawn(state.clone());
         let doc = openapi_document();
         let origins = state.settings.cors_origins.clone();
         let server = HttpServer::new(move || {
@@ -219,6 +231,7 @@ impl Application {
                     actix_web::http::header::AUTHORIZATION,
                     actix_web::http::header::CONTENT_TYPE,
                     actix_web::http::header::IF_MATCH,
+                    actix_web::http::header::HeaderName::from_static("idempotency-key"),
                 ])
                 .expose_headers([
                     actix_web::http::header::ETAG,

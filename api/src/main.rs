@@ -63,6 +63,8 @@ enum Cmd {
         /// (repeatable; comma-separated in the environment). None by default: same origin only.
         #[arg(long = "cors-origin", env = "STATREQ_CORS_ORIGINS", value_delimiter = ',')]
         cors_origins: Vec<String>,
+        #[command(flatten)]
+        integration: IntegrationArgs,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -100,6 +102,52 @@ enum Cmd {
         #[command(subcommand)]
         command: QueueCmd,
     },
+}
+
+/// Idempotency, e-mail and webhook delivery.
+#[derive(Args)]
+struct IntegrationArgs {
+    /// Hours an Idempotency-Key is remembered.
+    #[arg(long, env = "STATREQ_IDEMPOTENCY_HOURS", default_value_t = 24)]
+    idempotency_hours: i64,
+    /// The address people open the service at, for links in e-mails (default: http://BIND).
+    #[arg(long, env = "STATREQ_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// SMTP server for notifications: smtp://HOST:PORT (plain, for a local relay),
+    /// smtp://USER:PASSWORD@HOST?tls=required (STARTTLS) or smtps://USER:PASSWORD@HOST.
+    /// Without it no e-mail is sent.
+    #[arg(long, env = "STATREQ_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// Sender of notification e-mails.
+    #[arg(long, env = "STATREQ_MAIL_FROM")]
+    mail_from: Option<String>,
+    /// First retry delay of a failed webhook or e-mail in milliseconds (doubling, with jitter, up to an hour).
+    #[arg(long, env = "STATREQ_RETRY_BASE_MS", default_value_t = 10_000)]
+    retry_base_ms: u64,
+    /// Attempts before a webhook delivery or e-mail is given up.
+    #[arg(long, env = "STATREQ_MAX_ATTEMPTS", default_value_t = 10)]
+    max_attempts: i32,
+    /// Milliseconds between the notification worker's looks for work (it is also woken by every change).
+    #[arg(long, env = "STATREQ_WORKER_POLL_MS", default_value_t = 2_000)]
+    worker_poll_ms: u64,
+    /// Seconds a webhook receiver may take to answer.
+    #[arg(long, env = "STATREQ_WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10)]
+    webhook_timeout_seconds: u64,
+}
+
+impl IntegrationArgs {
+    fn apply(self, s: &mut Settings) {
+        s.idempotency_ttl = chrono::Duration::hours(self.idempotency_hours.max(1));
+        s.public_url = self.public_url;
+        s.smtp_url = self.smtp_url.map(SecretString::from);
+        if let Some(from) = self.mail_from {
+            s.mail_from = from;
+        }
+        s.retry_base = std::time::Duration::from_millis(self.retry_base_ms.max(10));
+        s.max_attempts = self.max_attempts.max(1);
+        s.worker_poll = std::time::Duration::from_millis(self.worker_poll_ms.max(10));
+        s.webhook_timeout = std::time::Duration::from_secs(self.webhook_timeout_seconds.max(1));
+    }
 }
 
 #[derive(Subcommand)]
@@ -188,6 +236,7 @@ async fn main() -> anyhow::Result<()> {
             sweep_seconds,
             spa_dir,
             cors_origins,
+            integration,
         } => {
             let (store, url) = open_store(&cli.common)?;
             let mut settings = Settings::new(bind, Some(url.clone()), cli.common.data_dir.clone());
@@ -197,6 +246,7 @@ async fn main() -> anyhow::Result<()> {
             settings.download_window = chrono::Duration::days(download_window_days.max(0));
             settings.sweep_every = std::time::Duration::from_secs(sweep_seconds.max(1));
             settings.cors_origins = cors_origins;
+            integration.apply(&mut settings);
             settings.spa_dir = spa_dir.or_else(|| Some(PathBuf::from("frontend/dist")).filter(|d| d.join("index.html").is_file()));
             if let Some(path) = trusted_issuers {
                 settings.trusted_issuers = load_trusted_issuers(&path)?;

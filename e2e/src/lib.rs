@@ -12,6 +12,8 @@ use std::time::Duration;
 
 use statreq_client::Client;
 
+pub mod sinks;
+
 pub use statreq_client;
 pub use statreq_contract;
 pub use statreq_domain;
@@ -92,6 +94,49 @@ fn psql(url: &str, sql: &str) {
     assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// Starts the command and waits for its "listening on" line.
+fn spawn_and_wait(mut cmd: Command) -> (Child, String) {
+    cmd.stdout(Stdio::piped()).stderr(Stdio::inherit());
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("starting statreq: {e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines();
+        while let Some(Ok(line)) = lines.next() {
+            if let Some(rest) = line.strip_prefix("statreq listening on ") {
+                let base = rest.split_whitespace().next().unwrap_or_default().to_string();
+                let _ = tx.send(base);
+            }
+        }
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(b) => (child, b),
+        Err(_) => {
+            let _ = child.kill();
+            panic!("statreq did not start within 60 s");
+        }
+    }
+}
+
+/// Another instance on a [`TestServer`]'s database, stopped on drop.
+pub struct Instance {
+    pub base: String,
+    child: Child,
+}
+
+impl Instance {
+    pub fn client(&self) -> Client {
+        Client::new(&self.base)
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// A running statreq on a free loopback port, stopped on drop.
 pub struct TestServer {
     pub base: String,
@@ -114,26 +159,7 @@ impl TestServer {
             .arg("--demo");
         cmd.args(extra);
         cmd.env_remove("STATREQ_SIGNING_KEY").env("RUST_LOG", std::env::var("STATREQ_TEST_LOG").unwrap_or_else(|_| "warn".into()));
-        cmd.stdout(Stdio::piped()).stderr(Stdio::inherit());
-        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("starting statreq: {e}"));
-        let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            while let Some(Ok(line)) = lines.next() {
-                if let Some(rest) = line.strip_prefix("statreq listening on ") {
-                    let base = rest.split_whitespace().next().unwrap_or_default().to_string();
-                    let _ = tx.send(base);
-                }
-            }
-        });
-        let base = match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(b) => b,
-            Err(_) => {
-                let _ = child.kill();
-                panic!("statreq did not start within 60 s on {backend:?}");
-            }
-        };
+        let (child, base) = spawn_and_wait(cmd);
         TestServer { base, db, child }
     }
 
@@ -144,6 +170,17 @@ impl TestServer {
     /// The server's process id (for memory readings).
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// A second instance of the service on the same database and data directory
+    /// (several instances behind a load balancer).
+    pub fn another_instance(&self, extra: &[&str]) -> Instance {
+        let mut cmd = Command::new(binary());
+        cmd.arg("--data-dir").arg(self.db.data_dir()).arg("--database-url").arg(&self.db.url).arg("serve").arg("--bind").arg("127.0.0.1:0");
+        cmd.args(extra);
+        cmd.env_remove("STATREQ_SIGNING_KEY").env("RUST_LOG", std::env::var("STATREQ_TEST_LOG").unwrap_or_else(|_| "warn".into()));
+        let (child, base) = spawn_and_wait(cmd);
+        Instance { base, child }
     }
 
     pub fn client(&self) -> Client {

@@ -288,7 +288,7 @@ pub fn attachment_header(name: &str) -> String {
 #[utoipa::path(
     tag = "deliveries",
     security(("bearer" = [])),
-    params(("id" = i64, Path)),
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried upload return the first response; the fingerprint is the body's length")),
     request_body(content = String, content_type = "multipart/form-data", description = "field `file`"),
     responses((status = 201, body = DeliveryView), ErrorResponses)
 )]
@@ -298,9 +298,23 @@ pub async fn upload_delivery(
     who: Principal,
     path: web::Path<i64>,
     req: HttpRequest,
+    form: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    // The body streams and is not buffered: its fingerprint is its length.
+    let length = req.headers().get(actix_web::http::header::CONTENT_LENGTH).map(|v| v.as_bytes().to_vec()).unwrap_or_default();
+    let fingerprint = super::idempotency::fingerprint(&req, &length);
+    let id = path.into_inner();
+    super::idempotency::once(&state, &who, &req, fingerprint, || upload_delivery_once(&state, &who, id, &req, form)).await
+}
+
+async fn upload_delivery_once(
+    state: &AppState,
+    who: &Principal,
+    id: i64,
+    req: &HttpRequest,
     mut form: Multipart,
 ) -> Result<HttpResponse, ApiError> {
-    let loaded = load_for(&state, &who, path.into_inner()).await?;
+    let loaded = load_for(state, who, id).await?;
     who.require(Role::DgpaOfficer)?;
     if loaded.row.state != State::InProduction {
         return Err(ApiError::new(
@@ -311,7 +325,7 @@ pub async fn upload_delivery(
         ));
     }
     let personal = loaded.application()?.declares_personal_data();
-    let up = receive_encrypted(&state, &mut form, state.settings.max_upload_bytes, ALLOWED).await?;
+    let up = receive_encrypted(state, &mut form, state.settings.max_upload_bytes, ALLOWED).await?;
     let (filename, content_type, key, wrapped, sealed, final_path) = (up.filename, up.content_type, up.key, up.wrapped, up.sealed, up.path);
     let passphrase = if personal {
         Some(state.keyring.seal_secret(&statreq_vault::generate_passphrase()).map_err(|_| ApiError::internal())?)
@@ -330,8 +344,8 @@ pub async fn upload_delivery(
         personal,
         uploaded_by: who.user.id,
     };
-    let audit = audit_ctx(&who, &req);
-    let row = match db(&state, move |s| s.insert_delivery(new, &audit, Utc::now())).await {
+    let audit = audit_ctx(who, req);
+    let row = match db(state, move |s| s.insert_delivery(new, &audit, Utc::now())).await {
         Ok(r) => r,
         Err(e) => {
             let _ = std::fs::remove_file(&final_path);

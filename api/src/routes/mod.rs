@@ -6,10 +6,12 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod deliveries;
+pub mod idempotency;
 pub mod meta;
 pub mod queue;
 pub mod requests;
 pub mod stats;
+pub mod webhooks;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest};

@@ -130,6 +130,7 @@ fn view(who: &Principal, l: &Loaded) -> Result<RequestView, ApiError> {
         None => None,
     };
     Ok(RequestView {
+        external_ref: r.external_ref.clone(),
         id: r.id,
         state: r.state,
         state_label: r.state.label(),
@@ -189,10 +190,43 @@ fn shape_check(app: &Application) -> Result<(), ApiError> {
     }
 }
 
-/// Create a draft application for the caller's own agency (applicant).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CreateQuery {
+    /// The creating system's own reference (1–100 visible characters), unique per
+    /// system: a second request with the same reference is refused with 409.
+    pub external_ref: Option<String>,
+}
+
+const MAX_EXTERNAL_REF: usize = 100;
+
+/// The namespace of a caller's external references: the issuer of its tokens
+/// (WebHR) or, for statreq's own accounts, the account.
+fn external_system(who: &Principal) -> String {
+    who.user.issuer.clone().unwrap_or_else(|| format!("account:{}", who.user.id))
+}
+
+fn check_external_ref(raw: &str) -> Result<(), ApiError> {
+    let ok = !raw.is_empty() && raw.chars().count() <= MAX_EXTERNAL_REF && !raw.chars().any(|c| c.is_control() || c.is_whitespace());
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "invalid_external_ref",
+            "/external_ref",
+            format!("外部參考號須為 1 至 {MAX_EXTERNAL_REF} 個字元，不含空白。"),
+            format!("external_ref must be 1 to {MAX_EXTERNAL_REF} characters without spaces."),
+        ))
+    }
+}
+
+/// Create a draft application for the caller's own agency (applicant). A system
+/// may attach its own reference (`?external_ref=`) and make retries safe with an
+/// `Idempotency-Key`.
 #[utoipa::path(
     tag = "requests",
     security(("bearer" = [])),
+    params(CreateQuery, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of creating again")),
     request_body = Application,
     responses((status = 201, description = "The new draft; `ETag` carries its version", body = RequestView), ErrorResponses)
 )]
@@ -201,18 +235,64 @@ pub async fn create_request(
     state: web::Data<AppState>,
     who: Principal,
     req: HttpRequest,
+    q: web::Query<CreateQuery>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let app: Application = parse_json(&req, &body)?;
-    who.require(Role::Applicant)?;
-    shape_check(&app)?;
-    let json = serde_json::to_value(&app).map_err(|_| ApiError::internal())?;
-    let agency = who.user.agency_code.clone();
-    let user = who.user.id;
-    let row = db(&state, move |s| s.create_request(&agency, user, &json, Utc::now())).await?;
-    tracing::info!(request = row.id, actor = user, "request created");
-    let loaded = load(&state, &who, row.id).await?;
-    respond(StatusCode::CREATED, &who, &loaded)
+    let fingerprint = super::idempotency::fingerprint(&req, &body);
+    super::idempotency::once(&state, &who, &req, fingerprint, || async {
+        let app: Application = parse_json(&req, &body)?;
+        who.require(Role::Applicant)?;
+        shape_check(&app)?;
+        if let Some(r) = &q.external_ref {
+            check_external_ref(r)?;
+        }
+        let json = serde_json::to_value(&app).map_err(|_| ApiError::internal())?;
+        let agency = who.user.agency_code.clone();
+        let user = who.user.id;
+        let external = q.external_ref.clone().map(|r| (external_system(&who), r));
+        let created = db(&state, move |s| {
+            match s.create_request_with_ref(&agency, user, &json, external.as_ref().map(|(a, b)| (a.as_str(), b.as_str())), Utc::now()) {
+                Err(statreq_store::StoreError::Duplicate(_)) => {
+                    let (system, reference) = external.clone().unwrap_or_default();
+                    let filter = ListFilter {
+                        all_submitted: true,
+                        own_agency: Some(agency.clone()),
+                        external: Some((system, reference)),
+                        limit: 1,
+                        ..Default::default()
+                    };
+                    Ok(Err(s.list_requests(&filter)?.first().map(|r| r.id)))
+                }
+                other => other.map(Ok),
+            }
+        })
+        .await?;
+        let row = match created {
+            Ok(row) => row,
+            Err(existing) => {
+                let reference = q.external_ref.clone().unwrap_or_default();
+                let mut e = ApiError::new(
+                    StatusCode::CONFLICT,
+                    "external_ref_taken",
+                    format!("外部參考號「{reference}」已用於案件 #{}。", existing.unwrap_or_default()),
+                    format!("external_ref '{reference}' is already used by request #{}.", existing.unwrap_or_default()),
+                );
+                e.errors.push(statreq_contract::ProblemError {
+                    pointer: "/external_ref".into(),
+                    code: "external_ref_taken".into(),
+                    detail: format!("/api/v1/requests/{}", existing.unwrap_or_default()),
+                    message: None,
+                    severity: None,
+                });
+                return Err(e);
+            }
+        };
+        tracing::info!(request = row.id, actor = user, "request created");
+        state.wake.notify_one();
+        let loaded = load(&state, &who, row.id).await?;
+        respond(StatusCode::CREATED, &who, &loaded)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -224,6 +304,8 @@ pub struct ListQuery {
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
+    /// Only the request the caller's system created with this reference.
+    pub external_ref: Option<String>,
 }
 
 /// Requests the caller may see, newest first: its own agency's in every state, and
@@ -237,7 +319,15 @@ pub async fn list_requests(state: web::Data<AppState>, who: Principal, q: web::Q
     let actor = &who.actor;
     let supervised = if actor.roles.has(Role::Supervisor) { tree.supervised_by(&actor.agency) } else { Vec::new() };
     let own = (actor.roles.has(Role::Applicant) || actor.roles.has(Role::Supervisor)).then(|| actor.agency.to_string());
-    let filter = ListFilter { own_agency: own, supervised, all_submitted: actor.roles.is_dgpa(), state: q.state, before, limit: limit + 1 };
+    let filter = ListFilter {
+        own_agency: own,
+        supervised,
+        all_submitted: actor.roles.is_dgpa(),
+        state: q.state,
+        before,
+        external: q.external_ref.clone().map(|r| (external_system(&who), r)),
+        limit: limit + 1,
+    };
     let (rows, users) = db(&state, move |s| {
         let rows = s.list_requests(&filter)?;
         let mut users = HashMap::new();
@@ -419,6 +509,7 @@ async fn transition(state: &AppState, who: &Principal, id: i64, req: &HttpReques
     let audit = super::deliveries::audit_ctx(who, req);
     let row = db(state, move |s| s.apply_transition(id, version, from, &outcome, actor, &audit, now)).await?;
     state.queue.invalidate();
+    state.wake.notify_one();
     if event == statreq_domain::EventKind::DestructionRecorded {
         // The keys are gone (crypto-shredded in the transaction); now the bodies.
         let files = db(state, move |s| s.list_deliveries(id)).await.unwrap_or_default();
@@ -532,7 +623,7 @@ pub async fn take_request(
 }
 
 /// Deliver the result with DGPA's reply.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = DeliverBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response")), request_body = DeliverBody, responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/deliver")]
 pub async fn deliver_request(
     state: web::Data<AppState>,
@@ -541,11 +632,15 @@ pub async fn deliver_request(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let b: DeliverBody = parse_json(&req, &body)?;
-    let id = path.into_inner();
-    let files = db(&state, move |s| s.list_deliveries(id)).await?;
-    let unapproved = files.iter().filter(|f| f.personal && f.approved_by.is_none()).count();
-    transition(&state, &who, id, &req, Command::Deliver { reply: b.reply, files: files.len(), unapproved }).await
+    let fingerprint = super::idempotency::fingerprint(&req, &body);
+    super::idempotency::once(&state, &who, &req, fingerprint, || async {
+        let b: DeliverBody = parse_json(&req, &body)?;
+        let id = path.into_inner();
+        let files = db(&state, move |s| s.list_deliveries(id)).await?;
+        let unapproved = files.iter().filter(|f| f.personal && f.approved_by.is_none()).count();
+        transition(&state, &who, id, &req, Command::Deliver { reply: b.reply, files: files.len(), unapproved }).await
+    })
+    .await
 }
 
 /// Record that delivered personal data was destroyed after use (rule 6); closes the request.
@@ -654,7 +749,7 @@ pub async fn list_messages(state: web::Data<AppState>, who: Principal, path: web
 const MAX_MESSAGE: usize = 4_000;
 
 /// Post to the clarification thread (anyone who may see the request).
-#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PostMessageBody, responses((status = 201, body = MessageView), ErrorResponses))]
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of posting again")), request_body = PostMessageBody, responses((status = 201, body = MessageView), ErrorResponses))]
 #[post("/requests/{id}/messages")]
 pub async fn post_message(
     state: web::Data<AppState>,
@@ -663,7 +758,12 @@ pub async fn post_message(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let b: PostMessageBody = parse_json(&req, &body)?;
+    let fingerprint = super::idempotency::fingerprint(&req, &body);
+    super::idempotency::once(&state, &who, &req, fingerprint, || post_message_once(&state, &who, path.into_inner(), &req, &body)).await
+}
+
+async fn post_message_once(state: &AppState, who: &Principal, id: i64, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, ApiError> {
+    let b: PostMessageBody = parse_json(req, body)?;
     let text = b.body.trim().to_string();
     if text.is_empty() || text.chars().count() > MAX_MESSAGE {
         return Err(ApiError::invalid(
@@ -673,9 +773,9 @@ pub async fn post_message(
             format!("A message must be 1 to {MAX_MESSAGE} characters."),
         ));
     }
-    let loaded = load(&state, &who, path.into_inner()).await?;
+    let loaded = load(state, who, id).await?;
     let (id, author) = (loaded.row.id, who.user.id);
-    let m = db(&state, move |s| s.post_message(id, author, &text, Utc::now())).await?;
+    let m = db(state, move |s| s.post_message(id, author, &text, Utc::now())).await?;
     let mut users = HashMap::new();
     users.insert(who.user.id, who.user.clone());
     Ok(HttpResponse::Created().json(MessageView { id: m.id, author: user_ref(&users, m.author_id), body: m.body, at: m.at }))

@@ -59,6 +59,29 @@ impl ClientError {
 
 pub type Result<T> = std::result::Result<T, ClientError>;
 
+/// Options of a creating call.
+#[derive(Debug, Clone, Default)]
+pub struct CreateOptions {
+    /// The calling system's own reference for the new request (unique per system).
+    pub external_ref: Option<String>,
+    /// Makes a retry with the same key and body return the first response.
+    pub idempotency_key: Option<String>,
+}
+
+/// A raw response: status, headers (lower-case names) and JSON body.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: serde_json::Value,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Client {
     http: reqwest::Client,
@@ -216,6 +239,41 @@ impl Client {
 
     pub async fn create_request(&self, application: &Application) -> Result<RequestView> {
         self.post("/requests", application, None).await
+    }
+
+    /// Creates a draft with a system reference and/or an idempotency key.
+    ///
+    /// ```no_run
+    /// # async fn demo(c: &statreq_client::Client, app: &statreq_contract::Application) -> statreq_client::Result<()> {
+    /// use statreq_client::CreateOptions;
+    /// let opts = CreateOptions { external_ref: Some("WEBHR-2026-000123".into()), idempotency_key: Some("7c0e…".into()) };
+    /// let first = c.create_request_with(app, &opts).await?;
+    /// let again = c.create_request_with(app, &opts).await?; // a retry: the same request, not a second one
+    /// assert_eq!(first.id, again.id);
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_request_with(&self, application: &Application, opts: &CreateOptions) -> Result<RequestView> {
+        let mut req = self.http.post(self.url("/requests")).json(application);
+        if let Some(r) = &opts.external_ref {
+            req = req.query(&[("external_ref", r)]);
+        }
+        if let Some(k) = &opts.idempotency_key {
+            req = req.header("Idempotency-Key", k);
+        }
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        decode(req.send().await?).await
+    }
+
+    /// The request this system created with `external_ref`, if any.
+    pub async fn find_by_external_ref(&self, external_ref: &str) -> Result<Option<RequestView>> {
+        let mut req = self.http.get(self.url("/requests")).query(&[("external_ref", external_ref)]);
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        let page: Page<RequestView> = decode(req.send().await?).await?;
+        Ok(page.items.into_iter().next())
     }
 
     /// Lists requests visible to the caller; `state` filters, `cursor` pages.
@@ -444,6 +502,74 @@ impl Client {
     /// The audit trail, newest first; `query` like `request_id=3&action=delivery.downloaded`.
     pub async fn audit(&self, query: &str) -> Result<Page<AuditEntryView>> {
         self.get(&format!("/audit?{query}")).await
+    }
+
+    // ------------------------------------------------------------ webhooks
+
+    /// Subscribes a URL; the answer holds the signing secret, shown once.
+    pub async fn create_webhook(&self, body: &WebhookBody) -> Result<WebhookCreated> {
+        self.post("/webhooks", body, None).await
+    }
+
+    pub async fn list_webhooks(&self) -> Result<Vec<WebhookView>> {
+        self.get("/webhooks").await
+    }
+
+    pub async fn get_webhook(&self, id: i64) -> Result<WebhookView> {
+        self.get(&format!("/webhooks/{id}")).await
+    }
+
+    pub async fn delete_webhook(&self, id: i64) -> Result<()> {
+        let mut req = self.http.delete(self.url(&format!("/webhooks/{id}")));
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await?;
+        if res.status().is_success() {
+            return Ok(());
+        }
+        decode::<serde_json::Value>(res).await.map(drop)
+    }
+
+    /// A subscription's delivery log, newest first.
+    pub async fn webhook_deliveries(&self, id: i64, cursor: Option<&str>) -> Result<Page<WebhookDeliveryView>> {
+        match cursor {
+            Some(c) => self.get(&format!("/webhooks/{id}/deliveries?cursor={c}")).await,
+            None => self.get(&format!("/webhooks/{id}/deliveries")).await,
+        }
+    }
+
+    /// Sends a logged delivery again (same event id and body).
+    pub async fn replay_webhook_delivery(&self, id: i64, delivery_id: i64) -> Result<WebhookDeliveryView> {
+        self.post(&format!("/webhooks/{id}/deliveries/{delivery_id}/replay"), &serde_json::json!({}), None).await
+    }
+
+    /// Any call with a raw body and extra headers, answered with status, headers and JSON.
+    pub async fn raw_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> Result<RawResponse> {
+        let mut req = self.http.request(method, self.url(path)).header("Content-Type", content_type).body(body);
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        let res = req.send().await?;
+        let status = res.status().as_u16();
+        let headers = res.headers().iter().map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or_default().to_string())).collect();
+        let text = res.text().await?;
+        let body = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).map_err(|e| ClientError::Decode(format!("{e}: {text}")))?
+        };
+        Ok(RawResponse { status, headers, body })
     }
 
     /// Any call with a raw body, for what the typed methods cannot express.

@@ -13,6 +13,7 @@ pub mod eligibility;
 pub mod ids;
 pub mod lifecycle;
 pub mod message;
+pub mod notify;
 pub mod queue;
 pub mod stats;
 

@@ -30,6 +30,8 @@ struct Row {
     delivered_at: Option<NaiveDateTime>,
     wait_accumulated_seconds: i64,
     wait_since: Option<NaiveDateTime>,
+    external_system: Option<String>,
+    external_ref: Option<String>,
 }
 
 /// A request as stored. The application is kept as JSON, exactly as submitted.
@@ -54,6 +56,10 @@ pub struct RequestRow {
     pub delivered_at: Option<DateTime<Utc>>,
     /// Time with DGPA, paused while back with the applicant (rule 5.3).
     pub wait: WaitClock,
+    /// The creating system's own reference, unique per system.
+    pub external_ref: Option<String>,
+    /// Which system's namespace `external_ref` is in (a token issuer or an account).
+    pub external_system: Option<String>,
 }
 
 impl TryFrom<Row> for RequestRow {
@@ -78,6 +84,8 @@ impl TryFrom<Row> for RequestRow {
             dgpa_received_at: r.dgpa_received_at.map(from_db),
             delivered_at: r.delivered_at.map(from_db),
             wait: WaitClock { accumulated_seconds: r.wait_accumulated_seconds, since: r.wait_since.map(from_db) },
+            external_ref: r.external_ref,
+            external_system: r.external_system,
         })
     }
 }
@@ -124,12 +132,14 @@ pub struct ListFilter {
     pub state: Option<State>,
     /// The last id of the previous page (lists are newest first).
     pub before: Option<i64>,
+    /// Only the request with this (system, reference).
+    pub external: Option<(String, String)>,
     pub limit: i64,
 }
 
 impl Default for ListFilter {
     fn default() -> Self {
-        ListFilter { own_agency: None, supervised: Vec::new(), all_submitted: false, state: None, before: None, limit: 50 }
+        ListFilter { own_agency: None, supervised: Vec::new(), all_submitted: false, state: None, before: None, external: None, limit: 50 }
     }
 }
 
@@ -142,11 +152,27 @@ impl Store {
         application: &serde_json::Value,
         now: DateTime<Utc>,
     ) -> StoreResult<RequestRow> {
+        self.create_request_with_ref(agency_code, created_by, application, None, now)
+    }
+
+    /// Creates a draft carrying a system's `(system, reference)`; a reference already
+    /// used by that system is [`StoreError::Duplicate`].
+    pub fn create_request_with_ref(
+        &self,
+        agency_code: &str,
+        created_by: i64,
+        application: &serde_json::Value,
+        external: Option<(&str, &str)>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<RequestRow> {
         let mut conn = self.conn()?;
         let app = serde_json::to_string(application)?;
+        let (system, reference) = external.unzip();
         let id = write_tx(&mut conn, |c| {
             let id = diesel::insert_into(requests::table)
                 .values((
+                    requests::external_system.eq(system),
+                    requests::external_ref.eq(reference),
                     requests::agency_code.eq(agency_code),
                     requests::created_by.eq(created_by),
                     requests::state.eq(State::Draft.as_str()),
@@ -184,6 +210,9 @@ impl Store {
         }
         if let Some(before) = f.before {
             q = q.filter(requests::id.lt(before));
+        }
+        if let Some((system, reference)) = f.external.clone() {
+            q = q.filter(requests::external_system.eq(system).and(requests::external_ref.eq(reference)));
         }
         q.load(&mut *self.conn()?)?.into_iter().map(RequestRow::try_from).collect()
     }

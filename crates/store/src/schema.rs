@@ -64,6 +64,8 @@ diesel::table! {
         delivered_at -> Nullable<Timestamp>,
         wait_accumulated_seconds -> BigInt,
         wait_since -> Nullable<Timestamp>,
+        external_system -> Nullable<Text>,
+        external_ref -> Nullable<Text>,
     }
 }
 
@@ -78,6 +80,7 @@ diesel::table! {
         comment -> Nullable<Text>,
         data -> Text,
         at -> Timestamp,
+        notified_at -> Nullable<Timestamp>,
     }
 }
 
@@ -179,6 +182,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    idempotency_keys (caller, idem_key) {
+        caller -> BigInt,
+        idem_key -> Text,
+        fingerprint -> Text,
+        status -> Nullable<Integer>,
+        headers -> Nullable<Text>,
+        body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        url -> Text,
+        events -> Text,
+        description -> Text,
+        secret -> Text,
+        created_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        channel -> Text,
+        webhook_id -> Nullable<BigInt>,
+        event_id -> Text,
+        event_type -> Text,
+        request_id -> Nullable<BigInt>,
+        recipient -> Text,
+        payload -> Text,
+        dedupe_key -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+        replay_of -> Nullable<BigInt>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     users,
@@ -192,5 +243,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     deliveries,
     audit_log,
     audit_head,
-    attachments
+    attachments,
+    idempotency_keys,
+    webhooks,
+    notifications
 );

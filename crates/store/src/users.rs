@@ -129,6 +129,16 @@ impl Store {
         Ok(users::table.filter(users::username.eq(username)).select(Row::as_select()).first(&mut *self.conn()?)?.into())
     }
 
+    /// The active accounts of some agencies (whom to notify there).
+    pub fn active_users_of(&self, agencies: &[String]) -> StoreResult<Vec<UserRow>> {
+        let rows = users::table
+            .filter(users::agency_code.eq_any(agencies).and(users::active.eq(true)))
+            .order(users::id.asc())
+            .select(Row::as_select())
+            .load(&mut *self.conn()?)?;
+        Ok(rows.into_iter().map(UserRow::from).collect())
+    }
+
     /// Users by id, newest last; `after` is the last id of the previous page.
     pub fn list_users(&self, after: Option<i64>, limit: i64) -> StoreResult<Vec<UserRow>> {
         let mut q = users::table.select(Row::as_select()).order(users::id.asc()).limit(limit).into_boxed();

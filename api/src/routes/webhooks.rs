@@ -1,0 +1,281 @@
+//! Webhook subscriptions (service accounts and DGPA administrators): each event
+//! of a request the subscriber may see is POSTed to its URL, signed, by the
+//! notification worker (`crate::worker`), with retries and a delivery log.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use rand::RngCore;
+use serde::Deserialize;
+use statreq_contract::{Page, WebhookBody, WebhookCreated, WebhookDeliveryView, WebhookEvent, WebhookView};
+use statreq_domain::{notify, Role};
+use statreq_store::{NewWebhook, NotificationRow, WebhookRow};
+use utoipa::IntoParams;
+
+use super::deliveries::audit_ctx;
+use super::{db, page_limit, page_of, parse_cursor, parse_json, ErrorResponses};
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::AppState;
+
+const MAX_URL: usize = 2_000;
+const MAX_DESCRIPTION: usize = 200;
+const MAX_EVENTS: usize = 20;
+/// Subscriptions per account.
+const MAX_PER_OWNER: usize = 20;
+
+fn may_subscribe(who: &Principal) -> Result<(), ApiError> {
+    if who.has(Role::Service) || who.has(Role::DgpaAdmin) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "role_required",
+            "僅系統介接帳號或人事總處管理者可訂閱通知。",
+            "Only service accounts and DGPA administrators may subscribe to webhooks.",
+        ))
+    }
+}
+
+/// A subscription the caller owns (or any, for an administrator); 404 otherwise.
+async fn owned(state: &AppState, who: &Principal, id: i64) -> Result<WebhookRow, ApiError> {
+    may_subscribe(who)?;
+    let hook = db(state, move |s| s.get_webhook(id)).await?;
+    if hook.owner_id != who.user.id && !who.has(Role::DgpaAdmin) {
+        return Err(ApiError::not_found());
+    }
+    Ok(hook)
+}
+
+/// `https://…`, or `http://` to a loopback address.
+pub fn check_url(raw: &str) -> Result<(), ApiError> {
+    let bad = |en: &str| {
+        ApiError::invalid("invalid_webhook_url", "/url", format!("通知網址無效：{en}"), format!("The webhook URL is not usable: {en}"))
+    };
+    if raw.len() > MAX_URL {
+        return Err(bad("longer than 2,000 characters"));
+    }
+    let url = reqwest::Url::parse(raw).map_err(|e| bad(&e.to_string()))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => return Err(bad("it has no host")),
+    };
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(bad("use https (http only to a loopback address)")),
+        _ => Err(bad("use https")),
+    }
+}
+
+fn check_body(b: &WebhookBody) -> Result<(), ApiError> {
+    check_url(&b.url)?;
+    if b.events.is_empty() || b.events.len() > MAX_EVENTS {
+        return Err(ApiError::invalid(
+            "invalid_webhook_events",
+            "/events",
+            format!("請列出 1 至 {MAX_EVENTS} 個事件類型，或以 * 訂閱全部。"),
+            format!("List 1 to {MAX_EVENTS} event types, or * for all."),
+        ));
+    }
+    for (i, e) in b.events.iter().enumerate() {
+        if e != "*" && !notify::WEBHOOK_EVENTS.contains(&e.as_str()) {
+            return Err(ApiError::invalid(
+                "unknown_event_type",
+                &format!("/events/{i}"),
+                format!("未知的事件類型「{e}」；可用：{}、*。", notify::WEBHOOK_EVENTS.join("、")),
+                format!("Unknown event type '{e}'; known: {}, *.", notify::WEBHOOK_EVENTS.join(", ")),
+            ));
+        }
+    }
+    if b.description.as_deref().is_some_and(|d| d.chars().count() > MAX_DESCRIPTION) {
+        return Err(ApiError::invalid(
+            "invalid_description",
+            "/description",
+            format!("說明至多 {MAX_DESCRIPTION} 字。"),
+            format!("The description may have at most {MAX_DESCRIPTION} characters."),
+        ));
+    }
+    Ok(())
+}
+
+async fn view(state: &AppState, hooks: Vec<WebhookRow>) -> Result<Vec<WebhookView>, ApiError> {
+    let ids: Vec<i64> = hooks.iter().map(|h| h.owner_id).collect();
+    let users: HashMap<i64, _> = db(state, move |s| s.get_users(&ids)).await?.into_iter().map(|u| (u.id, u)).collect();
+    Ok(hooks
+        .into_iter()
+        .map(|h| WebhookView {
+            id: h.id,
+            owner: super::requests::user_ref_of(&users, h.owner_id),
+            url: h.url,
+            events: h.events,
+            description: h.description,
+            created_at: h.created_at,
+        })
+        .collect())
+}
+
+/// Subscribe a URL to request events. The response carries the signing secret,
+/// shown only this once. Events of requests the subscribing account may see are sent.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    request_body = WebhookBody,
+    responses((status = 201, body = WebhookCreated), ErrorResponses)
+)]
+#[post("/webhooks")]
+pub async fn create_webhook(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let b: WebhookBody = parse_json(&req, &body)?;
+    may_subscribe(&who)?;
+    check_body(&b)?;
+    let owner = who.user.id;
+    let existing = db(&state, move |s| s.list_webhooks(Some(owner))).await?;
+    if existing.len() >= MAX_PER_OWNER {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "too_many_webhooks",
+            format!("每個帳號至多 {MAX_PER_OWNER} 個訂閱；請先刪除不用的訂閱。"),
+            format!("An account may have at most {MAX_PER_OWNER} subscriptions; delete one first."),
+        ));
+    }
+    let mut raw = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut raw);
+    let secret = format!("whsec_{}", hex::encode(raw));
+    let sealed_secret = state.keyring.seal_secret(&secret).map_err(|e| {
+        tracing::error!(error = %e, "sealing a webhook secret");
+        ApiError::internal()
+    })?;
+    let mut events = b.events.clone();
+    events.sort();
+    events.dedup();
+    let new = NewWebhook { owner_id: owner, url: b.url, events, description: b.description.unwrap_or_default(), sealed_secret };
+    let audit = audit_ctx(&who, &req);
+    let hook = db(&state, move |s| s.create_webhook(new, &audit, Utc::now())).await?;
+    let id = hook.id;
+    let webhook = view(&state, vec![hook]).await?.pop().ok_or_else(ApiError::internal)?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/webhooks/{id}")))
+        .insert_header(("Cache-Control", "no-store"))
+        .json(WebhookCreated { webhook, secret }))
+}
+
+/// The caller's subscriptions (every subscription, for an administrator).
+#[utoipa::path(tag = "webhooks", security(("bearer" = [])), responses((status = 200, body = Vec<WebhookView>), ErrorResponses))]
+#[get("/webhooks")]
+pub async fn list_webhooks(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
+    may_subscribe(&who)?;
+    let owner = (!who.has(Role::DgpaAdmin)).then_some(who.user.id);
+    let hooks = db(&state, move |s| s.list_webhooks(owner)).await?;
+    Ok(HttpResponse::Ok().json(view(&state, hooks).await?))
+}
+
+#[utoipa::path(tag = "webhooks", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = WebhookView), ErrorResponses))]
+#[get("/webhooks/{id}")]
+pub async fn get_webhook(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let hook = owned(&state, &who, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(view(&state, vec![hook]).await?.pop()))
+}
+
+/// End a subscription; deliveries still pending are dropped, the log stays.
+#[utoipa::path(tag = "webhooks", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 204, description = "Deleted"), ErrorResponses))]
+#[delete("/webhooks/{id}")]
+pub async fn delete_webhook(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let hook = owned(&state, &who, path.into_inner()).await?;
+    let audit = audit_ctx(&who, &req);
+    db(&state, move |s| s.delete_webhook(hook.id, &audit, Utc::now())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveriesQuery {
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+}
+
+fn delivery_view(n: NotificationRow) -> Result<WebhookDeliveryView, ApiError> {
+    let payload: WebhookEvent = serde_json::from_str(&n.payload).map_err(|e| {
+        tracing::error!(delivery = n.id, error = %e, "stored webhook payload does not parse");
+        ApiError::internal()
+    })?;
+    Ok(WebhookDeliveryView {
+        id: n.id,
+        event_id: n.event_id,
+        event_type: n.event_type,
+        request_id: n.request_id,
+        status: n.status,
+        attempts: n.attempts,
+        next_attempt_at: n.next_attempt_at,
+        last_status: n.last_status,
+        last_error: n.last_error,
+        created_at: n.created_at,
+        delivered_at: n.delivered_at,
+        replay_of: n.replay_of,
+        payload,
+    })
+}
+
+/// The delivery log of a subscription, newest first.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(("id" = i64, Path), DeliveriesQuery),
+    responses((status = 200, body = Page<WebhookDeliveryView>), ErrorResponses)
+)]
+#[get("/webhooks/{id}/deliveries")]
+pub async fn list_webhook_deliveries(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    q: web::Query<DeliveriesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = page_limit(q.limit)?;
+    let before = parse_cursor(q.cursor.as_deref())?;
+    let hook = owned(&state, &who, path.into_inner()).await?;
+    let rows = db(&state, move |s| s.list_webhook_notifications(hook.id, before, limit + 1)).await?;
+    let items = rows.into_iter().map(delivery_view).collect::<Result<Vec<_>, _>>()?;
+    Ok(HttpResponse::Ok().json(page_of(items, limit, |d| d.id)))
+}
+
+/// Send a logged delivery again (same event id and body, new signature), as a new
+/// log entry; for a receiver that lost or rejected it.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(("id" = i64, Path), ("delivery_id" = i64, Path)),
+    responses((status = 202, body = WebhookDeliveryView), ErrorResponses)
+)]
+#[post("/webhooks/{id}/deliveries/{delivery_id}/replay")]
+pub async fn replay_webhook_delivery(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, delivery_id) = path.into_inner();
+    let hook = owned(&state, &who, id).await?;
+    let original = db(&state, move |s| s.get_notification(delivery_id)).await?;
+    if original.webhook_id != Some(hook.id) {
+        return Err(ApiError::not_found());
+    }
+    let audit = audit_ctx(&who, &req);
+    let replay = db(&state, move |s| s.replay_notification(delivery_id, &audit, Utc::now())).await?;
+    state.wake.notify_one();
+    Ok(HttpResponse::Accepted().json(delivery_view(replay)?))
+}

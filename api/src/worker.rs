@@ -1,0 +1,433 @@
+//! The notification worker: turns request events into webhook deliveries and
+//! e-mails (the outbox, written in one transaction with marking the events), sends
+//! what is due with retries (exponential backoff with jitter), reminds offices of
+//! personal data due for destruction (rule 6), and forgets expired idempotency
+//! keys. Requests never wait for it: a slow or failing receiver only delays its
+//! own deliveries. With several instances on PostgreSQL, leases taken under row
+//! locks make each message go out once.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use actix_web::web;
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use lettre::message::header::ContentType;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use rand::Rng;
+use secrecy::ExposeSecret;
+use sha2::Sha256;
+use statreq_contract::{Application, WebhookEvent, WebhookRequestRef};
+use statreq_domain::notify::{self, Audience};
+use statreq_domain::{lifecycle, Role, RoleSet, State};
+use statreq_store::{EventRow, ListFilter, NewNotification, NotificationRow, RequestRow, SendOutcome, StoreError, UserRow};
+
+use crate::auth::Principal;
+use crate::routes::db;
+use crate::AppState;
+
+type Mailer = AsyncSmtpTransport<Tokio1Executor>;
+
+/// Headers of a webhook delivery.
+pub const SIGNATURE_HEADER: &str = "Statreq-Signature";
+pub const TIMESTAMP_HEADER: &str = "Statreq-Timestamp";
+pub const EVENT_ID_HEADER: &str = "Statreq-Event-Id";
+pub const EVENT_TYPE_HEADER: &str = "Statreq-Event-Type";
+pub const DELIVERY_HEADER: &str = "Statreq-Delivery";
+
+const BATCH: i64 = 50;
+
+/// Hex HMAC-SHA256 of `timestamp + "." + body` keyed with the subscription secret.
+pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
+    let mut mac = match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
+        Ok(m) => m,
+        Err(_) => unreachable!("HMAC takes keys of any length"),
+    };
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+pub fn spawn(state: web::Data<AppState>) {
+    actix_web::rt::spawn(async move {
+        let http = match reqwest::Client::builder()
+            .timeout(state.settings.webhook_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("statreq-webhooks/", env!("CARGO_PKG_VERSION")))
+            .build()
+        {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot build the webhook HTTP client; notifications are off");
+                return;
+            }
+        };
+        let mailer = match &state.settings.smtp_url {
+            None => None,
+            Some(url) => match Mailer::from_url(url.expose_secret()) {
+                Ok(b) => Some(b.build()),
+                Err(e) => {
+                    tracing::error!(error = %e, "STATREQ_SMTP_URL is not usable; no e-mail will be sent");
+                    None
+                }
+            },
+        };
+        let mut last_sweep: Option<std::time::Instant> = None;
+        loop {
+            if let Err(e) = fan_out(&state, mailer.is_some()).await {
+                tracing::warn!(error = %e, "turning events into notifications failed; will retry");
+            }
+            if last_sweep.is_none_or(|t| t.elapsed() >= state.settings.sweep_every) {
+                last_sweep = Some(std::time::Instant::now());
+                if mailer.is_some() {
+                    if let Err(e) = remind(&state).await {
+                        tracing::warn!(error = %e, "retention reminders failed; will retry");
+                    }
+                }
+                let cutoff = Utc::now() - state.settings.idempotency_ttl;
+                if let Err(e) = db(&state, move |s| s.purge_idempotency_keys(cutoff)).await {
+                    tracing::warn!(error = %e, "purging idempotency keys failed");
+                }
+            }
+            let sent = match send_due(&state, &http, mailer.as_ref()).await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "sending notifications failed; will retry");
+                    0
+                }
+            };
+            if sent as i64 >= BATCH {
+                continue;
+            }
+            tokio::select! {
+                _ = state.wake.notified() => {}
+                _ = actix_web::rt::time::sleep(state.settings.worker_poll) => {}
+            }
+        }
+    });
+}
+
+fn application(r: &RequestRow) -> Option<Application> {
+    serde_json::from_value(r.application.clone()).ok()
+}
+
+/// E-mail addresses of the applicant's office for a request: the drafter and the
+/// application's contact, once each.
+fn office_addresses(r: &RequestRow, users: &HashMap<i64, UserRow>) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(u) = users.get(&r.created_by).filter(|u| u.active) {
+        out.push(u.email.trim().to_string());
+    }
+    if let Some(app) = application(r) {
+        out.push(app.contact.email.trim().to_string());
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|a| a.contains('@') && seen.insert(a.to_ascii_lowercase()));
+    out
+}
+
+fn with_role(users: Vec<UserRow>, role: Role) -> Vec<String> {
+    users.into_iter().filter(|u| RoleSet::from_joined(&u.roles).has(role) && u.email.contains('@')).map(|u| u.email).collect()
+}
+
+async fn fan_out(state: &AppState, email: bool) -> Result<usize, crate::error::ApiError> {
+    let events: Vec<EventRow> = db(state, |s| s.unnotified_events(200)).await?;
+    if events.is_empty() {
+        return Ok(0);
+    }
+    let hooks = db(state, |s| s.list_webhooks(None)).await?;
+    let mut request_ids: Vec<i64> = events.iter().map(|e| e.request_id).collect();
+    request_ids.sort_unstable();
+    request_ids.dedup();
+    let requests: HashMap<i64, RequestRow> = db(state, move |s| {
+        let mut out = HashMap::new();
+        for id in request_ids {
+            out.insert(id, s.get_request(id)?);
+        }
+        Ok(out)
+    })
+    .await?;
+    let mut user_ids: Vec<i64> = hooks.iter().map(|h| h.owner_id).chain(requests.values().map(|r| r.created_by)).collect();
+    user_ids.sort_unstable();
+    user_ids.dedup();
+    let users: HashMap<i64, UserRow> = db(state, move |s| s.get_users(&user_ids)).await?.into_iter().map(|u| (u.id, u)).collect();
+    let owners: HashMap<i64, Principal> =
+        users.values().filter(|u| u.active).filter_map(|u| Principal::from_user(u.clone()).ok().map(|p| (u.id, p))).collect();
+    let tree = state.agencies.tree(state).await?;
+    let base = state.settings.public_base();
+    let mut notes = Vec::new();
+    for e in &events {
+        let Some(r) = requests.get(&e.request_id) else { continue };
+        let Some((chain, _)) = tree.chain(&r.agency_code) else { continue };
+        let event_type = notify::webhook_event(e.kind);
+        let event_id = format!("evt_{}_{}", e.request_id, e.seq);
+        let payload = WebhookEvent {
+            id: event_id.clone(),
+            type_: event_type.into(),
+            occurred_at: e.at,
+            event: e.kind,
+            request: WebhookRequestRef {
+                id: r.id,
+                state: e.to_state,
+                agency_code: r.agency_code.clone(),
+                external_ref: r.external_ref.clone(),
+                href: format!("/api/v1/requests/{}", r.id),
+            },
+        };
+        let body = serde_json::to_string(&payload).map_err(|_| crate::error::ApiError::internal())?;
+        for h in hooks.iter().filter(|h| notify::subscribed_to(&h.events, event_type)) {
+            let Some(owner) = owners.get(&h.owner_id) else { continue };
+            let visible = r.created_by == h.owner_id || lifecycle::can_view(&owner.actor, &chain, r.revision.max(0) as u32);
+            if visible {
+                notes.push(NewNotification {
+                    channel: "webhook".into(),
+                    webhook_id: Some(h.id),
+                    event_id: event_id.clone(),
+                    event_type: event_type.into(),
+                    request_id: Some(r.id),
+                    recipient: h.url.clone(),
+                    payload: body.clone(),
+                    dedupe_key: None,
+                });
+            }
+        }
+        if !email {
+            continue;
+        }
+        let mut to: Vec<String> = Vec::new();
+        for audience in notify::audience(e.kind) {
+            match audience {
+                Audience::ApplicantOffice => to.extend(office_addresses(r, &users)),
+                Audience::Supervisors => {
+                    let agencies: Vec<String> = chain.supervising_agencies().iter().map(|a| a.as_str().to_string()).collect();
+                    let found = db(state, move |s| s.active_users_of(&agencies)).await?;
+                    to.extend(with_role(found, Role::Supervisor));
+                }
+                Audience::Dgpa => {
+                    let found = db(state, |s| s.active_users_of(&[statreq_domain::ids::DGPA_AGENCY_CODE.to_string()])).await?;
+                    to.extend(with_role(found, Role::DgpaOfficer));
+                }
+            }
+        }
+        to.sort();
+        to.dedup();
+        if to.is_empty() {
+            continue;
+        }
+        let reason = application(r).map(|a| a.reason).unwrap_or_default();
+        let link = format!("{base}/requests/{}", r.id);
+        let mail = notify::event_email(e.kind, r.id, &reason, e.to_state, e.comment.as_deref(), &link);
+        let payload = serde_json::json!({"subject": mail.subject, "body": mail.body}).to_string();
+        for address in to {
+            notes.push(NewNotification {
+                channel: "email".into(),
+                webhook_id: None,
+                event_id: event_id.clone(),
+                event_type: event_type.into(),
+                request_id: Some(r.id),
+                recipient: address,
+                payload: payload.clone(),
+                dedupe_key: None,
+            });
+        }
+    }
+    let keys: Vec<(i64, i32)> = events.iter().map(|e| (e.request_id, e.seq)).collect();
+    let n = notes.len();
+    let store = state.store.clone();
+    match web::block(move || store.record_notifications(&keys, &notes, Utc::now())).await {
+        Ok(Ok(())) => Ok(n),
+        // Another instance turned these events into notifications first.
+        Ok(Err(StoreError::Conflict)) => Ok(0),
+        Ok(Err(e)) => Err(e.into()),
+        Err(_) => Err(crate::error::ApiError::internal()),
+    }
+}
+
+/// Reminds offices of delivered personal data due for destruction within a week,
+/// and again once overdue (rule 6). Each reminder goes out once per address.
+async fn remind(state: &AppState) -> Result<(), crate::error::ApiError> {
+    let filter = ListFilter { all_submitted: true, state: Some(State::Delivered), limit: 100_000, ..Default::default() };
+    let rows = db(state, move |s| s.list_requests(&filter)).await?;
+    let now = Utc::now();
+    let today = lifecycle::taiwan_date(now);
+    let base = state.settings.public_base();
+    let mut due = Vec::new();
+    for r in rows {
+        let Some(app) = application(&r) else { continue };
+        let Some(destroy_by) = lifecycle::destroy_by(&app, r.delivered_at) else { continue };
+        let overdue = today > destroy_by;
+        if overdue || (destroy_by - today).num_days() <= notify::RETENTION_REMINDER_DAYS {
+            due.push((r, app, destroy_by, overdue));
+        }
+    }
+    if due.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = due.iter().map(|d| d.0.created_by).collect();
+    let users: HashMap<i64, UserRow> = db(state, move |s| s.get_users(&ids)).await?.into_iter().map(|u| (u.id, u)).collect();
+    for (r, app, destroy_by, overdue) in due {
+        let link = format!("{base}/requests/{}", r.id);
+        let mail = notify::retention_email(r.id, &app.reason, destroy_by, overdue, &link);
+        let kind = if overdue { "overdue" } else { "due_soon" };
+        let payload = serde_json::json!({"subject": mail.subject, "body": mail.body}).to_string();
+        for address in office_addresses(&r, &users) {
+            let new = NewNotification {
+                channel: "email".into(),
+                webhook_id: None,
+                event_id: format!("retention_{}_{kind}", r.id),
+                event_type: format!("request.destruction_{kind}"),
+                request_id: Some(r.id),
+                dedupe_key: Some(format!("retention:{}:{destroy_by}:{kind}:{}", r.id, address.to_ascii_lowercase())),
+                recipient: address,
+                payload: payload.clone(),
+            };
+            db(state, move |s| s.enqueue_notification(&new, now)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The wait before attempt `attempts + 1`: base·2^(attempts−1), at most an hour,
+/// with jitter in its upper half so that failed receivers are not hit in step.
+fn backoff(base: Duration, attempts: i32) -> chrono::Duration {
+    let exp = base.as_millis().saturating_mul(1u128 << attempts.clamp(1, 30).saturating_sub(1)).min(3_600_000) as i64;
+    let jittered = rand::thread_rng().gen_range(exp / 2..=exp.max(1));
+    chrono::Duration::milliseconds(jittered)
+}
+
+async fn send_due(state: &AppState, http: &reqwest::Client, mailer: Option<&Mailer>) -> Result<usize, crate::error::ApiError> {
+    let lease =
+        chrono::Duration::from_std(state.settings.webhook_timeout * 3 + Duration::from_secs(30)).unwrap_or(chrono::Duration::minutes(1));
+    let rows = db(state, move |s| s.lease_due_notifications(BATCH, lease, Utc::now())).await?;
+    let n = rows.len();
+    let sends = rows.into_iter().map(|row| async move {
+        let outcome = send_one(state, http, mailer, &row).await;
+        (row, outcome)
+    });
+    for (row, outcome) in futures_util::future::join_all(sends).await {
+        let now = Utc::now();
+        let outcome = match outcome {
+            Attempt::Delivered(status) => SendOutcome::Delivered { status },
+            Attempt::Failed { status, error, permanent } => {
+                let retry_at = (!permanent && row.attempts < state.settings.max_attempts)
+                    .then(|| now + backoff(state.settings.retry_base, row.attempts));
+                tracing::info!(
+                    notification = row.id,
+                    channel = row.channel,
+                    attempts = row.attempts,
+                    error,
+                    retry = retry_at.is_some(),
+                    "notification not delivered"
+                );
+                SendOutcome::Failed { status, error, retry_at }
+            }
+        };
+        let id = row.id;
+        db(state, move |s| s.record_send(id, &outcome, now)).await?;
+    }
+    Ok(n)
+}
+
+enum Attempt {
+    Delivered(Option<i32>),
+    Failed { status: Option<i32>, error: String, permanent: bool },
+}
+
+fn failed(error: impl Into<String>, permanent: bool) -> Attempt {
+    Attempt::Failed { status: None, error: error.into(), permanent }
+}
+
+async fn send_one(state: &AppState, http: &reqwest::Client, mailer: Option<&Mailer>, row: &NotificationRow) -> Attempt {
+    match row.channel.as_str() {
+        "webhook" => send_webhook(state, http, row, Utc::now()).await,
+        "email" => match mailer {
+            Some(m) => send_email(state, m, row).await,
+            None => failed("no SMTP server is configured", true),
+        },
+        other => failed(format!("unknown channel {other}"), true),
+    }
+}
+
+async fn send_webhook(state: &AppState, http: &reqwest::Client, row: &NotificationRow, now: DateTime<Utc>) -> Attempt {
+    let Some(hook_id) = row.webhook_id else { return failed("no subscription", true) };
+    let hook = match db(state, move |s| s.get_webhook(hook_id)).await {
+        Ok(h) => h,
+        Err(e) if e.status == actix_web::http::StatusCode::NOT_FOUND => return failed("subscription deleted", true),
+        Err(e) => return failed(e.to_string(), false),
+    };
+    let secret = match state.keyring.open_secret(&hook.sealed_secret) {
+        Ok(s) => s,
+        Err(e) => return failed(format!("cannot open the signing secret: {e}"), true),
+    };
+    let ts = now.timestamp();
+    let sig = signature(&secret, ts, &row.payload);
+    let sent = http
+        .post(&row.recipient)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(TIMESTAMP_HEADER, ts.to_string())
+        .header(SIGNATURE_HEADER, sig)
+        .header(EVENT_ID_HEADER, &row.event_id)
+        .header(EVENT_TYPE_HEADER, &row.event_type)
+        .header(DELIVERY_HEADER, row.id.to_string())
+        .body(row.payload.clone())
+        .send()
+        .await;
+    match sent {
+        Ok(res) if res.status().is_success() => Attempt::Delivered(Some(i32::from(res.status().as_u16()))),
+        Ok(res) => Attempt::Failed {
+            status: Some(i32::from(res.status().as_u16())),
+            error: format!("the receiver answered {}", res.status()),
+            permanent: false,
+        },
+        Err(e) => failed(format!("{e}"), false),
+    }
+}
+
+async fn send_email(state: &AppState, mailer: &Mailer, row: &NotificationRow) -> Attempt {
+    #[derive(serde::Deserialize)]
+    struct Mail {
+        subject: String,
+        body: String,
+    }
+    let Ok(mail) = serde_json::from_str::<Mail>(&row.payload) else { return failed("stored e-mail does not parse", true) };
+    let from = match state.settings.mail_from.parse() {
+        Ok(f) => f,
+        Err(e) => return failed(format!("STATREQ_MAIL_FROM is not an address: {e}"), true),
+    };
+    let to = match row.recipient.parse() {
+        Ok(t) => t,
+        Err(e) => return failed(format!("not an e-mail address: {e}"), true),
+    };
+    let message = Message::builder().from(from).to(to).subject(mail.subject).header(ContentType::TEXT_PLAIN).body(mail.body);
+    let message = match message {
+        Ok(m) => m,
+        Err(e) => return failed(e.to_string(), true),
+    };
+    match mailer.send(message).await {
+        Ok(_) => Attempt::Delivered(None),
+        Err(e) => failed(e.to_string(), e.is_permanent()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_signature_is_the_documented_hmac() {
+        // Computed independently: python3 -c 'import hmac,hashlib;
+        // print(hmac.new(b"Jefe", b"0.what do ya want for nothing?", hashlib.sha256).hexdigest())'
+        let sig = super::signature("Jefe", 0, "what do ya want for nothing?");
+        assert_eq!(sig, "37f471929915ccd2cbbe79feb84ffcff4f2bb25e15fc41c2506687331ae179cc");
+    }
+
+    #[test]
+    fn backoff_doubles_within_jitter_and_caps_at_an_hour() {
+        let base = std::time::Duration::from_secs(10);
+        for attempt in 1..=4 {
+            let d = super::backoff(base, attempt).num_milliseconds();
+            let full = 10_000 * (1 << (attempt - 1));
+            assert!(d >= full / 2 && d <= full, "attempt {attempt}: {d}");
+        }
+        assert!(super::backoff(base, 40).num_milliseconds() <= 3_600_000);
+    }
+}

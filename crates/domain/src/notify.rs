@@ -1,0 +1,196 @@
+//! Who is told of what: the webhook event names of the lifecycle's events and the
+//! people a state change concerns, with the e-mail they get (zh-TW, English below).
+
+use crate::lifecycle::{EventKind, State};
+use crate::message::Text;
+
+/// Every webhook event type; `*` subscribes to all of them.
+pub const WEBHOOK_EVENTS: [&str; 12] = [
+    "request.created",
+    "request.edited",
+    "request.submitted",
+    "request.withdrawn",
+    "request.approved",
+    "request.returned",
+    "request.rejected",
+    "request.accepted",
+    "request.taken",
+    "request.delivered",
+    "request.destruction_recorded",
+    "request.acknowledged",
+];
+
+/// The webhook event type of a lifecycle event. Returns by the supervisor and by
+/// DGPA are both `request.returned` (the payload's `event` tells which), likewise
+/// rejections.
+pub fn webhook_event(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Created => "request.created",
+        EventKind::Edited => "request.edited",
+        EventKind::Submitted => "request.submitted",
+        EventKind::Withdrawn => "request.withdrawn",
+        EventKind::SupervisorApproved => "request.approved",
+        EventKind::SupervisorReturned | EventKind::DgpaReturned => "request.returned",
+        EventKind::SupervisorRejected | EventKind::DgpaRejected => "request.rejected",
+        EventKind::DgpaAccepted => "request.accepted",
+        EventKind::Taken => "request.taken",
+        EventKind::Delivered => "request.delivered",
+        EventKind::DestructionRecorded => "request.destruction_recorded",
+        EventKind::Acknowledged => "request.acknowledged",
+    }
+}
+
+/// Whether a subscription to `subscribed` (event types or `*`) wants `event`.
+pub fn subscribed_to(subscribed: &[String], event: &str) -> bool {
+    subscribed.iter().any(|s| s == "*" || s == event)
+}
+
+/// Whom an event concerns, for e-mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The applicant's personnel office: the request's creator and its contact.
+    ApplicantOffice,
+    /// Reviewers at the supervising agency's personnel office.
+    Supervisors,
+    /// DGPA's case officers.
+    Dgpa,
+}
+
+/// The applicant's office hears of returns, decisions and delivery; the
+/// supervisor of a submission (rule 5.2); DGPA of an approval that reaches it.
+pub fn audience(kind: EventKind) -> &'static [Audience] {
+    match kind {
+        EventKind::Submitted => &[Audience::Supervisors],
+        EventKind::SupervisorApproved => &[Audience::ApplicantOffice, Audience::Dgpa],
+        EventKind::SupervisorReturned
+        | EventKind::SupervisorRejected
+        | EventKind::DgpaAccepted
+        | EventKind::DgpaReturned
+        | EventKind::DgpaRejected
+        | EventKind::Delivered => &[Audience::ApplicantOffice],
+        EventKind::Created
+        | EventKind::Edited
+        | EventKind::Withdrawn
+        | EventKind::Taken
+        | EventKind::DestructionRecorded
+        | EventKind::Acknowledged => &[],
+    }
+}
+
+/// An e-mail: subject and plain-text body, Chinese first and English below.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    pub subject: String,
+    pub body: String,
+}
+
+fn what_happened(kind: EventKind) -> Text {
+    let (zh, en) = match kind {
+        EventKind::Created => ("已建立", "was created"),
+        EventKind::Edited => ("已修改", "was edited"),
+        EventKind::Submitted => ("已送出，請主管機關人事機構審核", "was submitted and awaits the supervising agency's review"),
+        EventKind::Withdrawn => ("已撤回", "was withdrawn"),
+        EventKind::SupervisorApproved => ("經主管機關核可，已送人事總處", "was approved by the supervising agency and sent to DGPA"),
+        EventKind::SupervisorReturned => ("經主管機關退回補正", "was returned for correction by the supervising agency"),
+        EventKind::SupervisorRejected => ("經主管機關駁回", "was rejected by the supervising agency"),
+        EventKind::DgpaAccepted => ("經人事總處受理，已排入作業", "was accepted by DGPA and queued"),
+        EventKind::DgpaReturned => ("經人事總處退回補正", "was returned for correction by DGPA"),
+        EventKind::DgpaRejected => ("經人事總處駁回", "was rejected by DGPA"),
+        EventKind::Taken => ("已由人事總處承辦人開始作業", "was taken up by a DGPA case officer"),
+        EventKind::Delivered => ("已交付成果", "was delivered"),
+        EventKind::DestructionRecorded => ("已登錄銷毀", "had its destruction recorded"),
+        EventKind::Acknowledged => ("已確認收受並結案", "was acknowledged and closed"),
+    };
+    Text::new(zh, en)
+}
+
+/// The e-mail about one event of request `id` (`link` opens it in the browser).
+pub fn event_email(kind: EventKind, id: i64, reason: &str, to: State, comment: Option<&str>, link: &str) -> Email {
+    let what = what_happened(kind);
+    let state = to.label();
+    let mut body = format!("案件 #{id}「{reason}」{}。\n目前狀態：{}\n", what.zh_tw, state.zh_tw);
+    if let Some(c) = comment.filter(|c| !c.trim().is_empty()) {
+        body.push_str(&format!("說明：{c}\n"));
+    }
+    body.push_str(&format!("請至 {link} 查看。\n\n— — —\n\nRequest #{id} \"{reason}\" {}.\nState now: {}\n", what.en, state.en));
+    if let Some(c) = comment.filter(|c| !c.trim().is_empty()) {
+        body.push_str(&format!("Comment: {c}\n"));
+    }
+    body.push_str(&format!("Open it at {link}.\n\n（本信由人事資料統計服務自動寄送，請勿直接回覆。This message was sent by the statistics service; please do not reply.）\n"));
+    Email { subject: format!("[人事資料統計服務] 案件 #{id} {} / Request #{id} {}", what.zh_tw, what.en), body }
+}
+
+/// The reminder that personal data must be destroyed by `destroy_by` (rule 6);
+/// `overdue` once the day has passed.
+pub fn retention_email(id: i64, reason: &str, destroy_by: chrono::NaiveDate, overdue: bool, link: &str) -> Email {
+    use chrono::Datelike;
+    let roc = format!("民國{}年{}月{}日", destroy_by.year() - 1911, destroy_by.month(), destroy_by.day());
+    let (zh, en) = if overdue {
+        (
+            format!("案件 #{id}「{reason}」交付之個人資料已逾銷毀期限（{roc}），請即銷毀並登錄；逾期未登錄前，貴機關不得送出新申請（第6點）。"),
+            format!("The personal data delivered for request #{id} \"{reason}\" was due for destruction on {destroy_by}. Destroy it and record the destruction now; until then your office cannot submit new applications (rule 6)."),
+        )
+    } else {
+        (
+            format!("案件 #{id}「{reason}」交付之個人資料應於 {roc} 前銷毀，並於系統登錄銷毀方式及日期（第6點）。"),
+            format!("The personal data delivered for request #{id} \"{reason}\" must be destroyed by {destroy_by} and the destruction recorded (rule 6)."),
+        )
+    };
+    let subject = if overdue {
+        format!("[人事資料統計服務] 案件 #{id} 個人資料逾期未銷毀 / Request #{id}: destruction overdue")
+    } else {
+        format!("[人事資料統計服務] 案件 #{id} 個人資料銷毀期限將屆 / Request #{id}: destruction due soon")
+    };
+    Email { subject, body: format!("{zh}\n請至 {link} 登錄。\n\n— — —\n\n{en}\nRecord it at {link}.\n") }
+}
+
+/// Days before `destroy_by` when the first reminder goes out.
+pub const RETENTION_REMINDER_DAYS: i64 = 7;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_has_a_listed_webhook_name() {
+        use EventKind::*;
+        for k in [
+            Created,
+            Edited,
+            Submitted,
+            Withdrawn,
+            SupervisorApproved,
+            SupervisorReturned,
+            SupervisorRejected,
+            DgpaAccepted,
+            DgpaReturned,
+            DgpaRejected,
+            Taken,
+            Delivered,
+            DestructionRecorded,
+            Acknowledged,
+        ] {
+            assert!(WEBHOOK_EVENTS.contains(&webhook_event(k)), "{k:?}");
+        }
+    }
+
+    #[test]
+    fn star_subscribes_to_everything_and_names_only_themselves() {
+        assert!(subscribed_to(&["*".into()], "request.delivered"));
+        assert!(subscribed_to(&["request.delivered".into()], "request.delivered"));
+        assert!(!subscribed_to(&["request.returned".into()], "request.delivered"));
+    }
+
+    #[test]
+    fn a_return_tells_the_applicant_office_in_both_languages() {
+        assert_eq!(audience(EventKind::DgpaReturned), &[Audience::ApplicantOffice]);
+        assert_eq!(audience(EventKind::Submitted), &[Audience::Supervisors]);
+        assert!(audience(EventKind::SupervisorApproved).contains(&Audience::Dgpa));
+        let m = event_email(EventKind::DgpaReturned, 7, "人力配置", State::Returned, Some("請補正欄位"), "https://x/requests/7");
+        assert!(m.subject.contains("#7") && m.subject.contains("returned"));
+        let zh = m.body.find("退回補正").unwrap_or(usize::MAX);
+        let en = m.body.find("returned for correction").unwrap_or(0);
+        assert!(zh < en, "Chinese comes first: {}", m.body);
+        assert!(m.body.contains("請補正欄位") && m.body.contains("https://x/requests/7"));
+    }
+}

@@ -1,0 +1,334 @@
+//! The integration surface WebHR uses: idempotent writes, external references,
+//! signed webhooks with retries and a delivery log, and e-mail — on SQLite and
+//! PostgreSQL, against the real binary and peers the tests run themselves.
+
+mod common;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use statreq_e2e::sinks::{SmtpSink, WebhookReceiver};
+use statreq_e2e::statreq_client::{Client, CreateOptions, Method};
+use statreq_e2e::statreq_contract::{CreateUserBody, Role, State, WebhookBody, WebhookEvent};
+use statreq_e2e::statreq_domain::Decision;
+use statreq_e2e::{on_both_backends, webhr, Backend, TestServer};
+
+/// Worker settings that make retries quick in tests.
+const FAST: [&str; 4] = ["--retry-base-ms", "100", "--worker-poll-ms", "100"];
+
+fn body_of(v: &statreq_e2e::statreq_contract::Application) -> Vec<u8> {
+    serde_json::to_vec(v).unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn count_requests(c: &Client) -> usize {
+    c.list_requests(None, None, Some(200)).await.unwrap_or_else(|e| panic!("{e}")).items.len()
+}
+
+async fn post_with_key(c: &Client, path: &str, body: Vec<u8>, key: &str) -> statreq_e2e::statreq_client::RawResponse {
+    c.raw_with_headers(Method::POST, path, "application/json", body, &[("Idempotency-Key", key)]).await.unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn idempotent_writes_replay_conflict_and_run_once(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let app = body_of(&common::statistics());
+
+    let first = post_with_key(&applicant, "/requests", app.clone(), "create-1").await;
+    assert_eq!(first.status, 201, "{:?}", first.body);
+    assert_eq!(first.header("idempotent-replayed"), None);
+    let again = post_with_key(&applicant, "/requests", app.clone(), "create-1").await;
+    assert_eq!(again.status, 201);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.body["id"], first.body["id"], "a retry returns the first request");
+    assert_eq!(again.header("etag"), first.header("etag"));
+    assert_eq!(again.header("location"), first.header("location"));
+    assert_eq!(count_requests(&applicant).await, 1);
+
+    // The same key for another body: refused, nothing created.
+    let mut other = common::statistics();
+    other.reason = "另一個申請".into();
+    let reused = post_with_key(&applicant, "/requests", body_of(&other), "create-1").await;
+    assert_eq!((reused.status, reused.body["code"].as_str()), (422, Some("idempotency_key_reused")));
+    assert_eq!(count_requests(&applicant).await, 1);
+
+    // Keys are per caller: another office may use the same key.
+    let tpedu = server.login("applicant.tpedu").await;
+    let theirs = post_with_key(&tpedu, "/requests", app.clone(), "create-1").await;
+    assert_eq!(theirs.status, 201);
+    assert_ne!(theirs.body["id"], first.body["id"]);
+
+    // Concurrent duplicates create one request.
+    let sends = (0..8).map(|_| post_with_key(&applicant, "/requests", app.clone(), "create-concurrent"));
+    let answers = futures_util::future::join_all(sends).await;
+    let ids: std::collections::BTreeSet<String> = answers.iter().map(|a| a.body["id"].to_string()).collect();
+    assert!(answers.iter().all(|a| a.status == 201), "{:?}", answers.iter().map(|a| a.status).collect::<Vec<_>>());
+    assert_eq!(ids.len(), 1, "one request for eight concurrent duplicates: {ids:?}");
+    assert_eq!(count_requests(&applicant).await, 2);
+
+    // A refusal is replayed too (the retry learns the same answer).
+    let bad = post_with_key(&applicant, "/requests", b"{\"reason\": 5}".to_vec(), "bad-1").await;
+    let bad_again = post_with_key(&applicant, "/requests", b"{\"reason\": 5}".to_vec(), "bad-1").await;
+    assert_eq!((bad.status, bad_again.status), (422, 422));
+    assert_eq!(bad_again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(count_requests(&applicant).await, 2);
+
+    // Malformed keys are refused before anything happens.
+    let long = "k".repeat(256);
+    for key in [long.as_str(), "with space"] {
+        let r = post_with_key(&applicant, "/requests", app.clone(), key).await;
+        assert_eq!((r.status, r.body["code"].as_str()), (400, Some("invalid_idempotency_key")), "{key}");
+    }
+    assert_eq!(count_requests(&applicant).await, 2);
+
+    // Messages: one post for two tries.
+    let id = first.body["id"].as_i64().unwrap_or_default();
+    let path = format!("/requests/{id}/messages");
+    let message = r#"{"body":"請問職等欄位是否含委任？"}"#.as_bytes().to_vec();
+    let m1 = post_with_key(&applicant, &path, message.clone(), "msg-1").await;
+    let m2 = post_with_key(&applicant, &path, message, "msg-1").await;
+    assert_eq!((m1.status, m2.status), (201, 201));
+    assert_eq!(m1.body["id"], m2.body["id"]);
+    assert_eq!(applicant.messages(id).await.unwrap_or_else(|e| panic!("{e}")).len(), 1);
+    // A wrong-agency caller replaying nothing: its own key space, and the request stays invisible.
+    let foreign = post_with_key(&tpedu, &path, br#"{"body":"x"}"#.to_vec(), "msg-1").await;
+    assert_eq!(foreign.status, 404);
+}
+
+async fn external_references_are_unique_per_system(backend: Backend) {
+    let issuers = webhr::issuers_file();
+    let server = TestServer::start_with(backend, &["--trusted-issuers", &issuers]);
+    let token = webhr::token(webhr::claims("A123456789", "NPA", &["applicant"]));
+    let system = server.client().with_token(token);
+    let opts = CreateOptions { external_ref: Some("WEBHR-2026-000123".into()), idempotency_key: None };
+    let r = system.create_request_with(&common::statistics(), &opts).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.external_ref.as_deref(), Some("WEBHR-2026-000123"));
+
+    let dup = system.create_request_with(&common::statistics(), &opts).await.err();
+    assert_eq!(dup.as_ref().and_then(|e| e.code()), Some("external_ref_taken"));
+    assert!(dup.as_ref().and_then(|e| e.problem()).is_some_and(|p| p.errors[0].detail == format!("/api/v1/requests/{}", r.id)));
+
+    let found = system.find_by_external_ref("WEBHR-2026-000123").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(found.map(|f| f.id), Some(r.id));
+    assert!(system.find_by_external_ref("WEBHR-2026-999999").await.unwrap_or_else(|e| panic!("{e}")).is_none());
+
+    // Another system (a statreq account) has its own namespace, and cannot find WebHR's.
+    let local = server.login("applicant.npa").await;
+    assert!(local.find_by_external_ref("WEBHR-2026-000123").await.unwrap_or_else(|e| panic!("{e}")).is_none());
+    let own = local.create_request_with(&common::statistics(), &opts).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_ne!(own.id, r.id);
+
+    for bad in ["", "has space", &"x".repeat(101)] {
+        let opts = CreateOptions { external_ref: Some(bad.to_string()), idempotency_key: None };
+        let err = system.create_request_with(&common::statistics(), &opts).await.err();
+        assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_external_ref"), "{bad:?}");
+    }
+}
+
+/// A service account of `agency` that may also apply, signed in by client credentials.
+async fn service_account(server: &TestServer, username: &str, agency: &str) -> Client {
+    let admin = server.login("admin.dgpa").await;
+    let secret = "service-secret-2026-xyz";
+    admin
+        .create_user(&CreateUserBody {
+            username: username.into(),
+            display_name: format!("WebHR ({agency})"),
+            email: String::new(),
+            agency_code: agency.into(),
+            roles: vec![Role::Service, Role::Applicant],
+            password: secret.into(),
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut c = server.client();
+    c.client_credentials(username, secret).await.unwrap_or_else(|e| panic!("{e}"));
+    c
+}
+
+fn verify(secret: &str, timestamp: &str, body: &str, signature: &str) -> bool {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    mac.update(format!("{timestamp}.{body}").as_bytes());
+    mac.verify_slice(&hex::decode(signature).unwrap_or_default()).is_ok()
+}
+
+async fn webhooks_are_signed_retried_logged_and_replayable(backend: Backend) {
+    let server = TestServer::start_with(backend, &FAST);
+    let receiver = WebhookReceiver::start(2).await;
+    let webhr = service_account(&server, "webhr.npa", "NPA").await;
+
+    // Refusals: wrong role, unusable URL, unknown event type — nothing subscribed.
+    let applicant = server.login("applicant.npa").await;
+    let body = WebhookBody { url: receiver.url.clone(), events: vec!["*".into()], description: Some("WebHR 通知".into()) };
+    assert_eq!(applicant.create_webhook(&body).await.err().and_then(|e| e.status()), Some(403));
+    let plain = WebhookBody { url: "http://webhr.example.gov.tw/hook".into(), ..body.clone() };
+    assert_eq!(webhr.create_webhook(&plain).await.err().as_ref().and_then(|e| e.code()), Some("invalid_webhook_url"));
+    let unknown = WebhookBody { events: vec!["request.exploded".into()], ..body.clone() };
+    let err = webhr.create_webhook(&unknown).await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.problem()).map(|p| p.errors[0].pointer.as_str()), Some("/events/0"));
+    assert!(webhr.list_webhooks().await.unwrap_or_else(|e| panic!("{e}")).is_empty());
+
+    let created = webhr.create_webhook(&body).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(created.secret.starts_with("whsec_"));
+    let hook = created.webhook.id;
+
+    // An NPA request goes through submission; a TPEDU one must not reach NPA's system.
+    let r = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.submit(r.id, Some(r.version)).await.unwrap_or_else(|e| panic!("{e}"));
+    let tpedu = server.login("applicant.tpedu").await;
+    let hidden = tpedu.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+    tpedu.submit(hidden.id, Some(hidden.version)).await.unwrap_or_else(|e| panic!("{e}"));
+
+    // The receiver fails twice; the worker retries until both events are in.
+    let got = receiver.wait_until(30, |g| g.iter().filter(|x| x.answered == 204).count() >= 2).await;
+    let ok: Vec<_> = got.iter().filter(|x| x.answered == 204).collect();
+    assert_eq!(ok.len(), 2, "{got:?}");
+    assert_eq!(got.iter().filter(|x| x.answered == 500).count(), 2);
+    let mut types = Vec::new();
+    for d in &ok {
+        let ts = &d.headers["statreq-timestamp"];
+        assert!(verify(&created.secret, ts, &d.body, &d.headers["statreq-signature"]), "signature checks out");
+        assert!(!verify("whsec_wrong", ts, &d.body, &d.headers["statreq-signature"]));
+        let event: WebhookEvent = serde_json::from_str(&d.body).unwrap_or_else(|e| panic!("{e}: {}", d.body));
+        assert_eq!(event.request.id, r.id, "only the NPA request");
+        assert_eq!(d.headers["statreq-event-id"], event.id);
+        types.push(event.type_);
+    }
+    types.sort();
+    assert_eq!(types, ["request.created", "request.submitted"]);
+
+    // The log shows every delivery; the retried one took three attempts.
+    let log = webhr.webhook_deliveries(hook, None).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(log.items.len(), 2);
+    assert!(log.items.iter().all(|d| d.status == "delivered" && d.last_status == Some(204)));
+    assert_eq!(log.items.iter().map(|d| d.attempts).sum::<i32>(), 4, "{:?}", log.items);
+    let submitted = log.items.iter().find(|d| d.event_type == "request.submitted").unwrap_or_else(|| panic!("no submitted"));
+    assert_eq!(submitted.payload.request.state, State::PendingSupervisor);
+
+    // Replay: the same event id again, newly signed, logged as a replay.
+    let replay = webhr.replay_webhook_delivery(hook, submitted.id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((replay.replay_of, replay.event_id.as_str()), (Some(submitted.id), submitted.event_id.as_str()));
+    let got = receiver.wait_until(30, |g| g.iter().filter(|x| x.answered == 204).count() >= 3).await;
+    let last = got.iter().rfind(|x| x.answered == 204).unwrap_or_else(|| panic!("no replay"));
+    assert_eq!(last.headers["statreq-event-id"], submitted.event_id);
+    assert!(verify(&created.secret, &last.headers["statreq-timestamp"], &last.body, &last.headers["statreq-signature"]));
+
+    // Another system sees none of it; an administrator sees all.
+    let other = service_account(&server, "webhr.tpe", "TPE").await;
+    assert_eq!(other.get_webhook(hook).await.err().and_then(|e| e.status()), Some(404));
+    assert_eq!(other.webhook_deliveries(hook, None).await.err().and_then(|e| e.status()), Some(404));
+    assert_eq!(other.replay_webhook_delivery(hook, submitted.id).await.err().and_then(|e| e.status()), Some(404));
+    assert_eq!(other.delete_webhook(hook).await.err().and_then(|e| e.status()), Some(404));
+    let admin = server.login("admin.dgpa").await;
+    assert_eq!(admin.list_webhooks().await.unwrap_or_else(|e| panic!("{e}")).len(), 1);
+
+    // Deleting ends the subscription: later events are not sent.
+    webhr.delete_webhook(hook).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(webhr.get_webhook(hook).await.err().and_then(|e| e.status()), Some(404));
+    let audit = admin.audit("action=webhook.deleted").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(audit.items.len(), 1);
+}
+
+async fn emails_reach_the_people_a_change_concerns(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    let url = sink.url();
+    let mut args = FAST.to_vec();
+    args.extend(["--smtp-url", url.as_str(), "--public-url", "https://statreq.example.gov.tw"]);
+    let server = TestServer::start_with(backend, &args);
+    let applicant = server.login("applicant.npa").await;
+    let supervisor = server.login("supervisor.moi").await;
+
+    let r = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.submit(r.id, Some(r.version)).await.unwrap_or_else(|e| panic!("{e}"));
+    let mails = sink.wait_until(30, |m| !m.is_empty()).await;
+    assert_eq!(mails.len(), 1, "the supervisor hears of a submission: {mails:?}");
+    assert_eq!(mails[0].to, ["supervisor.moi@demo.invalid"]);
+
+    supervisor
+        .supervisor_decision(r.id, Some(r.version), Decision::Return, Some("請補充統計基準日"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mails = sink.wait_until(30, |m| m.len() >= 3).await;
+    let mut to: Vec<String> = mails[1..].iter().flat_map(|m| m.to.clone()).collect();
+    to.sort();
+    assert_eq!(to, ["applicant.npa@demo.invalid", "lin@npa.gov.tw"], "the applicant's office hears of a return");
+    let text = decoded(&mails[1].data);
+    assert!(text.contains(&format!("#{}", r.id)), "{text}");
+    assert!(text.contains("退回補正") && text.contains("returned for correction"), "zh-TW and English: {text}");
+    assert!(text.contains("請補充統計基準日"), "the comment: {text}");
+    assert!(text.contains(&format!("https://statreq.example.gov.tw/requests/{}", r.id)), "a link: {text}");
+    let zh = text.find("退回補正").unwrap_or(usize::MAX);
+    let en = text.find("returned for correction").unwrap_or(0);
+    assert!(zh < en, "Chinese first");
+    assert!(mails[1].header("Subject").is_some_and(|s| !s.is_empty()));
+}
+
+/// The text of a message: quoted-printable or base64 body parts and encoded-word
+/// headers decoded (enough for the messages statreq sends).
+fn decoded(data: &str) -> String {
+    use base64::Engine;
+    let (head, body) = data.split_once("\r\n\r\n").unwrap_or((data, ""));
+    let mut out = String::new();
+    for word in head.split(|c: char| c.is_whitespace()) {
+        if let Some(inner) = word.strip_prefix("=?utf-8?b?").and_then(|w| w.strip_suffix("?=")) {
+            out.push_str(&String::from_utf8_lossy(&base64::engine::general_purpose::STANDARD.decode(inner).unwrap_or_default()));
+        }
+    }
+    out.push('\n');
+    if head.to_ascii_lowercase().contains("content-transfer-encoding: base64") {
+        let joined: String = body.split_whitespace().collect();
+        out.push_str(&String::from_utf8_lossy(&base64::engine::general_purpose::STANDARD.decode(joined).unwrap_or_default()));
+    } else if head.to_ascii_lowercase().contains("quoted-printable") {
+        let soft = body.replace("=\r\n", "");
+        let mut bytes = Vec::new();
+        let raw = soft.as_bytes();
+        let mut i = 0;
+        while i < raw.len() {
+            if raw[i] == b'=' && i + 2 < raw.len() {
+                if let Ok(b) = u8::from_str_radix(&soft[i + 1..i + 3], 16) {
+                    bytes.push(b);
+                    i += 3;
+                    continue;
+                }
+            }
+            bytes.push(raw[i]);
+            i += 1;
+        }
+        out.push_str(&String::from_utf8_lossy(&bytes));
+    } else {
+        out.push_str(body);
+    }
+    out
+}
+
+on_both_backends!(
+    idempotent_writes_replay_conflict_and_run_once,
+    external_references_are_unique_per_system,
+    webhooks_are_signed_retried_logged_and_replayable,
+    emails_reach_the_people_a_change_concerns,
+);
+
+/// Two instances on one PostgreSQL database: every event reaches the receiver
+/// once (leases under row locks), however the two workers interleave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_instances_send_each_delivery_once() {
+    let server = TestServer::start_with(Backend::Postgres, &FAST);
+    let second = server.another_instance(&FAST);
+    let receiver = WebhookReceiver::start(0).await;
+    let webhr = service_account(&server, "webhr.npa", "NPA").await;
+    let body = WebhookBody { url: receiver.url.clone(), events: vec!["request.created".into()], description: None };
+    webhr.create_webhook(&body).await.unwrap_or_else(|e| panic!("{e}"));
+    let mut a = server.client();
+    a.login("applicant.npa", statreq_e2e::DEMO_PASSWORD).await.unwrap_or_else(|e| panic!("{e}"));
+    let mut b = second.client();
+    b.login("applicant.npa", statreq_e2e::DEMO_PASSWORD).await.unwrap_or_else(|e| panic!("{e}"));
+    const N: usize = 30;
+    for i in 0..N {
+        let c = if i % 2 == 0 { &a } else { &b };
+        c.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    receiver.wait_until(60, |g| g.len() >= N).await;
+    // Give a would-be duplicate time to arrive.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let got = receiver.received();
+    let ids: std::collections::BTreeSet<String> = got.iter().map(|r| r.headers["statreq-event-id"].clone()).collect();
+    assert_eq!(ids.len(), N, "every event arrives");
+    assert_eq!(got.len(), N, "and each exactly once");
+}
