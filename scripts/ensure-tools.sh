@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond Rust, from Debian's packages, when missing:
 # the reference `age` tool (interop tests), `script` (a terminal for its passphrase
-# prompt), and Chromium with its driver (browser tests of the SPA).
+# prompt), Chromium with its driver (browser tests of the SPA), axe-core, and the
+# Python tools of the contract tests.
 set -euo pipefail
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 missing=()
@@ -19,4 +20,21 @@ fi
 here="$(cd "$(dirname "$0")/.." && pwd)"
 if [[ ! -f "$here/e2e/browser/node_modules/axe-core/axe.min.js" ]]; then
   (cd "$here/e2e/browser" && npm install --silent --no-audit --no-fund >&2)
+fi
+
+# The contract tests' Python tools (PyPI: openapi-python-client, schemathesis),
+# pinned in e2e/python/requirements.txt, in a virtual environment beside the
+# build output (the tests look for it there).
+venv="${CARGO_TARGET_DIR:-$here/target}/python-venv"
+reqs="$here/e2e/python/requirements.txt"
+if ! cmp -s "$reqs" "$venv/requirements.txt" 2>/dev/null; then
+  echo "installing the contract tests' Python tools into $venv…" >&2
+  rm -rf "$venv"
+  if ! python3 -m venv "$venv" >&2; then
+    as_root apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends python3-venv >&2
+    python3 -m venv "$venv" >&2
+  fi
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$reqs" >&2
+  cp "$reqs" "$venv/requirements.txt"
 fi

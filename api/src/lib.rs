@@ -195,6 +195,24 @@ async fn spa(req: actix_web::HttpRequest, state: web::Data<AppState>) -> HttpRes
     }
 }
 
+/// A query string carrying U+0000 (`%00`) is refused before any handler: no
+/// database stores the character, and no parameter needs it.
+async fn refuse_nul_in_query(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    if req.query_string().to_ascii_lowercase().contains("%00") {
+        let problem = ApiError::new(
+            actix_web::http::StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "查詢參數含有不允許的空字元（U+0000）。",
+            "A query parameter contains a NUL character (U+0000), which is not allowed.",
+        );
+        return Ok(req.into_response(problem.error_response()));
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
 /// A running server (zero-to-production's startup shape: build, then run).
 pub struct Application {
     port: u16,
@@ -266,6 +284,7 @@ impl Application {
                     web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() }),
                 )
                 .default_service(web::get().to(spa))
+                .wrap(actix_web::middleware::from_fn(refuse_nul_in_query))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(cors)
                 .wrap(tracing_actix_web::TracingLogger::default())

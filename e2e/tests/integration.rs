@@ -298,7 +298,33 @@ fn decoded(data: &str) -> String {
     out
 }
 
+/// Found by schemathesis on PostgreSQL: text with U+0000 is refused (422 with a
+/// pointer; 400 in a query) instead of failing in the database, and changes nothing.
+async fn nul_characters_are_refused_not_stored(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let r = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+    let path = format!("/requests/{}/messages", r.id);
+    let res = applicant.raw_with_headers(Method::POST, &path, "application/json", br#"{"body":"a\u0000b"}"#.to_vec(), &[]).await;
+    let res = res.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (res.status, res.body["code"].as_str(), res.body["errors"][0]["pointer"].as_str()),
+        (422, Some("invalid_character"), Some("/body"))
+    );
+    let mut app = serde_json::to_value(common::statistics()).unwrap_or_default();
+    app["requirement"]["fields"][1] = serde_json::json!("gr\u{0}ade");
+    let res =
+        applicant.raw_with_headers(Method::POST, "/requests", "application/json", serde_json::to_vec(&app).unwrap_or_default(), &[]).await;
+    let res = res.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((res.status, res.body["errors"][0]["pointer"].as_str()), (422, Some("/requirement/fields/1")));
+    let res = applicant.raw_with_headers(Method::GET, "/requests?external_ref=a%00b", "application/json", Vec::new(), &[]).await;
+    assert_eq!(res.unwrap_or_else(|e| panic!("{e}")).status, 400);
+    assert!(applicant.messages(r.id).await.unwrap_or_else(|e| panic!("{e}")).is_empty());
+    assert_eq!(count_requests(&applicant).await, 1);
+}
+
 on_both_backends!(
+    nul_characters_are_refused_not_stored,
     idempotent_writes_replay_conflict_and_run_once,
     external_references_are_unique_per_system,
     webhooks_are_signed_retried_logged_and_replayable,

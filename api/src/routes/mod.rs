@@ -60,9 +60,21 @@ pub fn parse_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result
         ));
     }
     let raw: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
-    let value: serde_json::Value = serde_json::from_slice(raw).map_err(|e| {
+    let mut value: serde_json::Value = serde_json::from_slice(raw).map_err(|e| {
         ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "內容不是有效的 JSON。", format!("The body is not valid JSON: {e}"))
     })?;
+    if value.is_null() {
+        // `null` is no body, as an empty one is (optional bodies are documented as nullable).
+        value = serde_json::json!({});
+    }
+    if let Some(pointer) = nul_pointer(&value, String::new()) {
+        return Err(ApiError::invalid(
+            "invalid_character",
+            &pointer,
+            "內容含有不允許的空字元（U+0000）。",
+            "The text contains a NUL character (U+0000), which is not allowed.",
+        ));
+    }
     let deadlines = eligibility::deadline_pointers(&value);
     if !deadlines.is_empty() {
         let message = Text::new(
@@ -95,6 +107,24 @@ pub fn parse_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result
             severity: None,
         }])
     })
+}
+
+/// The pointer of the first string (or key) holding U+0000, which no database stores.
+fn nul_pointer(v: &serde_json::Value, at: String) -> Option<String> {
+    let escape = |k: &str| k.replace('~', "~0").replace('/', "~1");
+    match v {
+        serde_json::Value::String(s) if s.contains('\0') => Some(at),
+        serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| nul_pointer(x, format!("{at}/{i}"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, x)| {
+            let here = format!("{at}/{}", escape(k));
+            if k.contains('\0') {
+                Some(here)
+            } else {
+                nul_pointer(x, here)
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// `a.b[0].c` (serde_path_to_error) → `/a/b/0/c`.

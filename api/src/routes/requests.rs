@@ -536,7 +536,7 @@ pub async fn submit_request(
 }
 
 /// Withdraw the request (applicant's office): from draft, returned, pending or queued.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body(content = WithdrawBody, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body(content = Option<WithdrawBody>, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/withdraw")]
 pub async fn withdraw_request(
     state: web::Data<AppState>,
@@ -587,7 +587,7 @@ pub async fn dgpa_decision(
 /// A DGPA officer takes queued work into production for themself or a named
 /// officer. Taking anything but the head of the queue needs a `skip_reason`, which
 /// is recorded with the requests passed over (rule 5.3).
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body(content = TakeBody, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body(content = Option<TakeBody>, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/take")]
 pub async fn take_request(
     state: web::Data<AppState>,
