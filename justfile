@@ -86,6 +86,7 @@ bench:
     cargo build --release -p statreq-api -p statreq-e2e --bins
     ./target/release/statreq-bench
     taskset -c 0 ./target/release/statreq-queue-bench
+    taskset -c 0 ./target/release/statreq-catalog-bench
     scripts/ensure-tools.sh
     taskset -c 0 ./target/release/statreq-vault-bench
     ./target/release/statreq-bench --queue

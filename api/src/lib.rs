@@ -59,6 +59,7 @@ pub struct AppState {
         (name = "agencies", description = "The agency tree"),
         (name = "users", description = "Accounts"),
         (name = "dictionary", description = "Resume-record fields"),
+        (name = "sources", description = "Existing sources to try before applying (rule 4)"),
         (name = "deliveries", description = "Result files, encrypted where they hold personal data (rules 5.3, 6)"),
         (name = "audit", description = "The hash-chained audit trail"),
         (name = "stats", description = "Service statistics for DGPA"),
@@ -81,7 +82,7 @@ impl utoipa::Modify for BearerAuth {
 }
 
 fn configure_api(cfg: &mut ServiceConfig) {
-    use routes::{admin, attachments, audit, auth, deliveries, meta, queue, requests, stats, webhooks};
+    use routes::{admin, attachments, audit, auth, deliveries, meta, queue, requests, sources, stats, webhooks};
     cfg.service(auth::login)
         .service(auth::refresh)
         .service(auth::token)
@@ -132,6 +133,8 @@ fn configure_api(cfg: &mut ServiceConfig) {
         .service(attachments::upload_attachment)
         .service(attachments::list_attachments)
         .service(attachments::download_attachment)
+        .service(sources::list_sources)
+        .service(sources::request_sources)
         .service(webhooks::create_webhook)
         .service(webhooks::list_webhooks)
         .service(webhooks::get_webhook)

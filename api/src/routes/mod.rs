@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod meta;
 pub mod queue;
 pub mod requests;
+pub mod sources;
 pub mod stats;
 pub mod webhooks;
 

@@ -420,7 +420,9 @@ pub async fn check_request(state: web::Data<AppState>, who: Principal, path: web
     let overdue = overdue_destructions(&state, &loaded.row.agency_code).await?;
     let has_sample_attachment = has_attachments(&state, loaded.row.id).await?;
     let ctx = EligibilityContext { has_supervisor: loaded.chain.has_supervisor(), overdue_destructions: &overdue, has_sample_attachment };
-    let findings = eligibility::check(&loaded.application()?, ctx);
+    let app = loaded.application()?;
+    let mut findings = eligibility::check(&app, ctx);
+    findings.extend(statreq_domain::catalog::covering_finding(&app, &super::sources::CATALOG));
     Ok(HttpResponse::Ok().json(CheckResponse { blocking: eligibility::blocks(&findings), findings }))
 }
 

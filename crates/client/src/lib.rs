@@ -504,6 +504,18 @@ impl Client {
         self.get(&format!("/audit?{query}")).await
     }
 
+    // ------------------------------------------------------------ existing sources (rule 4)
+
+    /// The catalog of existing sources; `query` as in `source=…&field=…`, or empty.
+    pub async fn sources(&self, query: &str) -> Result<Vec<statreq_domain::catalog::CatalogEntry>> {
+        self.get(&format!("/sources?{query}")).await
+    }
+
+    /// Catalog entries ranked by how much of a request they cover.
+    pub async fn request_sources(&self, id: i64) -> Result<Vec<statreq_domain::catalog::Coverage>> {
+        self.get(&format!("/requests/{id}/sources")).await
+    }
+
     // ------------------------------------------------------------ webhooks
 
     /// Subscribes a URL; the answer holds the signing secret, shown once.

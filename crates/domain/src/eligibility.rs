@@ -52,6 +52,7 @@ pub enum FindingCode {
     RetentionMissing,
     RetentionTooLong,
     DestructionOverdue,
+    ExistingSourceCoversRequest,
     TooLong,
     TooMany,
 }
@@ -73,6 +74,7 @@ impl FindingCode {
             | PersonalDataDetailsWithoutPersonalData
             | SpecialCategoryField
             | SampleOutputMissing
+            | ExistingSourceCoversRequest
             | DeadlineInText => Severity::Warning,
             _ => Severity::Error,
         }
@@ -93,7 +95,11 @@ impl FindingCode {
             | TooLong
             | TooMany => "5.1",
             FieldUnknown | FieldDuplicate => "7",
-            ExistingSourceNotAttested | ExistingSourceNotChecked | ExistingSourceNoteMissing | ExistingSourceDuplicate => "4",
+            ExistingSourceNotAttested
+            | ExistingSourceNotChecked
+            | ExistingSourceNoteMissing
+            | ExistingSourceDuplicate
+            | ExistingSourceCoversRequest => "4",
             PersonalDataUndeclared
             | PersonalDataPurposeInvalid
             | PersonalDataStatutoryDutyMissing
@@ -131,7 +137,7 @@ impl Finding {
         Self::with_message(code, pointer, message(code))
     }
 
-    fn with_message(code: FindingCode, pointer: impl Into<String>, message: Text) -> Self {
+    pub(crate) fn with_message(code: FindingCode, pointer: impl Into<String>, message: Text) -> Self {
         Self { code, severity: code.severity(), pointer: pointer.into(), rule: code.rule().to_string(), message }
     }
 
@@ -186,6 +192,10 @@ fn message(code: FindingCode) -> Text {
         AgencyWithoutSupervisor => ("此機關無主管機關人事機構可審核申請，請洽人事總處設定機關層級。", "This agency has no supervising personnel office to approve the application; ask DGPA to set its place in the agency tree."),
         RetentionMissing => ("請說明收到資料後保存多少日即予銷毀（第6點）。", "State how many days after delivery the data will be kept before it is destroyed (rule 6)."),
         RetentionTooLong => ("保存期間超過人事總處所定上限365日（第6點）。", "The retention exceeds DGPA's maximum of 365 days (rule 6)."),
+        ExistingSourceCoversRequest => (
+            "既有資料來源已涵蓋所需全部欄位；請先利用該資料，或於該來源的確認說明中敘明其何以不敷使用（第4點）。",
+            "An existing source covers every requested field: use it, or say in that source's attestation note why it does not serve (rule 4).",
+        ),
         DestructionOverdue => ("貴機關尚有逾期未登錄銷毀之個人資料，請先登錄銷毀後再送出新申請（第6點）。", "Your agency has delivered personal data past its destruction date: record its destruction before submitting new applications (rule 6)."),
         TooLong => ("內容過長。", "Too long."),
         TooMany => ("項目過多。", "Too many items."),
