@@ -7,10 +7,10 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use statreq_domain::{EventKind, State};
 
 use crate::audit::{append, AuditContext};
 use crate::conn::write_tx;
+use crate::requests::{event_row, EventTuple, EVENT_COLUMNS};
 use crate::schema::{idempotency_keys, notifications, request_events, webhooks};
 use crate::{from_db, to_db, DbConnection, EventRow, Store, StoreError, StoreResult};
 
@@ -374,39 +374,13 @@ impl Store {
 
     /// Events not yet turned into notifications, oldest first.
     pub fn unnotified_events(&self, limit: i64) -> StoreResult<Vec<EventRow>> {
-        type R = (i64, i32, String, Option<String>, String, i64, Option<String>, String, NaiveDateTime);
-        let rows: Vec<R> = request_events::table
+        let rows: Vec<EventTuple> = request_events::table
             .filter(request_events::notified_at.is_null())
             .order((request_events::at.asc(), request_events::request_id.asc(), request_events::seq.asc()))
             .limit(limit)
-            .select((
-                request_events::request_id,
-                request_events::seq,
-                request_events::kind,
-                request_events::from_state,
-                request_events::to_state,
-                request_events::actor_id,
-                request_events::comment,
-                request_events::data,
-                request_events::at,
-            ))
+            .select(EVENT_COLUMNS)
             .load(&mut *self.conn()?)?;
-        rows.into_iter()
-            .map(|(request_id, seq, kind, from, to, actor_id, comment, data, at)| {
-                let corrupt = |what: &str| StoreError::Corrupt(format!("event {request_id}/{seq}: {what}"));
-                Ok(EventRow {
-                    request_id,
-                    seq,
-                    kind: EventKind::parse(&kind).ok_or_else(|| corrupt("kind"))?,
-                    from_state: from.as_deref().map(|f| State::parse(f).ok_or_else(|| corrupt("from"))).transpose()?,
-                    to_state: State::parse(&to).ok_or_else(|| corrupt("to"))?,
-                    actor_id,
-                    comment,
-                    data: serde_json::from_str(&data)?,
-                    at: from_db(at),
-                })
-            })
-            .collect()
+        rows.into_iter().map(event_row).collect()
     }
 
     /// Marks events notified and writes their notifications, in one transaction.

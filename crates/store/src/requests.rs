@@ -335,38 +335,12 @@ impl Store {
     }
 
     pub fn list_events(&self, id: i64) -> StoreResult<Vec<EventRow>> {
-        type R = (i64, i32, String, Option<String>, String, i64, Option<String>, String, NaiveDateTime);
-        let rows: Vec<R> = request_events::table
+        let rows: Vec<EventTuple> = request_events::table
             .filter(request_events::request_id.eq(id))
             .order(request_events::seq.asc())
-            .select((
-                request_events::request_id,
-                request_events::seq,
-                request_events::kind,
-                request_events::from_state,
-                request_events::to_state,
-                request_events::actor_id,
-                request_events::comment,
-                request_events::data,
-                request_events::at,
-            ))
+            .select(EVENT_COLUMNS)
             .load(&mut *self.conn()?)?;
-        rows.into_iter()
-            .map(|(request_id, seq, kind, from, to, actor_id, comment, data, at)| {
-                let corrupt = |what: &str| StoreError::Corrupt(format!("event {request_id}/{seq}: {what}"));
-                Ok(EventRow {
-                    request_id,
-                    seq,
-                    kind: EventKind::parse(&kind).ok_or_else(|| corrupt(&kind))?,
-                    from_state: from.as_deref().map(|s| State::parse(s).ok_or_else(|| corrupt(s))).transpose()?,
-                    to_state: State::parse(&to).ok_or_else(|| corrupt(&to))?,
-                    actor_id,
-                    comment,
-                    data: serde_json::from_str(&data)?,
-                    at: from_db(at),
-                })
-            })
-            .collect()
+        rows.into_iter().map(event_row).collect()
     }
 
     pub fn list_revisions(&self, id: i64) -> StoreResult<Vec<RevisionRow>> {
@@ -412,6 +386,46 @@ impl Store {
 
 fn request_by_id(c: &mut crate::DbConnection, id: i64) -> StoreResult<RequestRow> {
     requests::table.find(id).select(Row::as_select()).first(c)?.try_into()
+}
+
+pub(crate) type EventTuple = (i64, i32, String, Option<String>, String, i64, Option<String>, String, NaiveDateTime);
+
+pub(crate) const EVENT_COLUMNS: (
+    request_events::request_id,
+    request_events::seq,
+    request_events::kind,
+    request_events::from_state,
+    request_events::to_state,
+    request_events::actor_id,
+    request_events::comment,
+    request_events::data,
+    request_events::at,
+) = (
+    request_events::request_id,
+    request_events::seq,
+    request_events::kind,
+    request_events::from_state,
+    request_events::to_state,
+    request_events::actor_id,
+    request_events::comment,
+    request_events::data,
+    request_events::at,
+);
+
+/// Decodes a stored event; unknown kinds or states are corrupt data, named.
+pub(crate) fn event_row((request_id, seq, kind, from, to, actor_id, comment, data, at): EventTuple) -> StoreResult<EventRow> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("event {request_id}/{seq}: {what}"));
+    Ok(EventRow {
+        request_id,
+        seq,
+        kind: EventKind::parse(&kind).ok_or_else(|| corrupt(&kind))?,
+        from_state: from.as_deref().map(|s| State::parse(s).ok_or_else(|| corrupt(s))).transpose()?,
+        to_state: State::parse(&to).ok_or_else(|| corrupt(&to))?,
+        actor_id,
+        comment,
+        data: serde_json::from_str(&data)?,
+        at: from_db(at),
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
