@@ -81,6 +81,22 @@ impl ApiError {
         Self { status: StatusCode::UNPROCESSABLE_ENTITY, code: code.into(), message, rule: None, errors }
     }
 
+    /// 422 with one error per (pointer, message), as the domain's validators give them.
+    pub fn problems(code: &str, problems: Vec<(String, Text)>) -> Self {
+        let errors = problems
+            .into_iter()
+            .map(|(pointer, message)| ProblemError {
+                pointer,
+                code: code.into(),
+                detail: message.en.clone(),
+                message: Some(message),
+                severity: None,
+            })
+            .collect();
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, "內容有誤，請依各欄說明修正。", "The content is not valid; see each error.")
+            .with_errors(errors)
+    }
+
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod reference;
 pub mod routes;
 pub mod worker;
 
@@ -39,6 +40,8 @@ pub struct AppState {
     pub settings: Settings,
     /// Wakes the notification worker after a change.
     pub wake: tokio::sync::Notify,
+    /// The dictionary, the catalog and delivered requests' profiles.
+    pub reference: reference::ReferenceCache,
 }
 
 #[derive(OpenApi)]
@@ -58,8 +61,9 @@ pub struct AppState {
         (name = "queue", description = "DGPA's work queue and its published rule (rule 5.3)"),
         (name = "agencies", description = "The agency tree"),
         (name = "users", description = "Accounts"),
-        (name = "dictionary", description = "Resume-record fields"),
+        (name = "dictionary", description = "Resume-record fields, their code tables, history and FAQ (rule 7)"),
         (name = "sources", description = "Existing sources to try before applying (rule 4)"),
+        (name = "inquiries", description = "Field questions to DGPA, their answers and FAQ (rule 7), and the in-app inbox"),
         (name = "deliveries", description = "Result files, encrypted where they hold personal data (rules 5.3, 6)"),
         (name = "audit", description = "The hash-chained audit trail"),
         (name = "stats", description = "Service statistics for DGPA"),
@@ -82,7 +86,7 @@ impl utoipa::Modify for BearerAuth {
 }
 
 fn configure_api(cfg: &mut ServiceConfig) {
-    use routes::{admin, attachments, audit, auth, deliveries, meta, queue, requests, sources, stats, webhooks};
+    use routes::{admin, attachments, audit, auth, deliveries, dictionary, inquiries, queue, requests, sources, stats, webhooks};
     cfg.service(auth::login)
         .service(auth::refresh)
         .service(auth::token)
@@ -95,8 +99,21 @@ fn configure_api(cfg: &mut ServiceConfig) {
         .service(admin::create_user)
         .service(admin::update_user)
         .service(admin::list_officers)
-        .service(meta::list_fields)
-        .service(meta::get_field)
+        .service(dictionary::list_fields)
+        .service(dictionary::export_fields)
+        .service(dictionary::import_fields)
+        .service(dictionary::list_code_tables)
+        .service(dictionary::get_field)
+        .service(dictionary::put_field)
+        .service(dictionary::field_history)
+        .service(inquiries::create_inquiry)
+        .service(inquiries::list_inquiries)
+        .service(inquiries::get_inquiry)
+        .service(inquiries::reply_inquiry)
+        .service(inquiries::close_inquiry)
+        .service(inquiries::publish_faq)
+        .service(inquiries::list_inbox)
+        .service(inquiries::read_inbox)
         .service(requests::create_request)
         .service(requests::list_requests)
         .service(requests::get_request)
@@ -134,6 +151,13 @@ fn configure_api(cfg: &mut ServiceConfig) {
         .service(attachments::list_attachments)
         .service(attachments::download_attachment)
         .service(sources::list_sources)
+        .service(sources::export_sources)
+        .service(sources::import_sources)
+        .service(sources::create_source)
+        .service(sources::get_source)
+        .service(sources::put_source)
+        .service(sources::delete_source)
+        .service(sources::source_history)
         .service(sources::request_sources)
         .service(webhooks::create_webhook)
         .service(webhooks::list_webhooks)
@@ -229,6 +253,7 @@ impl Application {
         let keyring = std::sync::Arc::new(statreq_vault::Keyring::open(&settings.data_dir.join("keys"))?);
         let listener = TcpListener::bind(&settings.bind).map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        reference::seed(&store)?;
         let max_body = settings.max_body_bytes;
         let state = web::Data::new(AppState {
             store,
@@ -239,6 +264,7 @@ impl Application {
             keys,
             settings,
             wake: tokio::sync::Notify::new(),
+            reference: Default::default(),
         });
         spawn_shredder(state.clone());
         worker::spawn(state.clone());

@@ -23,6 +23,7 @@ pub fn statistics() -> Application {
             conditions: "114年12月31日在職之本署及所屬機關人員".into(),
             description: "依機關、職等及性別統計人數".into(),
             sample_output: Some("機關,職等,男,女,合計".into()),
+            ..Default::default()
         },
         personal_data: PersonalData { contains: Some(false), ..Default::default() },
         existing_sources: sources(),

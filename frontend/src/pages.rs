@@ -476,6 +476,9 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
     let saving = RwSignal::new(false);
     let fields = LocalResource::new(|| async { call(|c| async move { c.list_fields(None).await }).await.map_err(ui) });
 
+    // Structured conditions and breakdowns are edited through the API for now;
+    // the form keeps them as they are.
+    let (kept_filters, kept_breakdowns) = (init.requirement.filters.clone(), init.requirement.breakdowns.clone());
     let sources_for_build = sources.clone();
     let build = move || -> Application {
         let is_personal = personal.get();
@@ -489,6 +492,8 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                 conditions: conditions.get(),
                 description: description.get(),
                 sample_output: Some(sample.get()).filter(|s| !s.trim().is_empty()),
+                filters: kept_filters.clone(),
+                breakdowns: kept_breakdowns.clone(),
             },
             personal_data: if is_personal {
                 PersonalData {
@@ -526,9 +531,14 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
     // The same rules the server enforces, run live as the form changes.
     let build_for_check = build.clone();
     let findings = Memo::new(move |_| {
+        // The dictionary in force, once loaded; the built-in one until then.
+        let loaded = fields.get().and_then(|f| f.ok()).map(statreq_domain::dictionary::Dictionary::new);
+        let dictionary = loaded.as_ref().unwrap_or_else(|| statreq_domain::dictionary::Dictionary::builtin());
         statreq_domain::eligibility::check(
             &build_for_check(),
             statreq_domain::eligibility::EligibilityContext {
+                dictionary,
+                open_inquiries: &[],
                 has_supervisor: true,
                 overdue_destructions: &[],
                 has_sample_attachment: has_sample.get(),

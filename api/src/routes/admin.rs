@@ -1,9 +1,7 @@
 //! DGPA administration: the agency tree with personnel staff counts, and accounts.
 
-use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use futures_util::StreamExt;
 use serde::Deserialize;
 use statreq_contract::{
     AgencyView, CreateAgencyBody, CreateUserBody, ImportResult, Page, ProblemError, UpdateAgencyBody, UpdateUserBody, UserView,
@@ -133,8 +131,7 @@ pub async fn update_agency(
     Ok(HttpResponse::Ok().json(agency_view(row)))
 }
 
-const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
-const MAX_IMPORT_ROWS: usize = 20_000;
+use super::{MAX_IMPORT_BYTES, MAX_IMPORT_ROWS};
 
 /// Import agencies from CSV (dgpa_admin): header `code,name,parent_code,personnel_staff`,
 /// UTF-8. Creates new codes, updates existing ones; all rows or none.
@@ -147,20 +144,7 @@ const MAX_IMPORT_ROWS: usize = 20_000;
 #[post("/agencies/import")]
 pub async fn import_agencies(state: web::Data<AppState>, who: Principal, mut payload: web::Payload) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
-    let mut bytes = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "上傳中斷。", "The upload was interrupted."))?;
-        if bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
-            return Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "檔案過大（上限 2 MiB）。",
-                "The file is too large (2 MiB at most).",
-            ));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
+    let bytes = super::read_upload(&mut payload, MAX_IMPORT_BYTES).await?;
     let items = parse_agency_csv(&bytes)?;
     let (created, updated) = db(&state, move |s| s.import_agencies(items, Utc::now())).await?;
     state.agencies.invalidate();
@@ -177,8 +161,7 @@ fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
         parent_code: String,
         personnel_staff: i32,
     }
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-        .map_err(|_| ApiError::invalid("invalid_csv", "", "檔案須為 UTF-8 編碼。", "The file must be UTF-8."))?;
+    let text = super::csv_text(bytes)?;
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let mut items = Vec::new();
     let mut errors = Vec::new();
@@ -225,13 +208,7 @@ fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
         }
     }
     if !errors.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_csv",
-            "CSV 內容有誤，未匯入任何資料。",
-            "The CSV has errors; nothing was imported.",
-        )
-        .with_errors(errors));
+        return Err(super::csv_errors(errors));
     }
     Ok(items)
 }

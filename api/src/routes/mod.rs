@@ -6,7 +6,9 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod deliveries;
+pub mod dictionary;
 pub mod idempotency;
+pub mod inquiries;
 pub mod meta;
 pub mod queue;
 pub mod requests;
@@ -179,6 +181,55 @@ pub fn check_version(expected: Option<i64>, actual: i64) -> Result<(), ApiError>
 
 pub fn etag(version: i64) -> (header::HeaderName, String) {
     (header::ETAG, format!("\"{version}\""))
+}
+
+/// The largest CSV file an import takes, and its most rows.
+pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
+pub const MAX_IMPORT_ROWS: usize = 20_000;
+
+/// Reads an upload of at most `max` bytes (413 beyond).
+pub async fn read_upload(payload: &mut web::Payload, max: usize) -> Result<web::BytesMut, ApiError> {
+    use futures_util::StreamExt;
+    let mut bytes = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "上傳中斷。", "The upload was interrupted."))?;
+        if bytes.len() + chunk.len() > max {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("檔案過大（上限 {} MiB）。", max / (1024 * 1024)),
+                format!("The file is too large ({} MiB at most).", max / (1024 * 1024)),
+            ));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+/// A CSV upload as UTF-8 text (a BOM is dropped, as spreadsheets write one).
+pub fn csv_text(bytes: &[u8]) -> Result<&str, ApiError> {
+    std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|_| ApiError::invalid("invalid_csv", "", "檔案須為 UTF-8 編碼。", "The file must be UTF-8."))
+}
+
+/// 422 listing every bad row of an import; nothing was imported.
+pub fn csv_errors(errors: Vec<statreq_contract::ProblemError>) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_csv",
+        "CSV 內容有誤，未匯入任何資料。",
+        "The CSV has errors; nothing was imported.",
+    )
+    .with_errors(errors)
+}
+
+/// A CSV download.
+pub fn csv_response(name: &str, body: Vec<u8>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
+        .body(body)
 }
 
 pub const DEFAULT_PAGE: i64 = 50;

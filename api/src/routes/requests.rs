@@ -10,7 +10,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use statreq_contract::{
     CheckResponse, DeliverBody, DestructionBody, DestructionDueView, DestructionView, DgpaDecisionBody, EventView, MessageView, Page,
-    PostMessageBody, RequestView, RevisionView, SupervisorDecisionBody, TakeBody, UserRef, WithdrawBody,
+    PostMessageBody, RequestView, RevisionView, SimilarRequest, SimilarRequests, SupervisorDecisionBody, TakeBody, UserRef, WithdrawBody,
 };
 use statreq_domain::eligibility::{self, EligibilityContext};
 use statreq_domain::lifecycle::{self, available_actions, can_view};
@@ -116,6 +116,9 @@ fn view(who: &Principal, l: &Loaded) -> Result<RequestView, ApiError> {
         delivered_at: r.delivered_at,
         overdue_destructions: &[],
         has_sample_attachment: false,
+        // Authorisation only: no eligibility is checked here.
+        dictionary: statreq_domain::dictionary::Dictionary::builtin(),
+        open_inquiries: &[],
     };
     let allowed_actions = available_actions(&facts, &who.actor);
     let destroy_by = lifecycle::destroy_by(&app, r.delivered_at);
@@ -401,6 +404,9 @@ pub async fn update_request(
         delivered_at: loaded.row.delivered_at,
         overdue_destructions: &[],
         has_sample_attachment: false,
+        // Authorisation only: no eligibility is checked here.
+        dictionary: statreq_domain::dictionary::Dictionary::builtin(),
+        open_inquiries: &[],
     };
     lifecycle::decide(&facts, &who.actor, Command::Edit, Utc::now())?;
     patch.apply(&mut app);
@@ -417,13 +423,53 @@ pub async fn update_request(
 #[post("/requests/{id}/check")]
 pub async fn check_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let loaded = load(&state, &who, path.into_inner()).await?;
+    let id = loaded.row.id;
     let overdue = overdue_destructions(&state, &loaded.row.agency_code).await?;
-    let has_sample_attachment = has_attachments(&state, loaded.row.id).await?;
-    let ctx = EligibilityContext { has_supervisor: loaded.chain.has_supervisor(), overdue_destructions: &overdue, has_sample_attachment };
+    let has_sample_attachment = has_attachments(&state, id).await?;
+    let open_inquiries = db(&state, move |s| s.open_inquiries_of(id)).await?;
+    let dictionary = crate::reference::dictionary(&state).await?;
+    let catalog = crate::reference::catalog(&state).await?;
+    let ctx = EligibilityContext {
+        dictionary: &dictionary,
+        open_inquiries: &open_inquiries,
+        has_supervisor: loaded.chain.has_supervisor(),
+        overdue_destructions: &overdue,
+        has_sample_attachment,
+    };
     let app = loaded.application()?;
     let mut findings = eligibility::check(&app, ctx);
-    findings.extend(statreq_domain::catalog::covering_finding(&app, &super::sources::CATALOG));
-    Ok(HttpResponse::Ok().json(CheckResponse { blocking: eligibility::blocks(&findings), findings }))
+    findings.extend(statreq_domain::catalog::covering_finding(&app, &catalog));
+    let similar = similar_requests(&state, &who, &app, id).await?;
+    Ok(HttpResponse::Ok().json(CheckResponse { blocking: eligibility::blocks(&findings), findings, similar }))
+}
+
+/// How many similar requests a check lists, and how alike they must be.
+const SIMILAR_SHOWN: usize = 10;
+const SIMILAR_MIN_PERCENT: u8 = 30;
+
+/// Earlier delivered requests like this one: those the caller may see, and a count
+/// of the others (other agencies' requests are not disclosed).
+async fn similar_requests(state: &AppState, who: &Principal, app: &Application, id: i64) -> Result<SimilarRequests, ApiError> {
+    let profiles = crate::reference::delivered_profiles(state).await?;
+    let matches = statreq_domain::similar::rank(&app.requirement, id, &profiles, SIMILAR_MIN_PERCENT, usize::MAX);
+    let tree = state.agencies.tree(state).await?;
+    let agency_of: HashMap<i64, &str> = profiles.iter().map(|p| (p.request_id, p.agency.as_str())).collect();
+    let mut out = SimilarRequests::default();
+    for m in matches {
+        let agency = agency_of.get(&m.request_id).copied().unwrap_or_default();
+        let visible = tree.chain(agency).is_some_and(|(chain, _)| can_view(&who.actor, &chain, 1));
+        if !visible {
+            out.other_count += 1;
+        } else if out.visible.len() < SIMILAR_SHOWN {
+            out.visible.push(SimilarRequest {
+                request_id: m.request_id,
+                agency_code: agency.to_string(),
+                percent: m.percent,
+                shared_fields: m.shared_fields,
+            });
+        }
+    }
+    Ok(out)
 }
 
 async fn has_attachments(state: &AppState, id: i64) -> Result<bool, ApiError> {
@@ -494,7 +540,11 @@ async fn transition(state: &AppState, who: &Principal, id: i64, req: &HttpReques
     let submitting = matches!(command, Command::Submit);
     let overdue = if submitting { overdue_destructions(state, &loaded.row.agency_code).await? } else { Vec::new() };
     let has_sample_attachment = submitting && has_attachments(state, id).await?;
+    let open_inquiries = if submitting { db(state, move |s| s.open_inquiries_of(id)).await? } else { Vec::new() };
+    let dictionary = crate::reference::dictionary(state).await?;
     let facts = RequestFacts {
+        dictionary: &dictionary,
+        open_inquiries: &open_inquiries,
         state: loaded.row.state,
         chain: &loaded.chain,
         created_by: UserId(loaded.row.created_by),

@@ -1,20 +1,22 @@
-//! The catalog of existing sources (rule 4) and how well each serves a request.
+//! The catalog of existing sources (rule 4): what each covers, how well each serves
+//! a request, and its administration by DGPA (create, edit, delete, CSV import and
+//! export, every change kept with who, when and what).
 
-use std::sync::LazyLock;
-
-use actix_web::{get, web, HttpResponse};
-use serde::Deserialize;
-use statreq_domain::catalog::{self, CatalogEntry, Coverage};
-use statreq_domain::ExistingSource;
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use statreq_contract::{CatalogEntry, Coverage, ReferenceChangeView, ReferenceImportResult, SourceView};
+use statreq_domain::catalog;
+use statreq_domain::{ExistingSource, Role, Text};
+use statreq_store::Saved;
 use utoipa::IntoParams;
 
-use super::ErrorResponses;
+use super::dictionary::{history_view, parse_rows, save, stale};
+use super::{db, etag, if_match, parse_json, ErrorResponses};
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::reference::{self, CATALOG};
 use crate::AppState;
-
-/// The built-in catalog (DGPA's published statistics and WebHR's reports).
-pub static CATALOG: LazyLock<Vec<CatalogEntry>> = LazyLock::new(catalog::seed);
 
 /// How many ranked entries a request is shown.
 const SHOWN: usize = 10;
@@ -26,27 +28,267 @@ pub struct SourceQuery {
     pub source: Option<ExistingSource>,
     /// Only entries covering this dictionary field.
     pub field: Option<String>,
+    /// Matches the id, the title or the owner.
+    pub q: Option<String>,
 }
 
 /// Existing sources to try before applying (rule 4): published statistics and
 /// WebHR reports, with the fields each covers, where to find it and how fresh it is.
 #[utoipa::path(tag = "sources", security(("bearer" = [])), params(SourceQuery), responses((status = 200, body = Vec<CatalogEntry>), ErrorResponses))]
 #[get("/sources")]
-pub async fn list_sources(_who: Principal, q: web::Query<SourceQuery>) -> HttpResponse {
-    let items: Vec<&CatalogEntry> = CATALOG
+pub async fn list_sources(state: web::Data<AppState>, _who: Principal, q: web::Query<SourceQuery>) -> Result<HttpResponse, ApiError> {
+    let catalog = reference::catalog(&state).await?;
+    let needle = q.q.as_deref().map(|n| n.trim().to_lowercase());
+    let items: Vec<&CatalogEntry> = catalog
         .iter()
         .filter(|e| q.source.is_none_or(|s| s == e.source))
-        .filter(|e| q.field.as_deref().is_none_or(|f| e.fields.iter().any(|x| x == f)))
+        .filter(|e| q.field.as_deref().is_none_or(|f| e.fields.iter().chain(&e.breakdowns).chain(&e.filters).any(|x| x == f)))
+        .filter(|e| {
+            needle.as_deref().is_none_or(|n| {
+                e.id.contains(n) || e.title.zh_tw.contains(n) || e.title.en.to_lowercase().contains(n) || e.owner.contains(n)
+            })
+        })
         .collect();
-    HttpResponse::Ok().json(items)
+    Ok(HttpResponse::Ok().json(items))
 }
 
-/// The existing sources that cover most of this request's fields, best first; `full`
-/// marks one that covers them all (then `POST /check` warns, naming it).
+/// The existing sources that cover most of this request — its fields, breakdowns
+/// and the fields of its conditions — best first; `full` marks one that covers it
+/// all (then `POST /check` warns, naming it).
 #[utoipa::path(tag = "sources", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = Vec<Coverage>), ErrorResponses))]
 #[get("/requests/{id}/sources")]
 pub async fn request_sources(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let loaded = super::requests::load_for(&state, &who, path.into_inner()).await?;
     let app = loaded.application()?;
-    Ok(HttpResponse::Ok().json(catalog::rank(&app.requirement.fields, &CATALOG, SHOWN)))
+    let catalog = reference::catalog(&state).await?;
+    Ok(HttpResponse::Ok().json(catalog::rank(&app.requirement, &catalog, SHOWN)))
+}
+
+async fn source_view(state: &AppState, id: String) -> Result<SourceView, ApiError> {
+    let item = db(state, move |s| s.get_reference(CATALOG, &id)).await?;
+    Ok(SourceView {
+        entry: serde_json::from_value(item.body).map_err(|_| ApiError::internal())?,
+        version: item.version,
+        updated_at: item.updated_at,
+    })
+}
+
+/// One entry; the ETag is its version.
+#[utoipa::path(tag = "sources", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = SourceView), ErrorResponses))]
+#[get("/sources/{id}")]
+pub async fn get_source(state: web::Data<AppState>, _who: Principal, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let v = source_view(&state, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
+}
+
+async fn checked(state: &AppState, entry: &CatalogEntry) -> Result<serde_json::Value, ApiError> {
+    let dict = reference::dictionary(state).await?;
+    let problems = entry.problems(&dict);
+    if !problems.is_empty() {
+        return Err(ApiError::problems("invalid_source", problems));
+    }
+    serde_json::to_value(entry).map_err(|_| ApiError::internal())
+}
+
+/// Adds an entry to the catalog (dgpa_admin). 409 when the id is taken.
+#[utoipa::path(tag = "sources", security(("bearer" = [])), request_body = CatalogEntry, responses((status = 201, body = SourceView), ErrorResponses))]
+#[post("/sources")]
+pub async fn create_source(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::DgpaAdmin)?;
+    let entry: CatalogEntry = parse_json(&req, &body)?;
+    let value = checked(&state, &entry).await?;
+    save(&state, CATALOG, entry.id.clone(), value, None, true, super::deliveries::audit_ctx(&who, &req)).await?;
+    tracing::info!(actor = who.user.id, source = %entry.id, "catalog entry created");
+    let v = source_view(&state, entry.id).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(etag(v.version))
+        .insert_header(("Location", format!("/api/v1/sources/{}", v.entry.id)))
+        .json(v))
+}
+
+/// Replaces an entry (dgpa_admin); `If-Match` with its ETag guards the edit. The
+/// body's `id` must be the path's.
+#[utoipa::path(
+    tag = "sources",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
+    request_body = CatalogEntry,
+    responses((status = 200, body = SourceView), ErrorResponses)
+)]
+#[put("/sources/{id}")]
+pub async fn put_source(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<String>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::DgpaAdmin)?;
+    let expected = if_match(&req)?;
+    let id = path.into_inner();
+    let entry: CatalogEntry = parse_json(&req, &body)?;
+    if entry.id != id {
+        return Err(ApiError::invalid("invalid_source", "/id", "代號須與網址中的代號相同。", "The id must be the one in the path."));
+    }
+    // An edit is of an existing entry; creating is POST.
+    db(&state, {
+        let id = id.clone();
+        move |s| s.get_reference(CATALOG, &id)
+    })
+    .await?;
+    let value = checked(&state, &entry).await?;
+    let saved = save(&state, CATALOG, id.clone(), value, expected, false, super::deliveries::audit_ctx(&who, &req)).await?;
+    if saved != Saved::Unchanged {
+        tracing::info!(actor = who.user.id, source = %id, "catalog entry changed");
+    }
+    let v = source_view(&state, id).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
+}
+
+/// Removes an entry (dgpa_admin); its history stays. `If-Match` guards it.
+#[utoipa::path(
+    tag = "sources",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 204), ErrorResponses)
+)]
+#[delete("/sources/{id}")]
+pub async fn delete_source(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::DgpaAdmin)?;
+    let expected = if_match(&req)?;
+    let id = path.into_inner();
+    let audit = super::deliveries::audit_ctx(&who, &req);
+    let key = id.clone();
+    match db(&state, move |s| s.delete_reference(CATALOG, &key, expected, &audit, Utc::now())).await {
+        Err(e) if e.code == "edit_conflict" => return Err(stale()),
+        other => other?,
+    }
+    tracing::info!(actor = who.user.id, source = %id, "catalog entry deleted");
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// An entry's changes, oldest first (also after it was deleted).
+#[utoipa::path(tag = "sources", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = Vec<ReferenceChangeView>), ErrorResponses))]
+#[get("/sources/{id}/history")]
+pub async fn source_history(state: web::Data<AppState>, _who: Principal, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let changes = db(&state, move |s| s.reference_history(CATALOG, &id)).await?;
+    if changes.is_empty() {
+        return Err(ApiError::not_found());
+    }
+    Ok(HttpResponse::Ok().json(history_view(&state, changes).await?))
+}
+
+/// One row of the catalog's CSV; code lists are separated by spaces.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SourceRow {
+    id: String,
+    source: ExistingSource,
+    title_zh: String,
+    title_en: String,
+    owner: String,
+    location: String,
+    fields: String,
+    #[serde(default)]
+    breakdowns: String,
+    #[serde(default)]
+    filters: String,
+    granularity: String,
+    refresh: String,
+}
+
+fn codes(list: &str) -> Vec<String> {
+    list.split(|c: char| c.is_whitespace() || c == ';' || c == ',').filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+impl From<SourceRow> for CatalogEntry {
+    fn from(r: SourceRow) -> Self {
+        CatalogEntry {
+            id: r.id,
+            source: r.source,
+            title: Text::new(r.title_zh, r.title_en),
+            owner: r.owner,
+            location: r.location,
+            fields: codes(&r.fields),
+            breakdowns: codes(&r.breakdowns),
+            filters: codes(&r.filters),
+            granularity: r.granularity,
+            refresh: r.refresh,
+        }
+    }
+}
+
+/// The catalog as CSV (UTF-8 with a BOM), the format `POST /sources/import` reads.
+#[utoipa::path(tag = "sources", security(("bearer" = [])), responses((status = 200, content_type = "text/csv", body = String), ErrorResponses))]
+#[get("/sources.csv")]
+pub async fn export_sources(state: web::Data<AppState>, _who: Principal) -> Result<HttpResponse, ApiError> {
+    let catalog = reference::catalog(&state).await?;
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    for e in catalog.iter() {
+        out.serialize(SourceRow {
+            id: e.id.clone(),
+            source: e.source,
+            title_zh: e.title.zh_tw.clone(),
+            title_en: e.title.en.clone(),
+            owner: e.owner.clone(),
+            location: e.location.clone(),
+            fields: e.fields.join(" "),
+            breakdowns: e.breakdowns.join(" "),
+            filters: e.filters.join(" "),
+            granularity: e.granularity.clone(),
+            refresh: e.refresh.clone(),
+        })
+        .map_err(|_| ApiError::internal())?;
+    }
+    Ok(super::csv_response("statreq-sources.csv", out.into_inner().map_err(|_| ApiError::internal())?))
+}
+
+/// Creates and updates entries from CSV (dgpa_admin), all or nothing: a file with
+/// any bad row changes nothing and lists every problem by line.
+#[utoipa::path(
+    tag = "sources",
+    security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv", description = "id,source,title_zh,title_en,owner,location,fields,breakdowns,filters,granularity,refresh (code lists separated by spaces)"),
+    responses((status = 200, body = ReferenceImportResult), ErrorResponses)
+)]
+#[post("/sources/import")]
+pub async fn import_sources(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    mut payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::DgpaAdmin)?;
+    let bytes = super::read_upload(&mut payload, super::MAX_IMPORT_BYTES).await?;
+    let dict = reference::dictionary(&state).await?;
+    let mut seen = std::collections::HashSet::new();
+    let rows: Vec<SourceRow> = parse_rows(&bytes, |r: &SourceRow| {
+        let mut p = CatalogEntry::from(r.clone()).problems(&dict);
+        if !seen.insert(r.id.clone()) {
+            p.push(("/id".into(), Text::new("此代號在檔案中重複。", "This id appears twice in the file.")));
+        }
+        p
+    })?;
+    let items: Vec<(String, serde_json::Value)> = rows
+        .into_iter()
+        .map(|r| {
+            let e = CatalogEntry::from(r);
+            serde_json::to_value(&e).map(|v| (e.id, v))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|_| ApiError::internal())?;
+    let audit = super::deliveries::audit_ctx(&who, &req);
+    let counts = db(&state, move |s| s.import_reference(CATALOG, &items, &audit, Utc::now())).await?;
+    tracing::info!(actor = who.user.id, created = counts.created, updated = counts.updated, "catalog imported");
+    Ok(HttpResponse::Ok().json(ReferenceImportResult { created: counts.created, updated: counts.updated, unchanged: counts.unchanged }))
 }

@@ -58,8 +58,5 @@ pub async fn get_stats(state: web::Data<AppState>, who: Principal) -> Result<Htt
 #[get("/stats.csv")]
 pub async fn get_stats_csv(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
     let s = compute(&state, &who).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", "attachment; filename=\"statreq-stats.csv\""))
-        .body(stats::to_csv(&s)))
+    Ok(super::csv_response("statreq-stats.csv", stats::to_csv(&s).into_bytes()))
 }

@@ -221,7 +221,7 @@ impl Client {
         self.call(Method::PATCH, &format!("/users/{id}"), Some(body), None).await
     }
 
-    pub async fn list_fields(&self, query: Option<&str>) -> Result<Vec<FieldView>> {
+    pub async fn list_fields(&self, query: Option<&str>) -> Result<Vec<Field>> {
         match query {
             Some(q) => {
                 let req = self.http.get(self.url("/dictionary/fields")).query(&[("q", q)]);
@@ -233,6 +233,75 @@ impl Client {
             }
             None => self.get("/dictionary/fields").await,
         }
+    }
+
+    pub async fn get_field(&self, code: &str) -> Result<FieldDetail> {
+        self.get(&format!("/dictionary/fields/{code}")).await
+    }
+
+    pub async fn put_field(&self, field: &Field, if_match: Option<i64>) -> Result<FieldDetail> {
+        self.call(Method::PUT, &format!("/dictionary/fields/{}", field.code), Some(field), if_match).await
+    }
+
+    pub async fn field_history(&self, code: &str) -> Result<Vec<ReferenceChangeView>> {
+        self.get(&format!("/dictionary/fields/{code}/history")).await
+    }
+
+    /// CSV in the format of `GET /dictionary/fields.csv`.
+    pub async fn import_fields(&self, csv: &str) -> Result<ReferenceImportResult> {
+        self.post_csv("/dictionary/fields/import", csv).await
+    }
+
+    /// CSV in the format of `GET /sources.csv`.
+    pub async fn import_sources(&self, csv: &str) -> Result<ReferenceImportResult> {
+        self.post_csv("/sources/import", csv).await
+    }
+
+    async fn post_csv<T: DeserializeOwned>(&self, path: &str, csv: &str) -> Result<T> {
+        let mut req = self.http.post(self.url(path)).header("Content-Type", "text/csv").body(csv.to_string());
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        decode(req.send().await?).await
+    }
+
+    /// The raw CSV of a `.csv` endpoint.
+    pub async fn get_text(&self, path: &str) -> Result<String> {
+        let mut req = self.http.get(self.url(path));
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        Ok(req.send().await?.error_for_status()?.text().await?)
+    }
+
+    // ------------------------------------------------------------ field questions
+
+    pub async fn create_inquiry(&self, body: &NewInquiry) -> Result<InquiryDetail> {
+        self.post("/inquiries", body, None).await
+    }
+
+    pub async fn list_inquiries(&self, query: &str) -> Result<Page<InquiryView>> {
+        self.get(&format!("/inquiries?{query}")).await
+    }
+
+    pub async fn get_inquiry(&self, id: i64) -> Result<InquiryDetail> {
+        self.get(&format!("/inquiries/{id}")).await
+    }
+
+    pub async fn reply_inquiry(&self, id: i64, body: &str, if_match: Option<i64>) -> Result<InquiryDetail> {
+        self.post(&format!("/inquiries/{id}/replies"), &ReplyBody { body: body.into() }, if_match).await
+    }
+
+    pub async fn close_inquiry(&self, id: i64, if_match: Option<i64>) -> Result<InquiryDetail> {
+        self.call::<(), _>(Method::POST, &format!("/inquiries/{id}/close"), None, if_match).await
+    }
+
+    pub async fn publish_faq(&self, id: i64, body: &FaqPublication) -> Result<FaqView> {
+        self.post(&format!("/inquiries/{id}/faq"), body, None).await
+    }
+
+    pub async fn inbox(&self, unread: bool) -> Result<Vec<InboxItem>> {
+        self.get(&format!("/me/inbox?unread={unread}")).await
     }
 
     // ------------------------------------------------------------ requests
@@ -509,6 +578,38 @@ impl Client {
     /// The catalog of existing sources; `query` as in `source=…&field=…`, or empty.
     pub async fn sources(&self, query: &str) -> Result<Vec<statreq_domain::catalog::CatalogEntry>> {
         self.get(&format!("/sources?{query}")).await
+    }
+
+    pub async fn get_source(&self, id: &str) -> Result<SourceView> {
+        self.get(&format!("/sources/{id}")).await
+    }
+
+    pub async fn create_source(&self, entry: &CatalogEntry) -> Result<SourceView> {
+        self.post("/sources", entry, None).await
+    }
+
+    pub async fn put_source(&self, entry: &CatalogEntry, if_match: Option<i64>) -> Result<SourceView> {
+        self.call(Method::PUT, &format!("/sources/{}", entry.id), Some(entry), if_match).await
+    }
+
+    pub async fn delete_source(&self, id: &str, if_match: Option<i64>) -> Result<()> {
+        let mut req = self.http.delete(self.url(&format!("/sources/{id}")));
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(v) = if_match {
+            req = req.header("If-Match", format!("\"{v}\""));
+        }
+        let res = req.send().await?;
+        if res.status().is_success() {
+            Ok(())
+        } else {
+            decode::<serde_json::Value>(res).await.map(|_| ())
+        }
+    }
+
+    pub async fn source_history(&self, id: &str) -> Result<Vec<ReferenceChangeView>> {
+        self.get(&format!("/sources/{id}/history")).await
     }
 
     /// Catalog entries ranked by how much of a request they cover.

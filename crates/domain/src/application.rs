@@ -65,15 +65,83 @@ pub struct Requirement {
     /// Requested fields, as codes of the field dictionary (`GET /dictionary/fields`).
     #[serde(default)]
     pub fields: Vec<String>,
-    /// The conditions (查詢條件), e.g. "在職人員，113年12月31日為基準日".
+    /// The conditions (查詢條件) in the applicant's words, e.g. "在職人員，113年12月31日為基準日".
     #[serde(default)]
     pub conditions: String,
+    /// The conditions as checked expressions on dictionary fields, all of which
+    /// must hold, e.g. `{"field": "official_rank", "op": "in", "values": ["junior", "senior"]}`.
+    #[serde(default)]
+    pub filters: Vec<Condition>,
+    /// For statistics: the fields to break the figures down by (統計分組), as
+    /// dictionary codes, e.g. `["agency_code", "sex"]`.
+    #[serde(default)]
+    pub breakdowns: Vec<String>,
     /// The description of the requirement in the applicant's words (需求說明).
     #[serde(default)]
     pub description: String,
     /// A sample of the desired output layout (輸出格式範例); recommended by the form.
     #[serde(default)]
     pub sample_output: Option<String>,
+}
+
+/// One condition on a dictionary field (rule 7): `field op values`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// A dictionary field code.
+    pub field: String,
+    pub op: Operator,
+    /// One value (`eq` … `ge`), two (`between`, inclusive) or a list (`in`,
+    /// `not_in`); codes of the field's code table for coded fields, `YYYY-MM-DD`
+    /// for dates, numbers for numbers.
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Operator {
+    Eq,
+    Ne,
+    In,
+    NotIn,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Between,
+}
+
+impl Operator {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operator::Eq => "eq",
+            Operator::Ne => "ne",
+            Operator::In => "in",
+            Operator::NotIn => "not_in",
+            Operator::Lt => "lt",
+            Operator::Le => "le",
+            Operator::Gt => "gt",
+            Operator::Ge => "ge",
+            Operator::Between => "between",
+        }
+    }
+
+    /// Compares order, so the field's values must have one.
+    pub fn is_range(self) -> bool {
+        matches!(self, Operator::Lt | Operator::Le | Operator::Gt | Operator::Ge | Operator::Between)
+    }
+
+    /// How many values it takes: (at least, at most).
+    pub fn arity(self) -> (usize, usize) {
+        match self {
+            Operator::In | Operator::NotIn => (1, limits::MAX_VALUES),
+            Operator::Between => (2, 2),
+            _ => (1, 1),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -231,6 +299,9 @@ pub mod limits {
     pub const LONG_TEXT: usize = 8_000;
     pub const MAX_FIELDS: usize = 200;
     pub const MAX_FIELD_CODE: usize = 64;
+    pub const MAX_FILTERS: usize = 50;
+    pub const MAX_VALUES: usize = 200;
+    pub const MAX_BREAKDOWNS: usize = 20;
 }
 
 impl Application {
@@ -256,6 +327,15 @@ impl Application {
         for (i, f) in self.requirement.fields.iter().enumerate() {
             text(format!("/requirement/fields/{i}"), f, MAX_FIELD_CODE);
         }
+        for (i, c) in self.requirement.filters.iter().enumerate() {
+            text(format!("/requirement/filters/{i}/field"), &c.field, MAX_FIELD_CODE);
+            for (j, v) in c.values.iter().enumerate() {
+                text(format!("/requirement/filters/{i}/values/{j}"), v, SHORT_TEXT);
+            }
+        }
+        for (i, f) in self.requirement.breakdowns.iter().enumerate() {
+            text(format!("/requirement/breakdowns/{i}"), f, MAX_FIELD_CODE);
+        }
         for (i, n) in self.personal_data.necessity.iter().enumerate() {
             text(format!("/personal_data/necessity/{i}/field"), &n.field, MAX_FIELD_CODE);
             text(format!("/personal_data/necessity/{i}/note"), &n.note, NOTE);
@@ -265,6 +345,17 @@ impl Application {
         }
         if self.requirement.fields.len() > MAX_FIELDS {
             out.push(Finding::too_many("/requirement/fields".into(), MAX_FIELDS));
+        }
+        if self.requirement.filters.len() > MAX_FILTERS {
+            out.push(Finding::too_many("/requirement/filters".into(), MAX_FILTERS));
+        }
+        for (i, c) in self.requirement.filters.iter().enumerate() {
+            if c.values.len() > MAX_VALUES {
+                out.push(Finding::too_many(format!("/requirement/filters/{i}/values"), MAX_VALUES));
+            }
+        }
+        if self.requirement.breakdowns.len() > MAX_BREAKDOWNS {
+            out.push(Finding::too_many("/requirement/breakdowns".into(), MAX_BREAKDOWNS));
         }
         if self.personal_data.necessity.len() > MAX_FIELDS {
             out.push(Finding::too_many("/personal_data/necessity".into(), MAX_FIELDS));

@@ -5,14 +5,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::application::ExistingSource;
+use crate::application::{ExistingSource, Requirement};
+use crate::dictionary::Dictionary;
 use crate::message::Text;
 
 /// One existing source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CatalogEntry {
-    /// Stable id, e.g. `dgpa-staff-by-rank`.
+    /// Stable id, e.g. `dgpa-staff-by-rank`: lower-case letters, digits and `-`.
     pub id: String,
     /// Which of rule 4's six kinds of source it is.
     pub source: ExistingSource,
@@ -21,12 +23,94 @@ pub struct CatalogEntry {
     pub owner: String,
     /// A link, or the WebHR menu path.
     pub location: String,
-    /// Dictionary codes of the fields it covers (as breakdowns or columns).
+    /// Dictionary codes of the fields it shows (as columns or breakdowns).
     pub fields: Vec<String>,
+    /// Dictionary codes it breaks its figures down by (a cross-table's dimensions).
+    #[serde(default)]
+    pub breakdowns: Vec<String>,
+    /// Dictionary codes it can be restricted by (a selection tool's criteria).
+    /// A breakdown restricts too: read off the rows wanted.
+    #[serde(default)]
+    pub filters: Vec<String>,
     /// The unit of its figures, e.g. 機關別 or 個人.
     pub granularity: String,
     /// How often it is refreshed, e.g. 每年 or 即時.
     pub refresh: String,
+}
+
+/// Limits of a catalog entry.
+pub const MAX_ID: usize = 64;
+pub const MAX_TEXT: usize = 500;
+pub const MAX_CODES: usize = 200;
+
+impl CatalogEntry {
+    /// What is wrong with an entry an administrator gives, as (pointer, message).
+    pub fn problems(&self, dict: &Dictionary) -> Vec<(String, Text)> {
+        let mut out = Vec::new();
+        let id_ok = !self.id.is_empty()
+            && self.id.len() <= MAX_ID
+            && self.id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && self.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !id_ok {
+            out.push((
+                "/id".into(),
+                Text::new("代號僅含小寫英數字及連字號，最多 64 字。", "An id holds only a–z, 0–9 and - (64 at most)."),
+            ));
+        }
+        for (pointer, value) in [
+            ("/title/zh_tw", &self.title.zh_tw),
+            ("/title/en", &self.title.en),
+            ("/owner", &self.owner),
+            ("/location", &self.location),
+            ("/granularity", &self.granularity),
+            ("/refresh", &self.refresh),
+        ] {
+            if value.chars().count() > MAX_TEXT {
+                out.push((
+                    pointer.into(),
+                    Text::new(format!("內容過長，最多 {MAX_TEXT} 字。"), format!("Too long: at most {MAX_TEXT} characters.")),
+                ));
+            }
+        }
+        for (pointer, value) in [("/title/zh_tw", &self.title.zh_tw), ("/owner", &self.owner), ("/location", &self.location)] {
+            if value.trim().is_empty() {
+                out.push((pointer.into(), Text::new("此欄必填。", "This is required.")));
+            }
+        }
+        if self.fields.is_empty() {
+            out.push(("/fields".into(), Text::new("請至少列出一個欄位。", "List at least one field.")));
+        }
+        for (name, list) in [("fields", &self.fields), ("breakdowns", &self.breakdowns), ("filters", &self.filters)] {
+            if list.len() > MAX_CODES {
+                out.push((
+                    format!("/{name}"),
+                    Text::new(format!("項目過多，最多 {MAX_CODES} 項。"), format!("Too many items: at most {MAX_CODES}.")),
+                ));
+                continue;
+            }
+            for (i, code) in list.iter().enumerate() {
+                if dict.field(code).is_none() {
+                    out.push((
+                        format!("/{name}/{i}"),
+                        Text::new(format!("欄位代碼「{code}」不在欄位字典中。"), format!("\"{code}\" is not a dictionary field code.")),
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    fn shows(&self, code: &str) -> bool {
+        self.fields.iter().chain(&self.breakdowns).any(|f| f == code)
+    }
+
+    fn breaks_down_by(&self, code: &str) -> bool {
+        self.breakdowns.iter().any(|f| f == code)
+    }
+
+    fn restricts_by(&self, code: &str) -> bool {
+        self.filters.iter().chain(&self.breakdowns).any(|f| f == code)
+    }
 }
 
 /// How much of a request one entry covers.
@@ -40,40 +124,90 @@ pub struct Coverage {
     pub covered: Vec<String>,
     /// Requested fields it lacks.
     pub missing: Vec<String>,
-    /// It has every requested field.
+    /// Requested breakdowns it does not break down by.
+    pub missing_breakdowns: Vec<String>,
+    /// Fields of the requested conditions it cannot restrict by.
+    pub missing_filters: Vec<String>,
+    /// The share of the request it covers, in per cent (fields, breakdowns and
+    /// condition fields counted alike).
+    pub percent: u8,
+    /// It covers every requested field, breakdown and condition.
     pub full: bool,
 }
 
-/// Ranks catalog entries by how many requested fields they cover (most first; on
-/// a tie the one with fewer fields of its own — the closer fit — then by id), and
-/// returns the first `limit` that cover anything. Duplicate requested codes count once.
-pub fn rank(requested: &[String], catalog: &[CatalogEntry], limit: usize) -> Vec<Coverage> {
-    let mut wanted: Vec<&str> = requested.iter().map(String::as_str).collect();
-    wanted.sort_unstable();
-    wanted.dedup();
-    if wanted.is_empty() {
+/// The parts of a request a source must cover, each list sorted and deduplicated.
+struct Wanted<'a> {
+    fields: Vec<&'a str>,
+    breakdowns: Vec<&'a str>,
+    filters: Vec<&'a str>,
+}
+
+impl<'a> Wanted<'a> {
+    fn of(req: &'a Requirement) -> Self {
+        let sorted = |it: &mut dyn Iterator<Item = &'a str>| {
+            let mut v: Vec<&str> = it.collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        Self {
+            fields: sorted(&mut req.fields.iter().map(String::as_str)),
+            breakdowns: sorted(&mut req.breakdowns.iter().map(String::as_str)),
+            filters: sorted(&mut req.filters.iter().map(|c| c.field.as_str())),
+        }
+    }
+
+    fn total(&self) -> usize {
+        self.fields.len() + self.breakdowns.len() + self.filters.len()
+    }
+
+    fn covered_by(&self, e: &CatalogEntry) -> usize {
+        self.fields.iter().filter(|f| e.shows(f)).count()
+            + self.breakdowns.iter().filter(|f| e.breaks_down_by(f)).count()
+            + self.filters.iter().filter(|f| e.restricts_by(f)).count()
+    }
+}
+
+/// Ranks catalog entries by how much of the request they cover — its fields, its
+/// breakdowns and the fields of its conditions — most first; on a tie the one
+/// with fewer fields of its own (the closer fit), then by id. Returns the first
+/// `limit` that cover anything. Duplicate requested codes count once.
+pub fn rank(req: &Requirement, catalog: &[CatalogEntry], limit: usize) -> Vec<Coverage> {
+    let wanted = Wanted::of(req);
+    let total = wanted.total();
+    if total == 0 || limit == 0 {
         return Vec::new();
     }
     let mut scored: Vec<(usize, usize, &CatalogEntry)> = catalog
         .iter()
         .filter_map(|e| {
-            let n = wanted.iter().filter(|w| e.fields.iter().any(|f| f == *w)).count();
-            (n > 0).then_some((n, e.fields.len(), e))
+            let n = wanted.covered_by(e);
+            (n > 0).then_some((n, e.fields.len() + e.breakdowns.len(), e))
         })
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then_with(|| a.2.id.cmp(&b.2.id)));
+    let order = |a: &(usize, usize, &CatalogEntry), b: &(usize, usize, &CatalogEntry)| {
+        b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then_with(|| a.2.id.cmp(&b.2.id))
+    };
+    if scored.len() > limit {
+        scored.select_nth_unstable_by(limit - 1, order);
+        scored.truncate(limit);
+    }
+    scored.sort_by(order);
     scored
         .into_iter()
-        .take(limit)
         .map(|(n, _, e)| {
-            let (covered, missing): (Vec<&str>, Vec<&str>) = wanted.iter().partition(|w| e.fields.iter().any(|f| f == *w));
+            let (covered, missing): (Vec<&str>, Vec<&str>) = wanted.fields.iter().partition(|w| e.shows(w));
+            let owned = |v: Vec<&str>| v.into_iter().map(String::from).collect::<Vec<_>>();
             Coverage {
                 entry_id: e.id.clone(),
                 source: e.source,
                 title: e.title.clone(),
-                covered: covered.into_iter().map(String::from).collect(),
-                missing: missing.into_iter().map(String::from).collect(),
-                full: n == wanted.len(),
+                covered: owned(covered),
+                missing: owned(missing),
+                missing_breakdowns: owned(wanted.breakdowns.iter().copied().filter(|w| !e.breaks_down_by(w)).collect()),
+                missing_filters: owned(wanted.filters.iter().copied().filter(|w| !e.restricts_by(w)).collect()),
+                percent: (n * 100 / total) as u8,
+                full: n == total,
             }
         })
         .collect()
@@ -91,13 +225,24 @@ fn entry(
     granularity: &str,
     refresh: &str,
 ) -> CatalogEntry {
+    let codes: Vec<String> = fields.iter().map(|f| (*f).to_string()).collect();
+    // A selection tool restricts by its fields and lists them; the other sources
+    // are cross-tables whose coded columns are their breakdowns.
+    let (breakdowns, filters) = if source == ExistingSource::WebhrPersonnelSelection {
+        (Vec::new(), codes.clone())
+    } else {
+        let coded = |c: &&String| Dictionary::builtin().field(c).is_some_and(|f| f.field_type == crate::dictionary::FieldType::Code);
+        (codes.iter().filter(coded).cloned().collect(), Vec::new())
+    };
     CatalogEntry {
         id: id.into(),
         source,
         title: Text::new(zh, en),
         owner: owner.into(),
         location: location.into(),
-        fields: fields.iter().map(|f| (*f).to_string()).collect(),
+        fields: codes,
+        breakdowns,
+        filters,
         granularity: granularity.into(),
         refresh: refresh.into(),
     }
@@ -108,7 +253,7 @@ fn entry(
 /// why it does not serve.
 pub fn covering_finding(app: &crate::Application, catalog: &[CatalogEntry]) -> Option<crate::Finding> {
     use crate::eligibility::{Finding, FindingCode};
-    let best = rank(&app.requirement.fields, catalog, 1).into_iter().next().filter(|c| c.full)?;
+    let best = rank(&app.requirement, catalog, 1).into_iter().next().filter(|c| c.full)?;
     let entry = catalog.iter().find(|e| e.id == best.entry_id)?;
     let pointer = match app.existing_sources.iter().position(|a| a.source == entry.source) {
         Some(i) => format!("/existing_sources/{i}/note"),
@@ -284,6 +429,10 @@ mod tests {
         c.iter().map(|s| (*s).to_string()).collect()
     }
 
+    fn req(fields: &[&str]) -> Requirement {
+        Requirement { fields: codes(fields), ..Default::default() }
+    }
+
     #[test]
     fn every_seeded_field_is_in_the_dictionary_and_ids_are_unique() {
         let seed = seed();
@@ -293,8 +442,9 @@ mod tests {
         assert_eq!(ids.len(), seed.len());
         for e in &seed {
             for f in &e.fields {
-                assert!(crate::dictionary::field(f).is_some(), "{}: {f}", e.id);
+                assert!(Dictionary::builtin().field(f).is_some(), "{}: {f}", e.id);
             }
+            assert!(e.problems(Dictionary::builtin()).is_empty(), "{}: {:?}", e.id, e.problems(Dictionary::builtin()));
         }
         let kinds: std::collections::BTreeSet<&str> = seed.iter().map(|e| e.source.as_str()).collect();
         assert_eq!(kinds.len(), ExistingSource::ALL.len(), "every kind of rule 4 has an entry");
@@ -302,7 +452,7 @@ mod tests {
 
     #[test]
     fn a_full_cover_ranks_first_and_the_closer_fit_wins_a_tie() {
-        let ranked = rank(&codes(&["sex", "grade", "agency_code", "sex"]), &seed(), 10);
+        let ranked = rank(&req(&["sex", "grade", "agency_code", "sex"]), &seed(), 10);
         assert!(ranked[0].full, "{ranked:?}");
         // Two entries cover all three; the one with fewer fields of its own comes first.
         assert_eq!(ranked[0].entry_id, "moex-screening-by-grade");
@@ -328,10 +478,44 @@ mod tests {
 
     #[test]
     fn a_partial_cover_is_not_full_and_says_what_is_missing() {
-        let ranked = rank(&codes(&["agency_code", "salary_points"]), &seed(), 3);
+        let ranked = rank(&req(&["agency_code", "salary_points"]), &seed(), 3);
         assert!(ranked.iter().all(|c| !c.full));
         assert_eq!(ranked[0].missing, ["salary_points"]);
-        assert!(rank(&codes(&["salary_points"]), &seed(), 3).is_empty());
-        assert!(rank(&[], &seed(), 3).is_empty());
+        assert!(rank(&req(&["salary_points"]), &seed(), 3).is_empty());
+        assert!(rank(&req(&[]), &seed(), 3).is_empty());
+    }
+
+    #[test]
+    fn breakdowns_and_conditions_weigh_in_the_ranking() {
+        use crate::application::{Condition, Operator};
+        let mut r = req(&["agency_code", "sex"]);
+        r.breakdowns = codes(&["official_rank"]);
+        r.filters = vec![Condition { field: "employment_status".into(), op: Operator::Eq, values: vec!["in_service".into()] }];
+        let ranked = rank(&r, &seed(), 20);
+        // Only an entry with employment status as a dimension covers everything.
+        let best = &ranked[0];
+        assert!(best.full && best.percent == 100, "{ranked:?}");
+        assert_eq!(best.entry_id, "webhr-roster-summary");
+        let partial = ranked.iter().find(|c| c.entry_id == "dgpa-staff-by-rank").unwrap_or_else(|| panic!("{ranked:?}"));
+        assert!(!partial.full && partial.missing.is_empty());
+        assert_eq!(partial.missing_filters, ["employment_status"]);
+        assert_eq!(partial.percent, 75);
+        // A field shown only as a column is no breakdown.
+        let mut e = seed()[0].clone();
+        e.breakdowns.clear();
+        r.filters.clear();
+        let only = rank(&r, &[e], 1);
+        assert_eq!(only[0].missing_breakdowns, ["official_rank"]);
+    }
+
+    #[test]
+    fn an_entry_is_checked_against_the_dictionary() {
+        let mut e = seed()[0].clone();
+        e.id = "Bad Id".into();
+        e.owner = " ".into();
+        e.fields.push("no_such_field".into());
+        e.breakdowns = vec!["nope".into()];
+        let p: Vec<String> = e.problems(Dictionary::builtin()).into_iter().map(|p| p.0).collect();
+        assert_eq!(p, ["/id", "/owner", format!("/fields/{}", e.fields.len() - 1).as_str(), "/breakdowns/0"]);
     }
 }

@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::application::{Application, ExistingSource, OutputKind};
-use crate::dictionary;
+use crate::application::{Application, Condition, ExistingSource, Operator, OutputKind};
+use crate::dictionary::{self, Dictionary, FieldType};
 use crate::message::Text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +53,12 @@ pub enum FindingCode {
     RetentionTooLong,
     DestructionOverdue,
     ExistingSourceCoversRequest,
+    ConditionOperatorInvalid,
+    ConditionValueCount,
+    ConditionValueNotInCodeTable,
+    ConditionValueType,
+    BreakdownOnDetail,
+    InquiryOpen,
     TooLong,
     TooMany,
 }
@@ -75,6 +81,8 @@ impl FindingCode {
             | SpecialCategoryField
             | SampleOutputMissing
             | ExistingSourceCoversRequest
+            | BreakdownOnDetail
+            | InquiryOpen
             | DeadlineInText => Severity::Warning,
             _ => Severity::Error,
         }
@@ -94,7 +102,14 @@ impl FindingCode {
             | SampleOutputMissing
             | TooLong
             | TooMany => "5.1",
-            FieldUnknown | FieldDuplicate => "7",
+            FieldUnknown
+            | FieldDuplicate
+            | ConditionOperatorInvalid
+            | ConditionValueCount
+            | ConditionValueNotInCodeTable
+            | ConditionValueType
+            | InquiryOpen => "7",
+            BreakdownOnDetail => "2",
             ExistingSourceNotAttested
             | ExistingSourceNotChecked
             | ExistingSourceNoteMissing
@@ -197,6 +212,12 @@ fn message(code: FindingCode) -> Text {
             "An existing source covers every requested field: use it, or say in that source's attestation note why it does not serve (rule 4).",
         ),
         DestructionOverdue => ("貴機關尚有逾期未登錄銷毀之個人資料，請先登錄銷毀後再送出新申請（第6點）。", "Your agency has delivered personal data past its destruction date: record its destruction before submitting new applications (rule 6)."),
+        ConditionOperatorInvalid => ("此欄位之值無大小順序，不得使用比較或區間運算。", "This field's values have no order: comparisons and ranges do not apply."),
+        ConditionValueCount => ("條件值個數不符運算子（eq 等須1個、between 須2個、in 至少1個）。", "The number of values does not fit the operator (one for eq and comparisons, two for between, at least one for in)."),
+        ConditionValueNotInCodeTable => ("此值不在欄位的代碼表中。", "This value is not in the field's code table."),
+        ConditionValueType => ("此值與欄位型態不符。", "This value does not fit the field's type."),
+        BreakdownOnDetail => ("明細資料無統計分組；分組欄位僅適用於統計數值。", "Detail records have no breakdowns: breakdowns apply to statistical figures only."),
+        InquiryOpen => ("本申請所附之欄位疑義尚未釐清；建議待人事總處答復後再送出（第7點）。", "A question on this application's fields is still open: best wait for DGPA's answer before submitting (rule 7)."),
         TooLong => ("內容過長。", "Too long."),
         TooMany => ("項目過多。", "Too many items."),
     };
@@ -204,14 +225,26 @@ fn message(code: FindingCode) -> Text {
 }
 
 /// What eligibility needs to know beyond the application itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct EligibilityContext<'a> {
+    /// The field dictionary in force.
+    pub dictionary: &'a Dictionary,
+    /// Field questions tied to this application that DGPA has not yet answered (rule 7).
+    pub open_inquiries: &'a [i64],
     /// The applying agency has a supervising personnel office (see `AgencyChain`).
     pub has_supervisor: bool,
     /// The agency's delivered requests whose personal data is past its destruction date.
     pub overdue_destructions: &'a [crate::ids::RequestId],
     /// A sample of the output format is attached as a file.
     pub has_sample_attachment: bool,
+}
+
+impl<'a> EligibilityContext<'a> {
+    /// Nothing known against the applicant: a supervisor exists, nothing overdue,
+    /// no attachment, no open question.
+    pub fn new(dictionary: &'a Dictionary) -> Self {
+        Self { dictionary, open_inquiries: &[], has_supervisor: true, overdue_destructions: &[], has_sample_attachment: false }
+    }
 }
 
 /// Every finding for an application, errors first, in a stable order.
@@ -256,15 +289,41 @@ pub fn check(app: &Application, ctx: EligibilityContext<'_>) -> Vec<Finding> {
     if req.fields.is_empty() {
         push(FindingCode::RequirementFieldsMissing, "/requirement/fields".into());
     }
+    let dict = ctx.dictionary;
     let mut seen: Vec<&str> = Vec::new();
     for (i, code) in req.fields.iter().enumerate() {
-        if dictionary::field(code).is_none() {
+        if dict.field(code).is_none() {
             push(FindingCode::FieldUnknown, format!("/requirement/fields/{i}"));
         } else if seen.contains(&code.as_str()) {
             push(FindingCode::FieldDuplicate, format!("/requirement/fields/{i}"));
         }
         seen.push(code);
     }
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, code) in req.breakdowns.iter().enumerate() {
+        if dict.field(code).is_none() {
+            push(FindingCode::FieldUnknown, format!("/requirement/breakdowns/{i}"));
+        } else if seen.contains(&code.as_str()) {
+            push(FindingCode::FieldDuplicate, format!("/requirement/breakdowns/{i}"));
+        }
+        seen.push(code);
+    }
+    if !req.breakdowns.is_empty() && req.output == Some(OutputKind::Detail) {
+        push(FindingCode::BreakdownOnDetail, "/requirement/breakdowns".into());
+    }
+    for (i, c) in req.filters.iter().enumerate() {
+        condition_findings(dict, i, c, &mut out);
+    }
+    if !ctx.open_inquiries.is_empty() {
+        let ids: Vec<String> = ctx.open_inquiries.iter().map(i64::to_string).collect();
+        let base = message(FindingCode::InquiryOpen);
+        out.push(Finding::with_message(
+            FindingCode::InquiryOpen,
+            "/requirement/fields",
+            Text::new(format!("{}（疑義編號：{}）", base.zh_tw, ids.join(", ")), format!("{} (questions: {})", base.en, ids.join(", "))),
+        ));
+    }
+    let mut push = |code: FindingCode, pointer: String| out.push(Finding::new(code, pointer));
     if !ctx.has_sample_attachment && req.sample_output.as_deref().is_none_or(|s| s.trim().is_empty()) {
         push(FindingCode::SampleOutputMissing, "/requirement/sample_output".into());
     }
@@ -287,16 +346,27 @@ pub fn check(app: &Application, ctx: EligibilityContext<'_>) -> Vec<Finding> {
 
     // Rule 3: personal data.
     let pd = &app.personal_data;
-    let requested: Vec<&dictionary::FieldDef> = req.fields.iter().filter_map(|c| dictionary::field(c)).collect();
+    let requested: Vec<&dictionary::Field> = req.fields.iter().filter_map(|c| dict.field(c)).collect();
+    let special = |code: &String| dict.field(code).is_some_and(|f| f.special);
     for (i, code) in req.fields.iter().enumerate() {
-        if dictionary::field(code).is_some_and(|f| f.special) {
+        if special(code) {
             push(FindingCode::SpecialCategoryField, format!("/requirement/fields/{i}"));
+        }
+    }
+    for (i, code) in req.breakdowns.iter().enumerate() {
+        if special(code) {
+            push(FindingCode::SpecialCategoryField, format!("/requirement/breakdowns/{i}"));
+        }
+    }
+    for (i, c) in req.filters.iter().enumerate() {
+        if special(&c.field) {
+            push(FindingCode::SpecialCategoryField, format!("/requirement/filters/{i}/field"));
         }
     }
     match pd.contains {
         None => push(FindingCode::PersonalDataUndeclared, "/personal_data/contains".into()),
         Some(false) => {
-            if let Some(i) = req.fields.iter().position(|c| dictionary::field(c).is_some_and(|f| f.identifying || f.special)) {
+            if let Some(i) = req.fields.iter().position(|c| dict.field(c).is_some_and(|f| f.identifying || f.special)) {
                 push(FindingCode::PersonalDataContradictsFields, format!("/requirement/fields/{i}"));
             }
             if req.output == Some(OutputKind::Detail) {
@@ -326,7 +396,7 @@ pub fn check(app: &Application, ctx: EligibilityContext<'_>) -> Vec<Finding> {
                 }
                 let noted = pd.necessity.iter().any(|n| n.field == field.code && !n.note.trim().is_empty());
                 if !noted {
-                    let idx = req.fields.iter().position(|c| c == field.code).unwrap_or_default();
+                    let idx = req.fields.iter().position(|c| *c == field.code).unwrap_or_default();
                     push(FindingCode::PersonalDataNecessityMissing, format!("/requirement/fields/{idx}"));
                 }
             }
@@ -351,6 +421,81 @@ pub fn check(app: &Application, ctx: EligibilityContext<'_>) -> Vec<Finding> {
 
     out.sort_by_key(|f| f.severity == Severity::Warning);
     out
+}
+
+/// Findings for one structured condition: an unknown field, an operator its values
+/// cannot take, the wrong number of values, values outside the code table or of
+/// the wrong type — each pointing at what is wrong.
+fn condition_findings(dict: &Dictionary, i: usize, c: &Condition, out: &mut Vec<Finding>) {
+    let at = format!("/requirement/filters/{i}");
+    let Some(field) = dict.field(&c.field) else {
+        out.push(Finding::new(FindingCode::FieldUnknown, format!("{at}/field")));
+        return;
+    };
+    let table = field.code_table.as_deref().and_then(dictionary::code_table);
+    let ordered = match field.field_type {
+        FieldType::Integer | FieldType::Decimal | FieldType::Date => true,
+        FieldType::Code => table.is_some_and(|t| t.ordered),
+        FieldType::Text => false,
+    };
+    if c.op.is_range() && !ordered {
+        out.push(Finding::new(FindingCode::ConditionOperatorInvalid, format!("{at}/op")));
+    }
+    let (min, max) = c.op.arity();
+    if c.values.len() < min || c.values.len() > max {
+        out.push(Finding::new(FindingCode::ConditionValueCount, format!("{at}/values")));
+    }
+    for (j, v) in c.values.iter().enumerate() {
+        let pointer = format!("{at}/values/{j}");
+        let v = v.trim();
+        if let Some(t) = table {
+            if t.position(v).is_none() {
+                let allowed: Vec<String> = t.values.iter().map(|x| format!("{}（{}）", x.code, x.zh_tw)).collect();
+                let allowed_en: Vec<&str> = t.values.iter().map(|x| x.code.as_str()).collect();
+                let base = message(FindingCode::ConditionValueNotInCodeTable);
+                out.push(Finding::with_message(
+                    FindingCode::ConditionValueNotInCodeTable,
+                    pointer,
+                    Text::new(
+                        format!("「{v}」{}可用值：{}", base.zh_tw, allowed.join("、")),
+                        format!("\"{v}\": {} Allowed: {}.", base.en, allowed_en.join(", ")),
+                    ),
+                ));
+            }
+            continue;
+        }
+        let (fits, zh, en) = match field.field_type {
+            FieldType::Integer => (v.parse::<i64>().is_ok(), "整數", "a whole number"),
+            FieldType::Decimal => (v.parse::<f64>().is_ok_and(f64::is_finite), "數值", "a number"),
+            FieldType::Date => (chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok(), "日期（YYYY-MM-DD）", "a date (YYYY-MM-DD)"),
+            FieldType::Code | FieldType::Text => (!v.is_empty(), "非空白文字", "non-blank text"),
+        };
+        if !fits {
+            let base = message(FindingCode::ConditionValueType);
+            out.push(Finding::with_message(
+                FindingCode::ConditionValueType,
+                pointer,
+                Text::new(format!("「{v}」{}應為{zh}。", base.zh_tw), format!("\"{v}\": {} It must be {en}.", base.en)),
+            ));
+        }
+    }
+    if c.op == Operator::Between && c.values.len() == 2 && ordered {
+        let (lo, hi) = (c.values[0].trim(), c.values[1].trim());
+        let backwards = match (table, field.field_type) {
+            (Some(t), _) => matches!((t.position(lo), t.position(hi)), (Some(a), Some(b)) if a > b),
+            (None, FieldType::Integer | FieldType::Decimal) => {
+                matches!((lo.parse::<f64>(), hi.parse::<f64>()), (Ok(a), Ok(b)) if a > b)
+            }
+            (None, _) => lo.len() == hi.len() && lo > hi,
+        };
+        if backwards {
+            out.push(Finding::with_message(
+                FindingCode::ConditionValueType,
+                format!("{at}/values/1"),
+                Text::new("區間上限小於下限。", "The upper bound is below the lower bound."),
+            ));
+        }
+    }
 }
 
 /// Whether any finding blocks submission.
@@ -473,6 +618,7 @@ mod tests {
                 conditions: "113年12月31日在職人員".into(),
                 description: "依機關、官等及性別統計人數".into(),
                 sample_output: Some("機關,官等,男,女".into()),
+                ..Default::default()
             },
             personal_data: PersonalData { contains: Some(false), ..Default::default() },
             existing_sources: ExistingSource::ALL
@@ -482,8 +628,9 @@ mod tests {
         }
     }
 
-    const OK: EligibilityContext<'static> =
-        EligibilityContext { has_supervisor: true, overdue_destructions: &[], has_sample_attachment: false };
+    fn ok() -> EligibilityContext<'static> {
+        EligibilityContext::new(Dictionary::builtin())
+    }
 
     fn codes(f: &[Finding]) -> Vec<FindingCode> {
         f.iter().map(|f| f.code).collect()
@@ -491,12 +638,12 @@ mod tests {
 
     #[test]
     fn a_complete_statistics_request_has_no_findings() {
-        assert_eq!(check(&complete(), OK), vec![]);
+        assert_eq!(check(&complete(), ok()), vec![]);
     }
 
     #[test]
     fn an_empty_draft_lists_every_missing_part_at_once() {
-        let f = check(&Application::default(), OK);
+        let f = check(&Application::default(), ok());
         let c = codes(&f);
         for code in [
             FindingCode::ContactNameMissing,
@@ -524,7 +671,7 @@ mod tests {
         app.existing_sources[2].checked = false;
         app.existing_sources[4].note = " ".into();
         app.existing_sources.remove(5);
-        let f = check(&app, OK);
+        let f = check(&app, ok());
         assert_eq!(
             f.iter().map(|f| (f.code, f.pointer.as_str())).collect::<Vec<_>>(),
             vec![
@@ -541,7 +688,7 @@ mod tests {
         let mut app = complete();
         app.requirement.fields.push("id_number".into());
         app.requirement.output = Some(OutputKind::Detail);
-        let c = codes(&check(&app, OK));
+        let c = codes(&check(&app, ok()));
         assert!(c.contains(&FindingCode::PersonalDataContradictsFields));
         assert!(c.contains(&FindingCode::PersonalDataContradictsOutput));
     }
@@ -561,7 +708,7 @@ mod tests {
             ],
             retention_days: Some(90),
         };
-        let f = check(&app, OK);
+        let f = check(&app, ok());
         let got: Vec<_> = f.iter().map(|f| (f.code, f.pointer.as_str())).collect();
         assert_eq!(
             got,
@@ -575,7 +722,7 @@ mod tests {
         app.personal_data.purpose = Some(PURPOSE_PERSONNEL_MANAGEMENT.into());
         app.personal_data.statutory_duty = Some("公務人員考績法第14條".into());
         app.personal_data.retention_days = Some(400);
-        assert!(check(&app, OK)
+        assert!(check(&app, ok())
             .iter()
             .any(|f| f.code == FindingCode::RetentionTooLong && f.pointer == "/personal_data/retention_days" && f.rule == "6"));
         app.personal_data.retention_days = Some(90);
@@ -583,7 +730,7 @@ mod tests {
             NecessityNote { field: "name".into(), note: "核對名冊".into() },
             NecessityNote { field: "birth_date".into(), note: "計算退休年齡".into() },
         ];
-        assert_eq!(check(&app, OK), vec![]);
+        assert_eq!(check(&app, ok()), vec![]);
     }
 
     #[test]
@@ -591,7 +738,7 @@ mod tests {
         let mut app = complete();
         app.requirement.fields = vec!["grade".into(), "shoe_size".into(), "disability_category".into(), "grade".into()];
         app.personal_data.contains = Some(false);
-        let f = check(&app, OK);
+        let f = check(&app, ok());
         let got: Vec<_> = f.iter().map(|f| (f.code, f.pointer.as_str(), f.severity)).collect();
         assert!(got.contains(&(FindingCode::FieldUnknown, "/requirement/fields/1", Severity::Error)));
         assert!(got.contains(&(FindingCode::SpecialCategoryField, "/requirement/fields/2", Severity::Warning)));
@@ -603,7 +750,7 @@ mod tests {
     fn rule_5_3_deadlines_in_prose_are_warned_and_in_keys_are_found() {
         let mut app = complete();
         app.reason = "請於12月1日前提供".into();
-        let f = check(&app, OK);
+        let f = check(&app, ok());
         assert_eq!(codes(&f), vec![FindingCode::DeadlineInText]);
         assert_eq!(f[0].rule, "5.3");
         assert!(!blocks(&f));
@@ -632,14 +779,83 @@ mod tests {
     fn an_attached_sample_satisfies_the_sample_recommendation() {
         let mut app = complete();
         app.requirement.sample_output = None;
-        assert_eq!(codes(&check(&app, OK)), vec![FindingCode::SampleOutputMissing]);
-        let with_file = EligibilityContext { has_sample_attachment: true, ..OK };
+        assert_eq!(codes(&check(&app, ok())), vec![FindingCode::SampleOutputMissing]);
+        let with_file = EligibilityContext { has_sample_attachment: true, ..ok() };
         assert_eq!(check(&app, with_file), vec![]);
+    }
+
+    fn cond(field: &str, op: Operator, values: &[&str]) -> Condition {
+        Condition { field: field.into(), op, values: values.iter().map(|v| (*v).to_string()).collect() }
+    }
+
+    #[test]
+    fn rule_7_structured_conditions_are_checked_against_the_dictionary() {
+        let mut app = complete();
+        app.requirement.filters = vec![
+            cond("official_rank", Operator::In, &["junior", "senior"]),
+            cond("grade", Operator::Between, &["6", "9"]),
+            cond("birth_date", Operator::Ge, &["1970-01-01"]),
+            cond("service_years", Operator::Gt, &["10.5"]),
+        ];
+        app.requirement.breakdowns = vec!["agency_code".into(), "sex".into()];
+        assert_eq!(check(&app, ok()), vec![], "valid conditions and breakdowns find nothing");
+
+        app.requirement.filters = vec![
+            cond("no_such_field", Operator::Eq, &["1"]),
+            cond("official_rank", Operator::In, &["junior", "general"]),
+            cond("sex", Operator::Lt, &["M"]),
+            cond("age", Operator::Between, &["30"]),
+            cond("age", Operator::Eq, &["thirty"]),
+            cond("birth_date", Operator::Le, &["1970/01/01"]),
+            cond("grade", Operator::Between, &["9", "6"]),
+            cond("name", Operator::Eq, &[" "]),
+        ];
+        app.requirement.breakdowns = vec!["sex".into(), "sex".into(), "nope".into()];
+        let f = check(&app, ok());
+        let got: Vec<(FindingCode, &str)> = f.iter().map(|f| (f.code, f.pointer.as_str())).collect();
+        use FindingCode::*;
+        for want in [
+            (FieldUnknown, "/requirement/filters/0/field"),
+            (ConditionValueNotInCodeTable, "/requirement/filters/1/values/1"),
+            (ConditionOperatorInvalid, "/requirement/filters/2/op"),
+            (ConditionValueCount, "/requirement/filters/3/values"),
+            (ConditionValueType, "/requirement/filters/4/values/0"),
+            (ConditionValueType, "/requirement/filters/5/values/0"),
+            (ConditionValueType, "/requirement/filters/6/values/1"),
+            (ConditionValueType, "/requirement/filters/7/values/0"),
+            (FieldDuplicate, "/requirement/breakdowns/1"),
+            (FieldUnknown, "/requirement/breakdowns/2"),
+        ] {
+            assert!(got.contains(&want), "{want:?} missing from {got:?}");
+        }
+        let outside = f.iter().find(|f| f.code == ConditionValueNotInCodeTable).map(|f| f.message.en.clone()).unwrap_or_default();
+        assert!(outside.contains("\"general\"") && outside.contains("senior"), "{outside}");
+        assert!(f.iter().all(|f| f.rule == "7" || f.code == FieldDuplicate || f.severity == Severity::Warning));
+        assert!(blocks(&f));
+    }
+
+    #[test]
+    fn breakdowns_belong_to_statistics_and_open_questions_warn() {
+        let mut app = complete();
+        app.requirement.breakdowns = vec!["sex".into()];
+        app.requirement.output = Some(OutputKind::Detail);
+        app.personal_data = PersonalData {
+            contains: Some(true),
+            purpose: Some(PURPOSE_PERSONNEL_MANAGEMENT.into()),
+            statutory_duty: Some("公務人員任用法".into()),
+            necessity: vec![NecessityNote { field: "sex".into(), note: "性別統計".into() }],
+            retention_days: Some(30),
+        };
+        assert_eq!(codes(&check(&app, ok())), vec![FindingCode::BreakdownOnDetail]);
+        let open = [4, 9];
+        let f = check(&complete(), EligibilityContext { open_inquiries: &open, ..ok() });
+        assert_eq!(codes(&f), vec![FindingCode::InquiryOpen]);
+        assert!(!blocks(&f) && f[0].message.en.contains("4, 9"));
     }
 
     #[test]
     fn agency_without_supervisor_blocks() {
-        let f = check(&complete(), EligibilityContext { has_supervisor: false, overdue_destructions: &[], has_sample_attachment: false });
+        let f = check(&complete(), EligibilityContext { has_supervisor: false, ..ok() });
         assert_eq!(codes(&f), vec![FindingCode::AgencyWithoutSupervisor]);
         assert!(blocks(&f));
     }
@@ -647,8 +863,7 @@ mod tests {
     #[test]
     fn rule_6_an_overdue_destruction_blocks_and_names_the_request() {
         let overdue = [crate::ids::RequestId(17)];
-        let f =
-            check(&complete(), EligibilityContext { has_supervisor: true, overdue_destructions: &overdue, has_sample_attachment: false });
+        let f = check(&complete(), EligibilityContext { overdue_destructions: &overdue, ..ok() });
         assert_eq!(f.iter().map(|f| f.code).collect::<Vec<_>>(), vec![FindingCode::DestructionOverdue]);
         assert!(blocks(&f));
         assert!(f[0].message.zh_tw.contains("17") && f[0].message.en.contains("17") && f[0].rule == "6");

@@ -12,14 +12,17 @@ pub mod dictionary;
 pub mod diff;
 pub mod eligibility;
 pub mod ids;
+pub mod inquiry;
 pub mod lifecycle;
 pub mod message;
 pub mod notify;
 pub mod queue;
+pub mod similar;
 pub mod stats;
 
 pub use application::{
-    Application, ApplicationPatch, Contact, ExistingSource, NecessityNote, OutputKind, PersonalData, Requirement, SourceAttestation,
+    Application, ApplicationPatch, Condition, Contact, ExistingSource, NecessityNote, Operator, OutputKind, PersonalData, Requirement,
+    SourceAttestation,
 };
 pub use eligibility::{Finding, FindingCode, Severity};
 pub use ids::{AgencyCode, Difficulty, RequestId, Role, RoleSet, UserId};

@@ -390,6 +390,10 @@ pub struct RequestFacts<'a> {
     pub overdue_destructions: &'a [crate::ids::RequestId],
     /// A sample of the output format is attached as a file (rule 5.1).
     pub has_sample_attachment: bool,
+    /// The field dictionary in force (rule 7).
+    pub dictionary: &'a crate::dictionary::Dictionary,
+    /// Field questions tied to the request that are still open (rule 7).
+    pub open_inquiries: &'a [i64],
 }
 
 /// The result of an accepted command: the new state and what to record.
@@ -628,6 +632,8 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
         Command::Edit => {}
         Command::Submit => {
             let ctx = EligibilityContext {
+                dictionary: facts.dictionary,
+                open_inquiries: facts.open_inquiries,
                 has_supervisor: facts.chain.has_supervisor(),
                 overdue_destructions: facts.overdue_destructions,
                 has_sample_attachment: facts.has_sample_attachment,
@@ -811,6 +817,7 @@ mod tests {
                 conditions: String::new(),
                 description: "各職等人數".into(),
                 sample_output: Some("職等,人數".into()),
+                ..Default::default()
             },
             personal_data: PersonalData { contains: Some(false), ..Default::default() },
             existing_sources: ExistingSource::ALL
@@ -834,6 +841,8 @@ mod tests {
             delivered_at: Some(now()),
             overdue_destructions: &[],
             has_sample_attachment: false,
+            dictionary: crate::dictionary::Dictionary::builtin(),
+            open_inquiries: &[],
         }
     }
 
@@ -1071,7 +1080,7 @@ mod tests {
             let mut state = State::Draft;
             let mut revisions = 0;
             for (who, cmd) in steps {
-                let f = RequestFacts { state, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions, delivered_at: Some(now()), overdue_destructions: &[], has_sample_attachment: false };
+                let f = RequestFacts { state, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions, delivered_at: Some(now()), overdue_destructions: &[], has_sample_attachment: false, dictionary: crate::dictionary::Dictionary::builtin(), open_inquiries: &[] };
                 let action = cmd.action();
                 if let Ok(out) = decide(&f, &who, cmd, now()) {
                     prop_assert!(!state.is_terminal(), "terminal {state:?} accepted {action:?}");
@@ -1089,7 +1098,7 @@ mod tests {
         fn terminal_states_accept_nothing(who in any_actor(), cmd in any_command(), s in prop_oneof![Just(State::Closed), Just(State::Rejected), Just(State::Withdrawn)]) {
             let chain = chain_of("NPA");
             let app = app();
-            let f = RequestFacts { state: s, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions: 1, delivered_at: None, overdue_destructions: &[], has_sample_attachment: false };
+            let f = RequestFacts { state: s, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions: 1, delivered_at: None, overdue_destructions: &[], has_sample_attachment: false, dictionary: crate::dictionary::Dictionary::builtin(), open_inquiries: &[] };
             let action = cmd.action();
             prop_assert_eq!(decide(&f, &who, cmd, now()), Err(Refusal::NotInState { action, state: s }));
         }

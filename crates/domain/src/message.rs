@@ -16,4 +16,12 @@ impl Text {
     pub fn new(zh_tw: impl Into<String>, en: impl Into<String>) -> Self {
         Self { zh_tw: zh_tw.into(), en: en.into() }
     }
+
+    pub fn empty() -> Self {
+        Self::new("", "")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.zh_tw.is_empty() && self.en.is_empty()
+    }
 }

@@ -11,8 +11,10 @@ mod agencies;
 mod attachments;
 pub mod audit;
 mod deliveries;
+mod inquiries;
 mod integration;
 mod queue;
+mod reference;
 mod requests;
 mod users;
 
@@ -26,8 +28,10 @@ pub use attachments::{AttachmentRow, NewAttachment};
 pub use audit::{AuditBreak, AuditContext, AuditEntry, AuditFilter};
 pub use conn::{Backend, DbConnection};
 pub use deliveries::{DeliveryRow, NewDelivery};
+pub use inquiries::{FaqRow, InboxRow, InquiryFilter, InquiryMessageRow, InquiryRow, NewInbox};
 pub use integration::{IdempotencyClaim, NewNotification, NewWebhook, NotificationRow, SendOutcome, StoredResponse, WebhookRow};
 pub use queue::{QueueRow, SettingsChange, SettingsRow, StatsRow};
+pub use reference::{ImportCounts, ReferenceChange, ReferenceItem, Saved};
 pub use requests::{EventRow, ListFilter, MessageRow, RequestRow, RevisionRow};
 pub use users::{NewUser, RefreshUse, UserRow, UserUpdate};
 

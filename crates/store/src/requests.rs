@@ -194,6 +194,32 @@ impl Store {
         request_by_id(&mut *self.conn()?, id)
     }
 
+    /// Every request that has been delivered (delivered or closed since), as
+    /// (id, agency code): the candidates of similar-request suggestions.
+    pub fn delivered_requests(&self) -> StoreResult<Vec<(i64, String)>> {
+        Ok(requests::table
+            .filter(requests::delivered_at.is_not_null())
+            .filter(requests::state.eq_any([State::Delivered.as_str(), State::Closed.as_str()]))
+            .order(requests::id.asc())
+            .select((requests::id, requests::agency_code))
+            .load(&mut *self.conn()?)?)
+    }
+
+    /// The applications of these requests, as stored JSON, by id.
+    pub fn applications_of(&self, ids: &[i64]) -> StoreResult<Vec<(i64, serde_json::Value)>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let rows: Vec<(i64, String)> = requests::table
+                .filter(requests::id.eq_any(chunk))
+                .select((requests::id, requests::application))
+                .load(&mut *self.conn()?)?;
+            for (id, text) in rows {
+                out.push((id, serde_json::from_str(&text)?));
+            }
+        }
+        Ok(out)
+    }
+
     pub fn list_requests(&self, f: &ListFilter) -> StoreResult<Vec<RequestRow>> {
         let mut q = requests::table.select(Row::as_select()).order(requests::id.desc()).limit(f.limit).into_boxed();
         if !f.all_submitted {

@@ -230,6 +230,88 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reference_items (kind, item_key) {
+        kind -> Text,
+        item_key -> Text,
+        body -> Text,
+        version -> BigInt,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<BigInt>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    reference_history (id) {
+        id -> BigInt,
+        kind -> Text,
+        item_key -> Text,
+        version -> BigInt,
+        action -> Text,
+        changes -> Text,
+        changed_by -> Nullable<BigInt>,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reference_revisions (kind) {
+        kind -> Text,
+        revision -> BigInt,
+    }
+}
+
+diesel::table! {
+    inquiries (id) {
+        id -> BigInt,
+        agency_code -> Text,
+        created_by -> BigInt,
+        request_id -> Nullable<BigInt>,
+        fields -> Text,
+        subject -> Text,
+        state -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inquiry_messages (id) {
+        id -> BigInt,
+        inquiry_id -> BigInt,
+        author_id -> BigInt,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    field_faq (id) {
+        id -> BigInt,
+        field_code -> Text,
+        question -> Text,
+        answer -> Text,
+        inquiry_id -> Nullable<BigInt>,
+        published_by -> BigInt,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inbox (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        link -> Text,
+        text_zh -> Text,
+        text_en -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     users,
@@ -246,5 +328,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     idempotency_keys,
     webhooks,
-    notifications
+    notifications,
+    reference_items,
+    reference_history,
+    reference_revisions,
+    inquiries,
+    inquiry_messages,
+    field_faq,
+    inbox
 );

@@ -140,6 +140,17 @@ impl Store {
     }
 
     /// Users by id, newest last; `after` is the last id of the previous page.
+    /// Active accounts holding a role (roles are stored comma-joined).
+    pub fn active_users_with_role(&self, role: &str) -> StoreResult<Vec<UserRow>> {
+        let rows = users::table
+            .filter(users::active.eq(true))
+            .filter(users::roles.like(format!("%{role}%")))
+            .order(users::id.asc())
+            .select(Row::as_select())
+            .load(&mut *self.conn()?)?;
+        Ok(rows.into_iter().map(UserRow::from).filter(|u| u.roles.split(',').any(|r| r.trim() == role)).collect())
+    }
+
     pub fn list_users(&self, after: Option<i64>, limit: i64) -> StoreResult<Vec<UserRow>> {
         let mut q = users::table.select(Row::as_select()).order(users::id.asc()).limit(limit).into_boxed();
         if let Some(after) = after {

@@ -1,0 +1,100 @@
+//! The reference data every check reads — the field dictionary and the catalog of
+//! existing sources — cached per instance and reloaded when the store's revision
+//! of the kind moves (one small query per use, so an edit on any instance is
+//! seen by all at once), and the profiles of delivered requests for similarity
+//! (a delivered request's application never changes, so each is read once).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use statreq_domain::catalog::{self, CatalogEntry};
+use statreq_domain::dictionary::{self, Dictionary, Field};
+use statreq_domain::similar::Profile;
+use statreq_domain::Application;
+use statreq_store::{Store, StoreResult};
+
+use crate::error::ApiError;
+use crate::routes::db;
+use crate::AppState;
+
+pub const DICTIONARY: &str = "dictionary";
+pub const CATALOG: &str = "catalog";
+
+type Slot<T> = RwLock<Option<(i64, Arc<T>)>>;
+
+#[derive(Default)]
+pub struct ReferenceCache {
+    dictionary: Slot<Dictionary>,
+    catalog: Slot<Vec<CatalogEntry>>,
+    profiles: Mutex<HashMap<i64, Arc<Profile>>>,
+}
+
+/// Writes the built-in dictionary and catalog into a database that never had them.
+pub fn seed(store: &Store) -> StoreResult<()> {
+    let now = chrono::Utc::now();
+    let fields: Vec<(String, serde_json::Value)> = dictionary::seed()
+        .into_iter()
+        .map(|f| Ok((f.code.clone(), serde_json::to_value(&f)?)))
+        .collect::<Result<_, serde_json::Error>>()?;
+    store.seed_reference(DICTIONARY, &fields, now)?;
+    let entries: Vec<(String, serde_json::Value)> =
+        catalog::seed().into_iter().map(|e| Ok((e.id.clone(), serde_json::to_value(&e)?))).collect::<Result<_, serde_json::Error>>()?;
+    store.seed_reference(CATALOG, &entries, now)?;
+    Ok(())
+}
+
+async fn cached<T: Send + Sync + 'static>(
+    state: &AppState,
+    slot: &Slot<T>,
+    kind: &'static str,
+    build: fn(Vec<serde_json::Value>) -> Result<T, serde_json::Error>,
+) -> Result<Arc<T>, ApiError> {
+    let revision = db(state, move |s| s.reference_revision(kind)).await?;
+    if let Some((r, v)) = slot.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
+        if *r == revision {
+            return Ok(v.clone());
+        }
+    }
+    let items = db(state, move |s| s.list_reference(kind)).await?;
+    let value = Arc::new(build(items.into_iter().map(|i| i.body).collect()).map_err(|e| {
+        tracing::error!(kind, error = %e, "stored reference data does not parse");
+        ApiError::internal()
+    })?);
+    *slot.write().unwrap_or_else(|e| e.into_inner()) = Some((revision, value.clone()));
+    Ok(value)
+}
+
+/// The dictionary in force.
+pub async fn dictionary(state: &AppState) -> Result<Arc<Dictionary>, ApiError> {
+    cached(state, &state.reference.dictionary, DICTIONARY, |bodies| {
+        Ok(Dictionary::new(bodies.into_iter().map(serde_json::from_value::<Field>).collect::<Result<_, _>>()?))
+    })
+    .await
+}
+
+/// The catalog in force.
+pub async fn catalog(state: &AppState) -> Result<Arc<Vec<CatalogEntry>>, ApiError> {
+    cached(state, &state.reference.catalog, CATALOG, |bodies| bodies.into_iter().map(serde_json::from_value::<CatalogEntry>).collect())
+        .await
+}
+
+/// The profiles of every delivered request.
+pub async fn delivered_profiles(state: &AppState) -> Result<Vec<Arc<Profile>>, ApiError> {
+    let delivered = db(state, |s| s.delivered_requests()).await?;
+    let missing: Vec<i64> = {
+        let known = state.reference.profiles.lock().unwrap_or_else(|e| e.into_inner());
+        delivered.iter().map(|d| d.0).filter(|id| !known.contains_key(id)).collect()
+    };
+    if !missing.is_empty() {
+        let apps = db(state, move |s| s.applications_of(&missing)).await?;
+        let agency: HashMap<i64, &String> = delivered.iter().map(|(id, a)| (*id, a)).collect();
+        let mut known = state.reference.profiles.lock().unwrap_or_else(|e| e.into_inner());
+        for (id, value) in apps {
+            let app: Application = serde_json::from_value(value).unwrap_or_default();
+            let agency = agency.get(&id).map(|a| a.as_str()).unwrap_or_default();
+            known.insert(id, Arc::new(Profile::of(id, agency, &app.requirement)));
+        }
+    }
+    let known = state.reference.profiles.lock().unwrap_or_else(|e| e.into_inner());
+    Ok(delivered.iter().filter_map(|(id, _)| known.get(id).cloned()).collect())
+}

@@ -1,0 +1,364 @@
+//! The field dictionary as a managed resource (rule 7): search, one field with its
+//! code table, covering sources and FAQ; DGPA administrators edit fields (every
+//! change kept with who, when and what), and import or export them as CSV.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use statreq_contract::{CodeTable, FaqView, Field, FieldDetail, ProblemError, ReferenceChangeView, ReferenceImportResult, SourceRef};
+use statreq_domain::dictionary::{self, FieldType, Section};
+use statreq_domain::{Role, Text};
+use statreq_store::{FaqRow, ReferenceChange, Saved, UserRow};
+use utoipa::IntoParams;
+
+use super::{db, etag, if_match, parse_json, ErrorResponses};
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::reference::{self, DICTIONARY};
+use crate::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FieldQuery {
+    /// Matches the code or the zh-TW / English name.
+    pub q: Option<String>,
+    pub section: Option<Section>,
+    pub field_type: Option<FieldType>,
+    /// Only fields that are (or are not) personal data.
+    pub personal: Option<bool>,
+    /// Only fields that do (or do not) identify a person.
+    pub identifying: Option<bool>,
+    /// Only special-category fields (PDPA art. 6), or only others.
+    pub special: Option<bool>,
+}
+
+/// Fields of the civil-servant resume record that may be requested (rules 2, 7), in
+/// the record's order.
+#[utoipa::path(tag = "dictionary", security(("bearer" = [])), params(FieldQuery), responses((status = 200, body = Vec<Field>), ErrorResponses))]
+#[get("/dictionary/fields")]
+pub async fn list_fields(state: web::Data<AppState>, _who: Principal, q: web::Query<FieldQuery>) -> Result<HttpResponse, ApiError> {
+    let dict = reference::dictionary(&state).await?;
+    let needle = q.q.as_deref().map(|n| n.trim().to_lowercase());
+    let items: Vec<&Field> = dict
+        .fields()
+        .iter()
+        .filter(|f| q.section.is_none_or(|s| s == f.section))
+        .filter(|f| q.field_type.is_none_or(|t| t == f.field_type))
+        .filter(|f| q.personal.is_none_or(|p| p == f.personal))
+        .filter(|f| q.identifying.is_none_or(|p| p == f.identifying))
+        .filter(|f| q.special.is_none_or(|p| p == f.special))
+        .filter(|f| needle.as_deref().is_none_or(|n| f.matches(n)))
+        .collect();
+    Ok(HttpResponse::Ok().json(items))
+}
+
+pub(crate) fn user_refs(rows: Vec<UserRow>) -> HashMap<i64, UserRow> {
+    rows.into_iter().map(|u| (u.id, u)).collect()
+}
+
+pub(crate) fn faq_view(f: FaqRow, users: &HashMap<i64, UserRow>) -> FaqView {
+    FaqView {
+        id: f.id,
+        field: f.field_code,
+        question: f.question,
+        answer: f.answer,
+        inquiry_id: f.inquiry_id,
+        published_by: super::requests::user_ref_of(users, f.published_by),
+        published_at: f.published_at,
+    }
+}
+
+async fn field_detail(state: &AppState, code: String) -> Result<FieldDetail, ApiError> {
+    let catalog = reference::catalog(state).await?;
+    let (item, faq, users) = db(state, move |s| {
+        let item = s.get_reference(DICTIONARY, &code)?;
+        let faq = s.list_faq(Some(&code))?;
+        let ids: Vec<i64> = faq.iter().map(|f| f.published_by).chain(item.updated_by).collect();
+        Ok((item, faq, s.get_users(&ids)?))
+    })
+    .await?;
+    let field: Field = serde_json::from_value(item.body).map_err(|_| ApiError::internal())?;
+    let users = user_refs(users);
+    Ok(FieldDetail {
+        code_table: field.code_table.as_deref().and_then(dictionary::code_table).cloned(),
+        sources: catalog
+            .iter()
+            .filter(|e| e.fields.iter().chain(&e.breakdowns).any(|f| *f == field.code))
+            .map(|e| SourceRef { id: e.id.clone(), source: e.source, title: e.title.clone(), location: e.location.clone() })
+            .collect(),
+        faq: faq.into_iter().map(|f| faq_view(f, &users)).collect(),
+        field,
+        version: item.version,
+        updated_at: item.updated_at,
+        updated_by: item.updated_by.map(|id| super::requests::user_ref_of(&users, id)),
+    })
+}
+
+/// One field: its definition, code table, the existing sources that show it
+/// (rule 4) and its FAQ (rule 7). The ETag is its version.
+#[utoipa::path(tag = "dictionary", security(("bearer" = [])), params(("code" = String, Path)), responses((status = 200, body = FieldDetail), ErrorResponses))]
+#[get("/dictionary/fields/{code}")]
+pub async fn get_field(state: web::Data<AppState>, _who: Principal, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let detail = field_detail(&state, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(detail.version)).json(detail))
+}
+
+/// 412 for an edit made on a stale copy of reference data.
+pub(crate) fn stale() -> ApiError {
+    ApiError::new(
+        StatusCode::PRECONDITION_FAILED,
+        "precondition_failed",
+        "此資料已被他人更新，您看到的不是最新版本；請重新載入後再試。",
+        "It has changed since you loaded it (stale If-Match); reload and try again.",
+    )
+}
+
+/// Saves reference data, turning a version mismatch into 412 (stale If-Match).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn save(
+    state: &AppState,
+    kind: &'static str,
+    key: String,
+    value: serde_json::Value,
+    expected: Option<i64>,
+    create_only: bool,
+    audit: statreq_store::AuditContext,
+) -> Result<Saved, ApiError> {
+    match db(state, move |s| s.save_reference(kind, &key, &value, expected, create_only, &audit, Utc::now())).await {
+        Ok((saved, _)) => Ok(saved),
+        Err(e) if e.code == "edit_conflict" && expected.is_some() => Err(stale()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Creates a field or changes one (dgpa_admin). The body is the whole field; its
+/// `code` must be the path's. `If-Match` with the field's ETag guards an edit.
+/// Every change is kept in the field's history.
+#[utoipa::path(
+    tag = "dictionary",
+    security(("bearer" = [])),
+    params(("code" = String, Path), ("If-Match" = Option<String>, Header)),
+    request_body = Field,
+    responses((status = 200, body = FieldDetail), (status = 201, body = FieldDetail), ErrorResponses)
+)]
+#[put("/dictionary/fields/{code}")]
+pub async fn put_field(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<String>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::DgpaAdmin)?;
+    let expected = if_match(&req)?;
+    let field: Field = parse_json(&req, &body)?;
+    let code = path.into_inner();
+    let mut problems = field.problems();
+    if field.code != code {
+        problems.push(("/code".into(), Text::new("欄位代碼須與網址中的代碼相同。", "The code must be the one in the path.")));
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::problems("invalid_field", problems));
+    }
+    let value = serde_json::to_value(&field).map_err(|_| ApiError::internal())?;
+    let audit = super::deliveries::audit_ctx(&who, &req);
+    let saved = save(&state, DICTIONARY, code.clone(), value, expected, false, audit).await?;
+    tracing::info!(actor = who.user.id, field = %code, ?saved, "dictionary field saved");
+    let detail = field_detail(&state, code).await?;
+    let status = if saved == Saved::Created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok(HttpResponse::build(status).insert_header(etag(detail.version)).json(detail))
+}
+
+pub(crate) async fn history_view(state: &AppState, changes: Vec<ReferenceChange>) -> Result<Vec<ReferenceChangeView>, ApiError> {
+    let ids: Vec<i64> = changes.iter().filter_map(|c| c.changed_by).collect();
+    let users = user_refs(db(state, move |s| s.get_users(&ids)).await?);
+    Ok(changes
+        .into_iter()
+        .map(|c| ReferenceChangeView {
+            version: c.version,
+            action: c.action,
+            changes: serde_json::from_value(c.changes).unwrap_or_default(),
+            changed_by: c.changed_by.map(|id| super::requests::user_ref_of(&users, id)),
+            changed_at: c.changed_at,
+        })
+        .collect())
+}
+
+/// A field's changes, oldest first: who, when, and each value before and after.
+#[utoipa::path(tag = "dictionary", security(("bearer" = [])), params(("code" = String, Path)), responses((status = 200, body = Vec<ReferenceChangeView>), ErrorResponses))]
+#[get("/dictionary/fields/{code}/history")]
+pub async fn field_history(state: web::Data<AppState>, _who: Principal, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let code = path.into_inner();
+    let changes = db(&state, move |s| s.reference_history(DICTIONARY, &code)).await?;
+    if changes.is_empty() {
+        return Err(ApiError::not_found());
+    }
+    Ok(HttpResponse::Ok().json(history_view(&state, changes).await?))
+}
+
+/// The code tables of coded fields (官等, 職等, 學歷 …), fixed by statute.
+#[utoipa::path(tag = "dictionary", security(("bearer" = [])), responses((status = 200, body = Vec<CodeTable>), ErrorResponses))]
+#[get("/dictionary/code-tables")]
+pub async fn list_code_tables(_who: Principal) -> HttpResponse {
+    HttpResponse::Ok().json(dictionary::code_tables())
+}
+
+/// One row of the dictionary's CSV.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct FieldRow {
+    code: String,
+    section: Section,
+    name_zh: String,
+    name_en: String,
+    field_type: FieldType,
+    #[serde(default)]
+    code_table: String,
+    personal: bool,
+    identifying: bool,
+    special: bool,
+    #[serde(default)]
+    definition_zh: String,
+    #[serde(default)]
+    definition_en: String,
+}
+
+impl From<&Field> for FieldRow {
+    fn from(f: &Field) -> Self {
+        FieldRow {
+            code: f.code.clone(),
+            section: f.section,
+            name_zh: f.name_zh.clone(),
+            name_en: f.name_en.clone(),
+            field_type: f.field_type,
+            code_table: f.code_table.clone().unwrap_or_default(),
+            personal: f.personal,
+            identifying: f.identifying,
+            special: f.special,
+            definition_zh: f.definition.zh_tw.clone(),
+            definition_en: f.definition.en.clone(),
+        }
+    }
+}
+
+impl From<FieldRow> for Field {
+    fn from(r: FieldRow) -> Self {
+        Field {
+            code: r.code,
+            section: r.section,
+            name_zh: r.name_zh,
+            name_en: r.name_en,
+            definition: Text::new(r.definition_zh, r.definition_en),
+            field_type: r.field_type,
+            code_table: Some(r.code_table).filter(|t| !t.trim().is_empty()),
+            personal: r.personal,
+            identifying: r.identifying,
+            special: r.special,
+        }
+    }
+}
+
+/// The whole dictionary as CSV (UTF-8 with a BOM, for spreadsheets), the format
+/// `POST /dictionary/fields/import` reads.
+#[utoipa::path(tag = "dictionary", security(("bearer" = [])), responses((status = 200, content_type = "text/csv", body = String), ErrorResponses))]
+#[get("/dictionary/fields.csv")]
+pub async fn export_fields(state: web::Data<AppState>, _who: Principal) -> Result<HttpResponse, ApiError> {
+    let dict = reference::dictionary(&state).await?;
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    for f in dict.fields() {
+        out.serialize(FieldRow::from(f)).map_err(|_| ApiError::internal())?;
+    }
+    Ok(super::csv_response("statreq-dictionary.csv", out.into_inner().map_err(|_| ApiError::internal())?))
+}
+
+/// Parses CSV rows of `T`, collecting every row's problems (`/rows/{line}/…`).
+pub(crate) fn parse_rows<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    mut check: impl FnMut(&T) -> Vec<(String, Text)>,
+) -> Result<Vec<T>, ApiError> {
+    let text = super::csv_text(bytes)?;
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    for (i, rec) in reader.deserialize::<T>().enumerate() {
+        let line = i + 2; // counting the header
+        if i >= super::MAX_IMPORT_ROWS {
+            return Err(ApiError::invalid(
+                "too_many_rows",
+                "",
+                format!("最多 {} 列。", super::MAX_IMPORT_ROWS),
+                format!("At most {} rows.", super::MAX_IMPORT_ROWS),
+            ));
+        }
+        match rec {
+            Err(e) => errors.push(ProblemError {
+                pointer: format!("/rows/{line}"),
+                code: "invalid_csv_row".into(),
+                detail: e.to_string(),
+                message: None,
+                severity: None,
+            }),
+            Ok(item) => {
+                for (pointer, message) in check(&item) {
+                    errors.push(ProblemError {
+                        pointer: format!("/rows/{line}{pointer}"),
+                        code: "invalid_csv_row".into(),
+                        detail: message.en.clone(),
+                        message: Some(message),
+                        severity: None,
+                    });
+                }
+                items.push(item);
+            }
+        }
+        if errors.len() >= 100 {
+            break;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(super::csv_errors(errors));
+    }
+    Ok(items)
+}
+
+/// Creates and updates fields from CSV (dgpa_admin), all or nothing: a file with
+/// any bad row changes nothing and lists every problem by line. Fields absent from
+/// the file are kept. Each change is kept in the field's history.
+#[utoipa::path(
+    tag = "dictionary",
+    security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv", description = "code,section,name_zh,name_en,field_type,code_table,personal,identifying,special,definition_zh,definition_en"),
+    responses((status = 200, body = ReferenceImportResult), ErrorResponses)
+)]
+#[post("/dictionary/fields/import")]
+pub async fn import_fields(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    mut payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::DgpaAdmin)?;
+    let bytes = super::read_upload(&mut payload, super::MAX_IMPORT_BYTES).await?;
+    let mut seen = std::collections::HashSet::new();
+    let rows: Vec<FieldRow> = parse_rows(&bytes, |r: &FieldRow| {
+        let mut p = Field::from(r.clone()).problems();
+        if !seen.insert(r.code.clone()) {
+            p.push(("/code".into(), Text::new("此代碼在檔案中重複。", "This code appears twice in the file.")));
+        }
+        p
+    })?;
+    let items: Vec<(String, serde_json::Value)> = rows
+        .into_iter()
+        .map(|r| {
+            let f = Field::from(r);
+            serde_json::to_value(&f).map(|v| (f.code, v))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|_| ApiError::internal())?;
+    let audit = super::deliveries::audit_ctx(&who, &req);
+    let counts = db(&state, move |s| s.import_reference(DICTIONARY, &items, &audit, Utc::now())).await?;
+    tracing::info!(actor = who.user.id, created = counts.created, updated = counts.updated, "dictionary imported");
+    Ok(HttpResponse::Ok().json(ReferenceImportResult { created: counts.created, updated: counts.updated, unchanged: counts.unchanged }))
+}

@@ -1,0 +1,434 @@
+//! Field questions (rule 7): an applicant asks DGPA about one or more fields,
+//! optionally for a draft; DGPA answers in the thread; an answer worth keeping is
+//! published into the field's FAQ. Each step tells the other side in its in-app
+//! inbox. An office sees its own questions; DGPA sees all.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use serde::Deserialize;
+use statreq_contract::{
+    FaqPublication, FaqView, InboxItem, InquiryDetail, InquiryMessageView, InquiryState, InquiryView, NewInquiry, Page, ReplyBody, Text,
+};
+use statreq_domain::{inquiry, Role};
+use statreq_store::{InquiryFilter, InquiryRow, NewInbox, UserRow};
+use utoipa::IntoParams;
+
+use super::dictionary::{faq_view, stale, user_refs};
+use super::{db, etag, if_match, page_limit, page_of, parse_cursor, parse_json, ErrorResponses};
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::reference;
+use crate::AppState;
+
+fn state_of(row: &InquiryRow) -> Result<InquiryState, ApiError> {
+    InquiryState::parse(&row.state).ok_or_else(ApiError::internal)
+}
+
+fn view(row: &InquiryRow, users: &HashMap<i64, UserRow>) -> Result<InquiryView, ApiError> {
+    Ok(InquiryView {
+        id: row.id,
+        agency_code: row.agency_code.clone(),
+        created_by: super::requests::user_ref_of(users, row.created_by),
+        request_id: row.request_id,
+        fields: row.fields.clone(),
+        subject: row.subject.clone(),
+        state: state_of(row)?,
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+/// A question the caller may see: its own agency's, or any for DGPA; others 404.
+async fn load(state: &AppState, who: &Principal, id: i64) -> Result<InquiryRow, ApiError> {
+    let row = db(state, move |s| s.get_inquiry(id)).await?;
+    if who.actor.roles.is_dgpa() || row.agency_code == who.user.agency_code {
+        Ok(row)
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
+async fn detail(state: &AppState, row: InquiryRow) -> Result<HttpResponse, ApiError> {
+    let id = row.id;
+    let fields = row.fields.clone();
+    let (messages, faq, users) = db(state, move |s| {
+        let messages = s.inquiry_messages(id)?;
+        let faq: Vec<_> = fields
+            .iter()
+            .map(|f| s.list_faq(Some(f)))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .filter(|f| f.inquiry_id == Some(id))
+            .collect();
+        let ids: Vec<i64> = messages
+            .iter()
+            .map(|m| m.author_id)
+            .chain(faq.iter().map(|f: &statreq_store::FaqRow| f.published_by))
+            .chain([row.created_by])
+            .collect();
+        Ok((messages, faq, s.get_users(&ids)?))
+    })
+    .await?;
+    let row = db(state, move |s| s.get_inquiry(id)).await?;
+    let users = user_refs(users);
+    let is_dgpa = |uid: i64| users.get(&uid).is_some_and(|u| u.roles.split(',').any(|r| r == "dgpa_officer" || r == "dgpa_admin"));
+    let d = InquiryDetail {
+        inquiry: view(&row, &users)?,
+        messages: messages
+            .into_iter()
+            .map(|m| InquiryMessageView {
+                id: m.id,
+                author: super::requests::user_ref_of(&users, m.author_id),
+                from_dgpa: is_dgpa(m.author_id),
+                body: m.body,
+                created_at: m.created_at,
+            })
+            .collect(),
+        published: faq.into_iter().map(|f| faq_view(f, &users)).collect(),
+    };
+    Ok(HttpResponse::Ok().insert_header(etag(row.version)).json(d))
+}
+
+/// The DGPA officers, told of a new question or a follow-up.
+async fn officers(state: &AppState) -> Result<Vec<i64>, ApiError> {
+    Ok(db(state, |s| s.active_users_with_role(Role::DgpaOfficer.as_str())).await?.into_iter().map(|u| u.id).collect())
+}
+
+fn notices(users: &[i64], kind: &str, link: &str, text: Text) -> Vec<NewInbox> {
+    users
+        .iter()
+        .map(|&user_id| NewInbox { user_id, kind: kind.into(), link: link.into(), text_zh: text.zh_tw.clone(), text_en: text.en.clone() })
+        .collect()
+}
+
+/// Ask DGPA about fields (rule 7), optionally for a draft or request of the
+/// caller's agency (then checking that request warns until DGPA answers).
+/// Takes `Idempotency-Key`.
+#[utoipa::path(
+    tag = "inquiries",
+    security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header)),
+    request_body = NewInquiry,
+    responses((status = 201, body = InquiryDetail), ErrorResponses)
+)]
+#[post("/inquiries")]
+pub async fn create_inquiry(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let fingerprint = super::idempotency::fingerprint(&req, &body);
+    super::idempotency::once(&state, &who, &req, fingerprint, || async {
+        who.require(Role::Applicant)?;
+        let new: NewInquiry = parse_json(&req, &body)?;
+        let dict = reference::dictionary(&state).await?;
+        let problems = new.problems(&dict);
+        if !problems.is_empty() {
+            return Err(ApiError::problems("invalid_inquiry", problems));
+        }
+        if let Some(rid) = new.request_id {
+            let loaded = super::requests::load_for(&state, &who, rid)
+                .await
+                .map_err(|_| ApiError::invalid("unknown_request", "/request_id", "找不到此案件。", "There is no such request of yours."))?;
+            if loaded.row.agency_code != who.user.agency_code {
+                return Err(ApiError::invalid(
+                    "unknown_request",
+                    "/request_id",
+                    "僅能就本機關的案件提問。",
+                    "Only your own agency's requests may be referenced.",
+                ));
+            }
+        }
+        let to = officers(&state).await?;
+        let text = Text::new(format!("新的欄位疑義：{}", new.subject.trim()), format!("New field question: {}", new.subject.trim()));
+        let notify = notices(&to, "inquiry_created", "/inquiries/{id}", text);
+        let audit = super::deliveries::audit_ctx(&who, &req);
+        let (agency, user) = (who.user.agency_code.clone(), who.user.id);
+        let row = db(&state, move |s| {
+            s.create_inquiry(&agency, user, new.request_id, &new.fields, new.subject.trim(), new.body.trim(), &notify, &audit, Utc::now())
+        })
+        .await?;
+        tracing::info!(inquiry = row.id, actor = user, "field question asked");
+        let id = row.id;
+        let res = detail(&state, row).await?;
+        let mut out = HttpResponse::build(StatusCode::CREATED);
+        for (k, v) in res.headers() {
+            out.insert_header((k.clone(), v.clone()));
+        }
+        out.insert_header(("Location", format!("/api/v1/inquiries/{id}")));
+        Ok(out.body(res.into_body()))
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct InquiryQuery {
+    pub state: Option<InquiryState>,
+    /// Only questions about this field.
+    pub field: Option<String>,
+    /// Only questions tied to this request.
+    pub request_id: Option<i64>,
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+}
+
+/// Field questions, newest first: the caller's agency's, or all for DGPA.
+#[utoipa::path(tag = "inquiries", security(("bearer" = [])), params(InquiryQuery), responses((status = 200, body = Page<InquiryView>), ErrorResponses))]
+#[get("/inquiries")]
+pub async fn list_inquiries(state: web::Data<AppState>, who: Principal, q: web::Query<InquiryQuery>) -> Result<HttpResponse, ApiError> {
+    let limit = page_limit(q.limit)?;
+    let filter = InquiryFilter {
+        agency: (!who.actor.roles.is_dgpa()).then(|| who.user.agency_code.clone()),
+        state: q.state.map(|s| s.as_str().to_string()),
+        field: q.field.clone().filter(|f| f.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')),
+        request_id: q.request_id,
+        before: parse_cursor(q.cursor.as_deref())?,
+        limit: limit + 1,
+    };
+    if q.field.is_some() && filter.field.is_none() {
+        return Ok(HttpResponse::Ok().json(Page::<InquiryView> { items: vec![], next_cursor: None }));
+    }
+    let (rows, users) = db(&state, move |s| {
+        let rows = s.list_inquiries(&filter)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.created_by).collect();
+        Ok((rows, s.get_users(&ids)?))
+    })
+    .await?;
+    let users = user_refs(users);
+    let items = rows.iter().map(|r| view(r, &users)).collect::<Result<Vec<_>, _>>()?;
+    Ok(HttpResponse::Ok().json(page_of(items, limit, |i| i.id)))
+}
+
+/// One question with its thread; the ETag is its version.
+#[utoipa::path(tag = "inquiries", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = InquiryDetail), ErrorResponses))]
+#[get("/inquiries/{id}")]
+pub async fn get_inquiry(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let row = load(&state, &who, path.into_inner()).await?;
+    detail(&state, row).await
+}
+
+/// Who may speak in a question's thread: DGPA, or an applicant of its agency.
+fn side(who: &Principal, row: &InquiryRow) -> Result<bool, ApiError> {
+    if who.has(Role::DgpaOfficer) || who.has(Role::DgpaAdmin) {
+        Ok(true)
+    } else if who.has(Role::Applicant) && who.user.agency_code == row.agency_code {
+        Ok(false)
+    } else {
+        Err(ApiError::forbidden_role(Role::Applicant.as_str()))
+    }
+}
+
+fn closed() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "inquiry_closed",
+        "此疑義已結案，無法再回覆。",
+        "This question is closed; it takes no more replies.",
+    )
+}
+
+/// Reply in the thread: DGPA's reply answers the question; the applicant's
+/// follow-up reopens it. `If-Match` guards against replying to a stale thread.
+#[utoipa::path(
+    tag = "inquiries",
+    security(("bearer" = [])),
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header)),
+    request_body = ReplyBody,
+    responses((status = 200, body = InquiryDetail), ErrorResponses)
+)]
+#[post("/inquiries/{id}/replies")]
+pub async fn reply_inquiry(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let expected = if_match(&req)?;
+    let row = load(&state, &who, path.into_inner()).await?;
+    let by_dgpa = side(&who, &row)?;
+    let b: ReplyBody = parse_json(&req, &body)?;
+    let problems = inquiry::body_problems(&b.body);
+    if !problems.is_empty() {
+        return Err(ApiError::problems("invalid_reply", problems));
+    }
+    if expected.is_some_and(|v| v != row.version) {
+        return Err(stale());
+    }
+    let from = state_of(&row)?;
+    let to = from.after_reply(by_dgpa).ok_or_else(closed)?;
+    let link = format!("/inquiries/{}", row.id);
+    let notify = if by_dgpa {
+        notices(
+            &[row.created_by],
+            "inquiry_answered",
+            &link,
+            Text::new(format!("人事總處已答復：{}", row.subject), format!("DGPA answered: {}", row.subject)),
+        )
+    } else {
+        notices(
+            &officers(&state).await?,
+            "inquiry_followed_up",
+            &link,
+            Text::new(format!("疑義有新的補充：{}", row.subject), format!("Follow-up on: {}", row.subject)),
+        )
+    };
+    let audit = super::deliveries::audit_ctx(&who, &req);
+    let (id, version, user) = (row.id, row.version, who.user.id);
+    let text = b.body.trim().to_string();
+    let row = match db(&state, move |s| {
+        s.advance_inquiry(id, version, from.as_str(), to.as_str(), user, Some(&text), &notify, &audit, Utc::now())
+    })
+    .await
+    {
+        Err(e) if e.code == "edit_conflict" => return Err(stale()),
+        other => other?,
+    };
+    detail(&state, row).await
+}
+
+/// Close a question (either side): it takes no more replies.
+#[utoipa::path(
+    tag = "inquiries",
+    security(("bearer" = [])),
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = InquiryDetail), ErrorResponses)
+)]
+#[post("/inquiries/{id}/close")]
+pub async fn close_inquiry(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let expected = if_match(&req)?;
+    let row = load(&state, &who, path.into_inner()).await?;
+    let by_dgpa = side(&who, &row)?;
+    if expected.is_some_and(|v| v != row.version) {
+        return Err(stale());
+    }
+    let from = state_of(&row)?;
+    let to = from
+        .close()
+        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "inquiry_closed", "此疑義已結案。", "This question is already closed."))?;
+    let notify = if by_dgpa && row.created_by != who.user.id {
+        notices(
+            &[row.created_by],
+            "inquiry_closed",
+            &format!("/inquiries/{}", row.id),
+            Text::new(format!("疑義已結案：{}", row.subject), format!("Question closed: {}", row.subject)),
+        )
+    } else {
+        Vec::new()
+    };
+    let audit = super::deliveries::audit_ctx(&who, &req);
+    let (id, version, user) = (row.id, row.version, who.user.id);
+    let row = match db(&state, move |s| s.advance_inquiry(id, version, from.as_str(), to.as_str(), user, None, &notify, &audit, Utc::now()))
+        .await
+    {
+        Err(e) if e.code == "edit_conflict" => return Err(stale()),
+        other => other?,
+    };
+    detail(&state, row).await
+}
+
+/// Publish an answer into the FAQ of one of the question's fields (DGPA), where
+/// every applicant reading the field sees it (`GET /dictionary/fields/{code}`).
+/// The question must have DGPA's answer.
+#[utoipa::path(
+    tag = "inquiries",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body = FaqPublication,
+    responses((status = 201, body = FaqView), ErrorResponses)
+)]
+#[post("/inquiries/{id}/faq")]
+pub async fn publish_faq(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    if !who.actor.roles.is_dgpa() {
+        return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
+    }
+    let row = load(&state, &who, path.into_inner()).await?;
+    let p: FaqPublication = parse_json(&req, &body)?;
+    let problems = p.problems(&row.fields);
+    if !problems.is_empty() {
+        return Err(ApiError::problems("invalid_faq", problems));
+    }
+    if state_of(&row)? == InquiryState::Open {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "inquiry_unanswered",
+            "此疑義尚待答復；請先回覆後再發布至 FAQ。",
+            "The question awaits an answer: reply first, then publish it to the FAQ.",
+        ));
+    }
+    let link = format!("/dictionary/{}", p.field);
+    let notify = notices(
+        &[row.created_by],
+        "faq_published",
+        &link,
+        Text::new(format!("您的疑義已發布至欄位 {} 的 FAQ。", p.field), format!("Your question was published to the FAQ of {}.", p.field)),
+    );
+    let audit = super::deliveries::audit_ctx(&who, &req);
+    let (id, user) = (row.id, who.user.id);
+    let (faq, users) = db(&state, move |s| {
+        let faq = s.publish_faq(Some(id), &p.field, p.question.trim(), p.answer.trim(), user, &notify, &audit, Utc::now())?;
+        let users = s.get_users(&[faq.published_by])?;
+        Ok((faq, users))
+    })
+    .await?;
+    tracing::info!(inquiry = id, field = %faq.field_code, actor = user, "answer published to the FAQ");
+    Ok(HttpResponse::Created().json(faq_view(faq, &user_refs(users))))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct InboxQuery {
+    /// Only unread items.
+    pub unread: Option<bool>,
+    /// At most this many, 1–200 (default 50).
+    pub limit: Option<i64>,
+}
+
+/// The caller's in-app notifications, newest first.
+#[utoipa::path(tag = "inquiries", security(("bearer" = [])), params(InboxQuery), responses((status = 200, body = Vec<InboxItem>), ErrorResponses))]
+#[get("/me/inbox")]
+pub async fn list_inbox(state: web::Data<AppState>, who: Principal, q: web::Query<InboxQuery>) -> Result<HttpResponse, ApiError> {
+    let limit = page_limit(q.limit)?;
+    let (user, unread) = (who.user.id, q.unread.unwrap_or(false));
+    let rows = db(&state, move |s| s.list_inbox(user, unread, limit)).await?;
+    let items: Vec<InboxItem> = rows
+        .into_iter()
+        .map(|r| InboxItem {
+            id: r.id,
+            kind: r.kind,
+            link: r.link,
+            message: Text::new(r.text_zh, r.text_en),
+            created_at: r.created_at,
+            read_at: r.read_at,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// Mark one of the caller's notifications read.
+#[utoipa::path(tag = "inquiries", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 204), ErrorResponses))]
+#[post("/me/inbox/{id}/read")]
+pub async fn read_inbox(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let (user, id) = (who.user.id, path.into_inner());
+    db(&state, move |s| s.mark_inbox_read(user, id, Utc::now())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,377 @@
+//! Field questions (rule 7), their threads, the FAQ answers are published to, and
+//! the in-app inbox that tells people a question was asked or answered. Each change
+//! writes its thread message, its inbox items and its audit entry in one
+//! transaction, guarded by the question's version.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::audit::{append, AuditContext};
+use crate::conn::write_tx;
+use crate::schema::{field_faq, inbox, inquiries, inquiry_messages};
+use crate::{from_db, to_db, DbConnection, Store, StoreError, StoreResult};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InquiryRow {
+    pub id: i64,
+    pub agency_code: String,
+    pub created_by: i64,
+    pub request_id: Option<i64>,
+    pub fields: Vec<String>,
+    pub subject: String,
+    pub state: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InquiryMessageRow {
+    pub id: i64,
+    pub author_id: i64,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaqRow {
+    pub id: i64,
+    pub field_code: String,
+    pub question: String,
+    pub answer: String,
+    pub inquiry_id: Option<i64>,
+    pub published_by: i64,
+    pub published_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboxRow {
+    pub id: i64,
+    pub kind: String,
+    pub link: String,
+    pub text_zh: String,
+    pub text_en: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// An in-app notification to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInbox {
+    pub user_id: i64,
+    pub kind: String,
+    pub link: String,
+    pub text_zh: String,
+    pub text_en: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InquiryFilter {
+    /// Only this agency's questions (an office sees its own).
+    pub agency: Option<String>,
+    pub state: Option<String>,
+    pub field: Option<String>,
+    pub request_id: Option<i64>,
+    /// Questions before this id (newest first).
+    pub before: Option<i64>,
+    pub limit: i64,
+}
+
+type FaqTuple = (i64, String, String, String, Option<i64>, i64, NaiveDateTime);
+type InboxTuple = (i64, String, String, String, String, NaiveDateTime, Option<NaiveDateTime>);
+type IRow = (i64, String, i64, Option<i64>, String, String, String, i64, NaiveDateTime, NaiveDateTime);
+
+macro_rules! inquiry_columns {
+    () => {
+        (
+            inquiries::id,
+            inquiries::agency_code,
+            inquiries::created_by,
+            inquiries::request_id,
+            inquiries::fields,
+            inquiries::subject,
+            inquiries::state,
+            inquiries::version,
+            inquiries::created_at,
+            inquiries::updated_at,
+        )
+    };
+}
+
+fn inquiry(r: IRow) -> StoreResult<InquiryRow> {
+    Ok(InquiryRow {
+        id: r.0,
+        agency_code: r.1,
+        created_by: r.2,
+        request_id: r.3,
+        fields: serde_json::from_str(&r.4)?,
+        subject: r.5,
+        state: r.6,
+        version: r.7,
+        created_at: from_db(r.8),
+        updated_at: from_db(r.9),
+    })
+}
+
+fn add_message(c: &mut DbConnection, id: i64, author: i64, body: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    diesel::insert_into(inquiry_messages::table)
+        .values((
+            inquiry_messages::inquiry_id.eq(id),
+            inquiry_messages::author_id.eq(author),
+            inquiry_messages::body.eq(body),
+            inquiry_messages::created_at.eq(to_db(now)),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
+fn add_inbox(c: &mut DbConnection, items: &[NewInbox], now: DateTime<Utc>) -> StoreResult<()> {
+    for n in items {
+        diesel::insert_into(inbox::table)
+            .values((
+                inbox::user_id.eq(n.user_id),
+                inbox::kind.eq(&n.kind),
+                inbox::link.eq(&n.link),
+                inbox::text_zh.eq(&n.text_zh),
+                inbox::text_en.eq(&n.text_en),
+                inbox::created_at.eq(to_db(now)),
+            ))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+/// Moves a question from `from` to `to`, guarded by its version and state.
+fn advance(c: &mut DbConnection, id: i64, version: i64, from: &str, to: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    let n = diesel::update(inquiries::table.find(id).filter(inquiries::version.eq(version)).filter(inquiries::state.eq(from)))
+        .set((inquiries::state.eq(to), inquiries::version.eq(version + 1), inquiries::updated_at.eq(to_db(now))))
+        .execute(c)?;
+    if n == 0 {
+        return Err(StoreError::Conflict);
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Asks a question: the question, its first message, the inbox items and the
+    /// audit entry together.
+    #[allow(clippy::too_many_arguments)]
+    pub fn create_inquiry(
+        &self,
+        agency_code: &str,
+        created_by: i64,
+        request_id: Option<i64>,
+        fields: &[String],
+        subject: &str,
+        body: &str,
+        notify: &[NewInbox],
+        audit: &AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<InquiryRow> {
+        let fields_json = serde_json::to_string(fields)?;
+        let mut conn = self.conn()?;
+        let id = write_tx(&mut conn, |c| {
+            let id = diesel::insert_into(inquiries::table)
+                .values((
+                    inquiries::agency_code.eq(agency_code),
+                    inquiries::created_by.eq(created_by),
+                    inquiries::request_id.eq(request_id),
+                    inquiries::fields.eq(&fields_json),
+                    inquiries::subject.eq(subject),
+                    inquiries::state.eq("open"),
+                    inquiries::version.eq(1_i64),
+                    inquiries::created_at.eq(to_db(now)),
+                    inquiries::updated_at.eq(to_db(now)),
+                ))
+                .returning(inquiries::id)
+                .get_result::<i64>(c)?;
+            add_message(c, id, created_by, body, now)?;
+            let notify: Vec<NewInbox> =
+                notify.iter().map(|n| NewInbox { link: n.link.replace("{id}", &id.to_string()), ..n.clone() }).collect();
+            add_inbox(c, &notify, now)?;
+            append(c, audit, "inquiry.created", request_id, &serde_json::json!({"inquiry": id, "fields": fields}), now)?;
+            Ok(id)
+        })?;
+        drop(conn);
+        self.get_inquiry(id)
+    }
+
+    pub fn get_inquiry(&self, id: i64) -> StoreResult<InquiryRow> {
+        inquiry(inquiries::table.find(id).select(inquiry_columns!()).first(&mut *self.conn()?)?)
+    }
+
+    /// Newest first.
+    pub fn list_inquiries(&self, f: &InquiryFilter) -> StoreResult<Vec<InquiryRow>> {
+        let mut q = inquiries::table.select(inquiry_columns!()).order(inquiries::id.desc()).limit(f.limit).into_boxed();
+        if let Some(a) = &f.agency {
+            q = q.filter(inquiries::agency_code.eq(a.clone()));
+        }
+        if let Some(s) = &f.state {
+            q = q.filter(inquiries::state.eq(s.clone()));
+        }
+        if let Some(code) = &f.field {
+            // Codes are [a-z0-9_]: no LIKE wildcard can hide in one.
+            q = q.filter(inquiries::fields.like(format!("%\"{code}\"%")));
+        }
+        if let Some(r) = f.request_id {
+            q = q.filter(inquiries::request_id.eq(r));
+        }
+        if let Some(b) = f.before {
+            q = q.filter(inquiries::id.lt(b));
+        }
+        q.load::<IRow>(&mut *self.conn()?)?.into_iter().map(inquiry).collect()
+    }
+
+    /// Questions tied to a request that wait for DGPA.
+    pub fn open_inquiries_of(&self, request_id: i64) -> StoreResult<Vec<i64>> {
+        Ok(inquiries::table
+            .filter(inquiries::request_id.eq(request_id))
+            .filter(inquiries::state.eq("open"))
+            .order(inquiries::id.asc())
+            .select(inquiries::id)
+            .load(&mut *self.conn()?)?)
+    }
+
+    pub fn inquiry_messages(&self, id: i64) -> StoreResult<Vec<InquiryMessageRow>> {
+        let rows: Vec<(i64, i64, String, NaiveDateTime)> = inquiry_messages::table
+            .filter(inquiry_messages::inquiry_id.eq(id))
+            .order(inquiry_messages::id.asc())
+            .select((inquiry_messages::id, inquiry_messages::author_id, inquiry_messages::body, inquiry_messages::created_at))
+            .load(&mut *self.conn()?)?;
+        Ok(rows.into_iter().map(|r| InquiryMessageRow { id: r.0, author_id: r.1, body: r.2, created_at: from_db(r.3) }).collect())
+    }
+
+    /// A reply (moving the state as the domain decided), or a close (`body` None).
+    #[allow(clippy::too_many_arguments)]
+    pub fn advance_inquiry(
+        &self,
+        id: i64,
+        version: i64,
+        from: &str,
+        to: &str,
+        author: i64,
+        body: Option<&str>,
+        notify: &[NewInbox],
+        audit: &AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<InquiryRow> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            advance(c, id, version, from, to, now)?;
+            if let Some(body) = body {
+                add_message(c, id, author, body, now)?;
+            }
+            add_inbox(c, notify, now)?;
+            let action = if body.is_some() { "inquiry.replied" } else { "inquiry.closed" };
+            append(c, audit, action, None, &serde_json::json!({"inquiry": id, "state": to}), now)
+        })?;
+        drop(conn);
+        self.get_inquiry(id)
+    }
+
+    /// Publishes an answer into a field's FAQ.
+    #[allow(clippy::too_many_arguments)]
+    pub fn publish_faq(
+        &self,
+        inquiry_id: Option<i64>,
+        field: &str,
+        question: &str,
+        answer: &str,
+        by: i64,
+        notify: &[NewInbox],
+        audit: &AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<FaqRow> {
+        let mut conn = self.conn()?;
+        let id = write_tx(&mut conn, |c| {
+            let id = diesel::insert_into(field_faq::table)
+                .values((
+                    field_faq::field_code.eq(field),
+                    field_faq::question.eq(question),
+                    field_faq::answer.eq(answer),
+                    field_faq::inquiry_id.eq(inquiry_id),
+                    field_faq::published_by.eq(by),
+                    field_faq::published_at.eq(to_db(now)),
+                ))
+                .returning(field_faq::id)
+                .get_result::<i64>(c)?;
+            add_inbox(c, notify, now)?;
+            append(c, audit, "faq.published", None, &serde_json::json!({"faq": id, "field": field, "inquiry": inquiry_id}), now)?;
+            Ok(id)
+        })?;
+        self.list_faq(Some(field))?.into_iter().find(|f| f.id == id).ok_or(StoreError::NotFound)
+    }
+
+    /// A field's FAQ (or every field's), oldest first.
+    pub fn list_faq(&self, field: Option<&str>) -> StoreResult<Vec<FaqRow>> {
+        let mut q = field_faq::table
+            .order(field_faq::id.asc())
+            .select((
+                field_faq::id,
+                field_faq::field_code,
+                field_faq::question,
+                field_faq::answer,
+                field_faq::inquiry_id,
+                field_faq::published_by,
+                field_faq::published_at,
+            ))
+            .into_boxed();
+        if let Some(f) = field {
+            q = q.filter(field_faq::field_code.eq(f.to_string()));
+        }
+        let rows: Vec<FaqTuple> = q.load(&mut *self.conn()?)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| FaqRow {
+                id: r.0,
+                field_code: r.1,
+                question: r.2,
+                answer: r.3,
+                inquiry_id: r.4,
+                published_by: r.5,
+                published_at: from_db(r.6),
+            })
+            .collect())
+    }
+
+    /// A user's inbox, newest first.
+    pub fn list_inbox(&self, user_id: i64, unread_only: bool, limit: i64) -> StoreResult<Vec<InboxRow>> {
+        let mut q = inbox::table
+            .filter(inbox::user_id.eq(user_id))
+            .order(inbox::id.desc())
+            .limit(limit)
+            .select((inbox::id, inbox::kind, inbox::link, inbox::text_zh, inbox::text_en, inbox::created_at, inbox::read_at))
+            .into_boxed();
+        if unread_only {
+            q = q.filter(inbox::read_at.is_null());
+        }
+        let rows: Vec<InboxTuple> = q.load(&mut *self.conn()?)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| InboxRow {
+                id: r.0,
+                kind: r.1,
+                link: r.2,
+                text_zh: r.3,
+                text_en: r.4,
+                created_at: from_db(r.5),
+                read_at: r.6.map(from_db),
+            })
+            .collect())
+    }
+
+    /// Marks one of the user's items read (NotFound when it is not theirs).
+    pub fn mark_inbox_read(&self, user_id: i64, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+        let mut conn = self.conn()?;
+        let found: Option<Option<NaiveDateTime>> =
+            inbox::table.filter(inbox::id.eq(id).and(inbox::user_id.eq(user_id))).select(inbox::read_at).first(&mut *conn).optional()?;
+        match found {
+            None => Err(StoreError::NotFound),
+            Some(Some(_)) => Ok(()),
+            Some(None) => {
+                diesel::update(inbox::table.find(id)).set(inbox::read_at.eq(Some(to_db(now)))).execute(&mut *conn)?;
+                Ok(())
+            }
+        }
+    }
+}
