@@ -12,7 +12,8 @@ pub use statreq_domain::{
     diff::Change,
     inquiry::{FaqPublication, InquiryState, NewInquiry},
     lifecycle::Action,
-    Application, ApplicationPatch, Decision, DgpaDecision, Difficulty, EventKind, ExistingSource, Finding, Role, State, Text,
+    Application, ApplicationPatch, Condition, Decision, DgpaDecision, Difficulty, EventKind, ExistingSource, Finding, Operator, Role,
+    State, Text,
 };
 
 /// An RFC 9457 problem document (`application/problem+json`).

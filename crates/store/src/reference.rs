@@ -204,6 +204,8 @@ impl Store {
                         reference_items::updated_at.eq(to_db(now)),
                     ))
                     .execute(c)?;
+                let changes = diff::changes(&Value::Object(Default::default()), body);
+                history(c, kind, key, 1, "created", &changes, None, now)?;
             }
             bump(c, kind)?;
             Ok(true)
