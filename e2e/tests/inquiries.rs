@@ -1,0 +1,173 @@
+//! Field questions (rule 7) through to a published FAQ, the in-app inbox, the
+//! check's warning while a question is open, and similar delivered requests
+//! suggested at check within what the caller may see.
+
+mod common;
+
+use statreq_e2e::statreq_client::{Client, Method};
+use statreq_e2e::statreq_contract::{FaqPublication, InquiryState, NewInquiry, State};
+use statreq_e2e::statreq_domain::{Decision, DgpaDecision, Difficulty};
+use statreq_e2e::{on_both_backends, Backend, TestServer};
+
+fn ok<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
+    r.unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn status<T: std::fmt::Debug>(r: Result<T, statreq_e2e::statreq_client::ClientError>) -> Option<u16> {
+    r.err().and_then(|e| e.status())
+}
+
+fn question(request_id: Option<i64>) -> NewInquiry {
+    NewInquiry {
+        fields: vec!["service_years".into(), "grade".into()],
+        subject: "公務年資是否含留職停薪期間".into(),
+        body: "統計公務年資時，留職停薪期間是否計入？借調期間呢？".into(),
+        request_id,
+    }
+}
+
+async fn open_warning(c: &Client, id: i64) -> bool {
+    ok(c.check_request(id).await).findings.iter().any(|f| f.code.name() == "inquiry_open")
+}
+
+async fn a_question_is_answered_and_published_to_the_fields_faq(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let officer = server.login("officer1.dgpa").await;
+    let other = server.login("applicant.tpedu").await;
+    let supervisor = server.login("supervisor.moi").await;
+    let draft = ok(applicant.create_request(&common::statistics()).await);
+    assert!(!open_warning(&applicant, draft.id).await);
+
+    // Asked with an Idempotency-Key: a retry gets the same question, not a second one.
+    let body = ok(serde_json::to_vec(&question(Some(draft.id))));
+    let post = |key: &'static str, body: Vec<u8>| {
+        let applicant = &applicant;
+        async move { ok(applicant.raw_with_headers(Method::POST, "/inquiries", "application/json", body, &[("Idempotency-Key", key)]).await) }
+    };
+    let first = post("ask-1", body.clone()).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let again = post("ask-1", body.clone()).await;
+    assert_eq!((again.status, again.header("Idempotent-Replayed")), (201, Some("true")));
+    assert_eq!(again.body["inquiry"]["id"], first.body["inquiry"]["id"]);
+    let id = first.body["inquiry"]["id"].as_i64().unwrap_or_default();
+    assert_eq!(ok(applicant.list_inquiries("").await).items.len(), 1);
+
+    // Refusals change nothing: the wrong role, another agency's request, unknown fields, malformed and oversized bodies.
+    assert_eq!(status(supervisor.create_inquiry(&question(None)).await), Some(403));
+    assert_eq!(status(other.create_inquiry(&question(Some(draft.id))).await), Some(422));
+    let mut unknown = question(None);
+    unknown.fields = vec!["nope".into()];
+    let err = applicant.create_inquiry(&unknown).await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.problem()).map(|p| p.errors[0].pointer.clone()), Some("/fields/0".into()));
+    let (s, _) = ok(applicant.raw(Method::POST, "/inquiries", "application/json", b"{\"fields\":".to_vec(), None).await);
+    assert_eq!(s, 400);
+    let mut long = question(None);
+    long.body = "字".repeat(4_001);
+    assert_eq!(status(applicant.create_inquiry(&long).await), Some(422));
+    assert_eq!(ok(applicant.list_inquiries("").await).items.len(), 1);
+
+    // While DGPA has not answered, checking the request warns (and does not block).
+    assert!(open_warning(&applicant, draft.id).await);
+    // Another agency sees nothing of it; DGPA's officers were told in their inbox.
+    assert_eq!(status(other.get_inquiry(id).await), Some(404));
+    assert!(ok(other.list_inquiries("").await).items.is_empty());
+    let inbox = ok(officer.inbox(true).await);
+    let notice = inbox.iter().find(|i| i.kind == "inquiry_created").unwrap_or_else(|| panic!("{inbox:?}"));
+    assert_eq!(notice.link, format!("/inquiries/{id}"));
+
+    // DGPA answers; a stale If-Match is refused; the applicant is told.
+    let asked = ok(officer.get_inquiry(id).await);
+    assert_eq!(asked.inquiry.state, InquiryState::Open);
+    assert_eq!(status(officer.reply_inquiry(id, "x", Some(asked.inquiry.version + 3)).await), Some(412));
+    assert_eq!(status(other.reply_inquiry(id, "x", None).await), Some(404));
+    assert_eq!(status(officer.reply_inquiry(id, " ", None).await), Some(422));
+    let answer = "留職停薪期間不計入公務年資；借調期間依原職計入。";
+    let answered = ok(officer.reply_inquiry(id, answer, Some(asked.inquiry.version)).await);
+    assert_eq!(answered.inquiry.state, InquiryState::Answered);
+    assert_eq!(answered.messages.len(), 2);
+    assert!(answered.messages[1].from_dgpa && !answered.messages[0].from_dgpa);
+    assert!(!open_warning(&applicant, draft.id).await, "answered: no more warning");
+    assert!(ok(applicant.inbox(true).await).iter().any(|i| i.kind == "inquiry_answered"));
+    // A follow-up reopens it; DGPA's second answer settles it again.
+    let followed = ok(applicant.reply_inquiry(id, "部分留職停薪（育嬰）亦同？", None).await);
+    assert_eq!(followed.inquiry.state, InquiryState::Open);
+    ok(officer.reply_inquiry(id, "亦同。", None).await);
+
+    // Publishing: DGPA only, to one of the question's fields.
+    let faq = FaqPublication {
+        field: "service_years".into(), question: "公務年資是否含留職停薪期間？".into(), answer: answer.into()
+    };
+    assert_eq!(status(applicant.publish_faq(id, &faq).await), Some(403));
+    let elsewhere = FaqPublication { field: "sex".into(), ..faq.clone() };
+    assert_eq!(status(officer.publish_faq(id, &elsewhere).await), Some(422));
+    let published = ok(officer.publish_faq(id, &faq).await);
+    assert_eq!(published.inquiry_id, Some(id));
+    let field = ok(other.get_field("service_years").await);
+    assert!(field.faq.iter().any(|f| f.answer == answer), "every office reads the FAQ: {:?}", field.faq);
+    assert!(ok(applicant.inbox(false).await).iter().any(|i| i.kind == "faq_published"));
+
+    // Closed, it takes no more replies.
+    let closed = ok(applicant.close_inquiry(id, None).await);
+    assert_eq!(closed.inquiry.state, InquiryState::Closed);
+    assert_eq!(closed.published.len(), 1);
+    assert_eq!(status(officer.reply_inquiry(id, "補充", None).await), Some(409));
+    assert_eq!(status(applicant.close_inquiry(id, None).await), Some(409));
+    let listed = ok(officer.list_inquiries("state=closed&field=service_years").await);
+    assert_eq!(listed.items.iter().map(|i| i.id).collect::<Vec<_>>(), [id]);
+
+    // Inbox items are the reader's own.
+    let mine = ok(applicant.inbox(false).await);
+    let (s, _) = ok(other.raw(Method::POST, &format!("/me/inbox/{}/read", mine[0].id), "application/json", vec![], None).await);
+    assert_eq!(s, 404);
+    let (s, _) = ok(applicant.raw(Method::POST, &format!("/me/inbox/{}/read", mine[0].id), "application/json", vec![], None).await);
+    assert_eq!(s, 204);
+    assert!(ok(applicant.inbox(true).await).iter().all(|i| i.id != mine[0].id));
+}
+
+/// Takes a new statistics request of `applicant` through to delivery.
+async fn delivered(applicant: &Client, supervisor: &Client, officer: &Client, fields: &[&str]) -> i64 {
+    let mut app = common::statistics();
+    app.requirement.fields = fields.iter().map(|f| (*f).to_string()).collect();
+    let r = ok(applicant.create_request(&app).await);
+    ok(applicant.submit(r.id, None).await);
+    ok(supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await);
+    ok(officer.dgpa_decision(r.id, None, DgpaDecision::Accept, Difficulty::new(1).ok(), None).await);
+    ok(officer.take(r.id, None).await);
+    let r = ok(officer.deliver(r.id, None, "統計表如附件").await);
+    assert_eq!(r.state, State::Delivered);
+    r.id
+}
+
+async fn similar_requests_are_suggested_within_what_the_caller_may_see(backend: Backend) {
+    let server = TestServer::start(backend);
+    let npa = server.login("applicant.npa").await;
+    let tpedu = server.login("applicant.tpedu").await;
+    let moi = server.login("supervisor.moi").await;
+    let tpe = server.login("supervisor.tpe").await;
+    let officer = server.login("officer1.dgpa").await;
+    let fields = ["agency_code", "education_level", "grade", "sex"];
+    let npa_done = delivered(&npa, &moi, &officer, &fields).await;
+    let tpedu_done = delivered(&tpedu, &tpe, &officer, &fields).await;
+    let unrelated = delivered(&npa, &moi, &officer, &["salary_points"]).await;
+
+    // A new NPA draft asking much the same: NPA's own earlier request is shown, TPEDU's only counted.
+    let mut app = common::statistics();
+    app.requirement.fields = ["agency_code", "education_level", "grade", "sex", "age"].map(String::from).to_vec();
+    let draft = ok(npa.create_request(&app).await);
+    let similar = ok(npa.check_request(draft.id).await).similar;
+    assert_eq!(similar.visible.iter().map(|s| s.request_id).collect::<Vec<_>>(), [npa_done], "{similar:?}");
+    assert_eq!(similar.other_count, 1, "TPEDU's request is counted, not shown");
+    assert_eq!(similar.visible[0].percent, 80);
+    assert_eq!(similar.visible[0].shared_fields, ["agency_code", "education_level", "grade", "sex"]);
+    assert!(similar.visible.iter().all(|s| s.request_id != unrelated && s.request_id != tpedu_done));
+
+    // Once submitted, DGPA sees every similar request.
+    ok(npa.submit(draft.id, None).await);
+    let for_dgpa = ok(officer.check_request(draft.id).await).similar;
+    let mut ids: Vec<i64> = for_dgpa.visible.iter().map(|s| s.request_id).collect();
+    ids.sort_unstable();
+    assert_eq!((ids, for_dgpa.other_count), (vec![npa_done, tpedu_done], 0));
+}
+
+on_both_backends!(a_question_is_answered_and_published_to_the_fields_faq, similar_requests_are_suggested_within_what_the_caller_may_see);
