@@ -375,7 +375,7 @@ pub async fn publish_faq(
             "The question awaits an answer: reply first, then publish it to the FAQ.",
         ));
     }
-    let link = format!("/dictionary/{}", p.field);
+    let link = format!("/fields/{}", p.field);
     let notify = notices(
         &[row.created_by],
         "faq_published",
