@@ -476,3 +476,56 @@ async fn webhr_single_sign_on_submission_receipt_and_a_narrow_screen() {
     wait_for_text(&c, "main", "待主管機關審核").await;
     let _ = c.close().await;
 }
+
+async fn click(c: &Client, locator: Locator<'_>) {
+    c.wait().for_element(locator).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+}
+
+async fn type_into(c: &Client, css: &str, text: &str) {
+    c.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{e}")).send_keys(text).await.unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let (_driver, c) = browser().await;
+
+    // The applicant reads a field in the dictionary, then asks about it.
+    sign_in(&c, &server.base, "applicant.npa").await;
+    click(&c, Locator::LinkText("欄位字典")).await;
+    wait_for_text(&c, "main h1", "欄位字典").await;
+    type_into(&c, "#field-search", "公務年資").await;
+    click(&c, Locator::Css("table.fields a[href='/fields/service_years']")).await;
+    wait_for_text(&c, "main h1", "公務年資").await;
+    wait_for_text(&c, "main", "留職停薪期間不計").await;
+    assert_accessible(&c, "field page").await;
+    click(&c, Locator::LinkText("對此欄位提問")).await;
+    wait_for_text(&c, "main h1", "欄位疑義").await;
+    type_into(&c, "#q-subject", "育嬰留職停薪是否計入公務年資").await;
+    type_into(&c, "#q-body", "育嬰留職停薪期間是否計入？").await;
+    assert_accessible(&c, "questions page").await;
+    click(&c, Locator::Css("form button[type=submit]")).await;
+    wait_for_text(&c, "main h1", "育嬰留職停薪是否計入公務年資").await;
+    wait_for_text(&c, "main", "待答復").await;
+    let url = c.current_url().await.unwrap_or_else(|e| panic!("{e}"));
+
+    // The DGPA officer finds it in the inbox, answers and publishes the answer.
+    c.execute("localStorage.clear(); sessionStorage.clear();", vec![]).await.unwrap_or_else(|e| panic!("{e}"));
+    sign_in(&c, &server.base, "officer1.dgpa").await;
+    click(&c, Locator::Css("header a[href='/inbox']")).await;
+    wait_for_text(&c, "ul.inbox", "新的欄位疑義").await;
+    assert_accessible(&c, "inbox").await;
+    c.goto(url.as_str()).await.unwrap_or_else(|e| panic!("{e}"));
+    type_into(&c, "#reply", "育嬰留職停薪期間亦不計入公務年資。").await;
+    click(&c, Locator::XPath("//button[normalize-space()='送出回覆']")).await;
+    wait_for_text(&c, "main", "已答復").await;
+    type_into(&c, "#faq-a", "育嬰留職停薪期間亦不計入公務年資。").await;
+    assert_accessible(&c, "question thread").await;
+    click(&c, Locator::XPath("//button[normalize-space()='發布']")).await;
+    wait_for_text(&c, "p.note", "已發布至欄位 FAQ").await;
+
+    // Every office reads it in the field's FAQ.
+    c.goto(&format!("{}/fields/service_years", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "dl.faq", "育嬰留職停薪期間亦不計入公務年資").await;
+}

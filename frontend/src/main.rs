@@ -2,6 +2,7 @@
 //! every call goes through the shared typed client, so the SPA and the API cannot
 //! drift apart.
 
+mod help;
 mod i18n;
 mod pages;
 mod session;
@@ -32,6 +33,11 @@ fn App() -> impl IntoView {
                     <Route path=path!("/queue") view=pages::QueuePage />
                     <Route path=path!("/stats") view=pages::StatsPage />
                     <Route path=path!("/admin") view=pages::AdminPage />
+                    <Route path=path!("/fields") view=help::FieldsPage />
+                    <Route path=path!("/fields/:code") view=help::FieldPage />
+                    <Route path=path!("/inquiries") view=move || view! { <help::InquiriesPage session=session /> } />
+                    <Route path=path!("/inquiries/:id") view=move || view! { <help::InquiryPage session=session /> } />
+                    <Route path=path!("/inbox") view=help::InboxPage />
                     <Route path=path!("/requests/:id/edit") view=pages::EditRequest />
                     <Route path=path!("/requests/:id/print") view=pages::PrintForm />
                     <Route path=path!("/requests/:id") view=pages::RequestPage />

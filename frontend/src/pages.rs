@@ -13,7 +13,7 @@ use statreq_domain::Severity;
 use crate::i18n::{self, t, text, Lang};
 use crate::session::{self, call, Session};
 
-fn err_text(lang: Lang, e: &ClientError) -> String {
+pub(crate) fn err_text(lang: Lang, e: &ClientError) -> String {
     match e.problem() {
         Some(p) => {
             let mut s = text(lang, &p.message);
@@ -35,7 +35,7 @@ pub struct UiError {
 }
 
 impl UiError {
-    fn show(&self, lang: Lang) -> String {
+    pub(crate) fn show(&self, lang: Lang) -> String {
         if lang == Lang::Zh {
             self.zh.clone()
         } else {
@@ -44,7 +44,7 @@ impl UiError {
     }
 }
 
-fn ui(e: ClientError) -> UiError {
+pub(crate) fn ui(e: ClientError) -> UiError {
     UiError { zh: err_text(Lang::Zh, &e), en: err_text(Lang::En, &e) }
 }
 
@@ -62,6 +62,18 @@ fn role_label(lang: Lang, r: Role) -> String {
 pub fn Header(session: Session) -> impl IntoView {
     let lang = i18n::lang();
     let navigate = use_navigate();
+    // Unread notifications, read again on every navigation.
+    let location = leptos_router::hooks::use_location();
+    let unread = LocalResource::new(move || {
+        let signed_in = session.me.get().is_some();
+        let _ = location.pathname.get();
+        async move {
+            if !signed_in {
+                return 0;
+            }
+            call(|c| async move { c.inbox(true).await }).await.map(|v| v.len()).unwrap_or(0)
+        }
+    });
     view! {
         <header class="top">
             <A href="/"><span class="brand">{move || t(lang.get(), "人事資料統計服務", "Personnel statistics service")}</span></A>
@@ -70,6 +82,15 @@ pub fn Header(session: Session) -> impl IntoView {
                     let roles = me.roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、");
                     view! { <span class="who">{me.display_name.clone()}" · "{me.agency_name.clone()}" · "{roles}</span> }
                 })}
+                <Show when=move || session.me.get().is_some()>
+                    <A href="/fields">{move || t(lang.get(), "欄位字典", "Fields")}</A>
+                    <A href="/inquiries">{move || t(lang.get(), "欄位疑義", "Questions")}</A>
+                    <A href="/inbox">{move || {
+                        let n = unread.get().unwrap_or(0);
+                        let base = t(lang.get(), "通知", "Notifications");
+                        if n > 0 { format!("{base} ({n})") } else { base }
+                    }}</A>
+                </Show>
                 <Show when=move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)))>
                     <A href="/queue">{move || t(lang.get(), "作業排程", "Queue")}</A>
                     <A href="/stats">{move || t(lang.get(), "服務統計", "Statistics")}</A>
@@ -252,6 +273,11 @@ pub fn RequestPage() -> impl IntoView {
         let _ = request.get();
         async move { call(|c| async move { c.check_request(id).await }).await.map_err(ui) }
     });
+    let coverage = LocalResource::new(move || {
+        let id = id();
+        let _ = request.get();
+        async move { call(|c| async move { c.request_sources(id).await }).await.map_err(ui) }
+    });
     let comment = RwSignal::new(String::new());
     let difficulty = RwSignal::new(3i64);
     let destroyed_on = RwSignal::new(String::new());
@@ -342,7 +368,13 @@ pub fn RequestPage() -> impl IntoView {
                             <dt>{t(lang.get(), "申請事由", "Reason")}</dt><dd>{app.reason.clone()}</dd>
                             <dt>{t(lang.get(), "需求說明", "Requirement")}</dt><dd>{app.requirement.description.clone()}</dd>
                             <dt>{t(lang.get(), "欄位", "Fields")}</dt><dd>{app.requirement.fields.join("、")}</dd>
-                            <dt>{t(lang.get(), "條件", "Conditions")}</dt><dd>{app.requirement.conditions.clone()}</dd>
+                            <dt>{t(lang.get(), "條件", "Conditions")}</dt><dd>{app.requirement.conditions.clone()}
+                                {(!app.requirement.filters.is_empty()).then(|| view! {
+                                    <ul class="filters">{app.requirement.filters.iter().map(|c| view! { <li><code>{format!("{} {} {}", c.field, c.op.as_str(), c.values.join(", "))}</code></li> }).collect_view()}</ul>
+                                })}</dd>
+                            {(!app.requirement.breakdowns.is_empty()).then(|| view! {
+                                <dt>{t(lang.get(), "統計分組", "Breakdowns")}</dt><dd>{app.requirement.breakdowns.join("、")}</dd>
+                            })}
                             <dt>{t(lang.get(), "含個人資料", "Personal data")}</dt><dd>{match app.personal_data.contains { Some(true) => t(lang.get(), "是", "yes"), Some(false) => t(lang.get(), "否", "no"), None => "—".into() }}</dd>
                             {r.destroy_by.map(|d| view! { <dt>{t(lang.get(), "應銷毀日期", "Destroy by")}</dt><dd class=if r.destruction_overdue { "error" } else { "" }>{d.to_string()}</dd> })}
                             {r.reply.clone().map(|rep| view! { <dt>{t(lang.get(), "人事總處回復", "DGPA's reply")}</dt><dd>{rep}</dd> })}
@@ -357,6 +389,34 @@ pub fn RequestPage() -> impl IntoView {
                                         <strong>{if x.severity == Severity::Error { t(lang.get(), "須修正", "Error") } else { t(lang.get(), "提醒", "Warning") }}</strong>
                                         " "{text(lang.get(), &x.message)}" "<code>{x.pointer.clone()}</code>
                                     </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })}
+                    {move || findings.get().and_then(|f| f.ok()).filter(|f| !f.similar.visible.is_empty() || f.similar.other_count > 0).map(|f| view! {
+                        <section class="card" aria-labelledby="sim-h">
+                            <h2 id="sim-h">{t(lang.get(), "類似的已交付申請", "Similar delivered requests")}</h2>
+                            <ul class="similar">
+                                {f.similar.visible.into_iter().map(|m| view! {
+                                    <li><A href=format!("/requests/{}", m.request_id)>{t(lang.get(), "案件 ", "Request ")}{m.request_id}</A>
+                                        " · "{m.agency_code}" · "{format!("{}%", m.percent)}" · "{m.shared_fields.join("、")}</li>
+                                }).collect_view()}
+                            </ul>
+                            {(f.similar.other_count > 0).then(|| view! {
+                                <p>{t(lang.get(), &format!("另有 {} 件其他機關的類似申請。", f.similar.other_count), &format!("{} similar requests of other agencies.", f.similar.other_count))}</p>
+                            })}
+                        </section>
+                    })}
+                    {move || coverage.get().and_then(|c| c.ok()).filter(|c| !c.is_empty()).map(|list| view! {
+                        <section class="card" aria-labelledby="cov-h">
+                            <h2 id="cov-h">{t(lang.get(), "既有資料來源涵蓋情形（第4點）", "What existing sources cover (rule 4)")}</h2>
+                            <ul class="coverage">
+                                {list.into_iter().take(5).map(|c| {
+                                    let missing: Vec<String> = c.missing.iter().chain(&c.missing_breakdowns).chain(&c.missing_filters).cloned().collect();
+                                    view! {
+                                        <li>{text(lang.get(), &c.title)}" · "{format!("{}%", c.percent)}
+                                            {(!missing.is_empty()).then(|| view! { " · "{t(lang.get(), "缺：", "lacks: ")}{missing.join("、")} })}</li>
+                                    }
                                 }).collect_view()}
                             </ul>
                         </section>

@@ -304,6 +304,19 @@ impl Client {
         self.get(&format!("/me/inbox?unread={unread}")).await
     }
 
+    pub async fn read_inbox(&self, id: i64) -> Result<()> {
+        let mut req = self.http.post(self.url(&format!("/me/inbox/{id}/read")));
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await?;
+        if res.status().is_success() {
+            Ok(())
+        } else {
+            decode::<serde_json::Value>(res).await.map(|_| ())
+        }
+    }
+
     // ------------------------------------------------------------ requests
 
     pub async fn create_request(&self, application: &Application) -> Result<RequestView> {

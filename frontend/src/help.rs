@@ -1,0 +1,351 @@
+//! Help before applying (rules 4, 7): the field dictionary with each field's code
+//! table, covering sources and FAQ; field questions to DGPA and their threads; the
+//! in-app inbox.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use statreq_contract::*;
+
+use crate::i18n::{self, t, text, Lang};
+use crate::pages::{err_text, ui};
+use crate::session::{call, Session};
+
+fn state_label(lang: Lang, s: InquiryState) -> String {
+    match s {
+        InquiryState::Open => t(lang, "待答復", "open"),
+        InquiryState::Answered => t(lang, "已答復", "answered"),
+        InquiryState::Closed => t(lang, "已結案", "closed"),
+    }
+}
+
+fn flags(lang: Lang, f: &Field) -> String {
+    let mut out = Vec::new();
+    if f.special {
+        out.push(t(lang, "特種個資", "special category"));
+    } else if f.identifying {
+        out.push(t(lang, "可識別個人", "identifying"));
+    } else if f.personal {
+        out.push(t(lang, "個人資料", "personal"));
+    }
+    out.join("、")
+}
+
+/// The dictionary, searchable.
+#[component]
+pub fn FieldsPage() -> impl IntoView {
+    let lang = i18n::lang();
+    let q = RwSignal::new(String::new());
+    let fields = LocalResource::new(|| async { call(|c| async move { c.list_fields(None).await }).await.map_err(ui) });
+    view! {
+        <h1>{move || t(lang.get(), "欄位字典", "Field dictionary")}</h1>
+        <p>{move || t(lang.get(), "申請前請確認欄位定義；有疑義請先提問（第7點）。", "Check what each field means before applying; ask DGPA when in doubt (rule 7).")}</p>
+        <label for="field-search">{move || t(lang.get(), "搜尋欄位（代碼或名稱）", "Search fields (code or name)")}</label>
+        <input id="field-search" type="search" prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
+        {move || match fields.get() {
+            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            Some(Ok(list)) => {
+                let needle = q.get().trim().to_lowercase();
+                let rows = list.into_iter().filter(|f| needle.is_empty() || f.matches(&needle)).map(|f| {
+                    let l = lang.get();
+                    let (href, code, flag) = (format!("/fields/{}", f.code), f.code.clone(), flags(l, &f));
+                    view! {
+                        <tr>
+                            <td><A href=href><code>{code}</code></A></td>
+                            <td>{if l == Lang::Zh { f.name_zh.clone() } else { f.name_en.clone() }}</td>
+                            <td>{f.field_type.as_str()}</td>
+                            <td>{flag}</td>
+                        </tr>
+                    }
+                }).collect_view();
+                view! {
+                    <table class="fields">
+                        <caption class="visually-hidden">{t(lang.get(), "欄位", "Fields")}</caption>
+                        <thead><tr>
+                            <th scope="col">{t(lang.get(), "代碼", "Code")}</th>
+                            <th scope="col">{t(lang.get(), "名稱", "Name")}</th>
+                            <th scope="col">{t(lang.get(), "型態", "Type")}</th>
+                            <th scope="col">{t(lang.get(), "個資", "Personal data")}</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+/// One field: definition, code table, sources that show it, its FAQ.
+#[component]
+pub fn FieldPage() -> impl IntoView {
+    let lang = i18n::lang();
+    let params = use_params_map();
+    let code = move || params.read().get("code").unwrap_or_default();
+    let detail = LocalResource::new(move || {
+        let code = code();
+        async move {
+            call(|c| {
+                let code = code.clone();
+                async move { c.get_field(&code).await }
+            })
+            .await
+            .map_err(ui)
+        }
+    });
+    view! {
+        {move || match detail.get() {
+            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            Some(Ok(d)) => {
+                let l = lang.get();
+                let f = d.field.clone();
+                view! {
+                    <h1>{if l == Lang::Zh { f.name_zh.clone() } else { f.name_en.clone() }}" "<code>{f.code.clone()}</code></h1>
+                    <section class="card" aria-labelledby="def-h">
+                        <h2 id="def-h">{t(l, "定義", "Definition")}</h2>
+                        <p>{if d.field.definition.is_empty() { t(l, "（尚無說明）", "(no definition yet)") } else { text(l, &d.field.definition) }}</p>
+                        <p>{t(l, "型態：", "Type: ")}{f.field_type.as_str()}" · "{flags(l, &f)}</p>
+                        <p><A href=format!("/inquiries?field={}", f.code)>{t(l, "對此欄位提問", "Ask DGPA about this field")}</A></p>
+                    </section>
+                    {d.code_table.clone().map(|table| view! {
+                        <section class="card" aria-labelledby="ct-h">
+                            <h2 id="ct-h">{t(l, "代碼表：", "Code table: ")}{text(l, &table.name)}</h2>
+                            <ul class="codes">{table.values.into_iter().map(|v| view! { <li><code>{v.code}</code>" "{if l == Lang::Zh { v.zh_tw } else { v.en }}</li> }).collect_view()}</ul>
+                        </section>
+                    })}
+                    <section class="card" aria-labelledby="src-h">
+                        <h2 id="src-h">{t(l, "已有此欄位的既有資料來源（第4點）", "Existing sources with this field (rule 4)")}</h2>
+                        <ul class="sources">{d.sources.clone().into_iter().map(|s| view! { <li>{text(l, &s.title)}" — "{s.location}</li> }).collect_view()}</ul>
+                    </section>
+                    <section class="card" aria-labelledby="faq-h">
+                        <h2 id="faq-h">{t(l, "常見問答", "FAQ")}</h2>
+                        <dl class="faq">{d.faq.clone().into_iter().map(|q| view! { <dt>{q.question}</dt><dd>{q.answer}</dd> }).collect_view()}</dl>
+                    </section>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+/// The caller's field questions, and a form to ask one.
+#[component]
+pub fn InquiriesPage(session: Session) -> impl IntoView {
+    let lang = i18n::lang();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let list = LocalResource::new(|| async { call(|c| async move { c.list_inquiries("").await }).await.map_err(ui) });
+    let fields = RwSignal::new(query.read_untracked().get("field").unwrap_or_default());
+    let request = RwSignal::new(query.read_untracked().get("request").unwrap_or_default());
+    let subject = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let can_ask = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::Applicant));
+    let ask = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let new = NewInquiry {
+            fields: fields.get_untracked().split([',', ' ', '、']).filter(|s| !s.is_empty()).map(str::to_string).collect(),
+            subject: subject.get_untracked(),
+            body: body.get_untracked(),
+            request_id: request.get_untracked().trim().parse().ok(),
+        };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match call(|c| {
+                let new = new.clone();
+                async move { c.create_inquiry(&new).await }
+            })
+            .await
+            {
+                Ok(d) => navigate(&format!("/inquiries/{}", d.inquiry.id), Default::default()),
+                Err(e) => error.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    view! {
+        <h1>{move || t(lang.get(), "欄位疑義", "Field questions")}</h1>
+        {move || match list.get() {
+            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            Some(Ok(page)) => view! {
+                <ul class="inquiries">
+                    {page.items.into_iter().map(|i| view! {
+                        <li><A href=format!("/inquiries/{}", i.id)>{format!("#{} {}", i.id, i.subject)}</A>
+                            " · "{state_label(lang.get(), i.state)}" · "{i.fields.join("、")}</li>
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+        }}
+        <Show when=can_ask>
+            <form class="card" on:submit=ask.clone() aria-labelledby="ask-h">
+                <h2 id="ask-h">{move || t(lang.get(), "向人事總處提問", "Ask DGPA")}</h2>
+                <label for="q-fields">{move || t(lang.get(), "欄位代碼（以逗號分隔）", "Field codes (comma-separated)")}</label>
+                <input id="q-fields" prop:value=move || fields.get() on:input=move |ev| fields.set(event_target_value(&ev)) />
+                <label for="q-request">{move || t(lang.get(), "相關案號（選填）", "Related request number (optional)")}</label>
+                <input id="q-request" inputmode="numeric" prop:value=move || request.get() on:input=move |ev| request.set(event_target_value(&ev)) />
+                <label for="q-subject">{move || t(lang.get(), "主旨", "Subject")}</label>
+                <input id="q-subject" prop:value=move || subject.get() on:input=move |ev| subject.set(event_target_value(&ev)) />
+                <label for="q-body">{move || t(lang.get(), "問題", "Question")}</label>
+                <textarea id="q-body" rows="4" prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+                <button type="submit">{move || t(lang.get(), "送出問題", "Send the question")}</button>
+                <p class="error" role="alert" style="white-space: pre-line">{move || error.get()}</p>
+            </form>
+        </Show>
+    }
+}
+
+/// One question's thread: reply, close, and for DGPA publish an answer to the FAQ.
+#[component]
+pub fn InquiryPage(session: Session) -> impl IntoView {
+    let lang = i18n::lang();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or_default();
+    let detail = LocalResource::new(move || {
+        let id = id();
+        async move { call(|c| async move { c.get_inquiry(id).await }).await.map_err(ui) }
+    });
+    let reply = RwSignal::new(String::new());
+    let faq_field = RwSignal::new(String::new());
+    let faq_q = RwSignal::new(String::new());
+    let faq_a = RwSignal::new(String::new());
+    let note = RwSignal::new(None::<String>);
+    let is_dgpa = move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)));
+    let send = move |version: i64| {
+        let id = id();
+        let body = reply.get_untracked();
+        spawn_local(async move {
+            match call(|c| {
+                let body = body.clone();
+                async move { c.reply_inquiry(id, &body, Some(version)).await }
+            })
+            .await
+            {
+                Ok(_) => {
+                    reply.set(String::new());
+                    note.set(None);
+                    detail.refetch();
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    let close = move |version: i64| {
+        let id = id();
+        spawn_local(async move {
+            match call(|c| async move { c.close_inquiry(id, Some(version)).await }).await {
+                Ok(_) => detail.refetch(),
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    let publish = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let id = id();
+        let p = FaqPublication { field: faq_field.get_untracked(), question: faq_q.get_untracked(), answer: faq_a.get_untracked() };
+        spawn_local(async move {
+            match call(|c| {
+                let p = p.clone();
+                async move { c.publish_faq(id, &p).await }
+            })
+            .await
+            {
+                Ok(_) => {
+                    note.set(Some(t(lang.get_untracked(), "已發布至欄位 FAQ。", "Published to the field's FAQ.")));
+                    detail.refetch();
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    view! {
+        {move || match detail.get() {
+            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            Some(Ok(d)) => {
+                let l = lang.get();
+                let i = d.inquiry.clone();
+                let version = i.version;
+                let open = i.state != InquiryState::Closed;
+                if faq_field.get_untracked().is_empty() {
+                    faq_field.set(i.fields.first().cloned().unwrap_or_default());
+                    faq_q.set(i.subject.clone());
+                }
+                view! {
+                    <h1>{format!("#{} {}", i.id, i.subject)}</h1>
+                    <p><span class="state">{state_label(l, i.state)}</span>" · "
+                        {i.fields.clone().into_iter().map(|f| view! { <A href=format!("/fields/{f}")><code>{f}</code></A>" " }).collect_view()}
+                        {i.request_id.map(|r| view! { " · "<A href=format!("/requests/{r}")>{t(l, "案件 ", "Request ")}{r}</A> })}</p>
+                    <ol class="thread">
+                        {d.messages.into_iter().map(|m| view! {
+                            <li class=if m.from_dgpa { "dgpa" } else { "office" }>
+                                <p class="meta">{m.author.display_name}" · "{i18n::datetime(l, m.created_at)}</p>
+                                <p>{m.body}</p>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                    <Show when=move || open>
+                        <section class="card" aria-labelledby="reply-h">
+                            <h2 id="reply-h">{t(l, "回覆", "Reply")}</h2>
+                            <label for="reply">{t(l, "內容", "Text")}</label>
+                            <textarea id="reply" rows="3" prop:value=move || reply.get() on:input=move |ev| reply.set(event_target_value(&ev))></textarea>
+                            <div class="actions">
+                                <button type="button" on:click=move |_| send(version)>{t(l, "送出回覆", "Send the reply")}</button>
+                                <button type="button" on:click=move |_| close(version)>{t(l, "結案", "Close")}</button>
+                            </div>
+                        </section>
+                    </Show>
+                    <Show when=move || is_dgpa() && i.state != InquiryState::Open>
+                        <form class="card" on:submit=publish aria-labelledby="pub-h">
+                            <h2 id="pub-h">{t(l, "發布至欄位 FAQ", "Publish to the field's FAQ")}</h2>
+                            <label for="faq-field">{t(l, "欄位", "Field")}</label>
+                            <select id="faq-field" on:change=move |ev| faq_field.set(event_target_value(&ev))>
+                                {d.inquiry.fields.clone().into_iter().map(|f| view! { <option value=f.clone() selected=f == faq_field.get_untracked()>{f.clone()}</option> }).collect_view()}
+                            </select>
+                            <label for="faq-q">{t(l, "問題", "Question")}</label>
+                            <input id="faq-q" prop:value=move || faq_q.get() on:input=move |ev| faq_q.set(event_target_value(&ev)) />
+                            <label for="faq-a">{t(l, "答復", "Answer")}</label>
+                            <textarea id="faq-a" rows="3" prop:value=move || faq_a.get() on:input=move |ev| faq_a.set(event_target_value(&ev))></textarea>
+                            <button type="submit">{t(l, "發布", "Publish")}</button>
+                        </form>
+                    </Show>
+                    <p class="note" role="status" style="white-space: pre-line">{move || note.get()}</p>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+/// In-app notifications.
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let lang = i18n::lang();
+    let items = LocalResource::new(|| async { call(|c| async move { c.inbox(false).await }).await.map_err(ui) });
+    let read = move |id: i64| {
+        spawn_local(async move {
+            let _ = call(|c| async move { c.read_inbox(id).await }).await;
+            items.refetch();
+        });
+    };
+    view! {
+        <h1>{move || t(lang.get(), "通知", "Notifications")}</h1>
+        {move || match items.get() {
+            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p>{t(lang.get(), "沒有通知。", "No notifications.")}</p> }.into_any(),
+            Some(Ok(list)) => view! {
+                <ul class="inbox">
+                    {list.into_iter().map(|i| {
+                        let unread = i.read_at.is_none();
+                        view! {
+                            <li class=if unread { "unread" } else { "" }>
+                                <A href=i.link.clone()>{text(lang.get(), &i.message)}</A>" · "{i18n::datetime(lang.get(), i.created_at)}
+                                {unread.then(|| view! { " "<button type="button" class="link" on:click=move |_| read(i.id)>{t(lang.get(), "標為已讀", "Mark read")}</button> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+        }}
+    }
+}
