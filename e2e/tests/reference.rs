@@ -231,6 +231,14 @@ async fn the_catalog_is_administered_and_matched_against_a_draft(backend: Backen
     assert_eq!((ranked[0].entry_id.as_str(), ranked[0].full, ranked[0].percent), ("pay-by-grade", true, 100));
     let message = warned(&ok(applicant.check_request(r.id).await)).unwrap_or_else(|| panic!("no warning"));
     assert!(message.contains("測試報表 pay-by-grade"), "{message}");
+    // Saying in that source's attestation why the entry does not serve answers the warning.
+    let current = ok(applicant.get_request(r.id).await);
+    let mut sources = current.application.existing_sources.clone();
+    let at = sources.iter().position(|a| a.source == ExistingSource::WebhrSubsystemReports).unwrap_or_else(|| panic!("attested"));
+    sources[at].note = "pay-by-grade 僅有當月資料，無本案所需之年度考績區分".into();
+    let patch = ApplicationPatch { existing_sources: Some(sources), ..Default::default() };
+    ok(applicant.update_request(r.id, current.version, &patch).await);
+    assert_eq!(warned(&ok(applicant.check_request(r.id).await)), None, "the note names the entry");
 
     // Refusals: a taken id, unknown fields, the wrong role, malformed JSON; none changes anything.
     assert_eq!(status(admin.create_source(&full).await), Some(409));

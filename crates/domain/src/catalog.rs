@@ -248,13 +248,30 @@ fn entry(
     }
 }
 
-/// A warning when an entry covers every requested field (rule 4), naming it and
-/// pointing at the attestation of its kind of source, whose note must then say
-/// why it does not serve.
+/// A warning when an entry covers the whole request (rule 4), naming it and
+/// pointing at the attestation of its kind of source, whose note must then say why
+/// it does not serve. A note that names the entry (its id or title) answers the
+/// warning; the closest-fitting entry not yet answered is the one named.
 pub fn covering_finding(app: &crate::Application, catalog: &[CatalogEntry]) -> Option<crate::Finding> {
     use crate::eligibility::{Finding, FindingCode};
-    let best = rank(&app.requirement, catalog, 1).into_iter().next().filter(|c| c.full)?;
-    let entry = catalog.iter().find(|e| e.id == best.entry_id)?;
+    let wanted = Wanted::of(&app.requirement);
+    let total = wanted.total();
+    if total == 0 {
+        return None;
+    }
+    let note_of = |e: &CatalogEntry| app.existing_sources.iter().find(|a| a.source == e.source).map(|a| a.note.to_lowercase());
+    let answered = |e: &CatalogEntry| {
+        note_of(e).is_some_and(|n| {
+            n.contains(&e.id) || (!e.title.zh_tw.is_empty() && n.contains(&e.title.zh_tw.to_lowercase())) || {
+                let en = e.title.en.to_lowercase();
+                !en.is_empty() && n.contains(&en)
+            }
+        })
+    };
+    let entry = catalog
+        .iter()
+        .filter(|e| wanted.covered_by(e) == total && !answered(e))
+        .min_by(|a, b| (a.fields.len() + a.breakdowns.len()).cmp(&(b.fields.len() + b.breakdowns.len())).then_with(|| a.id.cmp(&b.id)))?;
     let pointer = match app.existing_sources.iter().position(|a| a.source == entry.source) {
         Some(i) => format!("/existing_sources/{i}/note"),
         None => "/existing_sources".into(),
@@ -472,6 +489,15 @@ mod tests {
         assert_eq!(f.severity, crate::Severity::Warning);
         assert_eq!(f.pointer, "/existing_sources/1/note", "other_agency_statistics is the second attestation");
         assert!(f.message.zh_tw.contains("銓敘審定人數") && f.message.en.contains("screened appointments"));
+        // A note naming the entry answers it; the next full cover is then named.
+        app.existing_sources[1].note = "銓敘審定人數統計無本署所需之基準日（moex-screening-by-grade）".into();
+        let next = covering_finding(&app, &seed()).unwrap_or_else(|| panic!("another entry covers it too"));
+        assert!(!next.message.zh_tw.contains("銓敘審定人數"), "{}", next.message.zh_tw);
+        for a in &mut app.existing_sources {
+            a.note = seed().iter().filter(|e| e.source == a.source).map(|e| e.id.clone()).collect::<Vec<_>>().join(" ");
+        }
+        assert_eq!(covering_finding(&app, &seed()), None, "every covering entry answered");
+        app.existing_sources.iter_mut().for_each(|a| a.note = "已查詢".into());
         app.requirement.fields.push("salary_points".into());
         assert_eq!(covering_finding(&app, &seed()), None, "a partial cover is no warning");
     }
