@@ -529,3 +529,41 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     c.goto(&format!("{}/fields/service_years", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
     wait_for_text(&c, "dl.faq", "育嬰留職停薪期間亦不計入公務年資").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn structured_conditions_and_breakdowns_are_edited_in_the_form() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    c.goto(&format!("{}/requests/new", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "main h1", "新增申請").await;
+    click(&c, Locator::Css("#f-grade")).await;
+    click(&c, Locator::Css("#add-condition")).await;
+    let field = c.wait().for_element(Locator::Css(".condition select[id^='cf-'] option[value='official_rank']")).await;
+    field.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    click(&c, Locator::Css(".condition select[id^='co-'] option[value='in']")).await;
+    type_into(&c, ".condition input[id^='cv-']", "junior, general").await;
+    // The same rules as the server, live: a value outside the code table.
+    wait_for_text(&c, "#h-filters", "不在欄位的代碼表中").await;
+    let values = c.find(Locator::Css(".condition input[id^='cv-']")).await.unwrap_or_else(|e| panic!("{e}"));
+    values.clear().await.unwrap_or_else(|e| panic!("{e}"));
+    values.send_keys("junior, senior").await.unwrap_or_else(|e| panic!("{e}"));
+    for _ in 0..50 {
+        if !text_of(&c, "#h-filters").await.contains("代碼表") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!text_of(&c, "#h-filters").await.contains("代碼表"));
+    click(&c, Locator::Css("#b-grade")).await;
+    assert_accessible(&c, "form with a condition").await;
+    click(&c, Locator::Css("form button[type=submit]")).await;
+    wait_for_text(&c, "main h1", "案件 ").await;
+    wait_for_text(&c, "ul.filters", "official_rank in junior, senior").await;
+    wait_for_text(&c, "main dl", "統計分組").await;
+    let r = server.login("applicant.npa").await.list_requests(None, None, Some(5)).await.unwrap_or_else(|e| panic!("{e}"));
+    let saved = &r.items[0].application.requirement;
+    assert_eq!((saved.filters.len(), saved.breakdowns.as_slice()), (1, ["grade".to_string()].as_slice()));
+    assert_eq!(saved.filters[0].values, ["junior", "senior"]);
+}

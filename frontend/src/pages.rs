@@ -7,7 +7,9 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use statreq_client::ClientError;
 use statreq_contract::Action as RequestAction;
 use statreq_contract::*;
-use statreq_domain::application::{Contact, ExistingSource, NecessityNote, OutputKind, PersonalData, Requirement, SourceAttestation};
+use statreq_domain::application::{
+    Condition, Contact, ExistingSource, NecessityNote, Operator, OutputKind, PersonalData, Requirement, SourceAttestation,
+};
 use statreq_domain::Severity;
 
 use crate::i18n::{self, t, text, Lang};
@@ -536,9 +538,20 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
     let saving = RwSignal::new(false);
     let fields = LocalResource::new(|| async { call(|c| async move { c.list_fields(None).await }).await.map_err(ui) });
 
-    // Structured conditions and breakdowns are edited through the API for now;
-    // the form keeps them as they are.
-    let (kept_filters, kept_breakdowns) = (init.requirement.filters.clone(), init.requirement.breakdowns.clone());
+    // Structured conditions: one row per condition, each with its own signals so
+    // that typing in one never re-renders the others; values as typed, split on save.
+    type CondRow = (u32, RwSignal<String>, RwSignal<String>, RwSignal<String>);
+    let next_row = StoredValue::new(0u32);
+    let new_row = move |field: String, op: String, values: String| -> CondRow {
+        let key = next_row.get_value();
+        next_row.set_value(key + 1);
+        (key, RwSignal::new(field), RwSignal::new(op), RwSignal::new(values))
+    };
+    let cond_rows: RwSignal<Vec<CondRow>> = RwSignal::new(
+        init.requirement.filters.iter().map(|c| new_row(c.field.clone(), c.op.as_str().to_string(), c.values.join(", "))).collect(),
+    );
+    let breakdowns = RwSignal::new(init.requirement.breakdowns.clone());
+    let parse_op = |raw: &str| -> Operator { serde_json::from_value(serde_json::Value::String(raw.to_string())).unwrap_or(Operator::Eq) };
     let sources_for_build = sources.clone();
     let build = move || -> Application {
         let is_personal = personal.get();
@@ -552,8 +565,16 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                 conditions: conditions.get(),
                 description: description.get(),
                 sample_output: Some(sample.get()).filter(|s| !s.trim().is_empty()),
-                filters: kept_filters.clone(),
-                breakdowns: kept_breakdowns.clone(),
+                filters: cond_rows
+                    .get()
+                    .into_iter()
+                    .map(|(_, f, op, v)| Condition {
+                        field: f.get(),
+                        op: parse_op(&op.get()),
+                        values: v.get().split([',', '、', '，']).map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect(),
+                    })
+                    .collect(),
+                breakdowns: breakdowns.get().into_iter().filter(|b| chosen_fields.contains(b)).collect(),
             },
             personal_data: if is_personal {
                 PersonalData {
@@ -743,6 +764,60 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                 {hint("/requirement/fields", "h-fields")}
                 {area("description", "需求說明（欄位及條件）", "Description (fields and conditions)", description, "/requirement/description", "h-description")}
                 {area("conditions", "查詢條件", "Conditions", conditions, "/requirement/conditions", "h-conditions")}
+                <fieldset class="filters">
+                    <legend>{move || t(lang.get(), "條件（依欄位檢核）", "Conditions on fields (checked)")}</legend>
+                    <p class="help">{move || t(lang.get(), "值以逗號分隔；代碼型欄位請用代碼表之代碼，日期為 YYYY-MM-DD。", "Separate values with commas; coded fields take their code table's codes, dates are YYYY-MM-DD.")}</p>
+                    <For each=move || cond_rows.get() key=|r| r.0 let:row>
+                        {
+                            let (key, field, op, values) = row;
+                            let (fid, oid, vid) = (format!("cf-{key}"), format!("co-{key}"), format!("cv-{key}"));
+                            let ops = ["eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "between"];
+                            view! {
+                                <div class="condition">
+                                    <label for=fid.clone()>{move || t(lang.get(), "欄位", "Field")}</label>
+                                    <select id=fid on:change=move |ev| field.set(event_target_value(&ev))>
+                                        <option value="">{move || t(lang.get(), "（請選擇）", "(choose)")}</option>
+                                        {move || fields.get().and_then(|f| f.ok()).unwrap_or_default().into_iter().map(|f| {
+                                            let selected = f.code == field.get_untracked();
+                                            let label = if lang.get() == Lang::Zh { f.name_zh.clone() } else { f.name_en.clone() };
+                                            view! { <option value=f.code.clone() selected=selected>{label}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                    <label for=oid.clone()>{move || t(lang.get(), "運算", "Operator")}</label>
+                                    <select id=oid on:change=move |ev| op.set(event_target_value(&ev))>
+                                        {ops.into_iter().map(|o| view! { <option value=o selected=o == op.get_untracked()>{o}</option> }).collect_view()}
+                                    </select>
+                                    <label for=vid.clone()>{move || t(lang.get(), "值", "Values")}</label>
+                                    <input id=vid prop:value=move || values.get() on:input=move |ev| values.set(event_target_value(&ev)) />
+                                    <button type="button" class="link" on:click=move |_| cond_rows.update(|v| v.retain(|r| r.0 != key))>
+                                        {move || t(lang.get(), "刪除此條件", "Remove this condition")}
+                                    </button>
+                                </div>
+                            }
+                        }
+                    </For>
+                    <button type="button" id="add-condition" on:click=move |_| { let r = new_row(String::new(), "eq".into(), String::new()); cond_rows.update(|v| v.push(r)); }>
+                        {move || t(lang.get(), "新增條件", "Add a condition")}
+                    </button>
+                    {hint("/requirement/filters", "h-filters")}
+                </fieldset>
+                <Show when=move || output.get() == "statistics">
+                    <fieldset class="breakdowns">
+                        <legend>{move || t(lang.get(), "統計分組（自已選欄位中勾選）", "Break down by (among the chosen fields)")}</legend>
+                        {move || chosen.get().into_iter().map(|code| {
+                            let (id, for_id) = (format!("b-{code}"), format!("b-{code}"));
+                            let (c1, c2) = (code.clone(), code.clone());
+                            view! {
+                                <label class="check" for=for_id>
+                                    <input id=id type="checkbox" prop:checked=move || breakdowns.get().contains(&c1)
+                                        on:change=move |ev| { let on = event_target_checked(&ev); let c = c2.clone(); breakdowns.update(|v| { v.retain(|x| *x != c); if on { v.push(c); } }); } />
+                                    {code}
+                                </label>
+                            }
+                        }).collect_view()}
+                        {hint("/requirement/breakdowns", "h-breakdowns")}
+                    </fieldset>
+                </Show>
                 {area("sample", "輸出格式範例", "Sample of the output format", sample, "/requirement/sample_output", "h-sample")}
             </fieldset>
             <fieldset id="step-3">
