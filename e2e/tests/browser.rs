@@ -567,3 +567,28 @@ async fn structured_conditions_and_breakdowns_are_edited_in_the_form() {
     assert_eq!((saved.filters.len(), saved.breakdowns.as_slice()), (1, ["grade".to_string()].as_slice()));
     assert_eq!(saved.filters[0].values, ["junior", "senior"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_edits_a_definition_and_sources_are_browsed() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "admin.dgpa").await;
+    c.goto(&format!("{}/fields/grade", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
+    wait_for_text(&c, "ol.history", "系統預設").await;
+    let def = c.wait().for_element(Locator::Css("#def-zh")).await.unwrap_or_else(|e| panic!("{e}"));
+    def.clear().await.unwrap_or_else(|e| panic!("{e}"));
+    def.send_keys("現職銓敘審定之職等；代理者以本職計。").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_accessible(&c, "field editor").await;
+    click(&c, Locator::XPath("//button[normalize-space()='儲存']")).await;
+    wait_for_text(&c, "ol.history", "吳美玲").await;
+    wait_for_text(&c, "main", "代理者以本職計").await;
+    let saved = server.login("applicant.npa").await.get_field("grade").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(saved.field.definition.zh_tw, "現職銓敘審定之職等；代理者以本職計。");
+
+    click(&c, Locator::Css("header a[href='/sources']")).await;
+    wait_for_text(&c, "main h1", "既有資料來源").await;
+    type_into(&c, "#src-search", "training_hours").await;
+    wait_for_text(&c, "ul.catalog", "訓練進修時數").await;
+    assert_accessible(&c, "sources").await;
+}

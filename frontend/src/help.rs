@@ -79,8 +79,9 @@ pub fn FieldsPage() -> impl IntoView {
 
 /// One field: definition, code table, sources that show it, its FAQ.
 #[component]
-pub fn FieldPage() -> impl IntoView {
+pub fn FieldPage(session: Session) -> impl IntoView {
     let lang = i18n::lang();
+    let is_admin = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaAdmin));
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
     let detail = LocalResource::new(move || {
@@ -123,6 +124,127 @@ pub fn FieldPage() -> impl IntoView {
                         <h2 id="faq-h">{t(l, "常見問答", "FAQ")}</h2>
                         <dl class="faq">{d.faq.clone().into_iter().map(|q| view! { <dt>{q.question}</dt><dd>{q.answer}</dd> }).collect_view()}</dl>
                     </section>
+                    <Show when=move || is_admin()>
+                        <FieldEditor detail=d.clone() on_saved=move || detail.refetch() />
+                    </Show>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+/// DGPA's administrator edits a field's definition and flags; the history lists
+/// every change.
+#[component]
+fn FieldEditor(detail: FieldDetail, on_saved: impl Fn() + Copy + 'static) -> impl IntoView {
+    let lang = i18n::lang();
+    let base = detail.field.clone();
+    let code = base.code.clone();
+    let def_zh = RwSignal::new(base.definition.zh_tw.clone());
+    let def_en = RwSignal::new(base.definition.en.clone());
+    let personal = RwSignal::new(base.personal);
+    let note = RwSignal::new(None::<String>);
+    let history = LocalResource::new(move || {
+        let code = code.clone();
+        async move {
+            call(|c| {
+                let code = code.clone();
+                async move { c.field_history(&code).await }
+            })
+            .await
+            .unwrap_or_default()
+        }
+    });
+    let version = detail.version;
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut f = base.clone();
+        f.definition = Text::new(def_zh.get_untracked(), def_en.get_untracked());
+        f.personal = personal.get_untracked() || f.identifying || f.special;
+        spawn_local(async move {
+            match call(|c| {
+                let f = f.clone();
+                async move { c.put_field(&f, Some(version)).await }
+            })
+            .await
+            {
+                Ok(_) => {
+                    note.set(Some(t(lang.get_untracked(), "已儲存。", "Saved.")));
+                    on_saved();
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    view! {
+        <form class="card" on:submit=save aria-labelledby="edit-h">
+            <h2 id="edit-h">{move || t(lang.get(), "修改欄位定義（管理者）", "Edit the definition (administrator)")}</h2>
+            <label for="def-zh">{move || t(lang.get(), "定義（中文）", "Definition (Chinese)")}</label>
+            <textarea id="def-zh" rows="3" prop:value=move || def_zh.get() on:input=move |ev| def_zh.set(event_target_value(&ev))></textarea>
+            <label for="def-en">{move || t(lang.get(), "定義（英文）", "Definition (English)")}</label>
+            <textarea id="def-en" rows="3" prop:value=move || def_en.get() on:input=move |ev| def_en.set(event_target_value(&ev))></textarea>
+            <label class="check" for="def-personal">
+                <input id="def-personal" type="checkbox" prop:checked=move || personal.get() on:change=move |ev| personal.set(event_target_checked(&ev)) />
+                {move || t(lang.get(), "屬個人資料", "Personal data")}
+            </label>
+            <button type="submit">{move || t(lang.get(), "儲存", "Save")}</button>
+            <p class="note" role="status" style="white-space: pre-line">{move || note.get()}</p>
+            <h3>{move || t(lang.get(), "修改紀錄", "History")}</h3>
+            <ol class="history">
+                {move || history.get().unwrap_or_default().into_iter().map(|h| {
+                    let who = h.changed_by.map(|u| u.display_name).unwrap_or_else(|| t(lang.get(), "系統預設", "built-in"));
+                    let what: Vec<String> = h.changes.iter().map(|c| c.pointer.clone()).collect();
+                    view! { <li>{format!("v{} · ", h.version)}{i18n::datetime(lang.get(), h.changed_at)}" · "{who}" · "{what.join(", ")}</li> }
+                }).collect_view()}
+            </ol>
+        </form>
+    }
+}
+
+/// The catalog of existing sources (rule 4), to try before applying.
+#[component]
+pub fn SourcesPage() -> impl IntoView {
+    let lang = i18n::lang();
+    let q = RwSignal::new(String::new());
+    let kind = RwSignal::new(String::new());
+    let sources = LocalResource::new(|| async { call(|c| async move { c.sources("").await }).await.map_err(ui) });
+    view! {
+        <h1>{move || t(lang.get(), "既有資料來源", "Existing sources")}</h1>
+        <p>{move || t(lang.get(), "申請前請先查詢下列已公布之統計及 WebHR 報表（第4點）。", "Before applying, try these published statistics and WebHR reports (rule 4).")}</p>
+        <label for="src-search">{move || t(lang.get(), "搜尋（名稱、欄位代碼）", "Search (title, field code)")}</label>
+        <input id="src-search" type="search" prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
+        <label for="src-kind">{move || t(lang.get(), "來源類別", "Kind of source")}</label>
+        <select id="src-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+            <option value="">{move || t(lang.get(), "全部", "All")}</option>
+            {ExistingSource::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{move || t(lang.get(), k.name_zh(), k.name_en())}</option> }).collect_view()}
+        </select>
+        {move || match sources.get() {
+            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            Some(Ok(list)) => {
+                let needle = q.get().trim().to_lowercase();
+                let k = kind.get();
+                let l = lang.get();
+                view! {
+                    <ul class="catalog">
+                        {list.into_iter()
+                            .filter(|e| k.is_empty() || e.source.as_str() == k)
+                            .filter(|e| needle.is_empty() || e.title.zh_tw.contains(&needle) || e.title.en.to_lowercase().contains(&needle) || e.fields.iter().any(|f| f.contains(&needle)))
+                            .map(|e| {
+                                let link = e.location.starts_with("https://").then(|| e.location.clone());
+                                view! {
+                                    <li>
+                                        <strong>{text(l, &e.title)}</strong>" · "{t(l, e.source.name_zh(), e.source.name_en())}<br />
+                                        {match link {
+                                            Some(href) => view! { <a href=href.clone() rel="noopener" target="_blank">{href.clone()}</a> }.into_any(),
+                                            None => view! { <span>{e.location.clone()}</span> }.into_any(),
+                                        }}
+                                        " · "{e.owner.clone()}" · "{e.granularity.clone()}" · "{e.refresh.clone()}<br />
+                                        {t(l, "欄位：", "Fields: ")}{e.fields.join("、")}
+                                    </li>
+                                }
+                            }).collect_view()}
+                    </ul>
                 }.into_any()
             }
         }}

@@ -34,7 +34,8 @@ fn App() -> impl IntoView {
                     <Route path=path!("/stats") view=pages::StatsPage />
                     <Route path=path!("/admin") view=pages::AdminPage />
                     <Route path=path!("/fields") view=help::FieldsPage />
-                    <Route path=path!("/fields/:code") view=help::FieldPage />
+                    <Route path=path!("/fields/:code") view=move || view! { <help::FieldPage session=session /> } />
+                    <Route path=path!("/sources") view=help::SourcesPage />
                     <Route path=path!("/inquiries") view=move || view! { <help::InquiriesPage session=session /> } />
                     <Route path=path!("/inquiries/:id") view=move || view! { <help::InquiryPage session=session /> } />
                     <Route path=path!("/inbox") view=help::InboxPage />

@@ -86,6 +86,7 @@ pub fn Header(session: Session) -> impl IntoView {
                 })}
                 <Show when=move || session.me.get().is_some()>
                     <A href="/fields">{move || t(lang.get(), "欄位字典", "Fields")}</A>
+                    <A href="/sources">{move || t(lang.get(), "既有資料來源", "Existing sources")}</A>
                     <A href="/inquiries">{move || t(lang.get(), "欄位疑義", "Questions")}</A>
                     <A href="/inbox">{move || {
                         let n = unread.get().unwrap_or(0);
