@@ -341,24 +341,46 @@ pub async fn import_fields(
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
     let bytes = super::read_upload(&mut payload, super::MAX_IMPORT_BYTES).await?;
+    import_csv::<FieldRow, Field>(&state, &who, &req, &bytes, DICTIONARY, "/code", Field::problems, |f| &f.code).await
+}
+
+/// Imports reference items from CSV, all or nothing: every row becomes an item
+/// (`R` into `T`), checked by `problems`; a key twice in the file is a problem at
+/// `key_pointer`. Every change is kept in its item's history.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn import_csv<R, T>(
+    state: &AppState,
+    who: &Principal,
+    req: &HttpRequest,
+    bytes: &[u8],
+    kind: &'static str,
+    key_pointer: &str,
+    problems: impl Fn(&T) -> Vec<(String, Text)>,
+    key: impl Fn(&T) -> &String,
+) -> Result<HttpResponse, ApiError>
+where
+    R: serde::de::DeserializeOwned + Clone + Into<T>,
+    T: Serialize,
+{
     let mut seen = std::collections::HashSet::new();
-    let rows: Vec<FieldRow> = parse_rows(&bytes, |r: &FieldRow| {
-        let mut p = Field::from(r.clone()).problems();
-        if !seen.insert(r.code.clone()) {
-            p.push(("/code".into(), Text::new("此代碼在檔案中重複。", "This code appears twice in the file.")));
+    let rows: Vec<R> = parse_rows(bytes, |r: &R| {
+        let item: T = r.clone().into();
+        let mut p = problems(&item);
+        if !seen.insert(key(&item).clone()) {
+            p.push((key_pointer.into(), Text::new("此代號在檔案中重複。", "This key appears twice in the file.")));
         }
         p
     })?;
     let items: Vec<(String, serde_json::Value)> = rows
         .into_iter()
         .map(|r| {
-            let f = Field::from(r);
-            serde_json::to_value(&f).map(|v| (f.code, v))
+            let item: T = r.into();
+            serde_json::to_value(&item).map(|v| (key(&item).clone(), v))
         })
         .collect::<Result<_, _>>()
         .map_err(|_| ApiError::internal())?;
-    let audit = super::deliveries::audit_ctx(&who, &req);
-    let counts = db(&state, move |s| s.import_reference(DICTIONARY, &items, &audit, Utc::now())).await?;
-    tracing::info!(actor = who.user.id, created = counts.created, updated = counts.updated, "dictionary imported");
+    let audit = super::deliveries::audit_ctx(who, req);
+    let counts = db(state, move |s| s.import_reference(kind, &items, &audit, Utc::now())).await?;
+    tracing::info!(actor = who.user.id, kind, created = counts.created, updated = counts.updated, "reference data imported");
     Ok(HttpResponse::Ok().json(ReferenceImportResult { created: counts.created, updated: counts.updated, unchanged: counts.unchanged }))
 }

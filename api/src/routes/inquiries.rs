@@ -281,18 +281,30 @@ pub async fn reply_inquiry(
             Text::new(format!("疑義有新的補充：{}", row.subject), format!("Follow-up on: {}", row.subject)),
         )
     };
-    let audit = super::deliveries::audit_ctx(&who, &req);
+    advance(&state, &who, &req, row, (from, to), Some(b.body.trim().to_string()), notify).await
+}
+
+/// Moves a question to its next state (with a reply, or closing), guarded by its
+/// version: a concurrent change is 412, as a stale If-Match is.
+async fn advance(
+    state: &AppState,
+    who: &Principal,
+    req: &HttpRequest,
+    row: InquiryRow,
+    (from, to): (InquiryState, InquiryState),
+    body: Option<String>,
+    notify: Vec<NewInbox>,
+) -> Result<HttpResponse, ApiError> {
+    let audit = super::deliveries::audit_ctx(who, req);
     let (id, version, user) = (row.id, row.version, who.user.id);
-    let text = b.body.trim().to_string();
-    let row = match db(&state, move |s| {
-        s.advance_inquiry(id, version, from.as_str(), to.as_str(), user, Some(&text), &notify, &audit, Utc::now())
-    })
-    .await
-    {
-        Err(e) if e.code == "edit_conflict" => return Err(stale()),
-        other => other?,
-    };
-    detail(&state, row).await
+    let saved =
+        db(state, move |s| s.advance_inquiry(id, version, from.as_str(), to.as_str(), user, body.as_deref(), &notify, &audit, Utc::now()))
+            .await;
+    match saved {
+        Err(e) if e.code == "edit_conflict" => Err(stale()),
+        Err(e) => Err(e),
+        Ok(row) => detail(state, row).await,
+    }
 }
 
 /// Close a question (either side): it takes no more replies.
@@ -329,15 +341,7 @@ pub async fn close_inquiry(
     } else {
         Vec::new()
     };
-    let audit = super::deliveries::audit_ctx(&who, &req);
-    let (id, version, user) = (row.id, row.version, who.user.id);
-    let row = match db(&state, move |s| s.advance_inquiry(id, version, from.as_str(), to.as_str(), user, None, &notify, &audit, Utc::now()))
-        .await
-    {
-        Err(e) if e.code == "edit_conflict" => return Err(stale()),
-        other => other?,
-    };
-    detail(&state, row).await
+    advance(&state, &who, &req, row, (from, to), None, notify).await
 }
 
 /// Publish an answer into the FAQ of one of the question's fields (DGPA), where

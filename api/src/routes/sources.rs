@@ -11,7 +11,7 @@ use statreq_domain::{ExistingSource, Role, Text};
 use statreq_store::Saved;
 use utoipa::IntoParams;
 
-use super::dictionary::{history_view, parse_rows, save, stale};
+use super::dictionary::{history_view, import_csv, save, stale};
 use super::{db, etag, if_match, parse_json, ErrorResponses};
 use crate::auth::Principal;
 use crate::error::ApiError;
@@ -271,24 +271,5 @@ pub async fn import_sources(
     who.require(Role::DgpaAdmin)?;
     let bytes = super::read_upload(&mut payload, super::MAX_IMPORT_BYTES).await?;
     let dict = reference::dictionary(&state).await?;
-    let mut seen = std::collections::HashSet::new();
-    let rows: Vec<SourceRow> = parse_rows(&bytes, |r: &SourceRow| {
-        let mut p = CatalogEntry::from(r.clone()).problems(&dict);
-        if !seen.insert(r.id.clone()) {
-            p.push(("/id".into(), Text::new("此代號在檔案中重複。", "This id appears twice in the file.")));
-        }
-        p
-    })?;
-    let items: Vec<(String, serde_json::Value)> = rows
-        .into_iter()
-        .map(|r| {
-            let e = CatalogEntry::from(r);
-            serde_json::to_value(&e).map(|v| (e.id, v))
-        })
-        .collect::<Result<_, _>>()
-        .map_err(|_| ApiError::internal())?;
-    let audit = super::deliveries::audit_ctx(&who, &req);
-    let counts = db(&state, move |s| s.import_reference(CATALOG, &items, &audit, Utc::now())).await?;
-    tracing::info!(actor = who.user.id, created = counts.created, updated = counts.updated, "catalog imported");
-    Ok(HttpResponse::Ok().json(ReferenceImportResult { created: counts.created, updated: counts.updated, unchanged: counts.unchanged }))
+    import_csv::<SourceRow, CatalogEntry>(&state, &who, &req, &bytes, CATALOG, "/id", |e| e.problems(&dict), |e| &e.id).await
 }
