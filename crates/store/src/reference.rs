@@ -189,7 +189,7 @@ impl Store {
     /// whether it seeded.
     pub fn seed_reference(&self, kind: &str, items: &[(String, Value)], now: DateTime<Utc>) -> StoreResult<bool> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        let seeded = write_tx(&mut conn, |c| {
             let seeded = reference_revisions::table.find(kind).select(reference_revisions::revision).first::<i64>(c).optional()?;
             if seeded.is_some() {
                 return Ok(false);
@@ -209,7 +209,12 @@ impl Store {
             }
             bump(c, kind)?;
             Ok(true)
-        })
+        });
+        match seeded {
+            // Another instance starting at the same moment seeded it first.
+            Err(StoreError::Duplicate(_)) => Ok(false),
+            other => other,
+        }
     }
 
     /// Live items of a kind, by key.

@@ -195,6 +195,60 @@ fn transitions_and_settings_are_audited_in_their_transaction(backend: Backend) {
     assert_eq!(store.verify_audit().ok(), Some(Ok(2)));
 }
 
+fn reference_data_is_versioned_with_history_and_seeded_once(backend: Backend) {
+    use serde_json::json;
+    use statreq_store::Saved;
+    let (_db, store) = open(backend);
+    let seed = vec![("a".to_string(), json!({"name": "A"})), ("b".to_string(), json!({"name": "B"}))];
+    assert_eq!(store.reference_revision("k").ok(), Some(0));
+    assert!(store.seed_reference("k", &seed, now()).unwrap_or_else(|e| panic!("{e}")));
+    assert!(!store.seed_reference("k", &[("c".into(), json!({}))], now()).unwrap_or_else(|e| panic!("{e}")), "seeded once");
+    assert_eq!(store.reference_revision("k").ok(), Some(1));
+    assert_eq!(store.list_reference("k").unwrap_or_default().len(), 2);
+
+    // Updates are guarded by version; an unchanged save changes nothing.
+    let (saved, a) =
+        store.save_reference("k", "a", &json!({"name": "A2"}), Some(1), false, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((saved, a.version), (Saved::Updated, 2));
+    assert!(matches!(store.save_reference("k", "a", &json!({"name": "A3"}), Some(1), false, &ctx(), now()), Err(StoreError::Conflict)));
+    let (saved, _) =
+        store.save_reference("k", "a", &json!({"name": "A2"}), Some(2), false, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(saved, Saved::Unchanged);
+    assert!(matches!(store.save_reference("k", "b", &json!({}), None, true, &ctx(), now()), Err(StoreError::Duplicate(_))));
+    assert_eq!(store.reference_revision("k").ok(), Some(2), "only a real change moves the revision");
+
+    // Deleting leaves a tombstone and the history; the key may be used again.
+    assert!(matches!(store.delete_reference("k", "a", Some(1), &ctx(), now()), Err(StoreError::Conflict)));
+    store.delete_reference("k", "a", Some(2), &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(store.get_reference("k", "a"), Err(StoreError::NotFound)));
+    let (saved, again) =
+        store.save_reference("k", "a", &json!({"name": "A4"}), None, true, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((saved, again.version), (Saved::Created, 4));
+    let history = store.reference_history("k", "a").unwrap_or_default();
+    let actions: Vec<(&str, i64)> = history.iter().map(|h| (h.action.as_str(), h.version)).collect();
+    assert_eq!(actions, [("created", 1), ("updated", 2), ("deleted", 3), ("created", 4)]);
+    assert_eq!(history[1].changes, json!([{"pointer": "/name", "before": "A", "after": "A2"}]));
+
+    // An import is one transaction, counted.
+    let counts = store
+        .import_reference(
+            "k",
+            &[("a".into(), json!({"name": "A4"})), ("b".into(), json!({"name": "B2"})), ("c".into(), json!({}))],
+            &ctx(),
+            now(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((counts.created, counts.updated, counts.unchanged), (1, 1, 1));
+    let actions: Vec<String> = store
+        .list_audit(&statreq_store::AuditFilter { limit: 20, ..Default::default() })
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(actions.iter().any(|a| a == "k.deleted") && actions.iter().filter(|a| *a == "k.updated").count() == 2, "{actions:?}");
+    assert_eq!(store.verify_audit().ok().map(|r| r.is_ok()), Some(true));
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[test] fn $name() { super::$name(super::Backend::Sqlite) } )* }
@@ -203,6 +257,7 @@ macro_rules! on_both {
 }
 
 on_both!(
+    reference_data_is_versioned_with_history_and_seeded_once,
     the_audit_chain_detects_edits_deletions_and_truncation,
     transitions_and_settings_are_audited_in_their_transaction,
     migrations_run_up_down_up,
