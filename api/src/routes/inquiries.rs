@@ -52,32 +52,23 @@ async fn load(state: &AppState, who: &Principal, id: i64) -> Result<InquiryRow, 
     }
 }
 
-async fn detail(state: &AppState, row: InquiryRow) -> Result<HttpResponse, ApiError> {
-    let id = row.id;
+/// A question with its thread and what was published from it.
+async fn detail_of(state: &AppState, row: InquiryRow) -> Result<InquiryDetail, ApiError> {
+    let (id, created_by) = (row.id, row.created_by);
     let fields = row.fields.clone();
     let (messages, faq, users) = db(state, move |s| {
+        let mut faq = Vec::new();
+        for f in &fields {
+            faq.extend(s.list_faq(Some(f))?.into_iter().filter(|f| f.inquiry_id == Some(id)));
+        }
         let messages = s.inquiry_messages(id)?;
-        let faq: Vec<_> = fields
-            .iter()
-            .map(|f| s.list_faq(Some(f)))
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .flatten()
-            .filter(|f| f.inquiry_id == Some(id))
-            .collect();
-        let ids: Vec<i64> = messages
-            .iter()
-            .map(|m| m.author_id)
-            .chain(faq.iter().map(|f: &statreq_store::FaqRow| f.published_by))
-            .chain([row.created_by])
-            .collect();
+        let ids: Vec<i64> = messages.iter().map(|m| m.author_id).chain(faq.iter().map(|f| f.published_by)).chain([created_by]).collect();
         Ok((messages, faq, s.get_users(&ids)?))
     })
     .await?;
-    let row = db(state, move |s| s.get_inquiry(id)).await?;
     let users = user_refs(users);
-    let is_dgpa = |uid: i64| users.get(&uid).is_some_and(|u| u.roles.split(',').any(|r| r == "dgpa_officer" || r == "dgpa_admin"));
-    let d = InquiryDetail {
+    let is_dgpa = |uid: i64| users.get(&uid).is_some_and(|u| statreq_domain::RoleSet::from_joined(&u.roles).is_dgpa());
+    Ok(InquiryDetail {
         inquiry: view(&row, &users)?,
         messages: messages
             .into_iter()
@@ -90,8 +81,12 @@ async fn detail(state: &AppState, row: InquiryRow) -> Result<HttpResponse, ApiEr
             })
             .collect(),
         published: faq.into_iter().map(|f| faq_view(f, &users)).collect(),
-    };
-    Ok(HttpResponse::Ok().insert_header(etag(row.version)).json(d))
+    })
+}
+
+async fn detail(state: &AppState, row: InquiryRow) -> Result<HttpResponse, ApiError> {
+    let d = detail_of(state, row).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(d.inquiry.version)).json(d))
 }
 
 /// The DGPA officers, told of a new question or a follow-up.
@@ -155,14 +150,11 @@ pub async fn create_inquiry(
         })
         .await?;
         tracing::info!(inquiry = row.id, actor = user, "field question asked");
-        let id = row.id;
-        let res = detail(&state, row).await?;
-        let mut out = HttpResponse::build(StatusCode::CREATED);
-        for (k, v) in res.headers() {
-            out.insert_header((k.clone(), v.clone()));
-        }
-        out.insert_header(("Location", format!("/api/v1/inquiries/{id}")));
-        Ok(out.body(res.into_body()))
+        let d = detail_of(&state, row).await?;
+        Ok(HttpResponse::Created()
+            .insert_header(etag(d.inquiry.version))
+            .insert_header(("Location", format!("/api/v1/inquiries/{}", d.inquiry.id)))
+            .json(d))
     })
     .await
 }
