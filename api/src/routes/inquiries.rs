@@ -45,7 +45,7 @@ fn view(row: &InquiryRow, users: &HashMap<i64, UserRow>) -> Result<InquiryView, 
 /// A question the caller may see: its own agency's, or any for DGPA; others 404.
 async fn load(state: &AppState, who: &Principal, id: i64) -> Result<InquiryRow, ApiError> {
     let row = db(state, move |s| s.get_inquiry(id)).await?;
-    if who.actor.roles.is_dgpa() || row.agency_code == who.user.agency_code {
+    if inquiry::can_view(&who.actor, &row.agency_code) {
         Ok(row)
     } else {
         Err(ApiError::not_found())
@@ -209,13 +209,7 @@ pub async fn get_inquiry(state: web::Data<AppState>, who: Principal, path: web::
 
 /// Who may speak in a question's thread: DGPA, or an applicant of its agency.
 fn side(who: &Principal, row: &InquiryRow) -> Result<bool, ApiError> {
-    if who.has(Role::DgpaOfficer) || who.has(Role::DgpaAdmin) {
-        Ok(true)
-    } else if who.has(Role::Applicant) && who.user.agency_code == row.agency_code {
-        Ok(false)
-    } else {
-        Err(ApiError::forbidden_role(Role::Applicant.as_str()))
-    }
+    inquiry::side(&who.actor, &row.agency_code).ok_or_else(|| ApiError::forbidden_role(Role::Applicant.as_str()))
 }
 
 fn closed() -> ApiError {

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dictionary::Dictionary;
+use crate::ids::Role;
+use crate::lifecycle::Actor;
 use crate::message::Text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -47,6 +49,23 @@ impl InquiryState {
     /// Closing: once.
     pub fn close(self) -> Option<Self> {
         (self != InquiryState::Closed).then_some(InquiryState::Closed)
+    }
+}
+
+/// Who may read a question: the asking agency's people, and DGPA.
+pub fn can_view(actor: &Actor, agency: &str) -> bool {
+    actor.roles.is_dgpa() || actor.agency.as_str() == agency
+}
+
+/// The side a speaker in a question's thread is on: DGPA (`Some(true)`), the
+/// asking agency's applicants (`Some(false)`), or nobody who may speak (`None`).
+pub fn side(actor: &Actor, agency: &str) -> Option<bool> {
+    if actor.roles.is_dgpa() {
+        Some(true)
+    } else if actor.roles.has(Role::Applicant) && actor.agency.as_str() == agency {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -139,6 +158,7 @@ impl FaqPublication {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::{AgencyCode, RoleSet, UserId};
     use InquiryState::*;
 
     #[test]
@@ -152,6 +172,22 @@ mod tests {
         for s in InquiryState::ALL {
             assert_eq!(InquiryState::parse(s.as_str()), Some(s));
         }
+    }
+
+    #[test]
+    fn its_agency_and_dgpa_read_a_question_and_only_applicants_of_that_agency_speak_for_it() {
+        let actor = |agency: &str, roles: &[Role]| Actor {
+            user: UserId(1),
+            agency: AgencyCode::parse(agency).unwrap_or_else(|e| panic!("{e}")),
+            roles: RoleSet::new(roles.iter().copied()),
+        };
+        assert!(can_view(&actor("NPA", &[Role::Supervisor]), "NPA"));
+        assert!(can_view(&actor("DGPA", &[Role::DgpaOfficer]), "NPA"));
+        assert!(!can_view(&actor("TPEDU", &[Role::Applicant]), "NPA"));
+        assert_eq!(side(&actor("DGPA", &[Role::DgpaAdmin]), "NPA"), Some(true));
+        assert_eq!(side(&actor("NPA", &[Role::Applicant]), "NPA"), Some(false));
+        assert_eq!(side(&actor("NPA", &[Role::Supervisor]), "NPA"), None);
+        assert_eq!(side(&actor("TPEDU", &[Role::Applicant]), "NPA"), None);
     }
 
     #[test]
