@@ -18,8 +18,9 @@ use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 use statreq_domain::{Actor, AgencyCode, Role, RoleSet, UserId};
-use statreq_store::{NewUser, UserRow};
+use statreq_store::{NewUser, StoreError, UserRow};
 
+use crate::app::AppError;
 use crate::config::{Settings, TrustedIssuer};
 use crate::error::ApiError;
 use crate::AppState;
@@ -266,14 +267,19 @@ impl Principal {
 /// Recently resolved callers, so that a burst of requests by one caller costs one
 /// account lookup — and a WebHR user one upsert — per [`PrincipalCache::TTL`].
 /// Local account edits invalidate at once; other instances see them within the TTL.
-#[derive(Default)]
 pub struct PrincipalCache {
-    inner: std::sync::RwLock<std::collections::HashMap<String, (std::time::Instant, UserRow)>>,
+    inner: crate::app::cache::Cache<String, UserRow>,
+}
+
+impl Default for PrincipalCache {
+    fn default() -> Self {
+        Self { inner: crate::app::cache::Cache::new(Self::TTL, Self::MAX_ENTRIES) }
+    }
 }
 
 impl PrincipalCache {
     pub const TTL: std::time::Duration = std::time::Duration::from_secs(5);
-    const MAX_ENTRIES: usize = 10_000;
+    const MAX_ENTRIES: u64 = 10_000;
 
     fn key(subject: &TokenSubject) -> String {
         match subject {
@@ -283,25 +289,9 @@ impl PrincipalCache {
         }
     }
 
-    fn get(&self, key: &str) -> Option<UserRow> {
-        let guard = self.inner.read().ok()?;
-        guard.get(key).filter(|(at, _)| at.elapsed() < Self::TTL).map(|(_, u)| u.clone())
-    }
-
-    fn put(&self, key: String, user: UserRow) {
-        if let Ok(mut guard) = self.inner.write() {
-            if guard.len() >= Self::MAX_ENTRIES {
-                guard.retain(|_, (at, _)| at.elapsed() < Self::TTL);
-            }
-            guard.insert(key, (std::time::Instant::now(), user));
-        }
-    }
-
     /// Forget everything (after an account changes on this instance).
     pub fn invalidate(&self) {
-        if let Ok(mut guard) = self.inner.write() {
-            guard.clear();
-        }
+        self.inner.invalidate();
     }
 }
 
@@ -319,30 +309,27 @@ impl FromRequest for Principal {
             let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).ok_or_else(missing)?.trim().to_string();
             let subject = verify_token(&state.keys, &token)?;
             let key = PrincipalCache::key(&subject);
-            if let Some(user) = state.principals.get(&key) {
-                return Principal::from_user(user);
-            }
             let now = Utc::now();
-            let user = crate::routes::db(&state, move |s| match subject {
+            let lookup = crate::app::db(&state, move |s| match subject {
                 TokenSubject::Own(id) => s.get_user(id),
                 TokenSubject::External(new) => s.upsert_external_user(*new, now),
-            })
-            .await
-            .map_err(|e| match e.status.as_u16() {
-                404 => ApiError::unauthorized("invalid_token", "The account no longer exists."),
-                422 => ApiError::new(
+            });
+            let user = state.principals.inner.get_or_try(key, lookup).await.map_err(|e| match e {
+                AppError::NotFound | AppError::Store(StoreError::NotFound) => {
+                    ApiError::unauthorized("invalid_token", "The account no longer exists.")
+                }
+                AppError::Store(StoreError::MissingReference(_) | StoreError::Invalid(_)) => ApiError::new(
                     actix_web::http::StatusCode::FORBIDDEN,
                     "unknown_agency",
                     "權杖所載機關代碼不在本系統機關清單中，請洽人事總處。",
                     "The token's agency code is not in statreq's agency list; ask DGPA to add it.",
                 ),
-                _ => e,
+                other => other.into(),
             })?;
             if !user.active {
                 return Err(ApiError::unauthorized("account_disabled", "This account is disabled."));
             }
-            state.principals.put(key, user.clone());
-            Principal::from_user(user)
+            Principal::from_user((*user).clone())
         })
     }
 }

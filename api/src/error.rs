@@ -11,6 +11,8 @@ use statreq_contract::{Problem, ProblemError};
 use statreq_domain::{Finding, Refusal, Text};
 use statreq_store::StoreError;
 
+use crate::app::{AppError, InputError};
+
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 #[derive(Debug, Clone)]
@@ -207,6 +209,28 @@ impl From<Refusal> for ApiError {
                 Self { status: StatusCode::CONFLICT, code: code.into(), message, rule: Some("5.3".into()), errors: vec![] }
             }
             Refusal::OwnUpload => Self { status: StatusCode::FORBIDDEN, code: code.into(), message, rule: None, errors: vec![] },
+        }
+    }
+}
+
+impl From<InputError> for ApiError {
+    fn from(e: InputError) -> Self {
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+        Self { status, code: e.code().into(), message: e.message(), rule: e.rule().map(Into::into), errors: e.errors() }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Store(e) => e.into(),
+            AppError::Refused(r) => r.into(),
+            AppError::Input(i) => i.into(),
+            AppError::NotFound => ApiError::not_found(),
+            AppError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                ApiError::internal()
+            }
         }
     }
 }

@@ -5,12 +5,12 @@
 // refusal path of an HTTP request, where its size costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
 
-pub mod agencies;
+pub mod app;
 pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod error;
-pub mod reference;
+pub mod http;
 pub mod routes;
 pub mod worker;
 
@@ -32,16 +32,18 @@ use crate::error::{problem_for_plain_errors, ApiError};
 /// Shared by every handler.
 pub struct AppState {
     pub store: Store,
-    pub agencies: agencies::AgencyCache,
+    pub agencies: app::agencies::AgencyCache,
     pub principals: auth::PrincipalCache,
-    pub queue: routes::queue::SnapshotCache,
+    pub queue: app::queue::SnapshotCache,
     pub keyring: std::sync::Arc<statreq_vault::Keyring>,
+    /// Result files and attachments at rest, encrypted.
+    pub files: app::files::FileStore,
     pub keys: auth::Keys,
     pub settings: Settings,
     /// Wakes the notification worker after a change.
     pub wake: tokio::sync::Notify,
     /// The dictionary, the catalog and delivered requests' profiles.
-    pub reference: reference::ReferenceCache,
+    pub reference: app::reference::ReferenceCache,
 }
 
 #[derive(OpenApi)]
@@ -85,88 +87,6 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-fn configure_api(cfg: &mut ServiceConfig) {
-    use routes::{admin, attachments, audit, auth, deliveries, dictionary, inquiries, queue, requests, sources, stats, webhooks};
-    cfg.service(auth::login)
-        .service(auth::refresh)
-        .service(auth::token)
-        .service(auth::me)
-        .service(admin::list_agencies)
-        .service(admin::create_agency)
-        .service(admin::import_agencies)
-        .service(admin::update_agency)
-        .service(admin::list_users)
-        .service(admin::create_user)
-        .service(admin::update_user)
-        .service(admin::list_officers)
-        .service(dictionary::list_fields)
-        .service(dictionary::export_fields)
-        .service(dictionary::import_fields)
-        .service(dictionary::list_code_tables)
-        .service(dictionary::get_field)
-        .service(dictionary::put_field)
-        .service(dictionary::field_history)
-        .service(inquiries::create_inquiry)
-        .service(inquiries::list_inquiries)
-        .service(inquiries::get_inquiry)
-        .service(inquiries::reply_inquiry)
-        .service(inquiries::close_inquiry)
-        .service(inquiries::publish_faq)
-        .service(inquiries::list_inbox)
-        .service(inquiries::read_inbox)
-        .service(requests::create_request)
-        .service(requests::list_requests)
-        .service(requests::get_request)
-        .service(requests::update_request)
-        .service(requests::check_request)
-        .service(requests::submit_request)
-        .service(requests::withdraw_request)
-        .service(requests::supervisor_decision)
-        .service(requests::dgpa_decision)
-        .service(requests::take_request)
-        .service(requests::deliver_request)
-        .service(requests::record_destruction)
-        .service(requests::acknowledge_request)
-        .service(requests::list_events)
-        .service(requests::list_revisions)
-        .service(requests::list_messages)
-        .service(requests::post_message)
-        .service(queue::get_queue)
-        .service(queue::queue_usage)
-        .service(queue::queue_position)
-        .service(queue::get_queue_settings)
-        .service(queue::put_queue_settings)
-        .service(queue::queue_settings_history)
-        .service(stats::get_stats)
-        .service(stats::get_stats_csv)
-        .service(deliveries::upload_delivery)
-        .service(deliveries::list_deliveries)
-        .service(deliveries::download_delivery)
-        .service(deliveries::reveal_passphrase)
-        .service(deliveries::approve_delivery)
-        .service(deliveries::put_age_recipient)
-        .service(audit::list_audit)
-        .service(requests::list_destructions)
-        .service(attachments::upload_attachment)
-        .service(attachments::list_attachments)
-        .service(attachments::download_attachment)
-        .service(sources::list_sources)
-        .service(sources::export_sources)
-        .service(sources::import_sources)
-        .service(sources::create_source)
-        .service(sources::get_source)
-        .service(sources::put_source)
-        .service(sources::delete_source)
-        .service(sources::source_history)
-        .service(sources::request_sources)
-        .service(webhooks::create_webhook)
-        .service(webhooks::list_webhooks)
-        .service(webhooks::get_webhook)
-        .service(webhooks::delete_webhook)
-        .service(webhooks::list_webhook_deliveries)
-        .service(webhooks::replay_webhook_delivery);
-}
-
 fn configure_root(cfg: &mut ServiceConfig) {
     cfg.service(routes::meta::healthz).service(routes::meta::readyz);
 }
@@ -177,7 +97,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(configure_root)
-        .service(scope("/api/v1").configure(configure_api))
+        .service(scope("/api/v1").configure(routes::configure))
         .split_for_parts();
     api
 }
@@ -229,13 +149,7 @@ async fn refuse_nul_in_query(
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     if req.query_string().to_ascii_lowercase().contains("%00") {
-        let problem = ApiError::new(
-            actix_web::http::StatusCode::BAD_REQUEST,
-            "invalid_query",
-            "查詢參數含有不允許的空字元（U+0000）。",
-            "A query parameter contains a NUL character (U+0000), which is not allowed.",
-        );
-        return Ok(req.into_response(problem.error_response()));
+        return Ok(req.into_response(ApiError::from(app::InputError::NulInQuery).error_response()));
     }
     Ok(next.call(req).await?.map_into_boxed_body())
 }
@@ -253,7 +167,8 @@ impl Application {
         let keyring = std::sync::Arc::new(statreq_vault::Keyring::open(&settings.data_dir.join("keys"))?);
         let listener = TcpListener::bind(&settings.bind).map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        reference::seed(&store)?;
+        app::reference::seed(&store)?;
+        let files = app::files::FileStore::new(settings.data_dir.join("files"), keyring.clone());
         let max_body = settings.max_body_bytes;
         let state = web::Data::new(AppState {
             store,
@@ -261,6 +176,7 @@ impl Application {
             principals: Default::default(),
             queue: Default::default(),
             keyring,
+            files,
             keys,
             settings,
             wake: tokio::sync::Notify::new(),
@@ -294,19 +210,14 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(max_body))
                 .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))
-                .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                    ApiError::new(
-                        actix_web::http::StatusCode::BAD_REQUEST,
-                        "invalid_query",
-                        "查詢參數有誤。",
-                        format!("Invalid query parameters: {err}"),
-                    )
-                    .into()
-                }))
+                .app_data(
+                    web::QueryConfig::default()
+                        .error_handler(|err, _| ApiError::from(app::InputError::InvalidQuery { detail: err.to_string() }).into()),
+                )
                 // Before the /api/v1 scope, which would otherwise answer 404 for it.
                 .map(|app| app.service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", doc)))
                 .configure(configure_root)
-                .service(scope("/api/v1").configure(configure_api))
+                .service(scope("/api/v1").configure(routes::configure))
                 .into_app()
                 .route(
                     "/docs",
@@ -341,11 +252,9 @@ fn spawn_shredder(state: web::Data<AppState>) {
             tick.tick().await;
             let now = chrono::Utc::now();
             let cutoff = now - state.settings.download_window;
-            match routes::db(&state, move |s| s.shred_published_before(cutoff, now)).await {
+            match app::db(&state, move |s| s.shred_published_before(cutoff, now)).await {
                 Ok(keys) => {
-                    for key in &keys {
-                        let _ = std::fs::remove_file(routes::deliveries::files_dir(&state).join(format!("{key}.enc")));
-                    }
+                    state.files.remove(keys.iter().map(String::as_str));
                     if !keys.is_empty() {
                         tracing::info!(files = keys.len(), "shredded result files past their download window");
                     }

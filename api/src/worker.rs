@@ -22,8 +22,8 @@ use statreq_domain::notify::{self, Audience};
 use statreq_domain::{lifecycle, Role, RoleSet, State};
 use statreq_store::{EventRow, ListFilter, NewNotification, NotificationRow, RequestRow, SendOutcome, StoreError, UserRow};
 
+use crate::app::db;
 use crate::auth::Principal;
-use crate::routes::db;
 use crate::AppState;
 
 type Mailer = AsyncSmtpTransport<Tokio1Executor>;
@@ -131,7 +131,7 @@ fn with_role(users: Vec<UserRow>, role: Role) -> Vec<String> {
     users.into_iter().filter(|u| RoleSet::from_joined(&u.roles).has(role) && u.email.contains('@')).map(|u| u.email).collect()
 }
 
-async fn fan_out(state: &AppState, email: bool) -> Result<usize, crate::error::ApiError> {
+async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> {
     let events: Vec<EventRow> = db(state, |s| s.unnotified_events(200)).await?;
     if events.is_empty() {
         return Ok(0);
@@ -175,7 +175,7 @@ async fn fan_out(state: &AppState, email: bool) -> Result<usize, crate::error::A
                 href: format!("/api/v1/requests/{}", r.id),
             },
         };
-        let body = serde_json::to_string(&payload).map_err(|_| crate::error::ApiError::internal())?;
+        let body = serde_json::to_string(&payload).map_err(crate::app::AppError::internal)?;
         for h in hooks.iter().filter(|h| notify::subscribed_to(&h.events, event_type)) {
             let Some(owner) = owners.get(&h.owner_id) else { continue };
             let visible = r.created_by == h.owner_id || lifecycle::can_view(&owner.actor, &chain, r.revision.max(0) as u32);
@@ -240,13 +240,13 @@ async fn fan_out(state: &AppState, email: bool) -> Result<usize, crate::error::A
         // Another instance turned these events into notifications first.
         Ok(Err(StoreError::Conflict)) => Ok(0),
         Ok(Err(e)) => Err(e.into()),
-        Err(_) => Err(crate::error::ApiError::internal()),
+        Err(e) => Err(crate::app::AppError::internal(e)),
     }
 }
 
 /// Reminds offices of delivered personal data due for destruction within a week,
 /// and again once overdue (rule 6). Each reminder goes out once per address.
-async fn remind(state: &AppState) -> Result<(), crate::error::ApiError> {
+async fn remind(state: &AppState) -> crate::app::AppResult<()> {
     let filter = ListFilter { all_submitted: true, state: Some(State::Delivered), limit: 100_000, ..Default::default() };
     let rows = db(state, move |s| s.list_requests(&filter)).await?;
     let now = Utc::now();
@@ -296,7 +296,7 @@ fn backoff(base: Duration, attempts: i32) -> chrono::Duration {
     chrono::Duration::milliseconds(jittered)
 }
 
-async fn send_due(state: &AppState, http: &reqwest::Client, mailer: Option<&Mailer>) -> Result<usize, crate::error::ApiError> {
+async fn send_due(state: &AppState, http: &reqwest::Client, mailer: Option<&Mailer>) -> crate::app::AppResult<usize> {
     let lease =
         chrono::Duration::from_std(state.settings.webhook_timeout * 3 + Duration::from_secs(30)).unwrap_or(chrono::Duration::minutes(1));
     let rows = db(state, move |s| s.lease_due_notifications(BATCH, lease, Utc::now())).await?;
@@ -353,7 +353,9 @@ async fn send_webhook(state: &AppState, http: &reqwest::Client, row: &Notificati
     let Some(hook_id) = row.webhook_id else { return failed("no subscription", true) };
     let hook = match db(state, move |s| s.get_webhook(hook_id)).await {
         Ok(h) => h,
-        Err(e) if e.status == actix_web::http::StatusCode::NOT_FOUND => return failed("subscription deleted", true),
+        Err(crate::app::AppError::NotFound | crate::app::AppError::Store(StoreError::NotFound)) => {
+            return failed("subscription deleted", true)
+        }
         Err(e) => return failed(e.to_string(), false),
     };
     let secret = match state.keyring.open_secret(&hook.sealed_secret) {

@@ -3,16 +3,15 @@
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
-use statreq_contract::{
-    AgencyView, CreateAgencyBody, CreateUserBody, ImportResult, Page, ProblemError, UpdateAgencyBody, UpdateUserBody, UserView,
-};
+use statreq_contract::{AgencyView, CreateAgencyBody, CreateUserBody, ImportResult, Page, UpdateAgencyBody, UpdateUserBody, UserView};
 use statreq_domain::{AgencyCode, Role, RoleSet};
 use statreq_store::{AgencyRow, AgencyUpsert, NewAgency, UserRow, UserUpdate};
 use utoipa::IntoParams;
 
-use super::{db, page_limit, parse_cursor, parse_json, ErrorResponses};
+use crate::app::db;
 use crate::auth::{hash_password, Principal, MIN_PASSWORD_CHARS};
 use crate::error::ApiError;
+use crate::http::{self, page_limit, parse_cursor, parse_json, ErrorResponses, MAX_IMPORT_BYTES};
 use crate::AppState;
 
 pub fn agency_view(a: AgencyRow) -> AgencyView {
@@ -131,8 +130,6 @@ pub async fn update_agency(
     Ok(HttpResponse::Ok().json(agency_view(row)))
 }
 
-use super::{MAX_IMPORT_BYTES, MAX_IMPORT_ROWS};
-
 /// Import agencies from CSV (dgpa_admin): header `code,name,parent_code,personnel_staff`,
 /// UTF-8. Creates new codes, updates existing ones; all rows or none.
 #[utoipa::path(
@@ -144,7 +141,7 @@ use super::{MAX_IMPORT_BYTES, MAX_IMPORT_ROWS};
 #[post("/agencies/import")]
 pub async fn import_agencies(state: web::Data<AppState>, who: Principal, mut payload: web::Payload) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
-    let bytes = super::read_upload(&mut payload, MAX_IMPORT_BYTES).await?;
+    let bytes = http::read_upload(&mut payload, MAX_IMPORT_BYTES).await?;
     let items = parse_agency_csv(&bytes)?;
     let (created, updated) = db(&state, move |s| s.import_agencies(items, Utc::now())).await?;
     state.agencies.invalidate();
@@ -161,56 +158,29 @@ fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
         parent_code: String,
         personnel_staff: i32,
     }
-    let text = super::csv_text(bytes)?;
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let mut items = Vec::new();
-    let mut errors = Vec::new();
-    for (i, rec) in reader.deserialize::<Line>().enumerate() {
-        let row = i + 2; // line number, counting the header
-        if i >= MAX_IMPORT_ROWS {
-            return Err(ApiError::invalid(
-                "too_many_rows",
-                "",
-                format!("最多 {MAX_IMPORT_ROWS} 列。"),
-                format!("At most {MAX_IMPORT_ROWS} rows."),
-            ));
-        }
-        let mut err = |field: &str, detail: String| {
-            errors.push(ProblemError {
-                pointer: format!("/rows/{row}/{field}"),
-                code: "invalid_csv_row".into(),
-                detail,
-                message: None,
-                severity: None,
+    let message = |e: ApiError| e.message;
+    let lines: Vec<Line> = http::parse_csv_rows(bytes, |line: &Line| {
+        [
+            ("/code", check_code(&line.code, "").err()),
+            ("/parent_code", check_code(&line.parent_code, "").err()),
+            ("/name", check_name(&line.name, "").err()),
+            ("/personnel_staff", check_staff(line.personnel_staff, "").err()),
+        ]
+        .into_iter()
+        .filter_map(|(pointer, e)| e.map(|e| (pointer.to_string(), message(e))))
+        .collect()
+    })?;
+    lines
+        .into_iter()
+        .map(|l| {
+            Ok(NewAgency {
+                code: check_code(&l.code, "")?.to_string(),
+                name: check_name(&l.name, "")?,
+                parent_code: check_code(&l.parent_code, "")?.to_string(),
+                personnel_staff: l.personnel_staff,
             })
-        };
-        match rec {
-            Err(e) => err("", e.to_string()),
-            Ok(line) => {
-                let code = check_code(&line.code, "").map(|c| c.to_string());
-                let parent = check_code(&line.parent_code, "").map(|c| c.to_string());
-                let name = check_name(&line.name, "");
-                let staff = check_staff(line.personnel_staff, "");
-                match (code, parent, name, staff) {
-                    (Ok(code), Ok(parent_code), Ok(name), Ok(personnel_staff)) => {
-                        items.push(NewAgency { code, name, parent_code, personnel_staff })
-                    }
-                    (c, p, n, s) => {
-                        for (field, e) in [("code", c.err()), ("parent_code", p.err()), ("name", n.err()), ("personnel_staff", s.err())]
-                            .into_iter()
-                            .filter_map(|(f, e)| e.map(|e| (f, e)))
-                        {
-                            err(field, format!("{e}"));
-                        }
-                    }
-                }
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(super::csv_errors(errors));
-    }
-    Ok(items)
+        })
+        .collect()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -231,7 +201,7 @@ pub async fn list_users(state: web::Data<AppState>, who: Principal, q: web::Quer
     let after = parse_cursor(q.cursor.as_deref())?;
     let rows = db(&state, move |s| s.list_users(after, limit + 1)).await?;
     let items: Vec<UserView> = rows.into_iter().map(user_view).collect();
-    Ok(HttpResponse::Ok().json(super::page_of(items, limit, |u| u.id)))
+    Ok(HttpResponse::Ok().json(http::page_of(items, limit, |u| u.id)))
 }
 
 fn check_username(raw: &str) -> Result<String, ApiError> {
@@ -368,4 +338,16 @@ pub async fn list_officers(state: web::Data<AppState>, who: Principal) -> Result
         }
     }
     Ok(HttpResponse::Ok().json(out))
+}
+
+/// Registers this module's handlers.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_agencies)
+        .service(create_agency)
+        .service(import_agencies)
+        .service(update_agency)
+        .service(list_users)
+        .service(create_user)
+        .service(update_user)
+        .service(list_officers);
 }

@@ -1,21 +1,21 @@
 //! Files attached to an application: a sample of the desired output format, which
 //! the form recommends (rule 5.1). Stored encrypted like result files.
 
-use std::collections::HashMap;
-
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use statreq_contract::AttachmentView;
 use statreq_domain::{Role, State};
-use statreq_store::{AttachmentRow, NewAttachment, UserRow};
+use statreq_store::{AttachmentRow, NewAttachment};
 
-use super::deliveries::{attachment_header, audit_ctx, files_dir, receive_encrypted, stream_file};
-use super::requests::{load_for, user_ref_of};
-use super::{db, ErrorResponses};
+use crate::app::db;
+use crate::app::files::Egress;
+use crate::app::requests::load_for;
+use crate::app::users::{self, user_ref, Users};
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::http::{self, attachment_header, ErrorResponses};
 use crate::AppState;
 
 /// Sample layouts come as tables or documents.
@@ -31,7 +31,7 @@ const SAMPLE_TYPES: &[(&str, &str)] = &[
 const MAX_SAMPLE_BYTES: usize = 10 * 1024 * 1024;
 const MAX_ATTACHMENTS: usize = 10;
 
-fn view(a: &AttachmentRow, users: &HashMap<i64, UserRow>) -> AttachmentView {
+fn view(a: &AttachmentRow, users: &Users) -> AttachmentView {
     AttachmentView {
         id: a.id,
         request_id: a.request_id,
@@ -39,7 +39,7 @@ fn view(a: &AttachmentRow, users: &HashMap<i64, UserRow>) -> AttachmentView {
         content_type: a.content_type.clone(),
         size_bytes: a.size_bytes,
         sha256: a.sha256.clone(),
-        uploaded_by: user_ref_of(users, a.uploaded_by),
+        uploaded_by: user_ref(users, a.uploaded_by),
         uploaded_at: a.uploaded_at,
     }
 }
@@ -89,28 +89,27 @@ pub async fn upload_attachment(
             format!("At most {MAX_ATTACHMENTS} files."),
         ));
     }
-    let up = receive_encrypted(&state, &mut form, MAX_SAMPLE_BYTES, SAMPLE_TYPES).await?;
-    let path = up.path.clone();
+    let up = http::upload::receive_one(&state.files, &mut form, MAX_SAMPLE_BYTES, SAMPLE_TYPES).await?;
+    let key = up.stored.key.clone();
     let new = NewAttachment {
         request_id: id,
         filename: up.filename,
         content_type: up.content_type.to_string(),
-        size_bytes: up.sealed.plaintext_bytes as i64,
-        sha256: up.sealed.sha256,
-        storage_key: up.key,
-        wrapped_key: up.wrapped,
+        size_bytes: up.stored.sealed.plaintext_bytes as i64,
+        sha256: up.stored.sealed.sha256,
+        storage_key: up.stored.key,
+        wrapped_key: up.stored.wrapped,
         uploaded_by: who.user.id,
     };
-    let audit = audit_ctx(&who, &req);
+    let audit = http::audit(&who, &req);
     let row = match db(&state, move |s| s.insert_attachment(new, &audit, Utc::now())).await {
         Ok(r) => r,
         Err(e) => {
-            let _ = std::fs::remove_file(&path);
-            return Err(e);
+            state.files.remove([key.as_str()]);
+            return Err(e.into());
         }
     };
-    let mut users = HashMap::new();
-    users.insert(who.user.id, who.user.clone());
+    let users = users::by_id(vec![who.user.clone()]);
     Ok(HttpResponse::Created().json(view(&row, &users)))
 }
 
@@ -122,11 +121,10 @@ pub async fn list_attachments(state: web::Data<AppState>, who: Principal, path: 
     let id = loaded.row.id;
     let (rows, users) = db(&state, move |s| {
         let rows = s.list_attachments(id)?;
-        let ids: Vec<i64> = rows.iter().map(|a| a.uploaded_by).collect();
-        Ok((rows, s.get_users(&ids)?))
+        let users = users::load(s, rows.iter().map(|a| a.uploaded_by))?;
+        Ok((rows, users))
     })
     .await?;
-    let users: HashMap<i64, UserRow> = users.into_iter().map(|u| (u.id, u)).collect();
     Ok(HttpResponse::Ok().json(rows.iter().map(|a| view(a, &users)).collect::<Vec<_>>()))
 }
 
@@ -147,10 +145,14 @@ pub async fn download_attachment(
     let loaded = load_for(&state, &who, id).await?;
     let request_id = loaded.row.id;
     let a = db(&state, move |s| s.list_attachments(request_id)).await?.into_iter().find(|a| a.id == aid).ok_or_else(ApiError::not_found)?;
-    let dk = state.keyring.unwrap(&a.wrapped_key).map_err(|_| ApiError::internal())?;
-    let body = stream_file(files_dir(&state).join(format!("{}.enc", a.storage_key)), dk, a.storage_key.clone(), None);
+    let body = state.files.stream(&a.storage_key, &a.wrapped_key, Egress::Plain)?;
     Ok(HttpResponse::Ok()
         .content_type(a.content_type.clone())
         .insert_header(("Content-Disposition", attachment_header(&a.filename)))
         .streaming(body))
+}
+
+/// Registers this module's handlers.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(upload_attachment).service(list_attachments).service(download_attachment);
 }

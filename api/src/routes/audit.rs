@@ -7,9 +7,10 @@ use statreq_domain::Role;
 use statreq_store::AuditFilter;
 use utoipa::IntoParams;
 
-use super::{db, page_limit, parse_cursor, ErrorResponses};
+use crate::app::db;
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::http::{self, page_limit, parse_cursor, ErrorResponses};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -53,5 +54,10 @@ pub async fn list_audit(state: web::Data<AppState>, who: Principal, q: web::Quer
             hash: e.hash,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(super::page_of(items, limit, |e| e.id)))
+    Ok(HttpResponse::Ok().json(http::page_of(items, limit, |e| e.id)))
+}
+
+/// Registers this module's handlers.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_audit);
 }

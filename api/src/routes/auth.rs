@@ -6,9 +6,10 @@ use chrono::{Duration, Utc};
 use statreq_contract::{ClientCredentialsBody, LoginBody, Me, RefreshBody, TokenResponse};
 use statreq_store::RefreshUse;
 
-use super::{db, parse_json, ErrorResponses};
+use crate::app::db;
 use crate::auth::{hash_refresh_token, issue_access_token, new_refresh_token, verify_password, Principal};
 use crate::error::ApiError;
+use crate::http::{parse_json, ErrorResponses};
 use crate::AppState;
 
 fn bad_credentials() -> ApiError {
@@ -132,4 +133,9 @@ pub async fn me(state: web::Data<AppState>, who: Principal) -> Result<HttpRespon
         agency_name: agency.name,
         roles: who.actor.roles.to_vec(),
     }))
+}
+
+/// Registers this module's handlers.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(login).service(refresh).service(token).service(me);
 }

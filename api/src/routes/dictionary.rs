@@ -2,22 +2,21 @@
 //! code table, covering sources and FAQ; DGPA administrators edit fields (every
 //! change kept with who, when and what), and import or export them as CSV.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
-use statreq_contract::{CodeTable, FaqView, Field, FieldDetail, ProblemError, ReferenceChangeView, ReferenceImportResult, SourceRef};
+use statreq_contract::{CodeTable, Field, FieldDetail, ReferenceChangeView, ReferenceImportResult, SourceRef};
 use statreq_domain::dictionary::{self, FieldType, Section};
 use statreq_domain::{Role, Text};
-use statreq_store::{FaqRow, ReferenceChange, Saved, UserRow};
+use statreq_store::Saved;
 use utoipa::IntoParams;
 
-use super::{db, etag, if_match, parse_json, ErrorResponses};
+use crate::app::reference::{self, faq_view, history_view, save, DICTIONARY};
+use crate::app::users::{self, user_ref};
+use crate::app::{db, AppError};
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::reference::{self, DICTIONARY};
+use crate::http::{self, etag, if_match, parse_json, ErrorResponses};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -55,22 +54,6 @@ pub async fn list_fields(state: web::Data<AppState>, _who: Principal, q: web::Qu
     Ok(HttpResponse::Ok().json(items))
 }
 
-pub(crate) fn user_refs(rows: Vec<UserRow>) -> HashMap<i64, UserRow> {
-    rows.into_iter().map(|u| (u.id, u)).collect()
-}
-
-pub(crate) fn faq_view(f: FaqRow, users: &HashMap<i64, UserRow>) -> FaqView {
-    FaqView {
-        id: f.id,
-        field: f.field_code,
-        question: f.question,
-        answer: f.answer,
-        inquiry_id: f.inquiry_id,
-        published_by: super::requests::user_ref_of(users, f.published_by),
-        published_at: f.published_at,
-    }
-}
-
 async fn field_detail(state: &AppState, code: String) -> Result<FieldDetail, ApiError> {
     let catalog = reference::catalog(state).await?;
     let (item, faq, users) = db(state, move |s| {
@@ -80,8 +63,8 @@ async fn field_detail(state: &AppState, code: String) -> Result<FieldDetail, Api
         Ok((item, faq, s.get_users(&ids)?))
     })
     .await?;
-    let field: Field = serde_json::from_value(item.body).map_err(|_| ApiError::internal())?;
-    let users = user_refs(users);
+    let field: Field = serde_json::from_value(item.body).map_err(AppError::internal)?;
+    let users = users::by_id(users);
     Ok(FieldDetail {
         code_table: field.code_table.as_deref().and_then(dictionary::code_table).cloned(),
         sources: catalog
@@ -93,7 +76,7 @@ async fn field_detail(state: &AppState, code: String) -> Result<FieldDetail, Api
         field,
         version: item.version,
         updated_at: item.updated_at,
-        updated_by: item.updated_by.map(|id| super::requests::user_ref_of(&users, id)),
+        updated_by: item.updated_by.map(|id| user_ref(&users, id)),
     })
 }
 
@@ -104,34 +87,6 @@ async fn field_detail(state: &AppState, code: String) -> Result<FieldDetail, Api
 pub async fn get_field(state: web::Data<AppState>, _who: Principal, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let detail = field_detail(&state, path.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header(etag(detail.version)).json(detail))
-}
-
-/// 412 for an edit made on a stale copy of reference data.
-pub(crate) fn stale() -> ApiError {
-    ApiError::new(
-        StatusCode::PRECONDITION_FAILED,
-        "precondition_failed",
-        "此資料已被他人更新，您看到的不是最新版本；請重新載入後再試。",
-        "It has changed since you loaded it (stale If-Match); reload and try again.",
-    )
-}
-
-/// Saves reference data, turning a version mismatch into 412 (stale If-Match).
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn save(
-    state: &AppState,
-    kind: &'static str,
-    key: String,
-    value: serde_json::Value,
-    expected: Option<i64>,
-    create_only: bool,
-    audit: statreq_store::AuditContext,
-) -> Result<Saved, ApiError> {
-    match db(state, move |s| s.save_reference(kind, &key, &value, expected, create_only, &audit, Utc::now())).await {
-        Ok((saved, _)) => Ok(saved),
-        Err(e) if e.code == "edit_conflict" && expected.is_some() => Err(stale()),
-        Err(e) => Err(e),
-    }
 }
 
 /// Creates a field or changes one (dgpa_admin). The body is the whole field; its
@@ -163,28 +118,13 @@ pub async fn put_field(
     if !problems.is_empty() {
         return Err(ApiError::problems("invalid_field", problems));
     }
-    let value = serde_json::to_value(&field).map_err(|_| ApiError::internal())?;
-    let audit = super::deliveries::audit_ctx(&who, &req);
+    let value = serde_json::to_value(&field).map_err(AppError::internal)?;
+    let audit = http::audit(&who, &req);
     let saved = save(&state, DICTIONARY, code.clone(), value, expected, false, audit).await?;
     tracing::info!(actor = who.user.id, field = %code, ?saved, "dictionary field saved");
     let detail = field_detail(&state, code).await?;
     let status = if saved == Saved::Created { StatusCode::CREATED } else { StatusCode::OK };
     Ok(HttpResponse::build(status).insert_header(etag(detail.version)).json(detail))
-}
-
-pub(crate) async fn history_view(state: &AppState, changes: Vec<ReferenceChange>) -> Result<Vec<ReferenceChangeView>, ApiError> {
-    let ids: Vec<i64> = changes.iter().filter_map(|c| c.changed_by).collect();
-    let users = user_refs(db(state, move |s| s.get_users(&ids)).await?);
-    Ok(changes
-        .into_iter()
-        .map(|c| ReferenceChangeView {
-            version: c.version,
-            action: c.action,
-            changes: serde_json::from_value(c.changes).unwrap_or_default(),
-            changed_by: c.changed_by.map(|id| super::requests::user_ref_of(&users, id)),
-            changed_at: c.changed_at,
-        })
-        .collect())
 }
 
 /// A field's changes, oldest first: who, when, and each value before and after.
@@ -268,59 +208,9 @@ pub async fn export_fields(state: web::Data<AppState>, _who: Principal) -> Resul
     let dict = reference::dictionary(&state).await?;
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     for f in dict.fields() {
-        out.serialize(FieldRow::from(f)).map_err(|_| ApiError::internal())?;
+        out.serialize(FieldRow::from(f)).map_err(AppError::internal)?;
     }
-    Ok(super::csv_response("statreq-dictionary.csv", out.into_inner().map_err(|_| ApiError::internal())?))
-}
-
-/// Parses CSV rows of `T`, collecting every row's problems (`/rows/{line}/…`).
-pub(crate) fn parse_rows<T: serde::de::DeserializeOwned>(
-    bytes: &[u8],
-    mut check: impl FnMut(&T) -> Vec<(String, Text)>,
-) -> Result<Vec<T>, ApiError> {
-    let text = super::csv_text(bytes)?;
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let mut items = Vec::new();
-    let mut errors = Vec::new();
-    for (i, rec) in reader.deserialize::<T>().enumerate() {
-        let line = i + 2; // counting the header
-        if i >= super::MAX_IMPORT_ROWS {
-            return Err(ApiError::invalid(
-                "too_many_rows",
-                "",
-                format!("最多 {} 列。", super::MAX_IMPORT_ROWS),
-                format!("At most {} rows.", super::MAX_IMPORT_ROWS),
-            ));
-        }
-        match rec {
-            Err(e) => errors.push(ProblemError {
-                pointer: format!("/rows/{line}"),
-                code: "invalid_csv_row".into(),
-                detail: e.to_string(),
-                message: None,
-                severity: None,
-            }),
-            Ok(item) => {
-                for (pointer, message) in check(&item) {
-                    errors.push(ProblemError {
-                        pointer: format!("/rows/{line}{pointer}"),
-                        code: "invalid_csv_row".into(),
-                        detail: message.en.clone(),
-                        message: Some(message),
-                        severity: None,
-                    });
-                }
-                items.push(item);
-            }
-        }
-        if errors.len() >= 100 {
-            break;
-        }
-    }
-    if !errors.is_empty() {
-        return Err(super::csv_errors(errors));
-    }
-    Ok(items)
+    Ok(http::csv_response("statreq-dictionary.csv", out.into_inner().map_err(AppError::internal)?))
 }
 
 /// Creates and updates fields from CSV (dgpa_admin), all or nothing: a file with
@@ -340,47 +230,18 @@ pub async fn import_fields(
     mut payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
-    let bytes = super::read_upload(&mut payload, super::MAX_IMPORT_BYTES).await?;
-    import_csv::<FieldRow, Field>(&state, &who, &req, &bytes, DICTIONARY, "/code", Field::problems, |f| &f.code).await
+    let bytes = http::read_upload(&mut payload, http::MAX_IMPORT_BYTES).await?;
+    let items = http::reference_csv::<FieldRow, Field>(&bytes, "/code", Field::problems, |f| &f.code)?;
+    Ok(HttpResponse::Ok().json(reference::import(&state, DICTIONARY, items, http::audit(&who, &req)).await?))
 }
 
-/// Imports reference items from CSV, all or nothing: every row becomes an item
-/// (`R` into `T`), checked by `problems`; a key twice in the file is a problem at
-/// `key_pointer`. Every change is kept in its item's history.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn import_csv<R, T>(
-    state: &AppState,
-    who: &Principal,
-    req: &HttpRequest,
-    bytes: &[u8],
-    kind: &'static str,
-    key_pointer: &str,
-    problems: impl Fn(&T) -> Vec<(String, Text)>,
-    key: impl Fn(&T) -> &String,
-) -> Result<HttpResponse, ApiError>
-where
-    R: serde::de::DeserializeOwned + Clone + Into<T>,
-    T: Serialize,
-{
-    let mut seen = std::collections::HashSet::new();
-    let rows: Vec<R> = parse_rows(bytes, |r: &R| {
-        let item: T = r.clone().into();
-        let mut p = problems(&item);
-        if !seen.insert(key(&item).clone()) {
-            p.push((key_pointer.into(), Text::new("此代號在檔案中重複。", "This key appears twice in the file.")));
-        }
-        p
-    })?;
-    let items: Vec<(String, serde_json::Value)> = rows
-        .into_iter()
-        .map(|r| {
-            let item: T = r.into();
-            serde_json::to_value(&item).map(|v| (key(&item).clone(), v))
-        })
-        .collect::<Result<_, _>>()
-        .map_err(|_| ApiError::internal())?;
-    let audit = super::deliveries::audit_ctx(who, req);
-    let counts = db(state, move |s| s.import_reference(kind, &items, &audit, Utc::now())).await?;
-    tracing::info!(actor = who.user.id, kind, created = counts.created, updated = counts.updated, "reference data imported");
-    Ok(HttpResponse::Ok().json(ReferenceImportResult { created: counts.created, updated: counts.updated, unchanged: counts.unchanged }))
+/// Registers this module's handlers.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_fields)
+        .service(export_fields)
+        .service(import_fields)
+        .service(list_code_tables)
+        .service(get_field)
+        .service(put_field)
+        .service(field_history);
 }

@@ -3,8 +3,6 @@
 //! published into the field's FAQ. Each step tells the other side in its in-app
 //! inbox. An office sees its own questions; DGPA sees all.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
@@ -13,25 +11,26 @@ use statreq_contract::{
     FaqPublication, FaqView, InboxItem, InquiryDetail, InquiryMessageView, InquiryState, InquiryView, NewInquiry, Page, ReplyBody, Text,
 };
 use statreq_domain::{inquiry, Role};
-use statreq_store::{InquiryFilter, InquiryRow, NewInbox, UserRow};
+use statreq_store::{InquiryFilter, InquiryRow, NewInbox};
 use utoipa::IntoParams;
 
-use super::dictionary::{faq_view, stale, user_refs};
-use super::{db, etag, if_match, page_limit, page_of, parse_cursor, parse_json, ErrorResponses};
+use crate::app::reference::{self, faq_view};
+use crate::app::users::{self, user_ref, Users};
+use crate::app::{db, AppError, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::reference;
+use crate::http::{self, etag, if_match, page_limit, page_of, parse_cursor, parse_json, ErrorResponses};
 use crate::AppState;
 
 fn state_of(row: &InquiryRow) -> Result<InquiryState, ApiError> {
-    InquiryState::parse(&row.state).ok_or_else(ApiError::internal)
+    Ok(InquiryState::parse(&row.state).ok_or_else(|| AppError::internal(format!("inquiry {} has an unknown state", row.id)))?)
 }
 
-fn view(row: &InquiryRow, users: &HashMap<i64, UserRow>) -> Result<InquiryView, ApiError> {
+fn view(row: &InquiryRow, users: &Users) -> Result<InquiryView, ApiError> {
     Ok(InquiryView {
         id: row.id,
         agency_code: row.agency_code.clone(),
-        created_by: super::requests::user_ref_of(users, row.created_by),
+        created_by: user_ref(users, row.created_by),
         request_id: row.request_id,
         fields: row.fields.clone(),
         subject: row.subject.clone(),
@@ -66,7 +65,7 @@ async fn detail_of(state: &AppState, row: InquiryRow) -> Result<InquiryDetail, A
         Ok((messages, faq, s.get_users(&ids)?))
     })
     .await?;
-    let users = user_refs(users);
+    let users = users::by_id(users);
     let is_dgpa = |uid: i64| users.get(&uid).is_some_and(|u| statreq_domain::RoleSet::from_joined(&u.roles).is_dgpa());
     Ok(InquiryDetail {
         inquiry: view(&row, &users)?,
@@ -74,7 +73,7 @@ async fn detail_of(state: &AppState, row: InquiryRow) -> Result<InquiryDetail, A
             .into_iter()
             .map(|m| InquiryMessageView {
                 id: m.id,
-                author: super::requests::user_ref_of(&users, m.author_id),
+                author: user_ref(&users, m.author_id),
                 from_dgpa: is_dgpa(m.author_id),
                 body: m.body,
                 created_at: m.created_at,
@@ -118,8 +117,8 @@ pub async fn create_inquiry(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let fingerprint = super::idempotency::fingerprint(&req, &body);
-    super::idempotency::once(&state, &who, &req, fingerprint, || async {
+    let fingerprint = crate::http::idempotency::fingerprint(&req, &body);
+    crate::http::idempotency::once(&state, &who, &req, fingerprint, || async {
         who.require(Role::Applicant)?;
         let new: NewInquiry = parse_json(&req, &body)?;
         let dict = reference::dictionary(&state).await?;
@@ -128,7 +127,7 @@ pub async fn create_inquiry(
             return Err(ApiError::problems("invalid_inquiry", problems));
         }
         if let Some(rid) = new.request_id {
-            let loaded = super::requests::load_for(&state, &who, rid)
+            let loaded = crate::app::requests::load_for(&state, &who, rid)
                 .await
                 .map_err(|_| ApiError::invalid("unknown_request", "/request_id", "找不到此案件。", "There is no such request of yours."))?;
             if loaded.row.agency_code != who.user.agency_code {
@@ -143,7 +142,7 @@ pub async fn create_inquiry(
         let to = officers(&state).await?;
         let text = Text::new(format!("新的欄位疑義：{}", new.subject.trim()), format!("New field question: {}", new.subject.trim()));
         let notify = notices(&to, "inquiry_created", "/inquiries/{id}", text);
-        let audit = super::deliveries::audit_ctx(&who, &req);
+        let audit = http::audit(&who, &req);
         let (agency, user) = (who.user.agency_code.clone(), who.user.id);
         let row = db(&state, move |s| {
             s.create_inquiry(&agency, user, new.request_id, &new.fields, new.subject.trim(), new.body.trim(), &notify, &audit, Utc::now())
@@ -194,7 +193,7 @@ pub async fn list_inquiries(state: web::Data<AppState>, who: Principal, q: web::
         Ok((rows, s.get_users(&ids)?))
     })
     .await?;
-    let users = user_refs(users);
+    let users = users::by_id(users);
     let items = rows.iter().map(|r| view(r, &users)).collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(page_of(items, limit, |i| i.id)))
 }
@@ -247,7 +246,7 @@ pub async fn reply_inquiry(
         return Err(ApiError::problems("invalid_reply", problems));
     }
     if expected.is_some_and(|v| v != row.version) {
-        return Err(stale());
+        return Err(ApiError::from(InputError::Stale));
     }
     let from = state_of(&row)?;
     let to = from.after_reply(by_dgpa).ok_or_else(closed)?;
@@ -281,14 +280,14 @@ async fn advance(
     body: Option<String>,
     notify: Vec<NewInbox>,
 ) -> Result<HttpResponse, ApiError> {
-    let audit = super::deliveries::audit_ctx(who, req);
+    let audit = http::audit(who, req);
     let (id, version, user) = (row.id, row.version, who.user.id);
     let saved =
         db(state, move |s| s.advance_inquiry(id, version, from.as_str(), to.as_str(), user, body.as_deref(), &notify, &audit, Utc::now()))
             .await;
     match saved {
-        Err(e) if e.code == "edit_conflict" => Err(stale()),
-        Err(e) => Err(e),
+        Err(AppError::Store(statreq_store::StoreError::Conflict)) => Err(InputError::Stale.into()),
+        Err(e) => Err(e.into()),
         Ok(row) => detail(state, row).await,
     }
 }
@@ -311,7 +310,7 @@ pub async fn close_inquiry(
     let row = load(&state, &who, path.into_inner()).await?;
     let by_dgpa = side(&who, &row)?;
     if expected.is_some_and(|v| v != row.version) {
-        return Err(stale());
+        return Err(ApiError::from(InputError::Stale));
     }
     let from = state_of(&row)?;
     let to = from
@@ -372,7 +371,7 @@ pub async fn publish_faq(
         &link,
         Text::new(format!("您的疑義已發布至欄位 {} 的 FAQ。", p.field), format!("Your question was published to the FAQ of {}.", p.field)),
     );
-    let audit = super::deliveries::audit_ctx(&who, &req);
+    let audit = http::audit(&who, &req);
     let (id, user) = (row.id, who.user.id);
     let (faq, users) = db(&state, move |s| {
         let faq = s.publish_faq(Some(id), &p.field, p.question.trim(), p.answer.trim(), user, &notify, &audit, Utc::now())?;
@@ -381,7 +380,7 @@ pub async fn publish_faq(
     })
     .await?;
     tracing::info!(inquiry = id, field = %faq.field_code, actor = user, "answer published to the FAQ");
-    Ok(HttpResponse::Created().json(faq_view(faq, &user_refs(users))))
+    Ok(HttpResponse::Created().json(faq_view(faq, &users::by_id(users))))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -421,4 +420,16 @@ pub async fn read_inbox(state: web::Data<AppState>, who: Principal, path: web::P
     let (user, id) = (who.user.id, path.into_inner());
     db(&state, move |s| s.mark_inbox_read(user, id, Utc::now())).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Registers this module's handlers.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_inquiry)
+        .service(list_inquiries)
+        .service(get_inquiry)
+        .service(reply_inquiry)
+        .service(close_inquiry)
+        .service(publish_faq)
+        .service(list_inbox)
+        .service(read_inbox);
 }

@@ -3,8 +3,9 @@
 use actix_web::{get, web, HttpResponse};
 use statreq_contract::Health;
 
-use super::{db, ErrorResponses};
+use crate::app::db;
 use crate::error::ApiError;
+use crate::http::ErrorResponses;
 use crate::AppState;
 
 /// The process is up.

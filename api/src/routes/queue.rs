@@ -1,8 +1,6 @@
 //! DGPA's queue (rule 5.3): the order with every factor, a request's position with
 //! a start estimate, each supervising agency's usage, and the published settings.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{get, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
@@ -10,140 +8,20 @@ use serde::Deserialize;
 use statreq_contract::{
     QueueItemView, QueuePositionView, QueueSettings, QueueSettingsView, QueueView, SettingsChangeView, StartEstimate, UsageView, Weights,
 };
-use statreq_domain::ids::DGPA_AGENCY_CODE;
 use statreq_domain::lifecycle::can_view;
-use statreq_domain::queue::{self, AcceptedWork, QueueEntry, Ranked, Usage};
-use statreq_domain::{AgencyCode, Difficulty, RequestId, Role, State, Text};
-use statreq_store::{QueueRow, UserRow};
+use statreq_domain::queue::{self, Ranked};
+use statreq_domain::{Role, State, Text};
+use statreq_store::QueueRow;
 use utoipa::IntoParams;
 
-use super::{check_version, db, if_match, page_limit, parse_json, ErrorResponses};
-use crate::agencies::AgencyTree;
+use crate::app::queue::{cached_snapshot, settings, Snapshot};
+use crate::app::requests::check_version;
+use crate::app::users::{self, user_ref};
+use crate::app::{db, AppError, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::http::{self, etag, page_limit, parse_json, require_if_match, ErrorResponses};
 use crate::AppState;
-
-/// Everything one look at the queue needs.
-pub struct Snapshot {
-    /// When the order was computed.
-    pub at: DateTime<Utc>,
-    pub settings: QueueSettings,
-    pub rows: HashMap<i64, QueueRow>,
-    pub order: Vec<Ranked>,
-    pub usage: HashMap<AgencyCode, Usage>,
-    pub top: HashMap<String, AgencyCode>,
-    pub tree: std::sync::Arc<AgencyTree>,
-    pub users: HashMap<i64, UserRow>,
-}
-
-/// Views of the queue share one snapshot for up to [`SNAPSHOT_TTL`]: at 100,000
-/// queued requests a fresh one costs a few hundred milliseconds, and waits move in
-/// days. Any transition or settings change on this instance drops it; `/take`
-/// always ranks afresh, because its order check must be exact.
-pub const SNAPSHOT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
-
-#[derive(Default)]
-pub struct SnapshotCache {
-    inner: std::sync::RwLock<Option<(std::time::Instant, std::sync::Arc<Snapshot>)>>,
-}
-
-impl SnapshotCache {
-    pub fn invalidate(&self) {
-        if let Ok(mut g) = self.inner.write() {
-            *g = None;
-        }
-    }
-}
-
-/// The shared snapshot, computed when missing or older than the TTL.
-pub async fn cached_snapshot(state: &AppState) -> Result<(std::sync::Arc<Snapshot>, DateTime<Utc>), ApiError> {
-    if let Ok(g) = state.queue.inner.read() {
-        if let Some((at, snap)) = g.as_ref() {
-            if at.elapsed() < SNAPSHOT_TTL {
-                return Ok((snap.clone(), snap.at));
-            }
-        }
-    }
-    let snap = std::sync::Arc::new(snapshot(state, Utc::now()).await?);
-    if let Ok(mut g) = state.queue.inner.write() {
-        *g = Some((std::time::Instant::now(), snap.clone()));
-    }
-    Ok((snap.clone(), snap.at))
-}
-
-pub async fn settings(state: &AppState) -> Result<(QueueSettings, Option<statreq_store::SettingsRow>), ApiError> {
-    let row = db(state, |s| s.queue_settings()).await?;
-    let settings = match &row {
-        Some(r) => serde_json::from_value(r.settings.clone()).map_err(|_| ApiError::internal())?,
-        None => QueueSettings::default(),
-    };
-    Ok((settings, row))
-}
-
-/// The supervising agencies (directly under DGPA) with their personnel staff.
-fn supervising_staff(tree: &AgencyTree) -> HashMap<AgencyCode, u32> {
-    tree.codes()
-        .filter_map(|c| tree.get(c))
-        .filter(|a| a.parent_code.as_deref() == Some(DGPA_AGENCY_CODE))
-        .filter_map(|a| AgencyCode::parse(&a.code).ok().map(|code| (code, a.personnel_staff.max(0) as u32)))
-        .collect()
-}
-
-pub async fn snapshot(state: &AppState, now: DateTime<Utc>) -> Result<Snapshot, ApiError> {
-    let tree = state.agencies.tree(state).await?;
-    let (settings, _) = settings(state).await?;
-    // Ten half-lives back: older work weighs less than 0.1%.
-    let since = now - Duration::days(i64::from(settings.half_life_days) * 10);
-    let (rows, accepted, users) = db(state, move |s| {
-        let rows = s.queue_rows()?;
-        let accepted = s.accepted_work(since)?;
-        let ids: Vec<i64> = rows.iter().filter_map(|r| r.assignee).collect();
-        let users = s.get_users(&ids)?;
-        Ok((rows, accepted, users))
-    })
-    .await?;
-    let mut top: HashMap<String, AgencyCode> = HashMap::new();
-    let mut top_of = |code: &str| -> Option<AgencyCode> {
-        if let Some(t) = top.get(code) {
-            return Some(t.clone());
-        }
-        let (chain, _) = tree.chain(code)?;
-        let t = chain.top_supervising_agency().cloned().unwrap_or(chain.agency);
-        top.insert(code.to_string(), t.clone());
-        Some(t)
-    };
-    let history: Vec<AcceptedWork> = accepted
-        .iter()
-        .filter_map(|(agency, at, d)| {
-            Some(AcceptedWork { supervising_agency: top_of(agency)?, accepted_at: *at, difficulty: Difficulty::new(i64::from(*d)).ok()? })
-        })
-        .collect();
-    let entries: Vec<QueueEntry> = rows
-        .iter()
-        .filter(|r| r.state == State::Queued)
-        .filter_map(|r| {
-            Some(QueueEntry {
-                id: RequestId(r.id),
-                supervising_agency: top_of(&r.agency_code)?,
-                difficulty: Difficulty::new(i64::from(r.difficulty?)).ok()?,
-                clock: r.wait,
-                received_at: r.received_at.unwrap_or(now),
-            })
-        })
-        .collect();
-    let usage = queue::usage(&supervising_staff(&tree), &history, &settings, now);
-    let order = queue::rank(&entries, &usage, &settings, now);
-    Ok(Snapshot {
-        at: now,
-        settings,
-        rows: rows.into_iter().map(|r| (r.id, r)).collect(),
-        order,
-        usage,
-        top,
-        tree,
-        users: users.into_iter().map(|u| (u.id, u)).collect(),
-    })
-}
 
 fn weights(s: &QueueSettings) -> Weights {
     Weights { age: s.weight_age, difficulty: s.weight_difficulty, fair_share: s.weight_fair_share }
@@ -168,7 +46,7 @@ fn item(snap: &Snapshot, row: &QueueRow, ranked: Option<&Ranked>, now: DateTime<
         overdue: ranked.is_some_and(|r| r.overdue),
         priority: ranked.map(|r| (r.priority * 1000.0).round() / 1000.0),
         factors: ranked.map(|r| r.factors),
-        assignee: row.assignee.map(|id| super::requests::user_ref_of(&snap.users, id)),
+        assignee: row.assignee.map(|id| user_ref(&snap.users, id)),
     }
 }
 
@@ -191,9 +69,10 @@ pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: web::Query
     let limit = page_limit(q.limit)? as usize;
     let skip: usize = match q.cursor.as_deref() {
         None => 0,
-        Some(c) => c.parse().map_err(|_| ApiError::invalid("invalid_cursor", "/cursor", "分頁游標無效。", "The cursor is not valid."))?,
+        Some(c) => c.parse().map_err(|_| InputError::InvalidCursor)?,
     };
-    let (snap, now) = cached_snapshot(&state).await?;
+    let snap = cached_snapshot(&state).await?;
+    let now = snap.at;
     let items: Vec<QueueItemView> =
         snap.order.iter().skip(skip).take(limit).filter_map(|r| snap.rows.get(&r.id.0).map(|row| item(&snap, row, Some(r), now))).collect();
     let next_cursor = (skip + limit < snap.order.len()).then(|| (skip + limit).to_string());
@@ -218,11 +97,11 @@ pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: we
     let id = path.into_inner();
     let request = db(&state, move |s| s.get_request(id)).await?;
     let tree = state.agencies.tree(&state).await?;
-    let (chain, _) = tree.chain(&request.agency_code).ok_or_else(ApiError::internal)?;
+    let (chain, _) = tree.chain_of(&request.agency_code)?;
     if !can_view(&who.actor, &chain, request.revision as u32) {
         return Err(ApiError::not_found());
     }
-    let (snap, _) = cached_snapshot(&state).await?;
+    let snap = cached_snapshot(&state).await?;
     let now = Utc::now();
     let Some(ranked) = snap.order.iter().find(|r| r.id.0 == id) else {
         return Err(ApiError::new(
@@ -259,7 +138,7 @@ pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: we
 #[utoipa::path(tag = "queue", security(("bearer" = [])), responses((status = 200, body = Vec<UsageView>), ErrorResponses))]
 #[get("/queue/usage")]
 pub async fn queue_usage(state: web::Data<AppState>, _who: Principal) -> Result<HttpResponse, ApiError> {
-    let (snap, _) = cached_snapshot(&state).await?;
+    let snap = cached_snapshot(&state).await?;
     let mut out: Vec<UsageView> = snap
         .usage
         .values()
@@ -279,14 +158,11 @@ pub async fn queue_usage(state: web::Data<AppState>, _who: Principal) -> Result<
 async fn settings_view(state: &AppState) -> Result<QueueSettingsView, ApiError> {
     let (settings, row) = settings(state).await?;
     let by = row.as_ref().and_then(|r| r.updated_by);
-    let users: HashMap<i64, UserRow> = match by {
-        Some(id) => db(state, move |s| s.get_users(&[id])).await?.into_iter().map(|u| (u.id, u)).collect(),
-        None => HashMap::new(),
-    };
+    let users = db(state, move |s| users::load(s, by)).await?;
     Ok(QueueSettingsView {
         settings,
         version: row.as_ref().map(|r| r.version).unwrap_or(0),
-        updated_by: by.map(|id| super::requests::user_ref_of(&users, id)),
+        updated_by: by.map(|id| user_ref(&users, id)),
         updated_at: row.map(|r| r.updated_at),
     })
 }
@@ -296,7 +172,7 @@ async fn settings_view(state: &AppState) -> Result<QueueSettingsView, ApiError> 
 #[get("/settings/queue")]
 pub async fn get_queue_settings(state: web::Data<AppState>, _who: Principal) -> Result<HttpResponse, ApiError> {
     let v = settings_view(&state).await?;
-    Ok(HttpResponse::Ok().insert_header(super::etag(v.version)).json(v))
+    Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
 /// Change the queue settings (dgpa_admin). `If-Match` with the version is required;
@@ -325,24 +201,17 @@ pub async fn put_queue_settings(
             e.to_string(),
         )
     })?;
-    let expected = if_match(&req)?.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::PRECONDITION_REQUIRED,
-            "if_match_required",
-            "請附上 If-Match 標頭（設定的 ETag）。",
-            "Send If-Match with the settings' ETag.",
-        )
-    })?;
+    let expected = require_if_match(&req)?;
     let (_, current) = settings(&state).await?;
     check_version(Some(expected), current.as_ref().map(|r| r.version).unwrap_or(0))?;
-    let json = serde_json::to_value(&new).map_err(|_| ApiError::internal())?;
+    let json = serde_json::to_value(&new).map_err(AppError::internal)?;
     let actor = who.user.id;
-    let audit = super::deliveries::audit_ctx(&who, &req);
+    let audit = http::audit(&who, &req);
     db(&state, move |s| s.put_queue_settings(&json, expected, actor, &audit, Utc::now())).await?;
     state.queue.invalidate();
     tracing::info!(actor, "queue settings changed");
     let v = settings_view(&state).await?;
-    Ok(HttpResponse::Ok().insert_header(super::etag(v.version)).json(v))
+    Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
 /// Every change of the queue settings, newest first, with who and when.
@@ -351,20 +220,28 @@ pub async fn put_queue_settings(
 pub async fn queue_settings_history(state: web::Data<AppState>, _who: Principal) -> Result<HttpResponse, ApiError> {
     let (changes, users) = db(&state, |s| {
         let changes = s.queue_settings_history()?;
-        let ids: Vec<i64> = changes.iter().map(|c| c.changed_by).collect();
-        let users = s.get_users(&ids)?;
+        let users = users::load(s, changes.iter().map(|c| c.changed_by))?;
         Ok((changes, users))
     })
     .await?;
-    let users: HashMap<i64, UserRow> = users.into_iter().map(|u| (u.id, u)).collect();
     let mut out = Vec::new();
     for c in changes {
         out.push(SettingsChangeView {
             id: c.id,
-            settings: serde_json::from_value(c.settings).map_err(|_| ApiError::internal())?,
-            changed_by: super::requests::user_ref_of(&users, c.changed_by),
+            settings: serde_json::from_value(c.settings).map_err(AppError::internal)?,
+            changed_by: user_ref(&users, c.changed_by),
             changed_at: c.changed_at,
         });
     }
     Ok(HttpResponse::Ok().json(out))
+}
+
+/// Registers this module's handlers.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(get_queue)
+        .service(queue_usage)
+        .service(queue_position)
+        .service(get_queue_settings)
+        .service(put_queue_settings)
+        .service(queue_settings_history);
 }

@@ -11,11 +11,11 @@ use statreq_domain::{ExistingSource, Role, Text};
 use statreq_store::Saved;
 use utoipa::IntoParams;
 
-use super::dictionary::{history_view, import_csv, save, stale};
-use super::{db, etag, if_match, parse_json, ErrorResponses};
+use crate::app::reference::{self, history_view, save, CATALOG};
+use crate::app::{db, AppError, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::reference::{self, CATALOG};
+use crate::http::{self, etag, if_match, parse_json, ErrorResponses};
 use crate::AppState;
 
 /// How many ranked entries a request is shown.
@@ -58,7 +58,7 @@ pub async fn list_sources(state: web::Data<AppState>, _who: Principal, q: web::Q
 #[utoipa::path(tag = "sources", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = Vec<Coverage>), ErrorResponses))]
 #[get("/requests/{id}/sources")]
 pub async fn request_sources(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
-    let loaded = super::requests::load_for(&state, &who, path.into_inner()).await?;
+    let loaded = crate::app::requests::load_for(&state, &who, path.into_inner()).await?;
     let app = loaded.application()?;
     let catalog = reference::catalog(&state).await?;
     Ok(HttpResponse::Ok().json(catalog::rank(&app.requirement, &catalog, SHOWN)))
@@ -67,7 +67,7 @@ pub async fn request_sources(state: web::Data<AppState>, who: Principal, path: w
 async fn source_view(state: &AppState, id: String) -> Result<SourceView, ApiError> {
     let item = db(state, move |s| s.get_reference(CATALOG, &id)).await?;
     Ok(SourceView {
-        entry: serde_json::from_value(item.body).map_err(|_| ApiError::internal())?,
+        entry: serde_json::from_value(item.body).map_err(AppError::internal)?,
         version: item.version,
         updated_at: item.updated_at,
     })
@@ -87,7 +87,7 @@ async fn checked(state: &AppState, entry: &CatalogEntry) -> Result<serde_json::V
     if !problems.is_empty() {
         return Err(ApiError::problems("invalid_source", problems));
     }
-    serde_json::to_value(entry).map_err(|_| ApiError::internal())
+    Ok(serde_json::to_value(entry).map_err(AppError::internal)?)
 }
 
 /// Adds an entry to the catalog (dgpa_admin). 409 when the id is taken.
@@ -102,7 +102,7 @@ pub async fn create_source(
     who.require(Role::DgpaAdmin)?;
     let entry: CatalogEntry = parse_json(&req, &body)?;
     let value = checked(&state, &entry).await?;
-    save(&state, CATALOG, entry.id.clone(), value, None, true, super::deliveries::audit_ctx(&who, &req)).await?;
+    save(&state, CATALOG, entry.id.clone(), value, None, true, http::audit(&who, &req)).await?;
     tracing::info!(actor = who.user.id, source = %entry.id, "catalog entry created");
     let v = source_view(&state, entry.id).await?;
     Ok(HttpResponse::Created()
@@ -142,7 +142,7 @@ pub async fn put_source(
     })
     .await?;
     let value = checked(&state, &entry).await?;
-    let saved = save(&state, CATALOG, id.clone(), value, expected, false, super::deliveries::audit_ctx(&who, &req)).await?;
+    let saved = save(&state, CATALOG, id.clone(), value, expected, false, http::audit(&who, &req)).await?;
     if saved != Saved::Unchanged {
         tracing::info!(actor = who.user.id, source = %id, "catalog entry changed");
     }
@@ -167,10 +167,10 @@ pub async fn delete_source(
     who.require(Role::DgpaAdmin)?;
     let expected = if_match(&req)?;
     let id = path.into_inner();
-    let audit = super::deliveries::audit_ctx(&who, &req);
+    let audit = http::audit(&who, &req);
     let key = id.clone();
     match db(&state, move |s| s.delete_reference(CATALOG, &key, expected, &audit, Utc::now())).await {
-        Err(e) if e.code == "edit_conflict" => return Err(stale()),
+        Err(AppError::Store(statreq_store::StoreError::Conflict)) => return Err(InputError::Stale.into()),
         other => other?,
     }
     tracing::info!(actor = who.user.id, source = %id, "catalog entry deleted");
@@ -248,9 +248,9 @@ pub async fn export_sources(state: web::Data<AppState>, _who: Principal) -> Resu
             granularity: e.granularity.clone(),
             refresh: e.refresh.clone(),
         })
-        .map_err(|_| ApiError::internal())?;
+        .map_err(AppError::internal)?;
     }
-    Ok(super::csv_response("statreq-sources.csv", out.into_inner().map_err(|_| ApiError::internal())?))
+    Ok(http::csv_response("statreq-sources.csv", out.into_inner().map_err(AppError::internal)?))
 }
 
 /// Creates and updates entries from CSV (dgpa_admin), all or nothing: a file with
@@ -269,7 +269,21 @@ pub async fn import_sources(
     mut payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
-    let bytes = super::read_upload(&mut payload, super::MAX_IMPORT_BYTES).await?;
+    let bytes = http::read_upload(&mut payload, http::MAX_IMPORT_BYTES).await?;
     let dict = reference::dictionary(&state).await?;
-    import_csv::<SourceRow, CatalogEntry>(&state, &who, &req, &bytes, CATALOG, "/id", |e| e.problems(&dict), |e| &e.id).await
+    let items = http::reference_csv::<SourceRow, CatalogEntry>(&bytes, "/id", |e| e.problems(&dict), |e| &e.id)?;
+    Ok(HttpResponse::Ok().json(reference::import(&state, CATALOG, items, http::audit(&who, &req)).await?))
+}
+
+/// Registers this module's handlers.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_sources)
+        .service(export_sources)
+        .service(import_sources)
+        .service(create_source)
+        .service(get_source)
+        .service(put_source)
+        .service(delete_source)
+        .service(source_history)
+        .service(request_sources);
 }

@@ -5,9 +5,10 @@ use chrono::Utc;
 use statreq_domain::stats::{self, ServiceStats, StatRow};
 use statreq_domain::{EventKind, Role};
 
-use super::{db, ErrorResponses};
+use crate::app::db;
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::http::{self, ErrorResponses};
 use crate::AppState;
 
 const OUTCOME_KINDS: [EventKind; 4] =
@@ -58,5 +59,10 @@ pub async fn get_stats(state: web::Data<AppState>, who: Principal) -> Result<Htt
 #[get("/stats.csv")]
 pub async fn get_stats_csv(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
     let s = compute(&state, &who).await?;
-    Ok(super::csv_response("statreq-stats.csv", stats::to_csv(&s).into_bytes()))
+    Ok(http::csv_response("statreq-stats.csv", stats::to_csv(&s).into_bytes()))
+}
+
+/// Registers this module's handlers.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(get_stats).service(get_stats_csv);
 }

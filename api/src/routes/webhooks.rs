@@ -14,10 +14,11 @@ use statreq_domain::{notify, Role};
 use statreq_store::{NewWebhook, NotificationRow, WebhookRow};
 use utoipa::IntoParams;
 
-use super::deliveries::audit_ctx;
-use super::{db, page_limit, page_of, parse_cursor, parse_json, ErrorResponses};
+use crate::app::db;
+use crate::app::users::user_ref;
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::http::{self, page_limit, page_of, parse_cursor, parse_json, ErrorResponses};
 use crate::AppState;
 
 const MAX_URL: usize = 2_000;
@@ -110,7 +111,7 @@ async fn view(state: &AppState, hooks: Vec<WebhookRow>) -> Result<Vec<WebhookVie
         .into_iter()
         .map(|h| WebhookView {
             id: h.id,
-            owner: super::requests::user_ref_of(&users, h.owner_id),
+            owner: user_ref(&users, h.owner_id),
             url: h.url,
             events: h.events,
             description: h.description,
@@ -158,7 +159,7 @@ pub async fn create_webhook(
     events.sort();
     events.dedup();
     let new = NewWebhook { owner_id: owner, url: b.url, events, description: b.description.unwrap_or_default(), sealed_secret };
-    let audit = audit_ctx(&who, &req);
+    let audit = http::audit(&who, &req);
     let hook = db(&state, move |s| s.create_webhook(new, &audit, Utc::now())).await?;
     let id = hook.id;
     let webhook = view(&state, vec![hook]).await?.pop().ok_or_else(ApiError::internal)?;
@@ -195,7 +196,7 @@ pub async fn delete_webhook(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let hook = owned(&state, &who, path.into_inner()).await?;
-    let audit = audit_ctx(&who, &req);
+    let audit = http::audit(&who, &req);
     db(&state, move |s| s.delete_webhook(hook.id, &audit, Utc::now())).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -274,8 +275,18 @@ pub async fn replay_webhook_delivery(
     if original.webhook_id != Some(hook.id) {
         return Err(ApiError::not_found());
     }
-    let audit = audit_ctx(&who, &req);
+    let audit = http::audit(&who, &req);
     let replay = db(&state, move |s| s.replay_notification(delivery_id, &audit, Utc::now())).await?;
     state.wake.notify_one();
     Ok(HttpResponse::Accepted().json(delivery_view(replay)?))
+}
+
+/// Registers this module's handlers.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_webhook)
+        .service(list_webhooks)
+        .service(get_webhook)
+        .service(delete_webhook)
+        .service(list_webhook_deliveries)
+        .service(replay_webhook_delivery);
 }

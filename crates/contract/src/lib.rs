@@ -51,6 +51,18 @@ pub struct ProblemError {
     pub severity: Option<statreq_domain::Severity>,
 }
 
+impl From<&statreq_domain::Finding> for ProblemError {
+    fn from(f: &statreq_domain::Finding) -> Self {
+        ProblemError {
+            pointer: f.pointer.clone(),
+            code: f.code.name(),
+            detail: f.message.en.clone(),
+            message: Some(f.message.clone()),
+            severity: Some(f.severity),
+        }
+    }
+}
+
 /// One page of a list, newest first; pass `next_cursor` as `cursor` for the next.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Page<T> {

@@ -4,14 +4,14 @@
 //! [`AgencyCache::TTL`].
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use statreq_domain::{AgencyChain, AgencyCode};
 use statreq_store::AgencyRow;
 
-use crate::error::ApiError;
-use crate::routes::db;
+use super::cache::Cache;
+use super::{db, AppError, AppResult};
 use crate::AppState;
 
 pub struct AgencyTree {
@@ -44,6 +44,12 @@ impl AgencyTree {
         Some((chain, first.name.clone()))
     }
 
+    /// The chain of an agency a stored row names; a row naming no agency of the
+    /// tree is a fault of ours, not the caller's.
+    pub fn chain_of(&self, code: &str) -> AppResult<(AgencyChain, String)> {
+        self.chain(code).ok_or_else(|| AppError::internal(format!("agency {code} missing from the tree")))
+    }
+
     /// Codes of the agencies whose applications `supervisor` decides on (rule 5.1).
     pub fn supervised_by(&self, supervisor: &AgencyCode) -> Vec<String> {
         self.by_code.keys().filter(|c| self.chain(c).is_some_and(|(ch, _)| ch.is_supervised_by(supervisor))).cloned().collect()
@@ -54,33 +60,25 @@ impl AgencyTree {
     }
 }
 
-#[derive(Default)]
+/// The tree, shared for [`AgencyCache::TTL`]; a local edit drops it at once.
 pub struct AgencyCache {
-    inner: RwLock<Option<(Instant, Arc<AgencyTree>)>>,
+    inner: Cache<(), AgencyTree>,
+}
+
+impl Default for AgencyCache {
+    fn default() -> Self {
+        Self { inner: Cache::new(Self::TTL, 1) }
+    }
 }
 
 impl AgencyCache {
     pub const TTL: Duration = Duration::from_secs(5);
 
-    pub async fn tree(&self, state: &AppState) -> Result<Arc<AgencyTree>, ApiError> {
-        if let Ok(guard) = self.inner.read() {
-            if let Some((at, tree)) = guard.as_ref() {
-                if at.elapsed() < Self::TTL {
-                    return Ok(tree.clone());
-                }
-            }
-        }
-        let rows = db(state, |s| s.list_agencies()).await?;
-        let tree = Arc::new(AgencyTree::new(rows));
-        if let Ok(mut guard) = self.inner.write() {
-            *guard = Some((Instant::now(), tree.clone()));
-        }
-        Ok(tree)
+    pub async fn tree(&self, state: &AppState) -> AppResult<Arc<AgencyTree>> {
+        self.inner.get_or_try((), async { Ok(AgencyTree::new(db(state, |s| s.list_agencies()).await?)) }).await
     }
 
     pub fn invalidate(&self) {
-        if let Ok(mut guard) = self.inner.write() {
-            *guard = None;
-        }
+        self.inner.invalidate();
     }
 }

@@ -13,8 +13,7 @@ use statreq_domain::similar::Profile;
 use statreq_domain::Application;
 use statreq_store::{Store, StoreResult};
 
-use crate::error::ApiError;
-use crate::routes::db;
+use super::{db, AppError, AppResult};
 use crate::AppState;
 
 pub const DICTIONARY: &str = "dictionary";
@@ -48,7 +47,7 @@ async fn cached<T: Send + Sync + 'static>(
     slot: &Slot<T>,
     kind: &'static str,
     build: fn(Vec<serde_json::Value>) -> Result<T, serde_json::Error>,
-) -> Result<Arc<T>, ApiError> {
+) -> AppResult<Arc<T>> {
     let revision = db(state, move |s| s.reference_revision(kind)).await?;
     if let Some((r, v)) = slot.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
         if *r == revision {
@@ -56,16 +55,16 @@ async fn cached<T: Send + Sync + 'static>(
         }
     }
     let items = db(state, move |s| s.list_reference(kind)).await?;
-    let value = Arc::new(build(items.into_iter().map(|i| i.body).collect()).map_err(|e| {
-        tracing::error!(kind, error = %e, "stored reference data does not parse");
-        ApiError::internal()
-    })?);
+    let value = Arc::new(
+        build(items.into_iter().map(|i| i.body).collect())
+            .map_err(|e| AppError::internal(format!("stored reference data ({kind}) does not parse: {e}")))?,
+    );
     *slot.write().unwrap_or_else(|e| e.into_inner()) = Some((revision, value.clone()));
     Ok(value)
 }
 
 /// The dictionary in force.
-pub async fn dictionary(state: &AppState) -> Result<Arc<Dictionary>, ApiError> {
+pub async fn dictionary(state: &AppState) -> AppResult<Arc<Dictionary>> {
     cached(state, &state.reference.dictionary, DICTIONARY, |bodies| {
         Ok(Dictionary::new(bodies.into_iter().map(serde_json::from_value::<Field>).collect::<Result<_, _>>()?))
     })
@@ -73,13 +72,13 @@ pub async fn dictionary(state: &AppState) -> Result<Arc<Dictionary>, ApiError> {
 }
 
 /// The catalog in force.
-pub async fn catalog(state: &AppState) -> Result<Arc<Vec<CatalogEntry>>, ApiError> {
+pub async fn catalog(state: &AppState) -> AppResult<Arc<Vec<CatalogEntry>>> {
     cached(state, &state.reference.catalog, CATALOG, |bodies| bodies.into_iter().map(serde_json::from_value::<CatalogEntry>).collect())
         .await
 }
 
 /// The profiles of every delivered request.
-pub async fn delivered_profiles(state: &AppState) -> Result<Vec<Arc<Profile>>, ApiError> {
+pub async fn delivered_profiles(state: &AppState) -> AppResult<Vec<Arc<Profile>>> {
     let delivered = db(state, |s| s.delivered_requests()).await?;
     let missing: Vec<i64> = {
         let known = state.reference.profiles.lock().unwrap_or_else(|e| e.into_inner());
@@ -97,4 +96,67 @@ pub async fn delivered_profiles(state: &AppState) -> Result<Vec<Arc<Profile>>, A
     }
     let known = state.reference.profiles.lock().unwrap_or_else(|e| e.into_inner());
     Ok(delivered.iter().filter_map(|(id, _)| known.get(id).cloned()).collect())
+}
+
+/// Saves one reference item (a field, a catalog entry); a version mismatch on an
+/// edit is a stale copy (412). Every change is kept in the item's history.
+pub async fn save(
+    state: &AppState,
+    kind: &'static str,
+    key: String,
+    value: serde_json::Value,
+    expected: Option<i64>,
+    create_only: bool,
+    audit: statreq_store::AuditContext,
+) -> AppResult<statreq_store::Saved> {
+    match db(state, move |s| s.save_reference(kind, &key, &value, expected, create_only, &audit, chrono::Utc::now())).await {
+        Ok((saved, _)) => Ok(saved),
+        Err(AppError::Store(statreq_store::StoreError::Conflict)) if expected.is_some() => Err(super::InputError::Stale.into()),
+        Err(e) => Err(e),
+    }
+}
+
+/// An item's changes as shown: who, when, and each value before and after.
+pub async fn history_view(
+    state: &AppState,
+    changes: Vec<statreq_store::ReferenceChange>,
+) -> AppResult<Vec<statreq_contract::ReferenceChangeView>> {
+    let ids: Vec<i64> = changes.iter().filter_map(|c| c.changed_by).collect();
+    let users = db(state, move |s| super::users::load(s, ids)).await?;
+    Ok(changes
+        .into_iter()
+        .map(|c| statreq_contract::ReferenceChangeView {
+            version: c.version,
+            action: c.action,
+            changes: serde_json::from_value(c.changes).unwrap_or_default(),
+            changed_by: c.changed_by.map(|id| super::users::user_ref(&users, id)),
+            changed_at: c.changed_at,
+        })
+        .collect())
+}
+
+/// Creates and updates reference items all at once (an import); the counts of what changed.
+pub async fn import(
+    state: &AppState,
+    kind: &'static str,
+    items: Vec<(String, serde_json::Value)>,
+    audit: statreq_store::AuditContext,
+) -> AppResult<statreq_contract::ReferenceImportResult> {
+    let actor = audit.actor_id;
+    let counts = db(state, move |s| s.import_reference(kind, &items, &audit, chrono::Utc::now())).await?;
+    tracing::info!(actor, kind, created = counts.created, updated = counts.updated, "reference data imported");
+    Ok(statreq_contract::ReferenceImportResult { created: counts.created, updated: counts.updated, unchanged: counts.unchanged })
+}
+
+/// A published FAQ entry as shown.
+pub fn faq_view(f: statreq_store::FaqRow, users: &super::users::Users) -> statreq_contract::FaqView {
+    statreq_contract::FaqView {
+        id: f.id,
+        field: f.field_code,
+        question: f.question,
+        answer: f.answer,
+        inquiry_id: f.inquiry_id,
+        published_by: super::users::user_ref(users, f.published_by),
+        published_at: f.published_at,
+    }
 }

@@ -12,14 +12,14 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use sha2::{Digest, Sha256};
 use statreq_store::{IdempotencyClaim, StoredResponse};
 
-use super::db;
+use crate::app::{db, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::AppState;
 
 pub const HEADER: &str = "Idempotency-Key";
 pub const REPLAYED: &str = "Idempotent-Replayed";
-const MAX_KEY: usize = 255;
+pub const MAX_KEY: usize = 255;
 /// How long a duplicate waits for the first attempt before giving up with 409.
 const WAIT: std::time::Duration = std::time::Duration::from_secs(15);
 
@@ -28,12 +28,7 @@ pub fn key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     let Some(raw) = req.headers().get(HEADER) else { return Ok(None) };
     match raw.to_str() {
         Ok(k) if !k.is_empty() && k.len() <= MAX_KEY && k.bytes().all(|b| (0x21..=0x7e).contains(&b)) => Ok(Some(k.to_string())),
-        _ => Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_idempotency_key",
-            format!("Idempotency-Key 須為 1 至 {MAX_KEY} 個可見 ASCII 字元（建議使用 UUID）。"),
-            format!("Idempotency-Key must be 1 to {MAX_KEY} visible ASCII characters (a UUID is a good choice)."),
-        )),
+        _ => Err(InputError::InvalidIdempotencyKey { max: MAX_KEY }.into()),
     }
 }
 
@@ -70,25 +65,11 @@ where
         match claim {
             IdempotencyClaim::Reserved => break,
             IdempotencyClaim::Replay(stored) => return Ok(replay(&stored)),
-            IdempotencyClaim::Mismatch => {
-                return Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "idempotency_key_reused",
-                    "此 Idempotency-Key 已用於內容不同的請求；新的請求請使用新的鍵值。",
-                    "This Idempotency-Key was used for a different request; use a new key for a new request.",
-                ))
-            }
+            IdempotencyClaim::Mismatch => return Err(InputError::IdempotencyKeyReused.into()),
             IdempotencyClaim::InProgress if started.elapsed() < WAIT => {
                 actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
             }
-            IdempotencyClaim::InProgress => {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "idempotency_in_progress",
-                    "使用相同 Idempotency-Key 的請求仍在處理中，請稍後重試。",
-                    "A request with the same Idempotency-Key is still being processed; retry shortly.",
-                ))
-            }
+            IdempotencyClaim::InProgress => return Err(InputError::IdempotencyInProgress.into()),
         }
     }
     let response = match create().await {

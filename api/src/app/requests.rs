@@ -1,0 +1,318 @@
+//! Requests as use cases: load one the caller may see, build the domain's facts
+//! about it once, check it, run a transition on it, and show it.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use statreq_contract::{DestructionView, RequestView, SimilarRequest, SimilarRequests};
+use statreq_domain::eligibility::{self, EligibilityContext, Finding};
+use statreq_domain::lifecycle::{self, available_actions, can_view};
+use statreq_domain::{AgencyChain, Application, Command, RequestFacts, RequestId, State, UserId};
+use statreq_store::{AuditContext, ListFilter, RequestRow, Store, StoreResult};
+
+use super::users::{self, user_ref, Users};
+use super::{db, AppError, AppResult, InputError};
+use crate::auth::Principal;
+use crate::AppState;
+
+/// A request with everything needed to judge and show it.
+pub struct Loaded {
+    pub row: RequestRow,
+    pub chain: AgencyChain,
+    pub agency_name: String,
+    pub users: Users,
+}
+
+impl Loaded {
+    pub fn application(&self) -> AppResult<Application> {
+        serde_json::from_value(self.row.application.clone())
+            .map_err(|e| AppError::internal(format!("stored application of request {} does not parse: {e}", self.row.id)))
+    }
+
+    /// The domain's facts about this request for authorisation only: what the
+    /// caller may do now, with no eligibility checked.
+    fn facts<'a>(&'a self, app: &'a Application, ctx: &'a Context) -> RequestFacts<'a> {
+        RequestFacts {
+            state: self.row.state,
+            chain: &self.chain,
+            created_by: UserId(self.row.created_by),
+            application: app,
+            revisions: self.row.revision as u32,
+            delivered_at: self.row.delivered_at,
+            overdue_destructions: &ctx.overdue,
+            has_sample_attachment: ctx.has_sample_attachment,
+            dictionary: ctx.dictionary.as_deref().unwrap_or(statreq_domain::dictionary::Dictionary::builtin()),
+            open_inquiries: &ctx.open_inquiries,
+        }
+    }
+}
+
+/// What the eligibility rules need beyond the request itself.
+pub struct Context {
+    /// The dictionary in force; the built-in one where only authorisation is asked.
+    pub dictionary: Option<std::sync::Arc<statreq_domain::dictionary::Dictionary>>,
+    pub overdue: Vec<RequestId>,
+    pub has_sample_attachment: bool,
+    pub open_inquiries: Vec<i64>,
+}
+
+impl Context {
+    /// Enough to say what a caller may do (no eligibility checked).
+    fn for_authorisation() -> Context {
+        Context { dictionary: None, overdue: Vec::new(), has_sample_attachment: false, open_inquiries: Vec::new() }
+    }
+
+    /// Everything the eligibility check reads (rules 3, 4, 5.1, 5.3, 6, 7).
+    async fn for_check(state: &AppState, l: &Loaded) -> AppResult<Context> {
+        let id = l.row.id;
+        let overdue = overdue_destructions(state, &l.row.agency_code).await?;
+        let (has_sample_attachment, open_inquiries) =
+            db(state, move |s| Ok((!s.list_attachments(id)?.is_empty(), s.open_inquiries_of(id)?))).await?;
+        Ok(Context { dictionary: Some(super::reference::dictionary(state).await?), overdue, has_sample_attachment, open_inquiries })
+    }
+}
+
+fn referenced_users(row: &RequestRow) -> Vec<i64> {
+    let mut ids = vec![row.created_by];
+    ids.extend(row.assignee);
+    if let Some(by) = row.destruction.as_ref().and_then(|d| d.get("recorded_by")).and_then(|v| v.as_i64()) {
+        ids.push(by);
+    }
+    ids
+}
+
+/// Loads a request the caller may see; others are [`AppError::NotFound`], never the data.
+pub async fn load_for(state: &AppState, who: &Principal, id: i64) -> AppResult<Loaded> {
+    let tree = state.agencies.tree(state).await?;
+    let mut known = Users::new();
+    known.insert(who.user.id, who.user.clone());
+    let (row, users) = db(state, move |s| {
+        let row = s.get_request(id)?;
+        users::load_into(s, referenced_users(&row), &mut known)?;
+        Ok((row, known))
+    })
+    .await?;
+    let (chain, agency_name) = tree.chain_of(&row.agency_code)?;
+    let loaded = Loaded { row, chain, agency_name, users };
+    if can_view(&who.actor, &loaded.chain, loaded.row.revision as u32) {
+        Ok(loaded)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Rows of a list, each with its chain and the users its view names; rows the
+/// caller may not see are left out (the query already filters; this is the domain's word).
+pub async fn load_list(state: &AppState, who: &Principal, filter: ListFilter) -> AppResult<Vec<Loaded>> {
+    let tree = state.agencies.tree(state).await?;
+    let (rows, all_users) = db(state, move |s| {
+        let rows = s.list_requests(&filter)?;
+        let users = users::load(s, rows.iter().flat_map(referenced_users))?;
+        Ok((rows, users))
+    })
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (chain, agency_name) = tree.chain_of(&row.agency_code)?;
+        if !can_view(&who.actor, &chain, row.revision as u32) {
+            continue;
+        }
+        let users = referenced_users(&row).into_iter().filter_map(|id| all_users.get(&id).map(|u| (id, u.clone()))).collect();
+        out.push(Loaded { row, chain, agency_name, users });
+    }
+    Ok(out)
+}
+
+/// After a write: the new row with the agency data already known.
+async fn reloaded(state: &AppState, before: Loaded, row: RequestRow) -> AppResult<Loaded> {
+    let mut known = before.users;
+    let ids = referenced_users(&row);
+    let users = db(state, move |s| {
+        users::load_into(s, ids, &mut known)?;
+        Ok(known)
+    })
+    .await?;
+    Ok(Loaded { row, chain: before.chain, agency_name: before.agency_name, users })
+}
+
+/// The request as the caller sees it, with the actions the caller may take.
+pub fn view(who: &Principal, l: &Loaded) -> AppResult<RequestView> {
+    let app = l.application()?;
+    let r = &l.row;
+    let ctx = Context::for_authorisation();
+    let allowed_actions = available_actions(&l.facts(&app, &ctx), &who.actor);
+    let destroy_by = lifecycle::destroy_by(&app, r.delivered_at);
+    let destruction_overdue = lifecycle::destruction_overdue(r.state, &app, r.delivered_at, Utc::now());
+    let corrupt = |what: &str| AppError::internal(format!("request {}: stored destruction record: {what}", r.id));
+    let destruction = match &r.destruction {
+        Some(d) => Some(DestructionView {
+            destroyed_on: serde_json::from_value(d["destroyed_on"].clone()).map_err(|_| corrupt("destroyed_on"))?,
+            method: d["method"].as_str().unwrap_or_default().to_string(),
+            recorded_by: user_ref(&l.users, d["recorded_by"].as_i64().unwrap_or_default()),
+            recorded_at: serde_json::from_value(d["recorded_at"].clone()).map_err(|_| corrupt("recorded_at"))?,
+        }),
+        None => None,
+    };
+    Ok(RequestView {
+        external_ref: r.external_ref.clone(),
+        id: r.id,
+        state: r.state,
+        state_label: r.state.label(),
+        version: r.version,
+        agency_code: r.agency_code.clone(),
+        agency_name: l.agency_name.clone(),
+        created_by: user_ref(&l.users, r.created_by),
+        application: app,
+        revision: r.revision,
+        difficulty: r.difficulty,
+        assignee: r.assignee.map(|a| user_ref(&l.users, a)),
+        reply: r.reply.clone(),
+        destruction,
+        destroy_by,
+        destruction_overdue,
+        allowed_actions,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        submitted_at: r.submitted_at,
+        dgpa_received_at: r.dgpa_received_at,
+        delivered_at: r.delivered_at,
+    })
+}
+
+/// An application within the shape limits, or every limit it breaks.
+pub fn shape_check(app: &Application) -> AppResult<()> {
+    let findings = app.shape_errors();
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(InputError::InvalidApplication { findings }.into())
+    }
+}
+
+/// 412 when the client's version is stale.
+pub fn check_version(expected: Option<i64>, actual: i64) -> AppResult<()> {
+    match expected {
+        Some(v) if v != actual => Err(InputError::Stale.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Edits a draft or returned application; each section of `patch` replaces that section.
+pub async fn edit(state: &AppState, who: &Principal, id: i64, expected: i64, patch: statreq_domain::ApplicationPatch) -> AppResult<Loaded> {
+    let loaded = load_for(state, who, id).await?;
+    check_version(Some(expected), loaded.row.version)?;
+    let mut app = loaded.application()?;
+    let ctx = Context::for_authorisation();
+    lifecycle::decide(&loaded.facts(&app, &ctx), &who.actor, Command::Edit, Utc::now())?;
+    patch.apply(&mut app);
+    shape_check(&app)?;
+    let json = serde_json::to_value(&app).map_err(AppError::internal)?;
+    let (id, version, actor) = (loaded.row.id, loaded.row.version, who.user.id);
+    let row = db(state, move |s| s.update_application(id, version, &json, actor, Utc::now())).await?;
+    reloaded(state, loaded, row).await
+}
+
+/// Every eligibility finding for the application as it stands, with the covering
+/// source (rule 4), and similar earlier requests.
+pub async fn check(state: &AppState, who: &Principal, id: i64) -> AppResult<(Vec<Finding>, SimilarRequests)> {
+    let loaded = load_for(state, who, id).await?;
+    let ctx = Context::for_check(state, &loaded).await?;
+    let catalog = super::reference::catalog(state).await?;
+    let app = loaded.application()?;
+    let mut findings = eligibility::check(
+        &app,
+        EligibilityContext {
+            dictionary: ctx.dictionary.as_deref().unwrap_or(statreq_domain::dictionary::Dictionary::builtin()),
+            open_inquiries: &ctx.open_inquiries,
+            has_supervisor: loaded.chain.has_supervisor(),
+            overdue_destructions: &ctx.overdue,
+            has_sample_attachment: ctx.has_sample_attachment,
+        },
+    );
+    findings.extend(statreq_domain::catalog::covering_finding(&app, &catalog));
+    let similar = similar_requests(state, who, &app, loaded.row.id).await?;
+    Ok((findings, similar))
+}
+
+/// How many similar requests a check lists, and how alike they must be.
+const SIMILAR_SHOWN: usize = 10;
+const SIMILAR_MIN_PERCENT: u8 = 30;
+
+/// Earlier delivered requests like this one: those the caller may see, and a count
+/// of the others (other agencies' requests are not disclosed).
+async fn similar_requests(state: &AppState, who: &Principal, app: &Application, id: i64) -> AppResult<SimilarRequests> {
+    let profiles = super::reference::delivered_profiles(state).await?;
+    let matches = statreq_domain::similar::rank(&app.requirement, id, &profiles, SIMILAR_MIN_PERCENT, usize::MAX);
+    let tree = state.agencies.tree(state).await?;
+    let agency_of: HashMap<i64, &str> = profiles.iter().map(|p| (p.request_id, p.agency.as_str())).collect();
+    let mut out = SimilarRequests::default();
+    for m in matches {
+        let agency = agency_of.get(&m.request_id).copied().unwrap_or_default();
+        let visible = tree.chain(agency).is_some_and(|(chain, _)| can_view(&who.actor, &chain, 1));
+        if !visible {
+            out.other_count += 1;
+        } else if out.visible.len() < SIMILAR_SHOWN {
+            out.visible.push(SimilarRequest {
+                request_id: m.request_id,
+                agency_code: agency.to_string(),
+                percent: m.percent,
+                shared_fields: m.shared_fields,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Delivered personal-data requests an agency has not destroyed in time (rule 6).
+pub async fn overdue_destructions(state: &AppState, agency: &str) -> AppResult<Vec<RequestId>> {
+    let filter = ListFilter { own_agency: Some(agency.to_string()), state: Some(State::Delivered), limit: 10_000, ..Default::default() };
+    let rows = db(state, move |s| s.list_requests(&filter)).await?;
+    let now = Utc::now();
+    Ok(rows
+        .into_iter()
+        .filter(|r| {
+            serde_json::from_value::<Application>(r.application.clone())
+                .is_ok_and(|app| lifecycle::destruction_overdue(r.state, &app, r.delivered_at, now))
+        })
+        .map(|r| RequestId(r.id))
+        .collect())
+}
+
+/// Loads, lets the domain decide, stores the outcome at the version decided on —
+/// the one way a request changes state.
+pub async fn transition(
+    state: &AppState,
+    who: &Principal,
+    id: i64,
+    expected: Option<i64>,
+    audit: AuditContext,
+    command: Command,
+) -> AppResult<Loaded> {
+    let loaded = load_for(state, who, id).await?;
+    check_version(expected, loaded.row.version)?;
+    let app = loaded.application()?;
+    let ctx = if matches!(command, Command::Submit) {
+        Context::for_check(state, &loaded).await?
+    } else {
+        Context { dictionary: Some(super::reference::dictionary(state).await?), ..Context::for_authorisation() }
+    };
+    let now = Utc::now();
+    let outcome = lifecycle::decide(&loaded.facts(&app, &ctx), &who.actor, command, now)?;
+    let (version, from, actor) = (loaded.row.version, loaded.row.state, who.user.id);
+    let event = outcome.event;
+    let row = db(state, move |s| s.apply_transition(id, version, from, &outcome, actor, &audit, now)).await?;
+    state.queue.invalidate();
+    state.wake.notify_one();
+    if event == statreq_domain::EventKind::DestructionRecorded {
+        // The keys are gone (crypto-shredded in the transaction); now the bodies.
+        let files = db(state, move |s| s.list_deliveries(id)).await.unwrap_or_default();
+        state.files.remove(files.iter().map(|f| f.storage_key.as_str()));
+    }
+    tracing::info!(request = id, actor, event = event.as_str(), to = row.state.as_str(), "transition");
+    reloaded(state, loaded, row).await
+}
+
+/// Loads the users of a list of rows (events, messages, revisions …) in one go.
+pub fn users_of(s: &Store, ids: impl IntoIterator<Item = i64>) -> StoreResult<Users> {
+    users::load(s, ids)
+}

@@ -1,0 +1,278 @@
+//! The HTTP boundary every route shares: strict JSON bodies, `If-Match`, ETags,
+//! pages, CSV and uploads, and the problem responses the contract documents.
+//! Routes parse here and call `crate::app`; they never call each other.
+
+pub mod idempotency;
+pub mod upload;
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::de::DeserializeOwned;
+use statreq_contract::{Problem, ProblemError};
+use statreq_domain::eligibility;
+use statreq_store::AuditContext;
+use utoipa::IntoResponses;
+
+pub use crate::app::input::{DEFAULT_PAGE, MAX_PAGE};
+use crate::app::InputError;
+use crate::auth::Principal;
+use crate::error::ApiError;
+
+/// The error responses every operation may give: RFC 9457 problem+json.
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum ErrorResponses {
+    /// The request was refused; `code` says why, `errors` points into the body.
+    #[response(status = "4XX", content_type = "application/problem+json")]
+    Client(Problem),
+    /// Something failed on the server; nothing was changed.
+    #[response(status = "5XX", content_type = "application/problem+json")]
+    Server(Problem),
+}
+
+/// The audit context of this call: the caller and its address.
+pub fn audit(who: &Principal, req: &HttpRequest) -> AuditContext {
+    crate::app::audit::context(who, req.connection_info().realip_remote_addr().map(str::to_owned))
+}
+
+/// Parses a JSON body strictly: malformed JSON is 400; a completion deadline
+/// anywhere in it is refused under rule 5.3; unknown or mistyped fields are 422
+/// with a pointer. Nothing is changed when parsing fails.
+pub fn parse_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError> {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !body.is_empty() && !content_type.contains("json") {
+        return Err(InputError::UnsupportedMediaType.into());
+    }
+    let raw: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    let mut value: serde_json::Value = serde_json::from_slice(raw).map_err(|e| InputError::MalformedJson { detail: e.to_string() })?;
+    if value.is_null() {
+        // `null` is no body, as an empty one is (optional bodies are documented as nullable).
+        value = serde_json::json!({});
+    }
+    if let Some(pointer) = nul_pointer(&value, String::new()) {
+        return Err(InputError::NulCharacter { pointer }.into());
+    }
+    let pointers = eligibility::deadline_pointers(&value);
+    if !pointers.is_empty() {
+        return Err(InputError::DeadlineNotAllowed { pointers }.into());
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let pointer = to_pointer(&e.path().to_string());
+        let detail = e.inner().to_string();
+        if detail.starts_with("unknown field") {
+            InputError::UnknownField { pointer, detail }.into()
+        } else {
+            InputError::InvalidValue { pointer, detail }.into()
+        }
+    })
+}
+
+/// The pointer of the first string (or key) holding U+0000, which no database stores.
+fn nul_pointer(v: &serde_json::Value, at: String) -> Option<String> {
+    let escape = |k: &str| k.replace('~', "~0").replace('/', "~1");
+    match v {
+        serde_json::Value::String(s) if s.contains('\0') => Some(at),
+        serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| nul_pointer(x, format!("{at}/{i}"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, x)| {
+            let here = format!("{at}/{}", escape(k));
+            if k.contains('\0') {
+                Some(here)
+            } else {
+                nul_pointer(x, here)
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// `a.b[0].c` (serde_path_to_error) → `/a/b/0/c`.
+fn to_pointer(path: &str) -> String {
+    if path == "." {
+        return String::new();
+    }
+    let mut out = String::new();
+    for part in path.split('.') {
+        for (i, seg) in part.split('[').enumerate() {
+            let seg = if i > 0 { seg.trim_end_matches(']') } else { seg };
+            if !seg.is_empty() {
+                out.push('/');
+                out.push_str(&seg.replace('~', "~0").replace('/', "~1"));
+            }
+        }
+    }
+    out
+}
+
+/// The version a client says it has (`If-Match: "3"`), if any.
+pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
+    let Some(v) = req.headers().get(header::IF_MATCH) else { return Ok(None) };
+    let raw = v.to_str().unwrap_or("").trim();
+    if raw == "*" {
+        return Ok(None);
+    }
+    let bare = raw.trim_start_matches("W/").trim_matches('"');
+    Ok(Some(bare.parse::<i64>().map_err(|_| InputError::InvalidIfMatch)?))
+}
+
+/// The version a client says it has, where the change needs one (428 without).
+pub fn require_if_match(req: &HttpRequest) -> Result<i64, ApiError> {
+    Ok(if_match(req)?.ok_or(InputError::IfMatchRequired)?)
+}
+
+pub fn etag(version: i64) -> (header::HeaderName, String) {
+    (header::ETAG, format!("\"{version}\""))
+}
+
+/// The largest CSV file an import takes, and its most rows.
+pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
+pub const MAX_IMPORT_ROWS: usize = 20_000;
+
+/// Reads an upload of at most `max` bytes (413 beyond).
+pub async fn read_upload(payload: &mut web::Payload, max: usize) -> Result<web::BytesMut, ApiError> {
+    use futures_util::StreamExt;
+    let mut bytes = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| InputError::UploadInterrupted)?;
+        if bytes.len() + chunk.len() > max {
+            return Err(InputError::BodyTooLarge { max_bytes: max }.into());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+/// Parses CSV rows of `T`, collecting every row's problems (`/rows/{line}/…`);
+/// any problem refuses the whole file.
+pub fn parse_csv_rows<T: DeserializeOwned>(
+    bytes: &[u8],
+    mut check: impl FnMut(&T) -> Vec<(String, statreq_domain::Text)>,
+) -> Result<Vec<T>, ApiError> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|_| InputError::CsvNotUtf8)?;
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    for (i, rec) in reader.deserialize::<T>().enumerate() {
+        let line = i + 2; // counting the header
+        if i >= MAX_IMPORT_ROWS {
+            return Err(InputError::TooManyRows { max: MAX_IMPORT_ROWS }.into());
+        }
+        match rec {
+            Err(e) => errors.push(ProblemError {
+                pointer: format!("/rows/{line}"),
+                code: "invalid_csv_row".into(),
+                detail: e.to_string(),
+                message: None,
+                severity: None,
+            }),
+            Ok(item) => {
+                for (pointer, message) in check(&item) {
+                    errors.push(ProblemError {
+                        pointer: format!("/rows/{line}{pointer}"),
+                        code: "invalid_csv_row".into(),
+                        detail: message.en.clone(),
+                        message: Some(message),
+                        severity: None,
+                    });
+                }
+                items.push(item);
+            }
+        }
+        if errors.len() >= 100 {
+            break;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(InputError::CsvRows { errors }.into());
+    }
+    Ok(items)
+}
+
+/// Reference items (`R` rows into `T`) from a CSV import, all or nothing: each
+/// checked by `problems`, a key twice in the file a problem at `key_pointer`.
+pub fn reference_csv<R, T>(
+    bytes: &[u8],
+    key_pointer: &str,
+    problems: impl Fn(&T) -> Vec<(String, statreq_domain::Text)>,
+    key: impl Fn(&T) -> &String,
+) -> Result<Vec<(String, serde_json::Value)>, ApiError>
+where
+    R: DeserializeOwned + Clone + Into<T>,
+    T: serde::Serialize,
+{
+    let mut seen = std::collections::HashSet::new();
+    let rows: Vec<R> = parse_csv_rows(bytes, |r: &R| {
+        let item: T = r.clone().into();
+        let mut p = problems(&item);
+        if !seen.insert(key(&item).clone()) {
+            p.push((key_pointer.into(), statreq_domain::Text::new("此代號在檔案中重複。", "This key appears twice in the file.")));
+        }
+        p
+    })?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let item: T = r.into();
+            serde_json::to_value(&item).map(|v| (key(&item).clone(), v))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(crate::app::AppError::internal)?;
+    Ok(items)
+}
+
+/// A CSV download.
+pub fn csv_response(name: &str, body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
+        .body(body)
+}
+
+/// `Content-Disposition` for a download, ASCII fallback plus the UTF-8 name.
+pub fn attachment_header(name: &str) -> String {
+    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// A page size within bounds.
+pub fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    match limit {
+        None => Ok(DEFAULT_PAGE),
+        Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+        Some(_) => Err(InputError::InvalidLimit.into()),
+    }
+}
+
+/// A page from up to `limit + 1` fetched rows: the extra row only tells that more
+/// exist; the cursor is the last item's id.
+pub fn page_of<T>(mut items: Vec<T>, limit: i64, id_of: impl Fn(&T) -> i64) -> statreq_contract::Page<T> {
+    let more = items.len() as i64 > limit;
+    items.truncate(limit.max(0) as usize);
+    let next_cursor = if more { items.last().map(|i| id_of(i).to_string()) } else { None };
+    statreq_contract::Page { items, next_cursor }
+}
+
+pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
+    Ok(cursor.map(|c| c.parse::<i64>().map_err(|_| InputError::InvalidCursor)).transpose()?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pages_cut_at_the_limit_and_point_past_it() {
+        let p = super::page_of(vec![9, 8, 7], 2, |i| *i);
+        assert_eq!((p.items, p.next_cursor.as_deref()), (vec![9, 8], Some("8")));
+        let last = super::page_of(vec![9, 8], 2, |i| *i);
+        assert_eq!(last.next_cursor, None);
+    }
+
+    #[test]
+    fn pointers_from_serde_paths() {
+        assert_eq!(super::to_pointer("requirement.fields[2]"), "/requirement/fields/2");
+        assert_eq!(super::to_pointer("existing_sources[0].source"), "/existing_sources/0/source");
+        assert_eq!(super::to_pointer("."), "");
+    }
+}
