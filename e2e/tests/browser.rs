@@ -5,6 +5,7 @@
 //! (`scripts/ensure-tools.sh`); `just test` provides both.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -14,12 +15,23 @@ mod common;
 use fantoccini::{Client, ClientBuilder, Locator};
 use statreq_e2e::{Backend, TestServer};
 
-struct Driver(Child);
+/// chromedriver, the Chromium it starts and that Chromium's profile folder: all
+/// stopped and removed when the test ends, passed or failed. chromedriver runs in
+/// its own process group, so killing the group takes every browser process with
+/// it; the profile's unique path finds any that left the group.
+struct Driver {
+    child: Child,
+    profile: PathBuf,
+}
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = Command::new("pkill").args(["-KILL", "-f"]).arg(&self.profile).status();
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
@@ -36,10 +48,11 @@ async fn browser() -> (Driver, Client) {
         .arg("--allowed-ips=127.0.0.1")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
+        .process_group(0)
         .spawn()
         .unwrap_or_else(|e| panic!("chromedriver (apt-get install chromium-driver): {e}"));
-    let driver = Driver(child);
     let profile = std::env::temp_dir().join(format!("statreq-chromium-{}", uuid::Uuid::new_v4().simple()));
+    let driver = Driver { child, profile: profile.clone() };
     let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
         "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
