@@ -95,6 +95,103 @@ pub enum InputError {
     },
     InvalidAssignee,
     InvalidRecipient,
+    /// Result files are uploaded while the request is in production.
+    NotInProduction,
+    /// Attachments go on drafts and returned applications.
+    NotEditable,
+    /// Only the applying agency's personnel office attaches files.
+    NotApplyingAgency,
+    TooManyAttachments {
+        max: usize,
+    },
+    /// The file's key was shredded (rule 6).
+    Shredded,
+    /// A file without personal data has no passphrase.
+    NoPassphrase,
+    AlreadyApproved,
+    /// Only queued requests have a position.
+    NotQueued {
+        state: statreq_domain::State,
+    },
+    InvalidSetting {
+        field: String,
+        min: String,
+        max: String,
+    },
+    // --- reference data, questions, accounts, webhooks ---
+    /// Content checked by a domain validator, every problem with its pointer.
+    InvalidContent {
+        kind: Content,
+        problems: Vec<(String, Text)>,
+    },
+    /// The path names one key and the body another.
+    KeyMismatch {
+        pointer: &'static str,
+    },
+    UnknownRequest,
+    NotOwnAgencyRequest,
+    InquiryClosed,
+    InquiryUnanswered,
+    InvalidAgencyCode {
+        pointer: String,
+    },
+    InvalidName {
+        pointer: String,
+        max: i64,
+    },
+    InvalidStaffCount {
+        pointer: String,
+        max: i64,
+    },
+    InvalidUsername,
+    WeakPassword {
+        pointer: String,
+        min: usize,
+        max: usize,
+    },
+    InvalidEmail,
+    RolesRequired,
+    UnsupportedGrantType,
+    InvalidWebhookUrl {
+        reason: String,
+    },
+    InvalidWebhookEvents {
+        max: usize,
+    },
+    UnknownEventType {
+        index: usize,
+        given: String,
+    },
+    InvalidDescription {
+        max: usize,
+    },
+    TooManyWebhooks {
+        max: usize,
+    },
+    /// Only service accounts and DGPA administrators subscribe to webhooks.
+    WebhooksNotAllowed,
+}
+
+/// What a domain validator checked, naming the problem's code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    Field,
+    Source,
+    Inquiry,
+    Reply,
+    Faq,
+}
+
+impl Content {
+    fn code(self) -> &'static str {
+        match self {
+            Content::Field => "invalid_field",
+            Content::Source => "invalid_source",
+            Content::Inquiry => "invalid_inquiry",
+            Content::Reply => "invalid_reply",
+            Content::Faq => "invalid_faq",
+        }
+    }
 }
 
 impl InputError {
@@ -132,6 +229,34 @@ impl InputError {
             InvalidMessage { .. } => "invalid_message",
             InvalidAssignee => "invalid_assignee",
             InvalidRecipient => "invalid_recipient",
+            NotInProduction | NotEditable => "invalid_state",
+            NotApplyingAgency => "not_applying_agency",
+            TooManyAttachments { .. } => "too_many_attachments",
+            Shredded => "shredded",
+            NoPassphrase => "no_passphrase",
+            AlreadyApproved => "already_approved",
+            NotQueued { .. } => "not_queued",
+            InvalidSetting { .. } => "invalid_setting",
+            InvalidContent { kind, .. } => kind.code(),
+            KeyMismatch { pointer: "/code" } => "invalid_field",
+            KeyMismatch { .. } => "invalid_source",
+            UnknownRequest | NotOwnAgencyRequest => "unknown_request",
+            InquiryClosed => "inquiry_closed",
+            InquiryUnanswered => "inquiry_unanswered",
+            InvalidAgencyCode { .. } => "invalid_agency_code",
+            InvalidName { .. } => "invalid_name",
+            InvalidStaffCount { .. } => "invalid_personnel_staff",
+            InvalidUsername => "invalid_username",
+            WeakPassword { .. } => "weak_password",
+            InvalidEmail => "invalid_email",
+            RolesRequired => "roles_required",
+            UnsupportedGrantType => "unsupported_grant_type",
+            InvalidWebhookUrl { .. } => "invalid_webhook_url",
+            InvalidWebhookEvents { .. } => "invalid_webhook_events",
+            UnknownEventType { .. } => "unknown_event_type",
+            InvalidDescription { .. } => "invalid_description",
+            TooManyWebhooks { .. } => "too_many_webhooks",
+            WebhooksNotAllowed => "role_required",
         }
     }
 
@@ -146,7 +271,18 @@ impl InputError {
             | InvalidIdempotencyKey { .. }
             | UploadInterrupted
             | MalformedMultipart { .. } => 400,
-            ExternalRefTaken { .. } | IdempotencyInProgress => 409,
+            ExternalRefTaken { .. }
+            | IdempotencyInProgress
+            | NotInProduction
+            | NotEditable
+            | NoPassphrase
+            | AlreadyApproved
+            | NotQueued { .. }
+            | InquiryClosed
+            | InquiryUnanswered
+            | TooManyWebhooks { .. } => 409,
+            NotApplyingAgency | WebhooksNotAllowed => 403,
+            Shredded => 410,
             Stale => 412,
             BodyTooLarge { .. } | FileTooLarge { .. } => 413,
             UnsupportedMediaType => 415,
@@ -173,6 +309,20 @@ impl InputError {
             InvalidMessage { .. } => "/body",
             InvalidAssignee => "/assignee",
             InvalidRecipient => "/recipient",
+            TooManyAttachments { .. } => "/file",
+            KeyMismatch { pointer } => pointer,
+            UnknownRequest | NotOwnAgencyRequest => "/request_id",
+            InvalidAgencyCode { pointer }
+            | InvalidName { pointer, .. }
+            | InvalidStaffCount { pointer, .. }
+            | WeakPassword { pointer, .. } => pointer,
+            InvalidUsername => "/username",
+            InvalidEmail => "/email",
+            RolesRequired => "/roles",
+            UnsupportedGrantType => "/grant_type",
+            InvalidWebhookUrl { .. } => "/url",
+            InvalidWebhookEvents { .. } => "/events",
+            InvalidDescription { .. } => "/description",
             _ => return None,
         })
     }
@@ -257,6 +407,78 @@ impl InputError {
             }
             InvalidAssignee => Text::new("指派對象須為在職的人事總處承辦人。", "The assignee must be an active DGPA officer."),
             InvalidRecipient => Text::new("請提供 age1 開頭的 X25519 公鑰。", "Give an X25519 age recipient (age1…)."),
+            NotInProduction => Text::new("僅於資料產製中可上傳結果檔案。", "Result files are uploaded while the request is in production."),
+            NotEditable => Text::new("僅草稿或退回補正之申請可附加檔案。", "Files are attached to drafts and returned applications."),
+            NotApplyingAgency => {
+                Text::new("僅申請機關之人事人員可附加檔案。", "Only the applying agency's personnel office may attach files.")
+            }
+            TooManyAttachments { max } => Text::new(format!("最多附加 {max} 個檔案。"), format!("At most {max} files.")),
+            Shredded => Text::new(
+                "此檔案已依規定銷毀，無法再下載（第6點）。",
+                "This file was destroyed as the rules require and can no longer be downloaded (rule 6).",
+            ),
+            NoPassphrase => Text::new("此檔案不含個人資料，未加密。", "This file holds no personal data and is not encrypted."),
+            AlreadyApproved => Text::new("此檔案已覆核。", "This file is already approved."),
+            NotQueued { state } => Text::new(
+                format!("此案件目前為「{}」，不在排程中。", state.label().zh_tw),
+                format!("The request is {}, not queued.", state.label().en),
+            ),
+            InvalidSetting { field, min, max } => {
+                Text::new(format!("{field} 須介於 {min} 與 {max} 之間。"), format!("{field} must be between {min} and {max}."))
+            }
+            InvalidContent { .. } => Text::new("內容有誤，請依各欄說明修正。", "The content is not valid; see each error."),
+            KeyMismatch { .. } => Text::new("代號須與網址中的代號相同。", "The key must be the one in the path."),
+            UnknownRequest => Text::new("找不到此案件。", "There is no such request of yours."),
+            NotOwnAgencyRequest => Text::new("僅能就本機關的案件提問。", "Only your own agency's requests may be referenced."),
+            InquiryClosed => Text::new("此疑義已結案，無法再回覆。", "This question is closed; it takes no more replies."),
+            InquiryUnanswered => Text::new(
+                "此疑義尚待答復；請先回覆後再發布至 FAQ。",
+                "The question awaits an answer: reply first, then publish it to the FAQ.",
+            ),
+            InvalidAgencyCode { .. } => {
+                Text::new("機關代碼須為 1 至 20 個英數字元。", "The agency code must be 1 to 20 ASCII letters or digits.")
+            }
+            InvalidName { max, .. } => {
+                Text::new(format!("名稱須為 1 至 {max} 字。"), format!("The name must be 1 to {max} characters."))
+            }
+            InvalidStaffCount { max, .. } => Text::new(
+                format!("人事人員數須介於 0 至 {max}。"),
+                format!("personnel_staff must be between 0 and {max}."),
+            ),
+            InvalidUsername => Text::new(
+                "帳號須為 3 至 64 個小寫英數字或 . _ - @。",
+                "The username must be 3 to 64 lower-case letters, digits or . _ - @.",
+            ),
+            WeakPassword { min, max, .. } => Text::new(
+                format!("密碼須為 {min} 至 {max} 字元。"),
+                format!("The password must be {min} to {max} characters."),
+            ),
+            InvalidEmail => Text::new("電子郵件格式有誤。", "The e-mail address is not valid."),
+            RolesRequired => Text::new("請至少指定一個角色。", "Give at least one role."),
+            UnsupportedGrantType => Text::new("僅支援 client_credentials。", "Only grant_type client_credentials is supported."),
+            InvalidWebhookUrl { reason } => {
+                Text::new(format!("通知網址無效：{reason}"), format!("The webhook URL is not usable: {reason}"))
+            }
+            InvalidWebhookEvents { max } => Text::new(
+                format!("請列出 1 至 {max} 個事件類型，或以 * 訂閱全部。"),
+                format!("List 1 to {max} event types, or * for all."),
+            ),
+            UnknownEventType { given, .. } => Text::new(
+                format!("未知的事件類型「{given}」；可用：{}、*。", statreq_domain::notify::WEBHOOK_EVENTS.join("、")),
+                format!("Unknown event type '{given}'; known: {}, *.", statreq_domain::notify::WEBHOOK_EVENTS.join(", ")),
+            ),
+            InvalidDescription { max } => Text::new(
+                format!("說明至多 {max} 字。"),
+                format!("The description may have at most {max} characters."),
+            ),
+            TooManyWebhooks { max } => Text::new(
+                format!("每個帳號至多 {max} 個訂閱；請先刪除不用的訂閱。"),
+                format!("An account may have at most {max} subscriptions; delete one first."),
+            ),
+            WebhooksNotAllowed => Text::new(
+                "僅系統介接帳號或人事總處管理者可訂閱通知。",
+                "Only service accounts and DGPA administrators may subscribe to webhooks.",
+            ),
         }
     }
 
@@ -273,6 +495,9 @@ impl InputError {
         match self {
             DeadlineNotAllowed { pointers } => pointers.iter().map(|p| one(p, self.code(), self.message())).collect(),
             CsvRows { errors } => errors.clone(),
+            InvalidContent { kind, problems } => problems.iter().map(|(p, m)| one(p, kind.code(), m.clone())).collect(),
+            InvalidSetting { field, .. } => vec![one(&format!("/{field}"), self.code(), self.message())],
+            UnknownEventType { index, .. } => vec![one(&format!("/events/{index}"), self.code(), self.message())],
             InvalidApplication { findings } => findings.iter().map(ProblemError::from).collect(),
             ExternalRefTaken { existing, .. } => vec![ProblemError {
                 pointer: "/external_ref".into(),

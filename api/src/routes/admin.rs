@@ -4,11 +4,12 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 use statreq_contract::{AgencyView, CreateAgencyBody, CreateUserBody, ImportResult, Page, UpdateAgencyBody, UpdateUserBody, UserView};
+use statreq_domain::values::{Name, StaffCount};
 use statreq_domain::{AgencyCode, Role, RoleSet};
 use statreq_store::{AgencyRow, AgencyUpsert, NewAgency, UserRow, UserUpdate};
 use utoipa::IntoParams;
 
-use crate::app::db;
+use crate::app::{db, InputError};
 use crate::auth::{hash_password, Principal, MIN_PASSWORD_CHARS};
 use crate::error::ApiError;
 use crate::http::{self, page_limit, parse_cursor, parse_json, ErrorResponses, MAX_IMPORT_BYTES};
@@ -39,38 +40,16 @@ pub fn user_view(u: UserRow) -> UserView {
     }
 }
 
-const MAX_NAME: usize = 100;
-const MAX_STAFF: i32 = 100_000;
-
-fn check_code(raw: &str, pointer: &str) -> Result<AgencyCode, ApiError> {
-    AgencyCode::parse(raw)
-        .map_err(|e| ApiError::invalid("invalid_agency_code", pointer, "機關代碼須為 1 至 20 個英數字元。", e.to_string()))
+fn check_code(raw: &str, pointer: &str) -> Result<AgencyCode, InputError> {
+    AgencyCode::parse(raw).map_err(|_| InputError::InvalidAgencyCode { pointer: pointer.into() })
 }
 
-fn check_name(raw: &str, pointer: &str) -> Result<String, ApiError> {
-    let name = raw.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME {
-        return Err(ApiError::invalid(
-            "invalid_name",
-            pointer,
-            format!("名稱須為 1 至 {MAX_NAME} 字。"),
-            format!("The name must be 1 to {MAX_NAME} characters."),
-        ));
-    }
-    Ok(name.to_string())
+fn check_name(raw: &str, pointer: &str) -> Result<String, InputError> {
+    Name::parse(raw).map(Name::into_inner).map_err(|e| InputError::InvalidName { pointer: pointer.into(), max: e.max })
 }
 
-fn check_staff(n: i32, pointer: &str) -> Result<i32, ApiError> {
-    if (0..=MAX_STAFF).contains(&n) {
-        Ok(n)
-    } else {
-        Err(ApiError::invalid(
-            "invalid_personnel_staff",
-            pointer,
-            format!("人事人員數須介於 0 至 {MAX_STAFF}。"),
-            format!("personnel_staff must be between 0 and {MAX_STAFF}."),
-        ))
-    }
+fn check_staff(n: i32, pointer: &str) -> Result<i32, InputError> {
+    StaffCount::new(i64::from(n)).map(StaffCount::get).map_err(|e| InputError::InvalidStaffCount { pointer: pointer.into(), max: e.max })
 }
 
 /// Every agency, by code. Readable by every signed-in user (the tree is public within the service).
@@ -158,7 +137,7 @@ fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
         parent_code: String,
         personnel_staff: i32,
     }
-    let message = |e: ApiError| e.message;
+    let message = |e: InputError| e.message();
     let lines: Vec<Line> = http::parse_csv_rows(bytes, |line: &Line| {
         [
             ("/code", check_code(&line.code, "").err()),
@@ -204,47 +183,38 @@ pub async fn list_users(state: web::Data<AppState>, who: Principal, q: web::Quer
     Ok(HttpResponse::Ok().json(http::page_of(items, limit, |u| u.id)))
 }
 
-fn check_username(raw: &str) -> Result<String, ApiError> {
+fn check_username(raw: &str) -> Result<String, InputError> {
     let ok = (3..=64).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-@".contains(&b));
     if ok {
         Ok(raw.to_string())
     } else {
-        Err(ApiError::invalid(
-            "invalid_username",
-            "/username",
-            "帳號須為 3 至 64 個小寫英數字或 . _ - @。",
-            "The username must be 3 to 64 lower-case letters, digits or . _ - @.",
-        ))
+        Err(InputError::InvalidUsername)
     }
 }
 
-pub fn check_password_strength(raw: &str, pointer: &str) -> Result<(), ApiError> {
-    let n = raw.chars().count();
-    if (MIN_PASSWORD_CHARS..=128).contains(&n) {
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+pub fn check_password_strength(raw: &str, pointer: &str) -> Result<(), InputError> {
+    if (MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&raw.chars().count()) {
         Ok(())
     } else {
-        Err(ApiError::invalid(
-            "weak_password",
-            pointer,
-            format!("密碼須為 {MIN_PASSWORD_CHARS} 至 128 字元。"),
-            format!("The password must be {MIN_PASSWORD_CHARS} to 128 characters."),
-        ))
+        Err(InputError::WeakPassword { pointer: pointer.into(), min: MIN_PASSWORD_CHARS, max: MAX_PASSWORD_CHARS })
     }
 }
 
-fn check_email(raw: &str) -> Result<String, ApiError> {
+fn check_email(raw: &str) -> Result<String, InputError> {
     let e = raw.trim();
     let ok = e.is_empty() || (e.len() <= 200 && e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.')));
     if ok {
         Ok(e.to_string())
     } else {
-        Err(ApiError::invalid("invalid_email", "/email", "電子郵件格式有誤。", "The e-mail address is not valid."))
+        Err(InputError::InvalidEmail)
     }
 }
 
-fn check_roles(roles: &[Role]) -> Result<RoleSet, ApiError> {
+fn check_roles(roles: &[Role]) -> Result<RoleSet, InputError> {
     if roles.is_empty() {
-        return Err(ApiError::invalid("roles_required", "/roles", "請至少指定一個角色。", "Give at least one role."));
+        return Err(InputError::RolesRequired);
     }
     Ok(RoleSet::new(roles.iter().copied()))
 }

@@ -2,17 +2,16 @@
 //! the form recommends (rule 5.1). Stored encrypted like result files.
 
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use statreq_contract::AttachmentView;
 use statreq_domain::{Role, State};
 use statreq_store::{AttachmentRow, NewAttachment};
 
-use crate::app::db;
 use crate::app::files::Egress;
 use crate::app::requests::load_for;
 use crate::app::users::{self, user_ref, Users};
+use crate::app::{db, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::{self, attachment_header, ErrorResponses};
@@ -64,30 +63,15 @@ pub async fn upload_attachment(
     let loaded = load_for(&state, &who, path.into_inner()).await?;
     who.require(Role::Applicant)?;
     if who.user.agency_code != loaded.row.agency_code {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "not_applying_agency",
-            "僅申請機關之人事人員可附加檔案。",
-            "Only the applying agency's personnel office may attach files.",
-        ));
+        return Err(InputError::NotApplyingAgency.into());
     }
     if !matches!(loaded.row.state, State::Draft | State::Returned) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "invalid_state",
-            "僅草稿或退回補正之申請可附加檔案。",
-            "Files are attached to drafts and returned applications.",
-        ));
+        return Err(InputError::NotEditable.into());
     }
     let id = loaded.row.id;
     let count = db(&state, move |s| s.list_attachments(id)).await?.len();
     if count >= MAX_ATTACHMENTS {
-        return Err(ApiError::invalid(
-            "too_many_attachments",
-            "/file",
-            format!("最多附加 {MAX_ATTACHMENTS} 個檔案。"),
-            format!("At most {MAX_ATTACHMENTS} files."),
-        ));
+        return Err(InputError::TooManyAttachments { max: MAX_ATTACHMENTS }.into());
     }
     let up = http::upload::receive_one(&state.files, &mut form, MAX_SAMPLE_BYTES, SAMPLE_TYPES).await?;
     let key = up.stored.key.clone();

@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use statreq_contract::{ClientCredentialsBody, LoginBody, Me, RefreshBody, TokenResponse};
 use statreq_store::RefreshUse;
 
-use crate::app::db;
+use crate::app::{db, InputError};
 use crate::auth::{hash_refresh_token, issue_access_token, new_refresh_token, verify_password, Principal};
 use crate::error::ApiError;
 use crate::http::{parse_json, ErrorResponses};
@@ -102,12 +102,7 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::By
 pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let body: ClientCredentialsBody = parse_json(&req, &body)?;
     if body.grant_type != "client_credentials" {
-        return Err(ApiError::invalid(
-            "unsupported_grant_type",
-            "/grant_type",
-            "僅支援 client_credentials。",
-            "Only grant_type client_credentials is supported.",
-        ));
+        return Err(InputError::UnsupportedGrantType.into());
     }
     let id = check_password(&state, body.client_id, body.client_secret, "service").await?;
     Ok(HttpResponse::Ok().json(tokens_for(&state, id, None, false).await?))

@@ -3,7 +3,6 @@
 //! separate, audited call; plain download for results without personal data.
 
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use statreq_contract::{AgeRecipientBody, DeliveryManifest, DeliveryView, PassphraseView};
@@ -88,12 +87,7 @@ async fn upload_delivery_once(
     let loaded = load_for(state, who, id).await?;
     who.require(Role::DgpaOfficer)?;
     if loaded.row.state != State::InProduction {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "invalid_state",
-            "僅於資料產製中可上傳結果檔案。",
-            "Result files are uploaded while the request is in production.",
-        ));
+        return Err(InputError::NotInProduction.into());
     }
     let personal = loaded.application()?.declares_personal_data();
     let up = http::upload::receive_one(&state.files, &mut form, state.settings.max_upload_bytes, ALLOWED).await?;
@@ -170,12 +164,7 @@ async fn file_for(state: &AppState, who: &Principal, req: &HttpRequest, id: i64,
     }
     let d = found?;
     if d.shredded_at.is_some() || d.wrapped_key.is_none() {
-        return Err(ApiError::new(
-            StatusCode::GONE,
-            "shredded",
-            "此檔案已依規定銷毀，無法再下載（第6點）。",
-            "This file was destroyed as the rules require and can no longer be downloaded (rule 6).",
-        ));
+        return Err(InputError::Shredded.into());
     }
     Ok(d)
 }
@@ -243,14 +232,7 @@ pub async fn reveal_passphrase(
 ) -> Result<HttpResponse, ApiError> {
     let (id, did) = path.into_inner();
     let d = file_for(&state, &who, &req, id, did, "delivery.passphrase").await?;
-    let sealed = d.passphrase.clone().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::CONFLICT,
-            "no_passphrase",
-            "此檔案不含個人資料，未加密。",
-            "This file holds no personal data and is not encrypted.",
-        )
-    })?;
+    let sealed = d.passphrase.clone().ok_or(InputError::NoPassphrase)?;
     let passphrase = state.keyring.open_secret(&sealed).map_err(AppError::internal)?;
     let audit = http::audit(&who, &req);
     db(&state, move |s| s.audit(&audit, "delivery.passphrase_revealed", Some(id), &serde_json::json!({"delivery": did}), Utc::now()))
@@ -294,7 +276,7 @@ pub async fn approve_delivery(
     let d = rows.into_iter().find(|d| d.id == did).ok_or_else(ApiError::not_found)?;
     approve_file(UserId(d.uploaded_by), &who.actor)?;
     if d.approved_by.is_some() || d.published_at.is_some() {
-        return Err(ApiError::new(StatusCode::CONFLICT, "already_approved", "此檔案已覆核。", "This file is already approved."));
+        return Err(InputError::AlreadyApproved.into());
     }
     let audit = http::audit(&who, &req);
     let approver = who.user.id;

@@ -11,9 +11,10 @@ use statreq_domain::{Role, Text};
 use statreq_store::Saved;
 use utoipa::IntoParams;
 
+use crate::app::input::Content;
 use crate::app::reference::{self, faq_view, history_view, save, DICTIONARY};
 use crate::app::users::{self, user_ref};
-use crate::app::{db, AppError};
+use crate::app::{db, AppError, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::{self, etag, if_match, parse_json, ErrorResponses};
@@ -116,7 +117,7 @@ pub async fn put_field(
         problems.push(("/code".into(), Text::new("欄位代碼須與網址中的代碼相同。", "The code must be the one in the path.")));
     }
     if !problems.is_empty() {
-        return Err(ApiError::problems("invalid_field", problems));
+        return Err(InputError::InvalidContent { kind: Content::Field, problems }.into());
     }
     let value = serde_json::to_value(&field).map_err(AppError::internal)?;
     let audit = http::audit(&who, &req);

@@ -3,7 +3,6 @@
 //! published into the field's FAQ. Each step tells the other side in its in-app
 //! inbox. An office sees its own questions; DGPA sees all.
 
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
@@ -14,6 +13,7 @@ use statreq_domain::{inquiry, Role};
 use statreq_store::{InquiryFilter, InquiryRow, NewInbox};
 use utoipa::IntoParams;
 
+use crate::app::input::Content;
 use crate::app::reference::{self, faq_view};
 use crate::app::users::{self, user_ref, Users};
 use crate::app::{db, AppError, InputError};
@@ -124,19 +124,12 @@ pub async fn create_inquiry(
         let dict = reference::dictionary(&state).await?;
         let problems = new.problems(&dict);
         if !problems.is_empty() {
-            return Err(ApiError::problems("invalid_inquiry", problems));
+            return Err(InputError::InvalidContent { kind: Content::Inquiry, problems }.into());
         }
         if let Some(rid) = new.request_id {
-            let loaded = crate::app::requests::load_for(&state, &who, rid)
-                .await
-                .map_err(|_| ApiError::invalid("unknown_request", "/request_id", "找不到此案件。", "There is no such request of yours."))?;
+            let loaded = crate::app::requests::load_for(&state, &who, rid).await.map_err(|_| InputError::UnknownRequest)?;
             if loaded.row.agency_code != who.user.agency_code {
-                return Err(ApiError::invalid(
-                    "unknown_request",
-                    "/request_id",
-                    "僅能就本機關的案件提問。",
-                    "Only your own agency's requests may be referenced.",
-                ));
+                return Err(InputError::NotOwnAgencyRequest.into());
             }
         }
         let to = officers(&state).await?;
@@ -212,12 +205,7 @@ fn side(who: &Principal, row: &InquiryRow) -> Result<bool, ApiError> {
 }
 
 fn closed() -> ApiError {
-    ApiError::new(
-        StatusCode::CONFLICT,
-        "inquiry_closed",
-        "此疑義已結案，無法再回覆。",
-        "This question is closed; it takes no more replies.",
-    )
+    InputError::InquiryClosed.into()
 }
 
 /// Reply in the thread: DGPA's reply answers the question; the applicant's
@@ -243,7 +231,7 @@ pub async fn reply_inquiry(
     let b: ReplyBody = parse_json(&req, &body)?;
     let problems = inquiry::body_problems(&b.body);
     if !problems.is_empty() {
-        return Err(ApiError::problems("invalid_reply", problems));
+        return Err(InputError::InvalidContent { kind: Content::Reply, problems }.into());
     }
     if expected.is_some_and(|v| v != row.version) {
         return Err(ApiError::from(InputError::Stale));
@@ -313,9 +301,7 @@ pub async fn close_inquiry(
         return Err(ApiError::from(InputError::Stale));
     }
     let from = state_of(&row)?;
-    let to = from
-        .close()
-        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "inquiry_closed", "此疑義已結案。", "This question is already closed."))?;
+    let to = from.close().ok_or(InputError::InquiryClosed)?;
     let notify = if by_dgpa && row.created_by != who.user.id {
         notices(
             &[row.created_by],
@@ -354,15 +340,10 @@ pub async fn publish_faq(
     let p: FaqPublication = parse_json(&req, &body)?;
     let problems = p.problems(&row.fields);
     if !problems.is_empty() {
-        return Err(ApiError::problems("invalid_faq", problems));
+        return Err(InputError::InvalidContent { kind: Content::Faq, problems }.into());
     }
     if state_of(&row)? == InquiryState::Open {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "inquiry_unanswered",
-            "此疑義尚待答復；請先回覆後再發布至 FAQ。",
-            "The question awaits an answer: reply first, then publish it to the FAQ.",
-        ));
+        return Err(InputError::InquiryUnanswered.into());
     }
     let link = format!("/fields/{}", p.field);
     let notify = notices(

@@ -1,7 +1,6 @@
 //! DGPA's queue (rule 5.3): the order with every factor, a request's position with
 //! a start estimate, each supervising agency's usage, and the published settings.
 
-use actix_web::http::StatusCode;
 use actix_web::{get, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
@@ -104,12 +103,7 @@ pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: we
     let snap = cached_snapshot(&state).await?;
     let now = Utc::now();
     let Some(ranked) = snap.order.iter().find(|r| r.id.0 == id) else {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not_queued",
-            format!("此案件目前為「{}」，不在排程中。", request.state.label().zh_tw),
-            format!("The request is {}, not queued.", request.state.label().en),
-        ));
+        return Err(InputError::NotQueued { state: request.state }.into());
     };
     let window = Duration::days(30);
     let taken = db(&state, move |s| s.taken_since(now - window)).await?;
@@ -193,14 +187,7 @@ pub async fn put_queue_settings(
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
     let new: QueueSettings = parse_json(&req, &body)?;
-    new.validate().map_err(|e| {
-        ApiError::invalid(
-            "invalid_setting",
-            &format!("/{}", e.field),
-            format!("{} 須介於 {} 與 {} 之間。", e.field, e.min, e.max),
-            e.to_string(),
-        )
-    })?;
+    new.validate().map_err(|e| InputError::InvalidSetting { field: e.field.to_string(), min: e.min.clone(), max: e.max.clone() })?;
     let expected = require_if_match(&req)?;
     let (_, current) = settings(&state).await?;
     check_version(Some(expected), current.as_ref().map(|r| r.version).unwrap_or(0))?;

@@ -12,6 +12,7 @@ use statreq_contract::{
 };
 use statreq_domain::eligibility::{self};
 use statreq_domain::lifecycle::{self};
+use statreq_domain::values::{ExternalRef, MessageBody};
 use statreq_domain::{Application, ApplicationPatch, Command, Role, State, UserId};
 use statreq_store::ListFilter;
 use utoipa::IntoParams;
@@ -48,21 +49,14 @@ pub struct CreateQuery {
     pub external_ref: Option<String>,
 }
 
-const MAX_EXTERNAL_REF: usize = 100;
-
 /// The namespace of a caller's external references: the issuer of its tokens
 /// (WebHR) or, for statreq's own accounts, the account.
 fn external_system(who: &Principal) -> String {
     who.user.issuer.clone().unwrap_or_else(|| format!("account:{}", who.user.id))
 }
 
-fn check_external_ref(raw: &str) -> Result<(), ApiError> {
-    let ok = !raw.is_empty() && raw.chars().count() <= MAX_EXTERNAL_REF && !raw.chars().any(|c| c.is_control() || c.is_whitespace());
-    if ok {
-        Ok(())
-    } else {
-        Err(InputError::InvalidExternalRef { max: MAX_EXTERNAL_REF }.into())
-    }
+fn check_external_ref(raw: &str) -> Result<ExternalRef, InputError> {
+    ExternalRef::parse(raw).map_err(|_| InputError::InvalidExternalRef { max: ExternalRef::MAX_CHARS })
 }
 
 /// Create a draft application for the caller's own agency (applicant). A system
@@ -459,8 +453,6 @@ pub async fn list_messages(state: web::Data<AppState>, who: Principal, path: web
     Ok(HttpResponse::Ok().json(out))
 }
 
-const MAX_MESSAGE: usize = 4_000;
-
 /// Post to the clarification thread (anyone who may see the request).
 #[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of posting again")), request_body = PostMessageBody, responses((status = 201, body = MessageView), ErrorResponses))]
 #[post("/requests/{id}/messages")]
@@ -477,10 +469,7 @@ pub async fn post_message(
 
 async fn post_message_once(state: &AppState, who: &Principal, id: i64, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, ApiError> {
     let b: PostMessageBody = parse_json(req, body)?;
-    let text = b.body.trim().to_string();
-    if text.is_empty() || text.chars().count() > MAX_MESSAGE {
-        return Err(InputError::InvalidMessage { max: MAX_MESSAGE }.into());
-    }
+    let text = MessageBody::parse(&b.body).map_err(|_| InputError::InvalidMessage { max: MessageBody::MAX_CHARS })?.into_inner();
     let loaded = requests::load_for(state, who, id).await?;
     let (id, author) = (loaded.row.id, who.user.id);
     let m = db(state, move |s| s.post_message(id, author, &text, Utc::now())).await?;

@@ -11,6 +11,7 @@ use statreq_domain::{ExistingSource, Role, Text};
 use statreq_store::Saved;
 use utoipa::IntoParams;
 
+use crate::app::input::Content;
 use crate::app::reference::{self, history_view, save, CATALOG};
 use crate::app::{db, AppError, InputError};
 use crate::auth::Principal;
@@ -85,7 +86,7 @@ async fn checked(state: &AppState, entry: &CatalogEntry) -> Result<serde_json::V
     let dict = reference::dictionary(state).await?;
     let problems = entry.problems(&dict);
     if !problems.is_empty() {
-        return Err(ApiError::problems("invalid_source", problems));
+        return Err(InputError::InvalidContent { kind: Content::Source, problems }.into());
     }
     Ok(serde_json::to_value(entry).map_err(AppError::internal)?)
 }
@@ -133,7 +134,7 @@ pub async fn put_source(
     let id = path.into_inner();
     let entry: CatalogEntry = parse_json(&req, &body)?;
     if entry.id != id {
-        return Err(ApiError::invalid("invalid_source", "/id", "代號須與網址中的代號相同。", "The id must be the one in the path."));
+        return Err(InputError::KeyMismatch { pointer: "/id" }.into());
     }
     // An edit is of an existing entry; creating is POST.
     db(&state, {

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use rand::RngCore;
@@ -14,8 +13,8 @@ use statreq_domain::{notify, Role};
 use statreq_store::{NewWebhook, NotificationRow, WebhookRow};
 use utoipa::IntoParams;
 
-use crate::app::db;
 use crate::app::users::user_ref;
+use crate::app::{db, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::{self, page_limit, page_of, parse_cursor, parse_json, ErrorResponses};
@@ -31,12 +30,7 @@ fn may_subscribe(who: &Principal) -> Result<(), ApiError> {
     if who.has(Role::Service) || who.has(Role::DgpaAdmin) {
         Ok(())
     } else {
-        Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "role_required",
-            "僅系統介接帳號或人事總處管理者可訂閱通知。",
-            "Only service accounts and DGPA administrators may subscribe to webhooks.",
-        ))
+        Err(InputError::WebhooksNotAllowed.into())
     }
 }
 
@@ -52,9 +46,7 @@ async fn owned(state: &AppState, who: &Principal, id: i64) -> Result<WebhookRow,
 
 /// `https://…`, or `http://` to a loopback address.
 pub fn check_url(raw: &str) -> Result<(), ApiError> {
-    let bad = |en: &str| {
-        ApiError::invalid("invalid_webhook_url", "/url", format!("通知網址無效：{en}"), format!("The webhook URL is not usable: {en}"))
-    };
+    let bad = |reason: &str| ApiError::from(InputError::InvalidWebhookUrl { reason: reason.to_string() });
     if raw.len() > MAX_URL {
         return Err(bad("longer than 2,000 characters"));
     }
@@ -76,30 +68,15 @@ pub fn check_url(raw: &str) -> Result<(), ApiError> {
 fn check_body(b: &WebhookBody) -> Result<(), ApiError> {
     check_url(&b.url)?;
     if b.events.is_empty() || b.events.len() > MAX_EVENTS {
-        return Err(ApiError::invalid(
-            "invalid_webhook_events",
-            "/events",
-            format!("請列出 1 至 {MAX_EVENTS} 個事件類型，或以 * 訂閱全部。"),
-            format!("List 1 to {MAX_EVENTS} event types, or * for all."),
-        ));
+        return Err(InputError::InvalidWebhookEvents { max: MAX_EVENTS }.into());
     }
     for (i, e) in b.events.iter().enumerate() {
         if e != "*" && !notify::WEBHOOK_EVENTS.contains(&e.as_str()) {
-            return Err(ApiError::invalid(
-                "unknown_event_type",
-                &format!("/events/{i}"),
-                format!("未知的事件類型「{e}」；可用：{}、*。", notify::WEBHOOK_EVENTS.join("、")),
-                format!("Unknown event type '{e}'; known: {}, *.", notify::WEBHOOK_EVENTS.join(", ")),
-            ));
+            return Err(InputError::UnknownEventType { index: i, given: e.to_string() }.into());
         }
     }
     if b.description.as_deref().is_some_and(|d| d.chars().count() > MAX_DESCRIPTION) {
-        return Err(ApiError::invalid(
-            "invalid_description",
-            "/description",
-            format!("說明至多 {MAX_DESCRIPTION} 字。"),
-            format!("The description may have at most {MAX_DESCRIPTION} characters."),
-        ));
+        return Err(InputError::InvalidDescription { max: MAX_DESCRIPTION }.into());
     }
     Ok(())
 }
@@ -141,12 +118,7 @@ pub async fn create_webhook(
     let owner = who.user.id;
     let existing = db(&state, move |s| s.list_webhooks(Some(owner))).await?;
     if existing.len() >= MAX_PER_OWNER {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "too_many_webhooks",
-            format!("每個帳號至多 {MAX_PER_OWNER} 個訂閱；請先刪除不用的訂閱。"),
-            format!("An account may have at most {MAX_PER_OWNER} subscriptions; delete one first."),
-        ));
+        return Err(InputError::TooManyWebhooks { max: MAX_PER_OWNER }.into());
     }
     let mut raw = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut raw);

@@ -19,6 +19,7 @@ pub mod notify;
 pub mod queue;
 pub mod similar;
 pub mod stats;
+pub mod values;
 
 pub use application::{
     Application, ApplicationPatch, Condition, Contact, ExistingSource, NecessityNote, Operator, OutputKind, PersonalData, Requirement,
