@@ -2,15 +2,15 @@
 //! history, CSV), structured conditions checked against it, and the catalog of
 //! existing sources administered by DGPA and matched against a draft.
 
-mod common;
+use crate::common;
 
 use serde_json::json;
 use statreq_e2e::statreq_client::{Client, Method};
 use statreq_e2e::statreq_contract::{ApplicationPatch, CatalogEntry, Condition, ExistingSource, Field, Operator, Text};
 use statreq_e2e::{on_both_backends, Backend, TestServer};
 
-fn ok<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
+fn ok<T, E: std::fmt::Debug>(r: Result<T, E>) -> T {
+    r.unwrap()
 }
 
 fn status<T: std::fmt::Debug>(r: Result<T, statreq_e2e::statreq_client::ClientError>) -> Option<u16> {

@@ -2,7 +2,7 @@
 //! signed webhooks with retries and a delivery log, and e-mail — on SQLite and
 //! PostgreSQL, against the real binary and peers the tests run themselves.
 
-mod common;
+use crate::common;
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -16,15 +16,15 @@ use statreq_e2e::{on_both_backends, webhr, Backend, TestServer};
 const FAST: [&str; 4] = ["--retry-base-ms", "100", "--worker-poll-ms", "100"];
 
 fn body_of(v: &statreq_e2e::statreq_contract::Application) -> Vec<u8> {
-    serde_json::to_vec(v).unwrap_or_else(|e| panic!("{e}"))
+    serde_json::to_vec(v).unwrap()
 }
 
 async fn count_requests(c: &Client) -> usize {
-    c.list_requests(None, None, Some(200)).await.unwrap_or_else(|e| panic!("{e}")).items.len()
+    c.list_requests(None, None, Some(200)).await.unwrap().items.len()
 }
 
 async fn post_with_key(c: &Client, path: &str, body: Vec<u8>, key: &str) -> statreq_e2e::statreq_client::RawResponse {
-    c.raw_with_headers(Method::POST, path, "application/json", body, &[("Idempotency-Key", key)]).await.unwrap_or_else(|e| panic!("{e}"))
+    c.raw_with_headers(Method::POST, path, "application/json", body, &[("Idempotency-Key", key)]).await.unwrap()
 }
 
 async fn idempotent_writes_replay_conflict_and_run_once(backend: Backend) {
@@ -87,7 +87,7 @@ async fn idempotent_writes_replay_conflict_and_run_once(backend: Backend) {
     let m2 = post_with_key(&applicant, &path, message, "msg-1").await;
     assert_eq!((m1.status, m2.status), (201, 201));
     assert_eq!(m1.body["id"], m2.body["id"]);
-    assert_eq!(applicant.messages(id).await.unwrap_or_else(|e| panic!("{e}")).len(), 1);
+    assert_eq!(applicant.messages(id).await.unwrap().len(), 1);
     // A wrong-agency caller replaying nothing: its own key space, and the request stays invisible.
     let foreign = post_with_key(&tpedu, &path, br#"{"body":"x"}"#.to_vec(), "msg-1").await;
     assert_eq!(foreign.status, 404);
@@ -99,21 +99,21 @@ async fn external_references_are_unique_per_system(backend: Backend) {
     let token = webhr::token(webhr::claims("A123456789", "NPA", &["applicant"]));
     let system = server.client().with_token(token);
     let opts = CreateOptions { external_ref: Some("WEBHR-2026-000123".into()), idempotency_key: None };
-    let r = system.create_request_with(&common::statistics(), &opts).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = system.create_request_with(&common::statistics(), &opts).await.unwrap();
     assert_eq!(r.external_ref.as_deref(), Some("WEBHR-2026-000123"));
 
     let dup = system.create_request_with(&common::statistics(), &opts).await.err();
     assert_eq!(dup.as_ref().and_then(|e| e.code()), Some("external_ref_taken"));
     assert!(dup.as_ref().and_then(|e| e.problem()).is_some_and(|p| p.errors[0].detail == format!("/api/v1/requests/{}", r.id)));
 
-    let found = system.find_by_external_ref("WEBHR-2026-000123").await.unwrap_or_else(|e| panic!("{e}"));
+    let found = system.find_by_external_ref("WEBHR-2026-000123").await.unwrap();
     assert_eq!(found.map(|f| f.id), Some(r.id));
-    assert!(system.find_by_external_ref("WEBHR-2026-999999").await.unwrap_or_else(|e| panic!("{e}")).is_none());
+    assert!(system.find_by_external_ref("WEBHR-2026-999999").await.unwrap().is_none());
 
     // Another system (a statreq account) has its own namespace, and cannot find WebHR's.
     let local = server.login("applicant.npa").await;
-    assert!(local.find_by_external_ref("WEBHR-2026-000123").await.unwrap_or_else(|e| panic!("{e}")).is_none());
-    let own = local.create_request_with(&common::statistics(), &opts).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(local.find_by_external_ref("WEBHR-2026-000123").await.unwrap().is_none());
+    let own = local.create_request_with(&common::statistics(), &opts).await.unwrap();
     assert_ne!(own.id, r.id);
 
     for bad in ["", "has space", &"x".repeat(101)] {
@@ -137,14 +137,14 @@ async fn service_account(server: &TestServer, username: &str, agency: &str) -> C
             password: secret.into(),
         })
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let mut c = server.client();
-    c.client_credentials(username, secret).await.unwrap_or_else(|e| panic!("{e}"));
+    c.client_credentials(username, secret).await.unwrap();
     c
 }
 
 fn verify(secret: &str, timestamp: &str, body: &str, signature: &str) -> bool {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(format!("{timestamp}.{body}").as_bytes());
     mac.verify_slice(&hex::decode(signature).unwrap_or_default()).is_ok()
 }
@@ -163,18 +163,18 @@ async fn webhooks_are_signed_retried_logged_and_replayable(backend: Backend) {
     let unknown = WebhookBody { events: vec!["request.exploded".into()], ..body.clone() };
     let err = webhr.create_webhook(&unknown).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.problem()).map(|p| p.errors[0].pointer.as_str()), Some("/events/0"));
-    assert!(webhr.list_webhooks().await.unwrap_or_else(|e| panic!("{e}")).is_empty());
+    assert!(webhr.list_webhooks().await.unwrap().is_empty());
 
-    let created = webhr.create_webhook(&body).await.unwrap_or_else(|e| panic!("{e}"));
+    let created = webhr.create_webhook(&body).await.unwrap();
     assert!(created.secret.starts_with("whsec_"));
     let hook = created.webhook.id;
 
     // An NPA request goes through submission; a TPEDU one must not reach NPA's system.
-    let r = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = applicant.submit(r.id, Some(r.version)).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.create_request(&common::statistics()).await.unwrap();
+    let r = applicant.submit(r.id, Some(r.version)).await.unwrap();
     let tpedu = server.login("applicant.tpedu").await;
-    let hidden = tpedu.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-    tpedu.submit(hidden.id, Some(hidden.version)).await.unwrap_or_else(|e| panic!("{e}"));
+    let hidden = tpedu.create_request(&common::statistics()).await.unwrap();
+    tpedu.submit(hidden.id, Some(hidden.version)).await.unwrap();
 
     // The receiver fails twice; the worker retries until both events are in.
     let got = receiver.wait_until(30, |g| g.iter().filter(|x| x.answered == 204).count() >= 2).await;
@@ -196,13 +196,13 @@ async fn webhooks_are_signed_retried_logged_and_replayable(backend: Backend) {
 
     // The log shows every delivery; the retried one took three attempts. The worker
     // records a send after the receiver has answered, so the log may lag a moment.
-    let mut log = webhr.webhook_deliveries(hook, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let mut log = webhr.webhook_deliveries(hook, None).await.unwrap();
     for _ in 0..100 {
         if log.items.len() == 2 && log.items.iter().all(|d| d.status == "delivered") {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        log = webhr.webhook_deliveries(hook, None).await.unwrap_or_else(|e| panic!("{e}"));
+        log = webhr.webhook_deliveries(hook, None).await.unwrap();
     }
     assert_eq!(log.items.len(), 2);
     assert!(log.items.iter().all(|d| d.status == "delivered" && d.last_status == Some(204)));
@@ -211,7 +211,7 @@ async fn webhooks_are_signed_retried_logged_and_replayable(backend: Backend) {
     assert_eq!(submitted.payload.request.state, State::PendingSupervisor);
 
     // Replay: the same event id again, newly signed, logged as a replay.
-    let replay = webhr.replay_webhook_delivery(hook, submitted.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let replay = webhr.replay_webhook_delivery(hook, submitted.id).await.unwrap();
     assert_eq!((replay.replay_of, replay.event_id.as_str()), (Some(submitted.id), submitted.event_id.as_str()));
     let got = receiver.wait_until(30, |g| g.iter().filter(|x| x.answered == 204).count() >= 3).await;
     let last = got.iter().rfind(|x| x.answered == 204).unwrap_or_else(|| panic!("no replay"));
@@ -225,12 +225,12 @@ async fn webhooks_are_signed_retried_logged_and_replayable(backend: Backend) {
     assert_eq!(other.replay_webhook_delivery(hook, submitted.id).await.err().and_then(|e| e.status()), Some(404));
     assert_eq!(other.delete_webhook(hook).await.err().and_then(|e| e.status()), Some(404));
     let admin = server.login("admin.dgpa").await;
-    assert_eq!(admin.list_webhooks().await.unwrap_or_else(|e| panic!("{e}")).len(), 1);
+    assert_eq!(admin.list_webhooks().await.unwrap().len(), 1);
 
     // Deleting ends the subscription: later events are not sent.
-    webhr.delete_webhook(hook).await.unwrap_or_else(|e| panic!("{e}"));
+    webhr.delete_webhook(hook).await.unwrap();
     assert_eq!(webhr.get_webhook(hook).await.err().and_then(|e| e.status()), Some(404));
-    let audit = admin.audit("action=webhook.deleted").await.unwrap_or_else(|e| panic!("{e}"));
+    let audit = admin.audit("action=webhook.deleted").await.unwrap();
     assert_eq!(audit.items.len(), 1);
 }
 
@@ -243,16 +243,13 @@ async fn emails_reach_the_people_a_change_concerns(backend: Backend) {
     let applicant = server.login("applicant.npa").await;
     let supervisor = server.login("supervisor.moi").await;
 
-    let r = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = applicant.submit(r.id, Some(r.version)).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.create_request(&common::statistics()).await.unwrap();
+    let r = applicant.submit(r.id, Some(r.version)).await.unwrap();
     let mails = sink.wait_until(30, |m| !m.is_empty()).await;
     assert_eq!(mails.len(), 1, "the supervisor hears of a submission: {mails:?}");
     assert_eq!(mails[0].to, ["supervisor.moi@demo.invalid"]);
 
-    supervisor
-        .supervisor_decision(r.id, Some(r.version), Decision::Return, Some("請補充統計基準日"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    supervisor.supervisor_decision(r.id, Some(r.version), Decision::Return, Some("請補充統計基準日")).await.unwrap();
     let mails = sink.wait_until(30, |m| m.len() >= 3).await;
     let mut to: Vec<String> = mails[1..].iter().flat_map(|m| m.to.clone()).collect();
     to.sort();
@@ -311,10 +308,10 @@ fn decoded(data: &str) -> String {
 async fn nul_characters_are_refused_not_stored(backend: Backend) {
     let server = TestServer::start(backend);
     let applicant = server.login("applicant.npa").await;
-    let r = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.create_request(&common::statistics()).await.unwrap();
     let path = format!("/requests/{}/messages", r.id);
     let res = applicant.raw_with_headers(Method::POST, &path, "application/json", br#"{"body":"a\u0000b"}"#.to_vec(), &[]).await;
-    let res = res.unwrap_or_else(|e| panic!("{e}"));
+    let res = res.unwrap();
     assert_eq!(
         (res.status, res.body["code"].as_str(), res.body["errors"][0]["pointer"].as_str()),
         (422, Some("invalid_character"), Some("/body"))
@@ -323,11 +320,11 @@ async fn nul_characters_are_refused_not_stored(backend: Backend) {
     app["requirement"]["fields"][1] = serde_json::json!("gr\u{0}ade");
     let res =
         applicant.raw_with_headers(Method::POST, "/requests", "application/json", serde_json::to_vec(&app).unwrap_or_default(), &[]).await;
-    let res = res.unwrap_or_else(|e| panic!("{e}"));
+    let res = res.unwrap();
     assert_eq!((res.status, res.body["errors"][0]["pointer"].as_str()), (422, Some("/requirement/fields/1")));
     let res = applicant.raw_with_headers(Method::GET, "/requests?external_ref=a%00b", "application/json", Vec::new(), &[]).await;
-    assert_eq!(res.unwrap_or_else(|e| panic!("{e}")).status, 400);
-    assert!(applicant.messages(r.id).await.unwrap_or_else(|e| panic!("{e}")).is_empty());
+    assert_eq!(res.unwrap().status, 400);
+    assert!(applicant.messages(r.id).await.unwrap().is_empty());
     assert_eq!(count_requests(&applicant).await, 1);
 }
 
@@ -348,15 +345,15 @@ async fn postgres_instances_send_each_delivery_once() {
     let receiver = WebhookReceiver::start(0).await;
     let webhr = service_account(&server, "webhr.npa", "NPA").await;
     let body = WebhookBody { url: receiver.url.clone(), events: vec!["request.created".into()], description: None };
-    webhr.create_webhook(&body).await.unwrap_or_else(|e| panic!("{e}"));
+    webhr.create_webhook(&body).await.unwrap();
     let mut a = server.client();
-    a.login("applicant.npa", statreq_e2e::DEMO_PASSWORD).await.unwrap_or_else(|e| panic!("{e}"));
+    a.login("applicant.npa", statreq_e2e::DEMO_PASSWORD).await.unwrap();
     let mut b = second.client();
-    b.login("applicant.npa", statreq_e2e::DEMO_PASSWORD).await.unwrap_or_else(|e| panic!("{e}"));
+    b.login("applicant.npa", statreq_e2e::DEMO_PASSWORD).await.unwrap();
     const N: usize = 30;
     for i in 0..N {
         let c = if i % 2 == 0 { &a } else { &b };
-        c.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+        c.create_request(&common::statistics()).await.unwrap();
     }
     receiver.wait_until(60, |g| g.len() >= N).await;
     // Give a would-be duplicate time to arrive.

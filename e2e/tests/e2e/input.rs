@@ -2,7 +2,7 @@
 //! wrong types, unknown fields, oversized bodies, wrong media types, and any
 //! attempt to set a completion deadline (rule 5.3).
 
-mod common;
+use crate::common;
 
 use reqwest::Method;
 use serde_json::json;
@@ -31,9 +31,9 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
     let server = TestServer::start(backend);
     let applicant = server.login("applicant.npa").await;
     let supervisor = server.login("supervisor.moi").await;
-    let draft = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-    let submitted = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-    let submitted = applicant.submit(submitted.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let draft = applicant.create_request(&common::statistics()).await.unwrap();
+    let submitted = applicant.create_request(&common::statistics()).await.unwrap();
+    let submitted = applicant.submit(submitted.id, None).await.unwrap();
     let etag = format!("\"{}\"", draft.version);
 
     // (caller, method, path, If-Match) for every body-taking endpoint.
@@ -103,7 +103,7 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
     );
     // Difficulty outside 1–5.
     let officer = server.login("officer1.dgpa").await;
-    supervisor.supervisor_decision(s, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
+    supervisor.supervisor_decision(s, None, Decision::Approve, None).await.unwrap();
     for bad in [0, 6, -1] {
         let (status, p) = send(
             &officer,
@@ -126,7 +126,7 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
     assert!(p["code"].is_string());
 
     // Nothing above changed anything.
-    let after = applicant.get_request(d).await.unwrap_or_else(|e| panic!("{e}"));
+    let after = applicant.get_request(d).await.unwrap();
     assert_eq!((after.state, after.version, after.application), (State::Draft, draft.version, draft.application));
     assert_eq!(applicant.list_requests(None, None, None).await.map(|p| p.items.len()).unwrap_or_default(), count_before);
     assert!(applicant.messages(d).await.unwrap_or_default().is_empty());
@@ -140,8 +140,8 @@ async fn eligibility_findings_point_into_the_application(backend: Backend) {
     app.requirement.fields.push("id_number".into());
     app.requirement.fields.push("not_a_field".into());
     app.reason = "請於12月1日前提供".into();
-    let r = applicant.create_request(&app).await.unwrap_or_else(|e| panic!("{e}"));
-    let check = applicant.check_request(r.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.create_request(&app).await.unwrap();
+    let check = applicant.check_request(r.id).await.unwrap();
     assert!(check.blocking);
     let got: Vec<(String, String)> = check.findings.iter().map(|f| (f.code.name(), f.pointer.clone())).collect();
     assert!(got.contains(&("field_unknown".into(), "/requirement/fields/4".into())), "{got:?}");

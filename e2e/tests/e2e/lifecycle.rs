@@ -1,6 +1,6 @@
 //! The whole lifecycle of rule 5 over HTTP, on SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use statreq_e2e::statreq_contract::{ApplicationPatch, DestructionBody, Difficulty, EventKind, State};
@@ -17,41 +17,40 @@ async fn personal_data_request_from_draft_to_closed(backend: Backend) {
     let supervisor = server.login("supervisor.moi").await;
     let officer = server.login("officer1.dgpa").await;
 
-    let draft = applicant.create_request(&common::detail()).await.unwrap_or_else(|e| panic!("{e}"));
+    let draft = applicant.create_request(&common::detail()).await.unwrap();
     assert_eq!(draft.state, State::Draft);
     assert_eq!(draft.agency_code, "NPA");
     assert_eq!(draft.version, 1);
 
-    let check = applicant.check_request(draft.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let check = applicant.check_request(draft.id).await.unwrap();
     assert!(!check.blocking, "{:?}", check.findings);
 
-    let r = applicant.submit(draft.id, Some(draft.version)).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.submit(draft.id, Some(draft.version)).await.unwrap();
     assert_eq!((r.state, r.revision), (State::PendingSupervisor, 1));
     assert!(r.submitted_at.is_some());
 
-    let r = supervisor.supervisor_decision(r.id, Some(r.version), Decision::Approve, Some("同意")).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = supervisor.supervisor_decision(r.id, Some(r.version), Decision::Approve, Some("同意")).await.unwrap();
     assert_eq!(r.state, State::PendingDgpa);
     assert!(r.dgpa_received_at.is_some());
 
-    let r = officer.dgpa_decision(r.id, Some(r.version), DgpaDecision::Accept, d(4), None).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = officer.dgpa_decision(r.id, Some(r.version), DgpaDecision::Accept, d(4), None).await.unwrap();
     assert_eq!((r.state, r.difficulty), (State::Queued, Some(4)));
 
-    let r = officer.take(r.id, Some(r.version)).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = officer.take(r.id, Some(r.version)).await.unwrap();
     assert_eq!(r.state, State::InProduction);
     assert_eq!(r.assignee.as_ref().map(|a| a.display_name.as_str()), Some("王淑芬（人事總處承辦人）"));
 
     // Personal data leaves only as files a second officer approved (rule 5.3).
     let err = officer.deliver(r.id, None, "x").await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("files_required"));
-    let file =
-        officer.upload_delivery(r.id, "名冊.csv", "姓名,職等\n王大明,9\n".as_bytes().to_vec()).await.unwrap_or_else(|e| panic!("{e}"));
+    let file = officer.upload_delivery(r.id, "名冊.csv", "姓名,職等\n王大明,9\n".as_bytes().to_vec()).await.unwrap();
     let err = officer.deliver(r.id, None, "x").await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("files_not_approved"));
     assert_eq!(officer.approve_delivery(r.id, file.id).await.err().and_then(|e| e.code().map(String::from)), Some("four_eyes".into()));
     let second = server.login("officer2.dgpa").await;
-    second.approve_delivery(r.id, file.id).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = officer.get_request(r.id).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = officer.deliver(r.id, Some(r.version), "資料如附加密檔案，密碼另以電話告知。").await.unwrap_or_else(|e| panic!("{e}"));
+    second.approve_delivery(r.id, file.id).await.unwrap();
+    let r = officer.get_request(r.id).await.unwrap();
+    let r = officer.deliver(r.id, Some(r.version), "資料如附加密檔案，密碼另以電話告知。").await.unwrap();
     assert_eq!(r.state, State::Delivered);
     assert!(r.delivered_at.is_some());
 
@@ -61,14 +60,14 @@ async fn personal_data_request_from_draft_to_closed(backend: Backend) {
 
     let today = (Utc::now() + Duration::hours(8)).date_naive();
     let body = DestructionBody { destroyed_on: today, method: "檔案以安全刪除工具刪除，紙本以碎紙機銷毀".into() };
-    let r = applicant.record_destruction(r.id, Some(r.version), &body).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.record_destruction(r.id, Some(r.version), &body).await.unwrap();
     assert_eq!(r.state, State::Closed);
     let destruction = r.destruction.as_ref().unwrap_or_else(|| panic!("no destruction record"));
     assert_eq!(destruction.destroyed_on, today);
     assert_eq!(destruction.recorded_by.display_name, "林怡君（警政署人事室）");
     assert!(r.allowed_actions.is_empty(), "a closed request accepts nothing");
 
-    let events = applicant.events(r.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let events = applicant.events(r.id).await.unwrap();
     let kinds: Vec<EventKind> = events.iter().map(|e| e.kind).collect();
     assert_eq!(
         kinds,
@@ -91,16 +90,16 @@ async fn statistics_request_closes_by_acknowledgement(backend: Backend) {
     let applicant = server.login("applicant.npa").await;
     let supervisor = server.login("supervisor.moi").await;
     let officer = server.login("officer2.dgpa").await;
-    let r = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = officer.dgpa_decision(r.id, None, DgpaDecision::Accept, d(1), None).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = officer.take(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = officer.deliver(r.id, None, "統計表如附件").await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.create_request(&common::statistics()).await.unwrap();
+    let r = applicant.submit(r.id, None).await.unwrap();
+    let r = supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap();
+    let r = officer.dgpa_decision(r.id, None, DgpaDecision::Accept, d(1), None).await.unwrap();
+    let r = officer.take(r.id, None).await.unwrap();
+    let r = officer.deliver(r.id, None, "統計表如附件").await.unwrap();
     let today = (Utc::now() + Duration::hours(8)).date_naive();
     let err = applicant.record_destruction(r.id, None, &DestructionBody { destroyed_on: today, method: "刪除".into() }).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("no_personal_data"));
-    let r = applicant.acknowledge(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.acknowledge(r.id, None).await.unwrap();
     assert_eq!(r.state, State::Closed);
     assert_eq!(r.reply.as_deref(), Some("統計表如附件"));
 }
@@ -110,35 +109,32 @@ async fn resubmission_after_any_return_goes_to_the_supervisor_again(backend: Bac
     let applicant = server.login("applicant.npa").await;
     let supervisor = server.login("supervisor.moi").await;
     let officer = server.login("officer1.dgpa").await;
-    let r = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.create_request(&common::statistics()).await.unwrap();
+    let r = applicant.submit(r.id, None).await.unwrap();
 
     // Returning needs a reason the applicant can act on.
     let err = supervisor.supervisor_decision(r.id, None, Decision::Return, None).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("comment_required"));
-    let r = supervisor.supervisor_decision(r.id, None, Decision::Return, Some("請補充統計基準日")).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = supervisor.supervisor_decision(r.id, None, Decision::Return, Some("請補充統計基準日")).await.unwrap();
     assert_eq!(r.state, State::Returned);
     assert!(r.allowed_actions.is_empty(), "the supervisor has nothing to do on a returned request");
 
     let patch = ApplicationPatch { reason: Some("研議本署人力配置（基準日114年12月31日）".into()), ..Default::default() };
-    let r = applicant.update_request(r.id, r.version, &patch).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = applicant.submit(r.id, Some(r.version)).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.update_request(r.id, r.version, &patch).await.unwrap();
+    let r = applicant.submit(r.id, Some(r.version)).await.unwrap();
     assert_eq!((r.state, r.revision), (State::PendingSupervisor, 2));
 
-    let r = supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap();
     let first_receipt = r.dgpa_received_at;
-    let r = officer
-        .dgpa_decision(r.id, None, DgpaDecision::Return, None, Some("請說明為何職等欄位需細分至各職等"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = officer.dgpa_decision(r.id, None, DgpaDecision::Return, None, Some("請說明為何職等欄位需細分至各職等")).await.unwrap();
     assert_eq!(r.state, State::Returned);
-    let r = applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.submit(r.id, None).await.unwrap();
     assert_eq!(r.state, State::PendingSupervisor, "a resubmission after a DGPA return goes to the supervisor again");
     assert_eq!(r.revision, 3);
-    let r = supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap();
     assert_eq!(r.dgpa_received_at, first_receipt, "DGPA's first receipt is kept");
 
-    let revisions = officer.revisions(r.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let revisions = officer.revisions(r.id).await.unwrap();
     assert_eq!(revisions.iter().map(|r| r.number).collect::<Vec<_>>(), vec![1, 2, 3]);
     assert!(revisions[0].changes.is_empty());
     assert_eq!(revisions[1].changes.iter().map(|c| c.pointer.as_str()).collect::<Vec<_>>(), vec!["/reason"]);
@@ -155,35 +151,35 @@ async fn refusals_change_nothing(backend: Backend) {
     let mut app = common::statistics();
     app.reason.clear();
     app.existing_sources.pop();
-    let r = applicant.create_request(&app).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.create_request(&app).await.unwrap();
     let err = applicant.submit(r.id, Some(r.version)).await.err().unwrap_or_else(|| panic!("submitted an incomplete application"));
     let p = err.problem().unwrap_or_else(|| panic!("{err}"));
     assert_eq!((p.status, p.code.as_str()), (422, "application_incomplete"));
     let pointers: Vec<&str> = p.errors.iter().map(|e| e.pointer.as_str()).collect();
     assert!(pointers.contains(&"/reason"), "{pointers:?}");
     assert!(pointers.contains(&"/existing_sources/webhr_graphical_query"), "{pointers:?}");
-    let after = applicant.get_request(r.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let after = applicant.get_request(r.id).await.unwrap();
     assert_eq!((after.state, after.version, after.revision), (State::Draft, r.version, 0));
 
     // Transitions the table does not have: 409, nothing changes.
-    let r = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.create_request(&common::statistics()).await.unwrap();
+    let r = applicant.submit(r.id, None).await.unwrap();
     let err = officer.take(r.id, None).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.status()), Some(409));
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_state"));
     let err = applicant.acknowledge(r.id, None).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_state"));
     // Accept needs a difficulty (rule 5.3), return needs none.
-    let r = supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap();
     let err = officer.dgpa_decision(r.id, None, DgpaDecision::Accept, None, None).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("difficulty_required"));
     let err = officer.dgpa_decision(r.id, None, DgpaDecision::Reject, d(2), Some("x")).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("difficulty_not_applicable"));
-    let same = officer.get_request(r.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let same = officer.get_request(r.id).await.unwrap();
     assert_eq!((same.state, same.version), (State::PendingDgpa, r.version));
 
     // Withdrawn is terminal.
-    let r = applicant.withdraw(r.id, Some(r.version), Some("需求已由他案滿足")).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.withdraw(r.id, Some(r.version), Some("需求已由他案滿足")).await.unwrap();
     assert_eq!(r.state, State::Withdrawn);
     for err in [applicant.submit(r.id, None).await.err(), applicant.withdraw(r.id, None, None).await.err()] {
         assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_state"));
@@ -193,16 +189,16 @@ async fn refusals_change_nothing(backend: Backend) {
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_state"));
 
     // Destruction in the future is refused.
-    let r = applicant.create_request(&common::detail()).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = officer.dgpa_decision(r.id, None, DgpaDecision::Accept, d(2), None).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = officer.take(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
-    let f = officer.upload_delivery(r.id, "list.csv", b"a,b\n".to_vec()).await.unwrap_or_else(|e| panic!("{e}"));
-    server.login("officer2.dgpa").await.approve_delivery(r.id, f.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.create_request(&common::detail()).await.unwrap();
+    let r = applicant.submit(r.id, None).await.unwrap();
+    let r = supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap();
+    let r = officer.dgpa_decision(r.id, None, DgpaDecision::Accept, d(2), None).await.unwrap();
+    let r = officer.take(r.id, None).await.unwrap();
+    let f = officer.upload_delivery(r.id, "list.csv", b"a,b\n".to_vec()).await.unwrap();
+    server.login("officer2.dgpa").await.approve_delivery(r.id, f.id).await.unwrap();
     let err = officer.deliver(r.id, None, "  ").await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("reply_required"));
-    let r = officer.deliver(r.id, None, "如附件").await.unwrap_or_else(|e| panic!("{e}"));
+    let r = officer.deliver(r.id, None, "如附件").await.unwrap();
     let tomorrow = (Utc::now() + Duration::hours(8 + 24)).date_naive();
     let err = applicant.record_destruction(r.id, None, &DestructionBody { destroyed_on: tomorrow, method: "刪除".into() }).await.err();
     let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("expected a problem"));
@@ -217,9 +213,9 @@ async fn stale_if_match_is_refused_and_changes_nothing(backend: Backend) {
     let server = TestServer::start(backend);
     let applicant = server.login("applicant.npa").await;
     let supervisor = server.login("supervisor.moi").await;
-    let r = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.create_request(&common::statistics()).await.unwrap();
     let patch = ApplicationPatch { reason: Some("第一次修改".into()), ..Default::default() };
-    let edited = applicant.update_request(r.id, r.version, &patch).await.unwrap_or_else(|e| panic!("{e}"));
+    let edited = applicant.update_request(r.id, r.version, &patch).await.unwrap();
     assert_eq!(edited.version, r.version + 1);
 
     // A second edit based on the old version would overwrite the first: 412.
@@ -228,24 +224,20 @@ async fn stale_if_match_is_refused_and_changes_nothing(backend: Backend) {
     assert_eq!(err.as_ref().and_then(|e| e.status()), Some(412));
     let err = applicant.submit(r.id, Some(r.version)).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("precondition_failed"));
-    let now = applicant.get_request(r.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let now = applicant.get_request(r.id).await.unwrap();
     assert_eq!((now.state, now.version, now.application.reason.as_str()), (State::Draft, edited.version, "第一次修改"));
 
     // PATCH without If-Match: 428; a malformed one: 400.
     let body = serde_json::to_vec(&serde_json::json!({"reason": "x"})).unwrap_or_default();
-    let (status, problem) = applicant
-        .raw(reqwest::Method::PATCH, &format!("/requests/{}", r.id), "application/json", body.clone(), None)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (status, problem) =
+        applicant.raw(reqwest::Method::PATCH, &format!("/requests/{}", r.id), "application/json", body.clone(), None).await.unwrap();
     assert_eq!((status, problem["code"].as_str()), (428, Some("if_match_required")));
-    let (status, _) = applicant
-        .raw(reqwest::Method::PATCH, &format!("/requests/{}", r.id), "application/json", body, Some("yesterday"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (status, _) =
+        applicant.raw(reqwest::Method::PATCH, &format!("/requests/{}", r.id), "application/json", body, Some("yesterday")).await.unwrap();
     assert_eq!(status, 400);
 
     // Stale If-Match on decisions too.
-    let r = applicant.submit(r.id, Some(edited.version)).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.submit(r.id, Some(edited.version)).await.unwrap();
     let err = supervisor.supervisor_decision(r.id, Some(edited.version), Decision::Approve, None).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.status()), Some(412));
     let err = applicant.withdraw(r.id, Some(r.version - 1), None).await.err();
@@ -259,17 +251,17 @@ async fn concurrent_decisions_only_one_wins(backend: Backend) {
     let officer1 = server.login("officer1.dgpa").await;
     let officer2 = server.login("officer2.dgpa").await;
     let supervisor = server.login("supervisor.moi").await;
-    let r = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = officer1.dgpa_decision(r.id, None, DgpaDecision::Accept, d(3), None).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.create_request(&common::statistics()).await.unwrap();
+    let r = applicant.submit(r.id, None).await.unwrap();
+    let r = supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap();
+    let r = officer1.dgpa_decision(r.id, None, DgpaDecision::Accept, d(3), None).await.unwrap();
     // Two officers take the same work at once: exactly one succeeds.
     let (a, b) = tokio::join!(officer1.take(r.id, Some(r.version)), officer2.take(r.id, Some(r.version)));
     let wins = [a.is_ok(), b.is_ok()].iter().filter(|x| **x).count();
     assert_eq!(wins, 1, "{a:?} {b:?}");
     let loser = a.err().or(b.err()).unwrap_or_else(|| panic!("no loser"));
     assert!(matches!(loser.status(), Some(409) | Some(412)), "{loser}");
-    let events = applicant.events(r.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let events = applicant.events(r.id).await.unwrap();
     assert_eq!(events.iter().filter(|e| e.kind == EventKind::Taken).count(), 1);
 }
 
@@ -279,13 +271,13 @@ async fn messages_thread_between_office_supervisor_and_dgpa(backend: Backend) {
     let supervisor = server.login("supervisor.moi").await;
     let officer = server.login("officer1.dgpa").await;
     let other = server.login("applicant.tpedu").await;
-    let r = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-    applicant.post_message(r.id, "草稿備註：欄位待確認").await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.create_request(&common::statistics()).await.unwrap();
+    applicant.post_message(r.id, "草稿備註：欄位待確認").await.unwrap();
     assert_eq!(supervisor.messages(r.id).await.err().and_then(|e| e.status()), Some(404), "drafts are the office's own");
-    applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
-    supervisor.post_message(r.id, "請確認是否含約聘僱人員").await.unwrap_or_else(|e| panic!("{e}"));
-    officer.post_message(r.id, "「職等」依銓敘審定職等統計（第7點）").await.unwrap_or_else(|e| panic!("{e}"));
-    let thread = applicant.messages(r.id).await.unwrap_or_else(|e| panic!("{e}"));
+    applicant.submit(r.id, None).await.unwrap();
+    supervisor.post_message(r.id, "請確認是否含約聘僱人員").await.unwrap();
+    officer.post_message(r.id, "「職等」依銓敘審定職等統計（第7點）").await.unwrap();
+    let thread = applicant.messages(r.id).await.unwrap();
     assert_eq!(thread.len(), 3);
     assert_eq!(thread[1].author.agency_code, "MOI");
     assert_eq!(other.post_message(r.id, "x").await.err().and_then(|e| e.status()), Some(404));
@@ -303,25 +295,24 @@ async fn lists_are_scoped_filtered_and_paginated(backend: Backend) {
     let officer = server.login("officer1.dgpa").await;
     let mut ids = Vec::new();
     for _ in 0..3 {
-        ids.push(npa.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}")).id);
+        ids.push(npa.create_request(&common::statistics()).await.unwrap().id);
     }
-    let t = tpedu.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-    npa.submit(ids[0], None).await.unwrap_or_else(|e| panic!("{e}"));
-    tpedu.submit(t.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let t = tpedu.create_request(&common::statistics()).await.unwrap();
+    npa.submit(ids[0], None).await.unwrap();
+    tpedu.submit(t.id, None).await.unwrap();
 
-    let page1 = npa.list_requests(None, None, Some(2)).await.unwrap_or_else(|e| panic!("{e}"));
+    let page1 = npa.list_requests(None, None, Some(2)).await.unwrap();
     assert_eq!(page1.items.iter().map(|r| r.id).collect::<Vec<_>>(), vec![ids[2], ids[1]]);
-    let page2 = npa.list_requests(None, page1.next_cursor.as_deref(), Some(2)).await.unwrap_or_else(|e| panic!("{e}"));
+    let page2 = npa.list_requests(None, page1.next_cursor.as_deref(), Some(2)).await.unwrap();
     assert_eq!(page2.items.iter().map(|r| r.id).collect::<Vec<_>>(), vec![ids[0]]);
     assert!(page2.next_cursor.is_none());
 
-    let drafts = npa.list_requests(Some(State::Draft), None, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let drafts = npa.list_requests(Some(State::Draft), None, None).await.unwrap();
     assert_eq!(drafts.items.len(), 2);
     // The supervisor sees its subtree's submitted requests only; DGPA every submitted one.
-    let seen: Vec<i64> = moi.list_requests(None, None, None).await.unwrap_or_else(|e| panic!("{e}")).items.iter().map(|r| r.id).collect();
+    let seen: Vec<i64> = moi.list_requests(None, None, None).await.unwrap().items.iter().map(|r| r.id).collect();
     assert_eq!(seen, vec![ids[0]]);
-    let seen: Vec<i64> =
-        officer.list_requests(None, None, None).await.unwrap_or_else(|e| panic!("{e}")).items.iter().map(|r| r.id).collect();
+    let seen: Vec<i64> = officer.list_requests(None, None, None).await.unwrap().items.iter().map(|r| r.id).collect();
     assert_eq!(seen, vec![t.id, ids[0]]);
     let err = npa.list_requests(None, None, Some(500)).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.status()), Some(422));

@@ -1,7 +1,7 @@
 //! Authentication: local accounts, rotating refresh tokens, service accounts, and
 //! trusted-issuer (WebHR) tokens validated as RFC 8725 asks.
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -31,16 +31,16 @@ async fn local_accounts_and_refresh_rotation(backend: Backend) {
     let err = c.login("nobody", "wrong-password-123").await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_credentials"), "unknown users look the same as wrong passwords");
 
-    let t = c.login("applicant.npa", DEMO_PASSWORD).await.unwrap_or_else(|e| panic!("{e}"));
+    let t = c.login("applicant.npa", DEMO_PASSWORD).await.unwrap();
     assert_eq!((t.token_type.as_str(), t.expires_in), ("Bearer", 900));
-    let me = c.me().await.unwrap_or_else(|e| panic!("{e}"));
+    let me = c.me().await.unwrap();
     assert_eq!(
         (me.username.as_str(), me.agency_code.as_str(), me.agency_name.as_str(), me.roles.clone()),
         ("applicant.npa", "NPA", "內政部警政署", vec![Role::Applicant])
     );
 
     let first_refresh = c.refresh_token().map(String::from).unwrap_or_default();
-    let t2 = c.refresh().await.unwrap_or_else(|e| panic!("{e}"));
+    let t2 = c.refresh().await.unwrap();
     assert_ne!(t2.refresh_token.as_deref(), Some(first_refresh.as_str()), "refresh tokens rotate");
     assert_eq!(status_of(&c).await.0, Some(200));
     // Reusing the spent token is refused and revokes the whole family.
@@ -54,7 +54,7 @@ async fn local_accounts_and_refresh_rotation(backend: Backend) {
             None,
         )
         .await;
-    let (status, p) = stolen.unwrap_or_else(|e| panic!("{e}"));
+    let (status, p) = stolen.unwrap();
     assert_eq!((status, p["code"].as_str()), (401, Some("refresh_token_reused")));
     let err = c.refresh().await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("refresh_token_reused"), "the legitimate holder's newer token is revoked too");
@@ -65,7 +65,7 @@ async fn local_accounts_and_refresh_rotation(backend: Backend) {
     // Disabled accounts can neither sign in nor use their tokens.
     let admin = server.login("admin.dgpa").await;
     let npa = server.login("applicant.npa").await;
-    admin.update_user(me.id, &UpdateUserBody { active: Some(false), ..Default::default() }).await.unwrap_or_else(|e| panic!("{e}"));
+    admin.update_user(me.id, &UpdateUserBody { active: Some(false), ..Default::default() }).await.unwrap();
     assert_eq!(status_of(&npa).await, (Some(401), Some("account_disabled".into())));
     assert_eq!(server.client().login("applicant.npa", DEMO_PASSWORD).await.err().and_then(|e| e.status()), Some(401));
 }
@@ -118,10 +118,10 @@ async fn forged_and_weak_tokens_are_refused(backend: Backend) {
 async fn webhr_tokens_provision_users_and_act_for_them(backend: Backend) {
     let server = start_with_webhr(backend);
     let webhr = server.client().with_token(webhr_token(claims("E12345", "NPA", &["applicant", "dgpa_admin"])));
-    let me = webhr.me().await.unwrap_or_else(|e| panic!("{e}"));
+    let me = webhr.me().await.unwrap();
     assert_eq!((me.display_name.as_str(), me.agency_code.as_str()), ("周佳蓉", "NPA"));
     assert_eq!(me.roles, vec![Role::Applicant], "roles outside the issuer's allowed list are ignored");
-    let r = webhr.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = webhr.create_request(&common::statistics()).await.unwrap();
     assert_eq!(r.created_by.display_name, "周佳蓉");
     // The same WebHR user later: the same account.
     let again = server.client().with_token(webhr_token(claims("E12345", "NPA", &["applicant"])));
@@ -145,10 +145,10 @@ async fn service_accounts_use_client_credentials(backend: Backend) {
         roles: vec![Role::Service],
         password: "a-long-client-secret-0001".into(),
     };
-    let user = admin.create_user(&body).await.unwrap_or_else(|e| panic!("{e}"));
+    let user = admin.create_user(&body).await.unwrap();
     assert_eq!(user.kind, "service");
     let mut svc = server.client();
-    let t = svc.client_credentials("webhr-sync", "a-long-client-secret-0001").await.unwrap_or_else(|e| panic!("{e}"));
+    let t = svc.client_credentials("webhr-sync", "a-long-client-secret-0001").await.unwrap();
     assert!(t.refresh_token.is_none());
     assert_eq!(svc.me().await.map(|m| m.roles).ok(), Some(vec![Role::Service]));
     assert_eq!(server.client().client_credentials("webhr-sync", "wrong-secret-000000").await.err().and_then(|e| e.status()), Some(401));
@@ -165,7 +165,7 @@ async fn service_accounts_use_client_credentials(backend: Backend) {
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!((status, p["code"].as_str()), (422, Some("unsupported_grant_type")));
 }
 

@@ -3,36 +3,29 @@
 //! else can download, destruction crypto-shreds the server's copy, and the audit
 //! trail verifies.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 use statreq_e2e::statreq_client::Client;
 use statreq_e2e::statreq_contract::{DestructionBody, State};
-use statreq_e2e::statreq_domain::{Decision, DgpaDecision, Difficulty};
 use statreq_e2e::{binary, on_both_backends, Backend, TestServer};
 
-/// A personal-data request brought into production.
+/// A request brought into production, with the people who handle it.
 async fn in_production(server: &TestServer, personal: bool) -> (i64, Client, Client, Client) {
-    let applicant = server.login("applicant.npa").await;
-    let supervisor = server.login("supervisor.moi").await;
-    let officer = server.login("officer1.dgpa").await;
+    let people = common::Scenario::new(server).await;
     let app = if personal { common::detail() } else { common::statistics() };
-    let r = applicant.create_request(&app).await.unwrap_or_else(|e| panic!("{e}"));
-    applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
-    supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
-    officer.dgpa_decision(r.id, None, DgpaDecision::Accept, Difficulty::new(3).ok(), None).await.unwrap_or_else(|e| panic!("{e}"));
-    officer.take(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
-    (r.id, applicant, supervisor, officer)
+    let r = people.in_state(&app, State::InProduction, 3).await;
+    (r.id, people.applicant, people.supervisor, people.officer)
 }
 
 fn age_decrypt_with_cli(file: &[u8], passphrase: &str) -> Vec<u8> {
     let dir = std::env::temp_dir().join(format!("statreq-age-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&dir).unwrap();
     let enc = dir.join("result.csv.age");
     let out = dir.join("result.csv");
-    std::fs::write(&enc, file).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&enc, file).unwrap();
     // age reads a passphrase only from a terminal: give it one with `script`.
     let cmd = format!("age -d -o '{}' '{}'", out.display(), enc.display());
     let mut child = Command::new("script")
@@ -44,9 +37,9 @@ fn age_decrypt_with_cli(file: &[u8], passphrase: &str) -> Vec<u8> {
         .unwrap_or_else(|e| panic!("script: {e}"));
     let mut stdin = child.stdin.take().unwrap_or_else(|| panic!("stdin"));
     std::thread::sleep(std::time::Duration::from_millis(500));
-    stdin.write_all(format!("{passphrase}\n").as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    stdin.write_all(format!("{passphrase}\n").as_bytes()).unwrap();
     drop(stdin);
-    let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+    let status = child.wait().unwrap();
     assert!(status.success(), "age -d failed");
     let plain = std::fs::read(&out).unwrap_or_else(|e| panic!("age wrote nothing: {e}"));
     let _ = std::fs::remove_dir_all(dir);
@@ -58,31 +51,31 @@ async fn personal_data_is_delivered_as_an_age_file_the_age_tool_opens(backend: B
     let (id, applicant, supervisor, officer) = in_production(&server, true).await;
     let second = server.login("officer2.dgpa").await;
     let content: Vec<u8> = "姓名,職等,初任公職日期\n王大明,9,2001-08-01\n".repeat(5_000).into_bytes();
-    let f = officer.upload_delivery(id, "陞遷名冊.csv", content.clone()).await.unwrap_or_else(|e| panic!("{e}"));
+    let f = officer.upload_delivery(id, "陞遷名冊.csv", content.clone()).await.unwrap();
     assert_eq!((f.personal, f.download_format.as_str(), f.size_bytes as usize), (true, "age", content.len()));
     assert!(f.published_at.is_none());
     // Invisible to the applicant until delivered.
     assert!(applicant.deliveries(id).await.map(|m| m.files.is_empty()).unwrap_or(false));
     assert_eq!(applicant.download_delivery(id, f.id).await.err().and_then(|e| e.status()), Some(404));
-    second.approve_delivery(id, f.id).await.unwrap_or_else(|e| panic!("{e}"));
-    officer.deliver(id, None, "資料如附加密檔案").await.unwrap_or_else(|e| panic!("{e}"));
+    second.approve_delivery(id, f.id).await.unwrap();
+    officer.deliver(id, None, "資料如附加密檔案").await.unwrap();
 
-    let manifest = applicant.deliveries(id).await.unwrap_or_else(|e| panic!("{e}"));
+    let manifest = applicant.deliveries(id).await.unwrap();
     assert_eq!((manifest.revision, manifest.files.len()), (1, 1));
     let m = &manifest.files[0];
     assert_eq!(m.sha256.len(), 64);
     assert_eq!(m.approved_by.as_ref().map(|u| u.display_name.as_str()), Some("李冠廷（人事總處承辦人）"));
-    let file = applicant.download_delivery(id, f.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let file = applicant.download_delivery(id, f.id).await.unwrap();
     assert!(file.starts_with(b"age-encryption.org/v1"), "an age file");
     assert!(!file.windows(6).any(|w| w == "王大明".as_bytes()), "no plaintext in it");
-    let pass = applicant.reveal_passphrase(id, f.id).await.unwrap_or_else(|e| panic!("{e}")).passphrase;
+    let pass = applicant.reveal_passphrase(id, f.id).await.unwrap().passphrase;
     assert_eq!(pass.len(), 35);
     // The standard tool opens it.
     assert_eq!(age_decrypt_with_cli(&file, &pass), content);
     // So does `statreq decrypt`; a wrong passphrase writes nothing.
     let dir = std::env::temp_dir().join(format!("statreq-dec-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(dir.join("f.age"), &file).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("f.age"), &file).unwrap();
     let run = |p: &str, out: &str| {
         let mut c = Command::new(binary())
             .arg("decrypt")
@@ -93,7 +86,7 @@ async fn personal_data_is_delivered_as_an_age_file_the_age_tool_opens(backend: B
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         c.stdin.take().map(|mut s| s.write_all(format!("{p}\n").as_bytes()));
         c.wait().map(|s| s.success()).unwrap_or(false)
     };
@@ -108,7 +101,7 @@ async fn personal_data_is_delivered_as_an_age_file_the_age_tool_opens(backend: B
     assert_eq!(other.download_delivery(id, f.id).await.err().and_then(|e| e.status()), Some(404));
     assert_eq!(other.reveal_passphrase(id, f.id).await.err().and_then(|e| e.status()), Some(404));
     let admin = server.login("admin.dgpa").await;
-    let trail = admin.audit(&format!("request_id={id}&limit=100")).await.unwrap_or_else(|e| panic!("{e}"));
+    let trail = admin.audit(&format!("request_id={id}&limit=100")).await.unwrap();
     let actions: Vec<&str> = trail.items.iter().map(|e| e.action.as_str()).collect();
     for needed in [
         "delivery.uploaded",
@@ -127,10 +120,7 @@ async fn personal_data_is_delivered_as_an_age_file_the_age_tool_opens(backend: B
 
     // Destruction crypto-shreds the server's copy.
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
-    let r = applicant
-        .record_destruction(id, None, &DestructionBody { destroyed_on: today, method: "檔案安全刪除".into() })
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.record_destruction(id, None, &DestructionBody { destroyed_on: today, method: "檔案安全刪除".into() }).await.unwrap();
     assert_eq!(r.state, State::Closed);
     assert_eq!(applicant.download_delivery(id, f.id).await.err().and_then(|e| e.code().map(String::from)), Some("shredded".into()));
     assert_eq!(applicant.reveal_passphrase(id, f.id).await.err().and_then(|e| e.status()), Some(410));
@@ -146,7 +136,7 @@ async fn personal_data_is_delivered_as_an_age_file_the_age_tool_opens(backend: B
         .arg(&server.db.url)
         .args(["audit", "verify"])
         .output();
-    let out = out.unwrap_or_else(|e| panic!("{e}"));
+    let out = out.unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("audit trail intact"));
 }
@@ -163,12 +153,11 @@ async fn statistics_without_personal_data_download_plain_and_uploads_are_checked
         assert_eq!(err.as_ref().and_then(|e| e.code()), Some(code), "{name}");
     }
     assert_eq!(applicant.upload_delivery(id, "a.csv", b"x".to_vec()).await.err().and_then(|e| e.status()), Some(403));
-    let f =
-        officer.upload_delivery(id, "統計表.xlsx", b"PK\x03\x04 not really a workbook".to_vec()).await.unwrap_or_else(|e| panic!("{e}"));
+    let f = officer.upload_delivery(id, "統計表.xlsx", b"PK\x03\x04 not really a workbook".to_vec()).await.unwrap();
     assert_eq!(f.download_format, "plain");
     // No approval needed without personal data.
-    officer.deliver(id, None, "統計表如附件").await.unwrap_or_else(|e| panic!("{e}"));
-    let plain = applicant.download_delivery(id, f.id).await.unwrap_or_else(|e| panic!("{e}"));
+    officer.deliver(id, None, "統計表如附件").await.unwrap();
+    let plain = applicant.download_delivery(id, f.id).await.unwrap();
     assert_eq!(plain, b"PK\x03\x04 not really a workbook");
     assert_eq!(applicant.reveal_passphrase(id, f.id).await.err().and_then(|e| e.code().map(String::from)), Some("no_passphrase".into()));
     // Uploads only while in production.
@@ -192,27 +181,19 @@ on_both_backends!(
 #[test]
 fn statreq_decrypt_opens_files_made_by_the_age_tool() {
     let dir = std::env::temp_dir().join(format!("statreq-agetool-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&dir).unwrap();
     let plain = dir.join("plain.csv");
-    std::fs::write(&plain, "機關,人數\nNPA,1234\n".repeat(1000)).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&plain, "機關,人數\nNPA,1234\n".repeat(1000)).unwrap();
     let key = dir.join("key.txt");
     let ok = Command::new("age-keygen").arg("-o").arg(&key).stderr(Stdio::piped()).output().unwrap_or_else(|e| panic!("age-keygen: {e}"));
     assert!(ok.status.success());
     let public =
         String::from_utf8_lossy(&ok.stderr).lines().find_map(|l| l.strip_prefix("Public key: ").map(str::to_owned)).unwrap_or_default();
     let enc = dir.join("x25519.age");
-    let st = Command::new("age").args(["-r", &public, "-o"]).arg(&enc).arg(&plain).status().unwrap_or_else(|e| panic!("{e}"));
+    let st = Command::new("age").args(["-r", &public, "-o"]).arg(&enc).arg(&plain).status().unwrap();
     assert!(st.success());
     let out = dir.join("out.csv");
-    let st = Command::new(binary())
-        .arg("decrypt")
-        .arg(&enc)
-        .arg("--identity")
-        .arg(&key)
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let st = Command::new(binary()).arg("decrypt").arg(&enc).arg("--identity").arg(&key).arg("-o").arg(&out).status().unwrap();
     assert!(st.success());
     assert_eq!(std::fs::read(&out).ok(), std::fs::read(&plain).ok());
 
@@ -225,12 +206,12 @@ fn statreq_decrypt_opens_files_made_by_the_age_tool() {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let mut stdin = child.stdin.take().unwrap_or_else(|| panic!("stdin"));
     std::thread::sleep(std::time::Duration::from_millis(500));
-    stdin.write_all(b"a-long-test-passphrase-2026\n").unwrap_or_else(|e| panic!("{e}"));
+    stdin.write_all(b"a-long-test-passphrase-2026\n").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
-    stdin.write_all(b"a-long-test-passphrase-2026\n").unwrap_or_else(|e| panic!("{e}"));
+    stdin.write_all(b"a-long-test-passphrase-2026\n").unwrap();
     drop(stdin);
     assert!(child.wait().map(|s| s.success()).unwrap_or(false), "age -p failed");
     let out_p = dir.join("out-p.csv");
@@ -242,7 +223,7 @@ fn statreq_decrypt_opens_files_made_by_the_age_tool() {
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     c.stdin.take().map(|mut s| s.write_all(b"a-long-test-passphrase-2026\n"));
     assert!(c.wait().map(|s| s.success()).unwrap_or(false));
     assert_eq!(std::fs::read(&out_p).ok(), std::fs::read(&plain).ok());
@@ -251,7 +232,7 @@ fn statreq_decrypt_opens_files_made_by_the_age_tool() {
     let mut bytes = std::fs::read(&enc).unwrap_or_default();
     let at = bytes.len() - 10;
     bytes[at] ^= 1;
-    std::fs::write(dir.join("bad.age"), bytes).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("bad.age"), bytes).unwrap();
     let st = Command::new(binary())
         .arg("decrypt")
         .arg(dir.join("bad.age"))
@@ -268,44 +249,44 @@ fn statreq_decrypt_opens_files_made_by_the_age_tool() {
 
 /// Moves a delivery back in time, as if `days` had passed since it.
 fn age_delivery(server: &TestServer, backend: Backend, id: i64, days: i64) {
-    let store = statreq_store::Store::open(&server.db.url).unwrap_or_else(|e| panic!("{e}"));
+    let store = statreq_store::Store::open(&server.db.url).unwrap();
     let sql = match backend {
         Backend::Sqlite => format!("UPDATE requests SET delivered_at = datetime(delivered_at, '-{days} days') WHERE id = {id}"),
         Backend::Postgres => format!("UPDATE requests SET delivered_at = delivered_at - interval '{days} days' WHERE id = {id}"),
     };
-    store.batch_execute(&sql).unwrap_or_else(|e| panic!("{e}"));
+    store.batch_execute(&sql).unwrap();
 }
 
 async fn an_overdue_destruction_blocks_new_submissions(backend: Backend) {
     let server = TestServer::start(backend);
     let (id, applicant, _supervisor, officer) = in_production(&server, true).await;
-    let f = officer.upload_delivery(id, "r.csv", b"x,y\n".to_vec()).await.unwrap_or_else(|e| panic!("{e}"));
-    server.login("officer2.dgpa").await.approve_delivery(id, f.id).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = officer.deliver(id, None, "如附件").await.unwrap_or_else(|e| panic!("{e}"));
+    let f = officer.upload_delivery(id, "r.csv", b"x,y\n".to_vec()).await.unwrap();
+    server.login("officer2.dgpa").await.approve_delivery(id, f.id).await.unwrap();
+    let r = officer.deliver(id, None, "如附件").await.unwrap();
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
     assert_eq!(r.destroy_by, Some(today + chrono::Duration::days(90)));
     assert!(!r.destruction_overdue);
-    let due = applicant.destructions().await.unwrap_or_else(|e| panic!("{e}"));
+    let due = applicant.destructions().await.unwrap();
     assert_eq!((due.len(), due[0].days_left, due[0].overdue), (1, 90, false));
 
     // 91 days later.
     age_delivery(&server, backend, id, 91);
-    let due = officer.destructions().await.unwrap_or_else(|e| panic!("{e}"));
+    let due = officer.destructions().await.unwrap();
     assert_eq!((due[0].request_id, due[0].overdue, due[0].agency_code.as_str()), (id, true, "NPA"));
     assert!(applicant.get_request(id).await.map(|r| r.destruction_overdue).unwrap_or(false));
-    let draft = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+    let draft = applicant.create_request(&common::statistics()).await.unwrap();
     let err = applicant.submit(draft.id, None).await.err();
     let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("the submission should be blocked"));
     assert_eq!(p.errors[0].code, "destruction_overdue");
     assert!(p.errors[0].detail.contains(&id.to_string()), "{}", p.errors[0].detail);
     // Another agency is not affected.
     let other = server.login("applicant.tpedu").await;
-    let o = other.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-    other.submit(o.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let o = other.create_request(&common::statistics()).await.unwrap();
+    other.submit(o.id, None).await.unwrap();
     // Recording the destruction lifts the block (a date after delivery, not in the future).
     let body = DestructionBody { destroyed_on: today - chrono::Duration::days(1), method: "刪除並清除備份".into() };
-    applicant.record_destruction(id, None, &body).await.unwrap_or_else(|e| panic!("{e}"));
-    applicant.submit(draft.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    applicant.record_destruction(id, None, &body).await.unwrap();
+    applicant.submit(draft.id, None).await.unwrap();
     assert!(applicant.destructions().await.map(|d| d.is_empty()).unwrap_or(false));
 }
 
@@ -315,12 +296,12 @@ async fn an_interrupted_upload_leaves_nothing(backend: Backend) {
     let (id, _applicant, _supervisor, officer) = in_production(&server, true).await;
     let token = officer.access_token().unwrap_or_default().to_string();
     let addr = server.base.trim_start_matches("http://").to_string();
-    let mut sock = tokio::net::TcpStream::connect(&addr).await.unwrap_or_else(|e| panic!("{e}"));
+    let mut sock = tokio::net::TcpStream::connect(&addr).await.unwrap();
     let head = format!(
         "POST /api/v1/requests/{id}/deliveries HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary=XYZ\r\nContent-Length: 10000000\r\n\r\n--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\n"
     );
-    sock.write_all(head.as_bytes()).await.unwrap_or_else(|e| panic!("{e}"));
-    sock.write_all(&vec![b'a'; 300_000]).await.unwrap_or_else(|e| panic!("{e}"));
+    sock.write_all(head.as_bytes()).await.unwrap();
+    sock.write_all(&vec![b'a'; 300_000]).await.unwrap();
     drop(sock); // the connection dies mid-file
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     assert!(officer.deliveries(id).await.map(|m| m.files.is_empty()).unwrap_or(false));
@@ -329,7 +310,7 @@ async fn an_interrupted_upload_leaves_nothing(backend: Backend) {
         .unwrap_or_default();
     assert!(left.is_empty(), "left behind: {left:?}");
     // A complete upload afterwards works.
-    officer.upload_delivery(id, "ok.csv", b"a\n".to_vec()).await.unwrap_or_else(|e| panic!("{e}"));
+    officer.upload_delivery(id, "ok.csv", b"a\n".to_vec()).await.unwrap();
 }
 
 mod retention {
@@ -340,23 +321,18 @@ mod retention {
 async fn the_server_copy_is_shredded_after_the_download_window(backend: Backend) {
     let server = TestServer::start_with(backend, &["--download-window-days", "0", "--sweep-seconds", "1"]);
     let (id, applicant, _supervisor, officer) = in_production(&server, false).await;
-    let f = officer.upload_delivery(id, "t.csv", b"a,b\n".to_vec()).await.unwrap_or_else(|e| panic!("{e}"));
+    let f = officer.upload_delivery(id, "t.csv", b"a,b\n".to_vec()).await.unwrap();
     // Not published yet: the window has not started, the sweep leaves it alone.
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert!(officer.download_delivery(id, f.id).await.is_ok());
-    officer.deliver(id, None, "如附件").await.unwrap_or_else(|e| panic!("{e}"));
+    officer.deliver(id, None, "如附件").await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
     assert_eq!(applicant.download_delivery(id, f.id).await.err().and_then(|e| e.code().map(String::from)), Some("shredded".into()));
-    let m = applicant.deliveries(id).await.unwrap_or_else(|e| panic!("{e}"));
+    let m = applicant.deliveries(id).await.unwrap();
     assert!(m.files[0].shredded_at.is_some());
     let left = std::fs::read_dir(server.db.data_dir().join("files")).map(|d| d.count()).unwrap_or(0);
     assert_eq!(left, 0);
-    let trail = server
-        .login("admin.dgpa")
-        .await
-        .audit(&format!("request_id={id}&action=delivery.shredded_after_window"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let trail = server.login("admin.dgpa").await.audit(&format!("request_id={id}&action=delivery.shredded_after_window")).await.unwrap();
     assert_eq!(trail.items.len(), 1);
 }
 
@@ -368,33 +344,33 @@ mod window {
 async fn a_registered_x25519_recipient_replaces_the_passphrase(backend: Backend) {
     let server = TestServer::start(backend);
     let (id, applicant, _supervisor, officer) = in_production(&server, true).await;
-    let f = officer.upload_delivery(id, "detail.csv", b"name,grade\nA,9\n".to_vec()).await.unwrap_or_else(|e| panic!("{e}"));
-    server.login("officer2.dgpa").await.approve_delivery(id, f.id).await.unwrap_or_else(|e| panic!("{e}"));
-    officer.deliver(id, None, "如附件").await.unwrap_or_else(|e| panic!("{e}"));
+    let f = officer.upload_delivery(id, "detail.csv", b"name,grade\nA,9\n".to_vec()).await.unwrap();
+    server.login("officer2.dgpa").await.approve_delivery(id, f.id).await.unwrap();
+    officer.deliver(id, None, "如附件").await.unwrap();
 
     let dir = std::env::temp_dir().join(format!("statreq-x25519-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&dir).unwrap();
     let key = dir.join("webhr.key");
-    let out = Command::new("age-keygen").arg("-o").arg(&key).stderr(Stdio::piped()).output().unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::new("age-keygen").arg("-o").arg(&key).stderr(Stdio::piped()).output().unwrap();
     let public =
         String::from_utf8_lossy(&out.stderr).lines().find_map(|l| l.strip_prefix("Public key: ").map(str::to_owned)).unwrap_or_default();
     assert_eq!(
         applicant.set_age_recipient(Some("age1notakey")).await.err().and_then(|e| e.code().map(String::from)),
         Some("invalid_recipient".into())
     );
-    applicant.set_age_recipient(Some(&public)).await.unwrap_or_else(|e| panic!("{e}"));
-    let file = applicant.download_delivery(id, f.id).await.unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(dir.join("d.age"), &file).unwrap_or_else(|e| panic!("{e}"));
-    let plain = Command::new("age").arg("-d").arg("-i").arg(&key).arg(dir.join("d.age")).output().unwrap_or_else(|e| panic!("{e}"));
+    applicant.set_age_recipient(Some(&public)).await.unwrap();
+    let file = applicant.download_delivery(id, f.id).await.unwrap();
+    std::fs::write(dir.join("d.age"), &file).unwrap();
+    let plain = Command::new("age").arg("-d").arg("-i").arg(&key).arg(dir.join("d.age")).output().unwrap();
     assert!(plain.status.success());
     assert_eq!(plain.stdout, b"name,grade\nA,9\n");
     // Back to passphrases: the identity no longer opens new downloads.
-    applicant.set_age_recipient(None).await.unwrap_or_else(|e| panic!("{e}"));
-    let file = applicant.download_delivery(id, f.id).await.unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(dir.join("p.age"), &file).unwrap_or_else(|e| panic!("{e}"));
+    applicant.set_age_recipient(None).await.unwrap();
+    let file = applicant.download_delivery(id, f.id).await.unwrap();
+    std::fs::write(dir.join("p.age"), &file).unwrap();
     let st = Command::new("age").arg("-d").arg("-i").arg(&key).arg(dir.join("p.age")).stderr(Stdio::null()).stdout(Stdio::null()).status();
     assert!(!st.map(|s| s.success()).unwrap_or(true));
-    let trail = server.login("admin.dgpa").await.audit("action=user.age_recipient_set").await.unwrap_or_else(|e| panic!("{e}"));
+    let trail = server.login("admin.dgpa").await.audit("action=user.age_recipient_set").await.unwrap();
     assert_eq!(trail.items.len(), 2);
     let _ = std::fs::remove_dir_all(dir);
 }

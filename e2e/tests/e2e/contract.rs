@@ -3,7 +3,7 @@
 //! without a 5xx, an undocumented status or a response off the schema.
 //! Tools come from PyPI (`scripts/ensure-tools.sh`, pinned in e2e/python).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,7 +36,7 @@ fn run(cmd: &mut Command) -> String {
 async fn generated_python_client_completes_a_lifecycle(backend: Backend) {
     let server = TestServer::start(backend);
     let dir = server.db.data_dir().join("python");
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&dir).unwrap();
     run(Command::new(tool("openapi-python-client"))
         .args(["generate", "--meta", "none", "--output-path"])
         .arg(dir.join("statreq_api_client"))
@@ -44,7 +44,7 @@ async fn generated_python_client_completes_a_lifecycle(backend: Backend) {
         .arg(repo().join("openapi.yaml"))
         .current_dir(&dir));
     let app = dir.join("application.json");
-    std::fs::write(&app, serde_json::to_vec(&common::statistics()).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&app, serde_json::to_vec(&common::statistics()).unwrap_or_default()).unwrap();
     let out = run(Command::new(tool("python"))
         .arg(repo().join("e2e/python/lifecycle.py"))
         .arg(&server.base)
@@ -65,7 +65,7 @@ async fn schemathesis_finds_nothing_for_any_role(backend: Backend) {
         let client = server.login(user).await;
         let token = client.access_token().unwrap_or_default().to_string();
         let dir = server.db.data_dir().join(format!("schemathesis-{user}"));
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(&dir).unwrap();
         let out = Command::new(tool("schemathesis"))
             .arg("run")
             .arg(repo().join("openapi.yaml"))

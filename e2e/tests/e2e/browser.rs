@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-mod common;
+use crate::common;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use statreq_e2e::{Backend, TestServer};
@@ -42,7 +42,7 @@ fn spa_dir() -> PathBuf {
 }
 
 async fn browser() -> (Driver, Client) {
-    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or_else(|e| panic!("{e}"));
+    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
         .arg("--allowed-ips=127.0.0.1")
@@ -75,11 +75,11 @@ async fn browser() -> (Driver, Client) {
 async fn accessibility_violations(c: &Client) -> Vec<serde_json::Value> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/browser/node_modules/axe-core/axe.min.js");
     let axe = std::fs::read_to_string(path).unwrap_or_else(|_| panic!("{path} missing: run scripts/ensure-tools.sh (just test does)"));
-    c.execute(&axe, vec![]).await.unwrap_or_else(|e| panic!("{e}"));
+    c.execute(&axe, vec![]).await.unwrap();
     let script = "const done = arguments[arguments.length - 1];
         axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })
            .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')) }))));";
-    let v = c.execute_async(script, vec![]).await.unwrap_or_else(|e| panic!("{e}"));
+    let v = c.execute_async(script, vec![]).await.unwrap();
     v.as_array().cloned().unwrap_or_default()
 }
 
@@ -117,113 +117,73 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     let dist = spa_dir();
     let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
     let (_driver, c) = browser().await;
-    c.goto(&format!("{}/login", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/login", server.base)).await.unwrap();
     assert_eq!(text_of(&c, "main h1").await, "登入");
     assert_accessible(&c, "sign-in").await;
     // The checker itself works: an unlabelled input is reported.
     c.execute("const i = document.createElement('input'); i.id = 'planted'; document.querySelector('main').appendChild(i);", vec![])
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let planted = accessibility_violations(&c).await;
     assert!(planted.iter().any(|v| v["id"] == "label"), "axe missed an unlabelled input: {planted:?}");
-    c.execute("document.getElementById('planted').remove();", vec![]).await.unwrap_or_else(|e| panic!("{e}"));
-    c.wait()
-        .for_element(Locator::Css("#username"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .send_keys("applicant.npa")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    c.find(Locator::Css("#password"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .send_keys("wrong-password")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    c.find(Locator::Css("button[type=submit]")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    c.execute("document.getElementById('planted').remove();", vec![]).await.unwrap();
+    c.wait().for_element(Locator::Css("#username")).await.unwrap().send_keys("applicant.npa").await.unwrap();
+    c.find(Locator::Css("#password")).await.unwrap().send_keys("wrong-password").await.unwrap();
+    c.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "p.error", "帳號或密碼錯誤").await;
-    let pw = c.find(Locator::Css("#password")).await.unwrap_or_else(|e| panic!("{e}"));
-    pw.clear().await.unwrap_or_else(|e| panic!("{e}"));
-    pw.send_keys(statreq_e2e::DEMO_PASSWORD).await.unwrap_or_else(|e| panic!("{e}"));
-    c.find(Locator::Css("button[type=submit]")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    let pw = c.find(Locator::Css("#password")).await.unwrap();
+    pw.clear().await.unwrap();
+    pw.send_keys(statreq_e2e::DEMO_PASSWORD).await.unwrap();
+    c.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main h1", "案件").await;
     wait_for_text(&c, "header .who", "內政部警政署").await;
 
     // Draft an application.
-    c.find(Locator::LinkText("新增申請")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::LinkText("新增申請")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main h1", "新增申請").await;
-    c.wait()
-        .for_element(Locator::Css("#reason"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .send_keys("研議人力配置")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    c.wait().for_element(Locator::Css("#f-grade")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.wait().for_element(Locator::Css("#reason")).await.unwrap().send_keys("研議人力配置").await.unwrap();
+    c.wait().for_element(Locator::Css("#f-grade")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main h1", "案件 ").await;
     wait_for_text(&c, "main", "草稿").await;
     // The check lists what is missing, in the user's language.
     wait_for_text(&c, ".findings", "請填寫有效的聯絡電話").await;
     wait_for_text(&c, "ol.timeline", "草稿").await;
     assert_accessible(&c, "request page").await;
-    let url = c.current_url().await.unwrap_or_else(|e| panic!("{e}"));
+    let url = c.current_url().await.unwrap();
     assert!(url.path().starts_with("/requests/"), "{url}");
 
     // Edit the draft: the phone finding goes away.
-    c.find(Locator::LinkText("修改申請內容")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::LinkText("修改申請內容")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main h1", "修改申請").await;
-    let phone = c.wait().for_element(Locator::Css("#c-phone")).await.unwrap_or_else(|e| panic!("{e}"));
-    phone.send_keys("02-2321-9011").await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        c.find(Locator::Css("#reason")).await.unwrap_or_else(|e| panic!("{e}")).prop("value").await.unwrap_or_default().as_deref(),
-        Some("研議人力配置")
-    );
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let phone = c.wait().for_element(Locator::Css("#c-phone")).await.unwrap();
+    phone.send_keys("02-2321-9011").await.unwrap();
+    assert_eq!(c.find(Locator::Css("#reason")).await.unwrap().prop("value").await.unwrap_or_default().as_deref(), Some("研議人力配置"));
+    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main h1", "案件 ").await;
     let findings = text_of(&c, ".findings").await;
     assert!(!findings.contains("聯絡電話"), "{findings}");
 
     // Attach a sample of the output: its recommendation goes away.
     let sample = std::env::temp_dir().join(format!("statreq-sample-{}.csv", uuid::Uuid::new_v4().simple()));
-    std::fs::write(&sample, "職等,人數\n").unwrap_or_else(|e| panic!("{e}"));
-    c.find(Locator::Css("#sample-file"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .send_keys(sample.to_str().unwrap_or_default())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    c.find(Locator::XPath("//button[normalize-space()='附加']"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&sample, "職等,人數\n").unwrap();
+    c.find(Locator::Css("#sample-file")).await.unwrap().send_keys(sample.to_str().unwrap_or_default()).await.unwrap();
+    c.find(Locator::XPath("//button[normalize-space()='附加']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "ul.attachments", "statreq-sample-").await;
 
     // The printable form of the rules' annex.
-    c.find(Locator::LinkText("列印申請表")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::LinkText("列印申請表")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main h1", "提供人事資料統計服務申請表").await;
     wait_for_text(&c, "table.form", "02-2321-9011").await;
 
     // A deep link opens the SPA at that request; the session survives a reload.
-    c.goto(url.as_str()).await.unwrap_or_else(|e| panic!("{e}"));
+    c.goto(url.as_str()).await.unwrap();
     wait_for_text(&c, "main", "研議人力配置").await;
 
     // English, remembered across pages.
-    c.find(Locator::Css("header button")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::Css("header button")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", "Timeline").await;
-    c.goto(&format!("{}/", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/", server.base)).await.unwrap();
     wait_for_text(&c, "main h1", "Requests").await;
     wait_for_text(&c, "table.list", "draft").await;
     assert_accessible(&c, "request list").await;
@@ -236,21 +196,10 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
 }
 
 async fn sign_in(c: &Client, base: &str, username: &str) {
-    c.goto(&format!("{base}/login")).await.unwrap_or_else(|e| panic!("{e}"));
-    c.wait()
-        .for_element(Locator::Css("#username"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .send_keys(username)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    c.find(Locator::Css("#password"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .send_keys(statreq_e2e::DEMO_PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    c.find(Locator::Css("button[type=submit]")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.wait().for_element(Locator::Css("#username")).await.unwrap().send_keys(username).await.unwrap();
+    c.find(Locator::Css("#password")).await.unwrap().send_keys(statreq_e2e::DEMO_PASSWORD).await.unwrap();
+    c.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
     wait_for_text(c, "header .who", "·").await;
 }
 
@@ -262,83 +211,42 @@ async fn a_dgpa_officer_works_the_queue() {
     // A queued request, made over the API.
     let applicant = server.login("applicant.npa").await;
     let app = common::statistics();
-    let r = applicant.create_request(&app).await.unwrap_or_else(|e| panic!("{e}"));
-    applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
-    server.login("supervisor.moi").await.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
-    server
-        .login("officer2.dgpa")
-        .await
-        .dgpa_decision(r.id, None, DgpaDecision::Accept, Difficulty::new(2).ok(), None)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.create_request(&app).await.unwrap();
+    applicant.submit(r.id, None).await.unwrap();
+    server.login("supervisor.moi").await.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap();
+    server.login("officer2.dgpa").await.dgpa_decision(r.id, None, DgpaDecision::Accept, Difficulty::new(2).ok(), None).await.unwrap();
 
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "officer1.dgpa").await;
-    c.find(Locator::LinkText("作業排程")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::LinkText("作業排程")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main h1", "作業排程").await;
     wait_for_text(&c, "table.list tbody", "內政部警政署").await;
     assert_accessible(&c, "queue").await;
-    c.find(Locator::LinkText(&r.id.to_string())).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::LinkText(&r.id.to_string())).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", "排程中").await;
     wait_for_text(&c, "main", "目前順位 1 / 1").await;
     // A message, then take the work.
-    c.find(Locator::Css("#message"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .send_keys("職等依銓敘審定職等統計")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    c.find(Locator::XPath("//button[normalize-space()='送出留言']"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::Css("#message")).await.unwrap().send_keys("職等依銓敘審定職等統計").await.unwrap();
+    c.find(Locator::XPath("//button[normalize-space()='送出留言']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "ul.messages", "職等依銓敘審定職等統計").await;
-    c.find(Locator::XPath("//button[normalize-space()='開始產製']"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::XPath("//button[normalize-space()='開始產製']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", "資料產製中").await;
     // Upload the result and deliver it with a reply.
     let file = std::env::temp_dir().join(format!("statreq-result-{}.csv", r.id));
-    std::fs::write(&file, "職等,人數\n9,12\n").unwrap_or_else(|e| panic!("{e}"));
-    c.wait()
-        .for_element(Locator::Css("#result-file"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .send_keys(file.to_str().unwrap_or_default())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    c.find(Locator::XPath("//button[normalize-space()='上傳']"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&file, "職等,人數\n9,12\n").unwrap();
+    c.wait().for_element(Locator::Css("#result-file")).await.unwrap().send_keys(file.to_str().unwrap_or_default()).await.unwrap();
+    c.find(Locator::XPath("//button[normalize-space()='上傳']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", &format!("statreq-result-{}.csv", r.id)).await;
     assert_eq!(applicant.get_request(r.id).await.map(|x| x.state).ok(), Some(statreq_e2e::statreq_contract::State::InProduction));
-    c.find(Locator::Css("#comment"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .send_keys("統計表如附件")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    c.find(Locator::XPath("//button[normalize-space()='回復交付']"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::Css("#comment")).await.unwrap().send_keys("統計表如附件").await.unwrap();
+    c.find(Locator::XPath("//button[normalize-space()='回復交付']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", "已交付").await;
-    let delivered = applicant.deliveries(r.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let delivered = applicant.deliveries(r.id).await.unwrap();
     assert_eq!(delivered.files.len(), 1);
     assert_eq!(applicant.download_delivery(r.id, delivered.files[0].id).await.ok(), Some("職等,人數\n9,12\n".as_bytes().to_vec()));
     assert_eq!(applicant.messages(r.id).await.map(|m| m.len()).ok(), Some(1));
     // DGPA's statistics screen.
-    c.find(Locator::LinkText("服務統計")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::LinkText("服務統計")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main h1", "服務統計").await;
     wait_for_text(&c, "main", "依主管機關").await;
     wait_for_text(&c, "main", "送出至交付日數分布").await;
@@ -354,22 +262,11 @@ async fn an_expired_session_is_refreshed_without_losing_the_form() {
     let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default(), "--access-token-seconds", "1"]);
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "applicant.npa").await;
-    c.goto(&format!("{}/requests/new", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
-    c.wait()
-        .for_element(Locator::Css("#reason"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .send_keys("填寫很久的申請")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/requests/new", server.base)).await.unwrap();
+    c.wait().for_element(Locator::Css("#reason")).await.unwrap().send_keys("填寫很久的申請").await.unwrap();
     // The access token expires (1 s, plus the 30 s leeway statreq allows for clock skew).
     tokio::time::sleep(Duration::from_secs(33)).await;
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", "填寫很久的申請").await;
     wait_for_text(&c, "main h1", "案件 ").await;
     let _ = c.close().await;
@@ -381,7 +278,7 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "admin.dgpa").await;
-    c.find(Locator::LinkText("系統管理")).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::LinkText("系統管理")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main h1", "系統管理").await;
     wait_for_text(&c, "main table.list", "臺北市政府").await;
     // The agencies read as the tree: a ministry, then the agencies under it.
@@ -399,32 +296,22 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     assert!(pos("MOI") < pos("NIA") && pos("NIA") < pos("TPE") && pos("MOI") < pos("NPA") && pos("NPA") < pos("TPE"), "{codes:?}");
     assert!(pos("TPE") < pos("TPEDU"), "{codes:?}");
     assert_accessible(&c, "administration").await;
-    let w = c.wait().for_element(Locator::Css("#w-diff")).await.unwrap_or_else(|e| panic!("{e}"));
+    let w = c.wait().for_element(Locator::Css("#w-diff")).await.unwrap();
     wait_for_text(&c, "main", "難易度權重").await;
-    w.clear().await.unwrap_or_else(|e| panic!("{e}"));
-    w.send_keys("450").await.unwrap_or_else(|e| panic!("{e}"));
-    c.find(Locator::XPath("//button[normalize-space()='儲存設定']"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    w.clear().await.unwrap();
+    w.send_keys("450").await.unwrap();
+    c.find(Locator::XPath("//button[normalize-space()='儲存設定']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "[role=status]", "已儲存並記錄").await;
     wait_for_text(&c, "ol.timeline", "settings.queue_changed").await;
     let admin = server.login("admin.dgpa").await;
-    let s = admin.queue_settings().await.unwrap_or_else(|e| panic!("{e}"));
+    let s = admin.queue_settings().await.unwrap();
     assert_eq!((s.version, s.settings.weight_difficulty), (1, 450));
     // A personnel staff count, edited in place; accounts are listed.
     wait_for_text(&c, "main", "applicant.npa").await;
-    let staff = c.find(Locator::Css("#staff-MOE")).await.unwrap_or_else(|e| panic!("{e}"));
-    staff.clear().await.unwrap_or_else(|e| panic!("{e}"));
-    staff.send_keys("70").await.unwrap_or_else(|e| panic!("{e}"));
-    c.find(Locator::XPath("//input[@id='staff-MOE']/following-sibling::button"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let staff = c.find(Locator::Css("#staff-MOE")).await.unwrap();
+    staff.clear().await.unwrap();
+    staff.send_keys("70").await.unwrap();
+    c.find(Locator::XPath("//input[@id='staff-MOE']/following-sibling::button")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "[role=status]", "已更新人事人員數").await;
     let moe = admin.list_agencies().await.unwrap_or_default().into_iter().find(|a| a.code == "MOE").map(|a| a.personnel_staff);
     assert_eq!(moe, Some(70));
@@ -437,14 +324,9 @@ async fn an_administrator_previews_and_saves_queue_settings() {
         ("#nu-agency", "NPA"),
         ("#nu-password", "a-long-initial-password"),
     ] {
-        c.find(Locator::Css(id)).await.unwrap_or_else(|e| panic!("{e}")).send_keys(value).await.unwrap_or_else(|e| panic!("{e}"));
+        c.find(Locator::Css(id)).await.unwrap().send_keys(value).await.unwrap();
     }
-    c.find(Locator::XPath("//button[normalize-space()='建立帳號']"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::XPath("//button[normalize-space()='建立帳號']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "p.account-status", "已建立帳號 new.applicant").await;
     let mut fresh = server.client();
     let me = fresh.login("new.applicant", "a-long-initial-password").await.map(|_| ());
@@ -463,39 +345,34 @@ async fn webhr_single_sign_on_submission_receipt_and_a_narrow_screen() {
     let mut app = common::statistics();
     app.contact.name = "周佳蓉".into();
     app.contact.email = "chou@npa.gov.tw".into();
-    let r = api.create_request(&app).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = api.create_request(&app).await.unwrap();
 
     let (_driver, c) = browser().await;
-    c.set_window_size(360, 800).await.unwrap_or_else(|e| panic!("{e}"));
-    c.goto(&format!("{}/sso#access_token={token}", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
+    c.set_window_size(360, 800).await.unwrap();
+    c.goto(&format!("{}/sso#access_token={token}", server.base)).await.unwrap();
     wait_for_text(&c, "header .who", "周佳蓉").await;
     wait_for_text(&c, "main h1", "案件").await;
-    let url = c.current_url().await.unwrap_or_else(|e| panic!("{e}"));
+    let url = c.current_url().await.unwrap();
     assert!(!url.as_str().contains("access_token"), "the token leaves the address bar: {url}");
     // 360 px wide: nothing scrolls sideways.
     let fits = c.execute("return document.documentElement.scrollWidth <= window.innerWidth", vec![]).await.unwrap_or_default();
     assert_eq!(fits, serde_json::json!(true), "the list overflows 360 px");
-    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
     wait_for_text(&c, "main", "草稿").await;
     let fits = c.execute("return document.documentElement.scrollWidth <= window.innerWidth", vec![]).await.unwrap_or_default();
     assert_eq!(fits, serde_json::json!(true), "the request page overflows 360 px");
-    c.find(Locator::XPath("//button[normalize-space()='送出']"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::XPath("//button[normalize-space()='送出']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "p.receipt", &format!("已送出：案號 {}", r.id)).await;
     wait_for_text(&c, "main", "待主管機關審核").await;
     let _ = c.close().await;
 }
 
 async fn click(c: &Client, locator: Locator<'_>) {
-    c.wait().for_element(locator).await.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    c.wait().for_element(locator).await.unwrap().click().await.unwrap();
 }
 
 async fn type_into(c: &Client, css: &str, text: &str) {
-    c.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{e}")).send_keys(text).await.unwrap_or_else(|e| panic!("{e}"));
+    c.wait().for_element(Locator::Css(css)).await.unwrap().send_keys(text).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -521,15 +398,15 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     click(&c, Locator::Css("form button[type=submit]")).await;
     wait_for_text(&c, "main h1", "育嬰留職停薪是否計入公務年資").await;
     wait_for_text(&c, "main", "待答復").await;
-    let url = c.current_url().await.unwrap_or_else(|e| panic!("{e}"));
+    let url = c.current_url().await.unwrap();
 
     // The DGPA officer finds it in the inbox, answers and publishes the answer.
-    c.execute("localStorage.clear(); sessionStorage.clear();", vec![]).await.unwrap_or_else(|e| panic!("{e}"));
+    c.execute("localStorage.clear(); sessionStorage.clear();", vec![]).await.unwrap();
     sign_in(&c, &server.base, "officer1.dgpa").await;
     click(&c, Locator::Css("header a[href='/inbox']")).await;
     wait_for_text(&c, "ul.inbox", "新的欄位疑義").await;
     assert_accessible(&c, "inbox").await;
-    c.goto(url.as_str()).await.unwrap_or_else(|e| panic!("{e}"));
+    c.goto(url.as_str()).await.unwrap();
     type_into(&c, "#reply", "育嬰留職停薪期間亦不計入公務年資。").await;
     click(&c, Locator::XPath("//button[normalize-space()='送出回覆']")).await;
     wait_for_text(&c, "main", "已答復").await;
@@ -539,7 +416,7 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     wait_for_text(&c, "p.note", "已發布至欄位 FAQ").await;
 
     // Every office reads it in the field's FAQ.
-    c.goto(&format!("{}/fields/service_years", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/fields/service_years", server.base)).await.unwrap();
     wait_for_text(&c, "dl.faq", "育嬰留職停薪期間亦不計入公務年資").await;
 }
 
@@ -549,19 +426,19 @@ async fn structured_conditions_and_breakdowns_are_edited_in_the_form() {
     let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "applicant.npa").await;
-    c.goto(&format!("{}/requests/new", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/requests/new", server.base)).await.unwrap();
     wait_for_text(&c, "main h1", "新增申請").await;
     click(&c, Locator::Css("#f-grade")).await;
     click(&c, Locator::Css("#add-condition")).await;
     let field = c.wait().for_element(Locator::Css(".condition select[id^='cf-'] option[value='official_rank']")).await;
-    field.unwrap_or_else(|e| panic!("{e}")).click().await.unwrap_or_else(|e| panic!("{e}"));
+    field.unwrap().click().await.unwrap();
     click(&c, Locator::Css(".condition select[id^='co-'] option[value='in']")).await;
     type_into(&c, ".condition input[id^='cv-']", "junior, general").await;
     // The same rules as the server, live: a value outside the code table.
     wait_for_text(&c, "#h-filters", "不在欄位的代碼表中").await;
-    let values = c.find(Locator::Css(".condition input[id^='cv-']")).await.unwrap_or_else(|e| panic!("{e}"));
-    values.clear().await.unwrap_or_else(|e| panic!("{e}"));
-    values.send_keys("junior, senior").await.unwrap_or_else(|e| panic!("{e}"));
+    let values = c.find(Locator::Css(".condition input[id^='cv-']")).await.unwrap();
+    values.clear().await.unwrap();
+    values.send_keys("junior, senior").await.unwrap();
     for _ in 0..50 {
         if !text_of(&c, "#h-filters").await.contains("代碼表") {
             break;
@@ -575,7 +452,7 @@ async fn structured_conditions_and_breakdowns_are_edited_in_the_form() {
     wait_for_text(&c, "main h1", "案件 ").await;
     wait_for_text(&c, "ul.filters", "official_rank in junior, senior").await;
     wait_for_text(&c, "main dl", "統計分組").await;
-    let r = server.login("applicant.npa").await.list_requests(None, None, Some(5)).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = server.login("applicant.npa").await.list_requests(None, None, Some(5)).await.unwrap();
     let saved = &r.items[0].application.requirement;
     assert_eq!((saved.filters.len(), saved.breakdowns.as_slice()), (1, ["grade".to_string()].as_slice()));
     assert_eq!(saved.filters[0].values, ["junior", "senior"]);
@@ -587,16 +464,16 @@ async fn an_administrator_edits_a_definition_and_sources_are_browsed() {
     let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "admin.dgpa").await;
-    c.goto(&format!("{}/fields/grade", server.base)).await.unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/fields/grade", server.base)).await.unwrap();
     wait_for_text(&c, "ol.history", "系統預設").await;
-    let def = c.wait().for_element(Locator::Css("#def-zh")).await.unwrap_or_else(|e| panic!("{e}"));
-    def.clear().await.unwrap_or_else(|e| panic!("{e}"));
-    def.send_keys("現職銓敘審定之職等；代理者以本職計。").await.unwrap_or_else(|e| panic!("{e}"));
+    let def = c.wait().for_element(Locator::Css("#def-zh")).await.unwrap();
+    def.clear().await.unwrap();
+    def.send_keys("現職銓敘審定之職等；代理者以本職計。").await.unwrap();
     assert_accessible(&c, "field editor").await;
     click(&c, Locator::XPath("//button[normalize-space()='儲存']")).await;
     wait_for_text(&c, "ol.history", "吳美玲").await;
     wait_for_text(&c, "main", "代理者以本職計").await;
-    let saved = server.login("applicant.npa").await.get_field("grade").await.unwrap_or_else(|e| panic!("{e}"));
+    let saved = server.login("applicant.npa").await.get_field("grade").await.unwrap();
     assert_eq!(saved.field.definition.zh_tw, "現職銓敘審定之職等；代理者以本職計。");
 
     click(&c, Locator::Css("header a[href='/sources']")).await;

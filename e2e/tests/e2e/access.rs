@@ -1,50 +1,22 @@
 //! Access rules: every state-changing endpoint refuses the wrong role (403) and the
 //! wrong agency (404, never the data), and a refusal changes nothing.
 
-mod common;
+use crate::common;
 
 use reqwest::Method;
 use serde_json::json;
 use statreq_e2e::statreq_client::Client;
-use statreq_e2e::statreq_contract::{CreateUserBody, Role, State, TakeBody};
-use statreq_e2e::statreq_domain::{Decision, DgpaDecision, Difficulty};
+use statreq_e2e::statreq_contract::{CreateUserBody, Role, State};
+use statreq_e2e::statreq_domain::Decision;
 use statreq_e2e::{on_both_backends, Backend, TestServer, DEMO_PASSWORD};
 
 async fn call(c: &Client, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
-    c.raw(Method::POST, path, "application/json", serde_json::to_vec(&body).unwrap_or_default(), None)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+    c.raw(Method::POST, path, "application/json", serde_json::to_vec(&body).unwrap_or_default(), None).await.unwrap()
 }
 
 /// A request brought to each state, for the table of refusals below.
 async fn request_in(server: &TestServer, state: State) -> i64 {
-    let applicant = server.login("applicant.npa").await;
-    let supervisor = server.login("supervisor.moi").await;
-    let officer = server.login("officer1.dgpa").await;
-    let r = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-    if state == State::Draft {
-        return r.id;
-    }
-    applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
-    if state == State::PendingSupervisor {
-        return r.id;
-    }
-    supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
-    if state == State::PendingDgpa {
-        return r.id;
-    }
-    officer.dgpa_decision(r.id, None, DgpaDecision::Accept, Difficulty::new(2).ok(), None).await.unwrap_or_else(|e| panic!("{e}"));
-    if state == State::Queued {
-        return r.id;
-    }
-    // Earlier fixtures stay queued ahead of this one: taking it out of order needs a reason.
-    let skip = TakeBody { assignee: None, skip_reason: Some("測試資料：依序建立各狀態之案件".into()) };
-    officer.take_with(r.id, None, &skip).await.unwrap_or_else(|e| panic!("{e}"));
-    if state == State::InProduction {
-        return r.id;
-    }
-    officer.deliver(r.id, None, "如附件").await.unwrap_or_else(|e| panic!("{e}"));
-    r.id
+    common::Scenario::new(server).await.in_state(&common::statistics(), state, 2).await.id
 }
 
 async fn wrong_role_is_forbidden_and_changes_nothing(backend: Backend) {
@@ -67,13 +39,13 @@ async fn wrong_role_is_forbidden_and_changes_nothing(backend: Backend) {
     ];
     for (state, action, body, callers) in cases {
         let id = request_in(&server, state).await;
-        let before = applicant.get_request(id).await.unwrap_or_else(|e| panic!("{e}"));
+        let before = applicant.get_request(id).await.unwrap();
         for c in callers {
             let (status, problem) = call(c, &format!("/requests/{id}/{action}"), body.clone()).await;
             assert_eq!(status, 403, "{action} in {state:?}: {problem}");
             assert_eq!(problem["code"], "role_required", "{action}: {problem}");
         }
-        let after = applicant.get_request(id).await.unwrap_or_else(|e| panic!("{e}"));
+        let after = applicant.get_request(id).await.unwrap();
         assert_eq!((after.state, after.version), (before.state, before.version), "{action} changed something");
     }
 
@@ -98,14 +70,14 @@ async fn wrong_agency_sees_nothing(backend: Backend) {
     let officer = server.login("officer1.dgpa").await;
     let today = chrono::Utc::now().date_naive().to_string();
 
-    let draft = npa.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+    let draft = npa.create_request(&common::statistics()).await.unwrap();
     // Drafts are the office's own: another office, the supervisor and DGPA get 404.
     for c in [&tpedu, &tpe, &moi, &officer] {
         assert_eq!(c.get_request(draft.id).await.err().and_then(|e| e.status()), Some(404));
     }
     for state in [State::Draft, State::PendingSupervisor, State::PendingDgpa, State::Queued, State::InProduction, State::Delivered] {
         let id = request_in(&server, state).await;
-        let before = npa.get_request(id).await.unwrap_or_else(|e| panic!("{e}"));
+        let before = npa.get_request(id).await.unwrap();
         for (action, body) in [
             ("submit", json!({})),
             ("withdraw", json!({})),
@@ -125,25 +97,19 @@ async fn wrong_agency_sees_nothing(backend: Backend) {
             }
         }
         let body = serde_json::to_vec(&json!({"reason": "改"})).unwrap_or_default();
-        let (status, _) = tpedu
-            .raw(Method::PATCH, &format!("/requests/{id}"), "application/json", body, Some("\"1\""))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let (status, _) = tpedu.raw(Method::PATCH, &format!("/requests/{id}"), "application/json", body, Some("\"1\"")).await.unwrap();
         assert_eq!(status, 404);
         for path in ["", "/events", "/revisions", "/messages"] {
-            let (status, _) = tpedu
-                .raw(Method::GET, &format!("/requests/{id}{path}"), "application/json", vec![], None)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
+            let (status, _) = tpedu.raw(Method::GET, &format!("/requests/{id}{path}"), "application/json", vec![], None).await.unwrap();
             assert_eq!(status, 404, "GET {path}");
         }
-        let after = npa.get_request(id).await.unwrap_or_else(|e| panic!("{e}"));
+        let after = npa.get_request(id).await.unwrap();
         assert_eq!((after.state, after.version), (before.state, before.version));
     }
     // Nobody else's requests leak into lists.
-    let listed = tpedu.list_requests(None, None, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let listed = tpedu.list_requests(None, None, None).await.unwrap();
     assert!(listed.items.is_empty());
-    let listed = tpe.list_requests(None, None, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let listed = tpe.list_requests(None, None, None).await.unwrap();
     assert!(listed.items.is_empty());
 }
 
@@ -159,16 +125,16 @@ async fn nobody_decides_on_their_own_request(backend: Backend) {
         roles: vec![Role::Applicant, Role::Supervisor],
         password: DEMO_PASSWORD.into(),
     };
-    admin.create_user(&body).await.unwrap_or_else(|e| panic!("{e}"));
+    admin.create_user(&body).await.unwrap();
     let both = server.login("both.moi").await;
-    let r = both.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = both.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = both.create_request(&common::statistics()).await.unwrap();
+    let r = both.submit(r.id, None).await.unwrap();
     assert!(!r.allowed_actions.iter().any(|a| format!("{a:?}").starts_with("Supervisor")));
     let err = both.supervisor_decision(r.id, None, Decision::Approve, None).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("separation_of_duties"));
     // A colleague at the same ministry (a top-level supervising agency) may approve.
     let colleague = server.login("supervisor.moi").await;
-    let r = colleague.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = colleague.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap();
     assert_eq!(r.state, State::PendingDgpa);
     // Another city's supervisor never sees it.
     let tpe = server.login("supervisor.tpe").await;
@@ -182,10 +148,10 @@ async fn nobody_decides_on_their_own_request(backend: Backend) {
         roles: vec![Role::Supervisor],
         password: DEMO_PASSWORD.into(),
     };
-    admin.create_user(&body).await.unwrap_or_else(|e| panic!("{e}"));
+    admin.create_user(&body).await.unwrap();
     let sub = server.login("sup.npa").await;
-    let r2 = both.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-    both.submit(r2.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let r2 = both.create_request(&common::statistics()).await.unwrap();
+    both.submit(r2.id, None).await.unwrap();
     assert_eq!(sub.supervisor_decision(r2.id, None, Decision::Approve, None).await.err().and_then(|e| e.status()), Some(404));
 }
 

@@ -11,7 +11,7 @@ async fn agencies_are_managed_by_dgpa_admins(backend: Backend) {
     let server = TestServer::start(backend);
     let admin = server.login("admin.dgpa").await;
     let applicant = server.login("applicant.npa").await;
-    let all = applicant.list_agencies().await.unwrap_or_else(|e| panic!("{e}"));
+    let all = applicant.list_agencies().await.unwrap();
     assert!(all.iter().any(|a| a.code == "DGPA" && a.parent_code.is_none()));
 
     let created = admin
@@ -22,7 +22,7 @@ async fn agencies_are_managed_by_dgpa_admins(backend: Backend) {
             personnel_staff: 12,
         })
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!((created.code.as_str(), created.parent_code.as_deref()), ("KPD01", Some("NPA")));
     let dup = admin
         .create_agency(&CreateAgencyBody { code: "KPD01".into(), name: "x".into(), parent_code: "NPA".into(), personnel_staff: 1 })
@@ -40,10 +40,7 @@ async fn agencies_are_managed_by_dgpa_admins(backend: Backend) {
         .err();
     assert_eq!(bad.as_ref().and_then(|e| e.code()), Some("invalid_agency_code"));
 
-    let updated = admin
-        .update_agency("KPD01", &UpdateAgencyBody { personnel_staff: Some(15), ..Default::default() })
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let updated = admin.update_agency("KPD01", &UpdateAgencyBody { personnel_staff: Some(15), ..Default::default() }).await.unwrap();
     assert_eq!((updated.personnel_staff, updated.name.as_str()), (15, "高雄市政府警察局"));
     // A cycle (MOI under its own descendant) is refused; the root has no parent.
     let cycle = admin.update_agency("MOI", &UpdateAgencyBody { parent_code: Some("KPD01".into()), ..Default::default() }).await.err();
@@ -61,9 +58,9 @@ async fn agencies_are_managed_by_dgpa_admins(backend: Backend) {
 
     // CSV import: all rows or none; parents may follow their children.
     let csv = "code,name,parent_code,personnel_staff\nKHH2,高雄市政府教育局,KHH,20\nKHH,高雄市政府,DGPA,150\nNPA,內政部警政署,MOI,90\n";
-    let result = admin.import_agencies(csv).await.unwrap_or_else(|e| panic!("{e}"));
+    let result = admin.import_agencies(csv).await.unwrap();
     assert_eq!((result.created, result.updated), (2, 1));
-    let all = admin.list_agencies().await.unwrap_or_else(|e| panic!("{e}"));
+    let all = admin.list_agencies().await.unwrap();
     assert_eq!(all.iter().find(|a| a.code == "KHH2").and_then(|a| a.parent_code.clone()).as_deref(), Some("KHH"));
     assert_eq!(all.iter().find(|a| a.code == "NPA").map(|a| a.personnel_staff), Some(90));
     let bad_csv = "code,name,parent_code,personnel_staff\nOK1,好,DGPA,1\nBAD 1,,DGPA,x\n";
@@ -86,13 +83,10 @@ async fn accounts_are_managed_by_dgpa_admins(backend: Backend) {
         roles,
         password: password.into(),
     };
-    let u = admin
-        .create_user(&body("new.officer", "long-enough-password", "DGPA", vec![Role::DgpaOfficer]))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let u = admin.create_user(&body("new.officer", "long-enough-password", "DGPA", vec![Role::DgpaOfficer])).await.unwrap();
     assert_eq!((u.kind.as_str(), u.roles.clone(), u.active), ("local", vec![Role::DgpaOfficer], true));
     let mut c = server.client();
-    c.login("new.officer", "long-enough-password").await.unwrap_or_else(|e| panic!("{e}"));
+    c.login("new.officer", "long-enough-password").await.unwrap();
     for (b, code) in [
         (body("new.officer", "long-enough-password", "DGPA", vec![Role::Applicant]), "already_exists"),
         (body("weak.pw", "short", "DGPA", vec![Role::Applicant]), "weak_password"),
@@ -102,7 +96,7 @@ async fn accounts_are_managed_by_dgpa_admins(backend: Backend) {
     ] {
         assert_eq!(admin.create_user(&b).await.err().as_ref().and_then(|e| e.code()), Some(code), "{}", b.username);
     }
-    let page = admin.list_users(None).await.unwrap_or_else(|e| panic!("{e}"));
+    let page = admin.list_users(None).await.unwrap();
     assert!(page.items.iter().any(|x| x.username == "new.officer"));
     assert!(serde_json::to_string(&page).unwrap_or_default().find("argon2").is_none(), "password hashes never leave the server");
     let (status, _) = admin
@@ -114,7 +108,7 @@ async fn accounts_are_managed_by_dgpa_admins(backend: Backend) {
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(status, 422);
 }
 
@@ -131,9 +125,9 @@ async fn cli_creates_users_and_migrates(backend: Backend) {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         child.stdin.take().map(|mut s| s.write_all(stdin.as_bytes()));
-        child.wait_with_output().unwrap_or_else(|e| panic!("{e}"))
+        child.wait_with_output().unwrap()
     };
     let out = run(&["migrate"], "");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -152,17 +146,17 @@ async fn health_docs_and_unknown_paths(backend: Backend) {
     let http = reqwest::Client::new();
     let get = |path: &str| http.get(format!("{}{path}", server.base)).send();
     assert_eq!(get("/healthz").await.map(|r| r.status().as_u16()).ok(), Some(200));
-    let ready = get("/readyz").await.unwrap_or_else(|e| panic!("{e}"));
+    let ready = get("/readyz").await.unwrap();
     assert_eq!(ready.status().as_u16(), 200);
-    let docs = get("/docs/").await.unwrap_or_else(|e| panic!("{e}"));
+    let docs = get("/docs/").await.unwrap();
     assert_eq!(docs.status().as_u16(), 200);
     assert!(docs.text().await.unwrap_or_default().contains("swagger"), "the docs page is served locally");
-    let spec: serde_json::Value = get("/api/v1/openapi.json").await.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
+    let spec: serde_json::Value = get("/api/v1/openapi.json").await.unwrap().json().await.unwrap_or_default();
     assert!(spec["paths"]["/api/v1/requests/{id}/submit"].is_object());
-    let missing = get("/api/v1/nothing-here").await.unwrap_or_else(|e| panic!("{e}"));
+    let missing = get("/api/v1/nothing-here").await.unwrap();
     assert_eq!(missing.status().as_u16(), 404);
     assert_eq!(missing.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/problem+json"));
-    let fields = server.login("applicant.npa").await.list_fields(Some("職等")).await.unwrap_or_else(|e| panic!("{e}"));
+    let fields = server.login("applicant.npa").await.list_fields(Some("職等")).await.unwrap();
     assert!(fields.iter().any(|f| f.code == "grade"));
     assert!(!fields.iter().any(|f| f.code == "name"));
 }
@@ -178,10 +172,10 @@ async fn cli_user_can_sign_in(backend: Backend) {
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     child.stdin.take().map(|mut s| s.write_all(format!("{DEMO_PASSWORD}\n").as_bytes()));
     assert!(child.wait().map(|s| s.success()).unwrap_or(false));
-    let me = server.login("cli.applicant").await.me().await.unwrap_or_else(|e| panic!("{e}"));
+    let me = server.login("cli.applicant").await.me().await.unwrap();
     assert_eq!((me.agency_code.as_str(), me.roles), ("TPEDU", vec![Role::Applicant]));
 }
 
@@ -204,23 +198,18 @@ async fn cors_admits_only_configured_origins() {
             .header("Access-Control-Request-Headers", "authorization, content-type, if-match")
             .send()
     };
-    let ok = preflight("https://spa.example.gov.tw").await.unwrap_or_else(|e| panic!("{e}"));
+    let ok = preflight("https://spa.example.gov.tw").await.unwrap();
     assert_eq!(ok.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some("https://spa.example.gov.tw"));
-    let other = preflight("https://evil.example").await.unwrap_or_else(|e| panic!("{e}"));
+    let other = preflight("https://evil.example").await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
-    let got = http
-        .get(format!("{}/healthz", server.base))
-        .header("Origin", "https://spa.example.gov.tw")
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let got = http.get(format!("{}/healthz", server.base)).header("Origin", "https://spa.example.gov.tw").send().await.unwrap();
     assert_eq!(got.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some("https://spa.example.gov.tw"));
 }
 
 async fn dgpa_sees_the_officers_it_can_assign(backend: Backend) {
     let server = TestServer::start(backend);
     let officer = server.login("officer1.dgpa").await;
-    let names: Vec<String> = officer.officers().await.unwrap_or_else(|e| panic!("{e}")).into_iter().map(|u| u.display_name).collect();
+    let names: Vec<String> = officer.officers().await.unwrap().into_iter().map(|u| u.display_name).collect();
     assert_eq!(names, vec!["王淑芬（人事總處承辦人）".to_string(), "李冠廷（人事總處承辦人）".to_string()]);
     for who in ["applicant.npa", "supervisor.moi"] {
         assert_eq!(server.login(who).await.officers().await.err().and_then(|e| e.status()), Some(403));

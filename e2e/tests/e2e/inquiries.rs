@@ -2,15 +2,14 @@
 //! check's warning while a question is open, and similar delivered requests
 //! suggested at check within what the caller may see.
 
-mod common;
+use crate::common;
 
 use statreq_e2e::statreq_client::{Client, Method};
 use statreq_e2e::statreq_contract::{FaqPublication, InquiryState, NewInquiry, State};
-use statreq_e2e::statreq_domain::{Decision, DgpaDecision, Difficulty};
 use statreq_e2e::{on_both_backends, Backend, TestServer};
 
-fn ok<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
+fn ok<T, E: std::fmt::Debug>(r: Result<T, E>) -> T {
+    r.unwrap()
 }
 
 fn status<T: std::fmt::Debug>(r: Result<T, statreq_e2e::statreq_client::ClientError>) -> Option<u16> {
@@ -129,14 +128,7 @@ async fn a_question_is_answered_and_published_to_the_fields_faq(backend: Backend
 async fn delivered(applicant: &Client, supervisor: &Client, officer: &Client, fields: &[&str]) -> i64 {
     let mut app = common::statistics();
     app.requirement.fields = fields.iter().map(|f| (*f).to_string()).collect();
-    let r = ok(applicant.create_request(&app).await);
-    ok(applicant.submit(r.id, None).await);
-    ok(supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await);
-    ok(officer.dgpa_decision(r.id, None, DgpaDecision::Accept, Difficulty::new(1).ok(), None).await);
-    ok(officer.take(r.id, None).await);
-    let r = ok(officer.deliver(r.id, None, "統計表如附件").await);
-    assert_eq!(r.state, State::Delivered);
-    r.id
+    common::Scenario::of(applicant, supervisor, officer).in_state(&app, State::Delivered, 1).await.id
 }
 
 async fn similar_requests_are_suggested_within_what_the_caller_may_see(backend: Backend) {

@@ -1,24 +1,16 @@
 //! DGPA's queue over HTTP (rule 5.3): the order and its factors, the applicant's
 //! view, published settings with their history, and recorded skip reasons.
 
-mod common;
+use crate::common;
 
 use statreq_e2e::statreq_client::Client;
 use statreq_e2e::statreq_contract::{DifficultyFavour, EventKind, QueueSettings, State, TakeBody};
-use statreq_e2e::statreq_domain::{Decision, DgpaDecision, Difficulty};
+use statreq_e2e::statreq_domain::{Decision, DgpaDecision};
 use statreq_e2e::{on_both_backends, Backend, TestServer};
 
 /// Brings a new request from `applicant` to the queue with a difficulty.
 async fn queued(applicant: &Client, supervisor: &Client, officer: &Client, difficulty: i64) -> i64 {
-    let r = applicant.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-    applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
-    supervisor.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = officer
-        .dgpa_decision(r.id, None, DgpaDecision::Accept, Difficulty::new(difficulty).ok(), None)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(r.state, State::Queued);
-    r.id
+    common::Scenario::of(applicant, supervisor, officer).in_state(&common::statistics(), State::Queued, difficulty).await.id
 }
 
 struct World {
@@ -54,7 +46,7 @@ async fn order_and_factors(backend: Backend) {
     let a = queued(&w.npa, &w.moi, &w.officer, 1).await;
     let b = queued(&w.tpedu, &w.tpe, &w.officer, 1).await;
     let c = queued(&w.npa, &w.moi, &w.officer, 5).await;
-    let q = w.officer.queue().await.unwrap_or_else(|e| panic!("{e}"));
+    let q = w.officer.queue().await.unwrap();
     let order: Vec<(Option<usize>, i64)> = q.items.iter().map(|i| (i.position, i.request_id)).collect();
     assert_eq!(order, vec![(Some(1), b), (Some(2), a), (Some(3), c)]);
     assert_eq!((q.total_queued, q.weights.age, q.weights.difficulty, q.weights.fair_share), (3, 1000, 300, 500));
@@ -69,7 +61,7 @@ async fn order_and_factors(backend: Backend) {
     assert!(third.difficulty.abs() < 1e-9);
 
     // Usage is public to signed-in users.
-    let usage = w.tpe.queue_usage().await.unwrap_or_else(|e| panic!("{e}"));
+    let usage = w.tpe.queue_usage().await.unwrap();
     let moi = usage.iter().find(|u| u.agency_code == "MOI").unwrap_or_else(|| panic!("MOI missing"));
     assert!((moi.usage - 6.0 / 7.0).abs() < 1e-6 && moi.staff == 120);
     assert!(usage.iter().any(|u| u.agency_code == "MOE" && u.usage == 0.0 && u.fair_share_factor == 1.0));
@@ -79,8 +71,8 @@ async fn order_and_factors(backend: Backend) {
         assert_eq!(c.queue().await.err().and_then(|e| e.status()), Some(403));
     }
     // In-production work leaves the order and shows its assignee.
-    w.officer.take(b, None).await.unwrap_or_else(|e| panic!("{e}"));
-    let q = w.officer.queue().await.unwrap_or_else(|e| panic!("{e}"));
+    w.officer.take(b, None).await.unwrap();
+    let q = w.officer.queue().await.unwrap();
     assert_eq!(q.items.iter().map(|i| i.request_id).collect::<Vec<_>>(), vec![a, c]);
     assert_eq!(q.in_production.len(), 1);
     assert_eq!(q.in_production[0].assignee.as_ref().map(|u| u.display_name.as_str()), Some("王淑芬（人事總處承辦人）"));
@@ -91,7 +83,7 @@ async fn the_applicant_sees_its_position_and_an_estimate(backend: Backend) {
     let b = queued(&w.tpedu, &w.tpe, &w.officer, 2).await;
     let a = queued(&w.npa, &w.moi, &w.officer, 4).await;
     let c = queued(&w.npa, &w.moi, &w.officer, 4).await;
-    let p = w.npa.queue_position(c).await.unwrap_or_else(|e| panic!("{e}"));
+    let p = w.npa.queue_position(c).await.unwrap();
     assert_eq!((p.position, p.total_queued), (3, 3));
     assert!(p.estimate.is_none(), "no pace yet, so no estimate");
     // The supervising agency sees it too; another office and another supervisor do not.
@@ -100,8 +92,8 @@ async fn the_applicant_sees_its_position_and_an_estimate(backend: Backend) {
         assert_eq!(other.queue_position(c).await.err().and_then(|e| e.status()), Some(404));
     }
     // After DGPA takes work there is a pace, and an estimate labelled as one.
-    w.officer.take(b, None).await.unwrap_or_else(|e| panic!("{e}"));
-    let p = w.npa.queue_position(c).await.unwrap_or_else(|e| panic!("{e}"));
+    w.officer.take(b, None).await.unwrap();
+    let p = w.npa.queue_position(c).await.unwrap();
     assert_eq!(p.position, 2);
     let est = p.estimate.unwrap_or_else(|| panic!("an estimate"));
     assert_eq!(est.taken_last_30_days, 1);
@@ -116,7 +108,7 @@ async fn settings_are_published_audited_and_change_the_order(backend: Backend) {
     let a = queued(&w.npa, &w.moi, &w.officer, 1).await;
     let b = queued(&w.tpedu, &w.tpe, &w.officer, 1).await;
     let c = queued(&w.npa, &w.moi, &w.officer, 5).await;
-    let current = w.npa.queue_settings().await.unwrap_or_else(|e| panic!("{e}"));
+    let current = w.npa.queue_settings().await.unwrap();
     assert_eq!((current.version, current.settings.clone()), (0, QueueSettings::default()));
 
     let hard = QueueSettings { difficulty_favour: DifficultyFavour::Hard, ..QueueSettings::default() };
@@ -130,20 +122,20 @@ async fn settings_are_published_audited_and_change_the_order(backend: Backend) {
         .admin
         .raw(reqwest::Method::PUT, "/settings/queue", "application/json", serde_json::to_vec(&hard).unwrap_or_default(), None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!((status, p["code"].as_str()), (428, Some("if_match_required")));
 
-    let changed = w.admin.put_queue_settings(&hard, 0).await.unwrap_or_else(|e| panic!("{e}"));
+    let changed = w.admin.put_queue_settings(&hard, 0).await.unwrap();
     assert_eq!(changed.version, 1);
     assert_eq!(changed.updated_by.as_ref().map(|u| u.display_name.as_str()), Some("吳美玲（人事總處管理者）"));
     assert_eq!(w.admin.put_queue_settings(&QueueSettings::default(), 0).await.err().and_then(|e| e.status()), Some(412), "stale version");
 
     // Hard work first: C (difficulty 5) now beats A.
-    let q = w.officer.queue().await.unwrap_or_else(|e| panic!("{e}"));
+    let q = w.officer.queue().await.unwrap();
     assert_eq!(q.items.iter().map(|i| i.request_id).collect::<Vec<_>>(), vec![b, c, a]);
     assert_eq!(q.settings.difficulty_favour, DifficultyFavour::Hard);
 
-    let history = w.tpe.queue_settings_history().await.unwrap_or_else(|e| panic!("{e}"));
+    let history = w.tpe.queue_settings_history().await.unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!((history[0].changed_by.agency_code.as_str(), history[0].settings.difficulty_favour), ("DGPA", DifficultyFavour::Hard));
 }
@@ -161,9 +153,9 @@ async fn taking_out_of_order_needs_a_recorded_reason(backend: Backend) {
     assert_eq!(w.officer.get_request(c).await.map(|r| r.state).ok(), Some(State::Queued));
 
     // With a reason, for a named colleague.
-    let colleague = w.officer2.me().await.unwrap_or_else(|e| panic!("{e}")).id;
+    let colleague = w.officer2.me().await.unwrap().id;
     let body = TakeBody { assignee: Some(colleague), skip_reason: Some("立法院質詢急需，經科長核可".into()) };
-    let r = w.officer.take_with(c, None, &body).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = w.officer.take_with(c, None, &body).await.unwrap();
     assert_eq!((r.state, r.assignee.as_ref().map(|u| u.id)), (State::InProduction, Some(colleague)));
     let taken = w
         .npa
@@ -181,8 +173,8 @@ async fn taking_out_of_order_needs_a_recorded_reason(backend: Backend) {
     let npa_id = w.npa.me().await.map(|m| m.id).unwrap_or_default();
     let err = w.officer.take_with(b, None, &TakeBody { assignee: Some(npa_id), skip_reason: None }).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_assignee"));
-    w.officer.take(b, None).await.unwrap_or_else(|e| panic!("{e}"));
-    w.officer.take(a, None).await.unwrap_or_else(|e| panic!("{e}"));
+    w.officer.take(b, None).await.unwrap();
+    w.officer.take(a, None).await.unwrap();
     let _ = &w.server;
 }
 
@@ -201,20 +193,17 @@ mod stats {
         let a = queued(&w.npa, &w.moi, &w.officer, 2).await;
         let _b = queued(&w.tpedu, &w.tpe, &w.officer, 3).await;
         // One returned once then rejected by DGPA; one still a draft (not counted).
-        let r = w.npa.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
-        w.npa.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
-        w.moi.supervisor_decision(r.id, None, Decision::Return, Some("請補正")).await.unwrap_or_else(|e| panic!("{e}"));
-        w.npa.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
-        w.moi.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap_or_else(|e| panic!("{e}"));
-        w.officer
-            .dgpa_decision(r.id, None, DgpaDecision::Reject, None, Some("可由既有報表取得（第4點）"))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        w.npa.create_request(&common::statistics()).await.unwrap_or_else(|e| panic!("{e}"));
+        let r = w.npa.create_request(&common::statistics()).await.unwrap();
+        w.npa.submit(r.id, None).await.unwrap();
+        w.moi.supervisor_decision(r.id, None, Decision::Return, Some("請補正")).await.unwrap();
+        w.npa.submit(r.id, None).await.unwrap();
+        w.moi.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap();
+        w.officer.dgpa_decision(r.id, None, DgpaDecision::Reject, None, Some("可由既有報表取得（第4點）")).await.unwrap();
+        w.npa.create_request(&common::statistics()).await.unwrap();
         w.officer.take(a, None).await.unwrap_or_else(|e| panic!("out of order? {e}"));
-        w.officer.deliver(a, None, "如附件").await.unwrap_or_else(|e| panic!("{e}"));
+        w.officer.deliver(a, None, "如附件").await.unwrap();
 
-        let s = w.officer.stats().await.unwrap_or_else(|e| panic!("{e}"));
+        let s = w.officer.stats().await.unwrap();
         let get = |v: &[statreq_e2e::statreq_domain::stats::Count], k: &str| v.iter().find(|c| c.key == k).map(|c| c.count);
         assert_eq!(s.outcomes.submitted, 3);
         assert_eq!((get(&s.by_state, "delivered"), get(&s.by_state, "queued"), get(&s.by_state, "rejected")), (Some(1), Some(1), Some(1)));
@@ -225,7 +214,7 @@ mod stats {
         assert!((s.outcomes.returned_share - 1.0 / 3.0).abs() < 1e-9 && (s.outcomes.rejected_share - 1.0 / 3.0).abs() < 1e-9);
         assert_eq!(get(&s.outcomes.by_code, "supervisor_returned"), Some(1));
         assert_eq!(get(&s.outcomes.by_code, "dgpa_rejected"), Some(1));
-        let csv = w.officer.stats_csv().await.unwrap_or_else(|e| panic!("{e}"));
+        let csv = w.officer.stats_csv().await.unwrap();
         assert!(csv.starts_with("section,key,value\n") && csv.contains("supervising_agency,MOI,2\n"), "{csv}");
         for c in [&w.npa, &w.moi] {
             assert_eq!(c.stats().await.err().and_then(|e| e.status()), Some(403));

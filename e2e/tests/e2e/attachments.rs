@@ -1,6 +1,6 @@
 //! Attachments to an application: a sample of the output format (rule 5.1).
 
-mod common;
+use crate::common;
 
 use statreq_e2e::statreq_domain::FindingCode;
 use statreq_e2e::{on_both_backends, Backend, TestServer};
@@ -10,7 +10,7 @@ async fn a_sample_can_be_attached_to_a_draft_and_satisfies_the_form(backend: Bac
     let applicant = server.login("applicant.npa").await;
     let mut app = common::statistics();
     app.requirement.sample_output = None;
-    let r = applicant.create_request(&app).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = applicant.create_request(&app).await.unwrap();
     // The catalog's rule-4 warning (these fields are published elsewhere) is another test's subject.
     let codes = |c: statreq_e2e::statreq_contract::CheckResponse| {
         c.findings.into_iter().map(|f| f.code).filter(|c| *c != FindingCode::ExistingSourceCoversRequest).collect::<Vec<_>>()
@@ -18,7 +18,7 @@ async fn a_sample_can_be_attached_to_a_draft_and_satisfies_the_form(backend: Bac
     assert_eq!(applicant.check_request(r.id).await.map(codes).ok(), Some(vec![FindingCode::SampleOutputMissing]));
 
     let sample = "機關,職等,男,女\n".as_bytes().to_vec();
-    let a = applicant.upload_attachment(r.id, "輸出格式範例.csv", sample.clone()).await.unwrap_or_else(|e| panic!("{e}"));
+    let a = applicant.upload_attachment(r.id, "輸出格式範例.csv", sample.clone()).await.unwrap();
     assert_eq!((a.filename.as_str(), a.size_bytes), ("輸出格式範例.csv", sample.len() as i64));
     assert_eq!(applicant.check_request(r.id).await.map(codes).ok(), Some(vec![]));
     assert_eq!(applicant.download_attachment(r.id, a.id).await.ok(), Some(sample.clone()));
@@ -37,7 +37,7 @@ async fn a_sample_can_be_attached_to_a_draft_and_satisfies_the_form(backend: Bac
     assert_eq!(applicant.attachments(r.id).await.map(|l| l.len()).ok(), Some(1));
 
     // Once submitted, the reviewers see it, and nothing more can be attached.
-    applicant.submit(r.id, None).await.unwrap_or_else(|e| panic!("{e}"));
+    applicant.submit(r.id, None).await.unwrap();
     let supervisor = server.login("supervisor.moi").await;
     assert_eq!(supervisor.download_attachment(r.id, a.id).await.ok(), Some(sample));
     assert_eq!(supervisor.upload_attachment(r.id, "y.csv", b"y".to_vec()).await.err().and_then(|e| e.status()), Some(403));
