@@ -113,7 +113,9 @@ const LANDING: &str = include_str!("landing.html");
 /// `index.html`, so that deep links work. Without a built SPA, a landing page.
 async fn spa(req: actix_web::HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let path = req.path();
-    if path.starts_with("/api/") {
+    // The default service takes every method; only reads get the SPA.
+    let read = matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
+    if path.starts_with("/api/") || !read {
         return ApiError::not_found().error_response();
     }
     let Some(dir) = &state.settings.spa_dir else {
@@ -185,6 +187,7 @@ impl Application {
         spawn_shredder(state.clone());
         worker::spawn(state.clone());
         let doc = openapi_document();
+        let methods = web::Data::new(http::methods::MethodTable::from_openapi(&doc));
         let origins = state.settings.cors_origins.clone();
         let server = HttpServer::new(move || {
             let doc = doc.clone();
@@ -208,6 +211,7 @@ impl Application {
             App::new()
                 .into_utoipa_app()
                 .app_data(state.clone())
+                .app_data(methods.clone())
                 .app_data(web::PayloadConfig::new(max_body))
                 .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))
                 .app_data(
@@ -224,6 +228,7 @@ impl Application {
                     web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() }),
                 )
                 .default_service(web::get().to(spa))
+                .wrap(actix_web::middleware::from_fn(http::methods::method_not_allowed))
                 .wrap(actix_web::middleware::from_fn(refuse_nul_in_query))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(cors)

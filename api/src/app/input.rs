@@ -55,6 +55,10 @@ pub enum InputError {
         max_bytes: usize,
     },
     UploadInterrupted,
+    /// The path is served, with other methods.
+    MethodNotAllowed {
+        allowed: String,
+    },
     // --- uploads ---
     MalformedMultipart {
         detail: String,
@@ -210,6 +214,7 @@ impl InputError {
             Stale => "precondition_failed",
             InvalidIdempotencyKey { .. } => "invalid_idempotency_key",
             IdempotencyKeyReused => "idempotency_key_reused",
+            MethodNotAllowed { .. } => "method_not_allowed",
             IdempotencyInProgress => "idempotency_in_progress",
             BodyTooLarge { .. } => "payload_too_large",
             UploadInterrupted => "upload_interrupted",
@@ -283,6 +288,7 @@ impl InputError {
             | TooManyWebhooks { .. } => 409,
             NotApplyingAgency | WebhooksNotAllowed => 403,
             Shredded => 410,
+            MethodNotAllowed { .. } => 405,
             Stale => 412,
             BodyTooLarge { .. } | FileTooLarge { .. } => 413,
             UnsupportedMediaType => 415,
@@ -359,6 +365,10 @@ impl InputError {
             InvalidIdempotencyKey { max } => Text::new(
                 format!("Idempotency-Key 須為 1 至 {max} 個可見 ASCII 字元（建議使用 UUID）。"),
                 format!("Idempotency-Key must be 1 to {max} visible ASCII characters (a UUID is a good choice)."),
+            ),
+            MethodNotAllowed { allowed } => Text::new(
+                format!("此處不支援此 HTTP 方法；可用：{allowed}。"),
+                format!("This HTTP method is not allowed here; allowed: {allowed}."),
             ),
             IdempotencyKeyReused => Text::new(
                 "此 Idempotency-Key 已用於內容不同的請求；新的請求請使用新的鍵值。",

@@ -3,6 +3,7 @@
 //! Routes parse here and call `crate::app`; they never call each other.
 
 pub mod idempotency;
+pub mod methods;
 pub mod upload;
 
 use actix_web::http::header;

@@ -156,6 +156,16 @@ async fn health_docs_and_unknown_paths(backend: Backend) {
     let missing = get("/api/v1/nothing-here").await.unwrap();
     assert_eq!(missing.status().as_u16(), 404);
     assert_eq!(missing.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/problem+json"));
+    // A served path asked with another method: 405 with what is allowed, not 404.
+    let wrong = http.delete(format!("{}/api/v1/requests/1", server.base)).send().await.unwrap();
+    assert_eq!(wrong.status().as_u16(), 405);
+    assert_eq!(wrong.headers().get("allow").and_then(|v| v.to_str().ok()), Some("GET, PATCH"));
+    let problem: serde_json::Value = wrong.json().await.unwrap();
+    assert_eq!(problem["code"], "method_not_allowed");
+    let wrong = http.get(format!("{}/api/v1/requests/1/submit", server.base)).send().await.unwrap();
+    assert_eq!((wrong.status().as_u16(), wrong.headers().get("allow").and_then(|v| v.to_str().ok())), (405, Some("POST")));
+    let wrong = http.post(format!("{}/healthz", server.base)).send().await.unwrap();
+    assert_eq!(wrong.status().as_u16(), 405);
     let fields = server.login("applicant.npa").await.list_fields(Some("職等")).await.unwrap();
     assert!(fields.iter().any(|f| f.code == "grade"));
     assert!(!fields.iter().any(|f| f.code == "name"));

@@ -1,0 +1,108 @@
+//! `405 Method Not Allowed` with `Allow`, for a path the API serves with other
+//! methods. actix answers any unrouted method with 404; the route table (the
+//! OpenAPI document, which comes from the same registrations) knows better.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, ResponseError};
+
+use crate::app::InputError;
+use crate::error::ApiError;
+
+/// Every path template the API serves, with its methods.
+pub struct MethodTable {
+    routes: Vec<(Vec<String>, Vec<&'static str>)>,
+}
+
+impl MethodTable {
+    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> MethodTable {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(m, has)| has.then_some(m))
+                .collect();
+                (path.split('/').map(str::to_string).collect(), methods)
+            })
+            .collect();
+        MethodTable { routes }
+    }
+
+    /// The methods served at `path`, sorted; empty when none. Where several
+    /// templates match, the most specific ones answer (`/sources/import` is not
+    /// `/sources/{id}`), as the router's literal routes do.
+    pub fn allowed(&self, path: &str) -> Vec<&'static str> {
+        let segments: Vec<&str> = path.split('/').collect();
+        let matching: Vec<(usize, &Vec<&'static str>)> = self
+            .routes
+            .iter()
+            .filter_map(|(template, methods)| {
+                let fits = template.len() == segments.len()
+                    && template.iter().zip(&segments).all(|(t, s)| t == s || (is_param(t) && !s.is_empty()));
+                fits.then(|| (template.iter().filter(|t| !is_param(t)).count(), methods))
+            })
+            .collect();
+        let best = matching.iter().map(|(literal, _)| *literal).max().unwrap_or(0);
+        let mut out: Vec<&'static str> =
+            matching.into_iter().filter(|(literal, _)| *literal == best).flat_map(|(_, methods)| methods.iter().copied()).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+fn is_param(segment: &str) -> bool {
+    segment.starts_with('{') && segment.ends_with('}')
+}
+
+/// Turns the 404 of a known path asked with another method into 405 with `Allow`.
+pub async fn method_not_allowed(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let allowed = match req.app_data::<web::Data<MethodTable>>() {
+        Some(table) if req.path().starts_with("/api/") || req.path().starts_with("/healthz") || req.path().starts_with("/readyz") => {
+            table.allowed(req.path())
+        }
+        _ => Vec::new(),
+    };
+    let method = req.method().as_str().to_string();
+    let res = next.call(req).await?.map_into_boxed_body();
+    if res.status() != StatusCode::NOT_FOUND || allowed.is_empty() || allowed.contains(&method.as_str()) {
+        return Ok(res);
+    }
+    let (req, _) = res.into_parts();
+    let mut answer = ApiError::from(InputError::MethodNotAllowed { allowed: allowed.join(", ") }).error_response();
+    if let Ok(v) = header::HeaderValue::from_str(&allowed.join(", ")) {
+        answer.headers_mut().insert(header::ALLOW, v);
+    }
+    Ok(ServiceResponse::new(req, answer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MethodTable;
+
+    #[test]
+    fn templates_match_segment_by_segment() {
+        let table = MethodTable::from_openapi(&crate::openapi_document());
+        assert_eq!(table.allowed("/api/v1/requests/12"), vec!["GET", "PATCH"]);
+        assert_eq!(table.allowed("/api/v1/requests"), vec!["GET", "POST"]);
+        assert_eq!(table.allowed("/api/v1/requests/12/submit"), vec!["POST"]);
+        assert_eq!(table.allowed("/api/v1/dictionary/fields/import"), vec!["POST"], "the literal route, not /fields/{{code}}");
+        assert_eq!(table.allowed("/api/v1/dictionary/fields/grade"), vec!["GET", "PUT"]);
+        assert!(table.allowed("/api/v1/nothing/here").is_empty());
+        assert!(table.allowed("/api/v1/requests//submit").is_empty(), "an empty segment is no id");
+    }
+}
