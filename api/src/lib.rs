@@ -93,13 +93,85 @@ fn configure_root(cfg: &mut ServiceConfig) {
 
 /// The OpenAPI document, from the same registrations the server uses.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    let (_, api) = App::new()
+    let (_, mut api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(configure_root)
         .service(scope("/api/v1").configure(routes::configure))
         .split_for_parts();
+    headers_are_never_null(&mut api);
+    strings_never_hold_nul(api)
+}
+
+/// No text the service takes may hold U+0000 (no database stores it; the server
+/// refuses it in bodies and queries): every free-text string says so.
+fn strings_never_hold_nul(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaType, Type};
+    use utoipa::openapi::RefOr;
+    fn walk(s: &mut RefOr<Schema>) {
+        let RefOr::T(schema) = s else { return };
+        match schema {
+            Schema::Object(o) => {
+                let is_string = match &o.schema_type {
+                    SchemaType::Type(t) => *t == Type::String,
+                    SchemaType::Array(ts) => ts.contains(&Type::String),
+                    SchemaType::AnyValue => false,
+                };
+                if is_string && o.format.is_none() && o.enum_values.is_none() && o.pattern.is_none() {
+                    o.pattern = Some(r"^[^\u0000]*$".into());
+                }
+                o.properties.values_mut().for_each(walk);
+                if let Some(AdditionalProperties::RefOr(r)) = o.additional_properties.as_deref_mut() {
+                    walk(r);
+                }
+            }
+            Schema::Array(a) => {
+                if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                    walk(items);
+                }
+            }
+            Schema::OneOf(x) => x.items.iter_mut().for_each(walk),
+            Schema::AllOf(x) => x.items.iter_mut().for_each(walk),
+            Schema::AnyOf(x) => x.items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    if let Some(c) = api.components.as_mut() {
+        c.schemas.values_mut().for_each(walk);
+    }
+    for item in api.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for op in operations.into_iter().flatten() {
+            op.parameters.iter_mut().flatten().filter_map(|p| p.schema.as_mut()).for_each(walk);
+            if let Some(body) = op.request_body.as_mut() {
+                body.content.values_mut().filter_map(|c| c.schema.as_mut()).for_each(walk);
+            }
+        }
+    }
     api
+}
+
+/// An optional header is absent or a string, never `null` (utoipa documents an
+/// `Option` header as nullable, and clients would send the text `null`).
+fn headers_are_never_null(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::schema::{Schema, SchemaType, Type};
+    use utoipa::openapi::RefOr;
+    for item in api.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for op in operations.into_iter().flatten() {
+            for p in op.parameters.iter_mut().flatten().filter(|p| p.parameter_in == ParameterIn::Header) {
+                if let Some(RefOr::T(Schema::Object(o))) = &mut p.schema {
+                    if let SchemaType::Array(types) = &o.schema_type {
+                        let rest: Vec<Type> = types.iter().filter(|t| **t != Type::Null).cloned().collect();
+                        if rest.len() == 1 {
+                            o.schema_type = SchemaType::Type(rest[0].clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// `openapi.yaml` as `just openapi` writes it.

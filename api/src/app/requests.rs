@@ -198,9 +198,15 @@ pub fn check_version(expected: Option<i64>, actual: i64) -> AppResult<()> {
 }
 
 /// Edits a draft or returned application; each section of `patch` replaces that section.
-pub async fn edit(state: &AppState, who: &Principal, id: i64, expected: i64, patch: statreq_domain::ApplicationPatch) -> AppResult<Loaded> {
+pub async fn edit(
+    state: &AppState,
+    who: &Principal,
+    id: i64,
+    expected: Option<i64>,
+    patch: statreq_domain::ApplicationPatch,
+) -> AppResult<Loaded> {
     let loaded = load_for(state, who, id).await?;
-    check_version(Some(expected), loaded.row.version)?;
+    check_version(expected, loaded.row.version)?;
     let mut app = loaded.application()?;
     let ctx = Context::for_authorisation();
     lifecycle::decide(&loaded.facts(&app, &ctx), &who.actor, Command::Edit, Utc::now())?;

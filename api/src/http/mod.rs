@@ -104,20 +104,54 @@ fn to_pointer(path: &str) -> String {
     out
 }
 
-/// The version a client says it has (`If-Match: "3"`), if any.
-pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
-    let Some(v) = req.headers().get(header::IF_MATCH) else { return Ok(None) };
-    let raw = v.to_str().unwrap_or("").trim();
-    if raw == "*" {
-        return Ok(None);
-    }
-    let bare = raw.trim_start_matches("W/").trim_matches('"');
-    Ok(Some(bare.parse::<i64>().map_err(|_| InputError::InvalidIfMatch)?))
+/// What `If-Match` says: absent, `*` (any version) or one version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precondition {
+    Absent,
+    Any,
+    Version(i64),
 }
 
-/// The version a client says it has, where the change needs one (428 without).
-pub fn require_if_match(req: &HttpRequest) -> Result<i64, ApiError> {
-    Ok(if_match(req)?.ok_or(InputError::IfMatchRequired)?)
+impl Precondition {
+    /// The version to check against, if any.
+    pub fn version(self) -> Option<i64> {
+        match self {
+            Precondition::Version(v) => Some(v),
+            Precondition::Absent | Precondition::Any => None,
+        }
+    }
+}
+
+/// Parses `If-Match` exactly as the contract documents it: `*`, `"3"`, `W/"3"` or `3`.
+fn precondition(req: &HttpRequest) -> Result<Precondition, ApiError> {
+    let Some(v) = req.headers().get(header::IF_MATCH) else { return Ok(Precondition::Absent) };
+    let raw = v.to_str().map_err(|_| InputError::InvalidIfMatch)?.trim();
+    if raw == "*" {
+        return Ok(Precondition::Any);
+    }
+    let tag = raw.strip_prefix("W/").unwrap_or(raw);
+    let digits = match tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(quoted) => quoted,
+        None if !raw.starts_with("W/") => tag,
+        None => return Err(InputError::InvalidIfMatch.into()),
+    };
+    if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(InputError::InvalidIfMatch.into());
+    }
+    Ok(Precondition::Version(digits.parse::<i64>().map_err(|_| InputError::InvalidIfMatch)?))
+}
+
+/// The version a client says it has (`If-Match: "3"`), if any; `*` checks none.
+pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
+    Ok(precondition(req)?.version())
+}
+
+/// `If-Match` where the change needs one (428 without); `*` knowingly takes any version.
+pub fn require_if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
+    match precondition(req)? {
+        Precondition::Absent => Err(InputError::IfMatchRequired.into()),
+        p => Ok(p.version()),
+    }
 }
 
 pub fn etag(version: i64) -> (header::HeaderName, String) {
@@ -256,8 +290,13 @@ pub fn page_of<T>(mut items: Vec<T>, limit: i64, id_of: impl Fn(&T) -> i64) -> s
     statreq_contract::Page { items, next_cursor }
 }
 
+/// A cursor as the contract documents it: 1–18 digits.
 pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
-    Ok(cursor.map(|c| c.parse::<i64>().map_err(|_| InputError::InvalidCursor)).transpose()?)
+    let parse = |c: &str| {
+        let digits = !c.is_empty() && c.len() <= 18 && c.bytes().all(|b| b.is_ascii_digit());
+        digits.then(|| c.parse::<i64>().ok()).flatten().ok_or(InputError::InvalidCursor)
+    };
+    Ok(cursor.map(parse).transpose()?)
 }
 
 #[cfg(test)]

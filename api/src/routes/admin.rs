@@ -166,8 +166,10 @@ fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// `next_cursor` of the previous page.
+    #[param(pattern = r"^[0-9]{1,18}$")]
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 

@@ -20,7 +20,9 @@ pub struct AuditQuery {
     pub actor_id: Option<i64>,
     /// e.g. `delivery.downloaded`, `request.submitted`.
     pub action: Option<String>,
+    #[param(pattern = r"^[0-9]{1,18}$")]
     pub cursor: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 

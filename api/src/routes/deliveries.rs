@@ -58,7 +58,7 @@ fn may_handle_files(who: &Principal, agency: &str) -> bool {
 #[utoipa::path(
     tag = "deliveries",
     security(("bearer" = [])),
-    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried upload return the first response; the fingerprint is the body's length")),
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried upload return the first response; the fingerprint is the body's length", min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")),
     request_body(content = String, content_type = "multipart/form-data", description = "field `file`"),
     responses((status = 201, body = DeliveryView), ErrorResponses)
 )]

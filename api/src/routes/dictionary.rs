@@ -96,7 +96,7 @@ pub async fn get_field(state: web::Data<AppState>, _who: Principal, path: web::P
 #[utoipa::path(
     tag = "dictionary",
     security(("bearer" = [])),
-    params(("code" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("code" = String, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)),
     request_body = Field,
     responses((status = 200, body = FieldDetail), (status = 201, body = FieldDetail), ErrorResponses)
 )]

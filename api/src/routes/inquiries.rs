@@ -106,7 +106,7 @@ fn notices(users: &[i64], kind: &str, link: &str, text: Text) -> Vec<NewInbox> {
 #[utoipa::path(
     tag = "inquiries",
     security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header)),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")),
     request_body = NewInquiry,
     responses((status = 201, body = InquiryDetail), ErrorResponses)
 )]
@@ -159,8 +159,10 @@ pub struct InquiryQuery {
     pub field: Option<String>,
     /// Only questions tied to this request.
     pub request_id: Option<i64>,
+    #[param(pattern = r"^[0-9]{1,18}$")]
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
@@ -213,7 +215,7 @@ fn closed() -> ApiError {
 #[utoipa::path(
     tag = "inquiries",
     security(("bearer" = [])),
-    params(("id" = i64, Path), ("If-Match" = Option<String>, Header)),
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)),
     request_body = ReplyBody,
     responses((status = 200, body = InquiryDetail), ErrorResponses)
 )]
@@ -284,7 +286,7 @@ async fn advance(
 #[utoipa::path(
     tag = "inquiries",
     security(("bearer" = [])),
-    params(("id" = i64, Path), ("If-Match" = Option<String>, Header)),
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)),
     responses((status = 200, body = InquiryDetail), ErrorResponses)
 )]
 #[post("/inquiries/{id}/close")]
@@ -370,6 +372,7 @@ pub struct InboxQuery {
     /// Only unread items.
     pub unread: Option<bool>,
     /// At most this many, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 

@@ -53,8 +53,10 @@ fn item(snap: &Snapshot, row: &QueueRow, ranked: Option<&Ranked>, now: DateTime<
 #[serde(deny_unknown_fields)]
 pub struct QueueQuery {
     /// `next_cursor` of the previous page (a position).
+    #[param(pattern = r"^[0-9]{1,18}$")]
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
@@ -68,7 +70,7 @@ pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: web::Query
     let limit = page_limit(q.limit)? as usize;
     let skip: usize = match q.cursor.as_deref() {
         None => 0,
-        Some(c) => c.parse().map_err(|_| InputError::InvalidCursor)?,
+        Some(c) => http::parse_cursor(Some(c))?.unwrap_or_default() as usize,
     };
     let snap = cached_snapshot(&state).await?;
     let now = snap.at;
@@ -174,7 +176,7 @@ pub async fn get_queue_settings(state: web::Data<AppState>, _who: Principal) -> 
 #[utoipa::path(
     tag = "queue",
     security(("bearer" = [])),
-    params(("If-Match" = String, Header, description = "The settings' ETag")),
+    params(("If-Match" = String, Header, description = "The settings' ETag (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)),
     request_body = QueueSettings,
     responses((status = 200, body = QueueSettingsView), ErrorResponses)
 )]
@@ -188,9 +190,10 @@ pub async fn put_queue_settings(
     who.require(Role::DgpaAdmin)?;
     let new: QueueSettings = parse_json(&req, &body)?;
     new.validate().map_err(|e| InputError::InvalidSetting { field: e.field.to_string(), min: e.min.clone(), max: e.max.clone() })?;
-    let expected = require_if_match(&req)?;
     let (_, current) = settings(&state).await?;
-    check_version(Some(expected), current.as_ref().map(|r| r.version).unwrap_or(0))?;
+    let current = current.as_ref().map(|r| r.version).unwrap_or(0);
+    let expected = require_if_match(&req)?.unwrap_or(current);
+    check_version(Some(expected), current)?;
     let json = serde_json::to_value(&new).map_err(AppError::internal)?;
     let actor = who.user.id;
     let audit = http::audit(&who, &req);

@@ -65,7 +65,7 @@ fn check_external_ref(raw: &str) -> Result<ExternalRef, InputError> {
 #[utoipa::path(
     tag = "requests",
     security(("bearer" = [])),
-    params(CreateQuery, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of creating again")),
+    params(CreateQuery, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of creating again", min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")),
     request_body = Application,
     responses((status = 201, description = "The new draft; `ETag` carries its version", body = RequestView), ErrorResponses)
 )]
@@ -127,8 +127,10 @@ pub struct ListQuery {
     /// Only requests in this state.
     pub state: Option<State>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = r"^[0-9]{1,18}$")]
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Only the request the caller's system created with this reference.
     pub external_ref: Option<String>,
@@ -171,7 +173,7 @@ pub async fn get_request(state: web::Data<AppState>, who: Principal, path: web::
 #[utoipa::path(
     tag = "requests",
     security(("bearer" = [])),
-    params(("id" = i64, Path), ("If-Match" = String, Header, description = "The ETag you last saw")),
+    params(("id" = i64, Path), ("If-Match" = String, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)),
     request_body = ApplicationPatch,
     responses((status = 200, body = RequestView), ErrorResponses)
 )]
@@ -239,7 +241,7 @@ pub async fn list_destructions(state: web::Data<AppState>, who: Principal) -> Re
 
 /// Submit the application to the supervising agency (applicant's office). Freezes a
 /// numbered revision. Refused with 422 and every blocking finding when incomplete.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/submit")]
 pub async fn submit_request(
     state: web::Data<AppState>,
@@ -251,7 +253,7 @@ pub async fn submit_request(
 }
 
 /// Withdraw the request (applicant's office): from draft, returned, pending or queued.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body(content = Option<WithdrawBody>, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body(content = Option<WithdrawBody>, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/withdraw")]
 pub async fn withdraw_request(
     state: web::Data<AppState>,
@@ -265,7 +267,7 @@ pub async fn withdraw_request(
 }
 
 /// The supervising agency's decision (rule 5.1): approve, return (with comment) or reject (with comment).
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = SupervisorDecisionBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = SupervisorDecisionBody, responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/supervisor-decision")]
 pub async fn supervisor_decision(
     state: web::Data<AppState>,
@@ -279,7 +281,7 @@ pub async fn supervisor_decision(
 }
 
 /// DGPA's review: accept with a difficulty of 1–5 (rule 5.3), return or reject (with comment).
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = DgpaDecisionBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = DgpaDecisionBody, responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/dgpa-decision")]
 pub async fn dgpa_decision(
     state: web::Data<AppState>,
@@ -302,7 +304,7 @@ pub async fn dgpa_decision(
 /// A DGPA officer takes queued work into production for themself or a named
 /// officer. Taking anything but the head of the queue needs a `skip_reason`, which
 /// is recorded with the requests passed over (rule 5.3).
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body(content = Option<TakeBody>, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body(content = Option<TakeBody>, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/take")]
 pub async fn take_request(
     state: web::Data<AppState>,
@@ -333,7 +335,7 @@ pub async fn take_request(
 }
 
 /// Deliver the result with DGPA's reply.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response")), request_body = DeliverBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response", min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")), request_body = DeliverBody, responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/deliver")]
 pub async fn deliver_request(
     state: web::Data<AppState>,
@@ -354,7 +356,7 @@ pub async fn deliver_request(
 }
 
 /// Record that delivered personal data was destroyed after use (rule 6); closes the request.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = DestructionBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = DestructionBody, responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/destruction")]
 pub async fn record_destruction(
     state: web::Data<AppState>,
@@ -368,7 +370,7 @@ pub async fn record_destruction(
 }
 
 /// Acknowledge receipt of a delivery without personal data; closes the request.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/acknowledge")]
 pub async fn acknowledge_request(
     state: web::Data<AppState>,
@@ -454,7 +456,7 @@ pub async fn list_messages(state: web::Data<AppState>, who: Principal, path: web
 }
 
 /// Post to the clarification thread (anyone who may see the request).
-#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of posting again")), request_body = PostMessageBody, responses((status = 201, body = MessageView), ErrorResponses))]
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of posting again", min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")), request_body = PostMessageBody, responses((status = 201, body = MessageView), ErrorResponses))]
 #[post("/requests/{id}/messages")]
 pub async fn post_message(
     state: web::Data<AppState>,

@@ -117,7 +117,7 @@ pub async fn create_source(
 #[utoipa::path(
     tag = "sources",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)),
     request_body = CatalogEntry,
     responses((status = 200, body = SourceView), ErrorResponses)
 )]
@@ -155,7 +155,7 @@ pub async fn put_source(
 #[utoipa::path(
     tag = "sources",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)),
     responses((status = 204), ErrorResponses)
 )]
 #[delete("/sources/{id}")]

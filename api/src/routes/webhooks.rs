@@ -177,8 +177,10 @@ pub async fn delete_webhook(
 #[serde(deny_unknown_fields)]
 pub struct DeliveriesQuery {
     /// `next_cursor` of the previous page.
+    #[param(pattern = r"^[0-9]{1,18}$")]
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
