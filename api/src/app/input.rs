@@ -55,6 +55,8 @@ pub enum InputError {
         max_bytes: usize,
     },
     UploadInterrupted,
+    /// The operation needs a body and got none.
+    BodyRequired,
     /// The path is served, with other methods.
     MethodNotAllowed {
         allowed: String,
@@ -74,6 +76,8 @@ pub enum InputError {
     FileRequired,
     // --- CSV imports ---
     CsvNotUtf8,
+    /// A header line and no rows (or not the documented header).
+    CsvNoRows,
     TooManyRows {
         max: usize,
     },
@@ -218,13 +222,14 @@ impl InputError {
             IdempotencyInProgress => "idempotency_in_progress",
             BodyTooLarge { .. } => "payload_too_large",
             UploadInterrupted => "upload_interrupted",
+            BodyRequired => "body_required",
             MalformedMultipart { .. } => "malformed_multipart",
             UnexpectedField => "unexpected_field",
             FileTypeNotAllowed { .. } => "file_type_not_allowed",
             FileTooLarge { .. } => "file_too_large",
             EmptyFile => "empty_file",
             FileRequired => "file_required",
-            CsvNotUtf8 | CsvRows { .. } => "invalid_csv",
+            CsvNotUtf8 | CsvNoRows | CsvRows { .. } => "invalid_csv",
             TooManyRows { .. } => "too_many_rows",
             InvalidLimit => "invalid_limit",
             InvalidCursor => "invalid_cursor",
@@ -270,6 +275,7 @@ impl InputError {
         use InputError::*;
         match self {
             MalformedJson { .. }
+            | BodyRequired
             | NulInQuery
             | InvalidQuery { .. }
             | InvalidIfMatch
@@ -308,7 +314,7 @@ impl InputError {
         Some(match self {
             NulCharacter { pointer } | UnknownField { pointer, .. } | InvalidValue { pointer, .. } => pointer,
             UnexpectedField | FileTypeNotAllowed { .. } | EmptyFile | FileRequired => "/file",
-            CsvNotUtf8 | TooManyRows { .. } => "",
+            CsvNotUtf8 | CsvNoRows | TooManyRows { .. } => "",
             InvalidLimit => "/limit",
             InvalidCursor => "/cursor",
             InvalidExternalRef { .. } => "/external_ref",
@@ -382,6 +388,7 @@ impl InputError {
                 format!("送出的內容過大（上限 {} MiB）。", mib(max_bytes).max(1)),
                 format!("The body is too large ({} MiB at most).", mib(max_bytes).max(1)),
             ),
+            BodyRequired => Text::new("請附上內容（例如 CSV 檔案）。", "Send a body (the CSV file, for example)."),
             UploadInterrupted => Text::new("上傳中斷，未儲存任何資料。", "The upload was interrupted; nothing was stored."),
             MalformedMultipart { detail } => Text::new("上傳格式有誤。", format!("Malformed multipart body: {detail}")),
             UnexpectedField => Text::new("請只以欄位 file 上傳一個檔案。", "Send exactly one file, in the field `file`."),
@@ -395,6 +402,10 @@ impl InputError {
             EmptyFile => Text::new("檔案是空的。", "The file is empty."),
             FileRequired => Text::new("請以欄位 file 上傳檔案。", "Send the file in the multipart field `file`."),
             CsvNotUtf8 => Text::new("檔案須為 UTF-8 編碼。", "The file must be UTF-8."),
+            CsvNoRows => Text::new(
+                "檔案沒有任何資料列；第一列須為欄位名稱，其後每列一筆。",
+                "The file has no rows: a header line with the documented columns, then one line per item.",
+            ),
             TooManyRows { max } => Text::new(format!("最多 {max} 列。"), format!("At most {max} rows.")),
             CsvRows { .. } => Text::new("CSV 內容有誤，未匯入任何資料。", "The CSV has errors; nothing was imported."),
             InvalidLimit => Text::new(format!("每頁筆數須介於 1 至 {MAX_PAGE}。"), format!("limit must be between 1 and {MAX_PAGE}.")),

@@ -36,10 +36,20 @@ pub fn audit(who: &Principal, req: &HttpRequest) -> AuditContext {
     crate::app::audit::context(who, req.connection_info().realip_remote_addr().map(str::to_owned))
 }
 
-/// Parses a JSON body strictly: malformed JSON is 400; a completion deadline
-/// anywhere in it is refused under rule 5.3; unknown or mistyped fields are 422
-/// with a pointer. Nothing is changed when parsing fails.
+/// Parses a required JSON body strictly: none is 400 (`body_required`), malformed
+/// JSON is 400; a completion deadline anywhere in it is refused under rule 5.3;
+/// unknown or mistyped fields are 422 with a pointer. Nothing is changed when
+/// parsing fails.
 pub fn parse_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(InputError::BodyRequired.into());
+    }
+    parse_optional_json(req, body)
+}
+
+/// As [`parse_json`], for an operation whose body is optional: none (or `null`)
+/// reads as `{}`.
+pub fn parse_optional_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError> {
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !body.is_empty() && !content_type.contains("json") {
         return Err(InputError::UnsupportedMediaType.into());
@@ -68,9 +78,10 @@ pub fn parse_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result
     })
 }
 
-/// The pointer of the first string (or key) holding U+0000, which no database stores.
+/// The pointer of the first string (or key) holding U+0000, which no database
+/// stores; in the pointer itself the character shows as U+FFFD.
 fn nul_pointer(v: &serde_json::Value, at: String) -> Option<String> {
-    let escape = |k: &str| k.replace('~', "~0").replace('/', "~1");
+    let escape = |k: &str| k.replace('~', "~0").replace('/', "~1").replace('\0', "\u{FFFD}");
     match v {
         serde_json::Value::String(s) if s.contains('\0') => Some(at),
         serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| nul_pointer(x, format!("{at}/{i}"))),
@@ -173,6 +184,9 @@ pub async fn read_upload(payload: &mut web::Payload, max: usize) -> Result<web::
         }
         bytes.extend_from_slice(&chunk);
     }
+    if bytes.is_empty() {
+        return Err(InputError::BodyRequired.into());
+    }
     Ok(bytes)
 }
 
@@ -218,6 +232,9 @@ pub fn parse_csv_rows<T: DeserializeOwned>(
     }
     if !errors.is_empty() {
         return Err(InputError::CsvRows { errors }.into());
+    }
+    if items.is_empty() {
+        return Err(InputError::CsvNoRows.into());
     }
     Ok(items)
 }

@@ -22,7 +22,9 @@ use crate::app::users::{self, user_ref};
 use crate::app::{db, AppError, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::http::{self, etag, idempotency, if_match, page_limit, parse_cursor, parse_json, require_if_match, ErrorResponses};
+use crate::http::{
+    self, etag, idempotency, if_match, page_limit, parse_cursor, parse_json, parse_optional_json, require_if_match, ErrorResponses,
+};
 use crate::AppState;
 
 fn respond(status: StatusCode, who: &Principal, l: &Loaded) -> Result<HttpResponse, ApiError> {
@@ -46,6 +48,7 @@ async fn transition(state: &AppState, who: &Principal, id: i64, req: &HttpReques
 pub struct CreateQuery {
     /// The creating system's own reference (1–100 visible characters), unique per
     /// system: a second request with the same reference is refused with 409.
+    #[param(pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]{1,100}$")]
     pub external_ref: Option<String>,
 }
 
@@ -262,7 +265,7 @@ pub async fn withdraw_request(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let b: WithdrawBody = parse_json(&req, &body)?;
+    let b: WithdrawBody = parse_optional_json(&req, &body)?;
     transition(&state, &who, path.into_inner(), &req, Command::Withdraw { reason: b.reason }).await
 }
 
@@ -313,7 +316,7 @@ pub async fn take_request(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let b: TakeBody = parse_json(&req, &body)?;
+    let b: TakeBody = parse_optional_json(&req, &body)?;
     let id = path.into_inner();
     let assignee = match b.assignee {
         None => who.user.id,

@@ -92,6 +92,7 @@ pub struct RefreshBody {
 #[serde(deny_unknown_fields)]
 pub struct ClientCredentialsBody {
     /// Always `client_credentials`.
+    #[schema(pattern = "^client_credentials$")]
     pub grant_type: String,
     pub client_id: String,
     pub client_secret: String,
@@ -139,10 +140,16 @@ pub struct AgencyView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAgencyBody {
+    /// 機關代碼: 1–20 ASCII letters or digits.
+    #[schema(pattern = "^[A-Za-z0-9]{1,20}$")]
     pub code: String,
+    #[schema(max_length = 100, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
     pub name: String,
+    #[schema(pattern = "^[A-Za-z0-9]{1,20}$")]
     pub parent_code: String,
+    /// 人事人員數, 0–100,000 (rule 5.3).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 100000)]
     pub personnel_staff: i32,
 }
 
@@ -150,10 +157,13 @@ pub struct CreateAgencyBody {
 #[serde(deny_unknown_fields)]
 pub struct UpdateAgencyBody {
     #[serde(default)]
+    #[schema(max_length = 100, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
     pub name: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^[A-Za-z0-9]{1,20}$")]
     pub parent_code: Option<String>,
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 100000)]
     pub personnel_staff: Option<i32>,
 }
 
@@ -180,13 +190,21 @@ pub struct UserView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserBody {
+    /// 3–64 lower-case letters, digits or `. _ - @`.
+    #[schema(pattern = "^[a-z0-9._@-]{3,64}$")]
     pub username: String,
+    #[schema(max_length = 100, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
     pub display_name: String,
+    /// Empty, or an e-mail address.
     #[serde(default)]
+    #[schema(max_length = 200, pattern = r"^([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)?$")]
     pub email: String,
+    #[schema(pattern = "^[A-Za-z0-9]{1,20}$")]
     pub agency_code: String,
+    #[schema(min_items = 1)]
     pub roles: Vec<Role>,
-    /// At least 12 characters. For service accounts this is the client secret.
+    /// 12–128 characters. For service accounts this is the client secret.
+    #[schema(min_length = 12, max_length = 128)]
     pub password: String,
 }
 
@@ -194,16 +212,22 @@ pub struct CreateUserBody {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserBody {
     #[serde(default)]
+    #[schema(max_length = 100, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
     pub display_name: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 200, pattern = r"^([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)?$")]
     pub email: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^[A-Za-z0-9]{1,20}$")]
     pub agency_code: Option<String>,
     #[serde(default)]
+    #[schema(min_items = 1)]
     pub roles: Option<Vec<Role>>,
     #[serde(default)]
     pub active: Option<bool>,
+    /// 12–128 characters.
     #[serde(default)]
+    #[schema(min_length = 12, max_length = 128)]
     pub password: Option<String>,
 }
 
@@ -501,6 +525,8 @@ pub struct MessageView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostMessageBody {
+    /// 1–4,000 characters, not only spaces.
+    #[schema(max_length = 4000, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
     pub body: String,
 }
 

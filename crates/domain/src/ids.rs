@@ -76,9 +76,24 @@ pub const DGPA_AGENCY_CODE: &str = "DGPA";
 
 /// Difficulty rated by DGPA at acceptance: 1 (easy) to 5 (hard). Rule 5.3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Difficulty(u8);
+
+/// An integer 1–5 in the contract, as `Difficulty::new` takes it.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Difficulty {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .minimum(Some(Difficulty::MIN))
+            .maximum(Some(Difficulty::MAX))
+            .description(Some("Difficulty rated by DGPA at acceptance: 1 (easy) to 5 (hard). Rule 5.3."))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Difficulty {}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("difficulty must be between {min} and {max}")]

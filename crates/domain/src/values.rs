@@ -25,8 +25,7 @@ macro_rules! text_value {
                 let text = if $trim { raw.trim() } else { raw };
                 let n = text.chars().count();
                 let ok = (1..=Self::MAX_CHARS).contains(&n)
-                    && !text.chars().any(|c| c.is_control() && !($trim && matches!(c, '\n' | '\r' | '\t')))
-                    && !($no_space && text.chars().any(char::is_whitespace));
+                    && !($no_space && text.chars().any(|c| c.is_control() || c.is_whitespace()));
                 if ok {
                     Ok(Self(text.to_string()))
                 } else {

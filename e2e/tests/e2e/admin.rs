@@ -70,6 +70,11 @@ async fn agencies_are_managed_by_dgpa_admins(backend: Backend) {
     assert!(p.errors.iter().any(|e| e.pointer.starts_with("/rows/3")), "{:?}", p.errors);
     assert!(!admin.list_agencies().await.unwrap_or_default().iter().any(|a| a.code == "OK1"), "a failed import imports nothing");
     assert_eq!(applicant.import_agencies(csv).await.err().and_then(|e| e.status()), Some(403));
+    // A header and no rows, or no file at all, is refused, not a silent "0 imported".
+    let err = admin.import_agencies("code,name,parent_code,personnel_staff\n").await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_csv"));
+    let err = admin.import_agencies("").await.err();
+    assert_eq!((err.as_ref().and_then(|e| e.status()), err.as_ref().and_then(|e| e.code())), (Some(400), Some("body_required")));
 }
 
 async fn accounts_are_managed_by_dgpa_admins(backend: Backend) {
