@@ -2,7 +2,8 @@
 //! every call goes through the shared typed client, so the SPA and the API cannot
 //! drift apart.
 
-mod help;
+mod browser;
+mod components;
 mod i18n;
 mod pages;
 mod session;
@@ -23,7 +24,7 @@ fn App() -> impl IntoView {
     view! {
         <Router>
             <a class="skip" href="#main">{move || i18n::t(lang.get(), "跳至主要內容", "Skip to main content")}</a>
-            <pages::Header session=session />
+            <components::header::Header session=session />
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <pages::NotFound /> }>
                     <Route path=path!("/") view=pages::Home />
@@ -33,12 +34,12 @@ fn App() -> impl IntoView {
                     <Route path=path!("/queue") view=pages::QueuePage />
                     <Route path=path!("/stats") view=pages::StatsPage />
                     <Route path=path!("/admin") view=pages::AdminPage />
-                    <Route path=path!("/fields") view=help::FieldsPage />
-                    <Route path=path!("/fields/:code") view=move || view! { <help::FieldPage session=session /> } />
-                    <Route path=path!("/sources") view=help::SourcesPage />
-                    <Route path=path!("/inquiries") view=move || view! { <help::InquiriesPage session=session /> } />
-                    <Route path=path!("/inquiries/:id") view=move || view! { <help::InquiryPage session=session /> } />
-                    <Route path=path!("/inbox") view=help::InboxPage />
+                    <Route path=path!("/fields") view=pages::help::FieldsPage />
+                    <Route path=path!("/fields/:code") view=move || view! { <pages::help::FieldPage session=session /> } />
+                    <Route path=path!("/sources") view=pages::help::SourcesPage />
+                    <Route path=path!("/inquiries") view=move || view! { <pages::help::InquiriesPage session=session /> } />
+                    <Route path=path!("/inquiries/:id") view=move || view! { <pages::help::InquiryPage session=session /> } />
+                    <Route path=path!("/inbox") view=pages::help::InboxPage />
                     <Route path=path!("/requests/:id/edit") view=pages::EditRequest />
                     <Route path=path!("/requests/:id/print") view=pages::PrintForm />
                     <Route path=path!("/requests/:id") view=pages::RequestPage />

@@ -8,8 +8,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use statreq_contract::*;
 
+use crate::components::problem::{err_text, ui};
 use crate::i18n::{self, t, text, Lang};
-use crate::pages::{err_text, ui};
 use crate::session::{call, Session};
 
 fn state_label(lang: Lang, s: InquiryState) -> String {

@@ -1,0 +1,4 @@
+//! Pieces shared by the screens.
+
+pub mod header;
+pub mod problem;

@@ -1,0 +1,256 @@
+//! DGPA administration: queue settings, agencies and staff counts, accounts, the audit trail.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use statreq_contract::*;
+
+use crate::components::header::role_label;
+use crate::components::problem::{err_text, ui};
+use crate::i18n::{self, t};
+use crate::session::call;
+
+/// DGPA administration: agencies and staff counts, queue settings with a preview, audit log.
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let lang = i18n::lang();
+    let agencies = LocalResource::new(|| async { call(|c| async move { c.list_agencies().await }).await.map_err(ui) });
+    let settings = LocalResource::new(|| async { call(|c| async move { c.queue_settings().await }).await.map_err(ui) });
+    let queue = LocalResource::new(|| async { call(|c| async move { c.queue().await }).await.ok() });
+    let audit = LocalResource::new(|| async { call(|c| async move { c.audit("limit=30").await }).await.ok() });
+    let note = RwSignal::new(None::<String>);
+    let users = LocalResource::new(|| async { call(|c| async move { c.list_users(None).await }).await.ok() });
+    let nu_username = RwSignal::new(String::new());
+    let nu_name = RwSignal::new(String::new());
+    let nu_email = RwSignal::new(String::new());
+    let nu_agency = RwSignal::new(String::new());
+    let nu_role = RwSignal::new(Role::Applicant.as_str().to_string());
+    let nu_password = RwSignal::new(String::new());
+    let field = move |id: &'static str, zh: &'static str, en: &'static str, sig: RwSignal<String>| {
+        view! {
+            <label for=id>{move || t(lang.get(), zh, en)}</label>
+            <input id=id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+        }
+    };
+    let create_account = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = CreateUserBody {
+            username: nu_username.get_untracked(),
+            display_name: nu_name.get_untracked(),
+            email: nu_email.get_untracked(),
+            agency_code: nu_agency.get_untracked(),
+            roles: Role::parse(&nu_role.get_untracked()).into_iter().collect(),
+            password: nu_password.get_untracked(),
+        };
+        spawn_local(async move {
+            match call(|c| {
+                let body = body.clone();
+                async move { c.create_user(&body).await }
+            })
+            .await
+            {
+                Ok(u) => {
+                    note.set(Some(t(
+                        lang.get_untracked(),
+                        &format!("已建立帳號 {}。", u.username),
+                        &format!("Account {} created.", u.username),
+                    )));
+                    nu_password.set(String::new());
+                    users.refetch();
+                    audit.refetch();
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    let w_age = RwSignal::new(String::new());
+    let w_diff = RwSignal::new(String::new());
+    let w_fair = RwSignal::new(String::new());
+    let favour_hard = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(v)) = settings.get() {
+            w_age.set(v.settings.weight_age.to_string());
+            w_diff.set(v.settings.weight_difficulty.to_string());
+            w_fair.set(v.settings.weight_fair_share.to_string());
+            favour_hard.set(v.settings.difficulty_favour == DifficultyFavour::Hard);
+        }
+    });
+    let num = |s: RwSignal<String>| s.get().trim().parse::<u32>().unwrap_or(0);
+    let preview = move || -> Vec<(i64, String, f64)> {
+        let Some(q) = queue.get().flatten() else { return Vec::new() };
+        let flip = favour_hard.get() != (q.settings.difficulty_favour == DifficultyFavour::Hard);
+        let (wa, wd, wf) = (f64::from(num(w_age)), f64::from(num(w_diff)), f64::from(num(w_fair)));
+        let mut rows: Vec<(i64, String, f64, bool, f64)> = q
+            .items
+            .iter()
+            .filter_map(|i| {
+                let f = i.factors?;
+                let d = if flip { 1.0 - f.difficulty } else { f.difficulty };
+                Some((i.request_id, i.agency_name.clone(), wa * f.age + wd * d + wf * f.fair_share, i.overdue, i.waited_days))
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            b.3.cmp(&a.3).then_with(|| if a.3 && b.3 { b.4.total_cmp(&a.4) } else { b.2.total_cmp(&a.2) }).then(a.0.cmp(&b.0))
+        });
+        rows.into_iter().map(|(id, name, p, _, _)| (id, name, p)).collect()
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(Ok(current)) = settings.get_untracked() else { return };
+        let mut new = current.settings.clone();
+        new.weight_age = num(w_age);
+        new.weight_difficulty = num(w_diff);
+        new.weight_fair_share = num(w_fair);
+        new.difficulty_favour = if favour_hard.get_untracked() { DifficultyFavour::Hard } else { DifficultyFavour::Easy };
+        let version = current.version;
+        spawn_local(async move {
+            match call(|c| {
+                let new = new.clone();
+                async move { c.put_queue_settings(&new, version).await }
+            })
+            .await
+            {
+                Ok(_) => {
+                    note.set(Some(t(lang.get_untracked(), "已儲存並記錄。", "Saved and recorded.")));
+                    settings.refetch();
+                    queue.refetch();
+                    audit.refetch();
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    let number = move |id: &'static str, zh: &'static str, en: &'static str, sig: RwSignal<String>| {
+        view! {
+            <label for=id>{move || t(lang.get(), zh, en)}</label>
+            <input id=id inputmode="numeric" prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+        }
+    };
+    view! {
+        <h1>{move || t(lang.get(), "系統管理", "Administration")}</h1>
+        <section class="card" aria-labelledby="qs-h">
+            <h2 id="qs-h">{move || t(lang.get(), "排程設定（第5點第3款）", "Queue settings (rule 5.3)")}</h2>
+            <form on:submit=save>
+                {number("w-age", "收件先後權重", "Age weight", w_age)}
+                {number("w-diff", "難易度權重", "Difficulty weight", w_diff)}
+                {number("w-fair", "主管機關用量權重", "Fair-share weight", w_fair)}
+                <label class="check" for="favour-hard">
+                    <input id="favour-hard" type="checkbox" prop:checked=move || favour_hard.get() on:change=move |ev| favour_hard.set(event_target_checked(&ev)) />
+                    {move || t(lang.get(), "優先處理困難案件", "Favour hard work")}
+                </label>
+                <button type="submit">{move || t(lang.get(), "儲存設定", "Save settings")}</button>
+                <p role="status" style="white-space: pre-line">{move || note.get()}</p>
+            </form>
+            <h3>{move || t(lang.get(), "預覽排程順序", "Preview of the order")}</h3>
+            <ol class="preview">
+                {move || preview().into_iter().map(|(id, name, p)| view! { <li>{id}" · "{name}" · "{format!("{p:.0}")}</li> }).collect_view()}
+            </ol>
+        </section>
+        <section class="card" aria-labelledby="ag-h">
+            <h2 id="ag-h">{move || t(lang.get(), "機關與人事人員數", "Agencies and personnel staff")}</h2>
+            {move || match agencies.get() {
+                None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+                Some(Ok(list)) => {
+                    // Depth-first from DGPA, so the table reads as the tree.
+                    let mut ordered: Vec<(usize, AgencyView)> = Vec::new();
+                    let mut stack: Vec<(usize, String)> = list.iter().filter(|a| a.parent_code.is_none()).map(|a| (0, a.code.clone())).collect();
+                    while let Some((depth, code)) = stack.pop() {
+                        if let Some(a) = list.iter().find(|a| a.code == code) {
+                            ordered.push((depth, a.clone()));
+                            let mut children: Vec<&AgencyView> = list.iter().filter(|c| c.parent_code.as_deref() == Some(&code)).collect();
+                            children.sort_by(|x, y| y.code.cmp(&x.code));
+                            stack.extend(children.into_iter().map(|c| (depth + 1, c.code.clone())));
+                        }
+                    }
+                    let list: Vec<(usize, AgencyView)> = ordered;
+                    view! {
+                    <table class="list">
+                        <thead><tr>
+                            <th scope="col">{t(lang.get(), "機關代碼", "Code")}</th>
+                            <th scope="col">{t(lang.get(), "名稱", "Name")}</th>
+                            <th scope="col">{t(lang.get(), "主管機關", "Supervising")}</th>
+                            <th scope="col">{t(lang.get(), "人事人員數", "Personnel staff")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|(depth, a)| {
+                                let indent = format!("padding-left: {}rem", depth as f32 * 1.25);
+                                let staff = RwSignal::new(a.personnel_staff.to_string());
+                                let code = a.code.clone();
+                                let input_id = format!("staff-{}", a.code);
+                                let label = format!("{} {}", a.name, t(lang.get(), "人事人員數", "personnel staff"));
+                                view! {
+                                    <tr>
+                                        <td>{a.code.clone()}</td><td style=indent>{a.name.clone()}</td><td>{a.parent_code.clone().unwrap_or_default()}</td>
+                                        <td>
+                                            <input id=input_id class="staff" inputmode="numeric" aria-label=label prop:value=move || staff.get() on:input=move |ev| staff.set(event_target_value(&ev)) />
+                                            <button type="button" class="link" on:click=move |_| {
+                                                let code = code.clone();
+                                                let n = staff.get_untracked().trim().parse::<i32>().ok();
+                                                spawn_local(async move {
+                                                    let body = UpdateAgencyBody { personnel_staff: n, ..Default::default() };
+                                                    match call(|c| { let code = code.clone(); let body = body.clone(); async move { c.update_agency(&code, &body).await } }).await {
+                                                        Ok(_) => { note.set(Some(t(lang.get_untracked(), "已更新人事人員數。", "Personnel staff updated."))); queue.refetch(); }
+                                                        Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                                                    }
+                                                });
+                                            }>{t(lang.get(), "更新", "Update")}</button>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    }.into_any()
+                }
+            }}
+        </section>
+        <section class="card" aria-labelledby="us-h">
+            <h2 id="us-h">{move || t(lang.get(), "帳號", "Accounts")}</h2>
+            <form on:submit=create_account>
+                <fieldset>
+                    <legend>{move || t(lang.get(), "新增帳號", "New account")}</legend>
+                    {field("nu-username", "帳號（小寫英數字）", "Username (lower-case)", nu_username)}
+                    {field("nu-name", "姓名", "Name", nu_name)}
+                    {field("nu-email", "電子郵件", "E-mail", nu_email)}
+                    {field("nu-agency", "機關代碼", "Agency code", nu_agency)}
+                    <label for="nu-role">{move || t(lang.get(), "角色", "Role")}</label>
+                    <select id="nu-role" on:change=move |ev| nu_role.set(event_target_value(&ev))>
+                        {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{move || role_label(lang.get(), r)}</option> }).collect_view()}
+                    </select>
+                    <label for="nu-password">{move || t(lang.get(), "初始密碼（至少12字元）", "Initial password (12 characters or more)")}</label>
+                    <input id="nu-password" type="password" autocomplete="new-password" prop:value=move || nu_password.get() on:input=move |ev| nu_password.set(event_target_value(&ev)) />
+                    <button type="submit">{move || t(lang.get(), "建立帳號", "Create account")}</button>
+                </fieldset>
+            </form>
+            <p class="account-status" aria-live="polite" style="white-space: pre-line">{move || note.get()}</p>
+            <table class="list">
+                <thead><tr>
+                    <th scope="col">{move || t(lang.get(), "帳號", "Username")}</th>
+                    <th scope="col">{move || t(lang.get(), "姓名", "Name")}</th>
+                    <th scope="col">{move || t(lang.get(), "機關", "Agency")}</th>
+                    <th scope="col">{move || t(lang.get(), "角色", "Roles")}</th>
+                    <th scope="col">{move || t(lang.get(), "狀態", "Status")}</th>
+                </tr></thead>
+                <tbody>
+                    {move || users.get().flatten().map(|p| p.items).unwrap_or_default().into_iter().map(|u| view! {
+                        <tr>
+                            <td>{u.username.clone()}</td><td>{u.display_name.clone()}</td><td>{u.agency_code.clone()}</td>
+                            <td>{u.roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、")}</td>
+                            <td>{if u.active { t(lang.get(), "啟用", "active") } else { t(lang.get(), "停用", "disabled") }}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        <section class="card" aria-labelledby="au-h">
+            <h2 id="au-h">{move || t(lang.get(), "稽核紀錄（最近30筆）", "Audit trail (latest 30)")}</h2>
+            <ol class="timeline">
+                {move || audit.get().flatten().map(|p| p.items).unwrap_or_default().into_iter().map(|e| view! {
+                    <li>{i18n::datetime(lang.get(), e.at)}" · "<code>{e.action.clone()}</code>
+                        {e.request_id.map(|r| view! { " · "{t(lang.get(), "案件 ", "request ")}{r} })}
+                        " · "{e.actor_agency.clone().unwrap_or_default()}" · "<code class="hash">{e.hash.chars().take(12).collect::<String>()}</code></li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,408 @@
+//! The application form (new and edit), with the domain's findings live beside each field.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use statreq_contract::*;
+use statreq_domain::application::{
+    Condition, Contact, ExistingSource, NecessityNote, Operator, OutputKind, PersonalData, Requirement, SourceAttestation,
+};
+use statreq_domain::Severity;
+
+use crate::components::problem::{err_text, ui};
+use crate::i18n::{self, t, text, Lang};
+use crate::session::{self, call};
+
+pub(crate) fn source_label(lang: Lang, s: ExistingSource) -> String {
+    t(lang, s.name_zh(), s.name_en())
+}
+
+#[component]
+pub fn NewRequest() -> impl IntoView {
+    let session = session::session();
+    let me = session.me.get_untracked();
+    let mut initial = Application::default();
+    initial.contact.name = me.as_ref().map(|m| m.display_name.clone()).unwrap_or_default();
+    initial.contact.email = me.as_ref().map(|m| m.email.clone()).unwrap_or_default();
+    view! { <ApplicationForm initial=initial edit=None /> }
+}
+
+/// Edit a draft or returned application (PATCH with If-Match).
+#[component]
+pub fn EditRequest() -> impl IntoView {
+    let lang = i18n::lang();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or_default();
+    let request = LocalResource::new(move || {
+        let id = id();
+        async move { call(|c| async move { c.get_request(id).await }).await.map_err(ui) }
+    });
+    move || match request.get() {
+        None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+        Some(Ok(r)) => view! { <ApplicationForm initial=r.application.clone() edit=Some((r.id, r.version)) /> }.into_any(),
+    }
+}
+
+/// The application form (rule 5.1 and its annex), for a new draft or an edit.
+#[component]
+pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl IntoView {
+    let lang = i18n::lang();
+    let navigate = use_navigate();
+    let init = initial.clone();
+    let name = RwSignal::new(init.contact.name.clone());
+    let phone = RwSignal::new(init.contact.phone.clone());
+    let email = RwSignal::new(init.contact.email.clone());
+    let reason = RwSignal::new(init.reason.clone());
+    let output =
+        RwSignal::new(if init.requirement.output == Some(OutputKind::Detail) { "detail".to_string() } else { "statistics".to_string() });
+    let chosen = RwSignal::new(init.requirement.fields.clone());
+    let search = RwSignal::new(String::new());
+    let description = RwSignal::new(init.requirement.description.clone());
+    let conditions = RwSignal::new(init.requirement.conditions.clone());
+    let sample = RwSignal::new(init.requirement.sample_output.clone().unwrap_or_default());
+    let personal = RwSignal::new(init.personal_data.contains == Some(true));
+    let duty = RwSignal::new(init.personal_data.statutory_duty.clone().unwrap_or_default());
+    let retention = RwSignal::new(init.personal_data.retention_days.unwrap_or(90).to_string());
+    let necessity = RwSignal::new(
+        init.personal_data
+            .necessity
+            .iter()
+            .map(|n| (n.field.clone(), n.note.clone()))
+            .collect::<std::collections::BTreeMap<String, String>>(),
+    );
+    let sources: Vec<(ExistingSource, RwSignal<bool>, RwSignal<String>)> = ExistingSource::ALL
+        .into_iter()
+        .map(|s| {
+            let existing = init.existing_sources.iter().find(|a| a.source == s);
+            (s, RwSignal::new(existing.is_some_and(|a| a.checked)), RwSignal::new(existing.map(|a| a.note.clone()).unwrap_or_default()))
+        })
+        .collect();
+    let error = RwSignal::new(None::<String>);
+    let saving = RwSignal::new(false);
+    let fields = LocalResource::new(|| async { call(|c| async move { c.list_fields(None).await }).await.map_err(ui) });
+
+    // Structured conditions: one row per condition, each with its own signals so
+    // that typing in one never re-renders the others; values as typed, split on save.
+    type CondRow = (u32, RwSignal<String>, RwSignal<String>, RwSignal<String>);
+    let next_row = StoredValue::new(0u32);
+    let new_row = move |field: String, op: String, values: String| -> CondRow {
+        let key = next_row.get_value();
+        next_row.set_value(key + 1);
+        (key, RwSignal::new(field), RwSignal::new(op), RwSignal::new(values))
+    };
+    let cond_rows: RwSignal<Vec<CondRow>> = RwSignal::new(
+        init.requirement.filters.iter().map(|c| new_row(c.field.clone(), c.op.as_str().to_string(), c.values.join(", "))).collect(),
+    );
+    let breakdowns = RwSignal::new(init.requirement.breakdowns.clone());
+    let parse_op = |raw: &str| -> Operator { serde_json::from_value(serde_json::Value::String(raw.to_string())).unwrap_or(Operator::Eq) };
+    let sources_for_build = sources.clone();
+    let build = move || -> Application {
+        let is_personal = personal.get();
+        let chosen_fields = chosen.get();
+        Application {
+            contact: Contact { name: name.get(), phone: phone.get(), email: email.get() },
+            reason: reason.get(),
+            requirement: Requirement {
+                output: Some(if output.get() == "detail" { OutputKind::Detail } else { OutputKind::Statistics }),
+                fields: chosen_fields.clone(),
+                conditions: conditions.get(),
+                description: description.get(),
+                sample_output: Some(sample.get()).filter(|s| !s.trim().is_empty()),
+                filters: cond_rows
+                    .get()
+                    .into_iter()
+                    .map(|(_, f, op, v)| Condition {
+                        field: f.get(),
+                        op: parse_op(&op.get()),
+                        values: v.get().split([',', '、', '，']).map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect(),
+                    })
+                    .collect(),
+                breakdowns: breakdowns.get().into_iter().filter(|b| chosen_fields.contains(b)).collect(),
+            },
+            personal_data: if is_personal {
+                PersonalData {
+                    contains: Some(true),
+                    purpose: Some("personnel_management".into()),
+                    statutory_duty: Some(duty.get()),
+                    necessity: necessity
+                        .get()
+                        .into_iter()
+                        .filter(|(f, n)| chosen_fields.contains(f) && !n.trim().is_empty())
+                        .map(|(field, note)| NecessityNote { field, note })
+                        .collect(),
+                    retention_days: retention.get().parse().ok(),
+                }
+            } else {
+                PersonalData { contains: Some(false), ..Default::default() }
+            },
+            existing_sources: sources_for_build
+                .iter()
+                .map(|(s, c, n)| SourceAttestation { source: *s, checked: c.get(), note: n.get() })
+                .collect(),
+        }
+    };
+    // An attached sample (edits only) satisfies the sample recommendation.
+    let has_sample = RwSignal::new(false);
+    if let Some((id, _)) = edit {
+        spawn_local(async move {
+            if let Ok(list) = call(|c| async move { c.attachments(id).await }).await {
+                has_sample.set(!list.is_empty());
+            }
+        });
+    }
+    // Problems the server reported on the last save, by pointer.
+    let server_errors = RwSignal::new(Vec::<(String, Text)>::new());
+    // The same rules the server enforces, run live as the form changes.
+    let build_for_check = build.clone();
+    let findings = Memo::new(move |_| {
+        // The dictionary in force, once loaded; the built-in one until then.
+        let loaded = fields.get().and_then(|f| f.ok()).map(statreq_domain::dictionary::Dictionary::new);
+        let dictionary = loaded.as_ref().unwrap_or_else(|| statreq_domain::dictionary::Dictionary::builtin());
+        statreq_domain::eligibility::check(
+            &build_for_check(),
+            statreq_domain::eligibility::EligibilityContext {
+                dictionary,
+                open_inquiries: &[],
+                has_supervisor: true,
+                overdue_destructions: &[],
+                has_sample_attachment: has_sample.get(),
+            },
+        )
+    });
+    let hint = move |prefix: &'static str, id: &'static str| {
+        let matches = move |p: &str| p == prefix || p.starts_with(&format!("{prefix}/"));
+        view! {
+            <ul class="hints" id=id aria-live="polite">
+                {move || findings.get().into_iter().filter(|f| matches(&f.pointer)).map(|f| view! {
+                    <li class=if f.severity == Severity::Error { "error" } else { "warning" }>{text(lang.get(), &f.message)}</li>
+                }).collect_view()}
+                {move || server_errors.get().into_iter().filter(|(p, _)| matches(p)).map(|(_, m)| view! {
+                    <li class="error">{text(lang.get(), &m)}</li>
+                }).collect_view()}
+            </ul>
+        }
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saving.set(true);
+        let app = build();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match call(|c| {
+                let app = app.clone();
+                async move {
+                    match edit {
+                        None => c.create_request(&app).await,
+                        Some((id, version)) => {
+                            let patch = ApplicationPatch {
+                                contact: Some(app.contact),
+                                reason: Some(app.reason),
+                                requirement: Some(app.requirement),
+                                personal_data: Some(app.personal_data),
+                                existing_sources: Some(app.existing_sources),
+                            };
+                            c.update_request(id, version, &patch).await
+                        }
+                    }
+                }
+            })
+            .await
+            {
+                Ok(r) => navigate(&format!("/requests/{}", r.id), Default::default()),
+                Err(e) => {
+                    let placed: Vec<(String, Text)> = e
+                        .problem()
+                        .map(|p| {
+                            p.errors
+                                .iter()
+                                .map(|x| {
+                                    (x.pointer.clone(), x.message.clone().unwrap_or_else(|| Text::new(x.detail.clone(), x.detail.clone())))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    server_errors.set(placed);
+                    error.set(Some(err_text(lang.get_untracked(), &e)));
+                }
+            }
+            saving.set(false);
+        });
+    };
+    let text_input =
+        move |id: &'static str, zh: &'static str, en: &'static str, sig: RwSignal<String>, pointer: &'static str, hint_id: &'static str| {
+            view! {
+                <label for=id>{move || t(lang.get(), zh, en)}</label>
+                <input id=id aria-describedby=hint_id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+                {hint(pointer, hint_id)}
+            }
+        };
+    let area = move |id: &'static str,
+                     zh: &'static str,
+                     en: &'static str,
+                     sig: RwSignal<String>,
+                     pointer: &'static str,
+                     hint_id: &'static str| {
+        view! {
+            <label for=id>{move || t(lang.get(), zh, en)}</label>
+            <textarea id=id rows="3" aria-describedby=hint_id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev))></textarea>
+            {hint(pointer, hint_id)}
+        }
+    };
+    view! {
+        <h1>{move || if edit.is_some() { t(lang.get(), "修改申請", "Edit application") } else { t(lang.get(), "新增申請", "New application") }}</h1>
+        <p>{move || t(lang.get(), "申請人不得訂定完成期限；人事總處依收件順序、難易度及各主管機關已申請數量與人事人員數排定作業（第5點第3款）。", "Applicants may not set deadlines; DGPA orders its work by application order, difficulty, volume and personnel staff (rule 5.3).")}</p>
+        <p class="summary" aria-live="polite">{move || {
+            let f = findings.get();
+            let errors = f.iter().filter(|x| x.severity == Severity::Error).count();
+            let warnings = f.len() - errors;
+            if errors == 0 {
+                t(lang.get(), &format!("可以送出（提醒 {warnings} 項）。", ), &format!("Ready to submit ({warnings} warning(s))."))
+            } else {
+                t(lang.get(), &format!("尚有 {errors} 項須補正、{warnings} 項提醒；可先儲存草稿。"), &format!("{errors} item(s) to fix and {warnings} warning(s); you can save a draft meanwhile."))
+            }
+        }}</p>
+        <nav class="steps" aria-label=move || t(lang.get(), "申請步驟", "Steps")>
+            <ol>
+                <li><a href="#step-1">{move || t(lang.get(), "聯絡資訊", "Contact")}</a></li>
+                <li><a href="#step-2">{move || t(lang.get(), "事由與需求", "Reason and requirement")}</a></li>
+                <li><a href="#step-3">{move || t(lang.get(), "個人資料", "Personal data")}</a></li>
+                <li><a href="#step-4">{move || t(lang.get(), "既有資料來源", "Existing sources")}</a></li>
+            </ol>
+        </nav>
+        <form class="card" on:submit=save>
+            <fieldset id="step-1">
+                <legend>{move || t(lang.get(), "1. 聯絡資訊", "1. Contact")}</legend>
+                {text_input("c-name", "申請人姓名", "Name", name, "/contact/name", "h-name")}
+                {text_input("c-phone", "聯絡電話", "Phone", phone, "/contact/phone", "h-phone")}
+                {text_input("c-email", "電子郵件", "E-mail", email, "/contact/email", "h-email")}
+            </fieldset>
+            <fieldset id="step-2">
+                <legend>{move || t(lang.get(), "2. 申請事由與需求", "2. Reason and requirement")}</legend>
+                {area("reason", "申請事由", "Reason", reason, "/reason", "h-reason")}
+                <label for="output">{move || t(lang.get(), "提供方式", "Output")}</label>
+                <select id="output" on:change=move |ev| output.set(event_target_value(&ev))>
+                    <option value="statistics">{move || t(lang.get(), "統計數值", "Statistical figures")}</option>
+                    <option value="detail">{move || t(lang.get(), "明細資料", "Detail records")}</option>
+                </select>
+                <label for="field-search">{move || t(lang.get(), "搜尋欄位", "Search fields")}</label>
+                <input id="field-search" type="search" prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
+                <div class="fields" role="group" aria-label=move || t(lang.get(), "欄位", "Fields")>
+                    {move || fields.get().and_then(|f| f.ok()).unwrap_or_default().into_iter()
+                        .filter(|f| { let q = search.get(); q.is_empty() || f.name_zh.contains(&q) || f.name_en.to_lowercase().contains(&q.to_lowercase()) || f.code.contains(&q) })
+                        .map(|f| {
+                            let code = f.code.clone();
+                            let code2 = code.clone();
+                            let id = format!("f-{}", f.code);
+                            let for_id = id.clone();
+                            view! {
+                                <label class="check" for=for_id>
+                                    <input id=id type="checkbox" prop:checked=move || chosen.get().contains(&code)
+                                        on:change=move |ev| { let on = event_target_checked(&ev); let c = code2.clone(); chosen.update(|v| { v.retain(|x| *x != c); if on { v.push(c); } }); } />
+                                    {if lang.get() == Lang::Zh { f.name_zh.clone() } else { f.name_en.clone() }}
+                                    {f.personal.then(|| view! { <span class="tag">{t(lang.get(), "個資", "personal")}</span> })}
+                                </label>
+                            }
+                        }).collect_view()}
+                </div>
+                {hint("/requirement/fields", "h-fields")}
+                {area("description", "需求說明（欄位及條件）", "Description (fields and conditions)", description, "/requirement/description", "h-description")}
+                {area("conditions", "查詢條件", "Conditions", conditions, "/requirement/conditions", "h-conditions")}
+                <fieldset class="filters">
+                    <legend>{move || t(lang.get(), "條件（依欄位檢核）", "Conditions on fields (checked)")}</legend>
+                    <p class="help">{move || t(lang.get(), "值以逗號分隔；代碼型欄位請用代碼表之代碼，日期為 YYYY-MM-DD。", "Separate values with commas; coded fields take their code table's codes, dates are YYYY-MM-DD.")}</p>
+                    <For each=move || cond_rows.get() key=|r| r.0 let:row>
+                        {
+                            let (key, field, op, values) = row;
+                            let (fid, oid, vid) = (format!("cf-{key}"), format!("co-{key}"), format!("cv-{key}"));
+                            let ops = ["eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "between"];
+                            view! {
+                                <div class="condition">
+                                    <label for=fid.clone()>{move || t(lang.get(), "欄位", "Field")}</label>
+                                    <select id=fid on:change=move |ev| field.set(event_target_value(&ev))>
+                                        <option value="">{move || t(lang.get(), "（請選擇）", "(choose)")}</option>
+                                        {move || fields.get().and_then(|f| f.ok()).unwrap_or_default().into_iter().map(|f| {
+                                            let selected = f.code == field.get_untracked();
+                                            let label = if lang.get() == Lang::Zh { f.name_zh.clone() } else { f.name_en.clone() };
+                                            view! { <option value=f.code.clone() selected=selected>{label}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                    <label for=oid.clone()>{move || t(lang.get(), "運算", "Operator")}</label>
+                                    <select id=oid on:change=move |ev| op.set(event_target_value(&ev))>
+                                        {ops.into_iter().map(|o| view! { <option value=o selected=o == op.get_untracked()>{o}</option> }).collect_view()}
+                                    </select>
+                                    <label for=vid.clone()>{move || t(lang.get(), "值", "Values")}</label>
+                                    <input id=vid prop:value=move || values.get() on:input=move |ev| values.set(event_target_value(&ev)) />
+                                    <button type="button" class="link" on:click=move |_| cond_rows.update(|v| v.retain(|r| r.0 != key))>
+                                        {move || t(lang.get(), "刪除此條件", "Remove this condition")}
+                                    </button>
+                                </div>
+                            }
+                        }
+                    </For>
+                    <button type="button" id="add-condition" on:click=move |_| { let r = new_row(String::new(), "eq".into(), String::new()); cond_rows.update(|v| v.push(r)); }>
+                        {move || t(lang.get(), "新增條件", "Add a condition")}
+                    </button>
+                    {hint("/requirement/filters", "h-filters")}
+                </fieldset>
+                <Show when=move || output.get() == "statistics">
+                    <fieldset class="breakdowns">
+                        <legend>{move || t(lang.get(), "統計分組（自已選欄位中勾選）", "Break down by (among the chosen fields)")}</legend>
+                        {move || chosen.get().into_iter().map(|code| {
+                            let (id, for_id) = (format!("b-{code}"), format!("b-{code}"));
+                            let (c1, c2) = (code.clone(), code.clone());
+                            view! {
+                                <label class="check" for=for_id>
+                                    <input id=id type="checkbox" prop:checked=move || breakdowns.get().contains(&c1)
+                                        on:change=move |ev| { let on = event_target_checked(&ev); let c = c2.clone(); breakdowns.update(|v| { v.retain(|x| *x != c); if on { v.push(c); } }); } />
+                                    {code}
+                                </label>
+                            }
+                        }).collect_view()}
+                        {hint("/requirement/breakdowns", "h-breakdowns")}
+                    </fieldset>
+                </Show>
+                {area("sample", "輸出格式範例", "Sample of the output format", sample, "/requirement/sample_output", "h-sample")}
+            </fieldset>
+            <fieldset id="step-3">
+                <legend>{move || t(lang.get(), "3. 個人資料（第3點）", "3. Personal data (rule 3)")}</legend>
+                {hint("/personal_data", "h-personal")}
+                <label class="check" for="personal">
+                    <input id="personal" type="checkbox" prop:checked=move || personal.get() on:change=move |ev| personal.set(event_target_checked(&ev)) />
+                    {move || t(lang.get(), "涉及個人資料", "Involves personal data")}
+                </label>
+                <Show when=move || personal.get()>
+                    <p>{move || t(lang.get(), "特定目的：人事管理", "Purpose: personnel management")}</p>
+                    {area("duty", "執行之法定職務及依據", "Statutory duty and its legal basis", duty, "/personal_data/statutory_duty", "h-duty")}
+                    {text_input("retention", "收到後保存日數（最多365日）", "Days kept after delivery (at most 365)", retention, "/personal_data/retention_days", "h-retention")}
+                    {move || chosen.get().into_iter().map(|code| {
+                        let id = format!("n-{code}");
+                        let for_id = id.clone();
+                        let code2 = code.clone();
+                        view! {
+                            <label for=for_id>{move || t(lang.get(), "必要性說明：", "Why necessary: ")}{code.clone()}</label>
+                            <input id=id on:input=move |ev| { let v = event_target_value(&ev); let c = code2.clone(); necessity.update(|m| { m.insert(c, v); }); } />
+                        }
+                    }).collect_view()}
+                </Show>
+            </fieldset>
+            <fieldset id="step-4">
+                <legend>{move || t(lang.get(), "4. 既有資料來源（第4點）", "4. Existing sources (rule 4)")}</legend>
+                {hint("/existing_sources", "h-sources")}
+                {sources.into_iter().map(|(s, checked, note)| {
+                    let id = format!("s-{}", s.as_str());
+                    view! {
+                        <label class="check" for=id.clone()>
+                            <input id=id.clone() type="checkbox" prop:checked=move || checked.get() on:change=move |ev| checked.set(event_target_checked(&ev)) />
+                            {move || source_label(lang.get(), s)}
+                        </label>
+                        <label class="sub" for=format!("{id}-note")>{move || t(lang.get(), "無法滿足需求之理由", "Why it does not serve")}</label>
+                        <input id=format!("{id}-note") prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+                    }
+                }).collect_view()}
+            </fieldset>
+            <p class="error" role="alert" style="white-space: pre-line">{move || error.get()}</p>
+            <button type="submit" disabled=move || saving.get()>{move || t(lang.get(), "儲存草稿", "Save draft")}</button>
+        </form>
+    }
+}

@@ -1,0 +1,86 @@
+//! The home screen: the requests the caller may see, filtered by state.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use statreq_contract::*;
+
+use crate::components::problem::ui;
+use crate::i18n::{self, t, text};
+use crate::session::{self, call};
+
+pub(crate) const STATES: [State; 10] = State::ALL;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let lang = i18n::lang();
+    let session = session::session();
+    let filter = RwSignal::new(String::new());
+    let touched = RwSignal::new(false);
+    // Reviewers start at what awaits them.
+    Effect::new(move |_| {
+        if touched.get_untracked() {
+            return;
+        }
+        if let Some(me) = session.me.get() {
+            let default = if me.roles.contains(&Role::DgpaOfficer) {
+                "pending_dgpa"
+            } else if me.roles.contains(&Role::Supervisor) && !me.roles.contains(&Role::Applicant) {
+                "pending_supervisor"
+            } else {
+                ""
+            };
+            filter.set(default.to_string());
+        }
+    });
+    let list = LocalResource::new(move || {
+        let state = State::parse(&filter.get());
+        async move { call(|c| async move { c.list_requests(state, None, Some(100)).await }).await.map_err(ui) }
+    });
+    let is_applicant = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::Applicant));
+    view! {
+        <Show when=move || session.me.get().is_some() fallback=move || view! {
+            <h1>{move || t(lang.get(), "人事資料統計服務", "Personnel-data statistics service")}</h1>
+            <p>{move || t(lang.get(), "各級人事機構申請人事資料統計數值或明細資料，經主管機關人事機構審核後，由人事總處審查、排程、產製並回復。", "Personnel offices apply for statistics or detail records; the supervising agency approves; DGPA reviews, queues, produces and returns them.")}</p>
+            <p><A href="/login">{move || t(lang.get(), "請先登入", "Sign in to continue")}</A></p>
+        }>
+            <div class="bar">
+                <h1>{move || t(lang.get(), "案件", "Requests")}</h1>
+                <Show when=is_applicant>
+                    <A href="/requests/new" attr:class="button">{move || t(lang.get(), "新增申請", "New application")}</A>
+                </Show>
+            </div>
+            <label for="state-filter">{move || t(lang.get(), "狀態", "State")}</label>
+            <select id="state-filter" prop:value=move || filter.get() on:change=move |ev| { touched.set(true); filter.set(event_target_value(&ev)); }>
+                <option value="">{move || t(lang.get(), "全部", "All")}</option>
+                {STATES.iter().map(|s| { let s = *s; view! { <option value=s.as_str() selected=move || filter.get() == s.as_str()>{move || text(lang.get(), &s.label())}</option> } }).collect_view()}
+            </select>
+            {move || match list.get() {
+                None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+                Some(Ok(page)) if page.items.is_empty() => view! { <p>{t(lang.get(), "目前沒有案件。", "No requests yet.")}</p> }.into_any(),
+                Some(Ok(page)) => view! {
+                    <table class="list">
+                        <thead><tr>
+                            <th scope="col">{t(lang.get(), "案號", "No.")}</th>
+                            <th scope="col">{t(lang.get(), "狀態", "State")}</th>
+                            <th scope="col">{t(lang.get(), "申請機關", "Agency")}</th>
+                            <th scope="col">{t(lang.get(), "申請事由", "Reason")}</th>
+                            <th scope="col">{t(lang.get(), "更新", "Updated")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {page.items.into_iter().map(|r| view! {
+                                <tr>
+                                    <td><A href=format!("/requests/{}", r.id)>{r.id}</A></td>
+                                    <td><span class=format!("state {}", r.state.as_str())>{text(lang.get(), &r.state_label)}</span></td>
+                                    <td>{r.agency_name.clone()}</td>
+                                    <td>{r.application.reason.chars().take(40).collect::<String>()}</td>
+                                    <td>{i18n::date(lang.get(), r.updated_at)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+        </Show>
+    }
+}

@@ -1,0 +1,82 @@
+//! Signing in: with a local account, or straight from WebHR (`/sso#access_token=…`).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::components::problem::err_text;
+use crate::i18n::{self, t};
+use crate::session::{self, call};
+
+#[component]
+pub fn Login() -> impl IntoView {
+    let lang = i18n::lang();
+    let session = session::session();
+    let navigate = use_navigate();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match session::login(&username.get_untracked(), &password.get_untracked()).await {
+                Ok(me) => {
+                    session.me.set(Some(me));
+                    navigate("/", Default::default());
+                }
+                Err(e) => error.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <h1>{move || t(lang.get(), "登入", "Sign in")}</h1>
+        <form class="card narrow" on:submit=submit>
+            <label for="username">{move || t(lang.get(), "帳號", "Username")}</label>
+            <input id="username" name="username" autocomplete="username" required prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
+            <label for="password">{move || t(lang.get(), "密碼", "Password")}</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" required prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button type="submit" disabled=move || busy.get()>{move || t(lang.get(), "登入", "Sign in")}</button>
+        </form>
+    }
+}
+
+/// Single sign-on from WebHR: `/sso#access_token=<JWT>` (the fragment never reaches
+/// a server log). The token is used like any other; when it expires, WebHR signs in again.
+#[component]
+pub fn SsoPage() -> impl IntoView {
+    let lang = i18n::lang();
+    let session = session::session();
+    let navigate = use_navigate();
+    let error = RwSignal::new(None::<String>);
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let token = hash.trim_start_matches('#').split('&').find_map(|kv| kv.strip_prefix("access_token=")).map(str::to_owned);
+    match token {
+        None => error.set(Some(t(
+            lang.get_untracked(),
+            "連結缺少權杖，請由 WebHR 重新進入。",
+            "The link carries no token; come back through WebHR.",
+        ))),
+        Some(token) => spawn_local(async move {
+            session::adopt_token(&token);
+            match call(|c| async move { c.me().await }).await {
+                Ok(me) => {
+                    session.me.set(Some(me));
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/sso")));
+                    }
+                    navigate("/", Default::default());
+                }
+                Err(e) => error.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        }),
+    }
+    view! {
+        <h1>{move || t(lang.get(), "單一登入", "Single sign-on")}</h1>
+        <p role="status">{move || error.get().unwrap_or_else(|| t(lang.get(), "登入中…", "Signing in…"))}</p>
+    }
+}

@@ -1,0 +1,22 @@
+//! The screens, one file each (the request page is a folder). Routes are in `main.rs`.
+
+pub mod admin;
+pub mod form;
+pub mod help;
+pub mod home;
+pub mod login;
+pub mod not_found;
+pub mod print;
+pub mod queue;
+pub mod request;
+pub mod stats;
+
+pub use admin::AdminPage;
+pub use form::{EditRequest, NewRequest};
+pub use home::Home;
+pub use login::{Login, SsoPage};
+pub use not_found::NotFound;
+pub use print::PrintForm;
+pub use queue::QueuePage;
+pub use request::RequestPage;
+pub use stats::StatsPage;
