@@ -23,7 +23,7 @@ fn App() -> impl IntoView {
     let session = session::provide();
     view! {
         <Router>
-            <a class="skip" href="#main">{move || i18n::t(lang.get(), "跳至主要內容", "Skip to main content")}</a>
+            <a class="skip" href="#main">{move || i18n::tr(lang.get(), "skip_to_main_content")}</a>
             <components::header::Header session=session />
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <pages::NotFound /> }>

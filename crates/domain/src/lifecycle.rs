@@ -599,6 +599,13 @@ pub fn taiwan_date(at: DateTime<Utc>) -> NaiveDate {
     (at + Duration::hours(8)).date_naive()
 }
 
+/// A date in the ROC (Minguo) calendar as Taiwan's government writes it:
+/// 115年11月24日 for 2026-11-24 (ROC year = Gregorian year − 1911).
+pub fn roc_date(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year() - 1911, d.month(), d.day())
+}
+
 const MAX_COMMENT: usize = crate::application::limits::NOTE;
 const MAX_REPLY: usize = crate::application::limits::LONG_TEXT;
 

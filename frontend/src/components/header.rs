@@ -5,16 +5,16 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use statreq_contract::*;
 
-use crate::i18n::{self, t, Lang};
+use crate::i18n::{self, tr, Lang};
 use crate::session::{self, call, Session};
 
 pub(crate) fn role_label(lang: Lang, r: Role) -> String {
     match r {
-        Role::Applicant => t(lang, "申請人", "applicant"),
-        Role::Supervisor => t(lang, "主管機關審核人", "supervisor"),
-        Role::DgpaOfficer => t(lang, "人事總處承辦人", "DGPA officer"),
-        Role::DgpaAdmin => t(lang, "人事總處管理者", "DGPA administrator"),
-        Role::Service => t(lang, "系統介接", "service"),
+        Role::Applicant => tr(lang, "applicant"),
+        Role::Supervisor => tr(lang, "supervisor"),
+        Role::DgpaOfficer => tr(lang, "dgpa_officer"),
+        Role::DgpaAdmin => tr(lang, "dgpa_administrator"),
+        Role::Service => tr(lang, "service"),
     }
 }
 
@@ -36,38 +36,38 @@ pub fn Header(session: Session) -> impl IntoView {
     });
     view! {
         <header class="top">
-            <A href="/"><span class="brand">{move || t(lang.get(), "人事資料統計服務", "Personnel statistics service")}</span></A>
-            <nav aria-label=move || t(lang.get(), "使用者", "User")>
+            <A href="/"><span class="brand">{move || tr(lang.get(), "personnel_statistics_service")}</span></A>
+            <nav aria-label=move || tr(lang.get(), "user")>
                 {move || session.me.get().map(|me| {
                     let roles = me.roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、");
                     view! { <span class="who">{me.display_name.clone()}" · "{me.agency_name.clone()}" · "{roles}</span> }
                 })}
                 <Show when=move || session.me.get().is_some()>
-                    <A href="/fields">{move || t(lang.get(), "欄位字典", "Fields")}</A>
-                    <A href="/sources">{move || t(lang.get(), "既有資料來源", "Existing sources")}</A>
-                    <A href="/inquiries">{move || t(lang.get(), "欄位疑義", "Questions")}</A>
+                    <A href="/fields">{move || tr(lang.get(), "fields")}</A>
+                    <A href="/sources">{move || tr(lang.get(), "existing_sources")}</A>
+                    <A href="/inquiries">{move || tr(lang.get(), "questions")}</A>
                     <A href="/inbox">{move || {
                         let n = unread.get().unwrap_or(0);
-                        let base = t(lang.get(), "通知", "Notifications");
+                        let base = tr(lang.get(), "notifications");
                         if n > 0 { format!("{base} ({n})") } else { base }
                     }}</A>
                 </Show>
                 <Show when=move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)))>
-                    <A href="/queue">{move || t(lang.get(), "作業排程", "Queue")}</A>
-                    <A href="/stats">{move || t(lang.get(), "服務統計", "Statistics")}</A>
+                    <A href="/queue">{move || tr(lang.get(), "queue")}</A>
+                    <A href="/stats">{move || tr(lang.get(), "statistics")}</A>
                 </Show>
                 <Show when=move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaAdmin))>
-                    <A href="/admin">{move || t(lang.get(), "系統管理", "Administration")}</A>
+                    <A href="/admin">{move || tr(lang.get(), "administration")}</A>
                 </Show>
                 <button type="button" class="link" on:click=move |_| lang.update(|l| *l = if *l == Lang::Zh { Lang::En } else { Lang::Zh })>
-                    {move || t(lang.get(), "English", "中文")}
+                    {move || tr(lang.get(), "other_language")}
                 </button>
                 <Show when=move || session.me.get().is_some()>
                     {
                         let navigate = navigate.clone();
                         view! {
                             <button type="button" class="link" on:click=move |_| { session::logout(); navigate("/login", Default::default()); }>
-                                {move || t(lang.get(), "登出", "Sign out")}
+                                {move || tr(lang.get(), "sign_out")}
                             </button>
                         }
                     }

@@ -2,7 +2,7 @@
 
 use statreq_client::ClientError;
 
-use crate::i18n::{t, text, Lang};
+use crate::i18n::{text, tr, Lang};
 
 pub(crate) fn err_text(lang: Lang, e: &ClientError) -> String {
     match e.problem() {
@@ -14,7 +14,7 @@ pub(crate) fn err_text(lang: Lang, e: &ClientError) -> String {
             }
             s
         }
-        None => t(lang, "無法連線至伺服器，請稍後再試。", "Cannot reach the server; try again shortly."),
+        None => tr(lang, "cannot_reach_the_server_try_again"),
     }
 }
 

@@ -6,7 +6,7 @@ use statreq_contract::*;
 
 use crate::components::header::role_label;
 use crate::components::problem::{err_text, ui};
-use crate::i18n::{self, t};
+use crate::i18n::{self, tr, tr_with};
 use crate::session::call;
 
 /// DGPA administration: agencies and staff counts, queue settings with a preview, audit log.
@@ -25,9 +25,9 @@ pub fn AdminPage() -> impl IntoView {
     let nu_agency = RwSignal::new(String::new());
     let nu_role = RwSignal::new(Role::Applicant.as_str().to_string());
     let nu_password = RwSignal::new(String::new());
-    let field = move |id: &'static str, zh: &'static str, en: &'static str, sig: RwSignal<String>| {
+    let field = move |id: &'static str, label: &'static str, sig: RwSignal<String>| {
         view! {
-            <label for=id>{move || t(lang.get(), zh, en)}</label>
+            <label for=id>{move || tr(lang.get(), label)}</label>
             <input id=id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
         }
     };
@@ -49,11 +49,7 @@ pub fn AdminPage() -> impl IntoView {
             .await
             {
                 Ok(u) => {
-                    note.set(Some(t(
-                        lang.get_untracked(),
-                        &format!("已建立帳號 {}。", u.username),
-                        &format!("Account {} created.", u.username),
-                    )));
+                    note.set(Some(tr_with(lang.get_untracked(), "account_created", &[("username", u.username.clone())])));
                     nu_password.set(String::new());
                     users.refetch();
                     audit.refetch();
@@ -110,7 +106,7 @@ pub fn AdminPage() -> impl IntoView {
             .await
             {
                 Ok(_) => {
-                    note.set(Some(t(lang.get_untracked(), "已儲存並記錄。", "Saved and recorded.")));
+                    note.set(Some(tr(lang.get_untracked(), "saved_and_recorded")));
                     settings.refetch();
                     queue.refetch();
                     audit.refetch();
@@ -119,36 +115,36 @@ pub fn AdminPage() -> impl IntoView {
             }
         });
     };
-    let number = move |id: &'static str, zh: &'static str, en: &'static str, sig: RwSignal<String>| {
+    let number = move |id: &'static str, label: &'static str, sig: RwSignal<String>| {
         view! {
-            <label for=id>{move || t(lang.get(), zh, en)}</label>
+            <label for=id>{move || tr(lang.get(), label)}</label>
             <input id=id inputmode="numeric" prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
         }
     };
     view! {
-        <h1>{move || t(lang.get(), "系統管理", "Administration")}</h1>
+        <h1>{move || tr(lang.get(), "administration")}</h1>
         <section class="card" aria-labelledby="qs-h">
-            <h2 id="qs-h">{move || t(lang.get(), "排程設定（第5點第3款）", "Queue settings (rule 5.3)")}</h2>
+            <h2 id="qs-h">{move || tr(lang.get(), "queue_settings_rule_5_3")}</h2>
             <form on:submit=save>
-                {number("w-age", "收件先後權重", "Age weight", w_age)}
-                {number("w-diff", "難易度權重", "Difficulty weight", w_diff)}
-                {number("w-fair", "主管機關用量權重", "Fair-share weight", w_fair)}
+                {number("w-age", "age_weight", w_age)}
+                {number("w-diff", "difficulty_weight", w_diff)}
+                {number("w-fair", "fair_share_weight", w_fair)}
                 <label class="check" for="favour-hard">
                     <input id="favour-hard" type="checkbox" prop:checked=move || favour_hard.get() on:change=move |ev| favour_hard.set(event_target_checked(&ev)) />
-                    {move || t(lang.get(), "優先處理困難案件", "Favour hard work")}
+                    {move || tr(lang.get(), "favour_hard_work")}
                 </label>
-                <button type="submit">{move || t(lang.get(), "儲存設定", "Save settings")}</button>
+                <button type="submit">{move || tr(lang.get(), "save_settings")}</button>
                 <p role="status" style="white-space: pre-line">{move || note.get()}</p>
             </form>
-            <h3>{move || t(lang.get(), "預覽排程順序", "Preview of the order")}</h3>
+            <h3>{move || tr(lang.get(), "preview_of_the_order")}</h3>
             <ol class="preview">
                 {move || preview().into_iter().map(|(id, name, p)| view! { <li>{id}" · "{name}" · "{format!("{p:.0}")}</li> }).collect_view()}
             </ol>
         </section>
         <section class="card" aria-labelledby="ag-h">
-            <h2 id="ag-h">{move || t(lang.get(), "機關與人事人員數", "Agencies and personnel staff")}</h2>
+            <h2 id="ag-h">{move || tr(lang.get(), "agencies_and_personnel_staff")}</h2>
             {move || match agencies.get() {
-                None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+                None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
                 Some(Ok(list)) => {
                     // Depth-first from DGPA, so the table reads as the tree.
@@ -166,10 +162,10 @@ pub fn AdminPage() -> impl IntoView {
                     view! {
                     <table class="list">
                         <thead><tr>
-                            <th scope="col">{t(lang.get(), "機關代碼", "Code")}</th>
-                            <th scope="col">{t(lang.get(), "名稱", "Name")}</th>
-                            <th scope="col">{t(lang.get(), "主管機關", "Supervising")}</th>
-                            <th scope="col">{t(lang.get(), "人事人員數", "Personnel staff")}</th>
+                            <th scope="col">{tr(lang.get(), "code")}</th>
+                            <th scope="col">{tr(lang.get(), "name")}</th>
+                            <th scope="col">{tr(lang.get(), "supervising")}</th>
+                            <th scope="col">{tr(lang.get(), "personnel_staff")}</th>
                         </tr></thead>
                         <tbody>
                             {list.into_iter().map(|(depth, a)| {
@@ -177,7 +173,7 @@ pub fn AdminPage() -> impl IntoView {
                                 let staff = RwSignal::new(a.personnel_staff.to_string());
                                 let code = a.code.clone();
                                 let input_id = format!("staff-{}", a.code);
-                                let label = format!("{} {}", a.name, t(lang.get(), "人事人員數", "personnel staff"));
+                                let label = format!("{} {}", a.name, tr(lang.get(), "personnel_staff_2"));
                                 view! {
                                     <tr>
                                         <td>{a.code.clone()}</td><td style=indent>{a.name.clone()}</td><td>{a.parent_code.clone().unwrap_or_default()}</td>
@@ -189,11 +185,11 @@ pub fn AdminPage() -> impl IntoView {
                                                 spawn_local(async move {
                                                     let body = UpdateAgencyBody { personnel_staff: n, ..Default::default() };
                                                     match call(|c| { let code = code.clone(); let body = body.clone(); async move { c.update_agency(&code, &body).await } }).await {
-                                                        Ok(_) => { note.set(Some(t(lang.get_untracked(), "已更新人事人員數。", "Personnel staff updated."))); queue.refetch(); }
+                                                        Ok(_) => { note.set(Some(tr(lang.get_untracked(), "personnel_staff_updated"))); queue.refetch(); }
                                                         Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
                                                     }
                                                 });
-                                            }>{t(lang.get(), "更新", "Update")}</button>
+                                            }>{tr(lang.get(), "update")}</button>
                                         </td>
                                     </tr>
                                 }
@@ -205,49 +201,49 @@ pub fn AdminPage() -> impl IntoView {
             }}
         </section>
         <section class="card" aria-labelledby="us-h">
-            <h2 id="us-h">{move || t(lang.get(), "帳號", "Accounts")}</h2>
+            <h2 id="us-h">{move || tr(lang.get(), "accounts")}</h2>
             <form on:submit=create_account>
                 <fieldset>
-                    <legend>{move || t(lang.get(), "新增帳號", "New account")}</legend>
-                    {field("nu-username", "帳號（小寫英數字）", "Username (lower-case)", nu_username)}
-                    {field("nu-name", "姓名", "Name", nu_name)}
-                    {field("nu-email", "電子郵件", "E-mail", nu_email)}
-                    {field("nu-agency", "機關代碼", "Agency code", nu_agency)}
-                    <label for="nu-role">{move || t(lang.get(), "角色", "Role")}</label>
+                    <legend>{move || tr(lang.get(), "new_account")}</legend>
+                    {field("nu-username", "username_lower_case", nu_username)}
+                    {field("nu-name", "name_2", nu_name)}
+                    {field("nu-email", "e_mail", nu_email)}
+                    {field("nu-agency", "agency_code", nu_agency)}
+                    <label for="nu-role">{move || tr(lang.get(), "role")}</label>
                     <select id="nu-role" on:change=move |ev| nu_role.set(event_target_value(&ev))>
                         {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{move || role_label(lang.get(), r)}</option> }).collect_view()}
                     </select>
-                    <label for="nu-password">{move || t(lang.get(), "初始密碼（至少12字元）", "Initial password (12 characters or more)")}</label>
+                    <label for="nu-password">{move || tr(lang.get(), "initial_password_12_characters_or_more")}</label>
                     <input id="nu-password" type="password" autocomplete="new-password" prop:value=move || nu_password.get() on:input=move |ev| nu_password.set(event_target_value(&ev)) />
-                    <button type="submit">{move || t(lang.get(), "建立帳號", "Create account")}</button>
+                    <button type="submit">{move || tr(lang.get(), "create_account")}</button>
                 </fieldset>
             </form>
             <p class="account-status" aria-live="polite" style="white-space: pre-line">{move || note.get()}</p>
             <table class="list">
                 <thead><tr>
-                    <th scope="col">{move || t(lang.get(), "帳號", "Username")}</th>
-                    <th scope="col">{move || t(lang.get(), "姓名", "Name")}</th>
-                    <th scope="col">{move || t(lang.get(), "機關", "Agency")}</th>
-                    <th scope="col">{move || t(lang.get(), "角色", "Roles")}</th>
-                    <th scope="col">{move || t(lang.get(), "狀態", "Status")}</th>
+                    <th scope="col">{move || tr(lang.get(), "username")}</th>
+                    <th scope="col">{move || tr(lang.get(), "name_2")}</th>
+                    <th scope="col">{move || tr(lang.get(), "agency")}</th>
+                    <th scope="col">{move || tr(lang.get(), "roles")}</th>
+                    <th scope="col">{move || tr(lang.get(), "status")}</th>
                 </tr></thead>
                 <tbody>
                     {move || users.get().flatten().map(|p| p.items).unwrap_or_default().into_iter().map(|u| view! {
                         <tr>
                             <td>{u.username.clone()}</td><td>{u.display_name.clone()}</td><td>{u.agency_code.clone()}</td>
                             <td>{u.roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、")}</td>
-                            <td>{if u.active { t(lang.get(), "啟用", "active") } else { t(lang.get(), "停用", "disabled") }}</td>
+                            <td>{if u.active { tr(lang.get(), "active") } else { tr(lang.get(), "disabled") }}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
         </section>
         <section class="card" aria-labelledby="au-h">
-            <h2 id="au-h">{move || t(lang.get(), "稽核紀錄（最近30筆）", "Audit trail (latest 30)")}</h2>
+            <h2 id="au-h">{move || tr(lang.get(), "audit_trail_latest_30")}</h2>
             <ol class="timeline">
                 {move || audit.get().flatten().map(|p| p.items).unwrap_or_default().into_iter().map(|e| view! {
                     <li>{i18n::datetime(lang.get(), e.at)}" · "<code>{e.action.clone()}</code>
-                        {e.request_id.map(|r| view! { " · "{t(lang.get(), "案件 ", "request ")}{r} })}
+                        {e.request_id.map(|r| view! { " · "{tr(lang.get(), "request")}{r} })}
                         " · "{e.actor_agency.clone().unwrap_or_default()}" · "<code class="hash">{e.hash.chars().take(12).collect::<String>()}</code></li>
                 }).collect_view()}
             </ol>

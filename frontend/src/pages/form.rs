@@ -10,7 +10,7 @@ use statreq_domain::application::{
 use statreq_domain::Severity;
 
 use crate::components::problem::{err_text, ui};
-use crate::i18n::{self, t, text, Lang};
+use crate::i18n::{self, t, text, tr, tr_with, Lang};
 use crate::session::{self, call};
 
 pub(crate) fn source_label(lang: Lang, s: ExistingSource) -> String {
@@ -38,7 +38,7 @@ pub fn EditRequest() -> impl IntoView {
         async move { call(|c| async move { c.get_request(id).await }).await.map_err(ui) }
     });
     move || match request.get() {
-        None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+        None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
         Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
         Some(Ok(r)) => view! { <ApplicationForm initial=r.application.clone() edit=Some((r.id, r.version)) /> }.into_any(),
     }
@@ -229,65 +229,59 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
             saving.set(false);
         });
     };
-    let text_input =
-        move |id: &'static str, zh: &'static str, en: &'static str, sig: RwSignal<String>, pointer: &'static str, hint_id: &'static str| {
-            view! {
-                <label for=id>{move || t(lang.get(), zh, en)}</label>
-                <input id=id aria-describedby=hint_id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
-                {hint(pointer, hint_id)}
-            }
-        };
-    let area = move |id: &'static str,
-                     zh: &'static str,
-                     en: &'static str,
-                     sig: RwSignal<String>,
-                     pointer: &'static str,
-                     hint_id: &'static str| {
+    let text_input = move |id: &'static str, label: &'static str, sig: RwSignal<String>, pointer: &'static str, hint_id: &'static str| {
         view! {
-            <label for=id>{move || t(lang.get(), zh, en)}</label>
+            <label for=id>{move || tr(lang.get(), label)}</label>
+            <input id=id aria-describedby=hint_id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+            {hint(pointer, hint_id)}
+        }
+    };
+    let area = move |id: &'static str, label: &'static str, sig: RwSignal<String>, pointer: &'static str, hint_id: &'static str| {
+        view! {
+            <label for=id>{move || tr(lang.get(), label)}</label>
             <textarea id=id rows="3" aria-describedby=hint_id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev))></textarea>
             {hint(pointer, hint_id)}
         }
     };
     view! {
-        <h1>{move || if edit.is_some() { t(lang.get(), "修改申請", "Edit application") } else { t(lang.get(), "新增申請", "New application") }}</h1>
-        <p>{move || t(lang.get(), "申請人不得訂定完成期限；人事總處依收件順序、難易度及各主管機關已申請數量與人事人員數排定作業（第5點第3款）。", "Applicants may not set deadlines; DGPA orders its work by application order, difficulty, volume and personnel staff (rule 5.3).")}</p>
+        <h1>{move || if edit.is_some() { tr(lang.get(), "edit_application") } else { tr(lang.get(), "new_application") }}</h1>
+        <p>{move || tr(lang.get(), "applicants_may_not_set_deadlines_dgpa")}</p>
         <p class="summary" aria-live="polite">{move || {
             let f = findings.get();
             let errors = f.iter().filter(|x| x.severity == Severity::Error).count();
             let warnings = f.len() - errors;
             if errors == 0 {
-                t(lang.get(), &format!("可以送出（提醒 {warnings} 項）。", ), &format!("Ready to submit ({warnings} warning(s))."))
+                tr_with(lang.get(), "ready_to_submit", &[("warnings", warnings.to_string())])
             } else {
-                t(lang.get(), &format!("尚有 {errors} 項須補正、{warnings} 項提醒；可先儲存草稿。"), &format!("{errors} item(s) to fix and {warnings} warning(s); you can save a draft meanwhile."))
+                tr_with(lang.get(), "items_to_fix", &[("errors", errors.to_string()), ("warnings", warnings.to_string())])
             }
         }}</p>
-        <nav class="steps" aria-label=move || t(lang.get(), "申請步驟", "Steps")>
+        <nav class="steps" aria-label=move || tr(lang.get(), "steps")>
             <ol>
-                <li><a href="#step-1">{move || t(lang.get(), "聯絡資訊", "Contact")}</a></li>
-                <li><a href="#step-2">{move || t(lang.get(), "事由與需求", "Reason and requirement")}</a></li>
-                <li><a href="#step-3">{move || t(lang.get(), "個人資料", "Personal data")}</a></li>
-                <li><a href="#step-4">{move || t(lang.get(), "既有資料來源", "Existing sources")}</a></li>
+                <li><a href="#step-1">{move || tr(lang.get(), "contact")}</a></li>
+                <li><a href="#step-2">{move || tr(lang.get(), "reason_and_requirement")}</a></li>
+                <li><a href="#step-3">{move || tr(lang.get(), "personal_data")}</a></li>
+                <li><a href="#step-4">{move || tr(lang.get(), "existing_sources")}</a></li>
             </ol>
         </nav>
         <form class="card" on:submit=save>
             <fieldset id="step-1">
-                <legend>{move || t(lang.get(), "1. 聯絡資訊", "1. Contact")}</legend>
-                {text_input("c-name", "申請人姓名", "Name", name, "/contact/name", "h-name")}
-                {text_input("c-phone", "聯絡電話", "Phone", phone, "/contact/phone", "h-phone")}
-                {text_input("c-email", "電子郵件", "E-mail", email, "/contact/email", "h-email")}
+                <legend>{move || tr(lang.get(), "1_contact")}</legend>
+                {text_input("c-name", "name_3", name, "/contact/name", "h-name")}
+                {text_input("c-phone", "phone", phone, "/contact/phone", "h-phone")}
+                {text_input("c-email", "e_mail", email, "/contact/email", "h-email")}
             </fieldset>
             <fieldset id="step-2">
-                <legend>{move || t(lang.get(), "2. 申請事由與需求", "2. Reason and requirement")}</legend>
-                {area("reason", "申請事由", "Reason", reason, "/reason", "h-reason")}
-                <label for="output">{move || t(lang.get(), "提供方式", "Output")}</label>
+                <legend>{move || tr(lang.get(), "2_reason_and_requirement")}</legend>
+                {area("reason", "reason", reason, "/reason", "h-reason")}
+                <label for="output">{move || tr(lang.get(), "output")}</label>
                 <select id="output" on:change=move |ev| output.set(event_target_value(&ev))>
-                    <option value="statistics">{move || t(lang.get(), "統計數值", "Statistical figures")}</option>
-                    <option value="detail">{move || t(lang.get(), "明細資料", "Detail records")}</option>
+                    <option value="statistics">{move || tr(lang.get(), "statistical_figures")}</option>
+                    <option value="detail">{move || tr(lang.get(), "detail_records")}</option>
                 </select>
-                <label for="field-search">{move || t(lang.get(), "搜尋欄位", "Search fields")}</label>
+                <label for="field-search">{move || tr(lang.get(), "search_fields")}</label>
                 <input id="field-search" type="search" prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
-                <div class="fields" role="group" aria-label=move || t(lang.get(), "欄位", "Fields")>
+                <div class="fields" role="group" aria-label=move || tr(lang.get(), "fields_2")>
                     {move || fields.get().and_then(|f| f.ok()).unwrap_or_default().into_iter()
                         .filter(|f| { let q = search.get(); q.is_empty() || f.name_zh.contains(&q) || f.name_en.to_lowercase().contains(&q.to_lowercase()) || f.code.contains(&q) })
                         .map(|f| {
@@ -300,17 +294,17 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                                     <input id=id type="checkbox" prop:checked=move || chosen.get().contains(&code)
                                         on:change=move |ev| { let on = event_target_checked(&ev); let c = code2.clone(); chosen.update(|v| { v.retain(|x| *x != c); if on { v.push(c); } }); } />
                                     {if lang.get() == Lang::Zh { f.name_zh.clone() } else { f.name_en.clone() }}
-                                    {f.personal.then(|| view! { <span class="tag">{t(lang.get(), "個資", "personal")}</span> })}
+                                    {f.personal.then(|| view! { <span class="tag">{tr(lang.get(), "personal")}</span> })}
                                 </label>
                             }
                         }).collect_view()}
                 </div>
                 {hint("/requirement/fields", "h-fields")}
-                {area("description", "需求說明（欄位及條件）", "Description (fields and conditions)", description, "/requirement/description", "h-description")}
-                {area("conditions", "查詢條件", "Conditions", conditions, "/requirement/conditions", "h-conditions")}
+                {area("description", "description_fields_and_conditions", description, "/requirement/description", "h-description")}
+                {area("conditions", "conditions_2", conditions, "/requirement/conditions", "h-conditions")}
                 <fieldset class="filters">
-                    <legend>{move || t(lang.get(), "條件（依欄位檢核）", "Conditions on fields (checked)")}</legend>
-                    <p class="help">{move || t(lang.get(), "值以逗號分隔；代碼型欄位請用代碼表之代碼，日期為 YYYY-MM-DD。", "Separate values with commas; coded fields take their code table's codes, dates are YYYY-MM-DD.")}</p>
+                    <legend>{move || tr(lang.get(), "conditions_on_fields_checked")}</legend>
+                    <p class="help">{move || tr(lang.get(), "separate_values_with_commas_coded_fields")}</p>
                     <For each=move || cond_rows.get() key=|r| r.0 let:row>
                         {
                             let (key, field, op, values) = row;
@@ -318,36 +312,36 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                             let ops = ["eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "between"];
                             view! {
                                 <div class="condition">
-                                    <label for=fid.clone()>{move || t(lang.get(), "欄位", "Field")}</label>
+                                    <label for=fid.clone()>{move || tr(lang.get(), "field")}</label>
                                     <select id=fid on:change=move |ev| field.set(event_target_value(&ev))>
-                                        <option value="">{move || t(lang.get(), "（請選擇）", "(choose)")}</option>
+                                        <option value="">{move || tr(lang.get(), "choose")}</option>
                                         {move || fields.get().and_then(|f| f.ok()).unwrap_or_default().into_iter().map(|f| {
                                             let selected = f.code == field.get_untracked();
                                             let label = if lang.get() == Lang::Zh { f.name_zh.clone() } else { f.name_en.clone() };
                                             view! { <option value=f.code.clone() selected=selected>{label}</option> }
                                         }).collect_view()}
                                     </select>
-                                    <label for=oid.clone()>{move || t(lang.get(), "運算", "Operator")}</label>
+                                    <label for=oid.clone()>{move || tr(lang.get(), "operator")}</label>
                                     <select id=oid on:change=move |ev| op.set(event_target_value(&ev))>
                                         {ops.into_iter().map(|o| view! { <option value=o selected=o == op.get_untracked()>{o}</option> }).collect_view()}
                                     </select>
-                                    <label for=vid.clone()>{move || t(lang.get(), "值", "Values")}</label>
+                                    <label for=vid.clone()>{move || tr(lang.get(), "values")}</label>
                                     <input id=vid prop:value=move || values.get() on:input=move |ev| values.set(event_target_value(&ev)) />
                                     <button type="button" class="link" on:click=move |_| cond_rows.update(|v| v.retain(|r| r.0 != key))>
-                                        {move || t(lang.get(), "刪除此條件", "Remove this condition")}
+                                        {move || tr(lang.get(), "remove_this_condition")}
                                     </button>
                                 </div>
                             }
                         }
                     </For>
                     <button type="button" id="add-condition" on:click=move |_| { let r = new_row(String::new(), "eq".into(), String::new()); cond_rows.update(|v| v.push(r)); }>
-                        {move || t(lang.get(), "新增條件", "Add a condition")}
+                        {move || tr(lang.get(), "add_a_condition")}
                     </button>
                     {hint("/requirement/filters", "h-filters")}
                 </fieldset>
                 <Show when=move || output.get() == "statistics">
                     <fieldset class="breakdowns">
-                        <legend>{move || t(lang.get(), "統計分組（自已選欄位中勾選）", "Break down by (among the chosen fields)")}</legend>
+                        <legend>{move || tr(lang.get(), "break_down_by_among_the_chosen")}</legend>
                         {move || chosen.get().into_iter().map(|code| {
                             let (id, for_id) = (format!("b-{code}"), format!("b-{code}"));
                             let (c1, c2) = (code.clone(), code.clone());
@@ -362,32 +356,32 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                         {hint("/requirement/breakdowns", "h-breakdowns")}
                     </fieldset>
                 </Show>
-                {area("sample", "輸出格式範例", "Sample of the output format", sample, "/requirement/sample_output", "h-sample")}
+                {area("sample", "sample_of_the_output_format", sample, "/requirement/sample_output", "h-sample")}
             </fieldset>
             <fieldset id="step-3">
-                <legend>{move || t(lang.get(), "3. 個人資料（第3點）", "3. Personal data (rule 3)")}</legend>
+                <legend>{move || tr(lang.get(), "3_personal_data_rule_3")}</legend>
                 {hint("/personal_data", "h-personal")}
                 <label class="check" for="personal">
                     <input id="personal" type="checkbox" prop:checked=move || personal.get() on:change=move |ev| personal.set(event_target_checked(&ev)) />
-                    {move || t(lang.get(), "涉及個人資料", "Involves personal data")}
+                    {move || tr(lang.get(), "involves_personal_data")}
                 </label>
                 <Show when=move || personal.get()>
-                    <p>{move || t(lang.get(), "特定目的：人事管理", "Purpose: personnel management")}</p>
-                    {area("duty", "執行之法定職務及依據", "Statutory duty and its legal basis", duty, "/personal_data/statutory_duty", "h-duty")}
-                    {text_input("retention", "收到後保存日數（最多365日）", "Days kept after delivery (at most 365)", retention, "/personal_data/retention_days", "h-retention")}
+                    <p>{move || tr(lang.get(), "purpose_personnel_management")}</p>
+                    {area("duty", "statutory_duty_and_its_legal_basis", duty, "/personal_data/statutory_duty", "h-duty")}
+                    {text_input("retention", "days_kept_after_delivery_at_most", retention, "/personal_data/retention_days", "h-retention")}
                     {move || chosen.get().into_iter().map(|code| {
                         let id = format!("n-{code}");
                         let for_id = id.clone();
                         let code2 = code.clone();
                         view! {
-                            <label for=for_id>{move || t(lang.get(), "必要性說明：", "Why necessary: ")}{code.clone()}</label>
+                            <label for=for_id>{move || tr(lang.get(), "why_necessary")}{code.clone()}</label>
                             <input id=id on:input=move |ev| { let v = event_target_value(&ev); let c = code2.clone(); necessity.update(|m| { m.insert(c, v); }); } />
                         }
                     }).collect_view()}
                 </Show>
             </fieldset>
             <fieldset id="step-4">
-                <legend>{move || t(lang.get(), "4. 既有資料來源（第4點）", "4. Existing sources (rule 4)")}</legend>
+                <legend>{move || tr(lang.get(), "4_existing_sources_rule_4")}</legend>
                 {hint("/existing_sources", "h-sources")}
                 {sources.into_iter().map(|(s, checked, note)| {
                     let id = format!("s-{}", s.as_str());
@@ -396,13 +390,13 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                             <input id=id.clone() type="checkbox" prop:checked=move || checked.get() on:change=move |ev| checked.set(event_target_checked(&ev)) />
                             {move || source_label(lang.get(), s)}
                         </label>
-                        <label class="sub" for=format!("{id}-note")>{move || t(lang.get(), "無法滿足需求之理由", "Why it does not serve")}</label>
+                        <label class="sub" for=format!("{id}-note")>{move || tr(lang.get(), "why_it_does_not_serve")}</label>
                         <input id=format!("{id}-note") prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
                     }
                 }).collect_view()}
             </fieldset>
             <p class="error" role="alert" style="white-space: pre-line">{move || error.get()}</p>
-            <button type="submit" disabled=move || saving.get()>{move || t(lang.get(), "儲存草稿", "Save draft")}</button>
+            <button type="submit" disabled=move || saving.get()>{move || tr(lang.get(), "save_draft")}</button>
         </form>
     }
 }

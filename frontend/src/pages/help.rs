@@ -9,25 +9,25 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use statreq_contract::*;
 
 use crate::components::problem::{err_text, ui};
-use crate::i18n::{self, t, text, Lang};
+use crate::i18n::{self, t, text, tr, Lang};
 use crate::session::{call, Session};
 
 fn state_label(lang: Lang, s: InquiryState) -> String {
     match s {
-        InquiryState::Open => t(lang, "待答復", "open"),
-        InquiryState::Answered => t(lang, "已答復", "answered"),
-        InquiryState::Closed => t(lang, "已結案", "closed"),
+        InquiryState::Open => tr(lang, "open"),
+        InquiryState::Answered => tr(lang, "answered"),
+        InquiryState::Closed => tr(lang, "closed"),
     }
 }
 
 fn flags(lang: Lang, f: &Field) -> String {
     let mut out = Vec::new();
     if f.special {
-        out.push(t(lang, "特種個資", "special category"));
+        out.push(tr(lang, "special_category"));
     } else if f.identifying {
-        out.push(t(lang, "可識別個人", "identifying"));
+        out.push(tr(lang, "identifying"));
     } else if f.personal {
-        out.push(t(lang, "個人資料", "personal"));
+        out.push(tr(lang, "personal_2"));
     }
     out.join("、")
 }
@@ -39,12 +39,12 @@ pub fn FieldsPage() -> impl IntoView {
     let q = RwSignal::new(String::new());
     let fields = LocalResource::new(|| async { call(|c| async move { c.list_fields(None).await }).await.map_err(ui) });
     view! {
-        <h1>{move || t(lang.get(), "欄位字典", "Field dictionary")}</h1>
-        <p>{move || t(lang.get(), "申請前請確認欄位定義；有疑義請先提問（第7點）。", "Check what each field means before applying; ask DGPA when in doubt (rule 7).")}</p>
-        <label for="field-search">{move || t(lang.get(), "搜尋欄位（代碼或名稱）", "Search fields (code or name)")}</label>
+        <h1>{move || tr(lang.get(), "field_dictionary")}</h1>
+        <p>{move || tr(lang.get(), "check_what_each_field_means_before")}</p>
+        <label for="field-search">{move || tr(lang.get(), "search_fields_code_or_name")}</label>
         <input id="field-search" type="search" prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
         {move || match fields.get() {
-            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
             Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
             Some(Ok(list)) => {
                 let needle = q.get().trim().to_lowercase();
@@ -62,12 +62,12 @@ pub fn FieldsPage() -> impl IntoView {
                 }).collect_view();
                 view! {
                     <table class="fields">
-                        <caption class="visually-hidden">{t(lang.get(), "欄位", "Fields")}</caption>
+                        <caption class="visually-hidden">{tr(lang.get(), "fields_2")}</caption>
                         <thead><tr>
-                            <th scope="col">{t(lang.get(), "代碼", "Code")}</th>
-                            <th scope="col">{t(lang.get(), "名稱", "Name")}</th>
-                            <th scope="col">{t(lang.get(), "型態", "Type")}</th>
-                            <th scope="col">{t(lang.get(), "個資", "Personal data")}</th>
+                            <th scope="col">{tr(lang.get(), "code_2")}</th>
+                            <th scope="col">{tr(lang.get(), "name")}</th>
+                            <th scope="col">{tr(lang.get(), "type")}</th>
+                            <th scope="col">{tr(lang.get(), "personal_data_2")}</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
@@ -97,7 +97,7 @@ pub fn FieldPage(session: Session) -> impl IntoView {
     });
     view! {
         {move || match detail.get() {
-            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
             Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
             Some(Ok(d)) => {
                 let l = lang.get();
@@ -105,23 +105,23 @@ pub fn FieldPage(session: Session) -> impl IntoView {
                 view! {
                     <h1>{if l == Lang::Zh { f.name_zh.clone() } else { f.name_en.clone() }}" "<code>{f.code.clone()}</code></h1>
                     <section class="card" aria-labelledby="def-h">
-                        <h2 id="def-h">{t(l, "定義", "Definition")}</h2>
-                        <p>{if d.field.definition.is_empty() { t(l, "（尚無說明）", "(no definition yet)") } else { text(l, &d.field.definition) }}</p>
-                        <p>{t(l, "型態：", "Type: ")}{f.field_type.as_str()}" · "{flags(l, &f)}</p>
-                        <p><A href=format!("/inquiries?field={}", f.code)>{t(l, "對此欄位提問", "Ask DGPA about this field")}</A></p>
+                        <h2 id="def-h">{tr(l, "definition")}</h2>
+                        <p>{if d.field.definition.is_empty() { tr(l, "no_definition_yet") } else { text(l, &d.field.definition) }}</p>
+                        <p>{tr(l, "type_2")}{f.field_type.as_str()}" · "{flags(l, &f)}</p>
+                        <p><A href=format!("/inquiries?field={}", f.code)>{tr(l, "ask_dgpa_about_this_field")}</A></p>
                     </section>
                     {d.code_table.clone().map(|table| view! {
                         <section class="card" aria-labelledby="ct-h">
-                            <h2 id="ct-h">{t(l, "代碼表：", "Code table: ")}{text(l, &table.name)}</h2>
+                            <h2 id="ct-h">{tr(l, "code_table")}{text(l, &table.name)}</h2>
                             <ul class="codes">{table.values.into_iter().map(|v| view! { <li><code>{v.code}</code>" "{if l == Lang::Zh { v.zh_tw } else { v.en }}</li> }).collect_view()}</ul>
                         </section>
                     })}
                     <section class="card" aria-labelledby="src-h">
-                        <h2 id="src-h">{t(l, "已有此欄位的既有資料來源（第4點）", "Existing sources with this field (rule 4)")}</h2>
+                        <h2 id="src-h">{tr(l, "existing_sources_with_this_field_rule")}</h2>
                         <ul class="sources">{d.sources.clone().into_iter().map(|s| view! { <li>{text(l, &s.title)}" — "{s.location}</li> }).collect_view()}</ul>
                     </section>
                     <section class="card" aria-labelledby="faq-h">
-                        <h2 id="faq-h">{t(l, "常見問答", "FAQ")}</h2>
+                        <h2 id="faq-h">{tr(l, "faq")}</h2>
                         <dl class="faq">{d.faq.clone().into_iter().map(|q| view! { <dt>{q.question}</dt><dd>{q.answer}</dd> }).collect_view()}</dl>
                     </section>
                     <Show when=move || is_admin()>
@@ -169,7 +169,7 @@ fn FieldEditor(detail: FieldDetail, on_saved: impl Fn() + Copy + 'static) -> imp
             .await
             {
                 Ok(_) => {
-                    note.set(Some(t(lang.get_untracked(), "已儲存。", "Saved.")));
+                    note.set(Some(tr(lang.get_untracked(), "saved")));
                     on_saved();
                 }
                 Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
@@ -178,21 +178,21 @@ fn FieldEditor(detail: FieldDetail, on_saved: impl Fn() + Copy + 'static) -> imp
     };
     view! {
         <form class="card" on:submit=save aria-labelledby="edit-h">
-            <h2 id="edit-h">{move || t(lang.get(), "修改欄位定義（管理者）", "Edit the definition (administrator)")}</h2>
-            <label for="def-zh">{move || t(lang.get(), "定義（中文）", "Definition (Chinese)")}</label>
+            <h2 id="edit-h">{move || tr(lang.get(), "edit_the_definition_administrator")}</h2>
+            <label for="def-zh">{move || tr(lang.get(), "definition_chinese")}</label>
             <textarea id="def-zh" rows="3" prop:value=move || def_zh.get() on:input=move |ev| def_zh.set(event_target_value(&ev))></textarea>
-            <label for="def-en">{move || t(lang.get(), "定義（英文）", "Definition (English)")}</label>
+            <label for="def-en">{move || tr(lang.get(), "definition_english")}</label>
             <textarea id="def-en" rows="3" prop:value=move || def_en.get() on:input=move |ev| def_en.set(event_target_value(&ev))></textarea>
             <label class="check" for="def-personal">
                 <input id="def-personal" type="checkbox" prop:checked=move || personal.get() on:change=move |ev| personal.set(event_target_checked(&ev)) />
-                {move || t(lang.get(), "屬個人資料", "Personal data")}
+                {move || tr(lang.get(), "personal_data_3")}
             </label>
-            <button type="submit">{move || t(lang.get(), "儲存", "Save")}</button>
+            <button type="submit">{move || tr(lang.get(), "save")}</button>
             <p class="note" role="status" style="white-space: pre-line">{move || note.get()}</p>
-            <h3>{move || t(lang.get(), "修改紀錄", "History")}</h3>
+            <h3>{move || tr(lang.get(), "history")}</h3>
             <ol class="history">
                 {move || history.get().unwrap_or_default().into_iter().map(|h| {
-                    let who = h.changed_by.map(|u| u.display_name).unwrap_or_else(|| t(lang.get(), "系統預設", "built-in"));
+                    let who = h.changed_by.map(|u| u.display_name).unwrap_or_else(|| tr(lang.get(), "built_in"));
                     let what: Vec<String> = h.changes.iter().map(|c| c.pointer.clone()).collect();
                     view! { <li>{format!("v{} · ", h.version)}{i18n::datetime(lang.get(), h.changed_at)}" · "{who}" · "{what.join(", ")}</li> }
                 }).collect_view()}
@@ -209,17 +209,17 @@ pub fn SourcesPage() -> impl IntoView {
     let kind = RwSignal::new(String::new());
     let sources = LocalResource::new(|| async { call(|c| async move { c.sources("").await }).await.map_err(ui) });
     view! {
-        <h1>{move || t(lang.get(), "既有資料來源", "Existing sources")}</h1>
-        <p>{move || t(lang.get(), "申請前請先查詢下列已公布之統計及 WebHR 報表（第4點）。", "Before applying, try these published statistics and WebHR reports (rule 4).")}</p>
-        <label for="src-search">{move || t(lang.get(), "搜尋（名稱、欄位代碼）", "Search (title, field code)")}</label>
+        <h1>{move || tr(lang.get(), "existing_sources")}</h1>
+        <p>{move || tr(lang.get(), "before_applying_try_these_published_statistics")}</p>
+        <label for="src-search">{move || tr(lang.get(), "search_title_field_code")}</label>
         <input id="src-search" type="search" prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
-        <label for="src-kind">{move || t(lang.get(), "來源類別", "Kind of source")}</label>
+        <label for="src-kind">{move || tr(lang.get(), "kind_of_source")}</label>
         <select id="src-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
-            <option value="">{move || t(lang.get(), "全部", "All")}</option>
+            <option value="">{move || tr(lang.get(), "all")}</option>
             {ExistingSource::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{move || t(lang.get(), k.name_zh(), k.name_en())}</option> }).collect_view()}
         </select>
         {move || match sources.get() {
-            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
             Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
             Some(Ok(list)) => {
                 let needle = q.get().trim().to_lowercase();
@@ -240,7 +240,7 @@ pub fn SourcesPage() -> impl IntoView {
                                             None => view! { <span>{e.location.clone()}</span> }.into_any(),
                                         }}
                                         " · "{e.owner.clone()}" · "{e.granularity.clone()}" · "{e.refresh.clone()}<br />
-                                        {t(l, "欄位：", "Fields: ")}{e.fields.join("、")}
+                                        {tr(l, "fields_3")}{e.fields.join("、")}
                                     </li>
                                 }
                             }).collect_view()}
@@ -286,9 +286,9 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
         });
     };
     view! {
-        <h1>{move || t(lang.get(), "欄位疑義", "Field questions")}</h1>
+        <h1>{move || tr(lang.get(), "field_questions")}</h1>
         {move || match list.get() {
-            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
             Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
             Some(Ok(page)) => view! {
                 <ul class="inquiries">
@@ -301,16 +301,16 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
         }}
         <Show when=can_ask>
             <form class="card" on:submit=ask.clone() aria-labelledby="ask-h">
-                <h2 id="ask-h">{move || t(lang.get(), "向人事總處提問", "Ask DGPA")}</h2>
-                <label for="q-fields">{move || t(lang.get(), "欄位代碼（以逗號分隔）", "Field codes (comma-separated)")}</label>
+                <h2 id="ask-h">{move || tr(lang.get(), "ask_dgpa")}</h2>
+                <label for="q-fields">{move || tr(lang.get(), "field_codes_comma_separated")}</label>
                 <input id="q-fields" prop:value=move || fields.get() on:input=move |ev| fields.set(event_target_value(&ev)) />
-                <label for="q-request">{move || t(lang.get(), "相關案號（選填）", "Related request number (optional)")}</label>
+                <label for="q-request">{move || tr(lang.get(), "related_request_number_optional")}</label>
                 <input id="q-request" inputmode="numeric" prop:value=move || request.get() on:input=move |ev| request.set(event_target_value(&ev)) />
-                <label for="q-subject">{move || t(lang.get(), "主旨", "Subject")}</label>
+                <label for="q-subject">{move || tr(lang.get(), "subject")}</label>
                 <input id="q-subject" prop:value=move || subject.get() on:input=move |ev| subject.set(event_target_value(&ev)) />
-                <label for="q-body">{move || t(lang.get(), "問題", "Question")}</label>
+                <label for="q-body">{move || tr(lang.get(), "question")}</label>
                 <textarea id="q-body" rows="4" prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
-                <button type="submit">{move || t(lang.get(), "送出問題", "Send the question")}</button>
+                <button type="submit">{move || tr(lang.get(), "send_the_question")}</button>
                 <p class="error" role="alert" style="white-space: pre-line">{move || error.get()}</p>
             </form>
         </Show>
@@ -373,7 +373,7 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
             .await
             {
                 Ok(_) => {
-                    note.set(Some(t(lang.get_untracked(), "已發布至欄位 FAQ。", "Published to the field's FAQ.")));
+                    note.set(Some(tr(lang.get_untracked(), "published_to_the_field_s_faq")));
                     detail.refetch();
                 }
                 Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
@@ -382,7 +382,7 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
     };
     view! {
         {move || match detail.get() {
-            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
             Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
             Some(Ok(d)) => {
                 let l = lang.get();
@@ -397,7 +397,7 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
                     <h1>{format!("#{} {}", i.id, i.subject)}</h1>
                     <p><span class="state">{state_label(l, i.state)}</span>" · "
                         {i.fields.clone().into_iter().map(|f| view! { <A href=format!("/fields/{f}")><code>{f}</code></A>" " }).collect_view()}
-                        {i.request_id.map(|r| view! { " · "<A href=format!("/requests/{r}")>{t(l, "案件 ", "Request ")}{r}</A> })}</p>
+                        {i.request_id.map(|r| view! { " · "<A href=format!("/requests/{r}")>{tr(l, "request_2")}{r}</A> })}</p>
                     <ol class="thread">
                         {d.messages.into_iter().map(|m| view! {
                             <li class=if m.from_dgpa { "dgpa" } else { "office" }>
@@ -408,27 +408,27 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
                     </ol>
                     <Show when=move || open>
                         <section class="card" aria-labelledby="reply-h">
-                            <h2 id="reply-h">{t(l, "回覆", "Reply")}</h2>
-                            <label for="reply">{t(l, "內容", "Text")}</label>
+                            <h2 id="reply-h">{tr(l, "reply")}</h2>
+                            <label for="reply">{tr(l, "reply_text")}</label>
                             <textarea id="reply" rows="3" prop:value=move || reply.get() on:input=move |ev| reply.set(event_target_value(&ev))></textarea>
                             <div class="actions">
-                                <button type="button" on:click=move |_| send(version)>{t(l, "送出回覆", "Send the reply")}</button>
-                                <button type="button" on:click=move |_| close(version)>{t(l, "結案", "Close")}</button>
+                                <button type="button" on:click=move |_| send(version)>{tr(l, "send_the_reply")}</button>
+                                <button type="button" on:click=move |_| close(version)>{tr(l, "close")}</button>
                             </div>
                         </section>
                     </Show>
                     <Show when=move || is_dgpa() && i.state != InquiryState::Open>
                         <form class="card" on:submit=publish aria-labelledby="pub-h">
-                            <h2 id="pub-h">{t(l, "發布至欄位 FAQ", "Publish to the field's FAQ")}</h2>
-                            <label for="faq-field">{t(l, "欄位", "Field")}</label>
+                            <h2 id="pub-h">{tr(l, "publish_to_the_field_s_faq")}</h2>
+                            <label for="faq-field">{tr(l, "field")}</label>
                             <select id="faq-field" on:change=move |ev| faq_field.set(event_target_value(&ev))>
                                 {d.inquiry.fields.clone().into_iter().map(|f| view! { <option value=f.clone() selected=f == faq_field.get_untracked()>{f.clone()}</option> }).collect_view()}
                             </select>
-                            <label for="faq-q">{t(l, "問題", "Question")}</label>
+                            <label for="faq-q">{tr(l, "question")}</label>
                             <input id="faq-q" prop:value=move || faq_q.get() on:input=move |ev| faq_q.set(event_target_value(&ev)) />
-                            <label for="faq-a">{t(l, "答復", "Answer")}</label>
+                            <label for="faq-a">{tr(l, "answer")}</label>
                             <textarea id="faq-a" rows="3" prop:value=move || faq_a.get() on:input=move |ev| faq_a.set(event_target_value(&ev))></textarea>
-                            <button type="submit">{t(l, "發布", "Publish")}</button>
+                            <button type="submit">{tr(l, "publish")}</button>
                         </form>
                     </Show>
                     <p class="note" role="status" style="white-space: pre-line">{move || note.get()}</p>
@@ -450,11 +450,11 @@ pub fn InboxPage() -> impl IntoView {
         });
     };
     view! {
-        <h1>{move || t(lang.get(), "通知", "Notifications")}</h1>
+        <h1>{move || tr(lang.get(), "notifications")}</h1>
         {move || match items.get() {
-            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
             Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => view! { <p>{t(lang.get(), "沒有通知。", "No notifications.")}</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p>{tr(lang.get(), "no_notifications")}</p> }.into_any(),
             Some(Ok(list)) => view! {
                 <ul class="inbox">
                     {list.into_iter().map(|i| {
@@ -462,7 +462,7 @@ pub fn InboxPage() -> impl IntoView {
                         view! {
                             <li class=if unread { "unread" } else { "" }>
                                 <A href=i.link.clone()>{text(lang.get(), &i.message)}</A>" · "{i18n::datetime(lang.get(), i.created_at)}
-                                {unread.then(|| view! { " "<button type="button" class="link" on:click=move |_| read(i.id)>{t(lang.get(), "標為已讀", "Mark read")}</button> })}
+                                {unread.then(|| view! { " "<button type="button" class="link" on:click=move |_| read(i.id)>{tr(lang.get(), "mark_read")}</button> })}
                             </li>
                         }
                     }).collect_view()}

@@ -5,7 +5,7 @@ use leptos_router::components::A;
 use statreq_contract::*;
 
 use crate::components::problem::ui;
-use crate::i18n::{self, t, text};
+use crate::i18n::{self, text, tr};
 use crate::session::{self, call};
 
 pub(crate) const STATES: [State; 10] = State::ALL;
@@ -39,33 +39,33 @@ pub fn Home() -> impl IntoView {
     let is_applicant = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::Applicant));
     view! {
         <Show when=move || session.me.get().is_some() fallback=move || view! {
-            <h1>{move || t(lang.get(), "人事資料統計服務", "Personnel-data statistics service")}</h1>
-            <p>{move || t(lang.get(), "各級人事機構申請人事資料統計數值或明細資料，經主管機關人事機構審核後，由人事總處審查、排程、產製並回復。", "Personnel offices apply for statistics or detail records; the supervising agency approves; DGPA reviews, queues, produces and returns them.")}</p>
-            <p><A href="/login">{move || t(lang.get(), "請先登入", "Sign in to continue")}</A></p>
+            <h1>{move || tr(lang.get(), "personnel_data_statistics_service")}</h1>
+            <p>{move || tr(lang.get(), "personnel_offices_apply_for_statistics_or")}</p>
+            <p><A href="/login">{move || tr(lang.get(), "sign_in_to_continue")}</A></p>
         }>
             <div class="bar">
-                <h1>{move || t(lang.get(), "案件", "Requests")}</h1>
+                <h1>{move || tr(lang.get(), "requests")}</h1>
                 <Show when=is_applicant>
-                    <A href="/requests/new" attr:class="button">{move || t(lang.get(), "新增申請", "New application")}</A>
+                    <A href="/requests/new" attr:class="button">{move || tr(lang.get(), "new_application")}</A>
                 </Show>
             </div>
-            <label for="state-filter">{move || t(lang.get(), "狀態", "State")}</label>
+            <label for="state-filter">{move || tr(lang.get(), "state")}</label>
             <select id="state-filter" prop:value=move || filter.get() on:change=move |ev| { touched.set(true); filter.set(event_target_value(&ev)); }>
-                <option value="">{move || t(lang.get(), "全部", "All")}</option>
+                <option value="">{move || tr(lang.get(), "all")}</option>
                 {STATES.iter().map(|s| { let s = *s; view! { <option value=s.as_str() selected=move || filter.get() == s.as_str()>{move || text(lang.get(), &s.label())}</option> } }).collect_view()}
             </select>
             {move || match list.get() {
-                None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+                None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
-                Some(Ok(page)) if page.items.is_empty() => view! { <p>{t(lang.get(), "目前沒有案件。", "No requests yet.")}</p> }.into_any(),
+                Some(Ok(page)) if page.items.is_empty() => view! { <p>{tr(lang.get(), "no_requests_yet")}</p> }.into_any(),
                 Some(Ok(page)) => view! {
                     <table class="list">
                         <thead><tr>
-                            <th scope="col">{t(lang.get(), "案號", "No.")}</th>
-                            <th scope="col">{t(lang.get(), "狀態", "State")}</th>
-                            <th scope="col">{t(lang.get(), "申請機關", "Agency")}</th>
-                            <th scope="col">{t(lang.get(), "申請事由", "Reason")}</th>
-                            <th scope="col">{t(lang.get(), "更新", "Updated")}</th>
+                            <th scope="col">{tr(lang.get(), "no")}</th>
+                            <th scope="col">{tr(lang.get(), "state")}</th>
+                            <th scope="col">{tr(lang.get(), "agency_2")}</th>
+                            <th scope="col">{tr(lang.get(), "reason")}</th>
+                            <th scope="col">{tr(lang.get(), "updated")}</th>
                         </tr></thead>
                         <tbody>
                             {page.items.into_iter().map(|r| view! {

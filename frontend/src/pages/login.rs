@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::components::problem::err_text;
-use crate::i18n::{self, t};
+use crate::i18n::{self, tr};
 use crate::session::{self, call};
 
 #[component]
@@ -33,14 +33,14 @@ pub fn Login() -> impl IntoView {
         });
     };
     view! {
-        <h1>{move || t(lang.get(), "登入", "Sign in")}</h1>
+        <h1>{move || tr(lang.get(), "sign_in")}</h1>
         <form class="card narrow" on:submit=submit>
-            <label for="username">{move || t(lang.get(), "帳號", "Username")}</label>
+            <label for="username">{move || tr(lang.get(), "username")}</label>
             <input id="username" name="username" autocomplete="username" required prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
-            <label for="password">{move || t(lang.get(), "密碼", "Password")}</label>
+            <label for="password">{move || tr(lang.get(), "password")}</label>
             <input id="password" name="password" type="password" autocomplete="current-password" required prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
             <p class="error" role="alert">{move || error.get()}</p>
-            <button type="submit" disabled=move || busy.get()>{move || t(lang.get(), "登入", "Sign in")}</button>
+            <button type="submit" disabled=move || busy.get()>{move || tr(lang.get(), "sign_in")}</button>
         </form>
     }
 }
@@ -56,11 +56,7 @@ pub fn SsoPage() -> impl IntoView {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     let token = hash.trim_start_matches('#').split('&').find_map(|kv| kv.strip_prefix("access_token=")).map(str::to_owned);
     match token {
-        None => error.set(Some(t(
-            lang.get_untracked(),
-            "連結缺少權杖，請由 WebHR 重新進入。",
-            "The link carries no token; come back through WebHR.",
-        ))),
+        None => error.set(Some(tr(lang.get_untracked(), "the_link_carries_no_token_come"))),
         Some(token) => spawn_local(async move {
             session::adopt_token(&token);
             match call(|c| async move { c.me().await }).await {
@@ -76,7 +72,7 @@ pub fn SsoPage() -> impl IntoView {
         }),
     }
     view! {
-        <h1>{move || t(lang.get(), "單一登入", "Single sign-on")}</h1>
-        <p role="status">{move || error.get().unwrap_or_else(|| t(lang.get(), "登入中…", "Signing in…"))}</p>
+        <h1>{move || tr(lang.get(), "single_sign_on")}</h1>
+        <p role="status">{move || error.get().unwrap_or_else(|| tr(lang.get(), "signing_in"))}</p>
     }
 }

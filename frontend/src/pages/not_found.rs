@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::i18n::{self, t};
+use crate::i18n::{self, tr};
 
 #[component]
 pub fn NotFound() -> impl IntoView {
     let lang = i18n::lang();
-    view! { <h1>{move || t(lang.get(), "找不到此頁面", "Page not found")}</h1><p><A href="/">{move || t(lang.get(), "回首頁", "Home")}</A></p> }
+    view! { <h1>{move || tr(lang.get(), "page_not_found")}</h1><p><A href="/">{move || tr(lang.get(), "home")}</A></p> }
 }

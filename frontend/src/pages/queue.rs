@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::problem::ui;
-use crate::i18n::{self, t};
+use crate::i18n::{self, tr};
 use crate::session::call;
 
 /// DGPA's queue with every factor (rule 5.3).
@@ -13,21 +13,21 @@ pub fn QueuePage() -> impl IntoView {
     let lang = i18n::lang();
     let queue = LocalResource::new(|| async { call(|c| async move { c.queue().await }).await.map_err(ui) });
     view! {
-        <h1>{move || t(lang.get(), "作業排程", "Work queue")}</h1>
+        <h1>{move || tr(lang.get(), "work_queue")}</h1>
         {move || match queue.get() {
-            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
             Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
             Some(Ok(q)) => view! {
-                <p>{t(lang.get(), "權重", "Weights")}": "{t(lang.get(), "收件先後", "age")}" "{q.weights.age}" · "{t(lang.get(), "難易度", "difficulty")}" "{q.weights.difficulty}" · "{t(lang.get(), "主管機關用量", "fair share")}" "{q.weights.fair_share}</p>
+                <p>{tr(lang.get(), "weights")}": "{tr(lang.get(), "age")}" "{q.weights.age}" · "{tr(lang.get(), "difficulty")}" "{q.weights.difficulty}" · "{tr(lang.get(), "fair_share")}" "{q.weights.fair_share}</p>
                 <table class="list">
                     <thead><tr>
                         <th scope="col">"#"</th>
-                        <th scope="col">{t(lang.get(), "案號", "Request")}</th>
-                        <th scope="col">{t(lang.get(), "申請機關", "Agency")}</th>
-                        <th scope="col">{t(lang.get(), "主管機關", "Supervising")}</th>
-                        <th scope="col">{t(lang.get(), "難易度", "Difficulty")}</th>
-                        <th scope="col">{t(lang.get(), "等候日數", "Days waited")}</th>
-                        <th scope="col">{t(lang.get(), "優先值（A/D/F）", "Priority (A/D/F)")}</th>
+                        <th scope="col">{tr(lang.get(), "request_3")}</th>
+                        <th scope="col">{tr(lang.get(), "agency_2")}</th>
+                        <th scope="col">{tr(lang.get(), "supervising")}</th>
+                        <th scope="col">{tr(lang.get(), "difficulty_2")}</th>
+                        <th scope="col">{tr(lang.get(), "days_waited")}</th>
+                        <th scope="col">{tr(lang.get(), "priority_a_d_f")}</th>
                     </tr></thead>
                     <tbody>
                         {q.items.into_iter().map(|i| {
@@ -46,7 +46,7 @@ pub fn QueuePage() -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-                <p>{t(lang.get(), "產製中：", "In production: ")}{q.in_production.len()}</p>
+                <p>{tr(lang.get(), "in_production")}{q.in_production.len()}</p>
             }.into_any(),
         }}
     }

@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 
 use crate::browser::save_file;
 use crate::components::problem::ui;
-use crate::i18n::{self, t};
+use crate::i18n::{self, tr};
 use crate::session::call;
 
 /// DGPA's service statistics.
@@ -30,34 +30,34 @@ pub fn StatsPage() -> impl IntoView {
         }
     };
     view! {
-        <h1>{move || t(lang.get(), "服務統計", "Service statistics")}</h1>
+        <h1>{move || tr(lang.get(), "service_statistics")}</h1>
         {move || match stats.get() {
-            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
             Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
             Some(Ok(s)) => {
                 let l = lang.get();
                 let opt = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into());
                 view! {
                     <section class="card">
-                        <p>{t(l, "已送出案件", "Submitted")}": "{s.outcomes.submitted}
-                           " · "{t(l, "退回比例", "returned")}" "{format!("{:.0}%", s.outcomes.returned_share * 100.0)}
-                           " · "{t(l, "不予受理比例", "rejected")}" "{format!("{:.0}%", s.outcomes.rejected_share * 100.0)}</p>
-                        <p>{t(l, "送出至交付日數：中位數", "Days from submission to delivery: median")}" "{opt(s.turnaround.median_days)}
-                           " · "{t(l, "第90百分位", "90th percentile")}" "{opt(s.turnaround.p90_days)}</p>
-                        <p>{t(l, "人事總處待辦", "With DGPA")}" "{s.backlog.open}" · "{t(l, "平均等候", "mean wait")}" "{opt(s.backlog.mean_wait_days)}
-                           " · "{t(l, "最久", "longest")}" "{opt(s.backlog.max_wait_days)}{t(l, " 日", " days")}</p>
+                        <p>{tr(l, "submitted")}": "{s.outcomes.submitted}
+                           " · "{tr(l, "returned")}" "{format!("{:.0}%", s.outcomes.returned_share * 100.0)}
+                           " · "{tr(l, "rejected")}" "{format!("{:.0}%", s.outcomes.rejected_share * 100.0)}</p>
+                        <p>{tr(l, "days_from_submission_to_delivery_median")}" "{opt(s.turnaround.median_days)}
+                           " · "{tr(l, "90th_percentile")}" "{opt(s.turnaround.p90_days)}</p>
+                        <p>{tr(l, "with_dgpa")}" "{s.backlog.open}" · "{tr(l, "mean_wait")}" "{opt(s.backlog.mean_wait_days)}
+                           " · "{tr(l, "longest")}" "{opt(s.backlog.max_wait_days)}{tr(l, "days")}</p>
                         <p><button type="button" on:click=move |_| {
                             spawn_local(async move {
                                 if let Ok(csv) = call(|c| async move { c.stats_csv().await }).await {
                                     save_file("statreq-stats.csv", csv.as_bytes());
                                 }
                             });
-                        }>{t(l, "下載 CSV", "Download CSV")}</button></p>
+                        }>{tr(l, "download_csv")}</button></p>
                     </section>
-                    {bars(t(l, "送出至交付日數分布", "Days from submission to delivery"), s.turnaround.distribution)}
-                    {bars(t(l, "依月份（首次送出）", "By month (first submission)"), s.by_month)}
-                    {bars(t(l, "依主管機關", "By supervising agency"), s.by_supervising_agency)}
-                    {bars(t(l, "依狀態", "By state"), s.by_state)}
+                    {bars(tr(l, "days_from_submission_to_delivery"), s.turnaround.distribution)}
+                    {bars(tr(l, "by_month_first_submission"), s.by_month)}
+                    {bars(tr(l, "by_supervising_agency"), s.by_supervising_agency)}
+                    {bars(tr(l, "by_state"), s.by_state)}
                 }.into_any()
             }
         }}

@@ -6,7 +6,7 @@ use statreq_contract::*;
 
 use crate::browser::{read_file, save_file};
 use crate::components::problem::{err_text, ui};
-use crate::i18n::{self, t, text};
+use crate::i18n::{self, text, tr, tr_with};
 use crate::session::{self, call};
 
 /// Queue position, messages and deliveries of one request.
@@ -33,7 +33,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
         ev.prevent_default();
         spawn_local(async move {
             match read_file("sample-file").await {
-                None => note.set(Some(t(lang.get_untracked(), "請先選擇檔案。", "Choose a file first."))),
+                None => note.set(Some(tr(lang.get_untracked(), "choose_a_file_first"))),
                 Some((name, bytes)) => match call(|c| {
                     let (name, bytes) = (name.clone(), bytes.clone());
                     async move { c.upload_attachment(id, &name, bytes).await }
@@ -54,7 +54,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
         uploading.set(true);
         spawn_local(async move {
             match read_file("result-file").await {
-                None => note.set(Some(t(lang.get_untracked(), "請先選擇檔案。", "Choose a file first."))),
+                None => note.set(Some(tr(lang.get_untracked(), "choose_a_file_first"))),
                 Some((name, bytes)) => match call(|c| {
                     let (name, bytes) = (name.clone(), bytes.clone());
                     async move { c.upload_delivery(id, &name, bytes).await }
@@ -95,18 +95,18 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
     view! {
         {move || position.get().flatten().map(|p| view! {
             <section class="card" aria-labelledby="q-h">
-                <h2 id="q-h">{t(lang.get(), "排程", "Queue")}</h2>
-                <p>{t(lang.get(), "目前順位", "Position")}" "<strong>{p.position}</strong>" / "{p.total_queued}
-                   {p.overdue.then(|| view! { " · "{t(lang.get(), "已逾最長等候，依收件先後優先處理", "waited the longest allowed: taken in order of waiting")} })}</p>
-                <p>{t(lang.get(), "等候", "Waited")}" "{format!("{:.1}", p.waited_days)}{t(lang.get(), " 日", " days")}
-                   " · "{t(lang.get(), "收件先後", "age")}" "{format!("{:.2}", p.factors.age)}
-                   " · "{t(lang.get(), "難易度", "difficulty")}" "{format!("{:.2}", p.factors.difficulty)}
-                   " · "{t(lang.get(), "主管機關用量", "fair share")}" "{format!("{:.2}", p.factors.fair_share)}</p>
-                {p.estimate.map(|e| view! { <p>{t(lang.get(), "預估開始作業：", "Work likely starts: ")}{i18n::date(lang.get(), e.starts_around)}" — "{text(lang.get(), &e.label)}</p> })}
+                <h2 id="q-h">{tr(lang.get(), "queue_2")}</h2>
+                <p>{tr(lang.get(), "position")}" "<strong>{p.position}</strong>" / "{p.total_queued}
+                   {p.overdue.then(|| view! { " · "{tr(lang.get(), "waited_the_longest_allowed_taken_in")} })}</p>
+                <p>{tr(lang.get(), "waited")}" "{format!("{:.1}", p.waited_days)}{tr(lang.get(), "days")}
+                   " · "{tr(lang.get(), "age")}" "{format!("{:.2}", p.factors.age)}
+                   " · "{tr(lang.get(), "difficulty")}" "{format!("{:.2}", p.factors.difficulty)}
+                   " · "{tr(lang.get(), "fair_share")}" "{format!("{:.2}", p.factors.fair_share)}</p>
+                {p.estimate.map(|e| view! { <p>{tr(lang.get(), "work_likely_starts")}{i18n::date(lang.get(), e.starts_around)}" — "{text(lang.get(), &e.label)}</p> })}
             </section>
         })}
         <section class="card" aria-labelledby="att-h">
-            <h2 id="att-h">{move || t(lang.get(), "附件（輸出格式範例）", "Attachments (sample of the output format)")}</h2>
+            <h2 id="att-h">{move || tr(lang.get(), "attachments_sample_of_the_output_format")}</h2>
             <ul class="attachments">
                 {move || attachments.get().unwrap_or_default().into_iter().map(|a| {
                     let aid = a.id;
@@ -128,27 +128,27 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
             </ul>
             <Show when=move || can_edit>
                 <form on:submit=attach>
-                    <label for="sample-file">{move || t(lang.get(), "附加檔案（CSV、XLSX、ODS、PDF、DOCX、ODT，10 MiB 以內）", "Attach a file (CSV, XLSX, ODS, PDF, DOCX, ODT, up to 10 MiB)")}</label>
+                    <label for="sample-file">{move || tr(lang.get(), "attach_a_file_csv_xlsx_ods")}</label>
                     <input id="sample-file" type="file" accept=".csv,.xlsx,.ods,.pdf,.docx,.odt" />
-                    <button type="submit">{move || t(lang.get(), "附加", "Attach")}</button>
+                    <button type="submit">{move || tr(lang.get(), "attach")}</button>
                 </form>
             </Show>
         </section>
         <Show when=move || state == State::InProduction && is_officer()>
             <section class="card" aria-labelledby="u-h">
-                <h2 id="u-h">{move || t(lang.get(), "上傳結果檔案", "Upload a result file")}</h2>
+                <h2 id="u-h">{move || tr(lang.get(), "upload_a_result_file")}</h2>
                 <form on:submit=upload>
-                    <label for="result-file">{move || t(lang.get(), "檔案（CSV、XLSX、ODS、PDF、ZIP）", "File (CSV, XLSX, ODS, PDF, ZIP)")}</label>
+                    <label for="result-file">{move || tr(lang.get(), "file_csv_xlsx_ods_pdf_zip")}</label>
                     <input id="result-file" type="file" accept=".csv,.xlsx,.ods,.pdf,.zip" />
                     <button type="submit" disabled=move || uploading.get()>
-                        {move || if uploading.get() { t(lang.get(), "上傳中…", "Uploading…") } else { t(lang.get(), "上傳", "Upload") }}
+                        {move || if uploading.get() { tr(lang.get(), "uploading") } else { tr(lang.get(), "upload") }}
                     </button>
                 </form>
             </section>
         </Show>
         {move || files.get().flatten().filter(|m| !m.files.is_empty()).map(|m| view! {
             <section class="card" aria-labelledby="d-h">
-                <h2 id="d-h">{t(lang.get(), "交付檔案", "Result files")}</h2>
+                <h2 id="d-h">{tr(lang.get(), "result_files")}</h2>
                 <ul>
                     {m.files.into_iter().map(|f| {
                         let did = f.id;
@@ -164,10 +164,10 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
                                             Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
                                         }
                                     });
-                                }>{t(lang.get(), "下載 ", "Download ")}{name.clone()}</button>
+                                }>{tr(lang.get(), "download")}{name.clone()}</button>
                                 " · SHA-256 "<code>{f.sha256.chars().take(16).collect::<String>()}"…"</code>
-                                {f.shredded_at.map(|_| view! { " · "{t(lang.get(), "已銷毀", "destroyed")} })}
-                                {f.approved_by.as_ref().map(|u| view! { " · "{t(lang.get(), "覆核：", "checked by ")}{u.display_name.clone()} })}
+                                {f.shredded_at.map(|_| view! { " · "{tr(lang.get(), "destroyed")} })}
+                                {f.approved_by.as_ref().map(|u| view! { " · "{tr(lang.get(), "checked_by")}{u.display_name.clone()} })}
                                 {(f.personal && f.approved_by.is_none() && f.published_at.is_none() && is_officer() && f.uploaded_by.id != my_id()).then(|| view! {
                                     " · "
                                     <button type="button" class="link" on:click=move |_| {
@@ -177,7 +177,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
                                                 Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
                                             }
                                         });
-                                    }>{t(lang.get(), "覆核通過", "Approve")}</button>
+                                    }>{tr(lang.get(), "approve")}</button>
                                 })}
                                 {f.personal.then(|| view! {
                                     " · "
@@ -188,23 +188,23 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
                                                 Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
                                             }
                                         });
-                                    }>{t(lang.get(), "顯示解密密碼", "Reveal passphrase")}</button>
+                                    }>{tr(lang.get(), "reveal_passphrase")}</button>
                                     {move || passphrases.get().get(&did).cloned().map(|p| view! { " "<code class="secret">{p}</code> })}
                                 })}
                             </li>
                         }
                     }).collect_view()}
                 </ul>
-                <p class="hint">{t(lang.get(), "含個人資料之檔案為 age 加密檔：以 age -d -o 檔名 檔名.age 開啟並輸入密碼，或使用 statreq decrypt。密碼請與檔案分開保管，使用完畢後依第6點銷毀並登錄。", "Files with personal data are age files: open them with age -d -o file file.age and type the passphrase, or use statreq decrypt. Keep the passphrase apart from the file; destroy both after use and record it (rule 6).")}</p>
+                <p class="hint">{tr(lang.get(), "files_with_personal_data_are_age")}</p>
             </section>
         })}
         {move || revisions.get().flatten().filter(|r| r.len() > 1).map(|revs| view! {
             <section class="card" aria-labelledby="r-h">
-                <h2 id="r-h">{t(lang.get(), "修正歷程", "Revisions")}</h2>
+                <h2 id="r-h">{tr(lang.get(), "revisions")}</h2>
                 {revs.into_iter().skip(1).map(|r| view! {
-                    <h3>{t(lang.get(), "第", "Revision ")}{r.number}{t(lang.get(), "版", "")}" · "{i18n::date(lang.get(), r.submitted_at)}</h3>
+                    <h3>{tr_with(lang.get(), "revision_n", &[("n", r.number.to_string())])}" · "{i18n::date(lang.get(), r.submitted_at)}</h3>
                     <table class="list diff">
-                        <thead><tr><th scope="col">{t(lang.get(), "項目", "Field")}</th><th scope="col">{t(lang.get(), "修正前", "Before")}</th><th scope="col">{t(lang.get(), "修正後", "After")}</th></tr></thead>
+                        <thead><tr><th scope="col">{tr(lang.get(), "field_2")}</th><th scope="col">{tr(lang.get(), "before")}</th><th scope="col">{tr(lang.get(), "after")}</th></tr></thead>
                         <tbody>
                             {r.changes.into_iter().map(|ch| view! {
                                 <tr>
@@ -219,16 +219,16 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
             </section>
         })}
         <section class="card" aria-labelledby="m-h">
-            <h2 id="m-h">{move || t(lang.get(), "意見交流", "Messages")}</h2>
+            <h2 id="m-h">{move || tr(lang.get(), "messages")}</h2>
             <ul class="messages">
                 {move || messages.get().and_then(|m| m.ok()).unwrap_or_default().into_iter().map(|m| view! {
                     <li><strong>{m.author.display_name.clone()}</strong>" · "{i18n::datetime(lang.get(), m.at)}<br />{m.body.clone()}</li>
                 }).collect_view()}
             </ul>
             <form on:submit=post>
-                <label for="message">{move || t(lang.get(), "留言（欄位定義疑義請先洽人事總處，第7點）", "Message (settle field definitions with DGPA first, rule 7)")}</label>
+                <label for="message">{move || tr(lang.get(), "message_settle_field_definitions_with_dgpa")}</label>
                 <textarea id="message" rows="2" prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
-                <button type="submit">{move || t(lang.get(), "送出留言", "Post")}</button>
+                <button type="submit">{move || tr(lang.get(), "post")}</button>
             </form>
             <p class="error" role="alert" style="white-space: pre-line">{move || note.get()}</p>
         </section>

@@ -11,25 +11,25 @@ use statreq_contract::*;
 use statreq_domain::Severity;
 
 use crate::components::problem::{err_text, ui};
-use crate::i18n::{self, t, text, Lang};
+use crate::i18n::{self, text, tr, tr_with, Lang};
 use crate::pages::request::extras::RequestExtras;
 use crate::session::call;
 
 pub(crate) fn action_label(lang: Lang, a: RequestAction) -> String {
     match a {
-        RequestAction::Edit => t(lang, "修改", "Edit"),
-        RequestAction::Submit => t(lang, "送出", "Submit"),
-        RequestAction::Withdraw => t(lang, "撤回", "Withdraw"),
-        RequestAction::SupervisorApprove => t(lang, "核准", "Approve"),
-        RequestAction::SupervisorReturn => t(lang, "退回補正", "Return"),
-        RequestAction::SupervisorReject => t(lang, "不予同意", "Reject"),
-        RequestAction::DgpaAccept => t(lang, "受理", "Accept"),
-        RequestAction::DgpaReturn => t(lang, "退回補正", "Return"),
-        RequestAction::DgpaReject => t(lang, "不予受理", "Reject"),
-        RequestAction::Take => t(lang, "開始產製", "Take"),
-        RequestAction::Deliver => t(lang, "回復交付", "Deliver"),
-        RequestAction::RecordDestruction => t(lang, "登錄銷毀", "Record destruction"),
-        RequestAction::Acknowledge => t(lang, "確認收訖", "Acknowledge"),
+        RequestAction::Edit => tr(lang, "edit"),
+        RequestAction::Submit => tr(lang, "submit"),
+        RequestAction::Withdraw => tr(lang, "withdraw"),
+        RequestAction::SupervisorApprove => tr(lang, "approve_2"),
+        RequestAction::SupervisorReturn => tr(lang, "return"),
+        RequestAction::SupervisorReject => tr(lang, "reject"),
+        RequestAction::DgpaAccept => tr(lang, "accept"),
+        RequestAction::DgpaReturn => tr(lang, "return"),
+        RequestAction::DgpaReject => tr(lang, "reject_2"),
+        RequestAction::Take => tr(lang, "take"),
+        RequestAction::Deliver => tr(lang, "deliver"),
+        RequestAction::RecordDestruction => tr(lang, "record_destruction"),
+        RequestAction::Acknowledge => tr(lang, "acknowledge"),
     }
 }
 
@@ -107,10 +107,10 @@ pub fn RequestPage() -> impl IntoView {
                     comment.set(String::new());
                     if a == RequestAction::Submit {
                         let l = lang.get_untracked();
-                        receipt.set(Some(t(
+                        receipt.set(Some(tr_with(
                             l,
-                            &format!("已送出：案號 {}，第 {} 版，{}。送請主管機關人事機構審核；可列印申請表留存。", r.id, r.revision, i18n::datetime(l, r.updated_at)),
-                            &format!("Submitted: request {}, revision {}, {}. It goes to the supervising agency's personnel office; print the form for your records.", r.id, r.revision, i18n::datetime(l, r.updated_at)),
+                            "submitted_receipt",
+                            &[("id", r.id.to_string()), ("revision", r.revision.to_string()), ("at", i18n::datetime(l, r.updated_at))],
                         )));
                     }
                     request.refetch();
@@ -121,7 +121,7 @@ pub fn RequestPage() -> impl IntoView {
     };
     view! {
         {move || match request.get() {
-            None => view! { <p aria-busy="true">{t(lang.get(), "載入中…", "Loading…")}</p> }.into_any(),
+            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
             Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
             Some(Ok(r)) => {
                 let app = r.application.clone();
@@ -132,40 +132,40 @@ pub fn RequestPage() -> impl IntoView {
                 let can_edit = r.allowed_actions.contains(&RequestAction::Edit);
                 let can_take = actions.contains(&RequestAction::Take);
                 view! {
-                    <h1>{t(lang.get(), "案件", "Request")}" "{r.id}</h1>
+                    <h1>{tr(lang.get(), "request_4")}" "{r.id}</h1>
                     {move || receipt.get().map(|m| view! { <p class="receipt" role="status">{m}</p> })}
                     <p><span class=format!("state {}", r.state.as_str())>{text(lang.get(), &r.state_label)}</span>
-                       " · "{r.agency_name.clone()}" · "{t(lang.get(), "第", "revision ")}{r.revision}{t(lang.get(), "版", "")}</p>
+                       " · "{r.agency_name.clone()}" · "{tr_with(lang.get(), "revision_n_lower", &[("n", r.revision.to_string())])}</p>
                     <section class="card" aria-labelledby="app-h">
-                        <h2 id="app-h">{t(lang.get(), "申請內容", "Application")}</h2>
+                        <h2 id="app-h">{tr(lang.get(), "application")}</h2>
                         <p class="actions">
-                            {can_edit.then(|| view! { <A href=format!("/requests/{}/edit", r.id)>{t(lang.get(), "修改申請內容", "Edit the application")}</A> })}
-                            <A href=format!("/requests/{}/print", r.id)>{t(lang.get(), "列印申請表", "Printable form")}</A>
+                            {can_edit.then(|| view! { <A href=format!("/requests/{}/edit", r.id)>{tr(lang.get(), "edit_the_application")}</A> })}
+                            <A href=format!("/requests/{}/print", r.id)>{tr(lang.get(), "printable_form")}</A>
                         </p>
                         <dl>
-                            <dt>{t(lang.get(), "申請人", "Applicant")}</dt><dd>{app.contact.name.clone()}" "{app.contact.phone.clone()}" "{app.contact.email.clone()}</dd>
-                            <dt>{t(lang.get(), "申請事由", "Reason")}</dt><dd>{app.reason.clone()}</dd>
-                            <dt>{t(lang.get(), "需求說明", "Requirement")}</dt><dd>{app.requirement.description.clone()}</dd>
-                            <dt>{t(lang.get(), "欄位", "Fields")}</dt><dd>{app.requirement.fields.join("、")}</dd>
-                            <dt>{t(lang.get(), "條件", "Conditions")}</dt><dd>{app.requirement.conditions.clone()}
+                            <dt>{tr(lang.get(), "applicant_2")}</dt><dd>{app.contact.name.clone()}" "{app.contact.phone.clone()}" "{app.contact.email.clone()}</dd>
+                            <dt>{tr(lang.get(), "reason")}</dt><dd>{app.reason.clone()}</dd>
+                            <dt>{tr(lang.get(), "requirement")}</dt><dd>{app.requirement.description.clone()}</dd>
+                            <dt>{tr(lang.get(), "fields_2")}</dt><dd>{app.requirement.fields.join("、")}</dd>
+                            <dt>{tr(lang.get(), "conditions")}</dt><dd>{app.requirement.conditions.clone()}
                                 {(!app.requirement.filters.is_empty()).then(|| view! {
                                     <ul class="filters">{app.requirement.filters.iter().map(|c| view! { <li><code>{format!("{} {} {}", c.field, c.op.as_str(), c.values.join(", "))}</code></li> }).collect_view()}</ul>
                                 })}</dd>
                             {(!app.requirement.breakdowns.is_empty()).then(|| view! {
-                                <dt>{t(lang.get(), "統計分組", "Breakdowns")}</dt><dd>{app.requirement.breakdowns.join("、")}</dd>
+                                <dt>{tr(lang.get(), "breakdowns")}</dt><dd>{app.requirement.breakdowns.join("、")}</dd>
                             })}
-                            <dt>{t(lang.get(), "含個人資料", "Personal data")}</dt><dd>{match app.personal_data.contains { Some(true) => t(lang.get(), "是", "yes"), Some(false) => t(lang.get(), "否", "no"), None => "—".into() }}</dd>
-                            {r.destroy_by.map(|d| view! { <dt>{t(lang.get(), "應銷毀日期", "Destroy by")}</dt><dd class=if r.destruction_overdue { "error" } else { "" }>{d.to_string()}</dd> })}
-                            {r.reply.clone().map(|rep| view! { <dt>{t(lang.get(), "人事總處回復", "DGPA's reply")}</dt><dd>{rep}</dd> })}
+                            <dt>{tr(lang.get(), "personal_data_4")}</dt><dd>{match app.personal_data.contains { Some(true) => tr(lang.get(), "yes"), Some(false) => tr(lang.get(), "no_2"), None => "—".into() }}</dd>
+                            {r.destroy_by.map(|d| view! { <dt>{tr(lang.get(), "destroy_by")}</dt><dd class=if r.destruction_overdue { "error" } else { "" }>{d.to_string()}</dd> })}
+                            {r.reply.clone().map(|rep| view! { <dt>{tr(lang.get(), "dgpa_s_reply")}</dt><dd>{rep}</dd> })}
                         </dl>
                     </section>
                     {move || findings.get().and_then(|f| f.ok()).filter(|f| !f.findings.is_empty()).map(|f| view! {
                         <section class="card" aria-labelledby="f-h">
-                            <h2 id="f-h">{t(lang.get(), "檢核結果", "Check")}</h2>
+                            <h2 id="f-h">{tr(lang.get(), "check")}</h2>
                             <ul class="findings">
                                 {f.findings.into_iter().map(|x| view! {
                                     <li class=if x.severity == Severity::Error { "error" } else { "warning" }>
-                                        <strong>{if x.severity == Severity::Error { t(lang.get(), "須修正", "Error") } else { t(lang.get(), "提醒", "Warning") }}</strong>
+                                        <strong>{if x.severity == Severity::Error { tr(lang.get(), "error") } else { tr(lang.get(), "warning") }}</strong>
                                         " "{text(lang.get(), &x.message)}" "<code>{x.pointer.clone()}</code>
                                     </li>
                                 }).collect_view()}
@@ -174,27 +174,27 @@ pub fn RequestPage() -> impl IntoView {
                     })}
                     {move || findings.get().and_then(|f| f.ok()).filter(|f| !f.similar.visible.is_empty() || f.similar.other_count > 0).map(|f| view! {
                         <section class="card" aria-labelledby="sim-h">
-                            <h2 id="sim-h">{t(lang.get(), "類似的已交付申請", "Similar delivered requests")}</h2>
+                            <h2 id="sim-h">{tr(lang.get(), "similar_delivered_requests")}</h2>
                             <ul class="similar">
                                 {f.similar.visible.into_iter().map(|m| view! {
-                                    <li><A href=format!("/requests/{}", m.request_id)>{t(lang.get(), "案件 ", "Request ")}{m.request_id}</A>
+                                    <li><A href=format!("/requests/{}", m.request_id)>{tr(lang.get(), "request_2")}{m.request_id}</A>
                                         " · "{m.agency_code}" · "{format!("{}%", m.percent)}" · "{m.shared_fields.join("、")}</li>
                                 }).collect_view()}
                             </ul>
                             {(f.similar.other_count > 0).then(|| view! {
-                                <p>{t(lang.get(), &format!("另有 {} 件其他機關的類似申請。", f.similar.other_count), &format!("{} similar requests of other agencies.", f.similar.other_count))}</p>
+                                <p>{tr_with(lang.get(), "similar_requests_of_other_agencies", &[("count", f.similar.other_count.to_string())])}</p>
                             })}
                         </section>
                     })}
                     {move || coverage.get().and_then(|c| c.ok()).filter(|c| !c.is_empty()).map(|list| view! {
                         <section class="card" aria-labelledby="cov-h">
-                            <h2 id="cov-h">{t(lang.get(), "既有資料來源涵蓋情形（第4點）", "What existing sources cover (rule 4)")}</h2>
+                            <h2 id="cov-h">{tr(lang.get(), "what_existing_sources_cover_rule_4")}</h2>
                             <ul class="coverage">
                                 {list.into_iter().take(5).map(|c| {
                                     let missing: Vec<String> = c.missing.iter().chain(&c.missing_breakdowns).chain(&c.missing_filters).cloned().collect();
                                     view! {
                                         <li>{text(lang.get(), &c.title)}" · "{format!("{}%", c.percent)}
-                                            {(!missing.is_empty()).then(|| view! { " · "{t(lang.get(), "缺：", "lacks: ")}{missing.join("、")} })}</li>
+                                            {(!missing.is_empty()).then(|| view! { " · "{tr(lang.get(), "lacks")}{missing.join("、")} })}</li>
                                     }
                                 }).collect_view()}
                             </ul>
@@ -202,24 +202,24 @@ pub fn RequestPage() -> impl IntoView {
                     })}
                     <Show when={let has = !actions.is_empty(); move || has}>
                         <section class="card" aria-labelledby="act-h">
-                            <h2 id="act-h">{t(lang.get(), "辦理", "Actions")}</h2>
-                            <label for="comment">{t(lang.get(), "說明（退回、不予同意時必填；回復內容；銷毀方式；不依排程順序開始產製之理由）", "Comment (required to return or reject; the reply when delivering; the method when recording destruction; the reason to take work out of queue order)")}</label>
+                            <h2 id="act-h">{tr(lang.get(), "actions")}</h2>
+                            <label for="comment">{tr(lang.get(), "comment_required_to_return_or_reject")}</label>
                             <textarea id="comment" rows="3" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
                             <Show when=move || needs_difficulty>
-                                <label for="difficulty">{t(lang.get(), "難易度（1 易 – 5 難）", "Difficulty (1 easy – 5 hard)")}</label>
+                                <label for="difficulty">{tr(lang.get(), "difficulty_1_easy_5_hard")}</label>
                                 <select id="difficulty" on:change=move |ev| difficulty.set(event_target_value(&ev).parse().unwrap_or(3))>
                                     {(1..=5).map(|n| view! { <option value=n selected=n == 3>{n}</option> }).collect_view()}
                                 </select>
                             </Show>
                             <Show when=move || can_take>
-                                <label for="assignee">{t(lang.get(), "承辦人（預設為自己）", "Assign to (default: yourself)")}</label>
+                                <label for="assignee">{tr(lang.get(), "assign_to_default_yourself")}</label>
                                 <select id="assignee" on:change=move |ev| assignee.set(event_target_value(&ev))>
-                                    <option value="">{t(lang.get(), "自己", "Myself")}</option>
+                                    <option value="">{tr(lang.get(), "myself")}</option>
                                     {move || officers.get().unwrap_or_default().into_iter().map(|o| view! { <option value=o.id.to_string()>{o.display_name.clone()}</option> }).collect_view()}
                                 </select>
                             </Show>
                             <Show when=move || needs_date>
-                                <label for="destroyed-on">{t(lang.get(), "銷毀日期", "Destroyed on")}</label>
+                                <label for="destroyed-on">{tr(lang.get(), "destroyed_on")}</label>
                                 <input id="destroyed-on" type="date" prop:value=move || destroyed_on.get() on:input=move |ev| destroyed_on.set(event_target_value(&ev)) />
                             </Show>
                             <div class="actions">
@@ -232,7 +232,7 @@ pub fn RequestPage() -> impl IntoView {
                     </Show>
                     <RequestExtras id=r.id state=r.state can_edit=can_edit />
                     <section class="card" aria-labelledby="tl-h">
-                        <h2 id="tl-h">{t(lang.get(), "歷程", "Timeline")}</h2>
+                        <h2 id="tl-h">{tr(lang.get(), "timeline")}</h2>
                         <ol class="timeline">
                             {move || events.get().and_then(|e| e.ok()).unwrap_or_default().into_iter().map(|e| view! {
                                 <li>{i18n::datetime(lang.get(), e.at)}" · "{text(lang.get(), &e.to_state.label())}" · "{e.actor.display_name.clone()}
