@@ -67,6 +67,13 @@ guard:
         bad=$(cargo tree -p "$crate" -e normal --prefix none | grep -E '^(diesel|actix|tokio|reqwest|pq-sys|libsqlite3-sys) ' || true)
         if [[ -n "$bad" ]]; then echo "$crate must not depend on: $bad" >&2; exit 1; fi
     done
+    # Route modules call app/ and http/, never each other (docs/architecture.md).
+    crossed=$(grep -nE '(super|crate::routes)::[a-z_]+::' api/src/routes/*.rs | grep -v '^api/src/routes/mod.rs' || true)
+    if [[ -n "$crossed" ]]; then echo "a route module imports another:"$'\n'"$crossed" >&2; exit 1; fi
+    # A source file past 700 lines holds several rooms: split it (tests may be longer).
+    long=$(find crates api frontend/src e2e/src -name '*.rs' -not -name 'tests.rs' -not -path '*/tests/*' -exec wc -l {} + \
+        | awk '$2 != "total" && $1 > 700 {print}')
+    if [[ -n "$long" ]]; then echo "source files over 700 lines:"$'\n'"$long" >&2; exit 1; fi
     rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
     cargo check -p statreq-contract --target wasm32-unknown-unknown
 

@@ -1,0 +1,101 @@
+//! Result files, attachments, destruction and the audit trail (rules 5.3, 6).
+
+use super::*;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DeliveryView {
+    pub id: i64,
+    pub request_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// SHA-256 of the file as produced (before encryption), hex.
+    pub sha256: String,
+    /// Holds personal data: downloaded only as an age file, after a second officer's approval.
+    pub personal: bool,
+    /// `age` (encrypted; the passphrase comes from a separate call) or `plain`.
+    pub download_format: String,
+    pub uploaded_by: UserRef,
+    pub uploaded_at: DateTime<Utc>,
+    #[serde(default)]
+    pub approved_by: Option<UserRef>,
+    #[serde(default)]
+    pub approved_at: Option<DateTime<Utc>>,
+    /// Visible to the applicant from this moment (the delivery).
+    #[serde(default)]
+    pub published_at: Option<DateTime<Utc>>,
+    /// The server's copy was destroyed (its key deleted) at this moment.
+    #[serde(default)]
+    pub shredded_at: Option<DateTime<Utc>>,
+}
+
+/// The manifest of a request's result: which revision it answers, every file
+/// with its hash, who produced and who checked it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DeliveryManifest {
+    pub request_id: i64,
+    /// The application revision the result answers.
+    pub revision: i32,
+    pub files: Vec<DeliveryView>,
+}
+
+/// An X25519 age recipient (`age1…`): downloads of personal data are encrypted to it
+/// instead of a passphrase. For systems such as WebHR that hold the identity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgeRecipientBody {
+    /// `age1…`, or null to go back to passphrases.
+    pub recipient: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PassphraseView {
+    /// Opens the delivery's age file: `age -d file.age`, then type it.
+    pub passphrase: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntryView {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub actor_id: Option<i64>,
+    #[serde(default)]
+    pub actor_agency: Option<String>,
+    pub action: String,
+    #[serde(default)]
+    pub request_id: Option<i64>,
+    pub detail: serde_json::Value,
+    #[serde(default)]
+    pub client_addr: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// A delivered personal-data result awaiting its destruction record (rule 6).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DestructionDueView {
+    pub request_id: i64,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub delivered_at: DateTime<Utc>,
+    /// Destroy by this day (Taiwan date): delivery plus the retention the applicant stated.
+    pub destroy_by: NaiveDate,
+    /// Past `destroy_by`: the agency's new submissions are blocked until it is recorded.
+    pub overdue: bool,
+    /// Days left (negative when overdue).
+    pub days_left: i64,
+}
+
+/// A file attached to an application, e.g. a sample of the desired output (rule 5.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub request_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by: UserRef,
+    pub uploaded_at: DateTime<Utc>,
+}

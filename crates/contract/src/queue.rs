@@ -1,0 +1,118 @@
+//! DGPA's queue and its published settings (rule 5.3).
+
+use super::*;
+
+pub use statreq_domain::queue::{DifficultyFavour, Factors, QueueSettings, Usage};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TakeBody {
+    /// The DGPA officer to assign (a user id); default: the caller.
+    #[serde(default)]
+    pub assignee: Option<i64>,
+    /// Why this request is taken ahead of the queue's order; required when it is.
+    #[serde(default)]
+    pub skip_reason: Option<String>,
+}
+
+/// The weights in force.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Weights {
+    pub age: u32,
+    pub difficulty: u32,
+    pub fair_share: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct QueueItemView {
+    /// 1 = next; absent for work already in production.
+    #[serde(default)]
+    pub position: Option<usize>,
+    pub request_id: i64,
+    pub state: State,
+    pub agency_code: String,
+    pub agency_name: String,
+    /// The supervising agency whose share the request draws on.
+    pub supervising_agency: String,
+    #[serde(default)]
+    pub difficulty: Option<i32>,
+    #[serde(default)]
+    pub received_at: Option<DateTime<Utc>>,
+    /// Days with DGPA, not counting time back with the applicant.
+    pub waited_days: f64,
+    /// Waited `max_wait_days` or more: taken longest-waiting first, ahead of the rest.
+    pub overdue: bool,
+    #[serde(default)]
+    pub priority: Option<f64>,
+    #[serde(default)]
+    pub factors: Option<Factors>,
+    #[serde(default)]
+    pub assignee: Option<UserRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct QueueView {
+    pub settings: QueueSettings,
+    pub weights: Weights,
+    /// Queued requests in the order they should be taken.
+    pub items: Vec<QueueItemView>,
+    pub total_queued: usize,
+    /// Pass as `cursor` for the next page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// Work in production, with its assignee.
+    pub in_production: Vec<QueueItemView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StartEstimate {
+    /// When work is likely to start. An estimate from DGPA's recent pace, not a deadline.
+    pub starts_around: DateTime<Utc>,
+    /// Requests DGPA took into production in the last 30 days.
+    pub taken_last_30_days: i64,
+    pub label: Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct QueuePositionView {
+    pub request_id: i64,
+    pub position: usize,
+    pub total_queued: usize,
+    pub priority: f64,
+    pub factors: Factors,
+    pub weights: Weights,
+    pub waited_days: f64,
+    pub overdue: bool,
+    /// Absent while DGPA has taken nothing in the last 30 days.
+    #[serde(default)]
+    pub estimate: Option<StartEstimate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UsageView {
+    pub agency_code: String,
+    pub agency_name: String,
+    pub staff: u32,
+    pub share: f64,
+    pub usage: f64,
+    pub fair_share_factor: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct QueueSettingsView {
+    pub settings: QueueSettings,
+    /// Send as `If-Match` with a change; 0 while the defaults were never changed.
+    pub version: i64,
+    #[serde(default)]
+    pub updated_by: Option<UserRef>,
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SettingsChangeView {
+    pub id: i64,
+    pub settings: QueueSettings,
+    pub changed_by: UserRef,
+    pub changed_at: DateTime<Utc>,
+}

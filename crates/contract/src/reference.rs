@@ -1,0 +1,120 @@
+//! The field dictionary, the catalog of existing sources, field questions and the inbox (rules 4, 7).
+
+use super::*;
+
+/// A field with what a reader needs to use it right (rule 7): its code table, the
+/// existing sources that cover it (rule 4) and its FAQ.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FieldDetail {
+    pub field: Field,
+    /// The field's version (also the ETag); `If-Match` on `PUT`.
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Option<UserRef>,
+    pub code_table: Option<CodeTable>,
+    /// Catalog entries that show it.
+    pub sources: Vec<SourceRef>,
+    pub faq: Vec<FaqView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SourceRef {
+    pub id: String,
+    pub source: ExistingSource,
+    pub title: Text,
+    pub location: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FaqView {
+    pub id: i64,
+    pub field: String,
+    pub question: String,
+    pub answer: String,
+    /// The question it was published from.
+    pub inquiry_id: Option<i64>,
+    pub published_by: UserRef,
+    pub published_at: DateTime<Utc>,
+}
+
+/// One change of a dictionary field or catalog entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ReferenceChangeView {
+    pub version: i64,
+    /// `created`, `updated` or `deleted`.
+    pub action: String,
+    pub changes: Vec<Change>,
+    /// Absent for the built-in seed.
+    pub changed_by: Option<UserRef>,
+    pub changed_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ReferenceImportResult {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// A catalog entry with its version (the ETag).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SourceView {
+    pub entry: CatalogEntry,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+// ---------------------------------------------------------------- field questions
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InquiryView {
+    pub id: i64,
+    pub agency_code: String,
+    pub created_by: UserRef,
+    pub request_id: Option<i64>,
+    pub fields: Vec<String>,
+    pub subject: String,
+    pub state: InquiryState,
+    /// Also the ETag; `If-Match` on replies and closing.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InquiryMessageView {
+    pub id: i64,
+    pub author: UserRef,
+    /// Written by DGPA.
+    pub from_dgpa: bool,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InquiryDetail {
+    pub inquiry: InquiryView,
+    /// The thread, oldest first; the first message is the question.
+    pub messages: Vec<InquiryMessageView>,
+    /// FAQ entries published from it.
+    pub published: Vec<FaqView>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyBody {
+    pub body: String,
+}
+
+/// An in-app notification.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InboxItem {
+    pub id: i64,
+    /// e.g. `inquiry_created`, `inquiry_replied`, `faq_published`.
+    pub kind: String,
+    /// The SPA path it concerns, e.g. `/inquiries/3`.
+    pub link: String,
+    pub message: Text,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}

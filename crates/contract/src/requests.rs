@@ -1,0 +1,186 @@
+//! Requests, their transitions, records and similar requests (rule 5).
+
+use super::*;
+
+/// Earlier delivered requests like this one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SimilarRequests {
+    /// Those the caller may see, most similar first.
+    pub visible: Vec<SimilarRequest>,
+    /// How many more similar requests exist that the caller may not see
+    /// (other agencies'); DGPA can tell which.
+    pub other_count: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SimilarRequest {
+    pub request_id: i64,
+    pub agency_code: String,
+    /// Shared fields, breakdowns and conditions over all of both, in per cent.
+    pub percent: u8,
+    pub shared_fields: Vec<String>,
+}
+
+// ---------------------------------------------------------------- requests
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UserRef {
+    pub id: i64,
+    pub display_name: String,
+    pub agency_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DestructionView {
+    pub destroyed_on: NaiveDate,
+    pub method: String,
+    pub recorded_by: UserRef,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RequestView {
+    pub id: i64,
+    pub state: State,
+    pub state_label: Text,
+    /// Optimistic-concurrency version; also the `ETag`. Send it back as `If-Match`.
+    pub version: i64,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub created_by: UserRef,
+    pub application: Application,
+    /// Number of frozen revisions (one per submission).
+    pub revision: i32,
+    /// Rated by DGPA at acceptance, 1 (easy) to 5 (hard).
+    #[serde(default)]
+    pub difficulty: Option<i32>,
+    #[serde(default)]
+    pub assignee: Option<UserRef>,
+    /// DGPA's reply at delivery.
+    #[serde(default)]
+    pub reply: Option<String>,
+    #[serde(default)]
+    pub destruction: Option<DestructionView>,
+    /// For delivered personal data: destroy by this day (rule 6).
+    #[serde(default)]
+    pub destroy_by: Option<NaiveDate>,
+    /// Past `destroy_by` without a destruction record.
+    #[serde(default)]
+    pub destruction_overdue: bool,
+    /// The creating system's own reference (`?external_ref=` at creation), unique per system.
+    #[serde(default)]
+    pub external_ref: Option<String>,
+    /// What the caller may attempt now.
+    pub allowed_actions: Vec<Action>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(default)]
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// When DGPA first received the approved application.
+    #[serde(default)]
+    pub dgpa_received_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CheckResponse {
+    /// Errors first, then warnings.
+    pub findings: Vec<Finding>,
+    /// True when an error blocks submission.
+    pub blocking: bool,
+    /// Earlier delivered requests that asked for much the same, to reuse (rule 4).
+    #[serde(default)]
+    pub similar: SimilarRequests,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawBody {
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupervisorDecisionBody {
+    pub decision: Decision,
+    /// Required when returning or rejecting.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DgpaDecisionBody {
+    pub decision: DgpaDecision,
+    /// 1–5, required when accepting (rule 5.3 weighs difficulty).
+    #[serde(default)]
+    pub difficulty: Option<Difficulty>,
+    /// Required when returning or rejecting.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverBody {
+    /// DGPA's reply (人事總處回復), as on the form.
+    pub reply: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DestructionBody {
+    /// The day the data was destroyed (Taiwan date), not in the future.
+    pub destroyed_on: NaiveDate,
+    /// How, e.g. "檔案以安全刪除工具刪除".
+    pub method: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EventView {
+    pub seq: i32,
+    pub kind: EventKind,
+    #[serde(default)]
+    pub from_state: Option<State>,
+    pub to_state: State,
+    pub actor: UserRef,
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// Event details, e.g. the revision number and warnings at submission.
+    #[serde(default)]
+    pub data: serde_json::Value,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RevisionView {
+    pub number: i32,
+    pub application: Application,
+    pub submitted_by: UserRef,
+    pub submitted_at: DateTime<Utc>,
+    /// What changed since the previous revision (empty for the first).
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MessageView {
+    pub id: i64,
+    pub author: UserRef,
+    pub body: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostMessageBody {
+    /// 1–4,000 characters, not only spaces.
+    #[schema(max_length = 4000, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+}

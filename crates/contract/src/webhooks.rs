@@ -1,0 +1,89 @@
+//! Signed notifications of request events.
+
+use super::*;
+
+/// Subscribe a URL to request events. `events` names event types
+/// (`request.submitted`, `request.returned`, …) or `*` for all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookBody {
+    /// `https://…`; `http://` only to a loopback address (tests, a local relay).
+    pub url: String,
+    #[schema(example = json!(["request.submitted", "request.returned", "request.delivered"]))]
+    pub events: Vec<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WebhookView {
+    pub id: i64,
+    pub url: String,
+    pub events: Vec<String>,
+    pub description: String,
+    pub owner: UserRef,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new subscription and its signing secret, shown this once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WebhookCreated {
+    pub webhook: WebhookView,
+    /// Key of the `Statreq-Signature` HMAC-SHA256. Store it; it is not shown again.
+    pub secret: String,
+}
+
+/// One attempt log entry of a webhook: a message to the receiver and how it went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WebhookDeliveryView {
+    pub id: i64,
+    /// The event's id (`Statreq-Event-Id`); the same on a replay, so receivers can de-duplicate.
+    pub event_id: String,
+    pub event_type: String,
+    #[serde(default)]
+    pub request_id: Option<i64>,
+    /// `pending`, `delivered` or `failed` (given up after the last attempt).
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    /// The receiver's last HTTP status.
+    #[serde(default)]
+    pub last_status: Option<i32>,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// The delivery this one replays.
+    #[serde(default)]
+    pub replay_of: Option<i64>,
+    /// The JSON body sent (a [`WebhookEvent`]).
+    pub payload: WebhookEvent,
+}
+
+/// The body of a webhook delivery. Verify `Statreq-Signature` (hex HMAC-SHA256 of
+/// `Statreq-Timestamp + "." + body` with the subscription's secret) before trusting it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WebhookEvent {
+    /// Unique per event, e.g. `evt_42_3` (request 42, its third event).
+    pub id: String,
+    /// The subscribed event type, e.g. `request.returned`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub occurred_at: DateTime<Utc>,
+    /// The lifecycle event, e.g. `dgpa_returned` (which return it was).
+    pub event: EventKind,
+    pub request: WebhookRequestRef,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WebhookRequestRef {
+    pub id: i64,
+    /// The state the event left the request in.
+    pub state: State,
+    pub agency_code: String,
+    #[serde(default)]
+    pub external_ref: Option<String>,
+    /// `/api/v1/requests/{id}`: fetch it for the details.
+    pub href: String,
+}

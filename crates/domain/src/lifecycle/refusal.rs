@@ -1,0 +1,178 @@
+//! Why a command is refused, as data with a stable code and a zh-TW/English message.
+
+use super::{Action, State};
+use crate::eligibility::Finding;
+use crate::ids::Role;
+use crate::message::Text;
+
+/// Why a command is refused. Nothing changes when one is returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The table has no such transition from the current state.
+    NotInState {
+        action: Action,
+        state: State,
+    },
+    /// The actor lacks the role the action needs.
+    MissingRole {
+        action: Action,
+        role: Role,
+    },
+    /// The actor's agency is not the applying agency.
+    NotApplyingAgency {
+        action: Action,
+    },
+    /// The actor's agency does not supervise the applying agency (rule 5.1).
+    NotSupervisingAgency {
+        action: Action,
+    },
+    /// Separation of duties: nobody decides on a request they drafted.
+    OwnRequest {
+        action: Action,
+    },
+    /// Submission with blocking findings.
+    BlockingFindings(Vec<Finding>),
+    /// Return and reject must say why, so the applicant can act on it.
+    CommentRequired {
+        action: Action,
+    },
+    DifficultyRequired,
+    DifficultyNotApplicable,
+    ReplyRequired,
+    DestructionMethodRequired,
+    DestructionDateInFuture,
+    DestructionDateBeforeDelivery,
+    /// Destruction is recorded only for personal data; other deliveries are acknowledged.
+    NoPersonalDataToDestroy,
+    /// A personal-data delivery is closed by recording its destruction (rule 6).
+    DestructionRequired,
+    TextTooLong {
+        pointer: &'static str,
+        max: usize,
+    },
+    /// Work taken ahead of the queue's order without a reason (rule 5.3).
+    OutOfOrder {
+        head: crate::ids::RequestId,
+        passed: usize,
+    },
+    /// The named assignee drafted the request (separation of duties).
+    AssigneeDraftedRequest,
+    /// Personal data is returned only as (encrypted) files (rule 5.3).
+    FilesRequired,
+    /// Files with personal data need a second officer's approval first (four eyes).
+    UnapprovedFiles {
+        count: usize,
+    },
+    /// The uploader cannot approve their own file (four eyes).
+    OwnUpload,
+}
+
+impl Refusal {
+    /// A stable code for the wire.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::NotInState { .. } => "invalid_state",
+            Refusal::MissingRole { .. } => "role_required",
+            Refusal::NotApplyingAgency { .. } => "not_applying_agency",
+            Refusal::NotSupervisingAgency { .. } => "not_supervising_agency",
+            Refusal::OwnRequest { .. } => "separation_of_duties",
+            Refusal::BlockingFindings(_) => "application_incomplete",
+            Refusal::CommentRequired { .. } => "comment_required",
+            Refusal::DifficultyRequired => "difficulty_required",
+            Refusal::DifficultyNotApplicable => "difficulty_not_applicable",
+            Refusal::ReplyRequired => "reply_required",
+            Refusal::DestructionMethodRequired => "destruction_method_required",
+            Refusal::DestructionDateInFuture => "destruction_date_in_future",
+            Refusal::DestructionDateBeforeDelivery => "destruction_date_before_delivery",
+            Refusal::NoPersonalDataToDestroy => "no_personal_data",
+            Refusal::DestructionRequired => "destruction_required",
+            Refusal::TextTooLong { .. } => "too_long",
+            Refusal::OutOfOrder { .. } => "out_of_queue_order",
+            Refusal::AssigneeDraftedRequest => "separation_of_duties",
+            Refusal::FilesRequired => "files_required",
+            Refusal::UnapprovedFiles { .. } => "files_not_approved",
+            Refusal::OwnUpload => "four_eyes",
+        }
+    }
+
+    /// The message shown to the person, in both languages.
+    pub fn message(&self) -> Text {
+        match self {
+            Refusal::NotInState { action, state } => Text::new(
+                format!("案件目前為「{}」，無法執行此動作（{}）。", state.label().zh_tw, action.as_str()),
+                format!("The request is {}; '{}' is not possible now.", state.label().en, action.as_str()),
+            ),
+            Refusal::MissingRole { role, .. } => {
+                Text::new(format!("此動作需要「{}」角色。", role_zh(*role)), format!("This action needs the '{}' role.", role.as_str()))
+            }
+            Refusal::NotApplyingAgency { .. } => {
+                Text::new("僅申請機關之人事人員可執行此動作。", "Only the applying agency's personnel office may do this.")
+            }
+            Refusal::NotSupervisingAgency { .. } => Text::new(
+                "僅申請機關之主管機關人事機構可審核此申請（第5點第1款）。",
+                "Only the personnel office of the applying agency's supervising agency may decide on this application (rule 5.1).",
+            ),
+            Refusal::OwnRequest { .. } => {
+                Text::new("不得審核自己擬具的申請（職務分工）。", "You cannot decide on a request you drafted (separation of duties).")
+            }
+            Refusal::BlockingFindings(_) => Text::new(
+                "申請內容尚有須補正之處，請依各欄位說明修正後再送出。",
+                "The application has problems to fix before it can be submitted; see each finding.",
+            ),
+            Refusal::CommentRequired { .. } => Text::new(
+                "退回或不予受理時，請說明理由，讓申請人知道如何補正。",
+                "Returning or rejecting needs a comment so the applicant knows what to do.",
+            ),
+            Refusal::DifficultyRequired => {
+                Text::new("受理時請評定難易度（1至5）（第5點第3款）。", "Rate the difficulty (1 to 5) when accepting (rule 5.3).")
+            }
+            Refusal::DifficultyNotApplicable => Text::new("僅受理時評定難易度。", "Difficulty is rated only when accepting."),
+            Refusal::ReplyRequired => Text::new("請填寫人事總處回復內容。", "Enter DGPA's reply."),
+            Refusal::DestructionMethodRequired => Text::new("請說明銷毀方式（第6點）。", "State how the data was destroyed (rule 6)."),
+            Refusal::DestructionDateInFuture => Text::new("銷毀日期不得晚於今日。", "The destruction date cannot be in the future."),
+            Refusal::DestructionDateBeforeDelivery => {
+                Text::new("銷毀日期不得早於交付日期。", "The destruction date cannot be before the delivery.")
+            }
+            Refusal::NoPersonalDataToDestroy => {
+                Text::new("此案不含個人資料，請以「確認收訖」結案。", "This request holds no personal data: close it with 'acknowledge'.")
+            }
+            Refusal::DestructionRequired => Text::new(
+                "此案含個人資料，使用完畢後須登錄銷毀方能結案（第6點）。",
+                "This request holds personal data: record its destruction after use to close it (rule 6).",
+            ),
+            Refusal::TextTooLong { max, .. } => {
+                Text::new(format!("內容過長，最多 {max} 字。"), format!("Too long: at most {max} characters."))
+            }
+            Refusal::OutOfOrder { head, passed } => Text::new(
+                format!("排程順序中尚有 {passed} 案在前（第一案為 {head} 號）；如需跳過，請說明理由（第5點第3款）。"),
+                format!(
+                    "{passed} request(s) come first in the queue (next: {head}); give a reason to take this one out of order (rule 5.3)."
+                ),
+            ),
+            Refusal::AssigneeDraftedRequest => {
+                Text::new("不得指派申請案的擬具人產製資料（職務分工）。", "The assignee drafted this request (separation of duties).")
+            }
+            Refusal::FilesRequired => Text::new(
+                "含個人資料之資料須以加密檔案回復，請先上傳結果檔案（第5點第3款）。",
+                "Personal data is returned only as encrypted files: upload the result first (rule 5.3).",
+            ),
+            Refusal::UnapprovedFiles { count } => Text::new(
+                format!("尚有 {count} 個含個人資料之檔案未經第二位承辦人覆核。"),
+                format!("{count} file(s) with personal data still need a second officer's approval."),
+            ),
+            Refusal::OwnUpload => {
+                Text::new("上傳者不得覆核自己上傳的檔案（雙人覆核）。", "The officer who uploaded a file cannot approve it (four eyes).")
+            }
+        }
+    }
+}
+
+fn role_zh(role: Role) -> &'static str {
+    match role {
+        Role::Applicant => "申請人",
+        Role::Supervisor => "主管機關審核人",
+        Role::DgpaOfficer => "人事總處承辦人",
+        Role::DgpaAdmin => "人事總處管理者",
+        Role::Service => "系統介接",
+    }
+}

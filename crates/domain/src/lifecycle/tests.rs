@@ -1,0 +1,325 @@
+use chrono::TimeZone;
+use proptest::prelude::*;
+
+use super::*;
+use crate::application::{ExistingSource, OutputKind, PersonalData, SourceAttestation};
+use crate::ids::{AgencyCode, RoleSet};
+
+fn code(s: &str) -> AgencyCode {
+    AgencyCode::parse(s).unwrap_or_else(|_| panic!("bad code {s}"))
+}
+
+/// DGPA ─ MOI (內政部) ─ NPA (警政署) ─ KPD (某警察局).
+fn chain_of(agency: &str) -> AgencyChain {
+    let anc: &[&str] = match agency {
+        "DGPA" => &[],
+        "MOI" => &["DGPA"],
+        "NPA" => &["MOI", "DGPA"],
+        "KPD" => &["NPA", "MOI", "DGPA"],
+        "MOE" => &["DGPA"],
+        other => panic!("{other}"),
+    };
+    AgencyChain { agency: code(agency), ancestors: anc.iter().map(|a| code(a)).collect() }
+}
+
+fn actor(user: i64, agency: &str, roles: &[Role]) -> Actor {
+    Actor { user: UserId(user), agency: code(agency), roles: RoleSet::new(roles.iter().copied()) }
+}
+
+fn app() -> Application {
+    Application {
+        contact: crate::application::Contact { name: "王小明".into(), phone: "02-23979298".into(), email: "w@npa.gov.tw".into() },
+        reason: "人力規劃".into(),
+        requirement: crate::application::Requirement {
+            output: Some(OutputKind::Statistics),
+            fields: vec!["grade".into()],
+            conditions: String::new(),
+            description: "各職等人數".into(),
+            sample_output: Some("職等,人數".into()),
+            ..Default::default()
+        },
+        personal_data: PersonalData { contains: Some(false), ..Default::default() },
+        existing_sources: ExistingSource::ALL
+            .into_iter()
+            .map(|source| SourceAttestation { source, checked: true, note: "無".into() })
+            .collect(),
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 3, 0, 0).single().unwrap_or_default()
+}
+
+fn facts<'a>(state: State, chain: &'a AgencyChain, app: &'a Application) -> RequestFacts<'a> {
+    RequestFacts {
+        state,
+        chain,
+        created_by: UserId(1),
+        application: app,
+        revisions: 1,
+        delivered_at: Some(now()),
+        overdue_destructions: &[],
+        has_sample_attachment: false,
+        dictionary: crate::dictionary::Dictionary::builtin(),
+        open_inquiries: &[],
+    }
+}
+
+const DRAFTER: i64 = 1;
+
+#[test]
+fn supervising_agencies_follow_the_tree() {
+    assert_eq!(chain_of("KPD").supervising_agencies(), vec![&code("NPA"), &code("MOI")]);
+    assert_eq!(chain_of("MOI").supervising_agencies(), vec![&code("MOI")]);
+    assert!(chain_of("DGPA").supervising_agencies().is_empty());
+    assert_eq!(chain_of("KPD").top_supervising_agency(), Some(&code("MOI")));
+}
+
+#[test]
+fn the_happy_path_from_draft_to_closed() {
+    let chain = chain_of("NPA");
+    let app = app();
+    let applicant = actor(DRAFTER, "NPA", &[Role::Applicant]);
+    let supervisor = actor(2, "MOI", &[Role::Supervisor]);
+    let officer = actor(3, "DGPA", &[Role::DgpaOfficer]);
+    let steps = [
+        (State::Draft, &applicant, Command::Submit, State::PendingSupervisor),
+        (
+            State::PendingSupervisor,
+            &supervisor,
+            Command::SupervisorDecision { decision: Decision::Approve, comment: None },
+            State::PendingDgpa,
+        ),
+        (
+            State::PendingDgpa,
+            &officer,
+            Command::DgpaDecision { decision: DgpaDecision::Accept, difficulty: Difficulty::new(3).ok(), comment: None },
+            State::Queued,
+        ),
+        (State::Queued, &officer, Command::Take { assignee: UserId(3), passed_over: vec![], skip_reason: None }, State::InProduction),
+        (State::InProduction, &officer, Command::Deliver { reply: "如附件".into(), files: 0, unapproved: 0 }, State::Delivered),
+        (State::Delivered, &applicant, Command::Acknowledge, State::Closed),
+    ];
+    for (from, who, cmd, to) in steps {
+        let out = decide(&facts(from, &chain, &app), who, cmd.clone(), now());
+        assert_eq!(out.as_ref().map(|o| o.to), Ok(to), "{cmd:?}");
+    }
+}
+
+#[test]
+fn separation_of_duties_and_supervision_scope() {
+    let chain = chain_of("MOI");
+    let app = app();
+    let approve = Command::SupervisorDecision { decision: Decision::Approve, comment: None };
+    let f = facts(State::PendingSupervisor, &chain, &app);
+    // The drafter who is also a supervisor of a top-level agency cannot approve.
+    let drafter = actor(DRAFTER, "MOI", &[Role::Applicant, Role::Supervisor]);
+    assert_eq!(decide(&f, &drafter, approve.clone(), now()), Err(Refusal::OwnRequest { action: Action::SupervisorApprove }));
+    // A colleague can.
+    assert!(decide(&f, &actor(9, "MOI", &[Role::Supervisor]), approve.clone(), now()).is_ok());
+    // Another ministry cannot.
+    assert_eq!(
+        decide(&f, &actor(9, "MOE", &[Role::Supervisor]), approve.clone(), now()),
+        Err(Refusal::NotSupervisingAgency { action: Action::SupervisorApprove })
+    );
+    // A subordinate agency cannot approve its supervisor's request.
+    let chain = chain_of("MOI");
+    let f = facts(State::PendingSupervisor, &chain, &app);
+    assert!(decide(&f, &actor(9, "NPA", &[Role::Supervisor]), approve.clone(), now()).is_err());
+    // Missing role comes before agency.
+    assert_eq!(
+        decide(&f, &actor(9, "MOI", &[Role::Applicant]), approve, now()),
+        Err(Refusal::MissingRole { action: Action::SupervisorApprove, role: Role::Supervisor })
+    );
+}
+
+#[test]
+fn dgpa_decisions_need_difficulty_or_comment() {
+    let chain = chain_of("NPA");
+    let app = app();
+    let f = facts(State::PendingDgpa, &chain, &app);
+    let officer = actor(3, "DGPA", &[Role::DgpaOfficer]);
+    let dec =
+        |decision, difficulty, comment: Option<&str>| Command::DgpaDecision { decision, difficulty, comment: comment.map(String::from) };
+    assert_eq!(decide(&f, &officer, dec(DgpaDecision::Accept, None, None), now()), Err(Refusal::DifficultyRequired));
+    assert_eq!(
+        decide(&f, &officer, dec(DgpaDecision::Return, Difficulty::new(2).ok(), Some("x")), now()),
+        Err(Refusal::DifficultyNotApplicable)
+    );
+    assert_eq!(
+        decide(&f, &officer, dec(DgpaDecision::Reject, None, Some("  ")), now()),
+        Err(Refusal::CommentRequired { action: Action::DgpaReject })
+    );
+    let out = decide(&f, &officer, dec(DgpaDecision::Accept, Difficulty::new(4).ok(), None), now());
+    assert_eq!(out.map(|o| o.difficulty), Ok(Difficulty::new(4).ok()));
+}
+
+#[test]
+fn submit_freezes_a_revision_and_refuses_blocking_findings() {
+    let chain = chain_of("NPA");
+    let mut app = app();
+    let applicant = actor(DRAFTER, "NPA", &[Role::Applicant]);
+    let out = decide(&facts(State::Returned, &chain, &app), &applicant, Command::Submit, now());
+    assert_eq!(out.as_ref().map(|o| (o.to, o.freeze_revision)), Ok((State::PendingSupervisor, true)));
+    app.reason.clear();
+    match decide(&facts(State::Draft, &chain, &app), &applicant, Command::Submit, now()) {
+        Err(Refusal::BlockingFindings(f)) => assert_eq!(f[0].pointer, "/reason"),
+        other => panic!("expected findings, got {other:?}"),
+    }
+    // Another agency's applicant cannot submit.
+    let other = actor(5, "KPD", &[Role::Applicant]);
+    assert_eq!(
+        decide(&facts(State::Draft, &chain, &app), &other, Command::Submit, now()),
+        Err(Refusal::NotApplyingAgency { action: Action::Submit })
+    );
+}
+
+#[test]
+fn rule_6_destruction_closes_personal_data_and_acknowledge_the_rest() {
+    let chain = chain_of("NPA");
+    let mut app = app();
+    let applicant = actor(DRAFTER, "NPA", &[Role::Applicant]);
+    let today = taiwan_date(now());
+    let destroy = |d: NaiveDate, m: &str| Command::RecordDestruction { destroyed_on: d, method: m.into() };
+    assert_eq!(
+        decide(&facts(State::Delivered, &chain, &app), &applicant, destroy(today, "碎紙"), now()),
+        Err(Refusal::NoPersonalDataToDestroy)
+    );
+    app.personal_data.contains = Some(true);
+    let f = facts(State::Delivered, &chain, &app);
+    assert_eq!(decide(&f, &applicant, Command::Acknowledge, now()), Err(Refusal::DestructionRequired));
+    assert_eq!(decide(&f, &applicant, destroy(today, " "), now()), Err(Refusal::DestructionMethodRequired));
+    assert_eq!(decide(&f, &applicant, destroy(today.succ_opt().unwrap_or(today), "刪除"), now()), Err(Refusal::DestructionDateInFuture));
+    assert_eq!(
+        decide(&f, &applicant, destroy(today.pred_opt().unwrap_or(today), "刪除"), now()),
+        Err(Refusal::DestructionDateBeforeDelivery)
+    );
+    assert_eq!(decide(&f, &applicant, destroy(today, "檔案刪除並清空資源回收筒"), now()).map(|o| o.to), Ok(State::Closed));
+}
+
+#[test]
+fn taking_out_of_order_needs_a_reason_and_records_it() {
+    let chain = chain_of("NPA");
+    let app = app();
+    let f = facts(State::Queued, &chain, &app);
+    let officer = actor(3, "DGPA", &[Role::DgpaOfficer]);
+    let ahead = vec![crate::ids::RequestId(7), crate::ids::RequestId(9)];
+    let take = |passed_over: Vec<crate::ids::RequestId>, skip_reason: Option<&str>, assignee: i64| Command::Take {
+        assignee: UserId(assignee),
+        passed_over,
+        skip_reason: skip_reason.map(String::from),
+    };
+    assert_eq!(
+        decide(&f, &officer, take(ahead.clone(), None, 3), now()),
+        Err(Refusal::OutOfOrder { head: crate::ids::RequestId(7), passed: 2 })
+    );
+    assert_eq!(
+        decide(&f, &officer, take(ahead.clone(), Some("  "), 3), now()),
+        Err(Refusal::OutOfOrder { head: crate::ids::RequestId(7), passed: 2 })
+    );
+    let out = decide(&f, &officer, take(ahead, Some("立法院質詢急需"), 4), now()).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!((out.assignee, out.comment.as_deref()), (Some(UserId(4)), Some("立法院質詢急需")));
+    assert_eq!(out.data["passed_over"], serde_json::json!([7, 9]));
+    assert_eq!(decide(&f, &officer, take(vec![], None, DRAFTER), now()), Err(Refusal::AssigneeDraftedRequest));
+}
+
+#[test]
+fn personal_data_leaves_only_as_approved_files() {
+    let chain = chain_of("NPA");
+    let mut app = app();
+    app.personal_data.contains = Some(true);
+    let f = facts(State::InProduction, &chain, &app);
+    let officer = actor(3, "DGPA", &[Role::DgpaOfficer]);
+    let deliver = |files, unapproved| Command::Deliver { reply: "如附件".into(), files, unapproved };
+    assert_eq!(decide(&f, &officer, deliver(0, 0), now()), Err(Refusal::FilesRequired));
+    assert_eq!(decide(&f, &officer, deliver(2, 1), now()), Err(Refusal::UnapprovedFiles { count: 1 }));
+    assert!(decide(&f, &officer, deliver(2, 0), now()).is_ok());
+    assert_eq!(approve_file(UserId(3), &officer), Err(Refusal::OwnUpload));
+    assert!(approve_file(UserId(4), &officer).is_ok());
+}
+
+#[test]
+fn visibility() {
+    let npa = chain_of("NPA");
+    assert!(can_view(&actor(1, "NPA", &[Role::Applicant]), &npa, 0));
+    assert!(!can_view(&actor(2, "MOI", &[Role::Supervisor]), &npa, 0), "drafts are the office's own");
+    assert!(can_view(&actor(2, "MOI", &[Role::Supervisor]), &npa, 1));
+    assert!(!can_view(&actor(2, "MOE", &[Role::Supervisor]), &npa, 1));
+    assert!(!can_view(&actor(2, "KPD", &[Role::Applicant, Role::Supervisor]), &npa, 1));
+    assert!(can_view(&actor(3, "DGPA", &[Role::DgpaOfficer]), &npa, 1));
+    assert!(!can_view(&actor(3, "DGPA", &[Role::DgpaOfficer]), &npa, 0));
+    assert!(!can_view(&actor(4, "MOE", &[Role::Applicant]), &npa, 3));
+}
+
+fn any_command() -> impl Strategy<Value = Command> {
+    let d = (1i64..=5).prop_map(|v| Difficulty::new(v).ok());
+    let c = proptest::option::of("[a-z]{0,3}");
+    prop_oneof![
+        Just(Command::Edit),
+        Just(Command::Submit),
+        c.clone().prop_map(|reason| Command::Withdraw { reason }),
+        (prop_oneof![Just(Decision::Approve), Just(Decision::Return), Just(Decision::Reject)], c.clone())
+            .prop_map(|(decision, comment)| Command::SupervisorDecision { decision, comment }),
+        (prop_oneof![Just(DgpaDecision::Accept), Just(DgpaDecision::Return), Just(DgpaDecision::Reject)], proptest::option::of(d), c)
+            .prop_map(|(decision, difficulty, comment)| Command::DgpaDecision { decision, difficulty: difficulty.flatten(), comment }),
+        (proptest::collection::vec((1i64..5).prop_map(crate::ids::RequestId), 0..2), proptest::option::of("[a-z]{0,3}"))
+            .prop_map(|(passed_over, skip_reason)| Command::Take { assignee: UserId(3), passed_over, skip_reason }),
+        ("[a-z]{0,3}", 0usize..3, 0usize..2).prop_map(|(reply, files, unapproved)| Command::Deliver { reply, files, unapproved }),
+        (-3i64..3, "[a-z ]{0,3}")
+            .prop_map(|(days, method)| Command::RecordDestruction { destroyed_on: taiwan_date(now()) + Duration::days(days), method }),
+        Just(Command::Acknowledge),
+    ]
+}
+
+fn any_actor() -> impl Strategy<Value = Actor> {
+    let agencies = prop_oneof![Just("DGPA"), Just("MOI"), Just("NPA"), Just("KPD"), Just("MOE")];
+    let roles = proptest::collection::vec(
+        prop_oneof![Just(Role::Applicant), Just(Role::Supervisor), Just(Role::DgpaOfficer), Just(Role::DgpaAdmin), Just(Role::Service)],
+        0..3,
+    );
+    (1i64..4, agencies, roles).prop_map(|(u, a, r)| actor(u, a, &r))
+}
+
+proptest! {
+    /// No command sequence reaches a state the table does not allow.
+    #[test]
+    fn every_accepted_command_follows_the_table(
+        steps in proptest::collection::vec((any_actor(), any_command()), 1..40),
+        personal in any::<bool>(),
+    ) {
+        let chain = chain_of("NPA");
+        let mut app = app();
+        app.personal_data.contains = Some(personal);
+        let mut state = State::Draft;
+        let mut revisions = 0;
+        for (who, cmd) in steps {
+            let f = RequestFacts { state, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions, delivered_at: Some(now()), overdue_destructions: &[], has_sample_attachment: false, dictionary: crate::dictionary::Dictionary::builtin(), open_inquiries: &[] };
+            let action = cmd.action();
+            if let Ok(out) = decide(&f, &who, cmd, now()) {
+                prop_assert!(!state.is_terminal(), "terminal {state:?} accepted {action:?}");
+                prop_assert_eq!(Some(out.to), next_state(state, action));
+                if out.freeze_revision {
+                    revisions += 1;
+                }
+                state = out.to;
+            }
+        }
+    }
+
+    /// Terminal states accept nothing, whoever asks.
+    #[test]
+    fn terminal_states_accept_nothing(who in any_actor(), cmd in any_command(), s in prop_oneof![Just(State::Closed), Just(State::Rejected), Just(State::Withdrawn)]) {
+        let chain = chain_of("NPA");
+        let app = app();
+        let f = RequestFacts { state: s, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions: 1, delivered_at: None, overdue_destructions: &[], has_sample_attachment: false, dictionary: crate::dictionary::Dictionary::builtin(), open_inquiries: &[] };
+        let action = cmd.action();
+        prop_assert_eq!(decide(&f, &who, cmd, now()), Err(Refusal::NotInState { action, state: s }));
+    }
+}
+
+#[test]
+fn the_table_has_no_exit_from_terminal_states() {
+    for s in State::ALL {
+        assert_eq!(s.is_terminal(), allowed_actions(s).is_empty(), "{s:?}");
+    }
+}
