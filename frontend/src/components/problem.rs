@@ -1,5 +1,6 @@
 //! A problem from the API as people read it: the server's message in the chosen language.
 
+use leptos::prelude::*;
 use statreq_client::ClientError;
 
 use crate::i18n::{text, tr, Lang};
@@ -23,9 +24,16 @@ pub(crate) fn err_text(lang: Lang, e: &ClientError) -> String {
 pub struct UiError {
     zh: String,
     en: String,
+    /// The HTTP status, when the server answered.
+    status: Option<u16>,
 }
 
 impl UiError {
+    /// A refusal that only says the section is not for this caller (its role or agency).
+    pub(crate) fn not_for_caller(&self) -> bool {
+        matches!(self.status, Some(403 | 404))
+    }
+
     pub(crate) fn show(&self, lang: Lang) -> String {
         if lang == Lang::Zh {
             self.zh.clone()
@@ -36,5 +44,14 @@ impl UiError {
 }
 
 pub(crate) fn ui(e: ClientError) -> UiError {
-    UiError { zh: err_text(Lang::Zh, &e), en: err_text(Lang::En, &e) }
+    UiError { zh: err_text(Lang::Zh, &e), en: err_text(Lang::En, &e), status: e.status() }
+}
+
+/// The problem that kept a section's data away, shown in its place; nothing while
+/// it loads, when it arrived, or when the section is simply not for this caller.
+pub(crate) fn problem_note<T>(lang: Lang, r: Option<Result<T, UiError>>) -> Option<AnyView> {
+    match r {
+        Some(Err(e)) if !e.not_for_caller() => Some(view! { <p class="error" role="alert">{e.show(lang)}</p> }.into_any()),
+        _ => None,
+    }
 }

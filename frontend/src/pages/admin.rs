@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use statreq_contract::*;
 
 use crate::components::header::role_label;
-use crate::components::problem::{err_text, ui};
+use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, tr, tr_with};
 use crate::session::call;
 
@@ -15,10 +15,10 @@ pub fn AdminPage() -> impl IntoView {
     let lang = i18n::lang();
     let agencies = LocalResource::new(|| async { call(|c| async move { c.list_agencies().await }).await.map_err(ui) });
     let settings = LocalResource::new(|| async { call(|c| async move { c.queue_settings().await }).await.map_err(ui) });
-    let queue = LocalResource::new(|| async { call(|c| async move { c.queue().await }).await.ok() });
-    let audit = LocalResource::new(|| async { call(|c| async move { c.audit("limit=30").await }).await.ok() });
+    let queue = LocalResource::new(|| async { call(|c| async move { c.queue().await }).await.map_err(ui) });
+    let audit = LocalResource::new(|| async { call(|c| async move { c.audit("limit=30").await }).await.map_err(ui) });
     let note = RwSignal::new(None::<String>);
-    let users = LocalResource::new(|| async { call(|c| async move { c.list_users(None).await }).await.ok() });
+    let users = LocalResource::new(|| async { call(|c| async move { c.list_users(None).await }).await.map_err(ui) });
     let nu_username = RwSignal::new(String::new());
     let nu_name = RwSignal::new(String::new());
     let nu_email = RwSignal::new(String::new());
@@ -72,7 +72,7 @@ pub fn AdminPage() -> impl IntoView {
     });
     let num = |s: RwSignal<String>| s.get().trim().parse::<u32>().unwrap_or(0);
     let preview = move || -> Vec<(i64, String, f64)> {
-        let Some(q) = queue.get().flatten() else { return Vec::new() };
+        let Some(q) = queue.get().and_then(Result::ok) else { return Vec::new() };
         let flip = favour_hard.get() != (q.settings.difficulty_favour == DifficultyFavour::Hard);
         let (wa, wd, wf) = (f64::from(num(w_age)), f64::from(num(w_diff)), f64::from(num(w_fair)));
         let mut rows: Vec<(i64, String, f64, bool, f64)> = q
@@ -125,6 +125,7 @@ pub fn AdminPage() -> impl IntoView {
         <h1>{move || tr(lang.get(), "administration")}</h1>
         <section class="card" aria-labelledby="qs-h">
             <h2 id="qs-h">{move || tr(lang.get(), "queue_settings_rule_5_3")}</h2>
+            {move || problem_note(lang.get(), queue.get())}
             <form on:submit=save>
                 {number("w-age", "age_weight", w_age)}
                 {number("w-diff", "difficulty_weight", w_diff)}
@@ -202,6 +203,7 @@ pub fn AdminPage() -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="us-h">
             <h2 id="us-h">{move || tr(lang.get(), "accounts")}</h2>
+            {move || problem_note(lang.get(), users.get())}
             <form on:submit=create_account>
                 <fieldset>
                     <legend>{move || tr(lang.get(), "new_account")}</legend>
@@ -228,7 +230,7 @@ pub fn AdminPage() -> impl IntoView {
                     <th scope="col">{move || tr(lang.get(), "status")}</th>
                 </tr></thead>
                 <tbody>
-                    {move || users.get().flatten().map(|p| p.items).unwrap_or_default().into_iter().map(|u| view! {
+                    {move || users.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default().into_iter().map(|u| view! {
                         <tr>
                             <td>{u.username.clone()}</td><td>{u.display_name.clone()}</td><td>{u.agency_code.clone()}</td>
                             <td>{u.roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、")}</td>
@@ -240,8 +242,9 @@ pub fn AdminPage() -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="au-h">
             <h2 id="au-h">{move || tr(lang.get(), "audit_trail_latest_30")}</h2>
+            {move || problem_note(lang.get(), audit.get())}
             <ol class="timeline">
-                {move || audit.get().flatten().map(|p| p.items).unwrap_or_default().into_iter().map(|e| view! {
+                {move || audit.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default().into_iter().map(|e| view! {
                     <li>{i18n::datetime(lang.get(), e.at)}" · "<code>{e.action.clone()}</code>
                         {e.request_id.map(|r| view! { " · "{tr(lang.get(), "request")}{r} })}
                         " · "{e.actor_agency.clone().unwrap_or_default()}" · "<code class="hash">{e.hash.chars().take(12).collect::<String>()}</code></li>

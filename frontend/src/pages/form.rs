@@ -9,7 +9,7 @@ use statreq_domain::application::{
 };
 use statreq_domain::Severity;
 
-use crate::components::problem::{err_text, ui};
+use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, t, text, tr, tr_with, Lang};
 use crate::session::{self, call};
 
@@ -157,7 +157,7 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
     let build_for_check = build.clone();
     let findings = Memo::new(move |_| {
         // The dictionary in force, once loaded; the built-in one until then.
-        let loaded = fields.get().and_then(|f| f.ok()).map(statreq_domain::dictionary::Dictionary::new);
+        let loaded = fields.get().and_then(Result::ok).map(statreq_domain::dictionary::Dictionary::new);
         let dictionary = loaded.as_ref().unwrap_or_else(|| statreq_domain::dictionary::Dictionary::builtin());
         statreq_domain::eligibility::check(
             &build_for_check(),
@@ -281,8 +281,9 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                 </select>
                 <label for="field-search">{move || tr(lang.get(), "search_fields")}</label>
                 <input id="field-search" type="search" prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
+                {move || problem_note(lang.get(), fields.get())}
                 <div class="fields" role="group" aria-label=move || tr(lang.get(), "fields_2")>
-                    {move || fields.get().and_then(|f| f.ok()).unwrap_or_default().into_iter()
+                    {move || fields.get().and_then(Result::ok).unwrap_or_default().into_iter()
                         .filter(|f| { let q = search.get(); q.is_empty() || f.name_zh.contains(&q) || f.name_en.to_lowercase().contains(&q.to_lowercase()) || f.code.contains(&q) })
                         .map(|f| {
                             let code = f.code.clone();
@@ -315,7 +316,7 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                                     <label for=fid.clone()>{move || tr(lang.get(), "field")}</label>
                                     <select id=fid on:change=move |ev| field.set(event_target_value(&ev))>
                                         <option value="">{move || tr(lang.get(), "choose")}</option>
-                                        {move || fields.get().and_then(|f| f.ok()).unwrap_or_default().into_iter().map(|f| {
+                                        {move || fields.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|f| {
                                             let selected = f.code == field.get_untracked();
                                             let label = if lang.get() == Lang::Zh { f.name_zh.clone() } else { f.name_en.clone() };
                                             view! { <option value=f.code.clone() selected=selected>{label}</option> }

@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use statreq_contract::*;
 
 use crate::browser::{read_file, save_file};
-use crate::components::problem::{err_text, ui};
+use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, text, tr, tr_with};
 use crate::session::{self, call};
 
@@ -20,15 +20,15 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
     let note = RwSignal::new(None::<String>);
     let position = LocalResource::new(move || async move {
         if state == State::Queued {
-            call(|c| async move { c.queue_position(id).await }).await.ok()
+            Some(call(|c| async move { c.queue_position(id).await }).await.map_err(ui))
         } else {
             None
         }
     });
     let messages = LocalResource::new(move || async move { call(|c| async move { c.messages(id).await }).await.map_err(ui) });
-    let files = LocalResource::new(move || async move { call(|c| async move { c.deliveries(id).await }).await.ok() });
-    let revisions = LocalResource::new(move || async move { call(|c| async move { c.revisions(id).await }).await.ok() });
-    let attachments = LocalResource::new(move || async move { call(|c| async move { c.attachments(id).await }).await.unwrap_or_default() });
+    let files = LocalResource::new(move || async move { call(|c| async move { c.deliveries(id).await }).await.map_err(ui) });
+    let revisions = LocalResource::new(move || async move { call(|c| async move { c.revisions(id).await }).await.map_err(ui) });
+    let attachments = LocalResource::new(move || async move { call(|c| async move { c.attachments(id).await }).await.map_err(ui) });
     let attach = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         spawn_local(async move {
@@ -93,7 +93,11 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
         });
     };
     view! {
-        {move || position.get().flatten().map(|p| view! {
+        {move || problem_note(lang.get(), position.get().flatten())}
+        {move || problem_note(lang.get(), files.get())}
+        {move || problem_note(lang.get(), revisions.get())}
+        {move || problem_note(lang.get(), attachments.get())}
+        {move || position.get().flatten().and_then(Result::ok).map(|p| view! {
             <section class="card" aria-labelledby="q-h">
                 <h2 id="q-h">{tr(lang.get(), "queue_2")}</h2>
                 <p>{tr(lang.get(), "position")}" "<strong>{p.position}</strong>" / "{p.total_queued}
@@ -108,7 +112,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
         <section class="card" aria-labelledby="att-h">
             <h2 id="att-h">{move || tr(lang.get(), "attachments_sample_of_the_output_format")}</h2>
             <ul class="attachments">
-                {move || attachments.get().unwrap_or_default().into_iter().map(|a| {
+                {move || attachments.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|a| {
                     let aid = a.id;
                     let name = a.filename.clone();
                     view! {
@@ -146,7 +150,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
                 </form>
             </section>
         </Show>
-        {move || files.get().flatten().filter(|m| !m.files.is_empty()).map(|m| view! {
+        {move || files.get().and_then(Result::ok).filter(|m| !m.files.is_empty()).map(|m| view! {
             <section class="card" aria-labelledby="d-h">
                 <h2 id="d-h">{tr(lang.get(), "result_files")}</h2>
                 <ul>
@@ -198,7 +202,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
                 <p class="hint">{tr(lang.get(), "files_with_personal_data_are_age")}</p>
             </section>
         })}
-        {move || revisions.get().flatten().filter(|r| r.len() > 1).map(|revs| view! {
+        {move || revisions.get().and_then(Result::ok).filter(|r| r.len() > 1).map(|revs| view! {
             <section class="card" aria-labelledby="r-h">
                 <h2 id="r-h">{tr(lang.get(), "revisions")}</h2>
                 {revs.into_iter().skip(1).map(|r| view! {
@@ -220,8 +224,9 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
         })}
         <section class="card" aria-labelledby="m-h">
             <h2 id="m-h">{move || tr(lang.get(), "messages")}</h2>
+            {move || problem_note(lang.get(), messages.get())}
             <ul class="messages">
-                {move || messages.get().and_then(|m| m.ok()).unwrap_or_default().into_iter().map(|m| view! {
+                {move || messages.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| view! {
                     <li><strong>{m.author.display_name.clone()}</strong>" · "{i18n::datetime(lang.get(), m.at)}<br />{m.body.clone()}</li>
                 }).collect_view()}
             </ul>

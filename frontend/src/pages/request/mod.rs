@@ -10,7 +10,7 @@ use statreq_contract::Action as RequestAction;
 use statreq_contract::*;
 use statreq_domain::Severity;
 
-use crate::components::problem::{err_text, ui};
+use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, text, tr, tr_with, Lang};
 use crate::pages::request::extras::RequestExtras;
 use crate::session::call;
@@ -159,7 +159,9 @@ pub fn RequestPage() -> impl IntoView {
                             {r.reply.clone().map(|rep| view! { <dt>{tr(lang.get(), "dgpa_s_reply")}</dt><dd>{rep}</dd> })}
                         </dl>
                     </section>
-                    {move || findings.get().and_then(|f| f.ok()).filter(|f| !f.findings.is_empty()).map(|f| view! {
+                    {move || problem_note(lang.get(), findings.get())}
+                    {move || problem_note(lang.get(), coverage.get())}
+                    {move || findings.get().and_then(Result::ok).filter(|f| !f.findings.is_empty()).map(|f| view! {
                         <section class="card" aria-labelledby="f-h">
                             <h2 id="f-h">{tr(lang.get(), "check")}</h2>
                             <ul class="findings">
@@ -172,7 +174,7 @@ pub fn RequestPage() -> impl IntoView {
                             </ul>
                         </section>
                     })}
-                    {move || findings.get().and_then(|f| f.ok()).filter(|f| !f.similar.visible.is_empty() || f.similar.other_count > 0).map(|f| view! {
+                    {move || findings.get().and_then(Result::ok).filter(|f| !f.similar.visible.is_empty() || f.similar.other_count > 0).map(|f| view! {
                         <section class="card" aria-labelledby="sim-h">
                             <h2 id="sim-h">{tr(lang.get(), "similar_delivered_requests")}</h2>
                             <ul class="similar">
@@ -186,7 +188,7 @@ pub fn RequestPage() -> impl IntoView {
                             })}
                         </section>
                     })}
-                    {move || coverage.get().and_then(|c| c.ok()).filter(|c| !c.is_empty()).map(|list| view! {
+                    {move || coverage.get().and_then(Result::ok).filter(|c| !c.is_empty()).map(|list| view! {
                         <section class="card" aria-labelledby="cov-h">
                             <h2 id="cov-h">{tr(lang.get(), "what_existing_sources_cover_rule_4")}</h2>
                             <ul class="coverage">
@@ -233,8 +235,9 @@ pub fn RequestPage() -> impl IntoView {
                     <RequestExtras id=r.id state=r.state can_edit=can_edit />
                     <section class="card" aria-labelledby="tl-h">
                         <h2 id="tl-h">{tr(lang.get(), "timeline")}</h2>
+                        {move || problem_note(lang.get(), events.get())}
                         <ol class="timeline">
-                            {move || events.get().and_then(|e| e.ok()).unwrap_or_default().into_iter().map(|e| view! {
+                            {move || events.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|e| view! {
                                 <li>{i18n::datetime(lang.get(), e.at)}" · "{text(lang.get(), &e.to_state.label())}" · "{e.actor.display_name.clone()}
                                     {e.comment.clone().map(|c| view! { <q>{c}</q> })}</li>
                             }).collect_view()}
