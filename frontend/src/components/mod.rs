@@ -1,4 +1,5 @@
 //! Pieces shared by the screens.
 
 pub mod header;
+pub mod loading;
 pub mod problem;

@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 use statreq_contract::*;
 
 use crate::components::header::role_label;
+use crate::components::loading::{failed, loading};
 use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, tr, tr_with};
 use crate::session::call;
@@ -145,8 +146,8 @@ pub fn AdminPage() -> impl IntoView {
         <section class="card" aria-labelledby="ag-h">
             <h2 id="ag-h">{move || tr(lang.get(), "agencies_and_personnel_staff")}</h2>
             {move || match agencies.get() {
-                None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+                None => loading(lang.get()),
+                Some(Err(e)) => failed(lang.get(), &e),
                 Some(Ok(list)) => {
                     // Depth-first from DGPA, so the table reads as the tree.
                     let mut ordered: Vec<(usize, AgencyView)> = Vec::new();

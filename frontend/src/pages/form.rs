@@ -9,6 +9,7 @@ use statreq_domain::application::{
 };
 use statreq_domain::Severity;
 
+use crate::components::loading::{failed, loading};
 use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, t, text, tr, tr_with, Lang};
 use crate::session::{self, call};
@@ -38,8 +39,8 @@ pub fn EditRequest() -> impl IntoView {
         async move { call(|c| async move { c.get_request(id).await }).await.map_err(ui) }
     });
     move || match request.get() {
-        None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
-        Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+        None => loading(lang.get()),
+        Some(Err(e)) => failed(lang.get(), &e),
         Some(Ok(r)) => view! { <ApplicationForm initial=r.application.clone() edit=Some((r.id, r.version)) /> }.into_any(),
     }
 }

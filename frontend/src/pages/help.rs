@@ -8,6 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use statreq_contract::*;
 
+use crate::components::loading::{failed, loading};
 use crate::components::problem::{err_text, ui};
 use crate::i18n::{self, t, text, tr, Lang};
 use crate::session::{call, Session};
@@ -44,8 +45,8 @@ pub fn FieldsPage() -> impl IntoView {
         <label for="field-search">{move || tr(lang.get(), "search_fields_code_or_name")}</label>
         <input id="field-search" type="search" prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
         {move || match fields.get() {
-            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            None => loading(lang.get()),
+            Some(Err(e)) => failed(lang.get(), &e),
             Some(Ok(list)) => {
                 let needle = q.get().trim().to_lowercase();
                 let rows = list.into_iter().filter(|f| needle.is_empty() || f.matches(&needle)).map(|f| {
@@ -97,8 +98,8 @@ pub fn FieldPage(session: Session) -> impl IntoView {
     });
     view! {
         {move || match detail.get() {
-            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            None => loading(lang.get()),
+            Some(Err(e)) => failed(lang.get(), &e),
             Some(Ok(d)) => {
                 let l = lang.get();
                 let f = d.field.clone();
@@ -219,8 +220,8 @@ pub fn SourcesPage() -> impl IntoView {
             {ExistingSource::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{move || t(lang.get(), k.name_zh(), k.name_en())}</option> }).collect_view()}
         </select>
         {move || match sources.get() {
-            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            None => loading(lang.get()),
+            Some(Err(e)) => failed(lang.get(), &e),
             Some(Ok(list)) => {
                 let needle = q.get().trim().to_lowercase();
                 let k = kind.get();
@@ -288,8 +289,8 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
     view! {
         <h1>{move || tr(lang.get(), "field_questions")}</h1>
         {move || match list.get() {
-            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            None => loading(lang.get()),
+            Some(Err(e)) => failed(lang.get(), &e),
             Some(Ok(page)) => view! {
                 <ul class="inquiries">
                     {page.items.into_iter().map(|i| view! {
@@ -382,8 +383,8 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
     };
     view! {
         {move || match detail.get() {
-            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            None => loading(lang.get()),
+            Some(Err(e)) => failed(lang.get(), &e),
             Some(Ok(d)) => {
                 let l = lang.get();
                 let i = d.inquiry.clone();
@@ -452,8 +453,8 @@ pub fn InboxPage() -> impl IntoView {
     view! {
         <h1>{move || tr(lang.get(), "notifications")}</h1>
         {move || match items.get() {
-            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            None => loading(lang.get()),
+            Some(Err(e)) => failed(lang.get(), &e),
             Some(Ok(list)) if list.is_empty() => view! { <p>{tr(lang.get(), "no_notifications")}</p> }.into_any(),
             Some(Ok(list)) => view! {
                 <ul class="inbox">

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use statreq_contract::*;
 
+use crate::components::loading::{failed, loading};
 use crate::components::problem::ui;
 use crate::i18n::{self, text, tr};
 use crate::session::{self, call};
@@ -55,8 +56,8 @@ pub fn Home() -> impl IntoView {
                 {STATES.iter().map(|s| { let s = *s; view! { <option value=s.as_str() selected=move || filter.get() == s.as_str()>{move || text(lang.get(), &s.label())}</option> } }).collect_view()}
             </select>
             {move || match list.get() {
-                None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+                None => loading(lang.get()),
+                Some(Err(e)) => failed(lang.get(), &e),
                 Some(Ok(page)) if page.items.is_empty() => view! { <p>{tr(lang.get(), "no_requests_yet")}</p> }.into_any(),
                 Some(Ok(page)) => view! {
                     <table class="list">

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::loading::{failed, loading};
 use crate::components::problem::ui;
 use crate::i18n::{self, tr};
 use crate::session::call;
@@ -15,8 +16,8 @@ pub fn QueuePage() -> impl IntoView {
     view! {
         <h1>{move || tr(lang.get(), "work_queue")}</h1>
         {move || match queue.get() {
-            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            None => loading(lang.get()),
+            Some(Err(e)) => failed(lang.get(), &e),
             Some(Ok(q)) => view! {
                 <p>{tr(lang.get(), "weights")}": "{tr(lang.get(), "age")}" "{q.weights.age}" · "{tr(lang.get(), "difficulty")}" "{q.weights.difficulty}" · "{tr(lang.get(), "fair_share")}" "{q.weights.fair_share}</p>
                 <table class="list">

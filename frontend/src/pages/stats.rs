@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::browser::save_file;
+use crate::components::loading::{failed, loading};
 use crate::components::problem::ui;
 use crate::i18n::{self, tr};
 use crate::session::call;
@@ -32,8 +33,8 @@ pub fn StatsPage() -> impl IntoView {
     view! {
         <h1>{move || tr(lang.get(), "service_statistics")}</h1>
         {move || match stats.get() {
-            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            None => loading(lang.get()),
+            Some(Err(e)) => failed(lang.get(), &e),
             Some(Ok(s)) => {
                 let l = lang.get();
                 let opt = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into());

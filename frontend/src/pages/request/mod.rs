@@ -10,6 +10,7 @@ use statreq_contract::Action as RequestAction;
 use statreq_contract::*;
 use statreq_domain::Severity;
 
+use crate::components::loading::{failed, loading};
 use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, text, tr, tr_with, Lang};
 use crate::pages::request::extras::RequestExtras;
@@ -121,8 +122,8 @@ pub fn RequestPage() -> impl IntoView {
     };
     view! {
         {move || match request.get() {
-            None => view! { <p aria-busy="true">{tr(lang.get(), "loading")}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
+            None => loading(lang.get()),
+            Some(Err(e)) => failed(lang.get(), &e),
             Some(Ok(r)) => {
                 let app = r.application.clone();
                 let version = r.version;
