@@ -41,7 +41,7 @@ pub fn audit(who: &Principal, req: &HttpRequest) -> AuditContext {
 /// unknown or mistyped fields are 422 with a pointer. Nothing is changed when
 /// parsing fails.
 pub fn parse_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
+    if body.iter().all(u8::is_ascii_whitespace) || body.trim_ascii() == b"null" {
         return Err(InputError::BodyRequired.into());
     }
     parse_optional_json(req, body)

@@ -58,6 +58,8 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
         if !path.ends_with("/withdraw") {
             let (status, p) = send(c, method.clone(), path, "application/json", Vec::new(), *if_match).await;
             assert_eq!((status, p["code"].as_str()), (400, Some("body_required")), "{label}: {p}");
+            let (status, p) = send(c, method.clone(), path, "application/json", b"null".to_vec(), *if_match).await;
+            assert_eq!((status, p["code"].as_str()), (400, Some("body_required")), "{label}: null body: {p}");
         }
         // Unknown field: 422 with a pointer.
         let (status, p) = send(c, method.clone(), path, "application/json", bytes(json!({"priority": "urgent"})), *if_match).await;
