@@ -3,3 +3,4 @@
 pub mod header;
 pub mod loading;
 pub mod problem;
+pub mod request;

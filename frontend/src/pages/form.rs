@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use statreq_contract::*;
 use statreq_domain::application::{
     Condition, Contact, ExistingSource, NecessityNote, Operator, OutputKind, PersonalData, Requirement, SourceAttestation,
@@ -11,6 +11,7 @@ use statreq_domain::Severity;
 
 use crate::components::loading::{failed, loading};
 use crate::components::problem::{err_text, problem_note, ui};
+use crate::components::request::{route_id, route_request};
 use crate::i18n::{self, t, text, tr, tr_with, Lang};
 use crate::session::{self, call};
 
@@ -32,12 +33,8 @@ pub fn NewRequest() -> impl IntoView {
 #[component]
 pub fn EditRequest() -> impl IntoView {
     let lang = i18n::lang();
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or_default();
-    let request = LocalResource::new(move || {
-        let id = id();
-        async move { call(|c| async move { c.get_request(id).await }).await.map_err(ui) }
-    });
+    let id = route_id();
+    let request = route_request(id);
     move || match request.get() {
         None => loading(lang.get()),
         Some(Err(e)) => failed(lang.get(), &e),

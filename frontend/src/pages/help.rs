@@ -322,8 +322,7 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
 #[component]
 pub fn InquiryPage(session: Session) -> impl IntoView {
     let lang = i18n::lang();
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or_default();
+    let id = crate::components::request::route_id();
     let detail = LocalResource::new(move || {
         let id = id();
         async move { call(|c| async move { c.get_inquiry(id).await }).await.map_err(ui) }

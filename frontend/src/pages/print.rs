@@ -1,21 +1,15 @@
 //! The printable paper form of the rules' annex (rule 5.2 fallback).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
-use crate::components::problem::ui;
+use crate::components::request::{route_id, route_request};
 use crate::i18n::{self, Lang};
-use crate::session::call;
 
 /// The application as the paper form of the rules' annex (rule 5.2 fallback).
 #[component]
 pub fn PrintForm() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or_default();
-    let request = LocalResource::new(move || {
-        let id = id();
-        async move { call(|c| async move { c.get_request(id).await }).await.map_err(ui) }
-    });
+    let id = route_id();
+    let request = route_request(id);
     let box_ = |on: bool| if on { "■" } else { "□" };
     move || match request.get() {
         None => view! { <p aria-busy="true">"載入中…"</p> }.into_any(),

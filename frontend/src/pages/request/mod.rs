@@ -5,13 +5,13 @@ pub mod extras;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use statreq_contract::Action as RequestAction;
 use statreq_contract::*;
 use statreq_domain::Severity;
 
 use crate::components::loading::{failed, loading};
 use crate::components::problem::{err_text, problem_note, ui};
+use crate::components::request::{route_id, route_request};
 use crate::i18n::{self, text, tr, tr_with, Lang};
 use crate::pages::request::extras::RequestExtras;
 use crate::session::call;
@@ -37,12 +37,8 @@ pub(crate) fn action_label(lang: Lang, a: RequestAction) -> String {
 #[component]
 pub fn RequestPage() -> impl IntoView {
     let lang = i18n::lang();
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or_default();
-    let request = LocalResource::new(move || {
-        let id = id();
-        async move { call(|c| async move { c.get_request(id).await }).await.map_err(ui) }
-    });
+    let id = route_id();
+    let request = route_request(id);
     let events = LocalResource::new(move || {
         let id = id();
         let _ = request.get();
