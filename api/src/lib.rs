@@ -139,16 +139,22 @@ fn strings_never_hold_nul(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi:
     if let Some(c) = api.components.as_mut() {
         c.schemas.values_mut().for_each(walk);
     }
-    for item in api.paths.paths.values_mut() {
-        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
-        for op in operations.into_iter().flatten() {
-            op.parameters.iter_mut().flatten().filter_map(|p| p.schema.as_mut()).for_each(walk);
-            if let Some(body) = op.request_body.as_mut() {
-                body.content.values_mut().filter_map(|c| c.schema.as_mut()).for_each(walk);
-            }
+    for op in operations_mut(&mut api) {
+        op.parameters.iter_mut().flatten().filter_map(|p| p.schema.as_mut()).for_each(walk);
+        if let Some(body) = op.request_body.as_mut() {
+            body.content.values_mut().filter_map(|c| c.schema.as_mut()).for_each(walk);
         }
     }
     api
+}
+
+/// Every operation of the document.
+fn operations_mut(api: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    api.paths
+        .paths
+        .values_mut()
+        .flat_map(|item| [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch])
+        .flatten()
 }
 
 /// An optional header is absent or a string, never `null` (utoipa documents an
@@ -157,16 +163,13 @@ fn headers_are_never_null(api: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::ParameterIn;
     use utoipa::openapi::schema::{Schema, SchemaType, Type};
     use utoipa::openapi::RefOr;
-    for item in api.paths.paths.values_mut() {
-        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
-        for op in operations.into_iter().flatten() {
-            for p in op.parameters.iter_mut().flatten().filter(|p| p.parameter_in == ParameterIn::Header) {
-                if let Some(RefOr::T(Schema::Object(o))) = &mut p.schema {
-                    if let SchemaType::Array(types) = &o.schema_type {
-                        let rest: Vec<Type> = types.iter().filter(|t| **t != Type::Null).cloned().collect();
-                        if rest.len() == 1 {
-                            o.schema_type = SchemaType::Type(rest[0].clone());
-                        }
+    for op in operations_mut(api) {
+        for p in op.parameters.iter_mut().flatten().filter(|p| p.parameter_in == ParameterIn::Header) {
+            if let Some(RefOr::T(Schema::Object(o))) = &mut p.schema {
+                if let SchemaType::Array(types) = &o.schema_type {
+                    let rest: Vec<Type> = types.iter().filter(|t| **t != Type::Null).cloned().collect();
+                    if rest.len() == 1 {
+                        o.schema_type = SchemaType::Type(rest[0].clone());
                     }
                 }
             }

@@ -132,10 +132,8 @@ pub enum InputError {
         kind: Content,
         problems: Vec<(String, Text)>,
     },
-    /// The path names one key and the body another.
-    KeyMismatch {
-        pointer: &'static str,
-    },
+    /// A catalog entry's body names another id than its path.
+    SourceIdMismatch,
     UnknownRequest,
     NotOwnAgencyRequest,
     InquiryClosed,
@@ -248,8 +246,7 @@ impl InputError {
             NotQueued { .. } => "not_queued",
             InvalidSetting { .. } => "invalid_setting",
             InvalidContent { kind, .. } => kind.code(),
-            KeyMismatch { pointer: "/code" } => "invalid_field",
-            KeyMismatch { .. } => "invalid_source",
+            SourceIdMismatch => "invalid_source",
             UnknownRequest | NotOwnAgencyRequest => "unknown_request",
             InquiryClosed => "inquiry_closed",
             InquiryUnanswered => "inquiry_unanswered",
@@ -322,7 +319,7 @@ impl InputError {
             InvalidAssignee => "/assignee",
             InvalidRecipient => "/recipient",
             TooManyAttachments { .. } => "/file",
-            KeyMismatch { pointer } => pointer,
+            SourceIdMismatch => "/id",
             UnknownRequest | NotOwnAgencyRequest => "/request_id",
             InvalidAgencyCode { pointer }
             | InvalidName { pointer, .. }
@@ -388,7 +385,10 @@ impl InputError {
                 format!("送出的內容過大（上限 {} MiB）。", mib(max_bytes).max(1)),
                 format!("The body is too large ({} MiB at most).", mib(max_bytes).max(1)),
             ),
-            BodyRequired => Text::new("請附上內容（例如 CSV 檔案）。", "Send a body (the CSV file, for example)."),
+            BodyRequired => Text::new(
+                "此操作須附上請求內容（JSON 或 CSV 檔案，見 API 文件）。",
+                "This operation needs a request body (JSON, or the CSV file; see the API documentation).",
+            ),
             UploadInterrupted => Text::new("上傳中斷，未儲存任何資料。", "The upload was interrupted; nothing was stored."),
             MalformedMultipart { detail } => Text::new("上傳格式有誤。", format!("Malformed multipart body: {detail}")),
             UnexpectedField => Text::new("請只以欄位 file 上傳一個檔案。", "Send exactly one file, in the field `file`."),
@@ -448,7 +448,7 @@ impl InputError {
                 Text::new(format!("{field} 須介於 {min} 與 {max} 之間。"), format!("{field} must be between {min} and {max}."))
             }
             InvalidContent { .. } => Text::new("內容有誤，請依各欄說明修正。", "The content is not valid; see each error."),
-            KeyMismatch { .. } => Text::new("代號須與網址中的代號相同。", "The key must be the one in the path."),
+            SourceIdMismatch => Text::new("代號須與網址中的代號相同。", "The id must be the one in the path."),
             UnknownRequest => Text::new("找不到此案件。", "There is no such request of yours."),
             NotOwnAgencyRequest => Text::new("僅能就本機關的案件提問。", "Only your own agency's requests may be referenced."),
             InquiryClosed => Text::new("此疑義已結案，無法再回覆。", "This question is closed; it takes no more replies."),

@@ -134,7 +134,7 @@ pub async fn put_source(
     let id = path.into_inner();
     let entry: CatalogEntry = parse_json(&req, &body)?;
     if entry.id != id {
-        return Err(InputError::KeyMismatch { pointer: "/id" }.into());
+        return Err(InputError::SourceIdMismatch.into());
     }
     // An edit is of an existing entry; creating is POST.
     db(&state, {
