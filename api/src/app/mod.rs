@@ -18,6 +18,35 @@ pub mod users;
 pub use error::{AppError, AppResult};
 pub use input::InputError;
 
+/// What the caller's `If-Match` says: absent, `*` (any version), one version, or
+/// entity-tags none of which can be a version (never match: 412, RFC 9110 §13.1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precondition {
+    Absent,
+    Any,
+    Version(i64),
+    Never,
+}
+
+impl Precondition {
+    /// The version to compare with, if any; a tag that can never match is stale.
+    pub fn optional(self) -> Result<Option<i64>, InputError> {
+        match self {
+            Precondition::Version(v) => Ok(Some(v)),
+            Precondition::Absent | Precondition::Any => Ok(None),
+            Precondition::Never => Err(InputError::Stale),
+        }
+    }
+
+    /// As [`Precondition::optional`], where the change needs `If-Match` (428 without).
+    pub fn required(self) -> Result<Option<i64>, InputError> {
+        match self {
+            Precondition::Absent => Err(InputError::IfMatchRequired),
+            p => p.optional(),
+        }
+    }
+}
+
 use statreq_store::{Store, StoreResult};
 
 use crate::AppState;

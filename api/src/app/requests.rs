@@ -290,12 +290,11 @@ pub async fn transition(
     state: &AppState,
     who: &Principal,
     id: i64,
-    expected: Option<i64>,
+    precondition: super::Precondition,
     audit: AuditContext,
     command: Command,
 ) -> AppResult<Loaded> {
     let loaded = load_for(state, who, id).await?;
-    check_version(expected, loaded.row.version)?;
     let app = loaded.application()?;
     let ctx = if matches!(command, Command::Submit) {
         Context::for_check(state, &loaded).await?
@@ -303,7 +302,15 @@ pub async fn transition(
         Context { dictionary: Some(super::reference::dictionary(state).await?), ..Context::for_authorisation() }
     };
     let now = Utc::now();
-    let outcome = lifecycle::decide(&loaded.facts(&app, &ctx), &who.actor, command, now)?;
+    // Who may act comes first (403), then the caller's copy (428/412), then the rest.
+    let decided = lifecycle::decide(&loaded.facts(&app, &ctx), &who.actor, command, now);
+    if let Err(r) = &decided {
+        if r.is_about_who() {
+            return Err(r.clone().into());
+        }
+    }
+    check_version(precondition.required()?, loaded.row.version)?;
+    let outcome = decided?;
     let (version, from, actor) = (loaded.row.version, loaded.row.state, who.user.id);
     let event = outcome.event;
     let row = db(state, move |s| s.apply_transition(id, version, from, &outcome, actor, &audit, now)).await?;

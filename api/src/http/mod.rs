@@ -15,7 +15,7 @@ use statreq_store::AuditContext;
 use utoipa::IntoResponses;
 
 pub use crate::app::input::{DEFAULT_PAGE, MAX_PAGE};
-use crate::app::InputError;
+use crate::app::{InputError, Precondition};
 use crate::auth::Principal;
 use crate::error::ApiError;
 
@@ -115,54 +115,54 @@ fn to_pointer(path: &str) -> String {
     out
 }
 
-/// What `If-Match` says: absent, `*` (any version) or one version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Precondition {
-    Absent,
-    Any,
-    Version(i64),
-}
-
-impl Precondition {
-    /// The version to check against, if any.
-    pub fn version(self) -> Option<i64> {
-        match self {
-            Precondition::Version(v) => Some(v),
-            Precondition::Absent | Precondition::Any => None,
-        }
+/// One entity-tag's opaque part (RFC 9110 §8.8.3: `[W/]"…"` of visible characters
+/// other than `"`), or, leniently, the bare digits statreq documents (`3`).
+fn entity_tag(raw: &str) -> Option<&str> {
+    let tag = raw.strip_prefix("W/").unwrap_or(raw);
+    match tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(opaque) if opaque.bytes().all(|b| b == 0x21 || (0x23..=0x7e).contains(&b) || b >= 0x80) => Some(opaque),
+        Some(_) => None,
+        None if !raw.starts_with("W/") && !tag.is_empty() && tag.bytes().all(|b| b.is_ascii_digit()) => Some(tag),
+        None => None,
     }
 }
 
-/// Parses `If-Match` exactly as the contract documents it: `*`, `"3"`, `W/"3"` or `3`.
-fn precondition(req: &HttpRequest) -> Result<Precondition, ApiError> {
+/// Parses `If-Match`: `*`, or a list of entity-tags (`"3"`, `W/"3"`, or `3`). A
+/// well-formed tag that is not one of statreq's versions never matches; a list
+/// may name one version (statreq has one current version to compare with).
+pub fn precondition(req: &HttpRequest) -> Result<Precondition, ApiError> {
     let Some(v) = req.headers().get(header::IF_MATCH) else { return Ok(Precondition::Absent) };
     let raw = v.to_str().map_err(|_| InputError::InvalidIfMatch)?.trim();
     if raw == "*" {
         return Ok(Precondition::Any);
     }
-    let tag = raw.strip_prefix("W/").unwrap_or(raw);
-    let digits = match tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-        Some(quoted) => quoted,
-        None if !raw.starts_with("W/") => tag,
-        None => return Err(InputError::InvalidIfMatch.into()),
-    };
-    if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    let mut version = None;
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let opaque = entity_tag(part).ok_or(InputError::InvalidIfMatch)?;
+        let ours = (!opaque.is_empty() && opaque.len() <= 18 && opaque.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| opaque.parse::<i64>().ok())
+            .flatten();
+        match (version, ours) {
+            (_, None) => {}
+            (None, Some(v)) => version = Some(v),
+            (Some(a), Some(b)) if a == b => {}
+            (Some(_), Some(_)) => return Err(InputError::InvalidIfMatch.into()),
+        }
+    }
+    if raw.split(',').all(|p| p.trim().is_empty()) {
         return Err(InputError::InvalidIfMatch.into());
     }
-    Ok(Precondition::Version(digits.parse::<i64>().map_err(|_| InputError::InvalidIfMatch)?))
+    Ok(version.map_or(Precondition::Never, Precondition::Version))
 }
 
 /// The version a client says it has (`If-Match: "3"`), if any; `*` checks none.
 pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
-    Ok(precondition(req)?.version())
+    Ok(precondition(req)?.optional()?)
 }
 
 /// `If-Match` where the change needs one (428 without); `*` knowingly takes any version.
 pub fn require_if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
-    match precondition(req)? {
-        Precondition::Absent => Err(InputError::IfMatchRequired.into()),
-        p => Ok(p.version()),
-    }
+    Ok(precondition(req)?.required()?)
 }
 
 pub fn etag(version: i64) -> (header::HeaderName, String) {

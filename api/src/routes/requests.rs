@@ -23,7 +23,7 @@ use crate::app::{db, AppError, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::{
-    self, etag, idempotency, if_match, page_limit, parse_cursor, parse_json, parse_optional_json, require_if_match, ErrorResponses,
+    self, etag, idempotency, page_limit, parse_cursor, parse_json, parse_optional_json, require_if_match, ErrorResponses,
 };
 use crate::AppState;
 
@@ -39,7 +39,7 @@ fn respond(status: StatusCode, who: &Principal, l: &Loaded) -> Result<HttpRespon
 
 /// Runs a transition with the caller's `If-Match` and answers with the request.
 async fn transition(state: &AppState, who: &Principal, id: i64, req: &HttpRequest, command: Command) -> Result<HttpResponse, ApiError> {
-    let loaded = requests::transition(state, who, id, if_match(req)?, http::audit(who, req), command).await?;
+    let loaded = requests::transition(state, who, id, http::precondition(req)?, http::audit(who, req), command).await?;
     respond(StatusCode::OK, who, &loaded)
 }
 
@@ -244,7 +244,7 @@ pub async fn list_destructions(state: web::Data<AppState>, who: Principal) -> Re
 
 /// Submit the application to the supervising agency (applicant's office). Freezes a
 /// numbered revision. Refused with 422 and every blocking finding when incomplete.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/submit")]
 pub async fn submit_request(
     state: web::Data<AppState>,
@@ -256,7 +256,7 @@ pub async fn submit_request(
 }
 
 /// Withdraw the request (applicant's office): from draft, returned, pending or queued.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body(content = Option<WithdrawBody>, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body(content = Option<WithdrawBody>, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/withdraw")]
 pub async fn withdraw_request(
     state: web::Data<AppState>,
@@ -270,7 +270,7 @@ pub async fn withdraw_request(
 }
 
 /// The supervising agency's decision (rule 5.1): approve, return (with comment) or reject (with comment).
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = SupervisorDecisionBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = SupervisorDecisionBody, responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/supervisor-decision")]
 pub async fn supervisor_decision(
     state: web::Data<AppState>,
@@ -284,7 +284,7 @@ pub async fn supervisor_decision(
 }
 
 /// DGPA's review: accept with a difficulty of 1–5 (rule 5.3), return or reject (with comment).
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = DgpaDecisionBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = DgpaDecisionBody, responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/dgpa-decision")]
 pub async fn dgpa_decision(
     state: web::Data<AppState>,
@@ -307,7 +307,7 @@ pub async fn dgpa_decision(
 /// A DGPA officer takes queued work into production for themself or a named
 /// officer. Taking anything but the head of the queue needs a `skip_reason`, which
 /// is recorded with the requests passed over (rule 5.3).
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body(content = Option<TakeBody>, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body(content = Option<TakeBody>, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/take")]
 pub async fn take_request(
     state: web::Data<AppState>,
@@ -338,7 +338,7 @@ pub async fn take_request(
 }
 
 /// Deliver the result with DGPA's reply.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response", min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")), request_body = DeliverBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response", min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")), request_body = DeliverBody, responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/deliver")]
 pub async fn deliver_request(
     state: web::Data<AppState>,
@@ -359,7 +359,7 @@ pub async fn deliver_request(
 }
 
 /// Record that delivered personal data was destroyed after use (rule 6); closes the request.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = DestructionBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = DestructionBody, responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/destruction")]
 pub async fn record_destruction(
     state: web::Data<AppState>,
@@ -373,7 +373,7 @@ pub async fn record_destruction(
 }
 
 /// Acknowledge receipt of a delivery without personal data; closes the request.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), responses((status = 200, body = RequestView), ErrorResponses))]
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/acknowledge")]
 pub async fn acknowledge_request(
     state: web::Data<AppState>,

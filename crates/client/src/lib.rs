@@ -62,12 +62,23 @@ impl Client {
         body: Option<&B>,
         if_match: Option<i64>,
     ) -> Result<T> {
+        self.call_tagged(method, path, body, if_match.map(|v| format!("\"{v}\""))).await
+    }
+
+    /// Sends a request with `If-Match` as given (an entity-tag or `*`).
+    async fn call_tagged<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        if_match: Option<String>,
+    ) -> Result<T> {
         let mut req = self.http.request(method, self.url(path));
         if let Some(t) = &self.access_token {
             req = req.bearer_auth(t);
         }
         if let Some(v) = if_match {
-            req = req.header("If-Match", format!("\"{v}\""));
+            req = req.header("If-Match", v);
         }
         if let Some(b) = body {
             req = req.json(b);
@@ -81,6 +92,13 @@ impl Client {
 
     async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(&self, path: &str, body: &B, if_match: Option<i64>) -> Result<T> {
         self.call(Method::POST, path, Some(body), if_match).await
+    }
+
+    /// A transition: the server requires `If-Match` (428 without), so a `None`
+    /// version is sent as `If-Match: *`, knowingly acting on whatever is current.
+    async fn transition<B: Serialize + ?Sized>(&self, path: &str, body: &B, version: Option<i64>) -> Result<RequestView> {
+        let tag = version.map_or_else(|| "*".to_string(), |v| format!("\"{v}\""));
+        self.call_tagged(Method::POST, path, Some(body), Some(tag)).await
     }
 
     // ------------------------------------------------------------ auth
@@ -331,11 +349,11 @@ impl Client {
     }
 
     pub async fn submit(&self, id: i64, version: Option<i64>) -> Result<RequestView> {
-        self.post(&format!("/requests/{id}/submit"), &serde_json::json!({}), version).await
+        self.transition(&format!("/requests/{id}/submit"), &serde_json::json!({}), version).await
     }
 
     pub async fn withdraw(&self, id: i64, version: Option<i64>, reason: Option<&str>) -> Result<RequestView> {
-        self.post(&format!("/requests/{id}/withdraw"), &WithdrawBody { reason: reason.map(String::from) }, version).await
+        self.transition(&format!("/requests/{id}/withdraw"), &WithdrawBody { reason: reason.map(String::from) }, version).await
     }
 
     pub async fn supervisor_decision(
@@ -346,7 +364,7 @@ impl Client {
         comment: Option<&str>,
     ) -> Result<RequestView> {
         let body = SupervisorDecisionBody { decision, comment: comment.map(String::from) };
-        self.post(&format!("/requests/{id}/supervisor-decision"), &body, version).await
+        self.transition(&format!("/requests/{id}/supervisor-decision"), &body, version).await
     }
 
     pub async fn dgpa_decision(
@@ -358,7 +376,7 @@ impl Client {
         comment: Option<&str>,
     ) -> Result<RequestView> {
         let body = DgpaDecisionBody { decision, difficulty, comment: comment.map(String::from) };
-        self.post(&format!("/requests/{id}/dgpa-decision"), &body, version).await
+        self.transition(&format!("/requests/{id}/dgpa-decision"), &body, version).await
     }
 
     /// Takes the request for the caller, in queue order.
@@ -368,7 +386,7 @@ impl Client {
 
     /// Takes the request for a named officer and/or out of order with a reason.
     pub async fn take_with(&self, id: i64, version: Option<i64>, body: &TakeBody) -> Result<RequestView> {
-        self.post(&format!("/requests/{id}/take"), body, version).await
+        self.transition(&format!("/requests/{id}/take"), body, version).await
     }
 
     // ------------------------------------------------------------ the queue
@@ -417,15 +435,15 @@ impl Client {
     }
 
     pub async fn deliver(&self, id: i64, version: Option<i64>, reply: &str) -> Result<RequestView> {
-        self.post(&format!("/requests/{id}/deliver"), &DeliverBody { reply: reply.into() }, version).await
+        self.transition(&format!("/requests/{id}/deliver"), &DeliverBody { reply: reply.into() }, version).await
     }
 
     pub async fn record_destruction(&self, id: i64, version: Option<i64>, body: &DestructionBody) -> Result<RequestView> {
-        self.post(&format!("/requests/{id}/destruction"), body, version).await
+        self.transition(&format!("/requests/{id}/destruction"), body, version).await
     }
 
     pub async fn acknowledge(&self, id: i64, version: Option<i64>) -> Result<RequestView> {
-        self.post(&format!("/requests/{id}/acknowledge"), &serde_json::json!({}), version).await
+        self.transition(&format!("/requests/{id}/acknowledge"), &serde_json::json!({}), version).await
     }
 
     pub async fn events(&self, id: i64) -> Result<Vec<EventView>> {

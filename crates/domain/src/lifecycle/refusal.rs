@@ -69,6 +69,19 @@ pub enum Refusal {
 
 impl Refusal {
     /// A stable code for the wire.
+    /// Whether the refusal is about who acts (role, agency, separation of duties)
+    /// rather than about the request: such a refusal comes before any check of the
+    /// caller's copy (`If-Match`) or of the request's state.
+    pub fn is_about_who(&self) -> bool {
+        matches!(
+            self,
+            Refusal::MissingRole { .. }
+                | Refusal::NotApplyingAgency { .. }
+                | Refusal::NotSupervisingAgency { .. }
+                | Refusal::OwnRequest { .. }
+        )
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Refusal::NotInState { .. } => "invalid_state",
