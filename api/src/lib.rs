@@ -184,6 +184,16 @@ pub fn openapi_yaml() -> anyhow::Result<String> {
 
 const LANDING: &str = include_str!("landing.html");
 
+/// The landing page's answer: its one inline style sheet allowed by hash.
+fn landing() -> HttpResponse {
+    static POLICY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let policy = POLICY.get_or_init(|| {
+        let style = LANDING.split_once("<style>").and_then(|(_, rest)| rest.split_once("</style>")).map_or("", |(s, _)| s);
+        http::security::policy_with_style(style)
+    });
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").insert_header(("Content-Security-Policy", policy.as_str())).body(LANDING)
+}
+
 /// Serves the SPA: a file from `spa_dir` when one matches the path, else
 /// `index.html`, so that deep links work. Without a built SPA, a landing page.
 async fn spa(req: actix_web::HttpRequest, state: web::Data<AppState>) -> HttpResponse {
@@ -194,7 +204,7 @@ async fn spa(req: actix_web::HttpRequest, state: web::Data<AppState>) -> HttpRes
         return ApiError::not_found().error_response();
     }
     let Some(dir) = &state.settings.spa_dir else {
-        return HttpResponse::Ok().content_type("text/html; charset=utf-8").body(LANDING);
+        return landing();
     };
     let rel = path.trim_start_matches('/');
     let safe = !rel.split('/').any(|seg| seg == ".." || seg.starts_with('.') || seg.contains('\\'));
@@ -215,7 +225,7 @@ async fn spa(req: actix_web::HttpRequest, state: web::Data<AppState>) -> HttpRes
     };
     match std::fs::read(&target) {
         Ok(bytes) => HttpResponse::Ok().content_type(content_type).insert_header(("Cache-Control", cache)).body(bytes),
-        Err(_) => HttpResponse::Ok().content_type("text/html; charset=utf-8").body(LANDING),
+        Err(_) => landing(),
     }
 }
 
@@ -264,6 +274,7 @@ impl Application {
         let doc = openapi_document();
         let methods = web::Data::new(http::methods::MethodTable::from_openapi(&doc));
         let origins = state.settings.cors_origins.clone();
+        let public_url = state.settings.public_url.clone();
         let server = HttpServer::new(move || {
             let doc = doc.clone();
             let mut cors = actix_cors::Cors::default()
@@ -307,6 +318,7 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(refuse_nul_in_query))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(cors)
+                .wrap(http::security::headers(public_url.as_deref()))
                 .wrap(tracing_actix_web::TracingLogger::default())
         })
         .listen(listener)?

@@ -4,6 +4,7 @@
 
 pub mod idempotency;
 pub mod methods;
+pub mod security;
 pub mod upload;
 
 use actix_web::http::header;

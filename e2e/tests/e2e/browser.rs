@@ -278,6 +278,8 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "admin.dgpa").await;
+    // Anything the Content-Security-Policy blocks from here on (in-app navigation, no reload).
+    c.execute("window.cspViolations = []; document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));", vec![]).await.unwrap();
     c.find(Locator::LinkText("系統管理")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main h1", "系統管理").await;
     wait_for_text(&c, "main table.list", "臺北市政府").await;
@@ -295,6 +297,20 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     assert!(pos("DGPA") == 0, "{codes:?}");
     assert!(pos("MOI") < pos("NIA") && pos("NIA") < pos("TPE") && pos("MOI") < pos("NPA") && pos("NPA") < pos("TPE"), "{codes:?}");
     assert!(pos("TPE") < pos("TPEDU"), "{codes:?}");
+    // The tree's indent applies under the CSP (set through the CSSOM, not a style attribute).
+    let pads = c
+        .execute(
+            "const rows = Array.from(document.querySelectorAll('main table.list tbody tr'));
+             const pad = code => parseFloat(getComputedStyle(rows.find(r => r.cells[0].textContent === code).cells[1]).paddingLeft);
+             return [pad('DGPA'), pad('NIA')];",
+            vec![],
+        )
+        .await
+        .unwrap_or_default();
+    let pads: Vec<f64> = serde_json::from_value(pads).unwrap_or_default();
+    assert!(pads.len() == 2 && pads[1] > pads[0] + 10.0, "indent under the CSP: {pads:?}");
+    let blocked = c.execute("return window.cspViolations", vec![]).await.unwrap_or_default();
+    assert_eq!(blocked, serde_json::json!([]), "blocked by the Content-Security-Policy");
     assert_accessible(&c, "administration").await;
     let w = c.wait().for_element(Locator::Css("#w-diff")).await.unwrap();
     wait_for_text(&c, "main", "難易度權重").await;
@@ -481,4 +497,14 @@ async fn an_administrator_edits_a_definition_and_sources_are_browsed() {
     type_into(&c, "#src-search", "training_hours").await;
     wait_for_text(&c, "ul.catalog", "訓練進修時數").await;
     assert_accessible(&c, "sources").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_documentation_works_offline_under_the_content_security_policy() {
+    let server = TestServer::start(Backend::Sqlite);
+    let (_driver, c) = browser().await;
+    c.goto(&format!("{}/docs/", server.base)).await.unwrap();
+    // Swagger UI's scripts ran (no inline script needed) and rendered the contract.
+    wait_for_text(&c, ".swagger-ui .info .title", "statreq").await;
+    wait_for_text(&c, ".swagger-ui", "/api/v1/requests/{id}/submit").await;
 }

@@ -21,4 +21,5 @@ mod integration;
 mod lifecycle;
 mod queue;
 mod reference;
+mod security;
 mod sources;

@@ -136,7 +136,7 @@ pub fn AdminPage() -> impl IntoView {
                     {move || tr(lang.get(), "favour_hard_work")}
                 </label>
                 <button type="submit">{move || tr(lang.get(), "save_settings")}</button>
-                <p role="status" style="white-space: pre-line">{move || note.get()}</p>
+                <p role="status" class="pre-line">{move || note.get()}</p>
             </form>
             <h3>{move || tr(lang.get(), "preview_of_the_order")}</h3>
             <ol class="preview">
@@ -171,14 +171,14 @@ pub fn AdminPage() -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {list.into_iter().map(|(depth, a)| {
-                                let indent = format!("padding-left: {}rem", depth as f32 * 1.25);
+                                let indent = format!("{}rem", depth as f32 * 1.25);
                                 let staff = RwSignal::new(a.personnel_staff.to_string());
                                 let code = a.code.clone();
                                 let input_id = format!("staff-{}", a.code);
                                 let label = format!("{} {}", a.name, tr(lang.get(), "personnel_staff_2"));
                                 view! {
                                     <tr>
-                                        <td>{a.code.clone()}</td><td style=indent>{a.name.clone()}</td><td>{a.parent_code.clone().unwrap_or_default()}</td>
+                                        <td>{a.code.clone()}</td><td style:padding-left=indent>{a.name.clone()}</td><td>{a.parent_code.clone().unwrap_or_default()}</td>
                                         <td>
                                             <input id=input_id class="staff" inputmode="numeric" aria-label=label prop:value=move || staff.get() on:input=move |ev| staff.set(event_target_value(&ev)) />
                                             <button type="button" class="link" on:click=move |_| {
@@ -221,7 +221,7 @@ pub fn AdminPage() -> impl IntoView {
                     <button type="submit">{move || tr(lang.get(), "create_account")}</button>
                 </fieldset>
             </form>
-            <p class="account-status" aria-live="polite" style="white-space: pre-line">{move || note.get()}</p>
+            <p class="account-status pre-line" aria-live="polite">{move || note.get()}</p>
             <table class="list">
                 <thead><tr>
                     <th scope="col">{move || tr(lang.get(), "username")}</th>

@@ -394,7 +394,7 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                     }
                 }).collect_view()}
             </fieldset>
-            <p class="error" role="alert" style="white-space: pre-line">{move || error.get()}</p>
+            <p class="error pre-line" role="alert">{move || error.get()}</p>
             <button type="submit" disabled=move || saving.get()>{move || tr(lang.get(), "save_draft")}</button>
         </form>
     }

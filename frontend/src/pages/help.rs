@@ -189,7 +189,7 @@ fn FieldEditor(detail: FieldDetail, on_saved: impl Fn() + Copy + 'static) -> imp
                 {move || tr(lang.get(), "personal_data_3")}
             </label>
             <button type="submit">{move || tr(lang.get(), "save")}</button>
-            <p class="note" role="status" style="white-space: pre-line">{move || note.get()}</p>
+            <p class="note pre-line" role="status">{move || note.get()}</p>
             <h3>{move || tr(lang.get(), "history")}</h3>
             <ol class="history">
                 {move || history.get().unwrap_or_default().into_iter().map(|h| {
@@ -312,7 +312,7 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
                 <label for="q-body">{move || tr(lang.get(), "question")}</label>
                 <textarea id="q-body" rows="4" prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
                 <button type="submit">{move || tr(lang.get(), "send_the_question")}</button>
-                <p class="error" role="alert" style="white-space: pre-line">{move || error.get()}</p>
+                <p class="error pre-line" role="alert">{move || error.get()}</p>
             </form>
         </Show>
     }
@@ -431,7 +431,7 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
                             <button type="submit">{tr(l, "publish")}</button>
                         </form>
                     </Show>
-                    <p class="note" role="status" style="white-space: pre-line">{move || note.get()}</p>
+                    <p class="note pre-line" role="status">{move || note.get()}</p>
                 }.into_any()
             }
         }}

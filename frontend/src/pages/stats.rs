@@ -22,8 +22,8 @@ pub fn StatsPage() -> impl IntoView {
                 <table class="list bars">
                     <tbody>
                         {rows.into_iter().map(|r| {
-                            let width = format!("width: {}%", r.count * 100 / max);
-                            view! { <tr><th scope="row">{r.key.clone()}</th><td><span class="bar-fill" style=width></span>" "{r.count}</td></tr> }
+                            let width = format!("{}%", r.count * 100 / max);
+                            view! { <tr><th scope="row">{r.key.clone()}</th><td><span class="bar-fill" style:width=width></span>" "{r.count}</td></tr> }
                         }).collect_view()}
                     </tbody>
                 </table>

@@ -235,7 +235,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
                 <textarea id="message" rows="2" prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
                 <button type="submit">{move || tr(lang.get(), "post")}</button>
             </form>
-            <p class="error" role="alert" style="white-space: pre-line">{move || note.get()}</p>
+            <p class="error pre-line" role="alert">{move || note.get()}</p>
         </section>
     }
 }

@@ -226,7 +226,7 @@ pub fn RequestPage() -> impl IntoView {
                                     <button type="button" on:click=move |_| act(a, version)>{action_label(lang.get(), a)}</button>
                                 }).collect_view()}
                             </div>
-                            <p class="error" role="alert" style="white-space: pre-line">{move || message.get()}</p>
+                            <p class="error pre-line" role="alert">{move || message.get()}</p>
                         </section>
                     </Show>
                     <RequestExtras id=r.id state=r.state can_edit=can_edit />
