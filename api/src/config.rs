@@ -17,6 +17,8 @@ pub struct Settings {
     pub trusted_issuers: Vec<TrustedIssuer>,
     pub access_token_seconds: i64,
     pub refresh_token_seconds: i64,
+    /// The absolute lifetime of a sign-in: refreshing never extends it past this.
+    pub session_max_seconds: i64,
     /// Largest accepted JSON body, in bytes.
     pub max_body_bytes: usize,
     /// Largest result file, in bytes.
@@ -48,6 +50,10 @@ pub struct Settings {
     pub max_attempts: i32,
     /// How long a webhook receiver may take to answer.
     pub webhook_timeout: std::time::Duration,
+    /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Where webhooks may go besides public addresses; or loopback only (tests).
+    pub outbound: crate::app::outbound::OutboundPolicy,
 }
 
 impl Settings {
@@ -66,6 +72,7 @@ impl Settings {
             trusted_issuers: Vec::new(),
             access_token_seconds: 15 * 60,
             refresh_token_seconds: 12 * 60 * 60,
+            session_max_seconds: 12 * 60 * 60,
             max_body_bytes: 256 * 1024,
             max_upload_bytes: 512 * 1024 * 1024,
             download_window: chrono::Duration::days(30),
@@ -80,6 +87,8 @@ impl Settings {
             retry_base: std::time::Duration::from_secs(10),
             max_attempts: 10,
             webhook_timeout: std::time::Duration::from_secs(10),
+            trusted_proxies: Vec::new(),
+            outbound: Default::default(),
         }
     }
 }

@@ -47,6 +47,7 @@ pub fn load(store: &Store) -> anyhow::Result<bool> {
                 personnel_staff: *staff,
             })
             .collect(),
+        &Default::default(),
         now,
     )?;
     let hash = hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -63,6 +64,7 @@ pub fn load(store: &Store) -> anyhow::Result<bool> {
                 issuer: None,
                 subject: None,
             },
+            &Default::default(),
             now,
         )?;
     }

@@ -22,6 +22,8 @@ pub struct ApiError {
     pub message: Text,
     pub rule: Option<String>,
     pub errors: Vec<ProblemError>,
+    /// Seconds to wait before trying again (`Retry-After`, with 429 and 503).
+    pub retry_after: Option<u64>,
 }
 
 impl std::fmt::Display for ApiError {
@@ -32,11 +34,16 @@ impl std::fmt::Display for ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self { status, code: code.into(), message: Text::new(zh, en), rule: None, errors: Vec::new() }
+        Self { status, code: code.into(), message: Text::new(zh, en), rule: None, errors: Vec::new(), retry_after: None }
     }
 
     pub fn with_rule(mut self, rule: &str) -> Self {
         self.rule = Some(rule.into());
+        self
+    }
+
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds.max(1));
         self
     }
 
@@ -80,7 +87,7 @@ impl ApiError {
                 severity: Some(f.severity),
             })
             .collect();
-        Self { status: StatusCode::UNPROCESSABLE_ENTITY, code: code.into(), message, rule: None, errors }
+        Self { status: StatusCode::UNPROCESSABLE_ENTITY, code: code.into(), message, rule: None, errors, retry_after: None }
     }
 
     /// 422 with one error per (pointer, message), as the domain's validators give them.
@@ -133,6 +140,9 @@ impl ResponseError for ApiError {
         if self.status == StatusCode::UNAUTHORIZED {
             res.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"statreq\""));
         }
+        if let Some(seconds) = self.retry_after {
+            res.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
         res.json(self.to_problem())
     }
 }
@@ -180,13 +190,20 @@ impl From<Refusal> for ApiError {
         let code = r.code();
         let message = r.message();
         match &r {
-            Refusal::NotInState { .. } => Self { status: StatusCode::CONFLICT, code: code.into(), message, rule: None, errors: vec![] },
+            Refusal::NotInState { .. } => {
+                Self { status: StatusCode::CONFLICT, code: code.into(), message, rule: None, errors: vec![], retry_after: None }
+            }
             Refusal::MissingRole { .. } | Refusal::NotApplyingAgency { .. } | Refusal::OwnRequest { .. } => {
-                Self { status: StatusCode::FORBIDDEN, code: code.into(), message, rule: None, errors: vec![] }
+                Self { status: StatusCode::FORBIDDEN, code: code.into(), message, rule: None, errors: vec![], retry_after: None }
             }
-            Refusal::NotSupervisingAgency { .. } => {
-                Self { status: StatusCode::FORBIDDEN, code: code.into(), message, rule: Some("5.1".into()), errors: vec![] }
-            }
+            Refusal::NotSupervisingAgency { .. } => Self {
+                status: StatusCode::FORBIDDEN,
+                code: code.into(),
+                message,
+                rule: Some("5.1".into()),
+                errors: vec![],
+                retry_after: None,
+            },
             Refusal::BlockingFindings(findings) => ApiError::findings(code, message, findings),
             Refusal::CommentRequired { .. } => ApiError::invalid(code, "/comment", message.zh_tw, message.en),
             Refusal::DifficultyRequired | Refusal::DifficultyNotApplicable => {
@@ -198,17 +215,29 @@ impl From<Refusal> for ApiError {
                 ApiError::invalid(code, "/destroyed_on", message.zh_tw, message.en).with_rule("6")
             }
             Refusal::NoPersonalDataToDestroy | Refusal::DestructionRequired => {
-                Self { status: StatusCode::CONFLICT, code: code.into(), message, rule: Some("6".into()), errors: vec![] }
+                Self { status: StatusCode::CONFLICT, code: code.into(), message, rule: Some("6".into()), errors: vec![], retry_after: None }
             }
             Refusal::TextTooLong { pointer, .. } => ApiError::invalid(code, pointer, message.zh_tw, message.en),
-            Refusal::OutOfOrder { .. } => {
-                Self { status: StatusCode::CONFLICT, code: code.into(), message, rule: Some("5.3".into()), errors: vec![] }
-            }
+            Refusal::OutOfOrder { .. } => Self {
+                status: StatusCode::CONFLICT,
+                code: code.into(),
+                message,
+                rule: Some("5.3".into()),
+                errors: vec![],
+                retry_after: None,
+            },
             Refusal::AssigneeDraftedRequest => ApiError::invalid(code, "/assignee", message.zh_tw, message.en),
-            Refusal::FilesRequired | Refusal::UnapprovedFiles { .. } => {
-                Self { status: StatusCode::CONFLICT, code: code.into(), message, rule: Some("5.3".into()), errors: vec![] }
+            Refusal::FilesRequired | Refusal::UnapprovedFiles { .. } => Self {
+                status: StatusCode::CONFLICT,
+                code: code.into(),
+                message,
+                rule: Some("5.3".into()),
+                errors: vec![],
+                retry_after: None,
+            },
+            Refusal::OwnUpload => {
+                Self { status: StatusCode::FORBIDDEN, code: code.into(), message, rule: None, errors: vec![], retry_after: None }
             }
-            Refusal::OwnUpload => Self { status: StatusCode::FORBIDDEN, code: code.into(), message, rule: None, errors: vec![] },
         }
     }
 }
@@ -216,7 +245,14 @@ impl From<Refusal> for ApiError {
 impl From<InputError> for ApiError {
     fn from(e: InputError) -> Self {
         let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-        Self { status, code: e.code().into(), message: e.message(), rule: e.rule().map(Into::into), errors: e.errors() }
+        Self {
+            status,
+            code: e.code().into(),
+            message: e.message(),
+            rule: e.rule().map(Into::into),
+            errors: e.errors(),
+            retry_after: e.retry_after(),
+        }
     }
 }
 

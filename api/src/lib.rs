@@ -34,6 +34,10 @@ pub struct AppState {
     pub store: Store,
     pub agencies: app::agencies::AgencyCache,
     pub principals: auth::PrincipalCache,
+    /// Where webhooks may connect.
+    pub outbound: std::sync::Arc<app::outbound::OutboundPolicy>,
+    /// Failed sign-ins per account and address.
+    pub sign_in: http::throttle::SignInThrottle,
     pub queue: app::queue::SnapshotCache,
     pub keyring: std::sync::Arc<statreq_vault::Keyring>,
     /// Result files and attachments at rest, encrypted.
@@ -261,6 +265,8 @@ impl Application {
             store,
             agencies: Default::default(),
             principals: Default::default(),
+            sign_in: Default::default(),
+            outbound: std::sync::Arc::new(settings.outbound.clone()),
             queue: Default::default(),
             keyring,
             files,
@@ -342,6 +348,7 @@ fn spawn_shredder(state: web::Data<AppState>) {
         let mut tick = actix_web::rt::time::interval(state.settings.sweep_every);
         loop {
             tick.tick().await;
+            state.sign_in.forget_idle();
             let now = chrono::Utc::now();
             let cutoff = now - state.settings.download_window;
             match app::db(&state, move |s| s.shred_published_before(cutoff, now)).await {

@@ -65,6 +65,8 @@ enum Cmd {
         cors_origins: Vec<String>,
         #[command(flatten)]
         integration: IntegrationArgs,
+        #[command(flatten)]
+        security: Box<SecurityArgs>,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -147,6 +149,45 @@ impl IntegrationArgs {
         s.max_attempts = self.max_attempts.max(1);
         s.worker_poll = std::time::Duration::from_millis(self.worker_poll_ms.max(10));
         s.webhook_timeout = std::time::Duration::from_secs(self.webhook_timeout_seconds.max(1));
+    }
+}
+
+/// Who is believed about client addresses, where webhooks may go, how long a sign-in lasts.
+#[derive(Args)]
+struct SecurityArgs {
+    /// Reverse proxies (addresses or CIDRs, comma-separated) whose `Forwarded` /
+    /// `X-Forwarded-For` names the client; from anyone else the peer address is the
+    /// client (audit entries and sign-in throttling use it).
+    #[arg(long = "trusted-proxies", env = "STATREQ_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_net)]
+    trusted_proxies: Vec<ipnet::IpNet>,
+    /// Exceptions to the rule that webhooks go only to public addresses over https:
+    /// host names, addresses or CIDRs (comma-separated), e.g. an internal WebHR host.
+    /// Plain http is allowed to these only.
+    #[arg(long = "webhook-allow-hosts", env = "STATREQ_WEBHOOK_ALLOW_HOSTS", value_delimiter = ',', value_parser = statreq_api::app::outbound::Allowed::parse)]
+    webhook_allow_hosts: Vec<statreq_api::app::outbound::Allowed>,
+    /// Connect to nothing but loopback addresses on statreq's own initiative
+    /// (webhooks, SMTP): for tests and CI.
+    #[arg(long, env = "STATREQ_OUTBOUND_LOOPBACK_ONLY")]
+    outbound_loopback_only: bool,
+    /// Hours a sign-in lasts at most, however often its tokens are refreshed.
+    #[arg(long, env = "STATREQ_SESSION_HOURS", default_value_t = 12)]
+    session_hours: i64,
+}
+
+/// An address (`10.0.0.5`) or a network (`10.0.0.0/8`).
+fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{s:?} is neither an IP address nor a CIDR network"))
+}
+
+impl SecurityArgs {
+    fn apply(self, s: &mut Settings) {
+        s.trusted_proxies = self.trusted_proxies;
+        s.session_max_seconds = self.session_hours.max(1) * 3600;
+        s.outbound =
+            statreq_api::app::outbound::OutboundPolicy { allowed: self.webhook_allow_hosts, loopback_only: self.outbound_loopback_only };
     }
 }
 
@@ -237,6 +278,7 @@ async fn main() -> anyhow::Result<()> {
             spa_dir,
             cors_origins,
             integration,
+            security,
         } => {
             let (store, url) = open_store(&cli.common)?;
             let mut settings = Settings::new(bind, Some(url.clone()), cli.common.data_dir.clone());
@@ -247,6 +289,7 @@ async fn main() -> anyhow::Result<()> {
             settings.sweep_every = std::time::Duration::from_secs(sweep_seconds.max(1));
             settings.cors_origins = cors_origins;
             integration.apply(&mut settings);
+            security.apply(&mut settings);
             settings.spa_dir = spa_dir.or_else(|| Some(PathBuf::from("frontend/dist")).filter(|d| d.join("index.html").is_file()));
             if let Some(path) = trusted_issuers {
                 settings.trusted_issuers = load_trusted_issuers(&path)?;
@@ -293,6 +336,7 @@ async fn main() -> anyhow::Result<()> {
                         issuer: None,
                         subject: None,
                     },
+                    &Default::default(),
                     chrono::Utc::now(),
                 )
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -54,6 +54,8 @@ pub fn spawn(state: web::Data<AppState>) {
         let http = match reqwest::Client::builder()
             .timeout(state.settings.webhook_timeout)
             .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .dns_resolver(std::sync::Arc::new(crate::app::outbound::CheckedResolver(state.outbound.clone())))
             .user_agent(concat!("statreq-webhooks/", env!("CARGO_PKG_VERSION")))
             .build()
         {
@@ -63,8 +65,17 @@ pub fn spawn(state: web::Data<AppState>) {
                 return;
             }
         };
+        let smtp_host_is_loopback = |url: &str| {
+            reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_string)).is_some_and(|h| {
+                h == "localhost" || h.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok_and(|a| a.is_loopback())
+            })
+        };
         let mailer = match &state.settings.smtp_url {
             None => None,
+            Some(url) if state.outbound.loopback_only && !smtp_host_is_loopback(url.expose_secret()) => {
+                tracing::error!("--outbound-loopback-only: the SMTP server is not on loopback; no e-mail will be sent");
+                None
+            }
             Some(url) => match Mailer::from_url(url.expose_secret()) {
                 Ok(b) => Some(b.build()),
                 Err(e) => {
@@ -362,6 +373,17 @@ async fn send_webhook(state: &AppState, http: &reqwest::Client, row: &Notificati
         Ok(s) => s,
         Err(e) => return failed(format!("cannot open the signing secret: {e}"), true),
     };
+    // An address in the URL is not resolved, so it is checked here; names are
+    // checked by the client's resolver on every connection.
+    let literal = reqwest::Url::parse(&row.recipient).ok().and_then(|u| {
+        let host = u.host_str()?.trim_start_matches('[').trim_end_matches(']').to_string();
+        host.parse::<std::net::IpAddr>().ok().map(|a| (host, a))
+    });
+    if let Some((host, addr)) = literal {
+        if !state.outbound.permits(&host, addr) {
+            return failed(ErrorClass::DestinationForbidden.as_str(), true);
+        }
+    }
     let ts = now.timestamp();
     let sig = signature(&secret, ts, &row.payload);
     let sent = http
@@ -379,10 +401,60 @@ async fn send_webhook(state: &AppState, http: &reqwest::Client, row: &Notificati
         Ok(res) if res.status().is_success() => Attempt::Delivered(Some(i32::from(res.status().as_u16()))),
         Ok(res) => Attempt::Failed {
             status: Some(i32::from(res.status().as_u16())),
-            error: format!("the receiver answered {}", res.status()),
+            error: ErrorClass::HttpStatus.as_str().into(),
             permanent: false,
         },
-        Err(e) => failed(format!("{e}"), false),
+        Err(e) => {
+            let class = ErrorClass::of(&e);
+            tracing::info!(delivery = row.id, class = class.as_str(), error = %e, "webhook delivery failed");
+            failed(class.as_str(), class == ErrorClass::DestinationForbidden)
+        }
+    }
+}
+
+/// What went wrong with a webhook delivery, as the delivery log shows it: a class,
+/// never the raw connection error (which would tell a subscriber about statreq's
+/// network from the inside).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ErrorClass {
+    DestinationForbidden,
+    DnsFailure,
+    Timeout,
+    ConnectionFailed,
+    HttpStatus,
+    RequestFailed,
+}
+
+impl ErrorClass {
+    fn as_str(self) -> &'static str {
+        match self {
+            ErrorClass::DestinationForbidden => "destination_forbidden",
+            ErrorClass::DnsFailure => "dns_failure",
+            ErrorClass::Timeout => "timeout",
+            ErrorClass::ConnectionFailed => "connection_failed",
+            ErrorClass::HttpStatus => "http_status",
+            ErrorClass::RequestFailed => "request_failed",
+        }
+    }
+
+    fn of(e: &reqwest::Error) -> ErrorClass {
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+        while let Some(s) = source {
+            if let Some(r) = s.downcast_ref::<crate::app::outbound::ResolveError>() {
+                return match r {
+                    crate::app::outbound::ResolveError::Forbidden(_) => ErrorClass::DestinationForbidden,
+                    crate::app::outbound::ResolveError::Unresolved => ErrorClass::DnsFailure,
+                };
+            }
+            source = s.source();
+        }
+        if e.is_timeout() {
+            ErrorClass::Timeout
+        } else if e.is_connect() {
+            ErrorClass::ConnectionFailed
+        } else {
+            ErrorClass::RequestFailed
+        }
     }
 }
 

@@ -137,6 +137,10 @@ impl Drop for Instance {
     }
 }
 
+/// Every server a test starts connects on its own initiative (webhooks) to
+/// loopback only, and may use plain http to the test's receivers there.
+pub const LOOPBACK_ONLY: &[&str] = &["--outbound-loopback-only", "--webhook-allow-hosts", "127.0.0.1,::1,localhost"];
+
 /// A running statreq on a free loopback port, stopped on drop.
 pub struct TestServer {
     pub base: String,
@@ -156,7 +160,8 @@ impl TestServer {
             .arg("serve")
             .arg("--bind")
             .arg("127.0.0.1:0")
-            .arg("--demo");
+            .arg("--demo")
+            .args(LOOPBACK_ONLY);
         cmd.args(extra);
         cmd.env_remove("STATREQ_SIGNING_KEY").env("RUST_LOG", std::env::var("STATREQ_TEST_LOG").unwrap_or_else(|_| "warn".into()));
         let (child, base) = spawn_and_wait(cmd);
@@ -167,6 +172,13 @@ impl TestServer {
         Self::start_with(backend, &[])
     }
 
+    /// Stops the server and keeps its database and data directory (for another
+    /// instance to take over).
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// The server's process id (for memory readings).
     pub fn pid(&self) -> u32 {
         self.child.id()
@@ -175,9 +187,15 @@ impl TestServer {
     /// A second instance of the service on the same database and data directory
     /// (several instances behind a load balancer).
     pub fn another_instance(&self, extra: &[&str]) -> Instance {
+        self.another_instance_exactly(&[LOOPBACK_ONLY, extra].concat())
+    }
+
+    /// Another instance with exactly these arguments (none of [`LOOPBACK_ONLY`]'s
+    /// exceptions unless given).
+    pub fn another_instance_exactly(&self, args: &[&str]) -> Instance {
         let mut cmd = Command::new(binary());
         cmd.arg("--data-dir").arg(self.db.data_dir()).arg("--database-url").arg(&self.db.url).arg("serve").arg("--bind").arg("127.0.0.1:0");
-        cmd.args(extra);
+        cmd.args(args);
         cmd.env_remove("STATREQ_SIGNING_KEY").env("RUST_LOG", std::env::var("STATREQ_TEST_LOG").unwrap_or_else(|_| "warn".into()));
         let (child, base) = spawn_and_wait(cmd);
         Instance { base, child }

@@ -57,6 +57,10 @@ pub enum InputError {
     UploadInterrupted,
     /// The operation needs a body and got none.
     BodyRequired,
+    /// Too many failed sign-ins for this account or from this address.
+    TooManyAttempts {
+        retry_after: u64,
+    },
     /// The path is served, with other methods.
     MethodNotAllowed {
         allowed: String,
@@ -221,6 +225,7 @@ impl InputError {
             BodyTooLarge { .. } => "payload_too_large",
             UploadInterrupted => "upload_interrupted",
             BodyRequired => "body_required",
+            TooManyAttempts { .. } => "too_many_attempts",
             MalformedMultipart { .. } => "malformed_multipart",
             UnexpectedField => "unexpected_field",
             FileTypeNotAllowed { .. } => "file_type_not_allowed",
@@ -296,7 +301,16 @@ impl InputError {
             BodyTooLarge { .. } | FileTooLarge { .. } => 413,
             UnsupportedMediaType => 415,
             IfMatchRequired => 428,
+            TooManyAttempts { .. } => 429,
             _ => 422,
+        }
+    }
+
+    /// Seconds before trying again makes sense (`Retry-After`), where that is known.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            InputError::TooManyAttempts { retry_after } => Some(*retry_after),
+            _ => None,
         }
     }
 
@@ -384,6 +398,10 @@ impl InputError {
             BodyTooLarge { max_bytes } => Text::new(
                 format!("送出的內容過大（上限 {} MiB）。", mib(max_bytes).max(1)),
                 format!("The body is too large ({} MiB at most).", mib(max_bytes).max(1)),
+            ),
+            TooManyAttempts { retry_after } => Text::new(
+                format!("登入失敗次數過多，請於 {retry_after} 秒後再試。"),
+                format!("Too many failed sign-ins; try again in {retry_after} seconds."),
             ),
             BodyRequired => Text::new(
                 "此操作須附上請求內容（JSON 或 CSV 檔案，見 API 文件）。",

@@ -10,6 +10,7 @@ pub mod cache;
 pub mod error;
 pub mod files;
 pub mod input;
+pub mod outbound;
 pub mod queue;
 pub mod reference;
 pub mod requests;

@@ -5,6 +5,7 @@
 pub mod idempotency;
 pub mod methods;
 pub mod security;
+pub mod throttle;
 pub mod upload;
 
 use actix_web::http::header;
@@ -34,7 +35,50 @@ pub enum ErrorResponses {
 
 /// The audit context of this call: the caller and its address.
 pub fn audit(who: &Principal, req: &HttpRequest) -> AuditContext {
-    crate::app::audit::context(who, req.connection_info().realip_remote_addr().map(str::to_owned))
+    crate::app::audit::context(who, client_ip(req).map(|a| a.to_string()))
+}
+
+/// The client's address: the peer, unless the peer is a trusted proxy
+/// (`--trusted-proxies`); then the nearest address in `Forwarded` (or else
+/// `X-Forwarded-For`) that is not itself a trusted proxy. A client cannot make
+/// itself appear elsewhere by sending these headers.
+pub fn client_ip(req: &HttpRequest) -> Option<std::net::IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    let trusted: &[ipnet::IpNet] = req.app_data::<web::Data<crate::AppState>>().map_or(&[], |s| &s.settings.trusted_proxies);
+    let is_trusted = |a: &std::net::IpAddr| trusted.iter().any(|n| n.contains(a));
+    if !is_trusted(&peer) {
+        return Some(peer);
+    }
+    let chain = forwarded_chain(req);
+    Some(chain.into_iter().rev().find(|a| !is_trusted(a)).unwrap_or(peer))
+}
+
+/// The addresses a request passed through, client first, as proxies recorded them.
+fn forwarded_chain(req: &HttpRequest) -> Vec<std::net::IpAddr> {
+    let values = |name| req.headers().get_all(name).filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).map(str::trim);
+    let forwarded: Vec<_> = values(header::FORWARDED)
+        .filter_map(|element| {
+            element.split(';').map(str::trim).find_map(|pair| {
+                let (k, v) = pair.split_once('=')?;
+                k.eq_ignore_ascii_case("for").then(|| parse_node(v.trim_matches('"')))?
+            })
+        })
+        .collect();
+    if !forwarded.is_empty() {
+        return forwarded;
+    }
+    values(header::HeaderName::from_static("x-forwarded-for")).filter_map(parse_node).collect()
+}
+
+/// `192.0.2.1`, `192.0.2.1:443`, `[2001:db8::1]`, `[2001:db8::1]:443` or `2001:db8::1`.
+fn parse_node(node: &str) -> Option<std::net::IpAddr> {
+    if let Ok(a) = node.parse() {
+        return Some(a);
+    }
+    if let Some(rest) = node.strip_prefix('[') {
+        return rest.split_once(']').and_then(|(a, _)| a.parse().ok());
+    }
+    node.rsplit_once(':').and_then(|(a, _)| a.parse().ok())
 }
 
 /// Parses a required JSON body strictly: none is 400 (`body_required`), malformed

@@ -77,7 +77,8 @@ pub async fn create_agency(
         parent_code: check_code(&body.parent_code, "/parent_code")?.to_string(),
         personnel_staff: check_staff(body.personnel_staff, "/personnel_staff")?,
     };
-    let row = db(&state, move |s| s.create_agency(new, Utc::now())).await?;
+    let audit = http::audit(&who, &req);
+    let row = db(&state, move |s| s.create_agency(new, &audit, Utc::now())).await?;
     state.agencies.invalidate();
     state.queue.invalidate();
     tracing::info!(actor = who.user.id, agency = %row.code, "agency created");
@@ -102,7 +103,8 @@ pub async fn update_agency(
         parent_code: body.parent_code.as_deref().map(|p| check_code(p, "/parent_code").map(|c| c.to_string())).transpose()?,
         personnel_staff: body.personnel_staff.map(|n| check_staff(n, "/personnel_staff")).transpose()?,
     };
-    let row = db(&state, move |s| s.update_agency(&code, change, Utc::now())).await?;
+    let audit = http::audit(&who, &req);
+    let row = db(&state, move |s| s.update_agency(&code, change, &audit, Utc::now())).await?;
     state.agencies.invalidate();
     state.queue.invalidate();
     tracing::info!(actor = who.user.id, agency = %row.code, "agency updated");
@@ -118,11 +120,17 @@ pub async fn update_agency(
     responses((status = 200, body = ImportResult), ErrorResponses)
 )]
 #[post("/agencies/import")]
-pub async fn import_agencies(state: web::Data<AppState>, who: Principal, mut payload: web::Payload) -> Result<HttpResponse, ApiError> {
+pub async fn import_agencies(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    mut payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
     let bytes = http::read_upload(&mut payload, MAX_IMPORT_BYTES).await?;
     let items = parse_agency_csv(&bytes)?;
-    let (created, updated) = db(&state, move |s| s.import_agencies(items, Utc::now())).await?;
+    let audit = http::audit(&who, &req);
+    let (created, updated) = db(&state, move |s| s.import_agencies(items, &audit, Utc::now())).await?;
     state.agencies.invalidate();
     state.queue.invalidate();
     tracing::info!(actor = who.user.id, created, updated, "agencies imported");
@@ -248,7 +256,8 @@ pub async fn create_user(state: web::Data<AppState>, who: Principal, req: HttpRe
         issuer: None,
         subject: None,
     };
-    let row = db(&state, move |s| s.create_user(new, Utc::now())).await?;
+    let audit = http::audit(&who, &req);
+    let row = db(&state, move |s| s.create_user(new, &audit, Utc::now())).await?;
     tracing::info!(actor = who.user.id, user = row.id, "user created");
     Ok(HttpResponse::Created().json(user_view(row)))
 }
@@ -281,7 +290,8 @@ pub async fn update_user(
         active: body.active,
         password_hash,
     };
-    let row = db(&state, move |s| s.update_user(id, change, Utc::now())).await?;
+    let audit = http::audit(&who, &req);
+    let row = db(&state, move |s| s.update_user(id, change, &audit, Utc::now())).await?;
     state.principals.invalidate();
     tracing::info!(actor = who.user.id, user = row.id, "user updated");
     Ok(HttpResponse::Ok().json(user_view(row)))

@@ -4,26 +4,47 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
 use statreq_contract::{ClientCredentialsBody, LoginBody, Me, RefreshBody, TokenResponse};
-use statreq_store::RefreshUse;
+use statreq_store::{AuditContext, RefreshUse};
+use std::net::IpAddr;
 
 use crate::app::{db, InputError};
 use crate::auth::{hash_refresh_token, issue_access_token, new_refresh_token, verify_password, Principal};
 use crate::error::ApiError;
-use crate::http::{parse_json, ErrorResponses};
+use crate::http::{self, parse_json, ErrorResponses};
 use crate::AppState;
 
 fn bad_credentials() -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "帳號或密碼錯誤。", "Wrong username or password.")
 }
 
-async fn tokens_for(state: &AppState, user_id: i64, family: Option<String>, with_refresh: bool) -> Result<TokenResponse, ApiError> {
+/// The client address sign-in throttling counts against.
+fn client_of(req: &HttpRequest) -> IpAddr {
+    http::client_ip(req).unwrap_or(IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED))
+}
+
+/// The audit context of someone not (yet) signed in, at the client's address.
+fn anonymous(req: &HttpRequest) -> AuditContext {
+    AuditContext { actor_id: None, actor_agency: None, client_addr: http::client_ip(req).map(|a| a.to_string()) }
+}
+
+/// Issues an access token and, with `refresh`, a refresh token of `family` (a new
+/// sign-in when `None`, audited as one in the same transaction).
+async fn tokens_for(
+    state: &AppState,
+    user_id: i64,
+    family: Option<String>,
+    with_refresh: bool,
+    audit: AuditContext,
+) -> Result<TokenResponse, ApiError> {
     let now = Utc::now();
     let access_token = issue_access_token(&state.keys, user_id, state.settings.access_token_seconds, now)?;
     let refresh_token = if with_refresh {
         let (fresh, hash) = new_refresh_token();
+        let new_sign_in = family.is_none();
         let family = family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let expires = now + Duration::seconds(state.settings.refresh_token_seconds);
-        db(state, move |s| s.insert_refresh_token(&hash, &family, user_id, now, expires)).await?;
+        let audit = AuditContext { actor_id: Some(user_id), ..audit };
+        db(state, move |s| s.insert_refresh_token(&hash, &family, user_id, now, expires, new_sign_in.then_some(&audit))).await?;
         Some(fresh)
     } else {
         None
@@ -31,8 +52,18 @@ async fn tokens_for(state: &AppState, user_id: i64, family: Option<String>, with
     Ok(TokenResponse { access_token, refresh_token, token_type: "Bearer".into(), expires_in: state.settings.access_token_seconds })
 }
 
-/// Checks a username and password (argon2id) off the async executor.
-async fn check_password(state: &AppState, username: String, password: String, kind: &'static str) -> Result<i64, ApiError> {
+/// Checks a username and password (argon2id) off the async executor — only once
+/// the throttle admits the attempt. A failure is counted and audited.
+async fn check_password(
+    state: &AppState,
+    req: &HttpRequest,
+    username: String,
+    password: String,
+    kind: &'static str,
+) -> Result<i64, ApiError> {
+    let addr = client_of(req);
+    state.sign_in.admit(Some(&username), addr)?;
+    let tried = username.clone();
     let user = db(state, move |s| {
         s.find_user_by_username(&username).map(Some).or_else(|e| match e {
             statreq_store::StoreError::NotFound => Ok(None),
@@ -44,11 +75,18 @@ async fn check_password(state: &AppState, username: String, password: String, ki
     let ok = web::block(move || verify_password(&password, hash.as_deref())).await?;
     match (ok, user) {
         (true, Some(u)) => Ok(u.id),
-        _ => Err(bad_credentials()),
+        _ => {
+            state.sign_in.failed(Some(&tried), addr);
+            let audit = anonymous(req);
+            let detail = serde_json::json!({"username": tried.chars().take(100).collect::<String>(), "kind": kind});
+            db(state, move |s| s.audit(&audit, "auth.sign_in_failed", None, &detail, Utc::now())).await?;
+            Err(bad_credentials())
+        }
     }
 }
 
-/// Sign in with a local account.
+/// Sign in with a local account. Failed attempts are throttled per account and
+/// address and per address (429 with `Retry-After`).
 #[utoipa::path(
     tag = "auth",
     request_body = LoginBody,
@@ -57,12 +95,13 @@ async fn check_password(state: &AppState, username: String, password: String, ki
 #[post("/auth/login")]
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let body: LoginBody = parse_json(&req, &body)?;
-    let id = check_password(&state, body.username, body.password, "local").await?;
-    Ok(HttpResponse::Ok().json(tokens_for(&state, id, None, true).await?))
+    let id = check_password(&state, &req, body.username, body.password, "local").await?;
+    Ok(HttpResponse::Ok().json(tokens_for(&state, id, None, true, anonymous(&req)).await?))
 }
 
 /// Exchange a refresh token for new tokens. Each refresh token works once; a
 /// reused one is refused and revokes every token descended from the same sign-in.
+/// A sign-in lasts at most the absolute session lifetime (`--session-hours`).
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshBody,
@@ -71,15 +110,23 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Byte
 #[post("/auth/refresh")]
 pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let body: RefreshBody = parse_json(&req, &body)?;
+    let addr = client_of(&req);
+    state.sign_in.admit(None, addr)?;
     let hash = hash_refresh_token(&body.refresh_token);
     let now = Utc::now();
-    match db(&state, move |s| s.use_refresh_token(&hash, now)).await? {
+    let started_after = now - Duration::seconds(state.settings.session_max_seconds);
+    let audit = anonymous(&req);
+    let found = db(&state, move |s| s.use_refresh_token(&hash, started_after, &audit, now)).await?;
+    if !matches!(found, RefreshUse::Rotated { .. }) {
+        state.sign_in.failed(None, addr);
+    }
+    match found {
         RefreshUse::Rotated { user_id, family } => {
             let user = db(&state, move |s| s.get_user(user_id)).await?;
             if !user.active {
                 return Err(ApiError::unauthorized("account_disabled", "This account is disabled."));
             }
-            Ok(HttpResponse::Ok().json(tokens_for(&state, user_id, Some(family), true).await?))
+            Ok(HttpResponse::Ok().json(tokens_for(&state, user_id, Some(family), true, anonymous(&req)).await?))
         }
         RefreshUse::Reused => {
             tracing::warn!("refresh token reused; its family is revoked");
@@ -88,11 +135,31 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::By
                 "This refresh token was already used; every session from that sign-in is now signed out.",
             ))
         }
-        RefreshUse::Invalid => Err(ApiError::unauthorized("invalid_refresh_token", "The refresh token is unknown or expired.")),
+        RefreshUse::SessionEnded => {
+            Err(ApiError::unauthorized("session_expired", "The sign-in is older than the session lifetime; sign in again."))
+        }
+        RefreshUse::Invalid => Err(ApiError::unauthorized("invalid_refresh_token", "The refresh token is unknown, expired or signed out.")),
     }
 }
 
+/// Sign out: revokes the sign-in (every refresh token descended from it) that this
+/// refresh token belongs to. Answers 204 whether or not the token was known.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshBody,
+    responses((status = 204, description = "Signed out"), ErrorResponses)
+)]
+#[post("/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let body: RefreshBody = parse_json(&req, &body)?;
+    let hash = hash_refresh_token(&body.refresh_token);
+    let audit = anonymous(&req);
+    db(&state, move |s| s.revoke_session(&hash, &audit, Utc::now())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// Service accounts: OAuth 2.0 client credentials for an access token (JSON body).
+/// Throttled like sign-in.
 #[utoipa::path(
     tag = "auth",
     request_body = ClientCredentialsBody,
@@ -104,8 +171,10 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: web::Byte
     if body.grant_type != "client_credentials" {
         return Err(InputError::UnsupportedGrantType.into());
     }
-    let id = check_password(&state, body.client_id, body.client_secret, "service").await?;
-    Ok(HttpResponse::Ok().json(tokens_for(&state, id, None, false).await?))
+    let id = check_password(&state, &req, body.client_id, body.client_secret, "service").await?;
+    let audit = AuditContext { actor_id: Some(id), ..anonymous(&req) };
+    db(&state, move |s| s.audit(&audit, "auth.token_issued", None, &serde_json::json!({"user": id}), Utc::now())).await?;
+    Ok(HttpResponse::Ok().json(tokens_for(&state, id, None, false, anonymous(&req)).await?))
 }
 
 /// The signed-in account.
@@ -132,5 +201,5 @@ pub async fn me(state: web::Data<AppState>, who: Principal) -> Result<HttpRespon
 
 /// Registers this module's handlers.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(login).service(refresh).service(token).service(me);
+    cfg.service(login).service(refresh).service(logout).service(token).service(me);
 }

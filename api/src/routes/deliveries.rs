@@ -6,8 +6,8 @@ use actix_multipart::Multipart;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use statreq_contract::{AgeRecipientBody, DeliveryManifest, DeliveryView, PassphraseView};
-use statreq_domain::lifecycle::approve_file;
-use statreq_domain::{Role, State, UserId};
+use statreq_domain::lifecycle::{approve_file, open_file};
+use statreq_domain::{AgencyCode, Role, State, UserId};
 use statreq_store::{DeliveryRow, NewDelivery};
 
 use crate::app::files::Egress;
@@ -126,7 +126,8 @@ async fn upload_delivery_once(
     Ok(HttpResponse::Created().json(view(&row, &users)))
 }
 
-async fn manifest(state: &AppState, who: &Principal, id: i64) -> Result<(DeliveryManifest, Vec<DeliveryRow>), ApiError> {
+/// The manifest, its rows and the applying agency.
+async fn manifest(state: &AppState, who: &Principal, id: i64) -> Result<(DeliveryManifest, Vec<DeliveryRow>, String), ApiError> {
     let loaded = load_for(state, who, id).await?;
     if !may_handle_files(who, &loaded.row.agency_code) {
         return Err(ApiError::forbidden_role(Role::Applicant.as_str()));
@@ -139,7 +140,7 @@ async fn manifest(state: &AppState, who: &Principal, id: i64) -> Result<(Deliver
     })
     .await?;
     let files = rows.iter().map(|d| view(d, &users)).collect();
-    Ok((DeliveryManifest { request_id: id, revision: loaded.row.revision, files }, rows))
+    Ok((DeliveryManifest { request_id: id, revision: loaded.row.revision, files }, rows, loaded.row.agency_code.clone()))
 }
 
 /// The manifest of a request's result files. The applying office sees them once
@@ -153,7 +154,11 @@ pub async fn list_deliveries(state: web::Data<AppState>, who: Principal, path: w
 /// A file the caller may touch, or the reason not; refused attempts are audited.
 async fn file_for(state: &AppState, who: &Principal, req: &HttpRequest, id: i64, did: i64, action: &str) -> Result<DeliveryRow, ApiError> {
     let found = match manifest(state, who, id).await {
-        Ok((_, rows)) => rows.into_iter().find(|d| d.id == did).ok_or_else(ApiError::not_found),
+        Ok((_, rows, agency)) => rows.into_iter().find(|d| d.id == did).ok_or_else(ApiError::not_found).and_then(|d| {
+            let agency = AgencyCode::parse(&agency).map_err(|_| ApiError::internal())?;
+            open_file(&who.actor, &agency, d.personal)?;
+            Ok(d)
+        }),
         Err(e) => Err(e),
     };
     if let Err(e) = &found {
@@ -272,7 +277,7 @@ pub async fn approve_delivery(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (id, did) = path.into_inner();
-    let (_, rows) = manifest(&state, &who, id).await?;
+    let (_, rows, _) = manifest(&state, &who, id).await?;
     let d = rows.into_iter().find(|d| d.id == did).ok_or_else(ApiError::not_found)?;
     approve_file(UserId(d.uploaded_by), &who.actor)?;
     if d.approved_by.is_some() || d.published_at.is_some() {

@@ -22,9 +22,7 @@ use crate::app::users::{self, user_ref};
 use crate::app::{db, AppError, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::http::{
-    self, etag, idempotency, page_limit, parse_cursor, parse_json, parse_optional_json, require_if_match, ErrorResponses,
-};
+use crate::http::{self, etag, idempotency, page_limit, parse_cursor, parse_json, parse_optional_json, require_if_match, ErrorResponses};
 use crate::AppState;
 
 fn respond(status: StatusCode, who: &Principal, l: &Loaded) -> Result<HttpResponse, ApiError> {

@@ -13,6 +13,7 @@ use statreq_domain::{notify, Role};
 use statreq_store::{NewWebhook, NotificationRow, WebhookRow};
 use utoipa::IntoParams;
 
+use crate::app::outbound::{Forbidden, OutboundPolicy, ResolveError};
 use crate::app::users::user_ref;
 use crate::app::{db, InputError};
 use crate::auth::Principal;
@@ -44,29 +45,37 @@ async fn owned(state: &AppState, who: &Principal, id: i64) -> Result<WebhookRow,
     Ok(hook)
 }
 
-/// `https://…`, or `http://` to a loopback address.
-pub fn check_url(raw: &str) -> Result<(), ApiError> {
+/// `https://…` to a public address, or to a host named in `--webhook-allow-hosts`
+/// (plain `http://` only to such a host). A name is resolved now and refused when
+/// it leads somewhere statreq may not connect (the sender checks again on every
+/// connection); a name that does not resolve yet is taken.
+pub async fn check_url(policy: &OutboundPolicy, raw: &str) -> Result<(), ApiError> {
     let bad = |reason: &str| ApiError::from(InputError::InvalidWebhookUrl { reason: reason.to_string() });
     if raw.len() > MAX_URL {
         return Err(bad("longer than 2,000 characters"));
     }
     let url = reqwest::Url::parse(raw).map_err(|e| bad(&e.to_string()))?;
-    let loopback = match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => return Err(bad("it has no host")),
-    };
+    let host = url.host_str().ok_or_else(|| bad("it has no host"))?.to_string();
     match url.scheme() {
-        "https" => Ok(()),
-        "http" if loopback => Ok(()),
-        "http" => Err(bad("use https (http only to a loopback address)")),
-        _ => Err(bad("use https")),
+        "https" => {}
+        "http" if policy.permits_plain_http(&host) => {}
+        "http" => return Err(bad("use https (plain http only to a host named in --webhook-allow-hosts)")),
+        _ => return Err(bad("use https")),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("credentials do not belong in the URL; the signature authenticates statreq"));
+    }
+    let port = url.port_or_known_default().unwrap_or(443);
+    match policy.resolve(&host, port).await {
+        Ok(_) | Err(ResolveError::Unresolved) => Ok(()),
+        Err(ResolveError::Forbidden(Forbidden(addr))) => Err(bad(&format!(
+            "{addr} is a loopback, private, link-local or otherwise non-public address; an operator may allow it with --webhook-allow-hosts"
+        ))),
     }
 }
 
-fn check_body(b: &WebhookBody) -> Result<(), ApiError> {
-    check_url(&b.url)?;
+async fn check_body(policy: &OutboundPolicy, b: &WebhookBody) -> Result<(), ApiError> {
+    check_url(policy, &b.url).await?;
     if b.events.is_empty() || b.events.len() > MAX_EVENTS {
         return Err(InputError::InvalidWebhookEvents { max: MAX_EVENTS }.into());
     }
@@ -114,7 +123,7 @@ pub async fn create_webhook(
 ) -> Result<HttpResponse, ApiError> {
     let b: WebhookBody = parse_json(&req, &body)?;
     may_subscribe(&who)?;
-    check_body(&b)?;
+    check_body(&state.outbound, &b).await?;
     let owner = who.user.id;
     let existing = db(&state, move |s| s.list_webhooks(Some(owner))).await?;
     if existing.len() >= MAX_PER_OWNER {

@@ -50,6 +50,11 @@ impl Client {
         self.refresh_token.as_deref()
     }
 
+    /// Uses a refresh token kept from an earlier sign-in.
+    pub fn set_refresh_token(&mut self, token: Option<String>) {
+        self.refresh_token = token;
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}/api/v1{path}", self.base)
     }
@@ -118,6 +123,18 @@ impl Client {
         self.access_token = Some(t.access_token.clone());
         self.refresh_token = t.refresh_token.clone();
         Ok(t)
+    }
+
+    /// Signs out: revokes this sign-in's refresh tokens and forgets both tokens.
+    pub async fn logout(&mut self) -> Result<()> {
+        let token = self.refresh_token.take().unwrap_or_default();
+        let res = self.http.post(self.url("/auth/logout")).json(&RefreshBody { refresh_token: token }).send().await?;
+        self.access_token = None;
+        if res.status().is_success() {
+            Ok(())
+        } else {
+            decode::<serde_json::Value>(res).await.map(|_| ())
+        }
     }
 
     /// Service accounts: client credentials.

@@ -577,6 +577,21 @@ pub fn approve_file(uploaded_by: UserId, approver: &Actor) -> Result<(), Refusal
     Ok(())
 }
 
+/// Who may open a result file (download it, or reveal its passphrase): the applying
+/// office's applicants, and DGPA — but among DGPA's roles only an officer opens a
+/// file with personal data. Administering statreq is no reason to read personal
+/// data (rule 3: only what the purpose needs; least privilege).
+pub fn open_file(actor: &Actor, applying_agency: &AgencyCode, personal: bool) -> Result<(), Refusal> {
+    if actor.roles.has(Role::Applicant) && actor.agency == *applying_agency {
+        return Ok(());
+    }
+    match (personal, actor.roles.has(Role::DgpaOfficer), actor.roles.is_dgpa()) {
+        (_, true, _) | (false, _, true) => Ok(()),
+        (true, false, _) => Err(Refusal::MissingRole { action: Action::Deliver, role: Role::DgpaOfficer }),
+        (false, false, false) => Err(Refusal::MissingRole { action: Action::Deliver, role: Role::Applicant }),
+    }
+}
+
 /// Role, agency and separation-of-duties checks for an action.
 fn authorize(facts: &RequestFacts<'_>, actor: &Actor, action: Action) -> Result<(), Refusal> {
     let need = |role: Role| if actor.roles.has(role) { Ok(()) } else { Err(Refusal::MissingRole { action, role }) };

@@ -85,22 +85,42 @@ impl Store {
         Ok(out)
     }
 
-    pub fn create_agency(&self, new: NewAgency, now: DateTime<Utc>) -> StoreResult<AgencyRow> {
+    /// Creates an agency, audited in the same transaction.
+    pub fn create_agency(&self, new: NewAgency, audit: &crate::AuditContext, now: DateTime<Utc>) -> StoreResult<AgencyRow> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| insert_agency(c, &new, now))?;
+        write_tx(&mut conn, |c| {
+            insert_agency(c, &new, now)?;
+            let detail = serde_json::json!({"agency": new.code, "name": new.name, "parent": new.parent_code, "personnel_staff": new.personnel_staff});
+            crate::audit::append(c, audit, "agency.created", None, &detail, now)
+        })?;
         agency_by_code(&mut conn, &new.code)
     }
 
     /// Updates an agency; refuses a parent that would make a cycle.
-    pub fn update_agency(&self, code: &str, change: AgencyUpsert, now: DateTime<Utc>) -> StoreResult<AgencyRow> {
+    pub fn update_agency(
+        &self,
+        code: &str,
+        change: AgencyUpsert,
+        audit: &crate::AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AgencyRow> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| update_agency(c, code, &change, now))?;
+        write_tx(&mut conn, |c| {
+            let before = agency_by_code(c, code)?;
+            update_agency(c, code, &change, now)?;
+            let detail = serde_json::json!({
+                "agency": code,
+                "from": {"name": before.name, "parent": before.parent_code, "personnel_staff": before.personnel_staff},
+                "to": {"name": change.name, "parent": change.parent_code, "personnel_staff": change.personnel_staff},
+            });
+            crate::audit::append(c, audit, "agency.updated", None, &detail, now)
+        })?;
         agency_by_code(&mut conn, code)
     }
 
     /// Creates or updates many agencies in one transaction (CSV import): all or nothing.
     /// Parents may come later in the list than their children.
-    pub fn import_agencies(&self, items: Vec<NewAgency>, now: DateTime<Utc>) -> StoreResult<(usize, usize)> {
+    pub fn import_agencies(&self, items: Vec<NewAgency>, audit: &crate::AuditContext, now: DateTime<Utc>) -> StoreResult<(usize, usize)> {
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
             let mut created = 0;
@@ -132,6 +152,9 @@ impl Store {
                 };
                 update_agency(c, &a.code, &change, now)?;
             }
+            let codes: Vec<&str> = items.iter().map(|a| a.code.as_str()).collect();
+            let detail = serde_json::json!({"created": created, "updated": updated, "agencies": codes});
+            crate::audit::append(c, audit, "agencies.imported", None, &detail, now)?;
             Ok((created, updated))
         })
     }

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::conn::write_tx;
 use crate::schema::{refresh_tokens, users};
-use crate::{from_db, to_db, Store, StoreError, StoreResult};
+use crate::{from_db, to_db, AuditContext, Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -104,14 +104,23 @@ pub enum RefreshUse {
     Rotated { user_id: i64, family: String },
     /// Already used or revoked: the whole family has been revoked (token theft).
     Reused,
-    /// Unknown or expired.
+    /// Unknown, expired or signed out.
     Invalid,
+    /// The sign-in is older than the absolute session lifetime.
+    SessionEnded,
 }
 
 impl Store {
-    pub fn create_user(&self, new: NewUser, now: DateTime<Utc>) -> StoreResult<UserRow> {
+    /// Creates an account, audited in the same transaction.
+    pub fn create_user(&self, new: NewUser, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<UserRow> {
         let mut conn = self.conn()?;
-        let id = insert_user(&mut conn, &new, now)?;
+        let id = write_tx(&mut conn, |c| {
+            let id = insert_user(c, &new, now)?;
+            let detail =
+                serde_json::json!({"user": id, "username": new.username, "agency": new.agency_code, "roles": new.roles, "kind": new.kind});
+            crate::audit::append(c, audit, "user.created", None, &detail, now)?;
+            Ok(id)
+        })?;
         user_by_id(&mut conn, id)
     }
 
@@ -159,10 +168,30 @@ impl Store {
         Ok(q.load(&mut *self.conn()?)?.into_iter().map(UserRow::from).collect())
     }
 
-    pub fn update_user(&self, id: i64, change: UserUpdate, now: DateTime<Utc>) -> StoreResult<UserRow> {
+    /// Changes an account, audited in the same transaction (what changed, never the
+    /// password). A new password or a disabled account signs every session out.
+    pub fn update_user(&self, id: i64, change: UserUpdate, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<UserRow> {
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
             let cur: Row = users::table.find(id).select(Row::as_select()).first(c)?;
+            let mut changed = serde_json::Map::new();
+            let mut note = |field: &str, old: &str, new: &Option<String>| {
+                if let Some(n) = new.as_deref().filter(|n| *n != old) {
+                    changed.insert(field.into(), serde_json::json!({"from": old, "to": n}));
+                }
+            };
+            note("display_name", &cur.display_name, &change.display_name);
+            note("email", &cur.email, &change.email);
+            note("agency_code", &cur.agency_code, &change.agency_code);
+            note("roles", &cur.roles, &change.roles);
+            if let Some(a) = change.active.filter(|a| *a != cur.active) {
+                changed.insert("active".into(), serde_json::json!({"from": cur.active, "to": a}));
+            }
+            let password_reset = change.password_hash.is_some();
+            if password_reset {
+                changed.insert("password".into(), serde_json::json!("reset"));
+            }
+            let signs_out = password_reset || change.active == Some(false);
             diesel::update(users::table.find(id))
                 .set((
                     users::display_name.eq(change.display_name.unwrap_or(cur.display_name)),
@@ -174,7 +203,9 @@ impl Store {
                     users::updated_at.eq(to_db(now)),
                 ))
                 .execute(c)?;
-            Ok(())
+            let revoked = if signs_out { revoke_all(c, id)? } else { 0 };
+            let detail = serde_json::json!({"user": id, "changed": changed, "sessions_revoked": revoked});
+            crate::audit::append(c, audit, "user.updated", None, &detail, now)
         })?;
         user_by_id(&mut conn, id)
     }
@@ -228,6 +259,7 @@ impl Store {
         Ok(users::table.count().get_result(&mut *self.conn()?)?)
     }
 
+    /// Stores a refresh token; `signed_in` audits a new sign-in in the same transaction.
     pub fn insert_refresh_token(
         &self,
         token_hash: &str,
@@ -235,22 +267,53 @@ impl Store {
         user_id: i64,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
+        signed_in: Option<&AuditContext>,
     ) -> StoreResult<()> {
-        diesel::insert_into(refresh_tokens::table)
-            .values((
-                refresh_tokens::token_hash.eq(token_hash),
-                refresh_tokens::family.eq(family),
-                refresh_tokens::user_id.eq(user_id),
-                refresh_tokens::created_at.eq(to_db(now)),
-                refresh_tokens::expires_at.eq(to_db(expires_at)),
-            ))
-            .execute(&mut *self.conn()?)?;
-        Ok(())
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            diesel::insert_into(refresh_tokens::table)
+                .values((
+                    refresh_tokens::token_hash.eq(token_hash),
+                    refresh_tokens::family.eq(family),
+                    refresh_tokens::user_id.eq(user_id),
+                    refresh_tokens::created_at.eq(to_db(now)),
+                    refresh_tokens::expires_at.eq(to_db(expires_at)),
+                ))
+                .execute(c)?;
+            match signed_in {
+                Some(audit) => crate::audit::append(c, audit, "auth.signed_in", None, &serde_json::json!({"user": user_id}), now),
+                None => Ok(()),
+            }
+        })
+    }
+
+    /// Signs out the session (token family) a refresh token belongs to, audited.
+    /// Returns whether the token was known.
+    pub fn revoke_session(&self, token_hash: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<bool> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let row: Option<(String, i64)> =
+                refresh_tokens::table.find(token_hash).select((refresh_tokens::family, refresh_tokens::user_id)).first(c).optional()?;
+            let Some((family, user_id)) = row else { return Ok(false) };
+            // Signed out, the tokens are gone: presenting one is simply invalid.
+            diesel::delete(refresh_tokens::table.filter(refresh_tokens::family.eq(&family))).execute(c)?;
+            let ctx = AuditContext { actor_id: Some(user_id), ..audit.clone() };
+            crate::audit::append(c, &ctx, "auth.signed_out", None, &serde_json::json!({"user": user_id}), now)?;
+            Ok(true)
+        })
     }
 
     /// Spends a refresh token. Presenting a spent or revoked token revokes its
     /// whole family (OAuth 2.0 Security BCP, refresh token rotation).
-    pub fn use_refresh_token(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<RefreshUse> {
+    /// A session whose first token is older than `started_after` has ended (the
+    /// absolute session lifetime): its tokens are revoked. Reuse is audited.
+    pub fn use_refresh_token(
+        &self,
+        token_hash: &str,
+        started_after: DateTime<Utc>,
+        audit: &AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<RefreshUse> {
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
             type R = (String, i64, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
@@ -266,14 +329,29 @@ impl Store {
                 .first(c)
                 .optional()?;
             let Some((family, user_id, expires_at, used_at, revoked_at)) = row else { return Ok(RefreshUse::Invalid) };
-            if used_at.is_some() || revoked_at.is_some() {
+            let revoke_family = |c: &mut crate::DbConnection| {
                 diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(&family).and(refresh_tokens::revoked_at.is_null())))
                     .set(refresh_tokens::revoked_at.eq(Some(to_db(now))))
-                    .execute(c)?;
+                    .execute(c)
+            };
+            // A spent token presented again, or one of a family revoked for that:
+            // theft is likely, so the family ends (and the legitimate holder learns why).
+            if used_at.is_some() || revoked_at.is_some() {
+                revoke_family(c)?;
+                let ctx = AuditContext { actor_id: Some(user_id), ..audit.clone() };
+                crate::audit::append(c, &ctx, "auth.refresh_token_reused", None, &serde_json::json!({"user": user_id}), now)?;
                 return Ok(RefreshUse::Reused);
             }
             if from_db(expires_at) <= now {
                 return Ok(RefreshUse::Invalid);
+            }
+            let started: Option<NaiveDateTime> = refresh_tokens::table
+                .filter(refresh_tokens::family.eq(&family))
+                .select(diesel::dsl::min(refresh_tokens::created_at))
+                .first(c)?;
+            if started.is_some_and(|t| from_db(t) < started_after) {
+                diesel::delete(refresh_tokens::table.filter(refresh_tokens::family.eq(&family))).execute(c)?;
+                return Ok(RefreshUse::SessionEnded);
             }
             let n = diesel::update(refresh_tokens::table.find(token_hash).filter(refresh_tokens::used_at.is_null()))
                 .set(refresh_tokens::used_at.eq(Some(to_db(now))))
@@ -284,6 +362,12 @@ impl Store {
             Ok(RefreshUse::Rotated { user_id, family })
         })
     }
+}
+
+/// Ends every sign-in of a user (its refresh tokens are deleted); returns how many
+/// tokens there were.
+fn revoke_all(c: &mut crate::DbConnection, user_id: i64) -> StoreResult<usize> {
+    Ok(diesel::delete(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id))).execute(c)?)
 }
 
 fn user_by_id(c: &mut crate::DbConnection, id: i64) -> StoreResult<UserRow> {

@@ -27,7 +27,7 @@ fn user(store: &Store, name: &str, agency: &str) -> i64 {
         issuer: None,
         subject: None,
     };
-    store.create_user(new, now()).unwrap_or_else(|e| panic!("{e}")).id
+    store.create_user(new, &ctx(), now()).unwrap_or_else(|e| panic!("{e}")).id
 }
 
 fn ctx() -> statreq_store::AuditContext {
@@ -97,27 +97,51 @@ fn refresh_token_reuse_revokes_the_family(backend: Backend) {
     let (_db, store) = open(backend);
     let u = user(&store, "r", "DGPA");
     let exp = now() + Duration::hours(1);
-    store.insert_refresh_token("h1", "fam", u, now(), exp).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(store.use_refresh_token("h1", now()).ok(), Some(RefreshUse::Rotated { user_id: u, family: "fam".into() }));
-    store.insert_refresh_token("h2", "fam", u, now(), exp).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(store.use_refresh_token("h1", now()).ok(), Some(RefreshUse::Reused));
-    assert_eq!(store.use_refresh_token("h2", now()).ok(), Some(RefreshUse::Reused), "the family's newer token is revoked too");
-    assert_eq!(store.use_refresh_token("nope", now()).ok(), Some(RefreshUse::Invalid));
-    store.insert_refresh_token("h3", "fam2", u, now(), now()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(store.use_refresh_token("h3", now()).ok(), Some(RefreshUse::Invalid), "expired");
+    let long_ago = now() - Duration::days(1);
+    let refresh = |h: &str| store.use_refresh_token(h, long_ago, &ctx(), now()).ok();
+    store.insert_refresh_token("h1", "fam", u, now(), exp, Some(&ctx())).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(refresh("h1"), Some(RefreshUse::Rotated { user_id: u, family: "fam".into() }));
+    store.insert_refresh_token("h2", "fam", u, now(), exp, None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(refresh("h1"), Some(RefreshUse::Reused));
+    assert_eq!(refresh("h2"), Some(RefreshUse::Reused), "the family's newer token is revoked too");
+    assert_eq!(refresh("nope"), Some(RefreshUse::Invalid));
+    store.insert_refresh_token("h3", "fam2", u, now(), now(), None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(refresh("h3"), Some(RefreshUse::Invalid), "expired");
+    // The absolute session lifetime: a sign-in older than the cutoff has ended.
+    store.insert_refresh_token("h4", "fam3", u, now() - Duration::hours(2), exp, None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.use_refresh_token("h4", now() - Duration::hours(1), &ctx(), now()).ok(), Some(RefreshUse::SessionEnded));
+    // Signing out revokes the session; a disabled account loses every session.
+    store.insert_refresh_token("h5", "fam4", u, now(), exp, None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.revoke_session("h5", &ctx(), now()).ok(), Some(true));
+    assert_eq!(refresh("h5"), Some(RefreshUse::Invalid));
+    store.insert_refresh_token("h6", "fam5", u, now(), exp, None).unwrap_or_else(|e| panic!("{e}"));
+    let off = statreq_store::UserUpdate { active: Some(false), ..Default::default() };
+    store.update_user(u, off, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(refresh("h6"), Some(RefreshUse::Invalid));
+    let actions: Vec<String> = store
+        .list_audit(&statreq_store::AuditFilter { limit: 50, ..Default::default() })
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for a in ["user.created", "auth.signed_in", "auth.refresh_token_reused", "auth.signed_out", "user.updated"] {
+        assert!(actions.iter().any(|x| x == a), "{a} not audited: {actions:?}");
+    }
+    assert_eq!(store.verify_audit().ok().map(|r| r.is_ok()), Some(true));
 }
 
 fn the_agency_tree_stays_a_tree(backend: Backend) {
     let (_db, store) = open(backend);
     let a = |code: &str, parent: &str| NewAgency { code: code.into(), name: code.into(), parent_code: parent.into(), personnel_staff: 3 };
-    store.create_agency(a("MOI", "DGPA"), now()).unwrap_or_else(|e| panic!("{e}"));
-    store.create_agency(a("NPA", "MOI"), now()).unwrap_or_else(|e| panic!("{e}"));
+    store.create_agency(a("MOI", "DGPA"), &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    store.create_agency(a("NPA", "MOI"), &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     let chain: Vec<String> = store.agency_chain("NPA").unwrap_or_default().into_iter().map(|x| x.code).collect();
     assert_eq!(chain, vec!["NPA", "MOI", "DGPA"]);
-    let cycle = store.update_agency("MOI", statreq_store::AgencyUpsert { parent_code: Some("NPA".into()), ..Default::default() }, now());
+    let cycle =
+        store.update_agency("MOI", statreq_store::AgencyUpsert { parent_code: Some("NPA".into()), ..Default::default() }, &ctx(), now());
     assert!(matches!(cycle, Err(StoreError::Invalid(_))), "{cycle:?}");
-    assert!(matches!(store.create_agency(a("X", "NOPE"), now()), Err(StoreError::MissingReference(_))));
-    assert!(matches!(store.create_agency(a("MOI", "DGPA"), now()), Err(StoreError::Duplicate(_))));
+    assert!(matches!(store.create_agency(a("X", "NOPE"), &ctx(), now()), Err(StoreError::MissingReference(_))));
+    assert!(matches!(store.create_agency(a("MOI", "DGPA"), &ctx(), now()), Err(StoreError::Duplicate(_))));
     // Foreign keys are enforced on every connection (SQLite needs the pragma).
     let orphan = NewUser {
         username: "o".into(),
@@ -130,7 +154,7 @@ fn the_agency_tree_stays_a_tree(backend: Backend) {
         issuer: None,
         subject: None,
     };
-    assert!(matches!(store.create_user(orphan, now()), Err(StoreError::MissingReference(_))));
+    assert!(matches!(store.create_user(orphan, &ctx(), now()), Err(StoreError::MissingReference(_))));
 }
 
 fn a_wrong_url_reports_its_real_cause(backend: Backend) {
@@ -190,9 +214,9 @@ fn transitions_and_settings_are_audited_in_their_transaction(backend: Backend) {
     store.put_queue_settings(&serde_json::json!({"x": 1}), 0, u, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     let entries = store.list_audit(&statreq_store::AuditFilter { limit: 10, ..Default::default() }).unwrap_or_default();
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, vec!["settings.queue_changed", "request.submitted"]);
+    assert_eq!(actions, vec!["settings.queue_changed", "request.submitted", "user.created"]);
     assert_eq!(entries[1].request_id, Some(r.id));
-    assert_eq!(store.verify_audit().ok(), Some(Ok(2)));
+    assert_eq!(store.verify_audit().ok(), Some(Ok(3)));
 }
 
 fn reference_data_is_versioned_with_history_and_seeded_once(backend: Backend) {

@@ -238,15 +238,20 @@ async fn stale_if_match_is_refused_and_changes_nothing(backend: Backend) {
     // Well-formed entity-tags that are no version of it never match (RFC 9110 §13.1.1): 412.
     let patch = serde_json::to_vec(&serde_json::json!({"reason": "不應寫入"})).unwrap_or_default();
     for tag in [r#""abc""#, r#"W/"x-1""#, r#""""#, r#""9", "9""#, r#""abc", "zz""#] {
-        let (status, problem) =
-            applicant.raw(reqwest::Method::PATCH, &format!("/requests/{}", r.id), "application/json", patch.clone(), Some(tag)).await.unwrap();
+        let (status, problem) = applicant
+            .raw(reqwest::Method::PATCH, &format!("/requests/{}", r.id), "application/json", patch.clone(), Some(tag))
+            .await
+            .unwrap();
         assert_eq!((status, problem["code"].as_str()), (412, Some("precondition_failed")), "{tag}");
     }
     // A transition without If-Match: 428, like PATCH; nothing changes.
-    let (status, problem) = applicant.raw(reqwest::Method::POST, &format!("/requests/{}/submit", r.id), "application/json", Vec::new(), None).await.unwrap();
+    let (status, problem) =
+        applicant.raw(reqwest::Method::POST, &format!("/requests/{}/submit", r.id), "application/json", Vec::new(), None).await.unwrap();
     assert_eq!((status, problem["code"].as_str()), (428, Some("if_match_required")));
-    let (status, _) =
-        applicant.raw(reqwest::Method::POST, &format!("/requests/{}/submit", r.id), "application/json", Vec::new(), Some(r#""abc""#)).await.unwrap();
+    let (status, _) = applicant
+        .raw(reqwest::Method::POST, &format!("/requests/{}/submit", r.id), "application/json", Vec::new(), Some(r#""abc""#))
+        .await
+        .unwrap();
     assert_eq!(status, 412);
     let now = applicant.get_request(r.id).await.unwrap();
     assert_eq!((now.state, now.version, now.application.reason.as_str()), (State::Draft, edited.version, "第一次修改"));

@@ -40,4 +40,291 @@ async fn every_response_carries_the_security_headers(backend: Backend) {
     }
 }
 
-on_both_backends!(every_response_carries_the_security_headers);
+/// A plain HTTP client whose connections come from `source` (any 127.0.0.0/8
+/// address works as a source on loopback), to stand for different clients.
+fn from(source: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder().local_address(std::net::IpAddr::from(source)).build().unwrap()
+}
+
+async fn login_from(http: &reqwest::Client, base: &str, username: &str, password: &str, forwarded: Option<&str>) -> reqwest::Response {
+    let mut req = http.post(format!("{base}/api/v1/auth/login")).json(&serde_json::json!({"username": username, "password": password}));
+    if let Some(f) = forwarded {
+        req = req.header("X-Forwarded-For", f);
+    }
+    req.send().await.unwrap()
+}
+
+async fn audit_actions(server: &TestServer, action: &str) -> Vec<serde_json::Value> {
+    let admin = server.login("admin.dgpa").await;
+    let page = admin.audit(&format!("action={action}&limit=200")).await.unwrap();
+    page.items.into_iter().map(|e| serde_json::json!({"addr": e.client_addr, "actor": e.actor_id, "detail": e.detail})).collect()
+}
+
+async fn sign_in_is_throttled_without_locking_anyone_out(backend: Backend) {
+    let server = TestServer::start(backend);
+    let base = &server.base;
+    let attacker = from([127, 0, 0, 7]);
+
+    // A burst of wrong passwords for one account: throttled within 10 attempts,
+    // with Retry-After and problem+json — even when each claims another X-Forwarded-For.
+    let mut throttled_at = None;
+    for i in 1..=10 {
+        let spoof = format!("203.0.113.{i}");
+        let res = login_from(&attacker, base, "applicant.npa", "wrong-password-123", Some(&spoof)).await;
+        if res.status() == 429 {
+            let retry: u64 = res.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0);
+            assert!(retry >= 1, "Retry-After: {retry}");
+            assert_eq!(res.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/problem+json"));
+            let p: serde_json::Value = res.json().await.unwrap();
+            assert_eq!(p["code"], "too_many_attempts");
+            throttled_at = Some(i);
+            break;
+        }
+        assert_eq!(res.status(), 401, "attempt {i}");
+    }
+    assert!(throttled_at.is_some(), "ten wrong passwords were never throttled");
+    // Even the right password is refused from there for now …
+    assert_eq!(login_from(&attacker, base, "applicant.npa", statreq_e2e::DEMO_PASSWORD, None).await.status(), 429);
+    // … but the person, at another address, signs in (no lock-out by an attacker).
+    let person = from([127, 0, 0, 8]);
+    assert_eq!(login_from(&person, base, "applicant.npa", statreq_e2e::DEMO_PASSWORD, None).await.status(), 200);
+
+    // A spray over many usernames from one address: throttled within 50.
+    let sprayer = from([127, 0, 0, 9]);
+    let mut sprayed = None;
+    for i in 1..=50 {
+        let res = login_from(&sprayer, base, &format!("guess{i}"), "Winter2026!!", None).await;
+        if res.status() == 429 {
+            sprayed = Some(i);
+            break;
+        }
+        assert_eq!(res.status(), 401);
+    }
+    assert!(sprayed.is_some(), "a spray of 50 usernames was never throttled");
+    assert_eq!(login_from(&sprayer, base, "officer1.dgpa", statreq_e2e::DEMO_PASSWORD, None).await.status(), 429);
+    assert_eq!(login_from(&person, base, "officer1.dgpa", statreq_e2e::DEMO_PASSWORD, None).await.status(), 200);
+
+    // Service tokens and refresh are throttled the same way.
+    let mut token_throttled = false;
+    for _ in 0..10 {
+        let res = from([127, 0, 0, 10])
+            .post(format!("{base}/api/v1/auth/token"))
+            .json(
+                &serde_json::json!({"grant_type": "client_credentials", "client_id": "webhr.service", "client_secret": "not-the-secret-1"}),
+            )
+            .send()
+            .await
+            .unwrap();
+        if res.status() == 429 {
+            token_throttled = true;
+            break;
+        }
+    }
+    assert!(token_throttled, "client credentials were never throttled");
+    let mut refresh_throttled = false;
+    for i in 0..50 {
+        let res = from([127, 0, 0, 11])
+            .post(format!("{base}/api/v1/auth/refresh"))
+            .json(&serde_json::json!({"refresh_token": format!("made-up-{i}")}))
+            .send()
+            .await
+            .unwrap();
+        if res.status() == 429 {
+            refresh_throttled = true;
+            break;
+        }
+    }
+    assert!(refresh_throttled, "guessed refresh tokens were never throttled");
+
+    // Every failure is in the audit trail with the username tried and the peer address
+    // (the spoofed X-Forwarded-For is not believed from an untrusted peer).
+    let failed = audit_actions(&server, "auth.sign_in_failed").await;
+    assert!(failed.iter().any(|e| e["addr"] == "127.0.0.7" && e["detail"]["username"] == "applicant.npa"), "{failed:?}");
+    assert!(!failed.iter().any(|e| e["addr"].as_str().is_some_and(|a| a.starts_with("203.0.113."))), "{failed:?}");
+    let signed_in = audit_actions(&server, "auth.signed_in").await;
+    assert!(signed_in.iter().any(|e| e["addr"] == "127.0.0.8"), "{signed_in:?}");
+}
+
+async fn a_trusted_proxy_names_the_client(backend: Backend) {
+    let server = TestServer::start_with(backend, &["--trusted-proxies", "127.0.0.0/8"]);
+    let proxy = from([127, 0, 0, 5]);
+    // The proxy appends the peer it saw; the client's own (forged) entries come first.
+    let res = login_from(&proxy, &server.base, "applicant.npa", statreq_e2e::DEMO_PASSWORD, Some("198.51.100.1, 192.0.2.44")).await;
+    assert_eq!(res.status(), 200);
+    let signed_in = audit_actions(&server, "auth.signed_in").await;
+    assert!(signed_in.iter().any(|e| e["addr"] == "192.0.2.44"), "{signed_in:?}");
+    assert!(!signed_in.iter().any(|e| e["addr"] == "198.51.100.1"), "{signed_in:?}");
+}
+
+async fn sessions_end_on_logout_password_reset_and_disabling(backend: Backend) {
+    use statreq_e2e::statreq_contract::{UpdateAgencyBody, UpdateUserBody};
+    let server = TestServer::start(backend);
+    let admin = server.login("admin.dgpa").await;
+    let me = |c: &statreq_e2e::statreq_client::Client| c.refresh_token().map(String::from);
+
+    // Logout revokes that sign-in: its refresh token no longer works; another sign-in does.
+    let mut a = server.login("applicant.npa").await;
+    let mut b = server.login("applicant.npa").await;
+    let a_token = me(&a);
+    a.logout().await.unwrap();
+    let mut replay = server.client();
+    replay.set_refresh_token(a_token.clone());
+    let err = replay.refresh().await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_refresh_token"), "{err:?}");
+    b.refresh().await.unwrap();
+
+    // An administrator's password reset signs every session of that user out, audited.
+    let user = b.me().await.unwrap().id;
+    let reset = UpdateUserBody { password: Some("a-new-long-password-2026".into()), ..Default::default() };
+    admin.update_user(user, &reset).await.unwrap();
+    let err = b.refresh().await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.status()), Some(401), "{err:?}");
+
+    // Disabling an account does too, and its access token stops working at once.
+    let mut c = server.login("supervisor.moi").await;
+    let sup = c.me().await.unwrap().id;
+    admin.update_user(sup, &UpdateUserBody { active: Some(false), ..Default::default() }).await.unwrap();
+    assert_eq!(c.me().await.err().and_then(|e| e.status()), Some(401));
+    assert_eq!(c.refresh().await.err().and_then(|e| e.status()), Some(401));
+
+    // Account and agency changes are in the audit trail, with who and what (never a password).
+    admin.update_agency("NPA", &UpdateAgencyBody { personnel_staff: Some(90), ..Default::default() }).await.unwrap();
+    let updated = audit_actions(&server, "user.updated").await;
+    let admin_id = admin.me().await.unwrap().id;
+    assert!(
+        updated.iter().any(|e| e["actor"] == admin_id && e["detail"]["user"] == user && e["detail"]["changed"]["password"] == "reset"),
+        "{updated:?}"
+    );
+    assert!(updated.iter().any(|e| e["detail"]["user"] == sup && e["detail"]["changed"]["active"]["to"] == false), "{updated:?}");
+    assert!(!serde_json::to_string(&updated).unwrap_or_default().contains("a-new-long-password"), "a password reached the audit trail");
+    let agency = audit_actions(&server, "agency.updated").await;
+    assert!(agency.iter().any(|e| e["detail"]["agency"] == "NPA" && e["detail"]["to"]["personnel_staff"] == 90), "{agency:?}");
+    assert!(!audit_actions(&server, "auth.signed_out").await.is_empty());
+    assert!(!audit_actions(&server, "user.created").await.is_empty(), "the demo accounts' creation");
+}
+
+/// A service account that may subscribe to webhooks, on the server at `base`.
+async fn service_at(base: &str, username: &str) -> statreq_e2e::statreq_client::Client {
+    use statreq_e2e::statreq_contract::{CreateUserBody, Role};
+    let mut admin = statreq_e2e::statreq_client::Client::new(base);
+    admin.login("admin.dgpa", statreq_e2e::DEMO_PASSWORD).await.unwrap();
+    let secret = "service-secret-2026-xyz";
+    let body = CreateUserBody {
+        username: username.into(),
+        display_name: "WebHR".into(),
+        email: String::new(),
+        agency_code: "NPA".into(),
+        roles: vec![Role::Service, Role::Applicant],
+        password: secret.into(),
+    };
+    admin.create_user(&body).await.unwrap();
+    let mut c = statreq_e2e::statreq_client::Client::new(base);
+    c.client_credentials(username, secret).await.unwrap();
+    c
+}
+
+async fn webhooks_never_reach_inside(backend: Backend) {
+    use statreq_e2e::statreq_contract::WebhookBody;
+    // The default policy (loopback-only for the test, and no exception named).
+    let mut server = TestServer::start(backend);
+    let strict = server.another_instance_exactly(&["--outbound-loopback-only"]);
+    let hooks = service_at(&strict.base, "webhr.strict").await;
+    let hook = |url: &str| WebhookBody { url: url.into(), events: vec!["*".into()], description: None };
+    for url in [
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[fe80::1]/hook",
+        "https://10.0.0.8/hook",
+        "https://172.16.5.4/hook",
+        "https://192.168.1.20/hook",
+        "https://100.64.0.1/hook",
+        "https://[fd12:3456::1]/hook",
+        "https://224.0.0.251/hook",
+        "https://[::ffff:169.254.169.254]/hook",
+        "https://127.0.0.1/hook",
+        "https://localhost/hook",
+        "https://0.0.0.0/hook",
+        "http://203.0.113.5/hook",
+        "https://user:pw@hooks.example.gov.tw/hook",
+    ] {
+        let err = hooks.create_webhook(&hook(url)).await.err();
+        assert_eq!(
+            (err.as_ref().and_then(|e| e.status()), err.as_ref().and_then(|e| e.code())),
+            (Some(422), Some("invalid_webhook_url")),
+            "{url}"
+        );
+    }
+    assert!(hooks.list_webhooks().await.unwrap().is_empty());
+
+    // Registered while allowed (the harness names 127.0.0.1 and localhost) …
+    let receiver = statreq_e2e::sinks::WebhookReceiver::start(0).await;
+    let port = receiver.url.rsplit(':').next().unwrap_or_default().to_string();
+    let by_name = receiver.url.replace("127.0.0.1", "localhost");
+    let webhr = service_at(&server.base, "webhr.npa").await;
+    let literal_hook = webhr.create_webhook(&hook(&receiver.url)).await.unwrap().webhook.id;
+    let name_hook = webhr.create_webhook(&hook(&by_name)).await.unwrap().webhook.id;
+    assert!(!port.is_empty());
+    drop(strict);
+    server.stop();
+    // … then sent by an instance that no longer allows them: every connection is
+    // checked (the address in the URL, and every address a name resolves to).
+    let now_strict = server.another_instance_exactly(&[
+        "--outbound-loopback-only",
+        "--retry-base-ms",
+        "100",
+        "--worker-poll-ms",
+        "100",
+        "--max-attempts",
+        "1",
+    ]);
+    let mut webhr = statreq_e2e::statreq_client::Client::new(&now_strict.base);
+    webhr.client_credentials("webhr.npa", "service-secret-2026-xyz").await.unwrap();
+    let mut applicant = statreq_e2e::statreq_client::Client::new(&now_strict.base);
+    applicant.login("applicant.npa", statreq_e2e::DEMO_PASSWORD).await.unwrap();
+    applicant.create_request(&crate::common::statistics()).await.unwrap();
+    for id in [literal_hook, name_hook] {
+        let mut log = webhr.webhook_deliveries(id, None).await.unwrap();
+        for _ in 0..100 {
+            if log.items.iter().any(|d| d.last_error.is_some()) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            log = webhr.webhook_deliveries(id, None).await.unwrap();
+        }
+        let errors: Vec<Option<String>> = log.items.iter().map(|d| d.last_error.clone()).collect();
+        assert_eq!(errors, vec![Some("destination_forbidden".to_string())], "hook {id}: the log names a class, not a connection error");
+    }
+    assert!(receiver.received().is_empty(), "nothing reached the receiver: {:?}", receiver.received());
+}
+
+async fn only_officers_of_dgpa_open_personal_files(backend: Backend) {
+    use statreq_e2e::statreq_contract::State;
+    let server = TestServer::start(backend);
+    let w = crate::common::Scenario::new(&server).await;
+    let personal = w.in_state(&crate::common::detail(), State::Delivered, 2).await.id;
+    let plain = w.in_state(&crate::common::statistics(), State::InProduction, 2).await.id;
+    let plain_file = w.officer.upload_delivery(plain, "統計表.csv", "機關,人數\nNPA,85\n".as_bytes().to_vec()).await.unwrap().id;
+    w.officer.deliver(plain, None, "統計表如附件").await.unwrap();
+    let personal_file = w.officer.deliveries(personal).await.unwrap().files[0].id;
+
+    // An administrator alone: refused the personal file and its passphrase (403), audited.
+    let admin = server.login("admin.dgpa").await;
+    let err = admin.download_delivery(personal, personal_file).await.err();
+    assert_eq!((err.as_ref().and_then(|e| e.status()), err.as_ref().and_then(|e| e.code())), (Some(403), Some("role_required")));
+    assert_eq!(admin.reveal_passphrase(personal, personal_file).await.err().and_then(|e| e.status()), Some(403));
+    let refused = admin.audit("action=delivery.download_refused").await.unwrap();
+    assert_eq!(refused.items.len(), 1, "{:?}", refused.items);
+    // Files without personal data, and officers and the applying office, as before.
+    assert!(admin.download_delivery(plain, plain_file).await.is_ok());
+    assert!(w.officer.download_delivery(personal, personal_file).await.is_ok());
+    assert!(w.officer.reveal_passphrase(personal, personal_file).await.is_ok());
+    assert!(w.applicant.download_delivery(personal, personal_file).await.is_ok());
+}
+
+on_both_backends!(
+    only_officers_of_dgpa_open_personal_files,
+    webhooks_never_reach_inside,
+    every_response_carries_the_security_headers,
+    sign_in_is_throttled_without_locking_anyone_out,
+    a_trusted_proxy_names_the_client,
+    sessions_end_on_logout_password_reset_and_disabling,
+);

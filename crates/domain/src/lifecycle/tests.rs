@@ -323,3 +323,16 @@ fn the_table_has_no_exit_from_terminal_states() {
         assert_eq!(s.is_terminal(), allowed_actions(s).is_empty(), "{s:?}");
     }
 }
+
+#[test]
+fn only_an_officer_of_dgpa_opens_a_personal_file() {
+    let npa = AgencyCode::parse("NPA").unwrap_or_else(|_| unreachable!());
+    let dgpa = AgencyCode::parse("DGPA").unwrap_or_else(|_| unreachable!());
+    let who =
+        |agency: &AgencyCode, roles: &[Role]| Actor { user: UserId(9), agency: agency.clone(), roles: RoleSet::new(roles.iter().copied()) };
+    assert!(open_file(&who(&npa, &[Role::Applicant]), &npa, true).is_ok());
+    assert!(open_file(&who(&dgpa, &[Role::DgpaOfficer]), &npa, true).is_ok());
+    assert!(open_file(&who(&dgpa, &[Role::DgpaAdmin]), &npa, false).is_ok());
+    assert!(matches!(open_file(&who(&dgpa, &[Role::DgpaAdmin]), &npa, true), Err(Refusal::MissingRole { role: Role::DgpaOfficer, .. })));
+    assert!(open_file(&who(&npa, &[Role::Supervisor]), &npa, false).is_err());
+}
