@@ -273,6 +273,26 @@ fn reference_data_is_versioned_with_history_and_seeded_once(backend: Backend) {
     assert_eq!(store.verify_audit().ok().map(|r| r.is_ok()), Some(true));
 }
 
+/// SQLite: what is deleted (a signed-out session's token here; shredded keys the same
+/// way) is overwritten, not left in the file's free pages (`secure_delete`).
+#[test]
+fn sqlite_overwrites_what_is_deleted() {
+    let (db, store) = open(Backend::Sqlite);
+    let u = user(&store, "s", "DGPA");
+    let marker = "d3adbeefc0ffee5ecretmarker0123456789abcdefd3adbeefc0ffee5ecret";
+    store.insert_refresh_token(marker, "fam-secure", u, now(), now() + Duration::hours(1), None).unwrap_or_else(|e| panic!("{e}"));
+    store.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)").unwrap_or_else(|e| panic!("{e}"));
+    let file = db.data_dir().join("statreq.sqlite");
+    let holds = |path: &std::path::Path| {
+        let bytes = std::fs::read(path).unwrap_or_default();
+        bytes.windows(marker.len()).any(|w| w == marker.as_bytes())
+    };
+    assert!(holds(&file), "the token is in the file before deletion (the test can see it)");
+    store.revoke_session(marker, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    store.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)").unwrap_or_else(|e| panic!("{e}"));
+    assert!(!holds(&file), "the deleted token lingers in the database file");
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[test] fn $name() { super::$name(super::Backend::Sqlite) } )* }
