@@ -52,6 +52,8 @@ pub struct Settings {
     pub webhook_timeout: std::time::Duration,
     /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Signed audit checkpoints the server writes now and then.
+    pub checkpoints: Option<Checkpoints>,
     /// Where webhooks may go besides public addresses; or loopback only (tests).
     pub outbound: crate::app::outbound::OutboundPolicy,
 }
@@ -89,8 +91,17 @@ impl Settings {
             webhook_timeout: std::time::Duration::from_secs(10),
             trusted_proxies: Vec::new(),
             outbound: Default::default(),
+            checkpoints: None,
         }
     }
+}
+
+/// Where and how often the server writes signed audit checkpoints, with which key.
+#[derive(Debug, Clone)]
+pub struct Checkpoints {
+    pub dir: PathBuf,
+    pub key: PathBuf,
+    pub every: std::time::Duration,
 }
 
 /// An external identity provider (WebHR) whose tokens statreq accepts (RFC 8725:

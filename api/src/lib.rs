@@ -276,6 +276,9 @@ impl Application {
             reference: Default::default(),
         });
         spawn_shredder(state.clone());
+        if let Some(cp) = state.settings.checkpoints.clone() {
+            spawn_checkpoints(state.clone(), app::checkpoint::AuditKey::load_or_create(&cp.key)?, cp);
+        }
         worker::spawn(state.clone());
         let doc = openapi_document();
         let methods = web::Data::new(http::methods::MethodTable::from_openapi(&doc));
@@ -359,6 +362,28 @@ fn spawn_shredder(state: web::Data<AppState>) {
                     }
                 }
                 Err(e) => tracing::warn!(error = %e, "shredding sweep failed; will retry"),
+            }
+        }
+    });
+}
+
+/// Writes a signed audit checkpoint at start and then every `cp.every`.
+fn spawn_checkpoints(state: web::Data<AppState>, key: app::checkpoint::AuditKey, cp: config::Checkpoints) {
+    let key = std::sync::Arc::new(key);
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(cp.every);
+        loop {
+            tick.tick().await;
+            let (key, dir) = (key.clone(), cp.dir.clone());
+            let written = app::db(&state, move |s| {
+                let note = key.checkpoint(s, chrono::Utc::now()).map_err(|e| statreq_store::StoreError::Invalid(e.to_string()))?;
+                let (count, _) = s.audit_head()?;
+                app::checkpoint::write_into(&dir, &note, count).map_err(|e| statreq_store::StoreError::Invalid(e.to_string()))
+            })
+            .await;
+            match written {
+                Ok(path) => tracing::debug!(path = %path.display(), "audit checkpoint written"),
+                Err(e) => tracing::error!(error = %e, "writing the audit checkpoint failed; will retry"),
             }
         }
     });

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use secrecy::SecretString;
+use statreq_api::app::checkpoint::{self, AuditKey};
 use statreq_api::config::{load_trusted_issuers, Settings};
 use statreq_api::{demo, init_tracing, Application};
 use statreq_domain::{AgencyCode, Role, RoleSet};
@@ -27,6 +28,11 @@ struct Common {
     /// sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DB (default: SQLite in the data dir).
     #[arg(long, env = "DATABASE_URL", global = true)]
     database_url: Option<String>,
+    /// The Ed25519 key that signs audit checkpoints (created 0600 on first use, its
+    /// verifier key beside it in FILE.pub). Keep it apart from the database and its
+    /// backups: a checkpoint proves nothing to someone who holds both.
+    #[arg(long, env = "STATREQ_AUDIT_KEY", global = true)]
+    audit_key: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -169,6 +175,13 @@ struct SecurityArgs {
     /// (webhooks, SMTP): for tests and CI.
     #[arg(long, env = "STATREQ_OUTBOUND_LOOPBACK_ONLY")]
     outbound_loopback_only: bool,
+    /// Where the server writes a signed audit checkpoint every --checkpoint-seconds
+    /// (needs --audit-key). Put it where the database's administrators cannot
+    /// rewrite it (another host, write-once storage).
+    #[arg(long, env = "STATREQ_CHECKPOINT_DIR")]
+    checkpoint_dir: Option<PathBuf>,
+    #[arg(long, env = "STATREQ_CHECKPOINT_SECONDS", default_value_t = 3600)]
+    checkpoint_seconds: u64,
     /// Hours a sign-in lasts at most, however often its tokens are refreshed.
     #[arg(long, env = "STATREQ_SESSION_HOURS", default_value_t = 12)]
     session_hours: i64,
@@ -194,8 +207,24 @@ impl SecurityArgs {
 #[derive(Subcommand)]
 enum AuditCmd {
     /// Check the hash chain from the first entry to the head; exits 1 and names the
-    /// first bad entry when one was edited, deleted or reordered.
-    Verify,
+    /// first bad entry when one was edited, deleted or reordered. With --checkpoint,
+    /// also that the trail still extends that signed checkpoint (exits 1 when it was
+    /// truncated or rewritten since).
+    Verify {
+        /// A checkpoint written by `statreq audit checkpoint` or by the server.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+        /// The verifier key (`statreq-audit+…`, the .pub beside the audit key);
+        /// default: derived from --audit-key.
+        #[arg(long)]
+        verifier: Option<PathBuf>,
+    },
+    /// Write a signed checkpoint (C2SP signed note: origin, entry count, head hash)
+    /// with --audit-key.
+    Checkpoint {
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -289,6 +318,14 @@ async fn main() -> anyhow::Result<()> {
             settings.sweep_every = std::time::Duration::from_secs(sweep_seconds.max(1));
             settings.cors_origins = cors_origins;
             integration.apply(&mut settings);
+            if let Some(dir) = &security.checkpoint_dir {
+                let key = cli.common.audit_key.clone().ok_or_else(|| anyhow::anyhow!("--checkpoint-dir needs --audit-key FILE"))?;
+                settings.checkpoints = Some(statreq_api::config::Checkpoints {
+                    dir: dir.clone(),
+                    key,
+                    every: std::time::Duration::from_secs(security.checkpoint_seconds.max(1)),
+                });
+            }
             security.apply(&mut settings);
             settings.spa_dir = spa_dir.or_else(|| Some(PathBuf::from("frontend/dist")).filter(|d| d.join("index.html").is_file()));
             if let Some(path) = trusted_issuers {
@@ -343,8 +380,26 @@ async fn main() -> anyhow::Result<()> {
             println!("created user {} (id {}) with roles {}", user.username, user.id, user.roles);
         }
         Cmd::Openapi => print!("{}", statreq_api::openapi_yaml()?),
-        Cmd::Audit { command: AuditCmd::Verify } => {
+        Cmd::Audit { command: AuditCmd::Verify { checkpoint, verifier } } => {
             let (store, _) = open_store(&cli.common)?;
+            let signed = match &checkpoint {
+                Some(path) => {
+                    let vkey = match (&verifier, &cli.common.audit_key) {
+                        (Some(v), _) => std::fs::read_to_string(v).map_err(|e| anyhow::anyhow!("{}: {e}", v.display()))?,
+                        (None, Some(k)) => AuditKey::load_or_create(k)?.verifier_key,
+                        (None, None) => anyhow::bail!("--checkpoint needs --verifier FILE or --audit-key FILE"),
+                    };
+                    let note = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                    match checkpoint::read(&note, &vkey) {
+                        Ok(cp) => Some(cp),
+                        Err(why) => {
+                            eprintln!("checkpoint {} REFUSED: {why}", path.display());
+                            std::process::exit(1);
+                        }
+                    }
+                }
+                None => None,
+            };
             match store.verify_audit().map_err(|e| anyhow::anyhow!("{e}"))? {
                 Ok(n) => println!("audit trail intact: {n} entries, chain and head agree"),
                 Err(b) => {
@@ -352,6 +407,24 @@ async fn main() -> anyhow::Result<()> {
                     std::process::exit(1);
                 }
             }
+            if let Some(cp) = signed {
+                match checkpoint::extends(&store, &cp)? {
+                    Ok((then, now)) => println!("the trail extends the signed checkpoint: {then} entries then, {now} now"),
+                    Err(why) => {
+                        eprintln!("audit trail does NOT extend the checkpoint: {why}");
+                        std::process::exit(1);
+                    }
+                }
+            }
+        }
+        Cmd::Audit { command: AuditCmd::Checkpoint { out } } => {
+            let (store, _) = open_store(&cli.common)?;
+            let key =
+                cli.common.audit_key.as_deref().ok_or_else(|| anyhow::anyhow!("give --audit-key FILE (kept apart from the database)"))?;
+            let key = AuditKey::load_or_create(key)?;
+            let note = key.checkpoint(&store, chrono::Utc::now())?;
+            std::fs::write(&out, &note).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
+            println!("wrote {} (verifier key {})", out.display(), key.verifier_key);
         }
         Cmd::Keys { command: KeysCmd::Rotate } => {
             let (store, _) = open_store(&cli.common)?;

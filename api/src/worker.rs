@@ -67,7 +67,8 @@ pub fn spawn(state: web::Data<AppState>) {
         };
         let smtp_host_is_loopback = |url: &str| {
             reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_string)).is_some_and(|h| {
-                h == "localhost" || h.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok_and(|a| a.is_loopback())
+                h == "localhost"
+                    || h.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok_and(|a| a.is_loopback())
             })
         };
         let mailer = match &state.settings.smtp_url {

@@ -17,6 +17,7 @@ pub mod sinks;
 pub use statreq_client;
 pub use statreq_contract;
 pub use statreq_domain;
+pub use statreq_store;
 
 pub const DEMO_PASSWORD: &str = "statreq-demo-2026";
 

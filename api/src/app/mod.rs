@@ -7,6 +7,7 @@
 pub mod agencies;
 pub mod audit;
 pub mod cache;
+pub mod checkpoint;
 pub mod error;
 pub mod files;
 pub mod input;

@@ -176,6 +176,17 @@ impl Store {
         Ok(q.load::<Row>(&mut *self.conn()?)?.into_iter().map(entry).collect())
     }
 
+    /// The head of the chain: how many entries there are (ids run from 1) and the
+    /// last entry's hash ([`GENESIS`] when there are none).
+    pub fn audit_head(&self) -> StoreResult<(i64, String)> {
+        Ok(audit_head::table.find(1).select((audit_head::last_id, audit_head::last_hash)).first(&mut *self.conn()?)?)
+    }
+
+    /// The stored hash of entry `id`, if it exists.
+    pub fn audit_hash_of(&self, id: i64) -> StoreResult<Option<String>> {
+        Ok(audit_log::table.find(id).select(audit_log::hash).first(&mut *self.conn()?).optional()?)
+    }
+
     /// Walks the chain from the start. `Ok(n)` when all `n` entries link up and the
     /// head agrees; otherwise the first entry that does not, and why.
     pub fn verify_audit(&self) -> StoreResult<Result<usize, AuditBreak>> {

@@ -25,7 +25,7 @@ use diesel::r2d2::{Pool, PooledConnection};
 
 pub use agencies::{AgencyRow, AgencyUpsert, NewAgency};
 pub use attachments::{AttachmentRow, NewAttachment};
-pub use audit::{AuditBreak, AuditContext, AuditEntry, AuditFilter};
+pub use audit::{AuditBreak, AuditContext, AuditEntry, AuditFilter, GENESIS};
 pub use conn::{Backend, DbConnection};
 pub use deliveries::{DeliveryRow, NewDelivery};
 pub use inquiries::{FaqRow, InboxRow, InquiryFilter, InquiryMessageRow, InquiryRow, NewInbox};

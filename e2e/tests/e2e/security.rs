@@ -320,7 +320,117 @@ async fn only_officers_of_dgpa_open_personal_files(backend: Backend) {
     assert!(w.applicant.download_delivery(personal, personal_file).await.is_ok());
 }
 
+/// `statreq <args>` on a server's database; (exit code, stdout + stderr).
+fn statreq_cli(server: &TestServer, args: &[&str]) -> (i32, String) {
+    let out = std::process::Command::new(statreq_e2e::binary())
+        .arg("--data-dir")
+        .arg(server.db.data_dir())
+        .arg("--database-url")
+        .arg(&server.db.url)
+        .args(args)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+/// Recomputes the chain from entry `from` on after changing its detail, as an insider
+/// with write access to the database could: the chain alone then verifies.
+fn rewrite_from(store: &statreq_e2e::statreq_store::Store, from: i64) {
+    use statreq_e2e::statreq_store::{audit::entry_hash, AuditFilter};
+    let mut entries = store.list_audit(&AuditFilter { limit: 10_000, ..Default::default() }).unwrap();
+    entries.sort_by_key(|e| e.id);
+    let mut prev = entries.iter().find(|e| e.id == from - 1).map(|e| e.hash.clone()).unwrap();
+    for e in entries.iter().filter(|e| e.id >= from) {
+        let detail = if e.id == from { r#"{"rewritten":true}"#.to_string() } else { e.detail.clone() };
+        let at = e.at;
+        let hash =
+            entry_hash(e.id, at, e.actor_id, e.actor_agency.as_deref(), &e.action, e.request_id, &detail, e.client_addr.as_deref(), &prev);
+        store
+            .batch_execute(&format!("UPDATE audit_log SET detail = '{detail}', prev_hash = '{prev}', hash = '{hash}' WHERE id = {}", e.id))
+            .unwrap();
+        prev = hash;
+    }
+    store.batch_execute(&format!("UPDATE audit_head SET last_hash = '{prev}'")).unwrap();
+}
+
+async fn signed_checkpoints_catch_truncation_and_rewrites(backend: Backend) {
+    let keys = std::env::temp_dir().join(format!("statreq-audit-key-{}", uuid::Uuid::new_v4().simple()));
+    let key = keys.join("audit.key");
+    let dir = keys.join("checkpoints");
+    let (key_s, dir_s) = (key.to_str().unwrap_or_default().to_string(), dir.to_str().unwrap_or_default().to_string());
+    let mut server = TestServer::start_with(backend, &["--audit-key", &key_s, "--checkpoint-dir", &dir_s, "--checkpoint-seconds", "1"]);
+    struct Cleanup(std::path::PathBuf);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _cleanup = Cleanup(keys.clone());
+
+    // The server writes checkpoints on its own; the key is private and not in the data dir.
+    for _ in 0..100 {
+        if dir.join("latest.txt").is_file() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let latest = std::fs::read_to_string(dir.join("latest.txt")).unwrap();
+    assert!(latest.starts_with("statreq-audit\n") && latest.contains("\n\n— statreq-audit "), "{latest}");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let verifier = format!("{key_s}.pub");
+
+    let applicant = server.login("applicant.npa").await;
+    applicant.create_request(&crate::common::statistics()).await.unwrap();
+    let cp = keys.join("cp.txt");
+    let cp_s = cp.to_str().unwrap_or_default().to_string();
+    let (code, out) = statreq_cli(&server, &["audit", "checkpoint", "--audit-key", &key_s, "--out", &cp_s]);
+    assert_eq!(code, 0, "{out}");
+    // Later entries extend it; both the key and its .pub verify it.
+    applicant.create_request(&crate::common::statistics()).await.unwrap();
+    for by in [["--audit-key", key_s.as_str()], ["--verifier", verifier.as_str()]] {
+        let (code, out) = statreq_cli(&server, &["audit", "verify", "--checkpoint", &cp_s, by[0], by[1]]);
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("extends the signed checkpoint"), "{out}");
+    }
+    let count: i64 = std::fs::read_to_string(&cp).unwrap().lines().nth(1).and_then(|l| l.parse().ok()).unwrap();
+
+    // A forged checkpoint (its count edited) is refused: the signature no longer verifies.
+    let forged = keys.join("forged.txt");
+    let text = std::fs::read_to_string(&cp).unwrap().replacen(&format!("\n{count}\n"), &format!("\n{}\n", count + 1), 1);
+    std::fs::write(&forged, text).unwrap();
+    let (code, out) =
+        statreq_cli(&server, &["audit", "verify", "--checkpoint", forged.to_str().unwrap_or_default(), "--audit-key", &key_s]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("REFUSED"), "{out}");
+
+    server.stop();
+    let store = statreq_e2e::statreq_store::Store::open(&server.db.url).unwrap();
+    // An insider edits an entry the checkpoint covers and recomputes the chain after it:
+    // the chain alone verifies, the checkpoint does not.
+    rewrite_from(&store, count - 1);
+    let (code, out) = statreq_cli(&server, &["audit", "verify"]);
+    assert_eq!(code, 0, "the rewritten chain is consistent in itself: {out}");
+    let (code, out) = statreq_cli(&server, &["audit", "verify", "--checkpoint", &cp_s, "--audit-key", &key_s]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("rewritten"), "{out}");
+
+    // Truncation to before the checkpoint, with the head moved back to match.
+    let keep = count - 2;
+    let head = store.audit_hash_of(keep).unwrap().unwrap();
+    store.batch_execute(&format!("DELETE FROM audit_log WHERE id > {keep}")).unwrap();
+    store.batch_execute(&format!("UPDATE audit_head SET last_id = {keep}, last_hash = '{head}'")).unwrap();
+    let (code, out) = statreq_cli(&server, &["audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = statreq_cli(&server, &["audit", "verify", "--checkpoint", &cp_s, "--audit-key", &key_s]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("truncated"), "{out}");
+}
+
 on_both_backends!(
+    signed_checkpoints_catch_truncation_and_rewrites,
     only_officers_of_dgpa_open_personal_files,
     webhooks_never_reach_inside,
     every_response_carries_the_security_headers,
