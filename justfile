@@ -31,7 +31,7 @@ serve *ARGS: build
     "${CARGO_TARGET_DIR:-target}/release/statreq" serve --demo {{ARGS}}
 
 # Everything CI checks: format, lints, dependency direction, wasm build of the contract, all tests on SQLite and PostgreSQL.
-test: lint guard
+test: lint guard deny
     #!/usr/bin/env bash
     set -euo pipefail
     export STATREQ_TEST_PG_URL="$(scripts/ensure-postgres.sh)"
@@ -76,6 +76,16 @@ guard:
     if [[ -n "$long" ]]; then echo "source files over 700 lines:"$'\n'"$long" >&2; exit 1; fi
     rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
     cargo check -p statreq-contract --target wasm32-unknown-unknown
+
+# Dependency policy (deny.toml): permissive licences only, crates.io only, no banned crates.
+deny:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! cargo deny --version >/dev/null 2>&1; then
+        echo "installing cargo-deny from crates.io (a few minutes, once)…" >&2
+        cargo install -q cargo-deny --locked --target-dir "${CARGO_TARGET_DIR:-target}/cargo-deny-build"
+    fi
+    cargo deny check licenses bans sources
 
 # Write openapi.yaml from the code (a test fails when they differ).
 openapi:
