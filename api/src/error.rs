@@ -168,6 +168,14 @@ impl From<StoreError> for ApiError {
                 "Someone else changed this just now; reload and try again.",
             ),
             StoreError::Invalid(what) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_change", "此變更不被允許。", what),
+            StoreError::UnapprovedFiles(count) => Refusal::UnapprovedFiles { count }.into(),
+            StoreError::NotInState(state) if state == "in_production" => InputError::NotInProduction.into(),
+            StoreError::NotInState(state) => ApiError::new(
+                StatusCode::CONFLICT,
+                "invalid_state",
+                "案件狀態已改變，請重新載入。",
+                format!("The request is no longer {state}; reload it."),
+            ),
             StoreError::Unavailable(cause) => {
                 tracing::error!(%cause, "database unavailable");
                 ApiError::new(

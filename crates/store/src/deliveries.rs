@@ -101,6 +101,18 @@ impl Store {
     pub fn insert_delivery(&self, new: NewDelivery, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<DeliveryRow> {
         let mut conn = self.conn()?;
         let id = write_tx(&mut conn, |c| {
+            // The upload streamed for a while: the request must still be in production.
+            // On PostgreSQL the row is locked, so a delivery running now either
+            // committed before (and the upload is refused) or waits for this insert
+            // (and counts the file as unapproved). SQLite serialises writers anyway.
+            let q = crate::schema::requests::table.find(new.request_id).select(crate::schema::requests::state);
+            let state: String = match c {
+                crate::DbConnection::Postgres(pg) => q.for_update().first(pg)?,
+                crate::DbConnection::Sqlite(lite) => q.first(lite)?,
+            };
+            if state != "in_production" {
+                return Err(StoreError::NotInState("in_production".into()));
+            }
             let id = diesel::insert_into(deliveries::table)
                 .values((
                     deliveries::request_id.eq(new.request_id),
@@ -208,11 +220,30 @@ impl Store {
     }
 }
 
-/// Inside the delivering transition: every file of the request becomes visible.
+/// Inside the delivering transition: files with personal data that no second
+/// officer approved (and that are not shredded).
+pub(crate) fn unapproved(c: &mut crate::DbConnection, request_id: i64) -> StoreResult<usize> {
+    let n: i64 = deliveries::table
+        .filter(deliveries::request_id.eq(request_id))
+        .filter(deliveries::personal.eq(true))
+        .filter(deliveries::approved_by.is_null())
+        .filter(deliveries::shredded_at.is_null())
+        .count()
+        .get_result(c)?;
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// Inside the delivering transition: the request's files become visible — only
+/// those without personal data or approved by a second officer.
 pub(crate) fn publish(c: &mut crate::DbConnection, request_id: i64, now: DateTime<Utc>) -> StoreResult<usize> {
-    Ok(diesel::update(deliveries::table.filter(deliveries::request_id.eq(request_id)).filter(deliveries::published_at.is_null()))
-        .set(deliveries::published_at.eq(Some(to_db(now))))
-        .execute(c)?)
+    Ok(diesel::update(
+        deliveries::table
+            .filter(deliveries::request_id.eq(request_id))
+            .filter(deliveries::published_at.is_null())
+            .filter(deliveries::personal.eq(false).or(deliveries::approved_by.is_not_null())),
+    )
+    .set(deliveries::published_at.eq(Some(to_db(now))))
+    .execute(c)?)
 }
 
 /// Inside the destruction transition: the server's copies lose their keys

@@ -49,6 +49,14 @@ pub enum StoreError {
     /// The row changed since it was read (optimistic concurrency).
     #[error("the record was changed by someone else")]
     Conflict,
+    /// Checked inside the delivering transaction: personal-data files without a
+    /// second officer's approval (four eyes) — none is published.
+    #[error("{0} file(s) with personal data are not approved")]
+    UnapprovedFiles(usize),
+    /// The request is no longer in the state the change needs (e.g. an upload
+    /// that finished after the request was delivered).
+    #[error("the request is no longer {0}")]
+    NotInState(String),
     /// A change the data does not allow (e.g. a cycle in the agency tree).
     #[error("{0}")]
     Invalid(String),

@@ -345,6 +345,12 @@ impl Store {
             }
             match outcome.event {
                 EventKind::Delivered => {
+                    // Counted here, not before: an upload racing the delivery is
+                    // either in this count or refused (it finds the request delivered).
+                    let unapproved = crate::deliveries::unapproved(c, id)?;
+                    if unapproved > 0 {
+                        return Err(StoreError::UnapprovedFiles(unapproved));
+                    }
                     crate::deliveries::publish(c, id, now)?;
                 }
                 EventKind::DestructionRecorded => {

@@ -429,7 +429,45 @@ async fn signed_checkpoints_catch_truncation_and_rewrites(backend: Backend) {
     assert!(out.contains("truncated"), "{out}");
 }
 
+/// Uploading a personal-data file while another officer delivers: whichever wins,
+/// no unapproved file is ever published, and a refused upload leaves no row.
+async fn an_upload_racing_the_delivery_never_publishes_an_unapproved_file(backend: Backend) {
+    use statreq_e2e::statreq_contract::State;
+    let server = TestServer::start(backend);
+    let w = crate::common::Scenario::new(&server).await;
+    let mut outcomes = std::collections::BTreeSet::new();
+    for round in 0..6 {
+        // In production with one approved file.
+        let id = w.in_state(&crate::common::detail(), State::InProduction, 2).await.id;
+        let first = w.officer.upload_delivery(id, "名冊.csv", "姓名\n王大明\n".as_bytes().to_vec()).await.unwrap();
+        w.officer2.approve_delivery(id, first.id).await.unwrap();
+        let late = vec![b'x'; 64 * 1024 * (round + 1)];
+        let (upload, deliver) = tokio::join!(w.officer.upload_delivery(id, "補充.csv", late), w.officer2.deliver(id, None, "如附件"));
+        let r = w.applicant.get_request(id).await.unwrap();
+        let published = w.applicant.deliveries(id).await.map(|m| m.files).unwrap_or_default();
+        let all = w.officer.deliveries(id).await.unwrap().files;
+        match (&upload, &deliver) {
+            (Ok(_), Err(e)) => {
+                // The upload came first: the delivery is refused for its unapproved file.
+                assert_eq!(e.code(), Some("files_not_approved"), "{e}");
+                assert_eq!(r.state, State::InProduction);
+                outcomes.insert("upload first");
+            }
+            (Err(e), Ok(_)) => {
+                // The delivery came first: the upload is refused and leaves nothing.
+                assert_eq!(e.code(), Some("invalid_state"), "{e}");
+                assert_eq!(all.len(), 1, "a refused upload left a row");
+                outcomes.insert("delivery first");
+            }
+            other => panic!("round {round}: both or neither succeeded: {other:?}"),
+        }
+        assert!(published.iter().all(|f| f.approved_by.is_some()), "an unapproved file was published: {published:?}");
+    }
+    eprintln!("interleavings seen: {outcomes:?}");
+}
+
 on_both_backends!(
+    an_upload_racing_the_delivery_never_publishes_an_unapproved_file,
     signed_checkpoints_catch_truncation_and_rewrites,
     only_officers_of_dgpa_open_personal_files,
     webhooks_never_reach_inside,
