@@ -186,10 +186,11 @@ struct ExternalClaims {
     roles: Vec<String>,
 }
 
-/// Who a bearer token speaks for, before the account is looked up.
+/// Who a bearer token speaks for, before the account is looked up; an external
+/// subject comes with the agency subtrees its issuer may speak for (empty: any).
 pub enum TokenSubject {
     Own(i64),
-    External(Box<NewUser>),
+    External(Box<NewUser>, Vec<String>),
 }
 
 pub fn verify_token(keys: &Keys, token: &str) -> Result<TokenSubject, ApiError> {
@@ -207,7 +208,9 @@ pub fn verify_token(keys: &Keys, token: &str) -> Result<TokenSubject, ApiError> 
         let v = validation(t.algorithm, &t.issuer.issuer, &t.issuer.audience);
         let Ok(data) = jsonwebtoken::decode::<ExternalClaims>(token, &t.key, &v) else { continue };
         let c = data.claims;
-        let roles = RoleSet::new(c.roles.iter().filter_map(|r| Role::parse(r)).filter(|r| t.issuer.allowed_roles.contains(r)));
+        let agency = AgencyCode::parse(&c.agency).map_err(|_| invalid())?;
+        let roles =
+            RoleSet::new(c.roles.iter().filter_map(|r| Role::parse(r)).filter(|r| t.issuer.allowed_roles.contains(r))).fitting(&agency);
         if roles.iter().next().is_none() {
             return Err(ApiError::new(
                 actix_web::http::StatusCode::FORBIDDEN,
@@ -216,21 +219,23 @@ pub fn verify_token(keys: &Keys, token: &str) -> Result<TokenSubject, ApiError> 
                 "The token carries no role this issuer may grant.",
             ));
         }
-        let agency = AgencyCode::parse(&c.agency).map_err(|_| invalid())?;
         if c.sub.is_empty() || c.sub.len() > 128 || c.name.chars().count() > 100 || c.email.len() > 200 {
             return Err(invalid());
         }
-        return Ok(TokenSubject::External(Box::new(NewUser {
-            username: format!("{}@{}", c.sub, c.iss),
-            display_name: c.name,
-            email: c.email,
-            agency_code: agency.to_string(),
-            roles: roles.join(),
-            kind: "external".into(),
-            password_hash: None,
-            issuer: Some(c.iss),
-            subject: Some(c.sub),
-        })));
+        return Ok(TokenSubject::External(
+            Box::new(NewUser {
+                username: format!("{}@{}", c.sub, c.iss),
+                display_name: c.name,
+                email: c.email,
+                agency_code: agency.to_string(),
+                roles: roles.join(),
+                kind: "external".into(),
+                password_hash: None,
+                issuer: Some(c.iss),
+                subject: Some(c.sub),
+            }),
+            t.issuer.allowed_agencies.clone(),
+        ));
     }
     Err(invalid())
 }
@@ -247,7 +252,9 @@ pub struct Principal {
 impl Principal {
     pub fn from_user(user: UserRow) -> Result<Principal, ApiError> {
         let agency = AgencyCode::parse(&user.agency_code).map_err(|_| ApiError::internal())?;
-        let actor = Actor { user: UserId(user.id), agency, roles: RoleSet::from_joined(&user.roles) };
+        // DGPA's roles only ever act for DGPA's own accounts, whatever is stored.
+        let roles = RoleSet::from_joined(&user.roles).fitting(&agency);
+        let actor = Actor { user: UserId(user.id), agency, roles };
         Ok(Principal { user, actor })
     }
 
@@ -285,7 +292,7 @@ impl PrincipalCache {
         match subject {
             TokenSubject::Own(id) => format!("own:{id}"),
             // Any change in the asserted claims is a different key: it gets upserted.
-            TokenSubject::External(u) => format!("ext:{}\0{}\0{}\0{}\0{}", u.username, u.display_name, u.email, u.agency_code, u.roles),
+            TokenSubject::External(u, _) => format!("ext:{}\0{}\0{}\0{}\0{}", u.username, u.display_name, u.email, u.agency_code, u.roles),
         }
     }
 
@@ -302,17 +309,38 @@ impl FromRequest for Principal {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let header = req.headers().get(actix_web::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let audit = statreq_store::AuditContext { client_addr: crate::http::client_ip(req).map(|a| a.to_string()), ..Default::default() };
         Box::pin(async move {
             let state = state.ok_or_else(ApiError::internal)?;
             let missing = || ApiError::unauthorized("authentication_required", "Send 'Authorization: Bearer <token>'.");
             let header = header.ok_or_else(missing)?;
             let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).ok_or_else(missing)?.trim().to_string();
             let subject = verify_token(&state.keys, &token)?;
+            if let TokenSubject::External(new, roots) = &subject {
+                // The issuer speaks only for its agencies (and those below them).
+                if !roots.is_empty() {
+                    let tree = state.agencies.tree(&state).await?;
+                    let within = tree.chain(&new.agency_code).is_some_and(|(chain, _)| {
+                        roots.iter().any(|r| chain.agency.as_str() == r || chain.ancestors.iter().any(|a| a.as_str() == r))
+                    });
+                    if !within {
+                        return Err(ApiError::new(
+                            actix_web::http::StatusCode::FORBIDDEN,
+                            "agency_not_allowed_for_issuer",
+                            "權杖簽發者不得代表此機關。",
+                            "The token's issuer may not speak for this agency.",
+                        ));
+                    }
+                }
+            }
             let key = PrincipalCache::key(&subject);
             let now = Utc::now();
             let lookup = crate::app::db(&state, move |s| match subject {
                 TokenSubject::Own(id) => s.get_user(id),
-                TokenSubject::External(new) => s.upsert_external_user(*new, now),
+                TokenSubject::External(new, _) => {
+                    let audit = statreq_store::AuditContext { actor_agency: Some(new.agency_code.clone()), ..audit };
+                    s.upsert_external_user(*new, &audit, now)
+                }
             });
             let user = state.principals.inner.get_or_try(key, lookup).await.map_err(|e| match e {
                 AppError::NotFound | AppError::Store(StoreError::NotFound) => {

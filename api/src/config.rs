@@ -124,6 +124,10 @@ pub struct TrustedIssuer {
     /// The roles this issuer may assert; others in a token are ignored.
     #[serde(default = "default_issuer_roles")]
     pub allowed_roles: Vec<Role>,
+    /// The agencies (each with everything below it) this issuer speaks for; a token
+    /// naming another agency is refused (403). Empty: any agency in statreq's tree.
+    #[serde(default)]
+    pub allowed_agencies: Vec<String>,
 }
 
 fn default_issuer_roles() -> Vec<Role> {

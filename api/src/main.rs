@@ -359,6 +359,9 @@ async fn main() -> anyhow::Result<()> {
                 roles.iter().map(|r| Role::parse(r).ok_or_else(|| anyhow::anyhow!("unknown role {r}"))).collect::<anyhow::Result<_>>()?;
             let roles = RoleSet::new(parsed);
             let agency = AgencyCode::parse(&agency).map_err(|e| anyhow::anyhow!("agency: {e}"))?;
+            if let Some(r) = roles.misplaced_at(&agency).first() {
+                anyhow::bail!("the role {r} is for accounts of DGPA only (--agency DGPA)");
+            }
             let hash = statreq_api::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
             let user = store
                 .create_user(

@@ -256,10 +256,19 @@ pub mod webhr {
 
     /// Writes a trusted-issuers file naming this key; returns `--trusted-issuers PATH` arguments.
     pub fn issuers_file() -> String {
+        issuers_file_with(serde_json::json!({}))
+    }
+
+    /// As [`issuers_file`], with more settings of the issuer (e.g. `allowed_agencies`).
+    pub fn issuers_file_with(extra: serde_json::Value) -> String {
         let dir = std::env::temp_dir().join(format!("statreq-issuers-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         let file = dir.join("issuers.json");
-        let issuers = serde_json::json!([{"issuer": ISSUER, "audience": "statreq", "algorithm": "EdDSA", "public_key_pem": PUBLIC_PEM}]);
+        let mut issuer = serde_json::json!({"issuer": ISSUER, "audience": "statreq", "algorithm": "EdDSA", "public_key_pem": PUBLIC_PEM});
+        if let (Some(o), Some(more)) = (issuer.as_object_mut(), extra.as_object()) {
+            o.extend(more.clone());
+        }
+        let issuers = serde_json::json!([issuer]);
         std::fs::write(&file, issuers.to_string()).unwrap_or_else(|e| panic!("{e}"));
         file.to_string_lossy().into_owned()
     }

@@ -161,6 +161,10 @@ pub enum InputError {
     },
     InvalidEmail,
     RolesRequired,
+    /// DGPA's roles given to an account of another agency.
+    DgpaRoleOutsideDgpa {
+        role: String,
+    },
     UnsupportedGrantType,
     InvalidWebhookUrl {
         reason: String,
@@ -262,6 +266,7 @@ impl InputError {
             WeakPassword { .. } => "weak_password",
             InvalidEmail => "invalid_email",
             RolesRequired => "roles_required",
+            DgpaRoleOutsideDgpa { .. } => "role_needs_dgpa",
             UnsupportedGrantType => "unsupported_grant_type",
             InvalidWebhookUrl { .. } => "invalid_webhook_url",
             InvalidWebhookEvents { .. } => "invalid_webhook_events",
@@ -341,7 +346,7 @@ impl InputError {
             | WeakPassword { pointer, .. } => pointer,
             InvalidUsername => "/username",
             InvalidEmail => "/email",
-            RolesRequired => "/roles",
+            RolesRequired | DgpaRoleOutsideDgpa { .. } => "/roles",
             UnsupportedGrantType => "/grant_type",
             InvalidWebhookUrl { .. } => "/url",
             InvalidWebhookEvents { .. } => "/events",
@@ -494,6 +499,10 @@ impl InputError {
             ),
             InvalidEmail => Text::new("電子郵件格式有誤。", "The e-mail address is not valid."),
             RolesRequired => Text::new("請至少指定一個角色。", "Give at least one role."),
+            DgpaRoleOutsideDgpa { role } => Text::new(
+                format!("「{role}」角色僅限人事總處（DGPA）之帳號。"),
+                format!("The role '{role}' is for accounts of DGPA only."),
+            ),
             UnsupportedGrantType => Text::new("僅支援 client_credentials。", "Only grant_type client_credentials is supported."),
             InvalidWebhookUrl { reason } => {
                 Text::new(format!("通知網址無效：{reason}"), format!("The webhook URL is not usable: {reason}"))

@@ -229,6 +229,14 @@ fn check_roles(roles: &[Role]) -> Result<RoleSet, InputError> {
     Ok(RoleSet::new(roles.iter().copied()))
 }
 
+/// DGPA's roles only for accounts of DGPA.
+fn check_roles_fit(roles: &RoleSet, agency: &AgencyCode) -> Result<(), InputError> {
+    match roles.misplaced_at(agency).first() {
+        Some(r) => Err(InputError::DgpaRoleOutsideDgpa { role: r.as_str().into() }),
+        None => Ok(()),
+    }
+}
+
 /// Create an account (dgpa_admin). An account with the `service` role is a
 /// service account: its username and password are the client id and secret.
 #[utoipa::path(tag = "users", security(("bearer" = [])), request_body = CreateUserBody, responses((status = 201, body = UserView), ErrorResponses))]
@@ -241,6 +249,7 @@ pub async fn create_user(state: web::Data<AppState>, who: Principal, req: HttpRe
     let email = check_email(&body.email)?;
     let agency = check_code(&body.agency_code, "/agency_code")?;
     let roles = check_roles(&body.roles)?;
+    check_roles_fit(&roles, &agency)?;
     check_password_strength(&body.password, "/password")?;
     let password = body.password;
     let hash = web::block(move || hash_password(&password)).await??;
@@ -282,11 +291,23 @@ pub async fn update_user(
         }
         None => None,
     };
+    let agency = body.agency_code.as_deref().map(|c| check_code(c, "/agency_code")).transpose()?;
+    let roles = body.roles.as_deref().map(check_roles).transpose()?;
+    if agency.is_some() || roles.is_some() {
+        // The account as it will be: DGPA's roles only at DGPA.
+        let current = db(&state, move |s| s.get_user(id)).await?;
+        let final_agency = match &agency {
+            Some(a) => a.clone(),
+            None => AgencyCode::parse(&current.agency_code).map_err(|_| ApiError::internal())?,
+        };
+        let final_roles = roles.clone().unwrap_or_else(|| RoleSet::from_joined(&current.roles));
+        check_roles_fit(&final_roles, &final_agency)?;
+    }
     let change = UserUpdate {
         display_name: body.display_name.as_deref().map(|n| check_name(n, "/display_name")).transpose()?,
         email: body.email.as_deref().map(check_email).transpose()?,
-        agency_code: body.agency_code.as_deref().map(|c| check_code(c, "/agency_code").map(|c| c.to_string())).transpose()?,
-        roles: body.roles.as_deref().map(check_roles).transpose()?.map(|r| r.join()),
+        agency_code: agency.map(|c| c.to_string()),
+        roles: roles.map(|r| r.join()),
         active: body.active,
         password_hash,
     };

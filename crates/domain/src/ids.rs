@@ -204,11 +204,36 @@ impl RoleSet {
     pub fn from_joined(raw: &str) -> Self {
         Self::new(raw.split(',').filter_map(|s| Role::parse(s.trim())))
     }
+
+    /// DGPA's roles belong to DGPA's own staff: an account of another agency holds
+    /// them not. Returns the DGPA roles that do not fit `agency` (none when all fit).
+    pub fn misplaced_at(&self, agency: &AgencyCode) -> Vec<Role> {
+        if agency.as_str() == DGPA_AGENCY_CODE {
+            return Vec::new();
+        }
+        self.iter().filter(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)).collect()
+    }
+
+    /// The roles that fit `agency` (DGPA's roles only at DGPA).
+    pub fn fitting(&self, agency: &AgencyCode) -> RoleSet {
+        let misplaced = self.misplaced_at(agency);
+        RoleSet::new(self.iter().filter(|r| !misplaced.contains(r)))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dgpa_roles_fit_only_dgpa() {
+        let roles = RoleSet::new([Role::DgpaOfficer, Role::Applicant]);
+        let npa = AgencyCode::parse("NPA").unwrap_or_else(|_| unreachable!());
+        let dgpa = AgencyCode::parse("DGPA").unwrap_or_else(|_| unreachable!());
+        assert_eq!(roles.misplaced_at(&npa), vec![Role::DgpaOfficer]);
+        assert!(roles.misplaced_at(&dgpa).is_empty());
+        assert_eq!(roles.fitting(&npa), RoleSet::new([Role::Applicant]));
+    }
 
     #[test]
     fn agency_code_is_checked_and_upper_cased() {

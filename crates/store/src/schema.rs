@@ -29,6 +29,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         age_recipient -> Nullable<Text>,
+        roles_managed -> Bool,
     }
 }
 

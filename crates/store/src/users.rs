@@ -24,6 +24,7 @@ struct Row {
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     age_recipient: Option<String>,
+    roles_managed: bool,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -192,6 +193,8 @@ impl Store {
                 changed.insert("password".into(), serde_json::json!("reset"));
             }
             let signs_out = password_reset || change.active == Some(false);
+            // An administrator's role change to a provisioned account sticks.
+            let roles_managed = cur.roles_managed || (cur.kind == "external" && change.roles.as_ref().is_some_and(|r| *r != cur.roles));
             diesel::update(users::table.find(id))
                 .set((
                     users::display_name.eq(change.display_name.unwrap_or(cur.display_name)),
@@ -200,6 +203,7 @@ impl Store {
                     users::roles.eq(change.roles.unwrap_or(cur.roles)),
                     users::active.eq(change.active.unwrap_or(cur.active)),
                     users::password_hash.eq(change.password_hash.or(cur.password_hash)),
+                    users::roles_managed.eq(roles_managed),
                     users::updated_at.eq(to_db(now)),
                 ))
                 .execute(c)?;
@@ -211,29 +215,42 @@ impl Store {
     }
 
     /// The account of a trusted issuer's user: created on first sight, its name,
-    /// e-mail, agency and roles refreshed from each newer token.
-    pub fn upsert_external_user(&self, new: NewUser, now: DateTime<Utc>) -> StoreResult<UserRow> {
+    /// e-mail and agency refreshed from each newer token — and its roles, unless an
+    /// administrator has set them. Provisioning and changes are audited.
+    pub fn upsert_external_user(&self, new: NewUser, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<UserRow> {
         let mut conn = self.conn()?;
         let id = write_tx(&mut conn, |c| {
-            let existing: Option<i64> = users::table
+            let existing: Option<Row> = users::table
                 .filter(users::issuer.eq(&new.issuer).and(users::subject.eq(&new.subject)))
-                .select(users::id)
+                .select(Row::as_select())
                 .first(c)
                 .optional()?;
             match existing {
-                Some(id) => {
-                    diesel::update(users::table.find(id))
+                Some(cur) => {
+                    let roles = if cur.roles_managed { cur.roles.clone() } else { new.roles.clone() };
+                    diesel::update(users::table.find(cur.id))
                         .set((
                             users::display_name.eq(&new.display_name),
                             users::email.eq(&new.email),
                             users::agency_code.eq(&new.agency_code),
-                            users::roles.eq(&new.roles),
+                            users::roles.eq(&roles),
                             users::updated_at.eq(to_db(now)),
                         ))
                         .execute(c)?;
+                    if cur.agency_code != new.agency_code || cur.roles != roles {
+                        let ctx = AuditContext { actor_id: Some(cur.id), ..audit.clone() };
+                        let detail = serde_json::json!({"user": cur.id, "agency": {"from": cur.agency_code, "to": new.agency_code}, "roles": {"from": cur.roles, "to": roles}});
+                        crate::audit::append(c, &ctx, "user.updated_from_token", None, &detail, now)?;
+                    }
+                    Ok(cur.id)
+                }
+                None => {
+                    let id = insert_user(c, &new, now)?;
+                    let ctx = AuditContext { actor_id: Some(id), ..audit.clone() };
+                    let detail = serde_json::json!({"user": id, "issuer": new.issuer, "subject": new.subject, "agency": new.agency_code, "roles": new.roles});
+                    crate::audit::append(c, &ctx, "user.provisioned", None, &detail, now)?;
                     Ok(id)
                 }
-                None => insert_user(c, &new, now),
             }
         })?;
         user_by_id(&mut conn, id)

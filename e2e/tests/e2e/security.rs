@@ -466,7 +466,58 @@ async fn an_upload_racing_the_delivery_never_publishes_an_unapproved_file(backen
     eprintln!("interleavings seen: {outcomes:?}");
 }
 
+async fn roles_and_agencies_stay_where_they_belong(backend: Backend) {
+    use statreq_e2e::statreq_contract::{CreateUserBody, Role, UpdateUserBody};
+    use statreq_e2e::webhr::{claims, issuers_file_with, token};
+    let issuers =
+        issuers_file_with(serde_json::json!({"allowed_agencies": ["MOI"], "allowed_roles": ["applicant", "supervisor", "dgpa_officer"]}));
+    let server = TestServer::start_with(backend, &["--trusted-issuers", &issuers]);
+    let admin = server.login("admin.dgpa").await;
+
+    // DGPA's roles only for DGPA's accounts: refused on create and on change.
+    let body = CreateUserBody {
+        username: "npa.officer".into(),
+        display_name: "x".into(),
+        email: String::new(),
+        agency_code: "NPA".into(),
+        roles: vec![Role::DgpaOfficer],
+        password: "a-long-password-2026".into(),
+    };
+    let err = admin.create_user(&body).await.err();
+    assert_eq!((err.as_ref().and_then(|e| e.status()), err.as_ref().and_then(|e| e.code())), (Some(422), Some("role_needs_dgpa")));
+    let officer = server.login("officer1.dgpa").await.me().await.unwrap();
+    let err = admin.update_user(officer.id, &UpdateUserBody { agency_code: Some("NPA".into()), ..Default::default() }).await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.code()), Some("role_needs_dgpa"), "moving a DGPA officer out of DGPA");
+
+    // The issuer speaks for MOI and below only; DGPA roles in its tokens act nowhere else.
+    let webhr = |sub: &str, agency: &str, roles: &[&str]| server.client().with_token(token(claims(sub, agency, roles)));
+    let npa = webhr("u-npa", "NPA", &["supervisor", "dgpa_officer"]).me().await.unwrap();
+    assert_eq!(npa.roles, vec![Role::Supervisor], "the DGPA role is ignored outside DGPA");
+    let err = webhr("u-tpe", "TPEDU", &["applicant"]).me().await.err();
+    assert_eq!(
+        (err.as_ref().and_then(|e| e.status()), err.as_ref().and_then(|e| e.code())),
+        (Some(403), Some("agency_not_allowed_for_issuer"))
+    );
+
+    // An administrator's role change to a provisioned account sticks across tokens.
+    admin.update_user(npa.id, &UpdateUserBody { roles: Some(vec![Role::Applicant]), ..Default::default() }).await.unwrap();
+    let again = webhr("u-npa", "NPA", &["supervisor"]);
+    let mut roles = None;
+    for _ in 0..80 {
+        // The caller cache holds a resolved account for a few seconds.
+        roles = again.me().await.ok().map(|m| m.roles);
+        if roles == Some(vec![Role::Applicant]) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(roles, Some(vec![Role::Applicant]));
+    let provisioned = admin.audit("action=user.provisioned").await.unwrap();
+    assert!(provisioned.items.iter().any(|e| e.detail["user"] == npa.id), "{:?}", provisioned.items);
+}
+
 on_both_backends!(
+    roles_and_agencies_stay_where_they_belong,
     an_upload_racing_the_delivery_never_publishes_an_unapproved_file,
     signed_checkpoints_catch_truncation_and_rewrites,
     only_officers_of_dgpa_open_personal_files,
