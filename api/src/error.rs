@@ -168,6 +168,9 @@ impl From<StoreError> for ApiError {
                 "Someone else changed this just now; reload and try again.",
             ),
             StoreError::Invalid(what) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_change", "此變更不被允許。", what),
+            StoreError::LimitReached => {
+                ApiError::new(StatusCode::CONFLICT, "limit_reached", "已達數量上限。", "The limit for this is reached.")
+            }
             StoreError::UnapprovedFiles(count) => Refusal::UnapprovedFiles { count }.into(),
             StoreError::NotInState(state) if state == "in_production" => InputError::NotInProduction.into(),
             StoreError::NotInState(state) => ApiError::new(

@@ -113,6 +113,10 @@ pub enum InputError {
     NotEditable,
     /// Only the applying agency's personnel office attaches files.
     NotApplyingAgency,
+    /// The user holds as many drafts as one may.
+    TooManyDrafts {
+        max: i64,
+    },
     TooManyAttachments {
         max: usize,
     },
@@ -249,6 +253,7 @@ impl InputError {
             NotInProduction | NotEditable => "invalid_state",
             NotApplyingAgency => "not_applying_agency",
             TooManyAttachments { .. } => "too_many_attachments",
+            TooManyDrafts { .. } => "too_many_drafts",
             Shredded => "shredded",
             NoPassphrase => "no_passphrase",
             AlreadyApproved => "already_approved",
@@ -457,6 +462,10 @@ impl InputError {
                 Text::new("僅申請機關之人事人員可附加檔案。", "Only the applying agency's personnel office may attach files.")
             }
             TooManyAttachments { max } => Text::new(format!("最多附加 {max} 個檔案。"), format!("At most {max} files.")),
+            TooManyDrafts { max } => Text::new(
+                format!("您已有 {max} 件草稿，請先送出或撤回部分草稿。"),
+                format!("You hold {max} drafts already; submit or withdraw some first."),
+            ),
             Shredded => Text::new(
                 "此檔案已依規定銷毀，無法再下載（第6點）。",
                 "This file was destroyed as the rules require and can no longer be downloaded (rule 6).",

@@ -6,12 +6,12 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use statreq_contract::AttachmentView;
 use statreq_domain::{Role, State};
-use statreq_store::{AttachmentRow, NewAttachment};
+use statreq_store::{AttachmentRow, NewAttachment, StoreError};
 
 use crate::app::files::Egress;
 use crate::app::requests::load_for;
 use crate::app::users::{self, user_ref, Users};
-use crate::app::{db, InputError};
+use crate::app::{db, AppError, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::{self, attachment_header, ErrorResponses};
@@ -69,6 +69,7 @@ pub async fn upload_attachment(
         return Err(InputError::NotEditable.into());
     }
     let id = loaded.row.id;
+    // A first look spares the upload; the store counts again in its transaction.
     let count = db(&state, move |s| s.list_attachments(id)).await?.len();
     if count >= MAX_ATTACHMENTS {
         return Err(InputError::TooManyAttachments { max: MAX_ATTACHMENTS }.into());
@@ -86,11 +87,14 @@ pub async fn upload_attachment(
         uploaded_by: who.user.id,
     };
     let audit = http::audit(&who, &req);
-    let row = match db(&state, move |s| s.insert_attachment(new, &audit, Utc::now())).await {
+    let row = match db(&state, move |s| s.insert_attachment(new, MAX_ATTACHMENTS, &audit, Utc::now())).await {
         Ok(r) => r,
         Err(e) => {
             state.files.remove([key.as_str()]);
-            return Err(e.into());
+            return Err(match e {
+                AppError::Store(StoreError::LimitReached) => InputError::TooManyAttachments { max: MAX_ATTACHMENTS }.into(),
+                e => e.into(),
+            });
         }
     };
     let users = users::by_id(vec![who.user.clone()]);
@@ -124,11 +128,15 @@ pub async fn download_attachment(
     state: web::Data<AppState>,
     who: Principal,
     path: web::Path<(i64, i64)>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (id, aid) = path.into_inner();
     let loaded = load_for(&state, &who, id).await?;
     let request_id = loaded.row.id;
     let a = db(&state, move |s| s.list_attachments(request_id)).await?.into_iter().find(|a| a.id == aid).ok_or_else(ApiError::not_found)?;
+    let audit = http::audit(&who, &req);
+    let detail = serde_json::json!({"attachment": aid, "filename": a.filename});
+    db(&state, move |s| s.audit(&audit, "attachment.downloaded", Some(request_id), &detail, Utc::now())).await?;
     let body = state.files.stream(&a.storage_key, &a.wrapped_key, Egress::Plain)?;
     Ok(HttpResponse::Ok()
         .content_type(a.content_type.clone())

@@ -91,7 +91,8 @@ pub async fn create_request(
         let user = who.user.id;
         let external = q.external_ref.clone().map(|r| (external_system(&who), r));
         let created = db(&state, move |s| {
-            match s.create_request_with_ref(&agency, user, &json, external.as_ref().map(|(a, b)| (a.as_str(), b.as_str())), Utc::now()) {
+            let reference = external.as_ref().map(|(a, b)| (a.as_str(), b.as_str()));
+            match s.create_request_with_ref(&agency, user, &json, reference, requests::MAX_DRAFTS_PER_USER, Utc::now()) {
                 Err(statreq_store::StoreError::Duplicate(_)) => {
                     let (system, reference) = external.clone().unwrap_or_default();
                     let filter = ListFilter {
@@ -106,7 +107,13 @@ pub async fn create_request(
                 other => other.map(Ok),
             }
         })
-        .await?;
+        .await
+        .map_err(|e| match e {
+            AppError::Store(statreq_store::StoreError::LimitReached) => {
+                InputError::TooManyDrafts { max: requests::MAX_DRAFTS_PER_USER }.into()
+            }
+            e => ApiError::from(e),
+        })?;
         let row = match created {
             Ok(row) => row,
             Err(existing) => {

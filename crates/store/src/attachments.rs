@@ -57,9 +57,27 @@ pub struct NewAttachment {
 }
 
 impl Store {
-    pub fn insert_attachment(&self, new: NewAttachment, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<AttachmentRow> {
+    /// Stores an attachment unless the request already has `max` (counted in the
+    /// same transaction, so concurrent uploads cannot pass the cap together).
+    pub fn insert_attachment(
+        &self,
+        new: NewAttachment,
+        max: usize,
+        audit: &AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AttachmentRow> {
         let mut conn = self.conn()?;
         let id = write_tx(&mut conn, |c| {
+            // Lock the request row (PostgreSQL) so two uploads count one after the other.
+            let q = crate::schema::requests::table.find(new.request_id).select(crate::schema::requests::id);
+            match c {
+                crate::DbConnection::Postgres(pg) => q.for_update().first::<i64>(pg)?,
+                crate::DbConnection::Sqlite(lite) => q.first::<i64>(lite)?,
+            };
+            let count: i64 = attachments::table.filter(attachments::request_id.eq(new.request_id)).count().get_result(c)?;
+            if usize::try_from(count).unwrap_or(usize::MAX) >= max {
+                return Err(crate::StoreError::LimitReached);
+            }
             let id = diesel::insert_into(attachments::table)
                 .values((
                     attachments::request_id.eq(new.request_id),

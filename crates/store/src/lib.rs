@@ -57,6 +57,9 @@ pub enum StoreError {
     /// that finished after the request was delivered).
     #[error("the request is no longer {0}")]
     NotInState(String),
+    /// A per-owner cap (attachments of a request, drafts of a user) is reached.
+    #[error("the limit is reached")]
+    LimitReached,
     /// A change the data does not allow (e.g. a cycle in the agency tree).
     #[error("{0}")]
     Invalid(String),

@@ -152,23 +152,40 @@ impl Store {
         application: &serde_json::Value,
         now: DateTime<Utc>,
     ) -> StoreResult<RequestRow> {
-        self.create_request_with_ref(agency_code, created_by, application, None, now)
+        self.create_request_with_ref(agency_code, created_by, application, None, i64::MAX, now)
     }
 
     /// Creates a draft carrying a system's `(system, reference)`; a reference already
-    /// used by that system is [`StoreError::Duplicate`].
+    /// used by that system is [`StoreError::Duplicate`]. A user holding `max_drafts`
+    /// drafts already gets [`StoreError::LimitReached`] (counted in the transaction).
     pub fn create_request_with_ref(
         &self,
         agency_code: &str,
         created_by: i64,
         application: &serde_json::Value,
         external: Option<(&str, &str)>,
+        max_drafts: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<RequestRow> {
         let mut conn = self.conn()?;
         let app = serde_json::to_string(application)?;
         let (system, reference) = external.unzip();
         let id = write_tx(&mut conn, |c| {
+            if max_drafts < i64::MAX {
+                // Lock the account's row (PostgreSQL) so concurrent creations count in turn.
+                let q = crate::schema::users::table.find(created_by).select(crate::schema::users::id);
+                match c {
+                    crate::DbConnection::Postgres(pg) => q.for_update().first::<i64>(pg)?,
+                    crate::DbConnection::Sqlite(lite) => q.first::<i64>(lite)?,
+                };
+                let drafts: i64 = requests::table
+                    .filter(requests::created_by.eq(created_by).and(requests::state.eq(State::Draft.as_str())))
+                    .count()
+                    .get_result(c)?;
+                if drafts >= max_drafts {
+                    return Err(StoreError::LimitReached);
+                }
+            }
             let id = diesel::insert_into(requests::table)
                 .values((
                     requests::external_system.eq(system),

@@ -516,7 +516,37 @@ async fn roles_and_agencies_stay_where_they_belong(backend: Backend) {
     assert!(provisioned.items.iter().any(|e| e.detail["user"] == npa.id), "{:?}", provisioned.items);
 }
 
+async fn caps_hold_under_concurrency(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    // Attachments: twelve at once on one draft, and exactly ten are kept.
+    let r = applicant.create_request(&crate::common::statistics()).await.unwrap();
+    let names: Vec<String> = (0..12).map(|i| format!("樣張{i}.csv")).collect();
+    let uploads = names.iter().map(|n| applicant.upload_attachment(r.id, n, b"a,b\n1,2\n".to_vec()));
+    let results = futures_util::future::join_all(uploads).await;
+    let kept = results.iter().filter(|x| x.is_ok()).count();
+    assert_eq!(kept, 10, "{results:?}");
+    assert!(results.iter().filter_map(|x| x.as_ref().err()).all(|e| e.code() == Some("too_many_attachments")), "{results:?}");
+    assert_eq!(applicant.attachments(r.id).await.unwrap().len(), 10);
+    // Downloading an attachment is audited.
+    let first = applicant.attachments(r.id).await.unwrap()[0].id;
+    applicant.download_attachment(r.id, first).await.unwrap();
+    let admin = server.login("admin.dgpa").await;
+    assert_eq!(admin.audit("action=attachment.downloaded").await.unwrap().items.len(), 1);
+
+    // Drafts: at most 200 per person.
+    let other = server.login("applicant.tpedu").await;
+    for _ in 0..200 {
+        other.create_request(&crate::common::statistics()).await.unwrap();
+    }
+    let err = other.create_request(&crate::common::statistics()).await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.code()), Some("too_many_drafts"), "{err:?}");
+    // Someone else is not affected.
+    applicant.create_request(&crate::common::statistics()).await.unwrap();
+}
+
 on_both_backends!(
+    caps_hold_under_concurrency,
     roles_and_agencies_stay_where_they_belong,
     an_upload_racing_the_delivery_never_publishes_an_unapproved_file,
     signed_checkpoints_catch_truncation_and_rewrites,
