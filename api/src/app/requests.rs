@@ -15,12 +15,11 @@ use super::{db, AppError, AppResult, InputError};
 use crate::auth::Principal;
 use crate::AppState;
 
-/// A request with everything needed to judge and show it.
-
 /// Drafts one person may hold at once: enough for any office's work, few enough
 /// that a script gone wrong cannot fill the database.
 pub const MAX_DRAFTS_PER_USER: i64 = 200;
 
+/// A request with everything needed to judge and show it.
 pub struct Loaded {
     pub row: RequestRow,
     pub chain: AgencyChain,
