@@ -1,5 +1,7 @@
-//! The signed-in session: tokens in localStorage, the caller, and calls that
-//! refresh an expired access token once and retry, so nothing being edited is lost.
+//! The signed-in session: the short-lived access token in localStorage, the
+//! refresh token in an `HttpOnly` cookie the server sets (no script can read it),
+//! the caller, and calls that refresh an expired access token once and retry, so
+//! nothing being edited is lost.
 
 use std::future::Future;
 
@@ -44,6 +46,8 @@ pub struct Session {
 
 pub fn provide() -> Session {
     let s = Session { me: RwSignal::new(None) };
+    // Refresh tokens were once kept here; never again.
+    storage_remove("statreq.refresh");
     provide_context(s);
     if storage_get("statreq.access").is_some() {
         leptos::task::spawn_local(async move {
@@ -68,43 +72,41 @@ fn client() -> Client {
 }
 
 pub async fn login(username: &str, password: &str) -> Result<Me, ClientError> {
-    let mut c = Client::new(&origin());
+    let mut c = Client::new(&origin()).with_cookie_session();
     let t = c.login(username, password).await?;
     storage_set("statreq.access", &t.access_token);
-    if let Some(r) = &t.refresh_token {
-        storage_set("statreq.refresh", r);
-    }
     c.me().await
 }
 
 /// Uses a token issued elsewhere (WebHR single sign-on); it cannot be refreshed.
 pub fn adopt_token(token: &str) {
     storage_set("statreq.access", token);
-    storage_remove("statreq.refresh");
 }
 
+/// Signs out here and at the server (the sign-in's refresh tokens are revoked and
+/// the cookie cleared).
 pub fn logout() {
     storage_remove("statreq.access");
-    storage_remove("statreq.refresh");
+    session().me.set(None);
+    leptos::task::spawn_local(async {
+        let _ = Client::new(&origin()).with_cookie_session().logout().await;
+    });
+}
+
+/// Forgets the session here only (the server already refused it).
+fn forget() {
+    storage_remove("statreq.access");
     session().me.set(None);
 }
 
 async fn refresh() -> bool {
-    let Some(refresh) = storage_get("statreq.refresh") else { return false };
-    let body = statreq_contract::RefreshBody { refresh_token: refresh };
-    let res = Client::new(&origin())
-        .raw(statreq_client::Method::POST, "/auth/refresh", "application/json", serde_json::to_vec(&body).unwrap_or_default(), None)
-        .await;
-    match res {
-        Ok((200, v)) => {
-            if let (Some(a), Some(r)) = (v["access_token"].as_str(), v["refresh_token"].as_str()) {
-                storage_set("statreq.access", a);
-                storage_set("statreq.refresh", r);
-                return true;
-            }
-            false
+    let mut c = Client::new(&origin()).with_cookie_session();
+    match c.refresh().await {
+        Ok(t) => {
+            storage_set("statreq.access", &t.access_token);
+            true
         }
-        _ => false,
+        Err(_) => false,
     }
 }
 
@@ -119,7 +121,7 @@ where
             if refresh().await {
                 f(client()).await
             } else {
-                logout();
+                forget();
                 Err(e)
             }
         }

@@ -17,6 +17,57 @@ fn bad_credentials() -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "帳號或密碼錯誤。", "Wrong username or password.")
 }
 
+/// The browser's refresh token lives in this cookie, scoped to the sign-in paths,
+/// `HttpOnly` (no script reads it) and `SameSite=Strict`; `Secure` when the service
+/// is published on https.
+const REFRESH_COOKIE: &str = "statreq_refresh";
+const COOKIE_PATH: &str = "/api/v1/auth";
+/// The header a browser sends to use the cookie. A page of another site cannot
+/// send it (it is not CORS-safelisted, so it would need a preflight statreq
+/// refuses), which is the cookie path's protection against cross-site requests.
+pub const COOKIE_MODE_HEADER: &str = "statreq-refresh";
+
+/// Whether the caller asks for the refresh token in the cookie (`Statreq-Refresh: cookie`).
+fn cookie_mode(req: &HttpRequest) -> bool {
+    req.headers().get(COOKIE_MODE_HEADER).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cookie"))
+}
+
+fn refresh_cookie(state: &AppState, value: &str, max_age: Option<i64>) -> actix_web::cookie::Cookie<'static> {
+    let secure = state.settings.public_url.as_deref().is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"));
+    let mut c = actix_web::cookie::Cookie::build(REFRESH_COOKIE, value.to_string())
+        .path(COOKIE_PATH)
+        .http_only(true)
+        .secure(secure)
+        .same_site(actix_web::cookie::SameSite::Strict)
+        .finish();
+    if let Some(age) = max_age {
+        c.set_max_age(actix_web::cookie::time::Duration::seconds(age));
+    }
+    c
+}
+
+/// Answers with the tokens: in cookie mode the refresh token goes into the cookie
+/// and out of the body.
+fn token_response(state: &AppState, req: &HttpRequest, mut t: TokenResponse) -> HttpResponse {
+    let mut res = HttpResponse::Ok();
+    res.insert_header(("Cache-Control", "no-store"));
+    if cookie_mode(req) {
+        if let Some(r) = t.refresh_token.take() {
+            res.cookie(refresh_cookie(state, &r, Some(state.settings.refresh_token_seconds)));
+        }
+    }
+    res.json(t)
+}
+
+/// The refresh token a call presents: the cookie in cookie mode, else the JSON body.
+fn presented_refresh_token(req: &HttpRequest, body: &[u8]) -> Result<String, ApiError> {
+    if cookie_mode(req) {
+        return Ok(req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()).unwrap_or_default());
+    }
+    let body: RefreshBody = parse_json(req, body)?;
+    Ok(body.refresh_token)
+}
+
 /// The client address sign-in throttling counts against.
 fn client_of(req: &HttpRequest) -> IpAddr {
     http::client_ip(req).unwrap_or(IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED))
@@ -86,9 +137,12 @@ async fn check_password(
 }
 
 /// Sign in with a local account. Failed attempts are throttled per account and
-/// address and per address (429 with `Retry-After`).
+/// address and per address (429 with `Retry-After`). A browser sends
+/// `Statreq-Refresh: cookie` to get its refresh token as an `HttpOnly` cookie
+/// instead of in the body.
 #[utoipa::path(
     tag = "auth",
+    params(("Statreq-Refresh" = Option<String>, Header, description = "`cookie`: the refresh token travels in an HttpOnly cookie, not the body (browsers, same origin)", pattern = "^cookie$")),
     request_body = LoginBody,
     responses((status = 200, description = "Signed in", body = TokenResponse), ErrorResponses)
 )]
@@ -96,23 +150,26 @@ async fn check_password(
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let body: LoginBody = parse_json(&req, &body)?;
     let id = check_password(&state, &req, body.username, body.password, "local").await?;
-    Ok(HttpResponse::Ok().json(tokens_for(&state, id, None, true, anonymous(&req)).await?))
+    let tokens = tokens_for(&state, id, None, true, anonymous(&req)).await?;
+    Ok(token_response(&state, &req, tokens))
 }
 
 /// Exchange a refresh token for new tokens. Each refresh token works once; a
 /// reused one is refused and revokes every token descended from the same sign-in.
 /// A sign-in lasts at most the absolute session lifetime (`--session-hours`).
+/// With `Statreq-Refresh: cookie` the token is taken from the cookie (no body).
 #[utoipa::path(
     tag = "auth",
+    params(("Statreq-Refresh" = Option<String>, Header, description = "`cookie`: the refresh token travels in an HttpOnly cookie, not the body (browsers, same origin)", pattern = "^cookie$")),
     request_body = RefreshBody,
     responses((status = 200, description = "New tokens", body = TokenResponse), ErrorResponses)
 )]
 #[post("/auth/refresh")]
 pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    let body: RefreshBody = parse_json(&req, &body)?;
+    let presented = presented_refresh_token(&req, &body)?;
     let addr = client_of(&req);
     state.sign_in.admit(None, addr)?;
-    let hash = hash_refresh_token(&body.refresh_token);
+    let hash = hash_refresh_token(&presented);
     let now = Utc::now();
     let started_after = now - Duration::seconds(state.settings.session_max_seconds);
     let audit = anonymous(&req);
@@ -126,7 +183,8 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::By
             if !user.active {
                 return Err(ApiError::unauthorized("account_disabled", "This account is disabled."));
             }
-            Ok(HttpResponse::Ok().json(tokens_for(&state, user_id, Some(family), true, anonymous(&req)).await?))
+            let tokens = tokens_for(&state, user_id, Some(family), true, anonymous(&req)).await?;
+            Ok(token_response(&state, &req, tokens))
         }
         RefreshUse::Reused => {
             tracing::warn!("refresh token reused; its family is revoked");
@@ -143,19 +201,25 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::By
 }
 
 /// Sign out: revokes the sign-in (every refresh token descended from it) that this
-/// refresh token belongs to. Answers 204 whether or not the token was known.
+/// refresh token belongs to. Answers 204 whether or not the token was known. With
+/// `Statreq-Refresh: cookie` the token is taken from the cookie, which is cleared.
 #[utoipa::path(
     tag = "auth",
+    params(("Statreq-Refresh" = Option<String>, Header, description = "`cookie`: the refresh token travels in an HttpOnly cookie, not the body (browsers, same origin)", pattern = "^cookie$")),
     request_body = RefreshBody,
     responses((status = 204, description = "Signed out"), ErrorResponses)
 )]
 #[post("/auth/logout")]
 pub async fn logout(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    let body: RefreshBody = parse_json(&req, &body)?;
-    let hash = hash_refresh_token(&body.refresh_token);
+    let presented = presented_refresh_token(&req, &body)?;
+    let hash = hash_refresh_token(&presented);
     let audit = anonymous(&req);
     db(&state, move |s| s.revoke_session(&hash, &audit, Utc::now())).await?;
-    Ok(HttpResponse::NoContent().finish())
+    let mut res = HttpResponse::NoContent();
+    if cookie_mode(&req) {
+        res.cookie(refresh_cookie(&state, "", Some(0)));
+    }
+    Ok(res.finish())
 }
 
 /// Service accounts: OAuth 2.0 client credentials for an access token (JSON body).

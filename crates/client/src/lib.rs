@@ -28,12 +28,30 @@ pub struct Client {
     base: String,
     access_token: Option<String>,
     refresh_token: Option<String>,
+    /// The refresh token lives in the browser's HttpOnly cookie, never here.
+    cookie_session: bool,
 }
+
+/// The header that asks for the refresh token in an HttpOnly cookie.
+const COOKIE_MODE: (&str, &str) = ("Statreq-Refresh", "cookie");
 
 impl Client {
     /// `base` is the server's origin, e.g. `http://127.0.0.1:8080`.
     pub fn new(base: &str) -> Client {
-        Client { http: reqwest::Client::new(), base: base.trim_end_matches('/').to_string(), access_token: None, refresh_token: None }
+        Client {
+            http: reqwest::Client::new(),
+            base: base.trim_end_matches('/').to_string(),
+            access_token: None,
+            refresh_token: None,
+            cookie_session: false,
+        }
+    }
+
+    /// A browser's client: sign-in keeps the refresh token in an `HttpOnly` cookie
+    /// (same origin only), out of reach of scripts and of `localStorage`.
+    pub fn with_cookie_session(mut self) -> Client {
+        self.cookie_session = true;
+        self
     }
 
     /// Uses a bearer token obtained elsewhere (e.g. one issued by WebHR).
@@ -110,7 +128,11 @@ impl Client {
 
     /// Signs in; keeps the tokens for later calls.
     pub async fn login(&mut self, username: &str, password: &str) -> Result<TokenResponse> {
-        let t: TokenResponse = self.post("/auth/login", &LoginBody { username: username.into(), password: password.into() }, None).await?;
+        let mut req = self.http.post(self.url("/auth/login")).json(&LoginBody { username: username.into(), password: password.into() });
+        if self.cookie_session {
+            req = req.header(COOKIE_MODE.0, COOKIE_MODE.1);
+        }
+        let t: TokenResponse = decode(req.send().await?).await?;
         self.access_token = Some(t.access_token.clone());
         self.refresh_token = t.refresh_token.clone();
         Ok(t)
@@ -118,8 +140,13 @@ impl Client {
 
     /// Rotates the refresh token; keeps the new tokens.
     pub async fn refresh(&mut self) -> Result<TokenResponse> {
-        let token = self.refresh_token.clone().unwrap_or_default();
-        let t: TokenResponse = self.post("/auth/refresh", &RefreshBody { refresh_token: token }, None).await?;
+        let req = if self.cookie_session {
+            self.http.post(self.url("/auth/refresh")).header(COOKIE_MODE.0, COOKIE_MODE.1)
+        } else {
+            let token = self.refresh_token.clone().unwrap_or_default();
+            self.http.post(self.url("/auth/refresh")).json(&RefreshBody { refresh_token: token })
+        };
+        let t: TokenResponse = decode(req.send().await?).await?;
         self.access_token = Some(t.access_token.clone());
         self.refresh_token = t.refresh_token.clone();
         Ok(t)
@@ -128,7 +155,12 @@ impl Client {
     /// Signs out: revokes this sign-in's refresh tokens and forgets both tokens.
     pub async fn logout(&mut self) -> Result<()> {
         let token = self.refresh_token.take().unwrap_or_default();
-        let res = self.http.post(self.url("/auth/logout")).json(&RefreshBody { refresh_token: token }).send().await?;
+        let req = if self.cookie_session {
+            self.http.post(self.url("/auth/logout")).header(COOKIE_MODE.0, COOKIE_MODE.1)
+        } else {
+            self.http.post(self.url("/auth/logout")).json(&RefreshBody { refresh_token: token })
+        };
+        let res = req.send().await?;
         self.access_token = None;
         if res.status().is_success() {
             Ok(())

@@ -262,6 +262,12 @@ async fn an_expired_session_is_refreshed_without_losing_the_form() {
     let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default(), "--access-token-seconds", "1"]);
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "applicant.npa").await;
+    // The refresh token is nowhere a script can read it: not in storage, not in document.cookie.
+    let kept = c
+        .execute("return [Object.keys(localStorage).join(','), Object.keys(sessionStorage).join(','), document.cookie]", vec![])
+        .await
+        .unwrap_or_default();
+    assert!(!kept.to_string().contains("refresh"), "the refresh token is readable by scripts: {kept}");
     c.goto(&format!("{}/requests/new", server.base)).await.unwrap();
     c.wait().for_element(Locator::Css("#reason")).await.unwrap().send_keys("填寫很久的申請").await.unwrap();
     // The access token expires (1 s, plus the 30 s leeway statreq allows for clock skew).
@@ -269,6 +275,34 @@ async fn an_expired_session_is_refreshed_without_losing_the_form() {
     c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", "填寫很久的申請").await;
     wait_for_text(&c, "main h1", "案件 ").await;
+    // The cookie: HttpOnly, SameSite=Strict, scoped to the sign-in paths (read where it is visible).
+    let page = c.current_url().await.unwrap();
+    c.goto(&format!("{}/api/v1/auth/refresh", server.base)).await.unwrap();
+    let cookie = c.get_named_cookie("statreq_refresh").await.unwrap();
+    let flags = (cookie.http_only(), cookie.same_site().map(|s| s.to_string()), cookie.path());
+    assert_eq!(flags, (Some(true), Some("Strict".to_string()), Some("/api/v1/auth")));
+    let stolen = cookie.value().to_string();
+    c.goto(page.as_str()).await.unwrap();
+    wait_for_text(&c, "main h1", "案件 ").await;
+    // Signing out ends the sign-in at the server: even a copy of the cookie no longer refreshes.
+    c.find(Locator::XPath("//header//button[contains(., '登出')]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("#username")).await.unwrap();
+    let mut status = 0;
+    for _ in 0..50 {
+        status = reqwest::Client::new()
+            .post(format!("{}/api/v1/auth/refresh", server.base))
+            .header("Statreq-Refresh", "cookie")
+            .header("Cookie", format!("statreq_refresh={stolen}"))
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+            .unwrap_or_default();
+        if status == 401 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, 401, "the signed-out session still refreshes");
     let _ = c.close().await;
 }
 

@@ -200,6 +200,45 @@ async fn sessions_end_on_logout_password_reset_and_disabling(backend: Backend) {
     let agency = audit_actions(&server, "agency.updated").await;
     assert!(agency.iter().any(|e| e["detail"]["agency"] == "NPA" && e["detail"]["to"]["personnel_staff"] == 90), "{agency:?}");
     assert!(!audit_actions(&server, "auth.signed_out").await.is_empty());
+
+    // A browser's sign-in: the refresh token only in an HttpOnly, SameSite=Strict cookie.
+    let http = reqwest::Client::new();
+    let url = |p: &str| format!("{}/api/v1/auth/{p}", server.base);
+    let creds = serde_json::json!({"username": "applicant.tpedu", "password": statreq_e2e::DEMO_PASSWORD});
+    let res = http.post(url("login")).header("Statreq-Refresh", "cookie").json(&creds).send().await.unwrap();
+    let set = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(
+        set.starts_with("statreq_refresh=")
+            && set.contains("HttpOnly")
+            && set.contains("SameSite=Strict")
+            && set.contains("Path=/api/v1/auth"),
+        "{set}"
+    );
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(body["refresh_token"].is_null() && body["access_token"].is_string(), "{body}");
+    let cookie = set.split(';').next().unwrap_or_default().to_string();
+    // A cross-site form post carries the cookie but cannot add the header: the cookie is not used.
+    let forged = http
+        .post(url("refresh"))
+        .header("Cookie", &cookie)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("a=b")
+        .send()
+        .await
+        .unwrap();
+    assert!(forged.status().is_client_error() && forged.status() != 200, "{}", forged.status());
+    // A page of another origin cannot even ask to send the header (no CORS preflight passes).
+    let preflight = http
+        .request(reqwest::Method::OPTIONS, url("refresh"))
+        .header("Origin", "https://evil.example")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "statreq-refresh")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.headers().get("access-control-allow-origin").is_none(), "{:?}", preflight.headers());
+    let ok = http.post(url("refresh")).header("Cookie", &cookie).header("Statreq-Refresh", "cookie").send().await.unwrap();
+    assert_eq!(ok.status(), 200);
     assert!(!audit_actions(&server, "user.created").await.is_empty(), "the demo accounts' creation");
 }
 

@@ -55,6 +55,10 @@ pub fn SsoPage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     let token = hash.trim_start_matches('#').split('&').find_map(|kv| kv.strip_prefix("access_token=")).map(str::to_owned);
+    // The token leaves the address bar (and history) before anything else happens.
+    if let Some(w) = web_sys::window() {
+        let _ = w.history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/sso")));
+    }
     match token {
         None => error.set(Some(tr(lang.get_untracked(), "the_link_carries_no_token_come"))),
         Some(token) => spawn_local(async move {
@@ -62,9 +66,6 @@ pub fn SsoPage() -> impl IntoView {
             match call(|c| async move { c.me().await }).await {
                 Ok(me) => {
                     session.me.set(Some(me));
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/sso")));
-                    }
                     navigate("/", Default::default());
                 }
                 Err(e) => error.set(Some(err_text(lang.get_untracked(), &e))),
