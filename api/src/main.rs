@@ -229,8 +229,9 @@ enum AuditCmd {
 
 #[derive(Subcommand)]
 enum KeysCmd {
-    /// Create a new key-encryption key and re-wrap every file key with it (file
-    /// bodies are not touched). Run it with the service stopped or on one instance.
+    /// Create a new key-encryption key, re-wrap every wrapped value with it (file
+    /// and attachment keys, sealed passphrases, webhook secrets; bodies are not
+    /// touched), then retire (delete) the old keys. Run it with the service stopped.
     Rotate,
 }
 
@@ -432,18 +433,43 @@ async fn main() -> anyhow::Result<()> {
         Cmd::Keys { command: KeysCmd::Rotate } => {
             let (store, _) = open_store(&cli.common)?;
             let mut ring = statreq_vault::Keyring::open(&cli.common.data_dir.join("keys"))?;
-            let old = ring.current_id().to_string();
+            let old: Vec<String> = ring.ids();
             let new = ring.rotate()?;
-            let mut n = 0;
-            for (id, wrapped, passphrase) in store.delivery_keys().map_err(|e| anyhow::anyhow!("{e}"))? {
-                let rewrapped = ring.rewrap(&wrapped)?;
-                let resealed = passphrase.as_deref().map(|p| ring.reseal_secret(p)).transpose()?;
-                store.set_delivery_keys(id, &rewrapped, resealed.as_deref()).map_err(|e| anyhow::anyhow!("{e}"))?;
-                n += 1;
+            // Re-wrap until nothing refers to an old key (a value written meanwhile by
+            // a server still running is caught by the next pass).
+            let mut total = 0;
+            for _ in 0..5 {
+                let stale: Vec<_> = store
+                    .wrapped_values()
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                    .into_iter()
+                    .filter(|w| statreq_vault::Keyring::kek_of(&w.value) != Some(new.as_str()))
+                    .collect();
+                if stale.is_empty() {
+                    break;
+                }
+                let mut changes = Vec::with_capacity(stale.len());
+                for w in stale {
+                    let value = if w.kind.is_sealed() { ring.reseal_secret(&w.value)? } else { ring.rewrap(&w.value)? };
+                    changes.push((w, value));
+                }
+                total += store.set_wrapped_values(&changes).map_err(|e| anyhow::anyhow!("{e}"))?;
             }
-            let detail = serde_json::json!({"from": old, "to": new, "files": n});
+            let left = store
+                .wrapped_values()
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .into_iter()
+                .filter(|w| statreq_vault::Keyring::kek_of(&w.value) != Some(new.as_str()))
+                .count();
+            if left > 0 {
+                anyhow::bail!("{left} values still use an old key (is a server still running?); the old keys are kept — stop the service and run again");
+            }
+            for id in &old {
+                ring.retire(id)?;
+            }
+            let detail = serde_json::json!({"retired": old, "to": new, "rewrapped": total});
             store.audit(&Default::default(), "keys.rotated", None, &detail, chrono::Utc::now()).map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("rotated key-encryption key {old} → {new}; re-wrapped {n} file keys");
+            println!("rotated to key-encryption key {new}; re-wrapped {total} values; retired {}", old.join(", "));
         }
         Cmd::Decrypt { file, output, identity } => {
             let input = std::fs::File::open(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;

@@ -17,6 +17,7 @@ mod queue;
 mod reference;
 mod requests;
 mod users;
+mod wrapped;
 
 use std::time::Duration;
 
@@ -34,6 +35,7 @@ pub use queue::{QueueRow, SettingsChange, SettingsRow, StatsRow};
 pub use reference::{ImportCounts, ReferenceChange, ReferenceItem, Saved};
 pub use requests::{EventRow, ListFilter, MessageRow, RequestRow, RevisionRow};
 pub use users::{NewUser, RefreshUse, UserRow, UserUpdate};
+pub use wrapped::{Wrapped, WrappedKind};
 
 /// Errors of the store, mapped to HTTP centrally by the API.
 #[derive(Debug, thiserror::Error)]

@@ -89,8 +89,14 @@ impl Keyring {
         let id = format!("kek{}-{}", self.keks.len() + 1, hex::encode(tag));
         write_private(&self.dir.join(format!("{id}.kek")), B64.encode(&key[..]).as_bytes())?;
         let tmp = self.dir.join("current.tmp");
-        std::fs::write(&tmp, &id)?;
+        {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(id.as_bytes())?;
+            f.sync_all()?;
+        }
         std::fs::rename(&tmp, self.dir.join("current"))?;
+        sync_dir(&self.dir)?;
         self.keks.push(Kek { id: id.clone(), key });
         self.current = id.clone();
         Ok(id)
@@ -126,6 +132,32 @@ impl Keyring {
         );
         let key: [u8; 32] = pt.as_slice().try_into().map_err(|_| VaultError::MalformedWrappedKey)?;
         Ok(DataKey(Zeroizing::new(key)))
+    }
+
+    /// Deletes a KEK that nothing refers to any more (after every wrapped value was
+    /// re-wrapped): what it wrapped, in old backups too, can no longer be opened.
+    /// The current KEK cannot be retired.
+    pub fn retire(&mut self, id: &str) -> Result<()> {
+        if id == self.current {
+            return Err(VaultError::KeyFile { path: id.into(), reason: "the current key-encryption key cannot be retired".into() });
+        }
+        let path = self.dir.join(format!("{id}.kek"));
+        // Overwrite, then unlink (a best effort on copy-on-write or journaled storage).
+        if let Ok(len) = std::fs::metadata(&path).map(|m| m.len()) {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new().write(true).open(&path)?;
+            f.write_all(&vec![0u8; usize::try_from(len).unwrap_or(0)])?;
+            f.sync_all()?;
+        }
+        std::fs::remove_file(&path)?;
+        sync_dir(&self.dir)?;
+        self.keks.retain(|k| k.id != id);
+        Ok(())
+    }
+
+    /// The KEK id a wrapped key (`id.blob`) or sealed secret (`id.blob:blob`) uses.
+    pub fn kek_of(wrapped: &str) -> Option<&str> {
+        wrapped.split_once('.').map(|(id, _)| id)
     }
 
     /// The same data key wrapped by the current KEK (after [`Keyring::rotate`]).
@@ -172,6 +204,15 @@ fn cipher_for(key: &[u8; 32]) -> XChaCha20Poly1305 {
 fn nonce_of(blob: &[u8]) -> Result<XNonce> {
     let n: [u8; 24] = blob.get(..24).and_then(|b| b.try_into().ok()).ok_or(VaultError::MalformedWrappedKey)?;
     Ok(XNonce::from(n))
+}
+
+/// Makes a directory's entries (a new, renamed or removed file) durable.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 #[cfg(unix)]

@@ -584,7 +584,58 @@ async fn caps_hold_under_concurrency(backend: Backend) {
     applicant.create_request(&crate::common::statistics()).await.unwrap();
 }
 
+async fn key_rotation_rewraps_everything_and_retires_the_old_key(backend: Backend) {
+    use statreq_e2e::statreq_contract::{State, WebhookBody};
+    let mut server = TestServer::start(backend);
+    let w = crate::common::Scenario::new(&server).await;
+    let delivered = w.in_state(&crate::common::detail(), State::Delivered, 2).await.id;
+    let file = w.officer.deliveries(delivered).await.unwrap().files[0].id;
+    let draft = w.applicant.create_request(&crate::common::statistics()).await.unwrap().id;
+    let attachment = w.applicant.upload_attachment(draft, "樣張.csv", b"a,b\n".to_vec()).await.unwrap().id;
+    let receiver = statreq_e2e::sinks::WebhookReceiver::start(0).await;
+    let hooks = service_at(&server.base, "webhr.keys").await;
+    hooks.create_webhook(&WebhookBody { url: receiver.url.clone(), events: vec!["*".into()], description: None }).await.unwrap();
+    let plain_before = w.applicant.download_delivery(delivered, file).await.unwrap().len();
+    let keys = server.db.data_dir().join("keys");
+    let kek_files = || -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(&keys)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .filter(|n| n.ends_with(".kek"))
+            .collect();
+        v.sort();
+        v
+    };
+    let before = kek_files();
+    server.stop();
+
+    let (code, out) = statreq_cli(&server, &["keys", "rotate"]);
+    assert_eq!(code, 0, "{out}");
+    let after = kek_files();
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert!(before.iter().all(|k| !after.contains(k)), "the old key is retired: {before:?} → {after:?}");
+    let new = after[0].trim_end_matches(".kek").to_string();
+    let store = statreq_e2e::statreq_store::Store::open(&server.db.url).unwrap();
+    let values = store.wrapped_values().unwrap();
+    assert!(values.len() >= 4, "{values:?}");
+    assert!(values.iter().all(|v| v.value.starts_with(&format!("{new}."))), "everything under the new key: {values:?}");
+
+    // Everything still opens under the new key.
+    let again = server.another_instance(&[]);
+    let mut officer = statreq_e2e::statreq_client::Client::new(&again.base);
+    officer.login("officer1.dgpa", statreq_e2e::DEMO_PASSWORD).await.unwrap();
+    let mut applicant = statreq_e2e::statreq_client::Client::new(&again.base);
+    applicant.login("applicant.npa", statreq_e2e::DEMO_PASSWORD).await.unwrap();
+    assert_eq!(applicant.download_delivery(delivered, file).await.unwrap().len(), plain_before);
+    assert!(officer.reveal_passphrase(delivered, file).await.is_ok());
+    assert_eq!(applicant.download_attachment(draft, attachment).await.unwrap(), b"a,b\n".to_vec());
+    let mut admin = statreq_e2e::statreq_client::Client::new(&again.base);
+    admin.login("admin.dgpa", statreq_e2e::DEMO_PASSWORD).await.unwrap();
+    assert_eq!(admin.audit("action=keys.rotated").await.unwrap().items.len(), 1);
+}
+
 on_both_backends!(
+    key_rotation_rewraps_everything_and_retires_the_old_key,
     caps_hold_under_concurrency,
     roles_and_agencies_stay_where_they_belong,
     an_upload_racing_the_delivery_never_publishes_an_unapproved_file,
