@@ -20,6 +20,13 @@ pub enum AgeKey<'a> {
 /// itself (2^18 ≈ 1 s); a hostile file with a larger one is refused, not computed.
 pub const MAX_SCRYPT_WORK_FACTOR: u8 = 18;
 
+/// The scrypt work factor of statreq's own passphrases (2^10, about a millisecond).
+/// scrypt slows down guessing a passphrase a person chose; statreq's passphrases are
+/// random with 150 bits ([`generate_passphrase`]), which no work factor makes
+/// stronger — while age's default (about a second per file) would be paid on every
+/// download, a cost anyone allowed to download could make the server pay at will.
+pub const PASSPHRASE_WORK_FACTOR: u8 = 10;
+
 /// A new passphrase: 6 groups of 5 characters from a 32-letter alphabet without
 /// look-alikes (150 bits), e.g. `k7m2p-…`.
 pub fn generate_passphrase() -> String {
@@ -38,7 +45,11 @@ pub fn is_x25519_recipient(text: &str) -> bool {
 /// the file is cut short.
 pub fn age_encryptor<W: Write>(key: AgeKey<'_>, output: W) -> Result<age::stream::StreamWriter<W>> {
     let encryptor = match key {
-        AgeKey::Passphrase(p) => age::Encryptor::with_user_passphrase(SecretString::from(p.to_owned())),
+        AgeKey::Passphrase(p) => {
+            let mut recipient = age::scrypt::Recipient::new(SecretString::from(p.to_owned()));
+            recipient.set_work_factor(PASSPHRASE_WORK_FACTOR);
+            age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient)).map_err(|e| VaultError::Age(e.to_string()))?
+        }
         AgeKey::Recipient(r) => {
             let recipient: age::x25519::Recipient = r.parse().map_err(|e: &str| VaultError::Age(e.to_string()))?;
             age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
@@ -76,6 +87,18 @@ pub fn age_decrypt(input: impl Read, passphrase: Option<&str>, identity: Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passphrase_files_cost_a_millisecond_not_a_second() {
+        let p = generate_passphrase();
+        let mut out = Vec::new();
+        let mut w = age_encryptor(AgeKey::Passphrase(&p), &mut out).unwrap_or_else(|e| panic!("{e}"));
+        std::io::Write::write_all(&mut w, b"x").unwrap_or_else(|e| panic!("{e}"));
+        w.finish().unwrap_or_else(|e| panic!("{e}"));
+        let header = String::from_utf8_lossy(&out[..out.len().min(200)]).to_string();
+        let stanza = header.lines().find(|l| l.starts_with("-> scrypt ")).unwrap_or_default().to_string();
+        assert_eq!(stanza.rsplit(' ').next(), Some("10"), "{header}");
+    }
 
     #[test]
     fn passphrases_are_long_and_different() {
