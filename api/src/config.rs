@@ -23,6 +23,8 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Largest result file, in bytes.
     pub max_upload_bytes: usize,
+    /// Uploads and downloads of files at once (more get 503 with Retry-After).
+    pub max_transfers: usize,
     /// After delivery, statreq keeps its own copy of result files this long, then
     /// crypto-shreds it (rule 6: nobody keeps personal data longer than needed).
     pub download_window: chrono::Duration,
@@ -77,6 +79,7 @@ impl Settings {
             session_max_seconds: 12 * 60 * 60,
             max_body_bytes: 256 * 1024,
             max_upload_bytes: 512 * 1024 * 1024,
+            max_transfers: 32,
             download_window: chrono::Duration::days(30),
             sweep_every: std::time::Duration::from_secs(600),
             spa_dir: None,

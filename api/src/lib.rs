@@ -42,6 +42,8 @@ pub struct AppState {
     pub keyring: std::sync::Arc<statreq_vault::Keyring>,
     /// Result files and attachments at rest, encrypted.
     pub files: app::files::FileStore,
+    /// The bound on files moving in and out at once.
+    pub transfers: app::files::Transfers,
     pub keys: auth::Keys,
     pub settings: Settings,
     /// Wakes the notification worker after a change.
@@ -270,6 +272,7 @@ impl Application {
             queue: Default::default(),
             keyring,
             files,
+            transfers: app::files::Transfers::new(settings.max_transfers),
             keys,
             settings,
             wake: tokio::sync::Notify::new(),

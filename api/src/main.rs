@@ -182,6 +182,9 @@ struct SecurityArgs {
     checkpoint_dir: Option<PathBuf>,
     #[arg(long, env = "STATREQ_CHECKPOINT_SECONDS", default_value_t = 3600)]
     checkpoint_seconds: u64,
+    /// Files moving in or out at once (uploads and downloads); more get 503 busy.
+    #[arg(long, env = "STATREQ_MAX_TRANSFERS", default_value_t = 32)]
+    max_transfers: usize,
     /// Hours a sign-in lasts at most, however often its tokens are refreshed.
     #[arg(long, env = "STATREQ_SESSION_HOURS", default_value_t = 12)]
     session_hours: i64,
@@ -199,6 +202,7 @@ impl SecurityArgs {
     fn apply(self, s: &mut Settings) {
         s.trusted_proxies = self.trusted_proxies;
         s.session_max_seconds = self.session_hours.max(1) * 3600;
+        s.max_transfers = self.max_transfers.max(1);
         s.outbound =
             statreq_api::app::outbound::OutboundPolicy { allowed: self.webhook_allow_hosts, loopback_only: self.outbound_loopback_only };
     }

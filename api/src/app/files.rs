@@ -189,3 +189,26 @@ impl Write for ChannelWriter {
         Ok(())
     }
 }
+
+/// A bound on the files moving in and out at once (uploads and downloads): each
+/// transfer holds a permit for as long as its body streams.
+pub struct Transfers(std::sync::Arc<tokio::sync::Semaphore>);
+
+impl Transfers {
+    pub fn new(max: usize) -> Transfers {
+        Transfers(std::sync::Arc::new(tokio::sync::Semaphore::new(max.max(1))))
+    }
+
+    /// A permit, or `503 busy` with `Retry-After` when every one is taken.
+    pub fn begin(&self) -> Result<tokio::sync::OwnedSemaphorePermit, InputError> {
+        self.0.clone().try_acquire_owned().map_err(|_| InputError::TransfersBusy)
+    }
+
+    /// A body stream that holds `permit` until it ends or is dropped.
+    pub fn hold<S: Stream>(permit: tokio::sync::OwnedSemaphorePermit, body: S) -> impl Stream<Item = S::Item> {
+        body.map(move |chunk| {
+            let _held = &permit;
+            chunk
+        })
+    }
+}

@@ -55,6 +55,8 @@ pub enum InputError {
         max_bytes: usize,
     },
     UploadInterrupted,
+    /// As many files move in and out as the server allows at once.
+    TransfersBusy,
     /// The operation needs a body and got none.
     BodyRequired,
     /// Too many failed sign-ins for this account or from this address.
@@ -232,6 +234,7 @@ impl InputError {
             IdempotencyInProgress => "idempotency_in_progress",
             BodyTooLarge { .. } => "payload_too_large",
             UploadInterrupted => "upload_interrupted",
+            TransfersBusy => "busy",
             BodyRequired => "body_required",
             TooManyAttempts { .. } => "too_many_attempts",
             MalformedMultipart { .. } => "malformed_multipart",
@@ -312,6 +315,7 @@ impl InputError {
             UnsupportedMediaType => 415,
             IfMatchRequired => 428,
             TooManyAttempts { .. } => 429,
+            TransfersBusy => 503,
             _ => 422,
         }
     }
@@ -320,6 +324,7 @@ impl InputError {
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             InputError::TooManyAttempts { retry_after } => Some(*retry_after),
+            InputError::TransfersBusy => Some(5),
             _ => None,
         }
     }
@@ -418,6 +423,10 @@ impl InputError {
                 "This operation needs a request body (JSON, or the CSV file; see the API documentation).",
             ),
             UploadInterrupted => Text::new("上傳中斷，未儲存任何資料。", "The upload was interrupted; nothing was stored."),
+            TransfersBusy => Text::new(
+                "目前檔案傳輸量已達上限，請稍後再試。",
+                "The server moves as many files as it allows at once; try again in a few seconds.",
+            ),
             MalformedMultipart { detail } => Text::new("上傳格式有誤。", format!("Malformed multipart body: {detail}")),
             UnexpectedField => Text::new("請只以欄位 file 上傳一個檔案。", "Send exactly one file, in the field `file`."),
             FileTypeNotAllowed { kinds } => {

@@ -8,7 +8,7 @@ use statreq_contract::AttachmentView;
 use statreq_domain::{Role, State};
 use statreq_store::{AttachmentRow, NewAttachment, StoreError};
 
-use crate::app::files::Egress;
+use crate::app::files::{Egress, Transfers};
 use crate::app::requests::load_for;
 use crate::app::users::{self, user_ref, Users};
 use crate::app::{db, AppError, InputError};
@@ -74,6 +74,7 @@ pub async fn upload_attachment(
     if count >= MAX_ATTACHMENTS {
         return Err(InputError::TooManyAttachments { max: MAX_ATTACHMENTS }.into());
     }
+    let _permit = state.transfers.begin()?;
     let up = http::upload::receive_one(&state.files, &mut form, MAX_SAMPLE_BYTES, SAMPLE_TYPES).await?;
     let key = up.stored.key.clone();
     let new = NewAttachment {
@@ -137,7 +138,8 @@ pub async fn download_attachment(
     let audit = http::audit(&who, &req);
     let detail = serde_json::json!({"attachment": aid, "filename": a.filename});
     db(&state, move |s| s.audit(&audit, "attachment.downloaded", Some(request_id), &detail, Utc::now())).await?;
-    let body = state.files.stream(&a.storage_key, &a.wrapped_key, Egress::Plain)?;
+    let permit = state.transfers.begin()?;
+    let body = Transfers::hold(permit, state.files.stream(&a.storage_key, &a.wrapped_key, Egress::Plain)?);
     Ok(HttpResponse::Ok()
         .content_type(a.content_type.clone())
         .insert_header(("Content-Disposition", attachment_header(&a.filename)))

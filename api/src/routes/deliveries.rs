@@ -10,7 +10,7 @@ use statreq_domain::lifecycle::{approve_file, open_file};
 use statreq_domain::{AgencyCode, Role, State, UserId};
 use statreq_store::{DeliveryRow, NewDelivery};
 
-use crate::app::files::Egress;
+use crate::app::files::{Egress, Transfers};
 use crate::app::requests::load_for;
 use crate::app::users::{self, user_ref, Users};
 use crate::app::{db, AppError, InputError};
@@ -90,6 +90,7 @@ async fn upload_delivery_once(
         return Err(InputError::NotInProduction.into());
     }
     let personal = loaded.application()?.declares_personal_data();
+    let _permit = state.transfers.begin()?;
     let up = http::upload::receive_one(&state.files, &mut form, state.settings.max_upload_bytes, ALLOWED).await?;
     let (filename, content_type, key, wrapped, sealed) = (up.filename, up.content_type, up.stored.key, up.stored.wrapped, up.stored.sealed);
     let passphrase = match personal {
@@ -192,6 +193,7 @@ pub async fn download_delivery(
 ) -> Result<HttpResponse, ApiError> {
     let (id, did) = path.into_inner();
     let d = file_for(&state, &who, &req, id, did, "delivery.download").await?;
+    let permit = state.transfers.begin()?;
     // A registered X25519 recipient takes the place of the passphrase.
     let recipient = if d.personal { who.user.age_recipient.clone() } else { None };
     let passphrase = match &d.passphrase {
@@ -213,7 +215,7 @@ pub async fn download_delivery(
         (true, None, Some(p)) => Egress::AgePassphrase(p.to_string()),
         (true, None, None) => return Err(AppError::internal(format!("delivery {did} holds personal data but has no passphrase")).into()),
     };
-    let body = state.files.stream(&d.storage_key, d.wrapped_key.as_deref().unwrap_or_default(), egress)?;
+    let body = Transfers::hold(permit, state.files.stream(&d.storage_key, d.wrapped_key.as_deref().unwrap_or_default(), egress)?);
     let (name, content_type) = if d.personal {
         (format!("{}.age", d.filename), "application/octet-stream".to_string())
     } else {

@@ -48,7 +48,8 @@ pub fn age_encryptor<W: Write>(key: AgeKey<'_>, output: W) -> Result<age::stream
         AgeKey::Passphrase(p) => {
             let mut recipient = age::scrypt::Recipient::new(SecretString::from(p.to_owned()));
             recipient.set_work_factor(PASSPHRASE_WORK_FACTOR);
-            age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient)).map_err(|e| VaultError::Age(e.to_string()))?
+            age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+                .map_err(|e| VaultError::Age(e.to_string()))?
         }
         AgeKey::Recipient(r) => {
             let recipient: age::x25519::Recipient = r.parse().map_err(|e: &str| VaultError::Age(e.to_string()))?;

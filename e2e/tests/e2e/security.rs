@@ -634,7 +634,44 @@ async fn key_rotation_rewraps_everything_and_retires_the_old_key(backend: Backen
     assert_eq!(admin.audit("action=keys.rotated").await.unwrap().items.len(), 1);
 }
 
+async fn files_in_flight_are_bounded(backend: Backend) {
+    use statreq_e2e::statreq_contract::State;
+    let server = TestServer::start_with(backend, &["--max-transfers", "1"]);
+    let w = crate::common::Scenario::new(&server).await;
+    let id = w.in_state(&crate::common::statistics(), State::InProduction, 2).await.id;
+    let big = vec![b'7'; 24 * 1024 * 1024];
+    let file = w.officer.upload_delivery(id, "大表.csv", big).await.unwrap().id;
+    w.officer.deliver(id, None, "如附件").await.unwrap();
+
+    // One download holds the only transfer while its body is not read …
+    let url = format!("{}/api/v1/requests/{id}/deliveries/{file}/file", server.base);
+    let token = w.applicant.access_token().unwrap_or_default().to_string();
+    let http = reqwest::Client::new();
+    let first = http.get(&url).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(first.status(), 200);
+    // … so another is told to come back: 503 busy with Retry-After.
+    let second = http.get(&url).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(second.status(), 503);
+    assert!(second.headers().get("retry-after").is_some());
+    let p: serde_json::Value = second.json().await.unwrap();
+    assert_eq!(p["code"], "busy");
+    // Once the first ends, the next goes through.
+    drop(first);
+    let mut status = 0;
+    for _ in 0..100 {
+        let r = http.get(&url).bearer_auth(&token).send().await.unwrap();
+        status = r.status().as_u16();
+        if status == 200 {
+            assert_eq!(r.bytes().await.unwrap().len(), 24 * 1024 * 1024);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, 200);
+}
+
 on_both_backends!(
+    files_in_flight_are_bounded,
     key_rotation_rewraps_everything_and_retires_the_old_key,
     caps_hold_under_concurrency,
     roles_and_agencies_stay_where_they_belong,
