@@ -325,6 +325,11 @@ pub async fn transition(
         let files = db(state, move |s| s.list_deliveries(id)).await.unwrap_or_default();
         state.files.remove(files.iter().map(|f| f.storage_key.as_str()));
     }
+    if row.state.is_terminal() {
+        // The request ended: its attachments' keys went in the transaction; now the bodies.
+        let shredded = db(state, move |s| s.list_attachments(id)).await.unwrap_or_default();
+        state.files.remove(shredded.iter().filter(|a| a.wrapped_key.is_empty()).map(|a| a.storage_key.as_str()));
+    }
     tracing::info!(request = id, actor, event = event.as_str(), to = row.state.as_str(), "transition");
     reloaded(state, loaded, row).await
 }

@@ -135,6 +135,9 @@ pub async fn download_attachment(
     let loaded = load_for(&state, &who, id).await?;
     let request_id = loaded.row.id;
     let a = db(&state, move |s| s.list_attachments(request_id)).await?.into_iter().find(|a| a.id == aid).ok_or_else(ApiError::not_found)?;
+    if a.wrapped_key.is_empty() {
+        return Err(InputError::Shredded.into());
+    }
     let audit = http::audit(&who, &req);
     let detail = serde_json::json!({"attachment": aid, "filename": a.filename});
     db(&state, move |s| s.audit(&audit, "attachment.downloaded", Some(request_id), &detail, Utc::now())).await?;

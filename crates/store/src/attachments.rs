@@ -112,3 +112,12 @@ impl Store {
         Ok(rows.into_iter().map(row).collect())
     }
 }
+
+/// Inside the transition that ends a request (closed, withdrawn, rejected): its
+/// attachments lose their keys (crypto-shredding; an empty key marks it); the
+/// caller then removes the bodies. Returns how many were shredded.
+pub(crate) fn shred(c: &mut crate::DbConnection, request_id: i64) -> StoreResult<usize> {
+    Ok(diesel::update(attachments::table.filter(attachments::request_id.eq(request_id)).filter(attachments::wrapped_key.ne("")))
+        .set(attachments::wrapped_key.eq(""))
+        .execute(c)?)
+}

@@ -375,9 +375,16 @@ impl Store {
                 }
                 _ => {}
             }
+            // A request that ends keeps no applicant's files: their keys go with it.
+            let attachments_shredded = if outcome.to.is_terminal() { crate::attachments::shred(c, id)? } else { 0 };
             insert_event(c, id, outcome.event, Some(from), outcome.to, actor, outcome.comment.as_deref(), &outcome.data, now)?;
-            let detail =
-                serde_json::json!({"from": from.as_str(), "to": outcome.to.as_str(), "comment": outcome.comment, "data": outcome.data});
+            let detail = serde_json::json!({
+                "from": from.as_str(),
+                "to": outcome.to.as_str(),
+                "comment": outcome.comment,
+                "data": outcome.data,
+                "attachments_shredded": attachments_shredded,
+            });
             crate::audit::append(c, audit, &format!("request.{}", outcome.event.as_str()), Some(id), &detail, now)
         })?;
         request_by_id(&mut conn, id)
