@@ -1,0 +1,131 @@
+//! Result files, their passphrases, the audit trail and the catalog of existing sources.
+
+use super::*;
+
+impl Client {
+    // ------------------------------------------------------------ deliveries and audit
+
+    /// Uploads a result file (multipart field `file`).
+    pub async fn upload_delivery(&self, id: i64, filename: &str, bytes: Vec<u8>) -> Result<DeliveryView> {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let mut req = self.http.post(self.url(&format!("/requests/{id}/deliveries"))).multipart(form);
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        decode(req.send().await?).await
+    }
+
+    /// Attaches a file (e.g. a sample of the output format) to a draft.
+    pub async fn upload_attachment(&self, id: i64, filename: &str, bytes: Vec<u8>) -> Result<AttachmentView> {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let mut req = self.http.post(self.url(&format!("/requests/{id}/attachments"))).multipart(form);
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        decode(req.send().await?).await
+    }
+
+    pub async fn attachments(&self, id: i64) -> Result<Vec<AttachmentView>> {
+        self.get(&format!("/requests/{id}/attachments")).await
+    }
+
+    pub async fn download_attachment(&self, id: i64, aid: i64) -> Result<Vec<u8>> {
+        let mut req = self.http.get(self.url(&format!("/requests/{id}/attachments/{aid}/file")));
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await?;
+        if res.status().is_success() {
+            Ok(res.bytes().await?.to_vec())
+        } else {
+            decode::<Vec<u8>>(res).await
+        }
+    }
+
+    pub async fn deliveries(&self, id: i64) -> Result<DeliveryManifest> {
+        self.get(&format!("/requests/{id}/deliveries")).await
+    }
+
+    /// The file as served: an age file for personal data, else the plain file.
+    pub async fn download_delivery(&self, id: i64, did: i64) -> Result<Vec<u8>> {
+        let mut req = self.http.get(self.url(&format!("/requests/{id}/deliveries/{did}/file")));
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await?;
+        if res.status().is_success() {
+            Ok(res.bytes().await?.to_vec())
+        } else {
+            decode::<Vec<u8>>(res).await
+        }
+    }
+
+    pub async fn reveal_passphrase(&self, id: i64, did: i64) -> Result<PassphraseView> {
+        self.post(&format!("/requests/{id}/deliveries/{did}/passphrase"), &serde_json::json!({}), None).await
+    }
+
+    pub async fn approve_delivery(&self, id: i64, did: i64) -> Result<DeliveryView> {
+        self.post(&format!("/requests/{id}/deliveries/{did}/approve"), &serde_json::json!({}), None).await
+    }
+
+    /// Registers an X25519 age recipient for this account's downloads (`None` removes it).
+    pub async fn set_age_recipient(&self, recipient: Option<&str>) -> Result<AgeRecipientBody> {
+        self.call(Method::PUT, "/me/age-recipient", Some(&AgeRecipientBody { recipient: recipient.map(String::from) }), None).await
+    }
+
+    /// Delivered personal data awaiting destruction (own agency, or all for DGPA).
+    pub async fn destructions(&self) -> Result<Vec<DestructionDueView>> {
+        self.get("/destructions").await
+    }
+
+    /// The audit trail, newest first; `query` like `request_id=3&action=delivery.downloaded`.
+    pub async fn audit(&self, query: &str) -> Result<Page<AuditEntryView>> {
+        self.get(&format!("/audit?{query}")).await
+    }
+
+    // ------------------------------------------------------------ existing sources (rule 4)
+
+    /// The catalog of existing sources; `query` as in `source=…&field=…`, or empty.
+    pub async fn sources(&self, query: &str) -> Result<Vec<statreq_domain::catalog::CatalogEntry>> {
+        self.get(&format!("/sources?{query}")).await
+    }
+
+    pub async fn get_source(&self, id: &str) -> Result<SourceView> {
+        self.get(&format!("/sources/{id}")).await
+    }
+
+    pub async fn create_source(&self, entry: &CatalogEntry) -> Result<SourceView> {
+        self.post("/sources", entry, None).await
+    }
+
+    pub async fn put_source(&self, entry: &CatalogEntry, if_match: Option<i64>) -> Result<SourceView> {
+        self.call(Method::PUT, &format!("/sources/{}", entry.id), Some(entry), if_match).await
+    }
+
+    pub async fn delete_source(&self, id: &str, if_match: Option<i64>) -> Result<()> {
+        let mut req = self.http.delete(self.url(&format!("/sources/{id}")));
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(v) = if_match {
+            req = req.header("If-Match", format!("\"{v}\""));
+        }
+        let res = req.send().await?;
+        if res.status().is_success() {
+            Ok(())
+        } else {
+            decode::<serde_json::Value>(res).await.map(|_| ())
+        }
+    }
+
+    pub async fn source_history(&self, id: &str) -> Result<Vec<ReferenceChangeView>> {
+        self.get(&format!("/sources/{id}/history")).await
+    }
+
+    /// Catalog entries ranked by how much of a request they cover.
+    pub async fn request_sources(&self, id: i64) -> Result<Vec<statreq_domain::catalog::Coverage>> {
+        self.get(&format!("/requests/{id}/sources")).await
+    }
+}

@@ -1,0 +1,100 @@
+//! Webhook subscriptions and their delivery logs.
+
+use super::*;
+
+impl Client {
+    // ------------------------------------------------------------ webhooks
+
+    /// Subscribes a URL; the answer holds the signing secret, shown once.
+    pub async fn create_webhook(&self, body: &WebhookBody) -> Result<WebhookCreated> {
+        self.post("/webhooks", body, None).await
+    }
+
+    pub async fn list_webhooks(&self) -> Result<Vec<WebhookView>> {
+        self.get("/webhooks").await
+    }
+
+    pub async fn get_webhook(&self, id: i64) -> Result<WebhookView> {
+        self.get(&format!("/webhooks/{id}")).await
+    }
+
+    pub async fn delete_webhook(&self, id: i64) -> Result<()> {
+        let mut req = self.http.delete(self.url(&format!("/webhooks/{id}")));
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await?;
+        if res.status().is_success() {
+            return Ok(());
+        }
+        decode::<serde_json::Value>(res).await.map(drop)
+    }
+
+    /// A subscription's delivery log, newest first.
+    pub async fn webhook_deliveries(&self, id: i64, cursor: Option<&str>) -> Result<Page<WebhookDeliveryView>> {
+        match cursor {
+            Some(c) => self.get(&format!("/webhooks/{id}/deliveries?cursor={c}")).await,
+            None => self.get(&format!("/webhooks/{id}/deliveries")).await,
+        }
+    }
+
+    /// Sends a logged delivery again (same event id and body).
+    pub async fn replay_webhook_delivery(&self, id: i64, delivery_id: i64) -> Result<WebhookDeliveryView> {
+        self.post(&format!("/webhooks/{id}/deliveries/{delivery_id}/replay"), &serde_json::json!({}), None).await
+    }
+
+    /// Any call with a raw body and extra headers, answered with status, headers and JSON.
+    pub async fn raw_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> Result<RawResponse> {
+        let mut req = self.http.request(method, self.url(path)).header("Content-Type", content_type).body(body);
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        let res = req.send().await?;
+        let status = res.status().as_u16();
+        let headers = res.headers().iter().map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or_default().to_string())).collect();
+        let text = res.text().await?;
+        let body = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).map_err(|e| ClientError::Decode(format!("{e}: {text}")))?
+        };
+        Ok(RawResponse { status, headers, body })
+    }
+
+    /// Any call with a raw body, for what the typed methods cannot express.
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        if_match: Option<&str>,
+    ) -> Result<(u16, serde_json::Value)> {
+        let mut req = self.http.request(method, self.url(path)).header("Content-Type", content_type).body(body);
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(v) = if_match {
+            req = req.header("If-Match", v);
+        }
+        let res = req.send().await?;
+        let status = res.status().as_u16();
+        let text = res.text().await?;
+        let value = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).map_err(|e| ClientError::Decode(format!("{e}: {text}")))?
+        };
+        Ok((status, value))
+    }
+}
