@@ -24,6 +24,9 @@ pub struct ApiError {
     pub errors: Vec<ProblemError>,
     /// Seconds to wait before trying again (`Retry-After`, with 429 and 503).
     pub retry_after: Option<u64>,
+    /// At the OAuth token endpoint: the RFC 6749 §5.2 `error` code, sent beside the
+    /// problem's own members (with `error_description`).
+    pub oauth: Option<&'static str>,
 }
 
 impl std::fmt::Display for ApiError {
@@ -34,11 +37,17 @@ impl std::fmt::Display for ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self { status, code: code.into(), message: Text::new(zh, en), rule: None, errors: Vec::new(), retry_after: None }
+        Self { status, code: code.into(), message: Text::new(zh, en), rule: None, errors: Vec::new(), retry_after: None, oauth: None }
     }
 
     pub fn with_rule(mut self, rule: &str) -> Self {
         self.rule = Some(rule.into());
+        self
+    }
+
+    /// Marks the error with its RFC 6749 §5.2 code (token endpoint).
+    pub fn with_oauth(mut self, error: &'static str) -> Self {
+        self.oauth = Some(error);
         self
     }
 
@@ -87,7 +96,7 @@ impl ApiError {
                 severity: Some(f.severity),
             })
             .collect();
-        Self { status: StatusCode::UNPROCESSABLE_ENTITY, code: code.into(), message, rule: None, errors, retry_after: None }
+        Self { status: StatusCode::UNPROCESSABLE_ENTITY, code: code.into(), message, rule: None, errors, retry_after: None, oauth: None }
     }
 
     /// 422 with one error per (pointer, message), as the domain's validators give them.
@@ -125,6 +134,8 @@ impl ApiError {
             message: self.message.clone(),
             rule: self.rule.clone(),
             errors: self.errors.clone(),
+            error: self.oauth.map(String::from),
+            error_description: self.oauth.map(|_| self.message.en.clone()),
         }
     }
 }
@@ -137,7 +148,9 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let mut res = HttpResponse::build(self.status);
         res.content_type(PROBLEM_JSON);
-        if self.status == StatusCode::UNAUTHORIZED {
+        if self.oauth == Some("invalid_client") {
+            res.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"statreq\""));
+        } else if self.status == StatusCode::UNAUTHORIZED {
             res.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"statreq\""));
         }
         if let Some(seconds) = self.retry_after {
@@ -201,12 +214,24 @@ impl From<Refusal> for ApiError {
         let code = r.code();
         let message = r.message();
         match &r {
-            Refusal::NotInState { .. } => {
-                Self { status: StatusCode::CONFLICT, code: code.into(), message, rule: None, errors: vec![], retry_after: None }
-            }
-            Refusal::MissingRole { .. } | Refusal::NotApplyingAgency { .. } | Refusal::OwnRequest { .. } => {
-                Self { status: StatusCode::FORBIDDEN, code: code.into(), message, rule: None, errors: vec![], retry_after: None }
-            }
+            Refusal::NotInState { .. } => Self {
+                status: StatusCode::CONFLICT,
+                code: code.into(),
+                message,
+                rule: None,
+                errors: vec![],
+                retry_after: None,
+                oauth: None,
+            },
+            Refusal::MissingRole { .. } | Refusal::NotApplyingAgency { .. } | Refusal::OwnRequest { .. } => Self {
+                status: StatusCode::FORBIDDEN,
+                code: code.into(),
+                message,
+                rule: None,
+                errors: vec![],
+                retry_after: None,
+                oauth: None,
+            },
             Refusal::NotSupervisingAgency { .. } => Self {
                 status: StatusCode::FORBIDDEN,
                 code: code.into(),
@@ -214,6 +239,7 @@ impl From<Refusal> for ApiError {
                 rule: Some("5.1".into()),
                 errors: vec![],
                 retry_after: None,
+                oauth: None,
             },
             Refusal::BlockingFindings(findings) => ApiError::findings(code, message, findings),
             Refusal::CommentRequired { .. } => ApiError::invalid(code, "/comment", message.zh_tw, message.en),
@@ -225,9 +251,15 @@ impl From<Refusal> for ApiError {
             Refusal::DestructionDateInFuture | Refusal::DestructionDateBeforeDelivery => {
                 ApiError::invalid(code, "/destroyed_on", message.zh_tw, message.en).with_rule("6")
             }
-            Refusal::NoPersonalDataToDestroy | Refusal::DestructionRequired => {
-                Self { status: StatusCode::CONFLICT, code: code.into(), message, rule: Some("6".into()), errors: vec![], retry_after: None }
-            }
+            Refusal::NoPersonalDataToDestroy | Refusal::DestructionRequired => Self {
+                status: StatusCode::CONFLICT,
+                code: code.into(),
+                message,
+                rule: Some("6".into()),
+                errors: vec![],
+                retry_after: None,
+                oauth: None,
+            },
             Refusal::TextTooLong { pointer, .. } => ApiError::invalid(code, pointer, message.zh_tw, message.en),
             Refusal::OutOfOrder { .. } => Self {
                 status: StatusCode::CONFLICT,
@@ -236,6 +268,7 @@ impl From<Refusal> for ApiError {
                 rule: Some("5.3".into()),
                 errors: vec![],
                 retry_after: None,
+                oauth: None,
             },
             Refusal::AssigneeDraftedRequest => ApiError::invalid(code, "/assignee", message.zh_tw, message.en),
             Refusal::FilesRequired | Refusal::UnapprovedFiles { .. } => Self {
@@ -245,10 +278,17 @@ impl From<Refusal> for ApiError {
                 rule: Some("5.3".into()),
                 errors: vec![],
                 retry_after: None,
+                oauth: None,
             },
-            Refusal::OwnUpload => {
-                Self { status: StatusCode::FORBIDDEN, code: code.into(), message, rule: None, errors: vec![], retry_after: None }
-            }
+            Refusal::OwnUpload => Self {
+                status: StatusCode::FORBIDDEN,
+                code: code.into(),
+                message,
+                rule: None,
+                errors: vec![],
+                retry_after: None,
+                oauth: None,
+            },
         }
     }
 }
@@ -263,6 +303,7 @@ impl From<InputError> for ApiError {
             rule: e.rule().map(Into::into),
             errors: e.errors(),
             retry_after: e.retry_after(),
+            oauth: None,
         }
     }
 }

@@ -296,6 +296,7 @@ impl InputError {
             | InvalidIfMatch
             | InvalidIdempotencyKey { .. }
             | UploadInterrupted
+            | UnsupportedGrantType
             | MalformedMultipart { .. } => 400,
             ExternalRefTaken { .. }
             | IdempotencyInProgress

@@ -39,9 +39,31 @@ pub fn fingerprint(req: &HttpRequest, body: &[u8]) -> String {
     h.update(b"\0");
     h.update(req.uri().path_and_query().map(|p| p.as_str()).unwrap_or(""));
     h.update(b"\0");
-    h.update(body);
+    // A JSON body is compared as a value: a retry that re-serialises it (another key
+    // order, other whitespace, `\u` escapes) is the same request.
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(v) => h.update(canonical(&v).as_bytes()),
+        Err(_) => h.update(body),
+    }
     hex::encode(h.finalize())
 }
+
+/// The value with object keys sorted, compact: one text per JSON value.
+fn canonical(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            let parts: Vec<String> =
+                keys.into_iter().map(|k| format!("{}:{}", Value::String(k.clone()), canonical(&map[k.as_str()]))).collect();
+            format!("{{{}}}", parts.join(","))
+        }
+        Value::Array(items) => format!("[{}]", items.iter().map(canonical).collect::<Vec<_>>().join(",")),
+        other => other.to_string(),
+    }
+}
+
 
 /// Runs `create` at most once per (caller, key): see the module documentation.
 pub async fn once<F, Fut>(
@@ -108,4 +130,16 @@ fn rebuild(stored: &StoredResponse, replayed: bool) -> HttpResponse {
         res.insert_header((REPLAYED, "true"));
     }
     res.body(stored.body.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_bodies_compare_as_values() {
+        let a: serde_json::Value = serde_json::from_str(r#"{"b": [1, {"y": 2, "x": "\u6797"}], "a": null}"#).unwrap_or_default();
+        let b: serde_json::Value = serde_json::from_str(r#"{"a":null,"b":[1,{"x":"林","y":2}]}"#).unwrap_or_default();
+        assert_eq!(super::canonical(&a), super::canonical(&b));
+        let c: serde_json::Value = serde_json::from_str(r#"{"a":null,"b":[{"x":"林","y":2},1]}"#).unwrap_or_default();
+        assert_ne!(super::canonical(&a), super::canonical(&c), "array order matters");
+    }
 }

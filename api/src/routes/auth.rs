@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
-use statreq_contract::{ClientCredentialsBody, LoginBody, Me, RefreshBody, TokenResponse};
+use statreq_contract::{ClientCredentialsBody, ClientCredentialsForm, LoginBody, Me, RefreshBody, TokenResponse};
 use statreq_store::{AuditContext, RefreshUse};
 use std::net::IpAddr;
 
@@ -222,23 +222,83 @@ pub async fn logout(state: web::Data<AppState>, req: HttpRequest, body: web::Byt
     Ok(res.finish())
 }
 
-/// Service accounts: OAuth 2.0 client credentials for an access token (JSON body).
+/// Service accounts: OAuth 2.0 client credentials (RFC 6749 §4.4) for an access
+/// token. The form (`application/x-www-form-urlencoded`, the client authenticated
+/// with HTTP Basic or in the form) as the RFC writes it, or the same as JSON. The
+/// `client_id` is the service account's username, the secret its password. Errors
+/// carry the RFC's `error` and `error_description` beside the problem's members.
 /// Throttled like sign-in.
 #[utoipa::path(
     tag = "auth",
-    request_body = ClientCredentialsBody,
-    responses((status = 200, description = "Access token", body = TokenResponse), ErrorResponses)
+    request_body(content(
+        (ClientCredentialsForm = "application/x-www-form-urlencoded"),
+        (ClientCredentialsBody = "application/json"),
+    )),
+    params(("Authorization" = Option<String>, Header, description = "`Basic base64(client_id:client_secret)` (RFC 6749 §2.3.1), instead of the credentials in the body", pattern = "^Basic [A-Za-z0-9+/=]+$")),
+    responses((status = 200, description = "Access token", body = TokenResponse, headers(("Cache-Control" = String, description = "no-store"))), ErrorResponses)
 )]
 #[post("/auth/token")]
 pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    let body: ClientCredentialsBody = parse_json(&req, &body)?;
-    if body.grant_type != "client_credentials" {
-        return Err(InputError::UnsupportedGrantType.into());
-    }
-    let id = check_password(&state, &req, body.client_id, body.client_secret, "service").await?;
+    let (id, secret) = client_credentials(&req, &body)?;
+    let id = check_password(&state, &req, id, secret, "service").await.map_err(|e| match e.code.as_str() {
+        "invalid_credentials" => e.with_oauth("invalid_client"),
+        _ => e,
+    })?;
     let audit = AuditContext { actor_id: Some(id), ..anonymous(&req) };
     db(&state, move |s| s.audit(&audit, "auth.token_issued", None, &serde_json::json!({"user": id}), Utc::now())).await?;
-    Ok(HttpResponse::Ok().json(tokens_for(&state, id, None, false, anonymous(&req)).await?))
+    let tokens = tokens_for(&state, id, None, false, anonymous(&req)).await?;
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).insert_header(("Pragma", "no-cache")).json(tokens))
+}
+
+/// The client's id and secret, from the form or JSON body and HTTP Basic; the
+/// refusals are RFC 6749 §5.2 errors.
+fn client_credentials(req: &HttpRequest, body: &[u8]) -> Result<(String, String), ApiError> {
+    let form = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")));
+    let basic = basic_credentials(req)?;
+    let (grant_type, in_body) = if form {
+        let f: ClientCredentialsForm = serde_urlencoded::from_bytes(body).map_err(|e| {
+            ApiError::from(InputError::InvalidValue { pointer: String::new(), detail: e.to_string() }).with_oauth("invalid_request")
+        })?;
+        (f.grant_type, f.client_id.zip(f.client_secret))
+    } else {
+        let b: ClientCredentialsBody = parse_json(req, body).map_err(|e| e.with_oauth("invalid_request"))?;
+        (b.grant_type, Some((b.client_id, b.client_secret)))
+    };
+    if grant_type != "client_credentials" {
+        return Err(ApiError::from(InputError::UnsupportedGrantType).with_oauth("unsupported_grant_type"));
+    }
+    let found = match (basic, in_body) {
+        (Some(_), Some(_)) if form => Err(ApiError::from(InputError::InvalidValue {
+            pointer: "/client_id".into(),
+            detail: "authenticate the client once: with HTTP Basic or in the form, not both (RFC 6749 §2.3)".into(),
+        })
+        .with_oauth("invalid_request")),
+        (Some(b), _) => Ok(b),
+        (None, Some(c)) => Ok(c),
+        (None, None) => Err(bad_credentials().with_oauth("invalid_client")),
+    }?;
+    // No account's name or secret holds U+0000 (and no database stores it).
+    if found.0.contains('\0') || found.1.contains('\0') {
+        return Err(bad_credentials().with_oauth("invalid_client"));
+    }
+    Ok(found)
+}
+
+/// `Authorization: Basic …` with the id and secret each form-urlencoded (RFC 6749 §2.3.1).
+fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, ApiError> {
+    use base64::Engine;
+    let Some(value) = req.headers().get(actix_web::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else { return Ok(None) };
+    let Some(encoded) = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic ")) else { return Ok(None) };
+    let malformed = || bad_credentials().with_oauth("invalid_client");
+    let raw = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).map_err(|_| malformed())?;
+    let text = String::from_utf8(raw).map_err(|_| malformed())?;
+    let (id, secret) = text.split_once(':').ok_or_else(malformed)?;
+    let decode = |s: &str| percent_encoding::percent_decode_str(&s.replace('+', " ")).decode_utf8().map(|c| c.into_owned());
+    Ok(Some((decode(id).map_err(|_| malformed())?, decode(secret).map_err(|_| malformed())?)))
 }
 
 /// The signed-in account.

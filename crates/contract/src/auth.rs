@@ -26,6 +26,26 @@ pub struct ClientCredentialsBody {
     pub client_secret: String,
 }
 
+/// The same request as RFC 6749 §4.4 writes it: `application/x-www-form-urlencoded`,
+/// the client authenticated with HTTP Basic (`client_id:client_secret`, RFC 6749
+/// §2.3.1) or by `client_id` and `client_secret` in the form. Other parameters are
+/// ignored, as RFC 6749 §3.2 requires.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ClientCredentialsForm {
+    /// Always `client_credentials`.
+    #[schema(pattern = "^client_credentials$")]
+    pub grant_type: String,
+    /// The service account's username (when not sent with HTTP Basic).
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// Its password (when not sent with HTTP Basic).
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// Accepted and ignored: a service account's rights are its roles.
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TokenResponse {
     pub access_token: String,

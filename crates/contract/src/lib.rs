@@ -36,6 +36,13 @@ pub struct Problem {
     /// Each problem with a part of the request body, by JSON pointer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemError>,
+    /// Only from `POST /auth/token`: the RFC 6749 §5.2 error code
+    /// (`invalid_request`, `invalid_client`, `unsupported_grant_type`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Only from `POST /auth/token`, with `error`: a description for a developer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

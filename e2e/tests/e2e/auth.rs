@@ -166,7 +166,43 @@ async fn service_accounts_use_client_credentials(backend: Backend) {
         )
         .await
         .unwrap();
-    assert_eq!((status, p["code"].as_str()), (422, Some("unsupported_grant_type")));
+    assert_eq!((status, p["code"].as_str(), p["error"].as_str()), (400, Some("unsupported_grant_type"), Some("unsupported_grant_type")));
+
+    // RFC 6749 §4.4 as written: a form, the client authenticated with HTTP Basic
+    // (each part form-urlencoded, §2.3.1), or in the form.
+    use base64::Engine;
+    let url = format!("{}/api/v1/auth/token", server.base);
+    let http = reqwest::Client::new();
+    let basic = |id: &str, secret: &str| format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}")));
+    let form = |body: &'static str, auth: Option<String>| {
+        let mut r = http.post(&url).header("Content-Type", "application/x-www-form-urlencoded").body(body);
+        if let Some(a) = auth {
+            r = r.header("Authorization", a);
+        }
+        r.send()
+    };
+    let ok = form("grant_type=client_credentials", Some(basic("webhr-sync", "a-long-client-secret-0001"))).await.unwrap();
+    assert_eq!((ok.status().as_u16(), ok.headers().get("cache-control").and_then(|v| v.to_str().ok())), (200, Some("no-store")));
+    let t: serde_json::Value = ok.json().await.unwrap();
+    assert_eq!((t["token_type"].as_str(), t["refresh_token"].is_null()), (Some("Bearer"), true));
+    let ok = form("grant_type=client_credentials&client_id=webhr-sync&client_secret=a-long-client-secret-0001&scope=", None).await.unwrap();
+    assert_eq!(ok.status(), 200);
+    // Errors in the RFC's shape (beside the problem's members).
+    let bad = form("grant_type=client_credentials", Some(basic("webhr-sync", "wrong-secret-000000"))).await.unwrap();
+    assert_eq!(bad.status(), 401);
+    assert_eq!(bad.headers().get("www-authenticate").and_then(|v| v.to_str().ok()), Some("Basic realm=\"statreq\""));
+    let p: serde_json::Value = bad.json().await.unwrap();
+    assert_eq!((p["error"].as_str(), p["error_description"].is_string()), (Some("invalid_client"), true));
+    let p: serde_json::Value = form("grant_type=password&username=a&password=b", None).await.unwrap().json().await.unwrap();
+    assert_eq!(p["error"], "unsupported_grant_type");
+    let both =
+        form("grant_type=client_credentials&client_id=webhr-sync&client_secret=x", Some(basic("webhr-sync", "a-long-client-secret-0001")));
+    let p: serde_json::Value = both.await.unwrap().json().await.unwrap();
+    assert_eq!(p["error"], "invalid_request");
+    let p: serde_json::Value = form("grant_type=client_credentials", None).await.unwrap().json().await.unwrap();
+    assert_eq!(p["error"], "invalid_client", "no client authentication at all");
+    let nul = form("grant_type=client_credentials&client_id=web%00hr&client_secret=x", None).await.unwrap();
+    assert_eq!(nul.status(), 401, "a NUL in a form field is refused, not sent to the database");
 }
 
 on_both_backends!(

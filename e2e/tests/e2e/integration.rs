@@ -42,6 +42,17 @@ async fn idempotent_writes_replay_conflict_and_run_once(backend: Backend) {
     assert_eq!(again.header("etag"), first.header("etag"));
     assert_eq!(again.header("location"), first.header("location"));
     assert_eq!(count_requests(&applicant).await, 1);
+    // A retry that re-serialises the body (other key order, pretty-printed) is the same request.
+    let value: serde_json::Value = serde_json::from_slice(&app).unwrap();
+    let reordered = match value {
+        serde_json::Value::Object(m) => serde_json::Value::Object(m.into_iter().rev().collect()),
+        v => v,
+    };
+    let pretty = serde_json::to_vec_pretty(&reordered).unwrap();
+    assert_ne!(pretty, app);
+    let again = post_with_key(&applicant, "/requests", pretty, "create-1").await;
+    assert_eq!((again.status, again.header("idempotent-replayed")), (201, Some("true")), "{:?}", again.body);
+    assert_eq!(count_requests(&applicant).await, 1);
 
     // The same key for another body: refused, nothing created.
     let mut other = common::statistics();
