@@ -64,7 +64,6 @@ fn canonical(v: &serde_json::Value) -> String {
     }
 }
 
-
 /// Runs `create` at most once per (caller, key): see the module documentation.
 pub async fn once<F, Fut>(
     state: &AppState,

@@ -446,8 +446,10 @@ const MAX_REPLY: usize = crate::application::limits::LONG_TEXT;
 /// first: the table, the role, the agency, separation of duties, then the data.
 pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: DateTime<Utc>) -> Result<Outcome, Refusal> {
     let action = command.action();
-    let to = next_state(facts.state, action).ok_or(Refusal::NotInState { action, state: facts.state })?;
+    // Who may act comes before what the request's state allows: a caller without the
+    // role learns nothing of the state (403, not 409).
     authorize(facts, actor, action)?;
+    let to = next_state(facts.state, action).ok_or(Refusal::NotInState { action, state: facts.state })?;
 
     let mut outcome = Outcome {
         to,

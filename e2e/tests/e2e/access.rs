@@ -36,6 +36,9 @@ async fn wrong_role_is_forbidden_and_changes_nothing(backend: Backend) {
         (State::PendingDgpa, "withdraw", json!({}), vec![&supervisor, &officer, &admin]),
         (State::Delivered, "acknowledge", json!({}), vec![&officer, &supervisor]),
         (State::Delivered, "destruction", json!({"destroyed_on": today, "method": "刪除"}), vec![&officer]),
+        // The role is checked before the state: a wrong role learns nothing of it (403, not 409).
+        (State::Draft, "dgpa-decision", json!({"decision": "accept", "difficulty": 2}), vec![&applicant]),
+        (State::Closed, "take", json!({}), vec![&applicant]),
     ];
     for (state, action, body, callers) in cases {
         let id = request_in(&server, state).await;
