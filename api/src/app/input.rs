@@ -380,7 +380,15 @@ impl InputError {
                 "查詢參數含有不允許的空字元（U+0000）。",
                 "A query parameter contains a NUL character (U+0000), which is not allowed.",
             ),
-            UnknownField { detail, .. } | InvalidValue { detail, .. } => Text::new(format!("欄位內容有誤：{detail}"), detail.clone()),
+            // The zh-TW text names the place, never the parser's English words.
+            UnknownField { pointer, detail } => Text::new(
+                if pointer.is_empty() { "內容含有本服務不認得的欄位，請依 API 文件填寫。".to_string() } else { format!("「{pointer}」不是本服務認得的欄位，請依 API 文件填寫。") },
+                detail.clone(),
+            ),
+            InvalidValue { pointer, detail } => Text::new(
+                if pointer.is_empty() { "內容的格式有誤，請依 API 文件填寫。".to_string() } else { format!("「{pointer}」的內容格式有誤，請依 API 文件填寫。") },
+                detail.clone(),
+            ),
             InvalidQuery { detail } => Text::new("查詢參數有誤。", format!("Invalid query parameters: {detail}")),
             DeadlineNotAllowed { .. } => Text::new(
                 "申請人不得訂定完成期限；人事總處依收件順序、難易度、各主管機關已申請數量及人事人員數排定作業（第5點第3款）。",

@@ -65,6 +65,9 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
         let (status, p) = send(c, method.clone(), path, "application/json", bytes(json!({"priority": "urgent"})), *if_match).await;
         assert_eq!((status, p["code"].as_str()), (422, Some("unknown_field")), "{label}: {p}");
         assert_eq!(p["errors"][0]["pointer"], "/priority");
+        // The zh-TW words name the field; the parser's English stays in the English text.
+        let zh = p["message"]["zh_tw"].as_str().unwrap_or_default();
+        assert!(zh.contains("「/priority」") && !zh.contains("unknown") && !zh.contains("expected"), "{label}: {zh}");
         // A deadline, at the top or nested: refused under rule 5.3.
         for body in
             [json!({"deadline": "2026-12-01"}), json!({"requirement": {"due_date": "2026-12-01"}}), json!({"Expected-Completion": "soon"})]
