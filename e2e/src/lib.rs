@@ -254,13 +254,33 @@ pub mod webhr {
         "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEABrAjQEz3Xv16Pvtnf3d67yoSGMWpIfFTSFefO94Sq7I=\n-----END PUBLIC KEY-----\n";
     pub const ISSUER: &str = "https://webhr.test";
 
-    /// Writes a trusted-issuers file naming this key; returns `--trusted-issuers PATH` arguments.
-    pub fn issuers_file() -> String {
+    /// A trusted-issuers file naming this key, removed when dropped (the server reads
+    /// it once, at start). Use it where a path is wanted: `&["--trusted-issuers", &file]`.
+    pub struct IssuersFile {
+        dir: std::path::PathBuf,
+        path: String,
+    }
+
+    impl std::ops::Deref for IssuersFile {
+        type Target = str;
+        fn deref(&self) -> &str {
+            &self.path
+        }
+    }
+
+    impl Drop for IssuersFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    /// Writes a trusted-issuers file naming this key.
+    pub fn issuers_file() -> IssuersFile {
         issuers_file_with(serde_json::json!({}))
     }
 
     /// As [`issuers_file`], with more settings of the issuer (e.g. `allowed_agencies`).
-    pub fn issuers_file_with(extra: serde_json::Value) -> String {
+    pub fn issuers_file_with(extra: serde_json::Value) -> IssuersFile {
         let dir = std::env::temp_dir().join(format!("statreq-issuers-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         let file = dir.join("issuers.json");
@@ -270,7 +290,7 @@ pub mod webhr {
         }
         let issuers = serde_json::json!([issuer]);
         std::fs::write(&file, issuers.to_string()).unwrap_or_else(|e| panic!("{e}"));
-        file.to_string_lossy().into_owned()
+        IssuersFile { path: file.to_string_lossy().into_owned(), dir }
     }
 
     pub fn token(claims: serde_json::Value) -> String {
