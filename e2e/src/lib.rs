@@ -138,6 +138,40 @@ impl Drop for Instance {
     }
 }
 
+/// A temporary file or directory of a test, removed when dropped (pass or fail).
+pub struct TempPath(pub PathBuf);
+
+impl TempPath {
+    /// A new, empty directory `statreq-<prefix>-<uuid>` in the system's temp dir.
+    pub fn dir(prefix: &str) -> TempPath {
+        let dir = std::env::temp_dir().join(format!("statreq-{prefix}-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        TempPath(dir)
+    }
+
+    /// A file named `name` holding `bytes`, in a directory of its own.
+    pub fn file(name: &str, bytes: &[u8]) -> (TempPath, PathBuf) {
+        let dir = TempPath::dir("file");
+        let path = dir.0.join(name);
+        std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        (dir, path)
+    }
+}
+
+impl std::ops::Deref for TempPath {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// Every server a test starts connects on its own initiative (webhooks) to
 /// loopback only, and may use plain http to the test's receivers there.
 pub const LOOPBACK_ONLY: &[&str] = &["--outbound-loopback-only", "--webhook-allow-hosts", "127.0.0.1,::1,localhost"];

@@ -165,8 +165,8 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     assert!(!findings.contains("聯絡電話"), "{findings}");
 
     // Attach a sample of the output: its recommendation goes away.
-    let sample = std::env::temp_dir().join(format!("statreq-sample-{}.csv", uuid::Uuid::new_v4().simple()));
-    std::fs::write(&sample, "職等,人數\n").unwrap();
+    let (_sample_dir, sample) =
+        statreq_e2e::TempPath::file(&format!("statreq-sample-{}.csv", uuid::Uuid::new_v4().simple()), "職等,人數\n".as_bytes());
     c.find(Locator::Css("#sample-file")).await.unwrap().send_keys(sample.to_str().unwrap_or_default()).await.unwrap();
     c.find(Locator::XPath("//button[normalize-space()='附加']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "ul.attachments", "statreq-sample-").await;
@@ -232,8 +232,7 @@ async fn a_dgpa_officer_works_the_queue() {
     c.find(Locator::XPath("//button[normalize-space()='開始產製']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", "資料產製中").await;
     // Upload the result and deliver it with a reply.
-    let file = std::env::temp_dir().join(format!("statreq-result-{}.csv", r.id));
-    std::fs::write(&file, "職等,人數\n9,12\n").unwrap();
+    let (_file_dir, file) = statreq_e2e::TempPath::file(&format!("statreq-result-{}.csv", r.id), "職等,人數\n9,12\n".as_bytes());
     c.wait().for_element(Locator::Css("#result-file")).await.unwrap().send_keys(file.to_str().unwrap_or_default()).await.unwrap();
     c.find(Locator::XPath("//button[normalize-space()='上傳']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", &format!("statreq-result-{}.csv", r.id)).await;

@@ -73,8 +73,7 @@ async fn personal_data_is_delivered_as_an_age_file_the_age_tool_opens(backend: B
     // The standard tool opens it.
     assert_eq!(age_decrypt_with_cli(&file, &pass), content);
     // So does `statreq decrypt`; a wrong passphrase writes nothing.
-    let dir = std::env::temp_dir().join(format!("statreq-dec-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = statreq_e2e::TempPath::dir("dec");
     std::fs::write(dir.join("f.age"), &file).unwrap();
     let run = |p: &str, out: &str| {
         let mut c = Command::new(binary())

@@ -393,18 +393,11 @@ fn rewrite_from(store: &statreq_e2e::statreq_store::Store, from: i64) {
 }
 
 async fn signed_checkpoints_catch_truncation_and_rewrites(backend: Backend) {
-    let keys = std::env::temp_dir().join(format!("statreq-audit-key-{}", uuid::Uuid::new_v4().simple()));
+    let keys = statreq_e2e::TempPath::dir("audit-key");
     let key = keys.join("audit.key");
     let dir = keys.join("checkpoints");
     let (key_s, dir_s) = (key.to_str().unwrap_or_default().to_string(), dir.to_str().unwrap_or_default().to_string());
     let mut server = TestServer::start_with(backend, &["--audit-key", &key_s, "--checkpoint-dir", &dir_s, "--checkpoint-seconds", "1"]);
-    struct Cleanup(std::path::PathBuf);
-    impl Drop for Cleanup {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-    let _cleanup = Cleanup(keys.clone());
 
     // The server writes checkpoints on its own; the key is private and not in the data dir.
     for _ in 0..100 {
