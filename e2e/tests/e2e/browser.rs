@@ -190,8 +190,9 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     let lang = c.execute("return document.documentElement.lang", vec![]).await.unwrap_or_default();
     assert_eq!(lang, serde_json::json!("en"));
 
+    // A screenshot to look at after a run, kept with the build (not in the system's temp dir).
     let png = c.screenshot().await.unwrap_or_default();
-    let _ = std::fs::write(std::env::temp_dir().join("statreq-spa.png"), png);
+    let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("statreq-spa.png"), png);
     let _ = c.close().await;
 }
 
