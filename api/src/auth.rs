@@ -80,22 +80,9 @@ fn load_or_create_key_file(data_dir: &std::path::Path) -> anyhow::Result<Vec<u8>
     let mut key = vec![0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut key);
     let encoded = base64::engine::general_purpose::STANDARD.encode(&key);
-    write_private(&path, encoded.as_bytes())?;
+    statreq_vault::write_private(&path, encoded.as_bytes())?;
     tracing::info!(path = %path.display(), "generated a new token signing key");
     Ok(key)
-}
-
-#[cfg(unix)]
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    f.write_all(bytes)
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::write(path, bytes)
 }
 
 // ---------------------------------------------------------------- passwords

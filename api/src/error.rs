@@ -40,6 +40,11 @@ impl ApiError {
         Self { status, code: code.into(), message: Text::new(zh, en), rule: None, errors: Vec::new(), retry_after: None, oauth: None }
     }
 
+    /// A refusal with no pointer into the body.
+    fn refusal(status: StatusCode, code: &str, message: Text) -> Self {
+        Self { status, code: code.into(), message, rule: None, errors: Vec::new(), retry_after: None, oauth: None }
+    }
+
     pub fn with_rule(mut self, rule: &str) -> Self {
         self.rule = Some(rule.into());
         self
@@ -214,33 +219,11 @@ impl From<Refusal> for ApiError {
         let code = r.code();
         let message = r.message();
         match &r {
-            Refusal::NotInState { .. } => Self {
-                status: StatusCode::CONFLICT,
-                code: code.into(),
-                message,
-                rule: None,
-                errors: vec![],
-                retry_after: None,
-                oauth: None,
-            },
-            Refusal::MissingRole { .. } | Refusal::NotApplyingAgency { .. } | Refusal::OwnRequest { .. } => Self {
-                status: StatusCode::FORBIDDEN,
-                code: code.into(),
-                message,
-                rule: None,
-                errors: vec![],
-                retry_after: None,
-                oauth: None,
-            },
-            Refusal::NotSupervisingAgency { .. } => Self {
-                status: StatusCode::FORBIDDEN,
-                code: code.into(),
-                message,
-                rule: Some("5.1".into()),
-                errors: vec![],
-                retry_after: None,
-                oauth: None,
-            },
+            Refusal::NotInState { .. } => ApiError::refusal(StatusCode::CONFLICT, code, message),
+            Refusal::MissingRole { .. } | Refusal::NotApplyingAgency { .. } | Refusal::OwnRequest { .. } => {
+                ApiError::refusal(StatusCode::FORBIDDEN, code, message)
+            }
+            Refusal::NotSupervisingAgency { .. } => ApiError::refusal(StatusCode::FORBIDDEN, code, message).with_rule("5.1"),
             Refusal::BlockingFindings(findings) => ApiError::findings(code, message, findings),
             Refusal::CommentRequired { .. } => ApiError::invalid(code, "/comment", message.zh_tw, message.en),
             Refusal::DifficultyRequired | Refusal::DifficultyNotApplicable => {
@@ -251,44 +234,16 @@ impl From<Refusal> for ApiError {
             Refusal::DestructionDateInFuture | Refusal::DestructionDateBeforeDelivery => {
                 ApiError::invalid(code, "/destroyed_on", message.zh_tw, message.en).with_rule("6")
             }
-            Refusal::NoPersonalDataToDestroy | Refusal::DestructionRequired => Self {
-                status: StatusCode::CONFLICT,
-                code: code.into(),
-                message,
-                rule: Some("6".into()),
-                errors: vec![],
-                retry_after: None,
-                oauth: None,
-            },
+            Refusal::NoPersonalDataToDestroy | Refusal::DestructionRequired => {
+                ApiError::refusal(StatusCode::CONFLICT, code, message).with_rule("6")
+            }
             Refusal::TextTooLong { pointer, .. } => ApiError::invalid(code, pointer, message.zh_tw, message.en),
-            Refusal::OutOfOrder { .. } => Self {
-                status: StatusCode::CONFLICT,
-                code: code.into(),
-                message,
-                rule: Some("5.3".into()),
-                errors: vec![],
-                retry_after: None,
-                oauth: None,
-            },
+            Refusal::OutOfOrder { .. } => ApiError::refusal(StatusCode::CONFLICT, code, message).with_rule("5.3"),
             Refusal::AssigneeDraftedRequest => ApiError::invalid(code, "/assignee", message.zh_tw, message.en),
-            Refusal::FilesRequired | Refusal::UnapprovedFiles { .. } => Self {
-                status: StatusCode::CONFLICT,
-                code: code.into(),
-                message,
-                rule: Some("5.3".into()),
-                errors: vec![],
-                retry_after: None,
-                oauth: None,
-            },
-            Refusal::OwnUpload => Self {
-                status: StatusCode::FORBIDDEN,
-                code: code.into(),
-                message,
-                rule: None,
-                errors: vec![],
-                retry_after: None,
-                oauth: None,
-            },
+            Refusal::FilesRequired | Refusal::UnapprovedFiles { .. } => {
+                ApiError::refusal(StatusCode::CONFLICT, code, message).with_rule("5.3")
+            }
+            Refusal::OwnUpload => ApiError::refusal(StatusCode::FORBIDDEN, code, message),
         }
     }
 }

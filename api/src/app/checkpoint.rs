@@ -28,7 +28,7 @@ impl AuditKey {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)?;
             }
-            write_private(path, skey.as_bytes())?;
+            statreq_vault::write_private(path, skey.as_bytes())?;
             std::fs::write(public_path(path), format!("{vkey}\n"))?;
             tracing::info!(path = %path.display(), "generated the audit checkpoint signing key");
         }
@@ -126,20 +126,6 @@ pub fn extends(store: &Store, cp: &Checkpoint) -> anyhow::Result<Result<(i64, i6
         )));
     }
     Ok(Ok((cp.count, now)))
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::write(path, bytes)
 }
 
 /// Writes a checkpoint into `dir` as `checkpoint-<count>.txt` and `latest.txt`

@@ -16,7 +16,7 @@ mod keys;
 mod stream;
 
 pub use delivery::{age_decrypt, age_encryptor, generate_passphrase, is_x25519_recipient, AgeKey};
-pub use keys::{DataKey, Keyring};
+pub use keys::{write_private, DataKey, Keyring};
 pub use stream::{decrypt, encrypt, Sealed, CHUNK};
 
 #[derive(Debug, thiserror::Error)]
