@@ -27,12 +27,9 @@ impl Client {
         decode(req.send().await?).await
     }
 
-    pub async fn attachments(&self, id: i64) -> Result<Vec<AttachmentView>> {
-        self.get(&format!("/requests/{id}/attachments")).await
-    }
-
-    pub async fn download_attachment(&self, id: i64, aid: i64) -> Result<Vec<u8>> {
-        let mut req = self.http.get(self.url(&format!("/requests/{id}/attachments/{aid}/file")));
+    /// A file body as it is served, or the problem.
+    async fn get_bytes(&self, path: &str) -> Result<Vec<u8>> {
+        let mut req = self.http.get(self.url(path));
         if let Some(t) = &self.access_token {
             req = req.bearer_auth(t);
         }
@@ -42,6 +39,14 @@ impl Client {
         } else {
             decode::<Vec<u8>>(res).await
         }
+    }
+
+    pub async fn attachments(&self, id: i64) -> Result<Vec<AttachmentView>> {
+        self.get(&format!("/requests/{id}/attachments")).await
+    }
+
+    pub async fn download_attachment(&self, id: i64, aid: i64) -> Result<Vec<u8>> {
+        self.get_bytes(&format!("/requests/{id}/attachments/{aid}/file")).await
     }
 
     pub async fn deliveries(&self, id: i64) -> Result<DeliveryManifest> {
@@ -50,16 +55,7 @@ impl Client {
 
     /// The file as served: an age file for personal data, else the plain file.
     pub async fn download_delivery(&self, id: i64, did: i64) -> Result<Vec<u8>> {
-        let mut req = self.http.get(self.url(&format!("/requests/{id}/deliveries/{did}/file")));
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await?;
-        if res.status().is_success() {
-            Ok(res.bytes().await?.to_vec())
-        } else {
-            decode::<Vec<u8>>(res).await
-        }
+        self.get_bytes(&format!("/requests/{id}/deliveries/{did}/file")).await
     }
 
     pub async fn reveal_passphrase(&self, id: i64, did: i64) -> Result<PassphraseView> {
