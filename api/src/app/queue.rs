@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use statreq_contract::QueueSettings;
-use statreq_domain::ids::DGPA_AGENCY_CODE;
 use statreq_domain::queue::{self, AcceptedWork, QueueEntry, Ranked, Usage};
 use statreq_domain::{AgencyCode, Difficulty, RequestId, State};
 use statreq_store::{QueueRow, UserRow};
@@ -67,13 +66,14 @@ pub async fn settings(state: &AppState) -> AppResult<(QueueSettings, Option<stat
     Ok((settings, row))
 }
 
-/// The supervising agencies (directly under DGPA) with their personnel staff.
+/// The supervising agencies (directly under DGPA) with the personnel staff of their
+/// whole subtree (rule 5.3).
 fn supervising_staff(tree: &AgencyTree) -> HashMap<AgencyCode, u32> {
-    tree.codes()
-        .filter_map(|c| tree.get(c))
-        .filter(|a| a.parent_code.as_deref() == Some(DGPA_AGENCY_CODE))
-        .filter_map(|a| AgencyCode::parse(&a.code).ok().map(|code| (code, a.personnel_staff.max(0) as u32)))
-        .collect()
+    queue::subtree_staff(
+        tree.codes()
+            .filter_map(|c| tree.get(c))
+            .map(|a| (a.code.as_str(), a.parent_code.as_deref(), a.personnel_staff.max(0) as u32)),
+    )
 }
 
 pub async fn snapshot(state: &AppState, now: DateTime<Utc>) -> AppResult<Snapshot> {

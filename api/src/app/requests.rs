@@ -25,6 +25,8 @@ pub struct Loaded {
     pub chain: AgencyChain,
     pub agency_name: String,
     pub users: Users,
+    /// Who created, edited or submitted it (separation of duties).
+    pub authors: Vec<UserId>,
 }
 
 impl Loaded {
@@ -40,6 +42,7 @@ impl Loaded {
             state: self.row.state,
             chain: &self.chain,
             created_by: UserId(self.row.created_by),
+            authors: &self.authors,
             application: app,
             revisions: self.row.revision as u32,
             delivered_at: self.row.delivered_at,
@@ -90,14 +93,15 @@ pub async fn load_for(state: &AppState, who: &Principal, id: i64) -> AppResult<L
     let tree = state.agencies.tree(state).await?;
     let mut known = Users::new();
     known.insert(who.user.id, who.user.clone());
-    let (row, users) = db(state, move |s| {
+    let (row, users, authors) = db(state, move |s| {
         let row = s.get_request(id)?;
         users::load_into(s, referenced_users(&row), &mut known)?;
-        Ok((row, known))
+        let authors = s.authors_of(&[id])?.remove(&id).unwrap_or_default();
+        Ok((row, known, authors))
     })
     .await?;
     let (chain, agency_name) = tree.chain_of(&row.agency_code)?;
-    let loaded = Loaded { row, chain, agency_name, users };
+    let loaded = Loaded { row, chain, agency_name, users, authors: authors.into_iter().map(UserId).collect() };
     if can_view(&who.actor, &loaded.chain, loaded.row.revision as u32) {
         Ok(loaded)
     } else {
@@ -109,10 +113,11 @@ pub async fn load_for(state: &AppState, who: &Principal, id: i64) -> AppResult<L
 /// caller may not see are left out (the query already filters; this is the domain's word).
 pub async fn load_list(state: &AppState, who: &Principal, filter: ListFilter) -> AppResult<Vec<Loaded>> {
     let tree = state.agencies.tree(state).await?;
-    let (rows, all_users) = db(state, move |s| {
+    let (rows, all_users, mut authors) = db(state, move |s| {
         let rows = s.list_requests(&filter)?;
         let users = users::load(s, rows.iter().flat_map(referenced_users))?;
-        Ok((rows, users))
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        Ok((rows, users, s.authors_of(&ids)?))
     })
     .await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -122,7 +127,8 @@ pub async fn load_list(state: &AppState, who: &Principal, filter: ListFilter) ->
             continue;
         }
         let users = referenced_users(&row).into_iter().filter_map(|id| all_users.get(&id).map(|u| (id, u.clone()))).collect();
-        out.push(Loaded { row, chain, agency_name, users });
+        let authors = authors.remove(&row.id).unwrap_or_default().into_iter().map(UserId).collect();
+        out.push(Loaded { row, chain, agency_name, users, authors });
     }
     Ok(out)
 }
@@ -130,13 +136,14 @@ pub async fn load_list(state: &AppState, who: &Principal, filter: ListFilter) ->
 /// After a write: the new row with the agency data already known.
 async fn reloaded(state: &AppState, before: Loaded, row: RequestRow) -> AppResult<Loaded> {
     let mut known = before.users;
-    let ids = referenced_users(&row);
-    let users = db(state, move |s| {
+    let (ids, id) = (referenced_users(&row), row.id);
+    let (users, authors) = db(state, move |s| {
         users::load_into(s, ids, &mut known)?;
-        Ok(known)
+        Ok((known, s.authors_of(&[id])?.remove(&id).unwrap_or_default()))
     })
     .await?;
-    Ok(Loaded { row, chain: before.chain, agency_name: before.agency_name, users })
+    let authors = authors.into_iter().map(UserId).collect();
+    Ok(Loaded { row, chain: before.chain, agency_name: before.agency_name, users, authors })
 }
 
 /// The request as the caller sees it, with the actions the caller may take.

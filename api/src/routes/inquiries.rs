@@ -100,7 +100,7 @@ fn notices(users: &[i64], kind: &str, link: &str, text: Text) -> Vec<NewInbox> {
         .collect()
 }
 
-/// Ask DGPA about fields (rule 7), optionally for a draft or request of the
+/// Ask DGPA about fields, or anything else with no field named (rule 7), optionally for a draft or request of the
 /// caller's agency (then checking that request warns until DGPA answers).
 /// Takes `Idempotency-Key`.
 #[utoipa::path(
@@ -119,7 +119,10 @@ pub async fn create_inquiry(
 ) -> Result<HttpResponse, ApiError> {
     let fingerprint = crate::http::idempotency::fingerprint(&req, &body);
     crate::http::idempotency::once(&state, &who, &req, fingerprint, || async {
-        who.require(Role::Applicant)?;
+        // The agency's personnel office asks (applicants and supervisors, rule 7); DGPA answers.
+        if inquiry::side(&who.actor, &who.user.agency_code) != Some(false) {
+            return Err(ApiError::forbidden_role(Role::Applicant.as_str()));
+        }
         let new: NewInquiry = parse_json(&req, &body)?;
         let dict = reference::dictionary(&state).await?;
         let problems = new.problems(&dict);
@@ -201,7 +204,8 @@ pub async fn get_inquiry(state: web::Data<AppState>, who: Principal, path: web::
     detail(&state, row).await
 }
 
-/// Who may speak in a question's thread: DGPA, or an applicant of its agency.
+/// Who may speak in a question's thread: DGPA, or the personnel office (applicants,
+/// supervisors) of its agency.
 fn side(who: &Principal, row: &InquiryRow) -> Result<bool, ApiError> {
     inquiry::side(&who.actor, &row.agency_code).ok_or_else(|| ApiError::forbidden_role(Role::Applicant.as_str()))
 }

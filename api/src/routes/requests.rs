@@ -459,7 +459,7 @@ pub async fn list_messages(state: web::Data<AppState>, who: Principal, path: web
     })
     .await?;
     let out: Vec<MessageView> =
-        msgs.into_iter().map(|m| MessageView { id: m.id, author: user_ref(&users, m.author_id), body: m.body, at: m.at }).collect();
+        msgs.into_iter().map(|m| MessageView::new(m.id, user_ref(&users, m.author_id), m.body, m.at)).collect();
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -484,7 +484,7 @@ async fn post_message_once(state: &AppState, who: &Principal, id: i64, req: &Htt
     let (id, author) = (loaded.row.id, who.user.id);
     let m = db(state, move |s| s.post_message(id, author, &text, Utc::now())).await?;
     let users = users::by_id(vec![who.user.clone()]);
-    Ok(HttpResponse::Created().json(MessageView { id: m.id, author: user_ref(&users, m.author_id), body: m.body, at: m.at }))
+    Ok(HttpResponse::Created().json(MessageView::new(m.id, user_ref(&users, m.author_id), m.body, m.at)))
 }
 
 /// Registers this module's handlers.

@@ -170,6 +170,18 @@ pub struct MessageView {
     pub author: UserRef,
     pub body: String,
     pub at: DateTime<Utc>,
+    /// What the rules warn of in the message, e.g. `deadline_in_text` when it sets
+    /// a completion deadline (rule 5.3). Warnings only: the message is posted.
+    #[serde(default)]
+    pub warnings: Vec<Finding>,
+}
+
+impl MessageView {
+    /// A message as shown, with its warnings.
+    pub fn new(id: i64, author: UserRef, body: String, at: DateTime<Utc>) -> Self {
+        let warnings = statreq_domain::eligibility::message_findings(&body);
+        Self { id, author, body, at, warnings }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

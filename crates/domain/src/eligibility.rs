@@ -196,9 +196,9 @@ fn message(code: FindingCode) -> Text {
         PersonalDataUndeclared => ("請勾選是否涉及個人資料。", "Declare whether the data involves personal data."),
         PersonalDataPurposeInvalid => ("涉及個人資料者，須符合人事管理之特定目的（第3點）。", "Personal data may be requested only for the specific purpose of personnel management (rule 3)."),
         PersonalDataStatutoryDutyMissing => ("請說明執行之法定職務及其依據（第3點）。", "State the statutory duty the data serves and its legal basis (rule 3)."),
-        PersonalDataNecessityMissing => ("請說明此個人資料欄位為執行法定職務所必要之理由（第3點）。", "Explain why this personal field is necessary for the statutory duty (rule 3)."),
-        PersonalDataNecessityUnrequestedField => ("此必要性說明所指欄位未在申請欄位中。", "This necessity note names a field that is not requested."),
-        PersonalDataContradictsFields => ("申請欄位含可識別個人或特種個人資料，不得勾選「不含個人資料」。", "The requested fields identify persons or are special-category data: the request cannot be declared free of personal data."),
+        PersonalDataNecessityMissing => ("此欄位屬個人資料（無論作為申請欄位、條件或分組），請說明其為執行法定職務所必要之理由（第3點）。", "This field is personal data (whether requested, filtered on or broken down by): explain why it is necessary for the statutory duty (rule 3)."),
+        PersonalDataNecessityUnrequestedField => ("此必要性說明所指欄位未用於申請欄位、條件或分組。", "This necessity note names a field that is not requested, filtered on or broken down by."),
+        PersonalDataContradictsFields => ("申請欄位、條件或分組使用可識別個人或特種個人資料之欄位，不得勾選「不含個人資料」。", "A field that identifies persons or is special-category data is requested, filtered on or broken down by: the request cannot be declared free of personal data."),
         PersonalDataContradictsOutput => ("明細資料屬個人資料，不得勾選「不含個人資料」。", "Detail records are personal data: the request cannot be declared free of personal data."),
         PersonalDataDetailsWithoutPersonalData => ("未申請個人資料時，無須填寫個人資料之目的、法定職務及必要性說明。", "Purpose, statutory duty and necessity notes are only needed when personal data is requested."),
         SpecialCategoryField => ("此欄位屬個人資料保護法第6條之特種個人資料，審查將特別嚴格。", "This field is special-category data under PDPA art. 6; it will be reviewed with particular care."),
@@ -346,7 +346,6 @@ pub fn check(app: &Application, ctx: EligibilityContext<'_>) -> Vec<Finding> {
 
     // Rule 3: personal data.
     let pd = &app.personal_data;
-    let requested: Vec<&dictionary::Field> = req.fields.iter().filter_map(|c| dict.field(c)).collect();
     let special = |code: &String| dict.field(code).is_some_and(|f| f.special);
     for (i, code) in req.fields.iter().enumerate() {
         if special(code) {
@@ -363,11 +362,15 @@ pub fn check(app: &Application, ctx: EligibilityContext<'_>) -> Vec<Finding> {
             push(FindingCode::SpecialCategoryField, format!("/requirement/filters/{i}/field"));
         }
     }
+    // Every place a field is used: requested, filtered on, broken down by. A
+    // personal field anywhere makes the data personal (rule 3): filtering on an
+    // ID number singles out a person as surely as asking for it.
+    let used = used_fields(req);
     match pd.contains {
         None => push(FindingCode::PersonalDataUndeclared, "/personal_data/contains".into()),
         Some(false) => {
-            if let Some(i) = req.fields.iter().position(|c| dict.field(c).is_some_and(|f| f.identifying || f.special)) {
-                push(FindingCode::PersonalDataContradictsFields, format!("/requirement/fields/{i}"));
+            if let Some((_, pointer)) = used.iter().find(|(c, _)| dict.field(c).is_some_and(|f| f.identifying || f.special)) {
+                push(FindingCode::PersonalDataContradictsFields, pointer.clone());
             }
             if req.output == Some(OutputKind::Detail) {
                 push(FindingCode::PersonalDataContradictsOutput, "/personal_data/contains".into());
@@ -390,18 +393,19 @@ pub fn check(app: &Application, ctx: EligibilityContext<'_>) -> Vec<Finding> {
                 }
                 Some(_) => {}
             }
-            for field in &requested {
-                if !field.personal {
+            let mut noted_once: Vec<&str> = Vec::new();
+            for (code, pointer) in &used {
+                if !dict.field(code).is_some_and(|f| f.personal) || noted_once.contains(&code.as_str()) {
                     continue;
                 }
-                let noted = pd.necessity.iter().any(|n| n.field == field.code && !n.note.trim().is_empty());
+                noted_once.push(code);
+                let noted = pd.necessity.iter().any(|n| n.field == *code && !n.note.trim().is_empty());
                 if !noted {
-                    let idx = req.fields.iter().position(|c| *c == field.code).unwrap_or_default();
-                    push(FindingCode::PersonalDataNecessityMissing, format!("/requirement/fields/{idx}"));
+                    push(FindingCode::PersonalDataNecessityMissing, pointer.clone());
                 }
             }
             for (i, n) in pd.necessity.iter().enumerate() {
-                if !req.fields.contains(&n.field) {
+                if !used.iter().any(|(c, _)| *c == n.field) {
                     push(FindingCode::PersonalDataNecessityUnrequestedField, format!("/personal_data/necessity/{i}/field"));
                 }
             }
@@ -421,6 +425,15 @@ pub fn check(app: &Application, ctx: EligibilityContext<'_>) -> Vec<Finding> {
 
     out.sort_by_key(|f| f.severity == Severity::Warning);
     out
+}
+
+/// Each field the requirement uses, with a pointer to where: the requested fields,
+/// then the filters' fields, then the breakdowns.
+fn used_fields(req: &crate::application::Requirement) -> Vec<(String, String)> {
+    let fields = req.fields.iter().enumerate().map(|(i, c)| (c.clone(), format!("/requirement/fields/{i}")));
+    let filters = req.filters.iter().enumerate().map(|(i, c)| (c.field.clone(), format!("/requirement/filters/{i}/field")));
+    let breakdowns = req.breakdowns.iter().enumerate().map(|(i, c)| (c.clone(), format!("/requirement/breakdowns/{i}")));
+    fields.chain(filters).chain(breakdowns).collect()
 }
 
 /// Findings for one structured condition: an unknown field, an operator its values
@@ -521,31 +534,45 @@ fn is_email(raw: &str) -> bool {
         && !s.chars().any(char::is_whitespace)
 }
 
-/// Phrases by which applicants set completion deadlines in prose (rule 5.3).
-const DEADLINE_PHRASES: &[&str] = &[
-    "前提供",
-    "前完成",
-    "前送達",
-    "前回復",
-    "前惠復",
-    "前函復",
-    "完成期限",
-    "提供期限",
-    "期限內",
-    "限期",
-    "截止日",
-    "急件",
-    "deadline",
-    "due date",
-    "due by",
-    "no later than",
-    "needed by",
-    "required by",
-];
+/// Words that ask for speed or set a limit however the date is written (rule 5.3).
+const DEADLINE_WORDS: &str = r"完成期限|提供期限|期限內|限期|截止日|儘速|盡速|最速件|速件|急件|\burgent(?:ly)?\b|\basap\b|\ba\.s\.a\.p\b|as soon as possible|\bdeadline|\bdue (?:date|by|on)\b|no later than|\bneeded by\b|\brequired by\b";
 
-fn mentions_deadline(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    DEADLINE_PHRASES.iter().any(|p| lower.contains(p))
+/// A date as people write one: 115年12月31日, 12月31日, 十二月三十一日, 2026-12-31,
+/// 12/31, 月底, 年底, 下週五.
+const DATE: &str = r"(?:\d{2,4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日號]|[〇零一二三四五六七八九十]+\s*月\s*[〇零一二三四五六七八九十]+\s*[日號]|\d{2,4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}/\d{1,2}|[本下今明次]?(?:月底|年底|週[一二三四五六日]|星期[一二三四五六日天]|月中|旬)";
+
+/// Verbs of delivery that turn "<date>前" into a deadline; "12月31日前到職" is a
+/// condition and is not one of them.
+const DELIVERY: &str = r"(?:惠予|惠請|請|務必|儘速|盡速)?\s*(?:提供|完成|送|回|函|惠|給|交|寄|產製|答|辦|核|取得|收到|處理|擲|賜|見復|復)";
+
+/// "by <date>" in English.
+const BY_DATE: &str = r"\bby\s+(?:the\s+)?(?:end\s+of|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|next\s+(?:week|month))";
+
+fn deadline_pattern() -> &'static regex_lite::Regex {
+    static PATTERN: std::sync::OnceLock<regex_lite::Regex> = std::sync::OnceLock::new();
+    PATTERN.get_or_init(|| {
+        let before = r"(?:以前|之前|前)";
+        let pattern = format!(
+            r"{DEADLINE_WORDS}|(?:{DATE})\s*{before}\s*{DELIVERY}|(?:請|務必|須|需|希|盼|惠|應)\s*(?:於|在)\s*(?:{DATE})\s*{before}|(?:於|在)\s*(?:{DATE})\s*{before}\s*(?:[，。,.;；!！]|$)|{BY_DATE}"
+        );
+        // The pattern is a constant of this module; a test compiles it.
+        regex_lite::Regex::new(&pattern).unwrap_or_else(|e| panic!("deadline pattern: {e}"))
+    })
+}
+
+/// Whether a text sets a completion deadline, however it is written (rule 5.3).
+pub fn mentions_deadline(text: &str) -> bool {
+    deadline_pattern().is_match(&text.to_lowercase())
+}
+
+/// Findings on a message in a request's thread: a deadline set there is warned
+/// as in the application (rule 5.3).
+pub fn message_findings(body: &str) -> Vec<Finding> {
+    if mentions_deadline(body) {
+        vec![Finding::new(FindingCode::DeadlineInText, "/body")]
+    } else {
+        Vec::new()
+    }
 }
 
 /// JSON keys by which a client tries to set a deadline; compared after lower-casing

@@ -58,11 +58,12 @@ pub fn can_view(actor: &Actor, agency: &str) -> bool {
 }
 
 /// The side a speaker in a question's thread is on: DGPA (`Some(true)`), the
-/// asking agency's applicants (`Some(false)`), or nobody who may speak (`None`).
+/// asking agency's personnel office — applicants and supervisors alike, since rule 7
+/// binds whoever uses the data (`Some(false)`) — or nobody who may speak (`None`).
 pub fn side(actor: &Actor, agency: &str) -> Option<bool> {
     if actor.roles.is_dgpa() {
         Some(true)
-    } else if actor.roles.has(Role::Applicant) && actor.agency.as_str() == agency {
+    } else if (actor.roles.has(Role::Applicant) || actor.roles.has(Role::Supervisor)) && actor.agency.as_str() == agency {
         Some(false)
     } else {
         None
@@ -78,7 +79,9 @@ pub const MAX_FIELDS: usize = 20;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewInquiry {
-    /// Dictionary codes the question is about (1 to 20).
+    /// Dictionary codes the question is about (0 to 20); none for a question on
+    /// "anything else" (rule 7), e.g. how a condition is read.
+    #[serde(default)]
     pub fields: Vec<String>,
     pub subject: String,
     /// The question.
@@ -119,10 +122,10 @@ pub fn body_problems(body: &str) -> Vec<(String, Text)> {
 impl NewInquiry {
     pub fn problems(&self, dict: &Dictionary) -> Vec<(String, Text)> {
         let mut out = Vec::new();
-        if self.fields.is_empty() || self.fields.len() > MAX_FIELDS {
+        if self.fields.len() > MAX_FIELDS {
             out.push((
                 "/fields".into(),
-                Text::new(format!("請列出 1 至 {MAX_FIELDS} 個欄位。"), format!("Name 1 to {MAX_FIELDS} fields.")),
+                Text::new(format!("最多列出 {MAX_FIELDS} 個欄位。"), format!("Name at most {MAX_FIELDS} fields.")),
             ));
         }
         for (i, code) in self.fields.iter().enumerate().take(MAX_FIELDS) {
@@ -186,7 +189,8 @@ mod tests {
         assert!(!can_view(&actor("TPEDU", &[Role::Applicant]), "NPA"));
         assert_eq!(side(&actor("DGPA", &[Role::DgpaAdmin]), "NPA"), Some(true));
         assert_eq!(side(&actor("NPA", &[Role::Applicant]), "NPA"), Some(false));
-        assert_eq!(side(&actor("NPA", &[Role::Supervisor]), "NPA"), None);
+        assert_eq!(side(&actor("NPA", &[Role::Supervisor]), "NPA"), Some(false));
+        assert_eq!(side(&actor("NPA", &[Role::Service]), "NPA"), None);
         assert_eq!(side(&actor("TPEDU", &[Role::Applicant]), "NPA"), None);
     }
 
@@ -203,8 +207,11 @@ mod tests {
         let bad = NewInquiry { fields: vec!["nope".into()], subject: " ".into(), body: "字".repeat(MAX_BODY + 1), request_id: None };
         let p: Vec<String> = bad.problems(d).into_iter().map(|p| p.0).collect();
         assert_eq!(p, ["/fields/0", "/subject", "/body"]);
-        let none = NewInquiry { fields: vec![], ..ok };
-        assert_eq!(none.problems(d)[0].0, "/fields");
+        // A question on "anything else" names no field (rule 7); too many fields is refused.
+        let other = NewInquiry { fields: vec![], ..ok.clone() };
+        assert!(other.problems(d).is_empty());
+        let many = NewInquiry { fields: vec!["grade".into(); MAX_FIELDS + 1], ..ok };
+        assert_eq!(many.problems(d)[0].0, "/fields");
     }
 
     #[test]

@@ -385,6 +385,9 @@ pub struct RequestFacts<'a> {
     pub state: State,
     pub chain: &'a AgencyChain,
     pub created_by: UserId,
+    /// Everyone who edited or submitted the application, besides its creator:
+    /// none of them decides on it at any step (separation of duties).
+    pub authors: &'a [UserId],
     pub application: &'a Application,
     /// How many revisions have been frozen (0 until the first submission).
     pub revisions: u32,
@@ -397,6 +400,13 @@ pub struct RequestFacts<'a> {
     pub dictionary: &'a crate::dictionary::Dictionary,
     /// Field questions tied to the request that are still open (rule 7).
     pub open_inquiries: &'a [i64],
+}
+
+impl RequestFacts<'_> {
+    /// Created, edited or submitted the application.
+    pub fn drafted_by(&self, user: UserId) -> bool {
+        self.created_by == user || self.authors.contains(&user)
+    }
 }
 
 /// The result of an accepted command: the new state and what to record.
@@ -503,7 +513,7 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
             }
         }
         Command::Take { assignee, passed_over, skip_reason } => {
-            if assignee == facts.created_by {
+            if facts.drafted_by(assignee) {
                 return Err(Refusal::AssigneeDraftedRequest);
             }
             let reason = comment_of(skip_reason)?;
@@ -597,7 +607,7 @@ pub fn open_file(actor: &Actor, applying_agency: &AgencyCode, personal: bool) ->
 /// Role, agency and separation-of-duties checks for an action.
 fn authorize(facts: &RequestFacts<'_>, actor: &Actor, action: Action) -> Result<(), Refusal> {
     let need = |role: Role| if actor.roles.has(role) { Ok(()) } else { Err(Refusal::MissingRole { action, role }) };
-    let not_own = || if actor.user == facts.created_by { Err(Refusal::OwnRequest { action }) } else { Ok(()) };
+    let not_own = || if facts.drafted_by(actor.user) { Err(Refusal::OwnRequest { action }) } else { Ok(()) };
     match action {
         Action::Edit | Action::Submit | Action::Withdraw | Action::RecordDestruction | Action::Acknowledge => {
             need(Role::Applicant)?;

@@ -200,6 +200,39 @@ fn decay(age: Duration, half_life_days: u32) -> f64 {
     (-days / f64::from(half_life_days)).exp2()
 }
 
+/// The personnel staff rule 5.3 weighs for each supervising agency (directly under
+/// DGPA): its own and that of every agency in its subtree, since all their
+/// applications count against its share. `agencies` is `(code, parent, staff)`.
+/// An agency whose ancestry does not reach DGPA (a cycle, a missing parent) adds
+/// to nobody.
+pub fn subtree_staff<'a>(agencies: impl IntoIterator<Item = (&'a str, Option<&'a str>, u32)>) -> HashMap<AgencyCode, u32> {
+    let rows: Vec<(&str, Option<&str>, u32)> = agencies.into_iter().collect();
+    let parent: HashMap<&str, Option<&str>> = rows.iter().map(|(c, p, _)| (*c, *p)).collect();
+    let mut out: HashMap<AgencyCode, u32> = HashMap::new();
+    for (code, _, staff) in &rows {
+        if *code == crate::ids::DGPA_AGENCY_CODE {
+            continue;
+        }
+        let mut at = *code;
+        let mut top = None;
+        for _ in 0..=rows.len() {
+            match parent.get(at).copied().flatten() {
+                Some(p) if p == crate::ids::DGPA_AGENCY_CODE => {
+                    top = Some(at);
+                    break;
+                }
+                Some(p) => at = p,
+                None => break,
+            }
+        }
+        if let Some(top) = top.and_then(|t| AgencyCode::parse(t).ok()) {
+            let total = out.entry(top).or_default();
+            *total = total.saturating_add(*staff);
+        }
+    }
+    out
+}
+
 /// Each supervising agency's share, usage and fair-share factor. `staff` lists
 /// every supervising agency (those without work too); agencies that appear only in
 /// `history` get the default staff.

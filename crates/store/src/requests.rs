@@ -390,6 +390,25 @@ impl Store {
         request_by_id(&mut conn, id)
     }
 
+    /// Who created, edited or submitted each of these requests (separation of
+    /// duties), in one query for a page of requests.
+    pub fn authors_of(&self, ids: &[i64]) -> StoreResult<std::collections::HashMap<i64, Vec<i64>>> {
+        let kinds = [EventKind::Created, EventKind::Edited, EventKind::Submitted].map(EventKind::as_str);
+        let mut out: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+        for chunk in ids.chunks(500) {
+            let rows: Vec<(i64, i64)> = request_events::table
+                .filter(request_events::request_id.eq_any(chunk))
+                .filter(request_events::kind.eq_any(kinds))
+                .select((request_events::request_id, request_events::actor_id))
+                .distinct()
+                .load(&mut *self.conn()?)?;
+            for (request, actor) in rows {
+                out.entry(request).or_default().push(actor);
+            }
+        }
+        Ok(out)
+    }
+
     pub fn list_events(&self, id: i64) -> StoreResult<Vec<EventRow>> {
         let rows: Vec<EventTuple> = request_events::table
             .filter(request_events::request_id.eq(id))

@@ -127,6 +127,59 @@ fn rule_3_personal_data_needs_purpose_duty_and_necessity_per_personal_field() {
 }
 
 #[test]
+fn rule_3_a_personal_field_filtered_on_or_broken_down_by_is_personal_data_too() {
+    // Declared free of personal data, but filtering on an ID number singles a person
+    // out, and a breakdown by a special-category field discloses it.
+    let mut app = complete();
+    app.requirement.filters =
+        vec![Condition { field: "id_number".into(), op: Operator::Eq, values: vec!["A123456789".into()] }];
+    let f = check(&app, ok());
+    assert!(f.iter().any(|f| f.code == FindingCode::PersonalDataContradictsFields && f.pointer == "/requirement/filters/0/field"));
+    let mut app = complete();
+    app.requirement.breakdowns = vec!["disability_category".into()];
+    let f = check(&app, ok());
+    assert!(f.iter().any(|f| f.code == FindingCode::PersonalDataContradictsFields && f.pointer == "/requirement/breakdowns/0"));
+
+    // Declared personal: every personal field used anywhere needs its necessity note,
+    // once, and a note on a field used only in a filter is not "unrequested".
+    let mut app = complete();
+    app.requirement.fields = vec!["agency_code".into(), "birth_date".into()];
+    app.requirement.filters =
+        vec![Condition { field: "birth_date".into(), op: Operator::Lt, values: vec!["1970-01-01".into()] }];
+    app.requirement.breakdowns = vec!["sex".into(), "education_level".into()];
+    app.personal_data = PersonalData {
+        contains: Some(true),
+        purpose: Some(PURPOSE_PERSONNEL_MANAGEMENT.into()),
+        statutory_duty: Some("公務人員退休資遣撫卹法第19條".into()),
+        necessity: vec![NecessityNote { field: "birth_date".into(), note: "推估屆齡退休人數".into() }],
+        retention_days: Some(90),
+    };
+    let personal_breakdown = Dictionary::builtin().field("education_level").is_some_and(|f| f.personal);
+    let missing: Vec<String> = check(&app, ok())
+        .into_iter()
+        .filter(|f| f.code == FindingCode::PersonalDataNecessityMissing)
+        .map(|f| f.pointer)
+        .collect();
+    let mut want: Vec<String> = Vec::new();
+    if Dictionary::builtin().field("sex").is_some_and(|f| f.personal) {
+        want.push("/requirement/breakdowns/0".into());
+    }
+    if personal_breakdown {
+        want.push("/requirement/breakdowns/1".into());
+    }
+    assert_eq!(missing, want);
+
+    let mut only_filter = app.clone();
+    only_filter.requirement.fields = vec!["agency_code".into()];
+    only_filter.requirement.breakdowns.clear();
+    let f = check(&only_filter, ok());
+    assert!(!f.iter().any(|f| f.code == FindingCode::PersonalDataNecessityUnrequestedField), "{f:?}");
+    only_filter.requirement.filters.clear();
+    let f = check(&only_filter, ok());
+    assert!(f.iter().any(|f| f.code == FindingCode::PersonalDataNecessityUnrequestedField && f.pointer == "/personal_data/necessity/0/field"));
+}
+
+#[test]
 fn unknown_and_special_fields_are_flagged_with_pointers() {
     let mut app = complete();
     app.requirement.fields = vec!["grade".into(), "shoe_size".into(), "disability_category".into(), "grade".into()];
@@ -147,6 +200,57 @@ fn rule_5_3_deadlines_in_prose_are_warned_and_in_keys_are_found() {
     assert_eq!(codes(&f), vec![FindingCode::DeadlineInText]);
     assert_eq!(f[0].rule, "5.3");
     assert!(!blocks(&f));
+
+    // However the deadline is written, in any of the three texts.
+    for text in [
+        "請於115年12月31日以前提供",
+        "本案請於十二月三十一日之前惠予提供",
+        "2026-12-31前函復",
+        "12/31前送達本部",
+        "本月底前完成",
+        "請於下週五前",
+        "資料需於115年1月5日前。",
+        "請儘速提供",
+        "盡速辦理為荷",
+        "最速件",
+        "本案為速件",
+        "急件",
+        "This is URGENT",
+        "please send ASAP",
+        "as soon as possible, thanks",
+        "needed by 2026-12-31",
+        "by December 31, please",
+        "by 31st Dec",
+        "by the end of the month",
+        "by Friday",
+    ] {
+        for (pointer, set) in [
+            ("/reason", (|a: &mut Application, t: &str| a.reason = t.into()) as fn(&mut Application, &str)),
+            ("/requirement/description", |a, t| a.requirement.description = t.into()),
+            ("/requirement/conditions", |a, t| a.requirement.conditions = t.into()),
+        ] {
+            let mut app = complete();
+            set(&mut app, text);
+            let f = check(&app, ok());
+            assert!(
+                f.iter().any(|f| f.code == FindingCode::DeadlineInText && f.pointer == pointer),
+                "{text:?} in {pointer} is not warned"
+            );
+        }
+        assert_eq!(message_findings(text).len(), 1, "{text:?} in a message is not warned");
+    }
+    // Dates that are conditions, not deadlines, and breakdowns "by" something.
+    for text in [
+        "113年12月31日前到職之現職人員",
+        "以115年1月1日為基準日",
+        "依機關、官等及性別統計人數",
+        "count by agency and by rank",
+        "broken down by 5-year age bands",
+        "2025年底在職人數",
+    ] {
+        assert!(!mentions_deadline(text), "{text:?} is taken for a deadline");
+        assert!(message_findings(text).is_empty());
+    }
 
     let body = serde_json::json!({"reason": "x", "requirement": {"Due-Date": "2026-12-01"}, "deadline": null, "list": [{"needed_by": 1}]});
     let mut p = deadline_pointers(&body);
@@ -222,7 +326,11 @@ fn rule_7_structured_conditions_are_checked_against_the_dictionary() {
     }
     let outside = f.iter().find(|f| f.code == ConditionValueNotInCodeTable).map(|f| f.message.en.clone()).unwrap_or_default();
     assert!(outside.contains("\"general\"") && outside.contains("senior"), "{outside}");
-    assert!(f.iter().all(|f| f.rule == "7" || f.code == FieldDuplicate || f.severity == Severity::Warning));
+    // Filtering on a name is personal data, which the application denies (rule 3).
+    assert!(got.contains(&(PersonalDataContradictsFields, "/requirement/filters/7/field")));
+    assert!(f
+        .iter()
+        .all(|f| f.rule == "7" || f.code == FieldDuplicate || f.code == PersonalDataContradictsFields || f.severity == Severity::Warning));
     assert!(blocks(&f));
 }
 

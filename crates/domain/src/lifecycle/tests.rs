@@ -55,6 +55,7 @@ fn facts<'a>(state: State, chain: &'a AgencyChain, app: &'a Application) -> Requ
         state,
         chain,
         created_by: UserId(1),
+        authors: &[],
         application: app,
         revisions: 1,
         delivered_at: Some(now()),
@@ -122,6 +123,24 @@ fn separation_of_duties_and_supervision_scope() {
         decide(&f, &actor(9, "MOE", &[Role::Supervisor]), approve.clone(), now()),
         Err(Refusal::NotSupervisingAgency { action: Action::SupervisorApprove })
     );
+    // Nor can a colleague who edited or submitted it, at any step: the supervisor's,
+    // DGPA's acceptance, or taking it into production.
+    let editor = UserId(9);
+    let authors = [editor];
+    let f = RequestFacts { authors: &authors, ..facts(State::PendingSupervisor, &chain, &app) };
+    assert_eq!(
+        decide(&f, &actor(9, "MOI", &[Role::Supervisor]), approve.clone(), now()),
+        Err(Refusal::OwnRequest { action: Action::SupervisorApprove })
+    );
+    let f = RequestFacts { authors: &authors, ..facts(State::PendingDgpa, &chain, &app) };
+    let accept = Command::DgpaDecision { decision: DgpaDecision::Accept, difficulty: Difficulty::new(2).ok(), comment: None };
+    assert_eq!(
+        decide(&f, &actor(9, "DGPA", &[Role::DgpaOfficer]), accept, now()),
+        Err(Refusal::OwnRequest { action: Action::DgpaAccept })
+    );
+    let f = RequestFacts { authors: &authors, ..facts(State::Queued, &chain, &app) };
+    let take = Command::Take { assignee: editor, passed_over: vec![], skip_reason: None };
+    assert_eq!(decide(&f, &actor(5, "DGPA", &[Role::DgpaOfficer]), take, now()), Err(Refusal::AssigneeDraftedRequest));
     // A subordinate agency cannot approve its supervisor's request.
     let chain = chain_of("MOI");
     let f = facts(State::PendingSupervisor, &chain, &app);
@@ -293,7 +312,7 @@ proptest! {
         let mut state = State::Draft;
         let mut revisions = 0;
         for (who, cmd) in steps {
-            let f = RequestFacts { state, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions, delivered_at: Some(now()), overdue_destructions: &[], has_sample_attachment: false, dictionary: crate::dictionary::Dictionary::builtin(), open_inquiries: &[] };
+            let f = RequestFacts { state, chain: &chain, created_by: UserId(DRAFTER), authors: &[], application: &app, revisions, delivered_at: Some(now()), overdue_destructions: &[], has_sample_attachment: false, dictionary: crate::dictionary::Dictionary::builtin(), open_inquiries: &[] };
             let action = cmd.action();
             if let Ok(out) = decide(&f, &who, cmd, now()) {
                 prop_assert!(!state.is_terminal(), "terminal {state:?} accepted {action:?}");
@@ -311,7 +330,7 @@ proptest! {
     fn terminal_states_accept_nothing(who in any_actor(), cmd in any_command(), s in prop_oneof![Just(State::Closed), Just(State::Rejected), Just(State::Withdrawn)]) {
         let chain = chain_of("NPA");
         let app = app();
-        let f = RequestFacts { state: s, chain: &chain, created_by: UserId(DRAFTER), application: &app, revisions: 1, delivered_at: None, overdue_destructions: &[], has_sample_attachment: false, dictionary: crate::dictionary::Dictionary::builtin(), open_inquiries: &[] };
+        let f = RequestFacts { state: s, chain: &chain, created_by: UserId(DRAFTER), authors: &[], application: &app, revisions: 1, delivered_at: None, overdue_destructions: &[], has_sample_attachment: false, dictionary: crate::dictionary::Dictionary::builtin(), open_inquiries: &[] };
         let action = cmd.action();
         // Refused: for its state, or (first) because the caller may not act at all.
         let refused = decide(&f, &who, cmd, now());

@@ -244,3 +244,22 @@ fn the_simulated_year_is_reproducible_and_serves_everyone() {
     by_start.sort_by_key(|r| (r.started, r.received));
     assert!(by_start.windows(2).all(|w| w[0].received <= w[1].received || w[0].started == w[1].started));
 }
+
+#[test]
+fn rule_5_3_a_supervising_agency_weighs_the_personnel_staff_of_its_whole_subtree() {
+    let agencies = [
+        ("DGPA", None, 300),
+        ("MOI", Some("DGPA"), 40),
+        ("NPA", Some("MOI"), 120),
+        ("KPD", Some("NPA"), 30),
+        ("MOE", Some("DGPA"), 50),
+        ("LOOP1", Some("LOOP2"), 7),
+        ("LOOP2", Some("LOOP1"), 7),
+        ("ORPHAN", Some("GONE"), 9),
+    ];
+    let staff = subtree_staff(agencies);
+    let code = |c: &str| AgencyCode::parse(c).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(staff.get(&code("MOI")), Some(&190));
+    assert_eq!(staff.get(&code("MOE")), Some(&50));
+    assert_eq!(staff.len(), 2, "DGPA, a cycle and an orphan weigh for nobody: {staff:?}");
+}

@@ -227,7 +227,10 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
             {move || problem_note(lang.get(), messages.get())}
             <ul class="messages">
                 {move || messages.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| view! {
-                    <li><strong>{m.author.display_name.clone()}</strong>" · "{i18n::datetime(lang.get(), m.at)}<br />{m.body.clone()}</li>
+                    <li>
+                        <strong>{m.author.display_name.clone()}</strong>" · "{i18n::datetime(lang.get(), m.at)}<br />{m.body.clone()}
+                        {m.warnings.iter().map(|w| view! { <br /><span class="warning">{i18n::text(lang.get(), &w.message)}</span> }).collect_view()}
+                    </li>
                 }).collect_view()}
             </ul>
             <form on:submit=post>
