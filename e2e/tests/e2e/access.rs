@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::json;
 use statreq_e2e::statreq_client::Client;
 use statreq_e2e::statreq_contract::{CreateUserBody, Role, State};
-use statreq_e2e::statreq_domain::Decision;
+use statreq_e2e::statreq_domain::{ApplicationPatch, Decision};
 use statreq_e2e::{on_both_backends, Backend, TestServer, DEMO_PASSWORD};
 
 async fn call(c: &Client, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
@@ -156,6 +156,33 @@ async fn nobody_decides_on_their_own_request(backend: Backend) {
     let r2 = both.create_request(&common::statistics()).await.unwrap();
     both.submit(r2.id, None).await.unwrap();
     assert_eq!(sub.supervisor_decision(r2.id, None, Decision::Approve, None).await.err().and_then(|e| e.status()), Some(404));
+
+    // Not only the creator: a colleague who edited the draft, or submitted it, does not
+    // decide on it either.
+    let body = CreateUserBody {
+        username: "drafter.moi".into(),
+        display_name: "內政部人事處承辦".into(),
+        email: String::new(),
+        agency_code: "MOI".into(),
+        roles: vec![Role::Applicant],
+        password: DEMO_PASSWORD.into(),
+    };
+    admin.create_user(&body).await.unwrap();
+    let drafter = server.login("drafter.moi").await;
+    let edited = drafter.create_request(&common::statistics()).await.unwrap();
+    let patch = ApplicationPatch { reason: Some("研議人力配置（同仁修正）".into()), ..Default::default() };
+    let edited = both.update_request(edited.id, edited.version, &patch).await.unwrap();
+    let edited = drafter.submit(edited.id, Some(edited.version)).await.unwrap();
+    let submitted = drafter.create_request(&common::statistics()).await.unwrap();
+    let submitted = both.submit(submitted.id, Some(submitted.version)).await.unwrap();
+    for r in [&edited, &submitted] {
+        let seen = both.get_request(r.id).await.unwrap();
+        assert!(!seen.allowed_actions.iter().any(|a| format!("{a:?}").starts_with("Supervisor")), "{:?}", seen.allowed_actions);
+        let err = both.supervisor_decision(r.id, Some(r.version), Decision::Approve, None).await.err();
+        assert_eq!(err.as_ref().and_then(|e| e.code()), Some("separation_of_duties"), "request {}", r.id);
+        assert_eq!(drafter.get_request(r.id).await.unwrap().state, State::PendingSupervisor, "the refusal changed nothing");
+        colleague.supervisor_decision(r.id, Some(r.version), Decision::Approve, None).await.unwrap();
+    }
 }
 
 on_both_backends!(wrong_role_is_forbidden_and_changes_nothing, wrong_agency_sees_nothing, nobody_decides_on_their_own_request);

@@ -53,7 +53,7 @@ async fn a_question_is_answered_and_published_to_the_fields_faq(backend: Backend
     assert_eq!(ok(applicant.list_inquiries("").await).items.len(), 1);
 
     // Refusals change nothing: the wrong role, another agency's request, unknown fields, malformed and oversized bodies.
-    assert_eq!(status(supervisor.create_inquiry(&question(None)).await), Some(403));
+    assert_eq!(status(officer.create_inquiry(&question(None)).await), Some(403), "DGPA answers, it does not ask");
     assert_eq!(status(other.create_inquiry(&question(Some(draft.id))).await), Some(422));
     let mut unknown = question(None);
     unknown.fields = vec!["nope".into()];
@@ -124,6 +124,38 @@ async fn a_question_is_answered_and_published_to_the_fields_faq(backend: Backend
     assert!(ok(applicant.inbox(true).await).iter().all(|i| i.id != mine[0].id));
 }
 
+/// Rule 7 binds "questions about a field's definition, or anything else": a question
+/// may name no field, and the supervising office asks too.
+async fn supervisors_ask_and_questions_may_be_on_other_matters(backend: Backend) {
+    let server = TestServer::start(backend);
+    let supervisor = server.login("supervisor.moi").await;
+    let officer = server.login("officer1.dgpa").await;
+    let stranger = server.login("supervisor.tpe").await;
+    let other_matters = NewInquiry {
+        fields: vec![],
+        subject: "基準日之認定".into(),
+        body: "「113年底在職人員」之基準日是否以12月31日24時為準？".into(),
+        request_id: None,
+    };
+    let asked = ok(supervisor.create_inquiry(&other_matters).await);
+    assert!(asked.inquiry.fields.is_empty());
+    assert!(ok(officer.inbox(true).await).iter().any(|i| i.kind == "inquiry_created"));
+    let answered = ok(officer.reply_inquiry(asked.inquiry.id, "是，以12月31日24時在職者為準。", None).await);
+    assert_eq!(answered.inquiry.state, InquiryState::Answered);
+    assert!(ok(supervisor.inbox(true).await).iter().any(|i| i.kind == "inquiry_answered"));
+    // The supervisor speaks for the office in its thread; another office does not.
+    let followed = ok(supervisor.reply_inquiry(asked.inquiry.id, "了解，謝謝。", None).await);
+    assert_eq!(followed.inquiry.state, InquiryState::Open);
+    assert_eq!(status(stranger.reply_inquiry(asked.inquiry.id, "x", None).await), Some(404));
+    // A question without a field cannot go to a field's FAQ.
+    let faq = FaqPublication { field: "service_years".into(), question: "基準日？".into(), answer: "12月31日。".into() };
+    assert_eq!(status(officer.publish_faq(asked.inquiry.id, &faq).await), Some(422));
+    // More than twenty fields is refused and stores nothing.
+    let many = NewInquiry { fields: vec!["grade".into(); 21], ..other_matters };
+    assert_eq!(status(supervisor.create_inquiry(&many).await), Some(422));
+    assert_eq!(ok(supervisor.list_inquiries("").await).items.len(), 1);
+}
+
 /// Takes a new statistics request of `applicant` through to delivery.
 async fn delivered(applicant: &Client, supervisor: &Client, officer: &Client, fields: &[&str]) -> i64 {
     let mut app = common::statistics();
@@ -162,4 +194,6 @@ async fn similar_requests_are_suggested_within_what_the_caller_may_see(backend: 
     assert_eq!((ids, for_dgpa.other_count), (vec![npa_done, tpedu_done], 0));
 }
 
-on_both_backends!(a_question_is_answered_and_published_to_the_fields_faq, similar_requests_are_suggested_within_what_the_caller_may_see);
+on_both_backends!(
+    a_question_is_answered_and_published_to_the_fields_faq,
+    supervisors_ask_and_questions_may_be_on_other_matters, similar_requests_are_suggested_within_what_the_caller_may_see);

@@ -4,7 +4,7 @@ use crate::common;
 
 use chrono::{Duration, Utc};
 use statreq_e2e::statreq_contract::{ApplicationPatch, DestructionBody, Difficulty, EventKind, State};
-use statreq_e2e::statreq_domain::{Decision, DgpaDecision};
+use statreq_e2e::statreq_domain::{Condition, Decision, DgpaDecision, Operator};
 use statreq_e2e::{on_both_backends, Backend, TestServer};
 
 fn d(n: i64) -> Option<Difficulty> {
@@ -307,6 +307,65 @@ async fn messages_thread_between_office_supervisor_and_dgpa(backend: Backend) {
     assert_eq!(applicant.messages(r.id).await.map(|t| t.len()).ok(), Some(3));
 }
 
+/// The rule gaps a careful reviewer would catch, as the server sees them: rule 3 in
+/// filters and breakdowns and an undeclared answer, rule 5.3 however the deadline is
+/// written and in the thread too.
+async fn rules_3_and_5_3_hold_wherever_the_applicant_writes(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let codes = |c: &statreq_e2e::statreq_contract::CheckResponse| -> Vec<(String, String)> {
+        c.findings.iter().map(|f| (f.code.name(), f.pointer.clone())).collect()
+    };
+
+    // Declared free of personal data, but filtering on an ID number (rule 3).
+    let mut app = common::statistics();
+    app.requirement.filters =
+        vec![Condition { field: "id_number".into(), op: Operator::Eq, values: vec!["A123456789".into()] }];
+    let r = applicant.create_request(&app).await.unwrap();
+    let found = codes(&applicant.check_request(r.id).await.unwrap());
+    assert!(found.contains(&("personal_data_contradicts_fields".into(), "/requirement/filters/0/field".into())), "{found:?}");
+    let err = applicant.submit(r.id, None).await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.code()), Some("application_incomplete"));
+    assert_eq!(applicant.get_request(r.id).await.unwrap().state, State::Draft);
+
+    // Declared personal, a personal field used only as a breakdown needs its note.
+    let mut app = common::detail();
+    app.requirement.output = Some(statreq_e2e::statreq_domain::OutputKind::Statistics);
+    app.requirement.breakdowns = vec!["birth_date".into()];
+    let r = applicant.create_request(&app).await.unwrap();
+    let found = codes(&applicant.check_request(r.id).await.unwrap());
+    assert!(found.contains(&("personal_data_necessity_missing".into(), "/requirement/breakdowns/0".into())), "{found:?}");
+
+    // Not answering "personal data?" at all blocks (the form starts with neither).
+    let mut app = common::statistics();
+    app.personal_data.contains = None;
+    let r = applicant.create_request(&app).await.unwrap();
+    let found = codes(&applicant.check_request(r.id).await.unwrap());
+    assert!(found.contains(&("personal_data_undeclared".into(), "/personal_data/contains".into())), "{found:?}");
+    assert_eq!(applicant.submit(r.id, None).await.err().and_then(|e| e.code().map(str::to_string)), Some("application_incomplete".into()));
+
+    // A deadline however written is warned (rule 5.3) but does not block.
+    let mut app = common::statistics();
+    app.reason = "本案為速件，請儘速提供".into();
+    app.requirement.conditions = "114年12月31日在職人員，請於115年1月5日以前函復".into();
+    let r = applicant.create_request(&app).await.unwrap();
+    let found = codes(&applicant.check_request(r.id).await.unwrap());
+    for pointer in ["/reason", "/requirement/conditions"] {
+        assert!(found.contains(&("deadline_in_text".into(), pointer.into())), "{pointer}: {found:?}");
+    }
+    let r = applicant.submit(r.id, None).await.unwrap();
+    assert_eq!(r.state, State::PendingSupervisor);
+
+    // In the thread too: the message is posted, with the warning for everyone to read.
+    let m = applicant.post_message(r.id, "Please send it ASAP, by December 31.").await.unwrap();
+    assert_eq!(m.warnings.iter().map(|w| w.code.name()).collect::<Vec<_>>(), ["deadline_in_text"]);
+    assert_eq!(m.warnings[0].rule, "5.3");
+    let plain = applicant.post_message(r.id, "統計基準日為114年12月31日").await.unwrap();
+    assert!(plain.warnings.is_empty());
+    let thread = applicant.messages(r.id).await.unwrap();
+    assert_eq!(thread.iter().map(|m| m.warnings.len()).collect::<Vec<_>>(), [1, 0]);
+}
+
 async fn lists_are_scoped_filtered_and_paginated(backend: Backend) {
     let server = TestServer::start(backend);
     let npa = server.login("applicant.npa").await;
@@ -349,4 +408,5 @@ on_both_backends!(
     concurrent_decisions_only_one_wins,
     messages_thread_between_office_supervisor_and_dgpa,
     lists_are_scoped_filtered_and_paginated,
+    rules_3_and_5_3_hold_wherever_the_applicant_writes,
 );

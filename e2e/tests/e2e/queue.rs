@@ -39,8 +39,9 @@ async fn world(backend: Backend) -> World {
 }
 
 /// Three requests: A (NPA under MOI, difficulty 1), B (TPEDU under TPE, 1), C (NPA, 5).
-/// MOI then holds 6 of 7 difficulty points against a 120/394 share of staff; TPE 1 of
-/// 7 against 210/394: B goes first, then A, then C.
+/// MOI then holds 6 of 7 difficulty points against a 237/552 share of staff (its own
+/// 120 and its subtree's 85 + 32, rule 5.3); TPE 1 of 7 against 251/552 (210 + 41):
+/// B goes first, then A, then C.
 async fn order_and_factors(backend: Backend) {
     let w = world(backend).await;
     let a = queued(&w.npa, &w.moi, &w.officer, 1).await;
@@ -54,7 +55,7 @@ async fn order_and_factors(backend: Backend) {
     let f = first.factors.unwrap_or_else(|| panic!("factors"));
     assert_eq!((first.supervising_agency.as_str(), first.agency_code.as_str()), ("TPE", "TPEDU"));
     assert!((f.difficulty - 1.0).abs() < 1e-9);
-    let f_tpe: f64 = (-(1.0_f64 / 7.0) / (210.0 / 394.0)).exp2();
+    let f_tpe: f64 = (-(1.0_f64 / 7.0) / (251.0 / 552.0)).exp2();
     assert!((f.fair_share - f_tpe).abs() < 1e-3, "{} vs {f_tpe}", f.fair_share);
     assert!(f.age < 0.01 && !first.overdue);
     let third = q.items[2].factors.unwrap_or_else(|| panic!("factors"));
@@ -63,7 +64,7 @@ async fn order_and_factors(backend: Backend) {
     // Usage is public to signed-in users.
     let usage = w.tpe.queue_usage().await.unwrap();
     let moi = usage.iter().find(|u| u.agency_code == "MOI").unwrap_or_else(|| panic!("MOI missing"));
-    assert!((moi.usage - 6.0 / 7.0).abs() < 1e-6 && moi.staff == 120);
+    assert!((moi.usage - 6.0 / 7.0).abs() < 1e-6 && moi.staff == 237, "the whole subtree's staff: {moi:?}");
     assert!(usage.iter().any(|u| u.agency_code == "MOE" && u.usage == 0.0 && u.fair_share_factor == 1.0));
 
     // The queue itself is DGPA's.
@@ -130,9 +131,10 @@ async fn settings_are_published_audited_and_change_the_order(backend: Backend) {
     assert_eq!(changed.updated_by.as_ref().map(|u| u.display_name.as_str()), Some("吳美玲（人事總處管理者）"));
     assert_eq!(w.admin.put_queue_settings(&QueueSettings::default(), 0).await.err().and_then(|e| e.status()), Some(412), "stale version");
 
-    // Hard work first: C (difficulty 5) now beats A.
+    // Hard work first: C (difficulty 5) now beats A, and B too: 300 + 500·2^(−(6/7)/(237/552))
+    // ≈ 425 against B's 500·2^(−(1/7)/(251/552)) ≈ 402.
     let q = w.officer.queue().await.unwrap();
-    assert_eq!(q.items.iter().map(|i| i.request_id).collect::<Vec<_>>(), vec![b, c, a]);
+    assert_eq!(q.items.iter().map(|i| i.request_id).collect::<Vec<_>>(), vec![c, b, a]);
     assert_eq!(q.settings.difficulty_favour, DifficultyFavour::Hard);
 
     let history = w.tpe.queue_settings_history().await.unwrap();
