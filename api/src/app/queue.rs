@@ -70,9 +70,7 @@ pub async fn settings(state: &AppState) -> AppResult<(QueueSettings, Option<stat
 /// whole subtree (rule 5.3).
 fn supervising_staff(tree: &AgencyTree) -> HashMap<AgencyCode, u32> {
     queue::subtree_staff(
-        tree.codes()
-            .filter_map(|c| tree.get(c))
-            .map(|a| (a.code.as_str(), a.parent_code.as_deref(), a.personnel_staff.max(0) as u32)),
+        tree.codes().filter_map(|c| tree.get(c)).map(|a| (a.code.as_str(), a.parent_code.as_deref(), a.personnel_staff.max(0) as u32)),
     )
 }
 

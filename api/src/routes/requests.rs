@@ -458,8 +458,7 @@ pub async fn list_messages(state: web::Data<AppState>, who: Principal, path: web
         Ok((msgs, users))
     })
     .await?;
-    let out: Vec<MessageView> =
-        msgs.into_iter().map(|m| MessageView::new(m.id, user_ref(&users, m.author_id), m.body, m.at)).collect();
+    let out: Vec<MessageView> = msgs.into_iter().map(|m| MessageView::new(m.id, user_ref(&users, m.author_id), m.body, m.at)).collect();
     Ok(HttpResponse::Ok().json(out))
 }
 

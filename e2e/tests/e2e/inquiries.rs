@@ -196,4 +196,6 @@ async fn similar_requests_are_suggested_within_what_the_caller_may_see(backend: 
 
 on_both_backends!(
     a_question_is_answered_and_published_to_the_fields_faq,
-    supervisors_ask_and_questions_may_be_on_other_matters, similar_requests_are_suggested_within_what_the_caller_may_see);
+    supervisors_ask_and_questions_may_be_on_other_matters,
+    similar_requests_are_suggested_within_what_the_caller_may_see
+);

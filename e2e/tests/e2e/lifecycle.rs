@@ -319,8 +319,7 @@ async fn rules_3_and_5_3_hold_wherever_the_applicant_writes(backend: Backend) {
 
     // Declared free of personal data, but filtering on an ID number (rule 3).
     let mut app = common::statistics();
-    app.requirement.filters =
-        vec![Condition { field: "id_number".into(), op: Operator::Eq, values: vec!["A123456789".into()] }];
+    app.requirement.filters = vec![Condition { field: "id_number".into(), op: Operator::Eq, values: vec!["A123456789".into()] }];
     let r = applicant.create_request(&app).await.unwrap();
     let found = codes(&applicant.check_request(r.id).await.unwrap());
     assert!(found.contains(&("personal_data_contradicts_fields".into(), "/requirement/filters/0/field".into())), "{found:?}");

@@ -131,8 +131,7 @@ fn rule_3_a_personal_field_filtered_on_or_broken_down_by_is_personal_data_too() 
     // Declared free of personal data, but filtering on an ID number singles a person
     // out, and a breakdown by a special-category field discloses it.
     let mut app = complete();
-    app.requirement.filters =
-        vec![Condition { field: "id_number".into(), op: Operator::Eq, values: vec!["A123456789".into()] }];
+    app.requirement.filters = vec![Condition { field: "id_number".into(), op: Operator::Eq, values: vec!["A123456789".into()] }];
     let f = check(&app, ok());
     assert!(f.iter().any(|f| f.code == FindingCode::PersonalDataContradictsFields && f.pointer == "/requirement/filters/0/field"));
     let mut app = complete();
@@ -144,8 +143,7 @@ fn rule_3_a_personal_field_filtered_on_or_broken_down_by_is_personal_data_too() 
     // once, and a note on a field used only in a filter is not "unrequested".
     let mut app = complete();
     app.requirement.fields = vec!["agency_code".into(), "birth_date".into()];
-    app.requirement.filters =
-        vec![Condition { field: "birth_date".into(), op: Operator::Lt, values: vec!["1970-01-01".into()] }];
+    app.requirement.filters = vec![Condition { field: "birth_date".into(), op: Operator::Lt, values: vec!["1970-01-01".into()] }];
     app.requirement.breakdowns = vec!["sex".into(), "education_level".into()];
     app.personal_data = PersonalData {
         contains: Some(true),
@@ -155,11 +153,8 @@ fn rule_3_a_personal_field_filtered_on_or_broken_down_by_is_personal_data_too() 
         retention_days: Some(90),
     };
     let personal_breakdown = Dictionary::builtin().field("education_level").is_some_and(|f| f.personal);
-    let missing: Vec<String> = check(&app, ok())
-        .into_iter()
-        .filter(|f| f.code == FindingCode::PersonalDataNecessityMissing)
-        .map(|f| f.pointer)
-        .collect();
+    let missing: Vec<String> =
+        check(&app, ok()).into_iter().filter(|f| f.code == FindingCode::PersonalDataNecessityMissing).map(|f| f.pointer).collect();
     let mut want: Vec<String> = Vec::new();
     if Dictionary::builtin().field("sex").is_some_and(|f| f.personal) {
         want.push("/requirement/breakdowns/0".into());
@@ -176,7 +171,9 @@ fn rule_3_a_personal_field_filtered_on_or_broken_down_by_is_personal_data_too() 
     assert!(!f.iter().any(|f| f.code == FindingCode::PersonalDataNecessityUnrequestedField), "{f:?}");
     only_filter.requirement.filters.clear();
     let f = check(&only_filter, ok());
-    assert!(f.iter().any(|f| f.code == FindingCode::PersonalDataNecessityUnrequestedField && f.pointer == "/personal_data/necessity/0/field"));
+    assert!(f
+        .iter()
+        .any(|f| f.code == FindingCode::PersonalDataNecessityUnrequestedField && f.pointer == "/personal_data/necessity/0/field"));
 }
 
 #[test]
@@ -232,10 +229,7 @@ fn rule_5_3_deadlines_in_prose_are_warned_and_in_keys_are_found() {
             let mut app = complete();
             set(&mut app, text);
             let f = check(&app, ok());
-            assert!(
-                f.iter().any(|f| f.code == FindingCode::DeadlineInText && f.pointer == pointer),
-                "{text:?} in {pointer} is not warned"
-            );
+            assert!(f.iter().any(|f| f.code == FindingCode::DeadlineInText && f.pointer == pointer), "{text:?} in {pointer} is not warned");
         }
         assert_eq!(message_findings(text).len(), 1, "{text:?} in a message is not warned");
     }

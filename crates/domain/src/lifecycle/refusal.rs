@@ -125,9 +125,10 @@ impl Refusal {
                 "僅申請機關之主管機關人事機構可審核此申請（第5點第1款）。",
                 "Only the personnel office of the applying agency's supervising agency may decide on this application (rule 5.1).",
             ),
-            Refusal::OwnRequest { .. } => {
-                Text::new("不得審核自己建立、編修或送出的申請（職務分工）。", "You cannot decide on a request you created, edited or submitted (separation of duties).")
-            }
+            Refusal::OwnRequest { .. } => Text::new(
+                "不得審核自己建立、編修或送出的申請（職務分工）。",
+                "You cannot decide on a request you created, edited or submitted (separation of duties).",
+            ),
             Refusal::BlockingFindings(_) => Text::new(
                 "申請內容尚有須補正之處，請依各欄位說明修正後再送出。",
                 "The application has problems to fix before it can be submitted; see each finding.",

@@ -134,10 +134,7 @@ fn separation_of_duties_and_supervision_scope() {
     );
     let f = RequestFacts { authors: &authors, ..facts(State::PendingDgpa, &chain, &app) };
     let accept = Command::DgpaDecision { decision: DgpaDecision::Accept, difficulty: Difficulty::new(2).ok(), comment: None };
-    assert_eq!(
-        decide(&f, &actor(9, "DGPA", &[Role::DgpaOfficer]), accept, now()),
-        Err(Refusal::OwnRequest { action: Action::DgpaAccept })
-    );
+    assert_eq!(decide(&f, &actor(9, "DGPA", &[Role::DgpaOfficer]), accept, now()), Err(Refusal::OwnRequest { action: Action::DgpaAccept }));
     let f = RequestFacts { authors: &authors, ..facts(State::Queued, &chain, &app) };
     let take = Command::Take { assignee: editor, passed_over: vec![], skip_reason: None };
     assert_eq!(decide(&f, &actor(5, "DGPA", &[Role::DgpaOfficer]), take, now()), Err(Refusal::AssigneeDraftedRequest));
