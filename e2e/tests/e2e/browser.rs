@@ -478,6 +478,22 @@ async fn structured_conditions_and_breakdowns_are_edited_in_the_form() {
     sign_in(&c, &server.base, "applicant.npa").await;
     c.goto(&format!("{}/requests/new", server.base)).await.unwrap();
     wait_for_text(&c, "main h1", "新增申請").await;
+    // Opened directly: the contact details still come from the account once it loads.
+    wait_for_value(&c, "#c-name", "林怡君（警政署人事室）").await;
+    // An untouched form shows no errors, and answers nothing for the applicant: neither
+    // output kind nor "personal data?" is preselected (rule 3: answered explicitly).
+    assert!(text_of(&c, "#h-reason").await.is_empty());
+    assert!(text_of(&c, "#h-personal").await.is_empty());
+    assert_eq!(c.find(Locator::Css("#output")).await.unwrap().prop("value").await.unwrap_or_default().as_deref(), Some(""));
+    for radio in ["#personal-yes", "#personal-no"] {
+        let checked = c.find(Locator::Css(radio)).await.unwrap().prop("checked").await.unwrap_or_default();
+        assert_eq!(checked.as_deref(), Some("false"), "{radio}");
+    }
+    // Leaving a field shows its problem.
+    click(&c, Locator::Css("#reason")).await;
+    click(&c, Locator::Css("#c-phone")).await;
+    wait_for_text(&c, "#h-reason", "申請事由").await;
+    click(&c, Locator::Css("#output option[value='statistics']")).await;
     click(&c, Locator::Css("#f-grade")).await;
     click(&c, Locator::Css("#add-condition")).await;
     let field = c.wait().for_element(Locator::Css(".condition select[id^='cf-'] option[value='official_rank']")).await;
@@ -506,6 +522,32 @@ async fn structured_conditions_and_breakdowns_are_edited_in_the_form() {
     let saved = &r.items[0].application.requirement;
     assert_eq!((saved.filters.len(), saved.breakdowns.as_slice()), (1, ["grade".to_string()].as_slice()));
     assert_eq!(saved.filters[0].values, ["junior", "senior"]);
+
+    // Editing shows what was saved: the output kind, and breakdowns by field name.
+    c.find(Locator::LinkText("修改申請內容")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "main h1", "修改申請").await;
+    wait_for_value(&c, "#output", "statistics").await;
+    wait_for_text(&c, "fieldset.breakdowns", "職等").await;
+    // Declaring personal data asks the purpose explicitly and a necessity note per
+    // personal field, named, wherever it is used (here: a condition on birth date).
+    click(&c, Locator::Css("#personal-yes")).await;
+    assert_eq!(c.find(Locator::Css("#purpose")).await.unwrap().prop("value").await.unwrap_or_default().as_deref(), Some(""));
+    click(&c, Locator::Css("#add-condition")).await;
+    click(&c, Locator::Css(".condition:last-of-type select[id^='cf-'] option[value='birth_date']")).await;
+    wait_for_text(&c, "#step-3", "出生日期").await;
+    assert_accessible(&c, "form declaring personal data").await;
+}
+
+async fn wait_for_value(c: &Client, css: &str, want: &str) {
+    for _ in 0..100 {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            if e.prop("value").await.ok().flatten().as_deref() == Some(want) {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("{css} never had the value {want:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

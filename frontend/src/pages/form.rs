@@ -21,12 +21,21 @@ pub(crate) fn source_label(lang: Lang, s: ExistingSource) -> String {
 
 #[component]
 pub fn NewRequest() -> impl IntoView {
+    let lang = i18n::lang();
     let session = session::session();
-    let me = session.me.get_untracked();
-    let mut initial = Application::default();
-    initial.contact.name = me.as_ref().map(|m| m.display_name.clone()).unwrap_or_default();
-    initial.contact.email = me.as_ref().map(|m| m.email.clone()).unwrap_or_default();
-    view! { <ApplicationForm initial=initial edit=None /> }
+    // Opened directly, the profile may still be loading: the form waits for it once,
+    // so that the contact details are prefilled from the account.
+    let ready = Memo::new(move |_| session.me.get().is_some());
+    move || {
+        if !ready.get() {
+            return loading(lang.get());
+        }
+        let me = session.me.get_untracked();
+        let mut initial = Application::default();
+        initial.contact.name = me.as_ref().map(|m| m.display_name.clone()).unwrap_or_default();
+        initial.contact.email = me.as_ref().map(|m| m.email.clone()).unwrap_or_default();
+        view! { <ApplicationForm initial=initial edit=None /> }.into_any()
+    }
 }
 
 /// Edit a draft or returned application (PATCH with If-Match).
@@ -52,14 +61,19 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
     let phone = RwSignal::new(init.contact.phone.clone());
     let email = RwSignal::new(init.contact.email.clone());
     let reason = RwSignal::new(init.reason.clone());
-    let output =
-        RwSignal::new(if init.requirement.output == Some(OutputKind::Detail) { "detail".to_string() } else { "statistics".to_string() });
+    // Nothing is chosen for the applicant: an unanswered question stays unanswered.
+    let output = RwSignal::new(match init.requirement.output {
+        Some(OutputKind::Detail) => "detail".to_string(),
+        Some(OutputKind::Statistics) => "statistics".to_string(),
+        None => String::new(),
+    });
     let chosen = RwSignal::new(init.requirement.fields.clone());
     let search = RwSignal::new(String::new());
     let description = RwSignal::new(init.requirement.description.clone());
     let conditions = RwSignal::new(init.requirement.conditions.clone());
     let sample = RwSignal::new(init.requirement.sample_output.clone().unwrap_or_default());
-    let personal = RwSignal::new(init.personal_data.contains == Some(true));
+    let personal = RwSignal::new(init.personal_data.contains);
+    let purpose = RwSignal::new(init.personal_data.purpose.clone().unwrap_or_default());
     let duty = RwSignal::new(init.personal_data.statutory_duty.clone().unwrap_or_default());
     let retention = RwSignal::new(init.personal_data.retention_days.unwrap_or(90).to_string());
     let necessity = RwSignal::new(
@@ -79,6 +93,26 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
     let error = RwSignal::new(None::<String>);
     let saving = RwSignal::new(false);
     let fields = LocalResource::new(|| async { call(|c| async move { c.list_fields(None).await }).await.map_err(ui) });
+    // Each field's names and whether it is personal, from the dictionary in force.
+    let field_info = Memo::new(move |_| {
+        fields
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| (f.code, (f.name_zh, f.name_en, f.personal)))
+            .collect::<std::collections::HashMap<String, (String, String, bool)>>()
+    });
+    // Fields by name, never by code (the code where the dictionary does not know it).
+    let field_name = move |code: &str| -> String {
+        let zh = lang.get() == Lang::Zh;
+        field_info.with(|m| m.get(code).map(|(z, e, _)| if zh { z.clone() } else { e.clone() })).unwrap_or_else(|| code.to_string())
+    };
+    let is_personal_field = move |code: &str| -> bool {
+        field_info
+            .with(|m| m.get(code).map(|x| x.2))
+            .unwrap_or_else(|| statreq_domain::dictionary::Dictionary::builtin().field(code).is_some_and(|f| f.personal))
+    };
 
     // Structured conditions: one row per condition, each with its own signals so
     // that typing in one never re-renders the others; values as typed, split on save.
@@ -95,14 +129,30 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
     let breakdowns = RwSignal::new(init.requirement.breakdowns.clone());
     let parse_op = |raw: &str| -> Operator { serde_json::from_value(serde_json::Value::String(raw.to_string())).unwrap_or(Operator::Eq) };
     let sources_for_build = sources.clone();
+    // Every field the requirement uses: chosen, filtered on, broken down by (rule 3
+    // asks a necessity note for each personal one).
+    let used_fields = move || -> Vec<String> {
+        let mut used = chosen.get();
+        for (_, f, _, _) in cond_rows.get() {
+            let f = f.get();
+            if !f.is_empty() && !used.contains(&f) {
+                used.push(f);
+            }
+        }
+        used
+    };
     let build = move || -> Application {
-        let is_personal = personal.get();
         let chosen_fields = chosen.get();
+        let used = used_fields();
         Application {
             contact: Contact { name: name.get(), phone: phone.get(), email: email.get() },
             reason: reason.get(),
             requirement: Requirement {
-                output: Some(if output.get() == "detail" { OutputKind::Detail } else { OutputKind::Statistics }),
+                output: match output.get().as_str() {
+                    "detail" => Some(OutputKind::Detail),
+                    "statistics" => Some(OutputKind::Statistics),
+                    _ => None,
+                },
                 fields: chosen_fields.clone(),
                 conditions: conditions.get(),
                 description: description.get(),
@@ -118,21 +168,21 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                     .collect(),
                 breakdowns: breakdowns.get().into_iter().filter(|b| chosen_fields.contains(b)).collect(),
             },
-            personal_data: if is_personal {
-                PersonalData {
+            personal_data: match personal.get() {
+                Some(true) => PersonalData {
                     contains: Some(true),
-                    purpose: Some("personnel_management".into()),
+                    purpose: Some(purpose.get()).filter(|p| !p.is_empty()),
                     statutory_duty: Some(duty.get()),
                     necessity: necessity
                         .get()
                         .into_iter()
-                        .filter(|(f, n)| chosen_fields.contains(f) && !n.trim().is_empty())
+                        .filter(|(f, n)| used.contains(f) && !n.trim().is_empty())
                         .map(|(field, note)| NecessityNote { field, note })
                         .collect(),
                     retention_days: retention.get().parse().ok(),
-                }
-            } else {
-                PersonalData { contains: Some(false), ..Default::default() }
+                },
+                Some(false) => PersonalData { contains: Some(false), ..Default::default() },
+                None => PersonalData::default(),
             },
             existing_sources: sources_for_build
                 .iter()
@@ -149,6 +199,15 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
             }
         });
     }
+    // A finding shows once the applicant has tried to save, or has left the part it
+    // is about — never on an untouched form.
+    let attempted = RwSignal::new(false);
+    let touched = RwSignal::new(Vec::<&'static str>::new());
+    let touch = move |prefix: &'static str| {
+        if !touched.get_untracked().contains(&prefix) {
+            touched.update(|t| t.push(prefix));
+        }
+    };
     // Problems the server reported on the last save, by pointer.
     let server_errors = RwSignal::new(Vec::<(String, Text)>::new());
     // The same rules the server enforces, run live as the form changes.
@@ -170,9 +229,10 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
     });
     let hint = move |prefix: &'static str, id: &'static str| {
         let matches = move |p: &str| p == prefix || p.starts_with(&format!("{prefix}/"));
+        let shown = move || attempted.get() || touched.get().contains(&prefix);
         view! {
             <ul class="hints" id=id aria-live="polite">
-                {move || findings.get().into_iter().filter(|f| matches(&f.pointer)).map(|f| view! {
+                {move || findings.get().into_iter().filter(|f| shown() && matches(&f.pointer)).map(|f| view! {
                     <li class=if f.severity == Severity::Error { "error" } else { "warning" }>{text(lang.get(), &f.message)}</li>
                 }).collect_view()}
                 {move || server_errors.get().into_iter().filter(|(p, _)| matches(p)).map(|(_, m)| view! {
@@ -183,6 +243,7 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        attempted.set(true);
         saving.set(true);
         let app = build();
         let navigate = navigate.clone();
@@ -230,21 +291,21 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
     let text_input = move |id: &'static str, label: &'static str, sig: RwSignal<String>, pointer: &'static str, hint_id: &'static str| {
         view! {
             <label for=id>{move || tr(lang.get(), label)}</label>
-            <input id=id aria-describedby=hint_id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+            <input id=id aria-describedby=hint_id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) on:blur=move |_| touch(pointer) />
             {hint(pointer, hint_id)}
         }
     };
     let area = move |id: &'static str, label: &'static str, sig: RwSignal<String>, pointer: &'static str, hint_id: &'static str| {
         view! {
             <label for=id>{move || tr(lang.get(), label)}</label>
-            <textarea id=id rows="3" aria-describedby=hint_id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev))></textarea>
+            <textarea id=id rows="3" aria-describedby=hint_id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) on:blur=move |_| touch(pointer)></textarea>
             {hint(pointer, hint_id)}
         }
     };
     view! {
         <h1>{move || if edit.is_some() { tr(lang.get(), "edit_application") } else { tr(lang.get(), "new_application") }}</h1>
         <p>{move || tr(lang.get(), "applicants_may_not_set_deadlines_dgpa")}</p>
-        <p class="summary" aria-live="polite">{move || {
+        <p class="summary" aria-live="polite">{move || (attempted.get() || !touched.get().is_empty()).then(|| {
             let f = findings.get();
             let errors = f.iter().filter(|x| x.severity == Severity::Error).count();
             let warnings = f.len() - errors;
@@ -253,7 +314,7 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
             } else {
                 tr_with(lang.get(), "items_to_fix", &[("errors", errors.to_string()), ("warnings", warnings.to_string())])
             }
-        }}</p>
+        })}</p>
         <nav class="steps" aria-label=move || tr(lang.get(), "steps")>
             <ol>
                 <li><a href="#step-1">{move || tr(lang.get(), "contact")}</a></li>
@@ -273,10 +334,12 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                 <legend>{move || tr(lang.get(), "2_reason_and_requirement")}</legend>
                 {area("reason", "reason", reason, "/reason", "h-reason")}
                 <label for="output">{move || tr(lang.get(), "output")}</label>
-                <select id="output" on:change=move |ev| output.set(event_target_value(&ev))>
-                    <option value="statistics">{move || tr(lang.get(), "statistical_figures")}</option>
-                    <option value="detail">{move || tr(lang.get(), "detail_records")}</option>
+                <select id="output" aria-describedby="h-output" on:change=move |ev| { output.set(event_target_value(&ev)); touch("/requirement/output"); }>
+                    <option value="" selected=move || output.get().is_empty()>{move || tr(lang.get(), "choose")}</option>
+                    <option value="statistics" selected=move || output.get() == "statistics">{move || tr(lang.get(), "statistical_figures")}</option>
+                    <option value="detail" selected=move || output.get() == "detail">{move || tr(lang.get(), "detail_records")}</option>
                 </select>
+                {hint("/requirement/output", "h-output")}
                 <label for="field-search">{move || tr(lang.get(), "search_fields")}</label>
                 <input id="field-search" type="search" prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
                 {move || problem_note(lang.get(), fields.get())}
@@ -291,7 +354,7 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                             view! {
                                 <label class="check" for=for_id>
                                     <input id=id type="checkbox" prop:checked=move || chosen.get().contains(&code)
-                                        on:change=move |ev| { let on = event_target_checked(&ev); let c = code2.clone(); chosen.update(|v| { v.retain(|x| *x != c); if on { v.push(c); } }); } />
+                                        on:change=move |ev| { let on = event_target_checked(&ev); let c = code2.clone(); chosen.update(|v| { v.retain(|x| *x != c); if on { v.push(c); } }); touch("/requirement/fields"); } />
                                     {if lang.get() == Lang::Zh { f.name_zh.clone() } else { f.name_en.clone() }}
                                     {f.personal.then(|| view! { <span class="tag">{tr(lang.get(), "personal")}</span> })}
                                 </label>
@@ -312,7 +375,7 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                             view! {
                                 <div class="condition">
                                     <label for=fid.clone()>{move || tr(lang.get(), "field")}</label>
-                                    <select id=fid on:change=move |ev| field.set(event_target_value(&ev))>
+                                    <select id=fid on:change=move |ev| { field.set(event_target_value(&ev)); touch("/requirement/filters"); }>
                                         <option value="">{move || tr(lang.get(), "choose")}</option>
                                         {move || fields.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|f| {
                                             let selected = f.code == field.get_untracked();
@@ -321,11 +384,11 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                                         }).collect_view()}
                                     </select>
                                     <label for=oid.clone()>{move || tr(lang.get(), "operator")}</label>
-                                    <select id=oid on:change=move |ev| op.set(event_target_value(&ev))>
+                                    <select id=oid on:change=move |ev| { op.set(event_target_value(&ev)); touch("/requirement/filters"); }>
                                         {ops.into_iter().map(|o| view! { <option value=o selected=o == op.get_untracked()>{o}</option> }).collect_view()}
                                     </select>
                                     <label for=vid.clone()>{move || tr(lang.get(), "values")}</label>
-                                    <input id=vid prop:value=move || values.get() on:input=move |ev| values.set(event_target_value(&ev)) />
+                                    <input id=vid prop:value=move || values.get() on:input=move |ev| values.set(event_target_value(&ev)) on:blur=move |_| touch("/requirement/filters") />
                                     <button type="button" class="link" on:click=move |_| cond_rows.update(|v| v.retain(|r| r.0 != key))>
                                         {move || tr(lang.get(), "remove_this_condition")}
                                     </button>
@@ -342,13 +405,14 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                     <fieldset class="breakdowns">
                         <legend>{move || tr(lang.get(), "break_down_by_among_the_chosen")}</legend>
                         {move || chosen.get().into_iter().map(|code| {
+                            let label = field_name(&code);
                             let (id, for_id) = (format!("b-{code}"), format!("b-{code}"));
                             let (c1, c2) = (code.clone(), code.clone());
                             view! {
                                 <label class="check" for=for_id>
                                     <input id=id type="checkbox" prop:checked=move || breakdowns.get().contains(&c1)
-                                        on:change=move |ev| { let on = event_target_checked(&ev); let c = c2.clone(); breakdowns.update(|v| { v.retain(|x| *x != c); if on { v.push(c); } }); } />
-                                    {code}
+                                        on:change=move |ev| { let on = event_target_checked(&ev); let c = c2.clone(); breakdowns.update(|v| { v.retain(|x| *x != c); if on { v.push(c); } }); touch("/requirement/breakdowns"); } />
+                                    {label}
                                 </label>
                             }
                         }).collect_view()}
@@ -360,23 +424,49 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
             <fieldset id="step-3">
                 <legend>{move || tr(lang.get(), "3_personal_data_rule_3")}</legend>
                 {hint("/personal_data", "h-personal")}
-                <label class="check" for="personal">
-                    <input id="personal" type="checkbox" prop:checked=move || personal.get() on:change=move |ev| personal.set(event_target_checked(&ev)) />
-                    {move || tr(lang.get(), "involves_personal_data")}
-                </label>
-                <Show when=move || personal.get()>
-                    <p>{move || tr(lang.get(), "purpose_personnel_management")}</p>
+                <div role="radiogroup" aria-label=move || tr(lang.get(), "involves_personal_data")>
+                    <label class="check" for="personal-yes">
+                        <input id="personal-yes" type="radio" name="personal" prop:checked=move || personal.get() == Some(true)
+                            on:change=move |_| { personal.set(Some(true)); touch("/personal_data"); } />
+                        {move || tr(lang.get(), "involves_personal_data")}
+                    </label>
+                    <label class="check" for="personal-no">
+                        <input id="personal-no" type="radio" name="personal" prop:checked=move || personal.get() == Some(false)
+                            on:change=move |_| { personal.set(Some(false)); touch("/personal_data"); } />
+                        {move || tr(lang.get(), "no_personal_data")}
+                    </label>
+                </div>
+                <Show when=move || personal.get() == Some(true)>
+                    <label for="purpose">{move || tr(lang.get(), "specific_purpose")}</label>
+                    <select id="purpose" aria-describedby="h-purpose" on:change=move |ev| { purpose.set(event_target_value(&ev)); touch("/personal_data/purpose"); }>
+                        <option value="" selected=move || purpose.get().is_empty()>{move || tr(lang.get(), "choose")}</option>
+                        <option value="personnel_management" selected=move || purpose.get() == "personnel_management">{move || tr(lang.get(), "purpose_personnel_management")}</option>
+                    </select>
+                    {hint("/personal_data/purpose", "h-purpose")}
                     {area("duty", "statutory_duty_and_its_legal_basis", duty, "/personal_data/statutory_duty", "h-duty")}
                     {text_input("retention", "days_kept_after_delivery_at_most", retention, "/personal_data/retention_days", "h-retention")}
-                    {move || chosen.get().into_iter().map(|code| {
-                        let id = format!("n-{code}");
-                        let for_id = id.clone();
-                        let code2 = code.clone();
-                        view! {
-                            <label for=for_id>{move || tr(lang.get(), "why_necessary")}{code.clone()}</label>
-                            <input id=id on:input=move |ev| { let v = event_target_value(&ev); let c = code2.clone(); necessity.update(|m| { m.insert(c, v); }); } />
-                        }
-                    }).collect_view()}
+                    {move || {
+                        let used = used_fields();
+                        let personal_fields: Vec<String> = used.into_iter().filter(|c| is_personal_field(c)).collect();
+                        personal_fields.into_iter().map(|code| {
+                            let id = format!("n-{code}");
+                            let for_id = id.clone();
+                            let (code2, code3) = (code.clone(), code.clone());
+                            let label = field_name(&code);
+                            view! {
+                                <label for=for_id>{move || tr(lang.get(), "why_necessary")}{label.clone()}</label>
+                                <input id=id prop:value=move || necessity.get_untracked().get(&code3).cloned().unwrap_or_default()
+                                    on:input=move |ev| { let v = event_target_value(&ev); let c = code2.clone(); necessity.update(|m| { m.insert(c, v); }); }
+                                    on:blur=move |_| touch("/requirement") />
+                            }
+                        }).collect_view()
+                    }}
+                    <ul class="hints" id="h-necessity" aria-live="polite">
+                        {move || findings.get().into_iter()
+                            .filter(|f| (attempted.get() || touched.get().contains(&"/requirement")) && f.code == statreq_domain::eligibility::FindingCode::PersonalDataNecessityMissing)
+                            .map(|f| view! { <li class="error">{text(lang.get(), &f.message)}</li> })
+                            .collect_view()}
+                    </ul>
                 </Show>
             </fieldset>
             <fieldset id="step-4">
@@ -386,11 +476,11 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                     let id = format!("s-{}", s.as_str());
                     view! {
                         <label class="check" for=id.clone()>
-                            <input id=id.clone() type="checkbox" prop:checked=move || checked.get() on:change=move |ev| checked.set(event_target_checked(&ev)) />
+                            <input id=id.clone() type="checkbox" prop:checked=move || checked.get() on:change=move |ev| { checked.set(event_target_checked(&ev)); touch("/existing_sources"); } />
                             {move || source_label(lang.get(), s)}
                         </label>
                         <label class="sub" for=format!("{id}-note")>{move || tr(lang.get(), "why_it_does_not_serve")}</label>
-                        <input id=format!("{id}-note") prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+                        <input id=format!("{id}-note") prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) on:blur=move |_| touch("/existing_sources") />
                     }
                 }).collect_view()}
             </fieldset>
