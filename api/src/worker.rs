@@ -259,7 +259,7 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
 /// Reminds offices of delivered personal data due for destruction within a week,
 /// and again once overdue (rule 6). Each reminder goes out once per address.
 async fn remind(state: &AppState) -> crate::app::AppResult<()> {
-    let filter = ListFilter { all_submitted: true, state: Some(State::Delivered), limit: 100_000, ..Default::default() };
+    let filter = ListFilter { all_submitted: true, states: vec![State::Delivered], limit: 100_000, ..Default::default() };
     let rows = db(state, move |s| s.list_requests(&filter)).await?;
     let now = Utc::now();
     let today = lifecycle::taiwan_date(now);

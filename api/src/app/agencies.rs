@@ -50,6 +50,15 @@ impl AgencyTree {
         self.chain(code).ok_or_else(|| AppError::internal(format!("agency {code} missing from the tree")))
     }
 
+    /// The agency and every agency under it.
+    pub fn subtree(&self, root: &str) -> Vec<String> {
+        self.by_code
+            .keys()
+            .filter(|c| self.chain(c).is_some_and(|(ch, _)| ch.agency.as_str() == root || ch.ancestors.iter().any(|a| a.as_str() == root)))
+            .cloned()
+            .collect()
+    }
+
     /// Codes of the agencies whose applications `supervisor` decides on (rule 5.1).
     pub fn supervised_by(&self, supervisor: &AgencyCode) -> Vec<String> {
         self.by_code.keys().filter(|c| self.chain(c).is_some_and(|(ch, _)| ch.is_supervised_by(supervisor))).cloned().collect()

@@ -282,7 +282,7 @@ async fn similar_requests(state: &AppState, who: &Principal, app: &Application, 
 
 /// Delivered personal-data requests an agency has not destroyed in time (rule 6).
 pub async fn overdue_destructions(state: &AppState, agency: &str) -> AppResult<Vec<RequestId>> {
-    let filter = ListFilter { own_agency: Some(agency.to_string()), state: Some(State::Delivered), limit: 10_000, ..Default::default() };
+    let filter = ListFilter { own_agency: Some(agency.to_string()), states: vec![State::Delivered], limit: 10_000, ..Default::default() };
     let rows = db(state, move |s| s.list_requests(&filter)).await?;
     let now = Utc::now();
     Ok(rows

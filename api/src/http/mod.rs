@@ -317,6 +317,17 @@ where
 }
 
 /// A CSV download.
+/// A cell of text someone typed, safe to open in a spreadsheet: a leading `=`, `+`,
+/// `-`, `@`, tab or carriage return would start a formula (CSV injection), so it is
+/// quoted with `'` as OWASP advises.
+pub fn csv_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 pub fn csv_response(name: &str, body: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
@@ -332,6 +343,32 @@ pub fn attachment_header(name: &str) -> String {
         .map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect();
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// Query parameters some of which may repeat (`state=queued&state=held`): the
+/// repeatable ones, named in `lists`, are taken out with every value; the rest are
+/// deserialised strictly as `T` (unknown or repeated single parameters are refused).
+pub fn query_with_lists<T: DeserializeOwned>(
+    req: &HttpRequest,
+    lists: &[&'static str],
+) -> Result<(T, std::collections::HashMap<&'static str, Vec<String>>), ApiError> {
+    let mut repeated: std::collections::HashMap<&'static str, Vec<String>> = std::collections::HashMap::new();
+    let mut single = url::form_urlencoded::Serializer::new(String::new());
+    let mut seen: Vec<String> = Vec::new();
+    for (key, value) in url::form_urlencoded::parse(req.query_string().as_bytes()) {
+        if let Some(list) = lists.iter().find(|l| **l == key) {
+            repeated.entry(list).or_default().push(value.into_owned());
+            continue;
+        }
+        if seen.iter().any(|k| *k == key) {
+            return Err(InputError::InvalidQuery { detail: format!("`{key}` is given more than once") }.into());
+        }
+        seen.push(key.to_string());
+        single.append_pair(&key, &value);
+    }
+    let parsed = serde_urlencoded::from_str::<T>(&single.finish())
+        .map_err(|e| ApiError::from(InputError::InvalidQuery { detail: e.to_string() }))?;
+    Ok((parsed, repeated))
 }
 
 /// A page size within bounds.

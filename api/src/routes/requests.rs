@@ -129,11 +129,35 @@ pub async fn create_request(
     .await
 }
 
+/// Read with `http::query_with_lists`: `state` may repeat.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
-    /// Only requests in this state.
-    pub state: Option<State>,
+    /// Only requests in these states; repeat for several (`state=queued&state=in_production`).
+    #[serde(default)]
+    #[param(style = Form, explode)]
+    pub state: Option<Vec<State>>,
+    /// Words the applicant wrote (reason, description, conditions), case-insensitive,
+    /// 1–200 characters; a number alone (or `#12`) is a request number.
+    #[param(min_length = 1, max_length = 200)]
+    pub q: Option<String>,
+    /// Only requests of this agency (its code) …
+    #[param(pattern = r"^[A-Za-z0-9_-]{1,32}$")]
+    pub agency: Option<String>,
+    /// … and, with `subtree=true`, of every agency under it.
+    pub subtree: Option<bool>,
+    /// Only requests taken into production by this DGPA officer: `me` or a user id.
+    #[param(pattern = r"^(me|[0-9]{1,18})$")]
+    pub assignee: Option<String>,
+    /// Submitted on or after this day (Taiwan time), `YYYY-MM-DD`.
+    #[param(value_type = Option<String>, format = Date)]
+    pub submitted_from: Option<chrono::NaiveDate>,
+    /// Submitted on or before this day (Taiwan time), `YYYY-MM-DD`.
+    #[param(value_type = Option<String>, format = Date)]
+    pub submitted_to: Option<chrono::NaiveDate>,
+    /// Only requests that declare personal data (`true`) or do not (`false`).
+    pub personal: Option<bool>,
     /// `next_cursor` of the previous page.
     #[param(pattern = r"^[0-9]{1,18}$")]
     pub cursor: Option<String>,
@@ -144,28 +168,143 @@ pub struct ListQuery {
     pub external_ref: Option<String>,
 }
 
-/// Requests the caller may see, newest first: its own agency's in every state, and
-/// once submitted, those of agencies it supervises (supervisor) or all (DGPA).
-#[utoipa::path(tag = "requests", security(("bearer" = [])), params(ListQuery), responses((status = 200, body = Page<RequestView>), ErrorResponses))]
-#[get("/requests")]
-pub async fn list_requests(state: web::Data<AppState>, who: Principal, q: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
-    let limit = page_limit(q.limit)?;
+/// The selection a list or export asks for, within what the caller may see.
+async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i64) -> Result<(ListFilter, i64), ApiError> {
+    let (q, lists) = http::query_with_lists::<ListQuery>(req, &["state"])?;
+    let limit = match q.limit {
+        Some(_) => page_limit(q.limit)?,
+        None => page_limit(None)?.max(max),
+    };
     let before = parse_cursor(q.cursor.as_deref())?;
-    let tree = state.agencies.tree(&state).await?;
+    let tree = state.agencies.tree(state).await?;
     let actor = &who.actor;
     let supervised = if actor.roles.has(Role::Supervisor) { tree.supervised_by(&actor.agency) } else { Vec::new() };
     let own = (actor.roles.has(Role::Applicant) || actor.roles.has(Role::Supervisor)).then(|| actor.agency.to_string());
+    let invalid = |detail: String| ApiError::from(InputError::InvalidQuery { detail });
+    let states = lists
+        .get("state")
+        .into_iter()
+        .flatten()
+        .map(|s| State::parse(s).ok_or_else(|| invalid(format!("`state`: unknown state `{s}`"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(text) = &q.q {
+        let n = text.trim().chars().count();
+        if n == 0 || n > 200 {
+            return Err(invalid("`q`: 1–200 characters".into()));
+        }
+    }
+    let agencies = match &q.agency {
+        None if q.subtree.is_some() => return Err(invalid("`subtree` needs `agency`".into())),
+        None => None,
+        Some(code) if tree.get(code).is_none() => Some(Vec::new()),
+        Some(code) if q.subtree == Some(true) => Some(tree.subtree(code)),
+        Some(code) => Some(vec![code.clone()]),
+    };
+    let assignee = match q.assignee.as_deref() {
+        None => None,
+        Some("me") => Some(who.user.id),
+        Some(raw) => Some(raw.parse::<i64>().map_err(|_| invalid("`assignee`: `me` or a user id".into()))?),
+    };
+    // Days are Taiwan's (UTC+8): a day starts at 16:00 UTC the day before.
+    let day_start = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc() - chrono::Duration::hours(8));
+    if let (Some(from), Some(to)) = (q.submitted_from, q.submitted_to) {
+        if from > to {
+            return Err(invalid("`submitted_from` is after `submitted_to`".into()));
+        }
+    }
     let filter = ListFilter {
         own_agency: own,
         supervised,
         all_submitted: actor.roles.is_dgpa(),
-        state: q.state,
+        states,
+        text: q.q.clone(),
+        agencies,
+        assignee,
+        submitted_from: q.submitted_from.and_then(day_start),
+        submitted_before: q.submitted_to.and_then(|d| d.succ_opt()).and_then(day_start),
+        personal: q.personal,
         before,
-        external: q.external_ref.clone().map(|r| (external_system(&who), r)),
+        external: q.external_ref.clone().map(|r| (external_system(who), r)),
         limit: limit + 1,
     };
+    Ok((filter, limit))
+}
+
+/// Requests the caller may see, newest first: its own agency's in every state, and
+/// once submitted, those of agencies it supervises (supervisor) or all (DGPA) —
+/// narrowed by any of the filters, which combine (all must hold).
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(ListQuery), responses((status = 200, body = Page<RequestView>), ErrorResponses))]
+#[get("/requests")]
+pub async fn list_requests(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let (filter, limit) = selection(&state, &who, &req, 0).await?;
     let items = requests::load_list(&state, &who, filter).await?.iter().map(|l| requests::view(&who, l)).collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(http::page_of(items, limit, |r| r.id)))
+}
+
+/// The most rows one export holds; narrow the filters for more.
+const MAX_EXPORT: i64 = 10_000;
+
+/// The same selection as `GET /requests` (same filters; `limit` up to 200 per page,
+/// or every match up to 10,000 without it) as CSV, UTF-8 with a byte-order mark so
+/// that Excel opens the Chinese text. Dates are Taiwan's.
+#[utoipa::path(
+    tag = "requests",
+    security(("bearer" = [])),
+    params(ListQuery),
+    responses((status = 200, content_type = "text/csv", body = String, description = "id, agency, state, …"), ErrorResponses)
+)]
+#[get("/requests.csv")]
+pub async fn export_requests(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let (filter, limit) = selection(&state, &who, &req, MAX_EXPORT).await?;
+    let loaded = requests::load_list(&state, &who, filter).await?;
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let header = [
+        "request_id",
+        "agency_code",
+        "agency_name",
+        "state",
+        "personal_data",
+        "output",
+        "reason",
+        "created_by",
+        "assignee",
+        "submitted_on",
+        "delivered_on",
+        "updated_at",
+    ];
+    out.write_record(header).map_err(AppError::internal)?;
+    let day = |t: Option<chrono::DateTime<Utc>>| t.map(|t| lifecycle::taiwan_date(t).to_string()).unwrap_or_default();
+    for l in loaded.iter().take(limit as usize) {
+        let app = l.application()?;
+        let name = |id: i64| l.users.get(&id).map(|u| http::csv_safe(&u.display_name)).unwrap_or_default();
+        let output = match app.requirement.output {
+            Some(statreq_domain::OutputKind::Statistics) => "statistics",
+            Some(statreq_domain::OutputKind::Detail) => "detail",
+            None => "",
+        };
+        let personal = match app.personal_data.contains {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        };
+        out.write_record([
+            l.row.id.to_string(),
+            l.row.agency_code.clone(),
+            l.agency_name.clone(),
+            l.row.state.as_str().to_string(),
+            personal.to_string(),
+            output.to_string(),
+            http::csv_safe(&app.reason),
+            name(l.row.created_by),
+            l.row.assignee.map(name).unwrap_or_default(),
+            day(l.row.submitted_at),
+            day(l.row.delivered_at),
+            l.row.updated_at.to_rfc3339(),
+        ])
+        .map_err(AppError::internal)?;
+    }
+    let body = out.into_inner().map_err(AppError::internal)?;
+    Ok(http::csv_response("requests.csv", body))
 }
 
 /// One request, with the actions the caller may take on it; `ETag` carries its version.
@@ -219,7 +358,7 @@ pub async fn list_destructions(state: web::Data<AppState>, who: Principal) -> Re
     let filter = ListFilter {
         own_agency: (!dgpa).then(|| who.user.agency_code.clone()),
         all_submitted: dgpa,
-        state: Some(State::Delivered),
+        states: vec![State::Delivered],
         limit: 100_000,
         ..Default::default()
     };
@@ -489,6 +628,7 @@ async fn post_message_once(state: &AppState, who: &Principal, id: i64, req: &Htt
 /// Registers this module's handlers.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_request)
+        .service(export_requests)
         .service(list_requests)
         .service(get_request)
         .service(update_request)

@@ -386,6 +386,31 @@ impl Client {
         decode(req.send().await?).await
     }
 
+    /// Requests matching every filter given as `(name, value)` pairs, as
+    /// `GET /requests` documents them (`state` may repeat), e.g.
+    /// `[("q", "陞遷"), ("state", "queued"), ("state", "in_production")]`.
+    pub async fn search_requests(&self, filters: &[(&str, &str)]) -> Result<Page<RequestView>> {
+        let mut req = self.http.get(self.url("/requests")).query(filters);
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        decode(req.send().await?).await
+    }
+
+    /// The same selection as [`Client::search_requests`] as CSV (UTF-8 with BOM).
+    pub async fn export_requests(&self, filters: &[(&str, &str)]) -> Result<Vec<u8>> {
+        let mut req = self.http.get(self.url("/requests.csv")).query(filters);
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await?;
+        if res.status().is_success() {
+            Ok(res.bytes().await?.to_vec())
+        } else {
+            decode::<Vec<u8>>(res).await
+        }
+    }
+
     pub async fn get_request(&self, id: i64) -> Result<RequestView> {
         self.get(&format!("/requests/{id}")).await
     }

@@ -129,7 +129,19 @@ pub struct ListFilter {
     pub supervised: Vec<String>,
     /// DGPA: every submitted request.
     pub all_submitted: bool,
-    pub state: Option<State>,
+    /// Only requests in one of these states (any when empty).
+    pub states: Vec<State>,
+    /// Words the applicant wrote (reason, description, conditions), or the request number.
+    pub text: Option<String>,
+    /// Only requests of these agencies (any when `None`).
+    pub agencies: Option<Vec<String>>,
+    /// Only requests assigned to this DGPA officer.
+    pub assignee: Option<i64>,
+    /// Submitted (first or again) at or after, and before.
+    pub submitted_from: Option<DateTime<Utc>>,
+    pub submitted_before: Option<DateTime<Utc>>,
+    /// Whether the application declares personal data.
+    pub personal: Option<bool>,
     /// The last id of the previous page (lists are newest first).
     pub before: Option<i64>,
     /// Only the request with this (system, reference).
@@ -137,9 +149,45 @@ pub struct ListFilter {
     pub limit: i64,
 }
 
+/// What a search reads of an application: the applicant's own words, lower-cased.
+fn search_text(application: &serde_json::Value) -> String {
+    let at = |pointer: &str| application.pointer(pointer).and_then(|v| v.as_str()).unwrap_or_default();
+    [at("/reason"), at("/requirement/description"), at("/requirement/conditions")].join("\n").to_lowercase()
+}
+
+fn declares_personal(application: &serde_json::Value) -> bool {
+    application.pointer("/personal_data/contains").and_then(|v| v.as_bool()) == Some(true)
+}
+
+/// `%`, `_` and the escape character itself, taken literally in a LIKE pattern.
+fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl Default for ListFilter {
     fn default() -> Self {
-        ListFilter { own_agency: None, supervised: Vec::new(), all_submitted: false, state: None, before: None, external: None, limit: 50 }
+        ListFilter {
+            own_agency: None,
+            supervised: Vec::new(),
+            all_submitted: false,
+            states: Vec::new(),
+            text: None,
+            agencies: None,
+            assignee: None,
+            submitted_from: None,
+            submitted_before: None,
+            personal: None,
+            before: None,
+            external: None,
+            limit: 50,
+        }
     }
 }
 
@@ -195,6 +243,8 @@ impl Store {
                     requests::state.eq(State::Draft.as_str()),
                     requests::version.eq(1i64),
                     requests::application.eq(&app),
+                    requests::search_text.eq(search_text(application)),
+                    requests::personal.eq(declares_personal(application)),
                     requests::revision.eq(0),
                     requests::created_at.eq(to_db(now)),
                     requests::updated_at.eq(to_db(now)),
@@ -248,8 +298,32 @@ impl Store {
         } else {
             q = q.filter(requests::revision.gt(0));
         }
-        if let Some(state) = f.state {
-            q = q.filter(requests::state.eq(state.as_str()));
+        if !f.states.is_empty() {
+            q = q.filter(requests::state.eq_any(f.states.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
+        }
+        if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = format!("%{}%", like_escape(&text.to_lowercase()));
+            let words = requests::search_text.like(pattern).escape('\\');
+            // A number (optionally `#12`) is a request number, not words.
+            q = match text.trim_start_matches('#').parse::<i64>() {
+                Ok(id) => q.filter(requests::id.eq(id)),
+                Err(_) => q.filter(words),
+            };
+        }
+        if let Some(agencies) = f.agencies.clone() {
+            q = q.filter(requests::agency_code.eq_any(agencies));
+        }
+        if let Some(assignee) = f.assignee {
+            q = q.filter(requests::assignee.eq(assignee));
+        }
+        if let Some(from) = f.submitted_from {
+            q = q.filter(requests::submitted_at.ge(to_db(from)));
+        }
+        if let Some(before) = f.submitted_before {
+            q = q.filter(requests::submitted_at.lt(to_db(before)));
+        }
+        if let Some(personal) = f.personal {
+            q = q.filter(requests::personal.eq(personal));
         }
         if let Some(before) = f.before {
             q = q.filter(requests::id.lt(before));
@@ -274,7 +348,13 @@ impl Store {
         write_tx(&mut conn, |c| {
             let state: String = requests::table.find(id).select(requests::state).first(c)?;
             let n = diesel::update(requests::table.find(id).filter(requests::version.eq(expected_version)))
-                .set((requests::application.eq(&app), requests::version.eq(expected_version + 1), requests::updated_at.eq(to_db(now))))
+                .set((
+                    requests::application.eq(&app),
+                    requests::search_text.eq(search_text(application)),
+                    requests::personal.eq(declares_personal(application)),
+                    requests::version.eq(expected_version + 1),
+                    requests::updated_at.eq(to_db(now)),
+                ))
                 .execute(c)?;
             if n == 0 {
                 return Err(StoreError::Conflict);

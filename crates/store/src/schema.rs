@@ -67,6 +67,8 @@ diesel::table! {
         wait_since -> Nullable<Timestamp>,
         external_system -> Nullable<Text>,
         external_ref -> Nullable<Text>,
+        search_text -> Text,
+        personal -> Bool,
     }
 }
 

@@ -21,5 +21,6 @@ mod integration;
 mod lifecycle;
 mod queue;
 mod reference;
+mod search;
 mod security;
 mod sources;

@@ -1,0 +1,110 @@
+//! Finding requests: the officer's search (words, request number, agency with its
+//! subtree, repeatable states, assignee, submission days, personal data) and its CSV
+//! export — always within what the caller may see.
+
+use crate::common::{self, Scenario};
+
+use statreq_e2e::statreq_client::{Client, Method};
+use statreq_e2e::statreq_contract::State;
+use statreq_e2e::{on_both_backends, Backend, TestServer};
+
+async fn ids(c: &Client, filters: &[(&str, &str)]) -> Vec<i64> {
+    let page = c.search_requests(filters).await.unwrap_or_else(|e| panic!("{filters:?}: {e}"));
+    let mut ids: Vec<i64> = page.items.iter().map(|r| r.id).collect();
+    ids.sort();
+    ids
+}
+
+async fn refused(c: &Client, query: &str) -> (u16, String) {
+    let (status, body) = c.raw(Method::GET, &format!("/requests?{query}"), "application/json", vec![], None).await.unwrap();
+    (status, body["code"].as_str().unwrap_or_default().to_string())
+}
+
+async fn officers_search_and_export_within_what_they_may_see(backend: Backend) {
+    let server = TestServer::start(backend);
+    let npa = Scenario::new(&server).await;
+    let tpedu = Scenario::of(&server.login("applicant.tpedu").await, &server.login("supervisor.tpe").await, &npa.officer);
+    let mut promo = common::statistics();
+    promo.reason = "辦理陞遷評審，需統計各職等人數".into();
+    let a = npa.in_state(&promo, State::InProduction, 2).await.id;
+    let mut retire = common::detail();
+    retire.reason = "推估屆齡退休人數".into();
+    let b = npa.in_state(&retire, State::PendingSupervisor, 2).await.id;
+    let mut draft = common::statistics();
+    draft.reason = "=1+1 陞遷草稿 100%_x".into();
+    let c = npa.in_state(&draft, State::Draft, 2).await.id;
+    let d = tpedu.in_state(&promo, State::PendingDgpa, 2).await.id;
+
+    let officer = &npa.officer;
+    let applicant = &npa.applicant;
+    // Words: the officer never sees another office's draft; the office sees its own.
+    assert_eq!(ids(officer, &[("q", "陞遷")]).await, [a, d]);
+    assert_eq!(ids(applicant, &[("q", "陞遷")]).await, [a, c]);
+    // Wildcards are taken literally.
+    assert_eq!(ids(applicant, &[("q", "%_")]).await, [c]);
+    assert_eq!(ids(applicant, &[("q", "_")]).await, [c]);
+    // A request number.
+    assert_eq!(ids(officer, &[("q", &b.to_string())]).await, [b]);
+    // Several states at once.
+    assert_eq!(ids(officer, &[("state", "pending_supervisor"), ("state", "in_production")]).await, [a, b]);
+    assert_eq!(ids(officer, &[("state", "pending_dgpa")]).await, [d]);
+    // An agency alone, or with its subtree (NPA is under MOI).
+    assert_eq!(ids(officer, &[("agency", "NPA")]).await, [a, b]);
+    assert!(ids(officer, &[("agency", "MOI")]).await.is_empty());
+    assert_eq!(ids(officer, &[("agency", "MOI"), ("subtree", "true")]).await, [a, b]);
+    assert!(ids(officer, &[("agency", "NOPE")]).await.is_empty());
+    // Whose work it is.
+    assert_eq!(ids(officer, &[("assignee", "me")]).await, [a]);
+    assert!(ids(&npa.officer2, &[("assignee", "me")]).await.is_empty());
+    // Personal data, and the days of submission (Taiwan's).
+    assert_eq!(ids(officer, &[("personal", "true")]).await, [b]);
+    let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now());
+    let (today, yesterday) = (today.to_string(), (today - chrono::Duration::days(1)).to_string());
+    assert_eq!(ids(officer, &[("submitted_from", &today), ("submitted_to", &today)]).await, [a, b, d]);
+    assert!(ids(officer, &[("submitted_to", &yesterday)]).await.is_empty());
+    // Filters combine.
+    assert_eq!(ids(officer, &[("q", "陞遷"), ("agency", "TPEDU"), ("state", "pending_dgpa")]).await, [d]);
+    // Another office's filters never widen what it sees (IDOR).
+    let other = &tpedu.applicant;
+    assert!(ids(other, &[("agency", "NPA")]).await.is_empty());
+    assert!(ids(other, &[("q", &a.to_string())]).await.is_empty());
+    // Pages: the cursor walks the same selection.
+    let first = officer.search_requests(&[("q", "陞遷"), ("limit", "1")]).await.unwrap();
+    let cursor = first.next_cursor.clone().unwrap_or_else(|| panic!("a second page"));
+    let second = officer.search_requests(&[("q", "陞遷"), ("limit", "1"), ("cursor", &cursor)]).await.unwrap();
+    assert_eq!((first.items[0].id, second.items[0].id, second.next_cursor), (d, a, None));
+
+    // Bad filters are refused with a problem, never ignored.
+    assert_eq!(refused(officer, "limit=0").await, (422, "invalid_limit".into()));
+    for query in [
+        "state=bogus",
+        "q=",
+        &format!("q={}", "字".repeat(201)),
+        "limit=1&limit=2",
+        "unknown=1",
+        "submitted_from=2026-13-01",
+        &format!("submitted_from={today}&submitted_to={yesterday}"),
+        "assignee=someone",
+        "subtree=true",
+        "personal=maybe",
+    ] {
+        assert_eq!(refused(officer, query).await, (400, "invalid_query".into()), "{query}");
+    }
+
+    // The export: the same selection, UTF-8 with a BOM, formulas defused.
+    let csv = officer.export_requests(&[("q", "陞遷")]).await.unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "a byte-order mark for Excel");
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("request_id,agency_code,agency_name,state"), "{}", lines[0]);
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[1].starts_with(&format!("{d},TPEDU,臺北市政府教育局,pending_dgpa")), "{}", lines[1]);
+    let own = String::from_utf8(applicant.export_requests(&[("q", "草稿")]).await.unwrap()).unwrap();
+    assert!(own.contains(",'=1+1 陞遷草稿"), "a leading = is quoted: {own}");
+    let err = officer.export_requests(&[("state", "bogus")]).await.err();
+    assert_eq!(err.and_then(|e| e.status()), Some(400));
+    let theirs = String::from_utf8(other.export_requests(&[("agency", "NPA")]).await.unwrap()).unwrap();
+    assert_eq!(theirs.lines().count(), 1, "only the header: {theirs}");
+}
+
+on_both_backends!(officers_search_and_export_within_what_they_may_see);
