@@ -371,6 +371,22 @@ pub fn query_with_lists<T: DeserializeOwned>(
     Ok((parsed, repeated))
 }
 
+/// A request as answered after a read or a change: its view for the caller, its
+/// version as `ETag`, and `Location` when it was created.
+pub fn respond_request(
+    status: actix_web::http::StatusCode,
+    who: &Principal,
+    l: &crate::app::requests::Loaded,
+) -> Result<HttpResponse, ApiError> {
+    let v = crate::app::requests::view(who, l)?;
+    let mut res = HttpResponse::build(status);
+    res.insert_header(etag(v.version));
+    if status == actix_web::http::StatusCode::CREATED {
+        res.insert_header((header::LOCATION, format!("/api/v1/requests/{}", v.id)));
+    }
+    Ok(res.json(v))
+}
+
 /// A page size within bounds.
 pub fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
     match limit {

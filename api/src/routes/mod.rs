@@ -11,6 +11,7 @@ pub mod auth;
 pub mod deliveries;
 pub mod dictionary;
 pub mod inquiries;
+pub mod lifecycle;
 pub mod meta;
 pub mod queue;
 pub mod requests;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     dictionary::configure(cfg);
     inquiries::configure(cfg);
     requests::configure(cfg);
+    lifecycle::configure(cfg);
     queue::configure(cfg);
     stats::configure(cfg);
     deliveries::configure(cfg);

@@ -1,45 +1,27 @@
-//! Requests: create, read, edit, check, and every lifecycle transition (rule 5).
-//! Each transition loads the request, lets the domain decide, and stores the
-//! outcome guarded by the version the decision was made on.
+//! Requests: create, find (and export), read, edit, check, the history, revisions
+//! and the clarification thread. The transitions of rule 5 are `routes::lifecycle`.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
-use statreq_contract::{
-    CheckResponse, DeliverBody, DestructionBody, DestructionDueView, DgpaDecisionBody, EventView, MessageView, Page, PostMessageBody,
-    RequestView, RevisionView, SupervisorDecisionBody, TakeBody, WithdrawBody,
-};
+use statreq_contract::{CheckResponse, DestructionDueView, EventView, MessageView, Page, PostMessageBody, RequestView, RevisionView};
 use statreq_domain::eligibility::{self};
 use statreq_domain::lifecycle::{self};
 use statreq_domain::values::{ExternalRef, MessageBody};
-use statreq_domain::{Application, ApplicationPatch, Command, Role, State, UserId};
+use statreq_domain::{Application, ApplicationPatch, Role, State};
 use statreq_store::ListFilter;
 use utoipa::IntoParams;
 
-use crate::app::requests::{self, Loaded};
+use crate::app::requests;
 use crate::app::users::{self, user_ref};
 use crate::app::{db, AppError, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::http::{self, etag, idempotency, page_limit, parse_cursor, parse_json, parse_optional_json, require_if_match, ErrorResponses};
+use crate::http::{self, idempotency, page_limit, parse_cursor, parse_json, require_if_match, ErrorResponses};
 use crate::AppState;
 
-fn respond(status: StatusCode, who: &Principal, l: &Loaded) -> Result<HttpResponse, ApiError> {
-    let v = requests::view(who, l)?;
-    let mut res = HttpResponse::build(status);
-    res.insert_header(etag(v.version));
-    if status == StatusCode::CREATED {
-        res.insert_header((header::LOCATION, format!("/api/v1/requests/{}", v.id)));
-    }
-    Ok(res.json(v))
-}
-
-/// Runs a transition with the caller's `If-Match` and answers with the request.
-async fn transition(state: &AppState, who: &Principal, id: i64, req: &HttpRequest, command: Command) -> Result<HttpResponse, ApiError> {
-    let loaded = requests::transition(state, who, id, http::precondition(req)?, http::audit(who, req), command).await?;
-    respond(StatusCode::OK, who, &loaded)
-}
+use crate::http::respond_request as respond;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -386,148 +368,6 @@ pub async fn list_destructions(state: web::Data<AppState>, who: Principal) -> Re
     Ok(HttpResponse::Ok().json(out))
 }
 
-/// Submit the application to the supervising agency (applicant's office). Freezes a
-/// numbered revision. Refused with 422 and every blocking finding when incomplete.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), responses((status = 200, body = RequestView), ErrorResponses))]
-#[post("/requests/{id}/submit")]
-pub async fn submit_request(
-    state: web::Data<AppState>,
-    who: Principal,
-    path: web::Path<i64>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    transition(&state, &who, path.into_inner(), &req, Command::Submit).await
-}
-
-/// Withdraw the request (applicant's office): from draft, returned, pending or queued.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body(content = Option<WithdrawBody>, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
-#[post("/requests/{id}/withdraw")]
-pub async fn withdraw_request(
-    state: web::Data<AppState>,
-    who: Principal,
-    path: web::Path<i64>,
-    req: HttpRequest,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let b: WithdrawBody = parse_optional_json(&req, &body)?;
-    transition(&state, &who, path.into_inner(), &req, Command::Withdraw { reason: b.reason }).await
-}
-
-/// The supervising agency's decision (rule 5.1): approve, return (with comment) or reject (with comment).
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = SupervisorDecisionBody, responses((status = 200, body = RequestView), ErrorResponses))]
-#[post("/requests/{id}/supervisor-decision")]
-pub async fn supervisor_decision(
-    state: web::Data<AppState>,
-    who: Principal,
-    path: web::Path<i64>,
-    req: HttpRequest,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let b: SupervisorDecisionBody = parse_json(&req, &body)?;
-    transition(&state, &who, path.into_inner(), &req, Command::SupervisorDecision { decision: b.decision, comment: b.comment }).await
-}
-
-/// DGPA's review: accept with a difficulty of 1–5 (rule 5.3), return or reject (with comment).
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = DgpaDecisionBody, responses((status = 200, body = RequestView), ErrorResponses))]
-#[post("/requests/{id}/dgpa-decision")]
-pub async fn dgpa_decision(
-    state: web::Data<AppState>,
-    who: Principal,
-    path: web::Path<i64>,
-    req: HttpRequest,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let b: DgpaDecisionBody = parse_json(&req, &body)?;
-    transition(
-        &state,
-        &who,
-        path.into_inner(),
-        &req,
-        Command::DgpaDecision { decision: b.decision, difficulty: b.difficulty, comment: b.comment },
-    )
-    .await
-}
-
-/// A DGPA officer takes queued work into production for themself or a named
-/// officer. Taking anything but the head of the queue needs a `skip_reason`, which
-/// is recorded with the requests passed over (rule 5.3).
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body(content = Option<TakeBody>, description = "Optional"), responses((status = 200, body = RequestView), ErrorResponses))]
-#[post("/requests/{id}/take")]
-pub async fn take_request(
-    state: web::Data<AppState>,
-    who: Principal,
-    path: web::Path<i64>,
-    req: HttpRequest,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let b: TakeBody = parse_optional_json(&req, &body)?;
-    let id = path.into_inner();
-    let assignee = match b.assignee {
-        None => who.user.id,
-        Some(uid) => {
-            let user = db(&state, move |s| s.get_users(&[uid])).await?.into_iter().next();
-            let ok = user.as_ref().is_some_and(|u| u.active && statreq_domain::RoleSet::from_joined(&u.roles).has(Role::DgpaOfficer));
-            if !ok {
-                return Err(InputError::InvalidAssignee.into());
-            }
-            uid
-        }
-    };
-    let snap = crate::app::queue::snapshot(&state, Utc::now()).await?;
-    let passed_over = statreq_domain::queue::passed_over(&snap.order, statreq_domain::RequestId(id));
-    // Not on the queue at all: the lifecycle refuses with the request's state.
-    let passed_over = if passed_over.len() == snap.order.len() { Vec::new() } else { passed_over };
-    let command = Command::Take { assignee: UserId(assignee), passed_over, skip_reason: b.skip_reason };
-    transition(&state, &who, id, &req, command).await
-}
-
-/// Deliver the result with DGPA's reply.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response", min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")), request_body = DeliverBody, responses((status = 200, body = RequestView), ErrorResponses))]
-#[post("/requests/{id}/deliver")]
-pub async fn deliver_request(
-    state: web::Data<AppState>,
-    who: Principal,
-    path: web::Path<i64>,
-    req: HttpRequest,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let fingerprint = idempotency::fingerprint(&req, &body);
-    idempotency::once(&state, &who, &req, fingerprint, || async {
-        let b: DeliverBody = parse_json(&req, &body)?;
-        let id = path.into_inner();
-        let files = db(&state, move |s| s.list_deliveries(id)).await?;
-        let unapproved = files.iter().filter(|f| f.personal && f.approved_by.is_none()).count();
-        transition(&state, &who, id, &req, Command::Deliver { reply: b.reply, files: files.len(), unapproved }).await
-    })
-    .await
-}
-
-/// Record that delivered personal data was destroyed after use (rule 6); closes the request.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = DestructionBody, responses((status = 200, body = RequestView), ErrorResponses))]
-#[post("/requests/{id}/destruction")]
-pub async fn record_destruction(
-    state: web::Data<AppState>,
-    who: Principal,
-    path: web::Path<i64>,
-    req: HttpRequest,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let b: DestructionBody = parse_json(&req, &body)?;
-    transition(&state, &who, path.into_inner(), &req, Command::RecordDestruction { destroyed_on: b.destroyed_on, method: b.method }).await
-}
-
-/// Acknowledge receipt of a delivery without personal data; closes the request.
-#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), responses((status = 200, body = RequestView), ErrorResponses))]
-#[post("/requests/{id}/acknowledge")]
-pub async fn acknowledge_request(
-    state: web::Data<AppState>,
-    who: Principal,
-    path: web::Path<i64>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    transition(&state, &who, path.into_inner(), &req, Command::Acknowledge).await
-}
-
 /// The request's history: every transition with who, when and why.
 #[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = Vec<EventView>), ErrorResponses))]
 #[get("/requests/{id}/events")]
@@ -633,14 +473,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_request)
         .service(update_request)
         .service(check_request)
-        .service(submit_request)
-        .service(withdraw_request)
-        .service(supervisor_decision)
-        .service(dgpa_decision)
-        .service(take_request)
-        .service(deliver_request)
-        .service(record_destruction)
-        .service(acknowledge_request)
         .service(list_events)
         .service(list_revisions)
         .service(list_messages)
