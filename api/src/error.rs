@@ -230,6 +230,10 @@ impl From<Refusal> for ApiError {
                 ApiError::invalid(code, "/difficulty", message.zh_tw, message.en).with_rule("5.3")
             }
             Refusal::ReplyRequired => ApiError::invalid(code, "/reply", message.zh_tw, message.en),
+            Refusal::ReasonNotApplicable => ApiError::invalid(code, "/reason_code", message.zh_tw, message.en),
+            Refusal::SourceRequired | Refusal::SourceNotApplicable => {
+                ApiError::invalid(code, "/source_id", message.zh_tw, message.en).with_rule("4")
+            }
             Refusal::DestructionMethodRequired => ApiError::invalid(code, "/method", message.zh_tw, message.en).with_rule("6"),
             Refusal::DestructionDateInFuture | Refusal::DestructionDateBeforeDelivery => {
                 ApiError::invalid(code, "/destroyed_on", message.zh_tw, message.en).with_rule("6")

@@ -145,6 +145,8 @@ pub enum InputError {
     /// A catalog entry's body names another id than its path.
     SourceIdMismatch,
     UnknownRequest,
+    /// A catalog entry that does not exist (a return's redirect, rule 4).
+    UnknownCatalogSource,
     NotOwnAgencyRequest,
     InquiryClosed,
     InquiryUnanswered,
@@ -265,6 +267,7 @@ impl InputError {
             InvalidContent { kind, .. } => kind.code(),
             SourceIdMismatch => "invalid_source",
             UnknownRequest | NotOwnAgencyRequest => "unknown_request",
+            UnknownCatalogSource => "unknown_source",
             InquiryClosed => "inquiry_closed",
             InquiryUnanswered => "inquiry_unanswered",
             InvalidAgencyCode { .. } => "invalid_agency_code",
@@ -351,6 +354,7 @@ impl InputError {
             TooManyAttachments { .. } => "/file",
             SourceIdMismatch => "/id",
             UnknownRequest | NotOwnAgencyRequest => "/request_id",
+            UnknownCatalogSource => "/source_id",
             InvalidAgencyCode { pointer }
             | InvalidName { pointer, .. }
             | InvalidStaffCount { pointer, .. }
@@ -500,6 +504,9 @@ impl InputError {
             InvalidContent { .. } => Text::new("內容有誤，請依各欄說明修正。", "The content is not valid; see each error."),
             SourceIdMismatch => Text::new("代號須與網址中的代號相同。", "The id must be the one in the path."),
             UnknownRequest => Text::new("找不到此案件。", "There is no such request of yours."),
+            UnknownCatalogSource => {
+                Text::new("既有資料來源目錄中無此代號（GET /sources）。", "There is no such entry in the catalog of existing sources (GET /sources).")
+            }
             NotOwnAgencyRequest => Text::new("僅能就本機關的案件提問。", "Only your own agency's requests may be referenced."),
             InquiryClosed => Text::new("此疑義已結案，無法再回覆。", "This question is closed; it takes no more replies."),
             InquiryUnanswered => Text::new(

@@ -63,7 +63,9 @@ pub async fn supervisor_decision(
     transition(&state, &who, path.into_inner(), &req, Command::SupervisorDecision { decision: b.decision, comment: b.comment }).await
 }
 
-/// DGPA's review: accept with a difficulty of 1–5 (rule 5.3), return or reject (with comment).
+/// DGPA's review: accept with a difficulty of 1–5 (rule 5.3), return or reject with a
+/// comment and a `reason_code` (`GET /outcome-reasons`); `available_in_existing_source`
+/// names the catalog entry that already has the data (rule 4).
 #[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = DgpaDecisionBody, responses((status = 200, body = RequestView), ErrorResponses))]
 #[post("/requests/{id}/dgpa-decision")]
 pub async fn dgpa_decision(
@@ -74,12 +76,25 @@ pub async fn dgpa_decision(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let b: DgpaDecisionBody = parse_json(&req, &body)?;
+    // The redirect must lead somewhere (rule 4). Checked for officers only: anyone
+    // else learns first that the decision is not theirs (403).
+    if let (Some(id), true) = (b.source_id.as_deref().map(str::trim), who.has(Role::DgpaOfficer)) {
+        if !crate::app::reference::catalog(&state).await?.iter().any(|e| e.id == id) {
+            return Err(InputError::UnknownCatalogSource.into());
+        }
+    }
     transition(
         &state,
         &who,
         path.into_inner(),
         &req,
-        Command::DgpaDecision { decision: b.decision, difficulty: b.difficulty, comment: b.comment },
+        Command::DgpaDecision {
+            decision: b.decision,
+            difficulty: b.difficulty,
+            comment: b.comment,
+            reason: b.reason_code,
+            source_id: b.source_id,
+        },
     )
     .await
 }

@@ -5,7 +5,7 @@
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
-use statreq_contract::{CatalogEntry, Coverage, ReferenceChangeView, ReferenceImportResult, SourceView};
+use statreq_contract::{CatalogEntry, Coverage, OutcomeReasonView, ReferenceChangeView, ReferenceImportResult, SourceView};
 use statreq_domain::catalog;
 use statreq_domain::{ExistingSource, Role, Text};
 use statreq_store::Saved;
@@ -72,6 +72,15 @@ async fn source_view(state: &AppState, id: String) -> Result<SourceView, ApiErro
         version: item.version,
         updated_at: item.updated_at,
     })
+}
+
+/// The reasons DGPA gives for a return or rejection, each with the rule it cites;
+/// `available_in_existing_source` points the applicant to a catalog entry (rule 4).
+#[utoipa::path(tag = "sources", security(("bearer" = [])), responses((status = 200, body = Vec<OutcomeReasonView>), ErrorResponses))]
+#[get("/outcome-reasons")]
+pub async fn outcome_reasons(_who: Principal) -> HttpResponse {
+    let all: Vec<OutcomeReasonView> = statreq_domain::OutcomeReason::ALL.into_iter().map(OutcomeReasonView::from).collect();
+    HttpResponse::Ok().json(all)
 }
 
 /// One entry; the ETag is its version.
@@ -279,6 +288,7 @@ pub async fn import_sources(
 /// Registers this module's handlers.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_sources)
+        .service(outcome_reasons)
         .service(export_sources)
         .service(import_sources)
         .service(create_source)

@@ -3,7 +3,7 @@
 use actix_web::{get, web, HttpResponse};
 use chrono::Utc;
 use statreq_domain::stats::{self, ServiceStats, StatRow};
-use statreq_domain::{EventKind, Role};
+use statreq_domain::{EventKind, OutcomeReason, Role};
 
 use crate::app::db;
 use crate::auth::Principal;
@@ -19,16 +19,22 @@ async fn compute(state: &AppState, who: &Principal) -> Result<ServiceStats, ApiE
         return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
     }
     let tree = state.agencies.tree(state).await?;
-    let (rows, by_kind, returned, rejected) = db(state, |s| {
+    let (rows, by_kind, returned, rejected, dgpa_outcomes) = db(state, |s| {
         let kinds: Vec<&str> = OUTCOME_KINDS.iter().map(|k| k.as_str()).collect();
         Ok((
             s.stats_rows()?,
             s.requests_with_events(&kinds)?,
             s.requests_with_any_event(&[EventKind::SupervisorReturned.as_str(), EventKind::DgpaReturned.as_str()])?,
             s.requests_with_any_event(&[EventKind::SupervisorRejected.as_str(), EventKind::DgpaRejected.as_str()])?,
+            s.event_data(&[EventKind::DgpaReturned.as_str(), EventKind::DgpaRejected.as_str()])?,
         ))
     })
     .await?;
+    // Decisions from before reason codes count as `other`.
+    let reasons: Vec<OutcomeReason> = dgpa_outcomes
+        .iter()
+        .map(|d| d.get("reason_code").and_then(|v| v.as_str()).and_then(OutcomeReason::parse).unwrap_or(OutcomeReason::Other))
+        .collect();
     let rows: Vec<StatRow> = rows
         .into_iter()
         .map(|r| StatRow {
@@ -43,7 +49,9 @@ async fn compute(state: &AppState, who: &Principal) -> Result<ServiceStats, ApiE
         })
         .collect();
     let by_kind: Vec<(EventKind, usize)> = by_kind.into_iter().filter_map(|(k, n)| EventKind::parse(&k).map(|k| (k, n as usize))).collect();
-    Ok(stats::compute(&rows, &by_kind, (returned as usize, rejected as usize), Utc::now()))
+    let mut out = stats::compute(&rows, &by_kind, (returned as usize, rejected as usize), Utc::now());
+    out.outcomes.by_reason = stats::by_reason(&reasons);
+    Ok(out)
 }
 
 /// Service statistics for DGPA: volume by state, supervising agency and month,

@@ -451,8 +451,19 @@ impl Client {
         difficulty: Option<Difficulty>,
         comment: Option<&str>,
     ) -> Result<RequestView> {
-        let body = DgpaDecisionBody { decision, difficulty, comment: comment.map(String::from) };
+        let body = DgpaDecisionBody { decision, difficulty, comment: comment.map(String::from), reason_code: None, source_id: None };
         self.transition(&format!("/requests/{id}/dgpa-decision"), &body, version).await
+    }
+
+    /// DGPA's decision with every part of the body, e.g. a return with its reason code
+    /// and the catalog entry that already has the data.
+    pub async fn dgpa_decision_with(&self, id: i64, version: Option<i64>, body: &DgpaDecisionBody) -> Result<RequestView> {
+        self.transition(&format!("/requests/{id}/dgpa-decision"), body, version).await
+    }
+
+    /// The reasons DGPA gives for returns and rejections.
+    pub async fn outcome_reasons(&self) -> Result<Vec<OutcomeReasonView>> {
+        self.get("/outcome-reasons").await
     }
 
     /// Takes the request for the caller, in queue order.

@@ -12,8 +12,8 @@ pub use statreq_domain::{
     diff::Change,
     inquiry::{FaqPublication, InquiryState, NewInquiry},
     lifecycle::Action,
-    Application, ApplicationPatch, Condition, Decision, DgpaDecision, Difficulty, EventKind, ExistingSource, Finding, Operator, Role,
-    State, Text,
+    Application, ApplicationPatch, Condition, Decision, DgpaDecision, Difficulty, EventKind, ExistingSource, Finding, Operator,
+    OutcomeReason, Role, State, Text,
 };
 
 /// An RFC 9457 problem document (`application/problem+json`).

@@ -120,6 +120,33 @@ pub struct DgpaDecisionBody {
     /// Required when returning or rejecting.
     #[serde(default)]
     pub comment: Option<String>,
+    /// Why a return or rejection (`GET /outcome-reasons`); `other` when left out.
+    /// Not given when accepting.
+    #[serde(default)]
+    pub reason_code: Option<OutcomeReason>,
+    /// With `available_in_existing_source`: the catalog entry (`GET /sources`) that
+    /// already has the data; the applicant is pointed to it (rule 4).
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    pub source_id: Option<String>,
+}
+
+/// A reason DGPA may give for a return or rejection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OutcomeReasonView {
+    pub code: OutcomeReason,
+    /// The rule the reason cites (`4`, `1-2`, …), none for `other`.
+    #[serde(default)]
+    pub rule: Option<String>,
+    pub label: Text,
+    /// Whether a `source_id` goes with it.
+    pub needs_source: bool,
+}
+
+impl From<OutcomeReason> for OutcomeReasonView {
+    fn from(r: OutcomeReason) -> Self {
+        Self { code: r, rule: r.rule().map(String::from), label: r.label(), needs_source: r.needs_source() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -128,6 +128,10 @@ pub enum Command {
         decision: DgpaDecision,
         difficulty: Option<Difficulty>,
         comment: Option<String>,
+        /// Why a return or rejection (`other` when not given); none when accepting.
+        reason: Option<crate::outcome::OutcomeReason>,
+        /// The catalog entry that already has the data, with `available_in_existing_source`.
+        source_id: Option<String>,
     },
     /// Take queued work into production for `assignee` (the actor or a named officer).
     /// `passed_over` are the requests ahead of it in the queue's order; passing any
@@ -502,7 +506,7 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
                 return Err(Refusal::CommentRequired { action });
             }
         }
-        Command::DgpaDecision { decision, difficulty, comment } => {
+        Command::DgpaDecision { decision, difficulty, comment, reason, source_id } => {
             outcome.comment = comment_of(comment)?;
             match (decision, difficulty) {
                 (DgpaDecision::Accept, None) => return Err(Refusal::DifficultyRequired),
@@ -510,6 +514,20 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
                 (_, Some(_)) => return Err(Refusal::DifficultyNotApplicable),
                 (_, None) if outcome.comment.is_none() => return Err(Refusal::CommentRequired { action }),
                 (_, None) => {}
+            }
+            let source_id = source_id.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            if decision == DgpaDecision::Accept {
+                if reason.is_some() || source_id.is_some() {
+                    return Err(Refusal::ReasonNotApplicable);
+                }
+            } else {
+                let reason = reason.unwrap_or(crate::outcome::OutcomeReason::Other);
+                match (reason.needs_source(), &source_id) {
+                    (true, None) => return Err(Refusal::SourceRequired),
+                    (false, Some(_)) => return Err(Refusal::SourceNotApplicable),
+                    _ => {}
+                }
+                outcome.data = serde_json::json!({ "reason_code": reason, "source_id": source_id });
             }
         }
         Command::Take { assignee, passed_over, skip_reason } => {

@@ -59,6 +59,10 @@ pub struct Outcomes {
     pub rejected_share: f64,
     /// Requests with at least one event of each return/reject kind.
     pub by_code: Vec<Count>,
+    /// DGPA's returns and rejections by reason code (`GET /outcome-reasons`), every
+    /// reason listed (unused ones as 0).
+    #[serde(default)]
+    pub by_reason: Vec<Count>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,8 +142,17 @@ pub fn compute(
             returned_share: share(returned_or_rejected.0),
             rejected_share: share(returned_or_rejected.1),
             by_code: requests_with_event.iter().map(|(k, n)| Count { key: k.as_str().to_string(), count: *n }).collect(),
+            by_reason: by_reason(&[]),
         },
     }
+}
+
+/// DGPA's returns and rejections counted by reason, every reason listed.
+pub fn by_reason(reasons: &[crate::outcome::OutcomeReason]) -> Vec<Count> {
+    crate::outcome::OutcomeReason::ALL
+        .into_iter()
+        .map(|r| Count { key: r.as_str().to_string(), count: reasons.iter().filter(|x| **x == r).count() })
+        .collect()
 }
 
 const BUCKETS: [(&str, f64); 6] = [("0-7", 7.0), ("8-14", 14.0), ("15-30", 30.0), ("31-60", 60.0), ("61-90", 90.0), ("91+", f64::INFINITY)];
@@ -184,6 +197,9 @@ pub fn to_csv(s: &ServiceStats) -> String {
     row("outcomes", "rejected_share", format!("{:.3}", s.outcomes.rejected_share));
     for c in &s.outcomes.by_code {
         row("outcome_code", &c.key, c.count.to_string());
+    }
+    for c in &s.outcomes.by_reason {
+        row("outcome_reason", &c.key, c.count.to_string());
     }
     out
 }

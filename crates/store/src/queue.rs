@@ -221,6 +221,14 @@ impl Store {
         Ok(out)
     }
 
+    /// The details (`data`) of every event of these kinds, e.g. the reason codes of
+    /// DGPA's returns and rejections.
+    pub fn event_data(&self, kinds: &[&str]) -> StoreResult<Vec<serde_json::Value>> {
+        let rows: Vec<String> =
+            request_events::table.filter(request_events::kind.eq_any(kinds)).select(request_events::data).load(&mut *self.conn()?)?;
+        rows.into_iter().map(|d| serde_json::from_str(&d).map_err(Into::into)).collect()
+    }
+
     /// How many requests had at least one event of any of the kinds given.
     pub fn requests_with_any_event(&self, kinds: &[&str]) -> StoreResult<i64> {
         Ok(request_events::table

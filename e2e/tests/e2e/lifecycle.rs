@@ -408,4 +408,82 @@ on_both_backends!(
     messages_thread_between_office_supervisor_and_dgpa,
     lists_are_scoped_filtered_and_paginated,
     rules_3_and_5_3_hold_wherever_the_applicant_writes,
+    returns_and_rejections_carry_a_reason_and_a_redirect,
 );
+
+/// DGPA's returns and rejections carry a reason code; "available in an existing
+/// source" names the catalog entry (rule 4), which the applicant is shown; the
+/// statistics count outcomes by reason.
+async fn returns_and_rejections_carry_a_reason_and_a_redirect(backend: Backend) {
+    use statreq_e2e::statreq_contract::{DgpaDecisionBody, OutcomeReason};
+    let server = TestServer::start(backend);
+    let s = common::Scenario::new(&server).await;
+    let reasons = s.applicant.outcome_reasons().await.unwrap();
+    assert_eq!(reasons.len(), 6);
+    assert!(reasons.iter().any(|r| r.code == OutcomeReason::AvailableInExistingSource && r.needs_source && r.rule.as_deref() == Some("4")));
+    let source = s.applicant.sources("").await.unwrap()[0].id.clone();
+
+    let r = s.in_state(&common::statistics(), State::PendingDgpa, 2).await;
+    let body = |decision, reason_code, source_id: Option<&str>| DgpaDecisionBody {
+        decision,
+        difficulty: None,
+        comment: Some("所需資料已於既有統計公開".into()),
+        reason_code,
+        source_id: source_id.map(String::from),
+    };
+    let redirect = Some(OutcomeReason::AvailableInExistingSource);
+    let code = |e: Option<statreq_e2e::statreq_client::ClientError>| e.and_then(|e| e.code().map(String::from));
+    // Refusals change nothing: no source, an unknown one, a source with another reason,
+    // a reason when accepting, the wrong role, a stale If-Match.
+    let o = &s.officer;
+    assert_eq!(
+        code(o.dgpa_decision_with(r.id, None, &body(DgpaDecision::Return, redirect, None)).await.err()),
+        Some("source_required".into())
+    );
+    assert_eq!(
+        code(o.dgpa_decision_with(r.id, None, &body(DgpaDecision::Return, redirect, Some("no-such-source"))).await.err()),
+        Some("unknown_source".into())
+    );
+    let incomplete = Some(OutcomeReason::Incomplete);
+    assert_eq!(
+        code(o.dgpa_decision_with(r.id, None, &body(DgpaDecision::Reject, incomplete, Some(&source))).await.err()),
+        Some("source_not_applicable".into())
+    );
+    let accept = DgpaDecisionBody { difficulty: d(2), comment: None, ..body(DgpaDecision::Accept, incomplete, None) };
+    assert_eq!(code(o.dgpa_decision_with(r.id, None, &accept).await.err()), Some("reason_not_applicable".into()));
+    let by_applicant =
+        s.applicant.dgpa_decision_with(r.id, None, &body(DgpaDecision::Return, redirect, Some("no-such-source"))).await.err();
+    assert_eq!(by_applicant.and_then(|e| e.status()), Some(403), "the wrong role learns nothing of the catalog");
+    let stale = o.dgpa_decision_with(r.id, Some(r.version + 5), &body(DgpaDecision::Return, redirect, Some(&source))).await.err();
+    assert_eq!(stale.and_then(|e| e.status()), Some(412));
+    let (status, _) = o
+        .raw(
+            statreq_e2e::statreq_client::Method::POST,
+            &format!("/requests/{}/dgpa-decision", r.id),
+            "application/json",
+            br#"{"decision":"return","comment":"x","reason_code":"nope"}"#.to_vec(),
+            Some("*"),
+        )
+        .await
+        .unwrap();
+    assert!(status == 400 || status == 422, "{status}");
+    assert_eq!(s.applicant.get_request(r.id).await.unwrap().version, r.version, "nothing changed");
+
+    // The redirect: the applicant reads the reason and where the data is.
+    let returned = o.dgpa_decision_with(r.id, Some(r.version), &body(DgpaDecision::Return, redirect, Some(&source))).await.unwrap();
+    assert_eq!(returned.state, State::Returned);
+    let events = s.applicant.events(r.id).await.unwrap();
+    let last = events.last().unwrap();
+    assert_eq!(
+        (last.data["reason_code"].as_str(), last.data["source_id"].as_str()),
+        (Some("available_in_existing_source"), Some(source.as_str()))
+    );
+
+    // Without a code a rejection is `other`; the statistics count by reason.
+    let r2 = s.in_state(&common::statistics(), State::PendingDgpa, 2).await;
+    o.dgpa_decision(r2.id, None, DgpaDecision::Reject, None, Some("不符規定")).await.unwrap();
+    let stats = o.stats().await.unwrap();
+    let count = |k: &str| stats.outcomes.by_reason.iter().find(|c| c.key == k).map(|c| c.count);
+    assert_eq!((count("available_in_existing_source"), count("other"), count("incomplete")), (Some(1), Some(1), Some(0)));
+    assert!(o.stats_csv().await.unwrap().contains("outcome_reason,available_in_existing_source,1"));
+}

@@ -38,6 +38,12 @@ pub enum Refusal {
     },
     DifficultyRequired,
     DifficultyNotApplicable,
+    /// A reason code (or source) given when accepting.
+    ReasonNotApplicable,
+    /// `available_in_existing_source` without the catalog entry it points to (rule 4).
+    SourceRequired,
+    /// A catalog entry named with a reason that does not point to one.
+    SourceNotApplicable,
     ReplyRequired,
     DestructionMethodRequired,
     DestructionDateInFuture,
@@ -93,6 +99,9 @@ impl Refusal {
             Refusal::CommentRequired { .. } => "comment_required",
             Refusal::DifficultyRequired => "difficulty_required",
             Refusal::DifficultyNotApplicable => "difficulty_not_applicable",
+            Refusal::ReasonNotApplicable => "reason_not_applicable",
+            Refusal::SourceRequired => "source_required",
+            Refusal::SourceNotApplicable => "source_not_applicable",
             Refusal::ReplyRequired => "reply_required",
             Refusal::DestructionMethodRequired => "destruction_method_required",
             Refusal::DestructionDateInFuture => "destruction_date_in_future",
@@ -141,6 +150,17 @@ impl Refusal {
                 Text::new("受理時請評定難易度（1至5）（第5點第3款）。", "Rate the difficulty (1 to 5) when accepting (rule 5.3).")
             }
             Refusal::DifficultyNotApplicable => Text::new("僅受理時評定難易度。", "Difficulty is rated only when accepting."),
+            Refusal::ReasonNotApplicable => Text::new(
+                "受理時無須理由代碼；理由代碼僅用於退回或不予受理。",
+                "Accepting takes no reason code: reason codes are for returns and rejections.",
+            ),
+            Refusal::SourceRequired => {
+                Text::new("請指明已可提供資料之既有資料來源（第4點）。", "Name the existing source that already has the data (rule 4).")
+            }
+            Refusal::SourceNotApplicable => Text::new(
+                "僅理由為「既有資料來源已可提供」時指明資料來源。",
+                "A source is named only with the reason available_in_existing_source.",
+            ),
             Refusal::ReplyRequired => Text::new("請填寫人事總處回復內容。", "Enter DGPA's reply."),
             Refusal::DestructionMethodRequired => Text::new("請說明銷毀方式（第6點）。", "State how the data was destroyed (rule 6)."),
             Refusal::DestructionDateInFuture => Text::new("銷毀日期不得晚於今日。", "The destruction date cannot be in the future."),

@@ -94,7 +94,13 @@ fn the_happy_path_from_draft_to_closed() {
         (
             State::PendingDgpa,
             &officer,
-            Command::DgpaDecision { decision: DgpaDecision::Accept, difficulty: Difficulty::new(3).ok(), comment: None },
+            Command::DgpaDecision {
+                decision: DgpaDecision::Accept,
+                difficulty: Difficulty::new(3).ok(),
+                comment: None,
+                reason: None,
+                source_id: None,
+            },
             State::Queued,
         ),
         (State::Queued, &officer, Command::Take { assignee: UserId(3), passed_over: vec![], skip_reason: None }, State::InProduction),
@@ -133,7 +139,13 @@ fn separation_of_duties_and_supervision_scope() {
         Err(Refusal::OwnRequest { action: Action::SupervisorApprove })
     );
     let f = RequestFacts { authors: &authors, ..facts(State::PendingDgpa, &chain, &app) };
-    let accept = Command::DgpaDecision { decision: DgpaDecision::Accept, difficulty: Difficulty::new(2).ok(), comment: None };
+    let accept = Command::DgpaDecision {
+        decision: DgpaDecision::Accept,
+        difficulty: Difficulty::new(2).ok(),
+        comment: None,
+        reason: None,
+        source_id: None,
+    };
     assert_eq!(decide(&f, &actor(9, "DGPA", &[Role::DgpaOfficer]), accept, now()), Err(Refusal::OwnRequest { action: Action::DgpaAccept }));
     let f = RequestFacts { authors: &authors, ..facts(State::Queued, &chain, &app) };
     let take = Command::Take { assignee: editor, passed_over: vec![], skip_reason: None };
@@ -155,8 +167,13 @@ fn dgpa_decisions_need_difficulty_or_comment() {
     let app = app();
     let f = facts(State::PendingDgpa, &chain, &app);
     let officer = actor(3, "DGPA", &[Role::DgpaOfficer]);
-    let dec =
-        |decision, difficulty, comment: Option<&str>| Command::DgpaDecision { decision, difficulty, comment: comment.map(String::from) };
+    let dec = |decision, difficulty, comment: Option<&str>| Command::DgpaDecision {
+        decision,
+        difficulty,
+        comment: comment.map(String::from),
+        reason: None,
+        source_id: None,
+    };
     assert_eq!(decide(&f, &officer, dec(DgpaDecision::Accept, None, None), now()), Err(Refusal::DifficultyRequired));
     assert_eq!(
         decide(&f, &officer, dec(DgpaDecision::Return, Difficulty::new(2).ok(), Some("x")), now()),
@@ -277,7 +294,13 @@ fn any_command() -> impl Strategy<Value = Command> {
         (prop_oneof![Just(Decision::Approve), Just(Decision::Return), Just(Decision::Reject)], c.clone())
             .prop_map(|(decision, comment)| Command::SupervisorDecision { decision, comment }),
         (prop_oneof![Just(DgpaDecision::Accept), Just(DgpaDecision::Return), Just(DgpaDecision::Reject)], proptest::option::of(d), c)
-            .prop_map(|(decision, difficulty, comment)| Command::DgpaDecision { decision, difficulty: difficulty.flatten(), comment }),
+            .prop_map(|(decision, difficulty, comment)| Command::DgpaDecision {
+                decision,
+                difficulty: difficulty.flatten(),
+                comment,
+                reason: None,
+                source_id: None
+            }),
         (proptest::collection::vec((1i64..5).prop_map(crate::ids::RequestId), 0..2), proptest::option::of("[a-z]{0,3}"))
             .prop_map(|(passed_over, skip_reason)| Command::Take { assignee: UserId(3), passed_over, skip_reason }),
         ("[a-z]{0,3}", 0usize..3, 0usize..2).prop_map(|(reply, files, unapproved)| Command::Deliver { reply, files, unapproved }),
@@ -363,7 +386,49 @@ fn a_wrong_role_is_refused_before_the_state_is_looked_at() {
     // An applicant tries DGPA's acceptance on a draft: the role, not the state, refuses.
     let (chain, app) = (chain_of("NPA"), app());
     let f = facts(State::Draft, &chain, &app);
-    let command = Command::DgpaDecision { decision: DgpaDecision::Accept, difficulty: None, comment: None };
+    let command = Command::DgpaDecision { decision: DgpaDecision::Accept, difficulty: None, comment: None, reason: None, source_id: None };
     let refused = decide(&f, &actor(2, "NPA", &[Role::Applicant]), command, now());
     assert!(matches!(refused, Err(Refusal::MissingRole { .. })), "{refused:?}");
+}
+
+#[test]
+fn returns_and_rejections_carry_a_reason_and_a_redirect_names_its_source() {
+    use crate::outcome::OutcomeReason;
+    let chain = chain_of("NPA");
+    let app = app();
+    let f = facts(State::PendingDgpa, &chain, &app);
+    let officer = actor(5, "DGPA", &[Role::DgpaOfficer]);
+    let dec = |decision, reason, source_id: Option<&str>| Command::DgpaDecision {
+        decision,
+        difficulty: None,
+        comment: Some("請改用既有統計".into()),
+        reason,
+        source_id: source_id.map(String::from),
+    };
+    // Rule 4: the data exists already; the outcome names the catalog entry.
+    let out =
+        decide(&f, &officer, dec(DgpaDecision::Return, Some(OutcomeReason::AvailableInExistingSource), Some("dgpa-staff-by-rank")), now());
+    let out = out.unwrap_or_else(|r| panic!("{r:?}"));
+    assert_eq!(out.data["reason_code"], "available_in_existing_source");
+    assert_eq!(out.data["source_id"], "dgpa-staff-by-rank");
+    assert_eq!(
+        decide(&f, &officer, dec(DgpaDecision::Reject, Some(OutcomeReason::AvailableInExistingSource), None), now()),
+        Err(Refusal::SourceRequired)
+    );
+    assert_eq!(
+        decide(&f, &officer, dec(DgpaDecision::Return, Some(OutcomeReason::Incomplete), Some("x")), now()),
+        Err(Refusal::SourceNotApplicable)
+    );
+    // No reason given: `other`, explained by the comment.
+    let out = decide(&f, &officer, dec(DgpaDecision::Reject, None, None), now()).unwrap_or_else(|r| panic!("{r:?}"));
+    assert_eq!(out.data["reason_code"], "other");
+    // Accepting has no reason.
+    let accept = Command::DgpaDecision {
+        decision: DgpaDecision::Accept,
+        difficulty: Difficulty::new(2).ok(),
+        comment: None,
+        reason: Some(OutcomeReason::Other),
+        source_id: None,
+    };
+    assert_eq!(decide(&f, &officer, accept, now()), Err(Refusal::ReasonNotApplicable));
 }

@@ -58,6 +58,8 @@ pub fn RequestPage() -> impl IntoView {
     let difficulty = RwSignal::new(3i64);
     let destroyed_on = RwSignal::new(String::new());
     let assignee = RwSignal::new(String::new());
+    let reason_code = RwSignal::new(String::new());
+    let source_id = RwSignal::new(String::new());
     let officers = LocalResource::new(|| async { call(|c| async move { c.officers().await }).await.unwrap_or_default() });
     let message = RwSignal::new(None::<String>);
     let receipt = RwSignal::new(None::<String>);
@@ -68,12 +70,23 @@ pub fn RequestPage() -> impl IntoView {
         let d = difficulty.get_untracked();
         let on = destroyed_on.get_untracked();
         let assign_to = assignee.get_untracked().parse::<i64>().ok();
+        let reason = statreq_domain::OutcomeReason::parse(&reason_code.get_untracked());
+        let source = Some(source_id.get_untracked()).filter(|s| !s.is_empty() && reason.is_some_and(|r| r.needs_source()));
         spawn_local(async move {
             let v = Some(version);
             let res = call(|c| {
                 let c_opt = c_opt.clone();
                 let body_comment = body_comment.clone();
                 let on = on.clone();
+                let source = source.clone();
+                let outcome_comment = c_opt.clone();
+                let outcome = move |decision| DgpaDecisionBody {
+                    decision,
+                    difficulty: None,
+                    comment: outcome_comment.clone(),
+                    reason_code: reason,
+                    source_id: source.clone(),
+                };
                 async move {
                     match a {
                         RequestAction::Submit => c.submit(id, v).await,
@@ -84,8 +97,8 @@ pub fn RequestPage() -> impl IntoView {
                         RequestAction::DgpaAccept => {
                             c.dgpa_decision(id, v, DgpaDecision::Accept, Difficulty::new(d).ok(), c_opt.as_deref()).await
                         }
-                        RequestAction::DgpaReturn => c.dgpa_decision(id, v, DgpaDecision::Return, None, c_opt.as_deref()).await,
-                        RequestAction::DgpaReject => c.dgpa_decision(id, v, DgpaDecision::Reject, None, c_opt.as_deref()).await,
+                        RequestAction::DgpaReturn => c.dgpa_decision_with(id, v, &outcome(DgpaDecision::Return)).await,
+                        RequestAction::DgpaReject => c.dgpa_decision_with(id, v, &outcome(DgpaDecision::Reject)).await,
                         RequestAction::Take => c.take_with(id, v, &TakeBody { assignee: assign_to, skip_reason: c_opt.clone() }).await,
                         RequestAction::Deliver => c.deliver(id, v, &body_comment).await,
                         RequestAction::Acknowledge => c.acknowledge(id, v).await,
@@ -125,6 +138,7 @@ pub fn RequestPage() -> impl IntoView {
                 let version = r.version;
                 let actions: Vec<RequestAction> = r.allowed_actions.iter().copied().filter(|a| *a != RequestAction::Edit).collect();
                 let needs_difficulty = actions.contains(&RequestAction::DgpaAccept);
+                let gives_reason = actions.contains(&RequestAction::DgpaReturn) || actions.contains(&RequestAction::DgpaReject);
                 let needs_date = actions.contains(&RequestAction::RecordDestruction);
                 let can_edit = r.allowed_actions.contains(&RequestAction::Edit);
                 let can_take = actions.contains(&RequestAction::Take);
@@ -210,6 +224,24 @@ pub fn RequestPage() -> impl IntoView {
                                     {(1..=5).map(|n| view! { <option value=n selected=n == 3>{n}</option> }).collect_view()}
                                 </select>
                             </Show>
+                            <Show when=move || gives_reason>
+                                <label for="reason-code">{tr(lang.get(), "reason_for_a_return_or_rejection")}</label>
+                                <select id="reason-code" on:change=move |ev| reason_code.set(event_target_value(&ev))>
+                                    <option value="">{tr(lang.get(), "choose")}</option>
+                                    {statreq_domain::OutcomeReason::ALL.into_iter().map(|r| view! {
+                                        <option value=r.as_str()>{text(lang.get(), &r.label())}</option>
+                                    }).collect_view()}
+                                </select>
+                                <Show when=move || reason_code.get() == "available_in_existing_source">
+                                    <label for="source-id">{tr(lang.get(), "the_existing_source_that_has_the_data")}</label>
+                                    <select id="source-id" on:change=move |ev| source_id.set(event_target_value(&ev))>
+                                        <option value="">{tr(lang.get(), "choose")}</option>
+                                        {move || coverage.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| view! {
+                                            <option value=c.entry_id.clone()>{text(lang.get(), &c.title)}" · "{format!("{}%", c.percent)}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </Show>
+                            </Show>
                             <Show when=move || can_take>
                                 <label for="assignee">{tr(lang.get(), "assign_to_default_yourself")}</label>
                                 <select id="assignee" on:change=move |ev| assignee.set(event_target_value(&ev))>
@@ -236,6 +268,10 @@ pub fn RequestPage() -> impl IntoView {
                         <ol class="timeline">
                             {move || events.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|e| view! {
                                 <li>{i18n::datetime(lang.get(), e.at)}" · "{text(lang.get(), &e.to_state.label())}" · "{e.actor.display_name.clone()}
+                                    {outcome_reason(&e.data).map(|r| view! { " · "<strong>{text(lang.get(), &r.label())}</strong> })}
+                                    {e.data.get("source_id").and_then(|v| v.as_str()).map(|id| view! {
+                                        " · "<a href=format!("/sources/{id}")>{tr(lang.get(), "see_the_existing_source")}</a>
+                                    })}
                                     {e.comment.clone().map(|c| view! { <q>{c}</q> })}</li>
                             }).collect_view()}
                         </ol>
@@ -244,4 +280,9 @@ pub fn RequestPage() -> impl IntoView {
             }
         }}
     }
+}
+
+/// The reason code a return or rejection carries, if any.
+fn outcome_reason(data: &serde_json::Value) -> Option<statreq_domain::OutcomeReason> {
+    data.get("reason_code").and_then(|v| v.as_str()).and_then(statreq_domain::OutcomeReason::parse)
 }
