@@ -75,6 +75,7 @@ pub struct AppState {
         (name = "deliveries", description = "Result files, encrypted where they hold personal data (rules 5.3, 6)"),
         (name = "audit", description = "The hash-chained audit trail"),
         (name = "stats", description = "Service statistics for DGPA"),
+        (name = "calendar", description = "The government office calendar: days off, make-up workdays, working days"),
         (name = "webhooks", description = "Signed notifications of request events to integrating systems"),
         (name = "meta", description = "Health")
     )

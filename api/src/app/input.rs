@@ -202,6 +202,7 @@ pub enum Content {
     Inquiry,
     Reply,
     Faq,
+    Calendar,
 }
 
 impl Content {
@@ -212,6 +213,7 @@ impl Content {
             Content::Inquiry => "invalid_inquiry",
             Content::Reply => "invalid_reply",
             Content::Faq => "invalid_faq",
+            Content::Calendar => "invalid_calendar",
         }
     }
 }

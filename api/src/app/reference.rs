@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
+use statreq_domain::calendar::OfficeCalendar;
 use statreq_domain::catalog::{self, CatalogEntry};
 use statreq_domain::dictionary::{self, Dictionary, Field};
 use statreq_domain::similar::Profile;
@@ -18,6 +19,7 @@ use crate::AppState;
 
 pub const DICTIONARY: &str = "dictionary";
 pub const CATALOG: &str = "catalog";
+pub const CALENDAR: &str = "calendar";
 
 type Slot<T> = RwLock<Option<(i64, Arc<T>)>>;
 
@@ -25,6 +27,7 @@ type Slot<T> = RwLock<Option<(i64, Arc<T>)>>;
 pub struct ReferenceCache {
     dictionary: Slot<Dictionary>,
     catalog: Slot<Vec<CatalogEntry>>,
+    calendar: Slot<Vec<OfficeCalendar>>,
     profiles: Mutex<HashMap<i64, Arc<Profile>>>,
 }
 
@@ -39,6 +42,11 @@ pub fn seed(store: &Store) -> StoreResult<()> {
     let entries: Vec<(String, serde_json::Value)> =
         catalog::seed().into_iter().map(|e| Ok((e.id.clone(), serde_json::to_value(&e)?))).collect::<Result<_, serde_json::Error>>()?;
     store.seed_reference(CATALOG, &entries, now)?;
+    let years: Vec<(String, serde_json::Value)> = statreq_domain::calendar::seed()
+        .into_iter()
+        .map(|c| Ok((c.year.to_string(), serde_json::to_value(&c)?)))
+        .collect::<Result<_, serde_json::Error>>()?;
+    store.seed_reference(CALENDAR, &years, now)?;
     Ok(())
 }
 
@@ -74,6 +82,12 @@ pub async fn dictionary(state: &AppState) -> AppResult<Arc<Dictionary>> {
 /// The catalog in force.
 pub async fn catalog(state: &AppState) -> AppResult<Arc<Vec<CatalogEntry>>> {
     cached(state, &state.reference.catalog, CATALOG, |bodies| bodies.into_iter().map(serde_json::from_value::<CatalogEntry>).collect())
+        .await
+}
+
+/// The office calendar in force, every year statreq keeps.
+pub async fn calendar(state: &AppState) -> AppResult<Arc<Vec<OfficeCalendar>>> {
+    cached(state, &state.reference.calendar, CALENDAR, |bodies| bodies.into_iter().map(serde_json::from_value::<OfficeCalendar>).collect())
         .await
 }
 

@@ -316,7 +316,6 @@ where
     Ok(items)
 }
 
-/// A CSV download.
 /// A cell of text someone typed, safe to open in a spreadsheet: a leading `=`, `+`,
 /// `-`, `@`, tab or carriage return would start a formula (CSV injection), so it is
 /// quoted with `'` as OWASP advises.
@@ -328,6 +327,7 @@ pub fn csv_safe(text: &str) -> String {
     }
 }
 
+/// A CSV download.
 pub fn csv_response(name: &str, body: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod deliveries;
 pub mod dictionary;
 pub mod inquiries;
@@ -35,5 +36,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     audit::configure(cfg);
     attachments::configure(cfg);
     sources::configure(cfg);
+    calendar::configure(cfg);
     webhooks::configure(cfg);
 }

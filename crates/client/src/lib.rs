@@ -266,6 +266,26 @@ impl Client {
         self.post_csv("/sources/import", csv).await
     }
 
+    /// One year of the office calendar.
+    pub async fn calendar(&self, year: i32) -> Result<CalendarView> {
+        self.get(&format!("/calendar/{year}")).await
+    }
+
+    /// Sets one year; `version` is the ETag last seen (`None` for a new year).
+    pub async fn put_calendar(&self, calendar: &statreq_domain::calendar::OfficeCalendar, version: Option<i64>) -> Result<CalendarView> {
+        self.call(Method::PUT, &format!("/calendar/{}", calendar.year), Some(calendar), version).await
+    }
+
+    /// Working days from `from` to `to`, both counted.
+    pub async fn working_days(&self, from: &str, to: &str) -> Result<WorkingDays> {
+        self.get(&format!("/calendar/working-days?from={from}&to={to}")).await
+    }
+
+    /// CSV `date,kind,name`; each year in it replaces that year.
+    pub async fn import_calendar(&self, csv: &str) -> Result<ReferenceImportResult> {
+        self.post_csv("/calendar/import", csv).await
+    }
+
     async fn post_csv<T: DeserializeOwned>(&self, path: &str, csv: &str) -> Result<T> {
         let mut req = self.http.post(self.url(path)).header("Content-Type", "text/csv").body(csv.to_string());
         if let Some(t) = &self.access_token {

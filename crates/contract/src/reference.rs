@@ -64,6 +64,27 @@ pub struct SourceView {
     pub updated_at: DateTime<Utc>,
 }
 
+/// One year of the government office calendar with its version (the ETag).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CalendarView {
+    #[serde(flatten)]
+    pub calendar: statreq_domain::calendar::OfficeCalendar,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Working days between two days, both counted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WorkingDays {
+    #[schema(value_type = String, format = Date)]
+    pub from: chrono::NaiveDate,
+    #[schema(value_type = String, format = Date)]
+    pub to: chrono::NaiveDate,
+    pub working_days: i64,
+    /// Years in the range without a calendar, counted by weekends only.
+    pub years_without_calendar: Vec<i32>,
+}
+
 // ---------------------------------------------------------------- field questions
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -13,6 +13,7 @@ mod admin;
 mod attachments;
 mod auth;
 mod browser;
+mod calendar;
 mod contract;
 mod deliveries;
 mod input;

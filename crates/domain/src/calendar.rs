@@ -1,0 +1,208 @@
+//! The government office calendar (政府行政機關辦公日曆表) that DGPA publishes each
+//! year: which days the offices are closed beyond weekends (national holidays and
+//! their compensatory days off) and which weekend days are worked instead
+//! (make-up workdays). Turnaround, waits and escalations are counted in its
+//! working days. Managed data: built in for 2026 and 2027, edited by DGPA.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::message::Text;
+
+/// A named day of the calendar.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NamedDay {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub date: NaiveDate,
+    /// e.g. 春節, 和平紀念日補假, 補行上班.
+    pub name: String,
+}
+
+/// One year of the office calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OfficeCalendar {
+    pub year: i32,
+    /// Days the offices are closed besides Saturdays and Sundays: holidays and
+    /// compensatory days off (a holiday on a weekend may be listed too).
+    #[serde(default)]
+    pub days_off: Vec<NamedDay>,
+    /// Saturdays or Sundays worked instead (補行上班).
+    #[serde(default)]
+    pub make_up_workdays: Vec<NamedDay>,
+}
+
+/// Bounds on one year's lists.
+pub const MAX_DAYS: usize = 100;
+pub const MAX_NAME: usize = 50;
+/// Years statreq keeps a calendar for.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+impl OfficeCalendar {
+    /// Everything wrong with a year, as (JSON pointer, message): a date outside the
+    /// year, a day listed twice, a make-up workday that is not a weekend day, a
+    /// name missing or too long, too many days.
+    pub fn problems(&self) -> Vec<(String, Text)> {
+        let mut out = Vec::new();
+        if !YEARS.contains(&self.year) {
+            out.push(("/year".into(), Text::new("年份須介於 2000 至 2100。", "The year must be 2000–2100.")));
+        }
+        let mut seen: Vec<NaiveDate> = Vec::new();
+        for (list, days) in [("days_off", &self.days_off), ("make_up_workdays", &self.make_up_workdays)] {
+            if days.len() > MAX_DAYS {
+                out.push((format!("/{list}"), Text::new(format!("最多 {MAX_DAYS} 日。"), format!("At most {MAX_DAYS} days."))));
+            }
+            for (i, d) in days.iter().enumerate() {
+                let at = format!("/{list}/{i}");
+                if d.date.year() != self.year {
+                    out.push((format!("{at}/date"), Text::new("日期不在此年度內。", "The date is not in this year.")));
+                }
+                if seen.contains(&d.date) {
+                    out.push((format!("{at}/date"), Text::new("此日期重複列出。", "This date is listed twice.")));
+                }
+                seen.push(d.date);
+                if list == "make_up_workdays" && !is_weekend(d.date) {
+                    out.push((
+                        format!("{at}/date"),
+                        Text::new("補行上班日須為星期六或星期日。", "A make-up workday is a Saturday or Sunday."),
+                    ));
+                }
+                let n = d.name.trim().chars().count();
+                if n == 0 || n > MAX_NAME {
+                    out.push((
+                        format!("{at}/name"),
+                        Text::new(format!("請填寫名稱（最多 {MAX_NAME} 字）。"), format!("Give a name (at most {MAX_NAME} characters).")),
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn is_weekend(d: NaiveDate) -> bool {
+    matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// Whether the offices work on `day`: a make-up workday does; a listed day off and
+/// a weekend do not; any other day does. A year without a calendar counts weekends only.
+pub fn is_working_day(day: NaiveDate, calendars: &[OfficeCalendar]) -> bool {
+    let Some(year) = calendars.iter().find(|c| c.year == day.year()) else {
+        return !is_weekend(day);
+    };
+    if year.make_up_workdays.iter().any(|d| d.date == day) {
+        return true;
+    }
+    !is_weekend(day) && !year.days_off.iter().any(|d| d.date == day)
+}
+
+/// Working days from `from` to `to`, both counted; 0 when `to` is before `from`.
+pub fn working_days(from: NaiveDate, to: NaiveDate, calendars: &[OfficeCalendar]) -> i64 {
+    from.iter_days().take_while(|d| *d <= to).filter(|d| is_working_day(*d, calendars)).count() as i64
+}
+
+/// The calendars statreq starts with. 2026 and 2027 as DGPA's published office
+/// calendars set them under the Act on Implementing Memorial Days and Holidays
+/// (紀念日及節日實施條例, amended 2025: the day before Lunar New Year's Eve, Labour
+/// Day, Teachers' Day, Retrocession Day and Constitution Day are holidays; a holiday
+/// on a Saturday is made up the Friday before, on a Sunday the Monday after).
+/// DGPA corrects them in place (`PUT /calendar/{year}`) when the published table differs.
+pub fn seed() -> Vec<OfficeCalendar> {
+    let day = |y: i32, m: u32, d: u32, name: &str| NaiveDate::from_ymd_opt(y, m, d).map(|date| NamedDay { date, name: name.into() });
+    let y2026 = [
+        day(2026, 1, 1, "中華民國開國紀念日"),
+        day(2026, 2, 16, "農曆除夕"),
+        day(2026, 2, 17, "春節"),
+        day(2026, 2, 18, "春節"),
+        day(2026, 2, 19, "春節"),
+        day(2026, 2, 20, "農曆除夕前一日補假"),
+        day(2026, 2, 27, "和平紀念日補假"),
+        day(2026, 4, 3, "兒童節補假"),
+        day(2026, 4, 6, "民族掃墓節補假"),
+        day(2026, 5, 1, "勞動節"),
+        day(2026, 6, 19, "端午節"),
+        day(2026, 9, 25, "中秋節"),
+        day(2026, 9, 28, "孔子誕辰紀念日（教師節）"),
+        day(2026, 10, 9, "國慶日補假"),
+        day(2026, 10, 26, "臺灣光復暨金門古寧頭大捷紀念日補假"),
+        day(2026, 12, 25, "行憲紀念日"),
+    ];
+    let y2027 = [
+        day(2027, 1, 1, "中華民國開國紀念日"),
+        day(2027, 2, 4, "農曆除夕前一日"),
+        day(2027, 2, 5, "農曆除夕"),
+        day(2027, 2, 8, "春節"),
+        day(2027, 2, 9, "春節補假"),
+        day(2027, 2, 10, "春節補假"),
+        day(2027, 3, 1, "和平紀念日補假"),
+        day(2027, 4, 5, "民族掃墓節"),
+        day(2027, 4, 6, "兒童節補假"),
+        day(2027, 4, 30, "勞動節補假"),
+        day(2027, 6, 9, "端午節"),
+        day(2027, 9, 15, "中秋節"),
+        day(2027, 9, 28, "孔子誕辰紀念日（教師節）"),
+        day(2027, 10, 11, "國慶日補假"),
+        day(2027, 10, 25, "臺灣光復暨金門古寧頭大捷紀念日"),
+        day(2027, 12, 24, "行憲紀念日補假"),
+    ];
+    vec![
+        OfficeCalendar { year: 2026, days_off: y2026.into_iter().flatten().collect(), make_up_workdays: Vec::new() },
+        OfficeCalendar { year: 2027, days_off: y2027.into_iter().flatten().collect(), make_up_workdays: Vec::new() },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_built_in_years_are_valid_and_count_the_lunar_new_year_as_closed() {
+        let cals = seed();
+        for c in &cals {
+            assert!(c.problems().is_empty(), "{}: {:?}", c.year, c.problems());
+            assert!(c.days_off.iter().all(|x| !is_weekend(x.date)), "{}: a weekday list", c.year);
+        }
+        // 2026-02-14 (Sat) to 2026-02-22 (Sun): nine days without a working day.
+        assert_eq!(working_days(d(2026, 2, 14), d(2026, 2, 22), &cals), 0);
+        // The week of 2026-02-09: five working days.
+        assert_eq!(working_days(d(2026, 2, 9), d(2026, 2, 13), &cals), 5);
+        // 2026 has 365 days, 104 weekend days and 16 weekday days off: 245 working days.
+        assert_eq!(working_days(d(2026, 1, 1), d(2026, 12, 31), &cals), 245);
+        assert_eq!(working_days(d(2026, 3, 2), d(2026, 3, 1), &cals), 0);
+    }
+
+    #[test]
+    fn a_make_up_workday_works_and_a_year_without_a_calendar_counts_weekends_only() {
+        let cals = vec![OfficeCalendar {
+            year: 2030,
+            days_off: vec![NamedDay { date: d(2030, 1, 2), name: "休假".into() }],
+            make_up_workdays: vec![NamedDay { date: d(2030, 1, 5), name: "補行上班".into() }],
+        }];
+        assert!(!is_working_day(d(2030, 1, 2), &cals));
+        assert!(is_working_day(d(2030, 1, 5), &cals), "a Saturday worked");
+        assert!(!is_working_day(d(2030, 1, 6), &cals));
+        assert_eq!(working_days(d(2031, 1, 1), d(2031, 1, 7), &cals), 5);
+    }
+
+    #[test]
+    fn a_bad_year_names_each_problem() {
+        let c = OfficeCalendar {
+            year: 2026,
+            days_off: vec![
+                NamedDay { date: d(2025, 12, 31), name: "x".into() },
+                NamedDay { date: d(2026, 5, 1), name: " ".into() },
+                NamedDay { date: d(2026, 5, 1), name: "勞動節".into() },
+            ],
+            make_up_workdays: vec![NamedDay { date: d(2026, 5, 4), name: "補行上班".into() }],
+        };
+        let p: Vec<String> = c.problems().into_iter().map(|p| p.0).collect();
+        assert_eq!(p, ["/days_off/0/date", "/days_off/1/name", "/days_off/2/date", "/make_up_workdays/0/date"]);
+    }
+}
