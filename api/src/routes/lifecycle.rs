@@ -6,7 +6,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use statreq_contract::{DeliverBody, DestructionBody, DgpaDecisionBody, RequestView, SupervisorDecisionBody, TakeBody, WithdrawBody};
+use statreq_contract::{
+    AssignBody, DeliverBody, DestructionBody, DgpaDecisionBody, HoldBody, RequestView, RerateBody, SupervisorDecisionBody, TakeBody,
+    WithdrawBody,
+};
 use statreq_domain::{Command, Role, UserId};
 
 use crate::app::requests;
@@ -179,6 +182,70 @@ pub async fn acknowledge_request(
     transition(&state, &who, path.into_inner(), &req, Command::Acknowledge).await
 }
 
+/// Takes queued work out of the order for a reason (DGPA officer): the request shows
+/// `on_hold` with the reason, its wait pauses, and nothing passes it over while held.
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = HoldBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[post("/requests/{id}/hold")]
+pub async fn hold_request(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let b: HoldBody = parse_json(&req, &body)?;
+    transition(&state, &who, path.into_inner(), &req, Command::Hold { reason: b.reason }).await
+}
+
+/// Puts held work back in the order (DGPA officer); its wait runs again from where it stopped.
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), responses((status = 200, body = RequestView), ErrorResponses))]
+#[post("/requests/{id}/resume")]
+pub async fn resume_request(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    transition(&state, &who, path.into_inner(), &req, Command::Resume).await
+}
+
+/// Rates the difficulty again, with a reason (DGPA officer): queued, held or in
+/// production. The order changes accordingly (rule 5.3).
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = RerateBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[post("/requests/{id}/difficulty")]
+pub async fn rerate_request(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let b: RerateBody = parse_json(&req, &body)?;
+    transition(&state, &who, path.into_inner(), &req, Command::Rerate { difficulty: b.difficulty, reason: b.reason }).await
+}
+
+/// Gives work in production to another DGPA officer (DGPA officer), e.g. when its
+/// officer is away. Never to someone who drafted the application.
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = AssignBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[post("/requests/{id}/assign")]
+pub async fn assign_request(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let b: AssignBody = parse_json(&req, &body)?;
+    // Who may assign is asked first (403); then whether the assignee is an officer.
+    who.require(Role::DgpaOfficer)?;
+    let uid = b.assignee;
+    let user = db(&state, move |s| s.get_users(&[uid])).await?.into_iter().next();
+    if !user.as_ref().is_some_and(|u| u.active && statreq_domain::RoleSet::from_joined(&u.roles).has(Role::DgpaOfficer)) {
+        return Err(InputError::InvalidAssignee.into());
+    }
+    transition(&state, &who, path.into_inner(), &req, Command::Assign { assignee: UserId(uid), reason: b.reason }).await
+}
+
 /// Registers this module's handlers.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(submit_request)
@@ -188,5 +255,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(take_request)
         .service(deliver_request)
         .service(record_destruction)
-        .service(acknowledge_request);
+        .service(acknowledge_request)
+        .service(hold_request)
+        .service(resume_request)
+        .service(rerate_request)
+        .service(assign_request);
 }

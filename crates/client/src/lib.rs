@@ -496,6 +496,27 @@ impl Client {
         self.transition(&format!("/requests/{id}/take"), body, version).await
     }
 
+    /// Takes queued work out of the order, with the reason the applicant's office reads.
+    pub async fn hold(&self, id: i64, version: Option<i64>, reason: &str) -> Result<RequestView> {
+        self.transition(&format!("/requests/{id}/hold"), &HoldBody { reason: reason.into() }, version).await
+    }
+
+    /// Puts held work back in the order.
+    pub async fn resume(&self, id: i64, version: Option<i64>) -> Result<RequestView> {
+        self.transition(&format!("/requests/{id}/resume"), &serde_json::json!({}), version).await
+    }
+
+    /// Rates the difficulty again, with a reason.
+    pub async fn rerate(&self, id: i64, version: Option<i64>, difficulty: Difficulty, reason: &str) -> Result<RequestView> {
+        self.transition(&format!("/requests/{id}/difficulty"), &RerateBody { difficulty, reason: reason.into() }, version).await
+    }
+
+    /// Gives work in production to another DGPA officer.
+    pub async fn assign(&self, id: i64, version: Option<i64>, assignee: i64, reason: Option<&str>) -> Result<RequestView> {
+        let body = AssignBody { assignee, reason: reason.map(String::from) };
+        self.transition(&format!("/requests/{id}/assign"), &body, version).await
+    }
+
     // ------------------------------------------------------------ the queue
 
     pub async fn queue(&self) -> Result<QueueView> {

@@ -149,6 +149,36 @@ impl From<OutcomeReason> for OutcomeReasonView {
     }
 }
 
+/// Why DGPA takes queued work out of the order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HoldBody {
+    /// Shown to the applicant's office on the request. 1–1,000 characters.
+    #[schema(max_length = 1000)]
+    pub reason: String,
+}
+
+/// A new difficulty rating and why (rule 5.3 weighs difficulty).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RerateBody {
+    pub difficulty: Difficulty,
+    /// 1–1,000 characters.
+    #[schema(max_length = 1000)]
+    pub reason: String,
+}
+
+/// The DGPA officer who carries on the work in production.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignBody {
+    /// A user id of an active `dgpa_officer` (`GET /officers`).
+    pub assignee: i64,
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    pub reason: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeliverBody {

@@ -6,7 +6,10 @@
 //!   ▲                  │ return │ reject                │ return │ reject                            │ deliver
 //!   └──── returned ◀───┘        ▼                       ▼        ▼                                   ▼
 //!                            rejected                returned  rejected         closed ◀── destruction / acknowledge ── delivered
-//! withdraw: from draft, returned, pending_*, queued ──▶ withdrawn
+//! withdraw: from draft, returned, pending_*, queued, on_hold ──▶ withdrawn
+//! corrections by DGPA after acceptance: return / reject also from queued, on_hold and
+//! in_production; hold (queued ──▶ on_hold, leaving the order, its wait paused) and
+//! resume; re-rate the difficulty; reassign the work in production.
 //! ```
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -28,6 +31,8 @@ pub enum State {
     PendingSupervisor,
     PendingDgpa,
     Queued,
+    /// Held by DGPA out of the order, with a reason; its wait is paused.
+    OnHold,
     InProduction,
     Delivered,
     Closed,
@@ -37,11 +42,12 @@ pub enum State {
 }
 
 impl State {
-    pub const ALL: [State; 10] = [
+    pub const ALL: [State; 11] = [
         State::Draft,
         State::PendingSupervisor,
         State::PendingDgpa,
         State::Queued,
+        State::OnHold,
         State::InProduction,
         State::Delivered,
         State::Closed,
@@ -56,6 +62,7 @@ impl State {
             State::PendingSupervisor => "pending_supervisor",
             State::PendingDgpa => "pending_dgpa",
             State::Queued => "queued",
+            State::OnHold => "on_hold",
             State::InProduction => "in_production",
             State::Delivered => "delivered",
             State::Closed => "closed",
@@ -80,6 +87,7 @@ impl State {
             State::PendingSupervisor => ("待主管機關審核", "awaiting the supervising agency"),
             State::PendingDgpa => ("待人事總處審查", "awaiting DGPA review"),
             State::Queued => ("排程中", "queued"),
+            State::OnHold => ("暫停處理", "on hold"),
             State::InProduction => ("資料產製中", "in production"),
             State::Delivered => ("已交付", "delivered"),
             State::Closed => ("已結案", "closed"),
@@ -153,6 +161,22 @@ pub enum Command {
         method: String,
     },
     Acknowledge,
+    /// Take queued work out of the order for a reason (DGPA); its wait pauses.
+    Hold {
+        reason: String,
+    },
+    /// Put held work back in the order (DGPA).
+    Resume,
+    /// Rate the difficulty again, with a reason (DGPA, rule 5.3); the order changes.
+    Rerate {
+        difficulty: Difficulty,
+        reason: String,
+    },
+    /// Give work in production to another officer (DGPA).
+    Assign {
+        assignee: UserId,
+        reason: Option<String>,
+    },
 }
 
 /// The command without its data: the key of the transition table.
@@ -173,10 +197,14 @@ pub enum Action {
     Deliver,
     RecordDestruction,
     Acknowledge,
+    Hold,
+    Resume,
+    Rerate,
+    Assign,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 17] = [
         Action::Edit,
         Action::Submit,
         Action::Withdraw,
@@ -190,6 +218,10 @@ impl Action {
         Action::Deliver,
         Action::RecordDestruction,
         Action::Acknowledge,
+        Action::Hold,
+        Action::Resume,
+        Action::Rerate,
+        Action::Assign,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -207,6 +239,10 @@ impl Action {
             Action::Deliver => "deliver",
             Action::RecordDestruction => "record_destruction",
             Action::Acknowledge => "acknowledge",
+            Action::Hold => "hold",
+            Action::Resume => "resume",
+            Action::Rerate => "rerate",
+            Action::Assign => "assign",
         }
     }
 }
@@ -227,6 +263,10 @@ impl Command {
             Command::Deliver { .. } => Action::Deliver,
             Command::RecordDestruction { .. } => Action::RecordDestruction,
             Command::Acknowledge => Action::Acknowledge,
+            Command::Hold { .. } => Action::Hold,
+            Command::Resume => Action::Resume,
+            Command::Rerate { .. } => Action::Rerate,
+            Command::Assign { .. } => Action::Assign,
         }
     }
 }
@@ -239,14 +279,18 @@ pub fn next_state(from: State, action: Action) -> Option<State> {
         (S::Draft, A::Edit) => S::Draft,
         (S::Returned, A::Edit) => S::Returned,
         (S::Draft | S::Returned, A::Submit) => S::PendingSupervisor,
-        (S::Draft | S::Returned | S::PendingSupervisor | S::PendingDgpa | S::Queued, A::Withdraw) => S::Withdrawn,
+        (S::Draft | S::Returned | S::PendingSupervisor | S::PendingDgpa | S::Queued | S::OnHold, A::Withdraw) => S::Withdrawn,
         (S::PendingSupervisor, A::SupervisorApprove) => S::PendingDgpa,
         (S::PendingSupervisor, A::SupervisorReturn) => S::Returned,
         (S::PendingSupervisor, A::SupervisorReject) => S::Rejected,
         (S::PendingDgpa, A::DgpaAccept) => S::Queued,
-        (S::PendingDgpa, A::DgpaReturn) => S::Returned,
-        (S::PendingDgpa, A::DgpaReject) => S::Rejected,
+        (S::PendingDgpa | S::Queued | S::OnHold | S::InProduction, A::DgpaReturn) => S::Returned,
+        (S::PendingDgpa | S::Queued | S::OnHold | S::InProduction, A::DgpaReject) => S::Rejected,
         (S::Queued, A::Take) => S::InProduction,
+        (S::Queued, A::Hold) => S::OnHold,
+        (S::OnHold, A::Resume) => S::Queued,
+        (S::Queued | S::OnHold | S::InProduction, A::Rerate) => from,
+        (S::InProduction, A::Assign) => S::InProduction,
         (S::InProduction, A::Deliver) => S::Delivered,
         (S::Delivered, A::RecordDestruction | A::Acknowledge) => S::Closed,
         _ => return None,
@@ -277,6 +321,10 @@ pub enum EventKind {
     Delivered,
     DestructionRecorded,
     Acknowledged,
+    Held,
+    Resumed,
+    Rerated,
+    Reassigned,
 }
 
 impl EventKind {
@@ -296,6 +344,10 @@ impl EventKind {
             EventKind::Delivered => "delivered",
             EventKind::DestructionRecorded => "destruction_recorded",
             EventKind::Acknowledged => "acknowledged",
+            EventKind::Held => "held",
+            EventKind::Resumed => "resumed",
+            EventKind::Rerated => "rerated",
+            EventKind::Reassigned => "reassigned",
         }
     }
 
@@ -316,6 +368,10 @@ impl EventKind {
             Delivered,
             DestructionRecorded,
             Acknowledged,
+            Held,
+            Resumed,
+            Rerated,
+            Reassigned,
         ]
         .into_iter()
         .find(|k| k.as_str() == raw)
@@ -336,6 +392,10 @@ impl EventKind {
             Action::Deliver => EventKind::Delivered,
             Action::RecordDestruction => EventKind::DestructionRecorded,
             Action::Acknowledge => EventKind::Acknowledged,
+            Action::Hold => EventKind::Held,
+            Action::Resume => EventKind::Resumed,
+            Action::Rerate => EventKind::Rerated,
+            Action::Assign => EventKind::Reassigned,
         }
     }
 }
@@ -586,6 +646,27 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
                 return Err(Refusal::DestructionRequired);
             }
         }
+        Command::Hold { reason } => {
+            outcome.comment = comment_of(Some(reason))?;
+            if outcome.comment.is_none() {
+                return Err(Refusal::CommentRequired { action });
+            }
+        }
+        Command::Resume => {}
+        Command::Rerate { difficulty, reason } => {
+            outcome.comment = comment_of(Some(reason))?;
+            if outcome.comment.is_none() {
+                return Err(Refusal::CommentRequired { action });
+            }
+            outcome.difficulty = Some(difficulty);
+        }
+        Command::Assign { assignee, reason } => {
+            if facts.drafted_by(assignee) {
+                return Err(Refusal::AssigneeDraftedRequest);
+            }
+            outcome.comment = comment_of(reason)?;
+            outcome.assignee = Some(assignee);
+        }
     }
     Ok(outcome)
 }
@@ -640,7 +721,15 @@ fn authorize(facts: &RequestFacts<'_>, actor: &Actor, action: Action) -> Result<
             }
             not_own()?;
         }
-        Action::DgpaAccept | Action::DgpaReturn | Action::DgpaReject | Action::Take | Action::Deliver => {
+        Action::DgpaAccept
+        | Action::DgpaReturn
+        | Action::DgpaReject
+        | Action::Take
+        | Action::Deliver
+        | Action::Hold
+        | Action::Resume
+        | Action::Rerate
+        | Action::Assign => {
             need(Role::DgpaOfficer)?;
             not_own()?;
         }

@@ -5,7 +5,7 @@ use crate::lifecycle::{EventKind, State};
 use crate::message::Text;
 
 /// Every webhook event type; `*` subscribes to all of them.
-pub const WEBHOOK_EVENTS: [&str; 12] = [
+pub const WEBHOOK_EVENTS: [&str; 16] = [
     "request.created",
     "request.edited",
     "request.submitted",
@@ -18,6 +18,10 @@ pub const WEBHOOK_EVENTS: [&str; 12] = [
     "request.delivered",
     "request.destruction_recorded",
     "request.acknowledged",
+    "request.held",
+    "request.resumed",
+    "request.rerated",
+    "request.reassigned",
 ];
 
 /// The webhook event type of a lifecycle event. Returns by the supervisor and by
@@ -37,6 +41,10 @@ pub fn webhook_event(kind: EventKind) -> &'static str {
         EventKind::Delivered => "request.delivered",
         EventKind::DestructionRecorded => "request.destruction_recorded",
         EventKind::Acknowledged => "request.acknowledged",
+        EventKind::Held => "request.held",
+        EventKind::Resumed => "request.resumed",
+        EventKind::Rerated => "request.rerated",
+        EventKind::Reassigned => "request.reassigned",
     }
 }
 
@@ -67,13 +75,17 @@ pub fn audience(kind: EventKind) -> &'static [Audience] {
         | EventKind::DgpaAccepted
         | EventKind::DgpaReturned
         | EventKind::DgpaRejected
+        | EventKind::Held
+        | EventKind::Resumed
         | EventKind::Delivered => &[Audience::ApplicantOffice],
         EventKind::Created
         | EventKind::Edited
         | EventKind::Withdrawn
         | EventKind::Taken
         | EventKind::DestructionRecorded
-        | EventKind::Acknowledged => &[],
+        | EventKind::Acknowledged
+        | EventKind::Rerated
+        | EventKind::Reassigned => &[],
     }
 }
 
@@ -100,6 +112,10 @@ fn what_happened(kind: EventKind) -> Text {
         EventKind::Delivered => ("已交付成果", "was delivered"),
         EventKind::DestructionRecorded => ("已登錄銷毀", "had its destruction recorded"),
         EventKind::Acknowledged => ("已確認收受並結案", "was acknowledged and closed"),
+        EventKind::Held => ("經人事總處暫停處理", "was put on hold by DGPA"),
+        EventKind::Resumed => ("經人事總處恢復排程", "was put back in DGPA's queue"),
+        EventKind::Rerated => ("經人事總處重新評定難易度", "had its difficulty rated again by DGPA"),
+        EventKind::Reassigned => ("已改由其他人事總處承辦人作業", "was given to another DGPA case officer"),
     };
     Text::new(zh, en)
 }

@@ -407,6 +407,11 @@ impl Store {
                 }
                 _ => cur.destruction,
             };
+            // Work sent back or refused is nobody's any more; a new acceptance starts afresh.
+            let assignee = match outcome.event {
+                EventKind::DgpaReturned | EventKind::DgpaRejected => None,
+                _ => outcome.assignee.map(|u| u.0).or(cur.assignee),
+            };
             let clock = WaitClock { accumulated_seconds: cur.wait_accumulated_seconds, since: cur.wait_since.map(from_db) }
                 .on_transition(from, outcome.to, now);
             let n = diesel::update(requests::table.find(id).filter(requests::version.eq(expected_version)))
@@ -417,7 +422,7 @@ impl Store {
                     requests::version.eq(expected_version + 1),
                     requests::revision.eq(revision),
                     requests::difficulty.eq(outcome.difficulty.map(|d| i32::from(d.get())).or(cur.difficulty)),
-                    requests::assignee.eq(outcome.assignee.map(|u| u.0).or(cur.assignee)),
+                    requests::assignee.eq(assignee),
                     requests::reply.eq(reply),
                     requests::destruction.eq(destruction),
                     requests::updated_at.eq(ts),

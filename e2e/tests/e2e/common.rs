@@ -90,7 +90,7 @@ impl Scenario {
             State::PendingSupervisor | State::Withdrawn => &[State::PendingSupervisor],
             State::Returned | State::Rejected => &[State::PendingSupervisor],
             State::PendingDgpa => &[State::PendingSupervisor, State::PendingDgpa],
-            State::Queued => &[State::PendingSupervisor, State::PendingDgpa, State::Queued],
+            State::Queued | State::OnHold => &[State::PendingSupervisor, State::PendingDgpa, State::Queued],
             State::InProduction => &[State::PendingSupervisor, State::PendingDgpa, State::Queued, State::InProduction],
             State::Delivered | State::Closed => {
                 &[State::PendingSupervisor, State::PendingDgpa, State::Queued, State::InProduction, State::Delivered]
@@ -125,6 +125,7 @@ impl Scenario {
                 a.record_destruction(r.id, None, &body).await.unwrap()
             }
             State::Closed => a.acknowledge(r.id, None).await.unwrap(),
+            State::OnHold => o.hold(r.id, None, "測試：暫停處理").await.unwrap(),
             _ => r,
         }
     }

@@ -15,6 +15,7 @@ mod auth;
 mod browser;
 mod calendar;
 mod contract;
+mod corrections;
 mod deliveries;
 mod input;
 mod inquiries;

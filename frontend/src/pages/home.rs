@@ -9,7 +9,7 @@ use crate::components::problem::ui;
 use crate::i18n::{self, text, tr};
 use crate::session::{self, call};
 
-pub(crate) const STATES: [State; 10] = State::ALL;
+pub(crate) const STATES: [State; 11] = State::ALL;
 
 #[component]
 pub fn Home() -> impl IntoView {

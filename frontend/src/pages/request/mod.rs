@@ -31,6 +31,10 @@ pub(crate) fn action_label(lang: Lang, a: RequestAction) -> String {
         RequestAction::Deliver => tr(lang, "deliver"),
         RequestAction::RecordDestruction => tr(lang, "record_destruction"),
         RequestAction::Acknowledge => tr(lang, "acknowledge"),
+        RequestAction::Hold => tr(lang, "hold"),
+        RequestAction::Resume => tr(lang, "resume"),
+        RequestAction::Rerate => tr(lang, "rerate"),
+        RequestAction::Assign => tr(lang, "reassign"),
     }
 }
 
@@ -107,6 +111,16 @@ pub fn RequestPage() -> impl IntoView {
                             c.record_destruction(id, v, &DestructionBody { destroyed_on: date, method: body_comment.clone() }).await
                         }
                         RequestAction::Edit => c.get_request(id).await,
+                        RequestAction::Hold => c.hold(id, v, &body_comment).await,
+                        RequestAction::Resume => c.resume(id, v).await,
+                        RequestAction::Rerate => match Difficulty::new(d) {
+                            Ok(diff) => c.rerate(id, v, diff, &body_comment).await,
+                            Err(_) => c.get_request(id).await,
+                        },
+                        RequestAction::Assign => match assign_to {
+                            Some(to) => c.assign(id, v, to, c_opt.as_deref()).await,
+                            None => c.get_request(id).await,
+                        },
                     }
                 }
             })
@@ -137,11 +151,11 @@ pub fn RequestPage() -> impl IntoView {
                 let app = r.application.clone();
                 let version = r.version;
                 let actions: Vec<RequestAction> = r.allowed_actions.iter().copied().filter(|a| *a != RequestAction::Edit).collect();
-                let needs_difficulty = actions.contains(&RequestAction::DgpaAccept);
+                let needs_difficulty = actions.contains(&RequestAction::DgpaAccept) || actions.contains(&RequestAction::Rerate);
                 let gives_reason = actions.contains(&RequestAction::DgpaReturn) || actions.contains(&RequestAction::DgpaReject);
                 let needs_date = actions.contains(&RequestAction::RecordDestruction);
                 let can_edit = r.allowed_actions.contains(&RequestAction::Edit);
-                let can_take = actions.contains(&RequestAction::Take);
+                let can_take = actions.contains(&RequestAction::Take) || actions.contains(&RequestAction::Assign);
                 view! {
                     <h1>{tr(lang.get(), "request_4")}" "{r.id}</h1>
                     {move || receipt.get().map(|m| view! { <p class="receipt" role="status">{m}</p> })}

@@ -1,0 +1,93 @@
+//! DGPA's corrections after acceptance: hold and resume (the wait pauses, the order
+//! leaves it out), re-rating the difficulty (the order changes), reassigning work in
+//! production, and returning or rejecting from the queue or production — each with a
+//! reason, on the timeline, refused to the wrong role and a stale `If-Match`.
+
+use crate::common::{self, Scenario};
+
+use statreq_e2e::statreq_client::ClientError;
+use statreq_e2e::statreq_contract::{EventKind, State};
+use statreq_e2e::statreq_domain::{DgpaDecision, Difficulty};
+use statreq_e2e::{on_both_backends, Backend, TestServer};
+
+fn code(e: Option<ClientError>) -> Option<String> {
+    e.and_then(|e| e.code().map(String::from))
+}
+
+fn status(e: Option<ClientError>) -> Option<u16> {
+    e.and_then(|e| e.status())
+}
+
+async fn dgpa_corrects_work_after_acceptance(backend: Backend) {
+    let server = TestServer::start(backend);
+    let s = Scenario::new(&server).await;
+    let (applicant, officer, officer2) = (&s.applicant, &s.officer, &s.officer2);
+    let r = s.in_state(&common::statistics(), State::Queued, 2).await;
+    let r2 = s.in_state(&common::statistics(), State::Queued, 2).await;
+    let order = |q: &statreq_e2e::statreq_contract::QueueView| -> Vec<i64> {
+        q.items.iter().filter(|i| i.position.is_some()).map(|i| i.request_id).collect()
+    };
+    assert_eq!(order(&officer.queue().await.unwrap()), [r.id, r2.id]);
+
+    // Hold: DGPA only, with a reason, at the version seen.
+    assert_eq!(status(applicant.hold(r.id, Some(r.version), "x").await.err()), Some(403));
+    assert_eq!(code(officer.hold(r.id, Some(r.version), " ").await.err()), Some("comment_required".into()));
+    assert_eq!(status(officer.hold(r.id, Some(r.version + 3), "x").await.err()), Some(412));
+    assert_eq!(applicant.get_request(r.id).await.unwrap().version, r.version, "refusals changed nothing");
+    let held = officer.hold(r.id, Some(r.version), "等待主管機關補送名冊").await.unwrap();
+    assert_eq!(held.state, State::OnHold);
+    assert_eq!(order(&officer.queue().await.unwrap()), [r2.id], "held work leaves the order");
+    let seen = applicant.events(r.id).await.unwrap();
+    let last = seen.last().unwrap();
+    assert_eq!((last.kind, last.comment.as_deref()), (EventKind::Held, Some("等待主管機關補送名冊")), "the office reads why");
+    assert_eq!(code(officer.hold(r.id, None, "again").await.err()), Some("invalid_state".into()));
+    assert_eq!(status(applicant.queue_position(r.id).await.err()), Some(409));
+    let resumed = officer.resume(r.id, Some(held.version)).await.unwrap();
+    assert_eq!(resumed.state, State::Queued);
+    assert_eq!(order(&officer.queue().await.unwrap()), [r.id, r2.id], "back in its place: its wait was kept");
+
+    // Re-rating with a reason changes the order (easier work first by default).
+    let easy = Difficulty::new(1).unwrap();
+    assert_eq!(status(applicant.rerate(r2.id, None, easy, "x").await.err()), Some(403));
+    assert_eq!(code(officer.rerate(r2.id, None, easy, "").await.err()), Some("comment_required".into()));
+    let rerated = officer.rerate(r2.id, Some(r2.version), easy, "僅需單一統計表").await.unwrap();
+    assert_eq!((rerated.state, rerated.difficulty), (State::Queued, Some(1)));
+    assert_eq!(order(&officer.queue().await.unwrap()), [r2.id, r.id]);
+    let (st, _) = officer
+        .raw(
+            statreq_e2e::statreq_client::Method::POST,
+            &format!("/requests/{}/difficulty", r2.id),
+            "application/json",
+            br#"{"difficulty":9,"reason":"x"}"#.to_vec(),
+            Some("*"),
+        )
+        .await
+        .unwrap();
+    assert!(st == 400 || st == 422, "a difficulty outside 1-5: {st}");
+
+    // Reassigning work in production: to an officer only.
+    let taken = officer.take(r2.id, None).await.unwrap();
+    assert_eq!(taken.state, State::InProduction);
+    let me2 = officer2.me().await.unwrap().id;
+    let not_officer = applicant.me().await.unwrap().id;
+    assert_eq!(status(applicant.assign(r2.id, None, me2, None).await.err()), Some(403));
+    assert_eq!(code(officer.assign(r2.id, None, not_officer, None).await.err()), Some("invalid_assignee".into()));
+    assert_eq!(code(officer.assign(r.id, None, me2, None).await.err()), Some("invalid_state".into()), "queued work is taken, not assigned");
+    let moved = officer.assign(r2.id, Some(taken.version), me2, Some("原承辦人休假")).await.unwrap();
+    assert_eq!(moved.assignee.map(|u| u.id), Some(me2));
+
+    // Returning from production, rejecting from the queue: with a reason, and the work
+    // is nobody's any more.
+    let back = officer2.dgpa_decision(r2.id, Some(moved.version), DgpaDecision::Return, None, Some("統計基準日需再確認")).await.unwrap();
+    assert_eq!((back.state, back.assignee), (State::Returned, None));
+    let out = officer.dgpa_decision(r.id, None, DgpaDecision::Reject, None, Some("重複申請")).await.unwrap();
+    assert_eq!(out.state, State::Rejected);
+    assert!(officer.queue().await.unwrap().items.is_empty());
+
+    // The applicant may withdraw held work.
+    let r3 = s.in_state(&common::statistics(), State::Queued, 3).await;
+    officer.hold(r3.id, None, "暫緩").await.unwrap();
+    assert_eq!(applicant.withdraw(r3.id, None, Some("已不需要")).await.unwrap().state, State::Withdrawn);
+}
+
+on_both_backends!(dgpa_corrects_work_after_acceptance);
