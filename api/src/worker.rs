@@ -20,7 +20,7 @@ use sha2::Sha256;
 use statreq_contract::{Application, WebhookEvent, WebhookRequestRef};
 use statreq_domain::notify::{self, Audience};
 use statreq_domain::{lifecycle, Role, RoleSet, State};
-use statreq_store::{EventRow, ListFilter, NewNotification, NotificationRow, RequestRow, SendOutcome, StoreError, UserRow};
+use statreq_store::{EventRow, ListFilter, NewInbox, NewNotification, NotificationRow, RequestRow, SendOutcome, StoreError, UserRow};
 
 use crate::app::db;
 use crate::auth::Principal;
@@ -139,8 +139,8 @@ fn office_addresses(r: &RequestRow, users: &HashMap<i64, UserRow>) -> Vec<String
     out
 }
 
-fn with_role(users: Vec<UserRow>, role: Role) -> Vec<String> {
-    users.into_iter().filter(|u| RoleSet::from_joined(&u.roles).has(role) && u.email.contains('@')).map(|u| u.email).collect()
+fn with_role(users: Vec<UserRow>, role: Role) -> Vec<UserRow> {
+    users.into_iter().filter(|u| u.active && RoleSet::from_joined(&u.roles).has(role)).collect()
 }
 
 async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> {
@@ -169,6 +169,7 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
     let tree = state.agencies.tree(state).await?;
     let base = state.settings.public_base();
     let mut notes = Vec::new();
+    let mut inbox: Vec<NewInbox> = Vec::new();
     for e in &events {
         let Some(r) = requests.get(&e.request_id) else { continue };
         let Some((chain, _)) = tree.chain(&r.agency_code) else { continue };
@@ -204,30 +205,48 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
                 });
             }
         }
-        if !email {
-            continue;
-        }
+        // Whom the event concerns: in-app always, by e-mail where statreq sends mail.
         let mut to: Vec<String> = Vec::new();
+        let mut people: Vec<i64> = Vec::new();
         for audience in notify::audience(e.kind) {
             match audience {
-                Audience::ApplicantOffice => to.extend(office_addresses(r, &users)),
+                Audience::ApplicantOffice => {
+                    to.extend(office_addresses(r, &users));
+                    people.extend(users.get(&r.created_by).filter(|u| u.active).map(|u| u.id));
+                }
                 Audience::Supervisors => {
                     let agencies: Vec<String> = chain.supervising_agencies().iter().map(|a| a.as_str().to_string()).collect();
-                    let found = db(state, move |s| s.active_users_of(&agencies)).await?;
-                    to.extend(with_role(found, Role::Supervisor));
+                    let found = with_role(db(state, move |s| s.active_users_of(&agencies)).await?, Role::Supervisor);
+                    people.extend(found.iter().map(|u| u.id));
+                    to.extend(found.into_iter().map(|u| u.email));
                 }
                 Audience::Dgpa => {
-                    let found = db(state, |s| s.active_users_of(&[statreq_domain::ids::DGPA_AGENCY_CODE.to_string()])).await?;
-                    to.extend(with_role(found, Role::DgpaOfficer));
+                    let dgpa = [statreq_domain::ids::DGPA_AGENCY_CODE.to_string()];
+                    let found = with_role(db(state, move |s| s.active_users_of(&dgpa)).await?, Role::DgpaOfficer);
+                    people.extend(found.iter().map(|u| u.id));
+                    to.extend(found.into_iter().map(|u| u.email));
                 }
             }
         }
+        let reason = application(r).map(|a| a.reason).unwrap_or_default();
+        people.sort_unstable();
+        people.dedup();
+        // Nobody is told of what they did themselves.
+        people.retain(|id| *id != e.actor_id);
+        let notice = notify::event_notice(e.kind, r.id, &reason);
+        inbox.extend(people.into_iter().map(|user_id| NewInbox {
+            user_id,
+            kind: format!("request_{}", e.kind.as_str()),
+            link: format!("/requests/{}", r.id),
+            text_zh: notice.zh_tw.clone(),
+            text_en: notice.en.clone(),
+        }));
+        to.retain(|a| a.contains('@'));
         to.sort();
         to.dedup();
-        if to.is_empty() {
+        if !email || to.is_empty() {
             continue;
         }
-        let reason = application(r).map(|a| a.reason).unwrap_or_default();
         let link = format!("{base}/requests/{}", r.id);
         let mail = notify::event_email(e.kind, r.id, &reason, e.to_state, e.comment.as_deref(), &link);
         let payload = serde_json::json!({"subject": mail.subject, "body": mail.body}).to_string();
@@ -247,7 +266,7 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
     let keys: Vec<(i64, i32)> = events.iter().map(|e| (e.request_id, e.seq)).collect();
     let n = notes.len();
     let store = state.store.clone();
-    match web::block(move || store.record_notifications(&keys, &notes, Utc::now())).await {
+    match web::block(move || store.record_notifications(&keys, &notes, &inbox, Utc::now())).await {
         Ok(Ok(())) => Ok(n),
         // Another instance turned these events into notifications first.
         Ok(Err(StoreError::Conflict)) => Ok(0),

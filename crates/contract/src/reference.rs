@@ -131,7 +131,9 @@ pub struct ReplyBody {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct InboxItem {
     pub id: i64,
-    /// e.g. `inquiry_created`, `inquiry_replied`, `faq_published`.
+    /// e.g. `inquiry_created`, `inquiry_replied`, `faq_published`, or `request_<event>`
+    /// for a request's event that concerns the reader (`request_submitted` to its
+    /// supervisors, `request_dgpa_returned`, `request_held` … to the applicant's office).
     pub kind: String,
     /// The SPA path it concerns, e.g. `/inquiries/3`.
     pub link: String,

@@ -120,6 +120,14 @@ fn what_happened(kind: EventKind) -> Text {
     Text::new(zh, en)
 }
 
+/// The in-app notice of one event of request `id`: "Request #12 「reason」 was …".
+pub fn event_notice(kind: EventKind, id: i64, reason: &str) -> Text {
+    let what = what_happened(kind);
+    let short: String = reason.chars().take(40).collect();
+    let short = if short.chars().count() < reason.chars().count() { format!("{short}…") } else { short };
+    Text::new(format!("案件 #{id}「{short}」{}。", what.zh_tw), format!("Request #{id} \"{short}\" {}.", what.en))
+}
+
 /// The e-mail about one event of request `id` (`link` opens it in the browser).
 pub fn event_email(kind: EventKind, id: i64, reason: &str, to: State, comment: Option<&str>, link: &str) -> Email {
     let what = what_happened(kind);

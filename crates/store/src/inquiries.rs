@@ -125,7 +125,7 @@ fn add_message(c: &mut DbConnection, id: i64, author: i64, body: &str, now: Date
     Ok(())
 }
 
-fn add_inbox(c: &mut DbConnection, items: &[NewInbox], now: DateTime<Utc>) -> StoreResult<()> {
+pub(crate) fn add_inbox(c: &mut DbConnection, items: &[NewInbox], now: DateTime<Utc>) -> StoreResult<()> {
     for n in items {
         diesel::insert_into(inbox::table)
             .values((

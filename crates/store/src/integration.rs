@@ -385,7 +385,16 @@ impl Store {
 
     /// Marks events notified and writes their notifications, in one transaction.
     /// [`StoreError::Conflict`] (and nothing written) when another worker got there first.
-    pub fn record_notifications(&self, events: &[(i64, i32)], new: &[NewNotification], now: DateTime<Utc>) -> StoreResult<()> {
+    /// Marks events notified and queues what they cause — webhook and e-mail
+    /// notifications and in-app notices — in one transaction, so that each is done
+    /// once however many instances run the sweep.
+    pub fn record_notifications(
+        &self,
+        events: &[(i64, i32)],
+        new: &[NewNotification],
+        inbox: &[crate::NewInbox],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
             for (request_id, seq) in events {
@@ -399,7 +408,7 @@ impl Store {
             for n in new {
                 insert_notification(c, n, now, None)?;
             }
-            Ok(())
+            crate::inquiries::add_inbox(c, inbox, now)
         })
     }
 

@@ -18,6 +18,18 @@ fn status(e: Option<ClientError>) -> Option<u16> {
     e.and_then(|e| e.status())
 }
 
+/// The in-app notice of `kind` for request `id`, once the notification worker has run.
+async fn notice(c: &statreq_e2e::statreq_client::Client, kind: &str, id: i64) -> statreq_e2e::statreq_contract::InboxItem {
+    for _ in 0..100 {
+        let items = c.inbox(true).await.unwrap();
+        if let Some(i) = items.into_iter().find(|i| i.kind == kind && i.link == format!("/requests/{id}")) {
+            return i;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no {kind} notice for request {id}");
+}
+
 async fn dgpa_corrects_work_after_acceptance(backend: Backend) {
     let server = TestServer::start(backend);
     let s = Scenario::new(&server).await;
@@ -41,6 +53,10 @@ async fn dgpa_corrects_work_after_acceptance(backend: Backend) {
     let last = seen.last().unwrap();
     assert_eq!((last.kind, last.comment.as_deref()), (EventKind::Held, Some("等待主管機關補送名冊")), "the office reads why");
     assert_eq!(code(officer.hold(r.id, None, "again").await.err()), Some("invalid_state".into()));
+    // The office hears of it in the app (no mail server is configured here).
+    let n = notice(applicant, "request_held", r.id).await;
+    assert!(n.message.zh_tw.contains("暫停處理") && n.message.en.contains("on hold"), "{:?}", n.message);
+    assert!(officer.inbox(true).await.unwrap().iter().all(|i| i.kind != "request_held"), "nobody is told of their own act");
     assert_eq!(status(applicant.queue_position(r.id).await.err()), Some(409));
     let resumed = officer.resume(r.id, Some(held.version)).await.unwrap();
     assert_eq!(resumed.state, State::Queued);
@@ -80,6 +96,7 @@ async fn dgpa_corrects_work_after_acceptance(backend: Backend) {
     // is nobody's any more.
     let back = officer2.dgpa_decision(r2.id, Some(moved.version), DgpaDecision::Return, None, Some("統計基準日需再確認")).await.unwrap();
     assert_eq!((back.state, back.assignee), (State::Returned, None));
+    notice(applicant, "request_dgpa_returned", r2.id).await;
     let out = officer.dgpa_decision(r.id, None, DgpaDecision::Reject, None, Some("重複申請")).await.unwrap();
     assert_eq!(out.state, State::Rejected);
     assert!(officer.queue().await.unwrap().items.is_empty());

@@ -34,7 +34,6 @@ async fn a_question_is_answered_and_published_to_the_fields_faq(backend: Backend
     let applicant = server.login("applicant.npa").await;
     let officer = server.login("officer1.dgpa").await;
     let other = server.login("applicant.tpedu").await;
-    let supervisor = server.login("supervisor.moi").await;
     let draft = ok(applicant.create_request(&common::statistics()).await);
     assert!(!open_warning(&applicant, draft.id).await);
 
