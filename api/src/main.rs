@@ -357,8 +357,9 @@ async fn main() -> anyhow::Result<()> {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
-            if password.chars().count() < statreq_api::auth::MIN_PASSWORD_CHARS {
-                anyhow::bail!("the password must be at least {} characters", statreq_api::auth::MIN_PASSWORD_CHARS);
+            // The same policy as every other way to set a password.
+            if let Err(e) = statreq_api::app::users::check_password(&password, &username, "/password") {
+                anyhow::bail!("{}", e.message().en);
             }
             let parsed: Vec<Role> =
                 roles.iter().map(|r| Role::parse(r).ok_or_else(|| anyhow::anyhow!("unknown role {r}"))).collect::<anyhow::Result<_>>()?;

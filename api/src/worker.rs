@@ -286,7 +286,7 @@ async fn remind(state: &AppState) -> crate::app::AppResult<()> {
     let mut due = Vec::new();
     for r in rows {
         let Some(app) = application(&r) else { continue };
-        let Some(destroy_by) = lifecycle::destroy_by(&app, r.delivered_at) else { continue };
+        let Some(destroy_by) = lifecycle::destroy_by(&app, r.delivered_at, r.retention_extra_days) else { continue };
         let overdue = today > destroy_by;
         if overdue || (destroy_by - today).num_days() <= notify::RETENTION_REMINDER_DAYS {
             due.push((r, app, destroy_by, overdue));

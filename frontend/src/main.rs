@@ -40,6 +40,8 @@ fn App() -> impl IntoView {
                     <Route path=path!("/inquiries") view=move || view! { <pages::help::InquiriesPage session=session /> } />
                     <Route path=path!("/inquiries/:id") view=move || view! { <pages::help::InquiryPage session=session /> } />
                     <Route path=path!("/inbox") view=pages::help::InboxPage />
+                    <Route path=path!("/account") view=pages::AccountPage />
+                    <Route path=path!("/search") view=pages::SearchPage />
                     <Route path=path!("/requests/:id/edit") view=pages::EditRequest />
                     <Route path=path!("/requests/:id/print") view=pages::PrintForm />
                     <Route path=path!("/requests/:id") view=pages::RequestPage />

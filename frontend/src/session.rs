@@ -78,6 +78,15 @@ pub async fn login(username: &str, password: &str) -> Result<Me, ClientError> {
     c.me().await
 }
 
+/// Changes the signed-in person's password; other sessions end, this one carries on
+/// with the new tokens (the refresh token in the cookie).
+pub async fn change_password(current: &str, new: &str) -> Result<(), ClientError> {
+    let mut c = client().with_cookie_session();
+    let t = c.change_password(current, new).await?;
+    storage_set("statreq.access", &t.access_token);
+    Ok(())
+}
+
 /// Uses a token issued elsewhere (WebHR single sign-on); it cannot be refreshed.
 pub fn adopt_token(token: &str) {
     storage_set("statreq.access", token);

@@ -127,6 +127,10 @@ pub enum InputError {
     /// A file without personal data has no passphrase.
     NoPassphrase,
     AlreadyApproved,
+    /// A delivered file cannot be removed.
+    AlreadyPublished,
+    /// No retention extension waits for a decision.
+    NoExtensionWaiting,
     /// Only queued requests have a position.
     NotQueued {
         state: statreq_domain::State,
@@ -168,6 +172,12 @@ pub enum InputError {
         max: usize,
     },
     InvalidEmail,
+    /// The current password given to change it is wrong.
+    WrongCurrentPassword,
+    /// The new password is the current one.
+    PasswordUnchanged,
+    /// The account signs in through its issuer (WebHR) and has no password here.
+    NoLocalPassword,
     RolesRequired,
     /// DGPA's roles given to an account of another agency.
     DgpaRoleOutsideDgpa {
@@ -264,6 +274,8 @@ impl InputError {
             Shredded => "shredded",
             NoPassphrase => "no_passphrase",
             AlreadyApproved => "already_approved",
+            AlreadyPublished => "already_published",
+            NoExtensionWaiting => "no_extension_waiting",
             NotQueued { .. } => "not_queued",
             InvalidSetting { .. } => "invalid_setting",
             InvalidContent { kind, .. } => kind.code(),
@@ -278,6 +290,9 @@ impl InputError {
             InvalidUsername => "invalid_username",
             WeakPassword { .. } => "weak_password",
             InvalidEmail => "invalid_email",
+            WrongCurrentPassword => "wrong_current_password",
+            PasswordUnchanged => "password_unchanged",
+            NoLocalPassword => "no_local_password",
             RolesRequired => "roles_required",
             DgpaRoleOutsideDgpa { .. } => "role_needs_dgpa",
             UnsupportedGrantType => "unsupported_grant_type",
@@ -309,9 +324,12 @@ impl InputError {
             | NotEditable
             | NoPassphrase
             | AlreadyApproved
+            | AlreadyPublished
+            | NoExtensionWaiting
             | NotQueued { .. }
             | InquiryClosed
             | InquiryUnanswered
+            | NoLocalPassword
             | TooManyWebhooks { .. } => 409,
             NotApplyingAgency | WebhooksNotAllowed => 403,
             Shredded => 410,
@@ -363,6 +381,9 @@ impl InputError {
             | WeakPassword { pointer, .. } => pointer,
             InvalidUsername => "/username",
             InvalidEmail => "/email",
+            WrongCurrentPassword => "/current_password",
+            PasswordUnchanged => "/new_password",
+            NoLocalPassword => "",
             RolesRequired | DgpaRoleOutsideDgpa { .. } => "/roles",
             UnsupportedGrantType => "/grant_type",
             InvalidWebhookUrl { .. } => "/url",
@@ -496,6 +517,8 @@ impl InputError {
             ),
             NoPassphrase => Text::new("此檔案不含個人資料，未加密。", "This file holds no personal data and is not encrypted."),
             AlreadyApproved => Text::new("此檔案已覆核。", "This file is already approved."),
+            NoExtensionWaiting => Text::new("沒有待決定的延長保存申請。", "No retention extension is waiting for a decision."),
+            AlreadyPublished => Text::new("此檔案已交付，不得移除。", "This file has been delivered and cannot be removed."),
             NotQueued { state } => Text::new(
                 format!("此案件目前為「{}」，不在排程中。", state.label().zh_tw),
                 format!("The request is {}, not queued.", state.label().en),
@@ -530,10 +553,16 @@ impl InputError {
                 "The username must be 3 to 64 lower-case letters, digits or . _ - @.",
             ),
             WeakPassword { min, max, .. } => Text::new(
-                format!("密碼須為 {min} 至 {max} 字元。"),
-                format!("The password must be {min} to {max} characters."),
+                format!("密碼須為 {min} 至 {max} 字元，不得含帳號、不得為常見密碼或同一字元重複。"),
+                format!("The password must be {min} to {max} characters, not contain the username, not be a common password or one character repeated."),
             ),
             InvalidEmail => Text::new("電子郵件格式有誤。", "The e-mail address is not valid."),
+            WrongCurrentPassword => Text::new("目前密碼不正確。", "The current password is not correct."),
+            PasswordUnchanged => Text::new("新密碼不得與目前密碼相同。", "The new password must differ from the current one."),
+            NoLocalPassword => Text::new(
+                "此帳號經由 WebHR 等系統登入，於本服務無密碼可變更。",
+                "This account signs in through its issuer (e.g. WebHR) and has no password here to change.",
+            ),
             RolesRequired => Text::new("請至少指定一個角色。", "Give at least one role."),
             DgpaRoleOutsideDgpa { role } => Text::new(
                 format!("「{role}」角色僅限人事總處（DGPA）之帳號。"),

@@ -152,8 +152,8 @@ pub fn view(who: &Principal, l: &Loaded) -> AppResult<RequestView> {
     let r = &l.row;
     let ctx = Context::for_authorisation();
     let allowed_actions = available_actions(&l.facts(&app, &ctx), &who.actor);
-    let destroy_by = lifecycle::destroy_by(&app, r.delivered_at);
-    let destruction_overdue = lifecycle::destruction_overdue(r.state, &app, r.delivered_at, Utc::now());
+    let destroy_by = lifecycle::destroy_by(&app, r.delivered_at, r.retention_extra_days);
+    let destruction_overdue = lifecycle::destruction_overdue(r.state, &app, r.delivered_at, r.retention_extra_days, Utc::now());
     let corrupt = |what: &str| AppError::internal(format!("request {}: stored destruction record: {what}", r.id));
     let destruction = match &r.destruction {
         Some(d) => Some(DestructionView {
@@ -289,7 +289,7 @@ pub async fn overdue_destructions(state: &AppState, agency: &str) -> AppResult<V
         .into_iter()
         .filter(|r| {
             serde_json::from_value::<Application>(r.application.clone())
-                .is_ok_and(|app| lifecycle::destruction_overdue(r.state, &app, r.delivered_at, now))
+                .is_ok_and(|app| lifecycle::destruction_overdue(r.state, &app, r.delivered_at, r.retention_extra_days, now))
         })
         .map(|r| RequestId(r.id))
         .collect())

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use statreq_contract::UserRef;
 use statreq_store::{Store, StoreResult, UserRow};
 
+use super::InputError;
+
 /// Users by id, as loaded for one view.
 pub type Users = HashMap<i64, UserRow>;
 
@@ -38,5 +40,29 @@ pub fn user_ref(users: &Users, id: i64) -> UserRef {
     match users.get(&id) {
         Some(u) => UserRef { id, display_name: u.display_name.clone(), agency_code: u.agency_code.clone() },
         None => UserRef { id, display_name: String::new(), agency_code: String::new() },
+    }
+}
+
+/// The longest password statreq takes (argon2 hashes any length; this bounds the work).
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// Passwords too common to allow whatever their length (the demo's is among them
+/// only in its `--demo` database, which nobody runs for real).
+const COMMON: &[&str] = &["password1234", "123456789012", "qwertyuiopas", "abcdefghijkl", "iloveyou1234", "000000000000", "111111111111"];
+
+/// The password policy (NIST SP 800-63B §3.1.1.2): long enough, not too long, not the
+/// username, not a well-known password, and not one character repeated.
+pub fn check_password(raw: &str, username: &str, pointer: &str) -> Result<(), InputError> {
+    let n = raw.chars().count();
+    let lower = raw.to_lowercase();
+    let first = raw.chars().next();
+    let weak = !(crate::auth::MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n)
+        || (!username.is_empty() && lower.contains(&username.to_lowercase()))
+        || COMMON.contains(&lower.as_str())
+        || raw.chars().all(|c| Some(c) == first);
+    if weak {
+        Err(InputError::WeakPassword { pointer: pointer.into(), min: crate::auth::MIN_PASSWORD_CHARS, max: MAX_PASSWORD_CHARS })
+    } else {
+        Ok(())
     }
 }

@@ -10,7 +10,7 @@ use statreq_store::{AgencyRow, AgencyUpsert, NewAgency, UserRow, UserUpdate};
 use utoipa::IntoParams;
 
 use crate::app::{db, InputError};
-use crate::auth::{hash_password, Principal, MIN_PASSWORD_CHARS};
+use crate::auth::{hash_password, Principal};
 use crate::error::ApiError;
 use crate::http::{self, page_limit, parse_cursor, parse_json, ErrorResponses, MAX_IMPORT_BYTES};
 use crate::AppState;
@@ -202,16 +202,6 @@ fn check_username(raw: &str) -> Result<String, InputError> {
     }
 }
 
-pub const MAX_PASSWORD_CHARS: usize = 128;
-
-pub fn check_password_strength(raw: &str, pointer: &str) -> Result<(), InputError> {
-    if (MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&raw.chars().count()) {
-        Ok(())
-    } else {
-        Err(InputError::WeakPassword { pointer: pointer.into(), min: MIN_PASSWORD_CHARS, max: MAX_PASSWORD_CHARS })
-    }
-}
-
 fn check_email(raw: &str) -> Result<String, InputError> {
     let e = raw.trim();
     let ok = e.is_empty() || (e.len() <= 200 && e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.')));
@@ -250,7 +240,7 @@ pub async fn create_user(state: web::Data<AppState>, who: Principal, req: HttpRe
     let agency = check_code(&body.agency_code, "/agency_code")?;
     let roles = check_roles(&body.roles)?;
     check_roles_fit(&roles, &agency)?;
-    check_password_strength(&body.password, "/password")?;
+    crate::app::users::check_password(&body.password, &body.username, "/password")?;
     let password = body.password;
     let hash = web::block(move || hash_password(&password)).await??;
     let kind = if roles.has(Role::Service) { "service" } else { "local" };
@@ -286,7 +276,7 @@ pub async fn update_user(
     let id = path.into_inner();
     let password_hash = match body.password {
         Some(p) => {
-            check_password_strength(&p, "/password")?;
+            crate::app::users::check_password(&p, "", "/password")?;
             Some(web::block(move || hash_password(&p)).await??)
         }
         None => None,

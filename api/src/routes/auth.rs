@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
-use statreq_contract::{ClientCredentialsBody, ClientCredentialsForm, LoginBody, Me, RefreshBody, TokenResponse};
+use statreq_contract::{ChangePasswordBody, ClientCredentialsBody, ClientCredentialsForm, LoginBody, Me, RefreshBody, TokenResponse};
 use statreq_store::{AuditContext, RefreshUse};
 use std::net::IpAddr;
 
@@ -301,6 +301,51 @@ fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, ApiE
     Ok(Some((decode(id).map_err(|_| malformed())?, decode(secret).map_err(|_| malformed())?)))
 }
 
+/// Change one's own password (local accounts): the current one, then a new one the
+/// policy accepts. Every session of the account is signed out; this one carries on
+/// with the new tokens in the answer (in the cookie with `Statreq-Refresh: cookie`).
+/// A wrong current password counts as a failed sign-in (throttled, audited).
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    params(("Statreq-Refresh" = Option<String>, Header, description = "`cookie`: the new refresh token travels in an HttpOnly cookie", pattern = "^cookie$")),
+    request_body = ChangePasswordBody,
+    responses((status = 200, description = "Changed; new tokens", body = TokenResponse), ErrorResponses)
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let b: ChangePasswordBody = parse_json(&req, &body)?;
+    if who.user.kind != "local" || who.user.password_hash.is_none() {
+        return Err(InputError::NoLocalPassword.into());
+    }
+    let username = who.user.username.clone();
+    match check_password(&state, &req, username.clone(), b.current_password.clone(), "local").await {
+        Ok(_) => {}
+        // Wrong is not "signed out": the caller's token is good, the password is not.
+        Err(e) if e.status == StatusCode::UNAUTHORIZED => return Err(InputError::WrongCurrentPassword.into()),
+        Err(e) => return Err(e),
+    }
+    crate::app::users::check_password(&b.new_password, &username, "/new_password")?;
+    if b.new_password == b.current_password {
+        return Err(InputError::PasswordUnchanged.into());
+    }
+    let password = b.new_password;
+    let hash = web::block(move || crate::auth::hash_password(&password)).await??;
+    let change = statreq_store::UserUpdate { password_hash: Some(hash), ..Default::default() };
+    let audit = http::audit(&who, &req);
+    let id = who.user.id;
+    db(&state, move |s| s.update_user(id, change, &audit, Utc::now())).await?;
+    state.principals.invalidate();
+    tracing::info!(actor = id, "password changed by its owner");
+    let tokens = tokens_for(&state, id, None, true, http::audit(&who, &req)).await?;
+    Ok(token_response(&state, &req, tokens))
+}
+
 /// The signed-in account.
 #[utoipa::path(
     tag = "auth",
@@ -325,5 +370,5 @@ pub async fn me(state: web::Data<AppState>, who: Principal) -> Result<HttpRespon
 
 /// Registers this module's handlers.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(login).service(refresh).service(logout).service(token).service(me);
+    cfg.service(login).service(refresh).service(logout).service(token).service(me).service(change_password);
 }

@@ -3,7 +3,7 @@
 //! separate, audited call; plain download for results without personal data.
 
 use actix_multipart::Multipart;
-use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use statreq_contract::{AgeRecipientBody, DeliveryManifest, DeliveryView, PassphraseView};
 use statreq_domain::lifecycle::{approve_file, open_file};
@@ -293,6 +293,48 @@ pub async fn approve_delivery(
     Ok(HttpResponse::Ok().json(view(&row, &users)))
 }
 
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveQuery {
+    /// Why the file goes (a wrong upload …), 1–1,000 characters; kept in the audit trail.
+    #[param(min_length = 1, max_length = 1000)]
+    pub reason: String,
+}
+
+/// Removes a file not yet delivered (DGPA officer), e.g. a wrong upload, while the
+/// request is in production: its key and body are destroyed and the removal is
+/// audited with the reason. A delivered file stays (409).
+#[utoipa::path(tag = "deliveries", security(("bearer" = [])), params(("id" = i64, Path), ("did" = i64, Path), RemoveQuery), responses((status = 204), ErrorResponses))]
+#[delete("/requests/{id}/deliveries/{did}")]
+pub async fn remove_delivery(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<(i64, i64)>,
+    q: web::Query<RemoveQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (id, did) = path.into_inner();
+    let loaded = load_for(&state, &who, id).await?;
+    who.require(Role::DgpaOfficer)?;
+    let reason = q.reason.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 1_000 {
+        return Err(InputError::InvalidQuery { detail: "`reason`: 1–1,000 characters".into() }.into());
+    }
+    let file = db(&state, move |s| s.list_deliveries(id)).await?.into_iter().find(|d| d.id == did).ok_or_else(ApiError::not_found)?;
+    if file.published_at.is_some() {
+        return Err(InputError::AlreadyPublished.into());
+    }
+    if loaded.row.state != State::InProduction {
+        return Err(InputError::NotInProduction.into());
+    }
+    let audit = http::audit(&who, &req);
+    let key = db(&state, move |s| s.remove_delivery(id, did, &reason, &audit, Utc::now())).await?;
+    state.files.remove([key.as_str()]);
+    tracing::info!(request = id, delivery = did, actor = who.user.id, "unpublished result file removed");
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// Registers this module's handlers.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(upload_delivery)
@@ -300,5 +342,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(download_delivery)
         .service(reveal_passphrase)
         .service(approve_delivery)
+        .service(remove_delivery)
         .service(put_age_recipient);
 }

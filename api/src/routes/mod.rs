@@ -16,6 +16,7 @@ pub mod lifecycle;
 pub mod meta;
 pub mod queue;
 pub mod requests;
+pub mod retention;
 pub mod sources;
 pub mod stats;
 pub mod webhooks;
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     queue::configure(cfg);
     stats::configure(cfg);
     deliveries::configure(cfg);
+    retention::configure(cfg);
     audit::configure(cfg);
     attachments::configure(cfg);
     sources::configure(cfg);

@@ -352,7 +352,7 @@ pub async fn list_destructions(state: web::Data<AppState>, who: Principal) -> Re
         .into_iter()
         .filter_map(|r| {
             let app: Application = serde_json::from_value(r.application.clone()).ok()?;
-            let destroy_by = lifecycle::destroy_by(&app, r.delivered_at)?;
+            let destroy_by = lifecycle::destroy_by(&app, r.delivered_at, r.retention_extra_days)?;
             Some(DestructionDueView {
                 request_id: r.id,
                 agency_name: tree.get(&r.agency_code).map(|a| a.name.clone()).unwrap_or_default(),

@@ -62,6 +62,41 @@ impl Client {
         self.post(&format!("/requests/{id}/deliveries/{did}/passphrase"), &serde_json::json!({}), None).await
     }
 
+    /// Asks to keep delivered personal data `days` longer (rule 6).
+    pub async fn request_retention_extension(&self, id: i64, days: u32, reason: &str) -> Result<RetentionExtensionView> {
+        self.post(&format!("/requests/{id}/retention-extension"), &RetentionExtensionBody { days, reason: reason.into() }, None).await
+    }
+
+    /// DGPA's answer to the waiting extension; `version` is the request's ETag.
+    pub async fn decide_retention_extension(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        decision: ExtensionDecision,
+        comment: Option<&str>,
+    ) -> Result<RetentionExtensionView> {
+        let body = RetentionDecisionBody { decision, comment: comment.map(String::from) };
+        let tag = version.map_or_else(|| "*".to_string(), |v| format!("\"{v}\""));
+        self.call_tagged(Method::POST, &format!("/requests/{id}/retention-extension/decision"), Some(&body), Some(tag)).await
+    }
+
+    pub async fn retention_extensions(&self, id: i64) -> Result<Vec<RetentionExtensionView>> {
+        self.get(&format!("/requests/{id}/retention-extensions")).await
+    }
+
+    /// Removes a file not yet delivered, with the reason kept in the audit trail.
+    pub async fn remove_delivery(&self, id: i64, did: i64, reason: &str) -> Result<()> {
+        let mut req = self.http.delete(self.url(&format!("/requests/{id}/deliveries/{did}"))).query(&[("reason", reason)]);
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await?;
+        if res.status().is_success() {
+            return Ok(());
+        }
+        decode::<serde_json::Value>(res).await.map(drop)
+    }
+
     pub async fn approve_delivery(&self, id: i64, did: i64) -> Result<DeliveryView> {
         self.post(&format!("/requests/{id}/deliveries/{did}/approve"), &serde_json::json!({}), None).await
     }

@@ -154,6 +154,23 @@ impl Client {
         Ok(t)
     }
 
+    /// Changes one's own password; every other session ends, this one carries on
+    /// with the new tokens, which the client keeps.
+    pub async fn change_password(&mut self, current: &str, new: &str) -> Result<TokenResponse> {
+        let body = ChangePasswordBody { current_password: current.into(), new_password: new.into() };
+        let mut req = self.http.post(self.url("/me/password")).json(&body);
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        if self.cookie_session {
+            req = req.header(COOKIE_MODE.0, COOKIE_MODE.1);
+        }
+        let t: TokenResponse = decode(req.send().await?).await?;
+        self.access_token = Some(t.access_token.clone());
+        self.refresh_token = t.refresh_token.clone();
+        Ok(t)
+    }
+
     /// Signs out: revokes this sign-in's refresh tokens and forgets both tokens.
     pub async fn logout(&mut self) -> Result<()> {
         let token = self.refresh_token.take().unwrap_or_default();

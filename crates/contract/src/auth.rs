@@ -68,3 +68,14 @@ pub struct Me {
     pub agency_name: String,
     pub roles: Vec<Role>,
 }
+
+/// Changing one's own password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordBody {
+    #[schema(max_length = 128)]
+    pub current_password: String,
+    /// 12–128 characters; not containing the username, not a common password.
+    #[schema(min_length = 12, max_length = 128)]
+    pub new_password: String,
+}

@@ -99,3 +99,53 @@ pub struct AttachmentView {
     pub uploaded_by: UserRef,
     pub uploaded_at: DateTime<Utc>,
 }
+
+/// Asking to keep delivered personal data longer (rule 6).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionExtensionBody {
+    /// Days to add; the retention in all stays within 365 days.
+    #[schema(minimum = 1, maximum = 365)]
+    pub days: u32,
+    /// Why the data is still needed, 1–1,000 characters.
+    #[schema(max_length = 1000)]
+    pub reason: String,
+}
+
+/// DGPA's answer to an extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtensionDecision {
+    Approve,
+    Refuse,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionDecisionBody {
+    pub decision: ExtensionDecision,
+    /// Required when refusing; 1–1,000 characters.
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    pub comment: Option<String>,
+}
+
+/// An extension asked for, with DGPA's answer once given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RetentionExtensionView {
+    pub id: i64,
+    pub request_id: i64,
+    pub days: u32,
+    pub reason: String,
+    pub requested_by: UserRef,
+    pub requested_at: DateTime<Utc>,
+    /// `approved` or `refused`; none while it waits.
+    #[serde(default)]
+    pub decision: Option<String>,
+    #[serde(default)]
+    pub decided_by: Option<UserRef>,
+    #[serde(default)]
+    pub decided_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub comment: Option<String>,
+}

@@ -143,15 +143,40 @@ pub struct Outcome {
     pub data: serde_json::Value,
 }
 
-/// The day by which delivered personal data must be destroyed (rule 6).
-pub fn destroy_by(app: &Application, delivered_at: Option<DateTime<Utc>>) -> Option<NaiveDate> {
+/// The day by which delivered personal data must be destroyed (rule 6): delivery
+/// plus the retention stated, plus any extension DGPA approved (`extra_days`).
+pub fn destroy_by(app: &Application, delivered_at: Option<DateTime<Utc>>, extra_days: u32) -> Option<NaiveDate> {
     let days = app.personal_data.retention_days.filter(|_| app.declares_personal_data())?;
-    Some(taiwan_date(delivered_at?) + Duration::days(i64::from(days)))
+    Some(taiwan_date(delivered_at?) + Duration::days(i64::from(days) + i64::from(extra_days)))
 }
 
 /// Past its destroy-by day and not yet recorded as destroyed.
-pub fn destruction_overdue(state: State, app: &Application, delivered_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
-    state == State::Delivered && destroy_by(app, delivered_at).is_some_and(|d| taiwan_date(now) > d)
+pub fn destruction_overdue(
+    state: State,
+    app: &Application,
+    delivered_at: Option<DateTime<Utc>>,
+    extra_days: u32,
+    now: DateTime<Utc>,
+) -> bool {
+    state == State::Delivered && destroy_by(app, delivered_at, extra_days).is_some_and(|d| taiwan_date(now) > d)
+}
+
+/// Whether an office may ask to keep delivered personal data `days` longer (rule 6):
+/// only while it awaits destruction, one question at a time, and never beyond
+/// [`crate::application::MAX_RETENTION_DAYS`] in all. `Err` says why not.
+pub fn check_retention_extension(state: State, app: &Application, extra_days: u32, pending: bool, days: u32) -> Result<(), Refusal> {
+    if state != State::Delivered || !app.declares_personal_data() {
+        return Err(Refusal::NoPersonalDataToDestroy);
+    }
+    if pending {
+        return Err(Refusal::RetentionExtensionPending);
+    }
+    let kept = app.personal_data.retention_days.unwrap_or(0).saturating_add(extra_days);
+    let left = crate::application::MAX_RETENTION_DAYS.saturating_sub(kept);
+    if days == 0 || days > left {
+        return Err(Refusal::RetentionBeyondMaximum { left });
+    }
+    Ok(())
 }
 
 /// Taiwan has one time zone, UTC+8, without daylight saving.

@@ -145,6 +145,32 @@ impl Store {
         Ok(rows.into_iter().map(DeliveryRow::from).collect())
     }
 
+    /// Removes a file not yet published from a request in production (a wrong
+    /// upload), audited with the reason; returns its storage key so that the body
+    /// can be deleted. A published file, or a request no longer in production, is
+    /// [`StoreError::Conflict`].
+    pub fn remove_delivery(&self, request_id: i64, id: i64, reason: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<String> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let q = crate::schema::requests::table.find(request_id).select(crate::schema::requests::state);
+            let state: String = match c {
+                crate::DbConnection::Postgres(pg) => q.for_update().first(pg)?,
+                crate::DbConnection::Sqlite(lite) => q.first(lite)?,
+            };
+            let row: Row = deliveries::table
+                .filter(deliveries::id.eq(id).and(deliveries::request_id.eq(request_id)))
+                .select(Row::as_select())
+                .first(c)?;
+            if state != "in_production" || row.published_at.is_some() {
+                return Err(StoreError::Conflict);
+            }
+            diesel::delete(deliveries::table.find(id)).execute(c)?;
+            let detail = serde_json::json!({"delivery": id, "filename": row.filename, "sha256": row.sha256, "reason": reason});
+            append(c, audit, "delivery.removed", Some(request_id), &detail, now)?;
+            Ok(row.storage_key)
+        })
+    }
+
     /// Second-officer approval; only an unapproved, unpublished file.
     pub fn approve_delivery(&self, id: i64, approver: i64, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<DeliveryRow> {
         let mut conn = self.conn()?;

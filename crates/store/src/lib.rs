@@ -16,6 +16,7 @@ mod integration;
 mod queue;
 mod reference;
 mod requests;
+mod retention;
 mod users;
 mod wrapped;
 
@@ -34,6 +35,7 @@ pub use integration::{IdempotencyClaim, NewNotification, NewWebhook, Notificatio
 pub use queue::{QueueRow, SettingsChange, SettingsRow, StatsRow};
 pub use reference::{ImportCounts, ReferenceChange, ReferenceItem, Saved};
 pub use requests::{EventRow, ListFilter, MessageRow, RequestRow, RevisionRow};
+pub use retention::ExtensionRow;
 pub use users::{NewUser, RefreshUse, UserRow, UserUpdate};
 pub use wrapped::{Wrapped, WrappedKind};
 

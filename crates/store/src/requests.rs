@@ -32,6 +32,7 @@ struct Row {
     wait_since: Option<NaiveDateTime>,
     external_system: Option<String>,
     external_ref: Option<String>,
+    retention_extra_days: i32,
 }
 
 /// A request as stored. The application is kept as JSON, exactly as submitted.
@@ -60,6 +61,8 @@ pub struct RequestRow {
     pub external_ref: Option<String>,
     /// Which system's namespace `external_ref` is in (a token issuer or an account).
     pub external_system: Option<String>,
+    /// Days of retention DGPA added to the applicant's own (rule 6).
+    pub retention_extra_days: u32,
 }
 
 impl TryFrom<Row> for RequestRow {
@@ -86,6 +89,7 @@ impl TryFrom<Row> for RequestRow {
             wait: WaitClock { accumulated_seconds: r.wait_accumulated_seconds, since: r.wait_since.map(from_db) },
             external_ref: r.external_ref,
             external_system: r.external_system,
+            retention_extra_days: r.retention_extra_days.max(0) as u32,
         })
     }
 }

@@ -69,6 +69,22 @@ diesel::table! {
         external_ref -> Nullable<Text>,
         search_text -> Text,
         personal -> Bool,
+        retention_extra_days -> Integer,
+    }
+}
+
+diesel::table! {
+    retention_extensions (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        days -> Integer,
+        reason -> Text,
+        requested_by -> BigInt,
+        requested_at -> Timestamp,
+        decision -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        comment -> Nullable<Text>,
     }
 }
 
@@ -338,5 +354,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     inquiries,
     inquiry_messages,
     field_faq,
-    inbox
+    inbox,
+    retention_extensions
 );

@@ -205,7 +205,47 @@ async fn service_accounts_use_client_credentials(backend: Backend) {
     assert_eq!(nul.status(), 401, "a NUL in a form field is refused, not sent to the database");
 }
 
+/// Changing one's own password: the current one first, a new one the policy takes;
+/// every other session ends, this one carries on.
+async fn people_change_their_own_password(backend: Backend) {
+    let server = start_with_webhr(backend);
+    let mut c = server.client();
+    c.login("applicant.npa", DEMO_PASSWORD).await.unwrap();
+    let mut other = server.client();
+    other.login("applicant.npa", DEMO_PASSWORD).await.unwrap();
+    let code = |e: Option<statreq_e2e::statreq_client::ClientError>| e.and_then(|e| e.code().map(String::from));
+
+    let fresh = "木棉花開在四月-2026";
+    assert_eq!(code(c.change_password("not-my-password-1", fresh).await.err()), Some("wrong_current_password".into()));
+    for weak in ["short", "xxxxxxxxxxxxxxxx", "my-applicant.npa-pw", "password1234"] {
+        let err = c.change_password(DEMO_PASSWORD, weak).await.err();
+        assert_eq!(code(err), Some("weak_password".into()), "{weak}");
+    }
+    assert_eq!(code(c.change_password(DEMO_PASSWORD, DEMO_PASSWORD).await.err()), Some("password_unchanged".into()));
+    let (status, _) = c
+        .raw(statreq_e2e::statreq_client::Method::POST, "/me/password", "application/json", b"{\"current_password\":".to_vec(), None)
+        .await
+        .unwrap();
+    assert_eq!(status, 400);
+    assert_eq!(status_of(&server.client()).await.0, Some(401), "signed in only");
+    // Nothing changed so far: the old password still signs in.
+    server.client().login("applicant.npa", DEMO_PASSWORD).await.unwrap();
+
+    c.change_password(DEMO_PASSWORD, fresh).await.unwrap();
+    assert_eq!(status_of(&c).await.0, Some(200), "this session carries on with its new tokens");
+    c.refresh().await.unwrap();
+    assert_eq!(other.refresh().await.err().and_then(|e| e.status()), Some(401), "every other session is signed out");
+    assert_eq!(server.client().login("applicant.npa", DEMO_PASSWORD).await.err().and_then(|e| e.status()), Some(401));
+    server.client().login("applicant.npa", fresh).await.unwrap();
+
+    // An account that signs in through WebHR has no password here.
+    let webhr = server.client().with_token(webhr_token(claims("E12345", "NPA", &["applicant"])));
+    let mut webhr = webhr;
+    assert_eq!(code(webhr.change_password("x", fresh).await.err()), Some("no_local_password".into()));
+}
+
 on_both_backends!(
+    people_change_their_own_password,
     local_accounts_and_refresh_rotation,
     forged_and_weak_tokens_are_refused,
     webhr_tokens_provision_users_and_act_for_them,

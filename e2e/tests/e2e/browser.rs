@@ -584,3 +584,81 @@ async fn the_api_documentation_works_offline_under_the_content_security_policy()
     wait_for_text(&c, ".swagger-ui .info .title", "statreq").await;
     wait_for_text(&c, ".swagger-ui", "/api/v1/requests/{id}/submit").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = crate::common::Scenario::new(&server).await;
+    let r = people.in_state(&crate::common::detail(), statreq_e2e::statreq_contract::State::Delivered, 2).await;
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+
+    // Rule 6: a delivered personal-data request offers to keep it longer.
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "#ret-h", "延長保存").await;
+    type_into(&c, "#ext-reason", "陞遷評審延至下年度").await;
+    click(&c, Locator::XPath("//button[normalize-space()='申請延長保存']")).await;
+    wait_for_text(&c, "ul.extensions", "待人事總處決定").await;
+    assert_accessible(&c, "request with a retention extension").await;
+    let asked = people.applicant.retention_extensions(r.id).await.unwrap();
+    assert_eq!((asked.len(), asked[0].days), (1, 30));
+
+    // One's own password, from the account page.
+    click(&c, Locator::Css("header a[href='/account']")).await;
+    wait_for_text(&c, "main h1", "我的帳號").await;
+    type_into(&c, "#pw-current", statreq_e2e::DEMO_PASSWORD).await;
+    type_into(&c, "#pw-new", "木棉花開在四月-2026").await;
+    type_into(&c, "#pw-again", "木棉花開在四月-2026").await;
+    click(&c, Locator::Css("main form button[type=submit]")).await;
+    wait_for_text(&c, "main [role=status]", "密碼已變更").await;
+    assert_accessible(&c, "account").await;
+    // This session carries on; the new password signs in.
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "main h1", "案件 ").await;
+    server.client().login("applicant.npa", "木棉花開在四月-2026").await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_finds_requests_and_holds_one() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = crate::common::Scenario::new(&server).await;
+    let mut promo = crate::common::statistics();
+    promo.reason = "辦理陞遷評審統計".into();
+    let r = people.in_state(&promo, statreq_e2e::statreq_contract::State::Queued, 2).await;
+    let other = people.in_state(&crate::common::statistics(), statreq_e2e::statreq_contract::State::Queued, 2).await;
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "officer1.dgpa").await;
+
+    click(&c, Locator::Css("header a[href='/search']")).await;
+    wait_for_text(&c, "main h1", "查詢案件").await;
+    type_into(&c, "#s-q", "評審").await;
+    click(&c, Locator::Css("#s-state-queued")).await;
+    click(&c, Locator::Css("main form.search button[type=submit]")).await;
+    // The list narrows to the match (first it shows all the officer may see).
+    let mut rows = 0;
+    for _ in 0..100 {
+        rows = c.find_all(Locator::Css("table.results tbody tr")).await.map(|r| r.len()).unwrap_or(0);
+        if rows == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(rows, 1, "only the match, not {}", other.id);
+    wait_for_text(&c, "table.results", &r.id.to_string()).await;
+    let url = c.current_url().await.unwrap();
+    assert!(url.query().unwrap_or_default().contains("state=queued"), "the view is a link: {url}");
+    assert_accessible(&c, "search").await;
+
+    // Hold it from the request page, with the reason the office reads.
+    click(&c, Locator::LinkText(&r.id.to_string())).await;
+    wait_for_text(&c, "main h1", "案件 ").await;
+    type_into(&c, "#comment", "等待補送名冊").await;
+    click(&c, Locator::XPath("//button[normalize-space()='暫停處理']")).await;
+    wait_for_text(&c, "ol.timeline", "等待補送名冊").await;
+    assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, statreq_e2e::statreq_contract::State::OnHold);
+    // The saved view lists it.
+    c.goto(&format!("{}/search?state=on_hold", server.base)).await.unwrap();
+    wait_for_text(&c, "table.results", &r.id.to_string()).await;
+}

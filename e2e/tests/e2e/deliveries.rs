@@ -378,3 +378,114 @@ mod recipients {
     use super::*;
     on_both_backends!(a_registered_x25519_recipient_replaces_the_passphrase);
 }
+
+/// A wrong upload is removed before delivery (DGPA, with a reason): its body and row
+/// go, the audit trail keeps why; a delivered file stays.
+async fn a_file_not_yet_delivered_can_be_removed(backend: Backend) {
+    let server = TestServer::start(backend);
+    let (id, applicant, _supervisor, officer) = in_production(&server, true).await;
+    let wrong = officer.upload_delivery(id, "wrong.csv", b"name\nA\n".to_vec()).await.unwrap();
+    let right = officer.upload_delivery(id, "right.csv", b"name,grade\nA,9\n".to_vec()).await.unwrap();
+    let files_dir = server.db.data_dir().join("files");
+    let count = || std::fs::read_dir(&files_dir).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(count(), 2);
+    let code = |e: Option<statreq_e2e::statreq_client::ClientError>| e.and_then(|e| e.code().map(String::from));
+
+    // Refusals change nothing: the wrong role, no reason, another request's file.
+    assert_eq!(applicant.remove_delivery(id, wrong.id, "x").await.err().and_then(|e| e.status()), Some(403));
+    assert_eq!(code(officer.remove_delivery(id, wrong.id, " ").await.err()), Some("invalid_query".into()));
+    let other = common::Scenario::new(&server).await.in_state(&common::statistics(), State::InProduction, 2).await;
+    assert_eq!(officer.remove_delivery(other.id, wrong.id, "x").await.err().and_then(|e| e.status()), Some(404));
+    let tpedu = server.login("applicant.tpedu").await;
+    assert_eq!(tpedu.remove_delivery(id, wrong.id, "x").await.err().and_then(|e| e.status()), Some(404));
+    assert_eq!((officer.deliveries(id).await.unwrap().files.len(), count()), (2, 2));
+
+    officer.remove_delivery(id, wrong.id, "上傳錯誤檔案").await.unwrap();
+    let left = officer.deliveries(id).await.unwrap().files;
+    assert_eq!(left.iter().map(|f| f.id).collect::<Vec<_>>(), [right.id]);
+    assert_eq!(count(), 1, "the body is gone");
+    assert_eq!(officer.remove_delivery(id, wrong.id, "again").await.err().and_then(|e| e.status()), Some(404));
+    let trail = server.login("admin.dgpa").await.audit(&format!("request_id={id}&action=delivery.removed")).await.unwrap();
+    assert_eq!(trail.items.len(), 1);
+    assert_eq!(trail.items[0].detail["reason"], "上傳錯誤檔案");
+
+    // Delivered, it stays.
+    server.login("officer2.dgpa").await.approve_delivery(id, right.id).await.unwrap();
+    officer.deliver(id, None, "如附件").await.unwrap();
+    assert_eq!(code(officer.remove_delivery(id, right.id, "x").await.err()), Some("already_published".into()));
+}
+
+mod removal {
+    use super::*;
+    on_both_backends!(a_file_not_yet_delivered_can_be_removed);
+}
+
+/// Rule 6: the office asks to keep delivered personal data longer, within 365 days in
+/// all; DGPA approves (destroy-by moves) or refuses with a comment.
+async fn retention_is_extended_within_the_maximum(backend: Backend) {
+    use statreq_e2e::statreq_contract::ExtensionDecision;
+    let server = TestServer::start(backend);
+    let people = common::Scenario::new(&server).await;
+    let r = people.in_state(&common::detail(), State::Delivered, 2).await;
+    let (applicant, officer) = (&people.applicant, &people.officer);
+    let before = applicant.get_request(r.id).await.unwrap();
+    let destroy_by = before.destroy_by.unwrap();
+    let code = |e: Option<statreq_e2e::statreq_client::ClientError>| e.and_then(|e| e.code().map(String::from));
+
+    // The detail application keeps 90 days: 275 more at most.
+    assert_eq!(code(applicant.request_retention_extension(r.id, 276, "尚需比對").await.err()), Some("retention_too_long".into()));
+    assert_eq!(code(applicant.request_retention_extension(r.id, 0, "尚需比對").await.err()), Some("retention_too_long".into()));
+    assert_eq!(applicant.request_retention_extension(r.id, 30, " ").await.err().and_then(|e| e.status()), Some(422));
+    assert_eq!(officer.request_retention_extension(r.id, 30, "x").await.err().and_then(|e| e.status()), Some(403));
+    let tpedu = server.login("applicant.tpedu").await;
+    assert_eq!(tpedu.request_retention_extension(r.id, 30, "x").await.err().and_then(|e| e.status()), Some(404));
+    let stats = people.in_state(&common::statistics(), State::Delivered, 2).await;
+    assert_eq!(code(applicant.request_retention_extension(stats.id, 30, "x").await.err()), Some("no_personal_data".into()));
+    assert!(applicant.retention_extensions(r.id).await.unwrap().is_empty(), "refusals stored nothing");
+
+    let asked = applicant.request_retention_extension(r.id, 60, "陞遷評審延至下年度辦理").await.unwrap();
+    assert_eq!((asked.days, asked.decision.as_deref()), (60, None));
+    assert_eq!(code(applicant.request_retention_extension(r.id, 10, "再延").await.err()), Some("retention_extension_pending".into()));
+
+    // DGPA decides: an officer, at the request's version, a refusal says why.
+    assert_eq!(
+        applicant.decide_retention_extension(r.id, None, ExtensionDecision::Approve, None).await.err().and_then(|e| e.status()),
+        Some(403)
+    );
+    assert_eq!(
+        officer
+            .decide_retention_extension(r.id, Some(before.version + 4), ExtensionDecision::Approve, None)
+            .await
+            .err()
+            .and_then(|e| e.status()),
+        Some(412)
+    );
+    assert_eq!(
+        officer.decide_retention_extension(r.id, None, ExtensionDecision::Refuse, None).await.err().and_then(|e| e.status()),
+        Some(422)
+    );
+    let approved = officer.decide_retention_extension(r.id, Some(before.version), ExtensionDecision::Approve, Some("同意")).await.unwrap();
+    assert_eq!(approved.decision.as_deref(), Some("approved"));
+    let after = applicant.get_request(r.id).await.unwrap();
+    assert_eq!(after.destroy_by, Some(destroy_by + chrono::Duration::days(60)), "destroy-by moves");
+    assert_eq!(
+        code(officer.decide_retention_extension(r.id, None, ExtensionDecision::Approve, None).await.err()),
+        Some("no_extension_waiting".into())
+    );
+
+    // 150 days in all now: 215 remain; a refusal moves nothing.
+    assert_eq!(code(applicant.request_retention_extension(r.id, 216, "再延").await.err()), Some("retention_too_long".into()));
+    applicant.request_retention_extension(r.id, 30, "再延一個月").await.unwrap();
+    let refused = officer.decide_retention_extension(r.id, None, ExtensionDecision::Refuse, Some("已逾必要期間")).await.unwrap();
+    assert_eq!(refused.decision.as_deref(), Some("refused"));
+    assert_eq!(applicant.get_request(r.id).await.unwrap().destroy_by, after.destroy_by);
+    let listed = applicant.retention_extensions(r.id).await.unwrap();
+    assert_eq!(listed.iter().map(|e| e.decision.clone().unwrap_or_default()).collect::<Vec<_>>(), ["approved", "refused"]);
+    let due = applicant.destructions().await.unwrap();
+    assert_eq!(due.iter().find(|d| d.request_id == r.id).map(|d| d.destroy_by), after.destroy_by);
+}
+
+mod retention_extension {
+    use super::*;
+    on_both_backends!(retention_is_extended_within_the_maximum);
+}

@@ -43,9 +43,11 @@ pub fn Header(session: Session) -> impl IntoView {
                     view! { <span class="who">{me.display_name.clone()}" · "{me.agency_name.clone()}" · "{roles}</span> }
                 })}
                 <Show when=move || session.me.get().is_some()>
+                    <A href="/search">{move || tr(lang.get(), "find_requests")}</A>
                     <A href="/fields">{move || tr(lang.get(), "fields")}</A>
                     <A href="/sources">{move || tr(lang.get(), "existing_sources")}</A>
                     <A href="/inquiries">{move || tr(lang.get(), "questions")}</A>
+                    <A href="/account">{move || tr(lang.get(), "my_account")}</A>
                     <A href="/inbox">{move || {
                         let n = unread.get().unwrap_or(0);
                         let base = tr(lang.get(), "notifications");

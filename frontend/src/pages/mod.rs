@@ -1,5 +1,6 @@
 //! The screens, one file each (the request page is a folder). Routes are in `main.rs`.
 
+pub mod account;
 pub mod admin;
 pub mod form;
 pub mod help;
@@ -9,8 +10,10 @@ pub mod not_found;
 pub mod print;
 pub mod queue;
 pub mod request;
+pub mod search;
 pub mod stats;
 
+pub use account::AccountPage;
 pub use admin::AdminPage;
 pub use form::{EditRequest, NewRequest};
 pub use home::Home;
@@ -19,4 +22,5 @@ pub use not_found::NotFound;
 pub use print::PrintForm;
 pub use queue::QueuePage;
 pub use request::RequestPage;
+pub use search::SearchPage;
 pub use stats::StatsPage;

@@ -38,6 +38,12 @@ pub enum Refusal {
     },
     DifficultyRequired,
     DifficultyNotApplicable,
+    /// A retention extension is already waiting for DGPA (rule 6).
+    RetentionExtensionPending,
+    /// An extension would keep the data beyond the maximum; `left` days remain.
+    RetentionBeyondMaximum {
+        left: u32,
+    },
     /// A reason code (or source) given when accepting.
     ReasonNotApplicable,
     /// `available_in_existing_source` without the catalog entry it points to (rule 4).
@@ -100,6 +106,8 @@ impl Refusal {
             Refusal::DifficultyRequired => "difficulty_required",
             Refusal::DifficultyNotApplicable => "difficulty_not_applicable",
             Refusal::ReasonNotApplicable => "reason_not_applicable",
+            Refusal::RetentionExtensionPending => "retention_extension_pending",
+            Refusal::RetentionBeyondMaximum { .. } => "retention_too_long",
             Refusal::SourceRequired => "source_required",
             Refusal::SourceNotApplicable => "source_not_applicable",
             Refusal::ReplyRequired => "reply_required",
@@ -150,6 +158,13 @@ impl Refusal {
                 Text::new("受理時請評定難易度（1至5）（第5點第3款）。", "Rate the difficulty (1 to 5) when accepting (rule 5.3).")
             }
             Refusal::DifficultyNotApplicable => Text::new("僅受理時評定難易度。", "Difficulty is rated only when accepting."),
+            Refusal::RetentionExtensionPending => {
+                Text::new("已有延長保存之申請待人事總處決定。", "An extension is already waiting for DGPA's decision.")
+            }
+            Refusal::RetentionBeyondMaximum { left } => Text::new(
+                format!("保存期間合計不得超過365日；尚可延長 {left} 日（第6點）。"),
+                format!("Data may be kept at most 365 days in all; {left} more days remain (rule 6)."),
+            ),
             Refusal::ReasonNotApplicable => Text::new(
                 "受理時無須理由代碼；理由代碼僅用於退回或不予受理。",
                 "Accepting takes no reason code: reason codes are for returns and rejections.",

@@ -432,3 +432,23 @@ fn returns_and_rejections_carry_a_reason_and_a_redirect_names_its_source() {
     };
     assert_eq!(decide(&f, &officer, accept, now()), Err(Refusal::ReasonNotApplicable));
 }
+
+#[test]
+fn rule_6_retention_is_extended_one_question_at_a_time_within_365_days() {
+    let mut app = app();
+    app.personal_data.contains = Some(true);
+    app.personal_data.retention_days = Some(90);
+    let delivered = State::Delivered;
+    assert_eq!(check_retention_extension(delivered, &app, 0, false, 275), Ok(()));
+    assert_eq!(check_retention_extension(delivered, &app, 0, false, 276), Err(Refusal::RetentionBeyondMaximum { left: 275 }));
+    assert_eq!(check_retention_extension(delivered, &app, 200, false, 76), Err(Refusal::RetentionBeyondMaximum { left: 75 }));
+    assert_eq!(check_retention_extension(delivered, &app, 0, false, 0), Err(Refusal::RetentionBeyondMaximum { left: 275 }));
+    assert_eq!(check_retention_extension(delivered, &app, 0, true, 10), Err(Refusal::RetentionExtensionPending));
+    assert_eq!(check_retention_extension(State::Closed, &app, 0, false, 10), Err(Refusal::NoPersonalDataToDestroy));
+    // Approved days move destroy-by.
+    let at = now();
+    let base = destroy_by(&app, Some(at), 0).unwrap_or_default();
+    assert_eq!(destroy_by(&app, Some(at), 30), Some(base + Duration::days(30)));
+    app.personal_data.contains = Some(false);
+    assert_eq!(check_retention_extension(delivered, &app, 0, false, 10), Err(Refusal::NoPersonalDataToDestroy));
+}

@@ -1,6 +1,7 @@
 //! One request: what was applied for, the findings, the actions the caller may take, the timeline.
 
 pub mod extras;
+pub mod retention;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -276,6 +277,9 @@ pub fn RequestPage() -> impl IntoView {
                         </section>
                     </Show>
                     <RequestExtras id=r.id state=r.state can_edit=can_edit />
+                    {(r.state == State::Delivered && r.application.declares_personal_data()).then(|| view! {
+                        <crate::pages::request::retention::Retention id=r.id version=r.version on_change=Callback::new(move |_| request.refetch()) />
+                    })}
                     <section class="card" aria-labelledby="tl-h">
                         <h2 id="tl-h">{tr(lang.get(), "timeline")}</h2>
                         {move || problem_note(lang.get(), events.get())}

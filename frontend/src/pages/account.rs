@@ -1,0 +1,63 @@
+//! One's own account: who one is, and changing one's password.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::problem::err_text;
+use crate::i18n::{self, tr};
+use crate::session;
+
+/// The account page.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let lang = i18n::lang();
+    let session = session::session();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let again = RwSignal::new(String::new());
+    let note = RwSignal::new(None::<String>);
+    let done = RwSignal::new(false);
+    let saving = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        done.set(false);
+        if new.get_untracked() != again.get_untracked() {
+            note.set(Some(tr(lang.get_untracked(), "the_new_passwords_differ")));
+            return;
+        }
+        saving.set(true);
+        let (c, n) = (current.get_untracked(), new.get_untracked());
+        spawn_local(async move {
+            match session::change_password(&c, &n).await {
+                Ok(()) => {
+                    note.set(None);
+                    done.set(true);
+                    current.set(String::new());
+                    new.set(String::new());
+                    again.set(String::new());
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+            saving.set(false);
+        });
+    };
+    view! {
+        <h1>{move || tr(lang.get(), "my_account")}</h1>
+        {move || session.me.get().map(|me| view! {
+            <p>{me.display_name.clone()}" · "{me.agency_name.clone()}" · "<code>{me.username.clone()}</code></p>
+        })}
+        <form class="card" on:submit=submit>
+            <h2>{move || tr(lang.get(), "change_password")}</h2>
+            <p class="hint">{move || tr(lang.get(), "password_policy_hint")}</p>
+            <label for="pw-current">{move || tr(lang.get(), "current_password")}</label>
+            <input id="pw-current" type="password" autocomplete="current-password" required prop:value=move || current.get() on:input=move |ev| current.set(event_target_value(&ev)) />
+            <label for="pw-new">{move || tr(lang.get(), "new_password")}</label>
+            <input id="pw-new" type="password" autocomplete="new-password" minlength="12" maxlength="128" required prop:value=move || new.get() on:input=move |ev| new.set(event_target_value(&ev)) />
+            <label for="pw-again">{move || tr(lang.get(), "new_password_again")}</label>
+            <input id="pw-again" type="password" autocomplete="new-password" required prop:value=move || again.get() on:input=move |ev| again.set(event_target_value(&ev)) />
+            <button type="submit" disabled=move || saving.get()>{move || tr(lang.get(), "change_password")}</button>
+            <p class="error pre-line" role="alert">{move || note.get()}</p>
+            <p role="status">{move || done.get().then(|| tr(lang.get(), "password_changed_other_sessions_signed_out"))}</p>
+        </form>
+    }
+}

@@ -1,0 +1,188 @@
+//! Finding requests: words or a number, states, agency (with its subtree), whose work,
+//! submission days, personal data — the filters of `GET /requests`, kept in the
+//! address so that a view is a link — saved views for an officer's day, and the
+//! same selection as CSV.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use statreq_contract::*;
+
+use crate::browser::save_file;
+use crate::components::loading::{failed, loading};
+use crate::components::problem::{err_text, ui};
+use crate::i18n::{self, text, tr};
+use crate::pages::home::STATES;
+use crate::session::{self, call};
+
+/// The filters the page understands, in the order of the form.
+const KEYS: [&str; 7] = ["q", "agency", "subtree", "assignee", "submitted_from", "submitted_to", "personal"];
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let lang = i18n::lang();
+    let session = session::session();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let note = RwSignal::new(None::<String>);
+    // The filters as (name, value) pairs from the address; `state` may repeat.
+    let filters = Memo::new(move |_| {
+        let q = query.get();
+        let mut out: Vec<(String, String)> = Vec::new();
+        for k in KEYS {
+            if let Some(v) = q.get(k).filter(|v| !v.trim().is_empty()) {
+                out.push((k.to_string(), v));
+            }
+        }
+        for s in q.get_all("state").unwrap_or_default() {
+            out.push(("state".into(), s));
+        }
+        out
+    });
+    let field = move |k: &'static str| Memo::new(move |_| query.get().get(k).unwrap_or_default());
+    let (q, agency, from, to, personal) = (field("q"), field("agency"), field("submitted_from"), field("submitted_to"), field("personal"));
+    let subtree = Memo::new(move |_| query.get().get("subtree").as_deref() == Some("true"));
+    let mine = Memo::new(move |_| query.get().get("assignee").as_deref() == Some("me"));
+    let states = Memo::new(move |_| query.get().get_all("state").unwrap_or_default());
+    let results = LocalResource::new(move || {
+        let f = filters.get();
+        async move {
+            call(|c| {
+                let f = f.clone();
+                async move {
+                    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    c.search_requests(&pairs).await
+                }
+            })
+            .await
+            .map_err(ui)
+        }
+    });
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(form) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlFormElement>(t).ok()) else { return };
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
+        let Ok(params) = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else { return };
+        // Empty fields say nothing.
+        let mut kept = Vec::new();
+        if let Ok(Some(iter)) = js_sys::try_iter(&params) {
+            for entry in iter.flatten() {
+                let pair = js_sys::Array::from(&entry);
+                let (k, v) = (pair.get(0).as_string().unwrap_or_default(), pair.get(1).as_string().unwrap_or_default());
+                if !v.trim().is_empty() {
+                    kept.push(format!(
+                        "{}={}",
+                        String::from(js_sys::encode_uri_component(&k)),
+                        String::from(js_sys::encode_uri_component(v.trim()))
+                    ));
+                }
+            }
+        }
+        navigate(&format!("/search?{}", kept.join("&")), Default::default());
+    };
+    let export = move |_| {
+        let f = filters.get_untracked();
+        spawn_local(async move {
+            let res = call(|c| {
+                let f = f.clone();
+                async move {
+                    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    c.export_requests(&pairs).await
+                }
+            })
+            .await;
+            match res {
+                Ok(bytes) => save_file("requests.csv", &bytes),
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    let is_dgpa = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaOfficer));
+    let is_supervisor = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::Supervisor));
+    view! {
+        <h1>{move || tr(lang.get(), "find_requests")}</h1>
+        <nav class="views" aria-label=move || tr(lang.get(), "saved_views")>
+            <Show when=is_dgpa>
+                <A href="/search?assignee=me&state=in_production">{move || tr(lang.get(), "view_my_work")}</A>" "
+                <A href="/search?state=pending_dgpa">{move || tr(lang.get(), "view_waiting_on_me")}</A>" "
+                <A href="/search?state=on_hold">{move || tr(lang.get(), "view_on_hold")}</A>" "
+            </Show>
+            <Show when=move || is_supervisor() && !is_dgpa()>
+                <A href="/search?state=pending_supervisor">{move || tr(lang.get(), "view_waiting_on_me")}</A>" "
+            </Show>
+            <A href="/search?personal=true&state=delivered">{move || tr(lang.get(), "view_personal_data_to_destroy")}</A>
+        </nav>
+        <form class="card search" on:submit=apply>
+            <label for="s-q">{move || tr(lang.get(), "words_or_request_number")}</label>
+            <input id="s-q" name="q" type="search" maxlength="200" prop:value=move || q.get() />
+            <fieldset>
+                <legend>{move || tr(lang.get(), "state")}</legend>
+                {STATES.iter().map(|s| {
+                    let s = *s;
+                    let id = format!("s-state-{}", s.as_str());
+                    let for_id = id.clone();
+                    view! {
+                        <label class="check" for=for_id>
+                            <input id=id type="checkbox" name="state" value=s.as_str() prop:checked=move || states.get().iter().any(|x| x == s.as_str()) />
+                            {move || text(lang.get(), &s.label())}
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <label for="s-agency">{move || tr(lang.get(), "agency_code")}</label>
+            <input id="s-agency" name="agency" maxlength="32" prop:value=move || agency.get() />
+            <label class="check" for="s-subtree">
+                <input id="s-subtree" type="checkbox" name="subtree" value="true" prop:checked=move || subtree.get() />
+                {move || tr(lang.get(), "and_agencies_under_it")}
+            </label>
+            <label class="check" for="s-mine">
+                <input id="s-mine" type="checkbox" name="assignee" value="me" prop:checked=move || mine.get() />
+                {move || tr(lang.get(), "only_my_work")}
+            </label>
+            <label for="s-from">{move || tr(lang.get(), "submitted_from")}</label>
+            <input id="s-from" name="submitted_from" type="date" prop:value=move || from.get() />
+            <label for="s-to">{move || tr(lang.get(), "submitted_to")}</label>
+            <input id="s-to" name="submitted_to" type="date" prop:value=move || to.get() />
+            <label for="s-personal">{move || tr(lang.get(), "personal_data")}</label>
+            <select id="s-personal" name="personal">
+                <option value="" selected=move || personal.get().is_empty()>{move || tr(lang.get(), "all")}</option>
+                <option value="true" selected=move || personal.get() == "true">{move || tr(lang.get(), "with_personal_data")}</option>
+                <option value="false" selected=move || personal.get() == "false">{move || tr(lang.get(), "without_personal_data")}</option>
+            </select>
+            <div class="actions">
+                <button type="submit">{move || tr(lang.get(), "search")}</button>
+                <button type="button" on:click=export>{move || tr(lang.get(), "export_csv")}</button>
+            </div>
+            <p class="error pre-line" role="alert">{move || note.get()}</p>
+        </form>
+        {move || match results.get() {
+            None => loading(lang.get()),
+            Some(Err(e)) => failed(lang.get(), &e),
+            Some(Ok(page)) if page.items.is_empty() => view! { <p>{tr(lang.get(), "nothing_matches")}</p> }.into_any(),
+            Some(Ok(page)) => view! {
+                <table class="list results">
+                    <caption class="visually-hidden">{tr(lang.get(), "find_requests")}</caption>
+                    <thead><tr>
+                        <th scope="col">{tr(lang.get(), "no")}</th>
+                        <th scope="col">{tr(lang.get(), "state")}</th>
+                        <th scope="col">{tr(lang.get(), "agency_2")}</th>
+                        <th scope="col">{tr(lang.get(), "reason")}</th>
+                        <th scope="col">{tr(lang.get(), "updated")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {page.items.into_iter().map(|r| view! {
+                            <tr>
+                                <td><A href=format!("/requests/{}", r.id)>{r.id}</A></td>
+                                <td><span class=format!("state {}", r.state.as_str())>{text(lang.get(), &r.state_label)}</span></td>
+                                <td>{r.agency_name.clone()}</td>
+                                <td>{r.application.reason.chars().take(40).collect::<String>()}</td>
+                                <td>{i18n::date(lang.get(), r.updated_at)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        }}
+    }
+}

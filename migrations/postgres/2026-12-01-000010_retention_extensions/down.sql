@@ -1,0 +1,2 @@
+ALTER TABLE requests DROP COLUMN retention_extra_days;
+DROP TABLE retention_extensions;
