@@ -603,6 +603,11 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
     assert_accessible(&c, "request with a retention extension").await;
     let asked = people.applicant.retention_extensions(r.id).await.unwrap();
     assert_eq!((asked.len(), asked[0].days), (1, 30));
+    // Recording destruction without a date is refused in place, never sent as 1970-01-01.
+    type_into(&c, "#comment", "碎紙").await;
+    click(&c, Locator::XPath("//div[@class='actions']/button[normalize-space()='登錄銷毀']")).await;
+    wait_for_text(&c, "section[aria-labelledby='act-h'] [role=alert]", "請選擇銷毀日期").await;
+    assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, statreq_e2e::statreq_contract::State::Delivered);
 
     // One's own password, from the account page.
     click(&c, Locator::Css("header a[href='/account']")).await;

@@ -75,6 +75,11 @@ pub fn RequestPage() -> impl IntoView {
         let d = difficulty.get_untracked();
         let on = destroyed_on.get_untracked();
         let assign_to = assignee.get_untracked().parse::<i64>().ok();
+        // An empty or unreadable date is said so here, never sent as 1970-01-01.
+        if a == RequestAction::RecordDestruction && chrono::NaiveDate::parse_from_str(&on, "%Y-%m-%d").is_err() {
+            message.set(Some(tr(lang.get_untracked(), "choose_the_destruction_date")));
+            return;
+        }
         let reason = statreq_domain::OutcomeReason::parse(&reason_code.get_untracked());
         let source = Some(source_id.get_untracked()).filter(|s| !s.is_empty() && reason.is_some_and(|r| r.needs_source()));
         spawn_local(async move {
@@ -107,10 +112,12 @@ pub fn RequestPage() -> impl IntoView {
                         RequestAction::Take => c.take_with(id, v, &TakeBody { assignee: assign_to, skip_reason: c_opt.clone() }).await,
                         RequestAction::Deliver => c.deliver(id, v, &body_comment).await,
                         RequestAction::Acknowledge => c.acknowledge(id, v).await,
-                        RequestAction::RecordDestruction => {
-                            let date = chrono::NaiveDate::parse_from_str(&on, "%Y-%m-%d").unwrap_or_default();
-                            c.record_destruction(id, v, &DestructionBody { destroyed_on: date, method: body_comment.clone() }).await
-                        }
+                        RequestAction::RecordDestruction => match chrono::NaiveDate::parse_from_str(&on, "%Y-%m-%d") {
+                            Ok(date) => {
+                                c.record_destruction(id, v, &DestructionBody { destroyed_on: date, method: body_comment.clone() }).await
+                            }
+                            Err(_) => c.get_request(id).await,
+                        },
                         RequestAction::Edit => c.get_request(id).await,
                         RequestAction::Hold => c.hold(id, v, &body_comment).await,
                         RequestAction::Resume => c.resume(id, v).await,
