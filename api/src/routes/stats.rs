@@ -49,7 +49,8 @@ async fn compute(state: &AppState, who: &Principal) -> Result<ServiceStats, ApiE
         })
         .collect();
     let by_kind: Vec<(EventKind, usize)> = by_kind.into_iter().filter_map(|(k, n)| EventKind::parse(&k).map(|k| (k, n as usize))).collect();
-    let mut out = stats::compute(&rows, &by_kind, (returned as usize, rejected as usize), Utc::now());
+    let calendars = crate::app::reference::calendar(state).await?;
+    let mut out = stats::compute(&rows, &by_kind, (returned as usize, rejected as usize), &calendars, Utc::now());
     out.outcomes.by_reason = stats::by_reason(&reasons);
     Ok(out)
 }

@@ -32,9 +32,14 @@ pub struct Count {
 pub struct Turnaround {
     /// Delivered requests counted.
     pub delivered: usize,
-    /// Days from first submission to delivery.
+    /// Calendar days from first submission to delivery.
     pub median_days: Option<f64>,
     pub p90_days: Option<f64>,
+    /// Working days (the office calendar's) after first submission up to delivery.
+    #[serde(default)]
+    pub median_working_days: Option<f64>,
+    #[serde(default)]
+    pub p90_working_days: Option<f64>,
     /// Delivered requests by days from submission: `0-7`, `8-14`, `15-30`, `31-60`, `61-90`, `91+`.
     pub distribution: Vec<Count>,
 }
@@ -99,12 +104,14 @@ pub fn compute(
     rows: &[StatRow],
     requests_with_event: &[(EventKind, usize)],
     returned_or_rejected: (usize, usize),
+    calendars: &[crate::calendar::OfficeCalendar],
     now: DateTime<Utc>,
 ) -> ServiceStats {
     let mut by_state = BTreeMap::new();
     let mut by_agency = BTreeMap::new();
     let mut by_month = BTreeMap::new();
     let mut turnaround = Vec::new();
+    let mut working = Vec::new();
     let mut waits = Vec::new();
     for r in rows {
         *by_state.entry(r.state.as_str().to_string()).or_insert(0) += 1;
@@ -112,12 +119,15 @@ pub fn compute(
         *by_month.entry(taiwan_date(r.first_submitted_at).format("%Y-%m").to_string()).or_insert(0) += 1;
         if let Some(d) = r.delivered_at {
             turnaround.push(days((d - r.first_submitted_at).num_seconds()));
+            let first = taiwan_date(r.first_submitted_at).succ_opt().unwrap_or_else(|| taiwan_date(r.first_submitted_at));
+            working.push(crate::calendar::working_days(first, taiwan_date(d), calendars) as f64);
         }
         if matches!(r.state, State::PendingDgpa | State::Queued | State::InProduction) {
             waits.push(days(r.wait.waited(now).num_seconds()));
         }
     }
     turnaround.sort_by(f64::total_cmp);
+    working.sort_by(f64::total_cmp);
     waits.sort_by(f64::total_cmp);
     let submitted = rows.len();
     let share = |n: usize| if submitted == 0 { 0.0 } else { n as f64 / submitted as f64 };
@@ -130,6 +140,8 @@ pub fn compute(
             delivered: turnaround.len(),
             median_days: percentile(&turnaround, 0.5),
             p90_days: percentile(&turnaround, 0.9),
+            median_working_days: percentile(&working, 0.5),
+            p90_working_days: percentile(&working, 0.9),
             distribution: distribution(&turnaround),
         },
         backlog: Backlog {
@@ -186,6 +198,8 @@ pub fn to_csv(s: &ServiceStats) -> String {
     row("turnaround", "delivered", s.turnaround.delivered.to_string());
     row("turnaround", "median_days", opt(s.turnaround.median_days));
     row("turnaround", "p90_days", opt(s.turnaround.p90_days));
+    row("turnaround", "median_working_days", opt(s.turnaround.median_working_days));
+    row("turnaround", "p90_working_days", opt(s.turnaround.p90_working_days));
     for c in &s.turnaround.distribution {
         row("turnaround_days", &c.key, c.count.to_string());
     }
@@ -226,7 +240,8 @@ mod tests {
             row(State::Queued, "TPE", t + Duration::days(2), None, Some(4)),
             row(State::PendingDgpa, "TPE", t + Duration::days(3), None, Some(2)),
         ];
-        let s = compute(&rows, &[(EventKind::DgpaReturned, 1)], (1, 0), t + Duration::days(30));
+        let cal = crate::calendar::seed();
+        let s = compute(&rows, &[(EventKind::DgpaReturned, 1)], (1, 0), &cal, t + Duration::days(30));
         assert_eq!(
             s.by_state.iter().map(|c| (c.key.as_str(), c.count)).collect::<Vec<_>>(),
             vec![("closed", 1), ("delivered", 1), ("pending_dgpa", 1), ("queued", 1)]
@@ -234,6 +249,8 @@ mod tests {
         // 20:00 UTC on 31 October is 1 November in Taiwan.
         assert_eq!(s.by_month.iter().map(|c| (c.key.as_str(), c.count)).collect::<Vec<_>>(), vec![("2026-11", 4)]);
         assert_eq!((s.turnaround.median_days, s.turnaround.p90_days), (Some(20.0), Some(20.0)));
+        // Working days after submission: 2–11 November is 8, 3–22 November 14.
+        assert_eq!((s.turnaround.median_working_days, s.turnaround.p90_working_days), (Some(14.0), Some(14.0)));
         let dist: Vec<(&str, usize)> = s.turnaround.distribution.iter().map(|c| (c.key.as_str(), c.count)).collect();
         assert_eq!(dist, vec![("0-7", 0), ("8-14", 1), ("15-30", 1), ("31-60", 0), ("61-90", 0), ("91+", 0)]);
         assert_eq!((s.backlog.open, s.backlog.mean_wait_days, s.backlog.max_wait_days), (2, Some(3.0), Some(4.0)));
@@ -241,7 +258,7 @@ mod tests {
         let csv = to_csv(&s);
         assert!(csv.starts_with("section,key,value\nstate,closed,1\n"));
         assert!(csv.contains("outcome_code,dgpa_returned,1\n"));
-        let empty = compute(&[], &[], (0, 0), t);
+        let empty = compute(&[], &[], (0, 0), &cal, t);
         assert_eq!((empty.turnaround.median_days, empty.outcomes.returned_share), (None, 0.0));
     }
 }

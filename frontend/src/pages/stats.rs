@@ -45,6 +45,8 @@ pub fn StatsPage() -> impl IntoView {
                            " · "{tr(l, "rejected")}" "{format!("{:.0}%", s.outcomes.rejected_share * 100.0)}</p>
                         <p>{tr(l, "days_from_submission_to_delivery_median")}" "{opt(s.turnaround.median_days)}
                            " · "{tr(l, "90th_percentile")}" "{opt(s.turnaround.p90_days)}</p>
+                        <p>{tr(l, "working_days_from_submission_to_delivery_median")}" "{opt(s.turnaround.median_working_days)}
+                           " · "{tr(l, "90th_percentile")}" "{opt(s.turnaround.p90_working_days)}</p>
                         <p>{tr(l, "with_dgpa")}" "{s.backlog.open}" · "{tr(l, "mean_wait")}" "{opt(s.backlog.mean_wait_days)}
                            " · "{tr(l, "longest")}" "{opt(s.backlog.max_wait_days)}{tr(l, "days")}</p>
                         <p><button type="button" on:click=move |_| {
@@ -59,6 +61,10 @@ pub fn StatsPage() -> impl IntoView {
                     {bars(tr(l, "by_month_first_submission"), s.by_month)}
                     {bars(tr(l, "by_supervising_agency"), s.by_supervising_agency)}
                     {bars(tr(l, "by_state"), s.by_state)}
+                    {bars(tr(l, "returns_and_rejections_by_reason"), s.outcomes.by_reason.into_iter().map(|c| {
+                        let key = statreq_domain::OutcomeReason::parse(&c.key).map(|r| crate::i18n::text(l, &r.label())).unwrap_or(c.key);
+                        statreq_domain::stats::Count { key, count: c.count }
+                    }).collect())}
                 }.into_any()
             }
         }}
