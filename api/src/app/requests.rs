@@ -166,6 +166,7 @@ pub fn view(who: &Principal, l: &Loaded) -> AppResult<RequestView> {
     };
     Ok(RequestView {
         external_ref: r.external_ref.clone(),
+        channel: statreq_domain::lifecycle::Channel::parse(&r.channel).unwrap_or(statreq_domain::lifecycle::Channel::Web),
         id: r.id,
         state: r.state,
         state_label: r.state.label(),

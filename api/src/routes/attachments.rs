@@ -61,12 +61,21 @@ pub async fn upload_attachment(
     mut form: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let loaded = load_for(&state, &who, path.into_inner()).await?;
-    who.require(Role::Applicant)?;
-    if who.user.agency_code != loaded.row.agency_code {
-        return Err(InputError::NotApplyingAgency.into());
-    }
-    if !matches!(loaded.row.state, State::Draft | State::Returned) {
-        return Err(InputError::NotEditable.into());
+    // An application DGPA registered from paper takes its scanned form from the DGPA
+    // officer while DGPA reviews it (rule 5.2); any other, its office's files.
+    let from_paper = loaded.row.channel != "web";
+    if from_paper && who.has(Role::DgpaOfficer) {
+        if loaded.row.state != State::PendingDgpa {
+            return Err(InputError::NotEditable.into());
+        }
+    } else {
+        who.require(Role::Applicant)?;
+        if who.user.agency_code != loaded.row.agency_code {
+            return Err(InputError::NotApplyingAgency.into());
+        }
+        if !matches!(loaded.row.state, State::Draft | State::Returned) {
+            return Err(InputError::NotEditable.into());
+        }
     }
     let id = loaded.row.id;
     // A first look spares the upload; the store counts again in its transaction.

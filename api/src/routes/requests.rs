@@ -5,7 +5,9 @@ use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
-use statreq_contract::{CheckResponse, DestructionDueView, EventView, MessageView, Page, PostMessageBody, RequestView, RevisionView};
+use statreq_contract::{
+    CheckResponse, DestructionDueView, EventView, MessageView, Page, PaperIntakeBody, PostMessageBody, RequestView, RevisionView,
+};
 use statreq_domain::eligibility::{self};
 use statreq_domain::lifecycle::{self};
 use statreq_domain::values::{ExternalRef, MessageBody};
@@ -104,6 +106,56 @@ pub async fn create_request(
             }
         };
         tracing::info!(request = row.id, actor = user, "request created");
+        state.wake.notify_one();
+        let loaded = requests::load_for(&state, &who, row.id).await?;
+        respond(StatusCode::CREATED, &who, &loaded)
+    })
+    .await
+}
+
+/// Register an application that arrived on paper or by e-mail (a DGPA officer, rule
+/// 5.2's fallback): the transcribed application, the applying agency and its
+/// supervising agency's approval (document number and date). It goes straight to
+/// DGPA's review as if submitted and approved online — complete, or refused with its
+/// findings — and the agency sees it as its own. The scanned form is then attached
+/// (`POST /requests/{id}/attachments`); another officer accepts it (separation of
+/// duties). Takes `Idempotency-Key`.
+#[utoipa::path(
+    tag = "requests",
+    security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of registering again", min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")),
+    request_body = PaperIntakeBody,
+    responses((status = 201, description = "Registered, awaiting DGPA's review", body = RequestView), ErrorResponses)
+)]
+#[post("/requests/paper")]
+pub async fn register_paper(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let fingerprint = idempotency::fingerprint(&req, &body);
+    idempotency::once(&state, &who, &req, fingerprint, || async {
+        let b: PaperIntakeBody = parse_json(&req, &body)?;
+        who.require(Role::DgpaOfficer)?;
+        requests::shape_check(&b.application)?;
+        let tree = state.agencies.tree(&state).await?;
+        let Some((chain, _)) = tree.chain(&b.on_behalf_of) else {
+            return Err(InputError::InvalidAgencyCode { pointer: "/on_behalf_of".into() }.into());
+        };
+        let overdue = requests::overdue_destructions(&state, &b.on_behalf_of).await?;
+        let dictionary = crate::app::reference::dictionary(&state).await?;
+        let ctx = statreq_domain::eligibility::EligibilityContext {
+            overdue_destructions: &overdue,
+            ..statreq_domain::eligibility::EligibilityContext::new(&dictionary)
+        };
+        let outcome =
+            lifecycle::register_from_paper(&who.actor, &chain, b.channel, &b.supervisor_approval, ctx, &b.application, Utc::now())?;
+        let json = serde_json::to_value(&b.application).map_err(AppError::internal)?;
+        let (agency, user, channel, audit) = (b.on_behalf_of.clone(), who.user.id, b.channel.as_str(), http::audit(&who, &req));
+        let row = db(&state, move |s| s.register_paper_request(&agency, user, &json, channel, &outcome, &audit, Utc::now())).await?;
+        tracing::info!(request = row.id, actor = user, agency = %row.agency_code, channel, "application registered from paper");
+        state.queue.invalidate();
         state.wake.notify_one();
         let loaded = requests::load_for(&state, &who, row.id).await?;
         respond(StatusCode::CREATED, &who, &loaded)
@@ -467,7 +519,8 @@ async fn post_message_once(state: &AppState, who: &Principal, id: i64, req: &Htt
 
 /// Registers this module's handlers.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(create_request)
+    cfg.service(register_paper)
+        .service(create_request)
         .service(export_requests)
         .service(list_requests)
         .service(get_request)

@@ -423,6 +423,11 @@ impl Client {
         decode(req.send().await?).await
     }
 
+    /// Registers an application that arrived on paper or by e-mail (DGPA officer).
+    pub async fn register_paper(&self, body: &PaperIntakeBody) -> Result<RequestView> {
+        self.post("/requests/paper", body, None).await
+    }
+
     /// Requests matching every filter given as `(name, value)` pairs, as
     /// `GET /requests` documents them (`state` may repeat), e.g.
     /// `[("q", "陞遷"), ("state", "queued"), ("state", "in_production")]`.

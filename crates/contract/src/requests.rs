@@ -70,6 +70,8 @@ pub struct RequestView {
     /// The creating system's own reference (`?external_ref=` at creation), unique per system.
     #[serde(default)]
     pub external_ref: Option<String>,
+    /// How the application came: `web`, or `paper` / `email` registered by DGPA (rule 5.2).
+    pub channel: statreq_domain::lifecycle::Channel,
     /// What the caller may attempt now.
     pub allowed_actions: Vec<Action>,
     pub created_at: DateTime<Utc>,
@@ -252,4 +254,20 @@ pub struct PostMessageBody {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Health {
     pub status: String,
+}
+
+/// An application that arrived on paper or by e-mail, as a DGPA officer registers it
+/// (rule 5.2's fallback).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaperIntakeBody {
+    /// `paper` or `email`.
+    pub channel: statreq_domain::lifecycle::Channel,
+    /// The applying agency's code; the request is its own from then on.
+    #[schema(max_length = 20)]
+    pub on_behalf_of: String,
+    /// The supervising agency's approval, as its document states it.
+    pub supervisor_approval: statreq_domain::lifecycle::PaperApproval,
+    /// The application as transcribed from the form.
+    pub application: Application,
 }

@@ -13,6 +13,7 @@
 //! ```
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::application::Application;
 use crate::eligibility::{self, EligibilityContext};
@@ -22,7 +23,7 @@ mod refusal;
 mod vocabulary;
 pub use refusal::Refusal;
 
-pub use vocabulary::{Action, Command, Decision, DgpaDecision, EventKind, State};
+pub use vocabulary::{Action, Channel, Command, Decision, DgpaDecision, EventKind, State};
 
 /// The transition table: the one place that says which action leads where.
 pub fn next_state(from: State, action: Action) -> Option<State> {
@@ -159,6 +160,67 @@ pub fn destruction_overdue(
     now: DateTime<Utc>,
 ) -> bool {
     state == State::Delivered && destroy_by(app, delivered_at, extra_days).is_some_and(|d| taiwan_date(now) > d)
+}
+
+/// The supervising agency's approval of an application that came on paper or by
+/// e-mail, as its document states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PaperApproval {
+    /// The approval's document number, e.g. 警署人字第1150001234號.
+    pub document_number: String,
+    /// The day of the approval (Taiwan date), `YYYY-MM-DD`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub approved_on: NaiveDate,
+}
+
+/// Registering an application that arrived on paper or by e-mail (rule 5.2's
+/// fallback): a DGPA officer transcribes it with the supervising agency's approval,
+/// and it goes straight to DGPA's review, as if submitted and approved online. The
+/// application must be complete (the same findings block), the agency must have a
+/// supervisor, and the approval must name its document and a day not in the future.
+pub fn register_from_paper(
+    actor: &Actor,
+    chain: &AgencyChain,
+    channel: Channel,
+    approval: &PaperApproval,
+    ctx: EligibilityContext<'_>,
+    application: &Application,
+    now: DateTime<Utc>,
+) -> Result<Outcome, Refusal> {
+    if !actor.roles.has(Role::DgpaOfficer) {
+        return Err(Refusal::MissingRole { action: Action::DgpaAccept, role: Role::DgpaOfficer });
+    }
+    if channel == Channel::Web {
+        return Err(Refusal::PaperApprovalInvalid { pointer: "/channel" });
+    }
+    let number = approval.document_number.trim();
+    if number.is_empty() || number.chars().count() > 100 {
+        return Err(Refusal::PaperApprovalInvalid { pointer: "/supervisor_approval/document_number" });
+    }
+    if approval.approved_on > taiwan_date(now) {
+        return Err(Refusal::PaperApprovalInvalid { pointer: "/supervisor_approval/approved_on" });
+    }
+    let findings = eligibility::check(application, EligibilityContext { has_supervisor: chain.has_supervisor(), ..ctx });
+    if eligibility::blocks(&findings) {
+        return Err(Refusal::BlockingFindings(findings));
+    }
+    Ok(Outcome {
+        to: State::PendingDgpa,
+        event: EventKind::RegisteredFromPaper,
+        comment: None,
+        freeze_revision: true,
+        difficulty: None,
+        assignee: None,
+        data: serde_json::json!({
+            "channel": channel,
+            "document_number": number,
+            "approved_on": approval.approved_on,
+            "revision": 1,
+            "warnings": findings,
+        }),
+    })
 }
 
 /// Whether an office may ask to keep delivered personal data `days` longer (rule 6):

@@ -5,7 +5,7 @@ use crate::lifecycle::{EventKind, State};
 use crate::message::Text;
 
 /// Every webhook event type; `*` subscribes to all of them.
-pub const WEBHOOK_EVENTS: [&str; 16] = [
+pub const WEBHOOK_EVENTS: [&str; 17] = [
     "request.created",
     "request.edited",
     "request.submitted",
@@ -22,6 +22,7 @@ pub const WEBHOOK_EVENTS: [&str; 16] = [
     "request.resumed",
     "request.rerated",
     "request.reassigned",
+    "request.registered_from_paper",
 ];
 
 /// The webhook event type of a lifecycle event. Returns by the supervisor and by
@@ -45,6 +46,7 @@ pub fn webhook_event(kind: EventKind) -> &'static str {
         EventKind::Resumed => "request.resumed",
         EventKind::Rerated => "request.rerated",
         EventKind::Reassigned => "request.reassigned",
+        EventKind::RegisteredFromPaper => "request.registered_from_paper",
     }
 }
 
@@ -77,6 +79,7 @@ pub fn audience(kind: EventKind) -> &'static [Audience] {
         | EventKind::DgpaRejected
         | EventKind::Held
         | EventKind::Resumed
+        | EventKind::RegisteredFromPaper
         | EventKind::Delivered => &[Audience::ApplicantOffice],
         EventKind::Created
         | EventKind::Edited
@@ -116,6 +119,9 @@ fn what_happened(kind: EventKind) -> Text {
         EventKind::Resumed => ("經人事總處恢復排程", "was put back in DGPA's queue"),
         EventKind::Rerated => ("經人事總處重新評定難易度", "had its difficulty rated again by DGPA"),
         EventKind::Reassigned => ("已改由其他人事總處承辦人作業", "was given to another DGPA case officer"),
+        EventKind::RegisteredFromPaper => {
+            ("以紙本或電子郵件申請，經人事總處登錄並送審查", "came on paper or by e-mail and was registered by DGPA for review")
+        }
     };
     Text::new(zh, en)
 }

@@ -13,6 +13,7 @@ pub mod audit;
 mod deliveries;
 mod inquiries;
 mod integration;
+mod paper;
 mod queue;
 mod reference;
 mod requests;

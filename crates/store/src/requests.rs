@@ -33,6 +33,7 @@ struct Row {
     external_system: Option<String>,
     external_ref: Option<String>,
     retention_extra_days: i32,
+    channel: String,
 }
 
 /// A request as stored. The application is kept as JSON, exactly as submitted.
@@ -63,6 +64,8 @@ pub struct RequestRow {
     pub external_system: Option<String>,
     /// Days of retention DGPA added to the applicant's own (rule 6).
     pub retention_extra_days: u32,
+    /// `web`, or `paper` / `email` for an application DGPA registered (rule 5.2).
+    pub channel: String,
 }
 
 impl TryFrom<Row> for RequestRow {
@@ -90,6 +93,7 @@ impl TryFrom<Row> for RequestRow {
             external_ref: r.external_ref,
             external_system: r.external_system,
             retention_extra_days: r.retention_extra_days.max(0) as u32,
+            channel: r.channel,
         })
     }
 }
@@ -154,12 +158,12 @@ pub struct ListFilter {
 }
 
 /// What a search reads of an application: the applicant's own words, lower-cased.
-fn search_text(application: &serde_json::Value) -> String {
+pub(crate) fn search_text(application: &serde_json::Value) -> String {
     let at = |pointer: &str| application.pointer(pointer).and_then(|v| v.as_str()).unwrap_or_default();
     [at("/reason"), at("/requirement/description"), at("/requirement/conditions")].join("\n").to_lowercase()
 }
 
-fn declares_personal(application: &serde_json::Value) -> bool {
+pub(crate) fn declares_personal(application: &serde_json::Value) -> bool {
     application.pointer("/personal_data/contains").and_then(|v| v.as_bool()) == Some(true)
 }
 
@@ -548,7 +552,7 @@ impl Store {
     }
 }
 
-fn request_by_id(c: &mut crate::DbConnection, id: i64) -> StoreResult<RequestRow> {
+pub(crate) fn request_by_id(c: &mut crate::DbConnection, id: i64) -> StoreResult<RequestRow> {
     requests::table.find(id).select(Row::as_select()).first(c)?.try_into()
 }
 
@@ -593,7 +597,7 @@ pub(crate) fn event_row((request_id, seq, kind, from, to, actor_id, comment, dat
 }
 
 #[allow(clippy::too_many_arguments)]
-fn insert_event(
+pub(crate) fn insert_event(
     c: &mut crate::DbConnection,
     request_id: i64,
     kind: EventKind,

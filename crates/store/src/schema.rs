@@ -70,6 +70,7 @@ diesel::table! {
         search_text -> Text,
         personal -> Bool,
         retention_extra_days -> Integer,
+        channel -> Text,
     }
 }
 

@@ -38,6 +38,10 @@ pub enum Refusal {
     },
     DifficultyRequired,
     DifficultyNotApplicable,
+    /// The supervising agency's approval of a paper application is incomplete.
+    PaperApprovalInvalid {
+        pointer: &'static str,
+    },
     /// A retention extension is already waiting for DGPA (rule 6).
     RetentionExtensionPending,
     /// An extension would keep the data beyond the maximum; `left` days remain.
@@ -107,6 +111,7 @@ impl Refusal {
             Refusal::DifficultyNotApplicable => "difficulty_not_applicable",
             Refusal::ReasonNotApplicable => "reason_not_applicable",
             Refusal::RetentionExtensionPending => "retention_extension_pending",
+            Refusal::PaperApprovalInvalid { .. } => "invalid_paper_approval",
             Refusal::RetentionBeyondMaximum { .. } => "retention_too_long",
             Refusal::SourceRequired => "source_required",
             Refusal::SourceNotApplicable => "source_not_applicable",
@@ -158,6 +163,10 @@ impl Refusal {
                 Text::new("受理時請評定難易度（1至5）（第5點第3款）。", "Rate the difficulty (1 to 5) when accepting (rule 5.3).")
             }
             Refusal::DifficultyNotApplicable => Text::new("僅受理時評定難易度。", "Difficulty is rated only when accepting."),
+            Refusal::PaperApprovalInvalid { .. } => Text::new(
+                "紙本或電子郵件申請須註明主管機關核准之文號及日期（日期不得晚於今日）。",
+                "A paper or e-mail application needs its supervising agency's approval: the document number and a date not in the future.",
+            ),
             Refusal::RetentionExtensionPending => {
                 Text::new("已有延長保存之申請待人事總處決定。", "An extension is already waiting for DGPA's decision.")
             }

@@ -452,3 +452,35 @@ fn rule_6_retention_is_extended_one_question_at_a_time_within_365_days() {
     app.personal_data.contains = Some(false);
     assert_eq!(check_retention_extension(delivered, &app, 0, false, 10), Err(Refusal::NoPersonalDataToDestroy));
 }
+
+#[test]
+fn rule_5_2_an_application_on_paper_is_registered_by_dgpa_with_its_approval() {
+    let chain = chain_of("NPA");
+    let app = app();
+    let officer = actor(5, "DGPA", &[Role::DgpaOfficer]);
+    let ctx = EligibilityContext::new(crate::dictionary::Dictionary::builtin());
+    let approval = PaperApproval { document_number: "警署人字第1150001234號".into(), approved_on: taiwan_date(now()) };
+    let out = register_from_paper(&officer, &chain, Channel::Paper, &approval, ctx, &app, now()).unwrap_or_else(|r| panic!("{r:?}"));
+    assert_eq!((out.to, out.event, out.freeze_revision), (State::PendingDgpa, EventKind::RegisteredFromPaper, true));
+    assert_eq!(out.data["document_number"], "警署人字第1150001234號");
+    // Only DGPA's officers register; only what came on paper or by e-mail; a full approval.
+    let applicant = actor(1, "NPA", &[Role::Applicant]);
+    assert!(matches!(
+        register_from_paper(&applicant, &chain, Channel::Paper, &approval, ctx, &app, now()),
+        Err(Refusal::MissingRole { .. })
+    ));
+    assert!(register_from_paper(&officer, &chain, Channel::Web, &approval, ctx, &app, now()).is_err());
+    let blank = PaperApproval { document_number: " ".into(), ..approval.clone() };
+    assert_eq!(
+        register_from_paper(&officer, &chain, Channel::Email, &blank, ctx, &app, now()),
+        Err(Refusal::PaperApprovalInvalid { pointer: "/supervisor_approval/document_number" })
+    );
+    let later = PaperApproval { approved_on: taiwan_date(now()) + Duration::days(1), ..approval.clone() };
+    assert!(register_from_paper(&officer, &chain, Channel::Paper, &later, ctx, &app, now()).is_err());
+    // Incomplete, it is refused with its findings, as a submission would be.
+    let incomplete = Application::default();
+    assert!(matches!(
+        register_from_paper(&officer, &chain, Channel::Paper, &approval, ctx, &incomplete, now()),
+        Err(Refusal::BlockingFindings(_))
+    ));
+}

@@ -94,6 +94,31 @@ pub enum Decision {
     Reject,
 }
 
+/// How an application reached statreq: online, or on paper or by e-mail and
+/// registered by a DGPA officer (rule 5.2's fallback).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Web,
+    Paper,
+    Email,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Paper => "paper",
+            Channel::Email => "email",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Channel> {
+        [Channel::Web, Channel::Paper, Channel::Email].into_iter().find(|c| c.as_str() == raw)
+    }
+}
+
 /// DGPA's review decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -279,6 +304,8 @@ pub enum EventKind {
     Resumed,
     Rerated,
     Reassigned,
+    /// An application on paper or by e-mail registered with its supervisor's approval.
+    RegisteredFromPaper,
 }
 
 impl EventKind {
@@ -302,6 +329,7 @@ impl EventKind {
             EventKind::Resumed => "resumed",
             EventKind::Rerated => "rerated",
             EventKind::Reassigned => "reassigned",
+            EventKind::RegisteredFromPaper => "registered_from_paper",
         }
     }
 
@@ -326,6 +354,7 @@ impl EventKind {
             Resumed,
             Rerated,
             Reassigned,
+            RegisteredFromPaper,
         ]
         .into_iter()
         .find(|k| k.as_str() == raw)
