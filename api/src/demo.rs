@@ -1,4 +1,7 @@
-//! Demo data for `statreq serve --demo`: an agency tree and one account per role.
+//! Demo data for `statreq serve --demo`: an agency tree, accounts for every role, and
+//! a year of work (`year.rs`) so that every screen shows something on first start.
+
+mod year;
 
 use chrono::Utc;
 use statreq_domain::{Role, RoleSet};
@@ -23,6 +26,9 @@ const AGENCIES: &[(&str, &str, &str, i32)] = &[
 const USERS: &[(&str, &str, &str, &[Role])] = &[
     ("applicant.npa", "林怡君（警政署人事室）", "NPA", &[Role::Applicant]),
     ("applicant.tpedu", "陳建宏（臺北市教育局人事室）", "TPEDU", &[Role::Applicant]),
+    ("applicant.nia", "許雅琪（移民署人事室）", "NIA", &[Role::Applicant]),
+    ("applicant.moe", "蔡宗翰（教育部人事處）", "MOE", &[Role::Applicant]),
+    ("supervisor.moe", "鄭惠如（教育部人事處）", "MOE", &[Role::Supervisor]),
     ("supervisor.moi", "張雅婷（內政部人事處）", "MOI", &[Role::Supervisor]),
     ("supervisor.tpe", "黃志明（臺北市政府人事處）", "TPE", &[Role::Supervisor]),
     ("officer1.dgpa", "王淑芬（人事總處承辦人）", "DGPA", &[Role::DgpaOfficer]),
@@ -32,7 +38,7 @@ const USERS: &[(&str, &str, &str, &[Role])] = &[
 
 /// Loads the demo into an empty database; does nothing when accounts exist.
 /// Returns whether it loaded anything.
-pub fn load(store: &Store) -> anyhow::Result<bool> {
+pub fn load(store: &Store, data_dir: &std::path::Path, with_year: bool) -> anyhow::Result<bool> {
     if store.count_users()? > 0 {
         return Ok(false);
     }
@@ -51,8 +57,9 @@ pub fn load(store: &Store) -> anyhow::Result<bool> {
         now,
     )?;
     let hash = hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut people = Vec::new();
     for (username, name, agency, roles) in USERS {
-        store.create_user(
+        let row = store.create_user(
             NewUser {
                 username: (*username).into(),
                 display_name: (*name).into(),
@@ -67,7 +74,15 @@ pub fn load(store: &Store) -> anyhow::Result<bool> {
             &Default::default(),
             now,
         )?;
+        people.push((*username, row.id, *agency, RoleSet::new(roles.iter().copied())));
     }
+    if !with_year {
+        return Ok(true);
+    }
+    let keyring = std::sync::Arc::new(statreq_vault::Keyring::open(&data_dir.join("keys"))?);
+    let files = crate::app::files::FileStore::new(data_dir.join("files"), keyring);
+    let tree: Vec<(&str, &str)> = AGENCIES.iter().map(|(code, _, parent, _)| (*code, *parent)).collect();
+    year::load(store, &files, &people, &tree)?;
     Ok(true)
 }
 

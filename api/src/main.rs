@@ -41,9 +41,15 @@ enum Cmd {
     Serve {
         #[arg(long, env = "STATREQ_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
-        /// Load a demo agency tree and accounts into an empty database.
+        /// Load demo data into an empty database: an agency tree, accounts for every
+        /// role and, unless `--demo-accounts-only`, a year of requests, questions and
+        /// statistics.
         #[arg(long)]
         demo: bool,
+        /// With `--demo`: the agency tree and accounts only, no requests (the tests'
+        /// starting point).
+        #[arg(long)]
+        demo_accounts_only: bool,
         /// JSON file listing trusted token issuers (WebHR).
         #[arg(long, env = "STATREQ_TRUSTED_ISSUERS")]
         trusted_issuers: Option<PathBuf>,
@@ -303,6 +309,7 @@ async fn main() -> anyhow::Result<()> {
         Cmd::Serve {
             bind,
             demo: with_demo,
+            demo_accounts_only,
             trusted_issuers,
             signing_key,
             access_token_seconds,
@@ -336,7 +343,7 @@ async fn main() -> anyhow::Result<()> {
             if let Some(path) = trusted_issuers {
                 settings.trusted_issuers = load_trusted_issuers(&path)?;
             }
-            let loaded = if with_demo { demo::load(&store)? } else { false };
+            let loaded = if with_demo { demo::load(&store, &settings.data_dir, !demo_accounts_only)? } else { false };
             let app = Application::build(settings, store)?;
             let base = format!("http://127.0.0.1:{}", app.port());
             tracing::info!(port = app.port(), database = %redact(&url), "statreq listening");

@@ -184,8 +184,16 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Starts `statreq serve --demo` with extra arguments.
+    /// Starts `statreq serve --demo --demo-accounts-only` with extra arguments: the
+    /// demo's agencies and accounts, no requests.
     pub fn start_with(backend: Backend, extra: &[&str]) -> TestServer {
+        let mut args = vec!["--demo-accounts-only"];
+        args.extend_from_slice(extra);
+        Self::start_demo(backend, &args)
+    }
+
+    /// Starts `statreq serve --demo` as `just serve` does: with the demo's year of work.
+    pub fn start_demo(backend: Backend, extra: &[&str]) -> TestServer {
         let db = TestDatabase::new(backend);
         let mut cmd = Command::new(binary());
         cmd.arg("--data-dir")

@@ -104,6 +104,21 @@ impl FileStore {
         Ok(Received { key, wrapped, sealed })
     }
 
+    /// Stores a small body already in memory (demo data, generated files), encrypted
+    /// as an upload is.
+    pub fn put(&self, bytes: &[u8]) -> AppResult<Received> {
+        std::fs::create_dir_all(&self.dir).map_err(AppError::internal)?;
+        let key = uuid::Uuid::new_v4().simple().to_string();
+        let dk = DataKey::generate();
+        let wrapped = self.keyring.wrap(&dk).map_err(AppError::internal)?;
+        let part = self.dir.join(format!("{key}.part"));
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&part).map_err(AppError::internal)?);
+        let sealed = statreq_vault::encrypt(&dk, key.as_bytes(), bytes, &mut out).map_err(AppError::internal)?;
+        out.into_inner().map_err(|e| AppError::internal(e.into_error()))?.sync_all().map_err(AppError::internal)?;
+        std::fs::rename(&part, self.path(&key)).map_err(AppError::internal)?;
+        Ok(Received { key, wrapped, sealed })
+    }
+
     /// Streams a stored file out, decrypting as it goes, as `egress` says. A failure
     /// mid-way cuts the stream short (an age file then fails to open; it is never
     /// silently truncated plaintext of an authenticated prefix).

@@ -235,3 +235,39 @@ mod officers {
     use super::*;
     on_both_backends!(dgpa_sees_the_officers_it_can_assign);
 }
+
+/// `just serve`'s demo shows the product: a year of requests in every state, a queue
+/// with its factors, delivered files, destruction records, questions with answers and
+/// FAQ entries, statistics with numbers.
+async fn the_demo_shows_a_year_of_work(backend: Backend) {
+    let server = TestServer::start_demo(backend, &[]);
+    let officer = server.login("officer1.dgpa").await;
+    let all = officer.search_requests(&[("limit", "200")]).await.unwrap().items;
+    assert!(all.len() >= 30, "{} requests", all.len());
+    let mut states: Vec<&str> = all.iter().map(|r| r.state.as_str()).collect();
+    states.sort_unstable();
+    states.dedup();
+    assert!(states.len() >= 8, "states {states:?}");
+    let queue = officer.queue().await.unwrap();
+    assert!(queue.items.iter().filter(|i| i.factors.is_some()).count() >= 5, "a queue with its factors");
+    let stats = officer.stats().await.unwrap();
+    assert!(stats.turnaround.delivered >= 5 && stats.turnaround.median_days.is_some(), "{:?}", stats.turnaround);
+    assert!(stats.outcomes.by_reason.iter().any(|c| c.count > 0));
+    // The office reads its delivered file, and its closed requests carry destruction records.
+    let applicant = server.login("applicant.npa").await;
+    let mine = applicant.search_requests(&[("state", "delivered")]).await.unwrap().items;
+    let delivered = mine.first().unwrap_or_else(|| panic!("a delivered request"));
+    let files = applicant.deliveries(delivered.id).await.unwrap().files;
+    assert!(!files.is_empty());
+    assert!(!applicant.download_delivery(delivered.id, files[0].id).await.unwrap().is_empty());
+    let closed = applicant.search_requests(&[("state", "closed"), ("personal", "true")]).await.unwrap().items;
+    assert!(closed.iter().all(|r| r.destruction.is_some()) && !closed.is_empty());
+    // Questions with answers, and FAQ entries on the fields.
+    assert!(officer.list_inquiries("").await.unwrap().items.len() >= 3);
+    assert!(!applicant.get_field("service_years").await.unwrap().faq.is_empty());
+}
+
+mod demo {
+    use super::*;
+    on_both_backends!(the_demo_shows_a_year_of_work);
+}
