@@ -58,6 +58,12 @@ pub struct Settings {
     pub checkpoints: Option<Checkpoints>,
     /// Where webhooks may go besides public addresses; or loopback only (tests).
     pub outbound: crate::app::outbound::OutboundPolicy,
+    /// Working days a request may wait on its supervisor before the supervisors are
+    /// reminded, and further working days before DGPA's officers are told.
+    pub escalate_after_working_days: i64,
+    pub escalate_to_dgpa_after_working_days: i64,
+    /// Added to the clock of the reminder and escalation sweeps (tests only).
+    pub clock_offset: chrono::Duration,
 }
 
 impl Settings {
@@ -82,6 +88,9 @@ impl Settings {
             max_transfers: 32,
             download_window: chrono::Duration::days(30),
             sweep_every: std::time::Duration::from_secs(600),
+            escalate_after_working_days: 5,
+            escalate_to_dgpa_after_working_days: 5,
+            clock_offset: chrono::Duration::zero(),
             spa_dir: None,
             cors_origins: Vec::new(),
             idempotency_ttl: chrono::Duration::hours(24),

@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod reminders;
 pub mod routes;
 pub mod worker;
 

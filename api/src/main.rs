@@ -147,11 +147,25 @@ struct IntegrationArgs {
     /// Seconds a webhook receiver may take to answer.
     #[arg(long, env = "STATREQ_WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10)]
     webhook_timeout_seconds: u64,
+    /// Working days a request may wait on its supervising agency before its
+    /// supervisors are reminded (in-app, and by e-mail unless they turned it off).
+    #[arg(long, env = "STATREQ_ESCALATE_AFTER_WORKING_DAYS", default_value_t = 5)]
+    escalate_after_working_days: i64,
+    /// Further working days before DGPA's officers are told as well.
+    #[arg(long, env = "STATREQ_ESCALATE_TO_DGPA_AFTER_WORKING_DAYS", default_value_t = 5)]
+    escalate_to_dgpa_after_working_days: i64,
+    /// Days added to the clock of the reminder and escalation sweeps. For tests only:
+    /// it lets a test see next month's reminders today.
+    #[arg(long, hide = true, default_value_t = 0)]
+    test_clock_offset_days: i64,
 }
 
 impl IntegrationArgs {
     fn apply(self, s: &mut Settings) {
         s.idempotency_ttl = chrono::Duration::hours(self.idempotency_hours.max(1));
+        s.escalate_after_working_days = self.escalate_after_working_days.max(1);
+        s.escalate_to_dgpa_after_working_days = self.escalate_to_dgpa_after_working_days.max(0);
+        s.clock_offset = chrono::Duration::days(self.test_clock_offset_days);
         s.public_url = self.public_url;
         s.smtp_url = self.smtp_url.map(SecretString::from);
         if let Some(from) = self.mail_from {

@@ -19,8 +19,8 @@ use secrecy::ExposeSecret;
 use sha2::Sha256;
 use statreq_contract::{Application, WebhookEvent, WebhookRequestRef};
 use statreq_domain::notify::{self, Audience};
-use statreq_domain::{lifecycle, Role, RoleSet, State};
-use statreq_store::{EventRow, ListFilter, NewInbox, NewNotification, NotificationRow, RequestRow, SendOutcome, StoreError, UserRow};
+use statreq_domain::{lifecycle, Role, RoleSet};
+use statreq_store::{EventRow, NewInbox, NewNotification, NotificationRow, RequestRow, SendOutcome, StoreError, UserRow};
 
 use crate::app::db;
 use crate::auth::Principal;
@@ -92,10 +92,8 @@ pub fn spawn(state: web::Data<AppState>) {
             }
             if last_sweep.is_none_or(|t| t.elapsed() >= state.settings.sweep_every) {
                 last_sweep = Some(std::time::Instant::now());
-                if mailer.is_some() {
-                    if let Err(e) = remind(&state).await {
-                        tracing::warn!(error = %e, "retention reminders failed; will retry");
-                    }
+                if let Err(e) = crate::reminders::sweep(&state, mailer.is_some()).await {
+                    tracing::warn!(error = %e, "reminders and escalations failed; will retry");
                 }
                 let cutoff = Utc::now() - state.settings.idempotency_ttl;
                 if let Err(e) = db(&state, move |s| s.purge_idempotency_keys(cutoff)).await {
@@ -120,13 +118,13 @@ pub fn spawn(state: web::Data<AppState>) {
     });
 }
 
-fn application(r: &RequestRow) -> Option<Application> {
+pub(crate) fn application(r: &RequestRow) -> Option<Application> {
     serde_json::from_value(r.application.clone()).ok()
 }
 
 /// E-mail addresses of the applicant's office for a request: the drafter and the
 /// application's contact, once each.
-fn office_addresses(r: &RequestRow, users: &HashMap<i64, UserRow>) -> Vec<String> {
+pub(crate) fn office_addresses(r: &RequestRow, users: &HashMap<i64, UserRow>) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(u) = users.get(&r.created_by).filter(|u| u.active) {
         out.push(u.email.trim().to_string());
@@ -139,7 +137,7 @@ fn office_addresses(r: &RequestRow, users: &HashMap<i64, UserRow>) -> Vec<String
     out
 }
 
-fn with_role(users: Vec<UserRow>, role: Role) -> Vec<UserRow> {
+pub(crate) fn with_role(users: Vec<UserRow>, role: Role) -> Vec<UserRow> {
     users.into_iter().filter(|u| u.active && RoleSet::from_joined(&u.roles).has(role)).collect()
 }
 
@@ -208,23 +206,28 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         // Whom the event concerns: in-app always, by e-mail where statreq sends mail.
         let mut to: Vec<String> = Vec::new();
         let mut people: Vec<i64> = Vec::new();
+        // A person who turned this kind off gets it in-app only.
+        let kind = format!("request_{}", e.kind.as_str());
+        let wants = |u: &UserRow| notify::wants_email(&u.notification_settings, &kind);
         for audience in notify::audience(e.kind) {
             match audience {
                 Audience::ApplicantOffice => {
-                    to.extend(office_addresses(r, &users));
-                    people.extend(users.get(&r.created_by).filter(|u| u.active).map(|u| u.id));
+                    let creator = users.get(&r.created_by).filter(|u| u.active);
+                    let declined = creator.filter(|u| !wants(u)).map(|u| u.email.trim().to_ascii_lowercase());
+                    to.extend(office_addresses(r, &users).into_iter().filter(|a| Some(a.to_ascii_lowercase()) != declined));
+                    people.extend(creator.map(|u| u.id));
                 }
                 Audience::Supervisors => {
                     let agencies: Vec<String> = chain.supervising_agencies().iter().map(|a| a.as_str().to_string()).collect();
                     let found = with_role(db(state, move |s| s.active_users_of(&agencies)).await?, Role::Supervisor);
                     people.extend(found.iter().map(|u| u.id));
-                    to.extend(found.into_iter().map(|u| u.email));
+                    to.extend(found.iter().filter(|u| wants(u)).map(|u| u.email.clone()));
                 }
                 Audience::Dgpa => {
                     let dgpa = [statreq_domain::ids::DGPA_AGENCY_CODE.to_string()];
                     let found = with_role(db(state, move |s| s.active_users_of(&dgpa)).await?, Role::DgpaOfficer);
                     people.extend(found.iter().map(|u| u.id));
-                    to.extend(found.into_iter().map(|u| u.email));
+                    to.extend(found.iter().filter(|u| wants(u)).map(|u| u.email.clone()));
                 }
             }
         }
@@ -273,50 +276,6 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         Ok(Err(e)) => Err(e.into()),
         Err(e) => Err(crate::app::AppError::internal(e)),
     }
-}
-
-/// Reminds offices of delivered personal data due for destruction within a week,
-/// and again once overdue (rule 6). Each reminder goes out once per address.
-async fn remind(state: &AppState) -> crate::app::AppResult<()> {
-    let filter = ListFilter { all_submitted: true, states: vec![State::Delivered], limit: 100_000, ..Default::default() };
-    let rows = db(state, move |s| s.list_requests(&filter)).await?;
-    let now = Utc::now();
-    let today = lifecycle::taiwan_date(now);
-    let base = state.settings.public_base();
-    let mut due = Vec::new();
-    for r in rows {
-        let Some(app) = application(&r) else { continue };
-        let Some(destroy_by) = lifecycle::destroy_by(&app, r.delivered_at, r.retention_extra_days) else { continue };
-        let overdue = today > destroy_by;
-        if overdue || (destroy_by - today).num_days() <= notify::RETENTION_REMINDER_DAYS {
-            due.push((r, app, destroy_by, overdue));
-        }
-    }
-    if due.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<i64> = due.iter().map(|d| d.0.created_by).collect();
-    let users: HashMap<i64, UserRow> = db(state, move |s| s.get_users(&ids)).await?.into_iter().map(|u| (u.id, u)).collect();
-    for (r, app, destroy_by, overdue) in due {
-        let link = format!("{base}/requests/{}", r.id);
-        let mail = notify::retention_email(r.id, &app.reason, destroy_by, overdue, &link);
-        let kind = if overdue { "overdue" } else { "due_soon" };
-        let payload = serde_json::json!({"subject": mail.subject, "body": mail.body}).to_string();
-        for address in office_addresses(&r, &users) {
-            let new = NewNotification {
-                channel: "email".into(),
-                webhook_id: None,
-                event_id: format!("retention_{}_{kind}", r.id),
-                event_type: format!("request.destruction_{kind}"),
-                request_id: Some(r.id),
-                dedupe_key: Some(format!("retention:{}:{destroy_by}:{kind}:{}", r.id, address.to_ascii_lowercase())),
-                recipient: address,
-                payload: payload.clone(),
-            };
-            db(state, move |s| s.enqueue_notification(&new, now)).await?;
-        }
-    }
-    Ok(())
 }
 
 /// The wait before attempt `attempts + 1`: base·2^(attempts−1), at most an hour,

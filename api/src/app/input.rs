@@ -129,6 +129,8 @@ pub enum InputError {
     AlreadyApproved,
     /// A delivered file cannot be removed.
     AlreadyPublished,
+    /// Result files were uploaded while the data counted as not personal.
+    FilesUploadedAsNotPersonal,
     /// No retention extension waits for a decision.
     NoExtensionWaiting,
     /// Only queued requests have a position.
@@ -276,6 +278,7 @@ impl InputError {
             AlreadyApproved => "already_approved",
             AlreadyPublished => "already_published",
             NoExtensionWaiting => "no_extension_waiting",
+            FilesUploadedAsNotPersonal => "files_uploaded",
             NotQueued { .. } => "not_queued",
             InvalidSetting { .. } => "invalid_setting",
             InvalidContent { kind, .. } => kind.code(),
@@ -326,6 +329,7 @@ impl InputError {
             | AlreadyApproved
             | AlreadyPublished
             | NoExtensionWaiting
+            | FilesUploadedAsNotPersonal
             | NotQueued { .. }
             | InquiryClosed
             | InquiryUnanswered
@@ -517,6 +521,10 @@ impl InputError {
             ),
             NoPassphrase => Text::new("此檔案不含個人資料，未加密。", "This file holds no personal data and is not encrypted."),
             AlreadyApproved => Text::new("此檔案已覆核。", "This file is already approved."),
+            FilesUploadedAsNotPersonal => Text::new(
+                "已上傳之檔案係以非個人資料處理，請先移除後再認定為個人資料。",
+                "Files were uploaded as not personal: remove them before marking the data as personal.",
+            ),
             NoExtensionWaiting => Text::new("沒有待決定的延長保存申請。", "No retention extension is waiting for a decision."),
             AlreadyPublished => Text::new("此檔案已交付，不得移除。", "This file has been delivered and cannot be removed."),
             NotQueued { state } => Text::new(

@@ -296,6 +296,21 @@ pub async fn overdue_destructions(state: &AppState, agency: &str) -> AppResult<V
         .collect())
 }
 
+/// Requests past their time: waiting with DGPA beyond the queue's maximum (its
+/// overdue band, rule 5.3), or delivered personal data past its destroy-by day (rule 6).
+pub async fn overdue_ids(state: &AppState) -> AppResult<Vec<i64>> {
+    let snapshot = super::queue::cached_snapshot(state).await?;
+    let mut ids: Vec<i64> = snapshot.order.iter().filter(|r| r.overdue).map(|r| r.id.0).collect();
+    let filter = ListFilter { all_submitted: true, states: vec![State::Delivered], limit: 100_000, ..Default::default() };
+    let rows = db(state, move |s| s.list_requests(&filter)).await?;
+    let now = Utc::now();
+    ids.extend(rows.into_iter().filter_map(|r| {
+        let app = serde_json::from_value::<Application>(r.application.clone()).ok()?;
+        lifecycle::destruction_overdue(r.state, &app, r.delivered_at, r.retention_extra_days, now).then_some(r.id)
+    }));
+    Ok(ids)
+}
+
 /// Loads, lets the domain decide, stores the outcome at the version decided on —
 /// the one way a request changes state.
 pub async fn transition(

@@ -1,9 +1,11 @@
 //! Sign-in, token refresh, service-account tokens and the caller's own account.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
-use statreq_contract::{ChangePasswordBody, ClientCredentialsBody, ClientCredentialsForm, LoginBody, Me, RefreshBody, TokenResponse};
+use statreq_contract::{
+    ChangePasswordBody, ClientCredentialsBody, ClientCredentialsForm, LoginBody, Me, NotificationSettings, RefreshBody, TokenResponse,
+};
 use statreq_store::{AuditContext, RefreshUse};
 use std::net::IpAddr;
 
@@ -301,6 +303,54 @@ fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, ApiE
     Ok(Some((decode(id).map_err(|_| malformed())?, decode(secret).map_err(|_| malformed())?)))
 }
 
+fn settings_view(user: &statreq_store::UserRow) -> NotificationSettings {
+    let email = statreq_domain::notify::email_kinds()
+        .into_iter()
+        .map(|k| {
+            let on = statreq_domain::notify::wants_email(&user.notification_settings, &k);
+            (k, on)
+        })
+        .collect();
+    NotificationSettings { email }
+}
+
+/// Which notices one gets by e-mail (every kind listed; in-app they always arrive).
+#[utoipa::path(tag = "auth", security(("bearer" = [])), responses((status = 200, body = NotificationSettings), ErrorResponses))]
+#[get("/me/notification-settings")]
+pub async fn get_notification_settings(who: Principal) -> HttpResponse {
+    HttpResponse::Ok().json(settings_view(&who.user))
+}
+
+/// Turns e-mail of notice kinds on or off (`{"email": {"request_submitted": false}}`);
+/// kinds not named keep their setting. An unknown kind is refused.
+#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = NotificationSettings, responses((status = 200, body = NotificationSettings), ErrorResponses))]
+#[put("/me/notification-settings")]
+pub async fn put_notification_settings(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let b: NotificationSettings = parse_json(&req, &body)?;
+    let known = statreq_domain::notify::email_kinds();
+    if let Some(unknown) = b.email.keys().find(|k| !known.contains(k)) {
+        return Err(InputError::InvalidValue {
+            pointer: format!("/email/{unknown}"),
+            detail: format!("unknown notice kind; known: {}", known.join(", ")),
+        }
+        .into());
+    }
+    let mut settings = who.user.notification_settings.as_object().cloned().unwrap_or_default();
+    for (k, v) in b.email {
+        settings.insert(k, serde_json::Value::Bool(v));
+    }
+    let value = serde_json::Value::Object(settings);
+    let (id, audit) = (who.user.id, http::audit(&who, &req));
+    let user = db(&state, move |s| s.set_notification_settings(id, &value, &audit, Utc::now())).await?;
+    state.principals.invalidate();
+    Ok(HttpResponse::Ok().json(settings_view(&user)))
+}
+
 /// Change one's own password (local accounts): the current one, then a new one the
 /// policy accepts. Every session of the account is signed out; this one carries on
 /// with the new tokens in the answer (in the cookie with `Statreq-Refresh: cookie`).
@@ -370,5 +420,12 @@ pub async fn me(state: web::Data<AppState>, who: Principal) -> Result<HttpRespon
 
 /// Registers this module's handlers.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(login).service(refresh).service(logout).service(token).service(me).service(change_password);
+    cfg.service(login)
+        .service(refresh)
+        .service(logout)
+        .service(token)
+        .service(me)
+        .service(change_password)
+        .service(get_notification_settings)
+        .service(put_notification_settings);
 }

@@ -7,8 +7,8 @@ use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use statreq_contract::{
-    AssignBody, DeliverBody, DestructionBody, DgpaDecisionBody, HoldBody, RequestView, RerateBody, SupervisorDecisionBody, TakeBody,
-    WithdrawBody,
+    AssignBody, DeliverBody, DestructionBody, DgpaDecisionBody, HoldBody, MarkPersonalBody, RequestView, RerateBody,
+    SupervisorDecisionBody, TakeBody, WithdrawBody,
 };
 use statreq_domain::{Command, Role, UserId};
 
@@ -246,6 +246,37 @@ pub async fn assign_request(
     transition(&state, &who, path.into_inner(), &req, Command::Assign { assignee: UserId(uid), reason: b.reason }).await
 }
 
+/// Marks the data produced as personal (DGPA officer) with a reason and a retention:
+/// from then on delivery is encrypted, needs a second officer's approval, and the
+/// office must destroy the data (rules 3, 6). Files already uploaded must be removed
+/// first (they were stored as not personal).
+#[utoipa::path(tag = "lifecycle", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "Required (428 without): the ETag you last saw (`\"3\"`), or `*` for whatever is current", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = MarkPersonalBody, responses((status = 200, body = RequestView), ErrorResponses))]
+#[post("/requests/{id}/personal-data")]
+pub async fn mark_personal(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let b: MarkPersonalBody = parse_json(&req, &body)?;
+    who.require(Role::DgpaOfficer)?;
+    if !b.contains {
+        return Err(InputError::InvalidValue {
+            pointer: "/contains".into(),
+            detail: "DGPA marks data as personal; it does not unmark it".into(),
+        }
+        .into());
+    }
+    let id = path.into_inner();
+    let loaded = requests::load_for(&state, &who, id).await?;
+    let rid = loaded.row.id;
+    if !db(&state, move |s| s.list_deliveries(rid)).await?.is_empty() {
+        return Err(InputError::FilesUploadedAsNotPersonal.into());
+    }
+    transition(&state, &who, id, &req, Command::MarkPersonal { reason: b.reason, retention_days: b.retention_days }).await
+}
+
 /// Registers this module's handlers.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(submit_request)
@@ -259,5 +290,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(hold_request)
         .service(resume_request)
         .service(rerate_request)
-        .service(assign_request);
+        .service(assign_request)
+        .service(mark_personal);
 }

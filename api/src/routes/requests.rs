@@ -192,6 +192,10 @@ pub struct ListQuery {
     pub submitted_to: Option<chrono::NaiveDate>,
     /// Only requests that declare personal data (`true`) or do not (`false`).
     pub personal: Option<bool>,
+    /// `true`: only requests past their time — waiting with DGPA beyond the queue's
+    /// maximum wait (its overdue band) or delivered personal data past its destroy-by
+    /// day; `false`: only the others.
+    pub overdue: Option<bool>,
     /// `next_cursor` of the previous page.
     #[param(pattern = r"^[0-9]{1,18}$")]
     pub cursor: Option<String>,
@@ -246,7 +250,14 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
             return Err(invalid("`submitted_from` is after `submitted_to`".into()));
         }
     }
+    let (ids, exclude_ids) = match q.overdue {
+        None => (None, Vec::new()),
+        Some(true) => (Some(requests::overdue_ids(state).await?), Vec::new()),
+        Some(false) => (None, requests::overdue_ids(state).await?),
+    };
     let filter = ListFilter {
+        ids,
+        exclude_ids,
         own_agency: own,
         supervised,
         all_submitted: actor.roles.is_dgpa(),

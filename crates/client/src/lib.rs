@@ -154,6 +154,15 @@ impl Client {
         Ok(t)
     }
 
+    pub async fn notification_settings(&self) -> Result<NotificationSettings> {
+        self.get("/me/notification-settings").await
+    }
+
+    pub async fn put_notification_settings(&self, email: &[(&str, bool)]) -> Result<NotificationSettings> {
+        let body = NotificationSettings { email: email.iter().map(|(k, v)| (k.to_string(), *v)).collect() };
+        self.call(Method::PUT, "/me/notification-settings", Some(&body), None).await
+    }
+
     /// Changes one's own password; every other session ends, this one carries on
     /// with the new tokens, which the client keeps.
     pub async fn change_password(&mut self, current: &str, new: &str) -> Result<TokenResponse> {
@@ -531,6 +540,12 @@ impl Client {
     /// Rates the difficulty again, with a reason.
     pub async fn rerate(&self, id: i64, version: Option<i64>, difficulty: Difficulty, reason: &str) -> Result<RequestView> {
         self.transition(&format!("/requests/{id}/difficulty"), &RerateBody { difficulty, reason: reason.into() }, version).await
+    }
+
+    /// Marks the data produced as personal, with a reason and a retention.
+    pub async fn mark_personal(&self, id: i64, version: Option<i64>, reason: &str, retention_days: u32) -> Result<RequestView> {
+        let body = MarkPersonalBody { contains: true, reason: reason.into(), retention_days };
+        self.transition(&format!("/requests/{id}/personal-data"), &body, version).await
     }
 
     /// Gives work in production to another DGPA officer.

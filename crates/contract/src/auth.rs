@@ -69,6 +69,16 @@ pub struct Me {
     pub roles: Vec<Role>,
 }
 
+/// Which notices one also wants by e-mail; in-app they always arrive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationSettings {
+    /// Every notice kind (`request_submitted`, `request_dgpa_returned`,
+    /// `destruction_due`, `escalation` …) with whether it is e-mailed. A `PUT` may name
+    /// only the kinds it changes.
+    pub email: std::collections::BTreeMap<String, bool>,
+}
+
 /// Changing one's own password.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

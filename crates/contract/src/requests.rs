@@ -170,6 +170,20 @@ pub struct RerateBody {
     pub reason: String,
 }
 
+/// DGPA's finding that the data produced is personal after all (rules 3, 6).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkPersonalBody {
+    /// `true`: DGPA marks data as personal; it never unmarks what the applicant declared.
+    pub contains: bool,
+    /// Why, shown to the applicant's office. 1–1,000 characters.
+    #[schema(max_length = 1000)]
+    pub reason: String,
+    /// Days the office may keep the data after delivery before destroying it (1–365).
+    #[schema(minimum = 1, maximum = 365)]
+    pub retention_days: u32,
+}
+
 /// The DGPA officer who carries on the work in production.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

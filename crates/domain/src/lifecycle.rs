@@ -45,6 +45,7 @@ pub fn next_state(from: State, action: Action) -> Option<State> {
         (S::OnHold, A::Resume) => S::Queued,
         (S::Queued | S::OnHold | S::InProduction, A::Rerate) => from,
         (S::InProduction, A::Assign) => S::InProduction,
+        (S::Queued | S::OnHold | S::InProduction, A::MarkPersonal) => from,
         (S::InProduction, A::Deliver) => S::Delivered,
         (S::Delivered, A::RecordDestruction | A::Acknowledge) => S::Closed,
         _ => return None,
@@ -142,6 +143,8 @@ pub struct Outcome {
     pub assignee: Option<UserId>,
     /// Findings at submission (warnings only), or other data worth keeping with the event.
     pub data: serde_json::Value,
+    /// The application as DGPA amended it (marking produced data as personal), to store.
+    pub amended: Option<Application>,
 }
 
 /// The day by which delivered personal data must be destroyed (rule 6): delivery
@@ -213,6 +216,7 @@ pub fn register_from_paper(
         freeze_revision: true,
         difficulty: None,
         assignee: None,
+        amended: None,
         data: serde_json::json!({
             "channel": channel,
             "document_number": number,
@@ -275,6 +279,7 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
         difficulty: None,
         assignee: None,
         data: serde_json::Value::Null,
+        amended: None,
     };
     let comment_of = |c: Option<String>| -> Result<Option<String>, Refusal> {
         let c = c.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
@@ -402,6 +407,25 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
             }
             outcome.difficulty = Some(difficulty);
         }
+        Command::MarkPersonal { reason, retention_days } => {
+            if facts.application.declares_personal_data() {
+                return Err(Refusal::AlreadyPersonal);
+            }
+            outcome.comment = comment_of(Some(reason))?;
+            if outcome.comment.is_none() {
+                return Err(Refusal::CommentRequired { action });
+            }
+            if retention_days == 0 || retention_days > crate::application::MAX_RETENTION_DAYS {
+                return Err(Refusal::RetentionBeyondMaximum { left: crate::application::MAX_RETENTION_DAYS });
+            }
+            // Personal data from here on: encrypted delivery, four eyes, destruction (rules 3, 6).
+            let mut app = facts.application.clone();
+            app.personal_data.contains = Some(true);
+            app.personal_data.purpose = Some(crate::eligibility::PURPOSE_PERSONNEL_MANAGEMENT.into());
+            app.personal_data.retention_days = Some(retention_days);
+            outcome.data = serde_json::json!({ "retention_days": retention_days });
+            outcome.amended = Some(app);
+        }
         Command::Assign { assignee, reason } => {
             if facts.drafted_by(assignee) {
                 return Err(Refusal::AssigneeDraftedRequest);
@@ -471,7 +495,8 @@ fn authorize(facts: &RequestFacts<'_>, actor: &Actor, action: Action) -> Result<
         | Action::Hold
         | Action::Resume
         | Action::Rerate
-        | Action::Assign => {
+        | Action::Assign
+        | Action::MarkPersonal => {
             need(Role::DgpaOfficer)?;
             not_own()?;
         }

@@ -5,7 +5,7 @@ use crate::lifecycle::{EventKind, State};
 use crate::message::Text;
 
 /// Every webhook event type; `*` subscribes to all of them.
-pub const WEBHOOK_EVENTS: [&str; 17] = [
+pub const WEBHOOK_EVENTS: [&str; 18] = [
     "request.created",
     "request.edited",
     "request.submitted",
@@ -23,6 +23,7 @@ pub const WEBHOOK_EVENTS: [&str; 17] = [
     "request.rerated",
     "request.reassigned",
     "request.registered_from_paper",
+    "request.marked_personal",
 ];
 
 /// The webhook event type of a lifecycle event. Returns by the supervisor and by
@@ -47,6 +48,7 @@ pub fn webhook_event(kind: EventKind) -> &'static str {
         EventKind::Rerated => "request.rerated",
         EventKind::Reassigned => "request.reassigned",
         EventKind::RegisteredFromPaper => "request.registered_from_paper",
+        EventKind::MarkedPersonal => "request.marked_personal",
     }
 }
 
@@ -80,6 +82,7 @@ pub fn audience(kind: EventKind) -> &'static [Audience] {
         | EventKind::Held
         | EventKind::Resumed
         | EventKind::RegisteredFromPaper
+        | EventKind::MarkedPersonal
         | EventKind::Delivered => &[Audience::ApplicantOffice],
         EventKind::Created
         | EventKind::Edited
@@ -119,6 +122,10 @@ fn what_happened(kind: EventKind) -> Text {
         EventKind::Resumed => ("經人事總處恢復排程", "was put back in DGPA's queue"),
         EventKind::Rerated => ("經人事總處重新評定難易度", "had its difficulty rated again by DGPA"),
         EventKind::Reassigned => ("已改由其他人事總處承辦人作業", "was given to another DGPA case officer"),
+        EventKind::MarkedPersonal => (
+            "經人事總處認定產製資料涉及個人資料，將加密交付並須於期限內銷毀",
+            "was found by DGPA to produce personal data: it will be delivered encrypted and must be destroyed in time",
+        ),
         EventKind::RegisteredFromPaper => {
             ("以紙本或電子郵件申請，經人事總處登錄並送審查", "came on paper or by e-mail and was registered by DGPA for review")
         }
@@ -176,6 +183,92 @@ pub fn retention_email(id: i64, reason: &str, destroy_by: chrono::NaiveDate, ove
 
 /// Days before `destroy_by` when the first reminder goes out.
 pub const RETENTION_REMINDER_DAYS: i64 = 7;
+
+/// Where delivered personal data stands against its destroy-by day (rule 6): due in
+/// 30 days, due in 7, or overdue — each told once.
+pub fn destruction_stage(days_left: i64) -> Option<&'static str> {
+    match days_left {
+        d if d < 0 => Some("overdue"),
+        d if d <= RETENTION_REMINDER_DAYS => Some("due_7"),
+        d if d <= 30 => Some("due_30"),
+        _ => None,
+    }
+}
+
+/// The in-app notice of a destruction stage.
+pub fn destruction_notice(id: i64, destroy_by: chrono::NaiveDate, stage: &str) -> Text {
+    match stage {
+        "overdue" => Text::new(
+            format!("案件 #{id} 交付之個人資料已逾銷毀期限（{destroy_by}），請即銷毀並登錄（第6點）。"),
+            format!("Request #{id}: the personal data delivered was due for destruction on {destroy_by}; destroy it and record it now (rule 6)."),
+        ),
+        _ => Text::new(
+            format!("案件 #{id} 交付之個人資料應於 {destroy_by} 前銷毀並登錄（第6點）。"),
+            format!("Request #{id}: the personal data delivered must be destroyed by {destroy_by} and the destruction recorded (rule 6)."),
+        ),
+    }
+}
+
+/// The notice to a supervising office whose agency has not destroyed data in time,
+/// or to whoever a waiting request is escalated to.
+pub fn escalation_notice(id: i64, what: Escalation) -> Text {
+    match what {
+        Escalation::DestructionOverdue { agency } => Text::new(
+            format!("所屬機關 {agency} 之案件 #{id} 個人資料已逾銷毀期限未登錄，請督促辦理（第6點）。"),
+            format!("Request #{id} of {agency}, an agency you supervise, is past its destruction date without a record: please follow up (rule 6)."),
+        ),
+        Escalation::WaitingOnSupervisor { working_days } => Text::new(
+            format!("案件 #{id} 待主管機關審核已逾 {working_days} 個工作日，請儘早審核（第5點第1款）。"),
+            format!("Request #{id} has waited {working_days} working days for the supervising agency's review (rule 5.1)."),
+        ),
+    }
+}
+
+/// What is escalated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Escalation {
+    DestructionOverdue { agency: String },
+    WaitingOnSupervisor { working_days: i64 },
+}
+
+/// Whom a request waiting `working_days` on its supervisor is escalated to: nobody
+/// before `first`, its supervisors from then, DGPA as well after `first + then_dgpa`.
+pub fn supervisor_escalation(working_days: i64, first: i64, then_dgpa: i64) -> (bool, bool) {
+    (working_days > first, working_days > first + then_dgpa)
+}
+
+/// The notice kinds a person may also have e-mailed (in-app they always arrive), as
+/// `GET /me/notification-settings` lists them.
+pub fn email_kinds() -> Vec<String> {
+    let mut kinds: Vec<String> = crate::lifecycle::EventKind::ALL
+        .into_iter()
+        .filter(|k| !audience(*k).is_empty())
+        .map(|k| format!("request_{}", k.as_str()))
+        .collect();
+    kinds.extend(["destruction_due", "destruction_overdue", "escalation"].map(String::from));
+    kinds
+}
+
+/// What a notice kind is about, for the settings screen.
+pub fn email_kind_label(kind: &str) -> Text {
+    match kind {
+        "destruction_due" => Text::new("個人資料銷毀期限將屆（30日、7日前）", "Destruction of personal data due (30 and 7 days before)"),
+        "destruction_overdue" => Text::new("個人資料逾期未銷毀", "Destruction of personal data overdue"),
+        "escalation" => Text::new("逾期未處理之提醒（主管機關審核、所屬機關銷毀）", "Escalations (reviews waiting, destructions overdue)"),
+        other => match other.strip_prefix("request_").and_then(crate::lifecycle::EventKind::parse) {
+            Some(k) => {
+                let what = what_happened(k);
+                Text::new(format!("案件{}", what.zh_tw), format!("A request {}", what.en))
+            }
+            None => Text::new(other, other),
+        },
+    }
+}
+
+/// Whether a person's settings (`{"kind": false}` turns a kind off) want `kind` by e-mail.
+pub fn wants_email(settings: &serde_json::Value, kind: &str) -> bool {
+    settings.get(kind).and_then(|v| v.as_bool()).unwrap_or(true)
+}
 
 #[cfg(test)]
 mod tests {

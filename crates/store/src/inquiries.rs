@@ -361,6 +361,34 @@ impl Store {
     }
 
     /// Marks one of the user's items read (NotFound when it is not theirs).
+    /// Adds notices that must reach each person once (reminders, escalations): an item
+    /// whose `dedupe` key is already in the inbox is left out. Returns how many were added.
+    pub fn add_inbox_once(&self, items: &[(String, NewInbox)], now: DateTime<Utc>) -> StoreResult<usize> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let mut added = 0;
+            for (key, n) in items {
+                let seen: i64 = inbox::table.filter(inbox::dedupe_key.eq(key)).count().get_result(c)?;
+                if seen > 0 {
+                    continue;
+                }
+                diesel::insert_into(inbox::table)
+                    .values((
+                        inbox::user_id.eq(n.user_id),
+                        inbox::kind.eq(&n.kind),
+                        inbox::link.eq(&n.link),
+                        inbox::text_zh.eq(&n.text_zh),
+                        inbox::text_en.eq(&n.text_en),
+                        inbox::created_at.eq(to_db(now)),
+                        inbox::dedupe_key.eq(Some(key)),
+                    ))
+                    .execute(c)?;
+                added += 1;
+            }
+            Ok(added)
+        })
+    }
+
     pub fn mark_inbox_read(&self, user_id: i64, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
         let mut conn = self.conn()?;
         let found: Option<Option<NaiveDateTime>> =

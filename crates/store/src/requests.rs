@@ -150,6 +150,9 @@ pub struct ListFilter {
     pub submitted_before: Option<DateTime<Utc>>,
     /// Whether the application declares personal data.
     pub personal: Option<bool>,
+    /// Only these requests (`Some`), or none of these (`exclude`), e.g. the overdue ones.
+    pub ids: Option<Vec<i64>>,
+    pub exclude_ids: Vec<i64>,
     /// The last id of the previous page (lists are newest first).
     pub before: Option<i64>,
     /// Only the request with this (system, reference).
@@ -192,6 +195,8 @@ impl Default for ListFilter {
             submitted_from: None,
             submitted_before: None,
             personal: None,
+            ids: None,
+            exclude_ids: Vec::new(),
             before: None,
             external: None,
             limit: 50,
@@ -333,6 +338,12 @@ impl Store {
         if let Some(personal) = f.personal {
             q = q.filter(requests::personal.eq(personal));
         }
+        if let Some(ids) = f.ids.clone() {
+            q = q.filter(requests::id.eq_any(ids));
+        }
+        if !f.exclude_ids.is_empty() {
+            q = q.filter(requests::id.ne_all(f.exclude_ids.clone()));
+        }
         if let Some(before) = f.before {
             q = q.filter(requests::id.lt(before));
         }
@@ -441,6 +452,17 @@ impl Store {
                 .execute(c)?;
             if n == 0 {
                 return Err(StoreError::Conflict);
+            }
+            // DGPA's amendment (personal data found) replaces the stored application;
+            // the frozen revisions keep what the applicant submitted.
+            if let Some(app) = outcome.amended.as_ref().map(serde_json::to_value).transpose()? {
+                diesel::update(requests::table.find(id))
+                    .set((
+                        requests::application.eq(serde_json::to_string(&app)?),
+                        requests::search_text.eq(search_text(&app)),
+                        requests::personal.eq(declares_personal(&app)),
+                    ))
+                    .execute(c)?;
             }
             if outcome.freeze_revision {
                 diesel::insert_into(request_revisions::table)

@@ -30,6 +30,7 @@ diesel::table! {
         updated_at -> Timestamp,
         age_recipient -> Nullable<Text>,
         roles_managed -> Bool,
+        notification_settings -> Text,
     }
 }
 
@@ -329,6 +330,7 @@ diesel::table! {
         text_en -> Text,
         created_at -> Timestamp,
         read_at -> Nullable<Timestamp>,
+        dedupe_key -> Nullable<Text>,
     }
 }
 

@@ -25,6 +25,7 @@ struct Row {
     updated_at: NaiveDateTime,
     age_recipient: Option<String>,
     roles_managed: bool,
+    notification_settings: String,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -45,6 +46,8 @@ pub struct UserRow {
     pub updated_at: DateTime<Utc>,
     /// X25519 age recipient for downloads, when registered.
     pub age_recipient: Option<String>,
+    /// Notice kinds the person does not want by e-mail: `{"kind": false}`.
+    pub notification_settings: serde_json::Value,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -71,6 +74,7 @@ impl From<Row> for UserRow {
             created_at: from_db(r.created_at),
             updated_at: from_db(r.updated_at),
             age_recipient: r.age_recipient,
+            notification_settings: serde_json::from_str(&r.notification_settings).unwrap_or_default(),
         }
     }
 }
@@ -147,6 +151,24 @@ impl Store {
             .select(Row::as_select())
             .load(&mut *self.conn()?)?;
         Ok(rows.into_iter().map(UserRow::from).collect())
+    }
+
+    /// Sets which notices a person wants by e-mail, audited.
+    pub fn set_notification_settings(
+        &self,
+        id: i64,
+        settings: &serde_json::Value,
+        audit: &AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<UserRow> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            diesel::update(users::table.find(id))
+                .set((users::notification_settings.eq(serde_json::to_string(settings)?), users::updated_at.eq(to_db(now))))
+                .execute(c)?;
+            crate::audit::append(c, audit, "user.notification_settings", None, &serde_json::json!({"user": id, "email": settings}), now)
+        })?;
+        user_by_id(&mut conn, id)
     }
 
     /// Users by id, newest last; `after` is the last id of the previous page.

@@ -35,7 +35,16 @@ fn ctx() -> statreq_store::AuditContext {
 }
 
 fn outcome(to: State, event: EventKind) -> Outcome {
-    Outcome { to, event, comment: None, freeze_revision: false, difficulty: None, assignee: None, data: serde_json::Value::Null }
+    Outcome {
+        to,
+        event,
+        comment: None,
+        freeze_revision: false,
+        difficulty: None,
+        assignee: None,
+        data: serde_json::Value::Null,
+        amended: None,
+    }
 }
 
 #[test]

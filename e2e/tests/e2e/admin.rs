@@ -265,6 +265,19 @@ async fn the_demo_shows_a_year_of_work(backend: Backend) {
     // Questions with answers, and FAQ entries on the fields.
     assert!(officer.list_inquiries("").await.unwrap().items.len() >= 3);
     assert!(!applicant.get_field("service_years").await.unwrap().faq.is_empty());
+
+    // Past their time: with a 20-day maximum wait the queue's older work is overdue,
+    // and the search says which; `overdue=false` is the rest.
+    assert!(officer.search_requests(&[("overdue", "true")]).await.unwrap().items.is_empty(), "nothing overdue at first");
+    let admin = server.login("admin.dgpa").await;
+    let current = admin.queue_settings().await.unwrap();
+    let short = statreq_e2e::statreq_domain::queue::QueueSettings { max_wait_days: 20, ..current.settings.clone() };
+    admin.put_queue_settings(&short, current.version).await.unwrap();
+    let overdue = officer.search_requests(&[("overdue", "true")]).await.unwrap().items;
+    assert!(overdue.len() >= 5 && overdue.iter().all(|r| r.state == statreq_e2e::statreq_contract::State::Queued), "{overdue:?}");
+    let rest = officer.search_requests(&[("overdue", "false"), ("limit", "200")]).await.unwrap().items;
+    assert_eq!(rest.len() + overdue.len(), all.len());
+    assert!(rest.iter().all(|r| !overdue.iter().any(|o| o.id == r.id)));
 }
 
 mod demo {

@@ -107,4 +107,41 @@ async fn dgpa_corrects_work_after_acceptance(backend: Backend) {
     assert_eq!(applicant.withdraw(r3.id, None, Some("已不需要")).await.unwrap().state, State::Withdrawn);
 }
 
-on_both_backends!(dgpa_corrects_work_after_acceptance);
+/// DGPA finds the data produced is personal after all: with a reason and a retention,
+/// encryption, four eyes and destruction apply from then on (rules 3, 6).
+async fn dgpa_marks_produced_data_as_personal(backend: Backend) {
+    let server = TestServer::start(backend);
+    let s = Scenario::new(&server).await;
+    let (applicant, officer, officer2) = (&s.applicant, &s.officer, &s.officer2);
+    let r = s.in_state(&common::statistics(), State::InProduction, 2).await;
+    assert_eq!(status(applicant.mark_personal(r.id, None, "x", 90).await.err()), Some(403));
+    assert_eq!(code(officer.mark_personal(r.id, None, " ", 90).await.err()), Some("comment_required".into()));
+    assert_eq!(code(officer.mark_personal(r.id, None, "x", 400).await.err()), Some("retention_too_long".into()));
+    assert_eq!(status(officer.mark_personal(r.id, Some(r.version + 2), "x", 90).await.err()), Some(412));
+    // A file uploaded as not personal must go first.
+    let f = officer.upload_delivery(r.id, "plain.csv", b"grade,n\n9,3\n".to_vec()).await.unwrap();
+    assert_eq!(code(officer.mark_personal(r.id, None, "x", 90).await.err()), Some("files_uploaded".into()));
+    officer.remove_delivery(r.id, f.id, "改以個人資料處理").await.unwrap();
+    let before = applicant.get_request(r.id).await.unwrap();
+    assert!(!before.application.declares_personal_data());
+
+    let marked = officer.mark_personal(r.id, Some(before.version), "統計表含可識別個人之小格", 60).await.unwrap();
+    assert!(marked.application.declares_personal_data());
+    assert_eq!(marked.application.personal_data.retention_days, Some(60));
+    assert_eq!(code(officer.mark_personal(r.id, None, "x", 90).await.err()), Some("already_personal".into()));
+    let last = applicant.events(r.id).await.unwrap().pop().unwrap();
+    assert_eq!((last.kind, last.comment.as_deref()), (EventKind::MarkedPersonal, Some("統計表含可識別個人之小格")));
+    // The submitted revision keeps what the applicant declared.
+    assert!(!applicant.revisions(r.id).await.unwrap()[0].application.declares_personal_data());
+
+    // From now on: files are personal (encrypted, passphrase), four eyes, destruction.
+    let f = officer.upload_delivery(r.id, "detail.csv", b"name,grade\nA,9\n".to_vec()).await.unwrap();
+    assert!(f.personal);
+    assert_eq!(code(officer.deliver(r.id, None, "如附件").await.err()), Some("files_not_approved".into()));
+    officer2.approve_delivery(r.id, f.id).await.unwrap();
+    let delivered = officer.deliver(r.id, None, "如附件").await.unwrap();
+    assert!(delivered.destroy_by.is_some());
+    assert_eq!(code(applicant.acknowledge(r.id, None).await.err()), Some("destruction_required".into()));
+}
+
+on_both_backends!(dgpa_corrects_work_after_acceptance, dgpa_marks_produced_data_as_personal);

@@ -21,6 +21,7 @@ mod input;
 mod inquiries;
 mod integration;
 mod lifecycle;
+mod notifications;
 mod paper;
 mod queue;
 mod reference;

@@ -17,6 +17,26 @@ pub fn AccountPage() -> impl IntoView {
     let again = RwSignal::new(String::new());
     let note = RwSignal::new(None::<String>);
     let done = RwSignal::new(false);
+    let settings = LocalResource::new(|| async {
+        crate::session::call(|c| async move { c.notification_settings().await }).await.map_err(crate::components::problem::ui)
+    });
+    let settings_note = RwSignal::new(None::<String>);
+    let toggle = move |kind: String, on: bool| {
+        spawn_local(async move {
+            let res = crate::session::call(|c| {
+                let kind = kind.clone();
+                async move { c.put_notification_settings(&[(kind.as_str(), on)]).await }
+            })
+            .await;
+            match res {
+                Ok(_) => {
+                    settings_note.set(None);
+                    settings.refetch();
+                }
+                Err(e) => settings_note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
     let saving = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -59,5 +79,25 @@ pub fn AccountPage() -> impl IntoView {
             <p class="error pre-line" role="alert">{move || note.get()}</p>
             <p role="status">{move || done.get().then(|| tr(lang.get(), "password_changed_other_sessions_signed_out"))}</p>
         </form>
+        <section class="card" aria-labelledby="ns-h">
+            <h2 id="ns-h">{move || tr(lang.get(), "notices_by_email")}</h2>
+            <p class="hint">{move || tr(lang.get(), "notices_always_in_app")}</p>
+            {move || crate::components::problem::problem_note(lang.get(), settings.get())}
+            <fieldset>
+                <legend>{move || tr(lang.get(), "also_by_email")}</legend>
+                {move || settings.get().and_then(Result::ok).map(|s| s.email.into_iter().map(|(kind, on)| {
+                    let id = format!("ns-{kind}");
+                    let for_id = id.clone();
+                    let label = statreq_domain::notify::email_kind_label(&kind);
+                    view! {
+                        <label class="check" for=for_id>
+                            <input id=id type="checkbox" prop:checked=on on:change=move |ev| toggle(kind.clone(), event_target_checked(&ev)) />
+                            {crate::i18n::text(lang.get(), &label)}
+                        </label>
+                    }
+                }).collect_view())}
+            </fieldset>
+            <p class="error pre-line" role="alert">{move || settings_note.get()}</p>
+        </section>
     }
 }

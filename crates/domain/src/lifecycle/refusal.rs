@@ -42,6 +42,8 @@ pub enum Refusal {
     PaperApprovalInvalid {
         pointer: &'static str,
     },
+    /// The application already declares personal data.
+    AlreadyPersonal,
     /// A retention extension is already waiting for DGPA (rule 6).
     RetentionExtensionPending,
     /// An extension would keep the data beyond the maximum; `left` days remain.
@@ -111,6 +113,7 @@ impl Refusal {
             Refusal::DifficultyNotApplicable => "difficulty_not_applicable",
             Refusal::ReasonNotApplicable => "reason_not_applicable",
             Refusal::RetentionExtensionPending => "retention_extension_pending",
+            Refusal::AlreadyPersonal => "already_personal",
             Refusal::PaperApprovalInvalid { .. } => "invalid_paper_approval",
             Refusal::RetentionBeyondMaximum { .. } => "retention_too_long",
             Refusal::SourceRequired => "source_required",
@@ -167,6 +170,7 @@ impl Refusal {
                 "紙本或電子郵件申請須註明主管機關核准之文號及日期（日期不得晚於今日）。",
                 "A paper or e-mail application needs its supervising agency's approval: the document number and a date not in the future.",
             ),
+            Refusal::AlreadyPersonal => Text::new("此申請已載明涉及個人資料。", "The application already declares personal data."),
             Refusal::RetentionExtensionPending => {
                 Text::new("已有延長保存之申請待人事總處決定。", "An extension is already waiting for DGPA's decision.")
             }

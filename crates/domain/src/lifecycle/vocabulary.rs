@@ -187,6 +187,12 @@ pub enum Command {
         assignee: UserId,
         reason: Option<String>,
     },
+    /// Mark the data produced as personal (DGPA), with a reason and a retention:
+    /// encryption, four eyes and destruction then apply (rules 3, 6).
+    MarkPersonal {
+        reason: String,
+        retention_days: u32,
+    },
 }
 
 /// The command without its data: the key of the transition table.
@@ -211,10 +217,11 @@ pub enum Action {
     Resume,
     Rerate,
     Assign,
+    MarkPersonal,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::Edit,
         Action::Submit,
         Action::Withdraw,
@@ -232,6 +239,7 @@ impl Action {
         Action::Resume,
         Action::Rerate,
         Action::Assign,
+        Action::MarkPersonal,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -253,6 +261,7 @@ impl Action {
             Action::Resume => "resume",
             Action::Rerate => "rerate",
             Action::Assign => "assign",
+            Action::MarkPersonal => "mark_personal",
         }
     }
 }
@@ -277,6 +286,7 @@ impl Command {
             Command::Resume => Action::Resume,
             Command::Rerate { .. } => Action::Rerate,
             Command::Assign { .. } => Action::Assign,
+            Command::MarkPersonal { .. } => Action::MarkPersonal,
         }
     }
 }
@@ -306,6 +316,8 @@ pub enum EventKind {
     Reassigned,
     /// An application on paper or by e-mail registered with its supervisor's approval.
     RegisteredFromPaper,
+    /// DGPA marked the data produced as personal.
+    MarkedPersonal,
 }
 
 impl EventKind {
@@ -330,34 +342,36 @@ impl EventKind {
             EventKind::Rerated => "rerated",
             EventKind::Reassigned => "reassigned",
             EventKind::RegisteredFromPaper => "registered_from_paper",
+            EventKind::MarkedPersonal => "marked_personal",
         }
     }
 
+    /// Every event kind.
+    pub const ALL: [EventKind; 20] = [
+        EventKind::Created,
+        EventKind::Edited,
+        EventKind::Submitted,
+        EventKind::Withdrawn,
+        EventKind::SupervisorApproved,
+        EventKind::SupervisorReturned,
+        EventKind::SupervisorRejected,
+        EventKind::DgpaAccepted,
+        EventKind::DgpaReturned,
+        EventKind::DgpaRejected,
+        EventKind::Taken,
+        EventKind::Delivered,
+        EventKind::DestructionRecorded,
+        EventKind::Acknowledged,
+        EventKind::Held,
+        EventKind::Resumed,
+        EventKind::Rerated,
+        EventKind::Reassigned,
+        EventKind::RegisteredFromPaper,
+        EventKind::MarkedPersonal,
+    ];
+
     pub fn parse(raw: &str) -> Option<EventKind> {
-        use EventKind::*;
-        [
-            Created,
-            Edited,
-            Submitted,
-            Withdrawn,
-            SupervisorApproved,
-            SupervisorReturned,
-            SupervisorRejected,
-            DgpaAccepted,
-            DgpaReturned,
-            DgpaRejected,
-            Taken,
-            Delivered,
-            DestructionRecorded,
-            Acknowledged,
-            Held,
-            Resumed,
-            Rerated,
-            Reassigned,
-            RegisteredFromPaper,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == raw)
+        Self::ALL.into_iter().find(|k| k.as_str() == raw)
     }
 
     pub(crate) fn of(action: Action) -> EventKind {
@@ -379,6 +393,7 @@ impl EventKind {
             Action::Resume => EventKind::Resumed,
             Action::Rerate => EventKind::Rerated,
             Action::Assign => EventKind::Reassigned,
+            Action::MarkPersonal => EventKind::MarkedPersonal,
         }
     }
 }

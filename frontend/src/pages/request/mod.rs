@@ -36,6 +36,7 @@ pub(crate) fn action_label(lang: Lang, a: RequestAction) -> String {
         RequestAction::Resume => tr(lang, "resume"),
         RequestAction::Rerate => tr(lang, "rerate"),
         RequestAction::Assign => tr(lang, "reassign"),
+        RequestAction::MarkPersonal => tr(lang, "mark_as_personal_data"),
     }
 }
 
@@ -64,6 +65,7 @@ pub fn RequestPage() -> impl IntoView {
     let destroyed_on = RwSignal::new(String::new());
     let assignee = RwSignal::new(String::new());
     let reason_code = RwSignal::new(String::new());
+    let retention = RwSignal::new(String::from("90"));
     let source_id = RwSignal::new(String::new());
     let officers = LocalResource::new(|| async { call(|c| async move { c.officers().await }).await.unwrap_or_default() });
     let message = RwSignal::new(None::<String>);
@@ -75,6 +77,7 @@ pub fn RequestPage() -> impl IntoView {
         let d = difficulty.get_untracked();
         let on = destroyed_on.get_untracked();
         let assign_to = assignee.get_untracked().parse::<i64>().ok();
+        let keep_days = retention.get_untracked().trim().parse::<u32>().unwrap_or(0);
         // An empty or unreadable date is said so here, never sent as 1970-01-01.
         if a == RequestAction::RecordDestruction && chrono::NaiveDate::parse_from_str(&on, "%Y-%m-%d").is_err() {
             message.set(Some(tr(lang.get_untracked(), "choose_the_destruction_date")));
@@ -120,6 +123,7 @@ pub fn RequestPage() -> impl IntoView {
                         },
                         RequestAction::Edit => c.get_request(id).await,
                         RequestAction::Hold => c.hold(id, v, &body_comment).await,
+                        RequestAction::MarkPersonal => c.mark_personal(id, v, &body_comment, keep_days).await,
                         RequestAction::Resume => c.resume(id, v).await,
                         RequestAction::Rerate => match Difficulty::new(d) {
                             Ok(diff) => c.rerate(id, v, diff, &body_comment).await,
@@ -160,6 +164,7 @@ pub fn RequestPage() -> impl IntoView {
                 let version = r.version;
                 let actions: Vec<RequestAction> = r.allowed_actions.iter().copied().filter(|a| *a != RequestAction::Edit).collect();
                 let needs_difficulty = actions.contains(&RequestAction::DgpaAccept) || actions.contains(&RequestAction::Rerate);
+                let marks_personal = actions.contains(&RequestAction::MarkPersonal);
                 let gives_reason = actions.contains(&RequestAction::DgpaReturn) || actions.contains(&RequestAction::DgpaReject);
                 let needs_date = actions.contains(&RequestAction::RecordDestruction);
                 let can_edit = r.allowed_actions.contains(&RequestAction::Edit);
@@ -263,6 +268,10 @@ pub fn RequestPage() -> impl IntoView {
                                         }).collect_view()}
                                     </select>
                                 </Show>
+                            </Show>
+                            <Show when=move || marks_personal>
+                                <label for="retention-days">{tr(lang.get(), "retention_days_if_marked_personal")}</label>
+                                <input id="retention-days" type="number" min="1" max="365" prop:value=move || retention.get() on:input=move |ev| retention.set(event_target_value(&ev)) />
                             </Show>
                             <Show when=move || can_take>
                                 <label for="assignee">{tr(lang.get(), "assign_to_default_yourself")}</label>

@@ -1,0 +1,180 @@
+//! The reminder and escalation sweep: delivered personal data due for destruction in
+//! 30 and 7 days and overdue (rule 6) — told to the office, and once overdue to its
+//! supervising agency — and applications waiting on their supervisor longer than the
+//! working days allowed, escalated to the supervisors and then to DGPA (rule 5.1).
+//! Each notice reaches each person once (in-app always; by e-mail when statreq sends
+//! mail and the person wants that kind), however many instances sweep.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use statreq_domain::notify::{self, Escalation};
+use statreq_domain::{lifecycle, Role, State};
+use statreq_store::{ListFilter, NewInbox, NewNotification, RequestRow, UserRow};
+
+use crate::app::{db, AppResult};
+use crate::worker::{application, office_addresses, with_role};
+use crate::AppState;
+
+/// One notice for several people: in-app once each, e-mail to those who want it.
+struct Notice<'a> {
+    kind: &'a str,
+    email_kind: &'a str,
+    request: &'a RequestRow,
+    text: statreq_domain::Text,
+    /// The part of the dedupe key that says which reminder this is.
+    once: String,
+}
+
+async fn tell(
+    state: &AppState,
+    n: Notice<'_>,
+    people: &[UserRow],
+    extra_addresses: &[String],
+    email: bool,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let link = format!("/requests/{}", n.request.id);
+    let items: Vec<(String, NewInbox)> = people
+        .iter()
+        .filter(|u| u.active)
+        .map(|u| {
+            let item = NewInbox {
+                user_id: u.id,
+                kind: n.kind.to_string(),
+                link: link.clone(),
+                text_zh: n.text.zh_tw.clone(),
+                text_en: n.text.en.clone(),
+            };
+            (format!("{}:{}:{}", n.kind, n.once, u.id), item)
+        })
+        .collect();
+    db(state, move |s| s.add_inbox_once(&items, now)).await?;
+    if !email {
+        return Ok(());
+    }
+    let mut to: Vec<String> = people
+        .iter()
+        .filter(|u| u.active && u.email.contains('@') && notify::wants_email(&u.notification_settings, n.email_kind))
+        .map(|u| u.email.trim().to_string())
+        .collect();
+    to.extend(extra_addresses.iter().cloned());
+    to.sort_by_key(|a| a.to_ascii_lowercase());
+    to.dedup_by_key(|a| a.to_ascii_lowercase());
+    let base = state.settings.public_base();
+    let subject = format!("[人事資料統計服務] 案件 #{} / Request #{}", n.request.id, n.request.id);
+    let body = format!("{}\n請至 {base}{link} 查看。\n\n— — —\n\n{}\nOpen it at {base}{link}.\n", n.text.zh_tw, n.text.en);
+    let payload = serde_json::json!({"subject": subject, "body": body}).to_string();
+    for address in to {
+        let new = NewNotification {
+            channel: "email".into(),
+            webhook_id: None,
+            event_id: format!("{}_{}", n.kind, n.request.id),
+            event_type: format!("request.{}", n.kind),
+            request_id: Some(n.request.id),
+            dedupe_key: Some(format!("{}:{}:{}", n.kind, n.once, address.to_ascii_lowercase())),
+            recipient: address,
+            payload: payload.clone(),
+        };
+        db(state, move |s| s.enqueue_notification(&new, now)).await?;
+    }
+    Ok(())
+}
+
+/// Active users of `role` at the agencies supervising `agency`.
+async fn supervisors_of(state: &AppState, agency: &str) -> AppResult<Vec<UserRow>> {
+    let tree = state.agencies.tree(state).await?;
+    let Some((chain, _)) = tree.chain(agency) else { return Ok(Vec::new()) };
+    let agencies: Vec<String> = chain.supervising_agencies().iter().map(|a| a.as_str().to_string()).collect();
+    Ok(with_role(db(state, move |s| s.active_users_of(&agencies)).await?, Role::Supervisor))
+}
+
+/// One sweep. `email`: whether statreq sends mail at all.
+pub async fn sweep(state: &AppState, email: bool) -> AppResult<()> {
+    let now = Utc::now() + state.settings.clock_offset;
+    destructions(state, email, now).await?;
+    waiting_on_supervisors(state, email, now).await
+}
+
+async fn destructions(state: &AppState, email: bool, now: DateTime<Utc>) -> AppResult<()> {
+    let filter = ListFilter { all_submitted: true, states: vec![State::Delivered], limit: 100_000, ..Default::default() };
+    let rows = db(state, move |s| s.list_requests(&filter)).await?;
+    let today = lifecycle::taiwan_date(now);
+    let creators: Vec<i64> = rows.iter().map(|r| r.created_by).collect();
+    let users: HashMap<i64, UserRow> = db(state, move |s| s.get_users(&creators)).await?.into_iter().map(|u| (u.id, u)).collect();
+    for r in &rows {
+        let Some(app) = application(r) else { continue };
+        let Some(destroy_by) = lifecycle::destroy_by(&app, r.delivered_at, r.retention_extra_days) else { continue };
+        let Some(stage) = notify::destruction_stage((destroy_by - today).num_days()) else { continue };
+        let overdue = stage == "overdue";
+        let office: Vec<UserRow> = users.get(&r.created_by).cloned().into_iter().collect();
+        // The application's contact hears too, by e-mail (not a person of statreq).
+        let contact: Vec<String> =
+            office_addresses(r, &users).into_iter().filter(|a| !office.iter().any(|u| u.email.eq_ignore_ascii_case(a))).collect();
+        let (kind, email_kind) =
+            if overdue { ("destruction_overdue", "destruction_overdue") } else { ("destruction_due", "destruction_due") };
+        let notice = Notice {
+            kind,
+            email_kind,
+            request: r,
+            text: notify::destruction_notice(r.id, destroy_by, stage),
+            once: format!("{}:{destroy_by}:{stage}", r.id),
+        };
+        tell(state, notice, &office, &contact, email, now).await?;
+        if overdue {
+            // Escalated to the supervising agency's personnel office.
+            let sups = supervisors_of(state, &r.agency_code).await?;
+            let notice = Notice {
+                kind: "escalation",
+                email_kind: "escalation",
+                request: r,
+                text: notify::escalation_notice(r.id, Escalation::DestructionOverdue { agency: r.agency_code.clone() }),
+                once: format!("destruction:{}:{destroy_by}", r.id),
+            };
+            tell(state, notice, &sups, &[], email, now).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn waiting_on_supervisors(state: &AppState, email: bool, now: DateTime<Utc>) -> AppResult<()> {
+    let filter = ListFilter { all_submitted: true, states: vec![State::PendingSupervisor], limit: 100_000, ..Default::default() };
+    let rows = db(state, move |s| s.list_requests(&filter)).await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let calendars = crate::app::reference::calendar(state).await?;
+    let today = lifecycle::taiwan_date(now);
+    let (first, then_dgpa) = (state.settings.escalate_after_working_days, state.settings.escalate_to_dgpa_after_working_days);
+    let mut officers: Option<Vec<UserRow>> = None;
+    for r in &rows {
+        let Some(submitted) = r.submitted_at else { continue };
+        let from = lifecycle::taiwan_date(submitted).succ_opt().unwrap_or(today);
+        let waited = statreq_domain::calendar::working_days(from, today, &calendars);
+        let (to_supervisors, to_dgpa) = notify::supervisor_escalation(waited, first, then_dgpa);
+        let text = notify::escalation_notice(r.id, Escalation::WaitingOnSupervisor { working_days: waited });
+        if to_supervisors {
+            let sups = supervisors_of(state, &r.agency_code).await?;
+            let once = format!("supervisor:{}:{}", r.id, submitted.timestamp());
+            tell(
+                state,
+                Notice { kind: "escalation", email_kind: "escalation", request: r, text: text.clone(), once },
+                &sups,
+                &[],
+                email,
+                now,
+            )
+            .await?;
+        }
+        if to_dgpa {
+            if officers.is_none() {
+                let dgpa = [statreq_domain::ids::DGPA_AGENCY_CODE.to_string()];
+                officers = Some(with_role(db(state, move |s| s.active_users_of(&dgpa)).await?, Role::DgpaOfficer));
+            }
+            let once = format!("dgpa:{}:{}", r.id, submitted.timestamp());
+            let people = officers.clone().unwrap_or_default();
+            tell(state, Notice { kind: "escalation", email_kind: "escalation", request: r, text, once }, &people, &[], email, now).await?;
+        }
+    }
+    Ok(())
+}
