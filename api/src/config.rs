@@ -62,6 +62,8 @@ pub struct Settings {
     /// reminded, and further working days before DGPA's officers are told.
     pub escalate_after_working_days: i64,
     pub escalate_to_dgpa_after_working_days: i64,
+    /// Statistical cells counting fewer people than this are flagged (disclosure check).
+    pub disclosure_threshold: u32,
     /// Added to the clock of the reminder and escalation sweeps (tests only).
     pub clock_offset: chrono::Duration,
 }
@@ -91,6 +93,7 @@ impl Settings {
             escalate_after_working_days: 5,
             escalate_to_dgpa_after_working_days: 5,
             clock_offset: chrono::Duration::zero(),
+            disclosure_threshold: statreq_domain::disclosure::DEFAULT_THRESHOLD,
             spa_dir: None,
             cors_origins: Vec::new(),
             idempotency_ttl: chrono::Duration::hours(24),

@@ -232,6 +232,7 @@ impl From<Refusal> for ApiError {
             Refusal::ReplyRequired => ApiError::invalid(code, "/reply", message.zh_tw, message.en),
             Refusal::ReasonNotApplicable => ApiError::invalid(code, "/reason_code", message.zh_tw, message.en),
             Refusal::RetentionExtensionPending => ApiError::refusal(StatusCode::CONFLICT, code, message).with_rule("6"),
+            Refusal::DisclosureUnresolved { .. } => ApiError::refusal(StatusCode::CONFLICT, code, message),
             Refusal::AlreadyPersonal => ApiError::refusal(StatusCode::CONFLICT, code, message).with_rule("3"),
             Refusal::PaperApprovalInvalid { pointer } => ApiError::invalid(code, pointer, message.zh_tw, message.en).with_rule("5.2"),
             Refusal::RetentionBeyondMaximum { .. } => ApiError::invalid(code, "/days", message.zh_tw, message.en).with_rule("6"),

@@ -154,6 +154,10 @@ struct IntegrationArgs {
     /// Further working days before DGPA's officers are told as well.
     #[arg(long, env = "STATREQ_ESCALATE_TO_DGPA_AFTER_WORKING_DAYS", default_value_t = 5)]
     escalate_to_dgpa_after_working_days: i64,
+    /// Cells of a statistical result counting fewer people than this are flagged before
+    /// delivery (disclosure check).
+    #[arg(long, env = "STATREQ_DISCLOSURE_THRESHOLD", default_value_t = 3)]
+    disclosure_threshold: u32,
     /// Days added to the clock of the reminder and escalation sweeps. For tests only:
     /// it lets a test see next month's reminders today.
     #[arg(long, hide = true, default_value_t = 0)]
@@ -166,6 +170,7 @@ impl IntegrationArgs {
         s.escalate_after_working_days = self.escalate_after_working_days.max(1);
         s.escalate_to_dgpa_after_working_days = self.escalate_to_dgpa_after_working_days.max(0);
         s.clock_offset = chrono::Duration::days(self.test_clock_offset_days);
+        s.disclosure_threshold = self.disclosure_threshold.max(2);
         s.public_url = self.public_url;
         s.smtp_url = self.smtp_url.map(SecretString::from);
         if let Some(from) = self.mail_from {

@@ -82,6 +82,14 @@ pub fn date(lang: Lang, at: DateTime<Utc>) -> String {
     }
 }
 
+/// A calendar day: 115年11月24日 in zh-TW (the ROC calendar), 2026-11-24 in English.
+pub fn day(lang: Lang, d: chrono::NaiveDate) -> String {
+    match lang {
+        Lang::Zh => statreq_domain::lifecycle::roc_date(d),
+        Lang::En => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
 pub fn datetime(lang: Lang, at: DateTime<Utc>) -> String {
     let tw =
         at.with_timezone(&FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!())));

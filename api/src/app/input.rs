@@ -129,6 +129,8 @@ pub enum InputError {
     AlreadyApproved,
     /// A delivered file cannot be removed.
     AlreadyPublished,
+    /// The file has no small cells waiting to be accepted.
+    NothingToAccept,
     /// Result files were uploaded while the data counted as not personal.
     FilesUploadedAsNotPersonal,
     /// No retention extension waits for a decision.
@@ -279,6 +281,7 @@ impl InputError {
             AlreadyPublished => "already_published",
             NoExtensionWaiting => "no_extension_waiting",
             FilesUploadedAsNotPersonal => "files_uploaded",
+            NothingToAccept => "nothing_to_accept",
             NotQueued { .. } => "not_queued",
             InvalidSetting { .. } => "invalid_setting",
             InvalidContent { kind, .. } => kind.code(),
@@ -330,6 +333,7 @@ impl InputError {
             | AlreadyPublished
             | NoExtensionWaiting
             | FilesUploadedAsNotPersonal
+            | NothingToAccept
             | NotQueued { .. }
             | InquiryClosed
             | InquiryUnanswered
@@ -521,6 +525,7 @@ impl InputError {
             ),
             NoPassphrase => Text::new("此檔案不含個人資料，未加密。", "This file holds no personal data and is not encrypted."),
             AlreadyApproved => Text::new("此檔案已覆核。", "This file is already approved."),
+            NothingToAccept => Text::new("此檔案沒有待接受之小細格。", "This file has no small cells waiting to be accepted."),
             FilesUploadedAsNotPersonal => Text::new(
                 "已上傳之檔案係以非個人資料處理，請先移除後再認定為個人資料。",
                 "Files were uploaded as not personal: remove them before marking the data as personal.",

@@ -8,6 +8,7 @@ pub mod agencies;
 pub mod audit;
 pub mod cache;
 pub mod checkpoint;
+pub mod disclosure;
 pub mod error;
 pub mod files;
 pub mod input;

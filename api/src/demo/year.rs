@@ -177,6 +177,7 @@ impl Year<'_> {
                 passphrase,
                 personal,
                 uploaded_by: uploader,
+                disclosure: None,
             },
             &AuditContext { actor_id: Some(uploader), ..Default::default() },
             at,
@@ -268,7 +269,7 @@ impl Year<'_> {
             return Ok(());
         }
         self.deliver_file(id, personal, at(12))?;
-        let deliver = Command::Deliver { reply: "資料如附件，請依規定使用。".into(), files: 1, unapproved: 0 };
+        let deliver = Command::Deliver { reply: "資料如附件，請依規定使用。".into(), files: 1, unapproved: 0, undisclosed: 0 };
         self.step(id, officer, deliver, at(14))?;
         if end == State::Delivered {
             return Ok(());

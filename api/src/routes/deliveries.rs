@@ -44,6 +44,7 @@ fn view(d: &DeliveryRow, users: &Users) -> DeliveryView {
         approved_at: d.approved_at,
         published_at: d.published_at,
         shredded_at: d.shredded_at,
+        disclosure: d.disclosure.clone().and_then(|v| serde_json::from_value(v).ok()),
     }
 }
 
@@ -89,7 +90,8 @@ async fn upload_delivery_once(
     if loaded.row.state != State::InProduction {
         return Err(InputError::NotInProduction.into());
     }
-    let personal = loaded.application()?.declares_personal_data();
+    let app = loaded.application()?;
+    let personal = app.declares_personal_data();
     let _permit = state.transfers.begin()?;
     let up = http::upload::receive_one(&state.files, &mut form, state.settings.max_upload_bytes, ALLOWED).await?;
     let (filename, content_type, key, wrapped, sealed) = (up.filename, up.content_type, up.stored.key, up.stored.wrapped, up.stored.sealed);
@@ -103,7 +105,16 @@ async fn upload_delivery_once(
         },
         false => None,
     };
+    // A statistical table is checked for cells counting too few people.
+    let disclosure = match crate::app::disclosure::check_stored(state, &app, &filename, &key, &wrapped).await {
+        Ok(report) => report.map(|r| serde_json::to_value(r).unwrap_or_default()),
+        Err(e) => {
+            state.files.remove([key.as_str()]);
+            return Err(e.into());
+        }
+    };
     let new = NewDelivery {
+        disclosure,
         request_id: loaded.row.id,
         filename,
         content_type: content_type.to_string(),
@@ -335,6 +346,45 @@ pub async fn remove_delivery(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Accepts the small cells of a statistical table (a DGPA officer other than its
+/// uploader, four eyes), with the reason, before delivery; the alternative is to
+/// remove the file and upload a suppressed one.
+#[utoipa::path(tag = "deliveries", security(("bearer" = [])), params(("id" = i64, Path), ("did" = i64, Path)), request_body = statreq_contract::AcceptDisclosureBody, responses((status = 200, body = DeliveryView), ErrorResponses))]
+#[post("/requests/{id}/deliveries/{did}/disclosure")]
+pub async fn accept_disclosure(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<(i64, i64)>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let b: statreq_contract::AcceptDisclosureBody = parse_json(&req, &body)?;
+    let (id, did) = path.into_inner();
+    let (_, rows, _) = manifest(&state, &who, id).await?;
+    let d = rows.into_iter().find(|d| d.id == did).ok_or_else(ApiError::not_found)?;
+    approve_file(UserId(d.uploaded_by), &who.actor)?;
+    let reason = b.reason.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 1_000 {
+        return Err(InputError::InvalidValue { pointer: "/reason".into(), detail: "1–1,000 characters".into() }.into());
+    }
+    let report: Option<statreq_domain::disclosure::DisclosureReport> = d.disclosure.clone().and_then(|v| serde_json::from_value(v).ok());
+    let Some(mut report) = report.filter(|r| r.blocks()) else { return Err(InputError::NothingToAccept.into()) };
+    if d.published_at.is_some() {
+        return Err(InputError::AlreadyPublished.into());
+    }
+    report.accepted = Some(statreq_domain::disclosure::Acceptance { by: who.user.id, reason: reason.clone() });
+    let value = serde_json::to_value(&report).map_err(AppError::internal)?;
+    let audit = http::audit(&who, &req);
+    let (row, users) = db(&state, move |s| {
+        s.accept_disclosure(did, &value, &reason, &audit, Utc::now())?;
+        let row = s.list_deliveries(id)?.into_iter().find(|x| x.id == did).ok_or(statreq_store::StoreError::NotFound)?;
+        let users = users::load(s, [Some(row.uploaded_by), row.approved_by].into_iter().flatten())?;
+        Ok((row, users))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view(&row, &users)))
+}
+
 /// Registers this module's handlers.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(upload_delivery)
@@ -343,5 +393,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(reveal_passphrase)
         .service(approve_delivery)
         .service(remove_delivery)
+        .service(accept_disclosure)
         .service(put_age_recipient);
 }

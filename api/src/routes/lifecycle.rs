@@ -151,7 +151,13 @@ pub async fn deliver_request(
         let id = path.into_inner();
         let files = db(&state, move |s| s.list_deliveries(id)).await?;
         let unapproved = files.iter().filter(|f| f.personal && f.approved_by.is_none()).count();
-        transition(&state, &who, id, &req, Command::Deliver { reply: b.reply, files: files.len(), unapproved }).await
+        let undisclosed = files
+            .iter()
+            .filter_map(|f| f.disclosure.clone())
+            .filter_map(|d| serde_json::from_value::<statreq_domain::disclosure::DisclosureReport>(d).ok())
+            .filter(|d| d.blocks())
+            .count();
+        transition(&state, &who, id, &req, Command::Deliver { reply: b.reply, files: files.len(), unapproved, undisclosed }).await
     })
     .await
 }

@@ -84,6 +84,11 @@ impl Client {
         self.get(&format!("/requests/{id}/retention-extensions")).await
     }
 
+    /// Accepts a table's small cells with the reason (a second officer).
+    pub async fn accept_disclosure(&self, id: i64, did: i64, reason: &str) -> Result<DeliveryView> {
+        self.post(&format!("/requests/{id}/deliveries/{did}/disclosure"), &AcceptDisclosureBody { reason: reason.into() }, None).await
+    }
+
     /// Removes a file not yet delivered, with the reason kept in the audit trail.
     pub async fn remove_delivery(&self, id: i64, did: i64, reason: &str) -> Result<()> {
         let mut req = self.http.delete(self.url(&format!("/requests/{id}/deliveries/{did}"))).query(&[("reason", reason)]);

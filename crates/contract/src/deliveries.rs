@@ -24,6 +24,11 @@ pub struct DeliveryView {
     /// Visible to the applicant from this moment (the delivery).
     #[serde(default)]
     pub published_at: Option<DateTime<Utc>>,
+    /// For a statistical table: the disclosure check — cells counting too few people,
+    /// and whether the checking officer accepted them. Delivery waits until every
+    /// table is clean, replaced or accepted.
+    #[serde(default)]
+    pub disclosure: Option<statreq_domain::disclosure::DisclosureReport>,
     /// The server's copy was destroyed (its key deleted) at this moment.
     #[serde(default)]
     pub shredded_at: Option<DateTime<Utc>>,
@@ -148,4 +153,13 @@ pub struct RetentionExtensionView {
     pub decided_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub comment: Option<String>,
+}
+
+/// The checking officer's acceptance of a table's small cells.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptDisclosureBody {
+    /// Why the cells may be released as they are, 1–1,000 characters (audited).
+    #[schema(max_length = 1000)]
+    pub reason: String,
 }

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod dictionary;
 pub mod diff;
+pub mod disclosure;
 pub mod eligibility;
 pub mod ids;
 pub mod inquiry;

@@ -351,7 +351,10 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
             }
             outcome.assignee = Some(assignee);
         }
-        Command::Deliver { reply, files, unapproved } => {
+        Command::Deliver { reply, files, unapproved, undisclosed } => {
+            if undisclosed > 0 {
+                return Err(Refusal::DisclosureUnresolved { count: undisclosed });
+            }
             if facts.application.declares_personal_data() {
                 if files == 0 {
                     return Err(Refusal::FilesRequired);

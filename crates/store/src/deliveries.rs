@@ -28,6 +28,7 @@ struct Row {
     approved_at: Option<NaiveDateTime>,
     published_at: Option<NaiveDateTime>,
     shredded_at: Option<NaiveDateTime>,
+    disclosure: Option<String>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -48,6 +49,8 @@ pub struct DeliveryRow {
     pub approved_at: Option<DateTime<Utc>>,
     pub published_at: Option<DateTime<Utc>>,
     pub shredded_at: Option<DateTime<Utc>>,
+    /// The disclosure check of a statistical table (`DisclosureReport` as JSON).
+    pub disclosure: Option<serde_json::Value>,
 }
 
 impl std::fmt::Debug for DeliveryRow {
@@ -80,6 +83,7 @@ impl From<Row> for DeliveryRow {
             approved_at: r.approved_at.map(from_db),
             published_at: r.published_at.map(from_db),
             shredded_at: r.shredded_at.map(from_db),
+            disclosure: r.disclosure.as_deref().and_then(|d| serde_json::from_str(d).ok()),
         }
     }
 }
@@ -95,6 +99,8 @@ pub struct NewDelivery {
     pub passphrase: Option<String>,
     pub personal: bool,
     pub uploaded_by: i64,
+    /// The disclosure check's report, for a statistical table.
+    pub disclosure: Option<serde_json::Value>,
 }
 
 impl Store {
@@ -125,6 +131,7 @@ impl Store {
                     deliveries::passphrase.eq(&new.passphrase),
                     deliveries::personal.eq(new.personal),
                     deliveries::uploaded_by.eq(new.uploaded_by),
+                    deliveries::disclosure.eq(new.disclosure.as_ref().map(|d| d.to_string())),
                     deliveries::uploaded_at.eq(to_db(now)),
                 ))
                 .returning(deliveries::id)
@@ -168,6 +175,29 @@ impl Store {
             let detail = serde_json::json!({"delivery": id, "filename": row.filename, "sha256": row.sha256, "reason": reason});
             append(c, audit, "delivery.removed", Some(request_id), &detail, now)?;
             Ok(row.storage_key)
+        })
+    }
+
+    /// Stores the checking officer's acceptance of a file's small cells (the report as
+    /// amended), audited with the reason; only a file not yet delivered.
+    pub fn accept_disclosure(
+        &self,
+        id: i64,
+        report: &serde_json::Value,
+        reason: &str,
+        audit: &AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let request_id: i64 = deliveries::table.find(id).select(deliveries::request_id).first(c)?;
+            let n = diesel::update(deliveries::table.find(id).filter(deliveries::published_at.is_null()))
+                .set(deliveries::disclosure.eq(Some(report.to_string())))
+                .execute(c)?;
+            if n == 0 {
+                return Err(StoreError::Conflict);
+            }
+            append(c, audit, "delivery.disclosure_accepted", Some(request_id), &serde_json::json!({"delivery": id, "reason": reason}), now)
         })
     }
 

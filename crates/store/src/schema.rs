@@ -162,6 +162,7 @@ diesel::table! {
         approved_at -> Nullable<Timestamp>,
         published_at -> Nullable<Timestamp>,
         shredded_at -> Nullable<Timestamp>,
+        disclosure -> Nullable<Text>,
     }
 }
 

@@ -489,3 +489,48 @@ mod retention_extension {
     use super::*;
     on_both_backends!(retention_is_extended_within_the_maximum);
 }
+
+/// Disclosure checks (output checking): a statistical table with cells counting fewer
+/// than three people is flagged in the manifest and blocks delivery until a second
+/// officer accepts it with a reason, or the file is replaced by a suppressed one.
+async fn small_cells_are_checked_before_a_table_is_released(backend: Backend) {
+    let server = TestServer::start(backend);
+    let people = common::Scenario::new(&server).await;
+    let mut app = common::statistics();
+    app.requirement.breakdowns = vec!["agency_code".into(), "grade".into()];
+    let id = people.in_state(&app, State::InProduction, 2).await.id;
+    let (applicant, officer) = (people.applicant.clone(), people.officer.clone());
+    let officer2 = server.login("officer2.dgpa").await;
+    let code = |e: Option<statreq_e2e::statreq_client::ClientError>| e.and_then(|e| e.code().map(String::from));
+    let table = "\u{feff}機關,職等,男,女\nNPA,2,12,2\nNPA,10,0,5\nNIA,9,1,1204\n";
+    let f = officer.upload_delivery(id, "result.csv", table.as_bytes().to_vec()).await.unwrap();
+    let report = f.disclosure.clone().unwrap_or_else(|| panic!("a table is checked"));
+    let cells: Vec<(usize, usize, u32)> = report.small_cells.iter().map(|c| (c.row, c.column, c.count)).collect();
+    assert_eq!(cells, vec![(2, 4, 2), (4, 3, 1)], "the grade column (a breakdown) holds codes, not counts");
+    assert_eq!(code(officer.deliver(id, None, "如附件").await.err()), Some("disclosure_unresolved".into()));
+
+    // Accepted: by a second officer, with a reason; the uploader may not.
+    assert_eq!(code(officer.accept_disclosure(id, f.id, "合併後不致識別").await.err()), Some("four_eyes".into()));
+    // The office does not see a file before delivery at all.
+    assert_eq!(applicant.accept_disclosure(id, f.id, "x").await.err().and_then(|e| e.status()), Some(404));
+    assert_eq!(officer2.accept_disclosure(id, f.id, " ").await.err().and_then(|e| e.status()), Some(422));
+    let accepted = officer2.accept_disclosure(id, f.id, "各細格已經主管機關同意，不致識別特定個人").await.unwrap();
+    assert!(accepted.disclosure.and_then(|d| d.accepted).is_some());
+    assert_eq!(code(officer2.accept_disclosure(id, f.id, "again").await.err()), Some("nothing_to_accept".into()));
+    // A clean table passes without a word; a file that is no table is not checked.
+    let clean = officer.upload_delivery(id, "clean.csv", "機關,人數\nNPA,120\n".as_bytes().to_vec()).await.unwrap();
+    assert!(clean.disclosure.is_some_and(|d| d.small_cells.is_empty()));
+    let pdf = officer.upload_delivery(id, "說明.pdf", b"%PDF-1.4\n".to_vec()).await.unwrap();
+    assert!(pdf.disclosure.is_none());
+    officer.deliver(id, None, "如附件").await.unwrap();
+    let trail = server.login("admin.dgpa").await.audit(&format!("request_id={id}&action=delivery.disclosure_accepted")).await.unwrap();
+    assert_eq!(trail.items.len(), 1);
+    // The office sees the check in its manifest.
+    let m = applicant.deliveries(id).await.unwrap();
+    assert!(m.files.iter().any(|f| f.disclosure.as_ref().is_some_and(|d| d.accepted.is_some())));
+}
+
+mod disclosure {
+    use super::*;
+    on_both_backends!(small_cells_are_checked_before_a_table_is_released);
+}

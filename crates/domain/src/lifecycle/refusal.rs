@@ -42,6 +42,10 @@ pub enum Refusal {
     PaperApprovalInvalid {
         pointer: &'static str,
     },
+    /// Result tables with small cells not yet replaced or accepted.
+    DisclosureUnresolved {
+        count: usize,
+    },
     /// The application already declares personal data.
     AlreadyPersonal,
     /// A retention extension is already waiting for DGPA (rule 6).
@@ -114,6 +118,7 @@ impl Refusal {
             Refusal::ReasonNotApplicable => "reason_not_applicable",
             Refusal::RetentionExtensionPending => "retention_extension_pending",
             Refusal::AlreadyPersonal => "already_personal",
+            Refusal::DisclosureUnresolved { .. } => "disclosure_unresolved",
             Refusal::PaperApprovalInvalid { .. } => "invalid_paper_approval",
             Refusal::RetentionBeyondMaximum { .. } => "retention_too_long",
             Refusal::SourceRequired => "source_required",
@@ -169,6 +174,10 @@ impl Refusal {
             Refusal::PaperApprovalInvalid { .. } => Text::new(
                 "紙本或電子郵件申請須註明主管機關核准之文號及日期（日期不得晚於今日）。",
                 "A paper or e-mail application needs its supervising agency's approval: the document number and a date not in the future.",
+            ),
+            Refusal::DisclosureUnresolved { count } => Text::new(
+                format!("尚有 {count} 個統計結果檔含人數過少之細格，請改以隱藏後之檔案或敘明理由接受後再交付。"),
+                format!("{count} result tables have small cells: replace them with suppressed files or accept them with a reason before delivering."),
             ),
             Refusal::AlreadyPersonal => Text::new("此申請已載明涉及個人資料。", "The application already declares personal data."),
             Refusal::RetentionExtensionPending => {

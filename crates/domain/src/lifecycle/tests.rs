@@ -104,7 +104,12 @@ fn the_happy_path_from_draft_to_closed() {
             State::Queued,
         ),
         (State::Queued, &officer, Command::Take { assignee: UserId(3), passed_over: vec![], skip_reason: None }, State::InProduction),
-        (State::InProduction, &officer, Command::Deliver { reply: "如附件".into(), files: 0, unapproved: 0 }, State::Delivered),
+        (
+            State::InProduction,
+            &officer,
+            Command::Deliver { reply: "如附件".into(), files: 0, unapproved: 0, undisclosed: 0 },
+            State::Delivered,
+        ),
         (State::Delivered, &applicant, Command::Acknowledge, State::Closed),
     ];
     for (from, who, cmd, to) in steps {
@@ -263,7 +268,7 @@ fn personal_data_leaves_only_as_approved_files() {
     app.personal_data.contains = Some(true);
     let f = facts(State::InProduction, &chain, &app);
     let officer = actor(3, "DGPA", &[Role::DgpaOfficer]);
-    let deliver = |files, unapproved| Command::Deliver { reply: "如附件".into(), files, unapproved };
+    let deliver = |files, unapproved| Command::Deliver { reply: "如附件".into(), files, unapproved, undisclosed: 0 };
     assert_eq!(decide(&f, &officer, deliver(0, 0), now()), Err(Refusal::FilesRequired));
     assert_eq!(decide(&f, &officer, deliver(2, 1), now()), Err(Refusal::UnapprovedFiles { count: 1 }));
     assert!(decide(&f, &officer, deliver(2, 0), now()).is_ok());
@@ -303,7 +308,12 @@ fn any_command() -> impl Strategy<Value = Command> {
             }),
         (proptest::collection::vec((1i64..5).prop_map(crate::ids::RequestId), 0..2), proptest::option::of("[a-z]{0,3}"))
             .prop_map(|(passed_over, skip_reason)| Command::Take { assignee: UserId(3), passed_over, skip_reason }),
-        ("[a-z]{0,3}", 0usize..3, 0usize..2).prop_map(|(reply, files, unapproved)| Command::Deliver { reply, files, unapproved }),
+        ("[a-z]{0,3}", 0usize..3, 0usize..2).prop_map(|(reply, files, unapproved)| Command::Deliver {
+            reply,
+            files,
+            unapproved,
+            undisclosed: 0
+        }),
         (-3i64..3, "[a-z ]{0,3}")
             .prop_map(|(days, method)| Command::RecordDestruction { destroyed_on: taiwan_date(now()) + Duration::days(days), method }),
         Just(Command::Acknowledge),
@@ -483,4 +493,15 @@ fn rule_5_2_an_application_on_paper_is_registered_by_dgpa_with_its_approval() {
         register_from_paper(&officer, &chain, Channel::Paper, &approval, ctx, &incomplete, now()),
         Err(Refusal::BlockingFindings(_))
     ));
+}
+
+#[test]
+fn a_table_with_unresolved_small_cells_is_not_delivered() {
+    let chain = chain_of("NPA");
+    let app = app();
+    let f = facts(State::InProduction, &chain, &app);
+    let officer = actor(5, "DGPA", &[Role::DgpaOfficer]);
+    let deliver = |undisclosed| Command::Deliver { reply: "如附件".into(), files: 1, unapproved: 0, undisclosed };
+    assert_eq!(decide(&f, &officer, deliver(2), now()), Err(Refusal::DisclosureUnresolved { count: 2 }));
+    assert!(decide(&f, &officer, deliver(0), now()).is_ok());
 }

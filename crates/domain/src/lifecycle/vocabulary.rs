@@ -165,6 +165,8 @@ pub enum Command {
         reply: String,
         files: usize,
         unapproved: usize,
+        /// Statistical tables whose small cells are neither replaced nor accepted.
+        undisclosed: usize,
     },
     RecordDestruction {
         destroyed_on: NaiveDate,

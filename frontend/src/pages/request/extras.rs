@@ -72,6 +72,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
         });
     };
     let draft = RwSignal::new(String::new());
+    let disclosure_reason = RwSignal::new(String::new());
     let passphrases = RwSignal::new(std::collections::BTreeMap::<i64, String>::new());
     let post = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -172,6 +173,30 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
                                 " · SHA-256 "<code>{f.sha256.chars().take(16).collect::<String>()}"…"</code>
                                 {f.shredded_at.map(|_| view! { " · "{tr(lang.get(), "destroyed")} })}
                                 {f.approved_by.as_ref().map(|u| view! { " · "{tr(lang.get(), "checked_by")}{u.display_name.clone()} })}
+                                {f.disclosure.clone().filter(|d| !d.small_cells.is_empty()).map(|d| {
+                                    let blocks = d.blocks();
+                                    let may_accept = blocks && f.published_at.is_none() && is_officer() && f.uploaded_by.id != my_id();
+                                    let cells: Vec<String> = d.small_cells.iter().take(10).map(|c| format!("{}:{} {}={}", c.row, c.column, c.header, c.count)).collect();
+                                    view! {
+                                        <div class=if blocks { "disclosure error" } else { "disclosure" }>
+                                            {crate::i18n::text(lang.get(), &d.message())}" ("{cells.join("; ")}")"
+                                            {d.accepted.as_ref().map(|a| view! { " · "{tr(lang.get(), "accepted_with_reason")}<q>{a.reason.clone()}</q> })}
+                                            {may_accept.then(|| view! {
+                                                <label for=format!("dr-{did}")>{tr(lang.get(), "reason_to_release_as_it_is")}</label>
+                                                <input id=format!("dr-{did}") on:input=move |ev| disclosure_reason.set(event_target_value(&ev)) />
+                                                <button type="button" on:click=move |_| {
+                                                    let reason = disclosure_reason.get_untracked();
+                                                    spawn_local(async move {
+                                                        match call(|c| { let reason = reason.clone(); async move { c.accept_disclosure(id, did, &reason).await } }).await {
+                                                            Ok(_) => files.refetch(),
+                                                            Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                                                        }
+                                                    });
+                                                }>{tr(lang.get(), "accept_the_small_cells")}</button>
+                                            })}
+                                        </div>
+                                    }
+                                })}
                                 {(f.personal && f.approved_by.is_none() && f.published_at.is_none() && is_officer() && f.uploaded_by.id != my_id()).then(|| view! {
                                     " · "
                                     <button type="button" class="link" on:click=move |_| {

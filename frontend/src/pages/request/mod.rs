@@ -193,7 +193,11 @@ pub fn RequestPage() -> impl IntoView {
                                 <dt>{tr(lang.get(), "breakdowns")}</dt><dd>{app.requirement.breakdowns.join("、")}</dd>
                             })}
                             <dt>{tr(lang.get(), "personal_data_4")}</dt><dd>{match app.personal_data.contains { Some(true) => tr(lang.get(), "yes"), Some(false) => tr(lang.get(), "no_2"), None => "—".into() }}</dd>
-                            {r.destroy_by.map(|d| view! { <dt>{tr(lang.get(), "destroy_by")}</dt><dd class=if r.destruction_overdue { "error" } else { "" }>{d.to_string()}</dd> })}
+                            {r.destroy_by.map(|d| view! { <dt>{tr(lang.get(), "destroy_by")}</dt><dd class=if r.destruction_overdue { "error" } else { "" }>{i18n::day(lang.get(), d)}</dd> })}
+                            {r.destruction.clone().map(|d| view! {
+                                <dt>{tr(lang.get(), "destruction_record")}</dt>
+                                <dd>{i18n::day(lang.get(), d.destroyed_on)}" · "{d.method.clone()}" · "{d.recorded_by.display_name.clone()}" · "{i18n::datetime(lang.get(), d.recorded_at)}</dd>
+                            })}
                             {r.reply.clone().map(|rep| view! { <dt>{tr(lang.get(), "dgpa_s_reply")}</dt><dd>{rep}</dd> })}
                         </dl>
                     </section>

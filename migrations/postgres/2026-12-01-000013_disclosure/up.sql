@@ -1,0 +1,2 @@
+-- Disclosure checks of statistical result files: small cells found, and their acceptance.
+ALTER TABLE deliveries ADD COLUMN disclosure TEXT;
