@@ -387,6 +387,11 @@ pub fn respond_request(
     Ok(res.json(v))
 }
 
+/// One query parameter's value, as sent (the first when repeated).
+pub fn query_value(req: &HttpRequest, name: &str) -> Option<String> {
+    url::form_urlencoded::parse(req.query_string().as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
 /// A page size within bounds.
 pub fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
     match limit {

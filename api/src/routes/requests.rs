@@ -12,7 +12,7 @@ use statreq_domain::eligibility::{self};
 use statreq_domain::lifecycle::{self};
 use statreq_domain::values::{ExternalRef, MessageBody};
 use statreq_domain::{Application, ApplicationPatch, Role, State};
-use statreq_store::ListFilter;
+use statreq_store::{ListFilter, ListSort};
 use utoipa::IntoParams;
 
 use crate::app::requests;
@@ -196,7 +196,11 @@ pub struct ListQuery {
     /// maximum wait (its overdue band) or delivered personal data past its destroy-by
     /// day; `false`: only the others.
     pub overdue: Option<bool>,
-    /// `next_cursor` of the previous page.
+    /// The order: newest first (default); `updated`, `submitted`, or `priority` (DGPA's
+    /// queue order first, then the rest newest first), each with `-` for descending.
+    #[param(pattern = r"^-?(updated|submitted|priority)$")]
+    pub sort: Option<String>,
+    /// `next_cursor` of the previous page (of the same order).
     #[param(pattern = r"^[0-9]{1,18}$")]
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
@@ -207,13 +211,28 @@ pub struct ListQuery {
 }
 
 /// The selection a list or export asks for, within what the caller may see.
-async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i64) -> Result<(ListFilter, i64), ApiError> {
+async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i64) -> Result<(ListFilter, i64, Option<bool>), ApiError> {
     let (q, lists) = http::query_with_lists::<ListQuery>(req, &["state"])?;
     let limit = match q.limit {
         Some(_) => page_limit(q.limit)?,
         None => page_limit(None)?.max(max),
     };
-    let before = parse_cursor(q.cursor.as_deref())?;
+    let cursor = parse_cursor(q.cursor.as_deref())?;
+    // Newest first pages by id; any other order by position in it.
+    let (sort, priority) = match q.sort.as_deref() {
+        None => (ListSort::Newest, None),
+        Some(raw) => match (raw.trim_start_matches('-'), raw.starts_with('-')) {
+            ("updated", desc) => (ListSort::Updated { descending: desc }, None),
+            ("submitted", desc) => (ListSort::Submitted { descending: desc }, None),
+            ("priority", desc) => (ListSort::Newest, Some(desc)),
+            _ => {
+                return Err(
+                    InputError::InvalidQuery { detail: "`sort`: updated, submitted or priority, with `-` for descending".into() }.into()
+                )
+            }
+        },
+    };
+    let (before, offset) = if sort == ListSort::Newest && priority.is_none() { (cursor, 0) } else { (None, cursor.unwrap_or(0)) };
     let tree = state.agencies.tree(state).await?;
     let actor = &who.actor;
     let supervised = if actor.roles.has(Role::Supervisor) { tree.supervised_by(&actor.agency) } else { Vec::new() };
@@ -269,10 +288,13 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
         submitted_before: q.submitted_to.and_then(|d| d.succ_opt()).and_then(day_start),
         personal: q.personal,
         before,
+        sort,
+        // The queue's order is applied here, after the query: all matches, then a page.
+        offset: if priority.is_some() { 0 } else { offset },
         external: q.external_ref.clone().map(|r| (external_system(who), r)),
-        limit: limit + 1,
+        limit: if priority.is_some() { MAX_EXPORT } else { limit + 1 },
     };
-    Ok((filter, limit))
+    Ok((filter, limit, priority))
 }
 
 /// Requests the caller may see, newest first: its own agency's in every state, and
@@ -281,9 +303,27 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
 #[utoipa::path(tag = "requests", security(("bearer" = [])), params(ListQuery), responses((status = 200, body = Page<RequestView>), ErrorResponses))]
 #[get("/requests")]
 pub async fn list_requests(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let (filter, limit) = selection(&state, &who, &req, 0).await?;
-    let items = requests::load_list(&state, &who, filter).await?.iter().map(|l| requests::view(&who, l)).collect::<Result<Vec<_>, _>>()?;
-    Ok(HttpResponse::Ok().json(http::page_of(items, limit, |r| r.id)))
+    let offset = parse_cursor(http::query_value(&req, "cursor").as_deref())?.unwrap_or(0);
+    let (filter, limit, priority) = selection(&state, &who, &req, 0).await?;
+    let by_position = filter.sort != ListSort::Newest || priority.is_some();
+    let mut loaded = requests::load_list(&state, &who, filter).await?;
+    if let Some(descending) = priority {
+        let snapshot = crate::app::queue::cached_snapshot(&state).await?;
+        let position: std::collections::HashMap<i64, usize> = snapshot.order.iter().map(|r| (r.id.0, r.position)).collect();
+        // Queued work in the queue's order (or its reverse), then the rest newest first.
+        loaded.sort_by_key(|l| {
+            let p = position.get(&l.row.id).copied();
+            (p.is_none(), p.map(|p| if descending { usize::MAX - p } else { p }), std::cmp::Reverse(l.row.id))
+        });
+        loaded = loaded.into_iter().skip(offset.max(0) as usize).take(limit as usize + 1).collect();
+    }
+    let items = loaded.iter().map(|l| requests::view(&who, l)).collect::<Result<Vec<_>, _>>()?;
+    if !by_position {
+        return Ok(HttpResponse::Ok().json(http::page_of(items, limit, |r| r.id)));
+    }
+    let mut page = http::page_of(items, limit, |r| r.id);
+    page.next_cursor = page.next_cursor.map(|_| (offset + limit).to_string());
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// The most rows one export holds; narrow the filters for more.
@@ -300,7 +340,7 @@ const MAX_EXPORT: i64 = 10_000;
 )]
 #[get("/requests.csv")]
 pub async fn export_requests(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let (filter, limit) = selection(&state, &who, &req, MAX_EXPORT).await?;
+    let (filter, limit, _) = selection(&state, &who, &req, MAX_EXPORT).await?;
     let loaded = requests::load_list(&state, &who, filter).await?;
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let header = [

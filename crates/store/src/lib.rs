@@ -35,7 +35,7 @@ pub use inquiries::{FaqRow, InboxRow, InquiryFilter, InquiryMessageRow, InquiryR
 pub use integration::{IdempotencyClaim, NewNotification, NewWebhook, NotificationRow, SendOutcome, StoredResponse, WebhookRow};
 pub use queue::{QueueRow, SettingsChange, SettingsRow, StatsRow};
 pub use reference::{ImportCounts, ReferenceChange, ReferenceItem, Saved};
-pub use requests::{EventRow, ListFilter, MessageRow, RequestRow, RevisionRow};
+pub use requests::{EventRow, ListFilter, ListSort, MessageRow, RequestRow, RevisionRow};
 pub use retention::ExtensionRow;
 pub use users::{NewUser, RefreshUse, UserRow, UserUpdate};
 pub use wrapped::{Wrapped, WrappedKind};

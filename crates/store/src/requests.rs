@@ -150,6 +150,10 @@ pub struct ListFilter {
     pub submitted_before: Option<DateTime<Utc>>,
     /// Whether the application declares personal data.
     pub personal: Option<bool>,
+    /// The order: newest first (the default, paged by `before`), or by a column, paged
+    /// by `offset`.
+    pub sort: ListSort,
+    pub offset: i64,
     /// Only these requests (`Some`), or none of these (`exclude`), e.g. the overdue ones.
     pub ids: Option<Vec<i64>>,
     pub exclude_ids: Vec<i64>,
@@ -182,6 +186,14 @@ fn like_escape(text: &str) -> String {
     out
 }
 
+/// How a list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListSort {
+    Newest,
+    Updated { descending: bool },
+    Submitted { descending: bool },
+}
+
 impl Default for ListFilter {
     fn default() -> Self {
         ListFilter {
@@ -197,6 +209,8 @@ impl Default for ListFilter {
             personal: None,
             ids: None,
             exclude_ids: Vec::new(),
+            sort: ListSort::Newest,
+            offset: 0,
             before: None,
             external: None,
             limit: 50,
@@ -301,7 +315,17 @@ impl Store {
     }
 
     pub fn list_requests(&self, f: &ListFilter) -> StoreResult<Vec<RequestRow>> {
-        let mut q = requests::table.select(Row::as_select()).order(requests::id.desc()).limit(f.limit).into_boxed();
+        let mut q = requests::table.select(Row::as_select()).limit(f.limit).into_boxed();
+        q = match f.sort {
+            ListSort::Newest => q.order(requests::id.desc()),
+            ListSort::Updated { descending: true } => q.order((requests::updated_at.desc(), requests::id.desc())),
+            ListSort::Updated { descending: false } => q.order((requests::updated_at.asc(), requests::id.asc())),
+            ListSort::Submitted { descending: true } => q.order((requests::submitted_at.desc(), requests::id.desc())),
+            ListSort::Submitted { descending: false } => q.order((requests::submitted_at.asc(), requests::id.asc())),
+        };
+        if f.offset > 0 {
+            q = q.offset(f.offset);
+        }
         if !f.all_submitted {
             let own = f.own_agency.clone().unwrap_or_default();
             q = q

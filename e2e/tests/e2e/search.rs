@@ -87,6 +87,8 @@ async fn officers_search_and_export_within_what_they_may_see(backend: Backend) {
         "assignee=someone",
         "subtree=true",
         "personal=maybe",
+        "sort=bogus",
+        "overdue=perhaps",
     ] {
         assert_eq!(refused(officer, query).await, (400, "invalid_query".into()), "{query}");
     }
@@ -105,6 +107,22 @@ async fn officers_search_and_export_within_what_they_may_see(backend: Backend) {
     assert_eq!(err.and_then(|e| e.status()), Some(400));
     let theirs = String::from_utf8(other.export_requests(&[("agency", "NPA")]).await.unwrap()).unwrap();
     assert_eq!(theirs.lines().count(), 1, "only the header: {theirs}");
+
+    // Orders: by submission either way, paged by position; priority puts the queue first.
+    let order = |page: &statreq_e2e::statreq_contract::Page<statreq_e2e::statreq_contract::RequestView>| -> Vec<i64> {
+        page.items.iter().map(|r| r.id).collect()
+    };
+    let desc = officer.search_requests(&[("sort", "-submitted")]).await.unwrap();
+    assert_eq!(order(&desc), [d, b, a]);
+    assert_eq!(order(&officer.search_requests(&[("sort", "submitted")]).await.unwrap()), [a, b, d]);
+    let first = officer.search_requests(&[("sort", "submitted"), ("limit", "2")]).await.unwrap();
+    assert_eq!((order(&first), first.next_cursor.as_deref()), (vec![a, b], Some("2")));
+    let next = officer.search_requests(&[("sort", "submitted"), ("limit", "2"), ("cursor", "2")]).await.unwrap();
+    assert_eq!((order(&next), next.next_cursor), (vec![d], None));
+    assert_eq!(order(&officer.search_requests(&[("sort", "-updated")]).await.unwrap()).len(), 3);
+    let queued = npa.in_state(&promo, State::Queued, 1).await.id;
+    let by_priority = officer.search_requests(&[("sort", "priority")]).await.unwrap();
+    assert_eq!(by_priority.items[0].id, queued, "the queue comes first");
 }
 
 on_both_backends!(officers_search_and_export_within_what_they_may_see);
