@@ -608,6 +608,28 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
     click(&c, Locator::XPath("//div[@class='actions']/button[normalize-space()='登錄銷毀']")).await;
     wait_for_text(&c, "section[aria-labelledby='act-h'] [role=alert]", "請選擇銷毀日期").await;
     assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, statreq_e2e::statreq_contract::State::Delivered);
+    // With a date it asks first: cancelled, nothing happens; confirmed, the request closes.
+    let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now()).to_string();
+    let set_date = format!(
+        "const e = document.getElementById('destroyed-on'); e.value = '{today}'; e.dispatchEvent(new Event('input', {{ bubbles: true }}));"
+    );
+    c.execute(&set_date, vec![]).await.unwrap();
+    let record = Locator::XPath("//div[@class='actions']/button[normalize-space()='登錄銷毀']");
+    click(&c, record).await;
+    let question = c.get_alert_text().await.unwrap();
+    assert!(question.contains("確定已銷毀"), "{question}");
+    c.dismiss_alert().await.unwrap();
+    assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, statreq_e2e::statreq_contract::State::Delivered);
+    let record = Locator::XPath("//div[@class='actions']/button[normalize-space()='登錄銷毀']");
+    click(&c, record).await;
+    c.accept_alert().await.unwrap();
+    for _ in 0..50 {
+        if people.applicant.get_request(r.id).await.unwrap().state == statreq_e2e::statreq_contract::State::Closed {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, statreq_e2e::statreq_contract::State::Closed);
 
     // One's own password, from the account page.
     click(&c, Locator::Css("header a[href='/account']")).await;

@@ -40,6 +40,19 @@ pub(crate) fn action_label(lang: Lang, a: RequestAction) -> String {
     }
 }
 
+/// The question a final or destructive action asks before it is sent.
+fn confirmation(lang: Lang, a: RequestAction) -> Option<String> {
+    let key = match a {
+        RequestAction::Withdraw => "confirm_withdraw",
+        RequestAction::SupervisorReject | RequestAction::DgpaReject => "confirm_reject",
+        RequestAction::SupervisorReturn | RequestAction::DgpaReturn => "confirm_return",
+        RequestAction::RecordDestruction => "confirm_destruction",
+        RequestAction::MarkPersonal => "confirm_mark_personal",
+        _ => return None,
+    };
+    Some(tr(lang, key))
+}
+
 #[component]
 pub fn RequestPage() -> impl IntoView {
     let lang = i18n::lang();
@@ -82,6 +95,13 @@ pub fn RequestPage() -> impl IntoView {
         if a == RequestAction::RecordDestruction && chrono::NaiveDate::parse_from_str(&on, "%Y-%m-%d").is_err() {
             message.set(Some(tr(lang.get_untracked(), "choose_the_destruction_date")));
             return;
+        }
+        // Final or destructive steps ask first, saying what will happen.
+        if let Some(question) = confirmation(lang.get_untracked(), a) {
+            let yes = web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false);
+            if !yes {
+                return;
+            }
         }
         let reason = statreq_domain::OutcomeReason::parse(&reason_code.get_untracked());
         let source = Some(source_id.get_untracked()).filter(|s| !s.is_empty() && reason.is_some_and(|r| r.needs_source()));
@@ -290,7 +310,7 @@ pub fn RequestPage() -> impl IntoView {
                             </Show>
                             <div class="actions">
                                 {actions.clone().into_iter().map(|a| view! {
-                                    <button type="button" on:click=move |_| act(a, version)>{action_label(lang.get(), a)}</button>
+                                    <button type="button" class=if confirmation(Lang::Zh, a).is_some() { "danger" } else { "" } on:click=move |_| act(a, version)>{action_label(lang.get(), a)}</button>
                                 }).collect_view()}
                             </div>
                             <p class="error pre-line" role="alert">{move || message.get()}</p>
