@@ -688,4 +688,23 @@ async fn an_officer_finds_requests_and_holds_one() {
     // The saved view lists it.
     c.goto(&format!("{}/search?state=on_hold", server.base)).await.unwrap();
     wait_for_text(&c, "table.results", &r.id.to_string()).await;
+
+    // From the queue, the chosen requests go to another officer at once.
+    click(&c, Locator::Css("header a[href='/queue']")).await;
+    click(&c, Locator::Css(&format!("#pick-{}", other.id))).await;
+    let officer2 = people.officer2.me().await.unwrap().id;
+    click(&c, Locator::Css(&format!("#bulk-assignee option[value='{officer2}']"))).await;
+    type_into(&c, "#bulk-reason", "依人力調配").await;
+    assert_accessible(&c, "queue with choices").await;
+    click(&c, Locator::XPath("//section[@aria-labelledby='bulk-h']//button[normalize-space()='開始產製']")).await;
+    let mut taken = None;
+    for _ in 0..50 {
+        let now = people.applicant.get_request(other.id).await.unwrap();
+        if now.state == statreq_e2e::statreq_contract::State::InProduction {
+            taken = now.assignee.map(|u| u.id);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(taken, Some(officer2));
 }
