@@ -42,6 +42,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/inbox") view=pages::help::InboxPage />
                     <Route path=path!("/account") view=pages::AccountPage />
                     <Route path=path!("/search") view=pages::SearchPage />
+                    <Route path=path!("/destructions") view=pages::DestructionsPage />
                     <Route path=path!("/requests/:id/edit") view=pages::EditRequest />
                     <Route path=path!("/requests/:id/print") view=pages::PrintForm />
                     <Route path=path!("/requests/:id") view=pages::RequestPage />

@@ -594,6 +594,11 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "applicant.npa").await;
 
+    // What the office holds, due soonest first.
+    click(&c, Locator::Css("header a[href='/destructions']")).await;
+    wait_for_text(&c, "table.destructions", &r.id.to_string()).await;
+    assert_accessible(&c, "destructions").await;
+
     // Rule 6: a delivered personal-data request offers to keep it longer.
     c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
     wait_for_text(&c, "#ret-h", "延長保存").await;

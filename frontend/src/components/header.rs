@@ -44,6 +44,9 @@ pub fn Header(session: Session) -> impl IntoView {
                 })}
                 <Show when=move || session.me.get().is_some()>
                     <A href="/search">{move || tr(lang.get(), "find_requests")}</A>
+                    <Show when=move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::Applicant | Role::DgpaOfficer | Role::DgpaAdmin)))>
+                        <A href="/destructions">{move || tr(lang.get(), "to_destroy")}</A>
+                    </Show>
                     <A href="/fields">{move || tr(lang.get(), "fields")}</A>
                     <A href="/sources">{move || tr(lang.get(), "existing_sources")}</A>
                     <A href="/inquiries">{move || tr(lang.get(), "questions")}</A>

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod destructions;
 pub mod form;
 pub mod help;
 pub mod home;
@@ -15,6 +16,7 @@ pub mod stats;
 
 pub use account::AccountPage;
 pub use admin::AdminPage;
+pub use destructions::DestructionsPage;
 pub use form::{EditRequest, NewRequest};
 pub use home::Home;
 pub use login::{Login, SsoPage};

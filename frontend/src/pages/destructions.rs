@@ -1,0 +1,52 @@
+//! What the office holds (rule 6): delivered personal data awaiting destruction, the
+//! overdue first — for DGPA, every agency's.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::components::loading::{failed, loading};
+use crate::components::problem::ui;
+use crate::i18n::{self, tr, tr_with};
+use crate::session::call;
+
+#[component]
+pub fn DestructionsPage() -> impl IntoView {
+    let lang = i18n::lang();
+    let list = LocalResource::new(|| async { call(|c| async move { c.destructions().await }).await.map_err(ui) });
+    view! {
+        <h1>{move || tr(lang.get(), "personal_data_to_destroy")}</h1>
+        <p class="hint">{move || tr(lang.get(), "destroy_and_record_by_the_day_rule_6")}</p>
+        {move || match list.get() {
+            None => loading(lang.get()),
+            Some(Err(e)) => failed(lang.get(), &e),
+            Some(Ok(items)) if items.is_empty() => view! { <p>{tr(lang.get(), "nothing_to_destroy")}</p> }.into_any(),
+            Some(Ok(items)) => view! {
+                <table class="list destructions">
+                    <caption class="visually-hidden">{tr(lang.get(), "personal_data_to_destroy")}</caption>
+                    <thead><tr>
+                        <th scope="col">{tr(lang.get(), "no")}</th>
+                        <th scope="col">{tr(lang.get(), "agency_2")}</th>
+                        <th scope="col">{tr(lang.get(), "delivered_on")}</th>
+                        <th scope="col">{tr(lang.get(), "destroy_by")}</th>
+                        <th scope="col">{tr(lang.get(), "days_left")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {items.into_iter().map(|d| view! {
+                            <tr class=if d.overdue { "overdue" } else { "" }>
+                                <td><A href=format!("/requests/{}", d.request_id)>{d.request_id}</A></td>
+                                <td>{d.agency_name.clone()}</td>
+                                <td>{i18n::date(lang.get(), d.delivered_at)}</td>
+                                <td>{i18n::day(lang.get(), d.destroy_by)}</td>
+                                <td class=if d.overdue { "error" } else { "" }>{if d.overdue {
+                                    tr_with(lang.get(), "overdue_by_n_days", &[("days", (-d.days_left).to_string())])
+                                } else {
+                                    d.days_left.to_string()
+                                }}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        }}
+    }
+}
