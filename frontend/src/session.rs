@@ -19,7 +19,7 @@ pub fn storage_set(key: &str, value: &str) {
     }
 }
 
-fn storage_remove(key: &str) {
+pub fn storage_remove(key: &str) {
     if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = s.remove_item(key);
     }
@@ -96,6 +96,13 @@ pub fn adopt_token(token: &str) {
 /// the cookie cleared).
 pub fn logout() {
     storage_remove("statreq.access");
+    // Unsaved forms kept in this browser go with the session (a shared office PC).
+    if let Some(store) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let keys: Vec<String> = (0..store.length().unwrap_or(0)).filter_map(|i| store.key(i).ok().flatten()).collect();
+        for k in keys.into_iter().filter(|k| k.starts_with("statreq.form.")) {
+            let _ = store.remove_item(&k);
+        }
+    }
     session().me.set(None);
     leptos::task::spawn_local(async {
         let _ = Client::new(&origin()).with_cookie_session().logout().await;

@@ -713,3 +713,26 @@ async fn an_officer_finds_requests_and_holds_one() {
     }
     assert_eq!(taken, Some(officer2));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_is_typed_survives_a_reload() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    c.goto(&format!("{}/requests/new", server.base)).await.unwrap();
+    wait_for_text(&c, "main h1", "新增申請").await;
+    type_into(&c, "#reason", "研議人力配置（未儲存）").await;
+    click(&c, Locator::Css("#c-phone")).await;
+    // A reload (or leaving and coming back) brings it back, and says so.
+    c.refresh().await.unwrap();
+    wait_for_value(&c, "#reason", "研議人力配置（未儲存）").await;
+    wait_for_text(&c, "main [role=status]", "已還原").await;
+    assert_accessible(&c, "form restored").await;
+    // Saved, the copy in the browser is gone: a new form starts empty.
+    click(&c, Locator::Css("form button[type=submit]")).await;
+    wait_for_text(&c, "main h1", "案件 ").await;
+    c.goto(&format!("{}/requests/new", server.base)).await.unwrap();
+    wait_for_text(&c, "main h1", "新增申請").await;
+    wait_for_value(&c, "#reason", "").await;
+}

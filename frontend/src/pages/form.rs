@@ -56,7 +56,20 @@ pub fn EditRequest() -> impl IntoView {
 pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl IntoView {
     let lang = i18n::lang();
     let navigate = use_navigate();
-    let init = initial.clone();
+    // Nothing typed is lost: the form keeps a copy in this browser as it changes, and
+    // offers it back after a reload or a navigation away — for an edit only when the
+    // server's version is still the one it was made from (never over someone's edit).
+    let local_key = match edit {
+        None => "statreq.form.new".to_string(),
+        Some((id, _)) => format!("statreq.form.{id}"),
+    };
+    let base_version = edit.map(|(_, v)| v).unwrap_or(0);
+    let restored: Option<Application> = session::storage_get(&local_key)
+        .and_then(|raw| serde_json::from_str::<(i64, Application)>(&raw).ok())
+        .filter(|(v, app)| *v == base_version && *app != initial)
+        .map(|(_, app)| app);
+    let was_restored = RwSignal::new(restored.is_some());
+    let init = restored.unwrap_or_else(|| initial.clone());
     let name = RwSignal::new(init.contact.name.clone());
     let phone = RwSignal::new(init.contact.phone.clone());
     let email = RwSignal::new(init.contact.email.clone());
@@ -212,6 +225,26 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
     let server_errors = RwSignal::new(Vec::<(String, Text)>::new());
     // The same rules the server enforces, run live as the form changes.
     let build_for_check = build.clone();
+    // The copy in this browser: written on every change once it differs from what was
+    // loaded, removed when saved.
+    let build_for_copy = build.clone();
+    let loaded = build_for_copy();
+    let key_for_copy = local_key.clone();
+    Effect::new(move |_| {
+        let now = build_for_copy();
+        if now != loaded || was_restored.get_untracked() {
+            if let Ok(json) = serde_json::to_string(&(base_version, &now)) {
+                session::storage_set(&key_for_copy, &json);
+            }
+        }
+    });
+    let key_for_discard = local_key.clone();
+    let discard = move |_| {
+        session::storage_remove(&key_for_discard);
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    };
     let findings = Memo::new(move |_| {
         // The dictionary in force, once loaded; the built-in one until then.
         let loaded = fields.get().and_then(Result::ok).map(statreq_domain::dictionary::Dictionary::new);
@@ -247,6 +280,7 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
         saving.set(true);
         let app = build();
         let navigate = navigate.clone();
+        let key_after_save = local_key.clone();
         spawn_local(async move {
             match call(|c| {
                 let app = app.clone();
@@ -268,7 +302,10 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
             })
             .await
             {
-                Ok(r) => navigate(&format!("/requests/{}", r.id), Default::default()),
+                Ok(r) => {
+                    session::storage_remove(&key_after_save);
+                    navigate(&format!("/requests/{}", r.id), Default::default())
+                }
                 Err(e) => {
                     let placed: Vec<(String, Text)> = e
                         .problem()
@@ -305,6 +342,11 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
     view! {
         <h1>{move || if edit.is_some() { tr(lang.get(), "edit_application") } else { tr(lang.get(), "new_application") }}</h1>
         <p>{move || tr(lang.get(), "applicants_may_not_set_deadlines_dgpa")}</p>
+        <Show when=move || was_restored.get()>
+            <p class="notice" role="status">{move || tr(lang.get(), "restored_what_you_typed")}" "
+                <button type="button" class="link" on:click=discard.clone()>{move || tr(lang.get(), "discard_it")}</button>
+            </p>
+        </Show>
         <p class="summary" aria-live="polite">{move || (attempted.get() || !touched.get().is_empty()).then(|| {
             let f = findings.get();
             let errors = f.iter().filter(|x| x.severity == Severity::Error).count();
