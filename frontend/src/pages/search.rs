@@ -160,29 +160,7 @@ pub fn SearchPage() -> impl IntoView {
             None => loading(lang.get()),
             Some(Err(e)) => failed(lang.get(), &e),
             Some(Ok(page)) if page.items.is_empty() => view! { <p>{tr(lang.get(), "nothing_matches")}</p> }.into_any(),
-            Some(Ok(page)) => view! {
-                <table class="list results">
-                    <caption class="visually-hidden">{tr(lang.get(), "find_requests")}</caption>
-                    <thead><tr>
-                        <th scope="col">{tr(lang.get(), "no")}</th>
-                        <th scope="col">{tr(lang.get(), "state")}</th>
-                        <th scope="col">{tr(lang.get(), "agency_2")}</th>
-                        <th scope="col">{tr(lang.get(), "reason")}</th>
-                        <th scope="col">{tr(lang.get(), "updated")}</th>
-                    </tr></thead>
-                    <tbody>
-                        {page.items.into_iter().map(|r| view! {
-                            <tr>
-                                <td><A href=format!("/requests/{}", r.id)>{r.id}</A></td>
-                                <td><span class=format!("state {}", r.state.as_str())>{text(lang.get(), &r.state_label)}</span></td>
-                                <td>{r.agency_name.clone()}</td>
-                                <td>{r.application.reason.chars().take(40).collect::<String>()}</td>
-                                <td>{i18n::date(lang.get(), r.updated_at)}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            }.into_any(),
+            Some(Ok(page)) => crate::components::request::request_table(lang.get(), "results", tr(lang.get(), "find_requests"), page.items),
         }}
     }
 }
