@@ -24,6 +24,8 @@ struct Notice<'a> {
     text: statreq_domain::Text,
     /// The part of the dedupe key that says which reminder this is.
     once: String,
+    /// The e-mail, when the kind has its own wording (else the notice with a link).
+    email: Option<notify::Email>,
 }
 
 async fn tell(
@@ -62,9 +64,11 @@ async fn tell(
     to.sort_by_key(|a| a.to_ascii_lowercase());
     to.dedup_by_key(|a| a.to_ascii_lowercase());
     let base = state.settings.public_base();
-    let subject = format!("[人事資料統計服務] 案件 #{} / Request #{}", n.request.id, n.request.id);
-    let body = format!("{}\n請至 {base}{link} 查看。\n\n— — —\n\n{}\nOpen it at {base}{link}.\n", n.text.zh_tw, n.text.en);
-    let payload = serde_json::json!({"subject": subject, "body": body}).to_string();
+    let mail = n.email.unwrap_or_else(|| notify::Email {
+        subject: format!("[人事資料統計服務] 案件 #{} / Request #{}", n.request.id, n.request.id),
+        body: format!("{}\n請至 {base}{link} 查看。\n\n— — —\n\n{}\nOpen it at {base}{link}.\n", n.text.zh_tw, n.text.en),
+    });
+    let payload = serde_json::json!({"subject": mail.subject, "body": mail.body}).to_string();
     for address in to {
         let new = NewNotification {
             channel: "email".into(),
@@ -119,6 +123,14 @@ async fn destructions(state: &AppState, email: bool, now: DateTime<Utc>) -> AppR
             request: r,
             text: notify::destruction_notice(r.id, destroy_by, stage),
             once: format!("{}:{destroy_by}:{stage}", r.id),
+            // Rule 6's own wording: the date in the ROC calendar, and what an overdue blocks.
+            email: Some(notify::retention_email(
+                r.id,
+                &app.reason,
+                destroy_by,
+                overdue,
+                &format!("{}/requests/{}", state.settings.public_base(), r.id),
+            )),
         };
         tell(state, notice, &office, &contact, email, now).await?;
         if overdue {
@@ -130,6 +142,7 @@ async fn destructions(state: &AppState, email: bool, now: DateTime<Utc>) -> AppR
                 request: r,
                 text: notify::escalation_notice(r.id, Escalation::DestructionOverdue { agency: r.agency_code.clone() }),
                 once: format!("destruction:{}:{destroy_by}", r.id),
+                email: None,
             };
             tell(state, notice, &sups, &[], email, now).await?;
         }
@@ -158,7 +171,7 @@ async fn waiting_on_supervisors(state: &AppState, email: bool, now: DateTime<Utc
             let once = format!("supervisor:{}:{}", r.id, submitted.timestamp());
             tell(
                 state,
-                Notice { kind: "escalation", email_kind: "escalation", request: r, text: text.clone(), once },
+                Notice { kind: "escalation", email_kind: "escalation", request: r, text: text.clone(), once, email: None },
                 &sups,
                 &[],
                 email,
@@ -173,7 +186,15 @@ async fn waiting_on_supervisors(state: &AppState, email: bool, now: DateTime<Utc
             }
             let once = format!("dgpa:{}:{}", r.id, submitted.timestamp());
             let people = officers.clone().unwrap_or_default();
-            tell(state, Notice { kind: "escalation", email_kind: "escalation", request: r, text, once }, &people, &[], email, now).await?;
+            tell(
+                state,
+                Notice { kind: "escalation", email_kind: "escalation", request: r, text, once, email: None },
+                &people,
+                &[],
+                email,
+                now,
+            )
+            .await?;
         }
     }
     Ok(())

@@ -276,23 +276,7 @@ mod tests {
 
     #[test]
     fn every_event_has_a_listed_webhook_name() {
-        use EventKind::*;
-        for k in [
-            Created,
-            Edited,
-            Submitted,
-            Withdrawn,
-            SupervisorApproved,
-            SupervisorReturned,
-            SupervisorRejected,
-            DgpaAccepted,
-            DgpaReturned,
-            DgpaRejected,
-            Taken,
-            Delivered,
-            DestructionRecorded,
-            Acknowledged,
-        ] {
+        for k in EventKind::ALL {
             assert!(WEBHOOK_EVENTS.contains(&webhook_event(k)), "{k:?}");
         }
     }
