@@ -230,16 +230,24 @@ async fn a_dgpa_officer_works_the_queue() {
     c.find(Locator::Css("#message")).await.unwrap().send_keys("職等依銓敘審定職等統計").await.unwrap();
     c.find(Locator::XPath("//button[normalize-space()='送出留言']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "ul.messages", "職等依銓敘審定職等統計").await;
+    // Each action opens its own fields; taking work asks whom and, out of order, why.
     c.find(Locator::XPath("//button[normalize-space()='開始產製']")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "form.action-form legend", "開始產製").await;
+    c.find(Locator::Css("#act-confirm")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", "資料產製中").await;
+    wait_for_text(&c, "p.receipt", "案件現為「資料產製中」").await;
     // Upload the result and deliver it with a reply.
     let (_file_dir, file) = statreq_e2e::TempPath::file(&format!("statreq-result-{}.csv", r.id), "職等,人數\n9,12\n".as_bytes());
     c.wait().for_element(Locator::Css("#result-file")).await.unwrap().send_keys(file.to_str().unwrap_or_default()).await.unwrap();
     c.find(Locator::XPath("//button[normalize-space()='上傳']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", &format!("statreq-result-{}.csv", r.id)).await;
     assert_eq!(applicant.get_request(r.id).await.map(|x| x.state).ok(), Some(statreq_e2e::statreq_contract::State::InProduction));
-    c.find(Locator::Css("#comment")).await.unwrap().send_keys("統計表如附件").await.unwrap();
     c.find(Locator::XPath("//button[normalize-space()='回復交付']")).await.unwrap().click().await.unwrap();
+    // The reply is required: an empty one is refused in place.
+    c.find(Locator::Css("#act-confirm")).await.unwrap().click().await.unwrap();
+    assert_eq!(applicant.get_request(r.id).await.map(|x| x.state).ok(), Some(statreq_e2e::statreq_contract::State::InProduction));
+    c.find(Locator::Css("#comment")).await.unwrap().send_keys("統計表如附件").await.unwrap();
+    c.find(Locator::Css("#act-confirm")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", "已交付").await;
     let delivered = applicant.deliveries(r.id).await.unwrap();
     assert_eq!(delivered.files.len(), 1);
@@ -608,10 +616,13 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
     assert_accessible(&c, "request with a retention extension").await;
     let asked = people.applicant.retention_extensions(r.id).await.unwrap();
     assert_eq!((asked.len(), asked[0].days), (1, 30));
-    // Recording destruction without a date is refused in place, never sent as 1970-01-01.
-    type_into(&c, "#comment", "碎紙").await;
-    click(&c, Locator::XPath("//div[@class='actions']/button[normalize-space()='登錄銷毀']")).await;
-    wait_for_text(&c, "section[aria-labelledby='act-h'] [role=alert]", "請選擇銷毀日期").await;
+    // Recording destruction asks for its date and method; without a date it is refused
+    // in place, never sent as 1970-01-01.
+    click(&c, Locator::Css("#act-record_destruction")).await;
+    click(&c, Locator::Css("#method option[value='destroy_method_shredded']")).await;
+    type_into(&c, "#comment", "會同政風室").await;
+    click(&c, Locator::Css("#act-confirm")).await;
+    wait_for_text(&c, "section[aria-labelledby='act-h'] [role=alert]", "請選擇銷毀日期及方式").await;
     assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, statreq_e2e::statreq_contract::State::Delivered);
     // With a date it asks first: cancelled, nothing happens; confirmed, the request closes.
     let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now()).to_string();
@@ -619,14 +630,12 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
         "const e = document.getElementById('destroyed-on'); e.value = '{today}'; e.dispatchEvent(new Event('input', {{ bubbles: true }}));"
     );
     c.execute(&set_date, vec![]).await.unwrap();
-    let record = Locator::XPath("//div[@class='actions']/button[normalize-space()='登錄銷毀']");
-    click(&c, record).await;
+    click(&c, Locator::Css("#act-confirm")).await;
     let question = c.get_alert_text().await.unwrap();
     assert!(question.contains("確定已銷毀"), "{question}");
     c.dismiss_alert().await.unwrap();
     assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, statreq_e2e::statreq_contract::State::Delivered);
-    let record = Locator::XPath("//div[@class='actions']/button[normalize-space()='登錄銷毀']");
-    click(&c, record).await;
+    click(&c, Locator::Css("#act-confirm")).await;
     c.accept_alert().await.unwrap();
     for _ in 0..50 {
         if people.applicant.get_request(r.id).await.unwrap().state == statreq_e2e::statreq_contract::State::Closed {
@@ -635,6 +644,9 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, statreq_e2e::statreq_contract::State::Closed);
+    let record = people.applicant.get_request(r.id).await.unwrap().destruction.map(|d| d.method);
+    assert_eq!(record.as_deref(), Some("紙本碎紙銷毀：會同政風室"));
+    wait_for_text(&c, "ol.timeline", "紙本碎紙銷毀").await;
 
     // One's own password, from the account page.
     click(&c, Locator::Css("header a[href='/account']")).await;
@@ -686,8 +698,10 @@ async fn an_officer_finds_requests_and_holds_one() {
     // Hold it from the request page, with the reason the office reads.
     click(&c, Locator::LinkText(&r.id.to_string())).await;
     wait_for_text(&c, "main h1", "案件 ").await;
+    click(&c, Locator::Css("#act-hold")).await;
+    wait_for_text(&c, "label[for=comment]", "暫停理由").await;
     type_into(&c, "#comment", "等待補送名冊").await;
-    click(&c, Locator::XPath("//button[normalize-space()='暫停處理']")).await;
+    click(&c, Locator::Css("#act-confirm")).await;
     wait_for_text(&c, "ol.timeline", "等待補送名冊").await;
     assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, statreq_e2e::statreq_contract::State::OnHold);
     // The saved view lists it.

@@ -11,7 +11,14 @@ pub(crate) fn err_text(lang: Lang, e: &ClientError) -> String {
             let mut s = text(lang, &p.message);
             for err in &p.errors {
                 let m = err.message.as_ref().map(|m| text(lang, m)).unwrap_or_else(|| err.detail.clone());
-                s.push_str(&format!("\n• {} {}", err.pointer, m));
+                // Where, in words: the item's name, never the JSON pointer.
+                let names = crate::components::application::FieldNames::new();
+                let (_, place) = crate::components::application::place(lang, None, &names, &err.pointer);
+                if place.is_empty() {
+                    s.push_str(&format!("\n• {m}"));
+                } else {
+                    s.push_str(&format!("\n• {place}{}{m}", crate::components::application::colon(lang)));
+                }
             }
             s
         }

@@ -9,15 +9,12 @@ use statreq_domain::application::{
 };
 use statreq_domain::Severity;
 
+use crate::components::application::{operator_words, source_label};
 use crate::components::loading::{failed, loading};
 use crate::components::problem::{err_text, problem_note, ui};
 use crate::components::request::{route_id, route_request};
-use crate::i18n::{self, t, text, tr, tr_with, Lang};
+use crate::i18n::{self, text, tr, tr_with, Lang};
 use crate::session::{self, call};
-
-pub(crate) fn source_label(lang: Lang, s: ExistingSource) -> String {
-    t(lang, s.name_zh(), s.name_en())
-}
 
 #[component]
 pub fn NewRequest() -> impl IntoView {
@@ -260,9 +257,10 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
             },
         )
     });
-    let hint = move |prefix: &'static str, id: &'static str| {
-        let matches = move |p: &str| p == prefix || p.starts_with(&format!("{prefix}/"));
-        let shown = move || attempted.get() || touched.get().contains(&prefix);
+    let hint_at = move |prefix: String, touched_by: &'static str, id: String| {
+        let prefix = StoredValue::new(prefix);
+        let matches = move |p: &str| prefix.with_value(|x| p == x || p.starts_with(&format!("{x}/")));
+        let shown = move || attempted.get() || touched.get().contains(&touched_by);
         view! {
             <ul class="hints" id=id aria-live="polite">
                 {move || findings.get().into_iter().filter(|f| shown() && matches(&f.pointer)).map(|f| view! {
@@ -274,6 +272,7 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
             </ul>
         }
     };
+    let hint = move |prefix: &'static str, id: &'static str| hint_at(prefix.to_string(), prefix, id.to_string());
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         attempted.set(true);
@@ -427,7 +426,7 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                                     </select>
                                     <label for=oid.clone()>{move || tr(lang.get(), "operator")}</label>
                                     <select id=oid on:change=move |ev| { op.set(event_target_value(&ev)); touch("/requirement/filters"); }>
-                                        {ops.into_iter().map(|o| view! { <option value=o selected=o == op.get_untracked()>{o}</option> }).collect_view()}
+                                        {move || ops.into_iter().map(|o| view! { <option value=o selected=o == op.get_untracked()>{operator_words(lang.get(), parse_op(o))}</option> }).collect_view()}
                                     </select>
                                     <label for=vid.clone()>{move || tr(lang.get(), "values")}</label>
                                     <input id=vid prop:value=move || values.get() on:input=move |ev| values.set(event_target_value(&ev)) on:blur=move |_| touch("/requirement/filters") />
@@ -513,16 +512,23 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
             </fieldset>
             <fieldset id="step-4">
                 <legend>{move || tr(lang.get(), "4_existing_sources_rule_4")}</legend>
-                {hint("/existing_sources", "h-sources")}
-                {sources.into_iter().map(|(s, checked, note)| {
+                <p class="help">{move || tr(lang.get(), "check_each_source_and_say_why")}</p>
+                {sources.into_iter().enumerate().map(|(i, (s, checked, note))| {
+                    // The form sends the six in this order, so a finding's position is this source's;
+                    // one not attested at all is named by its code.
                     let id = format!("s-{}", s.as_str());
+                    let hint_id = format!("h-{id}");
                     view! {
-                        <label class="check" for=id.clone()>
-                            <input id=id.clone() type="checkbox" prop:checked=move || checked.get() on:change=move |ev| { checked.set(event_target_checked(&ev)); touch("/existing_sources"); } />
-                            {move || source_label(lang.get(), s)}
-                        </label>
-                        <label class="sub" for=format!("{id}-note")>{move || tr(lang.get(), "why_it_does_not_serve")}</label>
-                        <input id=format!("{id}-note") prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) on:blur=move |_| touch("/existing_sources") />
+                        <div class="source" id=format!("{id}-box")>
+                            <label class="check" for=id.clone()>
+                                <input id=id.clone() type="checkbox" aria-describedby=hint_id.clone() prop:checked=move || checked.get() on:change=move |ev| { checked.set(event_target_checked(&ev)); touch("/existing_sources"); } />
+                                {move || source_label(lang.get(), s)}
+                            </label>
+                            <label class="sub" for=format!("{id}-note")>{move || tr(lang.get(), "why_it_does_not_serve")}</label>
+                            <input id=format!("{id}-note") aria-describedby=hint_id.clone() prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) on:blur=move |_| touch("/existing_sources") />
+                            {hint_at(format!("/existing_sources/{i}"), "/existing_sources", hint_id.clone())}
+                            {hint_at(format!("/existing_sources/{}", s.as_str()), "/existing_sources", format!("{hint_id}-n"))}
+                        </div>
                     }
                 }).collect_view()}
             </fieldset>

@@ -5,13 +5,14 @@ use leptos::task::spawn_local;
 use statreq_contract::*;
 
 use crate::browser::{read_file, save_file};
+use crate::components::application::{place, value_words, FieldNames};
 use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, text, tr, tr_with};
 use crate::session::{self, call};
 
 /// Queue position, messages and deliveries of one request.
 #[component]
-pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
+pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNames>) -> impl IntoView {
     let lang = i18n::lang();
     let session = session::session();
     let is_officer = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaOfficer));
@@ -235,12 +236,17 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool) -> impl IntoView {
                     <table class="list diff">
                         <thead><tr><th scope="col">{tr(lang.get(), "field_2")}</th><th scope="col">{tr(lang.get(), "before")}</th><th scope="col">{tr(lang.get(), "after")}</th></tr></thead>
                         <tbody>
-                            {r.changes.into_iter().map(|ch| view! {
-                                <tr>
-                                    <td><code>{ch.pointer.clone()}</code></td>
-                                    <td><del>{ch.before.map(|v| v.to_string()).unwrap_or_default()}</del></td>
-                                    <td><ins>{ch.after.map(|v| v.to_string()).unwrap_or_default()}</ins></td>
-                                </tr>
+                            {r.changes.into_iter().map(|ch| {
+                                let (l, n) = (lang.get(), names.get());
+                                let (_, item) = place(l, Some(&r.application), &n, &ch.pointer);
+                                let words = |v: Option<serde_json::Value>| v.map(|v| value_words(l, &n, &ch.pointer, &v)).unwrap_or_default();
+                                view! {
+                                    <tr>
+                                        <td>{item}</td>
+                                        <td><del>{words(ch.before.clone())}</del></td>
+                                        <td><ins>{words(ch.after.clone())}</ins></td>
+                                    </tr>
+                                }
                             }).collect_view()}
                         </tbody>
                     </table>
