@@ -19,7 +19,7 @@ use statreq_e2e::{Backend, TestServer};
 /// stopped and removed when the test ends, passed or failed. chromedriver runs in
 /// its own process group, so killing the group takes every browser process with
 /// it; the profile's unique path finds any that left the group.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     profile: PathBuf,
 }
@@ -35,13 +35,13 @@ impl Drop for Driver {
     }
 }
 
-fn spa_dir() -> PathBuf {
+pub(crate) fn spa_dir() -> PathBuf {
     let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../frontend/dist"));
     assert!(dir.join("index.html").is_file(), "the SPA is not built: run `just spa` (just test does)");
     dir
 }
 
-async fn browser() -> (Driver, Client) {
+pub(crate) async fn browser() -> (Driver, Client) {
     let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
@@ -72,7 +72,7 @@ async fn browser() -> (Driver, Client) {
 }
 
 /// WCAG 2.1 A and AA violations axe-core finds on the current page.
-async fn accessibility_violations(c: &Client) -> Vec<serde_json::Value> {
+pub(crate) async fn accessibility_violations(c: &Client) -> Vec<serde_json::Value> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/browser/node_modules/axe-core/axe.min.js");
     let axe = std::fs::read_to_string(path).unwrap_or_else(|_| panic!("{path} missing: run scripts/ensure-tools.sh (just test does)"));
     c.execute(&axe, vec![]).await.unwrap();
@@ -83,19 +83,19 @@ async fn accessibility_violations(c: &Client) -> Vec<serde_json::Value> {
     v.as_array().cloned().unwrap_or_default()
 }
 
-async fn assert_accessible(c: &Client, page: &str) {
+pub(crate) async fn assert_accessible(c: &Client, page: &str) {
     let v = accessibility_violations(c).await;
     assert!(v.is_empty(), "{page}: {}", serde_json::to_string_pretty(&v).unwrap_or_default());
 }
 
-async fn text_of(c: &Client, css: &str) -> String {
+pub(crate) async fn text_of(c: &Client, css: &str) -> String {
     match c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await {
         Ok(e) => e.text().await.unwrap_or_default(),
         Err(e) => panic!("{css}: {e}"),
     }
 }
 
-async fn wait_for_text(c: &Client, css: &str, needle: &str) {
+pub(crate) async fn wait_for_text(c: &Client, css: &str, needle: &str) {
     for _ in 0..100 {
         if let Ok(e) = c.find(Locator::Css(css)).await {
             if e.text().await.unwrap_or_default().contains(needle) {
@@ -196,7 +196,7 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     let _ = c.close().await;
 }
 
-async fn sign_in(c: &Client, base: &str, username: &str) {
+pub(crate) async fn sign_in(c: &Client, base: &str, username: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.wait().for_element(Locator::Css("#username")).await.unwrap().send_keys(username).await.unwrap();
     c.find(Locator::Css("#password")).await.unwrap().send_keys(statreq_e2e::DEMO_PASSWORD).await.unwrap();
@@ -425,11 +425,11 @@ async fn webhr_single_sign_on_submission_receipt_and_a_narrow_screen() {
     let _ = c.close().await;
 }
 
-async fn click(c: &Client, locator: Locator<'_>) {
+pub(crate) async fn click(c: &Client, locator: Locator<'_>) {
     c.wait().for_element(locator).await.unwrap().click().await.unwrap();
 }
 
-async fn type_into(c: &Client, css: &str, text: &str) {
+pub(crate) async fn type_into(c: &Client, css: &str, text: &str) {
     c.wait().for_element(Locator::Css(css)).await.unwrap().send_keys(text).await.unwrap();
 }
 
@@ -546,7 +546,7 @@ async fn structured_conditions_and_breakdowns_are_edited_in_the_form() {
     assert_accessible(&c, "form declaring personal data").await;
 }
 
-async fn wait_for_value(c: &Client, css: &str, want: &str) {
+pub(crate) async fn wait_for_value(c: &Client, css: &str, want: &str) {
     for _ in 0..100 {
         if let Ok(e) = c.find(Locator::Css(css)).await {
             if e.prop("value").await.ok().flatten().as_deref() == Some(want) {

@@ -1,0 +1,144 @@
+//! The screens as people use them, in real Chromium: a reviewer sees everything the
+//! applicant declared, findings sit beside what they are about and never show as JSON
+//! pointers, each action asks its own fields and final ones ask first.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use statreq_e2e::statreq_contract::State;
+use statreq_e2e::{Backend, TestServer};
+
+use crate::browser::{assert_accessible, browser, click, sign_in, spa_dir, type_into, wait_for_text};
+use crate::common;
+
+async fn main_text(c: &Client) -> String {
+    c.find(Locator::Css("main")).await.unwrap().text().await.unwrap_or_default()
+}
+
+/// No JSON pointer into an application is visible anywhere on the page.
+async fn assert_no_pointer(c: &Client, page: &str) {
+    let text = main_text(c).await;
+    for p in ["/requirement", "/existing_sources", "/personal_data", "/contact", "/reason"] {
+        assert!(!text.contains(p), "{page} shows the pointer {p}: {text}");
+    }
+}
+
+async fn wait_for_state(client: &statreq_e2e::statreq_client::Client, id: i64, want: State) -> State {
+    let mut now = client.get_request(id).await.unwrap().state;
+    for _ in 0..50 {
+        if now == want {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        now = client.get_request(id).await.unwrap().state;
+    }
+    now
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_sees_every_declared_item_of_a_personal_data_application() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let mut app = common::detail();
+    app.requirement.filters = vec![statreq_e2e::statreq_domain::application::Condition {
+        field: "grade".into(),
+        op: statreq_e2e::statreq_domain::application::Operator::Ge,
+        values: vec!["10".into()],
+    }];
+    app.existing_sources[5].note = "圖像化查詢工具無初任公職日期欄位".into();
+    let r = people.in_state(&app, State::PendingSupervisor, 2).await;
+    let fields = people.supervisor.list_fields(None).await.unwrap();
+    let name_of = |code: &str| fields.iter().find(|f| f.code == code).map(|f| f.name_zh.clone()).unwrap_or_default();
+
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "supervisor.moi").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "dl.application", "明細資料").await;
+    // Everything rule 3 asks the supervisor to weigh, without opening anything else.
+    let shown = c.find(Locator::Css("dl.application")).await.unwrap().text().await.unwrap();
+    let mut expected: Vec<String> = vec![
+        app.contact.name.clone(),
+        app.contact.phone.clone(),
+        app.reason.clone(),
+        app.requirement.description.clone(),
+        app.requirement.conditions.clone(),
+        format!("{} 大於或等於 10", name_of("grade")),
+        app.requirement.sample_output.clone().unwrap_or_default(),
+        "人事管理".into(),
+        app.personal_data.statutory_duty.clone().unwrap_or_default(),
+        "收到後保存 90 日".into(),
+        "圖像化查詢工具無初任公職日期欄位".into(),
+        "已查詢".into(),
+    ];
+    for f in &app.requirement.fields {
+        expected.push(name_of(f));
+    }
+    for n in &app.personal_data.necessity {
+        expected.push(format!("{}：{}", name_of(&n.field), n.note));
+    }
+    for s in statreq_e2e::statreq_domain::application::ExistingSource::ALL {
+        expected.push(s.name_zh().to_string());
+    }
+    for item in expected {
+        assert!(!item.is_empty() && shown.contains(&item), "the supervisor's page lacks {item:?}:\n{shown}");
+    }
+    assert_no_pointer(&c, "the supervisor's request page").await;
+    assert_accessible(&c, "a supervisor's request page").await;
+
+    // Approval is its own step and says what happened.
+    click(&c, Locator::Css("#act-supervisor_approve")).await;
+    wait_for_text(&c, "form.action-form legend", "核准").await;
+    type_into(&c, "#comment", "符合人事管理目的").await;
+    click(&c, Locator::Css("#act-confirm")).await;
+    wait_for_text(&c, "p.receipt", "案件現為「待人事總處審查」").await;
+    assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, State::PendingDgpa);
+    let _ = c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn findings_sit_beside_their_source_and_a_withdraw_asks_first() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+
+    // The form: once a source is touched, each source's finding is beside that source.
+    c.goto(&format!("{}/requests/new", server.base)).await.unwrap();
+    wait_for_text(&c, "main h1", "新增申請").await;
+    click(&c, Locator::Css("#s-webhr_graphical_query")).await;
+    wait_for_text(&c, "#h-s-webhr_graphical_query", "請說明此資料來源為何無法滿足需求").await;
+    wait_for_text(&c, "#h-s-dgpa_published_statistics", "請勾選已查詢此資料來源").await;
+    let checked_one = c.find(Locator::Css("#h-s-webhr_graphical_query")).await.unwrap().text().await.unwrap();
+    assert!(!checked_one.contains("請勾選"), "the ticked source is not told to tick: {checked_one}");
+    assert_no_pointer(&c, "the form").await;
+
+    // A draft missing one source's note: the check list names the source and links to it.
+    let mut app = common::statistics();
+    app.existing_sources[5].note = String::new();
+    let draft = people.applicant.create_request(&app).await.unwrap();
+    c.goto(&format!("{}/requests/{}", server.base, draft.id)).await.unwrap();
+    wait_for_text(&c, "ul.findings", "WebHR 圖像化查詢工具：無法滿足需求之理由").await;
+    let link = c.find(Locator::Css("ul.findings a[href='#a-source-webhr_graphical_query']")).await.unwrap();
+    assert!(link.text().await.unwrap().contains("WebHR 圖像化查詢工具"));
+    assert_no_pointer(&c, "a draft's check list").await;
+
+    // A withdraw asks first: cancelled, nothing happens; confirmed, it is withdrawn.
+    let pending = people.in_state(&common::statistics(), State::PendingSupervisor, 2).await;
+    c.goto(&format!("{}/requests/{}", server.base, pending.id)).await.unwrap();
+    click(&c, Locator::Css("#act-withdraw")).await;
+    wait_for_text(&c, "label[for=comment]", "撤回理由").await;
+    let confirm = c.find(Locator::Css("#act-confirm")).await.unwrap();
+    assert_eq!(confirm.attr("class").await.unwrap().as_deref(), Some("danger"), "a final step looks different");
+    confirm.click().await.unwrap();
+    let question = c.get_alert_text().await.unwrap();
+    assert!(question.contains("確定撤回"), "{question}");
+    c.dismiss_alert().await.unwrap();
+    assert_eq!(people.applicant.get_request(pending.id).await.unwrap().state, State::PendingSupervisor);
+    click(&c, Locator::Css("#act-confirm")).await;
+    c.accept_alert().await.unwrap();
+    assert_eq!(wait_for_state(&people.applicant, pending.id, State::Withdrawn).await, State::Withdrawn);
+    wait_for_text(&c, "p.receipt", "已撤回").await;
+    let _ = c.close().await;
+}
