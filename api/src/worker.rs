@@ -189,6 +189,10 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         let body = serde_json::to_string(&payload).map_err(crate::app::AppError::internal)?;
         for h in hooks.iter().filter(|h| notify::subscribed_to(&h.events, event_type)) {
             let Some(owner) = owners.get(&h.owner_id) else { continue };
+            // DGPA's own work on a file is for DGPA's systems only.
+            if e.kind.internal() && !owner.actor.roles.has(Role::DgpaOfficer) {
+                continue;
+            }
             let visible = r.created_by == h.owner_id || lifecycle::can_view(&owner.actor, &chain, r.revision.max(0) as u32);
             if visible {
                 notes.push(NewNotification {

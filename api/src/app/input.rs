@@ -131,6 +131,8 @@ pub enum InputError {
     AlreadyPublished,
     /// The file has no small cells waiting to be accepted.
     NothingToAccept,
+    /// The file needs no second officer's check (or already had it).
+    NothingToReview,
     /// Result files were uploaded while the data counted as not personal.
     FilesUploadedAsNotPersonal,
     /// No retention extension waits for a decision.
@@ -282,6 +284,7 @@ impl InputError {
             NoExtensionWaiting => "no_extension_waiting",
             FilesUploadedAsNotPersonal => "files_uploaded",
             NothingToAccept => "nothing_to_accept",
+            NothingToReview => "nothing_to_review",
             NotQueued { .. } => "not_queued",
             InvalidSetting { .. } => "invalid_setting",
             InvalidContent { kind, .. } => kind.code(),
@@ -334,6 +337,7 @@ impl InputError {
             | NoExtensionWaiting
             | FilesUploadedAsNotPersonal
             | NothingToAccept
+            | NothingToReview
             | NotQueued { .. }
             | InquiryClosed
             | InquiryUnanswered
@@ -526,6 +530,10 @@ impl InputError {
             NoPassphrase => Text::new("此檔案不含個人資料，未加密。", "This file holds no personal data and is not encrypted."),
             AlreadyApproved => Text::new("此檔案已覆核。", "This file is already approved."),
             NothingToAccept => Text::new("此檔案沒有待接受之小細格。", "This file has no small cells waiting to be accepted."),
+            NothingToReview => Text::new(
+                "此檔案無須覆核或已覆核（不含個人資料且無待接受之小細格）。",
+                "This file needs no second officer's check, or has had it (no personal data, no small cells waiting).",
+            ),
             FilesUploadedAsNotPersonal => Text::new(
                 "已上傳之檔案係以非個人資料處理，請先移除後再認定為個人資料。",
                 "Files were uploaded as not personal: remove them before marking the data as personal.",

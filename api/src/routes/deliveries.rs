@@ -304,6 +304,46 @@ pub async fn approve_delivery(
     Ok(HttpResponse::Ok().json(view(&row, &users)))
 }
 
+/// The officer who uploaded a file asks the other DGPA officers to check it (four
+/// eyes): each gets an in-app notice (and e-mail where statreq sends mail), and the
+/// request's timeline records it. For a file with personal data not yet approved, or
+/// with small cells not yet accepted; otherwise 409 `nothing_to_review`.
+#[utoipa::path(tag = "deliveries", security(("bearer" = [])), params(("id" = i64, Path), ("did" = i64, Path)), responses((status = 202, body = DeliveryView), ErrorResponses))]
+#[post("/requests/{id}/deliveries/{did}/review-request")]
+pub async fn request_review(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<(i64, i64)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (id, did) = path.into_inner();
+    let loaded = load_for(&state, &who, id).await?;
+    who.require(Role::DgpaOfficer)?;
+    let (_, rows, _) = manifest(&state, &who, id).await?;
+    let d = rows.into_iter().find(|d| d.id == did).ok_or_else(ApiError::not_found)?;
+    if d.published_at.is_some() {
+        return Err(InputError::AlreadyPublished.into());
+    }
+    if loaded.row.state != State::InProduction {
+        return Err(InputError::NotInProduction.into());
+    }
+    let report: Option<statreq_domain::disclosure::DisclosureReport> = d.disclosure.clone().and_then(|v| serde_json::from_value(v).ok());
+    let waits = (d.personal && d.approved_by.is_none()) || report.is_some_and(|r| r.blocks());
+    if !waits {
+        return Err(InputError::NothingToReview.into());
+    }
+    let audit = http::audit(&who, &req);
+    let actor = who.user.id;
+    let users = db(&state, move |s| {
+        s.request_review(id, did, actor, &audit, Utc::now())?;
+        users::load(s, [Some(d.uploaded_by), d.approved_by].into_iter().flatten())
+    })
+    .await?;
+    let row = db(&state, move |s| s.list_deliveries(id)).await?.into_iter().find(|x| x.id == did).ok_or_else(ApiError::not_found)?;
+    state.wake.notify_one();
+    Ok(HttpResponse::Accepted().json(view(&row, &users)))
+}
+
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -392,6 +432,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(download_delivery)
         .service(reveal_passphrase)
         .service(approve_delivery)
+        .service(request_review)
         .service(remove_delivery)
         .service(accept_disclosure)
         .service(put_age_recipient);

@@ -106,6 +106,11 @@ impl Client {
         self.post(&format!("/requests/{id}/deliveries/{did}/approve"), &serde_json::json!({}), None).await
     }
 
+    /// Asks the other DGPA officers to check a file (four eyes).
+    pub async fn request_review(&self, id: i64, did: i64) -> Result<DeliveryView> {
+        self.post(&format!("/requests/{id}/deliveries/{did}/review-request"), &serde_json::json!({}), None).await
+    }
+
     /// Registers an X25519 age recipient for this account's downloads (`None` removes it).
     pub async fn set_age_recipient(&self, recipient: Option<&str>) -> Result<AgeRecipientBody> {
         self.call(Method::PUT, "/me/age-recipient", Some(&AgeRecipientBody { recipient: recipient.map(String::from) }), None).await

@@ -49,6 +49,8 @@ pub fn webhook_event(kind: EventKind) -> &'static str {
         EventKind::Reassigned => "request.reassigned",
         EventKind::RegisteredFromPaper => "request.registered_from_paper",
         EventKind::MarkedPersonal => "request.marked_personal",
+        EventKind::ReviewRequested => "request.review_requested",
+        EventKind::FileApproved => "request.file_approved",
     }
 }
 
@@ -73,6 +75,7 @@ pub enum Audience {
 pub fn audience(kind: EventKind) -> &'static [Audience] {
     match kind {
         EventKind::Submitted => &[Audience::Supervisors],
+        EventKind::ReviewRequested => &[Audience::Dgpa],
         EventKind::SupervisorApproved => &[Audience::ApplicantOffice, Audience::Dgpa],
         EventKind::SupervisorReturned
         | EventKind::SupervisorRejected
@@ -91,7 +94,8 @@ pub fn audience(kind: EventKind) -> &'static [Audience] {
         | EventKind::DestructionRecorded
         | EventKind::Acknowledged
         | EventKind::Rerated
-        | EventKind::Reassigned => &[],
+        | EventKind::Reassigned
+        | EventKind::FileApproved => &[],
     }
 }
 
@@ -126,6 +130,11 @@ fn what_happened(kind: EventKind) -> Text {
             "經人事總處認定產製資料涉及個人資料，將加密交付並須於期限內銷毀",
             "was found by DGPA to produce personal data: it will be delivered encrypted and must be destroyed in time",
         ),
+        EventKind::ReviewRequested => (
+            "之成果檔待另一位人事總處同仁覆核（四眼原則）",
+            "has a result file waiting for a second DGPA officer's check (four eyes)",
+        ),
+        EventKind::FileApproved => ("之成果檔已經另一位人事總處同仁覆核", "had a result file checked by a second DGPA officer"),
         EventKind::RegisteredFromPaper => {
             ("以紙本或電子郵件申請，經人事總處登錄並送審查", "came on paper or by e-mail and was registered by DGPA for review")
         }

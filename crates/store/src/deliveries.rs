@@ -6,7 +6,9 @@ use diesel::prelude::*;
 
 use crate::audit::{append, AuditContext};
 use crate::conn::write_tx;
-use crate::schema::deliveries;
+use crate::requests::insert_event;
+use crate::schema::{deliveries, requests};
+use statreq_domain::lifecycle::{EventKind, State};
 use crate::{from_db, to_db, Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -214,13 +216,30 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::Conflict);
             }
-            append(c, audit, "delivery.approved", Some(request_id), &serde_json::json!({"delivery": id}), now)
+            append(c, audit, "delivery.approved", Some(request_id), &serde_json::json!({"delivery": id}), now)?;
+            file_event(c, request_id, EventKind::FileApproved, approver, id, now)
         })?;
         Ok(deliveries::table.find(id).select(Row::as_select()).first(&mut *conn)?.into())
     }
 }
 
+/// A step of DGPA's work on one file, on the request's timeline; the state stays.
+fn file_event(c: &mut crate::DbConnection, request_id: i64, kind: EventKind, actor: i64, delivery: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    let raw: String = requests::table.find(request_id).select(requests::state).first(c)?;
+    let state = State::parse(&raw).ok_or(StoreError::Corrupt(raw))?;
+    insert_event(c, request_id, kind, Some(state), state, actor, None, &serde_json::json!({ "delivery": delivery }), now)
+}
+
 impl Store {
+    /// The uploader asks the other officers to check a file (four eyes): on the
+    /// timeline, in their inboxes through the event, and in the audit trail.
+    pub fn request_review(&self, request_id: i64, delivery: i64, actor: i64, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<()> {
+        write_tx(&mut *self.conn()?, |c| {
+            append(c, audit, "delivery.review_requested", Some(request_id), &serde_json::json!({"delivery": delivery}), now)?;
+            file_event(c, request_id, EventKind::ReviewRequested, actor, delivery, now)
+        })
+    }
+
     /// Every live wrapped key and sealed passphrase, for re-wrapping after a KEK rotation.
     pub fn delivery_keys(&self) -> StoreResult<Vec<(i64, String, Option<String>)>> {
         let rows: Vec<(i64, Option<String>, Option<String>)> =

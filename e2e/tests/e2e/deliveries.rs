@@ -534,3 +534,69 @@ mod disclosure {
     use super::*;
     on_both_backends!(small_cells_are_checked_before_a_table_is_released);
 }
+
+/// Four eyes as a visible step: the uploader asks the other officers to check a file;
+/// they are told in-app; the check is on the timeline; other systems' webhooks never
+/// hear of DGPA's internal steps. Refused for the wrong role, the wrong agency, a
+/// file that needs no check and a request out of production, changing nothing.
+async fn four_eyes_is_asked_for_told_and_on_the_timeline(backend: Backend) {
+    use statreq_e2e::statreq_domain::EventKind;
+    let server = TestServer::start_with(backend, &crate::integration::FAST);
+    // The applying office's system subscribes to everything it may hear of.
+    let receiver = statreq_e2e::sinks::WebhookReceiver::start(0).await;
+    let webhr = crate::integration::service_account(&server, "webhr.npa", "NPA").await;
+    let hook = statreq_e2e::statreq_contract::WebhookBody { url: receiver.url.clone(), events: vec!["*".into()], description: None };
+    webhr.create_webhook(&hook).await.unwrap();
+    let (id, applicant, _supervisor, officer) = in_production(&server, true).await;
+    let second = server.login("officer2.dgpa").await;
+    let f = officer.upload_delivery(id, "名冊.csv", "姓名,職等\n王大明,9\n".as_bytes().to_vec()).await.unwrap();
+    let status = |e: Option<statreq_e2e::statreq_client::ClientError>| e.and_then(|e| e.status());
+    let code = |e: Option<statreq_e2e::statreq_client::ClientError>| e.and_then(|e| e.code().map(String::from));
+    let kinds = |events: Vec<statreq_e2e::statreq_contract::EventView>| events.into_iter().map(|e| e.kind).collect::<Vec<_>>();
+    let before = kinds(officer.events(id).await.unwrap());
+
+    assert_eq!(status(applicant.request_review(id, f.id).await.err()), Some(403));
+    assert_eq!(status(server.login("applicant.tpedu").await.request_review(id, f.id).await.err()), Some(404));
+    assert_eq!(status(officer.request_review(id, f.id + 1000).await.err()), Some(404));
+    assert_eq!(kinds(officer.events(id).await.unwrap()), before, "refusals change nothing");
+
+    let asked = officer.request_review(id, f.id).await.unwrap();
+    assert_eq!((asked.id, asked.approved_by.is_none()), (f.id, true));
+    let events = officer.events(id).await.unwrap();
+    let last = events.last().unwrap();
+    assert_eq!((last.kind, last.to_state, last.data["delivery"].as_i64()), (EventKind::ReviewRequested, State::InProduction, Some(f.id)));
+    // The other officers hear of it; the one who asked does not.
+    let mut told = false;
+    for _ in 0..100 {
+        told = second.inbox(false).await.unwrap().iter().any(|n| n.kind == "request_review_requested" && n.link == format!("/requests/{id}"));
+        if told {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(told, "the second officer was not told");
+    assert!(!officer.inbox(false).await.unwrap().iter().any(|n| n.kind == "request_review_requested"));
+
+    second.approve_delivery(id, f.id).await.unwrap();
+    let last = officer.events(id).await.unwrap().pop().unwrap();
+    assert_eq!((last.kind, last.actor.display_name.is_empty(), last.data["delivery"].as_i64()), (EventKind::FileApproved, false, Some(f.id)));
+    // Approved, there is nothing left to check.
+    assert_eq!(code(officer.request_review(id, f.id).await.err()), Some("nothing_to_review".into()));
+
+    // A plain statistics file without small cells needs no second check.
+    let (plain_id, _, _, plain_officer) = in_production(&server, false).await;
+    let plain = plain_officer.upload_delivery(plain_id, "表.csv", b"grade,count\n9,120\n".to_vec()).await.unwrap();
+    assert_eq!(code(plain_officer.request_review(plain_id, plain.id).await.err()), Some("nothing_to_review".into()));
+    // Out of production (delivered), no more review requests.
+    officer.deliver(id, None, "如附件").await.unwrap();
+    assert_eq!(status(officer.request_review(id, f.id).await.err()), Some(409));
+    // The office's system heard of the delivery, never of DGPA's internal steps.
+    let got = receiver.wait_until(30, |g| g.iter().any(|x| x.body.contains("request.delivered"))).await;
+    assert!(got.iter().any(|x| x.body.contains("request.delivered")), "{got:?}");
+    assert!(!got.iter().any(|x| x.body.contains("review_requested") || x.body.contains("file_approved")), "{got:?}");
+}
+
+mod four_eyes {
+    use super::*;
+    on_both_backends!(four_eyes_is_asked_for_told_and_on_the_timeline);
+}

@@ -13,7 +13,7 @@ use statreq_e2e::statreq_domain::Decision;
 use statreq_e2e::{on_both_backends, webhr, Backend, TestServer};
 
 /// Worker settings that make retries quick in tests.
-const FAST: [&str; 4] = ["--retry-base-ms", "100", "--worker-poll-ms", "100"];
+pub(crate) const FAST: [&str; 4] = ["--retry-base-ms", "100", "--worker-poll-ms", "100"];
 
 fn body_of(v: &statreq_e2e::statreq_contract::Application) -> Vec<u8> {
     serde_json::to_vec(v).unwrap()
@@ -135,7 +135,7 @@ async fn external_references_are_unique_per_system(backend: Backend) {
 }
 
 /// A service account of `agency` that may also apply, signed in by client credentials.
-async fn service_account(server: &TestServer, username: &str, agency: &str) -> Client {
+pub(crate) async fn service_account(server: &TestServer, username: &str, agency: &str) -> Client {
     let admin = server.login("admin.dgpa").await;
     let secret = "service-secret-2026-xyz";
     admin

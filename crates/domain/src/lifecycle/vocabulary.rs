@@ -320,6 +320,11 @@ pub enum EventKind {
     RegisteredFromPaper,
     /// DGPA marked the data produced as personal.
     MarkedPersonal,
+    /// The officer who uploaded a file asks the other officers to check it (four eyes);
+    /// the request's state does not change.
+    ReviewRequested,
+    /// A second officer checked and approved a file for release (four eyes).
+    FileApproved,
 }
 
 impl EventKind {
@@ -345,11 +350,13 @@ impl EventKind {
             EventKind::Reassigned => "reassigned",
             EventKind::RegisteredFromPaper => "registered_from_paper",
             EventKind::MarkedPersonal => "marked_personal",
+            EventKind::ReviewRequested => "review_requested",
+            EventKind::FileApproved => "file_approved",
         }
     }
 
     /// Every event kind.
-    pub const ALL: [EventKind; 20] = [
+    pub const ALL: [EventKind; 22] = [
         EventKind::Created,
         EventKind::Edited,
         EventKind::Submitted,
@@ -370,7 +377,14 @@ impl EventKind {
         EventKind::Reassigned,
         EventKind::RegisteredFromPaper,
         EventKind::MarkedPersonal,
+        EventKind::ReviewRequested,
+        EventKind::FileApproved,
     ];
+
+    /// DGPA's own work on a file: told to DGPA's officers, never to other systems' webhooks.
+    pub fn internal(self) -> bool {
+        matches!(self, EventKind::ReviewRequested | EventKind::FileApproved)
+    }
 
     pub fn parse(raw: &str) -> Option<EventKind> {
         Self::ALL.into_iter().find(|k| k.as_str() == raw)
