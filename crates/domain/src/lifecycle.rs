@@ -443,7 +443,18 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
 /// The actions this actor may attempt now: allowed by the table and by role,
 /// agency and separation of duties (the data may still refuse, e.g. findings).
 pub fn available_actions(facts: &RequestFacts<'_>, actor: &Actor) -> Vec<Action> {
-    allowed_actions(facts.state).into_iter().filter(|a| authorize(facts, actor, *a).is_ok()).collect()
+    // A delivery closes one way only (rule 6): personal data by recording its
+    // destruction, anything else by acknowledging receipt.
+    let personal = facts.application.declares_personal_data();
+    allowed_actions(facts.state)
+        .into_iter()
+        .filter(|a| match a {
+            Action::RecordDestruction => personal,
+            Action::Acknowledge => !personal,
+            _ => true,
+        })
+        .filter(|a| authorize(facts, actor, *a).is_ok())
+        .collect()
 }
 
 /// Four eyes: a file is approved by a DGPA officer who did not upload it.

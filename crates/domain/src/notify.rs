@@ -5,7 +5,7 @@ use crate::lifecycle::{EventKind, State};
 use crate::message::Text;
 
 /// Every webhook event type; `*` subscribes to all of them.
-pub const WEBHOOK_EVENTS: [&str; 18] = [
+pub const WEBHOOK_EVENTS: [&str; 20] = [
     "request.created",
     "request.edited",
     "request.submitted",
@@ -24,6 +24,8 @@ pub const WEBHOOK_EVENTS: [&str; 18] = [
     "request.reassigned",
     "request.registered_from_paper",
     "request.marked_personal",
+    "request.review_requested",
+    "request.file_approved",
 ];
 
 /// The webhook event type of a lifecycle event. Returns by the supervisor and by
@@ -130,10 +132,9 @@ fn what_happened(kind: EventKind) -> Text {
             "經人事總處認定產製資料涉及個人資料，將加密交付並須於期限內銷毀",
             "was found by DGPA to produce personal data: it will be delivered encrypted and must be destroyed in time",
         ),
-        EventKind::ReviewRequested => (
-            "之成果檔待另一位人事總處同仁覆核（四眼原則）",
-            "has a result file waiting for a second DGPA officer's check (four eyes)",
-        ),
+        EventKind::ReviewRequested => {
+            ("之成果檔待另一位人事總處同仁覆核（四眼原則）", "has a result file waiting for a second DGPA officer's check (four eyes)")
+        }
         EventKind::FileApproved => ("之成果檔已經另一位人事總處同仁覆核", "had a result file checked by a second DGPA officer"),
         EventKind::RegisteredFromPaper => {
             ("以紙本或電子郵件申請，經人事總處登錄並送審查", "came on paper or by e-mail and was registered by DGPA for review")

@@ -8,8 +8,8 @@ use crate::audit::{append, AuditContext};
 use crate::conn::write_tx;
 use crate::requests::insert_event;
 use crate::schema::{deliveries, requests};
-use statreq_domain::lifecycle::{EventKind, State};
 use crate::{from_db, to_db, Store, StoreError, StoreResult};
+use statreq_domain::lifecycle::{EventKind, State};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = deliveries)]
@@ -224,7 +224,14 @@ impl Store {
 }
 
 /// A step of DGPA's work on one file, on the request's timeline; the state stays.
-fn file_event(c: &mut crate::DbConnection, request_id: i64, kind: EventKind, actor: i64, delivery: i64, now: DateTime<Utc>) -> StoreResult<()> {
+fn file_event(
+    c: &mut crate::DbConnection,
+    request_id: i64,
+    kind: EventKind,
+    actor: i64,
+    delivery: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
     let raw: String = requests::table.find(request_id).select(requests::state).first(c)?;
     let state = State::parse(&raw).ok_or(StoreError::Corrupt(raw))?;
     insert_event(c, request_id, kind, Some(state), state, actor, None, &serde_json::json!({ "delivery": delivery }), now)

@@ -142,3 +142,84 @@ async fn findings_sit_beside_their_source_and_a_withdraw_asks_first() {
     wait_for_text(&c, "p.receipt", "已撤回").await;
     let _ = c.close().await;
 }
+
+async fn sign_out(c: &Client) {
+    click(c, Locator::XPath("//header//button[contains(., '登出')]")).await;
+    wait_for_text(c, "main h1", "登入").await;
+}
+
+async fn count(c: &Client, css: &str) -> usize {
+    c.find_all(Locator::Css(css)).await.map(|v| v.len()).unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_eyes_delivery_and_destruction_read_right() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let r = people.in_state(&common::detail(), State::InProduction, 2).await;
+    let f = people.officer.upload_delivery(r.id, "名冊.csv", "姓名,職等\n王大明,9\n".as_bytes().to_vec()).await.unwrap();
+    let (_driver, c) = browser().await;
+
+    // The uploader sends the file for review and is told who may approve it.
+    sign_in(&c, &server.base, "officer1.dgpa").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "ul.files", "待覆核").await;
+    wait_for_text(&c, "ul.files", "另一位人事總處同仁").await;
+    assert_eq!(count(&c, &format!("#approve-{}", f.id)).await, 0, "the uploader cannot approve");
+    click(&c, Locator::Css(&format!("#review-{}", f.id))).await;
+    wait_for_text(&c, "section[aria-labelledby='m-h'] [role=alert]", "已通知其他人事總處同仁覆核").await;
+    sign_out(&c).await;
+
+    // The reviewer sees the justification and the manifest, confirms, and it is on the timeline.
+    sign_in(&c, &server.base, "officer2.dgpa").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "ul.files code.hash", &f.sha256).await;
+    wait_for_text(&c, "dl.application", "核對陞遷名冊").await;
+    wait_for_text(&c, "ol.timeline", "成果檔送請覆核").await;
+    assert_accessible(&c, "a file awaiting review").await;
+    click(&c, Locator::Css(&format!("#approve-{}", f.id))).await;
+    let question = c.get_alert_text().await.unwrap();
+    assert!(question.contains("SHA-256"), "{question}");
+    c.dismiss_alert().await.unwrap();
+    assert!(people.officer.deliveries(r.id).await.unwrap().files[0].approved_by.is_none(), "cancelled, nothing happens");
+    click(&c, Locator::Css(&format!("#approve-{}", f.id))).await;
+    c.accept_alert().await.unwrap();
+    wait_for_text(&c, "ul.files", "覆核").await;
+    c.refresh().await.unwrap();
+    wait_for_text(&c, "ol.timeline", "成果檔覆核通過").await;
+    assert!(people.officer.deliveries(r.id).await.unwrap().files[0].approved_by.is_some());
+    sign_out(&c).await;
+
+    // The office: the passphrase is its own step, apart from the download.
+    people.officer.deliver(r.id, None, "名冊如附件").await.unwrap();
+    sign_in(&c, &server.base, "applicant.npa").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "ul.files", "名冊.csv.age").await;
+    wait_for_text(&c, "#pp-h", "解密密碼").await;
+    assert_eq!(count(&c, "ul.files [id^=reveal]").await, 0, "no passphrase beside the download");
+    click(&c, Locator::Css(&format!("#reveal-{}", f.id))).await;
+    wait_for_text(&c, "ul.passphrases code.secret", "-").await;
+    assert_accessible(&c, "a delivered personal-data request").await;
+
+    // Destroyed, the download and the passphrase are gone; the timeline says when and how.
+    let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now());
+    let body = statreq_e2e::statreq_contract::DestructionBody { destroyed_on: today, method: "電子檔永久刪除".into() };
+    people.applicant.record_destruction(r.id, None, &body).await.unwrap();
+    c.refresh().await.unwrap();
+    wait_for_text(&c, "ol.timeline", "電子檔永久刪除").await;
+    wait_for_text(&c, "ul.files", "已銷毀").await;
+    assert_eq!(count(&c, "ul.files button").await, 0, "no download after destruction");
+    assert_eq!(count(&c, "#pp-h").await, 0, "no passphrase after destruction");
+
+    // Without personal data: no destruction controls, no age instructions.
+    let plain = people.in_state(&common::statistics(), State::InProduction, 2).await;
+    people.officer.upload_delivery(plain.id, "表.csv", b"grade,count\n9,120\n".to_vec()).await.unwrap();
+    people.officer.deliver(plain.id, None, "如附件").await.unwrap();
+    c.goto(&format!("{}/requests/{}", server.base, plain.id)).await.unwrap();
+    wait_for_text(&c, "ul.files", "下載").await;
+    wait_for_text(&c, "section[aria-labelledby='act-h']", "確認收訖").await;
+    let text = main_text(&c).await;
+    assert!(!text.contains("age -d") && !text.contains("登錄銷毀") && !text.contains("解密密碼"), "{text}");
+    let _ = c.close().await;
+}

@@ -568,7 +568,8 @@ async fn four_eyes_is_asked_for_told_and_on_the_timeline(backend: Backend) {
     // The other officers hear of it; the one who asked does not.
     let mut told = false;
     for _ in 0..100 {
-        told = second.inbox(false).await.unwrap().iter().any(|n| n.kind == "request_review_requested" && n.link == format!("/requests/{id}"));
+        told =
+            second.inbox(false).await.unwrap().iter().any(|n| n.kind == "request_review_requested" && n.link == format!("/requests/{id}"));
         if told {
             break;
         }
@@ -579,7 +580,10 @@ async fn four_eyes_is_asked_for_told_and_on_the_timeline(backend: Backend) {
 
     second.approve_delivery(id, f.id).await.unwrap();
     let last = officer.events(id).await.unwrap().pop().unwrap();
-    assert_eq!((last.kind, last.actor.display_name.is_empty(), last.data["delivery"].as_i64()), (EventKind::FileApproved, false, Some(f.id)));
+    assert_eq!(
+        (last.kind, last.actor.display_name.is_empty(), last.data["delivery"].as_i64()),
+        (EventKind::FileApproved, false, Some(f.id))
+    );
     // Approved, there is nothing left to check.
     assert_eq!(code(officer.request_review(id, f.id).await.err()), Some("nothing_to_review".into()));
 

@@ -77,6 +77,7 @@ async fn personal_data_request_from_draft_to_closed(backend: Backend) {
             EventKind::SupervisorApproved,
             EventKind::DgpaAccepted,
             EventKind::Taken,
+            EventKind::FileApproved,
             EventKind::Delivered,
             EventKind::DestructionRecorded
         ]

@@ -152,31 +152,51 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                 </form>
             </section>
         </Show>
-        {move || files.get().and_then(Result::ok).filter(|m| !m.files.is_empty()).map(|m| view! {
+        {move || files.get().and_then(Result::ok).filter(|m| !m.files.is_empty()).map(|m| {
+            let any_personal = m.files.iter().any(|f| f.personal && f.shredded_at.is_none());
+            let secrets: Vec<(i64, String)> =
+                m.files.iter().filter(|f| f.personal && f.shredded_at.is_none() && f.published_at.is_some()).map(|f| (f.id, f.filename.clone())).collect();
+            view! {
             <section class="card" aria-labelledby="d-h">
                 <h2 id="d-h">{tr(lang.get(), "result_files")}</h2>
-                <ul>
+                <ul class="files">
                     {m.files.into_iter().map(|f| {
                         let did = f.id;
                         let name = if f.personal { format!("{}.age", f.filename) } else { f.filename.clone() };
                         let download_name = name.clone();
+                        let mine = f.uploaded_by.id == my_id();
+                        let unpublished = f.published_at.is_none();
+                        let needs_second = f.personal && f.approved_by.is_none() && unpublished;
+                        let blocks = f.disclosure.as_ref().is_some_and(|d| d.blocks());
+                        let awaiting = (needs_second || blocks) && unpublished;
                         view! {
                             <li>
-                                <button type="button" class="link" on:click=move |_| {
-                                    let n = download_name.clone();
-                                    spawn_local(async move {
-                                        match call(|c| async move { c.download_delivery(id, did).await }).await {
-                                            Ok(bytes) => save_file(&n, &bytes),
-                                            Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
-                                        }
-                                    });
-                                }>{tr(lang.get(), "download")}{name.clone()}</button>
-                                " · SHA-256 "<code>{f.sha256.chars().take(16).collect::<String>()}"…"</code>
-                                {f.shredded_at.map(|_| view! { " · "{tr(lang.get(), "destroyed")} })}
-                                {f.approved_by.as_ref().map(|u| view! { " · "{tr(lang.get(), "checked_by")}{u.display_name.clone()} })}
+                                <strong>{f.filename.clone()}</strong>
+                                {awaiting.then(|| view! { " "<span class="badge">{tr(lang.get(), "awaiting_review")}</span> })}
+                                {f.shredded_at.map(|_| view! { " "<span class="badge done">{tr(lang.get(), "destroyed")}</span> })}
+                                <dl class="manifest">
+                                    <dt>{tr(lang.get(), "size")}</dt><dd>{format!("{} bytes", f.size_bytes)}</dd>
+                                    <dt>"SHA-256"</dt><dd><code class="hash">{f.sha256.clone()}</code></dd>
+                                    <dt>{tr(lang.get(), "produced_by")}</dt><dd>{f.uploaded_by.display_name.clone()}" · "{i18n::datetime(lang.get(), f.uploaded_at)}</dd>
+                                    {f.approved_by.as_ref().map(|u| view! {
+                                        <dt>{tr(lang.get(), "checked_by_2")}</dt>
+                                        <dd>{u.display_name.clone()}{f.approved_at.map(|at| format!(" · {}", i18n::datetime(lang.get(), at)))}</dd>
+                                    })}
+                                </dl>
+                                {f.shredded_at.is_none().then(|| view! {
+                                    <button type="button" class="link" on:click=move |_| {
+                                        let n = download_name.clone();
+                                        spawn_local(async move {
+                                            match call(|c| async move { c.download_delivery(id, did).await }).await {
+                                                Ok(bytes) => save_file(&n, &bytes),
+                                                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                                            }
+                                        });
+                                    }>{tr(lang.get(), "download")}{name.clone()}</button>
+                                })}
                                 {f.disclosure.clone().filter(|d| !d.small_cells.is_empty()).map(|d| {
                                     let blocks = d.blocks();
-                                    let may_accept = blocks && f.published_at.is_none() && is_officer() && f.uploaded_by.id != my_id();
+                                    let may_accept = blocks && unpublished && is_officer() && !mine;
                                     let cells: Vec<String> = d.small_cells.iter().take(10).map(|c| format!("{}:{} {}={}", c.row, c.column, c.header, c.count)).collect();
                                     view! {
                                         <div class=if blocks { "disclosure error" } else { "disclosure" }>
@@ -198,9 +218,25 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                                         </div>
                                     }
                                 })}
-                                {(f.personal && f.approved_by.is_none() && f.published_at.is_none() && is_officer() && f.uploaded_by.id != my_id()).then(|| view! {
-                                    " · "
-                                    <button type="button" class="link" on:click=move |_| {
+                                // Four eyes: the uploader sends the file for review; another officer checks
+                                // the application above and this manifest, then approves.
+                                {(awaiting && is_officer() && mine).then(|| view! {
+                                    <p class="hint">{tr(lang.get(), "another_officer_must_check")}</p>
+                                    <button type="button" id=format!("review-{did}") on:click=move |_| {
+                                        spawn_local(async move {
+                                            match call(|c| async move { c.request_review(id, did).await }).await {
+                                                Ok(_) => note.set(Some(tr(lang.get_untracked(), "sent_for_review"))),
+                                                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                                            }
+                                        });
+                                    }>{tr(lang.get(), "send_for_review")}</button>
+                                })}
+                                {(needs_second && is_officer() && !mine).then(|| view! {
+                                    <button type="button" class="danger" id=format!("approve-{did}") on:click=move |_| {
+                                        let question = tr(lang.get_untracked(), "confirm_approve_file");
+                                        if !web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false) {
+                                            return;
+                                        }
                                         spawn_local(async move {
                                             match call(|c| async move { c.approve_delivery(id, did).await }).await {
                                                 Ok(_) => files.refetch(),
@@ -209,24 +245,37 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                                         });
                                     }>{tr(lang.get(), "approve")}</button>
                                 })}
-                                {f.personal.then(|| view! {
-                                    " · "
-                                    <button type="button" class="link" on:click=move |_| {
-                                        spawn_local(async move {
-                                            match call(|c| async move { c.reveal_passphrase(id, did).await }).await {
-                                                Ok(p) => passphrases.update(|m| { m.insert(did, p.passphrase); }),
-                                                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
-                                            }
-                                        });
-                                    }>{tr(lang.get(), "reveal_passphrase")}</button>
-                                    {move || passphrases.get().get(&did).cloned().map(|p| view! { " "<code class="secret">{p}</code> })}
-                                })}
                             </li>
                         }
                     }).collect_view()}
                 </ul>
-                <p class="hint">{tr(lang.get(), "files_with_personal_data_are_age")}</p>
+                {any_personal.then(|| view! { <p class="hint">{tr(lang.get(), "files_with_personal_data_are_age")}</p> })}
             </section>
+            // The passphrase on its own step, away from the download: whoever gets hold of
+            // one should not have the other.
+            {(!secrets.is_empty()).then(|| view! {
+                <section class="card" aria-labelledby="pp-h">
+                    <h2 id="pp-h">{tr(lang.get(), "passphrases")}</h2>
+                    <p class="hint">{tr(lang.get(), "keep_the_passphrase_apart")}</p>
+                    <ul class="passphrases">
+                        {secrets.into_iter().map(|(did, filename)| view! {
+                            <li>
+                                {filename.clone()}" · "
+                                <button type="button" class="link" id=format!("reveal-{did}") on:click=move |_| {
+                                    spawn_local(async move {
+                                        match call(|c| async move { c.reveal_passphrase(id, did).await }).await {
+                                            Ok(p) => passphrases.update(|m| { m.insert(did, p.passphrase); }),
+                                            Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                                        }
+                                    });
+                                }>{tr(lang.get(), "reveal_passphrase")}</button>
+                                {move || passphrases.get().get(&did).cloned().map(|p| view! { " "<code class="secret">{p}</code> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+            }
         })}
         {move || revisions.get().and_then(Result::ok).filter(|r| r.len() > 1).map(|revs| view! {
             <section class="card" aria-labelledby="r-h">

@@ -148,7 +148,12 @@ pub fn RequestPage() -> impl IntoView {
                         {move || problem_note(lang.get(), events.get())}
                         <ol class="timeline">
                             {move || events.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|e| view! {
-                                <li>{i18n::datetime(lang.get(), e.at)}" · "{text(lang.get(), &e.to_state.label())}" · "{e.actor.display_name.clone()}
+                                <li>{i18n::datetime(lang.get(), e.at)}" · "{match e.kind {
+                                        // Steps on a file leave the state as it was: say the step.
+                                        statreq_domain::EventKind::ReviewRequested => tr(lang.get(), "event_review_requested"),
+                                        statreq_domain::EventKind::FileApproved => tr(lang.get(), "event_file_approved"),
+                                        _ => text(lang.get(), &e.to_state.label()),
+                                    }}" · "{e.actor.display_name.clone()}
                                     {outcome_reason(&e.data).map(|r| view! { " · "<strong>{text(lang.get(), &r.label())}</strong> })}
                                     {e.data.get("source_id").and_then(|v| v.as_str()).map(|id| view! {
                                         " · "<a href=format!("/sources/{id}")>{tr(lang.get(), "see_the_existing_source")}</a>
