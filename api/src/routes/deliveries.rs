@@ -327,9 +327,7 @@ pub async fn request_review(
     if loaded.row.state != State::InProduction {
         return Err(InputError::NotInProduction.into());
     }
-    let report: Option<statreq_domain::disclosure::DisclosureReport> = d.disclosure.clone().and_then(|v| serde_json::from_value(v).ok());
-    let waits = (d.personal && d.approved_by.is_none()) || report.is_some_and(|r| r.blocks());
-    if !waits {
+    if !crate::app::disclosure::awaits_review(&d) {
         return Err(InputError::NothingToReview.into());
     }
     let audit = http::audit(&who, &req);

@@ -39,6 +39,12 @@ fn item(snap: &Snapshot, row: &QueueRow, ranked: Option<&Ranked>, now: DateTime<
         agency_code: row.agency_code.clone(),
         agency_name,
         supervising_agency: snap.top.get(&row.agency_code).map(|a| a.to_string()).unwrap_or_default(),
+        supervising_agency_name: snap
+            .top
+            .get(&row.agency_code)
+            .and_then(|a| snap.tree.get(a.as_str()))
+            .map(|a| a.name.clone())
+            .unwrap_or_default(),
         difficulty: row.difficulty,
         received_at: row.received_at,
         waited_days: days(ranked.map(|r| r.waited).unwrap_or_else(|| row.wait.waited(now))),
@@ -46,6 +52,7 @@ fn item(snap: &Snapshot, row: &QueueRow, ranked: Option<&Ranked>, now: DateTime<
         priority: ranked.map(|r| (r.priority * 1000.0).round() / 1000.0),
         factors: ranked.map(|r| r.factors),
         assignee: row.assignee.map(|id| user_ref(&snap.users, id)),
+        awaiting_review: 0,
     }
 }
 
@@ -80,6 +87,12 @@ pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: web::Query
     let mut in_production: Vec<QueueItemView> =
         snap.rows.values().filter(|r| r.state == State::InProduction).map(|row| item(&snap, row, None, now)).collect();
     in_production.sort_by_key(|i| i.request_id);
+    // Files waiting for a second officer, counted live (approvals do not refresh the order).
+    let ids: Vec<i64> = in_production.iter().map(|i| i.request_id).collect();
+    let files = db(&state, move |s| s.unpublished_deliveries(&ids)).await?;
+    for i in &mut in_production {
+        i.awaiting_review = files.iter().filter(|f| f.request_id == i.request_id && crate::app::disclosure::awaits_review(f)).count();
+    }
     Ok(HttpResponse::Ok().json(QueueView {
         weights: weights(&snap.settings),
         settings: snap.settings.clone(),

@@ -32,8 +32,11 @@ pub struct QueueItemView {
     pub state: State,
     pub agency_code: String,
     pub agency_name: String,
-    /// The supervising agency whose share the request draws on.
+    /// The supervising agency whose share the request draws on (its code).
     pub supervising_agency: String,
+    /// Its name.
+    #[serde(default)]
+    pub supervising_agency_name: String,
     #[serde(default)]
     pub difficulty: Option<i32>,
     #[serde(default)]
@@ -48,6 +51,10 @@ pub struct QueueItemView {
     pub factors: Option<Factors>,
     #[serde(default)]
     pub assignee: Option<UserRef>,
+    /// Work in production: files uploaded and waiting for a second officer's check
+    /// (personal data not yet approved, small cells not yet accepted).
+    #[serde(default)]
+    pub awaiting_review: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

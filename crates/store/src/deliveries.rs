@@ -154,6 +154,21 @@ impl Store {
         Ok(rows.into_iter().map(DeliveryRow::from).collect())
     }
 
+    /// The files not yet delivered of these requests (work in production).
+    pub fn unpublished_deliveries(&self, request_ids: &[i64]) -> StoreResult<Vec<DeliveryRow>> {
+        let mut out = Vec::new();
+        for chunk in request_ids.chunks(500) {
+            let rows = deliveries::table
+                .filter(deliveries::request_id.eq_any(chunk))
+                .filter(deliveries::published_at.is_null())
+                .filter(deliveries::shredded_at.is_null())
+                .select(Row::as_select())
+                .load(&mut *self.conn()?)?;
+            out.extend(rows.into_iter().map(DeliveryRow::from));
+        }
+        Ok(out)
+    }
+
     /// Removes a file not yet published from a request in production (a wrong
     /// upload), audited with the reason; returns its storage key so that the body
     /// can be deleted. A published file, or a request no longer in production, is

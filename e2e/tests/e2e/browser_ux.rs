@@ -223,3 +223,33 @@ async fn four_eyes_delivery_and_destruction_read_right() {
     assert!(!text.contains("age -d") && !text.contains("登錄銷毀") && !text.contains("解密密碼"), "{text}");
     let _ = c.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_reads_in_words_and_takes_from_the_row() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let queued = people.in_state(&common::statistics(), State::Queued, 4).await;
+    let working = people.in_state(&common::detail(), State::InProduction, 2).await;
+    people.officer.upload_delivery(working.id, "名冊.csv", "姓名\n王大明\n".as_bytes().to_vec()).await.unwrap();
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "officer2.dgpa").await;
+    click(&c, Locator::Css("header a[href='/queue']")).await;
+    wait_for_text(&c, "table.queue tbody", &queued.id.to_string()).await;
+    // Names, not codes; difficulty as chosen; each factor explained in words.
+    let row = c.find(Locator::Css("table.queue tbody tr")).await.unwrap().text().await.unwrap();
+    assert!(row.contains("內政部警政署") && row.contains("內政部") && !row.contains("MOI"), "{row}");
+    let cells = c.find_all(Locator::Css("table.queue tbody tr td")).await.unwrap();
+    assert_eq!(cells[5].text().await.unwrap(), "4", "difficulty as chosen");
+    let factor = c.find(Locator::Css("table.queue span.factor")).await.unwrap();
+    let title = factor.attr("title").await.unwrap().unwrap_or_default();
+    assert!(title.contains("等候") && factor.attr("tabindex").await.unwrap().as_deref() == Some("0"), "{title}");
+    // Work in production with its file awaiting a second officer.
+    wait_for_text(&c, "table.production", "1 個檔案待覆核").await;
+    assert_accessible(&c, "the queue").await;
+    assert_no_pointer(&c, "the queue").await;
+    // Take straight from the row.
+    click(&c, Locator::Css(&format!("#take-{}", queued.id))).await;
+    assert_eq!(wait_for_state(&people.applicant, queued.id, State::InProduction).await, State::InProduction);
+    let _ = c.close().await;
+}

@@ -6,13 +6,15 @@ use leptos_router::components::A;
 
 use crate::components::loading::{failed, loading};
 use crate::components::problem::{err_text, ui};
-use crate::i18n::{self, tr};
+use crate::i18n::{self, tr, tr_with};
 use crate::session::call;
 
 /// DGPA's queue with every factor (rule 5.3).
 #[component]
 pub fn QueuePage() -> impl IntoView {
     let lang = i18n::lang();
+    let session = crate::session::session();
+    let is_officer = move || session.me.get().is_some_and(|m| m.roles.contains(&statreq_contract::Role::DgpaOfficer));
     let queue = LocalResource::new(|| async { call(|c| async move { c.queue().await }).await.map_err(ui) });
     let officers = LocalResource::new(|| async { call(|c| async move { c.officers().await }).await.unwrap_or_default() });
     // Several queued requests given to one officer at once; passing others over needs
@@ -22,9 +24,9 @@ pub fn QueuePage() -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let note = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let assign = move |_| {
-        let ids = chosen.get_untracked();
-        let to = assignee.get_untracked().parse::<i64>().ok();
+    // Take requests into production (for `to`, or oneself); passing others over needs
+    // the reason typed above, recorded with each (rule 5.3).
+    let take = move |ids: Vec<i64>, to: Option<i64>| {
         let why = Some(reason.get_untracked()).filter(|r| !r.trim().is_empty());
         if ids.is_empty() {
             note.set(Some(tr(lang.get_untracked(), "choose_requests_first")));
@@ -50,6 +52,7 @@ pub fn QueuePage() -> impl IntoView {
             queue.refetch();
         });
     };
+    let assign = move |_| take(chosen.get_untracked(), assignee.get_untracked().parse::<i64>().ok());
     view! {
         <h1>{move || tr(lang.get(), "work_queue")}</h1>
         <section class="card bulk" aria-labelledby="bulk-h">
@@ -69,7 +72,9 @@ pub fn QueuePage() -> impl IntoView {
             Some(Err(e)) => failed(lang.get(), &e),
             Some(Ok(q)) => view! {
                 <p>{tr(lang.get(), "weights")}": "{tr(lang.get(), "age")}" "{q.weights.age}" · "{tr(lang.get(), "difficulty")}" "{q.weights.difficulty}" · "{tr(lang.get(), "fair_share")}" "{q.weights.fair_share}</p>
-                <table class="list">
+                <p class="hint" id="factors-help">{tr(lang.get(), "factors_in_words")}</p>
+                <table class="list queue">
+                    <caption class="visually-hidden">{tr(lang.get(), "work_queue")}</caption>
                     <thead><tr>
                         <th scope="col">{tr(lang.get(), "choose")}</th>
                         <th scope="col">"#"</th>
@@ -78,15 +83,21 @@ pub fn QueuePage() -> impl IntoView {
                         <th scope="col">{tr(lang.get(), "supervising")}</th>
                         <th scope="col">{tr(lang.get(), "difficulty_2")}</th>
                         <th scope="col">{tr(lang.get(), "days_waited")}</th>
-                        <th scope="col">{tr(lang.get(), "priority_a_d_f")}</th>
+                        <th scope="col">{tr(lang.get(), "priority")}</th>
+                        <th scope="col">{tr(lang.get(), "factors_a_d_f")}</th>
+                        <th scope="col">{tr(lang.get(), "actions")}</th>
                     </tr></thead>
                     <tbody>
                         {q.items.into_iter().map(|i| {
                             let f = i.factors.unwrap_or(statreq_contract::Factors { age: 0.0, difficulty: 0.0, fair_share: 0.0 });
+                            let rid = i.request_id;
+                            let factor = move |letter: &'static str, key: &'static str, value: f64| {
+                                let words = tr_with(lang.get(), key, &[("value", format!("{value:.2}"))]);
+                                view! { <span class="factor" tabindex="0" title=words.clone() aria-label=words aria-describedby="factors-help">{format!("{letter} {value:.2}")}</span> }
+                            };
                             view! {
                                 <tr>
                                     <td>{i.position.is_some().then(|| {
-                                        let rid = i.request_id;
                                         let id = format!("pick-{rid}");
                                         let label = format!("{} {rid}", tr(lang.get_untracked(), "choose"));
                                         view! {
@@ -94,19 +105,52 @@ pub fn QueuePage() -> impl IntoView {
                                                 on:change=move |ev| { let on = event_target_checked(&ev); chosen.update(|v| { v.retain(|x| *x != rid); if on { v.push(rid); } }); } />
                                         }
                                     })}</td>
-                                    <td>{i.position}{i.overdue.then_some(" ⏱")}</td>
-                                    <td><A href=format!("/requests/{}", i.request_id)>{i.request_id}</A></td>
+                                    <td>{i.position}{i.overdue.then(|| view! { " "<span class="badge" title=tr(lang.get(), "waited_the_longest_allowed_taken_in")>"⏱"</span> })}</td>
+                                    <td><A href=format!("/requests/{}", rid)>{rid}</A></td>
                                     <td>{i.agency_name.clone()}</td>
-                                    <td>{i.supervising_agency.clone()}</td>
-                                    <td>{i.difficulty}</td>
+                                    <td>{if i.supervising_agency_name.is_empty() { i.supervising_agency.clone() } else { i.supervising_agency_name.clone() }}</td>
+                                    <td>{i.difficulty.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</td>
                                     <td>{format!("{:.1}", i.waited_days)}</td>
-                                    <td>{format!("{:.0} ({:.2}/{:.2}/{:.2})", i.priority.unwrap_or_default(), f.age, f.difficulty, f.fair_share)}</td>
+                                    <td>{format!("{:.0}", i.priority.unwrap_or_default())}</td>
+                                    <td class="factors">{factor("A", "factor_age_words", f.age)}" "{factor("D", "factor_difficulty_words", f.difficulty)}" "{factor("F", "factor_fair_share_words", f.fair_share)}</td>
+                                    <td>{is_officer().then(|| view! {
+                                        <button type="button" id=format!("take-{rid}") disabled=move || busy.get() on:click=move |_| take(vec![rid], None)>
+                                            {tr(lang.get(), "take")}
+                                        </button>
+                                    })}</td>
                                 </tr>
                             }
                         }).collect_view()}
                     </tbody>
                 </table>
-                <p>{tr(lang.get(), "in_production")}{q.in_production.len()}</p>
+                <h2>{tr(lang.get(), "work_in_production")}</h2>
+                {if q.in_production.is_empty() {
+                    view! { <p>{tr(lang.get(), "none")}</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="list production">
+                            <caption class="visually-hidden">{tr(lang.get(), "work_in_production")}</caption>
+                            <thead><tr>
+                                <th scope="col">{tr(lang.get(), "request_3")}</th>
+                                <th scope="col">{tr(lang.get(), "agency_2")}</th>
+                                <th scope="col">{tr(lang.get(), "case_officer")}</th>
+                                <th scope="col">{tr(lang.get(), "files")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {q.in_production.into_iter().map(|i| view! {
+                                    <tr>
+                                        <td><A href=format!("/requests/{}", i.request_id)>{i.request_id}</A></td>
+                                        <td>{i.agency_name.clone()}</td>
+                                        <td>{i.assignee.map(|u| u.display_name).unwrap_or_default()}</td>
+                                        <td>{(i.awaiting_review > 0).then(|| view! {
+                                            <span class="badge">{tr_with(lang.get(), "n_awaiting_review", &[("n", i.awaiting_review.to_string())])}</span>
+                                        })}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
             }.into_any(),
         }}
     }
