@@ -253,3 +253,53 @@ async fn the_queue_reads_in_words_and_takes_from_the_row() {
     assert_eq!(wait_for_state(&people.applicant, queued.id, State::InProduction).await, State::InProduction);
     let _ = c.close().await;
 }
+
+/// Every cell of every list on the page fits its content (nothing clipped or
+/// scrolling), and the page does not scroll sideways.
+async fn lists_fit(c: &Client) -> serde_json::Value {
+    let script = "const bad = [...document.querySelectorAll('table.list td')].filter(td => td.scrollWidth > td.clientWidth + 1).map(td => td.textContent);
+        return { cells: document.querySelectorAll('table.list td').length, bad, fits: document.documentElement.scrollWidth <= window.innerWidth };";
+    c.execute(script, vec![]).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_lists_are_cards_and_the_header_a_menu() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let mut long = common::statistics();
+    long.reason = "辦理本署及所屬機關一一五年度人力評鑑與陞遷規劃所需之職等性別交叉統計分析".into();
+    people.in_state(&long, State::Queued, 3).await;
+    people.in_state(&common::detail(), State::PendingSupervisor, 3).await;
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "officer1.dgpa").await;
+    c.set_window_size(360, 800).await.unwrap();
+
+    // The header folds into a menu: closed, its links are hidden; opened, they are there.
+    let queue_link = Locator::Css("header a[href='/queue']");
+    assert!(!c.find(queue_link).await.unwrap().is_displayed().await.unwrap(), "the links show on a phone without the menu");
+    click(&c, Locator::Css("header .menu-toggle")).await;
+    assert!(c.find(queue_link).await.unwrap().is_displayed().await.unwrap());
+    click(&c, queue_link).await;
+    wait_for_text(&c, "table.queue tbody", "內政部警政署").await;
+    assert!(!c.find(queue_link).await.unwrap().is_displayed().await.unwrap(), "the menu closes after navigating");
+
+    for (path, table) in [("/queue", "table.queue"), ("/search", "table.results")] {
+        c.goto(&format!("{}{path}", server.base)).await.unwrap();
+        wait_for_text(&c, &format!("{table} tbody"), "內政部警政署").await;
+        let got = lists_fit(&c).await;
+        assert!(got["cells"].as_u64().unwrap_or(0) > 0, "{path}: {got}");
+        assert_eq!((got["bad"].as_array().map(Vec::len), &got["fits"]), (Some(0), &serde_json::json!(true)), "{path} at 360 px: {got}");
+        // Cards: each cell says which column it is.
+        let label = c
+            .execute(
+                &format!("return getComputedStyle(document.querySelector('{table} tbody td[data-label]'), '::before').content"),
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(label.as_str().is_some_and(|l| l.len() > 2), "{path}: {label}");
+        assert_accessible(&c, &format!("{path} on a phone")).await;
+    }
+    let _ = c.close().await;
+}

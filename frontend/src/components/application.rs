@@ -254,3 +254,69 @@ pub(crate) fn value_words(lang: Lang, names: &FieldNames, pointer: &str, v: &ser
         }
     }
 }
+
+/// What an existing source lacks for a request, in words and by kind, each field named
+/// once: a field the source has but cannot break down or filter by is said so, never
+/// called missing.
+pub(crate) fn coverage_gaps(lang: Lang, names: &FieldNames, c: &statreq_contract::Coverage) -> Vec<String> {
+    let mut said: Vec<String> = Vec::new();
+    let mut part = |key: &str, codes: &[String]| -> Option<String> {
+        let mut fresh = Vec::new();
+        for code in codes {
+            if !said.contains(code) {
+                said.push(code.clone());
+                fresh.push(field_name(lang, names, code));
+            }
+        }
+        (!fresh.is_empty()).then(|| format!("{}{}", tr(lang, key), list(lang, fresh)))
+    };
+    [part("lacks_fields", &c.missing), part("cannot_break_down_by", &c.missing_breakdowns), part("cannot_filter_by", &c.missing_filters)]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coverage(missing: &[&str], breakdowns: &[&str], filters: &[&str]) -> statreq_contract::Coverage {
+        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        statreq_contract::Coverage {
+            entry_id: "e".into(),
+            source: ExistingSource::WebhrGraphicalQuery,
+            title: statreq_domain::Text::new("t", "t"),
+            covered: vec![],
+            missing: v(missing),
+            missing_breakdowns: v(breakdowns),
+            missing_filters: v(filters),
+            percent: 50,
+            full: false,
+        }
+    }
+
+    fn names() -> FieldNames {
+        statreq_domain::dictionary::Dictionary::builtin()
+            .fields()
+            .iter()
+            .map(|f| (f.code.clone(), FieldName { zh: f.name_zh.clone(), en: f.name_en.clone(), personal: f.personal }))
+            .collect()
+    }
+
+    #[test]
+    fn gaps_name_fields_once_by_kind_and_never_by_code() {
+        let n = names();
+        // `sex` missing as a field and as a breakdown: named once, as a missing field.
+        let gaps = coverage_gaps(Lang::Zh, &n, &coverage(&["sex"], &["sex", "grade"], &["grade"]));
+        let all = gaps.join(" / ");
+        let sex = field_name(Lang::Zh, &n, "sex");
+        let grade = field_name(Lang::Zh, &n, "grade");
+        assert_eq!(all.matches(&sex).count(), 1, "{all}");
+        assert_eq!(all.matches(&grade).count(), 1, "{all}");
+        assert!(!all.contains("sex") && !all.contains("grade"), "codes shown: {all}");
+        // A field the source has, but cannot break down by, is not called missing.
+        let gaps = coverage_gaps(Lang::Zh, &n, &coverage(&[], &["grade"], &[]));
+        assert_eq!(gaps, [format!("{}{grade}", tr(Lang::Zh, "cannot_break_down_by"))]);
+        assert!(!gaps[0].starts_with(&tr(Lang::Zh, "lacks_fields")));
+    }
+}

@@ -34,14 +34,22 @@ pub fn Header(session: Session) -> impl IntoView {
             call(|c| async move { c.inbox(true).await }).await.map(|v| v.len()).unwrap_or(0)
         }
     });
+    // On a phone the links fold into a menu, closed again on every navigation.
+    let open = RwSignal::new(false);
+    Effect::new(move |_| {
+        let _ = location.pathname.get();
+        open.set(false);
+    });
     view! {
         <header class="top">
             <A href="/"><span class="brand">{move || tr(lang.get(), "personnel_statistics_service")}</span></A>
-            <nav aria-label=move || tr(lang.get(), "user")>
-                {move || session.me.get().map(|me| {
-                    let roles = me.roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、");
-                    view! { <span class="who">{me.display_name.clone()}" · "{me.agency_name.clone()}" · "{roles}</span> }
-                })}
+            {move || session.me.get().map(|me| {
+                let roles = me.roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、");
+                view! { <span class="who">{me.display_name.clone()}" · "{me.agency_name.clone()}" · "{roles}</span> }
+            })}
+            <button type="button" class="menu-toggle" aria-controls="main-nav" aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)>{move || tr(lang.get(), "menu")}</button>
+            <nav id="main-nav" class=move || if open.get() { "open" } else { "" } aria-label=move || tr(lang.get(), "user")>
                 <Show when=move || session.me.get().is_some()>
                     <A href="/search">{move || tr(lang.get(), "find_requests")}</A>
                     <Show when=move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::Applicant | Role::DgpaOfficer | Role::DgpaAdmin)))>

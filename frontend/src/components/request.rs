@@ -39,11 +39,11 @@ pub(crate) fn request_table(lang: Lang, class: &'static str, caption: String, it
             <tbody>
                 {items.into_iter().map(|r| view! {
                     <tr>
-                        <td><A href=format!("/requests/{}", r.id)>{r.id}</A></td>
-                        <td><span class=format!("state {}", r.state.as_str())>{text(lang, &r.state_label)}</span></td>
-                        <td>{r.agency_name.clone()}</td>
-                        <td>{r.application.reason.chars().take(40).collect::<String>()}</td>
-                        <td>{i18n::date(lang, r.updated_at)}</td>
+                        <td data-label=tr(lang, "no")><A href=format!("/requests/{}", r.id)>{r.id}</A></td>
+                        <td data-label=tr(lang, "state")><span class=format!("state {}", r.state.as_str())>{text(lang, &r.state_label)}</span></td>
+                        <td data-label=tr(lang, "agency_2")>{r.agency_name.clone()}</td>
+                        <td data-label=tr(lang, "reason")>{r.application.reason.chars().take(40).collect::<String>()}</td>
+                        <td data-label=tr(lang, "updated")>{i18n::date(lang, r.updated_at)}</td>
                     </tr>
                 }).collect_view()}
             </tbody>

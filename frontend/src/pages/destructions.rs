@@ -33,11 +33,11 @@ pub fn DestructionsPage() -> impl IntoView {
                     <tbody>
                         {items.into_iter().map(|d| view! {
                             <tr class=if d.overdue { "overdue" } else { "" }>
-                                <td><A href=format!("/requests/{}", d.request_id)>{d.request_id}</A></td>
-                                <td>{d.agency_name.clone()}</td>
-                                <td>{i18n::date(lang.get(), d.delivered_at)}</td>
-                                <td>{i18n::day(lang.get(), d.destroy_by)}</td>
-                                <td class=if d.overdue { "error" } else { "" }>{if d.overdue {
+                                <td data-label=tr(lang.get(), "no")><A href=format!("/requests/{}", d.request_id)>{d.request_id}</A></td>
+                                <td data-label=tr(lang.get(), "agency_2")>{d.agency_name.clone()}</td>
+                                <td data-label=tr(lang.get(), "delivered_on")>{i18n::date(lang.get(), d.delivered_at)}</td>
+                                <td data-label=tr(lang.get(), "destroy_by")>{i18n::day(lang.get(), d.destroy_by)}</td>
+                                <td data-label=tr(lang.get(), "days_left") class=if d.overdue { "error" } else { "" }>{if d.overdue {
                                     tr_with(lang.get(), "overdue_by_n_days", &[("days", (-d.days_left).to_string())])
                                 } else {
                                     d.days_left.to_string()

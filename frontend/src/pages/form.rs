@@ -516,7 +516,8 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                 {sources.into_iter().enumerate().map(|(i, (s, checked, note))| {
                     // The form sends the six in this order, so a finding's position is this source's;
                     // one not attested at all is named by its code.
-                    let id = format!("s-{}", s.as_str());
+                    let code = s.as_str();
+                    let id = format!("s-{code}");
                     let hint_id = format!("h-{id}");
                     view! {
                         <div class="source" id=format!("{id}-box")>
@@ -527,7 +528,7 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                             <label class="sub" for=format!("{id}-note")>{move || tr(lang.get(), "why_it_does_not_serve")}</label>
                             <input id=format!("{id}-note") aria-describedby=hint_id.clone() prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) on:blur=move |_| touch("/existing_sources") />
                             {hint_at(format!("/existing_sources/{i}"), "/existing_sources", hint_id.clone())}
-                            {hint_at(format!("/existing_sources/{}", s.as_str()), "/existing_sources", format!("{hint_id}-n"))}
+                            {hint_at(format!("/existing_sources/{code}"), "/existing_sources", format!("{hint_id}-n"))}
                         </div>
                     }
                 }).collect_view()}

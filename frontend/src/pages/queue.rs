@@ -97,7 +97,7 @@ pub fn QueuePage() -> impl IntoView {
                             };
                             view! {
                                 <tr>
-                                    <td>{i.position.is_some().then(|| {
+                                    <td data-label=tr(lang.get(), "choose")>{i.position.is_some().then(|| {
                                         let id = format!("pick-{rid}");
                                         let label = format!("{} {rid}", tr(lang.get_untracked(), "choose"));
                                         view! {
@@ -105,14 +105,14 @@ pub fn QueuePage() -> impl IntoView {
                                                 on:change=move |ev| { let on = event_target_checked(&ev); chosen.update(|v| { v.retain(|x| *x != rid); if on { v.push(rid); } }); } />
                                         }
                                     })}</td>
-                                    <td>{i.position}{i.overdue.then(|| view! { " "<span class="badge" title=tr(lang.get(), "waited_the_longest_allowed_taken_in")>"⏱"</span> })}</td>
-                                    <td><A href=format!("/requests/{}", rid)>{rid}</A></td>
-                                    <td>{i.agency_name.clone()}</td>
-                                    <td>{if i.supervising_agency_name.is_empty() { i.supervising_agency.clone() } else { i.supervising_agency_name.clone() }}</td>
-                                    <td>{i.difficulty.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</td>
-                                    <td>{format!("{:.1}", i.waited_days)}</td>
-                                    <td>{format!("{:.0}", i.priority.unwrap_or_default())}</td>
-                                    <td class="factors">{factor("A", "factor_age_words", f.age)}" "{factor("D", "factor_difficulty_words", f.difficulty)}" "{factor("F", "factor_fair_share_words", f.fair_share)}</td>
+                                    <td data-label="#">{i.position}{i.overdue.then(|| view! { " "<span class="badge" title=tr(lang.get(), "waited_the_longest_allowed_taken_in")>"⏱"</span> })}</td>
+                                    <td data-label=tr(lang.get(), "request_3")><A href=format!("/requests/{}", rid)>{rid}</A></td>
+                                    <td data-label=tr(lang.get(), "agency_2")>{i.agency_name.clone()}</td>
+                                    <td data-label=tr(lang.get(), "supervising")>{if i.supervising_agency_name.is_empty() { i.supervising_agency.clone() } else { i.supervising_agency_name.clone() }}</td>
+                                    <td data-label=tr(lang.get(), "difficulty_2")>{i.difficulty.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</td>
+                                    <td data-label=tr(lang.get(), "days_waited")>{format!("{:.1}", i.waited_days)}</td>
+                                    <td data-label=tr(lang.get(), "priority")>{format!("{:.0}", i.priority.unwrap_or_default())}</td>
+                                    <td class="factors" data-label=tr(lang.get(), "factors_a_d_f")>{factor("A", "factor_age_words", f.age)}" "{factor("D", "factor_difficulty_words", f.difficulty)}" "{factor("F", "factor_fair_share_words", f.fair_share)}</td>
                                     <td>{is_officer().then(|| view! {
                                         <button type="button" id=format!("take-{rid}") disabled=move || busy.get() on:click=move |_| take(vec![rid], None)>
                                             {tr(lang.get(), "take")}
@@ -139,9 +139,9 @@ pub fn QueuePage() -> impl IntoView {
                             <tbody>
                                 {q.in_production.into_iter().map(|i| view! {
                                     <tr>
-                                        <td><A href=format!("/requests/{}", i.request_id)>{i.request_id}</A></td>
-                                        <td>{i.agency_name.clone()}</td>
-                                        <td>{i.assignee.map(|u| u.display_name).unwrap_or_default()}</td>
+                                        <td data-label=tr(lang.get(), "request_3")><A href=format!("/requests/{}", i.request_id)>{i.request_id}</A></td>
+                                        <td data-label=tr(lang.get(), "agency_2")>{i.agency_name.clone()}</td>
+                                        <td data-label=tr(lang.get(), "case_officer")>{i.assignee.map(|u| u.display_name).unwrap_or_default()}</td>
                                         <td>{(i.awaiting_review > 0).then(|| view! {
                                             <span class="badge">{tr_with(lang.get(), "n_awaiting_review", &[("n", i.awaiting_review.to_string())])}</span>
                                         })}</td>

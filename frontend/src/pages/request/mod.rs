@@ -10,7 +10,7 @@ use statreq_contract::Action as RequestAction;
 use statreq_contract::*;
 use statreq_domain::Severity;
 
-use crate::components::application::{colon, place, use_field_names, ApplicationView};
+use crate::components::application::{colon, coverage_gaps, place, use_field_names, ApplicationView};
 use crate::components::loading::{failed, loading};
 use crate::components::problem::{problem_note, ui};
 use crate::components::request::{route_id, route_request};
@@ -124,10 +124,10 @@ pub fn RequestPage() -> impl IntoView {
                             <h2 id="cov-h">{tr(lang.get(), "what_existing_sources_cover_rule_4")}</h2>
                             <ul class="coverage">
                                 {list.into_iter().take(5).map(|c| {
-                                    let missing: Vec<String> = c.missing.iter().chain(&c.missing_breakdowns).chain(&c.missing_filters).cloned().collect();
+                                    let gaps = coverage_gaps(lang.get(), &names.get(), &c);
                                     view! {
                                         <li>{text(lang.get(), &c.title)}" · "{format!("{}%", c.percent)}
-                                            {(!missing.is_empty()).then(|| view! { " · "{tr(lang.get(), "lacks")}{missing.join("、")} })}</li>
+                                            {gaps.into_iter().map(|g| view! { " · "{g} }).collect_view()}</li>
                                     }
                                 }).collect_view()}
                             </ul>
