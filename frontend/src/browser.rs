@@ -27,3 +27,51 @@ pub(crate) async fn read_file(input_id: &str) -> Option<(String, Vec<u8>)> {
     let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
     Some((file.name(), js_sys::Uint8Array::new(&buf).to_vec()))
 }
+
+/// While `dirty` holds, leaving the page asks first: a reload or closing the tab (the
+/// browser's own question), and a link inside the SPA (`question`). Listeners go when
+/// the component that set them does.
+pub(crate) fn ask_before_leaving(dirty: impl Fn() -> bool + Clone + 'static, question: impl Fn() -> String + 'static) {
+    use leptos::prelude::on_cleanup;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else { return };
+    let Some(document) = window.document() else { return };
+    let dirty_unload = dirty.clone();
+    let unload = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        if dirty_unload() {
+            ev.prevent_default();
+            let _ = js_sys::Reflect::set(&ev, &"returnValue".into(), &"".into());
+        }
+    });
+    let click = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        if !dirty() {
+            return;
+        }
+        let link = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("a[href]").ok().flatten());
+        let Some(link) = link else { return };
+        let href = link.get_attribute("href").unwrap_or_default();
+        // Anchors within the page and downloads are not leaving.
+        if href.starts_with('#') || link.has_attribute("download") {
+            return;
+        }
+        let stay = !web_sys::window().and_then(|w| w.confirm_with_message(&question()).ok()).unwrap_or(true);
+        if stay {
+            ev.prevent_default();
+            ev.stop_immediate_propagation();
+        }
+    });
+    let capture = web_sys::AddEventListenerOptions::new();
+    capture.set_capture(true);
+    let _ = window.add_event_listener_with_callback("beforeunload", unload.as_ref().unchecked_ref());
+    let _ = document.add_event_listener_with_callback_and_add_event_listener_options("click", click.as_ref().unchecked_ref(), &capture);
+    let (unload, click) = (send_wrapper::SendWrapper::new(unload), send_wrapper::SendWrapper::new(click));
+    on_cleanup(move || {
+        if let Some(w) = web_sys::window() {
+            let _ = w.remove_event_listener_with_callback("beforeunload", unload.as_ref().unchecked_ref());
+            if let Some(d) = w.document() {
+                let _ = d.remove_event_listener_with_callback_and_bool("click", click.as_ref().unchecked_ref(), true);
+            }
+        }
+    });
+}

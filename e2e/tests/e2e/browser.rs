@@ -181,7 +181,7 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     wait_for_text(&c, "main", "研議人力配置").await;
 
     // English, remembered across pages.
-    c.find(Locator::Css("header button")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("header nav button")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", "Timeline").await;
     c.goto(&format!("{}/", server.base)).await.unwrap();
     wait_for_text(&c, "main h1", "Requests").await;
@@ -524,7 +524,7 @@ async fn structured_conditions_and_breakdowns_are_edited_in_the_form() {
     assert_accessible(&c, "form with a condition").await;
     click(&c, Locator::Css("form button[type=submit]")).await;
     wait_for_text(&c, "main h1", "案件 ").await;
-    wait_for_text(&c, "ul.filters", "official_rank in junior, senior").await;
+    wait_for_text(&c, "ul.filters", "官等 為下列之一 junior、senior").await;
     wait_for_text(&c, "main dl", "統計分組").await;
     let r = server.login("applicant.npa").await.list_requests(None, None, Some(5)).await.unwrap();
     let saved = &r.items[0].application.requirement;

@@ -303,3 +303,48 @@ async fn on_a_phone_lists_are_cards_and_the_header_a_menu() {
     }
     let _ = c.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_and_submit_and_nothing_typed_is_lost_on_leaving() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let draft = people.applicant.create_request(&common::statistics()).await.unwrap();
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+
+    // An unfinished form: "check and submit" lists what to fix and offers no submission.
+    c.goto(&format!("{}/requests/new", server.base)).await.unwrap();
+    wait_for_text(&c, "main h1", "新增申請").await;
+    type_into(&c, "#reason", "研議人力配置（未儲存）").await;
+    click(&c, Locator::Css("#check-submit")).await;
+    wait_for_text(&c, "#review", "須修正").await;
+    wait_for_text(&c, "#review", "研議人力配置（未儲存）").await;
+    assert_eq!(count(&c, "#confirm-submit").await, 0, "nothing to submit while errors remain");
+    assert_no_pointer(&c, "the check before submitting").await;
+    assert_accessible(&c, "the check before submitting").await;
+
+    // Leaving by a link asks first; staying keeps the text; leaving and coming back restores it.
+    click(&c, Locator::Css("header a[href='/search']")).await;
+    let question = c.get_alert_text().await.unwrap();
+    assert!(question.contains("未儲存"), "{question}");
+    c.dismiss_alert().await.unwrap();
+    crate::browser::wait_for_value(&c, "#reason", "研議人力配置（未儲存）").await;
+    click(&c, Locator::Css("header a[href='/search']")).await;
+    c.accept_alert().await.unwrap();
+    wait_for_text(&c, "main h1", "查詢案件").await;
+    click(&c, Locator::Css("header a[href='/']")).await;
+    click(&c, Locator::Css("main a[href='/requests/new']")).await;
+    crate::browser::wait_for_value(&c, "#reason", "研議人力配置（未儲存）").await;
+    wait_for_text(&c, "main [role=status]", "已還原").await;
+
+    // A complete draft: the summary shows what will be sent; submitting confirms it.
+    c.goto(&format!("{}/requests/{}/edit", server.base, draft.id)).await.unwrap();
+    crate::browser::wait_for_value(&c, "#reason", &draft.application.reason).await;
+    click(&c, Locator::Css("#check-submit")).await;
+    wait_for_text(&c, "#review dl.application", &draft.application.requirement.description).await;
+    click(&c, Locator::Css("#confirm-submit")).await;
+    wait_for_text(&c, "p.receipt", &format!("已送出：案號 {}", draft.id)).await;
+    assert_eq!(people.applicant.get_request(draft.id).await.unwrap().state, State::PendingSupervisor);
+    let _ = c.close().await;
+}

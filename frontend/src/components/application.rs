@@ -26,9 +26,12 @@ pub(crate) type FieldNames = HashMap<String, FieldName>;
 pub(crate) fn use_field_names() -> Memo<FieldNames> {
     let loaded = LocalResource::new(|| async { call(|c| async move { c.list_fields(None).await }).await.ok() });
     Memo::new(move |_| {
-        let fields = loaded.get().flatten().unwrap_or_else(|| statreq_domain::dictionary::Dictionary::builtin().fields().to_vec());
-        fields.into_iter().map(|f| (f.code, FieldName { zh: f.name_zh, en: f.name_en, personal: f.personal })).collect()
+        field_names_of(loaded.get().flatten().unwrap_or_else(|| statreq_domain::dictionary::Dictionary::builtin().fields().to_vec()))
     })
+}
+
+pub(crate) fn field_names_of(fields: Vec<statreq_domain::dictionary::Field>) -> FieldNames {
+    fields.into_iter().map(|f| (f.code, FieldName { zh: f.name_zh, en: f.name_en, personal: f.personal })).collect()
 }
 
 /// A field by its name in the chosen language (its code only where the dictionary
@@ -296,11 +299,7 @@ mod tests {
     }
 
     fn names() -> FieldNames {
-        statreq_domain::dictionary::Dictionary::builtin()
-            .fields()
-            .iter()
-            .map(|f| (f.code.clone(), FieldName { zh: f.name_zh.clone(), en: f.name_en.clone(), personal: f.personal }))
-            .collect()
+        field_names_of(statreq_domain::dictionary::Dictionary::builtin().fields().to_vec())
     }
 
     #[test]

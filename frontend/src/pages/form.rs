@@ -9,7 +9,7 @@ use statreq_domain::application::{
 };
 use statreq_domain::Severity;
 
-use crate::components::application::{operator_words, source_label};
+use crate::components::application::{field_names_of, operator_words, place, source_label, ApplicationView};
 use crate::components::loading::{failed, loading};
 use crate::components::problem::{err_text, problem_note, ui};
 use crate::components::request::{route_id, route_request};
@@ -104,25 +104,13 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
     let saving = RwSignal::new(false);
     let fields = LocalResource::new(|| async { call(|c| async move { c.list_fields(None).await }).await.map_err(ui) });
     // Each field's names and whether it is personal, from the dictionary in force.
-    let field_info = Memo::new(move |_| {
-        fields
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|f| (f.code, (f.name_zh, f.name_en, f.personal)))
-            .collect::<std::collections::HashMap<String, (String, String, bool)>>()
+    let names = Memo::new(move |_| match fields.get().and_then(Result::ok) {
+        Some(list) => field_names_of(list),
+        None => field_names_of(statreq_domain::dictionary::Dictionary::builtin().fields().to_vec()),
     });
     // Fields by name, never by code (the code where the dictionary does not know it).
-    let field_name = move |code: &str| -> String {
-        let zh = lang.get() == Lang::Zh;
-        field_info.with(|m| m.get(code).map(|(z, e, _)| if zh { z.clone() } else { e.clone() })).unwrap_or_else(|| code.to_string())
-    };
-    let is_personal_field = move |code: &str| -> bool {
-        field_info
-            .with(|m| m.get(code).map(|x| x.2))
-            .unwrap_or_else(|| statreq_domain::dictionary::Dictionary::builtin().field(code).is_some_and(|f| f.personal))
-    };
+    let field_name = move |code: &str| -> String { names.with(|n| crate::components::application::field_name(lang.get(), n, code)) };
+    let is_personal_field = move |code: &str| -> bool { names.with(|n| n.get(code).is_some_and(|f| f.personal)) };
 
     // Structured conditions: one row per condition, each with its own signals so
     // that typing in one never re-renders the others; values as typed, split on save.
@@ -273,8 +261,16 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
         }
     };
     let hint = move |prefix: &'static str, id: &'static str| hint_at(prefix.to_string(), prefix, id.to_string());
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    // Saved (and, from "check and submit", submitted): nothing is left to lose.
+    let done = RwSignal::new(false);
+    let build_for_guard = build.clone();
+    let build_for_review = build.clone();
+    let loaded_for_guard = initial.clone();
+    crate::browser::ask_before_leaving(
+        move || !done.get_untracked() && build_for_guard() != loaded_for_guard,
+        move || tr(lang.get_untracked(), "leave_with_unsaved_changes"),
+    );
+    let persist = move |submit_after: bool| {
         attempted.set(true);
         saving.set(true);
         let app = build();
@@ -303,7 +299,20 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
             {
                 Ok(r) => {
                     session::storage_remove(&key_after_save);
-                    navigate(&format!("/requests/{}", r.id), Default::default())
+                    done.set(true);
+                    if !submit_after {
+                        navigate(&format!("/requests/{}", r.id), Default::default());
+                    } else {
+                        // Saved; now submitted, or the request page says why not.
+                        let (id, version) = (r.id, r.version);
+                        match call(|c| async move { c.submit(id, Some(version)).await }).await {
+                            Ok(_) => navigate(&format!("/requests/{id}?submitted=1"), Default::default()),
+                            Err(e) => {
+                                error.set(Some(err_text(lang.get_untracked(), &e)));
+                                navigate(&format!("/requests/{id}"), Default::default());
+                            }
+                        }
+                    }
                 }
                 Err(e) => {
                     let placed: Vec<(String, Text)> = e
@@ -323,6 +332,52 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
             }
             saving.set(false);
         });
+    };
+    let persist_on_submit = persist.clone();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        persist_on_submit(false);
+    };
+    // "Check and submit": what will be sent, in words, and what still stands in the way.
+    let reviewing = RwSignal::new(false);
+    let review_panel = move || {
+        reviewing.get().then(|| {
+            let l = lang.get();
+            let app = build_for_review();
+            let found = findings.get();
+            let errors: Vec<_> = found.iter().filter(|f| f.severity == Severity::Error).cloned().collect();
+            let warnings: Vec<_> = found.iter().filter(|f| f.severity != Severity::Error).cloned().collect();
+            let n = names.get();
+            let line = |f: &statreq_domain::eligibility::Finding| {
+                let (_, where_) = place(l, Some(&app), &n, &f.pointer);
+                let sep = crate::components::application::colon(l);
+                if where_.is_empty() { text(l, &f.message) } else { format!("{where_}{sep}{}", text(l, &f.message)) }
+            };
+            let error_lines: Vec<String> = errors.iter().map(line).collect();
+            let warning_lines: Vec<String> = warnings.iter().map(line).collect();
+            let ready = error_lines.is_empty();
+            let persist = persist.clone();
+            view! {
+                <section class="card review" id="review" aria-labelledby="review-h">
+                    <h2 id="review-h">{tr(l, "check_before_submitting")}</h2>
+                    <ApplicationView app=app.clone() names=names />
+                    {(!ready).then(|| view! {
+                        <p class="error">{tr_with(l, "fix_before_submitting", &[("n", error_lines.len().to_string())])}</p>
+                        <ul class="findings">{error_lines.into_iter().map(|x| view! { <li class="error">{x}</li> }).collect_view()}</ul>
+                    })}
+                    {(!warning_lines.is_empty()).then(|| view! {
+                        <p class="warning">{tr(l, "warnings_that_remain")}</p>
+                        <ul class="findings">{warning_lines.into_iter().map(|x| view! { <li class="warning">{x}</li> }).collect_view()}</ul>
+                    })}
+                    <div class="actions">
+                        {ready.then(|| view! {
+                            <button type="button" id="confirm-submit" disabled=move || saving.get() on:click=move |_| persist(true)>{tr(l, "submit_now")}</button>
+                        })}
+                        <button type="button" class="link" on:click=move |_| reviewing.set(false)>{tr(l, "back_to_the_form")}</button>
+                    </div>
+                </section>
+            }
+        })
     };
     let text_input = move |id: &'static str, label: &'static str, sig: RwSignal<String>, pointer: &'static str, hint_id: &'static str| {
         view! {
@@ -534,7 +589,11 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                 }).collect_view()}
             </fieldset>
             <p class="error pre-line" role="alert">{move || error.get()}</p>
-            <button type="submit" disabled=move || saving.get()>{move || tr(lang.get(), "save_draft")}</button>
+            <div class="actions">
+                <button type="submit" disabled=move || saving.get()>{move || tr(lang.get(), "save_draft")}</button>
+                <button type="button" id="check-submit" on:click=move |_| { attempted.set(true); reviewing.set(true); }>{move || tr(lang.get(), "check_and_submit")}</button>
+            </div>
         </form>
+        {review_panel}
     }
 }

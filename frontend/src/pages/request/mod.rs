@@ -42,6 +42,8 @@ pub fn RequestPage() -> impl IntoView {
     let names = use_field_names();
     let officers = LocalResource::new(|| async { call(|c| async move { c.officers().await }).await.unwrap_or_default() });
     let receipt = RwSignal::new(None::<String>);
+    let query = leptos_router::hooks::use_query_map();
+    let submitted_from_form = move || query.read().get("submitted").is_some();
     // Each step says what happened: submission with its receipt, the others with the new state.
     let done = Callback::new(move |(a, r): (RequestAction, RequestView)| {
         let l = lang.get_untracked();
@@ -67,7 +69,15 @@ pub fn RequestPage() -> impl IntoView {
                 let can_edit = r.allowed_actions.contains(&RequestAction::Edit);
                 view! {
                     <h1>{tr(lang.get(), "request_4")}" "{r.id}</h1>
-                    {move || receipt.get().map(|m| view! { <p class="receipt" role="status">{m}</p> })}
+                    {move || receipt.get().or_else(|| {
+                        // Submitted from the form's "check and submit": the receipt of that.
+                        let l = lang.get();
+                        (submitted_from_form() && r.state == State::PendingSupervisor).then(|| tr_with(
+                            l,
+                            "submitted_receipt",
+                            &[("id", r.id.to_string()), ("revision", r.revision.to_string()), ("at", i18n::datetime(l, r.updated_at))],
+                        ))
+                    }).map(|m| view! { <p class="receipt" role="status">{m}</p> })}
                     <p><span class=format!("state {}", r.state.as_str())>{text(lang.get(), &r.state_label)}</span>
                        " · "{r.agency_name.clone()}" · "{tr_with(lang.get(), "revision_n_lower", &[("n", r.revision.to_string())])}</p>
                     <section class="card" aria-labelledby="app-h">
