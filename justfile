@@ -55,6 +55,17 @@ test-pg:
     cargo test --workspace -- postgres
 
 # Formatting and clippy with warnings as errors.
+# Pictures of each role's main screens, desk and phone, into docs/screens/ (the browser test that checks them).
+screens:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    scripts/ensure-tools.sh
+    # Chinese glyphs for the pictures (the tests themselves do not need them).
+    fc-list :lang=zh | grep -q . || DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-microhei
+    just spa
+    cargo build -p statreq-api
+    STATREQ_SCREENS_DIR="$PWD/docs/screens" cargo nextest run -p statreq-e2e -E 'test(each_roles_main_screens_at_a_desk_and_on_a_phone)'
+
 lint:
     cargo fmt --all --check
     cargo clippy --workspace --all-targets -- -D warnings

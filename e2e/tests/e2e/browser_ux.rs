@@ -348,3 +348,71 @@ async fn check_and_submit_and_nothing_typed_is_lost_on_leaving() {
     assert_eq!(people.applicant.get_request(draft.id).await.unwrap().state, State::PendingSupervisor);
     let _ = c.close().await;
 }
+
+/// Each role's main screens on the demo year, at a desk and on a phone: each renders,
+/// is axe-clean, does not scroll sideways, and is photographed. With
+/// `STATREQ_SCREENS_DIR` set (`just screens`) the pictures are written there — the
+/// ones in `docs/screens/` come from this test.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_roles_main_screens_at_a_desk_and_on_a_phone() {
+    let dist = spa_dir();
+    let server = TestServer::start_demo(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let first = |page: statreq_e2e::statreq_contract::Page<statreq_e2e::statreq_contract::RequestView>| page.items.first().map(|r| r.id);
+    let officer = server.login("officer1.dgpa").await;
+    let producing = first(officer.search_requests(&[("state", "in_production")]).await.unwrap()).expect("demo work in production");
+    let supervisor = server.login("supervisor.moi").await;
+    let pending = first(supervisor.search_requests(&[("state", "pending_supervisor")]).await.unwrap()).expect("a demo request to approve");
+    let applicant = server.login("applicant.npa").await;
+    let delivered = first(applicant.search_requests(&[("state", "delivered")]).await.unwrap()).expect("a demo delivery");
+    let screens: [(&str, &[(&str, String, &str)]); 4] = [
+        (
+            "applicant.npa",
+            &[
+                ("applicant-requests", "/".into(), "main h1"),
+                ("applicant-form", "/requests/new".into(), "#step-4"),
+                ("applicant-delivery", format!("/requests/{delivered}"), "ul.files"),
+            ],
+        ),
+        ("supervisor.moi", &[("supervisor-review", format!("/requests/{pending}"), "dl.application")]),
+        (
+            "officer1.dgpa",
+            &[
+                ("officer-queue", "/queue".into(), "table.queue tbody"),
+                ("officer-search", "/search".into(), "table.results tbody"),
+                ("officer-production", format!("/requests/{producing}"), "dl.application"),
+            ],
+        ),
+        ("admin.dgpa", &[("admin-settings", "/admin".into(), "main h1"), ("admin-statistics", "/stats".into(), "main table")]),
+    ];
+    let out = std::env::var_os("STATREQ_SCREENS_DIR").map(std::path::PathBuf::from);
+    let (_driver, c) = browser().await;
+    for (user, pages) in screens {
+        c.set_window_size(1280, 900).await.unwrap();
+        sign_in(&c, &server.base, user).await;
+        for (name, path, ready) in pages {
+            for (size, (w, h)) in [("desk", (1280, 900)), ("phone", (390, 844))] {
+                c.set_window_size(w, h).await.unwrap();
+                c.goto(&format!("{}{path}", server.base)).await.unwrap();
+                c.wait()
+                    .at_most(Duration::from_secs(20))
+                    .for_element(Locator::Css(ready))
+                    .await
+                    .unwrap_or_else(|e| panic!("{name}: {ready}: {e}"));
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                let fits = c.execute("return document.documentElement.scrollWidth <= window.innerWidth", vec![]).await.unwrap();
+                assert_eq!(fits, serde_json::json!(true), "{name} scrolls sideways at {w} px");
+                assert_no_pointer(&c, name).await;
+                assert_accessible(&c, &format!("{name} ({size})")).await;
+                let png = c.screenshot().await.unwrap();
+                assert!(png.starts_with(b"\x89PNG") && png.len() > 5_000, "{name}: no picture");
+                if let Some(dir) = &out {
+                    std::fs::create_dir_all(dir).unwrap();
+                    std::fs::write(dir.join(format!("{name}-{size}.png")), &png).unwrap();
+                }
+            }
+        }
+        c.set_window_size(1280, 900).await.unwrap();
+        sign_out(&c).await;
+    }
+    let _ = c.close().await;
+}
