@@ -364,7 +364,9 @@ async fn each_roles_main_screens_at_a_desk_and_on_a_phone() {
     let pending = first(supervisor.search_requests(&[("state", "pending_supervisor")]).await.unwrap()).expect("a demo request to approve");
     let applicant = server.login("applicant.npa").await;
     let delivered = first(applicant.search_requests(&[("state", "delivered")]).await.unwrap()).expect("a demo delivery");
-    let screens: [(&str, &[(&str, String, &str)]); 4] = [
+    // Per person: (picture, address, what shows once the page is ready).
+    type Screens<'a> = [(&'a str, &'a [(&'a str, String, &'a str)]); 4];
+    let screens: Screens = [
         (
             "applicant.npa",
             &[
