@@ -145,6 +145,9 @@ pub fn new_refresh_token() -> (String, String) {
     (token, hash)
 }
 
+/// The cookie a browser keeps its refresh token in (HttpOnly, `Statreq-Refresh: cookie`).
+pub const REFRESH_COOKIE: &str = "statreq_refresh";
+
 pub fn hash_refresh_token(token: &str) -> String {
     hex::encode(sha2::Sha256::digest(token.as_bytes()))
 }

@@ -10,7 +10,7 @@ use statreq_store::{AuditContext, RefreshUse};
 use std::net::IpAddr;
 
 use crate::app::{db, InputError};
-use crate::auth::{hash_refresh_token, issue_access_token, new_refresh_token, verify_password, Principal};
+use crate::auth::{hash_refresh_token, issue_access_token, new_refresh_token, verify_password, Principal, REFRESH_COOKIE};
 use crate::error::ApiError;
 use crate::http::{self, parse_json, ErrorResponses};
 use crate::AppState;
@@ -22,7 +22,6 @@ fn bad_credentials() -> ApiError {
 /// The browser's refresh token lives in this cookie, scoped to the sign-in paths,
 /// `HttpOnly` (no script reads it) and `SameSite=Strict`; `Secure` when the service
 /// is published on https.
-const REFRESH_COOKIE: &str = "statreq_refresh";
 const COOKIE_PATH: &str = "/api/v1/auth";
 /// The header a browser sends to use the cookie. A page of another site cannot
 /// send it (it is not CORS-safelisted, so it would need a preflight statreq
@@ -415,6 +414,7 @@ pub async fn me(state: web::Data<AppState>, who: Principal) -> Result<HttpRespon
         agency_code: u.agency_code,
         agency_name: agency.name,
         roles: who.actor.roles.to_vec(),
+        age_recipient: u.age_recipient,
     }))
 }
 

@@ -17,6 +17,7 @@ pub mod meta;
 pub mod queue;
 pub mod requests;
 pub mod retention;
+pub mod sessions;
 pub mod sources;
 pub mod stats;
 pub mod webhooks;
@@ -26,6 +27,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Everything under `/api/v1`.
 pub fn configure(cfg: &mut ServiceConfig) {
     auth::configure(cfg);
+    sessions::configure(cfg);
     admin::configure(cfg);
     dictionary::configure(cfg);
     inquiries::configure(cfg);

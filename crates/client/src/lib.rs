@@ -165,6 +165,29 @@ impl Client {
 
     /// Changes one's own password; every other session ends, this one carries on
     /// with the new tokens, which the client keeps.
+    /// This account's sessions that can still refresh (the browser's own marked `current`).
+    pub async fn sessions(&self) -> Result<Vec<SessionView>> {
+        self.get("/auth/sessions").await
+    }
+
+    /// Ends one of this account's sessions.
+    pub async fn end_session(&self, id: &str) -> Result<()> {
+        let mut req = self.http.delete(self.url(&format!("/auth/sessions/{id}")));
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await?;
+        if res.status().is_success() {
+            return Ok(());
+        }
+        decode::<serde_json::Value>(res).await.map(drop)
+    }
+
+    /// Ends every session of this account, this one included.
+    pub async fn sign_out_everywhere(&self) -> Result<SignedOutView> {
+        self.post("/auth/sessions/sign-out-everywhere", &serde_json::json!({}), None).await
+    }
+
     pub async fn change_password(&mut self, current: &str, new: &str) -> Result<TokenResponse> {
         let body = ChangePasswordBody { current_password: current.into(), new_password: new.into() };
         let mut req = self.http.post(self.url("/me/password")).json(&body);

@@ -67,6 +67,10 @@ pub struct Me {
     pub agency_code: String,
     pub agency_name: String,
     pub roles: Vec<Role>,
+    /// The X25519 age recipient files with personal data are encrypted to for this
+    /// account (`PUT /me/age-recipient`); absent: a passphrase per file.
+    #[serde(default)]
+    pub age_recipient: Option<String>,
 }
 
 /// Which notices one also wants by e-mail; in-app they always arrive.
@@ -88,4 +92,26 @@ pub struct ChangePasswordBody {
     /// 12–128 characters; not containing the username, not a common password.
     #[schema(min_length = 12, max_length = 128)]
     pub new_password: String,
+}
+
+/// One sign-in of the caller's account (and the tokens refreshed from it) that can
+/// still be refreshed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SessionView {
+    /// Opaque; `DELETE /auth/sessions/{id}` ends it.
+    pub id: String,
+    pub started_at: DateTime<Utc>,
+    /// When its refresh token was last issued (sign-in or refresh).
+    pub last_active_at: DateTime<Utc>,
+    /// When it ends unless refreshed.
+    pub expires_at: DateTime<Utc>,
+    /// The session of this call (known from the browser's refresh cookie).
+    pub current: bool,
+}
+
+/// The result of signing out everywhere.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SignedOutView {
+    /// Sessions ended.
+    pub sessions: usize,
 }

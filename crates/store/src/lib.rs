@@ -37,7 +37,7 @@ pub use queue::{QueueRow, SettingsChange, SettingsRow, StatsRow};
 pub use reference::{ImportCounts, ReferenceChange, ReferenceItem, Saved};
 pub use requests::{EventRow, ListFilter, ListSort, MessageRow, RequestRow, RevisionRow};
 pub use retention::ExtensionRow;
-pub use users::{NewUser, RefreshUse, UserRow, UserUpdate};
+pub use users::{NewUser, RefreshUse, SessionRow, UserRow, UserUpdate};
 pub use wrapped::{Wrapped, WrappedKind};
 
 /// Errors of the store, mapped to HTTP centrally by the API.

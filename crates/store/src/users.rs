@@ -326,6 +326,86 @@ impl Store {
         })
     }
 
+    /// The account's sessions that can still refresh (a sign-in and every token
+    /// rotated from it), most recently active first.
+    pub fn sessions_of(&self, user_id: i64, now: DateTime<Utc>) -> StoreResult<Vec<SessionRow>> {
+        type Token = (String, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
+        let rows: Vec<Token> = refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user_id))
+            .select((
+                refresh_tokens::family,
+                refresh_tokens::created_at,
+                refresh_tokens::expires_at,
+                refresh_tokens::used_at,
+                refresh_tokens::revoked_at,
+            ))
+            .load(&mut *self.conn()?)?;
+        let mut by_family: std::collections::BTreeMap<String, SessionRow> = std::collections::BTreeMap::new();
+        let mut live: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for (family, created, expires, used, revoked) in rows {
+            let (created, expires) = (from_db(created), from_db(expires));
+            if used.is_none() && revoked.is_none() && expires > now {
+                live.insert(family.clone());
+            }
+            let entry = by_family.entry(family.clone()).or_insert(SessionRow {
+                id: family,
+                started_at: created,
+                last_active_at: created,
+                expires_at: expires,
+            });
+            entry.started_at = entry.started_at.min(created);
+            if created >= entry.last_active_at {
+                entry.last_active_at = created;
+                entry.expires_at = expires;
+            }
+        }
+        let mut out: Vec<SessionRow> = by_family.into_values().filter(|s| live.contains(&s.id)).collect();
+        out.sort_by(|a, b| b.last_active_at.cmp(&a.last_active_at).then_with(|| a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
+    /// The session (and account) a refresh token belongs to, if it is known.
+    pub fn session_of_token(&self, token_hash: &str) -> StoreResult<Option<(String, i64)>> {
+        Ok(refresh_tokens::table
+            .find(token_hash)
+            .select((refresh_tokens::family, refresh_tokens::user_id))
+            .first(&mut *self.conn()?)
+            .optional()?)
+    }
+
+    /// Ends one of the account's sessions, audited; `false` when the account has no
+    /// such session.
+    pub fn end_session(&self, user_id: i64, session: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<bool> {
+        write_tx(&mut *self.conn()?, |c| {
+            let n = diesel::delete(
+                refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::family.eq(session)),
+            )
+            .execute(c)?;
+            if n == 0 {
+                return Ok(false);
+            }
+            crate::audit::append(c, audit, "auth.session_ended", None, &serde_json::json!({"user": user_id, "session": session}), now)?;
+            Ok(true)
+        })
+    }
+
+    /// Ends every session of the account ("sign out everywhere"), audited; how many.
+    pub fn end_all_sessions(&self, user_id: i64, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<usize> {
+        let sessions = self.sessions_of(user_id, now)?.len();
+        write_tx(&mut *self.conn()?, |c| {
+            revoke_all(c, user_id)?;
+            crate::audit::append(
+                c,
+                audit,
+                "auth.signed_out_everywhere",
+                None,
+                &serde_json::json!({"user": user_id, "sessions": sessions}),
+                now,
+            )?;
+            Ok(sessions)
+        })
+    }
+
     /// Signs out the session (token family) a refresh token belongs to, audited.
     /// Returns whether the token was known.
     pub fn revoke_session(&self, token_hash: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<bool> {
@@ -405,6 +485,15 @@ impl Store {
 
 /// Ends every sign-in of a user (its refresh tokens are deleted); returns how many
 /// tokens there were.
+/// One sign-in of an account and the tokens rotated from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id: String,
+    pub started_at: DateTime<Utc>,
+    pub last_active_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
 fn revoke_all(c: &mut crate::DbConnection, user_id: i64) -> StoreResult<usize> {
     Ok(diesel::delete(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id))).execute(c)?)
 }

@@ -418,3 +418,46 @@ async fn each_roles_main_screens_at_a_desk_and_on_a_phone() {
     }
     let _ = c.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_ends_other_sessions_and_registers_an_age_key() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let mut elsewhere = server.login("applicant.npa").await;
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    click(&c, Locator::Css("header a[href='/account']")).await;
+    wait_for_text(&c, "ul.sessions", "此瀏覽器").await;
+    assert_eq!(count(&c, "ul.sessions li").await, 2);
+    assert_accessible(&c, "account with sessions").await;
+
+    // The session left open elsewhere ends from here; this browser goes on.
+    click(&c, Locator::Css("ul.sessions button")).await;
+    wait_for_text(&c, "section[aria-labelledby='sess-h'] [role=status]", "該處已登出").await;
+    assert_eq!(elsewhere.refresh().await.err().and_then(|e| e.status()), Some(401));
+    assert_eq!(count(&c, "ul.sessions li").await, 1);
+
+    // An age key: a wrong one is refused in words; a real one is registered and used.
+    type_into(&c, "#age-key", "age1notakey").await;
+    click(&c, Locator::XPath("//section[@aria-labelledby='age-h']//button[@type='submit']")).await;
+    wait_for_text(&c, "section[aria-labelledby='age-h'] [role=status]", "age").await;
+    let dir = std::env::temp_dir().join(format!("statreq-ui-age-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = std::process::Command::new("age-keygen").arg("-o").arg(dir.join("k")).output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let public = String::from_utf8_lossy(&out.stderr).lines().find_map(|l| l.strip_prefix("Public key: ").map(str::to_owned)).unwrap();
+    let field = c.find(Locator::Css("#age-key")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(&public).await.unwrap();
+    click(&c, Locator::XPath("//section[@aria-labelledby='age-h']//button[@type='submit']")).await;
+    wait_for_text(&c, "#age-key-now", &public).await;
+    let api = server.login("applicant.npa").await;
+    assert_eq!(api.me().await.unwrap().age_recipient.as_deref(), Some(public.as_str()));
+
+    // Everywhere, this browser included: it asks first, then lands on the sign-in page.
+    click(&c, Locator::Css("#sign-out-everywhere")).await;
+    c.accept_alert().await.unwrap();
+    wait_for_text(&c, "main h1", "登入").await;
+    assert_eq!(api.sessions().await.unwrap().len(), 0);
+    let _ = c.close().await;
+}

@@ -156,6 +156,42 @@ async fn a_trusted_proxy_names_the_client(backend: Backend) {
     assert!(!signed_in.iter().any(|e| e["addr"] == "198.51.100.1"), "{signed_in:?}");
 }
 
+/// One's own sessions: listed, one ended from another device, then all of them;
+/// nobody ends another account's session; every end is audited.
+async fn people_see_and_end_their_own_sessions(backend: Backend) {
+    let server = TestServer::start(backend);
+    let mut a = server.login("applicant.npa").await;
+    let mut b = server.login("applicant.npa").await;
+    let other = server.login("applicant.tpedu").await;
+    let status = |e: Option<statreq_e2e::statreq_client::ClientError>| e.and_then(|e| e.status());
+    let mine = a.sessions().await.unwrap();
+    assert_eq!(mine.len(), 2, "{mine:?}");
+    assert!(mine.iter().all(|s| !s.current && s.expires_at > s.started_at), "{mine:?}");
+    assert_eq!(other.sessions().await.unwrap().len(), 1, "only one's own");
+
+    // Refusals end nothing: another account's session, an unknown or over-long id.
+    assert_eq!(status(other.end_session(&mine[0].id).await.err()), Some(404));
+    assert_eq!(status(a.end_session("no-such-session").await.err()), Some(404));
+    assert_eq!(status(a.end_session(&"x".repeat(65)).await.err()), Some(404));
+    assert_eq!(a.sessions().await.unwrap().len(), 2);
+
+    // One ended: exactly one of the two devices can no longer refresh.
+    a.end_session(&mine[0].id).await.unwrap();
+    assert_eq!(a.sessions().await.unwrap().len(), 1);
+    let (ra, rb) = (a.refresh().await.is_ok(), b.refresh().await.is_ok());
+    assert!(ra ^ rb, "one session ended, one goes on: {ra} {rb}");
+    let ended = audit_actions(&server, "auth.session_ended").await;
+    assert_eq!(ended.len(), 1, "{ended:?}");
+
+    // Everywhere: nothing of this account refreshes any more; the other account is untouched.
+    let survivor = if ra { &mut a } else { &mut b };
+    let out = survivor.sign_out_everywhere().await.unwrap();
+    assert_eq!(out.sessions, 1);
+    assert_eq!(status(survivor.refresh().await.err()), Some(401));
+    assert!(other.sessions().await.unwrap().len() == 1);
+    assert_eq!(audit_actions(&server, "auth.signed_out_everywhere").await.len(), 1);
+}
+
 async fn sessions_end_on_logout_password_reset_and_disabling(backend: Backend) {
     use statreq_e2e::statreq_contract::{UpdateAgencyBody, UpdateUserBody};
     let server = TestServer::start(backend);
@@ -701,4 +737,5 @@ on_both_backends!(
     sign_in_is_throttled_without_locking_anyone_out,
     a_trusted_proxy_names_the_client,
     sessions_end_on_logout_password_reset_and_disabling,
+    people_see_and_end_their_own_sessions,
 );

@@ -1,4 +1,5 @@
-//! One's own account: who one is, and changing one's password.
+//! One's own account: who one is, changing one's password, notices by e-mail, the
+//! sessions and the age key.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -99,5 +100,7 @@ pub fn AccountPage() -> impl IntoView {
             </fieldset>
             <p class="error pre-line" role="alert">{move || settings_note.get()}</p>
         </section>
+        <crate::pages::account_security::Sessions />
+        <crate::pages::account_security::AgeKey />
     }
 }

@@ -1,6 +1,7 @@
 //! The screens, one file each (the request page is a folder). Routes are in `main.rs`.
 
 pub mod account;
+pub mod account_security;
 pub mod admin;
 pub mod destructions;
 pub mod form;

@@ -1,0 +1,126 @@
+//! One's sessions (end one left open elsewhere, or all of them) and the age key
+//! personal-data files are encrypted to.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::components::problem::{err_text, problem_note, ui};
+use crate::i18n::{self, tr, tr_with};
+use crate::session::{self, call};
+
+/// The sessions of the signed-in account, each with "sign out", and "sign out everywhere".
+#[component]
+pub fn Sessions() -> impl IntoView {
+    let lang = i18n::lang();
+    let navigate = use_navigate();
+    let list = LocalResource::new(|| async { call(|c| async move { c.sessions().await }).await.map_err(ui) });
+    let note = RwSignal::new(None::<String>);
+    let end = move |id: String| {
+        spawn_local(async move {
+            match call(|c| {
+                let id = id.clone();
+                async move { c.end_session(&id).await }
+            })
+            .await
+            {
+                Ok(()) => {
+                    note.set(Some(tr(lang.get_untracked(), "session_ended")));
+                    list.refetch();
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    let everywhere = move |_| {
+        if !web_sys::window()
+            .and_then(|w| w.confirm_with_message(&tr(lang.get_untracked(), "confirm_sign_out_everywhere")).ok())
+            .unwrap_or(false)
+        {
+            return;
+        }
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match call(|c| async move { c.sign_out_everywhere().await }).await {
+                Ok(_) => {
+                    session::logout();
+                    navigate("/login", Default::default());
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="sess-h">
+            <h2 id="sess-h">{move || tr(lang.get(), "my_sessions")}</h2>
+            <p class="hint">{move || tr(lang.get(), "sessions_hint")}</p>
+            {move || problem_note(lang.get(), list.get())}
+            <ul class="sessions">
+                {move || list.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|s| {
+                    let id = s.id.clone();
+                    let l = lang.get();
+                    view! {
+                        <li>
+                            {tr_with(l, "session_line", &[("started", i18n::datetime(l, s.started_at)), ("active", i18n::datetime(l, s.last_active_at))])}
+                            {if s.current {
+                                view! { " "<span class="badge done">{tr(l, "this_browser")}</span> }.into_any()
+                            } else {
+                                view! { " "<button type="button" class="link" on:click=move |_| end(id.clone())>{tr(l, "sign_out_this_session")}</button> }.into_any()
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <button type="button" class="danger" id="sign-out-everywhere" on:click=everywhere>{move || tr(lang.get(), "sign_out_everywhere")}</button>
+            <p class="pre-line" role="status">{move || note.get()}</p>
+        </section>
+    }
+}
+
+/// The X25519 age key files with personal data are encrypted to, instead of a
+/// passphrase per file.
+#[component]
+pub fn AgeKey() -> impl IntoView {
+    let lang = i18n::lang();
+    let session = session::session();
+    let key = RwSignal::new(String::new());
+    let note = RwSignal::new(None::<String>);
+    let save = move |recipient: Option<String>| {
+        spawn_local(async move {
+            match call(|c| {
+                let r = recipient.clone();
+                async move { c.set_age_recipient(r.as_deref()).await }
+            })
+            .await
+            {
+                Ok(b) => {
+                    session.me.update(|m| {
+                        if let Some(m) = m {
+                            m.age_recipient = b.recipient.clone();
+                        }
+                    });
+                    key.set(String::new());
+                    note.set(Some(tr(lang.get_untracked(), if b.recipient.is_some() { "age_key_saved" } else { "age_key_removed" })));
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="age-h">
+            <h2 id="age-h">{move || tr(lang.get(), "age_key")}</h2>
+            <p class="hint">{move || tr(lang.get(), "age_key_hint")}</p>
+            <p id="age-key-now">{move || match session.me.get().and_then(|m| m.age_recipient) {
+                Some(r) => view! { {tr(lang.get(), "age_key_now")}<code class="hash">{r}</code>" "
+                    <button type="button" class="link" id="age-key-remove" on:click=move |_| save(None)>{tr(lang.get(), "remove")}</button> }.into_any(),
+                None => view! { {tr(lang.get(), "age_key_none")} }.into_any(),
+            }}</p>
+            <form on:submit=move |ev| { ev.prevent_default(); save(Some(key.get_untracked().trim().to_string())); }>
+                <label for="age-key">{move || tr(lang.get(), "age_recipient_label")}</label>
+                <input id="age-key" placeholder="age1…" autocomplete="off" spellcheck="false" prop:value=move || key.get() on:input=move |ev| key.set(event_target_value(&ev)) />
+                <button type="submit">{move || tr(lang.get(), "save_age_key")}</button>
+            </form>
+            <p class="pre-line" role="status">{move || note.get()}</p>
+        </section>
+    }
+}
