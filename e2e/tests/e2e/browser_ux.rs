@@ -461,3 +461,32 @@ async fn one_ends_other_sessions_and_registers_an_age_key() {
     assert_eq!(api.sessions().await.unwrap().len(), 0);
     let _ = c.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_lists_page_past_fifty() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let applicant = server.login("applicant.npa").await;
+    let app = common::statistics();
+    let creates = (0..55).map(|_| applicant.create_request(&app));
+    for r in futures_util::future::join_all(creates).await {
+        r.unwrap();
+    }
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    wait_for_text(&c, "nav.pager [role=status]", "第 1–50 筆").await;
+    assert_eq!(count(&c, "table.list tbody tr").await, 50);
+    click(&c, Locator::Css("#page-next")).await;
+    wait_for_text(&c, "nav.pager [role=status]", "第 51–55 筆").await;
+    assert_eq!(count(&c, "table.list tbody tr").await, 5);
+    assert_eq!(count(&c, "#page-next").await, 0, "the last page has no next");
+    assert_accessible(&c, "the second page").await;
+    click(&c, Locator::Css("#page-previous")).await;
+    wait_for_text(&c, "nav.pager [role=status]", "第 1–50 筆").await;
+    // A filter starts again from the first page.
+    click(&c, Locator::Css("#page-next")).await;
+    wait_for_text(&c, "nav.pager [role=status]", "第 51–55 筆").await;
+    click(&c, Locator::Css("#state-filter option[value='draft']")).await;
+    wait_for_text(&c, "nav.pager [role=status]", "第 1–50 筆").await;
+    let _ = c.close().await;
+}

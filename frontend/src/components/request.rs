@@ -51,3 +51,70 @@ pub(crate) fn request_table(lang: Lang, class: &'static str, caption: String, it
     }
     .into_any()
 }
+
+/// How many requests a list shows at a time.
+pub(crate) const PAGE: usize = 50;
+
+/// Requests matching `filters` (the query of `GET /requests`), a page at a time with the
+/// server's cursor: "next" and "previous", and where one is. No cap on how far.
+#[component]
+pub fn PagedRequests(
+    filters: Signal<Vec<(String, String)>>,
+    class: &'static str,
+    caption_key: &'static str,
+    empty_key: &'static str,
+) -> impl IntoView {
+    let lang = i18n::lang();
+    // The cursors of the pages seen so far: the first page has none.
+    let cursors = RwSignal::new(vec![None::<String>]);
+    Effect::new(move |_| {
+        let _ = filters.get();
+        cursors.set(vec![None]);
+    });
+    let page = LocalResource::new(move || {
+        let f = filters.get();
+        let cursor = cursors.with(|c| c.last().cloned().flatten());
+        async move {
+            call(|c| {
+                let (f, cursor) = (f.clone(), cursor.clone());
+                async move {
+                    let limit = PAGE.to_string();
+                    let mut pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    pairs.push(("limit", &limit));
+                    if let Some(c) = cursor.as_deref() {
+                        pairs.push(("cursor", c));
+                    }
+                    c.search_requests(&pairs).await
+                }
+            })
+            .await
+            .map_err(ui)
+        }
+    });
+    move || match page.get() {
+        None => crate::components::loading::loading(lang.get()),
+        Some(Err(e)) => crate::components::loading::failed(lang.get(), &e),
+        Some(Ok(p)) if p.items.is_empty() && cursors.with(|c| c.len() == 1) => view! { <p>{tr(lang.get(), empty_key)}</p> }.into_any(),
+        Some(Ok(p)) => {
+            let n = cursors.with(Vec::len);
+            let next = p.next_cursor.clone();
+            let from = (n - 1) * PAGE + 1;
+            let to = from + p.items.len().saturating_sub(1);
+            view! {
+                {request_table(lang.get(), class, tr(lang.get(), caption_key), p.items)}
+                <nav class="pager" aria-label=tr(lang.get(), "pages")>
+                    <button type="button" class="link" id="page-previous" disabled=n == 1 on:click=move |_| cursors.update(|c| { c.pop(); })>
+                        {tr(lang.get(), "previous_page")}
+                    </button>
+                    <span role="status">{crate::i18n::tr_with(lang.get(), "items_from_to", &[("from", from.to_string()), ("to", to.to_string())])}</span>
+                    {next.map(|cursor| view! {
+                        <button type="button" class="link" id="page-next" on:click=move |_| { let c = cursor.clone(); cursors.update(|v| v.push(Some(c))); }>
+                            {tr(lang.get(), "next_page")}
+                        </button>
+                    })}
+                </nav>
+            }
+            .into_any()
+        }
+    }
+}

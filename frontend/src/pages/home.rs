@@ -4,10 +4,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use statreq_contract::*;
 
-use crate::components::loading::{failed, loading};
-use crate::components::problem::ui;
 use crate::i18n::{self, text, tr};
-use crate::session::{self, call};
+use crate::session;
 
 pub(crate) const STATES: [State; 11] = State::ALL;
 
@@ -33,9 +31,13 @@ pub fn Home() -> impl IntoView {
             filter.set(default.to_string());
         }
     });
-    let list = LocalResource::new(move || {
-        let state = State::parse(&filter.get());
-        async move { call(|c| async move { c.list_requests(state, None, Some(100)).await }).await.map_err(ui) }
+    let filters = Signal::derive(move || {
+        let f = filter.get();
+        if f.is_empty() {
+            Vec::new()
+        } else {
+            vec![("state".to_string(), f)]
+        }
     });
     let is_applicant = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::Applicant));
     view! {
@@ -55,12 +57,7 @@ pub fn Home() -> impl IntoView {
                 <option value="">{move || tr(lang.get(), "all")}</option>
                 {STATES.iter().map(|s| { let s = *s; view! { <option value=s.as_str() selected=move || filter.get() == s.as_str()>{move || text(lang.get(), &s.label())}</option> } }).collect_view()}
             </select>
-            {move || match list.get() {
-                None => loading(lang.get()),
-                Some(Err(e)) => failed(lang.get(), &e),
-                Some(Ok(page)) if page.items.is_empty() => view! { <p>{tr(lang.get(), "no_requests_yet")}</p> }.into_any(),
-                Some(Ok(page)) => crate::components::request::request_table(lang.get(), "", tr(lang.get(), "requests"), page.items),
-            }}
+            <crate::components::request::PagedRequests filters=filters class="" caption_key="requests" empty_key="no_requests_yet" />
         </Show>
     }
 }

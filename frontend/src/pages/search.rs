@@ -10,8 +10,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use statreq_contract::*;
 
 use crate::browser::save_file;
-use crate::components::loading::{failed, loading};
-use crate::components::problem::{err_text, ui};
+use crate::components::problem::err_text;
 use crate::i18n::{self, text, tr};
 use crate::pages::home::STATES;
 use crate::session::{self, call};
@@ -45,20 +44,6 @@ pub fn SearchPage() -> impl IntoView {
     let subtree = Memo::new(move |_| query.get().get("subtree").as_deref() == Some("true"));
     let mine = Memo::new(move |_| query.get().get("assignee").as_deref() == Some("me"));
     let states = Memo::new(move |_| query.get().get_all("state").unwrap_or_default());
-    let results = LocalResource::new(move || {
-        let f = filters.get();
-        async move {
-            call(|c| {
-                let f = f.clone();
-                async move {
-                    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                    c.search_requests(&pairs).await
-                }
-            })
-            .await
-            .map_err(ui)
-        }
-    });
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(form) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlFormElement>(t).ok()) else { return };
@@ -156,11 +141,6 @@ pub fn SearchPage() -> impl IntoView {
             </div>
             <p class="error pre-line" role="alert">{move || note.get()}</p>
         </form>
-        {move || match results.get() {
-            None => loading(lang.get()),
-            Some(Err(e)) => failed(lang.get(), &e),
-            Some(Ok(page)) if page.items.is_empty() => view! { <p>{tr(lang.get(), "nothing_matches")}</p> }.into_any(),
-            Some(Ok(page)) => crate::components::request::request_table(lang.get(), "results", tr(lang.get(), "find_requests"), page.items),
-        }}
+        <crate::components::request::PagedRequests filters=Signal::derive(move || filters.get()) class="results" caption_key="find_requests" empty_key="nothing_matches" />
     }
 }
