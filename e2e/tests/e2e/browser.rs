@@ -173,7 +173,7 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
 
     // The printable form of the rules' annex.
     c.find(Locator::LinkText("列印申請表")).await.unwrap().click().await.unwrap();
-    wait_for_text(&c, "main h1", "提供人事資料統計服務申請表").await;
+    wait_for_text(&c, "main h1", "受理人事資料統計服務申請表").await;
     wait_for_text(&c, "table.form", "02-2321-9011").await;
 
     // A deep link opens the SPA at that request; the session survives a reload.

@@ -490,3 +490,55 @@ async fn request_lists_page_past_fifty() {
     wait_for_text(&c, "nav.pager [role=status]", "第 1–50 筆").await;
     let _ = c.close().await;
 }
+
+/// The pages of a PDF Chromium printed (its page objects, not the page tree).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.matches("/Type /Page").count() - text.matches("/Type /Pages").count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_paper_form_is_the_annex_on_one_a4_page() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let r = people.in_state(&common::detail(), State::Delivered, 2).await;
+    let fields = people.applicant.list_fields(None).await.unwrap();
+    let name_of = |code: &str| fields.iter().find(|f| f.code == code).map(|f| f.name_zh.clone()).unwrap_or_default();
+    let supervisor = people.supervisor.me().await.unwrap().display_name;
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    c.goto(&format!("{}/requests/{}/print", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "main h1", "行政院人事行政總處受理人事資料統計服務申請表").await;
+    wait_for_text(&c, "table.form.sign", &format!("核准：{supervisor}")).await;
+    let form = main_text(&c).await;
+    for item in [
+        "申請人事機構填寫",
+        "申請理由",
+        "需求描述及說明",
+        "是否含個資",
+        "■ 是",
+        "人事總處回復",
+        "資料如附件",
+        "申請人事機構單位戳章",
+        "申請人簽名或蓋章",
+        "格式範例",
+    ] {
+        assert!(form.contains(item), "the form lacks {item:?}:\n{form}");
+    }
+    for code in &r.application.requirement.fields {
+        assert!(form.contains(&name_of(code)), "{code} by name:\n{form}");
+    }
+    assert!(form.contains("核對陞遷名冊"), "necessity notes:\n{form}");
+    assert_no_pointer(&c, "the paper form").await;
+    assert_accessible(&c, "the paper form").await;
+    let pdf = c.print(fantoccini::wd::PrintConfiguration::default()).await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    assert_eq!(pdf_pages(&pdf), 1, "the form prints on one A4 page");
+    // The count itself works: the whole request page takes more than one.
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "ol.timeline", "已交付").await;
+    let long = c.print(fantoccini::wd::PrintConfiguration::default()).await.unwrap();
+    assert!(pdf_pages(&long) > 1, "{} pages", pdf_pages(&long));
+    let _ = c.close().await;
+}
