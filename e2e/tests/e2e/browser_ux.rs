@@ -93,6 +93,18 @@ async fn a_supervisor_sees_every_declared_item_of_a_personal_data_application() 
     click(&c, Locator::Css("#act-confirm")).await;
     wait_for_text(&c, "p.receipt", "案件現為「待人事總處審查」").await;
     assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, State::PendingDgpa);
+    sign_out(&c).await;
+
+    // DGPA accepts with a difficulty, seeing the same application.
+    sign_in(&c, &server.base, "officer2.dgpa").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "dl.application", "核對陞遷名冊").await;
+    click(&c, Locator::Css("#act-dgpa_accept")).await;
+    click(&c, Locator::Css("#difficulty option[value='4']")).await;
+    click(&c, Locator::Css("#act-confirm")).await;
+    wait_for_text(&c, "p.receipt", "案件現為「排程中」").await;
+    let queued = people.applicant.get_request(r.id).await.unwrap();
+    assert_eq!((queued.state, queued.difficulty), (State::Queued, Some(4)));
     let _ = c.close().await;
 }
 
@@ -540,5 +552,38 @@ async fn the_paper_form_is_the_annex_on_one_a4_page() {
     wait_for_text(&c, "ol.timeline", "已交付").await;
     let long = c.print(fantoccini::wd::PrintConfiguration::default()).await.unwrap();
     assert!(pdf_pages(&long) > 1, "{} pages", pdf_pages(&long));
+    let _ = c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_edits_and_disables_an_account() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let target = server.login("applicant.tpedu").await;
+    let id = target.me().await.unwrap().id;
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "admin.dgpa").await;
+    click(&c, Locator::Css("header a[href='/admin']")).await;
+    click(&c, Locator::Css(&format!("#edit-user-{id}"))).await;
+    wait_for_text(&c, "form.user-editor legend", "applicant.tpedu").await;
+    assert_accessible(&c, "editing an account").await;
+    let name = c.find(Locator::Css("#ue-name")).await.unwrap();
+    name.clear().await.unwrap();
+    name.send_keys("陳怡安（臺北市教育局人事室）").await.unwrap();
+    click(&c, Locator::Css("#ue-active")).await;
+    click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='submit']")).await;
+    // Disabling signs the person out everywhere: it asks first; cancelled, nothing changes.
+    let question = c.get_alert_text().await.unwrap();
+    assert!(question.contains("applicant.tpedu"), "{question}");
+    c.dismiss_alert().await.unwrap();
+    assert!(target.me().await.is_ok());
+    click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='submit']")).await;
+    c.accept_alert().await.unwrap();
+    wait_for_text(&c, "form.user-editor [role=status]", "已儲存 applicant.tpedu").await;
+    let admin = server.login("admin.dgpa").await;
+    let user = admin.list_users(None).await.unwrap().items.into_iter().find(|u| u.id == id).unwrap();
+    assert_eq!((user.display_name.as_str(), user.active), ("陳怡安（臺北市教育局人事室）", false));
+    assert_eq!(target.me().await.err().and_then(|e| e.status()), Some(401), "disabled at once");
+    wait_for_text(&c, "section[aria-labelledby='us-h'] table.list", "陳怡安").await;
     let _ = c.close().await;
 }

@@ -19,6 +19,7 @@ pub fn AdminPage() -> impl IntoView {
     let queue = LocalResource::new(|| async { call(|c| async move { c.queue().await }).await.map_err(ui) });
     let audit = LocalResource::new(|| async { call(|c| async move { c.audit("limit=30").await }).await.map_err(ui) });
     let note = RwSignal::new(None::<String>);
+    let editing = RwSignal::new(None::<UserView>);
     let users = LocalResource::new(|| async { call(|c| async move { c.list_users(None).await }).await.map_err(ui) });
     let nu_username = RwSignal::new(String::new());
     let nu_name = RwSignal::new(String::new());
@@ -229,17 +230,29 @@ pub fn AdminPage() -> impl IntoView {
                     <th scope="col">{move || tr(lang.get(), "agency")}</th>
                     <th scope="col">{move || tr(lang.get(), "roles")}</th>
                     <th scope="col">{move || tr(lang.get(), "status")}</th>
+                    <th scope="col">{move || tr(lang.get(), "actions")}</th>
                 </tr></thead>
                 <tbody>
-                    {move || users.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default().into_iter().map(|u| view! {
-                        <tr>
-                            <td>{u.username.clone()}</td><td>{u.display_name.clone()}</td><td>{u.agency_code.clone()}</td>
-                            <td>{u.roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、")}</td>
-                            <td>{if u.active { tr(lang.get(), "active") } else { tr(lang.get(), "disabled") }}</td>
-                        </tr>
+                    {move || users.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default().into_iter().map(|u| {
+                        let chosen = u.clone();
+                        view! {
+                            <tr>
+                                <td>{u.username.clone()}</td><td>{u.display_name.clone()}</td><td>{u.agency_code.clone()}</td>
+                                <td>{u.roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、")}</td>
+                                <td>{if u.active { tr(lang.get(), "active") } else { tr(lang.get(), "disabled") }}</td>
+                                <td><button type="button" class="link" id=format!("edit-user-{}", u.id) on:click=move |_| editing.set(Some(chosen.clone()))>
+                                    {tr(lang.get(), "edit")}
+                                </button></td>
+                            </tr>
+                        }
                     }).collect_view()}
                 </tbody>
             </table>
+            {move || editing.get().map(|u| view! {
+                <crate::pages::admin_users::UserEditor user=u
+                    on_saved=Callback::new(move |_| users.refetch())
+                    on_close=Callback::new(move |_| editing.set(None)) />
+            })}
         </section>
         <section class="card" aria-labelledby="au-h">
             <h2 id="au-h">{move || tr(lang.get(), "audit_trail_latest_30")}</h2>

@@ -1,0 +1,102 @@
+//! An administrator edits one account: name, e-mail, agency, roles, whether it may
+//! sign in, and a password reset (which, like disabling, signs it out everywhere).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use statreq_contract::*;
+
+use crate::components::header::role_label;
+use crate::components::problem::err_text;
+use crate::i18n::{self, tr, tr_with};
+use crate::session::call;
+
+#[component]
+pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callback<()>) -> impl IntoView {
+    let lang = i18n::lang();
+    let id = user.id;
+    let name = RwSignal::new(user.display_name.clone());
+    let email = RwSignal::new(user.email.clone());
+    let agency = RwSignal::new(user.agency_code.clone());
+    let roles = RwSignal::new(user.roles.clone());
+    let active = RwSignal::new(user.active);
+    let password = RwSignal::new(String::new());
+    let note = RwSignal::new(None::<String>);
+    let original = user.clone();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let o = original.clone();
+        // Only what changed is sent, so that the audit trail says exactly that.
+        let changed = |now: String, was: &str| (now.trim() != was).then(|| now.trim().to_string());
+        let body = UpdateUserBody {
+            display_name: changed(name.get_untracked(), &o.display_name),
+            email: changed(email.get_untracked(), &o.email),
+            agency_code: changed(agency.get_untracked(), &o.agency_code),
+            roles: Some(roles.get_untracked()).filter(|r| *r != o.roles),
+            active: Some(active.get_untracked()).filter(|a| *a != o.active),
+            password: Some(password.get_untracked()).filter(|p| !p.is_empty()),
+        };
+        if body == UpdateUserBody::default() {
+            note.set(Some(tr(lang.get_untracked(), "nothing_changed")));
+            return;
+        }
+        if body.active == Some(false) || body.password.is_some() {
+            let question = tr_with(lang.get_untracked(), "confirm_sign_out_user", &[("user", o.username.clone())]);
+            if !web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false) {
+                return;
+            }
+        }
+        spawn_local(async move {
+            match call(|c| {
+                let body = body.clone();
+                async move { c.update_user(id, &body).await }
+            })
+            .await
+            {
+                Ok(u) => {
+                    password.set(String::new());
+                    note.set(Some(tr_with(lang.get_untracked(), "account_saved", &[("user", u.username.clone())])));
+                    on_saved.run(u);
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    view! {
+        <form class="card user-editor" on:submit=save>
+            <fieldset>
+                <legend>{move || tr(lang.get(), "edit_account")}" "<code>{user.username.clone()}</code></legend>
+                <label for="ue-name">{move || tr(lang.get(), "name_2")}</label>
+                <input id="ue-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                <label for="ue-email">{move || tr(lang.get(), "e_mail")}</label>
+                <input id="ue-email" type="email" prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                <label for="ue-agency">{move || tr(lang.get(), "agency_code")}</label>
+                <input id="ue-agency" prop:value=move || agency.get() on:input=move |ev| agency.set(event_target_value(&ev)) />
+                <fieldset>
+                    <legend>{move || tr(lang.get(), "roles")}</legend>
+                    {Role::ALL.into_iter().map(|r| {
+                        let input_id = format!("ue-role-{}", r.as_str());
+                        let for_id = input_id.clone();
+                        view! {
+                            <label class="check" for=for_id>
+                                <input id=input_id type="checkbox" prop:checked=move || roles.get().contains(&r)
+                                    on:change=move |ev| { let on = event_target_checked(&ev); roles.update(|v| { v.retain(|x| *x != r); if on { v.push(r); } }); } />
+                                {move || role_label(lang.get(), r)}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <label class="check" for="ue-active">
+                    <input id="ue-active" type="checkbox" prop:checked=move || active.get() on:change=move |ev| active.set(event_target_checked(&ev)) />
+                    {move || tr(lang.get(), "may_sign_in")}
+                </label>
+                <label for="ue-password">{move || tr(lang.get(), "reset_password_optional")}</label>
+                <input id="ue-password" type="password" autocomplete="new-password" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                <div class="actions">
+                    <button type="submit">{move || tr(lang.get(), "save")}</button>
+                    <button type="button" class="link" on:click=move |_| on_close.run(())>{move || tr(lang.get(), "cancel")}</button>
+                </div>
+                <p class="pre-line" role="status">{move || note.get()}</p>
+            </fieldset>
+        </form>
+    }
+}
