@@ -1,13 +1,14 @@
 //! The audit trail, for DGPA administrators.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
-use statreq_contract::{AuditEntryView, Page};
+use statreq_contract::{AuditEntryView, AuditVerificationView, Page};
 use statreq_domain::Role;
 use statreq_store::AuditFilter;
 use utoipa::IntoParams;
 
 use crate::app::db;
+use crate::app::input::InputError;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::{self, page_limit, parse_cursor, ErrorResponses};
@@ -19,7 +20,14 @@ pub struct AuditQuery {
     pub request_id: Option<i64>,
     pub actor_id: Option<i64>,
     /// e.g. `delivery.downloaded`, `request.submitted`.
+    #[param(max_length = 100)]
     pub action: Option<String>,
+    /// Entries from this day (`YYYY-MM-DD`, Taiwan time).
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    pub from: Option<String>,
+    /// Entries up to and including this day (`YYYY-MM-DD`, Taiwan time).
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    pub to: Option<String>,
     #[param(pattern = r"^[0-9]{1,18}$")]
     pub cursor: Option<String>,
     #[param(minimum = 1, maximum = 200)]
@@ -33,11 +41,20 @@ pub struct AuditQuery {
 pub async fn list_audit(state: web::Data<AppState>, who: Principal, q: web::Query<AuditQuery>) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
     let limit = page_limit(q.limit)?;
+    let day = |name: &str, raw: &Option<String>, next: bool| -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+        let Some(raw) = raw.as_deref() else { return Ok(None) };
+        let d = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .map_err(|_| InputError::InvalidQuery { detail: format!("`{name}`: a day as YYYY-MM-DD") })?;
+        let d = if next { d.succ_opt().unwrap_or(d) } else { d };
+        Ok(Some(statreq_domain::lifecycle::taiwan_midnight(d)))
+    };
     let filter = AuditFilter {
         request_id: q.request_id,
         actor_id: q.actor_id,
         action: q.action.clone(),
         before: parse_cursor(q.cursor.as_deref())?,
+        since: day("from", &q.from, false)?,
+        until: day("to", &q.to, true)?,
         limit: limit + 1,
     };
     let rows = db(&state, move |s| s.list_audit(&filter)).await?;
@@ -59,7 +76,31 @@ pub async fn list_audit(state: web::Data<AppState>, who: Principal, q: web::Quer
     Ok(HttpResponse::Ok().json(http::page_of(items, limit, |e| e.id)))
 }
 
+/// Checks the whole audit chain now (dgpa_admin): every entry's hash from the one
+/// before, and the head; where it breaks, the entry and why. The same check as
+/// `statreq audit verify`; audited.
+#[utoipa::path(tag = "audit", security(("bearer" = [])), responses((status = 200, body = AuditVerificationView), ErrorResponses))]
+#[post("/audit/verification")]
+pub async fn verify_audit(state: web::Data<AppState>, who: Principal, req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
+    who.require(Role::DgpaAdmin)?;
+    let result = db(&state, |s| s.verify_audit()).await?;
+    let view = match result {
+        Ok(entries) => AuditVerificationView { intact: true, entries, broken_at: None, reason: None, checked_at: chrono::Utc::now() },
+        Err(b) => AuditVerificationView {
+            intact: false,
+            entries: 0,
+            broken_at: Some(b.id),
+            reason: Some(b.reason),
+            checked_at: chrono::Utc::now(),
+        },
+    };
+    let audit = http::audit(&who, &req);
+    let detail = serde_json::json!({"intact": view.intact, "entries": view.entries, "broken_at": view.broken_at});
+    db(&state, move |s| s.audit(&audit, "audit.verified", None, &detail, chrono::Utc::now())).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
 /// Registers this module's handlers.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_audit);
+    cfg.service(list_audit).service(verify_audit);
 }

@@ -126,6 +126,11 @@ impl Client {
         self.get(&format!("/audit?{query}")).await
     }
 
+    /// Checks the whole audit chain now (administrators).
+    pub async fn verify_audit(&self) -> Result<AuditVerificationView> {
+        self.post("/audit/verification", &serde_json::json!({}), None).await
+    }
+
     // ------------------------------------------------------------ existing sources (rule 4)
 
     /// The catalog of existing sources; `query` as in `source=…&field=…`, or empty.

@@ -163,3 +163,18 @@ pub struct AcceptDisclosureBody {
     #[schema(max_length = 1000)]
     pub reason: String,
 }
+
+/// The audit chain checked end to end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AuditVerificationView {
+    /// Every entry follows from the one before it, and the head agrees.
+    pub intact: bool,
+    /// Entries checked (when intact).
+    pub entries: usize,
+    /// The first entry that does not follow.
+    #[serde(default)]
+    pub broken_at: Option<i64>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    pub checked_at: DateTime<Utc>,
+}

@@ -250,6 +250,11 @@ pub fn taiwan_date(at: DateTime<Utc>) -> NaiveDate {
     (at + Duration::hours(8)).date_naive()
 }
 
+/// The moment a day begins in Taiwan (00:00 UTC+8).
+pub fn taiwan_midnight(d: NaiveDate) -> DateTime<Utc> {
+    d.and_time(chrono::NaiveTime::MIN).and_utc() - Duration::hours(8)
+}
+
 /// A date in the ROC (Minguo) calendar as Taiwan's government writes it:
 /// 115年11月24日 for 2026-11-24 (ROC year = Gregorian year − 1911).
 pub fn roc_date(d: NaiveDate) -> String {

@@ -126,6 +126,10 @@ pub struct AuditFilter {
     pub action: Option<String>,
     /// Entries before this id (pages go backwards in time).
     pub before: Option<i64>,
+    /// Entries at or after this moment.
+    pub since: Option<DateTime<Utc>>,
+    /// Entries before this moment.
+    pub until: Option<DateTime<Utc>>,
     pub limit: i64,
 }
 
@@ -169,6 +173,12 @@ impl Store {
         }
         if let Some(a) = &f.action {
             q = q.filter(audit_log::action.eq(a.clone()));
+        }
+        if let Some(t) = f.since {
+            q = q.filter(audit_log::at.ge(to_db(t)));
+        }
+        if let Some(t) = f.until {
+            q = q.filter(audit_log::at.lt(to_db(t)));
         }
         if let Some(b) = f.before {
             q = q.filter(audit_log::id.lt(b));

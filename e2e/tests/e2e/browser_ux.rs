@@ -585,5 +585,24 @@ async fn an_administrator_edits_and_disables_an_account() {
     assert_eq!((user.display_name.as_str(), user.active), ("陳怡安（臺北市教育局人事室）", false));
     assert_eq!(target.me().await.err().and_then(|e| e.status()), Some(401), "disabled at once");
     wait_for_text(&c, "section[aria-labelledby='us-h'] table.list", "陳怡安").await;
+
+    // The trail: found by action and day, and the whole chain checked.
+    type_into(&c, "#au-action", "user.updated").await;
+    let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now()).to_string();
+    c.execute(
+        &format!(
+            "const e = document.getElementById('au-from'); e.value = '{today}'; e.dispatchEvent(new Event('input', {{ bubbles: true }}));"
+        ),
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(&c, Locator::XPath("//form[contains(@class,'audit-search')]//button[@type='submit']")).await;
+    wait_for_text(&c, "ol.audit", "user.updated").await;
+    let shown = c.find(Locator::Css("ol.audit")).await.unwrap().text().await.unwrap();
+    assert!(shown.lines().all(|l| l.contains("user.updated")), "only the action searched for: {shown}");
+    click(&c, Locator::Css("#verify-audit")).await;
+    wait_for_text(&c, "#audit-verdict", "稽核鏈完整").await;
+    assert_accessible(&c, "the audit trail").await;
     let _ = c.close().await;
 }

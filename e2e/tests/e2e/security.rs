@@ -428,6 +428,33 @@ fn rewrite_from(store: &statreq_e2e::statreq_store::Store, from: i64) {
     store.batch_execute(&format!("UPDATE audit_head SET last_hash = '{prev}'")).unwrap();
 }
 
+/// Administrators search the trail by day and check the chain from the browser's API;
+/// an edited entry shows where the chain breaks.
+async fn the_audit_trail_is_searched_by_day_and_verified_online(backend: Backend) {
+    let server = TestServer::start(backend);
+    let admin = server.login("admin.dgpa").await;
+    let officer = server.login("officer1.dgpa").await;
+    let status = |e: Option<statreq_e2e::statreq_client::ClientError>| e.and_then(|e| e.status());
+    assert_eq!(status(officer.verify_audit().await.err()), Some(403));
+    let ok = admin.verify_audit().await.unwrap();
+    assert!(ok.intact && ok.entries > 0 && ok.broken_at.is_none(), "{ok:?}");
+    assert_eq!(admin.audit("action=audit.verified").await.unwrap().items.len(), 1, "the check is itself audited");
+
+    // By day, Taiwan time: today has entries, tomorrow none; a malformed day is refused.
+    let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now());
+    let tomorrow = today.succ_opt().unwrap();
+    assert!(!admin.audit(&format!("from={today}&to={today}")).await.unwrap().items.is_empty());
+    assert!(admin.audit(&format!("from={tomorrow}")).await.unwrap().items.is_empty());
+    assert!(admin.audit(&format!("to={}", today.pred_opt().unwrap())).await.unwrap().items.is_empty());
+    assert_eq!(status(admin.audit("from=2026-13-40").await.err()), Some(400));
+
+    // An entry edited behind the service's back: the check names it.
+    let store = statreq_e2e::statreq_store::Store::open(&server.db.url).unwrap();
+    store.batch_execute("UPDATE audit_log SET detail = '{\"edited\":true}' WHERE id = 2").unwrap();
+    let broken = admin.verify_audit().await.unwrap();
+    assert_eq!((broken.intact, broken.broken_at), (false, Some(2)), "{broken:?}");
+}
+
 async fn signed_checkpoints_catch_truncation_and_rewrites(backend: Backend) {
     let keys = statreq_e2e::TempPath::dir("audit-key");
     let key = keys.join("audit.key");
@@ -738,4 +765,5 @@ on_both_backends!(
     a_trusted_proxy_names_the_client,
     sessions_end_on_logout_password_reset_and_disabling,
     people_see_and_end_their_own_sessions,
+    the_audit_trail_is_searched_by_day_and_verified_online,
 );

@@ -17,7 +17,8 @@ pub fn AdminPage() -> impl IntoView {
     let agencies = LocalResource::new(|| async { call(|c| async move { c.list_agencies().await }).await.map_err(ui) });
     let settings = LocalResource::new(|| async { call(|c| async move { c.queue_settings().await }).await.map_err(ui) });
     let queue = LocalResource::new(|| async { call(|c| async move { c.queue().await }).await.map_err(ui) });
-    let audit = LocalResource::new(|| async { call(|c| async move { c.audit("limit=30").await }).await.map_err(ui) });
+    // Bumped after each change here, so that the trail below shows it.
+    let audit_tick = RwSignal::new(0u32);
     let note = RwSignal::new(None::<String>);
     let editing = RwSignal::new(None::<UserView>);
     let users = LocalResource::new(|| async { call(|c| async move { c.list_users(None).await }).await.map_err(ui) });
@@ -54,7 +55,7 @@ pub fn AdminPage() -> impl IntoView {
                     note.set(Some(tr_with(lang.get_untracked(), "account_created", &[("username", u.username.clone())])));
                     nu_password.set(String::new());
                     users.refetch();
-                    audit.refetch();
+                    audit_tick.update(|n| *n += 1);
                 }
                 Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
             }
@@ -111,7 +112,7 @@ pub fn AdminPage() -> impl IntoView {
                     note.set(Some(tr(lang.get_untracked(), "saved_and_recorded")));
                     settings.refetch();
                     queue.refetch();
-                    audit.refetch();
+                    audit_tick.update(|n| *n += 1);
                 }
                 Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
             }
@@ -254,16 +255,6 @@ pub fn AdminPage() -> impl IntoView {
                     on_close=Callback::new(move |_| editing.set(None)) />
             })}
         </section>
-        <section class="card" aria-labelledby="au-h">
-            <h2 id="au-h">{move || tr(lang.get(), "audit_trail_latest_30")}</h2>
-            {move || problem_note(lang.get(), audit.get())}
-            <ol class="timeline">
-                {move || audit.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default().into_iter().map(|e| view! {
-                    <li>{i18n::datetime(lang.get(), e.at)}" · "<code>{e.action.clone()}</code>
-                        {e.request_id.map(|r| view! { " · "{tr(lang.get(), "request")}{r} })}
-                        " · "{e.actor_agency.clone().unwrap_or_default()}" · "<code class="hash">{e.hash.chars().take(12).collect::<String>()}</code></li>
-                }).collect_view()}
-            </ol>
-        </section>
+        <crate::pages::admin_audit::AuditTrail refresh=audit_tick />
     }
 }

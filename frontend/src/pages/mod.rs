@@ -3,6 +3,7 @@
 pub mod account;
 pub mod account_security;
 pub mod admin;
+pub mod admin_audit;
 pub mod admin_users;
 pub mod destructions;
 pub mod form;
