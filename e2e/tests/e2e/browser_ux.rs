@@ -606,3 +606,41 @@ async fn an_administrator_edits_and_disables_an_account() {
     assert_accessible(&c, "the audit trail").await;
     let _ = c.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_adds_a_day_off_to_the_office_calendar() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let admin = server.login("admin.dgpa").await;
+    let year = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now()).format("%Y").to_string();
+    let y: i32 = year.parse().unwrap();
+    // A Wednesday in mid-September of this year that is not yet a day off.
+    let mut day = chrono::NaiveDate::from_ymd_opt(y, 9, 14).unwrap();
+    while chrono::Datelike::weekday(&day) != chrono::Weekday::Wed {
+        day = day.succ_opt().unwrap();
+    }
+    let before = admin.working_days(&day.to_string(), &day.to_string()).await.unwrap();
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "admin.dgpa").await;
+    click(&c, Locator::Css("header a[href='/admin']")).await;
+    wait_for_text(&c, "#cal-h", "辦公日曆").await;
+    c.execute(
+        &format!(
+            "const e = document.getElementById('cal-day'); e.value = '{day}'; e.dispatchEvent(new Event('input', {{ bubbles: true }}));"
+        ),
+        vec![],
+    )
+    .await
+    .unwrap();
+    type_into(&c, "#cal-name", "颱風停止上班").await;
+    click(&c, Locator::XPath("//form[contains(@class,'cal-add')]//button[@type='submit']")).await;
+    wait_for_text(&c, "section[aria-labelledby='cal-h'] ul.days", "颱風停止上班").await;
+    click(&c, Locator::Css("#cal-save")).await;
+    wait_for_text(&c, "section[aria-labelledby='cal-h'] [role=status]", &format!("已儲存 {y} 年辦公日曆")).await;
+    assert_accessible(&c, "the office calendar").await;
+    let saved = admin.calendar(y).await.unwrap();
+    assert!(saved.calendar.days_off.iter().any(|d| d.date == day && d.name == "颱風停止上班"), "{saved:?}");
+    let after = admin.working_days(&day.to_string(), &day.to_string()).await.unwrap();
+    assert_eq!((before.working_days, after.working_days), (1, 0));
+    let _ = c.close().await;
+}

@@ -255,6 +255,7 @@ pub fn AdminPage() -> impl IntoView {
                     on_close=Callback::new(move |_| editing.set(None)) />
             })}
         </section>
+        <crate::pages::admin_calendar::CalendarEditor />
         <crate::pages::admin_audit::AuditTrail refresh=audit_tick />
     }
 }

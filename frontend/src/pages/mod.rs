@@ -4,6 +4,7 @@ pub mod account;
 pub mod account_security;
 pub mod admin;
 pub mod admin_audit;
+pub mod admin_calendar;
 pub mod admin_users;
 pub mod destructions;
 pub mod form;

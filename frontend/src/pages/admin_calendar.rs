@@ -1,0 +1,118 @@
+//! The office calendar for administrators: each year's days off and make-up workdays,
+//! edited and saved with the version seen (If-Match), by which working days count.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use statreq_domain::calendar::{NamedDay, OfficeCalendar};
+
+use crate::components::problem::{err_text, problem_note, ui};
+use crate::i18n::{self, tr, tr_with};
+use crate::session::call;
+
+#[component]
+pub fn CalendarEditor() -> impl IntoView {
+    let lang = i18n::lang();
+    // This year by the browser's clock (chrono has no clock in the browser).
+    let this_year = js_sys::Date::new_0().get_full_year() as i32;
+    let year = RwSignal::new(this_year);
+    let loaded = LocalResource::new(move || {
+        let y = year.get();
+        async move { call(|c| async move { c.calendar(y).await }).await.map_err(ui) }
+    });
+    // The year as edited, and the version it was loaded at.
+    let draft = RwSignal::new(None::<(OfficeCalendar, i64)>);
+    Effect::new(move |_| {
+        // A year without a calendar yet starts empty (saved without a version).
+        let got = match loaded.get() {
+            Some(Ok(v)) => Some((v.calendar, v.version)),
+            Some(Err(_)) => Some((OfficeCalendar { year: year.get_untracked(), days_off: vec![], make_up_workdays: vec![] }, 0)),
+            None => None,
+        };
+        draft.set(got);
+    });
+    let (day, name, workday) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(false));
+    let note = RwSignal::new(None::<String>);
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(date) = chrono::NaiveDate::parse_from_str(&day.get_untracked(), "%Y-%m-%d") else {
+            note.set(Some(tr(lang.get_untracked(), "choose_a_day")));
+            return;
+        };
+        let entry = NamedDay { date, name: name.get_untracked().trim().to_string() };
+        draft.update(|d| {
+            if let Some((cal, _)) = d {
+                let list = if workday.get_untracked() { &mut cal.make_up_workdays } else { &mut cal.days_off };
+                list.retain(|x| x.date != date);
+                list.push(entry);
+                list.sort();
+            }
+        });
+        day.set(String::new());
+        name.set(String::new());
+    };
+    let save = move |_| {
+        let Some((cal, version)) = draft.get_untracked() else { return };
+        spawn_local(async move {
+            match call(|c| {
+                let cal = cal.clone();
+                async move { c.put_calendar(&cal, Some(version).filter(|v| *v > 0)).await }
+            })
+            .await
+            {
+                Ok(v) => {
+                    note.set(Some(tr_with(lang.get_untracked(), "calendar_saved", &[("year", v.calendar.year.to_string())])));
+                    loaded.refetch();
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    let remove = move |date: chrono::NaiveDate| {
+        draft.update(|d| {
+            if let Some((cal, _)) = d {
+                cal.days_off.retain(|x| x.date != date);
+                cal.make_up_workdays.retain(|x| x.date != date);
+            }
+        });
+    };
+    let days = move |key: &'static str, pick: fn(&OfficeCalendar) -> Vec<NamedDay>| {
+        view! {
+            <h3>{move || tr(lang.get(), key)}</h3>
+            <ul class="days">
+                {move || draft.get().map(|(c, _)| pick(&c)).unwrap_or_default().into_iter().map(|d| {
+                    let date = d.date;
+                    view! {
+                        <li>{i18n::day(lang.get(), d.date)}" "{d.name.clone()}" "
+                            <button type="button" class="link" on:click=move |_| remove(date)>{tr(lang.get(), "remove")}</button></li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="cal-h">
+            <h2 id="cal-h">{move || tr(lang.get(), "office_calendar")}</h2>
+            <p class="hint">{move || tr(lang.get(), "office_calendar_hint")}</p>
+            <label for="cal-year">{move || tr(lang.get(), "year")}</label>
+            <select id="cal-year" on:change=move |ev| year.set(event_target_value(&ev).parse().unwrap_or(this_year))>
+                {(this_year - 1..=this_year + 1).map(|y| view! { <option value=y selected=y == this_year>{y}</option> }).collect_view()}
+            </select>
+            {move || problem_note(lang.get(), loaded.get())}
+            {days("days_off", |c| c.days_off.clone())}
+            {days("make_up_workdays", |c| c.make_up_workdays.clone())}
+            <form class="cal-add" on:submit=add>
+                <label for="cal-day">{move || tr(lang.get(), "day")}</label>
+                <input id="cal-day" type="date" prop:value=move || day.get() on:input=move |ev| day.set(event_target_value(&ev)) />
+                <label for="cal-name">{move || tr(lang.get(), "what_day_it_is")}</label>
+                <input id="cal-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                <label class="check" for="cal-workday">
+                    <input id="cal-workday" type="checkbox" prop:checked=move || workday.get() on:change=move |ev| workday.set(event_target_checked(&ev)) />
+                    {move || tr(lang.get(), "a_make_up_workday")}
+                </label>
+                <button type="submit">{move || tr(lang.get(), "add_the_day")}</button>
+            </form>
+            <button type="button" id="cal-save" on:click=save>{move || tr(lang.get(), "save_the_calendar")}</button>
+            <p class="pre-line" role="status">{move || note.get()}</p>
+        </section>
+    }
+}
