@@ -358,12 +358,20 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     wait_for_text(&c, "main", "難易度權重").await;
     w.clear().await.unwrap();
     w.send_keys("450").await.unwrap();
+    // Every setting is here, not only the weights.
+    for (id, value) in [("#s-max-wait", "45"), ("#s-half-life", "60"), ("#s-gamma", "0.75"), ("#s-default-staff", "12")] {
+        let input = c.find(Locator::Css(id)).await.unwrap();
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
     c.find(Locator::XPath("//button[normalize-space()='儲存設定']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "[role=status]", "已儲存並記錄").await;
     wait_for_text(&c, "ol.timeline", "settings.queue_changed").await;
     let admin = server.login("admin.dgpa").await;
     let s = admin.queue_settings().await.unwrap();
     assert_eq!((s.version, s.settings.weight_difficulty), (1, 450));
+    let t = &s.settings;
+    assert_eq!((t.max_wait_days, t.half_life_days, t.gamma, t.default_staff), (45, 60, 0.75, 12));
     // A personnel staff count, edited in place; accounts are listed.
     wait_for_text(&c, "main", "applicant.npa").await;
     let staff = c.find(Locator::Css("#staff-MOE")).await.unwrap();

@@ -65,8 +65,14 @@ pub fn AdminPage() -> impl IntoView {
     let w_diff = RwSignal::new(String::new());
     let w_fair = RwSignal::new(String::new());
     let favour_hard = RwSignal::new(false);
+    let (half_life, gamma, max_wait, default_staff) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     Effect::new(move |_| {
         if let Some(Ok(v)) = settings.get() {
+            half_life.set(v.settings.half_life_days.to_string());
+            gamma.set(v.settings.gamma.to_string());
+            max_wait.set(v.settings.max_wait_days.to_string());
+            default_staff.set(v.settings.default_staff.to_string());
             w_age.set(v.settings.weight_age.to_string());
             w_diff.set(v.settings.weight_difficulty.to_string());
             w_fair.set(v.settings.weight_fair_share.to_string());
@@ -100,6 +106,16 @@ pub fn AdminPage() -> impl IntoView {
         new.weight_difficulty = num(w_diff);
         new.weight_fair_share = num(w_fair);
         new.difficulty_favour = if favour_hard.get_untracked() { DifficultyFavour::Hard } else { DifficultyFavour::Easy };
+        new.half_life_days = num(half_life);
+        new.max_wait_days = num(max_wait);
+        new.default_staff = num(default_staff);
+        match gamma.get_untracked().trim().parse::<f64>() {
+            Ok(g) => new.gamma = g,
+            Err(_) => {
+                note.set(Some(tr(lang.get_untracked(), "gamma_is_a_number")));
+                return;
+            }
+        }
         let version = current.version;
         spawn_local(async move {
             match call(|c| {
@@ -133,6 +149,11 @@ pub fn AdminPage() -> impl IntoView {
                 {number("w-age", "age_weight", w_age)}
                 {number("w-diff", "difficulty_weight", w_diff)}
                 {number("w-fair", "fair_share_weight", w_fair)}
+                {number("s-half-life", "half_life_days", half_life)}
+                {number("s-gamma", "gamma_fair_share_exponent", gamma)}
+                {number("s-max-wait", "max_wait_days", max_wait)}
+                {number("s-default-staff", "default_personnel_staff", default_staff)}
+                <p class="hint">{move || tr(lang.get(), "preview_reflects_weights")}</p>
                 <label class="check" for="favour-hard">
                     <input id="favour-hard" type="checkbox" prop:checked=move || favour_hard.get() on:change=move |ev| favour_hard.set(event_target_checked(&ev)) />
                     {move || tr(lang.get(), "favour_hard_work")}
