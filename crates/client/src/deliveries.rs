@@ -91,15 +91,7 @@ impl Client {
 
     /// Removes a file not yet delivered, with the reason kept in the audit trail.
     pub async fn remove_delivery(&self, id: i64, did: i64, reason: &str) -> Result<()> {
-        let mut req = self.http.delete(self.url(&format!("/requests/{id}/deliveries/{did}"))).query(&[("reason", reason)]);
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await?;
-        if res.status().is_success() {
-            return Ok(());
-        }
-        decode::<serde_json::Value>(res).await.map(drop)
+        self.delete(&format!("/requests/{id}/deliveries/{did}"), &[("reason", reason)]).await
     }
 
     pub async fn approve_delivery(&self, id: i64, did: i64) -> Result<DeliveryView> {

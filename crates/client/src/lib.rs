@@ -115,6 +115,19 @@ impl Client {
         self.call::<(), T>(Method::GET, path, None, None).await
     }
 
+    /// A `DELETE` answered with no body (204), or the problem.
+    pub(crate) async fn delete(&self, path: &str, query: &[(&str, &str)]) -> Result<()> {
+        let mut req = self.http.delete(self.url(path)).query(query);
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await?;
+        if res.status().is_success() {
+            return Ok(());
+        }
+        decode::<serde_json::Value>(res).await.map(drop)
+    }
+
     async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(&self, path: &str, body: &B, if_match: Option<i64>) -> Result<T> {
         self.call(Method::POST, path, Some(body), if_match).await
     }
@@ -172,15 +185,7 @@ impl Client {
 
     /// Ends one of this account's sessions.
     pub async fn end_session(&self, id: &str) -> Result<()> {
-        let mut req = self.http.delete(self.url(&format!("/auth/sessions/{id}")));
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await?;
-        if res.status().is_success() {
-            return Ok(());
-        }
-        decode::<serde_json::Value>(res).await.map(drop)
+        self.delete(&format!("/auth/sessions/{id}"), &[]).await
     }
 
     /// Ends every session of this account, this one included.

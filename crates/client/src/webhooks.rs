@@ -19,15 +19,7 @@ impl Client {
     }
 
     pub async fn delete_webhook(&self, id: i64) -> Result<()> {
-        let mut req = self.http.delete(self.url(&format!("/webhooks/{id}")));
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await?;
-        if res.status().is_success() {
-            return Ok(());
-        }
-        decode::<serde_json::Value>(res).await.map(drop)
+        self.delete(&format!("/webhooks/{id}"), &[]).await
     }
 
     /// A subscription's delivery log, newest first.
