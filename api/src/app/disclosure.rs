@@ -49,12 +49,8 @@ pub async fn check_stored(
     Ok(Some(disclosure::check_table(&rows, state.settings.disclosure_threshold, &labels)))
 }
 
-/// A file a second officer must still check (four eyes).
+/// A stored file a second officer must still check (four eyes).
 pub fn awaits_review(f: &statreq_store::DeliveryRow) -> bool {
-    let blocks = f
-        .disclosure
-        .clone()
-        .and_then(|v| serde_json::from_value::<statreq_domain::disclosure::DisclosureReport>(v).ok())
-        .is_some_and(|r| r.blocks());
-    f.published_at.is_none() && ((f.personal && f.approved_by.is_none()) || blocks)
+    let report: Option<DisclosureReport> = f.disclosure.clone().and_then(|v| serde_json::from_value(v).ok());
+    disclosure::awaits_second_check(f.personal, f.approved_by.is_some(), f.published_at.is_some(), report.as_ref())
 }

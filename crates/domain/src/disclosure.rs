@@ -49,6 +49,13 @@ pub struct Acceptance {
     pub reason: String,
 }
 
+/// A result file a second DGPA officer must still check before delivery (four eyes):
+/// not yet delivered, and either personal data not yet approved or small cells not
+/// yet accepted.
+pub fn awaits_second_check(personal: bool, approved: bool, published: bool, report: Option<&DisclosureReport>) -> bool {
+    !published && ((personal && !approved) || report.is_some_and(DisclosureReport::blocks))
+}
+
 impl DisclosureReport {
     /// Small cells not accepted: the file blocks delivery.
     pub fn blocks(&self) -> bool {
@@ -102,6 +109,19 @@ pub fn check_table(rows: &[Vec<String>], threshold: u32, labels: &[String]) -> D
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_second_check_is_owed_for_unapproved_personal_data_or_unaccepted_small_cells() {
+        let cell = SmallCell { row: 1, column: 1, header: "女".into(), count: 2 };
+        let mut report = DisclosureReport { threshold: 3, small_cells: vec![cell], truncated: false, accepted: None };
+        assert!(awaits_second_check(true, false, false, None));
+        assert!(!awaits_second_check(true, true, false, None), "approved");
+        assert!(!awaits_second_check(true, false, true, None), "delivered");
+        assert!(!awaits_second_check(false, false, false, None), "plain, no small cells");
+        assert!(awaits_second_check(false, false, false, Some(&report)));
+        report.accepted = Some(Acceptance { by: 2, reason: "公開統計已揭露".into() });
+        assert!(!awaits_second_check(false, false, false, Some(&report)), "accepted");
+    }
 
     fn table(text: &str) -> Vec<Vec<String>> {
         text.lines().map(|l| l.split(',').map(String::from).collect()).collect()

@@ -167,8 +167,12 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                         let mine = f.uploaded_by.id == my_id();
                         let unpublished = f.published_at.is_none();
                         let needs_second = f.personal && f.approved_by.is_none() && unpublished;
-                        let blocks = f.disclosure.as_ref().is_some_and(|d| d.blocks());
-                        let awaiting = (needs_second || blocks) && unpublished;
+                        let awaiting = statreq_domain::disclosure::awaits_second_check(
+                            f.personal,
+                            f.approved_by.is_some(),
+                            !unpublished,
+                            f.disclosure.as_ref(),
+                        );
                         view! {
                             <li>
                                 <strong>{f.filename.clone()}</strong>
