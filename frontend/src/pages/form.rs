@@ -307,10 +307,9 @@ pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl I
                         let (id, version) = (r.id, r.version);
                         match call(|c| async move { c.submit(id, Some(version)).await }).await {
                             Ok(_) => navigate(&format!("/requests/{id}?submitted=1"), Default::default()),
-                            Err(e) => {
-                                error.set(Some(err_text(lang.get_untracked(), &e)));
-                                navigate(&format!("/requests/{id}"), Default::default());
-                            }
+                            // The draft is saved; the request page says it was not sent, and why
+                            // (its check list), instead of an error on a form that is gone.
+                            Err(_) => navigate(&format!("/requests/{id}?not_submitted=1"), Default::default()),
                         }
                     }
                 }

@@ -44,6 +44,7 @@ pub fn RequestPage() -> impl IntoView {
     let receipt = RwSignal::new(None::<String>);
     let query = leptos_router::hooks::use_query_map();
     let submitted_from_form = move || query.read().get("submitted").is_some();
+    let not_submitted = move || query.read().get("not_submitted").is_some();
     // Each step says what happened: submission with its receipt, the others with the new state.
     let done = Callback::new(move |(a, r): (RequestAction, RequestView)| {
         let l = lang.get_untracked();
@@ -78,6 +79,9 @@ pub fn RequestPage() -> impl IntoView {
                             &[("id", r.id.to_string()), ("revision", r.revision.to_string()), ("at", i18n::datetime(l, r.updated_at))],
                         ))
                     }).map(|m| view! { <p class="receipt" role="status">{m}</p> })}
+                    {move || (not_submitted() && matches!(r.state, State::Draft | State::Returned)).then(|| view! {
+                        <p class="error" role="alert">{tr(lang.get(), "saved_but_not_submitted")}</p>
+                    })}
                     <p><span class=format!("state {}", r.state.as_str())>{text(lang.get(), &r.state_label)}</span>
                        " · "{r.agency_name.clone()}" · "{tr_with(lang.get(), "revision_n_lower", &[("n", r.revision.to_string())])}</p>
                     <section class="card" aria-labelledby="app-h">
