@@ -433,6 +433,14 @@ async fn webhr_single_sign_on_submission_receipt_and_a_narrow_screen() {
     let _ = c.close().await;
 }
 
+/// Fills a date input the way a date picker does (WebDriver cannot type into one
+/// reliably across locales), telling the SPA through its input event.
+pub(crate) async fn set_date(c: &Client, id: &str, day: &str) {
+    let script =
+        format!("const e = document.getElementById('{id}'); e.value = '{day}'; e.dispatchEvent(new Event('input', {{ bubbles: true }}));");
+    c.execute(&script, vec![]).await.unwrap();
+}
+
 pub(crate) async fn click(c: &Client, locator: Locator<'_>) {
     c.wait().for_element(locator).await.unwrap().click().await.unwrap();
 }
@@ -634,10 +642,7 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
     assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, statreq_e2e::statreq_contract::State::Delivered);
     // With a date it asks first: cancelled, nothing happens; confirmed, the request closes.
     let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now()).to_string();
-    let set_date = format!(
-        "const e = document.getElementById('destroyed-on'); e.value = '{today}'; e.dispatchEvent(new Event('input', {{ bubbles: true }}));"
-    );
-    c.execute(&set_date, vec![]).await.unwrap();
+    set_date(&c, "destroyed-on", &today).await;
     click(&c, Locator::Css("#act-confirm")).await;
     let question = c.get_alert_text().await.unwrap();
     assert!(question.contains("確定已銷毀"), "{question}");

@@ -8,7 +8,7 @@ use fantoccini::{Client, Locator};
 use statreq_e2e::statreq_contract::State;
 use statreq_e2e::{Backend, TestServer};
 
-use crate::browser::{assert_accessible, browser, click, sign_in, spa_dir, type_into, wait_for_text};
+use crate::browser::{assert_accessible, browser, click, set_date, sign_in, spa_dir, type_into, wait_for_text};
 use crate::common;
 
 async fn main_text(c: &Client) -> String {
@@ -589,14 +589,7 @@ async fn an_administrator_edits_and_disables_an_account() {
     // The trail: found by action and day, and the whole chain checked.
     type_into(&c, "#au-action", "user.updated").await;
     let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now()).to_string();
-    c.execute(
-        &format!(
-            "const e = document.getElementById('au-from'); e.value = '{today}'; e.dispatchEvent(new Event('input', {{ bubbles: true }}));"
-        ),
-        vec![],
-    )
-    .await
-    .unwrap();
+    set_date(&c, "au-from", &today).await;
     click(&c, Locator::XPath("//form[contains(@class,'audit-search')]//button[@type='submit']")).await;
     wait_for_text(&c, "ol.audit", "user.updated").await;
     let shown = c.find(Locator::Css("ol.audit")).await.unwrap().text().await.unwrap();
@@ -624,14 +617,7 @@ async fn an_administrator_adds_a_day_off_to_the_office_calendar() {
     sign_in(&c, &server.base, "admin.dgpa").await;
     click(&c, Locator::Css("header a[href='/admin']")).await;
     wait_for_text(&c, "#cal-h", "辦公日曆").await;
-    c.execute(
-        &format!(
-            "const e = document.getElementById('cal-day'); e.value = '{day}'; e.dispatchEvent(new Event('input', {{ bubbles: true }}));"
-        ),
-        vec![],
-    )
-    .await
-    .unwrap();
+    set_date(&c, "cal-day", &day.to_string()).await;
     type_into(&c, "#cal-name", "颱風停止上班").await;
     click(&c, Locator::XPath("//form[contains(@class,'cal-add')]//button[@type='submit']")).await;
     wait_for_text(&c, "section[aria-labelledby='cal-h'] ul.days", "颱風停止上班").await;
