@@ -34,6 +34,9 @@ fn App() -> impl IntoView {
                     <Route path=path!("/queue") view=pages::QueuePage />
                     <Route path=path!("/stats") view=pages::StatsPage />
                     <Route path=path!("/admin") view=pages::AdminPage />
+                    <Route path=path!("/admin/agencies") view=pages::admin::AdminAgenciesPage />
+                    <Route path=path!("/admin/reference") view=pages::admin::AdminReferencePage />
+                    <Route path=path!("/admin/integrations") view=pages::admin::AdminIntegrationsPage />
                     <Route path=path!("/fields") view=pages::help::FieldsPage />
                     <Route path=path!("/fields/:code") view=move || view! { <pages::help::FieldPage session=session /> } />
                     <Route path=path!("/sources") view=pages::help::SourcesPage />

@@ -327,6 +327,14 @@ pub fn csv_safe(text: &str) -> String {
     }
 }
 
+/// The text a [`csv_safe`] cell stands for: an import reads back what an export wrote.
+pub fn csv_plain(cell: String) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
+        _ => cell,
+    }
+}
+
 /// A CSV download.
 pub fn csv_response(name: &str, body: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()

@@ -171,15 +171,15 @@ impl From<&Field> for FieldRow {
         FieldRow {
             code: f.code.clone(),
             section: f.section,
-            name_zh: f.name_zh.clone(),
-            name_en: f.name_en.clone(),
+            name_zh: http::csv_safe(&f.name_zh),
+            name_en: http::csv_safe(&f.name_en),
             field_type: f.field_type,
             code_table: f.code_table.clone().unwrap_or_default(),
             personal: f.personal,
             identifying: f.identifying,
             special: f.special,
-            definition_zh: f.definition.zh_tw.clone(),
-            definition_en: f.definition.en.clone(),
+            definition_zh: http::csv_safe(&f.definition.zh_tw),
+            definition_en: http::csv_safe(&f.definition.en),
         }
     }
 }
@@ -189,9 +189,9 @@ impl From<FieldRow> for Field {
         Field {
             code: r.code,
             section: r.section,
-            name_zh: r.name_zh,
-            name_en: r.name_en,
-            definition: Text::new(r.definition_zh, r.definition_en),
+            name_zh: http::csv_plain(r.name_zh),
+            name_en: http::csv_plain(r.name_en),
+            definition: Text::new(http::csv_plain(r.definition_zh), http::csv_plain(r.definition_en)),
             field_type: r.field_type,
             code_table: Some(r.code_table).filter(|t| !t.trim().is_empty()),
             personal: r.personal,

@@ -226,14 +226,14 @@ impl From<SourceRow> for CatalogEntry {
         CatalogEntry {
             id: r.id,
             source: r.source,
-            title: Text::new(r.title_zh, r.title_en),
-            owner: r.owner,
-            location: r.location,
+            title: Text::new(http::csv_plain(r.title_zh), http::csv_plain(r.title_en)),
+            owner: http::csv_plain(r.owner),
+            location: http::csv_plain(r.location),
             fields: codes(&r.fields),
             breakdowns: codes(&r.breakdowns),
             filters: codes(&r.filters),
-            granularity: r.granularity,
-            refresh: r.refresh,
+            granularity: http::csv_plain(r.granularity),
+            refresh: http::csv_plain(r.refresh),
         }
     }
 }
@@ -248,15 +248,15 @@ pub async fn export_sources(state: web::Data<AppState>, _who: Principal) -> Resu
         out.serialize(SourceRow {
             id: e.id.clone(),
             source: e.source,
-            title_zh: e.title.zh_tw.clone(),
-            title_en: e.title.en.clone(),
-            owner: e.owner.clone(),
-            location: e.location.clone(),
+            title_zh: http::csv_safe(&e.title.zh_tw),
+            title_en: http::csv_safe(&e.title.en),
+            owner: http::csv_safe(&e.owner),
+            location: http::csv_safe(&e.location),
             fields: e.fields.join(" "),
             breakdowns: e.breakdowns.join(" "),
             filters: e.filters.join(" "),
-            granularity: e.granularity.clone(),
-            refresh: e.refresh.clone(),
+            granularity: http::csv_safe(&e.granularity),
+            refresh: http::csv_safe(&e.refresh),
         })
         .map_err(AppError::internal)?;
     }

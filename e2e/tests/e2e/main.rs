@@ -13,6 +13,7 @@ mod admin;
 mod attachments;
 mod auth;
 mod browser;
+mod browser_admin;
 mod browser_ux;
 mod calendar;
 mod contract;

@@ -90,7 +90,8 @@ async fn the_dictionary_is_searched_and_edited_with_history(backend: Backend) {
         section: statreq_e2e::statreq_contract::Section::Service,
         name_zh: "遠距辦公日數".into(),
         name_en: "days of telework".into(),
-        definition: Text::new("當年度經核准之居家辦公日數。", "Approved telework days in the year."),
+        // Text a spreadsheet would run as a formula: the CSV export quotes it.
+        definition: Text::new("當年度經核准之居家辦公日數。", "=Approved telework days in the year."),
         field_type: statreq_e2e::statreq_contract::FieldType::Integer,
         code_table: None,
         personal: true,
@@ -108,6 +109,7 @@ async fn the_dictionary_is_searched_and_edited_with_history(backend: Backend) {
     // CSV: export, import the same (nothing changes), import an edit, refuse a bad file whole.
     let csv = ok(admin.get_text("/dictionary/fields.csv").await);
     assert!(csv.starts_with('\u{feff}') && csv.contains("telework_days"));
+    assert!(csv.contains(",'=Approved telework") && !csv.contains(",=Approved"), "CSV injection defused");
     let same = ok(admin.import_fields(&csv).await);
     assert_eq!((same.created, same.updated, same.unchanged), (0, 0, all.len() + 1));
     let edited_csv = csv.replacen("days of telework", "telework days", 1);
@@ -270,6 +272,19 @@ async fn the_catalog_is_administered_and_matched_against_a_draft(backend: Backen
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_csv"));
     let exported = ok(admin.get_text("/sources.csv").await);
     assert!(exported.contains("pay-yearbook") && !exported.contains("bad id"));
+
+    // Text that a spreadsheet would run as a formula is exported quoted (CSV
+    // injection), and the export imports back as the same entries.
+    let mut formula = entry("formula-owner", &["grade"], &[], &[]);
+    formula.owner = "=HYPERLINK(\"http://127.0.0.1/\",\"x\")".into();
+    formula.refresh = "-1+1".into();
+    ok(admin.create_source(&formula).await);
+    let exported = ok(admin.get_text("/sources.csv").await);
+    assert!(exported.contains("'=HYPERLINK") && exported.contains(",'-1+1"), "{exported}");
+    assert!(!exported.contains(",=HYPERLINK") && !exported.contains("\"=HYPERLINK"), "{exported}");
+    let again = ok(admin.import_sources(&exported).await);
+    assert_eq!((again.created, again.updated), (0, 0), "the export reads back unchanged: {again:?}");
+    assert_eq!(ok(admin.get_source("formula-owner").await).entry, formula);
 }
 
 on_both_backends!(

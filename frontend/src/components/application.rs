@@ -137,6 +137,11 @@ pub(crate) fn place(lang: Lang, app: Option<&Application>, names: &FieldNames, p
             }
         }
         ["existing_sources"] => ("a-sources".into(), tr(lang, "existing_sources")),
+        // A CSV import's line (counting the header) and column.
+        ["rows", line, rest @ ..] => {
+            let at = crate::i18n::tr_with(lang, "csv_line", &[("line", (*line).to_string())]);
+            (String::new(), with(at, rest.first().map(|c| (*c).to_string())))
+        }
         _ => (String::new(), String::new()),
     }
 }

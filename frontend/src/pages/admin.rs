@@ -1,20 +1,69 @@
-//! DGPA administration: queue settings, agencies and staff counts, accounts, the audit trail.
+//! DGPA administration: queue settings, accounts, the office calendar and the audit trail
+//! here; agencies, reference data and integrations on their own pages, reached by the
+//! administration's own navigation.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 use statreq_contract::*;
 
 use crate::components::header::role_label;
-use crate::components::loading::{failed, loading};
 use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, tr, tr_with};
 use crate::session::call;
 
-/// DGPA administration: agencies and staff counts, queue settings with a preview, audit log.
+/// The administration's pages, one link each.
+#[component]
+pub fn AdminNav() -> impl IntoView {
+    let lang = i18n::lang();
+    view! {
+        <nav class="subnav" aria-label=move || tr(lang.get(), "administration")>
+            <A href="/admin" exact=true>{move || tr(lang.get(), "queue_and_accounts")}</A>
+            <A href="/admin/agencies">{move || tr(lang.get(), "agencies")}</A>
+            <A href="/admin/reference">{move || tr(lang.get(), "reference_data")}</A>
+            <A href="/admin/integrations">{move || tr(lang.get(), "integrations")}</A>
+        </nav>
+    }
+}
+
+/// Agencies and their personnel staff.
+#[component]
+pub fn AdminAgenciesPage() -> impl IntoView {
+    let lang = i18n::lang();
+    view! {
+        <h1>{move || tr(lang.get(), "agencies")}</h1>
+        <AdminNav />
+        <crate::pages::admin_agencies::Agencies />
+    }
+}
+
+/// The catalog of existing sources and the dictionary's CSV.
+#[component]
+pub fn AdminReferencePage() -> impl IntoView {
+    let lang = i18n::lang();
+    view! {
+        <h1>{move || tr(lang.get(), "reference_data")}</h1>
+        <AdminNav />
+        <crate::pages::admin_reference::SourcesAdmin />
+        <crate::pages::admin_reference::DictionaryCsv />
+    }
+}
+
+/// Service accounts and webhooks.
+#[component]
+pub fn AdminIntegrationsPage() -> impl IntoView {
+    let lang = i18n::lang();
+    view! {
+        <h1>{move || tr(lang.get(), "integrations")}</h1>
+        <AdminNav />
+        <crate::pages::admin_integrations::Integrations />
+    }
+}
+
+/// DGPA administration: queue settings with a preview, accounts, calendar, audit log.
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let lang = i18n::lang();
-    let agencies = LocalResource::new(|| async { call(|c| async move { c.list_agencies().await }).await.map_err(ui) });
     let settings = LocalResource::new(|| async { call(|c| async move { c.queue_settings().await }).await.map_err(ui) });
     let queue = LocalResource::new(|| async { call(|c| async move { c.queue().await }).await.map_err(ui) });
     // Bumped after each change here, so that the trail below shows it.
@@ -142,6 +191,7 @@ pub fn AdminPage() -> impl IntoView {
     };
     view! {
         <h1>{move || tr(lang.get(), "administration")}</h1>
+        <AdminNav />
         <section class="card" aria-labelledby="qs-h">
             <h2 id="qs-h">{move || tr(lang.get(), "queue_settings_rule_5_3")}</h2>
             {move || problem_note(lang.get(), queue.get())}
@@ -165,65 +215,6 @@ pub fn AdminPage() -> impl IntoView {
             <ol class="preview">
                 {move || preview().into_iter().map(|(id, name, p)| view! { <li>{id}" · "{name}" · "{format!("{p:.0}")}</li> }).collect_view()}
             </ol>
-        </section>
-        <section class="card" aria-labelledby="ag-h">
-            <h2 id="ag-h">{move || tr(lang.get(), "agencies_and_personnel_staff")}</h2>
-            {move || match agencies.get() {
-                None => loading(lang.get()),
-                Some(Err(e)) => failed(lang.get(), &e),
-                Some(Ok(list)) => {
-                    // Depth-first from DGPA, so the table reads as the tree.
-                    let mut ordered: Vec<(usize, AgencyView)> = Vec::new();
-                    let mut stack: Vec<(usize, String)> = list.iter().filter(|a| a.parent_code.is_none()).map(|a| (0, a.code.clone())).collect();
-                    while let Some((depth, code)) = stack.pop() {
-                        if let Some(a) = list.iter().find(|a| a.code == code) {
-                            ordered.push((depth, a.clone()));
-                            let mut children: Vec<&AgencyView> = list.iter().filter(|c| c.parent_code.as_deref() == Some(&code)).collect();
-                            children.sort_by(|x, y| y.code.cmp(&x.code));
-                            stack.extend(children.into_iter().map(|c| (depth + 1, c.code.clone())));
-                        }
-                    }
-                    let list: Vec<(usize, AgencyView)> = ordered;
-                    view! {
-                    <table class="list">
-                        <thead><tr>
-                            <th scope="col">{tr(lang.get(), "code")}</th>
-                            <th scope="col">{tr(lang.get(), "name")}</th>
-                            <th scope="col">{tr(lang.get(), "supervising")}</th>
-                            <th scope="col">{tr(lang.get(), "personnel_staff")}</th>
-                        </tr></thead>
-                        <tbody>
-                            {list.into_iter().map(|(depth, a)| {
-                                let indent = format!("{}rem", depth as f32 * 1.25);
-                                let staff = RwSignal::new(a.personnel_staff.to_string());
-                                let code = a.code.clone();
-                                let input_id = format!("staff-{}", a.code);
-                                let label = format!("{} {}", a.name, tr(lang.get(), "personnel_staff_2"));
-                                view! {
-                                    <tr>
-                                        <td>{a.code.clone()}</td><td style:padding-left=indent>{a.name.clone()}</td><td>{a.parent_code.clone().unwrap_or_default()}</td>
-                                        <td>
-                                            <input id=input_id class="staff" inputmode="numeric" aria-label=label prop:value=move || staff.get() on:input=move |ev| staff.set(event_target_value(&ev)) />
-                                            <button type="button" class="link" on:click=move |_| {
-                                                let code = code.clone();
-                                                let n = staff.get_untracked().trim().parse::<i32>().ok();
-                                                spawn_local(async move {
-                                                    let body = UpdateAgencyBody { personnel_staff: n, ..Default::default() };
-                                                    match call(|c| { let code = code.clone(); let body = body.clone(); async move { c.update_agency(&code, &body).await } }).await {
-                                                        Ok(_) => { note.set(Some(tr(lang.get_untracked(), "personnel_staff_updated"))); queue.refetch(); }
-                                                        Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
-                                                    }
-                                                });
-                                            }>{tr(lang.get(), "update")}</button>
-                                        </td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                    }.into_any()
-                }
-            }}
         </section>
         <section class="card" aria-labelledby="us-h">
             <h2 id="us-h">{move || tr(lang.get(), "accounts")}</h2>

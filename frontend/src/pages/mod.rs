@@ -3,8 +3,11 @@
 pub mod account;
 pub mod account_security;
 pub mod admin;
+pub mod admin_agencies;
 pub mod admin_audit;
 pub mod admin_calendar;
+pub mod admin_integrations;
+pub mod admin_reference;
 pub mod admin_users;
 pub mod destructions;
 pub mod form;

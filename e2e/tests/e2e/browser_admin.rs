@@ -1,0 +1,164 @@
+//! The administration's pages in Chromium: agencies (create, move, staff, CSV), the
+//! catalog of existing sources and the dictionary's CSV, service accounts with their
+//! webhooks and delivery logs. Each page axe-clean.
+
+use fantoccini::{Client, Locator};
+use statreq_e2e::{Backend, TempPath, TestServer};
+
+use crate::browser::{assert_accessible, browser, click, sign_in, spa_dir, type_into, wait_for_text};
+
+async fn choose(c: &Client, css: &str, value: &str) {
+    c.wait().for_element(Locator::Css(css)).await.unwrap().select_by_value(value).await.unwrap();
+}
+
+async fn pick_file(c: &Client, css: &str, name: &str, text: &str) -> (TempPath, std::path::PathBuf) {
+    let (dir, path) = TempPath::file(&format!("{}-{name}", uuid::Uuid::new_v4().simple()), text.as_bytes());
+    c.find(Locator::Css(css)).await.unwrap().send_keys(path.to_str().unwrap_or_default()).await.unwrap();
+    (dir, path)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_manages_agencies_reference_data_and_integrations() {
+    let dist = spa_dir();
+    let mut args = crate::integration::FAST.to_vec();
+    args.extend(["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let server = TestServer::start_with(Backend::Sqlite, &args);
+    let admin = server.login("admin.dgpa").await;
+    let _webhr = crate::integration::service_account(&server, "webhr.npa", "NPA").await;
+    let receiver = statreq_e2e::sinks::WebhookReceiver::start(1).await;
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "admin.dgpa").await;
+    click(&c, Locator::Css("header a[href='/admin']")).await;
+
+    // Agencies: a new one under NPA, then moved under NIA with its staff count changed.
+    click(&c, Locator::Css("nav.subnav a[href='/admin/agencies']")).await;
+    wait_for_text(&c, "section[aria-labelledby='ag-h'] table.list", "內政部警政署").await;
+    assert_accessible(&c, "agencies").await;
+    type_into(&c, "#na-code", "NPAHR").await;
+    type_into(&c, "#na-name", "警政署人事室分區").await;
+    choose(&c, "#na-parent", "NPA").await;
+    type_into(&c, "#na-staff", "7").await;
+    click(&c, Locator::XPath("//button[@type='submit' and contains(., '新增機關')]")).await;
+    wait_for_text(&c, "#agency-status", "已新增機關「警政署人事室分區」").await;
+    click(&c, Locator::Css("#edit-agency-NPAHR")).await;
+    choose(&c, "#ae-parent", "NIA").await;
+    let staff = c.find(Locator::Css("#ae-staff")).await.unwrap();
+    staff.clear().await.unwrap();
+    staff.send_keys("9").await.unwrap();
+    click(&c, Locator::XPath("//form[.//input[@id='ae-staff']]//button[@type='submit']")).await;
+    wait_for_text(&c, "#agency-status", "已儲存機關").await;
+    let found = admin.list_agencies().await.unwrap().into_iter().find(|a| a.code == "NPAHR").unwrap();
+    assert_eq!((found.parent_code.as_deref(), found.personnel_staff), (Some("NIA"), 9));
+    // A CSV import: one new agency, one changed.
+    let _csv = pick_file(
+        &c,
+        "#agencies-csv",
+        "agencies.csv",
+        "code,name,parent_code,personnel_staff\nMOEK,教育部國教署,MOE,12\nNPAHR,警政署人事室分區,NIA,11\n",
+    )
+    .await;
+    click(&c, Locator::Css("#agencies-import")).await;
+    wait_for_text(&c, "section[aria-labelledby='ag-h'] .csv-exchange [role=status]", "新增 1 筆、更新 1 筆").await;
+    let list = admin.list_agencies().await.unwrap();
+    assert!(list.iter().any(|a| a.code == "MOEK" && a.parent_code.as_deref() == Some("MOE")));
+    assert_eq!(list.iter().find(|a| a.code == "NPAHR").map(|a| a.personnel_staff), Some(11));
+    // A file with a bad line changes nothing and says which line.
+    let _bad =
+        pick_file(&c, "#agencies-csv", "bad.csv", "code,name,parent_code,personnel_staff\nX1,好的,NPA,1\nbad code,壞的,NPA,1\n").await;
+    click(&c, Locator::Css("#agencies-import")).await;
+    wait_for_text(&c, "section[aria-labelledby='ag-h'] .csv-exchange [role=status]", "CSV 第 3 列：code").await;
+    assert!(!admin.list_agencies().await.unwrap().iter().any(|a| a.code == "X1"));
+
+    // The catalog of existing sources: add, edit (saved at the version read), delete.
+    click(&c, Locator::Css("nav.subnav a[href='/admin/reference']")).await;
+    wait_for_text(&c, "#src-h", "既有資料來源").await;
+    click(&c, Locator::Css("#new-source")).await;
+    type_into(&c, "#se-id", "pay-by-grade").await;
+    choose(&c, "#se-kind", "webhr_subsystem_reports").await;
+    type_into(&c, "#se-title-zh", "職等別俸點統計").await;
+    type_into(&c, "#se-title-en", "Salary points by grade").await;
+    type_into(&c, "#se-owner", "各機關人事機構（WebHR）").await;
+    type_into(&c, "#se-location", "WebHR › 待遇 › 統計報表").await;
+    type_into(&c, "#se-fields", "salary_points, grade").await;
+    type_into(&c, "#se-breakdowns", "grade").await;
+    type_into(&c, "#se-granularity", "個人").await;
+    type_into(&c, "#se-refresh", "每月").await;
+    assert_accessible(&c, "a new existing source").await;
+    click(&c, Locator::XPath("//form[.//input[@id='se-id']]//button[@type='submit']")).await;
+    wait_for_text(&c, "#source-status", "已儲存既有資料來源「職等別俸點統計」").await;
+    let saved = admin.get_source("pay-by-grade").await.unwrap();
+    assert_eq!(
+        (saved.entry.fields.clone(), saved.entry.breakdowns.clone()),
+        (vec!["salary_points".to_string(), "grade".to_string()], vec!["grade".to_string()])
+    );
+    click(&c, Locator::Css("#edit-source-pay-by-grade")).await;
+    let refresh = c.wait().for_element(Locator::Css("#se-refresh")).await.unwrap();
+    assert_eq!(refresh.prop("value").await.unwrap().as_deref(), Some("每月"), "the saved value shows");
+    refresh.clear().await.unwrap();
+    refresh.send_keys("每年").await.unwrap();
+    // A colleague saves in between: this form's copy is stale and is refused, not saved over.
+    let mut theirs = saved.entry.clone();
+    theirs.owner = "人事總處".into();
+    admin.put_source(&theirs, Some(saved.version)).await.unwrap();
+    click(&c, Locator::XPath("//form[.//input[@id='se-id']]//button[@type='submit']")).await;
+    wait_for_text(&c, "form [role=status]", "資料已被更新").await;
+    let now = admin.get_source("pay-by-grade").await.unwrap();
+    assert_eq!((now.entry.refresh.as_str(), now.entry.owner.as_str(), now.version), ("每月", "人事總處", 2), "nothing saved over");
+    click(&c, Locator::XPath("//form[.//input[@id='se-id']]//button[contains(@class,'link')]")).await;
+    click(&c, Locator::Css("#edit-source-pay-by-grade")).await;
+    let refresh = c.wait().for_element(Locator::Css("#se-refresh")).await.unwrap();
+    refresh.clear().await.unwrap();
+    refresh.send_keys("每年").await.unwrap();
+    click(&c, Locator::XPath("//form[.//input[@id='se-id']]//button[@type='submit']")).await;
+    wait_for_text(&c, "#source-status", "已儲存既有資料來源").await;
+    assert_eq!(admin.get_source("pay-by-grade").await.unwrap().entry.refresh, "每年");
+    click(&c, Locator::Css("#delete-source-pay-by-grade")).await;
+    assert!(c.get_alert_text().await.unwrap().contains("職等別俸點統計"));
+    c.accept_alert().await.unwrap();
+    wait_for_text(&c, "#source-status", "已刪除").await;
+    assert_eq!(admin.get_source("pay-by-grade").await.err().and_then(|e| e.status()), Some(404));
+    // The dictionary's CSV: the export, edited, imported.
+    let csv = admin.get_text("/dictionary/fields.csv").await.unwrap();
+    let grade = admin.get_field("grade").await.unwrap();
+    let edited = csv.replacen(&grade.field.name_en, "grade of the post", 1);
+    let _dict = pick_file(&c, "#fields-csv", "fields.csv", &edited).await;
+    click(&c, Locator::Css("#fields-import")).await;
+    wait_for_text(&c, "section[aria-labelledby='dict-h'] [role=status]", "更新 1 筆").await;
+    assert_eq!(admin.get_field("grade").await.unwrap().field.name_en, "grade of the post");
+    assert_accessible(&c, "reference data").await;
+
+    // Integrations: the service account, a webhook, its delivery log and a replay.
+    click(&c, Locator::Css("nav.subnav a[href='/admin/integrations']")).await;
+    wait_for_text(&c, "section[aria-labelledby='sa-h'] table.list", "webhr.npa").await;
+    type_into(&c, "#nw-url", &receiver.url).await;
+    click(&c, Locator::Css("#nw-event-request-submitted")).await;
+    click(&c, Locator::XPath("//button[@type='submit' and contains(., '新增 Webhook')]")).await;
+    wait_for_text(&c, "#webhook-secret", "僅顯示這一次").await;
+    assert_accessible(&c, "integrations").await;
+    let hooks = admin.list_webhooks().await.unwrap();
+    let hook = hooks.iter().find(|h| h.url == receiver.url).unwrap();
+    assert_eq!(hook.events, ["request.submitted"]);
+    // A submission is told to the receiver (down once, then up).
+    let applicant = server.login("applicant.npa").await;
+    let r = applicant.create_request(&crate::common::statistics()).await.unwrap();
+    applicant.submit(r.id, None).await.unwrap();
+    receiver.wait_until(20, |got| got.iter().any(|g| g.answered == 204)).await;
+    click(&c, Locator::Css(&format!("#webhook-log-{}", hook.id))).await;
+    wait_for_text(&c, ".delivery-log table.list", "request.submitted").await;
+    let delivery = first_delivery(&admin, hook.id).await;
+    click(&c, Locator::Css(&format!("#replay-{delivery}"))).await;
+    wait_for_text(&c, ".delivery-log [role=status]", "已重新排入傳送").await;
+    receiver.wait_until(20, |got| got.iter().filter(|g| g.answered == 204).count() >= 2).await;
+    // Deleting asks first.
+    click(&c, Locator::Css(&format!("#webhook-delete-{}", hook.id))).await;
+    c.accept_alert().await.unwrap();
+    wait_for_text(&c, "#webhook-status", "已刪除 Webhook").await;
+    assert!(admin.list_webhooks().await.unwrap().iter().all(|h| h.id != hook.id));
+    let _ = c.close().await;
+}
+
+/// The id of the hook's first delivery.
+async fn first_delivery(admin: &statreq_e2e::statreq_client::Client, hook: i64) -> i64 {
+    let page = admin.webhook_deliveries(hook, None).await.unwrap();
+    page.items.first().map(|d| d.id).unwrap_or_else(|| panic!("no delivery"))
+}

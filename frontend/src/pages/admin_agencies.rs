@@ -1,0 +1,194 @@
+//! Agencies for administrators: the tree with each office's personnel staff (rule 5.3's
+//! fair share), a new agency, moving one under another supervisor, and a CSV import.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use statreq_contract::*;
+
+use crate::components::loading::{failed, loading};
+use crate::components::problem::{err_text, ui};
+use crate::i18n::{self, tr, tr_with};
+use crate::pages::admin_reference::CsvExchange;
+use crate::session::call;
+
+/// Depth-first from the roots, so that a table reads as the tree.
+fn as_tree(list: &[AgencyView]) -> Vec<(usize, AgencyView)> {
+    let mut ordered = Vec::new();
+    let mut stack: Vec<(usize, String)> = list.iter().filter(|a| a.parent_code.is_none()).map(|a| (0, a.code.clone())).collect();
+    stack.sort_by(|x, y| y.1.cmp(&x.1));
+    while let Some((depth, code)) = stack.pop() {
+        if let Some(a) = list.iter().find(|a| a.code == code) {
+            ordered.push((depth, a.clone()));
+            let mut children: Vec<&AgencyView> = list.iter().filter(|c| c.parent_code.as_deref() == Some(&code)).collect();
+            children.sort_by(|x, y| y.code.cmp(&x.code));
+            stack.extend(children.into_iter().map(|c| (depth + 1, c.code.clone())));
+        }
+    }
+    ordered
+}
+
+/// The agencies of the administration pages.
+#[component]
+pub fn Agencies() -> impl IntoView {
+    let lang = i18n::lang();
+    let agencies = LocalResource::new(|| async { call(|c| async move { c.list_agencies().await }).await.map_err(ui) });
+    let note = RwSignal::new(None::<String>);
+    let editing = RwSignal::new(None::<AgencyView>);
+    let done = move |key: &'static str, name: String| {
+        note.set(Some(tr_with(lang.get_untracked(), key, &[("agency", name)])));
+        agencies.refetch();
+        editing.set(None);
+    };
+    // A new agency.
+    let (code, name, parent, staff) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = CreateAgencyBody {
+            code: code.get_untracked().trim().to_string(),
+            name: name.get_untracked().trim().to_string(),
+            parent_code: parent.get_untracked(),
+            personnel_staff: staff.get_untracked().trim().parse().unwrap_or(0),
+        };
+        if body.parent_code.is_empty() {
+            note.set(Some(tr(lang.get_untracked(), "choose_the_supervising_agency")));
+            return;
+        }
+        spawn_local(async move {
+            match call(|c| {
+                let body = body.clone();
+                async move { c.create_agency(&body).await }
+            })
+            .await
+            {
+                Ok(a) => {
+                    code.set(String::new());
+                    name.set(String::new());
+                    staff.set(String::new());
+                    done("agency_created", a.name);
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    let options = move |except: Option<String>, chosen: Option<String>| {
+        let list = agencies.get().and_then(Result::ok).unwrap_or_default();
+        as_tree(&list)
+            .into_iter()
+            .filter(|(_, a)| Some(&a.code) != except.as_ref())
+            .map(|(depth, a)| {
+                let label = format!("{}{} {}", "　".repeat(depth), a.code, a.name);
+                let selected = chosen.as_deref() == Some(a.code.as_str());
+                view! { <option value=a.code.clone() selected=selected>{label}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="card" aria-labelledby="ag-h">
+            <h2 id="ag-h">{move || tr(lang.get(), "agencies_and_personnel_staff")}</h2>
+            <p class="hint">{move || tr(lang.get(), "agencies_hint")}</p>
+            {move || match agencies.get() {
+                None => loading(lang.get()),
+                Some(Err(e)) => failed(lang.get(), &e),
+                Some(Ok(list)) => view! {
+                    <table class="list">
+                        <thead><tr>
+                            <th scope="col">{tr(lang.get(), "code")}</th>
+                            <th scope="col">{tr(lang.get(), "name")}</th>
+                            <th scope="col">{tr(lang.get(), "supervising")}</th>
+                            <th scope="col">{tr(lang.get(), "personnel_staff")}</th>
+                            <th scope="col">{tr(lang.get(), "actions")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {as_tree(&list).into_iter().map(|(depth, a)| {
+                                let indent = format!("{}rem", depth as f32 * 1.25);
+                                let chosen = a.clone();
+                                view! {
+                                    <tr>
+                                        <td>{a.code.clone()}</td><td style:padding-left=indent>{a.name.clone()}</td>
+                                        <td>{a.parent_code.clone().unwrap_or_default()}</td><td>{a.personnel_staff}</td>
+                                        <td><button type="button" class="link" id=format!("edit-agency-{}", a.code) on:click=move |_| editing.set(Some(chosen.clone()))>
+                                            {tr(lang.get(), "edit")}
+                                        </button></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+            {move || editing.get().map(|a| {
+                let was = a.clone();
+                let (e_name, e_parent, e_staff) = (RwSignal::new(a.name.clone()), RwSignal::new(a.parent_code.clone().unwrap_or_default()), RwSignal::new(a.personnel_staff.to_string()));
+                let save = move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    let staff = match e_staff.get_untracked().trim().parse::<i32>() {
+                        Ok(n) => n,
+                        Err(_) => { note.set(Some(tr(lang.get_untracked(), "staff_is_a_whole_number"))); return; }
+                    };
+                    // Only what changed is sent, so that the audit trail says exactly that.
+                    let body = UpdateAgencyBody {
+                        name: Some(e_name.get_untracked().trim().to_string()).filter(|n| *n != was.name),
+                        parent_code: Some(e_parent.get_untracked()).filter(|p| !p.is_empty() && Some(p) != was.parent_code.as_ref()),
+                        personnel_staff: Some(staff).filter(|n| *n != was.personnel_staff),
+                    };
+                    if body == UpdateAgencyBody::default() {
+                        note.set(Some(tr(lang.get_untracked(), "nothing_changed")));
+                        return;
+                    }
+                    let code = was.code.clone();
+                    spawn_local(async move {
+                        match call(|c| { let (code, body) = (code.clone(), body.clone()); async move { c.update_agency(&code, &body).await } }).await {
+                            Ok(a) => done("agency_saved", a.name),
+                            Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                        }
+                    });
+                };
+                let is_root = a.parent_code.is_none();
+                let except = Some(a.code.clone());
+                let chosen = a.parent_code.clone();
+                view! {
+                    <form class="card" on:submit=save>
+                        <fieldset>
+                            <legend>{move || tr(lang.get(), "edit_agency")}" "<code>{a.code.clone()}</code></legend>
+                            <label for="ae-name">{move || tr(lang.get(), "name")}</label>
+                            <input id="ae-name" prop:value=move || e_name.get() on:input=move |ev| e_name.set(event_target_value(&ev)) />
+                            <Show when=move || !is_root>
+                                <label for="ae-parent">{move || tr(lang.get(), "supervising_agency_move")}</label>
+                                <select id="ae-parent" on:change=move |ev| e_parent.set(event_target_value(&ev))>
+                                    {options(except.clone(), chosen.clone())}
+                                </select>
+                            </Show>
+                            <label for="ae-staff">{move || tr(lang.get(), "personnel_staff")}</label>
+                            <input id="ae-staff" inputmode="numeric" prop:value=move || e_staff.get() on:input=move |ev| e_staff.set(event_target_value(&ev)) />
+                            <div class="actions">
+                                <button type="submit">{move || tr(lang.get(), "save")}</button>
+                                <button type="button" class="link" on:click=move |_| editing.set(None)>{move || tr(lang.get(), "cancel")}</button>
+                            </div>
+                        </fieldset>
+                    </form>
+                }
+            })}
+            <form on:submit=create>
+                <fieldset>
+                    <legend>{move || tr(lang.get(), "new_agency")}</legend>
+                    <label for="na-code">{move || tr(lang.get(), "agency_code")}</label>
+                    <input id="na-code" prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
+                    <label for="na-name">{move || tr(lang.get(), "name")}</label>
+                    <input id="na-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                    <label for="na-parent">{move || tr(lang.get(), "supervising")}</label>
+                    <select id="na-parent" on:change=move |ev| parent.set(event_target_value(&ev))>
+                        <option value="">{move || tr(lang.get(), "choose")}</option>
+                        {move || options(None, None)}
+                    </select>
+                    <label for="na-staff">{move || tr(lang.get(), "personnel_staff")}</label>
+                    <input id="na-staff" inputmode="numeric" prop:value=move || staff.get() on:input=move |ev| staff.set(event_target_value(&ev)) />
+                    <button type="submit">{move || tr(lang.get(), "create_agency")}</button>
+                </fieldset>
+            </form>
+            <p class="pre-line" role="status" id="agency-status">{move || note.get()}</p>
+            <CsvExchange id="agencies" export=None import=crate::pages::admin_reference::Import::Agencies
+                done=Callback::new(move |_| agencies.refetch()) />
+        </section>
+    }
+}

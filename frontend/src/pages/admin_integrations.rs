@@ -1,0 +1,292 @@
+//! Integrations for administrators: the service accounts systems such as WebHR sign in
+//! with, every webhook with its owner, each webhook's delivery log with a replay, and a
+//! new webhook (its signing secret shown once).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use statreq_contract::*;
+use statreq_domain::notify::WEBHOOK_EVENTS;
+
+use crate::components::loading::{failed, loading};
+use crate::components::problem::{err_text, ui};
+use crate::i18n::{self, tr, tr_with};
+use crate::session::call;
+
+/// Every account with the service role, across the pages of the account list.
+async fn service_accounts() -> Result<Vec<UserView>, crate::components::problem::UiError> {
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = call(|c| {
+            let cursor = cursor.clone();
+            async move { c.list_users(cursor.as_deref()).await }
+        })
+        .await
+        .map_err(ui)?;
+        out.extend(page.items.into_iter().filter(|u| u.roles.contains(&Role::Service)));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return Ok(out),
+        }
+    }
+}
+
+#[component]
+pub fn Integrations() -> impl IntoView {
+    let lang = i18n::lang();
+    let accounts = LocalResource::new(service_accounts);
+    let hooks = LocalResource::new(|| async { call(|c| async move { c.list_webhooks().await }).await.map_err(ui) });
+    let note = RwSignal::new(None::<String>);
+    let chosen = RwSignal::new(None::<WebhookView>);
+    let remove = move |h: WebhookView| {
+        let question = tr_with(lang.get_untracked(), "confirm_delete_webhook", &[("url", h.url.clone())]);
+        if !web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false) {
+            return;
+        }
+        spawn_local(async move {
+            match call(|c| async move { c.delete_webhook(h.id).await }).await {
+                Ok(()) => {
+                    note.set(Some(tr_with(lang.get_untracked(), "webhook_deleted", &[("url", h.url.clone())])));
+                    if chosen.get_untracked().is_some_and(|c| c.id == h.id) {
+                        chosen.set(None);
+                    }
+                    hooks.refetch();
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="sa-h">
+            <h2 id="sa-h">{move || tr(lang.get(), "service_accounts")}</h2>
+            <p class="hint">{move || tr(lang.get(), "service_accounts_hint")}</p>
+            {move || match accounts.get() {
+                None => loading(lang.get()),
+                Some(Err(e)) => failed(lang.get(), &e),
+                Some(Ok(list)) if list.is_empty() => view! { <p>{tr(lang.get(), "no_service_accounts")}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <table class="list">
+                        <thead><tr>
+                            <th scope="col">{tr(lang.get(), "client_id")}</th>
+                            <th scope="col">{tr(lang.get(), "name_2")}</th>
+                            <th scope="col">{tr(lang.get(), "agency")}</th>
+                            <th scope="col">{tr(lang.get(), "status")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|u| view! {
+                                <tr>
+                                    <td><code>{u.username.clone()}</code></td><td>{u.display_name.clone()}</td><td>{u.agency_code.clone()}</td>
+                                    <td>{if u.active { tr(lang.get(), "active") } else { tr(lang.get(), "disabled") }}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+        </section>
+        <section class="card" aria-labelledby="wh-h">
+            <h2 id="wh-h">{move || tr(lang.get(), "webhooks")}</h2>
+            {move || match hooks.get() {
+                None => loading(lang.get()),
+                Some(Err(e)) => failed(lang.get(), &e),
+                Some(Ok(list)) if list.is_empty() => view! { <p>{tr(lang.get(), "no_webhooks")}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <table class="list">
+                        <thead><tr>
+                            <th scope="col">{tr(lang.get(), "address")}</th>
+                            <th scope="col">{tr(lang.get(), "owner")}</th>
+                            <th scope="col">{tr(lang.get(), "events")}</th>
+                            <th scope="col">{tr(lang.get(), "actions")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|h| {
+                                let (log, del) = (h.clone(), h.clone());
+                                view! {
+                                    <tr>
+                                        <td><code class="wrap">{h.url.clone()}</code><br />{h.description.clone()}</td>
+                                        <td>{h.owner.display_name.clone()}</td>
+                                        <td>{h.events.join(", ")}</td>
+                                        <td>
+                                            <button type="button" class="link" id=format!("webhook-log-{}", h.id) on:click=move |_| chosen.set(Some(log.clone()))>{tr(lang.get(), "delivery_log")}</button>" "
+                                            <button type="button" class="link danger" id=format!("webhook-delete-{}", h.id) on:click=move |_| remove(del.clone())>{tr(lang.get(), "delete")}</button>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+            <p class="pre-line" role="status" id="webhook-status">{move || note.get()}</p>
+            {move || chosen.get().map(|h| view! { <DeliveryLog hook=h /> })}
+            <NewWebhook created=Callback::new(move |_| hooks.refetch()) />
+        </section>
+    }
+}
+
+/// One webhook's deliveries, newest first, a page at a time, each with a replay.
+#[component]
+fn DeliveryLog(hook: WebhookView) -> impl IntoView {
+    let lang = i18n::lang();
+    let id = hook.id;
+    let rows = RwSignal::new(Vec::<WebhookDeliveryView>::new());
+    let next = RwSignal::new(None::<String>);
+    let state = RwSignal::new(None::<Result<(), crate::components::problem::UiError>>);
+    let note = RwSignal::new(None::<String>);
+    let load = move |cursor: Option<String>| {
+        spawn_local(async move {
+            let more = cursor.is_some();
+            match call(|c| {
+                let cursor = cursor.clone();
+                async move { c.webhook_deliveries(id, cursor.as_deref()).await }
+            })
+            .await
+            {
+                Ok(p) => {
+                    rows.update(|r| {
+                        if !more {
+                            r.clear();
+                        }
+                        r.extend(p.items)
+                    });
+                    next.set(p.next_cursor);
+                    state.set(Some(Ok(())));
+                }
+                Err(e) => state.set(Some(Err(ui(e)))),
+            }
+        });
+    };
+    load(None);
+    let replay = move |did: i64| {
+        spawn_local(async move {
+            match call(|c| async move { c.replay_webhook_delivery(id, did).await }).await {
+                Ok(d) => {
+                    note.set(Some(tr_with(lang.get_untracked(), "delivery_replayed", &[("id", d.id.to_string())])));
+                    load(None);
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    view! {
+        <div class="delivery-log">
+            <h3>{move || tr(lang.get(), "delivery_log")}" · "<code class="wrap">{hook.url.clone()}</code></h3>
+            {move || match state.get() {
+                None => loading(lang.get()),
+                Some(Err(e)) => failed(lang.get(), &e),
+                Some(Ok(())) if rows.get().is_empty() => view! { <p>{tr(lang.get(), "nothing_delivered_yet")}</p> }.into_any(),
+                Some(Ok(())) => view! {
+                    <table class="list">
+                        <thead><tr>
+                            <th scope="col">{tr(lang.get(), "event")}</th>
+                            <th scope="col">{tr(lang.get(), "request")}</th>
+                            <th scope="col">{tr(lang.get(), "status")}</th>
+                            <th scope="col">{tr(lang.get(), "attempts")}</th>
+                            <th scope="col">{tr(lang.get(), "last_answer")}</th>
+                            <th scope="col">{tr(lang.get(), "actions")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {rows.get().into_iter().map(|d| {
+                                let did = d.id;
+                                let answer = match (d.last_status, d.last_error.clone()) {
+                                    (Some(s), Some(e)) => format!("{s} {e}"),
+                                    (Some(s), None) => s.to_string(),
+                                    (None, Some(e)) => e,
+                                    (None, None) => String::new(),
+                                };
+                                let when = d.delivered_at.unwrap_or(d.created_at);
+                                view! {
+                                    <tr>
+                                        <td>{d.event_type.clone()}<br /><small>{i18n::datetime(lang.get(), when)}</small></td>
+                                        <td>{d.request_id.map(|r| view! { <a href=format!("/requests/{r}")>{r}</a> })}</td>
+                                        <td>{d.status.clone()}</td>
+                                        <td>{d.attempts}</td>
+                                        <td class="wrap">{answer}</td>
+                                        <td><button type="button" class="link" id=format!("replay-{did}") on:click=move |_| replay(did)>{tr(lang.get(), "send_again")}</button></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+            <Show when=move || next.get().is_some()>
+                <button type="button" on:click=move |_| load(next.get_untracked())>{move || tr(lang.get(), "more")}</button>
+            </Show>
+            <p class="pre-line" role="status">{move || note.get()}</p>
+        </div>
+    }
+}
+
+/// A webhook for the administrator's own account; the secret that signs its deliveries
+/// is shown once, here.
+#[component]
+fn NewWebhook(created: Callback<()>) -> impl IntoView {
+    let lang = i18n::lang();
+    let (url, description) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let events = RwSignal::new(Vec::<String>::new());
+    let secret = RwSignal::new(None::<String>);
+    let note = RwSignal::new(None::<String>);
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = WebhookBody {
+            url: url.get_untracked().trim().to_string(),
+            events: events.get_untracked(),
+            description: Some(description.get_untracked().trim().to_string()).filter(|d| !d.is_empty()),
+        };
+        spawn_local(async move {
+            match call(|c| {
+                let body = body.clone();
+                async move { c.create_webhook(&body).await }
+            })
+            .await
+            {
+                Ok(w) => {
+                    secret.set(Some(w.secret));
+                    note.set(None);
+                    url.set(String::new());
+                    description.set(String::new());
+                    events.set(Vec::new());
+                    created.run(());
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    let all: Vec<String> = std::iter::once("*").chain(WEBHOOK_EVENTS).map(str::to_string).collect();
+    view! {
+        <form on:submit=create>
+            <fieldset>
+                <legend>{move || tr(lang.get(), "new_webhook")}</legend>
+                <label for="nw-url">{move || tr(lang.get(), "webhook_address")}</label>
+                <input id="nw-url" type="url" prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev)) />
+                <label for="nw-description">{move || tr(lang.get(), "description")}</label>
+                <input id="nw-description" prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev)) />
+                <fieldset class="events">
+                    <legend>{move || tr(lang.get(), "events")}</legend>
+                    {all.into_iter().map(|e| {
+                        let input_id = format!("nw-event-{}", e.replace(['.', '*'], "-"));
+                        let for_id = input_id.clone();
+                        let (has, set) = (e.clone(), e.clone());
+                        let label = if e == "*" { None } else { Some(e.clone()) };
+                        view! {
+                            <label class="check" for=for_id>
+                                <input id=input_id type="checkbox" prop:checked=move || events.get().contains(&has)
+                                    on:change=move |ev| { let on = event_target_checked(&ev); let e = set.clone(); events.update(|v| { v.retain(|x| *x != e); if on { v.push(e); } }); } />
+                                {move || label.clone().unwrap_or_else(|| tr(lang.get(), "every_event"))}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <button type="submit">{move || tr(lang.get(), "create_webhook")}</button>
+                <p class="pre-line" role="status">{move || note.get()}</p>
+            </fieldset>
+            {move || secret.get().map(|s| view! {
+                <div class="card notice" role="status" id="webhook-secret">
+                    <p>{tr(lang.get(), "webhook_secret_once")}</p>
+                    <code class="wrap">{s}</code>
+                </div>
+            })}
+        </form>
+    }
+}

@@ -1,0 +1,306 @@
+//! Reference data for administrators: the catalog of existing sources (rule 4) entry by
+//! entry, and the CSV exchange of the dictionary, the catalog and the agencies.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use statreq_contract::SourceView;
+use statreq_domain::catalog::CatalogEntry;
+use statreq_domain::message::Text;
+use statreq_domain::ExistingSource;
+
+use crate::browser::{read_file, save_file};
+use crate::components::loading::{failed, loading};
+use crate::components::problem::{err_text, ui};
+use crate::i18n::{self, t, text, tr, tr_with};
+use crate::session::call;
+
+/// What a CSV file is imported into.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Import {
+    Agencies,
+    Fields,
+    Sources,
+}
+
+impl Import {
+    fn format_key(self) -> &'static str {
+        match self {
+            Import::Agencies => "csv_format_agencies",
+            Import::Fields => "csv_format_fields",
+            Import::Sources => "csv_format_sources",
+        }
+    }
+}
+
+/// Download the CSV (when `export` names one) and import a chosen CSV file; the result
+/// says how many rows were created, changed and left as they were.
+#[component]
+pub fn CsvExchange(id: &'static str, export: Option<&'static str>, import: Import, done: Callback<()>) -> impl IntoView {
+    let lang = i18n::lang();
+    let note = RwSignal::new(None::<String>);
+    let input_id = format!("{id}-csv");
+    let for_id = input_id.clone();
+    let pick_id = input_id.clone();
+    let run = move |_| {
+        let pick_id = pick_id.clone();
+        spawn_local(async move {
+            let Some((_, bytes)) = read_file(&pick_id).await else {
+                note.set(Some(tr(lang.get_untracked(), "choose_a_csv_file")));
+                return;
+            };
+            let Ok(csv) = String::from_utf8(bytes) else {
+                note.set(Some(tr(lang.get_untracked(), "csv_must_be_utf8")));
+                return;
+            };
+            let csv = csv.trim_start_matches('\u{feff}').to_string();
+            let got = call(|c| {
+                let csv = csv.clone();
+                async move {
+                    match import {
+                        Import::Agencies => c.import_agencies(&csv).await.map(|r| (r.created, r.updated, 0)),
+                        Import::Fields => c.import_fields(&csv).await.map(|r| (r.created, r.updated, r.unchanged)),
+                        Import::Sources => c.import_sources(&csv).await.map(|r| (r.created, r.updated, r.unchanged)),
+                    }
+                }
+            })
+            .await;
+            match got {
+                Ok((created, updated, unchanged)) => {
+                    let n = |v: usize| v.to_string();
+                    note.set(Some(tr_with(
+                        lang.get_untracked(),
+                        "csv_imported",
+                        &[("created", n(created)), ("updated", n(updated)), ("unchanged", n(unchanged))],
+                    )));
+                    done.run(());
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    view! {
+        <div class="csv-exchange">
+            {export.map(|path| view! {
+                <button type="button" id=format!("{id}-export") on:click=move |_| {
+                    spawn_local(async move {
+                        match call(|c| async move { c.get_text(path).await }).await {
+                            Ok(csv) => save_file(path.trim_start_matches('/').replace('/', "-").as_str(), csv.as_bytes()),
+                            Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                        }
+                    });
+                }>{move || tr(lang.get(), "download_csv")}</button>
+            })}
+            <label for=for_id>{move || tr(lang.get(), "import_a_csv_file")}</label>
+            <p class="hint">{move || tr(lang.get(), import.format_key())}</p>
+            <input id=input_id type="file" accept=".csv,text/csv" />
+            <button type="button" id=format!("{id}-import") on:click=run>{move || tr(lang.get(), "import")}</button>
+            <p class="pre-line" role="status">{move || note.get()}</p>
+        </div>
+    }
+}
+
+fn codes(s: &str) -> Vec<String> {
+    s.split([',', '，', '、', ' ', '\n']).map(str::trim).filter(|c| !c.is_empty()).map(str::to_string).collect()
+}
+
+/// The catalog of existing sources, to add, change and remove entries, and its CSV.
+#[component]
+pub fn SourcesAdmin() -> impl IntoView {
+    let lang = i18n::lang();
+    let list = LocalResource::new(|| async { call(|c| async move { c.sources("").await }).await.map_err(ui) });
+    let note = RwSignal::new(None::<String>);
+    // The entry being edited, as read with its version: `None` closed, `Some(None)` a new one.
+    let editing = RwSignal::new(None::<Option<SourceView>>);
+    let open = move |id: String| {
+        spawn_local(async move {
+            match call(|c| {
+                let id = id.clone();
+                async move { c.get_source(&id).await }
+            })
+            .await
+            {
+                Ok(v) => editing.set(Some(Some(v))),
+                Err(err) => note.set(Some(err_text(lang.get_untracked(), &err))),
+            }
+        });
+    };
+    let remove = move |e: CatalogEntry| {
+        let question = tr_with(lang.get_untracked(), "confirm_delete_source", &[("source", text(lang.get_untracked(), &e.title))]);
+        if !web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false) {
+            return;
+        }
+        spawn_local(async move {
+            let id = e.id.clone();
+            let got = call(|c| {
+                let id = id.clone();
+                async move {
+                    let v = c.get_source(&id).await?;
+                    c.delete_source(&id, Some(v.version)).await
+                }
+            })
+            .await;
+            match got {
+                Ok(()) => {
+                    note.set(Some(tr_with(lang.get_untracked(), "source_deleted", &[("source", text(lang.get_untracked(), &e.title))])));
+                    list.refetch();
+                }
+                Err(err) => note.set(Some(err_text(lang.get_untracked(), &err))),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="src-h">
+            <h2 id="src-h">{move || tr(lang.get(), "existing_sources")}</h2>
+            <p class="hint">{move || tr(lang.get(), "catalog_admin_hint")}</p>
+            {move || match list.get() {
+                None => loading(lang.get()),
+                Some(Err(e)) => failed(lang.get(), &e),
+                Some(Ok(entries)) => view! {
+                    <table class="list">
+                        <thead><tr>
+                            <th scope="col">{tr(lang.get(), "title")}</th>
+                            <th scope="col">{tr(lang.get(), "kind_of_source")}</th>
+                            <th scope="col">{tr(lang.get(), "owner")}</th>
+                            <th scope="col">{tr(lang.get(), "actions")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {entries.into_iter().map(|e| {
+                                let (edit, del) = (e.id.clone(), e.clone());
+                                view! {
+                                    <tr>
+                                        <td>{text(lang.get(), &e.title)}<br /><code>{e.id.clone()}</code></td>
+                                        <td>{t(lang.get(), e.source.name_zh(), e.source.name_en())}</td>
+                                        <td>{e.owner.clone()}</td>
+                                        <td>
+                                            <button type="button" class="link" id=format!("edit-source-{}", e.id) on:click=move |_| open(edit.clone())>{tr(lang.get(), "edit")}</button>" "
+                                            <button type="button" class="link danger" id=format!("delete-source-{}", e.id) on:click=move |_| remove(del.clone())>{tr(lang.get(), "delete")}</button>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+            <button type="button" id="new-source" on:click=move |_| editing.set(Some(None))>{move || tr(lang.get(), "new_source")}</button>
+            {move || editing.get().map(|entry| view! {
+                <SourceEditor entry=entry
+                    on_saved=Callback::new(move |title: String| {
+                        note.set(Some(tr_with(lang.get_untracked(), "source_saved", &[("source", title)])));
+                        editing.set(None);
+                        list.refetch();
+                    })
+                    on_close=Callback::new(move |_| editing.set(None)) />
+            })}
+            <p class="pre-line" role="status" id="source-status">{move || note.get()}</p>
+            <CsvExchange id="sources" export=Some("/sources.csv") import=Import::Sources done=Callback::new(move |_| list.refetch()) />
+        </section>
+    }
+}
+
+/// One catalog entry's form; `entry` is `None` for a new one.
+#[component]
+fn SourceEditor(entry: Option<SourceView>, on_saved: Callback<String>, on_close: Callback<()>) -> impl IntoView {
+    let lang = i18n::lang();
+    let is_new = entry.is_none();
+    // Saved with the version it was read at (If-Match), so a colleague's change in
+    // between is refused rather than overwritten.
+    let version = entry.as_ref().map(|v| v.version);
+    let e = entry.map(|v| v.entry).unwrap_or(CatalogEntry {
+        id: String::new(),
+        source: ExistingSource::DgpaPublishedStatistics,
+        title: Text { zh_tw: String::new(), en: String::new() },
+        owner: String::new(),
+        location: String::new(),
+        fields: vec![],
+        breakdowns: vec![],
+        filters: vec![],
+        granularity: String::new(),
+        refresh: String::new(),
+    });
+    let s = |v: &str| RwSignal::new(v.to_string());
+    let (id, title_zh, title_en, owner, location) = (s(&e.id), s(&e.title.zh_tw), s(&e.title.en), s(&e.owner), s(&e.location));
+    let (fields, breakdowns, filters) = (s(&e.fields.join(", ")), s(&e.breakdowns.join(", ")), s(&e.filters.join(", ")));
+    let (granularity, refresh) = (s(&e.granularity), s(&e.refresh));
+    let kind = RwSignal::new(e.source);
+    let note = RwSignal::new(None::<String>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let entry = CatalogEntry {
+            id: id.get_untracked().trim().to_string(),
+            source: kind.get_untracked(),
+            title: Text { zh_tw: title_zh.get_untracked().trim().to_string(), en: title_en.get_untracked().trim().to_string() },
+            owner: owner.get_untracked().trim().to_string(),
+            location: location.get_untracked().trim().to_string(),
+            fields: codes(&fields.get_untracked()),
+            breakdowns: codes(&breakdowns.get_untracked()),
+            filters: codes(&filters.get_untracked()),
+            granularity: granularity.get_untracked().trim().to_string(),
+            refresh: refresh.get_untracked().trim().to_string(),
+        };
+        spawn_local(async move {
+            let got = call(|c| {
+                let entry = entry.clone();
+                async move {
+                    match version {
+                        None => c.create_source(&entry).await,
+                        Some(v) => c.put_source(&entry, Some(v)).await,
+                    }
+                }
+            })
+            .await;
+            match got {
+                Ok(v) => on_saved.run(text(lang.get_untracked(), &v.entry.title)),
+                Err(err) => note.set(Some(err_text(lang.get_untracked(), &err))),
+            }
+        });
+    };
+    let input = move |input_id: &'static str, label: &'static str, sig: RwSignal<String>| {
+        view! {
+            <label for=input_id>{move || tr(lang.get(), label)}</label>
+            <input id=input_id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+        }
+    };
+    view! {
+        <form class="card" on:submit=save>
+            <fieldset>
+                <legend>{move || if is_new { tr(lang.get(), "new_source") } else { tr(lang.get(), "edit_source") }}</legend>
+                <label for="se-id">{move || tr(lang.get(), "source_id")}</label>
+                <input id="se-id" prop:value=move || id.get() readonly=!is_new on:input=move |ev| id.set(event_target_value(&ev)) />
+                <label for="se-kind">{move || tr(lang.get(), "kind_of_source")}</label>
+                <select id="se-kind" on:change=move |ev| if let Some(k) = ExistingSource::ALL.into_iter().find(|k| k.as_str() == event_target_value(&ev)) { kind.set(k) }>
+                    {ExistingSource::ALL.into_iter().map(|k| view! {
+                        <option value=k.as_str() selected=move || kind.get() == k>{move || t(lang.get(), k.name_zh(), k.name_en())}</option>
+                    }).collect_view()}
+                </select>
+                {input("se-title-zh", "title_zh", title_zh)}
+                {input("se-title-en", "title_en", title_en)}
+                {input("se-owner", "owner", owner)}
+                {input("se-location", "location_link_or_menu", location)}
+                {input("se-fields", "field_codes_shown", fields)}
+                {input("se-breakdowns", "field_codes_broken_down_by", breakdowns)}
+                {input("se-filters", "field_codes_restricted_by", filters)}
+                {input("se-granularity", "granularity", granularity)}
+                {input("se-refresh", "refreshed", refresh)}
+                <div class="actions">
+                    <button type="submit">{move || tr(lang.get(), "save")}</button>
+                    <button type="button" class="link" on:click=move |_| on_close.run(())>{move || tr(lang.get(), "cancel")}</button>
+                </div>
+                <p class="pre-line" role="status">{move || note.get()}</p>
+            </fieldset>
+        </form>
+    }
+}
+
+/// The data dictionary as CSV: the whole of it to download, and a file to import.
+#[component]
+pub fn DictionaryCsv() -> impl IntoView {
+    let lang = i18n::lang();
+    view! {
+        <section class="card" aria-labelledby="dict-h">
+            <h2 id="dict-h">{move || tr(lang.get(), "data_dictionary_csv")}</h2>
+            <p class="hint">{move || tr(lang.get(), "dictionary_csv_hint")}</p>
+            <CsvExchange id="fields" export=Some("/dictionary/fields.csv") import=Import::Fields done=Callback::new(|_| ()) />
+        </section>
+    }
+}
