@@ -154,6 +154,20 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     c.accept_alert().await.unwrap();
     wait_for_text(&c, "#webhook-status", "已刪除 Webhook").await;
     assert!(admin.list_webhooks().await.unwrap().iter().all(|h| h.id != hook.id));
+
+    // On a phone (360 px) every administration page fits: nothing clipped, no sideways scroll.
+    c.set_window_size(360, 800).await.unwrap();
+    for (path, table, row) in [
+        ("/admin", "section[aria-labelledby='us-h'] table.list", "webhr.npa"),
+        ("/admin/agencies", "section[aria-labelledby='ag-h'] table.list", "NPAHR"),
+        ("/admin/reference", "section[aria-labelledby='src-h'] table.list", "WebHR"),
+        ("/admin/integrations", "section[aria-labelledby='sa-h'] table.list", "webhr.npa"),
+    ] {
+        c.goto(&format!("{}{path}", server.base)).await.unwrap();
+        wait_for_text(&c, table, row).await;
+        let got = crate::browser_ux::lists_fit(&c).await;
+        assert_eq!((got["bad"].as_array().map(Vec::len), &got["fits"]), (Some(0), &serde_json::json!(true)), "{path} at 360 px: {got}");
+    }
     let _ = c.close().await;
 }
 

@@ -268,7 +268,7 @@ async fn the_queue_reads_in_words_and_takes_from_the_row() {
 
 /// Every cell of every list on the page fits its content (nothing clipped or
 /// scrolling), and the page does not scroll sideways.
-async fn lists_fit(c: &Client) -> serde_json::Value {
+pub(crate) async fn lists_fit(c: &Client) -> serde_json::Value {
     let script = "const bad = [...document.querySelectorAll('table.list td')].filter(td => td.scrollWidth > td.clientWidth + 1).map(td => td.textContent);
         return { cells: document.querySelectorAll('table.list td').length, bad, fits: document.documentElement.scrollWidth <= window.innerWidth };";
     c.execute(script, vec![]).await.unwrap()
