@@ -12,6 +12,12 @@ pub struct Settings {
     pub bind: String,
     pub database_url: String,
     pub data_dir: PathBuf,
+    /// Where result files and attachments are stored (ciphertext only): `file:///DIR`
+    /// or `s3://BUCKET/PREFIX`; `None` is `<data-dir>/files`.
+    pub files_url: Option<String>,
+    /// The key-encryption keys that wrap each file's data key; every instance mounts
+    /// the same directory. Default `<data-dir>/keys`.
+    pub keys_dir: PathBuf,
     /// HS256 key for statreq's own tokens; generated into the data dir when absent.
     pub signing_key: Option<SecretString>,
     pub trusted_issuers: Vec<TrustedIssuer>,
@@ -79,6 +85,8 @@ impl Settings {
         Settings {
             bind,
             database_url,
+            files_url: None,
+            keys_dir: data_dir.join("keys"),
             data_dir,
             signing_key: None,
             trusted_issuers: Vec::new(),

@@ -38,7 +38,7 @@ const USERS: &[(&str, &str, &str, &[Role])] = &[
 
 /// Loads the demo into an empty database; does nothing when accounts exist.
 /// Returns whether it loaded anything.
-pub fn load(store: &Store, data_dir: &std::path::Path, with_year: bool) -> anyhow::Result<bool> {
+pub async fn load(store: &Store, settings: &crate::config::Settings, with_year: bool) -> anyhow::Result<bool> {
     if store.count_users()? > 0 {
         return Ok(false);
     }
@@ -79,10 +79,12 @@ pub fn load(store: &Store, data_dir: &std::path::Path, with_year: bool) -> anyho
     if !with_year {
         return Ok(true);
     }
-    let keyring = std::sync::Arc::new(statreq_vault::Keyring::open(&data_dir.join("keys"))?);
-    let files = crate::app::files::FileStore::new(data_dir.join("files"), keyring);
+    let keyring = std::sync::Arc::new(statreq_vault::Keyring::open(&settings.keys_dir)?);
+    let files = crate::app::files::FileStore::from_settings(settings, keyring)?;
     let tree: Vec<(&str, &str)> = AGENCIES.iter().map(|(code, _, parent, _)| (*code, *parent)).collect();
-    year::load(store, &files, &people, &tree)?;
+    for (key, ciphertext) in year::load(store, &files, &people, &tree)? {
+        files.put_sealed(&key, ciphertext).await.map_err(|e| anyhow::anyhow!("storing a demo file: {e:?}"))?;
+    }
     Ok(true)
 }
 

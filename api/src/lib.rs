@@ -259,11 +259,11 @@ impl Application {
     /// Binds `settings.bind` (port 0 picks a free port) and prepares the server.
     pub fn build(settings: Settings, store: Store) -> anyhow::Result<Application> {
         let keys = auth::Keys::new(&settings)?;
-        let keyring = std::sync::Arc::new(statreq_vault::Keyring::open(&settings.data_dir.join("keys"))?);
+        let keyring = std::sync::Arc::new(statreq_vault::Keyring::open(&settings.keys_dir)?);
         let listener = TcpListener::bind(&settings.bind).map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         app::reference::seed(&store)?;
-        let files = app::files::FileStore::new(settings.data_dir.join("files"), keyring.clone());
+        let files = app::files::FileStore::from_settings(&settings, keyring.clone())?;
         let max_body = settings.max_body_bytes;
         let state = web::Data::new(AppState {
             store,
@@ -361,7 +361,7 @@ fn spawn_shredder(state: web::Data<AppState>) {
             let cutoff = now - state.settings.download_window;
             match app::db(&state, move |s| s.shred_published_before(cutoff, now)).await {
                 Ok(keys) => {
-                    state.files.remove(keys.iter().map(String::as_str));
+                    state.files.remove(keys.iter().map(String::as_str)).await;
                     if !keys.is_empty() {
                         tracing::info!(files = keys.len(), "shredded result files past their download window");
                     }

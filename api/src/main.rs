@@ -33,6 +33,27 @@ struct Common {
     /// backups: a checkpoint proves nothing to someone who holds both.
     #[arg(long, env = "STATREQ_AUDIT_KEY", global = true)]
     audit_key: Option<PathBuf>,
+    /// Where result files and attachments are stored, encrypted: file:///DIR or
+    /// s3://BUCKET/PREFIX (with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION,
+    /// AWS_ENDPOINT_URL for S3-compatible servers, AWS_ALLOW_HTTP=true for plain http).
+    /// Default: DATA_DIR/files.
+    #[arg(long, env = "STATREQ_FILES_URL", global = true)]
+    files_url: Option<String>,
+    /// The key-encryption keys of stored files; every instance mounts the same one.
+    /// Default: DATA_DIR/keys.
+    #[arg(long, env = "STATREQ_KEYS_DIR", global = true)]
+    keys_dir: Option<PathBuf>,
+}
+
+impl Common {
+    fn settings(&self, bind: String, database_url: Option<String>) -> Settings {
+        let mut settings = Settings::new(bind, database_url, self.data_dir.clone());
+        settings.files_url = self.files_url.clone();
+        if let Some(dir) = &self.keys_dir {
+            settings.keys_dir = dir.clone();
+        }
+        settings
+    }
 }
 
 #[derive(Subcommand)]
@@ -341,7 +362,7 @@ async fn main() -> anyhow::Result<()> {
             security,
         } => {
             let (store, url) = open_store(&cli.common)?;
-            let mut settings = Settings::new(bind, Some(url.clone()), cli.common.data_dir.clone());
+            let mut settings = cli.common.settings(bind, Some(url.clone()));
             settings.signing_key = signing_key.map(SecretString::from);
             settings.access_token_seconds = access_token_seconds;
             settings.max_upload_bytes = max_upload_mib.max(1) * 1024 * 1024;
@@ -362,7 +383,7 @@ async fn main() -> anyhow::Result<()> {
             if let Some(path) = trusted_issuers {
                 settings.trusted_issuers = load_trusted_issuers(&path)?;
             }
-            let loaded = if with_demo { demo::load(&store, &settings.data_dir, !demo_accounts_only)? } else { false };
+            let loaded = if with_demo { demo::load(&store, &settings, !demo_accounts_only).await? } else { false };
             let app = Application::build(settings, store)?;
             let base = format!("http://127.0.0.1:{}", app.port());
             tracing::info!(port = app.port(), database = %redact(&url), "statreq listening");
@@ -463,7 +484,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Cmd::Keys { command: KeysCmd::Rotate } => {
             let (store, _) = open_store(&cli.common)?;
-            let mut ring = statreq_vault::Keyring::open(&cli.common.data_dir.join("keys"))?;
+            let mut ring = statreq_vault::Keyring::open(&cli.common.settings(String::new(), None).keys_dir)?;
             let old: Vec<String> = ring.ids();
             let new = ring.rotate()?;
             // Re-wrap until nothing refers to an old key (a value written meanwhile by

@@ -1,14 +1,18 @@
 //! Files at rest — result files and attachments: each encrypted under its own data
-//! key as it streams in (the vault's STREAM construction), renamed into place only
-//! when complete, streamed out decrypted (or re-encrypted as age) and removed after
-//! its key is shredded. Only ciphertext is ever written.
+//! key as it streams in (the vault's STREAM construction) into an object store
+//! (a local directory or S3) as a multipart upload completed only when the body is
+//! whole, streamed out decrypted (or re-encrypted as age) and deleted after its key
+//! is shredded. Only ciphertext is ever written.
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
+use object_store::aws::AmazonS3Builder;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, WriteMultipart};
 use statreq_vault::{AgeKey, DataKey, Keyring};
 
 use super::{AppError, AppResult, InputError};
@@ -29,44 +33,104 @@ pub struct Received {
     pub sealed: statreq_vault::Sealed,
 }
 
+/// Ciphertext goes to the object store in parts of this size (S3's minimum part is
+/// 5 MiB); at most [`UPLOAD_CONCURRENCY`] parts are in flight, so an upload of any
+/// size holds about `PART_BYTES × (UPLOAD_CONCURRENCY + 1)` of memory.
+const PART_BYTES: usize = 8 * 1024 * 1024;
+const UPLOAD_CONCURRENCY: usize = 2;
+
+/// Where stored bodies live: `file:///dir` (the default, `<data-dir>/files`) or
+/// `s3://bucket/prefix` (credentials, region and endpoint from the standard `AWS_*`
+/// environment, `AWS_ENDPOINT_URL` for S3-compatible servers, `AWS_ALLOW_HTTP=true`
+/// for plain http). Only ciphertext ever reaches it.
 pub struct FileStore {
-    dir: PathBuf,
+    store: Arc<dyn ObjectStore>,
+    prefix: ObjectPath,
     keyring: Arc<Keyring>,
+    url: String,
 }
 
 impl FileStore {
-    pub fn new(dir: PathBuf, keyring: Arc<Keyring>) -> FileStore {
-        FileStore { dir, keyring }
+    /// Opens the store at `url` (see the type). A local directory is created.
+    pub fn open(url: &str, keyring: Arc<Keyring>) -> anyhow::Result<FileStore> {
+        let parsed = url::Url::parse(url).map_err(|e| anyhow::anyhow!("--files-url {url:?}: {e}"))?;
+        let (store, prefix): (Arc<dyn ObjectStore>, ObjectPath) = match parsed.scheme() {
+            "file" => {
+                let dir = parsed.to_file_path().map_err(|_| anyhow::anyhow!("--files-url {url:?}: not an absolute file path"))?;
+                std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!("files directory {}: {e}", dir.display()))?;
+                (Arc::new(LocalFileSystem::new_with_prefix(&dir)?), ObjectPath::default())
+            }
+            "s3" => {
+                let bucket =
+                    parsed.host_str().filter(|b| !b.is_empty()).ok_or_else(|| anyhow::anyhow!("--files-url {url:?}: no bucket"))?;
+                let s3 = AmazonS3Builder::from_env().with_bucket_name(bucket).build()?;
+                (Arc::new(s3), ObjectPath::from(parsed.path().trim_matches('/')))
+            }
+            other => anyhow::bail!("--files-url {url:?}: {other}:// is not supported (file:// or s3://)"),
+        };
+        Ok(FileStore { store, prefix, keyring, url: url.to_string() })
+    }
+
+    /// The store the settings name (`--files-url`, else `<data-dir>/files`).
+    pub fn from_settings(settings: &crate::config::Settings, keyring: Arc<Keyring>) -> anyhow::Result<FileStore> {
+        match &settings.files_url {
+            Some(url) => FileStore::open(url, keyring),
+            None => FileStore::local(&settings.data_dir.join("files"), keyring),
+        }
+    }
+
+    /// A store in a local directory.
+    pub fn local(dir: &std::path::Path, keyring: Arc<Keyring>) -> anyhow::Result<FileStore> {
+        std::fs::create_dir_all(dir)?;
+        let dir = std::fs::canonicalize(dir)?;
+        let url = url::Url::from_directory_path(&dir).map_err(|_| anyhow::anyhow!("{} is not an absolute path", dir.display()))?;
+        FileStore::open(url.as_str(), keyring)
     }
 
     pub fn keyring(&self) -> &Keyring {
         &self.keyring
     }
 
-    fn path(&self, key: &str) -> PathBuf {
-        self.dir.join(format!("{key}.enc"))
+    /// Where the files are, as configured.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
-    /// Receives one body of at most `max` bytes. Nothing is left behind when it
-    /// fails (interrupted, too large, empty): the file was never visible.
+    fn object(&self, key: &str) -> ObjectPath {
+        self.prefix.child(format!("{key}.enc"))
+    }
+
+    /// Receives one body of at most `max` bytes, encrypting as it streams into a
+    /// multipart upload. Nothing is left behind when it fails (interrupted, too
+    /// large, empty, the store refusing): the upload is aborted, never visible.
     pub async fn receive<S, E>(&self, mut body: S, max: usize) -> AppResult<Received>
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
     {
-        std::fs::create_dir_all(&self.dir).map_err(AppError::internal)?;
         let key = uuid::Uuid::new_v4().simple().to_string();
-        let part = self.dir.join(format!("{key}.part"));
         let dk = DataKey::generate();
         let wrapped = self.keyring.wrap(&dk).map_err(AppError::internal)?;
-        let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(8);
-        let part_for_writer = part.clone();
+        let upload = self.store.put_multipart(&self.object(&key)).await.map_err(AppError::internal)?;
+        // Plaintext in → the encryptor (a blocking thread) → ciphertext → the uploader.
+        let (plain_tx, plain_rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
+        let (sealed_tx, mut sealed_rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
         let aad = key.clone();
-        let writer = tokio::task::spawn_blocking(move || -> statreq_vault::Result<statreq_vault::Sealed> {
-            let file = std::fs::File::create(&part_for_writer)?;
-            let mut out = std::io::BufWriter::new(file);
-            let sealed = statreq_vault::encrypt(&dk, aad.as_bytes(), ChannelReader { rx, buf: Bytes::new() }, &mut out)?;
-            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        let encryptor = tokio::task::spawn_blocking(move || -> statreq_vault::Result<statreq_vault::Sealed> {
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, ChannelWriter { tx: sealed_tx });
+            let sealed = statreq_vault::encrypt(&dk, aad.as_bytes(), ChannelReader { rx: plain_rx, buf: Bytes::new() }, &mut out)?;
+            out.flush()?;
             Ok(sealed)
+        });
+        let uploader = tokio::spawn(async move {
+            let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+            while let Some(chunk) = sealed_rx.recv().await {
+                let Ok(chunk) = chunk else { break };
+                if let Err(e) = writer.wait_for_capacity(UPLOAD_CONCURRENCY).await {
+                    return (writer, Err(e.to_string()));
+                }
+                writer.put(chunk);
+            }
+            (writer, Ok(()))
         });
         let mut size = 0usize;
         let mut failure = None;
@@ -80,43 +144,54 @@ impl FileStore {
                 failure = Some(InputError::FileTooLarge { max_bytes: max });
                 break;
             }
-            if tx.send(chunk).await.is_err() {
+            if plain_tx.send(Ok(chunk)).await.is_err() {
                 break;
             }
         }
-        drop(tx);
-        let sealed = writer.await.map_err(AppError::internal)?;
+        if failure.is_some() {
+            // The encryptor must not seal a truncated body as if it were whole.
+            let _ = plain_tx.send(Err(std::io::Error::other("upload cut short"))).await;
+        }
+        drop(plain_tx);
+        let sealed = encryptor.await.map_err(AppError::internal)?;
+        let (writer, uploaded) = uploader.await.map_err(AppError::internal)?;
         if failure.is_none() && size == 0 {
             failure = Some(InputError::EmptyFile);
         }
-        let sealed = match (failure, sealed) {
-            (None, Ok(sealed)) => sealed,
-            (failure, sealed) => {
-                let _ = std::fs::remove_file(&part);
-                return Err(match (failure, sealed) {
-                    (Some(input), _) => input.into(),
-                    (None, Err(e)) => AppError::internal(format!("encrypting an upload: {e}")),
-                    (None, Ok(_)) => AppError::internal("unreachable"),
-                });
+        match (failure, sealed, uploaded) {
+            (None, Ok(sealed), Ok(())) => {
+                writer.finish().await.map_err(|e| AppError::internal(format!("storing {key}: {e}")))?;
+                Ok(Received { key, wrapped, sealed })
             }
-        };
-        std::fs::rename(&part, self.path(&key)).map_err(AppError::internal)?;
-        Ok(Received { key, wrapped, sealed })
+            (failure, sealed, uploaded) => {
+                if let Err(e) = writer.abort().await {
+                    tracing::warn!(key, error = %e, "aborting an unfinished upload");
+                }
+                Err(match (failure, sealed, uploaded) {
+                    (Some(input), _, _) => input.into(),
+                    (None, Err(e), _) => AppError::internal(format!("encrypting an upload: {e}")),
+                    (None, _, Err(e)) => AppError::internal(format!("storing an upload: {e}")),
+                    (None, Ok(_), Ok(())) => AppError::internal("unreachable"),
+                })
+            }
+        }
     }
 
-    /// Stores a small body already in memory (demo data, generated files), encrypted
-    /// as an upload is.
-    pub fn put(&self, bytes: &[u8]) -> AppResult<Received> {
-        std::fs::create_dir_all(&self.dir).map_err(AppError::internal)?;
+    /// Encrypts a small body already in memory (demo data), as an upload is; the
+    /// ciphertext is stored with [`FileStore::put_sealed`].
+    pub fn seal(&self, bytes: &[u8]) -> AppResult<(Received, Vec<u8>)> {
         let key = uuid::Uuid::new_v4().simple().to_string();
         let dk = DataKey::generate();
         let wrapped = self.keyring.wrap(&dk).map_err(AppError::internal)?;
-        let part = self.dir.join(format!("{key}.part"));
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&part).map_err(AppError::internal)?);
+        let mut out = Vec::with_capacity(bytes.len() + 64);
         let sealed = statreq_vault::encrypt(&dk, key.as_bytes(), bytes, &mut out).map_err(AppError::internal)?;
-        out.into_inner().map_err(|e| AppError::internal(e.into_error()))?.sync_all().map_err(AppError::internal)?;
-        std::fs::rename(&part, self.path(&key)).map_err(AppError::internal)?;
-        Ok(Received { key, wrapped, sealed })
+        Ok((Received { key, wrapped, sealed }, out))
+    }
+
+    /// Stores ciphertext made by [`FileStore::seal`].
+    pub async fn put_sealed(&self, key: &str, ciphertext: Vec<u8>) -> AppResult<()> {
+        self.store.put(&self.object(key), ciphertext.into()).await.map_err(AppError::internal)?;
+        Ok(())
     }
 
     /// Streams a stored file out, decrypting as it goes, as `egress` says. A failure
@@ -124,12 +199,29 @@ impl FileStore {
     /// silently truncated plaintext of an authenticated prefix).
     pub fn stream(&self, key: &str, wrapped: &str, egress: Egress) -> AppResult<impl Stream<Item = Result<Bytes, std::io::Error>>> {
         let dk = self.keyring.unwrap(wrapped).map_err(|e| AppError::internal(format!("unwrapping the data key of {key}: {e}")))?;
-        let path = self.path(key);
         let aad = key.to_string();
+        // The object's ciphertext → the decryptor (a blocking thread) → the response.
+        let (in_tx, in_rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
         let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
+        let (store, path) = (self.store.clone(), self.object(key));
+        tokio::spawn(async move {
+            match store.get(&path).await {
+                Ok(got) => {
+                    let mut chunks = got.into_stream();
+                    while let Some(chunk) = chunks.next().await {
+                        if in_tx.send(chunk.map_err(std::io::Error::other)).await.is_err() {
+                            break;
+                        }
+                    }
+                }
+                Err(e) => {
+                    let _ = in_tx.send(Err(std::io::Error::other(e))).await;
+                }
+            }
+        });
         tokio::task::spawn_blocking(move || {
             let run = || -> statreq_vault::Result<()> {
-                let input = std::io::BufReader::new(std::fs::File::open(&path)?);
+                let input = ChannelReader { rx: in_rx, buf: Bytes::new() };
                 let mut sink = std::io::BufWriter::with_capacity(64 * 1024, ChannelWriter { tx: tx.clone() });
                 let age = match &egress {
                     Egress::Plain => None,
@@ -158,28 +250,58 @@ impl FileStore {
     }
 
     /// Removes stored bodies (their keys are already gone, or the row was never written).
-    pub fn remove<'a>(&self, keys: impl IntoIterator<Item = &'a str>) {
+    pub async fn remove<I, K>(&self, keys: I)
+    where
+        I: IntoIterator<Item = K>,
+        K: AsRef<str>,
+    {
         for key in keys {
-            if let Err(e) = std::fs::remove_file(self.path(key)) {
-                if e.kind() != std::io::ErrorKind::NotFound {
-                    tracing::warn!(key, error = %e, "removing a stored file");
-                }
+            let key = key.as_ref();
+            match self.store.delete(&self.object(key)).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => tracing::warn!(key, error = %e, "removing a stored file"),
             }
         }
     }
+
+    /// Every stored body's key and size (for backups).
+    pub async fn list(&self) -> AppResult<Vec<(String, u64)>> {
+        let mut out = Vec::new();
+        let prefix = (!self.prefix.as_ref().is_empty()).then_some(&self.prefix);
+        let mut objects = self.store.list(prefix);
+        while let Some(meta) = objects.next().await {
+            let meta = meta.map_err(AppError::internal)?;
+            if let Some(key) = meta.location.filename().and_then(|n| n.strip_suffix(".enc")) {
+                out.push((key.to_string(), meta.size));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A stored body's ciphertext, as a stream (for backups).
+    pub async fn raw(&self, key: &str) -> AppResult<impl Stream<Item = Result<Bytes, object_store::Error>>> {
+        Ok(self.store.get(&self.object(key)).await.map_err(AppError::internal)?.into_stream())
+    }
+
+    /// Stores ciphertext read from a backup as it was.
+    pub async fn put_raw(&self, key: &str, ciphertext: Bytes) -> AppResult<()> {
+        self.store.put(&self.object(key), ciphertext.into()).await.map_err(AppError::internal)?;
+        Ok(())
+    }
 }
 
-/// Reads what the async side sends, for the blocking encryptor.
+/// Reads what the async side sends, for the blocking encryptor and decryptor; an
+/// error sent is the reader's error.
 struct ChannelReader {
-    rx: tokio::sync::mpsc::Receiver<Bytes>,
+    rx: tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>,
     buf: Bytes,
 }
 
 impl Read for ChannelReader {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        if self.buf.is_empty() {
+        while self.buf.is_empty() {
             match self.rx.blocking_recv() {
-                Some(b) => self.buf = b,
+                Some(b) => self.buf = b?,
                 None => return Ok(0),
             }
         }
@@ -189,7 +311,7 @@ impl Read for ChannelReader {
     }
 }
 
-/// Writes into the response body from the blocking side.
+/// Writes into a channel from the blocking side.
 struct ChannelWriter {
     tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
 }

@@ -346,12 +346,12 @@ pub async fn transition(
     if event == statreq_domain::EventKind::DestructionRecorded {
         // The keys are gone (crypto-shredded in the transaction); now the bodies.
         let files = db(state, move |s| s.list_deliveries(id)).await.unwrap_or_default();
-        state.files.remove(files.iter().map(|f| f.storage_key.as_str()));
+        state.files.remove(files.iter().map(|f| f.storage_key.as_str())).await;
     }
     if row.state.is_terminal() {
         // The request ended: its attachments' keys went in the transaction; now the bodies.
         let shredded = db(state, move |s| s.list_attachments(id)).await.unwrap_or_default();
-        state.files.remove(shredded.iter().filter(|a| a.wrapped_key.is_empty()).map(|a| a.storage_key.as_str()));
+        state.files.remove(shredded.iter().filter(|a| a.wrapped_key.is_empty()).map(|a| a.storage_key.as_str())).await;
     }
     tracing::info!(request = id, actor, event = event.as_str(), to = row.state.as_str(), "transition");
     reloaded(state, loaded, row).await

@@ -121,6 +121,8 @@ fn application(topic: usize, contact: (&str, &str)) -> Application {
 struct Year<'a> {
     store: &'a Store,
     files: &'a FileStore,
+    /// Sealed bodies to store once the year is loaded (storing is asynchronous).
+    sealed: std::cell::RefCell<Vec<(String, Vec<u8>)>>,
     people: HashMap<&'static str, Actor>,
     chains: HashMap<String, AgencyChain>,
 }
@@ -157,7 +159,8 @@ impl Year<'_> {
     /// A result file, encrypted at rest as an upload is, and approved by a second officer.
     fn deliver_file(&self, id: i64, personal: bool, at: DateTime<Utc>) -> anyhow::Result<()> {
         let body = "姓名,職等,初任公職日期\n王大明,9,2001-08-01\n陳小華,10,1998-03-16\n".as_bytes();
-        let stored = self.files.put(body).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let (stored, ciphertext) = self.files.seal(body).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        self.sealed.borrow_mut().push((stored.key.clone(), ciphertext));
         let passphrase = if personal {
             Some(self.files.keyring().seal_secret(&statreq_vault::generate_passphrase()).map_err(|e| anyhow::anyhow!("{e}"))?)
         } else {
@@ -329,12 +332,13 @@ fn questions(y: &Year<'_>, now: DateTime<Utc>) -> anyhow::Result<()> {
 }
 
 /// Loads the year. `people` are the demo accounts by username (id, agency, roles).
+/// Returns the result files' sealed bodies, by storage key, for the caller to store.
 pub fn load(
     store: &Store,
     files: &FileStore,
     people: &[(&'static str, i64, &str, RoleSet)],
     agencies: &[(&str, &str)],
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let parse = |c: &str| AgencyCode::parse(c).map_err(|e| anyhow::anyhow!("{e}"));
     let mut chains = HashMap::new();
     for (code, _) in agencies {
@@ -353,10 +357,11 @@ pub fn load(
     for (username, id, agency, roles) in people {
         map.insert(*username, Actor { user: UserId(*id), agency: parse(agency)?, roles: roles.clone() });
     }
-    let y = Year { store, files, people: map, chains };
+    let y = Year { store, files, sealed: Default::default(), people: map, chains };
     let now = Utc::now();
     for (applicant, topic, end, days_ago, difficulty) in REQUESTS {
         y.request(applicant, *topic, *end, *days_ago, *difficulty, now)?;
     }
-    questions(&y, now)
+    questions(&y, now)?;
+    Ok(y.sealed.into_inner())
 }

@@ -36,7 +36,7 @@ pub async fn receive_one(
         let field = field.map_err(|e| InputError::MalformedMultipart { detail: e.to_string() })?;
         if field.name() != Some("file") || upload.is_some() {
             if let Some(u) = &upload {
-                files.remove([u.stored.key.as_str()]);
+                files.remove([u.stored.key.as_str()]).await;
             }
             return Err(InputError::UnexpectedField.into());
         }

@@ -100,7 +100,7 @@ pub async fn upload_attachment(
     let row = match db(&state, move |s| s.insert_attachment(new, MAX_ATTACHMENTS, &audit, Utc::now())).await {
         Ok(r) => r,
         Err(e) => {
-            state.files.remove([key.as_str()]);
+            state.files.remove([key.as_str()]).await;
             return Err(match e {
                 AppError::Store(StoreError::LimitReached) => InputError::TooManyAttachments { max: MAX_ATTACHMENTS }.into(),
                 e => e.into(),

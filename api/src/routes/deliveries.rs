@@ -99,7 +99,7 @@ async fn upload_delivery_once(
         true => match state.keyring.seal_secret(&statreq_vault::generate_passphrase()) {
             Ok(p) => Some(p),
             Err(e) => {
-                state.files.remove([key.as_str()]);
+                state.files.remove([key.as_str()]).await;
                 return Err(AppError::internal(e).into());
             }
         },
@@ -109,7 +109,7 @@ async fn upload_delivery_once(
     let disclosure = match crate::app::disclosure::check_stored(state, &app, &filename, &key, &wrapped).await {
         Ok(report) => report.map(|r| serde_json::to_value(r).unwrap_or_default()),
         Err(e) => {
-            state.files.remove([key.as_str()]);
+            state.files.remove([key.as_str()]).await;
             return Err(e.into());
         }
     };
@@ -130,7 +130,7 @@ async fn upload_delivery_once(
     let row = match db(state, move |s| s.insert_delivery(new, &audit, Utc::now())).await {
         Ok(r) => r,
         Err(e) => {
-            state.files.remove([key.as_str()]);
+            state.files.remove([key.as_str()]).await;
             return Err(e.into());
         }
     };
@@ -379,7 +379,7 @@ pub async fn remove_delivery(
     }
     let audit = http::audit(&who, &req);
     let key = db(&state, move |s| s.remove_delivery(id, did, &reason, &audit, Utc::now())).await?;
-    state.files.remove([key.as_str()]);
+    state.files.remove([key.as_str()]).await;
     tracing::info!(request = id, delivery = did, actor = who.user.id, "unpublished result file removed");
     Ok(HttpResponse::NoContent().finish())
 }
