@@ -35,6 +35,9 @@ test: lint guard deny
     #!/usr/bin/env bash
     set -euo pipefail
     export STATREQ_TEST_PG_URL="$(scripts/ensure-postgres.sh)"
+    # The PostgreSQL half stores files on S3 (SeaweedFS), stopped again when done.
+    eval "$(scripts/ensure-seaweedfs.sh)"
+    if [[ -n "${STATREQ_SEAWEEDFS_STARTED:-}" ]]; then trap scripts/stop-seaweedfs.sh EXIT; fi
     scripts/ensure-tools.sh
     just spa
     cargo build -p statreq-api
@@ -50,6 +53,8 @@ test-pg:
     #!/usr/bin/env bash
     set -euo pipefail
     export STATREQ_TEST_PG_URL="$(scripts/ensure-postgres.sh)"
+    eval "$(scripts/ensure-seaweedfs.sh)"
+    if [[ -n "${STATREQ_SEAWEEDFS_STARTED:-}" ]]; then trap scripts/stop-seaweedfs.sh EXIT; fi
     scripts/ensure-tools.sh
     cargo build -p statreq-api
     cargo test --workspace -- postgres

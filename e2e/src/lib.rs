@@ -4,6 +4,11 @@
 //! PostgreSQL comes from `STATREQ_TEST_PG_URL` (an admin URL on a server where the
 //! role may create databases; `just test` sets it up). Without it the PostgreSQL
 //! tests fail with a clear message rather than silently pass.
+//!
+//! Files follow the way statreq is run: on SQLite in the data directory
+//! (`file://`), on PostgreSQL in an S3 bucket (`s3://statreq-test/<test>`) of the
+//! SeaweedFS that `STATREQ_TEST_S3_ENDPOINT` names (`just test` starts one via
+//! scripts/ensure-seaweedfs.sh). So every test that stores a file runs on both.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -41,12 +46,68 @@ pub fn binary() -> PathBuf {
     }
 }
 
-/// A database made for one test and dropped after it.
+/// A database (and files location) made for one test and dropped after it.
 pub struct TestDatabase {
     pub url: String,
     admin_url: Option<String>,
     name: String,
     dir: PathBuf,
+    /// `Some` when files go to S3 (the PostgreSQL half).
+    pub s3: Option<S3Files>,
+}
+
+/// The S3 location of a test's files.
+#[derive(Debug, Clone)]
+pub struct S3Files {
+    pub endpoint: String,
+    pub key: String,
+    pub secret: String,
+    pub bucket: String,
+    pub prefix: String,
+}
+
+impl S3Files {
+    fn from_env(prefix: &str) -> S3Files {
+        let var = |name: &str| {
+            std::env::var(name).unwrap_or_else(|_| {
+                panic!("{name} is not set: the PostgreSQL tests store files on S3 (`just test` starts SeaweedFS via scripts/ensure-seaweedfs.sh)")
+            })
+        };
+        S3Files {
+            endpoint: var("STATREQ_TEST_S3_ENDPOINT"),
+            key: var("STATREQ_TEST_S3_KEY"),
+            secret: var("STATREQ_TEST_S3_SECRET"),
+            bucket: "statreq-test".into(),
+            prefix: prefix.into(),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("s3://{}/{}", self.bucket, self.prefix)
+    }
+
+    /// The standard AWS environment statreq reads.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ACCESS_KEY_ID", self.key.clone()),
+            ("AWS_SECRET_ACCESS_KEY", self.secret.clone()),
+            ("AWS_REGION", "us-east-1".into()),
+            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
+            ("AWS_ALLOW_HTTP", "true".into()),
+        ]
+    }
+
+    fn store(&self) -> object_store::aws::AmazonS3 {
+        object_store::aws::AmazonS3Builder::new()
+            .with_bucket_name(&self.bucket)
+            .with_access_key_id(&self.key)
+            .with_secret_access_key(&self.secret)
+            .with_region("us-east-1")
+            .with_endpoint(&self.endpoint)
+            .with_allow_http(true)
+            .build()
+            .unwrap_or_else(|e| panic!("S3 client: {e}"))
+    }
 }
 
 impl TestDatabase {
@@ -60,6 +121,7 @@ impl TestDatabase {
                 admin_url: None,
                 name: String::new(),
                 dir,
+                s3: None,
             },
             Backend::Postgres => {
                 let admin = std::env::var("STATREQ_TEST_PG_URL").unwrap_or_else(|_| {
@@ -71,7 +133,8 @@ impl TestDatabase {
                     Some(i) => format!("{}/{name}", &admin[..i]),
                     None => panic!("STATREQ_TEST_PG_URL needs a database path"),
                 };
-                TestDatabase { url, admin_url: Some(admin), name, dir }
+                let s3 = Some(S3Files::from_env(&id));
+                TestDatabase { url, admin_url: Some(admin), name, dir, s3 }
             }
         }
     }
@@ -79,10 +142,72 @@ impl TestDatabase {
     pub fn data_dir(&self) -> &std::path::Path {
         &self.dir
     }
+
+    /// `statreq` pointed at this test's data directory, database and files.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(binary());
+        cmd.arg("--data-dir").arg(&self.dir).arg("--database-url").arg(&self.url);
+        if let Some(s3) = &self.s3 {
+            cmd.arg("--files-url").arg(s3.url()).envs(s3.env());
+        }
+        cmd
+    }
+
+    /// Every stored body (name, bytes), wherever files are kept.
+    pub async fn stored_files(&self) -> Vec<(String, Vec<u8>)> {
+        use futures_util::StreamExt;
+        use object_store::ObjectStore;
+        match &self.s3 {
+            None => {
+                let mut out = Vec::new();
+                let mut dirs = vec![self.dir.join("files")];
+                while let Some(dir) = dirs.pop() {
+                    for entry in std::fs::read_dir(&dir).map(|d| d.filter_map(Result::ok).collect::<Vec<_>>()).unwrap_or_default() {
+                        if entry.path().is_dir() {
+                            dirs.push(entry.path());
+                        } else {
+                            out.push((entry.file_name().to_string_lossy().into_owned(), std::fs::read(entry.path()).unwrap_or_default()));
+                        }
+                    }
+                }
+                out
+            }
+            Some(s3) => {
+                let store = s3.store();
+                let prefix = object_store::path::Path::from(s3.prefix.as_str());
+                let metas: Vec<_> = store.list(Some(&prefix)).collect().await;
+                let mut out = Vec::new();
+                for meta in metas {
+                    let meta = meta.unwrap_or_else(|e| panic!("listing S3: {e}"));
+                    let bytes = store.get(&meta.location).await.unwrap_or_else(|e| panic!("{e}")).bytes().await.unwrap_or_default();
+                    out.push((meta.location.filename().unwrap_or_default().to_string(), bytes.to_vec()));
+                }
+                out
+            }
+        }
+    }
 }
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        if let Some(s3) = &self.s3 {
+            // The test's objects go with it (a thread of its own: drop may run inside a runtime).
+            let s3 = s3.clone();
+            let _ = std::thread::spawn(move || {
+                use futures_util::StreamExt;
+                use object_store::ObjectStore;
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+                rt.block_on(async {
+                    let store = s3.store();
+                    let prefix = object_store::path::Path::from(s3.prefix.as_str());
+                    let metas: Vec<_> = store.list(Some(&prefix)).collect().await;
+                    for meta in metas.into_iter().flatten() {
+                        let _ = store.delete(&meta.location).await;
+                    }
+                });
+            })
+            .join();
+        }
         if let Some(admin) = &self.admin_url {
             let _ = Command::new("psql").arg(admin).arg("-qc").arg(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).output();
         }
@@ -195,16 +320,8 @@ impl TestServer {
     /// Starts `statreq serve --demo` as `just serve` does: with the demo's year of work.
     pub fn start_demo(backend: Backend, extra: &[&str]) -> TestServer {
         let db = TestDatabase::new(backend);
-        let mut cmd = Command::new(binary());
-        cmd.arg("--data-dir")
-            .arg(db.data_dir())
-            .arg("--database-url")
-            .arg(&db.url)
-            .arg("serve")
-            .arg("--bind")
-            .arg("127.0.0.1:0")
-            .arg("--demo")
-            .args(LOOPBACK_ONLY);
+        let mut cmd = db.command();
+        cmd.arg("serve").arg("--bind").arg("127.0.0.1:0").arg("--demo").args(LOOPBACK_ONLY);
         cmd.args(extra);
         cmd.env_remove("STATREQ_SIGNING_KEY").env("RUST_LOG", std::env::var("STATREQ_TEST_LOG").unwrap_or_else(|_| "warn".into()));
         let (child, base) = spawn_and_wait(cmd);
@@ -236,8 +353,8 @@ impl TestServer {
     /// Another instance with exactly these arguments (none of [`LOOPBACK_ONLY`]'s
     /// exceptions unless given).
     pub fn another_instance_exactly(&self, args: &[&str]) -> Instance {
-        let mut cmd = Command::new(binary());
-        cmd.arg("--data-dir").arg(self.db.data_dir()).arg("--database-url").arg(&self.db.url).arg("serve").arg("--bind").arg("127.0.0.1:0");
+        let mut cmd = self.db.command();
+        cmd.arg("serve").arg("--bind").arg("127.0.0.1:0");
         cmd.args(args);
         cmd.env_remove("STATREQ_SIGNING_KEY").env("RUST_LOG", std::env::var("STATREQ_TEST_LOG").unwrap_or_else(|_| "warn".into()));
         let (child, base) = spawn_and_wait(cmd);

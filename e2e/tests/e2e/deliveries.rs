@@ -123,8 +123,7 @@ async fn personal_data_is_delivered_as_an_age_file_the_age_tool_opens(backend: B
     assert_eq!(r.state, State::Closed);
     assert_eq!(applicant.download_delivery(id, f.id).await.err().and_then(|e| e.code().map(String::from)), Some("shredded".into()));
     assert_eq!(applicant.reveal_passphrase(id, f.id).await.err().and_then(|e| e.status()), Some(410));
-    let files: Vec<_> =
-        std::fs::read_dir(server.db.data_dir().join("files")).map(|d| d.filter_map(|e| e.ok()).collect()).unwrap_or_default();
+    let files = server.db.stored_files().await;
     assert!(files.is_empty(), "the encrypted body is removed too");
 
     // The whole trail verifies.
@@ -161,11 +160,10 @@ async fn statistics_without_personal_data_download_plain_and_uploads_are_checked
     assert_eq!(applicant.reveal_passphrase(id, f.id).await.err().and_then(|e| e.code().map(String::from)), Some("no_passphrase".into()));
     // Uploads only while in production.
     assert_eq!(officer.upload_delivery(id, "late.csv", b"x".to_vec()).await.err().and_then(|e| e.status()), Some(409));
-    // Stored bodies are encrypted: the plaintext is nowhere in the data dir.
-    for entry in
-        std::fs::read_dir(server.db.data_dir().join("files")).map(|d| d.filter_map(|e| e.ok()).collect::<Vec<_>>()).unwrap_or_default()
-    {
-        let bytes = std::fs::read(entry.path()).unwrap_or_default();
+    // Stored bodies are encrypted: the plaintext is nowhere in the store.
+    let stored = server.db.stored_files().await;
+    assert!(!stored.is_empty());
+    for (_, bytes) in stored {
         assert!(bytes.starts_with(b"STRQENC1"));
         assert!(!bytes.windows(8).any(|w| w == b"not real"));
     }
@@ -304,9 +302,7 @@ async fn an_interrupted_upload_leaves_nothing(backend: Backend) {
     drop(sock); // the connection dies mid-file
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     assert!(officer.deliveries(id).await.map(|m| m.files.is_empty()).unwrap_or(false));
-    let left: Vec<_> = std::fs::read_dir(server.db.data_dir().join("files"))
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect())
-        .unwrap_or_default();
+    let left: Vec<_> = server.db.stored_files().await.into_iter().map(|(name, _)| name).collect();
     assert!(left.is_empty(), "left behind: {left:?}");
     // A complete upload afterwards works.
     officer.upload_delivery(id, "ok.csv", b"a\n".to_vec()).await.unwrap();
@@ -329,8 +325,7 @@ async fn the_server_copy_is_shredded_after_the_download_window(backend: Backend)
     assert_eq!(applicant.download_delivery(id, f.id).await.err().and_then(|e| e.code().map(String::from)), Some("shredded".into()));
     let m = applicant.deliveries(id).await.unwrap();
     assert!(m.files[0].shredded_at.is_some());
-    let left = std::fs::read_dir(server.db.data_dir().join("files")).map(|d| d.count()).unwrap_or(0);
-    assert_eq!(left, 0);
+    assert_eq!(server.db.stored_files().await.len(), 0);
     let trail = server.login("admin.dgpa").await.audit(&format!("request_id={id}&action=delivery.shredded_after_window")).await.unwrap();
     assert_eq!(trail.items.len(), 1);
 }
@@ -386,9 +381,8 @@ async fn a_file_not_yet_delivered_can_be_removed(backend: Backend) {
     let (id, applicant, _supervisor, officer) = in_production(&server, true).await;
     let wrong = officer.upload_delivery(id, "wrong.csv", b"name\nA\n".to_vec()).await.unwrap();
     let right = officer.upload_delivery(id, "right.csv", b"name,grade\nA,9\n".to_vec()).await.unwrap();
-    let files_dir = server.db.data_dir().join("files");
-    let count = || std::fs::read_dir(&files_dir).map(|d| d.count()).unwrap_or(0);
-    assert_eq!(count(), 2);
+    let count = || async { server.db.stored_files().await.len() };
+    assert_eq!(count().await, 2);
     let code = |e: Option<statreq_e2e::statreq_client::ClientError>| e.and_then(|e| e.code().map(String::from));
 
     // Refusals change nothing: the wrong role, no reason, another request's file.
@@ -398,12 +392,12 @@ async fn a_file_not_yet_delivered_can_be_removed(backend: Backend) {
     assert_eq!(officer.remove_delivery(other.id, wrong.id, "x").await.err().and_then(|e| e.status()), Some(404));
     let tpedu = server.login("applicant.tpedu").await;
     assert_eq!(tpedu.remove_delivery(id, wrong.id, "x").await.err().and_then(|e| e.status()), Some(404));
-    assert_eq!((officer.deliveries(id).await.unwrap().files.len(), count()), (2, 2));
+    assert_eq!((officer.deliveries(id).await.unwrap().files.len(), count().await), (2, 2));
 
     officer.remove_delivery(id, wrong.id, "上傳錯誤檔案").await.unwrap();
     let left = officer.deliveries(id).await.unwrap().files;
     assert_eq!(left.iter().map(|f| f.id).collect::<Vec<_>>(), [right.id]);
-    assert_eq!(count(), 1, "the body is gone");
+    assert_eq!(count().await, 1, "the body is gone");
     assert_eq!(officer.remove_delivery(id, wrong.id, "again").await.err().and_then(|e| e.status()), Some(404));
     let trail = server.login("admin.dgpa").await.audit(&format!("request_id={id}&action=delivery.removed")).await.unwrap();
     assert_eq!(trail.items.len(), 1);

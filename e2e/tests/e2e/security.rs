@@ -732,22 +732,14 @@ async fn attachments_are_shredded_when_their_request_ends(backend: Backend) {
     // Withdrawn: ends the request.
     let r = w.applicant.create_request(&crate::common::statistics()).await.unwrap();
     let a = w.applicant.upload_attachment(r.id, "樣張.csv", b"a,b\n".to_vec()).await.unwrap().id;
-    let files = server.db.data_dir().join("files");
-    let count = || walk(&files);
-    let before = count();
+    let count = || async { server.db.stored_files().await.len() };
+    let before = count().await;
     w.applicant.withdraw(r.id, None, Some("不需要了")).await.unwrap();
     let err = w.applicant.download_attachment(r.id, a).await.err();
     assert_eq!((err.as_ref().and_then(|e| e.status()), err.as_ref().and_then(|e| e.code())), (Some(410), Some("shredded")));
-    assert_eq!(count(), before - 1, "the attachment's body is removed");
+    assert_eq!(count().await, before - 1, "the attachment's body is removed");
     let audit = server.login("admin.dgpa").await.audit("action=request.withdrawn").await.unwrap();
     assert_eq!(audit.items[0].detail["attachments_shredded"], 1, "{:?}", audit.items);
-}
-
-/// Files below a directory.
-fn walk(dir: &std::path::Path) -> usize {
-    std::fs::read_dir(dir)
-        .map(|entries| entries.filter_map(Result::ok).map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
-        .unwrap_or(0)
 }
 
 on_both_backends!(
