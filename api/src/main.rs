@@ -320,6 +320,23 @@ enum UserCmd {
     },
 }
 
+/// SQLite serves one instance: a second `statreq serve` on the same file refuses to
+/// start (several instances run on PostgreSQL). Other commands (backup, audit
+/// verify …) may still open it while it serves.
+fn sqlite_serve_lock(url: &str) -> anyhow::Result<Option<std::fs::File>> {
+    let Some(path) = url.strip_prefix("sqlite://") else { return Ok(None) };
+    let lock_path = format!("{path}.serve-lock");
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another `statreq serve` is already running on the SQLite database {path}: SQLite serves one instance \
+             (for several instances behind a load balancer, use PostgreSQL: --database-url postgres://…)"
+        ),
+        Err(std::fs::TryLockError::Error(e)) => anyhow::bail!("locking {lock_path}: {e}"),
+    }
+}
+
 fn open_store(common: &Common) -> anyhow::Result<(Store, String)> {
     std::fs::create_dir_all(&common.data_dir)?;
     let settings = Settings::new(String::new(), common.database_url.clone(), common.data_dir.clone());
@@ -362,6 +379,8 @@ async fn main() -> anyhow::Result<()> {
             security,
         } => {
             let (store, url) = open_store(&cli.common)?;
+            // Held for as long as this process serves.
+            let _one_server = sqlite_serve_lock(&url)?;
             let mut settings = cli.common.settings(bind, Some(url.clone()));
             settings.signing_key = signing_key.map(SecretString::from);
             settings.access_token_seconds = access_token_seconds;

@@ -145,8 +145,14 @@ impl TestDatabase {
 
     /// `statreq` pointed at this test's data directory, database and files.
     pub fn command(&self) -> Command {
+        self.command_in(&self.dir)
+    }
+
+    /// `statreq` on this test's database and files with another data directory (an
+    /// instance on another machine).
+    pub fn command_in(&self, data_dir: &std::path::Path) -> Command {
         let mut cmd = Command::new(binary());
-        cmd.arg("--data-dir").arg(&self.dir).arg("--database-url").arg(&self.url);
+        cmd.arg("--data-dir").arg(data_dir).arg("--database-url").arg(&self.url);
         if let Some(s3) = &self.s3 {
             cmd.arg("--files-url").arg(s3.url()).envs(s3.env());
         }
@@ -319,10 +325,16 @@ impl TestServer {
 
     /// Starts `statreq serve --demo` as `just serve` does: with the demo's year of work.
     pub fn start_demo(backend: Backend, extra: &[&str]) -> TestServer {
+        Self::start_exactly(backend, &[LOOPBACK_ONLY, extra].concat())
+    }
+
+    /// Starts `statreq serve --demo` with exactly these arguments (none of
+    /// [`LOOPBACK_ONLY`]'s exceptions unless given).
+    pub fn start_exactly(backend: Backend, args: &[&str]) -> TestServer {
         let db = TestDatabase::new(backend);
         let mut cmd = db.command();
-        cmd.arg("serve").arg("--bind").arg("127.0.0.1:0").arg("--demo").args(LOOPBACK_ONLY);
-        cmd.args(extra);
+        cmd.arg("serve").arg("--bind").arg("127.0.0.1:0").arg("--demo");
+        cmd.args(args);
         cmd.env_remove("STATREQ_SIGNING_KEY").env("RUST_LOG", std::env::var("STATREQ_TEST_LOG").unwrap_or_else(|_| "warn".into()));
         let (child, base) = spawn_and_wait(cmd);
         TestServer { base, db, child }
@@ -353,7 +365,13 @@ impl TestServer {
     /// Another instance with exactly these arguments (none of [`LOOPBACK_ONLY`]'s
     /// exceptions unless given).
     pub fn another_instance_exactly(&self, args: &[&str]) -> Instance {
-        let mut cmd = self.db.command();
+        self.another_instance_in(self.db.data_dir(), args)
+    }
+
+    /// Another instance with a data directory of its own (another machine), on the
+    /// same database and files, with exactly these arguments.
+    pub fn another_instance_in(&self, data_dir: &std::path::Path, args: &[&str]) -> Instance {
+        let mut cmd = self.db.command_in(data_dir);
         cmd.arg("serve").arg("--bind").arg("127.0.0.1:0");
         cmd.args(args);
         cmd.env_remove("STATREQ_SIGNING_KEY").env("RUST_LOG", std::env::var("STATREQ_TEST_LOG").unwrap_or_else(|_| "warn".into()));

@@ -24,6 +24,7 @@ mod inquiries;
 mod integration;
 mod lifecycle;
 mod notifications;
+mod operations;
 mod paper;
 mod queue;
 mod reference;

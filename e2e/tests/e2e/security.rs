@@ -302,7 +302,7 @@ async fn webhooks_never_reach_inside(backend: Backend) {
     use statreq_e2e::statreq_contract::WebhookBody;
     // The default policy (loopback-only for the test, and no exception named).
     let mut server = TestServer::start(backend);
-    let strict = server.another_instance_exactly(&["--outbound-loopback-only"]);
+    let strict = TestServer::start_exactly(backend, &["--demo-accounts-only", "--outbound-loopback-only"]);
     let hooks = service_at(&strict.base, "webhr.strict").await;
     let hook = |url: &str| WebhookBody { url: url.into(), events: vec!["*".into()], description: None };
     for url in [

@@ -1,0 +1,86 @@
+//! Running statreq for real: several instances on PostgreSQL and one S3 bucket,
+//! sharing requests, files and key-encryption keys; SQLite serving one instance.
+
+use std::io::Read;
+
+use statreq_e2e::statreq_client::Client;
+use statreq_e2e::statreq_contract::*;
+use statreq_e2e::{Backend, TempPath, TestServer};
+
+use crate::common;
+
+const SIGNING_KEY: &str = "a-shared-signing-key-of-at-least-32-bytes-2026";
+
+fn open_age(file: &[u8], passphrase: &str) -> Vec<u8> {
+    let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(passphrase.to_string()));
+    let decryptor = age::Decryptor::new(file).unwrap_or_else(|e| panic!("not an age file: {e}"));
+    let mut out = Vec::new();
+    decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .unwrap_or_else(|e| panic!("age: {e}"))
+        .read_to_end(&mut out)
+        .unwrap_or_else(|e| panic!("age: {e}"));
+    out
+}
+
+async fn login(base: &str, username: &str) -> Client {
+    let mut c = Client::new(base);
+    c.login(username, statreq_e2e::DEMO_PASSWORD).await.unwrap_or_else(|e| panic!("login {username} at {base}: {e}"));
+    c
+}
+
+/// Two instances on separate machines (data directories) share one PostgreSQL
+/// database, one bucket, one keys directory and the signing key: a personal-data
+/// file uploaded through one is approved by a second officer, delivered and opened
+/// through the other; a token of one is good at the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_share_requests_files_and_keys() {
+    let a = TestServer::start_with(Backend::Postgres, &["--signing-key", SIGNING_KEY]);
+    let b_dir = TempPath::dir("statreq-instance-b");
+    let keys = a.db.data_dir().join("keys");
+    let b = a.another_instance_in(
+        &b_dir.0,
+        &[statreq_e2e::LOOPBACK_ONLY, &["--signing-key", SIGNING_KEY, "--keys-dir", keys.to_str().unwrap_or_default()]].concat(),
+    );
+    assert!(a.db.s3.is_some(), "the PostgreSQL half stores files on S3");
+
+    // Submitted, approved and accepted through A.
+    let people = common::Scenario::new(&a).await;
+    let r = people.in_state(&common::detail(), State::InProduction, 3).await;
+    // The officer uploads through B; another officer approves through A (four eyes).
+    let officer_b = login(&b.base, "officer1.dgpa").await;
+    let content = "姓名,職等\n王大明,9\n陳小華,10\n".repeat(2000).into_bytes();
+    let f = officer_b.upload_delivery(r.id, "名冊.csv", content.clone()).await.unwrap();
+    let stored = a.db.stored_files().await;
+    assert!(stored.iter().any(|(name, bytes)| name.ends_with(".enc") && bytes.starts_with(b"STRQENC1")), "{stored:?}");
+    people.officer2.approve_delivery(r.id, f.id).await.unwrap();
+    people.officer.deliver(r.id, None, "資料如附件").await.unwrap();
+    // The applicant downloads through B and opens it with the passphrase revealed there.
+    let applicant_b = login(&b.base, "applicant.npa").await;
+    let file = applicant_b.download_delivery(r.id, f.id).await.unwrap();
+    let pass = applicant_b.reveal_passphrase(r.id, f.id).await.unwrap().passphrase;
+    assert_eq!(open_age(&file, &pass), content);
+    // And through A, the same.
+    assert_eq!(open_age(&people.applicant.download_delivery(r.id, f.id).await.unwrap(), &pass), content);
+    // One sign-in serves both: A's access token is good at B (the signing key is shared).
+    let token = people.applicant.access_token().unwrap_or_default().to_string();
+    let at_b = Client::new(&b.base).with_token(token);
+    assert_eq!(at_b.get_request(r.id).await.unwrap().state, State::Delivered);
+}
+
+/// SQLite serves one instance: a second `statreq serve` on the same file refuses to
+/// start and says why; once the first stops, it starts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_instance_on_one_sqlite_file_refuses_to_start() {
+    let mut server = TestServer::start(Backend::Sqlite);
+    let out = server.db.command().args(["serve", "--bind", "127.0.0.1:0"]).output().unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("already running on the SQLite database") && said.contains("PostgreSQL"), "{said}");
+    // Other commands still open it while it serves.
+    let verify = server.db.command().args(["audit", "verify"]).output().unwrap();
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+    server.stop();
+    let again = server.another_instance(&[]);
+    assert!(login(&again.base, "applicant.npa").await.me().await.is_ok());
+}
