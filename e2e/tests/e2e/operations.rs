@@ -84,3 +84,40 @@ async fn a_second_instance_on_one_sqlite_file_refuses_to_start() {
     let again = server.another_instance(&[]);
     assert!(login(&again.base, "applicant.npa").await.me().await.is_ok());
 }
+
+/// Background work is done once however many instances run it: two instances sweep
+/// every second; each file past its download window is shredded once (one audit
+/// entry each) and its object deleted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_shred_each_file_once() {
+    let sweep = ["--download-window-days", "0", "--sweep-seconds", "1"];
+    let a = TestServer::start_with(Backend::Postgres, &sweep);
+    let _b = a.another_instance(&sweep);
+    let people = common::Scenario::new(&a).await;
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        let r = people.in_state(&common::statistics(), State::InProduction, 2).await;
+        for n in 0..3 {
+            people.officer.upload_delivery(r.id, &format!("t{n}.csv"), b"a,b\n".to_vec()).await.unwrap();
+        }
+        people.officer.deliver(r.id, None, "如附件").await.unwrap();
+        ids.push(r.id);
+    }
+    let admin = a.login("admin.dgpa").await;
+    let mut shredded = 0;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        shredded = admin.audit("action=delivery.shredded_after_window&limit=100").await.unwrap().items.len();
+        if shredded >= 12 {
+            break;
+        }
+    }
+    // A would-be second shredding gets time to happen.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let trail = admin.audit("action=delivery.shredded_after_window&limit=100").await.unwrap().items;
+    assert_eq!((shredded, trail.len()), (12, 12), "each of the 12 files once");
+    for id in ids {
+        assert_eq!(trail.iter().filter(|e| e.request_id == Some(id)).count(), 3);
+    }
+    assert!(a.db.stored_files().await.is_empty());
+}
