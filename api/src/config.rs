@@ -70,6 +70,8 @@ pub struct Settings {
     pub escalate_to_dgpa_after_working_days: i64,
     /// Statistical cells counting fewer people than this are flagged (disclosure check).
     pub disclosure_threshold: u32,
+    /// Serves `/metrics` without a token on this address (a scraper's private network).
+    pub metrics_bind: Option<String>,
     /// Added to the clock of the reminder and escalation sweeps (tests only).
     pub clock_offset: chrono::Duration,
 }
@@ -115,6 +117,7 @@ impl Settings {
             trusted_proxies: Vec::new(),
             outbound: Default::default(),
             checkpoints: None,
+            metrics_bind: None,
         }
     }
 }

@@ -96,7 +96,7 @@ impl utoipa::Modify for BearerAuth {
 }
 
 fn configure_root(cfg: &mut ServiceConfig) {
-    cfg.service(routes::meta::healthz).service(routes::meta::readyz);
+    cfg.service(routes::meta::healthz).service(routes::meta::readyz).service(routes::meta::metrics);
 }
 
 /// The OpenAPI document, from the same registrations the server uses.
@@ -253,6 +253,8 @@ async fn refuse_nul_in_query(
 pub struct Application {
     port: u16,
     server: Server,
+    /// `/metrics` without a token, on `--metrics-bind` (a private network).
+    metrics_server: Option<Server>,
 }
 
 impl Application {
@@ -262,6 +264,11 @@ impl Application {
         let keyring = std::sync::Arc::new(statreq_vault::Keyring::open(&settings.keys_dir)?);
         let listener = TcpListener::bind(&settings.bind).map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let metrics_listener = match &settings.metrics_bind {
+            Some(addr) => Some(TcpListener::bind(addr).map_err(|e| anyhow::anyhow!("cannot bind --metrics-bind {addr}: {e}"))?),
+            None => None,
+        };
+        app::metrics::install();
         app::reference::seed(&store)?;
         let files = app::files::FileStore::from_settings(&settings, keyring.clone())?;
         let max_body = settings.max_body_bytes;
@@ -280,6 +287,7 @@ impl Application {
             wake: tokio::sync::Notify::new(),
             reference: Default::default(),
         });
+        let metrics_state = state.clone();
         spawn_shredder(state.clone());
         if let Some(cp) = state.settings.checkpoints.clone() {
             spawn_checkpoints(state.clone(), app::checkpoint::AuditKey::load_or_create(&cp.key)?, cp);
@@ -333,11 +341,26 @@ impl Application {
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(cors)
                 .wrap(http::security::headers(public_url.as_deref()))
+                .wrap(actix_web::middleware::from_fn(app::metrics::track))
                 .wrap(tracing_actix_web::TracingLogger::default())
         })
         .listen(listener)?
         .run();
-        Ok(Application { port, server })
+        let metrics_server = match &metrics_listener {
+            Some(listener) => {
+                let state = metrics_state.clone();
+                Some(
+                    HttpServer::new(move || {
+                        App::new().app_data(state.clone()).route("/metrics", web::get().to(routes::meta::metrics_open))
+                    })
+                    .workers(1)
+                    .listen(listener.try_clone()?)?
+                    .run(),
+                )
+            }
+            None => None,
+        };
+        Ok(Application { port, server, metrics_server })
     }
 
     pub fn port(&self) -> u16 {
@@ -345,7 +368,18 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        match self.metrics_server {
+            Some(metrics) => {
+                // Both run at once; each stops on SIGTERM, and the metrics one at the latest with the main one.
+                let handle = metrics.handle();
+                let metrics = actix_web::rt::spawn(metrics);
+                let served = self.server.await;
+                handle.stop(true).await;
+                let _ = metrics.await;
+                served
+            }
+            None => self.server.await,
+        }
     }
 }
 

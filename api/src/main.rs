@@ -234,6 +234,11 @@ struct SecurityArgs {
     /// Hours a sign-in lasts at most, however often its tokens are refreshed.
     #[arg(long, env = "STATREQ_SESSION_HOURS", default_value_t = 12)]
     session_hours: i64,
+    /// Also serve `/metrics` without a token on this address, for a Prometheus
+    /// scraper on a private network (e.g. 10.0.0.5:9464). On the main address it
+    /// needs a dgpa_admin or service token.
+    #[arg(long, env = "STATREQ_METRICS_BIND")]
+    metrics_bind: Option<String>,
 }
 
 /// An address (`10.0.0.5`) or a network (`10.0.0.0/8`).
@@ -249,6 +254,7 @@ impl SecurityArgs {
         s.trusted_proxies = self.trusted_proxies;
         s.session_max_seconds = self.session_hours.max(1) * 3600;
         s.max_transfers = self.max_transfers.max(1);
+        s.metrics_bind = self.metrics_bind;
         s.outbound =
             statreq_api::app::outbound::OutboundPolicy { allowed: self.webhook_allow_hosts, loopback_only: self.outbound_loopback_only };
     }

@@ -329,11 +329,16 @@ impl Write for ChannelWriter {
 
 /// A bound on the files moving in and out at once (uploads and downloads): each
 /// transfer holds a permit for as long as its body streams.
-pub struct Transfers(std::sync::Arc<tokio::sync::Semaphore>);
+pub struct Transfers(std::sync::Arc<tokio::sync::Semaphore>, usize);
 
 impl Transfers {
     pub fn new(max: usize) -> Transfers {
-        Transfers(std::sync::Arc::new(tokio::sync::Semaphore::new(max.max(1))))
+        Transfers(std::sync::Arc::new(tokio::sync::Semaphore::new(max.max(1))), max.max(1))
+    }
+
+    /// Files moving in or out now.
+    pub fn in_flight(&self) -> usize {
+        self.1.saturating_sub(self.0.available_permits())
     }
 
     /// A permit, or `503 busy` with `Retry-After` when every one is taken.

@@ -12,6 +12,7 @@ pub mod disclosure;
 pub mod error;
 pub mod files;
 pub mod input;
+pub mod metrics;
 pub mod outbound;
 pub mod queue;
 pub mod reference;

@@ -361,3 +361,36 @@ pub async fn transition(
 pub fn users_of(s: &Store, ids: impl IntoIterator<Item = i64>) -> StoreResult<Users> {
     users::load(s, ids)
 }
+
+/// Delivered requests holding data to destroy (rule 6), soonest first: all of them
+/// (DGPA), or one office's (`own_agency`).
+pub async fn destructions_due(state: &AppState, own_agency: Option<String>) -> AppResult<Vec<statreq_contract::DestructionDueView>> {
+    let filter = statreq_store::ListFilter {
+        all_submitted: own_agency.is_none(),
+        own_agency,
+        states: vec![State::Delivered],
+        limit: 100_000,
+        ..Default::default()
+    };
+    let rows = db(state, move |s| s.list_requests(&filter)).await?;
+    let tree = state.agencies.tree(state).await?;
+    let today = statreq_domain::lifecycle::taiwan_date(Utc::now());
+    let mut out: Vec<statreq_contract::DestructionDueView> = rows
+        .into_iter()
+        .filter_map(|r| {
+            let app: statreq_domain::Application = serde_json::from_value(r.application.clone()).ok()?;
+            let destroy_by = statreq_domain::lifecycle::destroy_by(&app, r.delivered_at, r.retention_extra_days)?;
+            Some(statreq_contract::DestructionDueView {
+                request_id: r.id,
+                agency_name: tree.get(&r.agency_code).map(|a| a.name.clone()).unwrap_or_default(),
+                agency_code: r.agency_code,
+                delivered_at: r.delivered_at?,
+                destroy_by,
+                overdue: today > destroy_by,
+                days_left: (destroy_by - today).num_days(),
+            })
+        })
+        .collect();
+    out.sort_by_key(|d| (d.destroy_by, d.request_id));
+    Ok(out)
+}

@@ -440,34 +440,7 @@ pub async fn list_destructions(state: web::Data<AppState>, who: Principal) -> Re
     if !dgpa && !who.has(Role::Applicant) {
         return Err(ApiError::forbidden_role(Role::Applicant.as_str()));
     }
-    let filter = ListFilter {
-        own_agency: (!dgpa).then(|| who.user.agency_code.clone()),
-        all_submitted: dgpa,
-        states: vec![State::Delivered],
-        limit: 100_000,
-        ..Default::default()
-    };
-    let rows = db(&state, move |s| s.list_requests(&filter)).await?;
-    let tree = state.agencies.tree(&state).await?;
-    let now = Utc::now();
-    let today = lifecycle::taiwan_date(now);
-    let mut out: Vec<DestructionDueView> = rows
-        .into_iter()
-        .filter_map(|r| {
-            let app: Application = serde_json::from_value(r.application.clone()).ok()?;
-            let destroy_by = lifecycle::destroy_by(&app, r.delivered_at, r.retention_extra_days)?;
-            Some(DestructionDueView {
-                request_id: r.id,
-                agency_name: tree.get(&r.agency_code).map(|a| a.name.clone()).unwrap_or_default(),
-                agency_code: r.agency_code,
-                delivered_at: r.delivered_at?,
-                destroy_by,
-                overdue: today > destroy_by,
-                days_left: (destroy_by - today).num_days(),
-            })
-        })
-        .collect();
-    out.sort_by_key(|d| (d.destroy_by, d.request_id));
+    let out = requests::destructions_due(&state, (!dgpa).then(|| who.user.agency_code.clone())).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 

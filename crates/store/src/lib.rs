@@ -11,6 +11,7 @@ mod agencies;
 mod attachments;
 pub mod audit;
 mod deliveries;
+pub mod figures;
 mod inquiries;
 mod integration;
 mod paper;

@@ -121,3 +121,65 @@ async fn two_instances_shred_each_file_once() {
     }
     assert!(a.db.stored_files().await.is_empty());
 }
+
+fn scrape(text: &str) -> prometheus_parse::Scrape {
+    prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string()))).unwrap_or_else(|e| panic!("not Prometheus text: {e}\n{text}"))
+}
+
+fn value(s: &prometheus_parse::Scrape, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    s.samples.iter().find(|x| x.metric == name && labels.iter().all(|(k, v)| x.labels.get(k) == Some(*v))).and_then(|x| match x.value {
+        prometheus_parse::Value::Gauge(v) | prometheus_parse::Value::Counter(v) | prometheus_parse::Value::Untyped(v) => Some(v),
+        _ => None,
+    })
+}
+
+/// `/metrics` speaks the Prometheus text format: HTTP requests by route template
+/// (never a raw path with ids) and status, and statreq's own figures. It needs a
+/// dgpa_admin or service token, except on the private `--metrics-bind` listener.
+async fn metrics_are_prometheus_text_for_admins_and_scrapers(backend: Backend) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0);
+    let bind = format!("127.0.0.1:{port}");
+    let server = TestServer::start_with(backend, &["--metrics-bind", &bind]);
+    let people = common::Scenario::new(&server).await;
+    let queued = people.in_state(&common::statistics(), State::Queued, 2).await;
+    people.applicant.get_request(queued.id).await.unwrap();
+    let _ = people.applicant.get_request(queued.id + 1000).await;
+
+    let http = reqwest::Client::new();
+    let get = |token: Option<String>| {
+        let mut req = http.get(format!("{}/metrics", server.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    assert_eq!(get(None).await.unwrap().status(), 401);
+    assert_eq!(get(people.applicant.access_token().map(String::from)).await.unwrap().status(), 403);
+    let admin = server.login("admin.dgpa").await;
+    let res = get(admin.access_token().map(String::from)).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/plain; version=0.0.4"));
+    let text = res.text().await.unwrap();
+    let s = scrape(&text);
+    let reads = value(&s, "http_requests_total", &[("method", "GET"), ("route", "/api/v1/requests/:id"), ("status", "200")]);
+    assert!(reads.is_some_and(|n| n >= 1.0), "{text}");
+    assert!(value(&s, "http_requests_total", &[("route", "/api/v1/requests/:id"), ("status", "404")]).is_some(), "{text}");
+    assert!(!text.contains(&format!("/requests/{}", queued.id)), "no raw paths");
+    assert!(text.contains("http_request_duration_seconds_bucket"), "{text}");
+    assert_eq!(value(&s, "statreq_queue_length", &[]), Some(1.0), "{text}");
+    assert!(value(&s, "statreq_queue_oldest_wait_days", &[]).is_some());
+    assert!(value(&s, "statreq_db_pool_connections", &[("state", "max")]).is_some_and(|n| n >= 1.0));
+    assert!(value(&s, "statreq_outbox", &[("channel", "webhook"), ("status", "pending")]).is_some());
+    assert_eq!(value(&s, "statreq_destructions_overdue", &[]), Some(0.0));
+    assert_eq!(value(&s, "statreq_transfers_in_flight", &[]), Some(0.0));
+    // A service account may scrape too.
+    let svc = crate::integration::service_account(&server, "scraper.npa", "NPA").await;
+    assert_eq!(get(svc.access_token().map(String::from)).await.unwrap().status(), 200);
+    // The private listener needs no token and serves nothing else.
+    let open = http.get(format!("http://{bind}/metrics")).send().await.unwrap();
+    assert_eq!(open.status(), 200);
+    scrape(&open.text().await.unwrap());
+    assert_eq!(http.get(format!("http://{bind}/api/v1/requests")).send().await.unwrap().status(), 404);
+}
+
+statreq_e2e::on_both_backends!(metrics_are_prometheus_text_for_admins_and_scrapers);
