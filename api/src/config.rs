@@ -70,6 +70,10 @@ pub struct Settings {
     pub escalate_to_dgpa_after_working_days: i64,
     /// Statistical cells counting fewer people than this are flagged (disclosure check).
     pub disclosure_threshold: u32,
+    /// After SIGTERM, how long `/readyz` answers 503 while requests are still served.
+    pub drain: std::time::Duration,
+    /// Then, how long requests in flight (uploads, downloads) may take to finish.
+    pub shutdown_grace: std::time::Duration,
     /// Serves `/metrics` without a token on this address (a scraper's private network).
     pub metrics_bind: Option<String>,
     /// Added to the clock of the reminder and escalation sweeps (tests only).
@@ -118,6 +122,8 @@ impl Settings {
             outbound: Default::default(),
             checkpoints: None,
             metrics_bind: None,
+            drain: std::time::Duration::from_secs(5),
+            shutdown_grace: std::time::Duration::from_secs(30),
         }
     }
 }

@@ -51,6 +51,8 @@ pub struct AppState {
     pub wake: tokio::sync::Notify,
     /// The dictionary, the catalog and delivered requests' profiles.
     pub reference: app::reference::ReferenceCache,
+    /// Set on SIGTERM: `/readyz` answers 503 and background work stops.
+    pub draining: std::sync::atomic::AtomicBool,
 }
 
 #[derive(OpenApi)]
@@ -255,6 +257,7 @@ pub struct Application {
     server: Server,
     /// `/metrics` without a token, on `--metrics-bind` (a private network).
     metrics_server: Option<Server>,
+    state: web::Data<AppState>,
 }
 
 impl Application {
@@ -272,6 +275,7 @@ impl Application {
         app::reference::seed(&store)?;
         let files = app::files::FileStore::from_settings(&settings, keyring.clone())?;
         let max_body = settings.max_body_bytes;
+        let grace = settings.shutdown_grace.as_secs().max(1);
         let state = web::Data::new(AppState {
             store,
             agencies: Default::default(),
@@ -286,6 +290,7 @@ impl Application {
             settings,
             wake: tokio::sync::Notify::new(),
             reference: Default::default(),
+            draining: Default::default(),
         });
         let metrics_state = state.clone();
         spawn_shredder(state.clone());
@@ -344,6 +349,9 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(app::metrics::track))
                 .wrap(tracing_actix_web::TracingLogger::default())
         })
+        // Signals are handled below: draining comes before the listener closes.
+        .disable_signals()
+        .shutdown_timeout(grace)
         .listen(listener)?
         .run();
         let metrics_server = match &metrics_listener {
@@ -353,6 +361,7 @@ impl Application {
                     HttpServer::new(move || {
                         App::new().app_data(state.clone()).route("/metrics", web::get().to(routes::meta::metrics_open))
                     })
+                    .disable_signals()
                     .workers(1)
                     .listen(listener.try_clone()?)?
                     .run(),
@@ -360,25 +369,57 @@ impl Application {
             }
             None => None,
         };
-        Ok(Application { port, server, metrics_server })
+        Ok(Application { port, server, metrics_server, state: metrics_state })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// Serves until SIGTERM or SIGINT, then drains: `/readyz` answers 503 and the
+    /// worker stops after its current job while requests are still served for
+    /// `--drain-seconds` (a load balancer takes the instance out), then the listener
+    /// closes and requests in flight (uploads, downloads) get `--shutdown-grace-seconds`
+    /// to finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        match self.metrics_server {
-            Some(metrics) => {
-                // Both run at once; each stops on SIGTERM, and the metrics one at the latest with the main one.
-                let handle = metrics.handle();
-                let metrics = actix_web::rt::spawn(metrics);
-                let served = self.server.await;
-                handle.stop(true).await;
-                let _ = metrics.await;
-                served
+        let handle = self.server.handle();
+        let metrics = self.metrics_server.map(|m| (m.handle(), actix_web::rt::spawn(m)));
+        let state = self.state.clone();
+        actix_web::rt::spawn(async move {
+            stopping_signal().await;
+            tracing::info!(drain_seconds = state.settings.drain.as_secs(), "draining: /readyz answers 503, background work stops");
+            state.draining.store(true, std::sync::atomic::Ordering::SeqCst);
+            state.wake.notify_waiters();
+            // A second signal (Ctrl-C again at a terminal) cuts the drain short.
+            tokio::select! {
+                _ = actix_web::rt::time::sleep(state.settings.drain) => {}
+                _ = stopping_signal() => {}
             }
-            None => self.server.await,
+            tracing::info!("closing the listener; requests in flight may finish");
+            handle.stop(true).await;
+        });
+        let served = self.server.await;
+        if let Some((handle, task)) = metrics {
+            handle.stop(true).await;
+            let _ = task.await;
+        }
+        tracing::info!("stopped");
+        served
+    }
+}
+
+/// The first SIGTERM or SIGINT.
+async fn stopping_signal() {
+    use actix_web::rt::signal;
+    match signal::unix::signal(signal::unix::SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = signal::ctrl_c() => {}
+            }
+        }
+        Err(_) => {
+            let _ = signal::ctrl_c().await;
         }
     }
 }

@@ -239,6 +239,13 @@ struct SecurityArgs {
     /// needs a dgpa_admin or service token.
     #[arg(long, env = "STATREQ_METRICS_BIND")]
     metrics_bind: Option<String>,
+    /// After SIGTERM: seconds `/readyz` answers 503 (so a load balancer stops sending
+    /// work) while requests are still served.
+    #[arg(long, env = "STATREQ_DRAIN_SECONDS", default_value_t = 5)]
+    drain_seconds: u64,
+    /// Then: seconds requests in flight (uploads, downloads) may take to finish.
+    #[arg(long, env = "STATREQ_SHUTDOWN_GRACE_SECONDS", default_value_t = 30)]
+    shutdown_grace_seconds: u64,
 }
 
 /// An address (`10.0.0.5`) or a network (`10.0.0.0/8`).
@@ -255,6 +262,8 @@ impl SecurityArgs {
         s.session_max_seconds = self.session_hours.max(1) * 3600;
         s.max_transfers = self.max_transfers.max(1);
         s.metrics_bind = self.metrics_bind;
+        s.drain = std::time::Duration::from_secs(self.drain_seconds);
+        s.shutdown_grace = std::time::Duration::from_secs(self.shutdown_grace_seconds.max(1));
         s.outbound =
             statreq_api::app::outbound::OutboundPolicy { allowed: self.webhook_allow_hosts, loopback_only: self.outbound_loopback_only };
     }

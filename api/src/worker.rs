@@ -87,6 +87,10 @@ pub fn spawn(state: web::Data<AppState>) {
         };
         let mut last_sweep: Option<std::time::Instant> = None;
         loop {
+            if state.draining.load(std::sync::atomic::Ordering::SeqCst) {
+                tracing::info!("the notification worker stopped (draining)");
+                return;
+            }
             if let Err(e) = fan_out(&state, mailer.is_some()).await {
                 tracing::warn!(error = %e, "turning events into notifications failed; will retry");
             }

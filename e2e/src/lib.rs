@@ -351,6 +351,23 @@ impl TestServer {
         let _ = self.child.wait();
     }
 
+    /// Sends SIGTERM, as systemd or a container runtime does to stop the service.
+    pub fn terminate(&self) {
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+    }
+
+    /// Waits up to `within` for the process to exit by itself.
+    pub fn wait_for_exit(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        let until = std::time::Instant::now() + within;
+        while std::time::Instant::now() < until {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        None
+    }
+
     /// The server's process id (for memory readings).
     pub fn pid(&self) -> u32 {
         self.child.id()

@@ -57,6 +57,8 @@ pub enum InputError {
     UploadInterrupted,
     /// As many files move in and out as the server allows at once.
     TransfersBusy,
+    /// The instance is shutting down (after SIGTERM): send work elsewhere.
+    Draining,
     /// The operation needs a body and got none.
     BodyRequired,
     /// Too many failed sign-ins for this account or from this address.
@@ -255,6 +257,7 @@ impl InputError {
             BodyTooLarge { .. } => "payload_too_large",
             UploadInterrupted => "upload_interrupted",
             TransfersBusy => "busy",
+            Draining => "draining",
             BodyRequired => "body_required",
             TooManyAttempts { .. } => "too_many_attempts",
             MalformedMultipart { .. } => "malformed_multipart",
@@ -351,7 +354,7 @@ impl InputError {
             UnsupportedMediaType => 415,
             IfMatchRequired => 428,
             TooManyAttempts { .. } => 429,
-            TransfersBusy => 503,
+            TransfersBusy | Draining => 503,
             _ => 422,
         }
     }
@@ -471,6 +474,7 @@ impl InputError {
                 "This operation needs a request body (JSON, or the CSV file; see the API documentation).",
             ),
             UploadInterrupted => Text::new("上傳中斷，未儲存任何資料。", "The upload was interrupted; nothing was stored."),
+            Draining => Text::new("此服務執行個體正在關閉，請改連其他執行個體。", "This instance is shutting down; send work to another one."),
             TransfersBusy => Text::new(
                 "目前檔案傳輸量已達上限，請稍後再試。",
                 "The server moves as many files as it allows at once; try again in a few seconds.",

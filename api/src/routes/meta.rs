@@ -16,10 +16,13 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok".into() })
 }
 
-/// The database answers.
+/// The database answers and the instance is not draining (503 after SIGTERM).
 #[utoipa::path(tag = "meta", responses((status = 200, body = Health), ErrorResponses))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    if state.draining.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(crate::app::InputError::Draining.into());
+    }
     db(&state, |s| s.ping()).await?;
     Ok(HttpResponse::Ok().json(Health { status: "ready".into() }))
 }

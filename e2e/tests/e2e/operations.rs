@@ -183,3 +183,44 @@ async fn metrics_are_prometheus_text_for_admins_and_scrapers(backend: Backend) {
 }
 
 statreq_e2e::on_both_backends!(metrics_are_prometheus_text_for_admins_and_scrapers);
+
+/// SIGTERM drains: `/readyz` turns 503 while requests are still served, then the
+/// listener closes; an upload in flight finishes and is stored; the process exits 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_drains_and_lets_uploads_in_flight_finish() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut server = TestServer::start_with(Backend::Sqlite, &["--drain-seconds", "2", "--shutdown-grace-seconds", "20"]);
+    let people = common::Scenario::new(&server).await;
+    let id = people.in_state(&common::statistics(), State::InProduction, 2).await.id;
+    let token = people.officer.access_token().unwrap_or_default().to_string();
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let part = "--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.csv\"\r\nContent-Type: text/csv\r\n\r\n";
+    let data = "職等,人數\n".to_string() + &"9,120\n".repeat(200_000);
+    let tail = "\r\n--XYZ--\r\n";
+    let length = part.len() + data.len() + tail.len();
+    let head = format!(
+        "POST /api/v1/requests/{id}/deliveries HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary=XYZ\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n{part}"
+    );
+    let mut sock = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    sock.write_all(head.as_bytes()).await.unwrap();
+    let (first, rest) = data.as_bytes().split_at(data.len() / 2);
+    sock.write_all(first).await.unwrap();
+
+    server.terminate();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let ready = reqwest::get(format!("{}/readyz", server.base)).await.unwrap();
+    assert_eq!(ready.status(), 503, "draining");
+    assert_eq!(ready.json::<serde_json::Value>().await.unwrap()["code"], "draining");
+    // Past the drain the listener is closed; the upload started before goes on.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert!(tokio::net::TcpStream::connect(&addr).await.is_err(), "no new connections");
+    sock.write_all(rest).await.unwrap();
+    sock.write_all(tail.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    sock.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    let status = server.wait_for_exit(std::time::Duration::from_secs(20)).unwrap_or_else(|| panic!("still running"));
+    assert!(status.success(), "{status:?}");
+    // What it stored is there for the next start.
+    assert_eq!(server.db.stored_files().await.len(), 1);
+}
