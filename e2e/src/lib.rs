@@ -331,7 +331,12 @@ impl TestServer {
     /// Starts `statreq serve --demo` with exactly these arguments (none of
     /// [`LOOPBACK_ONLY`]'s exceptions unless given).
     pub fn start_exactly(backend: Backend, args: &[&str]) -> TestServer {
-        let db = TestDatabase::new(backend);
+        Self::start_on(TestDatabase::new(backend), args)
+    }
+
+    /// Starts `statreq serve --demo` on a database (and files) made before, e.g. one
+    /// a backup was restored into (the demo loads nothing where accounts exist).
+    pub fn start_on(db: TestDatabase, args: &[&str]) -> TestServer {
         let mut cmd = db.command();
         cmd.arg("serve").arg("--bind").arg("127.0.0.1:0").arg("--demo");
         cmd.args(args);

@@ -48,6 +48,22 @@ pub struct FileStore {
     prefix: ObjectPath,
     keyring: Arc<Keyring>,
     url: String,
+    /// The shred list (`<keys-dir>/shredded.list`): every storage key whose data key
+    /// was destroyed, kept with the keys (never in a backup) and replayed by
+    /// `statreq restore`, so that a file shredded after a backup stays unreadable.
+    shred_list: Option<std::path::PathBuf>,
+}
+
+/// The shred list's file name in the keys directory.
+pub const SHRED_LIST: &str = "shredded.list";
+
+/// The storage keys in a keys directory's shred list.
+pub fn shredded_keys(keys_dir: &std::path::Path) -> std::io::Result<Vec<String>> {
+    match std::fs::read_to_string(keys_dir.join(SHRED_LIST)) {
+        Ok(text) => Ok(text.lines().filter_map(|l| l.split_whitespace().next()).map(str::to_string).collect()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
 }
 
 impl FileStore {
@@ -68,15 +84,17 @@ impl FileStore {
             }
             other => anyhow::bail!("--files-url {url:?}: {other}:// is not supported (file:// or s3://)"),
         };
-        Ok(FileStore { store, prefix, keyring, url: url.to_string() })
+        Ok(FileStore { store, prefix, keyring, url: url.to_string(), shred_list: None })
     }
 
     /// The store the settings name (`--files-url`, else `<data-dir>/files`).
     pub fn from_settings(settings: &crate::config::Settings, keyring: Arc<Keyring>) -> anyhow::Result<FileStore> {
-        match &settings.files_url {
-            Some(url) => FileStore::open(url, keyring),
-            None => FileStore::local(&settings.data_dir.join("files"), keyring),
-        }
+        let mut store = match &settings.files_url {
+            Some(url) => FileStore::open(url, keyring)?,
+            None => FileStore::local(&settings.data_dir.join("files"), keyring)?,
+        };
+        store.shred_list = Some(settings.keys_dir.join(SHRED_LIST));
+        Ok(store)
     }
 
     /// A store in a local directory.
@@ -249,14 +267,35 @@ impl FileStore {
         Ok(futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) }))
     }
 
-    /// Removes stored bodies (their keys are already gone, or the row was never written).
+    /// Removes stored bodies whose data keys are gone (shredded), or whose row was
+    /// never written; each key goes on the shred list first.
     pub async fn remove<I, K>(&self, keys: I)
     where
         I: IntoIterator<Item = K>,
         K: AsRef<str>,
     {
+        let keys: Vec<String> = keys.into_iter().map(|k| k.as_ref().to_string()).collect();
+        if keys.is_empty() {
+            return;
+        }
+        if let Some(list) = &self.shred_list {
+            let at = chrono::Utc::now().to_rfc3339();
+            let lines: String = keys.iter().map(|k| format!("{k} {at}\n")).collect();
+            let appended = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(list)
+                .and_then(|mut f| f.write_all(lines.as_bytes()).and_then(|_| f.sync_data()));
+            if let Err(e) = appended {
+                tracing::error!(list = %list.display(), error = %e, "cannot record shredded files on the shred list; a restored backup would not know of them");
+            }
+        }
+        self.delete(&keys).await;
+    }
+
+    /// Deletes stored bodies (missing ones are fine).
+    pub async fn delete(&self, keys: &[String]) {
         for key in keys {
-            let key = key.as_ref();
             match self.store.delete(&self.object(key)).await {
                 Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
                 Err(e) => tracing::warn!(key, error = %e, "removing a stored file"),
@@ -283,9 +322,31 @@ impl FileStore {
         Ok(self.store.get(&self.object(key)).await.map_err(AppError::internal)?.into_stream())
     }
 
-    /// Stores ciphertext read from a backup as it was.
-    pub async fn put_raw(&self, key: &str, ciphertext: Bytes) -> AppResult<()> {
-        self.store.put(&self.object(key), ciphertext.into()).await.map_err(AppError::internal)?;
+    /// Stores ciphertext read from a backup file as it was, as a multipart upload.
+    pub async fn put_raw_file(&self, key: &str, path: &std::path::Path) -> AppResult<()> {
+        use tokio::io::AsyncReadExt;
+        let upload = self.store.put_multipart(&self.object(key)).await.map_err(AppError::internal)?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+        let mut file = tokio::fs::File::open(path).await.map_err(AppError::internal)?;
+        let mut buf = vec![0u8; 1024 * 1024];
+        loop {
+            let n = match file.read(&mut buf).await {
+                Ok(n) => n,
+                Err(e) => {
+                    let _ = writer.abort().await;
+                    return Err(AppError::internal(e));
+                }
+            };
+            if n == 0 {
+                break;
+            }
+            if let Err(e) = writer.wait_for_capacity(UPLOAD_CONCURRENCY).await {
+                let _ = writer.abort().await;
+                return Err(AppError::internal(e));
+            }
+            writer.write(&buf[..n]);
+        }
+        writer.finish().await.map_err(AppError::internal)?;
         Ok(())
     }
 }

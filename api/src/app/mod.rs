@@ -6,6 +6,7 @@
 
 pub mod agencies;
 pub mod audit;
+pub mod backup;
 pub mod cache;
 pub mod checkpoint;
 pub mod disclosure;

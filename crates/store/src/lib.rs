@@ -10,6 +10,7 @@ pub mod schema;
 mod agencies;
 mod attachments;
 pub mod audit;
+pub mod backup;
 mod deliveries;
 pub mod figures;
 mod inquiries;

@@ -224,3 +224,114 @@ async fn sigterm_drains_and_lets_uploads_in_flight_finish() {
     // What it stored is there for the next start.
     assert_eq!(server.db.stored_files().await.len(), 1);
 }
+
+/// Backup while the service writes, then restore into an empty database and an
+/// empty files location: every part's hash checked, `audit verify` passes, files
+/// open; a file destroyed after the backup stays unreadable (the shred list kept
+/// with the keys is replayed); a damaged backup or a target that is not empty is
+/// refused.
+async fn backup_while_writing_and_restore_into_empty_stores(backend: Backend) {
+    let mut a = TestServer::start_with(backend, &[]);
+    let people = common::Scenario::new(&a).await;
+    // Two delivered requests with a file each; one will be destroyed after the backup.
+    let mut delivered = Vec::new();
+    for n in 0..2 {
+        let r = people.in_state(&common::detail(), State::InProduction, 2).await;
+        let body = format!("姓名,職等\n王大明,{}\n", 9 + n).into_bytes();
+        let f = people.officer.upload_delivery(r.id, "名冊.csv", body.clone()).await.unwrap();
+        people.officer2.approve_delivery(r.id, f.id).await.unwrap();
+        people.officer.deliver(r.id, None, "如附件").await.unwrap();
+        delivered.push((r.id, f.id, body));
+    }
+    // Back up while an office keeps writing.
+    let writer = {
+        let applicant = people.applicant.clone();
+        tokio::spawn(async move {
+            let mut n = 0;
+            for _ in 0..40 {
+                if applicant.create_request(&common::statistics()).await.is_ok() {
+                    n += 1;
+                }
+            }
+            n
+        })
+    };
+    let dir = TempPath::dir("statreq-backup");
+    let out = a.db.command().arg("backup").arg("--to").arg(&dir.0).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(writer.await.unwrap(), 40, "writes went on during the backup");
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.0.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["files"].as_array().map(Vec::len), Some(2), "{manifest}");
+    assert!(manifest["audit_entries"].as_i64().is_some_and(|n| n > 0));
+    assert!(
+        !dir.0.join("keys").exists()
+            && !std::fs::read_dir(&dir.0).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains("kek"))
+    );
+
+    // After the backup, the office destroys the first request's data (rule 6).
+    let (destroyed, destroyed_file, _) = delivered[0].clone();
+    let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now());
+    people
+        .applicant
+        .record_destruction(destroyed, None, &DestructionBody { destroyed_on: today, method: "電子檔永久刪除".into() })
+        .await
+        .unwrap();
+    let keys = a.db.data_dir().join("keys");
+    a.stop();
+
+    // A damaged backup is refused before anything is written.
+    let restore = |target: &statreq_e2e::TestDatabase, from: &std::path::Path| {
+        target.command().arg("--keys-dir").arg(&keys).arg("restore").arg("--from").arg(from).output().unwrap()
+    };
+    let damaged = TempPath::dir("statreq-backup-damaged");
+    copy_dir(&dir.0, &damaged.0);
+    let victim = std::fs::read_dir(damaged.0.join("files")).unwrap().next().unwrap().unwrap().path();
+    let mut bytes = std::fs::read(&victim).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&victim, bytes).unwrap();
+    let fresh = statreq_e2e::TestDatabase::new(backend);
+    let out = restore(&fresh, &damaged.0);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not match the manifest"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(statreq_e2e::statreq_store::backup::database_is_empty(&fresh.url).unwrap(), "nothing written");
+
+    // Restored into empty stores: the trail verifies, the other file opens, the destroyed one stays shredded.
+    let out = restore(&fresh, &dir.0);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("1 shredded again") && said.contains("audit trail intact"), "{said}");
+    let verify = fresh.command().args(["audit", "verify"]).output().unwrap();
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+    // Not twice: the target is no longer empty.
+    let again = restore(&fresh, &dir.0);
+    assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("not empty"));
+
+    let b = TestServer::start_on(fresh, &[statreq_e2e::LOOPBACK_ONLY, &["--keys-dir", keys.to_str().unwrap_or_default()]].concat());
+    let applicant = b.login("applicant.npa").await;
+    let (kept, kept_file, kept_body) = delivered[1].clone();
+    let pass = applicant.reveal_passphrase(kept, kept_file).await.unwrap().passphrase;
+    assert_eq!(open_age(&applicant.download_delivery(kept, kept_file).await.unwrap(), &pass), kept_body);
+    let err = applicant.download_delivery(destroyed, destroyed_file).await.err();
+    assert_eq!(err.and_then(|e| e.code().map(String::from)), Some("shredded".into()), "destroyed after the backup: still unreadable");
+    assert_eq!(b.db.stored_files().await.len(), 1, "its body is gone too");
+    let admin = b.login("admin.dgpa").await;
+    assert_eq!(admin.audit("action=delivery.shredded_on_restore").await.unwrap().items.len(), 1);
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+mod backups {
+    use super::*;
+    statreq_e2e::on_both_backends!(backup_while_writing_and_restore_into_empty_stores);
+}
