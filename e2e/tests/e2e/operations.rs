@@ -66,6 +66,14 @@ async fn two_instances_share_requests_files_and_keys() {
     let token = people.applicant.access_token().unwrap_or_default().to_string();
     let at_b = Client::new(&b.base).with_token(token);
     assert_eq!(at_b.get_request(r.id).await.unwrap().state, State::Delivered);
+
+    // A right revoked through A stops working at B within the caches' documented
+    // bound (5 s: caller, agency tree, queue snapshot; reference data at once).
+    let admin = a.login("admin.dgpa").await;
+    let me = at_b.me().await.unwrap();
+    admin.update_user(me.id, &UpdateUserBody { active: Some(false), ..Default::default() }).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5_500)).await;
+    assert_eq!(at_b.get_request(r.id).await.err().and_then(|e| e.status()), Some(401), "disabled everywhere");
 }
 
 /// SQLite serves one instance: a second `statreq serve` on the same file refuses to
