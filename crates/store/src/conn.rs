@@ -114,9 +114,19 @@ fn migration_error(e: impl std::fmt::Display) -> StoreError {
     StoreError::Migration(e.to_string())
 }
 
+/// An arbitrary constant naming statreq's migration lock (PostgreSQL advisory lock).
+const MIGRATION_LOCK: i64 = 0x5354_5251_4d49_4752; // "STRQMIGR"
+
 pub fn migrate(conn: &mut DbConnection) -> StoreResult<()> {
     match conn {
-        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(drop).map_err(migration_error),
+        // Instances starting together (an upgrade) migrate one at a time: the first
+        // runs what is pending, the others wait and find nothing left to do.
+        DbConnection::Postgres(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+            let done = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(drop).map_err(migration_error);
+            let unlocked = c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"));
+            done.and(unlocked.map_err(StoreError::from))
+        }
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(drop).map_err(migration_error),
     }
 }

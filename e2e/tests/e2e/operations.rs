@@ -180,6 +180,20 @@ async fn metrics_are_prometheus_text_for_admins_and_scrapers(backend: Backend) {
     assert!(value(&s, "statreq_outbox", &[("channel", "webhook"), ("status", "pending")]).is_some());
     assert_eq!(value(&s, "statreq_destructions_overdue", &[]), Some(0.0));
     assert_eq!(value(&s, "statreq_transfers_in_flight", &[]), Some(0.0));
+    // Every series the Grafana dashboard in deploy/ plots is one the server exports.
+    let dashboard =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/grafana-dashboard.json")).unwrap();
+    let mut plotted = 0;
+    for word in dashboard.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        if word.starts_with("statreq_") || word.starts_with("http_request") {
+            plotted += 1;
+            assert!(
+                text.contains(&format!("{word}{{")) || text.contains(&format!("{word} ")),
+                "the dashboard plots {word}, which /metrics lacks"
+            );
+        }
+    }
+    assert!(plotted >= 10, "{plotted}");
     // A service account may scrape too.
     let svc = crate::integration::service_account(&server, "scraper.npa", "NPA").await;
     assert_eq!(get(svc.access_token().map(String::from)).await.unwrap().status(), 200);
