@@ -116,7 +116,10 @@ bench:
     #!/usr/bin/env bash
     set -euo pipefail
     export STATREQ_TEST_PG_URL="$(scripts/ensure-postgres.sh)"
+    eval "$(scripts/ensure-seaweedfs.sh)"
+    if [[ -n "${STATREQ_SEAWEEDFS_STARTED:-}" ]]; then trap scripts/stop-seaweedfs.sh EXIT; fi
     cargo build --release -p statreq-api -p statreq-e2e --bins
+    ./target/release/statreq-files-bench
     ./target/release/statreq-bench
     taskset -c 0 ./target/release/statreq-queue-bench
     taskset -c 0 ./target/release/statreq-catalog-bench

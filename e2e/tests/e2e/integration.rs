@@ -374,3 +374,20 @@ async fn postgres_instances_send_each_delivery_once() {
     assert_eq!(ids.len(), N, "every event arrives");
     assert_eq!(got.len(), N, "and each exactly once");
 }
+
+/// The example applications shipped in docs/examples/ are complete: each is created
+/// as it is and submitted without a blocking finding.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_documented_example_applications_submit() {
+    let server = TestServer::start(Backend::Sqlite);
+    let applicant = server.login("applicant.npa").await;
+    for name in ["application.json", "application-personal.json"] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/examples").join(name);
+        let body = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let res = applicant.raw_with_headers(Method::POST, "/requests", "application/json", body, &[]).await.unwrap();
+        assert_eq!(res.status, 201, "{name}: {}", res.body);
+        let id = res.body["id"].as_i64().unwrap_or_default();
+        let submitted = applicant.submit(id, None).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(submitted.state, statreq_e2e::statreq_contract::State::PendingSupervisor, "{name}");
+    }
+}
