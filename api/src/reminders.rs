@@ -80,7 +80,8 @@ async fn tell(
             recipient: address,
             payload: payload.clone(),
         };
-        db(state, move |s| s.enqueue_notification(&new, now)).await?;
+        // Sent now: the outbox runs on the real clock even when the sweep's is moved (tests).
+        db(state, move |s| s.enqueue_notification(&new, Utc::now())).await?;
     }
     Ok(())
 }

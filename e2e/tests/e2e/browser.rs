@@ -324,7 +324,46 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     c.execute("window.cspViolations = []; document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));", vec![]).await.unwrap();
     c.find(Locator::LinkText("系統管理")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main h1", "系統管理").await;
-    wait_for_text(&c, "main table.list", "臺北市政府").await;
+    assert_accessible(&c, "administration").await;
+    let w = c.wait().for_element(Locator::Css("#w-diff")).await.unwrap();
+    wait_for_text(&c, "main", "難易度權重").await;
+    w.clear().await.unwrap();
+    w.send_keys("450").await.unwrap();
+    // Every setting is here, not only the weights.
+    for (id, value) in [("#s-max-wait", "45"), ("#s-half-life", "60"), ("#s-gamma", "0.75"), ("#s-default-staff", "12")] {
+        let input = c.find(Locator::Css(id)).await.unwrap();
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+    c.find(Locator::XPath("//button[normalize-space()='儲存設定']")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "[role=status]", "已儲存並記錄").await;
+    wait_for_text(&c, "ol.timeline", "settings.queue_changed").await;
+    let admin = server.login("admin.dgpa").await;
+    let s = admin.queue_settings().await.unwrap();
+    assert_eq!((s.version, s.settings.weight_difficulty), (1, 450));
+    let t = &s.settings;
+    assert_eq!((t.max_wait_days, t.half_life_days, t.gamma, t.default_staff), (45, 60, 0.75, 12));
+    wait_for_text(&c, "main", "applicant.npa").await;
+    assert_accessible(&c, "administration after edits").await;
+    // A new account, created in the browser, can sign in.
+    for (id, value) in [
+        ("#nu-username", "new.applicant"),
+        ("#nu-name", "新進人員"),
+        ("#nu-email", "new@npa.gov.tw"),
+        ("#nu-agency", "NPA"),
+        ("#nu-password", "a-long-initial-password"),
+    ] {
+        c.find(Locator::Css(id)).await.unwrap().send_keys(value).await.unwrap();
+    }
+    c.find(Locator::XPath("//button[normalize-space()='建立帳號']")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "p.account-status", "已建立帳號 new.applicant").await;
+    let mut fresh = server.client();
+    let me = fresh.login("new.applicant", "a-long-initial-password").await.map(|_| ());
+    assert!(me.is_ok(), "{me:?}");
+
+    // Agencies have their own page in the administration's navigation.
+    c.find(Locator::Css("nav.subnav a[href='/admin/agencies']")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "section[aria-labelledby='ag-h'] table.list", "臺北市政府").await;
     // The agencies read as the tree: a ministry, then the agencies under it.
     let order = c
         .execute(
@@ -353,50 +392,16 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     assert!(pads.len() == 2 && pads[1] > pads[0] + 10.0, "indent under the CSP: {pads:?}");
     let blocked = c.execute("return window.cspViolations", vec![]).await.unwrap_or_default();
     assert_eq!(blocked, serde_json::json!([]), "blocked by the Content-Security-Policy");
-    assert_accessible(&c, "administration").await;
-    let w = c.wait().for_element(Locator::Css("#w-diff")).await.unwrap();
-    wait_for_text(&c, "main", "難易度權重").await;
-    w.clear().await.unwrap();
-    w.send_keys("450").await.unwrap();
-    // Every setting is here, not only the weights.
-    for (id, value) in [("#s-max-wait", "45"), ("#s-half-life", "60"), ("#s-gamma", "0.75"), ("#s-default-staff", "12")] {
-        let input = c.find(Locator::Css(id)).await.unwrap();
-        input.clear().await.unwrap();
-        input.send_keys(value).await.unwrap();
-    }
-    c.find(Locator::XPath("//button[normalize-space()='儲存設定']")).await.unwrap().click().await.unwrap();
-    wait_for_text(&c, "[role=status]", "已儲存並記錄").await;
-    wait_for_text(&c, "ol.timeline", "settings.queue_changed").await;
-    let admin = server.login("admin.dgpa").await;
-    let s = admin.queue_settings().await.unwrap();
-    assert_eq!((s.version, s.settings.weight_difficulty), (1, 450));
-    let t = &s.settings;
-    assert_eq!((t.max_wait_days, t.half_life_days, t.gamma, t.default_staff), (45, 60, 0.75, 12));
-    // A personnel staff count, edited in place; accounts are listed.
-    wait_for_text(&c, "main", "applicant.npa").await;
-    let staff = c.find(Locator::Css("#staff-MOE")).await.unwrap();
+    // A personnel staff count, edited.
+    c.find(Locator::Css("#edit-agency-MOE")).await.unwrap().click().await.unwrap();
+    let staff = c.wait().for_element(Locator::Css("#ae-staff")).await.unwrap();
     staff.clear().await.unwrap();
     staff.send_keys("70").await.unwrap();
-    c.find(Locator::XPath("//input[@id='staff-MOE']/following-sibling::button")).await.unwrap().click().await.unwrap();
-    wait_for_text(&c, "[role=status]", "已更新人事人員數").await;
+    c.find(Locator::XPath("//form[.//input[@id='ae-staff']]//button[@type='submit']")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "#agency-status", "已儲存機關").await;
     let moe = admin.list_agencies().await.unwrap_or_default().into_iter().find(|a| a.code == "MOE").map(|a| a.personnel_staff);
     assert_eq!(moe, Some(70));
-    assert_accessible(&c, "administration after edits").await;
-    // A new account, created in the browser, can sign in.
-    for (id, value) in [
-        ("#nu-username", "new.applicant"),
-        ("#nu-name", "新進人員"),
-        ("#nu-email", "new@npa.gov.tw"),
-        ("#nu-agency", "NPA"),
-        ("#nu-password", "a-long-initial-password"),
-    ] {
-        c.find(Locator::Css(id)).await.unwrap().send_keys(value).await.unwrap();
-    }
-    c.find(Locator::XPath("//button[normalize-space()='建立帳號']")).await.unwrap().click().await.unwrap();
-    wait_for_text(&c, "p.account-status", "已建立帳號 new.applicant").await;
-    let mut fresh = server.client();
-    let me = fresh.login("new.applicant", "a-long-initial-password").await.map(|_| ());
-    assert!(me.is_ok(), "{me:?}");
+    assert_accessible(&c, "agencies after edits").await;
     let _ = c.close().await;
 }
 

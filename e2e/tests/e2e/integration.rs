@@ -278,7 +278,7 @@ async fn emails_reach_the_people_a_change_concerns(backend: Backend) {
 
 /// The text of a message: quoted-printable or base64 body parts and encoded-word
 /// headers decoded (enough for the messages statreq sends).
-fn decoded(data: &str) -> String {
+pub(crate) fn decoded(data: &str) -> String {
     use base64::Engine;
     let (head, body) = data.split_once("\r\n\r\n").unwrap_or((data, ""));
     let mut out = String::new();

@@ -357,3 +357,47 @@ mod backups {
     use super::*;
     statreq_e2e::on_both_backends!(backup_while_writing_and_restore_into_empty_stores);
 }
+
+/// Two instances sweep reminders every second: the office hears that its data is due
+/// for destruction once in-app and once by e-mail per address, however the sweeps of
+/// the two interleave (dedupe keys; outbox leases).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_remind_each_person_once() {
+    let sink = statreq_e2e::sinks::SmtpSink::start().await;
+    let url = sink.url();
+    let args = [
+        "--sweep-seconds",
+        "1",
+        "--test-clock-offset-days",
+        "85",
+        "--smtp-url",
+        url.as_str(),
+        "--retry-base-ms",
+        "100",
+        "--worker-poll-ms",
+        "100",
+    ];
+    let a = TestServer::start_with(Backend::Postgres, &args);
+    let _b = a.another_instance(&args);
+    let people = common::Scenario::new(&a).await;
+    let r = people.in_state(&common::detail(), State::Delivered, 2).await;
+    let due = |items: Vec<InboxItem>| {
+        items.into_iter().filter(|i| i.kind == "destruction_due" && i.link == format!("/requests/{}", r.id)).count()
+    };
+    for _ in 0..50 {
+        if due(people.applicant.inbox(false).await.unwrap()) > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // Several more sweeps by each instance.
+    tokio::time::sleep(std::time::Duration::from_millis(3500)).await;
+    assert_eq!(due(people.applicant.inbox(false).await.unwrap()), 1, "one notice in-app");
+    let mails: Vec<_> =
+        sink.mails().into_iter().filter(|m| crate::integration::decoded(&m.data).contains("must be destroyed by")).collect();
+    let mut to: Vec<String> = mails.iter().flat_map(|m| m.to.clone()).collect();
+    to.sort();
+    let all: Vec<String> = sink.mails().iter().map(|m| crate::integration::decoded(&m.data).chars().take(200).collect()).collect();
+    assert!(!to.is_empty(), "the reminder is e-mailed: {all:#?}");
+    assert_eq!(to, ["applicant.npa@demo.invalid", "lin@npa.gov.tw"], "the office and the application's contact, each once: {all:#?}");
+}
