@@ -29,7 +29,19 @@ endpoint="http://127.0.0.1:$s3"
 run="$home/run"
 started=0
 
-answers() { curl -s -o /dev/null --max-time 2 "$endpoint/" ; }
+# Python (always here: pip is), not curl, which a fresh machine may lack.
+http() { python3 - "$@" <<'PY'
+import sys, urllib.request, urllib.error
+method, url = sys.argv[1], sys.argv[2]
+try:
+    urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=2)
+except urllib.error.HTTPError as e:
+    sys.exit(0 if method == "GET" else (0 if e.code < 500 else 1))
+except Exception:
+    sys.exit(1)
+PY
+}
+answers() { http GET "$endpoint/"; }
 
 if ! answers; then
   rm -rf "$run" && mkdir -p "$run/data"
@@ -52,8 +64,7 @@ fi
 
 # The bucket (through the filer; the S3 gateway then sees it).
 for _ in $(seq 1 30); do
-  if curl -sf -o /dev/null -X POST "http://127.0.0.1:$filer/buckets/statreq-test/" 2>/dev/null \
-     || curl -sf -o /dev/null "http://127.0.0.1:$filer/buckets/statreq-test/" 2>/dev/null; then
+  if http POST "http://127.0.0.1:$filer/buckets/statreq-test/"; then
     break
   fi
   sleep 1

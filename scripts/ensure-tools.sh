@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond Rust, from Debian's packages, when missing:
 # the reference `age` tool (interop tests), `script` (a terminal for its passphrase
-# prompt), Chromium with its driver (browser tests of the SPA), axe-core, and the
+# prompt), `curl` and `jq` (the README's curl lifecycle, run as written), Chromium with its driver (browser tests of the SPA), axe-core, and the
 # Python tools of the contract tests.
 set -euo pipefail
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v age >/dev/null 2>&1 || missing+=(age)
 command -v script >/dev/null 2>&1 || missing+=(bsdutils)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 if (( ${#missing[@]} )); then

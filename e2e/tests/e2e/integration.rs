@@ -391,3 +391,26 @@ async fn the_documented_example_applications_submit() {
         assert_eq!(submitted.state, statreq_e2e::statreq_contract::State::PendingSupervisor, "{name}");
     }
 }
+
+/// The README's lifecycle in curl runs as written (only the address is this
+/// server's) with docs/examples/application.json, and ends with the request closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readmes_curl_lifecycle_runs_as_written() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let after = readme.split("**A lifecycle in curl**").nth(1).unwrap_or_else(|| panic!("the README lost its curl lifecycle"));
+    let script = after.split("```sh\n").nth(1).and_then(|s| s.split("\n```").next()).unwrap_or_else(|| panic!("no sh block"));
+    assert!(script.contains("B=http://127.0.0.1:8080/api/v1"), "{script}");
+    let server = TestServer::start(Backend::Sqlite);
+    let script = script.replace("http://127.0.0.1:8080", &server.base);
+    let dir = statreq_e2e::TempPath::dir("statreq-readme");
+    std::fs::copy(root.join("docs/examples/application.json"), dir.0.join("application.json")).unwrap();
+    let out = std::process::Command::new("bash").arg("-euo").arg("pipefail").arg("-c").arg(&script).current_dir(&dir.0).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!said.contains("\"status\":4") && !said.contains("problem"), "every step succeeded: {said}");
+    let applicant = server.login("applicant.npa").await;
+    let list = applicant.list_requests(None, None, None).await.unwrap().items;
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].state, statreq_e2e::statreq_contract::State::Closed, "{said}");
+}
