@@ -61,9 +61,20 @@ pub async fn list_agencies(state: web::Data<AppState>, _who: Principal) -> Resul
 }
 
 /// Create an agency under its supervising agency (dgpa_admin).
-#[utoipa::path(tag = "agencies", security(("bearer" = [])), request_body = CreateAgencyBody, responses((status = 201, body = AgencyView), ErrorResponses))]
+#[utoipa::path(tag = "agencies", security(("bearer" = [])), params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of creating again", min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")), request_body = CreateAgencyBody, responses((status = 201, body = AgencyView), ErrorResponses))]
 #[post("/agencies")]
 pub async fn create_agency(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let fingerprint = http::idempotency::fingerprint(&req, &body);
+    let (s, w, r) = (state.clone(), who.clone(), req.clone());
+    http::idempotency::once(&state, &who, &req, fingerprint, || create_agency_once(s, w, r, body)).await
+}
+
+async fn create_agency_once(
     state: web::Data<AppState>,
     who: Principal,
     req: HttpRequest,
@@ -229,9 +240,20 @@ fn check_roles_fit(roles: &RoleSet, agency: &AgencyCode) -> Result<(), InputErro
 
 /// Create an account (dgpa_admin). An account with the `service` role is a
 /// service account: its username and password are the client id and secret.
-#[utoipa::path(tag = "users", security(("bearer" = [])), request_body = CreateUserBody, responses((status = 201, body = UserView), ErrorResponses))]
+#[utoipa::path(tag = "users", security(("bearer" = [])), params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of creating again", min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")), request_body = CreateUserBody, responses((status = 201, body = UserView), ErrorResponses))]
 #[post("/users")]
 pub async fn create_user(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let fingerprint = http::idempotency::fingerprint(&req, &body);
+    let (s, w, r) = (state.clone(), who.clone(), req.clone());
+    http::idempotency::once(&state, &who, &req, fingerprint, || create_user_once(s, w, r, body)).await
+}
+
+async fn create_user_once(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
     let body: CreateUserBody = parse_json(&req, &body)?;
     let username = check_username(&body.username)?;

@@ -101,9 +101,20 @@ async fn checked(state: &AppState, entry: &CatalogEntry) -> Result<serde_json::V
 }
 
 /// Adds an entry to the catalog (dgpa_admin). 409 when the id is taken.
-#[utoipa::path(tag = "sources", security(("bearer" = [])), request_body = CatalogEntry, responses((status = 201, body = SourceView), ErrorResponses))]
+#[utoipa::path(tag = "sources", security(("bearer" = [])), params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of creating again", min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")), request_body = CatalogEntry, responses((status = 201, body = SourceView), ErrorResponses))]
 #[post("/sources")]
 pub async fn create_source(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let fingerprint = http::idempotency::fingerprint(&req, &body);
+    let (s, w, r) = (state.clone(), who.clone(), req.clone());
+    http::idempotency::once(&state, &who, &req, fingerprint, || create_source_once(s, w, r, body)).await
+}
+
+async fn create_source_once(
     state: web::Data<AppState>,
     who: Principal,
     req: HttpRequest,

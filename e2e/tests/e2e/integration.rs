@@ -339,7 +339,50 @@ async fn nul_characters_are_refused_not_stored(backend: Backend) {
     assert_eq!(count_requests(&applicant).await, 1);
 }
 
+/// An administrator's creating POSTs take an `Idempotency-Key` too: a retry (even
+/// re-serialised) replays the first answer and creates nothing more; the key with
+/// another body is 422; without a key each POST creates (or is refused as taken).
+async fn administrators_creating_posts_are_idempotent(backend: Backend) {
+    let server = TestServer::start(backend);
+    let admin = server.login("admin.dgpa").await;
+    let user = serde_json::json!({"username": "retry.user", "display_name": "重試", "email": "", "agency_code": "NPA", "roles": ["applicant"], "password": "a-long-initial-password"});
+    let agency = serde_json::json!({"code": "RETRY1", "name": "重試機關", "parent_code": "MOI", "personnel_staff": 3});
+    let source = serde_json::json!({"id": "retry-source", "source": "dgpa_published_statistics", "title": {"zh_tw": "重試", "en": "Retry"},
+        "owner": "人事總處", "location": "https://www.dgpa.gov.tw/", "fields": ["grade"], "granularity": "機關別", "refresh": "每年"});
+    for (path, body, other) in [
+        (
+            "/users",
+            user.clone(),
+            serde_json::json!({"username": "retry.other", "display_name": "x", "email": "", "agency_code": "NPA", "roles": ["applicant"], "password": "a-long-initial-password"}),
+        ),
+        ("/agencies", agency.clone(), serde_json::json!({"code": "RETRY2", "name": "x", "parent_code": "MOI"})),
+        (
+            "/sources",
+            source.clone(),
+            serde_json::json!({"id": "retry-other", "source": "dgpa_published_statistics", "title": {"zh_tw": "x", "en": "x"}, "owner": "x", "location": "x", "fields": ["grade"], "granularity": "x", "refresh": "x"}),
+        ),
+    ] {
+        let key = format!("admin-{}", path.trim_start_matches('/'));
+        let first = post_with_key(&admin, path, serde_json::to_vec(&body).unwrap(), &key).await;
+        assert_eq!(first.status, 201, "{path}: {:?}", first.body);
+        // The same value serialised otherwise (pretty-printed) is the same request.
+        let again = post_with_key(&admin, path, serde_json::to_vec_pretty(&body).unwrap(), &key).await;
+        assert_eq!((again.status, again.header("idempotent-replayed")), (201, Some("true")), "{path}");
+        assert_eq!(again.body, first.body, "{path}");
+        let reused = post_with_key(&admin, path, serde_json::to_vec(&other).unwrap(), &key).await;
+        assert_eq!((reused.status, reused.body["code"].as_str()), (422, Some("idempotency_key_reused")), "{path}");
+        // Without a key, the same body is a second attempt: refused as taken.
+        let plain = admin.raw_with_headers(Method::POST, path, "application/json", serde_json::to_vec(&body).unwrap(), &[]).await.unwrap();
+        assert_eq!(plain.status, 409, "{path}: {:?}", plain.body);
+    }
+    assert_eq!(admin.list_users(None).await.unwrap().items.iter().filter(|u| u.username == "retry.user").count(), 1);
+    assert!(!admin.list_users(None).await.unwrap().items.iter().any(|u| u.username == "retry.other"));
+    assert!(!admin.list_agencies().await.unwrap().iter().any(|a| a.code == "RETRY2"));
+    assert_eq!(admin.get_source("retry-other").await.err().and_then(|e| e.status()), Some(404));
+}
+
 on_both_backends!(
+    administrators_creating_posts_are_idempotent,
     nul_characters_are_refused_not_stored,
     idempotent_writes_replay_conflict_and_run_once,
     external_references_are_unique_per_system,
