@@ -116,6 +116,9 @@ pub async fn take_request(
 ) -> Result<HttpResponse, ApiError> {
     let b: TakeBody = parse_optional_json(&req, &body)?;
     let id = path.into_inner();
+    // The role first, as every transition does: a caller who may not take work learns
+    // nothing about officers or the queue (403, never 422 or 409).
+    who.require(Role::DgpaOfficer)?;
     let assignee = match b.assignee {
         None => who.user.id,
         Some(uid) => {

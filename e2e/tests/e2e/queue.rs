@@ -175,6 +175,9 @@ async fn taking_out_of_order_needs_a_recorded_reason(backend: Backend) {
     let npa_id = w.npa.me().await.map(|m| m.id).unwrap_or_default();
     let err = w.officer.take_with(b, None, &TakeBody { assignee: Some(npa_id), skip_reason: None }).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_assignee"));
+    // The role comes first: an applicant naming an assignee learns nothing of officers.
+    let err = w.npa.take_with(b, None, &TakeBody { assignee: Some(npa_id), skip_reason: None }).await.err();
+    assert_eq!((err.as_ref().and_then(|e| e.status()), err.as_ref().and_then(|e| e.code())), (Some(403), Some("role_required")));
     w.officer.take(b, None).await.unwrap();
     w.officer.take(a, None).await.unwrap();
     let _ = &w.server;
