@@ -192,6 +192,11 @@ pub struct ListQuery {
     pub submitted_to: Option<chrono::NaiveDate>,
     /// Only requests that declare personal data (`true`) or do not (`false`).
     pub personal: Option<bool>,
+    /// Only requests changed at or after this instant (RFC 3339, e.g.
+    /// `2026-12-01T08:00:00Z`): with `sort=updated`, what a system missed during an
+    /// outage, oldest change first.
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
     /// `true`: only requests past their time — waiting with DGPA beyond the queue's
     /// maximum wait (its overdue band) or delivered personal data past its destroy-by
     /// day; `false`: only the others.
@@ -286,6 +291,7 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
         assignee,
         submitted_from: q.submitted_from.and_then(day_start),
         submitted_before: q.submitted_to.and_then(|d| d.succ_opt()).and_then(day_start),
+        updated_since: q.updated_since,
         personal: q.personal,
         before,
         sort,
@@ -444,10 +450,25 @@ pub async fn list_destructions(state: web::Data<AppState>, who: Principal) -> Re
     Ok(HttpResponse::Ok().json(out))
 }
 
-/// The request's history: every transition with who, when and why.
-#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = Vec<EventView>), ErrorResponses))]
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EventsQuery {
+    /// Only events at or after this instant (RFC 3339): what a system missed.
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The request's history: every transition with who, when and why, oldest first.
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path), EventsQuery), responses((status = 200, body = Vec<EventView>), ErrorResponses))]
 #[get("/requests/{id}/events")]
-pub async fn list_events(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn list_events(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    q: web::Query<EventsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let since = q.updated_since;
     let loaded = requests::load_for(&state, &who, path.into_inner()).await?;
     let id = loaded.row.id;
     let (events, users) = db(&state, move |s| {
@@ -458,6 +479,7 @@ pub async fn list_events(state: web::Data<AppState>, who: Principal, path: web::
     .await?;
     let out: Vec<EventView> = events
         .into_iter()
+        .filter(|e| since.is_none_or(|t| e.at >= t))
         .map(|e| EventView {
             seq: e.seq,
             kind: e.kind,

@@ -148,6 +148,8 @@ pub struct ListFilter {
     /// Submitted (first or again) at or after, and before.
     pub submitted_from: Option<DateTime<Utc>>,
     pub submitted_before: Option<DateTime<Utc>>,
+    /// Changed (any transition, edit or correction) at or after this instant.
+    pub updated_since: Option<DateTime<Utc>>,
     /// Whether the application declares personal data.
     pub personal: Option<bool>,
     /// The order: newest first (the default, paged by `before`), or by a column, paged
@@ -206,6 +208,7 @@ impl Default for ListFilter {
             assignee: None,
             submitted_from: None,
             submitted_before: None,
+            updated_since: None,
             personal: None,
             ids: None,
             exclude_ids: Vec::new(),
@@ -358,6 +361,9 @@ impl Store {
         }
         if let Some(before) = f.submitted_before {
             q = q.filter(requests::submitted_at.lt(to_db(before)));
+        }
+        if let Some(since) = f.updated_since {
+            q = q.filter(requests::updated_at.ge(to_db(since)));
         }
         if let Some(personal) = f.personal {
             q = q.filter(requests::personal.eq(personal));

@@ -381,7 +381,43 @@ async fn administrators_creating_posts_are_idempotent(backend: Backend) {
     assert_eq!(admin.get_source("retry-other").await.err().and_then(|e| e.status()), Some(404));
 }
 
+/// After an outage a system asks what changed since it last looked:
+/// `updated_since` on the request list (with `sort=updated`) and on a request's events.
+async fn a_system_reconciles_with_updated_since(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let old = applicant.create_request(&common::statistics()).await.unwrap();
+    let moved = applicant.create_request(&common::statistics()).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let since = chrono::Utc::now();
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    applicant.submit(moved.id, None).await.unwrap();
+    let new = applicant.create_request(&common::statistics()).await.unwrap();
+    let at = since.to_rfc3339_opts(chrono::SecondsFormat::Millis, true).replace('+', "%2B");
+    let get = |path: String| {
+        let c = applicant.clone();
+        async move { c.raw_with_headers(Method::GET, &path, "application/json", Vec::new(), &[]).await.unwrap() }
+    };
+    let list = get(format!("/requests?updated_since={at}&sort=updated")).await;
+    assert_eq!(list.status, 200, "{:?}", list.body);
+    let ids: Vec<i64> = list.body["items"].as_array().unwrap().iter().filter_map(|r| r["id"].as_i64()).collect();
+    assert_eq!(ids, [moved.id, new.id], "changed since, oldest change first (not {})", old.id);
+    let events = get(format!("/requests/{}/events?updated_since={at}", moved.id)).await;
+    let kinds: Vec<&str> = events.body.as_array().unwrap().iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert_eq!(kinds, ["submitted"], "{:?}", events.body);
+    let all = get(format!("/requests/{}/events", moved.id)).await;
+    assert_eq!(all.body.as_array().map(Vec::len), Some(2), "created and submitted");
+    // A value that is not an RFC 3339 instant is refused and says which parameter.
+    for bad in ["yesterday", "2026-12-01"] {
+        let res = get(format!("/requests?updated_since={bad}")).await;
+        assert_eq!((res.status, res.body["code"].as_str()), (400, Some("invalid_query")), "{bad}");
+        let res = get(format!("/requests/{}/events?updated_since={bad}", moved.id)).await;
+        assert_eq!((res.status, res.body["code"].as_str()), (400, Some("invalid_query")), "{bad}");
+    }
+}
+
 on_both_backends!(
+    a_system_reconciles_with_updated_since,
     administrators_creating_posts_are_idempotent,
     nul_characters_are_refused_not_stored,
     idempotent_writes_replay_conflict_and_run_once,
