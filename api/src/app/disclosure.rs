@@ -1,12 +1,13 @@
 //! The disclosure check of an uploaded statistical table (`domain::disclosure`):
-//! read back the stored CSV, decrypted, and find cells counting too few people.
+//! read back the stored CSV, XLSX or ODS file, decrypted, and find cells counting too
+//! few people (every sheet of a workbook).
 
 use futures_util::StreamExt;
 use statreq_domain::application::{Application, OutputKind};
 use statreq_domain::disclosure::{self, DisclosureReport};
 
 use super::files::Egress;
-use super::{AppError, AppResult};
+use super::{AppError, AppResult, InputError};
 use crate::AppState;
 
 /// The most of a table the check reads (a statistical table is far smaller).
@@ -21,7 +22,9 @@ pub async fn check_stored(
     key: &str,
     wrapped: &str,
 ) -> AppResult<Option<DisclosureReport>> {
-    if app.requirement.output != Some(OutputKind::Statistics) || !filename.to_ascii_lowercase().ends_with(".csv") {
+    let lower = filename.to_ascii_lowercase();
+    let spreadsheet = lower.ends_with(".xlsx") || lower.ends_with(".ods");
+    if app.requirement.output != Some(OutputKind::Statistics) || !(lower.ends_with(".csv") || spreadsheet) {
         return Ok(None);
     }
     let mut body = Box::pin(state.files.stream(key, wrapped, Egress::Plain)?);
@@ -33,9 +36,17 @@ pub async fn check_stored(
             break;
         }
     }
-    let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).into_owned();
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let rows: Vec<Vec<String>> = reader.records().filter_map(Result::ok).map(|r| r.iter().map(str::to_string).collect()).collect();
+    // Each sheet is a table; a CSV is one.
+    let sheets: Vec<(String, Vec<Vec<String>>)> = if spreadsheet {
+        if bytes.len() > MAX_TABLE_BYTES {
+            return Err(InputError::UnreadableTable { detail: "larger than 16 MiB".into() }.into());
+        }
+        workbook_rows(bytes)?
+    } else {
+        let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).into_owned();
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+        vec![(String::new(), reader.records().filter_map(Result::ok).map(|r| r.iter().map(str::to_string).collect()).collect())]
+    };
     // Breakdown columns hold codes (grade 1, 2 …), not counts: by code or by name.
     let dictionary = super::reference::dictionary(state).await?;
     let mut labels: Vec<String> = Vec::new();
@@ -46,7 +57,46 @@ pub async fn check_stored(
             labels.push(f.name_en.clone());
         }
     }
-    Ok(Some(disclosure::check_table(&rows, state.settings.disclosure_threshold, &labels)))
+    let threshold = state.settings.disclosure_threshold;
+    let mut report = DisclosureReport { threshold, ..Default::default() };
+    for (i, (sheet, rows)) in sheets.iter().enumerate() {
+        let found = disclosure::check_table(rows, threshold, &labels);
+        report.truncated |= found.truncated;
+        // Cells of a workbook's later sheets say which sheet they are on.
+        report.small_cells.extend(found.small_cells.into_iter().map(|mut c| {
+            if i > 0 {
+                c.header = format!("{sheet} · {}", c.header);
+            }
+            c
+        }));
+    }
+    Ok(Some(report))
+}
+
+/// The cells of every sheet of an XLSX or ODS workbook, as text (whole numbers
+/// without a decimal point, as a spreadsheet shows them).
+fn workbook_rows(bytes: Vec<u8>) -> AppResult<Vec<(String, Vec<Vec<String>>)>> {
+    use calamine::{Data, Reader};
+    let unreadable = |e: &dyn std::fmt::Display| AppError::from(InputError::UnreadableTable { detail: e.to_string() });
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let mut out = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).map_err(|e| unreadable(&e))?;
+        let rows = range
+            .rows()
+            .map(|row| {
+                row.iter()
+                    .map(|cell| match cell {
+                        Data::Empty => String::new(),
+                        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+        out.push((name, rows));
+    }
+    Ok(out)
 }
 
 /// A stored file a second officer must still check (four eyes).

@@ -55,6 +55,10 @@ pub enum InputError {
         max_bytes: usize,
     },
     UploadInterrupted,
+    /// A spreadsheet result file the disclosure check cannot read.
+    UnreadableTable {
+        detail: String,
+    },
     /// As many files move in and out as the server allows at once.
     TransfersBusy,
     /// The instance is shutting down (after SIGTERM): send work elsewhere.
@@ -256,6 +260,7 @@ impl InputError {
             IdempotencyInProgress => "idempotency_in_progress",
             BodyTooLarge { .. } => "payload_too_large",
             UploadInterrupted => "upload_interrupted",
+            UnreadableTable { .. } => "unreadable_table",
             TransfersBusy => "busy",
             Draining => "draining",
             BodyRequired => "body_required",
@@ -474,6 +479,10 @@ impl InputError {
                 "This operation needs a request body (JSON, or the CSV file; see the API documentation).",
             ),
             UploadInterrupted => Text::new("上傳中斷，未儲存任何資料。", "The upload was interrupted; nothing was stored."),
+            UnreadableTable { detail } => Text::new(
+                "無法讀取此試算表以檢查人數過少之細格，未儲存；請確認為 XLSX 或 ODS 檔案，或改以 CSV 上傳。",
+                format!("The spreadsheet cannot be read for the small-cell check ({detail}); nothing was stored. Upload a valid XLSX or ODS file, or a CSV."),
+            ),
             Draining => Text::new("此服務執行個體正在關閉，請改連其他執行個體。", "This instance is shutting down; send work to another one."),
             TransfersBusy => Text::new(
                 "目前檔案傳輸量已達上限，請稍後再試。",

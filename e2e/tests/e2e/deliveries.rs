@@ -151,12 +151,19 @@ async fn statistics_without_personal_data_download_plain_and_uploads_are_checked
         assert_eq!(err.as_ref().and_then(|e| e.code()), Some(code), "{name}");
     }
     assert_eq!(applicant.upload_delivery(id, "a.csv", b"x".to_vec()).await.err().and_then(|e| e.status()), Some(403));
-    let f = officer.upload_delivery(id, "統計表.xlsx", b"PK\x03\x04 not really a workbook".to_vec()).await.unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "機關").unwrap();
+    sheet.write_string(0, 1, "人數").unwrap();
+    sheet.write_string(1, 0, "NPA").unwrap();
+    sheet.write_number(1, 1, 1204.0).unwrap();
+    let workbook = book.save_to_buffer().unwrap();
+    let f = officer.upload_delivery(id, "統計表.xlsx", workbook.clone()).await.unwrap();
     assert_eq!(f.download_format, "plain");
     // No approval needed without personal data.
     officer.deliver(id, None, "統計表如附件").await.unwrap();
     let plain = applicant.download_delivery(id, f.id).await.unwrap();
-    assert_eq!(plain, b"PK\x03\x04 not really a workbook");
+    assert_eq!(plain, workbook);
     assert_eq!(applicant.reveal_passphrase(id, f.id).await.err().and_then(|e| e.code().map(String::from)), Some("no_passphrase".into()));
     // Uploads only while in production.
     assert_eq!(officer.upload_delivery(id, "late.csv", b"x".to_vec()).await.err().and_then(|e| e.status()), Some(409));
@@ -165,7 +172,7 @@ async fn statistics_without_personal_data_download_plain_and_uploads_are_checked
     assert!(!stored.is_empty());
     for (_, bytes) in stored {
         assert!(bytes.starts_with(b"STRQENC1"));
-        assert!(!bytes.windows(8).any(|w| w == b"not real"));
+        assert!(!bytes.windows(32).any(|w| w == &workbook[30..62]), "no run of the workbook's bytes is stored as it was");
     }
 }
 
@@ -487,6 +494,48 @@ mod retention_extension {
 /// Disclosure checks (output checking): a statistical table with cells counting fewer
 /// than three people is flagged in the manifest and blocks delivery until a second
 /// officer accepts it with a reason, or the file is replaced by a suppressed one.
+/// An XLSX result (every sheet) is checked like a CSV; a file named .xlsx that is no
+/// workbook is refused and nothing is stored.
+async fn spreadsheets_are_checked_sheet_by_sheet(backend: Backend) {
+    let server = TestServer::start(backend);
+    let people = common::Scenario::new(&server).await;
+    let mut app = common::statistics();
+    app.requirement.breakdowns = vec!["agency_code".into(), "grade".into()];
+    let id = people.in_state(&app, State::InProduction, 2).await.id;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let by_sex = book.add_worksheet().set_name("性別").unwrap();
+    for (c, h) in ["機關", "職等", "男", "女"].iter().enumerate() {
+        by_sex.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (agency, grade, m, f)) in [("NPA", 2.0, 12.0, 40.0), ("NIA", 9.0, 33.0, 1204.0)].iter().enumerate() {
+        let r = r as u32 + 1;
+        by_sex.write_string(r, 0, *agency).unwrap();
+        by_sex.write_number(r, 1, *grade).unwrap();
+        by_sex.write_number(r, 2, *m).unwrap();
+        by_sex.write_number(r, 3, *f).unwrap();
+    }
+    let by_age = book.add_worksheet().set_name("年齡").unwrap();
+    by_age.write_string(0, 0, "機關").unwrap();
+    by_age.write_string(0, 1, "65歲以上").unwrap();
+    by_age.write_string(1, 0, "NPA").unwrap();
+    by_age.write_number(1, 1, 2.0).unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let f = people.officer.upload_delivery(id, "結果.xlsx", bytes).await.unwrap();
+    let report = f.disclosure.clone().unwrap_or_else(|| panic!("a workbook is checked"));
+    let cells: Vec<(usize, usize, u32, String)> = report.small_cells.iter().map(|c| (c.row, c.column, c.count, c.header.clone())).collect();
+    assert_eq!(cells, vec![(2, 2, 2, "年齡 · 65歲以上".to_string())], "the grade column holds codes; the second sheet is named");
+    let err = people.officer.deliver(id, None, "如附件").await.err();
+    assert_eq!(err.and_then(|e| e.code().map(String::from)), Some("disclosure_unresolved".into()));
+    // Not a workbook: refused, nothing stored.
+    let before = server.db.stored_files().await.len();
+    let err = people.officer.upload_delivery(id, "壞檔.xlsx", b"PK\x03\x04 not really a workbook".to_vec()).await.err();
+    let problem = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("{err:?}"));
+    assert_eq!((problem.status, problem.code.as_str()), (422, "unreadable_table"));
+    assert!(problem.message.zh_tw.contains("試算表"));
+    assert_eq!(server.db.stored_files().await.len(), before);
+    assert_eq!(people.officer.deliveries(id).await.unwrap().files.len(), 1);
+}
+
 async fn small_cells_are_checked_before_a_table_is_released(backend: Backend) {
     let server = TestServer::start(backend);
     let people = common::Scenario::new(&server).await;
@@ -526,7 +575,7 @@ async fn small_cells_are_checked_before_a_table_is_released(backend: Backend) {
 
 mod disclosure {
     use super::*;
-    on_both_backends!(small_cells_are_checked_before_a_table_is_released);
+    on_both_backends!(small_cells_are_checked_before_a_table_is_released, spreadsheets_are_checked_sheet_by_sheet);
 }
 
 /// Four eyes as a visible step: the uploader asks the other officers to check a file;
