@@ -122,13 +122,22 @@ pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: we
     };
     let window = Duration::days(30);
     let taken = db(&state, move |s| s.taken_since(now - window)).await?;
-    let estimate = queue::start_estimate(ranked.position, taken as usize, window, now).map(|starts_around| StartEstimate {
-        starts_around,
-        taken_last_30_days: taken,
-        label: Text::new(
-            "依人事總處近30日作業量推估，僅供參考，並非完成期限（第5點第3款）。",
-            "Estimated from DGPA's pace over the last 30 days; for information only, not a deadline (rule 5.3).",
-        ),
+    // DGPA's pace in working days of the office calendar, and the estimate in them.
+    let calendars = crate::app::reference::calendar(&state).await?;
+    let today = statreq_domain::lifecycle::taiwan_date(now);
+    let since = statreq_domain::lifecycle::taiwan_date(now - window);
+    let estimate = queue::start_estimate(ranked.position, taken as usize, since, today, &calendars).map(|(working_days, starts_on)| {
+        let nine = starts_on.and_hms_opt(1, 0, 0).map(|t| t.and_utc()).unwrap_or(now);
+        StartEstimate {
+            starts_around: nine.max(now),
+            starts_on,
+            working_days,
+            taken_last_30_days: taken,
+            label: Text::new(
+                format!("依人事總處近30日作業量推估，約 {working_days} 個工作日後開始辦理；僅供參考，並非完成期限（第5點第3款）。"),
+                format!("About {working_days} working days from now, estimated from DGPA's pace over the last 30 days; for information only, not a deadline (rule 5.3)."),
+            ),
+        }
     });
     Ok(HttpResponse::Ok().json(QueuePositionView {
         request_id: id,

@@ -73,8 +73,14 @@ pub struct QueueView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct StartEstimate {
-    /// When work is likely to start. An estimate from DGPA's recent pace, not a deadline.
+    /// When work is likely to start (09:00 Taiwan time of `starts_on`). An estimate from
+    /// DGPA's recent pace, not a deadline.
     pub starts_around: DateTime<Utc>,
+    /// The working day (office calendar, Taiwan) work is likely to start on.
+    #[schema(value_type = String, format = Date)]
+    pub starts_on: chrono::NaiveDate,
+    /// Working days from today until then (0: it is next).
+    pub working_days: i64,
     /// Requests DGPA took into production in the last 30 days.
     pub taken_last_30_days: i64,
     pub label: Text,

@@ -326,13 +326,36 @@ pub fn passed_over(order: &[Ranked], id: RequestId) -> Vec<RequestId> {
 }
 
 /// An estimate (never a deadline) of when work starts for the request at
-/// `position`, from DGPA's recent pace: `taken` requests over `period`.
-pub fn start_estimate(position: usize, taken: usize, period: Duration, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    if taken == 0 {
+/// `position`, counted in working days of the office calendar: DGPA's pace is the
+/// `taken` requests of the working days from `since` to `today`; the `position − 1`
+/// requests ahead take their share of working days at that pace. The number of working
+/// days from `today` and the day it falls on; `None` without a pace.
+pub fn start_estimate(
+    position: usize,
+    taken: usize,
+    since: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+    calendars: &[crate::calendar::OfficeCalendar],
+) -> Option<(i64, chrono::NaiveDate)> {
+    let window = crate::calendar::working_days(since, today, calendars);
+    if taken == 0 || window <= 0 {
         return None;
     }
-    let per_request = period.num_seconds() as f64 / taken as f64;
-    Some(now + Duration::seconds((per_request * position.saturating_sub(1) as f64).round() as i64))
+    let ahead = position.saturating_sub(1) as f64;
+    let days = (ahead * window as f64 / taken as f64).ceil() as i64;
+    let mut day = today;
+    let mut left = days;
+    // Ten years of days at most: an estimate past that says nothing more.
+    for _ in 0..3660 {
+        if left == 0 {
+            break;
+        }
+        day = day.succ_opt()?;
+        if crate::calendar::is_working_day(day, calendars) {
+            left -= 1;
+        }
+    }
+    Some((days, day))
 }
 
 pub mod simulation;

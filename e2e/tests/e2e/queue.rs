@@ -99,6 +99,12 @@ async fn the_applicant_sees_its_position_and_an_estimate(backend: Backend) {
     let est = p.estimate.unwrap_or_else(|| panic!("an estimate"));
     assert_eq!(est.taken_last_30_days, 1);
     assert!(est.label.zh_tw.contains("並非完成期限") && est.label.en.contains("not a deadline"));
+    // Counted in working days of the office calendar: the one ahead takes its share of them.
+    assert!(est.working_days >= 1, "{est:?}");
+    assert!(est.label.zh_tw.contains("個工作日") && est.label.en.contains("working days"), "{:?}", est.label);
+    let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now());
+    let calendars = w.npa.calendar(chrono::Datelike::year(&est.starts_on)).await.map(|c| vec![c.calendar]).unwrap_or_default();
+    assert!(est.starts_on > today && statreq_e2e::statreq_domain::calendar::is_working_day(est.starts_on, &calendars), "{est:?}");
     // Not queued: 409 with the state.
     assert_eq!(w.tpedu.queue_position(b).await.err().and_then(|e| e.code().map(String::from)), Some("not_queued".into()));
     let _ = a;

@@ -132,10 +132,17 @@ fn overdue_requests_go_first_longest_waiting_first() {
 
 #[test]
 fn start_estimates_follow_recent_pace() {
-    let now = t0();
-    assert_eq!(start_estimate(1, 10, Duration::days(30), now), Some(now));
-    assert_eq!(start_estimate(4, 10, Duration::days(30), now), Some(now + Duration::days(9)));
-    assert_eq!(start_estimate(4, 0, Duration::days(30), now), None);
+    use chrono::NaiveDate;
+    let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default();
+    let calendars = crate::calendar::seed();
+    // Monday 2026-11-02 to Friday 2026-11-13: ten working days, ten taken: one a day.
+    let (since, today) = (day(11, 2), day(11, 13));
+    assert_eq!(start_estimate(1, 10, since, today, &calendars), Some((0, today)), "next in line: now");
+    // Three ahead: three working days, over the weekend: Wednesday the 18th.
+    assert_eq!(start_estimate(4, 10, since, today, &calendars), Some((3, day(11, 18))));
+    // Half the pace: twice the days.
+    assert_eq!(start_estimate(4, 5, since, today, &calendars), Some((6, day(11, 23))));
+    assert_eq!(start_estimate(4, 0, since, today, &calendars), None, "no pace, no estimate");
 }
 
 fn arb_entries() -> impl Strategy<Value = Vec<QueueEntry>> {

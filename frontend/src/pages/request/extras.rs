@@ -108,7 +108,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                    " · "{tr(lang.get(), "age")}" "{format!("{:.2}", p.factors.age)}
                    " · "{tr(lang.get(), "difficulty")}" "{format!("{:.2}", p.factors.difficulty)}
                    " · "{tr(lang.get(), "fair_share")}" "{format!("{:.2}", p.factors.fair_share)}</p>
-                {p.estimate.map(|e| view! { <p>{tr(lang.get(), "work_likely_starts")}{i18n::date(lang.get(), e.starts_around)}" — "{text(lang.get(), &e.label)}</p> })}
+                {p.estimate.map(|e| view! { <p>{tr(lang.get(), "work_likely_starts")}{i18n::day(lang.get(), e.starts_on)}" — "{text(lang.get(), &e.label)}</p> })}
             </section>
         })}
         <section class="card" aria-labelledby="att-h">
