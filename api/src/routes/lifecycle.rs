@@ -116,9 +116,13 @@ pub async fn take_request(
 ) -> Result<HttpResponse, ApiError> {
     let b: TakeBody = parse_optional_json(&req, &body)?;
     let id = path.into_inner();
-    // The role first, as every transition does: a caller who may not take work learns
-    // nothing about officers or the queue (403, never 422 or 409).
-    who.require(Role::DgpaOfficer)?;
+    // As every transition: what the caller may not see stays unseen (404); what it may
+    // see but not take is 403 — before anything about officers or the queue (never 422
+    // or 409).
+    if !who.has(Role::DgpaOfficer) {
+        crate::app::requests::load_for(&state, &who, id).await?;
+        return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
+    }
     let assignee = match b.assignee {
         None => who.user.id,
         Some(uid) => {

@@ -181,9 +181,13 @@ async fn taking_out_of_order_needs_a_recorded_reason(backend: Backend) {
     let npa_id = w.npa.me().await.map(|m| m.id).unwrap_or_default();
     let err = w.officer.take_with(b, None, &TakeBody { assignee: Some(npa_id), skip_reason: None }).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_assignee"));
-    // The role comes first: an applicant naming an assignee learns nothing of officers.
-    let err = w.npa.take_with(b, None, &TakeBody { assignee: Some(npa_id), skip_reason: None }).await.err();
+    // Its own request, which an applicant may see but not take: the role is refused
+    // before anything about officers (403, not invalid_assignee); another agency's
+    // request stays unseen (404).
+    let err = w.npa.take_with(a, None, &TakeBody { assignee: Some(npa_id), skip_reason: None }).await.err();
     assert_eq!((err.as_ref().and_then(|e| e.status()), err.as_ref().and_then(|e| e.code())), (Some(403), Some("role_required")));
+    let err = w.npa.take_with(b, None, &TakeBody { assignee: Some(npa_id), skip_reason: None }).await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.status()), Some(404));
     w.officer.take(b, None).await.unwrap();
     w.officer.take(a, None).await.unwrap();
     let _ = &w.server;
