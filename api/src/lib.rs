@@ -443,6 +443,13 @@ fn spawn_shredder(state: web::Data<AppState>) {
                 }
                 Err(e) => tracing::warn!(error = %e, "shredding sweep failed; will retry"),
             }
+            // The shred list holds every shredded file, also one whose listing a stop cut off.
+            match app::db(&state, |s| s.shredded_storage_keys()).await {
+                Ok(keys) => {
+                    state.files.reconcile_shredded(keys).await;
+                }
+                Err(e) => tracing::warn!(error = %e, "reading shredded files failed; will retry"),
+            }
         }
     });
 }

@@ -299,6 +299,24 @@ impl FileStore {
         self.delete(&keys).await;
     }
 
+    /// Puts on the shred list every shredded file it lacks (a process that stopped
+    /// between deleting a data key and listing it) and deletes those bodies. Returns
+    /// how many were missing.
+    pub async fn reconcile_shredded(&self, shredded: Vec<String>) -> usize {
+        let Some(list) = &self.shred_list else { return 0 };
+        let listed: std::collections::HashSet<String> = match list.parent().map(shredded_keys) {
+            Some(Ok(keys)) => keys.into_iter().collect(),
+            _ => return 0,
+        };
+        let missing: Vec<String> = shredded.into_iter().filter(|k| !listed.contains(k)).collect();
+        let n = missing.len();
+        if n > 0 {
+            tracing::warn!(files = n, "shredded files missing from the shred list; listing them now");
+            self.remove(missing).await;
+        }
+        n
+    }
+
     /// Deletes stored bodies (missing ones are fine).
     pub async fn delete(&self, keys: &[String]) {
         for key in keys {

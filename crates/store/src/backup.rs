@@ -110,6 +110,18 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The storage keys of every file whose data key is gone (shredded), for the
+    /// shred list kept with the keys.
+    pub fn shredded_storage_keys(&self) -> StoreResult<Vec<String>> {
+        let mut c = self.conn()?;
+        let mut keys: Vec<String> =
+            deliveries::table.filter(deliveries::wrapped_key.is_null()).select(deliveries::storage_key).load(&mut *c)?;
+        keys.extend(attachments::table.filter(attachments::wrapped_key.eq("")).select(attachments::storage_key).load::<String>(&mut *c)?);
+        Ok(keys)
+    }
+}
+
 /// Restores a snapshot made by [`Store::snapshot_to`] into the empty database `url`
 /// (refused otherwise). The store is opened (and migrated) afterwards as usual.
 pub fn restore_snapshot(url: &str, from: &Path) -> StoreResult<()> {

@@ -253,7 +253,7 @@ async fn sigterm_drains_and_lets_uploads_in_flight_finish() {
 /// with the keys is replayed); a damaged backup or a target that is not empty is
 /// refused.
 async fn backup_while_writing_and_restore_into_empty_stores(backend: Backend) {
-    let mut a = TestServer::start_with(backend, &[]);
+    let mut a = TestServer::start_with(backend, &["--sweep-seconds", "1"]);
     let people = common::Scenario::new(&a).await;
     // Two delivered requests with a file each; one will be destroyed after the backup.
     let mut delivered = Vec::new();
@@ -299,6 +299,12 @@ async fn backup_while_writing_and_restore_into_empty_stores(backend: Backend) {
         .await
         .unwrap();
     let keys = a.db.data_dir().join("keys");
+    let list = keys.join("shredded.list");
+    assert_eq!(std::fs::read_to_string(&list).unwrap().lines().count(), 1, "the destroyed file is on the shred list");
+    // A stop between deleting the key and listing it: the next sweep lists it again.
+    std::fs::write(&list, "").unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert_eq!(std::fs::read_to_string(&list).unwrap().lines().count(), 1, "listed again by the sweep");
     a.stop();
 
     // A damaged backup is refused before anything is written.
