@@ -19,6 +19,12 @@ pub(crate) fn save_file(name: &str, bytes: &[u8]) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
+/// Asks the person to confirm (the browser's own dialog); `false` when they cancel or
+/// no dialog can be shown.
+pub(crate) fn confirm(question: &str) -> bool {
+    web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
+}
+
 /// Reads a chosen file in the browser.
 pub(crate) async fn read_file(input_id: &str) -> Option<(String, Vec<u8>)> {
     use wasm_bindgen::JsCast;

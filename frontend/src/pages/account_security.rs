@@ -33,10 +33,7 @@ pub fn Sessions() -> impl IntoView {
         });
     };
     let everywhere = move |_| {
-        if !web_sys::window()
-            .and_then(|w| w.confirm_with_message(&tr(lang.get_untracked(), "confirm_sign_out_everywhere")).ok())
-            .unwrap_or(false)
-        {
+        if !crate::browser::confirm(&tr(lang.get_untracked(), "confirm_sign_out_everywhere")) {
             return;
         }
         let navigate = navigate.clone();

@@ -40,7 +40,7 @@ pub fn Integrations() -> impl IntoView {
     let chosen = RwSignal::new(None::<WebhookView>);
     let remove = move |h: WebhookView| {
         let question = tr_with(lang.get_untracked(), "confirm_delete_webhook", &[("url", h.url.clone())]);
-        if !web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false) {
+        if !crate::browser::confirm(&question) {
             return;
         }
         spawn_local(async move {

@@ -126,7 +126,7 @@ pub fn SourcesAdmin() -> impl IntoView {
     };
     let remove = move |e: CatalogEntry| {
         let question = tr_with(lang.get_untracked(), "confirm_delete_source", &[("source", text(lang.get_untracked(), &e.title))]);
-        if !web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false) {
+        if !crate::browser::confirm(&question) {
             return;
         }
         spawn_local(async move {

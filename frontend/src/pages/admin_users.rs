@@ -41,7 +41,7 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
         }
         if body.active == Some(false) || body.password.is_some() {
             let question = tr_with(lang.get_untracked(), "confirm_sign_out_user", &[("user", o.username.clone())]);
-            if !web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false) {
+            if !crate::browser::confirm(&question) {
                 return;
             }
         }

@@ -119,7 +119,7 @@ pub fn RequestActions(
             return;
         }
         if let Some(question) = confirmation(l, a) {
-            let yes = web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false);
+            let yes = crate::browser::confirm(&question);
             if !yes {
                 return;
             }

@@ -238,7 +238,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                                 {(needs_second && is_officer() && !mine).then(|| view! {
                                     <button type="button" class="danger" id=format!("approve-{did}") on:click=move |_| {
                                         let question = tr(lang.get_untracked(), "confirm_approve_file");
-                                        if !web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false) {
+                                        if !crate::browser::confirm(&question) {
                                             return;
                                         }
                                         spawn_local(async move {
