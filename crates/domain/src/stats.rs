@@ -49,8 +49,15 @@ pub struct Turnaround {
 pub struct Backlog {
     /// Requests with DGPA now (pending review, queued, in production).
     pub open: usize,
+    /// Calendar days waited so far (paused time, such as a hold, not counted).
     pub mean_wait_days: Option<f64>,
     pub max_wait_days: Option<f64>,
+    /// The same waits in working days of the office calendar: the working days among
+    /// the calendar days of each wait, counted back from today.
+    #[serde(default)]
+    pub mean_wait_working_days: Option<f64>,
+    #[serde(default)]
+    pub max_wait_working_days: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +120,8 @@ pub fn compute(
     let mut turnaround = Vec::new();
     let mut working = Vec::new();
     let mut waits = Vec::new();
+    let mut working_waits = Vec::new();
+    let today = taiwan_date(now);
     for r in rows {
         *by_state.entry(r.state.as_str().to_string()).or_insert(0) += 1;
         *by_agency.entry(r.supervising_agency.clone()).or_insert(0) += 1;
@@ -123,12 +132,17 @@ pub fn compute(
             working.push(crate::calendar::working_days(first, taiwan_date(d), calendars) as f64);
         }
         if matches!(r.state, State::PendingDgpa | State::Queued | State::InProduction) {
-            waits.push(days(r.wait.waited(now).num_seconds()));
+            let waited = r.wait.waited(now);
+            waits.push(days(waited.num_seconds()));
+            let from = taiwan_date(now - waited).succ_opt().unwrap_or(today);
+            working_waits.push(crate::calendar::working_days(from, today, calendars) as f64);
         }
     }
     turnaround.sort_by(f64::total_cmp);
     working.sort_by(f64::total_cmp);
     waits.sort_by(f64::total_cmp);
+    working_waits.sort_by(f64::total_cmp);
+    let mean = |v: &[f64]| (!v.is_empty()).then(|| (v.iter().sum::<f64>() / v.len() as f64 * 10.0).round() / 10.0);
     let submitted = rows.len();
     let share = |n: usize| if submitted == 0 { 0.0 } else { n as f64 / submitted as f64 };
     ServiceStats {
@@ -146,8 +160,10 @@ pub fn compute(
         },
         backlog: Backlog {
             open: waits.len(),
-            mean_wait_days: (!waits.is_empty()).then(|| (waits.iter().sum::<f64>() / waits.len() as f64 * 10.0).round() / 10.0),
+            mean_wait_days: mean(&waits),
             max_wait_days: waits.last().map(|w| (w * 10.0).round() / 10.0),
+            mean_wait_working_days: mean(&working_waits),
+            max_wait_working_days: working_waits.last().copied(),
         },
         outcomes: Outcomes {
             submitted,
@@ -206,6 +222,8 @@ pub fn to_csv(s: &ServiceStats) -> String {
     row("backlog", "open", s.backlog.open.to_string());
     row("backlog", "mean_wait_days", opt(s.backlog.mean_wait_days));
     row("backlog", "max_wait_days", opt(s.backlog.max_wait_days));
+    row("backlog", "mean_wait_working_days", opt(s.backlog.mean_wait_working_days));
+    row("backlog", "max_wait_working_days", opt(s.backlog.max_wait_working_days));
     row("outcomes", "submitted", s.outcomes.submitted.to_string());
     row("outcomes", "returned_share", format!("{:.3}", s.outcomes.returned_share));
     row("outcomes", "rejected_share", format!("{:.3}", s.outcomes.rejected_share));
@@ -254,6 +272,10 @@ mod tests {
         let dist: Vec<(&str, usize)> = s.turnaround.distribution.iter().map(|c| (c.key.as_str(), c.count)).collect();
         assert_eq!(dist, vec![("0-7", 0), ("8-14", 1), ("15-30", 1), ("31-60", 0), ("61-90", 0), ("91+", 0)]);
         assert_eq!((s.backlog.open, s.backlog.mean_wait_days, s.backlog.max_wait_days), (2, Some(3.0), Some(4.0)));
+        // Now is Tuesday 1 December 2026 in Taiwan: the waits since Friday 27 and
+        // Sunday 29 November are 4 and 2 calendar days but 2 working days each (the
+        // weekend between does not count).
+        assert_eq!((s.backlog.mean_wait_working_days, s.backlog.max_wait_working_days), (Some(2.0), Some(2.0)));
         assert_eq!(s.outcomes.returned_share, 0.25);
         let csv = to_csv(&s);
         assert!(csv.starts_with("section,key,value\nstate,closed,1\n"));

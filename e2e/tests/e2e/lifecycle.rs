@@ -483,8 +483,14 @@ async fn returns_and_rejections_carry_a_reason_and_a_redirect(backend: Backend) 
     // Without a code a rejection is `other`; the statistics count by reason.
     let r2 = s.in_state(&common::statistics(), State::PendingDgpa, 2).await;
     o.dgpa_decision(r2.id, None, DgpaDecision::Reject, None, Some("不符規定")).await.unwrap();
+    s.in_state(&common::statistics(), State::Queued, 2).await;
     let stats = o.stats().await.unwrap();
     let count = |k: &str| stats.outcomes.by_reason.iter().find(|c| c.key == k).map(|c| c.count);
     assert_eq!((count("available_in_existing_source"), count("other"), count("incomplete")), (Some(1), Some(1), Some(0)));
     assert!(o.stats_csv().await.unwrap().contains("outcome_reason,available_in_existing_source,1"));
+    // Backlog age is also in working days: never more than the calendar days waited.
+    let b = &stats.backlog;
+    assert_eq!(b.open, 1, "{b:?}");
+    assert_eq!((b.max_wait_days, b.max_wait_working_days), (Some(0.0), Some(0.0)), "queued just now");
+    assert!(o.stats_csv().await.unwrap().contains("backlog,max_wait_working_days,0"));
 }

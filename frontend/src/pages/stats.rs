@@ -48,7 +48,9 @@ pub fn StatsPage() -> impl IntoView {
                         <p>{tr(l, "working_days_from_submission_to_delivery_median")}" "{opt(s.turnaround.median_working_days)}
                            " · "{tr(l, "90th_percentile")}" "{opt(s.turnaround.p90_working_days)}</p>
                         <p>{tr(l, "with_dgpa")}" "{s.backlog.open}" · "{tr(l, "mean_wait")}" "{opt(s.backlog.mean_wait_days)}
-                           " · "{tr(l, "longest")}" "{opt(s.backlog.max_wait_days)}{tr(l, "days")}</p>
+                           " · "{tr(l, "longest")}" "{opt(s.backlog.max_wait_days)}{tr(l, "days")}
+                           " · "{tr(l, "mean_wait")}" "{opt(s.backlog.mean_wait_working_days)}
+                           " · "{tr(l, "longest")}" "{opt(s.backlog.max_wait_working_days)}{tr(l, "working_days_unit")}</p>
                         <p><button type="button" on:click=move |_| {
                             spawn_local(async move {
                                 if let Ok(csv) = call(|c| async move { c.stats_csv().await }).await {
