@@ -70,6 +70,8 @@ pub struct Settings {
     pub escalate_to_dgpa_after_working_days: i64,
     /// Statistical cells counting fewer people than this are flagged (disclosure check).
     pub disclosure_threshold: u32,
+    /// The dominance rules for magnitude columns (disclosure check).
+    pub dominance: statreq_domain::disclosure::DominanceRules,
     /// After SIGTERM, how long `/readyz` answers 503 while requests are still served.
     pub drain: std::time::Duration,
     /// Then, how long requests in flight (uploads, downloads) may take to finish.
@@ -108,6 +110,7 @@ impl Settings {
             escalate_to_dgpa_after_working_days: 5,
             clock_offset: chrono::Duration::zero(),
             disclosure_threshold: statreq_domain::disclosure::DEFAULT_THRESHOLD,
+            dominance: statreq_domain::disclosure::DEFAULT_DOMINANCE,
             spa_dir: None,
             cors_origins: Vec::new(),
             idempotency_ttl: chrono::Duration::hours(24),

@@ -194,6 +194,14 @@ struct IntegrationArgs {
     /// delivery (disclosure check).
     #[arg(long, env = "STATREQ_DISCLOSURE_THRESHOLD", default_value_t = 3)]
     disclosure_threshold: u32,
+    /// Dominance (n, k) rule with n = 2: a magnitude cell whose two largest
+    /// contributions exceed this percentage of its total is flagged.
+    #[arg(long, env = "STATREQ_DOMINANCE_K_PERCENT", default_value_t = 90, value_parser = clap::value_parser!(u32).range(50..=100))]
+    dominance_k_percent: u32,
+    /// p% rule: a magnitude cell whose other contributions add up to less than this
+    /// percentage of the largest is flagged.
+    #[arg(long, env = "STATREQ_DOMINANCE_P_PERCENT", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=100))]
+    dominance_p_percent: u32,
     /// Days added to the clock of the reminder and escalation sweeps. For tests only:
     /// it lets a test see next month's reminders today.
     #[arg(long, hide = true, default_value_t = 0)]
@@ -207,6 +215,8 @@ impl IntegrationArgs {
         s.escalate_to_dgpa_after_working_days = self.escalate_to_dgpa_after_working_days.max(0);
         s.clock_offset = chrono::Duration::days(self.test_clock_offset_days);
         s.disclosure_threshold = self.disclosure_threshold.max(2);
+        s.dominance =
+            statreq_domain::disclosure::DominanceRules { k_percent: self.dominance_k_percent, p_percent: self.dominance_p_percent };
         s.public_url = self.public_url;
         s.smtp_url = self.smtp_url.map(SecretString::from);
         if let Some(from) = self.mail_from {

@@ -4,7 +4,7 @@
 
 use futures_util::StreamExt;
 use statreq_domain::application::{Application, OutputKind};
-use statreq_domain::disclosure::{self, DisclosureReport};
+use statreq_domain::disclosure::{self, DisclosureReport, MagnitudeError};
 
 use super::files::Egress;
 use super::{AppError, AppResult, InputError};
@@ -13,18 +13,61 @@ use crate::AppState;
 /// The most of a table the check reads (a statistical table is far smaller).
 const MAX_TABLE_BYTES: usize = 16 * 1024 * 1024;
 
+/// Columns of a result marked as magnitudes (totals), with the table of each cell's
+/// largest contributions (`domain::disclosure::check_magnitudes`); never stored.
+#[derive(Default)]
+pub struct Magnitudes {
+    pub columns: Vec<String>,
+    pub contributions: Option<Vec<u8>>,
+}
+
+impl Magnitudes {
+    /// From the upload form's `magnitude` (repeatable, or one comma-separated list)
+    /// and `contributions` fields.
+    pub fn from_fields(fields: Vec<(String, Vec<u8>)>) -> AppResult<Magnitudes> {
+        let mut m = Magnitudes::default();
+        for (name, bytes) in fields {
+            if name == "contributions" {
+                if m.contributions.replace(bytes).is_some() {
+                    return Err(InputError::UnexpectedField.into());
+                }
+            } else {
+                let text = String::from_utf8(bytes).map_err(|_| InputError::CsvNotUtf8)?;
+                m.columns.extend(text.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_string));
+            }
+        }
+        if m.columns.is_empty() != m.contributions.is_none() {
+            return Err(InputError::Magnitude(MagnitudeError::ContributionsRequired).into());
+        }
+        Ok(m)
+    }
+}
+
+fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).into_owned();
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    reader.records().filter_map(Result::ok).map(|r| r.iter().map(str::to_string).collect()).collect()
+}
+
 /// The report for a stored result file, when it is a CSV table of a statistics request;
 /// `None` for anything else (detail records are personal data handled otherwise).
+/// Magnitude columns are checked by the dominance rules, in a CSV of a statistics
+/// request only.
 pub async fn check_stored(
     state: &AppState,
     app: &Application,
     filename: &str,
-    key: &str,
-    wrapped: &str,
+    stored: (&str, &str),
+    magnitudes: &Magnitudes,
 ) -> AppResult<Option<DisclosureReport>> {
+    let (key, wrapped) = stored;
     let lower = filename.to_ascii_lowercase();
     let spreadsheet = lower.ends_with(".xlsx") || lower.ends_with(".ods");
-    if app.requirement.output != Some(OutputKind::Statistics) || !(lower.ends_with(".csv") || spreadsheet) {
+    let checked = app.requirement.output == Some(OutputKind::Statistics) && (lower.ends_with(".csv") || spreadsheet);
+    if !magnitudes.columns.is_empty() && (!checked || spreadsheet) {
+        return Err(InputError::Magnitude(MagnitudeError::NeedsCsv).into());
+    }
+    if !checked {
         return Ok(None);
     }
     let mut body = Box::pin(state.files.stream(key, wrapped, Egress::Plain)?);
@@ -43,9 +86,7 @@ pub async fn check_stored(
         }
         workbook_rows(bytes)?
     } else {
-        let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).into_owned();
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-        vec![(String::new(), reader.records().filter_map(Result::ok).map(|r| r.iter().map(str::to_string).collect()).collect())]
+        vec![(String::new(), csv_rows(&bytes))]
     };
     // Breakdown columns hold codes (grade 1, 2 …), not counts: by code or by name.
     let dictionary = super::reference::dictionary(state).await?;
@@ -57,8 +98,16 @@ pub async fn check_stored(
             labels.push(f.name_en.clone());
         }
     }
+    // Magnitude columns hold totals, not counts of people.
+    labels.extend(magnitudes.columns.iter().cloned());
     let threshold = state.settings.disclosure_threshold;
     let mut report = DisclosureReport { threshold, ..Default::default() };
+    if let (Some(contributions), Some((_, rows))) = (&magnitudes.contributions, sheets.first()) {
+        let rules = state.settings.dominance;
+        report.dominant_cells =
+            disclosure::check_magnitudes(rows, &magnitudes.columns, &csv_rows(contributions), rules).map_err(InputError::Magnitude)?;
+        report.dominance = Some(rules);
+    }
     for (i, (sheet, rows)) in sheets.iter().enumerate() {
         let found = disclosure::check_table(rows, threshold, &labels);
         report.truncated |= found.truncated;

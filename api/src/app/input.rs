@@ -59,6 +59,8 @@ pub enum InputError {
     UnreadableTable {
         detail: String,
     },
+    /// Marked magnitude columns or their contributions that cannot be checked.
+    Magnitude(statreq_domain::disclosure::MagnitudeError),
     /// As many files move in and out as the server allows at once.
     TransfersBusy,
     /// The instance is shutting down (after SIGTERM): send work elsewhere.
@@ -261,6 +263,7 @@ impl InputError {
             BodyTooLarge { .. } => "payload_too_large",
             UploadInterrupted => "upload_interrupted",
             UnreadableTable { .. } => "unreadable_table",
+            Magnitude(e) => e.code(),
             TransfersBusy => "busy",
             Draining => "draining",
             BodyRequired => "body_required",
@@ -384,6 +387,8 @@ impl InputError {
         Some(match self {
             NulCharacter { pointer } | UnknownField { pointer, .. } | InvalidValue { pointer, .. } => pointer,
             UnexpectedField | FileTypeNotAllowed { .. } | EmptyFile | FileRequired => "/file",
+            Magnitude(statreq_domain::disclosure::MagnitudeError::UnknownColumn(_)) => "/magnitude",
+            Magnitude(_) => "/contributions",
             CsvNotUtf8 | CsvNoRows | TooManyRows { .. } => "",
             InvalidLimit => "/limit",
             InvalidCursor => "/cursor",
@@ -489,7 +494,11 @@ impl InputError {
                 "The server moves as many files as it allows at once; try again in a few seconds.",
             ),
             MalformedMultipart { detail } => Text::new("上傳格式有誤。", format!("Malformed multipart body: {detail}")),
-            UnexpectedField => Text::new("請只以欄位 file 上傳一個檔案。", "Send exactly one file, in the field `file`."),
+            UnexpectedField => Text::new(
+                "請只以欄位 file 上傳一個檔案（統計成果檔另可附 magnitude 及 contributions 欄位）。",
+                "Send exactly one file, in the field `file` (a statistical result may come with `magnitude` and `contributions`).",
+            ),
+            Magnitude(e) => e.message(),
             FileTypeNotAllowed { kinds } => {
                 Text::new(format!("僅接受下列檔案類型：{kinds}。"), format!("Only these file types are accepted: {kinds}."))
             }

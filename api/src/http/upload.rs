@@ -31,13 +31,64 @@ pub async fn receive_one(
     max: usize,
     allowed: &[(&str, &'static str)],
 ) -> Result<Upload, ApiError> {
+    Ok(receive_with(files, form, max, allowed, &[]).await?.0)
+}
+
+/// The most a form's other fields may hold, together.
+const MAX_EXTRA_BYTES: usize = 4 * 1024 * 1024;
+
+/// Receives exactly one file (as [`receive_one`]) and, before or after it, the fields
+/// named in `extras`, read whole (together at most 4 MiB; each may repeat). Any other
+/// field is refused, and nothing is left behind when anything fails.
+pub async fn receive_with(
+    files: &FileStore,
+    form: &mut Multipart,
+    max: usize,
+    allowed: &[(&str, &'static str)],
+    extras: &[&str],
+) -> Result<(Upload, Vec<(String, Vec<u8>)>), ApiError> {
     let mut upload: Option<Upload> = None;
-    while let Some(field) = form.next().await {
-        let field = field.map_err(|e| InputError::MalformedMultipart { detail: e.to_string() })?;
-        if field.name() != Some("file") || upload.is_some() {
-            if let Some(u) = &upload {
+    let mut fields: Vec<(String, Vec<u8>)> = Vec::new();
+    let result = receive_fields(files, form, max, allowed, extras, &mut upload, &mut fields).await;
+    match (result, upload) {
+        (Ok(()), Some(u)) => Ok((u, fields)),
+        (Ok(()), None) => Err(InputError::FileRequired.into()),
+        (Err(e), stored) => {
+            if let Some(u) = stored {
                 files.remove([u.stored.key.as_str()]).await;
             }
+            Err(e)
+        }
+    }
+}
+
+async fn receive_fields(
+    files: &FileStore,
+    form: &mut Multipart,
+    max: usize,
+    allowed: &[(&str, &'static str)],
+    extras: &[&str],
+    upload: &mut Option<Upload>,
+    fields: &mut Vec<(String, Vec<u8>)>,
+) -> Result<(), ApiError> {
+    let mut extra_bytes = 0;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|e| InputError::MalformedMultipart { detail: e.to_string() })?;
+        let name = field.name().unwrap_or_default().to_string();
+        if extras.contains(&name.as_str()) {
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.next().await {
+                let chunk = chunk.map_err(|e| InputError::MalformedMultipart { detail: e.to_string() })?;
+                extra_bytes += chunk.len();
+                if extra_bytes > MAX_EXTRA_BYTES {
+                    return Err(InputError::BodyTooLarge { max_bytes: MAX_EXTRA_BYTES }.into());
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            fields.push((name, bytes));
+            continue;
+        }
+        if name != "file" || upload.is_some() {
             return Err(InputError::UnexpectedField.into());
         }
         let raw_name = field.content_disposition().and_then(|cd| cd.get_filename()).unwrap_or("").to_string();
@@ -45,7 +96,7 @@ pub async fn receive_one(
             kinds: allowed.iter().map(|(e, _)| e.to_uppercase()).collect::<Vec<_>>().join(", "),
         })?;
         let stored = files.receive(field, max).await?;
-        upload = Some(Upload { filename, content_type, stored });
+        *upload = Some(Upload { filename, content_type, stored });
     }
-    Ok(upload.ok_or(InputError::FileRequired)?)
+    Ok(())
 }

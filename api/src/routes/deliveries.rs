@@ -55,12 +55,17 @@ fn may_handle_files(who: &Principal, agency: &str) -> bool {
 
 /// Upload a result file (dgpa_officer, request in production): multipart with the
 /// file in field `file`; CSV, XLSX, ODS, PDF or ZIP. Encrypted as it streams in;
-/// invisible to the applicant until the request is delivered.
+/// invisible to the applicant until the request is delivered. A statistical table is
+/// checked for small cells; a CSV table's magnitude columns (totals) are checked by
+/// the dominance rules when named in `magnitude` (repeatable, or comma-separated) with
+/// `contributions`: a CSV of the same header and rows whose magnitude cells read
+/// `largest/second` — the two largest single contributions to that total, read for
+/// the check and never stored.
 #[utoipa::path(
     tag = "deliveries",
     security(("bearer" = [])),
     params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried upload return the first response; the fingerprint is the body's length", min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")),
-    request_body(content = String, content_type = "multipart/form-data", description = "field `file`"),
+    request_body(content = String, content_type = "multipart/form-data", description = "field `file`; optional `magnitude` (text, repeatable) and `contributions` (CSV)"),
     responses((status = 201, body = DeliveryView), ErrorResponses)
 )]
 #[post("/requests/{id}/deliveries")]
@@ -93,8 +98,17 @@ async fn upload_delivery_once(
     let app = loaded.application()?;
     let personal = app.declares_personal_data();
     let _permit = state.transfers.begin()?;
-    let up = http::upload::receive_one(&state.files, &mut form, state.settings.max_upload_bytes, ALLOWED).await?;
+    let (up, fields) =
+        http::upload::receive_with(&state.files, &mut form, state.settings.max_upload_bytes, ALLOWED, &["magnitude", "contributions"])
+            .await?;
     let (filename, content_type, key, wrapped, sealed) = (up.filename, up.content_type, up.stored.key, up.stored.wrapped, up.stored.sealed);
+    let magnitudes = match crate::app::disclosure::Magnitudes::from_fields(fields) {
+        Ok(m) => m,
+        Err(e) => {
+            state.files.remove([key.as_str()]).await;
+            return Err(e.into());
+        }
+    };
     let passphrase = match personal {
         true => match state.keyring.seal_secret(&statreq_vault::generate_passphrase()) {
             Ok(p) => Some(p),
@@ -106,7 +120,7 @@ async fn upload_delivery_once(
         false => None,
     };
     // A statistical table is checked for cells counting too few people.
-    let disclosure = match crate::app::disclosure::check_stored(state, &app, &filename, &key, &wrapped).await {
+    let disclosure = match crate::app::disclosure::check_stored(state, &app, &filename, (&key, &wrapped), &magnitudes).await {
         Ok(report) => report.map(|r| serde_json::to_value(r).unwrap_or_default()),
         Err(e) => {
             state.files.remove([key.as_str()]).await;

@@ -7,8 +7,28 @@ impl Client {
 
     /// Uploads a result file (multipart field `file`).
     pub async fn upload_delivery(&self, id: i64, filename: &str, bytes: Vec<u8>) -> Result<DeliveryView> {
+        self.upload_magnitude_table(id, filename, bytes, &[], None).await
+    }
+
+    /// Uploads a statistical CSV table whose `magnitude` columns hold totals, with
+    /// `contributions`: a CSV of the same header and rows whose magnitude cells read
+    /// `largest/second`, for the dominance check (read by the server, never stored).
+    pub async fn upload_magnitude_table(
+        &self,
+        id: i64,
+        filename: &str,
+        bytes: Vec<u8>,
+        magnitude: &[&str],
+        contributions: Option<Vec<u8>>,
+    ) -> Result<DeliveryView> {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string());
-        let form = reqwest::multipart::Form::new().part("file", part);
+        let mut form = reqwest::multipart::Form::new().part("file", part);
+        for m in magnitude {
+            form = form.text("magnitude", m.to_string());
+        }
+        if let Some(c) = contributions {
+            form = form.part("contributions", reqwest::multipart::Part::bytes(c).file_name("contributions.csv"));
+        }
         let mut req = self.http.post(self.url(&format!("/requests/{id}/deliveries"))).multipart(form);
         if let Some(t) = &self.access_token {
             req = req.bearer_auth(t);

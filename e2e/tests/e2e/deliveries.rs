@@ -573,9 +573,86 @@ async fn small_cells_are_checked_before_a_table_is_released(backend: Backend) {
     assert!(m.files.iter().any(|f| f.disclosure.as_ref().is_some_and(|d| d.accepted.is_some())));
 }
 
+async fn magnitude_columns_are_checked_by_dominance_rules(backend: Backend) {
+    let server = TestServer::start(backend);
+    let people = common::Scenario::new(&server).await;
+    let mut app = common::statistics();
+    app.requirement.breakdowns = vec!["agency_code".into()];
+    let id = people.in_state(&app, State::InProduction, 2).await.id;
+    let officer = people.officer.clone();
+    let refusal = |e: Option<statreq_e2e::statreq_client::ClientError>| {
+        let p = e.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("{e:?}"));
+        (p.status, p.code.clone(), p.errors.first().map(|e| e.pointer.clone()).unwrap_or_default(), p.message.zh_tw.clone())
+    };
+    // Row 3 (NIA): the two largest salaries make up 92% of the total; the total of 2 in
+    // row 4 is a sum of money, not a count of people.
+    let table = "機關,人數,俸額合計\nNPA,40,2000000\nNIA,5,610000\nCGA,4,2\n";
+    let top = "機關,人數,俸額合計\n,,90000/85000\n,,500000/60000\n,,1/0.5\n";
+    let upload = |magnitude: Vec<&'static str>, contributions: Option<&'static str>, name: &'static str| {
+        let officer = officer.clone();
+        async move {
+            officer
+                .upload_magnitude_table(id, name, table.as_bytes().to_vec(), &magnitude, contributions.map(|c| c.as_bytes().to_vec()))
+                .await
+        }
+    };
+
+    // Each refusal is clear and stores nothing.
+    let before = server.db.stored_files().await.len();
+    let (status, code, pointer, zh) = refusal(upload(vec!["薪資"], Some(top), "t.csv").await.err());
+    assert_eq!((status, code.as_str(), pointer.as_str()), (422, "unknown_magnitude_column", "/magnitude"));
+    assert!(zh.contains("薪資"), "{zh}");
+    assert_eq!(refusal(upload(vec!["俸額合計"], None, "t.csv").await.err()).1, "contributions_required");
+    assert_eq!(refusal(upload(vec![], Some(top), "t.csv").await.err()).1, "contributions_required");
+    let short = "機關,人數,俸額合計\n,,90000/85000\n";
+    assert_eq!(refusal(upload(vec!["俸額合計"], Some(short), "t.csv").await.err()).1, "contributions_mismatch");
+    let (_, code, _, zh) =
+        refusal(upload(vec!["俸額合計"], Some("機關,人數,俸額合計\n,,90000/85000\n,,700000/1\n,,1/0.5\n"), "t.csv").await.err());
+    assert_eq!(code, "contributions_mismatch");
+    assert!(zh.contains("第 3 列第 3 欄"), "{zh}");
+    assert_eq!(refusal(upload(vec!["俸額合計"], Some(top), "t.xlsx").await.err()).1, "magnitude_needs_csv");
+    assert_eq!(refusal(upload(vec!["俸額合計"], Some(top), "t.pdf").await.err()).1, "magnitude_needs_csv");
+    let form = format!(
+        "--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.csv\"\r\n\r\n{table}\r\n--XYZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nx\r\n--XYZ--\r\n"
+    );
+    let post = statreq_e2e::statreq_client::Method::POST;
+    let stray = officer
+        .raw(post, &format!("/requests/{id}/deliveries"), "multipart/form-data; boundary=XYZ", form.into_bytes(), None)
+        .await
+        .unwrap();
+    assert_eq!((stray.0, stray.1["code"].as_str()), (422, Some("unexpected_field")));
+    assert_eq!(server.db.stored_files().await.len(), before);
+    assert!(officer.deliveries(id).await.unwrap().files.is_empty());
+    // The wrong role cannot upload at all.
+    let by_applicant =
+        people.applicant.upload_magnitude_table(id, "t.csv", table.as_bytes().to_vec(), &["俸額合計"], Some(top.into())).await;
+    assert_eq!(by_applicant.err().and_then(|e| e.status()), Some(403));
+
+    // Checked: one dominated cell, by the (n, k) rule; delivery waits for a second officer.
+    let f = upload(vec!["俸額合計"], Some(top), "俸額.csv").await.unwrap();
+    let report = f.disclosure.clone().unwrap_or_else(|| panic!("a table is checked"));
+    assert!(report.small_cells.is_empty(), "the magnitude column holds money, not counts: {report:?}");
+    let cells: Vec<(usize, usize, String)> = report.dominant_cells.iter().map(|c| (c.row, c.column, c.header.clone())).collect();
+    assert_eq!(cells, vec![(3, 3, "俸額合計".to_string())]);
+    assert_eq!(report.dominant_cells[0].rules, vec![statreq_e2e::statreq_domain::disclosure::DominanceRule::Nk]);
+    assert_eq!(report.dominance.map(|d| (d.k_percent, d.p_percent)), Some((90, 10)));
+    let err = officer.deliver(id, None, "如附件").await.err();
+    assert_eq!(err.and_then(|e| e.code().map(String::from)), Some("disclosure_unresolved".into()));
+    // The contributions are never stored: only the table is, and it reads back unchanged.
+    assert_eq!(server.db.stored_files().await.len(), before + 1);
+    assert_eq!(officer.download_delivery(id, f.id).await.unwrap(), table.as_bytes());
+    let officer2 = server.login("officer2.dgpa").await;
+    officer2.accept_disclosure(id, f.id, "俸額合計已依職等合併，經主管同意釋出").await.unwrap();
+    officer.deliver(id, None, "如附件").await.unwrap();
+}
+
 mod disclosure {
     use super::*;
-    on_both_backends!(small_cells_are_checked_before_a_table_is_released, spreadsheets_are_checked_sheet_by_sheet);
+    on_both_backends!(
+        small_cells_are_checked_before_a_table_is_released,
+        spreadsheets_are_checked_sheet_by_sheet,
+        magnitude_columns_are_checked_by_dominance_rules
+    );
 }
 
 /// Four eyes as a visible step: the uploader asks the other officers to check a file;

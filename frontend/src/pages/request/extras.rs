@@ -50,6 +50,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
             }
         });
     };
+    let magnitude = RwSignal::new(String::new());
     let upload = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         uploading.set(true);
@@ -58,7 +59,13 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                 None => note.set(Some(tr(lang.get_untracked(), "choose_a_file_first"))),
                 Some((name, bytes)) => match call(|c| {
                     let (name, bytes) = (name.clone(), bytes.clone());
-                    async move { c.upload_delivery(id, &name, bytes).await }
+                    let columns = magnitude.get_untracked();
+                    async move {
+                        // Magnitude columns go with their contributions table, for the dominance check.
+                        let contributions = read_file("contributions-file").await.map(|(_, b)| b);
+                        let marked: Vec<&str> = columns.split([',', '，']).map(str::trim).filter(|c| !c.is_empty()).collect();
+                        c.upload_magnitude_table(id, &name, bytes, &marked, contributions).await
+                    }
                 })
                 .await
                 {
@@ -146,6 +153,14 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                 <form on:submit=upload>
                     <label for="result-file">{move || tr(lang.get(), "file_csv_xlsx_ods_pdf_zip")}</label>
                     <input id="result-file" type="file" accept=".csv,.xlsx,.ods,.pdf,.zip" />
+                    <details class="magnitude">
+                        <summary>{move || tr(lang.get(), "dominance_check_optional")}</summary>
+                        <p class="hint">{move || tr(lang.get(), "dominance_check_hint")}</p>
+                        <label for="magnitude">{move || tr(lang.get(), "magnitude_columns")}</label>
+                        <input id="magnitude" on:input=move |ev| magnitude.set(event_target_value(&ev)) />
+                        <label for="contributions-file">{move || tr(lang.get(), "contributions_table")}</label>
+                        <input id="contributions-file" type="file" accept=".csv" />
+                    </details>
                     <button type="submit" disabled=move || uploading.get()>
                         {move || if uploading.get() { tr(lang.get(), "uploading") } else { tr(lang.get(), "upload") }}
                     </button>
@@ -198,10 +213,13 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                                         });
                                     }>{tr(lang.get(), "download")}{name.clone()}</button>
                                 })}
-                                {f.disclosure.clone().filter(|d| !d.small_cells.is_empty()).map(|d| {
+                                {f.disclosure.clone().filter(|d| d.has_findings()).map(|d| {
                                     let blocks = d.blocks();
                                     let may_accept = blocks && unpublished && is_officer() && !mine;
-                                    let cells: Vec<String> = d.small_cells.iter().take(10).map(|c| format!("{}:{} {}={}", c.row, c.column, c.header, c.count)).collect();
+                                    // Row:column, header and count; a dominated total is marked "≫".
+                                    let cells: Vec<String> = d.small_cells.iter().take(10).map(|c| format!("{}:{} {}={}", c.row, c.column, c.header, c.count))
+                                        .chain(d.dominant_cells.iter().take(10).map(|c| format!("{}:{} {} ≫", c.row, c.column, c.header)))
+                                        .collect();
                                     view! {
                                         <div class=if blocks { "disclosure error" } else { "disclosure" }>
                                             {crate::i18n::text(lang.get(), &d.message())}" ("{cells.join("; ")}")"
