@@ -7,11 +7,11 @@ use statreq_e2e::{Backend, TempPath, TestServer};
 
 use crate::browser::{assert_accessible, browser, click, sign_in, spa_dir, type_into, wait_for_text};
 
-async fn choose(c: &Client, css: &str, value: &str) {
+pub(crate) async fn choose(c: &Client, css: &str, value: &str) {
     c.wait().for_element(Locator::Css(css)).await.unwrap().select_by_value(value).await.unwrap();
 }
 
-async fn pick_file(c: &Client, css: &str, name: &str, text: &str) -> (TempPath, std::path::PathBuf) {
+pub(crate) async fn pick_file(c: &Client, css: &str, name: &str, text: &str) -> (TempPath, std::path::PathBuf) {
     let (dir, path) = TempPath::file(&format!("{}-{name}", uuid::Uuid::new_v4().simple()), text.as_bytes());
     c.find(Locator::Css(css)).await.unwrap().send_keys(path.to_str().unwrap_or_default()).await.unwrap();
     (dir, path)

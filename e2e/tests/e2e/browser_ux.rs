@@ -23,7 +23,7 @@ async fn assert_no_pointer(c: &Client, page: &str) {
     }
 }
 
-async fn wait_for_state(client: &statreq_e2e::statreq_client::Client, id: i64, want: State) -> State {
+pub(crate) async fn wait_for_state(client: &statreq_e2e::statreq_client::Client, id: i64, want: State) -> State {
     let mut now = client.get_request(id).await.unwrap().state;
     for _ in 0..50 {
         if now == want {
@@ -155,7 +155,7 @@ async fn findings_sit_beside_their_source_and_a_withdraw_asks_first() {
     let _ = c.close().await;
 }
 
-async fn sign_out(c: &Client) {
+pub(crate) async fn sign_out(c: &Client) {
     click(c, Locator::XPath("//header//button[contains(., '登出')]")).await;
     wait_for_text(c, "main h1", "登入").await;
 }

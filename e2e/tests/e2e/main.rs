@@ -14,6 +14,7 @@ mod attachments;
 mod auth;
 mod browser;
 mod browser_admin;
+mod browser_officer;
 mod browser_ux;
 mod calendar;
 mod contract;

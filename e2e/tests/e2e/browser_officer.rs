@@ -1,0 +1,105 @@
+//! A DGPA officer's day in Chromium, end to end on one request: find it, hold it and
+//! resume it, re-rate it, take it, upload a table with a small cell, send it for the
+//! second officer's check, who accepts the cell with a reason, and deliver it.
+//! Every screen on the way axe-clean.
+
+use fantoccini::{Client, Locator};
+use statreq_e2e::statreq_contract::State;
+use statreq_e2e::{Backend, TestServer};
+
+use crate::browser::{assert_accessible, browser, click, sign_in, spa_dir, type_into, wait_for_text};
+use crate::browser_admin::{choose, pick_file};
+use crate::browser_ux::{sign_out, wait_for_state};
+use crate::common;
+
+/// Runs one action of the request page that asks for a text, with `text`.
+async fn act(c: &Client, action: &str, text: &str) {
+    click(c, Locator::Css(&format!("#act-{action}"))).await;
+    type_into(c, "#comment", text).await;
+    click(c, Locator::Css("#act-confirm")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officers_day_from_search_to_delivery() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let mut app = common::statistics();
+    app.reason = "辦理年度考績分布統計".into();
+    app.requirement.breakdowns = vec!["grade".into()];
+    let r = people.in_state(&app, State::Queued, 2).await;
+    let (_driver, c) = browser().await;
+
+    // Search: by a word of the reason, among queued requests.
+    sign_in(&c, &server.base, "officer1.dgpa").await;
+    click(&c, Locator::Css("header a[href='/search']")).await;
+    wait_for_text(&c, "main h1", "查詢案件").await;
+    type_into(&c, "#s-q", "考績分布").await;
+    click(&c, Locator::Css("#s-state-queued")).await;
+    click(&c, Locator::Css("main form.search button[type=submit]")).await;
+    wait_for_text(&c, "table.results", &r.id.to_string()).await;
+    click(&c, Locator::LinkText(&r.id.to_string())).await;
+    wait_for_text(&c, "main h1", "案件 ").await;
+
+    // Hold, with the reason the office reads; resume.
+    act(&c, "hold", "等待主管機關補正名冊").await;
+    wait_for_text(&c, "ol.timeline", "等待主管機關補正名冊").await;
+    assert_eq!(wait_for_state(&people.applicant, r.id, State::OnHold).await, State::OnHold);
+    assert_accessible(&c, "a held request").await;
+    click(&c, Locator::Css("#act-resume")).await;
+    assert_eq!(wait_for_state(&people.applicant, r.id, State::Queued).await, State::Queued);
+
+    // Re-rate: harder than accepted, with the reason.
+    c.refresh().await.unwrap();
+    click(&c, Locator::Css("#act-rerate")).await;
+    choose(&c, "#difficulty", "4").await;
+    type_into(&c, "#comment", "需跨年度比對考績資料").await;
+    click(&c, Locator::Css("#act-confirm")).await;
+    wait_for_text(&c, "ol.timeline", "需跨年度比對考績資料").await;
+    assert_eq!(people.officer.get_request(r.id).await.unwrap().difficulty.map(i64::from), Some(4));
+
+    // Take it (the head of the queue: no skip reason needed).
+    click(&c, Locator::Css("#act-take")).await;
+    click(&c, Locator::Css("#act-confirm")).await;
+    assert_eq!(wait_for_state(&people.applicant, r.id, State::InProduction).await, State::InProduction);
+
+    // Upload a table with a cell counting two people: flagged, and the uploader may
+    // not release it alone.
+    c.refresh().await.unwrap();
+    wait_for_text(&c, "#u-h", "").await;
+    let (_dir, _path) = pick_file(&c, "#result-file", "考績.csv", "職等,甲等,乙等\n9,120,2\n10,88,31\n").await;
+    click(&c, Locator::Css("section[aria-labelledby='u-h'] button[type=submit]")).await;
+    wait_for_text(&c, "ul.files .disclosure", "1 個細格人數少於 3").await;
+    wait_for_text(&c, "ul.files .disclosure", "2:3 乙等=2").await;
+    let f = people.officer.deliveries(r.id).await.unwrap().files[0].id;
+    assert!(c.find(Locator::Css(&format!("#dr-{f}"))).await.is_err(), "the uploader cannot accept");
+    assert_accessible(&c, "a table with a small cell").await;
+    click(&c, Locator::Css(&format!("#review-{f}"))).await;
+    wait_for_text(&c, "section[aria-labelledby='m-h'] [role=alert]", "已通知其他人事總處同仁覆核").await;
+    // Delivery waits for the check.
+    act(&c, "deliver", "檢送考績分布統計表").await;
+    wait_for_text(&c, "section[aria-labelledby='act-h'] [role=alert]", "細格").await;
+    assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, State::InProduction);
+    sign_out(&c).await;
+
+    // Four eyes: a second officer accepts the cell, with the reason.
+    sign_in(&c, &server.base, "officer2.dgpa").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    type_into(&c, &format!("#dr-{f}"), "乙等人數依考績法公告，不致識別特定個人").await;
+    click(&c, Locator::XPath(&format!("//input[@id='dr-{f}']/following-sibling::button"))).await;
+    wait_for_text(&c, "ul.files .disclosure", "乙等人數依考績法公告").await;
+    sign_out(&c).await;
+
+    // Delivered by the officer who produced it.
+    sign_in(&c, &server.base, "officer1.dgpa").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "main h1", "案件 ").await;
+    act(&c, "deliver", "檢送考績分布統計表").await;
+    assert_eq!(wait_for_state(&people.applicant, r.id, State::Delivered).await, State::Delivered);
+    c.refresh().await.unwrap();
+    for said in ["等待主管機關補正名冊", "需跨年度比對考績資料", "乙等人數依考績法公告"] {
+        wait_for_text(&c, "main", said).await;
+    }
+    assert_accessible(&c, "a delivered request").await;
+    let _ = c.close().await;
+}
