@@ -418,6 +418,35 @@ pub fn page_of<T>(mut items: Vec<T>, limit: i64, id_of: impl Fn(&T) -> i64) -> s
     statreq_contract::Page { items, next_cursor }
 }
 
+/// `cursor` and `limit`: the paging every list endpoint takes.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// `next_cursor` of the previous page.
+    #[param(pattern = r"^[0-9]{1,18}$")]
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+}
+
+/// One page of a list whose whole is at hand (reference data, a request's history,
+/// in its documented order): the cursor is a position in it.
+pub fn page_at<T>(all: Vec<T>, cursor: Option<&str>, limit: Option<i64>) -> Result<statreq_contract::Page<T>, ApiError> {
+    let limit = page_limit(limit)? as usize;
+    let offset = parse_cursor(cursor)?.unwrap_or(0).max(0) as usize;
+    let total = all.len();
+    let items: Vec<T> = all.into_iter().skip(offset).take(limit).collect();
+    let next_cursor = (offset.saturating_add(limit) < total).then(|| (offset + limit).to_string());
+    Ok(statreq_contract::Page { items, next_cursor })
+}
+
+/// [`page_at`] as the 200 response.
+pub fn list_response<T: serde::Serialize>(all: Vec<T>, cursor: Option<&str>, limit: Option<i64>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(page_at(all, cursor, limit)?))
+}
+
 /// A cursor as the contract documents it: 1–18 digits.
 pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
     let parse = |c: &str| {
@@ -429,6 +458,18 @@ pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn whole_lists_page_by_position() {
+        let p = super::page_at((1..=5).collect::<Vec<i32>>(), None, Some(2)).unwrap_or_else(|_| unreachable!());
+        assert_eq!((p.items, p.next_cursor.as_deref()), (vec![1, 2], Some("2")));
+        let p = super::page_at((1..=5).collect::<Vec<i32>>(), Some("4"), Some(2)).unwrap_or_else(|_| unreachable!());
+        assert_eq!((p.items, p.next_cursor), (vec![5], None));
+        let past = super::page_at((1..=5).collect::<Vec<i32>>(), Some("9"), None).unwrap_or_else(|_| unreachable!());
+        assert!(past.items.is_empty() && past.next_cursor.is_none());
+        assert!(super::page_at(vec![1], Some("x"), None).is_err());
+        assert!(super::page_at(vec![1], None, Some(0)).is_err());
+    }
+
     #[test]
     fn pages_cut_at_the_limit_and_point_past_it() {
         let p = super::page_of(vec![9, 8, 7], 2, |i| *i);

@@ -7,7 +7,6 @@ use statreq_contract::{AgencyView, CreateAgencyBody, CreateUserBody, ImportResul
 use statreq_domain::values::{Name, StaffCount};
 use statreq_domain::{AgencyCode, Role, RoleSet};
 use statreq_store::{AgencyRow, AgencyUpsert, NewAgency, UserRow, UserUpdate};
-use utoipa::IntoParams;
 
 use crate::app::{db, InputError};
 use crate::auth::{hash_password, Principal};
@@ -53,11 +52,11 @@ fn check_staff(n: i32, pointer: &str) -> Result<i32, InputError> {
 }
 
 /// Every agency, by code. Readable by every signed-in user (the tree is public within the service).
-#[utoipa::path(tag = "agencies", security(("bearer" = [])), responses((status = 200, body = Vec<AgencyView>), ErrorResponses))]
+#[utoipa::path(tag = "agencies", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = Page<AgencyView>), ErrorResponses))]
 #[get("/agencies")]
-pub async fn list_agencies(state: web::Data<AppState>, _who: Principal) -> Result<HttpResponse, ApiError> {
+pub async fn list_agencies(state: web::Data<AppState>, _who: Principal, q: web::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
     let rows = db(&state, |s| s.list_agencies()).await?;
-    Ok(HttpResponse::Ok().json(rows.into_iter().map(agency_view).collect::<Vec<_>>()))
+    http::list_response(rows.into_iter().map(agency_view).collect(), q.cursor.as_deref(), q.limit)
 }
 
 /// Create an agency under its supervising agency (dgpa_admin).
@@ -181,21 +180,10 @@ fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
         .collect()
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct PageQuery {
-    /// `next_cursor` of the previous page.
-    #[param(pattern = r"^[0-9]{1,18}$")]
-    pub cursor: Option<String>,
-    /// Page size, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-}
-
 /// Accounts, by id (dgpa_admin).
-#[utoipa::path(tag = "users", security(("bearer" = [])), params(PageQuery), responses((status = 200, body = Page<UserView>), ErrorResponses))]
+#[utoipa::path(tag = "users", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = Page<UserView>), ErrorResponses))]
 #[get("/users")]
-pub async fn list_users(state: web::Data<AppState>, who: Principal, q: web::Query<PageQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_users(state: web::Data<AppState>, who: Principal, q: web::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
     let limit = page_limit(q.limit)?;
     let after = parse_cursor(q.cursor.as_deref())?;
@@ -331,9 +319,9 @@ pub async fn update_user(
 }
 
 /// Active DGPA officers, to assign work to (DGPA roles).
-#[utoipa::path(tag = "users", security(("bearer" = [])), responses((status = 200, body = Vec<statreq_contract::UserRef>), ErrorResponses))]
+#[utoipa::path(tag = "users", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = Page<statreq_contract::UserRef>), ErrorResponses))]
 #[get("/officers")]
-pub async fn list_officers(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
+pub async fn list_officers(state: web::Data<AppState>, who: Principal, q: web::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
     if !who.actor.roles.is_dgpa() {
         return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
     }
@@ -352,7 +340,7 @@ pub async fn list_officers(state: web::Data<AppState>, who: Principal) -> Result
             None => break,
         }
     }
-    Ok(HttpResponse::Ok().json(out))
+    http::list_response(out, q.cursor.as_deref(), q.limit)
 }
 
 /// Registers this module's handlers.

@@ -112,9 +112,14 @@ pub async fn upload_attachment(
 }
 
 /// The files attached to an application (anyone who may see the request).
-#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = Vec<AttachmentView>), ErrorResponses))]
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path), http::PageParams), responses((status = 200, body = statreq_contract::Page<AttachmentView>), ErrorResponses))]
 #[get("/requests/{id}/attachments")]
-pub async fn list_attachments(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn list_attachments(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    q: web::Query<http::PageParams>,
+) -> Result<HttpResponse, ApiError> {
     let loaded = load_for(&state, &who, path.into_inner()).await?;
     let id = loaded.row.id;
     let (rows, users) = db(&state, move |s| {
@@ -123,7 +128,7 @@ pub async fn list_attachments(state: web::Data<AppState>, who: Principal, path: 
         Ok((rows, users))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(rows.iter().map(|a| view(a, &users)).collect::<Vec<_>>()))
+    http::list_response(rows.iter().map(|a| view(a, &users)).collect(), q.cursor.as_deref(), q.limit)
 }
 
 /// Download an attached file (anyone who may see the request).

@@ -33,16 +33,22 @@ pub struct FieldQuery {
     pub identifying: Option<bool>,
     /// Only special-category fields (PDPA art. 6), or only others.
     pub special: Option<bool>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = r"^[0-9]{1,18}$")]
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
 }
 
 /// Fields of the civil-servant resume record that may be requested (rules 2, 7), in
 /// the record's order.
-#[utoipa::path(tag = "dictionary", security(("bearer" = [])), params(FieldQuery), responses((status = 200, body = Vec<Field>), ErrorResponses))]
+#[utoipa::path(tag = "dictionary", security(("bearer" = [])), params(FieldQuery), responses((status = 200, body = statreq_contract::Page<Field>), ErrorResponses))]
 #[get("/dictionary/fields")]
 pub async fn list_fields(state: web::Data<AppState>, _who: Principal, q: web::Query<FieldQuery>) -> Result<HttpResponse, ApiError> {
     let dict = reference::dictionary(&state).await?;
     let needle = q.q.as_deref().map(|n| n.trim().to_lowercase());
-    let items: Vec<&Field> = dict
+    let items: Vec<Field> = dict
         .fields()
         .iter()
         .filter(|f| q.section.is_none_or(|s| s == f.section))
@@ -51,8 +57,9 @@ pub async fn list_fields(state: web::Data<AppState>, _who: Principal, q: web::Qu
         .filter(|f| q.identifying.is_none_or(|p| p == f.identifying))
         .filter(|f| q.special.is_none_or(|p| p == f.special))
         .filter(|f| needle.as_deref().is_none_or(|n| f.matches(n)))
+        .cloned()
         .collect();
-    Ok(HttpResponse::Ok().json(items))
+    http::list_response(items, q.cursor.as_deref(), q.limit)
 }
 
 async fn field_detail(state: &AppState, code: String) -> Result<FieldDetail, ApiError> {
@@ -129,22 +136,27 @@ pub async fn put_field(
 }
 
 /// A field's changes, oldest first: who, when, and each value before and after.
-#[utoipa::path(tag = "dictionary", security(("bearer" = [])), params(("code" = String, Path)), responses((status = 200, body = Vec<ReferenceChangeView>), ErrorResponses))]
+#[utoipa::path(tag = "dictionary", security(("bearer" = [])), params(("code" = String, Path), http::PageParams), responses((status = 200, body = statreq_contract::Page<ReferenceChangeView>), ErrorResponses))]
 #[get("/dictionary/fields/{code}/history")]
-pub async fn field_history(state: web::Data<AppState>, _who: Principal, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn field_history(
+    state: web::Data<AppState>,
+    _who: Principal,
+    path: web::Path<String>,
+    q: web::Query<http::PageParams>,
+) -> Result<HttpResponse, ApiError> {
     let code = path.into_inner();
     let changes = db(&state, move |s| s.reference_history(DICTIONARY, &code)).await?;
     if changes.is_empty() {
         return Err(ApiError::not_found());
     }
-    Ok(HttpResponse::Ok().json(history_view(&state, changes).await?))
+    http::list_response(history_view(&state, changes).await?, q.cursor.as_deref(), q.limit)
 }
 
 /// The code tables of coded fields (官等, 職等, 學歷 …), fixed by statute.
-#[utoipa::path(tag = "dictionary", security(("bearer" = [])), responses((status = 200, body = Vec<CodeTable>), ErrorResponses))]
+#[utoipa::path(tag = "dictionary", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = statreq_contract::Page<CodeTable>), ErrorResponses))]
 #[get("/dictionary/code-tables")]
-pub async fn list_code_tables(_who: Principal) -> HttpResponse {
-    HttpResponse::Ok().json(dictionary::code_tables())
+pub async fn list_code_tables(_who: Principal, q: web::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
+    http::list_response(dictionary::code_tables().to_vec(), q.cursor.as_deref(), q.limit)
 }
 
 /// One row of the dictionary's CSV.

@@ -375,18 +375,22 @@ pub async fn publish_faq(
 pub struct InboxQuery {
     /// Only unread items.
     pub unread: Option<bool>,
-    /// At most this many, 1–200 (default 50).
+    /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = r"^[0-9]{1,18}$")]
+    pub cursor: Option<String>,
 }
 
 /// The caller's in-app notifications, newest first.
-#[utoipa::path(tag = "inquiries", security(("bearer" = [])), params(InboxQuery), responses((status = 200, body = Vec<InboxItem>), ErrorResponses))]
+#[utoipa::path(tag = "inquiries", security(("bearer" = [])), params(InboxQuery), responses((status = 200, body = Page<InboxItem>), ErrorResponses))]
 #[get("/me/inbox")]
 pub async fn list_inbox(state: web::Data<AppState>, who: Principal, q: web::Query<InboxQuery>) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(q.limit)?;
+    let before = parse_cursor(q.cursor.as_deref())?;
     let (user, unread) = (who.user.id, q.unread.unwrap_or(false));
-    let rows = db(&state, move |s| s.list_inbox(user, unread, limit)).await?;
+    let rows = db(&state, move |s| s.list_inbox(user, unread, before, limit + 1)).await?;
     let items: Vec<InboxItem> = rows
         .into_iter()
         .map(|r| InboxItem {
@@ -398,7 +402,7 @@ pub async fn list_inbox(state: web::Data<AppState>, who: Principal, q: web::Quer
             read_at: r.read_at,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(items))
+    Ok(HttpResponse::Ok().json(page_of(items, limit, |i| i.id)))
 }
 
 /// Mark one of the caller's notifications read.

@@ -153,9 +153,9 @@ pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: we
 }
 
 /// Each supervising agency's share, usage and fair-share factor (every signed-in user).
-#[utoipa::path(tag = "queue", security(("bearer" = [])), responses((status = 200, body = Vec<UsageView>), ErrorResponses))]
+#[utoipa::path(tag = "queue", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = statreq_contract::Page<UsageView>), ErrorResponses))]
 #[get("/queue/usage")]
-pub async fn queue_usage(state: web::Data<AppState>, _who: Principal) -> Result<HttpResponse, ApiError> {
+pub async fn queue_usage(state: web::Data<AppState>, _who: Principal, q: web::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
     let snap = cached_snapshot(&state).await?;
     let mut out: Vec<UsageView> = snap
         .usage
@@ -170,7 +170,7 @@ pub async fn queue_usage(state: web::Data<AppState>, _who: Principal) -> Result<
         })
         .collect();
     out.sort_by(|a, b| a.agency_code.cmp(&b.agency_code));
-    Ok(HttpResponse::Ok().json(out))
+    http::list_response(out, q.cursor.as_deref(), q.limit)
 }
 
 async fn settings_view(state: &AppState) -> Result<QueueSettingsView, ApiError> {
@@ -227,9 +227,13 @@ pub async fn put_queue_settings(
 }
 
 /// Every change of the queue settings, newest first, with who and when.
-#[utoipa::path(tag = "queue", security(("bearer" = [])), responses((status = 200, body = Vec<SettingsChangeView>), ErrorResponses))]
+#[utoipa::path(tag = "queue", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = statreq_contract::Page<SettingsChangeView>), ErrorResponses))]
 #[get("/settings/queue/history")]
-pub async fn queue_settings_history(state: web::Data<AppState>, _who: Principal) -> Result<HttpResponse, ApiError> {
+pub async fn queue_settings_history(
+    state: web::Data<AppState>,
+    _who: Principal,
+    q: web::Query<http::PageParams>,
+) -> Result<HttpResponse, ApiError> {
     let (changes, users) = db(&state, |s| {
         let changes = s.queue_settings_history()?;
         let users = users::load(s, changes.iter().map(|c| c.changed_by))?;
@@ -245,7 +249,7 @@ pub async fn queue_settings_history(state: web::Data<AppState>, _who: Principal)
             changed_at: c.changed_at,
         });
     }
-    Ok(HttpResponse::Ok().json(out))
+    http::list_response(out, q.cursor.as_deref(), q.limit)
 }
 
 /// Registers this module's handlers.

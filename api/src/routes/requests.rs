@@ -439,15 +439,19 @@ pub async fn check_request(state: web::Data<AppState>, who: Principal, path: web
 
 /// Personal data delivered and awaiting destruction: the office's own (its
 /// reminders), or every agency's for DGPA (the overdue list). Soonest first.
-#[utoipa::path(tag = "deliveries", security(("bearer" = [])), responses((status = 200, body = Vec<DestructionDueView>), ErrorResponses))]
+#[utoipa::path(tag = "deliveries", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = Page<DestructionDueView>), ErrorResponses))]
 #[get("/destructions")]
-pub async fn list_destructions(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
+pub async fn list_destructions(
+    state: web::Data<AppState>,
+    who: Principal,
+    q: web::Query<http::PageParams>,
+) -> Result<HttpResponse, ApiError> {
     let dgpa = who.actor.roles.is_dgpa();
     if !dgpa && !who.has(Role::Applicant) {
         return Err(ApiError::forbidden_role(Role::Applicant.as_str()));
     }
     let out = requests::destructions_due(&state, (!dgpa).then(|| who.user.agency_code.clone())).await?;
-    Ok(HttpResponse::Ok().json(out))
+    http::list_response(out, q.cursor.as_deref(), q.limit)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -457,10 +461,16 @@ pub struct EventsQuery {
     /// Only events at or after this instant (RFC 3339): what a system missed.
     #[param(value_type = Option<String>, format = DateTime)]
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = r"^[0-9]{1,18}$")]
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
 }
 
 /// The request's history: every transition with who, when and why, oldest first.
-#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path), EventsQuery), responses((status = 200, body = Vec<EventView>), ErrorResponses))]
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path), EventsQuery), responses((status = 200, body = Page<EventView>), ErrorResponses))]
 #[get("/requests/{id}/events")]
 pub async fn list_events(
     state: web::Data<AppState>,
@@ -491,13 +501,18 @@ pub async fn list_events(
             at: e.at,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(out))
+    http::list_response(out, q.cursor.as_deref(), q.limit)
 }
 
 /// Every frozen revision, each with what changed since the one before.
-#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = Vec<RevisionView>), ErrorResponses))]
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path), http::PageParams), responses((status = 200, body = Page<RevisionView>), ErrorResponses))]
 #[get("/requests/{id}/revisions")]
-pub async fn list_revisions(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn list_revisions(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    q: web::Query<http::PageParams>,
+) -> Result<HttpResponse, ApiError> {
     let loaded = requests::load_for(&state, &who, path.into_inner()).await?;
     let id = loaded.row.id;
     let (revs, users) = db(&state, move |s| {
@@ -520,13 +535,18 @@ pub async fn list_revisions(state: web::Data<AppState>, who: Principal, path: we
         });
         previous = Some(r.application);
     }
-    Ok(HttpResponse::Ok().json(out))
+    http::list_response(out, q.cursor.as_deref(), q.limit)
 }
 
 /// The clarification thread between the applying office, its supervisor and DGPA.
-#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = Vec<MessageView>), ErrorResponses))]
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path), http::PageParams), responses((status = 200, body = Page<MessageView>), ErrorResponses))]
 #[get("/requests/{id}/messages")]
-pub async fn list_messages(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn list_messages(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    q: web::Query<http::PageParams>,
+) -> Result<HttpResponse, ApiError> {
     let loaded = requests::load_for(&state, &who, path.into_inner()).await?;
     let id = loaded.row.id;
     let (msgs, users) = db(&state, move |s| {
@@ -536,7 +556,7 @@ pub async fn list_messages(state: web::Data<AppState>, who: Principal, path: web
     })
     .await?;
     let out: Vec<MessageView> = msgs.into_iter().map(|m| MessageView::new(m.id, user_ref(&users, m.author_id), m.body, m.at)).collect();
-    Ok(HttpResponse::Ok().json(out))
+    http::list_response(out, q.cursor.as_deref(), q.limit)
 }
 
 /// Post to the clarification thread (anyone who may see the request).

@@ -50,9 +50,14 @@ fn text(raw: &str, pointer: &str) -> Result<String, ApiError> {
 }
 
 /// A request's extensions, oldest first (whoever may see the request).
-#[utoipa::path(tag = "deliveries", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = Vec<RetentionExtensionView>), ErrorResponses))]
+#[utoipa::path(tag = "deliveries", security(("bearer" = [])), params(("id" = i64, Path), http::PageParams), responses((status = 200, body = statreq_contract::Page<RetentionExtensionView>), ErrorResponses))]
 #[get("/requests/{id}/retention-extensions")]
-pub async fn list_extensions(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn list_extensions(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    q: web::Query<http::PageParams>,
+) -> Result<HttpResponse, ApiError> {
     let id = load_for(&state, &who, path.into_inner()).await?.row.id;
     let (rows, users) = db(&state, move |s| {
         let rows = s.retention_extensions(id)?;
@@ -60,7 +65,7 @@ pub async fn list_extensions(state: web::Data<AppState>, who: Principal, path: w
         Ok((rows, users))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(rows.iter().map(|e| view(e, &users)).collect::<Vec<_>>()))
+    http::list_response(rows.iter().map(|e| view(e, &users)).collect(), q.cursor.as_deref(), q.limit)
 }
 
 /// Ask to keep delivered personal data longer (the applying office's applicants):

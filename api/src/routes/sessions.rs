@@ -25,9 +25,14 @@ async fn current_session(state: &AppState, req: &HttpRequest, user: i64) -> Resu
 
 /// The caller's sessions that can still refresh, most recently active first; the one
 /// of this browser is marked `current`.
-#[utoipa::path(tag = "auth", security(("bearer" = [])), responses((status = 200, body = Vec<SessionView>), ErrorResponses))]
+#[utoipa::path(tag = "auth", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = statreq_contract::Page<SessionView>), ErrorResponses))]
 #[get("/auth/sessions")]
-pub async fn list_sessions(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn list_sessions(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    q: web::Query<http::PageParams>,
+) -> Result<HttpResponse, ApiError> {
     let id = who.user.id;
     let current = current_session(&state, &req, id).await?;
     let rows = db(&state, move |s| s.sessions_of(id, Utc::now())).await?;
@@ -41,7 +46,7 @@ pub async fn list_sessions(state: web::Data<AppState>, who: Principal, req: Http
             expires_at: r.expires_at,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(views))
+    http::list_response(views, q.cursor.as_deref(), q.limit)
 }
 
 /// Ends one of the caller's sessions (another device left signed in); audited. 404

@@ -31,16 +31,22 @@ pub struct SourceQuery {
     pub field: Option<String>,
     /// Matches the id, the title or the owner.
     pub q: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = r"^[0-9]{1,18}$")]
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
 }
 
 /// Existing sources to try before applying (rule 4): published statistics and
 /// WebHR reports, with the fields each covers, where to find it and how fresh it is.
-#[utoipa::path(tag = "sources", security(("bearer" = [])), params(SourceQuery), responses((status = 200, body = Vec<CatalogEntry>), ErrorResponses))]
+#[utoipa::path(tag = "sources", security(("bearer" = [])), params(SourceQuery), responses((status = 200, body = statreq_contract::Page<CatalogEntry>), ErrorResponses))]
 #[get("/sources")]
 pub async fn list_sources(state: web::Data<AppState>, _who: Principal, q: web::Query<SourceQuery>) -> Result<HttpResponse, ApiError> {
     let catalog = reference::catalog(&state).await?;
     let needle = q.q.as_deref().map(|n| n.trim().to_lowercase());
-    let items: Vec<&CatalogEntry> = catalog
+    let items: Vec<CatalogEntry> = catalog
         .iter()
         .filter(|e| q.source.is_none_or(|s| s == e.source))
         .filter(|e| q.field.as_deref().is_none_or(|f| e.fields.iter().chain(&e.breakdowns).chain(&e.filters).any(|x| x == f)))
@@ -49,20 +55,26 @@ pub async fn list_sources(state: web::Data<AppState>, _who: Principal, q: web::Q
                 e.id.contains(n) || e.title.zh_tw.contains(n) || e.title.en.to_lowercase().contains(n) || e.owner.contains(n)
             })
         })
+        .cloned()
         .collect();
-    Ok(HttpResponse::Ok().json(items))
+    http::list_response(items, q.cursor.as_deref(), q.limit)
 }
 
 /// The existing sources that cover most of this request — its fields, breakdowns
 /// and the fields of its conditions — best first; `full` marks one that covers it
 /// all (then `POST /check` warns, naming it).
-#[utoipa::path(tag = "sources", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = Vec<Coverage>), ErrorResponses))]
+#[utoipa::path(tag = "sources", security(("bearer" = [])), params(("id" = i64, Path), http::PageParams), responses((status = 200, body = statreq_contract::Page<Coverage>), ErrorResponses))]
 #[get("/requests/{id}/sources")]
-pub async fn request_sources(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn request_sources(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<i64>,
+    q: web::Query<http::PageParams>,
+) -> Result<HttpResponse, ApiError> {
     let loaded = crate::app::requests::load_for(&state, &who, path.into_inner()).await?;
     let app = loaded.application()?;
     let catalog = reference::catalog(&state).await?;
-    Ok(HttpResponse::Ok().json(catalog::rank(&app.requirement, &catalog, SHOWN)))
+    http::list_response(catalog::rank(&app.requirement, &catalog, SHOWN), q.cursor.as_deref(), q.limit)
 }
 
 async fn source_view(state: &AppState, id: String) -> Result<SourceView, ApiError> {
@@ -76,11 +88,11 @@ async fn source_view(state: &AppState, id: String) -> Result<SourceView, ApiErro
 
 /// The reasons DGPA gives for a return or rejection, each with the rule it cites;
 /// `available_in_existing_source` points the applicant to a catalog entry (rule 4).
-#[utoipa::path(tag = "sources", security(("bearer" = [])), responses((status = 200, body = Vec<OutcomeReasonView>), ErrorResponses))]
+#[utoipa::path(tag = "sources", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = statreq_contract::Page<OutcomeReasonView>), ErrorResponses))]
 #[get("/outcome-reasons")]
-pub async fn outcome_reasons(_who: Principal) -> HttpResponse {
+pub async fn outcome_reasons(_who: Principal, q: web::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
     let all: Vec<OutcomeReasonView> = statreq_domain::OutcomeReason::ALL.into_iter().map(OutcomeReasonView::from).collect();
-    HttpResponse::Ok().json(all)
+    http::list_response(all, q.cursor.as_deref(), q.limit)
 }
 
 /// One entry; the ETag is its version.
@@ -199,15 +211,20 @@ pub async fn delete_source(
 }
 
 /// An entry's changes, oldest first (also after it was deleted).
-#[utoipa::path(tag = "sources", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = Vec<ReferenceChangeView>), ErrorResponses))]
+#[utoipa::path(tag = "sources", security(("bearer" = [])), params(("id" = String, Path), http::PageParams), responses((status = 200, body = statreq_contract::Page<ReferenceChangeView>), ErrorResponses))]
 #[get("/sources/{id}/history")]
-pub async fn source_history(state: web::Data<AppState>, _who: Principal, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn source_history(
+    state: web::Data<AppState>,
+    _who: Principal,
+    path: web::Path<String>,
+    q: web::Query<http::PageParams>,
+) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let changes = db(&state, move |s| s.reference_history(CATALOG, &id)).await?;
     if changes.is_empty() {
         return Err(ApiError::not_found());
     }
-    Ok(HttpResponse::Ok().json(history_view(&state, changes).await?))
+    http::list_response(history_view(&state, changes).await?, q.cursor.as_deref(), q.limit)
 }
 
 /// One row of the catalog's CSV; code lists are separated by spaces.

@@ -151,13 +151,13 @@ pub async fn create_webhook(
 }
 
 /// The caller's subscriptions (every subscription, for an administrator).
-#[utoipa::path(tag = "webhooks", security(("bearer" = [])), responses((status = 200, body = Vec<WebhookView>), ErrorResponses))]
+#[utoipa::path(tag = "webhooks", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = Page<WebhookView>), ErrorResponses))]
 #[get("/webhooks")]
-pub async fn list_webhooks(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
+pub async fn list_webhooks(state: web::Data<AppState>, who: Principal, q: web::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
     may_subscribe(&who)?;
     let owner = (!who.has(Role::DgpaAdmin)).then_some(who.user.id);
     let hooks = db(&state, move |s| s.list_webhooks(owner)).await?;
-    Ok(HttpResponse::Ok().json(view(&state, hooks).await?))
+    http::list_response(view(&state, hooks).await?, q.cursor.as_deref(), q.limit)
 }
 
 #[utoipa::path(tag = "webhooks", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = WebhookView), ErrorResponses))]

@@ -62,7 +62,7 @@ impl Client {
     }
 
     pub async fn attachments(&self, id: i64) -> Result<Vec<AttachmentView>> {
-        self.get(&format!("/requests/{id}/attachments")).await
+        self.get_all(&format!("/requests/{id}/attachments")).await
     }
 
     pub async fn download_attachment(&self, id: i64, aid: i64) -> Result<Vec<u8>> {
@@ -101,7 +101,7 @@ impl Client {
     }
 
     pub async fn retention_extensions(&self, id: i64) -> Result<Vec<RetentionExtensionView>> {
-        self.get(&format!("/requests/{id}/retention-extensions")).await
+        self.get_all(&format!("/requests/{id}/retention-extensions")).await
     }
 
     /// Accepts a table's small cells with the reason (a second officer).
@@ -130,7 +130,7 @@ impl Client {
 
     /// Delivered personal data awaiting destruction (own agency, or all for DGPA).
     pub async fn destructions(&self) -> Result<Vec<DestructionDueView>> {
-        self.get("/destructions").await
+        self.get_all("/destructions").await
     }
 
     /// The audit trail, newest first; `query` like `request_id=3&action=delivery.downloaded`.
@@ -147,7 +147,7 @@ impl Client {
 
     /// The catalog of existing sources; `query` as in `source=…&field=…`, or empty.
     pub async fn sources(&self, query: &str) -> Result<Vec<statreq_domain::catalog::CatalogEntry>> {
-        self.get(&format!("/sources?{query}")).await
+        self.get_all(&format!("/sources?{query}")).await
     }
 
     pub async fn get_source(&self, id: &str) -> Result<SourceView> {
@@ -179,11 +179,11 @@ impl Client {
     }
 
     pub async fn source_history(&self, id: &str) -> Result<Vec<ReferenceChangeView>> {
-        self.get(&format!("/sources/{id}/history")).await
+        self.get_all(&format!("/sources/{id}/history")).await
     }
 
     /// Catalog entries ranked by how much of a request they cover.
     pub async fn request_sources(&self, id: i64) -> Result<Vec<statreq_domain::catalog::Coverage>> {
-        self.get(&format!("/requests/{id}/sources")).await
+        self.get_all(&format!("/requests/{id}/sources")).await
     }
 }

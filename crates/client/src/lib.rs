@@ -20,6 +20,7 @@ use serde::Serialize;
 use statreq_contract::*;
 
 mod deliveries;
+mod paging;
 mod types;
 mod webhooks;
 pub use types::*;
@@ -180,7 +181,7 @@ impl Client {
     /// with the new tokens, which the client keeps.
     /// This account's sessions that can still refresh (the browser's own marked `current`).
     pub async fn sessions(&self) -> Result<Vec<SessionView>> {
-        self.get("/auth/sessions").await
+        self.get_all("/auth/sessions").await
     }
 
     /// Ends one of this account's sessions.
@@ -244,7 +245,7 @@ impl Client {
     // ------------------------------------------------------------ agencies, users, dictionary
 
     pub async fn list_agencies(&self) -> Result<Vec<AgencyView>> {
-        self.get("/agencies").await
+        self.get_all("/agencies").await
     }
 
     pub async fn create_agency(&self, body: &CreateAgencyBody) -> Result<AgencyView> {
@@ -273,7 +274,7 @@ impl Client {
 
     /// Active DGPA officers (for assigning work).
     pub async fn officers(&self) -> Result<Vec<UserRef>> {
-        self.get("/officers").await
+        self.get_all("/officers").await
     }
 
     pub async fn create_user(&self, body: &CreateUserBody) -> Result<UserView> {
@@ -286,15 +287,8 @@ impl Client {
 
     pub async fn list_fields(&self, query: Option<&str>) -> Result<Vec<Field>> {
         match query {
-            Some(q) => {
-                let req = self.http.get(self.url("/dictionary/fields")).query(&[("q", q)]);
-                let req = match &self.access_token {
-                    Some(t) => req.bearer_auth(t),
-                    None => req,
-                };
-                decode(req.send().await?).await
-            }
-            None => self.get("/dictionary/fields").await,
+            Some(q) => self.get_all_with("/dictionary/fields", &[("q", q)]).await,
+            None => self.get_all("/dictionary/fields").await,
         }
     }
 
@@ -307,7 +301,7 @@ impl Client {
     }
 
     pub async fn field_history(&self, code: &str) -> Result<Vec<ReferenceChangeView>> {
-        self.get(&format!("/dictionary/fields/{code}/history")).await
+        self.get_all(&format!("/dictionary/fields/{code}/history")).await
     }
 
     /// CSV in the format of `GET /dictionary/fields.csv`.
@@ -384,7 +378,7 @@ impl Client {
     }
 
     pub async fn inbox(&self, unread: bool) -> Result<Vec<InboxItem>> {
-        self.get(&format!("/me/inbox?unread={unread}")).await
+        self.get_all(&format!("/me/inbox?unread={unread}")).await
     }
 
     pub async fn read_inbox(&self, id: i64) -> Result<()> {
@@ -542,7 +536,7 @@ impl Client {
 
     /// The reasons DGPA gives for returns and rejections.
     pub async fn outcome_reasons(&self) -> Result<Vec<OutcomeReasonView>> {
-        self.get("/outcome-reasons").await
+        self.get_all("/outcome-reasons").await
     }
 
     /// Takes the request for the caller, in queue order.
@@ -593,7 +587,7 @@ impl Client {
     }
 
     pub async fn queue_usage(&self) -> Result<Vec<UsageView>> {
-        self.get("/queue/usage").await
+        self.get_all("/queue/usage").await
     }
 
     pub async fn queue_settings(&self) -> Result<QueueSettingsView> {
@@ -624,7 +618,7 @@ impl Client {
     }
 
     pub async fn queue_settings_history(&self) -> Result<Vec<SettingsChangeView>> {
-        self.get("/settings/queue/history").await
+        self.get_all("/settings/queue/history").await
     }
 
     pub async fn deliver(&self, id: i64, version: Option<i64>, reply: &str) -> Result<RequestView> {
@@ -640,15 +634,15 @@ impl Client {
     }
 
     pub async fn events(&self, id: i64) -> Result<Vec<EventView>> {
-        self.get(&format!("/requests/{id}/events")).await
+        self.get_all(&format!("/requests/{id}/events")).await
     }
 
     pub async fn revisions(&self, id: i64) -> Result<Vec<RevisionView>> {
-        self.get(&format!("/requests/{id}/revisions")).await
+        self.get_all(&format!("/requests/{id}/revisions")).await
     }
 
     pub async fn messages(&self, id: i64) -> Result<Vec<MessageView>> {
-        self.get(&format!("/requests/{id}/messages")).await
+        self.get_all(&format!("/requests/{id}/messages")).await
     }
 
     pub async fn post_message(&self, id: i64, body: &str) -> Result<MessageView> {

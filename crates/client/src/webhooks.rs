@@ -11,7 +11,7 @@ impl Client {
     }
 
     pub async fn list_webhooks(&self) -> Result<Vec<WebhookView>> {
-        self.get("/webhooks").await
+        self.get_all("/webhooks").await
     }
 
     pub async fn get_webhook(&self, id: i64) -> Result<WebhookView> {

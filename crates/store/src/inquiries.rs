@@ -335,9 +335,11 @@ impl Store {
     }
 
     /// A user's inbox, newest first.
-    pub fn list_inbox(&self, user_id: i64, unread_only: bool, limit: i64) -> StoreResult<Vec<InboxRow>> {
+    /// The user's notifications, newest first, those older than `before` (an id).
+    pub fn list_inbox(&self, user_id: i64, unread_only: bool, before: Option<i64>, limit: i64) -> StoreResult<Vec<InboxRow>> {
         let mut q = inbox::table
             .filter(inbox::user_id.eq(user_id))
+            .filter(inbox::id.lt(before.unwrap_or(i64::MAX)))
             .order(inbox::id.desc())
             .limit(limit)
             .select((inbox::id, inbox::kind, inbox::link, inbox::text_zh, inbox::text_en, inbox::created_at, inbox::read_at))

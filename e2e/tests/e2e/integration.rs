@@ -403,10 +403,10 @@ async fn a_system_reconciles_with_updated_since(backend: Backend) {
     let ids: Vec<i64> = list.body["items"].as_array().unwrap().iter().filter_map(|r| r["id"].as_i64()).collect();
     assert_eq!(ids, [moved.id, new.id], "changed since, oldest change first (not {})", old.id);
     let events = get(format!("/requests/{}/events?updated_since={at}", moved.id)).await;
-    let kinds: Vec<&str> = events.body.as_array().unwrap().iter().filter_map(|e| e["kind"].as_str()).collect();
+    let kinds: Vec<&str> = events.body["items"].as_array().unwrap().iter().filter_map(|e| e["kind"].as_str()).collect();
     assert_eq!(kinds, ["submitted"], "{:?}", events.body);
     let all = get(format!("/requests/{}/events", moved.id)).await;
-    assert_eq!(all.body.as_array().map(Vec::len), Some(2), "created and submitted");
+    assert_eq!(all.body["items"].as_array().map(Vec::len), Some(2), "created and submitted");
     // A value that is not an RFC 3339 instant is refused and says which parameter.
     for bad in ["yesterday", "2026-12-01"] {
         let res = get(format!("/requests?updated_since={bad}")).await;
@@ -416,7 +416,87 @@ async fn a_system_reconciles_with_updated_since(backend: Backend) {
     }
 }
 
+/// Every item of a list, following `next_cursor` with pages of `limit`; checks each
+/// page has the one shape (`items`, `next_cursor` on all but the last, full pages).
+async fn walk(c: &Client, path: &str, limit: usize) -> Vec<serde_json::Value> {
+    let join = if path.contains('?') { '&' } else { '?' };
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..500 {
+        let url = match &cursor {
+            Some(at) => format!("{path}{join}limit={limit}&cursor={at}"),
+            None => format!("{path}{join}limit={limit}"),
+        };
+        let res = c.raw_with_headers(Method::GET, &url, "application/json", Vec::new(), &[]).await.unwrap();
+        assert_eq!(res.status, 200, "{url}: {:?}", res.body);
+        let page = res.body["items"].as_array().unwrap_or_else(|| panic!("{url} is not a page: {}", res.body)).clone();
+        assert!(page.len() <= limit, "{url}: {} items", page.len());
+        items.extend(page.iter().cloned());
+        match res.body["next_cursor"].as_str() {
+            Some(next) => {
+                assert_eq!(page.len(), limit, "{url}: a page before the last is full");
+                cursor = Some(next.to_string());
+            }
+            None => return items,
+        }
+    }
+    panic!("{path}: the cursor never ends")
+}
+
+async fn every_list_pages_alike(backend: Backend) {
+    let server = TestServer::start(backend);
+    let s = common::Scenario::new(&server).await;
+    let admin = server.login("admin.dgpa").await;
+    let _second_session = server.login("officer1.dgpa").await;
+    let r = s.in_state(&common::statistics(), State::Queued, 2).await;
+    s.applicant.post_message(r.id, "請問是否含約聘人員？").await.unwrap();
+    s.officer.post_message(r.id, "不含。").await.unwrap();
+    s.applicant.upload_attachment(r.id, "樣張.csv", b"a,b\n1,2\n".to_vec()).await.err();
+    let id = r.id;
+    let field = s.officer.list_fields(None).await.unwrap()[0].code.clone();
+    let source = s.officer.sources("").await.unwrap()[0].id.clone();
+    let lists: Vec<(&Client, String, usize)> = vec![
+        (&s.officer, "/agencies".into(), 2),
+        (&s.officer, "/officers".into(), 2),
+        (&s.officer, "/dictionary/fields".into(), 2),
+        (&s.officer, "/dictionary/fields?personal=true".into(), 2),
+        (&s.officer, format!("/dictionary/fields/{field}/history"), 0),
+        (&s.officer, "/dictionary/code-tables".into(), 2),
+        (&s.officer, "/sources".into(), 2),
+        (&s.officer, format!("/sources/{source}/history"), 0),
+        (&s.officer, "/outcome-reasons".into(), 6),
+        (&s.officer, "/queue/usage".into(), 2),
+        (&s.officer, "/settings/queue/history".into(), 0),
+        (&s.officer, "/destructions".into(), 0),
+        (&s.officer, "/requests".into(), 1),
+        (&s.officer, format!("/requests/{id}/events"), 4),
+        (&s.officer, format!("/requests/{id}/revisions"), 1),
+        (&s.officer, format!("/requests/{id}/messages"), 2),
+        (&s.officer, format!("/requests/{id}/attachments"), 0),
+        (&s.officer, format!("/requests/{id}/retention-extensions"), 0),
+        (&s.officer, format!("/requests/{id}/sources"), 0),
+        (&s.supervisor, "/me/inbox".into(), 1),
+        (&s.officer, "/auth/sessions".into(), 2),
+        (&admin, "/webhooks".into(), 0),
+        (&admin, "/users".into(), 2),
+        (&admin, "/audit".into(), 2),
+        (&s.officer, "/inquiries".into(), 0),
+    ];
+    for (c, path, at_least) in lists {
+        let whole = walk(c, &path, 200).await;
+        assert!(whole.len() >= at_least, "{path}: {} items, expected at least {at_least}", whole.len());
+        assert_eq!(walk(c, &path, 2).await, whole, "{path}: pages of 2 make up the whole, in order");
+        let join = if path.contains('?') { '&' } else { '?' };
+        for (query, code) in [("limit=0", "invalid_limit"), ("limit=201", "invalid_limit"), ("cursor=abc", "invalid_cursor")] {
+            let res = c.raw_with_headers(Method::GET, &format!("{path}{join}{query}"), "application/json", Vec::new(), &[]).await.unwrap();
+            let got = (res.status, res.body["code"].as_str());
+            assert!(got == (422, Some(code)) || got == (400, Some("invalid_query")), "{path}{join}{query}: {got:?}");
+        }
+    }
+}
+
 on_both_backends!(
+    every_list_pages_alike,
     a_system_reconciles_with_updated_since,
     administrators_creating_posts_are_idempotent,
     nul_characters_are_refused_not_stored,
