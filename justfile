@@ -41,6 +41,7 @@ test: lint guard deny
     scripts/ensure-tools.sh
     just spa
     cargo build -p statreq-api
+    cargo build -p statreq-client --examples
     if cargo nextest --version >/dev/null 2>&1; then
         cargo nextest run --workspace --no-fail-fast
     else
@@ -57,6 +58,7 @@ test-pg:
     if [[ -n "${STATREQ_SEAWEEDFS_STARTED:-}" ]]; then trap scripts/stop-seaweedfs.sh EXIT; fi
     scripts/ensure-tools.sh
     cargo build -p statreq-api
+    cargo build -p statreq-client --examples
     cargo test --workspace -- postgres
 
 # Formatting and clippy with warnings as errors.

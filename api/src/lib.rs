@@ -60,7 +60,7 @@ pub struct AppState {
     info(
         title = "statreq — DGPA personnel-data statistics service",
         description = "Apply for personnel statistics or detail records (提供人事資料統計服務), have them approved by the supervising agency's personnel office, reviewed and produced by DGPA, and delivered. Rule numbers cite DGPA's directions (e.g. rule 5.3). Errors are RFC 9457 problem+json with a stable `code`. State changes take `If-Match` with the request's `ETag`.",
-        version = "1.0.0",
+        version = "1.1.0",
         license(name = "MIT OR Apache-2.0")
     ),
     modifiers(&BearerAuth),
@@ -311,11 +311,16 @@ impl Application {
                     actix_web::http::header::CONTENT_TYPE,
                     actix_web::http::header::IF_MATCH,
                     actix_web::http::header::HeaderName::from_static("idempotency-key"),
+                    actix_web::http::header::HeaderName::from_static("prefer"),
                 ])
                 .expose_headers([
                     actix_web::http::header::ETAG,
                     actix_web::http::header::LOCATION,
                     actix_web::http::header::CONTENT_DISPOSITION,
+                    actix_web::http::header::RETRY_AFTER,
+                    http::versioning::API_VERSION_HEADER,
+                    actix_web::http::header::HeaderName::from_static("preference-applied"),
+                    actix_web::http::header::HeaderName::from_static("idempotent-replayed"),
                 ])
                 .max_age(3600);
             for o in &origins {
@@ -342,6 +347,7 @@ impl Application {
                 )
                 .default_service(web::get().to(spa))
                 .wrap(actix_web::middleware::from_fn(http::methods::method_not_allowed))
+                .wrap(actix_web::middleware::from_fn(http::versioning::negotiate))
                 .wrap(actix_web::middleware::from_fn(refuse_nul_in_query))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(cors)

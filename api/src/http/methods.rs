@@ -1,19 +1,24 @@
-//! `405 Method Not Allowed` with `Allow`, for a path the API serves with other
-//! methods. actix answers any unrouted method with 404; the route table (the
-//! OpenAPI document, which comes from the same registrations) knows better.
+//! The route table, read from the OpenAPI document (which comes from the same
+//! registrations): `405 Method Not Allowed` with `Allow` for a path the API serves
+//! with other methods (actix would answer 404), and each operation's query
+//! parameters, for `Prefer: handling=lenient` (see [`super::versioning`]).
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, ResponseError};
+use utoipa::openapi::path::ParameterIn;
 
 use crate::app::InputError;
 use crate::error::ApiError;
 
-/// Every path template the API serves, with its methods.
+/// The operations at one path template: each method with its query parameters.
+type Operations = Vec<(&'static str, Vec<String>)>;
+
+/// Every path template the API serves, with its methods and their query parameters.
 pub struct MethodTable {
-    routes: Vec<(Vec<String>, Vec<&'static str>)>,
+    routes: Vec<(Vec<String>, Operations)>,
 }
 
 impl MethodTable {
@@ -23,16 +28,14 @@ impl MethodTable {
             .paths
             .iter()
             .map(|(path, item)| {
-                let methods = [
-                    ("GET", item.get.is_some()),
-                    ("PUT", item.put.is_some()),
-                    ("POST", item.post.is_some()),
-                    ("DELETE", item.delete.is_some()),
-                    ("PATCH", item.patch.is_some()),
-                ]
-                .into_iter()
-                .filter_map(|(m, has)| has.then_some(m))
-                .collect();
+                let methods =
+                    [("GET", &item.get), ("PUT", &item.put), ("POST", &item.post), ("DELETE", &item.delete), ("PATCH", &item.patch)]
+                        .into_iter()
+                        .filter_map(|(m, op)| {
+                            let query = op.as_ref()?.parameters.iter().flatten().filter(|p| p.parameter_in == ParameterIn::Query);
+                            Some((m, query.map(|p| p.name.clone()).collect()))
+                        })
+                        .collect();
                 (path.split('/').map(str::to_string).collect(), methods)
             })
             .collect();
@@ -43,8 +46,21 @@ impl MethodTable {
     /// templates match, the most specific ones answer (`/sources/import` is not
     /// `/sources/{id}`), as the router's literal routes do.
     pub fn allowed(&self, path: &str) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = self.best(path).into_iter().flatten().map(|(m, _)| *m).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The query parameters the operation at `path` with `method` takes; `None` when
+    /// no operation is there.
+    pub fn query_parameters(&self, path: &str, method: &str) -> Option<&[String]> {
+        self.best(path).into_iter().flatten().find(|(m, _)| *m == method).map(|(_, q)| q.as_slice())
+    }
+
+    fn best(&self, path: &str) -> Vec<&Operations> {
         let segments: Vec<&str> = path.split('/').collect();
-        let matching: Vec<(usize, &Vec<&'static str>)> = self
+        let matching: Vec<(usize, &Operations)> = self
             .routes
             .iter()
             .filter_map(|(template, methods)| {
@@ -54,11 +70,7 @@ impl MethodTable {
             })
             .collect();
         let best = matching.iter().map(|(literal, _)| *literal).max().unwrap_or(0);
-        let mut out: Vec<&'static str> =
-            matching.into_iter().filter(|(literal, _)| *literal == best).flat_map(|(_, methods)| methods.iter().copied()).collect();
-        out.sort_unstable();
-        out.dedup();
-        out
+        matching.into_iter().filter(|(literal, _)| *literal == best).map(|(_, methods)| methods).collect()
     }
 }
 
@@ -104,5 +116,9 @@ mod tests {
         assert_eq!(table.allowed("/api/v1/dictionary/fields/grade"), vec!["GET", "PUT"]);
         assert!(table.allowed("/api/v1/nothing/here").is_empty());
         assert!(table.allowed("/api/v1/requests//submit").is_empty(), "an empty segment is no id");
+        let list = table.query_parameters("/api/v1/requests", "GET").unwrap_or_default();
+        assert!(list.iter().any(|p| p == "updated_since") && list.iter().any(|p| p == "cursor"), "{list:?}");
+        assert_eq!(table.query_parameters("/api/v1/requests/12/submit", "POST"), Some(&[][..]));
+        assert_eq!(table.query_parameters("/api/v1/requests/12/submit", "GET"), None);
     }
 }

@@ -7,6 +7,7 @@ pub mod methods;
 pub mod security;
 pub mod throttle;
 pub mod upload;
+pub mod versioning;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -112,15 +113,33 @@ pub fn parse_optional_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) 
     if !pointers.is_empty() {
         return Err(InputError::DeadlineNotAllowed { pointers }.into());
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let pointer = to_pointer(&e.path().to_string());
-        let detail = e.inner().to_string();
-        if detail.starts_with("unknown field") {
-            InputError::UnknownField { pointer, detail }.into()
-        } else {
-            InputError::InvalidValue { pointer, detail }.into()
+    // Under `Prefer: handling=lenient` each unknown field is dropped and the body read
+    // again (a body has few; at most 64 are dropped).
+    let lenient = versioning::prefers_lenient(req.headers());
+    for _ in 0..64 {
+        let attempt = value.clone();
+        match serde_path_to_error::deserialize(attempt) {
+            Ok(v) => return Ok(v),
+            Err(e) => {
+                let pointer = to_pointer(&e.path().to_string());
+                let detail = e.inner().to_string();
+                if !detail.starts_with("unknown field") {
+                    return Err(InputError::InvalidValue { pointer, detail }.into());
+                }
+                if !lenient || !remove_at(&mut value, &pointer) {
+                    return Err(InputError::UnknownField { pointer, detail }.into());
+                }
+            }
         }
-    })
+    }
+    Err(InputError::UnknownField { pointer: String::new(), detail: "too many unknown fields".into() }.into())
+}
+
+/// Removes the member at an RFC 6901 pointer; whether there was one.
+fn remove_at(value: &mut serde_json::Value, pointer: &str) -> bool {
+    let Some((parent, key)) = pointer.rsplit_once('/') else { return false };
+    let key = key.replace("~1", "/").replace("~0", "~");
+    value.pointer_mut(parent).and_then(|p| p.as_object_mut()).and_then(|o| o.remove(&key)).is_some()
 }
 
 /// The pointer of the first string (or key) holding U+0000, which no database

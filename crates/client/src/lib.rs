@@ -1,18 +1,4 @@
-//! A typed client for the statreq API over the shared contract types.
-//!
-//! Errors from the server arrive as [`ClientError::Problem`] with the decoded RFC
-//! 9457 document; nothing is swallowed.
-//!
-//! ```no_run
-//! # async fn demo() -> Result<(), statreq_client::ClientError> {
-//! use statreq_client::Client;
-//! let mut c = Client::new("http://127.0.0.1:8080");
-//! c.login("applicant.npa", "statreq-demo-2026").await?;
-//! let draft = c.create_request(&Default::default()).await?;
-//! let findings = c.check_request(draft.id).await?;
-//! println!("{} findings, blocking: {}", findings.findings.len(), findings.blocking);
-//! # Ok(()) }
-//! ```
+#![doc = include_str!("../README.md")]
 
 pub use reqwest::Method;
 use serde::de::DeserializeOwned;

@@ -495,7 +495,90 @@ async fn every_list_pages_alike(backend: Backend) {
     }
 }
 
+/// The Rust client's documented example runs a whole lifecycle as written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rust_clients_example_runs_a_lifecycle() {
+    let server = TestServer::start(Backend::Sqlite);
+    let bin = statreq_e2e::binary();
+    let example = bin.parent().map(|d| d.join("examples").join("lifecycle")).unwrap_or_default();
+    assert!(example.is_file(), "{} is missing: cargo build -p statreq-client --examples (just test does)", example.display());
+    let app = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/examples/application.json");
+    let out = tokio::process::Command::new(&example).arg(&server.base).arg(app).output().await.unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("is Closed"), "{text}");
+}
+
+/// A newer client against this server: unknown fields and parameters are refused by
+/// default and ignored under `Prefer: handling=lenient`; every answer names the
+/// contract's release.
+async fn newer_clients_work_with_an_older_server_when_they_ask_to(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let contract = applicant.raw_with_headers(Method::GET, "/openapi.json", "application/json", Vec::new(), &[]).await.unwrap();
+    let release = contract.body["info"]["version"].as_str().unwrap().to_string();
+    let lenient = [("Prefer", "handling=lenient")];
+    let mut body = serde_json::to_value(common::statistics()).unwrap();
+    body["from_a_newer_release"] = serde_json::json!({"x": 1});
+    body["requirement"]["future_option"] = serde_json::json!(true);
+    let bytes = serde_json::to_vec(&body).unwrap();
+    let before = count_requests(&applicant).await;
+
+    // Strict by default: the unknown field is named, nothing is created.
+    let strict = applicant.raw_with_headers(Method::POST, "/requests", "application/json", bytes.clone(), &[]).await.unwrap();
+    assert_eq!((strict.status, strict.body["code"].as_str()), (422, Some("unknown_field")), "{:?}", strict.body);
+    assert_eq!(strict.header("api-version"), Some(release.as_str()), "errors name the release too");
+    assert!(strict.header("preference-applied").is_none());
+    assert_eq!(count_requests(&applicant).await, before);
+
+    // Lenient on request: created, the unknown fields dropped, and the answer says so.
+    let res = applicant.raw_with_headers(Method::POST, "/requests", "application/json", bytes, &lenient).await.unwrap();
+    assert_eq!(res.status, 201, "{:?}", res.body);
+    assert_eq!(res.header("preference-applied"), Some("handling=lenient"));
+    assert_eq!(res.header("api-version"), Some(release.as_str()));
+    let id = res.body["id"].as_i64().unwrap();
+    let stored = applicant.get_request(id).await.unwrap();
+    assert_eq!(stored.application.reason, common::statistics().reason);
+    let raw = applicant.raw_with_headers(Method::GET, &format!("/requests/{id}"), "application/json", Vec::new(), &[]).await.unwrap();
+    assert!(
+        raw.body["application"].get("from_a_newer_release").is_none()
+            && raw.body["application"]["requirement"].get("future_option").is_none()
+    );
+
+    // A known field's value is still checked under lenient handling.
+    let mut bad = serde_json::to_value(common::statistics()).unwrap();
+    bad["requirement"]["output"] = serde_json::json!("hologram");
+    let res = applicant
+        .raw_with_headers(Method::POST, "/requests", "application/json", serde_json::to_vec(&bad).unwrap(), &lenient)
+        .await
+        .unwrap();
+    assert_eq!((res.status, res.body["code"].as_str()), (422, Some("invalid_value")), "{:?}", res.body);
+
+    // Query parameters alike; known ones still apply.
+    let strict =
+        applicant.raw_with_headers(Method::GET, "/requests?state=draft&newer_filter=1", "application/json", Vec::new(), &[]).await.unwrap();
+    assert_eq!((strict.status, strict.body["code"].as_str()), (400, Some("invalid_query")));
+    let res = applicant
+        .raw_with_headers(Method::GET, "/requests?state=draft&newer_filter=1&limit=1", "application/json", Vec::new(), &lenient)
+        .await
+        .unwrap();
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let items = res.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "limit still applies");
+    assert!(items.iter().all(|r| r["state"] == "draft"), "the filter still applies");
+    let bad = applicant
+        .raw_with_headers(Method::GET, "/requests?limit=0&newer_filter=1", "application/json", Vec::new(), &lenient)
+        .await
+        .unwrap();
+    assert_eq!(bad.body["code"].as_str(), Some("invalid_limit"));
+
+    // Every API answer names the release, even one for a path that does not exist.
+    let missing = applicant.raw_with_headers(Method::GET, "/nothing-here", "application/json", Vec::new(), &[]).await.unwrap();
+    assert_eq!((missing.status, missing.header("api-version")), (404, Some(release.as_str())));
+}
+
 on_both_backends!(
+    newer_clients_work_with_an_older_server_when_they_ask_to,
     every_list_pages_alike,
     a_system_reconciles_with_updated_since,
     administrators_creating_posts_are_idempotent,

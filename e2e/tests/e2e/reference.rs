@@ -34,10 +34,10 @@ async fn the_dictionary_is_searched_and_edited_with_history(backend: Backend) {
     assert!(ok(applicant.list_fields(Some("Salary")).await).iter().any(|f| f.code == "salary_points"));
     let (s, special) = raw(&applicant, Method::GET, "/dictionary/fields?special=true", "", None).await;
     assert_eq!(s, 200);
-    let special: Vec<Field> = ok(serde_json::from_value(special));
+    let special: Vec<Field> = ok(serde_json::from_value(special["items"].clone()));
     assert!(!special.is_empty() && special.iter().all(|f| f.special && f.personal));
     let (_, org) = raw(&applicant, Method::GET, "/dictionary/fields?personal=false&section=appointment", "", None).await;
-    let org: Vec<Field> = ok(serde_json::from_value(org));
+    let org: Vec<Field> = ok(serde_json::from_value(org["items"].clone()));
     assert!(org.iter().any(|f| f.code == "grade") && org.iter().all(|f| !f.personal));
     assert_eq!(raw(&applicant, Method::GET, "/dictionary/fields?flag=x", "", None).await.0, 400);
 
