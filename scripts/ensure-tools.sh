@@ -24,6 +24,13 @@ if [[ ! -f "$here/e2e/browser/node_modules/axe-core/axe.min.js" ]]; then
   (cd "$here/e2e/browser" && npm install --silent --no-audit --no-fund >&2)
 fi
 
+# The TypeScript client test's tools (npm: openapi-typescript, openapi-fetch,
+# typescript), pinned in e2e/typescript/package-lock.json.
+ts="$here/e2e/typescript"
+if ! cmp -s "$ts/package-lock.json" "$ts/node_modules/.statreq-lock" 2>/dev/null; then
+  (cd "$ts" && npm ci --silent --no-audit --no-fund >&2 && cp package-lock.json node_modules/.statreq-lock)
+fi
+
 # The contract tests' Python tools (PyPI: openapi-python-client, schemathesis),
 # pinned in e2e/python/requirements.txt, in a virtual environment beside the
 # build output (the tests look for it there).

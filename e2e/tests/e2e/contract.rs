@@ -1,5 +1,5 @@
-//! The OpenAPI document tells the truth: a Python client generated from it alone
-//! completes a lifecycle, and schemathesis fuzzes every operation as each role
+//! The OpenAPI document tells the truth: Python and TypeScript clients generated from
+//! it alone complete a lifecycle, and schemathesis fuzzes every operation as each role
 //! without a 5xx, an undocumented status or a response off the schema.
 //! Tools come from PyPI (`scripts/ensure-tools.sh`, pinned in e2e/python).
 
@@ -55,6 +55,31 @@ async fn generated_python_client_completes_a_lifecycle(backend: Backend) {
     assert!(out.contains("closed through the generated client"), "{out}");
 }
 
+/// openapi-typescript's types and openapi-fetch, compiled with `strict` by tsc and
+/// run under Node (tools pinned in e2e/typescript, installed by ensure-tools.sh).
+async fn generated_typescript_client_completes_a_lifecycle(backend: Backend) {
+    let server = TestServer::start(backend);
+    let source = repo().join("e2e/typescript");
+    let modules = source.join("node_modules");
+    let bin = |name: &str| {
+        let path = modules.join(".bin").join(name);
+        assert!(path.is_file(), "{} is missing: run scripts/ensure-tools.sh (just test does)", path.display());
+        path
+    };
+    let dir = server.db.data_dir().join("typescript");
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["lifecycle.ts", "tsconfig.json", "package.json"] {
+        std::fs::copy(source.join(f), dir.join(f)).unwrap();
+    }
+    std::os::unix::fs::symlink(&modules, dir.join("node_modules")).unwrap();
+    run(Command::new(bin("openapi-typescript")).arg(repo().join("openapi.yaml")).args(["-o", "schema.d.ts"]).current_dir(&dir));
+    run(Command::new(bin("tsc")).args(["-p", "."]).current_dir(&dir));
+    let app = dir.join("application.json");
+    std::fs::write(&app, serde_json::to_vec(&common::statistics()).unwrap_or_default()).unwrap();
+    let out = run(Command::new("node").arg("out/lifecycle.js").arg(&server.base).arg(&app).arg(DEMO_PASSWORD).current_dir(&dir));
+    assert!(out.contains("closed through the generated TypeScript client"), "{out}");
+}
+
 /// The default seed keeps CI reproducible; set `STATREQ_SCHEMATHESIS_SEED` to explore.
 const SEED: &str = "20261124";
 
@@ -89,4 +114,8 @@ async fn schemathesis_finds_nothing_for_any_role(backend: Backend) {
     }
 }
 
-on_both_backends!(generated_python_client_completes_a_lifecycle, schemathesis_finds_nothing_for_any_role);
+on_both_backends!(
+    generated_python_client_completes_a_lifecycle,
+    generated_typescript_client_completes_a_lifecycle,
+    schemathesis_finds_nothing_for_any_role
+);
