@@ -110,6 +110,8 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
         .service(scope("/api/v1").configure(routes::configure))
         .split_for_parts();
     headers_are_never_null(&mut api);
+    http::contract::declare(&mut api);
+    http::contract::declare_webhooks(&mut api);
     strings_never_hold_nul(api)
 }
 

@@ -17,8 +17,9 @@ from statreq_api_client.api.lifecycle import (
     submit_request,
     supervisor_decision,
     take_request,
+    withdraw_request,
 )
-from statreq_api_client.api.requests import create_request, get_request, list_requests
+from statreq_api_client.api.requests import create_request, export_requests, get_request, list_requests
 from statreq_api_client.models import (
     Application,
     Decision,
@@ -63,6 +64,8 @@ first = create_request.sync_detailed(client=applicant, body=application, externa
 again = create_request.sync_detailed(client=applicant, body=application, external_ref=ref, idempotency_key=key)
 assert first.status_code == 201 and again.status_code == 201, (first.status_code, first.content)
 assert again.headers.get("idempotent-replayed") == "true"
+assert first.headers.get("etag") == f'"{first.parsed.version}"' and first.headers.get("location", "").endswith(f"/{first.parsed.id}")
+assert first.headers.get("api-version"), first.headers
 r = ok(first.parsed)
 assert ok(again.parsed).id == r.id
 assert r.state == State.DRAFT and r.external_ref == ref
@@ -76,8 +79,8 @@ r = ok(supervisor_decision.sync(r.id, client=supervisor, if_match=etag(r), body=
 assert r.state == State.PENDING_DGPA
 r = ok(dgpa_decision.sync(r.id, client=officer, if_match=etag(r), body=DgpaDecisionBody(decision=DgpaDecision.ACCEPT, difficulty=2)))
 assert r.state == State.QUEUED
-# The body is optional (documented as nullable): `null` takes the request for oneself.
-r = ok(take_request.sync(r.id, client=officer, if_match=etag(r), body=None))
+# The body is optional: left out, the officer takes the request for themself.
+r = ok(take_request.sync(r.id, client=officer, if_match=etag(r)))
 assert r.state == State.IN_PRODUCTION
 r = ok(deliver_request.sync(r.id, client=officer, if_match=etag(r), body=DeliverBody(reply="統計表如附件")))
 assert r.state == State.DELIVERED
@@ -88,4 +91,15 @@ assert stale.status_code == 412 and isinstance(stale.parsed, Problem) and stale.
 r = ok(acknowledge_request.sync(r.id, client=applicant, if_match=etag(r)))
 assert r.state == State.CLOSED
 assert ok(get_request.sync(r.id, client=applicant)).state == State.CLOSED
+
+# An optional body may be left out: a second draft submitted, then withdrawn without one.
+w = ok(create_request.sync(client=applicant, body=application))
+w = ok(submit_request.sync(w.id, client=applicant, if_match=etag(w)))
+w = ok(withdraw_request.sync(w.id, client=applicant, if_match=etag(w)))
+assert w.state == State.WITHDRAWN, w.state
+
+# CSV endpoints are kept by the generator: the export opens in Excel (UTF-8 with BOM).
+csv = export_requests.sync_detailed(client=officer)
+assert csv.status_code == 200 and csv.content.startswith(b"\xef\xbb\xbf"), (csv.status_code, csv.content[:40])
+assert str(r.id).encode() in csv.content
 print(f"request {r.id} closed through the generated client")

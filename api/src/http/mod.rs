@@ -2,6 +2,7 @@
 //! pages, CSV and uploads, and the problem responses the contract documents.
 //! Routes parse here and call `crate::app`; they never call each other.
 
+pub mod contract;
 pub mod idempotency;
 pub mod methods;
 pub mod security;

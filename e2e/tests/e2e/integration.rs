@@ -495,6 +495,54 @@ async fn every_list_pages_alike(backend: Backend) {
     }
 }
 
+/// The code block after `marker` in docs/integration.md, as written there.
+fn snippet(marker: &str) -> String {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/integration.md")).unwrap();
+    let after = &doc[doc.find(marker).unwrap_or_else(|| panic!("{marker} is not in docs/integration.md"))..];
+    let start = after.find("```").unwrap();
+    let code = &after[start..];
+    let code = &code[code.find('\n').unwrap() + 1..];
+    code[..code.find("```").unwrap()].to_string()
+}
+
+/// The signature checks docs/integration.md gives integrators, run as written on a
+/// real delivery (Python and Node), whatever the case of the header names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_documented_verification_snippets_run_as_written() {
+    let server = TestServer::start_with(Backend::Sqlite, &FAST);
+    let receiver = WebhookReceiver::start(0).await;
+    let webhr = service_account(&server, "webhr.npa", "NPA").await;
+    let body = WebhookBody { url: receiver.url.clone(), events: vec!["request.created".into()], description: None };
+    let created = webhr.create_webhook(&body).await.unwrap();
+    server.login("applicant.npa").await.create_request(&common::statistics()).await.unwrap();
+    let got = receiver.wait_until(30, |g| !g.is_empty()).await;
+    let d = got.first().unwrap_or_else(|| panic!("no delivery"));
+    let dir = server.db.data_dir().join("snippets");
+    std::fs::create_dir_all(&dir).unwrap();
+    let capital = |k: &str| k.split('-').map(|w| w[..1].to_uppercase() + &w[1..]).collect::<Vec<_>>().join("-");
+    let as_sent: serde_json::Map<String, serde_json::Value> = d.headers.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+    let capitals: serde_json::Map<String, serde_json::Value> = d.headers.iter().map(|(k, v)| (capital(k), v.clone().into())).collect();
+    for (name, headers) in [("as-sent", &as_sent), ("capitals", &capitals)] {
+        std::fs::write(dir.join(format!("{name}.json")), serde_json::to_vec(headers).unwrap()).unwrap();
+    }
+    std::fs::write(dir.join("body"), &d.body).unwrap();
+    std::fs::write(dir.join("tampered"), d.body.replace("request.created", "request.deleted")).unwrap();
+    std::fs::write(dir.join("verify.py"), snippet("Python:")).unwrap();
+    std::fs::write(dir.join("verify.mjs"), snippet("JavaScript (Node.js):")).unwrap();
+    let cases = [("as-sent", "body", true), ("capitals", "body", true), ("as-sent", "tampered", false)];
+    let py = "import json, sys\nfrom verify import verify\nfor h, b in [('as-sent','body'),('capitals','body'),('as-sent','tampered')]:\n    print(verify(sys.argv[1], json.load(open(h + '.json')), open(b, 'rb').read()))\n";
+    let js = "import { readFileSync } from 'node:fs';\nimport { verify } from './verify.mjs';\nfor (const [h, b] of [['as-sent','body'],['capitals','body'],['as-sent','tampered']]) console.log(verify(process.argv[2], JSON.parse(readFileSync(h + '.json', 'utf8')), readFileSync(b)));\n";
+    std::fs::write(dir.join("run.py"), py).unwrap();
+    std::fs::write(dir.join("run.mjs"), js).unwrap();
+    for (program, script) in [("python3", "run.py"), ("node", "run.mjs")] {
+        let out = std::process::Command::new(program).arg(script).arg(&created.secret).current_dir(&dir).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_lowercase();
+        assert!(out.status.success(), "{program}: {text}{}", String::from_utf8_lossy(&out.stderr));
+        let want: Vec<String> = cases.iter().map(|(_, _, ok)| ok.to_string()).collect();
+        assert_eq!(text.lines().map(str::to_string).collect::<Vec<_>>(), want, "{program}");
+    }
+}
+
 /// The Rust client's documented example runs a whole lifecycle as written.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_rust_clients_example_runs_a_lifecycle() {

@@ -1,0 +1,146 @@
+//! What the contract declares beyond each route's own annotation.
+//!
+//! Response headers, so generated clients expose them: `API-Version` on every
+//! answer, `ETag` where a representation has a version, `Location` where a creation
+//! has an address, `Idempotent-Replayed` where an `Idempotency-Key` is taken,
+//! `Retry-After` on refusals that may pass later. And the OpenAPI 3.1 `webhooks`
+//! section: every event type statreq delivers, its signed headers and its payload.
+
+use utoipa::openapi::header::Header;
+use utoipa::openapi::path::ParameterIn;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::{OpenApi, RefOr, Response};
+
+/// Representations served with their version as `ETag` (send it back in `If-Match`).
+const VERSIONED: [&str; 6] = ["RequestView", "CalendarView", "InquiryDetail", "QueueSettingsView", "SourceView", "FieldDetail"];
+
+/// Creations answered with the new resource's address.
+const LOCATED: [&str; 4] = ["RequestView", "InquiryDetail", "SourceView", "WebhookCreated"];
+
+fn header(kind: Type, description: &str) -> Header {
+    let mut h = Header::new(ObjectBuilder::new().schema_type(kind).build());
+    h.description = Some(description.to_string());
+    h
+}
+
+/// The component a response's JSON body refers to (`RequestView`), if any.
+fn body_schema(r: &Response) -> Option<&str> {
+    r.content.values().find_map(|c| match &c.schema {
+        Some(RefOr::Ref(r)) => r.ref_location.rsplit('/').next(),
+        _ => None,
+    })
+}
+
+/// An optional body is its schema, left out when not sent — not `null | schema`,
+/// which generators turn into code that sends their "unset" marker as JSON.
+fn optional_bodies_are_plain(op: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::schema::{Schema, SchemaType};
+    let Some(body) = op.request_body.as_mut() else { return };
+    for content in body.content.values_mut() {
+        let Some(RefOr::T(Schema::OneOf(one))) = &content.schema else { continue };
+        let is_null = |s: &RefOr<Schema>| matches!(s, RefOr::T(Schema::Object(o)) if o.schema_type == SchemaType::Type(Type::Null));
+        let refs: Vec<&RefOr<Schema>> = one.items.iter().filter(|s| !is_null(s)).collect();
+        if refs.len() == 1 && refs.len() < one.items.len() {
+            content.schema = Some(refs[0].clone());
+        }
+    }
+}
+
+pub fn declare(api: &mut OpenApi) {
+    for item in api.paths.paths.values_mut() {
+        for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+            optional_bodies_are_plain(op);
+            let idempotent = op.parameters.iter().flatten().any(|p| p.parameter_in == ParameterIn::Header && p.name == "Idempotency-Key");
+            for (status, response) in op.responses.responses.iter_mut() {
+                let RefOr::T(response) = response else { continue };
+                let body = body_schema(response).map(str::to_string).unwrap_or_default();
+                let success = status.starts_with('2');
+                let h = &mut response.headers;
+                h.insert(
+                    "API-Version".into(),
+                    header(Type::String, "The release of the contract that answered (`info.version`, e.g. `1.1.0`)."),
+                );
+                if success && VERSIONED.contains(&body.as_str()) {
+                    h.insert(
+                        "ETag".into(),
+                        header(Type::String, "The representation's version (`\"3\"`): send it as `If-Match` to change it."),
+                    );
+                }
+                if status == "201" && LOCATED.contains(&body.as_str()) {
+                    h.insert("Location".into(), header(Type::String, "The created resource's path."));
+                }
+                if success && idempotent {
+                    h.insert(
+                        "Idempotent-Replayed".into(),
+                        header(Type::String, "`true` when this is the stored first response to the same `Idempotency-Key`."),
+                    );
+                }
+                if status.starts_with('4') || status.starts_with('5') {
+                    h.insert(
+                        "Retry-After".into(),
+                        header(Type::Integer, "Seconds to wait before trying again (`429 too_many_attempts`, `503 busy` or `draining`)."),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The OpenAPI 3.1 `webhooks` section: one operation per event type, with the
+/// headers a delivery carries (lowercase, as HTTP/2 sends them) and the payload.
+/// utoipa has no field for it; the document's top-level extensions carry it as is.
+pub fn declare_webhooks(api: &mut OpenApi) {
+    use serde_json::json;
+    let header = |name: &str, schema: serde_json::Value, description: &str| json!({"name": name, "in": "header", "required": true, "schema": schema, "description": description});
+    let mut hooks = serde_json::Map::new();
+    for event in statreq_domain::notify::WEBHOOK_EVENTS {
+        let operation = json!({
+            "operationId": format!("webhook_{}", event.replace('.', "_")),
+            "tags": ["webhooks"],
+            "summary": format!("`{event}`, delivered to your subscription's URL"),
+            "description": "Verify `statreq-signature` before trusting the body: hex HMAC-SHA256, keyed with the subscription's secret, of `statreq-timestamp + \".\" + body` (the raw bytes); refuse timestamps more than 5 minutes off. Answer 2xx within `--webhook-timeout-seconds`; anything else is retried with backoff and logged (`GET /webhooks/{id}/deliveries`). The same `statreq-event-id` may arrive twice: handle it once.",
+            "parameters": [
+                header("statreq-signature", json!({"type": "string", "pattern": "^[0-9a-f]{64}$"}), "Hex HMAC-SHA256 of `timestamp.body` with the subscription's secret."),
+                header("statreq-timestamp", json!({"type": "integer"}), "Unix seconds when this attempt was signed."),
+                header("statreq-event-id", json!({"type": "string"}), "The event's id (the payload's `id`): the same on every retry."),
+                header("statreq-event-type", json!({"type": "string", "enum": [event]}), "The event type."),
+                header("statreq-delivery", json!({"type": "integer"}), "The delivery's id in the delivery log."),
+            ],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookEvent"}}}},
+            "responses": {"2XX": {"description": "Received. Any other status, or none in time, is retried."}}
+        });
+        hooks.insert(event.to_string(), json!({ "post": operation }));
+    }
+    let extensions = api.extensions.get_or_insert_with(Default::default);
+    extensions.insert("webhooks".into(), serde_json::Value::Object(hooks));
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn generated_clients_see_the_headers_they_need() {
+        let api = crate::openapi_document();
+        let op = |path: &str| api.paths.paths.get(path).and_then(|i| i.post.clone().or_else(|| i.get.clone())).unwrap_or_default();
+        let headers = |path: &str, status: &str| match op(path).responses.responses.get(status) {
+            Some(utoipa::openapi::RefOr::T(r)) => r.headers.keys().cloned().collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        let created = headers("/api/v1/requests", "201");
+        for h in ["API-Version", "ETag", "Location", "Idempotent-Replayed"] {
+            assert!(created.iter().any(|x| x == h), "{h} on 201 of POST /requests: {created:?}");
+        }
+        assert!(headers("/api/v1/requests/{id}/submit", "200").iter().any(|x| x == "ETag"));
+        assert!(headers("/api/v1/requests/{id}/submit", "4XX").iter().any(|x| x == "Retry-After"));
+        assert!(!headers("/api/v1/agencies", "200").iter().any(|x| x == "ETag"), "a page has no version");
+    }
+
+    #[test]
+    fn every_event_type_is_in_the_webhooks_section() {
+        let doc = serde_json::to_value(crate::openapi_document()).unwrap_or_default();
+        for event in statreq_domain::notify::WEBHOOK_EVENTS {
+            let op = &doc["webhooks"][event]["post"];
+            assert_eq!(op["requestBody"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/WebhookEvent", "{event}");
+        }
+        assert!(doc["components"]["schemas"]["WebhookEvent"].is_object());
+    }
+}
