@@ -112,6 +112,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     headers_are_never_null(&mut api);
     http::contract::declare(&mut api);
     http::contract::declare_webhooks(&mut api);
+    http::contract::declare_examples(&mut api);
     strings_never_hold_nul(api)
 }
 

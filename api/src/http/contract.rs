@@ -86,6 +86,34 @@ pub fn declare(api: &mut OpenApi) {
     }
 }
 
+/// Examples of every JSON request body and of the main answers, kept in
+/// `docs/examples/contract.json` for integrators to copy (a test reads each into its
+/// type): set on each request body that refers to one, and on the schemas.
+pub const EXAMPLES: &str = include_str!("../../../docs/examples/contract.json");
+
+pub fn declare_examples(api: &mut OpenApi) {
+    use utoipa::openapi::schema::Schema;
+    let examples: serde_json::Map<String, serde_json::Value> = serde_json::from_str(EXAMPLES).unwrap_or_default();
+    for item in api.paths.paths.values_mut() {
+        for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+            let Some(body) = op.request_body.as_mut() else { continue };
+            for content in body.content.values_mut() {
+                if let Some(RefOr::Ref(r)) = &content.schema {
+                    let name = r.ref_location.rsplit('/').next().unwrap_or_default();
+                    content.example = examples.get(name).cloned();
+                }
+            }
+        }
+    }
+    if let Some(components) = api.components.as_mut() {
+        for (name, example) in &examples {
+            if let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(name) {
+                o.examples = vec![example.clone()];
+            }
+        }
+    }
+}
+
 /// The OpenAPI 3.1 `webhooks` section: one operation per event type, with the
 /// headers a delivery carries (lowercase, as HTTP/2 sends them) and the payload.
 /// utoipa has no field for it; the document's top-level extensions carry it as is.
@@ -132,6 +160,73 @@ mod tests {
         assert!(headers("/api/v1/requests/{id}/submit", "200").iter().any(|x| x == "ETag"));
         assert!(headers("/api/v1/requests/{id}/submit", "4XX").iter().any(|x| x == "Retry-After"));
         assert!(!headers("/api/v1/agencies", "200").iter().any(|x| x == "ETag"), "a page has no version");
+    }
+
+    #[test]
+    fn every_json_body_has_an_example_of_its_own_type() {
+        use statreq_contract::*;
+        let doc = serde_json::to_value(crate::openapi_document()).unwrap_or_default();
+        let mut missing = Vec::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                for (kind, content) in op["requestBody"]["content"].as_object().into_iter().flatten() {
+                    if kind.contains("json") && content["example"].is_null() {
+                        missing.push(format!("{method} {path}"));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "request bodies without an example: {missing:?}");
+        let examples: serde_json::Value = serde_json::from_str(super::EXAMPLES).unwrap_or_default();
+        macro_rules! reads_as {
+            ($($t:ty),* $(,)?) => {$(
+                let name = stringify!($t).rsplit("::").next().unwrap_or_default();
+                let value = examples.get(name).cloned().unwrap_or_else(|| panic!("no example of {name}"));
+                if let Err(e) = serde_json::from_value::<$t>(value) {
+                    panic!("the example of {name} is not one: {e}");
+                }
+            )*};
+        }
+        reads_as!(
+            AcceptDisclosureBody,
+            AgeRecipientBody,
+            AssignBody,
+            ChangePasswordBody,
+            ClientCredentialsBody,
+            ClientCredentialsForm,
+            CreateAgencyBody,
+            CreateUserBody,
+            DeliverBody,
+            DestructionBody,
+            DgpaDecisionBody,
+            FaqPublication,
+            HoldBody,
+            LoginBody,
+            MarkPersonalBody,
+            NewInquiry,
+            NotificationSettings,
+            PaperIntakeBody,
+            PostMessageBody,
+            RefreshBody,
+            ReplyBody,
+            RerateBody,
+            RetentionDecisionBody,
+            RetentionExtensionBody,
+            SupervisorDecisionBody,
+            TakeBody,
+            UpdateAgencyBody,
+            UpdateUserBody,
+            WebhookBody,
+            WithdrawBody,
+            Application,
+            ApplicationPatch,
+            CatalogEntry,
+            Field,
+            Problem,
+            RequestView,
+            statreq_domain::queue::QueueSettings,
+            statreq_domain::calendar::OfficeCalendar,
+        );
     }
 
     #[test]
