@@ -438,6 +438,19 @@ pub fn page_of<T>(mut items: Vec<T>, limit: i64, id_of: impl Fn(&T) -> i64) -> s
     statreq_contract::Page { items, next_cursor }
 }
 
+/// A query string's problem in words, without the parser's name for itself:
+/// "unknown query parameter `x` (expected one of `a`, `b`)".
+pub fn query_detail(raw: &str) -> String {
+    let text = raw.strip_prefix("Query deserialize error: ").unwrap_or(raw);
+    match text.strip_prefix("unknown field ") {
+        Some(rest) => format!(
+            "unknown query parameter {}",
+            rest.replacen(", expected", " (expected", 1) + if rest.contains(", expected") { ")" } else { "" }
+        ),
+        None => text.to_string(),
+    }
+}
+
 /// `cursor` and `limit`: the paging every list endpoint takes.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -478,6 +491,15 @@ pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn query_problems_read_without_parser_internals() {
+        assert_eq!(
+            super::query_detail("Query deserialize error: unknown field `x`, expected `cursor` or `limit`"),
+            "unknown query parameter `x` (expected `cursor` or `limit`)"
+        );
+        assert_eq!(super::query_detail("Query deserialize error: invalid digit found in string"), "invalid digit found in string");
+    }
+
     #[test]
     fn whole_lists_page_by_position() {
         let p = super::page_at((1..=5).collect::<Vec<i32>>(), None, Some(2)).unwrap_or_else(|_| unreachable!());

@@ -10,6 +10,16 @@ use serde::{Deserialize, Serialize};
 use crate::eligibility::{Finding, FindingCode};
 
 /// One application (申請表) for statistics or detail records.
+///
+/// A draft may be saved with anything missing. **To submit**, `POST /requests/{id}/check`
+/// must find nothing of severity `error`, which needs: `contact.name`, a valid
+/// `contact.phone` and `contact.email`, `reason`, `requirement.output`,
+/// `requirement.description` and at least one of `requirement.fields`, every one a
+/// dictionary code (rule 5.1); each of the six `existing_sources` attested `checked`
+/// with a `note` (rule 4); `personal_data.contains` declared, and when `true`,
+/// `purpose` `personnel_management`, a `statutory_duty`, a `necessity` note for each
+/// personal field and `retention_days` 1–365 (rules 3, 6). No completion deadline
+/// anywhere (rule 5.3). `docs/examples/application.json` is a complete one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -17,7 +27,7 @@ pub struct Application {
     /// The applicant's contact details (聯絡資訊). Rule 5.1.
     #[serde(default)]
     pub contact: Contact,
-    /// The reason for the application (申請事由). Rule 5.1.
+    /// The reason for the application (申請事由). Rule 5.1. Required to submit.
     #[serde(default)]
     pub reason: String,
     /// What is wanted (需求說明): output kind, fields and conditions. Rule 5.1.
@@ -35,13 +45,13 @@ pub struct Application {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
-    /// 申請人姓名.
+    /// 申請人姓名. Required to submit.
     #[serde(default)]
     pub name: String,
-    /// 聯絡電話, e.g. `02-2397-9298#123`.
+    /// 聯絡電話, e.g. `02-2397-9298#123`. Required to submit (a telephone number).
     #[serde(default)]
     pub phone: String,
-    /// 電子郵件.
+    /// 電子郵件. Required to submit (an e-mail address).
     #[serde(default)]
     pub email: String,
 }
@@ -59,10 +69,11 @@ pub enum OutputKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Requirement {
-    /// Statistics or detail records.
+    /// Statistics or detail records. Required to submit.
     #[serde(default)]
     pub output: Option<OutputKind>,
     /// Requested fields, as codes of the field dictionary (`GET /dictionary/fields`).
+    /// At least one is required to submit.
     #[serde(default)]
     pub fields: Vec<String>,
     /// The conditions (查詢條件) in the applicant's words, e.g. "在職人員，113年12月31日為基準日".
@@ -77,6 +88,7 @@ pub struct Requirement {
     #[serde(default)]
     pub breakdowns: Vec<String>,
     /// The description of the requirement in the applicant's words (需求說明).
+    /// Required to submit.
     #[serde(default)]
     pub description: String,
     /// A sample of the desired output layout (輸出格式範例); recommended by the form.
@@ -148,20 +160,24 @@ impl Operator {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PersonalData {
-    /// 是否含個人資料: must be declared (`true` or `false`) before submission.
+    /// 是否含個人資料: must be declared (`true` or `false`) to submit.
     #[serde(default)]
     pub contains: Option<bool>,
     /// The specific purpose; rule 3 admits only `personnel_management` (人事管理).
+    /// Required to submit when `contains` is `true`.
     #[serde(default)]
     pub purpose: Option<String>,
     /// The statutory duty the data serves (法定職務), with its legal basis.
+    /// Required to submit when `contains` is `true`.
     #[serde(default)]
     pub statutory_duty: Option<String>,
-    /// Why each personal field is necessary (必要性說明). Rule 3.
+    /// Why each personal field is necessary (必要性說明). Rule 3. Required to submit,
+    /// one per personal field requested, filtered on or broken down by.
     #[serde(default)]
     pub necessity: Vec<NecessityNote>,
     /// How many days after delivery the office keeps the data before destroying it
-    /// (rule 6); at most [`MAX_RETENTION_DAYS`].
+    /// (rule 6); 1 to [`MAX_RETENTION_DAYS`] (365), required to submit when
+    /// `contains` is `true`.
     #[serde(default)]
     pub retention_days: Option<u32>,
 }
@@ -247,10 +263,10 @@ impl ExistingSource {
 #[serde(deny_unknown_fields)]
 pub struct SourceAttestation {
     pub source: ExistingSource,
-    /// The applicant checked this source.
+    /// The applicant checked this source. Must be `true` to submit (rule 4).
     #[serde(default)]
     pub checked: bool,
-    /// Why it does not serve (what was tried, what was missing).
+    /// Why it does not serve (what was tried, what was missing). Required to submit.
     #[serde(default)]
     pub note: String,
 }

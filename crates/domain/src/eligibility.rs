@@ -576,8 +576,8 @@ pub fn message_findings(body: &str) -> Vec<Finding> {
 }
 
 /// JSON keys by which a client tries to set a deadline; compared after lower-casing
-/// and removing `_`, `-` and spaces.
-const DEADLINE_KEYS: &[&str] = &[
+/// and removing `_`, `-` and spaces (published in docs/integration.md).
+pub const DEADLINE_KEYS: &[&str] = &[
     "deadline",
     "duedate",
     "due",

@@ -20,6 +20,7 @@ mod calendar;
 mod contract;
 mod corrections;
 mod deliveries;
+mod errors;
 mod input;
 mod inquiries;
 mod integration;
