@@ -86,6 +86,26 @@ pub fn declare(api: &mut OpenApi) {
     }
 }
 
+/// A page's items refer to their schema (`Page_RequestView.items` is
+/// `RequestView`), so generated clients get one type, not a copy per list.
+pub fn pages_refer_to_items(api: &mut OpenApi) {
+    use utoipa::openapi::schema::{ArrayItems, Schema};
+    use utoipa::openapi::Ref;
+    let Some(components) = api.components.as_mut() else { return };
+    let names: Vec<String> = components.schemas.keys().cloned().collect();
+    for name in names.iter().filter(|n| n.starts_with("Page_")) {
+        let item = &name["Page_".len()..];
+        if !components.schemas.contains_key(item) {
+            continue;
+        }
+        if let Some(RefOr::T(Schema::Object(page))) = components.schemas.get_mut(name) {
+            if let Some(RefOr::T(Schema::Array(items))) = page.properties.get_mut("items") {
+                items.items = ArrayItems::RefOrSchema(Box::new(RefOr::Ref(Ref::from_schema_name(item))));
+            }
+        }
+    }
+}
+
 /// Examples of every JSON request body and of the main answers, kept in
 /// `docs/examples/contract.json` for integrators to copy (a test reads each into its
 /// type): set on each request body that refers to one, and on the schemas.
@@ -227,6 +247,18 @@ mod tests {
             statreq_domain::queue::QueueSettings,
             statreq_domain::calendar::OfficeCalendar,
         );
+    }
+
+    #[test]
+    fn list_items_are_referenced_not_copied() {
+        let doc = serde_json::to_value(crate::openapi_document()).unwrap_or_default();
+        let schemas = doc["components"]["schemas"].as_object().cloned().unwrap_or_default();
+        let pages: Vec<&String> = schemas.keys().filter(|k| k.starts_with("Page_")).collect();
+        assert!(pages.len() >= 20, "{pages:?}");
+        for page in pages {
+            let items = &schemas[page]["properties"]["items"]["items"];
+            assert!(items["$ref"].is_string(), "{page} copies its items inline: {items}");
+        }
     }
 
     #[test]
