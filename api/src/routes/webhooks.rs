@@ -45,6 +45,16 @@ async fn owned(state: &AppState, who: &Principal, id: i64) -> Result<WebhookRow,
     Ok(hook)
 }
 
+/// As [`owned`], for reading the delivery log, which outlives the subscription.
+async fn owned_ever(state: &AppState, who: &Principal, id: i64) -> Result<WebhookRow, ApiError> {
+    may_subscribe(who)?;
+    let hook = db(state, move |s| s.get_webhook_ever(id)).await?;
+    if hook.owner_id != who.user.id && !who.has(Role::DgpaAdmin) {
+        return Err(ApiError::not_found());
+    }
+    Ok(hook)
+}
+
 /// `https://…` to a public address, or to a host named in `--webhook-allow-hosts`
 /// (plain `http://` only to such a host). A name is resolved now and refused when
 /// it leads somewhere statreq may not connect (the sender checks again on every
@@ -215,7 +225,8 @@ fn delivery_view(n: NotificationRow) -> Result<WebhookDeliveryView, ApiError> {
     })
 }
 
-/// The delivery log of a subscription, newest first.
+/// The delivery log of a subscription, newest first; it stays readable after the
+/// subscription is deleted.
 #[utoipa::path(
     tag = "webhooks",
     security(("bearer" = [])),
@@ -231,7 +242,7 @@ pub async fn list_webhook_deliveries(
 ) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(q.limit)?;
     let before = parse_cursor(q.cursor.as_deref())?;
-    let hook = owned(&state, &who, path.into_inner()).await?;
+    let hook = owned_ever(&state, &who, path.into_inner()).await?;
     let rows = db(&state, move |s| s.list_webhook_notifications(hook.id, before, limit + 1)).await?;
     let items = rows.into_iter().map(delivery_view).collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(page_of(items, limit, |d| d.id)))

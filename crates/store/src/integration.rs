@@ -343,6 +343,12 @@ impl Store {
         webhook(r)
     }
 
+    /// A subscription, also after it was deleted (its delivery log stays readable).
+    pub fn get_webhook_ever(&self, id: i64) -> StoreResult<WebhookRow> {
+        let r: WRow = webhooks::table.find(id).select(webhook_columns!()).first(&mut *self.conn()?)?;
+        webhook(r)
+    }
+
     /// Live subscriptions, of one owner or all.
     pub fn list_webhooks(&self, owner: Option<i64>) -> StoreResult<Vec<WebhookRow>> {
         let mut q =

@@ -239,8 +239,16 @@ async fn webhooks_are_signed_retried_logged_and_replayable(backend: Backend) {
     assert_eq!(admin.list_webhooks().await.unwrap().len(), 1);
 
     // Deleting ends the subscription: later events are not sent.
+    let before = webhr.webhook_deliveries(hook, None).await.unwrap().items.len();
     webhr.delete_webhook(hook).await.unwrap();
     assert_eq!(webhr.get_webhook(hook).await.err().and_then(|e| e.status()), Some(404));
+    // Its delivery log stays readable (to its owner and an administrator, nobody else);
+    // nothing more is sent or replayed.
+    assert_eq!(webhr.webhook_deliveries(hook, None).await.unwrap().items.len(), before);
+    assert_eq!(admin.webhook_deliveries(hook, None).await.unwrap().items.len(), before);
+    assert_eq!(other.webhook_deliveries(hook, None).await.err().and_then(|e| e.status()), Some(404));
+    assert_eq!(webhr.replay_webhook_delivery(hook, submitted.id).await.err().and_then(|e| e.status()), Some(404));
+    assert_eq!(webhr.delete_webhook(hook).await.err().and_then(|e| e.status()), Some(404), "deleted once");
     let audit = admin.audit("action=webhook.deleted").await.unwrap();
     assert_eq!(audit.items.len(), 1);
 }
