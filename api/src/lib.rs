@@ -237,8 +237,31 @@ async fn spa(req: actix_web::HttpRequest, state: web::Data<AppState>) -> HttpRes
         Some("ico") => "image/x-icon",
         _ => "application/octet-stream",
     };
+    // `just spa` leaves a gzip copy beside the large files: sent to clients that take it.
+    let gzip_ok = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("gzip"))));
+    let mut gz = target.clone().into_os_string();
+    gz.push(".gz");
+    let gz = std::path::PathBuf::from(gz);
+    if gzip_ok && gz.is_file() {
+        if let Ok(bytes) = std::fs::read(&gz) {
+            return HttpResponse::Ok()
+                .content_type(content_type)
+                .insert_header(("Cache-Control", cache))
+                .insert_header(("Content-Encoding", "gzip"))
+                .insert_header(("Vary", "Accept-Encoding"))
+                .body(bytes);
+        }
+    }
     match std::fs::read(&target) {
-        Ok(bytes) => HttpResponse::Ok().content_type(content_type).insert_header(("Cache-Control", cache)).body(bytes),
+        Ok(bytes) => HttpResponse::Ok()
+            .content_type(content_type)
+            .insert_header(("Cache-Control", cache))
+            .insert_header(("Vary", "Accept-Encoding"))
+            .body(bytes),
         Err(_) => landing(),
     }
 }

@@ -604,6 +604,37 @@ async fn an_administrator_edits_a_definition_and_sources_are_browsed() {
     assert_accessible(&c, "sources").await;
 }
 
+/// The SPA's large files go out gzipped to browsers that take gzip (the copies
+/// `just spa` leaves beside them), as they are to others; the wasm ships without its
+/// debugging name section.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_spa_is_sent_compressed_to_browsers_that_accept_it() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let http = reqwest::Client::new();
+    let wasm = "pkg/statreq-frontend_bg.wasm";
+    let plain = std::fs::read(dist.join(wasm)).unwrap();
+    let packed = std::fs::read(dist.join(format!("{wasm}.gz"))).unwrap();
+    assert!(packed.len() * 2 < plain.len(), "gzip more than halves it: {} of {}", packed.len(), plain.len());
+    assert!(!plain.windows(b"name".len() + 1).any(|w| w == b"\x04name"), "no name section");
+    let get = |accept: Option<&'static str>| {
+        let mut req = http.get(format!("{}/{wasm}", server.base));
+        if let Some(a) = accept {
+            req = req.header("Accept-Encoding", a);
+        }
+        req.send()
+    };
+    let res = get(Some("br, gzip;q=0.9")).await.unwrap();
+    assert_eq!(res.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("gzip"));
+    assert_eq!(res.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/wasm"));
+    let vary = res.headers().get("vary").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(vary.split(',').any(|v| v.trim() == "Accept-Encoding"), "caches keep the two apart: {vary}");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), packed.as_slice());
+    let res = get(None).await.unwrap();
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(res.bytes().await.unwrap().as_ref(), plain.as_slice());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_documentation_works_offline_under_the_content_security_policy() {
     let server = TestServer::start(Backend::Sqlite);
