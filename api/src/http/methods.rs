@@ -84,7 +84,7 @@ pub async fn method_not_allowed(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let allowed = match req.app_data::<web::Data<MethodTable>>() {
-        Some(table) if req.path().starts_with("/api/") || req.path().starts_with("/healthz") || req.path().starts_with("/readyz") => {
+        Some(table) if req.path().starts_with("/api/") || ["/healthz", "/readyz", "/metrics"].contains(&req.path()) => {
             table.allowed(req.path())
         }
         _ => Vec::new(),

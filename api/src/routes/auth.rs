@@ -143,7 +143,7 @@ async fn check_password(
 /// instead of in the body.
 #[utoipa::path(
     tag = "auth",
-    params(("Statreq-Refresh" = Option<String>, Header, description = "`cookie`: the refresh token travels in an HttpOnly cookie, not the body (browsers, same origin)", pattern = "^cookie$")),
+    params(("Statreq-Refresh" = Option<String>, Header, description = "`cookie`: the refresh token travels in an HttpOnly cookie, not the body (browsers, same origin); any other value is ignored")),
     request_body = LoginBody,
     responses((status = 200, description = "Signed in", body = TokenResponse), ErrorResponses)
 )]
@@ -161,8 +161,8 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Byte
 /// With `Statreq-Refresh: cookie` the token is taken from the cookie (no body).
 #[utoipa::path(
     tag = "auth",
-    params(("Statreq-Refresh" = Option<String>, Header, description = "`cookie`: the refresh token travels in an HttpOnly cookie, not the body (browsers, same origin)", pattern = "^cookie$")),
-    request_body = RefreshBody,
+    params(("Statreq-Refresh" = Option<String>, Header, description = "`cookie`: the refresh token travels in an HttpOnly cookie, not the body (browsers, same origin); any other value is ignored")),
+    request_body(content = Option<RefreshBody>, description = "The refresh token; left out with `Statreq-Refresh: cookie`"),
     responses((status = 200, description = "New tokens", body = TokenResponse), ErrorResponses)
 )]
 #[post("/auth/refresh")]
@@ -206,8 +206,8 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::By
 /// `Statreq-Refresh: cookie` the token is taken from the cookie, which is cleared.
 #[utoipa::path(
     tag = "auth",
-    params(("Statreq-Refresh" = Option<String>, Header, description = "`cookie`: the refresh token travels in an HttpOnly cookie, not the body (browsers, same origin)", pattern = "^cookie$")),
-    request_body = RefreshBody,
+    params(("Statreq-Refresh" = Option<String>, Header, description = "`cookie`: the refresh token travels in an HttpOnly cookie, not the body (browsers, same origin); any other value is ignored")),
+    request_body(content = Option<RefreshBody>, description = "The refresh token; left out with `Statreq-Refresh: cookie`"),
     responses((status = 204, description = "Signed out"), ErrorResponses)
 )]
 #[post("/auth/logout")]
