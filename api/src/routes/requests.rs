@@ -255,6 +255,10 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
             return Err(invalid("`q`: 1–200 characters".into()));
         }
     }
+    let well_formed = |c: &str| (1..=32).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if q.agency.as_deref().is_some_and(|c| !well_formed(c)) {
+        return Err(invalid("`agency`: an agency code, 1–32 letters, digits, `_` or `-`".into()));
+    }
     let agencies = match &q.agency {
         None if q.subtree.is_some() => return Err(invalid("`subtree` needs `agency`".into())),
         None => None,

@@ -312,6 +312,8 @@ impl ApplicationPatch {
 pub mod limits {
     pub const SHORT_TEXT: usize = 200;
     pub const NOTE: usize = 2_000;
+    /// The reason DGPA gives for a correction (hold, re-rating, marking personal).
+    pub const REASON: usize = 1_000;
     pub const LONG_TEXT: usize = 8_000;
     pub const MAX_FIELDS: usize = 200;
     pub const MAX_FIELD_CODE: usize = 64;

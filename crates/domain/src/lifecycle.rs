@@ -293,6 +293,14 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
         }
         Ok(c)
     };
+    // A correction's reason (`/reason`, as the body names it) is shorter than a comment.
+    let reason_of = |r: String| -> Result<Option<String>, Refusal> {
+        let r = Some(r.trim().to_string()).filter(|r| !r.is_empty());
+        if r.as_ref().is_some_and(|r| r.chars().count() > crate::application::limits::REASON) {
+            return Err(Refusal::TextTooLong { pointer: "/reason", max: crate::application::limits::REASON });
+        }
+        Ok(r)
+    };
 
     match command {
         Command::Edit => {}
@@ -402,14 +410,14 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
             }
         }
         Command::Hold { reason } => {
-            outcome.comment = comment_of(Some(reason))?;
+            outcome.comment = reason_of(reason)?;
             if outcome.comment.is_none() {
                 return Err(Refusal::CommentRequired { action });
             }
         }
         Command::Resume => {}
         Command::Rerate { difficulty, reason } => {
-            outcome.comment = comment_of(Some(reason))?;
+            outcome.comment = reason_of(reason)?;
             if outcome.comment.is_none() {
                 return Err(Refusal::CommentRequired { action });
             }
@@ -419,7 +427,7 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
             if facts.application.declares_personal_data() {
                 return Err(Refusal::AlreadyPersonal);
             }
-            outcome.comment = comment_of(Some(reason))?;
+            outcome.comment = reason_of(reason)?;
             if outcome.comment.is_none() {
                 return Err(Refusal::CommentRequired { action });
             }

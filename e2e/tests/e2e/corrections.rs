@@ -66,6 +66,10 @@ async fn dgpa_corrects_work_after_acceptance(backend: Backend) {
     let easy = Difficulty::new(1).unwrap();
     assert_eq!(status(applicant.rerate(r2.id, None, easy, "x").await.err()), Some(403));
     assert_eq!(code(officer.rerate(r2.id, None, easy, "").await.err()), Some("comment_required".into()));
+    // A reason longer than the contract's 1,000 characters is refused where it is.
+    let long = officer.rerate(r2.id, None, easy, &"理".repeat(1_001)).await.err();
+    let p = long.as_ref().and_then(|e| e.problem()).map(|p| (p.status, p.code.clone(), p.errors.first().map(|e| e.pointer.clone())));
+    assert_eq!(p, Some((422, "too_long".into(), Some("/reason".into()))));
     let rerated = officer.rerate(r2.id, Some(r2.version), easy, "僅需單一統計表").await.unwrap();
     assert_eq!((rerated.state, rerated.difficulty), (State::Queued, Some(1)));
     assert_eq!(order(&officer.queue().await.unwrap()), [r2.id, r.id]);

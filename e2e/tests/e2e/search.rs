@@ -86,6 +86,8 @@ async fn officers_search_and_export_within_what_they_may_see(backend: Backend) {
         &format!("submitted_from={today}&submitted_to={yesterday}"),
         "assignee=someone",
         "subtree=true",
+        "agency=",
+        "agency=NPA%20OR%201",
         "personal=maybe",
         "sort=bogus",
         "overdue=perhaps",
