@@ -114,6 +114,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     http::contract::declare_webhooks(&mut api);
     http::contract::declare_examples(&mut api);
     http::contract::pages_refer_to_items(&mut api);
+    http::contract::flattened_views_are_one_object(&mut api);
     strings_never_hold_nul(api)
 }
 

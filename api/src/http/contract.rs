@@ -86,6 +86,38 @@ pub fn declare(api: &mut OpenApi) {
     }
 }
 
+/// A view that flattens a strict schema (`CalendarView` = `OfficeCalendar` + its
+/// version) is one object with both sets of properties: as `allOf` of a schema that
+/// allows no other properties, no answer could ever match it.
+pub fn flattened_views_are_one_object(api: &mut OpenApi) {
+    use utoipa::openapi::schema::{Object, Schema};
+    let Some(components) = api.components.as_mut() else { return };
+    let names: Vec<String> = components.schemas.keys().cloned().collect();
+    for name in names {
+        let Some(RefOr::T(Schema::AllOf(all))) = components.schemas.get(&name) else { continue };
+        let mut merged = Object::new();
+        merged.schema_type = Type::Object.into();
+        merged.description = all.description.clone();
+        let mut complete = true;
+        for part in &all.items {
+            let part = match part {
+                RefOr::Ref(r) => components.schemas.get(r.ref_location.rsplit('/').next().unwrap_or_default()),
+                other => Some(other),
+            };
+            match part {
+                Some(RefOr::T(Schema::Object(o))) => {
+                    merged.properties.extend(o.properties.clone());
+                    merged.required.extend(o.required.clone());
+                }
+                _ => complete = false,
+            }
+        }
+        if complete {
+            components.schemas.insert(name, RefOr::T(Schema::Object(merged)));
+        }
+    }
+}
+
 /// A page's items refer to their schema (`Page_RequestView.items` is
 /// `RequestView`), so generated clients get one type, not a copy per list.
 pub fn pages_refer_to_items(api: &mut OpenApi) {
@@ -247,6 +279,17 @@ mod tests {
             statreq_domain::queue::QueueSettings,
             statreq_domain::calendar::OfficeCalendar,
         );
+    }
+
+    #[test]
+    fn a_calendar_answer_can_match_its_schema() {
+        let doc = serde_json::to_value(crate::openapi_document()).unwrap_or_default();
+        let view = &doc["components"]["schemas"]["CalendarView"];
+        let props: Vec<&String> = view["properties"].as_object().map(|o| o.keys().collect()).unwrap_or_default();
+        for p in ["year", "days_off", "make_up_workdays", "version", "updated_at"] {
+            assert!(props.iter().any(|x| *x == p), "{p} missing: {view}");
+        }
+        assert!(view.get("allOf").is_none() && view["additionalProperties"].is_null(), "{view}");
     }
 
     #[test]

@@ -103,9 +103,10 @@ pub fn parse_optional_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) 
     }
     let raw: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
     let mut value: serde_json::Value = serde_json::from_slice(raw).map_err(|e| InputError::MalformedJson { detail: e.to_string() })?;
-    if value.is_null() {
-        // `null` is no body, as an empty one is (optional bodies are documented as nullable).
-        value = serde_json::json!({});
+    // Every body is a JSON object (serde would read an array as a struct's fields in
+    // order, which the contract does not allow); an optional one is left out, not `null`.
+    if !value.is_object() {
+        return Err(InputError::InvalidValue { pointer: String::new(), detail: "the body must be a JSON object".into() }.into());
     }
     if let Some(pointer) = nul_pointer(&value, String::new()) {
         return Err(InputError::NulCharacter { pointer }.into());

@@ -41,6 +41,9 @@ pub struct AuditQuery {
 pub async fn list_audit(state: web::Data<AppState>, who: Principal, q: web::Query<AuditQuery>) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
     let limit = page_limit(q.limit)?;
+    if q.action.as_deref().is_some_and(|a| a.chars().count() > 100) {
+        return Err(InputError::InvalidQuery { detail: "`action`: at most 100 characters".into() }.into());
+    }
     let day = |name: &str, raw: &Option<String>, next: bool| -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
         let Some(raw) = raw.as_deref() else { return Ok(None) };
         let d = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")

@@ -61,6 +61,20 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
             let (status, p) = send(c, method.clone(), path, "application/json", b"null".to_vec(), *if_match).await;
             assert_eq!((status, p["code"].as_str()), (400, Some("body_required")), "{label}: null body: {p}");
         }
+        // A body that is no JSON object — an array read as fields in order, a bare value,
+        // `null` for an optional body — is refused.
+        for body in [&b"[null, null]"[..], b"3", b"\"reason\"", b"[]"] {
+            let (status, p) = send(c, method.clone(), path, "application/json", body.to_vec(), *if_match).await;
+            assert_eq!(
+                (status, p["code"].as_str(), p["errors"][0]["pointer"].as_str()),
+                (422, Some("invalid_value"), Some("")),
+                "{label}: {p}"
+            );
+        }
+        if path.ends_with("/withdraw") {
+            let (status, p) = send(c, method.clone(), path, "application/json", b"null".to_vec(), *if_match).await;
+            assert_eq!((status, p["code"].as_str()), (422, Some("invalid_value")), "{label}: an optional body is left out, not null: {p}");
+        }
         // Unknown field: 422 with a pointer.
         let (status, p) = send(c, method.clone(), path, "application/json", bytes(json!({"priority": "urgent"})), *if_match).await;
         assert_eq!((status, p["code"].as_str()), (422, Some("unknown_field")), "{label}: {p}");

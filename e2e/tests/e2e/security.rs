@@ -447,6 +447,7 @@ async fn the_audit_trail_is_searched_by_day_and_verified_online(backend: Backend
     assert!(admin.audit(&format!("from={tomorrow}")).await.unwrap().items.is_empty());
     assert!(admin.audit(&format!("to={}", today.pred_opt().unwrap())).await.unwrap().items.is_empty());
     assert_eq!(status(admin.audit("from=2026-13-40").await.err()), Some(400));
+    assert_eq!(status(admin.audit(&format!("action={}", "a".repeat(101))).await.err()), Some(400), "longer than the contract's 100");
 
     // An entry edited behind the service's back: the check names it.
     let store = statreq_e2e::statreq_store::Store::open(&server.db.url).unwrap();
