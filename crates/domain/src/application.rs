@@ -179,6 +179,7 @@ pub struct PersonalData {
     /// (rule 6); 1 to [`MAX_RETENTION_DAYS`] (365), required to submit when
     /// `contains` is `true`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64))]
     pub retention_days: Option<u32>,
 }
 
