@@ -38,17 +38,17 @@ fn may_subscribe(who: &Principal) -> Result<(), ApiError> {
 /// A subscription the caller owns (or any, for an administrator); 404 otherwise.
 async fn owned(state: &AppState, who: &Principal, id: i64) -> Result<WebhookRow, ApiError> {
     may_subscribe(who)?;
-    let hook = db(state, move |s| s.get_webhook(id)).await?;
-    if hook.owner_id != who.user.id && !who.has(Role::DgpaAdmin) {
-        return Err(ApiError::not_found());
-    }
-    Ok(hook)
+    mine(who, db(state, move |s| s.get_webhook(id)).await?)
 }
 
 /// As [`owned`], for reading the delivery log, which outlives the subscription.
 async fn owned_ever(state: &AppState, who: &Principal, id: i64) -> Result<WebhookRow, ApiError> {
     may_subscribe(who)?;
-    let hook = db(state, move |s| s.get_webhook_ever(id)).await?;
+    mine(who, db(state, move |s| s.get_webhook_ever(id)).await?)
+}
+
+/// The subscription, when it is the caller's or the caller administers them all.
+fn mine(who: &Principal, hook: WebhookRow) -> Result<WebhookRow, ApiError> {
     if hook.owner_id != who.user.id && !who.has(Role::DgpaAdmin) {
         return Err(ApiError::not_found());
     }
