@@ -158,6 +158,10 @@ fn strings_never_hold_nul(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi:
         op.parameters.iter_mut().flatten().filter_map(|p| p.schema.as_mut()).for_each(walk);
         if let Some(body) = op.request_body.as_mut() {
             body.content.values_mut().filter_map(|c| c.schema.as_mut()).for_each(walk);
+            // An import's CSV is never empty: no body at all is 400 `body_required`.
+            if let Some(RefOr::T(Schema::Object(o))) = body.content.get_mut("text/csv").and_then(|c| c.schema.as_mut()) {
+                o.min_length = Some(1);
+            }
         }
     }
     api

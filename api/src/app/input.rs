@@ -35,6 +35,14 @@ pub enum InputError {
     InvalidQuery {
         detail: String,
     },
+    /// A well-formed range whose `to` is before its `from`, or that spans too long.
+    InvalidRange {
+        from: &'static str,
+        to: &'static str,
+        max_days: Option<i64>,
+    },
+    /// `subtree` given without the `agency` it would widen.
+    SubtreeNeedsAgency,
     /// A completion deadline anywhere in the body (rule 5.3).
     DeadlineNotAllowed {
         pointers: Vec<String>,
@@ -250,6 +258,8 @@ impl InputError {
             MalformedJson { .. } => "malformed_json",
             NulCharacter { .. } => "invalid_character",
             NulInQuery | InvalidQuery { .. } => "invalid_query",
+            InvalidRange { .. } => "invalid_range",
+            SubtreeNeedsAgency => "subtree_needs_agency",
             UnknownField { .. } => "unknown_field",
             InvalidValue { .. } => "invalid_value",
             DeadlineNotAllowed { .. } => "deadline_not_allowed",
@@ -442,6 +452,17 @@ impl InputError {
                 detail.clone(),
             ),
             InvalidQuery { detail } => Text::new("查詢參數有誤。", format!("Invalid query parameters: {detail}")),
+            InvalidRange { from, to, max_days: None } => {
+                Text::new(format!("期間有誤：迄日（{to}）須在起日（{from}）當日或之後。"), format!("The period is wrong: `{to}` must be on or after `{from}`."))
+            }
+            InvalidRange { from, to, max_days: Some(max) } => Text::new(
+                format!("期間有誤：迄日（{to}）須在起日（{from}）當日或之後，且期間不超過 {max} 日。"),
+                format!("The period is wrong: `{to}` must be on or after `{from}`, and at most {max} days later."),
+            ),
+            SubtreeNeedsAgency => Text::new(
+                "「subtree」須與「agency」併用：請指定要含其下各機關的機關代碼。",
+                "`subtree` goes with `agency`: name the agency whose subordinate agencies to include.",
+            ),
             DeadlineNotAllowed { .. } => Text::new(
                 "申請人不得訂定完成期限；人事總處依收件順序、難易度、各主管機關已申請數量及人事人員數排定作業（第5點第3款）。",
                 "Applicants may not set a completion deadline: DGPA orders its work by application order, difficulty, the volume each supervising agency has requested and its personnel staff (rule 5.3).",

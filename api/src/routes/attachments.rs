@@ -4,7 +4,7 @@
 use actix_multipart::Multipart;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use statreq_contract::AttachmentView;
+use statreq_contract::{AttachmentUpload, AttachmentView};
 use statreq_domain::{Role, State};
 use statreq_store::{AttachmentRow, NewAttachment, StoreError};
 
@@ -49,7 +49,7 @@ fn view(a: &AttachmentRow, users: &Users) -> AttachmentView {
     tag = "requests",
     security(("bearer" = [])),
     params(("id" = i64, Path)),
-    request_body(content = String, content_type = "multipart/form-data", description = "field `file`"),
+    request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
     responses((status = 201, body = AttachmentView), ErrorResponses)
 )]
 #[post("/requests/{id}/attachments")]

@@ -23,10 +23,10 @@ pub struct AuditQuery {
     #[param(max_length = 100)]
     pub action: Option<String>,
     /// Entries from this day (`YYYY-MM-DD`, Taiwan time).
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(value_type = Option<String>, format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub from: Option<String>,
     /// Entries up to and including this day (`YYYY-MM-DD`, Taiwan time).
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(value_type = Option<String>, format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub to: Option<String>,
     #[param(pattern = r"^[0-9]{1,18}$")]
     pub cursor: Option<String>,

@@ -61,9 +61,14 @@ fn token_response(state: &AppState, req: &HttpRequest, mut t: TokenResponse) -> 
 }
 
 /// The refresh token a call presents: the cookie in cookie mode, else the JSON body.
+/// No token at all (no body, no cookie) is presented as the empty token, which no
+/// session has: refresh answers 401, sign-out has nothing to end.
 fn presented_refresh_token(req: &HttpRequest, body: &[u8]) -> Result<String, ApiError> {
     if cookie_mode(req) {
         return Ok(req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()).unwrap_or_default());
+    }
+    if body.is_empty() {
+        return Ok(String::new());
     }
     let body: RefreshBody = parse_json(req, body)?;
     Ok(body.refresh_token)
@@ -162,7 +167,7 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Byte
 #[utoipa::path(
     tag = "auth",
     params(("Statreq-Refresh" = Option<String>, Header, description = "`cookie`: the refresh token travels in an HttpOnly cookie, not the body (browsers, same origin); any other value is ignored")),
-    request_body(content = Option<RefreshBody>, description = "The refresh token; left out with `Statreq-Refresh: cookie`"),
+    request_body(content = Option<RefreshBody>, description = "The refresh token; left out with `Statreq-Refresh: cookie`. No token at all: refresh answers 401, sign-out 204 with nothing to end"),
     responses((status = 200, description = "New tokens", body = TokenResponse), ErrorResponses)
 )]
 #[post("/auth/refresh")]
@@ -207,7 +212,7 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::By
 #[utoipa::path(
     tag = "auth",
     params(("Statreq-Refresh" = Option<String>, Header, description = "`cookie`: the refresh token travels in an HttpOnly cookie, not the body (browsers, same origin); any other value is ignored")),
-    request_body(content = Option<RefreshBody>, description = "The refresh token; left out with `Statreq-Refresh: cookie`"),
+    request_body(content = Option<RefreshBody>, description = "The refresh token; left out with `Statreq-Refresh: cookie`. No token at all: refresh answers 401, sign-out 204 with nothing to end"),
     responses((status = 204, description = "Signed out"), ErrorResponses)
 )]
 #[post("/auth/logout")]

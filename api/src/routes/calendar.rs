@@ -91,7 +91,8 @@ pub struct WorkingDaysQuery {
     /// The first day counted, `YYYY-MM-DD`.
     #[param(value_type = String, format = Date)]
     pub from: NaiveDate,
-    /// The last day counted, `YYYY-MM-DD`; not before `from`, at most ten years after.
+    /// The last day counted, `YYYY-MM-DD`; not before `from`, at most ten years after
+    /// (else 422 `invalid_range`).
     #[param(value_type = String, format = Date)]
     pub to: NaiveDate,
 }
@@ -104,7 +105,7 @@ pub struct WorkingDaysQuery {
 pub async fn working_days(state: web::Data<AppState>, _who: Principal, q: web::Query<WorkingDaysQuery>) -> Result<HttpResponse, ApiError> {
     let (from, to) = (q.from, q.to);
     if to < from || (to - from).num_days() > MAX_SPAN_DAYS {
-        return Err(InputError::InvalidQuery { detail: "`to` must be on or after `from`, at most ten years later".into() }.into());
+        return Err(InputError::InvalidRange { from: "from", to: "to", max_days: Some(MAX_SPAN_DAYS) }.into());
     }
     let calendars = reference::calendar(&state).await?;
     let years_without_calendar = (from.year()..=to.year()).filter(|y| !calendars.iter().any(|c| c.year == *y)).collect();

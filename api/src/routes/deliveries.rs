@@ -5,7 +5,7 @@
 use actix_multipart::Multipart;
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use statreq_contract::{AgeRecipientBody, DeliveryManifest, DeliveryView, PassphraseView};
+use statreq_contract::{AgeRecipientBody, DeliveryManifest, DeliveryUpload, DeliveryView, PassphraseView};
 use statreq_domain::lifecycle::{approve_file, open_file};
 use statreq_domain::{AgencyCode, Role, State, UserId};
 use statreq_store::{DeliveryRow, NewDelivery};
@@ -65,7 +65,7 @@ fn may_handle_files(who: &Principal, agency: &str) -> bool {
     tag = "deliveries",
     security(("bearer" = [])),
     params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried upload return the first response; the fingerprint is the body's length", min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")),
-    request_body(content = String, content_type = "multipart/form-data", description = "field `file`; optional `magnitude` (text, repeatable) and `contributions` (CSV)"),
+    request_body(content = DeliveryUpload, content_type = "multipart/form-data"),
     responses((status = 201, body = DeliveryView), ErrorResponses)
 )]
 #[post("/requests/{id}/deliveries")]

@@ -173,13 +173,14 @@ pub struct ListQuery {
     #[param(style = Form, explode)]
     pub state: Option<Vec<State>>,
     /// Words the applicant wrote (reason, description, conditions), case-insensitive,
-    /// 1–200 characters; a number alone (or `#12`) is a request number.
-    #[param(min_length = 1, max_length = 200)]
+    /// at most 200 characters and not only spaces; a number alone (or `#12`) is a request number.
+    #[param(max_length = 200, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
     pub q: Option<String>,
     /// Only requests of this agency (its code) …
     #[param(pattern = r"^[A-Za-z0-9_-]{1,32}$")]
     pub agency: Option<String>,
-    /// … and, with `subtree=true`, of every agency under it.
+    /// … and, with `subtree=true`, of every agency under it (only with `agency`:
+    /// alone it is 422 `subtree_needs_agency`).
     pub subtree: Option<bool>,
     /// Only requests taken into production by this DGPA officer: `me` or a user id.
     #[param(pattern = r"^(me|[0-9]{1,18})$")]
@@ -187,7 +188,8 @@ pub struct ListQuery {
     /// Submitted on or after this day (Taiwan time), `YYYY-MM-DD`.
     #[param(value_type = Option<String>, format = Date)]
     pub submitted_from: Option<chrono::NaiveDate>,
-    /// Submitted on or before this day (Taiwan time), `YYYY-MM-DD`.
+    /// Submitted on or before this day (Taiwan time), `YYYY-MM-DD`; not before
+    /// `submitted_from` (422 `invalid_range`).
     #[param(value_type = Option<String>, format = Date)]
     pub submitted_to: Option<chrono::NaiveDate>,
     /// Only requests that declare personal data (`true`) or do not (`false`).
@@ -250,9 +252,8 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
         .map(|s| State::parse(s).ok_or_else(|| invalid(format!("`state`: unknown state `{s}`"))))
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(text) = &q.q {
-        let n = text.trim().chars().count();
-        if n == 0 || n > 200 {
-            return Err(invalid("`q`: 1–200 characters".into()));
+        if text.trim().is_empty() || text.chars().count() > 200 {
+            return Err(invalid("`q`: at most 200 characters, not only spaces".into()));
         }
     }
     let well_formed = |c: &str| (1..=32).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
@@ -260,7 +261,7 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
         return Err(invalid("`agency`: an agency code, 1–32 letters, digits, `_` or `-`".into()));
     }
     let agencies = match &q.agency {
-        None if q.subtree.is_some() => return Err(invalid("`subtree` needs `agency`".into())),
+        None if q.subtree.is_some() => return Err(InputError::SubtreeNeedsAgency.into()),
         None => None,
         Some(code) if tree.get(code).is_none() => Some(Vec::new()),
         Some(code) if q.subtree == Some(true) => Some(tree.subtree(code)),
@@ -275,7 +276,7 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
     let day_start = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc() - chrono::Duration::hours(8));
     if let (Some(from), Some(to)) = (q.submitted_from, q.submitted_to) {
         if from > to {
-            return Err(invalid("`submitted_from` is after `submitted_to`".into()));
+            return Err(InputError::InvalidRange { from: "submitted_from", to: "submitted_to", max_days: None }.into());
         }
     }
     let (ids, exclude_ids) = match q.overdue {

@@ -178,3 +178,31 @@ pub struct AuditVerificationView {
     pub reason: Option<String>,
     pub checked_at: DateTime<Utc>,
 }
+
+/// An attachment, sent as `multipart/form-data` (the schema of the form, not a JSON body).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentUpload {
+    /// The file: CSV, XLSX, ODS, PDF, DOCX or ODT, up to 10 MiB.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
+/// A result file, sent as `multipart/form-data` (the schema of the form, not a JSON body).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryUpload {
+    /// The file: CSV, XLSX, ODS, PDF or ZIP.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    /// Columns of a CSV table that hold magnitudes (totals) to check by the dominance
+    /// rules; repeat the field, or separate names with commas. Needs `contributions`.
+    #[serde(default)]
+    #[schema(required = false)]
+    pub magnitude: Vec<String>,
+    /// With `magnitude`: a CSV of the same header and rows whose magnitude cells read
+    /// `largest/second`; read for the check, never stored.
+    #[serde(default)]
+    #[schema(value_type = String, format = Binary, required = false)]
+    pub contributions: Vec<u8>,
+}

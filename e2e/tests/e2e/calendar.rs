@@ -29,10 +29,16 @@ async fn the_office_calendar_is_managed_data_and_counts_working_days(backend: Ba
     assert_eq!((w.working_days, w.years_without_calendar.len()), (5, 0));
     let w = applicant.working_days("2031-01-01", "2031-01-07").await.unwrap();
     assert_eq!((w.working_days, w.years_without_calendar), (5, vec![2031]), "weekends only, and said so");
-    for query in ["from=2026-03-02&to=2026-03-01", "from=2026-01-01&to=2037-01-01", "from=2026-02-30&to=2026-03-01", "from=2026-01-01"] {
+    // Malformed is 400; well formed but backwards or over ten years is a rule's 422.
+    for (query, status_code) in [
+        ("from=2026-03-02&to=2026-03-01", (422, "invalid_range")),
+        ("from=2026-01-01&to=2037-01-01", (422, "invalid_range")),
+        ("from=2026-02-30&to=2026-03-01", (400, "invalid_query")),
+        ("from=2026-01-01", (400, "invalid_query")),
+    ] {
         let (status, body) =
             applicant.raw(Method::GET, &format!("/calendar/working-days?{query}"), "application/json", vec![], None).await.unwrap();
-        assert_eq!((status, body["code"].as_str()), (400, Some("invalid_query")), "{query}");
+        assert_eq!((status, body["code"].as_str()), (status_code.0, Some(status_code.1)), "{query}: {body}");
     }
 
     // Correcting a year: DGPA's administrators only, with the version seen.

@@ -2,6 +2,7 @@
 //! sign-in, sessions that end, outbound webhooks that cannot reach inside, and the
 //! rights around personal-data files.
 
+use statreq_e2e::statreq_client::Method;
 use statreq_e2e::{on_both_backends, Backend, TestServer};
 
 async fn headers_of(url: &str) -> reqwest::header::HeaderMap {
@@ -207,6 +208,14 @@ async fn sessions_end_on_logout_password_reset_and_disabling(backend: Backend) {
     replay.set_refresh_token(a_token.clone());
     let err = replay.refresh().await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_refresh_token"), "{err:?}");
+    b.refresh().await.unwrap();
+    // No token at all: sign-out has nothing to end (204) and ends nothing; refresh is 401.
+    let signed_outs = audit_actions(&server, "auth.signed_out").await.len();
+    let (status, _) = server.client().raw(Method::POST, "/auth/logout", "application/json", Vec::new(), None).await.unwrap();
+    assert_eq!(status, 204);
+    let (status, p) = server.client().raw(Method::POST, "/auth/refresh", "application/json", Vec::new(), None).await.unwrap();
+    assert_eq!((status, p["code"].as_str()), (401, Some("invalid_refresh_token")), "{p}");
+    assert_eq!(audit_actions(&server, "auth.signed_out").await.len(), signed_outs);
     b.refresh().await.unwrap();
 
     // An administrator's password reset signs every session of that user out, audited.
