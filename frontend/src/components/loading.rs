@@ -1,10 +1,14 @@
-//! The two states every loading section shares, said the same way everywhere:
-//! still loading (announced to screen readers as busy), or the server's problem.
+//! The states every loading section shares, said the same way everywhere: still
+//! loading (announced to screen readers as busy), the server's problem as an alert,
+//! or the content. [`Async`] is the one way a screen shows data it fetched.
 
+use std::sync::Arc;
+
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::problem::UiError;
-use crate::i18n::{tr, Lang};
+use crate::i18n::{self, tr, Lang};
 
 /// Still loading.
 pub(crate) fn loading(lang: Lang) -> AnyView {
@@ -14,4 +18,50 @@ pub(crate) fn loading(lang: Lang) -> AnyView {
 /// What kept the section's data away, as an alert.
 pub(crate) fn failed(lang: Lang, e: &UiError) -> AnyView {
     view! { <p class="error" role="alert">{e.show(lang)}</p> }.into_any()
+}
+
+/// A section that shows what `resource` fetched: "loading" the first time, the last
+/// content kept in place while it reloads (a `Transition`, so a refetch after an
+/// action does not blank the screen), and the server's problem, in the chosen
+/// language, in place of the content when it fails (an `ErrorBoundary` that reads the
+/// typed [`UiError`]).
+#[component]
+pub fn Async<T, F, V>(resource: LocalResource<Result<T, UiError>>, children: F) -> impl IntoView
+where
+    T: Clone + 'static,
+    F: Fn(T) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let lang = i18n::lang();
+    let children = Arc::new(children);
+    view! {
+        <Transition fallback=move || loading(lang.get())>
+            <ErrorBoundary fallback=move |errors| {
+                move || {
+                    errors
+                        .get()
+                        .into_iter()
+                        .map(|(_, e)| match e.downcast_ref::<UiError>() {
+                            Some(ui) => failed(lang.get(), ui),
+                            None => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        })
+                        .collect_view()
+                }
+            }>
+                {
+                    let children = children.clone();
+                    // Once loaded, the content renders here, synchronously, so that
+                    // what it reads (the language, a page's signals) is tracked; the
+                    // first load suspends, which the Transition shows as loading.
+                    move || {
+                        let children = children.clone();
+                        match resource.get() {
+                            Some(loaded) => Either::Left(loaded.map(|v| children(v))),
+                            None => Either::Right(Suspend::new(async move { resource.await.map(|v| children(v)) })),
+                        }
+                    }
+                }
+            </ErrorBoundary>
+        </Transition>
+    }
 }

@@ -35,6 +35,15 @@ pub struct UiError {
     status: Option<u16>,
 }
 
+/// For the `ErrorBoundary` of [`super::loading::Async`], which downcasts it back.
+impl std::fmt::Display for UiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+impl std::error::Error for UiError {}
+
 impl UiError {
     /// A refusal that only says the section is not for this caller (its role or agency).
     pub(crate) fn not_for_caller(&self) -> bool {

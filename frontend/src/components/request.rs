@@ -91,11 +91,11 @@ pub fn PagedRequests(
             .map_err(ui)
         }
     });
-    move || match page.get() {
-        None => crate::components::loading::loading(lang.get()),
-        Some(Err(e)) => crate::components::loading::failed(lang.get(), &e),
-        Some(Ok(p)) if p.items.is_empty() && cursors.with(|c| c.len() == 1) => view! { <p>{tr(lang.get(), empty_key)}</p> }.into_any(),
-        Some(Ok(p)) => {
+    view! {
+        <crate::components::loading::Async resource=page let:p>
+        {if p.items.is_empty() && cursors.with(|c| c.len() == 1) {
+            view! { <p>{tr(lang.get(), empty_key)}</p> }.into_any()
+        } else {
             let n = cursors.with(Vec::len);
             let next = p.next_cursor.clone();
             let from = (n - 1) * PAGE + 1;
@@ -115,6 +115,7 @@ pub fn PagedRequests(
                 </nav>
             }
             .into_any()
-        }
+        }}
+        </crate::components::loading::Async>
     }
 }

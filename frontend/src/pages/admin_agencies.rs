@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use statreq_contract::*;
 
-use crate::components::loading::{failed, loading};
+use crate::components::loading::Async;
 use crate::components::problem::{err_text, ui};
 use crate::i18n::{self, tr, tr_with};
 use crate::pages::admin_reference::CsvExchange;
@@ -87,10 +87,8 @@ pub fn Agencies() -> impl IntoView {
         <section class="card" aria-labelledby="ag-h">
             <h2 id="ag-h">{move || tr(lang.get(), "agencies_and_personnel_staff")}</h2>
             <p class="hint">{move || tr(lang.get(), "agencies_hint")}</p>
-            {move || match agencies.get() {
-                None => loading(lang.get()),
-                Some(Err(e)) => failed(lang.get(), &e),
-                Some(Ok(list)) => view! {
+            <Async resource=agencies let:list>
+                {view! {
                     <table class="list">
                         <thead><tr>
                             <th scope="col">{tr(lang.get(), "code")}</th>
@@ -115,8 +113,8 @@ pub fn Agencies() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                }.into_any(),
-            }}
+                }.into_any()}
+            </Async>
             {move || editing.get().map(|a| {
                 let was = a.clone();
                 let (e_name, e_parent, e_staff) = (RwSignal::new(a.name.clone()), RwSignal::new(a.parent_code.clone().unwrap_or_default()), RwSignal::new(a.personnel_staff.to_string()));

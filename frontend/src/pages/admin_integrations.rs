@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use statreq_contract::*;
 use statreq_domain::notify::WEBHOOK_EVENTS;
 
-use crate::components::loading::{failed, loading};
+use crate::components::loading::{failed, loading, Async};
 use crate::components::problem::{err_text, ui};
 use crate::i18n::{self, tr, tr_with};
 use crate::session::call;
@@ -60,11 +60,8 @@ pub fn Integrations() -> impl IntoView {
         <section class="card" aria-labelledby="sa-h">
             <h2 id="sa-h">{move || tr(lang.get(), "service_accounts")}</h2>
             <p class="hint">{move || tr(lang.get(), "service_accounts_hint")}</p>
-            {move || match accounts.get() {
-                None => loading(lang.get()),
-                Some(Err(e)) => failed(lang.get(), &e),
-                Some(Ok(list)) if list.is_empty() => view! { <p>{tr(lang.get(), "no_service_accounts")}</p> }.into_any(),
-                Some(Ok(list)) => view! {
+            <Async resource=accounts let:list>
+                {if list.is_empty() { view! { <p>{tr(lang.get(), "no_service_accounts")}</p> }.into_any() } else { view! {
                     <table class="list">
                         <thead><tr>
                             <th scope="col">{tr(lang.get(), "client_id")}</th>
@@ -81,16 +78,13 @@ pub fn Integrations() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                }.into_any(),
-            }}
+                }.into_any() }}
+            </Async>
         </section>
         <section class="card" aria-labelledby="wh-h">
             <h2 id="wh-h">{move || tr(lang.get(), "webhooks")}</h2>
-            {move || match hooks.get() {
-                None => loading(lang.get()),
-                Some(Err(e)) => failed(lang.get(), &e),
-                Some(Ok(list)) if list.is_empty() => view! { <p>{tr(lang.get(), "no_webhooks")}</p> }.into_any(),
-                Some(Ok(list)) => view! {
+            <Async resource=hooks let:list>
+                {if list.is_empty() { view! { <p>{tr(lang.get(), "no_webhooks")}</p> }.into_any() } else { view! {
                     <table class="list">
                         <thead><tr>
                             <th scope="col">{tr(lang.get(), "address")}</th>
@@ -115,8 +109,8 @@ pub fn Integrations() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                }.into_any(),
-            }}
+                }.into_any() }}
+            </Async>
             <p class="pre-line" role="status" id="webhook-status">{move || note.get()}</p>
             {move || chosen.get().map(|h| view! { <DeliveryLog hook=h /> })}
             <NewWebhook created=Callback::new(move |_| hooks.refetch()) />

@@ -9,7 +9,7 @@ use statreq_domain::message::Text;
 use statreq_domain::ExistingSource;
 
 use crate::browser::{read_file, save_file};
-use crate::components::loading::{failed, loading};
+use crate::components::loading::Async;
 use crate::components::problem::{err_text, ui};
 use crate::i18n::{self, t, text, tr, tr_with};
 use crate::session::call;
@@ -152,10 +152,8 @@ pub fn SourcesAdmin() -> impl IntoView {
         <section class="card" aria-labelledby="src-h">
             <h2 id="src-h">{move || tr(lang.get(), "existing_sources")}</h2>
             <p class="hint">{move || tr(lang.get(), "catalog_admin_hint")}</p>
-            {move || match list.get() {
-                None => loading(lang.get()),
-                Some(Err(e)) => failed(lang.get(), &e),
-                Some(Ok(entries)) => view! {
+            <Async resource=list let:entries>
+                {view! {
                     <table class="list">
                         <thead><tr>
                             <th scope="col">{tr(lang.get(), "title")}</th>
@@ -180,8 +178,8 @@ pub fn SourcesAdmin() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                }.into_any(),
-            }}
+                }.into_any()}
+            </Async>
             <button type="button" id="new-source" on:click=move |_| editing.set(Some(None))>{move || tr(lang.get(), "new_source")}</button>
             {move || editing.get().map(|entry| view! {
                 <SourceEditor entry=entry

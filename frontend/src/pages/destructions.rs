@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::components::loading::{failed, loading};
+use crate::components::loading::Async;
 use crate::components::problem::ui;
 use crate::i18n::{self, tr, tr_with};
 use crate::session::call;
@@ -16,11 +16,8 @@ pub fn DestructionsPage() -> impl IntoView {
     view! {
         <h1>{move || tr(lang.get(), "personal_data_to_destroy")}</h1>
         <p class="hint">{move || tr(lang.get(), "destroy_and_record_by_the_day_rule_6")}</p>
-        {move || match list.get() {
-            None => loading(lang.get()),
-            Some(Err(e)) => failed(lang.get(), &e),
-            Some(Ok(items)) if items.is_empty() => view! { <p>{tr(lang.get(), "nothing_to_destroy")}</p> }.into_any(),
-            Some(Ok(items)) => view! {
+        <Async resource=list let:items>
+            {if items.is_empty() { view! { <p>{tr(lang.get(), "nothing_to_destroy")}</p> }.into_any() } else { view! {
                 <table class="list destructions">
                     <caption class="visually-hidden">{tr(lang.get(), "personal_data_to_destroy")}</caption>
                     <thead><tr>
@@ -46,7 +43,7 @@ pub fn DestructionsPage() -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-            }.into_any(),
-        }}
+            }.into_any() }}
+        </Async>
     }
 }

@@ -10,7 +10,7 @@ use statreq_domain::application::{
 use statreq_domain::Severity;
 
 use crate::components::application::{field_names_of, operator_words, place, source_label, ApplicationView};
-use crate::components::loading::{failed, loading};
+use crate::components::loading::{loading, Async};
 use crate::components::problem::{err_text, problem_note, ui};
 use crate::components::request::{route_id, route_request};
 use crate::i18n::{self, text, tr, tr_with, Lang};
@@ -38,13 +38,12 @@ pub fn NewRequest() -> impl IntoView {
 /// Edit a draft or returned application (PATCH with If-Match).
 #[component]
 pub fn EditRequest() -> impl IntoView {
-    let lang = i18n::lang();
     let id = route_id();
     let request = route_request(id);
-    move || match request.get() {
-        None => loading(lang.get()),
-        Some(Err(e)) => failed(lang.get(), &e),
-        Some(Ok(r)) => view! { <ApplicationForm initial=r.application.clone() edit=Some((r.id, r.version)) /> }.into_any(),
+    view! {
+        <Async resource=request let:r>
+            <ApplicationForm initial=r.application.clone() edit=Some((r.id, r.version)) />
+        </Async>
     }
 }
 

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use statreq_contract::*;
 
-use crate::components::loading::{failed, loading};
+use crate::components::loading::Async;
 use crate::components::problem::{err_text, ui};
 use crate::i18n::{self, t, text, tr, Lang};
 use crate::session::{call, Session};
@@ -44,10 +44,8 @@ pub fn FieldsPage() -> impl IntoView {
         <p>{move || tr(lang.get(), "check_what_each_field_means_before")}</p>
         <label for="field-search">{move || tr(lang.get(), "search_fields_code_or_name")}</label>
         <input id="field-search" type="search" prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
-        {move || match fields.get() {
-            None => loading(lang.get()),
-            Some(Err(e)) => failed(lang.get(), &e),
-            Some(Ok(list)) => {
+        <Async resource=fields let:list>
+            {{
                 let needle = q.get().trim().to_lowercase();
                 let rows = list.into_iter().filter(|f| needle.is_empty() || f.matches(&needle)).map(|f| {
                     let l = lang.get();
@@ -73,8 +71,8 @@ pub fn FieldsPage() -> impl IntoView {
                         <tbody>{rows}</tbody>
                     </table>
                 }.into_any()
-            }
-        }}
+            }}
+        </Async>
     }
 }
 
@@ -97,10 +95,8 @@ pub fn FieldPage(session: Session) -> impl IntoView {
         }
     });
     view! {
-        {move || match detail.get() {
-            None => loading(lang.get()),
-            Some(Err(e)) => failed(lang.get(), &e),
-            Some(Ok(d)) => {
+        <Async resource=detail let:d>
+            {{
                 let l = lang.get();
                 let f = d.field.clone();
                 view! {
@@ -129,8 +125,8 @@ pub fn FieldPage(session: Session) -> impl IntoView {
                         <FieldEditor detail=d.clone() on_saved=move || detail.refetch() />
                     </Show>
                 }.into_any()
-            }
-        }}
+            }}
+        </Async>
     }
 }
 
@@ -219,10 +215,8 @@ pub fn SourcesPage() -> impl IntoView {
             <option value="">{move || tr(lang.get(), "all")}</option>
             {ExistingSource::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{move || t(lang.get(), k.name_zh(), k.name_en())}</option> }).collect_view()}
         </select>
-        {move || match sources.get() {
-            None => loading(lang.get()),
-            Some(Err(e)) => failed(lang.get(), &e),
-            Some(Ok(list)) => {
+        <Async resource=sources let:list>
+            {{
                 let needle = q.get().trim().to_lowercase();
                 let k = kind.get();
                 let l = lang.get();
@@ -247,8 +241,8 @@ pub fn SourcesPage() -> impl IntoView {
                             }).collect_view()}
                     </ul>
                 }.into_any()
-            }
-        }}
+            }}
+        </Async>
     }
 }
 
@@ -288,18 +282,16 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
     };
     view! {
         <h1>{move || tr(lang.get(), "field_questions")}</h1>
-        {move || match list.get() {
-            None => loading(lang.get()),
-            Some(Err(e)) => failed(lang.get(), &e),
-            Some(Ok(page)) => view! {
+        <Async resource=list let:page>
+            {view! {
                 <ul class="inquiries">
                     {page.items.into_iter().map(|i| view! {
                         <li><A href=format!("/inquiries/{}", i.id)>{format!("#{} {}", i.id, i.subject)}</A>
                             " · "{state_label(lang.get(), i.state)}" · "{i.fields.join("、")}</li>
                     }).collect_view()}
                 </ul>
-            }.into_any(),
-        }}
+            }.into_any()}
+        </Async>
         <Show when=can_ask>
             <form class="card" on:submit=ask.clone() aria-labelledby="ask-h">
                 <h2 id="ask-h">{move || tr(lang.get(), "ask_dgpa")}</h2>
@@ -381,10 +373,8 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
         });
     };
     view! {
-        {move || match detail.get() {
-            None => loading(lang.get()),
-            Some(Err(e)) => failed(lang.get(), &e),
-            Some(Ok(d)) => {
+        <Async resource=detail let:d>
+            {{
                 let l = lang.get();
                 let i = d.inquiry.clone();
                 let version = i.version;
@@ -433,8 +423,8 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
                     </Show>
                     <p class="note pre-line" role="status">{move || note.get()}</p>
                 }.into_any()
-            }
-        }}
+            }}
+        </Async>
     }
 }
 
@@ -451,11 +441,8 @@ pub fn InboxPage() -> impl IntoView {
     };
     view! {
         <h1>{move || tr(lang.get(), "notifications")}</h1>
-        {move || match items.get() {
-            None => loading(lang.get()),
-            Some(Err(e)) => failed(lang.get(), &e),
-            Some(Ok(list)) if list.is_empty() => view! { <p>{tr(lang.get(), "no_notifications")}</p> }.into_any(),
-            Some(Ok(list)) => view! {
+        <Async resource=items let:list>
+            {if list.is_empty() { view! { <p>{tr(lang.get(), "no_notifications")}</p> }.into_any() } else { view! {
                 <ul class="inbox">
                     {list.into_iter().map(|i| {
                         let unread = i.read_at.is_none();
@@ -467,7 +454,7 @@ pub fn InboxPage() -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
-            }.into_any(),
-        }}
+            }.into_any() }}
+        </Async>
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::components::loading::{failed, loading};
+use crate::components::loading::Async;
 use crate::components::problem::{err_text, ui};
 use crate::i18n::{self, tr, tr_with};
 use crate::session::call;
@@ -67,10 +67,8 @@ pub fn QueuePage() -> impl IntoView {
             <button type="button" disabled=move || busy.get() on:click=assign>{move || tr(lang.get(), "take_into_production")}</button>
             <p class="error pre-line" role="alert">{move || note.get()}</p>
         </section>
-        {move || match queue.get() {
-            None => loading(lang.get()),
-            Some(Err(e)) => failed(lang.get(), &e),
-            Some(Ok(q)) => view! {
+        <Async resource=queue let:q>
+            {view! {
                 <p>{tr(lang.get(), "weights")}": "{tr(lang.get(), "age")}" "{q.weights.age}" · "{tr(lang.get(), "difficulty")}" "{q.weights.difficulty}" · "{tr(lang.get(), "fair_share")}" "{q.weights.fair_share}</p>
                 <p class="hint" id="factors-help">{tr(lang.get(), "factors_in_words")}</p>
                 <table class="list queue">
@@ -151,7 +149,7 @@ pub fn QueuePage() -> impl IntoView {
                         </table>
                     }.into_any()
                 }}
-            }.into_any(),
-        }}
+            }.into_any()}
+        </Async>
     }
 }

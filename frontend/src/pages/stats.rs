@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::browser::save_file;
-use crate::components::loading::{failed, loading};
+use crate::components::loading::Async;
 use crate::components::problem::ui;
 use crate::i18n::{self, tr};
 use crate::session::call;
@@ -32,10 +32,8 @@ pub fn StatsPage() -> impl IntoView {
     };
     view! {
         <h1>{move || tr(lang.get(), "service_statistics")}</h1>
-        {move || match stats.get() {
-            None => loading(lang.get()),
-            Some(Err(e)) => failed(lang.get(), &e),
-            Some(Ok(s)) => {
+        <Async resource=stats let:s>
+            {{
                 let l = lang.get();
                 let opt = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into());
                 view! {
@@ -68,7 +66,7 @@ pub fn StatsPage() -> impl IntoView {
                         statreq_domain::stats::Count { key, count: c.count }
                     }).collect())}
                 }.into_any()
-            }
-        }}
+            }}
+        </Async>
     }
 }

@@ -11,7 +11,7 @@ use statreq_contract::*;
 use statreq_domain::Severity;
 
 use crate::components::application::{colon, coverage_gaps, place, use_field_names, ApplicationView};
-use crate::components::loading::{failed, loading};
+use crate::components::loading::Async;
 use crate::components::problem::{problem_note, ui};
 use crate::components::request::{route_id, route_request};
 use crate::i18n::{self, text, tr, tr_with};
@@ -60,10 +60,8 @@ pub fn RequestPage() -> impl IntoView {
         request.refetch();
     });
     view! {
-        {move || match request.get() {
-            None => loading(lang.get()),
-            Some(Err(e)) => failed(lang.get(), &e),
-            Some(Ok(r)) => {
+        <Async resource=request let:r>
+            {{
                 let app = r.application.clone();
                 let app_for_findings = app.clone();
                 let actions: Vec<RequestAction> = r.allowed_actions.iter().copied().filter(|a| *a != RequestAction::Edit).collect();
@@ -178,8 +176,8 @@ pub fn RequestPage() -> impl IntoView {
                         </ol>
                     </section>
                 }.into_any()
-            }
-        }}
+            }}
+        </Async>
     }
 }
 
