@@ -105,14 +105,14 @@ async fn destructions(state: &AppState, email: bool, now: DateTime<Utc>) -> AppR
     let filter = ListFilter { all_submitted: true, states: vec![State::Delivered], limit: 100_000, ..Default::default() };
     let rows = db(state, move |s| s.list_requests(&filter)).await?;
     let today = lifecycle::taiwan_date(now);
-    let creators: Vec<i64> = rows.iter().map(|r| r.created_by).collect();
+    let creators: Vec<i64> = rows.iter().map(|r| r.created_by.0).collect();
     let users: HashMap<i64, UserRow> = db(state, move |s| s.get_users(&creators)).await?.into_iter().map(|u| (u.id, u)).collect();
     for r in &rows {
         let Some(app) = application(r) else { continue };
         let Some(destroy_by) = lifecycle::destroy_by(&app, r.delivered_at, r.retention_extra_days) else { continue };
         let Some(stage) = notify::destruction_stage((destroy_by - today).num_days()) else { continue };
         let overdue = stage == "overdue";
-        let office: Vec<UserRow> = users.get(&r.created_by).cloned().into_iter().collect();
+        let office: Vec<UserRow> = users.get(&r.created_by.0).cloned().into_iter().collect();
         // The application's contact hears too, by e-mail (not a person of statreq).
         let contact: Vec<String> =
             office_addresses(r, &users).into_iter().filter(|a| !office.iter().any(|u| u.email.eq_ignore_ascii_case(a))).collect();
@@ -122,11 +122,11 @@ async fn destructions(state: &AppState, email: bool, now: DateTime<Utc>) -> AppR
             kind,
             email_kind,
             request: r,
-            text: notify::destruction_notice(r.id, destroy_by, stage),
+            text: notify::destruction_notice(r.id.0, destroy_by, stage),
             once: format!("{}:{destroy_by}:{stage}", r.id),
             // Rule 6's own wording: the date in the ROC calendar, and what an overdue blocks.
             email: Some(notify::retention_email(
-                r.id,
+                r.id.0,
                 &app.reason,
                 destroy_by,
                 overdue,
@@ -141,7 +141,7 @@ async fn destructions(state: &AppState, email: bool, now: DateTime<Utc>) -> AppR
                 kind: "escalation",
                 email_kind: "escalation",
                 request: r,
-                text: notify::escalation_notice(r.id, Escalation::DestructionOverdue { agency: r.agency_code.clone() }),
+                text: notify::escalation_notice(r.id.0, Escalation::DestructionOverdue { agency: r.agency_code.clone() }),
                 once: format!("destruction:{}:{destroy_by}", r.id),
                 email: None,
             };
@@ -166,7 +166,7 @@ async fn waiting_on_supervisors(state: &AppState, email: bool, now: DateTime<Utc
         let from = lifecycle::taiwan_date(submitted).succ_opt().unwrap_or(today);
         let waited = statreq_domain::calendar::working_days(from, today, &calendars);
         let (to_supervisors, to_dgpa) = notify::supervisor_escalation(waited, first, then_dgpa);
-        let text = notify::escalation_notice(r.id, Escalation::WaitingOnSupervisor { working_days: waited });
+        let text = notify::escalation_notice(r.id.0, Escalation::WaitingOnSupervisor { working_days: waited });
         if to_supervisors {
             let sups = supervisors_of(state, &r.agency_code).await?;
             let once = format!("supervisor:{}:{}", r.id, submitted.timestamp());

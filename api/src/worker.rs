@@ -19,7 +19,7 @@ use secrecy::ExposeSecret;
 use sha2::Sha256;
 use statreq_contract::{Application, WebhookEvent, WebhookRequestRef};
 use statreq_domain::notify::{self, Audience};
-use statreq_domain::{lifecycle, Role, RoleSet};
+use statreq_domain::{lifecycle, RequestId, Role, RoleSet};
 use statreq_store::{EventRow, NewInbox, NewNotification, NotificationRow, RequestRow, SendOutcome, StoreError, UserRow};
 
 use crate::app::db;
@@ -130,7 +130,7 @@ pub(crate) fn application(r: &RequestRow) -> Option<Application> {
 /// application's contact, once each.
 pub(crate) fn office_addresses(r: &RequestRow, users: &HashMap<i64, UserRow>) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(u) = users.get(&r.created_by).filter(|u| u.active) {
+    if let Some(u) = users.get(&r.created_by.0).filter(|u| u.active) {
         out.push(u.email.trim().to_string());
     }
     if let Some(app) = application(r) {
@@ -151,10 +151,10 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         return Ok(0);
     }
     let hooks = db(state, |s| s.list_webhooks(None)).await?;
-    let mut request_ids: Vec<i64> = events.iter().map(|e| e.request_id).collect();
+    let mut request_ids: Vec<RequestId> = events.iter().map(|e| e.request_id).collect();
     request_ids.sort_unstable();
     request_ids.dedup();
-    let requests: HashMap<i64, RequestRow> = db(state, move |s| {
+    let requests: HashMap<RequestId, RequestRow> = db(state, move |s| {
         let mut out = HashMap::new();
         for id in request_ids {
             out.insert(id, s.get_request(id)?);
@@ -162,7 +162,7 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         Ok(out)
     })
     .await?;
-    let mut user_ids: Vec<i64> = hooks.iter().map(|h| h.owner_id).chain(requests.values().map(|r| r.created_by)).collect();
+    let mut user_ids: Vec<i64> = hooks.iter().map(|h| h.owner_id).chain(requests.values().map(|r| r.created_by.0)).collect();
     user_ids.sort_unstable();
     user_ids.dedup();
     let users: HashMap<i64, UserRow> = db(state, move |s| s.get_users(&user_ids)).await?.into_iter().map(|u| (u.id, u)).collect();
@@ -183,7 +183,7 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
             occurred_at: e.at,
             event: e.kind,
             request: WebhookRequestRef {
-                id: r.id,
+                id: r.id.0,
                 state: e.to_state,
                 agency_code: r.agency_code.clone(),
                 external_ref: r.external_ref.clone(),
@@ -197,7 +197,7 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
             if e.kind.internal() && !owner.actor.roles.has(Role::DgpaOfficer) {
                 continue;
             }
-            let visible = r.created_by == h.owner_id || lifecycle::can_view(&owner.actor, &chain, r.revision.max(0) as u32);
+            let visible = r.created_by.0 == h.owner_id || lifecycle::can_view(&owner.actor, &chain, r.revision.max(0) as u32);
             if visible {
                 notes.push(NewNotification {
                     channel: "webhook".into(),
@@ -220,7 +220,7 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         for audience in notify::audience(e.kind) {
             match audience {
                 Audience::ApplicantOffice => {
-                    let creator = users.get(&r.created_by).filter(|u| u.active);
+                    let creator = users.get(&r.created_by.0).filter(|u| u.active);
                     let declined = creator.filter(|u| !wants(u)).map(|u| u.email.trim().to_ascii_lowercase());
                     to.extend(office_addresses(r, &users).into_iter().filter(|a| Some(a.to_ascii_lowercase()) != declined));
                     people.extend(creator.map(|u| u.id));
@@ -243,8 +243,8 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         people.sort_unstable();
         people.dedup();
         // Nobody is told of what they did themselves.
-        people.retain(|id| *id != e.actor_id);
-        let notice = notify::event_notice(e.kind, r.id, &reason);
+        people.retain(|id| *id != e.actor_id.0);
+        let notice = notify::event_notice(e.kind, r.id.0, &reason);
         inbox.extend(people.into_iter().map(|user_id| NewInbox {
             user_id,
             kind: format!("request_{}", e.kind.as_str()),
@@ -259,7 +259,7 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
             continue;
         }
         let link = format!("{base}/requests/{}", r.id);
-        let mail = notify::event_email(e.kind, r.id, &reason, e.to_state, e.comment.as_deref(), &link);
+        let mail = notify::event_email(e.kind, r.id.0, &reason, e.to_state, e.comment.as_deref(), &link);
         let payload = serde_json::json!({"subject": mail.subject, "body": mail.body}).to_string();
         for address in to {
             notes.push(NewNotification {
@@ -274,7 +274,7 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
             });
         }
     }
-    let keys: Vec<(i64, i32)> = events.iter().map(|e| (e.request_id, e.seq)).collect();
+    let keys: Vec<(i64, i32)> = events.iter().map(|e| (e.request_id.0, e.seq)).collect();
     let n = notes.len();
     let store = state.store.clone();
     match web::block(move || store.record_notifications(&keys, &notes, &inbox, Utc::now())).await {

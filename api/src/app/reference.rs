@@ -11,7 +11,7 @@ use statreq_domain::calendar::OfficeCalendar;
 use statreq_domain::catalog::{self, CatalogEntry};
 use statreq_domain::dictionary::{self, Dictionary, Field};
 use statreq_domain::similar::Profile;
-use statreq_domain::Application;
+use statreq_domain::{Application, RequestId};
 use statreq_store::{Store, StoreResult};
 
 use super::{db, AppError, AppResult};
@@ -94,22 +94,22 @@ pub async fn calendar(state: &AppState) -> AppResult<Arc<Vec<OfficeCalendar>>> {
 /// The profiles of every delivered request.
 pub async fn delivered_profiles(state: &AppState) -> AppResult<Vec<Arc<Profile>>> {
     let delivered = db(state, |s| s.delivered_requests()).await?;
-    let missing: Vec<i64> = {
+    let missing: Vec<RequestId> = {
         let known = state.reference.profiles.lock().unwrap_or_else(|e| e.into_inner());
-        delivered.iter().map(|d| d.0).filter(|id| !known.contains_key(id)).collect()
+        delivered.iter().map(|d| d.0).filter(|id| !known.contains_key(&id.0)).collect()
     };
     if !missing.is_empty() {
         let apps = db(state, move |s| s.applications_of(&missing)).await?;
-        let agency: HashMap<i64, &String> = delivered.iter().map(|(id, a)| (*id, a)).collect();
+        let agency: HashMap<RequestId, &String> = delivered.iter().map(|(id, a)| (*id, a)).collect();
         let mut known = state.reference.profiles.lock().unwrap_or_else(|e| e.into_inner());
         for (id, value) in apps {
             let app: Application = serde_json::from_value(value).unwrap_or_default();
             let agency = agency.get(&id).map(|a| a.as_str()).unwrap_or_default();
-            known.insert(id, Arc::new(Profile::of(id, agency, &app.requirement)));
+            known.insert(id.0, Arc::new(Profile::of(id.0, agency, &app.requirement)));
         }
     }
     let known = state.reference.profiles.lock().unwrap_or_else(|e| e.into_inner());
-    Ok(delivered.iter().filter_map(|(id, _)| known.get(id).cloned()).collect())
+    Ok(delivered.iter().filter_map(|(id, _)| known.get(&id.0).cloned()).collect())
 }
 
 /// Saves one reference item (a field, a catalog entry); a version mismatch on an

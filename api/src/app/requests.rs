@@ -41,7 +41,7 @@ impl Loaded {
         RequestFacts {
             state: self.row.state,
             chain: &self.chain,
-            created_by: UserId(self.row.created_by),
+            created_by: self.row.created_by,
             authors: &self.authors,
             application: app,
             revisions: self.row.revision as u32,
@@ -80,8 +80,8 @@ impl Context {
 }
 
 fn referenced_users(row: &RequestRow) -> Vec<i64> {
-    let mut ids = vec![row.created_by];
-    ids.extend(row.assignee);
+    let mut ids = vec![row.created_by.0];
+    ids.extend(row.assignee.map(|a| a.0));
     if let Some(by) = row.destruction.as_ref().and_then(|d| d.get("recorded_by")).and_then(|v| v.as_i64()) {
         ids.push(by);
     }
@@ -89,7 +89,7 @@ fn referenced_users(row: &RequestRow) -> Vec<i64> {
 }
 
 /// Loads a request the caller may see; others are [`AppError::NotFound`], never the data.
-pub async fn load_for(state: &AppState, who: &Principal, id: i64) -> AppResult<Loaded> {
+pub async fn load_for(state: &AppState, who: &Principal, id: RequestId) -> AppResult<Loaded> {
     let tree = state.agencies.tree(state).await?;
     let mut known = Users::new();
     known.insert(who.user.id, who.user.clone());
@@ -101,7 +101,7 @@ pub async fn load_for(state: &AppState, who: &Principal, id: i64) -> AppResult<L
     })
     .await?;
     let (chain, agency_name) = tree.chain_of(&row.agency_code)?;
-    let loaded = Loaded { row, chain, agency_name, users, authors: authors.into_iter().map(UserId).collect() };
+    let loaded = Loaded { row, chain, agency_name, users, authors };
     if can_view(&who.actor, &loaded.chain, loaded.row.revision as u32) {
         Ok(loaded)
     } else {
@@ -116,7 +116,7 @@ pub async fn load_list(state: &AppState, who: &Principal, filter: ListFilter) ->
     let (rows, all_users, mut authors) = db(state, move |s| {
         let rows = s.list_requests(&filter)?;
         let users = users::load(s, rows.iter().flat_map(referenced_users))?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let ids: Vec<RequestId> = rows.iter().map(|r| r.id).collect();
         Ok((rows, users, s.authors_of(&ids)?))
     })
     .await?;
@@ -127,7 +127,7 @@ pub async fn load_list(state: &AppState, who: &Principal, filter: ListFilter) ->
             continue;
         }
         let users = referenced_users(&row).into_iter().filter_map(|id| all_users.get(&id).map(|u| (id, u.clone()))).collect();
-        let authors = authors.remove(&row.id).unwrap_or_default().into_iter().map(UserId).collect();
+        let authors = authors.remove(&row.id).unwrap_or_default();
         out.push(Loaded { row, chain, agency_name, users, authors });
     }
     Ok(out)
@@ -142,7 +142,6 @@ async fn reloaded(state: &AppState, before: Loaded, row: RequestRow) -> AppResul
         Ok((known, s.authors_of(&[id])?.remove(&id).unwrap_or_default()))
     })
     .await?;
-    let authors = authors.into_iter().map(UserId).collect();
     Ok(Loaded { row, chain: before.chain, agency_name: before.agency_name, users, authors })
 }
 
@@ -167,17 +166,17 @@ pub fn view(who: &Principal, l: &Loaded) -> AppResult<RequestView> {
     Ok(RequestView {
         external_ref: r.external_ref.clone(),
         channel: statreq_domain::lifecycle::Channel::parse(&r.channel).unwrap_or(statreq_domain::lifecycle::Channel::Web),
-        id: r.id,
+        id: r.id.0,
         state: r.state,
         state_label: r.state.label(),
         version: r.version,
         agency_code: r.agency_code.clone(),
         agency_name: l.agency_name.clone(),
-        created_by: user_ref(&l.users, r.created_by),
+        created_by: user_ref(&l.users, r.created_by.0),
         application: app,
         revision: r.revision,
         difficulty: r.difficulty,
-        assignee: r.assignee.map(|a| user_ref(&l.users, a)),
+        assignee: r.assignee.map(|a| user_ref(&l.users, a.0)),
         reply: r.reply.clone(),
         destruction,
         destroy_by,
@@ -213,7 +212,7 @@ pub fn check_version(expected: Option<i64>, actual: i64) -> AppResult<()> {
 pub async fn edit(
     state: &AppState,
     who: &Principal,
-    id: i64,
+    id: RequestId,
     expected: Option<i64>,
     patch: statreq_domain::ApplicationPatch,
 ) -> AppResult<Loaded> {
@@ -225,14 +224,14 @@ pub async fn edit(
     patch.apply(&mut app);
     shape_check(&app)?;
     let json = serde_json::to_value(&app).map_err(AppError::internal)?;
-    let (id, version, actor) = (loaded.row.id, loaded.row.version, who.user.id);
+    let (id, version, actor) = (loaded.row.id, loaded.row.version, who.actor.user);
     let row = db(state, move |s| s.update_application(id, version, &json, actor, Utc::now())).await?;
     reloaded(state, loaded, row).await
 }
 
 /// Every eligibility finding for the application as it stands, with the covering
 /// source (rule 4), and similar earlier requests.
-pub async fn check(state: &AppState, who: &Principal, id: i64) -> AppResult<(Vec<Finding>, SimilarRequests)> {
+pub async fn check(state: &AppState, who: &Principal, id: RequestId) -> AppResult<(Vec<Finding>, SimilarRequests)> {
     let loaded = load_for(state, who, id).await?;
     let ctx = Context::for_check(state, &loaded).await?;
     let catalog = super::reference::catalog(state).await?;
@@ -258,9 +257,9 @@ const SIMILAR_MIN_PERCENT: u8 = 30;
 
 /// Earlier delivered requests like this one: those the caller may see, and a count
 /// of the others (other agencies' requests are not disclosed).
-async fn similar_requests(state: &AppState, who: &Principal, app: &Application, id: i64) -> AppResult<SimilarRequests> {
+async fn similar_requests(state: &AppState, who: &Principal, app: &Application, id: RequestId) -> AppResult<SimilarRequests> {
     let profiles = super::reference::delivered_profiles(state).await?;
-    let matches = statreq_domain::similar::rank(&app.requirement, id, &profiles, SIMILAR_MIN_PERCENT, usize::MAX);
+    let matches = statreq_domain::similar::rank(&app.requirement, id.0, &profiles, SIMILAR_MIN_PERCENT, usize::MAX);
     let tree = state.agencies.tree(state).await?;
     let agency_of: HashMap<i64, &str> = profiles.iter().map(|p| (p.request_id, p.agency.as_str())).collect();
     let mut out = SimilarRequests::default();
@@ -292,15 +291,15 @@ pub async fn overdue_destructions(state: &AppState, agency: &str) -> AppResult<V
             serde_json::from_value::<Application>(r.application.clone())
                 .is_ok_and(|app| lifecycle::destruction_overdue(r.state, &app, r.delivered_at, r.retention_extra_days, now))
         })
-        .map(|r| RequestId(r.id))
+        .map(|r| r.id)
         .collect())
 }
 
 /// Requests past their time: waiting with DGPA beyond the queue's maximum (its
 /// overdue band, rule 5.3), or delivered personal data past its destroy-by day (rule 6).
-pub async fn overdue_ids(state: &AppState) -> AppResult<Vec<i64>> {
+pub async fn overdue_ids(state: &AppState) -> AppResult<Vec<RequestId>> {
     let snapshot = super::queue::cached_snapshot(state).await?;
-    let mut ids: Vec<i64> = snapshot.order.iter().filter(|r| r.overdue).map(|r| r.id.0).collect();
+    let mut ids: Vec<RequestId> = snapshot.order.iter().filter(|r| r.overdue).map(|r| r.id).collect();
     let filter = ListFilter { all_submitted: true, states: vec![State::Delivered], limit: 100_000, ..Default::default() };
     let rows = db(state, move |s| s.list_requests(&filter)).await?;
     let now = Utc::now();
@@ -316,7 +315,7 @@ pub async fn overdue_ids(state: &AppState) -> AppResult<Vec<i64>> {
 pub async fn transition(
     state: &AppState,
     who: &Principal,
-    id: i64,
+    id: RequestId,
     precondition: super::Precondition,
     audit: AuditContext,
     command: Command,
@@ -338,7 +337,7 @@ pub async fn transition(
     }
     check_version(precondition.required()?, loaded.row.version)?;
     let outcome = decided?;
-    let (version, from, actor) = (loaded.row.version, loaded.row.state, who.user.id);
+    let (version, from, actor) = (loaded.row.version, loaded.row.state, who.actor.user);
     let event = outcome.event;
     let row = db(state, move |s| s.apply_transition(id, version, from, &outcome, actor, &audit, now)).await?;
     state.queue.invalidate();
@@ -353,7 +352,7 @@ pub async fn transition(
         let shredded = db(state, move |s| s.list_attachments(id)).await.unwrap_or_default();
         state.files.remove(shredded.iter().filter(|a| a.wrapped_key.is_empty()).map(|a| a.storage_key.as_str())).await;
     }
-    tracing::info!(request = id, actor, event = event.as_str(), to = row.state.as_str(), "transition");
+    tracing::info!(request = %id, actor = %actor, event = event.as_str(), to = row.state.as_str(), "transition");
     reloaded(state, loaded, row).await
 }
 
@@ -381,7 +380,7 @@ pub async fn destructions_due(state: &AppState, own_agency: Option<String>) -> A
             let app: statreq_domain::Application = serde_json::from_value(r.application.clone()).ok()?;
             let destroy_by = statreq_domain::lifecycle::destroy_by(&app, r.delivered_at, r.retention_extra_days)?;
             Some(statreq_contract::DestructionDueView {
-                request_id: r.id,
+                request_id: r.id.0,
                 agency_name: tree.get(&r.agency_code).map(|a| a.name.clone()).unwrap_or_default(),
                 agency_code: r.agency_code,
                 delivered_at: r.delivered_at?,

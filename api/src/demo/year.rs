@@ -13,7 +13,7 @@ use statreq_domain::application::{
     Application, Contact, ExistingSource, NecessityNote, OutputKind, PersonalData, Requirement, SourceAttestation,
 };
 use statreq_domain::lifecycle::{self, Actor, AgencyChain, Command, Decision, DgpaDecision, RequestFacts, State};
-use statreq_domain::{AgencyCode, Difficulty, OutcomeReason, RoleSet, UserId};
+use statreq_domain::{AgencyCode, Difficulty, OutcomeReason, RequestId, RoleSet, UserId};
 use statreq_store::{AuditContext, NewDelivery, RequestRow, Store};
 
 use crate::app::files::FileStore;
@@ -133,7 +133,7 @@ impl Year<'_> {
     }
 
     /// One step, as the domain decides it, at `at`.
-    fn step(&self, id: i64, who: &str, command: Command, at: DateTime<Utc>) -> anyhow::Result<RequestRow> {
+    fn step(&self, id: RequestId, who: &str, command: Command, at: DateTime<Utc>) -> anyhow::Result<RequestRow> {
         let row = self.store.get_request(id)?;
         let app: Application = serde_json::from_value(row.application.clone())?;
         let chain = self.chains.get(&row.agency_code).ok_or_else(|| anyhow::anyhow!("no chain for {}", row.agency_code))?;
@@ -141,7 +141,7 @@ impl Year<'_> {
         let facts = RequestFacts {
             state: row.state,
             chain,
-            created_by: UserId(row.created_by),
+            created_by: row.created_by,
             authors: &[],
             application: &app,
             revisions: row.revision as u32,
@@ -153,11 +153,11 @@ impl Year<'_> {
         };
         let outcome = lifecycle::decide(&facts, actor, command, at).map_err(|r| anyhow::anyhow!("demo step refused: {r:?}"))?;
         let audit = AuditContext { actor_id: Some(actor.user.0), actor_agency: Some(actor.agency.to_string()), client_addr: None };
-        Ok(self.store.apply_transition(id, row.version, row.state, &outcome, actor.user.0, &audit, at)?)
+        Ok(self.store.apply_transition(id, row.version, row.state, &outcome, actor.user, &audit, at)?)
     }
 
     /// A result file, encrypted at rest as an upload is, and approved by a second officer.
-    fn deliver_file(&self, id: i64, personal: bool, at: DateTime<Utc>) -> anyhow::Result<()> {
+    fn deliver_file(&self, id: RequestId, personal: bool, at: DateTime<Utc>) -> anyhow::Result<()> {
         let body = "姓名,職等,初任公職日期\n王大明,9,2001-08-01\n陳小華,10,1998-03-16\n".as_bytes();
         let (stored, ciphertext) = self.files.seal(body).map_err(|e| anyhow::anyhow!("{e:?}"))?;
         self.sealed.borrow_mut().push((stored.key.clone(), ciphertext));
@@ -166,8 +166,8 @@ impl Year<'_> {
         } else {
             None
         };
-        let uploader = self.actor("officer1.dgpa")?.user.0;
-        let approver = self.actor("officer2.dgpa")?.user.0;
+        let uploader = self.actor("officer1.dgpa")?.user;
+        let approver = self.actor("officer2.dgpa")?.user;
         let d = self.store.insert_delivery(
             NewDelivery {
                 request_id: id,
@@ -179,13 +179,13 @@ impl Year<'_> {
                 wrapped_key: stored.wrapped.clone(),
                 passphrase,
                 personal,
-                uploaded_by: uploader,
+                uploaded_by: uploader.0,
                 disclosure: None,
             },
-            &AuditContext { actor_id: Some(uploader), ..Default::default() },
+            &AuditContext { actor_id: Some(uploader.0), ..Default::default() },
             at,
         )?;
-        self.store.approve_delivery(d.id, approver, &AuditContext { actor_id: Some(approver), ..Default::default() }, at)?;
+        self.store.approve_delivery(d.id, approver, &AuditContext { actor_id: Some(approver.0), ..Default::default() }, at)?;
         Ok(())
     }
 
@@ -196,7 +196,7 @@ impl Year<'_> {
         let app = application(topic, contact);
         let start = now - Duration::days(days_ago) - Duration::hours(3);
         let json = serde_json::to_value(&app)?;
-        let id = self.store.create_request(person.agency.as_str(), person.user.0, &json, start - Duration::hours(2))?.id;
+        let id = self.store.create_request(person.agency.as_str(), person.user, &json, start - Duration::hours(2))?.id;
         let personal = app.declares_personal_data();
         let sup = if self.chains.get(person.agency.as_str()).and_then(|c| c.top_supervising_agency()).map(|a| a.as_str()) == Some("TPE") {
             "supervisor.tpe"
@@ -265,7 +265,7 @@ impl Year<'_> {
             self.step(id, "officer2.dgpa", Command::Hold { reason: "等待主管機關補送基準日說明".into() }, at(5))?;
             return Ok(());
         }
-        let officer = if id % 2 == 0 { "officer1.dgpa" } else { "officer2.dgpa" };
+        let officer = if id.0 % 2 == 0 { "officer1.dgpa" } else { "officer2.dgpa" };
         let take = Command::Take { assignee: self.actor(officer)?.user, passed_over: Vec::new(), skip_reason: None };
         self.step(id, officer, take, at(8))?;
         if end == State::InProduction {

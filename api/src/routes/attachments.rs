@@ -5,7 +5,7 @@ use actix_multipart::Multipart;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use statreq_contract::{AttachmentUpload, AttachmentView};
-use statreq_domain::{Role, State};
+use statreq_domain::{RequestId, Role, State};
 use statreq_store::{AttachmentRow, NewAttachment, StoreError};
 
 use crate::app::files::{Egress, Transfers};
@@ -33,7 +33,7 @@ const MAX_ATTACHMENTS: usize = 10;
 fn view(a: &AttachmentRow, users: &Users) -> AttachmentView {
     AttachmentView {
         id: a.id,
-        request_id: a.request_id,
+        request_id: a.request_id.0,
         filename: a.filename.clone(),
         content_type: a.content_type.clone(),
         size_bytes: a.size_bytes,
@@ -56,7 +56,7 @@ fn view(a: &AttachmentRow, users: &Users) -> AttachmentView {
 pub async fn upload_attachment(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
     mut form: Multipart,
 ) -> Result<HttpResponse, ApiError> {
@@ -117,7 +117,7 @@ pub async fn upload_attachment(
 pub async fn list_attachments(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     q: web::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let loaded = load_for(&state, &who, path.into_inner()).await?;
@@ -142,7 +142,7 @@ pub async fn list_attachments(
 pub async fn download_attachment(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(RequestId, i64)>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (id, aid) = path.into_inner();

@@ -52,7 +52,7 @@ pub async fn list_audit(state: web::Data<AppState>, who: Principal, q: web::Quer
         Ok(Some(statreq_domain::lifecycle::taiwan_midnight(d)))
     };
     let filter = AuditFilter {
-        request_id: q.request_id,
+        request_id: q.request_id.map(statreq_domain::RequestId),
         actor_id: q.actor_id,
         action: q.action.clone(),
         before: parse_cursor(q.cursor.as_deref())?,
@@ -69,7 +69,7 @@ pub async fn list_audit(state: web::Data<AppState>, who: Principal, q: web::Quer
             actor_id: e.actor_id,
             actor_agency: e.actor_agency,
             action: e.action,
-            request_id: e.request_id,
+            request_id: e.request_id.map(|r| r.0),
             detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
             client_addr: e.client_addr,
             prev_hash: e.prev_hash,

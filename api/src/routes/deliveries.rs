@@ -7,7 +7,7 @@ use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use statreq_contract::{AgeRecipientBody, DeliveryManifest, DeliveryUpload, DeliveryView, PassphraseView};
 use statreq_domain::lifecycle::{approve_file, open_file};
-use statreq_domain::{AgencyCode, Role, State, UserId};
+use statreq_domain::{AgencyCode, RequestId, Role, State, UserId};
 use statreq_store::{DeliveryRow, NewDelivery};
 
 use crate::app::files::{Egress, Transfers};
@@ -31,7 +31,7 @@ const ALLOWED: &[(&str, &str)] = &[
 fn view(d: &DeliveryRow, users: &Users) -> DeliveryView {
     DeliveryView {
         id: d.id,
-        request_id: d.request_id,
+        request_id: d.request_id.0,
         filename: d.filename.clone(),
         content_type: d.content_type.clone(),
         size_bytes: d.size_bytes,
@@ -72,7 +72,7 @@ fn may_handle_files(who: &Principal, agency: &str) -> bool {
 pub async fn upload_delivery(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
     form: Multipart,
 ) -> Result<HttpResponse, ApiError> {
@@ -86,7 +86,7 @@ pub async fn upload_delivery(
 async fn upload_delivery_once(
     state: &AppState,
     who: &Principal,
-    id: i64,
+    id: RequestId,
     req: &HttpRequest,
     mut form: Multipart,
 ) -> Result<HttpResponse, ApiError> {
@@ -153,7 +153,7 @@ async fn upload_delivery_once(
 }
 
 /// The manifest, its rows and the applying agency.
-async fn manifest(state: &AppState, who: &Principal, id: i64) -> Result<(DeliveryManifest, Vec<DeliveryRow>, String), ApiError> {
+async fn manifest(state: &AppState, who: &Principal, id: RequestId) -> Result<(DeliveryManifest, Vec<DeliveryRow>, String), ApiError> {
     let loaded = load_for(state, who, id).await?;
     if !may_handle_files(who, &loaded.row.agency_code) {
         return Err(ApiError::forbidden_role(Role::Applicant.as_str()));
@@ -166,19 +166,26 @@ async fn manifest(state: &AppState, who: &Principal, id: i64) -> Result<(Deliver
     })
     .await?;
     let files = rows.iter().map(|d| view(d, &users)).collect();
-    Ok((DeliveryManifest { request_id: id, revision: loaded.row.revision, files }, rows, loaded.row.agency_code.clone()))
+    Ok((DeliveryManifest { request_id: id.0, revision: loaded.row.revision, files }, rows, loaded.row.agency_code.clone()))
 }
 
 /// The manifest of a request's result files. The applying office sees them once
 /// delivered; DGPA sees them from upload.
 #[utoipa::path(tag = "deliveries", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = DeliveryManifest), ErrorResponses))]
 #[get("/requests/{id}/deliveries")]
-pub async fn list_deliveries(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn list_deliveries(state: web::Data<AppState>, who: Principal, path: web::Path<RequestId>) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(manifest(&state, &who, path.into_inner()).await?.0))
 }
 
 /// A file the caller may touch, or the reason not; refused attempts are audited.
-async fn file_for(state: &AppState, who: &Principal, req: &HttpRequest, id: i64, did: i64, action: &str) -> Result<DeliveryRow, ApiError> {
+async fn file_for(
+    state: &AppState,
+    who: &Principal,
+    req: &HttpRequest,
+    id: RequestId,
+    did: i64,
+    action: &str,
+) -> Result<DeliveryRow, ApiError> {
     let found = match manifest(state, who, id).await {
         Ok((_, rows, agency)) => rows.into_iter().find(|d| d.id == did).ok_or_else(ApiError::not_found).and_then(|d| {
             let agency = AgencyCode::parse(&agency).map_err(|_| ApiError::internal())?;
@@ -213,7 +220,7 @@ async fn file_for(state: &AppState, who: &Principal, req: &HttpRequest, id: i64,
 pub async fn download_delivery(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(RequestId, i64)>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (id, did) = path.into_inner();
@@ -259,7 +266,7 @@ pub async fn download_delivery(
 pub async fn reveal_passphrase(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(RequestId, i64)>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (id, did) = path.into_inner();
@@ -300,7 +307,7 @@ pub async fn put_age_recipient(
 pub async fn approve_delivery(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(RequestId, i64)>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (id, did) = path.into_inner();
@@ -311,9 +318,9 @@ pub async fn approve_delivery(
         return Err(InputError::AlreadyApproved.into());
     }
     let audit = http::audit(&who, &req);
-    let approver = who.user.id;
+    let approver = who.actor.user;
     let row = db(&state, move |s| s.approve_delivery(did, approver, &audit, Utc::now())).await?;
-    let users = db(&state, move |s| users::load(s, [row.uploaded_by, approver])).await?;
+    let users = db(&state, move |s| users::load(s, [row.uploaded_by, approver.0])).await?;
     let row = db(&state, move |s| s.list_deliveries(id)).await?.into_iter().find(|x| x.id == did).ok_or_else(ApiError::not_found)?;
     Ok(HttpResponse::Ok().json(view(&row, &users)))
 }
@@ -327,7 +334,7 @@ pub async fn approve_delivery(
 pub async fn request_review(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(RequestId, i64)>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (id, did) = path.into_inner();
@@ -345,7 +352,7 @@ pub async fn request_review(
         return Err(InputError::NothingToReview.into());
     }
     let audit = http::audit(&who, &req);
-    let actor = who.user.id;
+    let actor = who.actor.user;
     let users = db(&state, move |s| {
         s.request_review(id, did, actor, &audit, Utc::now())?;
         users::load(s, [Some(d.uploaded_by), d.approved_by].into_iter().flatten())
@@ -373,7 +380,7 @@ pub struct RemoveQuery {
 pub async fn remove_delivery(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(RequestId, i64)>,
     q: web::Query<RemoveQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
@@ -394,7 +401,7 @@ pub async fn remove_delivery(
     let audit = http::audit(&who, &req);
     let key = db(&state, move |s| s.remove_delivery(id, did, &reason, &audit, Utc::now())).await?;
     state.files.remove([key.as_str()]).await;
-    tracing::info!(request = id, delivery = did, actor = who.user.id, "unpublished result file removed");
+    tracing::info!(request = %id, delivery = did, actor = who.user.id, "unpublished result file removed");
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -406,7 +413,7 @@ pub async fn remove_delivery(
 pub async fn accept_disclosure(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(RequestId, i64)>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {

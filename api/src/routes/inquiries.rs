@@ -31,7 +31,7 @@ fn view(row: &InquiryRow, users: &Users) -> Result<InquiryView, ApiError> {
         id: row.id,
         agency_code: row.agency_code.clone(),
         created_by: user_ref(users, row.created_by),
-        request_id: row.request_id,
+        request_id: row.request_id.map(|r| r.0),
         fields: row.fields.clone(),
         subject: row.subject.clone(),
         state: state_of(row)?,
@@ -130,7 +130,9 @@ pub async fn create_inquiry(
             return Err(InputError::InvalidContent { kind: Content::Inquiry, problems }.into());
         }
         if let Some(rid) = new.request_id {
-            let loaded = crate::app::requests::load_for(&state, &who, rid).await.map_err(|_| InputError::UnknownRequest)?;
+            let loaded = crate::app::requests::load_for(&state, &who, statreq_domain::RequestId(rid))
+                .await
+                .map_err(|_| InputError::UnknownRequest)?;
             if loaded.row.agency_code != who.user.agency_code {
                 return Err(InputError::NotOwnAgencyRequest.into());
             }
@@ -141,7 +143,17 @@ pub async fn create_inquiry(
         let audit = http::audit(&who, &req);
         let (agency, user) = (who.user.agency_code.clone(), who.user.id);
         let row = db(&state, move |s| {
-            s.create_inquiry(&agency, user, new.request_id, &new.fields, new.subject.trim(), new.body.trim(), &notify, &audit, Utc::now())
+            s.create_inquiry(
+                &agency,
+                user,
+                new.request_id.map(statreq_domain::RequestId),
+                &new.fields,
+                new.subject.trim(),
+                new.body.trim(),
+                &notify,
+                &audit,
+                Utc::now(),
+            )
         })
         .await?;
         tracing::info!(inquiry = row.id, actor = user, "field question asked");
@@ -178,7 +190,7 @@ pub async fn list_inquiries(state: web::Data<AppState>, who: Principal, q: web::
         agency: (!who.actor.roles.is_dgpa()).then(|| who.user.agency_code.clone()),
         state: q.state.map(|s| s.as_str().to_string()),
         field: q.field.clone().filter(|f| f.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')),
-        request_id: q.request_id,
+        request_id: q.request_id.map(statreq_domain::RequestId),
         before: parse_cursor(q.cursor.as_deref())?,
         limit: limit + 1,
     };

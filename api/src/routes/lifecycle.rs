@@ -10,7 +10,7 @@ use statreq_contract::{
     AssignBody, DeliverBody, DestructionBody, DgpaDecisionBody, HoldBody, MarkPersonalBody, RequestView, RerateBody,
     SupervisorDecisionBody, TakeBody, WithdrawBody,
 };
-use statreq_domain::{Command, Role, UserId};
+use statreq_domain::{Command, RequestId, Role, UserId};
 
 use crate::app::requests;
 use crate::app::{db, InputError};
@@ -20,7 +20,13 @@ use crate::http::{self, idempotency, parse_json, parse_optional_json, respond_re
 use crate::AppState;
 
 /// Runs a transition with the caller's `If-Match` and answers with the request.
-async fn transition(state: &AppState, who: &Principal, id: i64, req: &HttpRequest, command: Command) -> Result<HttpResponse, ApiError> {
+async fn transition(
+    state: &AppState,
+    who: &Principal,
+    id: RequestId,
+    req: &HttpRequest,
+    command: Command,
+) -> Result<HttpResponse, ApiError> {
     let loaded = requests::transition(state, who, id, http::precondition(req)?, http::audit(who, req), command).await?;
     respond_request(StatusCode::OK, who, &loaded)
 }
@@ -32,7 +38,7 @@ async fn transition(state: &AppState, who: &Principal, id: i64, req: &HttpReques
 pub async fn submit_request(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     transition(&state, &who, path.into_inner(), &req, Command::Submit).await
@@ -44,7 +50,7 @@ pub async fn submit_request(
 pub async fn withdraw_request(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -58,7 +64,7 @@ pub async fn withdraw_request(
 pub async fn supervisor_decision(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -74,7 +80,7 @@ pub async fn supervisor_decision(
 pub async fn dgpa_decision(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -110,7 +116,7 @@ pub async fn dgpa_decision(
 pub async fn take_request(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -135,7 +141,7 @@ pub async fn take_request(
         }
     };
     let snap = crate::app::queue::snapshot(&state, Utc::now()).await?;
-    let passed_over = statreq_domain::queue::passed_over(&snap.order, statreq_domain::RequestId(id));
+    let passed_over = statreq_domain::queue::passed_over(&snap.order, id);
     // Not on the queue at all: the lifecycle refuses with the request's state.
     let passed_over = if passed_over.len() == snap.order.len() { Vec::new() } else { passed_over };
     let command = Command::Take { assignee: UserId(assignee), passed_over, skip_reason: b.skip_reason };
@@ -148,7 +154,7 @@ pub async fn take_request(
 pub async fn deliver_request(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -175,7 +181,7 @@ pub async fn deliver_request(
 pub async fn record_destruction(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -189,7 +195,7 @@ pub async fn record_destruction(
 pub async fn acknowledge_request(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     transition(&state, &who, path.into_inner(), &req, Command::Acknowledge).await
@@ -202,7 +208,7 @@ pub async fn acknowledge_request(
 pub async fn hold_request(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -216,7 +222,7 @@ pub async fn hold_request(
 pub async fn resume_request(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     transition(&state, &who, path.into_inner(), &req, Command::Resume).await
@@ -229,7 +235,7 @@ pub async fn resume_request(
 pub async fn rerate_request(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -244,7 +250,7 @@ pub async fn rerate_request(
 pub async fn assign_request(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -268,7 +274,7 @@ pub async fn assign_request(
 pub async fn mark_personal(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {

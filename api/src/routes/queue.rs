@@ -9,7 +9,7 @@ use statreq_contract::{
 };
 use statreq_domain::lifecycle::can_view;
 use statreq_domain::queue::{self, Ranked};
-use statreq_domain::{Role, State, Text};
+use statreq_domain::{RequestId, Role, State, Text};
 use statreq_store::QueueRow;
 use utoipa::IntoParams;
 
@@ -88,10 +88,10 @@ pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: web::Query
         snap.rows.values().filter(|r| r.state == State::InProduction).map(|row| item(&snap, row, None, now)).collect();
     in_production.sort_by_key(|i| i.request_id);
     // Files waiting for a second officer, counted live (approvals do not refresh the order).
-    let ids: Vec<i64> = in_production.iter().map(|i| i.request_id).collect();
+    let ids: Vec<RequestId> = in_production.iter().map(|i| RequestId(i.request_id)).collect();
     let files = db(&state, move |s| s.unpublished_deliveries(&ids)).await?;
     for i in &mut in_production {
-        i.awaiting_review = files.iter().filter(|f| f.request_id == i.request_id && crate::app::disclosure::awaits_review(f)).count();
+        i.awaiting_review = files.iter().filter(|f| f.request_id.0 == i.request_id && crate::app::disclosure::awaits_review(f)).count();
     }
     Ok(HttpResponse::Ok().json(QueueView {
         weights: weights(&snap.settings),
@@ -107,7 +107,7 @@ pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: web::Query
 /// starts (the applicant's office, its supervising agencies, DGPA). Never a deadline.
 #[utoipa::path(tag = "queue", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = QueuePositionView), ErrorResponses))]
 #[get("/requests/{id}/queue-position")]
-pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: web::Path<RequestId>) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let request = db(&state, move |s| s.get_request(id)).await?;
     let tree = state.agencies.tree(&state).await?;
@@ -117,7 +117,7 @@ pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: we
     }
     let snap = cached_snapshot(&state).await?;
     let now = Utc::now();
-    let Some(ranked) = snap.order.iter().find(|r| r.id.0 == id) else {
+    let Some(ranked) = snap.order.iter().find(|r| r.id == id) else {
         return Err(InputError::NotQueued { state: request.state }.into());
     };
     let window = Duration::days(30);
@@ -140,7 +140,7 @@ pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: we
         }
     });
     Ok(HttpResponse::Ok().json(QueuePositionView {
-        request_id: id,
+        request_id: id.0,
         position: ranked.position,
         total_queued: snap.order.len(),
         priority: (ranked.priority * 1000.0).round() / 1000.0,

@@ -11,7 +11,7 @@ use statreq_contract::{
 use statreq_domain::eligibility::{self};
 use statreq_domain::lifecycle::{self};
 use statreq_domain::values::{ExternalRef, MessageBody};
-use statreq_domain::{Application, ApplicationPatch, Role, State};
+use statreq_domain::{Application, ApplicationPatch, RequestId, Role, State, UserId};
 use statreq_store::{ListFilter, ListSort};
 use utoipa::IntoParams;
 
@@ -72,7 +72,7 @@ pub async fn create_request(
         }
         let json = serde_json::to_value(&app).map_err(AppError::internal)?;
         let agency = who.user.agency_code.clone();
-        let user = who.user.id;
+        let user = who.actor.user;
         let external = q.external_ref.clone().map(|r| (external_system(&who), r));
         let created = db(&state, move |s| {
             let reference = external.as_ref().map(|(a, b)| (a.as_str(), b.as_str()));
@@ -86,7 +86,7 @@ pub async fn create_request(
                         limit: 1,
                         ..Default::default()
                     };
-                    Ok(Err(s.list_requests(&filter)?.first().map(|r| r.id)))
+                    Ok(Err(s.list_requests(&filter)?.first().map(|r| r.id.0)))
                 }
                 other => other.map(Ok),
             }
@@ -105,7 +105,7 @@ pub async fn create_request(
                 return Err(InputError::ExternalRefTaken { reference, existing: existing.unwrap_or_default() }.into());
             }
         };
-        tracing::info!(request = row.id, actor = user, "request created");
+        tracing::info!(request = %row.id, actor = %user, "request created");
         state.wake.notify_one();
         let loaded = requests::load_for(&state, &who, row.id).await?;
         respond(StatusCode::CREATED, &who, &loaded)
@@ -152,9 +152,9 @@ pub async fn register_paper(
         let outcome =
             lifecycle::register_from_paper(&who.actor, &chain, b.channel, &b.supervisor_approval, ctx, &b.application, Utc::now())?;
         let json = serde_json::to_value(&b.application).map_err(AppError::internal)?;
-        let (agency, user, channel, audit) = (b.on_behalf_of.clone(), who.user.id, b.channel.as_str(), http::audit(&who, &req));
+        let (agency, user, channel, audit) = (b.on_behalf_of.clone(), who.actor.user, b.channel.as_str(), http::audit(&who, &req));
         let row = db(&state, move |s| s.register_paper_request(&agency, user, &json, channel, &outcome, &audit, Utc::now())).await?;
-        tracing::info!(request = row.id, actor = user, agency = %row.agency_code, channel, "application registered from paper");
+        tracing::info!(request = %row.id, actor = %user, agency = %row.agency_code, channel, "application registered from paper");
         state.queue.invalidate();
         state.wake.notify_one();
         let loaded = requests::load_for(&state, &who, row.id).await?;
@@ -269,8 +269,8 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
     };
     let assignee = match q.assignee.as_deref() {
         None => None,
-        Some("me") => Some(who.user.id),
-        Some(raw) => Some(raw.parse::<i64>().map_err(|_| invalid("`assignee`: `me` or a user id".into()))?),
+        Some("me") => Some(who.actor.user),
+        Some(raw) => Some(UserId(raw.parse::<i64>().map_err(|_| invalid("`assignee`: `me` or a user id".into()))?)),
     };
     // Days are Taiwan's (UTC+8): a day starts at 16:00 UTC the day before.
     let day_start = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc() - chrono::Duration::hours(8));
@@ -298,7 +298,7 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
         submitted_before: q.submitted_to.and_then(|d| d.succ_opt()).and_then(day_start),
         updated_since: q.updated_since,
         personal: q.personal,
-        before,
+        before: before.map(RequestId),
         sort,
         // The queue's order is applied here, after the query: all matches, then a page.
         offset: if priority.is_some() { 0 } else { offset },
@@ -320,7 +320,7 @@ pub async fn list_requests(state: web::Data<AppState>, who: Principal, req: Http
     let mut loaded = requests::load_list(&state, &who, filter).await?;
     if let Some(descending) = priority {
         let snapshot = crate::app::queue::cached_snapshot(&state).await?;
-        let position: std::collections::HashMap<i64, usize> = snapshot.order.iter().map(|r| (r.id.0, r.position)).collect();
+        let position: std::collections::HashMap<RequestId, usize> = snapshot.order.iter().map(|r| (r.id, r.position)).collect();
         // Queued work in the queue's order (or its reverse), then the rest newest first.
         loaded.sort_by_key(|l| {
             let p = position.get(&l.row.id).copied();
@@ -391,8 +391,8 @@ pub async fn export_requests(state: web::Data<AppState>, who: Principal, req: Ht
             personal.to_string(),
             output.to_string(),
             http::csv_safe(&app.reason),
-            name(l.row.created_by),
-            l.row.assignee.map(name).unwrap_or_default(),
+            name(l.row.created_by.0),
+            l.row.assignee.map(|a| name(a.0)).unwrap_or_default(),
             day(l.row.submitted_at),
             day(l.row.delivered_at),
             l.row.updated_at.to_rfc3339(),
@@ -406,7 +406,7 @@ pub async fn export_requests(state: web::Data<AppState>, who: Principal, req: Ht
 /// One request, with the actions the caller may take on it; `ETag` carries its version.
 #[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = RequestView), ErrorResponses))]
 #[get("/requests/{id}")]
-pub async fn get_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn get_request(state: web::Data<AppState>, who: Principal, path: web::Path<RequestId>) -> Result<HttpResponse, ApiError> {
     let loaded = requests::load_for(&state, &who, path.into_inner()).await?;
     respond(StatusCode::OK, &who, &loaded)
 }
@@ -424,7 +424,7 @@ pub async fn get_request(state: web::Data<AppState>, who: Principal, path: web::
 pub async fn update_request(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -437,7 +437,7 @@ pub async fn update_request(
 /// Every eligibility finding for the application as it stands (rules 3, 4, 5.1, 5.3).
 #[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = CheckResponse), ErrorResponses))]
 #[post("/requests/{id}/check")]
-pub async fn check_request(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn check_request(state: web::Data<AppState>, who: Principal, path: web::Path<RequestId>) -> Result<HttpResponse, ApiError> {
     let (findings, similar) = requests::check(&state, &who, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(CheckResponse { blocking: eligibility::blocks(&findings), findings, similar }))
 }
@@ -480,7 +480,7 @@ pub struct EventsQuery {
 pub async fn list_events(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     q: web::Query<EventsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let since = q.updated_since;
@@ -515,7 +515,7 @@ pub async fn list_events(
 pub async fn list_revisions(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     q: web::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let loaded = requests::load_for(&state, &who, path.into_inner()).await?;
@@ -549,7 +549,7 @@ pub async fn list_revisions(
 pub async fn list_messages(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     q: web::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let loaded = requests::load_for(&state, &who, path.into_inner()).await?;
@@ -570,7 +570,7 @@ pub async fn list_messages(
 pub async fn post_message(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -578,11 +578,17 @@ pub async fn post_message(
     idempotency::once(&state, &who, &req, fingerprint, || post_message_once(&state, &who, path.into_inner(), &req, &body)).await
 }
 
-async fn post_message_once(state: &AppState, who: &Principal, id: i64, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, ApiError> {
+async fn post_message_once(
+    state: &AppState,
+    who: &Principal,
+    id: RequestId,
+    req: &HttpRequest,
+    body: &[u8],
+) -> Result<HttpResponse, ApiError> {
     let b: PostMessageBody = parse_json(req, body)?;
     let text = MessageBody::parse(&b.body).map_err(|_| InputError::InvalidMessage { max: MessageBody::MAX_CHARS })?.into_inner();
     let loaded = requests::load_for(state, who, id).await?;
-    let (id, author) = (loaded.row.id, who.user.id);
+    let (id, author) = (loaded.row.id, who.actor.user);
     let m = db(state, move |s| s.post_message(id, author, &text, Utc::now())).await?;
     let users = users::by_id(vec![who.user.clone()]);
     Ok(HttpResponse::Created().json(MessageView::new(m.id, user_ref(&users, m.author_id), m.body, m.at)))

@@ -6,7 +6,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use statreq_contract::{ExtensionDecision, RetentionDecisionBody, RetentionExtensionBody, RetentionExtensionView};
 use statreq_domain::lifecycle::{self, Refusal};
-use statreq_domain::Role;
+use statreq_domain::{RequestId, Role};
 use statreq_store::ExtensionRow;
 
 use crate::app::requests::load_for;
@@ -23,7 +23,7 @@ const MAX_TEXT: usize = 1_000;
 fn view(e: &ExtensionRow, users: &Users) -> RetentionExtensionView {
     RetentionExtensionView {
         id: e.id,
-        request_id: e.request_id,
+        request_id: e.request_id.0,
         days: e.days,
         reason: e.reason.clone(),
         requested_by: user_ref(users, e.requested_by),
@@ -55,7 +55,7 @@ fn text(raw: &str, pointer: &str) -> Result<String, ApiError> {
 pub async fn list_extensions(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     q: web::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = load_for(&state, &who, path.into_inner()).await?.row.id;
@@ -75,7 +75,7 @@ pub async fn list_extensions(
 pub async fn request_extension(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -95,7 +95,7 @@ pub async fn request_extension(
         Err(AppError::Store(statreq_store::StoreError::Conflict)) => return Err(Refusal::RetentionExtensionPending.into()),
         other => other?,
     };
-    tracing::info!(request = id, actor = by, days, "retention extension requested");
+    tracing::info!(request = %id, actor = by, days, "retention extension requested");
     answer(&state, actix_web::http::StatusCode::CREATED, row).await
 }
 
@@ -113,7 +113,7 @@ pub async fn request_extension(
 pub async fn decide_extension(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<RequestId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -143,7 +143,7 @@ pub async fn decide_extension(
             Err(AppError::Store(statreq_store::StoreError::Conflict)) => return Err(InputError::Stale.into()),
             other => other?,
         };
-    tracing::info!(request = id, actor = by, approve, "retention extension decided");
+    tracing::info!(request = %id, actor = by, approve, "retention extension decided");
     answer(&state, actix_web::http::StatusCode::OK, row).await
 }
 

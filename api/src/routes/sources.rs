@@ -68,7 +68,7 @@ pub async fn list_sources(state: web::Data<AppState>, _who: Principal, q: web::Q
 pub async fn request_sources(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<statreq_domain::RequestId>,
     q: web::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let loaded = crate::app::requests::load_for(&state, &who, path.into_inner()).await?;

@@ -212,7 +212,7 @@ fn delivery_view(n: NotificationRow) -> Result<WebhookDeliveryView, ApiError> {
         id: n.id,
         event_id: n.event_id,
         event_type: n.event_type,
-        request_id: n.request_id,
+        request_id: n.request_id.map(|r| r.0),
         status: n.status,
         attempts: n.attempts,
         next_attempt_at: n.next_attempt_at,

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use statreq_domain::RequestId;
 
 use crate::audit::{append, AuditContext};
 use crate::conn::write_tx;
@@ -11,7 +12,7 @@ use crate::{from_db, to_db, Store, StoreResult};
 #[derive(Clone, PartialEq)]
 pub struct AttachmentRow {
     pub id: i64,
-    pub request_id: i64,
+    pub request_id: RequestId,
     pub filename: String,
     pub content_type: String,
     pub size_bytes: i64,
@@ -33,7 +34,7 @@ type Row = (i64, i64, String, String, i64, String, String, String, i64, NaiveDat
 fn row(r: Row) -> AttachmentRow {
     AttachmentRow {
         id: r.0,
-        request_id: r.1,
+        request_id: RequestId(r.1),
         filename: r.2,
         content_type: r.3,
         size_bytes: r.4,
@@ -46,7 +47,7 @@ fn row(r: Row) -> AttachmentRow {
 }
 
 pub struct NewAttachment {
-    pub request_id: i64,
+    pub request_id: RequestId,
     pub filename: String,
     pub content_type: String,
     pub size_bytes: i64,
@@ -106,7 +107,7 @@ impl Store {
         Ok(row(r))
     }
 
-    pub fn list_attachments(&self, request_id: i64) -> StoreResult<Vec<AttachmentRow>> {
+    pub fn list_attachments(&self, request_id: RequestId) -> StoreResult<Vec<AttachmentRow>> {
         let rows: Vec<Row> =
             attachments::table.filter(attachments::request_id.eq(request_id)).order(attachments::id.asc()).load(&mut *self.conn()?)?;
         Ok(rows.into_iter().map(row).collect())
@@ -116,7 +117,7 @@ impl Store {
 /// Inside the transition that ends a request (closed, withdrawn, rejected): its
 /// attachments lose their keys (crypto-shredding; an empty key marks it); the
 /// caller then removes the bodies. Returns how many were shredded.
-pub(crate) fn shred(c: &mut crate::DbConnection, request_id: i64) -> StoreResult<usize> {
+pub(crate) fn shred(c: &mut crate::DbConnection, request_id: RequestId) -> StoreResult<usize> {
     Ok(diesel::update(attachments::table.filter(attachments::request_id.eq(request_id)).filter(attachments::wrapped_key.ne("")))
         .set(attachments::wrapped_key.eq(""))
         .execute(c)?)

@@ -6,6 +6,7 @@
 use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
+use statreq_domain::RequestId;
 
 use crate::schema::{audit_head, audit_log};
 use crate::{from_db, to_db, DbConnection, Store, StoreResult};
@@ -25,7 +26,7 @@ pub struct AuditEntry {
     pub actor_id: Option<i64>,
     pub actor_agency: Option<String>,
     pub action: String,
-    pub request_id: Option<i64>,
+    pub request_id: Option<RequestId>,
     /// Canonical JSON, exactly as hashed.
     pub detail: String,
     pub client_addr: Option<String>,
@@ -51,7 +52,7 @@ pub fn entry_hash(
     actor_id: Option<i64>,
     actor_agency: Option<&str>,
     action: &str,
-    request_id: Option<i64>,
+    request_id: Option<RequestId>,
     detail: &str,
     client_addr: Option<&str>,
     prev_hash: &str,
@@ -73,7 +74,7 @@ pub(crate) fn append(
     c: &mut DbConnection,
     ctx: &AuditContext,
     action: &str,
-    request_id: Option<i64>,
+    request_id: Option<RequestId>,
     detail: &serde_json::Value,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
@@ -110,7 +111,7 @@ fn entry(r: Row) -> AuditEntry {
         actor_id: r.2,
         actor_agency: r.3,
         action: r.4,
-        request_id: r.5,
+        request_id: r.5.map(RequestId),
         detail: r.6,
         client_addr: r.7,
         prev_hash: r.8,
@@ -121,7 +122,7 @@ fn entry(r: Row) -> AuditEntry {
 /// Filters for the audit log.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
-    pub request_id: Option<i64>,
+    pub request_id: Option<RequestId>,
     pub actor_id: Option<i64>,
     pub action: Option<String>,
     /// Entries before this id (pages go backwards in time).
@@ -139,7 +140,7 @@ impl Store {
         &self,
         ctx: &AuditContext,
         action: &str,
-        request_id: Option<i64>,
+        request_id: Option<RequestId>,
         detail: &serde_json::Value,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {

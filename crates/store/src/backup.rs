@@ -3,6 +3,7 @@
 //! repeatable-read snapshot), restore into an empty database only, and the
 //! replay of shredding that happened after a backup was taken.
 
+use statreq_domain::RequestId;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -90,7 +91,7 @@ impl Store {
                         ))
                         .execute(c)?;
                     let detail = serde_json::json!({"delivery": id, "why": "shredded after the backup was taken"});
-                    append(c, &AuditContext::default(), "delivery.shredded_on_restore", Some(request_id), &detail, now)?;
+                    append(c, &AuditContext::default(), "delivery.shredded_on_restore", Some(RequestId(request_id)), &detail, now)?;
                     n += 1;
                 }
                 let hits: Vec<(i64, i64)> = attachments::table
@@ -101,7 +102,7 @@ impl Store {
                 for (id, request_id) in hits {
                     diesel::update(attachments::table.find(id)).set(attachments::wrapped_key.eq("")).execute(c)?;
                     let detail = serde_json::json!({"attachment": id, "why": "shredded after the backup was taken"});
-                    append(c, &AuditContext::default(), "attachment.shredded_on_restore", Some(request_id), &detail, now)?;
+                    append(c, &AuditContext::default(), "attachment.shredded_on_restore", Some(RequestId(request_id)), &detail, now)?;
                     n += 1;
                 }
             }

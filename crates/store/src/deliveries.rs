@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use statreq_domain::{RequestId, UserId};
 
 use crate::audit::{append, AuditContext};
 use crate::conn::write_tx;
@@ -15,7 +16,7 @@ use statreq_domain::lifecycle::{EventKind, State};
 #[diesel(table_name = deliveries)]
 struct Row {
     id: i64,
-    request_id: i64,
+    request_id: RequestId,
     filename: String,
     content_type: String,
     size_bytes: i64,
@@ -36,7 +37,7 @@ struct Row {
 #[derive(Clone, PartialEq)]
 pub struct DeliveryRow {
     pub id: i64,
-    pub request_id: i64,
+    pub request_id: RequestId,
     pub filename: String,
     pub content_type: String,
     pub size_bytes: i64,
@@ -91,7 +92,7 @@ impl From<Row> for DeliveryRow {
 }
 
 pub struct NewDelivery {
-    pub request_id: i64,
+    pub request_id: RequestId,
     pub filename: String,
     pub content_type: String,
     pub size_bytes: i64,
@@ -145,7 +146,7 @@ impl Store {
         Ok(deliveries::table.find(id).select(Row::as_select()).first(&mut *conn)?.into())
     }
 
-    pub fn list_deliveries(&self, request_id: i64) -> StoreResult<Vec<DeliveryRow>> {
+    pub fn list_deliveries(&self, request_id: RequestId) -> StoreResult<Vec<DeliveryRow>> {
         let rows = deliveries::table
             .filter(deliveries::request_id.eq(request_id))
             .order(deliveries::id.asc())
@@ -155,7 +156,7 @@ impl Store {
     }
 
     /// The files not yet delivered of these requests (work in production).
-    pub fn unpublished_deliveries(&self, request_ids: &[i64]) -> StoreResult<Vec<DeliveryRow>> {
+    pub fn unpublished_deliveries(&self, request_ids: &[RequestId]) -> StoreResult<Vec<DeliveryRow>> {
         let mut out = Vec::new();
         for chunk in request_ids.chunks(500) {
             let rows = deliveries::table
@@ -173,7 +174,14 @@ impl Store {
     /// upload), audited with the reason; returns its storage key so that the body
     /// can be deleted. A published file, or a request no longer in production, is
     /// [`StoreError::Conflict`].
-    pub fn remove_delivery(&self, request_id: i64, id: i64, reason: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<String> {
+    pub fn remove_delivery(
+        &self,
+        request_id: RequestId,
+        id: i64,
+        reason: &str,
+        audit: &AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<String> {
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
             let q = crate::schema::requests::table.find(request_id).select(crate::schema::requests::state);
@@ -207,7 +215,7 @@ impl Store {
     ) -> StoreResult<()> {
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
-            let request_id: i64 = deliveries::table.find(id).select(deliveries::request_id).first(c)?;
+            let request_id: RequestId = deliveries::table.find(id).select(deliveries::request_id).first(c)?;
             let n = diesel::update(deliveries::table.find(id).filter(deliveries::published_at.is_null()))
                 .set(deliveries::disclosure.eq(Some(report.to_string())))
                 .execute(c)?;
@@ -219,10 +227,10 @@ impl Store {
     }
 
     /// Second-officer approval; only an unapproved, unpublished file.
-    pub fn approve_delivery(&self, id: i64, approver: i64, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<DeliveryRow> {
+    pub fn approve_delivery(&self, id: i64, approver: UserId, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<DeliveryRow> {
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
-            let request_id: i64 = deliveries::table.find(id).select(deliveries::request_id).first(c)?;
+            let request_id: RequestId = deliveries::table.find(id).select(deliveries::request_id).first(c)?;
             let n = diesel::update(
                 deliveries::table.find(id).filter(deliveries::approved_by.is_null()).filter(deliveries::published_at.is_null()),
             )
@@ -241,9 +249,9 @@ impl Store {
 /// A step of DGPA's work on one file, on the request's timeline; the state stays.
 fn file_event(
     c: &mut crate::DbConnection,
-    request_id: i64,
+    request_id: RequestId,
     kind: EventKind,
-    actor: i64,
+    actor: UserId,
     delivery: i64,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
@@ -255,7 +263,14 @@ fn file_event(
 impl Store {
     /// The uploader asks the other officers to check a file (four eyes): on the
     /// timeline, in their inboxes through the event, and in the audit trail.
-    pub fn request_review(&self, request_id: i64, delivery: i64, actor: i64, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<()> {
+    pub fn request_review(
+        &self,
+        request_id: RequestId,
+        delivery: i64,
+        actor: UserId,
+        audit: &AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         write_tx(&mut *self.conn()?, |c| {
             append(c, audit, "delivery.review_requested", Some(request_id), &serde_json::json!({"delivery": delivery}), now)?;
             file_event(c, request_id, EventKind::ReviewRequested, actor, delivery, now)
@@ -305,7 +320,7 @@ impl Store {
                         c,
                         &AuditContext::default(),
                         "delivery.shredded_after_window",
-                        Some(request_id),
+                        Some(RequestId(request_id)),
                         &serde_json::json!({"delivery": id}),
                         now,
                     )?;
@@ -319,7 +334,7 @@ impl Store {
 
 /// Inside the delivering transition: files with personal data that no second
 /// officer approved (and that are not shredded).
-pub(crate) fn unapproved(c: &mut crate::DbConnection, request_id: i64) -> StoreResult<usize> {
+pub(crate) fn unapproved(c: &mut crate::DbConnection, request_id: RequestId) -> StoreResult<usize> {
     let n: i64 = deliveries::table
         .filter(deliveries::request_id.eq(request_id))
         .filter(deliveries::personal.eq(true))
@@ -332,7 +347,7 @@ pub(crate) fn unapproved(c: &mut crate::DbConnection, request_id: i64) -> StoreR
 
 /// Inside the delivering transition: the request's files become visible — only
 /// those without personal data or approved by a second officer.
-pub(crate) fn publish(c: &mut crate::DbConnection, request_id: i64, now: DateTime<Utc>) -> StoreResult<usize> {
+pub(crate) fn publish(c: &mut crate::DbConnection, request_id: RequestId, now: DateTime<Utc>) -> StoreResult<usize> {
     Ok(diesel::update(
         deliveries::table
             .filter(deliveries::request_id.eq(request_id))
@@ -345,7 +360,7 @@ pub(crate) fn publish(c: &mut crate::DbConnection, request_id: i64, now: DateTim
 
 /// Inside the destruction transition: the server's copies lose their keys
 /// (crypto-shredding); the caller then removes the bodies.
-pub(crate) fn shred(c: &mut crate::DbConnection, request_id: i64, now: DateTime<Utc>) -> StoreResult<usize> {
+pub(crate) fn shred(c: &mut crate::DbConnection, request_id: RequestId, now: DateTime<Utc>) -> StoreResult<usize> {
     Ok(diesel::update(deliveries::table.filter(deliveries::request_id.eq(request_id)).filter(deliveries::shredded_at.is_null()))
         .set((
             deliveries::wrapped_key.eq(None::<String>),

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use statreq_domain::RequestId;
 
 use crate::audit::{append, AuditContext};
 use crate::conn::write_tx;
@@ -16,7 +17,7 @@ pub struct InquiryRow {
     pub id: i64,
     pub agency_code: String,
     pub created_by: i64,
-    pub request_id: Option<i64>,
+    pub request_id: Option<RequestId>,
     pub fields: Vec<String>,
     pub subject: String,
     pub state: String,
@@ -71,7 +72,7 @@ pub struct InquiryFilter {
     pub agency: Option<String>,
     pub state: Option<String>,
     pub field: Option<String>,
-    pub request_id: Option<i64>,
+    pub request_id: Option<RequestId>,
     /// Questions before this id (newest first).
     pub before: Option<i64>,
     pub limit: i64,
@@ -103,7 +104,7 @@ fn inquiry(r: IRow) -> StoreResult<InquiryRow> {
         id: r.0,
         agency_code: r.1,
         created_by: r.2,
-        request_id: r.3,
+        request_id: r.3.map(RequestId),
         fields: serde_json::from_str(&r.4)?,
         subject: r.5,
         state: r.6,
@@ -160,7 +161,7 @@ impl Store {
         &self,
         agency_code: &str,
         created_by: i64,
-        request_id: Option<i64>,
+        request_id: Option<RequestId>,
         fields: &[String],
         subject: &str,
         body: &str,
@@ -223,7 +224,7 @@ impl Store {
     }
 
     /// Questions tied to a request that wait for DGPA.
-    pub fn open_inquiries_of(&self, request_id: i64) -> StoreResult<Vec<i64>> {
+    pub fn open_inquiries_of(&self, request_id: RequestId) -> StoreResult<Vec<i64>> {
         Ok(inquiries::table
             .filter(inquiries::request_id.eq(request_id))
             .filter(inquiries::state.eq("open"))

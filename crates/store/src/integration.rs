@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use statreq_domain::RequestId;
 
 use crate::audit::{append, AuditContext};
 use crate::conn::write_tx;
@@ -66,7 +67,7 @@ pub struct NewNotification {
     pub webhook_id: Option<i64>,
     pub event_id: String,
     pub event_type: String,
-    pub request_id: Option<i64>,
+    pub request_id: Option<RequestId>,
     /// The URL or the e-mail address.
     pub recipient: String,
     /// The JSON body (webhooks) or `{subject, body}` (e-mail).
@@ -82,7 +83,7 @@ pub struct NotificationRow {
     pub webhook_id: Option<i64>,
     pub event_id: String,
     pub event_type: String,
-    pub request_id: Option<i64>,
+    pub request_id: Option<RequestId>,
     pub recipient: String,
     pub payload: String,
     /// `pending`, `delivered` or `failed` (gave up after the last attempt).
@@ -159,7 +160,7 @@ fn notification(r: NRow) -> NotificationRow {
         webhook_id: r.2,
         event_id: r.3,
         event_type: r.4,
-        request_id: r.5,
+        request_id: r.5.map(RequestId),
         recipient: r.6,
         payload: r.7,
         status: r.8,

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use statreq_domain::{EventKind, Outcome, State};
+use statreq_domain::{RequestId, UserId};
 
 use crate::conn::write_tx;
 use crate::requests::{insert_event, request_by_id};
@@ -19,7 +20,7 @@ impl Store {
     pub fn register_paper_request(
         &self,
         agency_code: &str,
-        registered_by: i64,
+        registered_by: UserId,
         application: &serde_json::Value,
         channel: &str,
         outcome: &Outcome,
@@ -50,7 +51,7 @@ impl Store {
                     requests::channel.eq(channel),
                 ))
                 .returning(requests::id)
-                .get_result::<i64>(c)?;
+                .get_result::<RequestId>(c)?;
             diesel::insert_into(request_revisions::table)
                 .values((
                     request_revisions::request_id.eq(id),

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use statreq_domain::queue::WaitClock;
-use statreq_domain::{EventKind, Outcome, State};
+use statreq_domain::{EventKind, Outcome, RequestId, State, UserId};
 
 use crate::conn::write_tx;
 use crate::schema::{request_events, request_messages, request_revisions, requests};
@@ -12,15 +12,15 @@ use crate::{from_db, to_db, Store, StoreError, StoreResult};
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = requests)]
 struct Row {
-    id: i64,
+    id: RequestId,
     agency_code: String,
-    created_by: i64,
+    created_by: UserId,
     state: String,
     version: i64,
     application: String,
     revision: i32,
     difficulty: Option<i32>,
-    assignee: Option<i64>,
+    assignee: Option<UserId>,
     reply: Option<String>,
     destruction: Option<String>,
     created_at: NaiveDateTime,
@@ -39,15 +39,15 @@ struct Row {
 /// A request as stored. The application is kept as JSON, exactly as submitted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestRow {
-    pub id: i64,
+    pub id: RequestId,
     pub agency_code: String,
-    pub created_by: i64,
+    pub created_by: UserId,
     pub state: State,
     pub version: i64,
     pub application: serde_json::Value,
     pub revision: i32,
     pub difficulty: Option<i32>,
-    pub assignee: Option<i64>,
+    pub assignee: Option<UserId>,
     pub reply: Option<String>,
     /// `{destroyed_on, method, recorded_by, recorded_at}` once recorded (rule 6).
     pub destruction: Option<serde_json::Value>,
@@ -100,12 +100,12 @@ impl TryFrom<Row> for RequestRow {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventRow {
-    pub request_id: i64,
+    pub request_id: RequestId,
     pub seq: i32,
     pub kind: EventKind,
     pub from_state: Option<State>,
     pub to_state: State,
-    pub actor_id: i64,
+    pub actor_id: UserId,
     pub comment: Option<String>,
     pub data: serde_json::Value,
     pub at: DateTime<Utc>,
@@ -115,15 +115,15 @@ pub struct EventRow {
 pub struct RevisionRow {
     pub number: i32,
     pub application: serde_json::Value,
-    pub submitted_by: i64,
+    pub submitted_by: UserId,
     pub submitted_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessageRow {
     pub id: i64,
-    pub request_id: i64,
-    pub author_id: i64,
+    pub request_id: RequestId,
+    pub author_id: UserId,
     pub body: String,
     pub at: DateTime<Utc>,
 }
@@ -144,7 +144,7 @@ pub struct ListFilter {
     /// Only requests of these agencies (any when `None`).
     pub agencies: Option<Vec<String>>,
     /// Only requests assigned to this DGPA officer.
-    pub assignee: Option<i64>,
+    pub assignee: Option<UserId>,
     /// Submitted (first or again) at or after, and before.
     pub submitted_from: Option<DateTime<Utc>>,
     pub submitted_before: Option<DateTime<Utc>>,
@@ -157,10 +157,10 @@ pub struct ListFilter {
     pub sort: ListSort,
     pub offset: i64,
     /// Only these requests (`Some`), or none of these (`exclude`), e.g. the overdue ones.
-    pub ids: Option<Vec<i64>>,
-    pub exclude_ids: Vec<i64>,
+    pub ids: Option<Vec<RequestId>>,
+    pub exclude_ids: Vec<RequestId>,
     /// The last id of the previous page (lists are newest first).
-    pub before: Option<i64>,
+    pub before: Option<RequestId>,
     /// Only the request with this (system, reference).
     pub external: Option<(String, String)>,
     pub limit: i64,
@@ -226,7 +226,7 @@ impl Store {
     pub fn create_request(
         &self,
         agency_code: &str,
-        created_by: i64,
+        created_by: UserId,
         application: &serde_json::Value,
         now: DateTime<Utc>,
     ) -> StoreResult<RequestRow> {
@@ -239,7 +239,7 @@ impl Store {
     pub fn create_request_with_ref(
         &self,
         agency_code: &str,
-        created_by: i64,
+        created_by: UserId,
         application: &serde_json::Value,
         external: Option<(&str, &str)>,
         max_drafts: i64,
@@ -280,20 +280,20 @@ impl Store {
                     requests::updated_at.eq(to_db(now)),
                 ))
                 .returning(requests::id)
-                .get_result::<i64>(c)?;
+                .get_result::<RequestId>(c)?;
             insert_event(c, id, EventKind::Created, None, State::Draft, created_by, None, &serde_json::Value::Null, now)?;
             Ok(id)
         })?;
         request_by_id(&mut conn, id)
     }
 
-    pub fn get_request(&self, id: i64) -> StoreResult<RequestRow> {
+    pub fn get_request(&self, id: RequestId) -> StoreResult<RequestRow> {
         request_by_id(&mut *self.conn()?, id)
     }
 
     /// Every request that has been delivered (delivered or closed since), as
     /// (id, agency code): the candidates of similar-request suggestions.
-    pub fn delivered_requests(&self) -> StoreResult<Vec<(i64, String)>> {
+    pub fn delivered_requests(&self) -> StoreResult<Vec<(RequestId, String)>> {
         Ok(requests::table
             .filter(requests::delivered_at.is_not_null())
             .filter(requests::state.eq_any([State::Delivered.as_str(), State::Closed.as_str()]))
@@ -303,10 +303,10 @@ impl Store {
     }
 
     /// The applications of these requests, as stored JSON, by id.
-    pub fn applications_of(&self, ids: &[i64]) -> StoreResult<Vec<(i64, serde_json::Value)>> {
+    pub fn applications_of(&self, ids: &[RequestId]) -> StoreResult<Vec<(RequestId, serde_json::Value)>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
-            let rows: Vec<(i64, String)> = requests::table
+            let rows: Vec<(RequestId, String)> = requests::table
                 .filter(requests::id.eq_any(chunk))
                 .select((requests::id, requests::application))
                 .load(&mut *self.conn()?)?;
@@ -346,7 +346,7 @@ impl Store {
             let words = requests::search_text.like(pattern).escape('\\');
             // A number (optionally `#12`) is a request number, not words.
             q = match text.trim_start_matches('#').parse::<i64>() {
-                Ok(id) => q.filter(requests::id.eq(id)),
+                Ok(id) => q.filter(requests::id.eq(RequestId(id))),
                 Err(_) => q.filter(words),
             };
         }
@@ -386,10 +386,10 @@ impl Store {
     /// Replaces the application of a draft or returned request (optimistic concurrency).
     pub fn update_application(
         &self,
-        id: i64,
+        id: RequestId,
         expected_version: i64,
         application: &serde_json::Value,
-        actor: i64,
+        actor: UserId,
         now: DateTime<Utc>,
     ) -> StoreResult<RequestRow> {
         let app = serde_json::to_string(application)?;
@@ -420,11 +420,11 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub fn apply_transition(
         &self,
-        id: i64,
+        id: RequestId,
         expected_version: i64,
         from: State,
         outcome: &Outcome,
-        actor: i64,
+        actor: UserId,
         audit: &crate::AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<RequestRow> {
@@ -449,7 +449,7 @@ impl Store {
                 EventKind::DestructionRecorded => {
                     let mut d = outcome.data.clone();
                     if let Some(obj) = d.as_object_mut() {
-                        obj.insert("recorded_by".into(), actor.into());
+                        obj.insert("recorded_by".into(), actor.0.into());
                         obj.insert("recorded_at".into(), serde_json::to_value(now)?);
                     }
                     Some(serde_json::to_string(&d)?)
@@ -459,7 +459,7 @@ impl Store {
             // Work sent back or refused is nobody's any more; a new acceptance starts afresh.
             let assignee = match outcome.event {
                 EventKind::DgpaReturned | EventKind::DgpaRejected => None,
-                _ => outcome.assignee.map(|u| u.0).or(cur.assignee),
+                _ => outcome.assignee.or(cur.assignee),
             };
             let clock = WaitClock { accumulated_seconds: cur.wait_accumulated_seconds, since: cur.wait_since.map(from_db) }
                 .on_transition(from, outcome.to, now);
@@ -537,11 +537,11 @@ impl Store {
 
     /// Who created, edited or submitted each of these requests (separation of
     /// duties), in one query for a page of requests.
-    pub fn authors_of(&self, ids: &[i64]) -> StoreResult<std::collections::HashMap<i64, Vec<i64>>> {
+    pub fn authors_of(&self, ids: &[RequestId]) -> StoreResult<std::collections::HashMap<RequestId, Vec<UserId>>> {
         let kinds = [EventKind::Created, EventKind::Edited, EventKind::Submitted].map(EventKind::as_str);
-        let mut out: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+        let mut out: std::collections::HashMap<RequestId, Vec<UserId>> = std::collections::HashMap::new();
         for chunk in ids.chunks(500) {
-            let rows: Vec<(i64, i64)> = request_events::table
+            let rows: Vec<(RequestId, UserId)> = request_events::table
                 .filter(request_events::request_id.eq_any(chunk))
                 .filter(request_events::kind.eq_any(kinds))
                 .select((request_events::request_id, request_events::actor_id))
@@ -554,7 +554,7 @@ impl Store {
         Ok(out)
     }
 
-    pub fn list_events(&self, id: i64) -> StoreResult<Vec<EventRow>> {
+    pub fn list_events(&self, id: RequestId) -> StoreResult<Vec<EventRow>> {
         let rows: Vec<EventTuple> = request_events::table
             .filter(request_events::request_id.eq(id))
             .order(request_events::seq.asc())
@@ -563,8 +563,8 @@ impl Store {
         rows.into_iter().map(event_row).collect()
     }
 
-    pub fn list_revisions(&self, id: i64) -> StoreResult<Vec<RevisionRow>> {
-        let rows: Vec<(i32, String, i64, NaiveDateTime)> = request_revisions::table
+    pub fn list_revisions(&self, id: RequestId) -> StoreResult<Vec<RevisionRow>> {
+        let rows: Vec<(i32, String, UserId, NaiveDateTime)> = request_revisions::table
             .filter(request_revisions::request_id.eq(id))
             .order(request_revisions::number.asc())
             .select((
@@ -581,7 +581,7 @@ impl Store {
             .collect()
     }
 
-    pub fn post_message(&self, request_id: i64, author: i64, body: &str, now: DateTime<Utc>) -> StoreResult<MessageRow> {
+    pub fn post_message(&self, request_id: RequestId, author: UserId, body: &str, now: DateTime<Utc>) -> StoreResult<MessageRow> {
         let id = diesel::insert_into(request_messages::table)
             .values((
                 request_messages::request_id.eq(request_id),
@@ -594,8 +594,8 @@ impl Store {
         Ok(MessageRow { id, request_id, author_id: author, body: body.to_string(), at: now })
     }
 
-    pub fn list_messages(&self, request_id: i64) -> StoreResult<Vec<MessageRow>> {
-        let rows: Vec<(i64, i64, String, NaiveDateTime)> = request_messages::table
+    pub fn list_messages(&self, request_id: RequestId) -> StoreResult<Vec<MessageRow>> {
+        let rows: Vec<(i64, UserId, String, NaiveDateTime)> = request_messages::table
             .filter(request_messages::request_id.eq(request_id))
             .order(request_messages::id.asc())
             .select((request_messages::id, request_messages::author_id, request_messages::body, request_messages::at))
@@ -604,11 +604,11 @@ impl Store {
     }
 }
 
-pub(crate) fn request_by_id(c: &mut crate::DbConnection, id: i64) -> StoreResult<RequestRow> {
+pub(crate) fn request_by_id(c: &mut crate::DbConnection, id: RequestId) -> StoreResult<RequestRow> {
     requests::table.find(id).select(Row::as_select()).first(c)?.try_into()
 }
 
-pub(crate) type EventTuple = (i64, i32, String, Option<String>, String, i64, Option<String>, String, NaiveDateTime);
+pub(crate) type EventTuple = (RequestId, i32, String, Option<String>, String, UserId, Option<String>, String, NaiveDateTime);
 
 pub(crate) const EVENT_COLUMNS: (
     request_events::request_id,
@@ -651,11 +651,11 @@ pub(crate) fn event_row((request_id, seq, kind, from, to, actor_id, comment, dat
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn insert_event(
     c: &mut crate::DbConnection,
-    request_id: i64,
+    request_id: RequestId,
     kind: EventKind,
     from: Option<State>,
     to: State,
-    actor: i64,
+    actor: UserId,
     comment: Option<&str>,
     data: &serde_json::Value,
     now: DateTime<Utc>,

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use statreq_domain::RequestId;
 
 use crate::audit::append;
 use crate::conn::write_tx;
@@ -13,7 +14,7 @@ use crate::{from_db, to_db, AuditContext, Store, StoreError, StoreResult};
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExtensionRow {
     pub id: i64,
-    pub request_id: i64,
+    pub request_id: RequestId,
     pub days: u32,
     pub reason: String,
     pub requested_by: i64,
@@ -54,7 +55,7 @@ const COLUMNS: (
 fn row(t: Tuple) -> ExtensionRow {
     ExtensionRow {
         id: t.0,
-        request_id: t.1,
+        request_id: RequestId(t.1),
         days: t.2.max(0) as u32,
         reason: t.3,
         requested_by: t.4,
@@ -68,7 +69,7 @@ fn row(t: Tuple) -> ExtensionRow {
 
 impl Store {
     /// A request's extensions, oldest first.
-    pub fn retention_extensions(&self, request_id: i64) -> StoreResult<Vec<ExtensionRow>> {
+    pub fn retention_extensions(&self, request_id: RequestId) -> StoreResult<Vec<ExtensionRow>> {
         let rows: Vec<Tuple> = retention_extensions::table
             .filter(retention_extensions::request_id.eq(request_id))
             .order(retention_extensions::id.asc())
@@ -81,7 +82,7 @@ impl Store {
     /// another is already waiting (checked in the transaction, the request locked).
     pub fn request_retention_extension(
         &self,
-        request_id: i64,
+        request_id: RequestId,
         days: u32,
         reason: &str,
         by: i64,
@@ -126,7 +127,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub fn decide_retention_extension(
         &self,
-        request_id: i64,
+        request_id: RequestId,
         expected_version: i64,
         approve: bool,
         comment: Option<&str>,

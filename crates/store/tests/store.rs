@@ -69,7 +69,7 @@ fn migrations_run_up_down_up(backend: Backend) {
 
 fn a_stale_transition_writes_nothing(backend: Backend) {
     let (_db, store) = open(backend);
-    let u = user(&store, "a", "DGPA");
+    let u = UserId(user(&store, "a", "DGPA"));
     let r = store.create_request("DGPA", u, &serde_json::json!({"reason": "x"}), now()).unwrap_or_else(|e| panic!("{e}"));
     let mut submit = outcome(State::PendingSupervisor, EventKind::Submitted);
     submit.freeze_revision = true;
@@ -92,7 +92,7 @@ fn a_stale_transition_writes_nothing(backend: Backend) {
     let first = r2.dgpa_received_at;
     let mut accept = outcome(State::Queued, EventKind::DgpaAccepted);
     accept.difficulty = Difficulty::new(5).ok();
-    accept.assignee = Some(UserId(u));
+    accept.assignee = Some(u);
     let r3 = store
         .apply_transition(r.id, r2.version, State::PendingDgpa, &accept, u, &ctx(), now() + Duration::hours(1))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -185,7 +185,7 @@ fn the_audit_chain_detects_edits_deletions_and_truncation(backend: Backend) {
     let (_db, store) = open(backend);
     for i in 0..5 {
         store
-            .audit(&ctx(), "test.event", Some(i), &serde_json::json!({"n": i}), now() + Duration::seconds(i))
+            .audit(&ctx(), "test.event", Some(statreq_domain::RequestId(i)), &serde_json::json!({"n": i}), now() + Duration::seconds(i))
             .unwrap_or_else(|e| panic!("{e}"));
     }
     assert_eq!(store.verify_audit().ok(), Some(Ok(5)));
@@ -214,13 +214,13 @@ fn the_audit_chain_detects_edits_deletions_and_truncation(backend: Backend) {
 
 fn transitions_and_settings_are_audited_in_their_transaction(backend: Backend) {
     let (_db, store) = open(backend);
-    let u = user(&store, "a", "DGPA");
+    let u = UserId(user(&store, "a", "DGPA"));
     let r = store.create_request("DGPA", u, &serde_json::json!({}), now()).unwrap_or_else(|e| panic!("{e}"));
     let submit = outcome(State::PendingSupervisor, EventKind::Submitted);
     store.apply_transition(r.id, r.version, State::Draft, &submit, u, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     // A refused (stale) transition leaves no audit entry either.
     assert!(store.apply_transition(r.id, r.version, State::Draft, &submit, u, &ctx(), now()).is_err());
-    store.put_queue_settings(&serde_json::json!({"x": 1}), 0, u, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    store.put_queue_settings(&serde_json::json!({"x": 1}), 0, u.0, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     let entries = store.list_audit(&statreq_store::AuditFilter { limit: 10, ..Default::default() }).unwrap_or_default();
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, vec!["settings.queue_changed", "request.submitted", "user.created"]);
