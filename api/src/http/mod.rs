@@ -19,7 +19,7 @@ use statreq_store::AuditContext;
 use utoipa::IntoResponses;
 
 pub use crate::app::input::{DEFAULT_PAGE, MAX_PAGE};
-use crate::app::{InputError, Precondition};
+use crate::app::{AppError, InputError, Precondition};
 use crate::auth::Principal;
 use crate::error::ApiError;
 
@@ -87,7 +87,7 @@ fn parse_node(node: &str) -> Option<std::net::IpAddr> {
 /// JSON is 400; a completion deadline anywhere in it is refused under rule 5.3;
 /// unknown or mistyped fields are 422 with a pointer. Nothing is changed when
 /// parsing fails.
-pub fn parse_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError> {
+pub fn parse_json<T: DeserializeOwned + serde::Serialize>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) || body.trim_ascii() == b"null" {
         return Err(InputError::BodyRequired.into());
     }
@@ -96,7 +96,7 @@ pub fn parse_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result
 
 /// As [`parse_json`], for an operation whose body is optional: none (or `null`)
 /// reads as `{}`.
-pub fn parse_optional_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError> {
+pub fn parse_optional_json<T: DeserializeOwned + serde::Serialize>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError> {
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !body.is_empty() && !content_type.contains("json") {
         return Err(InputError::UnsupportedMediaType.into());
@@ -120,8 +120,17 @@ pub fn parse_optional_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) 
     let lenient = versioning::prefers_lenient(req.headers());
     for _ in 0..64 {
         let attempt = value.clone();
-        match serde_path_to_error::deserialize(attempt) {
-            Ok(v) => return Ok(v),
+        match serde_path_to_error::deserialize::<_, T>(attempt) {
+            Ok(v) => {
+                // serde reads an array as a struct's fields in order, at any depth; the
+                // contract says object there. What was read as an object but sent as an
+                // array is refused where it is.
+                let read = serde_json::to_value(&v).map_err(AppError::internal)?;
+                if let Some(pointer) = array_read_as_object(&value, &read, String::new()) {
+                    return Err(InputError::InvalidValue { pointer, detail: "expected a JSON object, not an array".into() }.into());
+                }
+                return Ok(v);
+            }
             Err(e) => {
                 let pointer = to_pointer(&e.path().to_string());
                 let detail = e.inner().to_string();
@@ -135,6 +144,21 @@ pub fn parse_optional_json<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) 
         }
     }
     Err(InputError::UnknownField { pointer: String::new(), detail: "too many unknown fields".into() }.into())
+}
+
+/// The first place where `sent` has an array and what it was read as (`read`, the
+/// parsed body serialised again) has an object.
+fn array_read_as_object(sent: &serde_json::Value, read: &serde_json::Value, at: String) -> Option<String> {
+    use serde_json::Value::{Array, Object};
+    match (sent, read) {
+        (Array(_), Object(_)) => Some(at),
+        (Array(a), Array(b)) => a.iter().zip(b).enumerate().find_map(|(i, (x, y))| array_read_as_object(x, y, format!("{at}/{i}"))),
+        (Object(a), Object(b)) => a.iter().find_map(|(k, x)| {
+            let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+            b.get(k).and_then(|y| array_read_as_object(x, y, here))
+        }),
+        _ => None,
+    }
 }
 
 /// Removes the member at an RFC 6901 pointer; whether there was one.

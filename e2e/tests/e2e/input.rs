@@ -71,6 +71,16 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
                 "{label}: {p}"
             );
         }
+        // … and so is an array where the contract has an object, at any depth.
+        if path.starts_with("/requests") && (path == "/requests" || *method == Method::PATCH) {
+            let nested = bytes(json!({"reason": "研議人力配置", "personal_data": [null, null]}));
+            let (status, p) = send(c, method.clone(), path, "application/json", nested, *if_match).await;
+            assert_eq!(
+                (status, p["code"].as_str(), p["errors"][0]["pointer"].as_str()),
+                (422, Some("invalid_value"), Some("/personal_data")),
+                "{label}: {p}"
+            );
+        }
         if path.ends_with("/withdraw") {
             let (status, p) = send(c, method.clone(), path, "application/json", b"null".to_vec(), *if_match).await;
             assert_eq!((status, p["code"].as_str()), (422, Some("invalid_value")), "{label}: an optional body is left out, not null: {p}");
