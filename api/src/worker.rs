@@ -123,7 +123,7 @@ pub fn spawn(state: web::Data<AppState>) {
 }
 
 pub(crate) fn application(r: &RequestRow) -> Option<Application> {
-    serde_json::from_value(r.application.clone()).ok()
+    Some(r.application.clone())
 }
 
 /// E-mail addresses of the applicant's office for a request: the drafter and the

@@ -31,8 +31,7 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn application(&self) -> AppResult<Application> {
-        serde_json::from_value(self.row.application.clone())
-            .map_err(|e| AppError::internal(format!("stored application of request {} does not parse: {e}", self.row.id)))
+        Ok(self.row.application.clone())
     }
 
     /// The domain's facts about this request for authorisation only: what the
@@ -287,10 +286,7 @@ pub async fn overdue_destructions(state: &AppState, agency: &str) -> AppResult<V
     let now = Utc::now();
     Ok(rows
         .into_iter()
-        .filter(|r| {
-            serde_json::from_value::<Application>(r.application.clone())
-                .is_ok_and(|app| lifecycle::destruction_overdue(r.state, &app, r.delivered_at, r.retention_extra_days, now))
-        })
+        .filter(|r| lifecycle::destruction_overdue(r.state, &r.application, r.delivered_at, r.retention_extra_days, now))
         .map(|r| r.id)
         .collect())
 }
@@ -304,8 +300,7 @@ pub async fn overdue_ids(state: &AppState) -> AppResult<Vec<RequestId>> {
     let rows = db(state, move |s| s.list_requests(&filter)).await?;
     let now = Utc::now();
     ids.extend(rows.into_iter().filter_map(|r| {
-        let app = serde_json::from_value::<Application>(r.application.clone()).ok()?;
-        lifecycle::destruction_overdue(r.state, &app, r.delivered_at, r.retention_extra_days, now).then_some(r.id)
+        lifecycle::destruction_overdue(r.state, &r.application, r.delivered_at, r.retention_extra_days, now).then_some(r.id)
     }));
     Ok(ids)
 }
@@ -377,8 +372,7 @@ pub async fn destructions_due(state: &AppState, own_agency: Option<String>) -> A
     let mut out: Vec<statreq_contract::DestructionDueView> = rows
         .into_iter()
         .filter_map(|r| {
-            let app: statreq_domain::Application = serde_json::from_value(r.application.clone()).ok()?;
-            let destroy_by = statreq_domain::lifecycle::destroy_by(&app, r.delivered_at, r.retention_extra_days)?;
+            let destroy_by = statreq_domain::lifecycle::destroy_by(&r.application, r.delivered_at, r.retention_extra_days)?;
             Some(statreq_contract::DestructionDueView {
                 request_id: r.id.0,
                 agency_name: tree.get(&r.agency_code).map(|a| a.name.clone()).unwrap_or_default(),

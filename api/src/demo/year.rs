@@ -135,7 +135,7 @@ impl Year<'_> {
     /// One step, as the domain decides it, at `at`.
     fn step(&self, id: RequestId, who: &str, command: Command, at: DateTime<Utc>) -> anyhow::Result<RequestRow> {
         let row = self.store.get_request(id)?;
-        let app: Application = serde_json::from_value(row.application.clone())?;
+        let app: Application = row.application.clone();
         let chain = self.chains.get(&row.agency_code).ok_or_else(|| anyhow::anyhow!("no chain for {}", row.agency_code))?;
         let actor = self.actor(who)?;
         let facts = RequestFacts {

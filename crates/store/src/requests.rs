@@ -36,7 +36,8 @@ struct Row {
     channel: String,
 }
 
-/// A request as stored. The application is kept as JSON, exactly as submitted.
+/// A request as stored. The application is kept as JSON, exactly as submitted, and
+/// read back as the domain's `Application`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestRow {
     pub id: RequestId,
@@ -44,7 +45,7 @@ pub struct RequestRow {
     pub created_by: UserId,
     pub state: State,
     pub version: i64,
-    pub application: serde_json::Value,
+    pub application: statreq_domain::Application,
     pub revision: i32,
     pub difficulty: Option<i32>,
     pub assignee: Option<UserId>,
@@ -538,15 +539,18 @@ impl Store {
     /// Who created, edited or submitted each of these requests (separation of
     /// duties), in one query for a page of requests.
     pub fn authors_of(&self, ids: &[RequestId]) -> StoreResult<std::collections::HashMap<RequestId, Vec<UserId>>> {
-        let kinds = [EventKind::Created, EventKind::Edited, EventKind::Submitted].map(EventKind::as_str);
+        let [created, edited, submitted] = [EventKind::Created, EventKind::Edited, EventKind::Submitted].map(EventKind::as_str);
         let mut out: std::collections::HashMap<RequestId, Vec<UserId>> = std::collections::HashMap::new();
         for chunk in ids.chunks(500) {
-            let rows: Vec<(RequestId, UserId)> = request_events::table
-                .filter(request_events::request_id.eq_any(chunk))
-                .filter(request_events::kind.eq_any(kinds))
+            let authors = request_events::table
+                .filter(request_events::kind.eq(created).or(request_events::kind.eq(edited)).or(request_events::kind.eq(submitted)))
                 .select((request_events::request_id, request_events::actor_id))
-                .distinct()
-                .load(&mut *self.conn()?)?;
+                .distinct();
+            // One request as `=`: prepared once per connection (see `get_users`).
+            let rows: Vec<(RequestId, UserId)> = match chunk {
+                [one] => authors.filter(request_events::request_id.eq(*one)).load(&mut *self.conn()?)?,
+                _ => authors.filter(request_events::request_id.eq_any(chunk)).load(&mut *self.conn()?)?,
+            };
             for (request, actor) in rows {
                 out.entry(request).or_default().push(actor);
             }

@@ -135,7 +135,13 @@ impl Store {
 
     /// Several users in one query (missing ids are left out).
     pub fn get_users(&self, ids: &[i64]) -> StoreResult<Vec<UserRow>> {
-        let rows = users::table.filter(users::id.eq_any(ids)).select(Row::as_select()).load(&mut *self.conn()?)?;
+        // One id (the usual case of a single request's view) as `=`: a statement the
+        // connection prepares once; `IN (…)` is prepared anew for every call.
+        let rows = match ids {
+            [] => Vec::new(),
+            [one] => users::table.filter(users::id.eq(*one)).select(Row::as_select()).load(&mut *self.conn()?)?,
+            _ => users::table.filter(users::id.eq_any(ids)).select(Row::as_select()).load(&mut *self.conn()?)?,
+        };
         Ok(rows.into_iter().map(UserRow::from).collect())
     }
 
