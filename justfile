@@ -52,6 +52,8 @@ test: lint guard deny
         cargo test --workspace --no-fail-fast
     fi
     cargo test --workspace --doc
+    # The SPA's component tests, in headless Chromium (wasm-bindgen-test; flags in frontend/webdriver.json).
+    (cd frontend && CHROMEDRIVER="$(command -v chromedriver)" cargo test -p statreq-frontend --target wasm32-unknown-unknown)
 
 # The PostgreSQL half of the suite only.
 test-pg:

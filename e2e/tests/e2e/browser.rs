@@ -567,6 +567,18 @@ async fn structured_conditions_and_breakdowns_are_edited_in_the_form() {
     assert_accessible(&c, "form declaring personal data").await;
 }
 
+/// Waits until nothing matches `css` (a closed form has left the page: the SPA updates
+/// the page just after the event, and a busy machine widens that moment).
+pub(crate) async fn wait_gone(c: &Client, css: &str) {
+    for _ in 0..100 {
+        if c.find_all(Locator::Css(css)).await.map(|v| v.is_empty()).unwrap_or(false) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never went away");
+}
+
 pub(crate) async fn wait_for_value(c: &Client, css: &str, want: &str) {
     for _ in 0..100 {
         if let Ok(e) = c.find(Locator::Css(css)).await {

@@ -5,7 +5,7 @@
 use fantoccini::{Client, Locator};
 use statreq_e2e::{Backend, TempPath, TestServer};
 
-use crate::browser::{assert_accessible, browser, click, sign_in, spa_dir, type_into, wait_for_text};
+use crate::browser::{assert_accessible, browser, click, sign_in, spa_dir, type_into, wait_for_text, wait_gone};
 
 pub(crate) async fn choose(c: &Client, css: &str, value: &str) {
     c.wait().for_element(Locator::Css(css)).await.unwrap().select_by_value(value).await.unwrap();
@@ -105,6 +105,8 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     let now = admin.get_source("pay-by-grade").await.unwrap();
     assert_eq!((now.entry.refresh.as_str(), now.entry.owner.as_str(), now.version), ("每月", "人事總處", 2), "nothing saved over");
     click(&c, Locator::XPath("//form[.//input[@id='se-id']]//button[contains(@class,'link')]")).await;
+    // The stale form is gone before the fresh one is opened (typing must reach the new one).
+    wait_gone(&c, "#se-refresh").await;
     click(&c, Locator::Css("#edit-source-pay-by-grade")).await;
     let refresh = c.wait().for_element(Locator::Css("#se-refresh")).await.unwrap();
     refresh.clear().await.unwrap();

@@ -11,6 +11,8 @@ pub mod admin_reference;
 pub mod admin_users;
 pub mod destructions;
 pub mod form;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod form_tests;
 pub mod help;
 pub mod home;
 pub mod login;
