@@ -13,7 +13,7 @@ use statreq_domain::{lifecycle, Role, State};
 use statreq_store::{ListFilter, NewInbox, NewNotification, RequestRow, UserRow};
 
 use crate::app::{db, AppResult};
-use crate::worker::{application, office_addresses, with_role};
+use crate::worker::{office_addresses, with_role};
 use crate::AppState;
 
 /// One notice for several people: in-app once each, e-mail to those who want it.
@@ -108,8 +108,8 @@ async fn destructions(state: &AppState, email: bool, now: DateTime<Utc>) -> AppR
     let creators: Vec<i64> = rows.iter().map(|r| r.created_by.0).collect();
     let users: HashMap<i64, UserRow> = db(state, move |s| s.get_users(&creators)).await?.into_iter().map(|u| (u.id, u)).collect();
     for r in &rows {
-        let Some(app) = application(r) else { continue };
-        let Some(destroy_by) = lifecycle::destroy_by(&app, r.delivered_at, r.retention_extra_days) else { continue };
+        let app = &r.application;
+        let Some(destroy_by) = lifecycle::destroy_by(app, r.delivered_at, r.retention_extra_days) else { continue };
         let Some(stage) = notify::destruction_stage((destroy_by - today).num_days()) else { continue };
         let overdue = stage == "overdue";
         let office: Vec<UserRow> = users.get(&r.created_by.0).cloned().into_iter().collect();

@@ -17,7 +17,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rand::Rng;
 use secrecy::ExposeSecret;
 use sha2::Sha256;
-use statreq_contract::{Application, WebhookEvent, WebhookRequestRef};
+use statreq_contract::{WebhookEvent, WebhookRequestRef};
 use statreq_domain::notify::{self, Audience};
 use statreq_domain::{lifecycle, RequestId, Role, RoleSet};
 use statreq_store::{EventRow, NewInbox, NewNotification, NotificationRow, RequestRow, SendOutcome, StoreError, UserRow};
@@ -122,10 +122,6 @@ pub fn spawn(state: web::Data<AppState>) {
     });
 }
 
-pub(crate) fn application(r: &RequestRow) -> Option<Application> {
-    Some(r.application.clone())
-}
-
 /// E-mail addresses of the applicant's office for a request: the drafter and the
 /// application's contact, once each.
 pub(crate) fn office_addresses(r: &RequestRow, users: &HashMap<i64, UserRow>) -> Vec<String> {
@@ -133,9 +129,7 @@ pub(crate) fn office_addresses(r: &RequestRow, users: &HashMap<i64, UserRow>) ->
     if let Some(u) = users.get(&r.created_by.0).filter(|u| u.active) {
         out.push(u.email.trim().to_string());
     }
-    if let Some(app) = application(r) {
-        out.push(app.contact.email.trim().to_string());
-    }
+    out.push(r.application.contact.email.trim().to_string());
     let mut seen = std::collections::HashSet::new();
     out.retain(|a| a.contains('@') && seen.insert(a.to_ascii_lowercase()));
     out
@@ -239,7 +233,7 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
                 }
             }
         }
-        let reason = application(r).map(|a| a.reason).unwrap_or_default();
+        let reason = r.application.reason.clone();
         people.sort_unstable();
         people.dedup();
         // Nobody is told of what they did themselves.

@@ -30,10 +30,6 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    pub fn application(&self) -> AppResult<Application> {
-        Ok(self.row.application.clone())
-    }
-
     /// The domain's facts about this request for authorisation only: what the
     /// caller may do now, with no eligibility checked.
     fn facts<'a>(&'a self, app: &'a Application, ctx: &'a Context) -> RequestFacts<'a> {
@@ -146,7 +142,7 @@ async fn reloaded(state: &AppState, before: Loaded, row: RequestRow) -> AppResul
 
 /// The request as the caller sees it, with the actions the caller may take.
 pub fn view(who: &Principal, l: &Loaded) -> AppResult<RequestView> {
-    let app = l.application()?;
+    let app = l.row.application.clone();
     let r = &l.row;
     let ctx = Context::for_authorisation();
     let allowed_actions = available_actions(&l.facts(&app, &ctx), &who.actor);
@@ -217,7 +213,7 @@ pub async fn edit(
 ) -> AppResult<Loaded> {
     let loaded = load_for(state, who, id).await?;
     check_version(expected, loaded.row.version)?;
-    let mut app = loaded.application()?;
+    let mut app = loaded.row.application.clone();
     let ctx = Context::for_authorisation();
     lifecycle::decide(&loaded.facts(&app, &ctx), &who.actor, Command::Edit, Utc::now())?;
     patch.apply(&mut app);
@@ -234,9 +230,9 @@ pub async fn check(state: &AppState, who: &Principal, id: RequestId) -> AppResul
     let loaded = load_for(state, who, id).await?;
     let ctx = Context::for_check(state, &loaded).await?;
     let catalog = super::reference::catalog(state).await?;
-    let app = loaded.application()?;
+    let app = &loaded.row.application;
     let mut findings = eligibility::check(
-        &app,
+        app,
         EligibilityContext {
             dictionary: ctx.dictionary.as_deref().unwrap_or(statreq_domain::dictionary::Dictionary::builtin()),
             open_inquiries: &ctx.open_inquiries,
@@ -245,8 +241,8 @@ pub async fn check(state: &AppState, who: &Principal, id: RequestId) -> AppResul
             has_sample_attachment: ctx.has_sample_attachment,
         },
     );
-    findings.extend(statreq_domain::catalog::covering_finding(&app, &catalog));
-    let similar = similar_requests(state, who, &app, loaded.row.id).await?;
+    findings.extend(statreq_domain::catalog::covering_finding(app, &catalog));
+    let similar = similar_requests(state, who, app, loaded.row.id).await?;
     Ok((findings, similar))
 }
 
@@ -316,7 +312,7 @@ pub async fn transition(
     command: Command,
 ) -> AppResult<Loaded> {
     let loaded = load_for(state, who, id).await?;
-    let app = loaded.application()?;
+    let app = &loaded.row.application;
     let ctx = if matches!(command, Command::Submit) {
         Context::for_check(state, &loaded).await?
     } else {
@@ -324,7 +320,7 @@ pub async fn transition(
     };
     let now = Utc::now();
     // Who may act comes first (403), then the caller's copy (428/412), then the rest.
-    let decided = lifecycle::decide(&loaded.facts(&app, &ctx), &who.actor, command, now);
+    let decided = lifecycle::decide(&loaded.facts(app, &ctx), &who.actor, command, now);
     if let Err(r) = &decided {
         if r.is_about_who() {
             return Err(r.clone().into());

@@ -95,7 +95,7 @@ async fn upload_delivery_once(
     if loaded.row.state != State::InProduction {
         return Err(InputError::NotInProduction.into());
     }
-    let app = loaded.application()?;
+    let app = &loaded.row.application;
     let personal = app.declares_personal_data();
     let _permit = state.transfers.begin()?;
     let (up, fields) =
@@ -120,7 +120,7 @@ async fn upload_delivery_once(
         false => None,
     };
     // A statistical table is checked for cells counting too few people.
-    let disclosure = match crate::app::disclosure::check_stored(state, &app, &filename, (&key, &wrapped), &magnitudes).await {
+    let disclosure = match crate::app::disclosure::check_stored(state, app, &filename, (&key, &wrapped), &magnitudes).await {
         Ok(report) => report.map(|r| serde_json::to_value(r).unwrap_or_default()),
         Err(e) => {
             state.files.remove([key.as_str()]).await;

@@ -371,7 +371,7 @@ pub async fn export_requests(state: web::Data<AppState>, who: Principal, req: Ht
     out.write_record(header).map_err(AppError::internal)?;
     let day = |t: Option<chrono::DateTime<Utc>>| t.map(|t| lifecycle::taiwan_date(t).to_string()).unwrap_or_default();
     for l in loaded.iter().take(limit as usize) {
-        let app = l.application()?;
+        let app = &l.row.application;
         let name = |id: i64| l.users.get(&id).map(|u| http::csv_safe(&u.display_name)).unwrap_or_default();
         let output = match app.requirement.output {
             Some(statreq_domain::OutputKind::Statistics) => "statistics",

@@ -88,8 +88,8 @@ pub async fn request_extension(
     let reason = text(&b.reason, "/reason")?;
     let id = loaded.row.id;
     let pending = db(&state, move |s| s.retention_extensions(id)).await?.iter().any(|e| e.decision.is_none());
-    let app = loaded.application()?;
-    lifecycle::check_retention_extension(loaded.row.state, &app, loaded.row.retention_extra_days, pending, b.days)?;
+    let app = &loaded.row.application;
+    lifecycle::check_retention_extension(loaded.row.state, app, loaded.row.retention_extra_days, pending, b.days)?;
     let (audit, by, days) = (http::audit(&who, &req), who.user.id, b.days);
     let row = match db(&state, move |s| s.request_retention_extension(id, days, &reason, by, &audit, Utc::now())).await {
         Err(AppError::Store(statreq_store::StoreError::Conflict)) => return Err(Refusal::RetentionExtensionPending.into()),
@@ -134,8 +134,8 @@ pub async fn decide_extension(
     let Some(waiting) = waiting else { return Err(InputError::NoExtensionWaiting.into()) };
     if approve {
         // The rule still holds at the moment of approval (365 days in all).
-        let app = loaded.application()?;
-        lifecycle::check_retention_extension(loaded.row.state, &app, loaded.row.retention_extra_days, false, waiting.days)?;
+        let app = &loaded.row.application;
+        lifecycle::check_retention_extension(loaded.row.state, app, loaded.row.retention_extra_days, false, waiting.days)?;
     }
     let (audit, by) = (http::audit(&who, &req), who.user.id);
     let row =

@@ -72,7 +72,7 @@ pub async fn request_sources(
     q: web::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let loaded = crate::app::requests::load_for(&state, &who, path.into_inner()).await?;
-    let app = loaded.application()?;
+    let app = &loaded.row.application;
     let catalog = reference::catalog(&state).await?;
     http::list_response(catalog::rank(&app.requirement, &catalog, SHOWN), q.cursor.as_deref(), q.limit)
 }
