@@ -579,6 +579,20 @@ pub(crate) async fn wait_gone(c: &Client, css: &str) {
     panic!("{css} never went away");
 }
 
+/// Waits until exactly `n` elements match `css` (a list reloads just after the message
+/// that announces the change: the SPA keeps the old rows while the new ones load).
+pub(crate) async fn wait_count(c: &Client, css: &str, n: usize) {
+    let mut seen = 0;
+    for _ in 0..100 {
+        seen = c.find_all(Locator::Css(css)).await.map(|v| v.len()).unwrap_or(0);
+        if seen == n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} matched {seen}, never {n}");
+}
+
 pub(crate) async fn wait_for_value(c: &Client, css: &str, want: &str) {
     for _ in 0..100 {
         if let Ok(e) = c.find(Locator::Css(css)).await {

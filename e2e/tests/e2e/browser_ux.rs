@@ -8,7 +8,7 @@ use fantoccini::{Client, Locator};
 use statreq_e2e::statreq_contract::State;
 use statreq_e2e::{Backend, TestServer};
 
-use crate::browser::{assert_accessible, browser, click, set_date, sign_in, spa_dir, type_into, wait_for_text};
+use crate::browser::{assert_accessible, browser, click, set_date, sign_in, spa_dir, type_into, wait_count, wait_for_text};
 use crate::common;
 
 async fn main_text(c: &Client) -> String {
@@ -440,14 +440,14 @@ async fn one_ends_other_sessions_and_registers_an_age_key() {
     sign_in(&c, &server.base, "applicant.npa").await;
     click(&c, Locator::Css("header a[href='/account']")).await;
     wait_for_text(&c, "ul.sessions", "此瀏覽器").await;
-    assert_eq!(count(&c, "ul.sessions li").await, 2);
+    wait_count(&c, "ul.sessions li", 2).await;
     assert_accessible(&c, "account with sessions").await;
 
     // The session left open elsewhere ends from here; this browser goes on.
     click(&c, Locator::Css("ul.sessions button")).await;
     wait_for_text(&c, "section[aria-labelledby='sess-h'] [role=status]", "該處已登出").await;
     assert_eq!(elsewhere.refresh().await.err().and_then(|e| e.status()), Some(401));
-    assert_eq!(count(&c, "ul.sessions li").await, 1);
+    wait_count(&c, "ul.sessions li", 1).await;
 
     // An age key: a wrong one is refused in words; a real one is registered and used.
     type_into(&c, "#age-key", "age1notakey").await;
@@ -487,10 +487,10 @@ async fn request_lists_page_past_fifty() {
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "applicant.npa").await;
     wait_for_text(&c, "nav.pager [role=status]", "第 1–50 筆").await;
-    assert_eq!(count(&c, "table.list tbody tr").await, 50);
+    wait_count(&c, "table.list tbody tr", 50).await;
     click(&c, Locator::Css("#page-next")).await;
     wait_for_text(&c, "nav.pager [role=status]", "第 51–55 筆").await;
-    assert_eq!(count(&c, "table.list tbody tr").await, 5);
+    wait_count(&c, "table.list tbody tr", 5).await;
     assert_eq!(count(&c, "#page-next").await, 0, "the last page has no next");
     assert_accessible(&c, "the second page").await;
     click(&c, Locator::Css("#page-previous")).await;
