@@ -179,7 +179,7 @@ struct ExternalClaims {
 /// Who a bearer token speaks for, before the account is looked up; an external
 /// subject comes with the agency subtrees its issuer may speak for (empty: any).
 pub enum TokenSubject {
-    Own(i64),
+    Own(UserId),
     External(Box<NewUser>, Vec<String>),
 }
 
@@ -192,7 +192,7 @@ pub fn verify_token(keys: &Keys, token: &str) -> Result<TokenSubject, ApiError> 
         if data.claims.typ != "access" {
             return Err(invalid());
         }
-        return data.claims.sub.parse().map(TokenSubject::Own).map_err(|_| invalid());
+        return data.claims.sub.parse().map(|id| TokenSubject::Own(UserId(id))).map_err(|_| invalid());
     }
     for t in keys.trusted.iter().filter(|t| t.algorithm == header.alg) {
         let v = validation(t.algorithm, &t.issuer.issuer, &t.issuer.audience);
@@ -217,7 +217,7 @@ pub fn verify_token(keys: &Keys, token: &str) -> Result<TokenSubject, ApiError> 
                 username: format!("{}@{}", c.sub, c.iss),
                 display_name: c.name,
                 email: c.email,
-                agency_code: agency.to_string(),
+                agency_code: agency,
                 roles: roles.join(),
                 kind: "external".into(),
                 password_hash: None,
@@ -241,10 +241,10 @@ pub struct Principal {
 
 impl Principal {
     pub fn from_user(user: UserRow) -> Result<Principal, ApiError> {
-        let agency = AgencyCode::parse(&user.agency_code).map_err(|_| ApiError::internal())?;
+        let agency = user.agency_code.clone();
         // DGPA's roles only ever act for DGPA's own accounts, whatever is stored.
         let roles = RoleSet::from_joined(&user.roles).fitting(&agency);
-        let actor = Actor { user: UserId(user.id), agency, roles };
+        let actor = Actor { user: user.id, agency, roles };
         Ok(Principal { user, actor })
     }
 

@@ -4,7 +4,7 @@
 mod year;
 
 use chrono::Utc;
-use statreq_domain::{Role, RoleSet};
+use statreq_domain::{AgencyCode, Role, RoleSet};
 use statreq_store::{NewAgency, NewUser, Store};
 
 use crate::auth::hash_password;
@@ -43,28 +43,23 @@ pub async fn load(store: &Store, settings: &crate::config::Settings, with_year: 
         return Ok(false);
     }
     let now = Utc::now();
-    store.import_agencies(
-        AGENCIES
-            .iter()
-            .map(|(code, name, parent, staff)| NewAgency {
-                code: (*code).into(),
-                name: (*name).into(),
-                parent_code: (*parent).into(),
-                personnel_staff: *staff,
-            })
-            .collect(),
-        &Default::default(),
-        now,
-    )?;
+    let agency = |c: &str| AgencyCode::parse(c).map_err(|e| anyhow::anyhow!("demo agency {c}: {e}"));
+    let agencies = AGENCIES
+        .iter()
+        .map(|(code, name, parent, staff)| {
+            Ok(NewAgency { code: agency(code)?, name: (*name).into(), parent_code: agency(parent)?, personnel_staff: *staff })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    store.import_agencies(agencies, &Default::default(), now)?;
     let hash = hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut people = Vec::new();
-    for (username, name, agency, roles) in USERS {
+    for (username, name, agency_of, roles) in USERS {
         let row = store.create_user(
             NewUser {
                 username: (*username).into(),
                 display_name: (*name).into(),
                 email: format!("{username}@demo.invalid"),
-                agency_code: (*agency).into(),
+                agency_code: agency(agency_of)?,
                 roles: RoleSet::new(roles.iter().copied()).join(),
                 kind: "local".into(),
                 password_hash: Some(hash.clone()),
@@ -74,7 +69,7 @@ pub async fn load(store: &Store, settings: &crate::config::Settings, with_year: 
             &Default::default(),
             now,
         )?;
-        people.push((*username, row.id, *agency, RoleSet::new(roles.iter().copied())));
+        people.push((*username, row.id, *agency_of, RoleSet::new(roles.iter().copied())));
     }
     if !with_year {
         return Ok(true);
@@ -92,9 +87,9 @@ pub async fn load(store: &Store, settings: &crate::config::Settings, with_year: 
 pub fn instructions(base: &str) -> String {
     let mut s =
         format!("\nDemo data loaded. Open {base}/ and sign in (or use the API at {base}/docs/) with password {DEMO_PASSWORD:?} as:\n");
-    for (username, name, agency, roles) in USERS {
+    for (username, name, agency_of, roles) in USERS {
         let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-        s.push_str(&format!("  {username:<16} {:<14} {agency:<6} {name}\n", roles.join(",")));
+        s.push_str(&format!("  {username:<16} {:<14} {agency_of:<6} {name}\n", roles.join(",")));
     }
     s
 }

@@ -481,7 +481,7 @@ async fn main() -> anyhow::Result<()> {
                         display_name: display_name.unwrap_or_else(|| username.clone()),
                         username,
                         email,
-                        agency_code: agency.to_string(),
+                        agency_code: agency,
                         kind: if roles.has(Role::Service) { "service" } else { "local" }.into(),
                         roles: roles.join(),
                         password_hash: Some(hash),

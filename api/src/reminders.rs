@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use statreq_domain::notify::{self, Escalation};
-use statreq_domain::{lifecycle, Role, State};
+use statreq_domain::{lifecycle, AgencyCode, Role, State, UserId};
 use statreq_store::{ListFilter, NewInbox, NewNotification, RequestRow, UserRow};
 
 use crate::app::{db, AppResult};
@@ -87,10 +87,10 @@ async fn tell(
 }
 
 /// Active users of `role` at the agencies supervising `agency`.
-async fn supervisors_of(state: &AppState, agency: &str) -> AppResult<Vec<UserRow>> {
+async fn supervisors_of(state: &AppState, agency: &AgencyCode) -> AppResult<Vec<UserRow>> {
     let tree = state.agencies.tree(state).await?;
     let Some((chain, _)) = tree.chain(agency) else { return Ok(Vec::new()) };
-    let agencies: Vec<String> = chain.supervising_agencies().iter().map(|a| a.as_str().to_string()).collect();
+    let agencies: Vec<AgencyCode> = chain.supervising_agencies().into_iter().cloned().collect();
     Ok(with_role(db(state, move |s| s.active_users_of(&agencies)).await?, Role::Supervisor))
 }
 
@@ -105,14 +105,14 @@ async fn destructions(state: &AppState, email: bool, now: DateTime<Utc>) -> AppR
     let filter = ListFilter { all_submitted: true, states: vec![State::Delivered], limit: 100_000, ..Default::default() };
     let rows = db(state, move |s| s.list_requests(&filter)).await?;
     let today = lifecycle::taiwan_date(now);
-    let creators: Vec<i64> = rows.iter().map(|r| r.created_by.0).collect();
-    let users: HashMap<i64, UserRow> = db(state, move |s| s.get_users(&creators)).await?.into_iter().map(|u| (u.id, u)).collect();
+    let creators: Vec<UserId> = rows.iter().map(|r| r.created_by).collect();
+    let users: HashMap<UserId, UserRow> = db(state, move |s| s.get_users(&creators)).await?.into_iter().map(|u| (u.id, u)).collect();
     for r in &rows {
         let app = &r.application;
         let Some(destroy_by) = lifecycle::destroy_by(app, r.delivered_at, r.retention_extra_days) else { continue };
         let Some(stage) = notify::destruction_stage((destroy_by - today).num_days()) else { continue };
         let overdue = stage == "overdue";
-        let office: Vec<UserRow> = users.get(&r.created_by.0).cloned().into_iter().collect();
+        let office: Vec<UserRow> = users.get(&r.created_by).cloned().into_iter().collect();
         // The application's contact hears too, by e-mail (not a person of statreq).
         let contact: Vec<String> =
             office_addresses(r, &users).into_iter().filter(|a| !office.iter().any(|u| u.email.eq_ignore_ascii_case(a))).collect();
@@ -141,7 +141,7 @@ async fn destructions(state: &AppState, email: bool, now: DateTime<Utc>) -> AppR
                 kind: "escalation",
                 email_kind: "escalation",
                 request: r,
-                text: notify::escalation_notice(r.id.0, Escalation::DestructionOverdue { agency: r.agency_code.clone() }),
+                text: notify::escalation_notice(r.id.0, Escalation::DestructionOverdue { agency: r.agency_code.to_string() }),
                 once: format!("destruction:{}:{destroy_by}", r.id),
                 email: None,
             };
@@ -182,7 +182,7 @@ async fn waiting_on_supervisors(state: &AppState, email: bool, now: DateTime<Utc
         }
         if to_dgpa {
             if officers.is_none() {
-                let dgpa = [statreq_domain::ids::DGPA_AGENCY_CODE.to_string()];
+                let dgpa = [AgencyCode::dgpa()];
                 officers = Some(with_role(db(state, move |s| s.active_users_of(&dgpa)).await?, Role::DgpaOfficer));
             }
             let once = format!("dgpa:{}:{}", r.id, submitted.timestamp());

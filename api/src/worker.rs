@@ -19,7 +19,7 @@ use secrecy::ExposeSecret;
 use sha2::Sha256;
 use statreq_contract::{WebhookEvent, WebhookRequestRef};
 use statreq_domain::notify::{self, Audience};
-use statreq_domain::{lifecycle, RequestId, Role, RoleSet};
+use statreq_domain::{lifecycle, AgencyCode, RequestId, Role, RoleSet, UserId};
 use statreq_store::{EventRow, NewInbox, NewNotification, NotificationRow, RequestRow, SendOutcome, StoreError, UserRow};
 
 use crate::app::db;
@@ -124,9 +124,9 @@ pub fn spawn(state: web::Data<AppState>) {
 
 /// E-mail addresses of the applicant's office for a request: the drafter and the
 /// application's contact, once each.
-pub(crate) fn office_addresses(r: &RequestRow, users: &HashMap<i64, UserRow>) -> Vec<String> {
+pub(crate) fn office_addresses(r: &RequestRow, users: &HashMap<UserId, UserRow>) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(u) = users.get(&r.created_by.0).filter(|u| u.active) {
+    if let Some(u) = users.get(&r.created_by).filter(|u| u.active) {
         out.push(u.email.trim().to_string());
     }
     out.push(r.application.contact.email.trim().to_string());
@@ -156,11 +156,11 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         Ok(out)
     })
     .await?;
-    let mut user_ids: Vec<i64> = hooks.iter().map(|h| h.owner_id).chain(requests.values().map(|r| r.created_by.0)).collect();
+    let mut user_ids: Vec<UserId> = hooks.iter().map(|h| h.owner_id).chain(requests.values().map(|r| r.created_by)).collect();
     user_ids.sort_unstable();
     user_ids.dedup();
-    let users: HashMap<i64, UserRow> = db(state, move |s| s.get_users(&user_ids)).await?.into_iter().map(|u| (u.id, u)).collect();
-    let owners: HashMap<i64, Principal> =
+    let users: HashMap<UserId, UserRow> = db(state, move |s| s.get_users(&user_ids)).await?.into_iter().map(|u| (u.id, u)).collect();
+    let owners: HashMap<UserId, Principal> =
         users.values().filter(|u| u.active).filter_map(|u| Principal::from_user(u.clone()).ok().map(|p| (u.id, p))).collect();
     let tree = state.agencies.tree(state).await?;
     let base = state.settings.public_base();
@@ -179,7 +179,7 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
             request: WebhookRequestRef {
                 id: r.id.0,
                 state: e.to_state,
-                agency_code: r.agency_code.clone(),
+                agency_code: r.agency_code.to_string(),
                 external_ref: r.external_ref.clone(),
                 href: format!("/api/v1/requests/{}", r.id),
             },
@@ -191,7 +191,7 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
             if e.kind.internal() && !owner.actor.roles.has(Role::DgpaOfficer) {
                 continue;
             }
-            let visible = r.created_by.0 == h.owner_id || lifecycle::can_view(&owner.actor, &chain, r.revision.max(0) as u32);
+            let visible = r.created_by == h.owner_id || lifecycle::can_view(&owner.actor, &chain, r.revision.max(0) as u32);
             if visible {
                 notes.push(NewNotification {
                     channel: "webhook".into(),
@@ -207,26 +207,26 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         }
         // Whom the event concerns: in-app always, by e-mail where statreq sends mail.
         let mut to: Vec<String> = Vec::new();
-        let mut people: Vec<i64> = Vec::new();
+        let mut people: Vec<UserId> = Vec::new();
         // A person who turned this kind off gets it in-app only.
         let kind = format!("request_{}", e.kind.as_str());
         let wants = |u: &UserRow| notify::wants_email(&u.notification_settings, &kind);
         for audience in notify::audience(e.kind) {
             match audience {
                 Audience::ApplicantOffice => {
-                    let creator = users.get(&r.created_by.0).filter(|u| u.active);
+                    let creator = users.get(&r.created_by).filter(|u| u.active);
                     let declined = creator.filter(|u| !wants(u)).map(|u| u.email.trim().to_ascii_lowercase());
                     to.extend(office_addresses(r, &users).into_iter().filter(|a| Some(a.to_ascii_lowercase()) != declined));
                     people.extend(creator.map(|u| u.id));
                 }
                 Audience::Supervisors => {
-                    let agencies: Vec<String> = chain.supervising_agencies().iter().map(|a| a.as_str().to_string()).collect();
+                    let agencies: Vec<AgencyCode> = chain.supervising_agencies().into_iter().cloned().collect();
                     let found = with_role(db(state, move |s| s.active_users_of(&agencies)).await?, Role::Supervisor);
                     people.extend(found.iter().map(|u| u.id));
                     to.extend(found.iter().filter(|u| wants(u)).map(|u| u.email.clone()));
                 }
                 Audience::Dgpa => {
-                    let dgpa = [statreq_domain::ids::DGPA_AGENCY_CODE.to_string()];
+                    let dgpa = [AgencyCode::dgpa()];
                     let found = with_role(db(state, move |s| s.active_users_of(&dgpa)).await?, Role::DgpaOfficer);
                     people.extend(found.iter().map(|u| u.id));
                     to.extend(found.iter().filter(|u| wants(u)).map(|u| u.email.clone()));
@@ -237,7 +237,7 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         people.sort_unstable();
         people.dedup();
         // Nobody is told of what they did themselves.
-        people.retain(|id| *id != e.actor_id.0);
+        people.retain(|id| *id != e.actor_id);
         let notice = notify::event_notice(e.kind, r.id.0, &reason);
         inbox.extend(people.into_iter().map(|user_id| NewInbox {
             user_id,

@@ -15,7 +15,7 @@ use super::{db, AppError, AppResult};
 use crate::AppState;
 
 pub struct AgencyTree {
-    by_code: HashMap<String, AgencyRow>,
+    by_code: HashMap<AgencyCode, AgencyRow>,
 }
 
 impl AgencyTree {
@@ -23,12 +23,12 @@ impl AgencyTree {
         AgencyTree { by_code: rows.into_iter().map(|a| (a.code.clone(), a)).collect() }
     }
 
-    pub fn get(&self, code: &str) -> Option<&AgencyRow> {
+    pub fn get(&self, code: &AgencyCode) -> Option<&AgencyRow> {
         self.by_code.get(code)
     }
 
     /// The agency and its ancestors as the domain sees them, with the agency's name.
-    pub fn chain(&self, code: &str) -> Option<(AgencyChain, String)> {
+    pub fn chain(&self, code: &AgencyCode) -> Option<(AgencyChain, String)> {
         let mut rows: Vec<&AgencyRow> = Vec::new();
         let mut at = self.by_code.get(code);
         while let Some(a) = at {
@@ -36,35 +36,34 @@ impl AgencyTree {
                 return None;
             }
             rows.push(a);
-            at = a.parent_code.as_deref().and_then(|p| self.by_code.get(p));
+            at = a.parent_code.as_ref().and_then(|p| self.by_code.get(p));
         }
-        let parse = |c: &str| AgencyCode::parse(c).ok();
         let (first, rest) = rows.split_first()?;
-        let chain = AgencyChain { agency: parse(&first.code)?, ancestors: rest.iter().map(|a| parse(&a.code)).collect::<Option<_>>()? };
+        let chain = AgencyChain { agency: first.code.clone(), ancestors: rest.iter().map(|a| a.code.clone()).collect() };
         Some((chain, first.name.clone()))
     }
 
     /// The chain of an agency a stored row names; a row naming no agency of the
     /// tree is a fault of ours, not the caller's.
-    pub fn chain_of(&self, code: &str) -> AppResult<(AgencyChain, String)> {
+    pub fn chain_of(&self, code: &AgencyCode) -> AppResult<(AgencyChain, String)> {
         self.chain(code).ok_or_else(|| AppError::internal(format!("agency {code} missing from the tree")))
     }
 
     /// The agency and every agency under it.
-    pub fn subtree(&self, root: &str) -> Vec<String> {
+    pub fn subtree(&self, root: &AgencyCode) -> Vec<AgencyCode> {
         self.by_code
             .keys()
-            .filter(|c| self.chain(c).is_some_and(|(ch, _)| ch.agency.as_str() == root || ch.ancestors.iter().any(|a| a.as_str() == root)))
+            .filter(|c| self.chain(c).is_some_and(|(ch, _)| &ch.agency == root || ch.ancestors.contains(root)))
             .cloned()
             .collect()
     }
 
     /// Codes of the agencies whose applications `supervisor` decides on (rule 5.1).
-    pub fn supervised_by(&self, supervisor: &AgencyCode) -> Vec<String> {
+    pub fn supervised_by(&self, supervisor: &AgencyCode) -> Vec<AgencyCode> {
         self.by_code.keys().filter(|c| self.chain(c).is_some_and(|(ch, _)| ch.is_supervised_by(supervisor))).cloned().collect()
     }
 
-    pub fn codes(&self) -> impl Iterator<Item = &String> {
+    pub fn codes(&self) -> impl Iterator<Item = &AgencyCode> {
         self.by_code.keys()
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use statreq_contract::QueueSettings;
 use statreq_domain::queue::{self, AcceptedWork, QueueEntry, Ranked, Usage};
-use statreq_domain::{AgencyCode, Difficulty, RequestId, State};
+use statreq_domain::{AgencyCode, Difficulty, RequestId, State, UserId};
 use statreq_store::{QueueRow, UserRow};
 
 use super::agencies::AgencyTree;
@@ -21,12 +21,12 @@ pub struct Snapshot {
     /// When the order was computed.
     pub at: DateTime<Utc>,
     pub settings: QueueSettings,
-    pub rows: HashMap<i64, QueueRow>,
+    pub rows: HashMap<RequestId, QueueRow>,
     pub order: Vec<Ranked>,
     pub usage: HashMap<AgencyCode, Usage>,
-    pub top: HashMap<String, AgencyCode>,
+    pub top: HashMap<AgencyCode, AgencyCode>,
     pub tree: std::sync::Arc<AgencyTree>,
-    pub users: HashMap<i64, UserRow>,
+    pub users: HashMap<UserId, UserRow>,
 }
 
 /// Views of the queue share one snapshot for up to [`SNAPSHOT_TTL`]: at 100,000
@@ -70,7 +70,7 @@ pub async fn settings(state: &AppState) -> AppResult<(QueueSettings, Option<stat
 /// whole subtree (rule 5.3).
 fn supervising_staff(tree: &AgencyTree) -> HashMap<AgencyCode, u32> {
     queue::subtree_staff(
-        tree.codes().filter_map(|c| tree.get(c)).map(|a| (a.code.as_str(), a.parent_code.as_deref(), a.personnel_staff.max(0) as u32)),
+        tree.codes().filter_map(|c| tree.get(c)).map(|a| (&a.code, a.parent_code.as_ref(), a.personnel_staff.max(0) as u32)),
     )
 }
 
@@ -82,19 +82,19 @@ pub async fn snapshot(state: &AppState, now: DateTime<Utc>) -> AppResult<Snapsho
     let (rows, accepted, users) = db(state, move |s| {
         let rows = s.queue_rows()?;
         let accepted = s.accepted_work(since)?;
-        let ids: Vec<i64> = rows.iter().filter_map(|r| r.assignee).collect();
+        let ids: Vec<UserId> = rows.iter().filter_map(|r| r.assignee).collect();
         let users = s.get_users(&ids)?;
         Ok((rows, accepted, users))
     })
     .await?;
-    let mut top: HashMap<String, AgencyCode> = HashMap::new();
-    let mut top_of = |code: &str| -> Option<AgencyCode> {
+    let mut top: HashMap<AgencyCode, AgencyCode> = HashMap::new();
+    let mut top_of = |code: &AgencyCode| -> Option<AgencyCode> {
         if let Some(t) = top.get(code) {
             return Some(t.clone());
         }
         let (chain, _) = tree.chain(code)?;
         let t = chain.top_supervising_agency().cloned().unwrap_or(chain.agency);
-        top.insert(code.to_string(), t.clone());
+        top.insert(code.clone(), t.clone());
         Some(t)
     };
     let history: Vec<AcceptedWork> = accepted
@@ -108,7 +108,7 @@ pub async fn snapshot(state: &AppState, now: DateTime<Utc>) -> AppResult<Snapsho
         .filter(|r| r.state == State::Queued)
         .filter_map(|r| {
             Some(QueueEntry {
-                id: RequestId(r.id),
+                id: r.id,
                 supervising_agency: top_of(&r.agency_code)?,
                 difficulty: Difficulty::new(i64::from(r.difficulty?)).ok()?,
                 clock: r.wait,

@@ -11,7 +11,7 @@ use statreq_domain::calendar::OfficeCalendar;
 use statreq_domain::catalog::{self, CatalogEntry};
 use statreq_domain::dictionary::{self, Dictionary, Field};
 use statreq_domain::similar::Profile;
-use statreq_domain::{Application, RequestId};
+use statreq_domain::{AgencyCode, Application, RequestId, UserId};
 use statreq_store::{Store, StoreResult};
 
 use super::{db, AppError, AppResult};
@@ -100,12 +100,12 @@ pub async fn delivered_profiles(state: &AppState) -> AppResult<Vec<Arc<Profile>>
     };
     if !missing.is_empty() {
         let apps = db(state, move |s| s.applications_of(&missing)).await?;
-        let agency: HashMap<RequestId, &String> = delivered.iter().map(|(id, a)| (*id, a)).collect();
+        let agency: HashMap<RequestId, &AgencyCode> = delivered.iter().map(|(id, a)| (*id, a)).collect();
         let mut known = state.reference.profiles.lock().unwrap_or_else(|e| e.into_inner());
         for (id, value) in apps {
             let app: Application = serde_json::from_value(value).unwrap_or_default();
-            let agency = agency.get(&id).map(|a| a.as_str()).unwrap_or_default();
-            known.insert(id.0, Arc::new(Profile::of(id.0, agency, &app.requirement)));
+            let Some(agency) = agency.get(&id) else { continue };
+            known.insert(id.0, Arc::new(Profile::of(id.0, (*agency).clone(), &app.requirement)));
         }
     }
     let known = state.reference.profiles.lock().unwrap_or_else(|e| e.into_inner());
@@ -135,7 +135,7 @@ pub async fn history_view(
     state: &AppState,
     changes: Vec<statreq_store::ReferenceChange>,
 ) -> AppResult<Vec<statreq_contract::ReferenceChangeView>> {
-    let ids: Vec<i64> = changes.iter().filter_map(|c| c.changed_by).collect();
+    let ids: Vec<UserId> = changes.iter().filter_map(|c| c.changed_by).collect();
     let users = db(state, move |s| super::users::load(s, ids)).await?;
     Ok(changes
         .into_iter()
@@ -158,7 +158,7 @@ pub async fn import(
 ) -> AppResult<statreq_contract::ReferenceImportResult> {
     let actor = audit.actor_id;
     let counts = db(state, move |s| s.import_reference(kind, &items, &audit, chrono::Utc::now())).await?;
-    tracing::info!(actor, kind, created = counts.created, updated = counts.updated, "reference data imported");
+    tracing::info!(actor = ?actor, kind, created = counts.created, updated = counts.updated, "reference data imported");
     Ok(statreq_contract::ReferenceImportResult { created: counts.created, updated: counts.updated, unchanged: counts.unchanged })
 }
 

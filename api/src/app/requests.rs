@@ -7,7 +7,7 @@ use chrono::Utc;
 use statreq_contract::{DestructionView, RequestView, SimilarRequest, SimilarRequests};
 use statreq_domain::eligibility::{self, EligibilityContext, Finding};
 use statreq_domain::lifecycle::{self, available_actions, can_view};
-use statreq_domain::{AgencyChain, Application, Command, RequestFacts, RequestId, State, UserId};
+use statreq_domain::{AgencyChain, AgencyCode, Application, Command, RequestFacts, RequestId, State, UserId};
 use statreq_store::{AuditContext, ListFilter, RequestRow, Store, StoreResult};
 
 use super::users::{self, user_ref, Users};
@@ -74,11 +74,11 @@ impl Context {
     }
 }
 
-fn referenced_users(row: &RequestRow) -> Vec<i64> {
-    let mut ids = vec![row.created_by.0];
-    ids.extend(row.assignee.map(|a| a.0));
+fn referenced_users(row: &RequestRow) -> Vec<UserId> {
+    let mut ids = vec![row.created_by];
+    ids.extend(row.assignee);
     if let Some(by) = row.destruction.as_ref().and_then(|d| d.get("recorded_by")).and_then(|v| v.as_i64()) {
-        ids.push(by);
+        ids.push(UserId(by));
     }
     ids
 }
@@ -153,7 +153,7 @@ pub fn view(who: &Principal, l: &Loaded) -> AppResult<RequestView> {
         Some(d) => Some(DestructionView {
             destroyed_on: serde_json::from_value(d["destroyed_on"].clone()).map_err(|_| corrupt("destroyed_on"))?,
             method: d["method"].as_str().unwrap_or_default().to_string(),
-            recorded_by: user_ref(&l.users, d["recorded_by"].as_i64().unwrap_or_default()),
+            recorded_by: user_ref(&l.users, UserId(d["recorded_by"].as_i64().unwrap_or_default())),
             recorded_at: serde_json::from_value(d["recorded_at"].clone()).map_err(|_| corrupt("recorded_at"))?,
         }),
         None => None,
@@ -165,13 +165,13 @@ pub fn view(who: &Principal, l: &Loaded) -> AppResult<RequestView> {
         state: r.state,
         state_label: r.state.label(),
         version: r.version,
-        agency_code: r.agency_code.clone(),
+        agency_code: r.agency_code.to_string(),
         agency_name: l.agency_name.clone(),
-        created_by: user_ref(&l.users, r.created_by.0),
+        created_by: user_ref(&l.users, r.created_by),
         application: app,
         revision: r.revision,
         difficulty: r.difficulty,
-        assignee: r.assignee.map(|a| user_ref(&l.users, a.0)),
+        assignee: r.assignee.map(|a| user_ref(&l.users, a)),
         reply: r.reply.clone(),
         destruction,
         destroy_by,
@@ -256,10 +256,10 @@ async fn similar_requests(state: &AppState, who: &Principal, app: &Application, 
     let profiles = super::reference::delivered_profiles(state).await?;
     let matches = statreq_domain::similar::rank(&app.requirement, id.0, &profiles, SIMILAR_MIN_PERCENT, usize::MAX);
     let tree = state.agencies.tree(state).await?;
-    let agency_of: HashMap<i64, &str> = profiles.iter().map(|p| (p.request_id, p.agency.as_str())).collect();
+    let agency_of: HashMap<i64, &AgencyCode> = profiles.iter().map(|p| (p.request_id, &p.agency)).collect();
     let mut out = SimilarRequests::default();
     for m in matches {
-        let agency = agency_of.get(&m.request_id).copied().unwrap_or_default();
+        let Some(agency) = agency_of.get(&m.request_id).copied() else { continue };
         let visible = tree.chain(agency).is_some_and(|(chain, _)| can_view(&who.actor, &chain, 1));
         if !visible {
             out.other_count += 1;
@@ -276,8 +276,8 @@ async fn similar_requests(state: &AppState, who: &Principal, app: &Application, 
 }
 
 /// Delivered personal-data requests an agency has not destroyed in time (rule 6).
-pub async fn overdue_destructions(state: &AppState, agency: &str) -> AppResult<Vec<RequestId>> {
-    let filter = ListFilter { own_agency: Some(agency.to_string()), states: vec![State::Delivered], limit: 10_000, ..Default::default() };
+pub async fn overdue_destructions(state: &AppState, agency: &AgencyCode) -> AppResult<Vec<RequestId>> {
+    let filter = ListFilter { own_agency: Some(agency.clone()), states: vec![State::Delivered], limit: 10_000, ..Default::default() };
     let rows = db(state, move |s| s.list_requests(&filter)).await?;
     let now = Utc::now();
     Ok(rows
@@ -348,13 +348,13 @@ pub async fn transition(
 }
 
 /// Loads the users of a list of rows (events, messages, revisions …) in one go.
-pub fn users_of(s: &Store, ids: impl IntoIterator<Item = i64>) -> StoreResult<Users> {
+pub fn users_of(s: &Store, ids: impl IntoIterator<Item = UserId>) -> StoreResult<Users> {
     users::load(s, ids)
 }
 
 /// Delivered requests holding data to destroy (rule 6), soonest first: all of them
 /// (DGPA), or one office's (`own_agency`).
-pub async fn destructions_due(state: &AppState, own_agency: Option<String>) -> AppResult<Vec<statreq_contract::DestructionDueView>> {
+pub async fn destructions_due(state: &AppState, own_agency: Option<AgencyCode>) -> AppResult<Vec<statreq_contract::DestructionDueView>> {
     let filter = statreq_store::ListFilter {
         all_submitted: own_agency.is_none(),
         own_agency,
@@ -372,7 +372,7 @@ pub async fn destructions_due(state: &AppState, own_agency: Option<String>) -> A
             Some(statreq_contract::DestructionDueView {
                 request_id: r.id.0,
                 agency_name: tree.get(&r.agency_code).map(|a| a.name.clone()).unwrap_or_default(),
-                agency_code: r.agency_code,
+                agency_code: r.agency_code.to_string(),
                 delivered_at: r.delivered_at?,
                 destroy_by,
                 overdue: today > destroy_by,

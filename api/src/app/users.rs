@@ -3,16 +3,17 @@
 use std::collections::HashMap;
 
 use statreq_contract::UserRef;
+use statreq_domain::UserId;
 use statreq_store::{Store, StoreResult, UserRow};
 
 use super::InputError;
 
 /// Users by id, as loaded for one view.
-pub type Users = HashMap<i64, UserRow>;
+pub type Users = HashMap<UserId, UserRow>;
 
 /// Loads the users among `ids` not yet in `into`.
-pub fn load_into(s: &Store, ids: impl IntoIterator<Item = impl Into<i64>>, into: &mut Users) -> StoreResult<()> {
-    let mut missing: Vec<i64> = ids.into_iter().map(Into::into).filter(|id| !into.contains_key(id)).collect();
+pub fn load_into(s: &Store, ids: impl IntoIterator<Item = UserId>, into: &mut Users) -> StoreResult<()> {
+    let mut missing: Vec<UserId> = ids.into_iter().filter(|id| !into.contains_key(id)).collect();
     missing.sort_unstable();
     missing.dedup();
     if !missing.is_empty() {
@@ -24,7 +25,7 @@ pub fn load_into(s: &Store, ids: impl IntoIterator<Item = impl Into<i64>>, into:
 }
 
 /// The users with these ids.
-pub fn load(s: &Store, ids: impl IntoIterator<Item = impl Into<i64>>) -> StoreResult<Users> {
+pub fn load(s: &Store, ids: impl IntoIterator<Item = UserId>) -> StoreResult<Users> {
     let mut users = Users::new();
     load_into(s, ids, &mut users)?;
     Ok(users)
@@ -36,11 +37,10 @@ pub fn by_id(rows: Vec<UserRow>) -> Users {
 }
 
 /// How a view names a user; an unknown id shows as the bare id.
-pub fn user_ref(users: &Users, id: impl Into<i64>) -> UserRef {
-    let id = id.into();
+pub fn user_ref(users: &Users, id: UserId) -> UserRef {
     match users.get(&id) {
-        Some(u) => UserRef { id, display_name: u.display_name.clone(), agency_code: u.agency_code.clone() },
-        None => UserRef { id, display_name: String::new(), agency_code: String::new() },
+        Some(u) => UserRef { id: id.0, display_name: u.display_name.clone(), agency_code: u.agency_code.to_string() },
+        None => UserRef { id: id.0, display_name: String::new(), agency_code: String::new() },
     }
 }
 

@@ -124,7 +124,7 @@ struct Year<'a> {
     /// Sealed bodies to store once the year is loaded (storing is asynchronous).
     sealed: std::cell::RefCell<Vec<(String, Vec<u8>)>>,
     people: HashMap<&'static str, Actor>,
-    chains: HashMap<String, AgencyChain>,
+    chains: HashMap<AgencyCode, AgencyChain>,
 }
 
 impl Year<'_> {
@@ -152,7 +152,7 @@ impl Year<'_> {
             open_inquiries: &[],
         };
         let outcome = lifecycle::decide(&facts, actor, command, at).map_err(|r| anyhow::anyhow!("demo step refused: {r:?}"))?;
-        let audit = AuditContext { actor_id: Some(actor.user.0), actor_agency: Some(actor.agency.to_string()), client_addr: None };
+        let audit = AuditContext { actor_id: Some(actor.user), actor_agency: Some(actor.agency.clone()), client_addr: None };
         Ok(self.store.apply_transition(id, row.version, row.state, &outcome, actor.user, &audit, at)?)
     }
 
@@ -179,13 +179,13 @@ impl Year<'_> {
                 wrapped_key: stored.wrapped.clone(),
                 passphrase,
                 personal,
-                uploaded_by: uploader.0,
+                uploaded_by: uploader,
                 disclosure: None,
             },
-            &AuditContext { actor_id: Some(uploader.0), ..Default::default() },
+            &AuditContext { actor_id: Some(uploader), ..Default::default() },
             at,
         )?;
-        self.store.approve_delivery(d.id, approver, &AuditContext { actor_id: Some(approver.0), ..Default::default() }, at)?;
+        self.store.approve_delivery(d.id, approver, &AuditContext { actor_id: Some(approver), ..Default::default() }, at)?;
         Ok(())
     }
 
@@ -196,9 +196,9 @@ impl Year<'_> {
         let app = application(topic, contact);
         let start = now - Duration::days(days_ago) - Duration::hours(3);
         let json = serde_json::to_value(&app)?;
-        let id = self.store.create_request(person.agency.as_str(), person.user, &json, start - Duration::hours(2))?.id;
+        let id = self.store.create_request(&person.agency, person.user, &json, start - Duration::hours(2))?.id;
         let personal = app.declares_personal_data();
-        let sup = if self.chains.get(person.agency.as_str()).and_then(|c| c.top_supervising_agency()).map(|a| a.as_str()) == Some("TPE") {
+        let sup = if self.chains.get(&person.agency).and_then(|c| c.top_supervising_agency()).map(|a| a.as_str()) == Some("TPE") {
             "supervisor.tpe"
         } else if person.agency.as_str() == "MOE" {
             "supervisor.moe"
@@ -311,22 +311,22 @@ fn questions(y: &Year<'_>, now: DateTime<Utc>) -> anyhow::Result<()> {
         let at = now - Duration::days(200 - 40 * i as i64);
         let a = y.actor(who)?;
         let fields = vec![field.to_string()];
-        let audit = AuditContext { actor_id: Some(a.user.0), ..Default::default() };
-        let q = y.store.create_inquiry(a.agency.as_str(), a.user.0, None, &fields, subject, body, &[], &audit, at)?;
+        let audit = AuditContext { actor_id: Some(a.user), ..Default::default() };
+        let q = y.store.create_inquiry(&a.agency, a.user, None, &fields, subject, body, &[], &audit, at)?;
         let officer = y.actor("officer1.dgpa")?;
-        let audit = AuditContext { actor_id: Some(officer.user.0), ..Default::default() };
+        let audit = AuditContext { actor_id: Some(officer.user), ..Default::default() };
         let q = y.store.advance_inquiry(
             q.id,
             q.version,
             "open",
             "answered",
-            officer.user.0,
+            officer.user,
             Some(answer),
             &[],
             &audit,
             at + Duration::days(2),
         )?;
-        y.store.publish_faq(Some(q.id), field, body, answer, officer.user.0, &[], &audit, at + Duration::days(2))?;
+        y.store.publish_faq(Some(q.id), field, body, answer, officer.user, &[], &audit, at + Duration::days(2))?;
     }
     Ok(())
 }
@@ -336,7 +336,7 @@ fn questions(y: &Year<'_>, now: DateTime<Utc>) -> anyhow::Result<()> {
 pub fn load(
     store: &Store,
     files: &FileStore,
-    people: &[(&'static str, i64, &str, RoleSet)],
+    people: &[(&'static str, UserId, &str, RoleSet)],
     agencies: &[(&str, &str)],
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let parse = |c: &str| AgencyCode::parse(c).map_err(|e| anyhow::anyhow!("{e}"));
@@ -351,11 +351,11 @@ pub fn load(
             }
             at = parent;
         }
-        chains.insert(code.to_string(), AgencyChain { agency: parse(code)?, ancestors });
+        chains.insert(parse(code)?, AgencyChain { agency: parse(code)?, ancestors });
     }
     let mut map = HashMap::new();
     for (username, id, agency, roles) in people {
-        map.insert(*username, Actor { user: UserId(*id), agency: parse(agency)?, roles: roles.clone() });
+        map.insert(*username, Actor { user: *id, agency: parse(agency)?, roles: roles.clone() });
     }
     let y = Year { store, files, sealed: Default::default(), people: map, chains };
     let now = Utc::now();

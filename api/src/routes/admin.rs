@@ -5,7 +5,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use statreq_contract::{AgencyView, CreateAgencyBody, CreateUserBody, ImportResult, Page, UpdateAgencyBody, UpdateUserBody, UserView};
 use statreq_domain::values::{Name, StaffCount};
-use statreq_domain::{AgencyCode, Role, RoleSet};
+use statreq_domain::{AgencyCode, Role, RoleSet, UserId};
 use statreq_store::{AgencyRow, AgencyUpsert, NewAgency, UserRow, UserUpdate};
 
 use crate::app::{db, InputError};
@@ -16,9 +16,9 @@ use crate::AppState;
 
 pub fn agency_view(a: AgencyRow) -> AgencyView {
     AgencyView {
-        code: a.code,
+        code: a.code.to_string(),
         name: a.name,
-        parent_code: a.parent_code,
+        parent_code: a.parent_code.map(|p| p.to_string()),
         personnel_staff: a.personnel_staff,
         created_at: a.created_at,
         updated_at: a.updated_at,
@@ -27,12 +27,12 @@ pub fn agency_view(a: AgencyRow) -> AgencyView {
 
 pub fn user_view(u: UserRow) -> UserView {
     UserView {
-        id: u.id,
+        id: u.id.0,
         roles: RoleSet::from_joined(&u.roles).to_vec(),
         username: u.username,
         display_name: u.display_name,
         email: u.email,
-        agency_code: u.agency_code,
+        agency_code: u.agency_code.to_string(),
         kind: u.kind,
         active: u.active,
         created_at: u.created_at,
@@ -82,16 +82,16 @@ async fn create_agency_once(
     who.require(Role::DgpaAdmin)?;
     let body: CreateAgencyBody = parse_json(&req, &body)?;
     let new = NewAgency {
-        code: check_code(&body.code, "/code")?.to_string(),
+        code: check_code(&body.code, "/code")?,
         name: check_name(&body.name, "/name")?,
-        parent_code: check_code(&body.parent_code, "/parent_code")?.to_string(),
+        parent_code: check_code(&body.parent_code, "/parent_code")?,
         personnel_staff: check_staff(body.personnel_staff, "/personnel_staff")?,
     };
     let audit = http::audit(&who, &req);
     let row = db(&state, move |s| s.create_agency(new, &audit, Utc::now())).await?;
     state.agencies.invalidate();
     state.queue.invalidate();
-    tracing::info!(actor = who.user.id, agency = %row.code, "agency created");
+    tracing::info!(actor = %who.user.id, agency = %row.code, "agency created");
     Ok(HttpResponse::Created().json(agency_view(row)))
 }
 
@@ -107,17 +107,17 @@ pub async fn update_agency(
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
     let body: UpdateAgencyBody = parse_json(&req, &body)?;
-    let code = check_code(&path.into_inner(), "/code").map_err(|_| ApiError::not_found())?.to_string();
+    let code = check_code(&path.into_inner(), "/code").map_err(|_| ApiError::not_found())?;
     let change = AgencyUpsert {
         name: body.name.as_deref().map(|n| check_name(n, "/name")).transpose()?,
-        parent_code: body.parent_code.as_deref().map(|p| check_code(p, "/parent_code").map(|c| c.to_string())).transpose()?,
+        parent_code: body.parent_code.as_deref().map(|p| check_code(p, "/parent_code")).transpose()?,
         personnel_staff: body.personnel_staff.map(|n| check_staff(n, "/personnel_staff")).transpose()?,
     };
     let audit = http::audit(&who, &req);
     let row = db(&state, move |s| s.update_agency(&code, change, &audit, Utc::now())).await?;
     state.agencies.invalidate();
     state.queue.invalidate();
-    tracing::info!(actor = who.user.id, agency = %row.code, "agency updated");
+    tracing::info!(actor = %who.user.id, agency = %row.code, "agency updated");
     Ok(HttpResponse::Ok().json(agency_view(row)))
 }
 
@@ -143,7 +143,7 @@ pub async fn import_agencies(
     let (created, updated) = db(&state, move |s| s.import_agencies(items, &audit, Utc::now())).await?;
     state.agencies.invalidate();
     state.queue.invalidate();
-    tracing::info!(actor = who.user.id, created, updated, "agencies imported");
+    tracing::info!(actor = %who.user.id, created, updated, "agencies imported");
     Ok(HttpResponse::Ok().json(ImportResult { created, updated }))
 }
 
@@ -171,9 +171,9 @@ fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
         .into_iter()
         .map(|l| {
             Ok(NewAgency {
-                code: check_code(&l.code, "")?.to_string(),
+                code: check_code(&l.code, "")?,
                 name: check_name(&l.name, "")?,
-                parent_code: check_code(&l.parent_code, "")?.to_string(),
+                parent_code: check_code(&l.parent_code, "")?,
                 personnel_staff: l.personnel_staff,
             })
         })
@@ -258,7 +258,7 @@ async fn create_user_once(
         username,
         display_name,
         email,
-        agency_code: agency.to_string(),
+        agency_code: agency,
         roles: roles.join(),
         kind: kind.into(),
         password_hash: Some(hash),
@@ -267,7 +267,7 @@ async fn create_user_once(
     };
     let audit = http::audit(&who, &req);
     let row = db(&state, move |s| s.create_user(new, &audit, Utc::now())).await?;
-    tracing::info!(actor = who.user.id, user = row.id, "user created");
+    tracing::info!(actor = %who.user.id, user = %row.id, "user created");
     Ok(HttpResponse::Created().json(user_view(row)))
 }
 
@@ -277,7 +277,7 @@ async fn create_user_once(
 pub async fn update_user(
     state: web::Data<AppState>,
     who: Principal,
-    path: web::Path<i64>,
+    path: web::Path<UserId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -298,7 +298,7 @@ pub async fn update_user(
         let current = db(&state, move |s| s.get_user(id)).await?;
         let final_agency = match &agency {
             Some(a) => a.clone(),
-            None => AgencyCode::parse(&current.agency_code).map_err(|_| ApiError::internal())?,
+            None => current.agency_code.clone(),
         };
         let final_roles = roles.clone().unwrap_or_else(|| RoleSet::from_joined(&current.roles));
         check_roles_fit(&final_roles, &final_agency)?;
@@ -306,7 +306,7 @@ pub async fn update_user(
     let change = UserUpdate {
         display_name: body.display_name.as_deref().map(|n| check_name(n, "/display_name")).transpose()?,
         email: body.email.as_deref().map(check_email).transpose()?,
-        agency_code: agency.map(|c| c.to_string()),
+        agency_code: agency,
         roles: roles.map(|r| r.join()),
         active: body.active,
         password_hash,
@@ -314,7 +314,7 @@ pub async fn update_user(
     let audit = http::audit(&who, &req);
     let row = db(&state, move |s| s.update_user(id, change, &audit, Utc::now())).await?;
     state.principals.invalidate();
-    tracing::info!(actor = who.user.id, user = row.id, "user updated");
+    tracing::info!(actor = %who.user.id, user = %row.id, "user updated");
     Ok(HttpResponse::Ok().json(user_view(row)))
 }
 
@@ -333,10 +333,10 @@ pub async fn list_officers(state: web::Data<AppState>, who: Principal, q: web::Q
         out.extend(
             rows.into_iter()
                 .filter(|u| u.active && RoleSet::from_joined(&u.roles).has(Role::DgpaOfficer))
-                .map(|u| statreq_contract::UserRef { id: u.id, display_name: u.display_name, agency_code: u.agency_code }),
+                .map(|u| statreq_contract::UserRef { id: u.id.0, display_name: u.display_name, agency_code: u.agency_code.to_string() }),
         );
         match last {
-            Some(id) => after = Some(id),
+            Some(id) => after = Some(id.0),
             None => break,
         }
     }

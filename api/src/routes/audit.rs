@@ -3,7 +3,7 @@
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use statreq_contract::{AuditEntryView, AuditVerificationView, Page};
-use statreq_domain::Role;
+use statreq_domain::{Role, UserId};
 use statreq_store::AuditFilter;
 use utoipa::IntoParams;
 
@@ -53,7 +53,7 @@ pub async fn list_audit(state: web::Data<AppState>, who: Principal, q: web::Quer
     };
     let filter = AuditFilter {
         request_id: q.request_id.map(statreq_domain::RequestId),
-        actor_id: q.actor_id,
+        actor_id: q.actor_id.map(UserId),
         action: q.action.clone(),
         before: parse_cursor(q.cursor.as_deref())?,
         since: day("from", &q.from, false)?,
@@ -66,7 +66,7 @@ pub async fn list_audit(state: web::Data<AppState>, who: Principal, q: web::Quer
         .map(|e| AuditEntryView {
             id: e.id,
             at: e.at,
-            actor_id: e.actor_id,
+            actor_id: e.actor_id.map(i64::from),
             actor_agency: e.actor_agency,
             action: e.action,
             request_id: e.request_id.map(|r| r.0),

@@ -6,6 +6,7 @@ use chrono::{Duration, Utc};
 use statreq_contract::{
     ChangePasswordBody, ClientCredentialsBody, ClientCredentialsForm, LoginBody, Me, NotificationSettings, RefreshBody, TokenResponse,
 };
+use statreq_domain::UserId;
 use statreq_store::{AuditContext, RefreshUse};
 use std::net::IpAddr;
 
@@ -88,13 +89,13 @@ fn anonymous(req: &HttpRequest) -> AuditContext {
 /// sign-in when `None`, audited as one in the same transaction).
 async fn tokens_for(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
     family: Option<String>,
     with_refresh: bool,
     audit: AuditContext,
 ) -> Result<TokenResponse, ApiError> {
     let now = Utc::now();
-    let access_token = issue_access_token(&state.keys, user_id, state.settings.access_token_seconds, now)?;
+    let access_token = issue_access_token(&state.keys, user_id.0, state.settings.access_token_seconds, now)?;
     let refresh_token = if with_refresh {
         let (fresh, hash) = new_refresh_token();
         let new_sign_in = family.is_none();
@@ -117,7 +118,7 @@ async fn check_password(
     username: String,
     password: String,
     kind: &'static str,
-) -> Result<i64, ApiError> {
+) -> Result<UserId, ApiError> {
     let addr = client_of(req);
     state.sign_in.admit(Some(&username), addr)?;
     let tried = username.clone();
@@ -395,7 +396,7 @@ pub async fn change_password(
     let id = who.user.id;
     db(&state, move |s| s.update_user(id, change, &audit, Utc::now())).await?;
     state.principals.invalidate();
-    tracing::info!(actor = id, "password changed by its owner");
+    tracing::info!(actor = %id, "password changed by its owner");
     let tokens = tokens_for(&state, id, None, true, http::audit(&who, &req)).await?;
     Ok(token_response(&state, &req, tokens))
 }
@@ -412,11 +413,11 @@ pub async fn me(state: web::Data<AppState>, who: Principal) -> Result<HttpRespon
     let agency = db(&state, move |s| s.get_agency(&code)).await?;
     let u = who.user;
     Ok(HttpResponse::Ok().json(Me {
-        id: u.id,
+        id: u.id.0,
         username: u.username,
         display_name: u.display_name,
         email: u.email,
-        agency_code: u.agency_code,
+        agency_code: u.agency_code.to_string(),
         agency_name: agency.name,
         roles: who.actor.roles.to_vec(),
         age_recipient: u.age_recipient,

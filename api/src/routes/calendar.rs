@@ -79,7 +79,7 @@ pub async fn put_calendar(
     let expected = if exists { precondition.required()? } else { precondition.optional()? };
     let value = serde_json::to_value(&cal).map_err(AppError::internal)?;
     save(&state, CALENDAR, year.to_string(), value, expected, false, http::audit(&who, &req)).await?;
-    tracing::info!(actor = who.user.id, year, "office calendar set");
+    tracing::info!(actor = %who.user.id, year, "office calendar set");
     let v = year_view(&state, year).await?;
     Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }

@@ -7,7 +7,7 @@ use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use statreq_contract::{AgeRecipientBody, DeliveryManifest, DeliveryUpload, DeliveryView, PassphraseView};
 use statreq_domain::lifecycle::{approve_file, open_file};
-use statreq_domain::{AgencyCode, RequestId, Role, State, UserId};
+use statreq_domain::{AgencyCode, RequestId, Role, State};
 use statreq_store::{DeliveryRow, NewDelivery};
 
 use crate::app::files::{Egress, Transfers};
@@ -49,8 +49,8 @@ fn view(d: &DeliveryRow, users: &Users) -> DeliveryView {
 }
 
 /// Who may touch result files: the applying office's applicants, and DGPA.
-fn may_handle_files(who: &Principal, agency: &str) -> bool {
-    who.actor.roles.is_dgpa() || (who.has(Role::Applicant) && who.user.agency_code == agency)
+fn may_handle_files(who: &Principal, agency: &AgencyCode) -> bool {
+    who.actor.roles.is_dgpa() || (who.has(Role::Applicant) && &who.actor.agency == agency)
 }
 
 /// Upload a result file (dgpa_officer, request in production): multipart with the
@@ -153,7 +153,7 @@ async fn upload_delivery_once(
 }
 
 /// The manifest, its rows and the applying agency.
-async fn manifest(state: &AppState, who: &Principal, id: RequestId) -> Result<(DeliveryManifest, Vec<DeliveryRow>, String), ApiError> {
+async fn manifest(state: &AppState, who: &Principal, id: RequestId) -> Result<(DeliveryManifest, Vec<DeliveryRow>, AgencyCode), ApiError> {
     let loaded = load_for(state, who, id).await?;
     if !may_handle_files(who, &loaded.row.agency_code) {
         return Err(ApiError::forbidden_role(Role::Applicant.as_str()));
@@ -188,7 +188,6 @@ async fn file_for(
 ) -> Result<DeliveryRow, ApiError> {
     let found = match manifest(state, who, id).await {
         Ok((_, rows, agency)) => rows.into_iter().find(|d| d.id == did).ok_or_else(ApiError::not_found).and_then(|d| {
-            let agency = AgencyCode::parse(&agency).map_err(|_| ApiError::internal())?;
             open_file(&who.actor, &agency, d.personal)?;
             Ok(d)
         }),
@@ -313,14 +312,14 @@ pub async fn approve_delivery(
     let (id, did) = path.into_inner();
     let (_, rows, _) = manifest(&state, &who, id).await?;
     let d = rows.into_iter().find(|d| d.id == did).ok_or_else(ApiError::not_found)?;
-    approve_file(UserId(d.uploaded_by), &who.actor)?;
+    approve_file(d.uploaded_by, &who.actor)?;
     if d.approved_by.is_some() || d.published_at.is_some() {
         return Err(InputError::AlreadyApproved.into());
     }
     let audit = http::audit(&who, &req);
     let approver = who.actor.user;
     let row = db(&state, move |s| s.approve_delivery(did, approver, &audit, Utc::now())).await?;
-    let users = db(&state, move |s| users::load(s, [row.uploaded_by, approver.0])).await?;
+    let users = db(&state, move |s| users::load(s, [row.uploaded_by, approver])).await?;
     let row = db(&state, move |s| s.list_deliveries(id)).await?.into_iter().find(|x| x.id == did).ok_or_else(ApiError::not_found)?;
     Ok(HttpResponse::Ok().json(view(&row, &users)))
 }
@@ -401,7 +400,7 @@ pub async fn remove_delivery(
     let audit = http::audit(&who, &req);
     let key = db(&state, move |s| s.remove_delivery(id, did, &reason, &audit, Utc::now())).await?;
     state.files.remove([key.as_str()]).await;
-    tracing::info!(request = %id, delivery = did, actor = who.user.id, "unpublished result file removed");
+    tracing::info!(request = %id, delivery = did, actor = %who.user.id, "unpublished result file removed");
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -421,7 +420,7 @@ pub async fn accept_disclosure(
     let (id, did) = path.into_inner();
     let (_, rows, _) = manifest(&state, &who, id).await?;
     let d = rows.into_iter().find(|d| d.id == did).ok_or_else(ApiError::not_found)?;
-    approve_file(UserId(d.uploaded_by), &who.actor)?;
+    approve_file(d.uploaded_by, &who.actor)?;
     let reason = b.reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 1_000 {
         return Err(InputError::InvalidValue { pointer: "/reason".into(), detail: "1–1,000 characters".into() }.into());
@@ -431,7 +430,7 @@ pub async fn accept_disclosure(
     if d.published_at.is_some() {
         return Err(InputError::AlreadyPublished.into());
     }
-    report.accepted = Some(statreq_domain::disclosure::Acceptance { by: who.user.id, reason: reason.clone() });
+    report.accepted = Some(statreq_domain::disclosure::Acceptance { by: who.user.id.0, reason: reason.clone() });
     let value = serde_json::to_value(&report).map_err(AppError::internal)?;
     let audit = http::audit(&who, &req);
     let (row, users) = db(&state, move |s| {

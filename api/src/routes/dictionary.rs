@@ -7,7 +7,7 @@ use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use statreq_contract::{CodeTable, Field, FieldDetail, ReferenceChangeView, ReferenceImportResult, SourceRef};
 use statreq_domain::dictionary::{self, FieldType, Section};
-use statreq_domain::{Role, Text};
+use statreq_domain::{Role, Text, UserId};
 use statreq_store::Saved;
 use utoipa::IntoParams;
 
@@ -67,7 +67,7 @@ async fn field_detail(state: &AppState, code: String) -> Result<FieldDetail, Api
     let (item, faq, users) = db(state, move |s| {
         let item = s.get_reference(DICTIONARY, &code)?;
         let faq = s.list_faq(Some(&code))?;
-        let ids: Vec<i64> = faq.iter().map(|f| f.published_by).chain(item.updated_by).collect();
+        let ids: Vec<UserId> = faq.iter().map(|f| f.published_by).chain(item.updated_by).collect();
         Ok((item, faq, s.get_users(&ids)?))
     })
     .await?;
@@ -129,7 +129,7 @@ pub async fn put_field(
     let value = serde_json::to_value(&field).map_err(AppError::internal)?;
     let audit = http::audit(&who, &req);
     let saved = save(&state, DICTIONARY, code.clone(), value, expected, false, audit).await?;
-    tracing::info!(actor = who.user.id, field = %code, ?saved, "dictionary field saved");
+    tracing::info!(actor = %who.user.id, field = %code, ?saved, "dictionary field saved");
     let detail = field_detail(&state, code).await?;
     let status = if saved == Saved::Created { StatusCode::CREATED } else { StatusCode::OK };
     Ok(HttpResponse::build(status).insert_header(etag(detail.version)).json(detail))

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use statreq_contract::{
     FaqPublication, FaqView, InboxItem, InquiryDetail, InquiryMessageView, InquiryState, InquiryView, NewInquiry, Page, ReplyBody, Text,
 };
-use statreq_domain::{inquiry, Role};
+use statreq_domain::{inquiry, Role, UserId};
 use statreq_store::{InquiryFilter, InquiryRow, NewInbox};
 use utoipa::IntoParams;
 
@@ -29,7 +29,7 @@ fn state_of(row: &InquiryRow) -> Result<InquiryState, ApiError> {
 fn view(row: &InquiryRow, users: &Users) -> Result<InquiryView, ApiError> {
     Ok(InquiryView {
         id: row.id,
-        agency_code: row.agency_code.clone(),
+        agency_code: row.agency_code.to_string(),
         created_by: user_ref(users, row.created_by),
         request_id: row.request_id.map(|r| r.0),
         fields: row.fields.clone(),
@@ -61,12 +61,12 @@ async fn detail_of(state: &AppState, row: InquiryRow) -> Result<InquiryDetail, A
             faq.extend(s.list_faq(Some(f))?.into_iter().filter(|f| f.inquiry_id == Some(id)));
         }
         let messages = s.inquiry_messages(id)?;
-        let ids: Vec<i64> = messages.iter().map(|m| m.author_id).chain(faq.iter().map(|f| f.published_by)).chain([created_by]).collect();
+        let ids: Vec<UserId> = messages.iter().map(|m| m.author_id).chain(faq.iter().map(|f| f.published_by)).chain([created_by]).collect();
         Ok((messages, faq, s.get_users(&ids)?))
     })
     .await?;
     let users = users::by_id(users);
-    let is_dgpa = |uid: i64| users.get(&uid).is_some_and(|u| statreq_domain::RoleSet::from_joined(&u.roles).is_dgpa());
+    let is_dgpa = |uid: UserId| users.get(&uid).is_some_and(|u| statreq_domain::RoleSet::from_joined(&u.roles).is_dgpa());
     Ok(InquiryDetail {
         inquiry: view(&row, &users)?,
         messages: messages
@@ -89,11 +89,11 @@ async fn detail(state: &AppState, row: InquiryRow) -> Result<HttpResponse, ApiEr
 }
 
 /// The DGPA officers, told of a new question or a follow-up.
-async fn officers(state: &AppState) -> Result<Vec<i64>, ApiError> {
+async fn officers(state: &AppState) -> Result<Vec<UserId>, ApiError> {
     Ok(db(state, |s| s.active_users_with_role(Role::DgpaOfficer.as_str())).await?.into_iter().map(|u| u.id).collect())
 }
 
-fn notices(users: &[i64], kind: &str, link: &str, text: Text) -> Vec<NewInbox> {
+fn notices(users: &[UserId], kind: &str, link: &str, text: Text) -> Vec<NewInbox> {
     users
         .iter()
         .map(|&user_id| NewInbox { user_id, kind: kind.into(), link: link.into(), text_zh: text.zh_tw.clone(), text_en: text.en.clone() })
@@ -120,7 +120,7 @@ pub async fn create_inquiry(
     let fingerprint = crate::http::idempotency::fingerprint(&req, &body);
     crate::http::idempotency::once(&state, &who, &req, fingerprint, || async {
         // The agency's personnel office asks (applicants and supervisors, rule 7); DGPA answers.
-        if inquiry::side(&who.actor, &who.user.agency_code) != Some(false) {
+        if inquiry::side(&who.actor, &who.actor.agency) != Some(false) {
             return Err(ApiError::forbidden_role(Role::Applicant.as_str()));
         }
         let new: NewInquiry = parse_json(&req, &body)?;
@@ -156,7 +156,7 @@ pub async fn create_inquiry(
             )
         })
         .await?;
-        tracing::info!(inquiry = row.id, actor = user, "field question asked");
+        tracing::info!(inquiry = row.id, actor = %user, "field question asked");
         let d = detail_of(&state, row).await?;
         Ok(HttpResponse::Created()
             .insert_header(etag(d.inquiry.version))
@@ -199,7 +199,7 @@ pub async fn list_inquiries(state: web::Data<AppState>, who: Principal, q: web::
     }
     let (rows, users) = db(&state, move |s| {
         let rows = s.list_inquiries(&filter)?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.created_by).collect();
+        let ids: Vec<UserId> = rows.iter().map(|r| r.created_by).collect();
         Ok((rows, s.get_users(&ids)?))
     })
     .await?;
@@ -378,7 +378,7 @@ pub async fn publish_faq(
         Ok((faq, users))
     })
     .await?;
-    tracing::info!(inquiry = id, field = %faq.field_code, actor = user, "answer published to the FAQ");
+    tracing::info!(inquiry = id, field = %faq.field_code, actor = %user, "answer published to the FAQ");
     Ok(HttpResponse::Created().json(faq_view(faq, &users::by_id(users))))
 }
 

@@ -132,6 +132,7 @@ pub async fn take_request(
     let assignee = match b.assignee {
         None => who.user.id,
         Some(uid) => {
+            let uid = UserId(uid);
             let user = db(&state, move |s| s.get_users(&[uid])).await?.into_iter().next();
             let ok = user.as_ref().is_some_and(|u| u.active && statreq_domain::RoleSet::from_joined(&u.roles).has(Role::DgpaOfficer));
             if !ok {
@@ -144,7 +145,7 @@ pub async fn take_request(
     let passed_over = statreq_domain::queue::passed_over(&snap.order, id);
     // Not on the queue at all: the lifecycle refuses with the request's state.
     let passed_over = if passed_over.len() == snap.order.len() { Vec::new() } else { passed_over };
-    let command = Command::Take { assignee: UserId(assignee), passed_over, skip_reason: b.skip_reason };
+    let command = Command::Take { assignee, passed_over, skip_reason: b.skip_reason };
     transition(&state, &who, id, &req, command).await
 }
 
@@ -257,12 +258,12 @@ pub async fn assign_request(
     let b: AssignBody = parse_json(&req, &body)?;
     // Who may assign is asked first (403); then whether the assignee is an officer.
     who.require(Role::DgpaOfficer)?;
-    let uid = b.assignee;
+    let uid = UserId(b.assignee);
     let user = db(&state, move |s| s.get_users(&[uid])).await?.into_iter().next();
     if !user.as_ref().is_some_and(|u| u.active && statreq_domain::RoleSet::from_joined(&u.roles).has(Role::DgpaOfficer)) {
         return Err(InputError::InvalidAssignee.into());
     }
-    transition(&state, &who, path.into_inner(), &req, Command::Assign { assignee: UserId(uid), reason: b.reason }).await
+    transition(&state, &who, path.into_inner(), &req, Command::Assign { assignee: uid, reason: b.reason }).await
 }
 
 /// Marks the data produced as personal (DGPA officer) with a reason and a retention:

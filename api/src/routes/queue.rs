@@ -34,17 +34,12 @@ fn item(snap: &Snapshot, row: &QueueRow, ranked: Option<&Ranked>, now: DateTime<
     let agency_name = snap.tree.get(&row.agency_code).map(|a| a.name.clone()).unwrap_or_default();
     QueueItemView {
         position: ranked.map(|r| r.position),
-        request_id: row.id,
+        request_id: row.id.0,
         state: row.state,
-        agency_code: row.agency_code.clone(),
+        agency_code: row.agency_code.to_string(),
         agency_name,
         supervising_agency: snap.top.get(&row.agency_code).map(|a| a.to_string()).unwrap_or_default(),
-        supervising_agency_name: snap
-            .top
-            .get(&row.agency_code)
-            .and_then(|a| snap.tree.get(a.as_str()))
-            .map(|a| a.name.clone())
-            .unwrap_or_default(),
+        supervising_agency_name: snap.top.get(&row.agency_code).and_then(|a| snap.tree.get(a)).map(|a| a.name.clone()).unwrap_or_default(),
         difficulty: row.difficulty,
         received_at: row.received_at,
         waited_days: days(ranked.map(|r| r.waited).unwrap_or_else(|| row.wait.waited(now))),
@@ -82,7 +77,7 @@ pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: web::Query
     let snap = cached_snapshot(&state).await?;
     let now = snap.at;
     let items: Vec<QueueItemView> =
-        snap.order.iter().skip(skip).take(limit).filter_map(|r| snap.rows.get(&r.id.0).map(|row| item(&snap, row, Some(r), now))).collect();
+        snap.order.iter().skip(skip).take(limit).filter_map(|r| snap.rows.get(&r.id).map(|row| item(&snap, row, Some(r), now))).collect();
     let next_cursor = (skip + limit < snap.order.len()).then(|| (skip + limit).to_string());
     let mut in_production: Vec<QueueItemView> =
         snap.rows.values().filter(|r| r.state == State::InProduction).map(|row| item(&snap, row, None, now)).collect();
@@ -162,7 +157,7 @@ pub async fn queue_usage(state: web::Data<AppState>, _who: Principal, q: web::Qu
         .values()
         .map(|u| UsageView {
             agency_name: snap.tree.get(&u.agency_code).map(|a| a.name.clone()).unwrap_or_default(),
-            agency_code: u.agency_code.clone(),
+            agency_code: u.agency_code.to_string(),
             staff: u.staff,
             share: u.share,
             usage: u.usage,
@@ -221,7 +216,7 @@ pub async fn put_queue_settings(
     let audit = http::audit(&who, &req);
     db(&state, move |s| s.put_queue_settings(&json, expected, actor, &audit, Utc::now())).await?;
     state.queue.invalidate();
-    tracing::info!(actor, "queue settings changed");
+    tracing::info!(actor = %actor, "queue settings changed");
     let v = settings_view(&state).await?;
     Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }

@@ -11,7 +11,7 @@ use statreq_contract::{
 use statreq_domain::eligibility::{self};
 use statreq_domain::lifecycle::{self};
 use statreq_domain::values::{ExternalRef, MessageBody};
-use statreq_domain::{Application, ApplicationPatch, RequestId, Role, State, UserId};
+use statreq_domain::{AgencyCode, Application, ApplicationPatch, RequestId, Role, State, UserId};
 use statreq_store::{ListFilter, ListSort};
 use utoipa::IntoParams;
 
@@ -140,10 +140,12 @@ pub async fn register_paper(
         who.require(Role::DgpaOfficer)?;
         requests::shape_check(&b.application)?;
         let tree = state.agencies.tree(&state).await?;
-        let Some((chain, _)) = tree.chain(&b.on_behalf_of) else {
-            return Err(InputError::InvalidAgencyCode { pointer: "/on_behalf_of".into() }.into());
+        let unknown = || ApiError::from(InputError::InvalidAgencyCode { pointer: "/on_behalf_of".into() });
+        let on_behalf_of = AgencyCode::parse(&b.on_behalf_of).map_err(|_| unknown())?;
+        let Some((chain, _)) = tree.chain(&on_behalf_of) else {
+            return Err(unknown());
         };
-        let overdue = requests::overdue_destructions(&state, &b.on_behalf_of).await?;
+        let overdue = requests::overdue_destructions(&state, &on_behalf_of).await?;
         let dictionary = crate::app::reference::dictionary(&state).await?;
         let ctx = statreq_domain::eligibility::EligibilityContext {
             overdue_destructions: &overdue,
@@ -152,7 +154,7 @@ pub async fn register_paper(
         let outcome =
             lifecycle::register_from_paper(&who.actor, &chain, b.channel, &b.supervisor_approval, ctx, &b.application, Utc::now())?;
         let json = serde_json::to_value(&b.application).map_err(AppError::internal)?;
-        let (agency, user, channel, audit) = (b.on_behalf_of.clone(), who.actor.user, b.channel.as_str(), http::audit(&who, &req));
+        let (agency, user, channel, audit) = (on_behalf_of, who.actor.user, b.channel.as_str(), http::audit(&who, &req));
         let row = db(&state, move |s| s.register_paper_request(&agency, user, &json, channel, &outcome, &audit, Utc::now())).await?;
         tracing::info!(request = %row.id, actor = %user, agency = %row.agency_code, channel, "application registered from paper");
         state.queue.invalidate();
@@ -243,7 +245,7 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
     let tree = state.agencies.tree(state).await?;
     let actor = &who.actor;
     let supervised = if actor.roles.has(Role::Supervisor) { tree.supervised_by(&actor.agency) } else { Vec::new() };
-    let own = (actor.roles.has(Role::Applicant) || actor.roles.has(Role::Supervisor)).then(|| actor.agency.to_string());
+    let own = (actor.roles.has(Role::Applicant) || actor.roles.has(Role::Supervisor)).then(|| actor.agency.clone());
     let invalid = |detail: String| ApiError::from(InputError::InvalidQuery { detail });
     let states = lists
         .get("state")
@@ -263,9 +265,12 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
     let agencies = match &q.agency {
         None if q.subtree.is_some() => return Err(InputError::SubtreeNeedsAgency.into()),
         None => None,
-        Some(code) if tree.get(code).is_none() => Some(Vec::new()),
-        Some(code) if q.subtree == Some(true) => Some(tree.subtree(code)),
-        Some(code) => Some(vec![code.clone()]),
+        // Codes are stored as written (upper case): another spelling names no agency.
+        Some(raw) => match AgencyCode::parse(raw).ok().filter(|c| c == raw.as_str()).filter(|c| tree.get(c).is_some()) {
+            None => Some(Vec::new()),
+            Some(code) if q.subtree == Some(true) => Some(tree.subtree(&code)),
+            Some(code) => Some(vec![code]),
+        },
     };
     let assignee = match q.assignee.as_deref() {
         None => None,
@@ -372,7 +377,7 @@ pub async fn export_requests(state: web::Data<AppState>, who: Principal, req: Ht
     let day = |t: Option<chrono::DateTime<Utc>>| t.map(|t| lifecycle::taiwan_date(t).to_string()).unwrap_or_default();
     for l in loaded.iter().take(limit as usize) {
         let app = &l.row.application;
-        let name = |id: i64| l.users.get(&id).map(|u| http::csv_safe(&u.display_name)).unwrap_or_default();
+        let name = |id: UserId| l.users.get(&id).map(|u| http::csv_safe(&u.display_name)).unwrap_or_default();
         let output = match app.requirement.output {
             Some(statreq_domain::OutputKind::Statistics) => "statistics",
             Some(statreq_domain::OutputKind::Detail) => "detail",
@@ -385,14 +390,14 @@ pub async fn export_requests(state: web::Data<AppState>, who: Principal, req: Ht
         };
         out.write_record([
             l.row.id.to_string(),
-            l.row.agency_code.clone(),
+            l.row.agency_code.to_string(),
             l.agency_name.clone(),
             l.row.state.as_str().to_string(),
             personal.to_string(),
             output.to_string(),
             http::csv_safe(&app.reason),
-            name(l.row.created_by.0),
-            l.row.assignee.map(|a| name(a.0)).unwrap_or_default(),
+            name(l.row.created_by),
+            l.row.assignee.map(name).unwrap_or_default(),
             day(l.row.submitted_at),
             day(l.row.delivered_at),
             l.row.updated_at.to_rfc3339(),

@@ -6,7 +6,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use statreq_contract::{ExtensionDecision, RetentionDecisionBody, RetentionExtensionBody, RetentionExtensionView};
 use statreq_domain::lifecycle::{self, Refusal};
-use statreq_domain::{RequestId, Role};
+use statreq_domain::{RequestId, Role, UserId};
 use statreq_store::ExtensionRow;
 
 use crate::app::requests::load_for;
@@ -36,7 +36,7 @@ fn view(e: &ExtensionRow, users: &Users) -> RetentionExtensionView {
 }
 
 async fn answer(state: &AppState, status: actix_web::http::StatusCode, e: ExtensionRow) -> Result<HttpResponse, ApiError> {
-    let ids: Vec<i64> = [Some(e.requested_by), e.decided_by].into_iter().flatten().collect();
+    let ids: Vec<UserId> = [Some(e.requested_by), e.decided_by].into_iter().flatten().collect();
     let users = db(state, move |s| users::load(s, ids)).await?;
     Ok(HttpResponse::build(status).json(view(&e, &users)))
 }
@@ -95,7 +95,7 @@ pub async fn request_extension(
         Err(AppError::Store(statreq_store::StoreError::Conflict)) => return Err(Refusal::RetentionExtensionPending.into()),
         other => other?,
     };
-    tracing::info!(request = %id, actor = by, days, "retention extension requested");
+    tracing::info!(request = %id, actor = %by, days, "retention extension requested");
     answer(&state, actix_web::http::StatusCode::CREATED, row).await
 }
 
@@ -143,7 +143,7 @@ pub async fn decide_extension(
             Err(AppError::Store(statreq_store::StoreError::Conflict)) => return Err(InputError::Stale.into()),
             other => other?,
         };
-    tracing::info!(request = %id, actor = by, approve, "retention extension decided");
+    tracing::info!(request = %id, actor = %by, approve, "retention extension decided");
     answer(&state, actix_web::http::StatusCode::OK, row).await
 }
 

@@ -14,7 +14,7 @@ use crate::http::{self, ErrorResponses};
 use crate::AppState;
 
 /// The session of this call, when the browser presents its refresh cookie.
-async fn current_session(state: &AppState, req: &HttpRequest, user: i64) -> Result<Option<String>, ApiError> {
+async fn current_session(state: &AppState, req: &HttpRequest, user: statreq_domain::UserId) -> Result<Option<String>, ApiError> {
     let Some(token) = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
@@ -68,7 +68,7 @@ pub async fn end_session(
     if !db(&state, move |s| s.end_session(id, &session, &audit, Utc::now())).await? {
         return Err(ApiError::not_found());
     }
-    tracing::info!(actor = id, "session ended by its owner");
+    tracing::info!(actor = %id, "session ended by its owner");
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -80,7 +80,7 @@ pub async fn sign_out_everywhere(state: web::Data<AppState>, who: Principal, req
     let audit = http::audit(&who, &req);
     let id = who.user.id;
     let sessions = db(&state, move |s| s.end_all_sessions(id, &audit, Utc::now())).await?;
-    tracing::info!(actor = id, sessions, "signed out everywhere");
+    tracing::info!(actor = %id, sessions, "signed out everywhere");
     Ok(HttpResponse::Ok().json(SignedOutView { sessions }))
 }
 

@@ -136,7 +136,7 @@ async fn create_source_once(
     let entry: CatalogEntry = parse_json(&req, &body)?;
     let value = checked(&state, &entry).await?;
     save(&state, CATALOG, entry.id.clone(), value, None, true, http::audit(&who, &req)).await?;
-    tracing::info!(actor = who.user.id, source = %entry.id, "catalog entry created");
+    tracing::info!(actor = %who.user.id, source = %entry.id, "catalog entry created");
     let v = source_view(&state, entry.id).await?;
     Ok(HttpResponse::Created()
         .insert_header(etag(v.version))
@@ -177,7 +177,7 @@ pub async fn put_source(
     let value = checked(&state, &entry).await?;
     let saved = save(&state, CATALOG, id.clone(), value, expected, false, http::audit(&who, &req)).await?;
     if saved != Saved::Unchanged {
-        tracing::info!(actor = who.user.id, source = %id, "catalog entry changed");
+        tracing::info!(actor = %who.user.id, source = %id, "catalog entry changed");
     }
     let v = source_view(&state, id).await?;
     Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
@@ -206,7 +206,7 @@ pub async fn delete_source(
         Err(AppError::Store(statreq_store::StoreError::Conflict)) => return Err(InputError::Stale.into()),
         other => other?,
     }
-    tracing::info!(actor = who.user.id, source = %id, "catalog entry deleted");
+    tracing::info!(actor = %who.user.id, source = %id, "catalog entry deleted");
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -41,7 +41,7 @@ async fn compute(state: &AppState, who: &Principal) -> Result<ServiceStats, ApiE
             supervising_agency: tree
                 .chain(&r.agency_code)
                 .and_then(|(c, _)| c.top_supervising_agency().map(|a| a.to_string()))
-                .unwrap_or_else(|| r.agency_code.clone()),
+                .unwrap_or_else(|| r.agency_code.to_string()),
             state: r.state,
             first_submitted_at: r.first_submitted_at,
             delivered_at: r.delivered_at,

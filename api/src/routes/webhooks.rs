@@ -9,7 +9,7 @@ use chrono::Utc;
 use rand::RngCore;
 use serde::Deserialize;
 use statreq_contract::{Page, WebhookBody, WebhookCreated, WebhookDeliveryView, WebhookEvent, WebhookView};
-use statreq_domain::{notify, Role};
+use statreq_domain::{notify, Role, UserId};
 use statreq_store::{NewWebhook, NotificationRow, WebhookRow};
 use utoipa::IntoParams;
 
@@ -101,8 +101,8 @@ async fn check_body(policy: &OutboundPolicy, b: &WebhookBody) -> Result<(), ApiE
 }
 
 async fn view(state: &AppState, hooks: Vec<WebhookRow>) -> Result<Vec<WebhookView>, ApiError> {
-    let ids: Vec<i64> = hooks.iter().map(|h| h.owner_id).collect();
-    let users: HashMap<i64, _> = db(state, move |s| s.get_users(&ids)).await?.into_iter().map(|u| (u.id, u)).collect();
+    let ids: Vec<UserId> = hooks.iter().map(|h| h.owner_id).collect();
+    let users: HashMap<UserId, _> = db(state, move |s| s.get_users(&ids)).await?.into_iter().map(|u| (u.id, u)).collect();
     Ok(hooks
         .into_iter()
         .map(|h| WebhookView {

@@ -61,8 +61,36 @@ int_id!(
 /// An agency code (機關代碼), e.g. `A09000000E`: 1–20 ASCII letters and digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 #[serde(transparent)]
 pub struct AgencyCode(String);
+
+#[cfg(feature = "diesel")]
+impl<DB: diesel::backend::Backend> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for AgencyCode
+where
+    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut diesel::serialize::Output<'b, '_, DB>) -> diesel::serialize::Result {
+        self.0.as_str().to_sql(out)
+    }
+}
+
+/// A stored code is read back only in its canonical form: every write went through
+/// [`AgencyCode::parse`], so anything else is damage, named rather than mended.
+#[cfg(feature = "diesel")]
+impl<DB: diesel::backend::Backend> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for AgencyCode
+where
+    String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+        let raw = String::from_sql(bytes)?;
+        match AgencyCode::parse(&raw) {
+            Ok(code) if code.0 == raw => Ok(code),
+            _ => Err(format!("stored agency code {raw:?} is not canonical").into()),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("agency code must be 1 to {max} ASCII letters or digits")]
@@ -83,6 +111,23 @@ impl AgencyCode {
     }
 
     pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// DGPA itself, the root of the agency tree.
+    pub fn dgpa() -> Self {
+        Self(DGPA_AGENCY_CODE.to_owned())
+    }
+}
+
+impl PartialEq<str> for AgencyCode {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl AsRef<str> for AgencyCode {
+    fn as_ref(&self) -> &str {
         &self.0
     }
 }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dictionary::Dictionary;
-use crate::ids::Role;
+use crate::ids::{AgencyCode, Role};
 use crate::lifecycle::Actor;
 use crate::message::Text;
 
@@ -53,17 +53,17 @@ impl InquiryState {
 }
 
 /// Who may read a question: the asking agency's people, and DGPA.
-pub fn can_view(actor: &Actor, agency: &str) -> bool {
-    actor.roles.is_dgpa() || actor.agency.as_str() == agency
+pub fn can_view(actor: &Actor, agency: &AgencyCode) -> bool {
+    actor.roles.is_dgpa() || &actor.agency == agency
 }
 
 /// The side a speaker in a question's thread is on: DGPA (`Some(true)`), the
 /// asking agency's personnel office — applicants and supervisors alike, since rule 7
 /// binds whoever uses the data (`Some(false)`) — or nobody who may speak (`None`).
-pub fn side(actor: &Actor, agency: &str) -> Option<bool> {
+pub fn side(actor: &Actor, agency: &AgencyCode) -> Option<bool> {
     if actor.roles.is_dgpa() {
         Some(true)
-    } else if (actor.roles.has(Role::Applicant) || actor.roles.has(Role::Supervisor)) && actor.agency.as_str() == agency {
+    } else if (actor.roles.has(Role::Applicant) || actor.roles.has(Role::Supervisor)) && &actor.agency == agency {
         Some(false)
     } else {
         None
@@ -161,7 +161,7 @@ impl FaqPublication {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::{AgencyCode, RoleSet, UserId};
+    use crate::ids::{RoleSet, UserId};
     use InquiryState::*;
 
     #[test]
@@ -179,19 +179,17 @@ mod tests {
 
     #[test]
     fn its_agency_and_dgpa_read_a_question_and_only_applicants_of_that_agency_speak_for_it() {
-        let actor = |agency: &str, roles: &[Role]| Actor {
-            user: UserId(1),
-            agency: AgencyCode::parse(agency).unwrap_or_else(|e| panic!("{e}")),
-            roles: RoleSet::new(roles.iter().copied()),
-        };
-        assert!(can_view(&actor("NPA", &[Role::Supervisor]), "NPA"));
-        assert!(can_view(&actor("DGPA", &[Role::DgpaOfficer]), "NPA"));
-        assert!(!can_view(&actor("TPEDU", &[Role::Applicant]), "NPA"));
-        assert_eq!(side(&actor("DGPA", &[Role::DgpaAdmin]), "NPA"), Some(true));
-        assert_eq!(side(&actor("NPA", &[Role::Applicant]), "NPA"), Some(false));
-        assert_eq!(side(&actor("NPA", &[Role::Supervisor]), "NPA"), Some(false));
-        assert_eq!(side(&actor("NPA", &[Role::Service]), "NPA"), None);
-        assert_eq!(side(&actor("TPEDU", &[Role::Applicant]), "NPA"), None);
+        let code = |agency: &str| AgencyCode::parse(agency).unwrap_or_else(|e| panic!("{e}"));
+        let actor =
+            |agency: &str, roles: &[Role]| Actor { user: UserId(1), agency: code(agency), roles: RoleSet::new(roles.iter().copied()) };
+        assert!(can_view(&actor("NPA", &[Role::Supervisor]), &code("NPA")));
+        assert!(can_view(&actor("DGPA", &[Role::DgpaOfficer]), &code("NPA")));
+        assert!(!can_view(&actor("TPEDU", &[Role::Applicant]), &code("NPA")));
+        assert_eq!(side(&actor("DGPA", &[Role::DgpaAdmin]), &code("NPA")), Some(true));
+        assert_eq!(side(&actor("NPA", &[Role::Applicant]), &code("NPA")), Some(false));
+        assert_eq!(side(&actor("NPA", &[Role::Supervisor]), &code("NPA")), Some(false));
+        assert_eq!(side(&actor("NPA", &[Role::Service]), &code("NPA")), None);
+        assert_eq!(side(&actor("TPEDU", &[Role::Applicant]), &code("NPA")), None);
     }
 
     #[test]

@@ -163,7 +163,7 @@ pub struct AcceptedWork {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Usage {
-    pub agency_code: String,
+    pub agency_code: AgencyCode,
     /// Personnel staff counted (the default when none is recorded).
     pub staff: u32,
     /// Normalised share `S`, 0–1.
@@ -205,19 +205,20 @@ fn decay(age: Duration, half_life_days: u32) -> f64 {
 /// applications count against its share. `agencies` is `(code, parent, staff)`.
 /// An agency whose ancestry does not reach DGPA (a cycle, a missing parent) adds
 /// to nobody.
-pub fn subtree_staff<'a>(agencies: impl IntoIterator<Item = (&'a str, Option<&'a str>, u32)>) -> HashMap<AgencyCode, u32> {
-    let rows: Vec<(&str, Option<&str>, u32)> = agencies.into_iter().collect();
-    let parent: HashMap<&str, Option<&str>> = rows.iter().map(|(c, p, _)| (*c, *p)).collect();
+pub fn subtree_staff<'a>(agencies: impl IntoIterator<Item = (&'a AgencyCode, Option<&'a AgencyCode>, u32)>) -> HashMap<AgencyCode, u32> {
+    let rows: Vec<(&AgencyCode, Option<&AgencyCode>, u32)> = agencies.into_iter().collect();
+    let parent: HashMap<&AgencyCode, Option<&AgencyCode>> = rows.iter().map(|(c, p, _)| (*c, *p)).collect();
+    let is_dgpa = |c: &AgencyCode| c.as_str() == crate::ids::DGPA_AGENCY_CODE;
     let mut out: HashMap<AgencyCode, u32> = HashMap::new();
     for (code, _, staff) in &rows {
-        if *code == crate::ids::DGPA_AGENCY_CODE {
+        if is_dgpa(code) {
             continue;
         }
         let mut at = *code;
         let mut top = None;
         for _ in 0..=rows.len() {
             match parent.get(at).copied().flatten() {
-                Some(p) if p == crate::ids::DGPA_AGENCY_CODE => {
+                Some(p) if is_dgpa(p) => {
                     top = Some(at);
                     break;
                 }
@@ -225,8 +226,8 @@ pub fn subtree_staff<'a>(agencies: impl IntoIterator<Item = (&'a str, Option<&'a
                 None => break,
             }
         }
-        if let Some(top) = top.and_then(|t| AgencyCode::parse(t).ok()) {
-            let total = out.entry(top).or_default();
+        if let Some(top) = top {
+            let total = out.entry(top.clone()).or_default();
             *total = total.saturating_add(*staff);
         }
     }
@@ -263,7 +264,7 @@ pub fn usage(
             let share = if share_total > 0.0 { raw_share[a] / share_total } else { 0.0 };
             let usage = if used_total > 0 { used.get(a).copied().unwrap_or(0) as f64 / used_total as f64 } else { 0.0 };
             let factor = if share > 0.0 { (-usage / share).exp2() } else { 0.0 };
-            (a.clone(), Usage { agency_code: a.to_string(), staff: staff_of(a), share, usage, fair_share_factor: factor })
+            (a.clone(), Usage { agency_code: (*a).clone(), staff: staff_of(a), share, usage, fair_share_factor: factor })
         })
         .collect()
 }

@@ -12,15 +12,15 @@ use crate::application::Requirement;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
     pub request_id: i64,
-    pub agency: String,
+    pub agency: crate::AgencyCode,
     /// Sorted, deduplicated terms: `f:code` for fields and breakdowns, `c:code:op`
     /// for conditions.
     pub terms: Vec<String>,
 }
 
 impl Profile {
-    pub fn of(request_id: i64, agency: impl Into<String>, req: &Requirement) -> Self {
-        Self { request_id, agency: agency.into(), terms: terms(req) }
+    pub fn of(request_id: i64, agency: crate::AgencyCode, req: &Requirement) -> Self {
+        Self { request_id, agency, terms: terms(req) }
     }
 }
 
@@ -109,6 +109,10 @@ mod tests {
     use super::*;
     use crate::application::{Condition, Operator};
 
+    fn code(c: &str) -> crate::AgencyCode {
+        crate::AgencyCode::parse(c).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     fn req(fields: &[&str]) -> Requirement {
         Requirement { fields: fields.iter().map(|f| (*f).to_string()).collect(), ..Default::default() }
     }
@@ -116,10 +120,10 @@ mod tests {
     #[test]
     fn the_closest_comes_first_and_strangers_are_left_out() {
         let past = vec![
-            Profile::of(1, "A", &req(&["agency_code", "sex"])),
-            Profile::of(2, "B", &req(&["agency_code", "sex", "grade"])),
-            Profile::of(3, "C", &req(&["salary_points"])),
-            Profile::of(4, "A", &req(&["agency_code", "sex", "grade"])),
+            Profile::of(1, code("A"), &req(&["agency_code", "sex"])),
+            Profile::of(2, code("B"), &req(&["agency_code", "sex", "grade"])),
+            Profile::of(3, code("C"), &req(&["salary_points"])),
+            Profile::of(4, code("A"), &req(&["agency_code", "sex", "grade"])),
         ];
         let m = rank(&req(&["grade", "sex", "agency_code"]), 99, &past, 1, 10);
         let ids: Vec<i64> = m.iter().map(|m| m.request_id).collect();
@@ -135,10 +139,10 @@ mod tests {
         a.filters = vec![Condition { field: "grade".into(), op: Operator::Ge, values: vec!["10".into()] }];
         let mut b = req(&["sex"]);
         b.filters = vec![Condition { field: "grade".into(), op: Operator::Ge, values: vec!["6".into()] }];
-        let past = vec![Profile::of(1, "A", &b)];
+        let past = vec![Profile::of(1, code("A"), &b)];
         assert_eq!(rank(&a, 0, &past, 1, 5)[0].percent, 100);
         b.filters[0].op = Operator::Lt;
-        let past = vec![Profile::of(1, "A", &b)];
+        let past = vec![Profile::of(1, code("A"), &b)];
         assert_eq!(rank(&a, 0, &past, 1, 5)[0].percent, 33);
     }
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use statreq_domain::ids::DGPA_AGENCY_CODE;
+use statreq_domain::AgencyCode;
 
 use crate::conn::write_tx;
 use crate::schema::agencies;
@@ -12,9 +12,9 @@ use crate::{from_db, to_db, Store, StoreError, StoreResult};
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = agencies)]
 struct Row {
-    code: String,
+    code: AgencyCode,
     name: String,
-    parent_code: Option<String>,
+    parent_code: Option<AgencyCode>,
     personnel_staff: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
@@ -22,9 +22,9 @@ struct Row {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgencyRow {
-    pub code: String,
+    pub code: AgencyCode,
     pub name: String,
-    pub parent_code: Option<String>,
+    pub parent_code: Option<AgencyCode>,
     pub personnel_staff: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -45,9 +45,9 @@ impl From<Row> for AgencyRow {
 
 #[derive(Debug, Clone)]
 pub struct NewAgency {
-    pub code: String,
+    pub code: AgencyCode,
     pub name: String,
-    pub parent_code: String,
+    pub parent_code: AgencyCode,
     pub personnel_staff: i32,
 }
 
@@ -55,7 +55,7 @@ pub struct NewAgency {
 #[derive(Debug, Clone, Default)]
 pub struct AgencyUpsert {
     pub name: Option<String>,
-    pub parent_code: Option<String>,
+    pub parent_code: Option<AgencyCode>,
     pub personnel_staff: Option<i32>,
 }
 
@@ -65,15 +65,15 @@ impl Store {
         Ok(rows.into_iter().map(AgencyRow::from).collect())
     }
 
-    pub fn get_agency(&self, code: &str) -> StoreResult<AgencyRow> {
+    pub fn get_agency(&self, code: &AgencyCode) -> StoreResult<AgencyRow> {
         agency_by_code(&mut *self.conn()?, code)
     }
 
     /// The agency and its ancestors, nearest first, ending at the root.
-    pub fn agency_chain(&self, code: &str) -> StoreResult<Vec<AgencyRow>> {
+    pub fn agency_chain(&self, code: &AgencyCode) -> StoreResult<Vec<AgencyRow>> {
         let mut conn = self.conn()?;
         let mut out: Vec<AgencyRow> = Vec::new();
-        let mut next = Some(code.to_string());
+        let mut next = Some(code.clone());
         while let Some(c) = next {
             if out.iter().any(|a| a.code == c) || out.len() > 64 {
                 return Err(StoreError::Corrupt(format!("agency tree has a cycle at {c}")));
@@ -99,7 +99,7 @@ impl Store {
     /// Updates an agency; refuses a parent that would make a cycle.
     pub fn update_agency(
         &self,
-        code: &str,
+        code: &AgencyCode,
         change: AgencyUpsert,
         audit: &crate::AuditContext,
         now: DateTime<Utc>,
@@ -135,7 +135,7 @@ impl Store {
                         .values((
                             agencies::code.eq(&a.code),
                             agencies::name.eq(&a.name),
-                            agencies::parent_code.eq(Some(DGPA_AGENCY_CODE)),
+                            agencies::parent_code.eq(Some(AgencyCode::dgpa())),
                             agencies::personnel_staff.eq(a.personnel_staff),
                             agencies::created_at.eq(to_db(now)),
                             agencies::updated_at.eq(to_db(now)),
@@ -152,7 +152,7 @@ impl Store {
                 };
                 update_agency(c, &a.code, &change, now)?;
             }
-            let codes: Vec<&str> = items.iter().map(|a| a.code.as_str()).collect();
+            let codes: Vec<&AgencyCode> = items.iter().map(|a| &a.code).collect();
             let detail = serde_json::json!({"created": created, "updated": updated, "agencies": codes});
             crate::audit::append(c, audit, "agencies.imported", None, &detail, now)?;
             Ok((created, updated))
@@ -160,7 +160,7 @@ impl Store {
     }
 }
 
-fn agency_by_code(c: &mut crate::DbConnection, code: &str) -> StoreResult<AgencyRow> {
+fn agency_by_code(c: &mut crate::DbConnection, code: &AgencyCode) -> StoreResult<AgencyRow> {
     Ok(agencies::table.find(code).select(Row::as_select()).first(c)?.into())
 }
 
@@ -182,23 +182,23 @@ fn insert_agency(c: &mut crate::DbConnection, new: &NewAgency, now: DateTime<Utc
     Ok(())
 }
 
-fn update_agency(c: &mut crate::DbConnection, code: &str, change: &AgencyUpsert, now: DateTime<Utc>) -> StoreResult<()> {
+fn update_agency(c: &mut crate::DbConnection, code: &AgencyCode, change: &AgencyUpsert, now: DateTime<Utc>) -> StoreResult<()> {
     let current: Row = agencies::table.find(code).select(Row::as_select()).first(c)?;
     if let Some(parent) = &change.parent_code {
-        if code == DGPA_AGENCY_CODE {
+        if code.as_str() == statreq_domain::ids::DGPA_AGENCY_CODE {
             return Err(StoreError::Invalid("DGPA is the root of the agency tree and has no parent".into()));
         }
         // Walk up from the new parent; meeting `code` means a cycle.
         let mut at = Some(parent.clone());
         let mut steps = 0;
         while let Some(p) = at {
-            if p == code || steps > 64 {
+            if &p == code || steps > 64 {
                 return Err(StoreError::Invalid(format!("{parent} is {code} itself or below it: the tree would have a cycle")));
             }
             at = agencies::table
                 .find(&p)
                 .select(agencies::parent_code)
-                .first::<Option<String>>(c)
+                .first::<Option<AgencyCode>>(c)
                 .optional()?
                 .ok_or_else(|| StoreError::MissingReference(format!("parent agency {p}")))?;
             steps += 1;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use statreq_domain::RequestId;
+use statreq_domain::{RequestId, UserId};
 
 use crate::audit::{append, AuditContext};
 use crate::conn::write_tx;
@@ -19,7 +19,7 @@ pub struct AttachmentRow {
     pub sha256: String,
     pub storage_key: String,
     pub wrapped_key: String,
-    pub uploaded_by: i64,
+    pub uploaded_by: UserId,
     pub uploaded_at: DateTime<Utc>,
 }
 
@@ -29,7 +29,7 @@ impl std::fmt::Debug for AttachmentRow {
     }
 }
 
-type Row = (i64, i64, String, String, i64, String, String, String, i64, NaiveDateTime);
+type Row = (i64, i64, String, String, i64, String, String, String, UserId, NaiveDateTime);
 
 fn row(r: Row) -> AttachmentRow {
     AttachmentRow {
@@ -54,7 +54,7 @@ pub struct NewAttachment {
     pub sha256: String,
     pub storage_key: String,
     pub wrapped_key: String,
-    pub uploaded_by: i64,
+    pub uploaded_by: UserId,
 }
 
 impl Store {

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
-use statreq_domain::RequestId;
+use statreq_domain::{AgencyCode, RequestId, UserId};
 
 use crate::schema::{audit_head, audit_log};
 use crate::{from_db, to_db, DbConnection, Store, StoreResult};
@@ -14,8 +14,8 @@ use crate::{from_db, to_db, DbConnection, Store, StoreResult};
 /// Who acts, from where.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditContext {
-    pub actor_id: Option<i64>,
-    pub actor_agency: Option<String>,
+    pub actor_id: Option<UserId>,
+    pub actor_agency: Option<AgencyCode>,
     pub client_addr: Option<String>,
 }
 
@@ -23,7 +23,7 @@ pub struct AuditContext {
 pub struct AuditEntry {
     pub id: i64,
     pub at: DateTime<Utc>,
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     pub actor_agency: Option<String>,
     pub action: String,
     pub request_id: Option<RequestId>,
@@ -49,7 +49,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 pub fn entry_hash(
     id: i64,
     at: DateTime<Utc>,
-    actor_id: Option<i64>,
+    actor_id: Option<UserId>,
     actor_agency: Option<&str>,
     action: &str,
     request_id: Option<RequestId>,
@@ -82,8 +82,17 @@ pub(crate) fn append(
     let (id, prev): (i64, String) = audit_head::table.find(1).select((audit_head::last_id, audit_head::last_hash)).first(c)?;
     let at = now.trunc_subsecs(6);
     let detail = serde_json::to_string(detail)?;
-    let hash =
-        entry_hash(id, at, ctx.actor_id, ctx.actor_agency.as_deref(), action, request_id, &detail, ctx.client_addr.as_deref(), &prev);
+    let hash = entry_hash(
+        id,
+        at,
+        ctx.actor_id,
+        ctx.actor_agency.as_ref().map(AgencyCode::as_str),
+        action,
+        request_id,
+        &detail,
+        ctx.client_addr.as_deref(),
+        &prev,
+    );
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::id.eq(id),
@@ -102,7 +111,7 @@ pub(crate) fn append(
     Ok(())
 }
 
-type Row = (i64, NaiveDateTime, Option<i64>, Option<String>, String, Option<i64>, String, Option<String>, String, String);
+type Row = (i64, NaiveDateTime, Option<UserId>, Option<String>, String, Option<i64>, String, Option<String>, String, String);
 
 fn entry(r: Row) -> AuditEntry {
     AuditEntry {
@@ -123,7 +132,7 @@ fn entry(r: Row) -> AuditEntry {
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     pub request_id: Option<RequestId>,
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     pub action: Option<String>,
     /// Entries before this id (pages go backwards in time).
     pub before: Option<i64>,

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use statreq_domain::RequestId;
+use statreq_domain::{AgencyCode, RequestId, UserId};
 
 use crate::audit::{append, AuditContext};
 use crate::conn::write_tx;
@@ -15,8 +15,8 @@ use crate::{from_db, to_db, DbConnection, Store, StoreError, StoreResult};
 #[derive(Debug, Clone, PartialEq)]
 pub struct InquiryRow {
     pub id: i64,
-    pub agency_code: String,
-    pub created_by: i64,
+    pub agency_code: AgencyCode,
+    pub created_by: UserId,
     pub request_id: Option<RequestId>,
     pub fields: Vec<String>,
     pub subject: String,
@@ -29,7 +29,7 @@ pub struct InquiryRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct InquiryMessageRow {
     pub id: i64,
-    pub author_id: i64,
+    pub author_id: UserId,
     pub body: String,
     pub created_at: DateTime<Utc>,
 }
@@ -41,7 +41,7 @@ pub struct FaqRow {
     pub question: String,
     pub answer: String,
     pub inquiry_id: Option<i64>,
-    pub published_by: i64,
+    pub published_by: UserId,
     pub published_at: DateTime<Utc>,
 }
 
@@ -59,7 +59,7 @@ pub struct InboxRow {
 /// An in-app notification to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewInbox {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub kind: String,
     pub link: String,
     pub text_zh: String,
@@ -69,7 +69,7 @@ pub struct NewInbox {
 #[derive(Debug, Clone, Default)]
 pub struct InquiryFilter {
     /// Only this agency's questions (an office sees its own).
-    pub agency: Option<String>,
+    pub agency: Option<AgencyCode>,
     pub state: Option<String>,
     pub field: Option<String>,
     pub request_id: Option<RequestId>,
@@ -78,9 +78,9 @@ pub struct InquiryFilter {
     pub limit: i64,
 }
 
-type FaqTuple = (i64, String, String, String, Option<i64>, i64, NaiveDateTime);
+type FaqTuple = (i64, String, String, String, Option<i64>, UserId, NaiveDateTime);
 type InboxTuple = (i64, String, String, String, String, NaiveDateTime, Option<NaiveDateTime>);
-type IRow = (i64, String, i64, Option<i64>, String, String, String, i64, NaiveDateTime, NaiveDateTime);
+type IRow = (i64, AgencyCode, UserId, Option<i64>, String, String, String, i64, NaiveDateTime, NaiveDateTime);
 
 macro_rules! inquiry_columns {
     () => {
@@ -114,7 +114,7 @@ fn inquiry(r: IRow) -> StoreResult<InquiryRow> {
     })
 }
 
-fn add_message(c: &mut DbConnection, id: i64, author: i64, body: &str, now: DateTime<Utc>) -> StoreResult<()> {
+fn add_message(c: &mut DbConnection, id: i64, author: UserId, body: &str, now: DateTime<Utc>) -> StoreResult<()> {
     diesel::insert_into(inquiry_messages::table)
         .values((
             inquiry_messages::inquiry_id.eq(id),
@@ -159,8 +159,8 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub fn create_inquiry(
         &self,
-        agency_code: &str,
-        created_by: i64,
+        agency_code: &AgencyCode,
+        created_by: UserId,
         request_id: Option<RequestId>,
         fields: &[String],
         subject: &str,
@@ -234,7 +234,7 @@ impl Store {
     }
 
     pub fn inquiry_messages(&self, id: i64) -> StoreResult<Vec<InquiryMessageRow>> {
-        let rows: Vec<(i64, i64, String, NaiveDateTime)> = inquiry_messages::table
+        let rows: Vec<(i64, UserId, String, NaiveDateTime)> = inquiry_messages::table
             .filter(inquiry_messages::inquiry_id.eq(id))
             .order(inquiry_messages::id.asc())
             .select((inquiry_messages::id, inquiry_messages::author_id, inquiry_messages::body, inquiry_messages::created_at))
@@ -250,7 +250,7 @@ impl Store {
         version: i64,
         from: &str,
         to: &str,
-        author: i64,
+        author: UserId,
         body: Option<&str>,
         notify: &[NewInbox],
         audit: &AuditContext,
@@ -278,7 +278,7 @@ impl Store {
         field: &str,
         question: &str,
         answer: &str,
-        by: i64,
+        by: UserId,
         notify: &[NewInbox],
         audit: &AuditContext,
         now: DateTime<Utc>,
@@ -337,7 +337,7 @@ impl Store {
 
     /// A user's inbox, newest first.
     /// The user's notifications, newest first, those older than `before` (an id).
-    pub fn list_inbox(&self, user_id: i64, unread_only: bool, before: Option<i64>, limit: i64) -> StoreResult<Vec<InboxRow>> {
+    pub fn list_inbox(&self, user_id: UserId, unread_only: bool, before: Option<i64>, limit: i64) -> StoreResult<Vec<InboxRow>> {
         let mut q = inbox::table
             .filter(inbox::user_id.eq(user_id))
             .filter(inbox::id.lt(before.unwrap_or(i64::MAX)))
@@ -392,7 +392,7 @@ impl Store {
         })
     }
 
-    pub fn mark_inbox_read(&self, user_id: i64, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    pub fn mark_inbox_read(&self, user_id: UserId, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
         let mut conn = self.conn()?;
         let found: Option<Option<NaiveDateTime>> =
             inbox::table.filter(inbox::id.eq(id).and(inbox::user_id.eq(user_id))).select(inbox::read_at).first(&mut *conn).optional()?;

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use statreq_domain::RequestId;
+use statreq_domain::{RequestId, UserId};
 
 use crate::audit::{append, AuditContext};
 use crate::conn::write_tx;
@@ -43,7 +43,7 @@ const STALE_RESERVATION_SECS: i64 = 120;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookRow {
     pub id: i64,
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub url: String,
     pub events: Vec<String>,
     pub description: String,
@@ -53,7 +53,7 @@ pub struct WebhookRow {
 }
 
 pub struct NewWebhook {
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub url: String,
     pub events: Vec<String>,
     pub description: String,
@@ -174,7 +174,7 @@ fn notification(r: NRow) -> NotificationRow {
     }
 }
 
-type WRow = (i64, i64, String, String, String, String, NaiveDateTime);
+type WRow = (i64, UserId, String, String, String, String, NaiveDateTime);
 
 fn webhook(r: WRow) -> StoreResult<WebhookRow> {
     Ok(WebhookRow {
@@ -223,7 +223,7 @@ impl Store {
     /// other sees it in progress.
     pub fn claim_idempotency_key(
         &self,
-        caller: i64,
+        caller: UserId,
         key: &str,
         fingerprint: &str,
         ttl: Duration,
@@ -289,7 +289,7 @@ impl Store {
     }
 
     /// Keeps the response of a reserved key for replay.
-    pub fn complete_idempotency_key(&self, caller: i64, key: &str, response: &StoredResponse) -> StoreResult<()> {
+    pub fn complete_idempotency_key(&self, caller: UserId, key: &str, response: &StoredResponse) -> StoreResult<()> {
         let headers = serde_json::to_string(&response.headers)?;
         diesel::update(idempotency_keys::table.find((caller, key)))
             .set((
@@ -302,7 +302,7 @@ impl Store {
     }
 
     /// Forgets a reserved key whose attempt failed on the server, so a retry runs again.
-    pub fn release_idempotency_key(&self, caller: i64, key: &str) -> StoreResult<()> {
+    pub fn release_idempotency_key(&self, caller: UserId, key: &str) -> StoreResult<()> {
         diesel::delete(idempotency_keys::table.find((caller, key)).filter(idempotency_keys::status.is_null()))
             .execute(&mut *self.conn()?)?;
         Ok(())
@@ -351,7 +351,7 @@ impl Store {
     }
 
     /// Live subscriptions, of one owner or all.
-    pub fn list_webhooks(&self, owner: Option<i64>) -> StoreResult<Vec<WebhookRow>> {
+    pub fn list_webhooks(&self, owner: Option<UserId>) -> StoreResult<Vec<WebhookRow>> {
         let mut q =
             webhooks::table.filter(webhooks::deleted_at.is_null()).order(webhooks::id.asc()).select(webhook_columns!()).into_boxed();
         if let Some(owner) = owner {

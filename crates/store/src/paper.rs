@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use statreq_domain::{AgencyCode, RequestId, UserId};
 use statreq_domain::{EventKind, Outcome, State};
-use statreq_domain::{RequestId, UserId};
 
 use crate::conn::write_tx;
 use crate::requests::{insert_event, request_by_id};
@@ -19,7 +19,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub fn register_paper_request(
         &self,
-        agency_code: &str,
+        agency_code: &AgencyCode,
         registered_by: UserId,
         application: &serde_json::Value,
         channel: &str,

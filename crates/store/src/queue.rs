@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use statreq_domain::queue::WaitClock;
-use statreq_domain::State;
+use statreq_domain::{AgencyCode, RequestId, State, UserId};
 
 use crate::conn::write_tx;
 use crate::schema::{queue_settings, queue_settings_history, request_events, requests};
@@ -13,11 +13,11 @@ use crate::{from_db, to_db, Store, StoreError, StoreResult};
 /// A request on DGPA's queue (queued or in production).
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueRow {
-    pub id: i64,
-    pub agency_code: String,
+    pub id: RequestId,
+    pub agency_code: AgencyCode,
     pub state: State,
     pub difficulty: Option<i32>,
-    pub assignee: Option<i64>,
+    pub assignee: Option<UserId>,
     pub received_at: Option<DateTime<Utc>>,
     pub wait: WaitClock,
 }
@@ -27,7 +27,7 @@ pub struct QueueRow {
 pub struct SettingsRow {
     pub settings: serde_json::Value,
     pub version: i64,
-    pub updated_by: Option<i64>,
+    pub updated_by: Option<UserId>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -35,14 +35,14 @@ pub struct SettingsRow {
 pub struct SettingsChange {
     pub id: i64,
     pub settings: serde_json::Value,
-    pub changed_by: i64,
+    pub changed_by: UserId,
     pub changed_at: DateTime<Utc>,
 }
 
 impl Store {
     /// Every queued and in-production request.
     pub fn queue_rows(&self) -> StoreResult<Vec<QueueRow>> {
-        type R = (i64, String, String, Option<i32>, Option<i64>, Option<NaiveDateTime>, i64, Option<NaiveDateTime>);
+        type R = (RequestId, AgencyCode, String, Option<i32>, Option<UserId>, Option<NaiveDateTime>, i64, Option<NaiveDateTime>);
         let rows: Vec<R> = requests::table
             .filter(requests::state.eq_any([State::Queued.as_str(), State::InProduction.as_str()]))
             .select((
@@ -72,8 +72,8 @@ impl Store {
     }
 
     /// Work DGPA accepted since `since`: (applying agency, when, difficulty).
-    pub fn accepted_work(&self, since: DateTime<Utc>) -> StoreResult<Vec<(String, DateTime<Utc>, i32)>> {
-        let rows: Vec<(String, NaiveDateTime, Option<i32>)> = request_events::table
+    pub fn accepted_work(&self, since: DateTime<Utc>) -> StoreResult<Vec<(AgencyCode, DateTime<Utc>, i32)>> {
+        let rows: Vec<(AgencyCode, NaiveDateTime, Option<i32>)> = request_events::table
             .inner_join(requests::table.on(requests::id.eq(request_events::request_id)))
             .filter(request_events::kind.eq("dgpa_accepted").and(request_events::at.ge(to_db(since))))
             .select((requests::agency_code, request_events::at, requests::difficulty))
@@ -91,7 +91,7 @@ impl Store {
 
     /// The stored queue settings, if DGPA ever changed the defaults.
     pub fn queue_settings(&self) -> StoreResult<Option<SettingsRow>> {
-        let row: Option<(String, i64, Option<i64>, NaiveDateTime)> = queue_settings::table
+        let row: Option<(String, i64, Option<UserId>, NaiveDateTime)> = queue_settings::table
             .find(1)
             .select((queue_settings::settings, queue_settings::version, queue_settings::updated_by, queue_settings::updated_at))
             .first(&mut *self.conn()?)
@@ -108,7 +108,7 @@ impl Store {
         &self,
         settings: &serde_json::Value,
         expected_version: i64,
-        actor: i64,
+        actor: UserId,
         audit: &crate::AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<SettingsRow> {
@@ -153,7 +153,7 @@ impl Store {
 
     /// Every settings change, newest first.
     pub fn queue_settings_history(&self) -> StoreResult<Vec<SettingsChange>> {
-        let rows: Vec<(i64, String, i64, NaiveDateTime)> = queue_settings_history::table
+        let rows: Vec<(i64, String, UserId, NaiveDateTime)> = queue_settings_history::table
             .order(queue_settings_history::id.desc())
             .select((
                 queue_settings_history::id,
@@ -171,7 +171,7 @@ impl Store {
 /// A submitted request for statistics.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatsRow {
-    pub agency_code: String,
+    pub agency_code: AgencyCode,
     pub state: State,
     pub first_submitted_at: DateTime<Utc>,
     pub delivered_at: Option<DateTime<Utc>>,
@@ -182,7 +182,7 @@ impl Store {
     /// Every request ever submitted, with its first submission.
     pub fn stats_rows(&self) -> StoreResult<Vec<StatsRow>> {
         use crate::schema::request_revisions;
-        type R = (String, String, NaiveDateTime, Option<NaiveDateTime>, i64, Option<NaiveDateTime>);
+        type R = (AgencyCode, String, NaiveDateTime, Option<NaiveDateTime>, i64, Option<NaiveDateTime>);
         let rows: Vec<R> = requests::table
             .inner_join(request_revisions::table.on(request_revisions::request_id.eq(requests::id).and(request_revisions::number.eq(1))))
             .select((

@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde_json::Value;
-use statreq_domain::diff;
+use statreq_domain::{diff, UserId};
 
 use crate::audit::{append, AuditContext};
 use crate::conn::write_tx;
@@ -21,7 +21,7 @@ pub struct ReferenceItem {
     pub body: Value,
     pub version: i64,
     pub updated_at: DateTime<Utc>,
-    pub updated_by: Option<i64>,
+    pub updated_by: Option<UserId>,
 }
 
 /// One change of an item.
@@ -34,7 +34,7 @@ pub struct ReferenceChange {
     pub action: String,
     /// `[{pointer, before?, after?}]` (see `statreq_domain::diff`).
     pub changes: Value,
-    pub changed_by: Option<i64>,
+    pub changed_by: Option<UserId>,
     pub changed_at: DateTime<Utc>,
 }
 
@@ -54,8 +54,8 @@ pub struct ImportCounts {
     pub unchanged: usize,
 }
 
-type HistoryTuple = (i64, String, i64, String, String, Option<i64>, NaiveDateTime);
-type ItemRow = (String, String, i64, NaiveDateTime, Option<i64>, Option<NaiveDateTime>);
+type HistoryTuple = (i64, String, i64, String, String, Option<UserId>, NaiveDateTime);
+type ItemRow = (String, String, i64, NaiveDateTime, Option<UserId>, Option<NaiveDateTime>);
 
 fn item(r: ItemRow) -> StoreResult<ReferenceItem> {
     Ok(ReferenceItem { key: r.0, body: serde_json::from_str(&r.1)?, version: r.2, updated_at: from_db(r.3), updated_by: r.4 })
@@ -81,7 +81,7 @@ fn history(
     version: i64,
     action: &str,
     changes: &[diff::Change],
-    by: Option<i64>,
+    by: Option<UserId>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     diesel::insert_into(reference_history::table)

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use statreq_domain::queue::WaitClock;
-use statreq_domain::{EventKind, Outcome, RequestId, State, UserId};
+use statreq_domain::{AgencyCode, EventKind, Outcome, RequestId, State, UserId};
 
 use crate::conn::write_tx;
 use crate::schema::{request_events, request_messages, request_revisions, requests};
@@ -13,7 +13,7 @@ use crate::{from_db, to_db, Store, StoreError, StoreResult};
 #[diesel(table_name = requests)]
 struct Row {
     id: RequestId,
-    agency_code: String,
+    agency_code: AgencyCode,
     created_by: UserId,
     state: String,
     version: i64,
@@ -41,7 +41,7 @@ struct Row {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestRow {
     pub id: RequestId,
-    pub agency_code: String,
+    pub agency_code: AgencyCode,
     pub created_by: UserId,
     pub state: State,
     pub version: i64,
@@ -133,9 +133,9 @@ pub struct MessageRow {
 #[derive(Debug, Clone)]
 pub struct ListFilter {
     /// The caller's own agency: every state.
-    pub own_agency: Option<String>,
+    pub own_agency: Option<AgencyCode>,
     /// Agencies the caller supervises: once submitted.
-    pub supervised: Vec<String>,
+    pub supervised: Vec<AgencyCode>,
     /// DGPA: every submitted request.
     pub all_submitted: bool,
     /// Only requests in one of these states (any when empty).
@@ -143,7 +143,7 @@ pub struct ListFilter {
     /// Words the applicant wrote (reason, description, conditions), or the request number.
     pub text: Option<String>,
     /// Only requests of these agencies (any when `None`).
-    pub agencies: Option<Vec<String>>,
+    pub agencies: Option<Vec<AgencyCode>>,
     /// Only requests assigned to this DGPA officer.
     pub assignee: Option<UserId>,
     /// Submitted (first or again) at or after, and before.
@@ -226,7 +226,7 @@ impl Store {
     /// Creates a draft and its `created` event.
     pub fn create_request(
         &self,
-        agency_code: &str,
+        agency_code: &AgencyCode,
         created_by: UserId,
         application: &serde_json::Value,
         now: DateTime<Utc>,
@@ -239,7 +239,7 @@ impl Store {
     /// drafts already gets [`StoreError::LimitReached`] (counted in the transaction).
     pub fn create_request_with_ref(
         &self,
-        agency_code: &str,
+        agency_code: &AgencyCode,
         created_by: UserId,
         application: &serde_json::Value,
         external: Option<(&str, &str)>,
@@ -294,7 +294,7 @@ impl Store {
 
     /// Every request that has been delivered (delivered or closed since), as
     /// (id, agency code): the candidates of similar-request suggestions.
-    pub fn delivered_requests(&self) -> StoreResult<Vec<(RequestId, String)>> {
+    pub fn delivered_requests(&self) -> StoreResult<Vec<(RequestId, AgencyCode)>> {
         Ok(requests::table
             .filter(requests::delivered_at.is_not_null())
             .filter(requests::state.eq_any([State::Delivered.as_str(), State::Closed.as_str()]))
@@ -331,9 +331,11 @@ impl Store {
             q = q.offset(f.offset);
         }
         if !f.all_submitted {
-            let own = f.own_agency.clone().unwrap_or_default();
-            q = q
-                .filter(requests::agency_code.eq(own).or(requests::agency_code.eq_any(f.supervised.clone()).and(requests::revision.gt(0))));
+            let supervised = requests::agency_code.eq_any(f.supervised.clone()).and(requests::revision.gt(0));
+            q = match f.own_agency.clone() {
+                Some(own) => q.filter(requests::agency_code.eq(own).or(supervised)),
+                None => q.filter(supervised),
+            };
         } else if let Some(own) = f.own_agency.clone() {
             q = q.filter(requests::agency_code.eq(own).or(requests::revision.gt(0)));
         } else {

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use statreq_domain::RequestId;
+use statreq_domain::{RequestId, UserId};
 
 use crate::audit::append;
 use crate::conn::write_tx;
@@ -17,16 +17,16 @@ pub struct ExtensionRow {
     pub request_id: RequestId,
     pub days: u32,
     pub reason: String,
-    pub requested_by: i64,
+    pub requested_by: UserId,
     pub requested_at: DateTime<Utc>,
     /// `approved` or `refused`; none while it waits.
     pub decision: Option<String>,
-    pub decided_by: Option<i64>,
+    pub decided_by: Option<UserId>,
     pub decided_at: Option<DateTime<Utc>>,
     pub comment: Option<String>,
 }
 
-type Tuple = (i64, i64, i32, String, i64, NaiveDateTime, Option<String>, Option<i64>, Option<NaiveDateTime>, Option<String>);
+type Tuple = (i64, i64, i32, String, UserId, NaiveDateTime, Option<String>, Option<UserId>, Option<NaiveDateTime>, Option<String>);
 
 const COLUMNS: (
     retention_extensions::id,
@@ -85,7 +85,7 @@ impl Store {
         request_id: RequestId,
         days: u32,
         reason: &str,
-        by: i64,
+        by: UserId,
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<ExtensionRow> {
@@ -131,7 +131,7 @@ impl Store {
         expected_version: i64,
         approve: bool,
         comment: Option<&str>,
-        by: i64,
+        by: UserId,
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<ExtensionRow> {

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use statreq_domain::{AgencyCode, UserId};
 
 use crate::conn::write_tx;
 use crate::schema::{refresh_tokens, users};
@@ -10,11 +11,11 @@ use crate::{from_db, to_db, AuditContext, Store, StoreError, StoreResult};
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 struct Row {
-    id: i64,
+    id: UserId,
     username: String,
     display_name: String,
     email: String,
-    agency_code: String,
+    agency_code: AgencyCode,
     roles: String,
     kind: String,
     password_hash: Option<String>,
@@ -30,11 +31,11 @@ struct Row {
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct UserRow {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
     pub email: String,
-    pub agency_code: String,
+    pub agency_code: AgencyCode,
     /// Comma-separated role names.
     pub roles: String,
     pub kind: String,
@@ -84,7 +85,7 @@ pub struct NewUser {
     pub username: String,
     pub display_name: String,
     pub email: String,
-    pub agency_code: String,
+    pub agency_code: AgencyCode,
     pub roles: String,
     pub kind: String,
     pub password_hash: Option<String>,
@@ -96,7 +97,7 @@ pub struct NewUser {
 pub struct UserUpdate {
     pub display_name: Option<String>,
     pub email: Option<String>,
-    pub agency_code: Option<String>,
+    pub agency_code: Option<AgencyCode>,
     pub roles: Option<String>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
@@ -106,7 +107,7 @@ pub struct UserUpdate {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefreshUse {
     /// Valid and now spent: issue the next token of `family` to `user_id`.
-    Rotated { user_id: i64, family: String },
+    Rotated { user_id: UserId, family: String },
     /// Already used or revoked: the whole family has been revoked (token theft).
     Reused,
     /// Unknown, expired or signed out.
@@ -129,12 +130,12 @@ impl Store {
         user_by_id(&mut conn, id)
     }
 
-    pub fn get_user(&self, id: i64) -> StoreResult<UserRow> {
+    pub fn get_user(&self, id: UserId) -> StoreResult<UserRow> {
         user_by_id(&mut *self.conn()?, id)
     }
 
     /// Several users in one query (missing ids are left out).
-    pub fn get_users(&self, ids: &[i64]) -> StoreResult<Vec<UserRow>> {
+    pub fn get_users(&self, ids: &[UserId]) -> StoreResult<Vec<UserRow>> {
         // One id (the usual case of a single request's view) as `=`: a statement the
         // connection prepares once; `IN (…)` is prepared anew for every call.
         let rows = match ids {
@@ -150,7 +151,7 @@ impl Store {
     }
 
     /// The active accounts of some agencies (whom to notify there).
-    pub fn active_users_of(&self, agencies: &[String]) -> StoreResult<Vec<UserRow>> {
+    pub fn active_users_of(&self, agencies: &[AgencyCode]) -> StoreResult<Vec<UserRow>> {
         let rows = users::table
             .filter(users::agency_code.eq_any(agencies).and(users::active.eq(true)))
             .order(users::id.asc())
@@ -162,7 +163,7 @@ impl Store {
     /// Sets which notices a person wants by e-mail, audited.
     pub fn set_notification_settings(
         &self,
-        id: i64,
+        id: UserId,
         settings: &serde_json::Value,
         audit: &AuditContext,
         now: DateTime<Utc>,
@@ -199,7 +200,7 @@ impl Store {
 
     /// Changes an account, audited in the same transaction (what changed, never the
     /// password). A new password or a disabled account signs every session out.
-    pub fn update_user(&self, id: i64, change: UserUpdate, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<UserRow> {
+    pub fn update_user(&self, id: UserId, change: UserUpdate, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<UserRow> {
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
             let cur: Row = users::table.find(id).select(Row::as_select()).first(c)?;
@@ -211,7 +212,7 @@ impl Store {
             };
             note("display_name", &cur.display_name, &change.display_name);
             note("email", &cur.email, &change.email);
-            note("agency_code", &cur.agency_code, &change.agency_code);
+            note("agency_code", cur.agency_code.as_str(), &change.agency_code.as_ref().map(AgencyCode::to_string));
             note("roles", &cur.roles, &change.roles);
             if let Some(a) = change.active.filter(|a| *a != cur.active) {
                 changed.insert("active".into(), serde_json::json!({"from": cur.active, "to": a}));
@@ -287,7 +288,7 @@ impl Store {
     /// Registers (or with `None` removes) the caller's age recipient, audited.
     pub fn set_age_recipient(
         &self,
-        id: i64,
+        id: UserId,
         recipient: Option<&str>,
         audit: &crate::AuditContext,
         now: DateTime<Utc>,
@@ -309,7 +310,7 @@ impl Store {
         &self,
         token_hash: &str,
         family: &str,
-        user_id: i64,
+        user_id: UserId,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
         signed_in: Option<&AuditContext>,
@@ -334,7 +335,7 @@ impl Store {
 
     /// The account's sessions that can still refresh (a sign-in and every token
     /// rotated from it), most recently active first.
-    pub fn sessions_of(&self, user_id: i64, now: DateTime<Utc>) -> StoreResult<Vec<SessionRow>> {
+    pub fn sessions_of(&self, user_id: UserId, now: DateTime<Utc>) -> StoreResult<Vec<SessionRow>> {
         type Token = (String, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
         let rows: Vec<Token> = refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user_id))
@@ -371,7 +372,7 @@ impl Store {
     }
 
     /// The session (and account) a refresh token belongs to, if it is known.
-    pub fn session_of_token(&self, token_hash: &str) -> StoreResult<Option<(String, i64)>> {
+    pub fn session_of_token(&self, token_hash: &str) -> StoreResult<Option<(String, UserId)>> {
         Ok(refresh_tokens::table
             .find(token_hash)
             .select((refresh_tokens::family, refresh_tokens::user_id))
@@ -381,7 +382,7 @@ impl Store {
 
     /// Ends one of the account's sessions, audited; `false` when the account has no
     /// such session.
-    pub fn end_session(&self, user_id: i64, session: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<bool> {
+    pub fn end_session(&self, user_id: UserId, session: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<bool> {
         write_tx(&mut *self.conn()?, |c| {
             let n = diesel::delete(
                 refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::family.eq(session)),
@@ -396,7 +397,7 @@ impl Store {
     }
 
     /// Ends every session of the account ("sign out everywhere"), audited; how many.
-    pub fn end_all_sessions(&self, user_id: i64, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<usize> {
+    pub fn end_all_sessions(&self, user_id: UserId, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<usize> {
         let sessions = self.sessions_of(user_id, now)?.len();
         write_tx(&mut *self.conn()?, |c| {
             revoke_all(c, user_id)?;
@@ -417,7 +418,7 @@ impl Store {
     pub fn revoke_session(&self, token_hash: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<bool> {
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
-            let row: Option<(String, i64)> =
+            let row: Option<(String, UserId)> =
                 refresh_tokens::table.find(token_hash).select((refresh_tokens::family, refresh_tokens::user_id)).first(c).optional()?;
             let Some((family, user_id)) = row else { return Ok(false) };
             // Signed out, the tokens are gone: presenting one is simply invalid.
@@ -441,7 +442,7 @@ impl Store {
     ) -> StoreResult<RefreshUse> {
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
-            type R = (String, i64, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
+            type R = (String, UserId, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
             let row: Option<R> = refresh_tokens::table
                 .find(token_hash)
                 .select((
@@ -500,15 +501,15 @@ pub struct SessionRow {
     pub expires_at: DateTime<Utc>,
 }
 
-fn revoke_all(c: &mut crate::DbConnection, user_id: i64) -> StoreResult<usize> {
+fn revoke_all(c: &mut crate::DbConnection, user_id: UserId) -> StoreResult<usize> {
     Ok(diesel::delete(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id))).execute(c)?)
 }
 
-fn user_by_id(c: &mut crate::DbConnection, id: i64) -> StoreResult<UserRow> {
+fn user_by_id(c: &mut crate::DbConnection, id: UserId) -> StoreResult<UserRow> {
     Ok(users::table.find(id).select(Row::as_select()).first(c)?.into())
 }
 
-fn insert_user(c: &mut crate::DbConnection, new: &NewUser, now: DateTime<Utc>) -> StoreResult<i64> {
+fn insert_user(c: &mut crate::DbConnection, new: &NewUser, now: DateTime<Utc>) -> StoreResult<UserId> {
     let id = diesel::insert_into(users::table)
         .values((
             users::username.eq(&new.username),
@@ -525,6 +526,6 @@ fn insert_user(c: &mut crate::DbConnection, new: &NewUser, now: DateTime<Utc>) -
             users::updated_at.eq(to_db(now)),
         ))
         .returning(users::id)
-        .get_result::<i64>(c)?;
+        .get_result::<UserId>(c)?;
     Ok(id)
 }

@@ -1,12 +1,16 @@
 //! Store tests on real SQLite and PostgreSQL, a fresh database each.
 
 use chrono::{Duration, TimeZone, Utc};
-use statreq_domain::{Difficulty, EventKind, Outcome, State, UserId};
+use statreq_domain::{AgencyCode, Difficulty, EventKind, Outcome, State, UserId};
 use statreq_e2e::{Backend, TestDatabase};
 use statreq_store::{Backend as StoreBackend, NewAgency, NewUser, RefreshUse, Store, StoreError};
 
 fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).single().unwrap_or_default()
+}
+
+fn code(c: &str) -> AgencyCode {
+    AgencyCode::parse(c).unwrap_or_else(|e| panic!("{c}: {e}"))
 }
 
 fn open(backend: Backend) -> (TestDatabase, Store) {
@@ -15,12 +19,12 @@ fn open(backend: Backend) -> (TestDatabase, Store) {
     (db, store)
 }
 
-fn user(store: &Store, name: &str, agency: &str) -> i64 {
+fn user(store: &Store, name: &str, agency: &str) -> UserId {
     let new = NewUser {
         username: name.into(),
         display_name: name.into(),
         email: String::new(),
-        agency_code: agency.into(),
+        agency_code: code(agency),
         roles: "applicant".into(),
         kind: "local".into(),
         password_hash: None,
@@ -31,7 +35,7 @@ fn user(store: &Store, name: &str, agency: &str) -> i64 {
 }
 
 fn ctx() -> statreq_store::AuditContext {
-    statreq_store::AuditContext { actor_id: None, actor_agency: Some("DGPA".into()), client_addr: Some("127.0.0.1".into()) }
+    statreq_store::AuditContext { actor_id: None, actor_agency: Some(code("DGPA")), client_addr: Some("127.0.0.1".into()) }
 }
 
 fn outcome(to: State, event: EventKind) -> Outcome {
@@ -60,17 +64,17 @@ fn both_backends_have_the_same_migrations() {
 
 fn migrations_run_up_down_up(backend: Backend) {
     let (_db, store) = open(backend);
-    store.get_agency("DGPA").unwrap_or_else(|e| panic!("the root agency exists after migration: {e}"));
+    store.get_agency(&code("DGPA")).unwrap_or_else(|e| panic!("the root agency exists after migration: {e}"));
     store.revert_all().unwrap_or_else(|e| panic!("down: {e}"));
-    assert!(store.get_agency("DGPA").is_err());
+    assert!(store.get_agency(&code("DGPA")).is_err());
     store.migrate().unwrap_or_else(|e| panic!("up again: {e}"));
-    assert_eq!(store.get_agency("DGPA").map(|a| a.parent_code).ok(), Some(None));
+    assert_eq!(store.get_agency(&code("DGPA")).map(|a| a.parent_code).ok(), Some(None));
 }
 
 fn a_stale_transition_writes_nothing(backend: Backend) {
     let (_db, store) = open(backend);
-    let u = UserId(user(&store, "a", "DGPA"));
-    let r = store.create_request("DGPA", u, &serde_json::json!({"reason": "x"}), now()).unwrap_or_else(|e| panic!("{e}"));
+    let u = user(&store, "a", "DGPA");
+    let r = store.create_request(&code("DGPA"), u, &serde_json::json!({"reason": "x"}), now()).unwrap_or_else(|e| panic!("{e}"));
     let mut submit = outcome(State::PendingSupervisor, EventKind::Submitted);
     submit.freeze_revision = true;
     let after = store.apply_transition(r.id, r.version, State::Draft, &submit, u, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
@@ -141,13 +145,17 @@ fn refresh_token_reuse_revokes_the_family(backend: Backend) {
 
 fn the_agency_tree_stays_a_tree(backend: Backend) {
     let (_db, store) = open(backend);
-    let a = |code: &str, parent: &str| NewAgency { code: code.into(), name: code.into(), parent_code: parent.into(), personnel_staff: 3 };
+    let a = |c: &str, parent: &str| NewAgency { code: code(c), name: c.into(), parent_code: code(parent), personnel_staff: 3 };
     store.create_agency(a("MOI", "DGPA"), &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     store.create_agency(a("NPA", "MOI"), &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
-    let chain: Vec<String> = store.agency_chain("NPA").unwrap_or_default().into_iter().map(|x| x.code).collect();
+    let chain: Vec<String> = store.agency_chain(&code("NPA")).unwrap_or_default().into_iter().map(|x| x.code.to_string()).collect();
     assert_eq!(chain, vec!["NPA", "MOI", "DGPA"]);
-    let cycle =
-        store.update_agency("MOI", statreq_store::AgencyUpsert { parent_code: Some("NPA".into()), ..Default::default() }, &ctx(), now());
+    let cycle = store.update_agency(
+        &code("MOI"),
+        statreq_store::AgencyUpsert { parent_code: Some(code("NPA")), ..Default::default() },
+        &ctx(),
+        now(),
+    );
     assert!(matches!(cycle, Err(StoreError::Invalid(_))), "{cycle:?}");
     assert!(matches!(store.create_agency(a("X", "NOPE"), &ctx(), now()), Err(StoreError::MissingReference(_))));
     assert!(matches!(store.create_agency(a("MOI", "DGPA"), &ctx(), now()), Err(StoreError::Duplicate(_))));
@@ -156,7 +164,7 @@ fn the_agency_tree_stays_a_tree(backend: Backend) {
         username: "o".into(),
         display_name: "o".into(),
         email: String::new(),
-        agency_code: "NOWHERE".into(),
+        agency_code: code("NOWHERE"),
         roles: "applicant".into(),
         kind: "local".into(),
         password_hash: None,
@@ -164,6 +172,11 @@ fn the_agency_tree_stays_a_tree(backend: Backend) {
         subject: None,
     };
     assert!(matches!(store.create_user(orphan, &ctx(), now()), Err(StoreError::MissingReference(_))));
+    // Codes are written only as `AgencyCode` gives them; one edited behind the
+    // store's back is reported, not quietly read as another agency.
+    store.batch_execute("UPDATE agencies SET name = 'x' WHERE code = 'NPA'").unwrap_or_else(|e| panic!("{e}"));
+    store.batch_execute("INSERT INTO agencies (code, name, parent_code, personnel_staff, created_at, updated_at) SELECT 'moe', name, parent_code, personnel_staff, created_at, updated_at FROM agencies WHERE code = 'NPA'").unwrap_or_else(|e| panic!("{e}"));
+    assert!(store.list_agencies().is_err(), "a lower-case stored code is damage");
 }
 
 fn a_wrong_url_reports_its_real_cause(backend: Backend) {
@@ -214,13 +227,13 @@ fn the_audit_chain_detects_edits_deletions_and_truncation(backend: Backend) {
 
 fn transitions_and_settings_are_audited_in_their_transaction(backend: Backend) {
     let (_db, store) = open(backend);
-    let u = UserId(user(&store, "a", "DGPA"));
-    let r = store.create_request("DGPA", u, &serde_json::json!({}), now()).unwrap_or_else(|e| panic!("{e}"));
+    let u = user(&store, "a", "DGPA");
+    let r = store.create_request(&code("DGPA"), u, &serde_json::json!({}), now()).unwrap_or_else(|e| panic!("{e}"));
     let submit = outcome(State::PendingSupervisor, EventKind::Submitted);
     store.apply_transition(r.id, r.version, State::Draft, &submit, u, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     // A refused (stale) transition leaves no audit entry either.
     assert!(store.apply_transition(r.id, r.version, State::Draft, &submit, u, &ctx(), now()).is_err());
-    store.put_queue_settings(&serde_json::json!({"x": 1}), 0, u.0, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    store.put_queue_settings(&serde_json::json!({"x": 1}), 0, u, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     let entries = store.list_audit(&statreq_store::AuditFilter { limit: 10, ..Default::default() }).unwrap_or_default();
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, vec!["settings.queue_changed", "request.submitted", "user.created"]);

@@ -11,7 +11,7 @@ use statreq_domain::catalog::{covering_finding, rank, CatalogEntry};
 use statreq_domain::dictionary::Dictionary;
 use statreq_domain::eligibility::{check, EligibilityContext};
 use statreq_domain::similar::{self, Profile};
-use statreq_domain::{Application, Condition, ExistingSource, Operator, OutputKind, Requirement, Text};
+use statreq_domain::{AgencyCode, Application, Condition, ExistingSource, Operator, OutputKind, Requirement, Text};
 
 fn main() {
     let mut seed = 0x0c47_a10c_u64;
@@ -52,7 +52,8 @@ fn main() {
         .map(|i| {
             let req =
                 Requirement { fields: pick(3 + (next() % 10) as usize, &mut next), breakdowns: pick(2, &mut next), ..Default::default() };
-            Profile::of(i, format!("A{:09}", i % 400), &req)
+            let agency = AgencyCode::parse(&format!("A{:09}", i % 400)).unwrap_or_else(|e| panic!("{e}"));
+            Profile::of(i, agency, &req)
         })
         .collect();
     let app = Application {

@@ -264,8 +264,9 @@ fn rule_5_3_a_supervising_agency_weighs_the_personnel_staff_of_its_whole_subtree
         ("LOOP2", Some("LOOP1"), 7),
         ("ORPHAN", Some("GONE"), 9),
     ];
-    let staff = subtree_staff(agencies);
     let code = |c: &str| AgencyCode::parse(c).unwrap_or_else(|e| panic!("{e}"));
+    let agencies: Vec<(AgencyCode, Option<AgencyCode>, u32)> = agencies.iter().map(|(c, p, s)| (code(c), p.map(code), *s)).collect();
+    let staff = subtree_staff(agencies.iter().map(|(c, p, s)| (c, p.as_ref(), *s)));
     assert_eq!(staff.get(&code("MOI")), Some(&190));
     assert_eq!(staff.get(&code("MOE")), Some(&50));
     assert_eq!(staff.len(), 2, "DGPA, a cycle and an orphan weigh for nobody: {staff:?}");
