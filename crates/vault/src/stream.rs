@@ -45,36 +45,80 @@ fn fill(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
-/// Encrypts `input` to `output` with `key`; memory use is two chunks.
-pub fn encrypt(key: &DataKey, aad: &[u8], mut input: impl Read, mut output: impl Write) -> Result<Sealed> {
+/// Chunks in flight between the reading thread and the encrypting one.
+const IN_FLIGHT: usize = 4;
+
+/// A chunk read and hashed: its buffer, its length, whether it is the last.
+type ReadChunk = std::io::Result<(Vec<u8>, usize, bool)>;
+
+/// Encrypts `input` to `output` with `key`; memory use is [`IN_FLIGHT`] chunks.
+///
+/// The manifest's SHA-256 of the plaintext is computed on a second thread, which reads
+/// and hashes chunk *k + 1* while this one encrypts chunk *k*: the two costs overlap
+/// instead of adding up. Buffers go back and forth between the threads, never copied.
+pub fn encrypt(key: &DataKey, aad: &[u8], mut input: impl Read + Send, mut output: impl Write) -> Result<Sealed> {
     let mut prefix = [0u8; NONCE_PREFIX];
     rand::rngs::OsRng.fill_bytes(&mut prefix);
     output.write_all(MAGIC)?;
     output.write_all(&prefix)?;
     let cipher = XChaCha20Poly1305::new(&chacha20poly1305::Key::from(*key.0));
     let mut enc = EncryptorBE32::from_aead(cipher, &prefix.into());
-    let mut hash = Sha256::new();
-    let mut total = 0u64;
-    let mut current = vec![0u8; CHUNK];
-    let mut next = vec![0u8; CHUNK];
-    let mut n = fill(&mut input, &mut current)?;
-    loop {
-        let m = if n == CHUNK { fill(&mut input, &mut next)? } else { 0 };
-        let chunk = &current[..n];
-        hash.update(chunk);
-        total += n as u64;
-        if m == 0 {
-            let ct = enc.encrypt_last(Payload { msg: chunk, aad }).map_err(|_| VaultError::Tampered)?;
-            output.write_all(&ct)?;
-            break;
-        }
-        let ct = enc.encrypt_next(Payload { msg: chunk, aad }).map_err(|_| VaultError::Tampered)?;
-        output.write_all(&ct)?;
-        std::mem::swap(&mut current, &mut next);
-        n = m;
+    let (read_tx, read_rx) = std::sync::mpsc::sync_channel::<ReadChunk>(IN_FLIGHT);
+    let (free_tx, free_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(IN_FLIGHT);
+    for _ in 0..IN_FLIGHT {
+        // The receiver is alive and the channel holds IN_FLIGHT: this cannot fail.
+        let _ = free_tx.send(vec![0u8; CHUNK]);
     }
-    output.flush()?;
-    Ok(Sealed { plaintext_bytes: total, sha256: hex::encode(hash.finalize()) })
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || -> Option<(u64, [u8; 32])> {
+            let mut hash = Sha256::new();
+            let mut total = 0u64;
+            // Stops quietly when the encrypting side has gone (it failed and says why).
+            let mut current = free_rx.recv().ok()?;
+            let mut n = match fill(&mut input, &mut current) {
+                Ok(n) => n,
+                Err(e) => return read_tx.send(Err(e)).ok().and(None),
+            };
+            loop {
+                let (next, m) = if n == CHUNK {
+                    let mut next = free_rx.recv().ok()?;
+                    match fill(&mut input, &mut next) {
+                        Ok(m) => (Some(next), m),
+                        Err(e) => return read_tx.send(Err(e)).ok().and(None),
+                    }
+                } else {
+                    (None, 0)
+                };
+                hash.update(&current[..n]);
+                total += n as u64;
+                let last = m == 0;
+                read_tx.send(Ok((current, n, last))).ok()?;
+                match next {
+                    Some(next) if !last => (current, n) = (next, m),
+                    _ => return Some((total, hash.finalize().into())),
+                }
+            }
+        });
+        let encrypted = (move || -> Result<()> {
+            for read in read_rx {
+                let (chunk, n, last) = read?;
+                let payload = Payload { msg: &chunk[..n], aad };
+                if last {
+                    output.write_all(&enc.encrypt_last(payload).map_err(|_| VaultError::Tampered)?)?;
+                    output.flush()?;
+                    return Ok(());
+                }
+                output.write_all(&enc.encrypt_next(payload).map_err(|_| VaultError::Tampered)?)?;
+                // The reader may have finished; then the buffer is simply dropped.
+                let _ = free_tx.send(chunk);
+            }
+            Err(VaultError::Io(std::io::Error::other("the reading thread stopped before the last chunk")))
+        })();
+        let hashed = reader.join().map_err(|_| VaultError::Io(std::io::Error::other("the hashing thread panicked")))?;
+        encrypted?;
+        let (plaintext_bytes, digest) = hashed.ok_or_else(|| VaultError::Io(std::io::Error::other("the reading thread stopped early")))?;
+        Ok(Sealed { plaintext_bytes, sha256: hex::encode(digest) })
+    })
 }
 
 /// Decrypts to `output` chunk by chunk. Every chunk is authenticated before it is
@@ -130,6 +174,52 @@ mod tests {
         decrypt(&key, b"file-1", sealed.as_slice(), &mut back).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back, data);
         (sealed, key)
+    }
+
+    /// Fails after `ok` bytes, as a broken upload or a full disk does.
+    struct Failing {
+        ok: usize,
+    }
+
+    impl Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.ok == 0 {
+                return Err(std::io::Error::other("the upload broke"));
+            }
+            let n = buf.len().min(self.ok);
+            buf[..n].fill(7);
+            self.ok -= n;
+            Ok(n)
+        }
+    }
+
+    impl Write for Failing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.ok < buf.len() {
+                return Err(std::io::Error::other("the disk is full"));
+            }
+            self.ok -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_input_or_output_stops_encryption_with_its_cause() {
+        let key = DataKey::generate();
+        // The reading (and hashing) thread fails: its error comes back, nothing hangs.
+        for ok in [0, 100, CHUNK, 5 * CHUNK + 3] {
+            let err = encrypt(&key, b"f", Failing { ok }, Vec::new()).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.contains("the upload broke"), "{ok}: {err}");
+        }
+        // The writing side fails while the reader still has chunks to give.
+        let data = vec![1u8; 20 * CHUNK];
+        for ok in [0, 10, 3 * CHUNK] {
+            let err = encrypt(&key, b"f", data.as_slice(), Failing { ok }).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.contains("the disk is full"), "{ok}: {err}");
+        }
     }
 
     #[test]
