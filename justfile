@@ -133,4 +133,5 @@ bench:
     taskset -c 0 ./target/release/statreq-catalog-bench
     scripts/ensure-tools.sh
     taskset -c 0 ./target/release/statreq-vault-bench
+    taskset -c 0,1 ./target/release/statreq-vault-bench
     ./target/release/statreq-bench --queue
