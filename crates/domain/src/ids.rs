@@ -118,17 +118,16 @@ impl AgencyCode {
     pub fn dgpa() -> Self {
         Self(DGPA_AGENCY_CODE.to_owned())
     }
+
+    /// Whether this is DGPA itself, the root of the agency tree.
+    pub fn is_dgpa(&self) -> bool {
+        self.0 == DGPA_AGENCY_CODE
+    }
 }
 
 impl PartialEq<str> for AgencyCode {
     fn eq(&self, other: &str) -> bool {
         self.0 == other
-    }
-}
-
-impl AsRef<str> for AgencyCode {
-    fn as_ref(&self) -> &str {
-        &self.0
     }
 }
 
@@ -282,7 +281,7 @@ impl RoleSet {
     /// DGPA's roles belong to DGPA's own staff: an account of another agency holds
     /// them not. Returns the DGPA roles that do not fit `agency` (none when all fit).
     pub fn misplaced_at(&self, agency: &AgencyCode) -> Vec<Role> {
-        if agency.as_str() == DGPA_AGENCY_CODE {
+        if agency.is_dgpa() {
             return Vec::new();
         }
         self.iter().filter(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)).collect()

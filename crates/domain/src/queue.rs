@@ -208,17 +208,16 @@ fn decay(age: Duration, half_life_days: u32) -> f64 {
 pub fn subtree_staff<'a>(agencies: impl IntoIterator<Item = (&'a AgencyCode, Option<&'a AgencyCode>, u32)>) -> HashMap<AgencyCode, u32> {
     let rows: Vec<(&AgencyCode, Option<&AgencyCode>, u32)> = agencies.into_iter().collect();
     let parent: HashMap<&AgencyCode, Option<&AgencyCode>> = rows.iter().map(|(c, p, _)| (*c, *p)).collect();
-    let is_dgpa = |c: &AgencyCode| c.as_str() == crate::ids::DGPA_AGENCY_CODE;
     let mut out: HashMap<AgencyCode, u32> = HashMap::new();
     for (code, _, staff) in &rows {
-        if is_dgpa(code) {
+        if code.is_dgpa() {
             continue;
         }
         let mut at = *code;
         let mut top = None;
         for _ in 0..=rows.len() {
             match parent.get(at).copied().flatten() {
-                Some(p) if is_dgpa(p) => {
+                Some(p) if p.is_dgpa() => {
                     top = Some(at);
                     break;
                 }

@@ -185,7 +185,7 @@ fn insert_agency(c: &mut crate::DbConnection, new: &NewAgency, now: DateTime<Utc
 fn update_agency(c: &mut crate::DbConnection, code: &AgencyCode, change: &AgencyUpsert, now: DateTime<Utc>) -> StoreResult<()> {
     let current: Row = agencies::table.find(code).select(Row::as_select()).first(c)?;
     if let Some(parent) = &change.parent_code {
-        if code.as_str() == statreq_domain::ids::DGPA_AGENCY_CODE {
+        if code.is_dgpa() {
             return Err(StoreError::Invalid("DGPA is the root of the agency tree and has no parent".into()));
         }
         // Walk up from the new parent; meeting `code` means a cycle.
