@@ -5,7 +5,6 @@ use diesel::prelude::*;
 
 use statreq_domain::AgencyCode;
 
-use crate::conn::write_tx;
 use crate::schema::agencies;
 use crate::{from_db, to_db, Store, StoreError, StoreResult};
 
@@ -88,7 +87,7 @@ impl Store {
     /// Creates an agency, audited in the same transaction.
     pub fn create_agency(&self, new: NewAgency, audit: &crate::AuditContext, now: DateTime<Utc>) -> StoreResult<AgencyRow> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             insert_agency(c, &new, now)?;
             let detail = serde_json::json!({"agency": new.code, "name": new.name, "parent": new.parent_code, "personnel_staff": new.personnel_staff});
             crate::audit::append(c, audit, "agency.created", None, &detail, now)
@@ -105,7 +104,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<AgencyRow> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let before = agency_by_code(c, code)?;
             update_agency(c, code, &change, now)?;
             let detail = serde_json::json!({
@@ -122,7 +121,7 @@ impl Store {
     /// Parents may come later in the list than their children.
     pub fn import_agencies(&self, items: Vec<NewAgency>, audit: &crate::AuditContext, now: DateTime<Utc>) -> StoreResult<(usize, usize)> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let mut created = 0;
             let mut updated = 0;
             // First make every agency exist (under the root for now), then link them.

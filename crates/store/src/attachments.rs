@@ -5,7 +5,6 @@ use diesel::prelude::*;
 use statreq_domain::{RequestId, UserId};
 
 use crate::audit::{append, AuditContext};
-use crate::conn::write_tx;
 use crate::schema::attachments;
 use crate::{from_db, to_db, Store, StoreResult};
 
@@ -68,7 +67,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<AttachmentRow> {
         let mut conn = self.conn()?;
-        let id = write_tx(&mut conn, |c| {
+        let id = self.write_tx(&mut conn, |c| {
             // Lock the request row (PostgreSQL) so two uploads count one after the other.
             let q = crate::schema::requests::table.find(new.request_id).select(crate::schema::requests::id);
             match c {

@@ -154,7 +154,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut conn = self.conn()?;
-        crate::conn::write_tx(&mut conn, |c| append(c, ctx, action, request_id, detail, now))
+        self.write_tx(&mut conn, |c| append(c, ctx, action, request_id, detail, now))
     }
 
     /// Newest first.

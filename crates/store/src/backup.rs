@@ -11,7 +11,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use crate::audit::{append, AuditContext};
-use crate::conn::{write_tx, Backend, Manager};
+use crate::conn::{Backend, Manager};
 use crate::schema::{attachments, deliveries};
 use crate::{Store, StoreError, StoreResult};
 
@@ -74,7 +74,7 @@ impl Store {
     /// audit trail. Returns how many files were shredded now.
     pub fn forget_shredded(&self, keys: &[String], now: DateTime<Utc>) -> StoreResult<usize> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let mut n = 0;
             for chunk in keys.chunks(500) {
                 let hits: Vec<(i64, i64)> = deliveries::table

@@ -6,7 +6,6 @@ use diesel::prelude::*;
 use statreq_domain::{RequestId, UserId};
 
 use crate::audit::{append, AuditContext};
-use crate::conn::write_tx;
 use crate::requests::insert_event;
 use crate::schema::{deliveries, requests};
 use crate::{from_db, to_db, Store, StoreError, StoreResult};
@@ -109,7 +108,7 @@ pub struct NewDelivery {
 impl Store {
     pub fn insert_delivery(&self, new: NewDelivery, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<DeliveryRow> {
         let mut conn = self.conn()?;
-        let id = write_tx(&mut conn, |c| {
+        let id = self.write_tx(&mut conn, |c| {
             // The upload streamed for a while: the request must still be in production.
             // On PostgreSQL the row is locked, so a delivery running now either
             // committed before (and the upload is refused) or waits for this insert
@@ -183,7 +182,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<String> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let q = crate::schema::requests::table.find(request_id).select(crate::schema::requests::state);
             let state: String = match c {
                 crate::DbConnection::Postgres(pg) => q.for_update().first(pg)?,
@@ -214,7 +213,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let request_id: RequestId = deliveries::table.find(id).select(deliveries::request_id).first(c)?;
             let n = diesel::update(deliveries::table.find(id).filter(deliveries::published_at.is_null()))
                 .set(deliveries::disclosure.eq(Some(report.to_string())))
@@ -229,7 +228,7 @@ impl Store {
     /// Second-officer approval; only an unapproved, unpublished file.
     pub fn approve_delivery(&self, id: i64, approver: UserId, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<DeliveryRow> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let request_id: RequestId = deliveries::table.find(id).select(deliveries::request_id).first(c)?;
             let n = diesel::update(
                 deliveries::table.find(id).filter(deliveries::approved_by.is_null()).filter(deliveries::published_at.is_null()),
@@ -271,7 +270,7 @@ impl Store {
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        write_tx(&mut *self.conn()?, |c| {
+        self.write_tx(&mut *self.conn()?, |c| {
             append(c, audit, "delivery.review_requested", Some(request_id), &serde_json::json!({"delivery": delivery}), now)?;
             file_event(c, request_id, EventKind::ReviewRequested, actor, delivery, now)
         })
@@ -286,10 +285,12 @@ impl Store {
 
     /// Replaces one file's wrapped key and sealed passphrase (bodies are untouched).
     pub fn set_delivery_keys(&self, id: i64, wrapped: &str, passphrase: Option<&str>) -> StoreResult<()> {
-        diesel::update(deliveries::table.find(id).filter(deliveries::wrapped_key.is_not_null()))
-            .set((deliveries::wrapped_key.eq(Some(wrapped)), deliveries::passphrase.eq(passphrase)))
-            .execute(&mut *self.conn()?)?;
-        Ok(())
+        self.write_tx(&mut *self.conn()?, |c| {
+            diesel::update(deliveries::table.find(id).filter(deliveries::wrapped_key.is_not_null()))
+                .set((deliveries::wrapped_key.eq(Some(wrapped)), deliveries::passphrase.eq(passphrase)))
+                .execute(c)?;
+            Ok(())
+        })
     }
 }
 
@@ -300,7 +301,7 @@ impl Store {
     /// several instances at once: a file is shredded once.
     pub fn shred_published_before(&self, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<Vec<String>> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let due: Vec<(i64, i64, String)> = deliveries::table
                 .filter(deliveries::published_at.lt(to_db(cutoff)))
                 .filter(deliveries::shredded_at.is_null())

@@ -8,7 +8,6 @@ use diesel::prelude::*;
 use statreq_domain::{AgencyCode, RequestId, UserId};
 
 use crate::audit::{append, AuditContext};
-use crate::conn::write_tx;
 use crate::schema::{field_faq, inbox, inquiries, inquiry_messages};
 use crate::{from_db, to_db, DbConnection, Store, StoreError, StoreResult};
 
@@ -171,7 +170,7 @@ impl Store {
     ) -> StoreResult<InquiryRow> {
         let fields_json = serde_json::to_string(fields)?;
         let mut conn = self.conn()?;
-        let id = write_tx(&mut conn, |c| {
+        let id = self.write_tx(&mut conn, |c| {
             let id = diesel::insert_into(inquiries::table)
                 .values((
                     inquiries::agency_code.eq(agency_code),
@@ -257,7 +256,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<InquiryRow> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             advance(c, id, version, from, to, now)?;
             if let Some(body) = body {
                 add_message(c, id, author, body, now)?;
@@ -284,7 +283,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<FaqRow> {
         let mut conn = self.conn()?;
-        let id = write_tx(&mut conn, |c| {
+        let id = self.write_tx(&mut conn, |c| {
             let id = diesel::insert_into(field_faq::table)
                 .values((
                     field_faq::field_code.eq(field),
@@ -368,7 +367,7 @@ impl Store {
     /// whose `dedupe` key is already in the inbox is left out. Returns how many were added.
     pub fn add_inbox_once(&self, items: &[(String, NewInbox)], now: DateTime<Utc>) -> StoreResult<usize> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let mut added = 0;
             for (key, n) in items {
                 let seen: i64 = inbox::table.filter(inbox::dedupe_key.eq(key)).count().get_result(c)?;
@@ -399,10 +398,10 @@ impl Store {
         match found {
             None => Err(StoreError::NotFound),
             Some(Some(_)) => Ok(()),
-            Some(None) => {
-                diesel::update(inbox::table.find(id)).set(inbox::read_at.eq(Some(to_db(now)))).execute(&mut *conn)?;
+            Some(None) => self.write_tx(&mut conn, |c| {
+                diesel::update(inbox::table.find(id)).set(inbox::read_at.eq(Some(to_db(now)))).execute(c)?;
                 Ok(())
-            }
+            }),
         }
     }
 }

@@ -10,7 +10,6 @@ use diesel::prelude::*;
 use statreq_domain::{RequestId, UserId};
 
 use crate::audit::{append, AuditContext};
-use crate::conn::write_tx;
 use crate::requests::{event_row, EventTuple, EVENT_COLUMNS};
 use crate::schema::{idempotency_keys, notifications, request_events, webhooks};
 use crate::{from_db, to_db, DbConnection, EventRow, Store, StoreError, StoreResult};
@@ -231,7 +230,7 @@ impl Store {
     ) -> StoreResult<IdempotencyClaim> {
         let mut conn = self.conn()?;
         for _ in 0..3 {
-            let attempt = write_tx(&mut conn, |c| {
+            let attempt = self.write_tx(&mut conn, |c| {
                 type K = (String, Option<i32>, Option<String>, Option<String>, NaiveDateTime);
                 let found: Option<K> = idempotency_keys::table
                     .find((caller, key))
@@ -291,26 +290,31 @@ impl Store {
     /// Keeps the response of a reserved key for replay.
     pub fn complete_idempotency_key(&self, caller: UserId, key: &str, response: &StoredResponse) -> StoreResult<()> {
         let headers = serde_json::to_string(&response.headers)?;
-        diesel::update(idempotency_keys::table.find((caller, key)))
-            .set((
-                idempotency_keys::status.eq(Some(i32::from(response.status))),
-                idempotency_keys::headers.eq(Some(headers)),
-                idempotency_keys::body.eq(Some(&response.body)),
-            ))
-            .execute(&mut *self.conn()?)?;
-        Ok(())
+        self.write_tx(&mut *self.conn()?, |c| {
+            diesel::update(idempotency_keys::table.find((caller, key)))
+                .set((
+                    idempotency_keys::status.eq(Some(i32::from(response.status))),
+                    idempotency_keys::headers.eq(Some(headers)),
+                    idempotency_keys::body.eq(Some(&response.body)),
+                ))
+                .execute(c)?;
+            Ok(())
+        })
     }
 
     /// Forgets a reserved key whose attempt failed on the server, so a retry runs again.
     pub fn release_idempotency_key(&self, caller: UserId, key: &str) -> StoreResult<()> {
-        diesel::delete(idempotency_keys::table.find((caller, key)).filter(idempotency_keys::status.is_null()))
-            .execute(&mut *self.conn()?)?;
-        Ok(())
+        self.write_tx(&mut *self.conn()?, |c| {
+            diesel::delete(idempotency_keys::table.find((caller, key)).filter(idempotency_keys::status.is_null())).execute(c)?;
+            Ok(())
+        })
     }
 
     /// Deletes keys created before `cutoff`; returns how many.
     pub fn purge_idempotency_keys(&self, cutoff: DateTime<Utc>) -> StoreResult<usize> {
-        Ok(diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(to_db(cutoff)))).execute(&mut *self.conn()?)?)
+        self.write_tx(&mut *self.conn()?, |c| {
+            Ok(diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(to_db(cutoff)))).execute(c)?)
+        })
     }
 
     // ---- webhooks -------------------------------------------------------------------
@@ -318,7 +322,7 @@ impl Store {
     pub fn create_webhook(&self, new: NewWebhook, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<WebhookRow> {
         let events = serde_json::to_string(&new.events)?;
         let mut conn = self.conn()?;
-        let id = write_tx(&mut conn, |c| {
+        let id = self.write_tx(&mut conn, |c| {
             let id = diesel::insert_into(webhooks::table)
                 .values((
                     webhooks::owner_id.eq(new.owner_id),
@@ -363,7 +367,7 @@ impl Store {
     /// Ends a subscription; its pending deliveries are dropped (the log stays).
     pub fn delete_webhook(&self, id: i64, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<()> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let n = diesel::update(webhooks::table.find(id).filter(webhooks::deleted_at.is_null()))
                 .set(webhooks::deleted_at.eq(Some(to_db(now))))
                 .execute(c)?;
@@ -403,7 +407,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             for (request_id, seq) in events {
                 let n = diesel::update(request_events::table.find((request_id, seq)).filter(request_events::notified_at.is_null()))
                     .set(request_events::notified_at.eq(Some(to_db(now))))
@@ -423,7 +427,7 @@ impl Store {
     /// whether it was queued.
     pub fn enqueue_notification(&self, new: &NewNotification, now: DateTime<Utc>) -> StoreResult<bool> {
         let mut conn = self.conn()?;
-        let result = write_tx(&mut conn, |c| {
+        let result = self.write_tx(&mut conn, |c| {
             if let Some(key) = &new.dedupe_key {
                 let seen: i64 = notifications::table.filter(notifications::dedupe_key.eq(key)).count().get_result(c)?;
                 if seen > 0 {
@@ -443,7 +447,7 @@ impl Store {
     /// attempt. Rows leased by another worker are skipped.
     pub fn lease_due_notifications(&self, limit: i64, lease: Duration, now: DateTime<Utc>) -> StoreResult<Vec<NotificationRow>> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let due = notifications::table
                 .filter(notifications::status.eq("pending"))
                 .filter(notifications::next_attempt_at.le(to_db(now)))
@@ -472,29 +476,30 @@ impl Store {
 
     /// Records how a leased send went.
     pub fn record_send(&self, id: i64, outcome: &SendOutcome, now: DateTime<Utc>) -> StoreResult<()> {
-        let mut conn = self.conn()?;
         let target = notifications::table.find(id);
-        match outcome {
-            SendOutcome::Delivered { status } => diesel::update(target)
-                .set((
-                    notifications::status.eq("delivered"),
-                    notifications::last_status.eq(*status),
-                    notifications::last_error.eq(None::<String>),
-                    notifications::delivered_at.eq(Some(to_db(now))),
-                    notifications::lease_until.eq(None::<NaiveDateTime>),
-                ))
-                .execute(&mut *conn)?,
-            SendOutcome::Failed { status, error, retry_at } => diesel::update(target)
-                .set((
-                    notifications::status.eq(if retry_at.is_some() { "pending" } else { "failed" }),
-                    notifications::last_status.eq(*status),
-                    notifications::last_error.eq(Some(error)),
-                    notifications::next_attempt_at.eq(to_db(retry_at.unwrap_or(now))),
-                    notifications::lease_until.eq(None::<NaiveDateTime>),
-                ))
-                .execute(&mut *conn)?,
-        };
-        Ok(())
+        self.write_tx(&mut *self.conn()?, |c| {
+            match outcome {
+                SendOutcome::Delivered { status } => diesel::update(target)
+                    .set((
+                        notifications::status.eq("delivered"),
+                        notifications::last_status.eq(*status),
+                        notifications::last_error.eq(None::<String>),
+                        notifications::delivered_at.eq(Some(to_db(now))),
+                        notifications::lease_until.eq(None::<NaiveDateTime>),
+                    ))
+                    .execute(c),
+                SendOutcome::Failed { status, error, retry_at } => diesel::update(target)
+                    .set((
+                        notifications::status.eq(if retry_at.is_some() { "pending" } else { "failed" }),
+                        notifications::last_status.eq(*status),
+                        notifications::last_error.eq(Some(error)),
+                        notifications::next_attempt_at.eq(to_db(retry_at.unwrap_or(now))),
+                        notifications::lease_until.eq(None::<NaiveDateTime>),
+                    ))
+                    .execute(c),
+            }?;
+            Ok(())
+        })
     }
 
     /// A webhook's delivery log, newest first; `before` is the last id of the previous page.
@@ -531,7 +536,7 @@ impl Store {
     /// de-duplicate on it).
     pub fn replay_notification(&self, id: i64, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<NotificationRow> {
         let mut conn = self.conn()?;
-        let new_id = write_tx(&mut conn, |c| {
+        let new_id = self.write_tx(&mut conn, |c| {
             let r: NRow = notifications::table.find(id).select(notification_columns!()).first(c)?;
             let old = notification(r);
             let new = NewNotification {

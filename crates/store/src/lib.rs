@@ -23,10 +23,12 @@ mod retention;
 mod users;
 mod wrapped;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::r2d2::{Pool, PooledConnection};
+use parking_lot::FairMutex;
 
 pub use agencies::{AgencyRow, AgencyUpsert, NewAgency};
 pub use attachments::{AttachmentRow, NewAttachment};
@@ -107,6 +109,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Store {
     pool: Pool<conn::Manager>,
     backend: Backend,
+    /// On SQLite, this process's writers take turns here, first come first served.
+    writers: Option<Arc<FairMutex<()>>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -134,7 +138,8 @@ impl Store {
             .test_on_check_out(false)
             .build(manager)
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        let store = Store { pool, backend };
+        let writers = (backend == Backend::Sqlite).then(|| Arc::new(FairMutex::new(())));
+        let store = Store { pool, backend, writers };
         store.migrate()?;
         Ok(store)
     }
@@ -145,6 +150,24 @@ impl Store {
 
     pub(crate) fn conn(&self) -> StoreResult<PooledConnection<conn::Manager>> {
         self.pool.get().map_err(|e| StoreError::Unavailable(e.to_string()))
+    }
+
+    /// Runs `f` in a write transaction on `conn` ([`conn::write_tx`]).
+    ///
+    /// SQLite has one write lock per database. Left to itself, a writer that finds it
+    /// taken sleeps and retries (its busy handler backs off up to 100 ms a try), so
+    /// under many concurrent writers some wait hundreds of milliseconds while others
+    /// get in at once. This process's writers therefore queue on a fair lock first and
+    /// enter in arrival order; SQLite's own lock (`BEGIN IMMEDIATE`, `busy_timeout`)
+    /// still guards against other processes on the same file. PostgreSQL locks rows,
+    /// not the database: its writers go straight in.
+    pub(crate) fn write_tx<T>(
+        &self,
+        conn: &mut conn::DbConnection,
+        f: impl FnOnce(&mut conn::DbConnection) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let _turn = self.writers.as_ref().map(|w| w.lock());
+        conn::write_tx(conn, f)
     }
 
     /// Runs pending migrations.

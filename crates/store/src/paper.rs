@@ -7,7 +7,6 @@ use diesel::prelude::*;
 use statreq_domain::{AgencyCode, RequestId, UserId};
 use statreq_domain::{EventKind, Outcome, State};
 
-use crate::conn::write_tx;
 use crate::requests::{insert_event, request_by_id};
 use crate::schema::{request_revisions, requests};
 use crate::{to_db, AuditContext, RequestRow, Store, StoreResult};
@@ -32,7 +31,7 @@ impl Store {
         let ts = to_db(now);
         let search = crate::requests::search_text(application);
         let personal = crate::requests::declares_personal(application);
-        let id = write_tx(&mut conn, |c| {
+        let id = self.write_tx(&mut conn, |c| {
             let id = diesel::insert_into(requests::table)
                 .values((
                     requests::agency_code.eq(agency_code),

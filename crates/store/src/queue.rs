@@ -6,7 +6,6 @@ use diesel::prelude::*;
 use statreq_domain::queue::WaitClock;
 use statreq_domain::{AgencyCode, RequestId, State, UserId};
 
-use crate::conn::write_tx;
 use crate::schema::{queue_settings, queue_settings_history, request_events, requests};
 use crate::{from_db, to_db, Store, StoreError, StoreResult};
 
@@ -114,7 +113,7 @@ impl Store {
     ) -> StoreResult<SettingsRow> {
         let text = serde_json::to_string(settings)?;
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let current: Option<i64> = queue_settings::table.find(1).select(queue_settings::version).first(c).optional()?;
             if current.unwrap_or(0) != expected_version {
                 return Err(StoreError::Conflict);

@@ -10,7 +10,6 @@ use serde_json::Value;
 use statreq_domain::{diff, UserId};
 
 use crate::audit::{append, AuditContext};
-use crate::conn::write_tx;
 use crate::schema::{reference_history, reference_items, reference_revisions};
 use crate::{from_db, to_db, DbConnection, Store, StoreError, StoreResult};
 
@@ -189,7 +188,7 @@ impl Store {
     /// whether it seeded.
     pub fn seed_reference(&self, kind: &str, items: &[(String, Value)], now: DateTime<Utc>) -> StoreResult<bool> {
         let mut conn = self.conn()?;
-        let seeded = write_tx(&mut conn, |c| {
+        let seeded = self.write_tx(&mut conn, |c| {
             let seeded = reference_revisions::table.find(kind).select(reference_revisions::revision).first::<i64>(c).optional()?;
             if seeded.is_some() {
                 return Ok(false);
@@ -266,7 +265,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<(Saved, ReferenceItem)> {
         let mut conn = self.conn()?;
-        let (saved, _) = write_tx(&mut conn, |c| {
+        let (saved, _) = self.write_tx(&mut conn, |c| {
             let out = save_in(c, kind, key, body, expected, create_only, audit, now)?;
             if out.0 != Saved::Unchanged {
                 bump(c, kind)?;
@@ -286,7 +285,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<ImportCounts> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let mut counts = ImportCounts::default();
             for (key, body) in items {
                 match save_in(c, kind, key, body, None, false, audit, now)?.0 {
@@ -312,7 +311,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let (old, version): (String, i64) = reference_items::table
                 .find((kind, key))
                 .filter(reference_items::deleted_at.is_null())

@@ -5,7 +5,6 @@ use diesel::prelude::*;
 use statreq_domain::queue::WaitClock;
 use statreq_domain::{AgencyCode, EventKind, Outcome, RequestId, State, UserId};
 
-use crate::conn::write_tx;
 use crate::schema::{request_events, request_messages, request_revisions, requests};
 use crate::{from_db, to_db, Store, StoreError, StoreResult};
 
@@ -249,7 +248,7 @@ impl Store {
         let mut conn = self.conn()?;
         let app = serde_json::to_string(application)?;
         let (system, reference) = external.unzip();
-        let id = write_tx(&mut conn, |c| {
+        let id = self.write_tx(&mut conn, |c| {
             if max_drafts < i64::MAX {
                 // Lock the account's row (PostgreSQL) so concurrent creations count in turn.
                 let q = crate::schema::users::table.find(created_by).select(crate::schema::users::id);
@@ -397,7 +396,7 @@ impl Store {
     ) -> StoreResult<RequestRow> {
         let app = serde_json::to_string(application)?;
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let state: String = requests::table.find(id).select(requests::state).first(c)?;
             let n = diesel::update(requests::table.find(id).filter(requests::version.eq(expected_version)))
                 .set((
@@ -432,7 +431,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<RequestRow> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let cur: Row = requests::table.find(id).select(Row::as_select()).first(c)?;
             if cur.version != expected_version || cur.state != from.as_str() {
                 return Err(StoreError::Conflict);

@@ -6,7 +6,6 @@ use diesel::prelude::*;
 use statreq_domain::{RequestId, UserId};
 
 use crate::audit::append;
-use crate::conn::write_tx;
 use crate::schema::{requests, retention_extensions};
 use crate::{from_db, to_db, AuditContext, Store, StoreError, StoreResult};
 
@@ -90,7 +89,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<ExtensionRow> {
         let mut conn = self.conn()?;
-        let id = write_tx(&mut conn, |c| {
+        let id = self.write_tx(&mut conn, |c| {
             let q = requests::table.find(request_id).select(requests::id);
             match c {
                 crate::DbConnection::Postgres(pg) => q.for_update().first::<i64>(pg)?,
@@ -136,7 +135,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<ExtensionRow> {
         let mut conn = self.conn()?;
-        let id = write_tx(&mut conn, |c| {
+        let id = self.write_tx(&mut conn, |c| {
             let waiting: Option<(i64, i32)> = retention_extensions::table
                 .filter(retention_extensions::request_id.eq(request_id).and(retention_extensions::decision.is_null()))
                 .select((retention_extensions::id, retention_extensions::days))

@@ -4,7 +4,6 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use statreq_domain::{AgencyCode, UserId};
 
-use crate::conn::write_tx;
 use crate::schema::{refresh_tokens, users};
 use crate::{from_db, to_db, AuditContext, Store, StoreError, StoreResult};
 
@@ -120,7 +119,7 @@ impl Store {
     /// Creates an account, audited in the same transaction.
     pub fn create_user(&self, new: NewUser, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<UserRow> {
         let mut conn = self.conn()?;
-        let id = write_tx(&mut conn, |c| {
+        let id = self.write_tx(&mut conn, |c| {
             let id = insert_user(c, &new, now)?;
             let detail =
                 serde_json::json!({"user": id, "username": new.username, "agency": new.agency_code, "roles": new.roles, "kind": new.kind});
@@ -169,7 +168,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<UserRow> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             diesel::update(users::table.find(id))
                 .set((users::notification_settings.eq(serde_json::to_string(settings)?), users::updated_at.eq(to_db(now))))
                 .execute(c)?;
@@ -202,7 +201,7 @@ impl Store {
     /// password). A new password or a disabled account signs every session out.
     pub fn update_user(&self, id: UserId, change: UserUpdate, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<UserRow> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let cur: Row = users::table.find(id).select(Row::as_select()).first(c)?;
             let mut changed = serde_json::Map::new();
             let mut note = |field: &str, old: &str, new: &Option<String>| {
@@ -248,7 +247,7 @@ impl Store {
     /// administrator has set them. Provisioning and changes are audited.
     pub fn upsert_external_user(&self, new: NewUser, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<UserRow> {
         let mut conn = self.conn()?;
-        let id = write_tx(&mut conn, |c| {
+        let id = self.write_tx(&mut conn, |c| {
             let existing: Option<Row> = users::table
                 .filter(users::issuer.eq(&new.issuer).and(users::subject.eq(&new.subject)))
                 .select(Row::as_select())
@@ -294,7 +293,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<UserRow> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             diesel::update(users::table.find(id)).set((users::age_recipient.eq(recipient), users::updated_at.eq(to_db(now)))).execute(c)?;
             crate::audit::append(c, audit, "user.age_recipient_set", None, &serde_json::json!({"user": id, "recipient": recipient}), now)
         })?;
@@ -316,7 +315,7 @@ impl Store {
         signed_in: Option<&AuditContext>,
     ) -> StoreResult<()> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             diesel::insert_into(refresh_tokens::table)
                 .values((
                     refresh_tokens::token_hash.eq(token_hash),
@@ -383,7 +382,7 @@ impl Store {
     /// Ends one of the account's sessions, audited; `false` when the account has no
     /// such session.
     pub fn end_session(&self, user_id: UserId, session: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<bool> {
-        write_tx(&mut *self.conn()?, |c| {
+        self.write_tx(&mut *self.conn()?, |c| {
             let n = diesel::delete(
                 refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::family.eq(session)),
             )
@@ -399,7 +398,7 @@ impl Store {
     /// Ends every session of the account ("sign out everywhere"), audited; how many.
     pub fn end_all_sessions(&self, user_id: UserId, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<usize> {
         let sessions = self.sessions_of(user_id, now)?.len();
-        write_tx(&mut *self.conn()?, |c| {
+        self.write_tx(&mut *self.conn()?, |c| {
             revoke_all(c, user_id)?;
             crate::audit::append(
                 c,
@@ -417,7 +416,7 @@ impl Store {
     /// Returns whether the token was known.
     pub fn revoke_session(&self, token_hash: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<bool> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let row: Option<(String, UserId)> =
                 refresh_tokens::table.find(token_hash).select((refresh_tokens::family, refresh_tokens::user_id)).first(c).optional()?;
             let Some((family, user_id)) = row else { return Ok(false) };
@@ -441,7 +440,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<RefreshUse> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             type R = (String, UserId, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
             let row: Option<R> = refresh_tokens::table
                 .find(token_hash)

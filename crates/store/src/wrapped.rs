@@ -4,7 +4,6 @@
 
 use diesel::prelude::*;
 
-use crate::conn::write_tx;
 use crate::schema::{attachments, deliveries, webhooks};
 use crate::{Store, StoreResult};
 
@@ -61,7 +60,7 @@ impl Store {
     /// it was read (shredded meanwhile) is left alone.
     pub fn set_wrapped_values(&self, changes: &[(Wrapped, String)]) -> StoreResult<usize> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        self.write_tx(&mut conn, |c| {
             let mut n = 0;
             for (old, new) in changes {
                 n += match old.kind {

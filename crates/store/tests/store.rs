@@ -315,6 +315,36 @@ fn sqlite_overwrites_what_is_deleted() {
     assert!(!holds(&file), "the deleted token lingers in the database file");
 }
 
+/// Many writers at once, more than the pool has connections, and a second store on
+/// the same database (as another process would be, outside this one's turn-taking):
+/// every acknowledged write is there, none failed for a busy database.
+fn concurrent_writers_all_land(backend: Backend) {
+    let (db, store) = open(backend);
+    let other = Store::open(&db.url).unwrap_or_else(|e| panic!("a second store: {e}"));
+    let u = user(&store, "w", "DGPA");
+    let written: Vec<Vec<statreq_domain::RequestId>> = std::thread::scope(|scope| {
+        let writers: Vec<_> = (0..24)
+            .map(|i| {
+                let s = if i % 4 == 0 { &other } else { &store };
+                scope.spawn(move || {
+                    (0..15)
+                        .map(|k| {
+                            let app = serde_json::json!({"reason": format!("writer {i}, request {k}")});
+                            s.create_request(&code("DGPA"), u, &app, now()).unwrap_or_else(|e| panic!("writer {i}, request {k}: {e}")).id
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        writers.into_iter().map(|w| w.join().unwrap_or_else(|_| panic!("a writer panicked"))).collect()
+    });
+    let ids: std::collections::HashSet<_> = written.iter().flatten().copied().collect();
+    assert_eq!(ids.len(), 24 * 15, "every acknowledged write has its own id");
+    for id in ids {
+        store.get_request(id).unwrap_or_else(|e| panic!("request {id} was acknowledged but is not there: {e}"));
+    }
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[test] fn $name() { super::$name(super::Backend::Sqlite) } )* }
@@ -330,5 +360,6 @@ on_both!(
     a_stale_transition_writes_nothing,
     refresh_token_reuse_revokes_the_family,
     the_agency_tree_stays_a_tree,
-    a_wrong_url_reports_its_real_cause
+    a_wrong_url_reports_its_real_cause,
+    concurrent_writers_all_land
 );
