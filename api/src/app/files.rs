@@ -248,9 +248,8 @@ impl FileStore {
                 };
                 match age {
                     Some(age) => {
-                        let mut age = statreq_vault::age_encryptor(age, sink)?;
-                        statreq_vault::decrypt(&dk, aad.as_bytes(), input, &mut age)?;
-                        age.finish()?.flush()?;
+                        let (_, mut sink) = statreq_vault::reencrypt_to_age(&dk, aad.as_bytes(), input, age, sink)?;
+                        sink.flush()?;
                     }
                     None => {
                         statreq_vault::decrypt(&dk, aad.as_bytes(), input, &mut sink)?;

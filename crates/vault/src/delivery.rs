@@ -6,6 +6,8 @@ use std::io::{Read, Write};
 use age::secrecy::SecretString;
 use rand::Rng;
 
+use crate::keys::DataKey;
+use crate::stream::IN_FLIGHT;
 use crate::{Result, VaultError};
 
 /// To whom an age file is encrypted.
@@ -58,6 +60,66 @@ pub fn age_encryptor<W: Write>(key: AgeKey<'_>, output: W) -> Result<age::stream
         }
     };
     encryptor.wrap_output(output).map_err(VaultError::Io)
+}
+
+/// Turns a stored file (at-rest form, [`crate::encrypt`]) into an age file for `to`,
+/// written to `output`, which is returned once the age file is complete.
+///
+/// Two ciphers run over every byte: the stored file's decryption on a second thread
+/// and age's encryption on this one, so on two cores they overlap instead of adding up.
+/// Plaintext chunks pass between the threads in [`IN_FLIGHT`] buffers that go back
+/// and forth (memory stays flat). The age file is finished only when the stored file
+/// authenticated to its last chunk: on any failure it stays cut short, and age refuses
+/// to open it, so a recipient never takes a prefix for the whole.
+pub fn reencrypt_to_age<W: Write>(key: &DataKey, aad: &[u8], input: impl Read + Send, to: AgeKey<'_>, output: W) -> Result<(u64, W)> {
+    let mut age = age_encryptor(to, output)?;
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(IN_FLIGHT);
+    let (free_tx, free_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(IN_FLIGHT);
+    for _ in 0..IN_FLIGHT {
+        // The receiver is alive and the channel holds IN_FLIGHT: this cannot fail.
+        let _ = free_tx.send(Vec::with_capacity(crate::CHUNK));
+    }
+    std::thread::scope(|scope| {
+        let decrypting = scope.spawn(move || crate::decrypt(key, aad, input, Handoff { full: full_tx, free: free_rx }));
+        let encrypted = (|| -> Result<()> {
+            for chunk in &full_rx {
+                age.write_all(&chunk)?;
+                // The decrypting side may have finished; then the buffer is simply dropped.
+                let _ = free_tx.send(chunk);
+            }
+            Ok(())
+        })();
+        // On failure here, dropping our ends stops the decrypting thread at its next chunk.
+        drop((full_rx, free_tx));
+        let decrypted = decrypting.join().map_err(|_| VaultError::Io(std::io::Error::other("the decrypting thread panicked")))?;
+        encrypted?;
+        let n = decrypted?;
+        Ok((n, age.finish()?))
+    })
+}
+
+/// The decrypting thread's output: each write goes to the encrypting thread in a
+/// buffer it handed back.
+struct Handoff {
+    full: std::sync::mpsc::SyncSender<Vec<u8>>,
+    free: std::sync::mpsc::Receiver<Vec<u8>>,
+}
+
+impl Write for Handoff {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let gone = || std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the age encryption stopped");
+        let mut buf = self.free.recv().map_err(|_| gone())?;
+        buf.clear();
+        // One chunk of the stored file per write: the buffer holds it without growing.
+        let n = data.len().min(crate::CHUNK);
+        buf.extend_from_slice(&data[..n]);
+        self.full.send(buf).map_err(|_| gone())?;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Decrypts an age file (passphrase or X25519 identity `AGE-SECRET-KEY-1…`).
@@ -125,5 +187,84 @@ mod tests {
         let last = file.len() - 1;
         file[last] ^= 1;
         assert!(age_decrypt(file.as_slice(), None, Some(secret.expose_secret()), std::io::sink()).is_err());
+    }
+
+    /// A stored file of `n` bytes and its key.
+    fn stored(n: usize) -> (Vec<u8>, Vec<u8>, DataKey) {
+        let plain: Vec<u8> = (0..n).map(|i| (i * 31 % 251) as u8).collect();
+        let key = DataKey::generate();
+        let mut sealed = Vec::new();
+        crate::encrypt(&key, b"file-9", plain.as_slice(), &mut sealed).unwrap_or_else(|e| panic!("{e}"));
+        (plain, sealed, key)
+    }
+
+    #[test]
+    fn a_stored_file_becomes_an_age_file_of_the_same_bytes_at_every_chunk_boundary() {
+        let identity = age::x25519::Identity::generate();
+        let recipient = identity.to_public().to_string();
+        use age::secrecy::ExposeSecret;
+        let secret = identity.to_string();
+        let chunk = crate::CHUNK;
+        for n in [0, 1, chunk - 1, chunk, chunk + 1, 3 * chunk + 5, 9 * chunk] {
+            let (plain, sealed, key) = stored(n);
+            let (count, file) = reencrypt_to_age(&key, b"file-9", sealed.as_slice(), AgeKey::Recipient(&recipient), Vec::new())
+                .unwrap_or_else(|e| panic!("{n} bytes: {e}"));
+            assert_eq!(count, n as u64);
+            let mut back = Vec::new();
+            age_decrypt(file.as_slice(), None, Some(secret.expose_secret()), &mut back).unwrap_or_else(|e| panic!("{n} bytes: {e}"));
+            assert!(back == plain, "{n} bytes came back different");
+        }
+    }
+
+    #[test]
+    fn a_damaged_stored_file_leaves_an_age_file_that_does_not_open() {
+        let p = generate_passphrase();
+        let (_, mut sealed, key) = stored(5 * crate::CHUNK + 7);
+        // A byte in the third chunk: the first two go out before the damage is found.
+        let at = sealed.len() / 2;
+        sealed[at] ^= 0x40;
+        let mut file = Vec::new();
+        let got = reencrypt_to_age(&key, b"file-9", sealed.as_slice(), AgeKey::Passphrase(&p), &mut file);
+        assert!(matches!(got, Err(VaultError::Tampered)), "{:?}", got.err());
+        // Written as it went: age holds back only the chunk it has not seen the end of.
+        assert!(file.len() > crate::CHUNK, "the file was written as it went ({} bytes)", file.len());
+        let opened = age_decrypt(file.as_slice(), Some(&p), None, std::io::sink());
+        assert!(opened.is_err(), "a cut-short age file must not open");
+        // The wrong file id (another file's body) is refused the same way.
+        let (_, sealed, key) = stored(10);
+        assert!(matches!(
+            reencrypt_to_age(&key, b"file-8", sealed.as_slice(), AgeKey::Passphrase(&p), Vec::new()),
+            Err(VaultError::Tampered)
+        ));
+    }
+
+    /// Takes `room` bytes, then fails as a full disk or a client gone away does.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room < buf.len() {
+                return Err(std::io::Error::other("the disk is full"));
+            }
+            self.room -= buf.len();
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_output_stops_both_threads_with_its_cause() {
+        let (_, sealed, key) = stored(40 * crate::CHUNK);
+        let p = generate_passphrase();
+        let got = reencrypt_to_age(&key, b"file-9", sealed.as_slice(), AgeKey::Passphrase(&p), Full { room: 3 * crate::CHUNK });
+        match got {
+            Err(VaultError::Io(e)) => assert_eq!(e.to_string(), "the disk is full"),
+            other => panic!("expected the output's error, got {:?}", other.map(|(n, _)| n)),
+        }
     }
 }

@@ -15,7 +15,7 @@ mod delivery;
 mod keys;
 mod stream;
 
-pub use delivery::{age_decrypt, age_encryptor, generate_passphrase, is_x25519_recipient, AgeKey};
+pub use delivery::{age_decrypt, age_encryptor, generate_passphrase, is_x25519_recipient, reencrypt_to_age, AgeKey};
 pub use keys::{write_private, DataKey, Keyring};
 pub use stream::{decrypt, encrypt, Sealed, CHUNK};
 

@@ -46,7 +46,7 @@ fn fill(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 /// Chunks in flight between the reading thread and the encrypting one.
-const IN_FLIGHT: usize = 4;
+pub(crate) const IN_FLIGHT: usize = 4;
 
 /// A chunk read and hashed: its buffer, its length, whether it is the last.
 type ReadChunk = std::io::Result<(Vec<u8>, usize, bool)>;
