@@ -51,6 +51,8 @@ pub struct AppState {
     pub wake: tokio::sync::Notify,
     /// The dictionary, the catalog and delivered requests' profiles.
     pub reference: app::reference::ReferenceCache,
+    /// Who created, edited or submitted a request, by version.
+    pub authors: app::requests::AuthorsCache,
     /// Set on SIGTERM: `/readyz` answers 503 and background work stops.
     pub draining: std::sync::atomic::AtomicBool,
 }
@@ -322,6 +324,7 @@ impl Application {
             settings,
             wake: tokio::sync::Notify::new(),
             reference: Default::default(),
+            authors: Default::default(),
             draining: Default::default(),
         });
         let metrics_state = state.clone();

@@ -2,6 +2,7 @@
 //! about it once, check it, run a transition on it, and show it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::Utc;
 use statreq_contract::{DestructionView, RequestView, SimilarRequest, SimilarRequests};
@@ -18,6 +19,50 @@ use crate::AppState;
 /// Drafts one person may hold at once: enough for any office's work, few enough
 /// that a script gone wrong cannot fill the database.
 pub const MAX_DRAFTS_PER_USER: i64 = 200;
+
+/// Who created, edited or submitted each request, by (request, version). Each of those
+/// events moves the version in its own transaction, so an entry never goes stale and
+/// instances need not tell each other anything; a read of a request it holds saves a
+/// query. Bounded: the least used entries go first.
+#[derive(Clone)]
+pub struct AuthorsCache(moka::sync::Cache<(RequestId, i64), Arc<Vec<UserId>>>);
+
+impl Default for AuthorsCache {
+    fn default() -> Self {
+        Self(moka::sync::Cache::new(10_000))
+    }
+}
+
+impl AuthorsCache {
+    /// The authors of `row` as it stands: read from the database once per version.
+    fn of(&self, s: &Store, row: &RequestRow) -> StoreResult<Vec<UserId>> {
+        Ok(self.of_all(s, std::slice::from_ref(row))?.remove(&row.id).unwrap_or_default())
+    }
+
+    /// The authors of each of `rows`, those not held read in one query.
+    fn of_all(&self, s: &Store, rows: &[RequestRow]) -> StoreResult<HashMap<RequestId, Vec<UserId>>> {
+        let mut out = HashMap::with_capacity(rows.len());
+        let mut missing = Vec::new();
+        for row in rows {
+            match self.0.get(&(row.id, row.version)) {
+                Some(known) => {
+                    out.insert(row.id, known.to_vec());
+                }
+                None => missing.push((row.id, row.version)),
+            }
+        }
+        if !missing.is_empty() {
+            let ids: Vec<RequestId> = missing.iter().map(|(id, _)| *id).collect();
+            let mut read = s.authors_of(&ids)?;
+            for (id, version) in missing {
+                let authors = read.remove(&id).unwrap_or_default();
+                self.0.insert((id, version), Arc::new(authors.clone()));
+                out.insert(id, authors);
+            }
+        }
+        Ok(out)
+    }
+}
 
 /// A request with everything needed to judge and show it.
 pub struct Loaded {
@@ -88,10 +133,11 @@ pub async fn load_for(state: &AppState, who: &Principal, id: RequestId) -> AppRe
     let tree = state.agencies.tree(state).await?;
     let mut known = Users::new();
     known.insert(who.user.id, who.user.clone());
+    let cache = state.authors.clone();
     let (row, users, authors) = db(state, move |s| {
         let row = s.get_request(id)?;
         users::load_into(s, referenced_users(&row), &mut known)?;
-        let authors = s.authors_of(&[id])?.remove(&id).unwrap_or_default();
+        let authors = cache.of(s, &row)?;
         Ok((row, known, authors))
     })
     .await?;
@@ -108,11 +154,12 @@ pub async fn load_for(state: &AppState, who: &Principal, id: RequestId) -> AppRe
 /// caller may not see are left out (the query already filters; this is the domain's word).
 pub async fn load_list(state: &AppState, who: &Principal, filter: ListFilter) -> AppResult<Vec<Loaded>> {
     let tree = state.agencies.tree(state).await?;
+    let cache = state.authors.clone();
     let (rows, all_users, mut authors) = db(state, move |s| {
         let rows = s.list_requests(&filter)?;
         let users = users::load(s, rows.iter().flat_map(referenced_users))?;
-        let ids: Vec<RequestId> = rows.iter().map(|r| r.id).collect();
-        Ok((rows, users, s.authors_of(&ids)?))
+        let authors = cache.of_all(s, &rows)?;
+        Ok((rows, users, authors))
     })
     .await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -131,10 +178,11 @@ pub async fn load_list(state: &AppState, who: &Principal, filter: ListFilter) ->
 /// After a write: the new row with the agency data already known.
 async fn reloaded(state: &AppState, before: Loaded, row: RequestRow) -> AppResult<Loaded> {
     let mut known = before.users;
-    let (ids, id) = (referenced_users(&row), row.id);
-    let (users, authors) = db(state, move |s| {
-        users::load_into(s, ids, &mut known)?;
-        Ok((known, s.authors_of(&[id])?.remove(&id).unwrap_or_default()))
+    let cache = state.authors.clone();
+    let (users, authors, row) = db(state, move |s| {
+        users::load_into(s, referenced_users(&row), &mut known)?;
+        let authors = cache.of(s, &row)?;
+        Ok((known, authors, row))
     })
     .await?;
     Ok(Loaded { row, chain: before.chain, agency_name: before.agency_name, users, authors })
