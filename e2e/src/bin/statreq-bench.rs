@@ -162,26 +162,7 @@ fn peak_rss_mb(pid: u32) -> f64 {
 /// workload created, once its submit was acknowledged).
 fn submitted_in(url: &str) -> usize {
     let store = statreq_store::Store::open(url).unwrap_or_else(|e| panic!("{e}"));
-    let all = statreq_store::ListFilter {
-        own_agency: None,
-        supervised: vec![],
-        all_submitted: true,
-        states: vec![],
-        text: None,
-        agencies: None,
-        assignee: None,
-        submitted_from: None,
-        submitted_before: None,
-        updated_since: None,
-        personal: None,
-        sort: statreq_store::ListSort::Newest,
-        offset: 0,
-        ids: None,
-        exclude_ids: vec![],
-        before: None,
-        external: None,
-        limit: i64::MAX,
-    };
+    let all = statreq_store::ListFilter { all_submitted: true, limit: i64::MAX, ..Default::default() };
     store.list_requests(&all).unwrap_or_else(|e| panic!("{e}")).len()
 }
 
