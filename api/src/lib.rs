@@ -333,6 +333,7 @@ impl Application {
             spawn_checkpoints(state.clone(), app::checkpoint::AuditKey::load_or_create(&cp.key)?, cp);
         }
         worker::spawn(state.clone());
+        actix_web::rt::spawn(app::queue::refresher(state.clone()));
         let doc = openapi_document();
         let methods = web::Data::new(http::methods::MethodTable::from_openapi(&doc));
         let origins = state.settings.cors_origins.clone();

@@ -9,10 +9,9 @@ use chrono::{DateTime, Duration, Utc};
 use statreq_contract::QueueSettings;
 use statreq_domain::queue::{self, AcceptedWork, QueueEntry, Ranked, Usage};
 use statreq_domain::{AgencyCode, Difficulty, RequestId, State, UserId};
-use statreq_store::{QueueRow, UserRow};
+use statreq_store::{AcceptedRow, QueueRow, UserRow};
 
 use super::agencies::AgencyTree;
-use super::cache::Cache;
 use super::{db, AppError, AppResult};
 use crate::AppState;
 
@@ -21,40 +20,270 @@ pub struct Snapshot {
     /// When the order was computed.
     pub at: DateTime<Utc>,
     pub settings: QueueSettings,
-    pub rows: HashMap<RequestId, QueueRow>,
+    pub rows: Arc<HashMap<RequestId, QueueRow>>,
     pub order: Vec<Ranked>,
     pub usage: HashMap<AgencyCode, Usage>,
-    pub top: HashMap<AgencyCode, AgencyCode>,
-    pub tree: std::sync::Arc<AgencyTree>,
-    pub users: HashMap<UserId, UserRow>,
+    pub top: Arc<HashMap<AgencyCode, AgencyCode>>,
+    pub tree: Arc<AgencyTree>,
+    pub users: Arc<HashMap<UserId, UserRow>>,
 }
 
-/// Views of the queue share one snapshot for up to [`SNAPSHOT_TTL`]: at 100,000
-/// queued requests a fresh one costs a few hundred milliseconds, and waits move in
-/// days. Any transition or settings change on this instance drops it; `/take`
-/// always ranks afresh, because its order check must be exact. Concurrent views
-/// after a change wait for one computation instead of each making their own.
+/// A computed order is reused for up to [`SNAPSHOT_TTL`]: waits move in days. The
+/// data it is computed from is read in full at most every `SNAPSHOT_TTL` (in the
+/// background, by [`refresher`]), and in between only the requests this instance
+/// changed are read again: at 100,000 queued requests a full read costs a few
+/// hundred milliseconds, ordering again a few dozen. So a view shows this
+/// instance's changes at once and other instances' within about `SNAPSHOT_TTL`.
+/// `/take` always reads everything afresh, because its order check must be exact.
 pub const SNAPSHOT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
-pub struct SnapshotCache {
-    inner: Cache<(), Snapshot>,
+/// Past this many changed requests a full read is cheaper than reading each.
+const MAX_PATCH: usize = 500;
+
+/// What the order is computed from, as read from the database and patched since.
+#[derive(Clone)]
+struct Inputs {
+    /// When it was read in full.
+    read_at: std::time::Instant,
+    /// Changes marked up to this number are in it.
+    applied: u64,
+    settings: QueueSettings,
+    tree: Arc<AgencyTree>,
+    staff: HashMap<AgencyCode, u32>,
+    rows: Arc<HashMap<RequestId, QueueRow>>,
+    /// Queued requests.
+    entries: Vec<QueueEntry>,
+    /// Accepted work of the last ten half-lives, by request.
+    history: Vec<(RequestId, AcceptedWork)>,
+    top: Arc<HashMap<AgencyCode, AgencyCode>>,
+    users: Arc<HashMap<UserId, UserRow>>,
 }
 
-impl Default for SnapshotCache {
-    fn default() -> Self {
-        Self { inner: Cache::new(SNAPSHOT_TTL, 1) }
-    }
+#[derive(Default)]
+struct Cached {
+    inputs: Option<Inputs>,
+    current: Option<Arc<Snapshot>>,
+}
+
+/// The queue's cache: the inputs, the last snapshot, and the requests changed since.
+#[derive(Default)]
+pub struct SnapshotCache {
+    cached: tokio::sync::Mutex<Cached>,
+    /// Requests changed on this instance, numbered in the order they were marked.
+    changes: std::sync::Mutex<(u64, Vec<(u64, RequestId)>)>,
+    /// Asks [`refresher`] for a full read.
+    stale: tokio::sync::Notify,
 }
 
 impl SnapshotCache {
+    /// Everything may have changed (agencies, settings): read it all again before the next view.
     pub fn invalidate(&self) {
-        self.inner.invalidate();
+        // Marked as a change too, so that a full read already under way is not installed over it.
+        self.mark(None);
+    }
+
+    /// `id` changed on this instance (a transition): the next view reads it again.
+    pub fn changed(&self, id: RequestId) {
+        self.mark(Some(id));
+    }
+
+    fn mark(&self, id: Option<RequestId>) {
+        let mut changes = self.changes.lock().unwrap_or_else(|e| e.into_inner());
+        changes.0 += 1;
+        let n = changes.0;
+        // Id 0 stands for "everything".
+        changes.1.push((n, id.unwrap_or(RequestId(0))));
+    }
+
+    /// The last change number, and the requests changed after `applied` (`None`: everything).
+    fn changes_after(&self, applied: u64) -> (u64, Option<Vec<RequestId>>) {
+        let changes = self.changes.lock().unwrap_or_else(|e| e.into_inner());
+        let mut ids: Vec<RequestId> = changes.1.iter().filter(|(n, _)| *n > applied).map(|(_, id)| *id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let all = ids.first() == Some(&RequestId(0)) || ids.len() > MAX_PATCH;
+        (changes.0, (!all).then_some(ids))
+    }
+
+    /// Forgets changes that every input already holds.
+    fn forget_through(&self, applied: u64) {
+        self.changes.lock().unwrap_or_else(|e| e.into_inner()).1.retain(|(n, _)| *n > applied);
     }
 }
 
-/// The shared snapshot, computed when missing or older than the TTL.
+/// The shared snapshot: the last one while it is fresh and nothing changed here,
+/// otherwise the order computed again from the inputs with this instance's changes.
 pub async fn cached_snapshot(state: &AppState) -> AppResult<Arc<Snapshot>> {
-    state.queue.inner.get_or_try((), snapshot(state, Utc::now())).await
+    let cache = &state.queue;
+    let mut cached = cache.cached.lock().await;
+    let applied = cached.inputs.as_ref().map(|i| i.applied).unwrap_or(0);
+    let (last, changed) = cache.changes_after(applied);
+    if let Some(current) = &cached.current {
+        let fresh = (Utc::now() - current.at).to_std().is_ok_and(|age| age < SNAPSHOT_TTL);
+        if fresh && changed.as_ref().is_some_and(|ids| ids.is_empty()) && cached.inputs.is_some() {
+            return Ok(current.clone());
+        }
+    }
+    // The snapshot about to be replaced must not keep the inputs' maps shared (copying them costs).
+    cached.current = None;
+    let inputs = match (cached.inputs.take(), changed) {
+        // Read lately enough: read again what changed here, ask for a full read in the background when due.
+        (Some(mut inputs), Some(ids)) if inputs.read_at.elapsed() < SNAPSHOT_TTL * 4 => {
+            if inputs.read_at.elapsed() >= SNAPSHOT_TTL {
+                cache.stale.notify_one();
+            }
+            if !ids.is_empty() {
+                inputs.patch(state, ids).await?;
+            }
+            inputs.applied = last;
+            inputs
+        }
+        _ => Inputs::read(state, last).await?,
+    };
+    cache.forget_through(inputs.applied);
+    let snapshot = Arc::new(inputs.compute(Utc::now()));
+    cached.inputs = Some(inputs);
+    cached.current = Some(snapshot.clone());
+    Ok(snapshot)
+}
+
+/// Reads the queue's data in full whenever a view finds it older than
+/// [`SNAPSHOT_TTL`], so that no view waits for a full read.
+pub async fn refresher(state: actix_web::web::Data<AppState>) {
+    loop {
+        state.queue.stale.notified().await;
+        if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        let (started, _) = state.queue.changes_after(u64::MAX);
+        match Inputs::read(&state, started).await {
+            Ok(fresh) => {
+                let mut cached = state.queue.cached.lock().await;
+                // Installed only over older data; changes marked meanwhile are read on the next view.
+                if cached.inputs.as_ref().is_none_or(|i| i.read_at < fresh.read_at) {
+                    let (_, changed) = state.queue.changes_after(started);
+                    if changed.is_none() {
+                        // Something read in full (agencies, settings) changed while reading.
+                        continue;
+                    }
+                    cached.inputs = Some(fresh);
+                    cached.current = None;
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "reading the queue failed; the next view tries again"),
+        }
+    }
+}
+
+impl Inputs {
+    /// Everything, read afresh. `applied`: the last change marked before reading.
+    async fn read(state: &AppState, applied: u64) -> AppResult<Inputs> {
+        let read_at = std::time::Instant::now();
+        let now = Utc::now();
+        let tree = state.agencies.tree(state).await?;
+        let (settings, _) = settings(state).await?;
+        let since = history_since(&settings, now);
+        let (rows, accepted, users) = db(state, move |s| {
+            let rows = s.queue_rows(None)?;
+            let accepted = s.accepted_work(since, None)?;
+            let ids: Vec<UserId> = rows.iter().filter_map(|r| r.assignee).collect();
+            let users = s.get_users(&ids)?;
+            Ok((rows, accepted, users))
+        })
+        .await?;
+        let mut inputs = Inputs {
+            read_at,
+            applied,
+            settings,
+            staff: supervising_staff(&tree),
+            tree,
+            rows: Arc::default(),
+            entries: Vec::new(),
+            history: Vec::new(),
+            top: Arc::default(),
+            users: Arc::new(users.into_iter().map(|u| (u.id, u)).collect()),
+        };
+        inputs.add(rows, accepted, now);
+        Ok(inputs)
+    }
+
+    /// Reads the requests `ids` again (each as it is now, or gone from the queue).
+    async fn patch(&mut self, state: &AppState, ids: Vec<RequestId>) -> AppResult<()> {
+        let now = Utc::now();
+        let since = history_since(&self.settings, now);
+        let known: Vec<UserId> = self.users.keys().copied().collect();
+        let only = ids.clone();
+        let (rows, accepted, users) = db(state, move |s| {
+            let rows = s.queue_rows(Some(&only))?;
+            let accepted = s.accepted_work(since, Some(&only))?;
+            let new: Vec<UserId> = rows.iter().filter_map(|r| r.assignee).filter(|u| !known.contains(u)).collect();
+            let users = if new.is_empty() { Vec::new() } else { s.get_users(&new)? };
+            Ok((rows, accepted, users))
+        })
+        .await?;
+        let gone: std::collections::HashSet<RequestId> = ids.into_iter().collect();
+        let map = Arc::make_mut(&mut self.rows);
+        map.retain(|id, _| !gone.contains(id));
+        self.entries.retain(|e| !gone.contains(&e.id));
+        self.history.retain(|(id, _)| !gone.contains(id));
+        if !users.is_empty() {
+            Arc::make_mut(&mut self.users).extend(users.into_iter().map(|u| (u.id, u)));
+        }
+        self.add(rows, accepted, now);
+        Ok(())
+    }
+
+    /// Adds rows and accepted work, each under its supervising agency.
+    fn add(&mut self, rows: Vec<QueueRow>, accepted: Vec<AcceptedRow>, now: DateTime<Utc>) {
+        let tree = self.tree.clone();
+        let top = Arc::make_mut(&mut self.top);
+        let mut top_of = |code: &AgencyCode| -> Option<AgencyCode> {
+            if let Some(t) = top.get(code) {
+                return Some(t.clone());
+            }
+            let (chain, _) = tree.chain(code)?;
+            let t = chain.top_supervising_agency().cloned().unwrap_or(chain.agency);
+            top.insert(code.clone(), t.clone());
+            Some(t)
+        };
+        self.history.extend(accepted.into_iter().filter_map(|a| {
+            let difficulty = Difficulty::new(i64::from(a.difficulty)).ok()?;
+            Some((a.request, AcceptedWork { supervising_agency: top_of(&a.agency_code)?, accepted_at: a.accepted_at, difficulty }))
+        }));
+        self.entries.extend(rows.iter().filter(|r| r.state == State::Queued).filter_map(|r| {
+            Some(QueueEntry {
+                id: r.id,
+                supervising_agency: top_of(&r.agency_code)?,
+                difficulty: Difficulty::new(i64::from(r.difficulty?)).ok()?,
+                clock: r.wait,
+                received_at: r.received_at.unwrap_or(now),
+            })
+        }));
+        Arc::make_mut(&mut self.rows).extend(rows.into_iter().map(|r| (r.id, r)));
+    }
+
+    /// The order and usage at `now`: the same as from data read afresh at `now`.
+    fn compute(&self, now: DateTime<Utc>) -> Snapshot {
+        let since = history_since(&self.settings, now);
+        let history = self.history.iter().map(|(_, w)| w).filter(|w| w.accepted_at >= since);
+        let usage = queue::usage(&self.staff, history, &self.settings, now);
+        let order = queue::rank(&self.entries, &usage, &self.settings, now);
+        Snapshot {
+            at: now,
+            settings: self.settings.clone(),
+            rows: self.rows.clone(),
+            order,
+            usage,
+            top: self.top.clone(),
+            tree: self.tree.clone(),
+            users: self.users.clone(),
+        }
+    }
+}
+
+/// Ten half-lives back: older work weighs less than 0.1%.
+fn history_since(settings: &QueueSettings, now: DateTime<Utc>) -> DateTime<Utc> {
+    now - Duration::days(i64::from(settings.half_life_days) * 10)
 }
 
 pub async fn settings(state: &AppState) -> AppResult<(QueueSettings, Option<statreq_store::SettingsRow>)> {
@@ -74,58 +303,7 @@ fn supervising_staff(tree: &AgencyTree) -> HashMap<AgencyCode, u32> {
     )
 }
 
+/// The queue from data read afresh (for `/take`, whose order check must be exact).
 pub async fn snapshot(state: &AppState, now: DateTime<Utc>) -> AppResult<Snapshot> {
-    let tree = state.agencies.tree(state).await?;
-    let (settings, _) = settings(state).await?;
-    // Ten half-lives back: older work weighs less than 0.1%.
-    let since = now - Duration::days(i64::from(settings.half_life_days) * 10);
-    let (rows, accepted, users) = db(state, move |s| {
-        let rows = s.queue_rows()?;
-        let accepted = s.accepted_work(since)?;
-        let ids: Vec<UserId> = rows.iter().filter_map(|r| r.assignee).collect();
-        let users = s.get_users(&ids)?;
-        Ok((rows, accepted, users))
-    })
-    .await?;
-    let mut top: HashMap<AgencyCode, AgencyCode> = HashMap::new();
-    let mut top_of = |code: &AgencyCode| -> Option<AgencyCode> {
-        if let Some(t) = top.get(code) {
-            return Some(t.clone());
-        }
-        let (chain, _) = tree.chain(code)?;
-        let t = chain.top_supervising_agency().cloned().unwrap_or(chain.agency);
-        top.insert(code.clone(), t.clone());
-        Some(t)
-    };
-    let history: Vec<AcceptedWork> = accepted
-        .iter()
-        .filter_map(|(agency, at, d)| {
-            Some(AcceptedWork { supervising_agency: top_of(agency)?, accepted_at: *at, difficulty: Difficulty::new(i64::from(*d)).ok()? })
-        })
-        .collect();
-    let entries: Vec<QueueEntry> = rows
-        .iter()
-        .filter(|r| r.state == State::Queued)
-        .filter_map(|r| {
-            Some(QueueEntry {
-                id: r.id,
-                supervising_agency: top_of(&r.agency_code)?,
-                difficulty: Difficulty::new(i64::from(r.difficulty?)).ok()?,
-                clock: r.wait,
-                received_at: r.received_at.unwrap_or(now),
-            })
-        })
-        .collect();
-    let usage = queue::usage(&supervising_staff(&tree), &history, &settings, now);
-    let order = queue::rank(&entries, &usage, &settings, now);
-    Ok(Snapshot {
-        at: now,
-        settings,
-        rows: rows.into_iter().map(|r| (r.id, r)).collect(),
-        order,
-        usage,
-        top,
-        tree,
-        users: users.into_iter().map(|u| (u.id, u)).collect(),
-    })
+    Ok(Inputs::read(state, 0).await?.compute(now))
 }

@@ -379,7 +379,7 @@ pub async fn transition(
     let (version, from, actor) = (loaded.row.version, loaded.row.state, who.actor.user);
     let event = outcome.event;
     let row = db(state, move |s| s.apply_transition(id, version, from, &outcome, actor, &audit, now)).await?;
-    state.queue.invalidate();
+    state.queue.changed(id);
     state.wake.notify_one();
     if event == statreq_domain::EventKind::DestructionRecorded {
         // The keys are gone (crypto-shredded in the transaction); now the bodies.

@@ -157,7 +157,7 @@ pub async fn register_paper(
         let (agency, user, channel, audit) = (on_behalf_of, who.actor.user, b.channel.as_str(), http::audit(&who, &req));
         let row = db(&state, move |s| s.register_paper_request(&agency, user, &json, channel, &outcome, &audit, Utc::now())).await?;
         tracing::info!(request = %row.id, actor = %user, agency = %row.agency_code, channel, "application registered from paper");
-        state.queue.invalidate();
+        state.queue.changed(row.id);
         state.wake.notify_one();
         let loaded = requests::load_for(&state, &who, row.id).await?;
         respond(StatusCode::CREATED, &who, &loaded)

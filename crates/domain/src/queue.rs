@@ -22,6 +22,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{AgencyCode, Difficulty, RequestId};
@@ -235,27 +236,27 @@ pub fn subtree_staff<'a>(agencies: impl IntoIterator<Item = (&'a AgencyCode, Opt
 
 /// Each supervising agency's share, usage and fair-share factor. `staff` lists
 /// every supervising agency (those without work too); agencies that appear only in
-/// `history` get the default staff.
-pub fn usage(
-    staff: &HashMap<AgencyCode, u32>,
-    history: &[AcceptedWork],
+/// `history` get the default staff. `history` is read once, in any order.
+pub fn usage<'a>(
+    staff: &'a HashMap<AgencyCode, u32>,
+    history: impl IntoIterator<Item = &'a AcceptedWork>,
     settings: &QueueSettings,
     now: DateTime<Utc>,
 ) -> HashMap<AgencyCode, Usage> {
     let staff_of = |a: &AgencyCode| staff.get(a).copied().filter(|s| *s > 0).unwrap_or(settings.default_staff);
-    let mut agencies: Vec<&AgencyCode> = staff.keys().chain(history.iter().map(|w| &w.supervising_agency)).collect();
-    agencies.sort();
-    agencies.dedup();
-    // Sums run over the sorted agency list, and usage accumulates in fixed point
-    // (nano-points), so that the result does not depend on the order of the input:
-    // float addition is not associative, integer addition is.
-    let raw_share: HashMap<&AgencyCode, f64> = agencies.iter().map(|a| (*a, f64::from(staff_of(a)).powf(settings.gamma))).collect();
-    let share_total: f64 = agencies.iter().map(|a| raw_share[a]).sum();
-    let mut used: HashMap<&AgencyCode, u64> = HashMap::new();
+    // Usage accumulates in fixed point (nano-points) and the sums below run over
+    // the sorted agency list, so that the result does not depend on the order of
+    // the input: float addition is not associative, integer addition is.
+    let mut used: FxHashMap<&AgencyCode, u64> = FxHashMap::with_capacity_and_hasher(staff.len(), Default::default());
     for w in history {
         let points = f64::from(w.difficulty.get()) * decay(now - w.accepted_at, settings.half_life_days);
         *used.entry(&w.supervising_agency).or_default() += (points * 1e9).round() as u64;
     }
+    let mut agencies: Vec<&AgencyCode> = staff.keys().chain(used.keys().copied()).collect();
+    agencies.sort_unstable();
+    agencies.dedup();
+    let raw_share: HashMap<&AgencyCode, f64> = agencies.iter().map(|a| (*a, f64::from(staff_of(a)).powf(settings.gamma))).collect();
+    let share_total: f64 = agencies.iter().map(|a| raw_share[a]).sum();
     let used_total: u64 = agencies.iter().map(|a| used.get(a).copied().unwrap_or(0)).sum();
     agencies
         .into_iter()
@@ -277,37 +278,54 @@ pub fn difficulty_factor(d: Difficulty, favour: DifficultyFavour) -> f64 {
     }
 }
 
+/// Nanoseconds as an unsigned integer in time order (saturating some 292 years
+/// from 1970 or from zero).
+fn ordered_nanos(seconds: i64, subsec: u32) -> u64 {
+    let n = seconds.saturating_mul(1_000_000_000).saturating_add(i64::from(subsec));
+    (n as u64) ^ (1 << 63)
+}
+
 /// The queue in order. Deterministic, and independent of the input order.
+///
+/// The order: the overdue band first, longest-waiting first; then priority,
+/// highest first; ties by DGPA receipt, then id. Each request's place is one
+/// integer key, so the sort compares integers only.
 pub fn rank(entries: &[QueueEntry], usage: &HashMap<AgencyCode, Usage>, settings: &QueueSettings, now: DateTime<Utc>) -> Vec<Ranked> {
     let max_wait = f64::from(settings.max_wait_days) * 86_400.0;
-    let mut ranked: Vec<(Ranked, DateTime<Utc>)> = entries
-        .iter()
-        .map(|e| {
-            let waited = e.clock.waited(now);
-            let factors = Factors {
-                age: (waited.num_seconds() as f64 / max_wait).min(1.0),
-                difficulty: difficulty_factor(e.difficulty, settings.difficulty_favour),
-                fair_share: usage.get(&e.supervising_agency).map(|u| u.fair_share_factor).unwrap_or(1.0),
-            };
-            let priority = f64::from(settings.weight_age) * factors.age
-                + f64::from(settings.weight_difficulty) * factors.difficulty
-                + f64::from(settings.weight_fair_share) * factors.fair_share;
-            let overdue = factors.age >= 1.0;
-            (Ranked { id: e.id, position: 0, priority, factors, waited, overdue }, e.received_at)
-        })
-        .collect();
-    ranked.sort_by(|(a, ra), (b, rb)| {
-        b.overdue
-            .cmp(&a.overdue)
-            .then_with(|| if a.overdue && b.overdue { b.waited.cmp(&a.waited) } else { b.priority.total_cmp(&a.priority) })
-            .then(ra.cmp(rb))
-            .then(a.id.cmp(&b.id))
-    });
-    ranked
-        .into_iter()
+    let factor: FxHashMap<&AgencyCode, f64> = usage.iter().map(|(a, u)| (a, u.fair_share_factor)).collect();
+    let mut ranked: Vec<Ranked> = Vec::with_capacity(entries.len());
+    // (band and its measure, DGPA receipt, id, index): the overdue band first,
+    // longest wait first; then highest priority. Priorities are never negative,
+    // so their bits order as the numbers do and fit the 63 bits below the band's.
+    let mut keys: Vec<(u64, u64, i64, u32)> = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        let waited = e.clock.waited(now);
+        let factors = Factors {
+            age: (waited.num_seconds() as f64 / max_wait).min(1.0),
+            difficulty: difficulty_factor(e.difficulty, settings.difficulty_favour),
+            fair_share: factor.get(&e.supervising_agency).copied().unwrap_or(1.0),
+        };
+        let priority = f64::from(settings.weight_age) * factors.age
+            + f64::from(settings.weight_difficulty) * factors.difficulty
+            + f64::from(settings.weight_fair_share) * factors.fair_share;
+        let overdue = factors.age >= 1.0;
+        let first = if overdue {
+            let nanos = waited.num_nanoseconds().unwrap_or(i64::MAX).max(0) as u64;
+            (u64::MAX >> 1) - nanos
+        } else {
+            (1 << 63) | ((u64::MAX >> 1) - (priority.max(0.0).to_bits() & (u64::MAX >> 1)))
+        };
+        let received = ordered_nanos(e.received_at.timestamp(), e.received_at.timestamp_subsec_nanos());
+        keys.push((first, received, e.id.0, i as u32));
+        ranked.push(Ranked { id: e.id, position: 0, priority, factors, waited, overdue });
+    }
+    // Ids are unique, so no two keys are equal and an unstable sort is deterministic.
+    keys.sort_unstable();
+    keys.into_iter()
         .enumerate()
-        .map(|(i, (mut r, _))| {
-            r.position = i + 1;
+        .map(|(position, key)| {
+            let mut r = ranked[key.3 as usize].clone();
+            r.position = position + 1;
             r
         })
         .collect()

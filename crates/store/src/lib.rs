@@ -37,7 +37,7 @@ pub use conn::{Backend, DbConnection};
 pub use deliveries::{DeliveryRow, NewDelivery};
 pub use inquiries::{FaqRow, InboxRow, InquiryFilter, InquiryMessageRow, InquiryRow, NewInbox};
 pub use integration::{IdempotencyClaim, NewNotification, NewWebhook, NotificationRow, SendOutcome, StoredResponse, WebhookRow};
-pub use queue::{QueueRow, SettingsChange, SettingsRow, StatsRow};
+pub use queue::{AcceptedRow, QueueRow, SettingsChange, SettingsRow, StatsRow};
 pub use reference::{ImportCounts, ReferenceChange, ReferenceItem, Saved};
 pub use requests::{EventRow, ListFilter, ListSort, MessageRow, RequestRow, RevisionRow};
 pub use retention::ExtensionRow;

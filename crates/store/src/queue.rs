@@ -21,6 +21,17 @@ pub struct QueueRow {
     pub wait: WaitClock,
 }
 
+/// Work DGPA accepted onto its queue (rule 5.3 weighs it against the applying
+/// agency's supervising agency).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcceptedRow {
+    pub request: RequestId,
+    /// The applying agency.
+    pub agency_code: AgencyCode,
+    pub accepted_at: DateTime<Utc>,
+    pub difficulty: i32,
+}
+
 /// DGPA's stored settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SettingsRow {
@@ -39,11 +50,14 @@ pub struct SettingsChange {
 }
 
 impl Store {
-    /// Every queued and in-production request.
-    pub fn queue_rows(&self) -> StoreResult<Vec<QueueRow>> {
+    /// Every queued and in-production request, or those of `only` that are.
+    pub fn queue_rows(&self, only: Option<&[RequestId]>) -> StoreResult<Vec<QueueRow>> {
         type R = (RequestId, AgencyCode, String, Option<i32>, Option<UserId>, Option<NaiveDateTime>, i64, Option<NaiveDateTime>);
-        let rows: Vec<R> = requests::table
-            .filter(requests::state.eq_any([State::Queued.as_str(), State::InProduction.as_str()]))
+        let mut query = requests::table.filter(requests::state.eq_any([State::Queued.as_str(), State::InProduction.as_str()])).into_boxed();
+        if let Some(ids) = only {
+            query = query.filter(requests::id.eq_any(ids));
+        }
+        let rows: Vec<R> = query
             .select((
                 requests::id,
                 requests::agency_code,
@@ -70,14 +84,23 @@ impl Store {
             .collect()
     }
 
-    /// Work DGPA accepted since `since`: (applying agency, when, difficulty).
-    pub fn accepted_work(&self, since: DateTime<Utc>) -> StoreResult<Vec<(AgencyCode, DateTime<Utc>, i32)>> {
-        let rows: Vec<(AgencyCode, NaiveDateTime, Option<i32>)> = request_events::table
+    /// Work DGPA accepted since `since` (of the requests `only`, when given).
+    pub fn accepted_work(&self, since: DateTime<Utc>, only: Option<&[RequestId]>) -> StoreResult<Vec<AcceptedRow>> {
+        let mut query = request_events::table
             .inner_join(requests::table.on(requests::id.eq(request_events::request_id)))
             .filter(request_events::kind.eq("dgpa_accepted").and(request_events::at.ge(to_db(since))))
-            .select((requests::agency_code, request_events::at, requests::difficulty))
-            .load(&mut *self.conn()?)?;
-        Ok(rows.into_iter().filter_map(|(a, at, d)| d.map(|d| (a, from_db(at), d))).collect())
+            .into_boxed();
+        if let Some(ids) = only {
+            query = query.filter(requests::id.eq_any(ids));
+        }
+        let rows: Vec<(RequestId, AgencyCode, NaiveDateTime, Option<i32>)> =
+            query.select((requests::id, requests::agency_code, request_events::at, requests::difficulty)).load(&mut *self.conn()?)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(request, agency_code, at, d)| {
+                d.map(|difficulty| AcceptedRow { request, agency_code, accepted_at: from_db(at), difficulty })
+            })
+            .collect())
     }
 
     /// How many requests DGPA took into production since `since`.

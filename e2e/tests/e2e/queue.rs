@@ -193,7 +193,71 @@ async fn taking_out_of_order_needs_a_recorded_reason(backend: Backend) {
     let _ = &w.server;
 }
 
+/// What a queue view says, for comparing two views: the order with each request's
+/// fair-share factor, and the work in production with its assignee.
+type Gist = (usize, Vec<(Option<usize>, i64, i64)>, Vec<(i64, Option<i64>)>);
+
+fn gist(q: &statreq_e2e::statreq_contract::QueueView) -> Gist {
+    let items =
+        q.items.iter().map(|i| (i.position, i.request_id, i.factors.map(|f| (f.fair_share * 1e6).round() as i64).unwrap_or(-1))).collect();
+    let production = q.in_production.iter().map(|i| (i.request_id, i.assignee.as_ref().map(|u| u.id))).collect();
+    (q.total_queued, items, production)
+}
+
+/// A view after this instance's own changes reads only the requests that changed
+/// (the rest comes from what it read before), and says exactly what an instance
+/// reading everything afresh says; another instance's changes show within the
+/// queue's refresh time (rule 5.3 published as it stands).
+async fn views_follow_changes_exactly(backend: Backend) {
+    let mut w = world(backend).await;
+    let a = queued(&w.npa, &w.moi, &w.officer, 1).await;
+    let b = queued(&w.tpedu, &w.tpe, &w.officer, 1).await;
+    let c = queued(&w.npa, &w.moi, &w.officer, 5).await;
+    assert_eq!(w.officer.queue().await.unwrap().total_queued, 3);
+    // New accepted work moves every agency's usage; taking work moves a request out of the order.
+    let d = queued(&w.tpedu, &w.tpe, &w.officer, 3).await;
+    let after_accept = w.officer.queue().await.unwrap();
+    w.officer.take(b, None).await.unwrap();
+    let after_take = w.officer.queue().await.unwrap();
+    assert_eq!(after_take.items.iter().map(|i| i.request_id).collect::<Vec<_>>().len(), 3);
+    assert_eq!(after_take.in_production.iter().map(|i| i.request_id).collect::<Vec<_>>(), vec![b]);
+    let fresh = {
+        if backend == Backend::Sqlite {
+            // One instance per SQLite file: the fresh reader comes after this one stops.
+            w.server.stop();
+        }
+        let other = w.server.another_instance(&[]);
+        let mut officer = other.client();
+        officer.login("officer1.dgpa", statreq_e2e::DEMO_PASSWORD).await.unwrap();
+        officer.queue().await.unwrap()
+    };
+    assert_eq!(gist(&after_take), gist(&fresh), "patched view against a fresh read");
+    assert!(after_accept.items.iter().any(|i| i.request_id == d) && after_accept.total_queued == 4);
+    if backend == Backend::Sqlite {
+        return;
+    }
+
+    // A change made on another instance reaches this one's views within the refresh time.
+    let other = w.server.another_instance(&[]);
+    let mut officer2 = other.client();
+    officer2.login("officer2.dgpa", statreq_e2e::DEMO_PASSWORD).await.unwrap();
+    let head = after_take.items[0].request_id;
+    officer2.take(head, None).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let q = w.officer.queue().await.unwrap();
+        if q.in_production.iter().any(|i| i.request_id == head) {
+            assert!(q.items.iter().all(|i| i.request_id != head) && q.total_queued == 2);
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "another instance's change not shown after 30 s");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let _ = (a, c);
+}
+
 on_both_backends!(
+    views_follow_changes_exactly,
     order_and_factors,
     the_applicant_sees_its_position_and_an_estimate,
     settings_are_published_audited_and_change_the_order,

@@ -271,3 +271,49 @@ fn rule_5_3_a_supervising_agency_weighs_the_personnel_staff_of_its_whole_subtree
     assert_eq!(staff.get(&code("MOE")), Some(&50));
     assert_eq!(staff.len(), 2, "DGPA, a cycle and an orphan weigh for nobody: {staff:?}");
 }
+
+/// The order `rank` promises, spelled out as one comparison (the fast path in
+/// `rank` compares integer keys instead).
+fn reference_order(entries: &[QueueEntry], u: &HashMap<AgencyCode, Usage>, s: &QueueSettings, now: DateTime<Utc>) -> Vec<RequestId> {
+    let mut ranked: Vec<(Ranked, DateTime<Utc>)> =
+        entries.iter().map(|e| (rank(std::slice::from_ref(e), u, s, now).remove(0), e.received_at)).collect();
+    ranked.sort_by(|(a, ra), (b, rb)| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then_with(|| if a.overdue && b.overdue { b.waited.cmp(&a.waited) } else { b.priority.total_cmp(&a.priority) })
+            .then(ra.cmp(rb))
+            .then(a.id.cmp(&b.id))
+    });
+    ranked.into_iter().map(|(r, _)| r.id).collect()
+}
+
+fn arb_wide_entries() -> impl Strategy<Value = Vec<QueueEntry>> {
+    let now = t0() + Duration::days(500);
+    // Waits to the second around the overdue line, equal receipts, all difficulties.
+    proptest::collection::vec((prop_oneof![Just("A"), Just("B"), Just("C")], 1i64..=5, 0i64..(90 * 86_400), 0i64..3), 1..60).prop_map(
+        move |v| {
+            v.into_iter()
+                .enumerate()
+                .map(|(i, (a, d, secs, rcv))| QueueEntry {
+                    id: RequestId(i as i64 * 7 % 61 + 1),
+                    supervising_agency: code(a),
+                    difficulty: super::Difficulty::new(d).unwrap_or_else(|_| unreachable!()),
+                    clock: WaitClock { accumulated_seconds: secs / 2, since: Some(now - Duration::seconds(secs - secs / 2)) },
+                    received_at: t0() + Duration::days(rcv),
+                })
+                .collect()
+        },
+    )
+}
+
+proptest! {
+    #[test]
+    fn rank_orders_as_the_rule_reads(entries in arb_wide_entries(), history in arb_history(), favour_hard in any::<bool>()) {
+        let now = t0() + Duration::days(500);
+        let s = QueueSettings { difficulty_favour: if favour_hard { DifficultyFavour::Hard } else { DifficultyFavour::Easy }, ..QueueSettings::default() };
+        let u = usage(&staff3(), &history, &s, now);
+        let order = rank(&entries, &u, &s, now);
+        prop_assert_eq!(order.iter().map(|r| r.id).collect::<Vec<_>>(), reference_order(&entries, &u, &s, now));
+        prop_assert!(order.iter().enumerate().all(|(i, r)| r.position == i + 1));
+    }
+}
