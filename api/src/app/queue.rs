@@ -65,50 +65,104 @@ struct Cached {
     current: Option<Arc<Snapshot>>,
 }
 
+/// Requests changed on this instance, numbered in the order they were marked.
+#[derive(Default)]
+struct Changes {
+    last: u64,
+    /// (number, request); request 0 stands for "everything".
+    marks: Vec<(u64, RequestId)>,
+    /// The last number when the full read under way began: marks after it are kept for it.
+    reading_from: Option<u64>,
+}
+
 /// The queue's cache: the inputs, the last snapshot, and the requests changed since.
 #[derive(Default)]
 pub struct SnapshotCache {
     cached: tokio::sync::Mutex<Cached>,
-    /// Requests changed on this instance, numbered in the order they were marked.
-    changes: std::sync::Mutex<(u64, Vec<(u64, RequestId)>)>,
-    /// Asks [`refresher`] for a full read.
+    changes: std::sync::Mutex<Changes>,
+    /// When a view last asked (the refresher reads only while views keep coming).
+    viewed: std::sync::Mutex<Option<std::time::Instant>>,
+    /// Wakes [`refresher`].
     stale: tokio::sync::Notify,
+    /// How often the refresher reads (zero until it has).
+    refresh_every: std::sync::Mutex<std::time::Duration>,
 }
+
+/// The refresher keeps reading while the queue was viewed this recently.
+const IN_USE: std::time::Duration = std::time::Duration::from_secs(600);
 
 impl SnapshotCache {
     /// Everything may have changed (agencies, settings): read it all again before the next view.
     pub fn invalidate(&self) {
         // Marked as a change too, so that a full read already under way is not installed over it.
-        self.mark(None);
+        self.mark(RequestId(0));
     }
 
     /// `id` changed on this instance (a transition): the next view reads it again.
     pub fn changed(&self, id: RequestId) {
-        self.mark(Some(id));
+        self.mark(id);
     }
 
-    fn mark(&self, id: Option<RequestId>) {
-        let mut changes = self.changes.lock().unwrap_or_else(|e| e.into_inner());
-        changes.0 += 1;
-        let n = changes.0;
-        // Id 0 stands for "everything".
-        changes.1.push((n, id.unwrap_or(RequestId(0))));
+    fn changes(&self) -> std::sync::MutexGuard<'_, Changes> {
+        self.changes.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn mark(&self, id: RequestId) {
+        let mut changes = self.changes();
+        changes.last += 1;
+        let n = changes.last;
+        changes.marks.push((n, id));
     }
 
     /// The last change number, and the requests changed after `applied` (`None`: everything).
     fn changes_after(&self, applied: u64) -> (u64, Option<Vec<RequestId>>) {
-        let changes = self.changes.lock().unwrap_or_else(|e| e.into_inner());
-        let mut ids: Vec<RequestId> = changes.1.iter().filter(|(n, _)| *n > applied).map(|(_, id)| *id).collect();
+        let changes = self.changes();
+        let mut ids: Vec<RequestId> = changes.marks.iter().filter(|(n, _)| *n > applied).map(|(_, id)| *id).collect();
         ids.sort_unstable();
         ids.dedup();
         let all = ids.first() == Some(&RequestId(0)) || ids.len() > MAX_PATCH;
-        (changes.0, (!all).then_some(ids))
+        (changes.last, (!all).then_some(ids))
     }
 
-    /// Forgets changes that every input already holds.
+    /// Forgets changes the inputs hold, unless a full read under way may not.
     fn forget_through(&self, applied: u64) {
-        self.changes.lock().unwrap_or_else(|e| e.into_inner()).1.retain(|(n, _)| *n > applied);
+        let mut changes = self.changes();
+        let keep_after = changes.reading_from.map_or(applied, |r| r.min(applied));
+        changes.marks.retain(|(n, _)| *n > keep_after);
     }
+
+    /// Starts a full read: the last change number before it.
+    fn reading(&self) -> u64 {
+        let mut changes = self.changes();
+        changes.reading_from = Some(changes.last);
+        changes.last
+    }
+
+    fn done_reading(&self) {
+        self.changes().reading_from = None;
+    }
+
+    /// How old the inputs may be before a view reads everything itself (the
+    /// refresher is not keeping them fresh: the queue was idle).
+    fn max_age(&self) -> std::time::Duration {
+        (SNAPSHOT_TTL * 4).max(*self.refresh_every.lock().unwrap_or_else(|e| e.into_inner()) * 2)
+    }
+
+    fn in_use(&self) -> bool {
+        self.viewed.lock().unwrap_or_else(|e| e.into_inner()).is_some_and(|t| t.elapsed() < IN_USE)
+    }
+}
+
+/// The snapshot for someone looking at the queue: as [`cached_snapshot`], and the
+/// queue counts as in use (the refresher keeps its data fresh).
+pub async fn viewed_snapshot(state: &AppState) -> AppResult<Arc<Snapshot>> {
+    let cache = &state.queue;
+    let first_in_a_while = !cache.in_use();
+    *cache.viewed.lock().unwrap_or_else(|e| e.into_inner()) = Some(std::time::Instant::now());
+    if first_in_a_while {
+        cache.stale.notify_one();
+    }
+    cached_snapshot(state).await
 }
 
 /// The shared snapshot: the last one while it is fresh and nothing changed here,
@@ -126,12 +180,11 @@ pub async fn cached_snapshot(state: &AppState) -> AppResult<Arc<Snapshot>> {
     }
     // The snapshot about to be replaced must not keep the inputs' maps shared (copying them costs).
     cached.current = None;
+    let started = std::time::Instant::now();
     let inputs = match (cached.inputs.take(), changed) {
-        // Read lately enough: read again what changed here, ask for a full read in the background when due.
-        (Some(mut inputs), Some(ids)) if inputs.read_at.elapsed() < SNAPSHOT_TTL * 4 => {
-            if inputs.read_at.elapsed() >= SNAPSHOT_TTL {
-                cache.stale.notify_one();
-            }
+        // Read lately (the refresher reads every SNAPSHOT_TTL or so while views
+        // come): read again only what changed here.
+        (Some(mut inputs), Some(ids)) if inputs.read_at.elapsed() < cache.max_age() => {
             if !ids.is_empty() {
                 inputs.patch(state, ids).await?;
             }
@@ -141,37 +194,57 @@ pub async fn cached_snapshot(state: &AppState) -> AppResult<Arc<Snapshot>> {
         _ => Inputs::read(state, last).await?,
     };
     cache.forget_through(inputs.applied);
+    let read = started.elapsed();
     let snapshot = Arc::new(inputs.compute(Utc::now()));
+    tracing::debug!(
+        queued = snapshot.order.len(),
+        read_ms = read.as_secs_f64() * 1e3,
+        order_ms = (started.elapsed() - read).as_secs_f64() * 1e3,
+        "queue ordered"
+    );
     cached.inputs = Some(inputs);
     cached.current = Some(snapshot.clone());
     Ok(snapshot)
 }
 
-/// Reads the queue's data in full whenever a view finds it older than
-/// [`SNAPSHOT_TTL`], so that no view waits for a full read.
+/// Reads the queue's data in full every [`SNAPSHOT_TTL`] (or twenty times as long
+/// as a read takes, if more) while the queue is being viewed (within [`IN_USE`]),
+/// so that views never wait for a full read and show other instances' changes
+/// within about `SNAPSHOT_TTL`. Idle otherwise.
 pub async fn refresher(state: actix_web::web::Data<AppState>) {
     loop {
         state.queue.stale.notified().await;
-        if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
-            return;
-        }
-        let (started, _) = state.queue.changes_after(u64::MAX);
-        match Inputs::read(&state, started).await {
-            Ok(fresh) => {
-                let mut cached = state.queue.cached.lock().await;
-                // Installed only over older data; changes marked meanwhile are read on the next view.
-                if cached.inputs.as_ref().is_none_or(|i| i.read_at < fresh.read_at) {
-                    let (_, changed) = state.queue.changes_after(started);
-                    if changed.is_none() {
-                        // Something read in full (agencies, settings) changed while reading.
-                        continue;
-                    }
-                    cached.inputs = Some(fresh);
-                    cached.current = None;
-                }
+        while state.queue.in_use() {
+            if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
+                return;
             }
-            Err(e) => tracing::warn!(error = %e, "reading the queue failed; the next view tries again"),
+            let started = std::time::Instant::now();
+            refresh(&state).await;
+            // At most a twentieth of a core: a queue that takes long to read is read less often.
+            let every = SNAPSHOT_TTL.max(started.elapsed() * 20);
+            *state.queue.refresh_every.lock().unwrap_or_else(|e| e.into_inner()) = every;
+            actix_web::rt::time::sleep(every).await;
         }
+    }
+}
+
+/// One full read, installed unless something read in full changed meanwhile.
+async fn refresh(state: &AppState) {
+    let started = state.queue.reading();
+    let read = Inputs::read(state, started).await;
+    let mut cached = state.queue.cached.lock().await;
+    state.queue.done_reading();
+    match read {
+        Ok(fresh) => {
+            // Changes marked meanwhile are read again by the next view (their marks are kept).
+            let (_, changed) = state.queue.changes_after(started);
+            let newer = cached.inputs.as_ref().is_none_or(|i| i.read_at < fresh.read_at);
+            if newer && changed.is_some() {
+                cached.inputs = Some(fresh);
+                cached.current = None;
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "reading the queue failed; the next view tries again"),
     }
 }
 
@@ -221,11 +294,14 @@ impl Inputs {
             Ok((rows, accepted, users))
         })
         .await?;
-        let gone: std::collections::HashSet<RequestId> = ids.into_iter().collect();
+        // `ids` is sorted (see `changes_after`): each is replaced by what was read now.
+        let gone = |id: &RequestId| ids.binary_search(id).is_ok();
         let map = Arc::make_mut(&mut self.rows);
-        map.retain(|id, _| !gone.contains(id));
-        self.entries.retain(|e| !gone.contains(&e.id));
-        self.history.retain(|(id, _)| !gone.contains(id));
+        for id in &ids {
+            map.remove(id);
+        }
+        self.entries.retain(|e| !gone(&e.id));
+        self.history.retain(|(id, _)| !gone(id));
         if !users.is_empty() {
             Arc::make_mut(&mut self.users).extend(users.into_iter().map(|u| (u.id, u)));
         }

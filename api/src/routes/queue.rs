@@ -13,7 +13,7 @@ use statreq_domain::{RequestId, Role, State, Text};
 use statreq_store::QueueRow;
 use utoipa::IntoParams;
 
-use crate::app::queue::{cached_snapshot, settings, Snapshot};
+use crate::app::queue::{settings, viewed_snapshot, Snapshot};
 use crate::app::requests::check_version;
 use crate::app::users::{self, user_ref};
 use crate::app::{db, AppError, InputError};
@@ -74,7 +74,7 @@ pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: web::Query
         None => 0,
         Some(c) => http::parse_cursor(Some(c))?.unwrap_or_default() as usize,
     };
-    let snap = cached_snapshot(&state).await?;
+    let snap = viewed_snapshot(&state).await?;
     let now = snap.at;
     let items: Vec<QueueItemView> =
         snap.order.iter().skip(skip).take(limit).filter_map(|r| snap.rows.get(&r.id).map(|row| item(&snap, row, Some(r), now))).collect();
@@ -110,7 +110,7 @@ pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: we
     if !can_view(&who.actor, &chain, request.revision as u32) {
         return Err(ApiError::not_found());
     }
-    let snap = cached_snapshot(&state).await?;
+    let snap = viewed_snapshot(&state).await?;
     let now = Utc::now();
     let Some(ranked) = snap.order.iter().find(|r| r.id == id) else {
         return Err(InputError::NotQueued { state: request.state }.into());
@@ -151,7 +151,7 @@ pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: we
 #[utoipa::path(tag = "queue", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = statreq_contract::Page<UsageView>), ErrorResponses))]
 #[get("/queue/usage")]
 pub async fn queue_usage(state: web::Data<AppState>, _who: Principal, q: web::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
-    let snap = cached_snapshot(&state).await?;
+    let snap = viewed_snapshot(&state).await?;
     let mut out: Vec<UsageView> = snap
         .usage
         .values()

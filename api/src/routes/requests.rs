@@ -324,7 +324,7 @@ pub async fn list_requests(state: web::Data<AppState>, who: Principal, req: Http
     let by_position = filter.sort != ListSort::Newest || priority.is_some();
     let mut loaded = requests::load_list(&state, &who, filter).await?;
     if let Some(descending) = priority {
-        let snapshot = crate::app::queue::cached_snapshot(&state).await?;
+        let snapshot = crate::app::queue::viewed_snapshot(&state).await?;
         let position: std::collections::HashMap<RequestId, usize> = snapshot.order.iter().map(|r| (r.id, r.position)).collect();
         // Queued work in the queue's order (or its reverse), then the rest newest first.
         loaded.sort_by_key(|l| {

@@ -53,10 +53,12 @@ impl Store {
     /// Every queued and in-production request, or those of `only` that are.
     pub fn queue_rows(&self, only: Option<&[RequestId]>) -> StoreResult<Vec<QueueRow>> {
         type R = (RequestId, AgencyCode, String, Option<i32>, Option<UserId>, Option<NaiveDateTime>, i64, Option<NaiveDateTime>);
-        let mut query = requests::table.filter(requests::state.eq_any([State::Queued.as_str(), State::InProduction.as_str()])).into_boxed();
-        if let Some(ids) = only {
-            query = query.filter(requests::id.eq_any(ids));
-        }
+        let on_queue = [State::Queued.as_str(), State::InProduction.as_str()];
+        // A few requests by key, or the queue by state (each the index that fits).
+        let query = match only {
+            Some(ids) => requests::table.filter(requests::id.eq_any(ids)).into_boxed(),
+            None => requests::table.filter(requests::state.eq_any(on_queue)).into_boxed(),
+        };
         let rows: Vec<R> = query
             .select((
                 requests::id,
@@ -70,6 +72,7 @@ impl Store {
             ))
             .load(&mut *self.conn()?)?;
         rows.into_iter()
+            .filter(|r| on_queue.contains(&r.2.as_str()))
             .map(|(id, agency_code, state, difficulty, assignee, received, acc, since)| {
                 Ok(QueueRow {
                     id,
@@ -86,18 +89,22 @@ impl Store {
 
     /// Work DGPA accepted since `since` (of the requests `only`, when given).
     pub fn accepted_work(&self, since: DateTime<Utc>, only: Option<&[RequestId]>) -> StoreResult<Vec<AcceptedRow>> {
-        let mut query = request_events::table
-            .inner_join(requests::table.on(requests::id.eq(request_events::request_id)))
-            .filter(request_events::kind.eq("dgpa_accepted").and(request_events::at.ge(to_db(since))))
-            .into_boxed();
-        if let Some(ids) = only {
-            query = query.filter(requests::id.eq_any(ids));
-        }
-        let rows: Vec<(RequestId, AgencyCode, NaiveDateTime, Option<i32>)> =
-            query.select((requests::id, requests::agency_code, request_events::at, requests::difficulty)).load(&mut *self.conn()?)?;
+        let joined = request_events::table.inner_join(requests::table.on(requests::id.eq(request_events::request_id)));
+        let columns = (requests::id, requests::agency_code, request_events::kind, request_events::at, requests::difficulty);
+        let rows: Vec<(RequestId, AgencyCode, String, NaiveDateTime, Option<i32>)> = match only {
+            // A few requests' events by their key (request, seq), kind and time checked
+            // below: given the kind in SQL, SQLite would scan every acceptance instead.
+            Some(ids) => joined.filter(request_events::request_id.eq_any(ids)).select(columns).load(&mut *self.conn()?)?,
+            None => joined
+                .filter(request_events::kind.eq("dgpa_accepted").and(request_events::at.ge(to_db(since))))
+                .select(columns)
+                .load(&mut *self.conn()?)?,
+        };
+        let since = to_db(since);
         Ok(rows
             .into_iter()
-            .filter_map(|(request, agency_code, at, d)| {
+            .filter(|(_, _, kind, at, _)| kind == "dgpa_accepted" && *at >= since)
+            .filter_map(|(request, agency_code, _, at, d)| {
                 d.map(|difficulty| AcceptedRow { request, agency_code, accepted_at: from_db(at), difficulty })
             })
             .collect())
