@@ -173,20 +173,29 @@ pub async fn cached_snapshot(state: &AppState) -> AppResult<Arc<Snapshot>> {
     let applied = cached.inputs.as_ref().map(|i| i.applied).unwrap_or(0);
     let (last, changed) = cache.changes_after(applied);
     if let Some(current) = &cached.current {
-        let fresh = (Utc::now() - current.at).to_std().is_ok_and(|age| age < SNAPSHOT_TTL);
-        if fresh && changed.as_ref().is_some_and(|ids| ids.is_empty()) && cached.inputs.is_some() {
+        if fresh(current.at) && changed.as_ref().is_some_and(|ids| ids.is_empty()) && cached.inputs.is_some() {
             return Ok(current.clone());
         }
     }
-    // The snapshot about to be replaced must not keep the inputs' maps shared (copying them costs).
-    cached.current = None;
+    // The snapshot about to be replaced must not keep the inputs' maps shared
+    // (copying them costs): its order is taken out, the rest dropped.
+    let last_order = cached.current.take().map(|s| match Arc::try_unwrap(s) {
+        Ok(s) => LastOrder { at: s.at, order: s.order, usage: s.usage },
+        Err(s) => LastOrder { at: s.at, order: s.order.clone(), usage: s.usage.clone() },
+    });
     let started = std::time::Instant::now();
+    let mut kept = None;
     let inputs = match (cached.inputs.take(), changed) {
         // Read lately (the refresher reads every SNAPSHOT_TTL or so while views
         // come): read again only what changed here.
         (Some(mut inputs), Some(ids)) if inputs.read_at.elapsed() < cache.max_age() => {
             if !ids.is_empty() {
-                inputs.patch(state, ids).await?;
+                let patched = inputs.patch(state, ids).await?;
+                // Requests only left the queue (taken, withdrawn) or changed off it:
+                // the order computed at `at` stands without them, still fresh.
+                if let Some(last) = last_order.filter(|l| patched.order_kept && fresh(l.at)) {
+                    kept = Some(without(last, &patched.left));
+                }
             }
             inputs.applied = last;
             inputs
@@ -195,7 +204,10 @@ pub async fn cached_snapshot(state: &AppState) -> AppResult<Arc<Snapshot>> {
     };
     cache.forget_through(inputs.applied);
     let read = started.elapsed();
-    let snapshot = Arc::new(inputs.compute(Utc::now()));
+    let snapshot = Arc::new(match kept {
+        Some(last) => inputs.snapshot(last),
+        None => inputs.compute(Utc::now()),
+    });
     tracing::debug!(
         queued = snapshot.order.len(),
         read_ms = read.as_secs_f64() * 1e3,
@@ -228,24 +240,54 @@ pub async fn refresher(state: actix_web::web::Data<AppState>) {
     }
 }
 
-/// One full read, installed unless something read in full changed meanwhile.
+/// One full read, ordered here too so that the next view finds it ready; installed
+/// unless something read in full changed meanwhile.
 async fn refresh(state: &AppState) {
     let started = state.queue.reading();
     let read = Inputs::read(state, started).await;
+    let read = read.map(|inputs| {
+        let snapshot = Arc::new(inputs.compute(Utc::now()));
+        (inputs, snapshot)
+    });
     let mut cached = state.queue.cached.lock().await;
     state.queue.done_reading();
-    match read {
-        Ok(fresh) => {
-            // Changes marked meanwhile are read again by the next view (their marks are kept).
+    let replaced = match read {
+        Ok((fresh, snapshot)) => {
+            // Changes marked meanwhile are read again by the next view (their marks
+            // are kept), which then orders afresh.
             let (_, changed) = state.queue.changes_after(started);
             let newer = cached.inputs.as_ref().is_none_or(|i| i.read_at < fresh.read_at);
-            if newer && changed.is_some() {
-                cached.inputs = Some(fresh);
-                cached.current = None;
+            match changed {
+                Some(ids) if newer => {
+                    let current = ids.is_empty().then_some(snapshot);
+                    Some((cached.inputs.replace(fresh), std::mem::replace(&mut cached.current, current)))
+                }
+                _ => None,
             }
         }
-        Err(e) => tracing::warn!(error = %e, "reading the queue failed; the next view tries again"),
-    }
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the queue failed; the next view tries again");
+            None
+        }
+    };
+    // What was replaced is freed after views may go on.
+    drop(cached);
+    drop(replaced);
+}
+
+/// What re-reading changed requests did to the order's inputs.
+struct Patched {
+    /// Requests no longer queued.
+    left: Vec<RequestId>,
+    /// Nothing but those leaving changed: the order of the rest stands.
+    order_kept: bool,
+}
+
+/// The last order computed, taken apart for the next snapshot.
+struct LastOrder {
+    at: DateTime<Utc>,
+    order: Vec<Ranked>,
+    usage: HashMap<AgencyCode, Usage>,
 }
 
 impl Inputs {
@@ -281,7 +323,10 @@ impl Inputs {
     }
 
     /// Reads the requests `ids` again (each as it is now, or gone from the queue).
-    async fn patch(&mut self, state: &AppState, ids: Vec<RequestId>) -> AppResult<()> {
+    /// What that did to the order's inputs: requests that left the queue, and
+    /// whether anything else moved (a request joined or changed on the queue, or
+    /// accepted work, which moves every agency's usage).
+    async fn patch(&mut self, state: &AppState, ids: Vec<RequestId>) -> AppResult<Patched> {
         let now = Utc::now();
         let since = history_since(&self.settings, now);
         let known: Vec<UserId> = self.users.keys().copied().collect();
@@ -296,6 +341,8 @@ impl Inputs {
         .await?;
         // `ids` is sorted (see `changes_after`): each is replaced by what was read now.
         let gone = |id: &RequestId| ids.binary_search(id).is_ok();
+        let entries_before: Vec<QueueEntry> = self.entries.iter().filter(|e| gone(&e.id)).cloned().collect();
+        let history_before: Vec<(RequestId, AcceptedWork)> = self.history.iter().filter(|(id, _)| gone(id)).cloned().collect();
         let map = Arc::make_mut(&mut self.rows);
         for id in &ids {
             map.remove(id);
@@ -306,7 +353,12 @@ impl Inputs {
             Arc::make_mut(&mut self.users).extend(users.into_iter().map(|u| (u.id, u)));
         }
         self.add(rows, accepted, now);
-        Ok(())
+        let entries_after: Vec<&QueueEntry> = self.entries.iter().filter(|e| gone(&e.id)).collect();
+        let history_after: Vec<&(RequestId, AcceptedWork)> = self.history.iter().filter(|(id, _)| gone(id)).collect();
+        let same_history = history_after.len() == history_before.len() && history_after.iter().all(|h| history_before.contains(h));
+        let nothing_joined = entries_after.iter().all(|e| entries_before.contains(e));
+        let left: Vec<RequestId> = entries_before.iter().map(|e| e.id).filter(|id| !entries_after.iter().any(|e| e.id == *id)).collect();
+        Ok(Patched { left, order_kept: same_history && nothing_joined })
     }
 
     /// Adds rows and accepted work, each under its supervising agency.
@@ -344,17 +396,38 @@ impl Inputs {
         let history = self.history.iter().map(|(_, w)| w).filter(|w| w.accepted_at >= since);
         let usage = queue::usage(&self.staff, history, &self.settings, now);
         let order = queue::rank(&self.entries, &usage, &self.settings, now);
+        self.snapshot(LastOrder { at: now, order, usage })
+    }
+
+    fn snapshot(&self, last: LastOrder) -> Snapshot {
         Snapshot {
-            at: now,
+            at: last.at,
             settings: self.settings.clone(),
             rows: self.rows.clone(),
-            order,
-            usage,
+            order: last.order,
+            usage: last.usage,
             top: self.top.clone(),
             tree: self.tree.clone(),
             users: self.users.clone(),
         }
     }
+}
+
+/// An order computed at `at` may still be shown.
+fn fresh(at: DateTime<Utc>) -> bool {
+    (Utc::now() - at).to_std().is_ok_and(|age| age < SNAPSHOT_TTL)
+}
+
+/// The order without requests that left the queue, renumbered: the same as ranking
+/// the rest again at the same instant, since removing some keeps the others in order.
+fn without(mut last: LastOrder, left: &[RequestId]) -> LastOrder {
+    let mut left = left.to_vec();
+    left.sort_unstable();
+    last.order.retain(|r| left.binary_search(&r.id).is_err());
+    for (i, r) in last.order.iter_mut().enumerate() {
+        r.position = i + 1;
+    }
+    last
 }
 
 /// Ten half-lives back: older work weighs less than 0.1%.
