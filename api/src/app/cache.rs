@@ -1,8 +1,8 @@
-//! The one cache of the service: values read often and changed rarely (the agency
-//! tree, signed-in principals, the queue snapshot), kept per instance for a short
-//! time. Built on `moka`: a miss is computed once while concurrent callers of the
-//! same key wait for it (no stampede), entries expire after their time to live,
-//! and a local change drops everything at once.
+//! The cache of the service: values read often and changed rarely (the agency
+//! tree, signed-in principals), kept per instance for a short time (the queue
+//! keeps its own, see `app::queue`). Built on `moka`: a miss is computed once
+//! while concurrent callers of the same key wait for it (no stampede), entries
+//! expire after their time to live, and a local change drops everything at once.
 
 use std::hash::Hash;
 use std::sync::Arc;

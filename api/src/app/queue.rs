@@ -41,7 +41,6 @@ pub const SNAPSHOT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 const MAX_PATCH: usize = 500;
 
 /// What the order is computed from, as read from the database and patched since.
-#[derive(Clone)]
 struct Inputs {
     /// When it was read in full.
     read_at: std::time::Instant,
@@ -111,7 +110,14 @@ impl SnapshotCache {
         let mut changes = self.changes();
         changes.last += 1;
         let n = changes.last;
-        changes.marks.push((n, id));
+        if changes.marks.len() >= MAX_PATCH {
+            // Nobody has looked for a while (an instance serving only applicants):
+            // one "everything" stands for them all, so the list stays small.
+            changes.marks.clear();
+            changes.marks.push((n, RequestId(0)));
+        } else {
+            changes.marks.push((n, id));
+        }
     }
 
     /// The last change number, and the requests changed after `applied` (`None`: everything).
@@ -225,17 +231,23 @@ pub async fn cached_snapshot(state: &AppState) -> AppResult<Arc<Snapshot>> {
 /// within about `SNAPSHOT_TTL`. Idle otherwise.
 pub async fn refresher(state: actix_web::web::Data<AppState>) {
     loop {
+        // Woken by the first view in a while, which reads everything itself: the
+        // next full read is due one interval later.
         state.queue.stale.notified().await;
-        while state.queue.in_use() {
+        let mut every = SNAPSHOT_TTL;
+        loop {
+            actix_web::rt::time::sleep(every).await;
+            if !state.queue.in_use() {
+                break;
+            }
             if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
                 return;
             }
             let started = std::time::Instant::now();
             refresh(&state).await;
             // At most a twentieth of a core: a queue that takes long to read is read less often.
-            let every = SNAPSHOT_TTL.max(started.elapsed() * 20);
+            every = SNAPSHOT_TTL.max(started.elapsed() * 20);
             *state.queue.refresh_every.lock().unwrap_or_else(|e| e.into_inner()) = every;
-            actix_web::rt::time::sleep(every).await;
         }
     }
 }
