@@ -41,11 +41,17 @@ test: lint guard deny
     export STATREQ_TEST_PG_URL="$(scripts/ensure-postgres.sh)"
     # The PostgreSQL half stores files on S3 (SeaweedFS), stopped again when done.
     eval "$(scripts/ensure-seaweedfs.sh)"
-    if [[ -n "${STATREQ_SEAWEEDFS_STARTED:-}" ]]; then trap scripts/stop-seaweedfs.sh EXIT; fi
+    # The wasm tests' browser keeps its temporary files in a folder of its own: Chromium
+    # leaves its org.chromium.Chromium.* folders behind when its driver stops it hard.
+    browser_tmp="$(mktemp -d -t statreq-wasm-tests.XXXXXX)"
+    cleanup() { rm -rf "$browser_tmp"; if [[ -n "${STATREQ_SEAWEEDFS_STARTED:-}" ]]; then scripts/stop-seaweedfs.sh; fi; }
+    trap cleanup EXIT
     scripts/ensure-tools.sh
     just spa
-    cargo build -p statreq-api
-    cargo build -p statreq-client --examples
+    # Everything the tests run (the server, the client's example, the test binaries) in
+    # one build: built one package at a time, each would get its own features and the
+    # dependency tree would be compiled again for each (10 minutes of a cold run).
+    cargo build --workspace --all-targets
     if cargo nextest --version >/dev/null 2>&1; then
         cargo nextest run --workspace --no-fail-fast
     else
@@ -53,7 +59,7 @@ test: lint guard deny
     fi
     cargo test --workspace --doc
     # The SPA's component tests, in headless Chromium (wasm-bindgen-test; flags in frontend/webdriver.json).
-    (cd frontend && CHROMEDRIVER="$(command -v chromedriver)" cargo test -p statreq-frontend --target wasm32-unknown-unknown)
+    (cd frontend && TMPDIR="$browser_tmp" CHROMEDRIVER="$(command -v chromedriver)" cargo test -p statreq-frontend --target wasm32-unknown-unknown)
 
 # The PostgreSQL half of the suite only.
 test-pg:
@@ -63,8 +69,7 @@ test-pg:
     eval "$(scripts/ensure-seaweedfs.sh)"
     if [[ -n "${STATREQ_SEAWEEDFS_STARTED:-}" ]]; then trap scripts/stop-seaweedfs.sh EXIT; fi
     scripts/ensure-tools.sh
-    cargo build -p statreq-api
-    cargo build -p statreq-client --examples
+    cargo build --workspace --all-targets
     cargo test --workspace -- postgres
 
 # Formatting and clippy with warnings as errors.

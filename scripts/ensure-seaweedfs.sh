@@ -51,7 +51,8 @@ JSON
   # Its own session and process group, so that stopping it stops every part.
   setsid "$weed" server -dir="$run/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
     -master.port=$master -master.volumeSizeLimitMB=64 -volume.port=$volume -volume.max=64 \
-    -filer -filer.port=$filer -s3 -s3.port=$s3 -s3.config="$run/s3.json" \
+    -filer -filer.port=$filer -filer.localSocket="$run/filer.sock" \
+    -s3 -s3.port=$s3 -s3.config="$run/s3.json" -s3.localSocket="$run/s3.sock" \
     >"$run/weed.log" 2>&1 < /dev/null &
   echo $! >"$run/pid"
   started=1

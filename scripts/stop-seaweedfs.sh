@@ -14,4 +14,6 @@ done
 # It ignores SIGTERM for a while.
 kill -KILL -- "-$pid" 2>/dev/null
 rm -rf "$run"
+# Its gRPC services' local sockets are always made in /tmp (ports as in ensure-seaweedfs.sh).
+rm -f /tmp/seaweedfs-*-{18333,19333,18090,18888,28333,29333,28090,28888}.sock
 exit 0

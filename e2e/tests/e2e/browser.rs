@@ -15,13 +15,16 @@ use crate::common;
 use fantoccini::{Client, ClientBuilder, Locator};
 use statreq_e2e::{Backend, TestServer};
 
-/// chromedriver, the Chromium it starts and that Chromium's profile folder: all
-/// stopped and removed when the test ends, passed or failed. chromedriver runs in
-/// its own process group, so killing the group takes every browser process with
-/// it; the profile's unique path finds any that left the group.
+/// chromedriver, the Chromium it starts, that Chromium's profile folder and its
+/// temporary files: all stopped and removed when the test ends, passed or failed.
+/// chromedriver runs in its own process group, so killing the group takes every
+/// browser process with it; the profile's unique path finds any that left the group.
+/// Both get `TMPDIR` inside the test's own folder: a killed Chromium leaves its
+/// `org.chromium.Chromium.*` singleton folders behind, and they go with that folder.
 pub(crate) struct Driver {
     child: Child,
-    profile: PathBuf,
+    /// The test's folder: `profile/` and `tmp/`.
+    dir: PathBuf,
 }
 
 impl Drop for Driver {
@@ -30,8 +33,15 @@ impl Drop for Driver {
         let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = Command::new("pkill").args(["-KILL", "-f"]).arg(&self.profile).status();
-        let _ = std::fs::remove_dir_all(&self.profile);
+        // Until none is left (a killed browser's helpers take a moment to go).
+        for _ in 0..50 {
+            let alive = Command::new("pkill").args(["-KILL", "-f"]).arg(&self.dir).status().is_ok_and(|s| s.success());
+            if !alive {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -43,16 +53,19 @@ pub(crate) fn spa_dir() -> PathBuf {
 
 pub(crate) async fn browser() -> (Driver, Client) {
     let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap();
+    let dir = std::env::temp_dir().join(format!("statreq-chromium-{}", uuid::Uuid::new_v4().simple()));
+    let (profile, tmp) = (dir.join("profile"), dir.join("tmp"));
+    std::fs::create_dir_all(&tmp).unwrap();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
         .arg("--allowed-ips=127.0.0.1")
+        .env("TMPDIR", &tmp)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .process_group(0)
         .spawn()
         .unwrap_or_else(|e| panic!("chromedriver (apt-get install chromium-driver): {e}"));
-    let profile = std::env::temp_dir().join(format!("statreq-chromium-{}", uuid::Uuid::new_v4().simple()));
-    let driver = Driver { child, profile: profile.clone() };
+    let driver = Driver { child, dir };
     let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
         "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
