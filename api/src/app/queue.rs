@@ -2,7 +2,7 @@
 //! each supervising agency's usage, and the settings in force — computed from
 //! data, never stored.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -21,6 +21,8 @@ pub struct Snapshot {
     pub at: DateTime<Utc>,
     pub settings: QueueSettings,
     pub rows: Arc<HashMap<RequestId, QueueRow>>,
+    /// The requests of `rows` in production, by id.
+    pub in_production: Arc<BTreeSet<RequestId>>,
     pub order: Vec<Ranked>,
     pub usage: HashMap<AgencyCode, Usage>,
     pub top: Arc<HashMap<AgencyCode, AgencyCode>>,
@@ -28,7 +30,7 @@ pub struct Snapshot {
     pub users: Arc<HashMap<UserId, UserRow>>,
 }
 
-/// A computed order is reused for up to [`SNAPSHOT_TTL`]: waits move in days. The
+/// A computed order is reused for about [`SNAPSHOT_TTL`]: waits move in days. The
 /// data it is computed from is read in full at most every `SNAPSHOT_TTL` (in the
 /// background, by [`refresher`]), and in between only the requests this instance
 /// changed are read again: at 100,000 queued requests a full read costs a few
@@ -50,10 +52,11 @@ struct Inputs {
     tree: Arc<AgencyTree>,
     staff: HashMap<AgencyCode, u32>,
     rows: Arc<HashMap<RequestId, QueueRow>>,
+    in_production: Arc<BTreeSet<RequestId>>,
     /// Queued requests.
-    entries: Vec<QueueEntry>,
-    /// Accepted work of the last ten half-lives, by request.
-    history: Vec<(RequestId, AcceptedWork)>,
+    entries: ByRequest<QueueEntry>,
+    /// Accepted work of the last ten half-lives.
+    history: ByRequest<AcceptedWork>,
     top: Arc<HashMap<AgencyCode, AgencyCode>>,
     users: Arc<HashMap<UserId, UserRow>>,
 }
@@ -154,6 +157,14 @@ impl SnapshotCache {
         (SNAPSHOT_TTL * 4).max(*self.refresh_every.lock().unwrap_or_else(|e| e.into_inner()) * 2)
     }
 
+    /// An order computed at `at` may still be shown: until the refresher's next one
+    /// is due ([`SNAPSHOT_TTL`] after its last, longer for a queue slow to read),
+    /// with a quarter more for that read itself.
+    fn fresh(&self, at: DateTime<Utc>) -> bool {
+        let every = *self.refresh_every.lock().unwrap_or_else(|e| e.into_inner());
+        (Utc::now() - at).to_std().is_ok_and(|age| age < SNAPSHOT_TTL.max(every) * 5 / 4)
+    }
+
     fn in_use(&self) -> bool {
         self.viewed.lock().unwrap_or_else(|e| e.into_inner()).is_some_and(|t| t.elapsed() < IN_USE)
     }
@@ -179,7 +190,7 @@ pub async fn cached_snapshot(state: &AppState) -> AppResult<Arc<Snapshot>> {
     let applied = cached.inputs.as_ref().map(|i| i.applied).unwrap_or(0);
     let (last, changed) = cache.changes_after(applied);
     if let Some(current) = &cached.current {
-        if fresh(current.at) && changed.as_ref().is_some_and(|ids| ids.is_empty()) && cached.inputs.is_some() {
+        if cache.fresh(current.at) && changed.as_ref().is_some_and(|ids| ids.is_empty()) && cached.inputs.is_some() {
             return Ok(current.clone());
         }
     }
@@ -199,7 +210,7 @@ pub async fn cached_snapshot(state: &AppState) -> AppResult<Arc<Snapshot>> {
                 let patched = inputs.patch(state, ids).await?;
                 // Requests only left the queue (taken, withdrawn) or changed off it:
                 // the order computed at `at` stands without them, still fresh.
-                if let Some(last) = last_order.filter(|l| patched.order_kept && fresh(l.at)) {
+                if let Some(last) = last_order.filter(|l| patched.order_kept && cache.fresh(l.at)) {
                     kept = Some(without(last, &patched.left));
                 }
             }
@@ -266,14 +277,13 @@ async fn refresh(state: &AppState) {
     let replaced = match read {
         Ok((fresh, snapshot)) => {
             // Changes marked meanwhile are read again by the next view (their marks
-            // are kept), which then orders afresh.
+            // are kept).
             let (_, changed) = state.queue.changes_after(started);
+            // Installed even so: the next view re-reads those requests into it, and
+            // when they only left the queue it keeps this order without them.
             let newer = cached.inputs.as_ref().is_none_or(|i| i.read_at < fresh.read_at);
             match changed {
-                Some(ids) if newer => {
-                    let current = ids.is_empty().then_some(snapshot);
-                    Some((cached.inputs.replace(fresh), std::mem::replace(&mut cached.current, current)))
-                }
+                Some(_) if newer => Some((cached.inputs.replace(fresh), cached.current.replace(snapshot))),
                 _ => None,
             }
         }
@@ -325,8 +335,9 @@ impl Inputs {
             staff: supervising_staff(&tree),
             tree,
             rows: Arc::default(),
-            entries: Vec::new(),
-            history: Vec::new(),
+            in_production: Arc::default(),
+            entries: ByRequest::default(),
+            history: ByRequest::default(),
             top: Arc::default(),
             users: Arc::new(users.into_iter().map(|u| (u.id, u)).collect()),
         };
@@ -351,26 +362,33 @@ impl Inputs {
             Ok((rows, accepted, users))
         })
         .await?;
-        // `ids` is sorted (see `changes_after`): each is replaced by what was read now.
-        let gone = |id: &RequestId| ids.binary_search(id).is_ok();
-        let entries_before: Vec<QueueEntry> = self.entries.iter().filter(|e| gone(&e.id)).cloned().collect();
-        let history_before: Vec<(RequestId, AcceptedWork)> = self.history.iter().filter(|(id, _)| gone(id)).cloned().collect();
-        let map = Arc::make_mut(&mut self.rows);
+        // Each of `ids` is replaced by what was read now.
+        let (map, in_production) = (Arc::make_mut(&mut self.rows), Arc::make_mut(&mut self.in_production));
+        let mut before = Vec::with_capacity(ids.len());
         for id in &ids {
             map.remove(id);
+            in_production.remove(id);
+            before.push((self.entries.remove(*id), self.history.remove(*id)));
         }
-        self.entries.retain(|e| !gone(&e.id));
-        self.history.retain(|(id, _)| !gone(id));
         if !users.is_empty() {
             Arc::make_mut(&mut self.users).extend(users.into_iter().map(|u| (u.id, u)));
         }
         self.add(rows, accepted, now);
-        let entries_after: Vec<&QueueEntry> = self.entries.iter().filter(|e| gone(&e.id)).collect();
-        let history_after: Vec<&(RequestId, AcceptedWork)> = self.history.iter().filter(|(id, _)| gone(id)).collect();
-        let same_history = history_after.len() == history_before.len() && history_after.iter().all(|h| history_before.contains(h));
-        let nothing_joined = entries_after.iter().all(|e| entries_before.contains(e));
-        let left: Vec<RequestId> = entries_before.iter().map(|e| e.id).filter(|id| !entries_after.iter().any(|e| e.id == *id)).collect();
-        Ok(Patched { left, order_kept: same_history && nothing_joined })
+        let mut patched = Patched { left: Vec::new(), order_kept: true };
+        for (id, (entry_before, history_before)) in ids.iter().zip(before) {
+            let mut history_after: Vec<&AcceptedWork> = self.history.get(*id).collect();
+            let same_history = history_after.len() == history_before.len() && {
+                history_after.retain(|h| !history_before.contains(h));
+                history_after.is_empty()
+            };
+            match (entry_before.first(), self.entries.get(*id).next()) {
+                (Some(_), None) => patched.left.push(*id),
+                (before, Some(after)) if before != Some(after) => patched.order_kept = false,
+                _ => {}
+            }
+            patched.order_kept &= same_history;
+        }
+        Ok(patched)
     }
 
     /// Adds rows and accepted work, each under its supervising agency.
@@ -386,28 +404,31 @@ impl Inputs {
             top.insert(code.clone(), t.clone());
             Some(t)
         };
-        self.history.extend(accepted.into_iter().filter_map(|a| {
-            let difficulty = Difficulty::new(i64::from(a.difficulty)).ok()?;
-            Some((a.request, AcceptedWork { supervising_agency: top_of(&a.agency_code)?, accepted_at: a.accepted_at, difficulty }))
-        }));
-        self.entries.extend(rows.iter().filter(|r| r.state == State::Queued).filter_map(|r| {
-            Some(QueueEntry {
-                id: r.id,
-                supervising_agency: top_of(&r.agency_code)?,
-                difficulty: Difficulty::new(i64::from(r.difficulty?)).ok()?,
-                clock: r.wait,
-                received_at: r.received_at.unwrap_or(now),
-            })
-        }));
+        for a in accepted {
+            let Ok(difficulty) = Difficulty::new(i64::from(a.difficulty)) else { continue };
+            let Some(supervising_agency) = top_of(&a.agency_code) else { continue };
+            self.history.push(a.request, AcceptedWork { supervising_agency, accepted_at: a.accepted_at, difficulty });
+        }
+        for r in rows.iter().filter(|r| r.state == State::Queued) {
+            let (Some(supervising_agency), Some(Ok(difficulty))) =
+                (top_of(&r.agency_code), r.difficulty.map(|d| Difficulty::new(i64::from(d))))
+            else {
+                continue;
+            };
+            let received_at = r.received_at.unwrap_or(now);
+            self.entries.push(r.id, QueueEntry { id: r.id, supervising_agency, difficulty, clock: r.wait, received_at });
+        }
+        let in_production = rows.iter().filter(|r| r.state == State::InProduction).map(|r| r.id);
+        Arc::make_mut(&mut self.in_production).extend(in_production);
         Arc::make_mut(&mut self.rows).extend(rows.into_iter().map(|r| (r.id, r)));
     }
 
     /// The order and usage at `now`: the same as from data read afresh at `now`.
     fn compute(&self, now: DateTime<Utc>) -> Snapshot {
         let since = history_since(&self.settings, now);
-        let history = self.history.iter().map(|(_, w)| w).filter(|w| w.accepted_at >= since);
+        let history = self.history.items.iter().filter(|w| w.accepted_at >= since);
         let usage = queue::usage(&self.staff, history, &self.settings, now);
-        let order = queue::rank(&self.entries, &usage, &self.settings, now);
+        let order = queue::rank(&self.entries.items, &usage, &self.settings, now);
         self.snapshot(LastOrder { at: now, order, usage })
     }
 
@@ -416,6 +437,7 @@ impl Inputs {
             at: last.at,
             settings: self.settings.clone(),
             rows: self.rows.clone(),
+            in_production: self.in_production.clone(),
             order: last.order,
             usage: last.usage,
             top: self.top.clone(),
@@ -425,9 +447,50 @@ impl Inputs {
     }
 }
 
-/// An order computed at `at` may still be shown.
-fn fresh(at: DateTime<Utc>) -> bool {
-    (Utc::now() - at).to_std().is_ok_and(|age| age < SNAPSHOT_TTL)
+/// Items kept in one vector (cheap to go through), found by request through an index
+/// (cheap to replace one request's among 100,000).
+struct ByRequest<T> {
+    items: Vec<T>,
+    /// The request of each item.
+    owners: Vec<RequestId>,
+    at: HashMap<RequestId, Vec<usize>>,
+}
+
+impl<T> Default for ByRequest<T> {
+    fn default() -> Self {
+        ByRequest { items: Vec::new(), owners: Vec::new(), at: HashMap::new() }
+    }
+}
+
+impl<T> ByRequest<T> {
+    fn push(&mut self, id: RequestId, item: T) {
+        self.at.entry(id).or_default().push(self.items.len());
+        self.items.push(item);
+        self.owners.push(id);
+    }
+
+    fn get(&self, id: RequestId) -> impl Iterator<Item = &T> {
+        self.at.get(&id).into_iter().flatten().map(|&i| &self.items[i])
+    }
+
+    /// Takes out `id`'s items; the last items move into their places.
+    fn remove(&mut self, id: RequestId) -> Vec<T> {
+        let Some(mut places) = self.at.remove(&id) else { return Vec::new() };
+        // From the back: an item moved forward never comes from a place still to be emptied.
+        places.sort_unstable_by(|a, b| b.cmp(a));
+        let mut taken = Vec::with_capacity(places.len());
+        for i in places {
+            taken.push(self.items.swap_remove(i));
+            self.owners.swap_remove(i);
+            let last = self.items.len();
+            if let Some(moved) = self.owners.get(i) {
+                if let Some(p) = self.at.get_mut(moved).and_then(|ps| ps.iter_mut().find(|p| **p == last)) {
+                    *p = i;
+                }
+            }
+        }
+        taken
+    }
 }
 
 /// The order without requests that left the queue, renumbered: the same as ranking
@@ -467,4 +530,46 @@ fn supervising_staff(tree: &AgencyTree) -> HashMap<AgencyCode, u32> {
 /// The queue from data read afresh (for `/take`, whose order check must be exact).
 pub async fn snapshot(state: &AppState, now: DateTime<Utc>) -> AppResult<Snapshot> {
     Ok(Inputs::read(state, 0).await?.compute(now))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever is pushed and removed, each request's items are found under it,
+        /// and the vector holds exactly the items not removed.
+        #[test]
+        fn by_request_finds_what_a_list_holds(ops in proptest::collection::vec((any::<bool>(), 1i64..8, any::<u16>()), 0..200)) {
+            let mut indexed = ByRequest::default();
+            let mut list: Vec<(RequestId, u16)> = Vec::new();
+            for (push, id, value) in ops {
+                let id = RequestId(id);
+                if push {
+                    indexed.push(id, value);
+                    list.push((id, value));
+                } else {
+                    let mut taken = indexed.remove(id);
+                    let mut expected: Vec<u16> = list.iter().filter(|(i, _)| *i == id).map(|(_, v)| *v).collect();
+                    list.retain(|(i, _)| *i != id);
+                    taken.sort_unstable();
+                    expected.sort_unstable();
+                    prop_assert_eq!(taken, expected);
+                }
+                for id in (1..8).map(RequestId) {
+                    let mut found: Vec<u16> = indexed.get(id).copied().collect();
+                    let mut expected: Vec<u16> = list.iter().filter(|(i, _)| *i == id).map(|(_, v)| *v).collect();
+                    found.sort_unstable();
+                    expected.sort_unstable();
+                    prop_assert_eq!(found, expected);
+                }
+                let mut all: Vec<(RequestId, u16)> = indexed.owners.iter().copied().zip(indexed.items.iter().copied()).collect();
+                let mut expected = list.clone();
+                all.sort_unstable();
+                expected.sort_unstable();
+                prop_assert_eq!(all, expected);
+            }
+        }
+    }
 }

@@ -9,7 +9,7 @@ use statreq_contract::{
 };
 use statreq_domain::lifecycle::can_view;
 use statreq_domain::queue::{self, Ranked};
-use statreq_domain::{RequestId, Role, State, Text};
+use statreq_domain::{RequestId, Role, Text};
 use statreq_store::QueueRow;
 use utoipa::IntoParams;
 
@@ -79,9 +79,9 @@ pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: web::Query
     let items: Vec<QueueItemView> =
         snap.order.iter().skip(skip).take(limit).filter_map(|r| snap.rows.get(&r.id).map(|row| item(&snap, row, Some(r), now))).collect();
     let next_cursor = (skip + limit < snap.order.len()).then(|| (skip + limit).to_string());
+    // By id (the set's order).
     let mut in_production: Vec<QueueItemView> =
-        snap.rows.values().filter(|r| r.state == State::InProduction).map(|row| item(&snap, row, None, now)).collect();
-    in_production.sort_by_key(|i| i.request_id);
+        snap.in_production.iter().filter_map(|id| snap.rows.get(id)).map(|row| item(&snap, row, None, now)).collect();
     // Files waiting for a second officer, counted live (approvals do not refresh the order).
     let ids: Vec<RequestId> = in_production.iter().map(|i| RequestId(i.request_id)).collect();
     let files = db(&state, move |s| s.unpublished_deliveries(&ids)).await?;
