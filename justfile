@@ -111,8 +111,9 @@ deny:
     #!/usr/bin/env bash
     set -euo pipefail
     if ! cargo deny --version >/dev/null 2>&1; then
-        echo "installing cargo-deny from crates.io (a few minutes, once)…" >&2
-        cargo install -q cargo-deny --locked --target-dir "${CARGO_TARGET_DIR:-target}/cargo-deny-build"
+        echo "installing cargo-deny from crates.io (two minutes, once)…" >&2
+        # Unoptimised: built in 145 s instead of 335, and it checks this tree in 4 s instead of 2.
+        cargo install -q cargo-deny --locked --debug --target-dir "${CARGO_TARGET_DIR:-target}/cargo-deny-build"
     fi
     cargo deny check licenses bans sources
 
