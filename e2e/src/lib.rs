@@ -114,26 +114,32 @@ impl TestDatabase {
     pub fn new(backend: Backend) -> TestDatabase {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let dir = std::env::temp_dir().join(format!("statreq-test-{id}"));
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let make_dir = || std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
         match backend {
-            Backend::Sqlite => TestDatabase {
-                url: format!("sqlite://{}", dir.join("statreq.sqlite").display()),
-                admin_url: None,
-                name: String::new(),
-                dir,
-                s3: None,
-            },
+            Backend::Sqlite => {
+                make_dir();
+                TestDatabase {
+                    url: format!("sqlite://{}", dir.join("statreq.sqlite").display()),
+                    admin_url: None,
+                    name: String::new(),
+                    dir,
+                    s3: None,
+                }
+            }
             Backend::Postgres => {
+                // Everything that can fail before anything is made: a test that cannot
+                // start leaves neither a database nor a folder behind.
                 let admin = std::env::var("STATREQ_TEST_PG_URL").unwrap_or_else(|_| {
                     panic!("STATREQ_TEST_PG_URL is not set: PostgreSQL tests need a server (`just test` starts one via scripts/ensure-postgres.sh)")
                 });
                 let name = format!("statreq_test_{id}");
-                psql(&admin, &format!("CREATE DATABASE {name}"));
                 let url = match admin.rfind('/') {
                     Some(i) => format!("{}/{name}", &admin[..i]),
                     None => panic!("STATREQ_TEST_PG_URL needs a database path"),
                 };
                 let s3 = Some(S3Files::from_env(&id));
+                psql(&admin, &format!("CREATE DATABASE {name}"));
+                make_dir();
                 TestDatabase { url, admin_url: Some(admin), name, dir, s3 }
             }
         }
