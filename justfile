@@ -16,15 +16,11 @@ spa:
     rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
     want=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
     have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
-    installing=""
     if [[ "$have" != "$want" ]]; then
-        # Built beside the SPA (its own target directory): each fills the cores the other leaves idle.
         echo "installing wasm-bindgen-cli $want (a few minutes, once)…" >&2
-        cargo install -q wasm-bindgen-cli --version "$want" &
-        installing=$!
+        cargo install -q wasm-bindgen-cli --version "$want"
     fi
     cargo build --release -p statreq-frontend --target wasm32-unknown-unknown
-    if [[ -n "$installing" ]]; then wait "$installing"; fi
     target="${CARGO_TARGET_DIR:-target}"
     rm -rf frontend/dist && mkdir -p frontend/dist
     # The name section is debugging data (2.5 MB of 7): not shipped.
