@@ -19,8 +19,10 @@ spa:
     if [[ "$have" != "$want" ]]; then
         echo "installing wasm-bindgen-cli $want (a minute, once)…" >&2
         # Unoptimised and without debug info: built in 68 s instead of 188, and it
-        # prepares the SPA in 4 s instead of 1.
-        CARGO_PROFILE_DEV_DEBUG=false cargo install -q wasm-bindgen-cli --version "$want" --debug
+        # prepares the SPA in 4 s instead of 1. In a directory of its own: in the shared
+        # one, cargo would make it wait for a running debug build (`just test`'s).
+        CARGO_PROFILE_DEV_DEBUG=false cargo install -q wasm-bindgen-cli --version "$want" --debug \
+            --target-dir "${CARGO_TARGET_DIR:-target}/wasm-bindgen-build"
     fi
     cargo build --profile spa -p statreq-frontend --target wasm32-unknown-unknown
     target="${CARGO_TARGET_DIR:-target}"
