@@ -48,8 +48,9 @@ if ! answers; then
   cat >"$run/s3.json" <<JSON
 {"identities":[{"name":"statreq","credentials":[{"accessKey":"$key","secretKey":"$secret"}],"actions":["Admin","Read","Write","List","Tagging"]}]}
 JSON
-  # Its own session and process group, so that stopping it stops every part.
-  setsid "$weed" server -dir="$run/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+  # Its own session and process group, so that stopping it stops every part; its logs
+  # in its run folder (by default it writes them to /tmp and never removes them).
+  setsid "$weed" -logdir="$run" server -dir="$run/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
     -master.port=$master -master.volumeSizeLimitMB=64 -volume.port=$volume -volume.max=64 \
     -filer -filer.port=$filer -filer.localSocket="$run/filer.sock" \
     -s3 -s3.port=$s3 -s3.config="$run/s3.json" -s3.localSocket="$run/s3.sock" \
