@@ -421,6 +421,8 @@ async fn main() -> anyhow::Result<()> {
             let (store, url) = open_store(&cli.common)?;
             // Held for as long as this process serves.
             let _one_server = sqlite_serve_lock(&url)?;
+            // Requests and users shown from memory, kept coherent with other instances (PostgreSQL).
+            let store = store.with_read_cache().map_err(|e| anyhow::anyhow!("read cache: {e}"))?;
             let mut settings = cli.common.settings(bind, Some(url.clone()));
             settings.signing_key = signing_key.map(SecretString::from);
             settings.access_token_seconds = access_token_seconds;

@@ -9,7 +9,7 @@ use statreq_contract::{DestructionView, RequestView, SimilarRequest, SimilarRequ
 use statreq_domain::eligibility::{self, EligibilityContext, Finding};
 use statreq_domain::lifecycle::{self, available_actions, can_view};
 use statreq_domain::{AgencyChain, AgencyCode, Application, Command, RequestFacts, RequestId, State, UserId};
-use statreq_store::{AuditContext, ListFilter, RequestRow, Store, StoreResult};
+use statreq_store::{AuditContext, ListFilter, RequestRow, Store, StoreResult, UserRow};
 
 use super::users::{self, user_ref, Users};
 use super::{db, AppError, AppResult, InputError};
@@ -37,6 +37,11 @@ impl AuthorsCache {
     /// The authors of `row` as it stands: read from the database once per version.
     fn of(&self, s: &Store, row: &RequestRow) -> StoreResult<Vec<UserId>> {
         Ok(self.of_all(s, std::slice::from_ref(row))?.remove(&row.id).unwrap_or_default())
+    }
+
+    /// The authors of `row` as it stands, if held.
+    fn held(&self, row: &RequestRow) -> Option<Vec<UserId>> {
+        self.0.get(&(row.id, row.version)).map(|a| a.to_vec())
     }
 
     /// The authors of each of `rows`, those not held read in one query.
@@ -133,14 +138,27 @@ pub async fn load_for(state: &AppState, who: &Principal, id: RequestId) -> AppRe
     let tree = state.agencies.tree(state).await?;
     let mut known = Users::new();
     known.insert(who.user.id, who.user.clone());
-    let cache = state.authors.clone();
-    let (row, users, authors) = db(state, move |s| {
-        let row = s.get_request(id)?;
-        users::load_into(s, referenced_users(&row), &mut known)?;
-        let authors = cache.of(s, &row)?;
-        Ok((row, known, authors))
-    })
-    .await?;
+    // Everything held in memory (the store's read cache, the authors of this version):
+    // no hop to the blocking pool. The check of rights below is the same either way.
+    let (row, users, authors) = match held(state, id, &known) {
+        Some((row, more, authors)) => {
+            known.extend(more.into_iter().map(|u| (u.id, u)));
+            (row, known, authors)
+        }
+        None => {
+            let cache = state.authors.clone();
+            db(state, move |s| {
+                let row = s.get_request_cached(id)?;
+                let missing: Vec<UserId> = referenced_users(&row).into_iter().filter(|u| !known.contains_key(u)).collect();
+                if !missing.is_empty() {
+                    known.extend(s.get_users_cached(&missing)?.into_iter().map(|u| (u.id, u)));
+                }
+                let authors = cache.of(s, &row)?;
+                Ok((row, known, authors))
+            })
+            .await?
+        }
+    };
     let (chain, agency_name) = tree.chain_of(&row.agency_code)?;
     let loaded = Loaded { row, chain, agency_name, users, authors };
     if can_view(&who.actor, &loaded.chain, loaded.row.revision as u32) {
@@ -148,6 +166,18 @@ pub async fn load_for(state: &AppState, who: &Principal, id: RequestId) -> AppRe
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// The request, the users its view names (besides `known`) and its authors, if all
+/// are held in memory.
+fn held(state: &AppState, id: RequestId, known: &Users) -> Option<(RequestRow, Vec<UserRow>, Vec<UserId>)> {
+    let row = state.store.cached_request(id)?;
+    let mut missing: Vec<UserId> = referenced_users(&row).into_iter().filter(|u| !known.contains_key(u)).collect();
+    missing.sort_unstable();
+    missing.dedup();
+    let users = if missing.is_empty() { Vec::new() } else { state.store.cached_users(&missing)? };
+    let authors = state.authors.held(&row)?;
+    Some((row, users, authors))
 }
 
 /// Rows of a list, each with its chain and the users its view names; rows the

@@ -4,6 +4,7 @@
 //! goes through [`Store::apply_transition`]: the new state and its event in one
 //! transaction, guarded by the request's version.
 
+mod cache;
 mod conn;
 pub mod schema;
 
@@ -33,6 +34,7 @@ use parking_lot::FairMutex;
 pub use agencies::{AgencyRow, AgencyUpsert, NewAgency};
 pub use attachments::{AttachmentRow, NewAttachment};
 pub use audit::{AuditBreak, AuditContext, AuditEntry, AuditFilter, GENESIS};
+pub use cache::WATCHER_NAME;
 pub use conn::{Backend, DbConnection};
 pub use deliveries::{DeliveryRow, NewDelivery};
 pub use inquiries::{FaqRow, InboxRow, InquiryFilter, InquiryMessageRow, InquiryRow, NewInbox};
@@ -111,6 +113,10 @@ pub struct Store {
     backend: Backend,
     /// On SQLite, this process's writers take turns here, first come first served.
     writers: Option<Arc<FairMutex<()>>>,
+    /// Rows kept in memory (PostgreSQL, [`Store::with_read_cache`]).
+    read_cache: Option<Arc<cache::ReadCache>>,
+    /// Where the database is (the cache's listener connects there too).
+    url: Arc<str>,
 }
 
 impl std::fmt::Debug for Store {
@@ -139,13 +145,25 @@ impl Store {
             .build(manager)
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let writers = (backend == Backend::Sqlite).then(|| Arc::new(FairMutex::new(())));
-        let store = Store { pool, backend, writers };
+        let store = Store { pool, backend, writers, read_cache: None, url: url.into() };
         store.migrate()?;
         Ok(store)
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Keeps request and user rows in memory for [`Store::get_request_cached`] and
+    /// [`Store::get_users_cached`], coherent with every other writer of the database
+    /// (see the `cache` module); starts the thread that watches for their changes.
+    pub fn with_read_cache(mut self) -> StoreResult<Store> {
+        let source = match self.backend {
+            Backend::Postgres => cache::Source::Postgres(self.url.clone()),
+            Backend::Sqlite => cache::Source::Sqlite(self.url.strip_prefix("sqlite://").unwrap_or(&self.url).into()),
+        };
+        self.read_cache = Some(cache::ReadCache::start(source).map_err(|e| StoreError::Unavailable(e.to_string()))?);
+        Ok(self)
     }
 
     pub(crate) fn conn(&self) -> StoreResult<PooledConnection<conn::Manager>> {
@@ -167,7 +185,12 @@ impl Store {
         f: impl FnOnce(&mut conn::DbConnection) -> StoreResult<T>,
     ) -> StoreResult<T> {
         let _turn = self.writers.as_ref().map(|w| w.lock());
-        conn::write_tx(conn, f)
+        let done = conn::write_tx(conn, f);
+        // Committed (or rolled back, which costs only re-reads): rows held may be stale.
+        if let Some(c) = &self.read_cache {
+            c.changed();
+        }
+        done
     }
 
     /// Runs pending migrations.
@@ -189,7 +212,11 @@ impl Store {
     /// the service itself.
     pub fn batch_execute(&self, sql: &str) -> StoreResult<()> {
         use diesel::connection::SimpleConnection;
-        self.conn()?.batch_execute(sql).map_err(StoreError::from)
+        let done = self.conn()?.batch_execute(sql).map_err(StoreError::from);
+        if let Some(c) = &self.read_cache {
+            c.changed();
+        }
+        done
     }
 
     /// The database answers.

@@ -361,5 +361,87 @@ on_both!(
     refresh_token_reuse_revokes_the_family,
     the_agency_tree_stays_a_tree,
     a_wrong_url_reports_its_real_cause,
-    concurrent_writers_all_land
+    concurrent_writers_all_land,
+    the_read_cache_follows_every_writer
 );
+
+/// Waits (up to 10 s) until `ok` holds.
+fn eventually(what: &str, mut ok: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !ok() {
+        assert!(std::time::Instant::now() < deadline, "{what}: not after 10 s");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
+/// Reads the request until the cache holds it (its watcher has started, or started again).
+fn read_until_held(cached: &Store, id: statreq_domain::RequestId) {
+    eventually("the row is held", || {
+        let _ = cached.get_request_cached(id);
+        cached.cached_request(id).is_some()
+    });
+}
+
+/// The read cache holds rows, shows this instance's own writes at once and another
+/// writer's (an instance, a command) within moments, users as requests.
+fn the_read_cache_follows_every_writer(backend: Backend) {
+    let (db, plain) = open(backend);
+    let cached = Store::open(&db.url).and_then(Store::with_read_cache).unwrap_or_else(|e| panic!("{e}"));
+    let u = user(&plain, "a", "DGPA");
+    let r = plain.create_request(&code("DGPA"), u, &serde_json::json!({"reason": "x"}), now()).unwrap_or_else(|e| panic!("{e}"));
+    // Held once read (after the watcher has started).
+    read_until_held(&cached, r.id);
+    assert_eq!(cached.cached_request(r.id).map(|x| x.version), Some(r.version));
+
+    // Another writer: seen within moments, never the old row kept after it.
+    let edited = plain.update_application(r.id, r.version, &serde_json::json!({"reason": "y"}), u, now()).unwrap_or_else(|e| panic!("{e}"));
+    eventually("another writer's change is seen", || cached.get_request_cached(r.id).map(|x| x.version).ok() == Some(edited.version));
+    assert_eq!(cached.get_request_cached(r.id).map(|x| x.application.reason).ok().as_deref(), Some("y"));
+
+    // This instance's own write: at once.
+    let mine =
+        cached.update_application(r.id, edited.version, &serde_json::json!({"reason": "z"}), u, now()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cached.get_request_cached(r.id).map(|x| x.version).ok(), Some(mine.version));
+
+    // SQL by hand (PostgreSQL: the trigger announces it; SQLite: the file's data version).
+    plain.batch_execute(&format!("UPDATE requests SET difficulty = 4 WHERE id = {}", r.id)).unwrap_or_else(|e| panic!("{e}"));
+    eventually("a change by SQL is seen", || cached.get_request_cached(r.id).map(|x| x.difficulty).ok() == Some(Some(4)));
+
+    // Users as requests.
+    eventually("the user is held", || {
+        let _ = cached.get_users_cached(&[u]);
+        cached.cached_users(&[u]).is_some()
+    });
+    let change = statreq_store::UserUpdate { display_name: Some("林怡君".into()), ..Default::default() };
+    plain.update_user(u, change, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    eventually("another writer's user change is seen", || {
+        cached.get_users_cached(&[u]).map(|v| v[0].display_name.clone()).ok().as_deref() == Some("林怡君")
+    });
+    // A store without the cache holds nothing.
+    assert!(plain.cached_request(r.id).is_none());
+}
+
+/// PostgreSQL: when the listening connection dies, nothing held is served (its
+/// announcements may be lost); reads go to the database until it listens again.
+#[test]
+fn the_read_cache_stops_serving_when_its_listener_dies() {
+    let (db, plain) = open(Backend::Postgres);
+    let cached = Store::open(&db.url).and_then(Store::with_read_cache).unwrap_or_else(|e| panic!("{e}"));
+    let u = user(&plain, "a", "DGPA");
+    let r = plain.create_request(&code("DGPA"), u, &serde_json::json!({"reason": "x"}), now()).unwrap_or_else(|e| panic!("{e}"));
+    read_until_held(&cached, r.id);
+    plain
+        .batch_execute(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = '{}'",
+            statreq_store::WATCHER_NAME
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+    eventually("nothing is served from memory", || cached.cached_request(r.id).is_none());
+    let edited = plain.update_application(r.id, r.version, &serde_json::json!({"reason": "y"}), u, now()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cached.get_request_cached(r.id).map(|x| x.version).ok(), Some(edited.version), "read from the database");
+    // Listening again: rows are held again, and changes still reach it.
+    read_until_held(&cached, r.id); // listening again
+    let again =
+        plain.update_application(r.id, edited.version, &serde_json::json!({"reason": "z"}), u, now()).unwrap_or_else(|e| panic!("{e}"));
+    eventually("changes reach it after reconnecting", || cached.get_request_cached(r.id).map(|x| x.version).ok() == Some(again.version));
+}

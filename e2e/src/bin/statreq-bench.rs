@@ -316,7 +316,12 @@ async fn main() {
     let mut writes = Vec::new();
     let mut reads = Vec::new();
     let mut failed = 0;
+    // `statreq-bench sqlite` or `statreq-bench postgres` runs one backend (to profile it).
+    let only: Vec<String> = std::env::args().skip(1).map(|a| a.to_lowercase()).collect();
     for backend in [Backend::Sqlite, Backend::Postgres] {
+        if !only.is_empty() && !only.contains(&format!("{backend:?}").to_lowercase()) {
+            continue;
+        }
         let (runs, rss, lost) = bench(backend).await;
         println!("### {backend:?}\n");
         println!("| workload | req/s | p50 ms | p99 ms | p99.9 ms | errors |\n| --- | ---: | ---: | ---: | ---: | ---: |");

@@ -251,14 +251,22 @@ fn statreq_decrypt_opens_files_made_by_the_age_tool() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// Moves a delivery back in time, as if `days` had passed since it.
-fn age_delivery(server: &TestServer, backend: Backend, id: i64, days: i64) {
+/// Moves a delivery back in time, as if `days` had passed since it, by SQL from outside
+/// the service; returns once the service shows it (another writer's change reaches its
+/// read cache within milliseconds on PostgreSQL, not at once).
+async fn age_delivery(server: &TestServer, backend: Backend, reader: &Client, id: i64, days: i64) {
+    let before = reader.get_request(id).await.unwrap().delivered_at;
     let store = statreq_store::Store::open(&server.db.url).unwrap();
     let sql = match backend {
         Backend::Sqlite => format!("UPDATE requests SET delivered_at = datetime(delivered_at, '-{days} days') WHERE id = {id}"),
         Backend::Postgres => format!("UPDATE requests SET delivered_at = delivered_at - interval '{days} days' WHERE id = {id}"),
     };
     store.batch_execute(&sql).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while reader.get_request(id).await.unwrap().delivered_at == before {
+        assert!(std::time::Instant::now() < deadline, "the service does not show a change made by SQL after 5 s");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
 }
 
 async fn an_overdue_destruction_blocks_new_submissions(backend: Backend) {
@@ -274,7 +282,7 @@ async fn an_overdue_destruction_blocks_new_submissions(backend: Backend) {
     assert_eq!((due.len(), due[0].days_left, due[0].overdue), (1, 90, false));
 
     // 91 days later.
-    age_delivery(&server, backend, id, 91);
+    age_delivery(&server, backend, &applicant, id, 91).await;
     let due = officer.destructions().await.unwrap();
     assert_eq!((due[0].request_id, due[0].overdue, due[0].agency_code.as_str()), (id, true, "NPA"));
     assert!(applicant.get_request(id).await.map(|r| r.destruction_overdue).unwrap_or(false));
