@@ -6,6 +6,7 @@
 
 mod cache;
 mod conn;
+mod group;
 pub mod schema;
 
 mod agencies;
@@ -29,7 +30,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::r2d2::{Pool, PooledConnection};
-use parking_lot::FairMutex;
 
 pub use agencies::{AgencyRow, AgencyUpsert, NewAgency};
 pub use attachments::{AttachmentRow, NewAttachment};
@@ -111,8 +111,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Store {
     pool: Pool<conn::Manager>,
     backend: Backend,
-    /// On SQLite, this process's writers take turns here, first come first served.
-    writers: Option<Arc<FairMutex<()>>>,
+    /// On SQLite, this process's writes share one connection and their commits ([`group`]).
+    group: Option<Arc<group::GroupCommit>>,
     /// Rows kept in memory (PostgreSQL, [`Store::with_read_cache`]).
     read_cache: Option<Arc<cache::ReadCache>>,
     /// Where the database is (the cache's listener connects there too).
@@ -137,6 +137,13 @@ impl Store {
             Backend::Sqlite => 8,
             Backend::Postgres => 16,
         };
+        let group = match backend {
+            Backend::Sqlite => {
+                let conn = diesel::r2d2::ManageConnection::connect(&manager).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                Some(Arc::new(group::GroupCommit::new(conn)))
+            }
+            Backend::Postgres => None,
+        };
         let pool = Pool::builder()
             .max_size(size)
             .connection_timeout(Duration::from_secs(5))
@@ -144,8 +151,7 @@ impl Store {
             .test_on_check_out(false)
             .build(manager)
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        let writers = (backend == Backend::Sqlite).then(|| Arc::new(FairMutex::new(())));
-        let store = Store { pool, backend, writers, read_cache: None, url: url.into() };
+        let store = Store { pool, backend, group, read_cache: None, url: url.into() };
         store.migrate()?;
         Ok(store)
     }
@@ -170,22 +176,19 @@ impl Store {
         self.pool.get().map_err(|e| StoreError::Unavailable(e.to_string()))
     }
 
-    /// Runs `f` in a write transaction on `conn` ([`conn::write_tx`]).
-    ///
-    /// SQLite has one write lock per database. Left to itself, a writer that finds it
-    /// taken sleeps and retries (its busy handler backs off up to 100 ms a try), so
-    /// under many concurrent writers some wait hundreds of milliseconds while others
-    /// get in at once. This process's writers therefore queue on a fair lock first and
-    /// enter in arrival order; SQLite's own lock (`BEGIN IMMEDIATE`, `busy_timeout`)
-    /// still guards against other processes on the same file. PostgreSQL locks rows,
-    /// not the database: its writers go straight in.
+    /// Runs `f` in a write transaction: on PostgreSQL on `conn` ([`conn::write_tx`];
+    /// PostgreSQL locks rows, not the database, so its writers go straight in); on
+    /// SQLite as one write of a group commit ([`group`]: the process's writers take
+    /// turns in arrival order on one connection and share each commit's `fsync`).
     pub(crate) fn write_tx<T>(
         &self,
         conn: &mut conn::DbConnection,
         f: impl FnOnce(&mut conn::DbConnection) -> StoreResult<T>,
     ) -> StoreResult<T> {
-        let _turn = self.writers.as_ref().map(|w| w.lock());
-        let done = conn::write_tx(conn, f);
+        let done = match &self.group {
+            Some(group) => group.write(f),
+            None => conn::write_tx(conn, f),
+        };
         // Committed (or rolled back, which costs only re-reads): rows held may be stale.
         if let Some(c) = &self.read_cache {
             c.changed();
