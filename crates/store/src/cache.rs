@@ -38,7 +38,52 @@ use diesel::{Connection, RunQueryDsl};
 use parking_lot::Mutex;
 use statreq_domain::{RequestId, UserId};
 
-use crate::{RequestRow, UserRow};
+use crate::{RequestRow, Store, StoreResult, UserRow};
+
+/// Reads through the cache.
+impl Store {
+    /// The request as held in memory, if it is ([`Store::with_read_cache`]); no IO.
+    pub fn cached_request(&self, id: RequestId) -> Option<RequestRow> {
+        self.read_cache.as_ref()?.request(id).map(|row| RequestRow::clone(&row))
+    }
+
+    /// The request, from memory where held, else read (and then held): as fresh as
+    /// every change this instance committed, and every other writer's within a few
+    /// milliseconds (see the `cache` module). For showing a request; a change re-reads
+    /// inside its own transaction.
+    pub fn get_request_cached(&self, id: RequestId) -> StoreResult<RequestRow> {
+        let Some(cache) = &self.read_cache else { return self.get_request(id) };
+        if let Some(row) = cache.request(id) {
+            return Ok(RequestRow::clone(&row));
+        }
+        let epoch = cache.epoch();
+        let row = self.get_request(id)?;
+        if let Some(epoch) = epoch {
+            cache.keep_request(epoch, &row);
+        }
+        Ok(row)
+    }
+
+    /// All of these users as held in memory, if every one is ([`Store::with_read_cache`]); no IO.
+    pub fn cached_users(&self, ids: &[UserId]) -> Option<Vec<UserRow>> {
+        let held = self.read_cache.as_ref()?.users(ids)?;
+        Some(held.iter().map(|u| UserRow::clone(u)).collect())
+    }
+
+    /// [`Store::get_users`] from memory where every one is held, else read (and then held).
+    pub fn get_users_cached(&self, ids: &[UserId]) -> StoreResult<Vec<UserRow>> {
+        let Some(cache) = &self.read_cache else { return self.get_users(ids) };
+        if let Some(held) = cache.users(ids) {
+            return Ok(held.iter().map(|u| UserRow::clone(u)).collect());
+        }
+        let epoch = cache.epoch();
+        let rows = self.get_users(ids)?;
+        if let Some(epoch) = epoch {
+            cache.keep_users(epoch, &rows);
+        }
+        Ok(rows)
+    }
+}
 
 /// The channel the `change_notices` trigger announces on.
 const CHANNEL: &str = "statreq_changed";

@@ -291,28 +291,6 @@ impl Store {
         request_by_id(&mut *self.conn()?, id)
     }
 
-    /// The request as held in memory, if it is ([`Store::with_read_cache`]); no IO.
-    pub fn cached_request(&self, id: RequestId) -> Option<RequestRow> {
-        self.read_cache.as_ref()?.request(id).map(|row| RequestRow::clone(&row))
-    }
-
-    /// The request, from memory where held, else read (and then held): as fresh as
-    /// every change this instance committed, and every other writer's within a few
-    /// milliseconds (see the `cache` module). For showing a request; a change re-reads
-    /// inside its own transaction.
-    pub fn get_request_cached(&self, id: RequestId) -> StoreResult<RequestRow> {
-        let Some(cache) = &self.read_cache else { return self.get_request(id) };
-        if let Some(row) = cache.request(id) {
-            return Ok(RequestRow::clone(&row));
-        }
-        let epoch = cache.epoch();
-        let row = self.get_request(id)?;
-        if let Some(epoch) = epoch {
-            cache.keep_request(epoch, &row);
-        }
-        Ok(row)
-    }
-
     /// Every request that has been delivered (delivered or closed since), as
     /// (id, agency code): the candidates of similar-request suggestions.
     pub fn delivered_requests(&self) -> StoreResult<Vec<(RequestId, AgencyCode)>> {

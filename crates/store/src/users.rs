@@ -145,26 +145,6 @@ impl Store {
         Ok(rows.into_iter().map(UserRow::from).collect())
     }
 
-    /// All of these users as held in memory, if every one is ([`Store::with_read_cache`]); no IO.
-    pub fn cached_users(&self, ids: &[UserId]) -> Option<Vec<UserRow>> {
-        let held = self.read_cache.as_ref()?.users(ids)?;
-        Some(held.iter().map(|u| UserRow::clone(u)).collect())
-    }
-
-    /// [`Store::get_users`] from memory where every one is held, else read (and then held).
-    pub fn get_users_cached(&self, ids: &[UserId]) -> StoreResult<Vec<UserRow>> {
-        let Some(cache) = &self.read_cache else { return self.get_users(ids) };
-        if let Some(held) = cache.users(ids) {
-            return Ok(held.iter().map(|u| UserRow::clone(u)).collect());
-        }
-        let epoch = cache.epoch();
-        let rows = self.get_users(ids)?;
-        if let Some(epoch) = epoch {
-            cache.keep_users(epoch, &rows);
-        }
-        Ok(rows)
-    }
-
     pub fn find_user_by_username(&self, username: &str) -> StoreResult<UserRow> {
         Ok(users::table.filter(users::username.eq(username)).select(Row::as_select()).first(&mut *self.conn()?)?.into())
     }
