@@ -178,9 +178,16 @@ mod tests {
     /// or panic reaches its own caller only.
     #[test]
     fn each_write_is_kept_or_undone_by_itself() {
-        let dir = std::env::temp_dir().join(format!("statreq-group-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-        let path = dir.join("g.sqlite");
+        /// Removed however the test ends.
+        struct Dir(std::path::PathBuf);
+        impl Drop for Dir {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_dir_all(&self.0);
+            }
+        }
+        let dir = Dir(std::env::temp_dir().join(format!("statreq-group-{}", std::process::id())));
+        std::fs::create_dir_all(&dir.0).unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.0.join("g.sqlite");
         let mut setup = connect(&path);
         setup.batch_execute("CREATE TABLE t (x BIGINT NOT NULL)").unwrap_or_else(|e| panic!("{e}"));
         let group = GroupCommit::new(connect(&path));
@@ -228,7 +235,6 @@ mod tests {
         all.sort_unstable();
         assert_eq!(kept.len(), 16 * 20, "half the writes succeed");
         assert_eq!(all, kept, "exactly the acknowledged writes are kept");
-        drop((group, setup));
-        let _ = std::fs::remove_dir_all(&dir);
+        drop((group, setup, dir));
     }
 }
