@@ -149,7 +149,7 @@ pub async fn load_for(state: &AppState, who: &Principal, id: RequestId) -> AppRe
             let cache = state.authors.clone();
             db(state, move |s| {
                 let row = s.get_request_cached(id)?;
-                let missing: Vec<UserId> = referenced_users(&row).into_iter().filter(|u| !known.contains_key(u)).collect();
+                let missing = unknown_users(&row, &known);
                 if !missing.is_empty() {
                     known.extend(s.get_users_cached(&missing)?.into_iter().map(|u| (u.id, u)));
                 }
@@ -168,13 +168,19 @@ pub async fn load_for(state: &AppState, who: &Principal, id: RequestId) -> AppRe
     }
 }
 
+/// The users `row`'s view names that are not in `known`, each once.
+fn unknown_users(row: &RequestRow, known: &Users) -> Vec<UserId> {
+    let mut missing: Vec<UserId> = referenced_users(row).into_iter().filter(|u| !known.contains_key(u)).collect();
+    missing.sort_unstable();
+    missing.dedup();
+    missing
+}
+
 /// The request, the users its view names (besides `known`) and its authors, if all
 /// are held in memory.
 fn held(state: &AppState, id: RequestId, known: &Users) -> Option<(RequestRow, Vec<UserRow>, Vec<UserId>)> {
     let row = state.store.cached_request(id)?;
-    let mut missing: Vec<UserId> = referenced_users(&row).into_iter().filter(|u| !known.contains_key(u)).collect();
-    missing.sort_unstable();
-    missing.dedup();
+    let missing = unknown_users(&row, known);
     let users = if missing.is_empty() { Vec::new() } else { state.store.cached_users(&missing)? };
     let authors = state.authors.held(&row)?;
     Some((row, users, authors))

@@ -113,7 +113,7 @@ pub struct Store {
     backend: Backend,
     /// On SQLite, this process's writes share one connection and their commits ([`group`]).
     group: Option<Arc<group::GroupCommit>>,
-    /// Rows kept in memory (PostgreSQL, [`Store::with_read_cache`]).
+    /// Rows kept in memory ([`Store::with_read_cache`]).
     read_cache: Option<Arc<cache::ReadCache>>,
     /// Where the database is (the cache's listener connects there too).
     url: Arc<str>,
