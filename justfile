@@ -31,8 +31,16 @@ spa:
     wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
         --out-dir frontend/dist/pkg "$target/wasm32-unknown-unknown/spa/statreq-frontend.wasm"
     cp frontend/index.html frontend/static/* frontend/dist/
-    # Precompressed copies the server sends to browsers that accept gzip.
+    # Precompressed copies the server sends to browsers that accept them: brotli (every
+    # browser over HTTPS; 30% smaller than gzip for the wasm) and gzip (everyone else).
+    if ! command -v brotli >/dev/null; then
+        echo "installing brotli from Debian's packages…" >&2
+        as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+        as_root apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends brotli >&2
+    fi
     gzip -9 -k -f frontend/dist/pkg/*.wasm frontend/dist/pkg/*.js frontend/dist/*.css
+    brotli -f -q 11 frontend/dist/pkg/*.wasm frontend/dist/pkg/*.js frontend/dist/*.css
 
 # Run the service and its SPA with demo data on the embedded SQLite database (./var).
 serve *ARGS: build

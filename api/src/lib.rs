@@ -203,76 +203,6 @@ pub fn openapi_yaml() -> anyhow::Result<String> {
     Ok(openapi_document().to_yaml()?)
 }
 
-const LANDING: &str = include_str!("landing.html");
-
-/// The landing page's answer: its one inline style sheet allowed by hash.
-fn landing() -> HttpResponse {
-    static POLICY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let policy = POLICY.get_or_init(|| {
-        let style = LANDING.split_once("<style>").and_then(|(_, rest)| rest.split_once("</style>")).map_or("", |(s, _)| s);
-        http::security::policy_with_style(style)
-    });
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").insert_header(("Content-Security-Policy", policy.as_str())).body(LANDING)
-}
-
-/// Serves the SPA: a file from `spa_dir` when one matches the path, else
-/// `index.html`, so that deep links work. Without a built SPA, a landing page.
-async fn spa(req: actix_web::HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let path = req.path();
-    // The default service takes every method; only reads get the SPA.
-    let read = matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
-    if path.starts_with("/api/") || !read {
-        return ApiError::not_found().error_response();
-    }
-    let Some(dir) = &state.settings.spa_dir else {
-        return landing();
-    };
-    let rel = path.trim_start_matches('/');
-    let safe = !rel.split('/').any(|seg| seg == ".." || seg.starts_with('.') || seg.contains('\\'));
-    let file = if safe && !rel.is_empty() { Some(dir.join(rel)).filter(|p| p.is_file()) } else { None };
-    let (target, cache) = match file {
-        Some(f) => (f, "public, max-age=300"),
-        None => (dir.join("index.html"), "no-cache"),
-    };
-    let content_type = match target.extension().and_then(|e| e.to_str()) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("wasm") => "application/wasm",
-        Some("css") => "text/css; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("ico") => "image/x-icon",
-        _ => "application/octet-stream",
-    };
-    // `just spa` leaves a gzip copy beside the large files: sent to clients that take it.
-    let gzip_ok = req
-        .headers()
-        .get(actix_web::http::header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|e| e.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("gzip"))));
-    let mut gz = target.clone().into_os_string();
-    gz.push(".gz");
-    let gz = std::path::PathBuf::from(gz);
-    if gzip_ok && gz.is_file() {
-        if let Ok(bytes) = std::fs::read(&gz) {
-            return HttpResponse::Ok()
-                .content_type(content_type)
-                .insert_header(("Cache-Control", cache))
-                .insert_header(("Content-Encoding", "gzip"))
-                .insert_header(("Vary", "Accept-Encoding"))
-                .body(bytes);
-        }
-    }
-    match std::fs::read(&target) {
-        Ok(bytes) => HttpResponse::Ok()
-            .content_type(content_type)
-            .insert_header(("Cache-Control", cache))
-            .insert_header(("Vary", "Accept-Encoding"))
-            .body(bytes),
-        Err(_) => landing(),
-    }
-}
-
 /// A query string carrying U+0000 (`%00`) is refused before any handler: no
 /// database stores the character, and no parameter needs it.
 async fn refuse_nul_in_query(
@@ -380,7 +310,7 @@ impl Application {
                     "/docs",
                     web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() }),
                 )
-                .default_service(web::get().to(spa))
+                .default_service(web::get().to(http::spa::serve))
                 .wrap(actix_web::middleware::from_fn(http::methods::method_not_allowed))
                 .wrap(actix_web::middleware::from_fn(http::versioning::negotiate))
                 .wrap(actix_web::middleware::from_fn(refuse_nul_in_query))

@@ -6,6 +6,7 @@ pub mod contract;
 pub mod idempotency;
 pub mod methods;
 pub mod security;
+pub mod spa;
 pub mod throttle;
 pub mod upload;
 pub mod versioning;

@@ -643,9 +643,10 @@ async fn an_administrator_edits_a_definition_and_sources_are_browsed() {
     assert_accessible(&c, "sources").await;
 }
 
-/// The SPA's large files go out gzipped to browsers that take gzip (the copies
-/// `just spa` leaves beside them), as they are to others; the wasm ships without its
-/// debugging name section.
+/// The SPA's large files go out compressed to browsers that take it (the brotli and
+/// gzip copies `just spa` leaves beside them: the smallest the browser takes), as they
+/// are to others; the wasm ships without its debugging name section; a browser that
+/// has the file revalidates it with a 304 instead of downloading it again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_spa_is_sent_compressed_to_browsers_that_accept_it() {
     let dist = spa_dir();
@@ -653,25 +654,68 @@ async fn the_spa_is_sent_compressed_to_browsers_that_accept_it() {
     let http = reqwest::Client::new();
     let wasm = "pkg/statreq-frontend_bg.wasm";
     let plain = std::fs::read(dist.join(wasm)).unwrap();
-    let packed = std::fs::read(dist.join(format!("{wasm}.gz"))).unwrap();
-    assert!(packed.len() * 2 < plain.len(), "gzip more than halves it: {} of {}", packed.len(), plain.len());
+    let gzipped = std::fs::read(dist.join(format!("{wasm}.gz"))).unwrap();
+    let brotli = std::fs::read(dist.join(format!("{wasm}.br"))).unwrap();
+    assert!(gzipped.len() * 2 < plain.len(), "gzip more than halves it: {} of {}", gzipped.len(), plain.len());
+    assert!(brotli.len() < gzipped.len(), "brotli is smaller still: {} of {}", brotli.len(), gzipped.len());
     assert!(!plain.windows(b"name".len() + 1).any(|w| w == b"\x04name"), "no name section");
-    let get = |accept: Option<&'static str>| {
+    let get = |accept: Option<&'static str>, etag: Option<String>| {
         let mut req = http.get(format!("{}/{wasm}", server.base));
         if let Some(a) = accept {
             req = req.header("Accept-Encoding", a);
         }
+        if let Some(e) = etag {
+            req = req.header("If-None-Match", e);
+        }
         req.send()
     };
-    let res = get(Some("br, gzip;q=0.9")).await.unwrap();
-    assert_eq!(res.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("gzip"));
-    assert_eq!(res.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/wasm"));
-    let vary = res.headers().get("vary").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    assert!(vary.split(',').any(|v| v.trim() == "Accept-Encoding"), "caches keep the two apart: {vary}");
-    assert_eq!(res.bytes().await.unwrap().as_ref(), packed.as_slice());
-    let res = get(None).await.unwrap();
-    assert!(res.headers().get("content-encoding").is_none());
-    assert_eq!(res.bytes().await.unwrap().as_ref(), plain.as_slice());
+    let header = |res: &reqwest::Response, name: &str| {
+        res.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    };
+    for (accept, coding, body) in [
+        (Some("gzip, deflate, br, zstd"), Some("br"), &brotli),
+        (Some("br;q=0, gzip;q=0.9"), Some("gzip"), &gzipped),
+        (Some("gzip"), Some("gzip"), &gzipped),
+        (Some("br;q=0, gzip;q=0"), None, &plain),
+        (None, None, &plain),
+    ] {
+        let res = get(accept, None).await.unwrap();
+        assert_eq!(res.status(), 200, "{accept:?}");
+        assert_eq!(header(&res, "content-encoding").as_deref(), coding, "{accept:?}");
+        assert_eq!(header(&res, "content-type").as_deref(), Some("application/wasm"));
+        let vary = header(&res, "vary").unwrap_or_default();
+        assert!(vary.split(',').any(|v| v.trim() == "Accept-Encoding"), "caches keep the copies apart: {vary}");
+        let etag = header(&res, "etag").expect("a validator");
+        assert_eq!(res.bytes().await.unwrap().as_ref(), body.as_slice(), "{accept:?}");
+        // Revalidation: the same copy answers 304 without a body; another copy's
+        // validator does not match.
+        let again = get(accept, Some(etag.clone())).await.unwrap();
+        assert_eq!(again.status(), 304, "{accept:?}");
+        assert_eq!(header(&again, "etag").as_deref(), Some(etag.as_str()));
+        assert!(again.bytes().await.unwrap().is_empty());
+        let other = if coding == Some("br") { Some("gzip") } else { Some("gzip, br") };
+        let res = get(other, Some(etag)).await.unwrap();
+        assert_eq!(res.status(), 200, "another copy for {other:?} after {accept:?}");
+    }
+    // Another instance serving the same build from files of other dates (a copy) gives
+    // the same validators: revalidation works behind a load balancer.
+    let copy = statreq_e2e::TempPath::dir("spa-copy");
+    std::fs::create_dir_all(copy.join("pkg")).unwrap();
+    for name in ["index.html", wasm, &format!("{wasm}.br")] {
+        std::fs::copy(dist.join(name), copy.join(name)).unwrap();
+    }
+    let other = TestServer::start_with(Backend::Sqlite, &["--spa-dir", copy.to_str().unwrap_or_default()]);
+    for (accept, path) in [(None, wasm), (Some("br"), wasm), (None, "index.html")] {
+        let fetch = |base: String| {
+            let mut req = http.get(format!("{base}/{path}"));
+            if let Some(a) = accept {
+                req = req.header("Accept-Encoding", a);
+            }
+            req.send()
+        };
+        let (a, b) = (fetch(server.base.clone()).await.unwrap(), fetch(other.base.clone()).await.unwrap());
+        assert_eq!(header(&a, "etag"), header(&b, "etag"), "{path} {accept:?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
