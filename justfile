@@ -149,7 +149,7 @@ openapi:
 fmt:
     cargo fmt --all
 
-# Load benchmark on loopback: authenticated reads and create→submit beside /healthz, SQLite and PostgreSQL.
+# Benchmarks on loopback, each figure beside its anchor from the same run: reads and writes (SQLite, PostgreSQL), files, the queue, the catalog, the vault and age, the SPA's size.
 bench:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -165,3 +165,5 @@ bench:
     taskset -c 0 ./target/release/statreq-vault-bench
     taskset -c 0,1 ./target/release/statreq-vault-bench
     ./target/release/statreq-bench --queue
+    just spa
+    scripts/spa-size.sh
