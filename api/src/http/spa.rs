@@ -55,11 +55,7 @@ pub(crate) async fn serve(req: actix_web::HttpRequest, state: web::Data<AppState
     };
     // `just spa` leaves brotli and gzip copies beside the large files: the smallest one
     // the client takes is sent.
-    let accept = req
-        .headers()
-        .get(actix_web::http::header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let accept = req.headers().get(actix_web::http::header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let chosen = [("br", ".br"), ("gzip", ".gz")]
         .into_iter()
         .filter(|(coding, _)| accepts_encoding(accept, coding))
