@@ -65,3 +65,56 @@ where
     let store = state.store.clone();
     Ok(tokio::task::spawn_blocking(move || f(&store)).await.map_err(AppError::internal)??)
 }
+
+/// Runs background work on a thread of its own at the lowest CPU priority (nice 19 on
+/// Linux), so that on a busy machine it uses what requests leave of the cores instead
+/// of slowing them down (the queue's periodic full read and ordering).
+pub async fn in_background<T, F>(f: F) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("statreq-background".into())
+        .spawn(move || {
+            lowest_priority();
+            let _ = tx.send(f());
+        })
+        .map_err(AppError::internal)?;
+    // A panic in `f` drops the sender: an internal error here.
+    rx.await.map_err(AppError::internal)
+}
+
+/// Lowers the calling thread's CPU priority to the lowest (nice 19): on Linux a
+/// thread's nice value is its own.
+fn lowest_priority() {
+    #[cfg(target_os = "linux")]
+    if let Err(e) = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19) {
+        tracing::debug!(error = %e, "the background thread keeps its priority");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Background work runs on a thread of its own at nice 19, and hands back what it
+    /// returned; the caller's thread keeps its priority.
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn background_work_runs_at_the_lowest_priority() {
+        use rustix::process::getpriority_process;
+        use rustix::thread::gettid;
+        let caller = (gettid(), getpriority_process(Some(gettid())).ok());
+        let (worker, nice) = super::in_background(|| (gettid(), getpriority_process(Some(gettid())).ok())).await.ok().unzip();
+        assert_ne!(worker, Some(caller.0), "a thread of its own");
+        assert_eq!(nice.flatten(), Some(19));
+        assert_eq!(getpriority_process(Some(gettid())).ok(), caller.1, "the caller's priority is unchanged");
+    }
+
+    /// A panic in background work is an internal error for the caller, not a hang.
+    #[tokio::test]
+    async fn a_panic_in_background_work_is_an_error() {
+        let result = super::in_background(|| -> u8 { panic!("background work failed") }).await;
+        assert!(result.is_err());
+    }
+}

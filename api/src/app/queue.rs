@@ -9,10 +9,10 @@ use chrono::{DateTime, Duration, Utc};
 use statreq_contract::QueueSettings;
 use statreq_domain::queue::{self, AcceptedWork, QueueEntry, Ranked, Usage};
 use statreq_domain::{AgencyCode, Difficulty, RequestId, State, UserId};
-use statreq_store::{AcceptedRow, QueueRow, UserRow};
+use statreq_store::{AcceptedRow, QueueRow, StoreResult, UserRow};
 
 use super::agencies::AgencyTree;
-use super::{db, AppError, AppResult};
+use super::{db, in_background, AppError, AppResult};
 use crate::AppState;
 
 /// Everything one look at the queue needs.
@@ -217,7 +217,7 @@ pub async fn cached_snapshot(state: &AppState) -> AppResult<Arc<Snapshot>> {
             inputs.applied = last;
             inputs
         }
-        _ => Inputs::read(state, last).await?,
+        _ => Inputs::read(state, last, false).await?,
     };
     cache.forget_through(inputs.applied);
     let read = started.elapsed();
@@ -267,11 +267,17 @@ pub async fn refresher(state: actix_web::web::Data<AppState>) {
 /// unless something read in full changed meanwhile.
 async fn refresh(state: &AppState) {
     let started = state.queue.reading();
-    let read = Inputs::read(state, started).await;
-    let read = read.map(|inputs| {
-        let snapshot = Arc::new(inputs.compute(Utc::now()));
-        (inputs, snapshot)
-    });
+    // Read and ordered at the lowest CPU priority: views and other requests come first.
+    let read = match Inputs::read(state, started, true).await {
+        Ok(inputs) => {
+            in_background(move || {
+                let snapshot = Arc::new(inputs.compute(Utc::now()));
+                (inputs, snapshot)
+            })
+            .await
+        }
+        Err(e) => Err(e),
+    };
     let mut cached = state.queue.cached.lock().await;
     state.queue.done_reading();
     let replaced = match read {
@@ -314,35 +320,40 @@ struct LastOrder {
 
 impl Inputs {
     /// Everything, read afresh. `applied`: the last change marked before reading.
-    async fn read(state: &AppState, applied: u64) -> AppResult<Inputs> {
+    /// `background`: read and taken in at the lowest CPU priority ([`in_background`]).
+    async fn read(state: &AppState, applied: u64, background: bool) -> AppResult<Inputs> {
         let read_at = std::time::Instant::now();
         let now = Utc::now();
         let tree = state.agencies.tree(state).await?;
         let (settings, _) = settings(state).await?;
         let since = history_since(&settings, now);
-        let (rows, accepted, users) = db(state, move |s| {
-            let rows = s.queue_rows(None)?;
-            let accepted = s.accepted_work(since, None)?;
+        let store = state.store.clone();
+        let load = move || -> StoreResult<Inputs> {
+            let rows = store.queue_rows(None)?;
+            let accepted = store.accepted_work(since, None)?;
             let ids: Vec<UserId> = rows.iter().filter_map(|r| r.assignee).collect();
-            let users = s.get_users(&ids)?;
-            Ok((rows, accepted, users))
-        })
-        .await?;
-        let mut inputs = Inputs {
-            read_at,
-            applied,
-            settings,
-            staff: supervising_staff(&tree),
-            tree,
-            rows: Arc::default(),
-            in_production: Arc::default(),
-            entries: ByRequest::default(),
-            history: ByRequest::default(),
-            top: Arc::default(),
-            users: Arc::new(users.into_iter().map(|u| (u.id, u)).collect()),
+            let users = store.get_users(&ids)?;
+            let mut inputs = Inputs {
+                read_at,
+                applied,
+                settings,
+                staff: supervising_staff(&tree),
+                tree,
+                rows: Arc::default(),
+                in_production: Arc::default(),
+                entries: ByRequest::default(),
+                history: ByRequest::default(),
+                top: Arc::default(),
+                users: Arc::new(users.into_iter().map(|u| (u.id, u)).collect()),
+            };
+            inputs.add(rows, accepted, now);
+            Ok(inputs)
         };
-        inputs.add(rows, accepted, now);
-        Ok(inputs)
+        if background {
+            Ok(in_background(load).await??)
+        } else {
+            db(state, move |_| load()).await
+        }
     }
 
     /// Reads the requests `ids` again (each as it is now, or gone from the queue).
@@ -529,7 +540,7 @@ fn supervising_staff(tree: &AgencyTree) -> HashMap<AgencyCode, u32> {
 
 /// The queue from data read afresh (for `/take`, whose order check must be exact).
 pub async fn snapshot(state: &AppState, now: DateTime<Utc>) -> AppResult<Snapshot> {
-    Ok(Inputs::read(state, 0).await?.compute(now))
+    Ok(Inputs::read(state, 0, false).await?.compute(now))
 }
 
 #[cfg(test)]

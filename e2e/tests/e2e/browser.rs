@@ -669,9 +669,7 @@ async fn the_spa_is_sent_compressed_to_browsers_that_accept_it() {
         }
         req.send()
     };
-    let header = |res: &reqwest::Response, name: &str| {
-        res.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
-    };
+    let header = |res: &reqwest::Response, name: &str| res.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
     for (accept, coding, body) in [
         (Some("gzip, deflate, br, zstd"), Some("br"), &brotli),
         (Some("br;q=0, gzip;q=0.9"), Some("gzip"), &gzipped),
