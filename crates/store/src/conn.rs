@@ -85,31 +85,6 @@ impl diesel::r2d2::ManageConnection for Manager {
     }
 }
 
-/// Runs `f` in a write transaction. On SQLite the write lock is taken at `BEGIN`
-/// (`IMMEDIATE`), so that concurrent writers wait for each other (busy_timeout)
-/// instead of failing when a read lock cannot be upgraded.
-pub fn write_tx<T>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> StoreResult<T>) -> StoreResult<T> {
-    match conn {
-        DbConnection::Postgres(_) => conn.transaction(f),
-        DbConnection::Sqlite(_) => {
-            conn.batch_execute("BEGIN IMMEDIATE")?;
-            match f(conn) {
-                Ok(v) => match conn.batch_execute("COMMIT") {
-                    Ok(()) => Ok(v),
-                    Err(e) => {
-                        let _ = conn.batch_execute("ROLLBACK");
-                        Err(e.into())
-                    }
-                },
-                Err(e) => {
-                    let _ = conn.batch_execute("ROLLBACK");
-                    Err(e)
-                }
-            }
-        }
-    }
-}
-
 fn migration_error(e: impl std::fmt::Display) -> StoreError {
     StoreError::Migration(e.to_string())
 }

@@ -176,8 +176,8 @@ impl Store {
         self.pool.get().map_err(|e| StoreError::Unavailable(e.to_string()))
     }
 
-    /// Runs `f` in a write transaction: on PostgreSQL on `conn` ([`conn::write_tx`];
-    /// PostgreSQL locks rows, not the database, so its writers go straight in); on
+    /// Runs `f` in a write transaction: on PostgreSQL on `conn` (PostgreSQL locks
+    /// rows, not the database, so its writers go straight in); on
     /// SQLite as one write of a group commit ([`group`]: the process's writers take
     /// turns in arrival order on one connection and share each commit's `fsync`).
     pub(crate) fn write_tx<T>(
@@ -187,7 +187,8 @@ impl Store {
     ) -> StoreResult<T> {
         let done = match &self.group {
             Some(group) => group.write(f),
-            None => conn::write_tx(conn, f),
+            // Only PostgreSQL has no group (every SQLite store opens one).
+            None => diesel::Connection::transaction(conn, f),
         };
         // Committed (or rolled back, which costs only re-reads): rows held may be stale.
         if let Some(c) = &self.read_cache {
