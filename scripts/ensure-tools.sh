@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond Rust, from Debian's packages, when missing:
-# the reference `age` tool (interop tests), `script` (a terminal for its passphrase
+# brotli (the SPA's compressed copies), the reference `age` tool (interop tests), `script` (a terminal for its passphrase
 # prompt), `curl` and `jq` (the README's curl lifecycle, run as written), Chromium with its driver (browser tests of the SPA), axe-core, and the
 # Python tools of the contract tests.
 set -euo pipefail
@@ -12,6 +12,9 @@ command -v jq >/dev/null 2>&1 || missing+=(jq)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+# `just spa`'s compressed copies (it installs brotli itself too, for `just serve`): here
+# it comes with the rest in one `apt-get update`.
+command -v brotli >/dev/null 2>&1 || missing+=(brotli)
 if (( ${#missing[@]} )); then
   echo "installing ${missing[*]} from Debian's packages…" >&2
   as_root apt-get update -qq >&2
