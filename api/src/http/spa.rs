@@ -16,7 +16,7 @@ const LANDING: &str = include_str!("../landing.html");
 
 /// The landing page's answer: its one inline style sheet allowed by hash.
 fn landing() -> HttpResponse {
-    static POLICY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static POLICY: OnceLock<String> = OnceLock::new();
     let policy = POLICY.get_or_init(|| {
         let style = LANDING.split_once("<style>").and_then(|(_, rest)| rest.split_once("</style>")).map_or("", |(s, _)| s);
         super::security::policy_with_style(style)
@@ -62,7 +62,7 @@ pub(crate) async fn serve(req: actix_web::HttpRequest, state: web::Data<AppState
         .map(|(coding, suffix)| {
             let mut p = target.clone().into_os_string();
             p.push(suffix);
-            (Some(coding), std::path::PathBuf::from(p))
+            (Some(coding), PathBuf::from(p))
         })
         .find(|(_, p)| p.is_file())
         .unwrap_or((None, target));
