@@ -241,6 +241,18 @@ mod tests {
         std::env::temp_dir().join(format!("statreq-keys-{}", hex::encode(b)))
     }
 
+    /// Keys wrapped and secrets sealed by an earlier version (fixtures/README.md) open.
+    #[test]
+    fn keys_and_secrets_sealed_by_earlier_versions_still_open() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let ring = Keyring::open(&fixtures.join("keyring")).unwrap_or_else(|e| panic!("{e}"));
+        let read = |name: &str| std::fs::read_to_string(fixtures.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let key = ring.unwrap(read("wrapped.txt").trim()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(key.0[..], [7u8; 32]);
+        let secret = ring.open_secret(read("sealed.txt").trim()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(secret.as_str(), "fixture passphrase");
+    }
+
     #[test]
     fn wrap_rotate_rewrap_and_reopen() {
         let d = dir();

@@ -269,6 +269,19 @@ mod tests {
         assert_eq!(out.len(), CHUNK, "only the authenticated first chunk");
     }
 
+    /// A file stored by an earlier version (fixtures/README.md) opens to the same bytes:
+    /// a change of cipher library must not change the format.
+    #[test]
+    fn files_stored_by_earlier_versions_still_open() {
+        let stored = include_bytes!("../fixtures/stored-v1.bin");
+        let key = DataKey(zeroize::Zeroizing::new([7u8; 32]));
+        let mut back = Vec::new();
+        decrypt(&key, b"file-fixture", stored.as_slice(), &mut back).unwrap_or_else(|e| panic!("{e}"));
+        let expected: Vec<u8> = (0..CHUNK + 100).map(|i| (i * 31 % 251) as u8).collect();
+        assert!(back == expected, "the fixture opened to other bytes ({} of {})", back.len(), expected.len());
+        assert!(matches!(decrypt(&key, b"file-other", stored.as_slice(), std::io::sink()), Err(VaultError::Tampered)));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(32))]
         #[test]
