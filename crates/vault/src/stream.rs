@@ -1,5 +1,5 @@
 //! At-rest file encryption: XChaCha20-Poly1305 in the STREAM construction
-//! (Hoang, Reyhanitabar, Rogaway, Vizár 2015) as implemented by the `aead` crate:
+//! (Hoang, Reyhanitabar, Rogaway, Vizár 2015) as implemented by the `aead-stream` crate:
 //! 64 KiB chunks, a 32-bit big-endian counter and a last-chunk flag in the nonce.
 //!
 //! Layout: `STRQENC1` ‖ 19-byte nonce prefix ‖ chunks (64 KiB + 16-byte tag; the
@@ -8,9 +8,8 @@
 
 use std::io::{Read, Write};
 
-use chacha20poly1305::aead::stream::{DecryptorBE32, EncryptorBE32};
-use chacha20poly1305::aead::{KeyInit, Payload};
-use chacha20poly1305::XChaCha20Poly1305;
+use aead_stream::{DecryptorBE32, EncryptorBE32};
+use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -67,7 +66,8 @@ pub fn encrypt(key: &DataKey, aad: &[u8], mut input: impl Read + Send, mut outpu
     let (free_tx, free_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(IN_FLIGHT);
     for _ in 0..IN_FLIGHT {
         // The receiver is alive and the channel holds IN_FLIGHT: this cannot fail.
-        let _ = free_tx.send(vec![0u8; CHUNK]);
+        // Room for the tag: each chunk is encrypted in its own buffer.
+        let _ = free_tx.send(Vec::with_capacity(CHUNK + TAG));
     }
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || -> Option<(u64, [u8; 32])> {
@@ -75,6 +75,7 @@ pub fn encrypt(key: &DataKey, aad: &[u8], mut input: impl Read + Send, mut outpu
             let mut total = 0u64;
             // Stops quietly when the encrypting side has gone (it failed and says why).
             let mut current = free_rx.recv().ok()?;
+            current.resize(CHUNK, 0);
             let mut n = match fill(&mut input, &mut current) {
                 Ok(n) => n,
                 Err(e) => return read_tx.send(Err(e)).ok().and(None),
@@ -82,6 +83,7 @@ pub fn encrypt(key: &DataKey, aad: &[u8], mut input: impl Read + Send, mut outpu
             loop {
                 let (next, m) = if n == CHUNK {
                     let mut next = free_rx.recv().ok()?;
+                    next.resize(CHUNK, 0);
                     match fill(&mut input, &mut next) {
                         Ok(m) => (Some(next), m),
                         Err(e) => return read_tx.send(Err(e)).ok().and(None),
@@ -101,14 +103,16 @@ pub fn encrypt(key: &DataKey, aad: &[u8], mut input: impl Read + Send, mut outpu
         });
         let encrypted = (move || -> Result<()> {
             for read in read_rx {
-                let (chunk, n, last) = read?;
-                let payload = Payload { msg: &chunk[..n], aad };
+                let (mut chunk, n, last) = read?;
+                chunk.truncate(n);
                 if last {
-                    output.write_all(&enc.encrypt_last(payload).map_err(|_| VaultError::Tampered)?)?;
+                    enc.encrypt_last_in_place(aad, &mut chunk).map_err(|_| VaultError::Tampered)?;
+                    output.write_all(&chunk)?;
                     output.flush()?;
                     return Ok(());
                 }
-                output.write_all(&enc.encrypt_next(payload).map_err(|_| VaultError::Tampered)?)?;
+                enc.encrypt_next_in_place(aad, &mut chunk).map_err(|_| VaultError::Tampered)?;
+                output.write_all(&chunk)?;
                 // The reader may have finished; then the buffer is simply dropped.
                 let _ = free_tx.send(chunk);
             }
@@ -142,15 +146,18 @@ pub fn decrypt(key: &DataKey, aad: &[u8], mut input: impl Read, mut output: impl
             return Err(VaultError::Tampered);
         }
         let m = if n == CHUNK + TAG { fill(&mut input, &mut next)? } else { 0 };
+        // Decrypted in place: the buffer shrinks to the chunk's plaintext.
+        current.truncate(n);
         if m == 0 {
-            let pt = dec.decrypt_last(Payload { msg: &current[..n], aad }).map_err(|_| VaultError::Tampered)?;
-            output.write_all(&pt)?;
-            total += pt.len() as u64;
+            dec.decrypt_last_in_place(aad, &mut current).map_err(|_| VaultError::Tampered)?;
+            output.write_all(&current)?;
+            total += current.len() as u64;
             break;
         }
-        let pt = dec.decrypt_next(Payload { msg: &current[..n], aad }).map_err(|_| VaultError::Tampered)?;
-        output.write_all(&pt)?;
-        total += pt.len() as u64;
+        dec.decrypt_next_in_place(aad, &mut current).map_err(|_| VaultError::Tampered)?;
+        output.write_all(&current)?;
+        total += current.len() as u64;
+        current.resize(CHUNK + TAG, 0);
         std::mem::swap(&mut current, &mut next);
         n = m;
     }
