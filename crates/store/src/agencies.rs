@@ -86,13 +86,12 @@ impl Store {
 
     /// Creates an agency, audited in the same transaction.
     pub fn create_agency(&self, new: NewAgency, audit: &crate::AuditContext, now: DateTime<Utc>) -> StoreResult<AgencyRow> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             insert_agency(c, &new, now)?;
             let detail = serde_json::json!({"agency": new.code, "name": new.name, "parent": new.parent_code, "personnel_staff": new.personnel_staff});
             crate::audit::append(c, audit, "agency.created", None, &detail, now)
         })?;
-        agency_by_code(&mut conn, &new.code)
+        agency_by_code(&mut *self.conn()?, &new.code)
     }
 
     /// Updates an agency; refuses a parent that would make a cycle.
@@ -103,8 +102,7 @@ impl Store {
         audit: &crate::AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<AgencyRow> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let before = agency_by_code(c, code)?;
             update_agency(c, code, &change, now)?;
             let detail = serde_json::json!({
@@ -114,14 +112,13 @@ impl Store {
             });
             crate::audit::append(c, audit, "agency.updated", None, &detail, now)
         })?;
-        agency_by_code(&mut conn, code)
+        agency_by_code(&mut *self.conn()?, code)
     }
 
     /// Creates or updates many agencies in one transaction (CSV import): all or nothing.
     /// Parents may come later in the list than their children.
     pub fn import_agencies(&self, items: Vec<NewAgency>, audit: &crate::AuditContext, now: DateTime<Utc>) -> StoreResult<(usize, usize)> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let mut created = 0;
             let mut updated = 0;
             // First make every agency exist (under the root for now), then link them.

@@ -66,8 +66,7 @@ impl Store {
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<AttachmentRow> {
-        let mut conn = self.conn()?;
-        let id = self.write_tx(&mut conn, |c| {
+        let id = self.write_tx(|c| {
             // Lock the request row (PostgreSQL) so two uploads count one after the other.
             let q = crate::schema::requests::table.find(new.request_id).select(crate::schema::requests::id);
             match c {
@@ -102,7 +101,7 @@ impl Store {
             )?;
             Ok(id)
         })?;
-        let r: Row = attachments::table.find(id).first(&mut *conn)?;
+        let r: Row = attachments::table.find(id).first(&mut *self.conn()?)?;
         Ok(row(r))
     }
 

@@ -153,8 +153,7 @@ impl Store {
         detail: &serde_json::Value,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| append(c, ctx, action, request_id, detail, now))
+        self.write_tx(|c| append(c, ctx, action, request_id, detail, now))
     }
 
     /// Newest first.

@@ -73,8 +73,7 @@ impl Store {
     /// files whose storage keys are given are deleted again, each recorded in the
     /// audit trail. Returns how many files were shredded now.
     pub fn forget_shredded(&self, keys: &[String], now: DateTime<Utc>) -> StoreResult<usize> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let mut n = 0;
             for chunk in keys.chunks(500) {
                 let hits: Vec<(i64, i64)> = deliveries::table

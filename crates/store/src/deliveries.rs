@@ -107,8 +107,7 @@ pub struct NewDelivery {
 
 impl Store {
     pub fn insert_delivery(&self, new: NewDelivery, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<DeliveryRow> {
-        let mut conn = self.conn()?;
-        let id = self.write_tx(&mut conn, |c| {
+        let id = self.write_tx(|c| {
             // The upload streamed for a while: the request must still be in production.
             // On PostgreSQL the row is locked, so a delivery running now either
             // committed before (and the upload is refused) or waits for this insert
@@ -142,7 +141,7 @@ impl Store {
             append(c, audit, "delivery.uploaded", Some(new.request_id), &detail, now)?;
             Ok(id)
         })?;
-        Ok(deliveries::table.find(id).select(Row::as_select()).first(&mut *conn)?.into())
+        Ok(deliveries::table.find(id).select(Row::as_select()).first(&mut *self.conn()?)?.into())
     }
 
     pub fn list_deliveries(&self, request_id: RequestId) -> StoreResult<Vec<DeliveryRow>> {
@@ -181,8 +180,7 @@ impl Store {
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<String> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let q = crate::schema::requests::table.find(request_id).select(crate::schema::requests::state);
             let state: String = match c {
                 crate::DbConnection::Postgres(pg) => q.for_update().first(pg)?,
@@ -212,8 +210,7 @@ impl Store {
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let request_id: RequestId = deliveries::table.find(id).select(deliveries::request_id).first(c)?;
             let n = diesel::update(deliveries::table.find(id).filter(deliveries::published_at.is_null()))
                 .set(deliveries::disclosure.eq(Some(report.to_string())))
@@ -227,8 +224,7 @@ impl Store {
 
     /// Second-officer approval; only an unapproved, unpublished file.
     pub fn approve_delivery(&self, id: i64, approver: UserId, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<DeliveryRow> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let request_id: RequestId = deliveries::table.find(id).select(deliveries::request_id).first(c)?;
             let n = diesel::update(
                 deliveries::table.find(id).filter(deliveries::approved_by.is_null()).filter(deliveries::published_at.is_null()),
@@ -241,7 +237,7 @@ impl Store {
             append(c, audit, "delivery.approved", Some(request_id), &serde_json::json!({"delivery": id}), now)?;
             file_event(c, request_id, EventKind::FileApproved, approver, id, now)
         })?;
-        Ok(deliveries::table.find(id).select(Row::as_select()).first(&mut *conn)?.into())
+        Ok(deliveries::table.find(id).select(Row::as_select()).first(&mut *self.conn()?)?.into())
     }
 }
 
@@ -270,7 +266,7 @@ impl Store {
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        self.write_tx(&mut *self.conn()?, |c| {
+        self.write_tx(|c| {
             append(c, audit, "delivery.review_requested", Some(request_id), &serde_json::json!({"delivery": delivery}), now)?;
             file_event(c, request_id, EventKind::ReviewRequested, actor, delivery, now)
         })
@@ -285,7 +281,7 @@ impl Store {
 
     /// Replaces one file's wrapped key and sealed passphrase (bodies are untouched).
     pub fn set_delivery_keys(&self, id: i64, wrapped: &str, passphrase: Option<&str>) -> StoreResult<()> {
-        self.write_tx(&mut *self.conn()?, |c| {
+        self.write_tx(|c| {
             diesel::update(deliveries::table.find(id).filter(deliveries::wrapped_key.is_not_null()))
                 .set((deliveries::wrapped_key.eq(Some(wrapped)), deliveries::passphrase.eq(passphrase)))
                 .execute(c)?;
@@ -300,8 +296,7 @@ impl Store {
     /// Returns the storage keys whose bodies the caller removes. Safe to run on
     /// several instances at once: a file is shredded once.
     pub fn shred_published_before(&self, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<Vec<String>> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let due: Vec<(i64, i64, String)> = deliveries::table
                 .filter(deliveries::published_at.lt(to_db(cutoff)))
                 .filter(deliveries::shredded_at.is_null())

@@ -169,8 +169,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<InquiryRow> {
         let fields_json = serde_json::to_string(fields)?;
-        let mut conn = self.conn()?;
-        let id = self.write_tx(&mut conn, |c| {
+        let id = self.write_tx(|c| {
             let id = diesel::insert_into(inquiries::table)
                 .values((
                     inquiries::agency_code.eq(agency_code),
@@ -192,7 +191,6 @@ impl Store {
             append(c, audit, "inquiry.created", request_id, &serde_json::json!({"inquiry": id, "fields": fields}), now)?;
             Ok(id)
         })?;
-        drop(conn);
         self.get_inquiry(id)
     }
 
@@ -255,8 +253,7 @@ impl Store {
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<InquiryRow> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             advance(c, id, version, from, to, now)?;
             if let Some(body) = body {
                 add_message(c, id, author, body, now)?;
@@ -265,7 +262,6 @@ impl Store {
             let action = if body.is_some() { "inquiry.replied" } else { "inquiry.closed" };
             append(c, audit, action, None, &serde_json::json!({"inquiry": id, "state": to}), now)
         })?;
-        drop(conn);
         self.get_inquiry(id)
     }
 
@@ -282,8 +278,7 @@ impl Store {
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<FaqRow> {
-        let mut conn = self.conn()?;
-        let id = self.write_tx(&mut conn, |c| {
+        let id = self.write_tx(|c| {
             let id = diesel::insert_into(field_faq::table)
                 .values((
                     field_faq::field_code.eq(field),
@@ -366,8 +361,7 @@ impl Store {
     /// Adds notices that must reach each person once (reminders, escalations): an item
     /// whose `dedupe` key is already in the inbox is left out. Returns how many were added.
     pub fn add_inbox_once(&self, items: &[(String, NewInbox)], now: DateTime<Utc>) -> StoreResult<usize> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let mut added = 0;
             for (key, n) in items {
                 let seen: i64 = inbox::table.filter(inbox::dedupe_key.eq(key)).count().get_result(c)?;
@@ -392,13 +386,15 @@ impl Store {
     }
 
     pub fn mark_inbox_read(&self, user_id: UserId, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-        let mut conn = self.conn()?;
-        let found: Option<Option<NaiveDateTime>> =
-            inbox::table.filter(inbox::id.eq(id).and(inbox::user_id.eq(user_id))).select(inbox::read_at).first(&mut *conn).optional()?;
+        let found: Option<Option<NaiveDateTime>> = inbox::table
+            .filter(inbox::id.eq(id).and(inbox::user_id.eq(user_id)))
+            .select(inbox::read_at)
+            .first(&mut *self.conn()?)
+            .optional()?;
         match found {
             None => Err(StoreError::NotFound),
             Some(Some(_)) => Ok(()),
-            Some(None) => self.write_tx(&mut conn, |c| {
+            Some(None) => self.write_tx(|c| {
                 diesel::update(inbox::table.find(id)).set(inbox::read_at.eq(Some(to_db(now)))).execute(c)?;
                 Ok(())
             }),

@@ -228,9 +228,8 @@ impl Store {
         ttl: Duration,
         now: DateTime<Utc>,
     ) -> StoreResult<IdempotencyClaim> {
-        let mut conn = self.conn()?;
         for _ in 0..3 {
-            let attempt = self.write_tx(&mut conn, |c| {
+            let attempt = self.write_tx(|c| {
                 type K = (String, Option<i32>, Option<String>, Option<String>, NaiveDateTime);
                 let found: Option<K> = idempotency_keys::table
                     .find((caller, key))
@@ -290,7 +289,7 @@ impl Store {
     /// Keeps the response of a reserved key for replay.
     pub fn complete_idempotency_key(&self, caller: UserId, key: &str, response: &StoredResponse) -> StoreResult<()> {
         let headers = serde_json::to_string(&response.headers)?;
-        self.write_tx(&mut *self.conn()?, |c| {
+        self.write_tx(|c| {
             diesel::update(idempotency_keys::table.find((caller, key)))
                 .set((
                     idempotency_keys::status.eq(Some(i32::from(response.status))),
@@ -304,7 +303,7 @@ impl Store {
 
     /// Forgets a reserved key whose attempt failed on the server, so a retry runs again.
     pub fn release_idempotency_key(&self, caller: UserId, key: &str) -> StoreResult<()> {
-        self.write_tx(&mut *self.conn()?, |c| {
+        self.write_tx(|c| {
             diesel::delete(idempotency_keys::table.find((caller, key)).filter(idempotency_keys::status.is_null())).execute(c)?;
             Ok(())
         })
@@ -312,17 +311,14 @@ impl Store {
 
     /// Deletes keys created before `cutoff`; returns how many.
     pub fn purge_idempotency_keys(&self, cutoff: DateTime<Utc>) -> StoreResult<usize> {
-        self.write_tx(&mut *self.conn()?, |c| {
-            Ok(diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(to_db(cutoff)))).execute(c)?)
-        })
+        self.write_tx(|c| Ok(diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(to_db(cutoff)))).execute(c)?))
     }
 
     // ---- webhooks -------------------------------------------------------------------
 
     pub fn create_webhook(&self, new: NewWebhook, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<WebhookRow> {
         let events = serde_json::to_string(&new.events)?;
-        let mut conn = self.conn()?;
-        let id = self.write_tx(&mut conn, |c| {
+        let id = self.write_tx(|c| {
             let id = diesel::insert_into(webhooks::table)
                 .values((
                     webhooks::owner_id.eq(new.owner_id),
@@ -366,8 +362,7 @@ impl Store {
 
     /// Ends a subscription; its pending deliveries are dropped (the log stays).
     pub fn delete_webhook(&self, id: i64, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<()> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let n = diesel::update(webhooks::table.find(id).filter(webhooks::deleted_at.is_null()))
                 .set(webhooks::deleted_at.eq(Some(to_db(now))))
                 .execute(c)?;
@@ -406,8 +401,7 @@ impl Store {
         inbox: &[crate::NewInbox],
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             for (request_id, seq) in events {
                 let n = diesel::update(request_events::table.find((request_id, seq)).filter(request_events::notified_at.is_null()))
                     .set(request_events::notified_at.eq(Some(to_db(now))))
@@ -426,8 +420,7 @@ impl Store {
     /// Queues one notification unless one with the same dedupe key exists; returns
     /// whether it was queued.
     pub fn enqueue_notification(&self, new: &NewNotification, now: DateTime<Utc>) -> StoreResult<bool> {
-        let mut conn = self.conn()?;
-        let result = self.write_tx(&mut conn, |c| {
+        let result = self.write_tx(|c| {
             if let Some(key) = &new.dedupe_key {
                 let seen: i64 = notifications::table.filter(notifications::dedupe_key.eq(key)).count().get_result(c)?;
                 if seen > 0 {
@@ -446,8 +439,7 @@ impl Store {
     /// Leases up to `limit` due notifications for `lease`; each is counted as an
     /// attempt. Rows leased by another worker are skipped.
     pub fn lease_due_notifications(&self, limit: i64, lease: Duration, now: DateTime<Utc>) -> StoreResult<Vec<NotificationRow>> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let due = notifications::table
                 .filter(notifications::status.eq("pending"))
                 .filter(notifications::next_attempt_at.le(to_db(now)))
@@ -477,7 +469,7 @@ impl Store {
     /// Records how a leased send went.
     pub fn record_send(&self, id: i64, outcome: &SendOutcome, now: DateTime<Utc>) -> StoreResult<()> {
         let target = notifications::table.find(id);
-        self.write_tx(&mut *self.conn()?, |c| {
+        self.write_tx(|c| {
             match outcome {
                 SendOutcome::Delivered { status } => diesel::update(target)
                     .set((
@@ -535,8 +527,7 @@ impl Store {
     /// Sends a delivery again as a new log entry with the same event id (receivers
     /// de-duplicate on it).
     pub fn replay_notification(&self, id: i64, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<NotificationRow> {
-        let mut conn = self.conn()?;
-        let new_id = self.write_tx(&mut conn, |c| {
+        let new_id = self.write_tx(|c| {
             let r: NRow = notifications::table.find(id).select(notification_columns!()).first(c)?;
             let old = notification(r);
             let new = NewNotification {

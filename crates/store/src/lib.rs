@@ -180,15 +180,15 @@ impl Store {
     /// rows, not the database, so its writers go straight in); on
     /// SQLite as one write of a group commit ([`group`]: the process's writers take
     /// turns in arrival order on one connection and share each commit's `fsync`).
-    pub(crate) fn write_tx<T>(
-        &self,
-        conn: &mut conn::DbConnection,
-        f: impl FnOnce(&mut conn::DbConnection) -> StoreResult<T>,
-    ) -> StoreResult<T> {
+    ///
+    /// The caller holds no pooled connection meanwhile: on SQLite a writer may wait its
+    /// turn for a while, and a connection held idle during that wait is one the
+    /// readers (and the writers' reads before and after) would wait for instead.
+    pub(crate) fn write_tx<T>(&self, f: impl FnOnce(&mut conn::DbConnection) -> StoreResult<T>) -> StoreResult<T> {
         let done = match &self.group {
             Some(group) => group.write(f),
             // Only PostgreSQL has no group (every SQLite store opens one).
-            None => diesel::Connection::transaction(conn, f),
+            None => diesel::Connection::transaction(&mut *self.conn()?, f),
         };
         // Committed (or rolled back, which costs only re-reads): rows held may be stale.
         if let Some(c) = &self.read_cache {

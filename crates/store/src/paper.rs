@@ -26,12 +26,11 @@ impl Store {
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<RequestRow> {
-        let mut conn = self.conn()?;
         let app = serde_json::to_string(application)?;
         let ts = to_db(now);
         let search = crate::requests::search_text(application);
         let personal = crate::requests::declares_personal(application);
-        let id = self.write_tx(&mut conn, |c| {
+        let id = self.write_tx(|c| {
             let id = diesel::insert_into(requests::table)
                 .values((
                     requests::agency_code.eq(agency_code),
@@ -66,6 +65,6 @@ impl Store {
             crate::audit::append(c, audit, "request.registered_from_paper", Some(id), &detail, now)?;
             Ok(id)
         })?;
-        request_by_id(&mut conn, id)
+        request_by_id(&mut *self.conn()?, id)
     }
 }

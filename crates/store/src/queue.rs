@@ -142,8 +142,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<SettingsRow> {
         let text = serde_json::to_string(settings)?;
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let current: Option<i64> = queue_settings::table.find(1).select(queue_settings::version).first(c).optional()?;
             if current.unwrap_or(0) != expected_version {
                 return Err(StoreError::Conflict);

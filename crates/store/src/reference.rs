@@ -187,8 +187,7 @@ impl Store {
     /// (no revision yet); later releases never overwrite DGPA's edits. Returns
     /// whether it seeded.
     pub fn seed_reference(&self, kind: &str, items: &[(String, Value)], now: DateTime<Utc>) -> StoreResult<bool> {
-        let mut conn = self.conn()?;
-        let seeded = self.write_tx(&mut conn, |c| {
+        let seeded = self.write_tx(|c| {
             let seeded = reference_revisions::table.find(kind).select(reference_revisions::revision).first::<i64>(c).optional()?;
             if seeded.is_some() {
                 return Ok(false);
@@ -264,15 +263,13 @@ impl Store {
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<(Saved, ReferenceItem)> {
-        let mut conn = self.conn()?;
-        let (saved, _) = self.write_tx(&mut conn, |c| {
+        let (saved, _) = self.write_tx(|c| {
             let out = save_in(c, kind, key, body, expected, create_only, audit, now)?;
             if out.0 != Saved::Unchanged {
                 bump(c, kind)?;
             }
             Ok(out)
         })?;
-        drop(conn);
         Ok((saved, self.get_reference(kind, key)?))
     }
 
@@ -284,8 +281,7 @@ impl Store {
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<ImportCounts> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let mut counts = ImportCounts::default();
             for (key, body) in items {
                 match save_in(c, kind, key, body, None, false, audit, now)?.0 {
@@ -310,8 +306,7 @@ impl Store {
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let (old, version): (String, i64) = reference_items::table
                 .find((kind, key))
                 .filter(reference_items::deleted_at.is_null())

@@ -245,10 +245,9 @@ impl Store {
         max_drafts: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<RequestRow> {
-        let mut conn = self.conn()?;
         let app = serde_json::to_string(application)?;
         let (system, reference) = external.unzip();
-        let id = self.write_tx(&mut conn, |c| {
+        let id = self.write_tx(|c| {
             if max_drafts < i64::MAX {
                 // Lock the account's row (PostgreSQL) so concurrent creations count in turn.
                 let q = crate::schema::users::table.find(created_by).select(crate::schema::users::id);
@@ -284,7 +283,7 @@ impl Store {
             insert_event(c, id, EventKind::Created, None, State::Draft, created_by, None, &serde_json::Value::Null, now)?;
             Ok(id)
         })?;
-        request_by_id(&mut conn, id)
+        request_by_id(&mut *self.conn()?, id)
     }
 
     pub fn get_request(&self, id: RequestId) -> StoreResult<RequestRow> {
@@ -395,8 +394,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<RequestRow> {
         let app = serde_json::to_string(application)?;
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let state: String = requests::table.find(id).select(requests::state).first(c)?;
             let n = diesel::update(requests::table.find(id).filter(requests::version.eq(expected_version)))
                 .set((
@@ -413,7 +411,7 @@ impl Store {
             let state = State::parse(&state).ok_or_else(|| StoreError::Corrupt(state.clone()))?;
             insert_event(c, id, EventKind::Edited, Some(state), state, actor, None, &serde_json::Value::Null, now)
         })?;
-        request_by_id(&mut conn, id)
+        request_by_id(&mut *self.conn()?, id)
     }
 
     /// Writes a decided transition: the new state, its event and (on submission) a
@@ -430,8 +428,7 @@ impl Store {
         audit: &crate::AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<RequestRow> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let cur: Row = requests::table.find(id).select(Row::as_select()).first(c)?;
             if cur.version != expected_version || cur.state != from.as_str() {
                 return Err(StoreError::Conflict);
@@ -534,7 +531,7 @@ impl Store {
             });
             crate::audit::append(c, audit, &format!("request.{}", outcome.event.as_str()), Some(id), &detail, now)
         })?;
-        request_by_id(&mut conn, id)
+        request_by_id(&mut *self.conn()?, id)
     }
 
     /// Who created, edited or submitted each of these requests (separation of

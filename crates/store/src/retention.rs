@@ -88,8 +88,7 @@ impl Store {
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<ExtensionRow> {
-        let mut conn = self.conn()?;
-        let id = self.write_tx(&mut conn, |c| {
+        let id = self.write_tx(|c| {
             let q = requests::table.find(request_id).select(requests::id);
             match c {
                 crate::DbConnection::Postgres(pg) => q.for_update().first::<i64>(pg)?,
@@ -116,7 +115,7 @@ impl Store {
             append(c, audit, "retention.extension_requested", Some(request_id), &detail, now)?;
             Ok(id)
         })?;
-        let t: Tuple = retention_extensions::table.find(id).select(COLUMNS).first(&mut *conn)?;
+        let t: Tuple = retention_extensions::table.find(id).select(COLUMNS).first(&mut *self.conn()?)?;
         Ok(row(t))
     }
 
@@ -134,8 +133,7 @@ impl Store {
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<ExtensionRow> {
-        let mut conn = self.conn()?;
-        let id = self.write_tx(&mut conn, |c| {
+        let id = self.write_tx(|c| {
             let waiting: Option<(i64, i32)> = retention_extensions::table
                 .filter(retention_extensions::request_id.eq(request_id).and(retention_extensions::decision.is_null()))
                 .select((retention_extensions::id, retention_extensions::days))
@@ -166,7 +164,7 @@ impl Store {
             append(c, audit, "retention.extension_decided", Some(request_id), &detail, now)?;
             Ok(id)
         })?;
-        let t: Tuple = retention_extensions::table.find(id).select(COLUMNS).first(&mut *conn)?;
+        let t: Tuple = retention_extensions::table.find(id).select(COLUMNS).first(&mut *self.conn()?)?;
         Ok(row(t))
     }
 }

@@ -118,15 +118,14 @@ pub enum RefreshUse {
 impl Store {
     /// Creates an account, audited in the same transaction.
     pub fn create_user(&self, new: NewUser, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<UserRow> {
-        let mut conn = self.conn()?;
-        let id = self.write_tx(&mut conn, |c| {
+        let id = self.write_tx(|c| {
             let id = insert_user(c, &new, now)?;
             let detail =
                 serde_json::json!({"user": id, "username": new.username, "agency": new.agency_code, "roles": new.roles, "kind": new.kind});
             crate::audit::append(c, audit, "user.created", None, &detail, now)?;
             Ok(id)
         })?;
-        user_by_id(&mut conn, id)
+        user_by_id(&mut *self.conn()?, id)
     }
 
     pub fn get_user(&self, id: UserId) -> StoreResult<UserRow> {
@@ -167,14 +166,13 @@ impl Store {
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<UserRow> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             diesel::update(users::table.find(id))
                 .set((users::notification_settings.eq(serde_json::to_string(settings)?), users::updated_at.eq(to_db(now))))
                 .execute(c)?;
             crate::audit::append(c, audit, "user.notification_settings", None, &serde_json::json!({"user": id, "email": settings}), now)
         })?;
-        user_by_id(&mut conn, id)
+        user_by_id(&mut *self.conn()?, id)
     }
 
     /// Users by id, newest last; `after` is the last id of the previous page.
@@ -200,8 +198,7 @@ impl Store {
     /// Changes an account, audited in the same transaction (what changed, never the
     /// password). A new password or a disabled account signs every session out.
     pub fn update_user(&self, id: UserId, change: UserUpdate, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<UserRow> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let cur: Row = users::table.find(id).select(Row::as_select()).first(c)?;
             let mut changed = serde_json::Map::new();
             let mut note = |field: &str, old: &str, new: &Option<String>| {
@@ -239,15 +236,14 @@ impl Store {
             let detail = serde_json::json!({"user": id, "changed": changed, "sessions_revoked": revoked});
             crate::audit::append(c, audit, "user.updated", None, &detail, now)
         })?;
-        user_by_id(&mut conn, id)
+        user_by_id(&mut *self.conn()?, id)
     }
 
     /// The account of a trusted issuer's user: created on first sight, its name,
     /// e-mail and agency refreshed from each newer token — and its roles, unless an
     /// administrator has set them. Provisioning and changes are audited.
     pub fn upsert_external_user(&self, new: NewUser, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<UserRow> {
-        let mut conn = self.conn()?;
-        let id = self.write_tx(&mut conn, |c| {
+        let id = self.write_tx(|c| {
             let existing: Option<Row> = users::table
                 .filter(users::issuer.eq(&new.issuer).and(users::subject.eq(&new.subject)))
                 .select(Row::as_select())
@@ -281,7 +277,7 @@ impl Store {
                 }
             }
         })?;
-        user_by_id(&mut conn, id)
+        user_by_id(&mut *self.conn()?, id)
     }
 
     /// Registers (or with `None` removes) the caller's age recipient, audited.
@@ -292,12 +288,11 @@ impl Store {
         audit: &crate::AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<UserRow> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             diesel::update(users::table.find(id)).set((users::age_recipient.eq(recipient), users::updated_at.eq(to_db(now)))).execute(c)?;
             crate::audit::append(c, audit, "user.age_recipient_set", None, &serde_json::json!({"user": id, "recipient": recipient}), now)
         })?;
-        user_by_id(&mut conn, id)
+        user_by_id(&mut *self.conn()?, id)
     }
 
     pub fn count_users(&self) -> StoreResult<i64> {
@@ -314,8 +309,7 @@ impl Store {
         expires_at: DateTime<Utc>,
         signed_in: Option<&AuditContext>,
     ) -> StoreResult<()> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             diesel::insert_into(refresh_tokens::table)
                 .values((
                     refresh_tokens::token_hash.eq(token_hash),
@@ -382,7 +376,7 @@ impl Store {
     /// Ends one of the account's sessions, audited; `false` when the account has no
     /// such session.
     pub fn end_session(&self, user_id: UserId, session: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<bool> {
-        self.write_tx(&mut *self.conn()?, |c| {
+        self.write_tx(|c| {
             let n = diesel::delete(
                 refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::family.eq(session)),
             )
@@ -398,7 +392,7 @@ impl Store {
     /// Ends every session of the account ("sign out everywhere"), audited; how many.
     pub fn end_all_sessions(&self, user_id: UserId, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<usize> {
         let sessions = self.sessions_of(user_id, now)?.len();
-        self.write_tx(&mut *self.conn()?, |c| {
+        self.write_tx(|c| {
             revoke_all(c, user_id)?;
             crate::audit::append(
                 c,
@@ -415,8 +409,7 @@ impl Store {
     /// Signs out the session (token family) a refresh token belongs to, audited.
     /// Returns whether the token was known.
     pub fn revoke_session(&self, token_hash: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<bool> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let row: Option<(String, UserId)> =
                 refresh_tokens::table.find(token_hash).select((refresh_tokens::family, refresh_tokens::user_id)).first(c).optional()?;
             let Some((family, user_id)) = row else { return Ok(false) };
@@ -439,8 +432,7 @@ impl Store {
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<RefreshUse> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             type R = (String, UserId, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
             let row: Option<R> = refresh_tokens::table
                 .find(token_hash)

@@ -59,8 +59,7 @@ impl Store {
     /// Replaces wrapped values, all in one transaction; a value that changed since
     /// it was read (shredded meanwhile) is left alone.
     pub fn set_wrapped_values(&self, changes: &[(Wrapped, String)]) -> StoreResult<usize> {
-        let mut conn = self.conn()?;
-        self.write_tx(&mut conn, |c| {
+        self.write_tx(|c| {
             let mut n = 0;
             for (old, new) in changes {
                 n += match old.kind {
