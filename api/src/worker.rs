@@ -166,6 +166,8 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
     let base = state.settings.public_base();
     let mut notes = Vec::new();
     let mut inbox: Vec<NewInbox> = Vec::new();
+    // The people of each set of agencies, read once for all the events of this pass.
+    let mut staff_of: StaffOf = HashMap::new();
     for e in &events {
         let Some(r) = requests.get(&e.request_id) else { continue };
         let Some((chain, _)) = tree.chain(&r.agency_code) else { continue };
@@ -221,13 +223,12 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
                 }
                 Audience::Supervisors => {
                     let agencies: Vec<AgencyCode> = chain.supervising_agencies().into_iter().cloned().collect();
-                    let found = with_role(db(state, move |s| s.active_users_of(&agencies)).await?, Role::Supervisor);
+                    let found = staff(state, &mut staff_of, agencies, Role::Supervisor).await?;
                     people.extend(found.iter().map(|u| u.id));
                     to.extend(found.iter().filter(|u| wants(u)).map(|u| u.email.clone()));
                 }
                 Audience::Dgpa => {
-                    let dgpa = [AgencyCode::dgpa()];
-                    let found = with_role(db(state, move |s| s.active_users_of(&dgpa)).await?, Role::DgpaOfficer);
+                    let found = staff(state, &mut staff_of, vec![AgencyCode::dgpa()], Role::DgpaOfficer).await?;
                     people.extend(found.iter().map(|u| u.id));
                     to.extend(found.iter().filter(|u| wants(u)).map(|u| u.email.clone()));
                 }
@@ -278,6 +279,25 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         Ok(Err(e)) => Err(e.into()),
         Err(e) => Err(crate::app::AppError::internal(e)),
     }
+}
+
+type StaffOf = HashMap<(Vec<AgencyCode>, Role), std::sync::Arc<Vec<UserRow>>>;
+
+/// The active users of `agencies` holding `role`, read once per pass of [`fan_out`].
+async fn staff(
+    state: &AppState,
+    seen: &mut StaffOf,
+    agencies: Vec<AgencyCode>,
+    role: Role,
+) -> crate::app::AppResult<std::sync::Arc<Vec<UserRow>>> {
+    let key = (agencies, role);
+    if let Some(found) = seen.get(&key) {
+        return Ok(found.clone());
+    }
+    let agencies = key.0.clone();
+    let found = std::sync::Arc::new(with_role(db(state, move |s| s.active_users_of(&agencies)).await?, role));
+    seen.insert(key, found.clone());
+    Ok(found)
 }
 
 /// The wait before attempt `attempts + 1`: base·2^(attempts−1), at most an hour,

@@ -117,9 +117,12 @@ impl Context {
     /// Everything the eligibility check reads (rules 3, 4, 5.1, 5.3, 6, 7).
     async fn for_check(state: &AppState, l: &Loaded) -> AppResult<Context> {
         let id = l.row.id;
-        let overdue = overdue_destructions(state, &l.row.agency_code).await?;
-        let (has_sample_attachment, open_inquiries) =
-            db(state, move |s| Ok((!s.list_attachments(id)?.is_empty(), s.open_inquiries_of(id)?))).await?;
+        let agency = l.row.agency_code.clone();
+        let now = Utc::now();
+        let (overdue, has_sample_attachment, open_inquiries) = db(state, move |s| {
+            Ok((overdue_destructions_in(s, &agency, now)?, !s.list_attachments(id)?.is_empty(), s.open_inquiries_of(id)?))
+        })
+        .await?;
         Ok(Context { dictionary: Some(super::reference::dictionary(state).await?), overdue, has_sample_attachment, open_inquiries })
     }
 }
@@ -211,17 +214,23 @@ pub async fn load_list(state: &AppState, who: &Principal, filter: ListFilter) ->
     Ok(out)
 }
 
-/// After a write: the new row with the agency data already known.
-async fn reloaded(state: &AppState, before: Loaded, row: RequestRow) -> AppResult<Loaded> {
-    let mut known = before.users;
+/// Writes with `write` and reads what the written row's view needs besides what
+/// `before` knew (its people, its authors), in one hop to the blocking pool.
+async fn write_and_reload(
+    state: &AppState,
+    before: Loaded,
+    write: impl FnOnce(&Store) -> StoreResult<RequestRow> + Send + 'static,
+) -> AppResult<Loaded> {
+    let Loaded { users: mut known, chain, agency_name, .. } = before;
     let cache = state.authors.clone();
-    let (users, authors, row) = db(state, move |s| {
+    let (row, users, authors) = db(state, move |s| {
+        let row = write(s)?;
         users::load_into(s, referenced_users(&row), &mut known)?;
         let authors = cache.of(s, &row)?;
-        Ok((known, authors, row))
+        Ok((row, known, authors))
     })
     .await?;
-    Ok(Loaded { row, chain: before.chain, agency_name: before.agency_name, users, authors })
+    Ok(Loaded { row, chain, agency_name, users, authors })
 }
 
 /// The request as the caller sees it, with the actions the caller may take.
@@ -304,8 +313,7 @@ pub async fn edit(
     shape_check(&app)?;
     let json = serde_json::to_value(&app).map_err(AppError::internal)?;
     let (id, version, actor) = (loaded.row.id, loaded.row.version, who.actor.user);
-    let row = db(state, move |s| s.update_application(id, version, &json, actor, Utc::now())).await?;
-    reloaded(state, loaded, row).await
+    write_and_reload(state, loaded, move |s| s.update_application(id, version, &json, actor, Utc::now())).await
 }
 
 /// Every eligibility finding for the application as it stands, with the covering
@@ -361,10 +369,13 @@ async fn similar_requests(state: &AppState, who: &Principal, app: &Application, 
 
 /// Delivered personal-data requests an agency has not destroyed in time (rule 6).
 pub async fn overdue_destructions(state: &AppState, agency: &AgencyCode) -> AppResult<Vec<RequestId>> {
+    let (agency, now) = (agency.clone(), Utc::now());
+    db(state, move |s| overdue_destructions_in(s, &agency, now)).await
+}
+
+fn overdue_destructions_in(s: &Store, agency: &AgencyCode, now: chrono::DateTime<Utc>) -> StoreResult<Vec<RequestId>> {
     let filter = ListFilter { own_agency: Some(agency.clone()), states: vec![State::Delivered], limit: 10_000, ..Default::default() };
-    let rows = db(state, move |s| s.list_requests(&filter)).await?;
-    let now = Utc::now();
-    Ok(rows
+    Ok(s.list_requests(&filter)?
         .into_iter()
         .filter(|r| lifecycle::destruction_overdue(r.state, &r.application, r.delivered_at, r.retention_extra_days, now))
         .map(|r| r.id)
@@ -414,7 +425,8 @@ pub async fn transition(
     let outcome = decided?;
     let (version, from, actor) = (loaded.row.version, loaded.row.state, who.actor.user);
     let event = outcome.event;
-    let row = db(state, move |s| s.apply_transition(id, version, from, &outcome, actor, &audit, now)).await?;
+    let after = write_and_reload(state, loaded, move |s| s.apply_transition(id, version, from, &outcome, actor, &audit, now)).await?;
+    let row = &after.row;
     state.queue.changed(id);
     state.wake.notify_one();
     if event == statreq_domain::EventKind::DestructionRecorded {
@@ -428,7 +440,7 @@ pub async fn transition(
         state.files.remove(shredded.iter().filter(|a| a.wrapped_key.is_empty()).map(|a| a.storage_key.as_str())).await;
     }
     tracing::info!(request = %id, actor = %actor, event = event.as_str(), to = row.state.as_str(), "transition");
-    reloaded(state, loaded, row).await
+    Ok(after)
 }
 
 /// Loads the users of a list of rows (events, messages, revisions …) in one go.
