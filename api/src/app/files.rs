@@ -52,6 +52,9 @@ pub struct FileStore {
     /// was destroyed, kept with the keys (never in a backup) and replayed by
     /// `statreq restore`, so that a file shredded after a backup stays unreadable.
     shred_list: Option<std::path::PathBuf>,
+    /// Turns on the shred list: a destruction that shredded a key and a sweep that
+    /// finds the key not yet listed may come at once, and each key is listed once.
+    shred_turn: std::sync::Mutex<()>,
 }
 
 /// The shred list's file name in the keys directory.
@@ -84,7 +87,7 @@ impl FileStore {
             }
             other => anyhow::bail!("--files-url {url:?}: {other}:// is not supported (file:// or s3://)"),
         };
-        Ok(FileStore { store, prefix, keyring, url: url.to_string(), shred_list: None })
+        Ok(FileStore { store, prefix, keyring, url: url.to_string(), shred_list: None, shred_turn: Default::default() })
     }
 
     /// The store the settings name (`--files-url`, else `<data-dir>/files`).
@@ -283,18 +286,7 @@ impl FileStore {
         if keys.is_empty() {
             return;
         }
-        if let Some(list) = &self.shred_list {
-            let at = chrono::Utc::now().to_rfc3339();
-            let lines: String = keys.iter().map(|k| format!("{k} {at}\n")).collect();
-            let appended = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(list)
-                .and_then(|mut f| f.write_all(lines.as_bytes()).and_then(|_| f.sync_data()));
-            if let Err(e) = appended {
-                tracing::error!(list = %list.display(), error = %e, "cannot record shredded files on the shred list; a restored backup would not know of them");
-            }
-        }
+        self.list_shredded(&keys);
         self.delete(&keys).await;
     }
 
@@ -302,18 +294,39 @@ impl FileStore {
     /// between deleting a data key and listing it) and deletes those bodies. Returns
     /// how many were missing.
     pub async fn reconcile_shredded(&self, shredded: Vec<String>) -> usize {
-        let Some(list) = &self.shred_list else { return 0 };
-        let listed: std::collections::HashSet<String> = match list.parent().map(shredded_keys) {
-            Some(Ok(keys)) => keys.into_iter().collect(),
-            _ => return 0,
-        };
-        let missing: Vec<String> = shredded.into_iter().filter(|k| !listed.contains(k)).collect();
-        let n = missing.len();
-        if n > 0 {
-            tracing::warn!(files = n, "shredded files missing from the shred list; listing them now");
-            self.remove(missing).await;
+        let missing = self.list_shredded(&shredded);
+        if !missing.is_empty() {
+            tracing::warn!(files = missing.len(), "shredded files missing from the shred list; listed them now");
+            self.delete(&missing).await;
         }
-        n
+        missing.len()
+    }
+
+    /// Appends to the shred list those of `keys` it does not hold yet; returns them.
+    fn list_shredded(&self, keys: &[String]) -> Vec<String> {
+        let Some(list) = &self.shred_list else { return Vec::new() };
+        let _turn = self.shred_turn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // A list that cannot be read is appended to all the same: a key listed twice
+        // is replayed twice (harmlessly), a key left out would be readable again.
+        let listed: std::collections::HashSet<String> = match list.parent().map(shredded_keys) {
+            Some(Ok(listed)) => listed.into_iter().collect(),
+            _ => Default::default(),
+        };
+        let new: Vec<String> = keys.iter().filter(|k| !listed.contains(*k)).cloned().collect();
+        if new.is_empty() {
+            return new;
+        }
+        let at = chrono::Utc::now().to_rfc3339();
+        let lines: String = new.iter().map(|k| format!("{k} {at}\n")).collect();
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(list)
+            .and_then(|mut f| f.write_all(lines.as_bytes()).and_then(|_| f.sync_data()));
+        if let Err(e) = appended {
+            tracing::error!(list = %list.display(), error = %e, "cannot record shredded files on the shred list; a restored backup would not know of them");
+        }
+        new
     }
 
     /// Deletes stored bodies (missing ones are fine).
@@ -436,5 +449,34 @@ impl Transfers {
             let _held = &permit;
             chunk
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sweep may find a shredded key before the destruction that shredded it has
+    /// listed it; listed either way, each key is on the shred list once.
+    #[tokio::test]
+    async fn a_key_listed_by_the_sweep_and_the_destruction_is_listed_once() {
+        struct Gone(std::path::PathBuf);
+        impl Drop for Gone {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_dir_all(&self.0);
+            }
+        }
+        let dir = std::env::temp_dir().join(format!("statreq-shred-list-{}", std::process::id()));
+        let _gone = Gone(dir.clone());
+        let keyring = Arc::new(Keyring::open(&dir.join("keys")).unwrap_or_else(|e| panic!("{e}")));
+        let mut files = FileStore::local(&dir.join("files"), keyring).unwrap_or_else(|e| panic!("{e}"));
+        files.shred_list = Some(dir.join("keys").join(SHRED_LIST));
+        let listed = || shredded_keys(&dir.join("keys")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(files.reconcile_shredded(vec!["a".into()]).await, 1, "the sweep lists what it finds unlisted");
+        files.remove(["a", "b"]).await;
+        assert_eq!(listed(), ["a", "b"]);
+        assert_eq!(files.reconcile_shredded(vec!["a".into(), "b".into()]).await, 0);
+        files.remove(["b"]).await;
+        assert_eq!(listed(), ["a", "b"]);
     }
 }
