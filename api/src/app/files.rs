@@ -57,6 +57,16 @@ pub struct FileStore {
     shred_turn: std::sync::Mutex<()>,
 }
 
+/// What [`FileStore::list_shredded`] does when it cannot read the shred list.
+#[derive(Clone, Copy)]
+enum Unreadable {
+    /// Lists every key (a destruction's): a key listed twice is replayed twice,
+    /// harmlessly; a key left out would be readable again after a restore.
+    ListAll,
+    /// Lists none (the sweep's): it would list them all again on every sweep.
+    ListNone,
+}
+
 /// The shred list's file name in the keys directory.
 pub const SHRED_LIST: &str = "shredded.list";
 
@@ -286,7 +296,7 @@ impl FileStore {
         if keys.is_empty() {
             return;
         }
-        self.list_shredded(&keys);
+        self.list_shredded(&keys, Unreadable::ListAll);
         self.delete(&keys).await;
     }
 
@@ -294,7 +304,7 @@ impl FileStore {
     /// between deleting a data key and listing it) and deletes those bodies. Returns
     /// how many were missing.
     pub async fn reconcile_shredded(&self, shredded: Vec<String>) -> usize {
-        let missing = self.list_shredded(&shredded);
+        let missing = self.list_shredded(&shredded, Unreadable::ListNone);
         if !missing.is_empty() {
             tracing::warn!(files = missing.len(), "shredded files missing from the shred list; listed them now");
             self.delete(&missing).await;
@@ -303,14 +313,13 @@ impl FileStore {
     }
 
     /// Appends to the shred list those of `keys` it does not hold yet; returns them.
-    fn list_shredded(&self, keys: &[String]) -> Vec<String> {
+    fn list_shredded(&self, keys: &[String], unreadable: Unreadable) -> Vec<String> {
         let Some(list) = &self.shred_list else { return Vec::new() };
         let _turn = self.shred_turn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        // A list that cannot be read is appended to all the same: a key listed twice
-        // is replayed twice (harmlessly), a key left out would be readable again.
-        let listed: std::collections::HashSet<String> = match list.parent().map(shredded_keys) {
-            Some(Ok(listed)) => listed.into_iter().collect(),
-            _ => Default::default(),
+        let listed: std::collections::HashSet<String> = match (list.parent().map(shredded_keys), unreadable) {
+            (Some(Ok(listed)), _) => listed.into_iter().collect(),
+            (_, Unreadable::ListAll) => Default::default(),
+            (_, Unreadable::ListNone) => return Vec::new(),
         };
         let new: Vec<String> = keys.iter().filter(|k| !listed.contains(*k)).cloned().collect();
         if new.is_empty() {
