@@ -21,7 +21,8 @@ spa:
         # Unoptimised and without debug info: built in 68 s instead of 188, and it
         # prepares the SPA in 4 s instead of 1. In a directory of its own: in the shared
         # one, cargo would make it wait for a running debug build (`just test`'s).
-        CARGO_PROFILE_DEV_DEBUG=false cargo install -q wasm-bindgen-cli --version "$want" --debug \
+        # `--force`: cargo would otherwise take a binary removed by hand for installed.
+        CARGO_PROFILE_DEV_DEBUG=false cargo install -q --force wasm-bindgen-cli --version "$want" --debug \
             --target-dir "${CARGO_TARGET_DIR:-target}/wasm-bindgen-build"
     fi
     cargo build --profile spa -p statreq-frontend --target wasm32-unknown-unknown
@@ -137,7 +138,7 @@ deny:
         echo "installing cargo-deny from crates.io (two minutes, once)…" >&2
         # Unoptimised and without debug info: built in 145 s instead of 335 (less without
         # debug info), and it checks this tree in 4 s instead of 2.
-        CARGO_PROFILE_DEV_DEBUG=false cargo install -q cargo-deny --locked --debug --target-dir "${CARGO_TARGET_DIR:-target}/cargo-deny-build"
+        CARGO_PROFILE_DEV_DEBUG=false cargo install -q --force cargo-deny --locked --debug --target-dir "${CARGO_TARGET_DIR:-target}/cargo-deny-build"
     fi
     cargo deny check licenses bans sources
 
