@@ -1,6 +1,7 @@
 //! Result files, their passphrases, the audit trail and the catalog of existing sources.
 
 use super::*;
+use crate::transport::Part;
 
 impl Client {
     // ------------------------------------------------------------ deliveries and audit
@@ -21,43 +22,27 @@ impl Client {
         magnitude: &[&str],
         contributions: Option<Vec<u8>>,
     ) -> Result<DeliveryView> {
-        let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string());
-        let mut form = reqwest::multipart::Form::new().part("file", part);
-        for m in magnitude {
-            form = form.text("magnitude", m.to_string());
-        }
+        let mut form = vec![Part::File { name: "file", filename: filename.to_string(), bytes }];
+        form.extend(magnitude.iter().map(|m| Part::Text { name: "magnitude", value: m.to_string() }));
         if let Some(c) = contributions {
-            form = form.part("contributions", reqwest::multipart::Part::bytes(c).file_name("contributions.csv"));
+            form.push(Part::File { name: "contributions", filename: "contributions.csv".to_string(), bytes: c });
         }
-        let mut req = self.http.post(self.url(&format!("/requests/{id}/deliveries"))).multipart(form);
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        decode(req.send().await?).await
+        decode(self.send(self.authed(Method::POST, &format!("/requests/{id}/deliveries")).form(form)).await?)
     }
 
     /// Attaches a file (e.g. a sample of the output format) to a draft.
     pub async fn upload_attachment(&self, id: i64, filename: &str, bytes: Vec<u8>) -> Result<AttachmentView> {
-        let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string());
-        let form = reqwest::multipart::Form::new().part("file", part);
-        let mut req = self.http.post(self.url(&format!("/requests/{id}/attachments"))).multipart(form);
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        decode(req.send().await?).await
+        let form = vec![Part::File { name: "file", filename: filename.to_string(), bytes }];
+        decode(self.send(self.authed(Method::POST, &format!("/requests/{id}/attachments")).form(form)).await?)
     }
 
     /// A file body as it is served, or the problem.
     async fn get_bytes(&self, path: &str) -> Result<Vec<u8>> {
-        let mut req = self.http.get(self.url(path));
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await?;
-        if res.status().is_success() {
-            Ok(res.bytes().await?.to_vec())
+        let res = self.send(self.authed(Method::GET, path)).await?;
+        if res.is_success() {
+            Ok(res.body)
         } else {
-            decode::<Vec<u8>>(res).await
+            decode::<Vec<u8>>(res)
         }
     }
 
@@ -163,18 +148,15 @@ impl Client {
     }
 
     pub async fn delete_source(&self, id: &str, if_match: Option<i64>) -> Result<()> {
-        let mut req = self.http.delete(self.url(&format!("/sources/{id}")));
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
+        let mut req = self.authed(Method::DELETE, &format!("/sources/{id}"));
         if let Some(v) = if_match {
             req = req.header("If-Match", format!("\"{v}\""));
         }
-        let res = req.send().await?;
-        if res.status().is_success() {
+        let res = self.send(req).await?;
+        if res.is_success() {
             Ok(())
         } else {
-            decode::<serde_json::Value>(res).await.map(|_| ())
+            decode::<serde_json::Value>(res).map(|_| ())
         }
     }
 

@@ -1,18 +1,20 @@
 #![doc = include_str!("../README.md")]
 
-pub use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use statreq_contract::*;
 
 mod deliveries;
 mod paging;
+mod transport;
 mod types;
 mod webhooks;
+pub use transport::{Method, TransportError};
 pub use types::*;
 
 #[derive(Debug, Clone)]
 pub struct Client {
+    #[cfg(not(target_arch = "wasm32"))]
     http: reqwest::Client,
     base: String,
     access_token: Option<String>,
@@ -28,6 +30,7 @@ impl Client {
     /// `base` is the server's origin, e.g. `http://127.0.0.1:8080`.
     pub fn new(base: &str) -> Client {
         Client {
+            #[cfg(not(target_arch = "wasm32"))]
             http: reqwest::Client::new(),
             base: base.trim_end_matches('/').to_string(),
             access_token: None,
@@ -85,17 +88,14 @@ impl Client {
         body: Option<&B>,
         if_match: Option<String>,
     ) -> Result<T> {
-        let mut req = self.http.request(method, self.url(path));
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
+        let mut req = self.authed(method, path);
         if let Some(v) = if_match {
             req = req.header("If-Match", v);
         }
         if let Some(b) = body {
-            req = req.json(b);
+            req = req.json(b)?;
         }
-        decode(req.send().await?).await
+        decode(self.send(req).await?)
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
@@ -104,15 +104,11 @@ impl Client {
 
     /// A `DELETE` answered with no body (204), or the problem.
     pub(crate) async fn delete(&self, path: &str, query: &[(&str, &str)]) -> Result<()> {
-        let mut req = self.http.delete(self.url(path)).query(query);
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await?;
-        if res.status().is_success() {
+        let res = self.send(self.authed(Method::DELETE, path).query(query)).await?;
+        if res.is_success() {
             return Ok(());
         }
-        decode::<serde_json::Value>(res).await.map(drop)
+        decode::<serde_json::Value>(res).map(drop)
     }
 
     async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(&self, path: &str, body: &B, if_match: Option<i64>) -> Result<T> {
@@ -130,11 +126,11 @@ impl Client {
 
     /// Signs in; keeps the tokens for later calls.
     pub async fn login(&mut self, username: &str, password: &str) -> Result<TokenResponse> {
-        let mut req = self.http.post(self.url("/auth/login")).json(&LoginBody { username: username.into(), password: password.into() });
+        let mut req = self.req(Method::POST, "/auth/login").json(&LoginBody { username: username.into(), password: password.into() })?;
         if self.cookie_session {
             req = req.header(COOKIE_MODE.0, COOKIE_MODE.1);
         }
-        let t: TokenResponse = decode(req.send().await?).await?;
+        let t: TokenResponse = decode(self.send(req).await?)?;
         self.access_token = Some(t.access_token.clone());
         self.refresh_token = t.refresh_token.clone();
         Ok(t)
@@ -143,12 +139,12 @@ impl Client {
     /// Rotates the refresh token; keeps the new tokens.
     pub async fn refresh(&mut self) -> Result<TokenResponse> {
         let req = if self.cookie_session {
-            self.http.post(self.url("/auth/refresh")).header(COOKIE_MODE.0, COOKIE_MODE.1)
+            self.req(Method::POST, "/auth/refresh").header(COOKIE_MODE.0, COOKIE_MODE.1)
         } else {
             let token = self.refresh_token.clone().unwrap_or_default();
-            self.http.post(self.url("/auth/refresh")).json(&RefreshBody { refresh_token: token })
+            self.req(Method::POST, "/auth/refresh").json(&RefreshBody { refresh_token: token })?
         };
-        let t: TokenResponse = decode(req.send().await?).await?;
+        let t: TokenResponse = decode(self.send(req).await?)?;
         self.access_token = Some(t.access_token.clone());
         self.refresh_token = t.refresh_token.clone();
         Ok(t)
@@ -182,14 +178,11 @@ impl Client {
 
     pub async fn change_password(&mut self, current: &str, new: &str) -> Result<TokenResponse> {
         let body = ChangePasswordBody { current_password: current.into(), new_password: new.into() };
-        let mut req = self.http.post(self.url("/me/password")).json(&body);
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
+        let mut req = self.authed(Method::POST, "/me/password").json(&body)?;
         if self.cookie_session {
             req = req.header(COOKIE_MODE.0, COOKIE_MODE.1);
         }
-        let t: TokenResponse = decode(req.send().await?).await?;
+        let t: TokenResponse = decode(self.send(req).await?)?;
         self.access_token = Some(t.access_token.clone());
         self.refresh_token = t.refresh_token.clone();
         Ok(t)
@@ -199,16 +192,16 @@ impl Client {
     pub async fn logout(&mut self) -> Result<()> {
         let token = self.refresh_token.take().unwrap_or_default();
         let req = if self.cookie_session {
-            self.http.post(self.url("/auth/logout")).header(COOKIE_MODE.0, COOKIE_MODE.1)
+            self.req(Method::POST, "/auth/logout").header(COOKIE_MODE.0, COOKIE_MODE.1)
         } else {
-            self.http.post(self.url("/auth/logout")).json(&RefreshBody { refresh_token: token })
+            self.req(Method::POST, "/auth/logout").json(&RefreshBody { refresh_token: token })?
         };
-        let res = req.send().await?;
+        let res = self.send(req).await?;
         self.access_token = None;
-        if res.status().is_success() {
+        if res.is_success() {
             Ok(())
         } else {
-            decode::<serde_json::Value>(res).await.map(|_| ())
+            decode::<serde_json::Value>(res).map(|_| ())
         }
     }
 
@@ -244,11 +237,7 @@ impl Client {
 
     /// CSV with header `code,name,parent_code,personnel_staff`.
     pub async fn import_agencies(&self, csv: &str) -> Result<ImportResult> {
-        let mut req = self.http.post(self.url("/agencies/import")).header("Content-Type", "text/csv").body(csv.to_string());
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        decode(req.send().await?).await
+        self.post_csv("/agencies/import", csv).await
     }
 
     pub async fn list_users(&self, cursor: Option<&str>) -> Result<Page<UserView>> {
@@ -321,20 +310,17 @@ impl Client {
     }
 
     async fn post_csv<T: DeserializeOwned>(&self, path: &str, csv: &str) -> Result<T> {
-        let mut req = self.http.post(self.url(path)).header("Content-Type", "text/csv").body(csv.to_string());
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        decode(req.send().await?).await
+        decode(self.send(self.authed(Method::POST, path).body("text/csv", csv.as_bytes().to_vec())).await?)
     }
 
     /// The raw CSV of a `.csv` endpoint.
     pub async fn get_text(&self, path: &str) -> Result<String> {
-        let mut req = self.http.get(self.url(path));
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
+        let res = self.send(self.authed(Method::GET, path)).await?;
+        if res.is_success() {
+            Ok(res.text())
+        } else {
+            decode::<String>(res)
         }
-        Ok(req.send().await?.error_for_status()?.text().await?)
     }
 
     // ------------------------------------------------------------ field questions
@@ -368,15 +354,11 @@ impl Client {
     }
 
     pub async fn read_inbox(&self, id: i64) -> Result<()> {
-        let mut req = self.http.post(self.url(&format!("/me/inbox/{id}/read")));
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await?;
-        if res.status().is_success() {
+        let res = self.send(self.authed(Method::POST, &format!("/me/inbox/{id}/read"))).await?;
+        if res.is_success() {
             Ok(())
         } else {
-            decode::<serde_json::Value>(res).await.map(|_| ())
+            decode::<serde_json::Value>(res).map(|_| ())
         }
     }
 
@@ -398,26 +380,20 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn create_request_with(&self, application: &Application, opts: &CreateOptions) -> Result<RequestView> {
-        let mut req = self.http.post(self.url("/requests")).json(application);
+        let mut req = self.authed(Method::POST, "/requests").json(application)?;
         if let Some(r) = &opts.external_ref {
             req = req.query(&[("external_ref", r)]);
         }
         if let Some(k) = &opts.idempotency_key {
-            req = req.header("Idempotency-Key", k);
+            req = req.header("Idempotency-Key", k.as_str());
         }
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        decode(req.send().await?).await
+        decode(self.send(req).await?)
     }
 
     /// The request this system created with `external_ref`, if any.
     pub async fn find_by_external_ref(&self, external_ref: &str) -> Result<Option<RequestView>> {
-        let mut req = self.http.get(self.url("/requests")).query(&[("external_ref", external_ref)]);
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        let page: Page<RequestView> = decode(req.send().await?).await?;
+        let page: Page<RequestView> =
+            decode(self.send(self.authed(Method::GET, "/requests").query(&[("external_ref", external_ref)])).await?)?;
         Ok(page.items.into_iter().next())
     }
 
@@ -433,11 +409,7 @@ impl Client {
         if let Some(l) = limit {
             q.push(("limit", l.to_string()));
         }
-        let mut req = self.http.get(self.url("/requests")).query(&q);
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        decode(req.send().await?).await
+        decode(self.send(self.authed(Method::GET, "/requests").query(&q)).await?)
     }
 
     /// Registers an application that arrived on paper or by e-mail (DGPA officer).
@@ -449,24 +421,16 @@ impl Client {
     /// `GET /requests` documents them (`state` may repeat), e.g.
     /// `[("q", "陞遷"), ("state", "queued"), ("state", "in_production")]`.
     pub async fn search_requests(&self, filters: &[(&str, &str)]) -> Result<Page<RequestView>> {
-        let mut req = self.http.get(self.url("/requests")).query(filters);
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        decode(req.send().await?).await
+        decode(self.send(self.authed(Method::GET, "/requests").query(filters)).await?)
     }
 
     /// The same selection as [`Client::search_requests`] as CSV (UTF-8 with BOM).
     pub async fn export_requests(&self, filters: &[(&str, &str)]) -> Result<Vec<u8>> {
-        let mut req = self.http.get(self.url("/requests.csv")).query(filters);
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await?;
-        if res.status().is_success() {
-            Ok(res.bytes().await?.to_vec())
+        let res = self.send(self.authed(Method::GET, "/requests.csv").query(filters)).await?;
+        if res.is_success() {
+            Ok(res.body)
         } else {
-            decode::<Vec<u8>>(res).await
+            decode::<Vec<u8>>(res)
         }
     }
 
@@ -591,16 +555,7 @@ impl Client {
 
     /// The statistics as CSV text.
     pub async fn stats_csv(&self) -> Result<String> {
-        let mut req = self.http.get(self.url("/stats.csv"));
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await?;
-        if res.status().is_success() {
-            Ok(res.text().await?)
-        } else {
-            decode::<String>(res).await
-        }
+        self.get_text("/stats.csv").await
     }
 
     pub async fn queue_settings_history(&self) -> Result<Vec<SettingsChangeView>> {
@@ -636,12 +591,10 @@ impl Client {
     }
 }
 
-async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> Result<T> {
-    let status = res.status();
-    let is_problem =
-        res.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/problem+json"));
-    let text = res.text().await?;
-    if status.is_success() {
+fn decode<T: DeserializeOwned>(res: transport::Res) -> Result<T> {
+    let is_problem = res.header("content-type").is_some_and(|v| v.starts_with("application/problem+json"));
+    let text = res.text();
+    if res.is_success() {
         return serde_json::from_str(&text).map_err(|e| ClientError::Decode(format!("{e}: {text}")));
     }
     if is_problem {
@@ -649,5 +602,5 @@ async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> Result<T> {
             return Err(ClientError::Problem(Box::new(p)));
         }
     }
-    Err(ClientError::Status { status: status.as_u16(), body: text })
+    Err(ClientError::Status { status: res.status, body: text })
 }

@@ -4,7 +4,7 @@
 use serde::de::DeserializeOwned;
 use statreq_contract::Page;
 
-use crate::{decode, Client, Result};
+use crate::{decode, Client, Method, Result};
 
 impl Client {
     /// One page of a list (`path` may carry a query; `cursor` is the previous page's
@@ -20,17 +20,14 @@ impl Client {
         cursor: Option<&str>,
         limit: Option<u32>,
     ) -> Result<Page<T>> {
-        let mut req = self.http.get(self.url(path)).query(query);
+        let mut req = self.authed(Method::GET, path).query(query);
         if let Some(c) = cursor {
             req = req.query(&[("cursor", c)]);
         }
         if let Some(l) = limit {
             req = req.query(&[("limit", l)]);
         }
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
-        decode(req.send().await?).await
+        decode(self.send(req).await?)
     }
 
     /// Every item of a list, page after page of 200.

@@ -10,8 +10,12 @@ pub enum ClientError {
     /// An error status without a problem document (should not happen with statreq).
     #[error("HTTP {status}: {body}")]
     Status { status: u16, body: String },
+    /// The request did not get an answer (connection, TLS, a browser's refusal).
     #[error("transport: {0}")]
-    Transport(#[from] reqwest::Error),
+    Transport(#[from] crate::TransportError),
+    /// The request's body could not be written (JSON of a type that cannot be).
+    #[error("request body: {0}")]
+    Encode(String),
     #[error("unexpected response body: {0}")]
     Decode(String),
 }

@@ -44,17 +44,13 @@ impl Client {
         body: Vec<u8>,
         headers: &[(&str, &str)],
     ) -> Result<RawResponse> {
-        let mut req = self.http.request(method, self.url(path)).header("Content-Type", content_type).body(body);
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
+        let mut req = self.authed(method, path).body(content_type, body);
         for (name, value) in headers {
-            req = req.header(*name, *value);
+            req = req.header(name, *value);
         }
-        let res = req.send().await?;
-        let status = res.status().as_u16();
-        let headers = res.headers().iter().map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or_default().to_string())).collect();
-        let text = res.text().await?;
+        let res = self.send(req).await?;
+        let text = res.text();
+        let (status, headers) = (res.status, res.headers);
         let body = if text.is_empty() {
             serde_json::Value::Null
         } else {
@@ -72,16 +68,12 @@ impl Client {
         body: Vec<u8>,
         if_match: Option<&str>,
     ) -> Result<(u16, serde_json::Value)> {
-        let mut req = self.http.request(method, self.url(path)).header("Content-Type", content_type).body(body);
-        if let Some(t) = &self.access_token {
-            req = req.bearer_auth(t);
-        }
+        let mut req = self.authed(method, path).body(content_type, body);
         if let Some(v) = if_match {
             req = req.header("If-Match", v);
         }
-        let res = req.send().await?;
-        let status = res.status().as_u16();
-        let text = res.text().await?;
+        let res = self.send(req).await?;
+        let (status, text) = (res.status, res.text());
         let value = if text.is_empty() {
             serde_json::Value::Null
         } else {

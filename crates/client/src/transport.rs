@@ -1,0 +1,175 @@
+//! One HTTP exchange as the client makes it, on two transports: reqwest natively, and in
+//! the browser the Fetch API through gloo-net. reqwest's own wasm build brings the `url`
+//! crate with `idna`'s Unicode tables and `http`'s header tables along: about 100 KB of
+//! the SPA's gzipped wasm for what `fetch` already does (docs/benchmarks.md, "The SPA's
+//! size"). Every call builds a [`Req`]; only [`Client::send`] differs per target.
+
+use serde::Serialize;
+
+use crate::{Client, ClientError, Result};
+
+pub use http::Method;
+
+/// The error of the transport underneath: reqwest's natively, gloo-net's in the browser.
+#[cfg(not(target_arch = "wasm32"))]
+pub type TransportError = reqwest::Error;
+/// The error of the transport underneath: reqwest's natively, gloo-net's in the browser.
+#[cfg(target_arch = "wasm32")]
+pub type TransportError = gloo_net::Error;
+
+/// A request about to be sent.
+pub(crate) struct Req {
+    method: Method,
+    url: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Body,
+}
+
+enum Body {
+    Empty,
+    Bytes(Vec<u8>),
+    Form(Vec<Part>),
+}
+
+/// A part of a `multipart/form-data` body.
+pub(crate) enum Part {
+    Text { name: &'static str, value: String },
+    File { name: &'static str, filename: String, bytes: Vec<u8> },
+}
+
+/// An answer, its body read whole.
+pub(crate) struct Res {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Res {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The body as text (UTF-8; what is not UTF-8 is replaced, as reqwest does).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl Req {
+    pub fn new(method: Method, url: String) -> Req {
+        Req { method, url, query: Vec::new(), headers: Vec::new(), body: Body::Empty }
+    }
+
+    /// Adds query parameters (encoded by the transport).
+    pub fn query<V: ToString>(mut self, pairs: &[(&str, V)]) -> Req {
+        self.query.extend(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Req {
+        self.headers.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// `Authorization: Bearer …` when there is a token.
+    pub fn bearer(self, token: Option<&str>) -> Req {
+        match token {
+            Some(t) => self.header("Authorization", format!("Bearer {t}")),
+            None => self,
+        }
+    }
+
+    /// A JSON body.
+    pub fn json<B: Serialize + ?Sized>(self, body: &B) -> Result<Req> {
+        let bytes = serde_json::to_vec(body).map_err(|e| ClientError::Encode(e.to_string()))?;
+        Ok(self.body("application/json", bytes))
+    }
+
+    /// A body of the given media type.
+    pub fn body(mut self, content_type: &str, bytes: Vec<u8>) -> Req {
+        self = self.header("Content-Type", content_type);
+        self.body = Body::Bytes(bytes);
+        self
+    }
+
+    /// A `multipart/form-data` body (the transport writes its boundary).
+    pub fn form(mut self, parts: Vec<Part>) -> Req {
+        self.body = Body::Form(parts);
+        self
+    }
+}
+
+impl Client {
+    /// A request to `/api/v1{path}`, without credentials.
+    pub(crate) fn req(&self, method: Method, path: &str) -> Req {
+        Req::new(method, self.url(path))
+    }
+
+    /// A request to `/api/v1{path}` with the access token, when there is one.
+    pub(crate) fn authed(&self, method: Method, path: &str) -> Req {
+        self.req(method, path).bearer(self.access_token.as_deref())
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) async fn send(&self, req: Req) -> Result<Res> {
+        let mut b = self.http.request(req.method, &req.url);
+        if !req.query.is_empty() {
+            b = b.query(&req.query);
+        }
+        for (name, value) in &req.headers {
+            b = b.header(name, value);
+        }
+        b = match req.body {
+            Body::Empty => b,
+            Body::Bytes(bytes) => b.body(bytes),
+            Body::Form(parts) => b.multipart(parts.into_iter().fold(reqwest::multipart::Form::new(), |form, part| match part {
+                Part::Text { name, value } => form.text(name, value),
+                Part::File { name, filename, bytes } => form.part(name, reqwest::multipart::Part::bytes(bytes).file_name(filename)),
+            })),
+        };
+        let res = b.send().await?;
+        let status = res.status().as_u16();
+        let headers = res.headers().iter().map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or_default().to_string())).collect();
+        let body = res.bytes().await?.to_vec();
+        Ok(Res { status, headers, body })
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) async fn send(&self, req: Req) -> Result<Res> {
+        use gloo_net::http::RequestBuilder;
+        let js = |e: wasm_bindgen::JsValue| ClientError::Transport(gloo_net::Error::GlooError(format!("{e:?}")));
+        let mut b = RequestBuilder::new(&req.url).method(req.method);
+        if !req.query.is_empty() {
+            b = b.query(req.query.iter().map(|(k, v)| (k.as_str(), v)));
+        }
+        for (name, value) in &req.headers {
+            b = b.header(name, value);
+        }
+        let request = match req.body {
+            Body::Empty => b.build()?,
+            Body::Bytes(bytes) => b.body(js_sys::Uint8Array::from(&bytes[..]))?,
+            Body::Form(parts) => {
+                let form = web_sys::FormData::new().map_err(js)?;
+                for part in parts {
+                    match part {
+                        Part::Text { name, value } => form.append_with_str(name, &value).map_err(js)?,
+                        Part::File { name, filename, bytes } => {
+                            let chunks = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
+                            let blob = web_sys::Blob::new_with_u8_array_sequence(&chunks).map_err(js)?;
+                            form.append_with_blob_and_filename(name, &blob, &filename).map_err(js)?
+                        }
+                    }
+                }
+                b.body(form)?
+            }
+        };
+        let res = request.send().await?;
+        let headers = res.headers().entries().collect();
+        Ok(Res { status: res.status(), headers, body: res.binary().await? })
+    }
+}
