@@ -296,8 +296,13 @@ mod stats {
         let csv = w.officer.stats_csv().await.unwrap();
         assert!(csv.starts_with("section,key,value\n") && csv.contains("supervising_agency,MOI,2\n"), "{csv}");
         for c in [&w.npa, &w.moi] {
-            assert_eq!(c.stats().await.err().and_then(|e| e.status()), Some(403));
+            let refused = c.stats().await.err();
+            assert_eq!(refused.as_ref().and_then(|e| e.status()), Some(403));
             assert_eq!(c.stats_csv().await.err().and_then(|e| e.status()), Some(403));
+            // A refused CSV arrives as the same problem document, not a bare status.
+            let csv_refused = c.get_text("/stats.csv").await.err();
+            assert!(csv_refused.as_ref().and_then(|e| e.code()).is_some(), "{csv_refused:?}");
+            assert_eq!(csv_refused.as_ref().and_then(|e| e.code()), refused.as_ref().and_then(|e| e.code()));
         }
         let _ = &w.admin;
     }
