@@ -38,12 +38,7 @@ impl Client {
 
     /// A file body as it is served, or the problem.
     async fn get_bytes(&self, path: &str) -> Result<Vec<u8>> {
-        let res = self.send(self.authed(Method::GET, path)).await?;
-        if res.is_success() {
-            Ok(res.body)
-        } else {
-            decode::<Vec<u8>>(res)
-        }
+        body(self.send(self.authed(Method::GET, path)).await?)
     }
 
     pub async fn attachments(&self, id: i64) -> Result<Vec<AttachmentView>> {
@@ -152,12 +147,7 @@ impl Client {
         if let Some(v) = if_match {
             req = req.header("If-Match", format!("\"{v}\""));
         }
-        let res = self.send(req).await?;
-        if res.is_success() {
-            Ok(())
-        } else {
-            decode::<serde_json::Value>(res).map(|_| ())
-        }
+        done(self.send(req).await?)
     }
 
     pub async fn source_history(&self, id: &str) -> Result<Vec<ReferenceChangeView>> {

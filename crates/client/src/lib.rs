@@ -104,11 +104,7 @@ impl Client {
 
     /// A `DELETE` answered with no body (204), or the problem.
     pub(crate) async fn delete(&self, path: &str, query: &[(&str, &str)]) -> Result<()> {
-        let res = self.send(self.authed(Method::DELETE, path).query(query)).await?;
-        if res.is_success() {
-            return Ok(());
-        }
-        decode::<serde_json::Value>(res).map(drop)
+        done(self.send(self.authed(Method::DELETE, path).query(query)).await?)
     }
 
     async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(&self, path: &str, body: &B, if_match: Option<i64>) -> Result<T> {
@@ -198,11 +194,7 @@ impl Client {
         };
         let res = self.send(req).await?;
         self.access_token = None;
-        if res.is_success() {
-            Ok(())
-        } else {
-            decode::<serde_json::Value>(res).map(|_| ())
-        }
+        done(res)
     }
 
     /// Service accounts: client credentials.
@@ -315,12 +307,7 @@ impl Client {
 
     /// The raw CSV of a `.csv` endpoint.
     pub async fn get_text(&self, path: &str) -> Result<String> {
-        let res = self.send(self.authed(Method::GET, path)).await?;
-        if res.is_success() {
-            Ok(res.text())
-        } else {
-            decode::<String>(res)
-        }
+        body(self.send(self.authed(Method::GET, path)).await?).map(|b| String::from_utf8_lossy(&b).into_owned())
     }
 
     // ------------------------------------------------------------ field questions
@@ -354,12 +341,7 @@ impl Client {
     }
 
     pub async fn read_inbox(&self, id: i64) -> Result<()> {
-        let res = self.send(self.authed(Method::POST, &format!("/me/inbox/{id}/read"))).await?;
-        if res.is_success() {
-            Ok(())
-        } else {
-            decode::<serde_json::Value>(res).map(|_| ())
-        }
+        done(self.send(self.authed(Method::POST, &format!("/me/inbox/{id}/read"))).await?)
     }
 
     // ------------------------------------------------------------ requests
@@ -426,12 +408,7 @@ impl Client {
 
     /// The same selection as [`Client::search_requests`] as CSV (UTF-8 with BOM).
     pub async fn export_requests(&self, filters: &[(&str, &str)]) -> Result<Vec<u8>> {
-        let res = self.send(self.authed(Method::GET, "/requests.csv").query(filters)).await?;
-        if res.is_success() {
-            Ok(res.body)
-        } else {
-            decode::<Vec<u8>>(res)
-        }
+        body(self.send(self.authed(Method::GET, "/requests.csv").query(filters)).await?)
     }
 
     pub async fn get_request(&self, id: i64) -> Result<RequestView> {
@@ -591,16 +568,38 @@ impl Client {
     }
 }
 
+/// A success's JSON body, or the refusal.
 fn decode<T: DeserializeOwned>(res: transport::Res) -> Result<T> {
-    let is_problem = res.header("content-type").is_some_and(|v| v.starts_with("application/problem+json"));
-    let text = res.text();
-    if res.is_success() {
-        return serde_json::from_str(&text).map_err(|e| ClientError::Decode(format!("{e}: {text}")));
+    if !res.is_success() {
+        return Err(refusal(res));
     }
-    if is_problem {
+    let text = res.text();
+    serde_json::from_str(&text).map_err(|e| ClientError::Decode(format!("{e}: {text}")))
+}
+
+/// A success whose body is not needed (e.g. 204), or the refusal.
+fn done(res: transport::Res) -> Result<()> {
+    if res.is_success() {
+        return Ok(());
+    }
+    Err(refusal(res))
+}
+
+/// A success's body as served (a file, a CSV), or the refusal.
+fn body(res: transport::Res) -> Result<Vec<u8>> {
+    if res.is_success() {
+        return Ok(res.body);
+    }
+    Err(refusal(res))
+}
+
+/// An error status: the server's problem document, or the status and body as they came.
+fn refusal(res: transport::Res) -> ClientError {
+    let text = res.text();
+    if res.header("content-type").is_some_and(|v| v.starts_with("application/problem+json")) {
         if let Ok(p) = serde_json::from_str::<Problem>(&text) {
-            return Err(ClientError::Problem(Box::new(p)));
+            return ClientError::Problem(Box::new(p));
         }
     }
-    Err(ClientError::Status { status: res.status, body: text })
+    ClientError::Status { status: res.status, body: text }
 }
