@@ -68,17 +68,8 @@ impl Client {
         body: Vec<u8>,
         if_match: Option<&str>,
     ) -> Result<(u16, serde_json::Value)> {
-        let mut req = self.authed(method, path).body(content_type, body);
-        if let Some(v) = if_match {
-            req = req.header("If-Match", v);
-        }
-        let res = self.send(req).await?;
-        let (status, text) = (res.status, res.text());
-        let value = if text.is_empty() {
-            serde_json::Value::Null
-        } else {
-            serde_json::from_str(&text).map_err(|e| ClientError::Decode(format!("{e}: {text}")))?
-        };
-        Ok((status, value))
+        let if_match = if_match.map(|v| ("If-Match", v));
+        let res = self.raw_with_headers(method, path, content_type, body, if_match.as_slice()).await?;
+        Ok((res.status, res.body))
     }
 }
