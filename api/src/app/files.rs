@@ -51,10 +51,55 @@ pub struct FileStore {
     /// The shred list (`<keys-dir>/shredded.list`): every storage key whose data key
     /// was destroyed, kept with the keys (never in a backup) and replayed by
     /// `statreq restore`, so that a file shredded after a backup stays unreadable.
-    shred_list: Option<std::path::PathBuf>,
-    /// Turns on the shred list: a destruction that shredded a key and a sweep that
-    /// finds the key not yet listed may come at once, and each key is listed once.
-    shred_turn: std::sync::Mutex<()>,
+    shred_list: Option<Arc<ShredList>>,
+}
+
+/// The shred list's file and the turns taken on it: a destruction that shredded a key
+/// and a sweep that finds the key not yet listed may come at once, in this process or
+/// in another instance sharing the keys directory, and each key is listed once.
+struct ShredList {
+    path: std::path::PathBuf,
+    turn: std::sync::Mutex<()>,
+}
+
+impl ShredList {
+    /// Appends those of `keys` the list does not hold yet and syncs it; returns them.
+    fn append_missing(&self, keys: &[String], unreadable: Unreadable) -> Vec<String> {
+        let _turn = self.turn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let cannot = |e: &std::io::Error| {
+            tracing::error!(list = %self.path.display(), error = %e, "cannot record shredded files on the shred list; a restored backup would not know of them");
+        };
+        let mut file = match std::fs::OpenOptions::new().create(true).read(true).append(true).open(&self.path) {
+            Ok(file) => file,
+            Err(e) => {
+                cannot(&e);
+                return match unreadable {
+                    Unreadable::ListAll => keys.to_vec(),
+                    Unreadable::ListNone => Vec::new(),
+                };
+            }
+        };
+        // Instances sharing the keys directory take turns too (released when closed).
+        if let Err(e) = file.lock() {
+            tracing::warn!(list = %self.path.display(), error = %e, "cannot lock the shred list; a key may be listed twice");
+        }
+        let mut text = String::new();
+        let listed: std::collections::HashSet<&str> = match (file.read_to_string(&mut text), unreadable) {
+            (Ok(_), _) => listed_keys(&text).collect(),
+            (Err(_), Unreadable::ListAll) => Default::default(),
+            (Err(_), Unreadable::ListNone) => return Vec::new(),
+        };
+        let new: Vec<String> = keys.iter().filter(|k| !listed.contains(k.as_str())).cloned().collect();
+        if new.is_empty() {
+            return new;
+        }
+        let at = chrono::Utc::now().to_rfc3339();
+        let lines: String = new.iter().map(|k| format!("{k} {at}\n")).collect();
+        if let Err(e) = file.write_all(lines.as_bytes()).and_then(|_| file.sync_data()) {
+            cannot(&e);
+        }
+        new
+    }
 }
 
 /// What [`FileStore::list_shredded`] does when it cannot read the shred list.
@@ -70,10 +115,15 @@ enum Unreadable {
 /// The shred list's file name in the keys directory.
 pub const SHRED_LIST: &str = "shredded.list";
 
+/// The storage keys in a shred list's text: each line is a key and when it was listed.
+fn listed_keys(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter_map(|l| l.split_whitespace().next())
+}
+
 /// The storage keys in a keys directory's shred list.
 pub fn shredded_keys(keys_dir: &std::path::Path) -> std::io::Result<Vec<String>> {
     match std::fs::read_to_string(keys_dir.join(SHRED_LIST)) {
-        Ok(text) => Ok(text.lines().filter_map(|l| l.split_whitespace().next()).map(str::to_string).collect()),
+        Ok(text) => Ok(listed_keys(&text).map(str::to_string).collect()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
         Err(e) => Err(e),
     }
@@ -97,7 +147,7 @@ impl FileStore {
             }
             other => anyhow::bail!("--files-url {url:?}: {other}:// is not supported (file:// or s3://)"),
         };
-        Ok(FileStore { store, prefix, keyring, url: url.to_string(), shred_list: None, shred_turn: Default::default() })
+        Ok(FileStore { store, prefix, keyring, url: url.to_string(), shred_list: None })
     }
 
     /// The store the settings name (`--files-url`, else `<data-dir>/files`).
@@ -106,7 +156,7 @@ impl FileStore {
             Some(url) => FileStore::open(url, keyring)?,
             None => FileStore::local(&settings.data_dir.join("files"), keyring)?,
         };
-        store.shred_list = Some(settings.keys_dir.join(SHRED_LIST));
+        store.keep_shred_list_in(&settings.keys_dir);
         Ok(store)
     }
 
@@ -116,6 +166,11 @@ impl FileStore {
         let dir = std::fs::canonicalize(dir)?;
         let url = url::Url::from_directory_path(&dir).map_err(|_| anyhow::anyhow!("{} is not an absolute path", dir.display()))?;
         FileStore::open(url.as_str(), keyring)
+    }
+
+    /// Lists shredded files on `<keys_dir>/shredded.list`.
+    fn keep_shred_list_in(&mut self, keys_dir: &std::path::Path) {
+        self.shred_list = Some(Arc::new(ShredList { path: keys_dir.join(SHRED_LIST), turn: Default::default() }));
     }
 
     pub fn keyring(&self) -> &Keyring {
@@ -296,7 +351,7 @@ impl FileStore {
         if keys.is_empty() {
             return;
         }
-        self.list_shredded(&keys, Unreadable::ListAll);
+        self.list_shredded(keys.clone(), Unreadable::ListAll).await;
         self.delete(&keys).await;
     }
 
@@ -304,7 +359,7 @@ impl FileStore {
     /// between deleting a data key and listing it) and deletes those bodies. Returns
     /// how many were missing.
     pub async fn reconcile_shredded(&self, shredded: Vec<String>) -> usize {
-        let missing = self.list_shredded(&shredded, Unreadable::ListNone);
+        let missing = self.list_shredded(shredded, Unreadable::ListNone).await;
         if !missing.is_empty() {
             tracing::warn!(files = missing.len(), "shredded files missing from the shred list; listed them now");
             self.delete(&missing).await;
@@ -313,29 +368,13 @@ impl FileStore {
     }
 
     /// Appends to the shred list those of `keys` it does not hold yet; returns them.
-    fn list_shredded(&self, keys: &[String], unreadable: Unreadable) -> Vec<String> {
-        let Some(list) = &self.shred_list else { return Vec::new() };
-        let _turn = self.shred_turn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let listed: std::collections::HashSet<String> = match (list.parent().map(shredded_keys), unreadable) {
-            (Some(Ok(listed)), _) => listed.into_iter().collect(),
-            (_, Unreadable::ListAll) => Default::default(),
-            (_, Unreadable::ListNone) => return Vec::new(),
-        };
-        let new: Vec<String> = keys.iter().filter(|k| !listed.contains(*k)).cloned().collect();
-        if new.is_empty() {
-            return new;
-        }
-        let at = chrono::Utc::now().to_rfc3339();
-        let lines: String = new.iter().map(|k| format!("{k} {at}\n")).collect();
-        let appended = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(list)
-            .and_then(|mut f| f.write_all(lines.as_bytes()).and_then(|_| f.sync_data()));
-        if let Err(e) = appended {
-            tracing::error!(list = %list.display(), error = %e, "cannot record shredded files on the shred list; a restored backup would not know of them");
-        }
-        new
+    /// The list is read and synced to disk on a blocking thread, not the server's.
+    async fn list_shredded(&self, keys: Vec<String>, unreadable: Unreadable) -> Vec<String> {
+        let Some(list) = self.shred_list.clone() else { return Vec::new() };
+        actix_web::rt::task::spawn_blocking(move || list.append_missing(&keys, unreadable)).await.unwrap_or_else(|e| {
+            tracing::error!(error = %e, "recording shredded files on the shred list failed");
+            Vec::new()
+        })
     }
 
     /// Deletes stored bodies (missing ones are fine).
@@ -465,21 +504,29 @@ impl Transfers {
 mod tests {
     use super::*;
 
+    /// A temporary data directory, removed when dropped.
+    struct Gone(std::path::PathBuf);
+    impl Drop for Gone {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// A store with its keys and shred list in `dir`.
+    fn store_in(dir: &std::path::Path) -> FileStore {
+        let keyring = Arc::new(Keyring::open(&dir.join("keys")).unwrap_or_else(|e| panic!("{e}")));
+        let mut files = FileStore::local(&dir.join("files"), keyring).unwrap_or_else(|e| panic!("{e}"));
+        files.keep_shred_list_in(&dir.join("keys"));
+        files
+    }
+
     /// The sweep may find a shredded key before the destruction that shredded it has
     /// listed it; listed either way, each key is on the shred list once.
     #[tokio::test]
     async fn a_key_listed_by_the_sweep_and_the_destruction_is_listed_once() {
-        struct Gone(std::path::PathBuf);
-        impl Drop for Gone {
-            fn drop(&mut self) {
-                let _ = std::fs::remove_dir_all(&self.0);
-            }
-        }
         let dir = std::env::temp_dir().join(format!("statreq-shred-list-{}", std::process::id()));
         let _gone = Gone(dir.clone());
-        let keyring = Arc::new(Keyring::open(&dir.join("keys")).unwrap_or_else(|e| panic!("{e}")));
-        let mut files = FileStore::local(&dir.join("files"), keyring).unwrap_or_else(|e| panic!("{e}"));
-        files.shred_list = Some(dir.join("keys").join(SHRED_LIST));
+        let files = store_in(&dir);
         let listed = || shredded_keys(&dir.join("keys")).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(files.reconcile_shredded(vec!["a".into()]).await, 1, "the sweep lists what it finds unlisted");
         files.remove(["a", "b"]).await;
@@ -487,5 +534,28 @@ mod tests {
         assert_eq!(files.reconcile_shredded(vec!["a".into(), "b".into()]).await, 0);
         files.remove(["b"]).await;
         assert_eq!(listed(), ["a", "b"]);
+    }
+
+    /// Another instance sharing the keys directory holds the shred list's lock while it
+    /// reads and appends: this one waits its turn instead of listing the same key again.
+    #[tokio::test]
+    async fn instances_sharing_the_keys_directory_take_turns_on_the_shred_list() {
+        let dir = std::env::temp_dir().join(format!("statreq-shred-turns-{}", std::process::id()));
+        let _gone = Gone(dir.clone());
+        let files = Arc::new(store_in(&dir));
+        let list = dir.join("keys").join(SHRED_LIST);
+        let other = std::fs::OpenOptions::new().create(true).append(true).open(&list).unwrap_or_else(|e| panic!("{e}"));
+        other.lock().unwrap_or_else(|e| panic!("{e}"));
+        let removing = tokio::spawn({
+            let files = files.clone();
+            async move { files.remove(["a"]).await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert!(!removing.is_finished(), "the destruction waits while the other instance holds the list");
+        // The other instance lists the key meanwhile, then lets go.
+        (&other).write_all(b"a 2026-12-03T00:00:00+00:00\n").unwrap_or_else(|e| panic!("{e}"));
+        other.unlock().unwrap_or_else(|e| panic!("{e}"));
+        removing.await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(shredded_keys(&dir.join("keys")).unwrap_or_else(|e| panic!("{e}")), ["a"], "listed once");
     }
 }
