@@ -415,10 +415,15 @@ impl Inputs {
             top.insert(code.clone(), t.clone());
             Some(t)
         };
-        for a in accepted {
-            let Ok(difficulty) = Difficulty::new(i64::from(a.difficulty)) else { continue };
-            let Some(supervising_agency) = top_of(&a.agency_code) else { continue };
-            self.history.push(a.request, AcceptedWork { supervising_agency, accepted_at: a.accepted_at, difficulty });
+        // Each request's acceptances are all read together (all of them, or all of the
+        // patched requests'), so each request keeps its latest.
+        let accepted = accepted.into_iter().filter_map(|a| {
+            let difficulty = Difficulty::new(i64::from(a.difficulty)).ok()?;
+            let supervising_agency = top_of(&a.agency_code)?;
+            Some(AcceptedWork { request: a.request, supervising_agency, accepted_at: a.accepted_at, difficulty })
+        });
+        for work in queue::latest_acceptances(accepted) {
+            self.history.push(work.request, work);
         }
         for r in rows.iter().filter(|r| r.state == State::Queued) {
             let (Some(supervising_agency), Some(Ok(difficulty))) =

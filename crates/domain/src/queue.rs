@@ -152,9 +152,10 @@ pub struct QueueEntry {
     pub received_at: DateTime<Utc>,
 }
 
-/// Accepted work, for usage: when, how hard, on whose share.
+/// Accepted work, for usage: which request, when, how hard, on whose share.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AcceptedWork {
+    pub request: RequestId,
     pub supervising_agency: AgencyCode,
     pub accepted_at: DateTime<Utc>,
     pub difficulty: Difficulty,
@@ -234,9 +235,35 @@ pub fn subtree_staff<'a>(agencies: impl IntoIterator<Item = (&'a AgencyCode, Opt
     out
 }
 
+/// The acceptances that count toward usage: each request once, at its latest
+/// acceptance. DGPA may return work it accepted and accept it again after the
+/// applicant's revision, and it is still one request of the total the supervising
+/// agency's offices have requested (rule 5.3). The same in any input order; sorted by
+/// request.
+pub fn latest_acceptances(history: impl IntoIterator<Item = AcceptedWork>) -> Vec<AcceptedWork> {
+    let key = |w: &AcceptedWork| (w.accepted_at, w.difficulty.get(), w.supervising_agency.clone());
+    let mut latest: FxHashMap<RequestId, AcceptedWork> = FxHashMap::default();
+    for w in history {
+        match latest.entry(w.request) {
+            std::collections::hash_map::Entry::Occupied(mut kept) => {
+                if key(&w) > key(kept.get()) {
+                    kept.insert(w);
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(place) => {
+                place.insert(w);
+            }
+        }
+    }
+    let mut out: Vec<AcceptedWork> = latest.into_values().collect();
+    out.sort_unstable_by_key(|w| w.request);
+    out
+}
+
 /// Each supervising agency's share, usage and fair-share factor. `staff` lists
 /// every supervising agency (those without work too); agencies that appear only in
-/// `history` get the default staff. `history` is read once, in any order.
+/// `history` get the default staff. `history` is read once, in any order, and holds
+/// each request once (see [`latest_acceptances`]).
 pub fn usage<'a>(
     staff: &'a HashMap<AgencyCode, u32>,
     history: impl IntoIterator<Item = &'a AcceptedWork>,

@@ -34,7 +34,8 @@ fn main() {
         })
         .collect();
     let history: Vec<AcceptedWork> = (0..100_000)
-        .map(|_| AcceptedWork {
+        .map(|i| AcceptedWork {
+            request: RequestId(100_001 + i),
             supervising_agency: agencies[(next() % 2_000) as usize].clone(),
             accepted_at: now - Duration::minutes((next() % (900 * 24 * 60)) as i64),
             difficulty: difficulty(next()),

@@ -5,7 +5,7 @@ use crate::common;
 
 use statreq_e2e::statreq_client::Client;
 use statreq_e2e::statreq_contract::{DifficultyFavour, EventKind, QueueSettings, State, TakeBody};
-use statreq_e2e::statreq_domain::{Decision, DgpaDecision};
+use statreq_e2e::statreq_domain::{Decision, DgpaDecision, Difficulty};
 use statreq_e2e::{on_both_backends, Backend, TestServer};
 
 /// Brings a new request from `applicant` to the queue with a difficulty.
@@ -77,6 +77,18 @@ async fn order_and_factors(backend: Backend) {
     assert_eq!(q.items.iter().map(|i| i.request_id).collect::<Vec<_>>(), vec![a, c]);
     assert_eq!(q.in_production.len(), 1);
     assert_eq!(q.in_production[0].assignee.as_ref().map(|u| u.display_name.as_str()), Some("王淑芬（人事總處承辦人）"));
+
+    // Work DGPA returns from its queue and accepts again after the revision is still
+    // one request of MOI's total (rule 5.3): counted once, at its latest acceptance.
+    let back = w.officer.dgpa_decision(c, None, DgpaDecision::Return, None, Some("請補充統計基準日")).await.unwrap();
+    assert_eq!(back.state, State::Returned);
+    w.npa.submit(c, None).await.unwrap();
+    w.moi.supervisor_decision(c, None, Decision::Approve, None).await.unwrap();
+    let again = w.officer.dgpa_decision(c, None, DgpaDecision::Accept, Difficulty::new(5).ok(), None).await.unwrap();
+    assert_eq!(again.state, State::Queued);
+    let usage = w.tpe.queue_usage().await.unwrap();
+    let moi = usage.iter().find(|u| u.agency_code == "MOI").unwrap_or_else(|| panic!("MOI missing"));
+    assert!((moi.usage - 6.0 / 7.0).abs() < 1e-6, "request {c} counted once: {moi:?}");
 }
 
 async fn the_applicant_sees_its_position_and_an_estimate(backend: Backend) {

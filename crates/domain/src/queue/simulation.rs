@@ -140,9 +140,10 @@ pub fn run(config: &SimConfig, policy: &Policy, start: DateTime<Utc>) -> Vec<Sim
         match next_arrival {
             Some(at) if queue.is_empty() || at <= next_free => {
                 if let Some((i, (at, agency, difficulty))) = pending.next() {
-                    history.push(AcceptedWork { supervising_agency: agency.clone(), accepted_at: at, difficulty });
+                    let request = RequestId(i as i64 + 1);
+                    history.push(AcceptedWork { request, supervising_agency: agency.clone(), accepted_at: at, difficulty });
                     queue.push(QueueEntry {
-                        id: RequestId(i as i64 + 1),
+                        id: request,
                         supervising_agency: agency,
                         difficulty,
                         clock: WaitClock { accumulated_seconds: 0, since: Some(at) },

@@ -44,8 +44,8 @@ fn worked_example() {
     let settings = QueueSettings::default();
     let staff: HashMap<AgencyCode, u32> = [(code("MOI"), 120), (code("TPE"), 80)].into();
     let history = vec![
-        AcceptedWork { supervising_agency: code("MOI"), accepted_at: now, difficulty: d(4) },
-        AcceptedWork { supervising_agency: code("TPE"), accepted_at: now - Duration::days(90), difficulty: d(2) },
+        AcceptedWork { request: RequestId(11), supervising_agency: code("MOI"), accepted_at: now, difficulty: d(4) },
+        AcceptedWork { request: RequestId(12), supervising_agency: code("TPE"), accepted_at: now - Duration::days(90), difficulty: d(2) },
     ];
     let u = usage(&staff, &history, &settings, now);
     let close = |a: f64, b: f64| (a - b).abs() < 1e-4;
@@ -115,13 +115,37 @@ fn the_wait_clock_pauses_while_the_request_is_back_with_the_applicant() {
     assert_eq!(c.waited(t0() + Duration::days(99)), Duration::days(5));
 }
 
+/// Rule 5.3 weighs the total each supervising agency's offices requested: a request
+/// DGPA returned and accepted again is one request, counted at its latest acceptance.
+#[test]
+fn a_request_accepted_again_counts_once_at_its_latest_acceptance() {
+    let now = t0() + Duration::days(200);
+    let settings = QueueSettings::default();
+    let staff: HashMap<AgencyCode, u32> = [(code("MOI"), 10), (code("TPE"), 10)].into();
+    let work = |request: i64, agency: &str, days_ago: i64| AcceptedWork {
+        request: RequestId(request),
+        supervising_agency: code(agency),
+        accepted_at: now - Duration::days(days_ago),
+        difficulty: d(3),
+    };
+    // MOI's request 1 accepted 60 days ago, returned, accepted again today; TPE's
+    // request 2 accepted once today.
+    let history = [work(1, "MOI", 60), work(2, "TPE", 0), work(1, "MOI", 0)];
+    let counted = latest_acceptances(history.clone());
+    assert_eq!(counted, [work(1, "MOI", 0), work(2, "TPE", 0)]);
+    assert_eq!(latest_acceptances(history.iter().rev().cloned()), counted, "in any order");
+    let u = usage(&staff, &counted, &settings, now);
+    assert!((u[&code("MOI")].usage - 0.5).abs() < 1e-9, "{:?}", u[&code("MOI")]);
+    assert!((u[&code("TPE")].usage - 0.5).abs() < 1e-9);
+}
+
 #[test]
 fn overdue_requests_go_first_longest_waiting_first() {
     let now = t0() + Duration::days(400);
     let settings = QueueSettings { max_wait_days: 30, ..Default::default() };
     let staff: HashMap<AgencyCode, u32> = [(code("A"), 10), (code("B"), 10)].into();
     // A has used everything; B nothing.
-    let history = vec![AcceptedWork { supervising_agency: code("A"), accepted_at: now, difficulty: d(5) }];
+    let history = vec![AcceptedWork { request: RequestId(9), supervising_agency: code("A"), accepted_at: now, difficulty: d(5) }];
     let u = usage(&staff, &history, &settings, now);
     let entries = vec![entry(1, "A", 5, 31, now), entry(2, "B", 1, 29, now), entry(3, "A", 5, 60, now)];
     let order = rank(&entries, &u, &settings, now);
@@ -155,7 +179,13 @@ fn arb_history() -> impl Strategy<Value = Vec<AcceptedWork>> {
     let now = t0() + Duration::days(500);
     proptest::collection::vec((prop_oneof![Just("A"), Just("B"), Just("C")], 1i64..=5, 0i64..400), 0..30).prop_map(move |v| {
         v.into_iter()
-            .map(|(a, diff, ago)| AcceptedWork { supervising_agency: code(a), accepted_at: now - Duration::days(ago), difficulty: d(diff) })
+            .enumerate()
+            .map(|(i, (a, diff, ago))| AcceptedWork {
+                request: RequestId(1_000 + i as i64),
+                supervising_agency: code(a),
+                accepted_at: now - Duration::days(ago),
+                difficulty: d(diff),
+            })
             .collect()
     })
 }
@@ -202,7 +232,7 @@ proptest! {
         let now = t0() + Duration::days(500);
         let s = QueueSettings::default();
         let staff: HashMap<AgencyCode, u32> = [(code("A"), 10), (code("B"), 10)].into();
-        let history = vec![AcceptedWork { supervising_agency: code("A"), accepted_at: now, difficulty: d(used) }];
+        let history = vec![AcceptedWork { request: RequestId(9), supervising_agency: code("A"), accepted_at: now, difficulty: d(used) }];
         let u = usage(&staff, &history, &s, now);
         // Same difficulty, same wait, A listed (and numbered) first: B still goes first.
         let entries = vec![entry(1, "A", diff, waited, now), entry(2, "B", diff, waited, now)];
