@@ -158,13 +158,13 @@ bench:
     eval "$(scripts/ensure-seaweedfs.sh)"
     if [[ -n "${STATREQ_SEAWEEDFS_STARTED:-}" ]]; then trap scripts/stop-seaweedfs.sh EXIT; fi
     cargo build --release -p statreq-api -p statreq-e2e --bins
-    ./target/release/statreq-files-bench
-    ./target/release/statreq-bench
-    taskset -c 0 ./target/release/statreq-queue-bench
-    taskset -c 0 ./target/release/statreq-catalog-bench
+    "${CARGO_TARGET_DIR:-target}/release/statreq-files-bench"
+    "${CARGO_TARGET_DIR:-target}/release/statreq-bench"
+    taskset -c 0 "${CARGO_TARGET_DIR:-target}/release/statreq-queue-bench"
+    taskset -c 0 "${CARGO_TARGET_DIR:-target}/release/statreq-catalog-bench"
     scripts/ensure-tools.sh
-    taskset -c 0 ./target/release/statreq-vault-bench
-    taskset -c 0,1 ./target/release/statreq-vault-bench
-    ./target/release/statreq-bench --queue
+    taskset -c 0 "${CARGO_TARGET_DIR:-target}/release/statreq-vault-bench"
+    taskset -c 0,1 "${CARGO_TARGET_DIR:-target}/release/statreq-vault-bench"
+    "${CARGO_TARGET_DIR:-target}/release/statreq-bench" --queue
     just spa
     scripts/spa-size.sh
