@@ -103,9 +103,10 @@ screens:
     scripts/ensure-tools.sh
     # Chinese glyphs for the pictures (the tests themselves do not need them).
     fc-list :lang=zh | grep -q . || DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-microhei
-    just spa
-    cargo build -p statreq-api
-    STATREQ_SCREENS_DIR="$PWD/docs/screens" cargo nextest run -p statreq-e2e -E 'test(each_roles_main_screens_at_a_desk_and_on_a_phone)'
+    # The SPA beside the same build as `just test`'s (the whole workspace, so the
+    # dependencies are compiled with one feature set and reused from a test run).
+    scripts/beside-spa.sh cargo build --workspace --all-targets
+    STATREQ_SCREENS_DIR="$PWD/docs/screens" cargo nextest run --workspace -E 'test(each_roles_main_screens_at_a_desk_and_on_a_phone)'
 
 # Formatting and clippy with warnings as errors.
 lint:
