@@ -241,7 +241,9 @@ pub fn subtree_staff<'a>(agencies: impl IntoIterator<Item = (&'a AgencyCode, Opt
 /// agency's offices have requested (rule 5.3). The same in any input order; sorted by
 /// request.
 pub fn latest_acceptances(history: impl IntoIterator<Item = AcceptedWork>) -> Vec<AcceptedWork> {
-    let key = |w: &AcceptedWork| (w.accepted_at, w.difficulty.get(), w.supervising_agency.clone());
+    fn key(w: &AcceptedWork) -> (DateTime<Utc>, u8, &AgencyCode) {
+        (w.accepted_at, w.difficulty.get(), &w.supervising_agency)
+    }
     let mut latest: FxHashMap<RequestId, AcceptedWork> = FxHashMap::default();
     for w in history {
         match latest.entry(w.request) {
