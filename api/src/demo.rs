@@ -77,9 +77,14 @@ pub async fn load(store: &Store, settings: &crate::config::Settings, with_year: 
     let keyring = std::sync::Arc::new(statreq_vault::Keyring::open(&settings.keys_dir)?);
     let files = crate::app::files::FileStore::from_settings(settings, keyring)?;
     let tree: Vec<(&str, &str)> = AGENCIES.iter().map(|(code, _, parent, _)| (*code, *parent)).collect();
-    for (key, ciphertext) in year::load(store, &files, &people, &tree)? {
+    let sealed = year::load(store, &files, &people, &tree)?;
+    // The year's destructions and closings shredded some of these files' keys, as the
+    // service does: their bodies are not stored, and they go on the shred list.
+    let shredded: std::collections::HashSet<String> = store.shredded_storage_keys()?.into_iter().collect();
+    for (key, ciphertext) in sealed.into_iter().filter(|(key, _)| !shredded.contains(key)) {
         files.put_sealed(&key, ciphertext).await.map_err(|e| anyhow::anyhow!("storing a demo file: {e:?}"))?;
     }
+    files.remove(&shredded).await;
     Ok(true)
 }
 
@@ -92,4 +97,45 @@ pub fn instructions(base: &str) -> String {
         s.push_str(&format!("  {username:<16} {:<14} {agency_of:<6} {name}\n", roles.join(",")));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A temporary data directory, removed when dropped.
+    struct Gone(std::path::PathBuf);
+    impl Drop for Gone {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// The demo's year ends some requests with a destruction record: their files are
+    /// shredded as the service shreds them, listed and without a body, so the first
+    /// sweep finds nothing to reconcile (and warns of nothing).
+    #[tokio::test]
+    async fn the_years_shredded_files_are_listed_and_not_stored() {
+        let dir = std::env::temp_dir().join(format!("statreq-demo-{}", uuid::Uuid::new_v4().simple()));
+        let _gone = Gone(dir.clone());
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let settings = crate::config::Settings::new("127.0.0.1:0".into(), None, dir.clone());
+        let store = Store::open(&settings.database_url).unwrap_or_else(|e| panic!("{e}"));
+        assert!(load(&store, &settings, true).await.unwrap_or_else(|e| panic!("{e}")));
+
+        let shredded = store.shredded_storage_keys().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!shredded.is_empty(), "the demo's year records destructions");
+        let listed = crate::app::files::shredded_keys(&settings.keys_dir).unwrap_or_else(|e| panic!("{e}"));
+        for key in &shredded {
+            assert!(listed.contains(key), "{key} is shredded but not on the shred list");
+        }
+        let keyring = std::sync::Arc::new(statreq_vault::Keyring::open(&settings.keys_dir).unwrap_or_else(|e| panic!("{e}")));
+        let files = crate::app::files::FileStore::from_settings(&settings, keyring).unwrap_or_else(|e| panic!("{e}"));
+        let stored: Vec<String> = files.list().await.unwrap_or_else(|e| panic!("{e:?}")).into_iter().map(|(key, _)| key).collect();
+        assert!(!stored.is_empty(), "the demo stores its delivered files");
+        for key in &shredded {
+            assert!(!stored.contains(key), "{key} is shredded but its body is stored");
+        }
+        assert_eq!(files.reconcile_shredded(shredded).await, 0, "nothing left for the sweep to list");
+    }
 }
