@@ -192,7 +192,9 @@ impl Year<'_> {
     /// One request from draft to `end`, each step a few days after the last.
     fn request(&self, applicant: &str, topic: usize, end: State, days_ago: i64, difficulty: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
         let person = self.actor(applicant)?;
-        let contact = (applicant.split('.').next().unwrap_or("applicant"), "personnel@demo.invalid");
+        // The account's holder, as a form names its contact: 林怡君, not 林怡君（警政署人事室）.
+        let holder = super::USERS.iter().find(|(username, ..)| username == &applicant).map_or("承辦人", |(_, name, ..)| *name);
+        let contact = (holder.split('（').next().unwrap_or(holder), "personnel@demo.invalid");
         let app = application(topic, contact);
         let start = now - Duration::days(days_ago) - Duration::hours(3);
         let json = serde_json::to_value(&app)?;
