@@ -304,7 +304,7 @@ impl Application {
                 // Before the /api/v1 scope, which would otherwise answer 404 for it.
                 .map(|app| app.service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", doc)))
                 .configure(configure_root)
-                .service(scope("/api/v1").configure(routes::configure))
+                .service(scope("/api/v1").wrap(http::security::api_headers()).configure(routes::configure))
                 .into_app()
                 .route(
                     "/docs",

@@ -33,6 +33,13 @@ pub fn headers(public_url: Option<&str>) -> DefaultHeaders {
     h
 }
 
+/// The API's answers name people, their agencies and their requests: no browser or
+/// proxy keeps a copy (a download or a token answer already says so itself). The SPA's
+/// files and the documentation keep their own caching.
+pub fn api_headers() -> DefaultHeaders {
+    DefaultHeaders::new().add(("Cache-Control", "no-store"))
+}
+
 /// The policy of a page with one inline style sheet (the landing page shown when no
 /// SPA is built): that sheet is allowed by its hash, nothing else inline.
 pub fn policy_with_style(style: &str) -> String {

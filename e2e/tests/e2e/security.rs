@@ -29,6 +29,19 @@ async fn every_response_carries_the_security_headers(backend: Backend) {
         // Served over plain HTTP: no HSTS (a browser would ignore it; nothing is pinned).
         assert!(h.get("strict-transport-security").is_none(), "{path}");
     }
+    // No browser or proxy keeps a copy of what the API answers, signed in or not.
+    let applicant = server.login("applicant.npa").await;
+    let token = applicant.access_token().unwrap_or_default().to_string();
+    let http = reqwest::Client::new();
+    for path in ["/api/v1/requests", "/api/v1/me", "/api/v1/requests/999999", "/api/v1/healthz"] {
+        let res = http.get(format!("{}{path}", server.base)).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(header(res.headers(), "cache-control"), "no-store", "{path}: {}", res.status());
+    }
+    let res = http.get(format!("{}/api/v1/requests", server.base)).send().await.unwrap();
+    assert_eq!((res.status().as_u16(), header(res.headers(), "cache-control")), (401, "no-store"));
+    // The documentation is not the API's data: the browser may keep it.
+    assert_ne!(header(&headers_of(&format!("{}/docs/", server.base)).await, "cache-control"), "no-store");
+
     // The landing page (no SPA built) allows its one style sheet by hash only.
     let csp = header(&headers_of(&format!("{}/", server.base)).await, "content-security-policy").to_string();
     assert!(csp.contains("style-src 'self' 'sha256-"), "{csp}");
