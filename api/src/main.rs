@@ -60,6 +60,7 @@ impl Common {
 enum Cmd {
     /// Run the HTTP service.
     Serve {
+        /// Address and port to listen on (0.0.0.0:8080 for every interface; put TLS in front)
         #[arg(long, env = "STATREQ_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
         /// Load demo data into an empty database: an agency tree, accounts for every
@@ -114,6 +115,7 @@ enum Cmd {
     /// ciphertext) and a manifest with the SHA-256 of each part and the audit head,
     /// into a new or empty DIR. Keys are not in it: back up the keys directory apart.
     Backup {
+        /// The backup's directory: new, or empty
         #[arg(long)]
         to: PathBuf,
     },
@@ -122,6 +124,7 @@ enum Cmd {
     /// directory (files destroyed after the backup stay unreadable) and verifies the
     /// audit trail.
     Restore {
+        /// A directory written by `statreq backup`
         #[arg(long)]
         from: PathBuf,
     },
@@ -251,6 +254,7 @@ struct SecurityArgs {
     /// rewrite it (another host, write-once storage).
     #[arg(long, env = "STATREQ_CHECKPOINT_DIR")]
     checkpoint_dir: Option<PathBuf>,
+    /// Seconds between audit checkpoints written into --checkpoint-dir
     #[arg(long, env = "STATREQ_CHECKPOINT_SECONDS", default_value_t = 3600)]
     checkpoint_seconds: u64,
     /// Files moving in or out at once (uploads and downloads); more get 503 busy.
@@ -312,6 +316,7 @@ enum AuditCmd {
     /// Write a signed checkpoint (C2SP signed note: origin, entry count, head hash)
     /// with --audit-key.
     Checkpoint {
+        /// Where to write the signed checkpoint (a file; keep it apart from the database)
         #[arg(long)]
         out: PathBuf,
     },
@@ -330,6 +335,7 @@ enum QueueCmd {
     /// Run a synthetic year through FIFO and the multifactor policy (default settings)
     /// and print mean and 95th-percentile waits per supervising agency (Markdown).
     Simulate {
+        /// Seed of the simulated arrivals (the same seed gives the same table)
         #[arg(long, default_value_t = 2026)]
         seed: u64,
         /// DGPA officers working in parallel.
@@ -342,6 +348,7 @@ enum QueueCmd {
 enum UserCmd {
     /// Create an account; the password is read from standard input.
     Create {
+        /// The sign-in name
         #[arg(long)]
         username: String,
         /// applicant, supervisor, dgpa_officer, dgpa_admin or service (repeatable).
@@ -350,8 +357,10 @@ enum UserCmd {
         /// Agency code (default: DGPA, the root).
         #[arg(long, default_value = "DGPA")]
         agency: String,
+        /// The name shown to others, e.g. 王小明（內政部人事處） (default: the username)
         #[arg(long)]
         display_name: Option<String>,
+        /// Where notifications go (none when empty)
         #[arg(long, default_value = "")]
         email: String,
         /// Read the password from standard input.
