@@ -420,9 +420,7 @@ pub fn query_with_lists<T: DeserializeOwned>(
         seen.push(key.to_string());
         single.append_pair(&key, &value);
     }
-    let parsed = serde_urlencoded::from_str::<T>(&single.finish())
-        .map_err(|e| ApiError::from(InputError::InvalidQuery { detail: e.to_string() }))?;
-    Ok((parsed, repeated))
+    Ok((read_query(&single.finish())?, repeated))
 }
 
 /// A request as answered after a read or a change: its view for the caller, its
@@ -468,6 +466,9 @@ pub fn page_of<T>(mut items: Vec<T>, limit: i64, id_of: impl Fn(&T) -> i64) -> s
 /// "unknown query parameter `x` (expected one of `a`, `b`)".
 pub fn query_detail(raw: &str) -> String {
     let text = raw.strip_prefix("Query deserialize error: ").unwrap_or(raw);
+    if let Some(name) = text.strip_prefix("missing field ") {
+        return format!("missing query parameter {name}");
+    }
     match text.strip_prefix("unknown field ") {
         Some(rest) => format!(
             "unknown query parameter {}",
@@ -475,6 +476,47 @@ pub fn query_detail(raw: &str) -> String {
         ),
         None => text.to_string(),
     }
+}
+
+/// The query string read into `T`, as `web::Query` reads it, with a refusal that
+/// names the parameter: "`submitted_from`: input is out of range", not the value's
+/// problem alone (a list takes a dozen parameters).
+pub struct Query<T>(pub T);
+
+impl<T> Query<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> actix_web::FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(read_query(req.query_string()).map(Query))
+    }
+}
+
+/// [`Query`]'s reading of a query string.
+fn read_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let pairs = serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(pairs).map_err(|e| {
+        let detail = query_detail(&e.inner().to_string());
+        // A parameter's value is refused under its name; an unknown one names itself.
+        let detail = match e.path().to_string() {
+            at if at == "." || detail.starts_with("unknown query parameter") => detail,
+            at => format!("`{at}`: {detail}"),
+        };
+        InputError::InvalidQuery { detail }.into()
+    })
 }
 
 /// `cursor` and `limit`: the paging every list endpoint takes.
@@ -524,6 +566,7 @@ mod tests {
             "unknown query parameter `x` (expected `cursor` or `limit`)"
         );
         assert_eq!(super::query_detail("Query deserialize error: invalid digit found in string"), "invalid digit found in string");
+        assert_eq!(super::query_detail("missing field `from`"), "missing query parameter `from`");
     }
 
     #[test]

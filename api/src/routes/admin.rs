@@ -54,7 +54,11 @@ fn check_staff(n: i32, pointer: &str) -> Result<i32, InputError> {
 /// Every agency, by code. Readable by every signed-in user (the tree is public within the service).
 #[utoipa::path(tag = "agencies", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = Page<AgencyView>), ErrorResponses))]
 #[get("/agencies")]
-pub async fn list_agencies(state: web::Data<AppState>, _who: Principal, q: web::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
+pub async fn list_agencies(
+    state: web::Data<AppState>,
+    _who: Principal,
+    q: http::Query<http::PageParams>,
+) -> Result<HttpResponse, ApiError> {
     let rows = db(&state, |s| s.list_agencies()).await?;
     http::list_response(rows.into_iter().map(agency_view).collect(), q.cursor.as_deref(), q.limit)
 }
@@ -183,7 +187,7 @@ fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
 /// Accounts, by id (dgpa_admin).
 #[utoipa::path(tag = "users", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = Page<UserView>), ErrorResponses))]
 #[get("/users")]
-pub async fn list_users(state: web::Data<AppState>, who: Principal, q: web::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
+pub async fn list_users(state: web::Data<AppState>, who: Principal, q: http::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
     let limit = page_limit(q.limit)?;
     let after = parse_cursor(q.cursor.as_deref())?;
@@ -321,7 +325,7 @@ pub async fn update_user(
 /// Active DGPA officers, to assign work to (DGPA roles).
 #[utoipa::path(tag = "users", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = Page<statreq_contract::UserRef>), ErrorResponses))]
 #[get("/officers")]
-pub async fn list_officers(state: web::Data<AppState>, who: Principal, q: web::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
+pub async fn list_officers(state: web::Data<AppState>, who: Principal, q: http::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
     if !who.actor.roles.is_dgpa() {
         return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
     }

@@ -118,7 +118,7 @@ pub async fn list_attachments(
     state: web::Data<AppState>,
     who: Principal,
     path: web::Path<RequestId>,
-    q: web::Query<http::PageParams>,
+    q: http::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let loaded = load_for(&state, &who, path.into_inner()).await?;
     let id = loaded.row.id;

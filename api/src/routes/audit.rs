@@ -38,7 +38,7 @@ pub struct AuditQuery {
 /// one before it; `statreq audit verify` checks the whole chain.
 #[utoipa::path(tag = "audit", security(("bearer" = [])), params(AuditQuery), responses((status = 200, body = Page<AuditEntryView>), ErrorResponses))]
 #[get("/audit")]
-pub async fn list_audit(state: web::Data<AppState>, who: Principal, q: web::Query<AuditQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_audit(state: web::Data<AppState>, who: Principal, q: http::Query<AuditQuery>) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
     let limit = page_limit(q.limit)?;
     if q.action.as_deref().is_some_and(|a| a.chars().count() > 100) {

@@ -102,7 +102,7 @@ pub struct WorkingDaysQuery {
 /// weekends only, and are listed).
 #[utoipa::path(tag = "calendar", security(("bearer" = [])), params(WorkingDaysQuery), responses((status = 200, body = WorkingDays), ErrorResponses))]
 #[get("/calendar/working-days")]
-pub async fn working_days(state: web::Data<AppState>, _who: Principal, q: web::Query<WorkingDaysQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn working_days(state: web::Data<AppState>, _who: Principal, q: http::Query<WorkingDaysQuery>) -> Result<HttpResponse, ApiError> {
     let (from, to) = (q.from, q.to);
     if to < from || (to - from).num_days() > MAX_SPAN_DAYS {
         return Err(InputError::InvalidRange { from: "from", to: "to", max_days: Some(MAX_SPAN_DAYS) }.into());

@@ -380,7 +380,7 @@ pub async fn remove_delivery(
     state: web::Data<AppState>,
     who: Principal,
     path: web::Path<(RequestId, i64)>,
-    q: web::Query<RemoveQuery>,
+    q: http::Query<RemoveQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (id, did) = path.into_inner();

@@ -45,7 +45,7 @@ pub struct FieldQuery {
 /// the record's order.
 #[utoipa::path(tag = "dictionary", security(("bearer" = [])), params(FieldQuery), responses((status = 200, body = statreq_contract::Page<Field>), ErrorResponses))]
 #[get("/dictionary/fields")]
-pub async fn list_fields(state: web::Data<AppState>, _who: Principal, q: web::Query<FieldQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_fields(state: web::Data<AppState>, _who: Principal, q: http::Query<FieldQuery>) -> Result<HttpResponse, ApiError> {
     let dict = reference::dictionary(&state).await?;
     let needle = q.q.as_deref().map(|n| n.trim().to_lowercase());
     let items: Vec<Field> = dict
@@ -142,7 +142,7 @@ pub async fn field_history(
     state: web::Data<AppState>,
     _who: Principal,
     path: web::Path<String>,
-    q: web::Query<http::PageParams>,
+    q: http::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let code = path.into_inner();
     let changes = db(&state, move |s| s.reference_history(DICTIONARY, &code)).await?;
@@ -155,7 +155,7 @@ pub async fn field_history(
 /// The code tables of coded fields (官等, 職等, 學歷 …), fixed by statute.
 #[utoipa::path(tag = "dictionary", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = statreq_contract::Page<CodeTable>), ErrorResponses))]
 #[get("/dictionary/code-tables")]
-pub async fn list_code_tables(_who: Principal, q: web::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
+pub async fn list_code_tables(_who: Principal, q: http::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
     http::list_response(dictionary::code_tables().to_vec(), q.cursor.as_deref(), q.limit)
 }
 

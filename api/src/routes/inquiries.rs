@@ -184,7 +184,7 @@ pub struct InquiryQuery {
 /// Field questions, newest first: the caller's agency's, or all for DGPA.
 #[utoipa::path(tag = "inquiries", security(("bearer" = [])), params(InquiryQuery), responses((status = 200, body = Page<InquiryView>), ErrorResponses))]
 #[get("/inquiries")]
-pub async fn list_inquiries(state: web::Data<AppState>, who: Principal, q: web::Query<InquiryQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_inquiries(state: web::Data<AppState>, who: Principal, q: http::Query<InquiryQuery>) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(q.limit)?;
     let filter = InquiryFilter {
         agency: (!who.actor.roles.is_dgpa()).then(|| who.user.agency_code.clone()),
@@ -398,7 +398,7 @@ pub struct InboxQuery {
 /// The caller's in-app notifications, newest first.
 #[utoipa::path(tag = "inquiries", security(("bearer" = [])), params(InboxQuery), responses((status = 200, body = Page<InboxItem>), ErrorResponses))]
 #[get("/me/inbox")]
-pub async fn list_inbox(state: web::Data<AppState>, who: Principal, q: web::Query<InboxQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_inbox(state: web::Data<AppState>, who: Principal, q: http::Query<InboxQuery>) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(q.limit)?;
     let before = parse_cursor(q.cursor.as_deref())?;
     let (user, unread) = (who.user.id, q.unread.unwrap_or(false));

@@ -65,7 +65,7 @@ pub struct QueueQuery {
 /// DGPA's queue in order, each request with its priority, factors and wait (DGPA roles).
 #[utoipa::path(tag = "queue", security(("bearer" = [])), params(QueueQuery), responses((status = 200, body = QueueView), ErrorResponses))]
 #[get("/queue")]
-pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: web::Query<QueueQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: http::Query<QueueQuery>) -> Result<HttpResponse, ApiError> {
     if !who.actor.roles.is_dgpa() {
         return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
     }
@@ -150,7 +150,7 @@ pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: we
 /// Each supervising agency's share, usage and fair-share factor (every signed-in user).
 #[utoipa::path(tag = "queue", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = statreq_contract::Page<UsageView>), ErrorResponses))]
 #[get("/queue/usage")]
-pub async fn queue_usage(state: web::Data<AppState>, _who: Principal, q: web::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
+pub async fn queue_usage(state: web::Data<AppState>, _who: Principal, q: http::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
     let snap = viewed_snapshot(&state).await?;
     let mut out: Vec<UsageView> = snap
         .usage
@@ -227,7 +227,7 @@ pub async fn put_queue_settings(
 pub async fn queue_settings_history(
     state: web::Data<AppState>,
     _who: Principal,
-    q: web::Query<http::PageParams>,
+    q: http::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let (changes, users) = db(&state, |s| {
         let changes = s.queue_settings_history()?;

@@ -59,7 +59,7 @@ pub async fn create_request(
     state: web::Data<AppState>,
     who: Principal,
     req: HttpRequest,
-    q: web::Query<CreateQuery>,
+    q: http::Query<CreateQuery>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let fingerprint = idempotency::fingerprint(&req, &body);
@@ -454,7 +454,7 @@ pub async fn check_request(state: web::Data<AppState>, who: Principal, path: web
 pub async fn list_destructions(
     state: web::Data<AppState>,
     who: Principal,
-    q: web::Query<http::PageParams>,
+    q: http::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let dgpa = who.actor.roles.is_dgpa();
     if !dgpa && !who.has(Role::Applicant) {
@@ -486,7 +486,7 @@ pub async fn list_events(
     state: web::Data<AppState>,
     who: Principal,
     path: web::Path<RequestId>,
-    q: web::Query<EventsQuery>,
+    q: http::Query<EventsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let since = q.updated_since;
     let loaded = requests::load_for(&state, &who, path.into_inner()).await?;
@@ -521,7 +521,7 @@ pub async fn list_revisions(
     state: web::Data<AppState>,
     who: Principal,
     path: web::Path<RequestId>,
-    q: web::Query<http::PageParams>,
+    q: http::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let loaded = requests::load_for(&state, &who, path.into_inner()).await?;
     let id = loaded.row.id;
@@ -555,7 +555,7 @@ pub async fn list_messages(
     state: web::Data<AppState>,
     who: Principal,
     path: web::Path<RequestId>,
-    q: web::Query<http::PageParams>,
+    q: http::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let loaded = requests::load_for(&state, &who, path.into_inner()).await?;
     let id = loaded.row.id;

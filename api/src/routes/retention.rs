@@ -56,7 +56,7 @@ pub async fn list_extensions(
     state: web::Data<AppState>,
     who: Principal,
     path: web::Path<RequestId>,
-    q: web::Query<http::PageParams>,
+    q: http::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = load_for(&state, &who, path.into_inner()).await?.row.id;
     let (rows, users) = db(&state, move |s| {

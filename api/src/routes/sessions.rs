@@ -31,7 +31,7 @@ pub async fn list_sessions(
     state: web::Data<AppState>,
     who: Principal,
     req: HttpRequest,
-    q: web::Query<http::PageParams>,
+    q: http::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = who.user.id;
     let current = current_session(&state, &req, id).await?;

@@ -43,7 +43,7 @@ pub struct SourceQuery {
 /// WebHR reports, with the fields each covers, where to find it and how fresh it is.
 #[utoipa::path(tag = "sources", security(("bearer" = [])), params(SourceQuery), responses((status = 200, body = statreq_contract::Page<CatalogEntry>), ErrorResponses))]
 #[get("/sources")]
-pub async fn list_sources(state: web::Data<AppState>, _who: Principal, q: web::Query<SourceQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_sources(state: web::Data<AppState>, _who: Principal, q: http::Query<SourceQuery>) -> Result<HttpResponse, ApiError> {
     let catalog = reference::catalog(&state).await?;
     let needle = q.q.as_deref().map(|n| n.trim().to_lowercase());
     let items: Vec<CatalogEntry> = catalog
@@ -69,7 +69,7 @@ pub async fn request_sources(
     state: web::Data<AppState>,
     who: Principal,
     path: web::Path<statreq_domain::RequestId>,
-    q: web::Query<http::PageParams>,
+    q: http::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let loaded = crate::app::requests::load_for(&state, &who, path.into_inner()).await?;
     let app = &loaded.row.application;
@@ -90,7 +90,7 @@ async fn source_view(state: &AppState, id: String) -> Result<SourceView, ApiErro
 /// `available_in_existing_source` points the applicant to a catalog entry (rule 4).
 #[utoipa::path(tag = "sources", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = statreq_contract::Page<OutcomeReasonView>), ErrorResponses))]
 #[get("/outcome-reasons")]
-pub async fn outcome_reasons(_who: Principal, q: web::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
+pub async fn outcome_reasons(_who: Principal, q: http::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
     let all: Vec<OutcomeReasonView> = statreq_domain::OutcomeReason::ALL.into_iter().map(OutcomeReasonView::from).collect();
     http::list_response(all, q.cursor.as_deref(), q.limit)
 }
@@ -217,7 +217,7 @@ pub async fn source_history(
     state: web::Data<AppState>,
     _who: Principal,
     path: web::Path<String>,
-    q: web::Query<http::PageParams>,
+    q: http::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let changes = db(&state, move |s| s.reference_history(CATALOG, &id)).await?;

@@ -163,7 +163,7 @@ pub async fn create_webhook(
 /// The caller's subscriptions (every subscription, for an administrator).
 #[utoipa::path(tag = "webhooks", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = Page<WebhookView>), ErrorResponses))]
 #[get("/webhooks")]
-pub async fn list_webhooks(state: web::Data<AppState>, who: Principal, q: web::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
+pub async fn list_webhooks(state: web::Data<AppState>, who: Principal, q: http::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
     may_subscribe(&who)?;
     let owner = (!who.has(Role::DgpaAdmin)).then_some(who.user.id);
     let hooks = db(&state, move |s| s.list_webhooks(owner)).await?;
@@ -238,7 +238,7 @@ pub async fn list_webhook_deliveries(
     state: web::Data<AppState>,
     who: Principal,
     path: web::Path<i64>,
-    q: web::Query<DeliveriesQuery>,
+    q: http::Query<DeliveriesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(q.limit)?;
     let before = parse_cursor(q.cursor.as_deref())?;

@@ -155,6 +155,21 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
     assert_eq!((status, p["code"].as_str()), (404, Some("not_found")));
     let (status, p) = send(&applicant, Method::GET, "/requests?state=sleeping", "application/json", vec![], None).await;
     assert_eq!((status, p["code"].as_str()), (400, Some("invalid_query")), "{p}");
+    // A value refused is refused under its parameter's name (a list takes a dozen).
+    for (query, named) in [
+        ("/requests?submitted_from=2026-13-01", "`submitted_from`"),
+        ("/requests?personal=maybe", "`personal`"),
+        ("/requests?limit=ten", "`limit`"),
+        (&*format!("/requests/{d}/messages?limit=ten"), "`limit`"),
+        ("/dictionary/fields?personal=1", "`personal`"),
+        ("/calendar/working-days?to=2026-01-01", "`from`"),
+        ("/requests?color=red", "unknown query parameter `color`"),
+    ] {
+        let (status, p) = send(&applicant, Method::GET, query, "application/json", vec![], None).await;
+        assert_eq!((status, p["code"].as_str()), (400, Some("invalid_query")), "{query}: {p}");
+        let detail = p["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains(named) && !detail.contains("Query deserialize"), "{query}: {detail}");
+    }
     let (status, p) = send(&applicant, Method::DELETE, "/requests", "application/json", vec![], None).await;
     assert!(status == 404 || status == 405, "{status} {p}");
     assert!(p["code"].is_string());

@@ -417,10 +417,12 @@ async fn a_system_reconciles_with_updated_since(backend: Backend) {
     assert_eq!(all.body["items"].as_array().map(Vec::len), Some(2), "created and submitted");
     // A value that is not an RFC 3339 instant is refused and says which parameter.
     for bad in ["yesterday", "2026-12-01"] {
-        let res = get(format!("/requests?updated_since={bad}")).await;
-        assert_eq!((res.status, res.body["code"].as_str()), (400, Some("invalid_query")), "{bad}");
-        let res = get(format!("/requests/{}/events?updated_since={bad}", moved.id)).await;
-        assert_eq!((res.status, res.body["code"].as_str()), (400, Some("invalid_query")), "{bad}");
+        for path in [format!("/requests?updated_since={bad}"), format!("/requests/{}/events?updated_since={bad}", moved.id)] {
+            let res = get(path.clone()).await;
+            assert_eq!((res.status, res.body["code"].as_str()), (400, Some("invalid_query")), "{path}");
+            let detail = res.body["detail"].as_str().unwrap_or_default();
+            assert!(detail.contains("`updated_since`"), "{path}: {detail}");
+        }
     }
 }
 
