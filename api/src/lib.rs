@@ -298,9 +298,6 @@ impl Application {
                 .app_data(methods.clone())
                 .app_data(web::PayloadConfig::new(max_body))
                 .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))
-                .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                    ApiError::from(app::InputError::InvalidQuery { detail: http::query_detail(&err.to_string()) }).into()
-                }))
                 // Before the /api/v1 scope, which would otherwise answer 404 for it.
                 .map(|app| app.service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", doc)))
                 .configure(configure_root)

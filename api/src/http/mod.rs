@@ -464,8 +464,7 @@ pub fn page_of<T>(mut items: Vec<T>, limit: i64, id_of: impl Fn(&T) -> i64) -> s
 
 /// A query string's problem in words, without the parser's name for itself:
 /// "unknown query parameter `x` (expected one of `a`, `b`)".
-pub fn query_detail(raw: &str) -> String {
-    let text = raw.strip_prefix("Query deserialize error: ").unwrap_or(raw);
+fn query_detail(text: &str) -> String {
     if let Some(name) = text.strip_prefix("missing field ") {
         return format!("missing query parameter {name}");
     }
@@ -562,10 +561,10 @@ mod tests {
     #[test]
     fn query_problems_read_without_parser_internals() {
         assert_eq!(
-            super::query_detail("Query deserialize error: unknown field `x`, expected `cursor` or `limit`"),
+            super::query_detail("unknown field `x`, expected `cursor` or `limit`"),
             "unknown query parameter `x` (expected `cursor` or `limit`)"
         );
-        assert_eq!(super::query_detail("Query deserialize error: invalid digit found in string"), "invalid digit found in string");
+        assert_eq!(super::query_detail("invalid digit found in string"), "invalid digit found in string");
         assert_eq!(super::query_detail("missing field `from`"), "missing query parameter `from`");
     }
 
