@@ -445,10 +445,12 @@ fn spawn_checkpoints(state: web::Data<AppState>, key: app::checkpoint::AuditKey,
 }
 
 /// Structured logs; `RUST_LOG` filters, `STATREQ_LOG_FORMAT=json` for JSON lines.
+/// Colours only on a terminal: a file, a pipe or journald gets plain text.
 pub fn init_tracing() {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
     let json = std::env::var("STATREQ_LOG_FORMAT").is_ok_and(|v| v == "json");
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(std::io::stderr().is_terminal());
     let _ = if json { builder.json().try_init() } else { builder.try_init() };
 }

@@ -410,3 +410,46 @@ async fn two_instances_remind_each_person_once() {
     assert!(!to.is_empty(), "the reminder is e-mailed: {all:#?}");
     assert_eq!(to, ["applicant.npa@demo.invalid", "lin@npa.gov.tw"], "the office and the application's contact, each once: {all:#?}");
 }
+
+/// What `statreq serve` writes to standard error from its start until it listens,
+/// with `env` set; the process is stopped however the test ends.
+fn start_up_log(env: &[(&str, &str)]) -> String {
+    use std::io::BufRead;
+    struct Stopped(std::process::Child);
+    impl Drop for Stopped {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let db = statreq_e2e::TestDatabase::new(Backend::Sqlite);
+    let mut cmd = db.command();
+    cmd.args(["serve", "--bind", "127.0.0.1:0", "--demo", "--demo-accounts-only"]).args(statreq_e2e::LOOPBACK_ONLY);
+    cmd.env("RUST_LOG", "info").env_remove("STATREQ_LOG_FORMAT").envs(env.iter().copied());
+    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let mut child = Stopped(cmd.spawn().unwrap_or_else(|e| panic!("starting statreq: {e}")));
+    let stdout = child.0.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let listening = std::io::BufReader::new(stdout).lines().map_while(Result::ok).any(|l| l.starts_with("statreq listening on "));
+    assert!(listening, "statreq did not start");
+    let _ = child.0.kill();
+    let mut log = String::new();
+    let _ = child.0.stderr.take().map(|mut e| e.read_to_string(&mut log));
+    log
+}
+
+/// Logs go to files, pipes and journald as plain text (colours only on a terminal),
+/// or as one JSON object per line with STATREQ_LOG_FORMAT=json.
+#[test]
+fn logs_off_a_terminal_are_plain_text_or_json_lines() {
+    let text = start_up_log(&[]);
+    assert!(text.contains("statreq listening"), "{text}");
+    assert!(!text.contains('\u{1b}'), "terminal escapes in a log written to a pipe:\n{text:?}");
+
+    let json = start_up_log(&[("STATREQ_LOG_FORMAT", "json")]);
+    let lines: Vec<&str> = json.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(lines.iter().any(|l| l.contains("statreq listening")), "{json}");
+    for line in lines {
+        let entry: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+        assert!(entry["level"].is_string() && entry["timestamp"].is_string(), "{line}");
+    }
+}
