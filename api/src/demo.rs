@@ -103,23 +103,13 @@ pub fn instructions(base: &str) -> String {
 mod tests {
     use super::*;
 
-    /// A temporary data directory, removed when dropped.
-    struct Gone(std::path::PathBuf);
-    impl Drop for Gone {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
     /// The demo's year ends some requests with a destruction record: their files are
     /// shredded as the service shreds them, listed and without a body, so the first
     /// sweep finds nothing to reconcile (and warns of nothing).
     #[tokio::test]
     async fn the_years_shredded_files_are_listed_and_not_stored() {
-        let dir = std::env::temp_dir().join(format!("statreq-demo-{}", uuid::Uuid::new_v4().simple()));
-        let _gone = Gone(dir.clone());
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-        let settings = crate::config::Settings::new("127.0.0.1:0".into(), None, dir.clone());
+        let dir = crate::testing::TempDir::new("demo");
+        let settings = crate::config::Settings::new("127.0.0.1:0".into(), None, dir.to_path_buf());
         let store = Store::open(&settings.database_url).unwrap_or_else(|e| panic!("{e}"));
         assert!(load(&store, &settings, true).await.unwrap_or_else(|e| panic!("{e}")));
 

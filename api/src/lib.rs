@@ -13,6 +13,8 @@ pub mod error;
 pub mod http;
 pub mod reminders;
 pub mod routes;
+#[cfg(test)]
+mod testing;
 pub mod worker;
 
 use std::net::TcpListener;

@@ -503,14 +503,7 @@ impl Transfers {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A temporary data directory, removed when dropped.
-    struct Gone(std::path::PathBuf);
-    impl Drop for Gone {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
+    use crate::testing::TempDir;
 
     /// A store with its keys and shred list in `dir`.
     fn store_in(dir: &std::path::Path) -> FileStore {
@@ -524,8 +517,7 @@ mod tests {
     /// listed it; listed either way, each key is on the shred list once.
     #[tokio::test]
     async fn a_key_listed_by_the_sweep_and_the_destruction_is_listed_once() {
-        let dir = std::env::temp_dir().join(format!("statreq-shred-list-{}", std::process::id()));
-        let _gone = Gone(dir.clone());
+        let dir = TempDir::new("shred-list");
         let files = store_in(&dir);
         let listed = || shredded_keys(&dir.join("keys")).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(files.reconcile_shredded(vec!["a".into()]).await, 1, "the sweep lists what it finds unlisted");
@@ -540,8 +532,7 @@ mod tests {
     /// reads and appends: this one waits its turn instead of listing the same key again.
     #[tokio::test]
     async fn instances_sharing_the_keys_directory_take_turns_on_the_shred_list() {
-        let dir = std::env::temp_dir().join(format!("statreq-shred-turns-{}", std::process::id()));
-        let _gone = Gone(dir.clone());
+        let dir = TempDir::new("shred-turns");
         let files = Arc::new(store_in(&dir));
         let list = dir.join("keys").join(SHRED_LIST);
         let other = std::fs::OpenOptions::new().create(true).append(true).open(&list).unwrap_or_else(|e| panic!("{e}"));
