@@ -111,6 +111,7 @@ pub(crate) fn append(
     Ok(())
 }
 
+/// An entry as stored: every column of `audit_log`, in the table's order.
 type Row = (i64, NaiveDateTime, Option<UserId>, Option<String>, String, Option<i64>, String, Option<String>, String, String);
 
 fn entry(r: Row) -> AuditEntry {
@@ -158,22 +159,7 @@ impl Store {
 
     /// Newest first.
     pub fn list_audit(&self, f: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
-        let mut q = audit_log::table
-            .select((
-                audit_log::id,
-                audit_log::at,
-                audit_log::actor_id,
-                audit_log::actor_agency,
-                audit_log::action,
-                audit_log::request_id,
-                audit_log::detail,
-                audit_log::client_addr,
-                audit_log::prev_hash,
-                audit_log::hash,
-            ))
-            .order(audit_log::id.desc())
-            .limit(f.limit)
-            .into_boxed();
+        let mut q = audit_log::table.select(audit_log::all_columns).order(audit_log::id.desc()).limit(f.limit).into_boxed();
         if let Some(r) = f.request_id {
             q = q.filter(audit_log::request_id.eq(r));
         }
@@ -216,18 +202,7 @@ impl Store {
         let mut after = 0i64;
         loop {
             let page: Vec<Row> = audit_log::table
-                .select((
-                    audit_log::id,
-                    audit_log::at,
-                    audit_log::actor_id,
-                    audit_log::actor_agency,
-                    audit_log::action,
-                    audit_log::request_id,
-                    audit_log::detail,
-                    audit_log::client_addr,
-                    audit_log::prev_hash,
-                    audit_log::hash,
-                ))
+                .select(audit_log::all_columns)
                 .filter(audit_log::id.gt(after))
                 .order(audit_log::id.asc())
                 .limit(1000)
