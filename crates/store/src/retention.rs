@@ -25,31 +25,8 @@ pub struct ExtensionRow {
     pub comment: Option<String>,
 }
 
+/// A row as stored: every column of `retention_extensions`, in the table's order.
 type Tuple = (i64, i64, i32, String, UserId, NaiveDateTime, Option<String>, Option<UserId>, Option<NaiveDateTime>, Option<String>);
-
-const COLUMNS: (
-    retention_extensions::id,
-    retention_extensions::request_id,
-    retention_extensions::days,
-    retention_extensions::reason,
-    retention_extensions::requested_by,
-    retention_extensions::requested_at,
-    retention_extensions::decision,
-    retention_extensions::decided_by,
-    retention_extensions::decided_at,
-    retention_extensions::comment,
-) = (
-    retention_extensions::id,
-    retention_extensions::request_id,
-    retention_extensions::days,
-    retention_extensions::reason,
-    retention_extensions::requested_by,
-    retention_extensions::requested_at,
-    retention_extensions::decision,
-    retention_extensions::decided_by,
-    retention_extensions::decided_at,
-    retention_extensions::comment,
-);
 
 fn row(t: Tuple) -> ExtensionRow {
     ExtensionRow {
@@ -72,7 +49,7 @@ impl Store {
         let rows: Vec<Tuple> = retention_extensions::table
             .filter(retention_extensions::request_id.eq(request_id))
             .order(retention_extensions::id.asc())
-            .select(COLUMNS)
+            .select(retention_extensions::all_columns)
             .load(&mut *self.conn()?)?;
         Ok(rows.into_iter().map(row).collect())
     }
@@ -115,7 +92,7 @@ impl Store {
             append(c, audit, "retention.extension_requested", Some(request_id), &detail, now)?;
             Ok(id)
         })?;
-        let t: Tuple = retention_extensions::table.find(id).select(COLUMNS).first(&mut *self.conn()?)?;
+        let t: Tuple = retention_extensions::table.find(id).select(retention_extensions::all_columns).first(&mut *self.conn()?)?;
         Ok(row(t))
     }
 
@@ -164,7 +141,7 @@ impl Store {
             append(c, audit, "retention.extension_decided", Some(request_id), &detail, now)?;
             Ok(id)
         })?;
-        let t: Tuple = retention_extensions::table.find(id).select(COLUMNS).first(&mut *self.conn()?)?;
+        let t: Tuple = retention_extensions::table.find(id).select(retention_extensions::all_columns).first(&mut *self.conn()?)?;
         Ok(row(t))
     }
 }
