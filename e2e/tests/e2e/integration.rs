@@ -553,10 +553,12 @@ async fn the_documented_verification_snippets_run_as_written() {
     }
 }
 
-/// The Rust client's documented example runs a whole lifecycle as written.
+/// The Rust client's documented example runs a whole lifecycle as written, against
+/// what `just serve` serves: its request waits behind the demo's, so it is taken out of
+/// order with a reason.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_rust_clients_example_runs_a_lifecycle() {
-    let server = TestServer::start(Backend::Sqlite);
+    let server = TestServer::start_demo(Backend::Sqlite, &[]);
     let bin = statreq_e2e::binary();
     let example = bin.parent().map(|d| d.join("examples").join("lifecycle")).unwrap_or_default();
     assert!(example.is_file(), "{} is missing: cargo build -p statreq-client --examples (just test does)", example.display());
@@ -565,6 +567,7 @@ async fn the_rust_clients_example_runs_a_lifecycle() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("is Closed"), "{text}");
+    assert!(!text.contains("queued at position 1\n"), "the demo's queue is ahead of it: {text}");
 }
 
 /// A newer client against this server: unknown fields and parameters are refused by
@@ -693,7 +696,9 @@ async fn the_documented_example_applications_submit() {
 }
 
 /// The README's lifecycle in curl runs as written (only the address is this
-/// server's) with docs/examples/application.json, and ends with the request closed.
+/// server's) with docs/examples/application.json against what `just serve` serves (the
+/// demo's year, with requests already waiting in the queue), and ends with the request
+/// closed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_readmes_curl_lifecycle_runs_as_written() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -701,7 +706,7 @@ async fn the_readmes_curl_lifecycle_runs_as_written() {
     let after = readme.split("**A lifecycle in curl**").nth(1).unwrap_or_else(|| panic!("the README lost its curl lifecycle"));
     let script = after.split("```sh\n").nth(1).and_then(|s| s.split("\n```").next()).unwrap_or_else(|| panic!("no sh block"));
     assert!(script.contains("B=http://127.0.0.1:8080/api/v1"), "{script}");
-    let server = TestServer::start(Backend::Sqlite);
+    let server = TestServer::start_demo(Backend::Sqlite, &[]);
     let script = script.replace("http://127.0.0.1:8080", &server.base);
     let dir = statreq_e2e::TempPath::dir("statreq-readme");
     std::fs::copy(root.join("docs/examples/application.json"), dir.0.join("application.json")).unwrap();
@@ -710,7 +715,7 @@ async fn the_readmes_curl_lifecycle_runs_as_written() {
     assert!(out.status.success(), "{said}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(!said.contains("\"status\":4") && !said.contains("problem"), "every step succeeded: {said}");
     let applicant = server.login("applicant.npa").await;
-    let list = applicant.list_requests(None, None, None).await.unwrap().items;
-    assert_eq!(list.len(), 1);
-    assert_eq!(list[0].state, statreq_e2e::statreq_contract::State::Closed, "{said}");
+    let newest = applicant.list_requests(None, None, None).await.unwrap().items.into_iter().next().unwrap_or_else(|| panic!("{said}"));
+    assert_eq!(newest.application.reason, common::statistics().reason, "the README's request is the newest");
+    assert_eq!(newest.state, statreq_e2e::statreq_contract::State::Closed, "{said}");
 }
