@@ -19,6 +19,7 @@ from statreq_api_client.api.lifecycle import (
     take_request,
     withdraw_request,
 )
+from statreq_api_client.api.queue import queue_position
 from statreq_api_client.api.requests import create_request, export_requests, get_request, list_requests
 from statreq_api_client.models import (
     Application,
@@ -31,6 +32,7 @@ from statreq_api_client.models import (
     RequestView,
     State,
     SupervisorDecisionBody,
+    TakeBody,
 )
 
 base, app_file, password = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -79,8 +81,11 @@ r = ok(supervisor_decision.sync(r.id, client=supervisor, if_match=etag(r), body=
 assert r.state == State.PENDING_DGPA
 r = ok(dgpa_decision.sync(r.id, client=officer, if_match=etag(r), body=DgpaDecisionBody(decision=DgpaDecision.ACCEPT, difficulty=2)))
 assert r.state == State.QUEUED
-# The body is optional: left out, the officer takes the request for themself.
-r = ok(take_request.sync(r.id, client=officer, if_match=etag(r)))
+# The body is optional: left out, the officer takes the head of the queue for themself.
+# Anything behind it is taken out of order with a reason, recorded (rule 5.3).
+position = queue_position.sync(r.id, client=officer).position
+skip = TakeBody(skip_reason="示範流程：依序外取件") if position > 1 else None
+r = ok(take_request.sync(r.id, client=officer, if_match=etag(r), body=skip))
 assert r.state == State.IN_PRODUCTION
 r = ok(deliver_request.sync(r.id, client=officer, if_match=etag(r), body=DeliverBody(reply="統計表如附件")))
 assert r.state == State.DELIVERED

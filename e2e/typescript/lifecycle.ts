@@ -73,8 +73,12 @@ r = await step("submit", applicant.POST("/api/v1/requests/{id}/submit", { params
 r = await step("approve", supervisor.POST("/api/v1/requests/{id}/supervisor-decision", { params: id(r), body: { decision: "approve" } }));
 r = await step("accept", officer.POST("/api/v1/requests/{id}/dgpa-decision", { params: id(r), body: { decision: "accept", difficulty: 2 } }));
 if (r.state !== "queued") throw new Error(`accepted into ${r.state}`);
-// The body is optional: no body takes the request for oneself.
-r = await step("take", officer.POST("/api/v1/requests/{id}/take", { params: id(r) }));
+// The body is optional: no body takes the head of the queue for oneself. Anything
+// behind it is taken out of order with a reason, recorded (rule 5.3).
+const queued = await officer.GET("/api/v1/requests/{id}/queue-position", { params: { path: { id: r.id } } });
+if (!queued.data) fail("queue position", queued.error, queued.response);
+const skip = queued.data.position > 1 ? { skip_reason: "示範流程：依序外取件" } : undefined;
+r = await step("take", officer.POST("/api/v1/requests/{id}/take", { params: id(r), body: skip }));
 r = await step("deliver", officer.POST("/api/v1/requests/{id}/deliver", { params: id(r), body: { reply: "統計表如附件" } }));
 
 // A stale If-Match is refused with a problem document, and changes nothing.
