@@ -35,6 +35,11 @@ pub enum InputError {
     InvalidQuery {
         detail: String,
     },
+    /// One query parameter's value (or its absence) refused, by name.
+    InvalidParameter {
+        name: String,
+        detail: String,
+    },
     /// A well-formed range whose `to` is before its `from`, or that spans too long.
     InvalidRange {
         from: &'static str,
@@ -257,7 +262,7 @@ impl InputError {
             UnsupportedMediaType => "unsupported_media_type",
             MalformedJson { .. } => "malformed_json",
             NulCharacter { .. } => "invalid_character",
-            NulInQuery | InvalidQuery { .. } => "invalid_query",
+            NulInQuery | InvalidQuery { .. } | InvalidParameter { .. } => "invalid_query",
             InvalidRange { .. } => "invalid_range",
             SubtreeNeedsAgency => "subtree_needs_agency",
             UnknownField { .. } => "unknown_field",
@@ -343,6 +348,7 @@ impl InputError {
             | BodyRequired
             | NulInQuery
             | InvalidQuery { .. }
+            | InvalidParameter { .. }
             | InvalidIfMatch
             | InvalidIdempotencyKey { .. }
             | UploadInterrupted
@@ -452,6 +458,9 @@ impl InputError {
                 detail.clone(),
             ),
             InvalidQuery { detail } => Text::new("查詢參數有誤。", format!("Invalid query parameters: {detail}")),
+            InvalidParameter { name, detail } => {
+                Text::new(format!("查詢參數「{name}」有誤。"), format!("Invalid query parameters: `{name}`: {detail}"))
+            }
             InvalidRange { from, to, max_days: None } => {
                 Text::new(format!("期間有誤：迄日（{to}）須在起日（{from}）當日或之後。"), format!("The period is wrong: `{to}` must be on or after `{from}`."))
             }

@@ -415,7 +415,7 @@ pub fn query_with_lists<T: DeserializeOwned>(
             continue;
         }
         if seen.iter().any(|k| *k == key) {
-            return Err(InputError::InvalidQuery { detail: format!("`{key}` is given more than once") }.into());
+            return Err(InputError::InvalidParameter { name: key.to_string(), detail: "given more than once".into() }.into());
         }
         seen.push(key.to_string());
         single.append_pair(&key, &value);
@@ -465,9 +465,6 @@ pub fn page_of<T>(mut items: Vec<T>, limit: i64, id_of: impl Fn(&T) -> i64) -> s
 /// A query string's problem in words, without the parser's name for itself:
 /// "unknown query parameter `x` (expected one of `a`, `b`)".
 fn query_detail(text: &str) -> String {
-    if let Some(name) = text.strip_prefix("missing field ") {
-        return format!("missing query parameter {name}");
-    }
     match text.strip_prefix("unknown field ") {
         Some(rest) => format!(
             "unknown query parameter {}",
@@ -508,13 +505,16 @@ impl<T: DeserializeOwned> actix_web::FromRequest for Query<T> {
 fn read_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     let pairs = serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(pairs).map_err(|e| {
-        let detail = query_detail(&e.inner().to_string());
-        // A parameter's value is refused under its name; an unknown one names itself.
-        let detail = match e.path().to_string() {
-            at if at == "." || detail.starts_with("unknown query parameter") => detail,
-            at => format!("`{at}`: {detail}"),
-        };
-        InputError::InvalidQuery { detail }.into()
+        // A parameter's value (or its absence) is refused under its name; an unknown
+        // one names itself.
+        let raw = e.inner().to_string();
+        let detail = query_detail(&raw);
+        let missing = raw.strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`')).map(str::to_string);
+        match (e.path().to_string(), missing) {
+            (_, Some(name)) => InputError::InvalidParameter { name, detail: "required".into() }.into(),
+            (at, None) if at == "." || detail.starts_with("unknown query parameter") => InputError::InvalidQuery { detail }.into(),
+            (name, None) => InputError::InvalidParameter { name, detail }.into(),
+        }
     })
 }
 
@@ -565,7 +565,6 @@ mod tests {
             "unknown query parameter `x` (expected `cursor` or `limit`)"
         );
         assert_eq!(super::query_detail("invalid digit found in string"), "invalid digit found in string");
-        assert_eq!(super::query_detail("missing field `from`"), "missing query parameter `from`");
     }
 
     #[test]

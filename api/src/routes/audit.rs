@@ -42,12 +42,12 @@ pub async fn list_audit(state: web::Data<AppState>, who: Principal, q: http::Que
     who.require(Role::DgpaAdmin)?;
     let limit = page_limit(q.limit)?;
     if q.action.as_deref().is_some_and(|a| a.chars().count() > 100) {
-        return Err(InputError::InvalidQuery { detail: "`action`: at most 100 characters".into() }.into());
+        return Err(InputError::InvalidParameter { name: "action".into(), detail: "at most 100 characters".into() }.into());
     }
     let day = |name: &str, raw: &Option<String>, next: bool| -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
         let Some(raw) = raw.as_deref() else { return Ok(None) };
         let d = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .map_err(|_| InputError::InvalidQuery { detail: format!("`{name}`: a day as YYYY-MM-DD") })?;
+            .map_err(|_| InputError::InvalidParameter { name: name.to_string(), detail: "a day as YYYY-MM-DD".into() })?;
         let d = if next { d.succ_opt().unwrap_or(d) } else { d };
         Ok(Some(statreq_domain::lifecycle::taiwan_midnight(d)))
     };

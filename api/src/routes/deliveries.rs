@@ -388,7 +388,7 @@ pub async fn remove_delivery(
     who.require(Role::DgpaOfficer)?;
     let reason = q.reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 1_000 {
-        return Err(InputError::InvalidQuery { detail: "`reason`: 1–1,000 characters".into() }.into());
+        return Err(InputError::InvalidParameter { name: "reason".into(), detail: "1–1,000 characters".into() }.into());
     }
     let file = db(&state, move |s| s.list_deliveries(id)).await?.into_iter().find(|d| d.id == did).ok_or_else(ApiError::not_found)?;
     if file.published_at.is_some() {

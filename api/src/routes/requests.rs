@@ -235,9 +235,11 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
             ("submitted", desc) => (ListSort::Submitted { descending: desc }, None),
             ("priority", desc) => (ListSort::Newest, Some(desc)),
             _ => {
-                return Err(
-                    InputError::InvalidQuery { detail: "`sort`: updated, submitted or priority, with `-` for descending".into() }.into()
-                )
+                return Err(InputError::InvalidParameter {
+                    name: "sort".into(),
+                    detail: "updated, submitted or priority, with `-` for descending".into(),
+                }
+                .into())
             }
         },
     };
@@ -246,21 +248,21 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
     let actor = &who.actor;
     let supervised = if actor.roles.has(Role::Supervisor) { tree.supervised_by(&actor.agency) } else { Vec::new() };
     let own = (actor.roles.has(Role::Applicant) || actor.roles.has(Role::Supervisor)).then(|| actor.agency.clone());
-    let invalid = |detail: String| ApiError::from(InputError::InvalidQuery { detail });
+    let invalid = |name: &str, detail: String| ApiError::from(InputError::InvalidParameter { name: name.into(), detail });
     let states = lists
         .get("state")
         .into_iter()
         .flatten()
-        .map(|s| State::parse(s).ok_or_else(|| invalid(format!("`state`: unknown state `{s}`"))))
+        .map(|s| State::parse(s).ok_or_else(|| invalid("state", format!("unknown state `{s}`"))))
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(text) = &q.q {
         if text.trim().is_empty() || text.chars().count() > 200 {
-            return Err(invalid("`q`: at most 200 characters, not only spaces".into()));
+            return Err(invalid("q", "at most 200 characters, not only spaces".into()));
         }
     }
     let well_formed = |c: &str| (1..=32).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     if q.agency.as_deref().is_some_and(|c| !well_formed(c)) {
-        return Err(invalid("`agency`: an agency code, 1–32 letters, digits, `_` or `-`".into()));
+        return Err(invalid("agency", "an agency code, 1–32 letters, digits, `_` or `-`".into()));
     }
     let agencies = match &q.agency {
         None if q.subtree.is_some() => return Err(InputError::SubtreeNeedsAgency.into()),
@@ -275,7 +277,7 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
     let assignee = match q.assignee.as_deref() {
         None => None,
         Some("me") => Some(who.actor.user),
-        Some(raw) => Some(UserId(raw.parse::<i64>().map_err(|_| invalid("`assignee`: `me` or a user id".into()))?)),
+        Some(raw) => Some(UserId(raw.parse::<i64>().map_err(|_| invalid("assignee", "`me` or a user id".into()))?)),
     };
     // Days are Taiwan's (UTC+8): a day starts at 16:00 UTC the day before.
     let day_start = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc() - chrono::Duration::hours(8));

@@ -164,11 +164,18 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
         ("/dictionary/fields?personal=1", "`personal`"),
         ("/calendar/working-days?to=2026-01-01", "`from`"),
         ("/requests?color=red", "unknown query parameter `color`"),
+        ("/requests?sort=oldest", "`sort`"),
+        ("/requests?agency=NPA&agency=MOI", "`agency`"),
     ] {
         let (status, p) = send(&applicant, Method::GET, query, "application/json", vec![], None).await;
         assert_eq!((status, p["code"].as_str()), (400, Some("invalid_query")), "{query}: {p}");
         let detail = p["detail"].as_str().unwrap_or_default();
         assert!(detail.contains(named) && !detail.contains("Query deserialize"), "{query}: {detail}");
+        // The Chinese message names it too, as a body's problems name their field.
+        if let Some(name) = named.strip_prefix('`').and_then(|n| n.strip_suffix('`')) {
+            let zh = p["message"]["zh_tw"].as_str().unwrap_or_default();
+            assert!(zh.contains(&format!("「{name}」")), "{query}: {zh}");
+        }
     }
     let (status, p) = send(&applicant, Method::DELETE, "/requests", "application/json", vec![], None).await;
     assert!(status == 404 || status == 405, "{status} {p}");
