@@ -1,0 +1,241 @@
+//! Each problem's zh-TW and English message.
+
+use statreq_domain::Text;
+
+use super::{InputError, MAX_PAGE};
+
+impl InputError {
+    pub fn message(&self) -> Text {
+        use InputError::*;
+        let mib = |b: &usize| b / (1024 * 1024);
+        match self {
+            UnsupportedMediaType => Text::new("請以 application/json 送出。", "Send the body as application/json."),
+            MalformedJson { detail } => Text::new("內容不是有效的 JSON。", format!("The body is not valid JSON: {detail}")),
+            NulCharacter { .. } => Text::new(
+                "內容含有不允許的空字元（U+0000）。",
+                "The text contains a NUL character (U+0000), which is not allowed.",
+            ),
+            NulInQuery => Text::new(
+                "查詢參數含有不允許的空字元（U+0000）。",
+                "A query parameter contains a NUL character (U+0000), which is not allowed.",
+            ),
+            // The zh-TW text names the place, never the parser's English words.
+            UnknownField { pointer, detail } => Text::new(
+                if pointer.is_empty() { "內容含有本服務不認得的欄位，請依 API 文件填寫。".to_string() } else { format!("「{pointer}」不是本服務認得的欄位，請依 API 文件填寫。") },
+                detail.clone(),
+            ),
+            InvalidValue { pointer, detail } => Text::new(
+                if pointer.is_empty() { "內容的格式有誤，請依 API 文件填寫。".to_string() } else { format!("「{pointer}」的內容格式有誤，請依 API 文件填寫。") },
+                detail.clone(),
+            ),
+            InvalidQuery { detail } => Text::new("查詢參數有誤。", format!("Invalid query parameters: {detail}")),
+            InvalidParameter { name, detail } => {
+                Text::new(format!("查詢參數「{name}」有誤。"), format!("Invalid query parameters: `{name}`: {detail}"))
+            }
+            InvalidRange { from, to, max_days: None } => {
+                Text::new(format!("期間有誤：迄日（{to}）須在起日（{from}）當日或之後。"), format!("The period is wrong: `{to}` must be on or after `{from}`."))
+            }
+            InvalidRange { from, to, max_days: Some(max) } => Text::new(
+                format!("期間有誤：迄日（{to}）須在起日（{from}）當日或之後，且期間不超過 {max} 日。"),
+                format!("The period is wrong: `{to}` must be on or after `{from}`, and at most {max} days later."),
+            ),
+            SubtreeNeedsAgency => Text::new(
+                "「subtree」須與「agency」併用：請指定要含其下各機關的機關代碼。",
+                "`subtree` goes with `agency`: name the agency whose subordinate agencies to include.",
+            ),
+            DeadlineNotAllowed { .. } => Text::new(
+                "申請人不得訂定完成期限；人事總處依收件順序、難易度、各主管機關已申請數量及人事人員數排定作業（第5點第3款）。",
+                "Applicants may not set a completion deadline: DGPA orders its work by application order, difficulty, the volume each supervising agency has requested and its personnel staff (rule 5.3).",
+            ),
+            InvalidIfMatch => Text::new("If-Match 標頭格式有誤，應為 ETag。", "If-Match must be the ETag you were given, e.g. \"3\"."),
+            IfMatchRequired => Text::new(
+                "請附上 If-Match 標頭（ETag），以免覆蓋他人的修改。",
+                "Send If-Match with the ETag you were given so that edits never overwrite each other.",
+            ),
+            Stale => Text::new(
+                "資料已被更新，您看到的不是最新版本；請重新載入後再試。",
+                "It has changed since you loaded it (stale If-Match); reload and try again.",
+            ),
+            InvalidIdempotencyKey { max } => Text::new(
+                format!("Idempotency-Key 須為 1 至 {max} 個可見 ASCII 字元（建議使用 UUID）。"),
+                format!("Idempotency-Key must be 1 to {max} visible ASCII characters (a UUID is a good choice)."),
+            ),
+            MethodNotAllowed { allowed } => Text::new(
+                format!("此處不支援此 HTTP 方法；可用：{allowed}。"),
+                format!("This HTTP method is not allowed here; allowed: {allowed}."),
+            ),
+            IdempotencyKeyReused => Text::new(
+                "此 Idempotency-Key 已用於內容不同的請求；新的請求請使用新的鍵值。",
+                "This Idempotency-Key was used for a different request; use a new key for a new request.",
+            ),
+            IdempotencyInProgress => Text::new(
+                "使用相同 Idempotency-Key 的請求仍在處理中，請稍後重試。",
+                "A request with the same Idempotency-Key is still being processed; retry shortly.",
+            ),
+            BodyTooLarge { max_bytes } => Text::new(
+                format!("送出的內容過大（上限 {} MiB）。", mib(max_bytes).max(1)),
+                format!("The body is too large ({} MiB at most).", mib(max_bytes).max(1)),
+            ),
+            TooManyAttempts { retry_after } => Text::new(
+                format!("登入失敗次數過多，請於 {retry_after} 秒後再試。"),
+                format!("Too many failed sign-ins; try again in {retry_after} seconds."),
+            ),
+            BodyRequired => Text::new(
+                "此操作須附上請求內容（JSON 或 CSV 檔案，見 API 文件）。",
+                "This operation needs a request body (JSON, or the CSV file; see the API documentation).",
+            ),
+            UploadInterrupted => Text::new("上傳中斷，未儲存任何資料。", "The upload was interrupted; nothing was stored."),
+            UnreadableTable { detail } => Text::new(
+                "無法讀取此試算表以檢查人數過少之細格，未儲存；請確認為 XLSX 或 ODS 檔案，或改以 CSV 上傳。",
+                format!("The spreadsheet cannot be read for the small-cell check ({detail}); nothing was stored. Upload a valid XLSX or ODS file, or a CSV."),
+            ),
+            Draining => Text::new("此服務執行個體正在關閉，請改連其他執行個體。", "This instance is shutting down; send work to another one."),
+            TransfersBusy => Text::new(
+                "目前檔案傳輸量已達上限，請稍後再試。",
+                "The server moves as many files as it allows at once; try again in a few seconds.",
+            ),
+            MalformedMultipart { detail } => Text::new("上傳格式有誤。", format!("Malformed multipart body: {detail}")),
+            UnexpectedField => Text::new(
+                "請只以欄位 file 上傳一個檔案（統計成果檔另可附 magnitude 及 contributions 欄位）。",
+                "Send exactly one file, in the field `file` (a statistical result may come with `magnitude` and `contributions`).",
+            ),
+            Magnitude(e) => e.message(),
+            FileTypeNotAllowed { kinds } => {
+                Text::new(format!("僅接受下列檔案類型：{kinds}。"), format!("Only these file types are accepted: {kinds}."))
+            }
+            FileTooLarge { max_bytes } => Text::new(
+                format!("檔案超過上限 {} MiB。", mib(max_bytes)),
+                format!("The file exceeds the limit of {} MiB.", mib(max_bytes)),
+            ),
+            EmptyFile => Text::new("檔案是空的。", "The file is empty."),
+            FileRequired => Text::new("請以欄位 file 上傳檔案。", "Send the file in the multipart field `file`."),
+            CsvNotUtf8 => Text::new("檔案須為 UTF-8 編碼。", "The file must be UTF-8."),
+            CsvNoRows => Text::new(
+                "檔案沒有任何資料列；第一列須為欄位名稱，其後每列一筆。",
+                "The file has no rows: a header line with the documented columns, then one line per item.",
+            ),
+            TooManyRows { max } => Text::new(format!("最多 {max} 列。"), format!("At most {max} rows.")),
+            CsvRows { .. } => Text::new("CSV 內容有誤，未匯入任何資料。", "The CSV has errors; nothing was imported."),
+            InvalidLimit => Text::new(format!("每頁筆數須介於 1 至 {MAX_PAGE}。"), format!("limit must be between 1 and {MAX_PAGE}.")),
+            InvalidCursor => {
+                Text::new("分頁游標無效。", "The cursor is not valid; use next_cursor from the previous page.")
+            }
+            InvalidApplication { .. } => {
+                Text::new("申請內容超過長度或數量限制，未儲存。", "The application exceeds a length or count limit; nothing was saved.")
+            }
+            InvalidExternalRef { max } => Text::new(
+                format!("外部參考號須為 1 至 {max} 個字元，不含空白。"),
+                format!("external_ref must be 1 to {max} characters without spaces."),
+            ),
+            ExternalRefTaken { reference, existing } => Text::new(
+                format!("外部參考號「{reference}」已用於案件 #{existing}。"),
+                format!("external_ref '{reference}' is already used by request #{existing}."),
+            ),
+            InvalidMessage { max } => {
+                Text::new(format!("訊息須為 1 至 {max} 字。"), format!("A message must be 1 to {max} characters."))
+            }
+            InvalidAssignee => Text::new("指派對象須為在職的人事總處承辦人。", "The assignee must be an active DGPA officer."),
+            InvalidRecipient => Text::new("請提供 age1 開頭的 X25519 公鑰。", "Give an X25519 age recipient (age1…)."),
+            NotInProduction => Text::new("僅於資料產製中可上傳結果檔案。", "Result files are uploaded while the request is in production."),
+            NotEditable => Text::new("僅草稿或退回補正之申請可附加檔案。", "Files are attached to drafts and returned applications."),
+            NotApplyingAgency => {
+                Text::new("僅申請機關之人事人員可附加檔案。", "Only the applying agency's personnel office may attach files.")
+            }
+            TooManyAttachments { max } => Text::new(format!("最多附加 {max} 個檔案。"), format!("At most {max} files.")),
+            TooManyDrafts { max } => Text::new(
+                format!("您已有 {max} 件草稿，請先送出或撤回部分草稿。"),
+                format!("You hold {max} drafts already; submit or withdraw some first."),
+            ),
+            Shredded => Text::new(
+                "此檔案已依規定銷毀，無法再下載（第6點）。",
+                "This file was destroyed as the rules require and can no longer be downloaded (rule 6).",
+            ),
+            NoPassphrase => Text::new("此檔案不含個人資料，未加密。", "This file holds no personal data and is not encrypted."),
+            AlreadyApproved => Text::new("此檔案已覆核。", "This file is already approved."),
+            NothingToAccept => Text::new("此檔案沒有待接受之小細格。", "This file has no small cells waiting to be accepted."),
+            NothingToReview => Text::new(
+                "此檔案無須覆核或已覆核（不含個人資料且無待接受之小細格）。",
+                "This file needs no second officer's check, or has had it (no personal data, no small cells waiting).",
+            ),
+            FilesUploadedAsNotPersonal => Text::new(
+                "已上傳之檔案係以非個人資料處理，請先移除後再認定為個人資料。",
+                "Files were uploaded as not personal: remove them before marking the data as personal.",
+            ),
+            NoExtensionWaiting => Text::new("沒有待決定的延長保存申請。", "No retention extension is waiting for a decision."),
+            AlreadyPublished => Text::new("此檔案已交付，不得移除。", "This file has been delivered and cannot be removed."),
+            NotQueued { state } => Text::new(
+                format!("此案件目前為「{}」，不在排程中。", state.label().zh_tw),
+                format!("The request is {}, not queued.", state.label().en),
+            ),
+            InvalidSetting { field, min, max } => {
+                Text::new(format!("{field} 須介於 {min} 與 {max} 之間。"), format!("{field} must be between {min} and {max}."))
+            }
+            InvalidContent { .. } => Text::new("內容有誤，請依各欄說明修正。", "The content is not valid; see each error."),
+            SourceIdMismatch => Text::new("代號須與網址中的代號相同。", "The id must be the one in the path."),
+            UnknownRequest => Text::new("找不到此案件。", "There is no such request of yours."),
+            UnknownCatalogSource => {
+                Text::new("既有資料來源目錄中無此代號（GET /sources）。", "There is no such entry in the catalog of existing sources (GET /sources).")
+            }
+            NotOwnAgencyRequest => Text::new("僅能就本機關的案件提問。", "Only your own agency's requests may be referenced."),
+            InquiryClosed => Text::new("此疑義已結案，無法再回覆。", "This question is closed; it takes no more replies."),
+            InquiryUnanswered => Text::new(
+                "此疑義尚待答復；請先回覆後再發布至 FAQ。",
+                "The question awaits an answer: reply first, then publish it to the FAQ.",
+            ),
+            InvalidAgencyCode { .. } => {
+                Text::new("機關代碼須為 1 至 20 個英數字元。", "The agency code must be 1 to 20 ASCII letters or digits.")
+            }
+            InvalidName { max, .. } => {
+                Text::new(format!("名稱須為 1 至 {max} 字。"), format!("The name must be 1 to {max} characters."))
+            }
+            InvalidStaffCount { max, .. } => Text::new(
+                format!("人事人員數須介於 0 至 {max}。"),
+                format!("personnel_staff must be between 0 and {max}."),
+            ),
+            InvalidUsername => Text::new(
+                "帳號須為 3 至 64 個小寫英數字或 . _ - @。",
+                "The username must be 3 to 64 lower-case letters, digits or . _ - @.",
+            ),
+            WeakPassword { min, max, .. } => Text::new(
+                format!("密碼須為 {min} 至 {max} 字元，不得含帳號、不得為常見密碼或同一字元重複。"),
+                format!("The password must be {min} to {max} characters, not contain the username, not be a common password or one character repeated."),
+            ),
+            InvalidEmail => Text::new("電子郵件格式有誤。", "The e-mail address is not valid."),
+            WrongCurrentPassword => Text::new("目前密碼不正確。", "The current password is not correct."),
+            PasswordUnchanged => Text::new("新密碼不得與目前密碼相同。", "The new password must differ from the current one."),
+            NoLocalPassword => Text::new(
+                "此帳號經由 WebHR 等系統登入，於本服務無密碼可變更。",
+                "This account signs in through its issuer (e.g. WebHR) and has no password here to change.",
+            ),
+            RolesRequired => Text::new("請至少指定一個角色。", "Give at least one role."),
+            DgpaRoleOutsideDgpa { role } => Text::new(
+                format!("「{role}」角色僅限人事總處（DGPA）之帳號。"),
+                format!("The role '{role}' is for accounts of DGPA only."),
+            ),
+            UnsupportedGrantType => Text::new("僅支援 client_credentials。", "Only grant_type client_credentials is supported."),
+            InvalidWebhookUrl { reason } => {
+                Text::new(format!("通知網址無效：{reason}"), format!("The webhook URL is not usable: {reason}"))
+            }
+            InvalidWebhookEvents { max } => Text::new(
+                format!("請列出 1 至 {max} 個事件類型，或以 * 訂閱全部。"),
+                format!("List 1 to {max} event types, or * for all."),
+            ),
+            UnknownEventType { given, .. } => Text::new(
+                format!("未知的事件類型「{given}」；可用：{}、*。", statreq_domain::notify::WEBHOOK_EVENTS.join("、")),
+                format!("Unknown event type '{given}'; known: {}, *.", statreq_domain::notify::WEBHOOK_EVENTS.join(", ")),
+            ),
+            InvalidDescription { max } => Text::new(
+                format!("說明至多 {max} 字。"),
+                format!("The description may have at most {max} characters."),
+            ),
+            TooManyWebhooks { max } => Text::new(
+                format!("每個帳號至多 {max} 個訂閱；請先刪除不用的訂閱。"),
+                format!("An account may have at most {max} subscriptions; delete one first."),
+            ),
+            WebhooksNotAllowed => Text::new(
+                "僅系統介接帳號或人事總處管理者可訂閱通知。",
+                "Only service accounts and DGPA administrators may subscribe to webhooks.",
+            ),
+        }
+    }
+}
