@@ -28,7 +28,8 @@ if [[ ! -f "$here/e2e/browser/node_modules/axe-core/axe.min.js" ]]; then
 fi
 
 # The TypeScript client test's tools (npm: openapi-typescript, openapi-fetch,
-# typescript), pinned in e2e/typescript/package-lock.json.
+# typescript) and the contract's linter (@redocly/openapi-core), pinned in
+# e2e/typescript/package-lock.json.
 ts="$here/e2e/typescript"
 if ! cmp -s "$ts/package-lock.json" "$ts/node_modules/.statreq-lock" 2>/dev/null; then
   (cd "$ts" && npm ci --silent --no-audit --no-fund >&2 && cp package-lock.json node_modules/.statreq-lock)

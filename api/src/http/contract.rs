@@ -5,6 +5,7 @@
 //! has an address, `Idempotent-Replayed` where an `Idempotency-Key` is taken,
 //! `Retry-After` on refusals that may pass later. And the OpenAPI 3.1 `webhooks`
 //! section: every event type statreq delivers, its signed headers and its payload.
+//! Operations that take no token say so (`security: []`).
 
 use utoipa::openapi::header::Header;
 use utoipa::openapi::path::ParameterIn;
@@ -50,6 +51,9 @@ pub fn declare(api: &mut OpenApi) {
     for item in api.paths.paths.values_mut() {
         for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
             optional_bodies_are_plain(op);
+            // Sign-in and the probes need no token: say so (`security: []`) rather
+            // than leave readers and linters to guess.
+            op.security.get_or_insert_with(Vec::new);
             let idempotent = op.parameters.iter().flatten().any(|p| p.parameter_in == ParameterIn::Header && p.name == "Idempotency-Key");
             for (status, response) in op.responses.responses.iter_mut() {
                 let RefOr::T(response) = response else { continue };
@@ -186,6 +190,8 @@ pub fn declare_webhooks(api: &mut OpenApi) {
                 header("statreq-event-type", json!({"type": "string", "enum": [event]}), "The event type."),
                 header("statreq-delivery", json!({"type": "integer"}), "The delivery's id in the delivery log."),
             ],
+            // Not a bearer token: the signature headers above authenticate a delivery.
+            "security": [],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookEvent"}}}},
             "responses": {"2XX": {"description": "Received. Any other status, or none in time, is retried."}}
         });

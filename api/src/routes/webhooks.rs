@@ -170,6 +170,7 @@ pub async fn list_webhooks(state: web::Data<AppState>, who: Principal, q: http::
     http::list_response(view(&state, hooks).await?, q.cursor.as_deref(), q.limit)
 }
 
+/// One subscription: the caller's own (any, for an administrator); 404 otherwise.
 #[utoipa::path(tag = "webhooks", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = WebhookView), ErrorResponses))]
 #[get("/webhooks/{id}")]
 pub async fn get_webhook(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {

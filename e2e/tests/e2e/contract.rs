@@ -1,6 +1,7 @@
 //! The OpenAPI document tells the truth: Python and TypeScript clients generated from
 //! it alone complete a lifecycle, and schemathesis fuzzes every operation as each role
-//! without a 5xx, an undocumented status or a response off the schema.
+//! without a 5xx, an undocumented status or a response off the schema, and Redocly's
+//! linter finds nothing in it.
 //! Tools come from PyPI (`scripts/ensure-tools.sh`, pinned in e2e/python).
 
 use crate::common;
@@ -81,6 +82,21 @@ async fn generated_typescript_client_completes_a_lifecycle(backend: Backend) {
     std::fs::write(&app, serde_json::to_vec(&common::statistics()).unwrap_or_default()).unwrap();
     let out = run(Command::new("node").arg("out/lifecycle.js").arg(&server.base).arg(&app).arg(DEMO_PASSWORD).current_dir(&dir));
     assert!(out.contains("closed through the generated TypeScript client"), "{out}");
+}
+
+/// Redocly's recommended rules, as an integrator's tooling would run them, find
+/// nothing in `openapi.yaml`: every example matches its schema (one that did not
+/// would be refused if copied), every operation has a summary and states its
+/// security. The linter is pinned in e2e/typescript (`lint.mjs`).
+#[test]
+fn redocly_finds_nothing_in_the_document() {
+    let source = repo().join("e2e/typescript");
+    assert!(
+        source.join("node_modules/@redocly/openapi-core").is_dir(),
+        "@redocly/openapi-core is missing: run scripts/ensure-tools.sh (just test does)"
+    );
+    let out = run(Command::new("node").arg("lint.mjs").arg(repo().join("openapi.yaml")).current_dir(&source));
+    assert!(out.contains("0 problem(s)"), "{out}");
 }
 
 /// The default seed keeps CI reproducible; set `STATREQ_SCHEMATHESIS_SEED` to explore.
