@@ -37,6 +37,11 @@ pub enum InputError {
     InvalidQuery {
         detail: String,
     },
+    /// A query parameter the endpoint does not take, by name.
+    UnknownParameter {
+        name: String,
+        detail: String,
+    },
     /// One query parameter's value (or its absence) refused, by name.
     InvalidParameter {
         name: String,
@@ -264,7 +269,7 @@ impl InputError {
             UnsupportedMediaType => "unsupported_media_type",
             MalformedJson { .. } => "malformed_json",
             NulCharacter { .. } => "invalid_character",
-            NulInQuery | InvalidQuery { .. } | InvalidParameter { .. } => "invalid_query",
+            NulInQuery | InvalidQuery { .. } | UnknownParameter { .. } | InvalidParameter { .. } => "invalid_query",
             InvalidRange { .. } => "invalid_range",
             SubtreeNeedsAgency => "subtree_needs_agency",
             UnknownField { .. } => "unknown_field",
@@ -350,6 +355,7 @@ impl InputError {
             | BodyRequired
             | NulInQuery
             | InvalidQuery { .. }
+            | UnknownParameter { .. }
             | InvalidParameter { .. }
             | InvalidIfMatch
             | InvalidIdempotencyKey { .. }

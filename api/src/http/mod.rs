@@ -505,15 +505,17 @@ impl<T: DeserializeOwned> actix_web::FromRequest for Query<T> {
 fn read_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     let pairs = serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(pairs).map_err(|e| {
-        // A parameter's value (or its absence) is refused under its name; an unknown
-        // one names itself.
+        // A parameter's value (or its absence) is refused under its name, and an
+        // unknown one as not taken.
         let raw = e.inner().to_string();
         let detail = query_detail(&raw);
         let missing = raw.strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`')).map(str::to_string);
-        match (e.path().to_string(), missing) {
-            (_, Some(name)) => InputError::InvalidParameter { name, detail: "required".into() }.into(),
-            (at, None) if at == "." || detail.starts_with("unknown query parameter") => InputError::InvalidQuery { detail }.into(),
-            (name, None) => InputError::InvalidParameter { name, detail }.into(),
+        let unknown = raw.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next()).map(str::to_string);
+        match (e.path().to_string(), missing, unknown) {
+            (_, Some(name), _) => InputError::InvalidParameter { name, detail: "required".into() }.into(),
+            (_, None, Some(name)) => InputError::UnknownParameter { name, detail }.into(),
+            (at, None, None) if at == "." => InputError::InvalidQuery { detail }.into(),
+            (name, None, None) => InputError::InvalidParameter { name, detail }.into(),
         }
     })
 }

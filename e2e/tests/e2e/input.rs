@@ -177,6 +177,10 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
             assert!(zh.contains(&format!("「{name}」")), "{query}: {zh}");
         }
     }
+    // An unknown one is named as one this list does not take, not as a wrong value.
+    let (_, p) = send(&applicant, Method::GET, "/requests?color=red", "application/json", vec![], None).await;
+    let zh = p["message"]["zh_tw"].as_str().unwrap_or_default();
+    assert!(zh.contains("不接受查詢參數「color」") && !zh.contains("有誤"), "{zh}");
     let (status, p) = send(&applicant, Method::DELETE, "/requests", "application/json", vec![], None).await;
     assert!(status == 404 || status == 405, "{status} {p}");
     assert!(p["code"].is_string());

@@ -29,6 +29,9 @@ impl InputError {
                 detail.clone(),
             ),
             InvalidQuery { detail } => Text::new("查詢參數有誤。", format!("Invalid query parameters: {detail}")),
+            UnknownParameter { name, detail } => {
+                Text::new(format!("不接受查詢參數「{name}」，請依 API 文件填寫。"), format!("Invalid query parameters: {detail}"))
+            }
             InvalidParameter { name, detail } => {
                 Text::new(format!("查詢參數「{name}」有誤。"), format!("Invalid query parameters: `{name}`: {detail}"))
             }
