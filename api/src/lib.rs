@@ -302,7 +302,7 @@ impl Application {
                 .app_data(web::PayloadConfig::new(max_body))
                 .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))
                 // Before the /api/v1 scope, which would otherwise answer 404 for it.
-                .map(|app| app.service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", doc)))
+                .map(|app| app.service(SwaggerUi::new("/docs/{_:.*}").url(http::methods::DOCUMENT, doc)))
                 .configure(configure_root)
                 .service(scope("/api/v1").wrap(http::security::api_headers()).configure(routes::configure))
                 .into_app()

@@ -13,6 +13,9 @@ use utoipa::openapi::path::ParameterIn;
 use crate::app::InputError;
 use crate::error::ApiError;
 
+/// Where the OpenAPI document is served.
+pub const DOCUMENT: &str = "/api/v1/openapi.json";
+
 /// The operations at one path template: each method with its query parameters.
 type Operations = Vec<(&'static str, Vec<String>)>;
 
@@ -23,7 +26,7 @@ pub struct MethodTable {
 
 impl MethodTable {
     pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> MethodTable {
-        let routes = doc
+        let mut routes: Vec<_> = doc
             .paths
             .paths
             .iter()
@@ -39,6 +42,8 @@ impl MethodTable {
                 (path.split('/').map(str::to_string).collect(), methods)
             })
             .collect();
+        // The document itself, served beside the operations it lists.
+        routes.push((DOCUMENT.split('/').map(str::to_string).collect(), vec![("GET", Vec::new())]));
         MethodTable { routes }
     }
 
@@ -115,6 +120,7 @@ mod tests {
         assert_eq!(table.allowed("/api/v1/dictionary/fields/import"), vec!["POST"], "the literal route, not /fields/{{code}}");
         assert_eq!(table.allowed("/api/v1/dictionary/fields/grade"), vec!["GET", "PUT"]);
         assert!(table.allowed("/api/v1/nothing/here").is_empty());
+        assert_eq!(table.allowed(super::DOCUMENT), vec!["GET"]);
         assert!(table.allowed("/api/v1/requests//submit").is_empty(), "an empty segment is no id");
         let list = table.query_parameters("/api/v1/requests", "GET").unwrap_or_default();
         assert!(list.iter().any(|p| p == "updated_since") && list.iter().any(|p| p == "cursor"), "{list:?}");

@@ -171,6 +171,12 @@ async fn health_docs_and_unknown_paths(backend: Backend) {
     assert_eq!((wrong.status().as_u16(), wrong.headers().get("allow").and_then(|v| v.to_str().ok())), (405, Some("POST")));
     let wrong = http.post(format!("{}/healthz", server.base)).send().await.unwrap();
     assert_eq!(wrong.status().as_u16(), 405);
+    // The contract itself is a GET too: other methods are told so, not sent to 404.
+    for method in [reqwest::Method::HEAD, reqwest::Method::POST] {
+        let wrong = http.request(method.clone(), format!("{}/api/v1/openapi.json", server.base)).send().await.unwrap();
+        let allow = wrong.headers().get("allow").and_then(|v| v.to_str().ok()).map(str::to_string);
+        assert_eq!((wrong.status().as_u16(), allow.as_deref()), (405, Some("GET")), "{method}");
+    }
     let fields = server.login("applicant.npa").await.list_fields(Some("職等")).await.unwrap();
     assert!(fields.iter().any(|f| f.code == "grade"));
     assert!(!fields.iter().any(|f| f.code == "name"));
