@@ -97,7 +97,19 @@ impl utoipa::Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "A JWT, verified as RFC 8725 (JWT best current practices) asks: statreq's own access token \
+                         (15 minutes by default, from `/auth/login`, `/auth/refresh` or `/auth/token`), or one a trusted issuer \
+                         (WebHR) signs with the one algorithm configured for its key (EdDSA, ES256 or RS256). \
+                         `alg: none`, HMAC with a public key and any other algorithm are refused; `iss`, `aud`, \
+                         `exp` and `sub` are required and checked, `nbf` when present, with 30 s of leeway.",
+                    ))
+                    .build(),
+            ),
         );
     }
 }
