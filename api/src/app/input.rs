@@ -17,6 +17,14 @@ mod messages;
 pub enum InputError {
     // --- the envelope: media type, JSON, headers, size ---
     UnsupportedMediaType,
+    /// A JSON body declared in a charset other than UTF-8 (RFC 8259).
+    UnsupportedCharset {
+        charset: String,
+    },
+    /// A JSON body whose bytes are not UTF-8.
+    NotUtf8 {
+        detail: String,
+    },
     MalformedJson {
         detail: String,
     },
@@ -266,8 +274,8 @@ impl InputError {
     pub fn code(&self) -> &'static str {
         use InputError::*;
         match self {
-            UnsupportedMediaType => "unsupported_media_type",
-            MalformedJson { .. } => "malformed_json",
+            UnsupportedMediaType | UnsupportedCharset { .. } => "unsupported_media_type",
+            MalformedJson { .. } | NotUtf8 { .. } => "malformed_json",
             NulCharacter { .. } => "invalid_character",
             NulInQuery | InvalidQuery { .. } | UnknownParameter { .. } | InvalidParameter { .. } => "invalid_query",
             InvalidRange { .. } => "invalid_range",
@@ -352,6 +360,7 @@ impl InputError {
         use InputError::*;
         match self {
             MalformedJson { .. }
+            | NotUtf8 { .. }
             | BodyRequired
             | NulInQuery
             | InvalidQuery { .. }
@@ -383,7 +392,7 @@ impl InputError {
             MethodNotAllowed { .. } => 405,
             Stale => 412,
             BodyTooLarge { .. } | FileTooLarge { .. } => 413,
-            UnsupportedMediaType => 415,
+            UnsupportedMediaType | UnsupportedCharset { .. } => 415,
             IfMatchRequired => 428,
             TooManyAttempts { .. } => 429,
             TransfersBusy | Draining => 503,

@@ -84,6 +84,24 @@ fn parse_node(node: &str) -> Option<std::net::IpAddr> {
     node.rsplit_once(':').and_then(|(a, _)| a.parse().ok())
 }
 
+/// A JSON body's `Content-Type`, read as RFC 9110 spells media types
+/// (case-insensitive, parameters after `;`): `application/json`, any `…/json` or
+/// `…+json`; a `charset` other than UTF-8 is refused, since JSON is UTF-8 (RFC 8259)
+/// and a body in another (Big5, say) would otherwise be misread.
+fn json_media_type(content_type: &str) -> Result<(), ApiError> {
+    let mut parts = content_type.split(';');
+    let essence = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+    let subtype = essence.split_once('/').map(|(_, sub)| sub).unwrap_or_default();
+    if !(subtype == "json" || subtype.ends_with("+json")) {
+        return Err(InputError::UnsupportedMediaType.into());
+    }
+    let charset = parts.filter_map(|p| p.split_once('=')).find(|(k, _)| k.trim().eq_ignore_ascii_case("charset"));
+    match charset.map(|(_, v)| v.trim().trim_matches('"').to_ascii_lowercase()) {
+        Some(c) if !["utf-8", "utf8", "us-ascii"].contains(&c.as_str()) => Err(InputError::UnsupportedCharset { charset: c }.into()),
+        _ => Ok(()),
+    }
+}
+
 /// Parses a required JSON body strictly: none is 400 (`body_required`), malformed
 /// JSON is 400; a completion deadline anywhere in it is refused under rule 5.3;
 /// unknown or mistyped fields are 422 with a pointer. Nothing is changed when
@@ -98,12 +116,14 @@ pub fn parse_json<T: DeserializeOwned + serde::Serialize>(req: &HttpRequest, bod
 /// As [`parse_json`], for an operation whose body is optional: none (or `null`)
 /// reads as `{}`.
 pub fn parse_optional_json<T: DeserializeOwned + serde::Serialize>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError> {
-    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if !body.is_empty() && !content_type.contains("json") {
-        return Err(InputError::UnsupportedMediaType.into());
+    if !body.is_empty() {
+        json_media_type(req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or(""))?;
     }
     let raw: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
-    let mut value: serde_json::Value = serde_json::from_slice(raw).map_err(|e| InputError::MalformedJson { detail: e.to_string() })?;
+    let mut value: serde_json::Value = serde_json::from_slice(raw).map_err(|e| match std::str::from_utf8(raw) {
+        Err(not_utf8) => InputError::NotUtf8 { detail: not_utf8.to_string() },
+        Ok(_) => InputError::MalformedJson { detail: e.to_string() },
+    })?;
     // Every body is a JSON object (serde would read an array as a struct's fields in
     // order, which the contract does not allow); an optional one is left out, not `null`.
     if !value.is_object() {
@@ -560,6 +580,30 @@ pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn json_media_types_are_read_case_insensitively_and_in_utf8() {
+        for ok in [
+            "application/json",
+            "Application/JSON",
+            "application/json; charset=UTF-8",
+            "application/json;charset=\"utf-8\"",
+            "text/json",
+            "application/merge-patch+json",
+        ] {
+            assert!(super::json_media_type(ok).is_ok(), "{ok}");
+        }
+        for refused in [
+            "",
+            "text/plain",
+            "application/jsonx",
+            "application/json-seq",
+            "multipart/form-data; boundary=json",
+            "application/json; charset=big5",
+        ] {
+            assert!(super::json_media_type(refused).is_err(), "{refused}");
+        }
+    }
+
     #[test]
     fn query_problems_read_without_parser_internals() {
         assert_eq!(

@@ -85,6 +85,17 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
             let (status, p) = send(c, method.clone(), path, "application/json", b"null".to_vec(), *if_match).await;
             assert_eq!((status, p["code"].as_str()), (422, Some("invalid_value")), "{label}: an optional body is left out, not null: {p}");
         }
+        // JSON is UTF-8 (RFC 8259): a body in Big5 (「人事」) is told so, whether it says
+        // its charset or not.
+        let big5 = [&b"{\"reason\": \""[..], &[0xa4, 0x48, 0xa8, 0xc6], b"\"}"].concat();
+        for (content_type, expected) in
+            [("application/json; charset=big5", (415, "unsupported_media_type")), ("application/json", (400, "malformed_json"))]
+        {
+            let (status, p) = send(c, method.clone(), path, content_type, big5.clone(), *if_match).await;
+            assert_eq!((status, p["code"].as_str().unwrap_or_default()), expected, "{label} as {content_type}: {p}");
+            let zh = p["message"]["zh_tw"].as_str().unwrap_or_default();
+            assert!(zh.contains("UTF-8"), "{label} as {content_type}: {zh}");
+        }
         // Unknown field: 422 with a pointer.
         let (status, p) = send(c, method.clone(), path, "application/json", bytes(json!({"priority": "urgent"})), *if_match).await;
         assert_eq!((status, p["code"].as_str()), (422, Some("unknown_field")), "{label}: {p}");
@@ -193,6 +204,24 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
     assert_eq!(officer.get_request(s).await.map(|r| r.state).ok(), Some(State::PendingDgpa));
 }
 
+/// A media type is read as RFC 9110 spells it: case-insensitive, with an optional
+/// `charset=utf-8` in any case or quoted; `+json` types are JSON too.
+async fn json_is_taken_in_any_spelling_of_its_media_type(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let body = bytes(serde_json::to_value(common::statistics()).unwrap_or_default());
+    for content_type in
+        ["Application/JSON", "application/json; Charset=\"UTF-8\"", "application/json;charset=utf-8", "application/vnd.api+json"]
+    {
+        let (status, p) = send(&applicant, Method::POST, "/requests", content_type, body.clone(), None).await;
+        assert_eq!((status, p["state"].as_str()), (201, Some("draft")), "{content_type}: {p}");
+    }
+    for content_type in ["text/plain", "application/jsonx", "application/x-www-form-urlencoded"] {
+        let (status, p) = send(&applicant, Method::POST, "/requests", content_type, body.clone(), None).await;
+        assert_eq!((status, p["code"].as_str()), (415, Some("unsupported_media_type")), "{content_type}: {p}");
+    }
+}
+
 async fn eligibility_findings_point_into_the_application(backend: Backend) {
     let server = TestServer::start(backend);
     let applicant = server.login("applicant.npa").await;
@@ -212,4 +241,8 @@ async fn eligibility_findings_point_into_the_application(backend: Backend) {
     assert_eq!(applicant.submit(r.id, None).await.err().and_then(|e| e.status()), Some(422));
 }
 
-on_both_backends!(bad_bodies_are_refused_with_problems_and_change_nothing, eligibility_findings_point_into_the_application);
+on_both_backends!(
+    bad_bodies_are_refused_with_problems_and_change_nothing,
+    json_is_taken_in_any_spelling_of_its_media_type,
+    eligibility_findings_point_into_the_application
+);

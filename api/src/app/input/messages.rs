@@ -10,6 +10,14 @@ impl InputError {
         let mib = |b: &usize| b / (1024 * 1024);
         match self {
             UnsupportedMediaType => Text::new("請以 application/json 送出。", "Send the body as application/json."),
+            UnsupportedCharset { charset } => Text::new(
+                format!("JSON 須以 UTF-8 編碼送出（RFC 8259），不接受 charset={charset}。"),
+                format!("JSON is exchanged in UTF-8 (RFC 8259): send the body in UTF-8, not charset={charset}."),
+            ),
+            NotUtf8 { detail } => Text::new(
+                "內容不是 UTF-8 編碼的 JSON，請以 UTF-8 送出（RFC 8259）。",
+                format!("The body is not UTF-8 encoded JSON (RFC 8259): {detail}."),
+            ),
             MalformedJson { detail } => Text::new("內容不是有效的 JSON。", format!("The body is not valid JSON: {detail}")),
             NulCharacter { .. } => Text::new(
                 "內容含有不允許的空字元（U+0000）。",
