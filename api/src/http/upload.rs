@@ -23,6 +23,22 @@ fn sanitize_filename(raw: &str, allowed: &[(&str, &'static str)]) -> Option<(Str
     (!clean.starts_with('.')).then_some((clean, content_type))
 }
 
+/// The file's name as the client gave it: `filename*` (RFC 5987) when it is UTF-8 or
+/// ASCII, as RFC 6266 prefers when both are sent (.NET's `MultipartFormDataContent`
+/// sends both, `filename` then an RFC 2047 encoded word); otherwise `filename`.
+fn client_filename(cd: &actix_web::http::header::ContentDisposition) -> String {
+    use actix_web::http::header::Charset;
+    let extended = cd.get_filename_ext().filter(|v| match &v.charset {
+        Charset::Us_Ascii => true,
+        Charset::Ext(label) => label.eq_ignore_ascii_case("utf-8"),
+        _ => false,
+    });
+    match extended.and_then(|v| String::from_utf8(v.value.clone()).ok()) {
+        Some(name) => name,
+        None => cd.get_filename().unwrap_or_default().to_string(),
+    }
+}
+
 /// Receives exactly one file: its type by extension from `allowed`, at most `max`
 /// bytes; nothing is left behind when it fails.
 pub async fn receive_one(
@@ -91,7 +107,7 @@ async fn receive_fields(
         if name != "file" || upload.is_some() {
             return Err(InputError::UnexpectedField.into());
         }
-        let raw_name = field.content_disposition().and_then(|cd| cd.get_filename()).unwrap_or("").to_string();
+        let raw_name = field.content_disposition().map(client_filename).unwrap_or_default();
         let (filename, content_type) = sanitize_filename(&raw_name, allowed).ok_or_else(|| InputError::FileTypeNotAllowed {
             kinds: allowed.iter().map(|(e, _)| e.to_uppercase()).collect::<Vec<_>>().join(", "),
         })?;

@@ -23,6 +23,21 @@ async fn a_sample_can_be_attached_to_a_draft_and_satisfies_the_form(backend: Bac
     assert_eq!(applicant.check_request(r.id).await.map(codes).ok(), Some(vec![]));
     assert_eq!(applicant.download_attachment(r.id, a.id).await.ok(), Some(sample.clone()));
 
+    // .NET's MultipartFormDataContent names a file both ways: `filename` as an RFC 2047
+    // encoded word, `filename*` as RFC 5987 says. The latter is the name (RFC 6266).
+    let dotnet = [
+        &b"--b0undary\r\nContent-Disposition: form-data; name=file; filename=\"=?utf-8?B?5Lq65LqLLmNzdg==?=\"; "[..],
+        b"filename*=utf-8''%E4%BA%BA%E4%BA%8B.csv\r\nContent-Type: text/csv\r\n\r\n",
+        &sample,
+        b"\r\n--b0undary--\r\n",
+    ]
+    .concat();
+    let path = format!("/requests/{}/attachments", r.id);
+    let (status, view) = applicant.raw(reqwest::Method::POST, &path, "multipart/form-data; boundary=b0undary", dotnet, None).await.unwrap();
+    assert_eq!((status, view["filename"].as_str()), (201, Some("人事.csv")), "{view}");
+    let dotnet_id = view["id"].as_i64().unwrap_or_default();
+    assert_eq!(applicant.download_attachment(r.id, dotnet_id).await.ok(), Some(sample.clone()));
+
     // Refusals change nothing.
     let officer = server.login("officer1.dgpa").await;
     let other = server.login("applicant.tpedu").await;
@@ -34,7 +49,7 @@ async fn a_sample_can_be_attached_to_a_draft_and_satisfies_the_form(backend: Bac
     );
     let big = vec![b'a'; 10 * 1024 * 1024 + 1];
     assert_eq!(applicant.upload_attachment(r.id, "big.csv", big).await.err().and_then(|e| e.status()), Some(413));
-    assert_eq!(applicant.attachments(r.id).await.map(|l| l.len()).ok(), Some(1));
+    assert_eq!(applicant.attachments(r.id).await.map(|l| l.len()).ok(), Some(2));
 
     // Once submitted, the reviewers see it, and nothing more can be attached.
     applicant.submit(r.id, None).await.unwrap();
@@ -42,7 +57,7 @@ async fn a_sample_can_be_attached_to_a_draft_and_satisfies_the_form(backend: Bac
     assert_eq!(supervisor.download_attachment(r.id, a.id).await.ok(), Some(sample));
     assert_eq!(supervisor.upload_attachment(r.id, "y.csv", b"y".to_vec()).await.err().and_then(|e| e.status()), Some(403));
     assert_eq!(applicant.upload_attachment(r.id, "y.csv", b"y".to_vec()).await.err().and_then(|e| e.status()), Some(409));
-    assert_eq!(officer.attachments(r.id).await.map(|l| l.len()).ok(), Some(1), "DGPA sees it once submitted");
+    assert_eq!(officer.attachments(r.id).await.map(|l| l.len()).ok(), Some(2), "DGPA sees them once submitted");
 }
 
 on_both_backends!(a_sample_can_be_attached_to_a_draft_and_satisfies_the_form);
