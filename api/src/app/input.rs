@@ -50,6 +50,11 @@ pub enum InputError {
         name: String,
         detail: String,
     },
+    /// A date or a time in the query that does not read as one, by name.
+    InvalidTime {
+        name: String,
+        detail: String,
+    },
     /// One query parameter's value (or its absence) refused, by name.
     InvalidParameter {
         name: String,
@@ -277,7 +282,7 @@ impl InputError {
             UnsupportedMediaType | UnsupportedCharset { .. } => "unsupported_media_type",
             MalformedJson { .. } | NotUtf8 { .. } => "malformed_json",
             NulCharacter { .. } => "invalid_character",
-            NulInQuery | InvalidQuery { .. } | UnknownParameter { .. } | InvalidParameter { .. } => "invalid_query",
+            NulInQuery | InvalidQuery { .. } | UnknownParameter { .. } | InvalidParameter { .. } | InvalidTime { .. } => "invalid_query",
             InvalidRange { .. } => "invalid_range",
             SubtreeNeedsAgency => "subtree_needs_agency",
             UnknownField { .. } => "unknown_field",
@@ -366,6 +371,7 @@ impl InputError {
             | InvalidQuery { .. }
             | UnknownParameter { .. }
             | InvalidParameter { .. }
+            | InvalidTime { .. }
             | InvalidIfMatch
             | InvalidIdempotencyKey { .. }
             | UploadInterrupted

@@ -521,6 +521,18 @@ impl<T: DeserializeOwned> actix_web::FromRequest for Query<T> {
     }
 }
 
+/// How chrono refuses a date or a time (its `ParseError`s): a parameter refused so is
+/// answered with the forms it takes.
+const CHRONO_REFUSALS: [&str; 7] = [
+    "input is out of range",
+    "no possible date and time matching input",
+    "input is not enough for unique date and time",
+    "input contains invalid characters",
+    "premature end of input",
+    "trailing input",
+    "bad or unsupported format string",
+];
+
 /// [`Query`]'s reading of a query string.
 fn read_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     let pairs = serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
@@ -535,6 +547,7 @@ fn read_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
             (_, Some(name), _) => InputError::InvalidParameter { name, detail: "required".into() }.into(),
             (_, None, Some(name)) => InputError::UnknownParameter { name, detail }.into(),
             (at, None, None) if at == "." => InputError::InvalidQuery { detail }.into(),
+            (name, None, None) if CHRONO_REFUSALS.contains(&raw.as_str()) => InputError::InvalidTime { name, detail }.into(),
             (name, None, None) => InputError::InvalidParameter { name, detail }.into(),
         }
     })

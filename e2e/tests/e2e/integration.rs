@@ -415,13 +415,17 @@ async fn a_system_reconciles_with_updated_since(backend: Backend) {
     assert_eq!(kinds, ["submitted"], "{:?}", events.body);
     let all = get(format!("/requests/{}/events", moved.id)).await;
     assert_eq!(all.body["items"].as_array().map(Vec::len), Some(2), "created and submitted");
-    // A value that is not an RFC 3339 instant is refused and says which parameter.
-    for bad in ["yesterday", "2026-12-01"] {
+    // A value that is not an RFC 3339 instant is refused, says which parameter and
+    // shows the form, with the offset's `+` encoded (a raw `+` reads as a space, and
+    // Taiwan's offset is +08:00).
+    for bad in ["yesterday", "2026-12-01", "2026-12-01T08:00:00+08:00"] {
         for path in [format!("/requests?updated_since={bad}"), format!("/requests/{}/events?updated_since={bad}", moved.id)] {
             let res = get(path.clone()).await;
             assert_eq!((res.status, res.body["code"].as_str()), (400, Some("invalid_query")), "{path}");
             let detail = res.body["detail"].as_str().unwrap_or_default();
-            assert!(detail.contains("`updated_since`"), "{path}: {detail}");
+            assert!(detail.contains("`updated_since`") && detail.contains("2026-12-01T08:00:00%2B08:00"), "{path}: {detail}");
+            let zh = res.body["message"]["zh_tw"].as_str().unwrap_or_default();
+            assert!(zh.contains("「updated_since」") && zh.contains("%2B"), "{path}: {zh}");
         }
     }
 }

@@ -40,6 +40,14 @@ impl InputError {
             UnknownParameter { name, detail } => {
                 Text::new(format!("不接受查詢參數「{name}」，請依 API 文件填寫。"), format!("Invalid query parameters: {detail}"))
             }
+            InvalidTime { name, detail } => Text::new(
+                format!(
+                    "查詢參數「{name}」有誤：日期寫作 2026-12-01；時間依 RFC 3339 並含時區，例如 2026-12-01T08:00:00Z 或 2026-12-01T08:00:00%2B08:00（查詢字串中的「+」須寫作 %2B）。"
+                ),
+                format!(
+                    "Invalid query parameters: `{name}`: {detail}. A date reads 2026-12-01; a time is RFC 3339 with its offset, e.g. 2026-12-01T08:00:00Z or 2026-12-01T08:00:00%2B08:00 (a `+` in a query string is sent as %2B, or it reads as a space)."
+                ),
+            ),
             InvalidParameter { name, detail } => {
                 Text::new(format!("查詢參數「{name}」有誤。"), format!("Invalid query parameters: `{name}`: {detail}"))
             }
