@@ -78,6 +78,12 @@ async fn the_office_calendar_is_managed_data_and_counts_working_days(backend: Ba
     assert!(admin.import_calendar(bad).await.is_err());
     assert_eq!(applicant.calendar(2029).await.err().and_then(|e| e.status()), Some(404), "nothing was imported");
     assert_eq!(applicant.import_calendar("date,kind,name\n").await.err().and_then(|e| e.status()), Some(403));
+    // Excel in Taiwan saves "CSV" in Big5: refused, with where Excel keeps UTF-8.
+    let big5 = [&b"date,kind,name\n2029-01-01,day_off,"[..], &[0xa4, 0x48, 0xa8, 0xc6], b"\n"].concat();
+    let (status, p) = admin.raw(reqwest::Method::POST, "/calendar/import", "text/csv", big5, None).await.unwrap();
+    let zh = p["message"]["zh_tw"].as_str().unwrap_or_default();
+    assert_eq!((status, p["code"].as_str()), (422, Some("invalid_csv")), "{p}");
+    assert!(zh.contains("UTF-8") && zh.contains("CSV UTF-8"), "{zh}");
     let good = "\u{feff}date,kind,name\n2029-01-01,day_off,開國紀念日\n2029-02-12,day_off,春節\n2029-02-17,make_up_workday,補行上班\n";
     let imported = admin.import_calendar(good).await.unwrap();
     assert_eq!((imported.created, imported.updated), (1, 0));

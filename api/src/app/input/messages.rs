@@ -128,7 +128,10 @@ impl InputError {
             ),
             EmptyFile => Text::new("檔案是空的。", "The file is empty."),
             FileRequired => Text::new("請以欄位 file 上傳檔案。", "Send the file in the multipart field `file`."),
-            CsvNotUtf8 => Text::new("檔案須為 UTF-8 編碼。", "The file must be UTF-8."),
+            CsvNotUtf8 => Text::new(
+                "檔案須為 UTF-8 編碼（Excel 請以「另存新檔」選擇「CSV UTF-8（逗號分隔）」，而非「CSV（逗號分隔）」）。",
+                "The file must be UTF-8 (in Excel, Save As \"CSV UTF-8 (Comma delimited)\", not \"CSV (Comma delimited)\", which is Big5 in Taiwan).",
+            ),
             CsvNoRows => Text::new(
                 "檔案沒有任何資料列；第一列須為欄位名稱，其後每列一筆。",
                 "The file has no rows: a header line with the documented columns, then one line per item.",
