@@ -130,7 +130,7 @@ pub async fn update_agency(
 #[utoipa::path(
     tag = "agencies",
     security(("bearer" = [])),
-    request_body(content = String, content_type = "text/csv", description = "code,name,parent_code,personnel_staff"),
+    request_body(description = "code,name,parent_code,personnel_staff (UTF-8; sent as `text/csv` or as the file's bytes, `application/octet-stream`)", content((String = "text/csv"), (statreq_contract::CsvFile = "application/octet-stream"))),
     responses((status = 200, body = ImportResult), ErrorResponses)
 )]
 #[post("/agencies/import")]

@@ -133,7 +133,7 @@ enum DayKind {
 #[utoipa::path(
     tag = "calendar",
     security(("bearer" = [])),
-    request_body(content = String, content_type = "text/csv", description = "date,kind,name — e.g. 2026-02-16,day_off,農曆除夕"),
+    request_body(description = "date,kind,name — e.g. 2026-02-16,day_off,農曆除夕 (UTF-8; sent as `text/csv` or as the file's bytes, `application/octet-stream`)", content((String = "text/csv"), (statreq_contract::CsvFile = "application/octet-stream"))),
     responses((status = 200, body = ReferenceImportResult), ErrorResponses)
 )]
 #[post("/calendar/import")]

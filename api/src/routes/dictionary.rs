@@ -232,7 +232,7 @@ pub async fn export_fields(state: web::Data<AppState>, _who: Principal) -> Resul
 #[utoipa::path(
     tag = "dictionary",
     security(("bearer" = [])),
-    request_body(content = String, content_type = "text/csv", description = "code,section,name_zh,name_en,field_type,code_table,personal,identifying,special,definition_zh,definition_en"),
+    request_body(description = "code,section,name_zh,name_en,field_type,code_table,personal,identifying,special,definition_zh,definition_en (UTF-8; sent as `text/csv` or as the file's bytes, `application/octet-stream`)", content((String = "text/csv"), (statreq_contract::CsvFile = "application/octet-stream"))),
     responses((status = 200, body = ReferenceImportResult), ErrorResponses)
 )]
 #[post("/dictionary/fields/import")]

@@ -296,7 +296,7 @@ pub async fn export_sources(state: web::Data<AppState>, _who: Principal) -> Resu
 #[utoipa::path(
     tag = "sources",
     security(("bearer" = [])),
-    request_body(content = String, content_type = "text/csv", description = "id,source,title_zh,title_en,owner,location,fields,breakdowns,filters,granularity,refresh (code lists separated by spaces)"),
+    request_body(description = "id,source,title_zh,title_en,owner,location,fields,breakdowns,filters,granularity,refresh (code lists separated by spaces) (UTF-8; sent as `text/csv` or as the file's bytes, `application/octet-stream`)", content((String = "text/csv"), (statreq_contract::CsvFile = "application/octet-stream"))),
     responses((status = 200, body = ReferenceImportResult), ErrorResponses)
 )]
 #[post("/sources/import")]

@@ -206,3 +206,8 @@ pub struct DeliveryUpload {
     #[schema(value_type = String, format = Binary, required = false)]
     pub contributions: Vec<u8>,
 }
+
+/// A CSV file's bytes, sent as they are (`application/octet-stream`) to an import.
+#[derive(Debug, ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct CsvFile(pub Vec<u8>);

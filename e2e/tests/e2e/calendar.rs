@@ -87,6 +87,10 @@ async fn the_office_calendar_is_managed_data_and_counts_working_days(backend: Ba
     let good = "\u{feff}date,kind,name\n2029-01-01,day_off,開國紀念日\n2029-02-12,day_off,春節\n2029-02-17,make_up_workday,補行上班\n";
     let imported = admin.import_calendar(good).await.unwrap();
     assert_eq!((imported.created, imported.updated), (1, 0));
+    // The contract takes the file's bytes as they are too (what generated clients send).
+    let (status, again) =
+        admin.raw(reqwest::Method::POST, "/calendar/import", "application/octet-stream", good.into(), None).await.unwrap();
+    assert_eq!((status, again["created"].as_u64(), again["updated"].as_u64()), (200, Some(0), Some(0)), "{again}");
     let y2029 = applicant.calendar(2029).await.unwrap();
     assert_eq!((y2029.calendar.days_off.len(), y2029.calendar.make_up_workdays.len()), (2, 1));
     let wrong_year = "date,kind,name\n2029-02-13,make_up_workday,補行上班\n";
