@@ -48,6 +48,11 @@ fn optional_bodies_are_plain(op: &mut utoipa::openapi::path::Operation) {
 }
 
 pub fn declare(api: &mut OpenApi) {
+    // An import's file is never empty (an empty body is `400 body_required`), as its
+    // `text/csv` form says; utoipa takes no length on a binary newtype.
+    if let Some(RefOr::T(utoipa::openapi::schema::Schema::Object(o))) = api.components.as_mut().and_then(|c| c.schemas.get_mut("CsvFile")) {
+        o.min_length = Some(1);
+    }
     for item in api.paths.paths.values_mut() {
         for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
             optional_bodies_are_plain(op);

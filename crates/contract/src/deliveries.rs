@@ -207,7 +207,8 @@ pub struct DeliveryUpload {
     pub contributions: Vec<u8>,
 }
 
-/// A CSV file's bytes, sent as they are (`application/octet-stream`) to an import.
+/// A CSV file's bytes, sent as they are (`application/octet-stream`) to an import; not
+/// empty (the API's document says `minLength: 1`).
 #[derive(Debug, ToSchema)]
 #[schema(value_type = String, format = Binary)]
 pub struct CsvFile(pub Vec<u8>);
