@@ -218,14 +218,19 @@ pub fn openapi_yaml() -> anyhow::Result<String> {
     Ok(openapi_document().to_yaml()?)
 }
 
-/// A query string carrying U+0000 (`%00`) is refused before any handler: no
-/// database stores the character, and no parameter needs it.
-async fn refuse_nul_in_query(
+/// A query string carrying U+0000 (`%00`) is refused before any handler (no database
+/// stores the character, and no parameter needs it), and so is one that is not UTF-8.
+async fn refuse_unreadable_query(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     if req.query_string().to_ascii_lowercase().contains("%00") {
         return Ok(req.into_response(ApiError::from(app::InputError::NulInQuery).error_response()));
+    }
+    // Parameters are read as UTF-8 with what is not replaced by U+FFFD: a search sent in
+    // Big5 would find nothing and say nothing.
+    if percent_encoding::percent_decode_str(req.query_string()).decode_utf8().is_err() {
+        return Ok(req.into_response(ApiError::from(app::InputError::QueryNotUtf8).error_response()));
     }
     Ok(next.call(req).await?.map_into_boxed_body())
 }
@@ -325,7 +330,7 @@ impl Application {
                 .default_service(web::get().to(http::spa::serve))
                 .wrap(actix_web::middleware::from_fn(http::methods::method_not_allowed))
                 .wrap(actix_web::middleware::from_fn(http::versioning::negotiate))
-                .wrap(actix_web::middleware::from_fn(refuse_nul_in_query))
+                .wrap(actix_web::middleware::from_fn(refuse_unreadable_query))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(cors)
                 .wrap(http::security::headers(public_url.as_deref()))

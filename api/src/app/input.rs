@@ -34,6 +34,8 @@ pub enum InputError {
     },
     /// A query string carrying U+0000.
     NulInQuery,
+    /// A query string whose percent-decoded bytes are not UTF-8 (a Big5 search, say).
+    QueryNotUtf8,
     UnknownField {
         pointer: String,
         detail: String,
@@ -282,7 +284,9 @@ impl InputError {
             UnsupportedMediaType | UnsupportedCharset { .. } => "unsupported_media_type",
             MalformedJson { .. } | NotUtf8 { .. } => "malformed_json",
             NulCharacter { .. } => "invalid_character",
-            NulInQuery | InvalidQuery { .. } | UnknownParameter { .. } | InvalidParameter { .. } | InvalidTime { .. } => "invalid_query",
+            NulInQuery | QueryNotUtf8 | InvalidQuery { .. } | UnknownParameter { .. } | InvalidParameter { .. } | InvalidTime { .. } => {
+                "invalid_query"
+            }
             InvalidRange { .. } => "invalid_range",
             SubtreeNeedsAgency => "subtree_needs_agency",
             UnknownField { .. } => "unknown_field",
@@ -368,6 +372,7 @@ impl InputError {
             | NotUtf8 { .. }
             | BodyRequired
             | NulInQuery
+            | QueryNotUtf8
             | InvalidQuery { .. }
             | UnknownParameter { .. }
             | InvalidParameter { .. }

@@ -188,6 +188,11 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
             assert!(zh.contains(&format!("「{name}」")), "{query}: {zh}");
         }
     }
+    // A search sent in Big5 (「人事」) is refused, not read as U+FFFD and found nowhere.
+    let (status, p) = send(&applicant, Method::GET, "/requests?q=%A4H%A8%C6", "application/json", vec![], None).await;
+    let zh = p["message"]["zh_tw"].as_str().unwrap_or_default();
+    assert_eq!((status, p["code"].as_str()), (400, Some("invalid_query")), "{p}");
+    assert!(zh.contains("UTF-8") && zh.contains("%E4%BA%BA%E4%BA%8B"), "{zh}");
     // An unknown one is named as one this list does not take, not as a wrong value.
     let (_, p) = send(&applicant, Method::GET, "/requests?color=red", "application/json", vec![], None).await;
     let zh = p["message"]["zh_tw"].as_str().unwrap_or_default();

@@ -27,6 +27,10 @@ impl InputError {
                 "查詢參數含有不允許的空字元（U+0000）。",
                 "A query parameter contains a NUL character (U+0000), which is not allowed.",
             ),
+            QueryNotUtf8 => Text::new(
+                "查詢字串須以 UTF-8 編碼（再以百分比編碼），例如「人事」寫作 %E4%BA%BA%E4%BA%8B。",
+                "The query string must be UTF-8 before percent-encoding (e.g. 人事 is %E4%BA%BA%E4%BA%8B).",
+            ),
             // The zh-TW text names the place, never the parser's English words.
             UnknownField { pointer, detail } => Text::new(
                 if pointer.is_empty() { "內容含有本服務不認得的欄位，請依 API 文件填寫。".to_string() } else { format!("「{pointer}」不是本服務認得的欄位，請依 API 文件填寫。") },
