@@ -227,7 +227,7 @@ async fn refuse_unreadable_query(
     if req.query_string().to_ascii_lowercase().contains("%00") {
         return Ok(req.into_response(ApiError::from(app::InputError::NulInQuery).error_response()));
     }
-    // Parameters are read as UTF-8 with what is not replaced by U+FFFD: a search sent in
+    // Parameters are read as UTF-8, anything else replaced by U+FFFD: a search sent in
     // Big5 would find nothing and say nothing.
     if percent_encoding::percent_decode_str(req.query_string()).decode_utf8().is_err() {
         return Ok(req.into_response(ApiError::from(app::InputError::QueryNotUtf8).error_response()));
