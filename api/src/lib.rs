@@ -218,9 +218,10 @@ pub fn openapi_yaml() -> anyhow::Result<String> {
     Ok(openapi_document().to_yaml()?)
 }
 
-/// A query string carrying U+0000 (`%00`) is refused before any handler (no database
-/// stores the character, and no parameter needs it), and so is one that is not UTF-8.
-async fn refuse_unreadable_query(
+/// What no handler could read right is refused before any: a query string carrying
+/// U+0000 (`%00`; no database stores the character, and no parameter needs it) or not
+/// in UTF-8, and a body in a content coding.
+async fn refuse_unreadable_requests(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
@@ -231,6 +232,14 @@ async fn refuse_unreadable_query(
     // Big5 would find nothing and say nothing.
     if percent_encoding::percent_decode_str(req.query_string()).decode_utf8().is_err() {
         return Ok(req.into_response(ApiError::from(app::InputError::QueryNotUtf8).error_response()));
+    }
+    // Bodies are read as sent: a gzipped one would be misread, and one labelled `br`
+    // but sent plain taken on trust. RFC 9110 §12.5.3: 415 with `Accept-Encoding`.
+    if let Some(coding) = http::content_coding(req.headers()) {
+        let mut res = ApiError::from(app::InputError::UnsupportedContentEncoding { coding }).error_response();
+        let identity = actix_web::http::header::HeaderValue::from_static("identity");
+        res.headers_mut().insert(actix_web::http::header::ACCEPT_ENCODING, identity);
+        return Ok(req.into_response(res));
     }
     Ok(next.call(req).await?.map_into_boxed_body())
 }
@@ -330,7 +339,7 @@ impl Application {
                 .default_service(web::get().to(http::spa::serve))
                 .wrap(actix_web::middleware::from_fn(http::methods::method_not_allowed))
                 .wrap(actix_web::middleware::from_fn(http::versioning::negotiate))
-                .wrap(actix_web::middleware::from_fn(refuse_unreadable_query))
+                .wrap(actix_web::middleware::from_fn(refuse_unreadable_requests))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(cors)
                 .wrap(http::security::headers(public_url.as_deref()))

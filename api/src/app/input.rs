@@ -21,6 +21,10 @@ pub enum InputError {
     UnsupportedCharset {
         charset: String,
     },
+    /// A body in a content coding (gzip, br …), which statreq does not decode (RFC 9110 §8.4).
+    UnsupportedContentEncoding {
+        coding: String,
+    },
     /// A JSON body whose bytes are not UTF-8.
     NotUtf8 {
         detail: String,
@@ -282,6 +286,7 @@ impl InputError {
         use InputError::*;
         match self {
             UnsupportedMediaType | UnsupportedCharset { .. } => "unsupported_media_type",
+            UnsupportedContentEncoding { .. } => "unsupported_content_encoding",
             MalformedJson { .. } | NotUtf8 { .. } => "malformed_json",
             NulCharacter { .. } => "invalid_character",
             NulInQuery | QueryNotUtf8 | InvalidQuery { .. } | UnknownParameter { .. } | InvalidParameter { .. } | InvalidTime { .. } => {
@@ -403,7 +408,7 @@ impl InputError {
             MethodNotAllowed { .. } => 405,
             Stale => 412,
             BodyTooLarge { .. } | FileTooLarge { .. } => 413,
-            UnsupportedMediaType | UnsupportedCharset { .. } => 415,
+            UnsupportedMediaType | UnsupportedCharset { .. } | UnsupportedContentEncoding { .. } => 415,
             IfMatchRequired => 428,
             TooManyAttempts { .. } => 429,
             TransfersBusy | Draining => 503,

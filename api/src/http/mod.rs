@@ -102,6 +102,18 @@ fn json_media_type(content_type: &str) -> Result<(), ApiError> {
     }
 }
 
+/// The content codings a request's body says it is in, other than `identity`, as sent
+/// (RFC 9110 §8.4: a list, case-insensitive, perhaps over several lines), at most 64
+/// characters of them. statreq decodes none, so any is refused before a body is read.
+pub fn content_coding(headers: &header::HeaderMap) -> Option<String> {
+    let lines = headers.get_all(header::CONTENT_ENCODING).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let codings: Vec<String> = lines
+        .flat_map(|line| line.split(',').map(|c| c.trim().to_owned()).collect::<Vec<_>>())
+        .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("identity"))
+        .collect();
+    (!codings.is_empty()).then(|| codings.join(", ").chars().take(64).collect())
+}
+
 /// Parses a required JSON body strictly: none is 400 (`body_required`), malformed
 /// JSON is 400; a completion deadline anywhere in it is refused under rule 5.3;
 /// unknown or mistyped fields are 422 with a pointer. Nothing is changed when
@@ -615,6 +627,25 @@ mod tests {
         ] {
             assert!(super::json_media_type(refused).is_err(), "{refused}");
         }
+    }
+
+    #[test]
+    fn only_identity_is_no_content_coding() {
+        use actix_web::http::header::{HeaderMap, HeaderValue, CONTENT_ENCODING};
+        let coding = |values: &[&'static str]| {
+            let mut h = HeaderMap::new();
+            for v in values {
+                h.append(CONTENT_ENCODING, HeaderValue::from_static(v));
+            }
+            super::content_coding(&h)
+        };
+        assert_eq!(coding(&[]), None);
+        assert_eq!(coding(&["identity"]), None);
+        assert_eq!(coding(&[" Identity , "]), None);
+        assert_eq!(coding(&["gzip"]).as_deref(), Some("gzip"));
+        assert_eq!(coding(&["identity, BR"]).as_deref(), Some("BR"));
+        assert_eq!(coding(&["identity", "deflate"]).as_deref(), Some("deflate"));
+        assert_eq!(coding(&["x".repeat(100).leak()]).map(|c| c.len()), Some(64));
     }
 
     #[test]

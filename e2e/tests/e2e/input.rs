@@ -227,6 +227,50 @@ async fn json_is_taken_in_any_spelling_of_its_media_type(backend: Backend) {
     }
 }
 
+/// A body in a content coding (RFC 9110 §8.4) is refused with 415 and
+/// `Accept-Encoding: identity`, never read as if it were plain: a gzipped body was
+/// answered "not UTF-8", and a plain one labelled `br` was stored.
+async fn compressed_bodies_are_refused_not_misread(backend: Backend) {
+    use std::io::Write;
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let body = bytes(serde_json::to_value(common::statistics()).unwrap_or_default());
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&body).unwrap();
+    let gzipped = gz.finish().unwrap();
+    let count_before = applicant.list_requests(None, None, None).await.map(|p| p.items.len()).unwrap_or_default();
+    for (coding, named, sent) in
+        [("gzip", "gzip", &gzipped), ("br", "br", &body), ("identity, GZIP", "GZIP", &gzipped), ("x-custom", "x-custom", &body)]
+    {
+        let res = applicant
+            .raw_with_headers(Method::POST, "/requests", "application/json", sent.clone(), &[("Content-Encoding", coding)])
+            .await
+            .unwrap();
+        let p = &res.body;
+        assert_eq!((res.status, p["code"].as_str()), (415, Some("unsupported_content_encoding")), "{coding}: {p}");
+        assert_eq!(res.header("accept-encoding"), Some("identity"), "{coding}");
+        let zh = p["message"]["zh_tw"].as_str().unwrap_or_default();
+        assert!(zh.contains("不壓縮") && zh.contains(&format!("Content-Encoding: {named}。")), "{coding}: {zh}");
+    }
+    // The token endpoint, which reads a form, is told the same.
+    let res = applicant
+        .raw_with_headers(
+            Method::POST,
+            "/auth/token",
+            "application/x-www-form-urlencoded",
+            gzipped.clone(),
+            &[("Content-Encoding", "gzip")],
+        )
+        .await
+        .unwrap();
+    assert_eq!((res.status, res.body["code"].as_str()), (415, Some("unsupported_content_encoding")), "{}", res.body);
+    assert_eq!(applicant.list_requests(None, None, None).await.map(|p| p.items.len()).unwrap_or_default(), count_before);
+    // `identity` is no coding at all.
+    let res =
+        applicant.raw_with_headers(Method::POST, "/requests", "application/json", body, &[("Content-Encoding", "Identity")]).await.unwrap();
+    assert_eq!((res.status, res.body["state"].as_str()), (201, Some("draft")), "{}", res.body);
+}
+
 async fn eligibility_findings_point_into_the_application(backend: Backend) {
     let server = TestServer::start(backend);
     let applicant = server.login("applicant.npa").await;
@@ -249,5 +293,6 @@ async fn eligibility_findings_point_into_the_application(backend: Backend) {
 on_both_backends!(
     bad_bodies_are_refused_with_problems_and_change_nothing,
     json_is_taken_in_any_spelling_of_its_media_type,
+    compressed_bodies_are_refused_not_misread,
     eligibility_findings_point_into_the_application
 );

@@ -14,6 +14,10 @@ impl InputError {
                 format!("JSON 須以 UTF-8 編碼送出（RFC 8259），不接受 charset={charset}。"),
                 format!("JSON is exchanged in UTF-8 (RFC 8259): send the body in UTF-8, not charset={charset}."),
             ),
+            UnsupportedContentEncoding { coding } => Text::new(
+                format!("請以不壓縮的內容送出，不接受 Content-Encoding: {coding}。"),
+                format!("Send the body uncompressed: Content-Encoding {coding} is not accepted (only identity)."),
+            ),
             NotUtf8 { detail } => Text::new(
                 "內容不是 UTF-8 編碼的 JSON，請以 UTF-8 送出（RFC 8259）。",
                 format!("The body is not UTF-8 encoded JSON (RFC 8259): {detail}."),
