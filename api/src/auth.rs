@@ -173,7 +173,46 @@ struct ExternalClaims {
     #[serde(default)]
     email: String,
     agency: String,
-    roles: Vec<String>,
+    roles: Roles,
+}
+
+/// `roles` as an array, or one role as a plain string: .NET's token handlers write a
+/// claim with one value that way.
+#[derive(Debug, Deserialize)]
+#[serde(untagged, expecting = "expected a role or an array of roles")]
+enum Roles {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Roles {
+    fn names(&self) -> &[String] {
+        match self {
+            Roles::One(r) => std::slice::from_ref(r),
+            Roles::Many(rs) => rs,
+        }
+    }
+}
+
+/// The claims of a token whose signature and registered claims one issuer's key
+/// verified. When they do not read, its holder is told which claim is wrong (nobody
+/// else can sign one).
+fn read_claims(issuer: &str, claims: serde_json::Value) -> Result<ExternalClaims, ApiError> {
+    serde_path_to_error::deserialize(claims).map_err(|e| {
+        let what = e.inner().to_string();
+        // A missing claim is named by serde's message, a mistyped one by the path.
+        let missing = what.strip_prefix("missing field `").and_then(|m| m.split('`').next());
+        let claim = match e.path().to_string() {
+            path if path == "." => missing.unwrap_or_default().to_owned(),
+            path => path,
+        };
+        ApiError::new(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            format!("存取權杖的宣告「{claim}」缺少或格式有誤，請洽簽發系統（{issuer}）。"),
+            format!("The token of {issuer} is verified, but its claim `{claim}` does not read: {what}."),
+        )
+    })
 }
 
 /// Who a bearer token speaks for, before the account is looked up; an external
@@ -196,11 +235,11 @@ pub fn verify_token(keys: &Keys, token: &str) -> Result<TokenSubject, ApiError> 
     }
     for t in keys.trusted.iter().filter(|t| t.algorithm == header.alg) {
         let v = validation(t.algorithm, &t.issuer.issuer, &t.issuer.audience);
-        let Ok(data) = jsonwebtoken::decode::<ExternalClaims>(token, &t.key, &v) else { continue };
-        let c = data.claims;
+        let Ok(data) = jsonwebtoken::decode::<serde_json::Value>(token, &t.key, &v) else { continue };
+        let c = read_claims(&t.issuer.issuer, data.claims)?;
         let agency = AgencyCode::parse(&c.agency).map_err(|_| invalid())?;
-        let roles =
-            RoleSet::new(c.roles.iter().filter_map(|r| Role::parse(r)).filter(|r| t.issuer.allowed_roles.contains(r))).fitting(&agency);
+        let roles = RoleSet::new(c.roles.names().iter().filter_map(|r| Role::parse(r)).filter(|r| t.issuer.allowed_roles.contains(r)))
+            .fitting(&agency);
         if roles.iter().next().is_none() {
             return Err(ApiError::new(
                 actix_web::http::StatusCode::FORBIDDEN,

@@ -132,6 +132,26 @@ async fn webhr_tokens_provision_users_and_act_for_them(backend: Backend) {
     assert_eq!(status_of(&unknown).await, (Some(403), Some("unknown_agency".into())));
     let no_role = server.client().with_token(webhr_token(claims("E998", "NPA", &["dgpa_admin"])));
     assert_eq!(status_of(&no_role).await, (Some(403), Some("no_roles".into())));
+    // One role as a plain string, as .NET's JwtSecurityTokenHandler writes a claim that
+    // has one value.
+    let mut one = claims("E997", "NPA", &[]);
+    one["roles"] = json!("applicant");
+    let me = server.client().with_token(webhr_token(one)).me().await.unwrap();
+    assert_eq!(me.roles, vec![Role::Applicant]);
+    // A token statreq could verify but not read says which claim is wrong, so that
+    // WebHR's engineers need not guess.
+    let mut no_agency = claims("E996", "NPA", &["applicant"]);
+    no_agency.as_object_mut().map(|o| o.remove("agency"));
+    let mut numeric_roles = claims("E995", "NPA", &["applicant"]);
+    numeric_roles["roles"] = json!(5);
+    for (label, token, named) in [("no agency", no_agency, "agency"), ("roles a number", numeric_roles, "roles")] {
+        let err = server.client().with_token(webhr_token(token)).me().await.err();
+        let problem = err.as_ref().and_then(|e| e.problem());
+        assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_token"), "{label}");
+        let (detail, zh) = problem.map(|p| (p.detail.clone(), p.message.zh_tw.clone())).unwrap_or_default();
+        assert!(detail.contains(&format!("claim `{named}`")) && detail.contains(WEBHR_ISS), "{label}: {detail}");
+        assert!(zh.contains(&format!("宣告「{named}」")), "{label}: {zh}");
+    }
 }
 
 async fn service_accounts_use_client_credentials(backend: Backend) {
