@@ -53,20 +53,49 @@ impl Keys {
         let mut trusted = Vec::new();
         for t in &settings.trusted_issuers {
             let pem = match (&t.public_key_pem, &t.public_key_file) {
-                (Some(p), _) => p.clone(),
-                (None, Some(f)) => std::fs::read_to_string(f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?,
+                (Some(p), _) => p.clone().into_bytes(),
+                (None, Some(f)) => std::fs::read(f).map_err(|e| anyhow::anyhow!("trusted issuer {}: {}: {e}", t.issuer, f.display()))?,
                 (None, None) => anyhow::bail!("trusted issuer {} has no public key", t.issuer),
             };
-            let (algorithm, key) = match t.algorithm.as_str() {
-                "EdDSA" => (Algorithm::EdDSA, DecodingKey::from_ed_pem(pem.as_bytes())?),
-                "ES256" => (Algorithm::ES256, DecodingKey::from_ec_pem(pem.as_bytes())?),
-                "RS256" => (Algorithm::RS256, DecodingKey::from_rsa_pem(pem.as_bytes())?),
-                other => anyhow::bail!("trusted issuer {}: algorithm {other} is not allowed (EdDSA, ES256, RS256)", t.issuer),
-            };
+            let (algorithm, key) = issuer_key(t, &pem)?;
             trusted.push(Trusted { issuer: t.clone(), key, algorithm });
         }
         Ok(Keys { encoding: EncodingKey::from_secret(&secret), decoding: DecodingKey::from_secret(&secret), trusted })
     }
+}
+
+/// A trusted issuer's key from PEM: an SPKI `PUBLIC KEY`, a PKCS#1 `RSA PUBLIC KEY`, or
+/// the X.509 `CERTIFICATE` that carries one (only its key is used: neither its dates nor
+/// its chain are checked). Each refusal names the issuer and what to give instead.
+fn issuer_key(t: &TrustedIssuer, pem: &[u8]) -> anyhow::Result<(Algorithm, DecodingKey)> {
+    let who = &t.issuer;
+    let text = std::str::from_utf8(pem).unwrap_or_default();
+    if !text.contains("-----BEGIN ") {
+        anyhow::bail!(
+            "trusted issuer {who}: the public key is not PEM text (a DER `.cer` file? \
+             `openssl x509 -inform DER -in webhr.cer -out webhr.pem` converts one)"
+        );
+    }
+    if text.contains("PRIVATE KEY-----") {
+        anyhow::bail!(
+            "trusted issuer {who}: this is a private key; give statreq the issuer's public key or \
+             certificate only (the private key stays with the issuer)"
+        );
+    }
+    let (algorithm, key, kind) = match t.algorithm.as_str() {
+        "EdDSA" => (Algorithm::EdDSA, DecodingKey::from_ed_pem(pem), "an Ed25519"),
+        "ES256" => (Algorithm::ES256, DecodingKey::from_ec_pem(pem), "a P-256"),
+        "RS256" => (Algorithm::RS256, DecodingKey::from_rsa_pem(pem), "an RSA"),
+        other => anyhow::bail!("trusted issuer {who}: algorithm {other} is not allowed (EdDSA, ES256, RS256)"),
+    };
+    let key = key.map_err(|e| {
+        anyhow::anyhow!(
+            "trusted issuer {who}: {} needs {kind} public key, in PEM as `PUBLIC KEY`, `RSA PUBLIC KEY` \
+             (RS256) or the `CERTIFICATE` carrying it ({e})",
+            t.algorithm
+        )
+    })?;
+    Ok((algorithm, key))
 }
 
 /// Reads `signing.key` from the data dir, or creates it (0600) with 32 random bytes.
@@ -388,5 +417,36 @@ impl FromRequest for Principal {
             }
             Principal::from_user((*user).clone())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::issuer_key;
+    use crate::config::TrustedIssuer;
+
+    /// A self-signed certificate carrying the e2e tests' WebHR key (Ed25519).
+    const CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----\nMIIBhTCCATegAwIBAgIUZM+ZQrSh7xCyvvT82lat63M/3RMwBQYDK2VwMDcxCzAJ\nBgNVBAYTAlRXMRMwEQYDVQQKDApXZWJIUiB0ZXN0MRMwEQYDVQQDDAp3ZWJoci50\nZXN0MCAXDTI2MTIwNDAzNTUyM1oYDzIxMjYxMTEwMDM1NTIzWjA3MQswCQYDVQQG\nEwJUVzETMBEGA1UECgwKV2ViSFIgdGVzdDETMBEGA1UEAwwKd2ViaHIudGVzdDAq\nMAUGAytlcAMhAAawI0BM9179ej77Z393eu8qEhjFqSHxU0hXnzveEquyo1MwUTAd\nBgNVHQ4EFgQUgWOv/zvQZ81XM5jmCnuYEZLDfx0wHwYDVR0jBBgwFoAUgWOv/zvQ\nZ81XM5jmCnuYEZLDfx0wDwYDVR0TAQH/BAUwAwEB/zAFBgMrZXADQQCuk+/pW/pa\nEhufTlwToR21slOA5b7Sxe8V4VeEW8ySiDhMIZWJAdXnSxSFuOMmbcPAhrB07xP+\nwiMWC/G/20UD\n-----END CERTIFICATE-----\n";
+
+    fn issuer(algorithm: &str) -> TrustedIssuer {
+        serde_json::from_value(serde_json::json!({"issuer": "https://webhr.test", "audience": "statreq", "algorithm": algorithm}))
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn an_issuers_key_is_taken_from_pem_or_its_certificate_and_refusals_say_what_to_give() {
+        assert!(issuer_key(&issuer("EdDSA"), CERTIFICATE.as_bytes()).is_ok());
+        let refusal = |alg: &str, pem: &[u8]| issuer_key(&issuer(alg), pem).err().map(|e| e.to_string()).unwrap_or_default();
+        // The same certificate for another algorithm names what that one needs.
+        let wrong = refusal("RS256", CERTIFICATE.as_bytes());
+        assert!(wrong.starts_with("trusted issuer https://webhr.test: RS256 needs an RSA public key"), "{wrong}");
+        // DER (a Windows `.cer`): not PEM, and how to convert it.
+        let der = refusal("EdDSA", &[0x30, 0x82, 0x01, 0x85, 0x30]);
+        assert!(der.contains("not PEM") && der.contains("openssl x509 -inform DER"), "{der}");
+        // A private key never belongs here.
+        let private =
+            "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIIOyXTtRDTYmSwM/MQj5E/FSqmH6mUhJFRKCOrDMvl0O\n-----END PRIVATE KEY-----\n";
+        assert!(refusal("EdDSA", private.as_bytes()).contains("this is a private key"));
+        assert!(refusal("HS256", CERTIFICATE.as_bytes()).contains("algorithm HS256 is not allowed"));
     }
 }

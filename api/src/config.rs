@@ -150,7 +150,7 @@ pub struct TrustedIssuer {
     pub audience: String,
     /// `EdDSA`, `ES256` or `RS256`.
     pub algorithm: String,
-    /// The public key, PEM (SPKI).
+    /// The public key, PEM (SPKI, PKCS#1 for RSA, or the X.509 certificate carrying it).
     #[serde(default)]
     pub public_key_pem: Option<String>,
     /// Or a file holding it.

@@ -458,6 +458,8 @@ pub mod webhr {
     pub const PUBLIC_PEM: &str =
         "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEABrAjQEz3Xv16Pvtnf3d67yoSGMWpIfFTSFefO94Sq7I=\n-----END PUBLIC KEY-----\n";
     pub const ISSUER: &str = "https://webhr.test";
+    /// A self-signed X.509 certificate carrying `PUBLIC_PEM`'s key.
+    pub const CERTIFICATE_PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIBhTCCATegAwIBAgIUZM+ZQrSh7xCyvvT82lat63M/3RMwBQYDK2VwMDcxCzAJ\nBgNVBAYTAlRXMRMwEQYDVQQKDApXZWJIUiB0ZXN0MRMwEQYDVQQDDAp3ZWJoci50\nZXN0MCAXDTI2MTIwNDAzNTUyM1oYDzIxMjYxMTEwMDM1NTIzWjA3MQswCQYDVQQG\nEwJUVzETMBEGA1UECgwKV2ViSFIgdGVzdDETMBEGA1UEAwwKd2ViaHIudGVzdDAq\nMAUGAytlcAMhAAawI0BM9179ej77Z393eu8qEhjFqSHxU0hXnzveEquyo1MwUTAd\nBgNVHQ4EFgQUgWOv/zvQZ81XM5jmCnuYEZLDfx0wHwYDVR0jBBgwFoAUgWOv/zvQ\nZ81XM5jmCnuYEZLDfx0wDwYDVR0TAQH/BAUwAwEB/zAFBgMrZXADQQCuk+/pW/pa\nEhufTlwToR21slOA5b7Sxe8V4VeEW8ySiDhMIZWJAdXnSxSFuOMmbcPAhrB07xP+\nwiMWC/G/20UD\n-----END CERTIFICATE-----\n";
 
     /// A trusted-issuers file naming this key, removed when dropped (the server reads
     /// it once, at start). Use it where a path is wanted: `&["--trusted-issuers", &file]`.

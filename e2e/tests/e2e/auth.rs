@@ -154,6 +154,16 @@ async fn webhr_tokens_provision_users_and_act_for_them(backend: Backend) {
     }
 }
 
+/// An issuer's key may be given as the certificate that carries it, as Taiwan's
+/// government certificate authority (GCA) hands keys out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_issuers_certificate_stands_for_its_key() {
+    let issuers = statreq_e2e::webhr::issuers_file_with(json!({"public_key_pem": statreq_e2e::webhr::CERTIFICATE_PEM}));
+    let server = TestServer::start_with(Backend::Sqlite, &["--trusted-issuers", &issuers]);
+    let webhr = server.client().with_token(webhr_token(claims("E12001", "NPA", &["applicant"])));
+    assert_eq!(webhr.me().await.map(|m| m.roles).ok(), Some(vec![Role::Applicant]));
+}
+
 async fn service_accounts_use_client_credentials(backend: Backend) {
     let server = TestServer::start(backend);
     let admin = server.login("admin.dgpa").await;
