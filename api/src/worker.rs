@@ -12,7 +12,8 @@ use std::time::Duration;
 use actix_web::web;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use lettre::message::header::ContentType;
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rand::Rng;
 use secrecy::ExposeSecret;
@@ -466,7 +467,7 @@ async fn send_email(state: &AppState, mailer: &Mailer, row: &NotificationRow) ->
         body: String,
     }
     let Ok(mail) = serde_json::from_str::<Mail>(&row.payload) else { return failed("stored e-mail does not parse", true) };
-    let from = match state.settings.mail_from.parse() {
+    let from: Mailbox = match state.settings.mail_from.parse() {
         Ok(f) => f,
         Err(e) => return failed(format!("STATREQ_MAIL_FROM is not an address: {e}"), true),
     };
@@ -474,7 +475,20 @@ async fn send_email(state: &AppState, mailer: &Mailer, row: &NotificationRow) ->
         Ok(t) => t,
         Err(e) => return failed(format!("not an e-mail address: {e}"), true),
     };
-    let message = Message::builder().from(from).to(to).subject(mail.subject).header(ContentType::TEXT_PLAIN).body(mail.body);
+    // RFC 5322's Message-ID in the sender's domain (lettre's default names this host);
+    // RFC 3834's Auto-Submitted, and Exchange's equivalent, so that out-of-office
+    // replies do not go to an address nobody reads.
+    let message_id = format!("<{}@{}>", uuid::Uuid::new_v4().simple(), from.email.domain());
+    let raw = |name: &'static str, value: &str| HeaderValue::new(HeaderName::new_from_ascii_str(name), value.into());
+    let message = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(mail.subject)
+        .message_id(Some(message_id))
+        .raw_header(raw("Auto-Submitted", "auto-generated"))
+        .raw_header(raw("X-Auto-Response-Suppress", "All"))
+        // A MIME part, so that MIME-Version: 1.0 is said (RFC 2045) and the charset honoured.
+        .singlepart(SinglePart::plain(mail.body));
     let message = match message {
         Ok(m) => m,
         Err(e) => return failed(e.to_string(), true),

@@ -282,6 +282,17 @@ async fn emails_reach_the_people_a_change_concerns(backend: Backend) {
     let en = text.find("returned for correction").unwrap_or(0);
     assert!(zh < en, "Chinese first");
     assert!(mails[1].header("Subject").is_some_and(|s| !s.is_empty()));
+    // What mail systems expect of a notice (RFC 2045, 5322, 3834): MIME-Version so the
+    // charset and base64 are honoured, a Message-ID in the sender's domain (not the
+    // host's name), and no out-of-office replies to an address nobody reads.
+    for mail in &mails {
+        assert_eq!(mail.header("MIME-Version").as_deref(), Some("1.0"), "{}", mail.data);
+        let id = mail.header("Message-ID").unwrap_or_default();
+        assert!(id.starts_with('<') && id.ends_with("@statreq.invalid>"), "{id}");
+        assert_eq!(mail.header("Auto-Submitted").as_deref(), Some("auto-generated"));
+        assert_eq!(mail.header("X-Auto-Response-Suppress").as_deref(), Some("All"));
+    }
+    assert_ne!(mails[1].header("Message-ID"), mails[2].header("Message-ID"));
 }
 
 /// The text of a message: quoted-printable or base64 body parts and encoded-word
