@@ -147,8 +147,12 @@ impl Store {
         let pool = Pool::builder()
             .max_size(size)
             .connection_timeout(Duration::from_secs(5))
-            // Broken connections surface as query errors; a ping per checkout costs a round trip.
-            .test_on_check_out(false)
+            // A PostgreSQL restart, failover or pooler timeout drops every connection,
+            // and diesel cannot tell a dropped one (its `is_broken` looks only at the
+            // transaction state): without a ping per checkout each would answer
+            // "no connection to the server" for good. The round trip is measured in
+            // docs/benchmarks.md. A SQLite file does not drop its connections.
+            .test_on_check_out(backend == Backend::Postgres)
             .build(manager)
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let store = Store { pool, backend, group, read_cache: None, url: url.into() };

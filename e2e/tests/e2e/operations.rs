@@ -76,6 +76,32 @@ async fn two_instances_share_requests_files_and_keys() {
     assert_eq!(at_b.get_request(r.id).await.err().and_then(|e| e.status()), Some(401), "disabled everywhere");
 }
 
+/// PostgreSQL restarted (or a failover, or an idle timeout in a pooler) drops every
+/// connection statreq holds: the next requests are answered on new ones, not with
+/// 500 until statreq is restarted too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_postgresql_dropped_are_replaced() {
+    let server = TestServer::start(Backend::Postgres);
+    let applicant = server.login("applicant.npa").await;
+    let before = applicant.create_request(&common::statistics()).await.unwrap();
+    // What a restart does to statreq's side, for this test's database alone.
+    let out = std::process::Command::new("psql")
+        .arg(&server.db.url)
+        .arg("-qtAc")
+        .arg("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        .output()
+        .unwrap();
+    let ended: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or_default();
+    assert!(ended >= 2, "statreq held connections: {ended}");
+    let ready = reqwest::get(format!("{}/readyz", server.base)).await.map(|r| r.status().as_u16()).ok();
+    assert_eq!(ready, Some(200));
+    assert_eq!(applicant.get_request(before.id).await.map(|r| r.id).ok(), Some(before.id));
+    for _ in 0..20 {
+        applicant.create_request(&common::statistics()).await.unwrap();
+    }
+    assert!(applicant.list_requests(None, None, None).await.is_ok_and(|p| p.items.len() >= 21));
+}
+
 /// SQLite serves one instance: a second `statreq serve` on the same file refuses to
 /// start and says why; once the first stops, it starts.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
