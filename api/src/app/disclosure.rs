@@ -70,7 +70,7 @@ pub async fn check_stored(
     if !checked {
         return Ok(None);
     }
-    let mut body = Box::pin(state.files.stream(key, wrapped, Egress::Plain)?);
+    let mut body = Box::pin(state.files.stream(key, wrapped, Egress::Plain).await?);
     let mut bytes = Vec::new();
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(AppError::internal)?;

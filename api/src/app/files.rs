@@ -196,7 +196,7 @@ impl FileStore {
         let key = uuid::Uuid::new_v4().simple().to_string();
         let dk = DataKey::generate();
         let wrapped = self.keyring.wrap(&dk).map_err(AppError::internal)?;
-        let upload = self.store.put_multipart(&self.object(&key)).await.map_err(AppError::internal)?;
+        let upload = self.store.put_multipart(&self.object(&key)).await.map_err(|e| unavailable("starting an upload", e))?;
         // Plaintext in → the encryptor (a blocking thread) → ciphertext → the uploader.
         let (plain_tx, plain_rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
         let (sealed_tx, mut sealed_rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
@@ -246,7 +246,7 @@ impl FileStore {
         }
         match (failure, sealed, uploaded) {
             (None, Ok(sealed), Ok(())) => {
-                writer.finish().await.map_err(|e| AppError::internal(format!("storing {key}: {e}")))?;
+                writer.finish().await.map_err(|e| unavailable(&format!("storing {key}"), e))?;
                 Ok(Received { key, wrapped, sealed })
             }
             (failure, sealed, uploaded) => {
@@ -256,7 +256,7 @@ impl FileStore {
                 Err(match (failure, sealed, uploaded) {
                     (Some(input), _, _) => input.into(),
                     (None, Err(e), _) => AppError::internal(format!("encrypting an upload: {e}")),
-                    (None, _, Err(e)) => AppError::internal(format!("storing an upload: {e}")),
+                    (None, _, Err(e)) => unavailable("storing an upload", e),
                     (None, Ok(_), Ok(())) => AppError::internal("unreachable"),
                 })
             }
@@ -280,28 +280,25 @@ impl FileStore {
         Ok(())
     }
 
-    /// Streams a stored file out, decrypting as it goes, as `egress` says. A failure
-    /// mid-way cuts the stream short (an age file then fails to open; it is never
-    /// silently truncated plaintext of an authenticated prefix).
-    pub fn stream(&self, key: &str, wrapped: &str, egress: Egress) -> AppResult<impl Stream<Item = Result<Bytes, std::io::Error>>> {
+    /// Streams a stored file out, decrypting as it goes, as `egress` says. The object
+    /// is opened first, so that a store that cannot be reached is refused before
+    /// anything is answered; a failure mid-way cuts the stream short (an age file then
+    /// fails to open; it is never silently truncated plaintext of an authenticated prefix).
+    pub async fn stream(&self, key: &str, wrapped: &str, egress: Egress) -> AppResult<impl Stream<Item = Result<Bytes, std::io::Error>>> {
         let dk = self.keyring.unwrap(wrapped).map_err(|e| AppError::internal(format!("unwrapping the data key of {key}: {e}")))?;
         let aad = key.to_string();
+        let got = self.store.get(&self.object(key)).await.map_err(|e| match e {
+            object_store::Error::NotFound { .. } => AppError::internal(format!("the stored body of {key} is missing: {e}")),
+            e => unavailable(&format!("reading {key}"), e),
+        })?;
         // The object's ciphertext → the decryptor (a blocking thread) → the response.
         let (in_tx, in_rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
         let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
-        let (store, path) = (self.store.clone(), self.object(key));
         tokio::spawn(async move {
-            match store.get(&path).await {
-                Ok(got) => {
-                    let mut chunks = got.into_stream();
-                    while let Some(chunk) = chunks.next().await {
-                        if in_tx.send(chunk.map_err(std::io::Error::other)).await.is_err() {
-                            break;
-                        }
-                    }
-                }
-                Err(e) => {
-                    let _ = in_tx.send(Err(std::io::Error::other(e))).await;
+            let mut chunks = got.into_stream();
+            while let Some(chunk) = chunks.next().await {
+                if in_tx.send(chunk.map_err(std::io::Error::other)).await.is_err() {
+                    break;
                 }
             }
         });
@@ -433,6 +430,13 @@ impl FileStore {
         writer.finish().await.map_err(AppError::internal)?;
         Ok(())
     }
+}
+
+/// The object store failing a read or a write: the cause goes to the log (the
+/// operator's), the caller is told to retry (503, `files_unavailable`).
+fn unavailable(what: &str, e: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %e, "file store unavailable: {what}");
+    InputError::FilesUnavailable.into()
 }
 
 /// Reads what the async side sends, for the blocking encryptor and decryptor; an

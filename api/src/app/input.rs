@@ -104,6 +104,8 @@ pub enum InputError {
     TransfersBusy,
     /// The instance is shutting down (after SIGTERM): send work elsewhere.
     Draining,
+    /// The object store (S3, or the files directory) cannot be reached or written.
+    FilesUnavailable,
     /// The operation needs a body and got none.
     BodyRequired,
     /// Too many failed sign-ins for this account or from this address.
@@ -309,6 +311,7 @@ impl InputError {
             UnreadableTable { .. } => "unreadable_table",
             Magnitude(e) => e.code(),
             TransfersBusy => "busy",
+            FilesUnavailable => "files_unavailable",
             Draining => "draining",
             BodyRequired => "body_required",
             TooManyAttempts { .. } => "too_many_attempts",
@@ -411,7 +414,7 @@ impl InputError {
             UnsupportedMediaType | UnsupportedCharset { .. } | UnsupportedContentEncoding { .. } => 415,
             IfMatchRequired => 428,
             TooManyAttempts { .. } => 429,
-            TransfersBusy | Draining => 503,
+            TransfersBusy | Draining | FilesUnavailable => 503,
             _ => 422,
         }
     }
@@ -421,6 +424,7 @@ impl InputError {
         match self {
             InputError::TooManyAttempts { retry_after } => Some(*retry_after),
             InputError::TransfersBusy => Some(5),
+            InputError::FilesUnavailable => Some(30),
             _ => None,
         }
     }

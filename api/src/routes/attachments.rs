@@ -154,9 +154,10 @@ pub async fn download_attachment(
     }
     let audit = http::audit(&who, &req);
     let detail = serde_json::json!({"attachment": aid, "filename": a.filename});
-    db(&state, move |s| s.audit(&audit, "attachment.downloaded", Some(request_id), &detail, Utc::now())).await?;
     let permit = state.transfers.begin()?;
-    let body = Transfers::hold(permit, state.files.stream(&a.storage_key, &a.wrapped_key, Egress::Plain)?);
+    // Opened before the download is recorded: a store that cannot be reached is a 503.
+    let body = Transfers::hold(permit, state.files.stream(&a.storage_key, &a.wrapped_key, Egress::Plain).await?);
+    db(&state, move |s| s.audit(&audit, "attachment.downloaded", Some(request_id), &detail, Utc::now())).await?;
     Ok(HttpResponse::Ok()
         .content_type(a.content_type.clone())
         .insert_header(("Content-Disposition", attachment_header(&a.filename)))

@@ -238,15 +238,17 @@ pub async fn download_delivery(
         (true, None) => "age-passphrase",
     };
     let detail = serde_json::json!({"delivery": did, "filename": d.filename, "format": format});
-    db(&state, move |s| s.audit(&audit, "delivery.downloaded", Some(id), &detail, Utc::now())).await?;
-
     let egress = match (d.personal, recipient, passphrase) {
         (false, _, _) => Egress::Plain,
         (true, Some(r), _) => Egress::AgeRecipient(r),
         (true, None, Some(p)) => Egress::AgePassphrase(p.to_string()),
         (true, None, None) => return Err(AppError::internal(format!("delivery {did} holds personal data but has no passphrase")).into()),
     };
-    let body = Transfers::hold(permit, state.files.stream(&d.storage_key, d.wrapped_key.as_deref().unwrap_or_default(), egress)?);
+    // Opened before the download is recorded: a store that cannot be reached is a 503,
+    // not a 200 cut short.
+    let stored = state.files.stream(&d.storage_key, d.wrapped_key.as_deref().unwrap_or_default(), egress).await?;
+    db(&state, move |s| s.audit(&audit, "delivery.downloaded", Some(id), &detail, Utc::now())).await?;
+    let body = Transfers::hold(permit, stored);
     let (name, content_type) = if d.personal {
         (format!("{}.age", d.filename), "application/octet-stream".to_string())
     } else {

@@ -102,6 +102,102 @@ async fn connections_postgresql_dropped_are_replaced() {
     assert!(applicant.list_requests(None, None, None).await.is_ok_and(|p| p.items.len() >= 21));
 }
 
+/// A TCP relay to S3 that can be cut, as an outage of the object store is: cutting
+/// closes the connections open through it and refuses new ones.
+struct Relay {
+    endpoint: String,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    open: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+    accept: tokio::task::JoinHandle<()>,
+}
+
+impl Relay {
+    async fn to(endpoint: &str) -> Relay {
+        use std::sync::atomic::Ordering::SeqCst;
+        let target = endpoint.trim_start_matches("http://").trim_end_matches('/').to_string();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let open = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (flag, tasks) = (up.clone(), open.clone());
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !flag.load(SeqCst) {
+                    continue;
+                }
+                let target = target.clone();
+                let relayed = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                tasks.lock().unwrap().push(relayed);
+            }
+        });
+        Relay { endpoint, up, open, accept }
+    }
+
+    fn set_up(&self, up: bool) {
+        self.up.store(up, std::sync::atomic::Ordering::SeqCst);
+        if !up {
+            self.open.lock().unwrap().drain(..).for_each(|t| t.abort());
+        }
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.set_up(false);
+        self.accept.abort();
+    }
+}
+
+/// The object store down: a download is refused before it starts (never a 200 cut
+/// short) and an upload is refused, each `503 files_unavailable` with `Retry-After`,
+/// nothing changed; once it is back both work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_object_store_outage_is_503_before_anything_is_sent() {
+    let mut db = statreq_e2e::TestDatabase::new(Backend::Postgres);
+    let s3 = db.s3.as_mut().unwrap();
+    let relay = Relay::to(&s3.endpoint).await;
+    s3.endpoint = relay.endpoint.clone();
+    let server = TestServer::start_on(db, &[statreq_e2e::LOOPBACK_ONLY, &["--demo-accounts-only"]].concat());
+    let people = common::Scenario::new(&server).await;
+    let delivered = people.in_state(&common::detail(), State::InProduction, 3).await;
+    let content = "姓名,職等\n王大明,9\n".repeat(100).into_bytes();
+    let f = people.officer.upload_delivery(delivered.id, "名冊.csv", content.clone()).await.unwrap();
+    people.officer2.approve_delivery(delivered.id, f.id).await.unwrap();
+    people.officer.deliver(delivered.id, None, "資料如附件").await.unwrap();
+    let producing = people.in_state(&common::detail(), State::InProduction, 3).await;
+
+    relay.set_up(false);
+    let problem = |e: Option<statreq_e2e::statreq_client::ClientError>| e.map(|e| (e.status(), e.code().map(String::from)));
+    let unavailable = Some((Some(503), Some("files_unavailable".to_string())));
+    assert_eq!(problem(people.applicant.download_delivery(delivered.id, f.id).await.err()), unavailable);
+    let res = people
+        .officer
+        .raw_with_headers(
+            statreq_e2e::statreq_client::Method::GET,
+            &format!("/requests/{}/deliveries/{}/file", delivered.id, f.id),
+            "application/json",
+            Vec::new(),
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!((res.status, res.header("retry-after")), (503, Some("30")), "{}", res.body);
+    let zh = res.body["message"]["zh_tw"].as_str().unwrap_or_default();
+    assert!(zh.contains("檔案儲存") && zh.contains("稍後"), "{zh}");
+    assert_eq!(problem(people.officer.upload_delivery(producing.id, "名冊.csv", content.clone()).await.err()), unavailable);
+    assert!(people.officer.deliveries(producing.id).await.unwrap().files.is_empty(), "nothing stored");
+
+    relay.set_up(true);
+    let file = people.applicant.download_delivery(delivered.id, f.id).await.unwrap();
+    let pass = people.applicant.reveal_passphrase(delivered.id, f.id).await.unwrap().passphrase;
+    assert_eq!(open_age(&file, &pass), content);
+    assert!(people.officer.upload_delivery(producing.id, "名冊.csv", content).await.is_ok());
+}
+
 /// SQLite serves one instance: a second `statreq serve` on the same file refuses to
 /// start and says why; once the first stops, it starts.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

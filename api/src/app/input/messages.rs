@@ -117,6 +117,10 @@ impl InputError {
                 format!("The spreadsheet cannot be read for the small-cell check ({detail}); nothing was stored. Upload a valid XLSX or ODS file, or a CSV."),
             ),
             Draining => Text::new("此服務執行個體正在關閉，請改連其他執行個體。", "This instance is shutting down; send work to another one."),
+            FilesUnavailable => Text::new(
+                "檔案儲存服務暫時無法使用，請稍後再試；未傳送或儲存任何檔案。",
+                "The file store cannot be reached for the moment; no file was sent or stored. Try again later.",
+            ),
             TransfersBusy => Text::new(
                 "目前檔案傳輸量已達上限，請稍後再試。",
                 "The server moves as many files as it allows at once; try again in a few seconds.",
