@@ -78,8 +78,8 @@ pub fn spawn(state: web::Data<AppState>) {
                 tracing::error!("--outbound-loopback-only: the SMTP server is not on loopback; no e-mail will be sent");
                 None
             }
-            Some(url) => match Mailer::from_url(url.expose_secret()) {
-                Ok(b) => Some(b.build()),
+            Some(url) => match mailer(url.expose_secret()) {
+                Ok(m) => Some(m),
                 Err(e) => {
                     tracing::error!(error = %e, "STATREQ_SMTP_URL is not usable; no e-mail will be sent");
                     None
@@ -458,6 +458,34 @@ impl ErrorClass {
             ErrorClass::RequestFailed
         }
     }
+}
+
+/// The SMTP transport `--smtp-url` names. Its TLS trusts what webhooks and S3 trust
+/// (reqwest's roots): Mozilla's, and the system's (`/etc/ssl/certs`, or
+/// `SSL_CERT_FILE`), so that a relay whose certificate chains to Taiwan's GRCA or an
+/// internal CA is reached once the operator trusts that root on the machine.
+fn mailer(url: &str) -> anyhow::Result<Mailer> {
+    use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
+    let builder = Mailer::from_url(url)?;
+    let parsed = reqwest::Url::parse(url)?;
+    let tls = parsed.query_pairs().find(|(k, _)| k == "tls").map(|(_, v)| v.into_owned());
+    let mode: Option<fn(TlsParameters) -> Tls> = match (parsed.scheme(), tls.as_deref()) {
+        ("smtps", _) => Some(Tls::Wrapper),
+        ("smtp", Some("required")) => Some(Tls::Required),
+        ("smtp", Some("opportunistic")) => Some(Tls::Opportunistic),
+        _ => None,
+    };
+    let Some(mode) = mode else { return Ok(builder.build()) };
+    let host = parsed.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    let mut params = TlsParameters::builder(host.to_string()).certificate_store(CertificateStore::WebpkiRoots);
+    // Only roots rustls can take: one it cannot would fail every connection.
+    let mut usable = rustls::RootCertStore::empty();
+    for cert in rustls_native_certs::load_native_certs().certs {
+        if usable.add(cert.clone()).is_ok() {
+            params = params.add_root_certificate(Certificate::from_der(cert.to_vec())?);
+        }
+    }
+    Ok(builder.tls(mode(params.build_rustls()?)).build())
 }
 
 async fn send_email(state: &AppState, mailer: &Mailer, row: &NotificationRow) -> Attempt {

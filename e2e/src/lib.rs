@@ -343,7 +343,13 @@ impl TestServer {
     /// Starts `statreq serve --demo` on a database (and files) made before, e.g. one
     /// a backup was restored into (the demo loads nothing where accounts exist).
     pub fn start_on(db: TestDatabase, args: &[&str]) -> TestServer {
+        Self::start_on_with_env(db, args, &[])
+    }
+
+    /// As [`TestServer::start_on`], with these environment variables set for the server.
+    pub fn start_on_with_env(db: TestDatabase, args: &[&str], env: &[(&str, &str)]) -> TestServer {
         let mut cmd = db.command();
+        cmd.envs(env.iter().copied());
         cmd.arg("serve").arg("--bind").arg("127.0.0.1:0").arg("--demo");
         cmd.args(args);
         cmd.env_remove("STATREQ_SIGNING_KEY").env("RUST_LOG", std::env::var("STATREQ_TEST_LOG").unwrap_or_else(|_| "warn".into()));

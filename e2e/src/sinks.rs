@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
 /// One HTTP request the receiver got, and the status it answered.
@@ -118,58 +118,42 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub async fn start() -> SmtpSink {
+        Self::listen(None).await
+    }
+
+    /// As [`SmtpSink::start`], inside TLS from the first byte (`smtps://`), with this
+    /// certificate chain and private key (PEM).
+    pub async fn start_tls(chain_pem: &str, key_pem: &str) -> SmtpSink {
+        use tokio_rustls::rustls;
+        use tokio_rustls::rustls::pki_types::pem::PemObject;
+        let chain: Vec<_> = rustls::pki_types::CertificateDer::pem_slice_iter(chain_pem.as_bytes())
+            .collect::<Result<_, _>>()
+            .unwrap_or_else(|e| panic!("PEM: {e}"));
+        let key = rustls::pki_types::PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).unwrap_or_else(|e| panic!("PEM: {e}"));
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .and_then(|b| b.with_no_client_auth().with_single_cert(chain, key))
+            .unwrap_or_else(|e| panic!("TLS: {e}"));
+        Self::listen(Some(tokio_rustls::TlsAcceptor::from(Arc::new(config)))).await
+    }
+
+    async fn listen(tls: Option<tokio_rustls::TlsAcceptor>) -> SmtpSink {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
         let port = listener.local_addr().unwrap_or_else(|e| panic!("{e}")).port();
         let mails = Arc::new(Mutex::new(Vec::new()));
         let store = mails.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let store = store.clone();
+                let (store, tls) = (store.clone(), tls.clone());
                 tokio::spawn(async move {
-                    let (read, mut write) = stream.into_split();
-                    let mut reader = BufReader::new(read);
-                    let _ = write.write_all(b"220 sink.test ESMTP\r\n").await;
-                    let (mut from, mut to) = (String::new(), Vec::new());
-                    let mut line = String::new();
-                    loop {
-                        line.clear();
-                        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
-                            return;
-                        }
-                        let upper = line.to_ascii_uppercase();
-                        let reply: &[u8] = if upper.starts_with("EHLO") {
-                            b"250-sink.test\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
-                        } else if upper.starts_with("MAIL FROM:") {
-                            from = line[10..].trim().trim_matches(['<', '>']).split('>').next().unwrap_or_default().to_string();
-                            b"250 OK\r\n"
-                        } else if upper.starts_with("RCPT TO:") {
-                            to.push(line[8..].trim().trim_matches(['<', '>']).to_string());
-                            b"250 OK\r\n"
-                        } else if upper.starts_with("DATA") {
-                            let _ = write.write_all(b"354 go ahead\r\n").await;
-                            let mut data = String::new();
-                            loop {
-                                line.clear();
-                                if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
-                                    return;
-                                }
-                                if line == ".\r\n" {
-                                    break;
-                                }
-                                data.push_str(line.strip_prefix('.').filter(|_| line.starts_with("..")).unwrap_or(&line));
+                    match tls {
+                        None => converse(stream, store).await,
+                        // A client that does not trust the certificate ends here.
+                        Some(tls) => {
+                            if let Ok(stream) = tls.accept(stream).await {
+                                converse(stream, store).await;
                             }
-                            if let Ok(mut m) = store.lock() {
-                                m.push(Mail { from: std::mem::take(&mut from), to: std::mem::take(&mut to), data });
-                            }
-                            b"250 queued\r\n"
-                        } else if upper.starts_with("QUIT") {
-                            let _ = write.write_all(b"221 bye\r\n").await;
-                            return;
-                        } else {
-                            b"250 OK\r\n"
-                        };
-                        if write.write_all(reply).await.is_err() {
-                            return;
                         }
                     }
                 });
@@ -195,6 +179,56 @@ impl SmtpSink {
                 return got;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// One SMTP session: RFC 5321's happy path, every message accepted.
+async fn converse<S: AsyncRead + AsyncWrite>(stream: S, store: Arc<Mutex<Vec<Mail>>>) {
+    let (read, mut write) = tokio::io::split(stream);
+    let mut reader = BufReader::new(read);
+    let _ = write.write_all(b"220 sink.test ESMTP\r\n").await;
+    let (mut from, mut to) = (String::new(), Vec::new());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+            return;
+        }
+        let upper = line.to_ascii_uppercase();
+        let reply: &[u8] = if upper.starts_with("EHLO") {
+            b"250-sink.test\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+        } else if upper.starts_with("MAIL FROM:") {
+            from = line[10..].trim().trim_matches(['<', '>']).split('>').next().unwrap_or_default().to_string();
+            b"250 OK\r\n"
+        } else if upper.starts_with("RCPT TO:") {
+            to.push(line[8..].trim().trim_matches(['<', '>']).to_string());
+            b"250 OK\r\n"
+        } else if upper.starts_with("DATA") {
+            let _ = write.write_all(b"354 go ahead\r\n").await;
+            let mut data = String::new();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                    return;
+                }
+                if line == ".\r\n" {
+                    break;
+                }
+                data.push_str(line.strip_prefix('.').filter(|_| line.starts_with("..")).unwrap_or(&line));
+            }
+            if let Ok(mut m) = store.lock() {
+                m.push(Mail { from: std::mem::take(&mut from), to: std::mem::take(&mut to), data });
+            }
+            b"250 queued\r\n"
+        } else if upper.starts_with("QUIT") {
+            let _ = write.write_all(b"221 bye\r\n").await;
+            return;
+        } else {
+            b"250 OK\r\n"
+        };
+        if write.write_all(reply).await.is_err() {
+            return;
         }
     }
 }

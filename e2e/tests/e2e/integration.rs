@@ -295,6 +295,34 @@ async fn emails_reach_the_people_a_change_concerns(backend: Backend) {
     assert_ne!(mails[1].header("Message-ID"), mails[2].header("Message-ID"));
 }
 
+/// SMTP over TLS to a relay whose certificate chains to a root the machine trusts but
+/// Mozilla does not (Taiwan's GRCA, an internal CA): here `SSL_CERT_FILE` names that
+/// root, as the system store does in production.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn email_reaches_a_tls_relay_whose_root_the_machine_trusts() {
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(rcgen::DnType::CommonName, "statreq test root");
+    let ca_pem = ca.self_signed(&ca_key).unwrap().pem();
+    let issuer = rcgen::Issuer::new(ca, ca_key);
+    let relay_key = rcgen::KeyPair::generate().unwrap();
+    let relay = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap().signed_by(&relay_key, &issuer).unwrap();
+    let sink = SmtpSink::start_tls(&relay.pem(), &relay_key.serialize_pem()).await;
+    let roots = statreq_e2e::TempPath::dir("roots");
+    let ca_file = roots.0.join("roots.pem");
+    std::fs::write(&ca_file, &ca_pem).unwrap();
+    let url = format!("smtps://localhost:{}", sink.port);
+    let args = [statreq_e2e::LOOPBACK_ONLY, &["--demo-accounts-only", "--smtp-url", url.as_str()], &FAST].concat();
+    let db = statreq_e2e::TestDatabase::new(Backend::Sqlite);
+    let server = TestServer::start_on_with_env(db, &args, &[("SSL_CERT_FILE", ca_file.to_str().unwrap_or_default())]);
+    let applicant = server.login("applicant.npa").await;
+    let r = applicant.create_request(&common::statistics()).await.unwrap();
+    applicant.submit(r.id, Some(r.version)).await.unwrap();
+    let mails = sink.wait_until(30, |m| !m.is_empty()).await;
+    assert_eq!(mails.first().map(|m| m.to.clone()), Some(vec!["supervisor.moi@demo.invalid".to_string()]), "{mails:?}");
+}
+
 /// The text of a message: quoted-printable or base64 body parts and encoded-word
 /// headers decoded (enough for the messages statreq sends).
 pub(crate) fn decoded(data: &str) -> String {
