@@ -298,6 +298,13 @@ pub fn verify_token(keys: &Keys, token: &str) -> Result<TokenSubject, ApiError> 
     Err(invalid())
 }
 
+/// The credentials of an `Authorization` value in `scheme`, whose name is
+/// case-insensitive (RFC 9110 §11.1): `Bearer x`, `bearer x` and `BEARER x` alike.
+pub fn credentials<'a>(value: &'a str, scheme: &str) -> Option<&'a str> {
+    let (name, rest) = value.split_once(' ')?;
+    name.eq_ignore_ascii_case(scheme).then(|| rest.trim())
+}
+
 // ---------------------------------------------------------------- the caller
 
 /// The authenticated caller of a request.
@@ -372,7 +379,7 @@ impl FromRequest for Principal {
             let state = state.ok_or_else(ApiError::internal)?;
             let missing = || ApiError::unauthorized("authentication_required", "Send 'Authorization: Bearer <token>'.");
             let header = header.ok_or_else(missing)?;
-            let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).ok_or_else(missing)?.trim().to_string();
+            let token = credentials(&header, "Bearer").ok_or_else(missing)?.to_string();
             let subject = verify_token(&state.keys, &token)?;
             if let TokenSubject::External(new, roots) = &subject {
                 // The issuer speaks only for its agencies (and those below them).

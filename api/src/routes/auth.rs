@@ -299,7 +299,7 @@ fn client_credentials(req: &HttpRequest, body: &[u8]) -> Result<(String, String)
 fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, ApiError> {
     use base64::Engine;
     let Some(value) = req.headers().get(actix_web::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else { return Ok(None) };
-    let Some(encoded) = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic ")) else { return Ok(None) };
+    let Some(encoded) = crate::auth::credentials(value, "Basic") else { return Ok(None) };
     let malformed = || bad_credentials().with_oauth("invalid_client");
     let raw = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).map_err(|_| malformed())?;
     let text = String::from_utf8(raw).map_err(|_| malformed())?;

@@ -33,6 +33,13 @@ async fn local_accounts_and_refresh_rotation(backend: Backend) {
 
     let t = c.login("applicant.npa", DEMO_PASSWORD).await.unwrap();
     assert_eq!((t.token_type.as_str(), t.expires_in), ("Bearer", 900));
+    // `Bearer` in any case (RFC 9110 §11.1), and the space after it as one or more.
+    let http = reqwest::Client::new();
+    for scheme in ["Bearer ", "bearer ", "BEARER ", "BeArEr  "] {
+        let res =
+            http.get(format!("{}/api/v1/me", server.base)).header("Authorization", format!("{scheme}{}", t.access_token)).send().await;
+        assert_eq!(res.map(|r| r.status().as_u16()).ok(), Some(200), "{scheme:?}");
+    }
     let me = c.me().await.unwrap();
     assert_eq!(
         (me.username.as_str(), me.agency_code.as_str(), me.agency_name.as_str(), me.roles.clone()),
@@ -213,6 +220,10 @@ async fn service_accounts_use_client_credentials(backend: Backend) {
     };
     let ok = form("grant_type=client_credentials", Some(basic("webhr-sync", "a-long-client-secret-0001"))).await.unwrap();
     assert_eq!((ok.status().as_u16(), ok.headers().get("cache-control").and_then(|v| v.to_str().ok())), (200, Some("no-store")));
+    // The scheme's name is case-insensitive (RFC 9110 §11.1), as Java's and .NET's
+    // clients may spell it.
+    let shouted = basic("webhr-sync", "a-long-client-secret-0001").replacen("Basic", "BASIC", 1);
+    assert_eq!(form("grant_type=client_credentials", Some(shouted)).await.map(|r| r.status().as_u16()).ok(), Some(200));
     let t: serde_json::Value = ok.json().await.unwrap();
     assert_eq!((t["token_type"].as_str(), t["refresh_token"].is_null()), (Some("Bearer"), true));
     let ok = form("grant_type=client_credentials&client_id=webhr-sync&client_secret=a-long-client-secret-0001&scope=", None).await.unwrap();
