@@ -40,6 +40,7 @@ fn view(a: &AttachmentRow, users: &Users) -> AttachmentView {
         sha256: a.sha256.clone(),
         uploaded_by: user_ref(users, a.uploaded_by),
         uploaded_at: a.uploaded_at,
+        shredded: a.wrapped_key.is_empty(),
     }
 }
 

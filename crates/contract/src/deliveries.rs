@@ -103,6 +103,10 @@ pub struct AttachmentView {
     pub sha256: String,
     pub uploaded_by: UserRef,
     pub uploaded_at: DateTime<Utc>,
+    /// Destroyed with its key when the request ended (closed, withdrawn, rejected; rule
+    /// 6): listed still, but no longer downloadable (`410 shredded`). Since 1.2.0.
+    #[serde(default)]
+    pub shredded: bool,
 }
 
 /// Asking to keep delivered personal data longer (rule 6).

@@ -203,6 +203,14 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     let lang = c.execute("return document.documentElement.lang", vec![]).await.unwrap_or_default();
     assert_eq!(lang, serde_json::json!("en"));
 
+    // Withdrawn, its attachment is destroyed (rule 6): listed, marked so, and nothing
+    // to click that could only fail.
+    let id: i64 = url.path().trim_start_matches("/requests/").parse().unwrap_or_default();
+    server.login("applicant.npa").await.withdraw(id, None, Some("不再需要")).await.unwrap();
+    c.goto(url.as_str()).await.unwrap();
+    wait_for_text(&c, "ul.attachments", "destroyed").await;
+    assert!(c.find(Locator::Css("ul.attachments button")).await.is_err(), "a destroyed attachment offers no download");
+
     // A screenshot to look at after a run, kept with the build (not in the system's temp dir).
     let png = c.screenshot().await.unwrap_or_default();
     let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("statreq-spa.png"), png);

@@ -755,12 +755,15 @@ async fn attachments_are_shredded_when_their_request_ends(backend: Backend) {
     // Withdrawn: ends the request.
     let r = w.applicant.create_request(&crate::common::statistics()).await.unwrap();
     let a = w.applicant.upload_attachment(r.id, "樣張.csv", b"a,b\n".to_vec()).await.unwrap().id;
+    assert_eq!(w.applicant.attachments(r.id).await.unwrap().iter().map(|a| a.shredded).collect::<Vec<_>>(), [false]);
     let count = || async { server.db.stored_files().await.len() };
     let before = count().await;
     w.applicant.withdraw(r.id, None, Some("不需要了")).await.unwrap();
     let err = w.applicant.download_attachment(r.id, a).await.err();
     assert_eq!((err.as_ref().and_then(|e| e.status()), err.as_ref().and_then(|e| e.code())), (Some(410), Some("shredded")));
     assert_eq!(count().await, before - 1, "the attachment's body is removed");
+    // Listed still, and said to be destroyed (1.2.0).
+    assert_eq!(w.applicant.attachments(r.id).await.unwrap().iter().map(|a| a.shredded).collect::<Vec<_>>(), [true]);
     let audit = server.login("admin.dgpa").await.audit("action=request.withdrawn").await.unwrap();
     assert_eq!(audit.items[0].detail["attachments_shredded"], 1, "{:?}", audit.items);
 }

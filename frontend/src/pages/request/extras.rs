@@ -124,16 +124,27 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                 {move || attachments.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|a| {
                     let aid = a.id;
                     let name = a.filename.clone();
-                    view! {
-                        <li>
+                    // A destroyed one (rule 6) is listed, marked, and offers nothing to click.
+                    let file = if a.shredded {
+                        view! { <span>{a.filename.clone()}</span>" "<span class="badge done">{tr(lang.get(), "destroyed")}</span> }.into_any()
+                    } else {
+                        view! {
                             <button type="button" class="link" on:click=move |_| {
                                 let n = name.clone();
                                 spawn_local(async move {
-                                    if let Ok(bytes) = call(|c| async move { c.download_attachment(id, aid).await }).await {
-                                        save_file(&n, &bytes);
+                                    // A refusal (the file store out of reach, say) is said, not swallowed.
+                                    match call(|c| async move { c.download_attachment(id, aid).await }).await {
+                                        Ok(bytes) => save_file(&n, &bytes),
+                                        Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
                                     }
                                 });
                             }>{a.filename.clone()}</button>
+                        }
+                        .into_any()
+                    };
+                    view! {
+                        <li>
+                            {file}
                             " · "{i18n::date(lang.get(), a.uploaded_at)}
                         </li>
                     }
