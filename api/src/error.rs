@@ -15,6 +15,10 @@ use crate::app::{AppError, InputError};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// `Retry-After` when the database is busy or out of reach: about what a PostgreSQL
+/// restart or failover takes, and what the pool waits for a connection.
+const DATABASE_RETRY_SECONDS: u64 = 5;
+
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -199,12 +203,16 @@ impl From<StoreError> for ApiError {
             ),
             StoreError::Unavailable(cause) => {
                 tracing::error!(%cause, "database unavailable");
+                // Busy (every connection taken for the pool's wait) or out of reach
+                // (down, restarting, a failover): either way nothing was done, and a
+                // restart or failover takes seconds.
                 ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "unavailable",
-                    "系統忙碌中，請稍後再試。",
-                    "The service is busy; try again shortly.",
+                    "資料庫忙碌中或暫時無法連線，此次作業未執行，請稍後再試。",
+                    "The database is busy or out of reach just now; nothing was done. Try again shortly.",
                 )
+                .with_retry_after(DATABASE_RETRY_SECONDS)
             }
             other => {
                 tracing::error!(error = %other, "store error");

@@ -102,21 +102,23 @@ async fn connections_postgresql_dropped_are_replaced() {
     assert!(applicant.list_requests(None, None, None).await.is_ok_and(|p| p.items.len() >= 21));
 }
 
-/// A TCP relay to S3 that can be cut, as an outage of the object store is: cutting
-/// closes the connections open through it and refuses new ones.
+/// A TCP relay to S3 or PostgreSQL that can be cut, as an outage is: cutting closes
+/// the connections open through it and refuses new ones.
 struct Relay {
-    endpoint: String,
+    /// `127.0.0.1:port`, where statreq is pointed instead.
+    addr: String,
     up: std::sync::Arc<std::sync::atomic::AtomicBool>,
     open: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
     accept: tokio::task::JoinHandle<()>,
 }
 
 impl Relay {
-    async fn to(endpoint: &str) -> Relay {
+    /// To `host:port` (an `http://` prefix is dropped).
+    async fn to(target: &str) -> Relay {
         use std::sync::atomic::Ordering::SeqCst;
-        let target = endpoint.trim_start_matches("http://").trim_end_matches('/').to_string();
+        let target = target.trim_start_matches("http://").trim_end_matches('/').to_string();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let addr = listener.local_addr().unwrap().to_string();
         let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
         let open = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let (flag, tasks) = (up.clone(), open.clone());
@@ -134,7 +136,7 @@ impl Relay {
                 tasks.lock().unwrap().push(relayed);
             }
         });
-        Relay { endpoint, up, open, accept }
+        Relay { addr, up, open, accept }
     }
 
     fn set_up(&self, up: bool) {
@@ -160,7 +162,7 @@ async fn an_object_store_outage_is_503_before_anything_is_sent() {
     let mut db = statreq_e2e::TestDatabase::new(Backend::Postgres);
     let s3 = db.s3.as_mut().unwrap();
     let relay = Relay::to(&s3.endpoint).await;
-    s3.endpoint = relay.endpoint.clone();
+    s3.endpoint = format!("http://{}", relay.addr);
     let server = TestServer::start_on(db, &[statreq_e2e::LOOPBACK_ONLY, &["--demo-accounts-only"]].concat());
     let people = common::Scenario::new(&server).await;
     let delivered = people.in_state(&common::detail(), State::InProduction, 3).await;
@@ -196,6 +198,45 @@ async fn an_object_store_outage_is_503_before_anything_is_sent() {
     let pass = people.applicant.reveal_passphrase(delivered.id, f.id).await.unwrap().passphrase;
     assert_eq!(open_age(&file, &pass), content);
     assert!(people.officer.upload_delivery(producing.id, "名冊.csv", content).await.is_ok());
+}
+
+/// PostgreSQL out of reach (down, restarting, a failover, the network): a write is
+/// refused `503 unavailable` with `Retry-After` and a message that names the database,
+/// nothing of it kept, `/readyz` says the same; once it is back both work again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_outage_is_503_with_retry_after_and_nothing_kept() {
+    let mut db = statreq_e2e::TestDatabase::new(Backend::Postgres);
+    let at = db.url.rfind('@').expect("a PostgreSQL URL with a host") + 1;
+    let end = at + db.url[at..].find('/').expect("a database path");
+    let host = db.url[at..end].to_string();
+    let relay = Relay::to(if host.contains(':') { host.clone() } else { format!("{host}:5432") }.as_str()).await;
+    db.url = format!("{}{}{}", &db.url[..at], relay.addr, &db.url[end..]);
+    let server = TestServer::start_on(db, &[statreq_e2e::LOOPBACK_ONLY, &["--demo-accounts-only"]].concat());
+    let applicant = server.login("applicant.npa").await;
+    let before = applicant.list_requests(None, None, None).await.unwrap().items.len();
+
+    relay.set_up(false);
+    let body = serde_json::to_vec(&common::statistics()).unwrap();
+    let res =
+        applicant.raw_with_headers(statreq_e2e::statreq_client::Method::POST, "/requests", "application/json", body, &[]).await.unwrap();
+    assert_eq!((res.status, res.body["code"].as_str()), (503, Some("unavailable")), "{}", res.body);
+    assert!(
+        res.header("retry-after").and_then(|s| s.parse::<u64>().ok()).is_some_and(|s| (1..=30).contains(&s)),
+        "{:?}",
+        res.header("retry-after")
+    );
+    let zh = res.body["message"]["zh_tw"].as_str().unwrap_or_default();
+    let en = res.body["message"]["en"].as_str().unwrap_or_default();
+    assert!(zh.contains("資料庫") && zh.contains("稍後") && en.contains("database"), "{zh} / {en}");
+    let ready = reqwest::get(format!("{}/readyz", server.base)).await.unwrap();
+    assert_eq!(ready.status().as_u16(), 503);
+    assert!(ready.headers().contains_key("retry-after"));
+
+    relay.set_up(true);
+    let ready = reqwest::get(format!("{}/readyz", server.base)).await.map(|r| r.status().as_u16()).ok();
+    assert_eq!(ready, Some(200));
+    assert_eq!(applicant.list_requests(None, None, None).await.unwrap().items.len(), before, "nothing of the refused write kept");
+    assert!(applicant.create_request(&common::statistics()).await.is_ok());
 }
 
 /// SQLite serves one instance: a second `statreq serve` on the same file refuses to
