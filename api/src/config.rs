@@ -76,6 +76,8 @@ pub struct Settings {
     pub drain: std::time::Duration,
     /// Then, how long requests in flight (uploads, downloads) may take to finish.
     pub shutdown_grace: std::time::Duration,
+    /// A request body that sends nothing for this long is cut off (`408 body_stalled`).
+    pub body_idle: std::time::Duration,
     /// Serves `/metrics` without a token on this address (a scraper's private network).
     pub metrics_bind: Option<String>,
     /// Added to the clock of the reminder and escalation sweeps (tests only).
@@ -127,6 +129,7 @@ impl Settings {
             metrics_bind: None,
             drain: std::time::Duration::from_secs(5),
             shutdown_grace: std::time::Duration::from_secs(30),
+            body_idle: std::time::Duration::from_secs(60),
         }
     }
 }

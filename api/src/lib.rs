@@ -339,6 +339,7 @@ impl Application {
                 .default_service(web::get().to(http::spa::serve))
                 .wrap(actix_web::middleware::from_fn(http::methods::method_not_allowed))
                 .wrap(actix_web::middleware::from_fn(http::versioning::negotiate))
+                .wrap(actix_web::middleware::from_fn(http::stall::cut_stalled_bodies))
                 .wrap(actix_web::middleware::from_fn(refuse_unreadable_requests))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(cors)

@@ -260,6 +260,11 @@ struct SecurityArgs {
     /// Files moving in or out at once (uploads and downloads); more get 503 busy.
     #[arg(long, env = "STATREQ_MAX_TRANSFERS", default_value_t = 32)]
     max_transfers: usize,
+    /// Seconds a request body (an upload above all) may send nothing before it is cut
+    /// off with 408 and its transfer freed: a client gone without closing, or one
+    /// that trickles on purpose, does not hold a transfer for good.
+    #[arg(long, env = "STATREQ_BODY_IDLE_SECONDS", default_value_t = 60)]
+    body_idle_seconds: u64,
     /// Hours a sign-in lasts at most, however often its tokens are refreshed.
     #[arg(long, env = "STATREQ_SESSION_HOURS", default_value_t = 12)]
     session_hours: i64,
@@ -290,6 +295,7 @@ impl SecurityArgs {
         s.trusted_proxies = self.trusted_proxies;
         s.session_max_seconds = self.session_hours.max(1) * 3600;
         s.max_transfers = self.max_transfers.max(1);
+        s.body_idle = std::time::Duration::from_secs(self.body_idle_seconds.max(1));
         s.metrics_bind = self.metrics_bind;
         s.drain = std::time::Duration::from_secs(self.drain_seconds);
         s.shutdown_grace = std::time::Duration::from_secs(self.shutdown_grace_seconds.max(1));

@@ -94,6 +94,10 @@ pub enum InputError {
         max_bytes: usize,
     },
     UploadInterrupted,
+    /// The client sent nothing of its body for `--body-idle-seconds`.
+    BodyStalled {
+        seconds: u64,
+    },
     /// A spreadsheet result file the disclosure check cannot read.
     UnreadableTable {
         detail: String,
@@ -308,6 +312,7 @@ impl InputError {
             IdempotencyInProgress => "idempotency_in_progress",
             BodyTooLarge { .. } => "payload_too_large",
             UploadInterrupted => "upload_interrupted",
+            BodyStalled { .. } => "body_stalled",
             UnreadableTable { .. } => "unreadable_table",
             Magnitude(e) => e.code(),
             TransfersBusy => "busy",
@@ -409,6 +414,7 @@ impl InputError {
             NotApplyingAgency | WebhooksNotAllowed => 403,
             Shredded => 410,
             MethodNotAllowed { .. } => 405,
+            BodyStalled { .. } => 408,
             Stale => 412,
             BodyTooLarge { .. } | FileTooLarge { .. } => 413,
             UnsupportedMediaType | UnsupportedCharset { .. } | UnsupportedContentEncoding { .. } => 415,

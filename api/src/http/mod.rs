@@ -7,6 +7,7 @@ pub mod idempotency;
 pub mod methods;
 pub mod security;
 pub mod spa;
+pub mod stall;
 pub mod throttle;
 pub mod upload;
 pub mod versioning;

@@ -749,6 +749,79 @@ async fn files_in_flight_are_bounded(backend: Backend) {
     assert_eq!(status, 200);
 }
 
+/// A client that starts an upload and then sends nothing (gone without closing, or a
+/// slowloris) does not keep its transfer: after `--body-idle-seconds` of silence the
+/// upload is cut off with `408 body_stalled`, nothing of it stored, and the slot is
+/// free for the next.
+async fn a_stalled_upload_gives_back_its_transfer(backend: Backend) {
+    use statreq_e2e::statreq_contract::State;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = TestServer::start_with(backend, &["--max-transfers", "1", "--body-idle-seconds", "2"]);
+    let w = crate::common::Scenario::new(&server).await;
+    let id = w.in_state(&crate::common::statistics(), State::InProduction, 2).await.id;
+    let draft = w.applicant.create_request(&crate::common::statistics()).await.unwrap();
+    let sample = w.applicant.upload_attachment(draft.id, "樣張.csv", b"a,b\n".to_vec()).await.unwrap().id;
+    let stored_before = server.db.stored_files().await.len();
+
+    // A multipart upload that promises 1 MiB and sends its first 64 KiB, then stalls.
+    let boundary = "stalled-boundary-2026";
+    let head =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.csv\"\r\nContent-Type: text/csv\r\n\r\n");
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let mut stalled = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let token = w.officer.access_token().unwrap_or_default().to_string();
+    let request = format!(
+        "POST /api/v1/requests/{id}/deliveries HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n{head}",
+        1024 * 1024
+    );
+    stalled.write_all(request.as_bytes()).await.unwrap();
+    stalled.write_all(&vec![b'7'; 64 * 1024]).await.unwrap();
+    stalled.flush().await.unwrap();
+
+    // Once it holds the only transfer (as /metrics says), a download is told to come back …
+    let admin_token = server.login("admin.dgpa").await.access_token().unwrap_or_default().to_string();
+    let in_flight = || async {
+        let text = reqwest::Client::new()
+            .get(format!("{}/metrics", server.base))
+            .bearer_auth(&admin_token)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines().find_map(|l| l.strip_prefix("statreq_transfers_in_flight ")).map(|v| v.trim().to_string())
+    };
+    for _ in 0..100 {
+        if in_flight().await.as_deref() == Some("1") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let busy = w.applicant.download_attachment(draft.id, sample).await.err().and_then(|e| e.code().map(String::from));
+    assert_eq!(busy.as_deref(), Some("busy"), "the stalled upload holds the transfer");
+    // … and the stalled one is answered 408 once it has been silent long enough.
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(30), stalled.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the server closes the stalled connection");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or_default();
+    assert!(head.to_ascii_lowercase().contains("connection: close"), "{head}");
+    let problem: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    assert_eq!(problem["code"], "body_stalled");
+    assert!(problem["message"]["zh_tw"].as_str().is_some_and(|m| m.contains("2 秒") && m.contains("未儲存")), "{problem}");
+
+    // The transfer is free again; nothing of the stalled upload was kept.
+    assert_eq!(in_flight().await.as_deref(), Some("0"));
+    let next = w.officer.upload_delivery(id, "下一.csv", b"a,b\n1,2\n".to_vec()).await;
+    assert!(next.is_ok(), "{next:?}");
+    let files = w.officer.deliveries(id).await.unwrap().files;
+    assert_eq!(files.iter().map(|f| f.filename.as_str()).collect::<Vec<_>>(), ["下一.csv"]);
+    assert_eq!(server.db.stored_files().await.len(), stored_before + 1);
+}
+
 async fn attachments_are_shredded_when_their_request_ends(backend: Backend) {
     let server = TestServer::start(backend);
     let w = crate::common::Scenario::new(&server).await;
@@ -769,6 +842,7 @@ async fn attachments_are_shredded_when_their_request_ends(backend: Backend) {
 }
 
 on_both_backends!(
+    a_stalled_upload_gives_back_its_transfer,
     attachments_are_shredded_when_their_request_ends,
     files_in_flight_are_bounded,
     key_rotation_rewraps_everything_and_retires_the_old_key,
