@@ -257,11 +257,17 @@ async fn a_dgpa_officer_works_the_queue() {
     c.find(Locator::Css("#act-confirm")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", "資料產製中").await;
     wait_for_text(&c, "p.receipt", "案件現為「資料產製中」").await;
+    // A refused upload is said beside the upload form, not at the foot of the page.
+    let (_empty_dir, empty) = statreq_e2e::TempPath::file(&format!("statreq-empty-{}.csv", r.id), b"");
+    c.wait().for_element(Locator::Css("#result-file")).await.unwrap().send_keys(empty.to_str().unwrap_or_default()).await.unwrap();
+    c.find(Locator::XPath("//button[normalize-space()='上傳']")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "section[aria-labelledby=u-h] p.error[role=alert]", "檔案是空的").await;
     // Upload the result and deliver it with a reply.
     let (_file_dir, file) = statreq_e2e::TempPath::file(&format!("statreq-result-{}.csv", r.id), "職等,人數\n9,12\n".as_bytes());
     c.wait().for_element(Locator::Css("#result-file")).await.unwrap().send_keys(file.to_str().unwrap_or_default()).await.unwrap();
     c.find(Locator::XPath("//button[normalize-space()='上傳']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", &format!("statreq-result-{}.csv", r.id)).await;
+    assert!(c.find(Locator::Css("section[aria-labelledby=u-h] p.error")).await.is_err(), "the refusal goes once an upload succeeds");
     assert_eq!(applicant.get_request(r.id).await.map(|x| x.state).ok(), Some(statreq_e2e::statreq_contract::State::InProduction));
     c.find(Locator::XPath("//button[normalize-space()='回復交付']")).await.unwrap().click().await.unwrap();
     // The reply is required: an empty one is refused in place.

@@ -10,6 +10,35 @@ use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, text, tr, tr_with};
 use crate::session::{self, call};
 
+/// The card a note belongs to: it is shown there, beside what was done, not at the
+/// foot of a long page.
+#[derive(Clone, Copy, PartialEq)]
+enum Spot {
+    Attachments,
+    Upload,
+    Files,
+    Passphrases,
+    Messages,
+}
+
+/// What an action on this page came to: a refusal, or word that it worked.
+#[derive(Clone)]
+struct Note {
+    at: Spot,
+    text: String,
+    refused: bool,
+}
+
+/// The note for `at`, if the last one is there (a refusal announced as an alert).
+fn note_at(note: RwSignal<Option<Note>>, at: Spot) -> impl Fn() -> Option<AnyView> + Copy {
+    move || {
+        note.get().filter(|n| n.at == at).map(|n| match n.refused {
+            true => view! { <p class="error pre-line" role="alert">{n.text}</p> }.into_any(),
+            false => view! { <p class="receipt" role="status">{n.text}</p> }.into_any(),
+        })
+    }
+}
+
 /// Queue position, messages and deliveries of one request.
 #[component]
 pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNames>) -> impl IntoView {
@@ -18,7 +47,11 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
     let is_officer = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaOfficer));
     let my_id = move || session.me.get().map(|m| m.id).unwrap_or_default();
     let uploading = RwSignal::new(false);
-    let note = RwSignal::new(None::<String>);
+    let note = RwSignal::new(None::<Note>);
+    let refused = move |at: Spot, e: &statreq_client::ClientError| {
+        note.set(Some(Note { at, text: err_text(lang.get_untracked(), e), refused: true }));
+    };
+    let say = move |at: Spot, key: &str, refused: bool| note.set(Some(Note { at, text: tr(lang.get_untracked(), key), refused }));
     let position = LocalResource::new(move || async move {
         if state == State::Queued {
             Some(call(|c| async move { c.queue_position(id).await }).await.map_err(ui))
@@ -34,7 +67,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
         ev.prevent_default();
         spawn_local(async move {
             match read_file("sample-file").await {
-                None => note.set(Some(tr(lang.get_untracked(), "choose_a_file_first"))),
+                None => say(Spot::Attachments, "choose_a_file_first", true),
                 Some((name, bytes)) => match call(|c| {
                     let (name, bytes) = (name.clone(), bytes.clone());
                     async move { c.upload_attachment(id, &name, bytes).await }
@@ -45,7 +78,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                         note.set(None);
                         attachments.refetch();
                     }
-                    Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                    Err(e) => refused(Spot::Attachments, &e),
                 },
             }
         });
@@ -56,7 +89,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
         uploading.set(true);
         spawn_local(async move {
             match read_file("result-file").await {
-                None => note.set(Some(tr(lang.get_untracked(), "choose_a_file_first"))),
+                None => say(Spot::Upload, "choose_a_file_first", true),
                 Some((name, bytes)) => match call(|c| {
                     let (name, bytes) = (name.clone(), bytes.clone());
                     let columns = magnitude.get_untracked();
@@ -73,7 +106,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                         note.set(None);
                         files.refetch();
                     }
-                    Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                    Err(e) => refused(Spot::Upload, &e),
                 },
             }
             uploading.set(false);
@@ -97,7 +130,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                     note.set(None);
                     messages.refetch();
                 }
-                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                Err(e) => refused(Spot::Messages, &e),
             }
         });
     };
@@ -135,7 +168,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                                     // A refusal (the file store out of reach, say) is said, not swallowed.
                                     match call(|c| async move { c.download_attachment(id, aid).await }).await {
                                         Ok(bytes) => save_file(&n, &bytes),
-                                        Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                                        Err(e) => refused(Spot::Attachments, &e),
                                     }
                                 });
                             }>{a.filename.clone()}</button>
@@ -150,6 +183,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                     }
                 }).collect_view()}
             </ul>
+            {note_at(note, Spot::Attachments)}
             <Show when=move || can_edit>
                 <form on:submit=attach>
                     <label for="sample-file">{move || tr(lang.get(), "attach_a_file_csv_xlsx_ods")}</label>
@@ -176,6 +210,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                         {move || if uploading.get() { tr(lang.get(), "uploading") } else { tr(lang.get(), "upload") }}
                     </button>
                 </form>
+                {note_at(note, Spot::Upload)}
             </section>
         </Show>
         {move || files.get().and_then(Result::ok).filter(|m| !m.files.is_empty()).map(|m| {
@@ -219,7 +254,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                                         spawn_local(async move {
                                             match call(|c| async move { c.download_delivery(id, did).await }).await {
                                                 Ok(bytes) => save_file(&n, &bytes),
-                                                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                                                Err(e) => refused(Spot::Files, &e),
                                             }
                                         });
                                     }>{tr(lang.get(), "download")}{name.clone()}</button>
@@ -243,7 +278,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                                                     spawn_local(async move {
                                                         match call(|c| { let reason = reason.clone(); async move { c.accept_disclosure(id, did, &reason).await } }).await {
                                                             Ok(_) => files.refetch(),
-                                                            Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                                                            Err(e) => refused(Spot::Files, &e),
                                                         }
                                                     });
                                                 }>{tr(lang.get(), "accept_the_small_cells")}</button>
@@ -258,8 +293,8 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                                     <button type="button" id=format!("review-{did}") on:click=move |_| {
                                         spawn_local(async move {
                                             match call(|c| async move { c.request_review(id, did).await }).await {
-                                                Ok(_) => note.set(Some(tr(lang.get_untracked(), "sent_for_review"))),
-                                                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                                                Ok(_) => say(Spot::Files, "sent_for_review", false),
+                                                Err(e) => refused(Spot::Files, &e),
                                             }
                                         });
                                     }>{tr(lang.get(), "send_for_review")}</button>
@@ -273,7 +308,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                                         spawn_local(async move {
                                             match call(|c| async move { c.approve_delivery(id, did).await }).await {
                                                 Ok(_) => files.refetch(),
-                                                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                                                Err(e) => refused(Spot::Files, &e),
                                             }
                                         });
                                     }>{tr(lang.get(), "approve")}</button>
@@ -282,6 +317,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                         }
                     }).collect_view()}
                 </ul>
+                {note_at(note, Spot::Files)}
                 {any_personal.then(|| view! { <p class="hint">{tr(lang.get(), "files_with_personal_data_are_age")}</p> })}
             </section>
             // The passphrase on its own step, away from the download: whoever gets hold of
@@ -298,7 +334,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                                     spawn_local(async move {
                                         match call(|c| async move { c.reveal_passphrase(id, did).await }).await {
                                             Ok(p) => passphrases.update(|m| { m.insert(did, p.passphrase); }),
-                                            Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                                            Err(e) => refused(Spot::Passphrases, &e),
                                         }
                                     });
                                 }>{tr(lang.get(), "reveal_passphrase")}</button>
@@ -306,6 +342,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                             </li>
                         }).collect_view()}
                     </ul>
+                    {note_at(note, Spot::Passphrases)}
                 </section>
             })}
             }
@@ -351,7 +388,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                 <textarea id="message" rows="2" prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
                 <button type="submit">{move || tr(lang.get(), "post")}</button>
             </form>
-            <p class="error pre-line" role="alert">{move || note.get()}</p>
+            {note_at(note, Spot::Messages)}
         </section>
     }
 }
