@@ -23,8 +23,29 @@ use statreq_e2e::{Backend, TestServer};
 /// `org.chromium.Chromium.*` singleton folders behind, and they go with that folder.
 pub(crate) struct Driver {
     child: Child,
-    /// The test's folder: `profile/` and `tmp/`.
+    /// The test's folder: `profile/`, `tmp/` and `downloads/`.
     dir: PathBuf,
+}
+
+impl Driver {
+    /// Where the browser saves what is downloaded.
+    pub(crate) fn downloads(&self) -> PathBuf {
+        self.dir.join("downloads")
+    }
+
+    /// The file the browser saved as `name`, once it is whole.
+    pub(crate) async fn downloaded(&self, name: &str) -> Vec<u8> {
+        let path = self.downloads().join(name);
+        for _ in 0..100 {
+            // Chromium writes `name.crdownload` and renames it when it is done.
+            if let Ok(bytes) = std::fs::read(&path) {
+                return bytes;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let saved: Vec<_> = std::fs::read_dir(self.downloads()).map(|d| d.flatten().map(|e| e.file_name()).collect()).unwrap_or_default();
+        panic!("{name} was not downloaded; the folder holds {saved:?}");
+    }
 }
 
 impl Drop for Driver {
@@ -54,8 +75,9 @@ pub(crate) fn spa_dir() -> PathBuf {
 pub(crate) async fn browser() -> (Driver, Client) {
     let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap();
     let dir = std::env::temp_dir().join(format!("statreq-chromium-{}", uuid::Uuid::new_v4().simple()));
-    let (profile, tmp) = (dir.join("profile"), dir.join("tmp"));
+    let (profile, tmp, downloads) = (dir.join("profile"), dir.join("tmp"), dir.join("downloads"));
     std::fs::create_dir_all(&tmp).unwrap();
+    std::fs::create_dir_all(&downloads).unwrap();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
         .arg("--allowed-ips=127.0.0.1")
@@ -71,7 +93,8 @@ pub(crate) async fn browser() -> (Driver, Client) {
             "binary": "/usr/bin/chromium",
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                     format!("--user-data-dir={}", profile.display())]
+                     format!("--user-data-dir={}", profile.display())],
+            "prefs": { "download.default_directory": downloads, "download.prompt_for_download": false }
         }
     }))
     .unwrap_or_default();

@@ -75,7 +75,7 @@ async fn an_officers_day_from_search_to_delivery() {
     assert!(c.find(Locator::Css(&format!("#dr-{f}"))).await.is_err(), "the uploader cannot accept");
     assert_accessible(&c, "a table with a small cell").await;
     click(&c, Locator::Css(&format!("#review-{f}"))).await;
-    wait_for_text(&c, "section[aria-labelledby='m-h'] [role=alert]", "已通知其他人事總處同仁覆核").await;
+    wait_for_text(&c, "section[aria-labelledby='d-h'] p.receipt[role=status]", "已通知其他人事總處同仁覆核").await;
     // Delivery waits for the check.
     act(&c, "deliver", "檢送考績分布統計表").await;
     wait_for_text(&c, "section[aria-labelledby='act-h'] [role=alert]", "細格").await;

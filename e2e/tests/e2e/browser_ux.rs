@@ -171,7 +171,7 @@ async fn four_eyes_delivery_and_destruction_read_right() {
     let people = common::Scenario::new(&server).await;
     let r = people.in_state(&common::detail(), State::InProduction, 2).await;
     let f = people.officer.upload_delivery(r.id, "名冊.csv", "姓名,職等\n王大明,9\n".as_bytes().to_vec()).await.unwrap();
-    let (_driver, c) = browser().await;
+    let (driver, c) = browser().await;
 
     // The uploader sends the file for review and is told who may approve it.
     sign_in(&c, &server.base, "officer1.dgpa").await;
@@ -180,7 +180,8 @@ async fn four_eyes_delivery_and_destruction_read_right() {
     wait_for_text(&c, "ul.files", "另一位人事總處同仁").await;
     assert_eq!(count(&c, &format!("#approve-{}", f.id)).await, 0, "the uploader cannot approve");
     click(&c, Locator::Css(&format!("#review-{}", f.id))).await;
-    wait_for_text(&c, "section[aria-labelledby='m-h'] [role=alert]", "已通知其他人事總處同仁覆核").await;
+    // Said beside the file, as word that it worked (not an alert).
+    wait_for_text(&c, "section[aria-labelledby='d-h'] p.receipt[role=status]", "已通知其他人事總處同仁覆核").await;
     sign_out(&c).await;
 
     // The reviewer sees the justification and the manifest, confirms, and it is on the timeline.
@@ -213,6 +214,11 @@ async fn four_eyes_delivery_and_destruction_read_right() {
     click(&c, Locator::Css(&format!("#reveal-{}", f.id))).await;
     wait_for_text(&c, "ul.passphrases code.secret", "-").await;
     assert_accessible(&c, "a delivered personal-data request").await;
+    // What the browser saves opens with the passphrase shown: the file as produced.
+    let passphrase = c.find(Locator::Css("ul.passphrases code.secret")).await.unwrap().text().await.unwrap();
+    click(&c, Locator::XPath("//ul[@class='files']//button[contains(., '名冊.csv.age')]")).await;
+    let saved = driver.downloaded("名冊.csv.age").await;
+    assert_eq!(common::open_age(&saved, &passphrase), "姓名,職等\n王大明,9\n".as_bytes());
 
     // Destroyed, the download and the passphrase are gone; the timeline says when and how.
     let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now());
@@ -230,6 +236,8 @@ async fn four_eyes_delivery_and_destruction_read_right() {
     people.officer.deliver(plain.id, None, "如附件").await.unwrap();
     c.goto(&format!("{}/requests/{}", server.base, plain.id)).await.unwrap();
     wait_for_text(&c, "ul.files", "下載").await;
+    click(&c, Locator::XPath("//ul[@class='files']//button[contains(., '表.csv')]")).await;
+    assert_eq!(driver.downloaded("表.csv").await, b"grade,count\n9,120\n");
     wait_for_text(&c, "section[aria-labelledby='act-h']", "確認收訖").await;
     let text = main_text(&c).await;
     assert!(!text.contains("age -d") && !text.contains("登錄銷毀") && !text.contains("解密密碼"), "{text}");

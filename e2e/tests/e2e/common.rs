@@ -130,3 +130,17 @@ impl Scenario {
         }
     }
 }
+
+/// The plaintext of an age file encrypted to `passphrase` (scrypt), as `age -d` gives it.
+pub fn open_age(file: &[u8], passphrase: &str) -> Vec<u8> {
+    use std::io::Read;
+    let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(passphrase.to_string()));
+    let decryptor = age::Decryptor::new(file).unwrap_or_else(|e| panic!("not an age file: {e}"));
+    let mut out = Vec::new();
+    decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .unwrap_or_else(|e| panic!("age: {e}"))
+        .read_to_end(&mut out)
+        .unwrap_or_else(|e| panic!("age: {e}"));
+    out
+}

@@ -11,18 +11,6 @@ use crate::common;
 
 const SIGNING_KEY: &str = "a-shared-signing-key-of-at-least-32-bytes-2026";
 
-fn open_age(file: &[u8], passphrase: &str) -> Vec<u8> {
-    let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(passphrase.to_string()));
-    let decryptor = age::Decryptor::new(file).unwrap_or_else(|e| panic!("not an age file: {e}"));
-    let mut out = Vec::new();
-    decryptor
-        .decrypt(std::iter::once(&identity as &dyn age::Identity))
-        .unwrap_or_else(|e| panic!("age: {e}"))
-        .read_to_end(&mut out)
-        .unwrap_or_else(|e| panic!("age: {e}"));
-    out
-}
-
 async fn login(base: &str, username: &str) -> Client {
     let mut c = Client::new(base);
     c.login(username, statreq_e2e::DEMO_PASSWORD).await.unwrap_or_else(|e| panic!("login {username} at {base}: {e}"));
@@ -59,9 +47,9 @@ async fn two_instances_share_requests_files_and_keys() {
     let applicant_b = login(&b.base, "applicant.npa").await;
     let file = applicant_b.download_delivery(r.id, f.id).await.unwrap();
     let pass = applicant_b.reveal_passphrase(r.id, f.id).await.unwrap().passphrase;
-    assert_eq!(open_age(&file, &pass), content);
+    assert_eq!(common::open_age(&file, &pass), content);
     // And through A, the same.
-    assert_eq!(open_age(&people.applicant.download_delivery(r.id, f.id).await.unwrap(), &pass), content);
+    assert_eq!(common::open_age(&people.applicant.download_delivery(r.id, f.id).await.unwrap(), &pass), content);
     // One sign-in serves both: A's access token is good at B (the signing key is shared).
     let token = people.applicant.access_token().unwrap_or_default().to_string();
     let at_b = Client::new(&b.base).with_token(token);
@@ -196,7 +184,7 @@ async fn an_object_store_outage_is_503_before_anything_is_sent() {
     relay.set_up(true);
     let file = people.applicant.download_delivery(delivered.id, f.id).await.unwrap();
     let pass = people.applicant.reveal_passphrase(delivered.id, f.id).await.unwrap().passphrase;
-    assert_eq!(open_age(&file, &pass), content);
+    assert_eq!(common::open_age(&file, &pass), content);
     assert!(people.officer.upload_delivery(producing.id, "名冊.csv", content).await.is_ok());
 }
 
@@ -505,7 +493,7 @@ async fn backup_while_writing_and_restore_into_empty_stores(backend: Backend) {
     let applicant = b.login("applicant.npa").await;
     let (kept, kept_file, kept_body) = delivered[1].clone();
     let pass = applicant.reveal_passphrase(kept, kept_file).await.unwrap().passphrase;
-    assert_eq!(open_age(&applicant.download_delivery(kept, kept_file).await.unwrap(), &pass), kept_body);
+    assert_eq!(common::open_age(&applicant.download_delivery(kept, kept_file).await.unwrap(), &pass), kept_body);
     let err = applicant.download_delivery(destroyed, destroyed_file).await.err();
     assert_eq!(err.and_then(|e| e.code().map(String::from)), Some("shredded".into()), "destroyed after the backup: still unreadable");
     assert_eq!(b.db.stored_files().await.len(), 1, "its body is gone too");
