@@ -16,7 +16,14 @@ pub(crate) fn save_file(name: &str, bytes: &[u8]) {
             }
         }
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // Let go of the blob later, not at once: a browser may still be reading it when
+    // `click()` returns (FileSaver.js waits 40 s too).
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 40_000);
+    }
 }
 
 /// Asks the person to confirm (the browser's own dialog); `false` when they cancel or

@@ -236,8 +236,14 @@ async fn four_eyes_delivery_and_destruction_read_right() {
     people.officer.deliver(plain.id, None, "如附件").await.unwrap();
     c.goto(&format!("{}/requests/{}", server.base, plain.id)).await.unwrap();
     wait_for_text(&c, "ul.files", "下載").await;
-    click(&c, Locator::XPath("//ul[@class='files']//button[contains(., '表.csv')]")).await;
+    // A double click downloads it once (and the trail says once).
+    let button = c.find(Locator::XPath("//ul[@class='files']//button[contains(., '表.csv')]")).await.unwrap();
+    c.execute("arguments[0].click(); arguments[0].click();", vec![serde_json::to_value(&button).unwrap()]).await.unwrap();
     assert_eq!(driver.downloaded("表.csv").await, b"grade,count\n9,120\n");
+    wait_for_text(&c, "ul.files button:not([disabled])", "下載 表.csv").await;
+    let admin = server.login("admin.dgpa").await;
+    let trail = admin.audit(&format!("action=delivery.downloaded&request_id={}", plain.id)).await.unwrap().items;
+    assert_eq!(trail.len(), 1, "{trail:?}");
     wait_for_text(&c, "section[aria-labelledby='act-h']", "確認收訖").await;
     let text = main_text(&c).await;
     assert!(!text.contains("age -d") && !text.contains("登錄銷毀") && !text.contains("解密密碼"), "{text}");

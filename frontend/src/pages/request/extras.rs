@@ -161,15 +161,22 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                     let file = if a.shredded {
                         view! { <span>{a.filename.clone()}</span>" "<span class="badge done">{tr(lang.get(), "destroyed")}</span> }.into_any()
                     } else {
+                        // One download at a time: a second click would fetch (and audit) it again.
+                        let fetching = RwSignal::new(false);
                         view! {
-                            <button type="button" class="link" on:click=move |_| {
+                            <button type="button" class="link" disabled=move || fetching.get() aria-busy=move || fetching.get().to_string() on:click=move |_| {
+                                if fetching.get_untracked() {
+                                    return;
+                                }
                                 let n = name.clone();
+                                fetching.set(true);
                                 spawn_local(async move {
                                     // A refusal (the file store out of reach, say) is said, not swallowed.
                                     match call(|c| async move { c.download_attachment(id, aid).await }).await {
                                         Ok(bytes) => save_file(&n, &bytes),
                                         Err(e) => refused(Spot::Attachments, &e),
                                     }
+                                    fetching.set(false);
                                 });
                             }>{a.filename.clone()}</button>
                         }
@@ -248,16 +255,26 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                                         <dd>{u.display_name.clone()}{f.approved_at.map(|at| format!(" · {}", i18n::datetime(lang.get(), at)))}</dd>
                                     })}
                                 </dl>
-                                {f.shredded_at.is_none().then(|| view! {
-                                    <button type="button" class="link" on:click=move |_| {
-                                        let n = download_name.clone();
-                                        spawn_local(async move {
-                                            match call(|c| async move { c.download_delivery(id, did).await }).await {
-                                                Ok(bytes) => save_file(&n, &bytes),
-                                                Err(e) => refused(Spot::Files, &e),
+                                {f.shredded_at.is_none().then(|| {
+                                    // A large file takes a while: the button says so, and a second
+                                    // click does not fetch (and audit) it again.
+                                    let fetching = RwSignal::new(false);
+                                    view! {
+                                        <button type="button" class="link" disabled=move || fetching.get() aria-busy=move || fetching.get().to_string() on:click=move |_| {
+                                            if fetching.get_untracked() {
+                                                return;
                                             }
-                                        });
-                                    }>{tr(lang.get(), "download")}{name.clone()}</button>
+                                            let n = download_name.clone();
+                                            fetching.set(true);
+                                            spawn_local(async move {
+                                                match call(|c| async move { c.download_delivery(id, did).await }).await {
+                                                    Ok(bytes) => save_file(&n, &bytes),
+                                                    Err(e) => refused(Spot::Files, &e),
+                                                }
+                                                fetching.set(false);
+                                            });
+                                        }>{move || tr(lang.get(), if fetching.get() { "downloading" } else { "download" })}{name.clone()}</button>
+                                    }
                                 })}
                                 {f.disclosure.clone().filter(|d| d.has_findings()).map(|d| {
                                     let blocks = d.blocks();
