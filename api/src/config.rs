@@ -76,7 +76,8 @@ pub struct Settings {
     pub drain: std::time::Duration,
     /// Then, how long requests in flight (uploads, downloads) may take to finish.
     pub shutdown_grace: std::time::Duration,
-    /// A request body that sends nothing for this long is cut off (`408 body_stalled`).
+    /// A request body that sends nothing for this long is cut off (`408 body_stalled`);
+    /// a download not read for this long is cut off too.
     pub body_idle: std::time::Duration,
     /// Serves `/metrics` without a token on this address (a scraper's private network).
     pub metrics_bind: Option<String>,

@@ -261,8 +261,9 @@ struct SecurityArgs {
     #[arg(long, env = "STATREQ_MAX_TRANSFERS", default_value_t = 32)]
     max_transfers: usize,
     /// Seconds a request body (an upload above all) may send nothing before it is cut
-    /// off with 408 and its transfer freed: a client gone without closing, or one
-    /// that trickles on purpose, does not hold a transfer for good.
+    /// off with 408, and a download may go unread before it is cut off; either way its
+    /// transfer is freed: a client gone without closing, or one that stalls on purpose,
+    /// does not hold a transfer for good.
     #[arg(long, env = "STATREQ_BODY_IDLE_SECONDS", default_value_t = 60)]
     body_idle_seconds: u64,
     /// Hours a sign-in lasts at most, however often its tokens are refreshed.

@@ -495,13 +495,76 @@ impl Transfers {
         self.0.clone().try_acquire_owned().map_err(|_| InputError::TransfersBusy)
     }
 
-    /// A body stream that holds `permit` until it ends or is dropped.
-    pub fn hold<S: Stream>(permit: tokio::sync::OwnedSemaphorePermit, body: S) -> impl Stream<Item = S::Item> {
-        body.map(move |chunk| {
-            let _held = &permit;
-            chunk
+    /// A response body that holds `permit` until it ends or is dropped, or until it has
+    /// not been read for `idle`: a client that stops reading without closing (gone, or
+    /// a slowloris) then gives back its transfer, the file is no longer read for it, and
+    /// what it reads next is an error, never an end that looks whole.
+    pub fn hold<S>(
+        permit: tokio::sync::OwnedSemaphorePermit,
+        body: S,
+        idle: std::time::Duration,
+    ) -> impl Stream<Item = Result<Bytes, std::io::Error>>
+    where
+        S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
+    {
+        use std::task::Poll;
+        let held = Arc::new(std::sync::Mutex::new(Held {
+            flow: Flow::Streaming { body: Box::pin(body), _permit: permit },
+            last: std::time::Instant::now(),
+        }));
+        let watched = Arc::downgrade(&held);
+        tokio::spawn(async move {
+            let tick = (idle / 4).max(std::time::Duration::from_millis(100));
+            loop {
+                tokio::time::sleep(tick).await;
+                let Some(held) = watched.upgrade() else { return };
+                let mut h = held.lock().unwrap_or_else(|e| e.into_inner());
+                match h.flow {
+                    Flow::Streaming { .. } if h.last.elapsed() >= idle => {
+                        tracing::info!(seconds = idle.as_secs(), "a download was not read; cut off and its transfer freed");
+                        h.flow = Flow::CutOff;
+                        return;
+                    }
+                    Flow::Streaming { .. } => {}
+                    Flow::CutOff | Flow::Done => return,
+                }
+            }
+        });
+        futures_util::stream::poll_fn(move |cx| {
+            let mut h = held.lock().unwrap_or_else(|e| e.into_inner());
+            h.last = std::time::Instant::now();
+            match &mut h.flow {
+                Flow::Streaming { body, .. } => match body.as_mut().poll_next(cx) {
+                    Poll::Ready(None) => {
+                        h.flow = Flow::Done;
+                        Poll::Ready(None)
+                    }
+                    other => other,
+                },
+                Flow::CutOff => {
+                    h.flow = Flow::Done;
+                    Poll::Ready(Some(Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "the download was not read"))))
+                }
+                Flow::Done => Poll::Ready(None),
+            }
         })
     }
+}
+
+/// A download's body as [`Transfers::hold`] watches it, and when it was last read.
+struct Held {
+    flow: Flow,
+    last: std::time::Instant,
+}
+
+enum Flow {
+    /// Dropping the body stops the file being read for it; the permit frees the transfer.
+    Streaming {
+        body: std::pin::Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send>>,
+        _permit: tokio::sync::OwnedSemaphorePermit,
+    },
+    CutOff,
+    Done,
 }
 
 #[cfg(test)]

@@ -157,7 +157,8 @@ pub async fn download_attachment(
     let detail = serde_json::json!({"attachment": aid, "filename": a.filename});
     let permit = state.transfers.begin()?;
     // Opened before the download is recorded: a store that cannot be reached is a 503.
-    let body = Transfers::hold(permit, state.files.stream(&a.storage_key, &a.wrapped_key, Egress::Plain).await?);
+    let stored = state.files.stream(&a.storage_key, &a.wrapped_key, Egress::Plain).await?;
+    let body = Transfers::hold(permit, stored, state.settings.body_idle);
     db(&state, move |s| s.audit(&audit, "attachment.downloaded", Some(request_id), &detail, Utc::now())).await?;
     Ok(HttpResponse::Ok()
         .content_type(a.content_type.clone())

@@ -248,7 +248,7 @@ pub async fn download_delivery(
     // not a 200 cut short.
     let stored = state.files.stream(&d.storage_key, d.wrapped_key.as_deref().unwrap_or_default(), egress).await?;
     db(&state, move |s| s.audit(&audit, "delivery.downloaded", Some(id), &detail, Utc::now())).await?;
-    let body = Transfers::hold(permit, stored);
+    let body = Transfers::hold(permit, stored, state.settings.body_idle);
     let (name, content_type) = if d.personal {
         (format!("{}.age", d.filename), "application/octet-stream".to_string())
     } else {

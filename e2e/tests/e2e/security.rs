@@ -822,6 +822,60 @@ async fn a_stalled_upload_gives_back_its_transfer(backend: Backend) {
     assert_eq!(server.db.stored_files().await.len(), stored_before + 1);
 }
 
+/// A client that starts a download and stops reading without closing does not keep
+/// its transfer: after `--body-idle-seconds` unread, the transfer is freed, and the
+/// download ends in an error (never a clean end that looks like the whole file).
+async fn a_download_not_read_gives_back_its_transfer(backend: Backend) {
+    use statreq_e2e::statreq_contract::State;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = TestServer::start_with(backend, &["--max-transfers", "1", "--body-idle-seconds", "2"]);
+    let w = crate::common::Scenario::new(&server).await;
+    let id = w.in_state(&crate::common::statistics(), State::InProduction, 2).await.id;
+    let size = 24 * 1024 * 1024;
+    let file = w.officer.upload_delivery(id, "大表.csv", vec![b'7'; size]).await.unwrap().id;
+    w.officer.deliver(id, None, "如附件").await.unwrap();
+    let admin_token = server.login("admin.dgpa").await.access_token().unwrap_or_default().to_string();
+    let in_flight = || async {
+        let res = reqwest::Client::new().get(format!("{}/metrics", server.base)).bearer_auth(&admin_token).send().await.unwrap();
+        let text = res.text().await.unwrap();
+        text.lines().find_map(|l| l.strip_prefix("statreq_transfers_in_flight ")).map(|v| v.trim().to_string())
+    };
+
+    // The download starts; its client reads the head and a little, then nothing.
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let mut stalled = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let token = w.applicant.access_token().unwrap_or_default().to_string();
+    let request =
+        format!("GET /api/v1/requests/{id}/deliveries/{file}/file HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\r\n");
+    stalled.write_all(request.as_bytes()).await.unwrap();
+    let mut head = vec![0u8; 16 * 1024];
+    let n = stalled.read(&mut head).await.unwrap();
+    assert!(String::from_utf8_lossy(&head[..n]).starts_with("HTTP/1.1 200"), "{}", String::from_utf8_lossy(&head[..n.min(300)]));
+    assert_eq!(in_flight().await.as_deref(), Some("1"));
+    let busy = w.applicant.download_delivery(id, file).await.err().and_then(|e| e.code().map(String::from));
+    assert_eq!(busy.as_deref(), Some("busy"), "the unread download holds the transfer");
+
+    // Unread long enough, it lets go: the next download goes through, whole.
+    let mut freed = false;
+    for _ in 0..100 {
+        if in_flight().await.as_deref() == Some("0") {
+            freed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(freed, "the transfer of an unread download is given back");
+    assert_eq!(w.applicant.download_delivery(id, file).await.map(|b| b.len()).ok(), Some(size));
+
+    // The stalled client, reading again, gets what was on its way and then a cut-off
+    // connection: not the end of a chunked body that would pass for the whole file.
+    let mut rest = head[..n].to_vec();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(30), stalled.read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "the connection is closed");
+    assert!(rest.len() < size, "{} bytes of {size}", rest.len());
+    assert!(!rest.ends_with(b"\r\n0\r\n\r\n"), "a cut-off download must not end like a whole one");
+}
+
 async fn attachments_are_shredded_when_their_request_ends(backend: Backend) {
     let server = TestServer::start(backend);
     let w = crate::common::Scenario::new(&server).await;
@@ -842,6 +896,7 @@ async fn attachments_are_shredded_when_their_request_ends(backend: Backend) {
 }
 
 on_both_backends!(
+    a_download_not_read_gives_back_its_transfer,
     a_stalled_upload_gives_back_its_transfer,
     attachments_are_shredded_when_their_request_ends,
     files_in_flight_are_bounded,
