@@ -155,6 +155,15 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        // One line per answer, at the level it calls for (the cause of a fault is logged
+        // where it happens): a refusal is the service working; a server busy, draining,
+        // or without its database or files is worth a look; a fault is an error.
+        let (status, code) = (self.status.as_u16(), self.code.as_str());
+        match self.status {
+            StatusCode::INTERNAL_SERVER_ERROR => tracing::error!(status, code, "answered with a fault"),
+            s if s.is_server_error() => tracing::warn!(status, code, "answered: unavailable"),
+            _ => tracing::info!(status, code, "refused"),
+        }
         let mut res = HttpResponse::build(self.status);
         res.content_type(PROBLEM_JSON);
         if self.oauth == Some("invalid_client") {

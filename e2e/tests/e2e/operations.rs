@@ -565,6 +565,12 @@ async fn two_instances_remind_each_person_once() {
 /// What `statreq serve` writes to standard error from its start until it listens,
 /// with `env` set; the process is stopped however the test ends.
 fn start_up_log(env: &[(&str, &str)]) -> String {
+    server_log(env, |_| {})
+}
+
+/// What `statreq serve` writes to standard error from its start until `during` (given
+/// the server's base URL) is done; the process is stopped however the test ends.
+fn server_log(env: &[(&str, &str)], during: impl FnOnce(&str)) -> String {
     use std::io::BufRead;
     struct Stopped(std::process::Child);
     impl Drop for Stopped {
@@ -580,12 +586,49 @@ fn start_up_log(env: &[(&str, &str)]) -> String {
     cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
     let mut child = Stopped(cmd.spawn().unwrap_or_else(|e| panic!("starting statreq: {e}")));
     let stdout = child.0.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-    let listening = std::io::BufReader::new(stdout).lines().map_while(Result::ok).any(|l| l.starts_with("statreq listening on "));
-    assert!(listening, "statreq did not start");
+    // Kept open, not dropped: what statreq prints next would meet a closed pipe.
+    let mut lines = std::io::BufReader::new(stdout).lines().map_while(Result::ok);
+    let listening = lines
+        .by_ref()
+        .find_map(|l| l.strip_prefix("statreq listening on ").and_then(|rest| rest.split_whitespace().next()).map(String::from));
+    let base = listening.unwrap_or_else(|| panic!("statreq did not start"));
+    during(&base);
     let _ = child.0.kill();
+    drop(lines);
     let mut log = String::new();
     let _ = child.0.stderr.take().map(|mut e| e.read_to_string(&mut log));
     log
+}
+
+/// Each refusal is logged once, at INFO, with its status and code as fields: a
+/// refusal is the service working, not a warning to page anyone over.
+#[test]
+fn refusals_are_logged_once_at_info_with_their_code() {
+    let log = server_log(&[("STATREQ_LOG_FORMAT", "json")], |base| {
+        let addr = base.trim_start_matches("http://");
+        let status = |request: String| {
+            use std::io::Write;
+            let mut s = std::net::TcpStream::connect(addr).unwrap();
+            s.write_all(request.as_bytes()).unwrap();
+            let mut answer = String::new();
+            let _ = s.read_to_string(&mut answer);
+            answer.get(9..12).and_then(|c| c.parse::<u16>().ok()).unwrap_or_else(|| panic!("{answer:?}"))
+        };
+        assert_eq!(status(format!("GET /api/v1/requests/1 HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")), 401);
+        let malformed = format!(
+            "POST /api/v1/auth/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: 1\r\nConnection: close\r\n\r\n{{"
+        );
+        assert_eq!(status(malformed), 400);
+    });
+    let entries: Vec<serde_json::Value> = log.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let about = |code: &str| entries.iter().filter(|e| e["fields"]["code"] == code).collect::<Vec<_>>();
+    for (code, status) in [("authentication_required", 401), ("malformed_json", 400)] {
+        let lines = about(code);
+        assert_eq!(lines.len(), 1, "{code} once: {log}");
+        assert_eq!((lines[0]["level"].as_str(), lines[0]["fields"]["status"].as_u64()), (Some("INFO"), Some(status)), "{log}");
+    }
+    let loud: Vec<_> = entries.iter().filter(|e| e["level"] == "WARN" || e["level"] == "ERROR").collect();
+    assert!(loud.is_empty(), "nothing here is worth a warning: {loud:?}");
 }
 
 /// Logs go to files, pipes and journald as plain text (colours only on a terminal),
