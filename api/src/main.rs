@@ -1,6 +1,6 @@
 //! `statreq`: serve the API, migrate, manage accounts, write the OpenAPI document.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -464,12 +464,17 @@ async fn main() -> anyhow::Result<()> {
             let app = Application::build(settings, store)?;
             let base = format!("http://127.0.0.1:{}", app.port());
             tracing::info!(port = app.port(), database = %redact(&url), "statreq listening");
-            println!("statreq listening on {base} (docs: {base}/docs/)");
-            if loaded {
-                println!("{}", demo::instructions(&base));
-            } else if with_demo {
-                println!("Demo accounts already exist (password {:?}).", demo::DEMO_PASSWORD);
-            }
+            // For whoever started it; a server whose standard output was closed (piped
+            // into `head`, say) serves on rather than dying of a write to it.
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "statreq listening on {base} (docs: {base}/docs/)");
+            let _ = match (loaded, with_demo) {
+                (true, _) => writeln!(out, "{}", demo::instructions(&base)),
+                (false, true) => writeln!(out, "Demo accounts already exist (password {:?}).", demo::DEMO_PASSWORD),
+                (false, false) => Ok(()),
+            };
+            let _ = out.flush();
+            drop(out);
             app.run_until_stopped().await?;
         }
         Cmd::Migrate => {

@@ -600,6 +600,46 @@ fn server_log(env: &[(&str, &str)], during: impl FnOnce(&str)) -> String {
     log
 }
 
+/// Started with its standard output closed before it has written to it (piped into
+/// `head`, a supervisor that drops it), statreq still serves.
+#[test]
+fn a_closed_standard_output_does_not_stop_the_server() {
+    struct Stopped(std::process::Child);
+    impl Drop for Stopped {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap();
+    let db = statreq_e2e::TestDatabase::new(Backend::Sqlite);
+    let mut cmd = db.command();
+    cmd.args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--demo", "--demo-accounts-only"]).args(statreq_e2e::LOOPBACK_ONLY);
+    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null());
+    let mut child = Stopped(cmd.spawn().unwrap_or_else(|e| panic!("starting statreq: {e}")));
+    drop(child.0.stdout.take());
+    let healthy = || {
+        use std::io::Write;
+        let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return false };
+        let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        answer.starts_with("HTTP/1.1 200")
+    };
+    let mut up = false;
+    for _ in 0..300 {
+        if healthy() {
+            up = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(up, "statreq never answered");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(child.0.try_wait().ok().flatten().is_none(), "statreq exited");
+    assert!(healthy(), "statreq stopped answering");
+}
+
 /// Each refusal is logged once, at INFO, with its status and code as fields: a
 /// refusal is the service working, not a warning to page anyone over.
 #[test]
