@@ -39,6 +39,38 @@ fn note_at(note: RwSignal<Option<Note>>, at: Spot) -> impl Fn() -> Option<AnyVie
     }
 }
 
+/// A button that fetches one stored file and saves it as `name`. A large file takes a
+/// while: meanwhile the button says so and takes no second click (which would fetch,
+/// and audit, it again). A refusal (the file store out of reach, say) is said, not
+/// swallowed.
+fn download_button<Fut>(
+    name: String,
+    label: impl Fn(bool) -> String + Send + Sync + 'static,
+    fetch: impl Fn() -> Fut + Copy + 'static,
+    refused: impl Fn(&statreq_client::ClientError) + Copy + 'static,
+) -> impl IntoView
+where
+    Fut: std::future::Future<Output = Result<Vec<u8>, statreq_client::ClientError>> + 'static,
+{
+    let fetching = RwSignal::new(false);
+    view! {
+        <button type="button" class="link" disabled=move || fetching.get() aria-busy=move || fetching.get().to_string() on:click=move |_| {
+            if fetching.get_untracked() {
+                return;
+            }
+            fetching.set(true);
+            let name = name.clone();
+            spawn_local(async move {
+                match fetch().await {
+                    Ok(bytes) => save_file(&name, &bytes),
+                    Err(e) => refused(&e),
+                }
+                fetching.set(false);
+            });
+        }>{move || label(fetching.get())}</button>
+    }
+}
+
 /// Queue position, messages and deliveries of one request.
 #[component]
 pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNames>) -> impl IntoView {
@@ -161,25 +193,13 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                     let file = if a.shredded {
                         view! { <span>{a.filename.clone()}</span>" "<span class="badge done">{tr(lang.get(), "destroyed")}</span> }.into_any()
                     } else {
-                        // One download at a time: a second click would fetch (and audit) it again.
-                        let fetching = RwSignal::new(false);
-                        view! {
-                            <button type="button" class="link" disabled=move || fetching.get() aria-busy=move || fetching.get().to_string() on:click=move |_| {
-                                if fetching.get_untracked() {
-                                    return;
-                                }
-                                let n = name.clone();
-                                fetching.set(true);
-                                spawn_local(async move {
-                                    // A refusal (the file store out of reach, say) is said, not swallowed.
-                                    match call(|c| async move { c.download_attachment(id, aid).await }).await {
-                                        Ok(bytes) => save_file(&n, &bytes),
-                                        Err(e) => refused(Spot::Attachments, &e),
-                                    }
-                                    fetching.set(false);
-                                });
-                            }>{a.filename.clone()}</button>
-                        }
+                        let label = name.clone();
+                        download_button(
+                            name.clone(),
+                            move |busy| if busy { format!("{}{label}", tr(lang.get(), "downloading")) } else { label.clone() },
+                            move || call(move |c| async move { c.download_attachment(id, aid).await }),
+                            move |e| refused(Spot::Attachments, e),
+                        )
                         .into_any()
                     };
                     view! {
@@ -256,25 +276,13 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                                     })}
                                 </dl>
                                 {f.shredded_at.is_none().then(|| {
-                                    // A large file takes a while: the button says so, and a second
-                                    // click does not fetch (and audit) it again.
-                                    let fetching = RwSignal::new(false);
-                                    view! {
-                                        <button type="button" class="link" disabled=move || fetching.get() aria-busy=move || fetching.get().to_string() on:click=move |_| {
-                                            if fetching.get_untracked() {
-                                                return;
-                                            }
-                                            let n = download_name.clone();
-                                            fetching.set(true);
-                                            spawn_local(async move {
-                                                match call(|c| async move { c.download_delivery(id, did).await }).await {
-                                                    Ok(bytes) => save_file(&n, &bytes),
-                                                    Err(e) => refused(Spot::Files, &e),
-                                                }
-                                                fetching.set(false);
-                                            });
-                                        }>{move || tr(lang.get(), if fetching.get() { "downloading" } else { "download" })}{name.clone()}</button>
-                                    }
+                                    let label = name.clone();
+                                    download_button(
+                                        download_name.clone(),
+                                        move |busy| format!("{}{label}", tr(lang.get(), if busy { "downloading" } else { "download" })),
+                                        move || call(move |c| async move { c.download_delivery(id, did).await }),
+                                        move |e| refused(Spot::Files, e),
+                                    )
                                 })}
                                 {f.disclosure.clone().filter(|d| d.has_findings()).map(|d| {
                                     let blocks = d.blocks();
