@@ -749,6 +749,13 @@ async fn files_in_flight_are_bounded(backend: Backend) {
     assert_eq!(status, 200);
 }
 
+/// `statreq_transfers_in_flight` as `/metrics` gives it to an administrator.
+async fn transfers_in_flight(server: &TestServer, admin_token: &str) -> Option<String> {
+    let res = reqwest::Client::new().get(format!("{}/metrics", server.base)).bearer_auth(admin_token).send().await.unwrap();
+    let text = res.text().await.unwrap();
+    text.lines().find_map(|l| l.strip_prefix("statreq_transfers_in_flight ")).map(|v| v.trim().to_string())
+}
+
 /// A client that starts an upload and then sends nothing (gone without closing, or a
 /// slowloris) does not keep its transfer: after `--body-idle-seconds` of silence the
 /// upload is cut off with `408 body_stalled`, nothing of it stored, and the slot is
@@ -781,18 +788,7 @@ async fn a_stalled_upload_gives_back_its_transfer(backend: Backend) {
 
     // Once it holds the only transfer (as /metrics says), a download is told to come back …
     let admin_token = server.login("admin.dgpa").await.access_token().unwrap_or_default().to_string();
-    let in_flight = || async {
-        let text = reqwest::Client::new()
-            .get(format!("{}/metrics", server.base))
-            .bearer_auth(&admin_token)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        text.lines().find_map(|l| l.strip_prefix("statreq_transfers_in_flight ")).map(|v| v.trim().to_string())
-    };
+    let in_flight = || transfers_in_flight(&server, &admin_token);
     for _ in 0..100 {
         if in_flight().await.as_deref() == Some("1") {
             break;
@@ -835,11 +831,7 @@ async fn a_download_not_read_gives_back_its_transfer(backend: Backend) {
     let file = w.officer.upload_delivery(id, "大表.csv", vec![b'7'; size]).await.unwrap().id;
     w.officer.deliver(id, None, "如附件").await.unwrap();
     let admin_token = server.login("admin.dgpa").await.access_token().unwrap_or_default().to_string();
-    let in_flight = || async {
-        let res = reqwest::Client::new().get(format!("{}/metrics", server.base)).bearer_auth(&admin_token).send().await.unwrap();
-        let text = res.text().await.unwrap();
-        text.lines().find_map(|l| l.strip_prefix("statreq_transfers_in_flight ")).map(|v| v.trim().to_string())
-    };
+    let in_flight = || transfers_in_flight(&server, &admin_token);
 
     // The download starts; its client reads the head and a little, then nothing.
     let addr = server.base.trim_start_matches("http://").to_string();
