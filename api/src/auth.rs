@@ -165,6 +165,63 @@ pub fn issue_access_token(keys: &Keys, user_id: i64, ttl_seconds: i64, now: Date
     })
 }
 
+// ---------------------------------------------------------------- download links
+
+const LINK_AUDIENCE: &str = "statreq-download";
+/// How long a download link works (plus the usual leeway for clocks).
+pub const LINK_TTL_SECONDS: i64 = 60;
+
+/// The ticket of a download link: the caller, and the one path it opens.
+#[derive(Debug, Serialize, Deserialize)]
+struct LinkClaims {
+    iss: String,
+    aud: String,
+    sub: String,
+    exp: i64,
+    nbf: i64,
+    iat: i64,
+    typ: String,
+    path: String,
+}
+
+/// A ticket that lets `user_id` GET `path` (and nothing else) without a bearer token
+/// for [`LINK_TTL_SECONDS`]. Signed with the access tokens' key, so every instance
+/// takes it; its own audience and `typ` keep it from passing for an access token.
+pub fn issue_link_ticket(keys: &Keys, user_id: i64, path: &str, now: DateTime<Utc>) -> Result<String, ApiError> {
+    let claims = LinkClaims {
+        iss: OWN_ISSUER.into(),
+        aud: LINK_AUDIENCE.into(),
+        sub: user_id.to_string(),
+        exp: now.timestamp() + LINK_TTL_SECONDS,
+        nbf: now.timestamp(),
+        iat: now.timestamp(),
+        typ: "download".into(),
+        path: path.into(),
+    };
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).map_err(|e| {
+        tracing::error!(error = %e, "signing a download ticket");
+        ApiError::internal()
+    })
+}
+
+/// The account a download link's ticket speaks for, when it was made for `path`.
+fn verify_link_ticket(keys: &Keys, ticket: &str, path: &str) -> Result<UserId, ApiError> {
+    let invalid = || {
+        ApiError::new(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            "invalid_link",
+            "下載連結無效或已逾時，請回到頁面重新下載。",
+            "The download link is invalid or has expired; download again from the page.",
+        )
+    };
+    let data = jsonwebtoken::decode::<LinkClaims>(ticket, &keys.decoding, &validation(Algorithm::HS256, OWN_ISSUER, LINK_AUDIENCE))
+        .map_err(|_| invalid())?;
+    if data.claims.typ != "download" || data.claims.path != path {
+        return Err(invalid());
+    }
+    data.claims.sub.parse().map(UserId).map_err(|_| invalid())
+}
+
 /// A new opaque refresh token and the hash under which it is stored.
 pub fn new_refresh_token() -> (String, String) {
     let mut raw = [0u8; 32];
@@ -374,13 +431,20 @@ impl FromRequest for Principal {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let header = req.headers().get(actix_web::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        // A GET may carry a download link's ticket in place of the header; it opens
+        // only the path it was made for (a file).
+        let ticket = crate::http::links::ticket(req);
+        let path = req.path().to_owned();
         let audit = statreq_store::AuditContext { client_addr: crate::http::client_ip(req).map(|a| a.to_string()), ..Default::default() };
         Box::pin(async move {
             let state = state.ok_or_else(ApiError::internal)?;
             let missing = || ApiError::unauthorized("authentication_required", "Send 'Authorization: Bearer <token>'.");
-            let header = header.ok_or_else(missing)?;
-            let token = credentials(&header, "Bearer").ok_or_else(missing)?.to_string();
-            let subject = verify_token(&state.keys, &token)?;
+            let subject = match (header, ticket) {
+                (Some(header), _) => verify_token(&state.keys, credentials(&header, "Bearer").ok_or_else(missing)?)?,
+                // A download link: its ticket opens the one path it was made for.
+                (None, Some(ticket)) => TokenSubject::Own(verify_link_ticket(&state.keys, &ticket, &path)?),
+                (None, None) => return Err(missing()),
+            };
             if let TokenSubject::External(new, roots) = &subject {
                 // The issuer speaks only for its agencies (and those below them).
                 if !roots.is_empty() {

@@ -346,6 +346,7 @@ impl Application {
                 .wrap(http::security::headers(public_url.as_deref()))
                 .wrap(actix_web::middleware::from_fn(app::metrics::track))
                 .wrap(tracing_actix_web::TracingLogger::default())
+                .wrap(actix_web::middleware::from_fn(http::links::take_ticket))
         })
         // Signals are handled below: draining comes before the listener closes.
         .disable_signals()

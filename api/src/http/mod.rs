@@ -4,6 +4,7 @@
 
 pub mod contract;
 pub mod idempotency;
+pub mod links;
 pub mod methods;
 pub mod security;
 pub mod spa;

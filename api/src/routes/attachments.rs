@@ -132,11 +132,23 @@ pub async fn list_attachments(
     http::list_response(rows.iter().map(|a| view(a, &users)).collect(), q.cursor.as_deref(), q.limit)
 }
 
-/// Download an attached file (anyone who may see the request).
+/// An attached file the caller may download: anyone who may see the request.
+async fn attachment_for(state: &AppState, who: &Principal, id: RequestId, aid: i64) -> Result<AttachmentRow, ApiError> {
+    let loaded = load_for(state, who, id).await?;
+    let request_id = loaded.row.id;
+    let a = db(state, move |s| s.list_attachments(request_id)).await?.into_iter().find(|a| a.id == aid).ok_or_else(ApiError::not_found)?;
+    if a.wrapped_key.is_empty() {
+        return Err(InputError::Shredded.into());
+    }
+    Ok(a)
+}
+
+/// Download an attached file (anyone who may see the request). A download link's
+/// `ticket` takes the place of the bearer token.
 #[utoipa::path(
     tag = "requests",
-    security(("bearer" = [])),
-    params(("id" = i64, Path), ("aid" = i64, Path)),
+    security(("bearer" = []), ()),
+    params(("id" = i64, Path), ("aid" = i64, Path), http::links::LinkTicket),
     responses((status = 200, content_type = "application/octet-stream", body = String), ErrorResponses)
 )]
 #[get("/requests/{id}/attachments/{aid}/file")]
@@ -147,26 +159,36 @@ pub async fn download_attachment(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (id, aid) = path.into_inner();
-    let loaded = load_for(&state, &who, id).await?;
-    let request_id = loaded.row.id;
-    let a = db(&state, move |s| s.list_attachments(request_id)).await?.into_iter().find(|a| a.id == aid).ok_or_else(ApiError::not_found)?;
-    if a.wrapped_key.is_empty() {
-        return Err(InputError::Shredded.into());
-    }
+    let a = attachment_for(&state, &who, id, aid).await?;
     let audit = http::audit(&who, &req);
     let detail = serde_json::json!({"attachment": aid, "filename": a.filename});
     let permit = state.transfers.begin()?;
     // Opened before the download is recorded: a store that cannot be reached is a 503.
     let stored = state.files.stream(&a.storage_key, &a.wrapped_key, Egress::Plain).await?;
     let body = Transfers::hold(permit, stored, state.settings.body_idle);
-    db(&state, move |s| s.audit(&audit, "attachment.downloaded", Some(request_id), &detail, Utc::now())).await?;
+    db(&state, move |s| s.audit(&audit, "attachment.downloaded", Some(id), &detail, Utc::now())).await?;
     Ok(HttpResponse::Ok()
         .content_type(a.content_type.clone())
         .insert_header(("Content-Disposition", attachment_header(&a.filename)))
         .streaming(body))
 }
 
+/// A short-lived link to an attached file that a browser follows itself (see the
+/// result files' link): refused as the download would be, checked again and audited
+/// when followed.
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path), ("aid" = i64, Path)), responses((status = 200, body = statreq_contract::DownloadLink), ErrorResponses))]
+#[post("/requests/{id}/attachments/{aid}/link")]
+pub async fn attachment_link(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<(RequestId, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, aid) = path.into_inner();
+    attachment_for(&state, &who, id, aid).await?;
+    http::links::download_link(&state, &who, format!("/api/v1/requests/{}/attachments/{aid}/file", id.0))
+}
+
 /// Registers this module's handlers.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(upload_attachment).service(list_attachments).service(download_attachment);
+    cfg.service(upload_attachment).service(list_attachments).service(download_attachment).service(attachment_link);
 }

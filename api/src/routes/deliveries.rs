@@ -5,7 +5,7 @@
 use actix_multipart::Multipart;
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use statreq_contract::{AgeRecipientBody, DeliveryManifest, DeliveryUpload, DeliveryView, PassphraseView};
+use statreq_contract::{AgeRecipientBody, DeliveryManifest, DeliveryUpload, DeliveryView, DownloadLink, PassphraseView};
 use statreq_domain::lifecycle::{approve_file, open_file};
 use statreq_domain::{AgencyCode, RequestId, Role, State};
 use statreq_store::{DeliveryRow, NewDelivery};
@@ -208,11 +208,12 @@ async fn file_for(
 
 /// Download a result file. Files with personal data come as an **age** file
 /// encrypted with the delivery's passphrase (`age -d`); others as they are.
-/// Every download is audited.
+/// Every download is audited. A download link's `ticket` takes the place of the
+/// bearer token.
 #[utoipa::path(
     tag = "deliveries",
-    security(("bearer" = [])),
-    params(("id" = i64, Path), ("did" = i64, Path)),
+    security(("bearer" = []), ()),
+    params(("id" = i64, Path), ("did" = i64, Path), http::links::LinkTicket),
     responses((status = 200, content_type = "application/octet-stream", body = String), ErrorResponses)
 )]
 #[get("/requests/{id}/deliveries/{did}/file")]
@@ -259,6 +260,23 @@ pub async fn download_delivery(
         .insert_header(("Content-Disposition", attachment_header(&name)))
         .insert_header(("Cache-Control", "no-store"))
         .streaming(body))
+}
+
+/// A short-lived link to a result file that a browser follows itself, so a large file
+/// streams to disk with the browser's progress instead of through the page. It is
+/// refused as the download would be; following it is checked again and audited as a
+/// download. The link works for the caller alone, for this file alone, for a minute.
+#[utoipa::path(tag = "deliveries", security(("bearer" = [])), params(("id" = i64, Path), ("did" = i64, Path)), responses((status = 200, body = DownloadLink), ErrorResponses))]
+#[post("/requests/{id}/deliveries/{did}/link")]
+pub async fn delivery_link(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<(RequestId, i64)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (id, did) = path.into_inner();
+    file_for(&state, &who, &req, id, did, "delivery.download").await?;
+    http::links::download_link(&state, &who, format!("/api/v1/requests/{}/deliveries/{did}/file", id.0))
 }
 
 /// The passphrase of a personal-data file, by itself (never with the file). Audited.
@@ -450,6 +468,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(upload_delivery)
         .service(list_deliveries)
         .service(download_delivery)
+        .service(delivery_link)
         .service(reveal_passphrase)
         .service(approve_delivery)
         .service(request_review)

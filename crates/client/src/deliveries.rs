@@ -49,6 +49,11 @@ impl Client {
         self.get_bytes(&format!("/requests/{id}/attachments/{aid}/file")).await
     }
 
+    /// A short-lived link to an attached file (see [`DownloadLink`]).
+    pub async fn attachment_link(&self, id: i64, aid: i64) -> Result<DownloadLink> {
+        self.post(&format!("/requests/{id}/attachments/{aid}/link"), &serde_json::json!({}), None).await
+    }
+
     pub async fn deliveries(&self, id: i64) -> Result<DeliveryManifest> {
         self.get(&format!("/requests/{id}/deliveries")).await
     }
@@ -56,6 +61,11 @@ impl Client {
     /// The file as served: an age file for personal data, else the plain file.
     pub async fn download_delivery(&self, id: i64, did: i64) -> Result<Vec<u8>> {
         self.get_bytes(&format!("/requests/{id}/deliveries/{did}/file")).await
+    }
+
+    /// A short-lived link to a result file (see [`DownloadLink`]).
+    pub async fn delivery_link(&self, id: i64, did: i64) -> Result<DownloadLink> {
+        self.post(&format!("/requests/{id}/deliveries/{did}/link"), &serde_json::json!({}), None).await
     }
 
     pub async fn reveal_passphrase(&self, id: i64, did: i64) -> Result<PassphraseView> {

@@ -59,6 +59,18 @@ pub struct PassphraseView {
     pub passphrase: String,
 }
 
+/// A short-lived link to one file that a browser (or any HTTP client) follows without
+/// an `Authorization` header, so the file streams to disk with the browser's own
+/// progress instead of passing through the page's memory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DownloadLink {
+    /// The file's download URL with its ticket, relative to the service's address
+    /// (`/api/v1/...?ticket=...`). It works for the caller only, for that file only,
+    /// until `expires_at`; each use is checked and audited as a download.
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AuditEntryView {
     pub id: i64,

@@ -54,7 +54,18 @@ async fn a_sample_can_be_attached_to_a_draft_and_satisfies_the_form(backend: Bac
     // Once submitted, the reviewers see it, and nothing more can be attached.
     applicant.submit(r.id, None).await.unwrap();
     let supervisor = server.login("supervisor.moi").await;
-    assert_eq!(supervisor.download_attachment(r.id, a.id).await.ok(), Some(sample));
+    assert_eq!(supervisor.download_attachment(r.id, a.id).await.ok(), Some(sample.clone()));
+    // A download link opens it for the supervisor without a token, and only for them;
+    // another office gets none.
+    let link = supervisor.attachment_link(r.id, a.id).await.unwrap();
+    assert!(link.url.starts_with(&format!("/api/v1/requests/{}/attachments/{}/file?ticket=", r.id, a.id)), "{}", link.url);
+    let followed = reqwest::get(format!("{}{}", server.base, link.url)).await.unwrap();
+    assert_eq!(followed.status().as_u16(), 200);
+    assert_eq!(followed.bytes().await.unwrap().to_vec(), sample);
+    let elsewhere = link.url.replace(&format!("/attachments/{}/", a.id), &format!("/attachments/{dotnet_id}/"));
+    assert_eq!(reqwest::get(format!("{}{elsewhere}", server.base)).await.unwrap().status().as_u16(), 401);
+    assert_eq!(other.attachment_link(r.id, a.id).await.err().and_then(|e| e.status()), Some(404));
+    assert_eq!(supervisor.attachment_link(r.id, a.id + 1000).await.err().and_then(|e| e.status()), Some(404));
     assert_eq!(supervisor.upload_attachment(r.id, "y.csv", b"y".to_vec()).await.err().and_then(|e| e.status()), Some(403));
     assert_eq!(applicant.upload_attachment(r.id, "y.csv", b"y".to_vec()).await.err().and_then(|e| e.status()), Some(409));
     assert_eq!(officer.attachments(r.id).await.map(|l| l.len()).ok(), Some(2), "DGPA sees them once submitted");

@@ -732,3 +732,108 @@ mod four_eyes {
     use super::*;
     on_both_backends!(four_eyes_is_asked_for_told_and_on_the_timeline);
 }
+
+/// A download link (`POST …/link`) lets a browser fetch a result file itself, with no
+/// bearer token: it opens that file only, for the person who asked only, for a minute,
+/// and rights are checked again when it is followed. Asking for one is refused as the
+/// download would be (and audited so); each use is audited as a download.
+async fn a_download_link_opens_one_file_for_one_person_for_a_minute(backend: Backend) {
+    use statreq_e2e::statreq_contract::UpdateUserBody;
+    let server = TestServer::start(backend);
+    let (id, applicant, supervisor, officer) = in_production(&server, true).await;
+    let content = "姓名,職等\n王大明,9\n".repeat(2_000).into_bytes();
+    let f = officer.upload_delivery(id, "名冊.csv", content.clone()).await.unwrap();
+    let code = |e: Option<statreq_e2e::statreq_client::ClientError>| e.and_then(|e| e.code().map(String::from));
+    // Not yet delivered: no link, as no download.
+    assert_eq!(code(applicant.delivery_link(id, f.id).await.err()), Some("not_found".into()));
+    server.login("officer2.dgpa").await.approve_delivery(id, f.id).await.unwrap();
+    officer.deliver(id, None, "如附加密檔案").await.unwrap();
+
+    let http = reqwest::Client::new();
+    let follow = |url: String| {
+        let http = http.clone();
+        let url = format!("{}{url}", server.base);
+        async move {
+            let r = http.get(url).send().await.unwrap();
+            let status = r.status().as_u16();
+            let disposition = r.headers().get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+            let body = r.bytes().await.unwrap().to_vec();
+            let code = serde_json::from_slice::<serde_json::Value>(&body).ok().and_then(|p| p["code"].as_str().map(String::from));
+            (status, disposition, body, code)
+        }
+    };
+    let link = applicant.delivery_link(id, f.id).await.unwrap();
+    let left = link.expires_at - chrono::Utc::now();
+    assert!(left > chrono::Duration::seconds(50) && left <= chrono::Duration::seconds(60), "{left}");
+    let path = format!("/api/v1/requests/{id}/deliveries/{}/file", f.id);
+    let (prefix, ticket) = link.url.split_once("?ticket=").unwrap_or_else(|| panic!("{}", link.url));
+    assert_eq!(prefix, path);
+
+    // Followed without a token: the age file, as a download of the API gives it.
+    let (status, disposition, body, _) = follow(link.url.clone()).await;
+    assert_eq!(status, 200);
+    assert!(disposition.starts_with("attachment;") && disposition.contains(".csv.age"), "{disposition}");
+    let pass = applicant.reveal_passphrase(id, f.id).await.unwrap().passphrase;
+    assert_eq!(common::open_age(&body, &pass), content);
+
+    // The ticket opens nothing else, and is no access token; no access token is a ticket.
+    let invalid = Some("invalid_link".to_string());
+    assert_eq!(follow(format!("/api/v1/requests/{id}?ticket={ticket}")).await.3, invalid);
+    assert_eq!(follow(format!("/api/v1/requests/{id}/attachments/{}/file?ticket={ticket}", f.id)).await.3, invalid);
+    let as_bearer = http.get(format!("{}/api/v1/requests/{id}", server.base)).bearer_auth(ticket).send().await.unwrap();
+    assert_eq!(as_bearer.status().as_u16(), 401);
+    let access = applicant.access_token().unwrap_or_default().to_string();
+    assert_eq!(follow(format!("{path}?ticket={access}")).await.3, invalid);
+    let tampered = format!("{}{}", &ticket[..ticket.len() - 2], if ticket.ends_with("AA") { "BB" } else { "AA" });
+    assert_eq!(follow(format!("{path}?ticket={tampered}")).await.3, invalid);
+    // Only a GET takes one.
+    let post =
+        http.post(format!("{}/api/v1/requests/{id}/deliveries/{}/passphrase?ticket={ticket}", server.base, f.id)).send().await.unwrap();
+    assert_eq!(post.status().as_u16(), 401);
+
+    // A ticket past its minute (and the clock leeway) is refused, though well signed.
+    let key = std::fs::read_to_string(server.db.data_dir().join("signing.key")).unwrap();
+    let key = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, key.trim()).unwrap();
+    let sign = |claims: serde_json::Value| {
+        let key = jsonwebtoken::EncodingKey::from_secret(&key);
+        jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256), &claims, &key).unwrap()
+    };
+    let now = chrono::Utc::now().timestamp();
+    let me = applicant.me().await.unwrap().id.to_string();
+    let claims = |exp: i64, typ: &str| serde_json::json!({"iss": "statreq", "aud": "statreq-download", "sub": me, "exp": exp, "nbf": now - 200, "iat": now - 200, "typ": typ, "path": path});
+    assert_eq!(follow(format!("{path}?ticket={}", sign(claims(now + 60, "download")))).await.0, 200, "the forger's key is right");
+    assert_eq!(follow(format!("{path}?ticket={}", sign(claims(now - 31, "download")))).await.3, invalid);
+    assert_eq!(follow(format!("{path}?ticket={}", sign(claims(now + 60, "access")))).await.3, invalid);
+
+    // Refused as the download is, for the wrong role and the wrong agency; audited.
+    assert_eq!(code(supervisor.delivery_link(id, f.id).await.err()), Some("role_required".into()));
+    let other = server.login("applicant.tpedu").await;
+    assert_eq!(code(other.delivery_link(id, f.id).await.err()), Some("not_found".into()));
+    assert_eq!(code(applicant.delivery_link(id, f.id + 1000).await.err()), Some("not_found".into()));
+
+    // Rights are checked again on use: a disabled account's link stops working.
+    let admin = server.login("admin.dgpa").await;
+    let live = applicant.delivery_link(id, f.id).await.unwrap();
+    let me = applicant.me().await.unwrap().id;
+    admin.update_user(me, &UpdateUserBody { active: Some(false), ..Default::default() }).await.unwrap();
+    assert_eq!(follow(live.url.clone()).await.3, Some("account_disabled".into()));
+    admin.update_user(me, &UpdateUserBody { active: Some(true), ..Default::default() }).await.unwrap();
+    assert_eq!(follow(live.url.clone()).await.0, 200);
+
+    // Each use is a download in the trail; a refused ask is there too.
+    let trail = admin.audit(&format!("request_id={id}&limit=100")).await.unwrap();
+    let count = |action: &str| trail.items.iter().filter(|e| e.action == action).count();
+    assert_eq!(count("delivery.downloaded"), 3, "the link, the forged ticket, the re-enabled account");
+    assert_eq!(count("delivery.download_refused"), 4, "not yet delivered, the supervisor, the other office, no such file");
+    assert!(!serde_json::to_string(&trail.items).unwrap_or_default().contains(ticket), "no ticket in the trail");
+
+    // Destroyed: a live link finds nothing to give.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    applicant.record_destruction(id, None, &DestructionBody { destroyed_on: today, method: "檔案安全刪除".into() }).await.unwrap();
+    assert_eq!(follow(live.url).await.3, Some("shredded".into()));
+}
+
+mod links {
+    use super::*;
+    on_both_backends!(a_download_link_opens_one_file_for_one_person_for_a_minute);
+}

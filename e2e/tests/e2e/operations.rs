@@ -671,6 +671,32 @@ fn refusals_are_logged_once_at_info_with_their_code() {
     assert!(loud.is_empty(), "nothing here is worth a warning: {loud:?}");
 }
 
+/// A download link's ticket is a credential for a minute: it is kept out of the log,
+/// whose request span still names the path it was sent to.
+#[test]
+fn a_download_links_ticket_stays_out_of_the_log() {
+    const TICKET: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2VjcmV0LXRpY2tldA";
+    let log = server_log(&[("STATREQ_LOG_FORMAT", "json")], |base| {
+        let addr = base.trim_start_matches("http://");
+        for request in [
+            format!("GET /api/v1/requests/1/deliveries/2/file?ticket={TICKET} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+            format!("POST /api/v1/requests/1/deliveries/2/link?lang=en&ticket={TICKET} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+        ] {
+            use std::io::Write;
+            let mut s = std::net::TcpStream::connect(addr).unwrap();
+            s.write_all(request.as_bytes()).unwrap();
+            let mut answer = String::new();
+            let _ = s.read_to_string(&mut answer);
+            assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+        }
+    });
+    assert!(!log.contains(TICKET) && !log.contains("c2VjcmV0LXRpY2tldA"), "the ticket is in the log:\n{log}");
+    let entries: Vec<serde_json::Value> = log.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let target = |code: &str| entries.iter().find(|e| e["fields"]["code"] == code).map(|e| e["span"]["http.target"].clone());
+    assert_eq!(target("invalid_link"), Some(serde_json::json!("/api/v1/requests/1/deliveries/2/file")), "{log}");
+    assert_eq!(target("authentication_required"), Some(serde_json::json!("/api/v1/requests/1/deliveries/2/link?lang=en")), "{log}");
+}
+
 /// Logs go to files, pipes and journald as plain text (colours only on a terminal),
 /// or as one JSON object per line with STATREQ_LOG_FORMAT=json.
 #[test]
