@@ -26,6 +26,18 @@ pub(crate) fn save_file(name: &str, bytes: &[u8]) {
     }
 }
 
+/// Lets the browser download what `url` (on this origin) answers, saving it as `name`
+/// unless the answer names it.
+pub(crate) fn follow_link(url: &str, name: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    if let Ok(Ok(a)) = doc.create_element("a").map(|a| a.dyn_into::<web_sys::HtmlAnchorElement>()) {
+        a.set_href(url);
+        a.set_download(name);
+        a.click();
+    }
+}
+
 /// Asks the person to confirm (the browser's own dialog); `false` when they cancel or
 /// no dialog can be shown.
 pub(crate) fn confirm(question: &str) -> bool {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use statreq_contract::*;
 
-use crate::browser::{read_file, save_file};
+use crate::browser::{follow_link, read_file};
 use crate::components::application::{place, value_words, FieldNames};
 use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, text, tr, tr_with};
@@ -39,18 +39,19 @@ fn note_at(note: RwSignal<Option<Note>>, at: Spot) -> impl Fn() -> Option<AnyVie
     }
 }
 
-/// A button that fetches one stored file and saves it as `name`. A large file takes a
-/// while: meanwhile the button says so and takes no second click (which would fetch,
-/// and audit, it again). A refusal (the file store out of reach, say) is said, not
-/// swallowed.
+/// A button that downloads one stored file as `name`. It asks for a short-lived link
+/// and lets the browser follow it: the file streams to disk with the browser's own
+/// progress, however large, instead of passing through the page's memory. Meanwhile,
+/// and for a moment after, the button says so and takes no second click (which would
+/// download, and audit, it again). A refusal is said, not swallowed.
 fn download_button<Fut>(
     name: String,
     label: impl Fn(bool) -> String + Send + Sync + 'static,
-    fetch: impl Fn() -> Fut + Copy + 'static,
+    link: impl Fn() -> Fut + Copy + 'static,
     refused: impl Fn(&statreq_client::ClientError) + Copy + 'static,
 ) -> impl IntoView
 where
-    Fut: std::future::Future<Output = Result<Vec<u8>, statreq_client::ClientError>> + 'static,
+    Fut: std::future::Future<Output = Result<DownloadLink, statreq_client::ClientError>> + 'static,
 {
     let fetching = RwSignal::new(false);
     view! {
@@ -61,11 +62,17 @@ where
             fetching.set(true);
             let name = name.clone();
             spawn_local(async move {
-                match fetch().await {
-                    Ok(bytes) => save_file(&name, &bytes),
-                    Err(e) => refused(&e),
+                match link().await {
+                    Ok(link) => {
+                        follow_link(&link.url, &name);
+                        // The browser takes it from here; a second click so soon is a slip.
+                        set_timeout(move || fetching.set(false), std::time::Duration::from_secs(2));
+                    }
+                    Err(e) => {
+                        refused(&e);
+                        fetching.set(false);
+                    }
                 }
-                fetching.set(false);
             });
         }>{move || label(fetching.get())}</button>
     }
@@ -197,7 +204,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                         download_button(
                             name.clone(),
                             move |busy| if busy { format!("{}{label}", tr(lang.get(), "downloading")) } else { label.clone() },
-                            move || call(move |c| async move { c.download_attachment(id, aid).await }),
+                            move || call(move |c| async move { c.attachment_link(id, aid).await }),
                             move |e| refused(Spot::Attachments, e),
                         )
                         .into_any()
@@ -280,7 +287,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                                     download_button(
                                         download_name.clone(),
                                         move |busy| format!("{}{label}", tr(lang.get(), if busy { "downloading" } else { "download" })),
-                                        move || call(move |c| async move { c.download_delivery(id, did).await }),
+                                        move || call(move |c| async move { c.delivery_link(id, did).await }),
                                         move |e| refused(Spot::Files, e),
                                     )
                                 })}
