@@ -44,11 +44,17 @@ pub(crate) fn confirm(question: &str) -> bool {
     web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
 }
 
-/// Reads a chosen file in the browser.
-pub(crate) async fn read_file(input_id: &str) -> Option<(String, Vec<u8>)> {
+/// The file chosen in a file input, unread: to upload as it is (the browser then sends it
+/// from disk, however large, without a copy in the page's memory).
+pub(crate) fn chosen_file(input_id: &str) -> Option<web_sys::File> {
     use wasm_bindgen::JsCast;
     let input = web_sys::window()?.document()?.get_element_by_id(input_id)?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
-    let file = input.files()?.get(0)?;
+    input.files()?.get(0)
+}
+
+/// Reads a chosen file in the browser (for the small files the page itself looks into).
+pub(crate) async fn read_file(input_id: &str) -> Option<(String, Vec<u8>)> {
+    let file = chosen_file(input_id)?;
     let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
     Some((file.name(), js_sys::Uint8Array::new(&buf).to_vec()))
 }

@@ -1,14 +1,14 @@
 //! Result files, their passphrases, the audit trail and the catalog of existing sources.
 
 use super::*;
-use crate::transport::Part;
+use crate::transport::{Part, Upload};
 
 impl Client {
     // ------------------------------------------------------------ deliveries and audit
 
     /// Uploads a result file (multipart field `file`).
-    pub async fn upload_delivery(&self, id: i64, filename: &str, bytes: Vec<u8>) -> Result<DeliveryView> {
-        self.upload_magnitude_table(id, filename, bytes, &[], None).await
+    pub async fn upload_delivery(&self, id: i64, filename: &str, file: impl Into<Upload>) -> Result<DeliveryView> {
+        self.upload_magnitude_table(id, filename, file, &[], None).await
     }
 
     /// Uploads a statistical CSV table whose `magnitude` columns hold totals, with
@@ -18,21 +18,21 @@ impl Client {
         &self,
         id: i64,
         filename: &str,
-        bytes: Vec<u8>,
+        file: impl Into<Upload>,
         magnitude: &[&str],
-        contributions: Option<Vec<u8>>,
+        contributions: Option<Upload>,
     ) -> Result<DeliveryView> {
-        let mut form = vec![Part::File { name: "file", filename: filename.to_string(), bytes }];
+        let mut form = vec![Part::File { name: "file", filename: filename.to_string(), body: file.into() }];
         form.extend(magnitude.iter().map(|m| Part::Text { name: "magnitude", value: m.to_string() }));
         if let Some(c) = contributions {
-            form.push(Part::File { name: "contributions", filename: "contributions.csv".to_string(), bytes: c });
+            form.push(Part::File { name: "contributions", filename: "contributions.csv".to_string(), body: c });
         }
         decode(self.send(self.authed(Method::POST, &format!("/requests/{id}/deliveries")).form(form)).await?)
     }
 
     /// Attaches a file (e.g. a sample of the output format) to a draft.
-    pub async fn upload_attachment(&self, id: i64, filename: &str, bytes: Vec<u8>) -> Result<AttachmentView> {
-        let form = vec![Part::File { name: "file", filename: filename.to_string(), bytes }];
+    pub async fn upload_attachment(&self, id: i64, filename: &str, file: impl Into<Upload>) -> Result<AttachmentView> {
+        let form = vec![Part::File { name: "file", filename: filename.to_string(), body: file.into() }];
         decode(self.send(self.authed(Method::POST, &format!("/requests/{id}/attachments")).form(form)).await?)
     }
 

@@ -9,7 +9,7 @@ mod paging;
 mod transport;
 mod types;
 mod webhooks;
-pub use transport::{Method, TransportError};
+pub use transport::{Method, TransportError, Upload};
 pub use types::*;
 
 #[derive(Debug, Clone)]

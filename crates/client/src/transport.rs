@@ -35,7 +35,29 @@ enum Body {
 /// A part of a `multipart/form-data` body.
 pub(crate) enum Part {
     Text { name: &'static str, value: String },
-    File { name: &'static str, filename: String, bytes: Vec<u8> },
+    File { name: &'static str, filename: String, body: Upload },
+}
+
+/// A file to upload: bytes at hand, or in the browser a file the person picked, which
+/// the browser sends from disk as it reads it (a large file is never copied into the
+/// page's memory).
+pub enum Upload {
+    Bytes(Vec<u8>),
+    #[cfg(target_arch = "wasm32")]
+    Blob(web_sys::Blob),
+}
+
+impl From<Vec<u8>> for Upload {
+    fn from(bytes: Vec<u8>) -> Upload {
+        Upload::Bytes(bytes)
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl From<web_sys::Blob> for Upload {
+    fn from(blob: web_sys::Blob) -> Upload {
+        Upload::Blob(blob)
+    }
 }
 
 /// An answer, its body read whole.
@@ -129,7 +151,9 @@ impl Client {
             Body::Bytes(bytes) => b.body(bytes),
             Body::Form(parts) => b.multipart(parts.into_iter().fold(reqwest::multipart::Form::new(), |form, part| match part {
                 Part::Text { name, value } => form.text(name, value),
-                Part::File { name, filename, bytes } => form.part(name, reqwest::multipart::Part::bytes(bytes).file_name(filename)),
+                Part::File { name, filename, body: Upload::Bytes(bytes) } => {
+                    form.part(name, reqwest::multipart::Part::bytes(bytes).file_name(filename))
+                }
             })),
         };
         let res = b.send().await?;
@@ -158,9 +182,12 @@ impl Client {
                 for part in parts {
                     match part {
                         Part::Text { name, value } => form.append_with_str(name, &value).map_err(js)?,
-                        Part::File { name, filename, bytes } => {
+                        Part::File { name, filename, body: Upload::Bytes(bytes) } => {
                             let chunks = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
                             let blob = web_sys::Blob::new_with_u8_array_sequence(&chunks).map_err(js)?;
+                            form.append_with_blob_and_filename(name, &blob, &filename).map_err(js)?
+                        }
+                        Part::File { name, filename, body: Upload::Blob(blob) } => {
                             form.append_with_blob_and_filename(name, &blob, &filename).map_err(js)?
                         }
                     }

@@ -33,10 +33,11 @@ impl Driver {
         self.dir.join("downloads")
     }
 
-    /// The file the browser saved as `name`, once it is whole.
+    /// The file the browser saved as `name`, once it is whole (within a minute: a large
+    /// one takes a while from a debug build of the server under a full test run).
     pub(crate) async fn downloaded(&self, name: &str) -> Vec<u8> {
         let path = self.downloads().join(name);
-        for _ in 0..100 {
+        for _ in 0..600 {
             // Chromium writes `name.crdownload` and renames it when it is done.
             if let Ok(bytes) = std::fs::read(&path) {
                 return bytes;

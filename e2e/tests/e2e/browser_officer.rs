@@ -7,7 +7,7 @@ use fantoccini::{Client, Locator};
 use statreq_e2e::statreq_contract::State;
 use statreq_e2e::{Backend, TestServer};
 
-use crate::browser::{assert_accessible, browser, click, sign_in, spa_dir, type_into, wait_for_text};
+use crate::browser::{assert_accessible, browser, click, sign_in, spa_dir, text_of, type_into, wait_for_text};
 use crate::browser_admin::{choose, pick_file};
 use crate::browser_ux::{sign_out, wait_for_state};
 use crate::common;
@@ -101,5 +101,61 @@ async fn an_officers_day_from_search_to_delivery() {
         wait_for_text(&c, "main", said).await;
     }
     assert_accessible(&c, "a delivered request").await;
+    let _ = c.close().await;
+}
+
+/// How much memory the page's wasm holds (it never gives any back).
+async fn wasm_memory(c: &Client) -> u64 {
+    let script = "const done = arguments[arguments.length - 1];
+        import('/pkg/statreq-frontend.js').then(m => m.default()).then(w => done(w.memory.buffer.byteLength), e => done(String(e)));";
+    let got = c.execute_async(script, vec![]).await.unwrap();
+    got.as_u64().unwrap_or_else(|| panic!("wasm memory: {got}"))
+}
+
+/// A large result file goes up from disk and comes down to disk: neither passes
+/// through the page's memory (the file is sent as picked, and downloaded through a
+/// link the browser follows), so a tab does not run out of memory on a big file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_file_goes_up_and_down_without_passing_through_the_page() {
+    const MIB: u64 = 1024 * 1024;
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let r = people.in_state(&common::detail(), State::InProduction, 2).await;
+    let (driver, c) = browser().await;
+    sign_in(&c, &server.base, "officer1.dgpa").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "main", "資料產製中").await;
+    let content = "姓名,職等,初任公職日期\n".to_string() + &"王大明,9,2001-08-01\n".repeat(1_000_000);
+    assert!(content.len() as u64 > 20 * MIB);
+    let before = wasm_memory(&c).await;
+    let (_file_dir, _file) = pick_file(&c, "#result-file", "名冊.csv", &content).await;
+    click(&c, Locator::XPath("//button[normalize-space()='上傳']")).await;
+    // Up to a minute: a debug build of the server encrypts it under a full test run.
+    for _ in 0..300 {
+        if text_of(&c, "main").await.contains("名冊.csv") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    wait_for_text(&c, "ul.files", "名冊.csv").await;
+    let grown = wasm_memory(&c).await - before;
+    assert!(grown < 8 * MIB, "uploading {} MiB grew the page's memory by {} MiB", content.len() as u64 / MIB, grown / MIB);
+    let f = people.officer.deliveries(r.id).await.unwrap().files.remove(0);
+    assert_eq!(f.size_bytes as usize, content.len());
+
+    server.login("officer2.dgpa").await.approve_delivery(r.id, f.id).await.unwrap();
+    people.officer.deliver(r.id, None, "名冊如附件").await.unwrap();
+    sign_out(&c).await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "ul.files", "名冊.csv.age").await;
+    let before = wasm_memory(&c).await;
+    click(&c, Locator::XPath("//ul[@class='files']//button[contains(., '名冊.csv.age')]")).await;
+    let saved = driver.downloaded(&format!("{}.age", f.filename)).await;
+    let grown = wasm_memory(&c).await - before;
+    assert!(grown < 8 * MIB, "downloading {} MiB grew the page's memory by {} MiB", saved.len() as u64 / MIB, grown / MIB);
+    let pass = people.applicant.reveal_passphrase(r.id, f.id).await.unwrap().passphrase;
+    assert!(common::open_age(&saved, &pass) == content.as_bytes(), "the saved file is the file produced");
     let _ = c.close().await;
 }

@@ -600,7 +600,13 @@ async fn magnitude_columns_are_checked_by_dominance_rules(backend: Backend) {
         let officer = officer.clone();
         async move {
             officer
-                .upload_magnitude_table(id, name, table.as_bytes().to_vec(), &magnitude, contributions.map(|c| c.as_bytes().to_vec()))
+                .upload_magnitude_table(
+                    id,
+                    name,
+                    table.as_bytes().to_vec(),
+                    &magnitude,
+                    contributions.map(|c| c.as_bytes().to_vec().into()),
+                )
                 .await
         }
     };
@@ -632,8 +638,10 @@ async fn magnitude_columns_are_checked_by_dominance_rules(backend: Backend) {
     assert_eq!(server.db.stored_files().await.len(), before);
     assert!(officer.deliveries(id).await.unwrap().files.is_empty());
     // The wrong role cannot upload at all.
-    let by_applicant =
-        people.applicant.upload_magnitude_table(id, "t.csv", table.as_bytes().to_vec(), &["俸額合計"], Some(top.into())).await;
+    let by_applicant = people
+        .applicant
+        .upload_magnitude_table(id, "t.csv", table.as_bytes().to_vec(), &["俸額合計"], Some(top.as_bytes().to_vec().into()))
+        .await;
     assert_eq!(by_applicant.err().and_then(|e| e.status()), Some(403));
 
     // Checked: one dominated cell, by the (n, k) rule; delivery waits for a second officer.

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use statreq_contract::*;
 
-use crate::browser::{follow_link, read_file};
+use crate::browser::{chosen_file, follow_link};
 use crate::components::application::{place, value_words, FieldNames};
 use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, text, tr, tr_with};
@@ -105,11 +105,11 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
     let attach = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         spawn_local(async move {
-            match read_file("sample-file").await {
+            match chosen_file("sample-file") {
                 None => say(Spot::Attachments, "choose_a_file_first", true),
-                Some((name, bytes)) => match call(|c| {
-                    let (name, bytes) = (name.clone(), bytes.clone());
-                    async move { c.upload_attachment(id, &name, bytes).await }
+                Some(file) => match call(|c| {
+                    let file = file.clone();
+                    async move { c.upload_attachment(id, &file.name(), web_sys::Blob::from(file)).await }
                 })
                 .await
                 {
@@ -127,16 +127,16 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
         ev.prevent_default();
         uploading.set(true);
         spawn_local(async move {
-            match read_file("result-file").await {
+            match chosen_file("result-file") {
                 None => say(Spot::Upload, "choose_a_file_first", true),
-                Some((name, bytes)) => match call(|c| {
-                    let (name, bytes) = (name.clone(), bytes.clone());
+                Some(file) => match call(|c| {
+                    let file = file.clone();
                     let columns = magnitude.get_untracked();
                     async move {
                         // Magnitude columns go with their contributions table, for the dominance check.
-                        let contributions = read_file("contributions-file").await.map(|(_, b)| b);
+                        let contributions = chosen_file("contributions-file").map(|f| web_sys::Blob::from(f).into());
                         let marked: Vec<&str> = columns.split([',', '，']).map(str::trim).filter(|c| !c.is_empty()).collect();
-                        c.upload_magnitude_table(id, &name, bytes, &marked, contributions).await
+                        c.upload_magnitude_table(id, &file.name(), web_sys::Blob::from(file), &marked, contributions).await
                     }
                 })
                 .await
