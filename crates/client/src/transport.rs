@@ -45,6 +45,17 @@ pub enum Upload {
     Bytes(Vec<u8>),
     #[cfg(target_arch = "wasm32")]
     Blob(web_sys::Blob),
+    /// A picked file whose upload reports how much of the request has gone (0 to 1).
+    #[cfg(target_arch = "wasm32")]
+    Watched(web_sys::Blob, std::rc::Rc<dyn Fn(f64)>),
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Upload {
+    /// `blob`, with `progress` told the share of the request sent as it goes.
+    pub fn watched(blob: web_sys::Blob, progress: impl Fn(f64) + 'static) -> Upload {
+        Upload::Watched(blob, std::rc::Rc::new(progress))
+    }
 }
 
 impl From<Vec<u8>> for Upload {
@@ -164,10 +175,10 @@ impl Client {
     }
 
     #[cfg(target_arch = "wasm32")]
-    pub(crate) async fn send(&self, req: Req) -> Result<Res> {
+    pub(crate) async fn send(&self, mut req: Req) -> Result<Res> {
         use gloo_net::http::RequestBuilder;
         let js = |e: wasm_bindgen::JsValue| ClientError::Transport(gloo_net::Error::GlooError(format!("{e:?}")));
-        let mut b = RequestBuilder::new(&req.url).method(req.method);
+        let mut b = RequestBuilder::new(&req.url).method(req.method.clone());
         if !req.query.is_empty() {
             b = b.query(req.query.iter().map(|(k, v)| (k.as_str(), v)));
         }
@@ -177,9 +188,10 @@ impl Client {
         let request = match req.body {
             Body::Empty => b.build()?,
             Body::Bytes(bytes) => b.body(js_sys::Uint8Array::from(&bytes[..]))?,
-            Body::Form(parts) => {
+            Body::Form(ref mut parts) => {
                 let form = web_sys::FormData::new().map_err(js)?;
-                for part in parts {
+                let mut watch = None;
+                for part in std::mem::take(parts) {
                     match part {
                         Part::Text { name, value } => form.append_with_str(name, &value).map_err(js)?,
                         Part::File { name, filename, body: Upload::Bytes(bytes) } => {
@@ -190,7 +202,14 @@ impl Client {
                         Part::File { name, filename, body: Upload::Blob(blob) } => {
                             form.append_with_blob_and_filename(name, &blob, &filename).map_err(js)?
                         }
+                        Part::File { name, filename, body: Upload::Watched(blob, progress) } => {
+                            watch = Some(progress);
+                            form.append_with_blob_and_filename(name, &blob, &filename).map_err(js)?
+                        }
                     }
+                }
+                if let Some(progress) = watch {
+                    return send_watched(&req, form, progress).await;
                 }
                 b.body(form)?
             }
@@ -199,4 +218,49 @@ impl Client {
         let headers = res.headers().entries().collect();
         Ok(Res { status: res.status(), headers, body: res.binary().await? })
     }
+}
+
+/// Sends a form by XMLHttpRequest, the one browser API that reports an upload's
+/// progress, telling `progress` the share of the request sent.
+#[cfg(target_arch = "wasm32")]
+async fn send_watched(req: &Req, form: web_sys::FormData, progress: std::rc::Rc<dyn Fn(f64)>) -> Result<Res> {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let js = |e: wasm_bindgen::JsValue| ClientError::Transport(gloo_net::Error::GlooError(format!("{e:?}")));
+    let mut url = req.url.clone();
+    for (i, (k, v)) in req.query.iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.push_str(&format!("{}={}", js_sys::encode_uri_component(k), js_sys::encode_uri_component(v)));
+    }
+    let xhr = web_sys::XmlHttpRequest::new().map_err(js)?;
+    xhr.open(req.method.as_str(), &url).map_err(js)?;
+    for (name, value) in &req.headers {
+        xhr.set_request_header(name, value).map_err(js)?;
+    }
+    xhr.set_response_type(web_sys::XmlHttpRequestResponseType::Arraybuffer);
+    let on_progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+        if e.length_computable() && e.total() > 0.0 {
+            progress(e.loaded() / e.total());
+        }
+    });
+    xhr.upload().map_err(js)?.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    let answered = js_sys::Promise::new(&mut |resolve, reject| {
+        xhr.set_onload(Some(&resolve));
+        xhr.set_onerror(Some(&reject));
+        xhr.set_onabort(Some(&reject));
+    });
+    xhr.send_with_opt_form_data(Some(&form)).map_err(js)?;
+    let sent = wasm_bindgen_futures::JsFuture::from(answered).await;
+    drop(on_progress);
+    sent.map_err(|_| ClientError::Transport(gloo_net::Error::GlooError("the upload did not reach the server".into())))?;
+    let status = xhr.status().map_err(js)?;
+    let headers = xhr
+        .get_all_response_headers()
+        .map_err(js)?
+        .lines()
+        .filter_map(|l| l.split_once(':').map(|(n, v)| (n.trim().to_string(), v.trim().to_string())))
+        .collect();
+    let body = xhr.response().map_err(js)?;
+    let body = if body.is_null() { Vec::new() } else { js_sys::Uint8Array::new(&body).to_vec() };
+    Ok(Res { status, headers, body })
 }

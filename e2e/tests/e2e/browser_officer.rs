@@ -130,6 +130,13 @@ async fn a_large_file_goes_up_and_down_without_passing_through_the_page() {
     assert!(content.len() as u64 > 20 * MIB);
     let before = wasm_memory(&c).await;
     let (_file_dir, _file) = pick_file(&c, "#result-file", "名冊.csv", &content).await;
+    // Every progress the page shows while it goes up, as the page shows it.
+    let watch = "window.shown = []; new MutationObserver(() => {
+            const p = document.querySelector('section[aria-labelledby=u-h] progress');
+            const b = document.querySelector('section[aria-labelledby=u-h] button[type=submit]');
+            if (p) window.shown.push([p.value, b.textContent]);
+        }).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});";
+    c.execute(watch, vec![]).await.unwrap();
     click(&c, Locator::XPath("//button[normalize-space()='上傳']")).await;
     // Up to a minute: a debug build of the server encrypts it under a full test run.
     for _ in 0..300 {
@@ -140,6 +147,13 @@ async fn a_large_file_goes_up_and_down_without_passing_through_the_page() {
     }
     wait_for_text(&c, "ul.files", "名冊.csv").await;
     let grown = wasm_memory(&c).await - before;
+    // It said how much had gone, up to all of it (the last report comes as the last byte
+    // leaves, before the server's answer), and the bar is gone once it is done.
+    let shown = c.execute("return window.shown", vec![]).await.unwrap();
+    let shown: Vec<(f64, String)> = serde_json::from_value(shown).unwrap_or_default();
+    assert!(shown.iter().any(|(v, text)| *v == 100.0 && text.contains("上傳中… 100%")), "{shown:?}");
+    assert!(shown.iter().all(|(v, _)| (0.0..=100.0).contains(v)), "{shown:?}");
+    assert!(c.find(Locator::Css("section[aria-labelledby=u-h] progress")).await.is_err());
     assert!(grown < 8 * MIB, "uploading {} MiB grew the page's memory by {} MiB", content.len() as u64 / MIB, grown / MIB);
     let f = people.officer.deliveries(r.id).await.unwrap().files.remove(0);
     assert_eq!(f.size_bytes as usize, content.len());

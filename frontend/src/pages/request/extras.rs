@@ -78,6 +78,11 @@ where
     }
 }
 
+/// A share (0 to 1) as a whole percentage, never past 100.
+fn percent(share: f64) -> u32 {
+    (share.clamp(0.0, 1.0) * 100.0).floor() as u32
+}
+
 /// Queue position, messages and deliveries of one request.
 #[component]
 pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNames>) -> impl IntoView {
@@ -85,7 +90,8 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
     let session = session::session();
     let is_officer = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaOfficer));
     let my_id = move || session.me.get().map(|m| m.id).unwrap_or_default();
-    let uploading = RwSignal::new(false);
+    // While a result file goes up: the share of it sent.
+    let uploading = RwSignal::new(None::<f64>);
     let note = RwSignal::new(None::<Note>);
     let refused = move |at: Spot, e: &statreq_client::ClientError| {
         note.set(Some(Note { at, text: err_text(lang.get_untracked(), e), refused: true }));
@@ -125,7 +131,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
     let magnitude = RwSignal::new(String::new());
     let upload = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        uploading.set(true);
+        uploading.set(Some(0.0));
         spawn_local(async move {
             match chosen_file("result-file") {
                 None => say(Spot::Upload, "choose_a_file_first", true),
@@ -136,7 +142,9 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                         // Magnitude columns go with their contributions table, for the dominance check.
                         let contributions = chosen_file("contributions-file").map(|f| web_sys::Blob::from(f).into());
                         let marked: Vec<&str> = columns.split([',', '，']).map(str::trim).filter(|c| !c.is_empty()).collect();
-                        c.upload_magnitude_table(id, &file.name(), web_sys::Blob::from(file), &marked, contributions).await
+                        let body =
+                            statreq_client::Upload::watched(web_sys::Blob::from(file.clone()), move |sent| uploading.set(Some(sent)));
+                        c.upload_magnitude_table(id, &file.name(), body, &marked, contributions).await
                     }
                 })
                 .await
@@ -148,7 +156,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                     Err(e) => refused(Spot::Upload, &e),
                 },
             }
-            uploading.set(false);
+            uploading.set(None);
         });
     };
     let draft = RwSignal::new(String::new());
@@ -240,9 +248,15 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                         <label for="contributions-file">{move || tr(lang.get(), "contributions_table")}</label>
                         <input id="contributions-file" type="file" accept=".csv" />
                     </details>
-                    <button type="submit" disabled=move || uploading.get()>
-                        {move || if uploading.get() { tr(lang.get(), "uploading") } else { tr(lang.get(), "upload") }}
+                    <button type="submit" disabled=move || uploading.get().is_some()>
+                        {move || match uploading.get() {
+                            Some(sent) => format!("{} {}%", tr(lang.get(), "uploading"), percent(sent)),
+                            None => tr(lang.get(), "upload"),
+                        }}
                     </button>
+                    {move || uploading.get().map(|sent| view! {
+                        <progress max="100" value=percent(sent).to_string() aria-labelledby="u-h"></progress>
+                    })}
                 </form>
                 {note_at(note, Spot::Upload)}
             </section>
