@@ -113,7 +113,7 @@ impl InputError {
             ),
             UploadInterrupted => Text::new("上傳中斷，未儲存任何資料。", "The upload was interrupted; nothing was stored."),
             BodyStalled { seconds } => Text::new(
-                format!("已 {seconds} 秒未收到傳送中的資料，連線已中止，未儲存任何資料；請檢查網路後重新上傳。"),
+                format!("已 {seconds} 秒未收到傳送中的資料，連線已中止，未儲存任何資料；請檢查網路後重新送出（檔案請重新上傳）。"),
                 format!("Nothing of the request body arrived for {seconds} seconds, so it was cut off and nothing was stored; check the connection and send it again."),
             ),
             UnreadableTable { detail } => Text::new(
