@@ -146,23 +146,40 @@ struct OwnClaims {
     iat: i64,
     jti: String,
     typ: String,
+    /// A download link's one path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
 }
 
-pub fn issue_access_token(keys: &Keys, user_id: i64, ttl_seconds: i64, now: DateTime<Utc>) -> Result<String, ApiError> {
+/// Signs one of statreq's own tokens: `typ` for `aud`, for `user_id`, `ttl_seconds` long.
+fn sign_own(
+    keys: &Keys,
+    aud: &str,
+    typ: &str,
+    user_id: i64,
+    ttl_seconds: i64,
+    now: DateTime<Utc>,
+    path: Option<&str>,
+) -> Result<String, ApiError> {
     let claims = OwnClaims {
         iss: OWN_ISSUER.into(),
-        aud: OWN_AUDIENCE.into(),
+        aud: aud.into(),
         sub: user_id.to_string(),
         exp: now.timestamp() + ttl_seconds,
         nbf: now.timestamp(),
         iat: now.timestamp(),
         jti: uuid::Uuid::new_v4().to_string(),
-        typ: "access".into(),
+        typ: typ.into(),
+        path: path.map(str::to_owned),
     };
     jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).map_err(|e| {
-        tracing::error!(error = %e, "signing a token");
+        tracing::error!(error = %e, typ, "signing a token");
         ApiError::internal()
     })
+}
+
+pub fn issue_access_token(keys: &Keys, user_id: i64, ttl_seconds: i64, now: DateTime<Utc>) -> Result<String, ApiError> {
+    sign_own(keys, OWN_AUDIENCE, "access", user_id, ttl_seconds, now, None)
 }
 
 // ---------------------------------------------------------------- download links
@@ -171,37 +188,11 @@ const LINK_AUDIENCE: &str = "statreq-download";
 /// How long a download link works (plus the usual leeway for clocks).
 pub const LINK_TTL_SECONDS: i64 = 60;
 
-/// The ticket of a download link: the caller, and the one path it opens.
-#[derive(Debug, Serialize, Deserialize)]
-struct LinkClaims {
-    iss: String,
-    aud: String,
-    sub: String,
-    exp: i64,
-    nbf: i64,
-    iat: i64,
-    typ: String,
-    path: String,
-}
-
 /// A ticket that lets `user_id` GET `path` (and nothing else) without a bearer token
 /// for [`LINK_TTL_SECONDS`]. Signed with the access tokens' key, so every instance
 /// takes it; its own audience and `typ` keep it from passing for an access token.
 pub fn issue_link_ticket(keys: &Keys, user_id: i64, path: &str, now: DateTime<Utc>) -> Result<String, ApiError> {
-    let claims = LinkClaims {
-        iss: OWN_ISSUER.into(),
-        aud: LINK_AUDIENCE.into(),
-        sub: user_id.to_string(),
-        exp: now.timestamp() + LINK_TTL_SECONDS,
-        nbf: now.timestamp(),
-        iat: now.timestamp(),
-        typ: "download".into(),
-        path: path.into(),
-    };
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).map_err(|e| {
-        tracing::error!(error = %e, "signing a download ticket");
-        ApiError::internal()
-    })
+    sign_own(keys, LINK_AUDIENCE, "download", user_id, LINK_TTL_SECONDS, now, Some(path))
 }
 
 /// The account a download link's ticket speaks for, when it was made for `path`.
@@ -214,9 +205,9 @@ fn verify_link_ticket(keys: &Keys, ticket: &str, path: &str) -> Result<UserId, A
             "The download link is invalid or has expired; download again from the page.",
         )
     };
-    let data = jsonwebtoken::decode::<LinkClaims>(ticket, &keys.decoding, &validation(Algorithm::HS256, OWN_ISSUER, LINK_AUDIENCE))
+    let data = jsonwebtoken::decode::<OwnClaims>(ticket, &keys.decoding, &validation(Algorithm::HS256, OWN_ISSUER, LINK_AUDIENCE))
         .map_err(|_| invalid())?;
-    if data.claims.typ != "download" || data.claims.path != path {
+    if data.claims.typ != "download" || data.claims.path.as_deref() != Some(path) {
         return Err(invalid());
     }
     data.claims.sub.parse().map(UserId).map_err(|_| invalid())

@@ -808,7 +808,7 @@ async fn a_download_link_opens_one_file_for_one_person_for_a_minute(backend: Bac
     };
     let now = chrono::Utc::now().timestamp();
     let me = applicant.me().await.unwrap().id.to_string();
-    let claims = |exp: i64, typ: &str| serde_json::json!({"iss": "statreq", "aud": "statreq-download", "sub": me, "exp": exp, "nbf": now - 200, "iat": now - 200, "typ": typ, "path": path});
+    let claims = |exp: i64, typ: &str| serde_json::json!({"iss": "statreq", "aud": "statreq-download", "sub": me, "exp": exp, "nbf": now - 200, "iat": now - 200, "jti": "forged", "typ": typ, "path": path});
     assert_eq!(follow(format!("{path}?ticket={}", sign(claims(now + 60, "download")))).await.0, 200, "the forger's key is right");
     assert_eq!(follow(format!("{path}?ticket={}", sign(claims(now - 31, "download")))).await.3, invalid);
     assert_eq!(follow(format!("{path}?ticket={}", sign(claims(now + 60, "access")))).await.3, invalid);
