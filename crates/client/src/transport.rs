@@ -4,6 +4,7 @@
 //! the SPA's gzipped wasm for what `fetch` already does (docs/benchmarks.md, "The SPA's
 //! size"). Every call builds a [`Req`]; only [`Client::send`] differs per target.
 
+use send_wrapper::SendWrapper;
 use serde::Serialize;
 
 use crate::{Client, ClientError, Result};
@@ -41,33 +42,35 @@ pub(crate) enum Part {
 /// A file to upload: bytes at hand, or in the browser a file the person picked, which
 /// the browser sends from disk as it reads it (a large file is never copied into the
 /// page's memory).
-pub enum Upload {
+pub struct Upload(pub(crate) Source);
+
+/// What an [`Upload`] sends. A browser's file is a type on every target (so that the
+/// SPA's code also compiles natively, for the workspace's lints), wrapped to keep the
+/// native client's futures `Send`; only the browser can make or send one.
+#[cfg_attr(not(target_arch = "wasm32"), expect(dead_code, reason = "only the browser reads a browser's file"))]
+pub(crate) enum Source {
     Bytes(Vec<u8>),
-    #[cfg(target_arch = "wasm32")]
-    Blob(web_sys::Blob),
+    Blob(SendWrapper<web_sys::Blob>),
     /// A picked file whose upload reports how much of the request has gone (0 to 1).
-    #[cfg(target_arch = "wasm32")]
-    Watched(web_sys::Blob, std::rc::Rc<dyn Fn(f64)>),
+    Watched(SendWrapper<web_sys::Blob>, SendWrapper<std::rc::Rc<dyn Fn(f64)>>),
 }
 
-#[cfg(target_arch = "wasm32")]
 impl Upload {
     /// `blob`, with `progress` told the share of the request sent as it goes.
     pub fn watched(blob: web_sys::Blob, progress: impl Fn(f64) + 'static) -> Upload {
-        Upload::Watched(blob, std::rc::Rc::new(progress))
+        Upload(Source::Watched(SendWrapper::new(blob), SendWrapper::new(std::rc::Rc::new(progress))))
     }
 }
 
 impl From<Vec<u8>> for Upload {
     fn from(bytes: Vec<u8>) -> Upload {
-        Upload::Bytes(bytes)
+        Upload(Source::Bytes(bytes))
     }
 }
 
-#[cfg(target_arch = "wasm32")]
 impl From<web_sys::Blob> for Upload {
     fn from(blob: web_sys::Blob) -> Upload {
-        Upload::Blob(blob)
+        Upload(Source::Blob(SendWrapper::new(blob)))
     }
 }
 
@@ -160,12 +163,19 @@ impl Client {
         b = match req.body {
             Body::Empty => b,
             Body::Bytes(bytes) => b.body(bytes),
-            Body::Form(parts) => b.multipart(parts.into_iter().fold(reqwest::multipart::Form::new(), |form, part| match part {
-                Part::Text { name, value } => form.text(name, value),
-                Part::File { name, filename, body: Upload::Bytes(bytes) } => {
-                    form.part(name, reqwest::multipart::Part::bytes(bytes).file_name(filename))
+            Body::Form(parts) => {
+                let mut form = reqwest::multipart::Form::new();
+                for part in parts {
+                    form = match part {
+                        Part::Text { name, value } => form.text(name, value),
+                        Part::File { name, filename, body: Upload(Source::Bytes(bytes)) } => {
+                            form.part(name, reqwest::multipart::Part::bytes(bytes).file_name(filename))
+                        }
+                        Part::File { .. } => return Err(ClientError::Encode("a browser's file can only be sent from the browser".into())),
+                    };
                 }
-            })),
+                b.multipart(form)
+            }
         };
         let res = b.send().await?;
         let status = res.status().as_u16();
@@ -194,16 +204,16 @@ impl Client {
                 for part in std::mem::take(parts) {
                     match part {
                         Part::Text { name, value } => form.append_with_str(name, &value).map_err(js)?,
-                        Part::File { name, filename, body: Upload::Bytes(bytes) } => {
+                        Part::File { name, filename, body: Upload(Source::Bytes(bytes)) } => {
                             let chunks = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
                             let blob = web_sys::Blob::new_with_u8_array_sequence(&chunks).map_err(js)?;
                             form.append_with_blob_and_filename(name, &blob, &filename).map_err(js)?
                         }
-                        Part::File { name, filename, body: Upload::Blob(blob) } => {
+                        Part::File { name, filename, body: Upload(Source::Blob(blob)) } => {
                             form.append_with_blob_and_filename(name, &blob, &filename).map_err(js)?
                         }
-                        Part::File { name, filename, body: Upload::Watched(blob, progress) } => {
-                            watch = Some(progress);
+                        Part::File { name, filename, body: Upload(Source::Watched(blob, progress)) } => {
+                            watch = Some(progress.take());
                             form.append_with_blob_and_filename(name, &blob, &filename).map_err(js)?
                         }
                     }
