@@ -31,6 +31,9 @@ pub struct Settings {
     pub max_upload_bytes: usize,
     /// Uploads and downloads of files at once (more get 503 with Retry-After).
     pub max_transfers: usize,
+    /// Of those, at most this many for one account (more get 429 with Retry-After):
+    /// one account, stalled or greedy, cannot take every transfer.
+    pub max_transfers_per_account: usize,
     /// After delivery, statreq keeps its own copy of result files this long, then
     /// crypto-shreds it (rule 6: nobody keeps personal data longer than needed).
     pub download_window: chrono::Duration,
@@ -107,6 +110,7 @@ impl Settings {
             max_body_bytes: 256 * 1024,
             max_upload_bytes: 512 * 1024 * 1024,
             max_transfers: 32,
+            max_transfers_per_account: 4,
             download_window: chrono::Duration::days(30),
             sweep_every: std::time::Duration::from_secs(600),
             escalate_after_working_days: 5,

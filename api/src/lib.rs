@@ -278,7 +278,7 @@ impl Application {
             queue: Default::default(),
             keyring,
             files,
-            transfers: app::files::Transfers::new(settings.max_transfers),
+            transfers: app::files::Transfers::new(settings.max_transfers, settings.max_transfers_per_account),
             keys,
             settings,
             wake: tokio::sync::Notify::new(),

@@ -260,6 +260,11 @@ struct SecurityArgs {
     /// Files moving in or out at once (uploads and downloads); more get 503 busy.
     #[arg(long, env = "STATREQ_MAX_TRANSFERS", default_value_t = 32)]
     max_transfers: usize,
+    /// Of those, at most this many for one account; more get 429 too_many_transfers.
+    /// One account (a stalled client, a script downloading everything at once) cannot
+    /// take every transfer from the others.
+    #[arg(long, env = "STATREQ_MAX_TRANSFERS_PER_ACCOUNT", default_value_t = 4)]
+    max_transfers_per_account: usize,
     /// Seconds a request body (an upload above all) may send nothing before it is cut
     /// off with 408, and a download may go unread before it is cut off; either way its
     /// transfer is freed: a client gone without closing, or one that stalls on purpose,
@@ -296,6 +301,7 @@ impl SecurityArgs {
         s.trusted_proxies = self.trusted_proxies;
         s.session_max_seconds = self.session_hours.max(1) * 3600;
         s.max_transfers = self.max_transfers.max(1);
+        s.max_transfers_per_account = self.max_transfers_per_account.max(1);
         s.body_idle = std::time::Duration::from_secs(self.body_idle_seconds.max(1));
         s.metrics_bind = self.metrics_bind;
         s.drain = std::time::Duration::from_secs(self.drain_seconds);

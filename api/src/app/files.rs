@@ -476,40 +476,75 @@ impl Write for ChannelWriter {
     }
 }
 
-/// A bound on the files moving in and out at once (uploads and downloads): each
-/// transfer holds a permit for as long as its body streams.
-pub struct Transfers(std::sync::Arc<tokio::sync::Semaphore>, usize);
+/// A bound on the files moving in and out at once (uploads and downloads), and on
+/// those of any one account: each transfer holds its place for as long as its body
+/// streams.
+pub struct Transfers {
+    all: Arc<tokio::sync::Semaphore>,
+    max: usize,
+    per_account: usize,
+    accounts: Arc<std::sync::Mutex<std::collections::HashMap<i64, usize>>>,
+}
+
+/// One file moving in or out: its place is given back (to the server and to its
+/// account) when this is dropped.
+pub struct Transfer {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    account: i64,
+    accounts: Arc<std::sync::Mutex<std::collections::HashMap<i64, usize>>>,
+}
+
+impl Drop for Transfer {
+    fn drop(&mut self) {
+        let mut accounts = self.accounts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = accounts.get_mut(&self.account) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                accounts.remove(&self.account);
+            }
+        }
+    }
+}
 
 impl Transfers {
-    pub fn new(max: usize) -> Transfers {
-        Transfers(std::sync::Arc::new(tokio::sync::Semaphore::new(max.max(1))), max.max(1))
+    pub fn new(max: usize, per_account: usize) -> Transfers {
+        Transfers {
+            all: Arc::new(tokio::sync::Semaphore::new(max.max(1))),
+            max: max.max(1),
+            per_account: per_account.max(1),
+            accounts: Arc::default(),
+        }
     }
 
     /// Files moving in or out now.
     pub fn in_flight(&self) -> usize {
-        self.1.saturating_sub(self.0.available_permits())
+        self.max.saturating_sub(self.all.available_permits())
     }
 
-    /// A permit, or `503 busy` with `Retry-After` when every one is taken.
-    pub fn begin(&self) -> Result<tokio::sync::OwnedSemaphorePermit, InputError> {
-        self.0.clone().try_acquire_owned().map_err(|_| InputError::TransfersBusy)
+    /// A place for one of `account`'s files: `429 too_many_transfers` when the account
+    /// moves as many as one may, `503 busy` when the server does (both with
+    /// `Retry-After`).
+    pub fn begin(&self, account: statreq_domain::UserId) -> Result<Transfer, InputError> {
+        let mut accounts = self.accounts.lock().unwrap_or_else(|e| e.into_inner());
+        if accounts.get(&account.0).copied().unwrap_or(0) >= self.per_account {
+            return Err(InputError::TooManyTransfers { max: self.per_account });
+        }
+        let permit = self.all.clone().try_acquire_owned().map_err(|_| InputError::TransfersBusy)?;
+        *accounts.entry(account.0).or_default() += 1;
+        Ok(Transfer { _permit: permit, account: account.0, accounts: self.accounts.clone() })
     }
 
-    /// A response body that holds `permit` until it ends or is dropped, or until it has
+    /// A response body that holds `transfer` until it ends or is dropped, or until it has
     /// not been read for `idle`: a client that stops reading without closing (gone, or
     /// a slowloris) then gives back its transfer, the file is no longer read for it, and
     /// what it reads next is an error, never an end that looks whole.
-    pub fn hold<S>(
-        permit: tokio::sync::OwnedSemaphorePermit,
-        body: S,
-        idle: std::time::Duration,
-    ) -> impl Stream<Item = Result<Bytes, std::io::Error>>
+    pub fn hold<S>(transfer: Transfer, body: S, idle: std::time::Duration) -> impl Stream<Item = Result<Bytes, std::io::Error>>
     where
         S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
     {
         use std::task::Poll;
         let held = Arc::new(std::sync::Mutex::new(Held {
-            flow: Flow::Streaming { body: Box::pin(body), _permit: permit },
+            flow: Flow::Streaming { body: Box::pin(body), _transfer: transfer },
             last: std::time::Instant::now(),
         }));
         let watched = Arc::downgrade(&held);
@@ -558,10 +593,10 @@ struct Held {
 }
 
 enum Flow {
-    /// Dropping the body stops the file being read for it; the permit frees the transfer.
+    /// Dropping the body stops the file being read for it and frees the transfer.
     Streaming {
         body: std::pin::Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send>>,
-        _permit: tokio::sync::OwnedSemaphorePermit,
+        _transfer: Transfer,
     },
     CutOff,
     Done,

@@ -106,6 +106,10 @@ pub enum InputError {
     Magnitude(statreq_domain::disclosure::MagnitudeError),
     /// As many files move in and out as the server allows at once.
     TransfersBusy,
+    /// As many files move in and out for this account as one account may move at once.
+    TooManyTransfers {
+        max: usize,
+    },
     /// The instance is shutting down (after SIGTERM): send work elsewhere.
     Draining,
     /// The object store (S3, or the files directory) cannot be reached or written.
@@ -316,6 +320,7 @@ impl InputError {
             UnreadableTable { .. } => "unreadable_table",
             Magnitude(e) => e.code(),
             TransfersBusy => "busy",
+            TooManyTransfers { .. } => "too_many_transfers",
             FilesUnavailable => "files_unavailable",
             Draining => "draining",
             BodyRequired => "body_required",
@@ -419,7 +424,7 @@ impl InputError {
             BodyTooLarge { .. } | FileTooLarge { .. } => 413,
             UnsupportedMediaType | UnsupportedCharset { .. } | UnsupportedContentEncoding { .. } => 415,
             IfMatchRequired => 428,
-            TooManyAttempts { .. } => 429,
+            TooManyAttempts { .. } | TooManyTransfers { .. } => 429,
             TransfersBusy | Draining | FilesUnavailable => 503,
             _ => 422,
         }
@@ -429,7 +434,7 @@ impl InputError {
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             InputError::TooManyAttempts { retry_after } => Some(*retry_after),
-            InputError::TransfersBusy => Some(5),
+            InputError::TransfersBusy | InputError::TooManyTransfers { .. } => Some(5),
             InputError::FilesUnavailable => Some(30),
             _ => None,
         }

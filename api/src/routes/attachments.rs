@@ -84,7 +84,7 @@ pub async fn upload_attachment(
     if count >= MAX_ATTACHMENTS {
         return Err(InputError::TooManyAttachments { max: MAX_ATTACHMENTS }.into());
     }
-    let _permit = state.transfers.begin()?;
+    let _permit = state.transfers.begin(who.user.id)?;
     let up = http::upload::receive_one(&state.files, &mut form, MAX_SAMPLE_BYTES, SAMPLE_TYPES).await?;
     let key = up.stored.key.clone();
     let new = NewAttachment {
@@ -162,7 +162,7 @@ pub async fn download_attachment(
     let a = attachment_for(&state, &who, id, aid).await?;
     let audit = http::audit(&who, &req);
     let detail = serde_json::json!({"attachment": aid, "filename": a.filename});
-    let permit = state.transfers.begin()?;
+    let permit = state.transfers.begin(who.user.id)?;
     // Opened before the download is recorded: a store that cannot be reached is a 503.
     let stored = state.files.stream(&a.storage_key, &a.wrapped_key, Egress::Plain).await?;
     let body = Transfers::hold(permit, stored, state.settings.body_idle);

@@ -97,7 +97,7 @@ async fn upload_delivery_once(
     }
     let app = &loaded.row.application;
     let personal = app.declares_personal_data();
-    let _permit = state.transfers.begin()?;
+    let _permit = state.transfers.begin(who.user.id)?;
     let (up, fields) =
         http::upload::receive_with(&state.files, &mut form, state.settings.max_upload_bytes, ALLOWED, &["magnitude", "contributions"])
             .await?;
@@ -225,7 +225,7 @@ pub async fn download_delivery(
 ) -> Result<HttpResponse, ApiError> {
     let (id, did) = path.into_inner();
     let d = file_for(&state, &who, &req, id, did, "delivery.download").await?;
-    let permit = state.transfers.begin()?;
+    let permit = state.transfers.begin(who.user.id)?;
     // A registered X25519 recipient takes the place of the passphrase.
     let recipient = if d.personal { who.user.age_recipient.clone() } else { None };
     let passphrase = match &d.passphrase {

@@ -635,7 +635,8 @@ async fn roles_and_agencies_stay_where_they_belong(backend: Backend) {
 }
 
 async fn caps_hold_under_concurrency(backend: Backend) {
-    let server = TestServer::start(backend);
+    // Twelve uploads by one account at once: more than its usual share of transfers.
+    let server = TestServer::start_with(backend, &["--max-transfers-per-account", "12"]);
     let applicant = server.login("applicant.npa").await;
     // Attachments: twelve at once on one draft, and exactly ten are kept.
     let r = applicant.create_request(&crate::common::statistics()).await.unwrap();
@@ -756,27 +757,16 @@ async fn transfers_in_flight(server: &TestServer, admin_token: &str) -> Option<S
     text.lines().find_map(|l| l.strip_prefix("statreq_transfers_in_flight ")).map(|v| v.trim().to_string())
 }
 
-/// A client that starts an upload and then sends nothing (gone without closing, or a
-/// slowloris) does not keep its transfer: after `--body-idle-seconds` of silence the
-/// upload is cut off with `408 body_stalled`, nothing of it stored, and the slot is
-/// free for the next.
-async fn a_stalled_upload_gives_back_its_transfer(backend: Backend) {
-    use statreq_e2e::statreq_contract::State;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let server = TestServer::start_with(backend, &["--max-transfers", "1", "--body-idle-seconds", "2"]);
-    let w = crate::common::Scenario::new(&server).await;
-    let id = w.in_state(&crate::common::statistics(), State::InProduction, 2).await.id;
-    let draft = w.applicant.create_request(&crate::common::statistics()).await.unwrap();
-    let sample = w.applicant.upload_attachment(draft.id, "樣張.csv", b"a,b\n".to_vec()).await.unwrap().id;
-    let stored_before = server.db.stored_files().await.len();
-
-    // A multipart upload that promises 1 MiB and sends its first 64 KiB, then stalls.
+/// A result-file upload by `who` that promises 1 MiB, sends its first 64 KiB and then
+/// nothing, on a connection of its own.
+async fn stalled_upload(server: &TestServer, who: &statreq_e2e::statreq_client::Client, id: i64) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
     let boundary = "stalled-boundary-2026";
     let head =
         format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.csv\"\r\nContent-Type: text/csv\r\n\r\n");
     let addr = server.base.trim_start_matches("http://").to_string();
     let mut stalled = tokio::net::TcpStream::connect(&addr).await.unwrap();
-    let token = w.officer.access_token().unwrap_or_default().to_string();
+    let token = who.access_token().unwrap_or_default().to_string();
     let request = format!(
         "POST /api/v1/requests/{id}/deliveries HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
          Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n{head}",
@@ -785,6 +775,88 @@ async fn a_stalled_upload_gives_back_its_transfer(backend: Backend) {
     stalled.write_all(request.as_bytes()).await.unwrap();
     stalled.write_all(&vec![b'7'; 64 * 1024]).await.unwrap();
     stalled.flush().await.unwrap();
+    stalled
+}
+
+/// Waits until `/metrics` counts `n` transfers in flight.
+async fn until_in_flight(server: &TestServer, admin_token: &str, n: usize) {
+    for _ in 0..250 {
+        if transfers_in_flight(server, admin_token).await == Some(n.to_string()) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("never {n} transfers in flight: {:?}", transfers_in_flight(server, admin_token).await);
+}
+
+/// One account cannot take every transfer (`--max-transfers-per-account`): a stalled
+/// client or a script downloading everything at once gets `429 too_many_transfers`
+/// past its share, with `Retry-After`, and nothing of it is stored, while other people
+/// still move their files; a finished transfer gives its place back.
+async fn one_account_cannot_take_every_transfer(backend: Backend) {
+    use statreq_e2e::statreq_contract::State;
+    let server =
+        TestServer::start_with(backend, &["--max-transfers", "3", "--max-transfers-per-account", "2", "--body-idle-seconds", "60"]);
+    let w = crate::common::Scenario::new(&server).await;
+    let id = w.in_state(&crate::common::statistics(), State::InProduction, 2).await.id;
+    let draft = w.applicant.create_request(&crate::common::statistics()).await.unwrap();
+    let sample = w.applicant.upload_attachment(draft.id, "樣張.csv", b"a,b\n".to_vec()).await.unwrap().id;
+    let admin_token = server.login("admin.dgpa").await.access_token().unwrap_or_default().to_string();
+    let stored_before = server.db.stored_files().await.len();
+
+    // The officer's two stalled uploads take the officer's share.
+    let first = stalled_upload(&server, &w.officer, id).await;
+    let second = stalled_upload(&server, &w.officer, id).await;
+    until_in_flight(&server, &admin_token, 2).await;
+    let (status, problem) = w
+        .officer
+        .raw(reqwest::Method::POST, &format!("/requests/{id}/deliveries"), "multipart/form-data; boundary=x", b"--x\r\n".to_vec(), None)
+        .await
+        .unwrap();
+    assert_eq!((status, problem["code"].as_str()), (429, Some("too_many_transfers")), "{problem}");
+    assert!(problem["message"]["zh_tw"].as_str().is_some_and(|m| m.contains("2 個檔案")), "{problem}");
+    let third = w.officer.upload_delivery(id, "三.csv", b"a,b\n1,2\n".to_vec()).await.err();
+    assert_eq!(third.as_ref().and_then(|e| e.code()), Some("too_many_transfers"));
+    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(b"a,b\n".to_vec()).file_name("四.csv"));
+    let retry = reqwest::Client::new()
+        .post(format!("{}/api/v1/requests/{id}/deliveries", server.base))
+        .bearer_auth(w.officer.access_token().unwrap_or_default())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(retry.status().as_u16(), 429);
+    assert_eq!(retry.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("5"));
+    // Someone else still downloads (the server's third place).
+    assert_eq!(w.applicant.download_attachment(draft.id, sample).await.ok(), Some(b"a,b\n".to_vec()));
+
+    // A stalled upload gone frees its place: the officer uploads again.
+    drop(first);
+    until_in_flight(&server, &admin_token, 1).await;
+    let next = w.officer.upload_delivery(id, "下一.csv", b"a,b\n1,2\n".to_vec()).await;
+    assert!(next.is_ok(), "{next:?}");
+    drop(second);
+    until_in_flight(&server, &admin_token, 0).await;
+    let files = w.officer.deliveries(id).await.unwrap().files;
+    assert_eq!(files.iter().map(|f| f.filename.as_str()).collect::<Vec<_>>(), ["下一.csv"]);
+    assert_eq!(server.db.stored_files().await.len(), stored_before + 1);
+}
+
+/// A client that starts an upload and then sends nothing (gone without closing, or a
+/// slowloris) does not keep its transfer: after `--body-idle-seconds` of silence the
+/// upload is cut off with `408 body_stalled`, nothing of it stored, and the slot is
+/// free for the next.
+async fn a_stalled_upload_gives_back_its_transfer(backend: Backend) {
+    use statreq_e2e::statreq_contract::State;
+    use tokio::io::AsyncReadExt;
+    let server = TestServer::start_with(backend, &["--max-transfers", "1", "--body-idle-seconds", "2"]);
+    let w = crate::common::Scenario::new(&server).await;
+    let id = w.in_state(&crate::common::statistics(), State::InProduction, 2).await.id;
+    let draft = w.applicant.create_request(&crate::common::statistics()).await.unwrap();
+    let sample = w.applicant.upload_attachment(draft.id, "樣張.csv", b"a,b\n".to_vec()).await.unwrap().id;
+    let stored_before = server.db.stored_files().await.len();
+
+    let mut stalled = stalled_upload(&server, &w.officer, id).await;
 
     // Once it holds the only transfer (as /metrics says), a download is told to come back …
     let admin_token = server.login("admin.dgpa").await.access_token().unwrap_or_default().to_string();
@@ -888,6 +960,7 @@ async fn attachments_are_shredded_when_their_request_ends(backend: Backend) {
 }
 
 on_both_backends!(
+    one_account_cannot_take_every_transfer,
     a_download_not_read_gives_back_its_transfer,
     a_stalled_upload_gives_back_its_transfer,
     attachments_are_shredded_when_their_request_ends,

@@ -129,6 +129,10 @@ impl InputError {
                 "目前檔案傳輸量已達上限，請稍後再試。",
                 "The server moves as many files as it allows at once; try again in a few seconds.",
             ),
+            TooManyTransfers { max } => Text::new(
+                format!("您已有 {max} 個檔案正在上傳或下載，請待其完成後再試。"),
+                format!("This account already has {max} files moving in or out, as many as one account may; try again when one is done."),
+            ),
             MalformedMultipart { detail } => Text::new("上傳格式有誤。", format!("Malformed multipart body: {detail}")),
             UnexpectedField => Text::new(
                 "請只以欄位 file 上傳一個檔案（統計成果檔另可附 magnitude 及 contributions 欄位）。",
