@@ -148,10 +148,12 @@ async fn a_large_file_goes_up_and_down_without_passing_through_the_page() {
     wait_for_text(&c, "ul.files", "名冊.csv").await;
     let grown = wasm_memory(&c).await - before;
     // It said how much had gone, up to all of it (the last report comes as the last byte
-    // leaves, before the server's answer), and the bar is gone once it is done.
+    // leaves, before the server's answer: then it says the file is being checked), and
+    // the bar is gone once it is done.
     let shown = c.execute("return window.shown", vec![]).await.unwrap();
     let shown: Vec<(f64, String)> = serde_json::from_value(shown).unwrap_or_default();
-    assert!(shown.iter().any(|(v, text)| *v == 100.0 && text.contains("上傳中… 100%")), "{shown:?}");
+    assert!(shown.iter().any(|(v, text)| *v == 100.0 && text.contains("已上傳，檢查並儲存中")), "{shown:?}");
+    assert!(shown.iter().filter(|(v, _)| *v < 100.0).all(|(_, text)| text.contains("上傳中…") && text.ends_with('%')), "{shown:?}");
     assert!(shown.iter().all(|(v, _)| (0.0..=100.0).contains(v)), "{shown:?}");
     assert!(c.find(Locator::Css("section[aria-labelledby=u-h] progress")).await.is_err());
     assert!(grown < 8 * MIB, "uploading {} MiB grew the page's memory by {} MiB", content.len() as u64 / MIB, grown / MIB);

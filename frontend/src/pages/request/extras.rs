@@ -250,6 +250,8 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                     </details>
                     <button type="submit" disabled=move || uploading.get().is_some()>
                         {move || match uploading.get() {
+                            // All sent, the server checks and stores it before it answers.
+                            Some(sent) if sent >= 1.0 => tr(lang.get(), "uploaded_checking"),
                             Some(sent) => format!("{} {}%", tr(lang.get(), "uploading"), percent(sent)),
                             None => tr(lang.get(), "upload"),
                         }}
