@@ -43,6 +43,11 @@ PY
 }
 answers() { http GET "$endpoint/"; }
 
+# One that runs but answers slowly (a machine busy with a test run) is waited for, not
+# replaced: replacing it would delete the folder it is using.
+if ! answers && [[ -f "$run/pid" ]] && kill -0 "$(cat "$run/pid")" 2>/dev/null; then
+  for _ in $(seq 1 30); do answers && break; sleep 1; done
+fi
 if ! answers; then
   rm -rf "$run" && mkdir -p "$run/data"
   cat >"$run/s3.json" <<JSON
