@@ -205,8 +205,14 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     let (_sample_dir, sample) =
         statreq_e2e::TempPath::file(&format!("statreq-sample-{}.csv", uuid::Uuid::new_v4().simple()), "職等,人數\n".as_bytes());
     c.find(Locator::Css("#sample-file")).await.unwrap().send_keys(sample.to_str().unwrap_or_default()).await.unwrap();
-    c.find(Locator::XPath("//button[normalize-space()='附加']")).await.unwrap().click().await.unwrap();
+    // A double click attaches it once.
+    let attach = c.find(Locator::XPath("//button[normalize-space()='附加']")).await.unwrap();
+    c.execute("arguments[0].click(); arguments[0].click();", vec![serde_json::to_value(&attach).unwrap()]).await.unwrap();
     wait_for_text(&c, "ul.attachments", "statreq-sample-").await;
+    wait_for_text(&c, "section[aria-labelledby=att-h] button[type=submit]:not([disabled])", "附加").await;
+    let id: i64 = c.current_url().await.unwrap().path().rsplit('/').next().and_then(|s| s.parse().ok()).unwrap_or_default();
+    let attached = server.login("applicant.npa").await.attachments(id).await.unwrap();
+    assert_eq!(attached.len(), 1, "{attached:?}");
 
     // The printable form of the rules' annex.
     c.find(Locator::LinkText("列印申請表")).await.unwrap().click().await.unwrap();

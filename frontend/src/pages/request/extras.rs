@@ -108,8 +108,14 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
     let files = LocalResource::new(move || async move { call(|c| async move { c.deliveries(id).await }).await.map_err(ui) });
     let revisions = LocalResource::new(move || async move { call(|c| async move { c.revisions(id).await }).await.map_err(ui) });
     let attachments = LocalResource::new(move || async move { call(|c| async move { c.attachments(id).await }).await.map_err(ui) });
+    // While an attachment goes up: a second click would attach it twice.
+    let attaching = RwSignal::new(false);
     let attach = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if attaching.get_untracked() {
+            return;
+        }
+        attaching.set(true);
         spawn_local(async move {
             match chosen_file("sample-file") {
                 None => say(Spot::Attachments, "choose_a_file_first", true),
@@ -126,11 +132,16 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                     Err(e) => refused(Spot::Attachments, &e),
                 },
             }
+            attaching.set(false);
         });
     };
     let magnitude = RwSignal::new(String::new());
     let upload = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        // Checked as it is clicked: the button's `disabled` comes a moment later.
+        if uploading.get_untracked().is_some() {
+            return;
+        }
         uploading.set(Some(0.0));
         spawn_local(async move {
             match chosen_file("result-file") {
@@ -230,7 +241,9 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                 <form on:submit=attach>
                     <label for="sample-file">{move || tr(lang.get(), "attach_a_file_csv_xlsx_ods")}</label>
                     <input id="sample-file" type="file" accept=".csv,.xlsx,.ods,.pdf,.docx,.odt" />
-                    <button type="submit">{move || tr(lang.get(), "attach")}</button>
+                    <button type="submit" disabled=move || attaching.get()>
+                        {move || tr(lang.get(), if attaching.get() { "uploading" } else { "attach" })}
+                    </button>
                 </form>
             </Show>
         </section>
