@@ -423,9 +423,23 @@ pub fn csv_response(name: &str, body: Vec<u8>) -> HttpResponse {
         .body(body)
 }
 
-/// `Content-Disposition` for a download, ASCII fallback plus the UTF-8 name.
-pub fn attachment_header(name: &str) -> String {
-    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+/// `Content-Disposition` for a download: the UTF-8 name in `filename*` (RFC 6266), and
+/// in `filename` an ASCII name for clients that read only that one (`curl -OJ`, old
+/// tools): the name itself when it is ASCII, otherwise `fallback` with the name's
+/// extensions (`人員名冊.csv.age` → `request-7-file-3.csv.age`), never a row of `_`.
+pub fn attachment_header(name: &str, fallback: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || ".-_".contains(c);
+    // The extensions: trailing `.xyz` parts of up to 8 ASCII letters or digits.
+    let mut stem = name;
+    while let Some((head, ext)) = stem.rsplit_once('.') {
+        if head.is_empty() || ext.is_empty() || ext.len() > 8 || !ext.chars().all(|c| c.is_ascii_alphanumeric()) {
+            break;
+        }
+        stem = head;
+    }
+    let extensions = &name[stem.len()..];
+    let stem = if stem.is_ascii() { stem } else { fallback };
+    let ascii: String = format!("{stem}{extensions}").chars().map(|c| if safe(c) { c } else { '_' }).collect();
     let encoded: String = name
         .bytes()
         .map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
@@ -607,6 +621,22 @@ pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_download_names_its_file_in_utf8_and_in_readable_ascii() {
+        let header = |name| super::attachment_header(name, "request-7-file-3");
+        assert_eq!(
+            header("名冊.csv.age"),
+            "attachment; filename=\"request-7-file-3.csv.age\"; filename*=UTF-8''%E5%90%8D%E5%86%8A.csv.age"
+        );
+        assert_eq!(header("result-2026.csv"), "attachment; filename=\"result-2026.csv\"; filename*=UTF-8''result-2026.csv");
+        // An ASCII name keeps its words; a quote or a space cannot break the header.
+        assert_eq!(header("a \"b\".xlsx"), "attachment; filename=\"a__b_.xlsx\"; filename*=UTF-8''a%20%22b%22.xlsx");
+        // No extension, or a name with a dot but no extension to keep.
+        assert_eq!(header("人事資料"), "attachment; filename=\"request-7-file-3\"; filename*=UTF-8''%E4%BA%BA%E4%BA%8B%E8%B3%87%E6%96%99");
+        assert_eq!(header("統計.表"), "attachment; filename=\"request-7-file-3\"; filename*=UTF-8''%E7%B5%B1%E8%A8%88.%E8%A1%A8");
+        assert_eq!(header("v1.統計.csv"), "attachment; filename=\"request-7-file-3.csv\"; filename*=UTF-8''v1.%E7%B5%B1%E8%A8%88.csv");
+    }
+
     #[test]
     fn json_media_types_are_read_case_insensitively_and_in_utf8() {
         for ok in [

@@ -169,7 +169,7 @@ pub async fn download_attachment(
     db(&state, move |s| s.audit(&audit, "attachment.downloaded", Some(id), &detail, Utc::now())).await?;
     Ok(HttpResponse::Ok()
         .content_type(a.content_type.clone())
-        .insert_header(("Content-Disposition", attachment_header(&a.filename)))
+        .insert_header(("Content-Disposition", attachment_header(&a.filename, &format!("request-{id}-attachment-{aid}"))))
         .streaming(body))
 }
 

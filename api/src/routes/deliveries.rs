@@ -257,7 +257,7 @@ pub async fn download_delivery(
     };
     Ok(HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header(("Content-Disposition", attachment_header(&name)))
+        .insert_header(("Content-Disposition", attachment_header(&name, &format!("request-{id}-file-{did}"))))
         .insert_header(("Cache-Control", "no-store"))
         .streaming(body))
 }

@@ -61,6 +61,15 @@ async fn a_sample_can_be_attached_to_a_draft_and_satisfies_the_form(backend: Bac
     assert!(link.url.starts_with(&format!("/api/v1/requests/{}/attachments/{}/file?ticket=", r.id, a.id)), "{}", link.url);
     let followed = reqwest::get(format!("{}{}", server.base, link.url)).await.unwrap();
     assert_eq!(followed.status().as_u16(), 200);
+    // The name in UTF-8, and a readable ASCII one for tools that read only `filename`.
+    let disposition = followed.headers().get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert_eq!(
+        disposition,
+        format!(
+            "attachment; filename=\"request-{}-attachment-{}.csv\"; filename*=UTF-8''%E8%BC%B8%E5%87%BA%E6%A0%BC%E5%BC%8F%E7%AF%84%E4%BE%8B.csv",
+            r.id, a.id
+        )
+    );
     assert_eq!(followed.bytes().await.unwrap().to_vec(), sample);
     let elsewhere = link.url.replace(&format!("/attachments/{}/", a.id), &format!("/attachments/{dotnet_id}/"));
     assert_eq!(reqwest::get(format!("{}{elsewhere}", server.base)).await.unwrap().status().as_u16(), 401);

@@ -780,7 +780,10 @@ async fn a_download_link_opens_one_file_for_one_person_for_a_minute(backend: Bac
     // Followed without a token: the age file, as a download of the API gives it.
     let (status, disposition, body, _) = follow(link.url.clone()).await;
     assert_eq!(status, 200);
-    assert!(disposition.starts_with("attachment;") && disposition.contains(".csv.age"), "{disposition}");
+    assert_eq!(
+        disposition,
+        format!("attachment; filename=\"request-{id}-file-{}.csv.age\"; filename*=UTF-8''%E5%90%8D%E5%86%8A.csv.age", f.id)
+    );
     let pass = applicant.reveal_passphrase(id, f.id).await.unwrap().passphrase;
     assert_eq!(common::open_age(&body, &pass), content);
 
