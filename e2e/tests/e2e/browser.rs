@@ -205,11 +205,28 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     let (_sample_dir, sample) =
         statreq_e2e::TempPath::file(&format!("statreq-sample-{}.csv", uuid::Uuid::new_v4().simple()), "職等,人數\n".as_bytes());
     c.find(Locator::Css("#sample-file")).await.unwrap().send_keys(sample.to_str().unwrap_or_default()).await.unwrap();
+    // While it goes up, a bar and the button say how far it is.
+    let watch = "window.shown = []; new MutationObserver(() => {
+            const p = document.querySelector('section[aria-labelledby=att-h] progress');
+            const b = document.querySelector('section[aria-labelledby=att-h] button[type=submit]');
+            if (p) window.shown.push([p.value, b.textContent, b.disabled]);
+        }).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});";
+    c.execute(watch, vec![]).await.unwrap();
     // A double click attaches it once.
     let attach = c.find(Locator::XPath("//button[normalize-space()='附加']")).await.unwrap();
     c.execute("arguments[0].click(); arguments[0].click();", vec![serde_json::to_value(&attach).unwrap()]).await.unwrap();
     wait_for_text(&c, "ul.attachments", "statreq-sample-").await;
     wait_for_text(&c, "section[aria-labelledby=att-h] button[type=submit]:not([disabled])", "附加").await;
+    let shown = c.execute("return window.shown", vec![]).await.unwrap();
+    let shown: Vec<(f64, String, bool)> = serde_json::from_value(shown).unwrap_or_default();
+    assert!(!shown.is_empty(), "no progress shown");
+    assert!(
+        shown.iter().all(|(v, text, disabled)| *disabled
+            && (0.0..=100.0).contains(v)
+            && (text.starts_with("上傳中… ") || text == "已上傳，檢查並儲存中…")),
+        "{shown:?}"
+    );
+    assert!(c.find(Locator::Css("section[aria-labelledby=att-h] progress")).await.is_err());
     let id: i64 = c.current_url().await.unwrap().path().rsplit('/').next().and_then(|s| s.parse().ok()).unwrap_or_default();
     let attached = server.login("applicant.npa").await.attachments(id).await.unwrap();
     assert_eq!(attached.len(), 1, "{attached:?}");

@@ -83,6 +83,25 @@ fn percent(share: f64) -> u32 {
     (share.clamp(0.0, 1.0) * 100.0).floor() as u32
 }
 
+/// The submit button of a form that sends a file, with the share of it sent while it
+/// goes up (`sent`, 0 to 1; `None` when idle) and a progress bar named by `labelled_by`.
+fn upload_button(idle: &'static str, sent: RwSignal<Option<f64>>, labelled_by: &'static str) -> impl IntoView {
+    let lang = i18n::lang();
+    view! {
+        <button type="submit" disabled=move || sent.get().is_some()>
+            {move || match sent.get() {
+                // All sent, the server checks and stores it before it answers.
+                Some(share) if share >= 1.0 => tr(lang.get(), "uploaded_checking"),
+                Some(share) => format!("{} {}%", tr(lang.get(), "uploading"), percent(share)),
+                None => tr(lang.get(), idle),
+            }}
+        </button>
+        {move || sent.get().map(|share| view! {
+            <progress max="100" value=percent(share).to_string() aria-labelledby=labelled_by></progress>
+        })}
+    }
+}
+
 /// Queue position, messages and deliveries of one request.
 #[component]
 pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNames>) -> impl IntoView {
@@ -108,20 +127,25 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
     let files = LocalResource::new(move || async move { call(|c| async move { c.deliveries(id).await }).await.map_err(ui) });
     let revisions = LocalResource::new(move || async move { call(|c| async move { c.revisions(id).await }).await.map_err(ui) });
     let attachments = LocalResource::new(move || async move { call(|c| async move { c.attachments(id).await }).await.map_err(ui) });
-    // While an attachment goes up: a second click would attach it twice.
-    let attaching = RwSignal::new(false);
+    // While an attachment goes up, the share of it sent: a second click would attach it twice.
+    let attaching = RwSignal::new(None::<f64>);
     let attach = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if attaching.get_untracked() {
+        // Checked as it is clicked: the button's `disabled` comes a moment later.
+        if attaching.get_untracked().is_some() {
             return;
         }
-        attaching.set(true);
+        attaching.set(Some(0.0));
         spawn_local(async move {
             match chosen_file("sample-file") {
                 None => say(Spot::Attachments, "choose_a_file_first", true),
                 Some(file) => match call(|c| {
                     let file = file.clone();
-                    async move { c.upload_attachment(id, &file.name(), web_sys::Blob::from(file)).await }
+                    async move {
+                        let body =
+                            statreq_client::Upload::watched(web_sys::Blob::from(file.clone()), move |sent| attaching.set(Some(sent)));
+                        c.upload_attachment(id, &file.name(), body).await
+                    }
                 })
                 .await
                 {
@@ -132,7 +156,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                     Err(e) => refused(Spot::Attachments, &e),
                 },
             }
-            attaching.set(false);
+            attaching.set(None);
         });
     };
     let magnitude = RwSignal::new(String::new());
@@ -241,9 +265,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                 <form on:submit=attach>
                     <label for="sample-file">{move || tr(lang.get(), "attach_a_file_csv_xlsx_ods")}</label>
                     <input id="sample-file" type="file" accept=".csv,.xlsx,.ods,.pdf,.docx,.odt" />
-                    <button type="submit" disabled=move || attaching.get()>
-                        {move || tr(lang.get(), if attaching.get() { "uploading" } else { "attach" })}
-                    </button>
+                    {upload_button("attach", attaching, "att-h")}
                 </form>
             </Show>
         </section>
@@ -261,17 +283,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                         <label for="contributions-file">{move || tr(lang.get(), "contributions_table")}</label>
                         <input id="contributions-file" type="file" accept=".csv" />
                     </details>
-                    <button type="submit" disabled=move || uploading.get().is_some()>
-                        {move || match uploading.get() {
-                            // All sent, the server checks and stores it before it answers.
-                            Some(sent) if sent >= 1.0 => tr(lang.get(), "uploaded_checking"),
-                            Some(sent) => format!("{} {}%", tr(lang.get(), "uploading"), percent(sent)),
-                            None => tr(lang.get(), "upload"),
-                        }}
-                    </button>
-                    {move || uploading.get().map(|sent| view! {
-                        <progress max="100" value=percent(sent).to_string() aria-labelledby="u-h"></progress>
-                    })}
+                    {upload_button("upload", uploading, "u-h")}
                 </form>
                 {note_at(note, Spot::Upload)}
             </section>
