@@ -345,6 +345,7 @@ impl Application {
                 .wrap(cors)
                 .wrap(http::security::headers(public_url.as_deref()))
                 .wrap(actix_web::middleware::from_fn(app::metrics::track))
+                .wrap(actix_web::middleware::from_fn(http::methods::head_as_get))
                 .wrap(tracing_actix_web::TracingLogger::default())
                 .wrap(actix_web::middleware::from_fn(http::links::take_ticket))
         })

@@ -34,7 +34,7 @@ pub fn ticket(req: &HttpRequest) -> Option<String> {
 }
 
 /// Moves a `ticket` from the URL into the request's extensions (outermost, so the log's
-/// `http.target` and everything after never see it); only a `GET` may use it, but one
+/// `http.target` and everything after never see it); only a `GET` (or its `HEAD`) may use it, but one
 /// sent with any other method is kept out of the logs all the same.
 pub async fn take_ticket(
     mut req: ServiceRequest,
@@ -57,7 +57,8 @@ pub async fn take_ticket(
         if let Ok(uri) = target.parse::<Uri>() {
             req.head_mut().uri = uri;
         }
-        if let Some(t) = ticket.filter(|_| req.method() == actix_web::http::Method::GET) {
+        let reads = [actix_web::http::Method::GET, actix_web::http::Method::HEAD].contains(req.method());
+        if let Some(t) = ticket.filter(|_| reads) {
             req.extensions_mut().insert(Ticket(t));
         }
     }

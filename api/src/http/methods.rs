@@ -7,7 +7,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{web, ResponseError};
+use actix_web::{web, HttpMessage, ResponseError};
 use utoipa::openapi::path::ParameterIn;
 
 use crate::app::InputError;
@@ -52,6 +52,9 @@ impl MethodTable {
     /// `/sources/{id}`), as the router's literal routes do.
     pub fn allowed(&self, path: &str) -> Vec<&'static str> {
         let mut out: Vec<&'static str> = self.best(path).into_iter().flatten().map(|(m, _)| *m).collect();
+        if out.contains(&"GET") {
+            out.push("HEAD");
+        }
         out.sort_unstable();
         out.dedup();
         out
@@ -83,7 +86,34 @@ fn is_param(segment: &str) -> bool {
     segment.starts_with('{') && segment.ends_with('}')
 }
 
-/// Turns the 404 of a known path asked with another method into 405 with `Allow`.
+/// Marks a request that came as `HEAD` and is served as the `GET` it stands for.
+#[derive(Clone, Copy)]
+pub struct Head;
+
+/// Serves `HEAD` as `GET` (RFC 9110 §9.3.2): the same status and headers, no content
+/// (the HTTP layer sends none for a `HEAD`). Without this the router knows no `HEAD`,
+/// and a load balancer's `HEAD /readyz` would get the SPA's page, always 200. Handlers
+/// whose `GET` does more than read (a file's download is audited and takes a transfer)
+/// answer a `HEAD` without doing it: see [`is_head`].
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.method() == actix_web::http::Method::HEAD {
+        req.head_mut().method = actix_web::http::Method::GET;
+        req.extensions_mut().insert(Head);
+    }
+    next.call(req).await
+}
+
+/// Whether the request came as `HEAD`: answer with the headers only, and do nothing
+/// the `GET` would record.
+pub fn is_head(req: &actix_web::HttpRequest) -> bool {
+    req.extensions().get::<Head>().is_some()
+}
+
+/// Turns the 404 of a known path asked with another method into 405 with `Allow`
+/// (which names `HEAD` wherever `GET` is served).
 pub async fn method_not_allowed(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -114,13 +144,13 @@ mod tests {
     #[test]
     fn templates_match_segment_by_segment() {
         let table = MethodTable::from_openapi(&crate::openapi_document());
-        assert_eq!(table.allowed("/api/v1/requests/12"), vec!["GET", "PATCH"]);
-        assert_eq!(table.allowed("/api/v1/requests"), vec!["GET", "POST"]);
+        assert_eq!(table.allowed("/api/v1/requests/12"), vec!["GET", "HEAD", "PATCH"]);
+        assert_eq!(table.allowed("/api/v1/requests"), vec!["GET", "HEAD", "POST"]);
         assert_eq!(table.allowed("/api/v1/requests/12/submit"), vec!["POST"]);
         assert_eq!(table.allowed("/api/v1/dictionary/fields/import"), vec!["POST"], "the literal route, not /fields/{{code}}");
-        assert_eq!(table.allowed("/api/v1/dictionary/fields/grade"), vec!["GET", "PUT"]);
+        assert_eq!(table.allowed("/api/v1/dictionary/fields/grade"), vec!["GET", "HEAD", "PUT"]);
         assert!(table.allowed("/api/v1/nothing/here").is_empty());
-        assert_eq!(table.allowed(super::DOCUMENT), vec!["GET"]);
+        assert_eq!(table.allowed(super::DOCUMENT), vec!["GET", "HEAD"]);
         assert!(table.allowed("/api/v1/requests//submit").is_empty(), "an empty segment is no id");
         let list = table.query_parameters("/api/v1/requests", "GET").unwrap_or_default();
         assert!(list.iter().any(|p| p == "updated_since") && list.iter().any(|p| p == "cursor"), "{list:?}");

@@ -423,6 +423,15 @@ pub fn csv_response(name: &str, body: Vec<u8>) -> HttpResponse {
         .body(body)
 }
 
+/// The head of a file's download, of `content_type` and named `name` (see
+/// [`attachment_header`]). A `HEAD` ([`methods::is_head`]) is answered with it alone,
+/// before the file is opened or its download recorded.
+pub fn file_response(content_type: &str, name: &str, fallback: &str) -> actix_web::HttpResponseBuilder {
+    let mut res = HttpResponse::Ok();
+    res.content_type(content_type).insert_header((header::CONTENT_DISPOSITION, attachment_header(name, fallback)));
+    res
+}
+
 /// `Content-Disposition` for a download: the UTF-8 name in `filename*` (RFC 6266), and
 /// in `filename` an ASCII name for clients that read only that one (`curl -OJ`, old
 /// tools): the name itself when it is ASCII, otherwise `fallback` with the name's

@@ -14,7 +14,7 @@ use crate::app::users::{self, user_ref, Users};
 use crate::app::{db, AppError, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::http::{self, attachment_header, ErrorResponses};
+use crate::http::{self, ErrorResponses};
 use crate::AppState;
 
 /// Sample layouts come as tables or documents.
@@ -162,15 +162,16 @@ pub async fn download_attachment(
     let a = attachment_for(&state, &who, id, aid).await?;
     let audit = http::audit(&who, &req);
     let detail = serde_json::json!({"attachment": aid, "filename": a.filename});
+    let mut res = http::file_response(&a.content_type, &a.filename, &format!("request-{id}-attachment-{aid}"));
+    if http::methods::is_head(&req) {
+        return Ok(res.body(actix_web::body::None::new()));
+    }
     let permit = state.transfers.begin(who.user.id)?;
     // Opened before the download is recorded: a store that cannot be reached is a 503.
     let stored = state.files.stream(&a.storage_key, &a.wrapped_key, Egress::Plain).await?;
     let body = Transfers::hold(permit, stored, state.settings.body_idle);
     db(&state, move |s| s.audit(&audit, "attachment.downloaded", Some(id), &detail, Utc::now())).await?;
-    Ok(HttpResponse::Ok()
-        .content_type(a.content_type.clone())
-        .insert_header(("Content-Disposition", attachment_header(&a.filename, &format!("request-{id}-attachment-{aid}"))))
-        .streaming(body))
+    Ok(res.streaming(body))
 }
 
 /// A short-lived link to an attached file that a browser follows itself (see the

@@ -16,7 +16,7 @@ use crate::app::users::{self, user_ref, Users};
 use crate::app::{db, AppError, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::http::{self, attachment_header, idempotency, parse_json, ErrorResponses};
+use crate::http::{self, idempotency, parse_json, ErrorResponses};
 use crate::AppState;
 
 /// File types a result may have (by extension), with the type it is served as.
@@ -225,6 +225,15 @@ pub async fn download_delivery(
 ) -> Result<HttpResponse, ApiError> {
     let (id, did) = path.into_inner();
     let d = file_for(&state, &who, &req, id, did, "delivery.download").await?;
+    let (name, content_type) = if d.personal {
+        (format!("{}.age", d.filename), "application/octet-stream".to_string())
+    } else {
+        (d.filename.clone(), d.content_type.clone())
+    };
+    let mut res = http::file_response(&content_type, &name, &format!("request-{id}-file-{did}"));
+    if http::methods::is_head(&req) {
+        return Ok(res.body(actix_web::body::None::new()));
+    }
     let permit = state.transfers.begin(who.user.id)?;
     // A registered X25519 recipient takes the place of the passphrase.
     let recipient = if d.personal { who.user.age_recipient.clone() } else { None };
@@ -250,16 +259,7 @@ pub async fn download_delivery(
     let stored = state.files.stream(&d.storage_key, d.wrapped_key.as_deref().unwrap_or_default(), egress).await?;
     db(&state, move |s| s.audit(&audit, "delivery.downloaded", Some(id), &detail, Utc::now())).await?;
     let body = Transfers::hold(permit, stored, state.settings.body_idle);
-    let (name, content_type) = if d.personal {
-        (format!("{}.age", d.filename), "application/octet-stream".to_string())
-    } else {
-        (d.filename.clone(), d.content_type.clone())
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header(("Content-Disposition", attachment_header(&name, &format!("request-{id}-file-{did}"))))
-        .insert_header(("Cache-Control", "no-store"))
-        .streaming(body))
+    Ok(res.streaming(body))
 }
 
 /// A short-lived link to a result file that a browser follows itself, so a large file

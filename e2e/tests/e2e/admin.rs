@@ -148,6 +148,7 @@ async fn cli_creates_users_and_migrates(backend: Backend) {
 
 async fn health_docs_and_unknown_paths(backend: Backend) {
     let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
     let http = reqwest::Client::new();
     let get = |path: &str| http.get(format!("{}{path}", server.base)).send();
     assert_eq!(get("/healthz").await.map(|r| r.status().as_u16()).ok(), Some(200));
@@ -164,7 +165,7 @@ async fn health_docs_and_unknown_paths(backend: Backend) {
     // A served path asked with another method: 405 with what is allowed, not 404.
     let wrong = http.delete(format!("{}/api/v1/requests/1", server.base)).send().await.unwrap();
     assert_eq!(wrong.status().as_u16(), 405);
-    assert_eq!(wrong.headers().get("allow").and_then(|v| v.to_str().ok()), Some("GET, PATCH"));
+    assert_eq!(wrong.headers().get("allow").and_then(|v| v.to_str().ok()), Some("GET, HEAD, PATCH"));
     let problem: serde_json::Value = wrong.json().await.unwrap();
     assert_eq!(problem["code"], "method_not_allowed");
     let wrong = http.get(format!("{}/api/v1/requests/1/submit", server.base)).send().await.unwrap();
@@ -172,12 +173,30 @@ async fn health_docs_and_unknown_paths(backend: Backend) {
     let wrong = http.post(format!("{}/healthz", server.base)).send().await.unwrap();
     assert_eq!(wrong.status().as_u16(), 405);
     // The contract itself is a GET too: other methods are told so, not sent to 404.
-    for method in [reqwest::Method::HEAD, reqwest::Method::POST] {
-        let wrong = http.request(method.clone(), format!("{}/api/v1/openapi.json", server.base)).send().await.unwrap();
-        let allow = wrong.headers().get("allow").and_then(|v| v.to_str().ok()).map(str::to_string);
-        assert_eq!((wrong.status().as_u16(), allow.as_deref()), (405, Some("GET")), "{method}");
+    let wrong = http.post(format!("{}/api/v1/openapi.json", server.base)).send().await.unwrap();
+    let allow = wrong.headers().get("allow").and_then(|v| v.to_str().ok()).map(str::to_string);
+    assert_eq!((wrong.status().as_u16(), allow.as_deref()), (405, Some("GET, HEAD")));
+    // HEAD is answered as the GET (RFC 9110 §9.3.2): its status and headers, no content.
+    // A load balancer's `HEAD /readyz` gets the real readiness, not the SPA's page.
+    for (path, token) in [("/api/v1/openapi.json", None), ("/readyz", None), ("/healthz", None), ("/api/v1/me", Some(&applicant))] {
+        let with_token = |b: reqwest::RequestBuilder| match token {
+            Some(c) => b.bearer_auth(c.access_token().unwrap_or_default()),
+            None => b,
+        };
+        let got = with_token(http.get(format!("{}{path}", server.base))).send().await.unwrap();
+        let head = with_token(http.head(format!("{}{path}", server.base))).send().await.unwrap();
+        let of = |r: &reqwest::Response, h: &str| r.headers().get(h).and_then(|v| v.to_str().ok()).map(str::to_string);
+        assert_eq!(head.status(), got.status(), "{path}");
+        assert_eq!(of(&head, "content-type"), of(&got, "content-type"), "{path}");
+        assert_eq!(of(&head, "content-length"), of(&got, "content-length"), "{path}");
+        assert_eq!(of(&head, "content-type").as_deref().map(|t| t.starts_with("application/json")), Some(true), "{path}");
+        assert!(head.bytes().await.unwrap().is_empty(), "{path}");
     }
-    let fields = server.login("applicant.npa").await.list_fields(Some("職等")).await.unwrap();
+    let unsigned = http.head(format!("{}/api/v1/me", server.base)).send().await.unwrap();
+    assert_eq!(unsigned.status().as_u16(), 401);
+    let wrong = http.head(format!("{}/api/v1/requests/1/submit", server.base)).send().await.unwrap();
+    assert_eq!((wrong.status().as_u16(), wrong.headers().get("allow").and_then(|v| v.to_str().ok())), (405, Some("POST")));
+    let fields = applicant.list_fields(Some("職等")).await.unwrap();
     assert!(fields.iter().any(|f| f.code == "grade"));
     assert!(!fields.iter().any(|f| f.code == "name"));
 }

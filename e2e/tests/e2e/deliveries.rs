@@ -831,10 +831,20 @@ async fn a_download_link_opens_one_file_for_one_person_for_a_minute(backend: Bac
     admin.update_user(me, &UpdateUserBody { active: Some(true), ..Default::default() }).await.unwrap();
     assert_eq!(follow(live.url.clone()).await.0, 200);
 
+    // A HEAD tells what a download would give (its type and name) after the same
+    // check of rights, with no content, and is no download.
+    let head = |url: String| http.head(format!("{}{url}", server.base)).send();
+    let peek = head(live.url.clone()).await.unwrap();
+    let header = |name: &str| peek.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert_eq!((peek.status().as_u16(), header("content-type").as_str()), (200, "application/octet-stream"));
+    assert_eq!(header("content-disposition"), disposition);
+    assert!(peek.bytes().await.unwrap().is_empty());
+    assert_eq!(head(format!("{path}?ticket={tampered}")).await.unwrap().status().as_u16(), 401);
+
     // Each use is a download in the trail; a refused ask is there too.
     let trail = admin.audit(&format!("request_id={id}&limit=100")).await.unwrap();
     let count = |action: &str| trail.items.iter().filter(|e| e.action == action).count();
-    assert_eq!(count("delivery.downloaded"), 3, "the link, the forged ticket, the re-enabled account");
+    assert_eq!(count("delivery.downloaded"), 3, "the link, the forged ticket, the re-enabled account; not the HEAD");
     assert_eq!(count("delivery.download_refused"), 4, "not yet delivered, the supervisor, the other office, no such file");
     assert!(!serde_json::to_string(&trail.items).unwrap_or_default().contains(ticket), "no ticket in the trail");
 

@@ -219,6 +219,9 @@ async fn a_database_outage_is_503_with_retry_after_and_nothing_kept() {
     let ready = reqwest::get(format!("{}/readyz", server.base)).await.unwrap();
     assert_eq!(ready.status().as_u16(), 503);
     assert!(ready.headers().contains_key("retry-after"));
+    // A load balancer that checks with HEAD is told the same.
+    let head = reqwest::Client::new().head(format!("{}/readyz", server.base)).send().await.unwrap();
+    assert_eq!(head.status().as_u16(), 503);
 
     relay.set_up(true);
     let ready = reqwest::get(format!("{}/readyz", server.base)).await.map(|r| r.status().as_u16()).ok();
