@@ -23,10 +23,17 @@ fn has_body(req: &ServiceRequest) -> bool {
         || headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.trim() != "0")
 }
 
+/// The least of a body that must arrive in each `--body-idle-seconds` of waiting for it
+/// (16 KiB a minute by default: 2 kbit/s, below any real link): a client that sends a
+/// byte now and then, never quite silent, is cut off as a silent one is.
+pub const MIN_BYTES_PER_WINDOW: usize = 16 * 1024;
+
 /// Gives the handler the body through a watch: when nothing of it arrives for
-/// `--body-idle-seconds`, the handler's read fails (so it stores nothing and lets go
-/// of what it holds), and the answer is `408 body_stalled` with `Connection: close`
-/// (RFC 9110 §15.5.9), whatever the handler made of the failed read.
+/// `--body-idle-seconds`, or less than [`MIN_BYTES_PER_WINDOW`] (a trickle) in any such
+/// span of waiting for it, the handler's read fails (so it stores nothing and lets go
+/// of what it holds), and the answer is `408 body_stalled` with `Connection: close` (RFC 9110 §15.5.9), whatever
+/// the handler made of the failed read. Only the time the handler waits counts: one
+/// that pauses to store what it has read does not cut its own client off.
 pub async fn cut_stalled_bodies(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -37,17 +44,39 @@ pub async fn cut_stalled_bodies(
     };
     let stalled = Arc::new(AtomicBool::new(false));
     let flag = stalled.clone();
-    let watched = futures_util::stream::unfold(Some(req.take_payload()), move |payload| {
+    // The payload, how long it has been waited for in this window, and what came.
+    let start = (req.take_payload(), std::time::Duration::ZERO, 0usize);
+    let watched = futures_util::stream::unfold(Some(start), move |state| {
         let flag = flag.clone();
         async move {
-            let mut payload = payload?;
-            match tokio::time::timeout(idle, payload.next()).await {
-                Ok(Some(chunk)) => Some((chunk, Some(payload))),
-                Ok(None) => None,
-                Err(_) => {
+            let (mut payload, mut waited, mut got) = state?;
+            // How long it has been waited for since the last of it came.
+            let mut silent = std::time::Duration::ZERO;
+            loop {
+                let since = std::time::Instant::now();
+                let next = tokio::time::timeout(idle.saturating_sub(waited.max(silent)), payload.next()).await;
+                waited += since.elapsed();
+                silent += since.elapsed();
+                let chunk = match next {
+                    Ok(Some(Ok(chunk))) => {
+                        got += chunk.len();
+                        silent = std::time::Duration::ZERO;
+                        Some(Ok(chunk))
+                    }
+                    Ok(Some(Err(e))) => return Some((Err(e), None)),
+                    Ok(None) => return None,
+                    Err(_) => None,
+                };
+                if silent >= idle || (waited >= idle && got < MIN_BYTES_PER_WINDOW) {
                     flag.store(true, SeqCst);
                     let cut = std::io::Error::new(std::io::ErrorKind::TimedOut, "the request body stalled");
-                    Some((Err(PayloadError::Io(cut)), None))
+                    return Some((Err(PayloadError::Io(cut)), None));
+                }
+                if waited >= idle {
+                    (waited, got) = (std::time::Duration::ZERO, 0);
+                }
+                if let Some(chunk) = chunk {
+                    return Some((chunk, Some((payload, waited, got))));
                 }
             }
         }

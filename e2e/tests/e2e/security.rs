@@ -890,6 +890,45 @@ async fn a_stalled_upload_gives_back_its_transfer(backend: Backend) {
     assert_eq!(server.db.stored_files().await.len(), stored_before + 1);
 }
 
+/// A client that sends a byte now and then (never quite silent, a slowloris' way past
+/// the idle watch) is cut off as a silent one is: less than 16 KiB in a span of
+/// `--body-idle-seconds` is `408 body_stalled`, nothing stored, its transfer given back.
+async fn a_trickled_upload_is_cut_off_as_a_stalled_one(backend: Backend) {
+    use statreq_e2e::statreq_contract::State;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = TestServer::start_with(backend, &["--max-transfers", "1", "--body-idle-seconds", "2"]);
+    let w = crate::common::Scenario::new(&server).await;
+    let id = w.in_state(&crate::common::statistics(), State::InProduction, 2).await.id;
+    let stored_before = server.db.stored_files().await.len();
+    let admin_token = server.login("admin.dgpa").await.access_token().unwrap_or_default().to_string();
+
+    let (mut reader, mut writer) = stalled_upload(&server, &w.officer, id).await.into_split();
+    until_in_flight(&server, &admin_token, 1).await;
+    // A byte every 300 ms, for up to 20 s, until the server closes the connection.
+    let trickle = tokio::spawn(async move {
+        for _ in 0..66 {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            if writer.write_all(b"7").await.is_err() || writer.flush().await.is_err() {
+                return;
+            }
+        }
+    });
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(20), reader.read_to_end(&mut answer)).await;
+    trickle.abort();
+    assert!(read.is_ok(), "the server cuts a trickling upload off");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    let (_, body) = answer.split_once("\r\n\r\n").unwrap_or_default();
+    let problem: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    assert_eq!(problem["code"], "body_stalled");
+    assert_eq!(transfers_in_flight(&server, &admin_token).await.as_deref(), Some("0"));
+    assert!(w.officer.deliveries(id).await.unwrap().files.is_empty());
+    assert_eq!(server.db.stored_files().await.len(), stored_before);
+    // An upload at an ordinary pace goes through.
+    assert!(w.officer.upload_delivery(id, "下一.csv", b"a,b\n1,2\n".to_vec()).await.is_ok());
+}
+
 /// A client that starts a download and stops reading without closing does not keep
 /// its transfer: after `--body-idle-seconds` unread, the transfer is freed, and the
 /// download ends in an error (never a clean end that looks like the whole file).
@@ -963,6 +1002,7 @@ on_both_backends!(
     one_account_cannot_take_every_transfer,
     a_download_not_read_gives_back_its_transfer,
     a_stalled_upload_gives_back_its_transfer,
+    a_trickled_upload_is_cut_off_as_a_stalled_one,
     attachments_are_shredded_when_their_request_ends,
     files_in_flight_are_bounded,
     key_rotation_rewraps_everything_and_retires_the_old_key,

@@ -113,8 +113,8 @@ impl InputError {
             ),
             UploadInterrupted => Text::new("上傳中斷，未儲存任何資料。", "The upload was interrupted; nothing was stored."),
             BodyStalled { seconds } => Text::new(
-                format!("已 {seconds} 秒未收到傳送中的資料，連線已中止，未儲存任何資料；請檢查網路後重新送出（檔案請重新上傳）。"),
-                format!("Nothing of the request body arrived for {seconds} seconds, so it was cut off and nothing was stored; check the connection and send it again."),
+                format!("已 {seconds} 秒未收到（或幾乎未收到）傳送中的資料，連線已中止，未儲存任何資料；請檢查網路後重新送出（檔案請重新上傳）。"),
+                format!("Nothing (or almost nothing) of the request body arrived for {seconds} seconds, so it was cut off and nothing was stored; check the connection and send it again."),
             ),
             UnreadableTable { detail } => Text::new(
                 "無法讀取此試算表以檢查人數過少之細格，未儲存；請確認為 XLSX 或 ODS 檔案，或改以 CSV 上傳。",
