@@ -166,6 +166,22 @@ async fn a_large_file_goes_up_and_down_without_passing_through_the_page() {
     sign_in(&c, &server.base, "applicant.npa").await;
     c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
     wait_for_text(&c, "ul.files", "名冊.csv.age").await;
+    // The files come after the whole application: the page's own links lead there.
+    let place = "const h = document.getElementById('d-h').getBoundingClientRect().top; return [h, window.innerHeight];";
+    let at = |v: serde_json::Value| serde_json::from_value::<(f64, f64)>(v).unwrap_or_default();
+    let (top, height) = at(c.execute(place, vec![]).await.unwrap());
+    assert!(top > height, "the files are out of sight at first ({top} of {height})");
+    wait_for_text(&c, "nav.on-page", "交付檔案").await;
+    click(&c, Locator::Css("nav.on-page a[href='#d-h']")).await;
+    let mut seen = (top, height);
+    for _ in 0..50 {
+        seen = at(c.execute(place, vec![]).await.unwrap());
+        if (0.0..seen.1 / 2.0).contains(&seen.0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!((0.0..seen.1 / 2.0).contains(&seen.0), "the files are in sight ({seen:?})");
     let before = wasm_memory(&c).await;
     click(&c, Locator::XPath("//ul[@class='files']//button[contains(., '名冊.csv.age')]")).await;
     let saved = driver.downloaded(&format!("{}.age", f.filename)).await;

@@ -104,7 +104,7 @@ fn upload_button(idle: &'static str, sent: RwSignal<Option<f64>>, labelled_by: &
 
 /// Queue position, messages and deliveries of one request.
 #[component]
-pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNames>) -> impl IntoView {
+pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNames>, has_files: RwSignal<bool>) -> impl IntoView {
     let lang = i18n::lang();
     let session = session::session();
     let is_officer = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaOfficer));
@@ -125,6 +125,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
     });
     let messages = LocalResource::new(move || async move { call(|c| async move { c.messages(id).await }).await.map_err(ui) });
     let files = LocalResource::new(move || async move { call(|c| async move { c.deliveries(id).await }).await.map_err(ui) });
+    Effect::new(move |_| has_files.set(files.get().and_then(Result::ok).is_some_and(|m| !m.files.is_empty())));
     let revisions = LocalResource::new(move || async move { call(|c| async move { c.revisions(id).await }).await.map_err(ui) });
     let attachments = LocalResource::new(move || async move { call(|c| async move { c.attachments(id).await }).await.map_err(ui) });
     // While an attachment goes up, the share of it sent: a second click would attach it twice.

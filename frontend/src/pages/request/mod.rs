@@ -59,6 +59,8 @@ pub fn RequestPage() -> impl IntoView {
         }));
         request.refetch();
     });
+    // Whether the page lists result files (which [`RequestExtras`] loads).
+    let has_files = RwSignal::new(false);
     view! {
         <Async resource=request let:r>
             {{
@@ -82,6 +84,15 @@ pub fn RequestPage() -> impl IntoView {
                     })}
                     <p><span class=format!("state {}", r.state.as_str())>{text(lang.get(), &r.state_label)}</span>
                        " · "{r.agency_name.clone()}" · "{tr_with(lang.get(), "revision_n_lower", &[("n", r.revision.to_string())])}</p>
+                    // The page is long (the application comes first): a way straight to
+                    // what one comes for, the actions or the files delivered.
+                    <nav class="on-page" aria-label=move || tr(lang.get(), "on_this_page")>
+                        <a href="#app-h">{move || tr(lang.get(), "application")}</a>
+                        {(!actions.is_empty()).then(|| view! { <a href="#act-h">{move || tr(lang.get(), "actions")}</a> })}
+                        {move || has_files.get().then(|| view! { <a href="#d-h">{tr(lang.get(), "result_files")}</a> })}
+                        <a href="#m-h">{move || tr(lang.get(), "messages")}</a>
+                        <a href="#tl-h">{move || tr(lang.get(), "timeline")}</a>
+                    </nav>
                     <section class="card" aria-labelledby="app-h">
                         <h2 id="app-h">{tr(lang.get(), "application")}</h2>
                         <p class="actions">
@@ -151,7 +162,7 @@ pub fn RequestPage() -> impl IntoView {
                             sources=Signal::derive(move || coverage.get().and_then(Result::ok).unwrap_or_default().into_iter()
                                 .map(|c| (c.entry_id.clone(), format!("{} · {}%", text(lang.get(), &c.title), c.percent))).collect()) />
                     })}
-                    <RequestExtras id=r.id state=r.state can_edit=can_edit names=names />
+                    <RequestExtras id=r.id state=r.state can_edit=can_edit names=names has_files=has_files />
                     {(r.state == State::Delivered && r.application.declares_personal_data()).then(|| view! {
                         <crate::pages::request::retention::Retention id=r.id version=r.version on_change=Callback::new(move |_| request.refetch()) />
                     })}
