@@ -68,6 +68,10 @@ pub async fn take_ticket(
 /// Answers with a download link to `file_path` (the API path of a file's `GET`) for the
 /// caller; see [`crate::auth::issue_link_ticket`].
 pub fn download_link(state: &AppState, who: &Principal, file_path: String) -> Result<HttpResponse, ApiError> {
+    // Refused now, with the reason, when following it would be refused for want of a
+    // transfer (`429 too_many_transfers`, `503 busy`): a browser following a link shows
+    // a refusal only as a failed download. Nothing is held: the place is given back.
+    drop(state.transfers.begin(who.user.id)?);
     let now = chrono::Utc::now();
     let ticket = crate::auth::issue_link_ticket(&state.keys, who.user.id.0, &file_path, now)?;
     let expires_at = now + chrono::Duration::seconds(crate::auth::LINK_TTL_SECONDS);

@@ -163,10 +163,11 @@ pub async fn download_attachment(
     let audit = http::audit(&who, &req);
     let detail = serde_json::json!({"attachment": aid, "filename": a.filename});
     let mut res = http::file_response(&a.content_type, &a.filename, &format!("request-{id}-attachment-{aid}"));
+    let permit = state.transfers.begin(who.user.id)?;
     if http::methods::is_head(&req) {
+        // As the GET would be answered now (busy included); nothing is moved.
         return Ok(res.body(actix_web::body::None::new()));
     }
-    let permit = state.transfers.begin(who.user.id)?;
     // Opened before the download is recorded: a store that cannot be reached is a 503.
     let stored = state.files.stream(&a.storage_key, &a.wrapped_key, Egress::Plain).await?;
     let body = Transfers::hold(permit, stored, state.settings.body_idle);

@@ -231,10 +231,11 @@ pub async fn download_delivery(
         (d.filename.clone(), d.content_type.clone())
     };
     let mut res = http::file_response(&content_type, &name, &format!("request-{id}-file-{did}"));
+    let permit = state.transfers.begin(who.user.id)?;
     if http::methods::is_head(&req) {
+        // As the GET would be answered now (busy included); nothing is moved.
         return Ok(res.body(actix_web::body::None::new()));
     }
-    let permit = state.transfers.begin(who.user.id)?;
     // A registered X25519 recipient takes the place of the passphrase.
     let recipient = if d.personal { who.user.age_recipient.clone() } else { None };
     let passphrase = match &d.passphrase {

@@ -869,6 +869,17 @@ async fn a_stalled_upload_gives_back_its_transfer(backend: Backend) {
     }
     let busy = w.applicant.download_attachment(draft.id, sample).await.err().and_then(|e| e.code().map(String::from));
     assert_eq!(busy.as_deref(), Some("busy"), "the stalled upload holds the transfer");
+    // A download link is refused with the reason rather than given to fail in a
+    // browser's download bar; a HEAD says the same as the GET.
+    let link = w.applicant.attachment_link(draft.id, sample).await.err();
+    assert_eq!(link.as_ref().and_then(|e| e.problem()).map(|p| (p.status, p.code.as_str())), Some((503, "busy")));
+    let head = reqwest::Client::new()
+        .head(format!("{}/api/v1/requests/{}/attachments/{sample}/file", server.base, draft.id))
+        .bearer_auth(w.applicant.access_token().unwrap_or_default())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status().as_u16(), 503);
     // … and the stalled one is answered 408 once it has been silent long enough.
     let mut answer = Vec::new();
     let read = tokio::time::timeout(std::time::Duration::from_secs(30), stalled.read_to_end(&mut answer)).await;
