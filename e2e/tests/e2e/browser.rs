@@ -901,6 +901,14 @@ async fn an_officer_finds_requests_and_holds_one() {
 
     // From the queue, the chosen requests go to another officer at once.
     click(&c, Locator::Css("header a[href='/queue']")).await;
+    c.wait().for_element(Locator::Css(&format!("#pick-{}", other.id))).await.unwrap();
+    // On a laptop's screen (1366×768, less the browser's own bars) the queue itself is
+    // in sight, under the form that hands out the chosen requests.
+    c.set_window_size(1366, 783).await.unwrap();
+    let sight = "return [document.querySelector('table.queue tbody tr').getBoundingClientRect().bottom, window.innerHeight]";
+    let (bottom, height) = serde_json::from_value::<(f64, f64)>(c.execute(sight, vec![]).await.unwrap()).unwrap_or_default();
+    assert!(height <= 680.0 && bottom <= height, "the first queued request ends at {bottom} px of {height}");
+    c.set_window_size(1280, 900).await.unwrap();
     click(&c, Locator::Css(&format!("#pick-{}", other.id))).await;
     let officer2 = people.officer2.me().await.unwrap().id;
     click(&c, Locator::Css(&format!("#bulk-assignee option[value='{officer2}']"))).await;

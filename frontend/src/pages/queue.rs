@@ -57,14 +57,21 @@ pub fn QueuePage() -> impl IntoView {
         <h1>{move || tr(lang.get(), "work_queue")}</h1>
         <section class="card bulk" aria-labelledby="bulk-h">
             <h2 id="bulk-h">{move || tr(lang.get(), "assign_the_chosen_requests")}</h2>
-            <label for="bulk-assignee">{move || tr(lang.get(), "assign_to_default_yourself")}</label>
-            <select id="bulk-assignee" on:change=move |ev| assignee.set(event_target_value(&ev))>
-                <option value="">{move || tr(lang.get(), "myself")}</option>
-                {move || officers.get().unwrap_or_default().into_iter().map(|o| view! { <option value=o.id.to_string()>{o.display_name.clone()}</option> }).collect_view()}
-            </select>
-            <label for="bulk-reason">{move || tr(lang.get(), "reason_when_taking_out_of_order")}</label>
-            <input id="bulk-reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
-            <button type="button" disabled=move || busy.get() on:click=assign>{move || tr(lang.get(), "take_into_production")}</button>
+            // One row at a desk, so that the queue itself is in sight.
+            <div class="row">
+                <div class="field">
+                    <label for="bulk-assignee">{move || tr(lang.get(), "assign_to_default_yourself")}</label>
+                    <select id="bulk-assignee" on:change=move |ev| assignee.set(event_target_value(&ev))>
+                        <option value="">{move || tr(lang.get(), "myself")}</option>
+                        {move || officers.get().unwrap_or_default().into_iter().map(|o| view! { <option value=o.id.to_string()>{o.display_name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field wide">
+                    <label for="bulk-reason">{move || tr(lang.get(), "reason_when_taking_out_of_order")}</label>
+                    <input id="bulk-reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                </div>
+                <button type="button" disabled=move || busy.get() on:click=assign>{move || tr(lang.get(), "take_into_production")}</button>
+            </div>
             <p class="error pre-line" role="alert">{move || note.get()}</p>
         </section>
         <Async resource=queue let:q>
