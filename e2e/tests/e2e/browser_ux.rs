@@ -430,6 +430,18 @@ async fn each_roles_main_screens_at_a_desk_and_on_a_phone() {
                 let fits = c.execute("return document.documentElement.scrollWidth <= window.innerWidth", vec![]).await.unwrap();
                 assert_eq!(fits, serde_json::json!(true), "{name} scrolls sideways at {w} px");
                 assert_no_pointer(&c, name).await;
+                if *name == "admin-statistics" {
+                    // Each count stands on its bar's line, the longest bar's too.
+                    let beside = "return [...document.querySelectorAll('table.bars td')].map(td => {
+                        const bar = td.querySelector('.bar-fill').getBoundingClientRect();
+                        const count = [...td.childNodes].filter(n => n.nodeType === 3 && n.textContent.trim()).pop();
+                        const r = document.createRange(); r.selectNodeContents(count);
+                        const t = r.getBoundingClientRect();
+                        return t.top < bar.bottom && t.bottom > bar.top;
+                    })";
+                    let beside: Vec<bool> = serde_json::from_value(c.execute(beside, vec![]).await.unwrap()).unwrap_or_default();
+                    assert!(!beside.is_empty() && beside.iter().all(|b| *b), "{name} at {w} px: a count below its bar: {beside:?}");
+                }
                 assert_accessible(&c, &format!("{name} ({size})")).await;
                 let png = c.screenshot().await.unwrap();
                 assert!(png.starts_with(b"\x89PNG") && png.len() > 5_000, "{name}: no picture");

@@ -22,7 +22,8 @@ pub fn StatsPage() -> impl IntoView {
                 <table class="list bars">
                     <tbody>
                         {rows.into_iter().map(|r| {
-                            let width = format!("{}%", r.count * 100 / max);
+                            // The longest bar leaves room for its count on the same line.
+                            let width = format!("calc((100% - 4rem) * {} / {max})", r.count);
                             view! { <tr><th scope="row">{r.key.clone()}</th><td><span class="bar-fill" style:width=width></span>" "{r.count}</td></tr> }
                         }).collect_view()}
                     </tbody>
