@@ -55,6 +55,9 @@ impl MethodTable {
         if out.contains(&"GET") {
             out.push("HEAD");
         }
+        if !out.is_empty() {
+            out.push("OPTIONS");
+        }
         out.sort_unstable();
         out.dedup();
         out
@@ -113,7 +116,7 @@ pub fn is_head(req: &actix_web::HttpRequest) -> bool {
 }
 
 /// Turns the 404 of a known path asked with another method into 405 with `Allow`
-/// (which names `HEAD` wherever `GET` is served).
+/// (which names `HEAD` wherever `GET` is served, and `OPTIONS`), and answers `OPTIONS`.
 pub async fn method_not_allowed(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -125,6 +128,15 @@ pub async fn method_not_allowed(
         _ => Vec::new(),
     };
     let method = req.method().as_str().to_string();
+    // `OPTIONS` (not a CORS preflight, which the CORS layer answers before this) is told
+    // what the path takes (RFC 9110 §9.3.7).
+    if method == "OPTIONS" && !allowed.is_empty() {
+        let mut answer = actix_web::HttpResponse::NoContent().finish();
+        if let Ok(v) = header::HeaderValue::from_str(&allowed.join(", ")) {
+            answer.headers_mut().insert(header::ALLOW, v);
+        }
+        return Ok(req.into_response(answer));
+    }
     let res = next.call(req).await?.map_into_boxed_body();
     if res.status() != StatusCode::NOT_FOUND || allowed.is_empty() || allowed.contains(&method.as_str()) {
         return Ok(res);
@@ -144,13 +156,13 @@ mod tests {
     #[test]
     fn templates_match_segment_by_segment() {
         let table = MethodTable::from_openapi(&crate::openapi_document());
-        assert_eq!(table.allowed("/api/v1/requests/12"), vec!["GET", "HEAD", "PATCH"]);
-        assert_eq!(table.allowed("/api/v1/requests"), vec!["GET", "HEAD", "POST"]);
-        assert_eq!(table.allowed("/api/v1/requests/12/submit"), vec!["POST"]);
-        assert_eq!(table.allowed("/api/v1/dictionary/fields/import"), vec!["POST"], "the literal route, not /fields/{{code}}");
-        assert_eq!(table.allowed("/api/v1/dictionary/fields/grade"), vec!["GET", "HEAD", "PUT"]);
+        assert_eq!(table.allowed("/api/v1/requests/12"), vec!["GET", "HEAD", "OPTIONS", "PATCH"]);
+        assert_eq!(table.allowed("/api/v1/requests"), vec!["GET", "HEAD", "OPTIONS", "POST"]);
+        assert_eq!(table.allowed("/api/v1/requests/12/submit"), vec!["OPTIONS", "POST"]);
+        assert_eq!(table.allowed("/api/v1/dictionary/fields/import"), vec!["OPTIONS", "POST"], "the literal route, not /fields/{{code}}");
+        assert_eq!(table.allowed("/api/v1/dictionary/fields/grade"), vec!["GET", "HEAD", "OPTIONS", "PUT"]);
         assert!(table.allowed("/api/v1/nothing/here").is_empty());
-        assert_eq!(table.allowed(super::DOCUMENT), vec!["GET", "HEAD"]);
+        assert_eq!(table.allowed(super::DOCUMENT), vec!["GET", "HEAD", "OPTIONS"]);
         assert!(table.allowed("/api/v1/requests//submit").is_empty(), "an empty segment is no id");
         let list = table.query_parameters("/api/v1/requests", "GET").unwrap_or_default();
         assert!(list.iter().any(|p| p == "updated_since") && list.iter().any(|p| p == "cursor"), "{list:?}");

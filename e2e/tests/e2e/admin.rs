@@ -165,17 +165,17 @@ async fn health_docs_and_unknown_paths(backend: Backend) {
     // A served path asked with another method: 405 with what is allowed, not 404.
     let wrong = http.delete(format!("{}/api/v1/requests/1", server.base)).send().await.unwrap();
     assert_eq!(wrong.status().as_u16(), 405);
-    assert_eq!(wrong.headers().get("allow").and_then(|v| v.to_str().ok()), Some("GET, HEAD, PATCH"));
+    assert_eq!(wrong.headers().get("allow").and_then(|v| v.to_str().ok()), Some("GET, HEAD, OPTIONS, PATCH"));
     let problem: serde_json::Value = wrong.json().await.unwrap();
     assert_eq!(problem["code"], "method_not_allowed");
     let wrong = http.get(format!("{}/api/v1/requests/1/submit", server.base)).send().await.unwrap();
-    assert_eq!((wrong.status().as_u16(), wrong.headers().get("allow").and_then(|v| v.to_str().ok())), (405, Some("POST")));
+    assert_eq!((wrong.status().as_u16(), wrong.headers().get("allow").and_then(|v| v.to_str().ok())), (405, Some("OPTIONS, POST")));
     let wrong = http.post(format!("{}/healthz", server.base)).send().await.unwrap();
     assert_eq!(wrong.status().as_u16(), 405);
     // The contract itself is a GET too: other methods are told so, not sent to 404.
     let wrong = http.post(format!("{}/api/v1/openapi.json", server.base)).send().await.unwrap();
     let allow = wrong.headers().get("allow").and_then(|v| v.to_str().ok()).map(str::to_string);
-    assert_eq!((wrong.status().as_u16(), allow.as_deref()), (405, Some("GET, HEAD")));
+    assert_eq!((wrong.status().as_u16(), allow.as_deref()), (405, Some("GET, HEAD, OPTIONS")));
     // HEAD is answered as the GET (RFC 9110 §9.3.2): its status and headers, no content.
     // A load balancer's `HEAD /readyz` gets the real readiness, not the SPA's page.
     for (path, token) in [("/api/v1/openapi.json", None), ("/readyz", None), ("/healthz", None), ("/api/v1/me", Some(&applicant))] {
@@ -192,10 +192,16 @@ async fn health_docs_and_unknown_paths(backend: Backend) {
         assert_eq!(of(&head, "content-type").as_deref().map(|t| t.starts_with("application/json")), Some(true), "{path}");
         assert!(head.bytes().await.unwrap().is_empty(), "{path}");
     }
+    // OPTIONS (not a CORS preflight) is told what the path takes.
+    let options = http.request(reqwest::Method::OPTIONS, format!("{}/api/v1/requests/1", server.base)).send().await.unwrap();
+    let allow = options.headers().get("allow").and_then(|v| v.to_str().ok()).map(str::to_string);
+    assert_eq!((options.status().as_u16(), allow.as_deref()), (204, Some("GET, HEAD, OPTIONS, PATCH")));
+    let options = http.request(reqwest::Method::OPTIONS, format!("{}/readyz", server.base)).send().await.unwrap();
+    assert_eq!(options.status().as_u16(), 204);
     let unsigned = http.head(format!("{}/api/v1/me", server.base)).send().await.unwrap();
     assert_eq!(unsigned.status().as_u16(), 401);
     let wrong = http.head(format!("{}/api/v1/requests/1/submit", server.base)).send().await.unwrap();
-    assert_eq!((wrong.status().as_u16(), wrong.headers().get("allow").and_then(|v| v.to_str().ok())), (405, Some("POST")));
+    assert_eq!((wrong.status().as_u16(), wrong.headers().get("allow").and_then(|v| v.to_str().ok())), (405, Some("OPTIONS, POST")));
     let fields = applicant.list_fields(Some("職等")).await.unwrap();
     assert!(fields.iter().any(|f| f.code == "grade"));
     assert!(!fields.iter().any(|f| f.code == "name"));

@@ -310,7 +310,7 @@ async fn metrics_are_prometheus_text_for_admins_and_scrapers(backend: Backend) {
     let http = reqwest::Client::new();
     // Another method is 405 with Allow, as on the API.
     let post = http.request(reqwest::Method::from_bytes(b"TRACE").unwrap(), format!("{}/metrics", server.base)).send().await.unwrap();
-    assert_eq!((post.status().as_u16(), post.headers().get("allow").and_then(|v| v.to_str().ok())), (405, Some("GET, HEAD")));
+    assert_eq!((post.status().as_u16(), post.headers().get("allow").and_then(|v| v.to_str().ok())), (405, Some("GET, HEAD, OPTIONS")));
     let get = |token: Option<String>| {
         let mut req = http.get(format!("{}/metrics", server.base));
         if let Some(t) = token {
