@@ -124,15 +124,24 @@ pub fn content_coding(headers: &header::HeaderMap) -> Option<String> {
 /// unknown or mistyped fields are 422 with a pointer. Nothing is changed when
 /// parsing fails.
 pub fn parse_json<T: DeserializeOwned + serde::Serialize>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError> {
+    let body = without_bom(body);
     if body.iter().all(u8::is_ascii_whitespace) || body.trim_ascii() == b"null" {
         return Err(InputError::BodyRequired.into());
     }
     parse_optional_json(req, body)
 }
 
+/// The body without a leading UTF-8 byte-order mark, which Windows tools (PowerShell 5's
+/// `Out-File`, .NET's `Encoding.UTF8`) write before JSON; RFC 8259 §8.1 lets a parser
+/// pass over it.
+fn without_bom(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body)
+}
+
 /// As [`parse_json`], for an operation whose body is optional: none (or `null`)
 /// reads as `{}`.
 pub fn parse_optional_json<T: DeserializeOwned + serde::Serialize>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError> {
+    let body = without_bom(body);
     if !body.is_empty() {
         json_media_type(req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or(""))?;
     }

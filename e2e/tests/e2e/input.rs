@@ -103,6 +103,16 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
         // The zh-TW words name the field; the parser's English stays in the English text.
         let zh = p["message"]["zh_tw"].as_str().unwrap_or_default();
         assert!(zh.contains("「/priority」") && !zh.contains("unknown") && !zh.contains("expected"), "{label}: {zh}");
+        // A byte-order mark before the JSON (Windows PowerShell 5 and .NET write one) is
+        // passed over, as RFC 8259 §8.1 allows: the JSON itself is read.
+        let bom = b"\xef\xbb\xbf".to_vec();
+        let with_bom = [bom.clone(), bytes(json!({"priority": "urgent"}))].concat();
+        let (status, p) = send(c, method.clone(), path, "application/json", with_bom, *if_match).await;
+        assert_eq!((status, p["code"].as_str()), (422, Some("unknown_field")), "{label} after a BOM: {p}");
+        if !path.ends_with("/withdraw") {
+            let (status, p) = send(c, method.clone(), path, "application/json", bom, *if_match).await;
+            assert_eq!((status, p["code"].as_str()), (400, Some("body_required")), "{label}: a BOM alone: {p}");
+        }
         // A deadline, at the top or nested: refused under rule 5.3.
         for body in
             [json!({"deadline": "2026-12-01"}), json!({"requirement": {"due_date": "2026-12-01"}}), json!({"Expected-Completion": "soon"})]
