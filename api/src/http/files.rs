@@ -32,8 +32,8 @@ pub fn csv_response(name: &str, body: Vec<u8>) -> HttpResponse {
 }
 
 /// The head of a file's download, of `content_type` and named `name` (see
-/// [`attachment_header`]). A `HEAD` ([`super::methods::is_head`]) is answered with it alone,
-/// before the file is opened or its download recorded.
+/// [`attachment_header`]). A `HEAD` ([`super::methods::is_head`]) is answered with it
+/// alone, before the file is opened or its download recorded.
 pub fn file_response(content_type: &str, name: &str, fallback: &str) -> actix_web::HttpResponseBuilder {
     let mut res = HttpResponse::Ok();
     res.content_type(content_type).insert_header((header::CONTENT_DISPOSITION, attachment_header(name, fallback)));

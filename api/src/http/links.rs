@@ -34,8 +34,8 @@ pub fn ticket(req: &HttpRequest) -> Option<String> {
 }
 
 /// Moves a `ticket` from the URL into the request's extensions (outermost, so the log's
-/// `http.target` and everything after never see it); only a `GET` (or its `HEAD`) may use it, but one
-/// sent with any other method is kept out of the logs all the same.
+/// `http.target` and everything after never see it); only a `GET` (or its `HEAD`) may
+/// use it, but one sent with any other method is kept out of the logs all the same.
 pub async fn take_ticket(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,

@@ -31,9 +31,10 @@ pub const MIN_BYTES_PER_WINDOW: usize = 16 * 1024;
 /// Gives the handler the body through a watch: when nothing of it arrives for
 /// `--body-idle-seconds`, or less than [`MIN_BYTES_PER_WINDOW`] (a trickle) in any such
 /// span of waiting for it, the handler's read fails (so it stores nothing and lets go
-/// of what it holds), and the answer is `408 body_stalled` with `Connection: close` (RFC 9110 §15.5.9), whatever
-/// the handler made of the failed read. Only the time the handler waits counts: one
-/// that pauses to store what it has read does not cut its own client off.
+/// of what it holds), and the answer is `408 body_stalled` with `Connection: close`
+/// (RFC 9110 §15.5.9), whatever the handler made of the failed read. Only the time the
+/// handler waits counts: one that pauses to store what it has read does not cut its
+/// own client off.
 pub async fn cut_stalled_bodies(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
