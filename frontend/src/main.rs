@@ -51,6 +51,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/requests/:id") view=pages::RequestPage />
                 </Routes>
             </main>
+            <components::page_title::PageTitle />
         </Router>
     }
 }

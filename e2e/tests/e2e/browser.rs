@@ -149,6 +149,25 @@ pub(crate) async fn wait_for_text(c: &Client, css: &str, needle: &str) {
     panic!("{css} never contained {needle:?}; it reads {got:?}");
 }
 
+/// Waits until the window's title is `want` (it follows the screen's `h1`).
+pub(crate) async fn wait_for_title(c: &Client, want: &str) {
+    let mut got = String::new();
+    for _ in 0..100 {
+        got = c.title().await.unwrap_or_default();
+        if got == want {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the title never read {want:?}; it reads {got:?}");
+}
+
+/// The `id` of the element that has the keyboard's focus.
+async fn focused_id(c: &Client) -> String {
+    let id = c.execute("return document.activeElement ? document.activeElement.id : ''", vec![]).await.unwrap_or_default();
+    id.as_str().unwrap_or_default().to_string()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     let dist = spa_dir();
@@ -156,6 +175,8 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     let (_driver, c) = browser().await;
     c.goto(&format!("{}/login", server.base)).await.unwrap();
     assert_eq!(text_of(&c, "main h1").await, "登入");
+    // Each screen is named in the tab and history (WCAG 2.4.2).
+    wait_for_title(&c, "登入 – 人事資料統計服務").await;
     assert_accessible(&c, "sign-in").await;
     // The checker itself works: an unlabelled input is reported.
     c.execute("const i = document.createElement('input'); i.id = 'planted'; document.querySelector('main').appendChild(i);", vec![])
@@ -178,6 +199,10 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     // Draft an application.
     c.find(Locator::LinkText("新增申請")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main h1", "新增申請").await;
+    wait_for_title(&c, "新增申請 – 人事資料統計服務").await;
+    // The keyboard starts at the top of the new screen, not on the link that led there
+    // (WCAG 2.4.3).
+    assert_eq!(focused_id(&c).await, "main");
     c.wait().for_element(Locator::Css("#reason")).await.unwrap().send_keys("研議人力配置").await.unwrap();
     c.wait().for_element(Locator::Css("#f-grade")).await.unwrap().click().await.unwrap();
     c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
@@ -189,6 +214,8 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     assert_accessible(&c, "request page").await;
     let url = c.current_url().await.unwrap();
     assert!(url.path().starts_with("/requests/"), "{url}");
+    let id = url.path().trim_start_matches("/requests/");
+    wait_for_title(&c, &format!("案件 {id} – 人事資料統計服務")).await;
 
     // Edit the draft: the phone finding goes away.
     c.find(Locator::LinkText("修改申請內容")).await.unwrap().click().await.unwrap();
@@ -245,6 +272,7 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     wait_for_text(&c, "main", "Timeline").await;
     c.goto(&format!("{}/", server.base)).await.unwrap();
     wait_for_text(&c, "main h1", "Requests").await;
+    wait_for_title(&c, "Requests – Personnel-data statistics service").await;
     wait_for_text(&c, "table.list", "draft").await;
     assert_accessible(&c, "request list").await;
     let lang = c.execute("return document.documentElement.lang", vec![]).await.unwrap_or_default();

@@ -3,5 +3,6 @@
 pub mod application;
 pub mod header;
 pub mod loading;
+pub mod page_title;
 pub mod problem;
 pub mod request;
