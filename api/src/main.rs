@@ -361,7 +361,7 @@ enum QueueCmd {
 enum UserCmd {
     /// Create an account; the password is read from standard input.
     Create {
-        /// The sign-in name
+        /// The sign-in name: 3–64 lower-case letters, digits or `. _ - @`
         #[arg(long)]
         username: String,
         /// applicant, supervisor, dgpa_officer, dgpa_admin or service (repeatable).
@@ -492,7 +492,10 @@ async fn main() -> anyhow::Result<()> {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
-            // The same policy as every other way to set a password.
+            // The same policies as every other way to name an account and set a password.
+            if let Err(e) = statreq_api::app::users::check_username(&username) {
+                anyhow::bail!("{}", e.message().en);
+            }
             if let Err(e) = statreq_api::app::users::check_password(&password, &username, "/password") {
                 anyhow::bail!("{}", e.message().en);
             }

@@ -51,6 +51,24 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 /// only in its `--demo` database, which nobody runs for real).
 const COMMON: &[&str] = &["password1234", "123456789012", "qwertyuiopas", "abcdefghijkl", "iloveyou1234", "000000000000", "111111111111"];
 
+/// A username: 3–64 lower-case letters, digits or `. _ - @` (sign-in takes it in any
+/// case, see [`sign_in_name`]).
+pub fn check_username(raw: &str) -> Result<String, InputError> {
+    let ok = (3..=64).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-@".contains(&b));
+    if ok {
+        Ok(raw.to_string())
+    } else {
+        Err(InputError::InvalidUsername)
+    }
+}
+
+/// The username someone typed to sign in, as accounts are named: without the spaces
+/// around it and in lower case (a phone's keyboard capitalises the first letter;
+/// usernames are lower case, [`check_username`]).
+pub fn sign_in_name(typed: &str) -> String {
+    typed.trim().to_ascii_lowercase()
+}
+
 /// The password policy (NIST SP 800-63B §3.1.1.2): long enough, not too long, not the
 /// username, not a well-known password, and not one character repeated.
 pub fn check_password(raw: &str, username: &str, pointer: &str) -> Result<(), InputError> {

@@ -8,7 +8,7 @@ use statreq_domain::values::{Name, StaffCount};
 use statreq_domain::{AgencyCode, Role, RoleSet, UserId};
 use statreq_store::{AgencyRow, AgencyUpsert, NewAgency, UserRow, UserUpdate};
 
-use crate::app::{db, InputError};
+use crate::app::{db, users, InputError};
 use crate::auth::{hash_password, Principal};
 use crate::error::ApiError;
 use crate::http::{self, page_limit, parse_cursor, parse_json, ErrorResponses, MAX_IMPORT_BYTES};
@@ -196,15 +196,6 @@ pub async fn list_users(state: web::Data<AppState>, who: Principal, q: http::Que
     Ok(HttpResponse::Ok().json(http::page_of(items, limit, |u| u.id)))
 }
 
-fn check_username(raw: &str) -> Result<String, InputError> {
-    let ok = (3..=64).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-@".contains(&b));
-    if ok {
-        Ok(raw.to_string())
-    } else {
-        Err(InputError::InvalidUsername)
-    }
-}
-
 fn check_email(raw: &str) -> Result<String, InputError> {
     let e = raw.trim();
     let ok = e.is_empty() || (e.len() <= 200 && e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.')));
@@ -248,7 +239,7 @@ async fn create_user_once(
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
     let body: CreateUserBody = parse_json(&req, &body)?;
-    let username = check_username(&body.username)?;
+    let username = users::check_username(&body.username)?;
     let display_name = check_name(&body.display_name, "/display_name")?;
     let email = check_email(&body.email)?;
     let agency = check_code(&body.agency_code, "/agency_code")?;

@@ -10,7 +10,7 @@ use statreq_domain::UserId;
 use statreq_store::{AuditContext, RefreshUse};
 use std::net::IpAddr;
 
-use crate::app::{db, InputError};
+use crate::app::{db, users, InputError};
 use crate::auth::{hash_refresh_token, issue_access_token, new_refresh_token, verify_password, Principal, REFRESH_COOKIE};
 use crate::error::ApiError;
 use crate::http::{self, parse_json, ErrorResponses};
@@ -120,13 +120,21 @@ async fn check_password(
     kind: &'static str,
 ) -> Result<UserId, ApiError> {
     let addr = client_of(req);
-    state.sign_in.admit(Some(&username), addr)?;
-    let tried = username.clone();
+    // Accounts are named in lower case; one named otherwise before that rule (by an
+    // older `statreq user create`) is still found by its exact name.
+    let name = users::sign_in_name(&username);
+    state.sign_in.admit(Some(&name), addr)?;
+    let (tried, throttled) = (username.clone(), name.clone());
     let user = db(state, move |s| {
-        s.find_user_by_username(&username).map(Some).or_else(|e| match e {
-            statreq_store::StoreError::NotFound => Ok(None),
-            e => Err(e),
-        })
+        let exact = (username != name).then_some(username.as_str());
+        for candidate in std::iter::once(name.as_str()).chain(exact) {
+            match s.find_user_by_username(candidate) {
+                Ok(u) => return Ok(Some(u)),
+                Err(statreq_store::StoreError::NotFound) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(None)
     })
     .await?;
     let hash = user.as_ref().filter(|u| u.active && u.kind == kind).and_then(|u| u.password_hash.clone());
@@ -134,7 +142,7 @@ async fn check_password(
     match (ok, user) {
         (true, Some(u)) => Ok(u.id),
         _ => {
-            state.sign_in.failed(Some(&tried), addr);
+            state.sign_in.failed(Some(&throttled), addr);
             let audit = anonymous(req);
             let detail = serde_json::json!({"username": tried.chars().take(100).collect::<String>(), "kind": kind});
             db(state, move |s| s.audit(&audit, "auth.sign_in_failed", None, &detail, Utc::now())).await?;

@@ -5,6 +5,7 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginBody {
+    /// Taken in any case and without the spaces around it (usernames are lower case).
     pub username: String,
     pub password: String,
 }

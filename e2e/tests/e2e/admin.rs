@@ -139,6 +139,10 @@ async fn cli_creates_users_and_migrates(backend: Backend) {
     let out = run(&["user", "create", "--username", "root.admin", "--role", "dgpa_admin", "--password-stdin"], "a-very-long-password\n");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("created user root.admin"));
+    // The same rule for a name as the API's: lower case, so that sign-in can take it in any case.
+    let out = run(&["user", "create", "--username", "Root.Admin2", "--role", "dgpa_admin", "--password-stdin"], "a-very-long-password\n");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("lower-case"), "{}", String::from_utf8_lossy(&out.stderr));
     let out = run(&["user", "create", "--username", "short.pw", "--role", "applicant", "--password-stdin"], "short\n");
     assert!(!out.status.success());
     let out = run(&["user", "create", "--username", "bad.role", "--role", "emperor", "--password-stdin"], "a-very-long-password\n");

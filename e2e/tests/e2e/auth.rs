@@ -31,6 +31,10 @@ async fn local_accounts_and_refresh_rotation(backend: Backend) {
     let err = c.login("nobody", "wrong-password-123").await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_credentials"), "unknown users look the same as wrong passwords");
 
+    // Usernames are lower case: one typed with a capital (a phone's keyboard) or spaces
+    // around it is the same account.
+    let typed = server.client().login(" Applicant.NPA ", DEMO_PASSWORD).await.map(|t| !t.access_token.is_empty());
+    assert!(matches!(typed, Ok(true)), "{typed:?}");
     let t = c.login("applicant.npa", DEMO_PASSWORD).await.unwrap();
     assert_eq!((t.token_type.as_str(), t.expires_in), ("Bearer", 900));
     // `Bearer` in any case (RFC 9110 §11.1), and the space after it as one or more.

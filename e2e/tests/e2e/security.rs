@@ -80,11 +80,13 @@ async fn sign_in_is_throttled_without_locking_anyone_out(backend: Backend) {
     let attacker = from([127, 0, 0, 7]);
 
     // A burst of wrong passwords for one account: throttled within 10 attempts,
-    // with Retry-After and problem+json — even when each claims another X-Forwarded-For.
+    // with Retry-After and problem+json — even when each claims another X-Forwarded-For,
+    // or writes the username in another case (sign-in takes it in any case).
     let mut throttled_at = None;
     for i in 1..=10 {
         let spoof = format!("203.0.113.{i}");
-        let res = login_from(&attacker, base, "applicant.npa", "wrong-password-123", Some(&spoof)).await;
+        let name = ["applicant.npa", "Applicant.npa", "APPLICANT.NPA", " applicant.npa"][i % 4];
+        let res = login_from(&attacker, base, name, "wrong-password-123", Some(&spoof)).await;
         if res.status() == 429 {
             let retry: u64 = res.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0);
             assert!(retry >= 1, "Retry-After: {retry}");
@@ -99,6 +101,7 @@ async fn sign_in_is_throttled_without_locking_anyone_out(backend: Backend) {
     assert!(throttled_at.is_some(), "ten wrong passwords were never throttled");
     // Even the right password is refused from there for now …
     assert_eq!(login_from(&attacker, base, "applicant.npa", statreq_e2e::DEMO_PASSWORD, None).await.status(), 429);
+    assert_eq!(login_from(&attacker, base, "Applicant.NPA", statreq_e2e::DEMO_PASSWORD, None).await.status(), 429);
     // … but the person, at another address, signs in (no lock-out by an attacker).
     let person = from([127, 0, 0, 8]);
     assert_eq!(login_from(&person, base, "applicant.npa", statreq_e2e::DEMO_PASSWORD, None).await.status(), 200);

@@ -36,7 +36,7 @@ pub fn Login() -> impl IntoView {
         <h1>{move || tr(lang.get(), "sign_in")}</h1>
         <form class="card narrow" on:submit=submit>
             <label for="username">{move || tr(lang.get(), "username")}</label>
-            <input id="username" name="username" autocomplete="username" required prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
+            <input id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
             <label for="password">{move || tr(lang.get(), "password")}</label>
             <input id="password" name="password" type="password" autocomplete="current-password" required prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
             <p class="error" role="alert">{move || error.get()}</p>
