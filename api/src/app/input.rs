@@ -44,6 +44,10 @@ pub enum InputError {
         pointer: String,
         detail: String,
     },
+    /// A name given twice in one JSON object (RFC 7493 §2.3).
+    DuplicateField {
+        pointer: String,
+    },
     InvalidValue {
         pointer: String,
         detail: String,
@@ -305,6 +309,7 @@ impl InputError {
             InvalidRange { .. } => "invalid_range",
             SubtreeNeedsAgency => "subtree_needs_agency",
             UnknownField { .. } => "unknown_field",
+            DuplicateField { .. } => "duplicate_field",
             InvalidValue { .. } => "invalid_value",
             DeadlineNotAllowed { .. } => "deadline_not_allowed",
             InvalidIfMatch => "invalid_if_match",
@@ -449,7 +454,7 @@ impl InputError {
     pub fn pointer(&self) -> Option<&str> {
         use InputError::*;
         Some(match self {
-            NulCharacter { pointer } | UnknownField { pointer, .. } | InvalidValue { pointer, .. } => pointer,
+            NulCharacter { pointer } | UnknownField { pointer, .. } | InvalidValue { pointer, .. } | DuplicateField { pointer } => pointer,
             UnexpectedField | FileTypeNotAllowed { .. } | EmptyFile | FileRequired => "/file",
             Magnitude(statreq_domain::disclosure::MagnitudeError::UnknownColumn(_)) => "/magnitude",
             Magnitude(_) => "/contributions",

@@ -10,6 +10,7 @@ pub mod methods;
 pub mod security;
 pub mod spa;
 pub mod stall;
+mod strict_json;
 pub mod throttle;
 pub mod upload;
 pub mod versioning;
@@ -146,9 +147,10 @@ pub fn parse_optional_json<T: DeserializeOwned + serde::Serialize>(req: &HttpReq
         json_media_type(req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or(""))?;
     }
     let raw: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
-    let mut value: serde_json::Value = serde_json::from_slice(raw).map_err(|e| match std::str::from_utf8(raw) {
-        Err(not_utf8) => InputError::NotUtf8 { detail: not_utf8.to_string() },
-        Ok(_) => InputError::MalformedJson { detail: e.to_string() },
+    let mut value = strict_json::read(raw).map_err(|refused| match (refused, std::str::from_utf8(raw)) {
+        (_, Err(not_utf8)) => InputError::NotUtf8 { detail: not_utf8.to_string() },
+        (strict_json::Refused::Syntax(e), Ok(_)) => InputError::MalformedJson { detail: e.to_string() },
+        (strict_json::Refused::Duplicate(pointer), Ok(_)) => InputError::DuplicateField { pointer },
     })?;
     // Every body is a JSON object (serde would read an array as a struct's fields in
     // order, which the contract does not allow); an optional one is left out, not `null`.

@@ -35,6 +35,17 @@ async fn local_accounts_and_refresh_rotation(backend: Backend) {
     // around it is the same account.
     let typed = server.client().login(" Applicant.NPA ", DEMO_PASSWORD).await.map(|t| !t.access_token.is_empty());
     assert!(matches!(typed, Ok(true)), "{typed:?}");
+    // A username given twice is refused, not read as either one.
+    let twice = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/login", server.base))
+        .header("content-type", "application/json")
+        .body(format!(r#"{{"username": "nobody", "username": "applicant.npa", "password": "{DEMO_PASSWORD}"}}"#))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(twice.status().as_u16(), 422);
+    let p: serde_json::Value = twice.json().await.unwrap_or_default();
+    assert_eq!((p["code"].as_str(), p["errors"][0]["pointer"].as_str()), (Some("duplicate_field"), Some("/username")), "{p}");
     let t = c.login("applicant.npa", DEMO_PASSWORD).await.unwrap();
     assert_eq!((t.token_type.as_str(), t.expires_in), ("Bearer", 900));
     // `Bearer` in any case (RFC 9110 §11.1), and the space after it as one or more.

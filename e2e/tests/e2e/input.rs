@@ -103,6 +103,14 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
         // The zh-TW words name the field; the parser's English stays in the English text.
         let zh = p["message"]["zh_tw"].as_str().unwrap_or_default();
         assert!(zh.contains("「/priority」") && !zh.contains("unknown") && !zh.contains("expected"), "{label}: {zh}");
+        // A name given twice (RFC 7493 §2.3): refused where it is, not read as its last
+        // value (a proxy that reads the first would see another request).
+        let twice = br#"{"priority": "low", "nested": {"a": 1}, "priority": "urgent"}"#.to_vec();
+        let (status, p) = send(c, method.clone(), path, "application/json", twice, *if_match).await;
+        assert_eq!((status, p["code"].as_str()), (422, Some("duplicate_field")), "{label}: {p}");
+        assert_eq!(p["errors"][0]["pointer"], "/priority", "{label}: {p}");
+        let zh = p["message"]["zh_tw"].as_str().unwrap_or_default();
+        assert!(zh.contains("「/priority」"), "{label}: {zh}");
         // A byte-order mark before the JSON (Windows PowerShell 5 and .NET write one) is
         // passed over, as RFC 8259 §8.1 allows: the JSON itself is read.
         let bom = b"\xef\xbb\xbf".to_vec();

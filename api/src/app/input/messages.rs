@@ -40,6 +40,10 @@ impl InputError {
                 if pointer.is_empty() { "內容含有本服務不認得的欄位，請依 API 文件填寫。".to_string() } else { format!("「{pointer}」不是本服務認得的欄位，請依 API 文件填寫。") },
                 detail.clone(),
             ),
+            DuplicateField { pointer } => Text::new(
+                format!("「{pointer}」出現了兩次；同一物件中每個欄位只能給一次。"),
+                format!("{pointer} is given twice; each name may appear once in an object."),
+            ),
             InvalidValue { pointer, detail } => Text::new(
                 if pointer.is_empty() { "內容的格式有誤，請依 API 文件填寫。".to_string() } else { format!("「{pointer}」的內容格式有誤，請依 API 文件填寫。") },
                 detail.clone(),
