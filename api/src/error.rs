@@ -319,7 +319,16 @@ pub fn problem_for_plain_errors<B: MessageBody + 'static>(res: ServiceResponse<B
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
+    let refused_origin = res.response().error().is_some_and(|e| e.as_error::<actix_cors::CorsError>().is_some());
     let err = match status {
+        // What a browser never shows its page, but an operator trying `--cors-origin` with
+        // curl reads.
+        _ if refused_origin => ApiError::new(
+            status,
+            "origin_not_allowed",
+            "此來源（Origin）未獲准從瀏覽器呼叫本服務；管理者可以 --cors-origin 加入。",
+            "This origin may not call the API from a browser; an operator admits it with --cors-origin.",
+        ),
         StatusCode::NOT_FOUND => ApiError::not_found(),
         StatusCode::METHOD_NOT_ALLOWED => {
             ApiError::new(status, "method_not_allowed", "不支援此 HTTP 方法。", "This HTTP method is not allowed here.")

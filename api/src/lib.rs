@@ -343,6 +343,8 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(refuse_unreadable_requests))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(cors)
+                // Again outside CORS, whose refusal of a preflight is plain text otherwise.
+                .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(http::security::headers(public_url.as_deref()))
                 .wrap(actix_web::middleware::from_fn(app::metrics::track))
                 .wrap(actix_web::middleware::from_fn(http::methods::head_as_get))

@@ -252,6 +252,12 @@ async fn cors_admits_only_configured_origins() {
     assert_eq!(ok.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some("https://spa.example.gov.tw"));
     let other = preflight("https://evil.example").await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
+    // Refused as every refusal is: problem+json, in both languages, saying what to do.
+    assert_eq!(other.status(), 400);
+    assert_eq!(other.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/problem+json"));
+    let p: serde_json::Value = other.json().await.unwrap_or_default();
+    assert_eq!(p["code"], "origin_not_allowed", "{p}");
+    assert!(p["message"]["zh_tw"].as_str().is_some_and(|m| m.contains("--cors-origin")), "{p}");
     let got = http.get(format!("{}/healthz", server.base)).header("Origin", "https://spa.example.gov.tw").send().await.unwrap();
     assert_eq!(got.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some("https://spa.example.gov.tw"));
 }
