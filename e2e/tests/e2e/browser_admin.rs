@@ -112,6 +112,8 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     refresh.clear().await.unwrap();
     refresh.send_keys("每年").await.unwrap();
     click(&c, Locator::XPath("//form[.//input[@id='se-id']]//button[@type='submit']")).await;
+    // The status still says the first save: the form closing is what says this one is done.
+    wait_gone(&c, "#se-refresh").await;
     wait_for_text(&c, "#source-status", "已儲存既有資料來源").await;
     assert_eq!(admin.get_source("pay-by-grade").await.unwrap().entry.refresh, "每年");
     click(&c, Locator::Css("#delete-source-pay-by-grade")).await;
