@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use statreq_api::app::checkpoint::{self, AuditKey};
 use statreq_api::config::{load_trusted_issuers, Settings};
 use statreq_api::{demo, init_tracing, Application};
@@ -400,7 +400,7 @@ fn sqlite_serve_lock(url: &str) -> anyhow::Result<Option<std::fs::File>> {
 }
 
 fn open_store(common: &Common) -> anyhow::Result<(Store, String)> {
-    std::fs::create_dir_all(&common.data_dir)?;
+    std::fs::create_dir_all(&common.data_dir).map_err(|e| anyhow::anyhow!("data directory {}: {e}", common.data_dir.display()))?;
     let settings = Settings::new(String::new(), common.database_url.clone(), common.data_dir.clone());
     let store = Store::open(&settings.database_url).map_err(|e| anyhow::anyhow!("database {}: {e}", redact(&settings.database_url)))?;
     Ok((store, settings.database_url))
@@ -465,6 +465,11 @@ async fn main() -> anyhow::Result<()> {
             settings.spa_dir = spa_dir.or_else(|| Some(PathBuf::from("frontend/dist")).filter(|d| d.join("index.html").is_file()));
             if let Some(path) = trusted_issuers {
                 settings.trusted_issuers = load_trusted_issuers(&path)?;
+            }
+            // A mail server statreq cannot use is said now, not found in a log later.
+            if let Some(url) = &settings.smtp_url {
+                statreq_api::worker::check_smtp_url(url.expose_secret())
+                    .map_err(|e| anyhow::anyhow!("--smtp-url (STATREQ_SMTP_URL) is not usable: {e}"))?;
             }
             let loaded = if with_demo { demo::load(&store, &settings, !demo_accounts_only).await? } else { false };
             let app = Application::build(settings, store)?;

@@ -464,6 +464,12 @@ impl ErrorClass {
 /// (reqwest's roots): Mozilla's, and the system's (`/etc/ssl/certs`, or
 /// `SSL_CERT_FILE`), so that a relay whose certificate chains to Taiwan's GRCA or an
 /// internal CA is reached once the operator trusts that root on the machine.
+/// Whether statreq can send mail through `url` (its form and TLS settings; the server
+/// itself is reached only when there is mail to send).
+pub fn check_smtp_url(url: &str) -> anyhow::Result<()> {
+    mailer(url).map(drop)
+}
+
 fn mailer(url: &str) -> anyhow::Result<Mailer> {
     use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
     let builder = Mailer::from_url(url)?;

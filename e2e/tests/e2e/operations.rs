@@ -247,6 +247,40 @@ async fn a_second_instance_on_one_sqlite_file_refuses_to_start() {
     assert!(login(&again.base, "applicant.npa").await.me().await.is_ok());
 }
 
+/// A setting statreq cannot use stops it at the start, saying which and why, instead
+/// of serving without it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_misconfigured_server_refuses_to_start_and_says_what() {
+    let db = statreq_e2e::TestDatabase::new(Backend::Sqlite);
+    // Waits for the command to end (a server that started anyway is stopped and counts as
+    // a failure to refuse).
+    let refused = |mut cmd: std::process::Command| {
+        let mut child = cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+        let started = std::time::Instant::now();
+        while child.try_wait().ok().flatten().is_none() && started.elapsed() < std::time::Duration::from_secs(20) {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let ran_on = child.try_wait().ok().flatten().is_none();
+        if ran_on {
+            let _ = child.kill();
+        }
+        let out = child.wait_with_output().unwrap();
+        assert!(!ran_on && !out.status.success(), "it started: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let mut cmd = db.command();
+    cmd.args(["serve", "--bind", "127.0.0.1:0", "--smtp-url", "http://mail.example.gov.tw"]);
+    let said = refused(cmd);
+    assert!(said.contains("--smtp-url") && said.contains("http"), "{said}");
+    // A data directory that cannot be made is named.
+    let (_file_dir, file) = TempPath::file("statreq-not-a-directory", b"x");
+    let under_a_file = file.join("data");
+    let mut cmd = std::process::Command::new(statreq_e2e::binary());
+    cmd.arg("--data-dir").arg(&under_a_file).args(["serve", "--bind", "127.0.0.1:0"]);
+    let said = refused(cmd);
+    assert!(said.contains(&under_a_file.display().to_string()), "{said}");
+}
+
 /// Background work is done once however many instances run it: two instances sweep
 /// every second; each file past its download window is shredded once (one audit
 /// entry each) and its object deleted.
