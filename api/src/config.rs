@@ -182,3 +182,49 @@ pub fn load_trusted_issuers(path: &Path) -> anyhow::Result<Vec<TrustedIssuer>> {
     let raw = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("reading trusted issuers {}: {e}", path.display()))?;
     serde_json::from_str(&raw).map_err(|e| anyhow::anyhow!("trusted issuers {}: {e}", path.display()))
 }
+
+/// `--cors-origin`: a web origin as browsers send it in `Origin` (`https://host[:port]`,
+/// lower case, no default port). A trailing `/` is dropped; a path, query or missing
+/// scheme is refused, since no browser's `Origin` could ever match it.
+pub fn parse_origin(raw: &str) -> Result<String, String> {
+    let url = url::Url::parse(raw.trim()).map_err(|e| format!("{e}: write it as https://host[:port]"))?;
+    let plain = url.path() == "/" && url.query().is_none() && url.fragment().is_none() && url.username().is_empty();
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || !plain {
+        return Err("an origin is https://host[:port], nothing more (no path, query or user)".into());
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+/// `--public-url`: where people open the service, an absolute `http(s)://` address (the
+/// base of links in e-mails; `https://` also turns on HSTS and secure cookies).
+pub fn parse_public_url(raw: &str) -> Result<String, String> {
+    let url = url::Url::parse(raw.trim()).map_err(|e| format!("{e}: write it as https://host[:port][/path]"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || url.query().is_some() || url.fragment().is_some() {
+        return Err("the public URL is an http:// or https:// address with a host and no query".into());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_origin, parse_public_url};
+
+    #[test]
+    fn origins_are_written_as_browsers_send_them() {
+        assert_eq!(parse_origin("https://spa.example.gov.tw").as_deref(), Ok("https://spa.example.gov.tw"));
+        assert_eq!(parse_origin("https://SPA.Example.gov.tw:443/").as_deref(), Ok("https://spa.example.gov.tw"));
+        assert_eq!(parse_origin("http://127.0.0.1:8080").as_deref(), Ok("http://127.0.0.1:8080"));
+        for wrong in ["spa.example.gov.tw", "*", "https://spa.example.gov.tw/app", "https://a@spa.example.gov.tw", "ftp://x", ""] {
+            assert!(parse_origin(wrong).is_err(), "{wrong}");
+        }
+    }
+
+    #[test]
+    fn a_public_url_is_an_absolute_web_address() {
+        assert_eq!(parse_public_url("https://statreq.dgpa.gov.tw/").as_deref(), Ok("https://statreq.dgpa.gov.tw"));
+        assert_eq!(parse_public_url("https://dgpa.gov.tw/statreq").as_deref(), Ok("https://dgpa.gov.tw/statreq"));
+        for wrong in ["statreq.dgpa.gov.tw", "mailto:a@b.tw", "https://x.tw/?a=1", ""] {
+            assert!(parse_public_url(wrong).is_err(), "{wrong}");
+        }
+    }
+}

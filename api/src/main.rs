@@ -95,7 +95,7 @@ enum Cmd {
         spa_dir: Option<PathBuf>,
         /// An origin allowed to call the API from a browser, e.g. https://statreq.example.gov.tw
         /// (repeatable; comma-separated in the environment). None by default: same origin only.
-        #[arg(long = "cors-origin", env = "STATREQ_CORS_ORIGINS", value_delimiter = ',')]
+        #[arg(long = "cors-origin", env = "STATREQ_CORS_ORIGINS", value_delimiter = ',', value_parser = statreq_api::config::parse_origin)]
         cors_origins: Vec<String>,
         #[command(flatten)]
         integration: IntegrationArgs,
@@ -164,7 +164,7 @@ struct IntegrationArgs {
     #[arg(long, env = "STATREQ_IDEMPOTENCY_HOURS", default_value_t = 24)]
     idempotency_hours: i64,
     /// The address people open the service at, for links in e-mails (default: http://BIND).
-    #[arg(long, env = "STATREQ_PUBLIC_URL")]
+    #[arg(long, env = "STATREQ_PUBLIC_URL", value_parser = statreq_api::config::parse_public_url)]
     public_url: Option<String>,
     /// SMTP server for notifications: smtp://HOST:PORT (plain, for a local relay),
     /// smtp://USER:PASSWORD@HOST?tls=required (STARTTLS) or smtps://USER:PASSWORD@HOST.

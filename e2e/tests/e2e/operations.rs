@@ -272,6 +272,18 @@ async fn a_misconfigured_server_refuses_to_start_and_says_what() {
     cmd.args(["serve", "--bind", "127.0.0.1:0", "--smtp-url", "http://mail.example.gov.tw"]);
     let said = refused(cmd);
     assert!(said.contains("--smtp-url") && said.contains("http"), "{said}");
+    // An origin no browser could send, or a public address without its scheme (links in
+    // e-mails that lead nowhere).
+    for (flag, value) in [
+        ("--cors-origin", "spa.example.gov.tw"),
+        ("--cors-origin", "https://spa.example.gov.tw/app"),
+        ("--public-url", "statreq.dgpa.gov.tw"),
+    ] {
+        let mut cmd = db.command();
+        cmd.args(["serve", "--bind", "127.0.0.1:0", flag, value]);
+        let said = refused(cmd);
+        assert!(said.contains(flag) && said.contains(value), "{flag} {value}: {said}");
+    }
     // A data directory that cannot be made is named.
     let (_file_dir, file) = TempPath::file("statreq-not-a-directory", b"x");
     let under_a_file = file.join("data");
