@@ -79,16 +79,16 @@ enum Cmd {
         #[arg(long, env = "STATREQ_SIGNING_KEY", hide_env_values = true)]
         signing_key: Option<String>,
         /// Access-token lifetime in seconds.
-        #[arg(long, env = "STATREQ_ACCESS_TOKEN_SECONDS", default_value_t = 900)]
+        #[arg(long, env = "STATREQ_ACCESS_TOKEN_SECONDS", default_value_t = 900, value_parser = clap::value_parser!(i64).range(1..))]
         access_token_seconds: i64,
         /// Largest result file in MiB.
-        #[arg(long, env = "STATREQ_MAX_UPLOAD_MIB", default_value_t = 512)]
+        #[arg(long, env = "STATREQ_MAX_UPLOAD_MIB", default_value_t = 512, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
         max_upload_mib: usize,
         /// Days after delivery statreq keeps its own copy of result files before crypto-shredding it.
-        #[arg(long, env = "STATREQ_DOWNLOAD_WINDOW_DAYS", default_value_t = 30)]
+        #[arg(long, env = "STATREQ_DOWNLOAD_WINDOW_DAYS", default_value_t = 30, value_parser = clap::value_parser!(i64).range(0..))]
         download_window_days: i64,
         /// Seconds between shredding sweeps.
-        #[arg(long, env = "STATREQ_SWEEP_SECONDS", default_value_t = 600)]
+        #[arg(long, env = "STATREQ_SWEEP_SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
         sweep_seconds: u64,
         /// The built SPA (default: frontend/dist when it exists).
         #[arg(long, env = "STATREQ_SPA_DIR")]
@@ -161,7 +161,7 @@ enum Cmd {
 #[derive(Args)]
 struct IntegrationArgs {
     /// Hours an Idempotency-Key is remembered.
-    #[arg(long, env = "STATREQ_IDEMPOTENCY_HOURS", default_value_t = 24)]
+    #[arg(long, env = "STATREQ_IDEMPOTENCY_HOURS", default_value_t = 24, value_parser = clap::value_parser!(i64).range(1..))]
     idempotency_hours: i64,
     /// The address people open the service at, for links in e-mails (default: http://BIND).
     #[arg(long, env = "STATREQ_PUBLIC_URL", value_parser = statreq_api::config::parse_public_url)]
@@ -175,27 +175,27 @@ struct IntegrationArgs {
     #[arg(long, env = "STATREQ_MAIL_FROM")]
     mail_from: Option<String>,
     /// First retry delay of a failed webhook or e-mail in milliseconds (doubling, with jitter, up to an hour).
-    #[arg(long, env = "STATREQ_RETRY_BASE_MS", default_value_t = 10_000)]
+    #[arg(long, env = "STATREQ_RETRY_BASE_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
     retry_base_ms: u64,
     /// Attempts before a webhook delivery or e-mail is given up.
-    #[arg(long, env = "STATREQ_MAX_ATTEMPTS", default_value_t = 10)]
+    #[arg(long, env = "STATREQ_MAX_ATTEMPTS", default_value_t = 10, value_parser = clap::value_parser!(i32).range(1..))]
     max_attempts: i32,
     /// Milliseconds between the notification worker's looks for work (it is also woken by every change).
-    #[arg(long, env = "STATREQ_WORKER_POLL_MS", default_value_t = 2_000)]
+    #[arg(long, env = "STATREQ_WORKER_POLL_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(1..))]
     worker_poll_ms: u64,
     /// Seconds a webhook receiver may take to answer.
-    #[arg(long, env = "STATREQ_WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10)]
+    #[arg(long, env = "STATREQ_WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     webhook_timeout_seconds: u64,
     /// Working days a request may wait on its supervising agency before its
     /// supervisors are reminded (in-app, and by e-mail unless they turned it off).
-    #[arg(long, env = "STATREQ_ESCALATE_AFTER_WORKING_DAYS", default_value_t = 5)]
+    #[arg(long, env = "STATREQ_ESCALATE_AFTER_WORKING_DAYS", default_value_t = 5, value_parser = clap::value_parser!(i64).range(1..))]
     escalate_after_working_days: i64,
     /// Further working days before DGPA's officers are told as well.
-    #[arg(long, env = "STATREQ_ESCALATE_TO_DGPA_AFTER_WORKING_DAYS", default_value_t = 5)]
+    #[arg(long, env = "STATREQ_ESCALATE_TO_DGPA_AFTER_WORKING_DAYS", default_value_t = 5, value_parser = clap::value_parser!(i64).range(0..))]
     escalate_to_dgpa_after_working_days: i64,
     /// Cells of a statistical result counting fewer people than this are flagged before
     /// delivery (disclosure check).
-    #[arg(long, env = "STATREQ_DISCLOSURE_THRESHOLD", default_value_t = 3)]
+    #[arg(long, env = "STATREQ_DISCLOSURE_THRESHOLD", default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..))]
     disclosure_threshold: u32,
     /// Dominance (n, k) rule with n = 2: a magnitude cell whose two largest
     /// contributions exceed this percentage of its total is flagged.
@@ -255,24 +255,24 @@ struct SecurityArgs {
     #[arg(long, env = "STATREQ_CHECKPOINT_DIR")]
     checkpoint_dir: Option<PathBuf>,
     /// Seconds between audit checkpoints written into --checkpoint-dir
-    #[arg(long, env = "STATREQ_CHECKPOINT_SECONDS", default_value_t = 3600)]
+    #[arg(long, env = "STATREQ_CHECKPOINT_SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
     checkpoint_seconds: u64,
     /// Files moving in or out at once (uploads and downloads); more get 503 busy.
-    #[arg(long, env = "STATREQ_MAX_TRANSFERS", default_value_t = 32)]
+    #[arg(long, env = "STATREQ_MAX_TRANSFERS", default_value_t = 32, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     max_transfers: usize,
     /// Of those, at most this many for one account; more get 429 too_many_transfers.
     /// One account (a stalled client, a script downloading everything at once) cannot
     /// take every transfer from the others.
-    #[arg(long, env = "STATREQ_MAX_TRANSFERS_PER_ACCOUNT", default_value_t = 4)]
+    #[arg(long, env = "STATREQ_MAX_TRANSFERS_PER_ACCOUNT", default_value_t = 4, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     max_transfers_per_account: usize,
     /// Seconds a request body (an upload above all) may send nothing before it is cut
     /// off with 408, and a download may go unread before it is cut off; either way its
     /// transfer is freed: a client gone without closing, or one that stalls on purpose,
     /// does not hold a transfer for good.
-    #[arg(long, env = "STATREQ_BODY_IDLE_SECONDS", default_value_t = 60)]
+    #[arg(long, env = "STATREQ_BODY_IDLE_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     body_idle_seconds: u64,
     /// Hours a sign-in lasts at most, however often its tokens are refreshed.
-    #[arg(long, env = "STATREQ_SESSION_HOURS", default_value_t = 12)]
+    #[arg(long, env = "STATREQ_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..))]
     session_hours: i64,
     /// Also serve `/metrics` without a token on this address, for a Prometheus
     /// scraper on a private network (e.g. 10.0.0.5:9464). On the main address it

@@ -278,6 +278,12 @@ async fn a_misconfigured_server_refuses_to_start_and_says_what() {
         ("--cors-origin", "spa.example.gov.tw"),
         ("--cors-origin", "https://spa.example.gov.tw/app"),
         ("--public-url", "statreq.dgpa.gov.tw"),
+        // A lifetime or limit of nothing: no token would last, no upload get through.
+        ("--access-token-seconds", "0"),
+        ("--session-hours", "0"),
+        ("--body-idle-seconds", "0"),
+        ("--max-transfers", "0"),
+        ("--disclosure-threshold", "1"),
     ] {
         let mut cmd = db.command();
         cmd.args(["serve", "--bind", "127.0.0.1:0", flag, value]);
