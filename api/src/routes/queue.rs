@@ -9,7 +9,7 @@ use statreq_contract::{
 };
 use statreq_domain::lifecycle::can_view;
 use statreq_domain::queue::{self, Ranked};
-use statreq_domain::{RequestId, Role, Text};
+use statreq_domain::{Application, RequestId, Role, Text};
 use statreq_store::QueueRow;
 use utoipa::IntoParams;
 
@@ -38,6 +38,9 @@ fn item(snap: &Snapshot, row: &QueueRow, ranked: Option<&Ranked>, now: DateTime<
         state: row.state,
         agency_code: row.agency_code.to_string(),
         agency_name,
+        reason: String::new(),
+        output: None,
+        personal_data: false,
         supervising_agency: snap.top.get(&row.agency_code).map(|a| a.to_string()).unwrap_or_default(),
         supervising_agency_name: snap.top.get(&row.agency_code).and_then(|a| snap.tree.get(a)).map(|a| a.name.clone()).unwrap_or_default(),
         difficulty: row.difficulty,
@@ -76,7 +79,7 @@ pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: http::Quer
     };
     let snap = viewed_snapshot(&state).await?;
     let now = snap.at;
-    let items: Vec<QueueItemView> =
+    let mut items: Vec<QueueItemView> =
         snap.order.iter().skip(skip).take(limit).filter_map(|r| snap.rows.get(&r.id).map(|row| item(&snap, row, Some(r), now))).collect();
     let next_cursor = (skip + limit < snap.order.len()).then(|| (skip + limit).to_string());
     // By id (the set's order).
@@ -87,6 +90,20 @@ pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: http::Quer
     let files = db(&state, move |s| s.unpublished_deliveries(&ids)).await?;
     for i in &mut in_production {
         i.awaiting_review = files.iter().filter(|f| f.request_id.0 == i.request_id && crate::app::disclosure::awaits_review(f)).count();
+    }
+    // What each shown request is for, read for this page only (the order needs none of it).
+    let shown: Vec<RequestId> = items.iter().chain(&in_production).map(|i| RequestId(i.request_id)).collect();
+    let applications: std::collections::HashMap<i64, Application> = db(&state, move |s| s.applications_of(&shown))
+        .await?
+        .into_iter()
+        .filter_map(|(id, json)| serde_json::from_value(json).ok().map(|a| (id.0, a)))
+        .collect();
+    for i in items.iter_mut().chain(in_production.iter_mut()) {
+        if let Some(a) = applications.get(&i.request_id) {
+            i.reason = a.reason.clone();
+            i.output = a.requirement.output;
+            i.personal_data = a.personal_data.contains == Some(true);
+        }
     }
     Ok(HttpResponse::Ok().json(QueueView {
         weights: weights(&snap.settings),

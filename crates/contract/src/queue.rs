@@ -32,6 +32,16 @@ pub struct QueueItemView {
     pub state: State,
     pub agency_code: String,
     pub agency_name: String,
+    /// What the request is for (申請事由), as the applicant wrote it. Since 1.3.0.
+    #[serde(default)]
+    pub reason: String,
+    /// Statistics or records; absent when the application does not say. Since 1.3.0.
+    #[serde(default)]
+    pub output: Option<statreq_domain::application::OutputKind>,
+    /// The application declares personal data (rule 5.4: a second officer checks the
+    /// files, which go out encrypted). Since 1.3.0.
+    #[serde(default)]
+    pub personal_data: bool,
     /// The supervising agency whose share the request draws on (its code).
     pub supervising_agency: String,
     /// Its name.

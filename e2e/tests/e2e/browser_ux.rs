@@ -266,7 +266,12 @@ async fn the_queue_reads_in_words_and_takes_from_the_row() {
     let row = c.find(Locator::Css("table.queue tbody tr")).await.unwrap().text().await.unwrap();
     assert!(row.contains("內政部警政署") && row.contains("內政部") && !row.contains("MOI"), "{row}");
     let cells = c.find_all(Locator::Css("table.queue tbody tr td")).await.unwrap();
-    assert_eq!(cells[5].text().await.unwrap(), "4", "difficulty as chosen");
+    assert_eq!(cells[6].text().await.unwrap(), "4", "difficulty as chosen");
+    // What each request is for, beside its number.
+    let subject = cells[3].text().await.unwrap();
+    assert!(subject.contains("研議本署人力配置與陞遷規劃") && subject.contains("統計數值") && !subject.contains("個資"), "{subject}");
+    let in_production = c.find(Locator::Css("table.production tbody tr")).await.unwrap().text().await.unwrap();
+    assert!(in_production.contains("明細資料") && in_production.contains("個資"), "{in_production}");
     let factor = c.find(Locator::Css("table.queue span.factor")).await.unwrap();
     let title = factor.attr("title").await.unwrap().unwrap_or_default();
     assert!(title.contains("等候") && factor.attr("tabindex").await.unwrap().as_deref() == Some("0"), "{title}");

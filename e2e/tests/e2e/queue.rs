@@ -5,6 +5,7 @@ use crate::common;
 
 use statreq_e2e::statreq_client::Client;
 use statreq_e2e::statreq_contract::{DifficultyFavour, EventKind, QueueSettings, State, TakeBody};
+use statreq_e2e::statreq_domain::application::OutputKind;
 use statreq_e2e::statreq_domain::{Decision, DgpaDecision, Difficulty};
 use statreq_e2e::{on_both_backends, Backend, TestServer};
 
@@ -60,6 +61,11 @@ async fn order_and_factors(backend: Backend) {
     assert!(f.age < 0.01 && !first.overdue);
     let third = q.items[2].factors.unwrap_or_else(|| panic!("factors"));
     assert!(third.difficulty.abs() < 1e-9);
+    // Each says what it is for, without opening it.
+    assert_eq!(
+        (first.reason.as_str(), first.output, first.personal_data),
+        ("研議本署人力配置與陞遷規劃", Some(OutputKind::Statistics), false)
+    );
 
     // Usage is public to signed-in users.
     let usage = w.tpe.queue_usage().await.unwrap();
@@ -89,6 +95,13 @@ async fn order_and_factors(backend: Backend) {
     let usage = w.tpe.queue_usage().await.unwrap();
     let moi = usage.iter().find(|u| u.agency_code == "MOI").unwrap_or_else(|| panic!("MOI missing"));
     assert!((moi.usage - 6.0 / 7.0).abs() < 1e-6, "request {c} counted once: {moi:?}");
+
+    // Work in production says what it is for too: here records with personal data.
+    let records = common::Scenario::of(&w.tpedu, &w.tpe, &w.officer).in_state(&common::detail(), State::InProduction, 2).await.id;
+    let q = w.officer.queue().await.unwrap();
+    let working = q.in_production.iter().find(|i| i.request_id == records).unwrap_or_else(|| panic!("{records} not in production"));
+    assert_eq!((working.output, working.personal_data), (Some(OutputKind::Detail), true));
+    assert!(!working.reason.is_empty());
 }
 
 async fn the_applicant_sees_its_position_and_an_estimate(backend: Backend) {

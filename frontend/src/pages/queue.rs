@@ -9,6 +9,23 @@ use crate::components::problem::{err_text, ui};
 use crate::i18n::{self, tr, tr_with};
 use crate::session::call;
 
+/// What a queued request is for: its reason (the first 40 characters; all of it on
+/// hover), statistics or records, and whether it holds personal data.
+fn subject(lang: i18n::Lang, i: &statreq_contract::QueueItemView) -> impl IntoView {
+    use statreq_domain::application::OutputKind;
+    let short: String = i.reason.chars().take(40).collect();
+    let cut = short.len() < i.reason.len();
+    let output = i.output.map(|o| match o {
+        OutputKind::Statistics => tr(lang, "statistical_figures"),
+        OutputKind::Detail => tr(lang, "detail_records"),
+    });
+    view! {
+        <span class="reason" title=i.reason.clone()>{short}{cut.then_some("…")}</span>
+        {output.map(|o| view! { " "<span class="tag plain">{o}</span> })}
+        {i.personal_data.then(|| view! { " "<span class="tag">{tr(lang, "personal")}</span> })}
+    }
+}
+
 /// DGPA's queue with every factor (rule 5.3).
 #[component]
 pub fn QueuePage() -> impl IntoView {
@@ -84,6 +101,7 @@ pub fn QueuePage() -> impl IntoView {
                         <th scope="col">{tr(lang.get(), "choose")}</th>
                         <th scope="col">"#"</th>
                         <th scope="col">{tr(lang.get(), "request_3")}</th>
+                        <th scope="col">{tr(lang.get(), "reason")}</th>
                         <th scope="col">{tr(lang.get(), "agency_2")}</th>
                         <th scope="col">{tr(lang.get(), "supervising")}</th>
                         <th scope="col">{tr(lang.get(), "difficulty_2")}</th>
@@ -112,6 +130,7 @@ pub fn QueuePage() -> impl IntoView {
                                     })}</td>
                                     <td data-label="#">{i.position}{i.overdue.then(|| view! { " "<span class="badge" title=tr(lang.get(), "waited_the_longest_allowed_taken_in")>"⏱"</span> })}</td>
                                     <td data-label=tr(lang.get(), "request_3")><A href=format!("/requests/{}", rid)>{rid}</A></td>
+                                    <td class="subject" data-label=tr(lang.get(), "reason")>{subject(lang.get(), &i)}</td>
                                     <td data-label=tr(lang.get(), "agency_2")>{i.agency_name.clone()}</td>
                                     <td data-label=tr(lang.get(), "supervising")>{if i.supervising_agency_name.is_empty() { i.supervising_agency.clone() } else { i.supervising_agency_name.clone() }}</td>
                                     <td data-label=tr(lang.get(), "difficulty_2")>{i.difficulty.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</td>
@@ -137,6 +156,7 @@ pub fn QueuePage() -> impl IntoView {
                             <caption class="visually-hidden">{tr(lang.get(), "work_in_production")}</caption>
                             <thead><tr>
                                 <th scope="col">{tr(lang.get(), "request_3")}</th>
+                                <th scope="col">{tr(lang.get(), "reason")}</th>
                                 <th scope="col">{tr(lang.get(), "agency_2")}</th>
                                 <th scope="col">{tr(lang.get(), "case_officer")}</th>
                                 <th scope="col">{tr(lang.get(), "files")}</th>
@@ -145,6 +165,7 @@ pub fn QueuePage() -> impl IntoView {
                                 {q.in_production.into_iter().map(|i| view! {
                                     <tr>
                                         <td data-label=tr(lang.get(), "request_3")><A href=format!("/requests/{}", i.request_id)>{i.request_id}</A></td>
+                                        <td class="subject" data-label=tr(lang.get(), "reason")>{subject(lang.get(), &i)}</td>
                                         <td data-label=tr(lang.get(), "agency_2")>{i.agency_name.clone()}</td>
                                         <td data-label=tr(lang.get(), "case_officer")>{i.assignee.map(|u| u.display_name).unwrap_or_default()}</td>
                                         <td>{(i.awaiting_review > 0).then(|| view! {
