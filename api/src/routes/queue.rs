@@ -91,16 +91,22 @@ pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: http::Quer
     for i in &mut in_production {
         i.awaiting_review = files.iter().filter(|f| f.request_id.0 == i.request_id && crate::app::disclosure::awaits_review(f)).count();
     }
-    // What each shown request is for, read for this page only (the order needs none of it).
+    // What each shown request is for, for this page only (the order needs none of it):
+    // from the requests held in memory, else only the applications, in one query (after a
+    // change nothing is held, and the rest of a row would not be used).
     let shown: Vec<RequestId> = items.iter().chain(&in_production).map(|i| RequestId(i.request_id)).collect();
-    let applications: std::collections::HashMap<i64, Application> = db(&state, move |s| s.applications_of(&shown))
-        .await?
-        .into_iter()
-        .filter_map(|(id, json)| serde_json::from_value(json).ok().map(|a| (id.0, a)))
-        .collect();
+    let held: Option<Vec<statreq_store::RequestRow>> = shown.iter().map(|id| state.store.cached_request(*id)).collect();
+    let mut applications: std::collections::HashMap<i64, Application> = match held {
+        Some(rows) => rows.into_iter().map(|r| (r.id.0, r.application)).collect(),
+        None => db(&state, move |s| s.applications_of(&shown))
+            .await?
+            .into_iter()
+            .filter_map(|(id, json)| serde_json::from_value(json).ok().map(|a| (id.0, a)))
+            .collect(),
+    };
     for i in items.iter_mut().chain(in_production.iter_mut()) {
-        if let Some(a) = applications.get(&i.request_id) {
-            i.reason = a.reason.clone();
+        if let Some(a) = applications.remove(&i.request_id) {
+            i.reason = a.reason;
             i.output = a.requirement.output;
             i.personal_data = a.personal_data.contains == Some(true);
         }
