@@ -89,6 +89,29 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// What an operator checks first in the log, with no secret in it: where files and
+    /// keys are kept, the public address, the mail server's host (or `off`), the
+    /// browser origins and the number of trusted token issuers.
+    pub fn in_force(&self) -> String {
+        let files = self.files_url.clone().unwrap_or_else(|| format!("file://{}", self.data_dir.join("files").display()));
+        let mail = self.smtp_url.as_ref().map_or_else(
+            || "off".to_string(),
+            |u| {
+                url::Url::parse(secrecy::ExposeSecret::expose_secret(u))
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_string))
+                    .unwrap_or_default()
+            },
+        );
+        let origins = if self.cors_origins.is_empty() { "same origin only".to_string() } else { self.cors_origins.join(" ") };
+        format!(
+            "files {files}; keys {}; public URL {}; e-mail {mail}; browser origins: {origins}; trusted token issuers: {}",
+            self.keys_dir.display(),
+            self.public_base(),
+            self.trusted_issuers.len()
+        )
+    }
+
     /// The base of links in e-mails.
     pub fn public_base(&self) -> String {
         self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind)).trim_end_matches('/').to_string()

@@ -472,9 +472,10 @@ async fn main() -> anyhow::Result<()> {
                     .map_err(|e| anyhow::anyhow!("--smtp-url (STATREQ_SMTP_URL) is not usable: {e}"))?;
             }
             let loaded = if with_demo { demo::load(&store, &settings, !demo_accounts_only).await? } else { false };
+            let in_force = settings.in_force();
             let app = Application::build(settings, store)?;
             let base = format!("http://127.0.0.1:{}", app.port());
-            tracing::info!(port = app.port(), database = %redact(&url), "statreq listening");
+            tracing::info!(port = app.port(), database = %redact(&url), settings = %in_force, "statreq listening");
             // For whoever started it; a server whose standard output was closed (piped
             // into `head`, say) serves on rather than dying of a write to it.
             let mut out = std::io::stdout().lock();

@@ -756,9 +756,21 @@ fn a_download_links_ticket_stays_out_of_the_log() {
 /// or as one JSON object per line with STATREQ_LOG_FORMAT=json.
 #[test]
 fn logs_off_a_terminal_are_plain_text_or_json_lines() {
-    let text = start_up_log(&[]);
+    let text = start_up_log(&[("STATREQ_SMTP_URL", "smtp://relay:s3cret-pass@127.0.0.1:2525")]);
     assert!(text.contains("statreq listening"), "{text}");
     assert!(!text.contains('\u{1b}'), "terminal escapes in a log written to a pipe:\n{text:?}");
+    // The settings in force, said once at the start, without a secret.
+    let line = text.lines().find(|l| l.contains("statreq listening")).unwrap_or_default();
+    for part in [
+        "files file://",
+        "public URL http://127.0.0.1:",
+        "e-mail 127.0.0.1",
+        "browser origins: same origin only",
+        "trusted token issuers: 0",
+    ] {
+        assert!(line.contains(part), "{part:?} missing: {line}");
+    }
+    assert!(!text.contains("s3cret-pass"), "{text}");
 
     let json = start_up_log(&[("STATREQ_LOG_FORMAT", "json")]);
     let lines: Vec<&str> = json.lines().filter(|l| !l.trim().is_empty()).collect();
