@@ -128,6 +128,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     headers_are_never_null(&mut api);
     http::contract::declare(&mut api);
+    http::contract::describe_answers(&mut api);
     http::contract::declare_webhooks(&mut api);
     http::contract::declare_examples(&mut api);
     http::contract::pages_refer_to_items(&mut api);

@@ -95,6 +95,48 @@ pub fn declare(api: &mut OpenApi) {
     }
 }
 
+/// What a success answers, for the responses whose route names only a body (utoipa
+/// leaves their description empty, and a reader of the docs a blank beside the status):
+/// said from the body's schema (its own first sentence where it has one).
+pub fn describe_answers(api: &mut OpenApi) {
+    use utoipa::openapi::schema::Schema;
+    let said: std::collections::HashMap<String, String> = api
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.iter())
+        .filter_map(|(name, schema)| match schema {
+            RefOr::T(Schema::Object(o)) => o.description.clone().map(|d| (name.clone(), d)),
+            RefOr::T(Schema::AllOf(a)) => a.description.clone().map(|d| (name.clone(), d)),
+            _ => None,
+        })
+        .filter_map(|(name, d)| d.split("\n\n").next().map(|first| (name, first.split_whitespace().collect::<Vec<_>>().join(" "))))
+        .collect();
+    for item in api.paths.paths.values_mut() {
+        for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+            for (status, response) in op.responses.responses.iter_mut() {
+                let RefOr::T(response) = response else { continue };
+                if !response.description.trim().is_empty() || !status.starts_with('2') {
+                    continue;
+                }
+                let body = body_schema(response).map(str::to_string).unwrap_or_default();
+                let media = response.content.keys().next().cloned().unwrap_or_default();
+                response.description = match (status.as_str(), body.as_str()) {
+                    ("204", _) => "Done; nothing to return.".to_string(),
+                    (_, "RequestView") if status == "201" => "The new request; `ETag` carries its version.".to_string(),
+                    (_, "RequestView") => "The request as it now stands; `ETag` carries its version.".to_string(),
+                    (_, b) if said.contains_key(b) => said[b].clone(),
+                    (_, b) if b.starts_with("Page_") => format!("One page of {}; `next_cursor` leads to the next.", &b[5..]),
+                    (_, "") if media.contains("csv") => "The CSV file (UTF-8).".to_string(),
+                    (_, "") if media.contains("octet-stream") => "The file, as `Content-Disposition` names it.".to_string(),
+                    ("201", b) => format!("Created: the new `{b}`."),
+                    ("202", b) => format!("Accepted: the `{b}`."),
+                    (_, b) => format!("The `{b}`."),
+                };
+            }
+        }
+    }
+}
+
 /// A view that flattens a strict schema (`CalendarView` = `OfficeCalendar` + its
 /// version) is one object with both sets of properties: as `allOf` of a schema that
 /// allows no other properties, no answer could ever match it.
@@ -208,6 +250,22 @@ pub fn declare_webhooks(api: &mut OpenApi) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_answer_is_described() {
+        let doc = serde_json::to_value(crate::openapi_document()).unwrap_or_default();
+        let mut blank = Vec::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                for (status, r) in op["responses"].as_object().into_iter().flatten() {
+                    if r["description"].as_str().is_none_or(|d| d.trim().is_empty()) {
+                        blank.push(format!("{method} {path} {status}"));
+                    }
+                }
+            }
+        }
+        assert!(blank.is_empty(), "responses without a description: {blank:?}");
+    }
+
     #[test]
     fn generated_clients_see_the_headers_they_need() {
         let api = crate::openapi_document();

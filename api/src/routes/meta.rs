@@ -37,7 +37,7 @@ pub const METRICS_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8
 #[utoipa::path(
     tag = "meta",
     security(("bearer" = [])),
-    responses((status = 200, content_type = "text/plain", body = String), ErrorResponses)
+    responses((status = 200, description = "The figures in the Prometheus text format", content_type = "text/plain", body = String), ErrorResponses)
 )]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {

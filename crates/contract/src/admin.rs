@@ -2,6 +2,7 @@
 
 use super::*;
 
+/// An agency of the tree, with its parent and its personnel staff count (rule 5.3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AgencyView {
     /// 機關代碼.
@@ -46,12 +47,14 @@ pub struct UpdateAgencyBody {
     pub personnel_staff: Option<i32>,
 }
 
+/// What an import did: rows created and updated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ImportResult {
     pub created: usize,
     pub updated: usize,
 }
 
+/// An account: its name, agency, roles and whether it is active.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct UserView {
     pub id: i64,

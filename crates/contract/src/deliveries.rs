@@ -2,6 +2,8 @@
 
 use super::*;
 
+/// A result file of a request: its name, type and size, whether it holds personal data,
+/// who uploaded and who checked it, and whether it was published or destroyed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DeliveryView {
     pub id: i64,
@@ -53,6 +55,7 @@ pub struct AgeRecipientBody {
     pub recipient: Option<String>,
 }
 
+/// The passphrase of a delivery's age file, shown to the recipient.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PassphraseView {
     /// Opens the delivery's age file: `age -d file.age`, then type it.

@@ -67,6 +67,8 @@ pub struct QueueItemView {
     pub awaiting_review: usize,
 }
 
+/// DGPA's queue in order, each request with its priority, factors and wait, and the
+/// work in production (rule 5.3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct QueueView {
     pub settings: QueueSettings,
@@ -96,6 +98,8 @@ pub struct StartEstimate {
     pub label: Text,
 }
 
+/// Where a queued request stands, with its factors and an estimate of when work starts;
+/// never a deadline (rule 5.3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct QueuePositionView {
     pub request_id: i64,
@@ -121,6 +125,7 @@ pub struct UsageView {
     pub fair_share_factor: f64,
 }
 
+/// The queue's published settings with their version (the ETag) (rule 5.3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct QueueSettingsView {
     pub settings: QueueSettings,

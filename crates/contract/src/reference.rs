@@ -25,6 +25,7 @@ pub struct SourceRef {
     pub location: String,
 }
 
+/// An answer published to the FAQ of a field (rule 7).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct FaqView {
     pub id: i64,
@@ -49,6 +50,7 @@ pub struct ReferenceChangeView {
     pub changed_at: DateTime<Utc>,
 }
 
+/// What an import of reference data did: rows created, updated and left as they were.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ReferenceImportResult {
     pub created: usize,
@@ -112,6 +114,7 @@ pub struct InquiryMessageView {
     pub created_at: DateTime<Utc>,
 }
 
+/// A field question with its whole thread and the FAQ entries published from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct InquiryDetail {
     pub inquiry: InquiryView,

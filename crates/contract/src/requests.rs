@@ -85,6 +85,7 @@ pub struct RequestView {
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
+/// What a check of an application found, and earlier requests that asked for much the same.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CheckResponse {
     /// Errors first, then warnings.
@@ -237,6 +238,7 @@ pub struct RevisionView {
     pub changes: Vec<Change>,
 }
 
+/// A message on a request, between the applicant's office, its supervising agencies and DGPA.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MessageView {
     pub id: i64,
@@ -265,6 +267,7 @@ pub struct PostMessageBody {
     pub body: String,
 }
 
+/// The service's state (`status`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Health {
     pub status: String,

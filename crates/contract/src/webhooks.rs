@@ -15,6 +15,7 @@ pub struct WebhookBody {
     pub description: Option<String>,
 }
 
+/// A webhook subscription: where events go and which; its secret is shown only when created.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct WebhookView {
     pub id: i64,

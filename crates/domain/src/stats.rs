@@ -77,6 +77,8 @@ pub struct Outcomes {
     pub by_reason: Vec<Count>,
 }
 
+/// The service's figures: requests by state, by supervising agency and by month, the
+/// time they took, the backlog and the outcomes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceStats {
