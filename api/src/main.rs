@@ -174,14 +174,14 @@ struct IntegrationArgs {
     /// Sender of notification e-mails.
     #[arg(long, env = "STATREQ_MAIL_FROM")]
     mail_from: Option<String>,
-    /// First retry delay of a failed webhook or e-mail in milliseconds (doubling, with jitter, up to an hour).
-    #[arg(long, env = "STATREQ_RETRY_BASE_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    /// First retry delay of a failed webhook or e-mail in milliseconds, at least 10 (doubling, with jitter, up to an hour).
+    #[arg(long, env = "STATREQ_RETRY_BASE_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(10..))]
     retry_base_ms: u64,
     /// Attempts before a webhook delivery or e-mail is given up.
     #[arg(long, env = "STATREQ_MAX_ATTEMPTS", default_value_t = 10, value_parser = clap::value_parser!(i32).range(1..))]
     max_attempts: i32,
-    /// Milliseconds between the notification worker's looks for work (it is also woken by every change).
-    #[arg(long, env = "STATREQ_WORKER_POLL_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(1..))]
+    /// Milliseconds between the notification worker's looks for work, at least 10 (it is also woken by every change).
+    #[arg(long, env = "STATREQ_WORKER_POLL_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(10..))]
     worker_poll_ms: u64,
     /// Seconds a webhook receiver may take to answer.
     #[arg(long, env = "STATREQ_WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
@@ -213,11 +213,11 @@ struct IntegrationArgs {
 
 impl IntegrationArgs {
     fn apply(self, s: &mut Settings) {
-        s.idempotency_ttl = chrono::Duration::hours(self.idempotency_hours.max(1));
-        s.escalate_after_working_days = self.escalate_after_working_days.max(1);
-        s.escalate_to_dgpa_after_working_days = self.escalate_to_dgpa_after_working_days.max(0);
+        s.idempotency_ttl = chrono::Duration::hours(self.idempotency_hours);
+        s.escalate_after_working_days = self.escalate_after_working_days;
+        s.escalate_to_dgpa_after_working_days = self.escalate_to_dgpa_after_working_days;
         s.clock_offset = chrono::Duration::days(self.test_clock_offset_days);
-        s.disclosure_threshold = self.disclosure_threshold.max(2);
+        s.disclosure_threshold = self.disclosure_threshold;
         s.dominance =
             statreq_domain::disclosure::DominanceRules { k_percent: self.dominance_k_percent, p_percent: self.dominance_p_percent };
         s.public_url = self.public_url;
@@ -225,10 +225,10 @@ impl IntegrationArgs {
         if let Some(from) = self.mail_from {
             s.mail_from = from;
         }
-        s.retry_base = std::time::Duration::from_millis(self.retry_base_ms.max(10));
-        s.max_attempts = self.max_attempts.max(1);
-        s.worker_poll = std::time::Duration::from_millis(self.worker_poll_ms.max(10));
-        s.webhook_timeout = std::time::Duration::from_secs(self.webhook_timeout_seconds.max(1));
+        s.retry_base = std::time::Duration::from_millis(self.retry_base_ms);
+        s.max_attempts = self.max_attempts;
+        s.worker_poll = std::time::Duration::from_millis(self.worker_poll_ms);
+        s.webhook_timeout = std::time::Duration::from_secs(self.webhook_timeout_seconds);
     }
 }
 
@@ -299,10 +299,10 @@ fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
 impl SecurityArgs {
     fn apply(self, s: &mut Settings) {
         s.trusted_proxies = self.trusted_proxies;
-        s.session_max_seconds = self.session_hours.max(1) * 3600;
-        s.max_transfers = self.max_transfers.max(1);
-        s.max_transfers_per_account = self.max_transfers_per_account.max(1);
-        s.body_idle = std::time::Duration::from_secs(self.body_idle_seconds.max(1));
+        s.session_max_seconds = self.session_hours * 3600;
+        s.max_transfers = self.max_transfers;
+        s.max_transfers_per_account = self.max_transfers_per_account;
+        s.body_idle = std::time::Duration::from_secs(self.body_idle_seconds);
         s.metrics_bind = self.metrics_bind;
         s.drain = std::time::Duration::from_secs(self.drain_seconds);
         s.shutdown_grace = std::time::Duration::from_secs(self.shutdown_grace_seconds.max(1));
@@ -448,9 +448,9 @@ async fn main() -> anyhow::Result<()> {
             let mut settings = cli.common.settings(bind, Some(url.clone()));
             settings.signing_key = signing_key.map(SecretString::from);
             settings.access_token_seconds = access_token_seconds;
-            settings.max_upload_bytes = max_upload_mib.max(1) * 1024 * 1024;
-            settings.download_window = chrono::Duration::days(download_window_days.max(0));
-            settings.sweep_every = std::time::Duration::from_secs(sweep_seconds.max(1));
+            settings.max_upload_bytes = max_upload_mib * 1024 * 1024;
+            settings.download_window = chrono::Duration::days(download_window_days);
+            settings.sweep_every = std::time::Duration::from_secs(sweep_seconds);
             settings.cors_origins = cors_origins;
             integration.apply(&mut settings);
             if let Some(dir) = &security.checkpoint_dir {
@@ -458,7 +458,7 @@ async fn main() -> anyhow::Result<()> {
                 settings.checkpoints = Some(statreq_api::config::Checkpoints {
                     dir: dir.clone(),
                     key,
-                    every: std::time::Duration::from_secs(security.checkpoint_seconds.max(1)),
+                    every: std::time::Duration::from_secs(security.checkpoint_seconds),
                 });
             }
             security.apply(&mut settings);
