@@ -255,8 +255,10 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds `settings.bind` (port 0 picks a free port) and prepares the server.
-    pub fn build(settings: Settings, store: Store) -> anyhow::Result<Application> {
+    /// Binds `settings.bind` (port 0 picks a free port), checks that the file store
+    /// can be written and read (before anything is served or started in the
+    /// background), and prepares the server.
+    pub async fn build(settings: Settings, store: Store) -> anyhow::Result<Application> {
         let keys = auth::Keys::new(&settings)?;
         let keyring = std::sync::Arc::new(statreq_vault::Keyring::open(&settings.keys_dir)?);
         let listener = TcpListener::bind(&settings.bind).map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", settings.bind))?;
@@ -268,6 +270,10 @@ impl Application {
         app::metrics::install();
         app::reference::seed(&store)?;
         let files = app::files::FileStore::from_settings(&settings, keyring.clone())?;
+        files
+            .check(std::time::Duration::from_secs(15))
+            .await
+            .map_err(|e| anyhow::anyhow!("--files-url (STATREQ_FILES_URL) {} is not usable: {e}", files.url()))?;
         let max_body = settings.max_body_bytes;
         let grace = settings.shutdown_grace.as_secs().max(1);
         let state = web::Data::new(AppState {

@@ -473,7 +473,7 @@ async fn main() -> anyhow::Result<()> {
             }
             let loaded = if with_demo { demo::load(&store, &settings, !demo_accounts_only).await? } else { false };
             let in_force = settings.in_force();
-            let app = Application::build(settings, store)?;
+            let app = Application::build(settings, store).await?;
             let base = format!("http://127.0.0.1:{}", app.port());
             tracing::info!(port = app.port(), database = %redact(&url), settings = %in_force, "statreq listening");
             // For whoever started it; a server whose standard output was closed (piped

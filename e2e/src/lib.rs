@@ -67,7 +67,8 @@ pub struct S3Files {
 }
 
 impl S3Files {
-    fn from_env(prefix: &str) -> S3Files {
+    /// The test SeaweedFS's bucket under `prefix`.
+    pub fn from_env(prefix: &str) -> S3Files {
         let var = |name: &str| {
             std::env::var(name).unwrap_or_else(|_| {
                 panic!("{name} is not set: the PostgreSQL tests store files on S3 (`just test` starts SeaweedFS via scripts/ensure-seaweedfs.sh)")

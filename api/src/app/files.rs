@@ -186,6 +186,25 @@ impl FileStore {
         self.prefix.child(format!("{key}.enc"))
     }
 
+    /// Writes, reads back and deletes a small object, so that a store statreq cannot
+    /// use (wrong credentials, no such bucket, a read-only directory, nothing
+    /// answering) is found when `serve` starts rather than at the first upload.
+    /// The object is not a stored body (no `.enc`), so nothing lists it even if its
+    /// deletion fails.
+    pub async fn check(&self, within: std::time::Duration) -> anyhow::Result<()> {
+        let probe = self.prefix.child(format!("statreq-probe-{}", uuid::Uuid::new_v4().simple()));
+        let round_trip = async {
+            self.store
+                .put(&probe, Bytes::from_static(b"statreq").into())
+                .await
+                .map_err(|e| anyhow::anyhow!("writing a test object: {e}"))?;
+            let read = self.store.get(&probe).await.map_err(|e| anyhow::anyhow!("reading a test object back: {e}"))?;
+            read.bytes().await.map_err(|e| anyhow::anyhow!("reading a test object back: {e}"))?;
+            self.store.delete(&probe).await.map_err(|e| anyhow::anyhow!("deleting a test object: {e}"))
+        };
+        tokio::time::timeout(within, round_trip).await.map_err(|_| anyhow::anyhow!("no answer within {} s", within.as_secs()))?
+    }
+
     /// Receives one body of at most `max` bytes, encrypting as it streams into a
     /// multipart upload. Nothing is left behind when it fails (interrupted, too
     /// large, empty, the store refusing): the upload is aborted, never visible.

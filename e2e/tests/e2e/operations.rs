@@ -253,11 +253,11 @@ async fn a_second_instance_on_one_sqlite_file_refuses_to_start() {
 async fn a_misconfigured_server_refuses_to_start_and_says_what() {
     let db = statreq_e2e::TestDatabase::new(Backend::Sqlite);
     // Waits for the command to end (a server that started anyway is stopped and counts as
-    // a failure to refuse).
+    // a failure to refuse; the file store's check gives up after 15 s).
     let refused = |mut cmd: std::process::Command| {
         let mut child = cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
         let started = std::time::Instant::now();
-        while child.try_wait().ok().flatten().is_none() && started.elapsed() < std::time::Duration::from_secs(20) {
+        while child.try_wait().ok().flatten().is_none() && started.elapsed() < std::time::Duration::from_secs(40) {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
         let ran_on = child.try_wait().ok().flatten().is_none();
@@ -289,6 +289,18 @@ async fn a_misconfigured_server_refuses_to_start_and_says_what() {
         cmd.args(["serve", "--bind", "127.0.0.1:0", flag, value]);
         let said = refused(cmd);
         assert!(said.contains(flag) && said.contains(value), "{flag} {value}: {said}");
+    }
+    // A file store it cannot write to is found now, not at the first upload: wrong
+    // credentials, an endpoint where nothing answers. (A bucket that is not there is
+    // refused by S3 the same way; SeaweedFS makes it instead.)
+    let s3 = statreq_e2e::S3Files::from_env("misconfigured");
+    let wrong_secret = [("AWS_SECRET_ACCESS_KEY", "not-the-secret".to_string())];
+    let nothing_there = [("AWS_ENDPOINT_URL", "http://127.0.0.1:9".to_string())];
+    for (url, env) in [(s3.url(), &wrong_secret[..]), (s3.url(), &nothing_there[..])] {
+        let mut cmd = db.command();
+        cmd.args(["serve", "--bind", "127.0.0.1:0", "--files-url", &url]).envs(s3.env()).envs(env.iter().cloned());
+        let said = refused(cmd);
+        assert!(said.contains("--files-url") && said.contains(&url) && said.contains("not usable"), "{url} {env:?}: {said}");
     }
     // A data directory that cannot be made is named.
     let (_file_dir, file) = TempPath::file("statreq-not-a-directory", b"x");
