@@ -19,8 +19,10 @@ use crate::application::Application;
 use crate::eligibility::{self, EligibilityContext};
 use crate::ids::{AgencyCode, Difficulty, Role, RoleSet, UserId};
 
+mod guidance;
 mod refusal;
 mod vocabulary;
+pub use guidance::next_step;
 pub use refusal::Refusal;
 
 pub use vocabulary::{Action, Channel, Command, Decision, DgpaDecision, EventKind, State};

@@ -55,6 +55,8 @@ async fn a_supervisor_sees_every_declared_item_of_a_personal_data_application() 
     sign_in(&c, &server.base, "supervisor.moi").await;
     c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
     wait_for_text(&c, "dl.application", "明細資料").await;
+    // The page leads with the step that is the supervisor's (rule 5.1).
+    wait_for_text(&c, "p.next-step", "請審核：同意即送人事總處審查").await;
     // Everything rule 3 asks the supervisor to weigh, without opening anything else.
     let shown = c.find(Locator::Css("dl.application")).await.unwrap().text().await.unwrap();
     let mut expected: Vec<String> = vec![
@@ -93,12 +95,15 @@ async fn a_supervisor_sees_every_declared_item_of_a_personal_data_application() 
     click(&c, Locator::Css("#act-confirm")).await;
     wait_for_text(&c, "p.receipt", "案件現為「待人事總處審查」").await;
     assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, State::PendingDgpa);
+    // Then it is no longer theirs: who it waits for.
+    wait_for_text(&c, "p.next-step", "待人事總處審查").await;
     sign_out(&c).await;
 
     // DGPA accepts with a difficulty, seeing the same application.
     sign_in(&c, &server.base, "officer2.dgpa").await;
     c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
     wait_for_text(&c, "dl.application", "核對陞遷名冊").await;
+    wait_for_text(&c, "p.next-step", "請審查：受理後依處理順序排程").await;
     click(&c, Locator::Css("#act-dgpa_accept")).await;
     click(&c, Locator::Css("#difficulty option[value='4']")).await;
     click(&c, Locator::Css("#act-confirm")).await;
@@ -178,6 +183,7 @@ async fn four_eyes_delivery_and_destruction_read_right() {
     c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
     wait_for_text(&c, "ul.files", "待覆核").await;
     wait_for_text(&c, "ul.files", "另一位人事總處同仁").await;
+    wait_for_text(&c, "p.next-step", "經另一位承辦人覆核後交付").await;
     assert_eq!(count(&c, &format!("#approve-{}", f.id)).await, 0, "the uploader cannot approve");
     click(&c, Locator::Css(&format!("#review-{}", f.id))).await;
     // Said beside the file, as word that it worked (not an alert).
@@ -210,6 +216,10 @@ async fn four_eyes_delivery_and_destruction_read_right() {
     c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
     wait_for_text(&c, "ul.files", "名冊.csv.age").await;
     wait_for_text(&c, "#pp-h", "解密密碼").await;
+    // The office is told its part: download, destroy after use, record it by the day (rule 6).
+    let destroy_by = people.applicant.get_request(r.id).await.unwrap().destroy_by.expect("a destruction day");
+    let by = statreq_e2e::statreq_domain::lifecycle::roc_date(destroy_by);
+    wait_for_text(&c, "p.next-step", &format!("使用完畢後請銷毀，並於{by}前登錄銷毀紀錄（第6點）")).await;
     assert_eq!(count(&c, "ul.files [id^=reveal]").await, 0, "no passphrase beside the download");
     click(&c, Locator::Css(&format!("#reveal-{}", f.id))).await;
     wait_for_text(&c, "ul.passphrases code.secret", "-").await;
@@ -229,6 +239,7 @@ async fn four_eyes_delivery_and_destruction_read_right() {
     wait_for_text(&c, "ul.files", "已銷毀").await;
     assert_eq!(count(&c, "ul.files button").await, 0, "no download after destruction");
     assert_eq!(count(&c, "#pp-h").await, 0, "no passphrase after destruction");
+    assert_eq!(count(&c, "p.next-step").await, 0, "nothing more to do once closed");
 
     // Without personal data: no destruction controls, no age instructions.
     let plain = people.in_state(&common::statistics(), State::InProduction, 2).await;
@@ -236,6 +247,7 @@ async fn four_eyes_delivery_and_destruction_read_right() {
     people.officer.deliver(plain.id, None, "如附件").await.unwrap();
     c.goto(&format!("{}/requests/{}", server.base, plain.id)).await.unwrap();
     wait_for_text(&c, "ul.files", "下載").await;
+    wait_for_text(&c, "p.next-step", "請下載交付檔案，並確認收受以結案").await;
     // A double click downloads it once (and the trail says once).
     let button = c.find(Locator::XPath("//ul[@class='files']//button[contains(., '表.csv')]")).await.unwrap();
     c.execute("arguments[0].click(); arguments[0].click();", vec![serde_json::to_value(&button).unwrap()]).await.unwrap();

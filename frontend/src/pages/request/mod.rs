@@ -84,6 +84,9 @@ pub fn RequestPage() -> impl IntoView {
                     })}
                     <p><span class=format!("state {}", r.state.as_str())>{text(lang.get(), &r.state_label)}</span>
                        " · "{r.agency_name.clone()}" · "{tr_with(lang.get(), "revision_n_lower", &[("n", r.revision.to_string())])}</p>
+                    // What happens next, and whether it is the reader's step.
+                    {statreq_domain::lifecycle::next_step(r.state, &r.allowed_actions, r.application.declares_personal_data(), r.destroy_by)
+                        .map(|t| view! { <p class="next-step">{move || text(lang.get(), &t)}</p> })}
                     // The page is long (the application comes first): a way straight to
                     // what one comes for, the actions or the files delivered.
                     <nav class="on-page" aria-label=move || tr(lang.get(), "on_this_page")>
