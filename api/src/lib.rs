@@ -258,11 +258,13 @@ impl Application {
     /// Binds `settings.bind` (port 0 picks a free port), checks that the file store
     /// can be written and read (before anything is served or started in the
     /// background), and prepares the server.
-    pub async fn build(settings: Settings, store: Store) -> anyhow::Result<Application> {
+    pub async fn build(mut settings: Settings, store: Store) -> anyhow::Result<Application> {
         let keys = auth::Keys::new(&settings)?;
         let keyring = std::sync::Arc::new(statreq_vault::Keyring::open(&settings.keys_dir)?);
         let listener = TcpListener::bind(&settings.bind).map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        // What was bound, not asked for (`:0` picks a port): the default base of links.
+        settings.bind = listener.local_addr()?.to_string();
         let metrics_listener = match &settings.metrics_bind {
             Some(addr) => Some(TcpListener::bind(addr).map_err(|e| anyhow::anyhow!("cannot bind --metrics-bind {addr}: {e}"))?),
             None => None,
@@ -383,6 +385,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The settings in force, for the log (no secret).
+    pub fn in_force(&self) -> String {
+        self.state.settings.in_force()
     }
 
     /// Serves until SIGTERM or SIGINT, then drains: `/readyz` answers 503 and the

@@ -472,8 +472,11 @@ async fn main() -> anyhow::Result<()> {
                     .map_err(|e| anyhow::anyhow!("--smtp-url (STATREQ_SMTP_URL) is not usable: {e}"))?;
             }
             let loaded = if with_demo { demo::load(&store, &settings, !demo_accounts_only).await? } else { false };
-            let in_force = settings.in_force();
+            if settings.public_url.is_none() && settings.smtp_url.is_some() {
+                tracing::warn!(bind = %settings.bind, "--public-url (STATREQ_PUBLIC_URL) is not set: links in e-mails point at this listener's own address");
+            }
             let app = Application::build(settings, store).await?;
+            let in_force = app.in_force();
             let base = format!("http://127.0.0.1:{}", app.port());
             tracing::info!(port = app.port(), database = %redact(&url), settings = %in_force, "statreq listening");
             // For whoever started it; a server whose standard output was closed (piped

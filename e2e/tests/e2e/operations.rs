@@ -783,6 +783,11 @@ fn logs_off_a_terminal_are_plain_text_or_json_lines() {
         assert!(line.contains(part), "{part:?} missing: {line}");
     }
     assert!(!text.contains("s3cret-pass"), "{text}");
+    // Links in e-mails lead to the port bound, not to the `:0` asked for; and without
+    // `--public-url` the operator is told where they lead.
+    let port = line.split("port=").nth(1).and_then(|p| p.split(' ').next()).unwrap_or_default();
+    assert!(!port.is_empty() && port != "0" && line.contains(&format!("public URL http://127.0.0.1:{port};")), "{line}");
+    assert!(text.contains("--public-url (STATREQ_PUBLIC_URL) is not set"), "{text}");
 
     let json = start_up_log(&[("STATREQ_LOG_FORMAT", "json")]);
     let lines: Vec<&str> = json.lines().filter(|l| !l.trim().is_empty()).collect();
