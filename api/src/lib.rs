@@ -252,6 +252,8 @@ pub struct Application {
     /// `/metrics` without a token, on `--metrics-bind` (a private network).
     metrics_server: Option<Server>,
     state: web::Data<AppState>,
+    /// The shared claim on the keys directory ([`statreq_vault::Keyring::claim`]).
+    _keys_claim: statreq_vault::KeysClaim,
 }
 
 impl Application {
@@ -260,6 +262,9 @@ impl Application {
     /// background), and prepares the server.
     pub async fn build(mut settings: Settings, store: Store) -> anyhow::Result<Application> {
         let keys = auth::Keys::new(&settings)?;
+        // Held for the server's life, before the keys are read: no rotation retires a
+        // key this server still wraps with.
+        let keys_claim = statreq_vault::Keyring::claim(&settings.keys_dir, false)?;
         let keyring = std::sync::Arc::new(statreq_vault::Keyring::open(&settings.keys_dir)?);
         let listener = TcpListener::bind(&settings.bind).map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -380,7 +385,7 @@ impl Application {
             }
             None => None,
         };
-        Ok(Application { port, server, metrics_server, state: metrics_state })
+        Ok(Application { port, server, metrics_server, state: metrics_state, _keys_claim: keys_claim })
     }
 
     pub fn port(&self) -> u16 {

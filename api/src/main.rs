@@ -610,44 +610,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Cmd::Keys { command: KeysCmd::Rotate } => {
             let (store, _) = open_store(&cli.common)?;
-            let mut ring = statreq_vault::Keyring::open(&cli.common.settings(String::new(), None).keys_dir)?;
-            let old: Vec<String> = ring.ids();
-            let new = ring.rotate()?;
-            // Re-wrap until nothing refers to an old key (a value written meanwhile by
-            // a server still running is caught by the next pass).
-            let mut total = 0;
-            for _ in 0..5 {
-                let stale: Vec<_> = store
-                    .wrapped_values()
-                    .map_err(|e| anyhow::anyhow!("{e}"))?
-                    .into_iter()
-                    .filter(|w| statreq_vault::Keyring::kek_of(&w.value) != Some(new.as_str()))
-                    .collect();
-                if stale.is_empty() {
-                    break;
-                }
-                let mut changes = Vec::with_capacity(stale.len());
-                for w in stale {
-                    let value = if w.kind.is_sealed() { ring.reseal_secret(&w.value)? } else { ring.rewrap(&w.value)? };
-                    changes.push((w, value));
-                }
-                total += store.set_wrapped_values(&changes).map_err(|e| anyhow::anyhow!("{e}"))?;
-            }
-            let left = store
-                .wrapped_values()
-                .map_err(|e| anyhow::anyhow!("{e}"))?
-                .into_iter()
-                .filter(|w| statreq_vault::Keyring::kek_of(&w.value) != Some(new.as_str()))
-                .count();
-            if left > 0 {
-                anyhow::bail!("{left} values still use an old key (is a server still running?); the old keys are kept — stop the service and run again");
-            }
-            for id in &old {
-                ring.retire(id)?;
-            }
-            let detail = serde_json::json!({"retired": old, "to": new, "rewrapped": total});
-            store.audit(&Default::default(), "keys.rotated", None, &detail, chrono::Utc::now()).map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("rotated to key-encryption key {new}; re-wrapped {total} values; retired {}", old.join(", "));
+            let r = statreq_api::app::keys::rotate(&store, &cli.common.settings(String::new(), None).keys_dir)?;
+            println!("rotated to key-encryption key {}; re-wrapped {} values; retired {}", r.to, r.rewrapped, r.retired.join(", "));
         }
         Cmd::Decrypt { file, output, identity } => {
             let input = std::fs::File::open(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;

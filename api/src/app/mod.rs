@@ -13,6 +13,7 @@ pub mod disclosure;
 pub mod error;
 pub mod files;
 pub mod input;
+pub mod keys;
 pub mod metrics;
 pub mod outbound;
 pub mod queue;

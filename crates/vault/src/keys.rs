@@ -40,7 +40,47 @@ fn key_file_error(path: &Path, reason: impl ToString) -> VaultError {
     VaultError::KeyFile { path: path.display().to_string(), reason: reason.to_string() }
 }
 
+/// A claim on a keys directory (an advisory lock on `<dir>/in-use.lock`), held until
+/// dropped. Every running server holds a shared claim for its whole life and
+/// `statreq keys rotate` the only, exclusive one: a rotation never retires a key that a
+/// running server still wraps new values with (which would make them unreadable), and
+/// no server starts while a rotation runs.
+pub struct KeysClaim {
+    _file: std::fs::File,
+}
+
+/// Who holds a claim that stands in the way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    /// Shared claims: one or more running servers.
+    Servers,
+    /// The exclusive claim: a key rotation.
+    Rotation,
+}
+
 impl Keyring {
+    /// Claims `dir` (created when missing) for a server (`exclusive = false`) or for
+    /// a rotation (`exclusive = true`); refused with [`VaultError::KeysInUse`] when a
+    /// conflicting claim is held, never waiting.
+    pub fn claim(dir: &Path, exclusive: bool) -> Result<KeysClaim> {
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join("in-use.lock");
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&path).map_err(|e| key_file_error(&path, e))?;
+        let taken = if exclusive { file.try_lock() } else { file.try_lock_shared() };
+        match taken {
+            Ok(()) => Ok(KeysClaim { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(VaultError::KeysInUse {
+                dir: dir.display().to_string(),
+                by: if exclusive { Holder::Servers } else { Holder::Rotation },
+            }),
+            Err(std::fs::TryLockError::Error(e)) => Err(key_file_error(&path, format!("cannot be locked: {e}"))),
+        }
+    }
+
     /// Opens the keyring in `dir`, creating it with a first KEK when empty.
     pub fn open(dir: &Path) -> Result<Keyring> {
         std::fs::create_dir_all(dir)?;
@@ -251,6 +291,25 @@ mod tests {
         assert_eq!(key.0[..], [7u8; 32]);
         let secret = ring.open_secret(read("sealed.txt").trim()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(secret.as_str(), "fixture passphrase");
+    }
+
+    /// Servers share a keys directory; a rotation needs it alone, and while it has it
+    /// no server starts.
+    #[test]
+    fn servers_share_the_keys_a_rotation_needs_alone() {
+        let d = dir();
+        let server = Keyring::claim(&d, false).unwrap_or_else(|e| panic!("{e}"));
+        let another = Keyring::claim(&d, false).unwrap_or_else(|e| panic!("{e}"));
+        let refused = Keyring::claim(&d, true).err().unwrap_or_else(|| panic!("a rotation while servers run"));
+        assert!(matches!(refused, VaultError::KeysInUse { by: Holder::Servers, .. }), "{refused}");
+        assert!(refused.to_string().contains("running statreq server"), "{refused}");
+        drop((server, another));
+        let rotation = Keyring::claim(&d, true).unwrap_or_else(|e| panic!("{e}"));
+        let refused = Keyring::claim(&d, false).err().unwrap_or_else(|| panic!("a server during a rotation"));
+        assert!(matches!(refused, VaultError::KeysInUse { by: Holder::Rotation, .. }), "{refused}");
+        drop(rotation);
+        assert!(Keyring::claim(&d, false).is_ok());
+        let _ = std::fs::remove_dir_all(&d);
     }
 
     #[test]

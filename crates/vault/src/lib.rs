@@ -16,7 +16,7 @@ mod keys;
 mod stream;
 
 pub use delivery::{age_decrypt, age_encryptor, generate_passphrase, is_x25519_recipient, reencrypt_to_age, AgeKey};
-pub use keys::{write_private, DataKey, Keyring};
+pub use keys::{write_private, DataKey, Holder, Keyring, KeysClaim};
 pub use stream::{decrypt, encrypt, Sealed, CHUNK};
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +36,20 @@ pub enum VaultError {
     KeyFile { path: String, reason: String },
     #[error("age: {0}")]
     Age(String),
+    /// Another process holds a conflicting claim on the keys directory ([`Keyring::claim`]).
+    #[error("{}", keys_in_use(dir, *by))]
+    KeysInUse { dir: String, by: keys::Holder },
+}
+
+fn keys_in_use(dir: &str, by: keys::Holder) -> String {
+    match by {
+        keys::Holder::Servers => format!(
+            "the keys directory {dir} is in use by a running statreq server: stop every instance that uses it, then run the rotation again (nothing was changed)"
+        ),
+        keys::Holder::Rotation => {
+            format!("a key rotation (statreq keys rotate) is running on the keys directory {dir}: start the server when it has finished")
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, VaultError>;

@@ -690,6 +690,15 @@ async fn key_rotation_rewraps_everything_and_retires_the_old_key(backend: Backen
         v
     };
     let before = kek_files();
+    let wrapped = || statreq_e2e::statreq_store::Store::open(&server.db.url).unwrap().wrapped_values().unwrap();
+    let values_before = wrapped();
+
+    // Not while a server runs: it would go on wrapping with the key a rotation retires.
+    let (code, out) = statreq_cli(&server, &["keys", "rotate"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("in use by a running statreq server") && out.contains("nothing was changed"), "{out}");
+    assert_eq!(kek_files(), before, "no key made or retired");
+    assert_eq!(wrapped().iter().map(|v| &v.value).collect::<Vec<_>>(), values_before.iter().map(|v| &v.value).collect::<Vec<_>>());
     server.stop();
 
     let (code, out) = statreq_cli(&server, &["keys", "rotate"]);
