@@ -403,6 +403,17 @@ fn open_store(common: &Common) -> anyhow::Result<(Store, String)> {
     std::fs::create_dir_all(&common.data_dir).map_err(|e| anyhow::anyhow!("data directory {}: {e}", common.data_dir.display()))?;
     let settings = Settings::new(String::new(), common.database_url.clone(), common.data_dir.clone());
     let store = Store::open(&settings.database_url).map_err(|e| anyhow::anyhow!("database {}: {e}", redact(&settings.database_url)))?;
+    // A rolling upgrade under way, or this binary put back after an upgrade: it works on
+    // as long as the newer release's notes do not say "stop all instances first".
+    match store.unknown_migrations() {
+        Ok(newer) if !newer.is_empty() => tracing::warn!(
+            migrations = %newer.join(", "),
+            "a newer version of statreq has upgraded this database; this one runs on it only while that release is \
+             compatible (its notes say \"stop all instances first\" when not): upgrade this instance"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot list the database's migrations"),
+    }
     Ok((store, settings.database_url))
 }
 

@@ -106,6 +106,31 @@ pub fn migrate(conn: &mut DbConnection) -> StoreResult<()> {
     }
 }
 
+/// Versions of migrations the database holds that this build does not know: a newer
+/// statreq ran on it (a rolling upgrade in progress, or a rollback of the binary).
+pub fn unknown_migrations(conn: &mut DbConnection) -> StoreResult<Vec<String>> {
+    match conn {
+        DbConnection::Postgres(c) => unknown(c, POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(c) => unknown(c, SQLITE_MIGRATIONS),
+    }
+}
+
+fn unknown<C>(c: &mut C, embedded: EmbeddedMigrations) -> StoreResult<Vec<String>>
+where
+    C: MigrationHarness<C::Backend> + Connection,
+    EmbeddedMigrations: MigrationSource<C::Backend>,
+{
+    let known: Vec<String> = MigrationSource::<C::Backend>::migrations(&embedded)
+        .map_err(migration_error)?
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .collect();
+    let mut unknown: Vec<String> =
+        c.applied_migrations().map_err(migration_error)?.into_iter().map(|v| v.to_string()).filter(|v| !known.contains(v)).collect();
+    unknown.sort();
+    Ok(unknown)
+}
+
 pub fn revert_all(conn: &mut DbConnection) -> StoreResult<()> {
     match conn {
         DbConnection::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(drop).map_err(migration_error),

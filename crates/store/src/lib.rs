@@ -206,6 +206,11 @@ impl Store {
         conn::migrate(&mut *self.conn()?)
     }
 
+    /// Migrations in the database that this build does not know ([`conn::unknown_migrations`]).
+    pub fn unknown_migrations(&self) -> StoreResult<Vec<String>> {
+        conn::unknown_migrations(&mut *self.conn()?)
+    }
+
     /// Reverts every migration (tests: up → down → up).
     pub fn revert_all(&self) -> StoreResult<()> {
         conn::revert_all(&mut *self.conn()?)
