@@ -253,8 +253,10 @@ async fn a_second_instance_on_one_sqlite_file_refuses_to_start() {
 async fn a_misconfigured_server_refuses_to_start_and_says_what() {
     let db = statreq_e2e::TestDatabase::new(Backend::Sqlite);
     // Waits for the command to end (a server that started anyway is stopped and counts as
-    // a failure to refuse; the file store's check gives up after 15 s).
+    // a failure to refuse; the file store's check gives up after 15 s). What it says is
+    // for an operator: no stack trace, even where RUST_BACKTRACE is set.
     let refused = |mut cmd: std::process::Command| {
+        cmd.env("RUST_BACKTRACE", "1");
         let mut child = cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
         let started = std::time::Instant::now();
         while child.try_wait().ok().flatten().is_none() && started.elapsed() < std::time::Duration::from_secs(40) {
@@ -266,7 +268,9 @@ async fn a_misconfigured_server_refuses_to_start_and_says_what() {
         }
         let out = child.wait_with_output().unwrap();
         assert!(!ran_on && !out.status.success(), "it started: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stderr).into_owned()
+        let said = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!said.contains("backtrace") && !said.contains("anyhow::"), "{said}");
+        said
     };
     let mut cmd = db.command();
     cmd.args(["serve", "--bind", "127.0.0.1:0", "--smtp-url", "http://mail.example.gov.tw"]);
