@@ -9,7 +9,7 @@ use statreq_api::app::checkpoint::{self, AuditKey};
 use statreq_api::config::{load_trusted_issuers, Settings};
 use statreq_api::{demo, init_tracing, Application};
 use statreq_domain::{AgencyCode, Role, RoleSet};
-use statreq_store::{NewUser, Store};
+use statreq_store::{NewUser, Store, StoreError};
 
 #[derive(Parser)]
 #[command(name = "statreq", version, about = "DGPA personnel-data statistics service (人事資料統計服務)")]
@@ -537,11 +537,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(r) = roles.misplaced_at(&agency).first() {
                 anyhow::bail!("the role {r} is for accounts of DGPA only (--agency DGPA)");
             }
+            let email = statreq_api::app::users::check_email(&email).map_err(|e| anyhow::anyhow!("--email: {}", e.message().en))?;
+            let display_name = display_name.unwrap_or_else(|| username.clone());
+            let display_name = statreq_domain::values::Name::parse(&display_name)
+                .map_err(|e| anyhow::anyhow!("--display-name: a name is 1 to {} characters, not blank", e.max))?
+                .into_inner();
             let hash = statreq_api::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (name, code) = (username.clone(), agency.clone());
             let user = store
                 .create_user(
                     NewUser {
-                        display_name: display_name.unwrap_or_else(|| username.clone()),
+                        display_name,
                         username,
                         email,
                         agency_code: agency,
@@ -554,7 +560,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     &Default::default(),
                     chrono::Utc::now(),
                 )
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                .map_err(|e| match e {
+                    StoreError::Duplicate(_) => anyhow::anyhow!("an account named {name} already exists (nothing was changed)"),
+                    StoreError::MissingReference(_) => anyhow::anyhow!(
+                        "there is no agency {code}: add it first (as an administrator: /admin/agencies in the browser, or POST /api/v1/agencies or /api/v1/agencies/import)"
+                    ),
+                    e => anyhow::anyhow!("{e}"),
+                })?;
             println!("created user {} (id {}) with roles {}", user.username, user.id, user.roles);
         }
         Cmd::Openapi => print!("{}", statreq_api::openapi_yaml()?),

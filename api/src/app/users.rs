@@ -62,6 +62,18 @@ pub fn check_username(raw: &str) -> Result<String, InputError> {
     }
 }
 
+/// An account's e-mail address (where notifications go): empty for none, else
+/// `local@domain.tld` within 200 bytes; trimmed.
+pub fn check_email(raw: &str) -> Result<String, InputError> {
+    let e = raw.trim();
+    let ok = e.is_empty() || (e.len() <= 200 && e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.')));
+    if ok {
+        Ok(e.to_string())
+    } else {
+        Err(InputError::InvalidEmail)
+    }
+}
+
 /// The username someone typed to sign in, as accounts are named: without the spaces
 /// around it and in lower case (a phone's keyboard capitalises the first letter;
 /// usernames are lower case, [`check_username`]).

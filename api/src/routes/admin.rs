@@ -196,16 +196,6 @@ pub async fn list_users(state: web::Data<AppState>, who: Principal, q: http::Que
     Ok(HttpResponse::Ok().json(http::page_of(items, limit, |u| u.id)))
 }
 
-fn check_email(raw: &str) -> Result<String, InputError> {
-    let e = raw.trim();
-    let ok = e.is_empty() || (e.len() <= 200 && e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.')));
-    if ok {
-        Ok(e.to_string())
-    } else {
-        Err(InputError::InvalidEmail)
-    }
-}
-
 fn check_roles(roles: &[Role]) -> Result<RoleSet, InputError> {
     if roles.is_empty() {
         return Err(InputError::RolesRequired);
@@ -241,7 +231,7 @@ async fn create_user_once(
     let body: CreateUserBody = parse_json(&req, &body)?;
     let username = users::check_username(&body.username)?;
     let display_name = check_name(&body.display_name, "/display_name")?;
-    let email = check_email(&body.email)?;
+    let email = users::check_email(&body.email)?;
     let agency = check_code(&body.agency_code, "/agency_code")?;
     let roles = check_roles(&body.roles)?;
     check_roles_fit(&roles, &agency)?;
@@ -300,7 +290,7 @@ pub async fn update_user(
     }
     let change = UserUpdate {
         display_name: body.display_name.as_deref().map(|n| check_name(n, "/display_name")).transpose()?,
-        email: body.email.as_deref().map(check_email).transpose()?,
+        email: body.email.as_deref().map(users::check_email).transpose()?,
         agency_code: agency,
         roles: roles.map(|r| r.join()),
         active: body.active,

@@ -148,6 +148,21 @@ async fn cli_creates_users_and_migrates(backend: Backend) {
     let out = run(&["user", "create", "--username", "bad.role", "--role", "emperor", "--password-stdin"], "a-very-long-password\n");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role emperor"));
+    // What an operator mistyped is named, with what to do; nothing is created.
+    let pw = "a-very-long-password\n";
+    for (args, says) in [
+        (&["--username", "root.admin", "--role", "dgpa_admin"][..], "an account named root.admin already exists"),
+        (&["--username", "no.agency", "--role", "applicant", "--agency", "NOPE"][..], "there is no agency NOPE: add it first"),
+        (&["--username", "bad.mail", "--role", "applicant", "--email", "personnel.example.gov.tw"][..], "--email"),
+        (&["--username", "blank.name", "--role", "applicant", "--display-name", "   "][..], "--display-name"),
+    ] {
+        let out = run(&[&["user", "create", "--password-stdin"][..], args].concat(), pw);
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && said.contains(says), "{args:?}: {said}");
+    }
+    let store = statreq_e2e::statreq_store::Store::open(&db.url).unwrap();
+    let names: Vec<String> = store.list_users(None, 100).unwrap().into_iter().map(|u| u.username).collect();
+    assert_eq!(names, ["root.admin"]);
 }
 
 async fn health_docs_and_unknown_paths(backend: Backend) {
