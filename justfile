@@ -83,6 +83,9 @@ test: guard deny
     # (1 min 52 s on a cold tree instead of 3 min building them all again unoptimised).
     # Without clippy-driver: the SPA's own crates, built above by plain rustc, are reused.
     unset RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
+    # The runner gives chromedriver 5 s to bind its port by default; after half an hour of
+    # tests on two cores it once took longer (CI: "driver failed to bind port during startup").
+    export WASM_BINDGEN_TEST_DRIVER_TIMEOUT="${WASM_BINDGEN_TEST_DRIVER_TIMEOUT:-60}"
     (cd frontend && TMPDIR="$browser_tmp" CHROMEDRIVER="$(command -v chromedriver)" cargo test --profile spa -p statreq-frontend --target wasm32-unknown-unknown)
 
 # The PostgreSQL half of the suite only.
