@@ -240,6 +240,7 @@ pub fn view(who: &Principal, l: &Loaded) -> AppResult<RequestView> {
     let ctx = Context::for_authorisation();
     let allowed_actions = available_actions(&l.facts(&app, &ctx), &who.actor);
     let destroy_by = lifecycle::destroy_by(&app, r.delivered_at, r.retention_extra_days);
+    let next_step = lifecycle::next_step(r.state, &allowed_actions, app.declares_personal_data(), destroy_by);
     let destruction_overdue = lifecycle::destruction_overdue(r.state, &app, r.delivered_at, r.retention_extra_days, Utc::now());
     let corrupt = |what: &str| AppError::internal(format!("request {}: stored destruction record: {what}", r.id));
     let destruction = match &r.destruction {
@@ -270,6 +271,7 @@ pub fn view(who: &Principal, l: &Loaded) -> AppResult<RequestView> {
         destroy_by,
         destruction_overdue,
         allowed_actions,
+        next_step,
         created_at: r.created_at,
         updated_at: r.updated_at,
         submitted_at: r.submitted_at,

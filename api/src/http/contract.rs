@@ -350,6 +350,16 @@ mod tests {
         );
     }
 
+    /// The example request says the next step the service would say for it, word for word.
+    #[test]
+    fn the_example_requests_next_step_is_the_services() {
+        let examples: serde_json::Value = serde_json::from_str(super::EXAMPLES).unwrap_or_default();
+        let r: statreq_contract::RequestView = serde_json::from_value(examples["RequestView"].clone()).unwrap_or_else(|e| panic!("{e}"));
+        let said = statreq_domain::lifecycle::next_step(r.state, &r.allowed_actions, r.application.declares_personal_data(), r.destroy_by);
+        assert!(r.next_step.is_some());
+        assert_eq!(r.next_step, said);
+    }
+
     #[test]
     fn a_calendar_answer_can_match_its_schema() {
         let doc = serde_json::to_value(crate::openapi_document()).unwrap_or_default();

@@ -74,6 +74,13 @@ pub struct RequestView {
     pub channel: statreq_domain::lifecycle::Channel,
     /// What the caller may attempt now.
     pub allowed_actions: Vec<Action>,
+    /// What comes next, in one sentence for the caller (zh-TW and English): their own
+    /// step with its rule when `allowed_actions` has it (submit, review, accept,
+    /// deliver, download and destroy by `destroy_by`), else whom the request waits
+    /// for; absent once it is closed or withdrawn. The browser shows it under the
+    /// state. Since 1.4.0.
+    #[serde(default)]
+    pub next_step: Option<Text>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     #[serde(default)]

@@ -323,6 +323,21 @@ pub mod limits {
     pub const MAX_BREAKDOWNS: usize = 20;
 }
 
+/// How many characters of a reason name a request where space is short.
+pub const HEADLINE_CHARS: usize = 40;
+
+/// A request's reason (申請事由) as a headline — in a heading, a list, the queue, a
+/// notice: on one line (runs of white space are one space) and at most
+/// [`HEADLINE_CHARS`] characters, with "…" when cut. The reason may run to
+/// [`limits::LONG_TEXT`].
+pub fn headline(reason: &str) -> String {
+    let one_line = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.char_indices().nth(HEADLINE_CHARS) {
+        Some((cut, _)) => format!("{}…", one_line[..cut].trim_end()),
+        None => one_line,
+    }
+}
+
 impl Application {
     /// Length and count violations, each an error finding with a pointer. A body
     /// with any of these is refused as a whole (nothing is stored).
@@ -395,5 +410,18 @@ impl Application {
     /// Does the application, as declared, hold personal data?
     pub fn declares_personal_data(&self) -> bool {
         self.personal_data.contains == Some(true)
+    }
+}
+
+#[cfg(test)]
+mod headline_tests {
+    #[test]
+    fn a_reason_is_one_line_of_at_most_forty_characters() {
+        assert_eq!(super::headline("  研議\n人力配置 "), "研議 人力配置");
+        let forty = "人".repeat(40);
+        assert_eq!(super::headline(&forty), forty, "forty fit");
+        assert_eq!(super::headline(&format!("{forty}力")), format!("{forty}…"));
+        assert_eq!(super::headline(&"事由".repeat(4_000)).chars().count(), 41);
+        assert_eq!(super::headline(""), "");
     }
 }

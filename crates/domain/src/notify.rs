@@ -146,8 +146,7 @@ fn what_happened(kind: EventKind) -> Text {
 /// The in-app notice of one event of request `id`: "Request #12 「reason」 was …".
 pub fn event_notice(kind: EventKind, id: i64, reason: &str) -> Text {
     let what = what_happened(kind);
-    let short: String = reason.chars().take(40).collect();
-    let short = if short.chars().count() < reason.chars().count() { format!("{short}…") } else { short };
+    let short = crate::application::headline(reason);
     Text::new(format!("案件 #{id}「{short}」{}。", what.zh_tw), format!("Request #{id} \"{short}\" {}.", what.en))
 }
 
@@ -170,8 +169,7 @@ pub fn event_email(kind: EventKind, id: i64, reason: &str, to: State, comment: O
 /// The reminder that personal data must be destroyed by `destroy_by` (rule 6);
 /// `overdue` once the day has passed.
 pub fn retention_email(id: i64, reason: &str, destroy_by: chrono::NaiveDate, overdue: bool, link: &str) -> Email {
-    use chrono::Datelike;
-    let roc = format!("民國{}年{}月{}日", destroy_by.year() - 1911, destroy_by.month(), destroy_by.day());
+    let roc = format!("民國{}", crate::lifecycle::roc_date(destroy_by));
     let (zh, en) = if overdue {
         (
             format!("案件 #{id}「{reason}」交付之個人資料已逾銷毀期限（{roc}），請即銷毀並登錄；逾期未登錄前，貴機關不得送出新申請（第6點）。"),
@@ -207,13 +205,14 @@ pub fn destruction_stage(days_left: i64) -> Option<&'static str> {
 
 /// The in-app notice of a destruction stage.
 pub fn destruction_notice(id: i64, destroy_by: chrono::NaiveDate, stage: &str) -> Text {
+    let roc = crate::lifecycle::roc_date(destroy_by);
     match stage {
         "overdue" => Text::new(
-            format!("案件 #{id} 交付之個人資料已逾銷毀期限（{destroy_by}），請即銷毀並登錄（第6點）。"),
+            format!("案件 #{id} 交付之個人資料已逾銷毀期限（{roc}），請即銷毀並登錄（第6點）。"),
             format!("Request #{id}: the personal data delivered was due for destruction on {destroy_by}; destroy it and record it now (rule 6)."),
         ),
         _ => Text::new(
-            format!("案件 #{id} 交付之個人資料應於 {destroy_by} 前銷毀並登錄（第6點）。"),
+            format!("案件 #{id} 交付之個人資料應於{roc}前銷毀並登錄（第6點）。"),
             format!("Request #{id}: the personal data delivered must be destroyed by {destroy_by} and the destruction recorded (rule 6)."),
         ),
     }
@@ -309,5 +308,21 @@ mod tests {
         let en = m.body.find("returned for correction").unwrap_or(0);
         assert!(zh < en, "Chinese comes first: {}", m.body);
         assert!(m.body.contains("請補正欄位") && m.body.contains("https://x/requests/7"));
+    }
+
+    /// Destruction reminders give the day as the applicant's office writes it: the ROC
+    /// calendar in Chinese (民國115年12月31日), ISO in English (rule 6).
+    #[test]
+    fn destruction_reminders_speak_the_roc_calendar_in_chinese() {
+        let by = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap_or_else(|| panic!("a date"));
+        for overdue in [false, true] {
+            let m = retention_email(9, "退休預估", by, overdue, "https://x/requests/9");
+            assert!(m.body.contains("民國115年12月31日") && m.body.contains("2026-12-31"), "{}", m.body);
+        }
+        for stage in ["due_30", "overdue"] {
+            let t = destruction_notice(9, by, stage);
+            assert!(t.zh_tw.contains("115年12月31日") && !t.zh_tw.contains("2026"), "{}", t.zh_tw);
+            assert!(t.en.contains("2026-12-31"), "{}", t.en);
+        }
     }
 }

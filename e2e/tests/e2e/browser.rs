@@ -215,7 +215,9 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     let url = c.current_url().await.unwrap();
     assert!(url.path().starts_with("/requests/"), "{url}");
     let id = url.path().trim_start_matches("/requests/");
-    wait_for_title(&c, &format!("案件 {id} – 人事資料統計服務")).await;
+    // The reason names the request in its heading and window title: one tab among many
+    // open requests says which it is.
+    wait_for_title(&c, &format!("案件 {id}：研議人力配置 – 人事資料統計服務")).await;
 
     // Edit the draft: the phone finding goes away.
     c.find(Locator::LinkText("修改申請內容")).await.unwrap().click().await.unwrap();
@@ -270,6 +272,7 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     // English, remembered across pages.
     c.find(Locator::Css("header nav button")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", "Timeline").await;
+    wait_for_text(&c, "main h1", &format!("Request {id}: 研議人力配置")).await;
     c.goto(&format!("{}/", server.base)).await.unwrap();
     wait_for_text(&c, "main h1", "Requests").await;
     wait_for_title(&c, "Requests – Personnel-data statistics service").await;

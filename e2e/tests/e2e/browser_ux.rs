@@ -134,9 +134,17 @@ async fn findings_sit_beside_their_source_and_a_withdraw_asks_first() {
     // A draft missing one source's note: the check list names the source and links to it.
     let mut app = common::statistics();
     app.existing_sources[5].note = String::new();
+    // A reason of many lines: the heading (and the window's title) names the request by
+    // its first forty characters, on one line.
+    app.reason = format!("研議所屬機關人力配置\n{}", "並檢討各職務列等與員額之合理性，".repeat(20));
     let draft = people.applicant.create_request(&app).await.unwrap();
     c.goto(&format!("{}/requests/{}", server.base, draft.id)).await.unwrap();
     wait_for_text(&c, "ul.findings", "WebHR 圖像化查詢工具：無法滿足需求之理由").await;
+    let heading = format!("案件 {}：{}", draft.id, statreq_e2e::statreq_domain::application::headline(&app.reason));
+    assert!(heading.starts_with(&format!("案件 {}：研議所屬機關人力配置 並檢討", draft.id)) && heading.ends_with('…'), "{heading}");
+    let h1 = c.find(Locator::Css("main h1")).await.unwrap().text().await.unwrap();
+    assert_eq!(h1, heading);
+    crate::browser::wait_for_title(&c, &format!("{heading} – 人事資料統計服務")).await;
     let link = c.find(Locator::Css("ul.findings a[href='#a-source-webhr_graphical_query']")).await.unwrap();
     assert!(link.text().await.unwrap().contains("WebHR 圖像化查詢工具"));
     assert_no_pointer(&c, "a draft's check list").await;

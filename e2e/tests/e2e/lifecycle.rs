@@ -25,9 +25,17 @@ async fn personal_data_request_from_draft_to_closed(backend: Backend) {
     let check = applicant.check_request(draft.id).await.unwrap();
     assert!(!check.blocking, "{:?}", check.findings);
 
+    // Each view says what comes next, for whoever reads it (1.4.0): the reader's own step
+    // with its rule, else whom the request waits for.
+    let next = |r: &statreq_e2e::statreq_contract::RequestView| r.next_step.as_ref().map(|t| t.en.clone()).unwrap_or_default();
+    assert!(next(&draft).contains("submit it") && next(&draft).contains("rule 5.1"), "{}", next(&draft));
+
     let r = applicant.submit(draft.id, Some(draft.version)).await.unwrap();
     assert_eq!((r.state, r.revision), (State::PendingSupervisor, 1));
     assert!(r.submitted_at.is_some());
+    assert!(next(&r).starts_with("Awaiting the supervising agency"), "{}", next(&r));
+    let seen = supervisor.get_request(r.id).await.unwrap();
+    assert!(next(&seen).starts_with("For your review") && seen.next_step.as_ref().is_some_and(|t| t.zh_tw.contains("請審核")), "{seen:?}");
 
     let r = supervisor.supervisor_decision(r.id, Some(r.version), Decision::Approve, Some("同意")).await.unwrap();
     assert_eq!(r.state, State::PendingDgpa);
@@ -54,6 +62,10 @@ async fn personal_data_request_from_draft_to_closed(backend: Backend) {
     assert_eq!(r.state, State::Delivered);
     assert!(r.delivered_at.is_some());
 
+    let seen = applicant.get_request(r.id).await.unwrap();
+    let by = seen.destroy_by.unwrap_or_else(|| panic!("delivered personal data has a destroy-by day"));
+    assert!(next(&seen).contains("record the destruction") && next(&seen).contains(&format!("by {by}")), "{}", next(&seen));
+
     // Personal data is closed by destruction, not acknowledgement (rule 6).
     let err = applicant.acknowledge(r.id, Some(r.version)).await.err().map(|e| e.code().map(String::from));
     assert_eq!(err, Some(Some("destruction_required".into())));
@@ -66,6 +78,7 @@ async fn personal_data_request_from_draft_to_closed(backend: Backend) {
     assert_eq!(destruction.destroyed_on, today);
     assert_eq!(destruction.recorded_by.display_name, "林怡君（警政署人事室）");
     assert!(r.allowed_actions.is_empty(), "a closed request accepts nothing");
+    assert_eq!(r.next_step, None, "nothing comes next");
 
     let events = applicant.events(r.id).await.unwrap();
     let kinds: Vec<EventKind> = events.iter().map(|e| e.kind).collect();

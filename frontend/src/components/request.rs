@@ -42,7 +42,7 @@ pub(crate) fn request_table(lang: Lang, class: &'static str, caption: String, it
                         <td data-label=tr(lang, "no")><A href=format!("/requests/{}", r.id)>{r.id}</A></td>
                         <td data-label=tr(lang, "state")><span class=format!("state {}", r.state.as_str())>{text(lang, &r.state_label)}</span></td>
                         <td data-label=tr(lang, "agency_2")>{r.agency_name.clone()}</td>
-                        <td data-label=tr(lang, "reason")>{r.application.reason.chars().take(40).collect::<String>()}</td>
+                        <td data-label=tr(lang, "reason")>{statreq_domain::application::headline(&r.application.reason)}</td>
                         <td data-label=tr(lang, "updated")>{i18n::date(lang, r.updated_at)}</td>
                     </tr>
                 }).collect_view()}

@@ -9,18 +9,17 @@ use crate::components::problem::{err_text, ui};
 use crate::i18n::{self, tr, tr_with};
 use crate::session::call;
 
-/// What a queued request is for: its reason (the first 40 characters; all of it on
-/// hover), statistics or records, and whether it holds personal data.
+/// What a queued request is for: its reason (a headline; all of it on hover),
+/// statistics or records, and whether it holds personal data.
 fn subject(lang: i18n::Lang, i: &statreq_contract::QueueItemView) -> impl IntoView {
     use statreq_domain::application::OutputKind;
-    let short: String = i.reason.chars().take(40).collect();
-    let cut = short.len() < i.reason.len();
+    let short = statreq_domain::application::headline(&i.reason);
     let output = i.output.map(|o| match o {
         OutputKind::Statistics => tr(lang, "statistical_figures"),
         OutputKind::Detail => tr(lang, "detail_records"),
     });
     view! {
-        <span class="reason" title=i.reason.clone()>{short}{cut.then_some("…")}</span>
+        <span class="reason" title=i.reason.clone()>{short}</span>
         {output.map(|o| view! { " "<span class="tag plain">{o}</span> })}
         {i.personal_data.then(|| view! { " "<span class="tag">{tr(lang, "personal")}</span> })}
     }

@@ -60,10 +60,13 @@ pub fn next_step(state: State, can: &[Action], personal: bool, destroy_by: Optio
         ),
         State::InProduction => ("人事總處資料產製中。".into(), "DGPA is producing the data.".into()),
         State::Delivered if may(Action::RecordDestruction) => {
-            let by = destroy_by.map(|d| (format!("，並於{}前", roc_date(d)), format!(" by {d}"))).unwrap_or_default();
+            let (zh_by, en_by) = match destroy_by {
+                Some(d) => (format!("，並於{}前", roc_date(d)), format!(" by {d}")),
+                None => ("並".into(), String::new()),
+            };
             (
-                format!("請下載交付檔案（含個人資料，為加密檔案）；使用完畢後請銷毀{}登錄銷毀紀錄（第6點）。", if by.0.is_empty() { "並" } else { &by.0 }),
-                format!("Download the files (personal data, encrypted). Destroy them after use and record the destruction{} (rule 6).", by.1),
+                format!("請下載交付檔案（含個人資料，為加密檔案）；使用完畢後請銷毀{zh_by}登錄銷毀紀錄（第6點）。"),
+                format!("Download the files (personal data, encrypted). Destroy them after use and record the destruction{en_by} (rule 6)."),
             )
         }
         State::Delivered if may(Action::Acknowledge) => (

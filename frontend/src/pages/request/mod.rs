@@ -68,8 +68,14 @@ pub fn RequestPage() -> impl IntoView {
                 let app_for_findings = app.clone();
                 let actions: Vec<RequestAction> = r.allowed_actions.iter().copied().filter(|a| *a != RequestAction::Edit).collect();
                 let can_edit = r.allowed_actions.contains(&RequestAction::Edit);
+                let (id, subject) = (r.id, statreq_domain::application::headline(&r.application.reason));
                 view! {
-                    <h1>{tr(lang.get(), "request_4")}" "{r.id}</h1>
+                    // The reason names it in the heading, and so in the window's title:
+                    // one tab among many open requests tells which it is.
+                    <h1>{move || match subject.as_str() {
+                        "" => format!("{} {id}", tr(lang.get(), "request_4")),
+                        reason => tr_with(lang.get(), "request_n_reason", &[("id", id.to_string()), ("reason", reason.to_string())]),
+                    }}</h1>
                     {move || receipt.get().or_else(|| {
                         // Submitted from the form's "check and submit": the receipt of that.
                         let l = lang.get();
@@ -84,9 +90,9 @@ pub fn RequestPage() -> impl IntoView {
                     })}
                     <p><span class=format!("state {}", r.state.as_str())>{text(lang.get(), &r.state_label)}</span>
                        " · "{r.agency_name.clone()}" · "{tr_with(lang.get(), "revision_n_lower", &[("n", r.revision.to_string())])}</p>
-                    // What happens next, and whether it is the reader's step.
-                    {statreq_domain::lifecycle::next_step(r.state, &r.allowed_actions, r.application.declares_personal_data(), r.destroy_by)
-                        .map(|t| view! { <p class="next-step">{move || text(lang.get(), &t)}</p> })}
+                    // What happens next, and whether it is the reader's step (the
+                    // server's sentence, as every client of the API gets it).
+                    {r.next_step.clone().map(|t| view! { <p class="next-step">{move || text(lang.get(), &t)}</p> })}
                     // The page is long (the application comes first): a way straight to
                     // what one comes for, the actions or the files delivered.
                     <nav class="on-page" aria-label=move || tr(lang.get(), "on_this_page")>
