@@ -215,7 +215,7 @@ impl FileStore {
         let key = uuid::Uuid::new_v4().simple().to_string();
         let dk = DataKey::generate();
         let wrapped = self.keyring.wrap(&dk).map_err(AppError::internal)?;
-        let upload = self.store.put_multipart(&self.object(&key)).await.map_err(|e| unavailable("starting an upload", e))?;
+        let upload = self.store.put_multipart(&self.object(&key)).await.map_err(|e| unavailable("starting an upload", &e))?;
         // Plaintext in → the encryptor (a blocking thread) → ciphertext → the uploader.
         let (plain_tx, plain_rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
         let (sealed_tx, mut sealed_rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
@@ -231,7 +231,7 @@ impl FileStore {
             while let Some(chunk) = sealed_rx.recv().await {
                 let Ok(chunk) = chunk else { break };
                 if let Err(e) = writer.wait_for_capacity(UPLOAD_CONCURRENCY).await {
-                    return (writer, Err(e.to_string()));
+                    return (writer, Err(e));
                 }
                 writer.put(chunk);
             }
@@ -265,7 +265,7 @@ impl FileStore {
         }
         match (failure, sealed, uploaded) {
             (None, Ok(sealed), Ok(())) => {
-                writer.finish().await.map_err(|e| unavailable(&format!("storing {key}"), e))?;
+                writer.finish().await.map_err(|e| unavailable(&format!("storing {key}"), &e))?;
                 Ok(Received { key, wrapped, sealed })
             }
             (failure, sealed, uploaded) => {
@@ -274,8 +274,10 @@ impl FileStore {
                 }
                 Err(match (failure, sealed, uploaded) {
                     (Some(input), _, _) => input.into(),
+                    // The store's failure first: it also stops the encryptor (its output
+                    // has nowhere to go).
+                    (None, _, Err(e)) => unavailable("storing an upload", &e),
                     (None, Err(e), _) => AppError::internal(format!("encrypting an upload: {e}")),
-                    (None, _, Err(e)) => unavailable("storing an upload", e),
                     (None, Ok(_), Ok(())) => AppError::internal("unreachable"),
                 })
             }
@@ -308,7 +310,7 @@ impl FileStore {
         let aad = key.to_string();
         let got = self.store.get(&self.object(key)).await.map_err(|e| match e {
             object_store::Error::NotFound { .. } => AppError::internal(format!("the stored body of {key} is missing: {e}")),
-            e => unavailable(&format!("reading {key}"), e),
+            e => unavailable(&format!("reading {key}"), &e),
         })?;
         // The object's ciphertext → the decryptor (a blocking thread) → the response.
         let (in_tx, in_rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
@@ -452,10 +454,30 @@ impl FileStore {
 }
 
 /// The object store failing a read or a write: the cause goes to the log (the
-/// operator's), the caller is told to retry (503, `files_unavailable`).
-fn unavailable(what: &str, e: impl std::fmt::Display) -> AppError {
+/// operator's), the caller is told to retry (503, `files_unavailable`) — or, when the
+/// files directory has no space left, that retrying helps only once space is freed
+/// (507, `storage_full`).
+fn unavailable(what: &str, e: &object_store::Error) -> AppError {
+    if is_full(e) {
+        tracing::error!(error = %e, "file store full: {what}; free space in the files directory");
+        return InputError::StorageFull.into();
+    }
     tracing::error!(error = %e, "file store unavailable: {what}");
     InputError::FilesUnavailable.into()
+}
+
+/// Whether an error (or one of its causes) is a file system out of space or quota.
+fn is_full(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            if matches!(io.kind(), std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded) {
+                return true;
+            }
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// Reads what the async side sends, for the blocking encryptor and decryptor; an

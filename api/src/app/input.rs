@@ -118,6 +118,9 @@ pub enum InputError {
     Draining,
     /// The object store (S3, or the files directory) cannot be reached or written.
     FilesUnavailable,
+    /// The files directory has no space left (or its quota is used up): nothing was
+    /// stored, and trying again helps only once an operator has freed space.
+    StorageFull,
     /// The operation needs a body and got none.
     BodyRequired,
     /// Too many failed sign-ins for this account or from this address.
@@ -327,6 +330,7 @@ impl InputError {
             TransfersBusy => "busy",
             TooManyTransfers { .. } => "too_many_transfers",
             FilesUnavailable => "files_unavailable",
+            StorageFull => "storage_full",
             Draining => "draining",
             BodyRequired => "body_required",
             TooManyAttempts { .. } => "too_many_attempts",
@@ -431,6 +435,7 @@ impl InputError {
             IfMatchRequired => 428,
             TooManyAttempts { .. } | TooManyTransfers { .. } => 429,
             TransfersBusy | Draining | FilesUnavailable => 503,
+            StorageFull => 507,
             _ => 422,
         }
     }

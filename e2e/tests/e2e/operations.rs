@@ -188,6 +188,106 @@ async fn an_object_store_outage_is_503_before_anything_is_sent() {
     assert!(people.officer.upload_delivery(producing.id, "名冊.csv", content).await.is_ok());
 }
 
+/// A small file system of its own (tmpfs), unmounted when dropped, pass or fail; `None`
+/// where this process may not mount (not root): then the test says so and checks nothing.
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    fn mount(bytes: u64) -> Option<SmallDisk> {
+        let dir = std::env::temp_dir().join(format!("statreq-small-disk-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).ok()?;
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={bytes},mode=0700"), "statreq-test"])
+            .arg(&dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !mounted {
+            let _ = std::fs::remove_dir(&dir);
+            return None;
+        }
+        Some(SmallDisk(dir))
+    }
+
+    /// Writes a file of zeros until the file system has no room left.
+    fn fill(&self) -> std::path::PathBuf {
+        use std::io::Write;
+        let path = self.0.join("filler");
+        let mut f = std::fs::File::create(&path).unwrap();
+        let block = vec![0u8; 64 * 1024];
+        while f.write_all(&block).is_ok() {}
+        let _ = f.sync_all();
+        path
+    }
+
+    /// Every regular file under it, except `but`.
+    fn files(&self, but: &std::path::Path) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out)
+                } else {
+                    out.push(p)
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.0, &mut out);
+        out.retain(|p| p != but);
+        out
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg("-l").arg(&self.0).status();
+        let _ = std::fs::remove_dir(&self.0);
+    }
+}
+
+/// The files directory full: an upload is refused `507 storage_full` (not "cannot be
+/// reached, retry in 30 s": retrying helps only once space is freed), in words that say
+/// so, with nothing stored and nothing half-written left on the disk; once space is
+/// freed the same upload works and downloads whole. Needs root to mount a small tmpfs
+/// (CI runs as root).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_files_directory_is_507_and_keeps_nothing() {
+    let Some(disk) = SmallDisk::mount(4 * 1024 * 1024) else {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    let files_url = format!("file://{}", disk.0.display());
+    let mut server = TestServer::start_on(
+        statreq_e2e::TestDatabase::new(Backend::Sqlite),
+        &[statreq_e2e::LOOPBACK_ONLY, &["--demo-accounts-only", "--files-url", &files_url]].concat(),
+    );
+    let people = common::Scenario::new(&server).await;
+    let producing = people.in_state(&common::detail(), State::InProduction, 3).await;
+    let content = "姓名,職等\n王大明,9\n".repeat(50_000).into_bytes();
+
+    let draft = people.applicant.create_request(&common::statistics()).await.unwrap();
+    let filler = disk.fill();
+    let full = |e: Option<statreq_e2e::statreq_client::ClientError>| {
+        let p = e.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("a problem: {e:?}"));
+        assert_eq!((p.status, p.code.as_str()), (507, "storage_full"), "{p:?}");
+        assert!(p.message.zh_tw.contains("儲存空間已滿") && p.message.zh_tw.contains("未儲存"), "{}", p.message.zh_tw);
+    };
+    full(people.officer.upload_delivery(producing.id, "名冊.csv", content.clone()).await.err());
+    full(people.applicant.upload_attachment(draft.id, "說明.csv", content.clone()).await.err());
+    assert!(people.officer.deliveries(producing.id).await.unwrap().files.is_empty(), "nothing stored");
+    assert!(people.applicant.attachments(draft.id).await.unwrap().is_empty(), "nothing stored");
+    assert_eq!(disk.files(&filler), Vec::<std::path::PathBuf>::new(), "nothing half-written left behind");
+    // Still serving: reads answer as before.
+    assert_eq!(people.applicant.get_request(draft.id).await.unwrap().id, draft.id);
+
+    std::fs::remove_file(&filler).unwrap();
+    let f = people.officer.upload_delivery(producing.id, "名冊.csv", content.clone()).await.unwrap();
+    assert_eq!(f.size_bytes, content.len() as i64);
+    assert!(people.applicant.upload_attachment(draft.id, "說明.csv", content).await.is_ok());
+    server.stop();
+}
+
 /// PostgreSQL out of reach (down, restarting, a failover, the network): a write is
 /// refused `503 unavailable` with `Retry-After` and a message that names the database,
 /// nothing of it kept, `/readyz` says the same; once it is back both work again.

@@ -129,6 +129,10 @@ impl InputError {
                 "檔案儲存服務暫時無法使用，請稍後再試；未傳送或儲存任何檔案。",
                 "The file store cannot be reached for the moment; no file was sent or stored. Try again later.",
             ),
+            StorageFull => Text::new(
+                "服務的檔案儲存空間已滿，本次未儲存任何檔案；請洽人事總處系統管理人員釋出空間後再送出。",
+                "The service's file storage is full; nothing was stored. Ask DGPA's system administrators to free space, then send it again.",
+            ),
             TransfersBusy => Text::new(
                 "目前檔案傳輸量已達上限，請稍後再試。",
                 "The server moves as many files as it allows at once; try again in a few seconds.",
