@@ -223,6 +223,10 @@ impl From<StoreError> for ApiError {
                 )
                 .with_retry_after(DATABASE_RETRY_SECONDS)
             }
+            StoreError::Full(cause) => {
+                tracing::error!(%cause, "database storage full: free space on the database's disk");
+                InputError::StorageFull.into()
+            }
             other => {
                 tracing::error!(error = %other, "store error");
                 ApiError::internal()

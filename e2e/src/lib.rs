@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use statreq_client::Client;
 
+pub mod disk;
 pub mod sinks;
 
 pub use statreq_client;

@@ -46,6 +46,7 @@ impl From<std::sync::Arc<AppError>> for AppError {
         std::sync::Arc::try_unwrap(e).unwrap_or_else(|shared| match &*shared {
             AppError::Store(StoreError::NotFound) | AppError::NotFound => AppError::NotFound,
             AppError::Store(StoreError::Unavailable(cause)) => AppError::Store(StoreError::Unavailable(cause.clone())),
+            AppError::Store(StoreError::Full(cause)) => AppError::Store(StoreError::Full(cause.clone())),
             AppError::Store(StoreError::MissingReference(what)) => AppError::Store(StoreError::MissingReference(what.clone())),
             AppError::Store(StoreError::Invalid(what)) => AppError::Store(StoreError::Invalid(what.clone())),
             AppError::Store(StoreError::Duplicate(what)) => AppError::Store(StoreError::Duplicate(what.clone())),

@@ -118,8 +118,9 @@ pub enum InputError {
     Draining,
     /// The object store (S3, or the files directory) cannot be reached or written.
     FilesUnavailable,
-    /// The files directory has no space left (or its quota is used up): nothing was
-    /// stored, and trying again helps only once an operator has freed space.
+    /// The files directory or the database's disk has no space left (or its quota is
+    /// used up): nothing was stored, and trying again helps only once an operator has
+    /// freed space.
     StorageFull,
     /// The operation needs a body and got none.
     BodyRequired,

@@ -13,7 +13,7 @@
 //! Other processes writing the same file still meet SQLite's own lock (`BEGIN IMMEDIATE`
 //! waits up to `busy_timeout`).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -37,11 +37,11 @@ struct Writer {
 }
 
 /// How batches ended: every batch up to `finished` has, those in `failed` without
-/// committing.
+/// committing (with whether the disk was full).
 #[derive(Default)]
 struct Ended {
     finished: u64,
-    failed: HashSet<u64>,
+    failed: HashMap<u64, bool>,
 }
 
 pub(crate) struct GroupCommit {
@@ -91,8 +91,10 @@ impl GroupCommit {
             });
             w.open = None;
             drop(w);
-            self.end(batch, committed.is_ok());
-            committed.map_err(|e| StoreError::Unavailable(format!("commit: {e}")))
+            let full = committed.as_ref().err().is_some_and(|e| crate::is_full(e));
+            self.end(batch, committed.is_ok(), full);
+            committed
+                .map_err(|e| if full { StoreError::Full(format!("commit: {e}")) } else { StoreError::Unavailable(format!("commit: {e}")) })
         } else {
             drop(w);
             match out {
@@ -110,14 +112,14 @@ impl GroupCommit {
         }
     }
 
-    fn end(&self, batch: u64, committed: bool) {
+    fn end(&self, batch: u64, committed: bool, full: bool) {
         let mut ended = self.ended.lock();
         ended.finished = batch;
         if !committed {
-            ended.failed.insert(batch);
+            ended.failed.insert(batch, full);
         }
         // Those waiting for a batch look once it ends; older failures are no longer asked after.
-        ended.failed.retain(|b| *b + 1024 > batch);
+        ended.failed.retain(|b, _| *b + 1024 > batch);
         self.ended_cv.notify_all();
     }
 
@@ -126,10 +128,10 @@ impl GroupCommit {
         while ended.finished < batch {
             self.ended_cv.wait(&mut ended);
         }
-        if ended.failed.contains(&batch) {
-            Err(StoreError::Unavailable("the commit of this write failed; nothing of it was kept".into()))
-        } else {
-            Ok(())
+        match ended.failed.get(&batch) {
+            Some(true) => Err(StoreError::Full("the commit of this write found the disk full; nothing of it was kept".into())),
+            Some(false) => Err(StoreError::Unavailable("the commit of this write failed; nothing of it was kept".into())),
+            None => Ok(()),
         }
     }
 }

@@ -76,6 +76,10 @@ pub enum StoreError {
     Invalid(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The database's disk (or quota) has no space left: nothing of the write was
+    /// kept, and trying again helps only once space is freed.
+    #[error("database storage full: {0}")]
+    Full(String),
     #[error("invalid database URL: {0}")]
     InvalidUrl(String),
     #[error("stored data is corrupt: {0}")]
@@ -93,9 +97,17 @@ impl From<diesel::result::Error> for StoreError {
             E::NotFound => StoreError::NotFound,
             E::DatabaseError(K::UniqueViolation, info) => StoreError::Duplicate(info.message().to_string()),
             E::DatabaseError(K::ForeignKeyViolation, info) => StoreError::MissingReference(info.message().to_string()),
+            E::DatabaseError(_, info) if is_full(info.message()) => StoreError::Full(info.message().to_string()),
             other => StoreError::Database(other),
         }
     }
+}
+
+/// Whether a database's error message says its disk is full: SQLite's `SQLITE_FULL`
+/// ("database or disk is full"), PostgreSQL's `disk_full` (53100: "could not extend
+/// file …: No space left on device", in the server's English messages).
+pub(crate) fn is_full(message: &str) -> bool {
+    message.contains("database or disk is full") || message.contains("No space left on device")
 }
 
 impl From<serde_json::Error> for StoreError {

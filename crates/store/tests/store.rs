@@ -92,6 +92,57 @@ fn a_database_migrated_by_a_newer_version_is_named(backend: Backend) {
     assert_eq!(again.unknown_migrations().unwrap_or_else(|e| panic!("{e}")), vec!["20991231000099".to_string()]);
 }
 
+/// The database's disk full (a small tmpfs; on PostgreSQL a tablespace there): a write
+/// is refused as `StoreError::Full` (the API's `507 storage_full`), nothing of it kept
+/// and everything acknowledged before it kept, the audit chain whole; once space is
+/// freed writes work again. Needs root to mount; elsewhere it says it skipped.
+fn a_full_disk_is_named_and_keeps_what_was_acknowledged(backend: Backend) {
+    use statreq_e2e::disk::{SmallDisk, SmallPostgres};
+    let size = 16 * 1024 * 1024;
+    let (sqlite, postgres) = match backend {
+        Backend::Sqlite => (SmallDisk::mount(size), None),
+        Backend::Postgres => (None, SmallPostgres::create(size)),
+    };
+    let (url, disk) = match (&sqlite, &postgres) {
+        (Some(d), _) => (format!("sqlite://{}", d.path().join("statreq.sqlite").display()), d),
+        (_, Some(p)) => (p.url.clone(), p.disk()),
+        _ => {
+            eprintln!("skipped: cannot mount a tmpfs (or make a PostgreSQL tablespace on it) here; needs root");
+            return;
+        }
+    };
+    let store = Store::open(&url).unwrap_or_else(|e| panic!("open {url}: {e}"));
+    // 256 KiB that no compression shrinks (PostgreSQL compresses large values).
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut noise = || {
+        let mut s = String::with_capacity(256 * 1024);
+        while s.len() < 256 * 1024 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            s.push_str(&format!("{x:016x}"));
+        }
+        serde_json::json!({ "pad": s })
+    };
+    let (first, _) = store.audit_head().unwrap_or_else(|e| panic!("{e}"));
+    let filler = disk.fill();
+    let mut kept = 0;
+    let refused = loop {
+        match store.audit(&ctx(), "test.pad", None, &noise(), now()) {
+            Ok(()) => kept += 1,
+            Err(e) => break e,
+        }
+        assert!(kept < 200, "the disk never filled");
+    };
+    assert!(matches!(refused, StoreError::Full(_)), "{refused:?}");
+    assert_eq!(store.audit_head().unwrap_or_else(|e| panic!("{e}")).0, first + kept, "every acknowledged write, and not the refused one");
+
+    std::fs::remove_file(&filler).unwrap_or_else(|e| panic!("{e}"));
+    store.audit(&ctx(), "test.pad", None, &noise(), now()).unwrap_or_else(|e| panic!("after space is freed: {e}"));
+    assert_eq!(store.audit_head().unwrap_or_else(|e| panic!("{e}")).0, first + kept + 1);
+    assert!(store.verify_audit().unwrap_or_else(|e| panic!("{e}")).is_ok(), "the chain is whole");
+}
+
 fn a_stale_transition_writes_nothing(backend: Backend) {
     let (_db, store) = open(backend);
     let u = user(&store, "a", "DGPA");
@@ -379,6 +430,7 @@ on_both!(
     transitions_and_settings_are_audited_in_their_transaction,
     migrations_run_up_down_up,
     a_database_migrated_by_a_newer_version_is_named,
+    a_full_disk_is_named_and_keeps_what_was_acknowledged,
     a_stale_transition_writes_nothing,
     refresh_token_reuse_revokes_the_family,
     the_agency_tree_stays_a_tree,

@@ -188,64 +188,6 @@ async fn an_object_store_outage_is_503_before_anything_is_sent() {
     assert!(people.officer.upload_delivery(producing.id, "名冊.csv", content).await.is_ok());
 }
 
-/// A small file system of its own (tmpfs), unmounted when dropped, pass or fail; `None`
-/// where this process may not mount (not root): then the test says so and checks nothing.
-struct SmallDisk(std::path::PathBuf);
-
-impl SmallDisk {
-    fn mount(bytes: u64) -> Option<SmallDisk> {
-        let dir = std::env::temp_dir().join(format!("statreq-small-disk-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir).ok()?;
-        let mounted = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={bytes},mode=0700"), "statreq-test"])
-            .arg(&dir)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !mounted {
-            let _ = std::fs::remove_dir(&dir);
-            return None;
-        }
-        Some(SmallDisk(dir))
-    }
-
-    /// Writes a file of zeros until the file system has no room left.
-    fn fill(&self) -> std::path::PathBuf {
-        use std::io::Write;
-        let path = self.0.join("filler");
-        let mut f = std::fs::File::create(&path).unwrap();
-        let block = vec![0u8; 64 * 1024];
-        while f.write_all(&block).is_ok() {}
-        let _ = f.sync_all();
-        path
-    }
-
-    /// Every regular file under it, except `but`.
-    fn files(&self, but: &std::path::Path) -> Vec<std::path::PathBuf> {
-        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    walk(&p, out)
-                } else {
-                    out.push(p)
-                }
-            }
-        }
-        let mut out = Vec::new();
-        walk(&self.0, &mut out);
-        out.retain(|p| p != but);
-        out
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg("-l").arg(&self.0).status();
-        let _ = std::fs::remove_dir(&self.0);
-    }
-}
-
 /// The files directory full: an upload is refused `507 storage_full` (not "cannot be
 /// reached, retry in 30 s": retrying helps only once space is freed), in words that say
 /// so, with nothing stored and nothing half-written left on the disk; once space is
@@ -253,11 +195,11 @@ impl Drop for SmallDisk {
 /// (CI runs as root).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_files_directory_is_507_and_keeps_nothing() {
-    let Some(disk) = SmallDisk::mount(4 * 1024 * 1024) else {
+    let Some(disk) = statreq_e2e::disk::SmallDisk::mount(4 * 1024 * 1024) else {
         eprintln!("skipped: cannot mount a tmpfs here (needs root)");
         return;
     };
-    let files_url = format!("file://{}", disk.0.display());
+    let files_url = format!("file://{}", disk.path().display());
     let mut server = TestServer::start_on(
         statreq_e2e::TestDatabase::new(Backend::Sqlite),
         &[statreq_e2e::LOOPBACK_ONLY, &["--demo-accounts-only", "--files-url", &files_url]].concat(),
@@ -285,6 +227,50 @@ async fn a_full_files_directory_is_507_and_keeps_nothing() {
     let f = people.officer.upload_delivery(producing.id, "名冊.csv", content.clone()).await.unwrap();
     assert_eq!(f.size_bytes, content.len() as i64);
     assert!(people.applicant.upload_attachment(draft.id, "說明.csv", content).await.is_ok());
+    server.stop();
+}
+
+/// The SQLite database's disk full: a write is refused `507 storage_full` (not "the
+/// database is busy, retry in 5 s"), nothing of it kept and everything acknowledged
+/// before still there; reads go on; once space is freed writes work again. Needs root
+/// to mount a small tmpfs (CI runs as root).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_database_disk_is_507_and_loses_nothing_acknowledged() {
+    let Some(disk) = statreq_e2e::disk::SmallDisk::mount(16 * 1024 * 1024) else {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    let mut db = statreq_e2e::TestDatabase::new(Backend::Sqlite);
+    db.url = format!("sqlite://{}", disk.path().join("statreq.sqlite").display());
+    let mut server = TestServer::start_on(db, &[statreq_e2e::LOOPBACK_ONLY, &["--demo-accounts-only"]].concat());
+    let people = common::Scenario::new(&server).await;
+    let draft = people.applicant.create_request(&common::statistics()).await.unwrap();
+
+    let filler = disk.fill();
+    let mut created = vec![draft.id];
+    let refused = loop {
+        match people.applicant.create_request(&common::statistics()).await {
+            Ok(r) => created.push(r.id),
+            Err(e) => break e,
+        }
+        assert!(created.len() < 150, "the disk never filled");
+    };
+    let p = refused.problem().unwrap_or_else(|| panic!("a problem: {refused:?}"));
+    assert_eq!((p.status, p.code.as_str()), (507, "storage_full"), "{p:?}");
+    assert!(p.message.zh_tw.contains("儲存空間已滿") && p.message.zh_tw.contains("未儲存"), "{}", p.message.zh_tw);
+    let listed = || async {
+        let page = people.applicant.list_requests(None, None, Some(200)).await.unwrap();
+        assert!(page.next_cursor.is_none(), "one page holds them all");
+        let mut ids: Vec<i64> = page.items.into_iter().map(|r| r.id).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(listed().await, created, "every acknowledged write is there, the refused one is not");
+
+    std::fs::remove_file(&filler).unwrap();
+    let after = people.applicant.create_request(&common::statistics()).await.unwrap();
+    created.push(after.id);
+    assert_eq!(listed().await, created);
     server.stop();
 }
 

@@ -130,8 +130,8 @@ impl InputError {
                 "The file store cannot be reached for the moment; no file was sent or stored. Try again later.",
             ),
             StorageFull => Text::new(
-                "服務的檔案儲存空間已滿，本次未儲存任何檔案；請洽人事總處系統管理人員釋出空間後再送出。",
-                "The service's file storage is full; nothing was stored. Ask DGPA's system administrators to free space, then send it again.",
+                "服務的儲存空間已滿，此次未儲存任何資料；請洽人事總處系統管理人員釋出空間後再送出。",
+                "The service's storage is full; nothing was stored. Ask DGPA's system administrators to free space, then send it again.",
             ),
             TransfersBusy => Text::new(
                 "目前檔案傳輸量已達上限，請稍後再試。",
