@@ -539,9 +539,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let email = statreq_api::app::users::check_email(&email).map_err(|e| anyhow::anyhow!("--email: {}", e.message().en))?;
             let display_name = display_name.unwrap_or_else(|| username.clone());
-            let display_name = statreq_domain::values::Name::parse(&display_name)
-                .map_err(|e| anyhow::anyhow!("--display-name: a name is 1 to {} characters, not blank", e.max))?
-                .into_inner();
+            let display_name = statreq_api::app::users::check_name(&display_name, "/display_name")
+                .map_err(|e| anyhow::anyhow!("--display-name: {}", e.message().en))?;
             let hash = statreq_api::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
             let (name, code) = (username.clone(), agency.clone());
             let user = store

@@ -62,6 +62,14 @@ pub fn check_username(raw: &str) -> Result<String, InputError> {
     }
 }
 
+/// A name (an agency's, an account's display name): 1 to the domain's maximum of
+/// characters, not blank; refused at `pointer`.
+pub fn check_name(raw: &str, pointer: &str) -> Result<String, InputError> {
+    statreq_domain::values::Name::parse(raw)
+        .map(statreq_domain::values::Name::into_inner)
+        .map_err(|e| InputError::InvalidName { pointer: pointer.into(), max: e.max })
+}
+
 /// An account's e-mail address (where notifications go): empty for none, else
 /// `local@domain.tld` within 200 bytes; trimmed.
 pub fn check_email(raw: &str) -> Result<String, InputError> {

@@ -4,10 +4,11 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 use statreq_contract::{AgencyView, CreateAgencyBody, CreateUserBody, ImportResult, Page, UpdateAgencyBody, UpdateUserBody, UserView};
-use statreq_domain::values::{Name, StaffCount};
+use statreq_domain::values::StaffCount;
 use statreq_domain::{AgencyCode, Role, RoleSet, UserId};
 use statreq_store::{AgencyRow, AgencyUpsert, NewAgency, UserRow, UserUpdate};
 
+use crate::app::users::check_name;
 use crate::app::{db, users, InputError};
 use crate::auth::{hash_password, Principal};
 use crate::error::ApiError;
@@ -41,10 +42,6 @@ pub fn user_view(u: UserRow) -> UserView {
 
 fn check_code(raw: &str, pointer: &str) -> Result<AgencyCode, InputError> {
     AgencyCode::parse(raw).map_err(|_| InputError::InvalidAgencyCode { pointer: pointer.into() })
-}
-
-fn check_name(raw: &str, pointer: &str) -> Result<String, InputError> {
-    Name::parse(raw).map(Name::into_inner).map_err(|e| InputError::InvalidName { pointer: pointer.into(), max: e.max })
 }
 
 fn check_staff(n: i32, pointer: &str) -> Result<i32, InputError> {
