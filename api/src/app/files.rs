@@ -182,6 +182,11 @@ impl FileStore {
         &self.url
     }
 
+    /// The directory the files are in, for a `file://` store (none on S3).
+    pub fn local_dir(&self) -> Option<std::path::PathBuf> {
+        url::Url::parse(&self.url).ok().filter(|u| u.scheme() == "file").and_then(|u| u.to_file_path().ok())
+    }
+
     fn object(&self, key: &str) -> ObjectPath {
         self.prefix.child(format!("{key}.enc"))
     }

@@ -55,6 +55,33 @@ pub async fn track(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<
     Ok(res)
 }
 
+/// The directories on this host that statreq writes to, by what they hold: the files
+/// (a `file://` store), the SQLite database, the keys. Where one fills up, writes are
+/// answered `507 storage_full`.
+fn local_stores(state: &AppState) -> Vec<(&'static str, std::path::PathBuf)> {
+    let mut out = vec![("keys", state.settings.keys_dir.clone())];
+    if let Some(dir) = state.files.local_dir() {
+        out.push(("files", dir));
+    }
+    if let Some(file) = state.settings.database_url.strip_prefix("sqlite://") {
+        let dir = std::path::Path::new(file).parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        out.push(("database", dir.to_path_buf()));
+    }
+    out
+}
+
+/// Bytes free (to statreq, not only to root) and in all on the file system holding `dir`.
+#[cfg(target_os = "linux")]
+fn space(dir: &std::path::Path) -> Option<(u64, u64)> {
+    let v = rustix::fs::statvfs(dir).ok()?;
+    Some((v.f_bavail.saturating_mul(v.f_frsize), v.f_blocks.saturating_mul(v.f_frsize)))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn space(_dir: &std::path::Path) -> Option<(u64, u64)> {
+    None
+}
+
 /// The text of a scrape: statreq's figures read now, then everything recorded.
 pub async fn render(state: &AppState) -> AppResult<String> {
     let pool = state.store.pool_figures();
@@ -81,6 +108,12 @@ pub async fn render(state: &AppState) -> AppResult<String> {
     gauge!("statreq_transfers_in_flight").set(state.transfers.in_flight() as f64);
     gauge!("statreq_transfers_max").set(state.settings.max_transfers as f64);
     gauge!("statreq_snapshot_age_seconds").set((now - snapshot.at).num_milliseconds() as f64 / 1000.0);
+    for (store, dir) in local_stores(state) {
+        if let Some((free, size)) = space(&dir) {
+            gauge!("statreq_storage_free_bytes", "store" => store).set(free as f64);
+            gauge!("statreq_storage_size_bytes", "store" => store).set(size as f64);
+        }
+    }
     let handle = handle();
     handle.run_upkeep();
     Ok(handle.render())

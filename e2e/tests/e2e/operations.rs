@@ -220,10 +220,26 @@ async fn a_full_files_directory_is_507_and_keeps_nothing() {
     assert!(people.officer.deliveries(producing.id).await.unwrap().files.is_empty(), "nothing stored");
     assert!(people.applicant.attachments(draft.id).await.unwrap().is_empty(), "nothing stored");
     assert_eq!(disk.files(&filler), Vec::<std::path::PathBuf>::new(), "nothing half-written left behind");
+    // /metrics shows it coming: the files' disk has (next to) nothing free.
+    let admin = server.login("admin.dgpa").await;
+    let files_free = || async {
+        let text = reqwest::Client::new()
+            .get(format!("{}/metrics", server.base))
+            .bearer_auth(admin.access_token().unwrap_or_default())
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        value(&scrape(&text), "statreq_storage_free_bytes", &[("store", "files")]).unwrap_or_else(|| panic!("{text}"))
+    };
+    assert!(files_free().await < 64.0 * 1024.0);
     // Still serving: reads answer as before.
     assert_eq!(people.applicant.get_request(draft.id).await.unwrap().id, draft.id);
 
     std::fs::remove_file(&filler).unwrap();
+    assert!(files_free().await > 3.0 * 1024.0 * 1024.0);
     let f = people.officer.upload_delivery(producing.id, "名冊.csv", content.clone()).await.unwrap();
     assert_eq!(f.size_bytes, content.len() as i64);
     assert!(people.applicant.upload_attachment(draft.id, "說明.csv", content).await.is_ok());
@@ -491,6 +507,18 @@ async fn metrics_are_prometheus_text_for_admins_and_scrapers(backend: Backend) {
     assert!(value(&s, "statreq_outbox", &[("channel", "webhook"), ("status", "pending")]).is_some());
     assert_eq!(value(&s, "statreq_destructions_overdue", &[]), Some(0.0));
     assert_eq!(value(&s, "statreq_transfers_in_flight", &[]), Some(0.0));
+    // Free space of the disks written to on this host: the keys always, the files and
+    // the database where they are local (SQLite, file://), not on S3 or PostgreSQL.
+    let local: &[&str] = if backend == Backend::Sqlite { &["keys", "files", "database"] } else { &["keys"] };
+    for store in ["keys", "files", "database"] {
+        let free = value(&s, "statreq_storage_free_bytes", &[("store", store)]);
+        let size = value(&s, "statreq_storage_size_bytes", &[("store", store)]);
+        match (local.contains(&store), free, size) {
+            (true, Some(free), Some(size)) => assert!(free > 0.0 && free <= size, "{store}: {free} of {size}"),
+            (false, None, None) => {}
+            other => panic!("{store}: {other:?}\n{text}"),
+        }
+    }
     // Every series the Grafana dashboard in deploy/ plots is one the server exports.
     let dashboard =
         std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/grafana-dashboard.json")).unwrap();
