@@ -171,6 +171,26 @@ pub async fn load_for(state: &AppState, who: &Principal, id: RequestId) -> AppRe
     }
 }
 
+/// A request the caller has just created, as [`load_for`] would read it back, from the
+/// row the create returned and the agency tree read before it: once the create is
+/// committed nothing is left to read, so nothing can fail and answer an error for a
+/// request that exists (a retry with the same `Idempotency-Key` would create it again).
+/// `None` when the view names someone besides the caller, or the tree lacks the
+/// agency (then read it back).
+pub fn fresh(state: &AppState, who: &Principal, tree: &super::agencies::AgencyTree, row: RequestRow) -> Option<Loaded> {
+    let mut users = Users::new();
+    users.insert(who.user.id, who.user.clone());
+    if !unknown_users(&row, &users).is_empty() {
+        return None;
+    }
+    let (chain, agency_name) = tree.chain_of(&row.agency_code).ok()?;
+    // A new draft's only author is who created it (the one event is `created`).
+    let authors = vec![row.created_by];
+    state.authors.0.insert((row.id, row.version), Arc::new(authors.clone()));
+    let loaded = Loaded { row, chain, agency_name, users, authors };
+    can_view(&who.actor, &loaded.chain, loaded.row.revision as u32).then_some(loaded)
+}
+
 /// The users `row`'s view names that are not in `known`, each once.
 fn unknown_users(row: &RequestRow, known: &Users) -> Vec<UserId> {
     let mut missing: Vec<UserId> = referenced_users(row).into_iter().filter(|u| !known.contains_key(u)).collect();

@@ -74,6 +74,8 @@ pub async fn create_request(
         let agency = who.user.agency_code.clone();
         let user = who.actor.user;
         let external = q.external_ref.clone().map(|r| (external_system(&who), r));
+        // Read before the create, so that after it nothing is left to fail (requests::fresh).
+        let tree = state.agencies.tree(&state).await?;
         let created = db(&state, move |s| {
             let reference = external.as_ref().map(|(a, b)| (a.as_str(), b.as_str()));
             match s.create_request_with_ref(&agency, user, &json, reference, requests::MAX_DRAFTS_PER_USER, Utc::now()) {
@@ -107,7 +109,11 @@ pub async fn create_request(
         };
         tracing::info!(request = %row.id, actor = %user, "request created");
         state.wake.notify_one();
-        let loaded = requests::load_for(&state, &who, row.id).await?;
+        let id = row.id;
+        let loaded = match requests::fresh(&state, &who, &tree, row) {
+            Some(loaded) => loaded,
+            None => requests::load_for(&state, &who, id).await?,
+        };
         respond(StatusCode::CREATED, &who, &loaded)
     })
     .await

@@ -21,6 +21,10 @@ async fn personal_data_request_from_draft_to_closed(backend: Backend) {
     assert_eq!(draft.state, State::Draft);
     assert_eq!(draft.agency_code, "NPA");
     assert_eq!(draft.version, 1);
+    // The create answers from what it wrote, without reading it back: the same view a
+    // read gives, word for word.
+    let json = |r: &statreq_e2e::statreq_contract::RequestView| serde_json::to_value(r).unwrap();
+    assert_eq!(json(&draft), json(&applicant.get_request(draft.id).await.unwrap()));
 
     let check = applicant.check_request(draft.id).await.unwrap();
     assert!(!check.blocking, "{:?}", check.findings);
