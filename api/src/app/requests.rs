@@ -184,7 +184,8 @@ pub fn fresh(state: &AppState, who: &Principal, tree: &super::agencies::AgencyTr
         return None;
     }
     let (chain, agency_name) = tree.chain_of(&row.agency_code).ok()?;
-    // A new draft's only author is who created it (the one event is `created`).
+    // A new request's only author is who created it: a draft's one event is `created`,
+    // a paper application's are `created` and `registered_from_paper`, both theirs.
     let authors = vec![row.created_by];
     state.authors.0.insert((row.id, row.version), Arc::new(authors.clone()));
     let loaded = Loaded { row, chain, agency_name, users, authors };

@@ -165,7 +165,11 @@ pub async fn register_paper(
         tracing::info!(request = %row.id, actor = %user, agency = %row.agency_code, channel, "application registered from paper");
         state.queue.changed(row.id);
         state.wake.notify_one();
-        let loaded = requests::load_for(&state, &who, row.id).await?;
+        let id = row.id;
+        let loaded = match requests::fresh(&state, &who, &tree, row) {
+            Some(loaded) => loaded,
+            None => requests::load_for(&state, &who, id).await?,
+        };
         respond(StatusCode::CREATED, &who, &loaded)
     })
     .await

@@ -4,7 +4,7 @@
 use crate::common;
 
 use statreq_e2e::statreq_client::ClientError;
-use statreq_e2e::statreq_contract::{EventKind, PaperIntakeBody, State};
+use statreq_e2e::statreq_contract::{EventKind, PaperIntakeBody, RequestView, State};
 use statreq_e2e::statreq_domain::lifecycle::{Channel, PaperApproval};
 use statreq_e2e::statreq_domain::{DgpaDecision, Difficulty};
 use statreq_e2e::{on_both_backends, Backend, TestServer};
@@ -49,6 +49,9 @@ async fn an_application_on_paper_is_registered_and_reviewed(backend: Backend) {
     // Registered: straight to DGPA's review, the agency's own request.
     let r = officer.register_paper(&intake(Channel::Paper)).await.unwrap();
     assert_eq!((r.state, r.agency_code.as_str(), r.revision), (State::PendingDgpa, "NPA", 1));
+    // Answered from what was written, not read back: the same view a read gives.
+    let json = |r: &RequestView| serde_json::to_value(r).unwrap();
+    assert_eq!(json(&r), json(&officer.get_request(r.id).await.unwrap()));
     let seen = applicant.get_request(r.id).await.unwrap();
     assert_eq!((seen.id, seen.channel), (r.id, Channel::Paper), "the office sees it as its own, and how it came");
     assert_eq!(other.get_request(r.id).await.err().and_then(|e| e.status()), Some(404));
