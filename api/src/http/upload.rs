@@ -53,6 +53,23 @@ pub async fn receive_one(
 /// The most a form's other fields may hold, together.
 const MAX_EXTRA_BYTES: usize = 4 * 1024 * 1024;
 
+/// What a form's boundaries and part headers may add to its file and fields.
+const FORM_OVERHEAD: usize = 64 * 1024;
+
+/// Refuses, before a byte of it is read, a form whose declared `Content-Length` no
+/// file of `max` bytes (with the form's other fields and framing) could fill: `413
+/// file_too_large` at once, not after the first `max` bytes have come. A client that
+/// sends `Expect: 100-continue` learns it before it sends anything.
+pub fn refuse_declared_oversize(req: &actix_web::HttpRequest, max: usize) -> Result<(), ApiError> {
+    let declared =
+        req.headers().get(actix_web::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    let room = max.saturating_add(MAX_EXTRA_BYTES + FORM_OVERHEAD) as u64;
+    match declared {
+        Some(n) if n > room => Err(InputError::FileTooLarge { max_bytes: max }.into()),
+        _ => Ok(()),
+    }
+}
+
 /// Receives exactly one file (as [`receive_one`]) and, before or after it, the fields
 /// named in `extras`, read whole (together at most 4 MiB; each may repeat). Any other
 /// field is refused, and nothing is left behind when anything fails.

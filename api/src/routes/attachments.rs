@@ -84,6 +84,7 @@ pub async fn upload_attachment(
     if count >= MAX_ATTACHMENTS {
         return Err(InputError::TooManyAttachments { max: MAX_ATTACHMENTS }.into());
     }
+    http::upload::refuse_declared_oversize(&req, MAX_SAMPLE_BYTES)?;
     let _permit = state.transfers.begin(who.user.id)?;
     let up = http::upload::receive_one(&state.files, &mut form, MAX_SAMPLE_BYTES, SAMPLE_TYPES).await?;
     let key = up.stored.key.clone();

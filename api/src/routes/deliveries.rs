@@ -97,6 +97,7 @@ async fn upload_delivery_once(
     }
     let app = &loaded.row.application;
     let personal = app.declares_personal_data();
+    http::upload::refuse_declared_oversize(req, state.settings.max_upload_bytes)?;
     let _permit = state.transfers.begin(who.user.id)?;
     let (up, fields) =
         http::upload::receive_with(&state.files, &mut form, state.settings.max_upload_bytes, ALLOWED, &["magnitude", "contributions"])

@@ -323,9 +323,63 @@ async fn an_interrupted_upload_leaves_nothing(backend: Backend) {
     officer.upload_delivery(id, "ok.csv", b"a\n".to_vec()).await.unwrap();
 }
 
+/// A form whose declared length no allowed file could fill is refused `413
+/// file_too_large` at once, before a byte of it is read: a client that asks first
+/// (`Expect: 100-continue`) learns it without sending anything, instead of the server
+/// taking in 512 MiB before saying no. Deliveries and attachments alike; nothing changes.
+async fn a_declared_oversize_upload_is_refused_before_it_is_sent(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = TestServer::start(backend);
+    let (id, applicant, _supervisor, officer) = in_production(&server, true).await;
+    let draft = applicant.create_request(&common::statistics()).await.unwrap();
+    let stored = server.db.stored_files().await.len();
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let ask = |path: String, token: String, length: u64| {
+        let addr = addr.clone();
+        async move {
+            let mut sock = tokio::net::TcpStream::connect(&addr).await.unwrap();
+            let head = format!(
+                "POST /api/v1{path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary=XYZ\r\nContent-Length: {length}\r\nExpect: 100-continue\r\n\r\n"
+            );
+            sock.write_all(head.as_bytes()).await.unwrap();
+            // Nothing of the body is sent: the answer must come without it.
+            let mut got = Vec::new();
+            let mut buf = [0u8; 4096];
+            let read = async {
+                while !String::from_utf8_lossy(&got).contains("\"code\"") {
+                    match sock.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => got.extend_from_slice(&buf[..n]),
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(10), read).await;
+            String::from_utf8_lossy(&got).into_owned()
+        }
+    };
+    let token = |c: &Client| c.access_token().unwrap_or_default().to_string();
+    // 512 MiB is the deliveries' default limit, 10 MiB the attachments'.
+    for (path, who, length) in [
+        (format!("/requests/{id}/deliveries"), token(&officer), 1_000_000_000_000u64),
+        (format!("/requests/{id}/deliveries"), token(&officer), 600 * 1024 * 1024),
+        (format!("/requests/{}/attachments", draft.id), token(&applicant), 20 * 1024 * 1024),
+    ] {
+        let answer = ask(path.clone(), who, length).await;
+        let status = answer.lines().rfind(|l| l.starts_with("HTTP/1.1 ")).unwrap_or_default().to_string();
+        assert!(status.starts_with("HTTP/1.1 413") && answer.contains("\"code\":\"file_too_large\""), "{path} {length}: {answer}");
+    }
+    assert!(officer.deliveries(id).await.unwrap().files.is_empty());
+    assert!(applicant.attachments(draft.id).await.unwrap().is_empty());
+    assert_eq!(server.db.stored_files().await.len(), stored, "nothing stored");
+}
+
 mod retention {
     use super::*;
-    on_both_backends!(an_overdue_destruction_blocks_new_submissions, an_interrupted_upload_leaves_nothing);
+    on_both_backends!(
+        an_overdue_destruction_blocks_new_submissions,
+        an_interrupted_upload_leaves_nothing,
+        a_declared_oversize_upload_is_refused_before_it_is_sent
+    );
 }
 
 async fn the_server_copy_is_shredded_after_the_download_window(backend: Backend) {
