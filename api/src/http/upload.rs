@@ -25,7 +25,9 @@ fn sanitize_filename(raw: &str, allowed: &[(&str, &'static str)]) -> Option<(Str
 
 /// The file's name as the client gave it: `filename*` (RFC 5987) when it is UTF-8 or
 /// ASCII, as RFC 6266 prefers when both are sent (.NET's `MultipartFormDataContent`
-/// sends both, `filename` then an RFC 2047 encoded word); otherwise `filename`.
+/// sends both, `filename` then an RFC 2047 encoded word); otherwise `filename`, decoded
+/// when it is RFC 2047 encoded words (what .NET sends when only a non-ASCII `FileName`
+/// is set, in UTF-8, or in Big5 from older systems).
 fn client_filename(cd: &actix_web::http::header::ContentDisposition) -> String {
     use actix_web::http::header::Charset;
     let extended = cd.get_filename_ext().filter(|v| match &v.charset {
@@ -35,8 +37,49 @@ fn client_filename(cd: &actix_web::http::header::ContentDisposition) -> String {
     });
     match extended.and_then(|v| String::from_utf8(v.value.clone()).ok()) {
         Some(name) => name,
-        None => cd.get_filename().unwrap_or_default().to_string(),
+        None => {
+            let plain = cd.get_filename().unwrap_or_default();
+            decode_encoded_words(plain).unwrap_or_else(|| plain.to_string())
+        }
     }
+}
+
+/// `raw` decoded when it is nothing but RFC 2047 encoded words (`=?charset?B|Q?text?=`,
+/// the white space between them dropped); `None` when it is not, or does not decode
+/// cleanly in the charset it names.
+fn decode_encoded_words(raw: &str) -> Option<String> {
+    use base64::Engine;
+    let mut out = String::new();
+    for word in raw.split_whitespace() {
+        let mut parts = word.strip_prefix("=?")?.strip_suffix("?=")?.splitn(3, '?');
+        let (charset, encoding, text) = (parts.next()?, parts.next()?, parts.next()?);
+        let bytes = match encoding {
+            "B" | "b" => base64::engine::general_purpose::STANDARD.decode(text).ok()?,
+            "Q" | "q" => q_decode(text)?,
+            _ => return None,
+        };
+        // RFC 2231 lets a language follow the charset (`utf-8*zh-TW`).
+        let charset = encoding_rs::Encoding::for_label(charset.split('*').next()?.as_bytes())?;
+        out.push_str(&charset.decode_without_bom_handling_and_without_replacement(&bytes)?);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// RFC 2047's "Q" encoding: `_` is a space, `=XX` a byte in hex.
+fn q_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut bytes = text.bytes();
+    while let Some(b) = bytes.next() {
+        out.push(match b {
+            b'_' => b' ',
+            b'=' => {
+                let hex = [bytes.next()?, bytes.next()?];
+                u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?
+            }
+            b => b,
+        });
+    }
+    Some(out)
 }
 
 /// Receives exactly one file: its type by extension from `allowed`, at most `max`
@@ -132,4 +175,30 @@ async fn receive_fields(
         *upload = Some(Upload { filename, content_type, stored });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_encoded_words as decode;
+
+    #[test]
+    fn encoded_words_decode_in_the_charset_they_name() {
+        assert_eq!(decode("=?utf-8?B?5Lq65LqLLmNzdg==?=").as_deref(), Some("人事.csv"));
+        assert_eq!(decode("=?UTF-8?Q?=E4=BA=BA=E4=BA=8B_1.csv?=").as_deref(), Some("人事 1.csv"));
+        assert_eq!(decode("=?big5?B?pEioxi5jc3Y=?=").as_deref(), Some("人事.csv"));
+        // .NET splits a long name into several words; the space between them goes.
+        assert_eq!(decode("=?utf-8?B?5Lq65LqL?= =?utf-8?B?LmNzdg==?=").as_deref(), Some("人事.csv"));
+        assert_eq!(decode("=?utf-8*zh-TW?B?5Lq65LqLLmNzdg==?=").as_deref(), Some("人事.csv"));
+        for not in [
+            "人事.csv",
+            "report.csv",
+            "=?utf-8?X?abc?=",
+            "=?nope?B?5Lq6?=",
+            "=?utf-8?B?not base64?=",
+            "=?utf-8?B?/w==?=",
+            "=?utf-8?Q?=E4=B?=",
+        ] {
+            assert_eq!(decode(not), None, "{not}");
+        }
+    }
 }

@@ -37,6 +37,24 @@ async fn a_sample_can_be_attached_to_a_draft_and_satisfies_the_form(backend: Bac
     assert_eq!((status, view["filename"].as_str()), (201, Some("人事.csv")), "{view}");
     let dotnet_id = view["id"].as_i64().unwrap_or_default();
     assert_eq!(applicant.download_attachment(r.id, dotnet_id).await.ok(), Some(sample.clone()));
+    // With only `FileName` set, .NET sends the encoded word alone; an older system may
+    // send it in Big5. Either is the same name.
+    let other_draft = applicant.create_request(&common::statistics()).await.unwrap();
+    let other_path = format!("/requests/{}/attachments", other_draft.id);
+    let mut names = Vec::new();
+    for word in ["=?utf-8?B?5Lq65LqLLmNzdg==?=", "=?big5?B?pEioxi5jc3Y=?="] {
+        let body = [
+            format!("--b0undary\r\nContent-Disposition: form-data; name=file; filename=\"{word}\"\r\n\r\n").as_bytes(),
+            &sample,
+            b"\r\n--b0undary--\r\n",
+        ]
+        .concat();
+        let (status, view) =
+            applicant.raw(reqwest::Method::POST, &other_path, "multipart/form-data; boundary=b0undary", body, None).await.unwrap();
+        assert_eq!(status, 201, "{word}: {view}");
+        names.push(view["filename"].as_str().unwrap_or_default().to_string());
+    }
+    assert_eq!(names, ["人事.csv", "人事.csv"]);
 
     // Refusals change nothing.
     let officer = server.login("officer1.dgpa").await;
