@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -56,11 +57,42 @@ fn sha256_of(path: &Path) -> anyhow::Result<(u64, String)> {
 
 /// Backs up the database at `db_url` and every stored object into the new or empty
 /// directory `to`, while the service keeps serving.
+/// A backup that fails (its disk full, the store out of reach) leaves nothing behind
+/// that could be mistaken for a backup or stand in the way of the next run: what it
+/// wrote is removed, and the error names where it was writing.
 pub async fn backup(store: &Store, db_url: &str, files: &FileStore, to: &Path) -> anyhow::Result<Manifest> {
-    if to.exists() && std::fs::read_dir(to)?.next().is_some() {
+    let existed = to.exists();
+    if existed && std::fs::read_dir(to)?.next().is_some() {
         anyhow::bail!("{} is not empty: back up into a new or empty directory", to.display());
     }
-    std::fs::create_dir_all(to.join("files"))?;
+    match write_backup(store, db_url, files, to).await {
+        Ok(manifest) => Ok(manifest),
+        Err(e) => {
+            let removed = if existed {
+                std::fs::read_dir(to).and_then(|entries| {
+                    entries.flatten().try_for_each(|entry| {
+                        let path = entry.path();
+                        if path.is_dir() {
+                            std::fs::remove_dir_all(path)
+                        } else {
+                            std::fs::remove_file(path)
+                        }
+                    })
+                })
+            } else {
+                std::fs::remove_dir_all(to)
+            };
+            let kept = match removed {
+                Ok(()) => "nothing of it is kept".to_string(),
+                Err(r) => format!("remove what it wrote by hand ({r})"),
+            };
+            Err(e.context(format!("the backup into {} failed; {kept}", to.display())))
+        }
+    }
+}
+
+async fn write_backup(store: &Store, db_url: &str, files: &FileStore, to: &Path) -> anyhow::Result<Manifest> {
+    std::fs::create_dir_all(to.join("files")).with_context(|| format!("creating {}", to.join("files").display()))?;
     let (audit_entries, audit_hash) = store.audit_head()?;
     let name = match store.backend() {
         statreq_store::Backend::Sqlite => "database.sqlite",
@@ -68,8 +100,15 @@ pub async fn backup(store: &Store, db_url: &str, files: &FileStore, to: &Path) -
     };
     let db_file = to.join(name);
     {
-        let (store, url, db_file) = (store.clone(), db_url.to_string(), db_file.clone());
-        tokio::task::spawn_blocking(move || store.snapshot_to(&url, &db_file)).await??;
+        let (store, url, target) = (store.clone(), db_url.to_string(), db_file.clone());
+        let written = tokio::task::spawn_blocking(move || store.snapshot_to(&url, &target)).await?;
+        written
+            .map_err(|e| match e {
+                // Only the snapshot is written: the disk that is full is the backup's.
+                statreq_store::StoreError::Full(cause) => anyhow::anyhow!("no space left on the backup's disk ({cause})"),
+                e => anyhow::anyhow!(e),
+            })
+            .with_context(|| format!("writing the database snapshot to {}", db_file.display()))?;
     }
     let (bytes, sha256) = sha256_of(&db_file)?;
     let database = Part { path: name.into(), bytes, sha256 };
@@ -78,7 +117,8 @@ pub async fn backup(store: &Store, db_url: &str, files: &FileStore, to: &Path) -
     let mut parts = Vec::new();
     for (key, _) in files.list().await.map_err(|e| anyhow::anyhow!("listing stored files: {e:?}"))? {
         let path = to.join("files").join(format!("{key}.enc"));
-        let mut out = tokio::fs::File::create(&path).await?;
+        let writing = || format!("writing {}", path.display());
+        let mut out = tokio::fs::File::create(&path).await.with_context(writing)?;
         let mut hasher = Sha256::new();
         let mut bytes = 0u64;
         let mut body = match files.raw(&key).await {
@@ -91,12 +131,12 @@ pub async fn backup(store: &Store, db_url: &str, files: &FileStore, to: &Path) -
             }
         };
         while let Some(chunk) = body.next().await {
-            let chunk = chunk?;
+            let chunk = chunk.with_context(|| format!("reading stored file {key}"))?;
             hasher.update(&chunk);
             bytes += chunk.len() as u64;
-            out.write_all(&chunk).await?;
+            out.write_all(&chunk).await.with_context(writing)?;
         }
-        out.sync_all().await?;
+        out.sync_all().await.with_context(writing)?;
         parts.push(FilePart { key, bytes, sha256: hex::encode(hasher.finalize()) });
     }
     let manifest = Manifest {
@@ -113,7 +153,8 @@ pub async fn backup(store: &Store, db_url: &str, files: &FileStore, to: &Path) -
         files: parts,
     };
     // Written last: a backup without its manifest is unfinished and never restored.
-    std::fs::write(to.join(MANIFEST), serde_json::to_vec_pretty(&manifest)?)?;
+    let path = to.join(MANIFEST);
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest)?).with_context(|| format!("writing {}", path.display()))?;
     Ok(manifest)
 }
 

@@ -290,6 +290,33 @@ async fn a_full_database_disk_is_507_and_loses_nothing_acknowledged() {
     server.stop();
 }
 
+/// A backup onto a disk that fills up fails, says where it was writing and that it is
+/// out of space, and keeps nothing: no half-written backup to be mistaken for one, or
+/// to stand in the way of the next run (a new directory is removed, an empty one
+/// emptied). Needs root to mount a small tmpfs (CI runs as root).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_onto_a_full_disk_says_so_and_keeps_nothing() {
+    let Some(disk) = statreq_e2e::disk::SmallDisk::mount(256 * 1024) else {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    let server = TestServer::start(Backend::Sqlite);
+    let people = common::Scenario::new(&server).await;
+    people.in_state(&common::statistics(), State::Queued, 2).await;
+    let empty = disk.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for to in [disk.path().join("new"), empty.clone()] {
+        let out = server.db.command().arg("backup").arg("--to").arg(&to).output().unwrap();
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{said}");
+        assert!(said.contains(&format!("the backup into {} failed; nothing of it is kept", to.display())), "{said}");
+        assert!(said.to_lowercase().contains("no space left"), "{said}");
+    }
+    assert!(!disk.path().join("new").exists(), "a new directory is removed");
+    assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0, "an empty one is emptied");
+    assert_eq!(disk.files(std::path::Path::new("")), Vec::<std::path::PathBuf>::new());
+}
+
 /// PostgreSQL out of reach (down, restarting, a failover, the network): a write is
 /// refused `503 unavailable` with `Retry-After` and a message that names the database,
 /// nothing of it kept, `/readyz` says the same; once it is back both work again.
