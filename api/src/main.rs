@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use secrecy::{ExposeSecret, SecretString};
 use statreq_api::app::checkpoint::{self, AuditKey};
-use statreq_api::config::{load_trusted_issuers, Settings};
+use statreq_api::config::{load_trusted_issuers, redact, Settings};
 use statreq_api::{demo, init_tracing, Application};
 use statreq_domain::{AgencyCode, Role, RoleSet};
 use statreq_store::{NewUser, Store, StoreError};
@@ -415,20 +415,6 @@ fn open_store(common: &Common) -> anyhow::Result<(Store, String)> {
         Err(e) => tracing::warn!(error = %e, "cannot list the database's migrations"),
     }
     Ok((store, settings.database_url))
-}
-
-/// Hides the password of a database URL in messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
 }
 
 #[actix_web::main]

@@ -199,6 +199,19 @@ pub async fn restore(from: &Path, db_url: &str, files: &FileStore, keys_dir: &Pa
     if !files.list().await.map_err(|e| anyhow::anyhow!("listing {}: {e:?}", files.url()))?.is_empty() {
         anyhow::bail!("the files location {} is not empty: restore only into an empty one", files.url());
     }
+    // From here on the targets fill: a failure leaves part of the backup in them, which
+    // the next restore would refuse to overwrite. Say so, and what to do.
+    write_restore(from, &manifest, db_url, files, keys_dir).await.with_context(|| {
+        format!(
+            "the restore into {} and {} failed part-way: both may hold part of the backup now; empty them \
+             (drop and create the database again, or delete the SQLite file; delete the files) and restore again",
+            crate::config::redact(db_url),
+            files.url()
+        )
+    })
+}
+
+async fn write_restore(from: &Path, manifest: &Manifest, db_url: &str, files: &FileStore, keys_dir: &Path) -> anyhow::Result<Restored> {
     {
         let (url, db_file) = (db_url.to_string(), from.join(&manifest.database.path));
         tokio::task::spawn_blocking(move || statreq_store::backup::restore_snapshot(&url, &db_file)).await??;

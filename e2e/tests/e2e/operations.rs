@@ -315,6 +315,19 @@ async fn a_backup_onto_a_full_disk_says_so_and_keeps_nothing() {
     assert!(!disk.path().join("new").exists(), "a new directory is removed");
     assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0, "an empty one is emptied");
     assert_eq!(disk.files(std::path::Path::new("")), Vec::<std::path::PathBuf>::new());
+
+    // A restore that runs out of space part-way says that the targets now hold part of
+    // the backup, and what to do before trying again.
+    let good = TempPath::dir("statreq-backup-good");
+    let out = server.db.command().arg("backup").arg("--to").arg(&good.0).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut target = statreq_e2e::TestDatabase::new(Backend::Sqlite);
+    target.url = format!("sqlite://{}", disk.path().join("restored.sqlite").display());
+    let keys = server.db.data_dir().join("keys");
+    let out = target.command().arg("--keys-dir").arg(&keys).arg("restore").arg("--from").arg(&good.0).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("failed part-way") && said.contains("restore again") && said.contains("No space left"), "{said}");
 }
 
 /// PostgreSQL out of reach (down, restarting, a failover, the network): a write is
