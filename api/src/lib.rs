@@ -301,6 +301,7 @@ impl Application {
             draining: Default::default(),
         });
         let metrics_state = state.clone();
+        app::metrics::warn_of_little_space(&state);
         spawn_shredder(state.clone());
         if let Some(cp) = state.settings.checkpoints.clone() {
             spawn_checkpoints(state.clone(), app::checkpoint::AuditKey::load_or_create(&cp.key)?, cp);

@@ -55,6 +55,37 @@ pub async fn track(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<
     Ok(res)
 }
 
+/// The space on one file system statreq writes to on this host.
+pub struct Space {
+    /// What it holds: `files`, `database` or `keys`.
+    pub store: &'static str,
+    pub dir: std::path::PathBuf,
+    /// Bytes free to statreq, and in all.
+    pub free: u64,
+    pub size: u64,
+}
+
+/// The space where statreq writes on this host ([`local_stores`]), read now.
+pub fn storage_space(state: &AppState) -> Vec<Space> {
+    local_stores(state).into_iter().filter_map(|(store, dir)| space(&dir).map(|(free, size)| Space { store, dir, free, size })).collect()
+}
+
+/// Warns at start of each of [`storage_space`] with less than 5% free: at none, writes
+/// get `507 storage_full`.
+pub fn warn_of_little_space(state: &AppState) {
+    for s in storage_space(state) {
+        if s.size > 0 && s.free.saturating_mul(20) < s.size {
+            tracing::warn!(
+                store = s.store,
+                dir = %s.dir.display(),
+                free_mib = s.free / (1024 * 1024),
+                "little space left ({:.1}% free): when it runs out, writes are refused 507 storage_full",
+                s.free as f64 * 100.0 / s.size as f64
+            );
+        }
+    }
+}
+
 /// The directories on this host that statreq writes to, by what they hold: the files
 /// (a `file://` store), the SQLite database, the keys. Where one fills up, writes are
 /// answered `507 storage_full`.
@@ -108,11 +139,9 @@ pub async fn render(state: &AppState) -> AppResult<String> {
     gauge!("statreq_transfers_in_flight").set(state.transfers.in_flight() as f64);
     gauge!("statreq_transfers_max").set(state.settings.max_transfers as f64);
     gauge!("statreq_snapshot_age_seconds").set((now - snapshot.at).num_milliseconds() as f64 / 1000.0);
-    for (store, dir) in local_stores(state) {
-        if let Some((free, size)) = space(&dir) {
-            gauge!("statreq_storage_free_bytes", "store" => store).set(free as f64);
-            gauge!("statreq_storage_size_bytes", "store" => store).set(size as f64);
-        }
+    for s in storage_space(state) {
+        gauge!("statreq_storage_free_bytes", "store" => s.store).set(s.free as f64);
+        gauge!("statreq_storage_size_bytes", "store" => s.store).set(s.size as f64);
     }
     let handle = handle();
     handle.run_upkeep();

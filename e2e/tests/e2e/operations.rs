@@ -246,6 +246,27 @@ async fn a_full_files_directory_is_507_and_keeps_nothing() {
     server.stop();
 }
 
+/// A server that starts with little space left where it writes says so (below 5%), and
+/// what happens when it runs out. Needs root to mount a small tmpfs (CI runs as root).
+#[test]
+fn little_space_left_is_said_at_the_start() {
+    let Some(disk) = statreq_e2e::disk::SmallDisk::mount(4 * 1024 * 1024) else {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    let url = format!("file://{}", disk.path().display());
+    let calm = start_up_log(&[("STATREQ_FILES_URL", url.as_str())]);
+    let dir = disk.path().display().to_string();
+    assert!(!calm.lines().any(|l| l.contains("little space left") && l.contains(&dir)), "{calm}");
+    let filler = disk.fill();
+    let full = std::fs::metadata(&filler).unwrap().len();
+    std::fs::OpenOptions::new().write(true).open(&filler).unwrap().set_len(full - 128 * 1024).unwrap();
+    let log = start_up_log(&[("STATREQ_FILES_URL", url.as_str())]);
+    let line = log.lines().find(|l| l.contains("little space left") && l.contains(&dir)).unwrap_or_else(|| panic!("{log}"));
+    assert!(line.contains("store=\"files\"") || line.contains("store=files"), "{line}");
+    assert!(line.contains("507 storage_full") && line.contains(&dir), "{line}");
+}
+
 /// The SQLite database's disk full: a write is refused `507 storage_full` (not "the
 /// database is busy, retry in 5 s"), nothing of it kept and everything acknowledged
 /// before still there; reads go on; once space is freed writes work again. Needs root
