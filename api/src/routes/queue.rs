@@ -151,10 +151,7 @@ pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: we
             starts_on,
             working_days,
             taken_last_30_days: taken,
-            label: Text::new(
-                format!("依人事總處近30日作業量推估，約 {working_days} 個工作日後開始辦理；僅供參考，並非完成期限（第5點第3款）。"),
-                format!("About {working_days} working days from now, estimated from DGPA's pace over the last 30 days; for information only, not a deadline (rule 5.3)."),
-            ),
+            label: estimate_label(working_days),
         }
     });
     Ok(HttpResponse::Ok().json(QueuePositionView {
@@ -168,6 +165,27 @@ pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: we
         overdue: ranked.overdue,
         estimate,
     }))
+}
+
+/// The estimate in words: "0 working days from now" said as first in line.
+fn estimate_label(working_days: i64) -> Text {
+    const NOTE_ZH: &str = "僅供參考，並非完成期限（第5點第3款）。";
+    const NOTE_EN: &str = "for information only, not a deadline (rule 5.3).";
+    match working_days {
+        0 => Text::new(
+            format!("已排在最前，依人事總處近30日作業量推估，可望於最近一個工作日開始辦理；{NOTE_ZH}"),
+            format!(
+                "First in line: work likely starts on the nearest working day, estimated from DGPA's pace over the last 30 days; {NOTE_EN}"
+            ),
+        ),
+        n => Text::new(
+            format!("依人事總處近30日作業量推估，約 {n} 個工作日後開始辦理；{NOTE_ZH}"),
+            format!(
+                "About {n} working day{} from now, estimated from DGPA's pace over the last 30 days; {NOTE_EN}",
+                if n == 1 { "" } else { "s" }
+            ),
+        ),
+    }
 }
 
 /// Each supervising agency's share, usage and fair-share factor (every signed-in user).

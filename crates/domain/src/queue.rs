@@ -376,7 +376,8 @@ pub fn passed_over(order: &[Ranked], id: RequestId) -> Vec<RequestId> {
 /// `position`, counted in working days of the office calendar: DGPA's pace is the
 /// `taken` requests of the working days from `since` to `today`; the `position − 1`
 /// requests ahead take their share of working days at that pace. The number of working
-/// days from `today` and the day it falls on; `None` without a pace.
+/// days from `today` (from the next working day when `today` is not one) and the day
+/// it falls on; `None` without a pace.
 pub fn start_estimate(
     position: usize,
     taken: usize,
@@ -390,7 +391,15 @@ pub fn start_estimate(
     }
     let ahead = position.saturating_sub(1) as f64;
     let days = (ahead * window as f64 / taken as f64).ceil() as i64;
+    // Counted from the nearest working day: next in line, seen on a Saturday, starts
+    // on Monday, and the one after it a working day later.
     let mut day = today;
+    for _ in 0..3660 {
+        if crate::calendar::is_working_day(day, calendars) {
+            break;
+        }
+        day = day.succ_opt()?;
+    }
     let mut left = days;
     // Ten years of days at most: an estimate past that says nothing more.
     for _ in 0..3660 {

@@ -130,9 +130,16 @@ async fn the_applicant_sees_its_position_and_an_estimate(backend: Backend) {
     let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now());
     let calendars = w.npa.calendar(chrono::Datelike::year(&est.starts_on)).await.map(|c| vec![c.calendar]).unwrap_or_default();
     assert!(est.starts_on > today && statreq_e2e::statreq_domain::calendar::is_working_day(est.starts_on, &calendars), "{est:?}");
+    // First in line: on the nearest working day (never a Saturday), said as such.
+    let first = w.npa.queue_position(a).await.unwrap();
+    assert_eq!(first.position, 1);
+    let est = first.estimate.unwrap_or_else(|| panic!("an estimate for the first in line"));
+    assert_eq!(est.working_days, 0, "{est:?}");
+    let calendars = w.npa.calendar(chrono::Datelike::year(&est.starts_on)).await.map(|c| vec![c.calendar]).unwrap_or_default();
+    assert!(est.starts_on >= today && statreq_e2e::statreq_domain::calendar::is_working_day(est.starts_on, &calendars), "{est:?}");
+    assert!(est.label.zh_tw.contains("已排在最前") && est.label.en.starts_with("First in line"), "{:?}", est.label);
     // Not queued: 409 with the state.
     assert_eq!(w.tpedu.queue_position(b).await.err().and_then(|e| e.code().map(String::from)), Some("not_queued".into()));
-    let _ = a;
 }
 
 async fn settings_are_published_audited_and_change_the_order(backend: Backend) {

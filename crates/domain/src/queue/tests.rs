@@ -167,6 +167,9 @@ fn start_estimates_follow_recent_pace() {
     // Half the pace: twice the days.
     assert_eq!(start_estimate(4, 5, since, today, &calendars), Some((6, day(11, 23))));
     assert_eq!(start_estimate(4, 0, since, today, &calendars), None, "no pace, no estimate");
+    // Seen on Saturday the 14th: next in line starts on Monday the 16th, not that day.
+    assert_eq!(start_estimate(1, 10, since, day(11, 14), &calendars), Some((0, day(11, 16))), "next in line on a Saturday");
+    assert_eq!(start_estimate(2, 10, since, day(11, 14), &calendars), Some((1, day(11, 17))), "and the one after it on Tuesday");
 }
 
 fn arb_entries() -> impl Strategy<Value = Vec<QueueEntry>> {
