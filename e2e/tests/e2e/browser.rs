@@ -230,7 +230,8 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     let findings = text_of(&c, ".findings").await;
     assert!(!findings.contains("聯絡電話"), "{findings}");
 
-    // Attach a sample of the output: its recommendation goes away.
+    // Attach a sample of the output: none yet, said so; its recommendation goes away.
+    wait_for_text(&c, "section[aria-labelledby=att-h] p.hint", "尚無附件").await;
     let (_sample_dir, sample) =
         statreq_e2e::TempPath::file(&format!("statreq-sample-{}.csv", uuid::Uuid::new_v4().simple()), "職等,人數\n".as_bytes());
     c.find(Locator::Css("#sample-file")).await.unwrap().send_keys(sample.to_str().unwrap_or_default()).await.unwrap();
@@ -245,6 +246,7 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     let attach = c.find(Locator::XPath("//button[normalize-space()='附加']")).await.unwrap();
     c.execute("arguments[0].click(); arguments[0].click();", vec![serde_json::to_value(&attach).unwrap()]).await.unwrap();
     wait_for_text(&c, "ul.attachments", "statreq-sample-").await;
+    wait_gone(&c, "section[aria-labelledby=att-h] p.hint").await;
     wait_for_text(&c, "section[aria-labelledby=att-h] button[type=submit]:not([disabled])", "附加").await;
     let shown = c.execute("return window.shown", vec![]).await.unwrap();
     let shown: Vec<(f64, String, bool)> = serde_json::from_value(shown).unwrap_or_default();

@@ -261,6 +261,10 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                     }
                 }).collect_view()}
             </ul>
+            {move || {
+                let none = attachments.get().and_then(Result::ok).is_some_and(|a| a.is_empty());
+                none.then(|| view! { <p class="hint">{tr(lang.get(), "no_attachments")}</p> })
+            }}
             {note_at(note, Spot::Attachments)}
             <Show when=move || can_edit>
                 <form on:submit=attach>
