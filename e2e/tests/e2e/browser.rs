@@ -624,6 +624,15 @@ async fn structured_conditions_and_breakdowns_are_edited_in_the_form() {
     for radio in ["#personal-yes", "#personal-no"] {
         let checked = c.find(Locator::Css(radio)).await.unwrap().prop("checked").await.unwrap_or_default();
         assert_eq!(checked.as_deref(), Some("false"), "{radio}");
+        // Laid out as a choice: the button beside its words, which fit on one line.
+        let js = format!(
+            "const i = document.querySelector('{radio}'), l = i.closest('label');
+             const r = i.getBoundingClientRect(), lr = l.getBoundingClientRect(), line = parseFloat(getComputedStyle(l).lineHeight) || 24;
+             return [r.width, lr.height, line];"
+        );
+        let got = c.execute(&js, vec![]).await.unwrap();
+        let n = |k: usize| got.get(k).and_then(serde_json::Value::as_f64).unwrap_or(f64::MAX);
+        assert!(n(0) < 40.0 && n(1) < 2.0 * n(2), "{radio} is {got}: a radio stretched across its label");
     }
     // Leaving a field shows its problem.
     click(&c, Locator::Css("#reason")).await;
