@@ -19,7 +19,7 @@ use actix_web::web;
 use super::methods::MethodTable;
 
 /// The release of the contract this server implements (`info.version`).
-pub const API_VERSION: &str = "1.4.0";
+pub const API_VERSION: &str = "1.5.0";
 
 pub const API_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
 const PREFERENCE_APPLIED: HeaderName = HeaderName::from_static("preference-applied");

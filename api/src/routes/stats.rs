@@ -3,9 +3,9 @@
 use actix_web::{get, web, HttpResponse};
 use chrono::Utc;
 use statreq_domain::stats::{self, ServiceStats, StatRow};
-use statreq_domain::{EventKind, OutcomeReason, Role};
+use statreq_domain::{AgencyCode, EventKind, OutcomeReason, Role, Text};
 
-use crate::app::db;
+use crate::app::{db, AppError};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::{self, ErrorResponses};
@@ -52,6 +52,10 @@ async fn compute(state: &AppState, who: &Principal) -> Result<ServiceStats, ApiE
     let calendars = crate::app::reference::calendar(state).await?;
     let mut out = stats::compute(&rows, &by_kind, (returned as usize, rejected as usize), &calendars, Utc::now());
     out.outcomes.by_reason = stats::by_reason(&reasons);
+    for c in &mut out.by_supervising_agency {
+        let name = AgencyCode::parse(&c.key).ok().and_then(|code| tree.get(&code).map(|a| a.name.clone()));
+        c.label = name.map(|n| Text::new(n.clone(), n));
+    }
     Ok(out)
 }
 
@@ -63,12 +67,18 @@ pub async fn get_stats(state: web::Data<AppState>, who: Principal) -> Result<Htt
     Ok(HttpResponse::Ok().json(compute(&state, &who).await?))
 }
 
-/// The same statistics as CSV (`section,key,value`).
+/// The same statistics as CSV (`section,key,value,label`; UTF-8 with a byte-order mark
+/// for Excel; `label` since 1.5.0).
 #[utoipa::path(tag = "stats", security(("bearer" = [])), responses((status = 200, content_type = "text/csv", body = String), ErrorResponses))]
 #[get("/stats.csv")]
 pub async fn get_stats_csv(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
     let s = compute(&state, &who).await?;
-    Ok(http::csv_response("statreq-stats.csv", stats::to_csv(&s).into_bytes()))
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    out.write_record(["section", "key", "value", "label"]).map_err(AppError::internal)?;
+    for [section, key, value, label] in stats::rows(&s) {
+        out.write_record([section, key, value, http::csv_safe(&label)]).map_err(AppError::internal)?;
+    }
+    Ok(http::csv_response("statreq-stats.csv", out.into_inner().map_err(AppError::internal)?))
 }
 
 /// Registers this module's handlers.

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::lifecycle::{taiwan_date, EventKind, State};
+use crate::message::Text;
 use crate::queue::WaitClock;
 
 /// One submitted request, as statistics see it.
@@ -25,6 +26,17 @@ pub struct StatRow {
 pub struct Count {
     pub key: String,
     pub count: usize,
+    /// What the key stands for, for people: a state's name, a supervising agency's name,
+    /// a reason's wording. Absent where the key reads as it is (months, day ranges) and
+    /// for event codes. Since 1.5.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Text>,
+}
+
+impl Count {
+    fn new(key: impl Into<String>, count: usize) -> Count {
+        Count { key: key.into(), count, label: None }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,7 +113,7 @@ fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
 }
 
 fn counts(map: BTreeMap<String, usize>) -> Vec<Count> {
-    map.into_iter().map(|(key, count)| Count { key, count }).collect()
+    map.into_iter().map(|(key, count)| Count::new(key, count)).collect()
 }
 
 fn days(seconds: i64) -> f64 {
@@ -116,7 +128,7 @@ pub fn compute(
     calendars: &[crate::calendar::OfficeCalendar],
     now: DateTime<Utc>,
 ) -> ServiceStats {
-    let mut by_state = BTreeMap::new();
+    let mut by_state: std::collections::HashMap<State, usize> = std::collections::HashMap::new();
     let mut by_agency = BTreeMap::new();
     let mut by_month = BTreeMap::new();
     let mut turnaround = Vec::new();
@@ -125,7 +137,7 @@ pub fn compute(
     let mut working_waits = Vec::new();
     let today = taiwan_date(now);
     for r in rows {
-        *by_state.entry(r.state.as_str().to_string()).or_insert(0) += 1;
+        *by_state.entry(r.state).or_insert(0) += 1;
         *by_agency.entry(r.supervising_agency.clone()).or_insert(0) += 1;
         *by_month.entry(taiwan_date(r.first_submitted_at).format("%Y-%m").to_string()).or_insert(0) += 1;
         if let Some(d) = r.delivered_at {
@@ -149,7 +161,11 @@ pub fn compute(
     let share = |n: usize| if submitted == 0 { 0.0 } else { n as f64 / submitted as f64 };
     ServiceStats {
         generated_at: now,
-        by_state: counts(by_state),
+        // In the order of the lifecycle, each with its name.
+        by_state: State::ALL
+            .into_iter()
+            .filter_map(|st| by_state.get(&st).map(|n| Count { label: Some(st.label()), ..Count::new(st.as_str(), *n) }))
+            .collect(),
         by_supervising_agency: counts(by_agency),
         by_month: counts(by_month),
         turnaround: Turnaround {
@@ -171,7 +187,7 @@ pub fn compute(
             submitted,
             returned_share: share(returned_or_rejected.0),
             rejected_share: share(returned_or_rejected.1),
-            by_code: requests_with_event.iter().map(|(k, n)| Count { key: k.as_str().to_string(), count: *n }).collect(),
+            by_code: requests_with_event.iter().map(|(k, n)| Count::new(k.as_str(), *n)).collect(),
             by_reason: by_reason(&[]),
         },
     }
@@ -181,7 +197,7 @@ pub fn compute(
 pub fn by_reason(reasons: &[crate::outcome::OutcomeReason]) -> Vec<Count> {
     crate::outcome::OutcomeReason::ALL
         .into_iter()
-        .map(|r| Count { key: r.as_str().to_string(), count: reasons.iter().filter(|x| **x == r).count() })
+        .map(|r| Count { label: Some(r.label()), ..Count::new(r.as_str(), reasons.iter().filter(|x| **x == r).count()) })
         .collect()
 }
 
@@ -194,47 +210,45 @@ fn distribution(days: &[f64]) -> Vec<Count> {
         .enumerate()
         .map(|(i, (key, upper))| {
             let lower = if i == 0 { f64::NEG_INFINITY } else { BUCKETS[i - 1].1 };
-            Count { key: (*key).to_string(), count: days.iter().filter(|d| **d > lower && **d <= *upper).count() }
+            Count::new(*key, days.iter().filter(|d| **d > lower && **d <= *upper).count())
         })
         .collect()
 }
 
 /// The same figures as CSV rows `section,key,value`.
-pub fn to_csv(s: &ServiceStats) -> String {
-    let mut out = String::from("section,key,value\n");
-    let mut row = |section: &str, key: &str, value: String| out.push_str(&format!("{section},{},{value}\n", key.replace(',', " ")));
-    for c in &s.by_state {
-        row("state", &c.key, c.count.to_string());
+/// The statistics as rows of `section, key, value, label` (the label in zh-TW, empty
+/// where the key reads as it is), for the CSV export.
+pub fn rows(s: &ServiceStats) -> Vec<[String; 4]> {
+    fn counts(out: &mut Vec<[String; 4]>, section: &str, cs: &[Count]) {
+        for c in cs {
+            let label = c.label.as_ref().map(|l| l.zh_tw.clone()).unwrap_or_default();
+            out.push([section.to_string(), c.key.clone(), c.count.to_string(), label]);
+        }
     }
-    for c in &s.by_supervising_agency {
-        row("supervising_agency", &c.key, c.count.to_string());
-    }
-    for c in &s.by_month {
-        row("month", &c.key, c.count.to_string());
+    fn figure(out: &mut Vec<[String; 4]>, section: &str, key: &str, value: String) {
+        out.push([section.to_string(), key.to_string(), value, String::new()]);
     }
     let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    row("turnaround", "delivered", s.turnaround.delivered.to_string());
-    row("turnaround", "median_days", opt(s.turnaround.median_days));
-    row("turnaround", "p90_days", opt(s.turnaround.p90_days));
-    row("turnaround", "median_working_days", opt(s.turnaround.median_working_days));
-    row("turnaround", "p90_working_days", opt(s.turnaround.p90_working_days));
-    for c in &s.turnaround.distribution {
-        row("turnaround_days", &c.key, c.count.to_string());
-    }
-    row("backlog", "open", s.backlog.open.to_string());
-    row("backlog", "mean_wait_days", opt(s.backlog.mean_wait_days));
-    row("backlog", "max_wait_days", opt(s.backlog.max_wait_days));
-    row("backlog", "mean_wait_working_days", opt(s.backlog.mean_wait_working_days));
-    row("backlog", "max_wait_working_days", opt(s.backlog.max_wait_working_days));
-    row("outcomes", "submitted", s.outcomes.submitted.to_string());
-    row("outcomes", "returned_share", format!("{:.3}", s.outcomes.returned_share));
-    row("outcomes", "rejected_share", format!("{:.3}", s.outcomes.rejected_share));
-    for c in &s.outcomes.by_code {
-        row("outcome_code", &c.key, c.count.to_string());
-    }
-    for c in &s.outcomes.by_reason {
-        row("outcome_reason", &c.key, c.count.to_string());
-    }
+    let mut out = Vec::new();
+    counts(&mut out, "state", &s.by_state);
+    counts(&mut out, "supervising_agency", &s.by_supervising_agency);
+    counts(&mut out, "month", &s.by_month);
+    figure(&mut out, "turnaround", "delivered", s.turnaround.delivered.to_string());
+    figure(&mut out, "turnaround", "median_days", opt(s.turnaround.median_days));
+    figure(&mut out, "turnaround", "p90_days", opt(s.turnaround.p90_days));
+    figure(&mut out, "turnaround", "median_working_days", opt(s.turnaround.median_working_days));
+    figure(&mut out, "turnaround", "p90_working_days", opt(s.turnaround.p90_working_days));
+    counts(&mut out, "turnaround_days", &s.turnaround.distribution);
+    figure(&mut out, "backlog", "open", s.backlog.open.to_string());
+    figure(&mut out, "backlog", "mean_wait_days", opt(s.backlog.mean_wait_days));
+    figure(&mut out, "backlog", "max_wait_days", opt(s.backlog.max_wait_days));
+    figure(&mut out, "backlog", "mean_wait_working_days", opt(s.backlog.mean_wait_working_days));
+    figure(&mut out, "backlog", "max_wait_working_days", opt(s.backlog.max_wait_working_days));
+    figure(&mut out, "outcomes", "submitted", s.outcomes.submitted.to_string());
+    figure(&mut out, "outcomes", "returned_share", format!("{:.3}", s.outcomes.returned_share));
+    figure(&mut out, "outcomes", "rejected_share", format!("{:.3}", s.outcomes.rejected_share));
+    counts(&mut out, "outcome_code", &s.outcomes.by_code);
+    counts(&mut out, "outcome_reason", &s.outcomes.by_reason);
     out
 }
 
@@ -264,7 +278,7 @@ mod tests {
         let s = compute(&rows, &[(EventKind::DgpaReturned, 1)], (1, 0), &cal, t + Duration::days(30));
         assert_eq!(
             s.by_state.iter().map(|c| (c.key.as_str(), c.count)).collect::<Vec<_>>(),
-            vec![("closed", 1), ("delivered", 1), ("pending_dgpa", 1), ("queued", 1)]
+            vec![("pending_dgpa", 1), ("queued", 1), ("delivered", 1), ("closed", 1)]
         );
         // 20:00 UTC on 31 October is 1 November in Taiwan.
         assert_eq!(s.by_month.iter().map(|c| (c.key.as_str(), c.count)).collect::<Vec<_>>(), vec![("2026-11", 4)]);
@@ -279,9 +293,14 @@ mod tests {
         // weekend between does not count).
         assert_eq!((s.backlog.mean_wait_working_days, s.backlog.max_wait_working_days), (Some(2.0), Some(2.0)));
         assert_eq!(s.outcomes.returned_share, 0.25);
-        let csv = to_csv(&s);
-        assert!(csv.starts_with("section,key,value\nstate,closed,1\n"));
-        assert!(csv.contains("outcome_code,dgpa_returned,1\n"));
+        // States in the order of the lifecycle, named.
+        let states: Vec<(&str, &str)> =
+            s.by_state.iter().map(|c| (c.key.as_str(), c.label.as_ref().map(|l| l.zh_tw.as_str()).unwrap_or(""))).collect();
+        assert_eq!(states.first(), Some(&("pending_dgpa", "待人事總處審查")), "{states:?}");
+        assert_eq!(states.last(), Some(&("closed", "已結案")), "{states:?}");
+        let csv = super::rows(&s);
+        assert_eq!(csv.first().map(|r| r.join(",")), Some("state,pending_dgpa,1,待人事總處審查".to_string()));
+        assert!(csv.iter().any(|r| r.join(",") == "outcome_code,dgpa_returned,1,"), "{csv:?}");
         let empty = compute(&[], &[], (0, 0), &cal, t);
         assert_eq!((empty.turnaround.median_days, empty.outcomes.returned_share), (None, 0.0));
     }

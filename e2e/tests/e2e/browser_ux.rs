@@ -466,6 +466,18 @@ async fn each_roles_main_screens_at_a_desk_and_on_a_phone() {
                     })";
                     let beside: Vec<bool> = serde_json::from_value(c.execute(beside, vec![]).await.unwrap()).unwrap_or_default();
                     assert!(!beside.is_empty() && beside.iter().all(|b| *b), "{name} at {w} px: a count below its bar: {beside:?}");
+                    // Rows are named in words: states and supervising agencies, not their codes.
+                    let heads =
+                        c.execute("return [...document.querySelectorAll('table.bars th')].map(th => th.textContent.trim())", vec![]).await;
+                    let heads: Vec<String> = heads.ok().and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default();
+                    let codes: Vec<&String> = heads
+                        .iter()
+                        .filter(|h| h.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_lowercase() || ch == '_'))
+                        .collect();
+                    assert!(
+                        codes.is_empty() && heads.iter().any(|h| h == "內政部") && heads.iter().any(|h| h == "排程中"),
+                        "{name}: {heads:?}"
+                    );
                 }
                 assert_accessible(&c, &format!("{name} ({size})")).await;
                 let png = c.screenshot().await.unwrap();

@@ -325,8 +325,22 @@ mod stats {
         assert!((s.outcomes.returned_share - 1.0 / 3.0).abs() < 1e-9 && (s.outcomes.rejected_share - 1.0 / 3.0).abs() < 1e-9);
         assert_eq!(get(&s.outcomes.by_code, "supervisor_returned"), Some(1));
         assert_eq!(get(&s.outcomes.by_code, "dgpa_rejected"), Some(1));
+        // Each state and supervising agency is named (1.5.0), states in the lifecycle's order.
+        let label = |v: &[statreq_e2e::statreq_domain::stats::Count], k: &str| {
+            v.iter().find(|c| c.key == k).and_then(|c| c.label.clone()).map(|l| (l.zh_tw, l.en))
+        };
+        assert_eq!(label(&s.by_supervising_agency, "MOI"), Some(("內政部".into(), "內政部".into())));
+        assert_eq!(label(&s.by_state, "queued"), Some(("排程中".into(), "queued".into())));
+        let order: Vec<&str> = s.by_state.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(
+            order,
+            ["pending_dgpa", "queued", "delivered", "rejected"].into_iter().filter(|k| order.contains(k)).collect::<Vec<_>>()
+        );
+        assert!(label(&s.outcomes.by_reason, "available_in_existing_source").is_some_and(|l| l.0.contains("第4點")));
+        // The CSV opens in Excel (a byte-order mark) with the names beside the codes.
         let csv = w.officer.stats_csv().await.unwrap();
-        assert!(csv.starts_with("section,key,value\n") && csv.contains("supervising_agency,MOI,2\n"), "{csv}");
+        assert!(csv.starts_with("\u{feff}section,key,value,label\n") && csv.contains("supervising_agency,MOI,2,內政部\n"), "{csv}");
+        assert!(csv.contains("state,queued,1,排程中\n") && csv.contains("month,"), "{csv}");
         for c in [&w.npa, &w.moi] {
             let refused = c.stats().await.err();
             assert_eq!(refused.as_ref().and_then(|e| e.status()), Some(403));

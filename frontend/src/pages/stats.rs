@@ -24,7 +24,7 @@ pub fn StatsPage() -> impl IntoView {
                         {rows.into_iter().map(|r| {
                             // The longest bar leaves room for its count on the same line.
                             let width = format!("calc((100% - 4rem) * {} / {max})", r.count);
-                            view! { <tr><th scope="row">{r.key.clone()}</th><td><span class="bar-fill" style:width=width></span>" "{r.count}</td></tr> }
+                            view! { <tr><th scope="row">{r.label.as_ref().map(|t| i18n::text(lang.get_untracked(), t)).unwrap_or_else(|| r.key.clone())}</th><td><span class="bar-fill" style:width=width></span>" "{r.count}</td></tr> }
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -62,10 +62,7 @@ pub fn StatsPage() -> impl IntoView {
                     {bars(tr(l, "by_month_first_submission"), s.by_month)}
                     {bars(tr(l, "by_supervising_agency"), s.by_supervising_agency)}
                     {bars(tr(l, "by_state"), s.by_state)}
-                    {bars(tr(l, "returns_and_rejections_by_reason"), s.outcomes.by_reason.into_iter().map(|c| {
-                        let key = statreq_domain::OutcomeReason::parse(&c.key).map(|r| crate::i18n::text(l, &r.label())).unwrap_or(c.key);
-                        statreq_domain::stats::Count { key, count: c.count }
-                    }).collect())}
+                    {bars(tr(l, "returns_and_rejections_by_reason"), s.outcomes.by_reason)}
                 }.into_any()
             }}
         </Async>
