@@ -106,3 +106,8 @@ pub(crate) fn ask_before_leaving(dirty: impl Fn() -> bool + Clone + 'static, que
         }
     });
 }
+
+/// The browser's clock (`chrono::Utc::now` has none to read on wasm32).
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}

@@ -42,10 +42,13 @@ pub fn origin() -> String {
 #[derive(Clone, Copy)]
 pub struct Session {
     pub me: RwSignal<Option<Me>>,
+    /// Unread notifications, as the header shows them: read again on every navigation,
+    /// set at once when the inbox marks some read.
+    pub unread: RwSignal<i64>,
 }
 
 pub fn provide() -> Session {
-    let s = Session { me: RwSignal::new(None) };
+    let s = Session { me: RwSignal::new(None), unread: RwSignal::new(0) };
     // Refresh tokens were once kept here; never again.
     storage_remove("statreq.refresh");
     provide_context(s);
@@ -60,7 +63,7 @@ pub fn provide() -> Session {
 }
 
 pub fn session() -> Session {
-    use_context::<Session>().unwrap_or_else(|| Session { me: RwSignal::new(None) })
+    use_context::<Session>().unwrap_or_else(|| Session { me: RwSignal::new(None), unread: RwSignal::new(0) })
 }
 
 fn client() -> Client {

@@ -7,7 +7,8 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 use statreq_contract::{
-    FaqPublication, FaqView, InboxItem, InquiryDetail, InquiryMessageView, InquiryState, InquiryView, NewInquiry, Page, ReplyBody, Text,
+    FaqPublication, FaqView, InboxItem, InboxSummary, InquiryDetail, InquiryMessageView, InquiryState, InquiryView, NewInquiry, Page,
+    ReadAllBody, ReadAllResult, ReplyBody, Text,
 };
 use statreq_domain::{inquiry, Role, UserId};
 use statreq_store::{InquiryFilter, InquiryRow, NewInbox};
@@ -19,7 +20,7 @@ use crate::app::users::{self, user_ref, Users};
 use crate::app::{db, AppError, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::http::{self, etag, if_match, page_limit, page_of, parse_cursor, parse_json, ErrorResponses};
+use crate::http::{self, etag, if_match, page_limit, page_of, parse_cursor, parse_json, parse_optional_json, ErrorResponses};
 use crate::AppState;
 
 fn state_of(row: &InquiryRow) -> Result<InquiryState, ApiError> {
@@ -426,6 +427,40 @@ pub async fn read_inbox(state: web::Data<AppState>, who: Principal, path: web::P
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// How many of the caller's notifications are unread (what the browser's header shows,
+/// without reading the notifications themselves).
+#[utoipa::path(tag = "inquiries", security(("bearer" = [])), responses((status = 200, body = InboxSummary), ErrorResponses))]
+#[get("/me/inbox/summary")]
+pub async fn inbox_summary(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
+    let user = who.user.id;
+    let unread = db(&state, move |s| s.count_unread_inbox(user)).await?;
+    Ok(HttpResponse::Ok().json(InboxSummary { unread }))
+}
+
+/// Mark the caller's unread notifications read: all of them, or those up to `up_to`
+/// (the newest one the reader saw), so that what arrived meanwhile stays unread.
+/// Repeating it marks nothing more.
+#[utoipa::path(tag = "inquiries", security(("bearer" = [])), request_body(content = Option<ReadAllBody>), responses((status = 200, body = ReadAllResult), ErrorResponses))]
+#[post("/me/inbox/read-all")]
+pub async fn read_all_inbox(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let b: ReadAllBody = parse_optional_json(&req, &body)?;
+    if b.up_to.is_some_and(|id| id < 1) {
+        return Err(InputError::InvalidValue { pointer: "/up_to".into(), detail: "up_to is a notification's id: 1 or more".into() }.into());
+    }
+    let user = who.user.id;
+    let (marked, unread) = db(&state, move |s| {
+        let marked = s.mark_inbox_read_up_to(user, b.up_to, Utc::now())?;
+        Ok((marked, s.count_unread_inbox(user)?))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ReadAllResult { marked: marked as i64, unread }))
+}
+
 /// Registers this module's handlers.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_inquiry)
@@ -435,5 +470,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(close_inquiry)
         .service(publish_faq)
         .service(list_inbox)
+        .service(inbox_summary)
+        .service(read_all_inbox)
         .service(read_inbox);
 }

@@ -344,6 +344,20 @@ impl Client {
         done(self.send(self.authed(Method::POST, &format!("/me/inbox/{id}/read"))).await?)
     }
 
+    /// One page of notifications, newest first (`cursor`: the previous page's `next_cursor`).
+    pub async fn inbox_page(&self, unread: bool, cursor: Option<&str>, limit: Option<u32>) -> Result<Page<InboxItem>> {
+        self.page(&format!("/me/inbox?unread={unread}"), cursor, limit).await
+    }
+
+    pub async fn inbox_summary(&self) -> Result<InboxSummary> {
+        self.get("/me/inbox/summary").await
+    }
+
+    /// Marks every unread notification read, or those up to `up_to` (an id).
+    pub async fn read_all_inbox(&self, up_to: Option<i64>) -> Result<ReadAllResult> {
+        self.post("/me/inbox/read-all", &ReadAllBody { up_to }, None).await
+    }
+
     // ------------------------------------------------------------ requests
 
     pub async fn create_request(&self, application: &Application) -> Result<RequestView> {

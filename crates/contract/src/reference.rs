@@ -130,6 +130,32 @@ pub struct ReplyBody {
     pub body: String,
 }
 
+/// How many of the caller's notifications are unread. Since 1.5.0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InboxSummary {
+    pub unread: i64,
+}
+
+/// `POST /me/inbox/read-all`: which unread notifications to mark read. Since 1.5.0.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadAllBody {
+    /// The newest notification the reader saw (its `id`): those after it, arrived since,
+    /// stay unread. Absent: every unread notification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1)]
+    pub up_to: Option<i64>,
+}
+
+/// What `POST /me/inbox/read-all` did. Since 1.5.0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReadAllResult {
+    /// Notifications marked read by this call.
+    pub marked: i64,
+    /// Still unread after it (those after `up_to`).
+    pub unread: i64,
+}
+
 /// An in-app notification.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct InboxItem {

@@ -357,7 +357,6 @@ impl Store {
             .collect())
     }
 
-    /// Marks one of the user's items read (NotFound when it is not theirs).
     /// Adds notices that must reach each person once (reminders, escalations): an item
     /// whose `dedupe` key is already in the inbox is left out. Returns how many were added.
     pub fn add_inbox_once(&self, items: &[(String, NewInbox)], now: DateTime<Utc>) -> StoreResult<usize> {
@@ -385,6 +384,24 @@ impl Store {
         })
     }
 
+    /// How many of the user's items are unread.
+    pub fn count_unread_inbox(&self, user_id: UserId) -> StoreResult<i64> {
+        Ok(inbox::table.filter(inbox::user_id.eq(user_id)).filter(inbox::read_at.is_null()).count().get_result(&mut *self.conn()?)?)
+    }
+
+    /// Marks the user's unread items read, those up to `up_to` (an id) when given: what
+    /// arrived after the list the reader saw stays unread. Returns how many were marked.
+    pub fn mark_inbox_read_up_to(&self, user_id: UserId, up_to: Option<i64>, now: DateTime<Utc>) -> StoreResult<usize> {
+        self.write_tx(|c| {
+            let mine = inbox::table
+                .filter(inbox::user_id.eq(user_id))
+                .filter(inbox::read_at.is_null())
+                .filter(inbox::id.le(up_to.unwrap_or(i64::MAX)));
+            Ok(diesel::update(mine).set(inbox::read_at.eq(Some(to_db(now)))).execute(c)?)
+        })
+    }
+
+    /// Marks one of the user's items read (NotFound when it is not theirs).
     pub fn mark_inbox_read(&self, user_id: UserId, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
         let found: Option<Option<NaiveDateTime>> = inbox::table
             .filter(inbox::id.eq(id).and(inbox::user_id.eq(user_id)))

@@ -366,7 +366,9 @@ async fn a_dgpa_officer_works_the_queue() {
     wait_for_text(&c, "main", "依主管機關").await;
     wait_for_text(&c, "main", "送出至交付日數分布").await;
     wait_for_text(&c, "main", "0-7").await;
-    wait_for_text(&c, "main", "MOI").await;
+    // Named, not coded: the supervising agency and the state.
+    wait_for_text(&c, "main", "內政部 1").await;
+    wait_for_text(&c, "main", "已交付 1").await;
     assert_accessible(&c, "statistics").await;
     let _ = c.close().await;
 }
@@ -591,7 +593,14 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     sign_in(&c, &server.base, "officer1.dgpa").await;
     click(&c, Locator::Css("header a[href='/inbox']")).await;
     wait_for_text(&c, "ul.inbox", "新的欄位疑義").await;
+    wait_for_text(&c, "header a[href='/inbox']", "通知 (").await;
     assert_accessible(&c, "inbox").await;
+    // One click marks what is shown read; the header's count goes with it.
+    click(&c, Locator::Css("#read-all")).await;
+    wait_gone(&c, "ul.inbox li.unread").await;
+    wait_gone(&c, "#read-all").await;
+    assert_eq!(text_of(&c, "header a[href='/inbox']").await, "通知");
+    assert_eq!(server.login("officer1.dgpa").await.inbox_summary().await.map(|s| s.unread).ok(), Some(0));
     c.goto(url.as_str()).await.unwrap();
     type_into(&c, "#reply", "育嬰留職停薪期間亦不計入公務年資。").await;
     click(&c, Locator::XPath("//button[normalize-space()='送出回覆']")).await;
@@ -604,6 +613,20 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     // Every office reads it in the field's FAQ.
     c.goto(&format!("{}/fields/service_years", server.base)).await.unwrap();
     wait_for_text(&c, "dl.faq", "育嬰留職停薪期間亦不計入公務年資").await;
+
+    // The applicant is told; opening a notice marks it read.
+    c.execute("localStorage.clear(); sessionStorage.clear();", vec![]).await.unwrap();
+    sign_in(&c, &server.base, "applicant.npa").await;
+    let applicant = server.login("applicant.npa").await;
+    let unread = applicant.inbox_summary().await.map(|s| s.unread).unwrap_or_default();
+    assert!(unread >= 1, "{unread}");
+    click(&c, Locator::Css("header a[href='/inbox']")).await;
+    wait_for_text(&c, "header a[href='/inbox']", &format!("通知 ({unread})")).await;
+    click(&c, Locator::Css("ul.inbox li.unread a[href^='/inquiries/']")).await;
+    wait_for_text(&c, "main h1", "育嬰留職停薪是否計入公務年資").await;
+    let left = if unread == 1 { "通知".to_string() } else { format!("通知 ({})", unread - 1) };
+    wait_for_text(&c, "header a[href='/inbox']", &left).await;
+    assert_eq!(applicant.inbox_summary().await.map(|s| s.unread).ok(), Some(unread - 1));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -123,6 +123,96 @@ async fn a_question_is_answered_and_published_to_the_fields_faq(backend: Backend
     assert!(ok(applicant.inbox(true).await).iter().all(|i| i.id != mine[0].id));
 }
 
+/// A reviewer with hundreds of notices: the header counts them without reading them, the
+/// list comes a page at a time, and one call marks what was seen read — not what arrived
+/// meanwhile, and nobody else's.
+async fn the_inbox_is_counted_paged_and_read_at_once(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let supervisor = server.login("supervisor.moi").await;
+    let officer = server.login("officer1.dgpa").await;
+    let unread = |c: &Client| {
+        let c = c.clone();
+        async move { ok(c.inbox_summary().await).unread }
+    };
+    // Notices are written by the notification worker, shortly after the event.
+    let reaches = |c: &Client, n: i64| {
+        let c = c.clone();
+        async move {
+            for _ in 0..100 {
+                if ok(c.inbox_summary().await).unread == n {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            panic!("unread never reached {n}: {:?}", c.inbox_summary().await);
+        }
+    };
+    let before = unread(&supervisor).await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let r = ok(applicant.create_request(&common::statistics()).await);
+        ok(applicant.submit(r.id, None).await);
+        ids.push(r.id);
+    }
+    // Each submission told the supervisor: counted, and listed a page at a time.
+    reaches(&supervisor, before + 3).await;
+    assert_eq!(unread(&supervisor).await, ok(supervisor.inbox(true).await).len() as i64);
+    let first = ok(supervisor.inbox_page(true, None, Some(2)).await);
+    assert_eq!(first.items.len(), 2);
+    let cursor = first.next_cursor.clone().unwrap_or_else(|| panic!("a second page"));
+    let second = ok(supervisor.inbox_page(true, Some(&cursor), Some(2)).await);
+    assert!(second.items.iter().all(|i| i.id < first.items[1].id), "{second:?}");
+    let seen = first.items[0].id;
+
+    // An approval tells DGPA; a submission arriving after the supervisor looked stays unread.
+    let officer_before = unread(&officer).await;
+    ok(supervisor.supervisor_decision(ids[0], None, statreq_e2e::statreq_domain::Decision::Approve, None).await);
+    let officer_unread = officer_before + 1;
+    reaches(&officer, officer_unread).await;
+    let late = ok(applicant.create_request(&common::statistics()).await);
+    ok(applicant.submit(late.id, None).await);
+    reaches(&supervisor, before + 4).await;
+
+    // Bad input is refused as a problem and marks nothing.
+    let all = unread(&supervisor).await;
+    for (body, code, status) in [
+        (&br#"{"up_to": 0}"#[..], "invalid_value", 422),
+        (br#"{"up_to": -5}"#, "invalid_value", 422),
+        (br#"{"up_to": "all"}"#, "invalid_value", 422),
+        (br#"{"upto": 1}"#, "unknown_field", 422),
+        (br#"[1]"#, "invalid_value", 422),
+        (br#"{"up_to": "#, "malformed_json", 400),
+    ] {
+        let (s, p) = ok(supervisor.raw(Method::POST, "/me/inbox/read-all", "application/json", body.to_vec(), None).await);
+        assert_eq!((s, p["code"].as_str()), (status, Some(code)), "{}: {p}", String::from_utf8_lossy(body));
+        assert!(p["message"]["zh_tw"].as_str().is_some_and(|m| !m.is_empty()), "{p}");
+    }
+    let big = format!("{{\"up_to\": 1, \"x\": \"{}\"}}", "字".repeat(400_000)).into_bytes();
+    let (s, p) = ok(supervisor.raw(Method::POST, "/me/inbox/read-all", "application/json", big, None).await);
+    assert_eq!((s, p["code"].as_str()), (413, Some("payload_too_large")), "{p}");
+    let (s, _) = ok(supervisor.raw(Method::POST, "/me/inbox/read-all", "text/plain", b"up_to=1".to_vec(), None).await);
+    assert_eq!(s, 415);
+    let anonymous = Client::new(&server.base);
+    assert_eq!(status(anonymous.read_all_inbox(None).await), Some(401));
+    assert_eq!(status(anonymous.inbox_summary().await), Some(401));
+    assert_eq!(unread(&supervisor).await, all, "nothing marked by refused calls");
+
+    // Up to what was seen: the late one stays unread; DGPA's notices are untouched.
+    let done = ok(supervisor.read_all_inbox(Some(seen)).await);
+    assert_eq!((done.marked, done.unread), (all - 1, 1), "{done:?}");
+    let left = ok(supervisor.inbox(true).await);
+    assert_eq!(left.len(), 1);
+    assert!(left[0].id > seen && left[0].link == format!("/requests/{}", late.id), "{left:?}");
+    assert_eq!(unread(&officer).await, officer_unread, "another reader's notices are theirs");
+    // Again: nothing more. Without `up_to` (or with no body at all): everything.
+    assert_eq!(ok(supervisor.read_all_inbox(Some(seen)).await).marked, 0);
+    let (s, p) = ok(supervisor.raw(Method::POST, "/me/inbox/read-all", "application/json", vec![], None).await);
+    assert_eq!((s, p["marked"].as_i64(), p["unread"].as_i64()), (200, Some(1), Some(0)), "{p}");
+    assert_eq!(unread(&supervisor).await, 0);
+    assert!(ok(supervisor.inbox(false).await).iter().all(|i| i.read_at.is_some()));
+}
+
 /// Rule 7 binds "questions about a field's definition, or anything else": a question
 /// may name no field, and the supervising office asks too.
 async fn supervisors_ask_and_questions_may_be_on_other_matters(backend: Backend) {
@@ -196,5 +286,6 @@ async fn similar_requests_are_suggested_within_what_the_caller_may_see(backend: 
 on_both_backends!(
     a_question_is_answered_and_published_to_the_fields_faq,
     supervisors_ask_and_questions_may_be_on_other_matters,
-    similar_requests_are_suggested_within_what_the_caller_may_see
+    similar_requests_are_suggested_within_what_the_caller_may_see,
+    the_inbox_is_counted_paged_and_read_at_once
 );

@@ -22,17 +22,15 @@ pub(crate) fn role_label(lang: Lang, r: Role) -> String {
 pub fn Header(session: Session) -> impl IntoView {
     let lang = i18n::lang();
     let navigate = use_navigate();
-    // Unread notifications, read again on every navigation.
+    // Unread notifications, counted by the server (not read) on every navigation.
     let location = leptos_router::hooks::use_location();
-    let unread = LocalResource::new(move || {
+    Effect::new(move |_| {
         let signed_in = session.me.get().is_some();
         let _ = location.pathname.get();
-        async move {
-            if !signed_in {
-                return 0;
-            }
-            call(|c| async move { c.inbox(true).await }).await.map(|v| v.len()).unwrap_or(0)
-        }
+        leptos::task::spawn_local(async move {
+            let n = if signed_in { call(|c| async move { c.inbox_summary().await }).await.map(|s| s.unread).unwrap_or(0) } else { 0 };
+            session.unread.set(n);
+        });
     });
     // On a phone the links fold into a menu, closed again on every navigation.
     let open = RwSignal::new(false);
@@ -60,7 +58,7 @@ pub fn Header(session: Session) -> impl IntoView {
                     <A href="/inquiries">{move || tr(lang.get(), "questions")}</A>
                     <A href="/account">{move || tr(lang.get(), "my_account")}</A>
                     <A href="/inbox">{move || {
-                        let n = unread.get().unwrap_or(0);
+                        let n = session.unread.get();
                         let base = tr(lang.get(), "notifications");
                         if n > 0 { format!("{base} ({n})") } else { base }
                     }}</A>

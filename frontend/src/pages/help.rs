@@ -428,33 +428,91 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
     }
 }
 
-/// In-app notifications.
+/// In-app notifications, newest first, a page at a time; each marked read when opened or
+/// on its own, or all that are shown at once.
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let lang = i18n::lang();
-    let items = LocalResource::new(|| async { call(|c| async move { c.inbox(false).await }).await.map_err(ui) });
-    let read = move |id: i64| {
+    let session = crate::session::session();
+    let rows = RwSignal::new(Vec::<InboxItem>::new());
+    let next = RwSignal::new(None::<String>);
+    let state = RwSignal::new(None::<Result<(), crate::components::problem::UiError>>);
+    let load = move |cursor: Option<String>| {
         spawn_local(async move {
-            let _ = call(|c| async move { c.read_inbox(id).await }).await;
-            items.refetch();
+            let more = cursor.is_some();
+            let page = call(|c| {
+                let cursor = cursor.clone();
+                async move { c.inbox_page(false, cursor.as_deref(), Some(50)).await }
+            })
+            .await;
+            match page {
+                Ok(p) => {
+                    rows.update(|r| {
+                        if !more {
+                            r.clear();
+                        }
+                        r.extend(p.items)
+                    });
+                    next.set(p.next_cursor);
+                    state.set(Some(Ok(())));
+                }
+                Err(e) => state.set(Some(Err(ui(e)))),
+            }
         });
     };
+    load(None);
+    let marked = move |ids: &dyn Fn(&InboxItem) -> bool| {
+        let now = crate::browser::now();
+        rows.update(|r| r.iter_mut().filter(|i| i.read_at.is_none() && ids(i)).for_each(|i| i.read_at = Some(now)));
+    };
+    let read = move |id: i64| {
+        spawn_local(async move {
+            if call(|c| async move { c.read_inbox(id).await }).await.is_ok() {
+                marked(&|i| i.id == id);
+                session.unread.update(|n| *n = (*n - 1).max(0));
+            }
+        });
+    };
+    // Up to the newest shown: what arrived since stays unread.
+    let read_all = move |_| {
+        let Some(newest) = rows.with_untracked(|r| r.first().map(|i| i.id)) else { return };
+        spawn_local(async move {
+            if let Ok(done) = call(|c| async move { c.read_all_inbox(Some(newest)).await }).await {
+                marked(&|i| i.id <= newest);
+                session.unread.set(done.unread);
+            }
+        });
+    };
+    let any_unread = move || rows.with(|r| r.iter().any(|i| i.read_at.is_none()));
     view! {
         <h1>{move || tr(lang.get(), "notifications")}</h1>
-        <Async resource=items let:list>
-            {if list.is_empty() { view! { <p>{tr(lang.get(), "no_notifications")}</p> }.into_any() } else { view! {
+        {move || match state.get() {
+            None => crate::components::loading::loading(lang.get()),
+            Some(Err(e)) => crate::components::loading::failed(lang.get(), &e),
+            Some(Ok(())) if rows.with(Vec::is_empty) => view! { <p>{tr(lang.get(), "no_notifications")}</p> }.into_any(),
+            Some(Ok(())) => view! {
+                <Show when=any_unread>
+                    <p><button type="button" id="read-all" on:click=read_all>{move || tr(lang.get(), "mark_all_read")}</button></p>
+                </Show>
                 <ul class="inbox">
-                    {list.into_iter().map(|i| {
-                        let unread = i.read_at.is_none();
-                        view! {
-                            <li class=if unread { "unread" } else { "" }>
-                                <A href=i.link.clone()>{text(lang.get(), &i.message)}</A>" · "{i18n::datetime(lang.get(), i.created_at)}
-                                {unread.then(|| view! { " "<button type="button" class="link" on:click=move |_| read(i.id)>{tr(lang.get(), "mark_read")}</button> })}
-                            </li>
+                    <For each=move || rows.get() key=|i| (i.id, i.read_at.is_some()) let:i>
+                        {
+                            let unread = i.read_at.is_none();
+                            let id = i.id;
+                            view! {
+                                <li class=if unread { "unread" } else { "" }>
+                                    <A href=i.link.clone() on:click=move |_| if unread { read(id) }>{text(lang.get_untracked(), &i.message)}</A>
+                                    " · "{i18n::datetime(lang.get_untracked(), i.created_at)}
+                                    {unread.then(|| view! { " "<button type="button" class="link" on:click=move |_| read(id)>{tr(lang.get_untracked(), "mark_read")}</button> })}
+                                </li>
+                            }
                         }
-                    }).collect_view()}
+                    </For>
                 </ul>
-            }.into_any() }}
-        </Async>
+                <Show when=move || next.get().is_some()>
+                    <button type="button" on:click=move |_| load(next.get_untracked())>{move || tr(lang.get(), "more")}</button>
+                </Show>
+            }.into_any(),
+        }}
     }
 }
