@@ -328,6 +328,7 @@ mod tests {
             NotificationSettings,
             PaperIntakeBody,
             PostMessageBody,
+            ReadAllBody,
             RefreshBody,
             ReplyBody,
             RerateBody,
