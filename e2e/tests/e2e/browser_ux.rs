@@ -8,7 +8,7 @@ use fantoccini::{Client, Locator};
 use statreq_e2e::statreq_contract::State;
 use statreq_e2e::{Backend, TestServer};
 
-use crate::browser::{assert_accessible, browser, click, set_date, sign_in, spa_dir, type_into, wait_count, wait_for_text};
+use crate::browser::{assert_accessible, browser, click, set_date, sign_in, spa_dir, type_into, wait_count, wait_for_text, wait_for_value};
 use crate::common;
 
 async fn main_text(c: &Client) -> String {
@@ -692,4 +692,58 @@ async fn an_administrator_adds_a_day_off_to_the_office_calendar() {
     let after = admin.working_days(&day.to_string(), &day.to_string()).await.unwrap();
     assert_eq!((before.working_days, after.working_days), (1, 0));
     let _ = c.close().await;
+}
+
+/// Next year's application starts from this year's: the office that applied copies it
+/// into a new form under its own contact, checks it and saves a new draft; the earlier
+/// request is untouched, and nobody else is offered the copy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_office_starts_a_new_application_from_an_earlier_one() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let mut app = common::statistics();
+    app.reason = "研擬員額評鑑報告".into();
+    app.contact.name = "前任承辦人".into();
+    let old = people.applicant.create_request(&app).await.unwrap();
+    let old = people.applicant.submit(old.id, None).await.unwrap();
+    let (_driver, c) = browser().await;
+
+    // The supervising agency reads it but does not apply: no copy is offered.
+    sign_in(&c, &server.base, "supervisor.moi").await;
+    c.goto(&format!("{}/requests/{}", server.base, old.id)).await.unwrap();
+    wait_for_text(&c, "main h1", "研擬員額評鑑報告").await;
+    wait_for_text(&c, "dl.application", "研擬員額評鑑報告").await;
+    assert!(c.find(Locator::LinkText("以此案內容新增申請")).await.is_err(), "offered to the supervisor");
+
+    c.execute("localStorage.clear(); sessionStorage.clear();", vec![]).await.unwrap();
+    sign_in(&c, &server.base, "applicant.npa").await;
+    c.goto(&format!("{}/requests/{}", server.base, old.id)).await.unwrap();
+    wait_for_text(&c, "main h1", "研擬員額評鑑報告").await;
+    click(&c, Locator::LinkText("以此案內容新增申請")).await;
+    wait_for_text(&c, "main h1", "新增申請").await;
+    wait_for_text(&c, "main p.receipt", &format!("內容取自案件 {}", old.id)).await;
+    // Everything is carried over but the contact, which is the one applying now.
+    wait_for_value(&c, "#reason", "研擬員額評鑑報告").await;
+    wait_for_value(&c, "#c-name", "林怡君（警政署人事室）").await;
+    wait_for_value(&c, "#c-phone", "").await;
+    assert_accessible(&c, "a copied application").await;
+    type_into(&c, "#c-phone", "02-2397-9298#456").await;
+    click(&c, Locator::Css("form button[type=submit]")).await;
+    wait_for_text(&c, "main h1", "案件 ").await;
+    wait_for_text(&c, "main", "草稿").await;
+    let url = c.current_url().await.unwrap();
+    let new: i64 = url.path().trim_start_matches("/requests/").parse().unwrap_or_default();
+    assert!(new > old.id, "{url}");
+
+    let copy = people.applicant.get_request(new).await.unwrap();
+    assert_eq!(copy.state, State::Draft);
+    let mut expected = app.clone();
+    expected.contact.name = "林怡君（警政署人事室）".into();
+    expected.contact.phone = "02-2397-9298#456".into();
+    expected.contact.email = copy.application.contact.email.clone();
+    assert_eq!(copy.application, expected);
+    assert!(!copy.application.contact.email.is_empty());
+    let again = people.applicant.get_request(old.id).await.unwrap();
+    assert_eq!((again.version, again.application), (old.version, app), "the earlier request is untouched");
 }

@@ -23,15 +23,40 @@ pub fn NewRequest() -> impl IntoView {
     // Opened directly, the profile may still be loading: the form waits for it once,
     // so that the contact details are prefilled from the account.
     let ready = Memo::new(move |_| session.me.get().is_some());
+    // `?from=12`: a new application starting from request 12's (same office, next year).
+    let query = leptos_router::hooks::use_query_map();
+    let from = query.read_untracked().get("from").and_then(|v| v.parse::<i64>().ok());
+    let source = LocalResource::new(move || async move {
+        match from {
+            Some(id) => call(|c| async move { c.get_request(id).await }).await.map(Some).map_err(ui),
+            None => Ok(None),
+        }
+    });
     move || {
         if !ready.get() {
             return loading(lang.get());
         }
         let me = session.me.get_untracked();
-        let mut initial = Application::default();
-        initial.contact.name = me.as_ref().map(|m| m.display_name.clone()).unwrap_or_default();
-        initial.contact.email = me.as_ref().map(|m| m.email.clone()).unwrap_or_default();
-        view! { <ApplicationForm initial=initial edit=None /> }.into_any()
+        let (name, email) = me.as_ref().map(|m| (m.display_name.clone(), m.email.clone())).unwrap_or_default();
+        let Some(from) = from else {
+            let initial = Application { contact: Contact { name, email, phone: String::new() }, ..Default::default() };
+            return view! { <ApplicationForm initial=initial edit=None /> }.into_any();
+        };
+        view! {
+            <Async resource=source let:r>
+                {r.map(|r| {
+                    // The contact is the one applying now; the phone stays when it is the same person.
+                    let mut initial = r.application.clone();
+                    let same = initial.contact.name == name;
+                    initial.contact = Contact { phone: if same { initial.contact.phone.clone() } else { String::new() }, name: name.clone(), email: email.clone() };
+                    view! {
+                        <p class="receipt" role="status">{move || tr_with(lang.get(), "copied_from_request", &[("id", from.to_string())])}</p>
+                        <ApplicationForm initial=initial edit=None copy_of=from />
+                    }
+                })}
+            </Async>
+        }
+        .into_any()
     }
 }
 
@@ -49,15 +74,22 @@ pub fn EditRequest() -> impl IntoView {
 
 /// The application form (rule 5.1 and its annex), for a new draft or an edit.
 #[component]
-pub fn ApplicationForm(initial: Application, edit: Option<(i64, i64)>) -> impl IntoView {
+pub fn ApplicationForm(
+    initial: Application,
+    edit: Option<(i64, i64)>,
+    /// A new application started from this request's: its copy in this browser is its own.
+    #[prop(optional)]
+    copy_of: Option<i64>,
+) -> impl IntoView {
     let lang = i18n::lang();
     let navigate = use_navigate();
     // Nothing typed is lost: the form keeps a copy in this browser as it changes, and
     // offers it back after a reload or a navigation away — for an edit only when the
     // server's version is still the one it was made from (never over someone's edit).
-    let local_key = match edit {
-        None => "statreq.form.new".to_string(),
-        Some((id, _)) => format!("statreq.form.{id}"),
+    let local_key = match (edit, copy_of) {
+        (Some((id, _)), _) => format!("statreq.form.{id}"),
+        (None, Some(from)) => format!("statreq.form.new.from.{from}"),
+        (None, None) => "statreq.form.new".to_string(),
     };
     let base_version = edit.map(|(_, v)| v).unwrap_or(0);
     let restored: Option<Application> = session::storage_get(&local_key)

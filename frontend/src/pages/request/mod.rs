@@ -22,6 +22,7 @@ use crate::session::call;
 #[component]
 pub fn RequestPage() -> impl IntoView {
     let lang = i18n::lang();
+    let session = crate::session::session();
     let id = route_id();
     let request = route_request(id);
     let events = LocalResource::new(move || {
@@ -68,6 +69,9 @@ pub fn RequestPage() -> impl IntoView {
                 let app_for_findings = app.clone();
                 let actions: Vec<RequestAction> = r.allowed_actions.iter().copied().filter(|a| *a != RequestAction::Edit).collect();
                 let can_edit = r.allowed_actions.contains(&RequestAction::Edit);
+                // The office that applied may start a new application from this one's.
+                let copyable = r.state != State::Draft
+                    && session.me.get_untracked().is_some_and(|m| m.agency_code == r.agency_code && m.roles.contains(&Role::Applicant));
                 let (id, subject) = (r.id, statreq_domain::application::headline(&r.application.reason));
                 view! {
                     // The reason names it in the heading, and so in the window's title:
@@ -107,6 +111,7 @@ pub fn RequestPage() -> impl IntoView {
                         <p class="actions">
                             {can_edit.then(|| view! { <A href=format!("/requests/{}/edit", r.id)>{tr(lang.get(), "edit_the_application")}</A> })}
                             <A href=format!("/requests/{}/print", r.id)>{tr(lang.get(), "printable_form")}</A>
+                            {copyable.then(|| view! { <A href=format!("/requests/new?from={}", r.id)>{tr(lang.get(), "copy_into_a_new_application")}</A> })}
                         </p>
                         <ApplicationView app=app.clone() names=names />
                         <dl>
