@@ -382,6 +382,7 @@ async fn similar_requests(state: &AppState, who: &Principal, app: &Application, 
             out.visible.push(SimilarRequest {
                 request_id: m.request_id,
                 agency_code: agency.to_string(),
+                agency_name: tree.get(agency).map(|a| a.name.clone()).unwrap_or_default(),
                 percent: m.percent,
                 shared_fields: m.shared_fields,
             });

@@ -16,6 +16,9 @@ pub struct SimilarRequests {
 pub struct SimilarRequest {
     pub request_id: i64,
     pub agency_code: String,
+    /// The agency's name. Since 1.5.0.
+    #[serde(default)]
+    pub agency_name: String,
     /// Shared fields, breakdowns and conditions over all of both, in per cent.
     pub percent: u8,
     pub shared_fields: Vec<String>,

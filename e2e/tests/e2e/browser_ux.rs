@@ -705,8 +705,7 @@ async fn an_office_starts_a_new_application_from_an_earlier_one() {
     let mut app = common::statistics();
     app.reason = "研擬員額評鑑報告".into();
     app.contact.name = "前任承辦人".into();
-    let old = people.applicant.create_request(&app).await.unwrap();
-    let old = people.applicant.submit(old.id, None).await.unwrap();
+    let old = people.in_state(&app, State::Delivered, 2).await;
     let (_driver, c) = browser().await;
 
     // The supervising agency reads it but does not apply: no copy is offered.
@@ -714,6 +713,8 @@ async fn an_office_starts_a_new_application_from_an_earlier_one() {
     c.goto(&format!("{}/requests/{}", server.base, old.id)).await.unwrap();
     wait_for_text(&c, "main h1", "研擬員額評鑑報告").await;
     wait_for_text(&c, "dl.application", "研擬員額評鑑報告").await;
+    // (Once the profile has loaded, which decides the offer.)
+    wait_for_text(&c, "header .who", "主管機關審核人").await;
     assert!(c.find(Locator::LinkText("以此案內容新增申請")).await.is_err(), "offered to the supervisor");
 
     c.execute("localStorage.clear(); sessionStorage.clear();", vec![]).await.unwrap();
@@ -735,6 +736,8 @@ async fn an_office_starts_a_new_application_from_an_earlier_one() {
     let url = c.current_url().await.unwrap();
     let new: i64 = url.path().trim_start_matches("/requests/").parse().unwrap_or_default();
     assert!(new > old.id, "{url}");
+    // The earlier one is the most similar delivered request, named in words.
+    wait_for_text(&c, "ul.similar", &format!("案件 {} · 內政部警政署 · 100% · 服務機關代碼、職等、性別", old.id)).await;
 
     let copy = people.applicant.get_request(new).await.unwrap();
     assert_eq!(copy.state, State::Draft);

@@ -273,6 +273,7 @@ async fn similar_requests_are_suggested_within_what_the_caller_may_see(backend: 
     assert_eq!(similar.other_count, 1, "TPEDU's request is counted, not shown");
     assert_eq!(similar.visible[0].percent, 80);
     assert_eq!(similar.visible[0].shared_fields, ["agency_code", "education_level", "grade", "sex"]);
+    assert_eq!((similar.visible[0].agency_code.as_str(), similar.visible[0].agency_name.as_str()), ("NPA", "內政部警政署"));
     assert!(similar.visible.iter().all(|s| s.request_id != unrelated && s.request_id != tpedu_done));
 
     // Once submitted, DGPA sees every similar request.

@@ -10,7 +10,7 @@ use statreq_contract::Action as RequestAction;
 use statreq_contract::*;
 use statreq_domain::Severity;
 
-use crate::components::application::{colon, coverage_gaps, place, use_field_names, ApplicationView};
+use crate::components::application::{colon, coverage_gaps, field_name, place, use_field_names, ApplicationView};
 use crate::components::loading::Async;
 use crate::components::problem::{problem_note, ui};
 use crate::components::request::{route_id, route_request};
@@ -70,8 +70,11 @@ pub fn RequestPage() -> impl IntoView {
                 let actions: Vec<RequestAction> = r.allowed_actions.iter().copied().filter(|a| *a != RequestAction::Edit).collect();
                 let can_edit = r.allowed_actions.contains(&RequestAction::Edit);
                 // The office that applied may start a new application from this one's.
-                let copyable = r.state != State::Draft
-                    && session.me.get_untracked().is_some_and(|m| m.agency_code == r.agency_code && m.roles.contains(&Role::Applicant));
+                // (Once the profile has loaded: a page opened directly renders before it.)
+                let (not_draft, agency) = (r.state != State::Draft, r.agency_code.clone());
+                let copyable = move || {
+                    not_draft && session.me.with(|m| m.as_ref().is_some_and(|m| m.agency_code == agency && m.roles.contains(&Role::Applicant)))
+                };
                 let (id, subject) = (r.id, statreq_domain::application::headline(&r.application.reason));
                 view! {
                     // The reason names it in the heading, and so in the window's title:
@@ -111,7 +114,7 @@ pub fn RequestPage() -> impl IntoView {
                         <p class="actions">
                             {can_edit.then(|| view! { <A href=format!("/requests/{}/edit", r.id)>{tr(lang.get(), "edit_the_application")}</A> })}
                             <A href=format!("/requests/{}/print", r.id)>{tr(lang.get(), "printable_form")}</A>
-                            {copyable.then(|| view! { <A href=format!("/requests/new?from={}", r.id)>{tr(lang.get(), "copy_into_a_new_application")}</A> })}
+                            {move || copyable().then(|| view! { <A href=format!("/requests/new?from={id}")>{tr(lang.get(), "copy_into_a_new_application")}</A> })}
                         </p>
                         <ApplicationView app=app.clone() names=names />
                         <dl>
@@ -146,9 +149,16 @@ pub fn RequestPage() -> impl IntoView {
                         <section class="card" aria-labelledby="sim-h">
                             <h2 id="sim-h">{tr(lang.get(), "similar_delivered_requests")}</h2>
                             <ul class="similar">
-                                {f.similar.visible.into_iter().map(|m| view! {
-                                    <li><A href=format!("/requests/{}", m.request_id)>{tr(lang.get(), "request_2")}{m.request_id}</A>
-                                        " · "{m.agency_code}" · "{format!("{}%", m.percent)}" · "{m.shared_fields.join("、")}</li>
+                                {f.similar.visible.into_iter().map(|m| {
+                                    // Agencies and fields by name, as everywhere else on the page.
+                                    let l = lang.get();
+                                    let agency = if m.agency_name.is_empty() { m.agency_code.clone() } else { m.agency_name.clone() };
+                                    let sep = if l == i18n::Lang::Zh { "、" } else { ", " };
+                                    let fields = m.shared_fields.iter().map(|c| field_name(l, &names.get(), c)).collect::<Vec<_>>().join(sep);
+                                    view! {
+                                        <li><A href=format!("/requests/{}", m.request_id)>{tr(l, "request_2")}{m.request_id}</A>
+                                            " · "{agency}" · "{format!("{}%", m.percent)}" · "{fields}</li>
+                                    }
                                 }).collect_view()}
                             </ul>
                             {(f.similar.other_count > 0).then(|| view! {
