@@ -427,6 +427,8 @@ impl FromRequest for Principal {
         let ticket = crate::http::links::ticket(req);
         let path = req.path().to_owned();
         let audit = statreq_store::AuditContext { client_addr: crate::http::client_ip(req).map(|a| a.to_string()), ..Default::default() };
+        // A query parameter the operation does not take, refused once the caller is known.
+        let refused = crate::http::versioning::refused_query(req);
         Box::pin(async move {
             let state = state.ok_or_else(ApiError::internal)?;
             let missing = || ApiError::unauthorized("authentication_required", "Send 'Authorization: Bearer <token>'.");
@@ -476,6 +478,9 @@ impl FromRequest for Principal {
             })?;
             if !user.active {
                 return Err(ApiError::unauthorized("account_disabled", "This account is disabled."));
+            }
+            if let Some(refused) = refused {
+                return Err(refused);
             }
             Principal::from_user((*user).clone())
         })

@@ -16,8 +16,15 @@ use crate::error::ApiError;
 /// Where the OpenAPI document is served.
 pub const DOCUMENT: &str = "/api/v1/openapi.json";
 
-/// The operations at one path template: each method with its query parameters.
-type Operations = Vec<(&'static str, Vec<String>)>;
+/// One operation: its method, its query parameters, and whether it is signed in to.
+struct Operation {
+    method: &'static str,
+    query: Vec<String>,
+    signed_in: bool,
+}
+
+/// The operations at one path template.
+type Operations = Vec<Operation>;
 
 /// Every path template the API serves, with its methods and their query parameters.
 pub struct MethodTable {
@@ -34,16 +41,23 @@ impl MethodTable {
                 let methods =
                     [("GET", &item.get), ("PUT", &item.put), ("POST", &item.post), ("DELETE", &item.delete), ("PATCH", &item.patch)]
                         .into_iter()
-                        .filter_map(|(m, op)| {
-                            let query = op.as_ref()?.parameters.iter().flatten().filter(|p| p.parameter_in == ParameterIn::Query);
-                            Some((m, query.map(|p| p.name.clone()).collect()))
+                        .filter_map(|(method, op)| {
+                            let op = op.as_ref()?;
+                            let query = op.parameters.iter().flatten().filter(|p| p.parameter_in == ParameterIn::Query);
+                            // Public operations declare no security requirement (or an empty one).
+                            let signed_in =
+                                op.security.iter().flatten().any(|r| serde_json::to_value(r).is_ok_and(|v| v != serde_json::json!({})));
+                            Some(Operation { method, query: query.map(|p| p.name.clone()).collect(), signed_in })
                         })
                         .collect();
                 (path.split('/').map(str::to_string).collect(), methods)
             })
             .collect();
         // The document itself, served beside the operations it lists.
-        routes.push((DOCUMENT.split('/').map(str::to_string).collect(), vec![("GET", Vec::new())]));
+        routes.push((
+            DOCUMENT.split('/').map(str::to_string).collect(),
+            vec![Operation { method: "GET", query: Vec::new(), signed_in: false }],
+        ));
         MethodTable { routes }
     }
 
@@ -51,7 +65,7 @@ impl MethodTable {
     /// templates match, the most specific ones answer (`/sources/import` is not
     /// `/sources/{id}`), as the router's literal routes do.
     pub fn allowed(&self, path: &str) -> Vec<&'static str> {
-        let mut out: Vec<&'static str> = self.best(path).into_iter().flatten().map(|(m, _)| *m).collect();
+        let mut out: Vec<&'static str> = self.best(path).into_iter().flatten().map(|op| op.method).collect();
         if out.contains(&"GET") {
             out.push("HEAD");
         }
@@ -66,7 +80,16 @@ impl MethodTable {
     /// The query parameters the operation at `path` with `method` takes; `None` when
     /// no operation is there.
     pub fn query_parameters(&self, path: &str, method: &str) -> Option<&[String]> {
-        self.best(path).into_iter().flatten().find(|(m, _)| *m == method).map(|(_, q)| q.as_slice())
+        self.operation(path, method).map(|op| op.query.as_slice())
+    }
+
+    /// Whether the operation at `path` with `method` is for signed-in callers only.
+    pub fn signed_in(&self, path: &str, method: &str) -> bool {
+        self.operation(path, method).is_some_and(|op| op.signed_in)
+    }
+
+    fn operation(&self, path: &str, method: &str) -> Option<&Operation> {
+        self.best(path).into_iter().flatten().find(|op| op.method == method)
     }
 
     fn best(&self, path: &str) -> Vec<&Operations> {

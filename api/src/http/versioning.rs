@@ -14,9 +14,11 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::Uri;
 use actix_web::middleware::Next;
-use actix_web::web;
+use actix_web::{web, HttpMessage};
 
 use super::methods::MethodTable;
+use crate::app::InputError;
+use crate::error::ApiError;
 
 /// The release of the contract this server implements (`info.version`).
 pub const API_VERSION: &str = "1.5.0";
@@ -45,15 +47,62 @@ fn known_only(query: &str, known: &[String]) -> String {
         .join("&")
 }
 
+/// A query parameter the operation does not take, refused once the caller is known.
+#[derive(Clone)]
+struct UnknownQuery(InputError);
+
+/// The refusal of a query parameter the signed-in operation does not take, if any
+/// (read by the caller's identity, after authentication).
+pub fn refused_query(req: &actix_web::HttpRequest) -> Option<ApiError> {
+    req.extensions().get::<UnknownQuery>().map(|u| ApiError::from(u.0.clone()))
+}
+
+/// The first query parameter the operation does not take, by name.
+fn unknown_parameter(query: &str, known: &[String]) -> Option<String> {
+    url::form_urlencoded::parse(query.as_bytes()).map(|(name, _)| name.into_owned()).find(|name| !known.contains(name))
+}
+
 /// Adds `API-Version` to every API response; under `Prefer: handling=lenient` drops
 /// query parameters the operation does not take before it reads them (bodies: see
-/// `parse_optional_json`) and answers `Preference-Applied`.
+/// `parse_optional_json`) and answers `Preference-Applied`. Without it, a parameter
+/// the operation does not take is refused (`400 unknown_parameter`) for every
+/// operation alike, also those that take none (`GET /requests/12?expand=events`).
 pub async fn negotiate(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let api = req.path().starts_with("/api/");
     let lenient = api && prefers_lenient(req.headers());
+    if api && !lenient {
+        // `HEAD` is the `GET` it stands for; a CORS preflight carries no query of its own.
+        let method = if req.method() == actix_web::http::Method::HEAD { "GET" } else { req.method().as_str() };
+        let unknown = match (req.app_data::<web::Data<MethodTable>>(), req.uri().query()) {
+            (Some(table), Some(query)) => table.query_parameters(req.path(), method).and_then(|known| {
+                let name = unknown_parameter(query, known)?;
+                let expected = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+                let detail = if known.is_empty() {
+                    format!("unknown query parameter `{name}` (this operation takes none)")
+                } else {
+                    format!("unknown query parameter `{name}` (expected one of {expected})")
+                };
+                Some(InputError::UnknownParameter { name, detail })
+            }),
+            _ => None,
+        };
+        if let Some(refused) = unknown {
+            // Who is not signed in is told that first, as the handlers' own parameters
+            // do: the check for a signed-in operation waits for the caller's identity
+            // ([`refused_query`]).
+            let signed_in = req.app_data::<web::Data<MethodTable>>().is_some_and(|t| t.signed_in(req.path(), method));
+            if signed_in {
+                req.extensions_mut().insert(UnknownQuery(refused));
+            } else {
+                let mut res = req.error_response(ApiError::from(refused)).map_into_boxed_body();
+                res.headers_mut().insert(API_VERSION_HEADER, HeaderValue::from_static(API_VERSION));
+                return Ok(res);
+            }
+        }
+    }
     if lenient {
         let kept = match (req.app_data::<web::Data<MethodTable>>(), req.uri().query()) {
             (Some(table), Some(query)) => {

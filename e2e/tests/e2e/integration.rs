@@ -662,6 +662,43 @@ async fn newer_clients_work_with_an_older_server_when_they_ask_to(backend: Backe
     let strict =
         applicant.raw_with_headers(Method::GET, "/requests?state=draft&newer_filter=1", "application/json", Vec::new(), &[]).await.unwrap();
     assert_eq!((strict.status, strict.body["code"].as_str()), (400, Some("invalid_query")));
+    // Every operation alike, also one that takes no parameter at all (a typo, or a
+    // parameter of a newer release, is not silently ignored): named, in both languages.
+    let draft = applicant.create_request(&common::statistics()).await.unwrap();
+    for (method, path) in [
+        (Method::GET, format!("/requests/{}?expand=events", draft.id)),
+        (Method::GET, "/me?expand=roles".to_string()),
+        (Method::HEAD, format!("/requests/{}?expand=events", draft.id)),
+        (Method::POST, format!("/requests/{}/check?strict=true", draft.id)),
+        (Method::GET, "/me/inbox?unread=true&expand=1".to_string()),
+    ] {
+        let res = applicant.raw_with_headers(method.clone(), &path, "application/json", Vec::new(), &[]).await.unwrap();
+        assert_eq!(res.status, 400, "{method} {path}: {:?}", res.body);
+        if method != Method::HEAD {
+            assert_eq!(res.body["code"].as_str(), Some("invalid_query"), "{path}: {:?}", res.body);
+            let detail = res.body["detail"].as_str().unwrap_or_default();
+            assert!(detail.contains("unknown query parameter `expand`") || detail.contains("`strict`"), "{path}: {detail}");
+            assert!(
+                res.body["message"]["zh_tw"].as_str().is_some_and(|m| m.contains("「expand」") || m.contains("「strict」")),
+                "{:?}",
+                res.body
+            );
+        }
+        let res = applicant.raw_with_headers(method.clone(), &path, "application/json", Vec::new(), &lenient).await.unwrap();
+        assert_eq!(res.status, 200, "{method} {path} under lenient handling: {:?}", res.body);
+    }
+    let untouched = applicant.get_request(draft.id).await.unwrap();
+    assert_eq!(untouched.version, draft.version);
+    // Who is not signed in is told that first; a public operation refuses at once.
+    let anonymous = statreq_e2e::statreq_client::Client::new(&server.base);
+    let res = anonymous
+        .raw_with_headers(Method::GET, &format!("/requests/{}?expand=events", draft.id), "application/json", Vec::new(), &[])
+        .await
+        .unwrap();
+    assert_eq!((res.status, res.body["code"].as_str()), (401, Some("authentication_required")), "{:?}", res.body);
+    let login = serde_json::to_vec(&serde_json::json!({"username": "applicant.npa", "password": statreq_e2e::DEMO_PASSWORD})).unwrap();
+    let res = anonymous.raw_with_headers(Method::POST, "/auth/login?remember=1", "application/json", login, &[]).await.unwrap();
+    assert_eq!((res.status, res.body["code"].as_str()), (400, Some("invalid_query")), "{:?}", res.body);
     let res = applicant
         .raw_with_headers(Method::GET, "/requests?state=draft&newer_filter=1&limit=1", "application/json", Vec::new(), &lenient)
         .await
