@@ -65,3 +65,50 @@ where
         </Transition>
     }
 }
+
+/// A list read a page at a time into `rows`: `load(None)` reads the first page again
+/// (replacing what is shown), `load(Some(cursor))` the next one (appending); `next` is
+/// the cursor of the page after, `state` whether the last read succeeded.
+pub(crate) struct Paged<T: Send + Sync + 'static> {
+    pub rows: RwSignal<Vec<T>>,
+    pub next: RwSignal<Option<String>>,
+    pub state: RwSignal<Option<Result<(), UiError>>>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Paged<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Paged<T> {}
+
+impl<T: Send + Sync + 'static> Paged<T> {
+    pub(crate) fn new() -> Paged<T> {
+        Paged { rows: RwSignal::new(Vec::new()), next: RwSignal::new(None), state: RwSignal::new(None) }
+    }
+
+    /// Reads a page with `fetch(cursor)`: the first one when `cursor` is `None`.
+    pub(crate) fn load<F, Fut>(self, cursor: Option<String>, fetch: F)
+    where
+        F: FnOnce(Option<String>) -> Fut + 'static,
+        Fut: std::future::Future<Output = Result<statreq_contract::Page<T>, statreq_client::ClientError>> + 'static,
+    {
+        leptos::task::spawn_local(async move {
+            let more = cursor.is_some();
+            match fetch(cursor).await {
+                Ok(p) => {
+                    self.rows.update(|r| {
+                        if !more {
+                            r.clear();
+                        }
+                        r.extend(p.items)
+                    });
+                    self.next.set(p.next_cursor);
+                    self.state.set(Some(Ok(())));
+                }
+                Err(e) => self.state.set(Some(Err(super::problem::ui(e)))),
+            }
+        });
+    }
+}

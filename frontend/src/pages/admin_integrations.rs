@@ -123,32 +123,17 @@ pub fn Integrations() -> impl IntoView {
 fn DeliveryLog(hook: WebhookView) -> impl IntoView {
     let lang = i18n::lang();
     let id = hook.id;
-    let rows = RwSignal::new(Vec::<WebhookDeliveryView>::new());
-    let next = RwSignal::new(None::<String>);
-    let state = RwSignal::new(None::<Result<(), crate::components::problem::UiError>>);
+    let list = crate::components::loading::Paged::<WebhookDeliveryView>::new();
+    let (rows, next, state) = (list.rows, list.next, list.state);
     let note = RwSignal::new(None::<String>);
     let load = move |cursor: Option<String>| {
-        spawn_local(async move {
-            let more = cursor.is_some();
-            match call(|c| {
+        list.load(cursor, move |cursor| async move {
+            call(|c| {
                 let cursor = cursor.clone();
                 async move { c.webhook_deliveries(id, cursor.as_deref()).await }
             })
             .await
-            {
-                Ok(p) => {
-                    rows.update(|r| {
-                        if !more {
-                            r.clear();
-                        }
-                        r.extend(p.items)
-                    });
-                    next.set(p.next_cursor);
-                    state.set(Some(Ok(())));
-                }
-                Err(e) => state.set(Some(Err(ui(e)))),
-            }
-        });
+        })
     };
     load(None);
     let replay = move |did: i64| {

@@ -434,31 +434,16 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
 pub fn InboxPage() -> impl IntoView {
     let lang = i18n::lang();
     let session = crate::session::session();
-    let rows = RwSignal::new(Vec::<InboxItem>::new());
-    let next = RwSignal::new(None::<String>);
-    let state = RwSignal::new(None::<Result<(), crate::components::problem::UiError>>);
+    let list = crate::components::loading::Paged::<InboxItem>::new();
+    let (rows, next, state) = (list.rows, list.next, list.state);
     let load = move |cursor: Option<String>| {
-        spawn_local(async move {
-            let more = cursor.is_some();
-            let page = call(|c| {
+        list.load(cursor, move |cursor| async move {
+            call(|c| {
                 let cursor = cursor.clone();
                 async move { c.inbox_page(false, cursor.as_deref(), Some(50)).await }
             })
-            .await;
-            match page {
-                Ok(p) => {
-                    rows.update(|r| {
-                        if !more {
-                            r.clear();
-                        }
-                        r.extend(p.items)
-                    });
-                    next.set(p.next_cursor);
-                    state.set(Some(Ok(())));
-                }
-                Err(e) => state.set(Some(Err(ui(e)))),
-            }
-        });
+            .await
+        })
     };
     load(None);
     let marked = move |ids: &dyn Fn(&InboxItem) -> bool| {
