@@ -42,13 +42,31 @@ pub fn origin() -> String {
 #[derive(Clone, Copy)]
 pub struct Session {
     pub me: RwSignal<Option<Me>>,
-    /// Unread notifications, as the header shows them: read again on every navigation,
-    /// set at once when the inbox marks some read.
+    /// Unread notifications, as the header shows them: read again on every navigation
+    /// and when the inbox marks some read ([`refresh_unread`]).
     pub unread: RwSignal<i64>,
+    /// Which reading of `unread` is the latest.
+    unread_reading: RwSignal<u64>,
+}
+
+/// Reads the unread count again. Only the latest reading is shown: one started before a
+/// notice was marked read (a navigation's) would otherwise show it unread again.
+pub fn refresh_unread(s: Session) {
+    let reading = s.unread_reading.get_untracked() + 1;
+    s.unread_reading.set(reading);
+    leptos::task::spawn_local(async move {
+        let n = match s.me.get_untracked() {
+            Some(_) => call(|c| async move { c.inbox_summary().await }).await.map(|x| x.unread).unwrap_or(0),
+            None => 0,
+        };
+        if s.unread_reading.get_untracked() == reading {
+            s.unread.set(n);
+        }
+    });
 }
 
 pub fn provide() -> Session {
-    let s = Session { me: RwSignal::new(None), unread: RwSignal::new(0) };
+    let s = Session { me: RwSignal::new(None), unread: RwSignal::new(0), unread_reading: RwSignal::new(0) };
     // Refresh tokens were once kept here; never again.
     storage_remove("statreq.refresh");
     provide_context(s);
@@ -63,7 +81,11 @@ pub fn provide() -> Session {
 }
 
 pub fn session() -> Session {
-    use_context::<Session>().unwrap_or_else(|| Session { me: RwSignal::new(None), unread: RwSignal::new(0) })
+    use_context::<Session>().unwrap_or_else(|| Session {
+        me: RwSignal::new(None),
+        unread: RwSignal::new(0),
+        unread_reading: RwSignal::new(0),
+    })
 }
 
 fn client() -> Client {

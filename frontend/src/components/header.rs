@@ -6,7 +6,7 @@ use leptos_router::hooks::use_navigate;
 use statreq_contract::*;
 
 use crate::i18n::{self, tr, Lang};
-use crate::session::{self, call, Session};
+use crate::session::{self, Session};
 
 pub(crate) fn role_label(lang: Lang, r: Role) -> String {
     match r {
@@ -25,12 +25,9 @@ pub fn Header(session: Session) -> impl IntoView {
     // Unread notifications, counted by the server (not read) on every navigation.
     let location = leptos_router::hooks::use_location();
     Effect::new(move |_| {
-        let signed_in = session.me.get().is_some();
+        let _ = session.me.with(Option::is_some);
         let _ = location.pathname.get();
-        leptos::task::spawn_local(async move {
-            let n = if signed_in { call(|c| async move { c.inbox_summary().await }).await.map(|s| s.unread).unwrap_or(0) } else { 0 };
-            session.unread.set(n);
-        });
+        crate::session::refresh_unread(session);
     });
     // On a phone the links fold into a menu, closed again on every navigation.
     let open = RwSignal::new(false);

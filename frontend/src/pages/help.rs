@@ -454,7 +454,7 @@ pub fn InboxPage() -> impl IntoView {
         spawn_local(async move {
             if call(|c| async move { c.read_inbox(id).await }).await.is_ok() {
                 marked(&|i| i.id == id);
-                session.unread.update(|n| *n = (*n - 1).max(0));
+                crate::session::refresh_unread(session);
             }
         });
     };
@@ -462,9 +462,9 @@ pub fn InboxPage() -> impl IntoView {
     let read_all = move |_| {
         let Some(newest) = rows.with_untracked(|r| r.first().map(|i| i.id)) else { return };
         spawn_local(async move {
-            if let Ok(done) = call(|c| async move { c.read_all_inbox(Some(newest)).await }).await {
+            if call(|c| async move { c.read_all_inbox(Some(newest)).await }).await.is_ok() {
                 marked(&|i| i.id <= newest);
-                session.unread.set(done.unread);
+                crate::session::refresh_unread(session);
             }
         });
     };
