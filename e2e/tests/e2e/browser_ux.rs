@@ -750,3 +750,37 @@ async fn an_office_starts_a_new_application_from_an_earlier_one() {
     let again = people.applicant.get_request(old.id).await.unwrap();
     assert_eq!((again.version, again.application), (old.version, app), "the earlier request is untouched");
 }
+
+/// What waits on a reviewer comes longest-waiting first, said so; the other lists stay
+/// newest first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reviewer_sees_the_longest_waiting_first() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(people.in_state(&common::statistics(), State::PendingSupervisor, 2).await.id);
+    }
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "supervisor.moi").await;
+    wait_for_text(&c, "main p.hint", "最早送出者在前").await;
+    wait_count(&c, "main table tbody tr", 3).await;
+    let first = |c: &Client| {
+        let c = c.clone();
+        async move { c.find(Locator::Css("main table tbody tr a")).await.unwrap().text().await.unwrap_or_default() }
+    };
+    assert_eq!(first(&c).await, ids[0].to_string(), "the longest waiting first");
+    // Everything: newest first, and no such note.
+    let all = c.find(Locator::Css("#state-filter option[value='']")).await.unwrap();
+    all.click().await.unwrap();
+    crate::browser::wait_gone(&c, "main p.hint").await;
+    let newest = ids.iter().max().copied().unwrap_or_default().to_string();
+    for _ in 0..50 {
+        if first(&c).await == newest {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(first(&c).await, newest);
+}

@@ -31,13 +31,18 @@ pub fn Home() -> impl IntoView {
             filter.set(default.to_string());
         }
     });
+    // What waits on a reviewer comes longest-waiting first; everything else newest first.
+    let oldest_first = move || matches!(filter.get().as_str(), "pending_supervisor" | "pending_dgpa");
     let filters = Signal::derive(move || {
         let f = filter.get();
-        if f.is_empty() {
-            Vec::new()
-        } else {
-            vec![("state".to_string(), f)]
+        let mut q = Vec::new();
+        if oldest_first() {
+            q.push(("sort".to_string(), "submitted".to_string()));
         }
+        if !f.is_empty() {
+            q.push(("state".to_string(), f));
+        }
+        q
     });
     let is_applicant = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::Applicant));
     view! {
@@ -57,6 +62,9 @@ pub fn Home() -> impl IntoView {
                 <option value="">{move || tr(lang.get(), "all")}</option>
                 {STATES.iter().map(|s| { let s = *s; view! { <option value=s.as_str() selected=move || filter.get() == s.as_str()>{move || text(lang.get(), &s.label())}</option> } }).collect_view()}
             </select>
+            <Show when=oldest_first>
+                <p class="hint">{move || tr(lang.get(), "oldest_submitted_first")}</p>
+            </Show>
             <crate::components::request::PagedRequests filters=filters class="" caption_key="requests" empty_key="no_requests_yet" />
         </Show>
     }
