@@ -32,7 +32,7 @@ pub fn Home() -> impl IntoView {
         }
     });
     // What waits on a reviewer comes longest-waiting first; everything else newest first.
-    let oldest_first = move || matches!(filter.get().as_str(), "pending_supervisor" | "pending_dgpa");
+    let oldest_first = move || State::parse(&filter.get()).is_some_and(|s| matches!(s, State::PendingSupervisor | State::PendingDgpa));
     let filters = Signal::derive(move || {
         let f = filter.get();
         let mut q = Vec::new();
