@@ -630,6 +630,13 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     assert!(unread >= 2, "{unread}");
     click(&c, Locator::Css("header a[href='/inbox']")).await;
     wait_for_text(&c, "header a[href='/inbox']", &format!("通知 ({unread})")).await;
+    // The list follows a switch of language, as the header does.
+    wait_for_text(&c, "ul.inbox li.unread button", "標為已讀").await;
+    click(&c, Locator::XPath("//header//button[normalize-space()='English']")).await;
+    wait_for_text(&c, "header a[href='/inbox']", &format!("Notifications ({unread})")).await;
+    wait_for_text(&c, "ul.inbox li.unread button", "Mark read").await;
+    click(&c, Locator::XPath("//header//button[normalize-space()='中文']")).await;
+    wait_for_text(&c, "ul.inbox li.unread button", "標為已讀").await;
     click(&c, Locator::Css("ul.inbox li.unread a[href^='/inquiries/']")).await;
     wait_for_text(&c, "main h1", "育嬰留職停薪是否計入公務年資").await;
     let left = if unread == 1 { "通知".to_string() } else { format!("通知 ({})", unread - 1) };

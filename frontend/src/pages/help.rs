@@ -483,12 +483,13 @@ pub fn InboxPage() -> impl IntoView {
                     <For each=move || rows.get() key=|i| (i.id, i.read_at.is_some()) let:i>
                         {
                             let unread = i.read_at.is_none();
-                            let id = i.id;
+                            let (id, message, at) = (i.id, i.message.clone(), i.created_at);
+                            // In the language chosen, also after switching it.
                             view! {
                                 <li class=if unread { "unread" } else { "" }>
-                                    <A href=i.link.clone() on:click=move |_| if unread { read(id) }>{text(lang.get_untracked(), &i.message)}</A>
-                                    " · "{i18n::datetime(lang.get_untracked(), i.created_at)}
-                                    {unread.then(|| view! { " "<button type="button" class="link" on:click=move |_| read(id)>{tr(lang.get_untracked(), "mark_read")}</button> })}
+                                    <A href=i.link.clone() on:click=move |_| if unread { read(id) }>{move || text(lang.get(), &message)}</A>
+                                    " · "{move || i18n::datetime(lang.get(), at)}
+                                    {unread.then(|| view! { " "<button type="button" class="link" on:click=move |_| read(id)>{move || tr(lang.get(), "mark_read")}</button> })}
                                 </li>
                             }
                         }
