@@ -65,7 +65,7 @@ fn unknown_parameter(query: &str, known: &[String]) -> Option<String> {
 /// Adds `API-Version` to every API response; under `Prefer: handling=lenient` drops
 /// query parameters the operation does not take before it reads them (bodies: see
 /// `parse_optional_json`) and answers `Preference-Applied`. Without it, a parameter
-/// the operation does not take is refused (`400 unknown_parameter`) for every
+/// the operation does not take is refused (`400 invalid_query`, naming it) for every
 /// operation alike, also those that take none (`GET /requests/12?expand=events`).
 pub async fn negotiate(
     mut req: ServiceRequest,
