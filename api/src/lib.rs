@@ -64,7 +64,7 @@ pub struct AppState {
     info(
         title = "statreq — DGPA personnel-data statistics service",
         description = "Apply for personnel statistics or detail records (提供人事資料統計服務), have them approved by the supervising agency's personnel office, reviewed and produced by DGPA, and delivered. Rule numbers cite DGPA's directions (e.g. rule 5.3). Errors are RFC 9457 problem+json with a stable `code`. State changes take `If-Match` with the request's `ETag`.",
-        version = "1.5.0",
+        version = "1.6.0",
         license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0")
     ),
     servers((url = "/", description = "The service that serves this document; the API is under `/api/v1`.")),
@@ -133,12 +133,14 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     http::contract::declare_examples(&mut api);
     http::contract::pages_refer_to_items(&mut api);
     http::contract::flattened_views_are_one_object(&mut api);
-    strings_never_hold_nul(api)
+    strings_hold_no_disallowed_characters(api)
 }
 
-/// No text the service takes may hold U+0000 (no database stores it; the server
-/// refuses it in bodies and queries): every free-text string says so.
-fn strings_never_hold_nul(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+/// No text the service takes may hold U+0000 (no database stores it), another control
+/// character but tab, line feed and carriage return, or a text-direction control
+/// ([`statreq_domain::values::is_disallowed_char`]; the server refuses them in bodies,
+/// queries and imports): every free-text string says so.
+fn strings_hold_no_disallowed_characters(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaType, Type};
     use utoipa::openapi::RefOr;
     fn walk(s: &mut RefOr<Schema>) {
@@ -151,7 +153,7 @@ fn strings_never_hold_nul(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi:
                     SchemaType::AnyValue => false,
                 };
                 if is_string && o.format.is_none() && o.enum_values.is_none() && o.pattern.is_none() {
-                    o.pattern = Some(r"^[^\u0000]*$".into());
+                    o.pattern = Some(r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$".into());
                 }
                 o.properties.values_mut().for_each(walk);
                 if let Some(AdditionalProperties::RefOr(r)) = o.additional_properties.as_deref_mut() {
@@ -173,7 +175,10 @@ fn strings_never_hold_nul(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi:
         c.schemas.values_mut().for_each(walk);
     }
     for op in operations_mut(&mut api) {
-        op.parameters.iter_mut().flatten().filter_map(|p| p.schema.as_mut()).for_each(walk);
+        // Headers are not text the service keeps: each says what it reads (an unknown
+        // `Statreq-Refresh` is ignored), and HTTP itself keeps controls out of them.
+        let text_parameters = op.parameters.iter_mut().flatten().filter(|p| p.parameter_in != utoipa::openapi::path::ParameterIn::Header);
+        text_parameters.filter_map(|p| p.schema.as_mut()).for_each(walk);
         if let Some(body) = op.request_body.as_mut() {
             body.content.values_mut().filter_map(|c| c.schema.as_mut()).for_each(walk);
             // An import's CSV is never empty: no body at all is 400 `body_required`.
@@ -219,20 +224,22 @@ pub fn openapi_yaml() -> anyhow::Result<String> {
     Ok(openapi_document().to_yaml()?)
 }
 
-/// What no handler could read right is refused before any: a query string carrying
-/// U+0000 (`%00`; no database stores the character, and no parameter needs it) or not
-/// in UTF-8, and a body in a content coding.
+/// What no handler could read right is refused before any: a query string not in UTF-8
+/// or carrying a character no text may hold (U+0000 as `%00`, which no database stores,
+/// another control or a text-direction control; no parameter needs one), and a body in
+/// a content coding.
 async fn refuse_unreadable_requests(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
-    if req.query_string().to_ascii_lowercase().contains("%00") {
-        return Ok(req.into_response(ApiError::from(app::InputError::NulInQuery).error_response()));
-    }
     // Parameters are read as UTF-8, anything else replaced by U+FFFD: a search sent in
     // Big5 would find nothing and say nothing.
-    if percent_encoding::percent_decode_str(req.query_string()).decode_utf8().is_err() {
-        return Ok(req.into_response(ApiError::from(app::InputError::QueryNotUtf8).error_response()));
+    let refused = match percent_encoding::percent_decode_str(req.query_string()).decode_utf8() {
+        Err(_) => Some(app::InputError::QueryNotUtf8),
+        Ok(query) => statreq_domain::values::disallowed_char(&query).map(|ch| app::InputError::DisallowedCharacterInQuery { ch }),
+    };
+    if let Some(refused) = refused {
+        return Ok(req.into_response(ApiError::from(refused).error_response()));
     }
     // Bodies are read as sent: a gzipped one would be misread, and one labelled `br`
     // but sent plain taken on trust. RFC 9110 §12.5.3: 415 with `Accept-Encoding`.

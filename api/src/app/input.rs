@@ -32,12 +32,17 @@ pub enum InputError {
     MalformedJson {
         detail: String,
     },
-    /// U+0000 in a string or key, which no database stores.
-    NulCharacter {
+    /// A string or key holding a character no text may
+    /// ([`statreq_domain::values::is_disallowed_char`]): U+0000, another control
+    /// character, a bidirectional override.
+    DisallowedCharacter {
         pointer: String,
+        ch: char,
     },
-    /// A query string carrying U+0000.
-    NulInQuery,
+    /// A query string carrying such a character.
+    DisallowedCharacterInQuery {
+        ch: char,
+    },
     /// A query string whose percent-decoded bytes are not UTF-8 (a Big5 search, say).
     QueryNotUtf8,
     UnknownField {
@@ -306,10 +311,13 @@ impl InputError {
             UnsupportedMediaType | UnsupportedCharset { .. } => "unsupported_media_type",
             UnsupportedContentEncoding { .. } => "unsupported_content_encoding",
             MalformedJson { .. } | NotUtf8 { .. } => "malformed_json",
-            NulCharacter { .. } => "invalid_character",
-            NulInQuery | QueryNotUtf8 | InvalidQuery { .. } | UnknownParameter { .. } | InvalidParameter { .. } | InvalidTime { .. } => {
-                "invalid_query"
-            }
+            DisallowedCharacter { .. } => "invalid_character",
+            DisallowedCharacterInQuery { .. }
+            | QueryNotUtf8
+            | InvalidQuery { .. }
+            | UnknownParameter { .. }
+            | InvalidParameter { .. }
+            | InvalidTime { .. } => "invalid_query",
             InvalidRange { .. } => "invalid_range",
             SubtreeNeedsAgency => "subtree_needs_agency",
             UnknownField { .. } => "unknown_field",
@@ -399,7 +407,7 @@ impl InputError {
             MalformedJson { .. }
             | NotUtf8 { .. }
             | BodyRequired
-            | NulInQuery
+            | DisallowedCharacterInQuery { .. }
             | QueryNotUtf8
             | InvalidQuery { .. }
             | UnknownParameter { .. }
@@ -460,7 +468,10 @@ impl InputError {
     pub fn pointer(&self) -> Option<&str> {
         use InputError::*;
         Some(match self {
-            NulCharacter { pointer } | UnknownField { pointer, .. } | InvalidValue { pointer, .. } | DuplicateField { pointer } => pointer,
+            DisallowedCharacter { pointer, .. }
+            | UnknownField { pointer, .. }
+            | InvalidValue { pointer, .. }
+            | DuplicateField { pointer } => pointer,
             UnexpectedField | FileTypeNotAllowed { .. } | EmptyFile | FileRequired => "/file",
             Magnitude(statreq_domain::disclosure::MagnitudeError::UnknownColumn(_)) => "/magnitude",
             Magnitude(_) => "/contributions",

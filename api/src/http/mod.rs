@@ -157,8 +157,8 @@ pub fn parse_optional_json<T: DeserializeOwned + serde::Serialize>(req: &HttpReq
     if !value.is_object() {
         return Err(InputError::InvalidValue { pointer: String::new(), detail: "the body must be a JSON object".into() }.into());
     }
-    if let Some(pointer) = nul_pointer(&value, String::new()) {
-        return Err(InputError::NulCharacter { pointer }.into());
+    if let Some((pointer, ch)) = disallowed_pointer(&value, String::new()) {
+        return Err(InputError::DisallowedCharacter { pointer, ch }.into());
     }
     let pointers = eligibility::deadline_pointers(&value);
     if !pointers.is_empty() {
@@ -217,23 +217,28 @@ fn remove_at(value: &mut serde_json::Value, pointer: &str) -> bool {
     value.pointer_mut(parent).and_then(|p| p.as_object_mut()).and_then(|o| o.remove(&key)).is_some()
 }
 
-/// The pointer of the first string (or key) holding U+0000, which no database
-/// stores; in the pointer itself the character shows as U+FFFD.
-fn nul_pointer(v: &serde_json::Value, at: String) -> Option<String> {
-    let escape = |k: &str| k.replace('~', "~0").replace('/', "~1").replace('\0', "\u{FFFD}");
+/// The pointer of the first string (or key) holding a character no text may
+/// ([`statreq_domain::values::is_disallowed_char`]), and the character; in the pointer
+/// itself such characters show as U+FFFD.
+fn disallowed_pointer(v: &serde_json::Value, at: String) -> Option<(String, char)> {
+    use statreq_domain::values::disallowed_char;
     match v {
-        serde_json::Value::String(s) if s.contains('\0') => Some(at),
-        serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| nul_pointer(x, format!("{at}/{i}"))),
+        serde_json::Value::String(s) => disallowed_char(s).map(|c| (at, c)),
+        serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| disallowed_pointer(x, format!("{at}/{i}"))),
         serde_json::Value::Object(map) => map.iter().find_map(|(k, x)| {
-            let here = format!("{at}/{}", escape(k));
-            if k.contains('\0') {
-                Some(here)
-            } else {
-                nul_pointer(x, here)
+            let here = format!("{at}/{}", pointer_token(k));
+            match disallowed_char(k) {
+                Some(c) => Some((here, c)),
+                None => disallowed_pointer(x, here),
             }
         }),
         _ => None,
     }
+}
+
+/// `key` as a JSON pointer's token (RFC 6901), characters no text may hold shown as U+FFFD.
+fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1").replace(statreq_domain::values::is_disallowed_char, "\u{FFFD}")
 }
 
 /// `a.b[0].c` (serde_path_to_error) → `/a/b/0/c`.
@@ -337,14 +342,36 @@ pub fn parse_csv_rows<T: DeserializeOwned>(
 ) -> Result<Vec<T>, ApiError> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|_| InputError::CsvNotUtf8)?;
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader.headers().cloned().ok();
     let mut items = Vec::new();
     let mut errors = Vec::new();
-    for (i, rec) in reader.deserialize::<T>().enumerate() {
+    for (i, rec) in reader.records().enumerate() {
         let line = i + 2; // counting the header
         if i >= MAX_IMPORT_ROWS {
             return Err(InputError::TooManyRows { max: MAX_IMPORT_ROWS }.into());
         }
-        match rec {
+        // A cell holding a character no text may (U+0000, which PostgreSQL refuses; a
+        // control or text-direction character) is refused where it is, like in JSON.
+        let refused = rec.as_ref().ok().and_then(|r| {
+            r.iter().enumerate().find_map(|(col, cell)| {
+                let ch = statreq_domain::values::disallowed_char(cell)?;
+                let column = headers.as_ref().and_then(|h| h.get(col)).map_or_else(|| col.to_string(), pointer_token);
+                Some((column, ch))
+            })
+        });
+        if let Some((column, ch)) = refused {
+            let problem = InputError::DisallowedCharacter { pointer: String::new(), ch };
+            let message = problem.message();
+            errors.push(ProblemError {
+                pointer: format!("/rows/{line}/{column}"),
+                code: problem.code().into(),
+                detail: message.en.clone(),
+                message: Some(message),
+                severity: None,
+            });
+            continue;
+        }
+        match rec.and_then(|r| r.deserialize::<T>(headers.as_ref())) {
             Err(e) => errors.push(ProblemError {
                 pointer: format!("/rows/{line}"),
                 code: "invalid_csv_row".into(),

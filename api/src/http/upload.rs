@@ -17,7 +17,10 @@ pub struct Upload {
 
 fn sanitize_filename(raw: &str, allowed: &[(&str, &'static str)]) -> Option<(String, &'static str)> {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    let clean: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
+    // Control characters and text-direction controls (`名冊\u{202E}vsc.exe` shows as
+    // `名冊exe.csv`) are left out of the name it is served under.
+    let clean: String =
+        base.chars().filter(|&c| !c.is_control() && !statreq_domain::values::is_disallowed_char(c) && c != '"').take(200).collect();
     let ext = clean.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
     let (_, content_type) = allowed.iter().find(|(e, _)| *e == ext)?;
     (!clean.starts_with('.')).then_some((clean, content_type))

@@ -30,7 +30,7 @@ use crate::http::respond_request as respond;
 pub struct CreateQuery {
     /// The creating system's own reference (1–100 visible characters), unique per
     /// system: a second request with the same reference is refused with 409.
-    #[param(pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]{1,100}$")]
+    #[param(pattern = r"^[^\s\u0000-\u001f\u007f-\u009f\u202A-\u202E\u2066-\u2069]{1,100}$")]
     pub external_ref: Option<String>,
 }
 
@@ -186,7 +186,10 @@ pub struct ListQuery {
     pub state: Option<Vec<State>>,
     /// Words the applicant wrote (reason, description, conditions), case-insensitive,
     /// at most 200 characters and not only spaces; a number alone (or `#12`) is a request number.
-    #[param(max_length = 200, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
+    #[param(
+        max_length = 200,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub q: Option<String>,
     /// Only requests of this agency (its code) …
     #[param(pattern = r"^[A-Za-z0-9_-]{1,32}$")]

@@ -23,7 +23,10 @@ pub struct CreateAgencyBody {
     /// 機關代碼: 1–20 ASCII letters or digits.
     #[schema(pattern = "^[A-Za-z0-9]{1,20}$")]
     pub code: String,
-    #[schema(max_length = 100, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
+    #[schema(
+        max_length = 100,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub name: String,
     #[schema(pattern = "^[A-Za-z0-9]{1,20}$")]
     pub parent_code: String,
@@ -37,7 +40,10 @@ pub struct CreateAgencyBody {
 #[serde(deny_unknown_fields)]
 pub struct UpdateAgencyBody {
     #[serde(default)]
-    #[schema(max_length = 100, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
+    #[schema(
+        max_length = 100,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub name: Option<String>,
     #[serde(default)]
     #[schema(pattern = "^[A-Za-z0-9]{1,20}$")]
@@ -75,7 +81,10 @@ pub struct CreateUserBody {
     /// 3–64 lower-case letters, digits or `. _ - @`.
     #[schema(pattern = "^[a-z0-9._@-]{3,64}$")]
     pub username: String,
-    #[schema(max_length = 100, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
+    #[schema(
+        max_length = 100,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub display_name: String,
     /// Empty, or an e-mail address.
     #[serde(default)]
@@ -94,7 +103,10 @@ pub struct CreateUserBody {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserBody {
     #[serde(default)]
-    #[schema(max_length = 100, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
+    #[schema(
+        max_length = 100,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub display_name: Option<String>,
     #[serde(default)]
     #[schema(max_length = 200, pattern = r"^([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)?$")]

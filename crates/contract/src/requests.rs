@@ -273,7 +273,10 @@ impl MessageView {
 #[serde(deny_unknown_fields)]
 pub struct PostMessageBody {
     /// 1–4,000 characters, not only spaces.
-    #[schema(max_length = 4000, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
+    #[schema(
+        max_length = 4000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub body: String,
 }
 

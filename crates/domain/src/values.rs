@@ -25,7 +25,7 @@ macro_rules! text_value {
                 let text = if $trim { raw.trim() } else { raw };
                 let n = text.chars().count();
                 let ok = (1..=Self::MAX_CHARS).contains(&n)
-                    && !($no_space && text.chars().any(|c| c.is_control() || c.is_whitespace()));
+                    && !($no_space && text.chars().any(|c| is_disallowed_char(c) || c.is_control() || c.is_whitespace()));
                 if ok {
                     Ok(Self(text.to_string()))
                 } else {
@@ -64,6 +64,27 @@ text_value!(
     Name, max = 100, trim = true, no_space = false
 );
 
+/// Whether text taken from a caller may not hold `c`: the control characters (C0,
+/// DEL and C1, as XML 1.0 refuses them) but tab, line feed and carriage return —
+/// nothing a screen shows, U+0000 no PostgreSQL column stores, and a vertical tab or
+/// bell in a reason means nothing to the officer who reads it; and the bidirectional
+/// embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069), with which a
+/// reason or a file's name displays in another order than it reads (the "Trojan
+/// Source" spoofing, CVE-2021-42574). Zh-TW and English text never needs them.
+pub fn is_disallowed_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The first character of `text` it may not hold ([`is_disallowed_char`]).
+pub fn disallowed_char(text: &str) -> Option<char> {
+    text.chars().find(|&c| is_disallowed_char(c))
+}
+
+/// `c` as Unicode writes it: `U+202E`.
+pub fn code_point(c: char) -> String {
+    format!("U+{:04X}", c as u32)
+}
+
 /// An agency's number of personnel staff (人事人員數, rule 5.3), 0–100,000.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct StaffCount(i32);
@@ -87,6 +108,23 @@ impl StaffCount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_holds_no_invisible_controls_but_line_breaks_and_tabs() {
+        assert_eq!(disallowed_char("第一行\r\n\t第二行 · 人事"), None);
+        for (text, c) in [("a\0b", '\0'), ("鈴\u{7}", '\u{7}'), ("\u{B}", '\u{B}'), ("x\u{7F}", '\u{7F}'), ("\u{85}", '\u{85}')] {
+            assert_eq!(disallowed_char(text), Some(c), "{text:?}");
+        }
+        // Bidirectional overrides and isolates, not the marks or joiners of ordinary text.
+        for c in ['\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}'] {
+            assert_eq!(disallowed_char(&format!("名冊{c}vsc.exe")), Some(c));
+        }
+        for ok in ['\u{200D}', '\u{202F}', '\u{2065}', '\u{206A}', '\u{3000}', '\u{FEFF}'] {
+            assert!(!is_disallowed_char(ok), "{ok:?}");
+        }
+        assert_eq!(code_point('\u{202E}'), "U+202E");
+        assert_eq!(code_point('\0'), "U+0000");
+    }
 
     #[test]
     fn external_refs_are_short_and_without_spaces() {

@@ -363,27 +363,73 @@ pub(crate) fn decoded(data: &str) -> String {
 
 /// Found by schemathesis on PostgreSQL: text with U+0000 is refused (422 with a
 /// pointer; 400 in a query) instead of failing in the database, and changes nothing.
-async fn nul_characters_are_refused_not_stored(backend: Backend) {
+/// So are the other invisible characters no text needs (a bell, a vertical tab, the
+/// text-direction overrides that make a reason or a file's name display otherwise than
+/// it reads), in bodies, queries and CSV imports (a U+0000 in an import was a 500 on
+/// PostgreSQL); tabs and line breaks stay.
+async fn invisible_characters_are_refused_not_stored(backend: Backend) {
     let server = TestServer::start(backend);
     let applicant = server.login("applicant.npa").await;
+    let admin = server.login("admin.dgpa").await;
     let r = applicant.create_request(&common::statistics()).await.unwrap();
     let path = format!("/requests/{}/messages", r.id);
-    let res = applicant.raw_with_headers(Method::POST, &path, "application/json", br#"{"body":"a\u0000b"}"#.to_vec(), &[]).await;
-    let res = res.unwrap();
-    assert_eq!(
-        (res.status, res.body["code"].as_str(), res.body["errors"][0]["pointer"].as_str()),
-        (422, Some("invalid_character"), Some("/body"))
-    );
+    for (body, code_point) in [
+        (r#"{"body":"a\u0000b"}"#, "U+0000"),
+        (r#"{"body":"請回電\u0007"}"#, "U+0007"),
+        (r#"{"body":"名冊\u202Evsc.exe"}"#, "U+202E"),
+        (r#"{"body":"\u2067x\u2069"}"#, "U+2067"),
+        (r#"{"body":"x\u0085"}"#, "U+0085"),
+    ] {
+        let res = applicant.raw_with_headers(Method::POST, &path, "application/json", body.as_bytes().to_vec(), &[]).await;
+        let res = res.unwrap();
+        let zh = res.body["message"]["zh_tw"].as_str().unwrap_or_default();
+        assert_eq!(
+            (res.status, res.body["code"].as_str(), res.body["errors"][0]["pointer"].as_str()),
+            (422, Some("invalid_character"), Some("/body")),
+            "{body}"
+        );
+        assert!(zh.contains(code_point) && res.body["detail"].as_str().unwrap_or_default().contains(code_point), "{zh}");
+    }
     let mut app = serde_json::to_value(common::statistics()).unwrap_or_default();
     app["requirement"]["fields"][1] = serde_json::json!("gr\u{0}ade");
     let res =
         applicant.raw_with_headers(Method::POST, "/requests", "application/json", serde_json::to_vec(&app).unwrap_or_default(), &[]).await;
     let res = res.unwrap();
     assert_eq!((res.status, res.body["errors"][0]["pointer"].as_str()), (422, Some("/requirement/fields/1")));
-    let res = applicant.raw_with_headers(Method::GET, "/requests?external_ref=a%00b", "application/json", Vec::new(), &[]).await;
-    assert_eq!(res.unwrap().status, 400);
+    let mut app = serde_json::to_value(common::statistics()).unwrap_or_default();
+    app["reason"] = serde_json::json!("核對\u{202E}冊名");
+    let res =
+        applicant.raw_with_headers(Method::POST, "/requests", "application/json", serde_json::to_vec(&app).unwrap_or_default(), &[]).await;
+    let res = res.unwrap();
+    assert_eq!((res.status, res.body["errors"][0]["pointer"].as_str()), (422, Some("/reason")), "{}", res.body);
+    for (query, code_point) in [("external_ref=a%00b", "U+0000"), ("external_ref=a%E2%80%AEb", "U+202E"), ("q=%07", "U+0007")] {
+        let res = applicant.raw_with_headers(Method::GET, &format!("/requests?{query}"), "application/json", Vec::new(), &[]).await;
+        let res = res.unwrap();
+        assert_eq!((res.status, res.body["code"].as_str()), (400, Some("invalid_query")), "{query}");
+        assert!(res.body["detail"].as_str().unwrap_or_default().contains(code_point), "{}", res.body);
+    }
     assert!(applicant.messages(r.id).await.unwrap().is_empty());
     assert_eq!(count_requests(&applicant).await, 1);
+    // Tabs and line breaks are text.
+    let kept = applicant.post_message(r.id, "第一行\r\n\t第二行").await.unwrap();
+    assert_eq!(kept.body, "第一行\r\n\t第二行");
+
+    // CSV imports: every bad cell named by row and column, nothing imported.
+    let agencies = admin.list_agencies().await.unwrap().len();
+    let csv = "code,name,parent_code,personnel_staff\nNULX,機\u{0}關,MOI,3\nBIDI,內政部\u{202E}署,MOI,3\nFINE,可以,MOI,3\n";
+    let (status, p) = admin.raw(Method::POST, "/agencies/import", "text/csv", csv.into(), None).await.unwrap();
+    let at: Vec<_> = p["errors"].as_array().into_iter().flatten().map(|e| (e["pointer"].as_str(), e["code"].as_str())).collect();
+    assert_eq!((status, p["code"].as_str()), (422, Some("invalid_csv")), "{p}");
+    assert_eq!(at, [(Some("/rows/2/name"), Some("invalid_character")), (Some("/rows/3/name"), Some("invalid_character"))], "{p}");
+    assert_eq!(admin.list_agencies().await.unwrap().len(), agencies, "nothing was imported");
+    let csv = "date,kind,name\n2031-02-16,day_off,除\u{0}夕\n";
+    let (status, p) = admin.raw(Method::POST, "/calendar/import", "text/csv", csv.into(), None).await.unwrap();
+    assert_eq!((status, p["errors"][0]["pointer"].as_str()), (422, Some("/rows/2/name")), "{p}");
+    assert_eq!(applicant.calendar(2031).await.err().and_then(|e| e.status()), Some(404), "nothing was imported");
+
+    // A file's name loses them: `範例\u{202E}xslx.csv` shows as `範例vsc.xlsx`.
+    let a = applicant.upload_attachment(r.id, "範例\u{202E}xslx.csv", b"a,b\n".to_vec()).await.unwrap();
+    assert_eq!(a.filename, "範例xslx.csv");
 }
 
 /// An administrator's creating POSTs take an `Idempotency-Key` too: a retry (even
@@ -723,7 +769,7 @@ on_both_backends!(
     every_list_pages_alike,
     a_system_reconciles_with_updated_since,
     administrators_creating_posts_are_idempotent,
-    nul_characters_are_refused_not_stored,
+    invisible_characters_are_refused_not_stored,
     idempotent_writes_replay_conflict_and_run_once,
     external_references_are_unique_per_system,
     webhooks_are_signed_retried_logged_and_replayable,

@@ -23,14 +23,17 @@ impl InputError {
                 format!("The body is not UTF-8 encoded JSON (RFC 8259): {detail}."),
             ),
             MalformedJson { detail } => Text::new("內容不是有效的 JSON。", format!("The body is not valid JSON: {detail}")),
-            NulCharacter { .. } => Text::new(
-                "內容含有不允許的空字元（U+0000）。",
-                "The text contains a NUL character (U+0000), which is not allowed.",
-            ),
-            NulInQuery => Text::new(
-                "查詢參數含有不允許的空字元（U+0000）。",
-                "A query parameter contains a NUL character (U+0000), which is not allowed.",
-            ),
+            DisallowedCharacter { ch, .. } => {
+                let (zh, en, u) = character_kind(*ch);
+                Text::new(
+                    format!("內容含有不允許的{zh}（{u}），請刪除後再送出（看不見的字元常隨複製貼上帶入，可重新輸入該段文字）。"),
+                    format!("The text contains {en} ({u}), which is not allowed; remove it and send again (invisible characters often come with copy and paste: type the passage again)."),
+                )
+            }
+            DisallowedCharacterInQuery { ch } => {
+                let (zh, en, u) = character_kind(*ch);
+                Text::new(format!("查詢參數含有不允許的{zh}（{u}）。"), format!("A query parameter contains {en} ({u}), which is not allowed."))
+            }
             QueryNotUtf8 => Text::new(
                 "查詢字串須以 UTF-8 編碼（再以百分比編碼），例如「人事」寫作 %E4%BA%BA%E4%BA%8B。",
                 "The query string must be UTF-8 before percent-encoding (e.g. 人事 is %E4%BA%BA%E4%BA%8B).",
@@ -288,4 +291,15 @@ impl InputError {
             ),
         }
     }
+}
+
+/// What kind of character `c` is, in words (zh-TW, English), and its code point, for the
+/// message refusing it.
+fn character_kind(c: char) -> (&'static str, &'static str, String) {
+    let (zh, en) = match c {
+        '\0' => ("空字元", "a NUL character"),
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => ("文字方向控制字元", "a text-direction control character"),
+        _ => ("控制字元", "a control character"),
+    };
+    (zh, en, statreq_domain::values::code_point(c))
 }
