@@ -241,6 +241,13 @@ fn pointer_token(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1").replace(statreq_domain::values::is_disallowed_char, "\u{FFFD}")
 }
 
+/// Whether a query's `agency` is written as an agency's code can be (1–32 letters,
+/// digits, `_` or `-`, as the contract says): otherwise 400; a well-written code that
+/// names no agency selects nothing.
+pub fn well_formed_agency_param(code: &str) -> bool {
+    (1..=32).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 /// `a.b[0].c` (serde_path_to_error) → `/a/b/0/c`.
 fn to_pointer(path: &str) -> String {
     if path == "." {

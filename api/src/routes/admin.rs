@@ -7,6 +7,7 @@ use statreq_contract::{AgencyView, CreateAgencyBody, CreateUserBody, ImportResul
 use statreq_domain::values::StaffCount;
 use statreq_domain::{AgencyCode, Role, RoleSet, UserId};
 use statreq_store::{AgencyRow, AgencyUpsert, NewAgency, UserRow, UserUpdate};
+use utoipa::IntoParams;
 
 use crate::app::users::check_name;
 use crate::app::{db, users, InputError};
@@ -181,14 +182,58 @@ fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
         .collect()
 }
 
-/// Accounts, by id (dgpa_admin).
-#[utoipa::path(tag = "users", security(("bearer" = [])), params(http::PageParams), responses((status = 200, body = Page<UserView>), ErrorResponses))]
+/// Which accounts `GET /users` lists: every one by default.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct UsersQuery {
+    /// Words in the username, the name or the e-mail address, case-insensitive, at most
+    /// 100 characters and not only spaces. Since 1.6.0.
+    #[param(
+        max_length = 100,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
+    pub q: Option<String>,
+    /// Only accounts of this agency (its code). Since 1.6.0.
+    #[param(pattern = r"^[A-Za-z0-9_-]{1,32}$")]
+    pub agency: Option<String>,
+    /// Only accounts holding this role. Since 1.6.0.
+    pub role: Option<Role>,
+    /// `next_cursor` of the previous page (of the same selection).
+    #[param(pattern = r"^[0-9]{1,18}$")]
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+}
+
+/// Accounts, by id (dgpa_admin): every one, or those with words in their username,
+/// name or e-mail (`q`), of an agency, holding a role.
+#[utoipa::path(tag = "users", security(("bearer" = [])), params(UsersQuery), responses((status = 200, body = Page<UserView>), ErrorResponses))]
 #[get("/users")]
-pub async fn list_users(state: web::Data<AppState>, who: Principal, q: http::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
+pub async fn list_users(state: web::Data<AppState>, who: Principal, q: http::Query<UsersQuery>) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
     let limit = page_limit(q.limit)?;
     let after = parse_cursor(q.cursor.as_deref())?;
-    let rows = db(&state, move |s| s.list_users(after, limit + 1)).await?;
+    let invalid = |name: &str, detail: &str| ApiError::from(InputError::InvalidParameter { name: name.into(), detail: detail.into() });
+    let text = q.q.clone();
+    if text.as_deref().is_some_and(|t| t.trim().is_empty() || t.chars().count() > 100) {
+        return Err(invalid("q", "at most 100 characters, not only spaces"));
+    }
+    let agency = match q.agency.as_deref() {
+        None => None,
+        // Codes are stored as written (upper case): another spelling names no agency,
+        // as in the request list.
+        Some(raw) if !http::well_formed_agency_param(raw) => {
+            return Err(invalid("agency", "an agency code, 1–32 letters, digits, `_` or `-`"));
+        }
+        Some(raw) => match AgencyCode::parse(raw) {
+            Ok(code) if code == *raw => Some(code),
+            _ => return Ok(HttpResponse::Ok().json(http::page_of(Vec::<UserView>::new(), limit, |u| u.id))),
+        },
+    };
+    let filter = statreq_store::UserFilter { text, agency, role: q.role.map(Role::as_str) };
+    let rows = db(&state, move |s| s.find_users(&filter, after, limit + 1)).await?;
     let items: Vec<UserView> = rows.into_iter().map(user_view).collect();
     Ok(HttpResponse::Ok().json(http::page_of(items, limit, |u| u.id)))
 }

@@ -273,8 +273,7 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
             return Err(invalid("q", "at most 200 characters, not only spaces".into()));
         }
     }
-    let well_formed = |c: &str| (1..=32).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if q.agency.as_deref().is_some_and(|c| !well_formed(c)) {
+    if q.agency.as_deref().is_some_and(|c| !http::well_formed_agency_param(c)) {
         return Err(invalid("agency", "an agency code, 1–32 letters, digits, `_` or `-`".into()));
     }
     let agencies = match &q.agency {

@@ -232,6 +232,13 @@ impl Client {
         self.post_csv("/agencies/import", csv).await
     }
 
+    /// Accounts matching every filter given as `(name, value)` pairs, as `GET /users`
+    /// documents them: `q` (words in the username, name or e-mail), `agency`, `role`,
+    /// `cursor`, `limit`.
+    pub async fn find_users(&self, filters: &[(&str, &str)]) -> Result<Page<UserView>> {
+        decode(self.send(self.authed(Method::GET, "/users").query(filters)).await?)
+    }
+
     pub async fn list_users(&self, cursor: Option<&str>) -> Result<Page<UserView>> {
         match cursor {
             Some(c) => self.get(&format!("/users?cursor={c}")).await,

@@ -43,7 +43,7 @@ pub use queue::{AcceptedRow, QueueRow, SettingsChange, SettingsRow, StatsRow};
 pub use reference::{ImportCounts, ReferenceChange, ReferenceItem, Saved};
 pub use requests::{EventRow, ListFilter, ListSort, MessageRow, RequestRow, RevisionRow};
 pub use retention::ExtensionRow;
-pub use users::{NewUser, RefreshUse, SessionRow, UserRow, UserUpdate};
+pub use users::{NewUser, RefreshUse, SessionRow, UserFilter, UserRow, UserUpdate};
 pub use wrapped::{Wrapped, WrappedKind};
 
 /// Errors of the store, mapped to HTTP centrally by the API.

@@ -177,7 +177,7 @@ pub(crate) fn declares_personal(application: &serde_json::Value) -> bool {
 }
 
 /// `%`, `_` and the escape character itself, taken literally in a LIKE pattern.
-fn like_escape(text: &str) -> String {
+pub(crate) fn like_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {

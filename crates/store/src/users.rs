@@ -7,6 +7,23 @@ use statreq_domain::{AgencyCode, UserId};
 use crate::schema::{refresh_tokens, users};
 use crate::{from_db, to_db, AuditContext, Store, StoreError, StoreResult};
 
+/// Which accounts [`Store::find_users`] lists: every one by default.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Words in the username, the name or the e-mail address (case-insensitive in
+    /// ASCII); blank selects everyone.
+    pub text: Option<String>,
+    /// Accounts of this agency.
+    pub agency: Option<AgencyCode>,
+    /// Accounts holding this role (its name, `dgpa_officer`).
+    pub role: Option<&'static str>,
+}
+
+diesel::define_sql_function! {
+    /// SQL's `lower()`, in SQLite and PostgreSQL alike.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 struct Row {
@@ -188,9 +205,36 @@ impl Store {
     }
 
     pub fn list_users(&self, after: Option<i64>, limit: i64) -> StoreResult<Vec<UserRow>> {
+        self.find_users(&UserFilter::default(), after, limit)
+    }
+
+    /// The accounts `filter` selects, by id, after `after`.
+    pub fn find_users(&self, filter: &UserFilter, after: Option<i64>, limit: i64) -> StoreResult<Vec<UserRow>> {
         let mut q = users::table.select(Row::as_select()).order(users::id.asc()).limit(limit).into_boxed();
         if let Some(after) = after {
             q = q.filter(users::id.gt(after));
+        }
+        if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = format!("%{}%", crate::requests::like_escape(&text.to_lowercase()));
+            q = q.filter(
+                lower(users::username)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(users::display_name).like(pattern.clone()).escape('\\'))
+                    .or(lower(users::email).like(pattern).escape('\\')),
+            );
+        }
+        if let Some(agency) = &filter.agency {
+            q = q.filter(users::agency_code.eq(agency.clone()));
+        }
+        if let Some(role) = filter.role {
+            // Roles are kept joined by commas (`applicant,supervisor`, RoleSet::join).
+            let held = users::roles
+                .eq(role)
+                .or(users::roles.like(format!("{role},%")))
+                .or(users::roles.like(format!("%,{role}")))
+                .or(users::roles.like(format!("%,{role},%")));
+            q = q.filter(held);
         }
         Ok(q.load(&mut *self.conn()?)?.into_iter().map(UserRow::from).collect())
     }

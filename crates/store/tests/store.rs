@@ -417,6 +417,58 @@ fn concurrent_writers_all_land(backend: Backend) {
     }
 }
 
+/// An administrator finds accounts among thousands by words (username, name, e-mail,
+/// any case, `%` and `_` taken literally), agency and role, a page at a time.
+fn accounts_are_found_by_words_agency_and_role(backend: Backend) {
+    let (_db, store) = open(backend);
+    let a = |c: &str, parent: &str| NewAgency { code: code(c), name: c.into(), parent_code: code(parent), personnel_staff: 3 };
+    store.create_agency(a("MOI", "DGPA"), &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    store.create_agency(a("NPA", "MOI"), &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    let mk = |username: &str, name: &str, email: &str, agency: &str, roles: &str| {
+        let new = NewUser {
+            username: username.into(),
+            display_name: name.into(),
+            email: email.into(),
+            agency_code: code(agency),
+            roles: roles.into(),
+            kind: "local".into(),
+            password_hash: None,
+            issuer: None,
+            subject: None,
+        };
+        store.create_user(new, &ctx(), now()).unwrap_or_else(|e| panic!("{e}")).id
+    };
+    mk("lin.npa", "林怡君", "Lin@NPA.gov.tw", "NPA", "applicant");
+    mk("chang.moi", "張雅婷", "chang@moi.gov.tw", "MOI", "applicant,supervisor");
+    mk("wang.moi", "王小明", "wang_1@moi.gov.tw", "MOI", "supervisor,applicant");
+    mk("chen.npa", "陳100%", "", "NPA", "applicant,supervisor,dgpa_admin");
+    let find = |text: Option<&str>, agency: Option<&str>, role: Option<&'static str>| {
+        let filter = statreq_store::UserFilter { text: text.map(String::from), agency: agency.map(code), role };
+        let rows = store.find_users(&filter, None, 100).unwrap_or_else(|e| panic!("{e}"));
+        rows.into_iter().map(|u| u.username).collect::<Vec<_>>()
+    };
+    assert_eq!(find(None, None, None).len(), 4);
+    assert_eq!(find(Some("  "), None, None).len(), 4, "blank words select everyone");
+    assert_eq!(find(Some("NPA"), None, None), ["lin.npa", "chen.npa"], "username and e-mail, any case");
+    assert_eq!(find(Some("雅婷"), None, None), ["chang.moi"], "the name");
+    assert_eq!(find(Some("lin@npa"), None, None), ["lin.npa"]);
+    assert_eq!(find(Some("g_1"), None, None), ["wang.moi"], "`_` is itself, not any character");
+    assert_eq!(find(Some("0%"), None, None), ["chen.npa"], "`%` is itself");
+    assert_eq!(find(Some("_"), None, None), ["wang.moi"]);
+    assert_eq!(find(None, Some("MOI"), None), ["chang.moi", "wang.moi"]);
+    assert_eq!(find(None, None, Some("supervisor")), ["chang.moi", "wang.moi", "chen.npa"], "first, last and middle of the list");
+    assert_eq!(find(None, None, Some("dgpa_admin")), ["chen.npa"]);
+    assert_eq!(find(Some("moi"), Some("MOI"), Some("applicant")), ["chang.moi", "wang.moi"]);
+    assert!(find(Some("林"), Some("MOI"), None).is_empty());
+    // Paged by id: the second page starts after the first.
+    let filter = statreq_store::UserFilter { role: Some("applicant"), ..Default::default() };
+    let first = store.find_users(&filter, None, 2).unwrap_or_else(|e| panic!("{e}"));
+    let after = first.last().map(|u| u.id.0);
+    let second = store.find_users(&filter, after, 2).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<_> = first.into_iter().chain(second).map(|u| u.username).collect();
+    assert_eq!(names, ["lin.npa", "chang.moi", "wang.moi", "chen.npa"]);
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[test] fn $name() { super::$name(super::Backend::Sqlite) } )* }
@@ -436,7 +488,8 @@ on_both!(
     the_agency_tree_stays_a_tree,
     a_wrong_url_reports_its_real_cause,
     concurrent_writers_all_land,
-    the_read_cache_follows_every_writer
+    the_read_cache_follows_every_writer,
+    accounts_are_found_by_words_agency_and_role
 );
 
 /// Waits (up to 10 s) until `ok` holds.

@@ -117,6 +117,45 @@ async fn accounts_are_managed_by_dgpa_admins(backend: Backend) {
     assert_eq!(status, 422);
 }
 
+/// An administrator finds an account among many: by words in its username, name or
+/// e-mail, by agency, by role, a page at a time; nobody else lists accounts.
+async fn accounts_are_found_by_words_agency_and_role(backend: Backend) {
+    let server = TestServer::start(backend);
+    let admin = server.login("admin.dgpa").await;
+    let names = |page: statreq_e2e::statreq_contract::Page<statreq_e2e::statreq_contract::UserView>| {
+        page.items.into_iter().map(|u| u.username).collect::<Vec<_>>()
+    };
+    for (filters, expected) in [
+        (vec![("q", "OFFICER")], vec!["officer1.dgpa", "officer2.dgpa"]),
+        (vec![("q", "警政署")], vec!["applicant.npa"]),
+        (vec![("agency", "MOE")], vec!["applicant.moe", "supervisor.moe"]),
+        (vec![("role", "supervisor")], vec!["supervisor.moe", "supervisor.moi", "supervisor.tpe"]),
+        (vec![("q", "moe"), ("role", "applicant")], vec!["applicant.moe"]),
+        (vec![("agency", "moe")], vec![]),
+        (vec![("agency", "Not_A_Code-9")], vec![]),
+        (vec![("q", "nobody")], vec![]),
+    ] {
+        assert_eq!(names(admin.find_users(&filters).await.unwrap()), expected, "{filters:?}");
+    }
+    let first = admin.find_users(&[("role", "applicant"), ("limit", "3")]).await.unwrap();
+    let cursor = first.next_cursor.clone().unwrap_or_default();
+    let second = admin.find_users(&[("role", "applicant"), ("limit", "3"), ("cursor", &cursor)]).await.unwrap();
+    assert_eq!((first.items.len(), second.items.len(), second.next_cursor.as_deref()), (3, 1, None));
+    let long = "字".repeat(101);
+    for bad in [vec![("q", "  ")], vec![("q", long.as_str())], vec![("role", "boss")], vec![("agency", "N P A")], vec![("name", "x")]] {
+        let err = admin.find_users(&bad).await.err();
+        assert_eq!(
+            (err.as_ref().and_then(|e| e.status()), err.as_ref().and_then(|e| e.code())),
+            (Some(400), Some("invalid_query")),
+            "{bad:?}"
+        );
+    }
+    for who in ["applicant.npa", "supervisor.moi", "officer1.dgpa"] {
+        let c = server.login(who).await;
+        assert_eq!(c.find_users(&[("q", "admin")]).await.err().and_then(|e| e.status()), Some(403), "{who}");
+    }
+}
+
 async fn cli_creates_users_and_migrates(backend: Backend) {
     let db = TestDatabase::new(backend);
     let run = |args: &[&str], stdin: &str| {
@@ -247,6 +286,7 @@ async fn cli_user_can_sign_in(backend: Backend) {
 on_both_backends!(
     agencies_are_managed_by_dgpa_admins,
     accounts_are_managed_by_dgpa_admins,
+    accounts_are_found_by_words_agency_and_role,
     cli_creates_users_and_migrates,
     health_docs_and_unknown_paths,
     cli_user_can_sign_in,
