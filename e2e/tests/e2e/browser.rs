@@ -469,6 +469,26 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     let mut fresh = server.client();
     let me = fresh.login("new.applicant", "a-long-initial-password").await.map(|_| ());
     assert!(me.is_ok(), "{me:?}");
+    // The list shows it at once, its agency by name; agencies are offered by name
+    // where a code is asked for; an account is found by words and role.
+    wait_for_text(&c, "table.accounts", "內政部警政署（NPA）").await;
+    let offered = c.find(Locator::Css("datalist#agency-codes option[value='NPA']")).await.unwrap();
+    assert_eq!(offered.prop("textContent").await.unwrap().as_deref(), Some("內政部警政署"));
+    c.find(Locator::Css("#us-q")).await.unwrap().send_keys("新進").await.unwrap();
+    c.find(Locator::Css("form.account-search button[type=submit]")).await.unwrap().click().await.unwrap();
+    let rows = "return Array.from(document.querySelectorAll('table.accounts tbody tr td:first-child')).map(td => td.textContent)";
+    let mut found = Vec::new();
+    for _ in 0..50 {
+        found = serde_json::from_value::<Vec<String>>(c.execute(rows, vec![]).await.unwrap_or_default()).unwrap_or_default();
+        if found.len() == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(found, ["new.applicant"]);
+    c.find(Locator::Css("#us-role option[value='supervisor']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("form.account-search button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "#no-accounts", "沒有符合的帳號").await;
 
     // Agencies have their own page in the administration's navigation.
     c.find(Locator::Css("nav.subnav a[href='/admin/agencies']")).await.unwrap().click().await.unwrap();

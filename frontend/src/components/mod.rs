@@ -1,5 +1,6 @@
 //! Pieces shared by the screens.
 
+pub mod agencies;
 pub mod application;
 pub mod header;
 pub mod loading;

@@ -70,7 +70,9 @@ pub fn AdminPage() -> impl IntoView {
     let audit_tick = RwSignal::new(0u32);
     let note = RwSignal::new(None::<String>);
     let editing = RwSignal::new(None::<UserView>);
-    let users = LocalResource::new(|| async { call(|c| async move { c.list_users(None).await }).await.map_err(ui) });
+    let agencies = crate::components::agencies::agencies();
+    // Bumped when an account is created or saved, so that the list shows it.
+    let accounts_changed = RwSignal::new(0u32);
     let nu_username = RwSignal::new(String::new());
     let nu_name = RwSignal::new(String::new());
     let nu_email = RwSignal::new(String::new());
@@ -103,7 +105,7 @@ pub fn AdminPage() -> impl IntoView {
                 Ok(u) => {
                     note.set(Some(tr_with(lang.get_untracked(), "account_created", &[("username", u.username.clone())])));
                     nu_password.set(String::new());
-                    users.refetch();
+                    accounts_changed.update(|n| *n += 1);
                     audit_tick.update(|n| *n += 1);
                 }
                 Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
@@ -218,14 +220,14 @@ pub fn AdminPage() -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="us-h">
             <h2 id="us-h">{move || tr(lang.get(), "accounts")}</h2>
-            {move || problem_note(lang.get(), users.get())}
             <form on:submit=create_account>
                 <fieldset>
                     <legend>{move || tr(lang.get(), "new_account")}</legend>
                     {field("nu-username", "username_lower_case", nu_username)}
                     {field("nu-name", "name_2", nu_name)}
                     {field("nu-email", "e_mail", nu_email)}
-                    {field("nu-agency", "agency_code", nu_agency)}
+                    <label for="nu-agency">{move || tr(lang.get(), "agency_code")}</label>
+                    <input id="nu-agency" list="agency-codes" maxlength="32" prop:value=move || nu_agency.get() on:input=move |ev| nu_agency.set(event_target_value(&ev)) />
                     <label for="nu-role">{move || tr(lang.get(), "role")}</label>
                     <select id="nu-role" on:change=move |ev| nu_role.set(event_target_value(&ev))>
                         {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{move || role_label(lang.get(), r)}</option> }).collect_view()}
@@ -236,34 +238,12 @@ pub fn AdminPage() -> impl IntoView {
                 </fieldset>
             </form>
             <p class="account-status pre-line" aria-live="polite">{move || note.get()}</p>
-            <table class="list">
-                <thead><tr>
-                    <th scope="col">{move || tr(lang.get(), "username")}</th>
-                    <th scope="col">{move || tr(lang.get(), "name_2")}</th>
-                    <th scope="col">{move || tr(lang.get(), "agency")}</th>
-                    <th scope="col">{move || tr(lang.get(), "roles")}</th>
-                    <th scope="col">{move || tr(lang.get(), "status")}</th>
-                    <th scope="col">{move || tr(lang.get(), "actions")}</th>
-                </tr></thead>
-                <tbody>
-                    {move || users.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default().into_iter().map(|u| {
-                        let chosen = u.clone();
-                        view! {
-                            <tr>
-                                <td>{u.username.clone()}</td><td>{u.display_name.clone()}</td><td>{u.agency_code.clone()}</td>
-                                <td>{u.roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、")}</td>
-                                <td>{if u.active { tr(lang.get(), "active") } else { tr(lang.get(), "disabled") }}</td>
-                                <td><button type="button" class="link" id=format!("edit-user-{}", u.id) on:click=move |_| editing.set(Some(chosen.clone()))>
-                                    {tr(lang.get(), "edit")}
-                                </button></td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <h3>{move || tr(lang.get(), "find_accounts")}</h3>
+            <crate::pages::admin_users::AccountList agencies=agencies reload=accounts_changed editing=editing />
+            <crate::components::agencies::AgencyChoices id="agency-codes" agencies=agencies />
             {move || editing.get().map(|u| view! {
                 <crate::pages::admin_users::UserEditor user=u
-                    on_saved=Callback::new(move |_| users.refetch())
+                    on_saved=Callback::new(move |_| accounts_changed.update(|n| *n += 1))
                     on_close=Callback::new(move |_| editing.set(None)) />
             })}
         </section>

@@ -19,11 +19,15 @@ async fn service_accounts() -> Result<Vec<UserView>, crate::components::problem:
     loop {
         let page = call(|c| {
             let cursor = cursor.clone();
-            async move { c.list_users(cursor.as_deref()).await }
+            async move {
+                let mut filters = vec![("role", "service"), ("limit", "200")];
+                filters.extend(cursor.as_deref().map(|c| ("cursor", c)));
+                c.find_users(&filters).await
+            }
         })
         .await
         .map_err(ui)?;
-        out.extend(page.items.into_iter().filter(|u| u.roles.contains(&Role::Service)));
+        out.extend(page.items);
         match page.next_cursor {
             Some(c) => cursor = Some(c),
             None => return Ok(out),

@@ -70,7 +70,7 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
                 <label for="ue-email">{move || tr(lang.get(), "e_mail")}</label>
                 <input id="ue-email" type="email" prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
                 <label for="ue-agency">{move || tr(lang.get(), "agency_code")}</label>
-                <input id="ue-agency" prop:value=move || agency.get() on:input=move |ev| agency.set(event_target_value(&ev)) />
+                <input id="ue-agency" list="agency-codes" maxlength="32" prop:value=move || agency.get() on:input=move |ev| agency.set(event_target_value(&ev)) />
                 <fieldset>
                     <legend>{move || tr(lang.get(), "roles")}</legend>
                     {Role::ALL.into_iter().map(|r| {
@@ -98,5 +98,105 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
                 <p class="pre-line" role="status">{move || note.get()}</p>
             </fieldset>
         </form>
+    }
+}
+
+/// The accounts, fifty at a time, found by words (username, name, e-mail), agency and
+/// role; each with its agency by name and an "edit" that opens [`UserEditor`] in
+/// `editing`. Read again whenever `reload` changes (an account was created or saved).
+#[component]
+pub fn AccountList(
+    agencies: LocalResource<Result<Vec<AgencyView>, crate::components::problem::UiError>>,
+    reload: RwSignal<u32>,
+    editing: RwSignal<Option<UserView>>,
+) -> impl IntoView {
+    let lang = i18n::lang();
+    let (q, agency, role) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let list = crate::components::loading::Paged::<UserView>::new();
+    let (rows, next, state) = (list.rows, list.next, list.state);
+    let load = move |cursor: Option<String>| {
+        // The filters as they were when the search was asked for; blank ones left out.
+        let filters: Vec<(&'static str, String)> =
+            [("q", q.get_untracked()), ("agency", agency.get_untracked()), ("role", role.get_untracked())]
+                .into_iter()
+                .map(|(k, v)| (k, v.trim().to_string()))
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
+        list.load(cursor, move |cursor| async move {
+            call(|c| {
+                let mut pairs: Vec<(&str, String)> = filters.clone();
+                pairs.push(("limit", "50".into()));
+                pairs.extend(cursor.clone().map(|c| ("cursor", c)));
+                async move {
+                    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    c.find_users(&pairs).await
+                }
+            })
+            .await
+        })
+    };
+    Effect::new(move |_| {
+        reload.track();
+        load(None);
+    });
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        load(None);
+    };
+    let names = move || agencies.get().and_then(Result::ok);
+    view! {
+        <form class="account-search" role="search" on:submit=search>
+            <label for="us-q">{move || tr(lang.get(), "account_words")}</label>
+            <input id="us-q" type="search" maxlength="100" prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
+            <label for="us-agency">{move || tr(lang.get(), "agency_code")}</label>
+            <input id="us-agency" list="agency-codes" maxlength="32" prop:value=move || agency.get() on:input=move |ev| agency.set(event_target_value(&ev)) />
+            <label for="us-role">{move || tr(lang.get(), "role")}</label>
+            <select id="us-role" on:change=move |ev| role.set(event_target_value(&ev))>
+                <option value="">{move || tr(lang.get(), "any_role")}</option>
+                {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{move || role_label(lang.get(), r)}</option> }).collect_view()}
+            </select>
+            <button type="submit">{move || tr(lang.get(), "search")}</button>
+        </form>
+        {move || match state.get() {
+            None => crate::components::loading::loading(lang.get()),
+            Some(Err(e)) => crate::components::loading::failed(lang.get(), &e),
+            Some(Ok(())) if rows.with(Vec::is_empty) => view! { <p id="no-accounts">{tr(lang.get(), "no_accounts_match")}</p> }.into_any(),
+            Some(Ok(())) => view! {
+                <table class="list accounts">
+                    <thead><tr>
+                        <th scope="col">{move || tr(lang.get(), "username")}</th>
+                        <th scope="col">{move || tr(lang.get(), "name_2")}</th>
+                        <th scope="col">{move || tr(lang.get(), "agency")}</th>
+                        <th scope="col">{move || tr(lang.get(), "roles")}</th>
+                        <th scope="col">{move || tr(lang.get(), "status")}</th>
+                        <th scope="col">{move || tr(lang.get(), "actions")}</th>
+                    </tr></thead>
+                    <tbody>
+                        <For each=move || rows.get() key=|u| (u.id, u.display_name.clone(), u.agency_code.clone(), u.roles.clone(), u.active) let:u>
+                            {
+                                let chosen = u.clone();
+                                let code = u.agency_code.clone();
+                                let roles = u.roles.clone();
+                                view! {
+                                    <tr>
+                                        <td>{u.username.clone()}</td>
+                                        <td>{u.display_name.clone()}</td>
+                                        <td>{move || crate::components::agencies::agency_label(names().as_deref(), &code)}</td>
+                                        <td>{move || roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、")}</td>
+                                        <td>{move || if u.active { tr(lang.get(), "active") } else { tr(lang.get(), "disabled") }}</td>
+                                        <td><button type="button" class="link" id=format!("edit-user-{}", u.id) on:click=move |_| editing.set(Some(chosen.clone()))>
+                                            {move || tr(lang.get(), "edit")}
+                                        </button></td>
+                                    </tr>
+                                }
+                            }
+                        </For>
+                    </tbody>
+                </table>
+                <Show when=move || next.get().is_some()>
+                    <button type="button" id="more-accounts" on:click=move |_| load(next.get_untracked())>{move || tr(lang.get(), "more")}</button>
+                </Show>
+            }.into_any(),
+        }}
     }
 }

@@ -44,6 +44,7 @@ pub fn SearchPage() -> impl IntoView {
     let subtree = Memo::new(move |_| query.get().get("subtree").as_deref() == Some("true"));
     let mine = Memo::new(move |_| query.get().get("assignee").as_deref() == Some("me"));
     let states = Memo::new(move |_| query.get().get_all("state").unwrap_or_default());
+    let agencies = crate::components::agencies::agencies();
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(form) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlFormElement>(t).ok()) else { return };
@@ -116,7 +117,8 @@ pub fn SearchPage() -> impl IntoView {
                 }).collect_view()}
             </fieldset>
             <label for="s-agency">{move || tr(lang.get(), "agency_code")}</label>
-            <input id="s-agency" name="agency" maxlength="32" prop:value=move || agency.get() />
+            <input id="s-agency" name="agency" list="agency-codes" maxlength="32" prop:value=move || agency.get() />
+            <crate::components::agencies::AgencyChoices id="agency-codes" agencies=agencies />
             <label class="check" for="s-subtree">
                 <input id="s-subtree" type="checkbox" name="subtree" value="true" prop:checked=move || subtree.get() />
                 {move || tr(lang.get(), "and_agencies_under_it")}
