@@ -684,8 +684,25 @@ async fn an_administrator_adds_a_day_off_to_the_office_calendar() {
     type_into(&c, "#cal-name", "颱風停止上班").await;
     click(&c, Locator::XPath("//form[contains(@class,'cal-add')]//button[@type='submit']")).await;
     wait_for_text(&c, "section[aria-labelledby='cal-h'] ul.days", "颱風停止上班").await;
+    // Not kept until saved, and said so; switching the year asks first (cancelled: the
+    // year and the added day stay).
+    wait_for_text(&c, "#cal-unsaved", "尚有未儲存的變更").await;
+    click(&c, Locator::Css(&format!("#cal-year option[value='{}']", y + 1))).await;
+    let question = c.get_alert_text().await.unwrap();
+    assert!(question.contains("未儲存"), "{question}");
+    c.dismiss_alert().await.unwrap();
+    let shown = c.find(Locator::Css("#cal-year")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(shown.as_deref(), Some(year.as_str()));
+    wait_for_text(&c, "section[aria-labelledby='cal-h'] ul.days", "颱風停止上班").await;
     click(&c, Locator::Css("#cal-save")).await;
     wait_for_text(&c, "section[aria-labelledby='cal-h'] [role=status]", &format!("已儲存 {y} 年辦公日曆")).await;
+    for _ in 0..50 {
+        if c.find(Locator::Css("#cal-unsaved")).await.is_err() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(c.find(Locator::Css("#cal-unsaved")).await.is_err(), "saved: nothing left unsaved");
     assert_accessible(&c, "the office calendar").await;
     let saved = admin.calendar(y).await.unwrap();
     assert!(saved.calendar.days_off.iter().any(|d| d.date == day && d.name == "颱風停止上班"), "{saved:?}");

@@ -30,6 +30,20 @@ pub fn CalendarEditor() -> impl IntoView {
         };
         draft.set(got);
     });
+    // Days added or removed here are kept only by "save the calendar": until then the
+    // screen says so, and leaving it or switching the year asks first.
+    let unsaved = move || {
+        let saved = match loaded.get() {
+            Some(Ok(v)) => Some(v.calendar),
+            Some(Err(_)) => Some(OfficeCalendar { year: year.get_untracked(), days_off: vec![], make_up_workdays: vec![] }),
+            None => None,
+        };
+        draft.with(|d| match (d, saved) {
+            (Some((edited, _)), Some(saved)) => *edited != saved,
+            _ => false,
+        })
+    };
+    crate::browser::ask_before_leaving(unsaved, move || tr(lang.get_untracked(), "calendar_leave_unsaved"));
     let (day, name, workday) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(false));
     let note = RwSignal::new(None::<String>);
     let add = move |ev: leptos::ev::SubmitEvent| {
@@ -78,6 +92,9 @@ pub fn CalendarEditor() -> impl IntoView {
     let days = move |key: &'static str, pick: fn(&OfficeCalendar) -> Vec<NamedDay>| {
         view! {
             <h3>{move || tr(lang.get(), key)}</h3>
+            <Show when=move || draft.with(|d| d.as_ref().is_some_and(|(c, _)| pick(c).is_empty()))>
+                <p class="hint">{move || tr(lang.get(), "none")}</p>
+            </Show>
             <ul class="days">
                 {move || draft.get().map(|(c, _)| pick(&c)).unwrap_or_default().into_iter().map(|d| {
                     let date = d.date;
@@ -94,13 +111,27 @@ pub fn CalendarEditor() -> impl IntoView {
             <h2 id="cal-h">{move || tr(lang.get(), "office_calendar")}</h2>
             <p class="hint">{move || tr(lang.get(), "office_calendar_hint")}</p>
             <label for="cal-year">{move || tr(lang.get(), "year")}</label>
-            <select id="cal-year" on:change=move |ev| year.set(event_target_value(&ev).parse().unwrap_or(this_year))>
+            <select id="cal-year" prop:value=move || year.get().to_string() on:change=move |ev| {
+                let chosen = event_target_value(&ev).parse().unwrap_or(this_year);
+                if unsaved() && !crate::browser::confirm(&tr(lang.get_untracked(), "calendar_leave_unsaved")) {
+                    // Stay on the year being edited (setting the signal again, even to
+                    // the same year, would load it afresh over the changes).
+                    let shown = year.get_untracked();
+                    if let Some(select) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(t).ok()) {
+                        select.set_value(&shown.to_string());
+                    }
+                    return;
+                }
+                year.set(chosen)
+            }>
                 {(this_year - 1..=this_year + 1).map(|y| view! { <option value=y selected=y == this_year>{y}</option> }).collect_view()}
             </select>
             {move || problem_note(lang.get(), loaded.get())}
             {days("days_off", |c| c.days_off.clone())}
             {days("make_up_workdays", |c| c.make_up_workdays.clone())}
             <form class="cal-add" on:submit=add>
+                <fieldset>
+                <legend>{move || tr(lang.get(), "add_or_correct_a_day")}</legend>
                 <label for="cal-day">{move || tr(lang.get(), "day")}</label>
                 <input id="cal-day" type="date" prop:value=move || day.get() on:input=move |ev| day.set(event_target_value(&ev)) />
                 <label for="cal-name">{move || tr(lang.get(), "what_day_it_is")}</label>
@@ -110,7 +141,11 @@ pub fn CalendarEditor() -> impl IntoView {
                     {move || tr(lang.get(), "a_make_up_workday")}
                 </label>
                 <button type="submit">{move || tr(lang.get(), "add_the_day")}</button>
+                </fieldset>
             </form>
+            <Show when=unsaved>
+                <p class="warning" id="cal-unsaved">{move || tr(lang.get(), "calendar_unsaved")}</p>
+            </Show>
             <button type="button" id="cal-save" on:click=save>{move || tr(lang.get(), "save_the_calendar")}</button>
             <p class="pre-line" role="status">{move || note.get()}</p>
         </section>
