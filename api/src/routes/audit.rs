@@ -60,12 +60,26 @@ pub async fn list_audit(state: web::Data<AppState>, who: Principal, q: http::Que
         until: day("to", &q.to, true)?,
         limit: limit + 1,
     };
-    let rows = db(&state, move |s| s.list_audit(&filter)).await?;
+    // The page's entries, with their actors' accounts read at once.
+    let (rows, actors) = db(&state, move |s| {
+        let rows = s.list_audit(&filter)?;
+        let mut ids: Vec<UserId> = rows.iter().filter_map(|e| e.actor_id).collect();
+        ids.sort();
+        ids.dedup();
+        let actors: std::collections::HashMap<UserId, statreq_contract::AuditActor> = s
+            .get_users(&ids)?
+            .into_iter()
+            .map(|u| (u.id, statreq_contract::AuditActor { username: u.username, display_name: u.display_name }))
+            .collect();
+        Ok((rows, actors))
+    })
+    .await?;
     let items: Vec<AuditEntryView> = rows
         .into_iter()
         .map(|e| AuditEntryView {
             id: e.id,
             at: e.at,
+            actor: e.actor_id.and_then(|a| actors.get(&a).cloned()),
             actor_id: e.actor_id.map(i64::from),
             actor_agency: e.actor_agency,
             action: e.action,

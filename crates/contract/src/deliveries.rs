@@ -80,6 +80,9 @@ pub struct AuditEntryView {
     pub at: DateTime<Utc>,
     #[serde(default)]
     pub actor_id: Option<i64>,
+    /// The actor's username and name as they are now (the entry keeps the id). Since 1.6.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<AuditActor>,
     #[serde(default)]
     pub actor_agency: Option<String>,
     pub action: String,
@@ -90,6 +93,13 @@ pub struct AuditEntryView {
     pub client_addr: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+}
+
+/// Who an audit entry's actor is, by the account as it is now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AuditActor {
+    pub username: String,
+    pub display_name: String,
 }
 
 /// A delivered personal-data result awaiting its destruction record (rule 6).

@@ -463,7 +463,17 @@ async fn the_audit_trail_is_searched_by_day_and_verified_online(backend: Backend
     assert_eq!(status(officer.verify_audit().await.err()), Some(403));
     let ok = admin.verify_audit().await.unwrap();
     assert!(ok.intact && ok.entries > 0 && ok.broken_at.is_none(), "{ok:?}");
-    assert_eq!(admin.audit("action=audit.verified").await.unwrap().items.len(), 1, "the check is itself audited");
+    let verified = admin.audit("action=audit.verified").await.unwrap().items;
+    assert_eq!(verified.len(), 1, "the check is itself audited");
+    // Each entry names its actor's account as it is now (the entry keeps the id).
+    let actor = verified[0].actor.clone().map(|a| (a.username, a.display_name));
+    assert_eq!(actor, Some(("admin.dgpa".to_string(), "吳美玲（人事總處管理者）".to_string())));
+    let by_officer = admin.audit(&format!("actor_id={}", officer.me().await.unwrap().id)).await.unwrap().items;
+    assert!(
+        !by_officer.is_empty() && by_officer.iter().all(|e| e.actor.as_ref().map(|a| a.username.as_str()) == Some("officer1.dgpa")),
+        "{by_officer:?}"
+    );
+    assert!(admin.audit("limit=200").await.unwrap().items.iter().filter(|e| e.actor_id.is_none()).all(|e| e.actor.is_none()));
 
     // By day, Taiwan time: today has entries, tomorrow none; a malformed day is refused.
     let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now());
