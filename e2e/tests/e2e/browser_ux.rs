@@ -657,6 +657,35 @@ async fn an_administrator_edits_and_disables_an_account() {
     wait_for_text(&c, "ol.audit", "user.updated").await;
     let shown = c.find(Locator::Css("ol.audit")).await.unwrap().text().await.unwrap();
     assert!(shown.lines().all(|l| l.contains("user.updated")), "only the action searched for: {shown}");
+    assert!(shown.contains("吳美玲（人事總處管理者）（admin.dgpa）"), "the actor by name: {shown}");
+    // An account's own trail, from the account list.
+    let admin_id = admin.me().await.unwrap().id;
+    click(&c, Locator::Css(&format!("#audit-user-{admin_id}"))).await;
+    let actor_field = c.find(Locator::Css("#au-actor")).await.unwrap();
+    assert_eq!(actor_field.prop("value").await.unwrap(), Some(admin_id.to_string()));
+    wait_for_text(&c, "ol.audit", "user.updated").await;
+    let count = "return document.querySelectorAll('ol.audit li').length";
+    let theirs = "return Array.from(document.querySelectorAll('ol.audit li')).every(li => li.textContent.includes('（admin.dgpa）'))";
+    assert_eq!(c.execute(theirs, vec![]).await.unwrap(), serde_json::json!(true));
+    // The whole trail, fifty at a time (renaming an account 55 times makes it longer).
+    for i in 0..55 {
+        let rename = statreq_e2e::statreq_contract::UpdateUserBody { display_name: Some(format!("改名 {i}")), ..Default::default() };
+        admin.update_user(id, &rename).await.unwrap();
+    }
+    for id in ["au-actor", "au-action", "au-from"] {
+        set_date(&c, id, "").await;
+    }
+    click(&c, Locator::XPath("//form[contains(@class,'audit-search')]//button[@type='submit']")).await;
+    click(&c, Locator::Css("#more-audit")).await;
+    let mut shown = 0;
+    for _ in 0..50 {
+        shown = c.execute(count, vec![]).await.unwrap().as_u64().unwrap_or_default();
+        if shown > 50 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(shown > 50, "a second page: {shown}");
     click(&c, Locator::Css("#verify-audit")).await;
     wait_for_text(&c, "#audit-verdict", "稽核鏈完整").await;
     assert_accessible(&c, "the audit trail").await;

@@ -73,6 +73,8 @@ pub fn AdminPage() -> impl IntoView {
     let agencies = crate::components::agencies::agencies();
     // Bumped when an account is created or saved, so that the list shows it.
     let accounts_changed = RwSignal::new(0u32);
+    // An account whose audit trail the list below asked for.
+    let audit_of = RwSignal::new(None::<i64>);
     let nu_username = RwSignal::new(String::new());
     let nu_name = RwSignal::new(String::new());
     let nu_email = RwSignal::new(String::new());
@@ -239,7 +241,7 @@ pub fn AdminPage() -> impl IntoView {
             </form>
             <p class="account-status pre-line" aria-live="polite">{move || note.get()}</p>
             <h3>{move || tr(lang.get(), "find_accounts")}</h3>
-            <crate::pages::admin_users::AccountList agencies=agencies reload=accounts_changed editing=editing />
+            <crate::pages::admin_users::AccountList agencies=agencies reload=accounts_changed editing=editing audit_of=audit_of />
             <crate::components::agencies::AgencyChoices id="agency-codes" agencies=agencies />
             {move || editing.get().map(|u| view! {
                 <crate::pages::admin_users::UserEditor user=u
@@ -248,6 +250,6 @@ pub fn AdminPage() -> impl IntoView {
             })}
         </section>
         <crate::pages::admin_calendar::CalendarEditor />
-        <crate::pages::admin_audit::AuditTrail refresh=audit_tick />
+        <crate::pages::admin_audit::AuditTrail refresh=audit_tick show_actor=audit_of />
     }
 }

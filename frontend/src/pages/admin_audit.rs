@@ -4,12 +4,17 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::problem::{err_text, problem_note, ui};
+use statreq_contract::AuditEntryView;
+
+use crate::components::problem::err_text;
 use crate::i18n::{self, tr, tr_with};
 use crate::session::call;
 
+/// The trail, newest first, fifty entries at a time with "more"; `refresh` reloads it
+/// (after a change on the page), `show_actor` searches one account's entries (set by the
+/// account list's "audit trail").
 #[component]
-pub fn AuditTrail(refresh: RwSignal<u32>) -> impl IntoView {
+pub fn AuditTrail(refresh: RwSignal<u32>, show_actor: RwSignal<Option<i64>>) -> impl IntoView {
     let lang = i18n::lang();
     let (actor, request, action, from, to) = (
         RwSignal::new(String::new()),
@@ -18,19 +23,28 @@ pub fn AuditTrail(refresh: RwSignal<u32>) -> impl IntoView {
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
     );
-    // The query of the last search (the list reloads when it changes).
-    let query = RwSignal::new(String::from("limit=30"));
-    let entries = LocalResource::new(move || {
-        let _ = refresh.get();
-        let q = query.get();
-        async move {
+    // The query of the last search; "more" continues it.
+    let query = RwSignal::new(String::from("limit=50"));
+    let list = crate::components::loading::Paged::<AuditEntryView>::new();
+    let (rows, next, state) = (list.rows, list.next, list.state);
+    let load = move |cursor: Option<String>| {
+        let q = query.get_untracked();
+        list.load(cursor, move |cursor| async move {
+            let q = match cursor {
+                Some(c) => format!("{q}&cursor={}", js_sys::encode_uri_component(&c)),
+                None => q,
+            };
             call(|c| {
                 let q = q.clone();
                 async move { c.audit(&q).await }
             })
             .await
-            .map_err(ui)
-        }
+        })
+    };
+    Effect::new(move |_| {
+        refresh.track();
+        query.track();
+        load(None);
     });
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -43,6 +57,18 @@ pub fn AuditTrail(refresh: RwSignal<u32>) -> impl IntoView {
         }
         query.set(q.join("&"));
     };
+    Effect::new(move |_| {
+        if let Some(id) = show_actor.get() {
+            for sig in [request, action, from, to] {
+                sig.set(String::new());
+            }
+            actor.set(id.to_string());
+            query.set(format!("limit=50&actor_id={id}"));
+            if let Some(h) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("au-h")) {
+                h.scroll_into_view();
+            }
+        }
+    });
     let verdict = RwSignal::new(None::<(bool, String)>);
     let checking = RwSignal::new(false);
     let verify = move |_| {
@@ -88,15 +114,35 @@ pub fn AuditTrail(refresh: RwSignal<u32>) -> impl IntoView {
                 {input("au-to", "to_day", to, "date")}
                 <button type="submit">{move || tr(lang.get(), "search")}</button>
             </form>
-            {move || problem_note(lang.get(), entries.get())}
-            <ol class="timeline audit">
-                {move || entries.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default().into_iter().map(|e| view! {
-                    <li>{i18n::datetime(lang.get(), e.at)}" · "<code>{e.action.clone()}</code>
-                        {e.actor_id.map(|a| view! { " · "{tr(lang.get(), "actor_id")}" "{a} })}
-                        {e.request_id.map(|r| view! { " · "{tr(lang.get(), "request")}{r} })}
-                        " · "{e.actor_agency.clone().unwrap_or_default()}" · "<code class="hash">{e.hash.chars().take(12).collect::<String>()}</code></li>
-                }).collect_view()}
-            </ol>
+            {move || match state.get() {
+                None => crate::components::loading::loading(lang.get()),
+                Some(Err(e)) => crate::components::loading::failed(lang.get(), &e),
+                Some(Ok(())) if rows.with(Vec::is_empty) => view! { <p id="no-audit">{tr(lang.get(), "no_audit_entries")}</p> }.into_any(),
+                Some(Ok(())) => view! {
+                    <ol class="timeline audit">
+                        <For each=move || rows.get() key=|e| e.id let:e>
+                            {
+                                let who = e.actor.clone().map(|a| format!("{}（{}）", a.display_name, a.username));
+                                let (actor_id, request_id) = (e.actor_id, e.request_id);
+                                view! {
+                                    <li>{move || i18n::datetime(lang.get(), e.at)}" · "<code>{e.action.clone()}</code>
+                                        {match (who, actor_id) {
+                                            (Some(who), _) => Some(view! { " · "{who} }.into_any()),
+                                            (None, Some(a)) => Some(view! { " · "{move || tr(lang.get(), "actor_id")}" "{a} }.into_any()),
+                                            (None, None) => None,
+                                        }}
+                                        {request_id.map(|r| view! { " · "<a href=format!("/requests/{r}")>{move || tr(lang.get(), "request")}{r}</a> })}
+                                        {e.actor_agency.clone().map(|a| view! { " · "{a} })}
+                                        " · "<code class="hash">{e.hash.chars().take(12).collect::<String>()}</code></li>
+                                }
+                            }
+                        </For>
+                    </ol>
+                    <Show when=move || next.get().is_some()>
+                        <button type="button" id="more-audit" on:click=move |_| load(next.get_untracked())>{move || tr(lang.get(), "more")}</button>
+                    </Show>
+                }.into_any(),
+            }}
         </section>
     }
 }

@@ -102,13 +102,14 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
 }
 
 /// The accounts, fifty at a time, found by words (username, name, e-mail), agency and
-/// role; each with its agency by name and an "edit" that opens [`UserEditor`] in
-/// `editing`. Read again whenever `reload` changes (an account was created or saved).
+/// role; each with its agency by name, an "edit" that opens [`UserEditor`] in
+/// `editing`, and its "audit trail" (`audit_of`). Read again whenever `reload` changes (an account was created or saved).
 #[component]
 pub fn AccountList(
     agencies: LocalResource<Result<Vec<AgencyView>, crate::components::problem::UiError>>,
     reload: RwSignal<u32>,
     editing: RwSignal<Option<UserView>>,
+    audit_of: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let lang = i18n::lang();
     let (q, agency, role) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
@@ -186,6 +187,8 @@ pub fn AccountList(
                                         <td>{move || if u.active { tr(lang.get(), "active") } else { tr(lang.get(), "disabled") }}</td>
                                         <td><button type="button" class="link" id=format!("edit-user-{}", u.id) on:click=move |_| editing.set(Some(chosen.clone()))>
                                             {move || tr(lang.get(), "edit")}
+                                        </button>" "<button type="button" class="link" id=format!("audit-user-{}", u.id) on:click=move |_| audit_of.set(Some(u.id))>
+                                            {move || tr(lang.get(), "audit_trail")}
                                         </button></td>
                                     </tr>
                                 }
