@@ -5,7 +5,7 @@
 use fantoccini::{Client, Locator};
 use statreq_e2e::{Backend, TempPath, TestServer};
 
-use crate::browser::{assert_accessible, browser, click, sign_in, spa_dir, type_into, wait_for_text, wait_gone};
+use crate::browser::{assert_accessible, browser, click, set_date, sign_in, spa_dir, type_into, wait_for_text, wait_gone};
 
 pub(crate) async fn choose(c: &Client, css: &str, value: &str) {
     c.wait().for_element(Locator::Css(css)).await.unwrap().select_by_value(value).await.unwrap();
@@ -68,6 +68,16 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     click(&c, Locator::Css("#agencies-import")).await;
     wait_for_text(&c, "section[aria-labelledby='ag-h'] .csv-exchange [role=status]", "CSV 第 3 列：code").await;
     assert!(!admin.list_agencies().await.unwrap().iter().any(|a| a.code == "X1"));
+    // Among many agencies, one is found by words in its code or name.
+    type_into(&c, "#ag-filter", "警政").await;
+    let all = admin.list_agencies().await.unwrap().len();
+    wait_for_text(&c, "#ag-count", &format!("顯示 2 個機關（共 {all} 個）")).await;
+    let rows = "return Array.from(document.querySelectorAll('section[aria-labelledby=ag-h] table.list tbody tr td:first-child')).map(td => td.textContent)";
+    let mut codes: Vec<String> = serde_json::from_value(c.execute(rows, vec![]).await.unwrap()).unwrap_or_default();
+    codes.sort();
+    assert_eq!(codes, ["NPA", "NPAHR"]);
+    set_date(&c, "ag-filter", "hr").await;
+    wait_for_text(&c, "#ag-count", "顯示 1 個機關").await;
 
     // The catalog of existing sources: add, edit (saved at the version read), delete.
     click(&c, Locator::Css("nav.subnav a[href='/admin/reference']")).await;

@@ -34,6 +34,7 @@ pub fn Agencies() -> impl IntoView {
     let agencies = LocalResource::new(|| async { call(|c| async move { c.list_agencies().await }).await.map_err(ui) });
     let note = RwSignal::new(None::<String>);
     let editing = RwSignal::new(None::<AgencyView>);
+    let filter = RwSignal::new(String::new());
     let done = move |key: &'static str, name: String| {
         note.set(Some(tr_with(lang.get_untracked(), key, &[("agency", name)])));
         agencies.refetch();
@@ -87,8 +88,21 @@ pub fn Agencies() -> impl IntoView {
         <section class="card" aria-labelledby="ag-h">
             <h2 id="ag-h">{move || tr(lang.get(), "agencies_and_personnel_staff")}</h2>
             <p class="hint">{move || tr(lang.get(), "agencies_hint")}</p>
+            <label for="ag-filter">{move || tr(lang.get(), "filter_agencies")}</label>
+            <input id="ag-filter" type="search" maxlength="100" prop:value=move || filter.get() on:input=move |ev| filter.set(event_target_value(&ev)) />
             <Async resource=agencies let:list>
-                {view! {
+                {
+                // The tree, or the agencies whose code or name holds the words typed.
+                let words = filter.get().trim().to_lowercase();
+                let all = list.len();
+                let shown: Vec<(usize, AgencyView)> = as_tree(&list)
+                    .into_iter()
+                    .filter(|(_, a)| words.is_empty() || a.code.to_lowercase().contains(&words) || a.name.to_lowercase().contains(&words))
+                    .map(|(depth, a)| (if words.is_empty() { depth } else { 0 }, a))
+                    .collect();
+                let count = (!words.is_empty()).then(|| tr_with(lang.get(), "agencies_shown", &[("n", shown.len().to_string()), ("all", all.to_string())]));
+                view! {
+                    <p class="hint" id="ag-count" aria-live="polite">{count}</p>
                     <table class="list">
                         <thead><tr>
                             <th scope="col">{tr(lang.get(), "code")}</th>
@@ -98,7 +112,7 @@ pub fn Agencies() -> impl IntoView {
                             <th scope="col">{tr(lang.get(), "actions")}</th>
                         </tr></thead>
                         <tbody>
-                            {as_tree(&list).into_iter().map(|(depth, a)| {
+                            {shown.into_iter().map(|(depth, a)| {
                                 let indent = format!("{}rem", depth as f32 * 1.25);
                                 let chosen = a.clone();
                                 view! {
