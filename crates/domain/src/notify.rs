@@ -56,6 +56,35 @@ pub fn webhook_event(kind: EventKind) -> &'static str {
     }
 }
 
+/// What a webhook event type means, in words (zh-TW, English), for the people who choose
+/// the events a subscription gets; `None` for a type statreq does not send.
+pub fn webhook_event_label(event: &str) -> Option<Text> {
+    let (zh, en) = match event {
+        "request.created" => ("案件建立", "a request is created"),
+        "request.edited" => ("申請內容修改", "an application is edited"),
+        "request.submitted" => ("申請送出（待主管機關審核）", "an application is submitted (to its supervising agency)"),
+        "request.withdrawn" => ("申請撤回", "an application is withdrawn"),
+        "request.approved" => ("主管機關核可，送人事總處", "the supervising agency approves (on to DGPA)"),
+        "request.returned" => ("退回補正（主管機關或人事總處）", "returned for correction (by the supervising agency or DGPA)"),
+        "request.rejected" => ("駁回（主管機關或人事總處）", "rejected (by the supervising agency or DGPA)"),
+        "request.accepted" => ("人事總處受理並排程", "DGPA accepts and queues it"),
+        "request.taken" => ("承辦人開始作業", "a DGPA officer takes it up"),
+        "request.delivered" => ("成果交付", "results are delivered"),
+        "request.destruction_recorded" => ("登錄個人資料銷毀", "destruction of personal data is recorded"),
+        "request.acknowledged" => ("確認收受並結案", "receipt is acknowledged and it closes"),
+        "request.held" => ("暫停處理", "put on hold"),
+        "request.resumed" => ("恢復排程", "back in the queue"),
+        "request.rerated" => ("重新評定難易度", "difficulty rated again"),
+        "request.reassigned" => ("改派承辦人", "given to another officer"),
+        "request.registered_from_paper" => ("紙本或電子郵件申請經登錄", "a paper or e-mail application is registered"),
+        "request.marked_personal" => ("認定涉及個人資料", "found to involve personal data"),
+        "request.review_requested" => ("成果檔待覆核（四眼原則）", "a result file awaits a second check (four eyes)"),
+        "request.file_approved" => ("成果檔已覆核", "a result file passes its second check"),
+        _ => return None,
+    };
+    Some(Text::new(zh, en))
+}
+
 /// Whether a subscription to `subscribed` (event types or `*`) wants `event`.
 pub fn subscribed_to(subscribed: &[String], event: &str) -> bool {
     subscribed.iter().any(|s| s == "*" || s == event)
@@ -282,6 +311,15 @@ pub fn wants_email(settings: &serde_json::Value, kind: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_webhook_event_is_said_in_words_once() {
+        let labels: Vec<Text> = WEBHOOK_EVENTS.iter().filter_map(|e| webhook_event_label(e)).collect();
+        assert_eq!(labels.len(), WEBHOOK_EVENTS.len());
+        let distinct: std::collections::HashSet<&str> = labels.iter().map(|t| t.zh_tw.as_str()).collect();
+        assert_eq!(distinct.len(), labels.len());
+        assert!(webhook_event_label("*").is_none() && webhook_event_label("request.nope").is_none());
+    }
 
     #[test]
     fn every_event_has_a_listed_webhook_name() {

@@ -145,6 +145,10 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     click(&c, Locator::Css("nav.subnav a[href='/admin/integrations']")).await;
     wait_for_text(&c, "section[aria-labelledby='sa-h'] table.list", "webhr.npa").await;
     type_into(&c, "#nw-url", &receiver.url).await;
+    // Each event type is offered in words, with the name its payload carries.
+    wait_for_text(&c, "label[for='nw-event-request-delivered']", "成果交付").await;
+    let delivered = c.find(Locator::Css("label[for='nw-event-request-delivered'] code")).await.unwrap().text().await.unwrap();
+    assert_eq!(delivered, "request.delivered");
     click(&c, Locator::Css("#nw-event-request-submitted")).await;
     click(&c, Locator::XPath("//button[@type='submit' and contains(., '新增 Webhook')]")).await;
     wait_for_text(&c, "#webhook-secret", "僅顯示這一次").await;

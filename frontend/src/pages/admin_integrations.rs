@@ -9,7 +9,7 @@ use statreq_domain::notify::WEBHOOK_EVENTS;
 
 use crate::components::loading::{failed, loading, Async};
 use crate::components::problem::{err_text, ui};
-use crate::i18n::{self, tr, tr_with};
+use crate::i18n::{self, text, tr, tr_with};
 use crate::session::call;
 
 /// Every account with the service role, across the pages of the account list.
@@ -251,12 +251,17 @@ fn NewWebhook(created: Callback<()>) -> impl IntoView {
                         let input_id = format!("nw-event-{}", e.replace(['.', '*'], "-"));
                         let for_id = input_id.clone();
                         let (has, set) = (e.clone(), e.clone());
-                        let label = if e == "*" { None } else { Some(e.clone()) };
+                        // Each type in words, with its name as the payload carries it.
+                        let label = statreq_domain::notify::webhook_event_label(&e);
+                        let code = (e != "*").then(|| e.clone());
                         view! {
                             <label class="check" for=for_id>
                                 <input id=input_id type="checkbox" prop:checked=move || events.get().contains(&has)
                                     on:change=move |ev| { let on = event_target_checked(&ev); let e = set.clone(); events.update(|v| { v.retain(|x| *x != e); if on { v.push(e); } }); } />
-                                {move || label.clone().unwrap_or_else(|| tr(lang.get(), "every_event"))}
+                                <span class="event">
+                                    <span>{move || label.as_ref().map_or_else(|| tr(lang.get(), "every_event"), |t| text(lang.get(), t))}</span>
+                                    {code.clone().map(|c| view! { <code>{c}</code> })}
+                                </span>
                             </label>
                         }
                     }).collect_view()}
