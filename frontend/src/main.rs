@@ -25,6 +25,7 @@ fn App() -> impl IntoView {
         <Router>
             <a class="skip" href="#main">{move || i18n::tr(lang.get(), "skip_to_main_content")}</a>
             <components::header::Header session=session />
+            <SignInFirst session=session />
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <pages::NotFound /> }>
                     <Route path=path!("/") view=pages::Home />
@@ -54,4 +55,25 @@ fn App() -> impl IntoView {
             <components::page_title::PageTitle />
         </Router>
     }
+}
+
+/// A screen that needs someone signed in, opened without (a bookmark, a link in an
+/// e-mail, a session that ended): to the sign-in first, and back to that screen after
+/// (`/login?next=…`). Home, the sign-in and WebHR's single sign-on are open to all.
+#[component]
+fn SignInFirst(session: session::Session) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        let path = location.pathname.get();
+        let search = location.search.get();
+        let open_to_all = path == "/" || path == "/login" || path == "/sso";
+        if !session.checked.get() || session.me.with(Option::is_some) || open_to_all {
+            return;
+        }
+        let search = search.trim_start_matches('?');
+        let here = if search.is_empty() { path } else { format!("{path}?{search}") };
+        let options = leptos_router::NavigateOptions { replace: true, ..Default::default() };
+        navigate(&format!("/login?next={}", js_sys::encode_uri_component(&here)), options);
+    });
 }

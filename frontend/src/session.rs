@@ -47,6 +47,9 @@ pub struct Session {
     pub unread: RwSignal<i64>,
     /// Which reading of `unread` is the latest.
     unread_reading: RwSignal<u64>,
+    /// Whether it is known who is signed in (the session kept in this browser was read
+    /// back, or there was none): until then no screen sends anyone to sign in.
+    pub checked: RwSignal<bool>,
 }
 
 /// Reads the unread count again. Only the latest reading is shown: one started before a
@@ -66,7 +69,7 @@ pub fn refresh_unread(s: Session) {
 }
 
 pub fn provide() -> Session {
-    let s = Session { me: RwSignal::new(None), unread: RwSignal::new(0), unread_reading: RwSignal::new(0) };
+    let s = Session { me: RwSignal::new(None), unread: RwSignal::new(0), unread_reading: RwSignal::new(0), checked: RwSignal::new(false) };
     // Refresh tokens were once kept here; never again.
     storage_remove("statreq.refresh");
     provide_context(s);
@@ -75,7 +78,10 @@ pub fn provide() -> Session {
             if let Ok(me) = call(|c| async move { c.me().await }).await {
                 s.me.set(Some(me));
             }
+            s.checked.set(true);
         });
+    } else {
+        s.checked.set(true);
     }
     s
 }
@@ -85,6 +91,7 @@ pub fn session() -> Session {
         me: RwSignal::new(None),
         unread: RwSignal::new(0),
         unread_reading: RwSignal::new(0),
+        checked: RwSignal::new(true),
     })
 }
 
@@ -167,5 +174,27 @@ where
             }
         }
         other => other,
+    }
+}
+
+/// Where to go after signing in: `next` when it is a path of this site (`/requests/12`),
+/// never another site (`//evil.example`, `/\\evil.example`, `https://…`); otherwise home.
+pub fn after_sign_in(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains(['\r', '\n']) => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn after_signing_in_only_this_sites_paths_are_followed() {
+        assert_eq!(super::after_sign_in(Some("/requests/12?tab=events")), "/requests/12?tab=events");
+        assert_eq!(super::after_sign_in(Some("/admin/integrations")), "/admin/integrations");
+        for elsewhere in ["//evil.example/x", "/\\evil.example", "https://evil.example", "javascript:alert(1)", "", "/a\r\nb"] {
+            assert_eq!(super::after_sign_in(Some(elsewhere)), "/", "{elsewhere:?}");
+        }
+        assert_eq!(super::after_sign_in(None), "/");
     }
 }

@@ -830,3 +830,39 @@ async fn a_reviewer_sees_the_longest_waiting_first() {
     }
     assert_eq!(first(&c).await, newest);
 }
+
+/// A link opened signed out (a bookmark, a notice's link in an e-mail, a session that
+/// ended) leads through the sign-in and back to where it pointed; the header offers the
+/// sign-in; the way back never leads off the site.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_opened_signed_out_leads_through_the_sign_in_and_back() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let applicant = server.login("applicant.npa").await;
+    let r = applicant.create_request(&common::statistics()).await.unwrap();
+    let (_driver, c) = browser().await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "#sign-in-first", "請先登入").await;
+    let at = c.current_url().await.unwrap();
+    let next: Option<String> = at.query_pairs().find(|(k, _)| k == "next").map(|(_, v)| v.into_owned());
+    assert_eq!((at.path(), next.as_deref()), ("/login", Some(format!("/requests/{}", r.id).as_str())));
+    assert!(c.find(Locator::Css("header nav a[href='/login']")).await.is_ok(), "the header offers the sign-in");
+    type_into(&c, "#username", "applicant.npa").await;
+    type_into(&c, "#password", statreq_e2e::DEMO_PASSWORD).await;
+    click(&c, Locator::Css("main button[type=submit]")).await;
+    wait_for_text(&c, "main h1", &format!("案件 {}", r.id)).await;
+    assert_eq!(c.current_url().await.unwrap().path(), format!("/requests/{}", r.id));
+    assert!(c.find(Locator::Css("header nav a[href='/login']")).await.is_err(), "signed in: no sign-in link");
+
+    // Another site as the way back is not followed: home instead.
+    c.find(Locator::XPath("//header//button[normalize-space()='登出']")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "main h1", "登入").await;
+    c.goto(&format!("{}/login?next=%2F%2Fevil.example%2Fx", server.base)).await.unwrap();
+    type_into(&c, "#username", "applicant.npa").await;
+    type_into(&c, "#password", statreq_e2e::DEMO_PASSWORD).await;
+    click(&c, Locator::Css("main button[type=submit]")).await;
+    wait_for_text(&c, "main h1", "案件").await;
+    let home = c.current_url().await.unwrap();
+    assert!(home.as_str().starts_with(&server.base) && home.path() == "/", "{home}");
+    let _ = c.close().await;
+}

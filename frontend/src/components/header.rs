@@ -67,6 +67,9 @@ pub fn Header(session: Session) -> impl IntoView {
                 <Show when=move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaAdmin))>
                     <A href="/admin">{move || tr(lang.get(), "administration")}</A>
                 </Show>
+                <Show when=move || session.checked.get() && session.me.with(Option::is_none)>
+                    <A href="/login">{move || tr(lang.get(), "sign_in")}</A>
+                </Show>
                 <button type="button" class="link" on:click=move |_| lang.update(|l| *l = if *l == Lang::Zh { Lang::En } else { Lang::Zh })>
                     {move || tr(lang.get(), "other_language")}
                 </button>

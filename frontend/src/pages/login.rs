@@ -13,6 +13,8 @@ pub fn Login() -> impl IntoView {
     let lang = i18n::lang();
     let session = session::session();
     let navigate = use_navigate();
+    // Where the person was going when asked to sign in (see `SignInFirst`).
+    let next = leptos_router::hooks::use_query_map();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -25,15 +27,20 @@ pub fn Login() -> impl IntoView {
             match session::login(&username.get_untracked(), &password.get_untracked()).await {
                 Ok(me) => {
                     session.me.set(Some(me));
-                    navigate("/", Default::default());
+                    let to = session::after_sign_in(next.with_untracked(|q| q.get("next")).as_deref());
+                    navigate(&to, Default::default());
                 }
                 Err(e) => error.set(Some(err_text(lang.get_untracked(), &e))),
             }
             busy.set(false);
         });
     };
+    let asked = move || next.with(|q| q.get("next")).is_some();
     view! {
         <h1>{move || tr(lang.get(), "sign_in")}</h1>
+        <Show when=asked>
+            <p class="notice" role="status" id="sign-in-first">{move || tr(lang.get(), "sign_in_first")}</p>
+        </Show>
         <form class="card narrow" on:submit=submit>
             <label for="username">{move || tr(lang.get(), "username")}</label>
             <input id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
