@@ -564,6 +564,11 @@ async fn webhr_single_sign_on_submission_receipt_and_a_narrow_screen() {
     c.find(Locator::XPath("//button[normalize-space()='送出']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "p.receipt", &format!("已送出：案號 {}", r.id)).await;
     wait_for_text(&c, "main", "待主管機關審核").await;
+    // WebHR can sign its user straight into a request (`&next=`, this site's paths only).
+    c.goto(&format!("{}/", server.base)).await.unwrap();
+    c.goto(&format!("{}/sso#access_token={token}&next=%2Frequests%2F{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "main h1", &format!("案件 {}", r.id)).await;
+    assert_eq!(c.current_url().await.unwrap().path(), format!("/requests/{}", r.id));
     let _ = c.close().await;
 }
 

@@ -53,7 +53,8 @@ pub fn Login() -> impl IntoView {
 }
 
 /// Single sign-on from WebHR: `/sso#access_token=<JWT>` (the fragment never reaches
-/// a server log). The token is used like any other; when it expires, WebHR signs in again.
+/// a server log), optionally `&next=<path>` to open a screen of this site (a request)
+/// once signed in. The token is used like any other; when it expires, WebHR signs in again.
 #[component]
 pub fn SsoPage() -> impl IntoView {
     let lang = i18n::lang();
@@ -62,6 +63,13 @@ pub fn SsoPage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     let token = hash.trim_start_matches('#').split('&').find_map(|kv| kv.strip_prefix("access_token=")).map(str::to_owned);
+    // `&next=/requests/12` (percent-encoded) opens that screen once signed in.
+    let next = hash
+        .trim_start_matches('#')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("next="))
+        .and_then(|n| js_sys::decode_uri_component(n).ok())
+        .and_then(|n| n.as_string());
     // The token leaves the address bar (and history) before anything else happens.
     if let Some(w) = web_sys::window() {
         let _ = w.history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/sso")));
@@ -73,7 +81,7 @@ pub fn SsoPage() -> impl IntoView {
             match call(|c| async move { c.me().await }).await {
                 Ok(me) => {
                     session.me.set(Some(me));
-                    navigate("/", Default::default());
+                    navigate(&session::after_sign_in(next.as_deref()), Default::default());
                 }
                 Err(e) => error.set(Some(err_text(lang.get_untracked(), &e))),
             }
