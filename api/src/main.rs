@@ -1,6 +1,6 @@
 //! `statreq`: serve the API, migrate, manage accounts, write the OpenAPI document.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -8,8 +8,9 @@ use secrecy::{ExposeSecret, SecretString};
 use statreq_api::app::checkpoint::{self, AuditKey};
 use statreq_api::config::{load_trusted_issuers, redact, Settings};
 use statreq_api::{demo, init_tracing, Application};
-use statreq_domain::{AgencyCode, Role, RoleSet};
-use statreq_store::{NewUser, Store, StoreError};
+use statreq_store::Store;
+
+mod user_cmd;
 
 #[derive(Parser)]
 #[command(name = "statreq", version, about = "DGPA personnel-data statistics service (人事資料統計服務)")]
@@ -107,7 +108,7 @@ enum Cmd {
     /// Manage accounts.
     User {
         #[command(subcommand)]
-        command: UserCmd,
+        command: user_cmd::UserCmd,
     },
     /// Print the OpenAPI document (YAML).
     Openapi,
@@ -357,31 +358,6 @@ enum QueueCmd {
     },
 }
 
-#[derive(Subcommand)]
-enum UserCmd {
-    /// Create an account; the password is read from standard input.
-    Create {
-        /// The sign-in name: 3–64 lower-case letters, digits or `. _ - @`
-        #[arg(long)]
-        username: String,
-        /// applicant, supervisor, dgpa_officer, dgpa_admin or service (repeatable).
-        #[arg(long = "role", required = true)]
-        roles: Vec<String>,
-        /// Agency code (default: DGPA, the root).
-        #[arg(long, default_value = "DGPA")]
-        agency: String,
-        /// The name shown to others, e.g. 王小明（內政部人事處） (default: the username)
-        #[arg(long)]
-        display_name: Option<String>,
-        /// Where notifications go (none when empty)
-        #[arg(long, default_value = "")]
-        email: String,
-        /// Read the password from standard input.
-        #[arg(long, required = true)]
-        password_stdin: bool,
-    },
-}
-
 /// SQLite serves one instance: a second `statreq serve` on the same file refuses to
 /// start (several instances run on PostgreSQL). Other commands (backup, audit
 /// verify …) may still open it while it serves.
@@ -504,55 +480,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let (_store, url) = open_store(&cli.common)?;
             println!("migrated {}", redact(&url));
         }
-        Cmd::User { command: UserCmd::Create { username, roles, agency, display_name, email, password_stdin: _ } } => {
+        Cmd::User { command } => {
             let (store, _) = open_store(&cli.common)?;
-            let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password)?;
-            let password = password.trim_end_matches(['\r', '\n']).to_string();
-            // The same policies as every other way to name an account and set a password.
-            if let Err(e) = statreq_api::app::users::check_username(&username) {
-                anyhow::bail!("{}", e.message().en);
-            }
-            if let Err(e) = statreq_api::app::users::check_password(&password, &username, "/password") {
-                anyhow::bail!("{}", e.message().en);
-            }
-            let parsed: Vec<Role> =
-                roles.iter().map(|r| Role::parse(r).ok_or_else(|| anyhow::anyhow!("unknown role {r}"))).collect::<anyhow::Result<_>>()?;
-            let roles = RoleSet::new(parsed);
-            let agency = AgencyCode::parse(&agency).map_err(|e| anyhow::anyhow!("agency: {e}"))?;
-            if let Some(r) = roles.misplaced_at(&agency).first() {
-                anyhow::bail!("the role {r} is for accounts of DGPA only (--agency DGPA)");
-            }
-            let email = statreq_api::app::users::check_email(&email).map_err(|e| anyhow::anyhow!("--email: {}", e.message().en))?;
-            let display_name = display_name.unwrap_or_else(|| username.clone());
-            let display_name = statreq_api::app::users::check_name(&display_name, "/display_name")
-                .map_err(|e| anyhow::anyhow!("--display-name: {}", e.message().en))?;
-            let hash = statreq_api::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let (name, code) = (username.clone(), agency.clone());
-            let user = store
-                .create_user(
-                    NewUser {
-                        display_name,
-                        username,
-                        email,
-                        agency_code: agency,
-                        kind: if roles.has(Role::Service) { "service" } else { "local" }.into(),
-                        roles: roles.join(),
-                        password_hash: Some(hash),
-                        issuer: None,
-                        subject: None,
-                    },
-                    &Default::default(),
-                    chrono::Utc::now(),
-                )
-                .map_err(|e| match e {
-                    StoreError::Duplicate(_) => anyhow::anyhow!("an account named {name} already exists (nothing was changed)"),
-                    StoreError::MissingReference(_) => anyhow::anyhow!(
-                        "there is no agency {code}: add it first (as an administrator: /admin/agencies in the browser, or POST /api/v1/agencies or /api/v1/agencies/import)"
-                    ),
-                    e => anyhow::anyhow!("{e}"),
-                })?;
-            println!("created user {} (id {}) with roles {}", user.username, user.id, user.roles);
+            user_cmd::run(&store, command)?;
         }
         Cmd::Openapi => print!("{}", statreq_api::openapi_yaml()?),
         Cmd::Backup { to } => {

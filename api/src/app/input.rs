@@ -259,6 +259,10 @@ pub enum InputError {
     DgpaRoleOutsideDgpa {
         role: String,
     },
+    /// An administrator disabling their own account or dropping their own `dgpa_admin`.
+    OwnAdministration {
+        pointer: &'static str,
+    },
     UnsupportedGrantType,
     InvalidWebhookUrl {
         reason: String,
@@ -390,6 +394,7 @@ impl InputError {
             NoLocalPassword => "no_local_password",
             RolesRequired => "roles_required",
             DgpaRoleOutsideDgpa { .. } => "role_needs_dgpa",
+            OwnAdministration { .. } => "own_administration",
             UnsupportedGrantType => "unsupported_grant_type",
             InvalidWebhookUrl { .. } => "invalid_webhook_url",
             InvalidWebhookEvents { .. } => "invalid_webhook_events",
@@ -433,6 +438,7 @@ impl InputError {
             | InquiryClosed
             | InquiryUnanswered
             | NoLocalPassword
+            | OwnAdministration { .. }
             | TooManyWebhooks { .. } => 409,
             NotApplyingAgency | WebhooksNotAllowed => 403,
             Shredded => 410,
@@ -496,6 +502,7 @@ impl InputError {
             PasswordUnchanged => "/new_password",
             NoLocalPassword => "",
             RolesRequired | DgpaRoleOutsideDgpa { .. } => "/roles",
+            OwnAdministration { pointer } => pointer,
             UnsupportedGrantType => "/grant_type",
             InvalidWebhookUrl { .. } => "/url",
             InvalidWebhookEvents { .. } => "/events",

@@ -311,25 +311,33 @@ pub async fn update_user(
     who.require(Role::DgpaAdmin)?;
     let body: UpdateUserBody = parse_json(&req, &body)?;
     let id = path.into_inner();
-    let password_hash = match body.password {
-        Some(p) => {
-            crate::app::users::check_password(&p, "", "/password")?;
-            Some(web::block(move || hash_password(&p)).await??)
-        }
-        None => None,
-    };
     let agency = body.agency_code.as_deref().map(|c| check_code(c, "/agency_code")).transpose()?;
     let roles = body.roles.as_deref().map(check_roles).transpose()?;
-    if agency.is_some() || roles.is_some() {
+    if id == who.user.id {
+        if let Some(field) = RoleSet::own_change_refused(body.active, roles.as_ref()) {
+            let pointer = if field == "active" { "/active" } else { "/roles" };
+            return Err(InputError::OwnAdministration { pointer }.into());
+        }
+    }
+    let current = if agency.is_some() || roles.is_some() || body.password.is_some() {
+        Some(db(&state, move |s| s.get_user(id)).await?)
+    } else {
+        None
+    };
+    if let (Some(current), true) = (&current, agency.is_some() || roles.is_some()) {
         // The account as it will be: DGPA's roles only at DGPA.
-        let current = db(&state, move |s| s.get_user(id)).await?;
-        let final_agency = match &agency {
-            Some(a) => a.clone(),
-            None => current.agency_code.clone(),
-        };
+        let final_agency = agency.clone().unwrap_or_else(|| current.agency_code.clone());
         let final_roles = roles.clone().unwrap_or_else(|| RoleSet::from_joined(&current.roles));
         check_roles_fit(&final_roles, &final_agency)?;
     }
+    let password_hash = match (body.password, &current) {
+        (Some(p), Some(current)) => {
+            // The same policy as every other way to set one, the account's name included.
+            crate::app::users::check_password(&p, &current.username, "/password")?;
+            Some(web::block(move || hash_password(&p)).await??)
+        }
+        _ => None,
+    };
     let change = UserUpdate {
         display_name: body.display_name.as_deref().map(|n| check_name(n, "/display_name")).transpose()?,
         email: body.email.as_deref().map(users::check_email).transpose()?,

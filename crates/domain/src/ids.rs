@@ -287,6 +287,20 @@ impl RoleSet {
         self.iter().filter(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)).collect()
     }
 
+    /// What an administrator may not do to their own account: disable it, or take
+    /// away their own `dgpa_admin` role. Another administrator may; so a slip of one's
+    /// own cannot leave the service with nobody to administer it. Given the change asked
+    /// for (`None` where a field stays), returns the field refused (`active` or `roles`).
+    pub fn own_change_refused(active: Option<bool>, roles: Option<&RoleSet>) -> Option<&'static str> {
+        if active == Some(false) {
+            Some("active")
+        } else if roles.is_some_and(|r| !r.has(Role::DgpaAdmin)) {
+            Some("roles")
+        } else {
+            None
+        }
+    }
+
     /// The roles that fit `agency` (DGPA's roles only at DGPA).
     pub fn fitting(&self, agency: &AgencyCode) -> RoleSet {
         let misplaced = self.misplaced_at(agency);
@@ -297,6 +311,16 @@ impl RoleSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn administrators_keep_their_own_administration() {
+        let admin = RoleSet::new([Role::DgpaAdmin, Role::DgpaOfficer]);
+        let officer = RoleSet::new([Role::DgpaOfficer]);
+        assert_eq!(RoleSet::own_change_refused(Some(false), None), Some("active"));
+        assert_eq!(RoleSet::own_change_refused(None, Some(&officer)), Some("roles"));
+        assert_eq!(RoleSet::own_change_refused(Some(true), Some(&admin)), None);
+        assert_eq!(RoleSet::own_change_refused(None, None), None);
+    }
 
     #[test]
     fn dgpa_roles_fit_only_dgpa() {

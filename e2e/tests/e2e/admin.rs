@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use serde_json::json;
-use statreq_e2e::statreq_contract::{CreateAgencyBody, CreateUserBody, Role, UpdateAgencyBody};
+use statreq_e2e::statreq_contract::{CreateAgencyBody, CreateUserBody, Role, UpdateAgencyBody, UpdateUserBody};
 use statreq_e2e::{binary, on_both_backends, Backend, TestDatabase, TestServer, DEMO_PASSWORD};
 
 async fn agencies_are_managed_by_dgpa_admins(backend: Backend) {
@@ -115,6 +115,39 @@ async fn accounts_are_managed_by_dgpa_admins(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(status, 422);
+    // A reset password follows the policy as any other, the account's name included.
+    let err = admin.update_user(u.id, &UpdateUserBody { password: Some("new.officer-2026".into()), ..Default::default() }).await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.code()), Some("weak_password"), "a password holding the username");
+    c.login("new.officer", "long-enough-password").await.expect("a refused reset leaves the password");
+
+    // An administrator neither disables their own account nor drops their own role
+    // (another administrator may): the service keeps someone to administer it.
+    let me = admin.me().await.unwrap();
+    for (change, pointer) in [
+        (UpdateUserBody { active: Some(false), ..Default::default() }, "/active"),
+        (UpdateUserBody { roles: Some(vec![Role::DgpaOfficer]), ..Default::default() }, "/roles"),
+        (UpdateUserBody { display_name: Some("改名".into()), active: Some(false), ..Default::default() }, "/active"),
+    ] {
+        let err = admin.update_user(me.id, &change).await.err();
+        let problem = err.as_ref().and_then(|e| e.problem());
+        assert_eq!(
+            problem.map(|p| (p.status, p.code.as_str(), p.errors.first().map(|e| e.pointer.as_str()))),
+            Some((409, "own_administration", Some(pointer))),
+            "{change:?}"
+        );
+    }
+    let after = admin.me().await.unwrap();
+    assert_eq!((after.display_name, after.roles), (me.display_name, me.roles), "a refused change changes nothing");
+    // One's own name and e-mail are one's own to change; so is a second role.
+    let roles = vec![Role::DgpaAdmin, Role::DgpaOfficer];
+    admin.update_user(me.id, &UpdateUserBody { roles: Some(roles.clone()), ..Default::default() }).await.unwrap();
+    let second = admin.create_user(&body("second.admin", "long-enough-password", "DGPA", vec![Role::DgpaAdmin])).await.unwrap();
+    let mut other = server.client();
+    other.login("second.admin", "long-enough-password").await.unwrap();
+    let first = other.update_user(me.id, &UpdateUserBody { roles: Some(vec![Role::DgpaOfficer]), ..Default::default() }).await.unwrap();
+    assert_eq!(first.roles, vec![Role::DgpaOfficer], "another administrator may");
+    let err = other.update_user(second.id, &UpdateUserBody { active: Some(false), ..Default::default() }).await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.code()), Some("own_administration"), "the second one as much");
 }
 
 /// An administrator finds an account among many: by words in its username, name or
@@ -281,6 +314,46 @@ async fn cli_user_can_sign_in(backend: Backend) {
     assert!(child.wait().map(|s| s.success()).unwrap_or(false));
     let me = server.login("cli.applicant").await.me().await.unwrap();
     assert_eq!((me.agency_code.as_str(), me.roles), ("TPEDU", vec![Role::Applicant]));
+
+    // The operator's way back in for one who forgot a password — the last
+    // administrator's included: `statreq user reset-password`, audited, with `--enable`
+    // for a disabled account.
+    let reset = |args: &[&str], stdin: &str| {
+        let mut child = Command::new(binary())
+            .arg("--data-dir")
+            .arg(server.db.data_dir())
+            .arg("--database-url")
+            .arg(&server.db.url)
+            .args([&["user", "reset-password", "--password-stdin"][..], args].concat())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().map(|mut s| s.write_all(stdin.as_bytes()));
+        let out = child.wait_with_output().unwrap();
+        (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    };
+    let admin = server.login("admin.dgpa").await;
+    admin.update_user(me.id, &UpdateUserBody { active: Some(false), ..Default::default() }).await.unwrap();
+    for (args, stdin, says) in [
+        (&["--username", "nobody.here"][..], "another-long-password\n", "there is no account named nobody.here"),
+        (&["--username", "cli.applicant"][..], "short\n", "password"),
+        (&["--username", "cli.applicant"][..], "cli.applicant-2026\n", "password"),
+    ] {
+        let (ok, said) = reset(args, stdin);
+        assert!(!ok && said.contains(says), "{args:?} {stdin:?}: {said}");
+    }
+    let (ok, said) = reset(&["--username", "CLI.Applicant"], "another-long-password\n");
+    assert!(ok && said.contains("disabled: add --enable"), "{said}");
+    assert!(server.client().login("cli.applicant", "another-long-password").await.is_err(), "still disabled");
+    let (ok, said) = reset(&["--username", "cli.applicant", "--enable"], "yet-another-long-password\n");
+    assert!(ok && said.contains("enabled"), "{said}");
+    assert!(server.client().login("cli.applicant", DEMO_PASSWORD).await.is_err(), "the old password is gone");
+    server.client().login("cli.applicant", "yet-another-long-password").await.expect("signs in with the new one");
+    let trail = admin.audit("action=user.updated").await.unwrap();
+    let cli_entries: Vec<_> = trail.items.iter().filter(|e| e.actor_id.is_none() && e.detail["user"] == me.id).collect();
+    assert_eq!(cli_entries.len(), 2, "each reset is audited, with no account as its actor: {:?}", trail.items);
 }
 
 on_both_backends!(

@@ -648,6 +648,15 @@ async fn an_administrator_edits_and_disables_an_account() {
     assert_eq!((user.display_name.as_str(), user.active), ("陳怡安（臺北市教育局人事室）", false));
     assert_eq!(target.me().await.err().and_then(|e| e.status()), Some(401), "disabled at once");
     wait_for_text(&c, "section[aria-labelledby='us-h'] table.list", "陳怡安").await;
+    // One's own account: disabling it or dropping one's own administration is for
+    // another administrator; the form says so and offers neither.
+    let admin_id = admin.me().await.unwrap().id;
+    click(&c, Locator::Css(&format!("#edit-user-{admin_id}"))).await;
+    wait_for_text(&c, "form.user-editor legend", "admin.dgpa").await;
+    wait_for_text(&c, "#ue-own", "另一位管理者").await;
+    let disabled = "return ['ue-active', 'ue-role-dgpa_admin', 'ue-role-dgpa_officer'].map(id => document.getElementById(id).disabled)";
+    assert_eq!(c.execute(disabled, vec![]).await.unwrap(), serde_json::json!([true, true, false]));
+    click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='button']")).await;
 
     // The trail: found by action and day, and the whole chain checked.
     type_into(&c, "#au-action", "user.updated").await;
@@ -659,7 +668,6 @@ async fn an_administrator_edits_and_disables_an_account() {
     assert!(shown.lines().all(|l| l.contains("user.updated")), "only the action searched for: {shown}");
     assert!(shown.contains("吳美玲（人事總處管理者）（admin.dgpa）"), "the actor by name: {shown}");
     // An account's own trail, from the account list.
-    let admin_id = admin.me().await.unwrap().id;
     click(&c, Locator::Css(&format!("#audit-user-{admin_id}"))).await;
     let actor_field = c.find(Locator::Css("#au-actor")).await.unwrap();
     assert_eq!(actor_field.prop("value").await.unwrap(), Some(admin_id.to_string()));

@@ -21,6 +21,9 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
     let active = RwSignal::new(user.active);
     let password = RwSignal::new(String::new());
     let note = RwSignal::new(None::<String>);
+    // One's own account: disabling it or dropping one's own administration is for
+    // another administrator (the service refuses it, `own_administration`).
+    let own = crate::session::session().me.get_untracked().is_some_and(|m| m.id == id);
     let original = user.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -78,7 +81,7 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
                         let for_id = input_id.clone();
                         view! {
                             <label class="check" for=for_id>
-                                <input id=input_id type="checkbox" prop:checked=move || roles.get().contains(&r)
+                                <input id=input_id type="checkbox" prop:checked=move || roles.get().contains(&r) disabled=own && r == Role::DgpaAdmin
                                     on:change=move |ev| { let on = event_target_checked(&ev); roles.update(|v| { v.retain(|x| *x != r); if on { v.push(r); } }); } />
                                 {move || role_label(lang.get(), r)}
                             </label>
@@ -86,9 +89,10 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
                     }).collect_view()}
                 </fieldset>
                 <label class="check" for="ue-active">
-                    <input id="ue-active" type="checkbox" prop:checked=move || active.get() on:change=move |ev| active.set(event_target_checked(&ev)) />
+                    <input id="ue-active" type="checkbox" disabled=own prop:checked=move || active.get() on:change=move |ev| active.set(event_target_checked(&ev)) />
                     {move || tr(lang.get(), "may_sign_in")}
                 </label>
+                {own.then(|| view! { <p class="hint" id="ue-own">{move || tr(lang.get(), "own_account_kept")}</p> })}
                 <label for="ue-password">{move || tr(lang.get(), "reset_password_optional")}</label>
                 <input id="ue-password" type="password" autocomplete="new-password" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
                 <div class="actions">

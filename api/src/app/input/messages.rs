@@ -265,6 +265,10 @@ impl InputError {
                 format!("「{role}」角色僅限人事總處（DGPA）之帳號。"),
                 format!("The role '{role}' is for accounts of DGPA only."),
             ),
+            OwnAdministration { .. } => Text::new(
+                "不能停用自己的帳號，也不能移除自己的管理者角色；如確有需要，請由另一位管理者辦理（以免無人可管理本服務）。",
+                "You cannot disable your own account or take away your own administrator role; if it must be done, another administrator does it (so that the service always has one).",
+            ),
             UnsupportedGrantType => Text::new("僅支援 client_credentials。", "Only grant_type client_credentials is supported."),
             InvalidWebhookUrl { reason } => {
                 Text::new(format!("通知網址無效：{reason}"), format!("The webhook URL is not usable: {reason}"))

@@ -1,0 +1,127 @@
+//! `statreq user …`: accounts from the command line, for the first administrator and
+//! the way back in when nobody can sign in to administer.
+
+use std::io::Read;
+
+use clap::Subcommand;
+use statreq_api::app::users;
+use statreq_domain::{AgencyCode, Role, RoleSet};
+use statreq_store::{NewUser, Store, StoreError, UserUpdate};
+
+#[derive(Subcommand)]
+pub enum UserCmd {
+    /// Create an account; the password is read from standard input.
+    Create {
+        /// The sign-in name: 3–64 lower-case letters, digits or `. _ - @`
+        #[arg(long)]
+        username: String,
+        /// applicant, supervisor, dgpa_officer, dgpa_admin or service (repeatable).
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Agency code (default: DGPA, the root).
+        #[arg(long, default_value = "DGPA")]
+        agency: String,
+        /// The name shown to others, e.g. 王小明（內政部人事處） (default: the username)
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Where notifications go (none when empty)
+        #[arg(long, default_value = "")]
+        email: String,
+        /// Read the password from standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Set a new password for an account (one who forgot theirs, the last
+    /// administrator's included); it signs the account out everywhere. The password is
+    /// read from standard input. Audited, with no account as its actor.
+    ResetPassword {
+        /// The account's sign-in name.
+        #[arg(long)]
+        username: String,
+        /// Also enable the account if it is disabled.
+        #[arg(long)]
+        enable: bool,
+        /// Read the password from standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+/// The password on standard input, without its line ending.
+fn read_password() -> anyhow::Result<String> {
+    let mut password = String::new();
+    std::io::stdin().read_to_string(&mut password)?;
+    Ok(password.trim_end_matches(['\r', '\n']).to_string())
+}
+
+pub fn run(store: &Store, command: UserCmd) -> anyhow::Result<()> {
+    match command {
+        UserCmd::Create { username, roles, agency, display_name, email, password_stdin: _ } => {
+            let password = read_password()?;
+            // The same policies as every other way to name an account and set a password.
+            if let Err(e) = users::check_username(&username) {
+                anyhow::bail!("{}", e.message().en);
+            }
+            if let Err(e) = users::check_password(&password, &username, "/password") {
+                anyhow::bail!("{}", e.message().en);
+            }
+            let parsed: Vec<Role> =
+                roles.iter().map(|r| Role::parse(r).ok_or_else(|| anyhow::anyhow!("unknown role {r}"))).collect::<anyhow::Result<_>>()?;
+            let roles = RoleSet::new(parsed);
+            let agency = AgencyCode::parse(&agency).map_err(|e| anyhow::anyhow!("agency: {e}"))?;
+            if let Some(r) = roles.misplaced_at(&agency).first() {
+                anyhow::bail!("the role {r} is for accounts of DGPA only (--agency DGPA)");
+            }
+            let email = users::check_email(&email).map_err(|e| anyhow::anyhow!("--email: {}", e.message().en))?;
+            let display_name = display_name.unwrap_or_else(|| username.clone());
+            let display_name =
+                users::check_name(&display_name, "/display_name").map_err(|e| anyhow::anyhow!("--display-name: {}", e.message().en))?;
+            let hash = statreq_api::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (name, code) = (username.clone(), agency.clone());
+            let user = store
+        .create_user(
+            NewUser {
+                display_name,
+                username,
+                email,
+                agency_code: agency,
+                kind: if roles.has(Role::Service) { "service" } else { "local" }.into(),
+                roles: roles.join(),
+                password_hash: Some(hash),
+                issuer: None,
+                subject: None,
+            },
+            &Default::default(),
+            chrono::Utc::now(),
+        )
+        .map_err(|e| match e {
+            StoreError::Duplicate(_) => anyhow::anyhow!("an account named {name} already exists (nothing was changed)"),
+            StoreError::MissingReference(_) => anyhow::anyhow!(
+                "there is no agency {code}: add it first (as an administrator: /admin/agencies in the browser, or POST /api/v1/agencies or /api/v1/agencies/import)"
+            ),
+            e => anyhow::anyhow!("{e}"),
+        })?;
+            println!("created user {} (id {}) with roles {}", user.username, user.id, user.roles);
+        }
+        UserCmd::ResetPassword { username, enable, password_stdin: _ } => {
+            let password = read_password()?;
+            let name = users::sign_in_name(&username);
+            let user = store.find_user_by_username(&name).map_err(|e| match e {
+                StoreError::NotFound => anyhow::anyhow!("there is no account named {name} (nothing was changed)"),
+                e => anyhow::anyhow!("{e}"),
+            })?;
+            if user.kind == "external" {
+                anyhow::bail!("{name} signs in through its issuer (e.g. WebHR) and has no password here (nothing was changed)");
+            }
+            if let Err(e) = users::check_password(&password, &user.username, "/password") {
+                anyhow::bail!("{}", e.message().en);
+            }
+            let hash = statreq_api::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let change = UserUpdate { password_hash: Some(hash), active: enable.then_some(true), ..Default::default() };
+            let user = store.update_user(user.id, change, &Default::default(), chrono::Utc::now())?;
+            let state = if user.active { "enabled" } else { "disabled: add --enable to let it sign in" };
+            println!("set a new password for {} (id {}, {state}); its sign-ins elsewhere have ended", user.username, user.id);
+        }
+    }
+    Ok(())
+}
