@@ -118,7 +118,7 @@ pub fn run(store: &Store, command: UserCmd) -> anyhow::Result<()> {
             }
             let hash = statreq_api::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
             let change = UserUpdate { password_hash: Some(hash), active: enable.then_some(true), ..Default::default() };
-            let user = store.update_user(user.id, change, &Default::default(), chrono::Utc::now())?;
+            let user = store.update_user(user.id, change, None, &Default::default(), chrono::Utc::now())?;
             let state = if user.active { "enabled" } else { "disabled: add --enable to let it sign in" };
             println!("set a new password for {} (id {}, {state}); its sign-ins elsewhere have ended", user.username, user.id);
         }

@@ -58,6 +58,15 @@ use statreq_store::{Store, StoreResult};
 use crate::AppState;
 
 /// Runs blocking store work off the async executor.
+/// A write made at the version the caller's `If-Match` named: the store's conflict is
+/// then a stale reading (`412 stale`); without one it stays what it was.
+pub fn stale_if_expected<T>(result: AppResult<T>, expected: Option<i64>) -> AppResult<T> {
+    match result {
+        Err(AppError::Store(statreq_store::StoreError::Conflict)) if expected.is_some() => Err(InputError::Stale.into()),
+        other => other,
+    }
+}
+
 pub async fn db<T, F>(state: &AppState, f: F) -> AppResult<T>
 where
     T: Send + 'static,

@@ -123,11 +123,8 @@ pub async fn save(
     create_only: bool,
     audit: statreq_store::AuditContext,
 ) -> AppResult<statreq_store::Saved> {
-    match db(state, move |s| s.save_reference(kind, &key, &value, expected, create_only, &audit, chrono::Utc::now())).await {
-        Ok((saved, _)) => Ok(saved),
-        Err(AppError::Store(statreq_store::StoreError::Conflict)) if expected.is_some() => Err(super::InputError::Stale.into()),
-        Err(e) => Err(e),
-    }
+    let saved = db(state, move |s| s.save_reference(kind, &key, &value, expected, create_only, &audit, chrono::Utc::now())).await;
+    super::stale_if_expected(saved, expected).map(|(saved, _)| saved)
 }
 
 /// An item's changes as shown: who, when, and each value before and after.

@@ -10,7 +10,7 @@ use statreq_store::{AgencyRow, AgencyUpsert, NewAgency, UserRow, UserUpdate};
 use utoipa::IntoParams;
 
 use crate::app::users::check_name;
-use crate::app::{db, users, InputError};
+use crate::app::{db, stale_if_expected, users, InputError};
 use crate::auth::{hash_password, Principal};
 use crate::error::ApiError;
 use crate::http::{self, page_limit, parse_cursor, parse_json, ErrorResponses, MAX_IMPORT_BYTES};
@@ -24,6 +24,7 @@ pub fn agency_view(a: AgencyRow) -> AgencyView {
         personnel_staff: a.personnel_staff,
         created_at: a.created_at,
         updated_at: a.updated_at,
+        version: a.version,
     }
 }
 
@@ -38,6 +39,7 @@ pub fn user_view(u: UserRow) -> UserView {
         kind: u.kind,
         active: u.active,
         created_at: u.created_at,
+        version: u.version,
     }
 }
 
@@ -98,7 +100,7 @@ async fn create_agency_once(
 }
 
 /// Change an agency's name, supervising agency or personnel staff (dgpa_admin).
-#[utoipa::path(tag = "agencies", security(("bearer" = [])), params(("code" = String, Path, description = "機關代碼")), request_body = UpdateAgencyBody, responses((status = 200, body = AgencyView), ErrorResponses))]
+#[utoipa::path(tag = "agencies", security(("bearer" = [])), params(("code" = String, Path, description = "機關代碼"), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`, the `version` of the list's entry), or `*`; a change made on an older reading is refused (412)", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = UpdateAgencyBody, responses((status = 200, body = AgencyView), ErrorResponses))]
 #[patch("/agencies/{code}")]
 pub async fn update_agency(
     state: web::Data<AppState>,
@@ -108,6 +110,7 @@ pub async fn update_agency(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
+    let expected = http::if_match(&req)?;
     let body: UpdateAgencyBody = parse_json(&req, &body)?;
     let code = check_code(&path.into_inner(), "/code").map_err(|_| ApiError::not_found())?;
     let change = AgencyUpsert {
@@ -116,11 +119,11 @@ pub async fn update_agency(
         personnel_staff: body.personnel_staff.map(|n| check_staff(n, "/personnel_staff")).transpose()?,
     };
     let audit = http::audit(&who, &req);
-    let row = db(&state, move |s| s.update_agency(&code, change, &audit, Utc::now())).await?;
+    let row = stale_if_expected(db(&state, move |s| s.update_agency(&code, change, expected, &audit, Utc::now())).await, expected)?;
     state.agencies.invalidate();
     state.queue.invalidate();
     tracing::info!(actor = %who.user.id, agency = %row.code, "agency updated");
-    Ok(HttpResponse::Ok().json(agency_view(row)))
+    Ok(HttpResponse::Ok().insert_header(http::etag(row.version)).json(agency_view(row)))
 }
 
 /// Import agencies from CSV (dgpa_admin): header `code,name,parent_code,personnel_staff`,
@@ -299,7 +302,7 @@ async fn create_user_once(
 }
 
 /// Change an account (dgpa_admin): name, e-mail, agency, roles, active, password.
-#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = i64, Path)), request_body = UpdateUserBody, responses((status = 200, body = UserView), ErrorResponses))]
+#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`, the `version` of the list's entry), or `*`; a change made on an older reading is refused (412)", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = UpdateUserBody, responses((status = 200, body = UserView), ErrorResponses))]
 #[patch("/users/{id}")]
 pub async fn update_user(
     state: web::Data<AppState>,
@@ -309,6 +312,7 @@ pub async fn update_user(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
+    let expected = http::if_match(&req)?;
     let body: UpdateUserBody = parse_json(&req, &body)?;
     let id = path.into_inner();
     let agency = body.agency_code.as_deref().map(|c| check_code(c, "/agency_code")).transpose()?;
@@ -347,10 +351,10 @@ pub async fn update_user(
         password_hash,
     };
     let audit = http::audit(&who, &req);
-    let row = db(&state, move |s| s.update_user(id, change, &audit, Utc::now())).await?;
+    let row = stale_if_expected(db(&state, move |s| s.update_user(id, change, expected, &audit, Utc::now())).await, expected)?;
     state.principals.invalidate();
     tracing::info!(actor = %who.user.id, user = %row.id, "user updated");
-    Ok(HttpResponse::Ok().json(user_view(row)))
+    Ok(HttpResponse::Ok().insert_header(http::etag(row.version)).json(user_view(row)))
 }
 
 /// Active DGPA officers, to assign work to (DGPA roles).

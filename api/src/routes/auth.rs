@@ -402,7 +402,7 @@ pub async fn change_password(
     let change = statreq_store::UserUpdate { password_hash: Some(hash), ..Default::default() };
     let audit = http::audit(&who, &req);
     let id = who.user.id;
-    db(&state, move |s| s.update_user(id, change, &audit, Utc::now())).await?;
+    db(&state, move |s| s.update_user(id, change, None, &audit, Utc::now())).await?;
     state.principals.invalidate();
     tracing::info!(actor = %id, "password changed by its owner");
     let tokens = tokens_for(&state, id, None, true, http::audit(&who, &req)).await?;

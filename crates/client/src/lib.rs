@@ -223,8 +223,9 @@ impl Client {
         self.post("/agencies", body, None).await
     }
 
-    pub async fn update_agency(&self, code: &str, body: &UpdateAgencyBody) -> Result<AgencyView> {
-        self.call(Method::PATCH, &format!("/agencies/{code}"), Some(body), None).await
+    /// With `if_match` (the `version` read), a change made since is refused (412 `precondition_failed`).
+    pub async fn update_agency(&self, code: &str, body: &UpdateAgencyBody, if_match: Option<i64>) -> Result<AgencyView> {
+        self.call(Method::PATCH, &format!("/agencies/{code}"), Some(body), if_match).await
     }
 
     /// CSV with header `code,name,parent_code,personnel_staff`.
@@ -255,8 +256,9 @@ impl Client {
         self.post("/users", body, None).await
     }
 
-    pub async fn update_user(&self, id: i64, body: &UpdateUserBody) -> Result<UserView> {
-        self.call(Method::PATCH, &format!("/users/{id}"), Some(body), None).await
+    /// With `if_match` (the `version` read), a change made since is refused (412 `precondition_failed`).
+    pub async fn update_user(&self, id: i64, body: &UpdateUserBody, if_match: Option<i64>) -> Result<UserView> {
+        self.call(Method::PATCH, &format!("/users/{id}"), Some(body), if_match).await
     }
 
     pub async fn list_fields(&self, query: Option<&str>) -> Result<Vec<Field>> {

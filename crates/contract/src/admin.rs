@@ -15,6 +15,10 @@ pub struct AgencyView {
     pub personnel_staff: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by every change: the ETag (`"3"`) that `PATCH /agencies/{code}` takes in
+    /// `If-Match`, so that an edit made on an older reading is refused. Since 1.7.0.
+    #[serde(default)]
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -73,6 +77,11 @@ pub struct UserView {
     pub kind: String,
     pub active: bool,
     pub created_at: DateTime<Utc>,
+    /// Raised by every change an administrator makes (and by a provisioned account's
+    /// refresh from its issuer): the ETag (`"3"`) that `PATCH /users/{id}` takes in
+    /// `If-Match`, so that an edit made on an older reading is refused. Since 1.7.0.
+    #[serde(default)]
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -17,6 +17,7 @@ struct Row {
     personnel_staff: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +28,8 @@ pub struct AgencyRow {
     pub personnel_staff: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by every change: the ETag an edit's `If-Match` is checked against.
+    pub version: i64,
 }
 
 impl From<Row> for AgencyRow {
@@ -38,6 +41,7 @@ impl From<Row> for AgencyRow {
             personnel_staff: r.personnel_staff,
             created_at: from_db(r.created_at),
             updated_at: from_db(r.updated_at),
+            version: r.version,
         }
     }
 }
@@ -94,16 +98,21 @@ impl Store {
         agency_by_code(&mut *self.conn()?, &new.code)
     }
 
-    /// Updates an agency; refuses a parent that would make a cycle.
+    /// Updates an agency; refuses a parent that would make a cycle, and a change made on
+    /// an older reading than `expected` ([`StoreError::Conflict`]).
     pub fn update_agency(
         &self,
         code: &AgencyCode,
         change: AgencyUpsert,
+        expected: Option<i64>,
         audit: &crate::AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<AgencyRow> {
         self.write_tx(|c| {
             let before = agency_by_code(c, code)?;
+            if expected.is_some_and(|v| v != before.version) {
+                return Err(StoreError::Conflict);
+            }
             update_agency(c, code, &change, now)?;
             let detail = serde_json::json!({
                 "agency": code,
@@ -206,6 +215,7 @@ fn update_agency(c: &mut crate::DbConnection, code: &AgencyCode, change: &Agency
             agencies::parent_code.eq(change.parent_code.clone().or(current.parent_code)),
             agencies::personnel_staff.eq(change.personnel_staff.unwrap_or(current.personnel_staff)),
             agencies::updated_at.eq(to_db(now)),
+            agencies::version.eq(current.version + 1),
         ))
         .execute(c)?;
     Ok(())

@@ -10,6 +10,7 @@ diesel::table! {
         personnel_staff -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -31,6 +32,7 @@ diesel::table! {
         age_recipient -> Nullable<Text>,
         roles_managed -> Bool,
         notification_settings -> Text,
+        version -> BigInt,
     }
 }
 

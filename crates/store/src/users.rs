@@ -43,6 +43,7 @@ struct Row {
     age_recipient: Option<String>,
     roles_managed: bool,
     notification_settings: String,
+    version: i64,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -65,6 +66,9 @@ pub struct UserRow {
     pub age_recipient: Option<String>,
     /// Notice kinds the person does not want by e-mail: `{"kind": false}`.
     pub notification_settings: serde_json::Value,
+    /// Raised by every change to what an administrator edits (and by a provisioned
+    /// account's refresh): the ETag an edit's `If-Match` is checked against.
+    pub version: i64,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -92,6 +96,7 @@ impl From<Row> for UserRow {
             updated_at: from_db(r.updated_at),
             age_recipient: r.age_recipient,
             notification_settings: serde_json::from_str(&r.notification_settings).unwrap_or_default(),
+            version: r.version,
         }
     }
 }
@@ -241,9 +246,19 @@ impl Store {
 
     /// Changes an account, audited in the same transaction (what changed, never the
     /// password). A new password or a disabled account signs every session out.
-    pub fn update_user(&self, id: UserId, change: UserUpdate, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<UserRow> {
+    pub fn update_user(
+        &self,
+        id: UserId,
+        change: UserUpdate,
+        expected: Option<i64>,
+        audit: &AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<UserRow> {
         self.write_tx(|c| {
             let cur: Row = users::table.find(id).select(Row::as_select()).first(c)?;
+            if expected.is_some_and(|v| v != cur.version) {
+                return Err(StoreError::Conflict);
+            }
             let mut changed = serde_json::Map::new();
             let mut note = |field: &str, old: &str, new: &Option<String>| {
                 if let Some(n) = new.as_deref().filter(|n| *n != old) {
@@ -274,6 +289,7 @@ impl Store {
                     users::password_hash.eq(change.password_hash.or(cur.password_hash)),
                     users::roles_managed.eq(roles_managed),
                     users::updated_at.eq(to_db(now)),
+                    users::version.eq(cur.version + 1),
                 ))
                 .execute(c)?;
             let revoked = if signs_out { revoke_all(c, id)? } else { 0 };
@@ -296,6 +312,12 @@ impl Store {
             match existing {
                 Some(cur) => {
                     let roles = if cur.roles_managed { cur.roles.clone() } else { new.roles.clone() };
+                    // A token that says what is stored already changes no version: an
+                    // administrator's edit on the account stays current.
+                    let changed = cur.display_name != new.display_name
+                        || cur.email != new.email
+                        || cur.agency_code != new.agency_code
+                        || cur.roles != roles;
                     diesel::update(users::table.find(cur.id))
                         .set((
                             users::display_name.eq(&new.display_name),
@@ -303,6 +325,7 @@ impl Store {
                             users::agency_code.eq(&new.agency_code),
                             users::roles.eq(&roles),
                             users::updated_at.eq(to_db(now)),
+                            users::version.eq(cur.version + i64::from(changed)),
                         ))
                         .execute(c)?;
                     if cur.agency_code != new.agency_code || cur.roles != roles {

@@ -200,8 +200,14 @@ fn refresh_token_reuse_revokes_the_family(backend: Backend) {
     assert_eq!(store.revoke_session("h5", &ctx(), now()).ok(), Some(true));
     assert_eq!(refresh("h5"), Some(RefreshUse::Invalid));
     store.insert_refresh_token("h6", "fam5", u, now(), exp, None).unwrap_or_else(|e| panic!("{e}"));
+    // A change made on an older reading than the stored version is refused, untouched.
+    let version = store.get_user(u).map(|r| r.version).unwrap_or_default();
     let off = statreq_store::UserUpdate { active: Some(false), ..Default::default() };
-    store.update_user(u, off, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    let stale = store.update_user(u, off.clone(), Some(version - 1), &ctx(), now());
+    assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
+    assert_eq!(store.get_user(u).map(|r| (r.active, r.version)).ok(), Some((true, version)));
+    let changed = store.update_user(u, off, Some(version), &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((changed.active, changed.version), (false, version + 1));
     assert_eq!(refresh("h6"), Some(RefreshUse::Invalid));
     let actions: Vec<String> = store
         .list_audit(&statreq_store::AuditFilter { limit: 50, ..Default::default() })
@@ -225,10 +231,19 @@ fn the_agency_tree_stays_a_tree(backend: Backend) {
     let cycle = store.update_agency(
         &code("MOI"),
         statreq_store::AgencyUpsert { parent_code: Some(code("NPA")), ..Default::default() },
+        None,
         &ctx(),
         now(),
     );
     assert!(matches!(cycle, Err(StoreError::Invalid(_))), "{cycle:?}");
+    // Each change raises the version; one made on an older reading is refused, untouched.
+    let rename = |name: &str| statreq_store::AgencyUpsert { name: Some(name.into()), ..Default::default() };
+    let v = store.get_agency(&code("NPA")).map(|a| a.version).unwrap_or_default();
+    let renamed = store.update_agency(&code("NPA"), rename("警政署"), Some(v), &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(renamed.version, v + 1);
+    let stale = store.update_agency(&code("NPA"), rename("舊名"), Some(v), &ctx(), now());
+    assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
+    assert_eq!(store.get_agency(&code("NPA")).map(|a| (a.name, a.version)).ok(), Some(("警政署".to_string(), v + 1)));
     assert!(matches!(store.create_agency(a("X", "NOPE"), &ctx(), now()), Err(StoreError::MissingReference(_))));
     assert!(matches!(store.create_agency(a("MOI", "DGPA"), &ctx(), now()), Err(StoreError::Duplicate(_))));
     // Foreign keys are enforced on every connection (SQLite needs the pragma).
@@ -540,7 +555,7 @@ fn the_read_cache_follows_every_writer(backend: Backend) {
         cached.cached_users(&[u]).is_some()
     });
     let change = statreq_store::UserUpdate { display_name: Some("林怡君".into()), ..Default::default() };
-    plain.update_user(u, change, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    plain.update_user(u, change, None, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     eventually("another writer's user change is seen", || {
         cached.get_users_cached(&[u]).map(|v| v[0].display_name.clone()).ok().as_deref() == Some("林怡君")
     });

@@ -40,16 +40,27 @@ async fn agencies_are_managed_by_dgpa_admins(backend: Backend) {
         .err();
     assert_eq!(bad.as_ref().and_then(|e| e.code()), Some("invalid_agency_code"));
 
-    let updated = admin.update_agency("KPD01", &UpdateAgencyBody { personnel_staff: Some(15), ..Default::default() }).await.unwrap();
-    assert_eq!((updated.personnel_staff, updated.name.as_str()), (15, "高雄市政府警察局"));
+    let read = admin.list_agencies().await.unwrap().into_iter().find(|a| a.code == "KPD01").map(|a| a.version).unwrap_or_default();
+    let staff = |n: i32| UpdateAgencyBody { personnel_staff: Some(n), ..Default::default() };
+    let updated = admin.update_agency("KPD01", &staff(15), Some(read)).await.unwrap();
+    assert_eq!((updated.personnel_staff, updated.name.as_str(), updated.version), (15, "高雄市政府警察局", read + 1));
+    // Another administrator's change on the same reading is refused, and changes nothing;
+    // a malformed If-Match is refused before anything is read.
+    let stale = admin.update_agency("KPD01", &staff(99), Some(read)).await.err();
+    assert_eq!((stale.as_ref().and_then(|e| e.status()), stale.as_ref().and_then(|e| e.code())), (Some(412), Some("precondition_failed")));
+    let body = serde_json::to_vec(&staff(98)).unwrap_or_default();
+    let (status, _) = admin.raw(reqwest::Method::PATCH, "/agencies/KPD01", "application/json", body, Some("yesterday")).await.unwrap();
+    assert_eq!(status, 400, "a malformed If-Match");
+    let kept = admin.list_agencies().await.unwrap().into_iter().find(|a| a.code == "KPD01").map(|a| (a.personnel_staff, a.version));
+    assert_eq!(kept, Some((15, read + 1)));
     // A cycle (MOI under its own descendant) is refused; the root has no parent.
-    let cycle = admin.update_agency("MOI", &UpdateAgencyBody { parent_code: Some("KPD01".into()), ..Default::default() }).await.err();
+    let cycle = admin.update_agency("MOI", &UpdateAgencyBody { parent_code: Some("KPD01".into()), ..Default::default() }, None).await.err();
     assert_eq!(cycle.as_ref().and_then(|e| e.code()), Some("invalid_change"));
-    let root = admin.update_agency("DGPA", &UpdateAgencyBody { parent_code: Some("MOI".into()), ..Default::default() }).await.err();
+    let root = admin.update_agency("DGPA", &UpdateAgencyBody { parent_code: Some("MOI".into()), ..Default::default() }, None).await.err();
     assert_eq!(root.as_ref().and_then(|e| e.status()), Some(422));
     assert_eq!(
         admin
-            .update_agency("NOPE", &UpdateAgencyBody { personnel_staff: Some(1), ..Default::default() })
+            .update_agency("NOPE", &UpdateAgencyBody { personnel_staff: Some(1), ..Default::default() }, None)
             .await
             .err()
             .and_then(|e| e.status()),
@@ -115,8 +126,18 @@ async fn accounts_are_managed_by_dgpa_admins(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(status, 422);
+    // An edit at the version read; one on an older reading is refused and changes nothing.
+    let renamed = admin
+        .update_user(u.id, &UpdateUserBody { display_name: Some("新名".into()), ..Default::default() }, Some(u.version))
+        .await
+        .unwrap();
+    assert_eq!((renamed.display_name.as_str(), renamed.version), ("新名", u.version + 1));
+    let stale = admin.update_user(u.id, &UpdateUserBody { active: Some(false), ..Default::default() }, Some(u.version)).await.err();
+    assert_eq!((stale.as_ref().and_then(|e| e.status()), stale.as_ref().and_then(|e| e.code())), (Some(412), Some("precondition_failed")));
+    c.me().await.expect("a stale change did not disable the account");
     // A reset password follows the policy as any other, the account's name included.
-    let err = admin.update_user(u.id, &UpdateUserBody { password: Some("new.officer-2026".into()), ..Default::default() }).await.err();
+    let err =
+        admin.update_user(u.id, &UpdateUserBody { password: Some("new.officer-2026".into()), ..Default::default() }, None).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("weak_password"), "a password holding the username");
     c.login("new.officer", "long-enough-password").await.expect("a refused reset leaves the password");
 
@@ -128,7 +149,7 @@ async fn accounts_are_managed_by_dgpa_admins(backend: Backend) {
         (UpdateUserBody { roles: Some(vec![Role::DgpaOfficer]), ..Default::default() }, "/roles"),
         (UpdateUserBody { display_name: Some("改名".into()), active: Some(false), ..Default::default() }, "/active"),
     ] {
-        let err = admin.update_user(me.id, &change).await.err();
+        let err = admin.update_user(me.id, &change, None).await.err();
         let problem = err.as_ref().and_then(|e| e.problem());
         assert_eq!(
             problem.map(|p| (p.status, p.code.as_str(), p.errors.first().map(|e| e.pointer.as_str()))),
@@ -140,13 +161,14 @@ async fn accounts_are_managed_by_dgpa_admins(backend: Backend) {
     assert_eq!((after.display_name, after.roles), (me.display_name, me.roles), "a refused change changes nothing");
     // One's own name and e-mail are one's own to change; so is a second role.
     let roles = vec![Role::DgpaAdmin, Role::DgpaOfficer];
-    admin.update_user(me.id, &UpdateUserBody { roles: Some(roles.clone()), ..Default::default() }).await.unwrap();
+    admin.update_user(me.id, &UpdateUserBody { roles: Some(roles.clone()), ..Default::default() }, None).await.unwrap();
     let second = admin.create_user(&body("second.admin", "long-enough-password", "DGPA", vec![Role::DgpaAdmin])).await.unwrap();
     let mut other = server.client();
     other.login("second.admin", "long-enough-password").await.unwrap();
-    let first = other.update_user(me.id, &UpdateUserBody { roles: Some(vec![Role::DgpaOfficer]), ..Default::default() }).await.unwrap();
+    let first =
+        other.update_user(me.id, &UpdateUserBody { roles: Some(vec![Role::DgpaOfficer]), ..Default::default() }, None).await.unwrap();
     assert_eq!(first.roles, vec![Role::DgpaOfficer], "another administrator may");
-    let err = other.update_user(second.id, &UpdateUserBody { active: Some(false), ..Default::default() }).await.err();
+    let err = other.update_user(second.id, &UpdateUserBody { active: Some(false), ..Default::default() }, None).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("own_administration"), "the second one as much");
 }
 
@@ -335,7 +357,7 @@ async fn cli_user_can_sign_in(backend: Backend) {
         (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
     };
     let admin = server.login("admin.dgpa").await;
-    admin.update_user(me.id, &UpdateUserBody { active: Some(false), ..Default::default() }).await.unwrap();
+    admin.update_user(me.id, &UpdateUserBody { active: Some(false), ..Default::default() }, None).await.unwrap();
     for (args, stdin, says) in [
         (&["--username", "nobody.here"][..], "another-long-password\n", "there is no account named nobody.here"),
         (&["--username", "cli.applicant"][..], "short\n", "password"),

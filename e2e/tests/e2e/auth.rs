@@ -87,7 +87,7 @@ async fn local_accounts_and_refresh_rotation(backend: Backend) {
     // Disabled accounts can neither sign in nor use their tokens.
     let admin = server.login("admin.dgpa").await;
     let npa = server.login("applicant.npa").await;
-    admin.update_user(me.id, &UpdateUserBody { active: Some(false), ..Default::default() }).await.unwrap();
+    admin.update_user(me.id, &UpdateUserBody { active: Some(false), ..Default::default() }, None).await.unwrap();
     assert_eq!(status_of(&npa).await, (Some(401), Some("account_disabled".into())));
     assert_eq!(server.client().login("applicant.npa", DEMO_PASSWORD).await.err().and_then(|e| e.status()), Some(401));
 }

@@ -647,6 +647,28 @@ async fn an_administrator_edits_and_disables_an_account() {
     let user = admin.list_users(None).await.unwrap().items.into_iter().find(|u| u.id == id).unwrap();
     assert_eq!((user.display_name.as_str(), user.active), ("陳怡安（臺北市教育局人事室）", false));
     assert_eq!(target.me().await.err().and_then(|e| e.status()), Some(401), "disabled at once");
+    // Saved again from the same form: at the version the first save answered.
+    set_date(&c, "ue-email", "chen@tpedu.example.gov.tw").await;
+    click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='submit']")).await;
+    let saved_again = "return document.querySelector('form.user-editor [role=status]').textContent";
+    let mut email = String::new();
+    for _ in 0..50 {
+        email = admin.list_users(None).await.unwrap().items.into_iter().find(|u| u.id == id).map(|u| u.email).unwrap_or_default();
+        if email == "chen@tpedu.example.gov.tw" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(email, "chen@tpedu.example.gov.tw", "{:?}", c.execute(saved_again, vec![]).await);
+    // Another administrator renames the account meanwhile: this form's next save is
+    // refused with words to reload, and the other's change stands.
+    let rename = statreq_e2e::statreq_contract::UpdateUserBody { display_name: Some("陳怡安".into()), ..Default::default() };
+    admin.update_user(id, &rename, None).await.unwrap();
+    set_date(&c, "ue-email", "other@tpedu.example.gov.tw").await;
+    click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='submit']")).await;
+    wait_for_text(&c, "form.user-editor [role=status]", "請重新載入").await;
+    let user = admin.list_users(None).await.unwrap().items.into_iter().find(|u| u.id == id).unwrap();
+    assert_eq!((user.display_name.as_str(), user.email.as_str()), ("陳怡安", "chen@tpedu.example.gov.tw"));
     wait_for_text(&c, "section[aria-labelledby='us-h'] table.list", "陳怡安").await;
     // One's own account: disabling it or dropping one's own administration is for
     // another administrator; the form says so and offers neither.
@@ -678,7 +700,7 @@ async fn an_administrator_edits_and_disables_an_account() {
     // The whole trail, fifty at a time (renaming an account 55 times makes it longer).
     for i in 0..55 {
         let rename = statreq_e2e::statreq_contract::UpdateUserBody { display_name: Some(format!("改名 {i}")), ..Default::default() };
-        admin.update_user(id, &rename).await.unwrap();
+        admin.update_user(id, &rename, None).await.unwrap();
     }
     for id in ["au-actor", "au-action", "au-from"] {
         set_date(&c, id, "").await;

@@ -880,9 +880,9 @@ async fn a_download_link_opens_one_file_for_one_person_for_a_minute(backend: Bac
     let admin = server.login("admin.dgpa").await;
     let live = applicant.delivery_link(id, f.id).await.unwrap();
     let me = applicant.me().await.unwrap().id;
-    admin.update_user(me, &UpdateUserBody { active: Some(false), ..Default::default() }).await.unwrap();
+    admin.update_user(me, &UpdateUserBody { active: Some(false), ..Default::default() }, None).await.unwrap();
     assert_eq!(follow(live.url.clone()).await.3, Some("account_disabled".into()));
-    admin.update_user(me, &UpdateUserBody { active: Some(true), ..Default::default() }).await.unwrap();
+    admin.update_user(me, &UpdateUserBody { active: Some(true), ..Default::default() }, None).await.unwrap();
     assert_eq!(follow(live.url.clone()).await.0, 200);
 
     // A HEAD tells what a download would give (its type and name) after the same

@@ -59,7 +59,7 @@ async fn two_instances_share_requests_files_and_keys() {
     // bound (5 s: caller, agency tree, queue snapshot; reference data at once).
     let admin = a.login("admin.dgpa").await;
     let me = at_b.me().await.unwrap();
-    admin.update_user(me.id, &UpdateUserBody { active: Some(false), ..Default::default() }).await.unwrap();
+    admin.update_user(me.id, &UpdateUserBody { active: Some(false), ..Default::default() }, None).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(5_500)).await;
     assert_eq!(at_b.get_request(r.id).await.err().and_then(|e| e.status()), Some(401), "disabled everywhere");
 }

@@ -237,19 +237,19 @@ async fn sessions_end_on_logout_password_reset_and_disabling(backend: Backend) {
     // An administrator's password reset signs every session of that user out, audited.
     let user = b.me().await.unwrap().id;
     let reset = UpdateUserBody { password: Some("a-new-long-password-2026".into()), ..Default::default() };
-    admin.update_user(user, &reset).await.unwrap();
+    admin.update_user(user, &reset, None).await.unwrap();
     let err = b.refresh().await.err();
     assert_eq!(err.as_ref().and_then(|e| e.status()), Some(401), "{err:?}");
 
     // Disabling an account does too, and its access token stops working at once.
     let mut c = server.login("supervisor.moi").await;
     let sup = c.me().await.unwrap().id;
-    admin.update_user(sup, &UpdateUserBody { active: Some(false), ..Default::default() }).await.unwrap();
+    admin.update_user(sup, &UpdateUserBody { active: Some(false), ..Default::default() }, None).await.unwrap();
     assert_eq!(c.me().await.err().and_then(|e| e.status()), Some(401));
     assert_eq!(c.refresh().await.err().and_then(|e| e.status()), Some(401));
 
     // Account and agency changes are in the audit trail, with who and what (never a password).
-    admin.update_agency("NPA", &UpdateAgencyBody { personnel_staff: Some(90), ..Default::default() }).await.unwrap();
+    admin.update_agency("NPA", &UpdateAgencyBody { personnel_staff: Some(90), ..Default::default() }, None).await.unwrap();
     let updated = audit_actions(&server, "user.updated").await;
     let admin_id = admin.me().await.unwrap().id;
     assert!(
@@ -617,7 +617,7 @@ async fn roles_and_agencies_stay_where_they_belong(backend: Backend) {
     let err = admin.create_user(&body).await.err();
     assert_eq!((err.as_ref().and_then(|e| e.status()), err.as_ref().and_then(|e| e.code())), (Some(422), Some("role_needs_dgpa")));
     let officer = server.login("officer1.dgpa").await.me().await.unwrap();
-    let err = admin.update_user(officer.id, &UpdateUserBody { agency_code: Some("NPA".into()), ..Default::default() }).await.err();
+    let err = admin.update_user(officer.id, &UpdateUserBody { agency_code: Some("NPA".into()), ..Default::default() }, None).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("role_needs_dgpa"), "moving a DGPA officer out of DGPA");
 
     // The issuer speaks for MOI and below only; DGPA roles in its tokens act nowhere else.
@@ -631,7 +631,7 @@ async fn roles_and_agencies_stay_where_they_belong(backend: Backend) {
     );
 
     // An administrator's role change to a provisioned account sticks across tokens.
-    admin.update_user(npa.id, &UpdateUserBody { roles: Some(vec![Role::Applicant]), ..Default::default() }).await.unwrap();
+    admin.update_user(npa.id, &UpdateUserBody { roles: Some(vec![Role::Applicant]), ..Default::default() }, None).await.unwrap();
     let again = webhr("u-npa", "NPA", &["supervisor"]);
     let mut roles = None;
     for _ in 0..80 {

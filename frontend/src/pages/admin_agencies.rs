@@ -148,9 +148,10 @@ pub fn Agencies() -> impl IntoView {
                         note.set(Some(tr(lang.get_untracked(), "nothing_changed")));
                         return;
                     }
-                    let code = was.code.clone();
+                    // At the version read: another administrator's change since is not overwritten.
+                    let (code, version) = (was.code.clone(), was.version);
                     spawn_local(async move {
-                        match call(|c| { let (code, body) = (code.clone(), body.clone()); async move { c.update_agency(&code, &body).await } }).await {
+                        match call(|c| { let (code, body) = (code.clone(), body.clone()); async move { c.update_agency(&code, &body, Some(version)).await } }).await {
                             Ok(a) => done("agency_saved", a.name),
                             Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
                         }

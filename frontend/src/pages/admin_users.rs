@@ -24,10 +24,12 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
     // One's own account: disabling it or dropping one's own administration is for
     // another administrator (the service refuses it, `own_administration`).
     let own = crate::session::session().me.get_untracked().is_some_and(|m| m.id == id);
-    let original = user.clone();
+    // The account as last read or saved: what a save compares with, and its version.
+    let original = StoredValue::new(user.clone());
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let o = original.clone();
+        let o = original.get_value();
+        let version = o.version;
         // Only what changed is sent, so that the audit trail says exactly that.
         let changed = |now: String, was: &str| (now.trim() != was).then(|| now.trim().to_string());
         let body = UpdateUserBody {
@@ -51,11 +53,13 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
         spawn_local(async move {
             match call(|c| {
                 let body = body.clone();
-                async move { c.update_user(id, &body).await }
+                // At the version read: another administrator's change since is not overwritten.
+                async move { c.update_user(id, &body, Some(version)).await }
             })
             .await
             {
                 Ok(u) => {
+                    original.set_value(u.clone());
                     password.set(String::new());
                     note.set(Some(tr_with(lang.get_untracked(), "account_saved", &[("user", u.username.clone())])));
                     on_saved.run(u);
