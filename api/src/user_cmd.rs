@@ -6,7 +6,7 @@ use std::io::Read;
 use clap::Subcommand;
 use statreq_api::app::users;
 use statreq_domain::{AgencyCode, Role, RoleSet};
-use statreq_store::{NewUser, Store, StoreError, UserUpdate};
+use statreq_store::{NewUser, Store, StoreError, UserFilter, UserUpdate};
 
 #[derive(Subcommand)]
 pub enum UserCmd {
@@ -30,6 +30,13 @@ pub enum UserCmd {
         /// Read the password from standard input.
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+    /// List the accounts, one per line: username, id, agency, roles, and whether it may
+    /// sign in (e.g. who administers: `--role dgpa_admin`).
+    List {
+        /// Only accounts holding this role.
+        #[arg(long)]
+        role: Option<String>,
     },
     /// Set a new password for an account (one who forgot theirs, the last
     /// administrator's included); it signs the account out everywhere. The password is
@@ -102,6 +109,22 @@ pub fn run(store: &Store, command: UserCmd) -> anyhow::Result<()> {
             e => anyhow::anyhow!("{e}"),
         })?;
             println!("created user {} (id {}) with roles {}", user.username, user.id, user.roles);
+        }
+        UserCmd::List { role } => {
+            let role = role.map(|r| Role::parse(&r).ok_or_else(|| anyhow::anyhow!("unknown role {r}"))).transpose()?;
+            let filter = UserFilter { role: role.map(Role::as_str), ..Default::default() };
+            let mut after = None;
+            loop {
+                let page = store.find_users(&filter, after, 500)?;
+                for u in &page {
+                    let state = if u.active { "active" } else { "disabled" };
+                    println!("{}\t{}\t{}\t{}\t{state}", u.username, u.id, u.agency_code, u.roles);
+                }
+                match page.last() {
+                    Some(u) => after = Some(u.id.0),
+                    None => break,
+                }
+            }
         }
         UserCmd::ResetPassword { username, enable, password_stdin: _ } => {
             let password = read_password()?;

@@ -211,23 +211,26 @@ async fn accounts_are_found_by_words_agency_and_role(backend: Backend) {
     }
 }
 
+/// Runs `statreq ARGS` on the test database with `stdin` as its input.
+fn cli(db: &TestDatabase, args: &[&str], stdin: &str) -> std::process::Output {
+    let mut child = Command::new(binary())
+        .arg("--data-dir")
+        .arg(db.data_dir())
+        .arg("--database-url")
+        .arg(&db.url)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().map(|mut s| s.write_all(stdin.as_bytes()));
+    child.wait_with_output().unwrap()
+}
+
 async fn cli_creates_users_and_migrates(backend: Backend) {
     let db = TestDatabase::new(backend);
-    let run = |args: &[&str], stdin: &str| {
-        let mut child = Command::new(binary())
-            .arg("--data-dir")
-            .arg(db.data_dir())
-            .arg("--database-url")
-            .arg(&db.url)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().map(|mut s| s.write_all(stdin.as_bytes()));
-        child.wait_with_output().unwrap()
-    };
+    let run = |args: &[&str], stdin: &str| cli(&db, args, stdin);
     let out = run(&["migrate"], "");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = run(&["user", "create", "--username", "root.admin", "--role", "dgpa_admin", "--password-stdin"], "a-very-long-password\n");
@@ -322,18 +325,9 @@ async fn health_docs_and_unknown_paths(backend: Backend) {
 
 async fn cli_user_can_sign_in(backend: Backend) {
     let server = TestServer::start(backend);
-    let mut child = Command::new(binary())
-        .arg("--data-dir")
-        .arg(server.db.data_dir())
-        .arg("--database-url")
-        .arg(&server.db.url)
-        .args(["user", "create", "--username", "cli.applicant", "--role", "applicant", "--agency", "tpedu", "--password-stdin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    child.stdin.take().map(|mut s| s.write_all(format!("{DEMO_PASSWORD}\n").as_bytes()));
-    assert!(child.wait().map(|s| s.success()).unwrap_or(false));
+    let create = ["user", "create", "--username", "cli.applicant", "--role", "applicant", "--agency", "tpedu", "--password-stdin"];
+    let out = cli(&server.db, &create, &format!("{DEMO_PASSWORD}\n"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let me = server.login("cli.applicant").await.me().await.unwrap();
     assert_eq!((me.agency_code.as_str(), me.roles), ("TPEDU", vec![Role::Applicant]));
 
@@ -341,19 +335,7 @@ async fn cli_user_can_sign_in(backend: Backend) {
     // administrator's included: `statreq user reset-password`, audited, with `--enable`
     // for a disabled account.
     let reset = |args: &[&str], stdin: &str| {
-        let mut child = Command::new(binary())
-            .arg("--data-dir")
-            .arg(server.db.data_dir())
-            .arg("--database-url")
-            .arg(&server.db.url)
-            .args([&["user", "reset-password", "--password-stdin"][..], args].concat())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().map(|mut s| s.write_all(stdin.as_bytes()));
-        let out = child.wait_with_output().unwrap();
+        let out = cli(&server.db, &[&["user", "reset-password", "--password-stdin"][..], args].concat(), stdin);
         (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
     };
     let admin = server.login("admin.dgpa").await;
@@ -366,6 +348,14 @@ async fn cli_user_can_sign_in(backend: Backend) {
         let (ok, said) = reset(args, stdin);
         assert!(!ok && said.contains(says), "{args:?} {stdin:?}: {said}");
     }
+    // Who is there, from the command line: every account, or those of one role.
+    let list = |args: &[&str]| String::from_utf8_lossy(&cli(&server.db, &[&["user", "list"][..], args].concat(), "").stdout).to_string();
+    let everyone = list(&[]);
+    assert!(everyone.lines().any(|l| l.starts_with("cli.applicant\t") && l.ends_with("\tdisabled")), "{everyone}");
+    let admins = list(&["--role", "dgpa_admin"]);
+    assert!(admins.lines().any(|l| l.starts_with("admin.dgpa\t") && l.ends_with("\tactive")), "{admins}");
+    assert!(admins.lines().all(|l| l.contains("dgpa_admin")), "{admins}");
+    assert!(!cli(&server.db, &["user", "list", "--role", "emperor"], "").status.success());
     let (ok, said) = reset(&["--username", "CLI.Applicant"], "another-long-password\n");
     assert!(ok && said.contains("disabled: add --enable"), "{said}");
     assert!(server.client().login("cli.applicant", "another-long-password").await.is_err(), "still disabled");
