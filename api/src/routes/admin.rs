@@ -63,6 +63,16 @@ pub async fn list_agencies(
     http::list_response(rows.into_iter().map(agency_view).collect(), q.cursor.as_deref(), q.limit)
 }
 
+/// One agency, with its `version` in `ETag` (what `PATCH /agencies/{code}` takes in
+/// `If-Match`). Readable by every signed-in user, as the list is.
+#[utoipa::path(tag = "agencies", security(("bearer" = [])), params(("code" = String, Path, description = "機關代碼")), responses((status = 200, body = AgencyView), ErrorResponses))]
+#[get("/agencies/{code}")]
+pub async fn get_agency(state: web::Data<AppState>, _who: Principal, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let code = check_code(&path.into_inner(), "/code").map_err(|_| ApiError::not_found())?;
+    let row = db(&state, move |s| s.get_agency(&code)).await?;
+    Ok(HttpResponse::Ok().insert_header(http::etag(row.version)).json(agency_view(row)))
+}
+
 /// Create an agency under its supervising agency (dgpa_admin).
 #[utoipa::path(tag = "agencies", security(("bearer" = [])), params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of creating again", min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")), request_body = CreateAgencyBody, responses((status = 201, body = AgencyView), ErrorResponses))]
 #[post("/agencies")]
@@ -301,6 +311,17 @@ async fn create_user_once(
     Ok(HttpResponse::Created().json(user_view(row)))
 }
 
+/// One account (dgpa_admin), with its `version` in `ETag` (what `PATCH /users/{id}`
+/// takes in `If-Match`).
+#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = UserView), ErrorResponses))]
+#[get("/users/{id}")]
+pub async fn get_user(state: web::Data<AppState>, who: Principal, path: web::Path<UserId>) -> Result<HttpResponse, ApiError> {
+    who.require(Role::DgpaAdmin)?;
+    let id = path.into_inner();
+    let row = db(&state, move |s| s.get_user(id)).await?;
+    Ok(HttpResponse::Ok().insert_header(http::etag(row.version)).json(user_view(row)))
+}
+
 /// Change an account (dgpa_admin): name, e-mail, agency, roles, active, password.
 #[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`, the `version` of the list's entry), or `*`; a change made on an older reading is refused (412)", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)), request_body = UpdateUserBody, responses((status = 200, body = UserView), ErrorResponses))]
 #[patch("/users/{id}")]
@@ -387,9 +408,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_agencies)
         .service(create_agency)
         .service(import_agencies)
+        .service(get_agency)
         .service(update_agency)
         .service(list_users)
         .service(create_user)
+        .service(get_user)
         .service(update_user)
         .service(list_officers);
 }

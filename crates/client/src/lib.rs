@@ -219,6 +219,10 @@ impl Client {
         self.get_all("/agencies").await
     }
 
+    pub async fn get_agency(&self, code: &str) -> Result<AgencyView> {
+        self.get(&format!("/agencies/{code}")).await
+    }
+
     pub async fn create_agency(&self, body: &CreateAgencyBody) -> Result<AgencyView> {
         self.post("/agencies", body, None).await
     }
@@ -238,6 +242,10 @@ impl Client {
     /// `cursor`, `limit`.
     pub async fn find_users(&self, filters: &[(&str, &str)]) -> Result<Page<UserView>> {
         decode(self.send(self.authed(Method::GET, "/users").query(filters)).await?)
+    }
+
+    pub async fn get_user(&self, id: i64) -> Result<UserView> {
+        self.get(&format!("/users/{id}")).await
     }
 
     pub async fn list_users(&self, cursor: Option<&str>) -> Result<Page<UserView>> {

@@ -53,6 +53,14 @@ async fn agencies_are_managed_by_dgpa_admins(backend: Backend) {
     assert_eq!(status, 400, "a malformed If-Match");
     let kept = admin.list_agencies().await.unwrap().into_iter().find(|a| a.code == "KPD01").map(|a| (a.personnel_staff, a.version));
     assert_eq!(kept, Some((15, read + 1)));
+    // One agency, read by anyone signed in, its version in the ETag.
+    let applicant = server.login("applicant.npa").await;
+    assert_eq!(applicant.get_agency("KPD01").await.map(|a| (a.personnel_staff, a.version)).ok(), Some((15, read + 1)));
+    let one = applicant.raw_with_headers(reqwest::Method::GET, "/agencies/KPD01", "application/json", Vec::new(), &[]).await.unwrap();
+    assert_eq!(one.header("etag"), Some(format!("\"{}\"", read + 1).as_str()));
+    for missing in ["NOPE", "有空 白"] {
+        assert_eq!(applicant.get_agency(missing).await.err().and_then(|e| e.status()), Some(404), "{missing}");
+    }
     // A cycle (MOI under its own descendant) is refused; the root has no parent.
     let cycle = admin.update_agency("MOI", &UpdateAgencyBody { parent_code: Some("KPD01".into()), ..Default::default() }, None).await.err();
     assert_eq!(cycle.as_ref().and_then(|e| e.code()), Some("invalid_change"));
@@ -132,6 +140,15 @@ async fn accounts_are_managed_by_dgpa_admins(backend: Backend) {
         .await
         .unwrap();
     assert_eq!((renamed.display_name.as_str(), renamed.version), ("新名", u.version + 1));
+    // One account (administrators only), its version in the ETag.
+    assert_eq!(admin.get_user(u.id).await.ok(), Some(renamed.clone()));
+    let one = admin.raw_with_headers(reqwest::Method::GET, &format!("/users/{}", u.id), "application/json", Vec::new(), &[]).await.unwrap();
+    assert_eq!(one.header("etag"), Some(format!("\"{}\"", renamed.version).as_str()));
+    assert_eq!(admin.get_user(999_999).await.err().and_then(|e| e.status()), Some(404));
+    for other in ["applicant.npa", "supervisor.moi", "officer1.dgpa"] {
+        let them = server.login(other).await;
+        assert_eq!(them.get_user(u.id).await.err().and_then(|e| e.status()), Some(403), "{other}");
+    }
     let stale = admin.update_user(u.id, &UpdateUserBody { active: Some(false), ..Default::default() }, Some(u.version)).await.err();
     assert_eq!((stale.as_ref().and_then(|e| e.status()), stale.as_ref().and_then(|e| e.code())), (Some(412), Some("precondition_failed")));
     c.me().await.expect("a stale change did not disable the account");
