@@ -49,6 +49,20 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     wait_for_text(&c, "#agency-status", "已儲存機關").await;
     let found = admin.list_agencies().await.unwrap().into_iter().find(|a| a.code == "NPAHR").unwrap();
     assert_eq!((found.parent_code.as_deref(), found.personnel_staff), (Some("NIA"), 9));
+    // Opened, then changed by another administrator before this one saves: refused, the
+    // other's change stands and the list shows it.
+    click(&c, Locator::Css("#edit-agency-NPAHR")).await;
+    let rename =
+        statreq_e2e::statreq_contract::UpdateAgencyBody { name: Some("警政署人事室第二分區".into()), ..Default::default() };
+    admin.update_agency("NPAHR", &rename, None).await.unwrap();
+    let staff = c.find(Locator::Css("#ae-staff")).await.unwrap();
+    staff.clear().await.unwrap();
+    staff.send_keys("10").await.unwrap();
+    click(&c, Locator::XPath("//form[.//input[@id='ae-staff']]//button[@type='submit']")).await;
+    wait_for_text(&c, "#agency-status", "另一位管理者已變更").await;
+    wait_for_text(&c, "section[aria-labelledby='ag-h'] table.list", "警政署人事室第二分區").await;
+    let found = admin.get_agency("NPAHR").await.unwrap();
+    assert_eq!((found.name.as_str(), found.personnel_staff), ("警政署人事室第二分區", 9));
     // A CSV import: one new agency, one changed.
     let _csv = pick_file(
         &c,

@@ -661,14 +661,29 @@ async fn an_administrator_edits_and_disables_an_account() {
     }
     assert_eq!(email, "chen@tpedu.example.gov.tw", "{:?}", c.execute(saved_again, vec![]).await);
     // Another administrator renames the account meanwhile: this form's next save is
-    // refused with words to reload, and the other's change stands.
+    // refused, the other's change stands, and the form shows the account as it is now,
+    // on which the change is made again and saved.
     let rename = statreq_e2e::statreq_contract::UpdateUserBody { display_name: Some("陳怡安".into()), ..Default::default() };
     admin.update_user(id, &rename, None).await.unwrap();
     set_date(&c, "ue-email", "other@tpedu.example.gov.tw").await;
     click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='submit']")).await;
-    wait_for_text(&c, "form.user-editor [role=status]", "請重新載入").await;
-    let user = admin.list_users(None).await.unwrap().items.into_iter().find(|u| u.id == id).unwrap();
+    wait_for_text(&c, "form.user-editor [role=status]", "另一位管理者已變更").await;
+    let user = admin.get_user(id).await.unwrap();
     assert_eq!((user.display_name.as_str(), user.email.as_str()), ("陳怡安", "chen@tpedu.example.gov.tw"));
+    wait_for_value(&c, "#ue-name", "陳怡安").await;
+    wait_for_value(&c, "#ue-email", "chen@tpedu.example.gov.tw").await;
+    set_date(&c, "ue-email", "other@tpedu.example.gov.tw").await;
+    click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='submit']")).await;
+    for _ in 0..50 {
+        if admin.get_user(id).await.map(|u| u.email).unwrap_or_default() == "other@tpedu.example.gov.tw" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        admin.get_user(id).await.map(|u| (u.display_name, u.email)).ok(),
+        Some(("陳怡安".into(), "other@tpedu.example.gov.tw".into()))
+    );
     wait_for_text(&c, "section[aria-labelledby='us-h'] table.list", "陳怡安").await;
     // One's own account: disabling it or dropping one's own administration is for
     // another administrator; the form says so and offers neither.

@@ -153,6 +153,9 @@ pub fn Agencies() -> impl IntoView {
                     spawn_local(async move {
                         match call(|c| { let (code, body) = (code.clone(), body.clone()); async move { c.update_agency(&code, &body, Some(version)).await } }).await {
                             Ok(a) => done("agency_saved", a.name),
+                            // Another administrator changed it since it was read: the list
+                            // shows it as it is now, to be opened again.
+                            Err(e) if e.status() == Some(412) => done("agency_changed_meanwhile", code.clone()),
                             Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
                         }
                     });

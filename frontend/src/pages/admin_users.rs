@@ -64,6 +64,20 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
                     note.set(Some(tr_with(lang.get_untracked(), "account_saved", &[("user", u.username.clone())])));
                     on_saved.run(u);
                 }
+                Err(e) if e.status() == Some(412) => {
+                    // Another administrator changed the account since it was read: show
+                    // it as it is now, to make one's change again on that.
+                    if let Ok(now) = call(|c| async move { c.get_user(id).await }).await {
+                        original.set_value(now.clone());
+                        name.set(now.display_name.clone());
+                        email.set(now.email.clone());
+                        agency.set(now.agency_code.clone());
+                        roles.set(now.roles.clone());
+                        active.set(now.active);
+                        on_saved.run(now);
+                    }
+                    note.set(Some(tr(lang.get_untracked(), "account_changed_meanwhile")));
+                }
                 Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
             }
         });
