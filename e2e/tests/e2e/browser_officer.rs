@@ -63,6 +63,22 @@ async fn an_officers_day_from_search_to_delivery() {
     click(&c, Locator::Css("#act-confirm")).await;
     assert_eq!(wait_for_state(&people.applicant, r.id, State::InProduction).await, State::InProduction);
 
+    // "Deliver" before any file is uploaded asks first (the applicant would get the
+    // reply only, for good); cancelled, nothing is delivered.
+    c.refresh().await.unwrap();
+    act(&c, "deliver", "檢送考績分布統計表").await;
+    let mut question = String::new();
+    for _ in 0..50 {
+        if let Ok(text) = c.get_alert_text().await {
+            question = text;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(question.contains("尚未附任何成果檔案"), "{question:?}");
+    c.dismiss_alert().await.unwrap();
+    assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, State::InProduction);
+
     // Upload a table with a cell counting two people: flagged, and the uploader may
     // not release it alone.
     c.refresh().await.unwrap();

@@ -139,6 +139,15 @@ pub fn RequestActions(
         };
         busy.set(true);
         spawn_local(async move {
+            // Delivering is final: with no result file the applicant gets the reply only,
+            // which is asked first (an early click is not a delivery).
+            if a == RequestAction::Deliver {
+                let none = call(|c| async move { c.deliveries(id).await }).await.is_ok_and(|m| m.files.is_empty());
+                if none && !crate::browser::confirm(&tr(l, "confirm_deliver_without_files")) {
+                    busy.set(false);
+                    return;
+                }
+            }
             let v = Some(version);
             let res = call(|c| {
                 let (opt, typed, source, how) = (opt.clone(), typed.clone(), source.clone(), how.clone());
