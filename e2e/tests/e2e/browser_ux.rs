@@ -693,6 +693,8 @@ async fn an_administrator_edits_and_disables_an_account() {
     wait_for_text(&c, "#ue-own", "另一位管理者").await;
     let disabled = "return ['ue-active', 'ue-role-dgpa_admin', 'ue-role-dgpa_officer'].map(id => document.getElementById(id).disabled)";
     assert_eq!(c.execute(disabled, vec![]).await.unwrap(), serde_json::json!([true, true, false]));
+    let described = "return ['ue-active', 'ue-role-dgpa_admin', 'ue-role-dgpa_officer'].map(id => document.getElementById(id).getAttribute('aria-describedby'))";
+    assert_eq!(c.execute(described, vec![]).await.unwrap(), serde_json::json!(["ue-own", "ue-own", null]), "a screen reader says why");
     click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='button']")).await;
 
     // The trail: found by action and day, and the whole chain checked.

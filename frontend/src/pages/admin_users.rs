@@ -100,6 +100,7 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
                         view! {
                             <label class="check" for=for_id>
                                 <input id=input_id type="checkbox" prop:checked=move || roles.get().contains(&r) disabled=own && r == Role::DgpaAdmin
+                                    aria-describedby=(own && r == Role::DgpaAdmin).then_some("ue-own")
                                     on:change=move |ev| { let on = event_target_checked(&ev); roles.update(|v| { v.retain(|x| *x != r); if on { v.push(r); } }); } />
                                 {move || role_label(lang.get(), r)}
                             </label>
@@ -107,7 +108,7 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
                     }).collect_view()}
                 </fieldset>
                 <label class="check" for="ue-active">
-                    <input id="ue-active" type="checkbox" disabled=own prop:checked=move || active.get() on:change=move |ev| active.set(event_target_checked(&ev)) />
+                    <input id="ue-active" type="checkbox" disabled=own aria-describedby=own.then_some("ue-own") prop:checked=move || active.get() on:change=move |ev| active.set(event_target_checked(&ev)) />
                     {move || tr(lang.get(), "may_sign_in")}
                 </label>
                 {own.then(|| view! { <p class="hint" id="ue-own">{move || tr(lang.get(), "own_account_kept")}</p> })}
