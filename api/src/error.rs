@@ -195,7 +195,7 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict => ApiError::new(
                 StatusCode::CONFLICT,
                 "edit_conflict",
-                "此案件剛被其他人更新，請重新載入後再試。",
+                "此筆資料剛被其他人更新，請重新載入後再試。",
                 "Someone else changed this just now; reload and try again.",
             ),
             StoreError::Invalid(what) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_change", "此變更不被允許。", what),

@@ -113,7 +113,7 @@ impl Store {
             if expected.is_some_and(|v| v != before.version) {
                 return Err(StoreError::Conflict);
             }
-            update_agency(c, code, &change, now)?;
+            update_agency(c, code, &change, Some(before.version), now)?;
             let detail = serde_json::json!({
                 "agency": code,
                 "from": {"name": before.name, "parent": before.parent_code, "personnel_staff": before.personnel_staff},
@@ -155,7 +155,7 @@ impl Store {
                     parent_code: Some(a.parent_code.clone()),
                     personnel_staff: Some(a.personnel_staff),
                 };
-                update_agency(c, &a.code, &change, now)?;
+                update_agency(c, &a.code, &change, None, now)?;
             }
             let codes: Vec<&AgencyCode> = items.iter().map(|a| &a.code).collect();
             let detail = serde_json::json!({"created": created, "updated": updated, "agencies": codes});
@@ -187,8 +187,17 @@ fn insert_agency(c: &mut crate::DbConnection, new: &NewAgency, now: DateTime<Utc
     Ok(())
 }
 
-fn update_agency(c: &mut crate::DbConnection, code: &AgencyCode, change: &AgencyUpsert, now: DateTime<Utc>) -> StoreResult<()> {
+/// Changes one agency, at `read` (the version the caller checked) or, without one, at
+/// the version read here.
+fn update_agency(
+    c: &mut crate::DbConnection,
+    code: &AgencyCode,
+    change: &AgencyUpsert,
+    read: Option<i64>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
     let current: Row = agencies::table.find(code).select(Row::as_select()).first(c)?;
+    let read = read.unwrap_or(current.version);
     if let Some(parent) = &change.parent_code {
         if code.is_dgpa() {
             return Err(StoreError::Invalid("DGPA is the root of the agency tree and has no parent".into()));
@@ -209,14 +218,19 @@ fn update_agency(c: &mut crate::DbConnection, code: &AgencyCode, change: &Agency
             steps += 1;
         }
     }
-    diesel::update(agencies::table.find(code))
+    // Compare-and-set on the version read: a change that landed in between (on
+    // PostgreSQL, another transaction) is a conflict, never overwritten.
+    let written = diesel::update(agencies::table.find(code).filter(agencies::version.eq(read)))
         .set((
             agencies::name.eq(change.name.clone().unwrap_or(current.name)),
             agencies::parent_code.eq(change.parent_code.clone().or(current.parent_code)),
             agencies::personnel_staff.eq(change.personnel_staff.unwrap_or(current.personnel_staff)),
             agencies::updated_at.eq(to_db(now)),
-            agencies::version.eq(current.version + 1),
+            agencies::version.eq(read + 1),
         ))
         .execute(c)?;
+    if written == 0 {
+        return Err(StoreError::Conflict);
+    }
     Ok(())
 }

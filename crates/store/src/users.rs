@@ -279,7 +279,9 @@ impl Store {
             let signs_out = password_reset || change.active == Some(false);
             // An administrator's role change to a provisioned account sticks.
             let roles_managed = cur.roles_managed || (cur.kind == "external" && change.roles.as_ref().is_some_and(|r| *r != cur.roles));
-            diesel::update(users::table.find(id))
+            // Compare-and-set on the version read: a change that landed in between (on
+            // PostgreSQL, another transaction) is a conflict, never overwritten.
+            let written = diesel::update(users::table.find(id).filter(users::version.eq(cur.version)))
                 .set((
                     users::display_name.eq(change.display_name.unwrap_or(cur.display_name)),
                     users::email.eq(change.email.unwrap_or(cur.email)),
@@ -292,6 +294,9 @@ impl Store {
                     users::version.eq(cur.version + 1),
                 ))
                 .execute(c)?;
+            if written == 0 {
+                return Err(StoreError::Conflict);
+            }
             let revoked = if signs_out { revoke_all(c, id)? } else { 0 };
             let detail = serde_json::json!({"user": id, "changed": changed, "sessions_revoked": revoked});
             crate::audit::append(c, audit, "user.updated", None, &detail, now)
@@ -325,7 +330,7 @@ impl Store {
                             users::agency_code.eq(&new.agency_code),
                             users::roles.eq(&roles),
                             users::updated_at.eq(to_db(now)),
-                            users::version.eq(cur.version + i64::from(changed)),
+                            users::version.eq(users::version + i64::from(changed)),
                         ))
                         .execute(c)?;
                     if cur.agency_code != new.agency_code || cur.roles != roles {

@@ -189,6 +189,47 @@ async fn accounts_are_managed_by_dgpa_admins(backend: Backend) {
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("own_administration"), "the second one as much");
 }
 
+/// Many edits of one account and one agency at once, all made on the same reading:
+/// exactly one lands, every other is refused (412), and each landed change raises the
+/// version by one — on PostgreSQL's concurrent transactions as on SQLite's one writer.
+async fn concurrent_edits_never_overwrite_each_other(backend: Backend) {
+    let server = TestServer::start(backend);
+    let admin = server.login("admin.dgpa").await;
+    let target = admin.find_users(&[("q", "applicant.npa")]).await.unwrap().items.remove(0);
+    let edits = (0..8).map(|i| {
+        let (admin, body) = (admin.clone(), UpdateUserBody { display_name: Some(format!("同時改名 {i}")), ..Default::default() });
+        async move { admin.update_user(target.id, &body, Some(target.version)).await }
+    });
+    let results = futures_util::future::join_all(edits).await;
+    let landed: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(landed.len(), 1, "{results:?}");
+    assert!(results.iter().filter_map(|r| r.as_ref().err()).all(|e| e.status() == Some(412)), "{results:?}");
+    let now = admin.get_user(target.id).await.unwrap();
+    assert_eq!((now.display_name.as_str(), now.version), (landed[0].display_name.as_str(), target.version + 1));
+
+    // Without If-Match each edit applies to what is there, or meets one landing at the
+    // same moment (409 edit_conflict); the version counts exactly those that landed.
+    let edits = (0..8).map(|i| {
+        let (admin, body) = (admin.clone(), UpdateUserBody { email: Some(format!("p{i}@example.gov.tw")), ..Default::default() });
+        async move { admin.update_user(target.id, &body, None).await }
+    });
+    let results = futures_util::future::join_all(edits).await;
+    let landed = results.iter().filter(|r| r.is_ok()).count() as i64;
+    assert!(landed >= 1 && results.iter().filter_map(|r| r.as_ref().err()).all(|e| e.code() == Some("edit_conflict")), "{results:?}");
+    assert_eq!(admin.get_user(target.id).await.unwrap().version, now.version + landed);
+
+    let agency = admin.get_agency("NPA").await.unwrap();
+    let edits = (0..8).map(|i| {
+        let (admin, body) = (admin.clone(), UpdateAgencyBody { personnel_staff: Some(100 + i), ..Default::default() });
+        async move { admin.update_agency("NPA", &body, Some(agency.version)).await }
+    });
+    let results = futures_util::future::join_all(edits).await;
+    let landed: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(landed.len(), 1, "{results:?}");
+    let now = admin.get_agency("NPA").await.unwrap();
+    assert_eq!((now.personnel_staff, now.version), (landed[0].personnel_staff, agency.version + 1));
+}
+
 /// An administrator finds an account among many: by words in its username, name or
 /// e-mail, by agency, by role, a page at a time; nobody else lists accounts.
 async fn accounts_are_found_by_words_agency_and_role(backend: Backend) {
@@ -388,6 +429,7 @@ async fn cli_user_can_sign_in(backend: Backend) {
 on_both_backends!(
     agencies_are_managed_by_dgpa_admins,
     accounts_are_managed_by_dgpa_admins,
+    concurrent_edits_never_overwrite_each_other,
     accounts_are_found_by_words_agency_and_role,
     cli_creates_users_and_migrates,
     health_docs_and_unknown_paths,
