@@ -315,7 +315,9 @@ impl Store {
             if expected.is_some_and(|v| v != version) {
                 return Err(StoreError::Conflict);
             }
-            diesel::update(reference_items::table.find((kind, key)))
+            // Compare-and-set, as an edit is: an edit landing in between (on PostgreSQL,
+            // another transaction) makes this a conflict, not a deletion of what it wrote.
+            let n = diesel::update(reference_items::table.find((kind, key)).filter(reference_items::version.eq(version)))
                 .set((
                     reference_items::version.eq(version + 1),
                     reference_items::deleted_at.eq(Some(to_db(now))),
@@ -323,6 +325,9 @@ impl Store {
                     reference_items::updated_by.eq(audit.actor_id),
                 ))
                 .execute(c)?;
+            if n == 0 {
+                return Err(StoreError::Conflict);
+            }
             let changes = diff::changes(&serde_json::from_str(&old)?, &Value::Object(Default::default()));
             history(c, kind, key, version + 1, "deleted", &changes, audit.actor_id, now)?;
             append(c, audit, &format!("{kind}.deleted"), None, &serde_json::json!({"key": key, "version": version + 1}), now)?;

@@ -287,8 +287,36 @@ async fn the_catalog_is_administered_and_matched_against_a_draft(backend: Backen
     assert_eq!(ok(admin.get_source("formula-owner").await).entry, formula);
 }
 
+/// Edits and deletions of one catalog entry at once, all on the same reading: exactly
+/// one lands, the others are refused (412, or 404 once it is deleted), and the history
+/// holds each version once.
+async fn a_catalog_entry_edited_and_deleted_at_once_keeps_one_change(backend: Backend) {
+    let server = TestServer::start(backend);
+    let admin = server.login("admin.dgpa").await;
+    let created = ok(admin.create_source(&entry("at-once", &["grade"], &[], &[])).await);
+    let runs = (0..8).map(|i| {
+        let admin = admin.clone();
+        let mut edited = created.entry.clone();
+        edited.refresh = format!("每 {i} 月");
+        async move {
+            if i % 2 == 0 {
+                admin.delete_source("at-once", Some(created.version)).await.map(drop)
+            } else {
+                admin.put_source(&edited, Some(created.version)).await.map(drop)
+            }
+        }
+    });
+    let results = futures_util::future::join_all(runs).await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    // Refused as stale, or, once a deletion landed, as gone.
+    assert!(results.iter().filter_map(|r| r.as_ref().err()).all(|e| matches!(e.status(), Some(412 | 404))), "{results:?}");
+    let history = ok(admin.source_history("at-once").await);
+    assert_eq!(history.len(), 2, "created, then one change: {history:?}");
+}
+
 on_both_backends!(
     the_dictionary_is_searched_and_edited_with_history,
     structured_conditions_are_checked_with_pointers,
-    the_catalog_is_administered_and_matched_against_a_draft
+    the_catalog_is_administered_and_matched_against_a_draft,
+    a_catalog_entry_edited_and_deleted_at_once_keeps_one_change
 );
