@@ -10,12 +10,12 @@ use rand::RngCore;
 use serde::Deserialize;
 use statreq_contract::{Page, WebhookBody, WebhookCreated, WebhookDeliveryView, WebhookEvent, WebhookView};
 use statreq_domain::{notify, Role, UserId};
-use statreq_store::{NewWebhook, NotificationRow, WebhookRow};
+use statreq_store::{NewWebhook, NotificationRow, StoreError, WebhookRow};
 use utoipa::IntoParams;
 
 use crate::app::outbound::{Forbidden, OutboundPolicy, ResolveError};
 use crate::app::users::user_ref;
-use crate::app::{db, InputError};
+use crate::app::{db, AppError, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::{self, page_limit, page_of, parse_cursor, parse_json, ErrorResponses};
@@ -135,10 +135,6 @@ pub async fn create_webhook(
     may_subscribe(&who)?;
     check_body(&state.outbound, &b).await?;
     let owner = who.user.id;
-    let existing = db(&state, move |s| s.list_webhooks(Some(owner))).await?;
-    if existing.len() >= MAX_PER_OWNER {
-        return Err(InputError::TooManyWebhooks { max: MAX_PER_OWNER }.into());
-    }
     let mut raw = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut raw);
     let secret = format!("whsec_{}", hex::encode(raw));
@@ -151,7 +147,10 @@ pub async fn create_webhook(
     events.dedup();
     let new = NewWebhook { owner_id: owner, url: b.url, events, description: b.description.unwrap_or_default(), sealed_secret };
     let audit = http::audit(&who, &req);
-    let hook = db(&state, move |s| s.create_webhook(new, &audit, Utc::now())).await?;
+    let hook = match db(&state, move |s| s.create_webhook(new, MAX_PER_OWNER, &audit, Utc::now())).await {
+        Err(AppError::Store(StoreError::LimitReached)) => return Err(InputError::TooManyWebhooks { max: MAX_PER_OWNER }.into()),
+        other => other?,
+    };
     let id = hook.id;
     let webhook = view(&state, vec![hook]).await?.pop().ok_or_else(ApiError::internal)?;
     Ok(HttpResponse::Created()

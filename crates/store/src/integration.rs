@@ -316,9 +316,18 @@ impl Store {
 
     // ---- webhooks -------------------------------------------------------------------
 
-    pub fn create_webhook(&self, new: NewWebhook, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<WebhookRow> {
+    /// Subscribes, unless the owner has `max` subscriptions already
+    /// ([`StoreError::LimitReached`], counted in the transaction).
+    pub fn create_webhook(&self, new: NewWebhook, max: usize, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<WebhookRow> {
         let events = serde_json::to_string(&new.events)?;
         let id = self.write_tx(|c| {
+            // Concurrent subscriptions of one owner count in turn.
+            crate::users::lock_account(c, new.owner_id)?;
+            let live: i64 =
+                webhooks::table.filter(webhooks::owner_id.eq(new.owner_id)).filter(webhooks::deleted_at.is_null()).count().get_result(c)?;
+            if usize::try_from(live).unwrap_or(usize::MAX) >= max {
+                return Err(StoreError::LimitReached);
+            }
             let id = diesel::insert_into(webhooks::table)
                 .values((
                     webhooks::owner_id.eq(new.owner_id),

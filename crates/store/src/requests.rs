@@ -249,12 +249,8 @@ impl Store {
         let (system, reference) = external.unzip();
         let id = self.write_tx(|c| {
             if max_drafts < i64::MAX {
-                // Lock the account's row (PostgreSQL) so concurrent creations count in turn.
-                let q = crate::schema::users::table.find(created_by).select(crate::schema::users::id);
-                match c {
-                    crate::DbConnection::Postgres(pg) => q.for_update().first::<i64>(pg)?,
-                    crate::DbConnection::Sqlite(lite) => q.first::<i64>(lite)?,
-                };
+                // Concurrent creations count in turn.
+                crate::users::lock_account(c, created_by)?;
                 let drafts: i64 = requests::table
                     .filter(requests::created_by.eq(created_by).and(requests::state.eq(State::Draft.as_str())))
                     .count()

@@ -564,6 +564,18 @@ pub struct SessionRow {
     pub expires_at: DateTime<Utc>,
 }
 
+/// Locks an account's row for the rest of the transaction (PostgreSQL; SQLite has one
+/// writer), so that what is counted per account — drafts, webhooks — is counted by
+/// concurrent transactions one after the other.
+pub(crate) fn lock_account(c: &mut crate::DbConnection, id: UserId) -> StoreResult<()> {
+    let q = users::table.find(id).select(users::id);
+    match c {
+        crate::DbConnection::Postgres(pg) => q.for_update().first::<UserId>(pg)?,
+        crate::DbConnection::Sqlite(lite) => q.first::<UserId>(lite)?,
+    };
+    Ok(())
+}
+
 fn revoke_all(c: &mut crate::DbConnection, user_id: UserId) -> StoreResult<usize> {
     Ok(diesel::delete(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id))).execute(c)?)
 }

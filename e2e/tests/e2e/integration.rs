@@ -764,7 +764,28 @@ async fn newer_clients_work_with_an_older_server_when_they_ask_to(backend: Backe
     assert_eq!((missing.status, missing.header("api-version")), (404, Some(release.as_str())));
 }
 
+/// Subscriptions made at once count in turn: the owner's limit (20) holds however many
+/// arrive together, on PostgreSQL's concurrent transactions as on SQLite's one writer.
+async fn webhooks_made_at_once_stay_within_the_limit(backend: Backend) {
+    let server = TestServer::start(backend);
+    let hooks = service_account(&server, "webhr.burst", "NPA").await;
+    let made = (0..26).map(|i| {
+        let hooks = hooks.clone();
+        let body = WebhookBody {
+            url: "http://127.0.0.1:9/hook".into(),
+            events: vec!["request.created".into()],
+            description: Some(format!("#{i}")),
+        };
+        async move { hooks.create_webhook(&body).await }
+    });
+    let results = futures_util::future::join_all(made).await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 20, "{results:?}");
+    assert!(results.iter().filter_map(|r| r.as_ref().err()).all(|e| e.code() == Some("too_many_webhooks")), "{results:?}");
+    assert_eq!(hooks.list_webhooks().await.unwrap().len(), 20);
+}
+
 on_both_backends!(
+    webhooks_made_at_once_stay_within_the_limit,
     newer_clients_work_with_an_older_server_when_they_ask_to,
     every_list_pages_alike,
     a_system_reconciles_with_updated_since,
