@@ -67,12 +67,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<AttachmentRow> {
         let id = self.write_tx(|c| {
-            // Lock the request row (PostgreSQL) so two uploads count one after the other.
-            let q = crate::schema::requests::table.find(new.request_id).select(crate::schema::requests::id);
-            match c {
-                crate::DbConnection::Postgres(pg) => q.for_update().first::<i64>(pg)?,
-                crate::DbConnection::Sqlite(lite) => q.first::<i64>(lite)?,
-            };
+            // Two uploads count one after the other.
+            crate::requests::lock_request(c, new.request_id)?;
             let count: i64 = attachments::table.filter(attachments::request_id.eq(new.request_id)).count().get_result(c)?;
             if usize::try_from(count).unwrap_or(usize::MAX) >= max {
                 return Err(crate::StoreError::LimitReached);

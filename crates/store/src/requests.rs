@@ -675,3 +675,15 @@ pub(crate) fn insert_event(
         .execute(c)?;
     Ok(())
 }
+
+/// Locks a request's row for the rest of the transaction (PostgreSQL; SQLite has one
+/// writer), so that what is counted per request — attachments, waiting extensions — is
+/// counted by concurrent transactions one after the other.
+pub(crate) fn lock_request(c: &mut crate::DbConnection, id: RequestId) -> StoreResult<()> {
+    let q = requests::table.find(id).select(requests::id);
+    match c {
+        crate::DbConnection::Postgres(pg) => q.for_update().first::<RequestId>(pg)?,
+        crate::DbConnection::Sqlite(lite) => q.first::<RequestId>(lite)?,
+    };
+    Ok(())
+}

@@ -66,11 +66,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<ExtensionRow> {
         let id = self.write_tx(|c| {
-            let q = requests::table.find(request_id).select(requests::id);
-            match c {
-                crate::DbConnection::Postgres(pg) => q.for_update().first::<i64>(pg)?,
-                crate::DbConnection::Sqlite(lite) => q.first::<i64>(lite)?,
-            };
+            crate::requests::lock_request(c, request_id)?;
             let waiting: i64 = retention_extensions::table
                 .filter(retention_extensions::request_id.eq(request_id).and(retention_extensions::decision.is_null()))
                 .count()
