@@ -65,6 +65,8 @@ pub async fn upload_attachment(
     // An application DGPA registered from paper takes its scanned form from the DGPA
     // officer while DGPA reviews it (rule 5.2); any other, its office's files.
     let from_paper = loaded.row.channel != "web";
+    let states: &'static [State] =
+        if from_paper && who.has(Role::DgpaOfficer) { &[State::PendingDgpa] } else { &[State::Draft, State::Returned] };
     if from_paper && who.has(Role::DgpaOfficer) {
         if loaded.row.state != State::PendingDgpa {
             return Err(InputError::NotEditable.into());
@@ -99,12 +101,14 @@ pub async fn upload_attachment(
         uploaded_by: who.user.id,
     };
     let audit = http::audit(&who, &req);
-    let row = match db(&state, move |s| s.insert_attachment(new, MAX_ATTACHMENTS, &audit, Utc::now())).await {
+    let row = match db(&state, move |s| s.insert_attachment(new, MAX_ATTACHMENTS, states, &audit, Utc::now())).await {
         Ok(r) => r,
         Err(e) => {
             state.files.remove([key.as_str()]).await;
             return Err(match e {
                 AppError::Store(StoreError::LimitReached) => InputError::TooManyAttachments { max: MAX_ATTACHMENTS }.into(),
+                // Submitted (or otherwise moved on) while the file was arriving.
+                AppError::Store(StoreError::NotInState(_)) => InputError::NotEditable.into(),
                 e => e.into(),
             });
         }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use statreq_domain::{RequestId, UserId};
+use statreq_domain::{RequestId, State, UserId};
 
 use crate::audit::{append, AuditContext};
 use crate::schema::attachments;
@@ -58,17 +58,23 @@ pub struct NewAttachment {
 
 impl Store {
     /// Stores an attachment unless the request already has `max` (counted in the
-    /// same transaction, so concurrent uploads cannot pass the cap together).
+    /// same transaction, so concurrent uploads cannot pass the cap together) or is no
+    /// longer in one of `states` (the upload streamed for a while; a submission may have
+    /// landed meanwhile: [`StoreError::NotInState`] naming the first of them).
     pub fn insert_attachment(
         &self,
         new: NewAttachment,
         max: usize,
+        states: &[State],
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<AttachmentRow> {
         let id = self.write_tx(|c| {
-            // Two uploads count one after the other.
-            crate::requests::lock_request(c, new.request_id)?;
+            // Two uploads count one after the other; a transition waits for this one.
+            let state = crate::requests::lock_request(c, new.request_id)?;
+            if !states.iter().any(|s| s.as_str() == state) {
+                return Err(crate::StoreError::NotInState(states.first().map(|s| s.as_str()).unwrap_or_default().into()));
+            }
             let count: i64 = attachments::table.filter(attachments::request_id.eq(new.request_id)).count().get_result(c)?;
             if usize::try_from(count).unwrap_or(usize::MAX) >= max {
                 return Err(crate::StoreError::LimitReached);

@@ -112,11 +112,7 @@ impl Store {
             // On PostgreSQL the row is locked, so a delivery running now either
             // committed before (and the upload is refused) or waits for this insert
             // (and counts the file as unapproved). SQLite serialises writers anyway.
-            let q = crate::schema::requests::table.find(new.request_id).select(crate::schema::requests::state);
-            let state: String = match c {
-                crate::DbConnection::Postgres(pg) => q.for_update().first(pg)?,
-                crate::DbConnection::Sqlite(lite) => q.first(lite)?,
-            };
+            let state = crate::requests::lock_request(c, new.request_id)?;
             if state != "in_production" {
                 return Err(StoreError::NotInState("in_production".into()));
             }

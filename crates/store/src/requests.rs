@@ -677,13 +677,13 @@ pub(crate) fn insert_event(
 }
 
 /// Locks a request's row for the rest of the transaction (PostgreSQL; SQLite has one
-/// writer), so that what is counted per request — attachments, waiting extensions — is
-/// counted by concurrent transactions one after the other.
-pub(crate) fn lock_request(c: &mut crate::DbConnection, id: RequestId) -> StoreResult<()> {
-    let q = requests::table.find(id).select(requests::id);
-    match c {
-        crate::DbConnection::Postgres(pg) => q.for_update().first::<RequestId>(pg)?,
-        crate::DbConnection::Sqlite(lite) => q.first::<RequestId>(lite)?,
-    };
-    Ok(())
+/// writer) and answers its state, so that what is counted or checked per request —
+/// attachments, result files, waiting extensions — is seen by concurrent transactions
+/// one after the other, and a transition waits for the write (or the write for it).
+pub(crate) fn lock_request(c: &mut crate::DbConnection, id: RequestId) -> StoreResult<String> {
+    let q = requests::table.find(id).select(requests::state);
+    Ok(match c {
+        crate::DbConnection::Postgres(pg) => q.for_update().first::<String>(pg)?,
+        crate::DbConnection::Sqlite(lite) => q.first::<String>(lite)?,
+    })
 }

@@ -66,7 +66,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<ExtensionRow> {
         let id = self.write_tx(|c| {
-            crate::requests::lock_request(c, request_id)?;
+            let _state = crate::requests::lock_request(c, request_id)?;
             let waiting: i64 = retention_extensions::table
                 .filter(retention_extensions::request_id.eq(request_id).and(retention_extensions::decision.is_null()))
                 .count()
