@@ -2,7 +2,7 @@
 //! the form recommends (rule 5.1). Stored encrypted like result files.
 
 use actix_multipart::Multipart;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use statreq_contract::{AttachmentUpload, AttachmentView};
 use statreq_domain::{RequestId, Role, State};
@@ -62,24 +62,7 @@ pub async fn upload_attachment(
     mut form: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let loaded = load_for(&state, &who, path.into_inner()).await?;
-    // An application DGPA registered from paper takes its scanned form from the DGPA
-    // officer while DGPA reviews it (rule 5.2); any other, its office's files.
-    let from_paper = loaded.row.channel != "web";
-    let states: &'static [State] =
-        if from_paper && who.has(Role::DgpaOfficer) { &[State::PendingDgpa] } else { &[State::Draft, State::Returned] };
-    if from_paper && who.has(Role::DgpaOfficer) {
-        if loaded.row.state != State::PendingDgpa {
-            return Err(InputError::NotEditable.into());
-        }
-    } else {
-        who.require(Role::Applicant)?;
-        if who.user.agency_code != loaded.row.agency_code {
-            return Err(InputError::NotApplyingAgency.into());
-        }
-        if !matches!(loaded.row.state, State::Draft | State::Returned) {
-            return Err(InputError::NotEditable.into());
-        }
-    }
+    let states = may_change_attachments(&who, &loaded.row)?;
     let id = loaded.row.id;
     // A first look spares the upload; the store counts again in its transaction.
     let count = db(&state, move |s| s.list_attachments(id)).await?.len();
@@ -115,6 +98,52 @@ pub async fn upload_attachment(
     };
     let users = users::by_id(vec![who.user.clone()]);
     Ok(HttpResponse::Created().json(view(&row, &users)))
+}
+
+/// Who changes a request's attachments, and in which states (refused otherwise): an
+/// application DGPA registered from paper takes its scanned form from the DGPA officer
+/// while DGPA reviews it (rule 5.2); any other, its office's files while it is a draft
+/// or returned. Checked again under the request's lock when the change is written.
+fn may_change_attachments(who: &Principal, row: &statreq_store::RequestRow) -> Result<&'static [State], ApiError> {
+    if row.channel != "web" && who.has(Role::DgpaOfficer) {
+        if row.state != State::PendingDgpa {
+            return Err(InputError::NotEditable.into());
+        }
+        return Ok(&[State::PendingDgpa]);
+    }
+    who.require(Role::Applicant)?;
+    if who.user.agency_code != row.agency_code {
+        return Err(InputError::NotApplyingAgency.into());
+    }
+    if !matches!(row.state, State::Draft | State::Returned) {
+        return Err(InputError::NotEditable.into());
+    }
+    Ok(&[State::Draft, State::Returned])
+}
+
+/// Remove an attached file (who may attach, while they may): a wrong sample, or one
+/// that holds what it should not. Its content is destroyed (the body deleted, its key
+/// on the shred list); the audit trail keeps its name, size and SHA-256.
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path), ("aid" = i64, Path)), responses((status = 204, description = "Removed"), ErrorResponses))]
+#[delete("/requests/{id}/attachments/{aid}")]
+pub async fn remove_attachment(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<(RequestId, i64)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (id, aid) = path.into_inner();
+    let loaded = load_for(&state, &who, id).await?;
+    let states = may_change_attachments(&who, &loaded.row)?;
+    let audit = http::audit(&who, &req);
+    let removed = match db(&state, move |s| s.remove_attachment(id, aid, states, &audit, Utc::now())).await {
+        Ok(a) => a,
+        Err(AppError::Store(StoreError::NotInState(_))) => return Err(InputError::NotEditable.into()),
+        Err(e) => return Err(e.into()),
+    };
+    state.files.remove([removed.storage_key.as_str()]).await;
+    tracing::info!(actor = %who.user.id, request = %id, attachment = aid, "attachment removed");
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// The files attached to an application (anyone who may see the request).
@@ -197,5 +226,9 @@ pub async fn attachment_link(
 
 /// Registers this module's handlers.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(upload_attachment).service(list_attachments).service(download_attachment).service(attachment_link);
+    cfg.service(upload_attachment)
+        .service(remove_attachment)
+        .service(list_attachments)
+        .service(download_attachment)
+        .service(attachment_link);
 }

@@ -41,6 +41,11 @@ impl Client {
         body(self.send(self.authed(Method::GET, path)).await?)
     }
 
+    /// Removes an attached file (and destroys its content).
+    pub async fn remove_attachment(&self, id: i64, aid: i64) -> Result<()> {
+        done(self.send(self.authed(Method::DELETE, &format!("/requests/{id}/attachments/{aid}"))).await?)
+    }
+
     pub async fn attachments(&self, id: i64) -> Result<Vec<AttachmentView>> {
         self.get_all(&format!("/requests/{id}/attachments")).await
     }

@@ -107,6 +107,31 @@ impl Store {
         Ok(row(r))
     }
 
+    /// Removes one attachment of a request still in one of `states` (checked under
+    /// the request's row lock, as an upload is), audited with what it was. Returns the
+    /// removed row: the caller removes its body (and lists its key as shredded).
+    pub fn remove_attachment(
+        &self,
+        request_id: RequestId,
+        id: i64,
+        states: &[State],
+        audit: &AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AttachmentRow> {
+        self.write_tx(|c| {
+            let state = crate::requests::lock_request(c, request_id)?;
+            let r: Row = attachments::table.find(id).filter(attachments::request_id.eq(request_id)).first(c)?;
+            if !states.iter().any(|s| s.as_str() == state) {
+                return Err(crate::StoreError::NotInState(states.first().map(|s| s.as_str()).unwrap_or_default().into()));
+            }
+            diesel::delete(attachments::table.find(id)).execute(c)?;
+            let a = row(r);
+            let detail = serde_json::json!({"attachment": id, "filename": a.filename, "size_bytes": a.size_bytes, "sha256": a.sha256});
+            append(c, audit, "attachment.removed", Some(request_id), &detail, now)?;
+            Ok(a)
+        })
+    }
+
     pub fn list_attachments(&self, request_id: RequestId) -> StoreResult<Vec<AttachmentRow>> {
         let rows: Vec<Row> =
             attachments::table.filter(attachments::request_id.eq(request_id)).order(attachments::id.asc()).load(&mut *self.conn()?)?;

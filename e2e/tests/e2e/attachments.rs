@@ -2,6 +2,7 @@
 
 use crate::common;
 
+use statreq_e2e::statreq_client::Method;
 use statreq_e2e::statreq_domain::FindingCode;
 use statreq_e2e::{on_both_backends, Backend, TestServer};
 
@@ -143,4 +144,65 @@ async fn a_sample_arriving_after_the_submission_is_refused(backend: Backend) {
     assert_eq!(server.db.stored_files().await.len(), stored_before, "the file was not kept");
 }
 
-on_both_backends!(a_sample_can_be_attached_to_a_draft_and_satisfies_the_form, a_sample_arriving_after_the_submission_is_refused);
+/// A wrong sample (or one holding what it should not) is removed by its office while
+/// the application may change: its content is destroyed, the trail keeps what it was;
+/// nobody else removes it, and not once the application is on its way.
+async fn an_attachment_is_removed_by_its_office_while_it_may_change(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let draft = applicant.create_request(&common::statistics()).await.unwrap();
+    let other = applicant.create_request(&common::statistics()).await.unwrap();
+    let wrong = applicant.upload_attachment(draft.id, "名冊（誤附）.csv", "姓名,身分證字號\n".as_bytes().to_vec()).await.unwrap();
+    let kept = applicant.upload_attachment(draft.id, "輸出格式範例.csv", "機關,職等\n".as_bytes().to_vec()).await.unwrap();
+    let elsewhere = applicant.upload_attachment(other.id, "範例.csv", "機關\n".as_bytes().to_vec()).await.unwrap();
+    let stored = server.db.stored_files().await.len();
+
+    // Nobody else: another agency's applicant (it is not theirs to see), a DGPA
+    // officer; nor an attachment through another request's address, or none at all.
+    let tpedu = server.login("applicant.tpedu").await;
+    assert_eq!(tpedu.remove_attachment(draft.id, wrong.id).await.err().and_then(|e| e.status()), Some(404));
+    let officer = server.login("officer1.dgpa").await;
+    assert_eq!(
+        officer.remove_attachment(draft.id, wrong.id).await.err().and_then(|e| e.status()),
+        Some(404),
+        "a draft is its office's alone"
+    );
+    assert_eq!(applicant.remove_attachment(other.id, wrong.id).await.err().and_then(|e| e.status()), Some(404));
+    assert_eq!(applicant.remove_attachment(draft.id, 999_999).await.err().and_then(|e| e.status()), Some(404));
+    let (status, _) = applicant
+        .raw(Method::DELETE, &format!("/requests/{}/attachments/abc", draft.id), "application/json", Vec::new(), None)
+        .await
+        .unwrap();
+    assert_eq!(status, 404);
+    assert_eq!(applicant.attachments(draft.id).await.unwrap().len(), 2, "refusals removed nothing");
+
+    // Its office removes it: gone from the list, its content destroyed, in the trail.
+    applicant.remove_attachment(draft.id, wrong.id).await.unwrap();
+    let left: Vec<i64> = applicant.attachments(draft.id).await.unwrap().iter().map(|a| a.id).collect();
+    assert_eq!(left, [kept.id]);
+    assert_eq!(applicant.download_attachment(draft.id, wrong.id).await.err().and_then(|e| e.status()), Some(404));
+    assert_eq!(applicant.remove_attachment(draft.id, wrong.id).await.err().and_then(|e| e.status()), Some(404), "once");
+    assert_eq!(server.db.stored_files().await.len(), stored - 1, "its body is deleted");
+    let admin = server.login("admin.dgpa").await;
+    let trail = admin.audit("action=attachment.removed").await.unwrap().items;
+    assert_eq!(trail.len(), 1);
+    assert_eq!((trail[0].request_id, trail[0].detail["filename"].as_str()), (Some(draft.id), Some("名冊（誤附）.csv")));
+    assert_eq!(trail[0].detail["sha256"].as_str(), Some(wrong.sha256.as_str()));
+
+    // On its way (submitted), the application's attachments stay as sent; its
+    // supervising agency sees them but removes nothing.
+    let submitted = applicant.submit(draft.id, None).await.unwrap();
+    assert_eq!(submitted.state, statreq_e2e::statreq_contract::State::PendingSupervisor);
+    let err = applicant.remove_attachment(draft.id, kept.id).await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.problem()).map(|p| (p.status, p.code.as_str())), Some((409, "invalid_state")));
+    let supervisor = server.login("supervisor.moi").await;
+    assert_eq!(supervisor.remove_attachment(draft.id, kept.id).await.err().and_then(|e| e.status()), Some(403));
+    assert_eq!(applicant.attachments(draft.id).await.unwrap().len(), 1);
+    assert_eq!(applicant.attachments(other.id).await.unwrap().iter().map(|a| a.id).collect::<Vec<_>>(), [elsewhere.id]);
+}
+
+on_both_backends!(
+    a_sample_can_be_attached_to_a_draft_and_satisfies_the_form,
+    a_sample_arriving_after_the_submission_is_refused,
+    an_attachment_is_removed_by_its_office_while_it_may_change
+);

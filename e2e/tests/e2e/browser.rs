@@ -259,8 +259,23 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     );
     assert!(c.find(Locator::Css("section[aria-labelledby=att-h] progress")).await.is_err());
     let id: i64 = c.current_url().await.unwrap().path().rsplit('/').next().and_then(|s| s.parse().ok()).unwrap_or_default();
-    let attached = server.login("applicant.npa").await.attachments(id).await.unwrap();
+    let office = server.login("applicant.npa").await;
+    let attached = office.attachments(id).await.unwrap();
     assert_eq!(attached.len(), 1, "{attached:?}");
+    // A wrong file attached (from another tab) is removed here: asked first, and gone.
+    let wrong = office.upload_attachment(id, "誤附名冊.csv", "姓名\n".as_bytes().to_vec()).await.unwrap();
+    c.refresh().await.unwrap();
+    wait_for_text(&c, "ul.attachments", "誤附名冊.csv").await;
+    click(&c, Locator::Css(&format!("#remove-att-{}", wrong.id))).await;
+    let question = c.get_alert_text().await.unwrap();
+    assert!(question.contains("誤附名冊.csv"), "{question}");
+    c.dismiss_alert().await.unwrap();
+    assert_eq!(office.attachments(id).await.unwrap().len(), 2, "cancelled, nothing removed");
+    click(&c, Locator::Css(&format!("#remove-att-{}", wrong.id))).await;
+    c.accept_alert().await.unwrap();
+    wait_for_text(&c, "section[aria-labelledby=att-h] [role=status]", "已移除附件").await;
+    wait_gone(&c, &format!("#remove-att-{}", wrong.id)).await;
+    assert_eq!(office.attachments(id).await.unwrap().iter().map(|a| a.id).collect::<Vec<_>>(), [attached[0].id]);
 
     // The printable form of the rules' annex.
     c.find(Locator::LinkText("列印申請表")).await.unwrap().click().await.unwrap();

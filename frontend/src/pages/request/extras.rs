@@ -253,10 +253,33 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                         )
                         .into_any()
                     };
+                    // A wrong sample (or one holding what it should not) goes while the
+                    // application may change; asked first, its content is destroyed.
+                    let remove = (can_edit && !a.shredded).then(|| {
+                        let name = name.clone();
+                        view! {
+                            " "<button type="button" class="link" id=format!("remove-att-{aid}") on:click=move |_| {
+                                let question = tr_with(lang.get_untracked(), "confirm_remove_attachment", &[("file", name.clone())]);
+                                if !crate::browser::confirm(&question) {
+                                    return;
+                                }
+                                spawn_local(async move {
+                                    match call(|c| async move { c.remove_attachment(id, aid).await }).await {
+                                        Ok(()) => {
+                                            say(Spot::Attachments, "attachment_removed", false);
+                                            attachments.refetch();
+                                        }
+                                        Err(e) => refused(Spot::Attachments, &e),
+                                    }
+                                });
+                            }>{tr(lang.get(), "remove")}</button>
+                        }
+                    });
                     view! {
                         <li>
                             {file}
                             " · "{i18n::date(lang.get(), a.uploaded_at)}
+                            {remove}
                         </li>
                     }
                 }).collect_view()}
