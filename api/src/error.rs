@@ -202,6 +202,12 @@ impl From<StoreError> for ApiError {
             StoreError::LimitReached => {
                 ApiError::new(StatusCode::CONFLICT, "limit_reached", "已達數量上限。", "The limit for this is reached.")
             }
+            StoreError::LastAdministrator => ApiError::new(
+                StatusCode::CONFLICT,
+                "last_administrator",
+                "此為最後一位可登入的管理者，不能停用或移除其管理者角色（以免無人可管理本服務）。",
+                "This is the last administrator who can sign in: it cannot be disabled or lose the administrator role (someone must be able to administer the service).",
+            ),
             StoreError::UnapprovedFiles(count) => Refusal::UnapprovedFiles { count }.into(),
             StoreError::NotInState(state) if state == "in_production" => InputError::NotInProduction.into(),
             StoreError::NotInState(state) => ApiError::new(

@@ -177,11 +177,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<String> {
         self.write_tx(|c| {
-            let q = crate::schema::requests::table.find(request_id).select(crate::schema::requests::state);
-            let state: String = match c {
-                crate::DbConnection::Postgres(pg) => q.for_update().first(pg)?,
-                crate::DbConnection::Sqlite(lite) => q.first(lite)?,
-            };
+            let state = crate::requests::lock_request(c, request_id)?;
             let row: Row = deliveries::table
                 .filter(deliveries::id.eq(id).and(deliveries::request_id.eq(request_id)))
                 .select(Row::as_select())

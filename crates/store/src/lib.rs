@@ -68,6 +68,10 @@ pub enum StoreError {
     /// that finished after the request was delivered).
     #[error("the request is no longer {0}")]
     NotInState(String),
+    /// The change would leave no active administrator (`dgpa_admin`): refused, so that
+    /// someone can always administer the service.
+    #[error("the last active administrator")]
+    LastAdministrator,
     /// A per-owner cap (attachments of a request, drafts of a user) is reached.
     #[error("the limit is reached")]
     LimitReached,

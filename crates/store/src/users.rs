@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use statreq_domain::{AgencyCode, UserId};
+use statreq_domain::{AgencyCode, Role, RoleSet, UserId};
 
 use crate::schema::{refresh_tokens, users};
 use crate::{from_db, to_db, AuditContext, Store, StoreError, StoreResult};
@@ -255,9 +255,20 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<UserRow> {
         self.write_tx(|c| {
+            // A change that may take an administrator's administration away locks every
+            // active administrator first, in one order (no deadlock), so that two such
+            // changes at once (each disabling the other) are counted one after the other.
+            let may_demote =
+                change.active == Some(false) || change.roles.as_deref().is_some_and(|r| !RoleSet::from_joined(r).has(Role::DgpaAdmin));
+            let admins = if may_demote { lock_active_administrators(c)? } else { Vec::new() };
             let cur: Row = users::table.find(id).select(Row::as_select()).first(c)?;
             if expected.is_some_and(|v| v != cur.version) {
                 return Err(StoreError::Conflict);
+            }
+            let stays_admin = change.active.unwrap_or(cur.active)
+                && RoleSet::from_joined(change.roles.as_deref().unwrap_or(&cur.roles)).has(Role::DgpaAdmin);
+            if may_demote && !stays_admin && admins.contains(&id) && admins.len() == 1 {
+                return Err(StoreError::LastAdministrator);
             }
             let mut changed = serde_json::Map::new();
             let mut note = |field: &str, old: &str, new: &Option<String>| {
@@ -562,6 +573,21 @@ pub struct SessionRow {
     pub started_at: DateTime<Utc>,
     pub last_active_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+}
+
+/// The active administrators (`dgpa_admin`), their rows locked for the rest of the
+/// transaction in id order (PostgreSQL; SQLite has one writer).
+fn lock_active_administrators(c: &mut crate::DbConnection) -> StoreResult<Vec<UserId>> {
+    let q = users::table
+        .filter(users::active.eq(true))
+        .filter(users::roles.like("%dgpa_admin%"))
+        .order(users::id.asc())
+        .select((users::id, users::roles));
+    let rows: Vec<(UserId, String)> = match c {
+        crate::DbConnection::Postgres(pg) => q.for_update().load(pg)?,
+        crate::DbConnection::Sqlite(lite) => q.load(lite)?,
+    };
+    Ok(rows.into_iter().filter(|(_, roles)| RoleSet::from_joined(roles).has(Role::DgpaAdmin)).map(|(id, _)| id).collect())
 }
 
 /// Locks an account's row for the rest of the transaction (PostgreSQL; SQLite has one

@@ -230,6 +230,58 @@ async fn concurrent_edits_never_overwrite_each_other(backend: Backend) {
     assert_eq!((now.personnel_staff, now.version), (landed[0].personnel_staff, agency.version + 1));
 }
 
+/// Two administrators disabling each other at the same moment: one change lands, the
+/// other is refused (`409 last_administrator`, or `401` when its author was disabled
+/// first), and the service keeps an administrator who can sign in — each round.
+async fn two_administrators_disabling_each_other_leave_one(backend: Backend) {
+    let server = TestServer::start(backend);
+    let mut survivor = server.login("admin.dgpa").await;
+    let mut refusals = std::collections::BTreeSet::new();
+    for round in 0..4 {
+        let mut pair = Vec::new();
+        for name in [format!("x{round}.admin"), format!("y{round}.admin")] {
+            let body = CreateUserBody {
+                username: name.clone(),
+                display_name: name.clone(),
+                email: String::new(),
+                agency_code: "DGPA".into(),
+                roles: vec![Role::DgpaAdmin],
+                password: "a-long-enough-password".into(),
+            };
+            let id = survivor.create_user(&body).await.unwrap().id;
+            let mut c = server.client();
+            c.login(&name, "a-long-enough-password").await.unwrap();
+            pair.push((id, c));
+        }
+        // Only the two administer now.
+        let me = survivor.me().await.unwrap().id;
+        let (x, y) = (pair[0].0, pair[1].0);
+        for u in survivor.find_users(&[("role", "dgpa_admin")]).await.unwrap().items {
+            if u.active && u.id != x && u.id != y && u.id != me {
+                survivor.update_user(u.id, &UpdateUserBody { active: Some(false), ..Default::default() }, None).await.unwrap();
+            }
+        }
+        pair[0].1.update_user(me, &UpdateUserBody { active: Some(false), ..Default::default() }, None).await.unwrap();
+        let off = UpdateUserBody { active: Some(false), ..Default::default() };
+        let (a, b) = tokio::join!(pair[0].1.update_user(y, &off, None), pair[1].1.update_user(x, &off, None));
+        let (landed, refused) = match (a, b) {
+            (Ok(_), Err(e)) => (0, e),
+            (Err(e), Ok(_)) => (1, e),
+            other => panic!("round {round}: not exactly one landed: {other:?}"),
+        };
+        let said = match (refused.status(), refused.code()) {
+            (Some(409), Some("last_administrator")) => "last_administrator",
+            (Some(401), _) => "unauthorized",
+            other => panic!("round {round}: refused as {other:?}"),
+        };
+        refusals.insert(said);
+        survivor = pair.swap_remove(landed).1;
+        let admins = survivor.find_users(&[("role", "dgpa_admin")]).await.unwrap().items;
+        assert_eq!(admins.iter().filter(|u| u.active).count(), 1, "round {round}: {admins:?}");
+    }
+    eprintln!("refusals seen: {refusals:?}");
+}
+
 /// An administrator finds an account among many: by words in its username, name or
 /// e-mail, by agency, by role, a page at a time; nobody else lists accounts.
 async fn accounts_are_found_by_words_agency_and_role(backend: Backend) {
@@ -430,6 +482,7 @@ on_both_backends!(
     agencies_are_managed_by_dgpa_admins,
     accounts_are_managed_by_dgpa_admins,
     concurrent_edits_never_overwrite_each_other,
+    two_administrators_disabling_each_other_leave_one,
     accounts_are_found_by_words_agency_and_role,
     cli_creates_users_and_migrates,
     health_docs_and_unknown_paths,
