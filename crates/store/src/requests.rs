@@ -683,7 +683,7 @@ pub(crate) fn insert_event(
 pub(crate) fn lock_request(c: &mut crate::DbConnection, id: RequestId) -> StoreResult<String> {
     let q = requests::table.find(id).select(requests::state);
     Ok(match c {
-        crate::DbConnection::Postgres(pg) => q.for_update().first::<String>(pg)?,
+        crate::DbConnection::Postgres(pg) => q.for_no_key_update().first::<String>(pg)?,
         crate::DbConnection::Sqlite(lite) => q.first::<String>(lite)?,
     })
 }

@@ -576,7 +576,10 @@ pub struct SessionRow {
 }
 
 /// The active administrators (`dgpa_admin`), their rows locked for the rest of the
-/// transaction in id order (PostgreSQL; SQLite has one writer).
+/// transaction in id order (PostgreSQL; SQLite has one writer). `FOR NO KEY UPDATE`,
+/// like the row locks below: it waits for another such lock and for an update of the
+/// row, but not for a row elsewhere that merely refers to it (a sign-in's token, a
+/// request's author), so those never wait on it nor deadlock with it.
 fn lock_active_administrators(c: &mut crate::DbConnection) -> StoreResult<Vec<UserId>> {
     let q = users::table
         .filter(users::active.eq(true))
@@ -584,7 +587,7 @@ fn lock_active_administrators(c: &mut crate::DbConnection) -> StoreResult<Vec<Us
         .order(users::id.asc())
         .select((users::id, users::roles));
     let rows: Vec<(UserId, String)> = match c {
-        crate::DbConnection::Postgres(pg) => q.for_update().load(pg)?,
+        crate::DbConnection::Postgres(pg) => q.for_no_key_update().load(pg)?,
         crate::DbConnection::Sqlite(lite) => q.load(lite)?,
     };
     Ok(rows.into_iter().filter(|(_, roles)| RoleSet::from_joined(roles).has(Role::DgpaAdmin)).map(|(id, _)| id).collect())
@@ -596,7 +599,7 @@ fn lock_active_administrators(c: &mut crate::DbConnection) -> StoreResult<Vec<Us
 pub(crate) fn lock_account(c: &mut crate::DbConnection, id: UserId) -> StoreResult<()> {
     let q = users::table.find(id).select(users::id);
     match c {
-        crate::DbConnection::Postgres(pg) => q.for_update().first::<UserId>(pg)?,
+        crate::DbConnection::Postgres(pg) => q.for_no_key_update().first::<UserId>(pg)?,
         crate::DbConnection::Sqlite(lite) => q.first::<UserId>(lite)?,
     };
     Ok(())
