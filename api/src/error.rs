@@ -208,6 +208,13 @@ impl From<StoreError> for ApiError {
                 "此為最後一位可登入的管理者，不能停用或移除其管理者角色（以免無人可管理本服務）。",
                 "This is the last administrator who can sign in: it cannot be disabled or lose the administrator role (someone must be able to administer the service).",
             ),
+            StoreError::PersonalDataChanged => ApiError::new(
+                StatusCode::CONFLICT,
+                "edit_conflict",
+                "上傳期間，此案的資料已被標示為含個人資料，檔案未保存；請重新上傳，將以加密方式保存並需另一位承辦人覆核。",
+                "The request's data was marked as personal while the file was uploading, so it was not kept. Upload it again: it will be kept encrypted and need a second officer's approval.",
+            ),
+            StoreError::FilesUploaded => InputError::FilesUploadedAsNotPersonal.into(),
             StoreError::UnapprovedFiles(count) => Refusal::UnapprovedFiles { count }.into(),
             StoreError::NotInState(state) if state == "in_production" => InputError::NotInProduction.into(),
             StoreError::NotInState(state) => ApiError::new(

@@ -116,6 +116,12 @@ impl Store {
             if state != "in_production" {
                 return Err(StoreError::NotInState("in_production".into()));
             }
+            // Likewise a marking of the data as personal (rules 3, 6): the file was
+            // sealed, checked and given (or not) a passphrase as the request was then.
+            let personal: bool = requests::table.find(new.request_id).select(requests::personal).first(c)?;
+            if personal != new.personal {
+                return Err(StoreError::PersonalDataChanged);
+            }
             let id = diesel::insert_into(deliveries::table)
                 .values((
                     deliveries::request_id.eq(new.request_id),
@@ -331,6 +337,12 @@ pub(crate) fn unapproved(c: &mut crate::DbConnection, request_id: RequestId) -> 
         .count()
         .get_result(c)?;
     Ok(usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// Inside the marking transition: result files already there (stored as not
+/// personal), counted under the request's row lock that uploads take too.
+pub(crate) fn uploaded(c: &mut crate::DbConnection, request_id: RequestId) -> StoreResult<i64> {
+    Ok(deliveries::table.filter(deliveries::request_id.eq(request_id)).count().get_result(c)?)
 }
 
 /// Inside the delivering transition: the request's files become visible — only

@@ -68,6 +68,15 @@ pub enum StoreError {
     /// that finished after the request was delivered).
     #[error("the request is no longer {0}")]
     NotInState(String),
+    /// A result file was read as (not) holding personal data, and the request's data
+    /// was marked otherwise while it uploaded: it is not kept, so that no file of
+    /// personal data is stored (and delivered) as plain.
+    #[error("the request's personal-data marking changed during the upload")]
+    PersonalDataChanged,
+    /// Marking a request's data as personal while result files stored as not
+    /// personal are there (checked in the marking transaction).
+    #[error("result files stored as not personal are there")]
+    FilesUploaded,
     /// The change would leave no active administrator (`dgpa_admin`): refused, so that
     /// someone can always administer the service.
     #[error("the last active administrator")]

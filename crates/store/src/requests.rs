@@ -513,6 +513,11 @@ impl Store {
                 EventKind::DestructionRecorded => {
                     crate::deliveries::shred(c, id, now)?;
                 }
+                // Counted here too: an upload that read the data as not personal either
+                // landed before (and is counted) or finds the marking and is refused.
+                EventKind::MarkedPersonal if crate::deliveries::uploaded(c, id)? > 0 => {
+                    return Err(StoreError::FilesUploaded);
+                }
                 _ => {}
             }
             // A request that ends keeps no applicant's files: their keys go with it.
