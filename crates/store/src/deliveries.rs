@@ -224,6 +224,9 @@ impl Store {
     pub fn approve_delivery(&self, id: i64, approver: UserId, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<DeliveryRow> {
         self.write_tx(|c| {
             let request_id: RequestId = deliveries::table.find(id).select(deliveries::request_id).first(c)?;
+            // The request first, as a transition takes it (then the files, then the
+            // audit chain): the same order everywhere, so no two wait on each other.
+            crate::requests::lock_request(c, request_id)?;
             let n = diesel::update(
                 deliveries::table.find(id).filter(deliveries::approved_by.is_null()).filter(deliveries::published_at.is_null()),
             )
@@ -232,8 +235,8 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::Conflict);
             }
-            append(c, audit, "delivery.approved", Some(request_id), &serde_json::json!({"delivery": id}), now)?;
-            file_event(c, request_id, EventKind::FileApproved, approver, id, now)
+            file_event(c, request_id, EventKind::FileApproved, approver, id, now)?;
+            append(c, audit, "delivery.approved", Some(request_id), &serde_json::json!({"delivery": id}), now)
         })?;
         Ok(deliveries::table.find(id).select(Row::as_select()).first(&mut *self.conn()?)?.into())
     }
@@ -265,8 +268,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         self.write_tx(|c| {
-            append(c, audit, "delivery.review_requested", Some(request_id), &serde_json::json!({"delivery": delivery}), now)?;
-            file_event(c, request_id, EventKind::ReviewRequested, actor, delivery, now)
+            file_event(c, request_id, EventKind::ReviewRequested, actor, delivery, now)?;
+            append(c, audit, "delivery.review_requested", Some(request_id), &serde_json::json!({"delivery": delivery}), now)
         })
     }
 

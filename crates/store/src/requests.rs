@@ -663,6 +663,10 @@ pub(crate) fn insert_event(
     data: &serde_json::Value,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
+    // The next place on the timeline is counted under the request's row lock: two
+    // steps at once (a file approved while a transition lands) take places in turn
+    // instead of the same one (a unique violation on PostgreSQL).
+    lock_request(c, request_id)?;
     let last: Option<i32> =
         request_events::table.filter(request_events::request_id.eq(request_id)).select(diesel::dsl::max(request_events::seq)).first(c)?;
     diesel::insert_into(request_events::table)

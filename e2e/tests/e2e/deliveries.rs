@@ -790,9 +790,39 @@ async fn four_eyes_is_asked_for_told_and_on_the_timeline(backend: Backend) {
     assert!(!got.iter().any(|x| x.body.contains("review_requested") || x.body.contains("file_approved")), "{got:?}");
 }
 
+/// Steps on one request's timeline at the same moment (a second officer approving
+/// one file while the first asks about another, a re-rating meanwhile) each land, in
+/// turn: none fails for having taken the same place on the timeline.
+async fn steps_on_one_timeline_at_once_all_land(backend: Backend) {
+    use statreq_e2e::statreq_domain::{Difficulty, EventKind};
+    let server = TestServer::start(backend);
+    let (id, _applicant, _supervisor, officer) = in_production(&server, true).await;
+    let second = server.login("officer2.dgpa").await;
+    for round in 0..6 {
+        let a = officer.upload_delivery(id, &format!("甲{round}.csv"), "姓名,職等\n王大明,9\n".as_bytes().to_vec()).await.unwrap();
+        let b = officer.upload_delivery(id, &format!("乙{round}.csv"), "姓名,職等\n李小華,8\n".as_bytes().to_vec()).await.unwrap();
+        let version = officer.get_request(id).await.unwrap().version;
+        let difficulty = Difficulty::new(if round % 2 == 0 { 4 } else { 3 }).unwrap();
+        let (approved, asked, rerated) = tokio::join!(
+            second.approve_delivery(id, a.id),
+            officer.request_review(id, b.id),
+            second.rerate(id, Some(version), difficulty, "範圍較預估大")
+        );
+        assert!(approved.is_ok(), "round {round}: {approved:?}");
+        assert!(asked.is_ok(), "round {round}: {asked:?}");
+        assert!(rerated.is_ok(), "round {round}: {rerated:?}");
+    }
+    let events = officer.events(id).await.unwrap();
+    let seqs: Vec<i32> = events.iter().map(|e| e.seq).collect();
+    assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1), "one place each, in order: {seqs:?}");
+    for kind in [EventKind::FileApproved, EventKind::ReviewRequested, EventKind::Rerated] {
+        assert_eq!(events.iter().filter(|e| e.kind == kind).count(), 6, "{kind:?}");
+    }
+}
+
 mod four_eyes {
     use super::*;
-    on_both_backends!(four_eyes_is_asked_for_told_and_on_the_timeline);
+    on_both_backends!(four_eyes_is_asked_for_told_and_on_the_timeline, steps_on_one_timeline_at_once_all_land);
 }
 
 /// A download link (`POST …/link`) lets a browser fetch a result file itself, with no
