@@ -20,7 +20,7 @@ use secrecy::ExposeSecret;
 use sha2::Sha256;
 use statreq_contract::{WebhookEvent, WebhookRequestRef};
 use statreq_domain::notify::{self, Audience};
-use statreq_domain::{lifecycle, AgencyCode, RequestId, Role, RoleSet, UserId};
+use statreq_domain::{lifecycle, AgencyCode, EventKind, RequestId, Role, RoleSet, UserId};
 use statreq_store::{EventRow, NewInbox, NewNotification, NotificationRow, RequestRow, SendOutcome, StoreError, UserRow};
 
 use crate::app::db;
@@ -157,7 +157,13 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         Ok(out)
     })
     .await?;
-    let mut user_ids: Vec<UserId> = hooks.iter().map(|h| h.owner_id).chain(requests.values().map(|r| r.created_by)).collect();
+    // Hooks' owners, requests' creators and assignees, and the authors of messages.
+    let mut user_ids: Vec<UserId> = hooks
+        .iter()
+        .map(|h| h.owner_id)
+        .chain(requests.values().flat_map(|r| std::iter::once(r.created_by).chain(r.assignee)))
+        .chain(events.iter().filter(|e| e.kind == EventKind::MessagePosted).map(|e| e.actor_id))
+        .collect();
     user_ids.sort_unstable();
     user_ids.dedup();
     let users: HashMap<UserId, UserRow> = db(state, move |s| s.get_users(&user_ids)).await?.into_iter().map(|u| (u.id, u)).collect();
@@ -214,7 +220,14 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         // A person who turned this kind off gets it in-app only.
         let kind = format!("request_{}", e.kind.as_str());
         let wants = |u: &UserRow| notify::wants_email(&u.notification_settings, &kind);
-        for audience in notify::audience(e.kind) {
+        let audiences = match (e.kind, users.get(&e.actor_id)) {
+            (EventKind::MessagePosted, Some(author)) => {
+                let side = notify::side_of(&author.agency_code, RoleSet::from_joined(&author.roles), &r.agency_code);
+                notify::message_audience(side, r.revision > 0, r.dgpa_received_at.is_some(), r.assignee.is_some())
+            }
+            (kind, _) => notify::audience(kind).to_vec(),
+        };
+        for audience in audiences {
             match audience {
                 Audience::ApplicantOffice => {
                     let creator = users.get(&r.created_by).filter(|u| u.active);
@@ -227,6 +240,11 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
                     let found = staff(state, &mut staff_of, agencies, Role::Supervisor).await?;
                     people.extend(found.iter().map(|u| u.id));
                     to.extend(found.iter().filter(|u| wants(u)).map(|u| u.email.clone()));
+                }
+                Audience::Assignee => {
+                    let officer = r.assignee.and_then(|id| users.get(&id)).filter(|u| u.active);
+                    people.extend(officer.map(|u| u.id));
+                    to.extend(officer.filter(|u| wants(u)).map(|u| u.email.clone()));
                 }
                 Audience::Dgpa => {
                     let found = staff(state, &mut staff_of, vec![AgencyCode::dgpa()], Role::DgpaOfficer).await?;

@@ -5,7 +5,7 @@ use crate::lifecycle::{EventKind, State};
 use crate::message::Text;
 
 /// Every webhook event type; `*` subscribes to all of them.
-pub const WEBHOOK_EVENTS: [&str; 20] = [
+pub const WEBHOOK_EVENTS: [&str; 21] = [
     "request.created",
     "request.edited",
     "request.submitted",
@@ -26,6 +26,7 @@ pub const WEBHOOK_EVENTS: [&str; 20] = [
     "request.marked_personal",
     "request.review_requested",
     "request.file_approved",
+    "request.message_posted",
 ];
 
 /// The webhook event type of a lifecycle event. Returns by the supervisor and by
@@ -53,6 +54,7 @@ pub fn webhook_event(kind: EventKind) -> &'static str {
         EventKind::MarkedPersonal => "request.marked_personal",
         EventKind::ReviewRequested => "request.review_requested",
         EventKind::FileApproved => "request.file_approved",
+        EventKind::MessagePosted => "request.message_posted",
     }
 }
 
@@ -80,6 +82,7 @@ pub fn webhook_event_label(event: &str) -> Option<Text> {
         "request.marked_personal" => ("認定涉及個人資料", "found to involve personal data"),
         "request.review_requested" => ("成果檔待覆核（四眼原則）", "a result file awaits a second check (four eyes)"),
         "request.file_approved" => ("成果檔已覆核", "a result file passes its second check"),
+        "request.message_posted" => ("案件留言（釐清問題）", "a message on a request's thread (clarification)"),
         _ => return None,
     };
     Some(Text::new(zh, en))
@@ -99,6 +102,8 @@ pub enum Audience {
     Supervisors,
     /// DGPA's case officers.
     Dgpa,
+    /// The DGPA case officer who took the work (messages once it is taken).
+    Assignee,
 }
 
 /// The applicant's office hears of returns, decisions and delivery; the
@@ -127,7 +132,34 @@ pub fn audience(kind: EventKind) -> &'static [Audience] {
         | EventKind::Rerated
         | EventKind::Reassigned
         | EventKind::FileApproved => &[],
+        // At most; `message_audience` says whom one message concerns.
+        EventKind::MessagePosted => &[Audience::ApplicantOffice, Audience::Supervisors, Audience::Dgpa],
     }
+}
+
+/// The side a message's author speaks for: the applying office (its own agency's
+/// people), DGPA, or the supervising agency.
+pub fn side_of(author_agency: &crate::AgencyCode, author_roles: crate::RoleSet, request_agency: &crate::AgencyCode) -> Audience {
+    if author_agency == request_agency {
+        Audience::ApplicantOffice
+    } else if author_roles.is_dgpa() {
+        Audience::Dgpa
+    } else {
+        Audience::Supervisors
+    }
+}
+
+/// Whom a message on a request's thread concerns: every side that has the request
+/// before it but the author's own — the applying office always, its supervising
+/// agency once it was submitted, DGPA once it reached DGPA (the officer who took the
+/// work, or every case officer until one has).
+pub fn message_audience(author: Audience, submitted: bool, reached_dgpa: bool, assigned: bool) -> Vec<Audience> {
+    let dgpa = if assigned { Audience::Assignee } else { Audience::Dgpa };
+    [(Audience::ApplicantOffice, true), (Audience::Supervisors, submitted), (dgpa, reached_dgpa)]
+        .into_iter()
+        .filter(|(side, concerned)| *concerned && *side != author && !(author == Audience::Dgpa && *side == Audience::Assignee))
+        .map(|(side, _)| side)
+        .collect()
 }
 
 /// An e-mail: subject and plain-text body, Chinese first and English below.
@@ -165,6 +197,7 @@ fn what_happened(kind: EventKind) -> Text {
             ("之成果檔待另一位人事總處同仁覆核（四眼原則）", "has a result file waiting for a second DGPA officer's check (four eyes)")
         }
         EventKind::FileApproved => ("之成果檔已經另一位人事總處同仁覆核", "had a result file checked by a second DGPA officer"),
+        EventKind::MessagePosted => ("有新的留言", "has a new message on its thread"),
         EventKind::RegisteredFromPaper => {
             ("以紙本或電子郵件申請，經人事總處登錄並送審查", "came on paper or by e-mail and was registered by DGPA for review")
         }
@@ -333,6 +366,28 @@ mod tests {
         assert!(subscribed_to(&["*".into()], "request.delivered"));
         assert!(subscribed_to(&["request.delivered".into()], "request.delivered"));
         assert!(!subscribed_to(&["request.returned".into()], "request.delivered"));
+    }
+
+    #[test]
+    fn a_message_concerns_the_other_sides_that_have_the_request() {
+        use Audience::*;
+        let code = |s: &str| crate::AgencyCode::parse(s).unwrap_or_else(|_| panic!("bad code {s}"));
+        let (npa, moi, dgpa) = (code("NPA"), code("MOI"), crate::AgencyCode::dgpa());
+        let roles = |r: &str| crate::RoleSet::from_joined(r);
+        assert_eq!(side_of(&npa, roles("applicant"), &npa), ApplicantOffice);
+        assert_eq!(side_of(&moi, roles("supervisor"), &npa), Supervisors);
+        assert_eq!(side_of(&dgpa, roles("dgpa_officer"), &npa), Dgpa);
+        // A draft is the office's own: nobody else hears of its notes.
+        assert!(message_audience(ApplicantOffice, false, false, false).is_empty());
+        // With the supervising agency: it hears of the office's, the office of its.
+        assert_eq!(message_audience(ApplicantOffice, true, false, false), [Supervisors]);
+        assert_eq!(message_audience(Supervisors, true, false, false), [ApplicantOffice]);
+        // With DGPA: every case officer until one took it, then that one.
+        assert_eq!(message_audience(ApplicantOffice, true, true, false), [Supervisors, Dgpa]);
+        assert_eq!(message_audience(ApplicantOffice, true, true, true), [Supervisors, Assignee]);
+        assert_eq!(message_audience(Dgpa, true, true, true), [ApplicantOffice, Supervisors]);
+        // A paper application reaches DGPA without its supervisor's review online.
+        assert_eq!(message_audience(Dgpa, false, true, false), [ApplicantOffice]);
     }
 
     #[test]

@@ -1,11 +1,11 @@
-//! Requests, their events, frozen revisions and message threads.
+//! Requests, their events and frozen revisions.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use statreq_domain::queue::WaitClock;
 use statreq_domain::{AgencyCode, EventKind, Outcome, RequestId, State, UserId};
 
-use crate::schema::{request_events, request_messages, request_revisions, requests};
+use crate::schema::{request_events, request_revisions, requests};
 use crate::{from_db, to_db, Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -117,15 +117,6 @@ pub struct RevisionRow {
     pub application: serde_json::Value,
     pub submitted_by: UserId,
     pub submitted_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct MessageRow {
-    pub id: i64,
-    pub request_id: RequestId,
-    pub author_id: UserId,
-    pub body: String,
-    pub at: DateTime<Utc>,
 }
 
 /// Which requests a caller may list (computed from the domain's visibility rule).
@@ -582,28 +573,6 @@ impl Store {
                 Ok(RevisionRow { number, application: serde_json::from_str(&app)?, submitted_by: by, submitted_at: from_db(at) })
             })
             .collect()
-    }
-
-    pub fn post_message(&self, request_id: RequestId, author: UserId, body: &str, now: DateTime<Utc>) -> StoreResult<MessageRow> {
-        let id = diesel::insert_into(request_messages::table)
-            .values((
-                request_messages::request_id.eq(request_id),
-                request_messages::author_id.eq(author),
-                request_messages::body.eq(body),
-                request_messages::at.eq(to_db(now)),
-            ))
-            .returning(request_messages::id)
-            .get_result::<i64>(&mut *self.conn()?)?;
-        Ok(MessageRow { id, request_id, author_id: author, body: body.to_string(), at: now })
-    }
-
-    pub fn list_messages(&self, request_id: RequestId) -> StoreResult<Vec<MessageRow>> {
-        let rows: Vec<(i64, UserId, String, NaiveDateTime)> = request_messages::table
-            .filter(request_messages::request_id.eq(request_id))
-            .order(request_messages::id.asc())
-            .select((request_messages::id, request_messages::author_id, request_messages::body, request_messages::at))
-            .load(&mut *self.conn()?)?;
-        Ok(rows.into_iter().map(|(id, author_id, body, at)| MessageRow { id, request_id, author_id, body, at: from_db(at) }).collect())
     }
 }
 

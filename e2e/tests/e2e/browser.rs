@@ -346,6 +346,12 @@ async fn a_dgpa_officer_works_the_queue() {
     c.find(Locator::Css("#message")).await.unwrap().send_keys("職等依銓敘審定職等統計").await.unwrap();
     c.find(Locator::XPath("//button[normalize-space()='送出留言']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "ul.messages", "職等依銓敘審定職等統計").await;
+    // The timeline marks it at once, linking to the message.
+    wait_for_text(&c, "ol.timeline", "留言").await;
+    let posted = applicant.messages(r.id).await.unwrap()[0].id;
+    let link = c.find(Locator::Css("ol.timeline a[href^='#msg-']")).await.unwrap();
+    assert_eq!(link.attr("href").await.unwrap(), Some(format!("#msg-{posted}")));
+    assert!(c.find(Locator::Css(&format!("ul.messages li#msg-{posted}"))).await.is_ok(), "the link finds the message");
     // Each action opens its own fields; taking work asks whom and, out of order, why.
     c.find(Locator::XPath("//button[normalize-space()='開始產製']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "form.action-form legend", "開始產製").await;

@@ -90,7 +90,75 @@ async fn people_choose_which_notices_come_by_email(backend: Backend) {
     assert!(server.login("supervisor.moi").await.notification_settings().await.unwrap().email.values().all(|on| *on));
 }
 
+/// How many notices of `kind` about request `id` a person has.
+async fn notices(c: &Client, kind: &str, id: i64) -> usize {
+    c.inbox(false).await.unwrap().into_iter().filter(|i| i.kind == kind && i.link == format!("/requests/{id}")).count()
+}
+
+/// A message on a request's thread is told to the other sides that have the request —
+/// in the inbox and by webhook, without its text — never to the author's own side, and
+/// is marked on the timeline. Before, nobody heard of a message until they looked.
+async fn a_message_is_told_to_the_sides_that_have_the_request(backend: Backend) {
+    use statreq_e2e::statreq_domain::EventKind;
+    const KIND: &str = "request_message_posted";
+    let server = TestServer::start_with(backend, &crate::integration::FAST);
+    let receiver = statreq_e2e::sinks::WebhookReceiver::start(0).await;
+    let webhr = crate::integration::service_account(&server, "webhr.npa", "NPA").await;
+    let hook = statreq_e2e::statreq_contract::WebhookBody {
+        url: receiver.url.clone(),
+        events: vec!["request.message_posted".into()],
+        description: None,
+    };
+    webhr.create_webhook(&hook).await.unwrap();
+    let s = Scenario::new(&server).await;
+    let (applicant, supervisor, officer, officer2) = (&s.applicant, &s.supervisor, &s.officer, &s.officer2);
+
+    // With the supervising agency: the office hears of its supervisor's question.
+    let draft = applicant.create_request(&common::statistics()).await.unwrap();
+    applicant.post_message(draft.id, "草稿備註：欄位待確認").await.unwrap();
+    let r = s.in_state(&common::statistics(), State::PendingSupervisor, 3).await;
+    supervisor.post_message(r.id, "請確認是否含約聘僱人員").await.unwrap();
+    assert!(notice(applicant, KIND, r.id, 100).await.is_some(), "the office is told");
+
+    // Queued, nobody took it: the office's question goes to its supervisor and every
+    // officer; an officer's answer to the office and its supervisor, not other officers.
+    let q = s.in_state(&common::statistics(), State::Queued, 3).await;
+    applicant.post_message(q.id, "請問是否含約聘人員？").await.unwrap();
+    for c in [supervisor, officer, officer2] {
+        assert!(notice(c, KIND, q.id, 100).await.is_some(), "told of the office's question");
+    }
+    let answer = officer2.post_message(q.id, "不含約聘人員。").await.unwrap();
+    assert!(notice(applicant, KIND, q.id, 100).await.is_some(), "the office is told of the answer");
+    assert_eq!(notices(supervisor, KIND, q.id).await, 2, "the supervisor of both");
+    assert_eq!(notices(officer, KIND, q.id).await, 1, "another officer not of a colleague's answer");
+    assert_eq!(notices(officer2, KIND, q.id).await, 1, "the author not of their own");
+    let last = applicant.events(q.id).await.unwrap().pop().unwrap();
+    assert_eq!((last.kind, last.to_state, last.comment.as_deref()), (EventKind::MessagePosted, State::Queued, None));
+    assert_eq!(last.data["message"].as_i64(), Some(answer.id));
+    assert_eq!(applicant.get_request(q.id).await.unwrap().version, q.version, "a message changes no state");
+
+    // Taken: the office's message goes to the officer who took it, not every officer.
+    let p = s.in_state(&common::statistics(), State::InProduction, 3).await;
+    applicant.post_message(p.id, "可否加列性別？").await.unwrap();
+    assert!(notice(officer, KIND, p.id, 100).await.is_some(), "the assignee is told");
+    assert!(notice(supervisor, KIND, p.id, 100).await.is_some());
+    assert_eq!(notices(officer2, KIND, p.id).await, 0, "other officers are not");
+
+    // Nobody else heard of the draft's note.
+    for c in [applicant, supervisor, officer, officer2] {
+        assert_eq!(notices(c, KIND, draft.id).await, 0);
+    }
+    // The office's system heard of each message on its requests, without the text —
+    // the draft's too: a subscription hears of all it may see, as of what its own
+    // people do (`request.created`).
+    let got = receiver.wait_until(30, |g| g.len() >= 5).await;
+    let about = |id: i64| got.iter().filter(|x| x.body.contains(&format!("\"href\":\"/api/v1/requests/{id}\""))).count();
+    assert_eq!((about(r.id), about(q.id), about(p.id), about(draft.id)), (1, 2, 1, 1), "{got:?}");
+    assert!(got.iter().all(|x| x.body.contains("request.message_posted") && !x.body.contains("約聘")), "{got:?}");
+}
+
 on_both_backends!(
+    a_message_is_told_to_the_sides_that_have_the_request,
     destruction_is_reminded_and_escalated_once_overdue,
     waiting_on_the_supervisor_is_escalated_in_working_days,
     people_choose_which_notices_come_by_email,

@@ -325,6 +325,9 @@ pub enum EventKind {
     ReviewRequested,
     /// A second officer checked and approved a file for release (four eyes).
     FileApproved,
+    /// Someone posted on the request's thread (its `data.message` names the message);
+    /// the request's state does not change.
+    MessagePosted,
 }
 
 impl EventKind {
@@ -352,11 +355,12 @@ impl EventKind {
             EventKind::MarkedPersonal => "marked_personal",
             EventKind::ReviewRequested => "review_requested",
             EventKind::FileApproved => "file_approved",
+            EventKind::MessagePosted => "message_posted",
         }
     }
 
     /// Every event kind.
-    pub const ALL: [EventKind; 22] = [
+    pub const ALL: [EventKind; 23] = [
         EventKind::Created,
         EventKind::Edited,
         EventKind::Submitted,
@@ -379,6 +383,7 @@ impl EventKind {
         EventKind::MarkedPersonal,
         EventKind::ReviewRequested,
         EventKind::FileApproved,
+        EventKind::MessagePosted,
     ];
 
     /// DGPA's own work on a file: told to DGPA's officers, never to other systems' webhooks.

@@ -104,7 +104,15 @@ fn upload_button(idle: &'static str, sent: RwSignal<Option<f64>>, labelled_by: &
 
 /// Queue position, messages and deliveries of one request.
 #[component]
-pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNames>, has_files: RwSignal<bool>) -> impl IntoView {
+pub fn RequestExtras(
+    id: i64,
+    state: State,
+    can_edit: bool,
+    names: Memo<FieldNames>,
+    has_files: RwSignal<bool>,
+    /// A message was posted: it is on the timeline too.
+    on_posted: Callback<()>,
+) -> impl IntoView {
     let lang = i18n::lang();
     let session = session::session();
     let is_officer = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaOfficer));
@@ -212,6 +220,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
                     draft.set(String::new());
                     note.set(None);
                     messages.refetch();
+                    on_posted.run(());
                 }
                 Err(e) => refused(Spot::Messages, &e),
             }
@@ -478,7 +487,7 @@ pub fn RequestExtras(id: i64, state: State, can_edit: bool, names: Memo<FieldNam
             {move || problem_note(lang.get(), messages.get())}
             <ul class="messages">
                 {move || messages.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| view! {
-                    <li>
+                    <li id=format!("msg-{}", m.id)>
                         <strong>{m.author.display_name.clone()}</strong>" · "{i18n::datetime(lang.get(), m.at)}<br />{m.body.clone()}
                         {m.warnings.iter().map(|w| view! { <br /><span class="warning">{i18n::text(lang.get(), &w.message)}</span> }).collect_view()}
                     </li>

@@ -186,7 +186,7 @@ pub fn RequestPage() -> impl IntoView {
                             sources=Signal::derive(move || coverage.get().and_then(Result::ok).unwrap_or_default().into_iter()
                                 .map(|c| (c.entry_id.clone(), format!("{} · {}%", text(lang.get(), &c.title), c.percent))).collect()) />
                     })}
-                    <RequestExtras id=r.id state=r.state can_edit=can_edit names=names has_files=has_files />
+                    <RequestExtras id=r.id state=r.state can_edit=can_edit names=names has_files=has_files on_posted=Callback::new(move |_| events.refetch()) />
                     {(r.state == State::Delivered && r.application.declares_personal_data()).then(|| view! {
                         <crate::pages::request::retention::Retention id=r.id version=r.version on_change=Callback::new(move |_| request.refetch()) />
                     })}
@@ -199,11 +199,15 @@ pub fn RequestPage() -> impl IntoView {
                                         // Steps on a file leave the state as it was: say the step.
                                         statreq_domain::EventKind::ReviewRequested => tr(lang.get(), "event_review_requested"),
                                         statreq_domain::EventKind::FileApproved => tr(lang.get(), "event_file_approved"),
+                                        statreq_domain::EventKind::MessagePosted => tr(lang.get(), "event_message_posted"),
                                         _ => text(lang.get(), &e.to_state.label()),
                                     }}" · "{e.actor.display_name.clone()}
                                     {outcome_reason(&e.data).map(|r| view! { " · "<strong>{text(lang.get(), &r.label())}</strong> })}
                                     {e.data.get("source_id").and_then(|v| v.as_str()).map(|id| view! {
                                         " · "<a href=format!("/sources/{id}")>{tr(lang.get(), "see_the_existing_source")}</a>
+                                    })}
+                                    {(e.kind == statreq_domain::EventKind::MessagePosted).then(|| e.data.get("message").and_then(|v| v.as_i64())).flatten().map(|m| view! {
+                                        " · "<a href=format!("#msg-{m}")>{tr(lang.get(), "read_the_message")}</a>
                                     })}
                                     {destruction_words(lang.get(), &e.data).map(|d| view! { " · "{d} })}
                                     {e.comment.clone().map(|c| view! { <q>{c}</q> })}</li>
