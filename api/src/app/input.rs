@@ -280,6 +280,10 @@ pub enum InputError {
     TooManyWebhooks {
         max: usize,
     },
+    /// A request's thread holds as many messages as it may.
+    TooManyMessages {
+        max: usize,
+    },
     /// Only service accounts and DGPA administrators subscribe to webhooks.
     WebhooksNotAllowed,
 }
@@ -401,6 +405,7 @@ impl InputError {
             UnknownEventType { .. } => "unknown_event_type",
             InvalidDescription { .. } => "invalid_description",
             TooManyWebhooks { .. } => "too_many_webhooks",
+            TooManyMessages { .. } => "too_many_messages",
             WebhooksNotAllowed => "role_required",
         }
     }
@@ -439,7 +444,8 @@ impl InputError {
             | InquiryUnanswered
             | NoLocalPassword
             | OwnAdministration { .. }
-            | TooManyWebhooks { .. } => 409,
+            | TooManyWebhooks { .. }
+            | TooManyMessages { .. } => 409,
             NotApplyingAgency | WebhooksNotAllowed => 403,
             Shredded => 410,
             MethodNotAllowed { .. } => 405,

@@ -359,6 +359,10 @@ pub async fn list_requests(state: web::Data<AppState>, who: Principal, req: Http
 /// The most rows one export holds; narrow the filters for more.
 const MAX_EXPORT: i64 = 10_000;
 
+/// Messages one request's thread holds: far beyond any clarification, and a bound on
+/// what a runaway client makes every side read (each is told to them).
+const MAX_MESSAGES: usize = 500;
+
 /// The same selection as `GET /requests` (same filters; `limit` up to 200 per page,
 /// or every match up to 10,000 without it) as CSV, UTF-8 with a byte-order mark so
 /// that Excel opens the Chinese text. Dates are Taiwan's.
@@ -608,7 +612,12 @@ async fn post_message_once(
     let text = MessageBody::parse(&b.body).map_err(|_| InputError::InvalidMessage { max: MessageBody::MAX_CHARS })?.into_inner();
     let loaded = requests::load_for(state, who, id).await?;
     let (id, author) = (loaded.row.id, who.actor.user);
-    let m = db(state, move |s| s.post_message(id, author, &text, Utc::now())).await?;
+    let m = match db(state, move |s| s.post_message(id, author, &text, MAX_MESSAGES, Utc::now())).await {
+        Err(AppError::Store(statreq_store::StoreError::LimitReached)) => {
+            return Err(InputError::TooManyMessages { max: MAX_MESSAGES }.into())
+        }
+        m => m?,
+    };
     let users = users::by_id(vec![who.user.clone()]);
     Ok(HttpResponse::Created().json(MessageView::new(m.id, user_ref(&users, m.author_id), m.body, m.at)))
 }

@@ -21,10 +21,23 @@ pub struct MessageRow {
 impl Store {
     /// A message on the request's thread, and on its timeline the event that tells the
     /// other sides of it (`message_posted`, naming the message, not its text).
-    pub fn post_message(&self, request_id: RequestId, author: UserId, body: &str, now: DateTime<Utc>) -> StoreResult<MessageRow> {
+    /// At most `max` on one thread ([`StoreError::LimitReached`]), counted under the
+    /// request's row lock.
+    pub fn post_message(
+        &self,
+        request_id: RequestId,
+        author: UserId,
+        body: &str,
+        max: usize,
+        now: DateTime<Utc>,
+    ) -> StoreResult<MessageRow> {
         let id = self.write_tx(|c| {
             let raw = lock_request(c, request_id)?;
             let state = State::parse(&raw).ok_or(StoreError::Corrupt(raw))?;
+            let held: i64 = request_messages::table.filter(request_messages::request_id.eq(request_id)).count().get_result(c)?;
+            if usize::try_from(held).unwrap_or(usize::MAX) >= max {
+                return Err(StoreError::LimitReached);
+            }
             let id = diesel::insert_into(request_messages::table)
                 .values((
                     request_messages::request_id.eq(request_id),

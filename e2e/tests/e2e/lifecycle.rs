@@ -323,6 +323,24 @@ async fn messages_thread_between_office_supervisor_and_dgpa(backend: Backend) {
     let long = "字".repeat(4_001);
     assert_eq!(applicant.post_message(r.id, &long).await.err().and_then(|e| e.status()), Some(422));
     assert_eq!(applicant.messages(r.id).await.map(|t| t.len()).ok(), Some(3));
+
+    // A thread holds 500 messages, counted as they land: 14 sent at once at 493 leave
+    // exactly 500, the rest refused `409 too_many_messages`, nothing kept of them.
+    for batch in 0..49 {
+        let texts: Vec<String> = (0..10).map(|i| format!("補充說明 {batch}-{i}")).collect();
+        let sent = texts.iter().map(|t| applicant.post_message(r.id, t));
+        assert!(futures_util::future::join_all(sent).await.into_iter().all(|m| m.is_ok()));
+    }
+    assert_eq!(applicant.messages(r.id).await.map(|t| t.len()).ok(), Some(493));
+    let texts: Vec<String> = (0..14).map(|i| format!("回覆 {i}")).collect();
+    let sent = texts.iter().map(|t| officer.post_message(r.id, t));
+    let answers = futures_util::future::join_all(sent).await;
+    assert_eq!(answers.iter().filter(|m| m.is_ok()).count(), 7);
+    for refused in answers.into_iter().filter_map(Result::err) {
+        assert_eq!((refused.status(), refused.code()), (Some(409), Some("too_many_messages")), "{refused}");
+        assert!(refused.to_string().contains("500"), "{refused}");
+    }
+    assert_eq!(applicant.messages(r.id).await.map(|t| t.len()).ok(), Some(500));
 }
 
 /// The rule gaps a careful reviewer would catch, as the server sees them: rule 3 in

@@ -285,6 +285,10 @@ impl InputError {
                 format!("說明至多 {max} 字。"),
                 format!("The description may have at most {max} characters."),
             ),
+            TooManyMessages { max } => Text::new(
+                format!("此案件的留言已達上限 {max} 則；如需繼續釐清，請以公文或電話聯繫。"),
+                format!("This request's thread holds its limit of {max} messages; continue by official letter or telephone."),
+            ),
             TooManyWebhooks { max } => Text::new(
                 format!("每個帳號至多 {max} 個訂閱；請先刪除不用的訂閱。"),
                 format!("An account may have at most {max} subscriptions; delete one first."),
