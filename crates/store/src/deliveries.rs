@@ -253,7 +253,8 @@ fn file_event(
 ) -> StoreResult<()> {
     let raw: String = requests::table.find(request_id).select(requests::state).first(c)?;
     let state = State::parse(&raw).ok_or(StoreError::Corrupt(raw))?;
-    insert_event(c, request_id, kind, Some(state), state, actor, None, &serde_json::json!({ "delivery": delivery }), now)
+    insert_event(c, request_id, kind, Some(state), state, actor, None, &serde_json::json!({ "delivery": delivery }), now)?;
+    crate::requests::touch(c, request_id, now)
 }
 
 impl Store {

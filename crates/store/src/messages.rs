@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use statreq_domain::{EventKind, RequestId, State, UserId};
 
-use crate::requests::{insert_event, lock_request};
+use crate::requests::{insert_event, lock_request, touch};
 use crate::schema::request_messages;
 use crate::{from_db, to_db, Store, StoreError, StoreResult};
 
@@ -49,6 +49,7 @@ impl Store {
                 .get_result::<i64>(c)?;
             let data = serde_json::json!({ "message": id });
             insert_event(c, request_id, EventKind::MessagePosted, Some(state), state, author, None, &data, now)?;
+            touch(c, request_id, now)?;
             Ok(id)
         })?;
         Ok(MessageRow { id, request_id, author_id: author, body: body.to_string(), at: now })

@@ -654,6 +654,14 @@ pub(crate) fn insert_event(
     Ok(())
 }
 
+/// A step on the timeline that leaves the state (a message, DGPA's work on a file)
+/// still changes the request: `updated_since` finds it. The version stays (nothing an
+/// `If-Match` guards changed).
+pub(crate) fn touch(c: &mut crate::DbConnection, id: RequestId, now: DateTime<Utc>) -> StoreResult<()> {
+    diesel::update(requests::table.find(id)).set(requests::updated_at.eq(to_db(now))).execute(c)?;
+    Ok(())
+}
+
 /// Locks a request's row for the rest of the transaction (PostgreSQL; SQLite has one
 /// writer) and answers its state, so that what is counted or checked per request —
 /// attachments, result files, waiting extensions — is seen by concurrent transactions

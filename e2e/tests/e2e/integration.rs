@@ -486,6 +486,8 @@ async fn a_system_reconciles_with_updated_since(backend: Backend) {
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     applicant.submit(moved.id, None).await.unwrap();
     let new = applicant.create_request(&common::statistics()).await.unwrap();
+    // A message is a change too: a system back from an outage finds it.
+    let message = applicant.post_message(old.id, "補充：含約聘人員").await.unwrap();
     let at = since.to_rfc3339_opts(chrono::SecondsFormat::Millis, true).replace('+', "%2B");
     let get = |path: String| {
         let c = applicant.clone();
@@ -494,10 +496,14 @@ async fn a_system_reconciles_with_updated_since(backend: Backend) {
     let list = get(format!("/requests?updated_since={at}&sort=updated")).await;
     assert_eq!(list.status, 200, "{:?}", list.body);
     let ids: Vec<i64> = list.body["items"].as_array().unwrap().iter().filter_map(|r| r["id"].as_i64()).collect();
-    assert_eq!(ids, [moved.id, new.id], "changed since, oldest change first (not {})", old.id);
+    assert_eq!(ids, [moved.id, new.id, old.id], "changed since, oldest change first");
     let events = get(format!("/requests/{}/events?updated_since={at}", moved.id)).await;
     let kinds: Vec<&str> = events.body["items"].as_array().unwrap().iter().filter_map(|e| e["kind"].as_str()).collect();
     assert_eq!(kinds, ["submitted"], "{:?}", events.body);
+    let events = get(format!("/requests/{}/events?updated_since={at}", old.id)).await;
+    let items = events.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{:?}", events.body);
+    assert_eq!((items[0]["kind"].as_str(), items[0]["data"]["message"].as_i64()), (Some("message_posted"), Some(message.id)));
     let all = get(format!("/requests/{}/events", moved.id)).await;
     assert_eq!(all.body["items"].as_array().map(Vec::len), Some(2), "created and submitted");
     // A value that is not an RFC 3339 instant is refused, says which parameter and
