@@ -5,7 +5,7 @@ use crate::lifecycle::{EventKind, State};
 use crate::message::Text;
 
 /// Every webhook event type; `*` subscribes to all of them.
-pub const WEBHOOK_EVENTS: [&str; 21] = [
+pub const WEBHOOK_EVENTS: [&str; 24] = [
     "request.created",
     "request.edited",
     "request.submitted",
@@ -27,6 +27,9 @@ pub const WEBHOOK_EVENTS: [&str; 21] = [
     "request.review_requested",
     "request.file_approved",
     "request.message_posted",
+    "request.extension_requested",
+    "request.extension_approved",
+    "request.extension_refused",
 ];
 
 /// The webhook event type of a lifecycle event. Returns by the supervisor and by
@@ -55,6 +58,9 @@ pub fn webhook_event(kind: EventKind) -> &'static str {
         EventKind::ReviewRequested => "request.review_requested",
         EventKind::FileApproved => "request.file_approved",
         EventKind::MessagePosted => "request.message_posted",
+        EventKind::ExtensionRequested => "request.extension_requested",
+        EventKind::ExtensionApproved => "request.extension_approved",
+        EventKind::ExtensionRefused => "request.extension_refused",
     }
 }
 
@@ -83,6 +89,9 @@ pub fn webhook_event_label(event: &str) -> Option<Text> {
         "request.review_requested" => ("成果檔待覆核（四眼原則）", "a result file awaits a second check (four eyes)"),
         "request.file_approved" => ("成果檔已覆核", "a result file passes its second check"),
         "request.message_posted" => ("案件留言（釐清問題）", "a message on a request's thread (clarification)"),
+        "request.extension_requested" => ("申請延長個人資料保存期限", "a longer retention of personal data is asked for"),
+        "request.extension_approved" => ("延長保存期限經同意", "a longer retention is approved"),
+        "request.extension_refused" => ("延長保存期限未獲同意", "a longer retention is refused"),
         _ => return None,
     };
     Some(Text::new(zh, en))
@@ -113,6 +122,8 @@ pub fn audience(kind: EventKind) -> &'static [Audience] {
         EventKind::Submitted => &[Audience::Supervisors],
         EventKind::ReviewRequested => &[Audience::Dgpa],
         EventKind::SupervisorApproved => &[Audience::ApplicantOffice, Audience::Dgpa],
+        EventKind::ExtensionRequested => &[Audience::Dgpa],
+        EventKind::ExtensionApproved | EventKind::ExtensionRefused => &[Audience::ApplicantOffice],
         EventKind::SupervisorReturned
         | EventKind::SupervisorRejected
         | EventKind::DgpaAccepted
@@ -198,6 +209,15 @@ fn what_happened(kind: EventKind) -> Text {
         }
         EventKind::FileApproved => ("之成果檔已經另一位人事總處同仁覆核", "had a result file checked by a second DGPA officer"),
         EventKind::MessagePosted => ("有新的留言", "has a new message on its thread"),
+        EventKind::ExtensionRequested => {
+            ("申請延長個人資料保存期限，請人事總處決定（第6點）", "asks to keep its personal data longer; DGPA decides (rule 6)")
+        }
+        EventKind::ExtensionApproved => {
+            ("之延長保存期限經人事總處同意，銷毀期限已延後", "may keep its personal data longer: DGPA approved, destroy-by moves")
+        }
+        EventKind::ExtensionRefused => {
+            ("之延長保存期限未獲人事總處同意，銷毀期限不變", "may not keep its personal data longer: DGPA refused, destroy-by stays")
+        }
         EventKind::RegisteredFromPaper => {
             ("以紙本或電子郵件申請，經人事總處登錄並送審查", "came on paper or by e-mail and was registered by DGPA for review")
         }

@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use statreq_domain::{RequestId, UserId};
+use statreq_domain::{EventKind, RequestId, State, UserId};
 
 use crate::audit::append;
+use crate::requests::insert_event;
 use crate::schema::{requests, retention_extensions};
 use crate::{from_db, to_db, AuditContext, Store, StoreError, StoreResult};
 
@@ -66,7 +67,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<ExtensionRow> {
         let id = self.write_tx(|c| {
-            let _state = crate::requests::lock_request(c, request_id)?;
+            let raw = crate::requests::lock_request(c, request_id)?;
+            let state = State::parse(&raw).ok_or(StoreError::Corrupt(raw))?;
             let waiting: i64 = retention_extensions::table
                 .filter(retention_extensions::request_id.eq(request_id).and(retention_extensions::decision.is_null()))
                 .count()
@@ -84,6 +86,9 @@ impl Store {
                 ))
                 .returning(retention_extensions::id)
                 .get_result::<i64>(c)?;
+            let data = serde_json::json!({"extension": id, "days": days});
+            insert_event(c, request_id, EventKind::ExtensionRequested, Some(state), state, by, Some(reason), &data, now)?;
+            crate::requests::touch(c, request_id, now)?;
             let detail = serde_json::json!({"extension": id, "days": days, "reason": reason});
             append(c, audit, "retention.extension_requested", Some(request_id), &detail, now)?;
             Ok(id)
@@ -133,6 +138,11 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::Conflict);
             }
+            let raw: String = requests::table.find(request_id).select(requests::state).first(c)?;
+            let state = State::parse(&raw).ok_or(StoreError::Corrupt(raw))?;
+            let kind = if approve { EventKind::ExtensionApproved } else { EventKind::ExtensionRefused };
+            let data = serde_json::json!({"extension": id, "days": days});
+            insert_event(c, request_id, kind, Some(state), state, by, comment, &data, now)?;
             let detail = serde_json::json!({"extension": id, "decision": decision, "days": days, "comment": comment});
             append(c, audit, "retention.extension_decided", Some(request_id), &detail, now)?;
             Ok(id)

@@ -548,9 +548,50 @@ async fn retention_is_extended_within_the_maximum(backend: Backend) {
     assert_eq!(due.iter().find(|d| d.request_id == r.id).map(|d| d.destroy_by), after.destroy_by);
 }
 
+/// Asking to keep the data longer is told to DGPA's officers, the decision to the
+/// office, and both are on the timeline with the days, the reason and the comment.
+async fn a_retention_extension_is_told_and_on_the_timeline(backend: Backend) {
+    use crate::notifications::notice;
+    use statreq_e2e::statreq_contract::ExtensionDecision;
+    use statreq_e2e::statreq_domain::EventKind;
+    let server = TestServer::start_with(backend, &crate::integration::FAST);
+    let people = common::Scenario::new(&server).await;
+    let r = people.in_state(&common::detail(), State::Delivered, 2).await;
+    let (applicant, officer, officer2) = (&people.applicant, &people.officer, &people.officer2);
+    let last = |c: &Client| {
+        let c = c.clone();
+        async move { c.events(r.id).await.unwrap().pop().unwrap() }
+    };
+
+    applicant.request_retention_extension(r.id, 60, "陞遷評審延至下年度辦理").await.unwrap();
+    for c in [officer, officer2] {
+        assert!(notice(c, "request_extension_requested", r.id, 100).await.is_some(), "DGPA's officers are told");
+    }
+    let e = last(applicant).await;
+    assert_eq!(
+        (e.kind, e.to_state, e.comment.as_deref()),
+        (EventKind::ExtensionRequested, State::Delivered, Some("陞遷評審延至下年度辦理"))
+    );
+    assert_eq!(e.data["days"].as_i64(), Some(60));
+    let version = applicant.get_request(r.id).await.unwrap().version;
+    officer.decide_retention_extension(r.id, Some(version), ExtensionDecision::Approve, None).await.unwrap();
+    assert!(notice(applicant, "request_extension_approved", r.id, 100).await.is_some(), "the office is told");
+    let e = last(officer).await;
+    assert_eq!((e.kind, e.data["days"].as_i64(), e.comment), (EventKind::ExtensionApproved, Some(60), None));
+
+    applicant.request_retention_extension(r.id, 30, "再延一個月").await.unwrap();
+    officer.decide_retention_extension(r.id, None, ExtensionDecision::Refuse, Some("已逾必要期間")).await.unwrap();
+    assert!(notice(applicant, "request_extension_refused", r.id, 100).await.is_some());
+    let e = last(applicant).await;
+    assert_eq!((e.kind, e.comment.as_deref()), (EventKind::ExtensionRefused, Some("已逾必要期間")));
+    // Nobody is told of what they did themselves.
+    assert!(notice(applicant, "request_extension_requested", r.id, 1).await.is_none());
+    assert!(notice(officer, "request_extension_approved", r.id, 1).await.is_none());
+}
+
 mod retention_extension {
     use super::*;
-    on_both_backends!(retention_is_extended_within_the_maximum);
+    on_both_backends!(retention_is_extended_within_the_maximum, a_retention_extension_is_told_and_on_the_timeline);
 }
 
 /// Disclosure checks (output checking): a statistical table with cells counting fewer

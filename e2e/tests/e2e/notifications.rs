@@ -10,7 +10,7 @@ use statreq_e2e::statreq_contract::State;
 use statreq_e2e::{on_both_backends, Backend, TestServer};
 
 /// Waits for a notice of `kind` about request `id`; `None` when none came in `tries` looks.
-async fn notice(c: &Client, kind: &str, id: i64, tries: u32) -> Option<statreq_e2e::statreq_contract::InboxItem> {
+pub(crate) async fn notice(c: &Client, kind: &str, id: i64, tries: u32) -> Option<statreq_e2e::statreq_contract::InboxItem> {
     for _ in 0..tries {
         let found = c.inbox(false).await.unwrap().into_iter().find(|i| i.kind == kind && i.link == format!("/requests/{id}"));
         if found.is_some() {

@@ -328,6 +328,13 @@ pub enum EventKind {
     /// Someone posted on the request's thread (its `data.message` names the message);
     /// the request's state does not change.
     MessagePosted,
+    /// The applying office asks to keep delivered personal data longer (rule 6): the
+    /// days in `data.days`, the reason as the comment; the state stays.
+    ExtensionRequested,
+    /// DGPA approves the longer retention (`data.days`); destroy-by moves.
+    ExtensionApproved,
+    /// DGPA refuses the longer retention, saying why (the comment).
+    ExtensionRefused,
 }
 
 impl EventKind {
@@ -356,11 +363,14 @@ impl EventKind {
             EventKind::ReviewRequested => "review_requested",
             EventKind::FileApproved => "file_approved",
             EventKind::MessagePosted => "message_posted",
+            EventKind::ExtensionRequested => "extension_requested",
+            EventKind::ExtensionApproved => "extension_approved",
+            EventKind::ExtensionRefused => "extension_refused",
         }
     }
 
     /// Every event kind.
-    pub const ALL: [EventKind; 23] = [
+    pub const ALL: [EventKind; 26] = [
         EventKind::Created,
         EventKind::Edited,
         EventKind::Submitted,
@@ -384,6 +394,9 @@ impl EventKind {
         EventKind::ReviewRequested,
         EventKind::FileApproved,
         EventKind::MessagePosted,
+        EventKind::ExtensionRequested,
+        EventKind::ExtensionApproved,
+        EventKind::ExtensionRefused,
     ];
 
     /// DGPA's own work on a file: told to DGPA's officers, never to other systems' webhooks.

@@ -200,6 +200,12 @@ pub fn RequestPage() -> impl IntoView {
                                         statreq_domain::EventKind::ReviewRequested => tr(lang.get(), "event_review_requested"),
                                         statreq_domain::EventKind::FileApproved => tr(lang.get(), "event_file_approved"),
                                         statreq_domain::EventKind::MessagePosted => tr(lang.get(), "event_message_posted"),
+                                        statreq_domain::EventKind::ExtensionRequested | statreq_domain::EventKind::ExtensionApproved => {
+                                            let key = if e.kind == statreq_domain::EventKind::ExtensionRequested { "event_extension_requested" } else { "event_extension_approved" };
+                                            let days = e.data.get("days").and_then(|d| d.as_i64()).unwrap_or_default();
+                                            tr_with(lang.get(), key, &[("days", days.to_string())])
+                                        }
+                                        statreq_domain::EventKind::ExtensionRefused => tr(lang.get(), "event_extension_refused"),
                                         _ => text(lang.get(), &e.to_state.label()),
                                     }}" · "{e.actor.display_name.clone()}
                                     {outcome_reason(&e.data).map(|r| view! { " · "<strong>{text(lang.get(), &r.label())}</strong> })}
