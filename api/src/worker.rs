@@ -20,7 +20,7 @@ use secrecy::ExposeSecret;
 use sha2::Sha256;
 use statreq_contract::{WebhookEvent, WebhookRequestRef};
 use statreq_domain::notify::{self, Audience};
-use statreq_domain::{lifecycle, AgencyCode, EventKind, RequestId, Role, RoleSet, UserId};
+use statreq_domain::{lifecycle, AgencyCode, RequestId, Role, RoleSet, UserId};
 use statreq_store::{EventRow, NewInbox, NewNotification, NotificationRow, RequestRow, SendOutcome, StoreError, UserRow};
 
 use crate::app::db;
@@ -157,12 +157,12 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         Ok(out)
     })
     .await?;
-    // Hooks' owners, requests' creators and assignees, and the authors of messages.
+    // Hooks' owners, requests' creators and assignees, and the events' authors.
     let mut user_ids: Vec<UserId> = hooks
         .iter()
         .map(|h| h.owner_id)
         .chain(requests.values().flat_map(|r| std::iter::once(r.created_by).chain(r.assignee)))
-        .chain(events.iter().filter(|e| e.kind == EventKind::MessagePosted).map(|e| e.actor_id))
+        .chain(events.iter().map(|e| e.actor_id))
         .collect();
     user_ids.sort_unstable();
     user_ids.dedup();
@@ -220,14 +220,14 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         // A person who turned this kind off gets it in-app only.
         let kind = format!("request_{}", e.kind.as_str());
         let wants = |u: &UserRow| notify::wants_email(&u.notification_settings, &kind);
-        let audiences = match (e.kind, users.get(&e.actor_id)) {
-            (EventKind::MessagePosted, Some(author)) => {
-                let side = notify::side_of(&author.agency_code, RoleSet::from_joined(&author.roles), &r.agency_code);
-                notify::message_audience(side, r.revision > 0, r.dgpa_received_at.is_some(), r.assignee.is_some())
-            }
-            (kind, _) => notify::audience(kind).to_vec(),
+        let situation = notify::Situation {
+            author: users.get(&e.actor_id).map(|a| notify::side_of(&a.agency_code, RoleSet::from_joined(&a.roles), &r.agency_code)),
+            from: e.from_state,
+            submitted: r.revision > 0,
+            reached_dgpa: r.dgpa_received_at.is_some(),
+            assigned: r.assignee.is_some(),
         };
-        for audience in audiences {
+        for audience in notify::concerned(e.kind, &situation) {
             match audience {
                 Audience::ApplicantOffice => {
                     let creator = users.get(&r.created_by).filter(|u| u.active);

@@ -136,15 +136,51 @@ pub fn audience(kind: EventKind) -> &'static [Audience] {
         | EventKind::Delivered => &[Audience::ApplicantOffice],
         EventKind::Created
         | EventKind::Edited
-        | EventKind::Withdrawn
         | EventKind::Taken
         | EventKind::DestructionRecorded
         | EventKind::Acknowledged
         | EventKind::Rerated
-        | EventKind::Reassigned
         | EventKind::FileApproved => &[],
-        // At most; `message_audience` says whom one message concerns.
+        // The officer the work was given to.
+        EventKind::Reassigned => &[Audience::Assignee],
+        // At most; [`concerned`] says whom one withdrawal or message concerns.
+        EventKind::Withdrawn => &[Audience::Supervisors, Audience::Dgpa],
         EventKind::MessagePosted => &[Audience::ApplicantOffice, Audience::Supervisors, Audience::Dgpa],
+    }
+}
+
+/// What whom an event concerns depends on besides its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Situation {
+    /// The side the event's author speaks for ([`side_of`]); `None` when unknown.
+    pub author: Option<Audience>,
+    /// The state the request left.
+    pub from: Option<State>,
+    /// Submitted at least once: its supervising agency has it.
+    pub submitted: bool,
+    /// It reached DGPA.
+    pub reached_dgpa: bool,
+    /// A DGPA officer took the work.
+    pub assigned: bool,
+}
+
+/// Whom one event concerns: [`audience`] of its kind, narrowed for a withdrawal (the
+/// side that had the application: its supervising agency, or DGPA — the officer who
+/// took it, or every case officer) and a message ([`message_audience`]).
+pub fn concerned(kind: EventKind, s: &Situation) -> Vec<Audience> {
+    match kind {
+        EventKind::Withdrawn => match s.from {
+            Some(State::PendingSupervisor) => vec![Audience::Supervisors],
+            Some(State::PendingDgpa | State::Queued | State::OnHold | State::InProduction) => {
+                vec![if s.assigned { Audience::Assignee } else { Audience::Dgpa }]
+            }
+            _ => Vec::new(),
+        },
+        EventKind::MessagePosted => match s.author {
+            Some(author) => message_audience(author, s.submitted, s.reached_dgpa, s.assigned),
+            None => Vec::new(),
+        },
+        other => audience(other).to_vec(),
     }
 }
 
@@ -386,6 +422,27 @@ mod tests {
         assert!(subscribed_to(&["*".into()], "request.delivered"));
         assert!(subscribed_to(&["request.delivered".into()], "request.delivered"));
         assert!(!subscribed_to(&["request.returned".into()], "request.delivered"));
+    }
+
+    #[test]
+    fn a_withdrawal_concerns_the_side_that_had_the_application() {
+        let at = |from: State, assigned: bool| Situation {
+            author: Some(Audience::ApplicantOffice),
+            from: Some(from),
+            submitted: true,
+            reached_dgpa: from != State::PendingSupervisor,
+            assigned,
+        };
+        assert_eq!(concerned(EventKind::Withdrawn, &at(State::PendingSupervisor, false)), [Audience::Supervisors]);
+        assert_eq!(concerned(EventKind::Withdrawn, &at(State::Queued, false)), [Audience::Dgpa]);
+        assert_eq!(concerned(EventKind::Withdrawn, &at(State::OnHold, true)), [Audience::Assignee]);
+        assert!(concerned(EventKind::Withdrawn, &at(State::Returned, false)).is_empty(), "a returned application is the office's");
+        // Work given to another officer is told to that officer.
+        assert_eq!(concerned(EventKind::Reassigned, &at(State::InProduction, true)), [Audience::Assignee]);
+        // A message whose author is unknown concerns nobody; other kinds keep theirs.
+        let unknown = Situation { author: None, ..at(State::Queued, false) };
+        assert!(concerned(EventKind::MessagePosted, &unknown).is_empty());
+        assert_eq!(concerned(EventKind::Delivered, &unknown), [Audience::ApplicantOffice]);
     }
 
     #[test]

@@ -157,7 +157,33 @@ async fn a_message_is_told_to_the_sides_that_have_the_request(backend: Backend) 
     assert!(got.iter().all(|x| x.body.contains("request.message_posted") && !x.body.contains("約聘")), "{got:?}");
 }
 
+/// A withdrawal is told to the side that had the application (its supervisor, or
+/// DGPA's officers), and work given to another officer to that officer.
+async fn a_withdrawal_and_a_reassignment_are_told_to_whom_they_concern(backend: Backend) {
+    let server = TestServer::start_with(backend, &crate::integration::FAST);
+    let s = Scenario::new(&server).await;
+    let (applicant, supervisor, officer, officer2) = (&s.applicant, &s.supervisor, &s.officer, &s.officer2);
+    let pending = s.in_state(&common::statistics(), State::PendingSupervisor, 3).await;
+    applicant.withdraw(pending.id, None, Some("需求改變")).await.unwrap();
+    assert!(notice(supervisor, "request_withdrawn", pending.id, 100).await.is_some(), "the supervisor is told");
+    let queued = s.in_state(&common::statistics(), State::Queued, 3).await;
+    applicant.withdraw(queued.id, None, Some("已不需要")).await.unwrap();
+    for c in [officer, officer2] {
+        assert!(notice(c, "request_withdrawn", queued.id, 100).await.is_some(), "DGPA's officers are told");
+    }
+    assert_eq!(notices(supervisor, "request_withdrawn", queued.id).await, 0, "no longer the supervisor's");
+    assert_eq!(notices(officer, "request_withdrawn", pending.id).await, 0, "never DGPA's");
+
+    let taken = s.in_state(&common::statistics(), State::InProduction, 3).await;
+    let to = officer2.me().await.unwrap().id;
+    officer.assign(taken.id, None, to, Some("改由熟悉該資料者辦理")).await.unwrap();
+    assert!(notice(officer2, "request_reassigned", taken.id, 100).await.is_some(), "the officer it was given to is told");
+    assert_eq!(notices(applicant, "request_reassigned", taken.id).await, 0);
+    assert_eq!(notices(officer, "request_reassigned", taken.id).await, 0, "not the one who gave it");
+}
+
 on_both_backends!(
+    a_withdrawal_and_a_reassignment_are_told_to_whom_they_concern,
     a_message_is_told_to_the_sides_that_have_the_request,
     destruction_is_reminded_and_escalated_once_overdue,
     waiting_on_the_supervisor_is_escalated_in_working_days,
