@@ -103,41 +103,20 @@ async fn a_sample_can_be_attached_to_a_draft_and_satisfies_the_form(backend: Bac
 /// colleague) is refused once it has arrived — `409 invalid_state`, nothing kept — and
 /// never joins the application under review.
 async fn a_sample_arriving_after_the_submission_is_refused(backend: Backend) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let server = TestServer::start(backend);
     let applicant = server.login("applicant.npa").await;
     let draft = applicant.create_request(&common::statistics()).await.unwrap();
     let stored_before = server.db.stored_files().await.len();
 
     // The upload's first half: the state is checked and the body starts streaming.
-    let boundary = "late-sample-2026";
-    let head =
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"late.csv\"\r\nContent-Type: text/csv\r\n\r\n");
-    let (first, rest) = ("機關,職等\n".repeat(200), format!("{}\r\n--{boundary}--\r\n", "職等,人數\n".repeat(200)));
-    let length = head.len() + first.len() + rest.len();
-    let addr = server.base.trim_start_matches("http://").to_string();
-    let mut upload = tokio::net::TcpStream::connect(&addr).await.unwrap();
     let token = applicant.access_token().unwrap_or_default().to_string();
-    let request = format!(
-        "POST /api/v1/requests/{}/attachments HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
-         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n{head}{first}",
-        draft.id
-    );
-    upload.write_all(request.as_bytes()).await.unwrap();
-    upload.flush().await.unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-
+    let (first, rest) = ("機關,職等\n".repeat(200), "職等,人數\n".repeat(200));
+    let path = format!("/requests/{}/attachments", draft.id);
+    let upload = common::HalfUpload::start(&server, &token, &path, "late.csv", &first, &rest).await;
     // Submitted meanwhile; then the rest of the file arrives.
     applicant.submit(draft.id, Some(draft.version)).await.unwrap();
-    upload.write_all(rest.as_bytes()).await.unwrap();
-    upload.flush().await.unwrap();
-    let mut answer = Vec::new();
-    let read = tokio::time::timeout(std::time::Duration::from_secs(20), upload.read_to_end(&mut answer)).await;
-    assert!(read.is_ok(), "the server answers");
-    let answer = String::from_utf8_lossy(&answer);
-    assert!(answer.starts_with("HTTP/1.1 409"), "{answer}");
-    let (_, body) = answer.split_once("\r\n\r\n").unwrap_or_default();
-    let problem: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    let (status, problem) = upload.finish().await;
+    assert_eq!(status, "HTTP/1.1 409 Conflict", "{problem}");
     assert_eq!(problem["code"], "invalid_state");
     assert!(problem["message"]["en"].as_str().is_some_and(|m| m.contains("drafts and returned applications")), "{problem}");
     assert!(applicant.attachments(draft.id).await.unwrap().is_empty(), "nothing joined the submitted application");

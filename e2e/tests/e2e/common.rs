@@ -144,3 +144,49 @@ pub fn open_age(file: &[u8], passphrase: &str) -> Vec<u8> {
         .unwrap_or_else(|e| panic!("age: {e}"));
     out
 }
+
+/// A multipart upload of one file sent in two halves over a raw connection: when
+/// [`HalfUpload::start`] returns, the server has checked the request and is reading
+/// the body; [`HalfUpload::finish`] sends the rest and reads the answer. For what may
+/// change while a file is still arriving.
+pub struct HalfUpload {
+    sock: tokio::net::TcpStream,
+    rest: String,
+}
+
+impl HalfUpload {
+    pub async fn start(server: &statreq_e2e::TestServer, token: &str, path: &str, filename: &str, first: &str, rest: &str) -> Self {
+        use tokio::io::AsyncWriteExt;
+        let boundary = "half-upload-2026";
+        let head = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n"
+        );
+        let rest = format!("{rest}\r\n--{boundary}--\r\n");
+        let length = head.len() + first.len() + rest.len();
+        let addr = server.base.trim_start_matches("http://").to_string();
+        let mut sock = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let request = format!(
+            "POST /api/v1{path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n{head}{first}"
+        );
+        sock.write_all(request.as_bytes()).await.unwrap();
+        sock.flush().await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        HalfUpload { sock, rest }
+    }
+
+    /// Sends the rest; the answer's status line and its problem+json body.
+    pub async fn finish(mut self) -> (String, serde_json::Value) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        self.sock.write_all(self.rest.as_bytes()).await.unwrap();
+        self.sock.flush().await.unwrap();
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(std::time::Duration::from_secs(20), self.sock.read_to_end(&mut answer)).await;
+        assert!(read.is_ok(), "the server answers");
+        let answer = String::from_utf8_lossy(&answer).to_string();
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap_or_default();
+        let status = head.lines().next().unwrap_or_default().to_string();
+        let problem = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer}"));
+        (status, problem)
+    }
+}

@@ -152,41 +152,20 @@ async fn dgpa_marks_produced_data_as_personal(backend: Backend) {
 /// it would have gone out unencrypted and without a second officer. It is refused once
 /// it has arrived (`409`, nothing kept); uploaded again, it is personal.
 async fn a_file_arriving_after_the_data_is_marked_personal_is_refused(backend: Backend) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let server = TestServer::start(backend);
     let s = Scenario::new(&server).await;
     let (officer, officer2) = (&s.officer, &s.officer2);
     let r = s.in_state(&common::statistics(), State::InProduction, 2).await;
     let stored_before = server.db.stored_files().await.len();
 
-    let boundary = "late-result-2026";
-    let head =
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"名冊.csv\"\r\nContent-Type: text/csv\r\n\r\n");
-    let (first, rest) = ("姓名,職等\n".repeat(200), format!("{}\r\n--{boundary}--\r\n", "王小明,9\n".repeat(200)));
-    let length = head.len() + first.len() + rest.len();
-    let addr = server.base.trim_start_matches("http://").to_string();
-    let mut upload = tokio::net::TcpStream::connect(&addr).await.unwrap();
     let token = officer.access_token().unwrap_or_default().to_string();
-    let request = format!(
-        "POST /api/v1/requests/{}/deliveries HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
-         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n{head}{first}",
-        r.id
-    );
-    upload.write_all(request.as_bytes()).await.unwrap();
-    upload.flush().await.unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-
+    let (first, rest) = ("姓名,職等\n".repeat(200), "王小明,9\n".repeat(200));
+    let path = format!("/requests/{}/deliveries", r.id);
+    let upload = common::HalfUpload::start(&server, &token, &path, "名冊.csv", &first, &rest).await;
     // Marked personal meanwhile (no file was there yet); then the rest arrives.
     officer2.mark_personal(r.id, Some(r.version), "成果含個人資料", 60).await.unwrap();
-    upload.write_all(rest.as_bytes()).await.unwrap();
-    upload.flush().await.unwrap();
-    let mut answer = Vec::new();
-    let read = tokio::time::timeout(std::time::Duration::from_secs(20), upload.read_to_end(&mut answer)).await;
-    assert!(read.is_ok(), "the server answers");
-    let answer = String::from_utf8_lossy(&answer);
-    assert!(answer.starts_with("HTTP/1.1 409"), "{answer}");
-    let (_, body) = answer.split_once("\r\n\r\n").unwrap_or_default();
-    let problem: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    let (status, problem) = upload.finish().await;
+    assert_eq!(status, "HTTP/1.1 409 Conflict", "{problem}");
     assert_eq!(problem["code"], "edit_conflict", "{problem}");
     assert!(problem["message"]["en"].as_str().is_some_and(|m| m.contains("marked as personal")), "{problem}");
     assert!(officer.deliveries(r.id).await.unwrap().files.is_empty(), "nothing kept as not personal");
