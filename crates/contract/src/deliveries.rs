@@ -173,7 +173,8 @@ pub struct RetentionExtensionView {
     pub reason: String,
     pub requested_by: UserRef,
     pub requested_at: DateTime<Utc>,
-    /// `approved` or `refused`; none while it waits.
+    /// `approved` or `refused`; `lapsed` when the destruction was recorded while it
+    /// waited (since 1.8.0); none while it waits.
     #[serde(default)]
     pub decision: Option<String>,
     #[serde(default)]

@@ -503,6 +503,7 @@ impl Store {
                 }
                 EventKind::DestructionRecorded => {
                     crate::deliveries::shred(c, id, now)?;
+                    crate::retention::lapse_waiting(c, id, actor, now)?;
                 }
                 // Counted here too: an upload that read the data as not personal either
                 // landed before (and is counted) or finds the marking and is refused.

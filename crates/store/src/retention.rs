@@ -69,6 +69,10 @@ impl Store {
         let id = self.write_tx(|c| {
             let raw = crate::requests::lock_request(c, request_id)?;
             let state = State::parse(&raw).ok_or(StoreError::Corrupt(raw))?;
+            // The destruction may have been recorded since the request was read.
+            if state != State::Delivered {
+                return Err(StoreError::NotInState(State::Delivered.as_str().into()));
+            }
             let waiting: i64 = retention_extensions::table
                 .filter(retention_extensions::request_id.eq(request_id).and(retention_extensions::decision.is_null()))
                 .count()
@@ -150,4 +154,18 @@ impl Store {
         let t: Tuple = retention_extensions::table.find(id).select(retention_extensions::all_columns).first(&mut *self.conn()?)?;
         Ok(row(t))
     }
+}
+
+/// Inside the destruction transition: a question still waiting lapses (the data is
+/// gone; nothing is left to keep), answered by the destruction's author.
+pub(crate) fn lapse_waiting(c: &mut crate::DbConnection, request_id: RequestId, by: UserId, now: DateTime<Utc>) -> StoreResult<usize> {
+    Ok(diesel::update(
+        retention_extensions::table.filter(retention_extensions::request_id.eq(request_id).and(retention_extensions::decision.is_null())),
+    )
+    .set((
+        retention_extensions::decision.eq(Some("lapsed")),
+        retention_extensions::decided_by.eq(Some(by)),
+        retention_extensions::decided_at.eq(Some(to_db(now))),
+    ))
+    .execute(c)?)
 }

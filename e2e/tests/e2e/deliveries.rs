@@ -589,9 +589,43 @@ async fn a_retention_extension_is_told_and_on_the_timeline(backend: Backend) {
     assert!(notice(officer, "request_extension_approved", r.id, 1).await.is_none());
 }
 
+/// Recording the destruction while a colleague asks to keep the data longer: whichever
+/// lands first, no question is left waiting on a request that is closed.
+async fn a_question_to_keep_data_longer_never_outlives_its_destruction(backend: Backend) {
+    let server = TestServer::start(backend);
+    let people = common::Scenario::new(&server).await;
+    let applicant = &people.applicant;
+    let colleague = applicant.clone();
+    let today = chrono::Utc::now().date_naive();
+    for round in 0..6 {
+        let r = people.in_state(&common::detail(), State::Delivered, 2).await;
+        let body = DestructionBody { destroyed_on: today, method: "檔案安全刪除".into() };
+        let (destroyed, asked) = tokio::join!(
+            applicant.record_destruction(r.id, Some(r.version), &body),
+            colleague.request_retention_extension(r.id, 30, "尚需比對")
+        );
+        assert!(destroyed.is_ok(), "round {round}: {destroyed:?}");
+        let listed = applicant.retention_extensions(r.id).await.unwrap();
+        let decisions: Vec<Option<String>> = listed.into_iter().map(|e| e.decision).collect();
+        match asked {
+            // Asked first: the destruction lapses it.
+            Ok(_) => assert_eq!(decisions, [Some("lapsed".to_string())], "round {round}"),
+            // Destroyed first: the question is refused and nothing kept.
+            Err(e) => {
+                assert_eq!((e.status(), e.code()), (Some(409), Some("invalid_state")), "round {round}: {e}");
+                assert!(decisions.is_empty(), "round {round}: {decisions:?}");
+            }
+        }
+    }
+}
+
 mod retention_extension {
     use super::*;
-    on_both_backends!(retention_is_extended_within_the_maximum, a_retention_extension_is_told_and_on_the_timeline);
+    on_both_backends!(
+        retention_is_extended_within_the_maximum,
+        a_retention_extension_is_told_and_on_the_timeline,
+        a_question_to_keep_data_longer_never_outlives_its_destruction
+    );
 }
 
 /// Disclosure checks (output checking): a statistical table with cells counting fewer

@@ -65,6 +65,7 @@ pub fn Retention(id: i64, version: i64, on_change: Callback<()>) -> impl IntoVie
                         {e.requested_by.display_name.clone()}" · "{i18n::date(lang.get(), e.requested_at)}" · "
                         <strong>{match e.decision.as_deref() {
                             Some("approved") => tr(lang.get(), "extension_approved"),
+                            Some("lapsed") => tr(lang.get(), "extension_lapsed"),
                             Some(_) => tr(lang.get(), "extension_refused"),
                             None => tr(lang.get(), "extension_waiting"),
                         }}</strong>
