@@ -510,7 +510,15 @@ fn spawn_checkpoints(state: web::Data<AppState>, key: app::checkpoint::AuditKey,
 pub fn init_tracing() {
     use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
+    let mut directives = std::env::var("RUST_LOG").ok().filter(|f| !f.trim().is_empty()).unwrap_or_else(|| "info,actix_server=warn".into());
+    // A request the HTTP layer cannot parse (a scanner's junk) is answered 400 and
+    // logged by actix at ERROR: the client's fault, not the service's, so left out
+    // unless the filter names `actix_http` itself.
+    if !directives.contains("actix_http") {
+        directives.push_str(",actix_http::h1::dispatcher=off");
+    }
+    let filter =
+        EnvFilter::try_new(&directives).unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn,actix_http::h1::dispatcher=off"));
     let json = std::env::var("STATREQ_LOG_FORMAT").is_ok_and(|v| v == "json");
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(std::io::stderr().is_terminal());
     let _ = if json { builder.json().try_init() } else { builder.try_init() };

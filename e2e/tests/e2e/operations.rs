@@ -887,7 +887,9 @@ fn a_closed_standard_output_does_not_stop_the_server() {
 }
 
 /// Each refusal is logged once, at INFO, with its status and code as fields: a
-/// refusal is the service working, not a warning to page anyone over.
+/// refusal is the service working, not a warning to page anyone over — nor is a request
+/// the HTTP layer cannot parse (actix logs those at ERROR; statreq's filter leaves them
+/// out unless `RUST_LOG` names `actix_http`).
 #[test]
 fn refusals_are_logged_once_at_info_with_their_code() {
     let log = server_log(&[("STATREQ_LOG_FORMAT", "json")], |base| {
@@ -905,6 +907,10 @@ fn refusals_are_logged_once_at_info_with_their_code() {
             "POST /api/v1/auth/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: 1\r\nConnection: close\r\n\r\n{{"
         );
         assert_eq!(status(malformed), 400);
+        // What the HTTP layer refuses before statreq reads it (a scanner's junk): the
+        // client's fault, answered 400, nothing to page an operator over.
+        assert_eq!(status(format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nBad Header\r\nConnection: close\r\n\r\n")), 400);
+        assert_eq!(status("GARBAGE\r\n\r\n".into()), 400);
     });
     let entries: Vec<serde_json::Value> = log.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
     let about = |code: &str| entries.iter().filter(|e| e["fields"]["code"] == code).collect::<Vec<_>>();
@@ -915,6 +921,14 @@ fn refusals_are_logged_once_at_info_with_their_code() {
     }
     let loud: Vec<_> = entries.iter().filter(|e| e["level"] == "WARN" || e["level"] == "ERROR").collect();
     assert!(loud.is_empty(), "nothing here is worth a warning: {loud:?}");
+    // Asked for by name, the HTTP layer's own lines come back.
+    let asked = server_log(&[("RUST_LOG", "info,actix_http=debug")], |base| {
+        use std::io::Write;
+        let mut s = std::net::TcpStream::connect(base.trim_start_matches("http://")).unwrap();
+        s.write_all(b"GARBAGE\r\n\r\n").unwrap();
+        let _ = s.read_to_string(&mut String::new());
+    });
+    assert!(asked.contains("request parse error"), "{asked}");
 }
 
 /// A download link's ticket is a credential for a minute: it is kept out of the log,
