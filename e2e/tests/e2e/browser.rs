@@ -933,6 +933,9 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
     type_into(&c, "#ext-reason", "陞遷評審延至下年度").await;
     click(&c, Locator::XPath("//button[normalize-space()='申請延長保存']")).await;
     wait_for_text(&c, "ul.extensions", "待人事總處決定").await;
+    // The timeline says it, with the days and the reason.
+    wait_for_text(&c, "ol.timeline", "申請延長保存 30 日").await;
+    wait_for_text(&c, "ol.timeline", "陞遷評審延至下年度").await;
     assert_accessible(&c, "request with a retention extension").await;
     let asked = people.applicant.retention_extensions(r.id).await.unwrap();
     assert_eq!((asked.len(), asked[0].days), (1, 30));
