@@ -115,8 +115,9 @@ pub enum Audience {
     Assignee,
 }
 
-/// The applicant's office hears of returns, decisions and delivery; the
-/// supervisor of a submission (rule 5.2); DGPA of an approval that reaches it.
+/// The applicant's office hears of returns, decisions, the start of the work and
+/// delivery; the supervisor of a submission (rule 5.2); DGPA of an approval that
+/// reaches it; an officer of work given to them.
 pub fn audience(kind: EventKind) -> &'static [Audience] {
     match kind {
         EventKind::Submitted => &[Audience::Supervisors],
@@ -136,13 +137,13 @@ pub fn audience(kind: EventKind) -> &'static [Audience] {
         | EventKind::Delivered => &[Audience::ApplicantOffice],
         EventKind::Created
         | EventKind::Edited
-        | EventKind::Taken
         | EventKind::DestructionRecorded
         | EventKind::Acknowledged
         | EventKind::Rerated
         | EventKind::FileApproved => &[],
-        // The officer the work was given to.
+        // The officer the work was given to (and, once work begins, the office).
         EventKind::Reassigned => &[Audience::Assignee],
+        EventKind::Taken => &[Audience::ApplicantOffice, Audience::Assignee],
         // At most; [`concerned`] says whom one withdrawal or message concerns.
         EventKind::Withdrawn => &[Audience::Supervisors, Audience::Dgpa],
         EventKind::MessagePosted => &[Audience::ApplicantOffice, Audience::Supervisors, Audience::Dgpa],

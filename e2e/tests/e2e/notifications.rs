@@ -158,7 +158,8 @@ async fn a_message_is_told_to_the_sides_that_have_the_request(backend: Backend) 
 }
 
 /// A withdrawal is told to the side that had the application (its supervisor, or
-/// DGPA's officers), and work given to another officer to that officer.
+/// DGPA's officers); work taken, to the office and the officer it is given to; work
+/// given to another officer, to that officer.
 async fn a_withdrawal_and_a_reassignment_are_told_to_whom_they_concern(backend: Backend) {
     let server = TestServer::start_with(backend, &crate::integration::FAST);
     let s = Scenario::new(&server).await;
@@ -174,8 +175,16 @@ async fn a_withdrawal_and_a_reassignment_are_told_to_whom_they_concern(backend: 
     assert_eq!(notices(supervisor, "request_withdrawn", queued.id).await, 0, "no longer the supervisor's");
     assert_eq!(notices(officer, "request_withdrawn", pending.id).await, 0, "never DGPA's");
 
-    let taken = s.in_state(&common::statistics(), State::InProduction, 3).await;
+    // Taken for another officer: that officer and the office hear of it.
+    let queued = s.in_state(&common::statistics(), State::Queued, 3).await;
     let to = officer2.me().await.unwrap().id;
+    let body = statreq_e2e::statreq_contract::TakeBody { assignee: Some(to), skip_reason: None };
+    officer.take_with(queued.id, None, &body).await.unwrap();
+    assert!(notice(officer2, "request_taken", queued.id, 100).await.is_some(), "the officer it is given to is told");
+    assert!(notice(applicant, "request_taken", queued.id, 100).await.is_some(), "the office hears work began");
+    assert_eq!(notices(officer, "request_taken", queued.id).await, 0, "not the one who took it");
+
+    let taken = s.in_state(&common::statistics(), State::InProduction, 3).await;
     officer.assign(taken.id, None, to, Some("改由熟悉該資料者辦理")).await.unwrap();
     assert!(notice(officer2, "request_reassigned", taken.id, 100).await.is_some(), "the officer it was given to is told");
     assert_eq!(notices(applicant, "request_reassigned", taken.id).await, 0);
