@@ -259,10 +259,11 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         // Nobody is told of what they did themselves.
         people.retain(|id| *id != e.actor_id);
         let notice = notify::event_notice(e.kind, r.id.0, &reason);
+        let path = notify::event_path(e.kind, r.id.0, &e.data);
         inbox.extend(people.into_iter().map(|user_id| NewInbox {
             user_id,
             kind: format!("request_{}", e.kind.as_str()),
-            link: format!("/requests/{}", r.id),
+            link: path.clone(),
             text_zh: notice.zh_tw.clone(),
             text_en: notice.en.clone(),
         }));
@@ -272,7 +273,7 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         if !email || to.is_empty() {
             continue;
         }
-        let link = format!("{base}/requests/{}", r.id);
+        let link = format!("{base}{path}");
         let mail = notify::event_email(e.kind, r.id.0, &reason, e.to_state, e.comment.as_deref(), &link);
         let payload = serde_json::json!({"subject": mail.subject, "body": mail.body}).to_string();
         for address in to {

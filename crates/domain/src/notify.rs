@@ -262,6 +262,15 @@ fn what_happened(kind: EventKind) -> Text {
     Text::new(zh, en)
 }
 
+/// Where a notice of one event of request `id` opens, a path of the browser's: the
+/// request, at the message for a message (`#msg-{id}`, the thread's entry).
+pub fn event_path(kind: EventKind, id: i64, data: &serde_json::Value) -> String {
+    match (kind, data.get("message").and_then(serde_json::Value::as_i64)) {
+        (EventKind::MessagePosted, Some(message)) => format!("/requests/{id}#msg-{message}"),
+        _ => format!("/requests/{id}"),
+    }
+}
+
 /// The in-app notice of one event of request `id`: "Request #12 「reason」 was …".
 pub fn event_notice(kind: EventKind, id: i64, reason: &str) -> Text {
     let what = what_happened(kind);
@@ -423,6 +432,14 @@ mod tests {
         assert!(subscribed_to(&["*".into()], "request.delivered"));
         assert!(subscribed_to(&["request.delivered".into()], "request.delivered"));
         assert!(!subscribed_to(&["request.returned".into()], "request.delivered"));
+    }
+
+    #[test]
+    fn a_message_notice_opens_at_the_message() {
+        let data = serde_json::json!({ "message": 7 });
+        assert_eq!(event_path(EventKind::MessagePosted, 12, &data), "/requests/12#msg-7");
+        assert_eq!(event_path(EventKind::MessagePosted, 12, &serde_json::Value::Null), "/requests/12");
+        assert_eq!(event_path(EventKind::Delivered, 12, &data), "/requests/12");
     }
 
     #[test]

@@ -690,6 +690,55 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     assert_eq!(applicant.inbox_summary().await.map(|s| s.unread).ok(), Some(unread - 1));
 }
 
+/// A notice of a message opens the request at the message, marked, from the inbox
+/// (the router's navigation) as from an e-mail's link (a page load).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notice_of_a_message_opens_at_the_message() {
+    let dist = spa_dir();
+    let mut args = vec!["--spa-dir", dist.to_str().unwrap_or_default()];
+    args.extend(crate::integration::FAST);
+    let server = TestServer::start_with(Backend::Sqlite, &args);
+    let applicant = server.login("applicant.npa").await;
+    let r = applicant.create_request(&common::statistics()).await.unwrap();
+    applicant.submit(r.id, None).await.unwrap();
+    let supervisor = server.login("supervisor.moi").await;
+    for i in 0..30 {
+        supervisor.post_message(r.id, &format!("第 {i} 則：請補充統計基準日")).await.unwrap();
+    }
+    let asked = supervisor.post_message(r.id, "請確認是否含約聘僱人員").await.unwrap();
+    let link = format!("/requests/{}#msg-{}", r.id, asked.id);
+    let mut told = false;
+    for _ in 0..100 {
+        told = applicant.inbox(true).await.unwrap_or_default().iter().any(|i| i.link == link);
+        if told {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(told, "no notice links to {link}");
+
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    click(&c, Locator::Css("header a[href='/inbox']")).await;
+    click(&c, Locator::Css(&format!("ul.inbox a[href='{link}']"))).await;
+    wait_for_text(&c, "ul.messages li.target", "請確認是否含約聘僱人員").await;
+    assert_eq!(c.find_all(Locator::Css("ul.messages li.target")).await.unwrap().len(), 1, "that message only");
+    let seen = c
+        .execute(
+            &format!(
+                "const r = document.getElementById('msg-{}').getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight;",
+                asked.id
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(seen, serde_json::json!(true), "scrolled to it");
+    // From an e-mail: the page loads at the address.
+    c.goto(&format!("{}{link}", server.base)).await.unwrap();
+    wait_for_text(&c, "ul.messages li.target", "請確認是否含約聘僱人員").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn structured_conditions_and_breakdowns_are_edited_in_the_form() {
     let dist = spa_dir();

@@ -132,6 +132,25 @@ pub fn RequestExtras(
         }
     });
     let messages = LocalResource::new(move || async move { call(|c| async move { c.messages(id).await }).await.map_err(ui) });
+    // A notice of a message opens the page at it (`#msg-{id}`), once, when the thread is there.
+    let scrolled = StoredValue::new(false);
+    Effect::new(move |_| {
+        if scrolled.get_value() || messages.get().is_none_or(|m| m.is_err()) {
+            return;
+        }
+        scrolled.set_value(true);
+        request_animation_frame(move || {
+            let window = web_sys::window();
+            let hash = window.as_ref().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+            let target = hash.strip_prefix('#').filter(|h| h.starts_with("msg-"));
+            if let Some(el) = target.and_then(|t| window.and_then(|w| w.document()).and_then(|d| d.get_element_by_id(t))) {
+                // Marked, as `:target` would be after a page load (the router's
+                // navigation does not set it).
+                el.set_class_name("target");
+                el.scroll_into_view();
+            }
+        });
+    });
     let files = LocalResource::new(move || async move { call(|c| async move { c.deliveries(id).await }).await.map_err(ui) });
     Effect::new(move |_| has_files.set(files.get().and_then(Result::ok).is_some_and(|m| !m.files.is_empty())));
     let revisions = LocalResource::new(move || async move { call(|c| async move { c.revisions(id).await }).await.map_err(ui) });
