@@ -723,17 +723,20 @@ async fn a_notice_of_a_message_opens_at_the_message() {
     click(&c, Locator::Css(&format!("ul.inbox a[href='{link}']"))).await;
     wait_for_text(&c, "ul.messages li.target", "請確認是否含約聘僱人員").await;
     assert_eq!(c.find_all(Locator::Css("ul.messages li.target")).await.unwrap().len(), 1, "that message only");
-    let seen = c
-        .execute(
-            &format!(
-                "const r = document.getElementById('msg-{}').getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight;",
-                asked.id
-            ),
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(seen, serde_json::json!(true), "scrolled to it");
+    // In view once the page has settled (sections above it load on their own).
+    let in_view = format!(
+        "const r = document.getElementById('msg-{}').getBoundingClientRect(); return [r.top >= 0 && r.top < window.innerHeight, r.top, window.scrollY];",
+        asked.id
+    );
+    let mut seen = serde_json::Value::Null;
+    for _ in 0..50 {
+        seen = c.execute(&in_view, vec![]).await.unwrap();
+        if seen[0] == serde_json::json!(true) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen[0], serde_json::json!(true), "scrolled to it: {seen}");
     // From an e-mail: the page loads at the address.
     c.goto(&format!("{}{link}", server.base)).await.unwrap();
     wait_for_text(&c, "ul.messages li.target", "請確認是否含約聘僱人員").await;

@@ -102,6 +102,18 @@ fn upload_button(idle: &'static str, sent: RwSignal<Option<f64>>, labelled_by: &
     }
 }
 
+/// Scrolls to the element `id` once it is in the document: after an in-app navigation
+/// the new page joins the document only when the router's transition ends, so it is
+/// looked for every 50 ms, `tries` times at most.
+fn scroll_when_there(id: String, tries: u32) {
+    let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id));
+    match el {
+        Some(el) => el.scroll_into_view(),
+        None if tries > 0 => set_timeout(move || scroll_when_there(id, tries - 1), std::time::Duration::from_millis(50)),
+        None => {}
+    }
+}
+
 /// Queue position, messages and deliveries of one request.
 #[component]
 pub fn RequestExtras(
@@ -132,24 +144,19 @@ pub fn RequestExtras(
         }
     });
     let messages = LocalResource::new(move || async move { call(|c| async move { c.messages(id).await }).await.map_err(ui) });
-    // A notice of a message opens the page at it (`#msg-{id}`), once, when the thread is there.
-    let scrolled = StoredValue::new(false);
+    // A notice of a message opens the page at it (`#msg-{id}`): marked as it renders
+    // (the router's navigation does not set `:target`), and scrolled to once the thread
+    // is there — once per address, not again after a post.
+    let hash = leptos_router::hooks::use_location().hash;
+    let scrolled_to = StoredValue::new(String::new());
     Effect::new(move |_| {
-        if scrolled.get_value() || messages.get().is_none_or(|m| m.is_err()) {
+        let at = hash.get();
+        let shown = messages.get().is_some_and(|m| m.as_ref().is_ok_and(|list| !list.is_empty()));
+        if !at.starts_with("#msg-") || !shown || scrolled_to.with_value(|s| *s == at) {
             return;
         }
-        scrolled.set_value(true);
-        request_animation_frame(move || {
-            let window = web_sys::window();
-            let hash = window.as_ref().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-            let target = hash.strip_prefix('#').filter(|h| h.starts_with("msg-"));
-            if let Some(el) = target.and_then(|t| window.and_then(|w| w.document()).and_then(|d| d.get_element_by_id(t))) {
-                // Marked, as `:target` would be after a page load (the router's
-                // navigation does not set it).
-                el.set_class_name("target");
-                el.scroll_into_view();
-            }
-        });
+        scrolled_to.set_value(at.clone());
+        scroll_when_there(at[1..].to_string(), 100);
     });
     let files = LocalResource::new(move || async move { call(|c| async move { c.deliveries(id).await }).await.map_err(ui) });
     Effect::new(move |_| has_files.set(files.get().and_then(Result::ok).is_some_and(|m| !m.files.is_empty())));
@@ -506,7 +513,10 @@ pub fn RequestExtras(
             {move || problem_note(lang.get(), messages.get())}
             <ul class="messages">
                 {move || messages.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| view! {
-                    <li id=format!("msg-{}", m.id)>
+                    <li id=format!("msg-{}", m.id) class:target={
+                        let at = format!("#msg-{}", m.id);
+                        move || hash.get() == at
+                    }>
                         <strong>{m.author.display_name.clone()}</strong>" · "{i18n::datetime(lang.get(), m.at)}<br />{m.body.clone()}
                         {m.warnings.iter().map(|w| view! { <br /><span class="warning">{i18n::text(lang.get(), &w.message)}</span> }).collect_view()}
                     </li>
