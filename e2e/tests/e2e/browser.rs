@@ -737,6 +737,11 @@ async fn a_notice_of_a_message_opens_at_the_message() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(seen[0], serde_json::json!(true), "scrolled to it: {seen}");
+    // The office's page asks for nothing it may not have (DGPA's officers were asked for,
+    // and refused, on every request page).
+    let asked_officers =
+        c.execute("return performance.getEntriesByType('resource').some(e => e.name.includes('/api/v1/officers'));", vec![]).await.unwrap();
+    assert_eq!(asked_officers, serde_json::json!(false));
     // From an e-mail: the page loads at the address.
     c.goto(&format!("{}{link}", server.base)).await.unwrap();
     wait_for_text(&c, "ul.messages li.target", "請確認是否含約聘僱人員").await;

@@ -41,7 +41,17 @@ pub fn RequestPage() -> impl IntoView {
         async move { call(|c| async move { c.request_sources(id).await }).await.map_err(ui) }
     });
     let names = use_field_names();
-    let officers = LocalResource::new(|| async { call(|c| async move { c.officers().await }).await.unwrap_or_default() });
+    // DGPA's officers, for taking and reassigning work: asked for by DGPA only (anyone
+    // else is refused, a 403 on every request page).
+    let officers = LocalResource::new(move || {
+        let dgpa = session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaOfficer));
+        async move {
+            match dgpa {
+                true => call(|c| async move { c.officers().await }).await.unwrap_or_default(),
+                false => Vec::new(),
+            }
+        }
+    });
     let receipt = RwSignal::new(None::<String>);
     let query = leptos_router::hooks::use_query_map();
     let submitted_from_form = move || query.read().get("submitted").is_some();
