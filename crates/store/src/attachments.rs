@@ -93,6 +93,8 @@ impl Store {
                 ))
                 .returning(attachments::id)
                 .get_result::<i64>(c)?;
+            // A change of the application's files: `updated_since` finds it.
+            crate::requests::touch(c, new.request_id, now)?;
             append(
                 c,
                 audit,
@@ -125,6 +127,7 @@ impl Store {
                 return Err(crate::StoreError::NotInState(states.first().map(|s| s.as_str()).unwrap_or_default().into()));
             }
             diesel::delete(attachments::table.find(id)).execute(c)?;
+            crate::requests::touch(c, request_id, now)?;
             let a = row(r);
             let detail = serde_json::json!({"attachment": id, "filename": a.filename, "size_bytes": a.size_bytes, "sha256": a.sha256});
             append(c, audit, "attachment.removed", Some(request_id), &detail, now)?;

@@ -655,8 +655,8 @@ pub(crate) fn insert_event(
     Ok(())
 }
 
-/// A step on the timeline that leaves the state (a message, DGPA's work on a file)
-/// still changes the request: `updated_since` finds it. The version stays (nothing an
+/// A step on the timeline that leaves the state (a message, DGPA's work on a file), or
+/// an attachment added or removed, still changes the request: `updated_since` finds it. The version stays (nothing an
 /// `If-Match` guards changed).
 pub(crate) fn touch(c: &mut crate::DbConnection, id: RequestId, now: DateTime<Utc>) -> StoreResult<()> {
     diesel::update(requests::table.find(id)).set(requests::updated_at.eq(to_db(now))).execute(c)?;

@@ -480,14 +480,18 @@ async fn a_system_reconciles_with_updated_since(backend: Backend) {
     let server = TestServer::start(backend);
     let applicant = server.login("applicant.npa").await;
     let old = applicant.create_request(&common::statistics()).await.unwrap();
+    let attached = applicant.create_request(&common::statistics()).await.unwrap();
+    let sample = applicant.upload_attachment(attached.id, "範例.csv", "機關,職等\n".as_bytes().to_vec()).await.unwrap();
     let moved = applicant.create_request(&common::statistics()).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let since = chrono::Utc::now();
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     applicant.submit(moved.id, None).await.unwrap();
     let new = applicant.create_request(&common::statistics()).await.unwrap();
-    // A message is a change too: a system back from an outage finds it.
+    // A message is a change too: a system back from an outage finds it; so is a sample
+    // taken off the application.
     let message = applicant.post_message(old.id, "補充：含約聘人員").await.unwrap();
+    applicant.remove_attachment(attached.id, sample.id).await.unwrap();
     let at = since.to_rfc3339_opts(chrono::SecondsFormat::Millis, true).replace('+', "%2B");
     let get = |path: String| {
         let c = applicant.clone();
@@ -496,7 +500,7 @@ async fn a_system_reconciles_with_updated_since(backend: Backend) {
     let list = get(format!("/requests?updated_since={at}&sort=updated")).await;
     assert_eq!(list.status, 200, "{:?}", list.body);
     let ids: Vec<i64> = list.body["items"].as_array().unwrap().iter().filter_map(|r| r["id"].as_i64()).collect();
-    assert_eq!(ids, [moved.id, new.id, old.id], "changed since, oldest change first");
+    assert_eq!(ids, [moved.id, new.id, old.id, attached.id], "changed since, oldest change first");
     let events = get(format!("/requests/{}/events?updated_since={at}", moved.id)).await;
     let kinds: Vec<&str> = events.body["items"].as_array().unwrap().iter().filter_map(|e| e["kind"].as_str()).collect();
     assert_eq!(kinds, ["submitted"], "{:?}", events.body);
