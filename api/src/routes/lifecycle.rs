@@ -288,13 +288,9 @@ pub async fn mark_personal(
         }
         .into());
     }
-    let id = path.into_inner();
-    let loaded = requests::load_for(&state, &who, id).await?;
-    let rid = loaded.row.id;
-    if !db(&state, move |s| s.list_deliveries(rid)).await?.is_empty() {
-        return Err(InputError::FilesUploadedAsNotPersonal.into());
-    }
-    transition(&state, &who, id, &req, Command::MarkPersonal { reason: b.reason, retention_days: b.retention_days }).await
+    // Files already uploaded (stored as not personal) are counted in the marking's own
+    // transaction, under the lock an upload takes: `409 files_uploaded`.
+    transition(&state, &who, path.into_inner(), &req, Command::MarkPersonal { reason: b.reason, retention_days: b.retention_days }).await
 }
 
 /// Registers this module's handlers.
