@@ -284,6 +284,14 @@ pub enum InputError {
     TooManyMessages {
         max: usize,
     },
+    /// A field question's thread holds as many messages as it may.
+    TooManyReplies {
+        max: usize,
+    },
+    /// The person has as many questions not yet closed as one may.
+    TooManyInquiries {
+        max: usize,
+    },
     /// Only service accounts and DGPA administrators subscribe to webhooks.
     WebhooksNotAllowed,
 }
@@ -405,7 +413,8 @@ impl InputError {
             UnknownEventType { .. } => "unknown_event_type",
             InvalidDescription { .. } => "invalid_description",
             TooManyWebhooks { .. } => "too_many_webhooks",
-            TooManyMessages { .. } => "too_many_messages",
+            TooManyMessages { .. } | TooManyReplies { .. } => "too_many_messages",
+            TooManyInquiries { .. } => "too_many_inquiries",
             WebhooksNotAllowed => "role_required",
         }
     }
@@ -445,7 +454,9 @@ impl InputError {
             | NoLocalPassword
             | OwnAdministration { .. }
             | TooManyWebhooks { .. }
-            | TooManyMessages { .. } => 409,
+            | TooManyMessages { .. }
+            | TooManyReplies { .. }
+            | TooManyInquiries { .. } => 409,
             NotApplyingAgency | WebhooksNotAllowed => 403,
             Shredded => 410,
             MethodNotAllowed { .. } => 405,

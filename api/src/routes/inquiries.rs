@@ -11,7 +11,7 @@ use statreq_contract::{
     ReadAllBody, ReadAllResult, ReplyBody, Text,
 };
 use statreq_domain::{inquiry, Role, UserId};
-use statreq_store::{InquiryFilter, InquiryRow, NewInbox};
+use statreq_store::{InquiryFilter, InquiryRow, InquiryStep, NewInbox, StoreError};
 use utoipa::IntoParams;
 
 use crate::app::input::Content;
@@ -156,7 +156,11 @@ pub async fn create_inquiry(
                 Utc::now(),
             )
         })
-        .await?;
+        .await
+        .map_err(|e| match e {
+            AppError::Store(StoreError::LimitReached) => InputError::TooManyInquiries { max: inquiry::MAX_OPEN_PER_PERSON }.into(),
+            e => ApiError::from(e),
+        })?;
         tracing::info!(inquiry = row.id, actor = %user, "field question asked");
         let d = detail_of(&state, row).await?;
         Ok(HttpResponse::Created()
@@ -252,11 +256,6 @@ pub async fn reply_inquiry(
     if !problems.is_empty() {
         return Err(InputError::InvalidContent { kind: Content::Reply, problems }.into());
     }
-    if expected.is_some_and(|v| v != row.version) {
-        return Err(ApiError::from(InputError::Stale));
-    }
-    let from = state_of(&row)?;
-    let to = from.after_reply(by_dgpa).ok_or_else(closed)?;
     let link = format!("/inquiries/{}", row.id);
     let notify = if by_dgpa {
         notices(
@@ -273,27 +272,32 @@ pub async fn reply_inquiry(
             Text::new(format!("疑義有新的補充：{}", row.subject), format!("Follow-up on: {}", row.subject)),
         )
     };
-    advance(&state, &who, &req, row, (from, to), Some(b.body.trim().to_string()), notify).await
+    advance(&state, &who, &req, row.id, InquiryStep { expected, reply: Some((by_dgpa, b.body.trim())) }, notify).await
 }
 
-/// Moves a question to its next state (with a reply, or closing), guarded by its
-/// version: a concurrent change is 412, as a stale If-Match is.
+/// Moves a question to its next state (with a reply, or closing) from the state it
+/// is in when the change lands: replies sent at once each land; a stale `If-Match`
+/// is 412.
 async fn advance(
     state: &AppState,
     who: &Principal,
     req: &HttpRequest,
-    row: InquiryRow,
-    (from, to): (InquiryState, InquiryState),
-    body: Option<String>,
+    id: i64,
+    step: InquiryStep<'_>,
     notify: Vec<NewInbox>,
 ) -> Result<HttpResponse, ApiError> {
     let audit = http::audit(who, req);
-    let (id, version, user) = (row.id, row.version, who.user.id);
-    let saved =
-        db(state, move |s| s.advance_inquiry(id, version, from.as_str(), to.as_str(), user, body.as_deref(), &notify, &audit, Utc::now()))
-            .await;
+    let user = who.user.id;
+    let (expected, reply) = (step.expected, step.reply.map(|(by_dgpa, text)| (by_dgpa, text.to_string())));
+    let saved = db(state, move |s| {
+        let step = InquiryStep { expected, reply: reply.as_ref().map(|(by_dgpa, text)| (*by_dgpa, text.as_str())) };
+        s.advance_inquiry(id, step, user, &notify, &audit, Utc::now())
+    })
+    .await;
     match saved {
-        Err(AppError::Store(statreq_store::StoreError::Conflict)) => Err(InputError::Stale.into()),
+        Err(AppError::Store(StoreError::Conflict)) => Err(InputError::Stale.into()),
+        Err(AppError::Store(StoreError::NotInState(_))) => Err(closed()),
+        Err(AppError::Store(StoreError::LimitReached)) => Err(InputError::TooManyReplies { max: inquiry::MAX_MESSAGES }.into()),
         Err(e) => Err(e.into()),
         Ok(row) => detail(state, row).await,
     }
@@ -316,11 +320,6 @@ pub async fn close_inquiry(
     let expected = if_match(&req)?;
     let row = load(&state, &who, path.into_inner()).await?;
     let by_dgpa = side(&who, &row)?;
-    if expected.is_some_and(|v| v != row.version) {
-        return Err(ApiError::from(InputError::Stale));
-    }
-    let from = state_of(&row)?;
-    let to = from.close().ok_or(InputError::InquiryClosed)?;
     let notify = if by_dgpa && row.created_by != who.user.id {
         notices(
             &[row.created_by],
@@ -331,7 +330,7 @@ pub async fn close_inquiry(
     } else {
         Vec::new()
     };
-    advance(&state, &who, &req, row, (from, to), None, notify).await
+    advance(&state, &who, &req, row.id, InquiryStep { expected, reply: None }, notify).await
 }
 
 /// Publish an answer into the FAQ of one of the question's fields (DGPA), where

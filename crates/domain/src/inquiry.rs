@@ -73,6 +73,11 @@ pub fn side(actor: &Actor, agency: &AgencyCode) -> Option<bool> {
 pub const MAX_SUBJECT: usize = 200;
 pub const MAX_BODY: usize = 4_000;
 pub const MAX_FIELDS: usize = 20;
+/// Messages in one question's thread, the question included: each is told to the
+/// other side (every DGPA officer for a follow-up), so a runaway client is bounded.
+pub const MAX_MESSAGES: usize = 200;
+/// Questions one person may have not yet closed; closing one lets another be asked.
+pub const MAX_OPEN_PER_PERSON: usize = 100;
 
 /// A new question on one or more fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use statreq_domain::inquiry::{self, InquiryState};
 use statreq_domain::{AgencyCode, RequestId, UserId};
 
 use crate::audit::{append, AuditContext};
@@ -142,19 +143,50 @@ pub(crate) fn add_inbox(c: &mut DbConnection, items: &[NewInbox], now: DateTime<
 }
 
 /// Moves a question from `from` to `to`, guarded by its version and state.
-fn advance(c: &mut DbConnection, id: i64, version: i64, from: &str, to: &str, now: DateTime<Utc>) -> StoreResult<()> {
-    let n = diesel::update(inquiries::table.find(id).filter(inquiries::version.eq(version)).filter(inquiries::state.eq(from)))
-        .set((inquiries::state.eq(to), inquiries::version.eq(version + 1), inquiries::updated_at.eq(to_db(now))))
-        .execute(c)?;
-    if n == 0 {
+/// What a change to a question does: a reply (by DGPA or by the asking office) or a
+/// closing, and the version the caller last saw, if it said (`If-Match`).
+#[derive(Debug, Clone, Copy)]
+pub struct InquiryStep<'a> {
+    pub expected: Option<i64>,
+    /// `Some((by_dgpa, text))` for a reply, `None` for closing.
+    pub reply: Option<(bool, &'a str)>,
+}
+
+/// Moves a question on from the state it is in when locked: so that replies sent at
+/// once each land in turn, and only a stale `If-Match` is [`StoreError::Conflict`].
+/// A closed question is [`StoreError::NotInState`]; a thread at
+/// [`inquiry::MAX_MESSAGES`] is [`StoreError::LimitReached`].
+fn advance(c: &mut DbConnection, id: i64, step: InquiryStep, now: DateTime<Utc>) -> StoreResult<InquiryState> {
+    let q = inquiries::table.find(id).select((inquiries::state, inquiries::version));
+    let (raw, version): (String, i64) = match c {
+        DbConnection::Postgres(pg) => q.for_no_key_update().first(pg)?,
+        DbConnection::Sqlite(lite) => q.first(lite)?,
+    };
+    if step.expected.is_some_and(|v| v != version) {
         return Err(StoreError::Conflict);
     }
-    Ok(())
+    let from = InquiryState::parse(&raw).ok_or_else(|| StoreError::Corrupt(format!("inquiry {id} is in state {raw}")))?;
+    let to = match step.reply {
+        Some((by_dgpa, _)) => from.after_reply(by_dgpa),
+        None => from.close(),
+    }
+    .ok_or_else(|| StoreError::NotInState(raw.clone()))?;
+    if step.reply.is_some() {
+        let held: i64 = inquiry_messages::table.filter(inquiry_messages::inquiry_id.eq(id)).count().get_result(c)?;
+        if usize::try_from(held).unwrap_or(usize::MAX) >= inquiry::MAX_MESSAGES {
+            return Err(StoreError::LimitReached);
+        }
+    }
+    diesel::update(inquiries::table.find(id))
+        .set((inquiries::state.eq(to.as_str()), inquiries::version.eq(version + 1), inquiries::updated_at.eq(to_db(now))))
+        .execute(c)?;
+    Ok(to)
 }
 
 impl Store {
     /// Asks a question: the question, its first message, the inbox items and the
-    /// audit entry together.
+    /// audit entry together. A person with [`inquiry::MAX_OPEN_PER_PERSON`] questions
+    /// not yet closed gets [`StoreError::LimitReached`] (counted in the transaction).
     #[allow(clippy::too_many_arguments)]
     pub fn create_inquiry(
         &self,
@@ -170,6 +202,15 @@ impl Store {
     ) -> StoreResult<InquiryRow> {
         let fields_json = serde_json::to_string(fields)?;
         let id = self.write_tx(|c| {
+            // Questions asked at once by one person count in turn.
+            crate::users::lock_account(c, created_by)?;
+            let open: i64 = inquiries::table
+                .filter(inquiries::created_by.eq(created_by).and(inquiries::state.ne(InquiryState::Closed.as_str())))
+                .count()
+                .get_result(c)?;
+            if usize::try_from(open).unwrap_or(usize::MAX) >= inquiry::MAX_OPEN_PER_PERSON {
+                return Err(StoreError::LimitReached);
+            }
             let id = diesel::insert_into(inquiries::table)
                 .values((
                     inquiries::agency_code.eq(agency_code),
@@ -244,23 +285,20 @@ impl Store {
     pub fn advance_inquiry(
         &self,
         id: i64,
-        version: i64,
-        from: &str,
-        to: &str,
+        step: InquiryStep,
         author: UserId,
-        body: Option<&str>,
         notify: &[NewInbox],
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<InquiryRow> {
         self.write_tx(|c| {
-            advance(c, id, version, from, to, now)?;
-            if let Some(body) = body {
+            let to = advance(c, id, step, now)?;
+            if let Some((_, body)) = step.reply {
                 add_message(c, id, author, body, now)?;
             }
             add_inbox(c, notify, now)?;
-            let action = if body.is_some() { "inquiry.replied" } else { "inquiry.closed" };
-            append(c, audit, action, None, &serde_json::json!({"inquiry": id, "state": to}), now)
+            let action = if step.reply.is_some() { "inquiry.replied" } else { "inquiry.closed" };
+            append(c, audit, action, None, &serde_json::json!({"inquiry": id, "state": to.as_str()}), now)
         })?;
         self.get_inquiry(id)
     }

@@ -656,6 +656,19 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     click(&c, Locator::XPath("//button[normalize-space()='發布']")).await;
     wait_for_text(&c, "p.note", "已發布至欄位 FAQ").await;
 
+    // The office follows up while the officer writes more: the officer's reply, on the
+    // thread as read, is refused, and the thread is shown again with the reply kept.
+    let id: i64 = url.as_str().rsplit('/').next().and_then(|n| n.parse().ok()).unwrap();
+    server.login("applicant.npa").await.reply_inquiry(id, "那借調期間呢？", None).await.unwrap();
+    type_into(&c, "#reply", "借調期間計入公務年資。").await;
+    click(&c, Locator::XPath("//button[normalize-space()='送出回覆']")).await;
+    wait_for_text(&c, "ol.thread", "那借調期間呢？").await;
+    wait_for_text(&c, "p.note", "已重新顯示").await;
+    wait_for_value(&c, "#reply", "借調期間計入公務年資。").await;
+    click(&c, Locator::XPath("//button[normalize-space()='送出回覆']")).await;
+    wait_for_text(&c, "ol.thread li:last-child", "借調期間計入公務年資。").await;
+    wait_for_value(&c, "#reply", "").await;
+
     // Every office reads it in the field's FAQ.
     c.goto(&format!("{}/fields/service_years", server.base)).await.unwrap();
     wait_for_text(&c, "dl.faq", "育嬰留職停薪期間亦不計入公務年資").await;

@@ -284,7 +284,81 @@ async fn similar_requests_are_suggested_within_what_the_caller_may_see(backend: 
     assert_eq!((ids, for_dgpa.other_count), (vec![npa_done, tpedu_done], 0));
 }
 
+/// A thread takes the replies of both sides as they come: sent at once without
+/// `If-Match`, each lands (a stale `If-Match` is still 412). A question's thread holds
+/// 200 messages and a person 100 questions not yet closed, each counted as they land,
+/// so that no client floods DGPA's officers, each of whom is told of every one.
+async fn replies_at_once_all_land_and_threads_and_questions_are_bounded(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let supervisor = server.login("supervisor.moi").await;
+    let officer = server.login("officer1.dgpa").await;
+    let asked = ok(applicant.create_inquiry(&question(None)).await).inquiry;
+
+    let replies = (0..4).map(|i| {
+        let (who, text) = if i % 2 == 0 { (&officer, format!("答復 {i}")) } else { (&applicant, format!("補充 {i}")) };
+        let who: &Client = who;
+        async move { who.reply_inquiry(asked.id, &text, None).await }
+    });
+    for r in futures_util::future::join_all(replies).await {
+        ok(r);
+    }
+    let thread = ok(applicant.get_inquiry(asked.id).await);
+    assert_eq!((thread.messages.len(), thread.inquiry.version), (5, 5), "{thread:?}");
+    let stale = applicant.reply_inquiry(asked.id, "遲到", Some(asked.version)).await.err();
+    assert_eq!(stale.as_ref().and_then(|e| e.status()), Some(412), "{stale:?}");
+
+    // 200 messages to a thread: 14 sent at once at 193 leave exactly 200.
+    for batch in 0..(193 - 5) / 8 + 1 {
+        let n = (193 - 5 - batch * 8).min(8);
+        let sent = (0..n).map(|i| {
+            let text = format!("補充說明 {batch}-{i}");
+            let applicant = &applicant;
+            async move { applicant.reply_inquiry(asked.id, &text, None).await }
+        });
+        assert!(futures_util::future::join_all(sent).await.into_iter().all(|r| r.is_ok()));
+    }
+    assert_eq!(ok(officer.get_inquiry(asked.id).await).messages.len(), 193);
+    let sent = (0..14).map(|i| {
+        let text = format!("回覆 {i}");
+        let officer = &officer;
+        async move { officer.reply_inquiry(asked.id, &text, None).await }
+    });
+    let answers = futures_util::future::join_all(sent).await;
+    assert_eq!(answers.iter().filter(|r| r.is_ok()).count(), 7);
+    for refused in answers.into_iter().filter_map(Result::err) {
+        assert_eq!((refused.status(), refused.code()), (Some(409), Some("too_many_messages")), "{refused}");
+        assert!(refused.to_string().contains("200"), "{refused}");
+    }
+    assert_eq!(ok(officer.get_inquiry(asked.id).await).messages.len(), 200);
+    // Closing is still possible at the limit.
+    assert_eq!(ok(officer.close_inquiry(asked.id, None).await).inquiry.state, InquiryState::Closed);
+
+    // 100 questions not yet closed per person: 14 asked at once at 93 leave exactly 100.
+    let q = question(None);
+    for batch in 0..(93 + 7) / 8 {
+        let n = (93 - batch * 8).min(8);
+        let sent = (0..n).map(|_| applicant.create_inquiry(&q));
+        assert!(futures_util::future::join_all(sent).await.into_iter().all(|r| r.is_ok()));
+    }
+    let sent = (0..14).map(|_| applicant.create_inquiry(&q));
+    let asked_now = futures_util::future::join_all(sent).await;
+    assert_eq!(asked_now.iter().filter(|r| r.is_ok()).count(), 7);
+    for refused in asked_now.into_iter().filter_map(Result::err) {
+        assert_eq!((refused.status(), refused.code()), (Some(409), Some("too_many_inquiries")), "{refused}");
+        assert!(refused.to_string().contains("100"), "{refused}");
+    }
+    let mine = ok(applicant.list_inquiries("state=open&limit=200").await).items;
+    assert_eq!(mine.len(), 100);
+    // Another person of the same office still asks; closing one lets the first ask again.
+    ok(supervisor.create_inquiry(&question(None)).await);
+    ok(applicant.close_inquiry(mine[0].id, None).await);
+    ok(applicant.create_inquiry(&question(None)).await);
+    assert_eq!(status(applicant.create_inquiry(&question(None)).await), Some(409));
+}
+
 on_both_backends!(
+    replies_at_once_all_land_and_threads_and_questions_are_bounded,
     a_question_is_answered_and_published_to_the_fields_faq,
     supervisors_ask_and_questions_may_be_on_other_matters,
     similar_requests_are_suggested_within_what_the_caller_may_see,

@@ -12,6 +12,7 @@ use crate::components::loading::Async;
 use crate::components::problem::{err_text, ui};
 use crate::i18n::{self, t, text, tr, Lang};
 use crate::session::{call, Session};
+use statreq_client::ClientError;
 
 fn state_label(lang: Lang, s: InquiryState) -> String {
     match s {
@@ -325,6 +326,16 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
     let faq_a = RwSignal::new(String::new());
     let note = RwSignal::new(None::<String>);
     let is_dgpa = move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)));
+    // The other side wrote meanwhile (412): the thread is shown again as it is now, the
+    // reply being written kept, so that it is read before anything is sent.
+    let refused = move |e: ClientError| {
+        if e.status() == Some(412) {
+            note.set(Some(tr(lang.get_untracked(), "the_question_changed_read_it_and_send_again")));
+            detail.refetch();
+        } else {
+            note.set(Some(err_text(lang.get_untracked(), &e)));
+        }
+    };
     let send = move |version: i64| {
         let id = id();
         let body = reply.get_untracked();
@@ -340,7 +351,7 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
                     note.set(None);
                     detail.refetch();
                 }
-                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                Err(e) => refused(e),
             }
         });
     };
@@ -349,7 +360,7 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
         spawn_local(async move {
             match call(|c| async move { c.close_inquiry(id, Some(version)).await }).await {
                 Ok(_) => detail.refetch(),
-                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                Err(e) => refused(e),
             }
         });
     };

@@ -289,6 +289,14 @@ impl InputError {
                 format!("此案件的留言已達上限 {max} 則；如需繼續釐清，請以公文或電話聯繫。"),
                 format!("This request's thread holds its limit of {max} messages; continue by official letter or telephone."),
             ),
+            TooManyReplies { max } => Text::new(
+                format!("此疑義的對話已達上限 {max} 則；請結案後另提新的疑義。"),
+                format!("This question's thread holds its limit of {max} messages; close it and ask a new question."),
+            ),
+            TooManyInquiries { max } => Text::new(
+                format!("您已有 {max} 件尚未結案的疑義，請先將已獲答復的疑義結案。"),
+                format!("You have {max} questions not yet closed; close those that are answered first."),
+            ),
             TooManyWebhooks { max } => Text::new(
                 format!("每個帳號至多 {max} 個訂閱；請先刪除不用的訂閱。"),
                 format!("An account may have at most {max} subscriptions; delete one first."),
