@@ -288,6 +288,11 @@ pub enum InputError {
     TooManyReplies {
         max: usize,
     },
+    /// The question was published to this field's FAQ already (entry `faq`).
+    AlreadyInFaq {
+        field: String,
+        faq: i64,
+    },
     /// The person has as many questions not yet closed as one may.
     TooManyInquiries {
         max: usize,
@@ -415,6 +420,7 @@ impl InputError {
             TooManyWebhooks { .. } => "too_many_webhooks",
             TooManyMessages { .. } | TooManyReplies { .. } => "too_many_messages",
             TooManyInquiries { .. } => "too_many_inquiries",
+            AlreadyInFaq { .. } => "already_in_faq",
             WebhooksNotAllowed => "role_required",
         }
     }
@@ -456,7 +462,8 @@ impl InputError {
             | TooManyWebhooks { .. }
             | TooManyMessages { .. }
             | TooManyReplies { .. }
-            | TooManyInquiries { .. } => 409,
+            | TooManyInquiries { .. }
+            | AlreadyInFaq { .. } => 409,
             NotApplyingAgency | WebhooksNotAllowed => 403,
             Shredded => 410,
             MethodNotAllowed { .. } => 405,

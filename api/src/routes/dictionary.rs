@@ -3,7 +3,8 @@
 //! change kept with who, when and what), and import or export them as CSV.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use statreq_contract::{CodeTable, Field, FieldDetail, ReferenceChangeView, ReferenceImportResult, SourceRef};
 use statreq_domain::dictionary::{self, FieldType, Section};
@@ -248,6 +249,33 @@ pub async fn import_fields(
     Ok(HttpResponse::Ok().json(reference::import(&state, DICTIONARY, items, http::audit(&who, &req)).await?))
 }
 
+/// Takes an answer out of a field's FAQ (DGPA): one published in error, or outdated by a
+/// change of the field's definition. Offices no longer read it; the audit trail keeps it
+/// whole (`faq.withdrawn`, with its question and answer), and the question it came from
+/// may be published again, corrected.
+#[utoipa::path(
+    tag = "dictionary",
+    security(("bearer" = [])),
+    params(("code" = String, Path), ("id" = i64, Path, description = "The FAQ entry's `id`")),
+    responses((status = 204, description = "Withdrawn"), ErrorResponses)
+)]
+#[delete("/dictionary/fields/{code}/faq/{id}")]
+pub async fn withdraw_faq(
+    state: web::Data<AppState>,
+    who: Principal,
+    path: web::Path<(String, i64)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    if !who.actor.roles.is_dgpa() {
+        return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
+    }
+    let (code, id) = path.into_inner();
+    let audit = http::audit(&who, &req);
+    let row = db(&state, move |s| s.withdraw_faq(id, &code, &audit, Utc::now())).await?;
+    tracing::info!(actor = %who.user.id, faq = id, field = %row.field_code, "answer withdrawn from the FAQ");
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// Registers this module's handlers.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_fields)
@@ -256,5 +284,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_code_tables)
         .service(get_field)
         .service(put_field)
+        .service(withdraw_faq)
         .service(field_history);
 }

@@ -360,9 +360,6 @@ pub async fn publish_faq(
     if !problems.is_empty() {
         return Err(InputError::InvalidContent { kind: Content::Faq, problems }.into());
     }
-    if state_of(&row)? == InquiryState::Open {
-        return Err(InputError::InquiryUnanswered.into());
-    }
     let link = format!("/fields/{}", p.field);
     let notify = notices(
         &[row.created_by],
@@ -372,12 +369,21 @@ pub async fn publish_faq(
     );
     let audit = http::audit(&who, &req);
     let (id, user) = (row.id, who.user.id);
+    let field = p.field.clone();
     let (faq, users) = db(&state, move |s| {
         let faq = s.publish_faq(Some(id), &p.field, p.question.trim(), p.answer.trim(), user, &notify, &audit, Utc::now())?;
         let users = s.get_users(&[faq.published_by])?;
         Ok((faq, users))
     })
-    .await?;
+    .await
+    .map_err(|e| match e {
+        // Both under the question's lock: a follow-up may have reopened it meanwhile.
+        AppError::Store(StoreError::NotInState(_)) => InputError::InquiryUnanswered.into(),
+        AppError::Store(StoreError::Duplicate(earlier)) => {
+            InputError::AlreadyInFaq { field, faq: earlier.parse().unwrap_or_default() }.into()
+        }
+        e => ApiError::from(e),
+    })?;
     tracing::info!(inquiry = id, field = %faq.field_code, actor = %user, "answer published to the FAQ");
     Ok(HttpResponse::Created().json(faq_view(faq, &users::by_id(users))))
 }

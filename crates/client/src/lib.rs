@@ -353,6 +353,11 @@ impl Client {
         self.post(&format!("/inquiries/{id}/faq"), body, None).await
     }
 
+    /// Takes an answer out of a field's FAQ (DGPA).
+    pub async fn withdraw_faq(&self, field: &str, id: i64) -> Result<()> {
+        self.delete(&format!("/dictionary/fields/{field}/faq/{id}"), &[]).await
+    }
+
     pub async fn inbox(&self, unread: bool) -> Result<Vec<InboxItem>> {
         self.get_all(&format!("/me/inbox?unread={unread}")).await
     }

@@ -79,6 +79,29 @@ pub struct InquiryFilter {
 }
 
 type FaqTuple = (i64, String, String, String, Option<i64>, UserId, NaiveDateTime);
+
+macro_rules! faq_columns {
+    () => {
+        (
+            field_faq::id,
+            field_faq::field_code,
+            field_faq::question,
+            field_faq::answer,
+            field_faq::inquiry_id,
+            field_faq::published_by,
+            field_faq::published_at,
+        )
+    };
+}
+
+fn faq_in(c: &mut DbConnection, id: i64, field: &str) -> StoreResult<FaqRow> {
+    let r: FaqTuple = field_faq::table.filter(field_faq::id.eq(id).and(field_faq::field_code.eq(field))).select(faq_columns!()).first(c)?;
+    Ok(faq_row(r))
+}
+
+fn faq_row(r: FaqTuple) -> FaqRow {
+    FaqRow { id: r.0, field_code: r.1, question: r.2, answer: r.3, inquiry_id: r.4, published_by: r.5, published_at: from_db(r.6) }
+}
 type InboxTuple = (i64, String, String, String, String, NaiveDateTime, Option<NaiveDateTime>);
 type IRow = (i64, AgencyCode, UserId, Option<i64>, String, String, String, i64, NaiveDateTime, NaiveDateTime);
 
@@ -317,6 +340,25 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<FaqRow> {
         let id = self.write_tx(|c| {
+            if let Some(q) = inquiry_id {
+                // Under the question's lock: answered by now, and not yet in this field's FAQ.
+                let state = inquiries::table.find(q).select(inquiries::state);
+                let state: String = match c {
+                    DbConnection::Postgres(pg) => state.for_no_key_update().first(pg)?,
+                    DbConnection::Sqlite(lite) => state.first(lite)?,
+                };
+                if state == InquiryState::Open.as_str() {
+                    return Err(StoreError::NotInState(state));
+                }
+                let earlier: Option<i64> = field_faq::table
+                    .filter(field_faq::inquiry_id.eq(q).and(field_faq::field_code.eq(field)))
+                    .select(field_faq::id)
+                    .first(c)
+                    .optional()?;
+                if let Some(earlier) = earlier {
+                    return Err(StoreError::Duplicate(earlier.to_string()));
+                }
+            }
             let id = diesel::insert_into(field_faq::table)
                 .values((
                     field_faq::field_code.eq(field),
@@ -332,39 +374,38 @@ impl Store {
             append(c, audit, "faq.published", None, &serde_json::json!({"faq": id, "field": field, "inquiry": inquiry_id}), now)?;
             Ok(id)
         })?;
-        self.list_faq(Some(field))?.into_iter().find(|f| f.id == id).ok_or(StoreError::NotFound)
+        faq_in(&mut *self.conn()?, id, field)
+    }
+
+    /// Takes an answer out of a field's FAQ (DGPA): gone from what offices read, kept
+    /// whole in the audit trail. Not one of `field`'s: [`StoreError::NotFound`].
+    pub fn withdraw_faq(&self, id: i64, field: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<FaqRow> {
+        let row = self.write_tx(|c| {
+            let row = faq_in(c, id, field)?;
+            diesel::delete(field_faq::table.find(id)).execute(c)?;
+            let details = serde_json::json!({
+                "faq": id,
+                "field": row.field_code,
+                "inquiry": row.inquiry_id,
+                "question": row.question,
+                "answer": row.answer,
+                "published_by": row.published_by,
+                "published_at": row.published_at,
+            });
+            append(c, audit, "faq.withdrawn", None, &details, now)?;
+            Ok(row)
+        })?;
+        Ok(row)
     }
 
     /// A field's FAQ (or every field's), oldest first.
     pub fn list_faq(&self, field: Option<&str>) -> StoreResult<Vec<FaqRow>> {
-        let mut q = field_faq::table
-            .order(field_faq::id.asc())
-            .select((
-                field_faq::id,
-                field_faq::field_code,
-                field_faq::question,
-                field_faq::answer,
-                field_faq::inquiry_id,
-                field_faq::published_by,
-                field_faq::published_at,
-            ))
-            .into_boxed();
+        let mut q = field_faq::table.order(field_faq::id.asc()).select(faq_columns!()).into_boxed();
         if let Some(f) = field {
             q = q.filter(field_faq::field_code.eq(f.to_string()));
         }
         let rows: Vec<FaqTuple> = q.load(&mut *self.conn()?)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| FaqRow {
-                id: r.0,
-                field_code: r.1,
-                question: r.2,
-                answer: r.3,
-                inquiry_id: r.4,
-                published_by: r.5,
-                published_at: from_db(r.6),
-            })
-            .collect())
+        Ok(rows.into_iter().map(faq_row).collect())
     }
 
     /// A user's inbox, newest first.

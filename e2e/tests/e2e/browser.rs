@@ -669,9 +669,27 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     wait_for_text(&c, "ol.thread li:last-child", "借調期間計入公務年資。").await;
     wait_for_value(&c, "#reply", "").await;
 
-    // Every office reads it in the field's FAQ.
+    // The thread shows where its answer was published.
+    wait_for_text(&c, "section[aria-labelledby=faq-h] dl.faq", "育嬰留職停薪期間亦不計入公務年資").await;
+
+    // Every office reads it in the field's FAQ; DGPA may withdraw it, once confirmed.
     c.goto(&format!("{}/fields/service_years", server.base)).await.unwrap();
     wait_for_text(&c, "dl.faq", "育嬰留職停薪期間亦不計入公務年資").await;
+    let entries = server.login("applicant.tpedu").await.get_field("service_years").await.unwrap().faq.len();
+    let withdraw = "//dl[@class='faq']/dd[contains(., '育嬰留職停薪期間亦不計入公務年資')]/button[normalize-space()='自常見問答撤下']";
+    click(&c, Locator::XPath(withdraw)).await;
+    c.dismiss_alert().await.unwrap();
+    assert_eq!(server.login("applicant.tpedu").await.get_field("service_years").await.unwrap().faq.len(), entries);
+    click(&c, Locator::XPath(withdraw)).await;
+    c.accept_alert().await.unwrap();
+    for _ in 0..100 {
+        if !text_of(&c, "dl.faq").await.contains("育嬰留職停薪期間亦不計入公務年資") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!text_of(&c, "dl.faq").await.contains("育嬰留職停薪期間亦不計入公務年資"));
+    assert_eq!(server.login("applicant.tpedu").await.get_field("service_years").await.unwrap().faq.len(), entries - 1);
 
     // The applicant is told; opening a notice marks it read.
     c.execute("localStorage.clear(); sessionStorage.clear();", vec![]).await.unwrap();

@@ -357,7 +357,60 @@ async fn replies_at_once_all_land_and_threads_and_questions_are_bounded(backend:
     assert_eq!(status(applicant.create_inquiry(&question(None)).await), Some(409));
 }
 
+/// An answer is published once per field, also when two officers publish it at once;
+/// one published in error is withdrawn by DGPA (kept in the audit trail) and may then
+/// be published again, corrected.
+async fn an_answer_is_published_once_and_withdrawn_by_dgpa(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let officer = server.login("officer1.dgpa").await;
+    let officer2 = server.login("officer2.dgpa").await;
+    let admin = server.login("admin.dgpa").await;
+    let id = ok(applicant.create_inquiry(&question(None)).await).inquiry.id;
+    ok(officer.reply_inquiry(id, "留職停薪期間不計入。", None).await);
+    let faq =
+        FaqPublication { field: "service_years".into(), question: "公務年資含留職停薪？".into(), answer: "不計入。".into() };
+    let before = ok(applicant.get_field("service_years").await).faq.len();
+
+    // Two officers at once: one entry, the other told where it is.
+    let (a, b) = tokio::join!(officer.publish_faq(id, &faq), officer2.publish_faq(id, &faq));
+    let (published, refused) = match (a, b) {
+        (Ok(p), Err(e)) | (Err(e), Ok(p)) => (p, e),
+        other => panic!("one of two publications lands: {other:?}"),
+    };
+    assert_eq!((refused.status(), refused.code()), (Some(409), Some("already_in_faq")), "{refused}");
+    assert!(refused.to_string().contains(&published.id.to_string()), "{refused}");
+    assert_eq!(ok(applicant.get_field("service_years").await).faq.len(), before + 1);
+    // Another of its fields is another FAQ.
+    ok(officer.publish_faq(id, &FaqPublication { field: "grade".into(), ..faq.clone() }).await);
+
+    // Withdrawing: DGPA only; another field's path or an unknown entry is 404.
+    assert_eq!(status(applicant.withdraw_faq("service_years", published.id).await), Some(403));
+    assert_eq!(status(server.login("supervisor.moi").await.withdraw_faq("service_years", published.id).await), Some(403));
+    assert_eq!(status(officer.withdraw_faq("grade", published.id).await), Some(404));
+    assert_eq!(status(officer.withdraw_faq("service_years", published.id + 1000).await), Some(404));
+    let (s, _) = ok(officer.raw(Method::DELETE, "/dictionary/fields/service_years/faq/x", "application/json", vec![], None).await);
+    assert_eq!(s, 404);
+    assert_eq!(ok(applicant.get_field("service_years").await).faq.len(), before + 1, "refusals change nothing");
+    ok(officer2.withdraw_faq("service_years", published.id).await);
+    let field = ok(applicant.get_field("service_years").await);
+    assert_eq!(field.faq.len(), before);
+    assert!(field.faq.iter().all(|f| f.id != published.id));
+    assert_eq!(ok(officer.get_inquiry(id).await).published.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["grade"]);
+    assert_eq!(status(officer.withdraw_faq("service_years", published.id).await), Some(404), "once");
+    // The audit trail keeps what was withdrawn, and who did it.
+    let trail = ok(admin.audit("action=faq.withdrawn").await).items;
+    assert_eq!(trail.len(), 1, "{trail:?}");
+    assert_eq!((trail[0].detail["answer"].as_str(), trail[0].detail["faq"].as_i64()), (Some("不計入。"), Some(published.id)));
+    assert_eq!(trail[0].actor.as_ref().map(|a| a.username.as_str()), Some("officer2.dgpa"));
+
+    // Corrected, it is published again.
+    let corrected = FaqPublication { answer: "不計入；借調期間計入。".into(), ..faq };
+    assert_eq!(ok(officer.publish_faq(id, &corrected).await).answer, "不計入；借調期間計入。");
+}
+
 on_both_backends!(
+    an_answer_is_published_once_and_withdrawn_by_dgpa,
     replies_at_once_all_land_and_threads_and_questions_are_bounded,
     a_question_is_answered_and_published_to_the_fields_faq,
     supervisors_ask_and_questions_may_be_on_other_matters,

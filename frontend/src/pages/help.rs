@@ -10,7 +10,7 @@ use statreq_contract::*;
 
 use crate::components::loading::Async;
 use crate::components::problem::{err_text, ui};
-use crate::i18n::{self, t, text, tr, Lang};
+use crate::i18n::{self, t, text, tr, tr_with, Lang};
 use crate::session::{call, Session};
 use statreq_client::ClientError;
 
@@ -82,6 +82,7 @@ pub fn FieldsPage() -> impl IntoView {
 pub fn FieldPage(session: Session) -> impl IntoView {
     let lang = i18n::lang();
     let is_admin = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaAdmin));
+    let is_dgpa = move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)));
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
     let detail = LocalResource::new(move || {
@@ -120,7 +121,7 @@ pub fn FieldPage(session: Session) -> impl IntoView {
                     </section>
                     <section class="card" aria-labelledby="faq-h">
                         <h2 id="faq-h">{tr(l, "faq")}</h2>
-                        <dl class="faq">{d.faq.clone().into_iter().map(|q| view! { <dt>{q.question}</dt><dd>{q.answer}</dd> }).collect_view()}</dl>
+                        <FaqEntries entries=d.faq.clone() show_field=false can_withdraw=is_dgpa() on_withdrawn=move || detail.refetch() />
                     </section>
                     <Show when=move || is_admin()>
                         <FieldEditor detail=d.clone() on_saved=move || detail.refetch() />
@@ -128,6 +129,49 @@ pub fn FieldPage(session: Session) -> impl IntoView {
                 }.into_any()
             }}
         </Async>
+    }
+}
+
+/// FAQ entries; DGPA withdraws one (asked to confirm), and `on_withdrawn` reloads what
+/// shows them.
+#[component]
+fn FaqEntries(entries: Vec<FaqView>, show_field: bool, can_withdraw: bool, on_withdrawn: impl Fn() + Copy + 'static) -> impl IntoView {
+    let lang = i18n::lang();
+    let error = RwSignal::new(None::<String>);
+    let withdraw = move |field: String, id: i64, question: String| {
+        let asked = tr_with(lang.get_untracked(), "confirm_withdraw_faq", &[("question", question)]);
+        if !crate::browser::confirm(&asked) {
+            return;
+        }
+        spawn_local(async move {
+            match call(|c| {
+                let field = field.clone();
+                async move { c.withdraw_faq(&field, id).await }
+            })
+            .await
+            {
+                Ok(()) => on_withdrawn(),
+                Err(e) => error.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
+    view! {
+        <dl class="faq">
+            {entries.into_iter().map(|q| {
+                let (field, id, question) = (q.field.clone(), q.id, q.question.clone());
+                view! {
+                    <dt>{show_field.then(|| view! { <A href=format!("/fields/{}", q.field)><code>{q.field.clone()}</code></A>" " })}{q.question}</dt>
+                    <dd>{q.answer}
+                        {can_withdraw.then(|| view! {
+                            " "<button type="button" class="link danger" on:click=move |_| withdraw(field.clone(), id, question.clone())>
+                                {move || tr(lang.get(), "withdraw_from_the_faq")}
+                            </button>
+                        })}
+                    </dd>
+                }
+            }).collect_view()}
+        </dl>
+        <p class="error" role="alert">{move || error.get()}</p>
     }
 }
 
@@ -390,6 +434,8 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
                 let i = d.inquiry.clone();
                 let version = i.version;
                 let open = i.state != InquiryState::Closed;
+                let published = d.published.clone();
+                let any_published = !published.is_empty();
                 if faq_field.get_untracked().is_empty() {
                     faq_field.set(i.fields.first().cloned().unwrap_or_default());
                     faq_q.set(i.subject.clone());
@@ -407,6 +453,12 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
                             </li>
                         }).collect_view()}
                     </ol>
+                    <Show when=move || any_published>
+                        <section class="card" aria-labelledby="faq-h">
+                            <h2 id="faq-h">{tr(l, "published_to_the_faq")}</h2>
+                            <FaqEntries entries=published.clone() show_field=true can_withdraw=is_dgpa() on_withdrawn=move || detail.refetch() />
+                        </section>
+                    </Show>
                     <Show when=move || open>
                         <section class="card" aria-labelledby="reply-h">
                             <h2 id="reply-h">{tr(l, "reply")}</h2>

@@ -293,6 +293,10 @@ impl InputError {
                 format!("此疑義的對話已達上限 {max} 則；請結案後另提新的疑義。"),
                 format!("This question's thread holds its limit of {max} messages; close it and ask a new question."),
             ),
+            AlreadyInFaq { field, faq } => Text::new(
+                format!("此疑義已發布至欄位 {field} 的 FAQ（第 {faq} 則）；如需更正，請先撤下該則再發布。"),
+                format!("This question is in the FAQ of {field} already (entry {faq}); to correct it, withdraw that entry first."),
+            ),
             TooManyInquiries { max } => Text::new(
                 format!("您已有 {max} 件尚未結案的疑義，請先將已獲答復的疑義結案。"),
                 format!("You have {max} questions not yet closed; close those that are answered first."),
