@@ -64,9 +64,9 @@ async fn tell(
     to.sort_by_key(|a| a.to_ascii_lowercase());
     to.dedup_by_key(|a| a.to_ascii_lowercase());
     let base = state.settings.public_base();
-    let mail = n.email.unwrap_or_else(|| notify::Email {
-        subject: format!("[人事資料統計服務] 案件 #{} / Request #{}", n.request.id, n.request.id),
-        body: format!("{}\n請至 {base}{link} 查看。\n\n— — —\n\n{}\nOpen it at {base}{link}.\n", n.text.zh_tw, n.text.en),
+    let mail = n.email.unwrap_or_else(|| {
+        let subject = statreq_domain::Text::new(format!("案件 #{}", n.request.id), format!("Request #{}", n.request.id));
+        notify::notice_email(&subject, &n.text, &format!("{base}{link}"))
     });
     let payload = serde_json::json!({"subject": mail.subject, "body": mail.body}).to_string();
     for address in to {

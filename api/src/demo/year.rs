@@ -314,12 +314,12 @@ fn questions(y: &Year<'_>, now: DateTime<Utc>) -> anyhow::Result<()> {
         let a = y.actor(who)?;
         let fields = vec![field.to_string()];
         let audit = AuditContext { actor_id: Some(a.user), ..Default::default() };
-        let q = y.store.create_inquiry(&a.agency, a.user, None, &fields, subject, body, &[], &audit, at)?;
+        let q = y.store.create_inquiry(&a.agency, a.user, None, &fields, subject, body, |_| Default::default(), &audit, at)?;
         let officer = y.actor("officer1.dgpa")?;
         let audit = AuditContext { actor_id: Some(officer.user), ..Default::default() };
         let step = statreq_store::InquiryStep { expected: Some(q.version), reply: Some((true, answer)) };
-        let q = y.store.advance_inquiry(q.id, step, officer.user, &[], &audit, at + Duration::days(2))?;
-        y.store.publish_faq(Some(q.id), field, body, answer, officer.user, &[], &audit, at + Duration::days(2))?;
+        let q = y.store.advance_inquiry(q.id, step, officer.user, &Default::default(), &audit, at + Duration::days(2))?;
+        y.store.publish_faq(Some(q.id), field, body, answer, officer.user, &Default::default(), &audit, at + Duration::days(2))?;
     }
     Ok(())
 }

@@ -10,8 +10,9 @@ use statreq_contract::{
     FaqPublication, FaqView, InboxItem, InboxSummary, InquiryDetail, InquiryMessageView, InquiryState, InquiryView, NewInquiry, Page,
     ReadAllBody, ReadAllResult, ReplyBody, Text,
 };
+use statreq_domain::notify;
 use statreq_domain::{inquiry, Role, UserId};
-use statreq_store::{InquiryFilter, InquiryRow, InquiryStep, NewInbox, StoreError};
+use statreq_store::{InquiryFilter, InquiryRow, InquiryStep, NewInbox, NewNotification, Notices, StoreError, UserRow};
 use utoipa::IntoParams;
 
 use crate::app::input::Content;
@@ -90,15 +91,63 @@ async fn detail(state: &AppState, row: InquiryRow) -> Result<HttpResponse, ApiEr
 }
 
 /// The DGPA officers, told of a new question or a follow-up.
-async fn officers(state: &AppState) -> Result<Vec<UserId>, ApiError> {
-    Ok(db(state, |s| s.active_users_with_role(Role::DgpaOfficer.as_str())).await?.into_iter().map(|u| u.id).collect())
+async fn officers(state: &AppState) -> Result<Vec<UserRow>, ApiError> {
+    Ok(db(state, |s| s.active_users_with_role(Role::DgpaOfficer.as_str())).await?)
 }
 
-fn notices(users: &[UserId], kind: &str, link: &str, text: Text) -> Vec<NewInbox> {
-    users
-        .iter()
-        .map(|&user_id| NewInbox { user_id, kind: kind.into(), link: link.into(), text_zh: text.zh_tw.clone(), text_en: text.en.clone() })
-        .collect()
+/// The person who asked, told of DGPA's answer, its closing and a publication.
+async fn asker(state: &AppState, row: &InquiryRow) -> Result<Vec<UserRow>, ApiError> {
+    let id = row.created_by;
+    Ok(db(state, move |s| s.get_users(&[id])).await?)
+}
+
+/// A notice of a field question for `people`: in-app to each, and by e-mail to those
+/// who want its kind (`/me/notification-settings`) where statreq sends mail.
+struct Tell {
+    people: Vec<UserRow>,
+    kind: &'static str,
+    text: Text,
+    /// The address the e-mail links to, when statreq sends mail (`--smtp-url`).
+    mail_base: Option<String>,
+}
+
+impl Tell {
+    fn new(state: &AppState, people: Vec<UserRow>, kind: &'static str, text: Text) -> Tell {
+        let mail_base = state.settings.smtp_url.is_some().then(|| state.settings.public_base());
+        Tell { people, kind, text, mail_base }
+    }
+
+    /// About question `inquiry`, opened at `link`.
+    fn notices(&self, inquiry: i64, link: &str) -> Notices {
+        let people = || self.people.iter().filter(|u| u.active);
+        let inbox = people()
+            .map(|u| NewInbox {
+                user_id: u.id,
+                kind: self.kind.into(),
+                link: link.into(),
+                text_zh: self.text.zh_tw.clone(),
+                text_en: self.text.en.clone(),
+            })
+            .collect();
+        let Some(base) = &self.mail_base else { return Notices { inbox, mail: Vec::new() } };
+        let subject = Text::new(format!("欄位疑義 #{inquiry}"), format!("Field question #{inquiry}"));
+        let mail = notify::notice_email(&subject, &self.text, &format!("{base}{link}"));
+        let payload = serde_json::json!({"subject": mail.subject, "body": mail.body}).to_string();
+        let mail = people()
+            .filter(|u| u.email.contains('@') && notify::wants_email(&u.notification_settings, self.kind))
+            .map(|u| NewNotification {
+                channel: "email".into(),
+                webhook_id: None,
+                event_id: format!("{}_{inquiry}", self.kind),
+                event_type: format!("inquiry.{}", self.kind),
+                request_id: None,
+                recipient: u.email.trim().to_string(),
+                payload: payload.clone(),
+                dedupe_key: None,
+            })
+            .collect();
+        Notices { inbox, mail }
+    }
 }
 
 /// Ask DGPA about fields, or anything else with no field named (rule 7), optionally for a draft or request of the
@@ -138,9 +187,8 @@ pub async fn create_inquiry(
                 return Err(InputError::NotOwnAgencyRequest.into());
             }
         }
-        let to = officers(&state).await?;
         let text = Text::new(format!("新的欄位疑義：{}", new.subject.trim()), format!("New field question: {}", new.subject.trim()));
-        let notify = notices(&to, "inquiry_created", "/inquiries/{id}", text);
+        let tell = Tell::new(&state, officers(&state).await?, "inquiry_created", text);
         let audit = http::audit(&who, &req);
         let (agency, user) = (who.user.agency_code.clone(), who.user.id);
         let row = db(&state, move |s| {
@@ -151,7 +199,7 @@ pub async fn create_inquiry(
                 &new.fields,
                 new.subject.trim(),
                 new.body.trim(),
-                &notify,
+                |id| tell.notices(id, &format!("/inquiries/{id}")),
                 &audit,
                 Utc::now(),
             )
@@ -256,22 +304,14 @@ pub async fn reply_inquiry(
     if !problems.is_empty() {
         return Err(InputError::InvalidContent { kind: Content::Reply, problems }.into());
     }
-    let link = format!("/inquiries/{}", row.id);
-    let notify = if by_dgpa {
-        notices(
-            &[row.created_by],
-            "inquiry_answered",
-            &link,
-            Text::new(format!("人事總處已答復：{}", row.subject), format!("DGPA answered: {}", row.subject)),
-        )
+    let tell = if by_dgpa {
+        let text = Text::new(format!("人事總處已答復：{}", row.subject), format!("DGPA answered: {}", row.subject));
+        Tell::new(&state, asker(&state, &row).await?, "inquiry_answered", text)
     } else {
-        notices(
-            &officers(&state).await?,
-            "inquiry_followed_up",
-            &link,
-            Text::new(format!("疑義有新的補充：{}", row.subject), format!("Follow-up on: {}", row.subject)),
-        )
+        let text = Text::new(format!("疑義有新的補充：{}", row.subject), format!("Follow-up on: {}", row.subject));
+        Tell::new(&state, officers(&state).await?, "inquiry_followed_up", text)
     };
+    let notify = tell.notices(row.id, &format!("/inquiries/{}", row.id));
     advance(&state, &who, &req, row.id, InquiryStep { expected, reply: Some((by_dgpa, b.body.trim())) }, notify).await
 }
 
@@ -284,7 +324,7 @@ async fn advance(
     req: &HttpRequest,
     id: i64,
     step: InquiryStep<'_>,
-    notify: Vec<NewInbox>,
+    notify: Notices,
 ) -> Result<HttpResponse, ApiError> {
     let audit = http::audit(who, req);
     let user = who.user.id;
@@ -321,14 +361,10 @@ pub async fn close_inquiry(
     let row = load(&state, &who, path.into_inner()).await?;
     let by_dgpa = side(&who, &row)?;
     let notify = if by_dgpa && row.created_by != who.user.id {
-        notices(
-            &[row.created_by],
-            "inquiry_closed",
-            &format!("/inquiries/{}", row.id),
-            Text::new(format!("疑義已結案：{}", row.subject), format!("Question closed: {}", row.subject)),
-        )
+        let text = Text::new(format!("疑義已結案：{}", row.subject), format!("Question closed: {}", row.subject));
+        Tell::new(&state, asker(&state, &row).await?, "inquiry_closed", text).notices(row.id, &format!("/inquiries/{}", row.id))
     } else {
-        Vec::new()
+        Notices::default()
     };
     advance(&state, &who, &req, row.id, InquiryStep { expected, reply: None }, notify).await
 }
@@ -360,13 +396,9 @@ pub async fn publish_faq(
     if !problems.is_empty() {
         return Err(InputError::InvalidContent { kind: Content::Faq, problems }.into());
     }
-    let link = format!("/fields/{}", p.field);
-    let notify = notices(
-        &[row.created_by],
-        "faq_published",
-        &link,
-        Text::new(format!("您的疑義已發布至欄位 {} 的 FAQ。", p.field), format!("Your question was published to the FAQ of {}.", p.field)),
-    );
+    let text =
+        Text::new(format!("您的疑義已發布至欄位 {} 的 FAQ。", p.field), format!("Your question was published to the FAQ of {}.", p.field));
+    let notify = Tell::new(&state, asker(&state, &row).await?, "faq_published", text).notices(row.id, &format!("/fields/{}", p.field));
     let audit = http::audit(&who, &req);
     let (id, user) = (row.id, who.user.id);
     let field = p.field.clone();

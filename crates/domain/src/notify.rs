@@ -383,7 +383,22 @@ pub fn email_kinds() -> Vec<String> {
         .map(|k| format!("request_{}", k.as_str()))
         .collect();
     kinds.extend(["destruction_due", "destruction_overdue", "escalation"].map(String::from));
+    kinds.extend(INQUIRY_NOTICES.map(String::from));
     kinds
+}
+
+/// The notices of field questions (rule 7): a question asked or followed up (to DGPA's
+/// officers), answered or closed by DGPA, an answer published to a field's FAQ (to the
+/// person who asked).
+pub const INQUIRY_NOTICES: [&str; 5] = ["inquiry_created", "inquiry_followed_up", "inquiry_answered", "inquiry_closed", "faq_published"];
+
+/// A notice's e-mail where its kind has no wording of its own: the notice and where
+/// to open it, Chinese first and English below.
+pub fn notice_email(subject: &Text, text: &Text, url: &str) -> Email {
+    Email {
+        subject: format!("[人事資料統計服務] {} / {}", subject.zh_tw, subject.en),
+        body: format!("{}\n請至 {url} 查看。\n\n— — —\n\n{}\nOpen it at {url}.\n", text.zh_tw, text.en),
+    }
 }
 
 /// What a notice kind is about, for the settings screen.
@@ -392,6 +407,11 @@ pub fn email_kind_label(kind: &str) -> Text {
         "destruction_due" => Text::new("個人資料銷毀期限將屆（30日、7日前）", "Destruction of personal data due (30 and 7 days before)"),
         "destruction_overdue" => Text::new("個人資料逾期未銷毀", "Destruction of personal data overdue"),
         "escalation" => Text::new("逾期未處理之提醒（主管機關審核、所屬機關銷毀）", "Escalations (reviews waiting, destructions overdue)"),
+        "inquiry_created" => Text::new("新的欄位疑義（人事總處）", "A new field question (DGPA)"),
+        "inquiry_followed_up" => Text::new("欄位疑義有新的補充（人事總處）", "A follow-up on a field question (DGPA)"),
+        "inquiry_answered" => Text::new("您的欄位疑義已獲答復", "Your field question answered"),
+        "inquiry_closed" => Text::new("您的欄位疑義經人事總處結案", "Your field question closed by DGPA"),
+        "faq_published" => Text::new("您的疑義已發布至欄位常見問答", "Your question published to a field's FAQ"),
         other => match other.strip_prefix("request_").and_then(crate::lifecycle::EventKind::parse) {
             Some(k) => {
                 let what = what_happened(k);
@@ -410,6 +430,20 @@ pub fn wants_email(settings: &serde_json::Value, kind: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_email_kind_is_said_in_words_and_a_plain_notice_reads_chinese_first() {
+        for kind in email_kinds() {
+            let label = email_kind_label(&kind);
+            assert!(label.zh_tw != kind && label.en != kind, "{kind} has no words");
+        }
+        let text = Text::new("人事總處已答復：年資", "DGPA answered: 年資");
+        let mail = notice_email(&Text::new("欄位疑義 #3", "Field question #3"), &text, "https://x.example/inquiries/3");
+        assert_eq!(mail.subject, "[人事資料統計服務] 欄位疑義 #3 / Field question #3");
+        let (zh, en) = (mail.body.find("人事總處已答復"), mail.body.find("DGPA answered"));
+        assert!(zh.is_some() && zh < en, "{}", mail.body);
+        assert_eq!(mail.body.matches("https://x.example/inquiries/3").count(), 2);
+    }
 
     #[test]
     fn every_webhook_event_is_said_in_words_once() {

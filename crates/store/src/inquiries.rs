@@ -9,8 +9,26 @@ use statreq_domain::inquiry::{self, InquiryState};
 use statreq_domain::{AgencyCode, RequestId, UserId};
 
 use crate::audit::{append, AuditContext};
+use crate::integration::{insert_notification, NewNotification};
 use crate::schema::{field_faq, inbox, inquiries, inquiry_messages};
 use crate::{from_db, to_db, DbConnection, Store, StoreError, StoreResult};
+
+/// What a change to a question tells: in-app notices, and e-mails queued for the
+/// outbox in the same transaction (so that none is lost, nor sent for a change that
+/// did not land).
+#[derive(Debug, Clone, Default)]
+pub struct Notices {
+    pub inbox: Vec<NewInbox>,
+    pub mail: Vec<NewNotification>,
+}
+
+fn tell(c: &mut DbConnection, n: &Notices, now: DateTime<Utc>) -> StoreResult<()> {
+    add_inbox(c, &n.inbox, now)?;
+    for m in &n.mail {
+        insert_notification(c, m, now, None)?;
+    }
+    Ok(())
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct InquiryRow {
@@ -219,7 +237,7 @@ impl Store {
         fields: &[String],
         subject: &str,
         body: &str,
-        notify: &[NewInbox],
+        notify: impl Fn(i64) -> Notices,
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<InquiryRow> {
@@ -249,9 +267,9 @@ impl Store {
                 .returning(inquiries::id)
                 .get_result::<i64>(c)?;
             add_message(c, id, created_by, body, now)?;
-            let notify: Vec<NewInbox> =
-                notify.iter().map(|n| NewInbox { link: n.link.replace("{id}", &id.to_string()), ..n.clone() }).collect();
-            add_inbox(c, &notify, now)?;
+            // The question's id is known now: links and e-mails name it.
+            let notify = notify(id);
+            tell(c, &notify, now)?;
             append(c, audit, "inquiry.created", request_id, &serde_json::json!({"inquiry": id, "fields": fields}), now)?;
             Ok(id)
         })?;
@@ -310,7 +328,7 @@ impl Store {
         id: i64,
         step: InquiryStep,
         author: UserId,
-        notify: &[NewInbox],
+        notify: &Notices,
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<InquiryRow> {
@@ -319,7 +337,7 @@ impl Store {
             if let Some((_, body)) = step.reply {
                 add_message(c, id, author, body, now)?;
             }
-            add_inbox(c, notify, now)?;
+            tell(c, notify, now)?;
             let action = if step.reply.is_some() { "inquiry.replied" } else { "inquiry.closed" };
             append(c, audit, action, None, &serde_json::json!({"inquiry": id, "state": to.as_str()}), now)
         })?;
@@ -335,7 +353,7 @@ impl Store {
         question: &str,
         answer: &str,
         by: UserId,
-        notify: &[NewInbox],
+        notify: &Notices,
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<FaqRow> {
@@ -370,7 +388,7 @@ impl Store {
                 ))
                 .returning(field_faq::id)
                 .get_result::<i64>(c)?;
-            add_inbox(c, notify, now)?;
+            tell(c, notify, now)?;
             append(c, audit, "faq.published", None, &serde_json::json!({"faq": id, "field": field, "inquiry": inquiry_id}), now)?;
             Ok(id)
         })?;

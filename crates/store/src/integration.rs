@@ -193,7 +193,12 @@ macro_rules! webhook_columns {
     };
 }
 
-fn insert_notification(c: &mut DbConnection, n: &NewNotification, now: DateTime<Utc>, replay_of: Option<i64>) -> StoreResult<usize> {
+pub(crate) fn insert_notification(
+    c: &mut DbConnection,
+    n: &NewNotification,
+    now: DateTime<Utc>,
+    replay_of: Option<i64>,
+) -> StoreResult<usize> {
     Ok(diesel::insert_into(notifications::table)
         .values((
             notifications::channel.eq(&n.channel),

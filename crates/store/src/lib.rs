@@ -38,7 +38,7 @@ pub use audit::{AuditBreak, AuditContext, AuditEntry, AuditFilter, GENESIS};
 pub use cache::WATCHER_NAME;
 pub use conn::{Backend, DbConnection};
 pub use deliveries::{DeliveryRow, NewDelivery};
-pub use inquiries::{FaqRow, InboxRow, InquiryFilter, InquiryMessageRow, InquiryRow, InquiryStep, NewInbox};
+pub use inquiries::{FaqRow, InboxRow, InquiryFilter, InquiryMessageRow, InquiryRow, InquiryStep, NewInbox, Notices};
 pub use integration::{IdempotencyClaim, NewNotification, NewWebhook, NotificationRow, SendOutcome, StoredResponse, WebhookRow};
 pub use messages::MessageRow;
 pub use queue::{AcceptedRow, QueueRow, SettingsChange, SettingsRow, StatsRow};

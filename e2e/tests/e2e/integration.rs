@@ -805,7 +805,74 @@ on_both_backends!(
     external_references_are_unique_per_system,
     webhooks_are_signed_retried_logged_and_replayable,
     emails_reach_the_people_a_change_concerns,
+    field_questions_are_emailed_to_whom_they_concern,
 );
+
+/// Field questions are e-mailed as requests' changes are: a question and a follow-up to
+/// DGPA's officers, DGPA's answer, its closing and a publication to the person who
+/// asked — each only to those who keep the kind on in their settings.
+async fn field_questions_are_emailed_to_whom_they_concern(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    let url = sink.url();
+    let mut args = FAST.to_vec();
+    args.extend(["--smtp-url", url.as_str(), "--public-url", "https://statreq.example.gov.tw"]);
+    let server = TestServer::start_with(backend, &args);
+    let applicant = server.login("applicant.npa").await;
+    let officer = server.login("officer1.dgpa").await;
+    let officer2 = server.login("officer2.dgpa").await;
+    let kinds = officer2.notification_settings().await.unwrap().email;
+    for kind in ["inquiry_created", "inquiry_followed_up", "inquiry_answered", "inquiry_closed", "faq_published"] {
+        assert_eq!(kinds.get(kind), Some(&true), "{kind} is a kind one may turn off: {kinds:?}");
+    }
+    officer2.put_notification_settings(&[("inquiry_created", false)]).await.unwrap();
+    let to = |mails: &[statreq_e2e::sinks::Mail]| -> Vec<String> {
+        let mut to: Vec<String> = mails.iter().flat_map(|m| m.to.clone()).collect();
+        to.sort();
+        to
+    };
+
+    let question = statreq_e2e::statreq_contract::NewInquiry {
+        fields: vec!["service_years".into()],
+        subject: "公務年資是否含留職停薪期間".into(),
+        body: "留職停薪期間是否計入？".into(),
+        request_id: None,
+    };
+    let asked = applicant.create_inquiry(&question).await.unwrap().inquiry;
+    let mails = sink.wait_until(30, |m| !m.is_empty()).await;
+    let told = to(&mails);
+    assert!(told.contains(&"officer1.dgpa@demo.invalid".to_string()), "{told:?}");
+    assert!(!told.contains(&"officer2.dgpa@demo.invalid".to_string()), "turned off: {told:?}");
+    assert!(!told.iter().any(|a| a.starts_with("applicant.")), "{told:?}");
+    let text = decoded(&mails[0].data);
+    assert!(text.contains("新的欄位疑義：公務年資是否含留職停薪期間") && text.contains("New field question"), "{text}");
+    assert!(text.contains(&format!("https://statreq.example.gov.tw/inquiries/{}", asked.id)), "a link: {text}");
+    let before = mails.len();
+
+    officer.reply_inquiry(asked.id, "不計入。", None).await.unwrap();
+    let mails = sink.wait_until(30, |m| m.len() > before).await;
+    assert_eq!(to(&mails[before..]), ["applicant.npa@demo.invalid"]);
+    assert!(decoded(&mails[before].data).contains("人事總處已答復"));
+    let before = mails.len();
+    applicant.reply_inquiry(asked.id, "借調期間呢？", None).await.unwrap();
+    let mails = sink.wait_until(30, |m| m.iter().skip(before).any(|m| m.to.contains(&"officer2.dgpa@demo.invalid".to_string()))).await;
+    assert!(to(&mails[before..]).contains(&"officer1.dgpa@demo.invalid".to_string()), "a follow-up: {:?}", to(&mails[before..]));
+    officer.reply_inquiry(asked.id, "計入。", None).await.unwrap();
+    let faq = statreq_e2e::statreq_contract::FaqPublication {
+        field: "service_years".into(),
+        question: "公務年資含留職停薪？".into(),
+        answer: "不計入；借調計入。".into(),
+    };
+    officer.publish_faq(asked.id, &faq).await.unwrap();
+    officer.close_inquiry(asked.id, None).await.unwrap();
+    let mails = sink
+        .wait_until(30, |m| {
+            let mine: Vec<String> = m.iter().filter(|m| m.to == ["applicant.npa@demo.invalid"]).map(|m| decoded(&m.data)).collect();
+            mine.iter().any(|t| t.contains("欄位 service_years 的 FAQ")) && mine.iter().any(|t| t.contains("疑義已結案"))
+        })
+        .await;
+    let link = "https://statreq.example.gov.tw/fields/service_years";
+    assert!(mails.iter().any(|m| decoded(&m.data).contains(link)), "the publication links to the field");
+}
 
 /// Two instances on one PostgreSQL database: every event reaches the receiver
 /// once (leases under row locks), however the two workers interleave.
