@@ -7,7 +7,7 @@ use fantoccini::{Client, Locator};
 use statreq_e2e::statreq_contract::State;
 use statreq_e2e::{Backend, TestServer};
 
-use crate::browser::{assert_accessible, browser, click, sign_in, spa_dir, text_of, type_into, wait_for_text};
+use crate::browser::{assert_accessible, browser, click, sign_in, spa_dir, text_of, type_into, wait_count, wait_for_text};
 use crate::browser_admin::{choose, pick_file};
 use crate::browser_ux::{sign_out, wait_for_state};
 use crate::common;
@@ -208,4 +208,52 @@ async fn a_large_file_goes_up_and_down_without_passing_through_the_page() {
     let pass = people.applicant.reveal_passphrase(r.id, f.id).await.unwrap().passphrase;
     assert!(common::open_age(&saved, &pass) == content.as_bytes(), "the saved file is the file produced");
     let _ = c.close().await;
+}
+
+/// Field questions as DGPA works through them: fifty at a time with "More", filtered by
+/// state; and a supervising office asks one in the browser as an applicant does (rule 7).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn field_questions_are_listed_a_page_at_a_time_and_asked_by_a_supervisor() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let applicant = server.login("applicant.npa").await;
+    let asked_before = server.login("officer1.dgpa").await.list_inquiries("limit=200").await.unwrap().items.len();
+    for i in 0..52 {
+        let q = statreq_e2e::statreq_contract::NewInquiry {
+            fields: vec!["grade".into()],
+            subject: format!("職等疑義 {i}"),
+            body: "職等以何為準？".into(),
+            request_id: None,
+        };
+        let asked = applicant.create_inquiry(&q).await.unwrap().inquiry;
+        if i < 2 {
+            server.login("officer2.dgpa").await.reply_inquiry(asked.id, "以銓敘審定之職等為準。", None).await.unwrap();
+        }
+    }
+    let (_driver, c) = browser().await;
+
+    sign_in(&c, &server.base, "supervisor.moi").await;
+    c.goto(&format!("{}/inquiries", server.base)).await.unwrap();
+    wait_for_text(&c, "main h1", "欄位疑義").await;
+    type_into(&c, "#q-subject", "基準日之認定").await;
+    type_into(&c, "#q-body", "「113年底在職人員」之基準日是否以12月31日為準？").await;
+    assert_accessible(&c, "questions page (supervisor)").await;
+    click(&c, Locator::Css("form button[type=submit]")).await;
+    wait_for_text(&c, "main h1", "基準日之認定").await;
+    sign_out(&c).await;
+
+    sign_in(&c, &server.base, "officer1.dgpa").await;
+    c.goto(&format!("{}/inquiries", server.base)).await.unwrap();
+    wait_count(&c, "ul.inquiries li", 50).await;
+    assert!(text_of(&c, "ul.inquiries li:first-child").await.contains("基準日之認定"), "newest first");
+    click(&c, Locator::Css("#more-questions")).await;
+    wait_count(&c, "ul.inquiries li", asked_before + 53).await;
+    // Answered ones only: the two DGPA answered.
+    choose(&c, "#q-state", "answered").await;
+    wait_count(&c, "ul.inquiries li", asked_before + 2).await;
+    assert!(text_of(&c, "ul.inquiries").await.contains("職等疑義 1"));
+    assert!(!text_of(&c, "ul.inquiries").await.contains("職等疑義 2"));
+    choose(&c, "#q-state", "closed").await;
+    wait_for_text(&c, "main", "這裡沒有欄位疑義").await;
+    assert_accessible(&c, "questions page (DGPA, filtered)").await;
 }

@@ -297,13 +297,34 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
     let lang = i18n::lang();
     let navigate = use_navigate();
     let query = use_query_map();
-    let list = LocalResource::new(|| async { call(|c| async move { c.list_inquiries("").await }).await.map_err(ui) });
+    // A page at a time, in one state or all: DGPA works through hundreds of questions.
+    let list = crate::components::loading::Paged::<InquiryView>::new();
+    let (rows, next, loaded) = (list.rows, list.next, list.state);
+    let shown = RwSignal::new(String::new());
+    let load = move |cursor: Option<String>| {
+        list.load(cursor, move |cursor| async move {
+            let mut query = format!("limit=50&state={}", shown.get_untracked());
+            if shown.get_untracked().is_empty() {
+                query = "limit=50".into();
+            }
+            if let Some(c) = cursor {
+                query.push_str(&format!("&cursor={c}"));
+            }
+            call(|c| {
+                let query = query.clone();
+                async move { c.list_inquiries(&query).await }
+            })
+            .await
+        })
+    };
+    load(None);
     let fields = RwSignal::new(query.read_untracked().get("field").unwrap_or_default());
     let request = RwSignal::new(query.read_untracked().get("request").unwrap_or_default());
     let subject = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let can_ask = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::Applicant));
+    // The personnel office asks, its applicants and supervisors alike (rule 7).
+    let can_ask = move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::Applicant | Role::Supervisor)));
     let ask = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let new = NewInquiry {
@@ -327,16 +348,31 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
     };
     view! {
         <h1>{move || tr(lang.get(), "field_questions")}</h1>
-        <Async resource=list let:page>
-            {view! {
+        <p>
+            <label for="q-state">{move || tr(lang.get(), "state")}</label>" "
+            <select id="q-state" on:change=move |ev| { shown.set(event_target_value(&ev)); load(None) }>
+                <option value="" selected=move || shown.get().is_empty()>{move || tr(lang.get(), "all")}</option>
+                {InquiryState::ALL.into_iter().map(|st| view! {
+                    <option value=st.as_str() selected=move || shown.get() == st.as_str()>{move || state_label(lang.get(), st)}</option>
+                }).collect_view()}
+            </select>
+        </p>
+        {move || match loaded.get() {
+            None => crate::components::loading::loading(lang.get()),
+            Some(Err(e)) => crate::components::loading::failed(lang.get(), &e),
+            Some(Ok(())) if rows.with(Vec::is_empty) => view! { <p>{tr(lang.get(), "no_questions_here")}</p> }.into_any(),
+            Some(Ok(())) => view! {
                 <ul class="inquiries">
-                    {page.items.into_iter().map(|i| view! {
+                    <For each=move || rows.get() key=|i| (i.id, i.version) let:i>
                         <li><A href=format!("/inquiries/{}", i.id)>{format!("#{} {}", i.id, i.subject)}</A>
-                            " · "{state_label(lang.get(), i.state)}" · "{i.fields.join("、")}</li>
-                    }).collect_view()}
+                            " · "{move || state_label(lang.get(), i.state)}" · "{i.fields.join("、")}</li>
+                    </For>
                 </ul>
-            }.into_any()}
-        </Async>
+                <Show when=move || next.get().is_some()>
+                    <button type="button" id="more-questions" on:click=move |_| load(next.get_untracked())>{move || tr(lang.get(), "more")}</button>
+                </Show>
+            }.into_any(),
+        }}
         <Show when=can_ask>
             <form class="card" on:submit=ask.clone() aria-labelledby="ask-h">
                 <h2 id="ask-h">{move || tr(lang.get(), "ask_dgpa")}</h2>
