@@ -211,9 +211,10 @@ async fn a_large_file_goes_up_and_down_without_passing_through_the_page() {
 }
 
 /// Field questions as DGPA works through them: fifty at a time with "More", filtered by
-/// state; and a supervising office asks one in the browser as an applicant does (rule 7).
+/// state; a supervising office asks one in the browser as an applicant does (rule 7); and
+/// a question tied to a request is on the request's page, where the office asks another.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn field_questions_are_listed_a_page_at_a_time_and_asked_by_a_supervisor() {
+async fn field_questions_are_paged_filtered_asked_and_shown_on_their_request() {
     let dist = spa_dir();
     let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
     let applicant = server.login("applicant.npa").await;
@@ -256,4 +257,27 @@ async fn field_questions_are_listed_a_page_at_a_time_and_asked_by_a_supervisor()
     choose(&c, "#q-state", "closed").await;
     wait_for_text(&c, "main", "這裡沒有欄位疑義").await;
     assert_accessible(&c, "questions page (DGPA, filtered)").await;
+
+    // A question tied to a request is on the request's page, for DGPA and the office;
+    // the office asks about its request from there, the request's number filled in.
+    let supervisor = server.login("supervisor.moi").await;
+    let officer = server.login("officer1.dgpa").await;
+    let r = common::Scenario::of(&applicant, &supervisor, &officer).in_state(&common::statistics(), State::PendingDgpa, 1).await;
+    let q = statreq_e2e::statreq_contract::NewInquiry {
+        fields: vec!["grade".into()],
+        subject: "本案職等之認定".into(),
+        body: "本案職等以何為準？".into(),
+        request_id: Some(r.id),
+    };
+    let tied = applicant.create_inquiry(&q).await.unwrap().inquiry;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "section[aria-labelledby=iq-h]", &format!("#{} 本案職等之認定", tied.id)).await;
+    assert!(!text_of(&c, "section[aria-labelledby=iq-h]").await.contains("就此案件向人事總處提問"), "DGPA answers, it does not ask");
+    sign_out(&c).await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "section[aria-labelledby=iq-h]", "本案職等之認定").await;
+    click(&c, Locator::LinkText("就此案件向人事總處提問")).await;
+    wait_for_text(&c, "main h1", "欄位疑義").await;
+    crate::browser::wait_for_value(&c, "#q-request", &r.id.to_string()).await;
 }

@@ -14,7 +14,7 @@ use crate::i18n::{self, t, text, tr, tr_with, Lang};
 use crate::session::{call, Session};
 use statreq_client::ClientError;
 
-fn state_label(lang: Lang, s: InquiryState) -> String {
+pub(crate) fn state_label(lang: Lang, s: InquiryState) -> String {
     match s {
         InquiryState::Open => tr(lang, "open"),
         InquiryState::Answered => tr(lang, "answered"),

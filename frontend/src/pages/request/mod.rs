@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod extras;
+pub mod questions;
 pub mod retention;
 
 use leptos::prelude::*;
@@ -197,6 +198,7 @@ pub fn RequestPage() -> impl IntoView {
                                 .map(|c| (c.entry_id.clone(), format!("{} · {}%", text(lang.get(), &c.title), c.percent))).collect()) />
                     })}
                     <RequestExtras id=r.id state=r.state can_edit=can_edit names=names has_files=has_files on_posted=Callback::new(move |_| events.refetch()) />
+                    <crate::pages::request::questions::Questions id=r.id agency=r.agency_code.clone() />
                     {(r.state == State::Delivered && r.application.declares_personal_data()).then(|| view! {
                         <crate::pages::request::retention::Retention id=r.id version=r.version on_change=Callback::new(move |_| request.refetch()) />
                     })}
