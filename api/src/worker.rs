@@ -225,7 +225,12 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
             from: e.from_state,
             submitted: r.revision > 0,
             reached_dgpa: r.dgpa_received_at.is_some(),
-            assigned: r.assignee.is_some(),
+            // An officer who can no longer act (disabled, or no longer a case officer)
+            // has nobody's work: every case officer hears what they would have.
+            assigned: r
+                .assignee
+                .and_then(|id| users.get(&id))
+                .is_some_and(|u| u.active && RoleSet::from_joined(&u.roles).has(Role::DgpaOfficer)),
         };
         for audience in notify::concerned(e.kind, &situation) {
             match audience {

@@ -161,7 +161,8 @@ pub struct Situation {
     pub submitted: bool,
     /// It reached DGPA.
     pub reached_dgpa: bool,
-    /// A DGPA officer took the work.
+    /// A DGPA officer who can still act took the work (one whose account was
+    /// disabled, or who is no longer a case officer, counts as none).
     pub assigned: bool,
 }
 

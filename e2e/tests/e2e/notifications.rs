@@ -197,7 +197,37 @@ async fn a_withdrawal_and_a_reassignment_are_told_to_whom_they_concern(backend: 
     assert_eq!(notices(officer, "request_reassigned", taken.id).await, 0, "not the one who gave it");
 }
 
+/// Work whose officer can no longer act (the account disabled, as when someone leaves)
+/// is nobody's: what would be told to that officer is told to every case officer, so
+/// that the office's message is not told to nobody.
+async fn work_of_a_disabled_officer_is_told_to_every_officer(backend: Backend) {
+    let server = TestServer::start_with(backend, &crate::integration::FAST);
+    let s = Scenario::new(&server).await;
+    let (applicant, officer, officer2) = (&s.applicant, &s.officer, &s.officer2);
+    let admin = server.login("admin.dgpa").await;
+    let taken = s.in_state(&common::statistics(), State::InProduction, 3).await;
+    applicant.post_message(taken.id, "請問何時可交付？").await.unwrap();
+    assert!(notice(officer, "request_message_posted", taken.id, 100).await.is_some(), "the officer who took it");
+    assert_eq!(notices(officer2, "request_message_posted", taken.id).await, 0, "not the others while it has an officer");
+
+    let me = officer.me().await.unwrap();
+    let account = admin.get_user(me.id).await.unwrap();
+    let body = statreq_e2e::statreq_contract::UpdateUserBody { active: Some(false), ..Default::default() };
+    admin.update_user(me.id, &body, Some(account.version)).await.unwrap();
+    applicant.post_message(taken.id, "再請問交付時程？").await.unwrap();
+    let mut told = 0;
+    for _ in 0..100 {
+        told = notices(officer2, "request_message_posted", taken.id).await;
+        if told > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(told, 1, "another officer hears of the message");
+}
+
 on_both_backends!(
+    work_of_a_disabled_officer_is_told_to_every_officer,
     a_withdrawal_and_a_reassignment_are_told_to_whom_they_concern,
     a_message_is_told_to_the_sides_that_have_the_request,
     destruction_is_reminded_and_escalated_once_overdue,
