@@ -697,6 +697,32 @@ async fn an_administrator_edits_and_disables_an_account() {
     assert_eq!(c.execute(described, vec![]).await.unwrap(), serde_json::json!(["ue-own", "ue-own", null]), "a screen reader says why");
     click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='button']")).await;
 
+    // A case officer holding work: disabling asks first, saying how much is left to
+    // give to another officer; cancelled, the account stays as it was.
+    let officer = server.login("officer1.dgpa").await;
+    let (applicant, supervisor) = (server.login("applicant.npa").await, server.login("supervisor.moi").await);
+    common::Scenario::of(&applicant, &supervisor, &officer).in_state(&common::statistics(), State::InProduction, 1).await;
+    let filters = [("assignee", "me"), ("state", "in_production"), ("state", "on_hold"), ("limit", "200")];
+    let held = officer.search_requests(&filters).await.unwrap().items.len();
+    assert!(held >= 1);
+    let officer_id = officer.me().await.unwrap().id;
+    click(&c, Locator::Css(&format!("#edit-user-{officer_id}"))).await;
+    wait_for_text(&c, "form.user-editor legend", "officer1.dgpa").await;
+    click(&c, Locator::Css("#ue-active")).await;
+    click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='submit']")).await;
+    let mut question = String::new();
+    for _ in 0..50 {
+        if let Ok(q) = c.get_alert_text().await {
+            question = q;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(question.contains("officer1.dgpa") && question.contains(&format!("尚有 {held} 件")), "{question}");
+    c.dismiss_alert().await.unwrap();
+    assert!(officer.me().await.is_ok(), "cancelled: still active");
+    click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='button']")).await;
+
     // The trail: found by action and day, and the whole chain checked.
     type_into(&c, "#au-action", "user.updated").await;
     let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now()).to_string();

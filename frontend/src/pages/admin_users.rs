@@ -10,6 +10,22 @@ use crate::components::problem::err_text;
 use crate::i18n::{self, tr, tr_with};
 use crate::session::call;
 
+/// How many requests an officer took and has not delivered (in production or on hold),
+/// up to 200; 0 when it cannot be read.
+async fn work_held(officer: i64) -> usize {
+    let assignee = officer.to_string();
+    call(|c| {
+        let assignee = assignee.clone();
+        async move {
+            let filters = [("assignee", assignee.as_str()), ("state", "in_production"), ("state", "on_hold"), ("limit", "200")];
+            c.search_requests(&filters).await
+        }
+    })
+    .await
+    .map(|p| p.items.len())
+    .unwrap_or(0)
+}
+
 #[component]
 pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callback<()>) -> impl IntoView {
     let lang = i18n::lang();
@@ -44,13 +60,23 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
             note.set(Some(tr(lang.get_untracked(), "nothing_changed")));
             return;
         }
-        if body.active == Some(false) || body.password.is_some() {
-            let question = tr_with(lang.get_untracked(), "confirm_sign_out_user", &[("user", o.username.clone())]);
-            if !crate::browser::confirm(&question) {
+        // A case officer who can no longer act leaves their work to be given to another.
+        let was_officer = o.active && o.roles.contains(&Role::DgpaOfficer);
+        let stops_acting = body.active == Some(false) || body.roles.as_ref().is_some_and(|r| !r.contains(&Role::DgpaOfficer));
+        let signs_out = body.active == Some(false) || body.password.is_some();
+        spawn_local(async move {
+            let held = if was_officer && stops_acting { work_held(id).await } else { 0 };
+            let mut asked = Vec::new();
+            if signs_out {
+                asked.push(tr_with(lang.get_untracked(), "confirm_sign_out_user", &[("user", o.username.clone())]));
+            }
+            if held > 0 {
+                let count = if held >= 200 { "200+".to_string() } else { held.to_string() };
+                asked.push(tr_with(lang.get_untracked(), "confirm_officer_leaves_work", &[("user", o.username.clone()), ("count", count)]));
+            }
+            if !asked.is_empty() && !crate::browser::confirm(&asked.join("\n\n")) {
                 return;
             }
-        }
-        spawn_local(async move {
             match call(|c| {
                 let body = body.clone();
                 // At the version read: another administrator's change since is not overwritten.
