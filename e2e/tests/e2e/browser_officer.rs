@@ -247,6 +247,9 @@ async fn field_questions_are_paged_filtered_asked_and_shown_on_their_request() {
     c.goto(&format!("{}/inquiries", server.base)).await.unwrap();
     wait_count(&c, "ul.inquiries li", 50).await;
     assert!(text_of(&c, "ul.inquiries li:first-child").await.contains("基準日之認定"), "newest first");
+    // Fields by name, and who asked.
+    let second = text_of(&c, "ul.inquiries li:nth-child(2)").await;
+    assert!(second.contains("· 職等 ·") && second.contains("林怡君"), "{second}");
     click(&c, Locator::Css("#more-questions")).await;
     wait_count(&c, "ul.inquiries li", asked_before + 53).await;
     // Answered ones only: the two DGPA answered.

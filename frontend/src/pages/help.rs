@@ -8,6 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use statreq_contract::*;
 
+use crate::components::application::field_name;
 use crate::components::loading::Async;
 use crate::components::problem::{err_text, ui};
 use crate::i18n::{self, t, text, tr, tr_with, Lang};
@@ -297,6 +298,7 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
     let lang = i18n::lang();
     let navigate = use_navigate();
     let query = use_query_map();
+    let field_names = crate::components::application::use_field_names();
     // A page at a time, in one state or all: DGPA works through hundreds of questions.
     let list = crate::components::loading::Paged::<InquiryView>::new();
     let (rows, next, loaded) = (list.rows, list.next, list.state);
@@ -364,8 +366,20 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
             Some(Ok(())) => view! {
                 <ul class="inquiries">
                     <For each=move || rows.get() key=|i| (i.id, i.version) let:i>
-                        <li><A href=format!("/inquiries/{}", i.id)>{format!("#{} {}", i.id, i.subject)}</A>
-                            " · "{move || state_label(lang.get(), i.state)}" · "{i.fields.join("、")}</li>
+                        {
+                            let (fields, asker, at) = (i.fields.clone(), i.created_by.display_name.clone(), i.updated_at);
+                            // Fields by name, and who asked when, as DGPA reads many offices' questions.
+                            let named = move || {
+                                let (l, names) = (lang.get(), field_names.get());
+                                fields.iter().map(|f| field_name(l, &names, f)).collect::<Vec<_>>().join(if l == Lang::Zh { "、" } else { ", " })
+                            };
+                            view! {
+                                <li><A href=format!("/inquiries/{}", i.id)>{format!("#{} {}", i.id, i.subject)}</A>
+                                    " · "{move || state_label(lang.get(), i.state)}
+                                    {move || { let n = named(); (!n.is_empty()).then(|| format!(" · {n}")) }}
+                                    " · "{asker}" · "{move || i18n::datetime(lang.get(), at)}</li>
+                            }
+                        }
                     </For>
                 </ul>
                 <Show when=move || next.get().is_some()>
