@@ -1,6 +1,7 @@
 //! Who is told of what: the webhook event names of the lifecycle's events and the
 //! people a state change concerns, with the e-mail they get (zh-TW, English below).
 
+use crate::ids::Role;
 use crate::lifecycle::{EventKind, State};
 use crate::message::Text;
 
@@ -388,6 +389,43 @@ pub fn email_kinds() -> Vec<String> {
     kinds
 }
 
+/// The notice kinds that may come to someone holding `roles`, in the order of a
+/// request's life, then reminders and field questions: what their settings screen
+/// offers (the office's applicants hear of their requests and reminders; supervisors of
+/// reviews and escalations; DGPA's case officers of arrivals, their work and
+/// escalations; both sides of field questions).
+pub fn email_kinds_for(roles: &crate::RoleSet) -> Vec<String> {
+    let mut sides = Vec::new();
+    if roles.has(Role::Applicant) {
+        sides.push(Audience::ApplicantOffice);
+    }
+    if roles.has(Role::Supervisor) {
+        sides.push(Audience::Supervisors);
+    }
+    if roles.has(Role::DgpaOfficer) {
+        sides.extend([Audience::Dgpa, Audience::Assignee]);
+    }
+    let mut kinds: Vec<String> = crate::lifecycle::EventKind::ALL
+        .into_iter()
+        .filter(|k| audience(*k).iter().any(|a| sides.contains(a)))
+        .map(|k| format!("request_{}", k.as_str()))
+        .collect();
+    let office = roles.has(Role::Applicant);
+    let asks = office || roles.has(Role::Supervisor);
+    let others: [(&str, bool); 8] = [
+        ("destruction_due", office),
+        ("destruction_overdue", office),
+        ("escalation", roles.has(Role::Supervisor) || roles.has(Role::DgpaOfficer)),
+        ("inquiry_created", roles.has(Role::DgpaOfficer)),
+        ("inquiry_followed_up", roles.has(Role::DgpaOfficer)),
+        ("inquiry_answered", asks),
+        ("inquiry_closed", asks),
+        ("faq_published", asks),
+    ];
+    kinds.extend(others.into_iter().filter(|(_, theirs)| *theirs).map(|(k, _)| k.to_string()));
+    kinds
+}
+
 /// The notices of field questions (rule 7): a question asked or followed up (to DGPA's
 /// officers), answered or closed by DGPA, an answer published to a field's FAQ (to the
 /// person who asked).
@@ -431,6 +469,35 @@ pub fn wants_email(settings: &serde_json::Value, kind: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_role_is_offered_the_notices_that_may_come_to_it() {
+        let of = |roles: &[Role]| email_kinds_for(&crate::RoleSet::new(roles.iter().copied()));
+        let applicant = of(&[Role::Applicant]);
+        assert!(applicant.contains(&"request_dgpa_returned".to_string()) && applicant.contains(&"destruction_due".to_string()));
+        assert!(!applicant.contains(&"request_submitted".to_string()), "the supervisor's");
+        assert!(!applicant.contains(&"inquiry_created".to_string()), "DGPA's");
+        let supervisor = of(&[Role::Supervisor]);
+        assert!(supervisor.contains(&"request_submitted".to_string()) && supervisor.contains(&"escalation".to_string()));
+        assert!(supervisor.contains(&"inquiry_answered".to_string()), "supervisors ask too (rule 7)");
+        assert!(!supervisor.contains(&"request_delivered".to_string()));
+        let officer = of(&[Role::DgpaOfficer]);
+        for k in
+            ["request_supervisor_approved", "request_message_posted", "request_reassigned", "request_review_requested", "inquiry_created"]
+        {
+            assert!(officer.contains(&k.to_string()), "{k}");
+        }
+        assert!(!officer.contains(&"destruction_due".to_string()) && !officer.contains(&"inquiry_answered".to_string()));
+        assert!(of(&[Role::DgpaAdmin]).is_empty());
+        // Every kind offered is one a person may set; together the roles cover them all.
+        let all = email_kinds();
+        let mut offered = of(&[Role::Applicant, Role::Supervisor, Role::DgpaOfficer]);
+        assert!(offered.iter().all(|k| all.contains(k)));
+        offered.sort();
+        let mut all = all;
+        all.sort();
+        assert_eq!(offered, all);
+    }
 
     #[test]
     fn every_email_kind_is_said_in_words_and_a_plain_notice_reads_chinese_first() {

@@ -86,7 +86,15 @@ pub fn AccountPage() -> impl IntoView {
             {move || crate::components::problem::problem_note(lang.get(), settings.get())}
             <fieldset>
                 <legend>{move || tr(lang.get(), "also_by_email")}</legend>
-                {move || settings.get().and_then(Result::ok).map(|s| s.email.into_iter().map(|(kind, on)| {
+                // The kinds that may come to this person's roles, in the order of a request's life.
+                {move || settings.get().and_then(Result::ok).map(|s| {
+                    let roles = statreq_domain::RoleSet::new(session.me.get().map(|m| m.roles).unwrap_or_default());
+                    let offered = statreq_domain::notify::email_kinds_for(&roles);
+                    if offered.is_empty() {
+                        return view! { <p>{tr(lang.get(), "no_notices_for_these_roles")}</p> }.into_any();
+                    }
+                    offered.into_iter().map(|kind| {
+                    let on = s.email.get(&kind).copied().unwrap_or(true);
                     let id = format!("ns-{kind}");
                     let for_id = id.clone();
                     let label = statreq_domain::notify::email_kind_label(&kind);
@@ -96,7 +104,8 @@ pub fn AccountPage() -> impl IntoView {
                             {crate::i18n::text(lang.get(), &label)}
                         </label>
                     }
-                }).collect_view())}
+                    }).collect_view().into_any()
+                })}
             </fieldset>
             <p class="error pre-line" role="alert">{move || settings_note.get()}</p>
         </section>
