@@ -325,6 +325,11 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
     let subject = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    // A question being written is not lost to a stray click or a closed tab.
+    crate::browser::ask_before_leaving(
+        move || !subject.get_untracked().trim().is_empty() || !body.get_untracked().trim().is_empty(),
+        move || tr(lang.get_untracked(), "leave_with_unsent_text"),
+    );
     // The personnel office asks, its applicants and supervisors alike (rule 7).
     let can_ask = move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::Applicant | Role::Supervisor)));
     let ask = move |ev: leptos::ev::SubmitEvent| {
@@ -420,6 +425,11 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
     let faq_a = RwSignal::new(String::new());
     let note = RwSignal::new(None::<String>);
     let is_dgpa = move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)));
+    // A reply or an answer being written is not lost to a stray click or a closed tab.
+    crate::browser::ask_before_leaving(
+        move || !reply.get_untracked().trim().is_empty() || !faq_a.get_untracked().trim().is_empty(),
+        move || tr(lang.get_untracked(), "leave_with_unsent_text"),
+    );
     // The other side wrote meanwhile (412): the thread is shown again as it is now, the
     // reply being written kept, so that it is read before anything is sent.
     let refused = move |e: ClientError| {
@@ -470,6 +480,7 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
             .await
             {
                 Ok(_) => {
+                    faq_a.set(String::new());
                     note.set(Some(tr(lang.get_untracked(), "published_to_the_field_s_faq")));
                     detail.refetch();
                 }

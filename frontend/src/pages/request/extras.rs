@@ -230,6 +230,11 @@ pub fn RequestExtras(
         });
     };
     let draft = RwSignal::new(String::new());
+    // A message being written is not lost to a stray click or a closed tab.
+    crate::browser::ask_before_leaving(
+        move || !draft.get_untracked().trim().is_empty(),
+        move || tr(lang.get_untracked(), "leave_with_unsent_text"),
+    );
     let disclosure_reason = RwSignal::new(String::new());
     let passphrases = RwSignal::new(std::collections::BTreeMap::<i64, String>::new());
     let post = move |ev: leptos::ev::SubmitEvent| {
