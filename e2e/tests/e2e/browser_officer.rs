@@ -275,6 +275,7 @@ async fn field_questions_are_paged_filtered_asked_and_shown_on_their_request() {
     let tied = applicant.create_inquiry(&q).await.unwrap().inquiry;
     c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
     wait_for_text(&c, "section[aria-labelledby=iq-h]", &format!("#{} 本案職等之認定", tied.id)).await;
+    wait_for_text(&c, "#iq-open", "釐清後再使用資料（第7點）").await;
     assert!(!text_of(&c, "section[aria-labelledby=iq-h]").await.contains("就此案件向人事總處提問"), "DGPA answers, it does not ask");
     sign_out(&c).await;
     sign_in(&c, &server.base, "applicant.npa").await;
@@ -283,4 +284,9 @@ async fn field_questions_are_paged_filtered_asked_and_shown_on_their_request() {
     click(&c, Locator::LinkText("就此案件向人事總處提問")).await;
     wait_for_text(&c, "main h1", "欄位疑義").await;
     crate::browser::wait_for_value(&c, "#q-request", &r.id.to_string()).await;
+    // Answered, it is settled: the page no longer says to wait (rule 7).
+    officer.reply_inquiry(tied.id, "以銓敘審定之職等為準。", None).await.unwrap();
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "section[aria-labelledby=iq-h]", "已答復").await;
+    assert!(c.find(Locator::Css("#iq-open")).await.is_err(), "no warning once answered");
 }

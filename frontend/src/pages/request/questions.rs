@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use statreq_contract::Role;
+use statreq_contract::{InquiryState, Role};
 
 use crate::components::problem::{problem_note, ui};
 use crate::i18n::{self, tr};
@@ -25,9 +25,12 @@ pub fn Questions(id: i64, agency: String) -> impl IntoView {
         {move || problem_note(lang.get(), list.get())}
         {move || {
             let asked = list.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default();
+            // Rule 7: the data is used only once every question about it is settled.
+            let unsettled = asked.iter().any(|i| i.state == InquiryState::Open);
             (can_ask() || !asked.is_empty()).then(|| view! {
                 <section class="card" aria-labelledby="iq-h">
                     <h2 id="iq-h">{tr(lang.get(), "field_questions")}</h2>
+                    {unsettled.then(|| view! { <p class="warning" id="iq-open">{tr(lang.get(), "questions_open_use_data_once_settled")}</p> })}
                     <ul class="inquiries">
                         {asked.into_iter().map(|i| view! {
                             <li><A href=format!("/inquiries/{}", i.id)>{format!("#{} {}", i.id, i.subject)}</A>
