@@ -139,7 +139,7 @@ impl Tell {
                 channel: "email".into(),
                 webhook_id: None,
                 event_id: format!("{}_{inquiry}", self.kind),
-                event_type: format!("inquiry.{}", self.kind),
+                event_type: format!("inquiry.{}", self.kind.trim_start_matches("inquiry_")),
                 request_id: None,
                 recipient: u.email.trim().to_string(),
                 payload: payload.clone(),
