@@ -253,12 +253,18 @@ async fn webhooks_are_signed_retried_logged_and_replayable(backend: Backend) {
     assert_eq!(audit.items.len(), 1);
 }
 
-async fn emails_reach_the_people_a_change_concerns(backend: Backend) {
+/// A server that mails through a sink on loopback, its links to a public address.
+async fn mailing(backend: Backend) -> (SmtpSink, TestServer) {
     let sink = SmtpSink::start().await;
     let url = sink.url();
     let mut args = FAST.to_vec();
     args.extend(["--smtp-url", url.as_str(), "--public-url", "https://statreq.example.gov.tw"]);
     let server = TestServer::start_with(backend, &args);
+    (sink, server)
+}
+
+async fn emails_reach_the_people_a_change_concerns(backend: Backend) {
+    let (sink, server) = mailing(backend).await;
     let applicant = server.login("applicant.npa").await;
     let supervisor = server.login("supervisor.moi").await;
 
@@ -812,11 +818,7 @@ on_both_backends!(
 /// DGPA's officers, DGPA's answer, its closing and a publication to the person who
 /// asked — each only to those who keep the kind on in their settings.
 async fn field_questions_are_emailed_to_whom_they_concern(backend: Backend) {
-    let sink = SmtpSink::start().await;
-    let url = sink.url();
-    let mut args = FAST.to_vec();
-    args.extend(["--smtp-url", url.as_str(), "--public-url", "https://statreq.example.gov.tw"]);
-    let server = TestServer::start_with(backend, &args);
+    let (sink, server) = mailing(backend).await;
     let applicant = server.login("applicant.npa").await;
     let officer = server.login("officer1.dgpa").await;
     let officer2 = server.login("officer2.dgpa").await;
