@@ -39,6 +39,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/admin/reference") view=pages::admin::AdminReferencePage />
                     <Route path=path!("/admin/integrations") view=pages::admin::AdminIntegrationsPage />
                     <Route path=path!("/fields") view=pages::help::FieldsPage />
+                    <Route path=path!("/faq") view=move || view! { <pages::faq::FaqPage session=session /> } />
                     <Route path=path!("/fields/:code") view=move || view! { <pages::help::FieldPage session=session /> } />
                     <Route path=path!("/sources") view=pages::help::SourcesPage />
                     <Route path=path!("/inquiries") view=move || view! { <pages::help::InquiriesPage session=session /> } />

@@ -249,6 +249,53 @@ pub async fn import_fields(
     Ok(HttpResponse::Ok().json(reference::import(&state, DICTIONARY, items, http::audit(&who, &req)).await?))
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FaqQuery {
+    /// Only this field's answers (its code).
+    #[param(pattern = r"^[a-z0-9_]{1,64}$")]
+    pub field: Option<String>,
+    /// Words in the question or the answer, case-insensitive; at most 100 characters,
+    /// not only spaces.
+    #[param(
+        max_length = 100,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
+    pub q: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = r"^[0-9]{1,18}$")]
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+}
+
+/// The answers DGPA published to the fields' FAQ (rule 7), newest first: what every
+/// office reads before asking — of one field, or matching words.
+#[utoipa::path(tag = "dictionary", security(("bearer" = [])), params(FaqQuery), responses((status = 200, body = statreq_contract::Page<statreq_contract::FaqView>), ErrorResponses))]
+#[get("/dictionary/faq")]
+pub async fn list_faq(state: web::Data<AppState>, _who: Principal, q: http::Query<FaqQuery>) -> Result<HttpResponse, ApiError> {
+    let limit = http::page_limit(q.limit)?;
+    let before = http::parse_cursor(q.cursor.as_deref())?;
+    if q.q.as_ref().is_some_and(|t| t.trim().is_empty() || t.chars().count() > 100) {
+        return Err(InputError::InvalidParameter { name: "q".into(), detail: "at most 100 characters, not only spaces".into() }.into());
+    }
+    let code = |f: &String| (1..=64).contains(&f.len()) && f.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if q.field.as_ref().is_some_and(|f| !code(f)) {
+        return Err(InputError::InvalidParameter { name: "field".into(), detail: "a field's code: 1–64 of a–z, 0–9, _".into() }.into());
+    }
+    let (field, text) = (q.field.clone(), q.q.clone());
+    let (rows, users) = db(&state, move |s| {
+        let rows = s.search_faq(field.as_deref(), text.as_deref(), before, limit + 1)?;
+        let ids: Vec<UserId> = rows.iter().map(|f| f.published_by).collect();
+        Ok((rows, s.get_users(&ids)?))
+    })
+    .await?;
+    let users = users::by_id(users);
+    let items: Vec<statreq_contract::FaqView> = rows.into_iter().map(|f| faq_view(f, &users)).collect();
+    Ok(HttpResponse::Ok().json(http::page_of(items, limit, |f| f.id)))
+}
+
 /// Takes an answer out of a field's FAQ (DGPA): one published in error, or outdated by a
 /// change of the field's definition. Offices no longer read it; the audit trail keeps it
 /// whole (`faq.withdrawn`, with its question and answer), and the question it came from
@@ -284,6 +331,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_code_tables)
         .service(get_field)
         .service(put_field)
+        .service(list_faq)
         .service(withdraw_faq)
         .service(field_history);
 }

@@ -353,6 +353,12 @@ impl Client {
         self.post(&format!("/inquiries/{id}/faq"), body, None).await
     }
 
+    /// The fields' FAQ, newest first: `query` as `GET /dictionary/faq` takes it
+    /// (`field=grade&q=本職`).
+    pub async fn faq(&self, query: &str) -> Result<Page<FaqView>> {
+        self.get(&format!("/dictionary/faq?{query}")).await
+    }
+
     /// Takes an answer out of a field's FAQ (DGPA).
     pub async fn withdraw_faq(&self, field: &str, id: i64) -> Result<()> {
         self.delete(&format!("/dictionary/fields/{field}/faq/{id}"), &[]).await

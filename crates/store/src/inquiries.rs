@@ -416,6 +416,28 @@ impl Store {
         Ok(row)
     }
 
+    /// The FAQ of every field, newest first, a page at a time: of one field, and with
+    /// `text` (any case) in its question or answer, when given.
+    pub fn search_faq(&self, field: Option<&str>, text: Option<&str>, before: Option<i64>, limit: i64) -> StoreResult<Vec<FaqRow>> {
+        let mut q = field_faq::table.order(field_faq::id.desc()).limit(limit).select(faq_columns!()).into_boxed();
+        if let Some(f) = field {
+            q = q.filter(field_faq::field_code.eq(f.to_string()));
+        }
+        if let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = format!("%{}%", crate::requests::like_escape(&t.to_lowercase()));
+            q = q.filter(
+                crate::lower(field_faq::question)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(crate::lower(field_faq::answer).like(pattern).escape('\\')),
+            );
+        }
+        if let Some(b) = before {
+            q = q.filter(field_faq::id.lt(b));
+        }
+        Ok(q.load::<FaqTuple>(&mut *self.conn()?)?.into_iter().map(faq_row).collect())
+    }
+
     /// A field's FAQ (or every field's), oldest first.
     pub fn list_faq(&self, field: Option<&str>) -> StoreResult<Vec<FaqRow>> {
         let mut q = field_faq::table.order(field_faq::id.asc()).select(faq_columns!()).into_boxed();

@@ -38,6 +38,11 @@ pub use audit::{AuditBreak, AuditContext, AuditEntry, AuditFilter, GENESIS};
 pub use cache::WATCHER_NAME;
 pub use conn::{Backend, DbConnection};
 pub use deliveries::{DeliveryRow, NewDelivery};
+diesel::define_sql_function! {
+    /// SQL's `lower()`, in SQLite and PostgreSQL alike.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 pub use inquiries::{FaqRow, InboxRow, InquiryFilter, InquiryMessageRow, InquiryRow, InquiryStep, NewInbox, Notices};
 pub use integration::{IdempotencyClaim, NewNotification, NewWebhook, NotificationRow, SendOutcome, StoredResponse, WebhookRow};
 pub use messages::MessageRow;

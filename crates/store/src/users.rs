@@ -19,10 +19,7 @@ pub struct UserFilter {
     pub role: Option<&'static str>,
 }
 
-diesel::define_sql_function! {
-    /// SQL's `lower()`, in SQLite and PostgreSQL alike.
-    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
+use crate::lower;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]

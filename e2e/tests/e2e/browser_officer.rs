@@ -212,7 +212,8 @@ async fn a_large_file_goes_up_and_down_without_passing_through_the_page() {
 
 /// Field questions as DGPA works through them: fifty at a time with "More", filtered by
 /// state; a supervising office asks one in the browser as an applicant does (rule 7); and
-/// a question tied to a request is on the request's page, where the office asks another.
+/// a question tied to a request is on the request's page, where the office asks another;
+/// and before asking, every field's FAQ is read on one page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn field_questions_are_paged_filtered_asked_and_shown_on_their_request() {
     let dist = spa_dir();
@@ -289,4 +290,22 @@ async fn field_questions_are_paged_filtered_asked_and_shown_on_their_request() {
     c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
     wait_for_text(&c, "section[aria-labelledby=iq-h]", "已答復").await;
     assert!(c.find(Locator::Css("#iq-open")).await.is_err(), "no warning once answered");
+
+    // Before asking, every field's FAQ on one page, searched by words.
+    let faq = statreq_e2e::statreq_contract::FaqPublication {
+        field: "grade".into(),
+        question: "職等以何為準？".into(),
+        answer: "以銓敘審定之職等為準。".into(),
+    };
+    officer.publish_faq(tied.id, &faq).await.unwrap();
+    c.goto(&format!("{}/inquiries", server.base)).await.unwrap();
+    click(&c, Locator::LinkText("請先查閱全部欄位常見問答")).await;
+    wait_for_text(&c, "main h1", "全部欄位常見問答").await;
+    wait_for_text(&c, "dl.faq", "以銓敘審定之職等為準").await;
+    assert!(text_of(&c, "dl.faq dt").await.contains("職等 · 職等以何為準"), "the field by name");
+    assert!(c.find(Locator::XPath("//dl[@class='faq']//button")).await.is_err(), "only DGPA withdraws");
+    assert_accessible(&c, "every field's FAQ").await;
+    type_into(&c, "#faq-search", "留職停薪").await;
+    click(&c, Locator::Css("form[role=search] button[type=submit]")).await;
+    wait_for_text(&c, "main", "沒有符合的答復").await;
 }

@@ -16,6 +16,11 @@ fn status<T: std::fmt::Debug>(r: Result<T, statreq_e2e::statreq_client::ClientEr
     r.err().and_then(|e| e.status())
 }
 
+/// Percent-encodes a query value.
+fn urlencoding(text: &str) -> String {
+    text.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
 fn question(request_id: Option<i64>) -> NewInquiry {
     NewInquiry {
         fields: vec!["service_years".into(), "grade".into()],
@@ -382,7 +387,25 @@ async fn an_answer_is_published_once_and_withdrawn_by_dgpa(backend: Backend) {
     assert!(refused.to_string().contains(&published.id.to_string()), "{refused}");
     assert_eq!(ok(applicant.get_field("service_years").await).faq.len(), before + 1);
     // Another of its fields is another FAQ.
-    ok(officer.publish_faq(id, &FaqPublication { field: "grade".into(), ..faq.clone() }).await);
+    let in_grade = ok(officer.publish_faq(id, &FaqPublication { field: "grade".into(), ..faq.clone() }).await);
+
+    // Every office reads the whole FAQ, newest first, by field or by words, a page at a time.
+    let all = ok(applicant.faq("").await).items;
+    assert_eq!(all.iter().take(2).map(|f| f.id).collect::<Vec<_>>(), [in_grade.id, published.id]);
+    let grade = ok(applicant.faq("field=grade").await).items;
+    assert!(grade.iter().all(|f| f.field == "grade") && grade.iter().any(|f| f.id == in_grade.id));
+    let found = ok(applicant.faq(&format!("q={}", urlencoding("留職停薪"))).await).items;
+    assert_eq!(found.iter().map(|f| f.id).collect::<Vec<_>>(), [in_grade.id, published.id], "the question's words");
+    assert!(ok(applicant.faq("q=%25").await).items.is_empty(), "a % is a % (nothing matches)");
+    let first = ok(applicant.faq("limit=1").await);
+    let next = first.next_cursor.expect("more than one");
+    assert_eq!(ok(applicant.faq(&format!("limit=1&cursor={next}")).await).items[0].id, published.id);
+    for (bad, code) in [("q=%20%20", 400), ("limit=0", 422), ("cursor=x", 422), ("sort=id", 400), ("field=Grade", 400)] {
+        let err = applicant.faq(bad).await.err();
+        assert_eq!(err.as_ref().and_then(|e| e.status()), Some(code), "{bad}: {err:?}");
+    }
+    let (s, _) = ok(server.client().raw(Method::GET, "/dictionary/faq", "application/json", vec![], None).await);
+    assert_eq!(s, 401);
 
     // Withdrawing: DGPA only; another field's path or an unknown entry is 404.
     assert_eq!(status(applicant.withdraw_faq("service_years", published.id).await), Some(403));
@@ -398,6 +421,7 @@ async fn an_answer_is_published_once_and_withdrawn_by_dgpa(backend: Backend) {
     assert!(field.faq.iter().all(|f| f.id != published.id));
     assert_eq!(ok(officer.get_inquiry(id).await).published.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["grade"]);
     assert_eq!(status(officer.withdraw_faq("service_years", published.id).await), Some(404), "once");
+    assert!(ok(applicant.faq("").await).items.iter().all(|f| f.id != published.id), "gone from the whole FAQ too");
     // The audit trail keeps what was withdrawn, and who did it.
     let trail = ok(admin.audit("action=faq.withdrawn").await).items;
     assert_eq!(trail.len(), 1, "{trail:?}");

@@ -11,7 +11,7 @@ use statreq_contract::*;
 use crate::components::application::field_name;
 use crate::components::loading::Async;
 use crate::components::problem::{err_text, ui};
-use crate::i18n::{self, t, text, tr, tr_with, Lang};
+use crate::i18n::{self, t, text, tr, Lang};
 use crate::session::{call, Session};
 use statreq_client::ClientError;
 
@@ -43,7 +43,7 @@ pub fn FieldsPage() -> impl IntoView {
     let fields = LocalResource::new(|| async { call(|c| async move { c.list_fields(None).await }).await.map_err(ui) });
     view! {
         <h1>{move || tr(lang.get(), "field_dictionary")}</h1>
-        <p>{move || tr(lang.get(), "check_what_each_field_means_before")}</p>
+        <p>{move || tr(lang.get(), "check_what_each_field_means_before")}" "<A href="/faq">{move || tr(lang.get(), "faq_of_every_field")}</A></p>
         <label for="field-search">{move || tr(lang.get(), "search_fields_code_or_name")}</label>
         <input id="field-search" type="search" prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
         <Async resource=fields let:list>
@@ -122,7 +122,7 @@ pub fn FieldPage(session: Session) -> impl IntoView {
                     </section>
                     <section class="card" aria-labelledby="faq-h">
                         <h2 id="faq-h">{tr(l, "faq")}</h2>
-                        <FaqEntries entries=d.faq.clone() show_field=false can_withdraw=is_dgpa() on_withdrawn=move || detail.refetch() />
+                        <crate::pages::faq::FaqEntries entries=d.faq.clone() show_field=false can_withdraw=is_dgpa() on_withdrawn=move || detail.refetch() />
                     </section>
                     <Show when=move || is_admin()>
                         <FieldEditor detail=d.clone() on_saved=move || detail.refetch() />
@@ -130,49 +130,6 @@ pub fn FieldPage(session: Session) -> impl IntoView {
                 }.into_any()
             }}
         </Async>
-    }
-}
-
-/// FAQ entries; DGPA withdraws one (asked to confirm), and `on_withdrawn` reloads what
-/// shows them.
-#[component]
-fn FaqEntries(entries: Vec<FaqView>, show_field: bool, can_withdraw: bool, on_withdrawn: impl Fn() + Copy + 'static) -> impl IntoView {
-    let lang = i18n::lang();
-    let error = RwSignal::new(None::<String>);
-    let withdraw = move |field: String, id: i64, question: String| {
-        let asked = tr_with(lang.get_untracked(), "confirm_withdraw_faq", &[("question", question)]);
-        if !crate::browser::confirm(&asked) {
-            return;
-        }
-        spawn_local(async move {
-            match call(|c| {
-                let field = field.clone();
-                async move { c.withdraw_faq(&field, id).await }
-            })
-            .await
-            {
-                Ok(()) => on_withdrawn(),
-                Err(e) => error.set(Some(err_text(lang.get_untracked(), &e))),
-            }
-        });
-    };
-    view! {
-        <dl class="faq">
-            {entries.into_iter().map(|q| {
-                let (field, id, question) = (q.field.clone(), q.id, q.question.clone());
-                view! {
-                    <dt>{show_field.then(|| view! { <A href=format!("/fields/{}", q.field)><code>{q.field.clone()}</code></A>" " })}{q.question}</dt>
-                    <dd>{q.answer}
-                        {can_withdraw.then(|| view! {
-                            " "<button type="button" class="link danger" on:click=move |_| withdraw(field.clone(), id, question.clone())>
-                                {move || tr(lang.get(), "withdraw_from_the_faq")}
-                            </button>
-                        })}
-                    </dd>
-                }
-            }).collect_view()}
-        </dl>
-        <p class="error" role="alert">{move || error.get()}</p>
     }
 }
 
@@ -355,6 +312,7 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
     };
     view! {
         <h1>{move || tr(lang.get(), "field_questions")}</h1>
+        <p><A href="/faq">{move || tr(lang.get(), "read_the_faq_first")}</A></p>
         <p>
             <label for="q-state">{move || tr(lang.get(), "state")}</label>" "
             <select id="q-state" on:change=move |ev| { shown.set(event_target_value(&ev)); load(None) }>
@@ -517,7 +475,7 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
                     <Show when=move || any_published>
                         <section class="card" aria-labelledby="faq-h">
                             <h2 id="faq-h">{tr(l, "published_to_the_faq")}</h2>
-                            <FaqEntries entries=published.clone() show_field=true can_withdraw=is_dgpa() on_withdrawn=move || detail.refetch() />
+                            <crate::pages::faq::FaqEntries entries=published.clone() show_field=true can_withdraw=is_dgpa() on_withdrawn=move || detail.refetch() />
                         </section>
                     </Show>
                     <Show when=move || open>

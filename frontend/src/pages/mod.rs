@@ -10,6 +10,7 @@ pub mod admin_integrations;
 pub mod admin_reference;
 pub mod admin_users;
 pub mod destructions;
+pub mod faq;
 pub mod form;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod form_tests;
