@@ -199,6 +199,12 @@ impl From<StoreError> for ApiError {
                 "Someone else changed this just now; reload and try again.",
             ),
             StoreError::Invalid(what) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_change", "此變更不被允許。", what),
+            StoreError::InFaq(faq) => ApiError::new(
+                StatusCode::CONFLICT,
+                "already_in_faq",
+                format!("已發布至常見問答（第 {faq} 則）。"),
+                format!("It is in the FAQ already (entry {faq})."),
+            ),
             StoreError::LimitReached => {
                 ApiError::new(StatusCode::CONFLICT, "limit_reached", "已達數量上限。", "The limit for this is reached.")
             }

@@ -411,9 +411,7 @@ pub async fn publish_faq(
     .map_err(|e| match e {
         // Both under the question's lock: a follow-up may have reopened it meanwhile.
         AppError::Store(StoreError::NotInState(_)) => InputError::InquiryUnanswered.into(),
-        AppError::Store(StoreError::Duplicate(earlier)) => {
-            InputError::AlreadyInFaq { field, faq: earlier.parse().unwrap_or_default() }.into()
-        }
+        AppError::Store(StoreError::InFaq(faq)) => InputError::AlreadyInFaq { field, faq }.into(),
         e => ApiError::from(e),
     })?;
     tracing::info!(inquiry = id, field = %faq.field_code, actor = %user, "answer published to the FAQ");

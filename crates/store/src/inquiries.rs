@@ -374,7 +374,7 @@ impl Store {
                     .first(c)
                     .optional()?;
                 if let Some(earlier) = earlier {
-                    return Err(StoreError::Duplicate(earlier.to_string()));
+                    return Err(StoreError::InFaq(earlier));
                 }
             }
             let id = diesel::insert_into(field_faq::table)

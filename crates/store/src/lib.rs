@@ -88,6 +88,9 @@ pub enum StoreError {
     /// someone can always administer the service.
     #[error("the last active administrator")]
     LastAdministrator,
+    /// The question was published to that field's FAQ already (the entry's id).
+    #[error("already in the FAQ as entry {0}")]
+    InFaq(i64),
     /// A per-owner cap (attachments of a request, drafts of a user) is reached.
     #[error("the limit is reached")]
     LimitReached,
