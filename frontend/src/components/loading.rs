@@ -83,6 +83,19 @@ impl<T: Send + Sync + 'static> Clone for Paged<T> {
 
 impl<T: Send + Sync + 'static> Copy for Paged<T> {}
 
+/// The query of one page of fifty: the filters given a value (trimmed, encoded), and
+/// the cursor of the page after the last one read.
+pub(crate) fn page_query(filters: &[(&str, String)], cursor: Option<String>) -> String {
+    let mut query = "limit=50".to_string();
+    for (name, value) in filters.iter().filter(|(_, v)| !v.trim().is_empty()) {
+        query.push_str(&format!("&{name}={}", String::from(js_sys::encode_uri_component(value.trim()))));
+    }
+    if let Some(c) = cursor {
+        query.push_str(&format!("&cursor={}", String::from(js_sys::encode_uri_component(&c))));
+    }
+    query
+}
+
 impl<T: Send + Sync + 'static> Paged<T> {
     pub(crate) fn new() -> Paged<T> {
         Paged { rows: RwSignal::new(Vec::new()), next: RwSignal::new(None), state: RwSignal::new(None) }

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use statreq_contract::*;
 
 use crate::components::application::{field_name, use_field_names};
-use crate::components::loading::Paged;
+use crate::components::loading::{page_query, Paged};
 use crate::components::problem::err_text;
 use crate::i18n::{self, tr, tr_with};
 use crate::session::{call, Session};
@@ -23,14 +23,7 @@ pub fn FaqPage(session: Session) -> impl IntoView {
     let words = RwSignal::new(String::new());
     let load = move |cursor: Option<String>| {
         list.load(cursor, move |cursor| async move {
-            let mut query = "limit=50".to_string();
-            let w = words.get_untracked();
-            if !w.trim().is_empty() {
-                query.push_str(&format!("&q={}", String::from(js_sys::encode_uri_component(w.trim()))));
-            }
-            if let Some(c) = cursor {
-                query.push_str(&format!("&cursor={c}"));
-            }
+            let query = page_query(&[("q", words.get_untracked())], cursor);
             call(|c| {
                 let query = query.clone();
                 async move { c.faq(&query).await }

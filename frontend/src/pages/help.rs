@@ -262,13 +262,7 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
     let shown = RwSignal::new(String::new());
     let load = move |cursor: Option<String>| {
         list.load(cursor, move |cursor| async move {
-            let mut query = format!("limit=50&state={}", shown.get_untracked());
-            if shown.get_untracked().is_empty() {
-                query = "limit=50".into();
-            }
-            if let Some(c) = cursor {
-                query.push_str(&format!("&cursor={c}"));
-            }
+            let query = crate::components::loading::page_query(&[("state", shown.get_untracked())], cursor);
             call(|c| {
                 let query = query.clone();
                 async move { c.list_inquiries(&query).await }
