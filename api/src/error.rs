@@ -259,7 +259,7 @@ impl From<Refusal> for ApiError {
         let code = r.code();
         let message = r.message();
         match &r {
-            Refusal::NotInState { .. } => ApiError::refusal(StatusCode::CONFLICT, code, message),
+            Refusal::NotInState { .. } | Refusal::NothingKept { .. } => ApiError::refusal(StatusCode::CONFLICT, code, message),
             Refusal::MissingRole { .. } | Refusal::NotApplyingAgency { .. } | Refusal::OwnRequest { .. } => {
                 ApiError::refusal(StatusCode::FORBIDDEN, code, message)
             }

@@ -233,7 +233,12 @@ pub fn register_from_paper(
 /// only while it awaits destruction, one question at a time, and never beyond
 /// [`crate::application::MAX_RETENTION_DAYS`] in all. `Err` says why not.
 pub fn check_retention_extension(state: State, app: &Application, extra_days: u32, pending: bool, days: u32) -> Result<(), Refusal> {
-    if state != State::Delivered || !app.declares_personal_data() {
+    if state != State::Delivered {
+        // Destroyed (or not yet delivered): the same answer as when the destruction lands
+        // while the question is written (the store's check, under the request's lock).
+        return Err(Refusal::NothingKept { state });
+    }
+    if !app.declares_personal_data() {
         return Err(Refusal::NoPersonalDataToDestroy);
     }
     if pending {

@@ -617,6 +617,17 @@ async fn a_question_to_keep_data_longer_never_outlives_its_destruction(backend: 
             }
         }
     }
+    // Asked once the destruction is recorded: the same answer, whichever check sees it
+    // (before, the early one said "holds no personal data").
+    let r = people.in_state(&common::detail(), State::Delivered, 2).await;
+    let body = DestructionBody { destroyed_on: today, method: "檔案安全刪除".into() };
+    applicant.record_destruction(r.id, Some(r.version), &body).await.unwrap();
+    let late = colleague.request_retention_extension(r.id, 30, "尚需比對").await.err();
+    assert_eq!(
+        (late.as_ref().and_then(|e| e.status()), late.as_ref().and_then(|e| e.code())),
+        (Some(409), Some("invalid_state")),
+        "{late:?}"
+    );
 }
 
 mod retention_extension {

@@ -66,6 +66,11 @@ pub enum Refusal {
     DestructionDateBeforeDelivery,
     /// Destruction is recorded only for personal data; other deliveries are acknowledged.
     NoPersonalDataToDestroy,
+    /// Keeping data longer is asked for while delivered data is kept; the request is past
+    /// that (its destruction recorded, or not yet delivered).
+    NothingKept {
+        state: State,
+    },
     /// A personal-data delivery is closed by recording its destruction (rule 6).
     DestructionRequired,
     TextTooLong {
@@ -128,6 +133,7 @@ impl Refusal {
             Refusal::DestructionDateInFuture => "destruction_date_in_future",
             Refusal::DestructionDateBeforeDelivery => "destruction_date_before_delivery",
             Refusal::NoPersonalDataToDestroy => "no_personal_data",
+            Refusal::NothingKept { .. } => "invalid_state",
             Refusal::DestructionRequired => "destruction_required",
             Refusal::TextTooLong { .. } => "too_long",
             Refusal::OutOfOrder { .. } => "out_of_queue_order",
@@ -207,6 +213,10 @@ impl Refusal {
             Refusal::NoPersonalDataToDestroy => {
                 Text::new("此案不含個人資料，請以「確認收訖」結案。", "This request holds no personal data: close it with 'acknowledge'.")
             }
+            Refusal::NothingKept { state } => Text::new(
+                format!("案件目前為「{}」，沒有保存中的資料可延長保存期限。", state.label().zh_tw),
+                format!("The request is {}: no delivered data is kept whose keeping could be extended.", state.label().en),
+            ),
             Refusal::DestructionRequired => Text::new(
                 "此案含個人資料，使用完畢後須登錄銷毀方能結案（第6點）。",
                 "This request holds personal data: record its destruction after use to close it (rule 6).",
