@@ -454,7 +454,7 @@ fn rule_6_retention_is_extended_one_question_at_a_time_within_365_days() {
     assert_eq!(check_retention_extension(delivered, &app, 200, false, 76), Err(Refusal::RetentionBeyondMaximum { left: 75 }));
     assert_eq!(check_retention_extension(delivered, &app, 0, false, 0), Err(Refusal::RetentionBeyondMaximum { left: 275 }));
     assert_eq!(check_retention_extension(delivered, &app, 0, true, 10), Err(Refusal::RetentionExtensionPending));
-    assert_eq!(check_retention_extension(State::Closed, &app, 0, false, 10), Err(Refusal::NoPersonalDataToDestroy));
+    assert_eq!(check_retention_extension(State::Closed, &app, 0, false, 10), Err(Refusal::NothingKept { state: State::Closed }));
     // Approved days move destroy-by.
     let at = now();
     let base = destroy_by(&app, Some(at), 0).unwrap_or_default();
