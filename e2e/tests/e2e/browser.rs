@@ -669,12 +669,7 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     wait_for_text(&c, "ol.thread li:last-child", "借調期間計入公務年資。").await;
     wait_for_value(&c, "#reply", "").await;
     // A reply being written is not lost to a stray click: leaving asks first.
-    type_into(&c, "#reply", "尚未送出的補充").await;
-    click(&c, Locator::Css("main a[href='/fields/service_years']")).await;
-    let question = c.get_alert_text().await.unwrap();
-    assert!(question.contains("尚未送出"), "{question}");
-    c.dismiss_alert().await.unwrap();
-    wait_for_value(&c, "#reply", "尚未送出的補充").await;
+    leaving_asks_first(&c, "#reply", "尚未送出的補充", "main a[href='/fields/service_years']").await;
     assert_eq!(c.current_url().await.unwrap(), url, "stayed");
     click(&c, Locator::XPath("//button[normalize-space()='送出回覆']")).await;
     wait_for_text(&c, "ol.thread li:last-child", "尚未送出的補充").await;
@@ -788,13 +783,19 @@ async fn a_notice_of_a_message_opens_at_the_message() {
     c.goto(&format!("{}{link}", server.base)).await.unwrap();
     wait_for_text(&c, "ul.messages li.target", "請確認是否含約聘僱人員").await;
     // An answer being written is not lost to a stray click: leaving asks first.
-    type_into(&c, "#message", "已確認不含約聘僱人員").await;
-    click(&c, Locator::Css("header a[href='/inbox']")).await;
+    leaving_asks_first(&c, "#message", "已確認不含約聘僱人員", "header a[href='/inbox']").await;
+    assert!(c.current_url().await.unwrap().as_str().contains(&format!("/requests/{}", r.id)), "stayed");
+}
+
+/// Types `text` into `field`, clicks the link `link`: the page asks before it is left;
+/// dismissed, the text stays.
+async fn leaving_asks_first(c: &Client, field: &str, text: &str, link: &str) {
+    type_into(c, field, text).await;
+    click(c, Locator::Css(link)).await;
     let question = c.get_alert_text().await.unwrap();
     assert!(question.contains("尚未送出"), "{question}");
     c.dismiss_alert().await.unwrap();
-    wait_for_value(&c, "#message", "已確認不含約聘僱人員").await;
-    assert!(c.current_url().await.unwrap().as_str().contains(&format!("/requests/{}", r.id)), "stayed");
+    wait_for_value(c, field, text).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
