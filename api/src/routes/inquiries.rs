@@ -43,10 +43,22 @@ fn view(row: &InquiryRow, users: &Users) -> Result<InquiryView, ApiError> {
     })
 }
 
-/// A question the caller may see: its own agency's, or any for DGPA; others 404.
+/// Whether the caller may read request `id` (its office, the supervising agencies above
+/// it, DGPA).
+async fn sees_request(state: &AppState, who: &Principal, id: Option<i64>) -> bool {
+    match id {
+        Some(id) => crate::app::requests::load_for(state, who, statreq_domain::RequestId(id)).await.is_ok(),
+        None => false,
+    }
+}
+
+/// A question the caller may see: its own agency's, one about a request it may read,
+/// or any for DGPA; others 404.
 async fn load(state: &AppState, who: &Principal, id: i64) -> Result<InquiryRow, ApiError> {
     let row = db(state, move |s| s.get_inquiry(id)).await?;
-    if inquiry::can_view(&who.actor, &row.agency_code) {
+    if inquiry::can_view(&who.actor, &row.agency_code, false)
+        || inquiry::can_view(&who.actor, &row.agency_code, sees_request(state, who, row.request_id.map(|r| r.0)).await)
+    {
         Ok(row)
     } else {
         Err(ApiError::not_found())
@@ -234,13 +246,16 @@ pub struct InquiryQuery {
     pub limit: Option<i64>,
 }
 
-/// Field questions, newest first: the caller's agency's, or all for DGPA.
+/// Field questions, newest first: the caller's agency's, or all for DGPA; with
+/// `request_id` of a request the caller may read (a supervising agency reviewing it),
+/// every question tied to that request.
 #[utoipa::path(tag = "inquiries", security(("bearer" = [])), params(InquiryQuery), responses((status = 200, body = Page<InquiryView>), ErrorResponses))]
 #[get("/inquiries")]
 pub async fn list_inquiries(state: web::Data<AppState>, who: Principal, q: http::Query<InquiryQuery>) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(q.limit)?;
+    let every_agency = who.actor.roles.is_dgpa() || sees_request(&state, &who, q.request_id).await;
     let filter = InquiryFilter {
-        agency: (!who.actor.roles.is_dgpa()).then(|| who.user.agency_code.clone()),
+        agency: (!every_agency).then(|| who.user.agency_code.clone()),
         state: q.state.map(|s| s.as_str().to_string()),
         field: q.field.clone().filter(|f| f.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')),
         request_id: q.request_id.map(statreq_domain::RequestId),

@@ -52,9 +52,12 @@ impl InquiryState {
     }
 }
 
-/// Who may read a question: the asking agency's people, and DGPA.
-pub fn can_view(actor: &Actor, agency: &AgencyCode) -> bool {
-    actor.roles.is_dgpa() || &actor.agency == agency
+/// Who may read a question: the asking agency's people, DGPA, and — for a question tied
+/// to a request — whoever may read that request (`sees_its_request`): the supervising
+/// agency reviewing it learns what the office asked and DGPA answered (rule 7) before it
+/// approves. Reading is not speaking: see [`side`].
+pub fn can_view(actor: &Actor, agency: &AgencyCode, sees_its_request: bool) -> bool {
+    actor.roles.is_dgpa() || &actor.agency == agency || sees_its_request
 }
 
 /// The side a speaker in a question's thread is on: DGPA (`Some(true)`), the
@@ -187,9 +190,14 @@ mod tests {
         let code = |agency: &str| AgencyCode::parse(agency).unwrap_or_else(|e| panic!("{e}"));
         let actor =
             |agency: &str, roles: &[Role]| Actor { user: UserId(1), agency: code(agency), roles: RoleSet::new(roles.iter().copied()) };
-        assert!(can_view(&actor("NPA", &[Role::Supervisor]), &code("NPA")));
-        assert!(can_view(&actor("DGPA", &[Role::DgpaOfficer]), &code("NPA")));
-        assert!(!can_view(&actor("TPEDU", &[Role::Applicant]), &code("NPA")));
+        assert!(can_view(&actor("NPA", &[Role::Supervisor]), &code("NPA"), false));
+        assert!(can_view(&actor("DGPA", &[Role::DgpaOfficer]), &code("NPA"), false));
+        assert!(!can_view(&actor("TPEDU", &[Role::Applicant]), &code("NPA"), false));
+        // The supervising agency reads a question about a request it may read, but does
+        // not speak in its thread.
+        assert!(can_view(&actor("MOI", &[Role::Supervisor]), &code("NPA"), true));
+        assert!(!can_view(&actor("MOI", &[Role::Supervisor]), &code("NPA"), false));
+        assert_eq!(side(&actor("MOI", &[Role::Supervisor]), &code("NPA")), None);
         assert_eq!(side(&actor("DGPA", &[Role::DgpaAdmin]), &code("NPA")), Some(true));
         assert_eq!(side(&actor("NPA", &[Role::Applicant]), &code("NPA")), Some(false));
         assert_eq!(side(&actor("NPA", &[Role::Supervisor]), &code("NPA")), Some(false));

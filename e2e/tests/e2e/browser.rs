@@ -674,6 +674,17 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     click(&c, Locator::XPath("//button[normalize-space()='送出回覆']")).await;
     wait_for_text(&c, "ol.thread li:last-child", "尚未送出的補充").await;
     wait_for_value(&c, "#reply", "").await;
+    // Closed by the office while a reply was being written: the text is not lost with the
+    // form, but kept to be copied, until discarded.
+    server.login("applicant.npa").await.close_inquiry(id, None).await.unwrap();
+    type_into(&c, "#reply", "另補充：留職停薪期間之年資另計。").await;
+    click(&c, Locator::XPath("//button[normalize-space()='送出回覆']")).await;
+    wait_for_text(&c, "p.note", "已重新顯示").await;
+    wait_for_text(&c, "main", "已結案").await;
+    wait_for_text(&c, "#unsent", "另補充：留職停薪期間之年資另計。").await;
+    assert!(c.find(Locator::Css("#reply")).await.is_err(), "closed: no reply form");
+    click(&c, Locator::XPath("//section[@aria-labelledby='unsent-h']//button[normalize-space()='捨棄']")).await;
+    wait_gone(&c, "#unsent").await;
 
     // The thread shows where its answer was published.
     wait_for_text(&c, "section[aria-labelledby=faq-h] dl.faq", "育嬰留職停薪期間亦不計入公務年資").await;

@@ -290,6 +290,16 @@ async fn field_questions_are_paged_filtered_asked_and_shown_on_their_request() {
     c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
     wait_for_text(&c, "section[aria-labelledby=iq-h]", "已答復").await;
     assert!(c.find(Locator::Css("#iq-open")).await.is_err(), "no warning once answered");
+    // The supervising agency reads what the office asked about the request it reviews,
+    // and does not speak in the thread.
+    sign_out(&c).await;
+    sign_in(&c, &server.base, "supervisor.moi").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "section[aria-labelledby=iq-h]", "本案職等之認定").await;
+    assert!(!text_of(&c, "section[aria-labelledby=iq-h]").await.contains("就此案件向人事總處提問"), "the office asks");
+    click(&c, Locator::LinkText(&format!("#{} 本案職等之認定", tied.id))).await;
+    wait_for_text(&c, "ol.thread", "以銓敘審定之職等為準").await;
+    assert!(c.find(Locator::Css("#reply")).await.is_err(), "no reply form for a reader");
 
     // Before asking, every field's FAQ on one page, searched by words.
     let faq = statreq_e2e::statreq_contract::FaqPublication {

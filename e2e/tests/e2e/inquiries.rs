@@ -250,6 +250,41 @@ async fn supervisors_ask_and_questions_may_be_on_other_matters(backend: Backend)
     assert_eq!(ok(supervisor.list_inquiries("").await).items.len(), 1);
 }
 
+/// The supervising agency reviewing a request reads the questions its office asked about
+/// it (rule 7: the data is used once they are settled) — once submitted, not the
+/// office's other questions, and without speaking in their threads.
+async fn the_supervising_agency_reads_the_questions_about_a_request_it_reviews(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let moi = server.login("supervisor.moi").await;
+    let tpe = server.login("supervisor.tpe").await;
+    let officer = server.login("officer1.dgpa").await;
+    let draft = ok(applicant.create_request(&common::statistics()).await);
+    let about = ok(applicant.create_inquiry(&question(Some(draft.id))).await).inquiry.id;
+    let other = ok(applicant.create_inquiry(&question(None)).await).inquiry.id;
+    let of_request = format!("request_id={}", draft.id);
+
+    // A draft is the office's own, and so are the questions about it.
+    assert!(ok(moi.list_inquiries(&of_request).await).items.is_empty());
+    assert_eq!(status(moi.get_inquiry(about).await), Some(404));
+
+    ok(applicant.submit(draft.id, None).await);
+    let listed = ok(moi.list_inquiries(&of_request).await).items;
+    assert_eq!(listed.iter().map(|i| i.id).collect::<Vec<_>>(), [about]);
+    let read = ok(moi.get_inquiry(about).await);
+    assert_eq!((read.inquiry.agency_code.as_str(), read.messages.len()), ("NPA", 1));
+    // Not the office's other questions; and it reads, it does not speak for the office.
+    assert_eq!(status(moi.get_inquiry(other).await), Some(404));
+    assert!(ok(moi.list_inquiries("").await).items.is_empty());
+    assert_eq!(status(moi.reply_inquiry(about, "請說明。", None).await), Some(403));
+    assert_eq!(status(moi.close_inquiry(about, None).await), Some(403));
+    // Another supervising agency reads nothing of it.
+    assert!(ok(tpe.list_inquiries(&of_request).await).items.is_empty());
+    assert_eq!(status(tpe.get_inquiry(about).await), Some(404));
+    let thread = ok(officer.get_inquiry(about).await);
+    assert_eq!((thread.inquiry.state, thread.messages.len()), (InquiryState::Open, 1), "nothing changed");
+}
+
 /// Takes a new statistics request of `applicant` through to delivery.
 async fn delivered(applicant: &Client, supervisor: &Client, officer: &Client, fields: &[&str]) -> i64 {
     let mut app = common::statistics();
@@ -438,6 +473,7 @@ on_both_backends!(
     replies_at_once_all_land_and_threads_and_questions_are_bounded,
     a_question_is_answered_and_published_to_the_fields_faq,
     supervisors_ask_and_questions_may_be_on_other_matters,
+    the_supervising_agency_reads_the_questions_about_a_request_it_reviews,
     similar_requests_are_suggested_within_what_the_caller_may_see,
     the_inbox_is_counted_paged_and_read_at_once
 );

@@ -446,7 +446,13 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
                 let l = lang.get();
                 let i = d.inquiry.clone();
                 let version = i.version;
-                let open = i.state != InquiryState::Closed;
+                // DGPA and the asking office speak in the thread; a supervising agency
+                // reading a question about a request it reviews does not.
+                let speaks = is_dgpa()
+                    || session.me.get().is_some_and(|m| {
+                        m.agency_code == i.agency_code && m.roles.iter().any(|r| matches!(r, Role::Applicant | Role::Supervisor))
+                    });
+                let open = speaks && i.state != InquiryState::Closed;
                 let published = d.published.clone();
                 let any_published = !published.is_empty();
                 if faq_field.get_untracked().is_empty() {
@@ -481,6 +487,15 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
                                 <button type="button" on:click=move |_| send(version)>{tr(l, "send_the_reply")}</button>
                                 <button type="button" on:click=move |_| close(version)>{tr(l, "close")}</button>
                             </div>
+                        </section>
+                    </Show>
+                    // Closed while a reply was being written (the 412 above): the text is
+                    // kept to be copied into a new question, not lost with the form.
+                    <Show when=move || !open && speaks && !reply.get().trim().is_empty()>
+                        <section class="card" aria-labelledby="unsent-h">
+                            <h2 id="unsent-h">{tr(l, "your_unsent_reply")}</h2>
+                            <p class="pre-line" id="unsent">{move || reply.get()}</p>
+                            <button type="button" on:click=move |_| reply.set(String::new())>{tr(l, "discard_it")}</button>
                         </section>
                     </Show>
                     <Show when=move || is_dgpa() && i.state != InquiryState::Open>
