@@ -230,7 +230,7 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
             assigned: r
                 .assignee
                 .and_then(|id| users.get(&id))
-                .is_some_and(|u| u.active && RoleSet::from_joined(&u.roles).has(Role::DgpaOfficer)),
+                .is_some_and(|u| lifecycle::attends(u.active, &RoleSet::from_joined(&u.roles))),
         };
         for audience in notify::concerned(e.kind, &situation) {
             match audience {

@@ -7,9 +7,9 @@ use serde::Deserialize;
 use statreq_contract::{
     QueueItemView, QueuePositionView, QueueSettings, QueueSettingsView, QueueView, SettingsChangeView, StartEstimate, UsageView, Weights,
 };
-use statreq_domain::lifecycle::can_view;
+use statreq_domain::lifecycle::{self, can_view};
 use statreq_domain::queue::{self, Ranked};
-use statreq_domain::{Application, RequestId, Role, Text};
+use statreq_domain::{Application, RequestId, Role, RoleSet, Text, UserId};
 use statreq_store::QueueRow;
 use utoipa::IntoParams;
 
@@ -51,6 +51,7 @@ fn item(snap: &Snapshot, row: &QueueRow, ranked: Option<&Ranked>, now: DateTime<
         factors: ranked.map(|r| r.factors),
         assignee: row.assignee.map(|id| user_ref(&snap.users, id)),
         awaiting_review: 0,
+        unattended: false,
     }
 }
 
@@ -85,11 +86,19 @@ pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: http::Quer
     // By id (the set's order).
     let mut in_production: Vec<QueueItemView> =
         snap.in_production.iter().filter_map(|id| snap.rows.get(id)).map(|row| item(&snap, row, None, now)).collect();
-    // Files waiting for a second officer, counted live (approvals do not refresh the order).
+    // Files waiting for a second officer, counted live (approvals do not refresh the order),
+    // and the officers as they are now (one disabled or moved since is not in the order).
     let ids: Vec<RequestId> = in_production.iter().map(|i| RequestId(i.request_id)).collect();
-    let files = db(&state, move |s| s.unpublished_deliveries(&ids)).await?;
+    let officers: Vec<UserId> = snap.in_production.iter().filter_map(|id| snap.rows.get(id)).filter_map(|r| r.assignee).collect();
+    let (files, officers) = db(&state, move |s| Ok((s.unpublished_deliveries(&ids)?, s.get_users(&officers)?))).await?;
+    let officers = users::by_id(officers);
     for i in &mut in_production {
         i.awaiting_review = files.iter().filter(|f| f.request_id.0 == i.request_id && crate::app::disclosure::awaits_review(f)).count();
+        let officer = i.assignee.as_ref().and_then(|a| officers.get(&UserId(a.id)));
+        i.unattended = !officer.is_some_and(|u| lifecycle::attends(u.active, &RoleSet::from_joined(&u.roles)));
+        if let Some(u) = officer {
+            i.assignee = Some(user_ref(&officers, u.id));
+        }
     }
     // What each shown request is for, for this page only (the order needs none of it):
     // from the requests held in memory, else only the applications, in one query (after a

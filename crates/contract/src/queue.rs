@@ -65,6 +65,11 @@ pub struct QueueItemView {
     /// (personal data not yet approved, small cells not yet accepted).
     #[serde(default)]
     pub awaiting_review: usize,
+    /// Work in production whose case officer can no longer act on it (the account is
+    /// disabled, or no longer a case officer): nobody's until given to another
+    /// (`POST /requests/{id}/assign`); meanwhile every officer hears of its messages.
+    #[serde(default)]
+    pub unattended: bool,
 }
 
 /// DGPA's queue in order, each request with its priority, factors and wait, and the

@@ -538,6 +538,13 @@ fn authorize(facts: &RequestFacts<'_>, actor: &Actor, action: Action) -> Result<
     Ok(())
 }
 
+/// Whether the officer work was given to can still act on it: an active account with the
+/// case-officer role. Work of anyone else (someone who left, or moved to other duties) is
+/// nobody's until given to another: every officer hears of it, and the queue says so.
+pub fn attends(active: bool, roles: &RoleSet) -> bool {
+    active && roles.has(Role::DgpaOfficer)
+}
+
 /// Whether an actor may see a request at all. Others get "not found", never the data.
 ///
 /// The applying office sees its own requests in every state; supervisors and DGPA

@@ -278,6 +278,10 @@ async fn the_queue_reads_in_words_and_takes_from_the_row() {
     let queued = people.in_state(&common::statistics(), State::Queued, 4).await;
     let working = people.in_state(&common::detail(), State::InProduction, 2).await;
     people.officer.upload_delivery(working.id, "名冊.csv", "姓名\n王大明\n".as_bytes().to_vec()).await.unwrap();
+    // Its officer leaves: the work is shown as nobody's until given to another.
+    let gone = people.officer.me().await.unwrap().id;
+    let leaves = statreq_e2e::statreq_contract::UpdateUserBody { active: Some(false), ..Default::default() };
+    server.login("admin.dgpa").await.update_user(gone, &leaves, None).await.unwrap();
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "officer2.dgpa").await;
     click(&c, Locator::Css("header a[href='/queue']")).await;
@@ -297,6 +301,7 @@ async fn the_queue_reads_in_words_and_takes_from_the_row() {
     assert!(title.contains("等候") && factor.attr("tabindex").await.unwrap().as_deref() == Some("0"), "{title}");
     // Work in production with its file awaiting a second officer.
     wait_for_text(&c, "table.production", "1 個檔案待覆核").await;
+    wait_for_text(&c, "table.production", "無人承辦，請改派").await;
     assert_accessible(&c, "the queue").await;
     assert_no_pointer(&c, "the queue").await;
     // Take straight from the row.

@@ -6,7 +6,7 @@
 use crate::common::{self, Scenario};
 
 use statreq_e2e::statreq_client::Client;
-use statreq_e2e::statreq_contract::State;
+use statreq_e2e::statreq_contract::{Role, State};
 use statreq_e2e::{on_both_backends, Backend, TestServer};
 
 /// Whether a notice's link opens request `id` (at a place on its page or not).
@@ -224,6 +224,20 @@ async fn work_of_a_disabled_officer_is_told_to_every_officer(backend: Backend) {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(told, 1, "another officer hears of the message");
+
+    // The queue says the work is nobody's, under the officer's name, until given to another.
+    let unattended = |q: statreq_e2e::statreq_contract::QueueView| {
+        q.in_production.iter().find(|i| i.request_id == taken.id).map(|i| (i.unattended, i.assignee.as_ref().map(|a| a.id)))
+    };
+    assert_eq!(unattended(officer2.queue().await.unwrap()), Some((true, Some(me.id))));
+    let to = officer2.me().await.unwrap().id;
+    officer2.assign(taken.id, None, to, Some("原承辦人離職")).await.unwrap();
+    assert_eq!(unattended(officer2.queue().await.unwrap()), Some((false, Some(to))));
+    // An officer moved to other duties (the case-officer role taken away) leaves work too.
+    let account = admin.get_user(to).await.unwrap();
+    let body = statreq_e2e::statreq_contract::UpdateUserBody { roles: Some(vec![Role::DgpaAdmin]), ..Default::default() };
+    admin.update_user(to, &body, Some(account.version)).await.unwrap();
+    assert_eq!(unattended(admin.queue().await.unwrap()), Some((true, Some(to))));
 }
 
 on_both_backends!(

@@ -166,7 +166,9 @@ pub fn QueuePage() -> impl IntoView {
                                         <td data-label=tr(lang.get(), "request_3")><A href=format!("/requests/{}", i.request_id)>{i.request_id}</A></td>
                                         <td class="subject" data-label=tr(lang.get(), "reason")>{subject(lang.get(), &i)}</td>
                                         <td data-label=tr(lang.get(), "agency_2")>{i.agency_name.clone()}</td>
-                                        <td data-label=tr(lang.get(), "case_officer")>{i.assignee.map(|u| u.display_name).unwrap_or_default()}</td>
+                                        <td data-label=tr(lang.get(), "case_officer")>{i.assignee.map(|u| u.display_name).unwrap_or_default()}
+                                            // Its officer left or moved: nobody's until given to another.
+                                            {i.unattended.then(|| view! { " "<span class="badge">{tr(lang.get(), "unattended_give_it_to_another")}</span> })}</td>
                                         <td>{(i.awaiting_review > 0).then(|| view! {
                                             <span class="badge">{tr_with(lang.get(), "n_awaiting_review", &[("n", i.awaiting_review.to_string())])}</span>
                                         })}</td>

@@ -505,3 +505,12 @@ fn a_table_with_unresolved_small_cells_is_not_delivered() {
     assert_eq!(decide(&f, &officer, deliver(2), now()), Err(Refusal::DisclosureUnresolved { count: 2 }));
     assert!(decide(&f, &officer, deliver(0), now()).is_ok());
 }
+
+#[test]
+fn work_is_attended_only_by_an_active_case_officer() {
+    let roles = |r: &[Role]| RoleSet::new(r.iter().copied());
+    assert!(attends(true, &roles(&[Role::DgpaOfficer])));
+    assert!(attends(true, &roles(&[Role::DgpaOfficer, Role::DgpaAdmin])));
+    assert!(!attends(false, &roles(&[Role::DgpaOfficer])), "left: disabled");
+    assert!(!attends(true, &roles(&[Role::DgpaAdmin])), "moved to other duties");
+}
