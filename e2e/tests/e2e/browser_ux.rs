@@ -302,6 +302,10 @@ async fn the_queue_reads_in_words_and_takes_from_the_row() {
     // Work in production with its file awaiting a second officer.
     wait_for_text(&c, "table.production", "1 個檔案待覆核").await;
     wait_for_text(&c, "table.production", "無人承辦，請改派").await;
+    // The tables' captions are for screen readers: a heading says it on screen.
+    let captions = "return Array.from(document.querySelectorAll('table caption')).map(c => c.getBoundingClientRect().height)";
+    let heights = c.execute(captions, vec![]).await.unwrap();
+    assert_eq!(heights, serde_json::json!([1, 1]), "the captions are not shown twice over the headings");
     assert_accessible(&c, "the queue").await;
     assert_no_pointer(&c, "the queue").await;
     // Take straight from the row.
