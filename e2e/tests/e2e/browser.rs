@@ -343,9 +343,10 @@ async fn a_dgpa_officer_works_the_queue() {
     wait_for_text(&c, "main", "排程中").await;
     wait_for_text(&c, "main", "目前順位 1 / 1").await;
     // A message, then take the work.
-    c.find(Locator::Css("#message")).await.unwrap().send_keys("職等依銓敘審定職等統計").await.unwrap();
+    c.find(Locator::Css("#message")).await.unwrap().send_keys("職等依銓敘審定職等統計\n年齡以基準日計").await.unwrap();
     c.find(Locator::XPath("//button[normalize-space()='送出留言']")).await.unwrap().click().await.unwrap();
-    wait_for_text(&c, "ul.messages", "職等依銓敘審定職等統計").await;
+    // Its lines as written.
+    wait_for_text(&c, "ul.messages", "職等依銓敘審定職等統計\n年齡以基準日計").await;
     // The timeline marks it at once, linking to the message.
     wait_for_text(&c, "ol.timeline", "留言").await;
     let posted = applicant.messages(r.id).await.unwrap()[0].id;
@@ -648,10 +649,18 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     assert_eq!(text_of(&c, "header a[href='/inbox']").await, "通知");
     assert_eq!(server.login("officer1.dgpa").await.inbox_summary().await.map(|s| s.unread).ok(), Some(0));
     c.goto(url.as_str()).await.unwrap();
-    type_into(&c, "#reply", "育嬰留職停薪期間亦不計入公務年資。").await;
+    type_into(&c, "#reply", "育嬰留職停薪期間亦不計入公務年資。\n借調期間另案說明。").await;
     click(&c, Locator::XPath("//button[normalize-space()='送出回覆']")).await;
     wait_for_text(&c, "main", "已答復").await;
-    type_into(&c, "#faq-a", "育嬰留職停薪期間亦不計入公務年資。").await;
+    // DGPA's reply is told apart from the office's question, its lines as written; the
+    // fields go by name.
+    wait_for_text(&c, "ol.thread li.dgpa", "人事總處回復").await;
+    wait_for_text(&c, "ol.thread li.dgpa", "亦不計入公務年資。\n借調期間另案說明。").await;
+    let sides = "return Array.from(document.querySelectorAll('ol.thread li')).map(li => getComputedStyle(li).backgroundColor)";
+    let sides = c.execute(sides, vec![]).await.unwrap();
+    assert_ne!(sides[0], sides[1], "the two sides look different: {sides}");
+    assert_eq!(text_of(&c, "main a[href='/fields/service_years']").await, "公務年資");
+    type_into(&c, "#faq-a", "育嬰留職停薪期間亦不計入公務年資。\n借調期間依原職計入。").await;
     assert_accessible(&c, "question thread").await;
     click(&c, Locator::XPath("//button[normalize-space()='發布']")).await;
     wait_for_text(&c, "p.note", "已發布至欄位 FAQ").await;
@@ -691,7 +700,7 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
 
     // Every office reads it in the field's FAQ; DGPA may withdraw it, once confirmed.
     c.goto(&format!("{}/fields/service_years", server.base)).await.unwrap();
-    wait_for_text(&c, "dl.faq", "育嬰留職停薪期間亦不計入公務年資").await;
+    wait_for_text(&c, "dl.faq", "育嬰留職停薪期間亦不計入公務年資。\n借調期間依原職計入。").await;
     let entries = server.login("applicant.tpedu").await.get_field("service_years").await.unwrap().faq.len();
     let withdraw = "//dl[@class='faq']/dd[contains(., '育嬰留職停薪期間亦不計入公務年資')]/button[normalize-space()='自常見問答撤下']";
     click(&c, Locator::XPath(withdraw)).await;
@@ -1155,9 +1164,9 @@ async fn an_officer_finds_requests_and_holds_one() {
     wait_for_text(&c, "main h1", "案件 ").await;
     click(&c, Locator::Css("#act-hold")).await;
     wait_for_text(&c, "label[for=comment]", "暫停理由").await;
-    type_into(&c, "#comment", "等待補送名冊").await;
+    type_into(&c, "#comment", "等待補送名冊\n補送後續辦").await;
     click(&c, Locator::Css("#act-confirm")).await;
-    wait_for_text(&c, "ol.timeline", "等待補送名冊").await;
+    wait_for_text(&c, "ol.timeline", "等待補送名冊\n補送後續辦").await;
     assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, statreq_e2e::statreq_contract::State::OnHold);
     // The saved view lists it.
     c.goto(&format!("{}/search?state=on_hold", server.base)).await.unwrap();

@@ -94,7 +94,7 @@ pub(crate) fn FaqEntries(
                 let (field, id, question, field_code) = (q.field.clone(), q.id, q.question.clone(), q.field.clone());
                 view! {
                     <dt>{show_field.then(|| view! { <A href=format!("/fields/{}", q.field)>{move || field_name(lang.get(), &names.get(), &field_code)}</A>" · " })}{q.question}</dt>
-                    <dd>{q.answer}
+                    <dd><span class="pre-line">{q.answer}</span>
                         {can_withdraw.then(|| view! {
                             " "<button type="button" class="link danger" on:click=move |_| withdraw(field.clone(), id, question.clone())>
                                 {move || tr(lang.get(), "withdraw_from_the_faq")}

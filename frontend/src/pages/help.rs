@@ -106,7 +106,7 @@ pub fn FieldPage(session: Session) -> impl IntoView {
                     <h1>{if l == Lang::Zh { f.name_zh.clone() } else { f.name_en.clone() }}" "<code>{f.code.clone()}</code></h1>
                     <section class="card" aria-labelledby="def-h">
                         <h2 id="def-h">{tr(l, "definition")}</h2>
-                        <p>{if d.field.definition.is_empty() { tr(l, "no_definition_yet") } else { text(l, &d.field.definition) }}</p>
+                        <p class="pre-line">{if d.field.definition.is_empty() { tr(l, "no_definition_yet") } else { text(l, &d.field.definition) }}</p>
                         <p>{tr(l, "type_2")}{f.field_type.as_str()}" · "{flags(l, &f)}</p>
                         <p><A href=format!("/inquiries?field={}", f.code)>{tr(l, "ask_dgpa_about_this_field")}</A></p>
                     </section>
@@ -376,6 +376,7 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
     let faq_q = RwSignal::new(String::new());
     let faq_a = RwSignal::new(String::new());
     let note = RwSignal::new(None::<String>);
+    let field_names = crate::components::application::use_field_names();
     let is_dgpa = move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)));
     // A reply or an answer being written is not lost to a stray click or a closed tab.
     crate::browser::ask_before_leaving(
@@ -462,13 +463,17 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
                 view! {
                     <h1>{format!("#{} {}", i.id, i.subject)}</h1>
                     <p><span class="state">{state_label(l, i.state)}</span>" · "
-                        {i.fields.clone().into_iter().map(|f| view! { <A href=format!("/fields/{f}")><code>{f}</code></A>" " }).collect_view()}
+                        {i.fields.clone().into_iter().map(|f| {
+                            let name = field_name(l, &field_names.get(), &f);
+                            view! { <A href=format!("/fields/{f}")>{name}</A>" " }
+                        }).collect_view()}
                         {i.request_id.map(|r| view! { " · "<A href=format!("/requests/{r}")>{tr(l, "request_2")}{r}</A> })}</p>
                     <ol class="thread">
                         {d.messages.into_iter().map(|m| view! {
                             <li class=if m.from_dgpa { "dgpa" } else { "office" }>
-                                <p class="meta">{m.author.display_name}" · "{i18n::datetime(l, m.created_at)}</p>
-                                <p>{m.body}</p>
+                                <p class="meta">{m.author.display_name}" · "{i18n::datetime(l, m.created_at)}
+                                    {m.from_dgpa.then(|| view! { " · "<span class="side">{tr(l, "dgpa_s_reply")}</span> })}</p>
+                                <p class="pre-line">{m.body}</p>
                             </li>
                         }).collect_view()}
                     </ol>
@@ -503,7 +508,10 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
                             <h2 id="pub-h">{tr(l, "publish_to_the_field_s_faq")}</h2>
                             <label for="faq-field">{tr(l, "field")}</label>
                             <select id="faq-field" on:change=move |ev| faq_field.set(event_target_value(&ev))>
-                                {d.inquiry.fields.clone().into_iter().map(|f| view! { <option value=f.clone() selected=f == faq_field.get_untracked()>{f.clone()}</option> }).collect_view()}
+                                {d.inquiry.fields.clone().into_iter().map(|f| {
+                                    let name = field_name(l, &field_names.get(), &f);
+                                    view! { <option value=f.clone() selected=f == faq_field.get_untracked()>{name}</option> }
+                                }).collect_view()}
                             </select>
                             <label for="faq-q">{tr(l, "question")}</label>
                             <input id="faq-q" prop:value=move || faq_q.get() on:input=move |ev| faq_q.set(event_target_value(&ev)) />

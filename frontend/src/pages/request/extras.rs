@@ -522,7 +522,7 @@ pub fn RequestExtras(
                         let at = format!("#msg-{}", m.id);
                         move || hash.get() == at
                     }>
-                        <strong>{m.author.display_name.clone()}</strong>" · "{i18n::datetime(lang.get(), m.at)}<br />{m.body.clone()}
+                        <strong>{m.author.display_name.clone()}</strong>" · "{i18n::datetime(lang.get(), m.at)}<br /><span class="pre-line">{m.body.clone()}</span>
                         {m.warnings.iter().map(|w| view! { <br /><span class="warning">{i18n::text(lang.get(), &w.message)}</span> }).collect_view()}
                     </li>
                 }).collect_view()}

@@ -228,7 +228,7 @@ pub fn RequestPage() -> impl IntoView {
                                         " · "<a href=format!("#msg-{m}")>{tr(lang.get(), "read_the_message")}</a>
                                     })}
                                     {destruction_words(lang.get(), &e.data).map(|d| view! { " · "{d} })}
-                                    {e.comment.clone().map(|c| view! { <q>{c}</q> })}</li>
+                                    {e.comment.clone().map(|c| view! { <q class="pre-line">{c}</q> })}</li>
                             }).collect_view()}
                         </ol>
                     </section>

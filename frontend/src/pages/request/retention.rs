@@ -69,7 +69,7 @@ pub fn Retention(id: i64, version: i64, on_change: Callback<()>) -> impl IntoVie
                             Some(_) => tr(lang.get(), "extension_refused"),
                             None => tr(lang.get(), "extension_waiting"),
                         }}</strong>
-                        {e.comment.clone().map(|c| view! { " · "<q>{c}</q> })}
+                        {e.comment.clone().map(|c| view! { " · "<q class="pre-line">{c}</q> })}
                     </li>
                 }).collect_view()}
             </ul>
