@@ -300,6 +300,17 @@ async fn field_questions_are_paged_filtered_asked_and_shown_on_their_request() {
     click(&c, Locator::LinkText(&format!("#{} 本案職等之認定", tied.id))).await;
     wait_for_text(&c, "ol.thread", "以銓敘審定之職等為準").await;
     assert!(c.find(Locator::Css("#reply")).await.is_err(), "no reply form for a reader");
+    // Its own question the supervisor closes, asked first: closing ends the thread.
+    let own = supervisor.list_inquiries("").await.unwrap().items.into_iter().find(|i| i.subject == "基準日之認定").unwrap();
+    c.goto(&format!("{}/inquiries/{}", server.base, own.id)).await.unwrap();
+    click(&c, Locator::XPath("//button[normalize-space()='結案']")).await;
+    assert!(c.get_alert_text().await.unwrap().contains("結案後雙方都不能再回覆"));
+    c.dismiss_alert().await.unwrap();
+    assert_eq!(supervisor.get_inquiry(own.id).await.unwrap().inquiry.state, statreq_e2e::statreq_contract::InquiryState::Open);
+    click(&c, Locator::XPath("//button[normalize-space()='結案']")).await;
+    c.accept_alert().await.unwrap();
+    wait_for_text(&c, "main p .state", "已結案").await;
+    assert_eq!(supervisor.get_inquiry(own.id).await.unwrap().inquiry.state, statreq_e2e::statreq_contract::InquiryState::Closed);
 
     // Before asking, every field's FAQ on one page, searched by words.
     let faq = statreq_e2e::statreq_contract::FaqPublication {

@@ -413,6 +413,10 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
         });
     };
     let close = move |version: i64| {
+        // Closing ends the thread for both sides: asked first.
+        if !crate::browser::confirm(&tr(lang.get_untracked(), "confirm_close_question")) {
+            return;
+        }
         let id = id();
         spawn_local(async move {
             match call(|c| async move { c.close_inquiry(id, Some(version)).await }).await {
