@@ -1,7 +1,8 @@
 //! Field questions (rule 7): an applicant asks DGPA about one or more fields,
 //! optionally for a draft; DGPA answers in the thread; an answer worth keeping is
 //! published into the field's FAQ. Each step tells the other side in its in-app
-//! inbox. An office sees its own questions; DGPA sees all.
+//! inbox. An office sees its own questions, a supervising agency those about a request
+//! it may read; DGPA sees all.
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;

@@ -246,16 +246,28 @@ async fn field_questions_are_paged_filtered_asked_and_shown_on_their_request() {
 
     sign_in(&c, &server.base, "officer1.dgpa").await;
     c.goto(&format!("{}/inquiries", server.base)).await.unwrap();
+    // DGPA starts at the questions awaiting its answer.
     wait_count(&c, "ul.inquiries li", 50).await;
+    crate::browser::wait_for_value(&c, "#q-state", "open").await;
     assert!(text_of(&c, "ul.inquiries li:first-child").await.contains("基準日之認定"), "newest first");
     // Fields by name, and who asked.
     let second = text_of(&c, "ul.inquiries li:nth-child(2)").await;
     assert!(second.contains("· 職等 ·") && second.contains("林怡君"), "{second}");
+    let officer = server.login("officer1.dgpa").await;
+    let open = officer.list_inquiries("state=open&limit=200").await.unwrap().items.len();
+    assert_eq!(open, 51, "52 asked, 2 answered, and the supervisor's");
+    click(&c, Locator::Css("#more-questions")).await;
+    wait_count(&c, "ul.inquiries li", open).await;
+    assert!(!text_of(&c, "ul.inquiries").await.contains("已答復"), "open ones only");
+    // All of them, and a state chosen by its address.
+    choose(&c, "#q-state", "").await;
+    wait_count(&c, "ul.inquiries li", 50).await;
     click(&c, Locator::Css("#more-questions")).await;
     wait_count(&c, "ul.inquiries li", asked_before + 53).await;
-    // Answered ones only: the two DGPA answered.
-    choose(&c, "#q-state", "answered").await;
+    // Answered ones only (the two DGPA answered), from an address that says so.
+    c.goto(&format!("{}/inquiries?state=answered", server.base)).await.unwrap();
     wait_count(&c, "ul.inquiries li", asked_before + 2).await;
+    crate::browser::wait_for_value(&c, "#q-state", "answered").await;
     assert!(text_of(&c, "ul.inquiries").await.contains("職等疑義 1"));
     assert!(!text_of(&c, "ul.inquiries").await.contains("職等疑義 2"));
     choose(&c, "#q-state", "closed").await;

@@ -259,7 +259,10 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
     // A page at a time, in one state or all: DGPA works through hundreds of questions.
     let list = crate::components::loading::Paged::<InquiryView>::new();
     let (rows, next, loaded) = (list.rows, list.next, list.state);
-    let shown = RwSignal::new(String::new());
+    // The state shown: the address's (`?state=open`), else DGPA starts at what awaits its
+    // answer and the offices at all of theirs.
+    let from_address = query.read_untracked().get("state");
+    let shown = RwSignal::new(from_address.clone().unwrap_or_default());
     let load = move |cursor: Option<String>| {
         list.load(cursor, move |cursor| async move {
             let query = crate::components::loading::page_query(&[("state", shown.get_untracked())], cursor);
@@ -270,7 +273,18 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
             .await
         })
     };
-    load(None);
+    let started = RwSignal::new(false);
+    Effect::new(move |_| {
+        let me = session.me.get();
+        if started.get_untracked() || (from_address.is_none() && me.is_none()) {
+            return;
+        }
+        if from_address.is_none() && me.is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin))) {
+            shown.set(InquiryState::Open.as_str().to_string());
+        }
+        started.set(true);
+        load(None);
+    });
     let fields = RwSignal::new(query.read_untracked().get("field").unwrap_or_default());
     let request = RwSignal::new(query.read_untracked().get("request").unwrap_or_default());
     let subject = RwSignal::new(String::new());
@@ -309,7 +323,7 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
         <p><A href="/faq">{move || tr(lang.get(), "read_the_faq_first")}</A></p>
         <p>
             <label for="q-state">{move || tr(lang.get(), "state")}</label>" "
-            <select id="q-state" on:change=move |ev| { shown.set(event_target_value(&ev)); load(None) }>
+            <select id="q-state" prop:value=move || shown.get() on:change=move |ev| { shown.set(event_target_value(&ev)); load(None) }>
                 <option value="" selected=move || shown.get().is_empty()>{move || tr(lang.get(), "all")}</option>
                 {InquiryState::ALL.into_iter().map(|st| view! {
                     <option value=st.as_str() selected=move || shown.get() == st.as_str()>{move || state_label(lang.get(), st)}</option>
