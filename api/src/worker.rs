@@ -227,10 +227,7 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
             reached_dgpa: r.dgpa_received_at.is_some(),
             // An officer who can no longer act (disabled, or no longer a case officer)
             // has nobody's work: every case officer hears what they would have.
-            assigned: r
-                .assignee
-                .and_then(|id| users.get(&id))
-                .is_some_and(|u| lifecycle::attends(u.active, &RoleSet::from_joined(&u.roles))),
+            assigned: r.assignee.and_then(|id| users.get(&id)).is_some_and(crate::app::users::attends),
         };
         for audience in notify::concerned(e.kind, &situation) {
             match audience {

@@ -390,11 +390,11 @@ pub async fn list_officers(state: web::Data<AppState>, who: Principal, q: http::
     loop {
         let rows = db(&state, move |s| s.list_users(after, 500)).await?;
         let last = rows.last().map(|u| u.id);
-        out.extend(
-            rows.into_iter()
-                .filter(|u| u.active && RoleSet::from_joined(&u.roles).has(Role::DgpaOfficer))
-                .map(|u| statreq_contract::UserRef { id: u.id.0, display_name: u.display_name, agency_code: u.agency_code.to_string() }),
-        );
+        out.extend(rows.into_iter().filter(crate::app::users::attends).map(|u| statreq_contract::UserRef {
+            id: u.id.0,
+            display_name: u.display_name,
+            agency_code: u.agency_code.to_string(),
+        }));
         match last {
             Some(id) => after = Some(id.0),
             None => break,

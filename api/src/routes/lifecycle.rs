@@ -134,7 +134,9 @@ pub async fn take_request(
         Some(uid) => {
             let uid = UserId(uid);
             let user = db(&state, move |s| s.get_users(&[uid])).await?.into_iter().next();
-            let ok = user.as_ref().is_some_and(|u| u.active && statreq_domain::RoleSet::from_joined(&u.roles).has(Role::DgpaOfficer));
+            let ok = user
+                .as_ref()
+                .is_some_and(|u| statreq_domain::lifecycle::attends(u.active, &statreq_domain::RoleSet::from_joined(&u.roles)));
             if !ok {
                 return Err(InputError::InvalidAssignee.into());
             }
@@ -260,7 +262,7 @@ pub async fn assign_request(
     who.require(Role::DgpaOfficer)?;
     let uid = UserId(b.assignee);
     let user = db(&state, move |s| s.get_users(&[uid])).await?.into_iter().next();
-    if !user.as_ref().is_some_and(|u| u.active && statreq_domain::RoleSet::from_joined(&u.roles).has(Role::DgpaOfficer)) {
+    if !user.as_ref().is_some_and(crate::app::users::attends) {
         return Err(InputError::InvalidAssignee.into());
     }
     transition(&state, &who, path.into_inner(), &req, Command::Assign { assignee: uid, reason: b.reason }).await

@@ -7,9 +7,9 @@ use serde::Deserialize;
 use statreq_contract::{
     QueueItemView, QueuePositionView, QueueSettings, QueueSettingsView, QueueView, SettingsChangeView, StartEstimate, UsageView, Weights,
 };
-use statreq_domain::lifecycle::{self, can_view};
+use statreq_domain::lifecycle::can_view;
 use statreq_domain::queue::{self, Ranked};
-use statreq_domain::{Application, RequestId, Role, RoleSet, Text, UserId};
+use statreq_domain::{Application, RequestId, Role, Text, UserId};
 use statreq_store::QueueRow;
 use utoipa::IntoParams;
 
@@ -95,7 +95,7 @@ pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: http::Quer
     for i in &mut in_production {
         i.awaiting_review = files.iter().filter(|f| f.request_id.0 == i.request_id && crate::app::disclosure::awaits_review(f)).count();
         let officer = i.assignee.as_ref().and_then(|a| officers.get(&UserId(a.id)));
-        i.unattended = !officer.is_some_and(|u| lifecycle::attends(u.active, &RoleSet::from_joined(&u.roles)));
+        i.unattended = !officer.is_some_and(users::attends);
         if let Some(u) = officer {
             i.assignee = Some(user_ref(&officers, u.id));
         }
