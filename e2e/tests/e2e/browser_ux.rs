@@ -308,6 +308,11 @@ async fn the_queue_reads_in_words_and_takes_from_the_row() {
     assert_eq!(heights, serde_json::json!([1, 1]), "the captions are not shown twice over the headings");
     assert_accessible(&c, "the queue").await;
     assert_no_pointer(&c, "the queue").await;
+    // The request's page says who handles it, and that they no longer can.
+    c.goto(&format!("{}/requests/{}", server.base, working.id)).await.unwrap();
+    wait_for_text(&c, "#case-officer", "承辦人：王淑芬").await;
+    wait_for_text(&c, "main > p", "無人承辦，請改派").await;
+    c.goto(&format!("{}/queue", server.base)).await.unwrap();
     // Take straight from the row.
     click(&c, Locator::Css(&format!("#take-{}", queued.id))).await;
     assert_eq!(wait_for_state(&people.applicant, queued.id, State::InProduction).await, State::InProduction);

@@ -107,7 +107,16 @@ pub fn RequestPage() -> impl IntoView {
                         <p class="error" role="alert">{tr(lang.get(), "saved_but_not_submitted")}</p>
                     })}
                     <p><span class=format!("state {}", r.state.as_str())>{text(lang.get(), &r.state_label)}</span>
-                       " · "{r.agency_name.clone()}" · "{tr_with(lang.get(), "revision_n_lower", &[("n", r.revision.to_string())])}</p>
+                       " · "{r.agency_name.clone()}" · "{tr_with(lang.get(), "revision_n_lower", &[("n", r.revision.to_string())])}
+                       // Who handles it at DGPA; DGPA also reads whether that officer can
+                       // still act on it (the officers' list holds only those who can).
+                       {r.assignee.clone().map(|a| {
+                           let unattended = move || officers.get().is_some_and(|o| !o.is_empty() && !o.iter().any(|x| x.id == a.id));
+                           view! {
+                               " · "<span id="case-officer">{tr_with(lang.get(), "case_officer_is", &[("name", a.display_name.clone())])}</span>
+                               {move || unattended().then(|| view! { " "<span class="badge">{tr(lang.get(), "unattended_give_it_to_another")}</span> })}
+                           }
+                       })}</p>
                     // What happens next, and whether it is the reader's step (the
                     // server's sentence, as every client of the API gets it).
                     {r.next_step.clone().map(|t| view! { <p class="next-step">{move || text(lang.get(), &t)}</p> })}
