@@ -267,7 +267,7 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     c.refresh().await.unwrap();
     wait_for_text(&c, "ul.attachments", "誤附名冊.csv").await;
     click(&c, Locator::Css(&format!("#remove-att-{}", wrong.id))).await;
-    let question = c.get_alert_text().await.unwrap();
+    let question = alert_text(&c).await;
     assert!(question.contains("誤附名冊.csv"), "{question}");
     c.dismiss_alert().await.unwrap();
     assert_eq!(office.attachments(id).await.unwrap().len(), 2, "cancelled, nothing removed");
@@ -812,7 +812,7 @@ async fn a_notice_of_a_message_opens_at_the_message() {
 async fn leaving_asks_first(c: &Client, field: &str, text: &str, link: &str) {
     type_into(c, field, text).await;
     click(c, Locator::Css(link)).await;
-    let question = c.get_alert_text().await.unwrap();
+    let question = alert_text(c).await;
     assert!(question.contains("尚未送出"), "{question}");
     c.dismiss_alert().await.unwrap();
     wait_for_value(c, field, text).await;
@@ -893,6 +893,19 @@ async fn structured_conditions_and_breakdowns_are_edited_in_the_form() {
     click(&c, Locator::Css(".condition:last-of-type select[id^='cf-'] option[value='birth_date']")).await;
     wait_for_text(&c, "#step-3", "出生日期").await;
     assert_accessible(&c, "form declaring personal data").await;
+}
+
+/// The text of the browser's dialog (a confirmation), waiting for it: a page may ask
+/// only after something it looks up first (how much work an officer holds), just after
+/// the click that asked.
+pub(crate) async fn alert_text(c: &Client) -> String {
+    for _ in 0..100 {
+        if let Ok(text) = c.get_alert_text().await {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no dialog was shown");
 }
 
 /// Waits until nothing matches `css` (a closed form has left the page: the SPA updates
@@ -1079,7 +1092,7 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
     let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now()).to_string();
     set_date(&c, "destroyed-on", &today).await;
     click(&c, Locator::Css("#act-confirm")).await;
-    let question = c.get_alert_text().await.unwrap();
+    let question = alert_text(&c).await;
     assert!(question.contains("確定已銷毀"), "{question}");
     c.dismiss_alert().await.unwrap();
     assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, statreq_e2e::statreq_contract::State::Delivered);

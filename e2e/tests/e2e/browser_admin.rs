@@ -141,7 +141,7 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     wait_for_text(&c, "#source-status", "已儲存既有資料來源").await;
     assert_eq!(admin.get_source("pay-by-grade").await.unwrap().entry.refresh, "每年");
     click(&c, Locator::Css("#delete-source-pay-by-grade")).await;
-    assert!(c.get_alert_text().await.unwrap().contains("職等別俸點統計"));
+    assert!(crate::browser::alert_text(&c).await.contains("職等別俸點統計"));
     c.accept_alert().await.unwrap();
     wait_for_text(&c, "#source-status", "已刪除").await;
     assert_eq!(admin.get_source("pay-by-grade").await.err().and_then(|e| e.status()), Some(404));

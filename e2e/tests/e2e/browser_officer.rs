@@ -67,14 +67,7 @@ async fn an_officers_day_from_search_to_delivery() {
     // reply only, for good); cancelled, nothing is delivered.
     c.refresh().await.unwrap();
     act(&c, "deliver", "檢送考績分布統計表").await;
-    let mut question = String::new();
-    for _ in 0..50 {
-        if let Ok(text) = c.get_alert_text().await {
-            question = text;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let question = crate::browser::alert_text(&c).await;
     assert!(question.contains("尚未附任何成果檔案"), "{question:?}");
     c.dismiss_alert().await.unwrap();
     assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, State::InProduction);
@@ -316,7 +309,7 @@ async fn field_questions_are_paged_filtered_asked_and_shown_on_their_request() {
     let own = supervisor.list_inquiries("").await.unwrap().items.into_iter().find(|i| i.subject == "基準日之認定").unwrap();
     c.goto(&format!("{}/inquiries/{}", server.base, own.id)).await.unwrap();
     click(&c, Locator::XPath("//button[normalize-space()='結案']")).await;
-    assert!(c.get_alert_text().await.unwrap().contains("結案後雙方都不能再回覆"));
+    assert!(crate::browser::alert_text(&c).await.contains("結案後雙方都不能再回覆"));
     c.dismiss_alert().await.unwrap();
     assert_eq!(supervisor.get_inquiry(own.id).await.unwrap().inquiry.state, statreq_e2e::statreq_contract::InquiryState::Open);
     click(&c, Locator::XPath("//button[normalize-space()='結案']")).await;

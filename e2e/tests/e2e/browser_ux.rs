@@ -157,7 +157,7 @@ async fn findings_sit_beside_their_source_and_a_withdraw_asks_first() {
     let confirm = c.find(Locator::Css("#act-confirm")).await.unwrap();
     assert_eq!(confirm.attr("class").await.unwrap().as_deref(), Some("danger"), "a final step looks different");
     confirm.click().await.unwrap();
-    let question = c.get_alert_text().await.unwrap();
+    let question = crate::browser::alert_text(&c).await;
     assert!(question.contains("確定撤回"), "{question}");
     c.dismiss_alert().await.unwrap();
     assert_eq!(people.applicant.get_request(pending.id).await.unwrap().state, State::PendingSupervisor);
@@ -206,7 +206,7 @@ async fn four_eyes_delivery_and_destruction_read_right() {
     wait_for_text(&c, "ol.timeline", "成果檔送請覆核").await;
     assert_accessible(&c, "a file awaiting review").await;
     click(&c, Locator::Css(&format!("#approve-{}", f.id))).await;
-    let question = c.get_alert_text().await.unwrap();
+    let question = crate::browser::alert_text(&c).await;
     assert!(question.contains("SHA-256"), "{question}");
     c.dismiss_alert().await.unwrap();
     assert!(people.officer.deliveries(r.id).await.unwrap().files[0].approved_by.is_none(), "cancelled, nothing happens");
@@ -391,7 +391,7 @@ async fn check_and_submit_and_nothing_typed_is_lost_on_leaving() {
 
     // Leaving by a link asks first; staying keeps the text; leaving and coming back restores it.
     click(&c, Locator::Css("header a[href='/search']")).await;
-    let question = c.get_alert_text().await.unwrap();
+    let question = crate::browser::alert_text(&c).await;
     assert!(question.contains("未儲存"), "{question}");
     c.dismiss_alert().await.unwrap();
     crate::browser::wait_for_value(&c, "#reason", "研議人力配置（未儲存）").await;
@@ -650,11 +650,12 @@ async fn an_administrator_edits_and_disables_an_account() {
     click(&c, Locator::Css("#ue-active")).await;
     click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='submit']")).await;
     // Disabling signs the person out everywhere: it asks first; cancelled, nothing changes.
-    let question = c.get_alert_text().await.unwrap();
+    let question = crate::browser::alert_text(&c).await;
     assert!(question.contains("applicant.tpedu"), "{question}");
     c.dismiss_alert().await.unwrap();
     assert!(target.me().await.is_ok());
     click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='submit']")).await;
+    crate::browser::alert_text(&c).await;
     c.accept_alert().await.unwrap();
     wait_for_text(&c, "form.user-editor [role=status]", "已儲存 applicant.tpedu").await;
     let admin = server.login("admin.dgpa").await;
@@ -724,14 +725,7 @@ async fn an_administrator_edits_and_disables_an_account() {
     wait_for_text(&c, "form.user-editor legend", "officer1.dgpa").await;
     click(&c, Locator::Css("#ue-active")).await;
     click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='submit']")).await;
-    let mut question = String::new();
-    for _ in 0..50 {
-        if let Ok(q) = c.get_alert_text().await {
-            question = q;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let question = crate::browser::alert_text(&c).await;
     assert!(question.contains("officer1.dgpa") && question.contains(&format!("尚有 {held} 件")), "{question}");
     c.dismiss_alert().await.unwrap();
     assert!(officer.me().await.is_ok(), "cancelled: still active");
@@ -804,7 +798,7 @@ async fn an_administrator_adds_a_day_off_to_the_office_calendar() {
     // year and the added day stay).
     wait_for_text(&c, "#cal-unsaved", "尚有未儲存的變更").await;
     click(&c, Locator::Css(&format!("#cal-year option[value='{}']", y + 1))).await;
-    let question = c.get_alert_text().await.unwrap();
+    let question = crate::browser::alert_text(&c).await;
     assert!(question.contains("未儲存"), "{question}");
     c.dismiss_alert().await.unwrap();
     let shown = c.find(Locator::Css("#cal-year")).await.unwrap().prop("value").await.unwrap();
