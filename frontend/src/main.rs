@@ -44,7 +44,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/sources") view=pages::help::SourcesPage />
                     <Route path=path!("/inquiries") view=move || view! { <pages::help::InquiriesPage session=session /> } />
                     <Route path=path!("/inquiries/:id") view=move || view! { <pages::help::InquiryPage session=session /> } />
-                    <Route path=path!("/inbox") view=pages::help::InboxPage />
+                    <Route path=path!("/inbox") view=pages::inbox::InboxPage />
                     <Route path=path!("/account") view=pages::AccountPage />
                     <Route path=path!("/search") view=pages::SearchPage />
                     <Route path=path!("/destructions") view=pages::DestructionsPage />

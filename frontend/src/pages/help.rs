@@ -1,6 +1,5 @@
 //! Help before applying (rules 4, 7): the field dictionary with each field's code
-//! table, covering sources and FAQ; field questions to DGPA and their threads; the
-//! in-app inbox.
+//! table, covering sources and FAQ; field questions to DGPA and their threads.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -542,80 +541,5 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
                 }.into_any()
             }}
         </Async>
-    }
-}
-
-/// In-app notifications, newest first, a page at a time; each marked read when opened or
-/// on its own, or all that are shown at once.
-#[component]
-pub fn InboxPage() -> impl IntoView {
-    let lang = i18n::lang();
-    let session = crate::session::session();
-    let list = crate::components::loading::Paged::<InboxItem>::new();
-    let (rows, next, state) = (list.rows, list.next, list.state);
-    let load = move |cursor: Option<String>| {
-        list.load(cursor, move |cursor| async move {
-            call(|c| {
-                let cursor = cursor.clone();
-                async move { c.inbox_page(false, cursor.as_deref(), Some(50)).await }
-            })
-            .await
-        })
-    };
-    load(None);
-    let marked = move |ids: &dyn Fn(&InboxItem) -> bool| {
-        let now = crate::browser::now();
-        rows.update(|r| r.iter_mut().filter(|i| i.read_at.is_none() && ids(i)).for_each(|i| i.read_at = Some(now)));
-    };
-    let read = move |id: i64| {
-        spawn_local(async move {
-            if call(|c| async move { c.read_inbox(id).await }).await.is_ok() {
-                marked(&|i| i.id == id);
-                crate::session::refresh_unread(session);
-            }
-        });
-    };
-    // Up to the newest shown: what arrived since stays unread.
-    let read_all = move |_| {
-        let Some(newest) = rows.with_untracked(|r| r.first().map(|i| i.id)) else { return };
-        spawn_local(async move {
-            if call(|c| async move { c.read_all_inbox(Some(newest)).await }).await.is_ok() {
-                marked(&|i| i.id <= newest);
-                crate::session::refresh_unread(session);
-            }
-        });
-    };
-    let any_unread = move || rows.with(|r| r.iter().any(|i| i.read_at.is_none()));
-    view! {
-        <h1>{move || tr(lang.get(), "notifications")}</h1>
-        {move || match state.get() {
-            None => crate::components::loading::loading(lang.get()),
-            Some(Err(e)) => crate::components::loading::failed(lang.get(), &e),
-            Some(Ok(())) if rows.with(Vec::is_empty) => view! { <p>{tr(lang.get(), "no_notifications")}</p> }.into_any(),
-            Some(Ok(())) => view! {
-                <Show when=any_unread>
-                    <p><button type="button" id="read-all" on:click=read_all>{move || tr(lang.get(), "mark_all_read")}</button></p>
-                </Show>
-                <ul class="inbox">
-                    <For each=move || rows.get() key=|i| (i.id, i.read_at.is_some()) let:i>
-                        {
-                            let unread = i.read_at.is_none();
-                            let (id, message, at) = (i.id, i.message.clone(), i.created_at);
-                            // In the language chosen, also after switching it.
-                            view! {
-                                <li class=if unread { "unread" } else { "" }>
-                                    <A href=i.link.clone() on:click=move |_| if unread { read(id) }>{move || text(lang.get(), &message)}</A>
-                                    " · "{move || i18n::datetime(lang.get(), at)}
-                                    {unread.then(|| view! { " "<button type="button" class="link" on:click=move |_| read(id)>{move || tr(lang.get(), "mark_read")}</button> })}
-                                </li>
-                            }
-                        }
-                    </For>
-                </ul>
-                <Show when=move || next.get().is_some()>
-                    <button type="button" on:click=move |_| load(next.get_untracked())>{move || tr(lang.get(), "more")}</button>
-                </Show>
-            }.into_any(),
-        }}
     }
 }

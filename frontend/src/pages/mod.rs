@@ -16,6 +16,7 @@ pub mod form;
 mod form_tests;
 pub mod help;
 pub mod home;
+pub mod inbox;
 pub mod login;
 pub mod not_found;
 pub mod print;
