@@ -31,12 +31,12 @@ pub fn load(s: &Store, ids: impl IntoIterator<Item = UserId>) -> StoreResult<Use
     Ok(users)
 }
 
-/// Rows as a lookup.
 /// Whether this officer can act on work given to them ([`statreq_domain::lifecycle::attends`]).
 pub fn attends(u: &UserRow) -> bool {
     statreq_domain::lifecycle::attends(u.active, &statreq_domain::RoleSet::from_joined(&u.roles))
 }
 
+/// Rows as a lookup.
 pub fn by_id(rows: Vec<UserRow>) -> Users {
     rows.into_iter().map(|u| (u.id, u)).collect()
 }

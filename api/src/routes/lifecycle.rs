@@ -134,10 +134,7 @@ pub async fn take_request(
         Some(uid) => {
             let uid = UserId(uid);
             let user = db(&state, move |s| s.get_users(&[uid])).await?.into_iter().next();
-            let ok = user
-                .as_ref()
-                .is_some_and(|u| statreq_domain::lifecycle::attends(u.active, &statreq_domain::RoleSet::from_joined(&u.roles)));
-            if !ok {
+            if !user.as_ref().is_some_and(crate::app::users::attends) {
                 return Err(InputError::InvalidAssignee.into());
             }
             uid
