@@ -252,9 +252,15 @@ async fn field_questions_are_paged_filtered_asked_and_shown_on_their_request() {
     click(&c, Locator::Css("#more-questions")).await;
     wait_count(&c, "ul.inquiries li", open).await;
     assert!(!text_of(&c, "ul.inquiries").await.contains("已答復"), "open ones only");
-    // All of them, and a state chosen by its address.
+    // All of them; a choice is the address too, and an address opens its state.
     choose(&c, "#q-state", "").await;
     wait_count(&c, "ul.inquiries li", 50).await;
+    choose(&c, "#q-state", "closed").await;
+    wait_for_text(&c, "main", "這裡沒有欄位疑義").await;
+    assert!(c.current_url().await.unwrap().as_str().ends_with("/inquiries?state=closed"));
+    choose(&c, "#q-state", "").await;
+    wait_count(&c, "ul.inquiries li", 50).await;
+    assert!(c.current_url().await.unwrap().as_str().ends_with("/inquiries"));
     click(&c, Locator::Css("#more-questions")).await;
     wait_count(&c, "ul.inquiries li", asked_before + 53).await;
     // Answered ones only (the two DGPA answered), from an address that says so.

@@ -322,7 +322,17 @@ pub fn InquiriesPage(session: Session) -> impl IntoView {
         <p><A href="/faq">{move || tr(lang.get(), "read_the_faq_first")}</A></p>
         <p>
             <label for="q-state">{move || tr(lang.get(), "state")}</label>" "
-            <select id="q-state" prop:value=move || shown.get() on:change=move |ev| { shown.set(event_target_value(&ev)); load(None) }>
+            <select id="q-state" prop:value=move || shown.get() on:change={
+                // The choice is the address too: a link to it opens the same list.
+                let navigate = use_navigate();
+                move |ev| {
+                    let chosen = event_target_value(&ev);
+                    let address = if chosen.is_empty() { "/inquiries".to_string() } else { format!("/inquiries?state={chosen}") };
+                    navigate(&address, leptos_router::NavigateOptions { replace: true, ..Default::default() });
+                    shown.set(chosen);
+                    load(None)
+                }
+            }>
                 <option value="" selected=move || shown.get().is_empty()>{move || tr(lang.get(), "all")}</option>
                 {InquiryState::ALL.into_iter().map(|st| view! {
                     <option value=st.as_str() selected=move || shown.get() == st.as_str()>{move || state_label(lang.get(), st)}</option>
