@@ -488,9 +488,12 @@ pub async fn inbox_summary(state: web::Data<AppState>, who: Principal) -> Result
     Ok(HttpResponse::Ok().json(InboxSummary { unread }))
 }
 
+/// Notifications one call marks by id: a line of the browser's inbox, and more.
+const MAX_READ_IDS: usize = 200;
+
 /// Mark the caller's unread notifications read: all of them, or those up to `up_to`
-/// (the newest one the reader saw), so that what arrived meanwhile stays unread.
-/// Repeating it marks nothing more.
+/// (the newest one the reader saw), so that what arrived meanwhile stays unread, and
+/// only `ids` when given (a line of the browser's inbox). Repeating it marks nothing more.
 #[utoipa::path(tag = "inquiries", security(("bearer" = [])), request_body(content = Option<ReadAllBody>), responses((status = 200, body = ReadAllResult), ErrorResponses))]
 #[post("/me/inbox/read-all")]
 pub async fn read_all_inbox(
@@ -503,9 +506,16 @@ pub async fn read_all_inbox(
     if b.up_to.is_some_and(|id| id < 1) {
         return Err(InputError::InvalidValue { pointer: "/up_to".into(), detail: "up_to is a notification's id: 1 or more".into() }.into());
     }
+    let only = b.ids;
+    if only.as_ref().is_some_and(|ids| ids.len() > MAX_READ_IDS) {
+        return Err(InputError::InvalidValue { pointer: "/ids".into(), detail: format!("at most {MAX_READ_IDS} ids at once") }.into());
+    }
+    if let Some(n) = only.as_ref().and_then(|ids| ids.iter().position(|id| *id < 1)) {
+        return Err(InputError::InvalidValue { pointer: format!("/ids/{n}"), detail: "a notification's id: 1 or more".into() }.into());
+    }
     let user = who.user.id;
     let (marked, unread) = db(&state, move |s| {
-        let marked = s.mark_inbox_read_up_to(user, b.up_to, Utc::now())?;
+        let marked = s.mark_inbox_read_up_to(user, b.up_to, only.as_deref(), Utc::now())?;
         Ok((marked, s.count_unread_inbox(user)?))
     })
     .await?;

@@ -383,7 +383,12 @@ impl Client {
 
     /// Marks every unread notification read, or those up to `up_to` (an id).
     pub async fn read_all_inbox(&self, up_to: Option<i64>) -> Result<ReadAllResult> {
-        self.post("/me/inbox/read-all", &ReadAllBody { up_to }, None).await
+        self.post("/me/inbox/read-all", &ReadAllBody { up_to, ids: None }, None).await
+    }
+
+    /// Marks these of the caller's notifications read (at most 200).
+    pub async fn read_inbox_ids(&self, ids: &[i64]) -> Result<ReadAllResult> {
+        self.post("/me/inbox/read-all", &ReadAllBody { up_to: None, ids: Some(ids.to_vec()) }, None).await
     }
 
     // ------------------------------------------------------------ requests

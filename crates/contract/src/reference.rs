@@ -145,6 +145,11 @@ pub struct ReadAllBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 1)]
     pub up_to: Option<i64>,
+    /// Only these notifications (their `id`s, at most 200): a line of the browser's inbox,
+    /// the notices of one kind about one thing. Others' ids mark nothing. Since 1.10.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 200)]
+    pub ids: Option<Vec<i64>>,
 }
 
 /// What `POST /me/inbox/read-all` did. Since 1.5.0.

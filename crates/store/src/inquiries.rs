@@ -509,14 +509,25 @@ impl Store {
     }
 
     /// Marks the user's unread items read, those up to `up_to` (an id) when given: what
-    /// arrived after the list the reader saw stays unread. Returns how many were marked.
-    pub fn mark_inbox_read_up_to(&self, user_id: UserId, up_to: Option<i64>, now: DateTime<Utc>) -> StoreResult<usize> {
+    /// arrived after the list the reader saw stays unread; only `ids` when given. Returns
+    /// how many were marked.
+    pub fn mark_inbox_read_up_to(
+        &self,
+        user_id: UserId,
+        up_to: Option<i64>,
+        ids: Option<&[i64]>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<usize> {
         self.write_tx(|c| {
             let mine = inbox::table
                 .filter(inbox::user_id.eq(user_id))
                 .filter(inbox::read_at.is_null())
                 .filter(inbox::id.le(up_to.unwrap_or(i64::MAX)));
-            Ok(diesel::update(mine).set(inbox::read_at.eq(Some(to_db(now)))).execute(c)?)
+            let read = inbox::read_at.eq(Some(to_db(now)));
+            Ok(match ids {
+                Some(ids) => diesel::update(mine.filter(inbox::id.eq_any(ids))).set(read).execute(c)?,
+                None => diesel::update(mine).set(read).execute(c)?,
+            })
         })
     }
 

@@ -188,6 +188,8 @@ async fn the_inbox_is_counted_paged_and_read_at_once(backend: Backend) {
         (br#"{"upto": 1}"#, "unknown_field", 422),
         (br#"[1]"#, "invalid_value", 422),
         (br#"{"up_to": "#, "malformed_json", 400),
+        (br#"{"ids": [1, 0]}"#, "invalid_value", 422),
+        (br#"{"ids": "all"}"#, "invalid_value", 422),
     ] {
         let (s, p) = ok(supervisor.raw(Method::POST, "/me/inbox/read-all", "application/json", body.to_vec(), None).await);
         assert_eq!((s, p["code"].as_str()), (status, Some(code)), "{}: {p}", String::from_utf8_lossy(body));
@@ -196,6 +198,9 @@ async fn the_inbox_is_counted_paged_and_read_at_once(backend: Backend) {
     let big = format!("{{\"up_to\": 1, \"x\": \"{}\"}}", "字".repeat(400_000)).into_bytes();
     let (s, p) = ok(supervisor.raw(Method::POST, "/me/inbox/read-all", "application/json", big, None).await);
     assert_eq!((s, p["code"].as_str()), (413, Some("payload_too_large")), "{p}");
+    let many = serde_json::json!({ "ids": (1..=201).collect::<Vec<i64>>() }).to_string().into_bytes();
+    let (s, p) = ok(supervisor.raw(Method::POST, "/me/inbox/read-all", "application/json", many, None).await);
+    assert_eq!((s, p["errors"][0]["pointer"].as_str()), (422, Some("/ids")), "{p}");
     let (s, _) = ok(supervisor.raw(Method::POST, "/me/inbox/read-all", "text/plain", b"up_to=1".to_vec(), None).await);
     assert_eq!(s, 415);
     let anonymous = Client::new(&server.base);
@@ -203,9 +208,19 @@ async fn the_inbox_is_counted_paged_and_read_at_once(backend: Backend) {
     assert_eq!(status(anonymous.inbox_summary().await), Some(401));
     assert_eq!(unread(&supervisor).await, all, "nothing marked by refused calls");
 
+    // A line of notices, by id: those only; another reader's ids mark nothing of theirs.
+    let pair: Vec<i64> = ok(supervisor.inbox(true).await).iter().filter(|i| i.id <= seen).take(2).map(|i| i.id).collect();
+    assert_eq!(pair.len(), 2);
+    let theirs: Vec<i64> = ok(officer.inbox(true).await).iter().map(|i| i.id).collect();
+    let done = ok(supervisor.read_inbox_ids(&[pair.clone(), theirs.clone()].concat()).await);
+    assert_eq!((done.marked, done.unread), (2, all - 2), "{done:?}");
+    assert!(ok(supervisor.inbox(true).await).iter().all(|i| !pair.contains(&i.id)));
+    assert_eq!(unread(&officer).await, officer_unread, "another reader's notices are theirs");
+    assert_eq!(ok(supervisor.read_inbox_ids(&pair).await).marked, 0, "once");
+
     // Up to what was seen: the late one stays unread; DGPA's notices are untouched.
     let done = ok(supervisor.read_all_inbox(Some(seen)).await);
-    assert_eq!((done.marked, done.unread), (all - 1, 1), "{done:?}");
+    assert_eq!((done.marked, done.unread), (all - 3, 1), "{done:?}");
     let left = ok(supervisor.inbox(true).await);
     assert_eq!(left.len(), 1);
     assert!(left[0].id > seen && left[0].link == format!("/requests/{}", late.id), "{left:?}");
