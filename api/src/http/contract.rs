@@ -362,6 +362,13 @@ mod tests {
     }
 
     #[test]
+    fn the_inbox_ids_limit_is_the_one_the_contract_publishes() {
+        let doc = serde_json::to_value(crate::openapi_document()).unwrap_or_default();
+        let ids = &doc["components"]["schemas"]["ReadAllBody"]["properties"]["ids"];
+        assert_eq!(ids["maxItems"].as_u64(), Some(statreq_contract::ReadAllBody::MAX_IDS as u64), "{ids}");
+    }
+
+    #[test]
     fn a_calendar_answer_can_match_its_schema() {
         let doc = serde_json::to_value(crate::openapi_document()).unwrap_or_default();
         let view = &doc["components"]["schemas"]["CalendarView"];

@@ -488,9 +488,6 @@ pub async fn inbox_summary(state: web::Data<AppState>, who: Principal) -> Result
     Ok(HttpResponse::Ok().json(InboxSummary { unread }))
 }
 
-/// Notifications one call marks by id: a line of the browser's inbox, and more.
-const MAX_READ_IDS: usize = 200;
-
 /// Mark the caller's unread notifications read: all of them, or those up to `up_to`
 /// (the newest one the reader saw), so that what arrived meanwhile stays unread, and
 /// only `ids` when given (a line of the browser's inbox). Repeating it marks nothing more.
@@ -507,8 +504,10 @@ pub async fn read_all_inbox(
         return Err(InputError::InvalidValue { pointer: "/up_to".into(), detail: "up_to is a notification's id: 1 or more".into() }.into());
     }
     let only = b.ids;
-    if only.as_ref().is_some_and(|ids| ids.len() > MAX_READ_IDS) {
-        return Err(InputError::InvalidValue { pointer: "/ids".into(), detail: format!("at most {MAX_READ_IDS} ids at once") }.into());
+    if only.as_ref().is_some_and(|ids| ids.len() > ReadAllBody::MAX_IDS) {
+        return Err(
+            InputError::InvalidValue { pointer: "/ids".into(), detail: format!("at most {} ids at once", ReadAllBody::MAX_IDS) }.into()
+        );
     }
     if let Some(n) = only.as_ref().and_then(|ids| ids.iter().position(|id| *id < 1)) {
         return Err(InputError::InvalidValue { pointer: format!("/ids/{n}"), detail: "a notification's id: 1 or more".into() }.into());

@@ -152,6 +152,11 @@ pub struct ReadAllBody {
     pub ids: Option<Vec<i64>>,
 }
 
+impl ReadAllBody {
+    /// How many `ids` one call takes (the schema's `maxItems`).
+    pub const MAX_IDS: usize = 200;
+}
+
 /// What `POST /me/inbox/read-all` did. Since 1.5.0.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ReadAllResult {

@@ -62,10 +62,10 @@ pub fn InboxPage() -> impl IntoView {
         let now = crate::browser::now();
         rows.update(|r| r.iter_mut().filter(|i| i.read_at.is_none() && ids(i)).for_each(|i| i.read_at = Some(now)));
     };
-    // A line's notices, marked read in one call (200 at most each).
+    // A line's notices, marked read in one call (as many as one call takes).
     let read = move |ids: Vec<i64>| {
         spawn_local(async move {
-            for chunk in ids.chunks(200) {
+            for chunk in ids.chunks(statreq_contract::ReadAllBody::MAX_IDS) {
                 let sent = chunk.to_vec();
                 if call(|c| {
                     let sent = sent.clone();
