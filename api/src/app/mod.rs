@@ -20,6 +20,7 @@ pub mod queue;
 pub mod reference;
 pub mod requests;
 pub mod users;
+pub mod webhooks;
 
 pub use error::{AppError, AppResult};
 pub use input::InputError;

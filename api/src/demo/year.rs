@@ -318,7 +318,7 @@ fn questions(y: &Year<'_>, now: DateTime<Utc>) -> anyhow::Result<()> {
         let officer = y.actor("officer1.dgpa")?;
         let audit = AuditContext { actor_id: Some(officer.user), ..Default::default() };
         let step = statreq_store::InquiryStep { expected: Some(q.version), reply: Some((true, answer)) };
-        let q = y.store.advance_inquiry(q.id, step, officer.user, &Default::default(), &audit, at + Duration::days(2))?;
+        let q = y.store.advance_inquiry(q.id, step, officer.user, |_, _| Default::default(), &audit, at + Duration::days(2))?;
         y.store.publish_faq(Some(q.id), field, body, answer, officer.user, &Default::default(), &audit, at + Duration::days(2))?;
     }
     Ok(())

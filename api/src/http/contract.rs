@@ -224,7 +224,9 @@ pub fn declare_webhooks(api: &mut OpenApi) {
     use serde_json::json;
     let header = |name: &str, schema: serde_json::Value, description: &str| json!({"name": name, "in": "header", "required": true, "schema": schema, "description": description});
     let mut hooks = serde_json::Map::new();
-    for event in statreq_domain::notify::WEBHOOK_EVENTS {
+    let requests = statreq_domain::notify::WEBHOOK_EVENTS.map(|e| (e, "WebhookEvent"));
+    let inquiries = statreq_domain::notify::INQUIRY_WEBHOOK_EVENTS.map(|e| (e, "WebhookInquiryEvent"));
+    for (event, body) in requests.into_iter().chain(inquiries) {
         let operation = json!({
             "operationId": format!("webhook_{}", event.replace('.', "_")),
             "tags": ["webhooks"],
@@ -239,7 +241,7 @@ pub fn declare_webhooks(api: &mut OpenApi) {
             ],
             // Not a bearer token: the signature headers above authenticate a delivery.
             "security": [],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookEvent"}}}},
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{body}")}}}},
             "responses": {"2XX": {"description": "Received. Any other status, or none in time, is retried."}}
         });
         hooks.insert(event.to_string(), json!({ "post": operation }));
@@ -394,10 +396,16 @@ mod tests {
     #[test]
     fn every_event_type_is_in_the_webhooks_section() {
         let doc = serde_json::to_value(crate::openapi_document()).unwrap_or_default();
-        for event in statreq_domain::notify::WEBHOOK_EVENTS {
+        let requests = statreq_domain::notify::WEBHOOK_EVENTS.map(|e| (e, "WebhookEvent"));
+        let inquiries = statreq_domain::notify::INQUIRY_WEBHOOK_EVENTS.map(|e| (e, "WebhookInquiryEvent"));
+        for (event, body) in requests.into_iter().chain(inquiries) {
             let op = &doc["webhooks"][event]["post"];
-            assert_eq!(op["requestBody"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/WebhookEvent", "{event}");
+            assert_eq!(
+                op["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+                format!("#/components/schemas/{body}"),
+                "{event}"
+            );
+            assert!(doc["components"]["schemas"][body].is_object(), "{body}");
         }
-        assert!(doc["components"]["schemas"]["WebhookEvent"].is_object());
     }
 }

@@ -19,6 +19,7 @@ use utoipa::IntoParams;
 use crate::app::input::Content;
 use crate::app::reference::{self, faq_view};
 use crate::app::users::{self, user_ref, Users};
+use crate::app::webhooks::{self, Listeners};
 use crate::app::{db, AppError, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
@@ -142,7 +143,7 @@ impl Tell {
                 text_en: self.text.en.clone(),
             })
             .collect();
-        let Some(base) = &self.mail_base else { return Notices { inbox, mail: Vec::new() } };
+        let Some(base) = &self.mail_base else { return Notices { inbox, outbox: Vec::new() } };
         let subject = Text::new(format!("欄位疑義 #{inquiry}"), format!("Field question #{inquiry}"));
         let mail = notify::notice_email(&subject, &self.text, &format!("{base}{link}"));
         let payload = serde_json::json!({"subject": mail.subject, "body": mail.body}).to_string();
@@ -159,7 +160,7 @@ impl Tell {
                 dedupe_key: None,
             })
             .collect();
-        Notices { inbox, mail }
+        Notices { inbox, outbox: mail }
     }
 }
 
@@ -202,19 +203,21 @@ pub async fn create_inquiry(
         }
         let text = Text::new(format!("新的欄位疑義：{}", new.subject.trim()), format!("New field question: {}", new.subject.trim()));
         let tell = Tell::new(&state, officers(&state).await?, "inquiry_created", text);
+        let asked = new.request_id.map(statreq_domain::RequestId);
+        let hooks = webhooks::listeners(&state, "inquiry.asked", &who.user.agency_code, asked).await?;
         let audit = http::audit(&who, &req);
-        let (agency, user) = (who.user.agency_code.clone(), who.user.id);
+        let (agency, user, now) = (who.user.agency_code.clone(), who.user.id, Utc::now());
         let row = db(&state, move |s| {
             s.create_inquiry(
                 &agency,
                 user,
-                new.request_id.map(statreq_domain::RequestId),
+                asked,
                 &new.fields,
                 new.subject.trim(),
                 new.body.trim(),
-                |id| tell.notices(id, &format!("/inquiries/{id}")),
+                |id| tell.notices(id, &format!("/inquiries/{id}")).and(hooks.notices(id, InquiryState::Open, 1, now)),
                 &audit,
-                Utc::now(),
+                now,
             )
         })
         .await
@@ -328,12 +331,13 @@ pub async fn reply_inquiry(
         Tell::new(&state, officers(&state).await?, "inquiry_followed_up", text)
     };
     let notify = tell.notices(row.id, &format!("/inquiries/{}", row.id));
-    advance(&state, &who, &req, row.id, InquiryStep { expected, reply: Some((by_dgpa, b.body.trim())) }, notify).await
+    let hooks = webhooks::listeners(&state, "inquiry.replied", &row.agency_code, row.request_id).await?;
+    advance(&state, &who, &req, row.id, InquiryStep { expected, reply: Some((by_dgpa, b.body.trim())) }, notify, hooks).await
 }
 
 /// Moves a question to its next state (with a reply, or closing) from the state it
 /// is in when the change lands: replies sent at once each land; a stale `If-Match`
-/// is 412.
+/// is 412. `notify` is told in-app and by e-mail, `hooks` of the state it lands in.
 async fn advance(
     state: &AppState,
     who: &Principal,
@@ -341,13 +345,15 @@ async fn advance(
     id: i64,
     step: InquiryStep<'_>,
     notify: Notices,
+    hooks: Listeners,
 ) -> Result<HttpResponse, ApiError> {
     let audit = http::audit(who, req);
-    let user = who.user.id;
+    let (user, now) = (who.user.id, Utc::now());
     let (expected, reply) = (step.expected, step.reply.map(|(by_dgpa, text)| (by_dgpa, text.to_string())));
     let saved = db(state, move |s| {
         let step = InquiryStep { expected, reply: reply.as_ref().map(|(by_dgpa, text)| (*by_dgpa, text.as_str())) };
-        s.advance_inquiry(id, step, user, &notify, &audit, Utc::now())
+        let tell = |to, version| notify.clone().and(hooks.notices(id, to, version, now));
+        s.advance_inquiry(id, step, user, tell, &audit, now)
     })
     .await;
     match saved {
@@ -382,7 +388,8 @@ pub async fn close_inquiry(
     } else {
         Notices::default()
     };
-    advance(&state, &who, &req, row.id, InquiryStep { expected, reply: None }, notify).await
+    let hooks = webhooks::listeners(&state, "inquiry.closed", &row.agency_code, row.request_id).await?;
+    advance(&state, &who, &req, row.id, InquiryStep { expected, reply: None }, notify, hooks).await
 }
 
 /// Publish an answer into the FAQ of one of the question's fields (DGPA), where

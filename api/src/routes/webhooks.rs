@@ -8,7 +8,7 @@ use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use rand::RngCore;
 use serde::Deserialize;
-use statreq_contract::{Page, WebhookBody, WebhookCreated, WebhookDeliveryView, WebhookEvent, WebhookView};
+use statreq_contract::{Page, WebhookBody, WebhookCreated, WebhookDeliveryView, WebhookPayload, WebhookView};
 use statreq_domain::{notify, Role, UserId};
 use statreq_store::{NewWebhook, NotificationRow, StoreError, WebhookRow};
 use utoipa::IntoParams;
@@ -90,7 +90,7 @@ async fn check_body(policy: &OutboundPolicy, b: &WebhookBody) -> Result<(), ApiE
         return Err(InputError::InvalidWebhookEvents { max: MAX_EVENTS }.into());
     }
     for (i, e) in b.events.iter().enumerate() {
-        if e != "*" && !notify::WEBHOOK_EVENTS.contains(&e.as_str()) {
+        if e != "*" && !notify::is_webhook_event(e) {
             return Err(InputError::UnknownEventType { index: i, given: e.to_string() }.into());
         }
     }
@@ -204,7 +204,7 @@ pub struct DeliveriesQuery {
 }
 
 fn delivery_view(n: NotificationRow) -> Result<WebhookDeliveryView, ApiError> {
-    let payload: WebhookEvent = serde_json::from_str(&n.payload).map_err(|e| {
+    let payload: WebhookPayload = serde_json::from_str(&n.payload).map_err(|e| {
         tracing::error!(delivery = n.id, error = %e, "stored webhook payload does not parse");
         ApiError::internal()
     })?;

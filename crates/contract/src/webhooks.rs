@@ -1,9 +1,11 @@
-//! Signed notifications of request events.
+//! Signed notifications of request events and field questions.
 
 use super::*;
 
-/// Subscribe a URL to request events. `events` names event types
-/// (`request.submitted`, `request.returned`, …) or `*` for all.
+/// Subscribe a URL to events. `events` names event types (`request.submitted`,
+/// `request.returned`, …, and since 1.11.0 the field questions' `inquiry.asked`,
+/// `inquiry.replied`, `inquiry.closed`), or `*` for every request event (a question's
+/// events come only by name: their body is a `WebhookInquiryEvent`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookBody {
@@ -58,8 +60,65 @@ pub struct WebhookDeliveryView {
     /// The delivery this one replays.
     #[serde(default)]
     pub replay_of: Option<i64>,
-    /// The JSON body sent (a [`WebhookEvent`]).
-    pub payload: WebhookEvent,
+    /// The JSON body sent: a [`WebhookEvent`] for a request's event, a
+    /// [`WebhookInquiryEvent`] for a field question's (`event_type` `inquiry.*`).
+    pub payload: WebhookPayload,
+}
+
+/// The body of a delivery: which one `event_type` (`request.*` or `inquiry.*`) says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum WebhookPayload {
+    Request(WebhookEvent),
+    Inquiry(WebhookInquiryEvent),
+}
+
+impl WebhookPayload {
+    /// The request's event, when it is one.
+    pub fn request(&self) -> Option<&WebhookEvent> {
+        match self {
+            WebhookPayload::Request(e) => Some(e),
+            WebhookPayload::Inquiry(_) => None,
+        }
+    }
+
+    /// The field question's event, when it is one.
+    pub fn inquiry(&self) -> Option<&WebhookInquiryEvent> {
+        match self {
+            WebhookPayload::Inquiry(e) => Some(e),
+            WebhookPayload::Request(_) => None,
+        }
+    }
+}
+
+/// The body of a field question's delivery (`inquiry.asked`, `inquiry.replied`,
+/// `inquiry.closed`; rule 7). It names the question and the state the change left it
+/// in, never the thread's text: fetch `href` with your token to read it. Verify
+/// `Statreq-Signature` as for a request's event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WebhookInquiryEvent {
+    /// Unique per event, e.g. `inq_7_2` (question 7 at its version 2).
+    pub id: String,
+    /// The subscribed event type, e.g. `inquiry.replied`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub occurred_at: DateTime<Utc>,
+    pub inquiry: WebhookInquiryRef,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WebhookInquiryRef {
+    pub id: i64,
+    /// The state the change left the question in: `answered` after DGPA's reply, `open`
+    /// when asked or after the office's follow-up, `closed`.
+    pub state: InquiryState,
+    /// The asking office's agency.
+    pub agency_code: String,
+    /// The request the question is about, if any.
+    #[serde(default)]
+    pub request_id: Option<i64>,
+    /// `/api/v1/inquiries/{id}`: fetch it for the thread.
+    pub href: String,
 }
 
 /// The body of a webhook delivery. Verify `Statreq-Signature` (hex HMAC-SHA256 of

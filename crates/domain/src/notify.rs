@@ -5,7 +5,7 @@ use crate::ids::Role;
 use crate::lifecycle::{EventKind, State};
 use crate::message::Text;
 
-/// Every webhook event type; `*` subscribes to all of them.
+/// Every webhook event type of a request; `*` subscribes to all of them.
 pub const WEBHOOK_EVENTS: [&str; 24] = [
     "request.created",
     "request.edited",
@@ -32,6 +32,16 @@ pub const WEBHOOK_EVENTS: [&str; 24] = [
     "request.extension_approved",
     "request.extension_refused",
 ];
+
+/// The webhook event types of field questions (rule 7), subscribed to by name: their
+/// body names a question, not a request (`WebhookInquiryEvent`), so `*`, which a
+/// subscriber before contract 1.11.0 chose for request events, does not bring them.
+pub const INQUIRY_WEBHOOK_EVENTS: [&str; 3] = ["inquiry.asked", "inquiry.replied", "inquiry.closed"];
+
+/// Whether `event` is a type a subscription may name (`*` aside).
+pub fn is_webhook_event(event: &str) -> bool {
+    WEBHOOK_EVENTS.contains(&event) || INQUIRY_WEBHOOK_EVENTS.contains(&event)
+}
 
 /// The webhook event type of a lifecycle event. Returns by the supervisor and by
 /// DGPA are both `request.returned` (the payload's `event` tells which), likewise
@@ -93,14 +103,18 @@ pub fn webhook_event_label(event: &str) -> Option<Text> {
         "request.extension_requested" => ("申請延長個人資料保存期限", "a longer retention of personal data is asked for"),
         "request.extension_approved" => ("延長保存期限經同意", "a longer retention is approved"),
         "request.extension_refused" => ("延長保存期限未獲同意", "a longer retention is refused"),
+        "inquiry.asked" => ("提出欄位疑義", "a field question is asked"),
+        "inquiry.replied" => ("欄位疑義有新回覆（答復或補充）", "a field question gets a reply (an answer or a follow-up)"),
+        "inquiry.closed" => ("欄位疑義結案", "a field question is closed"),
         _ => return None,
     };
     Some(Text::new(zh, en))
 }
 
-/// Whether a subscription to `subscribed` (event types or `*`) wants `event`.
+/// Whether a subscription to `subscribed` (event types or `*`) wants `event`: `*`
+/// stands for every request event; a question's events come only by name.
 pub fn subscribed_to(subscribed: &[String], event: &str) -> bool {
-    subscribed.iter().any(|s| s == "*" || s == event)
+    subscribed.iter().any(|s| s == event || (s == "*" && WEBHOOK_EVENTS.contains(&event)))
 }
 
 /// Whom an event concerns, for e-mail.
@@ -515,8 +529,10 @@ mod tests {
 
     #[test]
     fn every_webhook_event_is_said_in_words_once() {
-        let labels: Vec<Text> = WEBHOOK_EVENTS.iter().filter_map(|e| webhook_event_label(e)).collect();
-        assert_eq!(labels.len(), WEBHOOK_EVENTS.len());
+        let every: Vec<&str> = WEBHOOK_EVENTS.iter().chain(&INQUIRY_WEBHOOK_EVENTS).copied().collect();
+        let labels: Vec<Text> = every.iter().filter_map(|e| webhook_event_label(e)).collect();
+        assert_eq!(labels.len(), every.len());
+        assert!(every.iter().all(|e| is_webhook_event(e)) && !is_webhook_event("*") && !is_webhook_event("inquiry.nope"));
         let distinct: std::collections::HashSet<&str> = labels.iter().map(|t| t.zh_tw.as_str()).collect();
         assert_eq!(distinct.len(), labels.len());
         assert!(webhook_event_label("*").is_none() && webhook_event_label("request.nope").is_none());
@@ -530,10 +546,14 @@ mod tests {
     }
 
     #[test]
-    fn star_subscribes_to_everything_and_names_only_themselves() {
+    fn star_subscribes_to_every_request_event_and_names_only_themselves() {
         assert!(subscribed_to(&["*".into()], "request.delivered"));
         assert!(subscribed_to(&["request.delivered".into()], "request.delivered"));
         assert!(!subscribed_to(&["request.returned".into()], "request.delivered"));
+        // A question's events are for those who name them.
+        assert!(!subscribed_to(&["*".into()], "inquiry.replied"));
+        assert!(subscribed_to(&["*".into(), "inquiry.replied".into()], "inquiry.replied"));
+        assert!(!subscribed_to(&["inquiry.asked".into()], "inquiry.replied"));
     }
 
     #[test]

@@ -13,18 +13,27 @@ use crate::integration::{insert_notification, NewNotification};
 use crate::schema::{field_faq, inbox, inquiries, inquiry_messages};
 use crate::{from_db, to_db, DbConnection, Store, StoreError, StoreResult};
 
-/// What a change to a question tells: in-app notices, and e-mails queued for the
-/// outbox in the same transaction (so that none is lost, nor sent for a change that
-/// did not land).
+/// What a change to a question tells: in-app notices, and e-mails and webhook
+/// deliveries queued for the outbox in the same transaction (so that none is lost,
+/// nor sent for a change that did not land).
 #[derive(Debug, Clone, Default)]
 pub struct Notices {
     pub inbox: Vec<NewInbox>,
-    pub mail: Vec<NewNotification>,
+    pub outbox: Vec<NewNotification>,
+}
+
+impl Notices {
+    /// These and `more` together.
+    pub fn and(mut self, more: Notices) -> Notices {
+        self.inbox.extend(more.inbox);
+        self.outbox.extend(more.outbox);
+        self
+    }
 }
 
 fn tell(c: &mut DbConnection, n: &Notices, now: DateTime<Utc>) -> StoreResult<()> {
     add_inbox(c, &n.inbox, now)?;
-    for m in &n.mail {
+    for m in &n.outbox {
         insert_notification(c, m, now, None)?;
     }
     Ok(())
@@ -197,7 +206,7 @@ pub struct InquiryStep<'a> {
 /// once each land in turn, and only a stale `If-Match` is [`StoreError::Conflict`].
 /// A closed question is [`StoreError::NotInState`]; a thread at
 /// [`inquiry::MAX_MESSAGES`] is [`StoreError::LimitReached`].
-fn advance(c: &mut DbConnection, id: i64, step: InquiryStep, now: DateTime<Utc>) -> StoreResult<InquiryState> {
+fn advance(c: &mut DbConnection, id: i64, step: InquiryStep, now: DateTime<Utc>) -> StoreResult<(InquiryState, i64)> {
     let q = inquiries::table.find(id).select((inquiries::state, inquiries::version));
     let (raw, version): (String, i64) = match c {
         DbConnection::Postgres(pg) => q.for_no_key_update().first(pg)?,
@@ -221,7 +230,7 @@ fn advance(c: &mut DbConnection, id: i64, step: InquiryStep, now: DateTime<Utc>)
     diesel::update(inquiries::table.find(id))
         .set((inquiries::state.eq(to.as_str()), inquiries::version.eq(version + 1), inquiries::updated_at.eq(to_db(now))))
         .execute(c)?;
-    Ok(to)
+    Ok((to, version + 1))
 }
 
 impl Store {
@@ -322,22 +331,23 @@ impl Store {
     }
 
     /// A reply (moving the state as the domain decided), or a close (`body` None).
+    /// `notify` is given the state and version the change leaves the question in.
     #[allow(clippy::too_many_arguments)]
     pub fn advance_inquiry(
         &self,
         id: i64,
         step: InquiryStep,
         author: UserId,
-        notify: &Notices,
+        notify: impl Fn(InquiryState, i64) -> Notices,
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<InquiryRow> {
         self.write_tx(|c| {
-            let to = advance(c, id, step, now)?;
+            let (to, version) = advance(c, id, step, now)?;
             if let Some((_, body)) = step.reply {
                 add_message(c, id, author, body, now)?;
             }
-            tell(c, notify, now)?;
+            tell(c, &notify(to, version), now)?;
             let action = if step.reply.is_some() { "inquiry.replied" } else { "inquiry.closed" };
             append(c, audit, action, None, &serde_json::json!({"inquiry": id, "state": to.as_str()}), now)
         })?;

@@ -163,6 +163,9 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     wait_for_text(&c, "label[for='nw-event-request-delivered']", "成果交付").await;
     let delivered = c.find(Locator::Css("label[for='nw-event-request-delivered'] code")).await.unwrap().text().await.unwrap();
     assert_eq!(delivered, "request.delivered");
+    // `*` is every request event; a field question's are offered by name beside them.
+    wait_for_text(&c, "label[for='nw-event--']", "全部案件事件").await;
+    wait_for_text(&c, "label[for='nw-event-inquiry-replied']", "欄位疑義有新回覆").await;
     click(&c, Locator::Css("#nw-event-request-submitted")).await;
     click(&c, Locator::XPath("//button[@type='submit' and contains(., '新增 Webhook')]")).await;
     wait_for_text(&c, "#webhook-secret", "僅顯示這一次").await;

@@ -8,7 +8,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use statreq_e2e::sinks::{SmtpSink, WebhookReceiver};
 use statreq_e2e::statreq_client::{Client, CreateOptions, Method};
-use statreq_e2e::statreq_contract::{CreateUserBody, Role, State, WebhookBody, WebhookEvent};
+use statreq_e2e::statreq_contract::{CreateUserBody, NewInquiry, Role, State, WebhookBody, WebhookEvent, WebhookInquiryEvent};
 use statreq_e2e::statreq_domain::Decision;
 use statreq_e2e::{on_both_backends, webhr, Backend, TestServer};
 
@@ -136,6 +136,11 @@ async fn external_references_are_unique_per_system(backend: Backend) {
 
 /// A service account of `agency` that may also apply, signed in by client credentials.
 pub(crate) async fn service_account(server: &TestServer, username: &str, agency: &str) -> Client {
+    service_account_as(server, username, agency, Role::Applicant).await
+}
+
+/// A service account of `agency` that may also act as `role`.
+async fn service_account_as(server: &TestServer, username: &str, agency: &str, role: Role) -> Client {
     let admin = server.login("admin.dgpa").await;
     let secret = "service-secret-2026-xyz";
     admin
@@ -144,7 +149,7 @@ pub(crate) async fn service_account(server: &TestServer, username: &str, agency:
             display_name: format!("WebHR ({agency})"),
             email: String::new(),
             agency_code: agency.into(),
-            roles: vec![Role::Service, Role::Applicant],
+            roles: vec![Role::Service, role],
             password: secret.into(),
         })
         .await
@@ -219,7 +224,7 @@ async fn webhooks_are_signed_retried_logged_and_replayable(backend: Backend) {
     assert!(log.items.iter().all(|d| d.status == "delivered" && d.last_status == Some(204)));
     assert_eq!(log.items.iter().map(|d| d.attempts).sum::<i32>(), 4, "{:?}", log.items);
     let submitted = log.items.iter().find(|d| d.event_type == "request.submitted").unwrap_or_else(|| panic!("no submitted"));
-    assert_eq!(submitted.payload.request.state, State::PendingSupervisor);
+    assert_eq!(submitted.payload.request().map(|e| e.request.state), Some(State::PendingSupervisor));
 
     // Replay: the same event id again, newly signed, logged as a replay.
     let replay = webhr.replay_webhook_delivery(hook, submitted.id).await.unwrap();
@@ -251,6 +256,109 @@ async fn webhooks_are_signed_retried_logged_and_replayable(backend: Backend) {
     assert_eq!(webhr.delete_webhook(hook).await.err().and_then(|e| e.status()), Some(404), "deleted once");
     let audit = admin.audit("action=webhook.deleted").await.unwrap();
     assert_eq!(audit.items.len(), 1);
+}
+
+/// A field question's changes reach the systems subscribed to them by name (contract
+/// 1.11.0): DGPA's hears a question asked, the asking office's and the reviewing
+/// supervising agency's hear replies, the office's its closing — each signed, naming
+/// the question and its state, never the thread's text. `*` keeps meaning every
+/// request event, and a system that may not read the question hears nothing of it.
+async fn field_questions_reach_the_systems_subscribed_to_them(backend: Backend) {
+    let server = TestServer::start_with(backend, &FAST);
+    let webhr = service_account(&server, "webhr.npa", "NPA").await;
+    let moi = service_account_as(&server, "webhr.moi", "MOI", Role::Supervisor).await;
+    let tpe = service_account_as(&server, "webhr.tpe", "TPE", Role::Supervisor).await;
+    let admin = server.login("admin.dgpa").await;
+    let officer = server.login("officer1.dgpa").await;
+    let applicant = server.login("applicant.npa").await;
+    let replies = ["inquiry.replied".to_string(), "inquiry.closed".into()];
+    let every = ["inquiry.asked".to_string(), "inquiry.replied".into(), "inquiry.closed".into()];
+    let unknown = WebhookBody { url: "http://127.0.0.1:9/x".into(), events: vec!["inquiry.answered".into()], description: None };
+    assert_eq!(webhr.create_webhook(&unknown).await.err().as_ref().and_then(|e| e.code()), Some("unknown_event_type"));
+    let mut hooks = Vec::new();
+    for (who, events) in
+        [(&webhr, &replies[..]), (&webhr, &["*".to_string()][..]), (&admin, &every[..1]), (&moi, &every[1..2]), (&tpe, &every[..])]
+    {
+        let receiver = WebhookReceiver::start(0).await;
+        let body = WebhookBody { url: receiver.url.clone(), events: events.to_vec(), description: None };
+        let made = who.create_webhook(&body).await.unwrap();
+        hooks.push((receiver, made.secret, made.webhook.id));
+    }
+
+    // The office's system asks about a request under review at MOI, then about nothing
+    // in particular; DGPA answers both, the office follows one up and closes it.
+    let r = webhr.create_request(&common::statistics()).await.unwrap();
+    webhr.submit(r.id, Some(r.version)).await.unwrap();
+    let mut q = question_of(Some(r.id));
+    let about = webhr.create_inquiry(&q).await.unwrap().inquiry.id;
+    q.request_id = None;
+    let general = applicant.create_inquiry(&q).await.unwrap().inquiry.id;
+    officer.reply_inquiry(about, "留職停薪期間不計入。", None).await.unwrap();
+    officer.reply_inquiry(general, "借調期間計入。", None).await.unwrap();
+    webhr.reply_inquiry(about, "了解，謝謝。", None).await.unwrap();
+    webhr.close_inquiry(about, None).await.unwrap();
+
+    // (receiver's index, what it is sent: type, question, its state and version)
+    type Sent = (&'static str, i64, &'static str, i64);
+    let expected: [(usize, Vec<Sent>); 5] = [
+        (
+            0,
+            vec![
+                ("inquiry.replied", about, "answered", 2),
+                ("inquiry.replied", general, "answered", 2),
+                ("inquiry.replied", about, "open", 3),
+                ("inquiry.closed", about, "closed", 4),
+            ],
+        ),
+        (1, vec![]),
+        (2, vec![("inquiry.asked", about, "open", 1), ("inquiry.asked", general, "open", 1)]),
+        (3, vec![("inquiry.replied", about, "answered", 2), ("inquiry.replied", about, "open", 3)]),
+        (4, vec![]),
+    ];
+    for (i, want) in expected {
+        let (receiver, secret, hook) = &hooks[i];
+        // Queued with the change itself: the log has them as soon as the change is made.
+        let owner = [&webhr, &webhr, &admin, &moi, &tpe][i];
+        let log = owner.webhook_deliveries(*hook, None).await.unwrap().items;
+        let logged: Vec<_> = log.iter().filter(|d| d.event_type.starts_with("inquiry.")).collect();
+        assert_eq!(logged.len(), want.len(), "hook {i}: {log:?}");
+        assert!(logged.iter().all(|d| d.payload.inquiry().is_some()), "hook {i}");
+        let got = receiver.wait_until(30, |g| g.iter().filter(|d| d.body.contains("\"inquiry\"")).count() >= want.len()).await;
+        let mut seen = Vec::new();
+        for d in got.iter().filter(|d| d.headers["statreq-event-type"].starts_with("inquiry.")) {
+            assert!(verify(secret, &d.headers["statreq-timestamp"], &d.body, &d.headers["statreq-signature"]), "hook {i}");
+            let e: WebhookInquiryEvent = serde_json::from_str(&d.body).unwrap_or_else(|e| panic!("{e}: {}", d.body));
+            assert_eq!(
+                (d.headers["statreq-event-id"].as_str(), d.headers["statreq-event-type"].as_str()),
+                (e.id.as_str(), e.type_.as_str())
+            );
+            assert_eq!(e.id, format!("inq_{}_{}", e.inquiry.id, version_of(&e.id)));
+            assert_eq!((e.inquiry.agency_code.as_str(), e.inquiry.href.clone()), ("NPA", format!("/api/v1/inquiries/{}", e.inquiry.id)));
+            assert_eq!(e.inquiry.request_id, (e.inquiry.id == about).then_some(r.id));
+            assert!(!d.body.contains("留職停薪") && !d.body.contains("借調"), "the thread never travels: {}", d.body);
+            seen.push((e.type_.clone(), e.inquiry.id, e.inquiry.state.as_str().to_string(), version_of(&e.id)));
+        }
+        seen.sort();
+        let mut want: Vec<_> = want.into_iter().map(|(t, q, s, v)| (t.to_string(), q, s.to_string(), v)).collect();
+        want.sort();
+        assert_eq!(seen, want, "hook {i}");
+    }
+    // `*` still brings the request's own events.
+    let star = hooks[1].0.wait_until(30, |g| g.len() >= 2).await;
+    assert!(star.iter().all(|d| d.headers["statreq-event-type"].starts_with("request.")), "{star:?}");
+}
+
+fn version_of(event_id: &str) -> i64 {
+    event_id.rsplit('_').next().and_then(|v| v.parse().ok()).unwrap_or(-1)
+}
+
+fn question_of(request_id: Option<i64>) -> NewInquiry {
+    NewInquiry {
+        fields: vec!["service_years".into()],
+        subject: "公務年資是否含留職停薪期間".into(),
+        body: "統計公務年資時，留職停薪期間是否計入？借調期間呢？".into(),
+        request_id,
+    }
 }
 
 /// A server that mails through a sink on loopback, its links to a public address.
@@ -810,6 +918,7 @@ on_both_backends!(
     idempotent_writes_replay_conflict_and_run_once,
     external_references_are_unique_per_system,
     webhooks_are_signed_retried_logged_and_replayable,
+    field_questions_reach_the_systems_subscribed_to_them,
     emails_reach_the_people_a_change_concerns,
     field_questions_are_emailed_to_whom_they_concern,
 );

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use statreq_contract::*;
-use statreq_domain::notify::WEBHOOK_EVENTS;
+use statreq_domain::notify::{INQUIRY_WEBHOOK_EVENTS, WEBHOOK_EVENTS};
 
 use crate::components::loading::{failed, loading, Async};
 use crate::components::problem::{err_text, ui};
@@ -236,7 +236,8 @@ fn NewWebhook(created: Callback<()>) -> impl IntoView {
             }
         });
     };
-    let all: Vec<String> = std::iter::once("*").chain(WEBHOOK_EVENTS).map(str::to_string).collect();
+    // `*` is every request event; a field question's events are chosen by name.
+    let all: Vec<String> = std::iter::once("*").chain(WEBHOOK_EVENTS).chain(INQUIRY_WEBHOOK_EVENTS).map(str::to_string).collect();
     view! {
         <form on:submit=create>
             <fieldset>

@@ -1,5 +1,6 @@
 //! Each problem's zh-TW and English message.
 
+use statreq_domain::notify::{INQUIRY_WEBHOOK_EVENTS, WEBHOOK_EVENTS};
 use statreq_domain::Text;
 
 use super::{InputError, MAX_PAGE};
@@ -278,8 +279,8 @@ impl InputError {
                 format!("List 1 to {max} event types, or * for all."),
             ),
             UnknownEventType { given, .. } => Text::new(
-                format!("未知的事件類型「{given}」；可用：{}、*。", statreq_domain::notify::WEBHOOK_EVENTS.join("、")),
-                format!("Unknown event type '{given}'; known: {}, *.", statreq_domain::notify::WEBHOOK_EVENTS.join(", ")),
+                format!("未知的事件類型「{given}」；可用：{}、{}、*（所有案件事件）。", WEBHOOK_EVENTS.join("、"), INQUIRY_WEBHOOK_EVENTS.join("、")),
+                format!("Unknown event type '{given}'; known: {}, {}, * (every request event).", WEBHOOK_EVENTS.join(", "), INQUIRY_WEBHOOK_EVENTS.join(", ")),
             ),
             InvalidDescription { max } => Text::new(
                 format!("說明至多 {max} 字。"),
