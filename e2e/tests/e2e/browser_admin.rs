@@ -167,23 +167,34 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     wait_for_text(&c, "label[for='nw-event--']", "全部案件事件").await;
     wait_for_text(&c, "label[for='nw-event-inquiry-replied']", "欄位疑義有新回覆").await;
     click(&c, Locator::Css("#nw-event-request-submitted")).await;
+    click(&c, Locator::Css("#nw-event-inquiry-asked")).await;
     click(&c, Locator::XPath("//button[@type='submit' and contains(., '新增 Webhook')]")).await;
     wait_for_text(&c, "#webhook-secret", "僅顯示這一次").await;
     assert_accessible(&c, "integrations").await;
     let hooks = admin.list_webhooks().await.unwrap();
     let hook = hooks.iter().find(|h| h.url == receiver.url).unwrap();
-    assert_eq!(hook.events, ["request.submitted"]);
-    // A submission is told to the receiver (down once, then up).
+    assert_eq!(hook.events, ["inquiry.asked", "request.submitted"]);
+    // A submission is told to the receiver (down once, then up), and a field question.
     let applicant = server.login("applicant.npa").await;
     let r = applicant.create_request(&crate::common::statistics()).await.unwrap();
     applicant.submit(r.id, None).await.unwrap();
     receiver.wait_until(20, |got| got.iter().any(|g| g.answered == 204)).await;
+    let asked = statreq_e2e::statreq_contract::NewInquiry {
+        fields: vec!["grade".into()],
+        subject: "職等以何為準".into(),
+        body: "兼任主管者，職等以本職或兼職計？".into(),
+        request_id: None,
+    };
+    let q = applicant.create_inquiry(&asked).await.unwrap().inquiry.id;
+    receiver.wait_until(20, |got| got.iter().filter(|g| g.answered == 204).count() >= 2).await;
     click(&c, Locator::Css(&format!("#webhook-log-{}", hook.id))).await;
     wait_for_text(&c, ".delivery-log table.list", "request.submitted").await;
+    // The question's delivery opens the question.
+    wait_for_text(&c, &format!(".delivery-log table.list a[href='/inquiries/{q}']"), &format!("問題 #{q}")).await;
     let delivery = first_delivery(&admin, hook.id).await;
     click(&c, Locator::Css(&format!("#replay-{delivery}"))).await;
     wait_for_text(&c, ".delivery-log [role=status]", "已重新排入傳送").await;
-    receiver.wait_until(20, |got| got.iter().filter(|g| g.answered == 204).count() >= 2).await;
+    receiver.wait_until(20, |got| got.iter().filter(|g| g.answered == 204).count() >= 3).await;
     // Deleting asks first.
     click(&c, Locator::Css(&format!("#webhook-delete-{}", hook.id))).await;
     c.accept_alert().await.unwrap();

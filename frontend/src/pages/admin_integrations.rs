@@ -181,7 +181,11 @@ fn DeliveryLog(hook: WebhookView) -> impl IntoView {
                                 view! {
                                     <tr>
                                         <td>{d.event_type.clone()}<br /><small>{i18n::datetime(lang.get(), when)}</small></td>
-                                        <td>{d.request_id.map(|r| view! { <a href=format!("/requests/{r}")>{r}</a> })}</td>
+                                        // A field question's delivery opens the question; a request's, the request.
+                                        <td>{match d.payload.inquiry() {
+                                            Some(e) => Some(view! { <a href=format!("/inquiries/{}", e.inquiry.id)>{tr(lang.get(), "question")}" #"{e.inquiry.id}</a> }.into_any()),
+                                            None => d.request_id.map(|r| view! { <a href=format!("/requests/{r}")>{r}</a> }.into_any()),
+                                        }}</td>
                                         <td>{d.status.clone()}</td>
                                         <td>{d.attempts}</td>
                                         <td class="wrap">{answer}</td>
