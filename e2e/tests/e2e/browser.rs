@@ -817,7 +817,7 @@ async fn a_notice_of_a_message_opens_at_the_message() {
 
 /// Types `text` into `field`, clicks the link `link`: the page asks before it is left;
 /// dismissed, the text stays.
-async fn leaving_asks_first(c: &Client, field: &str, text: &str, link: &str) {
+pub(crate) async fn leaving_asks_first(c: &Client, field: &str, text: &str, link: &str) {
     type_into(c, field, text).await;
     click(c, Locator::Css(link)).await;
     let question = alert_text(c).await;
@@ -966,6 +966,12 @@ async fn an_administrator_edits_a_definition_and_sources_are_browsed() {
     def.clear().await.unwrap();
     def.send_keys("現職銓敘審定之職等；代理者以本職計。").await.unwrap();
     assert_accessible(&c, "field editor").await;
+    // Not saved yet: leaving asks first, and staying keeps the text. Once saved (below),
+    // the header's links leave at once.
+    click(&c, Locator::Css("header a[href='/sources']")).await;
+    assert!(alert_text(&c).await.contains("尚未儲存"));
+    c.dismiss_alert().await.unwrap();
+    wait_for_value(&c, "#def-zh", "現職銓敘審定之職等；代理者以本職計。").await;
     click(&c, Locator::XPath("//button[normalize-space()='儲存']")).await;
     wait_for_text(&c, "ol.history", "吳美玲").await;
     wait_for_text(&c, "main", "代理者以本職計").await;

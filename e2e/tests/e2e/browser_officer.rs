@@ -53,7 +53,8 @@ async fn an_officers_day_from_search_to_delivery() {
     c.refresh().await.unwrap();
     click(&c, Locator::Css("#act-rerate")).await;
     choose(&c, "#difficulty", "4").await;
-    type_into(&c, "#comment", "需跨年度比對考績資料").await;
+    // A comment being written is not lost to a stray click: leaving asks first.
+    crate::browser::leaving_asks_first(&c, "#comment", "需跨年度比對考績資料", "header a[href='/inbox']").await;
     click(&c, Locator::Css("#act-confirm")).await;
     wait_for_text(&c, "ol.timeline", "需跨年度比對考績資料").await;
     assert_eq!(people.officer.get_request(r.id).await.unwrap().difficulty.map(i64::from), Some(4));

@@ -143,6 +143,11 @@ fn FieldEditor(detail: FieldDetail, on_saved: impl Fn() + Copy + 'static) -> imp
     let def_en = RwSignal::new(base.definition.en.clone());
     let personal = RwSignal::new(base.personal);
     let note = RwSignal::new(None::<String>);
+    // What the server holds: a definition changed from it and not saved is not lost to a
+    // stray click or a closed tab.
+    let kept = RwSignal::new((base.definition.clone(), base.personal));
+    let now = move || (Text::new(def_zh.get_untracked(), def_en.get_untracked()), personal.get_untracked());
+    crate::browser::ask_before_leaving(move || now() != kept.get_untracked(), move || tr(lang.get_untracked(), "leave_unsaved_changes"));
     let history = LocalResource::new(move || {
         let code = code.clone();
         async move {
@@ -160,6 +165,7 @@ fn FieldEditor(detail: FieldDetail, on_saved: impl Fn() + Copy + 'static) -> imp
         let mut f = base.clone();
         f.definition = Text::new(def_zh.get_untracked(), def_en.get_untracked());
         f.personal = personal.get_untracked() || f.identifying || f.special;
+        let sent = now();
         spawn_local(async move {
             match call(|c| {
                 let f = f.clone();
@@ -168,6 +174,7 @@ fn FieldEditor(detail: FieldDetail, on_saved: impl Fn() + Copy + 'static) -> imp
             .await
             {
                 Ok(_) => {
+                    kept.set(sent);
                     note.set(Some(tr(lang.get_untracked(), "saved")));
                     on_saved();
                 }

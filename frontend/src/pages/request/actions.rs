@@ -100,6 +100,11 @@ pub fn RequestActions(
     let source_id = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // A reason being written (a return's, a rejection's) is not lost to a stray click.
+    crate::browser::ask_before_leaving(
+        move || chosen.get_untracked().is_some() && !comment.get_untracked().trim().is_empty(),
+        move || tr(lang.get_untracked(), "leave_with_unsent_text"),
+    );
     let run = move |a: RequestAction| {
         let l = lang.get_untracked();
         let typed = comment.get_untracked().trim().to_string();
