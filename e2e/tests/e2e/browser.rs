@@ -1085,7 +1085,7 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
     // Rule 6: a delivered personal-data request offers to keep it longer.
     c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
     wait_for_text(&c, "#ret-h", "延長保存").await;
-    type_into(&c, "#ext-reason", "陞遷評審延至下年度").await;
+    leaving_asks_first(&c, "#ext-reason", "陞遷評審延至下年度", "header a[href='/destructions']").await;
     click(&c, Locator::XPath("//button[normalize-space()='申請延長保存']")).await;
     wait_for_text(&c, "ul.extensions", "待人事總處決定").await;
     // The timeline says it, with the days and the reason.

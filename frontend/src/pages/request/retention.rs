@@ -21,6 +21,11 @@ pub fn Retention(id: i64, version: i64, on_change: Callback<()>) -> impl IntoVie
     let reason = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
     let note = RwSignal::new(None::<String>);
+    // A reason or a decision's comment being written is not lost to a stray click.
+    crate::browser::ask_before_leaving(
+        move || !reason.get_untracked().trim().is_empty() || !comment.get_untracked().trim().is_empty(),
+        move || tr(lang.get_untracked(), "leave_with_unsent_text"),
+    );
     let done = move |res: Result<RetentionExtensionView, statreq_client::ClientError>| match res {
         Ok(_) => {
             note.set(None);
