@@ -265,7 +265,8 @@ pub enum InputError {
     },
     UnsupportedGrantType,
     InvalidWebhookUrl {
-        reason: String,
+        /// Why, in zh-TW and English.
+        reason: Text,
     },
     InvalidWebhookEvents {
         max: usize,

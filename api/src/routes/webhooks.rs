@@ -9,7 +9,7 @@ use chrono::Utc;
 use rand::RngCore;
 use serde::Deserialize;
 use statreq_contract::{Page, WebhookBody, WebhookCreated, WebhookDeliveryView, WebhookPayload, WebhookView};
-use statreq_domain::{notify, Role, UserId};
+use statreq_domain::{notify, Role, Text, UserId};
 use statreq_store::{NewWebhook, NotificationRow, StoreError, WebhookRow};
 use utoipa::IntoParams;
 
@@ -60,27 +60,37 @@ fn mine(who: &Principal, hook: WebhookRow) -> Result<WebhookRow, ApiError> {
 /// it leads somewhere statreq may not connect (the sender checks again on every
 /// connection); a name that does not resolve yet is taken.
 pub async fn check_url(policy: &OutboundPolicy, raw: &str) -> Result<(), ApiError> {
-    let bad = |reason: &str| ApiError::from(InputError::InvalidWebhookUrl { reason: reason.to_string() });
+    let bad = |zh: String, en: String| ApiError::from(InputError::InvalidWebhookUrl { reason: Text::new(zh, en) });
     if raw.len() > MAX_URL {
-        return Err(bad("longer than 2,000 characters"));
+        return Err(bad("超過 2,000 字元".into(), "longer than 2,000 characters".into()));
     }
-    let url = reqwest::Url::parse(raw).map_err(|e| bad(&e.to_string()))?;
-    let host = url.host_str().ok_or_else(|| bad("it has no host"))?.to_string();
+    let url = reqwest::Url::parse(raw)
+        .map_err(|e| bad("不是完整的網址（例如 https://主機/路徑）".into(), format!("not a complete URL ({e})")))?;
+    let host = url.host_str().ok_or_else(|| bad("缺少主機名稱".into(), "it has no host".into()))?.to_string();
     match url.scheme() {
         "https" => {}
         "http" if policy.permits_plain_http(&host) => {}
-        "http" => return Err(bad("use https (plain http only to a host named in --webhook-allow-hosts)")),
-        _ => return Err(bad("use https")),
+        "http" => {
+            return Err(bad(
+                "請使用 https（僅 --webhook-allow-hosts 所列主機可用 http）".into(),
+                "use https (plain http only to a host named in --webhook-allow-hosts)".into(),
+            ))
+        }
+        _ => return Err(bad("請使用 https".into(), "use https".into())),
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("credentials do not belong in the URL; the signature authenticates statreq"));
+        return Err(bad(
+            "網址不可含帳號或密碼；收方以簽章確認通知來自本系統".into(),
+            "credentials do not belong in the URL; the signature authenticates statreq".into(),
+        ));
     }
     let port = url.port_or_known_default().unwrap_or(443);
     match policy.resolve(&host, port).await {
         Ok(_) | Err(ResolveError::Unresolved) => Ok(()),
-        Err(ResolveError::Forbidden(Forbidden(addr))) => Err(bad(&format!(
-            "{addr} is a loopback, private, link-local or otherwise non-public address; an operator may allow it with --webhook-allow-hosts"
-        ))),
+        Err(ResolveError::Forbidden(Forbidden(addr))) => Err(bad(
+            format!("{addr} 為本機、私有、鏈路本地或其他非公開位址；系統管理者可以 --webhook-allow-hosts 允許"),
+            format!("{addr} is a loopback, private, link-local or otherwise non-public address; an operator may allow it with --webhook-allow-hosts"),
+        )),
     }
 }
 

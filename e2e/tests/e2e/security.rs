@@ -352,6 +352,16 @@ async fn webhooks_never_reach_inside(backend: Backend) {
             (Some(422), Some("invalid_webhook_url")),
             "{url}"
         );
+        // Said in each language whole: no English sentence inside the zh-TW message.
+        let message = err.as_ref().and_then(|e| e.problem()).map(|p| p.message.clone()).unwrap_or_else(|| panic!("{url}"));
+        let english: Vec<&str> = message
+            .zh_tw
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| w.len() > 2 && !w.chars().all(|c| c.is_ascii_hexdigit()))
+            .filter(|w| !["http", "https", "webhook", "allow", "hosts"].contains(w))
+            .collect();
+        assert!(english.is_empty(), "{url}: {english:?} in {}", message.zh_tw);
+        assert!(!message.en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{url}: {}", message.en);
     }
     assert!(hooks.list_webhooks().await.unwrap().is_empty());
 

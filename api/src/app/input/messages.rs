@@ -272,11 +272,11 @@ impl InputError {
             ),
             UnsupportedGrantType => Text::new("僅支援 client_credentials。", "Only grant_type client_credentials is supported."),
             InvalidWebhookUrl { reason } => {
-                Text::new(format!("通知網址無效：{reason}"), format!("The webhook URL is not usable: {reason}"))
+                Text::new(format!("通知網址無效：{}。", reason.zh_tw), format!("The webhook URL is not usable: {}.", reason.en))
             }
             InvalidWebhookEvents { max } => Text::new(
-                format!("請列出 1 至 {max} 個事件類型，或以 * 訂閱全部。"),
-                format!("List 1 to {max} event types, or * for all."),
+                format!("請列出 1 至 {max} 個事件類型，或以 * 訂閱全部案件事件。"),
+                format!("List 1 to {max} event types, or * for every request event."),
             ),
             UnknownEventType { given, .. } => Text::new(
                 format!("未知的事件類型「{given}」；可用：{}、{}、*（所有案件事件）。", WEBHOOK_EVENTS.join("、"), INQUIRY_WEBHOOK_EVENTS.join("、")),
