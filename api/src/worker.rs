@@ -217,9 +217,11 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         // Whom the event concerns: in-app always, by e-mail where statreq sends mail.
         let mut to: Vec<String> = Vec::new();
         let mut people: Vec<UserId> = Vec::new();
-        // A person who turned this kind off gets it in-app only.
+        // A person who turned this kind off by e-mail gets it in-app only; one who kept it
+        // out of the inbox, by e-mail only.
         let kind = format!("request_{}", e.kind.as_str());
         let wants = |u: &UserRow| notify::wants_email(&u.notification_settings, &kind);
+        let sees = |u: &&UserRow| notify::wants_inbox(&u.notification_settings, &kind);
         let situation = notify::Situation {
             author: users.get(&e.actor_id).map(|a| notify::side_of(&a.agency_code, RoleSet::from_joined(&a.roles), &r.agency_code)),
             from: e.from_state,
@@ -235,22 +237,22 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
                     let creator = users.get(&r.created_by).filter(|u| u.active);
                     let declined = creator.filter(|u| !wants(u)).map(|u| u.email.trim().to_ascii_lowercase());
                     to.extend(office_addresses(r, &users).into_iter().filter(|a| Some(a.to_ascii_lowercase()) != declined));
-                    people.extend(creator.map(|u| u.id));
+                    people.extend(creator.filter(sees).map(|u| u.id));
                 }
                 Audience::Supervisors => {
                     let agencies: Vec<AgencyCode> = chain.supervising_agencies().into_iter().cloned().collect();
                     let found = staff(state, &mut staff_of, agencies, Role::Supervisor).await?;
-                    people.extend(found.iter().map(|u| u.id));
+                    people.extend(found.iter().filter(sees).map(|u| u.id));
                     to.extend(found.iter().filter(|u| wants(u)).map(|u| u.email.clone()));
                 }
                 Audience::Assignee => {
                     let officer = r.assignee.and_then(|id| users.get(&id)).filter(|u| u.active);
-                    people.extend(officer.map(|u| u.id));
+                    people.extend(officer.filter(sees).map(|u| u.id));
                     to.extend(officer.filter(|u| wants(u)).map(|u| u.email.clone()));
                 }
                 Audience::Dgpa => {
                     let found = staff(state, &mut staff_of, vec![AgencyCode::dgpa()], Role::DgpaOfficer).await?;
-                    people.extend(found.iter().map(|u| u.id));
+                    people.extend(found.iter().filter(sees).map(|u| u.id));
                     to.extend(found.iter().filter(|u| wants(u)).map(|u| u.email.clone()));
                 }
             }

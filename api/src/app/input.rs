@@ -278,6 +278,10 @@ pub enum InputError {
     InvalidDescription {
         max: usize,
     },
+    /// A notice that always comes to the in-app inbox (rule 6), asked to stay out.
+    AlwaysInInbox {
+        kind: String,
+    },
     TooManyWebhooks {
         max: usize,
     },
@@ -418,6 +422,7 @@ impl InputError {
             InvalidWebhookEvents { .. } => "invalid_webhook_events",
             UnknownEventType { .. } => "unknown_event_type",
             InvalidDescription { .. } => "invalid_description",
+            AlwaysInInbox { .. } => "invalid_value",
             TooManyWebhooks { .. } => "too_many_webhooks",
             TooManyMessages { .. } | TooManyReplies { .. } => "too_many_messages",
             TooManyInquiries { .. } => "too_many_inquiries",
@@ -552,6 +557,7 @@ impl InputError {
             InvalidContent { kind, problems } => problems.iter().map(|(p, m)| one(p, kind.code(), m.clone())).collect(),
             InvalidSetting { field, .. } => vec![one(&format!("/{field}"), self.code(), self.message())],
             UnknownEventType { index, .. } => vec![one(&format!("/events/{index}"), self.code(), self.message())],
+            AlwaysInInbox { kind } => vec![one(&format!("/inbox/{kind}"), self.code(), self.message())],
             InvalidApplication { findings } => findings.iter().map(ProblemError::from).collect(),
             ExternalRefTaken { existing, .. } => vec![ProblemError {
                 pointer: "/external_ref".into(),

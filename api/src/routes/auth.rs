@@ -317,25 +317,26 @@ fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, ApiE
 }
 
 fn settings_view(user: &statreq_store::UserRow) -> NotificationSettings {
-    let email = statreq_domain::notify::email_kinds()
-        .into_iter()
-        .map(|k| {
-            let on = statreq_domain::notify::wants_email(&user.notification_settings, &k);
-            (k, on)
-        })
-        .collect();
-    NotificationSettings { email }
+    use statreq_domain::notify::{email_kinds, wants_email, wants_inbox};
+    let stored = &user.notification_settings;
+    NotificationSettings {
+        email: email_kinds().into_iter().map(|k| (k.clone(), wants_email(stored, &k))).collect(),
+        inbox: email_kinds().into_iter().map(|k| (k.clone(), wants_inbox(stored, &k))).collect(),
+    }
 }
 
-/// Which notices one gets by e-mail (every kind listed; in-app they always arrive).
+/// Which notices one gets in the in-app inbox and by e-mail (every kind listed).
 #[utoipa::path(tag = "auth", security(("bearer" = [])), responses((status = 200, body = NotificationSettings), ErrorResponses))]
 #[get("/me/notification-settings")]
 pub async fn get_notification_settings(who: Principal) -> HttpResponse {
     HttpResponse::Ok().json(settings_view(&who.user))
 }
 
-/// Turns e-mail of notice kinds on or off (`{"email": {"request_submitted": false}}`);
-/// kinds not named keep their setting. An unknown kind is refused.
+/// Turns notice kinds on or off by e-mail (`{"email": {"request_submitted": false}}`)
+/// and in the in-app inbox (`{"email": {}, "inbox": {"request_supervisor_approved":
+/// false}}`); kinds not named keep their setting. An unknown kind is refused, and so is
+/// keeping out of the inbox a notice that always comes (`destruction_due`,
+/// `destruction_overdue`, `escalation`).
 #[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = NotificationSettings, responses((status = 200, body = NotificationSettings), ErrorResponses))]
 #[put("/me/notification-settings")]
 pub async fn put_notification_settings(
@@ -346,16 +347,27 @@ pub async fn put_notification_settings(
 ) -> Result<HttpResponse, ApiError> {
     let b: NotificationSettings = parse_json(&req, &body)?;
     let known = statreq_domain::notify::email_kinds();
-    if let Some(unknown) = b.email.keys().find(|k| !known.contains(k)) {
+    let named = b.email.keys().map(|k| ("email", k)).chain(b.inbox.keys().map(|k| ("inbox", k)));
+    if let Some((place, unknown)) = named.into_iter().find(|(_, k)| !known.contains(k)) {
         return Err(InputError::InvalidValue {
-            pointer: format!("/email/{unknown}"),
+            pointer: format!("/{place}/{unknown}"),
             detail: format!("unknown notice kind; known: {}", known.join(", ")),
         }
         .into());
     }
+    if let Some(kept) = b.inbox.iter().find(|(k, on)| !**on && statreq_domain::notify::INBOX_ALWAYS.contains(&k.as_str())).map(|(k, _)| k) {
+        return Err(InputError::AlwaysInInbox { kind: kept.clone() }.into());
+    }
     let mut settings = who.user.notification_settings.as_object().cloned().unwrap_or_default();
     for (k, v) in b.email {
         settings.insert(k, serde_json::Value::Bool(v));
+    }
+    if !b.inbox.is_empty() {
+        let mut inbox = settings.get("inbox").and_then(|i| i.as_object()).cloned().unwrap_or_default();
+        for (k, v) in b.inbox {
+            inbox.insert(k, serde_json::Value::Bool(v));
+        }
+        settings.insert("inbox".into(), serde_json::Value::Object(inbox));
     }
     let value = serde_json::Value::Object(settings);
     let (id, audit) = (who.user.id, http::audit(&who, &req));

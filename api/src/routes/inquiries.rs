@@ -135,6 +135,7 @@ impl Tell {
     fn notices(&self, inquiry: i64, link: &str) -> Notices {
         let people = || self.people.iter().filter(|u| u.active);
         let inbox = people()
+            .filter(|u| notify::wants_inbox(&u.notification_settings, self.kind))
             .map(|u| NewInbox {
                 user_id: u.id,
                 kind: self.kind.into(),

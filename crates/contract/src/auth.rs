@@ -74,14 +74,20 @@ pub struct Me {
     pub age_recipient: Option<String>,
 }
 
-/// Which notices one also wants by e-mail; in-app they always arrive.
+/// Where one wants each kind of notice: in the in-app inbox, by e-mail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationSettings {
     /// Every notice kind (`request_submitted`, `request_dgpa_returned`,
     /// `destruction_due`, `escalation` …) with whether it is e-mailed. A `PUT` may name
-    /// only the kinds it changes.
+    /// only the kinds it changes (`{}` for none).
     pub email: std::collections::BTreeMap<String, bool>,
+    /// Every notice kind with whether it comes to the in-app inbox (`GET /me/inbox`);
+    /// `destruction_due`, `destruction_overdue` and `escalation` always do (rule 6, and
+    /// work left waiting), so turning one off is refused. A `PUT` may leave it out, or
+    /// name only the kinds it changes. Since 1.11.0; before, every notice came in-app.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub inbox: std::collections::BTreeMap<String, bool>,
 }
 
 /// Changing one's own password.

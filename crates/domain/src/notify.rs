@@ -480,6 +480,18 @@ pub fn wants_email(settings: &serde_json::Value, kind: &str) -> bool {
     settings.get(kind).and_then(|v| v.as_bool()).unwrap_or(true)
 }
 
+/// The notices that always arrive in the in-app inbox, whatever one's settings: what
+/// rule 6 obliges an office to do (destroy delivered personal data in time) and work
+/// left waiting beyond its time. The others a person may keep out of the inbox (a DGPA
+/// officer who works from the queue needs no notice of each arrival).
+pub const INBOX_ALWAYS: [&str; 3] = ["destruction_due", "destruction_overdue", "escalation"];
+
+/// Whether a person's settings (`{"inbox": {"kind": false}}` keeps a kind out) want
+/// `kind` in the in-app inbox.
+pub fn wants_inbox(settings: &serde_json::Value, kind: &str) -> bool {
+    INBOX_ALWAYS.contains(&kind) || settings.get("inbox").and_then(|i| i.get(kind)).and_then(|v| v.as_bool()).unwrap_or(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -554,6 +566,17 @@ mod tests {
         assert!(!subscribed_to(&["*".into()], "inquiry.replied"));
         assert!(subscribed_to(&["*".into(), "inquiry.replied".into()], "inquiry.replied"));
         assert!(!subscribed_to(&["inquiry.asked".into()], "inquiry.replied"));
+    }
+
+    #[test]
+    fn the_inbox_keeps_out_only_what_may_be_kept_out() {
+        let settings = serde_json::json!({"request_supervisor_approved": false, "inbox": {"inquiry_created": false, "escalation": false}});
+        assert!(!wants_inbox(&settings, "inquiry_created"));
+        assert!(wants_inbox(&settings, "request_supervisor_approved"), "off by e-mail only");
+        assert!(!wants_email(&settings, "request_supervisor_approved"));
+        assert!(wants_inbox(&settings, "escalation"), "always in-app, whatever is stored");
+        assert!(wants_inbox(&serde_json::Value::Null, "inquiry_created"));
+        assert!(INBOX_ALWAYS.iter().all(|k| email_kinds().contains(&k.to_string())));
     }
 
     #[test]

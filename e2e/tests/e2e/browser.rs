@@ -1132,22 +1132,32 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
     click(&c, Locator::Css("main form button[type=submit]")).await;
     wait_for_text(&c, "main [role=status]", "密碼已變更").await;
     assert_accessible(&c, "account").await;
-    // By e-mail: what may come to an applicant, none of the supervisor's or DGPA's; a
-    // choice is kept at once.
-    wait_for_text(&c, "section[aria-labelledby=ns-h] fieldset", "案件已交付成果").await;
-    let offered = text_of(&c, "section[aria-labelledby=ns-h] fieldset").await;
+    // In the inbox and by e-mail: what may come to an applicant, none of the supervisor's
+    // or DGPA's; a choice is kept at once. The reminders of rule 6 always come in-app.
+    let table = "section[aria-labelledby=ns-h] table.notice-settings";
+    wait_for_text(&c, table, "案件已交付成果").await;
+    let offered = text_of(&c, table).await;
     assert!(!offered.contains("請主管機關人事機構審核") && !offered.contains("新的欄位疑義"), "{offered}");
     assert!(offered.contains("您的欄位疑義已獲答復") && offered.contains("個人資料銷毀期限將屆"), "{offered}");
+    let disabled = c.find(Locator::Css("#ns-inbox-destruction_due")).await.unwrap().attr("disabled").await.unwrap();
+    assert!(disabled.is_some(), "always in the inbox");
     click(&c, Locator::Css("#ns-request_delivered")).await;
+    click(&c, Locator::Css("#ns-inbox-request_dgpa_accepted")).await;
     let mut kept = None;
     for _ in 0..50 {
-        kept = people.applicant.notification_settings().await.ok().and_then(|s| s.email.get("request_delivered").copied());
-        if kept == Some(false) {
+        kept = people.applicant.notification_settings().await.ok().map(|s| {
+            (
+                s.email.get("request_delivered").copied(),
+                s.inbox.get("request_dgpa_accepted").copied(),
+                s.inbox.get("request_delivered").copied(),
+            )
+        });
+        if kept == Some((Some(false), Some(false), Some(true))) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(kept, Some(false));
+    assert_eq!(kept, Some((Some(false), Some(false), Some(true))));
     // This session carries on; the new password signs in.
     c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
     wait_for_text(&c, "main h1", "案件 ").await;

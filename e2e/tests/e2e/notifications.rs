@@ -95,6 +95,55 @@ async fn people_choose_which_notices_come_by_email(backend: Backend) {
     assert!(server.login("supervisor.moi").await.notification_settings().await.unwrap().email.values().all(|on| *on));
 }
 
+/// A DGPA officer who works from the queue keeps arrivals and new questions out of the
+/// inbox (contract 1.11.0); another officer still gets them. The reminders rule 6 obliges
+/// an office to act on, and escalations, always come: keeping one out is refused.
+async fn people_keep_notices_out_of_their_inbox(backend: Backend) {
+    let server = TestServer::start_with(backend, &crate::integration::FAST);
+    let s = Scenario::new(&server).await;
+    let (officer, officer2) = (&s.officer, &s.officer2);
+    let start = officer2.notification_settings().await.unwrap();
+    assert!(start.inbox.values().all(|on| *on) && start.inbox.len() == start.email.len(), "every kind in the inbox to start with");
+
+    // Refusals change nothing.
+    let err = officer2.put_inbox_settings(&[("escalation", false)]).await.err();
+    let problem = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("{err:?}"));
+    assert_eq!((problem.status, problem.code.as_str(), problem.errors[0].pointer.as_str()), (422, "invalid_value", "/inbox/escalation"));
+    assert!(problem.message.zh_tw.contains("第6點"), "{:?}", problem.message);
+    let err = officer2.put_inbox_settings(&[("request_supervisor_approved", false), ("no_such_kind", false)]).await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.problem()).map(|p| p.errors[0].pointer.as_str()), Some("/inbox/no_such_kind"));
+    assert_eq!(officer2.notification_settings().await.unwrap(), start, "refusals changed nothing");
+
+    let kept = officer2.put_inbox_settings(&[("request_supervisor_approved", false), ("inquiry_created", false)]).await.unwrap();
+    assert_eq!((kept.inbox.get("request_supervisor_approved"), kept.inbox.get("inquiry_created")), (Some(&false), Some(&false)));
+    assert_eq!(kept.email, start.email, "e-mail is its own choice");
+    assert_eq!(kept.inbox.get("request_message_posted"), Some(&true), "kinds not named keep their setting");
+    assert_eq!(officer2.notification_settings().await.unwrap(), kept);
+
+    // An approval reaches DGPA: the one officer hears of it, the other not.
+    let r = s.in_state(&common::statistics(), State::PendingDgpa, 3).await;
+    assert!(notice(officer, "request_supervisor_approved", r.id, 100).await.is_some(), "officer1 is told");
+    assert_eq!(notices(officer2, "request_supervisor_approved", r.id).await, 0, "officer2 kept it out");
+    // A question asked: likewise (told in the transaction that asks it).
+    let asked = statreq_e2e::statreq_contract::NewInquiry {
+        fields: vec!["grade".into()],
+        subject: "職等以何為準".into(),
+        body: "兼任主管者，職等以本職或兼職計？".into(),
+        request_id: None,
+    };
+    let q = s.applicant.create_inquiry(&asked).await.unwrap().inquiry.id;
+    let heard = |c: &Client| {
+        let c = c.clone();
+        async move {
+            c.inbox(false).await.unwrap().into_iter().filter(|i| i.kind == "inquiry_created" && i.link == format!("/inquiries/{q}")).count()
+        }
+    };
+    assert_eq!((heard(officer).await, heard(officer2).await), (1, 0));
+    // Another kind still comes to officer2: a message on the approved request.
+    s.applicant.post_message(r.id, "補充：含約聘僱人員").await.unwrap();
+    assert!(notice(officer2, "request_message_posted", r.id, 100).await.is_some());
+}
+
 /// How many notices of `kind` about request `id` a person has.
 async fn notices(c: &Client, kind: &str, id: i64) -> usize {
     c.inbox(false).await.unwrap().into_iter().filter(|i| i.kind == kind && about(&i.link, id)).count()
@@ -247,4 +296,5 @@ on_both_backends!(
     destruction_is_reminded_and_escalated_once_overdue,
     waiting_on_the_supervisor_is_escalated_in_working_days,
     people_choose_which_notices_come_by_email,
+    people_keep_notices_out_of_their_inbox,
 );

@@ -22,11 +22,18 @@ pub fn AccountPage() -> impl IntoView {
         crate::session::call(|c| async move { c.notification_settings().await }).await.map_err(crate::components::problem::ui)
     });
     let settings_note = RwSignal::new(None::<String>);
-    let toggle = move |kind: String, on: bool| {
+    // `inbox`: the in-app inbox's setting, else the e-mail's.
+    let toggle = move |kind: String, inbox: bool, on: bool| {
         spawn_local(async move {
             let res = crate::session::call(|c| {
                 let kind = kind.clone();
-                async move { c.put_notification_settings(&[(kind.as_str(), on)]).await }
+                async move {
+                    if inbox {
+                        c.put_inbox_settings(&[(kind.as_str(), on)]).await
+                    } else {
+                        c.put_notification_settings(&[(kind.as_str(), on)]).await
+                    }
+                }
             })
             .await;
             match res {
@@ -84,29 +91,47 @@ pub fn AccountPage() -> impl IntoView {
             <h2 id="ns-h">{move || tr(lang.get(), "notices_by_email")}</h2>
             <p class="hint">{move || tr(lang.get(), "notices_always_in_app")}</p>
             {move || crate::components::problem::problem_note(lang.get(), settings.get())}
-            <fieldset>
-                <legend>{move || tr(lang.get(), "also_by_email")}</legend>
-                // The kinds that may come to this person's roles, in the order of a request's life.
-                {move || settings.get().and_then(Result::ok).map(|s| {
-                    let roles = statreq_domain::RoleSet::new(session.me.get().map(|m| m.roles).unwrap_or_default());
-                    let offered = statreq_domain::notify::email_kinds_for(&roles);
-                    if offered.is_empty() {
-                        return view! { <p>{tr(lang.get(), "no_notices_for_these_roles")}</p> }.into_any();
-                    }
-                    offered.into_iter().map(|kind| {
-                    let on = s.email.get(&kind).copied().unwrap_or(true);
-                    let id = format!("ns-{kind}");
-                    let for_id = id.clone();
-                    let label = statreq_domain::notify::email_kind_label(&kind);
-                    view! {
-                        <label class="check" for=for_id>
-                            <input id=id type="checkbox" prop:checked=on on:change=move |ev| toggle(kind.clone(), event_target_checked(&ev)) />
-                            {crate::i18n::text(lang.get(), &label)}
-                        </label>
-                    }
-                    }).collect_view().into_any()
-                })}
-            </fieldset>
+            // The kinds that may come to this person's roles, in the order of a request's
+            // life: each in the inbox and by e-mail.
+            {move || settings.get().and_then(Result::ok).map(|s| {
+                let l = lang.get();
+                let roles = statreq_domain::RoleSet::new(session.me.get().map(|m| m.roles).unwrap_or_default());
+                let offered = statreq_domain::notify::email_kinds_for(&roles);
+                if offered.is_empty() {
+                    return view! { <p>{tr(l, "no_notices_for_these_roles")}</p> }.into_any();
+                }
+                view! {
+                    <table class="list notice-settings">
+                        <caption class="visually-hidden">{tr(l, "notices_by_email")}</caption>
+                        <thead><tr>
+                            <th scope="col">{tr(l, "notice_kind")}</th>
+                            <th scope="col">{tr(l, "notice_in_the_inbox")}</th>
+                            <th scope="col">{tr(l, "also_by_email")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {offered.into_iter().map(|kind| {
+                                let label = crate::i18n::text(l, &statreq_domain::notify::email_kind_label(&kind));
+                                let always = statreq_domain::notify::INBOX_ALWAYS.contains(&kind.as_str());
+                                let in_app = always || s.inbox.get(&kind).copied().unwrap_or(true);
+                                let by_mail = s.email.get(&kind).copied().unwrap_or(true);
+                                let (k1, k2) = (kind.clone(), kind.clone());
+                                let named = |column: &str| format!("{label}{}{}", if l == crate::i18n::Lang::En { ": " } else { "：" }, tr(l, column));
+                                view! {
+                                    <tr>
+                                        <th scope="row">{label.clone()}</th>
+                                        <td data-label=tr(l, "notice_in_the_inbox")><input id=format!("ns-inbox-{kind}") type="checkbox" prop:checked=in_app disabled=always
+                                            aria-label=named("notice_in_the_inbox")
+                                            on:change=move |ev| toggle(k1.clone(), true, event_target_checked(&ev)) /></td>
+                                        <td data-label=tr(l, "also_by_email")><input id=format!("ns-{kind}") type="checkbox" prop:checked=by_mail
+                                            aria-label=named("also_by_email")
+                                            on:change=move |ev| toggle(k2.clone(), false, event_target_checked(&ev)) /></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            })}
             <p class="error pre-line" role="alert">{move || settings_note.get()}</p>
         </section>
         <crate::pages::account_security::Sessions />

@@ -282,6 +282,13 @@ impl InputError {
                 format!("未知的事件類型「{given}」；可用：{}、{}、*（所有案件事件）。", WEBHOOK_EVENTS.join("、"), INQUIRY_WEBHOOK_EVENTS.join("、")),
                 format!("Unknown event type '{given}'; known: {}, {}, * (every request event).", WEBHOOK_EVENTS.join(", "), INQUIRY_WEBHOOK_EVENTS.join(", ")),
             ),
+            AlwaysInInbox { kind } => {
+                let label = statreq_domain::notify::email_kind_label(kind);
+                Text::new(
+                    format!("「{}」一律出現在「通知」頁（銷毀期限與逾期未處理之提醒，第6點），無法關閉。", label.zh_tw),
+                    format!("'{}' always comes to the in-app inbox (destruction deadlines and work left waiting, rule 6); it cannot be turned off.", label.en),
+                )
+            }
             InvalidDescription { max } => Text::new(
                 format!("說明至多 {max} 字。"),
                 format!("The description may have at most {max} characters."),
