@@ -358,20 +358,8 @@ pub async fn put_notification_settings(
     if let Some(kept) = b.inbox.iter().find(|(k, on)| !**on && statreq_domain::notify::INBOX_ALWAYS.contains(&k.as_str())).map(|(k, _)| k) {
         return Err(InputError::AlwaysInInbox { kind: kept.clone() }.into());
     }
-    let mut settings = who.user.notification_settings.as_object().cloned().unwrap_or_default();
-    for (k, v) in b.email {
-        settings.insert(k, serde_json::Value::Bool(v));
-    }
-    if !b.inbox.is_empty() {
-        let mut inbox = settings.get("inbox").and_then(|i| i.as_object()).cloned().unwrap_or_default();
-        for (k, v) in b.inbox {
-            inbox.insert(k, serde_json::Value::Bool(v));
-        }
-        settings.insert("inbox".into(), serde_json::Value::Object(inbox));
-    }
-    let value = serde_json::Value::Object(settings);
     let (id, audit) = (who.user.id, http::audit(&who, &req));
-    let user = db(&state, move |s| s.set_notification_settings(id, &value, &audit, Utc::now())).await?;
+    let user = db(&state, move |s| s.set_notification_settings(id, &b.email, &b.inbox, &audit, Utc::now())).await?;
     state.principals.invalidate();
     Ok(HttpResponse::Ok().json(settings_view(&user)))
 }

@@ -480,6 +480,28 @@ pub fn wants_email(settings: &serde_json::Value, kind: &str) -> bool {
     settings.get(kind).and_then(|v| v.as_bool()).unwrap_or(true)
 }
 
+/// A person's settings with `email` and `inbox` (kind → on) changed; kinds not named
+/// keep their setting.
+pub fn with_changes(
+    settings: &serde_json::Value,
+    email: &std::collections::BTreeMap<String, bool>,
+    inbox: &std::collections::BTreeMap<String, bool>,
+) -> serde_json::Value {
+    use serde_json::Value;
+    let mut out = settings.as_object().cloned().unwrap_or_default();
+    for (k, on) in email {
+        out.insert(k.clone(), Value::Bool(*on));
+    }
+    if !inbox.is_empty() {
+        let mut kept = out.get("inbox").and_then(Value::as_object).cloned().unwrap_or_default();
+        for (k, on) in inbox {
+            kept.insert(k.clone(), Value::Bool(*on));
+        }
+        out.insert("inbox".into(), Value::Object(kept));
+    }
+    Value::Object(out)
+}
+
 /// The notices that always arrive in the in-app inbox, whatever one's settings: what
 /// rule 6 obliges an office to do (destroy delivered personal data in time) and work
 /// left waiting beyond its time. The others a person may keep out of the inbox (a DGPA
@@ -577,6 +599,11 @@ mod tests {
         assert!(wants_inbox(&settings, "escalation"), "always in-app, whatever is stored");
         assert!(wants_inbox(&serde_json::Value::Null, "inquiry_created"));
         assert!(INBOX_ALWAYS.iter().all(|k| email_kinds().contains(&k.to_string())));
+        let on = |pairs: &[(&str, bool)]| pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let changed = with_changes(&settings, &on(&[("request_delivered", false)]), &on(&[("request_delivered", false)]));
+        assert!(!wants_email(&changed, "request_delivered") && !wants_inbox(&changed, "request_delivered"));
+        assert!(!wants_email(&changed, "request_supervisor_approved") && !wants_inbox(&changed, "inquiry_created"), "others kept");
+        assert_eq!(with_changes(&serde_json::Value::Null, &on(&[]), &on(&[])), serde_json::json!({}));
     }
 
     #[test]

@@ -178,18 +178,27 @@ impl Store {
     }
 
     /// Sets which notices a person wants by e-mail, audited.
+    /// Changes a person's notice settings (kind → on, by e-mail and in the inbox), read
+    /// and written under the account's lock: changes sent at once (a person ticking
+    /// several boxes) all land.
     pub fn set_notification_settings(
         &self,
         id: UserId,
-        settings: &serde_json::Value,
+        email: &std::collections::BTreeMap<String, bool>,
+        inbox: &std::collections::BTreeMap<String, bool>,
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<UserRow> {
         self.write_tx(|c| {
+            lock_account(c, id)?;
+            let stored: String = users::table.find(id).select(users::notification_settings).first(c)?;
+            let current = serde_json::from_str(&stored).unwrap_or(serde_json::Value::Null);
+            let settings = statreq_domain::notify::with_changes(&current, email, inbox);
             diesel::update(users::table.find(id))
-                .set((users::notification_settings.eq(serde_json::to_string(settings)?), users::updated_at.eq(to_db(now))))
+                .set((users::notification_settings.eq(serde_json::to_string(&settings)?), users::updated_at.eq(to_db(now))))
                 .execute(c)?;
-            crate::audit::append(c, audit, "user.notification_settings", None, &serde_json::json!({"user": id, "email": settings}), now)
+            let change = serde_json::json!({"user": id, "email": email, "inbox": inbox});
+            crate::audit::append(c, audit, "user.notification_settings", None, &change, now)
         })?;
         user_by_id(&mut *self.conn()?, id)
     }

@@ -93,6 +93,34 @@ async fn people_choose_which_notices_come_by_email(backend: Backend) {
     assert_eq!(c.notification_settings().await.unwrap(), changed, "refusals changed nothing");
     // Another person's settings are their own.
     assert!(server.login("supervisor.moi").await.notification_settings().await.unwrap().email.values().all(|on| *on));
+
+    // Boxes ticked in quick succession each land: changes sent at once, by e-mail and in
+    // the inbox, none lost to another (each was read before the others were written).
+    let kinds = [
+        "request_supervisor_returned",
+        "request_supervisor_rejected",
+        "request_dgpa_accepted",
+        "request_dgpa_rejected",
+        "request_taken",
+        "request_held",
+    ];
+    let sent = kinds.iter().enumerate().map(|(i, k)| {
+        let c = c.clone();
+        async move {
+            if i % 2 == 0 {
+                c.put_notification_settings(&[(k, false)]).await
+            } else {
+                c.put_inbox_settings(&[(k, false)]).await
+            }
+        }
+    });
+    assert!(futures_util::future::join_all(sent).await.iter().all(Result::is_ok));
+    let now = c.notification_settings().await.unwrap();
+    for (i, k) in kinds.iter().enumerate() {
+        let (mail, inbox) = (now.email.get(*k).copied(), now.inbox.get(*k).copied());
+        assert_eq!((mail, inbox), if i % 2 == 0 { (Some(false), Some(true)) } else { (Some(true), Some(false)) }, "{k}");
+    }
+    assert_eq!(now.email.get("request_dgpa_returned"), Some(&false), "the earlier change stays");
 }
 
 /// A DGPA officer who works from the queue keeps arrivals and new questions out of the
