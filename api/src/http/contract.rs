@@ -393,6 +393,15 @@ mod tests {
         }
     }
 
+    /// The integrators' guide names every event type a subscription may choose.
+    #[test]
+    fn the_integration_guide_names_every_event_type() {
+        let guide = include_str!("../../../docs/integration.md");
+        let every = statreq_domain::notify::WEBHOOK_EVENTS.iter().chain(&statreq_domain::notify::INQUIRY_WEBHOOK_EVENTS);
+        let missing: Vec<&&str> = every.filter(|e| !guide.contains(&format!("`{e}`"))).collect();
+        assert!(missing.is_empty(), "docs/integration.md does not name {missing:?}");
+    }
+
     #[test]
     fn every_event_type_is_in_the_webhooks_section() {
         let doc = serde_json::to_value(crate::openapi_document()).unwrap_or_default();
