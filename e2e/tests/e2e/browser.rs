@@ -757,6 +757,58 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
 
 /// A notice of a message opens the request at the message, marked, from the inbox
 /// (the router's navigation) as from an e-mail's link (a page load).
+/// Opening a request's page, however it was reached, reads the notices about it (as
+/// opening them from the inbox does); the notices about other requests stay unread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_a_request_reads_the_notices_about_it() {
+    let dist = spa_dir();
+    let mut args = vec!["--spa-dir", dist.to_str().unwrap_or_default()];
+    args.extend(crate::integration::FAST);
+    let server = TestServer::start_with(Backend::Sqlite, &args);
+    let applicant = server.login("applicant.npa").await;
+    let supervisor = server.login("supervisor.moi").await;
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let r = applicant.create_request(&common::statistics()).await.unwrap();
+        applicant.submit(r.id, None).await.unwrap();
+        supervisor.post_message(r.id, "請補充統計基準日").await.unwrap();
+        supervisor.post_message(r.id, "另請確認是否含約聘僱人員").await.unwrap();
+        ids.push(r.id);
+    }
+    let unread_about = |id: i64| {
+        let applicant = applicant.clone();
+        async move {
+            let items = applicant.inbox(true).await.unwrap_or_default();
+            items.iter().filter(|i| i.link.split('#').next() == Some(format!("/requests/{id}").as_str())).count()
+        }
+    };
+    for _ in 0..100 {
+        if unread_about(ids[0]).await == 2 && unread_about(ids[1]).await == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!((unread_about(ids[0]).await, unread_about(ids[1]).await), (2, 2));
+
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    c.goto(&format!("{}/requests/{}", server.base, ids[0])).await.unwrap();
+    wait_for_text(&c, "ul.messages", "另請確認是否含約聘僱人員").await;
+    let mut left = usize::MAX;
+    for _ in 0..50 {
+        left = unread_about(ids[0]).await;
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(left, 0, "the notices about the request opened are read");
+    assert_eq!(unread_about(ids[1]).await, 2, "the others' are not");
+    // The header counts what is left.
+    wait_for_text(&c, "header a[href='/inbox']", "(2)").await;
+    let _ = c.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_notice_of_a_message_opens_at_the_message() {
     let dist = spa_dir();

@@ -236,9 +236,30 @@ async fn field_questions_are_paged_filtered_asked_and_shown_on_their_request() {
     assert_accessible(&c, "questions page (supervisor)").await;
     click(&c, Locator::Css("form button[type=submit]")).await;
     wait_for_text(&c, "main h1", "基準日之認定").await;
+    let page = c.current_url().await.unwrap().path().to_string();
     sign_out(&c).await;
 
+    // An officer opening the question (from anywhere) reads the notice of it; the notices
+    // of the other questions stay unread.
     sign_in(&c, &server.base, "officer1.dgpa").await;
+    let officer = server.login("officer1.dgpa").await;
+    let unread = |path: String| {
+        let officer = officer.clone();
+        async move { officer.inbox(true).await.unwrap().iter().filter(|i| i.link == path).count() }
+    };
+    assert_eq!(unread(page.clone()).await, 1, "told of {page}");
+    c.goto(&format!("{}{page}", server.base)).await.unwrap();
+    wait_for_text(&c, "main h1", "基準日之認定").await;
+    let mut left = 1;
+    for _ in 0..50 {
+        left = unread(page.clone()).await;
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(left, 0, "read on opening {page}");
+    assert!(officer.inbox(true).await.unwrap().iter().filter(|i| i.kind == "inquiry_created").count() >= 52, "the others' stay unread");
     c.goto(&format!("{}/inquiries", server.base)).await.unwrap();
     // DGPA starts at the questions awaiting its answer.
     wait_count(&c, "ul.inquiries li", 50).await;

@@ -408,6 +408,10 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
     let note = RwSignal::new(None::<String>);
     let field_names = crate::components::application::use_field_names();
     let is_dgpa = move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)));
+    // Opening a question reads the notices about it.
+    crate::pages::inbox::read_when_shown(session, move || {
+        detail.get().and_then(Result::ok).map(|d| format!("/inquiries/{}", d.inquiry.id))
+    });
     // A reply or an answer being written is not lost to a stray click or a closed tab.
     crate::browser::ask_before_leaving(
         move || !reply.get_untracked().trim().is_empty() || !faq_a.get_untracked().trim().is_empty(),

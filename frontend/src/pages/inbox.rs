@@ -40,6 +40,38 @@ pub(crate) fn grouped(items: &[InboxItem]) -> Vec<Group> {
     out
 }
 
+/// Marks read the caller's unread notices (of the newest 200) that open `path`, at a place
+/// on it or not: opening a request's or a question's page reads what it was told of
+/// them, as opening the notices from the inbox does. The header's count follows.
+async fn read_about(session: crate::session::Session, path: String) {
+    let Ok(page) = call(|c| async move { c.inbox_page(true, None, Some(200)).await }).await else { return };
+    let ids: Vec<i64> = page.items.iter().filter(|i| i.link.split('#').next() == Some(path.as_str())).map(|i| i.id).collect();
+    if ids.is_empty() {
+        return;
+    }
+    let sent = call(|c| {
+        let ids = ids.clone();
+        async move { c.read_inbox_ids(&ids).await }
+    })
+    .await;
+    if sent.is_ok() {
+        crate::session::refresh_unread(session);
+    }
+}
+
+/// Reads the notices about the page `shown` names (`/requests/12`) once it is shown, and
+/// again only for another.
+pub(crate) fn read_when_shown(session: crate::session::Session, shown: impl Fn() -> Option<String> + 'static) {
+    let done = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let Some(path) = shown() else { return };
+        if done.with_untracked(|d| d.as_deref() != Some(path.as_str())) {
+            done.set(Some(path.clone()));
+            spawn_local(read_about(session, path));
+        }
+    });
+}
+
 /// In-app notifications, newest first, a page at a time, grouped; each line marked read
 /// when opened or on its own, or all that are shown at once.
 #[component]

@@ -71,6 +71,8 @@ pub fn RequestPage() -> impl IntoView {
         }));
         request.refetch();
     });
+    // Opening a request reads the notices about it.
+    crate::pages::inbox::read_when_shown(session, move || request.get().and_then(Result::ok).map(|r| format!("/requests/{}", r.id)));
     // Whether the page lists result files (which [`RequestExtras`] loads).
     let has_files = RwSignal::new(false);
     view! {
