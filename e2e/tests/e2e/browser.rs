@@ -332,12 +332,23 @@ async fn a_dgpa_officer_works_the_queue() {
     applicant.submit(r.id, None).await.unwrap();
     server.login("supervisor.moi").await.supervisor_decision(r.id, None, Decision::Approve, None).await.unwrap();
     server.login("officer2.dgpa").await.dgpa_decision(r.id, None, DgpaDecision::Accept, Difficulty::new(2).ok(), None).await.unwrap();
+    // Officer 1 was told of its arrival.
+    let officer1 = server.login("officer1.dgpa").await;
+    let about = format!("/requests/{}", r.id);
+    for _ in 0..100 {
+        if officer1.inbox(true).await.unwrap().iter().any(|i| i.link == about) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "officer1.dgpa").await;
     c.find(Locator::LinkText("作業排程")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main h1", "作業排程").await;
     wait_for_text(&c, "table.list tbody", "內政部警政署").await;
+    // Marked: there is something new about it.
+    wait_for_text(&c, &format!("table.list tr:has(a[href='{about}']) .badge.new"), "新通知").await;
     assert_accessible(&c, "queue").await;
     c.find(Locator::LinkText(&r.id.to_string())).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", "排程中").await;
@@ -792,6 +803,11 @@ async fn opening_a_request_reads_the_notices_about_it() {
 
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "applicant.npa").await;
+    // The list marks both: there is something new about each.
+    let marked = |id: i64| format!("table.list tr:has(a[href='/requests/{id}']) .badge.new");
+    c.goto(&format!("{}/", server.base)).await.unwrap();
+    wait_for_text(&c, &marked(ids[0]), "新通知").await;
+    wait_for_text(&c, &marked(ids[1]), "新通知").await;
     c.goto(&format!("{}/requests/{}", server.base, ids[0])).await.unwrap();
     wait_for_text(&c, "ul.messages", "另請確認是否含約聘僱人員").await;
     let mut left = usize::MAX;
@@ -806,6 +822,10 @@ async fn opening_a_request_reads_the_notices_about_it() {
     assert_eq!(unread_about(ids[1]).await, 2, "the others' are not");
     // The header counts what is left.
     wait_for_text(&c, "header a[href='/inbox']", "(2)").await;
+    // Back in the list, only the other is marked.
+    click(&c, Locator::Css("header a[href='/']")).await;
+    wait_for_text(&c, &marked(ids[1]), "新通知").await;
+    assert!(c.find_all(Locator::Css(&marked(ids[0]))).await.unwrap().is_empty(), "read: no longer marked");
     let _ = c.close().await;
 }
 

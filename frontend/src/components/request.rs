@@ -24,8 +24,15 @@ pub(crate) fn route_request(id: impl Fn() -> i64 + Copy + 'static) -> LocalResou
     })
 }
 
-/// A list of requests as every list shows them: number, state, agency, reason, updated.
-pub(crate) fn request_table(lang: Lang, class: &'static str, caption: String, items: Vec<RequestView>) -> AnyView {
+/// A list of requests as every list shows them: number (marked when the reader has unread
+/// notices about it, `news`), state, agency, reason, updated.
+pub(crate) fn request_table(
+    lang: Lang,
+    class: &'static str,
+    caption: String,
+    items: Vec<RequestView>,
+    news: &std::collections::HashSet<i64>,
+) -> AnyView {
     view! {
         <table class=format!("list {class}")>
             <caption class="visually-hidden">{caption}</caption>
@@ -39,7 +46,8 @@ pub(crate) fn request_table(lang: Lang, class: &'static str, caption: String, it
             <tbody>
                 {items.into_iter().map(|r| view! {
                     <tr>
-                        <td data-label=tr(lang, "no")><A href=format!("/requests/{}", r.id)>{r.id}</A></td>
+                        <td data-label=tr(lang, "no")><A href=format!("/requests/{}", r.id)>{r.id}</A>
+                            {news.contains(&r.id).then(|| crate::pages::inbox::news_badge(lang))}</td>
                         <td data-label=tr(lang, "state")><span class=format!("state {}", r.state.as_str())>{text(lang, &r.state_label)}</span></td>
                         <td data-label=tr(lang, "agency_2")>{r.agency_name.clone()}</td>
                         <td data-label=tr(lang, "reason")>{statreq_domain::application::headline(&r.application.reason)}</td>
@@ -65,6 +73,7 @@ pub fn PagedRequests(
     empty_key: &'static str,
 ) -> impl IntoView {
     let lang = i18n::lang();
+    let news = crate::pages::inbox::requests_with_news(crate::session::session());
     // The cursors of the pages seen so far: the first page has none.
     let cursors = RwSignal::new(vec![None::<String>]);
     Effect::new(move |_| {
@@ -101,7 +110,7 @@ pub fn PagedRequests(
             let from = (n - 1) * PAGE + 1;
             let to = from + p.items.len().saturating_sub(1);
             view! {
-                {request_table(lang.get(), class, tr(lang.get(), caption_key), p.items)}
+                {move || request_table(lang.get(), class, tr(lang.get(), caption_key), p.items.clone(), &news.get().unwrap_or_default())}
                 <nav class="pager" aria-label=tr(lang.get(), "pages")>
                     <button type="button" class="link" id="page-previous" disabled=n == 1 on:click=move |_| cursors.update(|c| { c.pop(); })>
                         {tr(lang.get(), "previous_page")}

@@ -59,6 +59,23 @@ async fn read_about(session: crate::session::Session, path: String) {
     }
 }
 
+/// The requests the caller has unread notices about (of the newest 200), for the lists
+/// to mark; read again whenever the header's count changes.
+pub(crate) fn requests_with_news(session: crate::session::Session) -> LocalResource<std::collections::HashSet<i64>> {
+    LocalResource::new(move || {
+        let _ = session.unread.get();
+        async move {
+            let Ok(page) = call(|c| async move { c.inbox_page(true, None, Some(200)).await }).await else { return Default::default() };
+            page.items.iter().filter_map(|i| i.link.strip_prefix("/requests/")?.split('#').next()?.parse().ok()).collect()
+        }
+    })
+}
+
+/// The mark a list puts beside a request the reader has unread notices about.
+pub(crate) fn news_badge(lang: crate::i18n::Lang) -> impl IntoView {
+    view! { " "<span class="badge new" title=tr(lang, "unread_notices_about_it")>{tr(lang, "new_notices")}</span> }
+}
+
 /// Reads the notices about the page `shown` names (`/requests/12`) once it is shown, and
 /// again only for another.
 pub(crate) fn read_when_shown(session: crate::session::Session, shown: impl Fn() -> Option<String> + 'static) {

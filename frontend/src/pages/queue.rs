@@ -30,6 +30,10 @@ fn subject(lang: i18n::Lang, i: &statreq_contract::QueueItemView) -> impl IntoVi
 pub fn QueuePage() -> impl IntoView {
     let lang = i18n::lang();
     let session = crate::session::session();
+    // The requests the reader has unread notices about (a message from the office, a
+    // question to keep data longer), marked in both lists.
+    let news = crate::pages::inbox::requests_with_news(session);
+    let is_new = move |id: i64| news.get().is_some_and(|n| n.contains(&id));
     let is_officer = move || session.me.get().is_some_and(|m| m.roles.contains(&statreq_contract::Role::DgpaOfficer));
     let queue = LocalResource::new(|| async { call(|c| async move { c.queue().await }).await.map_err(ui) });
     let officers = LocalResource::new(|| async { call(|c| async move { c.officers().await }).await.unwrap_or_default() });
@@ -128,7 +132,8 @@ pub fn QueuePage() -> impl IntoView {
                                         }
                                     })}</td>
                                     <td data-label="#">{i.position}{i.overdue.then(|| view! { " "<span class="badge" title=tr(lang.get(), "waited_the_longest_allowed_taken_in")>"⏱"</span> })}</td>
-                                    <td data-label=tr(lang.get(), "request_3")><A href=format!("/requests/{}", rid)>{rid}</A></td>
+                                    <td data-label=tr(lang.get(), "request_3")><A href=format!("/requests/{}", rid)>{rid}</A>
+                                        {move || is_new(rid).then(|| crate::pages::inbox::news_badge(lang.get()))}</td>
                                     <td class="subject" data-label=tr(lang.get(), "reason")>{subject(lang.get(), &i)}</td>
                                     <td data-label=tr(lang.get(), "agency_2")>{i.agency_name.clone()}</td>
                                     <td data-label=tr(lang.get(), "supervising")>{if i.supervising_agency_name.is_empty() { i.supervising_agency.clone() } else { i.supervising_agency_name.clone() }}</td>
@@ -163,7 +168,8 @@ pub fn QueuePage() -> impl IntoView {
                             <tbody>
                                 {q.in_production.into_iter().map(|i| view! {
                                     <tr>
-                                        <td data-label=tr(lang.get(), "request_3")><A href=format!("/requests/{}", i.request_id)>{i.request_id}</A></td>
+                                        <td data-label=tr(lang.get(), "request_3")><A href=format!("/requests/{}", i.request_id)>{i.request_id}</A>
+                                            {let rid = i.request_id; move || is_new(rid).then(|| crate::pages::inbox::news_badge(lang.get()))}</td>
                                         <td class="subject" data-label=tr(lang.get(), "reason")>{subject(lang.get(), &i)}</td>
                                         <td data-label=tr(lang.get(), "agency_2")>{i.agency_name.clone()}</td>
                                         <td data-label=tr(lang.get(), "case_officer")>{i.assignee.map(|u| u.display_name).unwrap_or_default()}
