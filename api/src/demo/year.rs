@@ -356,5 +356,8 @@ pub fn load(
         y.request(applicant, *topic, *end, *days_ago, *difficulty, now)?;
     }
     questions(&y, now)?;
+    // What happened more than two weeks ago was told at the time: the inboxes start with
+    // the last fortnight's news, not the whole year's.
+    store.mark_events_notified_before(now - Duration::days(14), now)?;
     Ok(y.sealed.into_inner())
 }

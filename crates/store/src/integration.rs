@@ -403,11 +403,22 @@ impl Store {
         rows.into_iter().map(event_row).collect()
     }
 
-    /// Marks events notified and writes their notifications, in one transaction.
-    /// [`StoreError::Conflict`] (and nothing written) when another worker got there first.
+    /// Marks the events that happened before `cutoff` notified without telling anyone: a
+    /// history loaded at once (the demo's year) is not news to its people or systems.
+    pub fn mark_events_notified_before(&self, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<usize> {
+        self.write_tx(|c| {
+            Ok(diesel::update(
+                request_events::table.filter(request_events::notified_at.is_null().and(request_events::at.lt(to_db(cutoff)))),
+            )
+            .set(request_events::notified_at.eq(Some(to_db(now))))
+            .execute(c)?)
+        })
+    }
+
     /// Marks events notified and queues what they cause — webhook and e-mail
     /// notifications and in-app notices — in one transaction, so that each is done
-    /// once however many instances run the sweep.
+    /// once however many instances run the sweep. [`StoreError::Conflict`] (and nothing
+    /// written) when another worker got there first.
     pub fn record_notifications(
         &self,
         events: &[(i64, i32)],

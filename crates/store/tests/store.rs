@@ -484,6 +484,23 @@ fn accounts_are_found_by_words_agency_and_role(backend: Backend) {
     assert_eq!(names, ["lin.npa", "chang.moi", "wang.moi", "chen.npa"]);
 }
 
+/// A history loaded at once is not news: its events before the cutoff are marked told,
+/// the later ones still wait for the outbox.
+fn an_old_history_is_not_news(backend: Backend) {
+    let (_db, store) = open(backend);
+    let u = user(&store, "a", "DGPA");
+    let long_ago = now() - Duration::days(30);
+    let r = store.create_request(&code("DGPA"), u, &serde_json::json!({"reason": "x"}), long_ago).unwrap_or_else(|e| panic!("{e}"));
+    let mut submit = outcome(State::PendingSupervisor, EventKind::Submitted);
+    submit.freeze_revision = true;
+    store.apply_transition(r.id, r.version, State::Draft, &submit, u, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.unnotified_events(10).map(|e| e.len()).ok(), Some(2));
+    assert_eq!(store.mark_events_notified_before(now() - Duration::days(14), now()).ok(), Some(1));
+    let left = store.unnotified_events(10).unwrap_or_default();
+    assert_eq!(left.iter().map(|e| e.kind).collect::<Vec<_>>(), [EventKind::Submitted]);
+    assert_eq!(store.mark_events_notified_before(now() - Duration::days(14), now()).ok(), Some(0), "once");
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[test] fn $name() { super::$name(super::Backend::Sqlite) } )* }
@@ -504,7 +521,8 @@ on_both!(
     a_wrong_url_reports_its_real_cause,
     concurrent_writers_all_land,
     the_read_cache_follows_every_writer,
-    accounts_are_found_by_words_agency_and_role
+    accounts_are_found_by_words_agency_and_role,
+    an_old_history_is_not_news
 );
 
 /// Waits (up to 10 s) until `ok` holds.
