@@ -398,9 +398,10 @@ async fn send_webhook(state: &AppState, http: &reqwest::Client, row: &Notificati
         Ok(s) => s,
         Err(e) => return failed(format!("cannot open the signing secret: {e}"), true),
     };
-    // An address in the URL is not resolved, so it is checked here; names are
-    // checked by the client's resolver on every connection.
-    let literal = reqwest::Url::parse(&row.recipient).ok().and_then(|u| {
+    // To the subscription's address as it is now (changed since the event, a retry or a
+    // replay goes to the new one). An address in the URL is not resolved, so it is
+    // checked here; names are checked by the client's resolver on every connection.
+    let literal = reqwest::Url::parse(&hook.url).ok().and_then(|u| {
         let host = u.host_str()?.trim_start_matches('[').trim_end_matches(']').to_string();
         host.parse::<std::net::IpAddr>().ok().map(|a| (host, a))
     });
@@ -412,7 +413,7 @@ async fn send_webhook(state: &AppState, http: &reqwest::Client, row: &Notificati
     let ts = now.timestamp();
     let sig = signature(&secret, ts, &row.payload);
     let sent = http
-        .post(&row.recipient)
+        .post(&hook.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .header(TIMESTAMP_HEADER, ts.to_string())
         .header(SIGNATURE_HEADER, sig)

@@ -4,13 +4,13 @@
 
 use std::collections::HashMap;
 
-use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use rand::RngCore;
 use serde::Deserialize;
 use statreq_contract::{Page, WebhookBody, WebhookCreated, WebhookDeliveryView, WebhookPayload, WebhookView};
 use statreq_domain::{notify, Role, Text, UserId};
-use statreq_store::{NewWebhook, NotificationRow, StoreError, WebhookRow};
+use statreq_store::{NewWebhook, NotificationRow, StoreError, WebhookChange, WebhookRow};
 use utoipa::IntoParams;
 
 use crate::app::outbound::{Forbidden, OutboundPolicy, ResolveError};
@@ -122,6 +122,7 @@ async fn view(state: &AppState, hooks: Vec<WebhookRow>) -> Result<Vec<WebhookVie
             events: h.events,
             description: h.description,
             created_at: h.created_at,
+            version: h.version,
         })
         .collect())
 }
@@ -184,7 +185,44 @@ pub async fn list_webhooks(state: web::Data<AppState>, who: Principal, q: http::
 #[get("/webhooks/{id}")]
 pub async fn get_webhook(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let hook = owned(&state, &who, path.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(view(&state, vec![hook]).await?.pop()))
+    let v = view(&state, vec![hook]).await?.pop().ok_or_else(ApiError::internal)?;
+    Ok(HttpResponse::Ok().insert_header(http::etag(v.version)).json(v))
+}
+
+/// Change a subscription in place — its URL, its events, its description — keeping its
+/// secret and its delivery log: the body is the whole subscription, as when it was
+/// made. Deliveries still pending go to the new URL. `If-Match` with the ETag of
+/// `GET /webhooks/{id}` guards against overwriting another change (`412`).
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)),
+    request_body = WebhookBody,
+    responses((status = 200, body = WebhookView), ErrorResponses)
+)]
+#[put("/webhooks/{id}")]
+pub async fn put_webhook(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let expected = http::if_match(&req)?;
+    let hook = owned(&state, &who, path.into_inner()).await?;
+    let b: WebhookBody = parse_json(&req, &body)?;
+    check_body(&state.outbound, &b).await?;
+    let mut events = b.events;
+    events.sort();
+    events.dedup();
+    let change = WebhookChange { url: b.url, events, description: b.description.unwrap_or_default() };
+    let audit = http::audit(&who, &req);
+    let saved = match db(&state, move |s| s.update_webhook(hook.id, expected, &change, &audit, Utc::now())).await {
+        Err(AppError::Store(StoreError::Conflict)) => return Err(InputError::Stale.into()),
+        other => other?,
+    };
+    let v = view(&state, vec![saved]).await?.pop().ok_or_else(ApiError::internal)?;
+    Ok(HttpResponse::Ok().insert_header(http::etag(v.version)).json(v))
 }
 
 /// End a subscription; deliveries still pending are dropped, the log stays.
@@ -290,6 +328,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_webhook)
         .service(list_webhooks)
         .service(get_webhook)
+        .service(put_webhook)
         .service(delete_webhook)
         .service(list_webhook_deliveries)
         .service(replay_webhook_delivery);

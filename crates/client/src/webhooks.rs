@@ -18,6 +18,12 @@ impl Client {
         self.get(&format!("/webhooks/{id}")).await
     }
 
+    /// Changes a subscription in place (URL, events, description), keeping its secret;
+    /// `if_match` is the version last read (since 1.11.0).
+    pub async fn put_webhook(&self, id: i64, body: &WebhookBody, if_match: Option<i64>) -> Result<WebhookView> {
+        self.call(Method::PUT, &format!("/webhooks/{id}"), Some(body), if_match).await
+    }
+
     pub async fn delete_webhook(&self, id: i64) -> Result<()> {
         self.delete(&format!("/webhooks/{id}"), &[]).await
     }

@@ -26,6 +26,9 @@ pub struct WebhookView {
     pub description: String,
     pub owner: UserRef,
     pub created_at: DateTime<Utc>,
+    /// Raised by every change (`PUT /webhooks/{id}`); the ETag. Since 1.11.0.
+    #[serde(default)]
+    pub version: i64,
 }
 
 /// A new subscription and its signing secret, shown this once.

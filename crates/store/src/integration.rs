@@ -49,6 +49,17 @@ pub struct WebhookRow {
     /// The signing secret, sealed by the keyring (never stored in the clear).
     pub sealed_secret: String,
     pub created_at: DateTime<Utc>,
+    /// Raised by every change (the ETag).
+    pub version: i64,
+}
+
+/// What a change of a subscription sets: its address, events and description (the
+/// secret stays).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookChange {
+    pub url: String,
+    pub events: Vec<String>,
+    pub description: String,
 }
 
 pub struct NewWebhook {
@@ -173,7 +184,7 @@ fn notification(r: NRow) -> NotificationRow {
     }
 }
 
-type WRow = (i64, UserId, String, String, String, String, NaiveDateTime);
+type WRow = (i64, UserId, String, String, String, String, NaiveDateTime, i64);
 
 fn webhook(r: WRow) -> StoreResult<WebhookRow> {
     Ok(WebhookRow {
@@ -184,12 +195,22 @@ fn webhook(r: WRow) -> StoreResult<WebhookRow> {
         description: r.4,
         sealed_secret: r.5,
         created_at: from_db(r.6),
+        version: r.7,
     })
 }
 
 macro_rules! webhook_columns {
     () => {
-        (webhooks::id, webhooks::owner_id, webhooks::url, webhooks::events, webhooks::description, webhooks::secret, webhooks::created_at)
+        (
+            webhooks::id,
+            webhooks::owner_id,
+            webhooks::url,
+            webhooks::events,
+            webhooks::description,
+            webhooks::secret,
+            webhooks::created_at,
+            webhooks::version,
+        )
     };
 }
 
@@ -372,6 +393,44 @@ impl Store {
             q = q.filter(webhooks::owner_id.eq(owner));
         }
         q.load::<WRow>(&mut *self.conn()?)?.into_iter().map(webhook).collect()
+    }
+
+    /// Changes a subscription in place at version `expected` (`None`: whichever is
+    /// current): deliveries still pending go to the new address. Deleted or unknown:
+    /// [`StoreError::NotFound`]; another change landed first: [`StoreError::Conflict`].
+    pub fn update_webhook(
+        &self,
+        id: i64,
+        expected: Option<i64>,
+        change: &WebhookChange,
+        audit: &AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<WebhookRow> {
+        let events = serde_json::to_string(&change.events)?;
+        self.write_tx(|c| {
+            let q = webhooks::table.find(id).filter(webhooks::deleted_at.is_null()).select(webhooks::version);
+            let version: i64 = match c {
+                DbConnection::Postgres(pg) => q.for_no_key_update().first(pg)?,
+                DbConnection::Sqlite(lite) => q.first(lite)?,
+            };
+            if expected.is_some_and(|v| v != version) {
+                return Err(StoreError::Conflict);
+            }
+            diesel::update(webhooks::table.find(id))
+                .set((
+                    webhooks::url.eq(&change.url),
+                    webhooks::events.eq(&events),
+                    webhooks::description.eq(&change.description),
+                    webhooks::version.eq(version + 1),
+                ))
+                .execute(c)?;
+            diesel::update(notifications::table.filter(notifications::webhook_id.eq(id).and(notifications::status.eq("pending"))))
+                .set(notifications::recipient.eq(&change.url))
+                .execute(c)?;
+            let detail = serde_json::json!({"webhook": id, "url": change.url, "events": change.events, "version": version + 1});
+            append(c, audit, "webhook.updated", None, &detail, now)
+        })?;
+        self.get_webhook(id)
     }
 
     /// Ends a subscription; its pending deliveries are dropped (the log stays).

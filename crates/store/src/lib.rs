@@ -44,7 +44,9 @@ diesel::define_sql_function! {
 }
 
 pub use inquiries::{FaqRow, InboxRow, InquiryFilter, InquiryMessageRow, InquiryRow, InquiryStep, NewInbox, Notices};
-pub use integration::{IdempotencyClaim, NewNotification, NewWebhook, NotificationRow, SendOutcome, StoredResponse, WebhookRow};
+pub use integration::{
+    IdempotencyClaim, NewNotification, NewWebhook, NotificationRow, SendOutcome, StoredResponse, WebhookChange, WebhookRow,
+};
 pub use messages::MessageRow;
 pub use queue::{AcceptedRow, QueueRow, SettingsChange, SettingsRow, StatsRow};
 pub use reference::{ImportCounts, ReferenceChange, ReferenceItem, Saved};

@@ -228,6 +228,7 @@ diesel::table! {
         secret -> Text,
         created_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        version -> BigInt,
     }
 }
 

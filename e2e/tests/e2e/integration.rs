@@ -348,6 +348,71 @@ async fn field_questions_reach_the_systems_subscribed_to_them(backend: Backend) 
     assert!(star.iter().all(|d| d.headers["statreq-event-type"].starts_with("request.")), "{star:?}");
 }
 
+/// A system moves its receiver or chooses other events without a new secret or a new
+/// log (contract 1.11.0): a delivery still pending goes to the new address, signed with
+/// the secret it always had. Each refusal changes nothing.
+async fn a_subscription_is_changed_in_place(backend: Backend) {
+    let server = TestServer::start_with(backend, &FAST);
+    let (old, new) = (WebhookReceiver::start(usize::MAX).await, WebhookReceiver::start(0).await);
+    let webhr = service_account(&server, "webhr.npa", "NPA").await;
+    let body = WebhookBody { url: old.url.clone(), events: vec!["request.created".into()], description: Some("WebHR 測試".into()) };
+    let made = webhr.create_webhook(&body).await.unwrap();
+    let hook = made.webhook.id;
+    assert_eq!(made.webhook.version, 1);
+    let (status, _) = webhr.raw(Method::GET, &format!("/webhooks/{hook}"), "application/json", Vec::new(), None).await.unwrap();
+    assert_eq!(status, 200);
+
+    // The old receiver is down: the first event waits, retried.
+    let first = webhr.create_request(&common::statistics()).await.unwrap();
+    old.wait_until(30, |g| !g.is_empty()).await;
+
+    let moved = WebhookBody {
+        url: new.url.clone(),
+        events: vec!["request.created".into(), "inquiry.replied".into()],
+        description: Some("WebHR（新主機）".into()),
+    };
+    // Refusals: not the caller's, wrong role, stale, unusable, unknown, too long, malformed.
+    let other = service_account(&server, "webhr.tpe", "TPE").await;
+    assert_eq!(other.put_webhook(hook, &moved, None).await.err().and_then(|e| e.status()), Some(404));
+    let applicant = server.login("applicant.npa").await;
+    assert_eq!(applicant.put_webhook(hook, &moved, None).await.err().and_then(|e| e.status()), Some(403));
+    assert_eq!(webhr.put_webhook(hook, &moved, Some(7)).await.err().and_then(|e| e.status()), Some(412));
+    let plain = WebhookBody { url: "http://webhr.example.gov.tw/hook".into(), ..moved.clone() };
+    assert_eq!(webhr.put_webhook(hook, &plain, None).await.err().as_ref().and_then(|e| e.code()), Some("invalid_webhook_url"));
+    let unknown = WebhookBody { events: vec!["inquiry.nope".into()], ..moved.clone() };
+    assert_eq!(webhr.put_webhook(hook, &unknown, None).await.err().as_ref().and_then(|e| e.code()), Some("unknown_event_type"));
+    let long = WebhookBody { description: Some("長".repeat(201)), ..moved.clone() };
+    assert_eq!(webhr.put_webhook(hook, &long, None).await.err().as_ref().and_then(|e| e.code()), Some("invalid_description"));
+    let (status, _) = webhr.raw(Method::PUT, &format!("/webhooks/{hook}"), "application/json", b"{\"url\":".to_vec(), None).await.unwrap();
+    assert_eq!(status, 400);
+    assert_eq!(webhr.get_webhook(hook).await.unwrap(), made.webhook, "refusals changed nothing");
+
+    // Changed at the version read: the same subscription, its secret and log kept.
+    let changed = webhr.put_webhook(hook, &moved, Some(1)).await.unwrap();
+    assert_eq!((changed.id, changed.version, changed.url.as_str()), (hook, 2, new.url.as_str()));
+    assert_eq!(changed.events, ["inquiry.replied", "request.created"]);
+    assert_eq!(webhr.put_webhook(hook, &moved, Some(1)).await.err().and_then(|e| e.status()), Some(412), "the old version is stale now");
+    // The waiting delivery, and the next event, reach the new address, signed as before.
+    let second = webhr.create_request(&common::statistics()).await.unwrap();
+    let got = new.wait_until(30, |g| g.len() >= 2).await;
+    let mut reached: Vec<i64> = got
+        .iter()
+        .map(|d| {
+            assert!(verify(&made.secret, &d.headers["statreq-timestamp"], &d.body, &d.headers["statreq-signature"]), "the secret it had");
+            serde_json::from_str::<WebhookEvent>(&d.body).map(|e| e.request.id).unwrap_or_default()
+        })
+        .collect();
+    reached.sort_unstable();
+    assert_eq!(reached, [first.id, second.id]);
+    let log = webhr.webhook_deliveries(hook, None).await.unwrap().items;
+    assert_eq!(log.len(), 2, "one log, continued");
+    let admin = server.login("admin.dgpa").await;
+    assert_eq!(admin.audit("action=webhook.updated").await.unwrap().items.len(), 1);
+    // Deleted, it is no longer changed.
+    webhr.delete_webhook(hook).await.unwrap();
+    assert_eq!(webhr.put_webhook(hook, &moved, None).await.err().and_then(|e| e.status()), Some(404));
+}
+
 fn version_of(event_id: &str) -> i64 {
     event_id.rsplit('_').next().and_then(|v| v.parse().ok()).unwrap_or(-1)
 }
@@ -919,6 +984,7 @@ on_both_backends!(
     external_references_are_unique_per_system,
     webhooks_are_signed_retried_logged_and_replayable,
     field_questions_reach_the_systems_subscribed_to_them,
+    a_subscription_is_changed_in_place,
     emails_reach_the_people_a_change_concerns,
     field_questions_are_emailed_to_whom_they_concern,
 );
