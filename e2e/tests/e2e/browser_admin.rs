@@ -195,6 +195,19 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     click(&c, Locator::Css(&format!("#replay-{delivery}"))).await;
     wait_for_text(&c, ".delivery-log [role=status]", "已重新排入傳送").await;
     receiver.wait_until(20, |got| got.iter().filter(|g| g.answered == 204).count() >= 3).await;
+    // Changed in place: the form opens with what it has; one more event, saved at the
+    // version read.
+    click(&c, Locator::Css(&format!("#webhook-edit-{}", hook.id))).await;
+    wait_for_text(&c, "form legend", "變更 Webhook").await;
+    crate::browser::wait_for_value(&c, "#nw-url", &receiver.url).await;
+    let ticked = c.find(Locator::Css("#nw-event-inquiry-asked")).await.unwrap().prop("checked").await.unwrap();
+    assert_eq!(ticked.as_deref(), Some("true"), "its events ticked");
+    click(&c, Locator::Css("#nw-event-request-delivered")).await;
+    click(&c, Locator::XPath("//form//button[@type='submit' and normalize-space()='儲存']")).await;
+    wait_for_text(&c, "form [role=status]", "已變更 Webhook").await;
+    let changed = admin.get_webhook(hook.id).await.unwrap();
+    assert_eq!((changed.version, changed.events.clone()), (2, vec!["inquiry.asked".to_string(), "request.delivered".into(), "request.submitted".into()]));
+    wait_for_text(&c, "section[aria-labelledby='wh-h'] table.list", "request.delivered").await;
     // Deleting asks first.
     click(&c, Locator::Css(&format!("#webhook-delete-{}", hook.id))).await;
     c.accept_alert().await.unwrap();

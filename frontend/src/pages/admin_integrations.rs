@@ -42,6 +42,8 @@ pub fn Integrations() -> impl IntoView {
     let hooks = LocalResource::new(|| async { call(|c| async move { c.list_webhooks().await }).await.map_err(ui) });
     let note = RwSignal::new(None::<String>);
     let chosen = RwSignal::new(None::<WebhookView>);
+    // The subscription being changed in the form below, as it was read.
+    let editing = RwSignal::new(None::<WebhookView>);
     let remove = move |h: WebhookView| {
         let question = tr_with(lang.get_untracked(), "confirm_delete_webhook", &[("url", h.url.clone())]);
         if !crate::browser::confirm(&question) {
@@ -98,7 +100,7 @@ pub fn Integrations() -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {list.into_iter().map(|h| {
-                                let (log, del) = (h.clone(), h.clone());
+                                let (log, del, change) = (h.clone(), h.clone(), h.clone());
                                 view! {
                                     <tr>
                                         <td><code class="wrap">{h.url.clone()}</code><br />{h.description.clone()}</td>
@@ -106,6 +108,7 @@ pub fn Integrations() -> impl IntoView {
                                         <td>{h.events.join(", ")}</td>
                                         <td>
                                             <button type="button" class="link" id=format!("webhook-log-{}", h.id) on:click=move |_| chosen.set(Some(log.clone()))>{tr(lang.get(), "delivery_log")}</button>" "
+                                            <button type="button" class="link" id=format!("webhook-edit-{}", h.id) on:click=move |_| editing.set(Some(change.clone()))>{tr(lang.get(), "edit")}</button>" "
                                             <button type="button" class="link danger" id=format!("webhook-delete-{}", h.id) on:click=move |_| remove(del.clone())>{tr(lang.get(), "delete")}</button>
                                         </td>
                                     </tr>
@@ -117,7 +120,7 @@ pub fn Integrations() -> impl IntoView {
             </Async>
             <p class="pre-line" role="status" id="webhook-status">{move || note.get()}</p>
             {move || chosen.get().map(|h| view! { <DeliveryLog hook=h /> })}
-            <NewWebhook created=Callback::new(move |_| hooks.refetch()) />
+            <WebhookForm editing=editing saved=Callback::new(move |_| hooks.refetch()) />
         </section>
     }
 }
@@ -205,15 +208,31 @@ fn DeliveryLog(hook: WebhookView) -> impl IntoView {
     }
 }
 
-/// A webhook for the administrator's own account; the secret that signs its deliveries
-/// is shown once, here.
+/// A webhook for the administrator's own account, whose signing secret is shown once,
+/// here; or, with `editing`, a change of one (its URL, events, description) at the
+/// version read, the secret kept.
 #[component]
-fn NewWebhook(created: Callback<()>) -> impl IntoView {
+fn WebhookForm(editing: RwSignal<Option<WebhookView>>, saved: Callback<()>) -> impl IntoView {
     let lang = i18n::lang();
     let (url, description) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let events = RwSignal::new(Vec::<String>::new());
     let secret = RwSignal::new(None::<String>);
     let note = RwSignal::new(None::<String>);
+    let clear = move || {
+        url.set(String::new());
+        description.set(String::new());
+        events.set(Vec::new());
+    };
+    // A subscription chosen to change fills the form.
+    Effect::new(move |_| {
+        if let Some(h) = editing.get() {
+            url.set(h.url.clone());
+            description.set(h.description.clone());
+            events.set(h.events.clone());
+            secret.set(None);
+            note.set(None);
+        }
+    });
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = WebhookBody {
@@ -221,22 +240,34 @@ fn NewWebhook(created: Callback<()>) -> impl IntoView {
             events: events.get_untracked(),
             description: Some(description.get_untracked().trim().to_string()).filter(|d| !d.is_empty()),
         };
+        let changing = editing.get_untracked();
         spawn_local(async move {
-            match call(|c| {
-                let body = body.clone();
-                async move { c.create_webhook(&body).await }
-            })
-            .await
-            {
-                Ok(w) => {
+            let l = lang.get_untracked();
+            let done = match changing {
+                Some(h) => call(|c| {
+                    let body = body.clone();
+                    async move { c.put_webhook(h.id, &body, Some(h.version)).await }
+                })
+                .await
+                .map(|w| tr_with(l, "webhook_changed", &[("url", w.url)])),
+                None => call(|c| {
+                    let body = body.clone();
+                    async move { c.create_webhook(&body).await }
+                })
+                .await
+                .map(|w| {
                     secret.set(Some(w.secret));
-                    note.set(None);
-                    url.set(String::new());
-                    description.set(String::new());
-                    events.set(Vec::new());
-                    created.run(());
+                    String::new()
+                }),
+            };
+            match done {
+                Ok(said) => {
+                    note.set(Some(said).filter(|s| !s.is_empty()));
+                    clear();
+                    editing.set(None);
+                    saved.run(());
                 }
-                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                Err(e) => note.set(Some(err_text(l, &e))),
             }
         });
     };
@@ -245,7 +276,10 @@ fn NewWebhook(created: Callback<()>) -> impl IntoView {
     view! {
         <form on:submit=create>
             <fieldset>
-                <legend>{move || tr(lang.get(), "new_webhook")}</legend>
+                <legend>{move || match editing.get() {
+                    Some(h) => tr_with(lang.get(), "change_webhook", &[("url", h.url)]),
+                    None => tr(lang.get(), "new_webhook"),
+                }}</legend>
                 <label for="nw-url">{move || tr(lang.get(), "webhook_address")}</label>
                 <input id="nw-url" type="url" prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev)) />
                 <label for="nw-description">{move || tr(lang.get(), "description")}</label>
@@ -271,7 +305,10 @@ fn NewWebhook(created: Callback<()>) -> impl IntoView {
                         }
                     }).collect_view()}
                 </fieldset>
-                <button type="submit">{move || tr(lang.get(), "create_webhook")}</button>
+                <button type="submit">{move || tr(lang.get(), if editing.get().is_some() { "save" } else { "create_webhook" })}</button>
+                <Show when=move || editing.get().is_some()>
+                    " "<button type="button" id="webhook-edit-cancel" on:click=move |_| { editing.set(None); clear(); note.set(None); }>{move || tr(lang.get(), "cancel")}</button>
+                </Show>
                 <p class="pre-line" role="status">{move || note.get()}</p>
             </fieldset>
             {move || secret.get().map(|s| view! {
