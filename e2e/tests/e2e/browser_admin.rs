@@ -206,7 +206,10 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     click(&c, Locator::XPath("//form//button[@type='submit' and normalize-space()='儲存']")).await;
     wait_for_text(&c, "form [role=status]", "已變更 Webhook").await;
     let changed = admin.get_webhook(hook.id).await.unwrap();
-    assert_eq!((changed.version, changed.events.clone()), (2, vec!["inquiry.asked".to_string(), "request.delivered".into(), "request.submitted".into()]));
+    assert_eq!(
+        (changed.version, changed.events.clone()),
+        (2, vec!["inquiry.asked".to_string(), "request.delivered".into(), "request.submitted".into()])
+    );
     wait_for_text(&c, "section[aria-labelledby='wh-h'] table.list", "request.delivered").await;
     // Deleting asks first.
     click(&c, Locator::Css(&format!("#webhook-delete-{}", hook.id))).await;
