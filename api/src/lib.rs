@@ -84,7 +84,7 @@ pub struct AppState {
         (name = "audit", description = "The hash-chained audit trail"),
         (name = "stats", description = "Service statistics for DGPA"),
         (name = "calendar", description = "The government office calendar: days off, make-up workdays, working days"),
-        (name = "webhooks", description = "Signed notifications of request events to integrating systems"),
+        (name = "webhooks", description = "Signed notifications of request events and field questions to integrating systems"),
         (name = "meta", description = "Health")
     )
 )]

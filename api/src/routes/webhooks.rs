@@ -127,8 +127,9 @@ async fn view(state: &AppState, hooks: Vec<WebhookRow>) -> Result<Vec<WebhookVie
         .collect())
 }
 
-/// Subscribe a URL to request events. The response carries the signing secret,
-/// shown only this once. Events of requests the subscribing account may see are sent.
+/// Subscribe a URL to request events (and, named, to field questions'). The response
+/// carries the signing secret, shown only this once. Events of requests and questions
+/// the subscribing account may see are sent.
 #[utoipa::path(
     tag = "webhooks",
     security(("bearer" = [])),

@@ -9,7 +9,8 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookBody {
-    /// `https://…`; `http://` only to a loopback address (tests, a local relay).
+    /// `https://…` to a public address; `http://`, and private or loopback addresses,
+    /// only to hosts the operator names in `--webhook-allow-hosts`.
     pub url: String,
     #[schema(example = json!(["request.submitted", "request.returned", "request.delivered"]))]
     pub events: Vec<String>,
