@@ -12,6 +12,7 @@ use statreq_domain::notify::{self, Escalation};
 use statreq_domain::{lifecycle, AgencyCode, Role, State, UserId};
 use statreq_store::{ListFilter, NewInbox, NewNotification, RequestRow, UserRow};
 
+use crate::app::users::supervisors_of;
 use crate::app::{db, AppResult};
 use crate::worker::{office_addresses, with_role};
 use crate::AppState;
@@ -84,14 +85,6 @@ async fn tell(
         db(state, move |s| s.enqueue_notification(&new, Utc::now())).await?;
     }
     Ok(())
-}
-
-/// Active users of `role` at the agencies supervising `agency`.
-async fn supervisors_of(state: &AppState, agency: &AgencyCode) -> AppResult<Vec<UserRow>> {
-    let tree = state.agencies.tree(state).await?;
-    let Some((chain, _)) = tree.chain(agency) else { return Ok(Vec::new()) };
-    let agencies: Vec<AgencyCode> = chain.supervising_agencies().into_iter().cloned().collect();
-    Ok(with_role(db(state, move |s| s.active_users_of(&agencies)).await?, Role::Supervisor))
 }
 
 /// One sweep. `email`: whether statreq sends mail at all.

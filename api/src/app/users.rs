@@ -32,6 +32,15 @@ pub fn load(s: &Store, ids: impl IntoIterator<Item = UserId>) -> StoreResult<Use
 }
 
 /// Whether this officer can act on work given to them ([`statreq_domain::lifecycle::attends`]).
+/// The active reviewers (supervisors) at the agencies supervising `agency`.
+pub async fn supervisors_of(state: &crate::AppState, agency: &statreq_domain::AgencyCode) -> super::AppResult<Vec<UserRow>> {
+    let tree = state.agencies.tree(state).await?;
+    let Some((chain, _)) = tree.chain(agency) else { return Ok(Vec::new()) };
+    let agencies: Vec<statreq_domain::AgencyCode> = chain.supervising_agencies().into_iter().cloned().collect();
+    let found = super::db(state, move |s| s.active_users_of(&agencies)).await?;
+    Ok(crate::worker::with_role(found, statreq_domain::Role::Supervisor))
+}
+
 pub fn attends(u: &UserRow) -> bool {
     statreq_domain::lifecycle::attends(u.active, &statreq_domain::RoleSet::from_joined(&u.roles))
 }

@@ -324,16 +324,36 @@ pub async fn reply_inquiry(
     if !problems.is_empty() {
         return Err(InputError::InvalidContent { kind: Content::Reply, problems }.into());
     }
-    let tell = if by_dgpa {
+    let link = format!("/inquiries/{}", row.id);
+    let notify = if by_dgpa {
         let text = Text::new(format!("人事總處已答復：{}", row.subject), format!("DGPA answered: {}", row.subject));
-        Tell::new(&state, asker(&state, &row).await?, "inquiry_answered", text)
+        let asked = Tell::new(&state, asker(&state, &row).await?, "inquiry_answered", text).notices(row.id, &link);
+        asked.and(reviewers_told(&state, &who, &row).await?)
     } else {
         let text = Text::new(format!("疑義有新的補充：{}", row.subject), format!("Follow-up on: {}", row.subject));
-        Tell::new(&state, officers(&state).await?, "inquiry_followed_up", text)
+        Tell::new(&state, officers(&state).await?, "inquiry_followed_up", text).notices(row.id, &link)
     };
-    let notify = tell.notices(row.id, &format!("/inquiries/{}", row.id));
     let hooks = webhooks::listeners(&state, "inquiry.replied", &row.agency_code, row.request_id).await?;
     advance(&state, &who, &req, row.id, InquiryStep { expected, reply: Some((by_dgpa, b.body.trim())) }, notify, hooks).await
+}
+
+/// DGPA's answer to a question about a request that awaits its supervising agency, told
+/// to that agency's reviewers: they approve once the question is settled (rule 7).
+async fn reviewers_told(state: &AppState, who: &Principal, row: &InquiryRow) -> Result<Notices, ApiError> {
+    let Some(id) = row.request_id else { return Ok(Notices::default()) };
+    // A draft is nobody's to review (nor DGPA's to read).
+    let Ok(loaded) = crate::app::requests::load_for(state, who, id).await else { return Ok(Notices::default()) };
+    if loaded.row.state != statreq_domain::State::PendingSupervisor {
+        return Ok(Notices::default());
+    }
+    let mut reviewers = users::supervisors_of(state, &loaded.row.agency_code).await?;
+    // One who asked it is told as the asker.
+    reviewers.retain(|u| u.id != row.created_by);
+    let text = Text::new(
+        format!("人事總處已答復案件 #{id} 之疑義：{}", row.subject),
+        format!("DGPA answered a question about request #{id}: {}", row.subject),
+    );
+    Ok(Tell::new(state, reviewers, "inquiry_answered", text).notices(row.id, &format!("/inquiries/{}", row.id)))
 }
 
 /// Moves a question to its next state (with a reply, or closing) from the state it

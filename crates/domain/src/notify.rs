@@ -462,7 +462,10 @@ pub fn email_kind_label(kind: &str) -> Text {
         "escalation" => Text::new("逾期未處理之提醒（主管機關審核、所屬機關銷毀）", "Escalations (reviews waiting, destructions overdue)"),
         "inquiry_created" => Text::new("新的欄位疑義（人事總處）", "A new field question (DGPA)"),
         "inquiry_followed_up" => Text::new("欄位疑義有新的補充（人事總處）", "A follow-up on a field question (DGPA)"),
-        "inquiry_answered" => Text::new("您的欄位疑義已獲答復", "Your field question answered"),
+        "inquiry_answered" => Text::new(
+            "欄位疑義已獲答復（您提出的，或您審核中案件的）",
+            "A field question answered (yours, or one about a request you review)",
+        ),
         "inquiry_closed" => Text::new("您的欄位疑義經人事總處結案", "Your field question closed by DGPA"),
         "faq_published" => Text::new("您的疑義已發布至欄位常見問答", "Your question published to a field's FAQ"),
         other => match other.strip_prefix("request_").and_then(crate::lifecycle::EventKind::parse) {

@@ -1210,7 +1210,7 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
     wait_for_text(&c, table, "案件已交付成果").await;
     let offered = text_of(&c, table).await;
     assert!(!offered.contains("請主管機關人事機構審核") && !offered.contains("新的欄位疑義"), "{offered}");
-    assert!(offered.contains("您的欄位疑義已獲答復") && offered.contains("個人資料銷毀期限將屆"), "{offered}");
+    assert!(offered.contains("欄位疑義已獲答復") && offered.contains("個人資料銷毀期限將屆"), "{offered}");
     let disabled = c.find(Locator::Css("#ns-inbox-destruction_due")).await.unwrap().attr("disabled").await.unwrap();
     assert!(disabled.is_some(), "always in the inbox");
     click(&c, Locator::Css("#ns-request_delivered")).await;

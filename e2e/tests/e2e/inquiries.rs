@@ -298,6 +298,22 @@ async fn the_supervising_agency_reads_the_questions_about_a_request_it_reviews(b
     assert_eq!(status(tpe.get_inquiry(about).await), Some(404));
     let thread = ok(officer.get_inquiry(about).await);
     assert_eq!((thread.inquiry.state, thread.messages.len()), (InquiryState::Open, 1), "nothing changed");
+
+    // DGPA's answer is told to the reviewing agency too, which approves once it is
+    // settled (rule 7); not to another agency, nor once the request has left it.
+    let told = |c: &Client| {
+        let c = c.clone();
+        async move {
+            ok(c.inbox(false).await).iter().filter(|i| i.kind == "inquiry_answered" && i.link == format!("/inquiries/{about}")).count()
+        }
+    };
+    ok(officer.reply_inquiry(about, "以銓敘審定之職等為準。", None).await);
+    assert_eq!((told(&moi).await, told(&tpe).await, told(&applicant).await), (1, 0, 1));
+    ok(applicant.reply_inquiry(about, "兼任者呢？", None).await);
+    let r = ok(applicant.get_request(draft.id).await);
+    ok(moi.supervisor_decision(r.id, Some(r.version), statreq_e2e::statreq_domain::Decision::Approve, None).await);
+    ok(officer.reply_inquiry(about, "以本職為準。", None).await);
+    assert_eq!((told(&moi).await, told(&applicant).await), (1, 2), "approved: no longer the agency's to decide");
 }
 
 /// Takes a new statistics request of `applicant` through to delivery.
