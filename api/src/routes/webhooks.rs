@@ -127,6 +127,18 @@ async fn view(state: &AppState, hooks: Vec<WebhookRow>) -> Result<Vec<WebhookVie
         .collect())
 }
 
+/// A new signing secret, and it sealed by the keyring for the database.
+fn new_secret(state: &AppState) -> Result<(String, String), ApiError> {
+    let mut raw = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut raw);
+    let secret = format!("whsec_{}", hex::encode(raw));
+    let sealed = state.keyring.seal_secret(&secret).map_err(|e| {
+        tracing::error!(error = %e, "sealing a webhook secret");
+        ApiError::internal()
+    })?;
+    Ok((secret, sealed))
+}
+
 /// Subscribe a URL to request events (and, named, to field questions'). The response
 /// carries the signing secret, shown only this once. Events of requests and questions
 /// the subscribing account may see are sent.
@@ -147,13 +159,7 @@ pub async fn create_webhook(
     may_subscribe(&who)?;
     check_body(&state.outbound, &b).await?;
     let owner = who.user.id;
-    let mut raw = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut raw);
-    let secret = format!("whsec_{}", hex::encode(raw));
-    let sealed_secret = state.keyring.seal_secret(&secret).map_err(|e| {
-        tracing::error!(error = %e, "sealing a webhook secret");
-        ApiError::internal()
-    })?;
+    let (secret, sealed_secret) = new_secret(&state)?;
     let mut events = b.events.clone();
     events.sort();
     events.dedup();
@@ -224,6 +230,38 @@ pub async fn put_webhook(
     };
     let v = view(&state, vec![saved]).await?.pop().ok_or_else(ApiError::internal)?;
     Ok(HttpResponse::Ok().insert_header(http::etag(v.version)).json(v))
+}
+
+/// Give a subscription a new signing secret — one lost, or one that may have leaked —
+/// shown only in this answer; the subscription and its log stay. Every delivery signed
+/// from now on, retries of pending ones too, uses the new one: have the receiver take
+/// both for the moment of the switch. `If-Match` as for `PUT /webhooks/{id}`.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)),
+    responses((status = 200, body = WebhookCreated), ErrorResponses)
+)]
+#[post("/webhooks/{id}/secret")]
+pub async fn rotate_webhook_secret(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let expected = http::if_match(&req)?;
+    let hook = owned(&state, &who, path.into_inner()).await?;
+    let (secret, sealed) = new_secret(&state)?;
+    let audit = http::audit(&who, &req);
+    let saved = match db(&state, move |s| s.rotate_webhook_secret(hook.id, expected, &sealed, &audit, Utc::now())).await {
+        Err(AppError::Store(StoreError::Conflict)) => return Err(InputError::Stale.into()),
+        other => other?,
+    };
+    let webhook = view(&state, vec![saved]).await?.pop().ok_or_else(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header(http::etag(webhook.version))
+        .insert_header(("Cache-Control", "no-store"))
+        .json(WebhookCreated { webhook, secret }))
 }
 
 /// End a subscription; deliveries still pending are dropped, the log stays.
@@ -330,6 +368,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_webhooks)
         .service(get_webhook)
         .service(put_webhook)
+        .service(rotate_webhook_secret)
         .service(delete_webhook)
         .service(list_webhook_deliveries)
         .service(replay_webhook_delivery);

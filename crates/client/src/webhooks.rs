@@ -24,6 +24,11 @@ impl Client {
         self.call(Method::PUT, &format!("/webhooks/{id}"), Some(body), if_match).await
     }
 
+    /// Gives a subscription a new signing secret, shown in this answer only (since 1.11.0).
+    pub async fn rotate_webhook_secret(&self, id: i64, if_match: Option<i64>) -> Result<WebhookCreated> {
+        self.post(&format!("/webhooks/{id}/secret"), &serde_json::json!({}), if_match).await
+    }
+
     pub async fn delete_webhook(&self, id: i64) -> Result<()> {
         self.delete(&format!("/webhooks/{id}"), &[]).await
     }

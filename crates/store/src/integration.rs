@@ -199,6 +199,20 @@ fn webhook(r: WRow) -> StoreResult<WebhookRow> {
     })
 }
 
+/// A live subscription's version, its row locked for the change being made;
+/// [`StoreError::Conflict`] when it is not `expected`.
+fn locked_webhook(c: &mut DbConnection, id: i64, expected: Option<i64>) -> StoreResult<i64> {
+    let q = webhooks::table.find(id).filter(webhooks::deleted_at.is_null()).select(webhooks::version);
+    let version: i64 = match c {
+        DbConnection::Postgres(pg) => q.for_no_key_update().first(pg)?,
+        DbConnection::Sqlite(lite) => q.first(lite)?,
+    };
+    if expected.is_some_and(|v| v != version) {
+        return Err(StoreError::Conflict);
+    }
+    Ok(version)
+}
+
 macro_rules! webhook_columns {
     () => {
         (
@@ -408,14 +422,7 @@ impl Store {
     ) -> StoreResult<WebhookRow> {
         let events = serde_json::to_string(&change.events)?;
         self.write_tx(|c| {
-            let q = webhooks::table.find(id).filter(webhooks::deleted_at.is_null()).select(webhooks::version);
-            let version: i64 = match c {
-                DbConnection::Postgres(pg) => q.for_no_key_update().first(pg)?,
-                DbConnection::Sqlite(lite) => q.first(lite)?,
-            };
-            if expected.is_some_and(|v| v != version) {
-                return Err(StoreError::Conflict);
-            }
+            let version = locked_webhook(c, id, expected)?;
             diesel::update(webhooks::table.find(id))
                 .set((
                     webhooks::url.eq(&change.url),
@@ -429,6 +436,27 @@ impl Store {
                 .execute(c)?;
             let detail = serde_json::json!({"webhook": id, "url": change.url, "events": change.events, "version": version + 1});
             append(c, audit, "webhook.updated", None, &detail, now)
+        })?;
+        self.get_webhook(id)
+    }
+
+    /// Gives a subscription a new signing secret (sealed) at version `expected`; every
+    /// delivery signed from now on, retries of pending ones too, uses it. As
+    /// [`Store::update_webhook`] for a deleted subscription or a stale version.
+    pub fn rotate_webhook_secret(
+        &self,
+        id: i64,
+        expected: Option<i64>,
+        sealed_secret: &str,
+        audit: &AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<WebhookRow> {
+        self.write_tx(|c| {
+            let version = locked_webhook(c, id, expected)?;
+            diesel::update(webhooks::table.find(id))
+                .set((webhooks::secret.eq(sealed_secret), webhooks::version.eq(version + 1)))
+                .execute(c)?;
+            append(c, audit, "webhook.secret_rotated", None, &serde_json::json!({"webhook": id, "version": version + 1}), now)
         })?;
         self.get_webhook(id)
     }

@@ -408,9 +408,28 @@ async fn a_subscription_is_changed_in_place(backend: Backend) {
     assert_eq!(log.len(), 2, "one log, continued");
     let admin = server.login("admin.dgpa").await;
     assert_eq!(admin.audit("action=webhook.updated").await.unwrap().items.len(), 1);
+
+    // A secret lost or leaked is replaced, shown once; what is signed next uses it.
+    assert_eq!(other.rotate_webhook_secret(hook, None).await.err().and_then(|e| e.status()), Some(404));
+    assert_eq!(applicant.rotate_webhook_secret(hook, None).await.err().and_then(|e| e.status()), Some(403));
+    assert_eq!(webhr.rotate_webhook_secret(hook, Some(1)).await.err().and_then(|e| e.status()), Some(412));
+    assert_eq!(webhr.get_webhook(hook).await.unwrap().version, 2, "refusals changed nothing");
+    let rotated = webhr.rotate_webhook_secret(hook, Some(2)).await.unwrap();
+    assert!(rotated.secret.starts_with("whsec_") && rotated.secret != made.secret);
+    assert_eq!((rotated.webhook.id, rotated.webhook.version, rotated.webhook.url.as_str()), (hook, 3, new.url.as_str()));
+    webhr.create_request(&common::statistics()).await.unwrap();
+    let got = new.wait_until(30, |g| g.len() >= 3).await;
+    let third = got.get(2).unwrap_or_else(|| panic!("{got:?}"));
+    let (ts, sig) = (&third.headers["statreq-timestamp"], &third.headers["statreq-signature"]);
+    assert!(
+        verify(&rotated.secret, ts, &third.body, sig) && !verify(&made.secret, ts, &third.body, sig),
+        "signed with the new secret only"
+    );
+    assert_eq!(admin.audit("action=webhook.secret_rotated").await.unwrap().items.len(), 1);
     // Deleted, it is no longer changed.
     webhr.delete_webhook(hook).await.unwrap();
     assert_eq!(webhr.put_webhook(hook, &moved, None).await.err().and_then(|e| e.status()), Some(404));
+    assert_eq!(webhr.rotate_webhook_secret(hook, None).await.err().and_then(|e| e.status()), Some(404));
 }
 
 fn version_of(event_id: &str) -> i64 {
