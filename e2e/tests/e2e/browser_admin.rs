@@ -211,6 +211,14 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
         (2, vec!["inquiry.asked".to_string(), "request.delivered".into(), "request.submitted".into()])
     );
     wait_for_text(&c, "section[aria-labelledby='wh-h'] table.list", "request.delivered").await;
+    // A new secret asks first, then shows it this once.
+    click(&c, Locator::Css(&format!("#webhook-secret-{}", hook.id))).await;
+    assert!(crate::browser::alert_text(&c).await.contains("舊密鑰立即失效"));
+    c.accept_alert().await.unwrap();
+    wait_for_text(&c, "#webhook-new-secret", "僅顯示這一次").await;
+    let shown = c.find(Locator::Css("#webhook-new-secret code")).await.unwrap().text().await.unwrap();
+    assert!(shown.starts_with("whsec_"), "{shown}");
+    assert_eq!(admin.get_webhook(hook.id).await.unwrap().version, 3);
     // Deleting asks first.
     click(&c, Locator::Css(&format!("#webhook-delete-{}", hook.id))).await;
     c.accept_alert().await.unwrap();

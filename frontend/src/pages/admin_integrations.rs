@@ -44,6 +44,24 @@ pub fn Integrations() -> impl IntoView {
     let chosen = RwSignal::new(None::<WebhookView>);
     // The subscription being changed in the form below, as it was read.
     let editing = RwSignal::new(None::<WebhookView>);
+    // A new signing secret, shown this once.
+    let renewed = RwSignal::new(None::<String>);
+    let renew = move |h: WebhookView| {
+        let question = tr_with(lang.get_untracked(), "confirm_new_webhook_secret", &[("url", h.url.clone())]);
+        if !crate::browser::confirm(&question) {
+            return;
+        }
+        spawn_local(async move {
+            match call(|c| async move { c.rotate_webhook_secret(h.id, Some(h.version)).await }).await {
+                Ok(w) => {
+                    note.set(None);
+                    renewed.set(Some(w.secret));
+                    hooks.refetch();
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
     let remove = move |h: WebhookView| {
         let question = tr_with(lang.get_untracked(), "confirm_delete_webhook", &[("url", h.url.clone())]);
         if !crate::browser::confirm(&question) {
@@ -100,7 +118,7 @@ pub fn Integrations() -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {list.into_iter().map(|h| {
-                                let (log, del, change) = (h.clone(), h.clone(), h.clone());
+                                let (log, del, change, fresh) = (h.clone(), h.clone(), h.clone(), h.clone());
                                 view! {
                                     <tr>
                                         <td><code class="wrap">{h.url.clone()}</code><br />{h.description.clone()}</td>
@@ -109,6 +127,7 @@ pub fn Integrations() -> impl IntoView {
                                         <td>
                                             <button type="button" class="link" id=format!("webhook-log-{}", h.id) on:click=move |_| chosen.set(Some(log.clone()))>{tr(lang.get(), "delivery_log")}</button>" "
                                             <button type="button" class="link" id=format!("webhook-edit-{}", h.id) on:click=move |_| editing.set(Some(change.clone()))>{tr(lang.get(), "edit")}</button>" "
+                                            <button type="button" class="link" id=format!("webhook-secret-{}", h.id) on:click=move |_| renew(fresh.clone())>{tr(lang.get(), "new_secret")}</button>" "
                                             <button type="button" class="link danger" id=format!("webhook-delete-{}", h.id) on:click=move |_| remove(del.clone())>{tr(lang.get(), "delete")}</button>
                                         </td>
                                     </tr>
@@ -119,6 +138,12 @@ pub fn Integrations() -> impl IntoView {
                 }.into_any() }}
             </Async>
             <p class="pre-line" role="status" id="webhook-status">{move || note.get()}</p>
+            {move || renewed.get().map(|s| view! {
+                <div class="card notice" role="status" id="webhook-new-secret">
+                    <p>{tr(lang.get(), "webhook_secret_once")}</p>
+                    <code class="wrap">{s}</code>
+                </div>
+            })}
             {move || chosen.get().map(|h| view! { <DeliveryLog hook=h /> })}
             <WebhookForm editing=editing saved=Callback::new(move |_| hooks.refetch()) />
         </section>
