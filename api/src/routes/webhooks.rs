@@ -15,7 +15,7 @@ use utoipa::IntoParams;
 
 use crate::app::outbound::{Forbidden, OutboundPolicy, ResolveError};
 use crate::app::users::user_ref;
-use crate::app::{db, AppError, InputError};
+use crate::app::{db, stale_if_expected, AppError, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::{self, page_limit, page_of, parse_cursor, parse_json, ErrorResponses};
@@ -127,6 +127,18 @@ async fn view(state: &AppState, hooks: Vec<WebhookRow>) -> Result<Vec<WebhookVie
         .collect())
 }
 
+/// One subscription as the API shows it.
+async fn one_view(state: &AppState, hook: WebhookRow) -> Result<WebhookView, ApiError> {
+    view(state, vec![hook]).await?.pop().ok_or_else(ApiError::internal)
+}
+
+/// The event types chosen, each once, in order (as stored and shown).
+fn chosen(mut events: Vec<String>) -> Vec<String> {
+    events.sort();
+    events.dedup();
+    events
+}
+
 /// A new signing secret, and it sealed by the keyring for the database.
 fn new_secret(state: &AppState) -> Result<(String, String), ApiError> {
     let mut raw = [0u8; 32];
@@ -160,17 +172,15 @@ pub async fn create_webhook(
     check_body(&state.outbound, &b).await?;
     let owner = who.user.id;
     let (secret, sealed_secret) = new_secret(&state)?;
-    let mut events = b.events.clone();
-    events.sort();
-    events.dedup();
-    let new = NewWebhook { owner_id: owner, url: b.url, events, description: b.description.unwrap_or_default(), sealed_secret };
+    let new =
+        NewWebhook { owner_id: owner, url: b.url, events: chosen(b.events), description: b.description.unwrap_or_default(), sealed_secret };
     let audit = http::audit(&who, &req);
     let hook = match db(&state, move |s| s.create_webhook(new, MAX_PER_OWNER, &audit, Utc::now())).await {
         Err(AppError::Store(StoreError::LimitReached)) => return Err(InputError::TooManyWebhooks { max: MAX_PER_OWNER }.into()),
         other => other?,
     };
     let id = hook.id;
-    let webhook = view(&state, vec![hook]).await?.pop().ok_or_else(ApiError::internal)?;
+    let webhook = one_view(&state, hook).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/webhooks/{id}")))
         .insert_header(("Cache-Control", "no-store"))
@@ -192,7 +202,7 @@ pub async fn list_webhooks(state: web::Data<AppState>, who: Principal, q: http::
 #[get("/webhooks/{id}")]
 pub async fn get_webhook(state: web::Data<AppState>, who: Principal, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let hook = owned(&state, &who, path.into_inner()).await?;
-    let v = view(&state, vec![hook]).await?.pop().ok_or_else(ApiError::internal)?;
+    let v = one_view(&state, hook).await?;
     Ok(HttpResponse::Ok().insert_header(http::etag(v.version)).json(v))
 }
 
@@ -219,16 +229,10 @@ pub async fn put_webhook(
     let hook = owned(&state, &who, path.into_inner()).await?;
     let b: WebhookBody = parse_json(&req, &body)?;
     check_body(&state.outbound, &b).await?;
-    let mut events = b.events;
-    events.sort();
-    events.dedup();
-    let change = WebhookChange { url: b.url, events, description: b.description.unwrap_or_default() };
+    let change = WebhookChange { url: b.url, events: chosen(b.events), description: b.description.unwrap_or_default() };
     let audit = http::audit(&who, &req);
-    let saved = match db(&state, move |s| s.update_webhook(hook.id, expected, &change, &audit, Utc::now())).await {
-        Err(AppError::Store(StoreError::Conflict)) => return Err(InputError::Stale.into()),
-        other => other?,
-    };
-    let v = view(&state, vec![saved]).await?.pop().ok_or_else(ApiError::internal)?;
+    let saved = stale_if_expected(db(&state, move |s| s.update_webhook(hook.id, expected, &change, &audit, Utc::now())).await, expected)?;
+    let v = one_view(&state, saved).await?;
     Ok(HttpResponse::Ok().insert_header(http::etag(v.version)).json(v))
 }
 
@@ -253,11 +257,8 @@ pub async fn rotate_webhook_secret(
     let hook = owned(&state, &who, path.into_inner()).await?;
     let (secret, sealed) = new_secret(&state)?;
     let audit = http::audit(&who, &req);
-    let saved = match db(&state, move |s| s.rotate_webhook_secret(hook.id, expected, &sealed, &audit, Utc::now())).await {
-        Err(AppError::Store(StoreError::Conflict)) => return Err(InputError::Stale.into()),
-        other => other?,
-    };
-    let webhook = view(&state, vec![saved]).await?.pop().ok_or_else(ApiError::internal)?;
+    let saved = db(&state, move |s| s.rotate_webhook_secret(hook.id, expected, &sealed, &audit, Utc::now())).await;
+    let webhook = one_view(&state, stale_if_expected(saved, expected)?).await?;
     Ok(HttpResponse::Ok()
         .insert_header(http::etag(webhook.version))
         .insert_header(("Cache-Control", "no-store"))
