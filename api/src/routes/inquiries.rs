@@ -343,7 +343,7 @@ async fn reviewers_told(state: &AppState, who: &Principal, row: &InquiryRow) -> 
     let Some(id) = row.request_id else { return Ok(Notices::default()) };
     // A draft is nobody's to review (nor DGPA's to read).
     let Ok(loaded) = crate::app::requests::load_for(state, who, id).await else { return Ok(Notices::default()) };
-    if loaded.row.state != statreq_domain::State::PendingSupervisor {
+    if !notify::answer_concerns_reviewers(loaded.row.state) {
         return Ok(Notices::default());
     }
     let mut reviewers = users::supervisors_of(state, &loaded.row.agency_code).await?;

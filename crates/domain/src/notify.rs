@@ -505,6 +505,14 @@ pub fn with_changes(
     Value::Object(out)
 }
 
+/// Whether DGPA's answer to a field question about a request in `state` is told to the
+/// reviewers of its supervising agency too: while the request awaits them, since they
+/// approve once the question is settled (rule 7); a draft is nobody's to review, and
+/// past their decision it is no longer theirs.
+pub fn answer_concerns_reviewers(state: State) -> bool {
+    state == State::PendingSupervisor
+}
+
 /// The notices that always arrive in the in-app inbox, whatever one's settings: what
 /// rule 6 obliges an office to do (destroy delivered personal data in time) and work
 /// left waiting beyond its time. The others a person may keep out of the inbox (a DGPA
@@ -607,6 +615,12 @@ mod tests {
         assert!(!wants_email(&changed, "request_delivered") && !wants_inbox(&changed, "request_delivered"));
         assert!(!wants_email(&changed, "request_supervisor_approved") && !wants_inbox(&changed, "inquiry_created"), "others kept");
         assert_eq!(with_changes(&serde_json::Value::Null, &on(&[]), &on(&[])), serde_json::json!({}));
+    }
+
+    #[test]
+    fn reviewers_hear_answers_only_while_the_request_awaits_them() {
+        let heard: Vec<State> = State::ALL.into_iter().filter(|s| answer_concerns_reviewers(*s)).collect();
+        assert_eq!(heard, [State::PendingSupervisor]);
     }
 
     #[test]
