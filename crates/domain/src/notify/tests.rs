@@ -1,0 +1,176 @@
+//! The unit tests of who is told of what.
+
+use super::*;
+
+#[test]
+fn each_role_is_offered_the_notices_that_may_come_to_it() {
+    let of = |roles: &[Role]| email_kinds_for(&crate::RoleSet::new(roles.iter().copied()));
+    let applicant = of(&[Role::Applicant]);
+    assert!(applicant.contains(&"request_dgpa_returned".to_string()) && applicant.contains(&"destruction_due".to_string()));
+    assert!(!applicant.contains(&"request_submitted".to_string()), "the supervisor's");
+    assert!(!applicant.contains(&"inquiry_created".to_string()), "DGPA's");
+    let supervisor = of(&[Role::Supervisor]);
+    assert!(supervisor.contains(&"request_submitted".to_string()) && supervisor.contains(&"escalation".to_string()));
+    assert!(supervisor.contains(&"inquiry_answered".to_string()), "supervisors ask too (rule 7)");
+    assert!(!supervisor.contains(&"request_delivered".to_string()));
+    let officer = of(&[Role::DgpaOfficer]);
+    for k in ["request_supervisor_approved", "request_message_posted", "request_reassigned", "request_review_requested", "inquiry_created"]
+    {
+        assert!(officer.contains(&k.to_string()), "{k}");
+    }
+    assert!(!officer.contains(&"destruction_due".to_string()) && !officer.contains(&"inquiry_answered".to_string()));
+    assert!(of(&[Role::DgpaAdmin]).is_empty());
+    // Every kind offered is one a person may set; together the roles cover them all.
+    let all = email_kinds();
+    let mut offered = of(&[Role::Applicant, Role::Supervisor, Role::DgpaOfficer]);
+    assert!(offered.iter().all(|k| all.contains(k)));
+    offered.sort();
+    let mut all = all;
+    all.sort();
+    assert_eq!(offered, all);
+}
+
+#[test]
+fn every_email_kind_is_said_in_words_and_a_plain_notice_reads_chinese_first() {
+    for kind in email_kinds() {
+        let label = email_kind_label(&kind);
+        assert!(label.zh_tw != kind && label.en != kind, "{kind} has no words");
+    }
+    let text = Text::new("人事總處已答復：年資", "DGPA answered: 年資");
+    let mail = notice_email(&Text::new("欄位疑義 #3", "Field question #3"), &text, "https://x.example/inquiries/3");
+    assert_eq!(mail.subject, "[人事資料統計服務] 欄位疑義 #3 / Field question #3");
+    let (zh, en) = (mail.body.find("人事總處已答復"), mail.body.find("DGPA answered"));
+    assert!(zh.is_some() && zh < en, "{}", mail.body);
+    assert_eq!(mail.body.matches("https://x.example/inquiries/3").count(), 2);
+}
+
+#[test]
+fn every_webhook_event_is_said_in_words_once() {
+    let every: Vec<&str> = WEBHOOK_EVENTS.iter().chain(&INQUIRY_WEBHOOK_EVENTS).copied().collect();
+    let labels: Vec<Text> = every.iter().filter_map(|e| webhook_event_label(e)).collect();
+    assert_eq!(labels.len(), every.len());
+    assert!(every.iter().all(|e| is_webhook_event(e)) && !is_webhook_event("*") && !is_webhook_event("inquiry.nope"));
+    let distinct: std::collections::HashSet<&str> = labels.iter().map(|t| t.zh_tw.as_str()).collect();
+    assert_eq!(distinct.len(), labels.len());
+    assert!(webhook_event_label("*").is_none() && webhook_event_label("request.nope").is_none());
+}
+
+#[test]
+fn every_event_has_a_listed_webhook_name() {
+    for k in EventKind::ALL {
+        assert!(WEBHOOK_EVENTS.contains(&webhook_event(k)), "{k:?}");
+    }
+}
+
+#[test]
+fn star_subscribes_to_every_request_event_and_names_only_themselves() {
+    assert!(subscribed_to(&["*".into()], "request.delivered"));
+    assert!(subscribed_to(&["request.delivered".into()], "request.delivered"));
+    assert!(!subscribed_to(&["request.returned".into()], "request.delivered"));
+    // A question's events are for those who name them.
+    assert!(!subscribed_to(&["*".into()], "inquiry.replied"));
+    assert!(subscribed_to(&["*".into(), "inquiry.replied".into()], "inquiry.replied"));
+    assert!(!subscribed_to(&["inquiry.asked".into()], "inquiry.replied"));
+}
+
+#[test]
+fn the_inbox_keeps_out_only_what_may_be_kept_out() {
+    let settings = serde_json::json!({"request_supervisor_approved": false, "inbox": {"inquiry_created": false, "escalation": false}});
+    assert!(!wants_inbox(&settings, "inquiry_created"));
+    assert!(wants_inbox(&settings, "request_supervisor_approved"), "off by e-mail only");
+    assert!(!wants_email(&settings, "request_supervisor_approved"));
+    assert!(wants_inbox(&settings, "escalation"), "always in-app, whatever is stored");
+    assert!(wants_inbox(&serde_json::Value::Null, "inquiry_created"));
+    assert!(INBOX_ALWAYS.iter().all(|k| email_kinds().contains(&k.to_string())));
+    let on = |pairs: &[(&str, bool)]| pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    let changed = with_changes(&settings, &on(&[("request_delivered", false)]), &on(&[("request_delivered", false)]));
+    assert!(!wants_email(&changed, "request_delivered") && !wants_inbox(&changed, "request_delivered"));
+    assert!(!wants_email(&changed, "request_supervisor_approved") && !wants_inbox(&changed, "inquiry_created"), "others kept");
+    assert_eq!(with_changes(&serde_json::Value::Null, &on(&[]), &on(&[])), serde_json::json!({}));
+}
+
+#[test]
+fn reviewers_hear_answers_only_while_the_request_awaits_them() {
+    let heard: Vec<State> = State::ALL.into_iter().filter(|s| answer_concerns_reviewers(*s)).collect();
+    assert_eq!(heard, [State::PendingSupervisor]);
+}
+
+#[test]
+fn a_message_notice_opens_at_the_message() {
+    let data = serde_json::json!({ "message": 7 });
+    assert_eq!(event_path(EventKind::MessagePosted, 12, &data), "/requests/12#msg-7");
+    assert_eq!(event_path(EventKind::MessagePosted, 12, &serde_json::Value::Null), "/requests/12");
+    assert_eq!(event_path(EventKind::Delivered, 12, &data), "/requests/12");
+}
+
+#[test]
+fn a_withdrawal_concerns_the_side_that_had_the_application() {
+    let at = |from: State, assigned: bool| Situation {
+        author: Some(Audience::ApplicantOffice),
+        from: Some(from),
+        submitted: true,
+        reached_dgpa: from != State::PendingSupervisor,
+        assigned,
+    };
+    assert_eq!(concerned(EventKind::Withdrawn, &at(State::PendingSupervisor, false)), [Audience::Supervisors]);
+    assert_eq!(concerned(EventKind::Withdrawn, &at(State::Queued, false)), [Audience::Dgpa]);
+    assert_eq!(concerned(EventKind::Withdrawn, &at(State::OnHold, true)), [Audience::Assignee]);
+    assert!(concerned(EventKind::Withdrawn, &at(State::Returned, false)).is_empty(), "a returned application is the office's");
+    // Work given to another officer is told to that officer.
+    assert_eq!(concerned(EventKind::Reassigned, &at(State::InProduction, true)), [Audience::Assignee]);
+    // A message whose author is unknown concerns nobody; other kinds keep theirs.
+    let unknown = Situation { author: None, ..at(State::Queued, false) };
+    assert!(concerned(EventKind::MessagePosted, &unknown).is_empty());
+    assert_eq!(concerned(EventKind::Delivered, &unknown), [Audience::ApplicantOffice]);
+}
+
+#[test]
+fn a_message_concerns_the_other_sides_that_have_the_request() {
+    use Audience::*;
+    let code = |s: &str| crate::AgencyCode::parse(s).unwrap_or_else(|_| panic!("bad code {s}"));
+    let (npa, moi, dgpa) = (code("NPA"), code("MOI"), crate::AgencyCode::dgpa());
+    let roles = |r: &str| crate::RoleSet::from_joined(r);
+    assert_eq!(side_of(&npa, roles("applicant"), &npa), ApplicantOffice);
+    assert_eq!(side_of(&moi, roles("supervisor"), &npa), Supervisors);
+    assert_eq!(side_of(&dgpa, roles("dgpa_officer"), &npa), Dgpa);
+    // A draft is the office's own: nobody else hears of its notes.
+    assert!(message_audience(ApplicantOffice, false, false, false).is_empty());
+    // With the supervising agency: it hears of the office's, the office of its.
+    assert_eq!(message_audience(ApplicantOffice, true, false, false), [Supervisors]);
+    assert_eq!(message_audience(Supervisors, true, false, false), [ApplicantOffice]);
+    // With DGPA: every case officer until one took it, then that one.
+    assert_eq!(message_audience(ApplicantOffice, true, true, false), [Supervisors, Dgpa]);
+    assert_eq!(message_audience(ApplicantOffice, true, true, true), [Supervisors, Assignee]);
+    assert_eq!(message_audience(Dgpa, true, true, true), [ApplicantOffice, Supervisors]);
+    // A paper application reaches DGPA without its supervisor's review online.
+    assert_eq!(message_audience(Dgpa, false, true, false), [ApplicantOffice]);
+}
+
+#[test]
+fn a_return_tells_the_applicant_office_in_both_languages() {
+    assert_eq!(audience(EventKind::DgpaReturned), &[Audience::ApplicantOffice]);
+    assert_eq!(audience(EventKind::Submitted), &[Audience::Supervisors]);
+    assert!(audience(EventKind::SupervisorApproved).contains(&Audience::Dgpa));
+    let m = event_email(EventKind::DgpaReturned, 7, "人力配置", State::Returned, Some("請補正欄位"), "https://x/requests/7");
+    assert!(m.subject.contains("#7") && m.subject.contains("returned"));
+    let zh = m.body.find("退回補正").unwrap_or(usize::MAX);
+    let en = m.body.find("returned for correction").unwrap_or(0);
+    assert!(zh < en, "Chinese comes first: {}", m.body);
+    assert!(m.body.contains("請補正欄位") && m.body.contains("https://x/requests/7"));
+}
+
+/// Destruction reminders give the day as the applicant's office writes it: the ROC
+/// calendar in Chinese (民國115年12月31日), ISO in English (rule 6).
+#[test]
+fn destruction_reminders_speak_the_roc_calendar_in_chinese() {
+    let by = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap_or_else(|| panic!("a date"));
+    for overdue in [false, true] {
+        let m = retention_email(9, "退休預估", by, overdue, "https://x/requests/9");
+        assert!(m.body.contains("民國115年12月31日") && m.body.contains("2026-12-31"), "{}", m.body);
+    }
+    for stage in ["due_30", "overdue"] {
+        let t = destruction_notice(9, by, stage);
+        assert!(t.zh_tw.contains("115年12月31日") && !t.zh_tw.contains("2026"), "{}", t.zh_tw);
+        assert!(t.en.contains("2026-12-31"), "{}", t.en);
+    }
+}
