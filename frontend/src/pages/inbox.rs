@@ -27,7 +27,7 @@ pub(crate) fn grouped(items: &[InboxItem]) -> Vec<Group> {
     let mut out: Vec<Group> = Vec::new();
     let mut at: HashMap<(&str, &str), usize> = HashMap::new();
     for i in items {
-        let path = i.link.split('#').next().unwrap_or_default();
+        let path = page_of(&i.link);
         let g = *at.entry((i.kind.as_str(), path)).or_insert_with(|| {
             out.push(Group { newest: i.clone(), unread: Vec::new(), count: 0 });
             out.len() - 1
@@ -40,12 +40,22 @@ pub(crate) fn grouped(items: &[InboxItem]) -> Vec<Group> {
     out
 }
 
+/// The page a notice opens, without the place on it (`/requests/12#msg-3`: `/requests/12`).
+fn page_of(link: &str) -> &str {
+    link.split('#').next().unwrap_or_default()
+}
+
+/// The caller's newest unread notices, as many as one page holds (200): what opening a
+/// page reads and what the lists mark.
+async fn newest_unread() -> Vec<InboxItem> {
+    call(|c| async move { c.inbox_page(true, None, Some(200)).await }).await.map(|p| p.items).unwrap_or_default()
+}
+
 /// Marks read the caller's unread notices (of the newest 200) that open `path`, at a place
 /// on it or not: opening a request's or a question's page reads what it was told of
 /// them, as opening the notices from the inbox does. The header's count follows.
 async fn read_about(session: crate::session::Session, path: String) {
-    let Ok(page) = call(|c| async move { c.inbox_page(true, None, Some(200)).await }).await else { return };
-    let ids: Vec<i64> = page.items.iter().filter(|i| i.link.split('#').next() == Some(path.as_str())).map(|i| i.id).collect();
+    let ids: Vec<i64> = newest_unread().await.iter().filter(|i| page_of(&i.link) == path).map(|i| i.id).collect();
     if ids.is_empty() {
         return;
     }
@@ -64,10 +74,7 @@ async fn read_about(session: crate::session::Session, path: String) {
 pub(crate) fn requests_with_news(session: crate::session::Session) -> LocalResource<std::collections::HashSet<i64>> {
     LocalResource::new(move || {
         let _ = session.unread.get();
-        async move {
-            let Ok(page) = call(|c| async move { c.inbox_page(true, None, Some(200)).await }).await else { return Default::default() };
-            page.items.iter().filter_map(|i| i.link.strip_prefix("/requests/")?.split('#').next()?.parse().ok()).collect()
-        }
+        async move { newest_unread().await.iter().filter_map(|i| page_of(&i.link).strip_prefix("/requests/")?.parse().ok()).collect() }
     })
 }
 
