@@ -25,7 +25,7 @@ async fn wrong_role_is_forbidden_and_changes_nothing(backend: Backend) {
     let supervisor = server.login("supervisor.moi").await;
     let officer = server.login("officer1.dgpa").await;
     let admin = server.login("admin.dgpa").await;
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive().to_string();
+    let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now()).to_string();
 
     // (state the request is in, endpoint, body, callers with the wrong role who can see it)
     let cases: Vec<(State, &str, serde_json::Value, Vec<&Client>)> = vec![
@@ -71,7 +71,7 @@ async fn wrong_agency_sees_nothing(backend: Backend) {
     let tpe = server.login("supervisor.tpe").await;
     let moi = server.login("supervisor.moi").await;
     let officer = server.login("officer1.dgpa").await;
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive().to_string();
+    let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now()).to_string();
 
     let draft = npa.create_request(&common::statistics()).await.unwrap();
     // Drafts are the office's own: another office, the supervisor and DGPA get 404.

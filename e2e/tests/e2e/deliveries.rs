@@ -596,8 +596,8 @@ async fn a_question_to_keep_data_longer_never_outlives_its_destruction(backend: 
     let people = common::Scenario::new(&server).await;
     let applicant = &people.applicant;
     let colleague = applicant.clone();
-    // Taipei's date: the service's (after 16:00 UTC it is already tomorrow there).
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    // Taipei's date, the service's (after 16:00 UTC it is already tomorrow there).
+    let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now());
     for round in 0..6 {
         let r = people.in_state(&common::detail(), State::Delivered, 2).await;
         let body = DestructionBody { destroyed_on: today, method: "檔案安全刪除".into() };
