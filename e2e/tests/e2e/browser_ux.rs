@@ -878,6 +878,65 @@ async fn an_office_starts_a_new_application_from_an_earlier_one() {
     assert_eq!((again.version, again.application), (old.version, app), "the earlier request is untouched");
 }
 
+/// The copy carries the earlier application's attached files (the output format's sample,
+/// rule 5.1) that the applicant keeps ticked, attached to the new draft as the same
+/// bytes; the earlier request keeps its own. A file that can no longer be read (removed
+/// meanwhile) leaves the new application a draft, not submitted, and its page says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copied_application_carries_the_attached_samples_chosen() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let old = people.in_state(&common::statistics(), State::Returned, 2).await;
+    let a = &people.applicant;
+    let sample = a.upload_attachment(old.id, "輸出格式範例.csv", "機關,職等,男,女,合計\n".as_bytes().to_vec()).await.unwrap();
+    let stale = a.upload_attachment(old.id, "舊版範例.csv", "機關,合計\n".as_bytes().to_vec()).await.unwrap();
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    c.goto(&format!("{}/requests/new?from={}", server.base, old.id)).await.unwrap();
+    wait_for_text(&c, "#carry legend", &format!("附件（取自案件 {}）", old.id)).await;
+    wait_for_text(&c, "#carry", "輸出格式範例.csv (1 KB)").await;
+    wait_for_text(&c, "#carry", "舊版範例.csv").await;
+    for f in [&sample, &stale] {
+        let checked = c.find(Locator::Id(&format!("carry-{}", f.id))).await.unwrap().prop("checked").await.unwrap();
+        assert_eq!(checked.as_deref(), Some("true"), "{} not ticked at first", f.filename);
+    }
+    assert_accessible(&c, "a copy offering its files").await;
+    click(&c, Locator::Id(&format!("carry-{}", stale.id))).await;
+    type_into(&c, "#c-phone", "02-2397-9298#456").await;
+    click(&c, Locator::Css("form button[type=submit]")).await;
+    wait_for_text(&c, "main h1", "案件 ").await;
+    wait_for_text(&c, "ul.attachments", "輸出格式範例.csv").await;
+    let url = c.current_url().await.unwrap();
+    let new: i64 = url.path().trim_start_matches("/requests/").parse().unwrap_or_default();
+    assert!(new > old.id, "{url}");
+    let carried = a.attachments(new).await.unwrap();
+    assert_eq!(
+        carried.iter().map(|f| (f.filename.as_str(), f.sha256.as_str())).collect::<Vec<_>>(),
+        vec![("輸出格式範例.csv", sample.sha256.as_str())]
+    );
+    assert_eq!(a.download_attachment(new, carried[0].id).await.unwrap(), "機關,職等,男,女,合計\n".as_bytes());
+    assert_eq!(a.attachments(old.id).await.unwrap().len(), 2, "the earlier request keeps its files");
+    assert_eq!(a.get_request(new).await.unwrap().state, State::Draft);
+
+    // Again, "check and submit"; the sample is removed from the earlier request after the
+    // form opened: the new application is saved, not submitted, and says what is missing.
+    c.goto(&format!("{}/requests/new?from={}", server.base, old.id)).await.unwrap();
+    wait_for_text(&c, "#carry", "輸出格式範例.csv").await;
+    type_into(&c, "#c-phone", "02-2397-9298#456").await;
+    a.remove_attachment(old.id, sample.id).await.unwrap();
+    click(&c, Locator::Id("check-submit")).await;
+    click(&c, Locator::Id("confirm-submit")).await;
+    wait_for_text(&c, "#not-carried", "有 1 個附件未能從原案件附上").await;
+    let url = c.current_url().await.unwrap();
+    let second: i64 = url.path().trim_start_matches("/requests/").parse().unwrap_or_default();
+    assert!(second > new, "{url}");
+    let second_files = a.attachments(second).await.unwrap();
+    assert_eq!(second_files.iter().map(|f| f.filename.as_str()).collect::<Vec<_>>(), vec!["舊版範例.csv"]);
+    assert_eq!(a.get_request(second).await.unwrap().state, State::Draft, "not submitted without its files");
+    let _ = c.close().await;
+}
+
 /// What waits on a reviewer comes longest-waiting first, said so; the other lists stay
 /// newest first.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

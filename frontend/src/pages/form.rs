@@ -9,6 +9,7 @@ use statreq_domain::application::{
 };
 use statreq_domain::Severity;
 
+use super::form_carry;
 use crate::components::application::{field_names_of, operator_words, place, source_label, ApplicationView};
 use crate::components::loading::{loading, Async};
 use crate::components::problem::{err_text, problem_note, ui};
@@ -28,7 +29,12 @@ pub fn NewRequest() -> impl IntoView {
     let from = query.read_untracked().get("from").and_then(|v| v.parse::<i64>().ok());
     let source = LocalResource::new(move || async move {
         match from {
-            Some(id) => call(|c| async move { c.get_request(id).await }).await.map(Some).map_err(ui),
+            Some(id) => {
+                let request = call(|c| async move { c.get_request(id).await }).await.map_err(ui)?;
+                // Its files, to carry over (a list that cannot be read carries none).
+                let files = call(|c| async move { c.attachments(id).await }).await.unwrap_or_default();
+                Ok(Some((request, files)))
+            }
             None => Ok(None),
         }
     });
@@ -44,14 +50,14 @@ pub fn NewRequest() -> impl IntoView {
         };
         view! {
             <Async resource=source let:r>
-                {r.map(|r| {
+                {r.map(|(r, files)| {
                     // The contact is the one applying now; the phone stays when it is the same person.
                     let mut initial = r.application.clone();
                     let same = initial.contact.name == name;
                     initial.contact = Contact { phone: if same { initial.contact.phone.clone() } else { String::new() }, name: name.clone(), email: email.clone() };
                     view! {
                         <p class="receipt" role="status">{move || tr_with(lang.get(), "copied_from_request", &[("id", from.to_string())])}</p>
-                        <ApplicationForm initial=initial edit=None copy_of=from />
+                        <ApplicationForm initial=initial edit=None copy_of=from carry=form_carry::Carry::new(from, files) />
                     }
                 })}
             </Async>
@@ -80,6 +86,9 @@ pub fn ApplicationForm(
     /// A new application started from this request's: its copy in this browser is its own.
     #[prop(optional)]
     copy_of: Option<i64>,
+    /// That request's files, to be attached to the new draft once it is saved.
+    #[prop(optional)]
+    carry: Option<form_carry::Carry>,
 ) -> impl IntoView {
     let lang = i18n::lang();
     let navigate = use_navigate();
@@ -219,8 +228,12 @@ pub fn ApplicationForm(
                 .collect(),
         }
     };
-    // An attached sample (edits only) satisfies the sample recommendation.
+    // An attached sample (or, for a copy, one that comes along) satisfies the sample
+    // recommendation.
     let has_sample = RwSignal::new(false);
+    if let Some(carry) = carry {
+        Effect::new(move |_| has_sample.set(carry.any_chosen()));
+    }
     if let Some((id, _)) = edit {
         spawn_local(async move {
             if let Ok(list) = call(|c| async move { c.attachments(id).await }).await {
@@ -331,7 +344,15 @@ pub fn ApplicationForm(
                 Ok(r) => {
                     session::storage_remove(&key_after_save);
                     done.set(true);
-                    if !submit_after {
+                    // A copy's files come along before anything is submitted; the draft
+                    // stays a draft when one could not, and its page says so.
+                    let not_carried = match carry {
+                        Some(carry) if edit.is_none() => carry.into_request(r.id).await,
+                        _ => 0,
+                    };
+                    if not_carried > 0 {
+                        navigate(&format!("/requests/{}?not_carried={not_carried}", r.id), Default::default());
+                    } else if !submit_after {
                         navigate(&format!("/requests/{}", r.id), Default::default());
                     } else {
                         // Saved; now submitted, or the request page says why not.
@@ -546,6 +567,7 @@ pub fn ApplicationForm(
                     </fieldset>
                 </Show>
                 {area("sample", "sample_of_the_output_format", sample, "/requirement/sample_output", "h-sample")}
+                {carry.map(form_carry::Carry::view)}
             </fieldset>
             <fieldset id="step-3">
                 <legend>{move || tr(lang.get(), "3_personal_data_rule_3")}</legend>

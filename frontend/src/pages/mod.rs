@@ -12,6 +12,7 @@ pub mod admin_users;
 pub mod destructions;
 pub mod faq;
 pub mod form;
+mod form_carry;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod form_tests;
 pub mod help;

@@ -57,6 +57,8 @@ pub fn RequestPage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let submitted_from_form = move || query.read().get("submitted").is_some();
     let not_submitted = move || query.read().get("not_submitted").is_some();
+    // A copy whose earlier files could not all be attached (pages/form_carry.rs).
+    let not_carried = move || query.read().get("not_carried").and_then(|n| n.parse::<usize>().ok()).filter(|n| *n > 0);
     // Each step says what happened: submission with its receipt, the others with the new state.
     let done = Callback::new(move |(a, r): (RequestAction, RequestView)| {
         let l = lang.get_untracked();
@@ -107,6 +109,9 @@ pub fn RequestPage() -> impl IntoView {
                     }).map(|m| view! { <p class="receipt" role="status">{m}</p> })}
                     {move || (not_submitted() && matches!(r.state, State::Draft | State::Returned)).then(|| view! {
                         <p class="error" role="alert">{tr(lang.get(), "saved_but_not_submitted")}</p>
+                    })}
+                    {move || not_carried().filter(|_| r.state == State::Draft).map(|n| view! {
+                        <p class="error" role="alert" id="not-carried">{tr_with(lang.get(), "attachments_not_carried", &[("n", n.to_string())])}</p>
                     })}
                     <p><span class=format!("state {}", r.state.as_str())>{text(lang.get(), &r.state_label)}</span>
                        " · "{r.agency_name.clone()}" · "{tr_with(lang.get(), "revision_n_lower", &[("n", r.revision.to_string())])}
