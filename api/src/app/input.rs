@@ -75,6 +75,17 @@ pub enum InputError {
         name: String,
         detail: String,
     },
+    /// A day in the query that is not `YYYY-MM-DD` of the Western calendar (one written
+    /// with an ROC year, say), by name.
+    InvalidDayParameter {
+        name: String,
+        error: statreq_domain::day::DayError,
+    },
+    /// The same in a body, by pointer.
+    InvalidDayValue {
+        pointer: String,
+        error: statreq_domain::day::DayError,
+    },
     /// A well-formed range whose `to` is before its `from`, or that spans too long.
     InvalidRange {
         from: &'static str,
@@ -343,12 +354,13 @@ impl InputError {
             | InvalidQuery { .. }
             | UnknownParameter { .. }
             | InvalidParameter { .. }
+            | InvalidDayParameter { .. }
             | InvalidTime { .. } => "invalid_query",
             InvalidRange { .. } => "invalid_range",
             SubtreeNeedsAgency => "subtree_needs_agency",
             UnknownField { .. } => "unknown_field",
             DuplicateField { .. } => "duplicate_field",
-            InvalidValue { .. } => "invalid_value",
+            InvalidValue { .. } | InvalidDayValue { .. } => "invalid_value",
             DeadlineNotAllowed { .. } => "deadline_not_allowed",
             InvalidIfMatch => "invalid_if_match",
             IfMatchRequired => "if_match_required",
@@ -443,6 +455,7 @@ impl InputError {
             | InvalidQuery { .. }
             | UnknownParameter { .. }
             | InvalidParameter { .. }
+            | InvalidDayParameter { .. }
             | InvalidTime { .. }
             | InvalidIfMatch
             | InvalidIdempotencyKey { .. }
@@ -507,6 +520,7 @@ impl InputError {
             DisallowedCharacter { pointer, .. }
             | UnknownField { pointer, .. }
             | InvalidValue { pointer, .. }
+            | InvalidDayValue { pointer, .. }
             | DuplicateField { pointer } => pointer,
             UnexpectedField | FileTypeNotAllowed { .. } | EmptyFile | FileRequired => "/file",
             Magnitude(statreq_domain::disclosure::MagnitudeError::UnknownColumn(_)) => "/magnitude",

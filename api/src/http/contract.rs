@@ -393,6 +393,29 @@ mod tests {
         }
     }
 
+    /// Every day a caller sends is stated as the service reads it: `format: date` and
+    /// [`statreq_domain::day::PATTERN`] (Western years from 1912), so that a request
+    /// the contract allows is never refused as an ROC year.
+    #[test]
+    fn every_day_a_caller_sends_carries_the_pattern_read() {
+        let doc = serde_json::to_value(crate::openapi_document()).unwrap_or_default();
+        let pattern = serde_json::json!(statreq_domain::day::PATTERN);
+        let mut days = Vec::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                for p in op["parameters"].as_array().into_iter().flatten().filter(|p| p["schema"]["format"] == "date") {
+                    days.push((format!("{method} {path} {}", p["name"]), p["schema"]["pattern"].clone()));
+                }
+            }
+        }
+        for (schema, field) in [("DestructionBody", "destroyed_on"), ("NamedDay", "date")] {
+            days.push((format!("{schema}.{field}"), doc["components"]["schemas"][schema]["properties"][field]["pattern"].clone()));
+        }
+        assert!(days.len() >= 10, "{days:?}");
+        let wrong: Vec<&String> = days.iter().filter(|(_, p)| *p != pattern).map(|(at, _)| at).collect();
+        assert!(wrong.is_empty(), "days without the pattern: {wrong:?}");
+    }
+
     /// The integrators' guide names every event type a subscription may choose.
     #[test]
     fn the_integration_guide_names_every_event_type() {

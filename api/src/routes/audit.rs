@@ -23,10 +23,10 @@ pub struct AuditQuery {
     #[param(max_length = 100)]
     pub action: Option<String>,
     /// Entries from this day (`YYYY-MM-DD`, Taiwan time).
-    #[param(value_type = Option<String>, format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(value_type = Option<String>, format = Date, pattern = r"^(191[2-9]|19[2-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$")]
     pub from: Option<String>,
     /// Entries up to and including this day (`YYYY-MM-DD`, Taiwan time).
-    #[param(value_type = Option<String>, format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(value_type = Option<String>, format = Date, pattern = r"^(191[2-9]|19[2-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$")]
     pub to: Option<String>,
     #[param(pattern = r"^[0-9]{1,18}$")]
     pub cursor: Option<String>,
@@ -46,8 +46,7 @@ pub async fn list_audit(state: web::Data<AppState>, who: Principal, q: http::Que
     }
     let day = |name: &str, raw: &Option<String>, next: bool| -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
         let Some(raw) = raw.as_deref() else { return Ok(None) };
-        let d = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .map_err(|_| InputError::InvalidParameter { name: name.to_string(), detail: "a day as YYYY-MM-DD".into() })?;
+        let d = statreq_domain::day::parse(raw).map_err(|error| InputError::InvalidDayParameter { name: name.to_string(), error })?;
         let d = if next { d.succ_opt().unwrap_or(d) } else { d };
         Ok(Some(statreq_domain::lifecycle::taiwan_midnight(d)))
     };

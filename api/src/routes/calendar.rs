@@ -89,11 +89,13 @@ pub async fn put_calendar(
 #[serde(deny_unknown_fields)]
 pub struct WorkingDaysQuery {
     /// The first day counted, `YYYY-MM-DD`.
-    #[param(value_type = String, format = Date)]
+    #[param(value_type = String, format = Date, pattern = r"^(191[2-9]|19[2-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$")]
+    #[serde(deserialize_with = "statreq_domain::day::deserialize")]
     pub from: NaiveDate,
     /// The last day counted, `YYYY-MM-DD`; not before `from`, at most ten years after
     /// (else 422 `invalid_range`).
-    #[param(value_type = String, format = Date)]
+    #[param(value_type = String, format = Date, pattern = r"^(191[2-9]|19[2-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$")]
+    #[serde(deserialize_with = "statreq_domain::day::deserialize")]
     pub to: NaiveDate,
 }
 
@@ -115,6 +117,7 @@ pub async fn working_days(state: web::Data<AppState>, _who: Principal, q: http::
 
 #[derive(Debug, Clone, Deserialize)]
 struct CalendarRow {
+    #[serde(deserialize_with = "statreq_domain::day::deserialize")]
     date: NaiveDate,
     kind: DayKind,
     name: String,

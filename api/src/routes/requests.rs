@@ -201,11 +201,13 @@ pub struct ListQuery {
     #[param(pattern = r"^(me|[0-9]{1,18})$")]
     pub assignee: Option<String>,
     /// Submitted on or after this day (Taiwan time), `YYYY-MM-DD`.
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<String>, format = Date, pattern = r"^(191[2-9]|19[2-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$")]
+    #[serde(default, deserialize_with = "statreq_domain::day::deserialize_option")]
     pub submitted_from: Option<chrono::NaiveDate>,
     /// Submitted on or before this day (Taiwan time), `YYYY-MM-DD`; not before
     /// `submitted_from` (422 `invalid_range`).
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<String>, format = Date, pattern = r"^(191[2-9]|19[2-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$")]
+    #[serde(default, deserialize_with = "statreq_domain::day::deserialize_option")]
     pub submitted_to: Option<chrono::NaiveDate>,
     /// Only requests that declare personal data (`true`) or do not (`false`).
     pub personal: Option<bool>,

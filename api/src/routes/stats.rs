@@ -1,39 +1,59 @@
 //! DGPA's service statistics, as JSON and CSV.
 
 use actix_web::{get, web, HttpResponse};
-use chrono::Utc;
-use statreq_domain::stats::{self, ServiceStats, StatRow};
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+use statreq_domain::stats::{self, Outcome, Period, ServiceStats, StatRow, OUTCOME_KINDS};
 use statreq_domain::{AgencyCode, EventKind, OutcomeReason, Role, Text};
+use utoipa::IntoParams;
 
+use crate::app::input::InputError;
 use crate::app::{db, AppError};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::{self, ErrorResponses};
 use crate::AppState;
 
-const OUTCOME_KINDS: [EventKind; 4] =
-    [EventKind::SupervisorReturned, EventKind::DgpaReturned, EventKind::SupervisorRejected, EventKind::DgpaRejected];
+/// Which requests to count.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct StatsQuery {
+    /// Only requests first submitted on or after this day (Taiwan time), `YYYY-MM-DD`.
+    #[param(value_type = Option<String>, format = Date, pattern = r"^(191[2-9]|19[2-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$")]
+    #[serde(default, deserialize_with = "statreq_domain::day::deserialize_option")]
+    pub submitted_from: Option<NaiveDate>,
+    /// … and on or before this day; not before `submitted_from` (422 `invalid_range`).
+    #[param(value_type = Option<String>, format = Date, pattern = r"^(191[2-9]|19[2-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$")]
+    #[serde(default, deserialize_with = "statreq_domain::day::deserialize_option")]
+    pub submitted_to: Option<NaiveDate>,
+}
 
-async fn compute(state: &AppState, who: &Principal) -> Result<ServiceStats, ApiError> {
+async fn compute(state: &AppState, who: &Principal, q: &StatsQuery) -> Result<ServiceStats, ApiError> {
     if !who.actor.roles.is_dgpa() {
         return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
     }
+    if let (Some(from), Some(to)) = (q.submitted_from, q.submitted_to) {
+        if from > to {
+            return Err(InputError::InvalidRange { from: "submitted_from", to: "submitted_to", max_days: None }.into());
+        }
+    }
+    let period = Period { submitted_from: q.submitted_from, submitted_to: q.submitted_to };
     let tree = state.agencies.tree(state).await?;
-    let (rows, by_kind, returned, rejected, dgpa_outcomes) = db(state, |s| {
+    let (rows, events) = db(state, |s| {
         let kinds: Vec<&str> = OUTCOME_KINDS.iter().map(|k| k.as_str()).collect();
-        Ok((
-            s.stats_rows()?,
-            s.requests_with_events(&kinds)?,
-            s.requests_with_any_event(&[EventKind::SupervisorReturned.as_str(), EventKind::DgpaReturned.as_str()])?,
-            s.requests_with_any_event(&[EventKind::SupervisorRejected.as_str(), EventKind::DgpaRejected.as_str()])?,
-            s.event_data(&[EventKind::DgpaReturned.as_str(), EventKind::DgpaRejected.as_str()])?,
-        ))
+        Ok((s.stats_rows()?, s.outcome_events(&kinds)?))
     })
     .await?;
-    // Decisions from before reason codes count as `other`.
-    let reasons: Vec<OutcomeReason> = dgpa_outcomes
-        .iter()
-        .map(|d| d.get("reason_code").and_then(|v| v.as_str()).and_then(OutcomeReason::parse).unwrap_or(OutcomeReason::Other))
+    let outcomes: Vec<Outcome> = events
+        .into_iter()
+        .filter_map(|e| {
+            Some(Outcome {
+                request: e.request_id.0,
+                kind: EventKind::parse(&e.kind)?,
+                first_submitted_at: e.first_submitted_at,
+                reason: e.data.get("reason_code").and_then(|v| v.as_str()).and_then(OutcomeReason::parse),
+            })
+        })
         .collect();
     let rows: Vec<StatRow> = rows
         .into_iter()
@@ -48,10 +68,8 @@ async fn compute(state: &AppState, who: &Principal) -> Result<ServiceStats, ApiE
             wait: r.wait,
         })
         .collect();
-    let by_kind: Vec<(EventKind, usize)> = by_kind.into_iter().filter_map(|(k, n)| EventKind::parse(&k).map(|k| (k, n as usize))).collect();
     let calendars = crate::app::reference::calendar(state).await?;
-    let mut out = stats::compute(&rows, &by_kind, (returned as usize, rejected as usize), &calendars, Utc::now());
-    out.outcomes.by_reason = stats::by_reason(&reasons);
+    let mut out = stats::compute(&rows, &outcomes, &calendars, period, Utc::now());
     for c in &mut out.by_supervising_agency {
         let name = AgencyCode::parse(&c.key).ok().and_then(|code| tree.get(&code).map(|a| a.name.clone()));
         c.label = name.map(|n| Text::new(n.clone(), n));
@@ -60,19 +78,20 @@ async fn compute(state: &AppState, who: &Principal) -> Result<ServiceStats, ApiE
 }
 
 /// Service statistics for DGPA: volume by state, supervising agency and month,
-/// turnaround, backlog age, returns and rejections.
-#[utoipa::path(tag = "stats", security(("bearer" = [])), responses((status = 200, body = ServiceStats), ErrorResponses))]
+/// turnaround, backlog age, returns and rejections — of every submitted request, or of
+/// those first submitted in a period (`submitted_from`, `submitted_to`; since 1.12.0).
+#[utoipa::path(tag = "stats", security(("bearer" = [])), params(StatsQuery), responses((status = 200, body = ServiceStats), ErrorResponses))]
 #[get("/stats")]
-pub async fn get_stats(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(compute(&state, &who).await?))
+pub async fn get_stats(state: web::Data<AppState>, who: Principal, q: http::Query<StatsQuery>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(compute(&state, &who, &q).await?))
 }
 
 /// The same statistics as CSV (`section,key,value,label`; UTF-8 with a byte-order mark
-/// for Excel; `label` since 1.5.0).
-#[utoipa::path(tag = "stats", security(("bearer" = [])), responses((status = 200, content_type = "text/csv", body = String), ErrorResponses))]
+/// for Excel; `label` since 1.5.0), beginning with the `period` when one was chosen.
+#[utoipa::path(tag = "stats", security(("bearer" = [])), params(StatsQuery), responses((status = 200, content_type = "text/csv", body = String), ErrorResponses))]
 #[get("/stats.csv")]
-pub async fn get_stats_csv(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
-    let s = compute(&state, &who).await?;
+pub async fn get_stats_csv(state: web::Data<AppState>, who: Principal, q: http::Query<StatsQuery>) -> Result<HttpResponse, ApiError> {
+    let s = compute(&state, &who, &q).await?;
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     out.write_record(["section", "key", "value", "label"]).map_err(AppError::internal)?;
     for [section, key, value, label] in stats::rows(&s) {

@@ -580,12 +580,22 @@ impl Client {
     }
 
     pub async fn stats(&self) -> Result<statreq_domain::stats::ServiceStats> {
-        self.get("/stats").await
+        self.stats_of(&Default::default()).await
+    }
+
+    /// The statistics of the requests first submitted in `period` (since 1.12.0).
+    pub async fn stats_of(&self, period: &statreq_domain::stats::Period) -> Result<statreq_domain::stats::ServiceStats> {
+        self.get(&format!("/stats{}", period_query(period))).await
     }
 
     /// The statistics as CSV text.
     pub async fn stats_csv(&self) -> Result<String> {
-        self.get_text("/stats.csv").await
+        self.stats_csv_of(&Default::default()).await
+    }
+
+    /// The statistics of a period as CSV text (since 1.12.0).
+    pub async fn stats_csv_of(&self, period: &statreq_domain::stats::Period) -> Result<String> {
+        self.get_text(&format!("/stats.csv{}", period_query(period))).await
     }
 
     pub async fn queue_settings_history(&self) -> Result<Vec<SettingsChangeView>> {
@@ -655,4 +665,17 @@ fn refusal(res: transport::Res) -> ClientError {
         }
     }
     ClientError::Status { status: res.status, body: text }
+}
+
+/// `?submitted_from=…&submitted_to=…` of a statistics period (nothing when open).
+fn period_query(p: &statreq_domain::stats::Period) -> String {
+    let parts: Vec<String> = [("submitted_from", p.submitted_from), ("submitted_to", p.submitted_to)]
+        .into_iter()
+        .filter_map(|(name, day)| day.map(|d| format!("{name}={d}")))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
 }

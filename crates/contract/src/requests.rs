@@ -217,6 +217,8 @@ pub struct DeliverBody {
 #[serde(deny_unknown_fields)]
 pub struct DestructionBody {
     /// The day the data was destroyed (Taiwan date), not in the future.
+    #[schema(value_type = String, format = Date, pattern = r"^(191[2-9]|19[2-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$")]
+    #[serde(deserialize_with = "statreq_domain::day::deserialize")]
     pub destroyed_on: NaiveDate,
     /// How, e.g. "檔案以安全刪除工具刪除".
     pub method: String,

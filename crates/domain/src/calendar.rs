@@ -14,7 +14,8 @@ use crate::message::Text;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NamedDay {
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, pattern = r"^(191[2-9]|19[2-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$"))]
+    #[serde(deserialize_with = "crate::day::deserialize")]
     pub date: NaiveDate,
     /// e.g. 春節, 和平紀念日補假, 補行上班.
     pub name: String,

@@ -480,7 +480,7 @@ fn condition_findings(dict: &Dictionary, i: usize, c: &Condition, out: &mut Vec<
         let (fits, zh, en) = match field.field_type {
             FieldType::Integer => (v.parse::<i64>().is_ok(), "整數", "a whole number"),
             FieldType::Decimal => (v.parse::<f64>().is_ok_and(f64::is_finite), "數值", "a number"),
-            FieldType::Date => (chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok(), "日期（YYYY-MM-DD）", "a date (YYYY-MM-DD)"),
+            FieldType::Date => (crate::day::parse(v).is_ok(), "西元日期（YYYY-MM-DD）", "a date in the Western calendar (YYYY-MM-DD)"),
             FieldType::Code | FieldType::Text => (!v.is_empty(), "非空白文字", "non-blank text"),
         };
         if !fits {

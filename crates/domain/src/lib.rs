@@ -9,6 +9,7 @@
 pub mod application;
 pub mod calendar;
 pub mod catalog;
+pub mod day;
 pub mod dictionary;
 pub mod diff;
 pub mod disclosure;

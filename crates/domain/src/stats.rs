@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::lifecycle::{taiwan_date, EventKind, State};
@@ -19,6 +19,42 @@ pub struct StatRow {
     pub first_submitted_at: DateTime<Utc>,
     pub delivered_at: Option<DateTime<Utc>>,
     pub wait: WaitClock,
+}
+
+/// Which requests the figures cover: those first submitted on or after `submitted_from`
+/// and on or before `submitted_to` (days in Taiwan time, inclusive; an end left out is
+/// open). Every figure — states, turnaround, backlog, outcomes — is of those requests.
+/// Since 1.12.0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Period {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_from: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_to: Option<NaiveDate>,
+}
+
+impl Period {
+    /// Whether a request first submitted at `at` falls in the period.
+    pub fn holds(&self, at: DateTime<Utc>) -> bool {
+        let day = taiwan_date(at);
+        self.submitted_from.is_none_or(|from| day >= from) && self.submitted_to.is_none_or(|to| day <= to)
+    }
+}
+
+/// The events statistics count as returns and rejections, in the order they are listed.
+pub const OUTCOME_KINDS: [EventKind; 4] =
+    [EventKind::SupervisorReturned, EventKind::DgpaReturned, EventKind::SupervisorRejected, EventKind::DgpaRejected];
+
+/// One return or rejection ([`OUTCOME_KINDS`]) of a request, as statistics see it.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub request: i64,
+    pub kind: EventKind,
+    /// The request's first submission (which period it counts in).
+    pub first_submitted_at: DateTime<Utc>,
+    /// DGPA's reason code; a DGPA decision without one (older) counts as `other`.
+    pub reason: Option<crate::outcome::OutcomeReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -95,6 +131,9 @@ pub struct Outcomes {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceStats {
     pub generated_at: DateTime<Utc>,
+    /// The requests counted: first submitted in this period (empty: all). Since 1.12.0.
+    #[serde(default)]
+    pub period: Period,
     pub by_state: Vec<Count>,
     pub by_supervising_agency: Vec<Count>,
     /// First submissions per month (Taiwan time, `YYYY-MM`).
@@ -120,14 +159,28 @@ fn days(seconds: i64) -> f64 {
     seconds as f64 / 86_400.0
 }
 
-/// `requests_with_event` counts requests per return/reject event kind.
+/// The figures of the requests first submitted in `period`: `rows` are every submitted
+/// request, `outcomes` every return and rejection.
 pub fn compute(
     rows: &[StatRow],
-    requests_with_event: &[(EventKind, usize)],
-    returned_or_rejected: (usize, usize),
+    outcomes: &[Outcome],
     calendars: &[crate::calendar::OfficeCalendar],
+    period: Period,
     now: DateTime<Utc>,
 ) -> ServiceStats {
+    let rows: Vec<&StatRow> = rows.iter().filter(|r| period.holds(r.first_submitted_at)).collect();
+    let outcomes: Vec<&Outcome> = outcomes.iter().filter(|o| period.holds(o.first_submitted_at)).collect();
+    // Requests (each once) with an event of any of `kinds`.
+    let requests_with = |kinds: &[EventKind]| {
+        outcomes.iter().filter(|o| kinds.contains(&o.kind)).map(|o| o.request).collect::<std::collections::BTreeSet<_>>().len()
+    };
+    let returned = requests_with(&[EventKind::SupervisorReturned, EventKind::DgpaReturned]);
+    let rejected = requests_with(&[EventKind::SupervisorRejected, EventKind::DgpaRejected]);
+    let reasons: Vec<crate::outcome::OutcomeReason> = outcomes
+        .iter()
+        .filter(|o| matches!(o.kind, EventKind::DgpaReturned | EventKind::DgpaRejected))
+        .map(|o| o.reason.unwrap_or(crate::outcome::OutcomeReason::Other))
+        .collect();
     let mut by_state: std::collections::HashMap<State, usize> = std::collections::HashMap::new();
     let mut by_agency = BTreeMap::new();
     let mut by_month = BTreeMap::new();
@@ -136,7 +189,7 @@ pub fn compute(
     let mut waits = Vec::new();
     let mut working_waits = Vec::new();
     let today = taiwan_date(now);
-    for r in rows {
+    for r in rows.iter().copied() {
         *by_state.entry(r.state).or_insert(0) += 1;
         *by_agency.entry(r.supervising_agency.clone()).or_insert(0) += 1;
         *by_month.entry(taiwan_date(r.first_submitted_at).format("%Y-%m").to_string()).or_insert(0) += 1;
@@ -161,6 +214,7 @@ pub fn compute(
     let share = |n: usize| if submitted == 0 { 0.0 } else { n as f64 / submitted as f64 };
     ServiceStats {
         generated_at: now,
+        period,
         // In the order of the lifecycle, each with its name.
         by_state: State::ALL
             .into_iter()
@@ -185,16 +239,16 @@ pub fn compute(
         },
         outcomes: Outcomes {
             submitted,
-            returned_share: share(returned_or_rejected.0),
-            rejected_share: share(returned_or_rejected.1),
-            by_code: requests_with_event.iter().map(|(k, n)| Count::new(k.as_str(), *n)).collect(),
-            by_reason: by_reason(&[]),
+            returned_share: share(returned),
+            rejected_share: share(rejected),
+            by_code: OUTCOME_KINDS.iter().map(|k| Count::new(k.as_str(), requests_with(&[*k]))).collect(),
+            by_reason: by_reason(&reasons),
         },
     }
 }
 
 /// DGPA's returns and rejections counted by reason, every reason listed.
-pub fn by_reason(reasons: &[crate::outcome::OutcomeReason]) -> Vec<Count> {
+fn by_reason(reasons: &[crate::outcome::OutcomeReason]) -> Vec<Count> {
     crate::outcome::OutcomeReason::ALL
         .into_iter()
         .map(|r| Count { label: Some(r.label()), ..Count::new(r.as_str(), reasons.iter().filter(|x| **x == r).count()) })
@@ -230,6 +284,13 @@ pub fn rows(s: &ServiceStats) -> Vec<[String; 4]> {
     }
     let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     let mut out = Vec::new();
+    // The period first, when one was chosen: the file says what it counts.
+    if let Some(from) = s.period.submitted_from {
+        figure(&mut out, "period", "submitted_from", from.to_string());
+    }
+    if let Some(to) = s.period.submitted_to {
+        figure(&mut out, "period", "submitted_to", to.to_string());
+    }
     counts(&mut out, "state", &s.by_state);
     counts(&mut out, "supervising_agency", &s.by_supervising_agency);
     counts(&mut out, "month", &s.by_month);
@@ -275,7 +336,8 @@ mod tests {
             row(State::PendingDgpa, "TPE", t + Duration::days(3), None, Some(2)),
         ];
         let cal = crate::calendar::seed();
-        let s = compute(&rows, &[(EventKind::DgpaReturned, 1)], (1, 0), &cal, t + Duration::days(30));
+        let returned = Outcome { request: 2, kind: EventKind::DgpaReturned, first_submitted_at: t + Duration::days(1), reason: None };
+        let s = compute(&rows, &[returned], &cal, Period::default(), t + Duration::days(30));
         assert_eq!(
             s.by_state.iter().map(|c| (c.key.as_str(), c.count)).collect::<Vec<_>>(),
             vec![("pending_dgpa", 1), ("queued", 1), ("delivered", 1), ("closed", 1)]
@@ -301,7 +363,65 @@ mod tests {
         let csv = super::rows(&s);
         assert_eq!(csv.first().map(|r| r.join(",")), Some("state,pending_dgpa,1,待人事總處審查".to_string()));
         assert!(csv.iter().any(|r| r.join(",") == "outcome_code,dgpa_returned,1,"), "{csv:?}");
-        let empty = compute(&[], &[], (0, 0), &cal, t);
+        assert!(csv.iter().any(|r| r.join(",") == "outcome_reason,other,1,其他（詳見說明）"), "{csv:?}");
+        let empty = compute(&[], &[], &cal, Period::default(), t);
         assert_eq!((empty.turnaround.median_days, empty.outcomes.returned_share), (None, 0.0));
+    }
+
+    /// A period counts the requests first submitted on its days in Taiwan (a day there
+    /// starts at 16:00 UTC the day before), both ends included; every figure is of them.
+    #[test]
+    fn a_period_counts_the_requests_first_submitted_in_it() {
+        let at = |m: u32, d: u32, h: u32| Utc.with_ymd_and_hms(2026, m, d, h, 0, 0).single().unwrap_or_default();
+        let row = |state, agency: &str, submitted| StatRow {
+            state,
+            supervising_agency: String::from(agency),
+            first_submitted_at: submitted,
+            delivered_at: (state == State::Delivered).then(|| submitted + Duration::days(9)),
+            wait: WaitClock { accumulated_seconds: 0, since: (state == State::Queued).then_some(submitted) },
+        };
+        // 31 December 15:00 UTC is 23:00 in Taiwan; 16:00 is 1 January there.
+        let rows = vec![
+            row(State::Delivered, "MOI", at(12, 31, 15) - Duration::days(365)),
+            row(State::Delivered, "MOI", at(12, 31, 16) - Duration::days(365)),
+            row(State::Queued, "TPE", at(6, 30, 10)),
+            row(State::Rejected, "TPE", at(12, 31, 15)),
+            row(State::Closed, "MOI", at(12, 31, 16)),
+        ];
+        let o = |request, kind, submitted, reason| Outcome { request, kind, first_submitted_at: submitted, reason };
+        let outcomes = vec![
+            o(1, EventKind::SupervisorReturned, rows[0].first_submitted_at, None),
+            o(3, EventKind::DgpaReturned, rows[2].first_submitted_at, Some(crate::outcome::OutcomeReason::DefinitionUnclear)),
+            o(3, EventKind::DgpaReturned, rows[2].first_submitted_at, Some(crate::outcome::OutcomeReason::DefinitionUnclear)),
+            o(4, EventKind::DgpaRejected, rows[3].first_submitted_at, Some(crate::outcome::OutcomeReason::AvailableInExistingSource)),
+        ];
+        let cal = crate::calendar::seed();
+        let year = Period { submitted_from: NaiveDate::from_ymd_opt(2026, 1, 1), submitted_to: NaiveDate::from_ymd_opt(2026, 12, 31) };
+        let s = compute(&rows, &outcomes, &cal, year, at(12, 31, 17));
+        assert_eq!(s.period, year);
+        assert_eq!(s.outcomes.submitted, 3, "1 January to 31 December in Taiwan");
+        let keys = |v: &[Count]| v.iter().filter(|c| c.count > 0).map(|c| (c.key.clone(), c.count)).collect::<Vec<_>>();
+        assert_eq!(keys(&s.by_state), vec![("queued".into(), 1), ("delivered".into(), 1), ("rejected".into(), 1)]);
+        assert_eq!(keys(&s.by_month), vec![("2026-01".into(), 1), ("2026-06".into(), 1), ("2026-12".into(), 1)]);
+        assert_eq!((s.turnaround.delivered, s.backlog.open), (1, 1));
+        // Request 3 returned twice counts once among requests, twice among DGPA's reasons;
+        // request 1's return was in 2025.
+        assert_eq!(keys(&s.outcomes.by_code), vec![("dgpa_returned".into(), 1), ("dgpa_rejected".into(), 1)]);
+        assert_eq!((s.outcomes.returned_share, s.outcomes.rejected_share), (1.0 / 3.0, 1.0 / 3.0));
+        assert_eq!(keys(&s.outcomes.by_reason), vec![("available_in_existing_source".into(), 1), ("definition_unclear".into(), 2)]);
+        let csv: Vec<String> = super::rows(&s).iter().map(|r| r.join(",")).collect();
+        assert_eq!(csv[..2], ["period,submitted_from,2026-01-01,".to_string(), "period,submitted_to,2026-12-31,".to_string()]);
+        // Open at one end; and a period nothing falls in.
+        let since_july = Period { submitted_from: NaiveDate::from_ymd_opt(2026, 7, 1), submitted_to: None };
+        assert_eq!(compute(&rows, &outcomes, &cal, since_july, at(12, 31, 17)).outcomes.submitted, 2);
+        let until_2025 = Period { submitted_from: None, submitted_to: NaiveDate::from_ymd_opt(2025, 12, 31) };
+        let old = compute(&rows, &outcomes, &cal, until_2025, at(12, 31, 17));
+        assert_eq!((old.outcomes.submitted, keys(&old.outcomes.by_code)), (1, vec![("supervisor_returned".into(), 1)]));
+        // The last row is 1 January 2027 in Taiwan, though 31 December in UTC.
+        let next_year = Period { submitted_from: NaiveDate::from_ymd_opt(2027, 1, 1), submitted_to: None };
+        assert_eq!(keys(&compute(&rows, &outcomes, &cal, next_year, at(12, 31, 17)).by_state), vec![("closed".into(), 1)]);
+        let none = Period { submitted_from: NaiveDate::from_ymd_opt(2027, 1, 2), submitted_to: None };
+        let empty = compute(&rows, &outcomes, &cal, none, at(12, 31, 17));
+        assert_eq!((empty.outcomes.submitted, empty.outcomes.returned_share, keys(&empty.outcomes.by_reason)), (0, 0.0, vec![]));
     }
 }

@@ -48,7 +48,7 @@ pub use integration::{
     IdempotencyClaim, NewNotification, NewWebhook, NotificationRow, SendOutcome, StoredResponse, WebhookChange, WebhookRow,
 };
 pub use messages::MessageRow;
-pub use queue::{AcceptedRow, QueueRow, SettingsChange, SettingsRow, StatsRow};
+pub use queue::{AcceptedRow, OutcomeEventRow, QueueRow, SettingsChange, SettingsRow, StatsRow};
 pub use reference::{ImportCounts, ReferenceChange, ReferenceItem, Saved};
 pub use requests::{EventRow, ListFilter, ListSort, RequestRow, RevisionRow};
 pub use retention::ExtensionRow;

@@ -206,6 +206,15 @@ pub struct StatsRow {
     pub wait: WaitClock,
 }
 
+/// A return or rejection, for statistics ([`Store::outcome_events`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeEventRow {
+    pub request_id: RequestId,
+    pub kind: String,
+    pub data: serde_json::Value,
+    pub first_submitted_at: DateTime<Utc>,
+}
+
 impl Store {
     /// Every request ever submitted, with its first submission.
     pub fn stats_rows(&self) -> StoreResult<Vec<StatsRow>> {
@@ -235,33 +244,22 @@ impl Store {
             .collect()
     }
 
-    /// How many requests have at least one event of each kind given.
-    pub fn requests_with_events(&self, kinds: &[&str]) -> StoreResult<Vec<(String, i64)>> {
-        let mut out = Vec::new();
-        let mut conn = self.conn()?;
-        for kind in kinds {
-            let n: i64 = request_events::table
-                .filter(request_events::kind.eq(*kind))
-                .select(diesel::dsl::count(request_events::request_id).aggregate_distinct())
-                .first(&mut *conn)?;
-            out.push((kind.to_string(), n));
-        }
-        Ok(out)
-    }
-
-    /// The details (`data`) of every event of these kinds, e.g. the reason codes of
-    /// DGPA's returns and rejections.
-    pub fn event_data(&self, kinds: &[&str]) -> StoreResult<Vec<serde_json::Value>> {
-        let rows: Vec<String> =
-            request_events::table.filter(request_events::kind.eq_any(kinds)).select(request_events::data).load(&mut *self.conn()?)?;
-        rows.into_iter().map(|d| serde_json::from_str(&d).map_err(Into::into)).collect()
-    }
-
-    /// How many requests had at least one event of any of the kinds given.
-    pub fn requests_with_any_event(&self, kinds: &[&str]) -> StoreResult<i64> {
-        Ok(request_events::table
+    /// Every event of these kinds (returns and rejections), with its request, its
+    /// details (`data`, e.g. DGPA's reason code) and the request's first submission.
+    pub fn outcome_events(&self, kinds: &[&str]) -> StoreResult<Vec<OutcomeEventRow>> {
+        use crate::schema::request_revisions;
+        let rows: Vec<(RequestId, String, String, NaiveDateTime)> = request_events::table
+            .inner_join(
+                request_revisions::table
+                    .on(request_revisions::request_id.eq(request_events::request_id).and(request_revisions::number.eq(1))),
+            )
             .filter(request_events::kind.eq_any(kinds))
-            .select(diesel::dsl::count(request_events::request_id).aggregate_distinct())
-            .first(&mut *self.conn()?)?)
+            .select((request_events::request_id, request_events::kind, request_events::data, request_revisions::submitted_at))
+            .load(&mut *self.conn()?)?;
+        rows.into_iter()
+            .map(|(request_id, kind, data, first)| {
+                Ok(OutcomeEventRow { request_id, kind, data: serde_json::from_str(&data)?, first_submitted_at: from_db(first) })
+            })
+            .collect()
     }
 }

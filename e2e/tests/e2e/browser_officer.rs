@@ -363,3 +363,32 @@ async fn field_questions_are_paged_filtered_asked_and_shown_on_their_request() {
     click(&c, Locator::Css("form[role=search] button[type=submit]")).await;
     wait_for_text(&c, "main", "沒有符合的答復").await;
 }
+
+/// The statistics of a period (a year's, for its report): the requests first submitted
+/// on its days, said in words above the figures; without one, every request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_statistics_are_read_for_a_period() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    for _ in 0..2 {
+        people.in_state(&common::statistics(), State::Queued, 2).await;
+    }
+    let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now());
+    let tomorrow = today.succ_opt().unwrap_or(today);
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "officer1.dgpa").await;
+    c.goto(&format!("{}/stats", server.base)).await.unwrap();
+    wait_for_text(&c, "#stats-period", "全部已送出之申請").await;
+    wait_for_text(&c, "main section.card p", "已送出案件: 2").await;
+    assert_accessible(&c, "the statistics with their period").await;
+    crate::browser::set_date(&c, "stats-from", &tomorrow.to_string()).await;
+    let roc = |d: chrono::NaiveDate| statreq_e2e::statreq_domain::lifecycle::roc_date(d);
+    wait_for_text(&c, "#stats-period", &format!("{} 至 … 首次送出之申請", roc(tomorrow))).await;
+    wait_for_text(&c, "main section.card p", "已送出案件: 0").await;
+    crate::browser::set_date(&c, "stats-from", &today.to_string()).await;
+    crate::browser::set_date(&c, "stats-to", &today.to_string()).await;
+    wait_for_text(&c, "#stats-period", &format!("{} 至 {} 首次送出之申請", roc(today), roc(today))).await;
+    wait_for_text(&c, "main section.card p", "已送出案件: 2").await;
+    let _ = c.close().await;
+}

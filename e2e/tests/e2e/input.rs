@@ -308,7 +308,79 @@ async fn eligibility_findings_point_into_the_application(backend: Backend) {
     assert_eq!(applicant.submit(r.id, None).await.err().and_then(|e| e.status()), Some(422));
 }
 
+/// Days are `YYYY-MM-DD` of the Western calendar wherever a caller writes one: a day
+/// written with an ROC year (`115-12-01`, 民國115年) is refused with the day it stands
+/// for, never read as the year 115 (a search from "115-12-01" found everything; a
+/// calendar imported so held the year 115); nothing is changed.
+async fn days_are_written_in_the_western_calendar(backend: Backend) {
+    let server = TestServer::start(backend);
+    let people = common::Scenario::new(&server).await;
+    let admin = server.login("admin.dgpa").await;
+    let r = people.in_state(&common::detail(), State::Delivered, 2).await;
+    for (c, path, name) in [
+        (&people.officer, "/requests?submitted_from=115-12-01", "submitted_from"),
+        (&people.officer, "/requests.csv?submitted_to=115/12/01", "submitted_to"),
+        (&people.officer, "/stats?submitted_from=0115-12-01", "submitted_from"),
+        (&people.officer, "/stats.csv?submitted_to=115.12.1", "submitted_to"),
+        (&people.officer, "/calendar/working-days?from=115-12-01&to=2026-12-31", "from"),
+        (&admin, "/audit?from=115-12-01", "from"),
+    ] {
+        let (status, p) = send(c, Method::GET, path, "application/json", vec![], None).await;
+        let zh = p["message"]["zh_tw"].as_str().unwrap_or_default();
+        assert_eq!((status, p["code"].as_str()), (400, Some("invalid_query")), "{path}: {p}");
+        assert!(zh.contains(&format!("「{name}」")) && zh.contains("民國115年12月1日是 2026-12-01"), "{path}: {zh}");
+        assert!(p["detail"].as_str().unwrap_or_default().contains("write 2026-12-01"), "{path}: {p}");
+    }
+    // Other shapes are refused saying the one taken; a day that does not exist, so.
+    for (query, said) in [("2026-1-5", "YYYY-MM-DD"), ("2026-02-30", "no such day"), ("20261201", "YYYY-MM-DD")] {
+        let (status, p) =
+            send(&people.officer, Method::GET, &format!("/requests?submitted_from={query}"), "application/json", vec![], None).await;
+        assert_eq!(status, 400, "{query}: {p}");
+        assert!(p["detail"].as_str().unwrap_or_default().contains(said), "{query}: {p}");
+    }
+    // In a body: the destruction's day (422 at its pointer), the request unchanged.
+    let (status, p) = send(
+        &people.applicant,
+        Method::POST,
+        &format!("/requests/{}/destruction", r.id),
+        "application/json",
+        bytes(json!({"destroyed_on": "115-12-01", "method": "碎紙"})),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, p["code"].as_str(), p["errors"][0]["pointer"].as_str()),
+        (422, Some("invalid_value"), Some("/destroyed_on")),
+        "{p}"
+    );
+    assert!(p["message"]["zh_tw"].as_str().unwrap_or_default().contains("2026-12-01"), "{p}");
+    assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, State::Delivered);
+    // A calendar imported with ROC days is refused as a whole; the calendar stays.
+    let before = admin.get_text("/calendar/2026").await.unwrap();
+    let csv = "date,kind,name\n2026-01-01,day_off,開國紀念日\n115-02-16,day_off,春節\n";
+    let refused = admin.import_calendar(csv).await.err();
+    assert_eq!(refused.as_ref().and_then(|e| e.status()), Some(422), "{refused:?}");
+    let row = refused.as_ref().and_then(|e| e.problem()).and_then(|p| p.errors.first().map(|x| (x.pointer.clone(), x.detail.clone())));
+    assert!(row.as_ref().is_some_and(|(p, d)| p == "/rows/3" && d.contains("write 2026-02-16")), "{row:?}");
+    assert_eq!(admin.get_text("/calendar/2026").await.unwrap(), before);
+    // A condition on a date field written so is a finding at its value.
+    let mut app = common::statistics();
+    app.requirement.fields.push("birth_date".into());
+    app.requirement.filters.push(statreq_e2e::statreq_domain::application::Condition {
+        field: "birth_date".into(),
+        op: statreq_e2e::statreq_domain::application::Operator::Ge,
+        values: vec!["60-01-01".into()],
+    });
+    let draft = people.applicant.create_request(&app).await.unwrap();
+    let check = people.applicant.check_request(draft.id).await.unwrap();
+    let finding =
+        check.findings.iter().find(|f| f.code.name() == "condition_value_type").map(|f| (f.pointer.clone(), f.message.zh_tw.clone()));
+    let at = format!("/requirement/filters/{}/values/0", app.requirement.filters.len() - 1);
+    assert!(finding.as_ref().is_some_and(|(p, zh)| *p == at && zh.contains("西元日期")), "{finding:?}");
+}
+
 on_both_backends!(
+    days_are_written_in_the_western_calendar,
     bad_bodies_are_refused_with_problems_and_change_nothing,
     json_is_taken_in_any_spelling_of_its_media_type,
     compressed_bodies_are_refused_not_misread,

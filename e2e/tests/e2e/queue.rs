@@ -341,7 +341,45 @@ mod stats {
         let csv = w.officer.stats_csv().await.unwrap();
         assert!(csv.starts_with("\u{feff}section,key,value,label\n") && csv.contains("supervising_agency,MOI,2,內政部\n"), "{csv}");
         assert!(csv.contains("state,queued,1,排程中\n") && csv.contains("month,"), "{csv}");
+        // A period (1.12.0): the requests first submitted on its days in Taiwan, each
+        // figure of them; the same in the CSV, which says which period it counts.
+        let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now());
+        let (yesterday, tomorrow) = (today.pred_opt().unwrap(), today.succ_opt().unwrap());
+        let period = |from, to| statreq_e2e::statreq_domain::stats::Period { submitted_from: from, submitted_to: to };
+        let todays = w.officer.stats_of(&period(Some(today), Some(today))).await.unwrap();
+        assert_eq!(todays.period, period(Some(today), Some(today)));
+        assert_eq!(
+            (todays.by_state.clone(), todays.outcomes.clone(), todays.turnaround.delivered),
+            (s.by_state.clone(), s.outcomes.clone(), 1)
+        );
+        assert_eq!(s.period, period(None, None), "without a period, every request");
+        for (from, to) in [(Some(tomorrow), None), (None, Some(yesterday))] {
+            let none = w.officer.stats_of(&period(from, to)).await.unwrap();
+            assert_eq!((none.outcomes.submitted, none.outcomes.returned_share, none.backlog.open), (0, 0.0, 0), "{from:?}–{to:?}");
+            assert!(none.by_state.is_empty() && none.outcomes.by_code.iter().chain(&none.outcomes.by_reason).all(|c| c.count == 0));
+        }
+        let csv = w.officer.stats_csv_of(&period(Some(today), None)).await.unwrap();
+        assert!(csv.starts_with(&format!("\u{feff}section,key,value,label\nperiod,submitted_from,{today},\nstate,")), "{csv}");
+        assert!(csv.contains("outcomes,submitted,3,"), "{csv}");
+        let refusals = [
+            (format!("submitted_from={tomorrow}&submitted_to={today}"), 422, "invalid_range"),
+            ("submitted_from=2026-13-01".to_string(), 400, "invalid_query"),
+            ("submitted_from=115-12-01".to_string(), 400, "invalid_query"),
+            (format!("submitted_from={today}&submitted_from={today}"), 400, "invalid_query"),
+            ("since=2026-01-01".to_string(), 400, "invalid_query"),
+        ];
+        for (query, status, code) in refusals {
+            for path in ["/stats", "/stats.csv"] {
+                let e = w.officer.get_text(&format!("{path}?{query}")).await.err();
+                assert_eq!(
+                    (e.as_ref().and_then(|e| e.status()), e.as_ref().and_then(|e| e.code())),
+                    (Some(status), Some(code)),
+                    "{path}?{query}"
+                );
+            }
+        }
         for c in [&w.npa, &w.moi] {
+            assert_eq!(c.stats_of(&period(Some(today), None)).await.err().and_then(|e| e.status()), Some(403));
             let refused = c.stats().await.err();
             assert_eq!(refused.as_ref().and_then(|e| e.status()), Some(403));
             assert_eq!(c.stats_csv().await.err().and_then(|e| e.status()), Some(403));

@@ -2,18 +2,30 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use statreq_domain::stats::Period;
 
 use crate::browser::save_file;
 use crate::components::loading::Async;
 use crate::components::problem::ui;
-use crate::i18n::{self, tr};
+use crate::i18n::{self, tr, tr_with};
 use crate::session::call;
 
 /// DGPA's service statistics.
 #[component]
 pub fn StatsPage() -> impl IntoView {
     let lang = i18n::lang();
-    let stats = LocalResource::new(|| async { call(|c| async move { c.stats().await }).await.map_err(ui) });
+    // Which requests: those first submitted in the period chosen (both ends optional),
+    // e.g. a year's for its annual report.
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let period = move || Period {
+        submitted_from: chrono::NaiveDate::parse_from_str(&from.get(), "%Y-%m-%d").ok(),
+        submitted_to: chrono::NaiveDate::parse_from_str(&to.get(), "%Y-%m-%d").ok(),
+    };
+    let stats = LocalResource::new(move || {
+        let p = period();
+        async move { call(|c| async move { c.stats_of(&p).await }).await.map_err(ui) }
+    });
     let bars = move |title: String, rows: Vec<statreq_domain::stats::Count>| {
         let max = rows.iter().map(|r| r.count).max().unwrap_or(1).max(1);
         view! {
@@ -33,6 +45,23 @@ pub fn StatsPage() -> impl IntoView {
     };
     view! {
         <h1>{move || tr(lang.get(), "service_statistics")}</h1>
+        <fieldset class="card period">
+            <legend>{move || tr(lang.get(), "requests_first_submitted")}</legend>
+            <label for="stats-from">{move || tr(lang.get(), "from_day")}</label>
+            <input id="stats-from" type="date" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev)) />
+            <label for="stats-to">{move || tr(lang.get(), "to_day")}</label>
+            <input id="stats-to" type="date" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev)) />
+            <p class="help" id="stats-period">{move || {
+                let l = lang.get();
+                match (period().submitted_from, period().submitted_to) {
+                    (None, None) => tr(l, "every_request_submitted"),
+                    (a, b) => tr_with(l, "first_submitted_between", &[
+                        ("from", a.map(|d| i18n::day(l, d)).unwrap_or_else(|| "…".into())),
+                        ("to", b.map(|d| i18n::day(l, d)).unwrap_or_else(|| "…".into())),
+                    ]),
+                }
+            }}</p>
+        </fieldset>
         <Async resource=stats let:s>
             {{
                 let l = lang.get();
@@ -50,10 +79,13 @@ pub fn StatsPage() -> impl IntoView {
                            " · "{tr(l, "longest")}" "{opt(s.backlog.max_wait_days)}{tr(l, "days")}
                            " · "{tr(l, "mean_wait")}" "{opt(s.backlog.mean_wait_working_days)}
                            " · "{tr(l, "longest")}" "{opt(s.backlog.max_wait_working_days)}{tr(l, "working_days_unit")}</p>
-                        <p><button type="button" on:click=move |_| {
+                        <p><button type="button" id="stats-csv" on:click=move |_| {
+                            let p = period();
                             spawn_local(async move {
-                                if let Ok(csv) = call(|c| async move { c.stats_csv().await }).await {
-                                    save_file("statreq-stats.csv", csv.as_bytes());
+                                if let Ok(csv) = call(|c| async move { c.stats_csv_of(&p).await }).await {
+                                    let days = [p.submitted_from, p.submitted_to].map(|d| d.map(|d| d.to_string()).unwrap_or_default());
+                                    let name = if days.iter().all(String::is_empty) { "statreq-stats.csv".to_string() } else { format!("statreq-stats_{}_{}.csv", days[0], days[1]) };
+                                    save_file(&name, csv.as_bytes());
                                 }
                             });
                         }>{tr(l, "download_csv")}</button></p>

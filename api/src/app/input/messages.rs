@@ -67,6 +67,14 @@ impl InputError {
             InvalidParameter { name, detail } => {
                 Text::new(format!("查詢參數「{name}」有誤。"), format!("Invalid query parameters: `{name}`: {detail}"))
             }
+            InvalidDayParameter { name, error } => {
+                let said = error.text();
+                Text::new(format!("查詢參數「{name}」有誤：{}", said.zh_tw), format!("Invalid query parameters: `{name}`: {}", said.en))
+            }
+            InvalidDayValue { pointer, error } => {
+                let said = error.text();
+                Text::new(format!("「{pointer}」有誤：{}", said.zh_tw), said.en)
+            }
             InvalidRange { from, to, max_days: None } => {
                 Text::new(format!("期間有誤：迄日（{to}）須在起日（{from}）當日或之後。"), format!("The period is wrong: `{to}` must be on or after `{from}`."))
             }
