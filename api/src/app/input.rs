@@ -165,6 +165,10 @@ pub enum InputError {
     CsvNotUtf8,
     /// A header line and no rows (or not the documented header).
     CsvNoRows,
+    /// An export would hold more than `max` rows: a shorter period, or pages.
+    ExportTooLarge {
+        max: usize,
+    },
     TooManyRows {
         max: usize,
     },
@@ -389,6 +393,7 @@ impl InputError {
             FileRequired => "file_required",
             CsvNotUtf8 | CsvNoRows | CsvRows { .. } => "invalid_csv",
             TooManyRows { .. } => "too_many_rows",
+            ExportTooLarge { .. } => "export_too_large",
             InvalidLimit => "invalid_limit",
             InvalidCursor => "invalid_cursor",
             InvalidApplication { .. } => "invalid_application",

@@ -133,6 +133,11 @@ impl Client {
         self.get(&format!("/audit?{query}")).await
     }
 
+    /// The same selection as CSV text (administrators; since 1.12.0); `query` as for [`Client::audit`].
+    pub async fn audit_csv(&self, query: &str) -> Result<String> {
+        self.get_text(&format!("/audit.csv?{query}")).await
+    }
+
     /// Checks the whole audit chain now (administrators).
     pub async fn verify_audit(&self) -> Result<AuditVerificationView> {
         self.post("/audit/verification", &serde_json::json!({}), None).await

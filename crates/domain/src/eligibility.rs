@@ -485,10 +485,18 @@ fn condition_findings(dict: &Dictionary, i: usize, c: &Condition, out: &mut Vec<
         };
         if !fits {
             let base = message(FindingCode::ConditionValueType);
+            // A date written with an ROC year: the day it stands for.
+            let hint = match (field.field_type, crate::day::parse(v)) {
+                (FieldType::Date, Err(e @ crate::day::DayError::RocYear { western: Some(_) })) => {
+                    let t = e.text();
+                    (t.zh_tw, format!(" ({})", t.en))
+                }
+                _ => (String::new(), String::new()),
+            };
             out.push(Finding::with_message(
                 FindingCode::ConditionValueType,
                 pointer,
-                Text::new(format!("「{v}」{}應為{zh}。", base.zh_tw), format!("\"{v}\": {} It must be {en}.", base.en)),
+                Text::new(format!("「{v}」{}應為{zh}。{}", base.zh_tw, hint.0), format!("\"{v}\": {} It must be {en}.{}", base.en, hint.1)),
             ));
         }
     }

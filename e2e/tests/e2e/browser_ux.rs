@@ -740,6 +740,18 @@ async fn an_administrator_edits_and_disables_an_account() {
     let shown = c.find(Locator::Css("ol.audit")).await.unwrap().text().await.unwrap();
     assert!(shown.lines().all(|l| l.contains("user.updated")), "only the action searched for: {shown}");
     assert!(shown.contains("吳美玲（人事總處管理者）（admin.dgpa）"), "the actor by name: {shown}");
+    // That search as CSV: the export (audited with its selection) is the one searched.
+    click(&c, Locator::Css("#export-audit")).await;
+    let mut exported = Vec::new();
+    for _ in 0..50 {
+        exported = admin.audit("action=audit.exported").await.unwrap().items;
+        if !exported.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let selected = exported.first().map(|e| (e.detail["action"].clone(), e.detail["from"].clone(), e.detail["limit"].clone()));
+    assert_eq!(selected, Some((serde_json::json!("user.updated"), serde_json::json!(today), serde_json::Value::Null)), "{exported:?}");
     // An account's own trail, from the account list.
     click(&c, Locator::Css(&format!("#audit-user-{admin_id}"))).await;
     let actor_field = c.find(Locator::Css("#au-actor")).await.unwrap();

@@ -376,7 +376,10 @@ async fn days_are_written_in_the_western_calendar(backend: Backend) {
     let finding =
         check.findings.iter().find(|f| f.code.name() == "condition_value_type").map(|f| (f.pointer.clone(), f.message.zh_tw.clone()));
     let at = format!("/requirement/filters/{}/values/0", app.requirement.filters.len() - 1);
-    assert!(finding.as_ref().is_some_and(|(p, zh)| *p == at && zh.contains("西元日期")), "{finding:?}");
+    assert!(
+        finding.as_ref().is_some_and(|(p, zh)| *p == at && zh.contains("西元日期") && zh.contains("民國60年1月1日是 1971-01-01")),
+        "{finding:?}"
+    );
 }
 
 on_both_backends!(

@@ -93,6 +93,24 @@ pub fn AuditTrail(refresh: RwSignal<u32>, show_actor: RwSignal<Option<i64>>) -> 
             checking.set(false);
         });
     };
+    // The last search as CSV: every entry it selects (up to what an export holds).
+    let export_note = RwSignal::new(None::<String>);
+    let export = move |_| {
+        let selection: Vec<String> = query.get_untracked().split('&').filter(|p| !p.starts_with("limit=")).map(String::from).collect();
+        export_note.set(None);
+        spawn_local(async move {
+            let q = selection.join("&");
+            match call(|c| {
+                let q = q.clone();
+                async move { c.audit_csv(&q).await }
+            })
+            .await
+            {
+                Ok(csv) => crate::browser::save_file("statreq-audit.csv", csv.as_bytes()),
+                Err(e) => export_note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
     let input = move |id: &'static str, key: &'static str, sig: RwSignal<String>, kind: &'static str| {
         view! {
             <label for=id>{move || tr(lang.get(), key)}</label>
@@ -113,7 +131,9 @@ pub fn AuditTrail(refresh: RwSignal<u32>, show_actor: RwSignal<Option<i64>>) -> 
                 {input("au-from", "from_day", from, "date")}
                 {input("au-to", "to_day", to, "date")}
                 <button type="submit">{move || tr(lang.get(), "search")}</button>
+                <button type="button" id="export-audit" on:click=export>{move || tr(lang.get(), "download_csv")}</button>
             </form>
+            <p class="error" role="alert" id="export-audit-note">{move || export_note.get()}</p>
             {move || match state.get() {
                 None => crate::components::loading::loading(lang.get()),
                 Some(Err(e)) => crate::components::loading::failed(lang.get(), &e),

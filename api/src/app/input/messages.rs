@@ -177,6 +177,10 @@ impl InputError {
                 "The file has no rows: a header line with the documented columns, then one line per item.",
             ),
             TooManyRows { max } => Text::new(format!("最多 {max} 列。"), format!("At most {max} rows.")),
+            ExportTooLarge { max } => Text::new(
+                format!("符合條件的紀錄超過 {max} 筆，請縮短期間（from、to）後分次匯出，或以 limit 分頁。"),
+                format!("More than {max} entries match: export a shorter period (`from`, `to`) at a time, or page with `limit`."),
+            ),
             CsvRows { .. } => Text::new("CSV 內容有誤，未匯入任何資料。", "The CSV has errors; nothing was imported."),
             InvalidLimit => Text::new(format!("每頁筆數須介於 1 至 {MAX_PAGE}。"), format!("limit must be between 1 and {MAX_PAGE}.")),
             InvalidCursor => {
