@@ -224,8 +224,9 @@ pub struct ListQuery {
     /// queue order first, then the rest newest first), each with `-` for descending.
     #[param(pattern = r"^-?(updated|submitted|priority)$")]
     pub sort: Option<String>,
-    /// `next_cursor` of the previous page (of the same order).
-    #[param(pattern = r"^[0-9]{1,18}$")]
+    /// `next_cursor` of the previous page (of the same order), as it came: digits, or
+    /// with `sort=updated` digits, a dot and digits (since 1.12.0).
+    #[param(pattern = r"^([0-9]{1,18}|[0-9]{1,19}\.[0-9]{1,18})$")]
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
@@ -241,8 +242,8 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
         Some(_) => page_limit(q.limit)?,
         None => page_limit(None)?.max(max),
     };
-    let cursor = parse_cursor(q.cursor.as_deref())?;
-    // Newest first pages by id; any other order by position in it.
+    // Newest first pages by id; by change, from the last one read (`{nanos}.{id}`); any
+    // other order by position in it.
     let (sort, priority) = match q.sort.as_deref() {
         None => (ListSort::Newest, None),
         Some(raw) => match (raw.trim_start_matches('-'), raw.starts_with('-')) {
@@ -258,6 +259,11 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
             }
         },
     };
+    let after_change = match (sort, q.cursor.as_deref()) {
+        (ListSort::Updated { .. }, Some(c)) if c.contains('.') => Some(change_cursor(c)?),
+        _ => None,
+    };
+    let cursor = if after_change.is_some() { None } else { parse_cursor(q.cursor.as_deref())? };
     let (before, offset) = if sort == ListSort::Newest && priority.is_none() { (cursor, 0) } else { (None, cursor.unwrap_or(0)) };
     let tree = state.agencies.tree(state).await?;
     let actor = &who.actor;
@@ -321,6 +327,7 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
         personal: q.personal,
         before: before.map(RequestId),
         sort,
+        after_change,
         // The queue's order is applied here, after the query: all matches, then a page.
         offset: if priority.is_some() { 0 } else { offset },
         external: q.external_ref.clone().map(|r| (external_system(who), r)),
@@ -329,14 +336,32 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
     Ok((filter, limit, priority))
 }
 
+/// A page of `sort=updated` ends at a request: its change time (nanoseconds since 1970,
+/// as stored) and id, `1733389502123456789.42`. The next page starts after it, so that
+/// requests changing while the pages are read shift none past the reader.
+fn change_cursor(raw: &str) -> Result<(chrono::DateTime<Utc>, RequestId), ApiError> {
+    let digits = |p: &str| !p.is_empty() && p.len() <= 19 && p.bytes().all(|b| b.is_ascii_digit());
+    let parsed = raw
+        .split_once('.')
+        .filter(|(a, b)| digits(a) && digits(b))
+        .and_then(|(at, id)| Some((chrono::DateTime::from_timestamp_nanos(at.parse::<i64>().ok()?), RequestId(id.parse::<i64>().ok()?))));
+    parsed.ok_or_else(|| InputError::InvalidCursor.into())
+}
+
+/// The cursor of a `sort=updated` page that ended at `last` ([`change_cursor`]).
+fn next_change_cursor(last: &RequestView) -> Option<String> {
+    Some(format!("{}.{}", last.updated_at.timestamp_nanos_opt()?, last.id))
+}
+
 /// Requests the caller may see, newest first: its own agency's in every state, and
 /// once submitted, those of agencies it supervises (supervisor) or all (DGPA) —
 /// narrowed by any of the filters, which combine (all must hold).
 #[utoipa::path(tag = "requests", security(("bearer" = [])), params(ListQuery), responses((status = 200, body = Page<RequestView>), ErrorResponses))]
 #[get("/requests")]
 pub async fn list_requests(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let offset = parse_cursor(http::query_value(&req, "cursor").as_deref())?.unwrap_or(0);
     let (filter, limit, priority) = selection(&state, &who, &req, 0).await?;
+    let by_change = matches!(filter.sort, ListSort::Updated { .. });
+    let offset = if filter.after_change.is_some() { 0 } else { parse_cursor(http::query_value(&req, "cursor").as_deref())?.unwrap_or(0) };
     let by_position = filter.sort != ListSort::Newest || priority.is_some();
     let mut loaded = requests::load_list(&state, &who, filter).await?;
     if let Some(descending) = priority {
@@ -354,7 +379,11 @@ pub async fn list_requests(state: web::Data<AppState>, who: Principal, req: Http
         return Ok(HttpResponse::Ok().json(http::page_of(items, limit, |r| r.id)));
     }
     let mut page = http::page_of(items, limit, |r| r.id);
-    page.next_cursor = page.next_cursor.map(|_| (offset + limit).to_string());
+    page.next_cursor = match (page.next_cursor.take(), by_change) {
+        (None, _) => None,
+        (Some(_), true) => page.items.last().and_then(next_change_cursor),
+        (Some(_), false) => Some((offset + limit).to_string()),
+    };
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -147,6 +147,10 @@ pub struct ListFilter {
     /// by `offset`.
     pub sort: ListSort,
     pub offset: i64,
+    /// With [`ListSort::Updated`]: only requests after this one in that order (its
+    /// change time as stored, and its id) — the next page from where the last ended, so
+    /// that a request changing meanwhile shifts no other past the reader.
+    pub after_change: Option<(DateTime<Utc>, RequestId)>,
     /// Only these requests (`Some`), or none of these (`exclude`), e.g. the overdue ones.
     pub ids: Option<Vec<RequestId>>,
     pub exclude_ids: Vec<RequestId>,
@@ -205,6 +209,7 @@ impl Default for ListFilter {
             exclude_ids: Vec::new(),
             sort: ListSort::Newest,
             offset: 0,
+            after_change: None,
             before: None,
             external: None,
             limit: 50,
@@ -314,6 +319,14 @@ impl Store {
         };
         if f.offset > 0 {
             q = q.offset(f.offset);
+        }
+        if let (Some((at, id)), ListSort::Updated { descending }) = (f.after_change, f.sort) {
+            let at = to_db(at);
+            q = if descending {
+                q.filter(requests::updated_at.lt(at).or(requests::updated_at.eq(at).and(requests::id.lt(id))))
+            } else {
+                q.filter(requests::updated_at.gt(at).or(requests::updated_at.eq(at).and(requests::id.gt(id))))
+            };
         }
         if !f.all_submitted {
             let supervised = requests::agency_code.eq_any(f.supervised.clone()).and(requests::revision.gt(0));
