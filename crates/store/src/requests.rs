@@ -314,8 +314,14 @@ impl Store {
             ListSort::Newest => q.order(requests::id.desc()),
             ListSort::Updated { descending: true } => q.order((requests::updated_at.desc(), requests::id.desc())),
             ListSort::Updated { descending: false } => q.order((requests::updated_at.asc(), requests::id.asc())),
-            ListSort::Submitted { descending: true } => q.order((requests::submitted_at.desc(), requests::id.desc())),
-            ListSort::Submitted { descending: false } => q.order((requests::submitted_at.asc(), requests::id.asc())),
+            // Never submitted (drafts) last either way: the databases put an empty
+            // submission at opposite ends.
+            ListSort::Submitted { descending: true } => {
+                q.order((requests::submitted_at.is_null().asc(), requests::submitted_at.desc(), requests::id.desc()))
+            }
+            ListSort::Submitted { descending: false } => {
+                q.order((requests::submitted_at.is_null().asc(), requests::submitted_at.asc(), requests::id.asc()))
+            }
         };
         if f.offset > 0 {
             q = q.offset(f.offset);

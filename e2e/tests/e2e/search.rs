@@ -199,4 +199,23 @@ async fn paging_by_change_misses_nothing_that_changes_meanwhile(backend: Backend
     }
 }
 
-on_both_backends!(officers_search_and_export_within_what_they_may_see, paging_by_change_misses_nothing_that_changes_meanwhile);
+/// By submission, oldest or newest first, the same on both databases: requests never
+/// submitted (drafts) come after those that were, either way (SQLite and PostgreSQL put
+/// the empty submission at opposite ends).
+async fn by_submission_drafts_come_last_either_way(backend: Backend) {
+    let server = TestServer::start(backend);
+    let people = Scenario::new(&server).await;
+    let first = people.in_state(&common::statistics(), State::PendingSupervisor, 2).await.id;
+    let draft = people.applicant.create_request(&common::statistics()).await.unwrap().id;
+    let second = people.in_state(&common::statistics(), State::PendingSupervisor, 2).await.id;
+    for (sort, want) in [("submitted", [first, second, draft]), ("-submitted", [second, first, draft])] {
+        let page = people.applicant.search_requests(&[("sort", sort)]).await.unwrap();
+        assert_eq!(page.items.iter().map(|r| r.id).collect::<Vec<_>>(), want, "{sort}");
+    }
+}
+
+on_both_backends!(
+    officers_search_and_export_within_what_they_may_see,
+    paging_by_change_misses_nothing_that_changes_meanwhile,
+    by_submission_drafts_come_last_either_way
+);
