@@ -535,8 +535,18 @@ async fn the_audit_trail_is_exported_as_csv(backend: Backend) {
     assert_eq!(serde_json::from_str::<serde_json::Value>(&first[10]).unwrap(), entry.detail, "detail as JSON");
     let taiwan = entry.at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).format("%Y-%m-%d %H:%M:%S").to_string();
     assert_eq!(&first[2], taiwan.as_str());
-    // A page of it; the export recorded with what it selected.
+    // A page of it; the export recorded with what it selected (a HEAD exports nothing).
     assert_eq!(admin.audit_csv("limit=1").await.unwrap().lines().count(), 2);
+    let head = reqwest::Client::new()
+        .head(format!("{}/api/v1/audit.csv", server.base))
+        .bearer_auth(admin.access_token().unwrap_or_default())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (head.status().as_u16(), head.headers().get("content-type").and_then(|v| v.to_str().ok())),
+        (200, Some("text/csv; charset=utf-8"))
+    );
     let exported = admin.audit("action=audit.exported").await.unwrap().items;
     assert_eq!(exported.len(), 2, "{exported:?}");
     assert_eq!(
