@@ -235,13 +235,13 @@ pub async fn list_users(state: web::Data<AppState>, who: Principal, q: http::Que
     }
     let agency = match q.agency.as_deref() {
         None => None,
-        // Codes are stored as written (upper case): another spelling names no agency,
-        // as in the request list.
+        // A code in any case names its agency (codes are upper case), as in the
+        // request list.
         Some(raw) if !http::well_formed_agency_param(raw) => {
             return Err(invalid("agency", "an agency code, 1–32 letters, digits, `_` or `-`"));
         }
         Some(raw) => match AgencyCode::parse(raw) {
-            Ok(code) if code == *raw => Some(code),
+            Ok(code) => Some(code),
             _ => return Ok(HttpResponse::Ok().json(http::page_of(Vec::<UserView>::new(), limit, |u| u.id))),
         },
     };

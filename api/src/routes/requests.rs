@@ -287,8 +287,9 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
     let agencies = match &q.agency {
         None if q.subtree.is_some() => return Err(InputError::SubtreeNeedsAgency.into()),
         None => None,
-        // Codes are stored as written (upper case): another spelling names no agency.
-        Some(raw) => match AgencyCode::parse(raw).ok().filter(|c| c == raw.as_str()).filter(|c| tree.get(c).is_some()) {
+        // A code in any case names its agency (codes are upper case), as in `GET
+        // /agencies/{code}`: `npa` is NPA, not an agency that finds nothing.
+        Some(raw) => match AgencyCode::parse(raw).ok().filter(|c| tree.get(c).is_some()) {
             None => Some(Vec::new()),
             Some(code) if q.subtree == Some(true) => Some(tree.subtree(&code)),
             Some(code) => Some(vec![code]),

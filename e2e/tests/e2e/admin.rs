@@ -296,7 +296,7 @@ async fn accounts_are_found_by_words_agency_and_role(backend: Backend) {
         (vec![("agency", "MOE")], vec!["applicant.moe", "supervisor.moe"]),
         (vec![("role", "supervisor")], vec!["supervisor.moe", "supervisor.moi", "supervisor.tpe"]),
         (vec![("q", "moe"), ("role", "applicant")], vec!["applicant.moe"]),
-        (vec![("agency", "moe")], vec![]),
+        (vec![("agency", "moe")], vec!["applicant.moe", "supervisor.moe"]),
         (vec![("agency", "Not_A_Code-9")], vec![]),
         (vec![("q", "nobody")], vec![]),
     ] {

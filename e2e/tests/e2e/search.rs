@@ -50,6 +50,9 @@ async fn officers_search_and_export_within_what_they_may_see(backend: Backend) {
     assert_eq!(ids(officer, &[("state", "pending_dgpa")]).await, [d]);
     // An agency alone, or with its subtree (NPA is under MOI).
     assert_eq!(ids(officer, &[("agency", "NPA")]).await, [a, b]);
+    // A code in any case names its agency, as `GET /agencies/{code}` reads it.
+    assert_eq!(ids(officer, &[("agency", "npa")]).await, [a, b]);
+    assert_eq!(ids(officer, &[("agency", "moi"), ("subtree", "true")]).await, [a, b]);
     assert!(ids(officer, &[("agency", "MOI")]).await.is_empty());
     assert_eq!(ids(officer, &[("agency", "MOI"), ("subtree", "true")]).await, [a, b]);
     assert!(ids(officer, &[("agency", "NOPE")]).await.is_empty());
