@@ -28,8 +28,12 @@ pub struct StatsQuery {
     pub submitted_to: Option<NaiveDate>,
 }
 
+/// The figures of every submitted request (DGPA), or of those a supervising agency's
+/// reviewers decide on (a supervisor: the applications of the agencies it supervises,
+/// the ones it already reads in `GET /requests`).
 async fn compute(state: &AppState, who: &Principal, q: &StatsQuery) -> Result<ServiceStats, ApiError> {
-    if !who.actor.roles.is_dgpa() {
+    let dgpa = who.actor.roles.is_dgpa();
+    if !dgpa && !who.has(Role::Supervisor) {
         return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
     }
     if let (Some(from), Some(to)) = (q.submitted_from, q.submitted_to) {
@@ -44,8 +48,12 @@ async fn compute(state: &AppState, who: &Principal, q: &StatsQuery) -> Result<Se
         Ok((s.stats_rows()?, s.outcome_events(&kinds)?))
     })
     .await?;
+    let supervised = (!dgpa).then(|| tree.supervised_by(&who.actor.agency));
+    let rows: Vec<_> = rows.into_iter().filter(|r| supervised.as_ref().is_none_or(|s| s.contains(&r.agency_code))).collect();
+    let counted: std::collections::HashSet<i64> = rows.iter().map(|r| r.id.0).collect();
     let outcomes: Vec<Outcome> = events
         .into_iter()
+        .filter(|e| counted.contains(&e.request_id.0))
         .filter_map(|e| {
             Some(Outcome {
                 request: e.request_id.0,
@@ -77,9 +85,11 @@ async fn compute(state: &AppState, who: &Principal, q: &StatsQuery) -> Result<Se
     Ok(out)
 }
 
-/// Service statistics for DGPA: volume by state, supervising agency and month,
-/// turnaround, backlog age, returns and rejections — of every submitted request, or of
-/// those first submitted in a period (`submitted_from`, `submitted_to`; since 1.12.0).
+/// Service statistics: volume by state, supervising agency and month, turnaround,
+/// backlog age, returns and rejections — of every submitted request for DGPA, of the
+/// applications of the agencies it supervises for a supervisor (since 1.12.0); all of
+/// them, or those first submitted in a period (`submitted_from`, `submitted_to`; since
+/// 1.12.0).
 #[utoipa::path(tag = "stats", security(("bearer" = [])), params(StatsQuery), responses((status = 200, body = ServiceStats), ErrorResponses))]
 #[get("/stats")]
 pub async fn get_stats(state: web::Data<AppState>, who: Principal, q: http::Query<StatsQuery>) -> Result<HttpResponse, ApiError> {

@@ -199,6 +199,7 @@ impl Store {
 /// A submitted request for statistics.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatsRow {
+    pub id: RequestId,
     pub agency_code: AgencyCode,
     pub state: State,
     pub first_submitted_at: DateTime<Utc>,
@@ -219,10 +220,11 @@ impl Store {
     /// Every request ever submitted, with its first submission.
     pub fn stats_rows(&self) -> StoreResult<Vec<StatsRow>> {
         use crate::schema::request_revisions;
-        type R = (AgencyCode, String, NaiveDateTime, Option<NaiveDateTime>, i64, Option<NaiveDateTime>);
+        type R = (RequestId, AgencyCode, String, NaiveDateTime, Option<NaiveDateTime>, i64, Option<NaiveDateTime>);
         let rows: Vec<R> = requests::table
             .inner_join(request_revisions::table.on(request_revisions::request_id.eq(requests::id).and(request_revisions::number.eq(1))))
             .select((
+                requests::id,
                 requests::agency_code,
                 requests::state,
                 request_revisions::submitted_at,
@@ -232,8 +234,9 @@ impl Store {
             ))
             .load(&mut *self.conn()?)?;
         rows.into_iter()
-            .map(|(agency_code, state, first, delivered, acc, since)| {
+            .map(|(id, agency_code, state, first, delivered, acc, since)| {
                 Ok(StatsRow {
+                    id,
                     agency_code,
                     state: State::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("state {state}")))?,
                     first_submitted_at: from_db(first),

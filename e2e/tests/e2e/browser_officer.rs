@@ -390,5 +390,14 @@ async fn service_statistics_are_read_for_a_period() {
     crate::browser::set_date(&c, "stats-to", &today.to_string()).await;
     wait_for_text(&c, "#stats-period", &format!("{} 至 {} 首次送出之申請", roc(today), roc(today))).await;
     wait_for_text(&c, "main section.card p", "已送出案件: 2").await;
+    assert!(c.find(Locator::Css("#stats-scope")).await.is_err(), "DGPA reads every request");
+    // A supervising agency reads those it reviews, from its own menu: MOI both, TPE none.
+    for (who, n) in [("supervisor.moi", 2), ("supervisor.tpe", 0)] {
+        sign_out(&c).await;
+        sign_in(&c, &server.base, who).await;
+        click(&c, Locator::Css("header nav a[href='/stats']")).await;
+        wait_for_text(&c, "#stats-scope", "貴機關審核之申請").await;
+        wait_for_text(&c, "main section.card p", &format!("已送出案件: {n}")).await;
+    }
     let _ = c.close().await;
 }

@@ -378,7 +378,22 @@ mod stats {
                 );
             }
         }
-        for c in [&w.npa, &w.moi] {
+        // A supervising agency reads the figures of the applications it decides on: MOI's
+        // two (one delivered, one rejected after a return), not TPE's; TPE's its one.
+        let moi = w.moi.stats().await.unwrap();
+        assert_eq!(
+            (moi.outcomes.submitted, get(&moi.by_supervising_agency, "MOI"), get(&moi.by_supervising_agency, "TPE")),
+            (2, Some(2), None)
+        );
+        assert_eq!((get(&moi.by_state, "delivered"), get(&moi.by_state, "rejected"), moi.backlog.open), (Some(1), Some(1), 0));
+        assert_eq!((moi.outcomes.returned_share, get(&moi.outcomes.by_code, "dgpa_rejected")), (0.5, Some(1)));
+        let tpe = w.tpe.stats_of(&period(Some(today), None)).await.unwrap();
+        assert_eq!(
+            (tpe.outcomes.submitted, get(&tpe.by_state, "queued"), get(&tpe.outcomes.by_code, "dgpa_rejected")),
+            (1, Some(1), Some(0))
+        );
+        assert!(w.moi.stats_csv().await.unwrap().contains("supervising_agency,MOI,2,內政部\n"));
+        for c in [&w.npa, &w.tpedu] {
             assert_eq!(c.stats_of(&period(Some(today), None)).await.err().and_then(|e| e.status()), Some(403));
             let refused = c.stats().await.err();
             assert_eq!(refused.as_ref().and_then(|e| e.status()), Some(403));

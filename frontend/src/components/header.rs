@@ -62,6 +62,9 @@ pub fn Header(session: Session) -> impl IntoView {
                 </Show>
                 <Show when=move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)))>
                     <A href="/queue">{move || tr(lang.get(), "queue")}</A>
+                </Show>
+                // DGPA's figures, or a supervising agency's of the applications it decides on.
+                <Show when=move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin | Role::Supervisor)))>
                     <A href="/stats">{move || tr(lang.get(), "statistics")}</A>
                 </Show>
                 <Show when=move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaAdmin))>

@@ -43,8 +43,19 @@ pub fn StatsPage() -> impl IntoView {
             </section>
         }
     };
+    // A supervising agency reads the figures of the applications it decides on.
+    let session = crate::session::session();
+    let supervising_only = move || {
+        session
+            .me
+            .get()
+            .is_some_and(|m| !m.roles.iter().any(|r| matches!(r, statreq_domain::Role::DgpaOfficer | statreq_domain::Role::DgpaAdmin)))
+    };
     view! {
         <h1>{move || tr(lang.get(), "service_statistics")}</h1>
+        <Show when=supervising_only>
+            <p class="help" id="stats-scope">{move || tr(lang.get(), "statistics_of_the_applications_you_review")}</p>
+        </Show>
         <fieldset class="card period">
             <legend>{move || tr(lang.get(), "requests_first_submitted")}</legend>
             <label for="stats-from">{move || tr(lang.get(), "from_day")}</label>
