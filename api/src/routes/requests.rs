@@ -302,10 +302,8 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
     };
     // Days are Taiwan's (UTC+8): a day starts at 16:00 UTC the day before.
     let day_start = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc() - chrono::Duration::hours(8));
-    if let (Some(from), Some(to)) = (q.submitted_from, q.submitted_to) {
-        if from > to {
-            return Err(InputError::InvalidRange { from: "submitted_from", to: "submitted_to", max_days: None }.into());
-        }
+    if statreq_domain::stats::Period::new(q.submitted_from, q.submitted_to).is_none() {
+        return Err(InputError::InvalidRange { from: "submitted_from", to: "submitted_to", max_days: None }.into());
     }
     let (ids, exclude_ids) = match q.overdue {
         None => (None, Vec::new()),

@@ -36,12 +36,11 @@ async fn compute(state: &AppState, who: &Principal, q: &StatsQuery) -> Result<Se
     if !dgpa && !who.has(Role::Supervisor) {
         return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
     }
-    if let (Some(from), Some(to)) = (q.submitted_from, q.submitted_to) {
-        if from > to {
-            return Err(InputError::InvalidRange { from: "submitted_from", to: "submitted_to", max_days: None }.into());
-        }
-    }
-    let period = Period { submitted_from: q.submitted_from, submitted_to: q.submitted_to };
+    let period = Period::new(q.submitted_from, q.submitted_to).ok_or(InputError::InvalidRange {
+        from: "submitted_from",
+        to: "submitted_to",
+        max_days: None,
+    })?;
     let tree = state.agencies.tree(state).await?;
     let (rows, events) = db(state, |s| {
         let kinds: Vec<&str> = OUTCOME_KINDS.iter().map(|k| k.as_str()).collect();

@@ -35,6 +35,15 @@ pub struct Period {
 }
 
 impl Period {
+    /// The period from one day to another, or `None` when it ends before it starts.
+    pub fn new(submitted_from: Option<NaiveDate>, submitted_to: Option<NaiveDate>) -> Option<Period> {
+        let ordered = match (submitted_from, submitted_to) {
+            (Some(from), Some(to)) => from <= to,
+            _ => true,
+        };
+        ordered.then_some(Period { submitted_from, submitted_to })
+    }
+
     /// Whether a request first submitted at `at` falls in the period.
     pub fn holds(&self, at: DateTime<Utc>) -> bool {
         let day = taiwan_date(at);
@@ -397,6 +406,9 @@ mod tests {
         ];
         let cal = crate::calendar::seed();
         let year = Period { submitted_from: NaiveDate::from_ymd_opt(2026, 1, 1), submitted_to: NaiveDate::from_ymd_opt(2026, 12, 31) };
+        assert_eq!(Period::new(year.submitted_from, year.submitted_to), Some(year));
+        assert_eq!(Period::new(year.submitted_to, year.submitted_from), None, "it ends before it starts");
+        assert_eq!(Period::new(None, year.submitted_from), Some(Period { submitted_from: None, submitted_to: year.submitted_from }));
         let s = compute(&rows, &outcomes, &cal, year, at(12, 31, 17));
         assert_eq!(s.period, year);
         assert_eq!(s.outcomes.submitted, 3, "1 January to 31 December in Taiwan");
