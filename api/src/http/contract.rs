@@ -414,6 +414,17 @@ mod tests {
         assert!(days.len() >= 10, "{days:?}");
         let wrong: Vec<&String> = days.iter().filter(|(_, p)| *p != pattern).map(|(at, _)| at).collect();
         assert!(wrong.is_empty(), "days without the pattern: {wrong:?}");
+        // Instants (`updated_since`) likewise state their year.
+        let instant = serde_json::json!(statreq_domain::day::INSTANT_PATTERN);
+        let mut instants = Vec::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                for p in op["parameters"].as_array().into_iter().flatten().filter(|p| p["schema"]["format"] == "date-time") {
+                    instants.push((format!("{method} {path} {}", p["name"]), p["schema"]["pattern"] == instant));
+                }
+            }
+        }
+        assert!(instants.len() >= 3 && instants.iter().all(|(_, ok)| *ok), "{instants:?}");
     }
 
     /// The integrators' guide names every event type a subscription may choose.

@@ -90,7 +90,8 @@ const CHRONO_REFUSALS: [&str; 7] = [
 /// Why `sent` was refused as a day, when that is what `refusal` (serde's message) says:
 /// [`statreq_domain::day::deserialize`] refused it.
 pub(super) fn day_refused(sent: &str, refusal: &str) -> Option<statreq_domain::day::DayError> {
-    statreq_domain::day::parse(sent).err().filter(|e| e.to_string() == refusal)
+    let of_instant = || statreq_domain::day::parse_instant(sent).err().and_then(Result::ok);
+    statreq_domain::day::parse(sent).err().into_iter().chain(of_instant()).find(|e| e.to_string() == refusal)
 }
 
 /// [`Query`]'s reading of a query string.

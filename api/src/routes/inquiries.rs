@@ -244,6 +244,12 @@ pub struct InquiryQuery {
     pub field: Option<String>,
     /// Only questions tied to this request.
     pub request_id: Option<i64>,
+    /// Only questions changed at or after this instant (RFC 3339, e.g.
+    /// `2026-12-01T08:00:00Z`): asked, replied to, answered or closed — what a system
+    /// missed while its webhook receiver was down (since 1.12.0).
+    #[param(value_type = Option<String>, format = DateTime, pattern = r"^(191[2-9]|19[2-9][0-9]|[2-9][0-9]{3})-")]
+    #[serde(default, deserialize_with = "statreq_domain::day::deserialize_instant_option")]
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
     #[param(pattern = r"^[0-9]{1,18}$")]
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
@@ -264,6 +270,7 @@ pub async fn list_inquiries(state: web::Data<AppState>, who: Principal, q: http:
         state: q.state.map(|s| s.as_str().to_string()),
         field: q.field.clone().filter(|f| f.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')),
         request_id: q.request_id.map(statreq_domain::RequestId),
+        updated_since: q.updated_since,
         before: parse_cursor(q.cursor.as_deref())?,
         limit: limit + 1,
     };

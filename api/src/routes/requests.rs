@@ -214,7 +214,8 @@ pub struct ListQuery {
     /// Only requests changed at or after this instant (RFC 3339, e.g.
     /// `2026-12-01T08:00:00Z`): with `sort=updated`, what a system missed during an
     /// outage, oldest change first.
-    #[param(value_type = Option<String>, format = DateTime)]
+    #[param(value_type = Option<String>, format = DateTime, pattern = r"^(191[2-9]|19[2-9][0-9]|[2-9][0-9]{3})-")]
+    #[serde(default, deserialize_with = "statreq_domain::day::deserialize_instant_option")]
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
     /// `true`: only requests past their time — waiting with DGPA beyond the queue's
     /// maximum wait (its overdue band) or delivered personal data past its destroy-by
@@ -517,7 +518,8 @@ pub async fn list_destructions(
 #[into_params(parameter_in = Query)]
 pub struct EventsQuery {
     /// Only events at or after this instant (RFC 3339): what a system missed.
-    #[param(value_type = Option<String>, format = DateTime)]
+    #[param(value_type = Option<String>, format = DateTime, pattern = r"^(191[2-9]|19[2-9][0-9]|[2-9][0-9]{3})-")]
+    #[serde(default, deserialize_with = "statreq_domain::day::deserialize_instant_option")]
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
     /// `next_cursor` of the previous page.
     #[param(pattern = r"^[0-9]{1,18}$")]

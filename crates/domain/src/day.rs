@@ -5,7 +5,7 @@
 //! refused, saying how to write it; so is any year before the ROC's first (1912), which
 //! no day this service knows of can fall in.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::message::Text;
 
@@ -15,6 +15,9 @@ pub const FIRST_YEAR: i32 = 1912;
 /// What the contract states of a day (`format: date` and this pattern; the parameters and
 /// fields read with [`deserialize`] repeat it, as utoipa takes literals only).
 pub const PATTERN: &str = r"^(191[2-9]|19[2-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$";
+
+/// What the contract states of an instant besides `format: date-time`: its year.
+pub const INSTANT_PATTERN: &str = r"^(191[2-9]|19[2-9][0-9]|[2-9][0-9]{3})-";
 
 /// Why a day does not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,10 +80,35 @@ pub fn parse(raw: &str) -> Result<NaiveDate, DayError> {
     NaiveDate::from_ymd_opt(year, month, day).ok_or(DayError::NoSuchDay)
 }
 
+/// Reads an instant, RFC 3339 with its offset (`2026-12-01T08:00:00Z`), whose day reads
+/// as [`parse`] reads one: `115-12-01T08:00:00Z` is refused as a day of an ROC year,
+/// not taken for the year 115. `Err(Ok(_))` is such a day's refusal, `Err(Err(_))` any
+/// other (chrono's words).
+pub fn parse_instant(raw: &str) -> Result<DateTime<Utc>, Result<DayError, chrono::ParseError>> {
+    let day = raw.find(['T', 't', ' ']).map_or(raw, |at| &raw[..at]);
+    // Any other fault is the time's: its forms are what the caller needs to read.
+    if let Err(e @ DayError::RocYear { .. }) = parse(day) {
+        return Err(Ok(e));
+    }
+    DateTime::parse_from_rfc3339(raw).map(|t| t.with_timezone(&Utc)).map_err(Err)
+}
+
 /// `#[serde(deserialize_with = "statreq_domain::day::deserialize")]`: a day read by [`parse`].
 pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
     let raw = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
     parse(&raw).map_err(serde::de::Error::custom)
+}
+
+/// An optional instant read by [`parse_instant`] (with `#[serde(default)]`).
+pub fn deserialize_instant_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    let raw = <Option<std::borrow::Cow<'de, str>> as serde::Deserialize>::deserialize(d)?;
+    raw.map(|r| {
+        parse_instant(&r).map_err(|e| match e {
+            Ok(day) => serde::de::Error::custom(day),
+            Err(time) => serde::de::Error::custom(time),
+        })
+    })
+    .transpose()
 }
 
 /// The same for an optional day (with `#[serde(default)]`).
@@ -111,6 +139,19 @@ mod tests {
         assert_eq!(parse("2026-02-30"), Err(DayError::NoSuchDay));
         let said = DayError::RocYear { western: roc }.text();
         assert!(said.zh_tw.contains("民國115年12月1日是 2026-12-01") && said.en.contains("write 2026-12-01"), "{said:?}");
+    }
+
+    #[test]
+    fn instants_are_rfc_3339_of_western_days() {
+        let at = parse_instant("2026-12-01T08:00:00+08:00").map(|t| t.to_rfc3339());
+        assert_eq!(at, Ok("2026-12-01T00:00:00+00:00".to_string()));
+        assert_eq!(parse_instant("115-12-01T08:00:00Z"), Err(Ok(DayError::RocYear { western: NaiveDate::from_ymd_opt(2026, 12, 1) })));
+        assert!(matches!(parse_instant("2026-12-01"), Err(Err(_))), "a day is not an instant");
+        assert!(matches!(parse_instant("2026-12-01T08:00:00"), Err(Err(_))), "without its offset");
+        assert_eq!(
+            parse_instant("0115-12-01T08:00:00Z").err().and_then(Result::ok).map(|e| e.text().en.contains("2026-12-01")),
+            Some(true)
+        );
     }
 
     #[test]

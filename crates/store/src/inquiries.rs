@@ -100,6 +100,8 @@ pub struct InquiryFilter {
     pub state: Option<String>,
     pub field: Option<String>,
     pub request_id: Option<RequestId>,
+    /// Only questions changed (asked, replied to, answered, closed) at or after this.
+    pub updated_since: Option<DateTime<Utc>>,
     /// Questions before this id (newest first).
     pub before: Option<i64>,
     pub limit: i64,
@@ -307,6 +309,9 @@ impl Store {
         }
         if let Some(b) = f.before {
             q = q.filter(inquiries::id.lt(b));
+        }
+        if let Some(since) = f.updated_since {
+            q = q.filter(inquiries::updated_at.ge(to_db(since)));
         }
         q.load::<IRow>(&mut *self.conn()?)?.into_iter().map(inquiry).collect()
     }

@@ -324,6 +324,8 @@ async fn days_are_written_in_the_western_calendar(backend: Backend) {
         (&people.officer, "/stats.csv?submitted_to=115.12.1", "submitted_to"),
         (&people.officer, "/calendar/working-days?from=115-12-01&to=2026-12-31", "from"),
         (&admin, "/audit?from=115-12-01", "from"),
+        (&people.officer, "/requests?updated_since=115-12-01T08:00:00Z", "updated_since"),
+        (&people.officer, "/inquiries?updated_since=0115-12-01T08:00:00%2B08:00", "updated_since"),
     ] {
         let (status, p) = send(c, Method::GET, path, "application/json", vec![], None).await;
         let zh = p["message"]["zh_tw"].as_str().unwrap_or_default();

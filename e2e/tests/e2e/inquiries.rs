@@ -499,7 +499,37 @@ async fn an_answer_is_published_once_and_withdrawn_by_dgpa(backend: Backend) {
     assert_eq!(ok(officer.publish_faq(id, &corrected).await).answer, "不計入；借調期間計入。");
 }
 
+/// A system that missed question events (its receiver down past the retries) finds the
+/// questions changed since a time: asked, replied to, answered or closed — within what
+/// it may read, as the list always is.
+async fn questions_changed_since_a_time_are_listed(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let officer = server.login("officer1.dgpa").await;
+    let other = server.login("applicant.tpedu").await;
+    let first = ok(applicant.create_inquiry(&question(None)).await).inquiry;
+    let second = ok(applicant.create_inquiry(&question(None)).await).inquiry;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let since = chrono::Utc::now();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    ok(officer.reply_inquiry(first.id, "留職停薪期間不計入公務年資。", Some(first.version)).await);
+    let query = format!("updated_since={}", since.to_rfc3339_opts(chrono::SecondsFormat::Micros, true));
+    let ids = |p: statreq_e2e::statreq_contract::Page<statreq_e2e::statreq_contract::InquiryView>| {
+        p.items.iter().map(|i| i.id).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(ok(applicant.list_inquiries(&query).await)), vec![first.id], "only the one answered since");
+    assert_eq!(ids(ok(officer.list_inquiries(&query).await)), vec![first.id]);
+    assert!(ids(ok(other.list_inquiries(&query).await)).is_empty(), "another office's stays unseen");
+    assert_eq!(ids(ok(applicant.list_inquiries("").await)), vec![second.id, first.id]);
+    ok(applicant.close_inquiry(second.id, Some(second.version)).await);
+    assert_eq!(ids(ok(applicant.list_inquiries(&query).await)), vec![second.id, first.id], "closed since, too");
+    for bad in ["updated_since=2026-12-01", "updated_since=115-12-01T00:00:00Z", "updated_since=yesterday"] {
+        assert_eq!(status(applicant.list_inquiries(bad).await), Some(400), "{bad}");
+    }
+}
+
 on_both_backends!(
+    questions_changed_since_a_time_are_listed,
     an_answer_is_published_once_and_withdrawn_by_dgpa,
     replies_at_once_all_land_and_threads_and_questions_are_bounded,
     a_question_is_answered_and_published_to_the_fields_faq,
