@@ -75,6 +75,28 @@ pub fn is_disallowed_char(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// The forms a search for `text` looks for, lower-cased: as typed, with full-width
+/// letters, digits and signs as their ASCII forms (「ＷｅｂＨＲ」, 「１１５」 as a Chinese input
+/// method types them, U+3000 as a space), and with ASCII ones full-width — so that
+/// words find their text however either side wrote them. The first is the half-width
+/// form (where a request number is read).
+pub fn search_forms(text: &str) -> [String; 3] {
+    let half = |c: char| match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        c => c,
+    };
+    let full = |c: char| match c {
+        ' ' => '\u{3000}',
+        '!'..='~' => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c),
+        c => c,
+    };
+    let lower = text.to_lowercase();
+    let halfwidth: String = lower.chars().map(half).collect::<String>().to_lowercase();
+    let fullwidth: String = halfwidth.chars().map(full).collect::<String>().to_lowercase();
+    [halfwidth, lower, fullwidth]
+}
+
 /// The first character of `text` it may not hold ([`is_disallowed_char`]).
 pub fn disallowed_char(text: &str) -> Option<char> {
     text.chars().find(|&c| is_disallowed_char(c))
@@ -112,6 +134,10 @@ mod tests {
     #[test]
     fn text_holds_no_invisible_controls_but_line_breaks_and_tabs() {
         assert_eq!(disallowed_char("第一行\r\n\t第二行 · 人事"), None);
+        let forms = search_forms("ＷｅｂＨＲ　１１５年");
+        assert_eq!(forms, ["webhr 115年".to_string(), "ｗｅｂｈｒ　１１５年".to_string(), "ｗｅｂｈｒ　１１５年".to_string()]);
+        assert_eq!(search_forms("WebHR 報表")[2], "ｗｅｂｈｒ　報表");
+        assert_eq!(search_forms("#１２")[0], "#12");
         for (text, c) in [("a\0b", '\0'), ("鈴\u{7}", '\u{7}'), ("\u{B}", '\u{B}'), ("x\u{7F}", '\u{7F}'), ("\u{85}", '\u{85}')] {
             assert_eq!(disallowed_char(text), Some(c), "{text:?}");
         }

@@ -349,10 +349,14 @@ impl Store {
             q = q.filter(requests::state.eq_any(f.states.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
         }
         if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            let pattern = format!("%{}%", like_escape(&text.to_lowercase()));
-            let words = requests::search_text.like(pattern).escape('\\');
-            // A number (optionally `#12`) is a request number, not words.
-            q = match text.trim_start_matches('#').parse::<i64>() {
+            // However either side wrote them: full-width or ASCII letters and digits.
+            let forms = statreq_domain::values::search_forms(text);
+            let number = forms[0].trim_start_matches('#').parse::<i64>();
+            let [half, typed, full] = forms.map(|t| format!("%{}%", like_escape(&t)));
+            let like = |p: String| requests::search_text.like(p).escape('\\');
+            let words = like(half).or(like(typed)).or(like(full));
+            // A number (optionally `#12`, or full-width) is a request number, not words.
+            q = match number {
                 Ok(id) => q.filter(requests::id.eq(RequestId(id))),
                 Err(_) => q.filter(words),
             };

@@ -217,7 +217,29 @@ async fn by_submission_drafts_come_last_either_way(backend: Backend) {
     }
 }
 
+/// Words are found however either side wrote them: full-width letters and digits, as a
+/// Chinese input method types them, or ASCII; a full-width number is a request number.
+async fn words_are_found_in_full_width_or_ascii(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let mut wide = common::statistics();
+    wide.reason = "依ＷｅｂＨＲ統計報表辦理１１５年度考績".into();
+    let wide = applicant.create_request(&wide).await.unwrap().id;
+    let mut narrow = common::statistics();
+    narrow.reason = "WebHR 報表不足，辦理115年度陞遷".into();
+    let narrow = applicant.create_request(&narrow).await.unwrap().id;
+    let other = applicant.create_request(&common::statistics()).await.unwrap().id;
+    for q in ["webhr", "ＷＥＢＨＲ", "ｗｅｂhr", "115年度", "１１５年度"] {
+        assert_eq!(ids(&applicant, &[("q", q)]).await, [wide, narrow], "{q}");
+    }
+    assert_eq!(ids(&applicant, &[("q", "ｗｅｂｈｒ統計")]).await, [wide]);
+    assert_eq!(ids(&applicant, &[("q", "webhr 報表")]).await, [narrow], "the space as typed");
+    let number = other.to_string().chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)).collect::<String>();
+    assert_eq!(ids(&applicant, &[("q", &format!("＃{number}"))]).await, [other], "a full-width number is a request number");
+}
+
 on_both_backends!(
+    words_are_found_in_full_width_or_ascii,
     officers_search_and_export_within_what_they_may_see,
     paging_by_change_misses_nothing_that_changes_meanwhile,
     by_submission_drafts_come_last_either_way
