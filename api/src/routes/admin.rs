@@ -200,8 +200,8 @@ fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UsersQuery {
-    /// Words in the username, the name or the e-mail address, case-insensitive, at most
-    /// 100 characters and not only spaces. Since 1.6.0.
+    /// Words in the username, the name or the e-mail address, case-insensitive,
+    /// full-width or ASCII alike, at most 100 characters and not only spaces. Since 1.6.0.
     #[param(
         max_length = 100,
         pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"

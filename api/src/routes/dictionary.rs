@@ -24,7 +24,7 @@ use crate::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct FieldQuery {
-    /// Matches the code or the zh-TW / English name.
+    /// Matches the code or the zh-TW / English name, in any case, full-width or ASCII alike.
     pub q: Option<String>,
     pub section: Option<Section>,
     pub field_type: Option<FieldType>,
@@ -48,7 +48,7 @@ pub struct FieldQuery {
 #[get("/dictionary/fields")]
 pub async fn list_fields(state: web::Data<AppState>, _who: Principal, q: http::Query<FieldQuery>) -> Result<HttpResponse, ApiError> {
     let dict = reference::dictionary(&state).await?;
-    let needle = q.q.as_deref().map(|n| n.trim().to_lowercase());
+    let needle = q.q.as_deref().map(str::trim);
     let items: Vec<Field> = dict
         .fields()
         .iter()
@@ -57,7 +57,7 @@ pub async fn list_fields(state: web::Data<AppState>, _who: Principal, q: http::Q
         .filter(|f| q.personal.is_none_or(|p| p == f.personal))
         .filter(|f| q.identifying.is_none_or(|p| p == f.identifying))
         .filter(|f| q.special.is_none_or(|p| p == f.special))
-        .filter(|f| needle.as_deref().is_none_or(|n| f.matches(n)))
+        .filter(|f| needle.is_none_or(|n| f.matches(n)))
         .cloned()
         .collect();
     http::list_response(items, q.cursor.as_deref(), q.limit)
@@ -255,8 +255,8 @@ pub struct FaqQuery {
     /// Only this field's answers (its code).
     #[param(pattern = r"^[a-z0-9_]{1,64}$")]
     pub field: Option<String>,
-    /// Words in the question or the answer, case-insensitive; at most 100 characters,
-    /// not only spaces.
+    /// Words in the question or the answer, case-insensitive, full-width or ASCII alike;
+    /// at most 100 characters, not only spaces.
     #[param(
         max_length = 100,
         pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"

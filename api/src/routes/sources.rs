@@ -7,6 +7,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use statreq_contract::{CatalogEntry, Coverage, OutcomeReasonView, ReferenceChangeView, ReferenceImportResult, SourceView};
 use statreq_domain::catalog;
+use statreq_domain::values::search_holds;
 use statreq_domain::{ExistingSource, Role, Text};
 use statreq_store::Saved;
 use utoipa::IntoParams;
@@ -29,7 +30,7 @@ pub struct SourceQuery {
     pub source: Option<ExistingSource>,
     /// Only entries covering this dictionary field.
     pub field: Option<String>,
-    /// Matches the id, the title or the owner.
+    /// Matches the id, the title or the owner, in any case, full-width or ASCII alike.
     pub q: Option<String>,
     /// `next_cursor` of the previous page.
     #[param(pattern = r"^[0-9]{1,18}$")]
@@ -45,16 +46,12 @@ pub struct SourceQuery {
 #[get("/sources")]
 pub async fn list_sources(state: web::Data<AppState>, _who: Principal, q: http::Query<SourceQuery>) -> Result<HttpResponse, ApiError> {
     let catalog = reference::catalog(&state).await?;
-    let needle = q.q.as_deref().map(|n| n.trim().to_lowercase());
+    let needle = q.q.as_deref().map(str::trim);
     let items: Vec<CatalogEntry> = catalog
         .iter()
         .filter(|e| q.source.is_none_or(|s| s == e.source))
         .filter(|e| q.field.as_deref().is_none_or(|f| e.fields.iter().chain(&e.breakdowns).chain(&e.filters).any(|x| x == f)))
-        .filter(|e| {
-            needle.as_deref().is_none_or(|n| {
-                e.id.contains(n) || e.title.zh_tw.contains(n) || e.title.en.to_lowercase().contains(n) || e.owner.contains(n)
-            })
-        })
+        .filter(|e| needle.is_none_or(|n| [&e.id, &e.title.zh_tw, &e.title.en, &e.owner].into_iter().any(|h| search_holds(h, n))))
         .cloned()
         .collect();
     http::list_response(items, q.cursor.as_deref(), q.limit)

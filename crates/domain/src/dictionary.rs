@@ -163,9 +163,10 @@ impl Field {
         out
     }
 
-    /// Matches a search: the code or either name holds `needle` (lower-case).
+    /// Matches a search: the code or either name holds `needle`, in either case and
+    /// either width ([`crate::values::search_holds`]).
     pub fn matches(&self, needle: &str) -> bool {
-        self.code.contains(needle) || self.name_zh.contains(needle) || self.name_en.to_lowercase().contains(needle)
+        [&self.code, &self.name_zh, &self.name_en].into_iter().any(|h| crate::values::search_holds(h, needle))
     }
 }
 

@@ -75,26 +75,38 @@ pub fn is_disallowed_char(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// The forms a search for `text` looks for, lower-cased: as typed, with full-width
-/// letters, digits and signs as their ASCII forms (「ＷｅｂＨＲ」, 「１１５」 as a Chinese input
-/// method types them, U+3000 as a space), and with ASCII ones full-width — so that
-/// words find their text however either side wrote them. The first is the half-width
-/// form (where a request number is read).
-pub fn search_forms(text: &str) -> [String; 3] {
+/// `text` as a search compares it: lower case, with full-width letters, digits and
+/// signs as their ASCII forms (「ＷｅｂＨＲ」, 「１１５」 as a Chinese input method types
+/// them) and U+3000 as a space.
+pub fn search_fold(text: &str) -> String {
     let half = |c: char| match c {
         '\u{3000}' => ' ',
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         c => c,
     };
+    text.to_lowercase().chars().map(half).collect::<String>().to_lowercase()
+}
+
+/// Whether `haystack` holds `needle`, however either side wrote its letters, digits and
+/// signs ([`search_fold`]): the searches of lists held in memory (the field dictionary,
+/// the existing sources, the agencies).
+pub fn search_holds(haystack: &str, needle: &str) -> bool {
+    search_fold(haystack).contains(&search_fold(needle))
+}
+
+/// The forms a search for `text` looks for in stored text, lower-cased: as typed, folded
+/// ([`search_fold`]), and with ASCII letters, digits and signs full-width — so that words
+/// find their text however either side wrote them. The first is the folded form (where
+/// a request number is read).
+pub fn search_forms(text: &str) -> [String; 3] {
     let full = |c: char| match c {
         ' ' => '\u{3000}',
         '!'..='~' => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c),
         c => c,
     };
-    let lower = text.to_lowercase();
-    let halfwidth: String = lower.chars().map(half).collect::<String>().to_lowercase();
+    let halfwidth = search_fold(text);
     let fullwidth: String = halfwidth.chars().map(full).collect::<String>().to_lowercase();
-    [halfwidth, lower, fullwidth]
+    [halfwidth, text.to_lowercase(), fullwidth]
 }
 
 /// The first character of `text` it may not hold ([`is_disallowed_char`]).
@@ -130,6 +142,16 @@ impl StaffCount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_holds_either_width_on_either_side() {
+        assert_eq!(search_fold("ＷｅｂＨＲ　１１５年"), "webhr 115年");
+        assert!(search_holds("Birth_Date", "ＢＩＲＴＨ＿"));
+        assert!(search_holds("依ＷｅｂＨＲ統計報表", "webhr統計"));
+        assert!(search_holds("ＷｅｂＨＲ 統計報表", "ｗｅｂｈｒ　統計"), "a full-width space is a space");
+        assert!(!search_holds("出生日期", "出生年"));
+        assert!(search_holds("任何文字", ""));
+    }
 
     #[test]
     fn text_holds_no_invisible_controls_but_line_breaks_and_tabs() {

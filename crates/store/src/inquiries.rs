@@ -439,13 +439,12 @@ impl Store {
             q = q.filter(field_faq::field_code.eq(f.to_string()));
         }
         if let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) {
-            let pattern = format!("%{}%", crate::requests::like_escape(&t.to_lowercase()));
-            q = q.filter(
-                crate::lower(field_faq::question)
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(crate::lower(field_faq::answer).like(pattern).escape('\\')),
-            );
+            // However either side wrote them: full-width or ASCII letters and digits.
+            let holds = |p: String| {
+                crate::lower(field_faq::question).like(p.clone()).escape('\\').or(crate::lower(field_faq::answer).like(p).escape('\\'))
+            };
+            let [half, typed, full] = crate::like_forms(t);
+            q = q.filter(holds(half).or(holds(typed)).or(holds(full)));
         }
         if let Some(b) = before {
             q = q.filter(field_faq::id.lt(b));

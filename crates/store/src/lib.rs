@@ -43,6 +43,24 @@ diesel::define_sql_function! {
     fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
+/// `%`, `_` and the escape character itself, taken literally in a LIKE pattern.
+fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The LIKE patterns (escaped, `%` around) of a search for `text` in lower-cased stored
+/// text, however either side wrote it ([`statreq_domain::values::search_forms`]).
+pub(crate) fn like_forms(text: &str) -> [String; 3] {
+    statreq_domain::values::search_forms(text).map(|t| format!("%{}%", like_escape(&t)))
+}
+
 pub use inquiries::{FaqRow, InboxRow, InquiryFilter, InquiryMessageRow, InquiryRow, InquiryStep, NewInbox, Notices};
 pub use integration::{
     IdempotencyClaim, NewNotification, NewWebhook, NotificationRow, SendOutcome, StoredResponse, WebhookChange, WebhookRow,

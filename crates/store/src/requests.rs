@@ -171,18 +171,6 @@ pub(crate) fn declares_personal(application: &serde_json::Value) -> bool {
     application.pointer("/personal_data/contains").and_then(|v| v.as_bool()) == Some(true)
 }
 
-/// `%`, `_` and the escape character itself, taken literally in a LIKE pattern.
-pub(crate) fn like_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// How a list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListSort {
@@ -350,9 +338,8 @@ impl Store {
         }
         if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             // However either side wrote them: full-width or ASCII letters and digits.
-            let forms = statreq_domain::values::search_forms(text);
-            let number = forms[0].trim_start_matches('#').parse::<i64>();
-            let [half, typed, full] = forms.map(|t| format!("%{}%", like_escape(&t)));
+            let number = statreq_domain::values::search_fold(text).trim_start_matches('#').parse::<i64>();
+            let [half, typed, full] = crate::like_forms(text);
             let like = |p: String| requests::search_text.like(p).escape('\\');
             let words = like(half).or(like(typed)).or(like(full));
             // A number (optionally `#12`, or full-width) is a request number, not words.

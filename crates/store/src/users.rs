@@ -226,14 +226,16 @@ impl Store {
             q = q.filter(users::id.gt(after));
         }
         if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            let pattern = format!("%{}%", crate::requests::like_escape(&text.to_lowercase()));
-            q = q.filter(
-                lower(users::username)
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(lower(users::display_name).like(pattern.clone()).escape('\\'))
-                    .or(lower(users::email).like(pattern).escape('\\')),
-            );
+            // However either side wrote them: full-width or ASCII letters and digits.
+            let holds = |p: String| {
+                lower(users::username).like(p.clone()).escape('\\').or(lower(users::display_name).like(p.clone()).escape('\\')).or(lower(
+                    users::email,
+                )
+                .like(p)
+                .escape('\\'))
+            };
+            let [half, typed, full] = crate::like_forms(text);
+            q = q.filter(holds(half).or(holds(typed)).or(holds(full)));
         }
         if let Some(agency) = &filter.agency {
             q = q.filter(users::agency_code.eq(agency.clone()));

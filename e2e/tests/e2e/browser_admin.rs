@@ -92,6 +92,9 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     assert_eq!(codes, ["NPA", "NPAHR"]);
     set_date(&c, "ag-filter", "hr").await;
     wait_for_text(&c, "#ag-count", "顯示 1 個機關").await;
+    // Typed full-width, as a Chinese input method may: the same agencies as `npa`.
+    set_date(&c, "ag-filter", "ＮＰａ").await;
+    wait_for_text(&c, "#ag-count", "顯示 2 個機關").await;
 
     // The catalog of existing sources: add, edit (saved at the version read), delete.
     click(&c, Locator::Css("nav.subnav a[href='/admin/reference']")).await;

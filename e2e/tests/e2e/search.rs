@@ -5,7 +5,7 @@
 use crate::common::{self, Scenario};
 
 use statreq_e2e::statreq_client::{Client, Method};
-use statreq_e2e::statreq_contract::State;
+use statreq_e2e::statreq_contract::{FaqPublication, NewInquiry, State};
 use statreq_e2e::{on_both_backends, Backend, TestServer};
 
 async fn ids(c: &Client, filters: &[(&str, &str)]) -> Vec<i64> {
@@ -238,7 +238,67 @@ async fn words_are_found_in_full_width_or_ascii(backend: Backend) {
     assert_eq!(ids(&applicant, &[("q", &format!("＃{number}"))]).await, [other], "a full-width number is a request number");
 }
 
+/// The field dictionary, the existing sources, the FAQ and the accounts are searched as
+/// requests are: full-width letters, digits and signs find ASCII ones, and back.
+async fn the_dictionary_sources_faq_and_accounts_are_searched_in_either_width(backend: Backend) {
+    let server = TestServer::start(backend);
+    let applicant = server.login("applicant.npa").await;
+    let officer = server.login("officer1.dgpa").await;
+    let admin = server.login("admin.dgpa").await;
+
+    let fields = |q: &'static str| {
+        let c = &applicant;
+        async move { c.list_fields(Some(q)).await.unwrap().into_iter().map(|f| f.code).collect::<Vec<_>>() }
+    };
+    let birth = fields("birth").await;
+    assert!(birth.contains(&"birth_date".to_string()), "{birth:?}");
+    assert_eq!(fields("ＢＩＲＴＨ").await, birth);
+    assert_eq!(fields("ｂｉｒｔｈ＿ｄａｔｅ").await, ["birth_date"]);
+
+    let sources = |q: &'static str| {
+        let c = &applicant;
+        async move { c.sources(&format!("q={q}")).await.unwrap().into_iter().map(|e| e.id).collect::<Vec<_>>() }
+    };
+    let webhr = sources("webhr").await;
+    assert!(webhr.len() >= 2, "{webhr:?}");
+    assert_eq!(sources("ＷｅｂＨＲ").await, webhr);
+    assert_eq!(sources("ｗｅｂｈｒ").await, webhr);
+
+    // An answer published to the FAQ, with ASCII letters and digits in it.
+    let asked = applicant
+        .create_inquiry(&NewInquiry {
+            fields: vec!["service_years".into()],
+            subject: "WebHR 報表之年資".into(),
+            body: "115年度統計之公務年資如何計算？".into(),
+            request_id: None,
+        })
+        .await
+        .unwrap();
+    let id = asked.inquiry.id;
+    officer.reply_inquiry(id, "依WebHR現職人員資料計至115年12月31日。", None).await.unwrap();
+    let faq = FaqPublication {
+        field: "service_years".into(),
+        question: "WebHR 報表之公務年資計至何日？".into(),
+        answer: "計至115年12月31日。".into(),
+    };
+    let published = officer.publish_faq(id, &faq).await.unwrap().id;
+    for q in ["webhr", "ＷＥＢＨＲ", "115年", "１１５年"] {
+        let found: Vec<i64> = applicant.faq(&format!("q={q}")).await.unwrap().items.iter().map(|f| f.id).collect();
+        assert_eq!(found, [published], "{q}");
+    }
+
+    let accounts = |q: &'static str| {
+        let c = &admin;
+        async move { c.find_users(&[("q", q)]).await.unwrap().items.into_iter().map(|u| u.username).collect::<Vec<_>>() }
+    };
+    let typed = accounts("applicant").await;
+    assert!(typed.len() >= 2, "{typed:?}");
+    assert_eq!(accounts("ａｐｐｌｉｃａｎｔ").await, typed);
+    assert_eq!(accounts("ＡＰＰＬＩＣＡＮＴ．ＮＰＡ").await, ["applicant.npa"]);
+}
+
 on_both_backends!(
+    the_dictionary_sources_faq_and_accounts_are_searched_in_either_width,
     words_are_found_in_full_width_or_ascii,
     officers_search_and_export_within_what_they_may_see,
     paging_by_change_misses_nothing_that_changes_meanwhile,

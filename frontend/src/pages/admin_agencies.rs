@@ -10,6 +10,7 @@ use crate::components::problem::{err_text, ui};
 use crate::i18n::{self, tr, tr_with};
 use crate::pages::admin_reference::CsvExchange;
 use crate::session::call;
+use statreq_domain::values::search_holds;
 
 /// Depth-first from the roots, so that a table reads as the tree.
 fn as_tree(list: &[AgencyView]) -> Vec<(usize, AgencyView)> {
@@ -93,11 +94,11 @@ pub fn Agencies() -> impl IntoView {
             <Async resource=agencies let:list>
                 {
                 // The tree, or the agencies whose code or name holds the words typed.
-                let words = filter.get().trim().to_lowercase();
+                let words = filter.get().trim().to_string();
                 let all = list.len();
                 let shown: Vec<(usize, AgencyView)> = as_tree(&list)
                     .into_iter()
-                    .filter(|(_, a)| words.is_empty() || a.code.to_lowercase().contains(&words) || a.name.to_lowercase().contains(&words))
+                    .filter(|(_, a)| search_holds(&a.code, &words) || search_holds(&a.name, &words))
                     .map(|(depth, a)| (if words.is_empty() { depth } else { 0 }, a))
                     .collect();
                 let count = (!words.is_empty()).then(|| tr_with(lang.get(), "agencies_shown", &[("n", shown.len().to_string()), ("all", all.to_string())]));

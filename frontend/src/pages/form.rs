@@ -492,7 +492,7 @@ pub fn ApplicationForm(
                 {move || problem_note(lang.get(), fields.get())}
                 <div class="fields" role="group" aria-label=move || tr(lang.get(), "fields_2")>
                     {move || fields.get().and_then(Result::ok).unwrap_or_default().into_iter()
-                        .filter(|f| { let q = search.get(); q.is_empty() || f.name_zh.contains(&q) || f.name_en.to_lowercase().contains(&q.to_lowercase()) || f.code.contains(&q) })
+                        .filter(|f| f.matches(search.get().trim()))
                         .map(|f| {
                             let code = f.code.clone();
                             let code2 = code.clone();

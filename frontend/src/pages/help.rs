@@ -13,6 +13,7 @@ use crate::components::problem::{err_text, ui};
 use crate::i18n::{self, t, text, tr, Lang};
 use crate::session::{call, Session};
 use statreq_client::ClientError;
+use statreq_domain::values::search_holds;
 
 pub(crate) fn state_label(lang: Lang, s: InquiryState) -> String {
     match s {
@@ -47,7 +48,7 @@ pub fn FieldsPage() -> impl IntoView {
         <input id="field-search" type="search" prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
         <Async resource=fields let:list>
             {{
-                let needle = q.get().trim().to_lowercase();
+                let needle = q.get().trim().to_string();
                 let rows = list.into_iter().filter(|f| needle.is_empty() || f.matches(&needle)).map(|f| {
                     let l = lang.get();
                     let (href, code, flag) = (format!("/fields/{}", f.code), f.code.clone(), flags(l, &f));
@@ -226,14 +227,14 @@ pub fn SourcesPage() -> impl IntoView {
         </select>
         <Async resource=sources let:list>
             {{
-                let needle = q.get().trim().to_lowercase();
+                let needle = q.get().trim().to_string();
                 let k = kind.get();
                 let l = lang.get();
                 view! {
                     <ul class="catalog">
                         {list.into_iter()
                             .filter(|e| k.is_empty() || e.source.as_str() == k)
-                            .filter(|e| needle.is_empty() || e.title.zh_tw.contains(&needle) || e.title.en.to_lowercase().contains(&needle) || e.fields.iter().any(|f| f.contains(&needle)))
+                            .filter(|e| [&e.title.zh_tw, &e.title.en].into_iter().chain(&e.fields).any(|h| search_holds(h, &needle)))
                             .map(|e| {
                                 let link = e.location.starts_with("https://").then(|| e.location.clone());
                                 view! {
