@@ -524,8 +524,11 @@ pub fn blocks(findings: &[Finding]) -> bool {
     findings.iter().any(Finding::is_blocking)
 }
 
+/// A telephone number, in ASCII or full-width digits and signs (as a Chinese input
+/// method types them).
 fn is_phone(raw: &str) -> bool {
-    let s = raw.trim();
+    let folded = crate::values::search_fold(raw);
+    let s = folded.trim();
     let digits = s.chars().filter(char::is_ascii_digit).count();
     let allowed = s.chars().all(|c| c.is_ascii_digit() || " -()#+轉ext.".contains(c));
     allowed && (7..=20).contains(&digits) && s.starts_with(|c: char| c.is_ascii_digit() || c == '(' || c == '+')
@@ -568,9 +571,10 @@ fn deadline_pattern() -> &'static regex_lite::Regex {
     })
 }
 
-/// Whether a text sets a completion deadline, however it is written (rule 5.3).
+/// Whether a text sets a completion deadline, however it is written (rule 5.3): in any
+/// case, with ASCII or full-width digits and letters.
 pub fn mentions_deadline(text: &str) -> bool {
-    deadline_pattern().is_match(&text.to_lowercase())
+    deadline_pattern().is_match(&crate::values::search_fold(text))
 }
 
 /// Findings on a message in a request's thread: a deadline set there is warned

@@ -220,6 +220,12 @@ fn rule_5_3_deadlines_in_prose_are_warned_and_in_keys_are_found() {
         "by 31st Dec",
         "by the end of the month",
         "by Friday",
+        // Typed full-width, as a Chinese input method may.
+        "請於１１５年１２月３１日以前提供",
+        "１２／３１前送達本部",
+        "２０２６－１２－３１前函復",
+        "ｐｌｅａｓｅ ｓｅｎｄ ＡＳＡＰ",
+        "ｂｙ　Ｆｒｉｄａｙ",
     ] {
         for (pointer, set) in [
             ("/reason", (|a: &mut Application, t: &str| a.reason = t.into()) as fn(&mut Application, &str)),
@@ -260,6 +266,10 @@ fn contact_formats() {
     assert!(is_phone("+886 2 2397 9298"));
     assert!(!is_phone("call me"));
     assert!(!is_phone("123"));
+    // Full-width, as a Chinese input method types it: the same number.
+    assert!(is_phone("０２－２３９７－９２９８＃１２３"));
+    assert!(is_phone("（０２）２３９７９２９８轉１２３"));
+    assert!(!is_phone("１２３"));
     assert!(is_email("a.b@mail.gov.tw"));
     assert!(!is_email("a@b"));
     assert!(!is_email("a b@c.tw"));
