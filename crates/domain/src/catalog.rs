@@ -259,13 +259,11 @@ pub fn covering_finding(app: &crate::Application, catalog: &[CatalogEntry]) -> O
     if total == 0 {
         return None;
     }
-    let note_of = |e: &CatalogEntry| app.existing_sources.iter().find(|a| a.source == e.source).map(|a| a.note.to_lowercase());
+    let note_of = |e: &CatalogEntry| app.existing_sources.iter().find(|a| a.source == e.source).map(|a| a.note.as_str());
+    // Named however either side wrote it: any case, full-width or ASCII.
     let answered = |e: &CatalogEntry| {
         note_of(e).is_some_and(|n| {
-            n.contains(&e.id) || (!e.title.zh_tw.is_empty() && n.contains(&e.title.zh_tw.to_lowercase())) || {
-                let en = e.title.en.to_lowercase();
-                !en.is_empty() && n.contains(&en)
-            }
+            [&e.id, &e.title.zh_tw, &e.title.en].into_iter().any(|name| !name.is_empty() && crate::values::search_holds(n, name))
         })
     };
     let entry = catalog
@@ -493,6 +491,14 @@ mod tests {
         app.existing_sources[1].note = "銓敘審定人數統計無本署所需之基準日（moex-screening-by-grade）".into();
         let next = covering_finding(&app, &seed()).unwrap_or_else(|| panic!("another entry covers it too"));
         assert!(!next.message.zh_tw.contains("銓敘審定人數"), "{}", next.message.zh_tw);
+        // Named in the other width (the title's `：` and `－` typed in ASCII, the id full-width).
+        for note in
+            ["銓敘部統計年報:銓敘審定人數-按官等、職等分，無本署所需之基準日", "ＭＯＥＸ－ｓｃｒｅｅｎｉｎｇ－ｂｙ－ｇｒａｄｅ 無基準日"]
+        {
+            app.existing_sources[1].note = note.into();
+            let named = covering_finding(&app, &seed()).unwrap_or_else(|| panic!("another entry covers it too"));
+            assert!(!named.message.zh_tw.contains("銓敘審定人數"), "{note}: {}", named.message.zh_tw);
+        }
         for a in &mut app.existing_sources {
             a.note = seed().iter().filter(|e| e.source == a.source).map(|e| e.id.clone()).collect::<Vec<_>>().join(" ");
         }
