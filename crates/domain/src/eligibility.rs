@@ -458,6 +458,16 @@ fn condition_findings(dict: &Dictionary, i: usize, c: &Condition, out: &mut Vec<
     if c.values.len() < min || c.values.len() > max {
         out.push(Finding::new(FindingCode::ConditionValueCount, format!("{at}/values")));
     }
+    // A value typed full-width (as a Chinese input method may) that would fit in ASCII:
+    // the message says so, naming it as it should be written.
+    let halfwidth_hint = |v: &str, fits: &dyn Fn(&str) -> bool| {
+        let ascii = crate::values::halfwidth(v);
+        if ascii != v && fits(&ascii) {
+            (format!("請以半形字元填寫：「{ascii}」。"), format!(" Write it in half-width characters: \"{ascii}\"."))
+        } else {
+            (String::new(), String::new())
+        }
+    };
     for (j, v) in c.values.iter().enumerate() {
         let pointer = format!("{at}/values/{j}");
         let v = v.trim();
@@ -466,32 +476,34 @@ fn condition_findings(dict: &Dictionary, i: usize, c: &Condition, out: &mut Vec<
                 let allowed: Vec<String> = t.values.iter().map(|x| format!("{}（{}）", x.code, x.zh_tw)).collect();
                 let allowed_en: Vec<&str> = t.values.iter().map(|x| x.code.as_str()).collect();
                 let base = message(FindingCode::ConditionValueNotInCodeTable);
+                let hint = halfwidth_hint(v, &|a| t.position(a).is_some());
                 out.push(Finding::with_message(
                     FindingCode::ConditionValueNotInCodeTable,
                     pointer,
                     Text::new(
-                        format!("「{v}」{}可用值：{}", base.zh_tw, allowed.join("、")),
-                        format!("\"{v}\": {} Allowed: {}.", base.en, allowed_en.join(", ")),
+                        format!("「{v}」{}{}可用值：{}", base.zh_tw, hint.0, allowed.join("、")),
+                        format!("\"{v}\": {}{} Allowed: {}.", base.en, hint.1, allowed_en.join(", ")),
                     ),
                 ));
             }
             continue;
         }
-        let (fits, zh, en) = match field.field_type {
-            FieldType::Integer => (v.parse::<i64>().is_ok(), "整數", "a whole number"),
-            FieldType::Decimal => (v.parse::<f64>().is_ok_and(f64::is_finite), "數值", "a number"),
-            FieldType::Date => (crate::day::parse(v).is_ok(), "西元日期（YYYY-MM-DD）", "a date in the Western calendar (YYYY-MM-DD)"),
-            FieldType::Code | FieldType::Text => (!v.is_empty(), "非空白文字", "non-blank text"),
+        let (fits, zh, en): (fn(&str) -> bool, _, _) = match field.field_type {
+            FieldType::Integer => (|v| v.parse::<i64>().is_ok(), "整數", "a whole number"),
+            FieldType::Decimal => (|v| v.parse::<f64>().is_ok_and(f64::is_finite), "數值", "a number"),
+            FieldType::Date => (|v| crate::day::parse(v).is_ok(), "西元日期（YYYY-MM-DD）", "a date in the Western calendar (YYYY-MM-DD)"),
+            FieldType::Code | FieldType::Text => (|v| !v.is_empty(), "非空白文字", "non-blank text"),
         };
-        if !fits {
+        if !fits(v) {
             let base = message(FindingCode::ConditionValueType);
-            // A date written with an ROC year: the day it stands for.
+            // A date written with an ROC year: the day it stands for; a value typed
+            // full-width: how to write it.
             let hint = match (field.field_type, crate::day::parse(v)) {
                 (FieldType::Date, Err(e @ crate::day::DayError::RocYear { western: Some(_) })) => {
                     let t = e.text();
                     (t.zh_tw, format!(" ({})", t.en))
                 }
-                _ => (String::new(), String::new()),
+                _ => halfwidth_hint(v, &fits),
             };
             out.push(Finding::with_message(
                 FindingCode::ConditionValueType,

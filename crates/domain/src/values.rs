@@ -79,12 +79,18 @@ pub fn is_disallowed_char(c: char) -> bool {
 /// signs as their ASCII forms (「ＷｅｂＨＲ」, 「１１５」 as a Chinese input method types
 /// them) and U+3000 as a space.
 pub fn search_fold(text: &str) -> String {
+    halfwidth(&text.to_lowercase()).to_lowercase()
+}
+
+/// `text` with full-width letters, digits and signs as their ASCII forms and U+3000 as a
+/// space, case kept: 「１２」 is 12, 「Ａ１」 is A1.
+pub fn halfwidth(text: &str) -> String {
     let half = |c: char| match c {
         '\u{3000}' => ' ',
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         c => c,
     };
-    text.to_lowercase().chars().map(half).collect::<String>().to_lowercase()
+    text.chars().map(half).collect()
 }
 
 /// Whether `haystack` holds `needle`, however either side wrote its letters, digits and
@@ -146,6 +152,7 @@ mod tests {
     #[test]
     fn a_search_holds_either_width_on_either_side() {
         assert_eq!(search_fold("ＷｅｂＨＲ　１１５年"), "webhr 115年");
+        assert_eq!(halfwidth("Ａ１　２０２５－１２－３１，年"), "A1 2025-12-31,年");
         assert!(search_holds("Birth_Date", "ＢＩＲＴＨ＿"));
         assert!(search_holds("依ＷｅｂＨＲ統計報表", "webhr統計"));
         assert!(search_holds("ＷｅｂＨＲ 統計報表", "ｗｅｂｈｒ　統計"), "a full-width space is a space");

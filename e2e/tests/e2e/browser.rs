@@ -941,7 +941,8 @@ async fn structured_conditions_and_breakdowns_are_edited_in_the_form() {
     wait_for_text(&c, "#h-filters", "不在欄位的代碼表中").await;
     let values = c.find(Locator::Css(".condition input[id^='cv-']")).await.unwrap();
     values.clear().await.unwrap();
-    values.send_keys("junior, senior").await.unwrap();
+    // Typed full-width, as a Chinese input method may: sent as the codes.
+    values.send_keys("ｊｕｎｉｏｒ，ｓｅｎｉｏｒ").await.unwrap();
     for _ in 0..50 {
         if !text_of(&c, "#h-filters").await.contains("代碼表") {
             break;

@@ -7,6 +7,7 @@ use statreq_contract::*;
 use statreq_domain::application::{
     Condition, Contact, ExistingSource, NecessityNote, Operator, OutputKind, PersonalData, Requirement, SourceAttestation,
 };
+use statreq_domain::values::halfwidth;
 use statreq_domain::Severity;
 
 use super::form_carry;
@@ -201,7 +202,13 @@ pub fn ApplicationForm(
                     .map(|(_, f, op, v)| Condition {
                         field: f.get(),
                         op: parse_op(&op.get()),
-                        values: v.get().split([',', '、', '，']).map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect(),
+                        // Typed full-width (a Chinese input method's digits and letters): sent in ASCII.
+                        values: v
+                            .get()
+                            .split([',', '、', '，'])
+                            .map(|x| halfwidth(x).trim().to_string())
+                            .filter(|x| !x.is_empty())
+                            .collect(),
                     })
                     .collect(),
                 breakdowns: breakdowns.get().into_iter().filter(|b| chosen_fields.contains(b)).collect(),

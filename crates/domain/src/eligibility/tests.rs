@@ -339,6 +339,31 @@ fn rule_7_structured_conditions_are_checked_against_the_dictionary() {
 }
 
 #[test]
+fn a_condition_value_typed_full_width_is_told_how_to_write_it() {
+    let mut app = complete();
+    app.requirement.filters = vec![
+        cond("age", Operator::Ge, &["３０"]),
+        cond("birth_date", Operator::Ge, &["１９７０－０１－０１"]),
+        cond("grade", Operator::Between, &["６", "9"]),
+        cond("age", Operator::Eq, &["三十"]),
+    ];
+    let f = check(&app, ok());
+    let message =
+        |pointer: &str| f.iter().find(|f| f.pointer == pointer).map(|f| f.message.clone()).unwrap_or_else(|| panic!("{pointer}: {f:?}"));
+    for (pointer, ascii) in [
+        ("/requirement/filters/0/values/0", "30"),
+        ("/requirement/filters/1/values/0", "1970-01-01"),
+        ("/requirement/filters/2/values/0", "6"),
+    ] {
+        let m = message(pointer);
+        assert!(m.zh_tw.contains(&format!("請以半形字元填寫：「{ascii}」")), "{pointer}: {}", m.zh_tw);
+        assert!(m.en.contains(&format!("Write it in half-width characters: \"{ascii}\"")), "{pointer}: {}", m.en);
+    }
+    assert!(!message("/requirement/filters/3/values/0").zh_tw.contains("半形"), "no ASCII form fits: no such hint");
+    assert!(blocks(&f), "still refused: the value is stored as sent");
+}
+
+#[test]
 fn breakdowns_belong_to_statistics_and_open_questions_warn() {
     let mut app = complete();
     app.requirement.breakdowns = vec!["sex".into()];
