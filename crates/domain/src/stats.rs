@@ -145,7 +145,8 @@ pub struct ServiceStats {
     pub period: Period,
     pub by_state: Vec<Count>,
     pub by_supervising_agency: Vec<Count>,
-    /// First submissions per month (Taiwan time, `YYYY-MM`).
+    /// First submissions per month (Taiwan time, `YYYY-MM`), each labelled as the ROC
+    /// calendar writes it (`115年1月`; since 1.12.0).
     pub by_month: Vec<Count>,
     pub turnaround: Turnaround,
     pub backlog: Backlog,
@@ -230,7 +231,17 @@ pub fn compute(
             .filter_map(|st| by_state.get(&st).map(|n| Count { label: Some(st.label()), ..Count::new(st.as_str(), *n) }))
             .collect(),
         by_supervising_agency: counts(by_agency),
-        by_month: counts(by_month),
+        // Each month with its name as the ROC calendar writes it (115年1月), for reports.
+        by_month: counts(by_month)
+            .into_iter()
+            .map(|c| {
+                let roc = c
+                    .key
+                    .split_once('-')
+                    .and_then(|(y, m)| Some(format!("{}年{}月", y.parse::<i32>().ok()? - 1911, m.parse::<u32>().ok()?)));
+                Count { label: roc.map(|zh| Text::new(zh, c.key.clone())), ..c }
+            })
+            .collect(),
         turnaround: Turnaround {
             delivered: turnaround.len(),
             median_days: percentile(&turnaround, 0.5),
@@ -415,6 +426,9 @@ mod tests {
         let keys = |v: &[Count]| v.iter().filter(|c| c.count > 0).map(|c| (c.key.clone(), c.count)).collect::<Vec<_>>();
         assert_eq!(keys(&s.by_state), vec![("queued".into(), 1), ("delivered".into(), 1), ("rejected".into(), 1)]);
         assert_eq!(keys(&s.by_month), vec![("2026-01".into(), 1), ("2026-06".into(), 1), ("2026-12".into(), 1)]);
+        let month_names: Vec<(String, String)> = s.by_month.iter().filter_map(|c| c.label.clone()).map(|t| (t.zh_tw, t.en)).collect();
+        assert_eq!(month_names[0], ("115年1月".into(), "2026-01".into()), "named as the ROC calendar writes it");
+        assert_eq!(month_names.len(), s.by_month.len());
         assert_eq!((s.turnaround.delivered, s.backlog.open), (1, 1));
         // Request 3 returned twice counts once among requests, twice among DGPA's reasons;
         // request 1's return was in 2025.

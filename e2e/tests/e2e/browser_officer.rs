@@ -380,16 +380,19 @@ async fn service_statistics_are_read_for_a_period() {
     sign_in(&c, &server.base, "officer1.dgpa").await;
     c.goto(&format!("{}/stats", server.base)).await.unwrap();
     wait_for_text(&c, "#stats-period", "全部已送出之申請").await;
-    wait_for_text(&c, "main section.card p", "已送出案件: 2").await;
+    wait_for_text(&c, "main section.card p", "已送出案件：2").await;
+    // Months are named as the ROC calendar writes them.
+    let month = format!("{}年{}月", chrono::Datelike::year(&today) - 1911, chrono::Datelike::month(&today));
+    wait_for_text(&c, "main", &month).await;
     assert_accessible(&c, "the statistics with their period").await;
     crate::browser::set_date(&c, "stats-from", &tomorrow.to_string()).await;
     let roc = |d: chrono::NaiveDate| statreq_e2e::statreq_domain::lifecycle::roc_date(d);
     wait_for_text(&c, "#stats-period", &format!("{} 至 … 首次送出之申請", roc(tomorrow))).await;
-    wait_for_text(&c, "main section.card p", "已送出案件: 0").await;
+    wait_for_text(&c, "main section.card p", "已送出案件：0").await;
     crate::browser::set_date(&c, "stats-from", &today.to_string()).await;
     crate::browser::set_date(&c, "stats-to", &today.to_string()).await;
     wait_for_text(&c, "#stats-period", &format!("{} 至 {} 首次送出之申請", roc(today), roc(today))).await;
-    wait_for_text(&c, "main section.card p", "已送出案件: 2").await;
+    wait_for_text(&c, "main section.card p", "已送出案件：2").await;
     assert!(c.find(Locator::Css("#stats-scope")).await.is_err(), "DGPA reads every request");
     // A supervising agency reads those it reviews, from its own menu: MOI both, TPE none.
     for (who, n) in [("supervisor.moi", 2), ("supervisor.tpe", 0)] {
@@ -397,7 +400,7 @@ async fn service_statistics_are_read_for_a_period() {
         sign_in(&c, &server.base, who).await;
         click(&c, Locator::Css("header nav a[href='/stats']")).await;
         wait_for_text(&c, "#stats-scope", "貴機關審核之申請").await;
-        wait_for_text(&c, "main section.card p", &format!("已送出案件: {n}")).await;
+        wait_for_text(&c, "main section.card p", &format!("已送出案件：{n}")).await;
     }
     let _ = c.close().await;
 }

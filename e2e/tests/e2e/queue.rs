@@ -341,6 +341,16 @@ mod stats {
         let csv = w.officer.stats_csv().await.unwrap();
         assert!(csv.starts_with("\u{feff}section,key,value,label\n") && csv.contains("supervising_agency,MOI,2,內政部\n"), "{csv}");
         assert!(csv.contains("state,queued,1,排程中\n") && csv.contains("month,"), "{csv}");
+        // Each month named as the ROC calendar writes it, for DGPA's reports.
+        let months: Vec<&str> = csv.lines().filter(|l| l.starts_with("month,")).collect();
+        assert!(!months.is_empty(), "{csv}");
+        for row in months {
+            let month = row.split(',').nth(1).unwrap_or_default();
+            let (y, m) = month.split_once('-').unwrap_or_default();
+            let roc = format!("{}年{}月", y.parse::<i32>().unwrap_or_default() - 1911, m.parse::<u32>().unwrap_or_default());
+            assert!(row.ends_with(&format!(",{roc}")), "{row}");
+            assert_eq!(label(&s.by_month, month), Some((roc, month.to_string())));
+        }
         // A period (1.12.0): the requests first submitted on its days in Taiwan, each
         // figure of them; the same in the CSV, which says which period it counts.
         let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now());

@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 use statreq_domain::stats::Period;
 
 use crate::browser::save_file;
+use crate::components::application::colon;
 use crate::components::loading::Async;
 use crate::components::problem::ui;
 use crate::i18n::{self, tr, tr_with};
@@ -79,7 +80,7 @@ pub fn StatsPage() -> impl IntoView {
                 let opt = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into());
                 view! {
                     <section class="card">
-                        <p>{tr(l, "submitted")}": "{s.outcomes.submitted}
+                        <p>{tr(l, "submitted")}{colon(l)}{s.outcomes.submitted}
                            " · "{tr(l, "returned")}" "{format!("{:.0}%", s.outcomes.returned_share * 100.0)}
                            " · "{tr(l, "rejected")}" "{format!("{:.0}%", s.outcomes.rejected_share * 100.0)}</p>
                         <p>{tr(l, "days_from_submission_to_delivery_median")}" "{opt(s.turnaround.median_days)}
