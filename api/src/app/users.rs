@@ -97,10 +97,11 @@ pub fn check_email(raw: &str) -> Result<String, InputError> {
 }
 
 /// The username someone typed to sign in, as accounts are named: without the spaces
-/// around it and in lower case (a phone's keyboard capitalises the first letter;
-/// usernames are lower case, [`check_username`]).
+/// around it, in lower case (a phone's keyboard capitalises the first letter; usernames
+/// are lower case, [`check_username`]) and in ASCII (a Chinese input method left in
+/// full-width mode types 「ａｐｐｌｉｃａｎｔ．ｎｐａ」; usernames are ASCII).
 pub fn sign_in_name(typed: &str) -> String {
-    typed.trim().to_ascii_lowercase()
+    statreq_domain::values::halfwidth(typed).trim().to_ascii_lowercase()
 }
 
 /// The password policy (NIST SP 800-63B §3.1.1.2): long enough, not too long, not the

@@ -35,6 +35,10 @@ async fn local_accounts_and_refresh_rotation(backend: Backend) {
     // around it is the same account.
     let typed = server.client().login(" Applicant.NPA ", DEMO_PASSWORD).await.map(|t| !t.access_token.is_empty());
     assert!(matches!(typed, Ok(true)), "{typed:?}");
+    // Typed full-width, as a Chinese input method left in that mode does: the same account
+    // (the password is taken exactly as typed).
+    let wide = server.client().login("ａｐｐｌｉｃａｎｔ．ＮＰＡ　", DEMO_PASSWORD).await.map(|t| !t.access_token.is_empty());
+    assert!(matches!(wide, Ok(true)), "{wide:?}");
     // A username given twice is refused, not read as either one.
     let twice = reqwest::Client::new()
         .post(format!("{}/api/v1/auth/login", server.base))
