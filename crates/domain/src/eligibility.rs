@@ -274,8 +274,9 @@ pub fn check(app: &Application, ctx: EligibilityContext<'_>) -> Vec<Finding> {
         push(FindingCode::ContactPhoneInvalid, "/contact/phone".into());
     }
     if !is_email(&app.contact.email) {
-        push(FindingCode::ContactEmailInvalid, "/contact/email".into());
+        out.push(email_finding(&app.contact.email));
     }
+    let mut push = |code: FindingCode, pointer: String| out.push(Finding::new(code, pointer));
     if app.reason.trim().is_empty() {
         push(FindingCode::ReasonMissing, "/reason".into());
     }
@@ -544,6 +545,26 @@ fn is_phone(raw: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
     let allowed = s.chars().all(|c| c.is_ascii_digit() || " -()#+轉ext.".contains(c));
     allowed && (7..=20).contains(&digits) && s.starts_with(|c: char| c.is_ascii_digit() || c == '(' || c == '+')
+}
+
+/// An address that is not one; typed full-width (as a Chinese input method may), the
+/// message says how to write it: mail goes only to an ASCII address.
+fn email_finding(raw: &str) -> Finding {
+    let ascii = crate::values::halfwidth(raw);
+    let ascii = ascii.trim();
+    if ascii != raw.trim() && is_email(ascii) {
+        let base = message(FindingCode::ContactEmailInvalid);
+        Finding::with_message(
+            FindingCode::ContactEmailInvalid,
+            "/contact/email",
+            Text::new(
+                format!("{}請以半形字元填寫：「{ascii}」。", base.zh_tw),
+                format!("{} Write it in half-width characters: \"{ascii}\".", base.en),
+            ),
+        )
+    } else {
+        Finding::new(FindingCode::ContactEmailInvalid, "/contact/email")
+    }
 }
 
 fn is_email(raw: &str) -> bool {

@@ -273,6 +273,15 @@ fn contact_formats() {
     assert!(is_email("a.b@mail.gov.tw"));
     assert!(!is_email("a@b"));
     assert!(!is_email("a b@c.tw"));
+    // An address typed full-width is not one (mail goes to ASCII), and is told how to write it.
+    let mut app = complete();
+    app.contact.email = "ｗａｎｇ＠ｍａｉｌ．ｇｏｖ．ｔｗ".into();
+    let f = check(&app, ok());
+    let email = f.iter().find(|f| f.code == FindingCode::ContactEmailInvalid).unwrap_or_else(|| panic!("{f:?}"));
+    assert_eq!(email.pointer, "/contact/email");
+    assert!(email.message.zh_tw.ends_with("請以半形字元填寫：「wang@mail.gov.tw」。"), "{}", email.message.zh_tw);
+    app.contact.email = "not an address".into();
+    assert!(!check(&app, ok()).iter().any(|f| f.message.zh_tw.contains("半形")));
 }
 
 #[test]
