@@ -262,7 +262,10 @@ pub enum InputError {
         min: usize,
         max: usize,
     },
-    InvalidEmail,
+    /// `ascii`: the address as it should be written, when it was typed full-width.
+    InvalidEmail {
+        ascii: Option<String>,
+    },
     /// The current password given to change it is wrong.
     WrongCurrentPassword,
     /// The new password is the current one.
@@ -427,7 +430,7 @@ impl InputError {
             InvalidStaffCount { .. } => "invalid_personnel_staff",
             InvalidUsername => "invalid_username",
             WeakPassword { .. } => "weak_password",
-            InvalidEmail => "invalid_email",
+            InvalidEmail { .. } => "invalid_email",
             WrongCurrentPassword => "wrong_current_password",
             PasswordUnchanged => "password_unchanged",
             NoLocalPassword => "no_local_password",
@@ -546,7 +549,7 @@ impl InputError {
             | InvalidStaffCount { pointer, .. }
             | WeakPassword { pointer, .. } => pointer,
             InvalidUsername => "/username",
-            InvalidEmail => "/email",
+            InvalidEmail { .. } => "/email",
             WrongCurrentPassword => "/current_password",
             PasswordUnchanged => "/new_password",
             NoLocalPassword => "",

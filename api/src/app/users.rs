@@ -85,14 +85,18 @@ pub fn check_name(raw: &str, pointer: &str) -> Result<String, InputError> {
 }
 
 /// An account's e-mail address (where notifications go): empty for none, else
-/// `local@domain.tld` within 200 bytes; trimmed.
+/// `local@domain.tld` within 200 bytes, in ASCII letters and signs; trimmed. One typed
+/// full-width (as a Chinese input method may) is refused naming how to write it: mail
+/// to it would never arrive.
 pub fn check_email(raw: &str) -> Result<String, InputError> {
+    let shaped = |e: &str| e.len() <= 200 && e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.'));
     let e = raw.trim();
-    let ok = e.is_empty() || (e.len() <= 200 && e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.')));
-    if ok {
+    let ascii = statreq_domain::values::halfwidth(e);
+    if e.is_empty() || (shaped(e) && ascii == e) {
         Ok(e.to_string())
     } else {
-        Err(InputError::InvalidEmail)
+        let ascii = ascii.trim();
+        Err(InputError::InvalidEmail { ascii: (ascii != e && shaped(ascii)).then(|| ascii.to_string()) })
     }
 }
 

@@ -576,6 +576,8 @@ fn is_email(raw: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !s.chars().any(char::is_whitespace)
+        // Full-width letters and signs are an input method's, not an address's.
+        && crate::values::halfwidth(s) == s
 }
 
 /// Words that ask for speed or set a limit however the date is written (rule 5.3).

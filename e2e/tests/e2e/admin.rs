@@ -152,6 +152,16 @@ async fn accounts_are_managed_by_dgpa_admins(backend: Backend) {
     let stale = admin.update_user(u.id, &UpdateUserBody { active: Some(false), ..Default::default() }, Some(u.version)).await.err();
     assert_eq!((stale.as_ref().and_then(|e| e.status()), stale.as_ref().and_then(|e| e.code())), (Some(412), Some("precondition_failed")));
     c.me().await.expect("a stale change did not disable the account");
+    // An e-mail address typed full-width, wholly or in part, would never receive mail: it
+    // is refused naming how to write it, and the account keeps its address.
+    for typed in ["ｎｅｗ．ｏｆｆｉｃｅｒ＠ｍａｉｌ．ｇｏｖ．ｔｗ", "ｎｅｗ.officer@mail.gov.tw"] {
+        let err = admin.update_user(u.id, &UpdateUserBody { email: Some(typed.into()), ..Default::default() }, None).await.err();
+        let problem = err.as_ref().and_then(|e| e.problem());
+        assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_email"), "{typed}");
+        let said = problem.map(|p| p.message.zh_tw.clone()).unwrap_or_default();
+        assert!(said.contains("請以半形字元填寫：「new.officer@mail.gov.tw」"), "{typed}: {said}");
+    }
+    assert_eq!(admin.get_user(u.id).await.unwrap().email, renamed.email);
     // A reset password follows the policy as any other, the account's name included.
     let err =
         admin.update_user(u.id, &UpdateUserBody { password: Some("new.officer-2026".into()), ..Default::default() }, None).await.err();

@@ -266,7 +266,11 @@ impl InputError {
                 format!("密碼須為 {min} 至 {max} 字元，不得含帳號、不得為常見密碼或同一字元重複。"),
                 format!("The password must be {min} to {max} characters, not contain the username, not be a common password or one character repeated."),
             ),
-            InvalidEmail => Text::new("電子郵件格式有誤。", "The e-mail address is not valid."),
+            InvalidEmail { ascii: None } => Text::new("電子郵件格式有誤。", "The e-mail address is not valid."),
+            InvalidEmail { ascii: Some(a) } => Text::new(
+                format!("電子郵件格式有誤：請以半形字元填寫：「{a}」。"),
+                format!("The e-mail address is not valid: write it in half-width characters: \"{a}\"."),
+            ),
             WrongCurrentPassword => Text::new("目前密碼不正確。", "The current password is not correct."),
             PasswordUnchanged => Text::new("新密碼不得與目前密碼相同。", "The new password must differ from the current one."),
             NoLocalPassword => Text::new(

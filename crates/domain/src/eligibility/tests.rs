@@ -280,6 +280,9 @@ fn contact_formats() {
     let email = f.iter().find(|f| f.code == FindingCode::ContactEmailInvalid).unwrap_or_else(|| panic!("{f:?}"));
     assert_eq!(email.pointer, "/contact/email");
     assert!(email.message.zh_tw.ends_with("請以半形字元填寫：「wang@mail.gov.tw」。"), "{}", email.message.zh_tw);
+    app.contact.email = "ｗａｎｇ@mail.gov.tw".into();
+    let f = check(&app, ok());
+    assert!(f.iter().any(|f| f.code == FindingCode::ContactEmailInvalid && f.message.zh_tw.contains("「wang@mail.gov.tw」")), "{f:?}");
     app.contact.email = "not an address".into();
     assert!(!check(&app, ok()).iter().any(|f| f.message.zh_tw.contains("半形")));
 }
