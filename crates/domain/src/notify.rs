@@ -131,11 +131,15 @@ pub enum Audience {
 }
 
 /// The applicant's office hears of returns, decisions, the start of the work and
-/// delivery; the supervisor of a submission (rule 5.2); DGPA of an approval that
-/// reaches it; an officer of work given to them.
+/// delivery; the supervisor of a submission (rule 5.2) and of DGPA returning or
+/// rejecting what it approved; DGPA of an approval that reaches it; an officer of work
+/// given to them.
 pub fn audience(kind: EventKind) -> &'static [Audience] {
     match kind {
         EventKind::Submitted => &[Audience::Supervisors],
+        // Its supervising agency approved what DGPA sends back (online, or on the paper
+        // form's sign-off) and learns what DGPA expects.
+        EventKind::DgpaReturned | EventKind::DgpaRejected => &[Audience::ApplicantOffice, Audience::Supervisors],
         EventKind::ReviewRequested => &[Audience::Dgpa],
         EventKind::SupervisorApproved => &[Audience::ApplicantOffice, Audience::Dgpa],
         EventKind::ExtensionRequested => &[Audience::Dgpa],
@@ -143,8 +147,6 @@ pub fn audience(kind: EventKind) -> &'static [Audience] {
         EventKind::SupervisorReturned
         | EventKind::SupervisorRejected
         | EventKind::DgpaAccepted
-        | EventKind::DgpaReturned
-        | EventKind::DgpaRejected
         | EventKind::Held
         | EventKind::Resumed
         | EventKind::RegisteredFromPaper

@@ -101,8 +101,13 @@ async fn dgpa_corrects_work_after_acceptance(backend: Backend) {
     let back = officer2.dgpa_decision(r2.id, Some(moved.version), DgpaDecision::Return, None, Some("統計基準日需再確認")).await.unwrap();
     assert_eq!((back.state, back.assignee), (State::Returned, None));
     notice(applicant, "request_dgpa_returned", r2.id).await;
+    // The supervising agency that approved it hears too, and learns what DGPA expects.
+    let n = notice(&s.supervisor, "request_dgpa_returned", r2.id).await;
+    assert!(n.message.zh_tw.contains("經人事總處退回補正"), "{:?}", n.message);
     let out = officer.dgpa_decision(r.id, None, DgpaDecision::Reject, None, Some("重複申請")).await.unwrap();
     assert_eq!(out.state, State::Rejected);
+    notice(applicant, "request_dgpa_rejected", r.id).await;
+    notice(&s.supervisor, "request_dgpa_rejected", r.id).await;
     assert!(officer.queue().await.unwrap().items.is_empty());
 
     // The applicant may withdraw held work.

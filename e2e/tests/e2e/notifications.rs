@@ -92,7 +92,10 @@ async fn people_choose_which_notices_come_by_email(backend: Backend) {
     assert_eq!(status, 400);
     assert_eq!(c.notification_settings().await.unwrap(), changed, "refusals changed nothing");
     // Another person's settings are their own.
-    assert!(server.login("supervisor.moi").await.notification_settings().await.unwrap().email.values().all(|on| *on));
+    let theirs = server.login("supervisor.moi").await.notification_settings().await.unwrap();
+    assert!(theirs.email.values().all(|on| *on));
+    // A supervisor may keep out DGPA sending back what it approved.
+    assert!(theirs.email.contains_key("request_dgpa_rejected") && theirs.inbox.contains_key("request_dgpa_returned"), "{theirs:?}");
 
     // Boxes ticked in quick succession each land: changes sent at once, by e-mail and in
     // the inbox, none lost to another (each was read before the others were written).

@@ -148,7 +148,10 @@ fn a_message_concerns_the_other_sides_that_have_the_request() {
 
 #[test]
 fn a_return_tells_the_applicant_office_in_both_languages() {
-    assert_eq!(audience(EventKind::DgpaReturned), &[Audience::ApplicantOffice]);
+    // And the supervising agency that approved what DGPA sends back.
+    assert_eq!(audience(EventKind::DgpaReturned), &[Audience::ApplicantOffice, Audience::Supervisors]);
+    assert_eq!(audience(EventKind::DgpaRejected), &[Audience::ApplicantOffice, Audience::Supervisors]);
+    assert_eq!(audience(EventKind::SupervisorReturned), &[Audience::ApplicantOffice]);
     assert_eq!(audience(EventKind::Submitted), &[Audience::Supervisors]);
     assert!(audience(EventKind::SupervisorApproved).contains(&Audience::Dgpa));
     let m = event_email(EventKind::DgpaReturned, 7, "人力配置", State::Returned, Some("請補正欄位"), "https://x/requests/7");
