@@ -17,6 +17,15 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
+diesel::define_sql_function! {
+    /// SQLite's `lower()` as PostgreSQL's in a UTF-8 database: every letter lower-cased
+    /// (SQLite's own leaves all but ASCII, so 「ＩＴ科」 stayed as stored and a search for
+    /// 「it科」 missed it). Registered on each SQLite connection over the built-in; no index
+    /// is built on `lower()`, so nothing stored depends on the built-in's answer.
+    #[sql_name = "lower"]
+    fn unicode_lower(text: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -71,6 +80,8 @@ impl diesel::r2d2::ManageConnection for Manager {
             Backend::Sqlite => {
                 let mut c = SqliteConnection::establish(&self.target).map_err(|e| ConnectError(format!("{}: {e}", self.target)))?;
                 c.batch_execute(SQLITE_PRAGMAS).map_err(|e| ConnectError(e.to_string()))?;
+                unicode_lower_utils::register_impl(&mut c, |text: Option<String>| text.map(|t| t.to_lowercase()))
+                    .map_err(|e| ConnectError(e.to_string()))?;
                 Ok(DbConnection::Sqlite(c))
             }
         }

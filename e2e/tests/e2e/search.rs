@@ -5,7 +5,7 @@
 use crate::common::{self, Scenario};
 
 use statreq_e2e::statreq_client::{Client, Method};
-use statreq_e2e::statreq_contract::{FaqPublication, NewInquiry, State};
+use statreq_e2e::statreq_contract::{FaqPublication, NewInquiry, State, UpdateUserBody};
 use statreq_e2e::{on_both_backends, Backend, TestServer};
 
 async fn ids(c: &Client, filters: &[(&str, &str)]) -> Vec<i64> {
@@ -279,10 +279,12 @@ async fn the_dictionary_sources_faq_and_accounts_are_searched_in_either_width(ba
     let faq = FaqPublication {
         field: "service_years".into(),
         question: "WebHR 報表之公務年資計至何日？".into(),
-        answer: "計至115年12月31日。".into(),
+        answer: "計至115年12月31日，依ＤＧＰＡ現職人員資料。".into(),
     };
     let published = officer.publish_faq(id, &faq).await.unwrap().id;
-    for q in ["webhr", "ＷＥＢＨＲ", "115年", "１１５年"] {
+    // Stored with full-width capitals (ＤＧＰＡ), found by either width and case: SQLite's
+    // own lower() leaves full-width capitals as they are.
+    for q in ["webhr", "ＷＥＢＨＲ", "115年", "１１５年", "dgpa", "ｄｇｐａ", "ＤＧＰＡ"] {
         let found: Vec<i64> = applicant.faq(&format!("q={q}")).await.unwrap().items.iter().map(|f| f.id).collect();
         assert_eq!(found, [published], "{q}");
     }
@@ -295,6 +297,13 @@ async fn the_dictionary_sources_faq_and_accounts_are_searched_in_either_width(ba
     assert!(typed.len() >= 2, "{typed:?}");
     assert_eq!(accounts("ａｐｐｌｉｃａｎｔ").await, typed);
     assert_eq!(accounts("ＡＰＰＬＩＣＡＮＴ．ＮＰＡ").await, ["applicant.npa"]);
+    // A name written with full-width capitals is found lower-case, in either width.
+    let u = admin.find_users(&[("q", "officer2.dgpa")]).await.unwrap().items.remove(0);
+    let renamed = UpdateUserBody { display_name: Some("ＩＴ科 陳承辦".into()), ..Default::default() };
+    admin.update_user(u.id, &renamed, Some(u.version)).await.unwrap();
+    for q in ["it科", "ｉｔ科", "ＩＴ科", "It科"] {
+        assert_eq!(accounts(q).await, ["officer2.dgpa"], "{q}");
+    }
 }
 
 on_both_backends!(
