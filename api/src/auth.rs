@@ -292,6 +292,17 @@ fn read_claims(issuer: &str, claims: serde_json::Value) -> Result<ExternalClaims
     })
 }
 
+/// A verified token's claim that reads but does not fit, named for the issuer's
+/// engineers (nobody else can sign one).
+fn claim_unfit(issuer: &str, claim: &str, zh: &str, en: &str) -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::UNAUTHORIZED,
+        "invalid_token",
+        format!("存取權杖的宣告「{claim}」{zh}，請洽簽發系統（{issuer}）。"),
+        format!("The token of {issuer} is verified, but its claim `{claim}` {en}."),
+    )
+}
+
 /// Who a bearer token speaks for, before the account is looked up; an external
 /// subject comes with the agency subtrees its issuer may speak for (empty: any).
 pub enum TokenSubject {
@@ -314,7 +325,8 @@ pub fn verify_token(keys: &Keys, token: &str) -> Result<TokenSubject, ApiError> 
         let v = validation(t.algorithm, &t.issuer.issuer, &t.issuer.audience);
         let Ok(data) = jsonwebtoken::decode::<serde_json::Value>(token, &t.key, &v) else { continue };
         let c = read_claims(&t.issuer.issuer, data.claims)?;
-        let agency = AgencyCode::parse(&c.agency).map_err(|_| invalid())?;
+        let unfit = |claim: &str, zh: &str, en: &str| claim_unfit(&t.issuer.issuer, claim, zh, en);
+        let agency = AgencyCode::parse(&c.agency).map_err(|_| unfit("agency", "不是機關代碼", "is not an agency code"))?;
         let roles = RoleSet::new(c.roles.names().iter().filter_map(|r| Role::parse(r)).filter(|r| t.issuer.allowed_roles.contains(r)))
             .fitting(&agency);
         if roles.iter().next().is_none() {
@@ -325,14 +337,33 @@ pub fn verify_token(keys: &Keys, token: &str) -> Result<TokenSubject, ApiError> 
                 "The token carries no role this issuer may grant.",
             ));
         }
-        if c.sub.is_empty() || c.sub.len() > 128 || c.name.chars().count() > 100 || c.email.len() > 200 {
-            return Err(invalid());
+        if c.sub.is_empty() || c.sub.len() > 128 || statreq_domain::values::disallowed_char(&c.sub).is_some() {
+            return Err(unfit("sub", "為空白、過長或含控制字元", "is empty, longer than 128 bytes or holds a control character"));
         }
+        // The name every reader of the account sees: as a local account's (non-blank, at
+        // most 100 characters, nothing that turns text around).
+        let name = c.name.trim();
+        if name.is_empty() || name.chars().count() > 100 || statreq_domain::values::disallowed_char(name).is_some() {
+            return Err(unfit(
+                "name",
+                "為空白、超過100字或含控制、方向字元",
+                "is blank, longer than 100 characters or holds a control or direction character",
+            ));
+        }
+        // Where notices are mailed: an address in ASCII, or none.
+        let email = crate::app::users::check_email(&c.email).map_err(|e| match e {
+            crate::app::InputError::InvalidEmail { ascii: Some(a) } => unfit(
+                "email",
+                &format!("不是電子郵件地址（應以半形字元書寫：「{a}」）"),
+                &format!("is not an e-mail address in ASCII (\"{a}\")"),
+            ),
+            _ => unfit("email", "不是電子郵件地址", "is not an e-mail address"),
+        })?;
         return Ok(TokenSubject::External(
             Box::new(NewUser {
                 username: format!("{}@{}", c.sub, c.iss),
-                display_name: c.name,
-                email: c.email,
+                display_name: name.to_string(),
+                email,
                 agency_code: agency,
                 roles: roles.join(),
                 kind: "external".into(),

@@ -170,7 +170,24 @@ async fn webhr_tokens_provision_users_and_act_for_them(backend: Backend) {
     no_agency.as_object_mut().map(|o| o.remove("agency"));
     let mut numeric_roles = claims("E995", "NPA", &["applicant"]);
     numeric_roles["roles"] = json!(5);
-    for (label, token, named) in [("no agency", no_agency, "agency"), ("roles a number", numeric_roles, "roles")] {
+    // Claims that read but do not fit are named too, and provision nobody: an e-mail
+    // that is no address (notices would never arrive), or typed full-width; a name
+    // blank or with a character that turns text around (it would show reversed to
+    // everyone who reads the account); an agency that is no code; an empty subject.
+    let with = |sub: &str, claim: &str, value: serde_json::Value| {
+        let mut c = claims(sub, "NPA", &["applicant"]);
+        c[claim] = value;
+        c
+    };
+    let unfit = [
+        ("no address", with("E994", "email", json!("周佳蓉 <chou at npa>")), "email"),
+        ("full-width address", with("E993", "email", json!("ｃｈｏｕ@npa.gov.tw")), "email"),
+        ("blank name", with("E992", "name", json!("  ")), "name"),
+        ("bidi name", with("E991", "name", json!("周佳蓉\u{202E}gnp.exe")), "name"),
+        ("agency no code", with("E990", "agency", json!("N P A")), "agency"),
+        ("empty subject", with("", "name", json!("周佳蓉")), "sub"),
+    ];
+    for (label, token, named) in [("no agency", no_agency, "agency"), ("roles a number", numeric_roles, "roles")].into_iter().chain(unfit) {
         let err = server.client().with_token(webhr_token(token)).me().await.err();
         let problem = err.as_ref().and_then(|e| e.problem());
         assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_token"), "{label}");
@@ -178,6 +195,13 @@ async fn webhr_tokens_provision_users_and_act_for_them(backend: Backend) {
         assert!(detail.contains(&format!("claim `{named}`")) && detail.contains(WEBHR_ISS), "{label}: {detail}");
         assert!(zh.contains(&format!("宣告「{named}」")), "{label}: {zh}");
     }
+    let hint = server.client().with_token(webhr_token(with("E993", "email", json!("ｃｈｏｕ@npa.gov.tw")))).me().await.err();
+    let zh = hint.and_then(|e| e.problem().map(|p| p.message.zh_tw.clone())).unwrap_or_default();
+    assert!(zh.contains("chou@npa.gov.tw"), "how to write it: {zh}");
+    let names: Vec<String> =
+        server.login("admin.dgpa").await.find_users(&[("q", "@")]).await.unwrap().items.into_iter().map(|u| u.username).collect();
+    let refused = ["E994@", "E993@", "E992@", "E991@", "E990@"];
+    assert!(names.iter().all(|n| !n.starts_with('@') && !refused.iter().any(|p| n.starts_with(p))), "nobody provisioned: {names:?}");
 }
 
 /// An issuer's key may be given as the certificate that carries it, as Taiwan's
