@@ -58,7 +58,6 @@ use statreq_store::{Store, StoreResult};
 
 use crate::AppState;
 
-/// Runs blocking store work off the async executor.
 /// A write made at the version the caller's `If-Match` named: the store's conflict is
 /// then a stale reading (`412 stale`); without one it stays what it was.
 pub fn stale_if_expected<T>(result: AppResult<T>, expected: Option<i64>) -> AppResult<T> {
@@ -68,6 +67,7 @@ pub fn stale_if_expected<T>(result: AppResult<T>, expected: Option<i64>) -> AppR
     }
 }
 
+/// Runs blocking store work off the async executor.
 pub async fn db<T, F>(state: &AppState, f: F) -> AppResult<T>
 where
     T: Send + 'static,
