@@ -50,7 +50,7 @@ fn view(d: &DeliveryRow, users: &Users) -> DeliveryView {
 
 /// Who may touch result files: the applying office's applicants, and DGPA.
 fn may_handle_files(who: &Principal, agency: &AgencyCode) -> bool {
-    who.actor.roles.is_dgpa() || (who.has(Role::Applicant) && &who.actor.agency == agency)
+    statreq_domain::lifecycle::may_handle_files(&who.actor.roles, &who.actor.agency, agency)
 }
 
 /// Upload a result file (dgpa_officer, request in production): multipart with the

@@ -545,6 +545,14 @@ pub fn attends(active: bool, roles: &RoleSet) -> bool {
     active && roles.has(Role::DgpaOfficer)
 }
 
+/// Whether someone of `roles` at `own` agency may handle a request's result files
+/// (list, download, record their destruction): DGPA, which produces them, and the
+/// applying office's applicants, who asked for them — not its supervising agency, which
+/// reviews the application but receives no data (rules 3, 5.3).
+pub fn may_handle_files(roles: &RoleSet, own: &AgencyCode, request_agency: &AgencyCode) -> bool {
+    roles.is_dgpa() || (roles.has(Role::Applicant) && own == request_agency)
+}
+
 /// Whether an actor may see a request at all. Others get "not found", never the data.
 ///
 /// The applying office sees its own requests in every state; supervisors and DGPA

@@ -330,6 +330,10 @@ async fn field_questions_are_paged_filtered_asked_and_shown_on_their_request() {
     c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
     wait_for_text(&c, "section[aria-labelledby=iq-h]", "本案職等之認定").await;
     assert!(!text_of(&c, "section[aria-labelledby=iq-h]").await.contains("就此案件向人事總處提問"), "the office asks");
+    // The page asks for nothing a supervisor may not have (the result files were asked
+    // for, and refused, on every request it opened).
+    let refused = "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/') && e.responseStatus >= 400).map(e => e.name);";
+    assert_eq!(c.execute(refused, vec![]).await.unwrap(), serde_json::json!([]));
     click(&c, Locator::LinkText(&format!("#{} 本案職等之認定", tied.id))).await;
     wait_for_text(&c, "ol.thread", "以銓敘審定之職等為準").await;
     assert!(c.find(Locator::Css("#reply")).await.is_err(), "no reply form for a reader");

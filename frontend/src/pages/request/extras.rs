@@ -119,6 +119,8 @@ fn scroll_when_there(id: String, tries: u32) {
 pub fn RequestExtras(
     id: i64,
     state: State,
+    /// The applying agency: only its applicants and DGPA handle result files.
+    agency: String,
     can_edit: bool,
     names: Memo<FieldNames>,
     has_files: RwSignal<bool>,
@@ -158,7 +160,26 @@ pub fn RequestExtras(
         scrolled_to.set_value(at.clone());
         scroll_when_there(at[1..].to_string(), 100);
     });
-    let files = LocalResource::new(move || async move { call(|c| async move { c.deliveries(id).await }).await.map_err(ui) });
+    // Asked only by those who may handle them: a supervisor's every view of a request
+    // was a refused call.
+    let sees_files = move || {
+        session.me.get().is_some_and(|m| {
+            let code = |c: &str| statreq_domain::AgencyCode::parse(c).ok();
+            let roles = statreq_domain::RoleSet::new(m.roles);
+            code(&m.agency_code)
+                .zip(code(&agency))
+                .is_some_and(|(own, theirs)| statreq_domain::lifecycle::may_handle_files(&roles, &own, &theirs))
+        })
+    };
+    let files = LocalResource::new(move || {
+        let sees = sees_files();
+        async move {
+            if !sees {
+                return Ok(DeliveryManifest { request_id: id, revision: 0, files: Vec::new() });
+            }
+            call(|c| async move { c.deliveries(id).await }).await.map_err(ui)
+        }
+    });
     Effect::new(move |_| has_files.set(files.get().and_then(Result::ok).is_some_and(|m| !m.files.is_empty())));
     let revisions = LocalResource::new(move || async move { call(|c| async move { c.revisions(id).await }).await.map_err(ui) });
     let attachments = LocalResource::new(move || async move { call(|c| async move { c.attachments(id).await }).await.map_err(ui) });

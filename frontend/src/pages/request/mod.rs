@@ -213,7 +213,7 @@ pub fn RequestPage() -> impl IntoView {
                             sources=Signal::derive(move || coverage.get().and_then(Result::ok).unwrap_or_default().into_iter()
                                 .map(|c| (c.entry_id.clone(), format!("{} · {}%", text(lang.get(), &c.title), c.percent))).collect()) />
                     })}
-                    <RequestExtras id=r.id state=r.state can_edit=can_edit names=names has_files=has_files on_posted=Callback::new(move |_| events.refetch()) />
+                    <RequestExtras id=r.id state=r.state agency=r.agency_code.clone() can_edit=can_edit names=names has_files=has_files on_posted=Callback::new(move |_| events.refetch()) />
                     <crate::pages::request::questions::Questions id=r.id agency=r.agency_code.clone() />
                     {(r.state == State::Delivered && r.application.declares_personal_data()).then(|| view! {
                         <crate::pages::request::retention::Retention id=r.id version=r.version on_change=Callback::new(move |_| request.refetch()) />
