@@ -469,6 +469,11 @@ async fn each_roles_main_screens_at_a_desk_and_on_a_phone() {
                 let fits = c.execute("return document.documentElement.scrollWidth <= window.innerWidth", vec![]).await.unwrap();
                 assert_eq!(fits, serde_json::json!(true), "{name} scrolls sideways at {w} px");
                 assert_no_pointer(&c, name).await;
+                // Each screen asks only for what its reader may have: a refused call is
+                // an error in the browser's console, and a round trip for nothing.
+                let refused = "return performance.getEntriesByType('resource')
+                    .filter(e => e.name.includes('/api/v1/') && e.responseStatus >= 400).map(e => e.name + ' ' + e.responseStatus);";
+                assert_eq!(c.execute(refused, vec![]).await.unwrap(), serde_json::json!([]), "{name} ({size})");
                 if *name == "admin-statistics" {
                     // Each count stands on its bar's line, the longest bar's too.
                     let beside = "return [...document.querySelectorAll('table.bars td')].map(td => {
