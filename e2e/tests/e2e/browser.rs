@@ -926,6 +926,13 @@ async fn structured_conditions_and_breakdowns_are_edited_in_the_form() {
         let n = |k: usize| got.get(k).and_then(serde_json::Value::as_f64).unwrap_or(f64::MAX);
         assert!(n(0) < 40.0 && n(1) < 2.0 * n(2), "{radio} is {got}: a radio stretched across its label");
     }
+    // Nothing typed, nothing to lose: leaving goes without a question (the untouched
+    // form asked "leave with unsaved changes?").
+    click(&c, Locator::Css("header a[href='/inbox']")).await;
+    assert!(c.get_alert_text().await.is_err(), "asked before leaving an untouched form");
+    wait_for_text(&c, "main h1", "通知").await;
+    c.goto(&format!("{}/requests/new", server.base)).await.unwrap();
+    wait_for_value(&c, "#c-name", "林怡君（警政署人事室）").await;
     // Leaving a field shows its problem.
     click(&c, Locator::Css("#reason")).await;
     click(&c, Locator::Css("#c-phone")).await;

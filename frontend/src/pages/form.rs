@@ -265,6 +265,12 @@ pub fn ApplicationForm(
     // loaded, removed when saved.
     let build_for_copy = build.clone();
     let loaded = build_for_copy();
+    // What leaving would lose: a change to the form as it was first shown, or a copy
+    // offered back from this browser (it differs from what the server has). Compared
+    // with the form as shown, not the application it came from: an untouched new form
+    // has every existing source unticked, which the empty application has not, and
+    // asked before it was left.
+    let loaded_for_guard = loaded.clone();
     let key_for_copy = local_key.clone();
     Effect::new(move |_| {
         let now = build_for_copy();
@@ -316,9 +322,8 @@ pub fn ApplicationForm(
     let done = RwSignal::new(false);
     let build_for_guard = build.clone();
     let build_for_review = build.clone();
-    let loaded_for_guard = initial.clone();
     crate::browser::ask_before_leaving(
-        move || !done.get_untracked() && build_for_guard() != loaded_for_guard,
+        move || !done.get_untracked() && (was_restored.get_untracked() || build_for_guard() != loaded_for_guard),
         move || tr(lang.get_untracked(), "leave_with_unsaved_changes"),
     );
     let persist = move |submit_after: bool| {
