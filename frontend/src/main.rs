@@ -12,6 +12,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::components::for_roles::{ForRoles, Screen};
+
 fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
@@ -31,13 +33,13 @@ fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::Home />
                     <Route path=path!("/login") view=pages::Login />
                     <Route path=path!("/sso") view=pages::SsoPage />
-                    <Route path=path!("/requests/new") view=pages::NewRequest />
-                    <Route path=path!("/queue") view=pages::QueuePage />
-                    <Route path=path!("/stats") view=pages::StatsPage />
-                    <Route path=path!("/admin") view=pages::AdminPage />
-                    <Route path=path!("/admin/agencies") view=pages::admin::AdminAgenciesPage />
-                    <Route path=path!("/admin/reference") view=pages::admin::AdminReferencePage />
-                    <Route path=path!("/admin/integrations") view=pages::admin::AdminIntegrationsPage />
+                    <Route path=path!("/requests/new") view=|| view! { <ForRoles screen=Screen::NewRequest><pages::NewRequest /></ForRoles> } />
+                    <Route path=path!("/queue") view=|| view! { <ForRoles screen=Screen::Queue><pages::QueuePage /></ForRoles> } />
+                    <Route path=path!("/stats") view=|| view! { <ForRoles screen=Screen::Stats><pages::StatsPage /></ForRoles> } />
+                    <Route path=path!("/admin") view=|| view! { <ForRoles screen=Screen::Admin><pages::AdminPage /></ForRoles> } />
+                    <Route path=path!("/admin/agencies") view=|| view! { <ForRoles screen=Screen::Admin><pages::admin::AdminAgenciesPage /></ForRoles> } />
+                    <Route path=path!("/admin/reference") view=|| view! { <ForRoles screen=Screen::Admin><pages::admin::AdminReferencePage /></ForRoles> } />
+                    <Route path=path!("/admin/integrations") view=|| view! { <ForRoles screen=Screen::Admin><pages::admin::AdminIntegrationsPage /></ForRoles> } />
                     <Route path=path!("/fields") view=pages::help::FieldsPage />
                     <Route path=path!("/faq") view=move || view! { <pages::faq::FaqPage session=session /> } />
                     <Route path=path!("/fields/:code") view=move || view! { <pages::help::FieldPage session=session /> } />
@@ -47,7 +49,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/inbox") view=pages::inbox::InboxPage />
                     <Route path=path!("/account") view=pages::AccountPage />
                     <Route path=path!("/search") view=pages::SearchPage />
-                    <Route path=path!("/destructions") view=pages::DestructionsPage />
+                    <Route path=path!("/destructions") view=|| view! { <ForRoles screen=Screen::Destructions><pages::DestructionsPage /></ForRoles> } />
                     <Route path=path!("/requests/:id/edit") view=pages::EditRequest />
                     <Route path=path!("/requests/:id/print") view=pages::PrintForm />
                     <Route path=path!("/requests/:id") view=pages::RequestPage />

@@ -1023,3 +1023,46 @@ async fn a_link_opened_signed_out_leads_through_the_sign_in_and_back() {
     assert!(home.as_str().starts_with(&server.base) && home.path() == "/", "{home}");
     let _ = c.close().await;
 }
+
+/// A screen of other roles, opened at its address (a bookmark, a link passed on): it
+/// says whose screen it is and asks the API for nothing, instead of showing forms the
+/// API would refuse (an applicant at `/admin` saw the queue's settings and account
+/// forms, with "requires dgpa_admin" under two of them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screen_of_other_roles_says_whose_it_is() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let (_driver, c) = browser().await;
+    let cases: [(&str, &[(&str, &str)]); 3] = [
+        (
+            "applicant.npa",
+            &[
+                ("/admin", "人事總處管理者"),
+                ("/admin/integrations", "人事總處管理者"),
+                ("/queue", "人事總處承辦人、人事總處管理者"),
+                ("/stats", "主管機關審核人"),
+            ],
+        ),
+        ("supervisor.moi", &[("/requests/new", "申請人"), ("/destructions", "申請人、人事總處承辦人"), ("/admin/agencies", "人事總處管理者")]),
+        ("officer1.dgpa", &[("/admin/reference", "人事總處管理者"), ("/requests/new", "申請人")]),
+    ];
+    for (user, screens) in cases {
+        sign_in(&c, &server.base, user).await;
+        for (path, whose) in screens {
+            c.goto(&format!("{}{path}", server.base)).await.unwrap();
+            wait_for_text(&c, "main h1", "此頁面非您的角色所用").await;
+            let said = main_text(&c).await;
+            assert!(said.contains(whose) && said.contains("系統管理者"), "{user} at {path}: {said}");
+            assert!(c.find(Locator::Css("main form")).await.is_err(), "{user} at {path}: a form the API would refuse");
+            let asked = "return performance.getEntriesByType('resource')
+                .filter(e => e.name.includes('/api/v1/') && e.responseStatus >= 400).map(e => e.name);";
+            assert_eq!(c.execute(asked, vec![]).await.unwrap(), serde_json::json!([]), "{user} at {path}");
+        }
+        assert_accessible(&c, &format!("{user}: another role's screen")).await;
+        sign_out(&c).await;
+    }
+    // Whose screen it is, it is as before.
+    sign_in(&c, &server.base, "admin.dgpa").await;
+    c.goto(&format!("{}/admin", server.base)).await.unwrap();
+    wait_for_text(&c, "main h1", "系統管理").await;
+}

@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use statreq_contract::*;
 
+use crate::components::for_roles::{uses, Screen};
 use crate::i18n::{self, tr, Lang};
 use crate::session::{self, Session};
 
@@ -47,7 +48,7 @@ pub fn Header(session: Session) -> impl IntoView {
             <nav id="main-nav" class=move || if open.get() { "open" } else { "" } aria-label=move || tr(lang.get(), "user")>
                 <Show when=move || session.me.get().is_some()>
                     <A href="/search">{move || tr(lang.get(), "find_requests")}</A>
-                    <Show when=move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::Applicant | Role::DgpaOfficer | Role::DgpaAdmin)))>
+                    <Show when=move || uses(session, Screen::Destructions)>
                         <A href="/destructions">{move || tr(lang.get(), "to_destroy")}</A>
                     </Show>
                     <A href="/fields">{move || tr(lang.get(), "fields")}</A>
@@ -60,14 +61,14 @@ pub fn Header(session: Session) -> impl IntoView {
                         if n > 0 { format!("{base} ({n})") } else { base }
                     }}</A>
                 </Show>
-                <Show when=move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)))>
+                <Show when=move || uses(session, Screen::Queue)>
                     <A href="/queue">{move || tr(lang.get(), "queue")}</A>
                 </Show>
                 // DGPA's figures, or a supervising agency's of the applications it decides on.
-                <Show when=move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin | Role::Supervisor)))>
+                <Show when=move || uses(session, Screen::Stats)>
                     <A href="/stats">{move || tr(lang.get(), "statistics")}</A>
                 </Show>
-                <Show when=move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaAdmin))>
+                <Show when=move || uses(session, Screen::Admin)>
                     <A href="/admin">{move || tr(lang.get(), "administration")}</A>
                 </Show>
                 <Show when=move || session.checked.get() && session.me.with(Option::is_none)>

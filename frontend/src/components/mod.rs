@@ -2,6 +2,7 @@
 
 pub mod agencies;
 pub mod application;
+pub mod for_roles;
 pub mod header;
 pub mod loading;
 pub mod page_title;

@@ -44,7 +44,7 @@ pub fn Home() -> impl IntoView {
         }
         q
     });
-    let is_applicant = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::Applicant));
+    let is_applicant = move || crate::components::for_roles::uses(session, crate::components::for_roles::Screen::NewRequest);
     view! {
         <Show when=move || session.me.get().is_some() fallback=move || view! {
             <h1>{move || tr(lang.get(), "personnel_data_statistics_service")}</h1>
