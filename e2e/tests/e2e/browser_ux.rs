@@ -1043,7 +1043,10 @@ async fn a_screen_of_other_roles_says_whose_it_is() {
                 ("/stats", "主管機關審核人"),
             ],
         ),
-        ("supervisor.moi", &[("/requests/new", "申請人"), ("/destructions", "申請人、人事總處承辦人"), ("/admin/agencies", "人事總處管理者")]),
+        (
+            "supervisor.moi",
+            &[("/requests/new", "申請人"), ("/destructions", "申請人、人事總處承辦人"), ("/admin/agencies", "人事總處管理者")],
+        ),
         ("officer1.dgpa", &[("/admin/reference", "人事總處管理者"), ("/requests/new", "申請人")]),
     ];
     for (user, screens) in cases {
