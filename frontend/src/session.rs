@@ -62,10 +62,21 @@ pub fn refresh_unread(s: Session) {
             Some(_) => call(|c| async move { c.inbox_summary().await }).await.map(|x| x.unread).unwrap_or(0),
             None => 0,
         };
-        if s.unread_reading.get_untracked() == reading {
+        // Told only of a change: what follows the count (the lists' marks) is read again
+        // when there is something new to read, not on every navigation.
+        if s.unread_reading.get_untracked() == reading && s.unread.get_untracked() != n {
             s.unread.set(n);
         }
     });
+}
+
+/// The unread count an answer carried (marking notices read answers with what is left
+/// unread): taken as the latest reading, without asking again.
+pub fn told_unread(s: Session, n: i64) {
+    s.unread_reading.update(|r| *r += 1);
+    if s.unread.get_untracked() != n {
+        s.unread.set(n);
+    }
 }
 
 pub fn provide() -> Session {

@@ -474,6 +474,12 @@ async fn each_roles_main_screens_at_a_desk_and_on_a_phone() {
                 let refused = "return performance.getEntriesByType('resource')
                     .filter(e => e.name.includes('/api/v1/') && e.responseStatus >= 400).map(e => e.name + ' ' + e.responseStatus);";
                 assert_eq!(c.execute(refused, vec![]).await.unwrap(), serde_json::json!([]), "{name} ({size})");
+                // And each thing once: a request's history, checks and sources were asked
+                // twice on opening it, the lists' unread marks twice on opening them.
+                let twice = "const seen = {}; for (const e of performance.getEntriesByType('resource'))
+                    if (e.name.includes('/api/v1/')) seen[e.name] = (seen[e.name] || 0) + 1;
+                    return Object.keys(seen).filter(k => seen[k] > 1);";
+                assert_eq!(c.execute(twice, vec![]).await.unwrap(), serde_json::json!([]), "{name} ({size}): asked twice");
                 if *name == "admin-statistics" {
                     // Each count stands on its bar's line, the longest bar's too.
                     let beside = "return [...document.querySelectorAll('table.bars td')].map(td => {

@@ -64,17 +64,23 @@ async fn read_about(session: crate::session::Session, path: String) {
         async move { c.read_inbox_ids(&ids).await }
     })
     .await;
-    if sent.is_ok() {
-        crate::session::refresh_unread(session);
+    if let Ok(left) = sent {
+        crate::session::told_unread(session, left.unread);
     }
 }
 
 /// The requests the caller has unread notices about (of the newest 200), for the lists
-/// to mark; read again whenever the header's count changes.
+/// to mark; read again whenever the header's count changes, and not asked while it is
+/// nought (a list opened before the count came asked twice).
 pub(crate) fn requests_with_news(session: crate::session::Session) -> LocalResource<std::collections::HashSet<i64>> {
     LocalResource::new(move || {
-        let _ = session.unread.get();
-        async move { newest_unread().await.iter().filter_map(|i| page_of(&i.link).strip_prefix("/requests/")?.parse().ok()).collect() }
+        let any = session.unread.get() > 0;
+        async move {
+            if !any {
+                return Default::default();
+            }
+            newest_unread().await.iter().filter_map(|i| page_of(&i.link).strip_prefix("/requests/")?.parse().ok()).collect()
+        }
     })
 }
 
@@ -140,9 +146,9 @@ pub fn InboxPage() -> impl IntoView {
     let read_all = move |_| {
         let Some(newest) = rows.with_untracked(|r| r.first().map(|i| i.id)) else { return };
         spawn_local(async move {
-            if call(|c| async move { c.read_all_inbox(Some(newest)).await }).await.is_ok() {
+            if let Ok(left) = call(|c| async move { c.read_all_inbox(Some(newest)).await }).await {
                 marked(&|i| i.id <= newest);
-                crate::session::refresh_unread(session);
+                crate::session::told_unread(session, left.unread);
             }
         });
     };

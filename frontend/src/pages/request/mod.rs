@@ -26,19 +26,27 @@ pub fn RequestPage() -> impl IntoView {
     let session = crate::session::session();
     let id = route_id();
     let request = route_request(id);
+    // Each change made here: the request is read again, and what follows from it. (They
+    // followed the request itself, and so were each asked twice on opening the page:
+    // with the request still loading, and once it came.)
+    let changes = RwSignal::new(0u32);
+    let reload = move || {
+        request.refetch();
+        changes.update(|n| *n += 1);
+    };
     let events = LocalResource::new(move || {
         let id = id();
-        let _ = request.get();
+        changes.track();
         async move { call(|c| async move { c.events(id).await }).await.map_err(ui) }
     });
     let findings = LocalResource::new(move || {
         let id = id();
-        let _ = request.get();
+        changes.track();
         async move { call(|c| async move { c.check_request(id).await }).await.map_err(ui) }
     });
     let coverage = LocalResource::new(move || {
         let id = id();
-        let _ = request.get();
+        changes.track();
         async move { call(|c| async move { c.request_sources(id).await }).await.map_err(ui) }
     });
     let names = use_field_names();
@@ -71,7 +79,7 @@ pub fn RequestPage() -> impl IntoView {
         } else {
             tr_with(l, "action_done", &[("action", action_label(l, a)), ("state", text(l, &r.state_label))])
         }));
-        request.refetch();
+        reload();
     });
     // Opening a request reads the notices about it.
     crate::pages::inbox::read_when_shown(session, move || request.get().and_then(Result::ok).map(|r| format!("/requests/{}", r.id)));
@@ -216,7 +224,7 @@ pub fn RequestPage() -> impl IntoView {
                     <RequestExtras id=r.id state=r.state agency=r.agency_code.clone() can_edit=can_edit names=names has_files=has_files on_posted=Callback::new(move |_| events.refetch()) />
                     <crate::pages::request::questions::Questions id=r.id agency=r.agency_code.clone() />
                     {(r.state == State::Delivered && r.application.declares_personal_data()).then(|| view! {
-                        <crate::pages::request::retention::Retention id=r.id version=r.version on_change=Callback::new(move |_| request.refetch()) />
+                        <crate::pages::request::retention::Retention id=r.id version=r.version on_change=Callback::new(move |_| reload()) />
                     })}
                     <section class="card" aria-labelledby="tl-h">
                         <h2 id="tl-h">{tr(lang.get(), "timeline")}</h2>
