@@ -708,6 +708,12 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
 
     // The thread shows where its answer was published.
     wait_for_text(&c, "section[aria-labelledby=faq-h] dl.faq", "育嬰留職停薪期間亦不計入公務年資").await;
+    // Opened afresh, the page asks for each thing once (the dictionary was asked twice:
+    // by the page, and by its FAQ entries for the fields' names).
+    let thread = c.current_url().await.unwrap();
+    c.goto(thread.as_str()).await.unwrap();
+    wait_for_text(&c, "section[aria-labelledby=faq-h] dl.faq", "育嬰留職停薪期間亦不計入公務年資").await;
+    asks_once_and_only_what_it_may(&c, "the question's page").await;
 
     // Every office reads it in the field's FAQ; DGPA may withdraw it, once confirmed.
     c.goto(&format!("{}/fields/service_years", server.base)).await.unwrap();
@@ -885,6 +891,22 @@ async fn a_notice_of_a_message_opens_at_the_message() {
     // An answer being written is not lost to a stray click: leaving asks first.
     leaving_asks_first(&c, "#message", "已確認不含約聘僱人員", "header a[href='/inbox']").await;
     assert!(c.current_url().await.unwrap().as_str().contains(&format!("/requests/{}", r.id)), "stayed");
+}
+
+/// The screen shown asked the API for each thing once, and for nothing refused to its
+/// reader: a refused call is an error in the browser's console and a round trip for
+/// nothing, a repeated one a load on the service for nothing.
+pub(crate) async fn asks_once_and_only_what_it_may(c: &Client, screen: &str) {
+    let asked = "const seen = {}, refused = [];
+        for (const e of performance.getEntriesByType('resource')) {
+            if (!e.name.includes('/api/v1/')) continue;
+            seen[e.name] = (seen[e.name] || 0) + 1;
+            if (e.responseStatus >= 400) refused.push(e.name + ' ' + e.responseStatus);
+        }
+        return [Object.keys(seen).filter(k => seen[k] > 1), refused];";
+    let got = c.execute(asked, vec![]).await.unwrap();
+    assert_eq!(got[0], serde_json::json!([]), "{screen}: asked twice");
+    assert_eq!(got[1], serde_json::json!([]), "{screen}: refused");
 }
 
 /// Types `text` into `field`, clicks the link `link`: the page asks before it is left;

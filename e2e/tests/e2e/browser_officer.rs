@@ -332,8 +332,7 @@ async fn field_questions_are_paged_filtered_asked_and_shown_on_their_request() {
     assert!(!text_of(&c, "section[aria-labelledby=iq-h]").await.contains("就此案件向人事總處提問"), "the office asks");
     // The page asks for nothing a supervisor may not have (the result files were asked
     // for, and refused, on every request it opened).
-    let refused = "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/') && e.responseStatus >= 400).map(e => e.name);";
-    assert_eq!(c.execute(refused, vec![]).await.unwrap(), serde_json::json!([]));
+    crate::browser::asks_once_and_only_what_it_may(&c, "a supervisor's request page").await;
     click(&c, Locator::LinkText(&format!("#{} 本案職等之認定", tied.id))).await;
     wait_for_text(&c, "ol.thread", "以銓敘審定之職等為準").await;
     assert!(c.find(Locator::Css("#reply")).await.is_err(), "no reply form for a reader");

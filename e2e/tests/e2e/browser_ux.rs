@@ -8,7 +8,10 @@ use fantoccini::{Client, Locator};
 use statreq_e2e::statreq_contract::State;
 use statreq_e2e::{Backend, TestServer};
 
-use crate::browser::{assert_accessible, browser, click, set_date, sign_in, spa_dir, type_into, wait_count, wait_for_text, wait_for_value};
+use crate::browser::{
+    asks_once_and_only_what_it_may, assert_accessible, browser, click, set_date, sign_in, spa_dir, type_into, wait_count, wait_for_text,
+    wait_for_value,
+};
 use crate::common;
 
 async fn main_text(c: &Client) -> String {
@@ -469,17 +472,9 @@ async fn each_roles_main_screens_at_a_desk_and_on_a_phone() {
                 let fits = c.execute("return document.documentElement.scrollWidth <= window.innerWidth", vec![]).await.unwrap();
                 assert_eq!(fits, serde_json::json!(true), "{name} scrolls sideways at {w} px");
                 assert_no_pointer(&c, name).await;
-                // Each screen asks only for what its reader may have: a refused call is
-                // an error in the browser's console, and a round trip for nothing.
-                let refused = "return performance.getEntriesByType('resource')
-                    .filter(e => e.name.includes('/api/v1/') && e.responseStatus >= 400).map(e => e.name + ' ' + e.responseStatus);";
-                assert_eq!(c.execute(refused, vec![]).await.unwrap(), serde_json::json!([]), "{name} ({size})");
-                // And each thing once: a request's history, checks and sources were asked
-                // twice on opening it, the lists' unread marks twice on opening them.
-                let twice = "const seen = {}; for (const e of performance.getEntriesByType('resource'))
-                    if (e.name.includes('/api/v1/')) seen[e.name] = (seen[e.name] || 0) + 1;
-                    return Object.keys(seen).filter(k => seen[k] > 1);";
-                assert_eq!(c.execute(twice, vec![]).await.unwrap(), serde_json::json!([]), "{name} ({size}): asked twice");
+                // Each screen asks only for what its reader may have, and each thing once
+                // (a request's history, checks and sources were asked twice on opening it).
+                asks_once_and_only_what_it_may(&c, &format!("{name} ({size})")).await;
                 if *name == "admin-statistics" {
                     // Each count stands on its bar's line, the longest bar's too.
                     let beside = "return [...document.querySelectorAll('table.bars td')].map(td => {
@@ -1063,9 +1058,7 @@ async fn a_screen_of_other_roles_says_whose_it_is() {
             let said = main_text(&c).await;
             assert!(said.contains(whose) && said.contains("系統管理者"), "{user} at {path}: {said}");
             assert!(c.find(Locator::Css("main form")).await.is_err(), "{user} at {path}: a form the API would refuse");
-            let asked = "return performance.getEntriesByType('resource')
-                .filter(e => e.name.includes('/api/v1/') && e.responseStatus >= 400).map(e => e.name);";
-            assert_eq!(c.execute(asked, vec![]).await.unwrap(), serde_json::json!([]), "{user} at {path}");
+            asks_once_and_only_what_it_may(&c, &format!("{user} at {path}")).await;
         }
         assert_accessible(&c, &format!("{user}: another role's screen")).await;
         sign_out(&c).await;

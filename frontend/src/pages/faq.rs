@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use statreq_contract::*;
 
-use crate::components::application::{field_name, use_field_names};
+use crate::components::application::{field_name, use_field_names, FieldNames};
 use crate::components::loading::{page_query, Paged};
 use crate::components::problem::err_text;
 use crate::i18n::{self, tr, tr_with};
@@ -18,6 +18,7 @@ use crate::session::{call, Session};
 pub fn FaqPage(session: Session) -> impl IntoView {
     let lang = i18n::lang();
     let is_dgpa = move || session.me.get().is_some_and(|m| m.roles.iter().any(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)));
+    let names = use_field_names();
     let list = Paged::<FaqView>::new();
     let (rows, next, loaded) = (list.rows, list.next, list.state);
     let words = RwSignal::new(String::new());
@@ -49,7 +50,7 @@ pub fn FaqPage(session: Session) -> impl IntoView {
             Some(Err(e)) => crate::components::loading::failed(lang.get(), &e),
             Some(Ok(())) if rows.with(Vec::is_empty) => view! { <p>{tr(lang.get(), "no_faq_matches")}</p> }.into_any(),
             Some(Ok(())) => view! {
-                <FaqEntries entries=rows.get() show_field=true can_withdraw=is_dgpa() on_withdrawn=move || load(None) />
+                <FaqEntries entries=rows.get() names=Some(names) can_withdraw=is_dgpa() on_withdrawn=move || load(None) />
                 <Show when=move || next.get().is_some()>
                     <button type="button" id="more-faq" on:click=move |_| load(next.get_untracked())>{move || tr(lang.get(), "more")}</button>
                 </Show>
@@ -59,17 +60,17 @@ pub fn FaqPage(session: Session) -> impl IntoView {
     }
 }
 
-/// FAQ entries; DGPA withdraws one (asked to confirm), and `on_withdrawn` reloads what
-/// shows them.
+/// FAQ entries, each with its field's name where `names` are given (the page's own
+/// dictionary: not asked for again); DGPA withdraws one (asked to confirm), and
+/// `on_withdrawn` reloads what shows them.
 #[component]
 pub(crate) fn FaqEntries(
     entries: Vec<FaqView>,
-    show_field: bool,
+    names: Option<Memo<FieldNames>>,
     can_withdraw: bool,
     on_withdrawn: impl Fn() + Copy + 'static,
 ) -> impl IntoView {
     let lang = i18n::lang();
-    let names = use_field_names();
     let error = RwSignal::new(None::<String>);
     let withdraw = move |field: String, id: i64, question: String| {
         let asked = tr_with(lang.get_untracked(), "confirm_withdraw_faq", &[("question", question)]);
@@ -93,7 +94,7 @@ pub(crate) fn FaqEntries(
             {entries.into_iter().map(|q| {
                 let (field, id, question, field_code) = (q.field.clone(), q.id, q.question.clone(), q.field.clone());
                 view! {
-                    <dt>{show_field.then(|| view! { <A href=format!("/fields/{}", q.field)>{move || field_name(lang.get(), &names.get(), &field_code)}</A>" · " })}{q.question}</dt>
+                    <dt>{names.map(|names| view! { <A href=format!("/fields/{}", q.field)>{move || field_name(lang.get(), &names.get(), &field_code)}</A>" · " })}{q.question}</dt>
                     <dd><span class="pre-line">{q.answer}</span>
                         {can_withdraw.then(|| view! {
                             " "<button type="button" class="link danger" on:click=move |_| withdraw(field.clone(), id, question.clone())>

@@ -122,7 +122,7 @@ pub fn FieldPage(session: Session) -> impl IntoView {
                     </section>
                     <section class="card" aria-labelledby="faq-h">
                         <h2 id="faq-h">{tr(l, "faq")}</h2>
-                        <crate::pages::faq::FaqEntries entries=d.faq.clone() show_field=false can_withdraw=is_dgpa() on_withdrawn=move || detail.refetch() />
+                        <crate::pages::faq::FaqEntries entries=d.faq.clone() names=None can_withdraw=is_dgpa() on_withdrawn=move || detail.refetch() />
                     </section>
                     <Show when=move || is_admin()>
                         <FieldEditor detail=d.clone() on_saved=move || detail.refetch() />
@@ -519,7 +519,7 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
                     <Show when=move || any_published>
                         <section class="card" aria-labelledby="faq-h">
                             <h2 id="faq-h">{tr(l, "published_to_the_faq")}</h2>
-                            <crate::pages::faq::FaqEntries entries=published.clone() show_field=true can_withdraw=is_dgpa() on_withdrawn=move || detail.refetch() />
+                            <crate::pages::faq::FaqEntries entries=published.clone() names=Some(field_names) can_withdraw=is_dgpa() on_withdrawn=move || detail.refetch() />
                         </section>
                     </Show>
                     <Show when=move || open>
