@@ -156,8 +156,10 @@ pub fn audience(kind: EventKind) -> &'static [Audience] {
         | EventKind::Edited
         | EventKind::DestructionRecorded
         | EventKind::Acknowledged
-        | EventKind::Rerated
-        | EventKind::FileApproved => &[],
+        | EventKind::Rerated => &[],
+        // The officer whose work it is waited on a colleague's check (four eyes) before
+        // the file may go out; at most, [`concerned`] says whom one approval concerns.
+        EventKind::FileApproved => &[Audience::Assignee, Audience::Dgpa],
         // The officer the work was given to (and, once work begins, the office).
         EventKind::Reassigned => &[Audience::Assignee],
         EventKind::Taken => &[Audience::ApplicantOffice, Audience::Assignee],
@@ -185,7 +187,8 @@ pub struct Situation {
 
 /// Whom one event concerns: [`audience`] of its kind, narrowed for a withdrawal (the
 /// side that had the application: its supervising agency, or DGPA — the officer who
-/// took it, or every case officer) and a message ([`message_audience`]).
+/// took it, or every case officer), a file's approval (the officer whose work it is, or
+/// every case officer while it is nobody's) and a message ([`message_audience`]).
 pub fn concerned(kind: EventKind, s: &Situation) -> Vec<Audience> {
     match kind {
         EventKind::Withdrawn => match s.from {
@@ -195,6 +198,7 @@ pub fn concerned(kind: EventKind, s: &Situation) -> Vec<Audience> {
             }
             _ => Vec::new(),
         },
+        EventKind::FileApproved => vec![if s.assigned { Audience::Assignee } else { Audience::Dgpa }],
         EventKind::MessagePosted => match s.author {
             Some(author) => message_audience(author, s.submitted, s.reached_dgpa, s.assigned),
             None => Vec::new(),

@@ -861,6 +861,18 @@ async fn four_eyes_is_asked_for_told_and_on_the_timeline(backend: Backend) {
         (last.kind, last.actor.display_name.is_empty(), last.data["delivery"].as_i64()),
         (EventKind::FileApproved, false, Some(f.id))
     );
+    // The officer whose work it is hears the file may go out (they waited on it); the
+    // one who checked it does not.
+    let mut approved = false;
+    for _ in 0..100 {
+        approved = officer.inbox(false).await.unwrap().iter().any(|n| n.kind == "request_file_approved" && n.link == format!("/requests/{id}"));
+        if approved {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(approved, "the officer who asked was not told of the check");
+    assert!(!second.inbox(false).await.unwrap().iter().any(|n| n.kind == "request_file_approved"));
     // Approved, there is nothing left to check.
     assert_eq!(code(officer.request_review(id, f.id).await.err()), Some("nothing_to_review".into()));
 

@@ -118,6 +118,9 @@ fn a_withdrawal_concerns_the_side_that_had_the_application() {
     assert!(concerned(EventKind::Withdrawn, &at(State::Returned, false)).is_empty(), "a returned application is the office's");
     // Work given to another officer is told to that officer.
     assert_eq!(concerned(EventKind::Reassigned, &at(State::InProduction, true)), [Audience::Assignee]);
+    // A file checked by a colleague: the officer whose work it is, or every officer.
+    assert_eq!(concerned(EventKind::FileApproved, &at(State::InProduction, true)), [Audience::Assignee]);
+    assert_eq!(concerned(EventKind::FileApproved, &at(State::InProduction, false)), [Audience::Dgpa]);
     // A message whose author is unknown concerns nobody; other kinds keep theirs.
     let unknown = Situation { author: None, ..at(State::Queued, false) };
     assert!(concerned(EventKind::MessagePosted, &unknown).is_empty());
