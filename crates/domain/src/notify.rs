@@ -152,11 +152,7 @@ pub fn audience(kind: EventKind) -> &'static [Audience] {
         | EventKind::RegisteredFromPaper
         | EventKind::MarkedPersonal
         | EventKind::Delivered => &[Audience::ApplicantOffice],
-        EventKind::Created
-        | EventKind::Edited
-        | EventKind::DestructionRecorded
-        | EventKind::Acknowledged
-        | EventKind::Rerated => &[],
+        EventKind::Created | EventKind::Edited | EventKind::DestructionRecorded | EventKind::Acknowledged | EventKind::Rerated => &[],
         // The officer whose work it is waited on a colleague's check (four eyes) before
         // the file may go out; at most, [`concerned`] says whom one approval concerns.
         EventKind::FileApproved => &[Audience::Assignee, Audience::Dgpa],

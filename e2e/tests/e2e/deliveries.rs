@@ -865,7 +865,8 @@ async fn four_eyes_is_asked_for_told_and_on_the_timeline(backend: Backend) {
     // one who checked it does not.
     let mut approved = false;
     for _ in 0..100 {
-        approved = officer.inbox(false).await.unwrap().iter().any(|n| n.kind == "request_file_approved" && n.link == format!("/requests/{id}"));
+        approved =
+            officer.inbox(false).await.unwrap().iter().any(|n| n.kind == "request_file_approved" && n.link == format!("/requests/{id}"));
         if approved {
             break;
         }
