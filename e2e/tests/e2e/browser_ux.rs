@@ -625,6 +625,9 @@ async fn the_paper_form_is_the_annex_on_one_a4_page() {
         assert!(form.contains(&name_of(code)), "{code} by name:\n{form}");
     }
     assert!(form.contains("核對陞遷名冊"), "necessity notes:\n{form}");
+    // The approval's date and time is read whole, not broken as 115年1 / 月11日.
+    let lines = "return document.querySelector('table.form.sign .approved .when').getClientRects().length";
+    assert_eq!(c.execute(lines, vec![]).await.unwrap(), serde_json::json!(1), "the approval's date across lines");
     assert_no_pointer(&c, "the paper form").await;
     assert_accessible(&c, "the paper form").await;
     let pdf = c.print(fantoccini::wd::PrintConfiguration::default()).await.unwrap();

@@ -41,7 +41,7 @@ pub fn PrintForm() -> impl IntoView {
                 .iter()
                 .rev()
                 .find(|e| e.kind == EventKind::SupervisorApproved)
-                .map(|e| format!("{}　{}", e.actor.display_name, i18n::datetime(z, e.at)));
+                .map(|e| (e.actor.display_name.clone(), i18n::datetime(z, e.at)));
             let returns: Vec<String> = list
                 .iter()
                 .filter(|e| {
@@ -111,7 +111,7 @@ pub fn PrintForm() -> impl IntoView {
                     <table class="form sign">
                         <thead><tr><th scope="col">"主管機關人事機構審核"</th><th scope="col">"申請人事機構單位戳章"</th><th scope="col">"申請人簽名或蓋章"</th></tr></thead>
                         <tbody><tr>
-                            <td>{approval.map(|x| view! { <span class="approved">"核准："{x}</span> })}</td>
+                            <td>{approval.map(|(who, at)| view! { <span class="approved">"核准："{who}"　"<span class="when">{at}</span></span> })}</td>
                             <td></td>
                             <td></td>
                         </tr></tbody>
