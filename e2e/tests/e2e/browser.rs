@@ -347,6 +347,8 @@ async fn a_dgpa_officer_works_the_queue() {
     c.find(Locator::LinkText("作業排程")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main h1", "作業排程").await;
     wait_for_text(&c, "table.list tbody", "內政部警政署").await;
+    // Written as the rest of the page is: a full-width colon, not "權重: ".
+    wait_for_text(&c, "main", "權重：收件先後").await;
     // Marked: there is something new about it.
     wait_for_text(&c, &format!("table.list tr:has(a[href='{about}']) .badge.new"), "新通知").await;
     assert_accessible(&c, "queue").await;

@@ -115,7 +115,7 @@ pub fn AccountPage() -> impl IntoView {
                                 let in_app = always || s.inbox.get(&kind).copied().unwrap_or(true);
                                 let by_mail = s.email.get(&kind).copied().unwrap_or(true);
                                 let (k1, k2) = (kind.clone(), kind.clone());
-                                let named = |column: &str| format!("{label}{}{}", if l == crate::i18n::Lang::En { ": " } else { "：" }, tr(l, column));
+                                let named = |column: &str| format!("{label}{}{}", crate::components::application::colon(l), tr(l, column));
                                 view! {
                                     <tr>
                                         <th scope="row">{label.clone()}</th>

@@ -96,7 +96,7 @@ pub fn QueuePage() -> impl IntoView {
         </section>
         <Async resource=queue let:q>
             {view! {
-                <p>{tr(lang.get(), "weights")}": "{tr(lang.get(), "age")}" "{q.weights.age}" · "{tr(lang.get(), "difficulty")}" "{q.weights.difficulty}" · "{tr(lang.get(), "fair_share")}" "{q.weights.fair_share}</p>
+                <p>{tr(lang.get(), "weights")}{crate::components::application::colon(lang.get())}{tr(lang.get(), "age")}" "{q.weights.age}" · "{tr(lang.get(), "difficulty")}" "{q.weights.difficulty}" · "{tr(lang.get(), "fair_share")}" "{q.weights.fair_share}</p>
                 <p class="hint" id="factors-help">{tr(lang.get(), "factors_in_words")}</p>
                 <table class="list queue">
                     <caption class="visually-hidden">{tr(lang.get(), "work_queue")}</caption>
