@@ -384,6 +384,12 @@ async fn service_statistics_are_read_for_a_period() {
     c.goto(&format!("{}/stats", server.base)).await.unwrap();
     wait_for_text(&c, "#stats-period", "全部已送出之申請").await;
     wait_for_text(&c, "main section.card p", "已送出案件：2").await;
+    // DGPA's backlog reads as a sentence: its count after a colon, each wait in days
+    // with its working days beside it (it read 「人事總處待辦 2 · 平均等候 0.0 · 最久 0.0 日 ·
+    // 平均等候 0.0 · 最久 0.0 個工作日」, two waits of the same name).
+    wait_for_text(&c, "main section.card", "人事總處待辦：").await;
+    wait_for_text(&c, "main section.card", " 日（").await;
+    wait_for_text(&c, "main section.card", " 個工作日）").await;
     // Months are named as the ROC calendar writes them.
     let month = format!("{}年{}月", chrono::Datelike::year(&today) - 1911, chrono::Datelike::month(&today));
     wait_for_text(&c, "main", &month).await;

@@ -78,6 +78,11 @@ pub fn StatsPage() -> impl IntoView {
             {{
                 let l = lang.get();
                 let opt = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into());
+                let wait = move |days: Option<f64>, working: Option<f64>| {
+                    let working = format!("{}{}", opt(working), tr(l, "working_days_short"));
+                    let beside = if l == crate::i18n::Lang::Zh { format!("（{working}）") } else { format!(" ({working})") };
+                    format!("{}{}{beside}", opt(days), tr(l, "days"))
+                };
                 view! {
                     <section class="card">
                         <p>{tr(l, "submitted")}{colon(l)}{s.outcomes.submitted}
@@ -87,10 +92,10 @@ pub fn StatsPage() -> impl IntoView {
                            " · "{tr(l, "90th_percentile")}" "{opt(s.turnaround.p90_days)}</p>
                         <p>{tr(l, "working_days_from_submission_to_delivery_median")}" "{opt(s.turnaround.median_working_days)}
                            " · "{tr(l, "90th_percentile")}" "{opt(s.turnaround.p90_working_days)}</p>
-                        <p>{tr(l, "with_dgpa")}" "{s.backlog.open}" · "{tr(l, "mean_wait")}" "{opt(s.backlog.mean_wait_days)}
-                           " · "{tr(l, "longest")}" "{opt(s.backlog.max_wait_days)}{tr(l, "days")}
-                           " · "{tr(l, "mean_wait")}" "{opt(s.backlog.mean_wait_working_days)}
-                           " · "{tr(l, "longest")}" "{opt(s.backlog.max_wait_working_days)}{tr(l, "working_days_unit")}</p>
+                        // Each wait in days and, beside it, in working days of the office calendar.
+                        <p>{tr(l, "with_dgpa")}{colon(l)}{s.backlog.open}
+                           " · "{tr(l, "mean_wait")}" "{wait(s.backlog.mean_wait_days, s.backlog.mean_wait_working_days)}
+                           " · "{tr(l, "longest")}" "{wait(s.backlog.max_wait_days, s.backlog.max_wait_working_days)}</p>
                         <p><button type="button" id="stats-csv" on:click=move |_| {
                             let p = period();
                             spawn_local(async move {
