@@ -491,6 +491,7 @@ pub async fn destructions_due(state: &AppState, own_agency: Option<AgencyCode>) 
             let destroy_by = statreq_domain::lifecycle::destroy_by(&r.application, r.delivered_at, r.retention_extra_days)?;
             Some(statreq_contract::DestructionDueView {
                 request_id: r.id.0,
+                reason: r.application.reason.clone(),
                 agency_name: tree.get(&r.agency_code).map(|a| a.name.clone()).unwrap_or_default(),
                 agency_code: r.agency_code.to_string(),
                 delivered_at: r.delivered_at?,

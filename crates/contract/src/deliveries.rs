@@ -106,6 +106,10 @@ pub struct AuditActor {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DestructionDueView {
     pub request_id: i64,
+    /// What the request was for (申請事由), as the applicant wrote it: which data it is
+    /// that must be destroyed. Since 1.12.0.
+    #[serde(default)]
+    pub reason: String,
     pub agency_code: String,
     pub agency_name: String,
     pub delivered_at: DateTime<Utc>,

@@ -1184,6 +1184,8 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
     // What the office holds, due soonest first.
     click(&c, Locator::Css("header a[href='/destructions']")).await;
     wait_for_text(&c, "table.destructions", &r.id.to_string()).await;
+    // Each row says which data it is (the request's reason), not only its number.
+    wait_for_text(&c, "table.destructions", &statreq_e2e::statreq_domain::application::headline(&r.application.reason)).await;
     assert_accessible(&c, "destructions").await;
 
     // Rule 6: a delivered personal-data request offers to keep it longer.

@@ -280,6 +280,8 @@ async fn an_overdue_destruction_blocks_new_submissions(backend: Backend) {
     assert!(!r.destruction_overdue);
     let due = applicant.destructions().await.unwrap();
     assert_eq!((due.len(), due[0].days_left, due[0].overdue), (1, 90, false));
+    // Which data it is: the request's reason, as the applicant wrote it.
+    assert_eq!(due[0].reason, r.application.reason);
 
     // 91 days later.
     age_delivery(&server, backend, &applicant, id, 91).await;

@@ -22,6 +22,7 @@ pub fn DestructionsPage() -> impl IntoView {
                     <caption class="visually-hidden">{tr(lang.get(), "personal_data_to_destroy")}</caption>
                     <thead><tr>
                         <th scope="col">{tr(lang.get(), "no")}</th>
+                        <th scope="col">{tr(lang.get(), "reason")}</th>
                         <th scope="col">{tr(lang.get(), "agency_2")}</th>
                         <th scope="col">{tr(lang.get(), "delivered_on")}</th>
                         <th scope="col">{tr(lang.get(), "destroy_by")}</th>
@@ -31,6 +32,8 @@ pub fn DestructionsPage() -> impl IntoView {
                         {items.into_iter().map(|d| view! {
                             <tr class=if d.overdue { "overdue" } else { "" }>
                                 <td data-label=tr(lang.get(), "no")><A href=format!("/requests/{}", d.request_id)>{d.request_id}</A></td>
+                                // Which data it is: the reason's headline, all of it on hover.
+                                <td data-label=tr(lang.get(), "reason") title=d.reason.clone()>{statreq_domain::application::headline(&d.reason)}</td>
                                 <td data-label=tr(lang.get(), "agency_2")>{d.agency_name.clone()}</td>
                                 <td data-label=tr(lang.get(), "delivered_on")>{i18n::date(lang.get(), d.delivered_at)}</td>
                                 <td data-label=tr(lang.get(), "destroy_by")>{i18n::day(lang.get(), d.destroy_by)}</td>
