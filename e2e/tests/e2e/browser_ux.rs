@@ -91,6 +91,9 @@ async fn a_supervisor_sees_every_declared_item_of_a_personal_data_application() 
     assert_no_pointer(&c, "the supervisor's request page").await;
     assert_accessible(&c, "a supervisor's request page").await;
 
+    // A message being written is kept through a step taken meanwhile (it was lost when
+    // the page read the request again).
+    type_into(&c, "#message", "名冊請於使用後依規定銷毀").await;
     // Approval is its own step and says what happened.
     click(&c, Locator::Css("#act-supervisor_approve")).await;
     wait_for_text(&c, "form.action-form legend", "核准").await;
@@ -98,6 +101,9 @@ async fn a_supervisor_sees_every_declared_item_of_a_personal_data_application() 
     click(&c, Locator::Css("#act-confirm")).await;
     wait_for_text(&c, "p.receipt", "案件現為「待人事總處審查」").await;
     assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, State::PendingDgpa);
+    crate::browser::wait_for_value(&c, "#message", "名冊請於使用後依規定銷毀").await;
+    click(&c, Locator::XPath("//button[normalize-space()='送出留言']")).await;
+    wait_for_text(&c, "ul.messages", "名冊請於使用後依規定銷毀").await;
     // Then it is no longer theirs: who it waits for.
     wait_for_text(&c, "p.next-step", "待人事總處審查").await;
     sign_out(&c).await;

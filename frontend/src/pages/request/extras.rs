@@ -124,6 +124,9 @@ pub fn RequestExtras(
     can_edit: bool,
     names: Memo<FieldNames>,
     has_files: RwSignal<bool>,
+    /// The message being written: the page's, so that it outlives this part, which is
+    /// drawn again whenever the request is read again (after a step taken meanwhile).
+    draft: RwSignal<String>,
     /// A message was posted: it is on the timeline too.
     on_posted: Callback<()>,
 ) -> impl IntoView {
@@ -250,7 +253,6 @@ pub fn RequestExtras(
             uploading.set(None);
         });
     };
-    let draft = RwSignal::new(String::new());
     // A message being written is not lost to a stray click or a closed tab.
     crate::browser::ask_before_leaving(
         move || !draft.get_untracked().trim().is_empty(),

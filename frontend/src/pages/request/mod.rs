@@ -85,6 +85,16 @@ pub fn RequestPage() -> impl IntoView {
     crate::pages::inbox::read_when_shown(session, move || request.get().and_then(Result::ok).map(|r| format!("/requests/{}", r.id)));
     // Whether the page lists result files (which [`RequestExtras`] loads).
     let has_files = RwSignal::new(false);
+    // The message being written, kept while the page is drawn again after a step; another
+    // request's page starts without it.
+    let message_draft = RwSignal::new(String::new());
+    Effect::new(move |before: Option<i64>| {
+        let now = id();
+        if before.is_some_and(|b| b != now) {
+            message_draft.set(String::new());
+        }
+        now
+    });
     view! {
         <Async resource=request let:r>
             {{
@@ -221,7 +231,7 @@ pub fn RequestPage() -> impl IntoView {
                             sources=Signal::derive(move || coverage.get().and_then(Result::ok).unwrap_or_default().into_iter()
                                 .map(|c| (c.entry_id.clone(), format!("{} · {}%", text(lang.get(), &c.title), c.percent))).collect()) />
                     })}
-                    <RequestExtras id=r.id state=r.state agency=r.agency_code.clone() can_edit=can_edit names=names has_files=has_files on_posted=Callback::new(move |_| events.refetch()) />
+                    <RequestExtras id=r.id state=r.state agency=r.agency_code.clone() can_edit=can_edit names=names has_files=has_files draft=message_draft on_posted=Callback::new(move |_| events.refetch()) />
                     <crate::pages::request::questions::Questions id=r.id agency=r.agency_code.clone() />
                     {(r.state == State::Delivered && r.application.declares_personal_data()).then(|| view! {
                         <crate::pages::request::retention::Retention id=r.id version=r.version on_change=Callback::new(move |_| reload()) />
