@@ -84,7 +84,8 @@ pub struct Settings {
     pub body_idle: std::time::Duration,
     /// Serves `/metrics` without a token on this address (a scraper's private network).
     pub metrics_bind: Option<String>,
-    /// Added to the clock of the reminder and escalation sweeps (tests only).
+    /// Added to the clock of the reminder and escalation sweeps, and of which years'
+    /// calendars are due (tests only).
     pub clock_offset: chrono::Duration,
 }
 

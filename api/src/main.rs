@@ -206,8 +206,9 @@ struct IntegrationArgs {
     /// percentage of the largest is flagged.
     #[arg(long, env = "STATREQ_DOMINANCE_P_PERCENT", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=100))]
     dominance_p_percent: u32,
-    /// Days added to the clock of the reminder and escalation sweeps. For tests only:
-    /// it lets a test see next month's reminders today.
+    /// Days added to the clock of the reminder and escalation sweeps (and of which
+    /// years' office calendars are due). For tests only: it lets a test see next
+    /// month's reminders today.
     #[arg(long, hide = true, default_value_t = 0)]
     test_clock_offset_days: i64,
 }

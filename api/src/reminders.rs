@@ -1,7 +1,9 @@
 //! The reminder and escalation sweep: delivered personal data due for destruction in
 //! 30 and 7 days and overdue (rule 6) — told to the office, and once overdue to its
 //! supervising agency — and applications waiting on their supervisor longer than the
-//! working days allowed, escalated to the supervisors and then to DGPA (rule 5.1).
+//! working days allowed, escalated to the supervisors and then to DGPA (rule 5.1); and
+//! a year without the office calendar those working days are counted by, told to
+//! DGPA's administrators.
 //! Each notice reaches each person once (in-app always; by e-mail when statreq sends
 //! mail and the person wants that kind), however many instances sweep.
 
@@ -21,7 +23,10 @@ use crate::AppState;
 struct Notice<'a> {
     kind: &'a str,
     email_kind: &'a str,
-    request: &'a RequestRow,
+    /// The request it is about, if any (else a notice of the service itself).
+    request: Option<&'a RequestRow>,
+    /// Where in the SPA it is opened.
+    link: String,
     text: statreq_domain::Text,
     /// The part of the dedupe key that says which reminder this is.
     once: String,
@@ -37,7 +42,7 @@ async fn tell(
     email: bool,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let link = format!("/requests/{}", n.request.id);
+    let link = n.link.clone();
     let items: Vec<(String, NewInbox)> = people
         .iter()
         .filter(|u| u.active)
@@ -66,17 +71,24 @@ async fn tell(
     to.dedup_by_key(|a| a.to_ascii_lowercase());
     let base = state.settings.public_base();
     let mail = n.email.unwrap_or_else(|| {
-        let subject = statreq_domain::Text::new(format!("案件 #{}", n.request.id), format!("Request #{}", n.request.id));
+        let subject = match n.request {
+            Some(r) => statreq_domain::Text::new(format!("案件 #{}", r.id), format!("Request #{}", r.id)),
+            None => notify::email_kind_label(n.email_kind),
+        };
         notify::notice_email(&subject, &n.text, &format!("{base}{link}"))
     });
+    let (event_id, event_type) = match n.request {
+        Some(r) => (format!("{}_{}", n.kind, r.id), format!("request.{}", n.kind)),
+        None => (format!("{}_{}", n.kind, n.once), n.kind.to_string()),
+    };
     let payload = serde_json::json!({"subject": mail.subject, "body": mail.body}).to_string();
     for address in to {
         let new = NewNotification {
             channel: "email".into(),
             webhook_id: None,
-            event_id: format!("{}_{}", n.kind, n.request.id),
-            event_type: format!("request.{}", n.kind),
-            request_id: Some(n.request.id),
+            event_id: event_id.clone(),
+            event_type: event_type.clone(),
+            request_id: n.request.map(|r| r.id),
             dedupe_key: Some(format!("{}:{}:{}", n.kind, n.once, address.to_ascii_lowercase())),
             recipient: address,
             payload: payload.clone(),
@@ -91,7 +103,32 @@ async fn tell(
 pub async fn sweep(state: &AppState, email: bool) -> AppResult<()> {
     let now = Utc::now() + state.settings.clock_offset;
     destructions(state, email, now).await?;
-    waiting_on_supervisors(state, email, now).await
+    waiting_on_supervisors(state, email, now).await?;
+    calendars(state, email, now).await
+}
+
+/// DGPA's administrators are told, once each, of this year's or (from October) next
+/// year's office calendar not set: working days would count weekends only.
+async fn calendars(state: &AppState, email: bool, now: DateTime<Utc>) -> AppResult<()> {
+    let (_, missing) = crate::app::reference::calendar_years(state, now).await?;
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let dgpa = [AgencyCode::dgpa()];
+    let admins = with_role(db(state, move |s| s.active_users_of(&dgpa)).await?, Role::DgpaAdmin);
+    for year in missing {
+        let notice = Notice {
+            kind: notify::CALENDAR_MISSING,
+            email_kind: notify::CALENDAR_MISSING,
+            request: None,
+            link: "/admin#cal-h".into(),
+            text: statreq_domain::calendar::missing_year_notice(year),
+            once: year.to_string(),
+            email: None,
+        };
+        tell(state, notice, &admins, &[], email, now).await?;
+    }
+    Ok(())
 }
 
 async fn destructions(state: &AppState, email: bool, now: DateTime<Utc>) -> AppResult<()> {
@@ -114,7 +151,8 @@ async fn destructions(state: &AppState, email: bool, now: DateTime<Utc>) -> AppR
         let notice = Notice {
             kind,
             email_kind,
-            request: r,
+            request: Some(r),
+            link: format!("/requests/{}", r.id),
             text: notify::destruction_notice(r.id.0, destroy_by, stage),
             once: format!("{}:{destroy_by}:{stage}", r.id),
             // Rule 6's own wording: the date in the ROC calendar, and what an overdue blocks.
@@ -133,7 +171,8 @@ async fn destructions(state: &AppState, email: bool, now: DateTime<Utc>) -> AppR
             let notice = Notice {
                 kind: "escalation",
                 email_kind: "escalation",
-                request: r,
+                request: Some(r),
+                link: format!("/requests/{}", r.id),
                 text: notify::escalation_notice(r.id.0, Escalation::DestructionOverdue { agency: r.agency_code.to_string() }),
                 once: format!("destruction:{}:{destroy_by}", r.id),
                 email: None,
@@ -165,7 +204,15 @@ async fn waiting_on_supervisors(state: &AppState, email: bool, now: DateTime<Utc
             let once = format!("supervisor:{}:{}", r.id, submitted.timestamp());
             tell(
                 state,
-                Notice { kind: "escalation", email_kind: "escalation", request: r, text: text.clone(), once, email: None },
+                Notice {
+                    kind: "escalation",
+                    email_kind: "escalation",
+                    request: Some(r),
+                    link: format!("/requests/{}", r.id),
+                    text: text.clone(),
+                    once,
+                    email: None,
+                },
                 &sups,
                 &[],
                 email,
@@ -182,7 +229,15 @@ async fn waiting_on_supervisors(state: &AppState, email: bool, now: DateTime<Utc
             let people = officers.clone().unwrap_or_default();
             tell(
                 state,
-                Notice { kind: "escalation", email_kind: "escalation", request: r, text, once, email: None },
+                Notice {
+                    kind: "escalation",
+                    email_kind: "escalation",
+                    request: Some(r),
+                    link: format!("/requests/{}", r.id),
+                    text,
+                    once,
+                    email: None,
+                },
                 &people,
                 &[],
                 email,

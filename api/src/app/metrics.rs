@@ -136,6 +136,8 @@ pub async fn render(state: &AppState) -> AppResult<String> {
     let due = super::requests::destructions_due(state, None).await?;
     gauge!("statreq_destructions_overdue").set(due.iter().filter(|d| d.overdue).count() as f64);
     gauge!("statreq_destructions_due").set(due.len() as f64);
+    let (_, calendars_missing) = super::reference::calendar_years(state, now).await?;
+    gauge!("statreq_calendar_years_missing").set(calendars_missing.len() as f64);
     gauge!("statreq_transfers_in_flight").set(state.transfers.in_flight() as f64);
     gauge!("statreq_transfers_max").set(state.settings.max_transfers as f64);
     gauge!("statreq_snapshot_age_seconds").set((now - snapshot.at).num_milliseconds() as f64 / 1000.0);

@@ -91,6 +91,15 @@ pub async fn calendar(state: &AppState) -> AppResult<Arc<Vec<OfficeCalendar>>> {
         .await
 }
 
+/// The years with an office calendar, in order, and those due by `now` without one
+/// (`calendar::years_to_set`: this year, and from October next year).
+pub async fn calendar_years(state: &AppState, now: chrono::DateTime<chrono::Utc>) -> AppResult<(Vec<i32>, Vec<i32>)> {
+    let mut years: Vec<i32> = calendar(state).await?.iter().map(|c| c.year).collect();
+    years.sort_unstable();
+    let missing = statreq_domain::calendar::years_to_set(statreq_domain::lifecycle::taiwan_date(now), &years);
+    Ok((years, missing))
+}
+
 /// The profiles of every delivered request.
 pub async fn delivered_profiles(state: &AppState) -> AppResult<Vec<Arc<Profile>>> {
     let delivered = db(state, |s| s.delivered_requests()).await?;

@@ -6,7 +6,7 @@
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
-use statreq_contract::{CalendarView, ReferenceImportResult, WorkingDays};
+use statreq_contract::{CalendarView, CalendarYears, ReferenceImportResult, WorkingDays};
 use statreq_domain::calendar::{self, NamedDay, OfficeCalendar};
 use statreq_domain::Role;
 use utoipa::IntoParams;
@@ -33,6 +33,15 @@ async fn year_view(state: &AppState, year: i32) -> Result<CalendarView, ApiError
 
 fn year_of(raw: &str) -> Result<i32, ApiError> {
     raw.parse::<i32>().ok().filter(|y| calendar::YEARS.contains(y)).ok_or_else(ApiError::not_found)
+}
+
+/// The years with an office calendar, and this year's and (from 1 October) next
+/// year's when missing: working days of such a year would leave out weekends only.
+#[utoipa::path(tag = "calendar", security(("bearer" = [])), responses((status = 200, body = CalendarYears), ErrorResponses))]
+#[get("/calendar")]
+pub async fn calendar_years(state: web::Data<AppState>, _who: Principal) -> Result<HttpResponse, ApiError> {
+    let (years, missing) = reference::calendar_years(&state, chrono::Utc::now() + state.settings.clock_offset).await?;
+    Ok(HttpResponse::Ok().json(CalendarYears { years, missing }))
 }
 
 /// One year's days off (holidays and compensatory days) and make-up workdays; the
@@ -178,5 +187,5 @@ pub async fn import_calendar(
 
 /// Registers this module's handlers (`working-days` and `import` before `{year}`).
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(working_days).service(import_calendar).service(get_calendar).service(put_calendar);
+    cfg.service(calendar_years).service(working_days).service(import_calendar).service(get_calendar).service(put_calendar);
 }

@@ -304,6 +304,11 @@ impl Client {
         self.post_csv("/sources/import", csv).await
     }
 
+    /// The years with an office calendar, and those missing by now.
+    pub async fn calendar_years(&self) -> Result<CalendarYears> {
+        self.get("/calendar").await
+    }
+
     /// One year of the office calendar.
     pub async fn calendar(&self, year: i32) -> Result<CalendarView> {
         self.get(&format!("/calendar/{year}")).await

@@ -87,6 +87,18 @@ pub struct WorkingDays {
     pub years_without_calendar: Vec<i32>,
 }
 
+/// The years statreq keeps an office calendar for, and those it should have by now
+/// and has not (since 1.13.0).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CalendarYears {
+    /// Every year with a calendar, in order.
+    pub years: Vec<i32>,
+    /// This year, and from 1 October next year, when without a calendar: their working
+    /// days would leave out weekends only. DGPA's administrators are told of each
+    /// (`calendar_missing` in the inbox, and by e-mail unless they turned it off).
+    pub missing: Vec<i32>,
+}
+
 // ---------------------------------------------------------------- field questions
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -172,7 +184,8 @@ pub struct InboxItem {
     pub id: i64,
     /// e.g. `inquiry_created`, `inquiry_replied`, `faq_published`, or `request_<event>`
     /// for a request's event that concerns the reader (`request_submitted` to its
-    /// supervisors, `request_dgpa_returned`, `request_held` … to the applicant's office).
+    /// supervisors, `request_dgpa_returned`, `request_held` … to the applicant's office);
+    /// `calendar_missing` to DGPA's administrators (a year without an office calendar).
     pub kind: String,
     /// The SPA path it concerns, e.g. `/inquiries/3`.
     pub link: String,

@@ -105,6 +105,26 @@ pub fn working_days(from: NaiveDate, to: NaiveDate, calendars: &[OfficeCalendar]
     from.iter_days().take_while(|d| *d <= to).filter(|d| is_working_day(*d, calendars)).count() as i64
 }
 
+/// The month from which next year's calendar is wanted (DGPA publishes it mid-year):
+/// from 1 October a next year without one is asked for, three months ahead.
+pub const NEXT_YEAR_FROM_MONTH: u32 = 10;
+
+/// The years whose calendar statreq should have by `today` and has not (`set`: the
+/// years it has): this year, and next year from [`NEXT_YEAR_FROM_MONTH`]. Without one,
+/// working days (waits, escalations, turnaround) would count weekends only.
+pub fn years_to_set(today: NaiveDate, set: &[i32]) -> Vec<i32> {
+    let due = if today.month() >= NEXT_YEAR_FROM_MONTH { 1 } else { 0 };
+    (today.year()..=today.year() + due).filter(|y| YEARS.contains(y) && !set.contains(y)).collect()
+}
+
+/// What an administrator is told of a year without a calendar (see [`years_to_set`]).
+pub fn missing_year_notice(year: i32) -> Text {
+    Text::new(
+        format!("尚未設定 {year} 年的政府行政機關辦公日曆：該年的工作日將只扣除週末（等候、提醒與處理天數據以計算），請於管理頁設定。"),
+        format!("The office calendar for {year} is not set: that year's working days would leave out weekends only (waits, reminders and turnaround count them). Set it on the administration page."),
+    )
+}
+
 /// The calendars statreq starts with. 2026 and 2027 as DGPA's published office
 /// calendars set them under the Act on Implementing Memorial Days and Holidays
 /// (紀念日及節日實施條例, amended 2025: the day before Lunar New Year's Eve, Labour
@@ -190,6 +210,18 @@ mod tests {
         assert!(is_working_day(d(2030, 1, 5), &cals), "a Saturday worked");
         assert!(!is_working_day(d(2030, 1, 6), &cals));
         assert_eq!(working_days(d(2031, 1, 1), d(2031, 1, 7), &cals), 5);
+    }
+
+    #[test]
+    fn this_year_and_from_october_next_year_are_asked_for_when_missing() {
+        assert_eq!(years_to_set(d(2027, 9, 30), &[2026, 2027]), Vec::<i32>::new());
+        assert_eq!(years_to_set(d(2027, 10, 1), &[2026, 2027]), [2028]);
+        assert_eq!(years_to_set(d(2028, 1, 1), &[2026, 2027]), [2028]);
+        assert_eq!(years_to_set(d(2028, 12, 31), &[2027]), [2028, 2029]);
+        assert_eq!(years_to_set(d(2028, 12, 31), &[2028, 2029]), Vec::<i32>::new());
+        assert_eq!(years_to_set(d(2100, 12, 1), &[2100]), Vec::<i32>::new(), "statreq keeps no year after 2100");
+        let said = missing_year_notice(2028);
+        assert!(said.zh_tw.contains("2028 年") && said.en.contains("2028"));
     }
 
     #[test]

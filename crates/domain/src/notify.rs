@@ -402,14 +402,20 @@ pub fn email_kinds() -> Vec<String> {
         .collect();
     kinds.extend(["destruction_due", "destruction_overdue", "escalation"].map(String::from));
     kinds.extend(INQUIRY_NOTICES.map(String::from));
+    kinds.push(CALENDAR_MISSING.to_string());
     kinds
 }
+
+/// The notice to DGPA's administrators of a year without an office calendar
+/// (`calendar::years_to_set`).
+pub const CALENDAR_MISSING: &str = "calendar_missing";
 
 /// The notice kinds that may come to someone holding `roles`, in the order of a
 /// request's life, then reminders and field questions: what their settings screen
 /// offers (the office's applicants hear of their requests and reminders; supervisors of
 /// reviews and escalations; DGPA's case officers of arrivals, their work and
-/// escalations; both sides of field questions).
+/// escalations; both sides of field questions; DGPA's administrators of a year
+/// without an office calendar).
 pub fn email_kinds_for(roles: &crate::RoleSet) -> Vec<String> {
     let mut sides = Vec::new();
     if roles.has(Role::Applicant) {
@@ -428,7 +434,7 @@ pub fn email_kinds_for(roles: &crate::RoleSet) -> Vec<String> {
         .collect();
     let office = roles.has(Role::Applicant);
     let asks = office || roles.has(Role::Supervisor);
-    let others: [(&str, bool); 8] = [
+    let others: [(&str, bool); 9] = [
         ("destruction_due", office),
         ("destruction_overdue", office),
         ("escalation", roles.has(Role::Supervisor) || roles.has(Role::DgpaOfficer)),
@@ -437,6 +443,7 @@ pub fn email_kinds_for(roles: &crate::RoleSet) -> Vec<String> {
         ("inquiry_answered", asks),
         ("inquiry_closed", asks),
         ("faq_published", asks),
+        (CALENDAR_MISSING, roles.has(Role::DgpaAdmin)),
     ];
     kinds.extend(others.into_iter().filter(|(_, theirs)| *theirs).map(|(k, _)| k.to_string()));
     kinds
@@ -470,6 +477,9 @@ pub fn email_kind_label(kind: &str) -> Text {
         ),
         "inquiry_closed" => Text::new("您的欄位疑義經人事總處結案", "Your field question closed by DGPA"),
         "faq_published" => Text::new("您的疑義已發布至欄位常見問答", "Your question published to a field's FAQ"),
+        CALENDAR_MISSING => {
+            Text::new("尚未設定今年或明年的辦公日曆（人事總處管理者）", "This or next year's office calendar not set (DGPA administrators)")
+        }
         other => match other.strip_prefix("request_").and_then(crate::lifecycle::EventKind::parse) {
             Some(k) => {
                 let what = what_happened(k);
@@ -517,9 +527,10 @@ pub fn answer_concerns_reviewers(state: State) -> bool {
 
 /// The notices that always arrive in the in-app inbox, whatever one's settings: what
 /// rule 6 obliges an office to do (destroy delivered personal data in time) and work
-/// left waiting beyond its time. The others a person may keep out of the inbox (a DGPA
+/// left waiting beyond its time, and a year without the office calendar by which that
+/// time is counted. The others a person may keep out of the inbox (a DGPA
 /// officer who works from the queue needs no notice of each arrival).
-pub const INBOX_ALWAYS: [&str; 3] = ["destruction_due", "destruction_overdue", "escalation"];
+pub const INBOX_ALWAYS: [&str; 4] = ["destruction_due", "destruction_overdue", "escalation", CALENDAR_MISSING];
 
 /// Whether a person's settings (`{"inbox": {"kind": false}}` keeps a kind out) want
 /// `kind` in the in-app inbox.

@@ -126,6 +126,77 @@ async fn people_choose_which_notices_come_by_email(backend: Backend) {
     assert_eq!(now.email.get("request_dgpa_returned"), Some(&false), "the earlier change stays");
 }
 
+/// Waits for `c`'s notices of a year without an office calendar; empty when none came
+/// in `tries` looks.
+async fn calendar_notices(c: &Client, tries: u32) -> Vec<statreq_e2e::statreq_contract::InboxItem> {
+    for i in 0..tries {
+        let found: Vec<_> = c.inbox(false).await.unwrap().into_iter().filter(|n| n.kind == "calendar_missing").collect();
+        if !found.is_empty() || i + 1 == tries {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    Vec::new()
+}
+
+/// Days to move the service's clock past 1 October 2027 (none once that is past), and
+/// the year whose office calendar is then due and missing (2026 and 2027 are built in).
+pub(crate) fn past_the_built_in_calendars() -> (i64, i32) {
+    use chrono::Datelike;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let after = chrono::NaiveDate::from_ymd_opt(2027, 10, 15).unwrap_or(today);
+    let offset = (after - today).num_days().max(0);
+    let moved = today + chrono::Duration::days(offset);
+    (offset, if moved.month() >= 10 { moved.year() + 1 } else { moved.year() })
+}
+
+/// Working days (waits, escalations, turnaround) are counted by each year's office
+/// calendar; a year without one would count weekends only. statreq has 2026 and 2027
+/// built in: with the sweep's clock moved past 1 October 2027, the next year's is
+/// missing, and each administrator (no one else) is told once, however many sweeps;
+/// once the year is set, nobody more is told.
+async fn a_year_without_an_office_calendar_is_told_to_the_administrators(backend: Backend) {
+    let (offset, year) = past_the_built_in_calendars();
+    let server = TestServer::start_with(backend, &["--sweep-seconds", "1", "--test-clock-offset-days", &offset.to_string()]);
+    let admin = server.login("admin.dgpa").await;
+    let told = calendar_notices(&admin, 50).await;
+    assert!(told.iter().any(|n| n.message.zh_tw.contains(&format!("{year} 年")) && n.message.en.contains(&year.to_string())), "{told:?}");
+    assert!(told.iter().all(|n| n.link == "/admin#cal-h"), "{told:?}");
+    // The calendar's years say the same, to anyone signed in.
+    let years = server.login("applicant.npa").await.calendar_years().await.unwrap();
+    assert!(years.missing.contains(&year) && !years.years.contains(&year), "{years:?}");
+    assert_eq!(years.missing.len(), told.len(), "{years:?} {told:?}");
+    assert!(years.years.windows(2).all(|w| w[0] < w[1]) && years.years.contains(&2027), "{years:?}");
+    let officer = server.login("officer1.dgpa").await;
+    assert!(calendar_notices(&officer, 1).await.is_empty(), "an officer does not set the calendar");
+    // Once, however many sweeps.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert_eq!(calendar_notices(&admin, 1).await.len(), told.len());
+    // Every administrator: one added now is told at the next sweep.
+    let new_admin = |name: &str| statreq_e2e::statreq_contract::CreateUserBody {
+        username: name.into(),
+        display_name: format!("人事總處管理者 {name}"),
+        email: String::new(),
+        agency_code: "DGPA".into(),
+        roles: vec![Role::DgpaAdmin],
+        password: statreq_e2e::DEMO_PASSWORD.into(),
+    };
+    admin.create_user(&new_admin("admin2.dgpa")).await.unwrap();
+    let second = server.login("admin2.dgpa").await;
+    assert_eq!(calendar_notices(&second, 50).await.len(), told.len());
+    // Once every year asked for is set, nobody more is told.
+    for n in &told {
+        let y: i32 = n.message.en.split_whitespace().find_map(|w| w.parse().ok()).unwrap_or(year);
+        let cal = statreq_e2e::statreq_domain::calendar::OfficeCalendar { year: y, days_off: vec![], make_up_workdays: vec![] };
+        admin.put_calendar(&cal, None).await.unwrap();
+    }
+    assert_eq!(admin.calendar_years().await.unwrap().missing, Vec::<i32>::new());
+    admin.create_user(&new_admin("admin3.dgpa")).await.unwrap();
+    let third = server.login("admin3.dgpa").await;
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert!(calendar_notices(&third, 1).await.is_empty(), "every year is set");
+}
+
 /// A DGPA officer who works from the queue keeps arrivals and new questions out of the
 /// inbox (contract 1.11.0); another officer still gets them. The reminders rule 6 obliges
 /// an office to act on, and escalations, always come: keeping one out is refused.
@@ -321,6 +392,7 @@ async fn work_of_a_disabled_officer_is_told_to_every_officer(backend: Backend) {
 }
 
 on_both_backends!(
+    a_year_without_an_office_calendar_is_told_to_the_administrators,
     work_of_a_disabled_officer_is_told_to_every_officer,
     a_withdrawal_and_a_reassignment_are_told_to_whom_they_concern,
     a_message_is_told_to_the_sides_that_have_the_request,

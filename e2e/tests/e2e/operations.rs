@@ -567,6 +567,9 @@ async fn metrics_are_prometheus_text_for_admins_and_scrapers(backend: Backend) {
     assert!(value(&s, "statreq_db_pool_connections", &[("state", "max")]).is_some_and(|n| n >= 1.0));
     assert!(value(&s, "statreq_outbox", &[("channel", "webhook"), ("status", "pending")]).is_some());
     assert_eq!(value(&s, "statreq_destructions_overdue", &[]), Some(0.0));
+    // The years due without an office calendar, as `GET /calendar` lists them.
+    let missing = admin.calendar_years().await.unwrap().missing.len() as f64;
+    assert_eq!(value(&s, "statreq_calendar_years_missing", &[]), Some(missing), "{text}");
     assert_eq!(value(&s, "statreq_transfers_in_flight", &[]), Some(0.0));
     // Free space of the disks written to on this host: the keys always, the files and
     // the database where they are local (SQLite, file://), not on S3 or PostgreSQL.

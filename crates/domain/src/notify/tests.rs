@@ -19,10 +19,11 @@ fn each_role_is_offered_the_notices_that_may_come_to_it() {
         assert!(officer.contains(&k.to_string()), "{k}");
     }
     assert!(!officer.contains(&"destruction_due".to_string()) && !officer.contains(&"inquiry_answered".to_string()));
-    assert!(of(&[Role::DgpaAdmin]).is_empty());
+    assert_eq!(of(&[Role::DgpaAdmin]), [CALENDAR_MISSING], "an administrator hears of a year without a calendar");
+    assert!(!officer.contains(&CALENDAR_MISSING.to_string()));
     // Every kind offered is one a person may set; together the roles cover them all.
     let all = email_kinds();
-    let mut offered = of(&[Role::Applicant, Role::Supervisor, Role::DgpaOfficer]);
+    let mut offered = of(&[Role::Applicant, Role::Supervisor, Role::DgpaOfficer, Role::DgpaAdmin]);
     assert!(offered.iter().all(|k| all.contains(k)));
     offered.sort();
     let mut all = all;
