@@ -244,6 +244,40 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     let _ = c.close().await;
 }
 
+/// A year without an office calendar (the service's clock moved past 1 October of the
+/// last built-in year): the administrator's inbox tells of it and opens the calendar,
+/// which says so and offers the year; once it is saved, the calendar says nothing more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_is_told_of_a_year_without_an_office_calendar() {
+    let dist = spa_dir();
+    let (offset, year) = crate::notifications::past_the_built_in_calendars();
+    let offset = offset.to_string();
+    let args = ["--spa-dir", dist.to_str().unwrap_or_default(), "--sweep-seconds", "1", "--test-clock-offset-days", &offset];
+    let server = TestServer::start_with(Backend::Sqlite, &args);
+    let admin = server.login("admin.dgpa").await;
+    for _ in 0..50 {
+        if admin.inbox(true).await.unwrap().iter().any(|n| n.kind == "calendar_missing") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "admin.dgpa").await;
+    c.goto(&format!("{}/inbox", server.base)).await.unwrap();
+    wait_for_text(&c, "ul.inbox", &format!("尚未設定 {year} 年的政府行政機關辦公日曆")).await;
+    click(&c, Locator::Css("ul.inbox a[href='/admin#cal-h']")).await;
+    wait_for_text(&c, "#cal-missing", &format!("尚未設定 {year} 年的辦公日曆")).await;
+    assert_accessible(&c, "a year without a calendar").await;
+    choose(&c, "#cal-year", &year.to_string()).await;
+    // The year loaded (it has no day yet) before it is saved.
+    wait_gone(&c, "section[aria-labelledby='cal-h'] ul.days li").await;
+    click(&c, Locator::Css("#cal-save")).await;
+    wait_for_text(&c, "section[aria-labelledby='cal-h'] [role=status]", &format!("已儲存 {year} 年辦公日曆")).await;
+    wait_gone(&c, "#cal-missing").await;
+    assert_eq!(admin.calendar(year).await.unwrap().calendar.year, year);
+    let _ = c.close().await;
+}
+
 /// The id of the hook's first delivery.
 async fn first_delivery(admin: &statreq_e2e::statreq_client::Client, hook: i64) -> i64 {
     let page = admin.webhook_deliveries(hook, None).await.unwrap();

@@ -19,6 +19,12 @@ pub fn CalendarEditor() -> impl IntoView {
         let y = year.get();
         async move { call(|c| async move { c.calendar(y).await }).await.map_err(ui) }
     });
+    // This year's and (from October) next year's calendar, when not set (by the
+    // service's clock): working days of such a year would count weekends only (the
+    // administrators are told in their inbox too).
+    let missing = LocalResource::new(move || async move {
+        call(|c| async move { c.calendar_years().await }).await.map(|y| y.missing).unwrap_or_default()
+    });
     // The year as edited, and the version it was loaded at.
     let draft = RwSignal::new(None::<(OfficeCalendar, i64)>);
     Effect::new(move |_| {
@@ -76,6 +82,7 @@ pub fn CalendarEditor() -> impl IntoView {
                 Ok(v) => {
                     note.set(Some(tr_with(lang.get_untracked(), "calendar_saved", &[("year", v.calendar.year.to_string())])));
                     loaded.refetch();
+                    missing.refetch();
                 }
                 Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
             }
@@ -110,6 +117,10 @@ pub fn CalendarEditor() -> impl IntoView {
         <section class="card" aria-labelledby="cal-h">
             <h2 id="cal-h">{move || tr(lang.get(), "office_calendar")}</h2>
             <p class="hint">{move || tr(lang.get(), "office_calendar_hint")}</p>
+            {move || missing.get().filter(|m| !m.is_empty()).map(|m| {
+                let years = m.iter().map(i32::to_string).collect::<Vec<_>>().join(if lang.get() == i18n::Lang::Zh { "、" } else { ", " });
+                view! { <p class="warning" id="cal-missing" role="status">{tr_with(lang.get(), "calendar_years_missing", &[("years", years)])}</p> }
+            })}
             <label for="cal-year">{move || tr(lang.get(), "year")}</label>
             <select id="cal-year" prop:value=move || year.get().to_string() on:change=move |ev| {
                 let chosen = event_target_value(&ev).parse().unwrap_or(this_year);
@@ -124,7 +135,14 @@ pub fn CalendarEditor() -> impl IntoView {
                 }
                 year.set(chosen)
             }>
-                {(this_year - 1..=this_year + 1).map(|y| view! { <option value=y selected=y == this_year>{y}</option> }).collect_view()}
+                // Last year to next, and any year due without a calendar.
+                {move || {
+                    let mut offered: Vec<i32> = (this_year - 1..=this_year + 1).collect();
+                    offered.extend(missing.get().unwrap_or_default());
+                    offered.sort_unstable();
+                    offered.dedup();
+                    offered.into_iter().map(|y| view! { <option value=y selected=move || y == year.get_untracked()>{y}</option> }).collect_view()
+                }}
             </select>
             {move || problem_note(lang.get(), loaded.get())}
             {days("days_off", |c| c.days_off.clone())}
