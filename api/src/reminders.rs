@@ -12,92 +12,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use statreq_domain::notify::{self, Escalation};
 use statreq_domain::{lifecycle, AgencyCode, Role, State, UserId};
-use statreq_store::{ListFilter, NewInbox, NewNotification, RequestRow, UserRow};
+use statreq_store::{ListFilter, UserRow};
 
+use crate::app::notices::{tell, Notice};
 use crate::app::users::supervisors_of;
 use crate::app::{db, AppResult};
 use crate::worker::{office_addresses, with_role};
 use crate::AppState;
-
-/// One notice for several people: in-app once each, e-mail to those who want it.
-struct Notice<'a> {
-    kind: &'a str,
-    email_kind: &'a str,
-    /// The request it is about, if any (else a notice of the service itself).
-    request: Option<&'a RequestRow>,
-    /// Where in the SPA it is opened.
-    link: String,
-    text: statreq_domain::Text,
-    /// The part of the dedupe key that says which reminder this is.
-    once: String,
-    /// The e-mail, when the kind has its own wording (else the notice with a link).
-    email: Option<notify::Email>,
-}
-
-async fn tell(
-    state: &AppState,
-    n: Notice<'_>,
-    people: &[UserRow],
-    extra_addresses: &[String],
-    email: bool,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    let link = n.link.clone();
-    let items: Vec<(String, NewInbox)> = people
-        .iter()
-        .filter(|u| u.active)
-        .map(|u| {
-            let item = NewInbox {
-                user_id: u.id,
-                kind: n.kind.to_string(),
-                link: link.clone(),
-                text_zh: n.text.zh_tw.clone(),
-                text_en: n.text.en.clone(),
-            };
-            (format!("{}:{}:{}", n.kind, n.once, u.id), item)
-        })
-        .collect();
-    db(state, move |s| s.add_inbox_once(&items, now)).await?;
-    if !email {
-        return Ok(());
-    }
-    let mut to: Vec<String> = people
-        .iter()
-        .filter(|u| u.active && u.email.contains('@') && notify::wants_email(&u.notification_settings, n.email_kind))
-        .map(|u| u.email.trim().to_string())
-        .collect();
-    to.extend(extra_addresses.iter().cloned());
-    to.sort_by_key(|a| a.to_ascii_lowercase());
-    to.dedup_by_key(|a| a.to_ascii_lowercase());
-    let base = state.settings.public_base();
-    let mail = n.email.unwrap_or_else(|| {
-        let subject = match n.request {
-            Some(r) => statreq_domain::Text::new(format!("案件 #{}", r.id), format!("Request #{}", r.id)),
-            None => notify::email_kind_label(n.email_kind),
-        };
-        notify::notice_email(&subject, &n.text, &format!("{base}{link}"))
-    });
-    let (event_id, event_type) = match n.request {
-        Some(r) => (format!("{}_{}", n.kind, r.id), format!("request.{}", n.kind)),
-        None => (format!("{}_{}", n.kind, n.once), n.kind.to_string()),
-    };
-    let payload = serde_json::json!({"subject": mail.subject, "body": mail.body}).to_string();
-    for address in to {
-        let new = NewNotification {
-            channel: "email".into(),
-            webhook_id: None,
-            event_id: event_id.clone(),
-            event_type: event_type.clone(),
-            request_id: n.request.map(|r| r.id),
-            dedupe_key: Some(format!("{}:{}:{}", n.kind, n.once, address.to_ascii_lowercase())),
-            recipient: address,
-            payload: payload.clone(),
-        };
-        // Sent now: the outbox runs on the real clock even when the sweep's is moved (tests).
-        db(state, move |s| s.enqueue_notification(&new, Utc::now())).await?;
-    }
-    Ok(())
-}
 
 /// One sweep. `email`: whether statreq sends mail at all.
 pub async fn sweep(state: &AppState, email: bool) -> AppResult<()> {

@@ -15,6 +15,7 @@ pub mod files;
 pub mod input;
 pub mod keys;
 pub mod metrics;
+pub mod notices;
 pub mod outbound;
 pub mod queue;
 pub mod reference;
