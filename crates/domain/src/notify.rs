@@ -379,6 +379,16 @@ pub fn escalation_notice(id: i64, what: Escalation) -> Text {
     }
 }
 
+/// The notice to a supervising agency's reviewers of an application that now awaits
+/// them because `agency` (the applicant's, or one above it) moved under `parent`
+/// (rule 5.1): they were not told when it was submitted.
+pub fn review_moved_notice(id: i64, agency: &str, parent: &str) -> Text {
+    Text::new(
+        format!("案件 #{id} 因{agency}改隸{parent}，改由貴機關審核（第5點第1款）。"),
+        format!("Request #{id} now awaits your review: {agency} has moved under {parent} (rule 5.1)."),
+    )
+}
+
 /// What is escalated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Escalation {

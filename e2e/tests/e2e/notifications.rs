@@ -139,6 +139,58 @@ async fn calendar_notices(c: &Client, tries: u32) -> Vec<statreq_e2e::statreq_co
     Vec::new()
 }
 
+/// Waits for `c`'s notices of `kind` about request `id` whose Chinese text holds `words`.
+async fn notices_saying(c: &Client, kind: &str, id: i64, words: &str, tries: u32) -> usize {
+    for i in 0..tries {
+        let n = c
+            .inbox(false)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|n| n.kind == kind && about(&n.link, id) && n.message.zh_tw.contains(words))
+            .count();
+        if n > 0 || i + 1 == tries {
+            return n;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    0
+}
+
+/// An agency moved under another supervising agency (a reorganisation, rule 5.1): its
+/// applications awaiting review now await the new supervising agency's reviewers, who
+/// were never told of them and are told now, once (as of a submission); the reviewers
+/// it left no longer see them; a change of name or staff tells nobody. By the form
+/// (`PATCH /agencies/{code}`) and by CSV import alike.
+async fn applications_awaiting_review_follow_a_moved_agency_and_its_new_reviewers_are_told(backend: Backend) {
+    use statreq_e2e::statreq_contract::UpdateAgencyBody;
+    let server = TestServer::start_with(backend, &crate::integration::FAST);
+    let s = Scenario::new(&server).await;
+    let (admin, tpe) = (server.login("admin.dgpa").await, server.login("supervisor.tpe").await);
+    let r = s.in_state(&common::statistics(), State::PendingSupervisor, 2).await;
+    let staff = UpdateAgencyBody { personnel_staff: Some(40), ..Default::default() };
+    admin.update_agency("NPA", &staff, None).await.unwrap();
+    let moved = UpdateAgencyBody { parent_code: Some("TPE".into()), ..Default::default() };
+    admin.update_agency("NPA", &moved, None).await.unwrap();
+    assert_eq!(notices_saying(&tpe, "request_submitted", r.id, "改隸臺北市政府", 50).await, 1, "the new reviewers are told");
+    let told = tpe.inbox(false).await.unwrap().into_iter().find(|n| about(&n.link, r.id)).unwrap_or_else(|| panic!("no notice"));
+    assert!(told.message.zh_tw.contains("內政部警政署") && told.message.en.contains("moved under 臺北市政府"), "{:?}", told.message);
+    let theirs = tpe.get_request(r.id).await.unwrap();
+    assert!(theirs.allowed_actions.iter().any(|a| format!("{a:?}") == "SupervisorApprove"), "{:?}", theirs.allowed_actions);
+    assert_eq!(s.supervisor.get_request(r.id).await.err().and_then(|e| e.status()), Some(404), "the reviewers it left");
+    assert_eq!(notices_saying(&s.supervisor, "request_submitted", r.id, "改隸", 3).await, 0, "they are not told it awaits them");
+    // Once, however often read; a change of staff told nobody.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(tpe.inbox(false).await.unwrap().iter().filter(|n| about(&n.link, r.id)).count(), 1);
+
+    // Back under MOI by CSV import: MOI's reviewers are told it awaits them again.
+    admin.import_agencies("code,name,parent_code,personnel_staff\nNPA,內政部警政署,MOI,40\n").await.unwrap();
+    assert_eq!(notices_saying(&s.supervisor, "request_submitted", r.id, "改隸內政部", 50).await, 1);
+    assert_eq!(notices_saying(&tpe, "request_submitted", r.id, "改隸內政部", 3).await, 0, "the reviewers it left");
+    let back = s.supervisor.supervisor_decision(r.id, None, statreq_e2e::statreq_contract::Decision::Approve, None).await.unwrap();
+    assert_eq!(back.state, State::PendingDgpa);
+}
+
 /// Days to move the service's clock past 1 October 2027 (none once that is past), and
 /// the year whose office calendar is then due and missing (2026 and 2027 are built in).
 pub(crate) fn past_the_built_in_calendars() -> (i64, i32) {
@@ -392,6 +444,7 @@ async fn work_of_a_disabled_officer_is_told_to_every_officer(backend: Backend) {
 }
 
 on_both_backends!(
+    applications_awaiting_review_follow_a_moved_agency_and_its_new_reviewers_are_told,
     a_year_without_an_office_calendar_is_told_to_the_administrators,
     work_of_a_disabled_officer_is_told_to_every_officer,
     a_withdrawal_and_a_reassignment_are_told_to_whom_they_concern,

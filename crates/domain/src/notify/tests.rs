@@ -181,3 +181,10 @@ fn destruction_reminders_speak_the_roc_calendar_in_chinese() {
         assert!(t.en.contains("2026-12-31"), "{}", t.en);
     }
 }
+
+#[test]
+fn reviewers_an_application_came_to_are_told_which_agency_moved_where() {
+    let t = review_moved_notice(24, "內政部移民署", "臺北市政府");
+    assert_eq!(t.zh_tw, "案件 #24 因內政部移民署改隸臺北市政府，改由貴機關審核（第5點第1款）。");
+    assert!(t.en.contains("#24") && t.en.contains("moved under 臺北市政府"), "{}", t.en);
+}
