@@ -49,6 +49,12 @@ impl AgencyTree {
         self.chain(code).ok_or_else(|| AppError::internal(format!("agency {code} missing from the tree")))
     }
 
+    /// The agencies whose personnel offices review `chain`'s applications, by name.
+    pub fn reviewers_of(&self, chain: &AgencyChain) -> Vec<statreq_contract::AgencyName> {
+        let name = |c: &AgencyCode| self.get(c).map_or_else(|| c.to_string(), |a| a.name.clone());
+        chain.supervising_agencies().into_iter().map(|c| statreq_contract::AgencyName { code: c.to_string(), name: name(c) }).collect()
+    }
+
     /// The agency and every agency under it.
     pub fn subtree(&self, root: &AgencyCode) -> Vec<AgencyCode> {
         self.by_code

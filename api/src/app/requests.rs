@@ -74,6 +74,8 @@ pub struct Loaded {
     pub row: RequestRow,
     pub chain: AgencyChain,
     pub agency_name: String,
+    /// The supervising agencies that review it, by name (rule 5.1).
+    pub reviewers: Vec<statreq_contract::AgencyName>,
     pub users: Users,
     /// Who created, edited or submitted it (separation of duties).
     pub authors: Vec<UserId>,
@@ -163,7 +165,8 @@ pub async fn load_for(state: &AppState, who: &Principal, id: RequestId) -> AppRe
         }
     };
     let (chain, agency_name) = tree.chain_of(&row.agency_code)?;
-    let loaded = Loaded { row, chain, agency_name, users, authors };
+    let reviewers = tree.reviewers_of(&chain);
+    let loaded = Loaded { row, chain, agency_name, reviewers, users, authors };
     if can_view(&who.actor, &loaded.chain, loaded.row.revision as u32) {
         Ok(loaded)
     } else {
@@ -184,11 +187,12 @@ pub fn fresh(state: &AppState, who: &Principal, tree: &super::agencies::AgencyTr
         return None;
     }
     let (chain, agency_name) = tree.chain_of(&row.agency_code).ok()?;
+    let reviewers = tree.reviewers_of(&chain);
     // A new request's only author is who created it: a draft's one event is `created`,
     // a paper application's are `created` and `registered_from_paper`, both theirs.
     let authors = vec![row.created_by];
     state.authors.0.insert((row.id, row.version), Arc::new(authors.clone()));
-    let loaded = Loaded { row, chain, agency_name, users, authors };
+    let loaded = Loaded { row, chain, agency_name, reviewers, users, authors };
     can_view(&who.actor, &loaded.chain, loaded.row.revision as u32).then_some(loaded)
 }
 
@@ -230,7 +234,8 @@ pub async fn load_list(state: &AppState, who: &Principal, filter: ListFilter) ->
         }
         let users = referenced_users(&row).into_iter().filter_map(|id| all_users.get(&id).map(|u| (id, u.clone()))).collect();
         let authors = authors.remove(&row.id).unwrap_or_default();
-        out.push(Loaded { row, chain, agency_name, users, authors });
+        let reviewers = tree.reviewers_of(&chain);
+        out.push(Loaded { row, chain, agency_name, reviewers, users, authors });
     }
     Ok(out)
 }
@@ -242,7 +247,7 @@ async fn write_and_reload(
     before: Loaded,
     write: impl FnOnce(&Store) -> StoreResult<RequestRow> + Send + 'static,
 ) -> AppResult<Loaded> {
-    let Loaded { users: mut known, chain, agency_name, .. } = before;
+    let Loaded { users: mut known, chain, agency_name, reviewers, .. } = before;
     let cache = state.authors.clone();
     let (row, users, authors) = db(state, move |s| {
         let row = write(s)?;
@@ -251,7 +256,7 @@ async fn write_and_reload(
         Ok((row, known, authors))
     })
     .await?;
-    Ok(Loaded { row, chain, agency_name, users, authors })
+    Ok(Loaded { row, chain, agency_name, reviewers, users, authors })
 }
 
 /// The request as the caller sees it, with the actions the caller may take.
@@ -282,6 +287,7 @@ pub fn view(who: &Principal, l: &Loaded) -> AppResult<RequestView> {
         version: r.version,
         agency_code: r.agency_code.to_string(),
         agency_name: l.agency_name.clone(),
+        supervising_agencies: l.reviewers.clone(),
         created_by: user_ref(&l.users, r.created_by),
         application: app,
         revision: r.revision,

@@ -41,6 +41,13 @@ pub struct DestructionView {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// An agency by code and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AgencyName {
+    pub code: String,
+    pub name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RequestView {
     pub id: i64,
@@ -50,6 +57,12 @@ pub struct RequestView {
     pub version: i64,
     pub agency_code: String,
     pub agency_name: String,
+    /// The supervising agencies whose personnel offices review the agency's
+    /// applications (rule 5.1), nearest first, as the agency tree stands now: when DGPA
+    /// moves an agency under another, an application awaiting review goes to the new
+    /// one's reviewers. Empty for DGPA's own. Since 1.13.0.
+    #[serde(default)]
+    pub supervising_agencies: Vec<AgencyName>,
     pub created_by: UserRef,
     pub application: Application,
     /// Number of frozen revisions (one per submission).

@@ -168,6 +168,10 @@ async fn applications_awaiting_review_follow_a_moved_agency_and_its_new_reviewer
     let s = Scenario::new(&server).await;
     let (admin, tpe) = (server.login("admin.dgpa").await, server.login("supervisor.tpe").await);
     let r = s.in_state(&common::statistics(), State::PendingSupervisor, 2).await;
+    let named = |v: &statreq_e2e::statreq_contract::RequestView| {
+        v.supervising_agencies.iter().map(|a| format!("{} {}", a.code, a.name)).collect::<Vec<_>>()
+    };
+    assert_eq!(named(&r), ["MOI 內政部"], "who reviews it");
     let staff = UpdateAgencyBody { personnel_staff: Some(40), ..Default::default() };
     admin.update_agency("NPA", &staff, None).await.unwrap();
     let moved = UpdateAgencyBody { parent_code: Some("TPE".into()), ..Default::default() };
@@ -177,6 +181,7 @@ async fn applications_awaiting_review_follow_a_moved_agency_and_its_new_reviewer
     assert!(told.message.zh_tw.contains("內政部警政署") && told.message.en.contains("moved under 臺北市政府"), "{:?}", told.message);
     let theirs = tpe.get_request(r.id).await.unwrap();
     assert!(theirs.allowed_actions.iter().any(|a| format!("{a:?}") == "SupervisorApprove"), "{:?}", theirs.allowed_actions);
+    assert_eq!(named(&s.applicant.get_request(r.id).await.unwrap()), ["TPE 臺北市政府"], "the office sees who reviews it now");
     assert_eq!(s.supervisor.get_request(r.id).await.err().and_then(|e| e.status()), Some(404), "the reviewers it left");
     assert_eq!(notices_saying(&s.supervisor, "request_submitted", r.id, "改隸", 3).await, 0, "they are not told it awaits them");
     // Once, however often read; a change of staff told nobody.
