@@ -60,6 +60,8 @@ async fn a_supervisor_sees_every_declared_item_of_a_personal_data_application() 
     wait_for_text(&c, "dl.application", "明細資料").await;
     // The page leads with the step that is the supervisor's (rule 5.1).
     wait_for_text(&c, "p.next-step", "請審核：同意即送人事總處審查").await;
+    // Which supervising agency reviews it (NPA's: MOI).
+    wait_for_text(&c, "#supervising-agency", "主管機關：內政部").await;
     // Everything rule 3 asks the supervisor to weigh, without opening anything else.
     let shown = c.find(Locator::Css("dl.application")).await.unwrap().text().await.unwrap();
     let mut expected: Vec<String> = vec![

@@ -132,7 +132,16 @@ pub fn RequestPage() -> impl IntoView {
                         <p class="error" role="alert" id="not-carried">{tr_with(lang.get(), "attachments_not_carried", &[("n", n.to_string())])}</p>
                     })}
                     <p><span class=format!("state {}", r.state.as_str())>{text(lang.get(), &r.state_label)}</span>
-                       " · "{r.agency_name.clone()}" · "{tr_with(lang.get(), "revision_n_lower", &[("n", r.revision.to_string())])}
+                       " · "{r.agency_name.clone()}
+                       // Who reviews its applications (rule 5.1): whom to ask while it waits.
+                       {(!r.supervising_agencies.is_empty()).then(|| {
+                           let names = r.supervising_agencies.iter().map(|a| a.name.clone()).collect::<Vec<_>>();
+                           view! { " · "<span id="supervising-agency">{move || {
+                               let sep = if lang.get() == i18n::Lang::Zh { "、" } else { ", " };
+                               tr_with(lang.get(), "supervising_agency_is", &[("names", names.join(sep))])
+                           }}</span> }
+                       })}
+                       " · "{tr_with(lang.get(), "revision_n_lower", &[("n", r.revision.to_string())])}
                        // Who handles it at DGPA; DGPA also reads whether that officer can
                        // still act on it (the officers' list holds only those who can).
                        {r.assignee.clone().map(|a| {
