@@ -614,6 +614,8 @@ async fn the_paper_form_is_the_annex_on_one_a4_page() {
     c.goto(&format!("{}/requests/{}/print", server.base, r.id)).await.unwrap();
     wait_for_text(&c, "main h1", "行政院人事行政總處受理人事資料統計服務申請表").await;
     wait_for_text(&c, "table.form.sign", &format!("核准：{supervisor}")).await;
+    // The supervising agency whose personnel office reviews it (NPA's: MOI).
+    wait_for_text(&c, "table.form.sign .reviewer", "內政部").await;
     let form = main_text(&c).await;
     for item in [
         "申請人事機構填寫",

@@ -61,6 +61,8 @@ pub fn PrintForm() -> impl IntoView {
                 })
                 .collect();
             let reply = r.reply.clone();
+            // Which supervising agency's personnel office reviews (rule 5.1).
+            let reviewers = r.supervising_agencies.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join("、");
             view! {
                 <div class="print-form" lang="zh-Hant-TW">
                     <p class="no-print"><button type="button" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>"列印 / Print"</button></p>
@@ -111,7 +113,10 @@ pub fn PrintForm() -> impl IntoView {
                     <table class="form sign">
                         <thead><tr><th scope="col">"主管機關人事機構審核"</th><th scope="col">"申請人事機構單位戳章"</th><th scope="col">"申請人簽名或蓋章"</th></tr></thead>
                         <tbody><tr>
-                            <td>{approval.map(|(who, at)| view! { <span class="approved">"核准："{who}"　"<span class="when">{at}</span></span> })}</td>
+                            <td>
+                                {(!reviewers.is_empty()).then(|| view! { <p class="reviewer">{reviewers}</p> })}
+                                {approval.map(|(who, at)| view! { <span class="approved">"核准："{who}"　"<span class="when">{at}</span></span> })}
+                            </td>
                             <td></td>
                             <td></td>
                         </tr></tbody>
