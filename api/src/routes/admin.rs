@@ -133,7 +133,7 @@ pub async fn update_agency(
     let row = stale_if_expected(db(&state, move |s| s.update_agency(&code, change, expected, &audit, Utc::now())).await, expected)?;
     state.agencies.invalidate();
     state.queue.invalidate();
-    notices::tell_new_reviewers(&state, &before, &*state.agencies.tree(&state).await?).await?;
+    tell_new_reviewers(&state, &before).await;
     tracing::info!(actor = %who.user.id, agency = %row.code, "agency updated");
     Ok(HttpResponse::Ok().insert_header(http::etag(row.version)).json(agency_view(row)))
 }
@@ -161,9 +161,21 @@ pub async fn import_agencies(
     let (created, updated) = db(&state, move |s| s.import_agencies(items, &audit, Utc::now())).await?;
     state.agencies.invalidate();
     state.queue.invalidate();
-    notices::tell_new_reviewers(&state, &before, &*state.agencies.tree(&state).await?).await?;
+    tell_new_reviewers(&state, &before).await;
     tracing::info!(actor = %who.user.id, created, updated, "agencies imported");
     Ok(HttpResponse::Ok().json(ImportResult { created, updated }))
+}
+
+/// Tells the reviewers applications came to by a change of the tree (from `before`);
+/// the change is made, so a failure here is logged, not answered.
+async fn tell_new_reviewers(state: &AppState, before: &crate::app::agencies::AgencyTree) {
+    let told = match state.agencies.tree(state).await {
+        Ok(after) => notices::tell_new_reviewers(state, before, &after).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = told {
+        tracing::warn!(error = %e, "telling reviewers of applications that came to them failed");
+    }
 }
 
 fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
