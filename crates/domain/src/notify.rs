@@ -376,6 +376,10 @@ pub fn escalation_notice(id: i64, what: Escalation) -> Text {
             format!("案件 #{id} 待主管機關審核已逾 {working_days} 個工作日，請儘早審核（第5點第1款）。"),
             format!("Request #{id} has waited {working_days} working days for the supervising agency's review (rule 5.1)."),
         ),
+        Escalation::NoReviewer { working_days, agency } => Text::new(
+            format!("案件 #{id} 待主管機關審核已逾 {working_days} 個工作日，而 {agency} 之主管機關尚無可審核之帳號，請協助聯繫（第5點第1款）。"),
+            format!("Request #{id} has waited {working_days} working days for the supervising agency's review, and {agency}'s supervising agency has no account that can review it: please get in touch (rule 5.1)."),
+        ),
     }
 }
 
@@ -392,8 +396,18 @@ pub fn review_moved_notice(id: i64, agency: &str, parent: &str) -> Text {
 /// What is escalated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Escalation {
-    DestructionOverdue { agency: String },
-    WaitingOnSupervisor { working_days: i64 },
+    DestructionOverdue {
+        agency: String,
+    },
+    WaitingOnSupervisor {
+        working_days: i64,
+    },
+    /// Waiting, and nobody of its supervising agencies has an account that may review
+    /// it: told to DGPA at the first escalation instead of the second.
+    NoReviewer {
+        working_days: i64,
+        agency: String,
+    },
 }
 
 /// Whom a request waiting `working_days` on its supervisor is escalated to: nobody

@@ -49,19 +49,15 @@ async fn destruction_is_reminded_and_escalated_once_overdue(backend: Backend) {
     assert!(up.message.zh_tw.contains("NPA"), "{:?}", up.message);
 }
 
+/// A server whose sweep looks three weeks ahead, escalating after 3 working days and
+/// to DGPA `then_dgpa` working days later.
+fn three_weeks_on(backend: Backend, then_dgpa: &str) -> TestServer {
+    let args = ["--sweep-seconds", "1", "--test-clock-offset-days", "21", "--escalate-after-working-days", "3"];
+    TestServer::start_with(backend, &[&args[..], &["--escalate-to-dgpa-after-working-days", then_dgpa]].concat())
+}
+
 async fn waiting_on_the_supervisor_is_escalated_in_working_days(backend: Backend) {
-    // Three weeks on, with escalation after 3 working days and DGPA 3 more later.
-    let args = [
-        "--sweep-seconds",
-        "1",
-        "--test-clock-offset-days",
-        "21",
-        "--escalate-after-working-days",
-        "3",
-        "--escalate-to-dgpa-after-working-days",
-        "3",
-    ];
-    let server = TestServer::start_with(backend, &args);
+    let server = three_weeks_on(backend, "3");
     let s = Scenario::new(&server).await;
     let r = s.in_state(&common::statistics(), State::PendingSupervisor, 2).await;
     let n = notice(&s.supervisor, "escalation", r.id, 50).await.unwrap_or_else(|| panic!("supervisor not reminded"));
@@ -69,6 +65,39 @@ async fn waiting_on_the_supervisor_is_escalated_in_working_days(backend: Backend
     notice(&s.officer, "escalation", r.id, 50).await.unwrap_or_else(|| panic!("DGPA not told"));
     // Approved, it is no longer escalated (nothing new for a new request's supervisor either).
     assert!(notice(&s.applicant, "escalation", r.id, 5).await.is_none(), "the office is not who it is escalated to");
+}
+
+/// An application whose supervising agency has no account that may review it (none
+/// made yet, or every one disabled) reminds nobody at the first escalation: DGPA's
+/// officers are told then, saying so, rather than after the second wait. One that has a
+/// reviewer is not told to DGPA before its time.
+async fn an_application_nobody_can_review_is_told_to_dgpa_at_the_first_escalation(backend: Backend) {
+    use statreq_e2e::statreq_contract::{CreateAgencyBody, CreateUserBody};
+    let server = three_weeks_on(backend, "60");
+    let s = Scenario::new(&server).await;
+    let admin = server.login("admin.dgpa").await;
+    for (code, name, parent) in [("KHH", "高雄市政府", "DGPA"), ("KHPD", "高雄市政府警察局", "KHH")] {
+        let body = CreateAgencyBody { code: code.into(), name: name.into(), parent_code: parent.into(), personnel_staff: 5 };
+        admin.create_agency(&body).await.unwrap();
+    }
+    let body = CreateUserBody {
+        username: "applicant.khpd".into(),
+        display_name: "高市警察局人事室".into(),
+        email: String::new(),
+        agency_code: "KHPD".into(),
+        roles: vec![Role::Applicant],
+        password: statreq_e2e::DEMO_PASSWORD.into(),
+    };
+    admin.create_user(&body).await.unwrap();
+    let khpd = server.login("applicant.khpd").await;
+    let lonely = khpd.create_request(&common::statistics()).await.unwrap();
+    let lonely = khpd.submit(lonely.id, Some(lonely.version)).await.unwrap();
+    let reviewed = s.in_state(&common::statistics(), State::PendingSupervisor, 2).await;
+    let told = notice(&s.officer, "escalation", lonely.id, 50).await.unwrap_or_else(|| panic!("DGPA not told"));
+    assert!(told.message.zh_tw.contains("KHPD") && told.message.zh_tw.contains("尚無可審核之帳號"), "{:?}", told.message);
+    assert!(told.message.en.contains("no account that can review"), "{:?}", told.message);
+    notice(&s.supervisor, "escalation", reviewed.id, 50).await.unwrap_or_else(|| panic!("its supervisor not reminded"));
+    assert!(notice(&s.officer, "escalation", reviewed.id, 5).await.is_none(), "one with a reviewer waits for the second stage");
 }
 
 async fn people_choose_which_notices_come_by_email(backend: Backend) {
@@ -456,6 +485,7 @@ on_both_backends!(
     a_message_is_told_to_the_sides_that_have_the_request,
     destruction_is_reminded_and_escalated_once_overdue,
     waiting_on_the_supervisor_is_escalated_in_working_days,
+    an_application_nobody_can_review_is_told_to_dgpa_at_the_first_escalation,
     people_choose_which_notices_come_by_email,
     people_keep_notices_out_of_their_inbox,
 );

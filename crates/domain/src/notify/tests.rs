@@ -188,3 +188,10 @@ fn reviewers_an_application_came_to_are_told_which_agency_moved_where() {
     assert_eq!(t.zh_tw, "案件 #24 因內政部移民署改隸臺北市政府，改由貴機關審核（第5點第1款）。");
     assert!(t.en.contains("#24") && t.en.contains("moved under 臺北市政府"), "{}", t.en);
 }
+
+#[test]
+fn an_application_nobody_can_review_says_so_to_dgpa() {
+    let t = escalation_notice(7, Escalation::NoReviewer { working_days: 4, agency: "KHPD".into() });
+    assert!(t.zh_tw.contains("#7") && t.zh_tw.contains("4 個工作日") && t.zh_tw.contains("KHPD 之主管機關尚無可審核之帳號"), "{}", t.zh_tw);
+    assert!(t.en.contains("no account that can review it"), "{}", t.en);
+}
