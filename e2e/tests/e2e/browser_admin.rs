@@ -42,6 +42,8 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     wait_for_text(&c, "#agency-status", "已新增機關「警政署人事室分區」").await;
     click(&c, Locator::Css("#edit-agency-NPAHR")).await;
     choose(&c, "#ae-parent", "NIA").await;
+    // What the move does to applications awaiting review is said before saving.
+    wait_for_text(&c, "#ae-move-hint", "改由新的主管機關審核").await;
     let staff = c.find(Locator::Css("#ae-staff")).await.unwrap();
     staff.clear().await.unwrap();
     staff.send_keys("9").await.unwrap();

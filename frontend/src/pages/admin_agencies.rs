@@ -164,6 +164,10 @@ pub fn Agencies() -> impl IntoView {
                 let is_root = a.parent_code.is_none();
                 let except = Some(a.code.clone());
                 let chosen = a.parent_code.clone();
+                let moving = {
+                    let was = chosen.clone().unwrap_or_default();
+                    move || !is_root && e_parent.get() != was
+                };
                 view! {
                     <form class="card" on:submit=save>
                         <fieldset>
@@ -175,6 +179,10 @@ pub fn Agencies() -> impl IntoView {
                                 <select id="ae-parent" on:change=move |ev| e_parent.set(event_target_value(&ev))>
                                     {options(except.clone(), chosen.clone())}
                                 </select>
+                            </Show>
+                            // What a move does to applications on their way (rule 5.1).
+                            <Show when=moving>
+                                <p class="hint" id="ae-move-hint">{move || tr(lang.get(), "agency_move_takes_waiting_applications")}</p>
                             </Show>
                             <label for="ae-staff">{move || tr(lang.get(), "personnel_staff")}</label>
                             <input id="ae-staff" inputmode="numeric" prop:value=move || e_staff.get() on:input=move |ev| e_staff.set(event_target_value(&ev)) />
