@@ -1,7 +1,8 @@
 //! The reminder and escalation sweep: delivered personal data due for destruction in
 //! 30 and 7 days and overdue (rule 6) — told to the office, and once overdue to its
 //! supervising agency — and applications waiting on their supervisor longer than the
-//! working days allowed, escalated to the supervisors and then to DGPA (rule 5.1); and
+//! working days allowed, escalated to the supervisors and then to DGPA (rule 5.1; to
+//! DGPA at once when the supervising agency has nobody who may review it); and
 //! a year without the office calendar those working days are counted by, told to
 //! DGPA's administrators.
 //! Each notice reaches each person once (in-app always; by e-mail when statreq sends

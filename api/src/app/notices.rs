@@ -119,6 +119,9 @@ pub async fn tell_new_reviewers(state: &AppState, before: &AgencyTree, after: &A
     for r in &rows {
         let old = reviewers(before, &r.agency_code);
         let new: Vec<AgencyCode> = reviewers(after, &r.agency_code).into_iter().filter(|a| !old.contains(a)).collect();
+        if new.is_empty() {
+            continue;
+        }
         // The agency of the application's chain that moved, and where to.
         let Some((chain, _)) = after.chain(&r.agency_code) else { continue };
         let parent_of = |t: &AgencyTree, c: &AgencyCode| t.get(c).and_then(|a| a.parent_code.clone());
@@ -128,9 +131,6 @@ pub async fn tell_new_reviewers(state: &AppState, before: &AgencyTree, after: &A
         };
         let name = |c: &AgencyCode| after.get(c).map_or_else(|| c.to_string(), |a| a.name.clone());
         let parent = parent_of(after, mover).map(|p| name(&p)).unwrap_or_default();
-        if new.is_empty() {
-            continue;
-        }
         let people = crate::worker::with_role(db(state, move |s| s.active_users_of(&new)).await?, Role::Supervisor);
         let notice = Notice {
             kind: "request_submitted",
