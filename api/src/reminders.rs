@@ -119,18 +119,18 @@ async fn waiting_on_supervisors(state: &AppState, email: bool, now: DateTime<Utc
         let Some(submitted) = r.submitted_at else { continue };
         let from = lifecycle::taiwan_date(submitted).succ_opt().unwrap_or(today);
         let waited = statreq_domain::calendar::working_days(from, today, &calendars);
-        let (to_supervisors, to_dgpa) = notify::supervisor_escalation(waited, first, then_dgpa);
-        let mut text = notify::escalation_notice(r.id.0, Escalation::WaitingOnSupervisor { working_days: waited });
-        let mut to_dgpa = to_dgpa;
+        // Its reviewers, once it is due to remind them (no account yet, or every one
+        // disabled: nobody to remind, and DGPA hears of it at once).
+        let due = notify::supervisor_escalation(waited, first, then_dgpa, true).0;
+        let sups = if due { supervisors_of(state, &r.agency_code).await? } else { Vec::new() };
+        let (to_supervisors, to_dgpa) = notify::supervisor_escalation(waited, first, then_dgpa, !sups.is_empty());
+        let what = if sups.is_empty() {
+            Escalation::NoReviewer { working_days: waited, agency: r.agency_code.to_string() }
+        } else {
+            Escalation::WaitingOnSupervisor { working_days: waited }
+        };
+        let text = notify::escalation_notice(r.id.0, what);
         if to_supervisors {
-            let sups = supervisors_of(state, &r.agency_code).await?;
-            // Nobody to remind (no reviewer account yet, or every one disabled): DGPA
-            // hears of it now rather than after the second wait.
-            if sups.is_empty() {
-                to_dgpa = true;
-                let agency = r.agency_code.to_string();
-                text = notify::escalation_notice(r.id.0, Escalation::NoReviewer { working_days: waited, agency });
-            }
             let once = format!("supervisor:{}:{}", r.id, submitted.timestamp());
             tell(
                 state,

@@ -411,9 +411,12 @@ pub enum Escalation {
 }
 
 /// Whom a request waiting `working_days` on its supervisor is escalated to: nobody
-/// before `first`, its supervisors from then, DGPA as well after `first + then_dgpa`.
-pub fn supervisor_escalation(working_days: i64, first: i64, then_dgpa: i64) -> (bool, bool) {
-    (working_days > first, working_days > first + then_dgpa)
+/// before `first`, its supervisors from then, DGPA as well after `first + then_dgpa` —
+/// or from `first` already when its supervising agencies have nobody who may review it
+/// (`has_reviewers` false: a reminder would reach no one).
+pub fn supervisor_escalation(working_days: i64, first: i64, then_dgpa: i64, has_reviewers: bool) -> (bool, bool) {
+    let due = working_days > first;
+    (due, working_days > first + then_dgpa || (due && !has_reviewers))
 }
 
 /// The notice kinds a person may also have e-mailed (in-app they always arrive), as

@@ -195,3 +195,12 @@ fn an_application_nobody_can_review_says_so_to_dgpa() {
     assert!(t.zh_tw.contains("#7") && t.zh_tw.contains("4 個工作日") && t.zh_tw.contains("KHPD 之主管機關尚無可審核之帳號"), "{}", t.zh_tw);
     assert!(t.en.contains("no account that can review it"), "{}", t.en);
 }
+
+#[test]
+fn waiting_on_the_supervisor_reaches_dgpa_later_or_at_once_when_nobody_may_review() {
+    assert_eq!(supervisor_escalation(5, 5, 5, true), (false, false));
+    assert_eq!(supervisor_escalation(6, 5, 5, true), (true, false));
+    assert_eq!(supervisor_escalation(11, 5, 5, true), (true, true));
+    assert_eq!(supervisor_escalation(6, 5, 5, false), (true, true), "nobody to remind: DGPA at once");
+    assert_eq!(supervisor_escalation(5, 5, 5, false), (false, false), "not before its time");
+}
