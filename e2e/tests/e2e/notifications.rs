@@ -33,7 +33,10 @@ async fn destruction_is_reminded_and_escalated_once_overdue(backend: Backend) {
     let r = s.in_state(&common::detail(), State::Delivered, 2).await;
     let due = notice(&s.applicant, "destruction_due", r.id, 50).await.unwrap_or_else(|| panic!("no reminder"));
     assert!(due.message.zh_tw.contains("應於") && due.message.en.contains("must be destroyed by"), "{:?}", due.message);
-    assert!(notice(&s.supervisor, "escalation", r.id, 10).await.is_none(), "not overdue: not escalated");
+    // (The sweep's clock runs 85 days ahead, so the request may have been reminded to
+    // its supervisor as waiting while it passed through their review: only the
+    // destruction's escalation counts here.)
+    assert_eq!(notices_saying(&s.supervisor, "escalation", r.id, "銷毀期限", 10).await, 0, "not overdue: not escalated");
     // Once, however many sweeps.
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
     let count = s.applicant.inbox(false).await.unwrap().iter().filter(|i| i.kind == "destruction_due").count();
@@ -45,8 +48,7 @@ async fn destruction_is_reminded_and_escalated_once_overdue(backend: Backend) {
     let s = Scenario::new(&server).await;
     let r = s.in_state(&common::detail(), State::Delivered, 2).await;
     notice(&s.applicant, "destruction_overdue", r.id, 50).await.unwrap_or_else(|| panic!("no overdue notice"));
-    let up = notice(&s.supervisor, "escalation", r.id, 50).await.unwrap_or_else(|| panic!("not escalated"));
-    assert!(up.message.zh_tw.contains("NPA"), "{:?}", up.message);
+    assert_eq!(notices_saying(&s.supervisor, "escalation", r.id, "NPA 之案件", 50).await, 1, "not escalated");
 }
 
 /// A server whose sweep looks three weeks ahead, escalating after 3 working days and
