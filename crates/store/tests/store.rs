@@ -534,12 +534,18 @@ fn eventually(what: &str, mut ok: impl FnMut() -> bool) {
     }
 }
 
-/// Reads the request until the cache holds it (its watcher has started, or started again).
-fn read_until_held(cached: &Store, id: statreq_domain::RequestId) {
+/// Reads the request until the cache holds it (its watcher has started, or started
+/// again), and returns the row it held. The cache may drop it again at any moment (its
+/// watcher may see a commit made before the read only after it), so what it held is
+/// looked at as it was seen.
+fn read_until_held(cached: &Store, id: statreq_domain::RequestId) -> statreq_store::RequestRow {
+    let mut held = None;
     eventually("the row is held", || {
         let _ = cached.get_request_cached(id);
-        cached.cached_request(id).is_some()
+        held = cached.cached_request(id);
+        held.is_some()
     });
+    held.unwrap_or_else(|| unreachable!("eventually returns once held"))
 }
 
 /// The read cache holds rows, shows this instance's own writes at once and another
@@ -550,8 +556,7 @@ fn the_read_cache_follows_every_writer(backend: Backend) {
     let u = user(&plain, "a", "DGPA");
     let r = plain.create_request(&code("DGPA"), u, &serde_json::json!({"reason": "x"}), now()).unwrap_or_else(|e| panic!("{e}"));
     // Held once read (after the watcher has started).
-    read_until_held(&cached, r.id);
-    assert_eq!(cached.cached_request(r.id).map(|x| x.version), Some(r.version));
+    assert_eq!(read_until_held(&cached, r.id).version, r.version);
 
     // Another writer: seen within moments, never the old row kept after it.
     let edited = plain.update_application(r.id, r.version, &serde_json::json!({"reason": "y"}), u, now()).unwrap_or_else(|e| panic!("{e}"));
