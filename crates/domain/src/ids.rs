@@ -287,6 +287,12 @@ impl RoleSet {
         self.iter().filter(|r| matches!(r, Role::DgpaOfficer | Role::DgpaAdmin)).collect()
     }
 
+    /// Whether these roles administer the service for an account of `agency`
+    /// (`dgpa_admin`, held at DGPA).
+    pub fn administers(&self, agency: &AgencyCode) -> bool {
+        self.fitting(agency).has(Role::DgpaAdmin)
+    }
+
     /// What an administrator may not do to their own account: disable it, or take
     /// away their own `dgpa_admin` role. Another administrator may; so a slip of one's
     /// own cannot leave the service with nobody to administer it. Given the change asked
@@ -311,6 +317,14 @@ impl RoleSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn administration_is_dgpa_admin_held_at_dgpa() {
+        let admin = RoleSet::new([Role::DgpaAdmin]);
+        assert!(admin.administers(&AgencyCode::dgpa()));
+        assert!(!admin.administers(&AgencyCode::parse("NPA").unwrap_or_else(|_| unreachable!())));
+        assert!(!RoleSet::new([Role::DgpaOfficer]).administers(&AgencyCode::dgpa()));
+    }
 
     #[test]
     fn administrators_keep_their_own_administration() {

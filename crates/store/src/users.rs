@@ -335,26 +335,48 @@ impl Store {
                 .optional()?;
             match existing {
                 Some(cur) => {
-                    let roles = if cur.roles_managed { cur.roles.clone() } else { new.roles.clone() };
+                    let mut roles = if cur.roles_managed { cur.roles.clone() } else { new.roles.clone() };
+                    let mut agency = new.agency_code.clone();
+                    // A token that would take the last administrator's administration
+                    // away (the role dropped, or an agency outside DGPA) leaves it as
+                    // it is: someone must be able to administer the service, as
+                    // `update_user` keeps for an administrator's edit. Audited, so that
+                    // DGPA names another administrator first.
+                    let administers = |roles: &str, agency: &AgencyCode| RoleSet::from_joined(roles).administers(agency);
+                    let mut kept_administration = false;
+                    if cur.active && administers(&cur.roles, &cur.agency_code) && !administers(&roles, &agency) {
+                        let admins = lock_active_administrators(c)?;
+                        if admins == [cur.id] {
+                            roles = RoleSet::new(RoleSet::from_joined(&roles).iter().chain([Role::DgpaAdmin])).join();
+                            if !agency.is_dgpa() {
+                                agency = cur.agency_code.clone();
+                            }
+                            kept_administration = true;
+                        }
+                    }
                     // A token that says what is stored already changes no version: an
                     // administrator's edit on the account stays current.
                     let changed = cur.display_name != new.display_name
                         || cur.email != new.email
-                        || cur.agency_code != new.agency_code
+                        || cur.agency_code != agency
                         || cur.roles != roles;
                     diesel::update(users::table.find(cur.id))
                         .set((
                             users::display_name.eq(&new.display_name),
                             users::email.eq(&new.email),
-                            users::agency_code.eq(&new.agency_code),
+                            users::agency_code.eq(&agency),
                             users::roles.eq(&roles),
                             users::updated_at.eq(to_db(now)),
                             users::version.eq(users::version + i64::from(changed)),
                         ))
                         .execute(c)?;
-                    if cur.agency_code != new.agency_code || cur.roles != roles {
+                    if cur.agency_code != agency || cur.roles != roles || kept_administration {
                         let ctx = AuditContext { actor_id: Some(cur.id), ..audit.clone() };
-                        let detail = serde_json::json!({"user": cur.id, "agency": {"from": cur.agency_code, "to": new.agency_code}, "roles": {"from": cur.roles, "to": roles}});
+                        let mut detail = serde_json::json!({"user": cur.id, "agency": {"from": cur.agency_code, "to": agency}, "roles": {"from": cur.roles, "to": roles}});
+                        if kept_administration {
+                            detail["last_administrator_kept"] =
+                                serde_json::json!({"token_agency": new.agency_code, "token_roles": new.roles});
+                        }
                         crate::audit::append(c, &ctx, "user.updated_from_token", None, &detail, now)?;
                     }
                     Ok(cur.id)

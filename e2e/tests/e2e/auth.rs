@@ -204,6 +204,43 @@ async fn webhr_tokens_provision_users_and_act_for_them(backend: Backend) {
     assert!(names.iter().all(|n| !n.starts_with('@') && !refused.iter().any(|p| n.starts_with(p))), "nobody provisioned: {names:?}");
 }
 
+/// A trusted issuer allowed to name administrators cannot, by a token, leave the
+/// service with none: the last administrator's token without the role (or naming an
+/// agency outside DGPA) keeps the administration, audited; once there is another, the
+/// token's word holds again.
+async fn a_token_cannot_take_the_last_administrators_administration(backend: Backend) {
+    let all = ["applicant", "supervisor", "dgpa_officer", "dgpa_admin"];
+    let issuers = statreq_e2e::webhr::issuers_file_with(json!({"allowed_roles": all}));
+    let server = TestServer::start_with(backend, &["--trusted-issuers", &issuers]);
+    let as_webhr = |agency: &str, roles: &[&str]| server.client().with_token(webhr_token(claims("E100", agency, roles)));
+    let sso = as_webhr("DGPA", &["dgpa_admin", "dgpa_officer"]);
+    let me = sso.me().await.unwrap();
+    assert!(me.roles.contains(&Role::DgpaAdmin), "{:?}", me.roles);
+    // The WebHR administrator disables the local one: it is now the only one.
+    let local = sso.find_users(&[("role", "dgpa_admin")]).await.unwrap().items;
+    for u in local.iter().filter(|u| u.id != me.id) {
+        sso.update_user(u.id, &UpdateUserBody { active: Some(false), ..Default::default() }, None).await.unwrap();
+    }
+    for (label, agency, roles) in [("the role dropped", "DGPA", &["dgpa_officer"][..]), ("moved to NPA", "NPA", &["applicant"][..])] {
+        let after = as_webhr(agency, roles).me().await.unwrap();
+        assert!(after.roles.contains(&Role::DgpaAdmin), "{label}: {:?}", after.roles);
+        assert_eq!(after.agency_code, "DGPA", "{label}");
+        let users = as_webhr(agency, roles).find_users(&[("q", "E100")]).await.map(|p| p.items.len()).ok();
+        assert_eq!(users, Some(1), "{label}: still administers");
+    }
+    let trail = as_webhr("DGPA", &["dgpa_admin"]).audit("action=user.updated_from_token").await.unwrap().items;
+    let kept = trail.iter().filter(|e| e.detail.get("last_administrator_kept").is_some()).count();
+    assert_eq!(kept, 2, "{trail:?}");
+    // Another administrator again: the token's roles are taken as they are.
+    let back = &local[0];
+    as_webhr("DGPA", &["dgpa_admin"])
+        .update_user(back.id, &UpdateUserBody { active: Some(true), ..Default::default() }, None)
+        .await
+        .unwrap();
+    let dropped = as_webhr("DGPA", &["dgpa_officer"]).me().await.unwrap();
+    assert_eq!(dropped.roles, vec![Role::DgpaOfficer]);
+}
+
 /// An issuer's key may be given as the certificate that carries it, as Taiwan's
 /// government certificate authority (GCA) hands keys out.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -334,4 +371,5 @@ on_both_backends!(
     forged_and_weak_tokens_are_refused,
     webhr_tokens_provision_users_and_act_for_them,
     service_accounts_use_client_credentials,
+    a_token_cannot_take_the_last_administrators_administration,
 );
