@@ -15,23 +15,29 @@ pub fn CalendarEditor() -> impl IntoView {
     // This year by the browser's clock (chrono has no clock in the browser).
     let this_year = js_sys::Date::new_0().get_full_year() as i32;
     let year = RwSignal::new(this_year);
+    // The years with a calendar, and this year's and (from October) next year's when
+    // not set (by the service's clock): working days of such a year would count
+    // weekends only (the administrators are told in their inbox too).
+    let years = LocalResource::new(move || async move { call(|c| async move { c.calendar_years().await }).await.ok() });
+    let missing = move || years.get().flatten().map(|y| y.missing);
+    // The year's calendar; `None` for a year that has none yet (not asked for).
     let loaded = LocalResource::new(move || {
         let y = year.get();
-        async move { call(|c| async move { c.calendar(y).await }).await.map_err(ui) }
+        async move {
+            if years.await.is_some_and(|set| !set.years.contains(&y)) {
+                return Ok(None);
+            }
+            call(|c| async move { c.calendar(y).await }).await.map(Some).map_err(ui)
+        }
     });
-    // This year's and (from October) next year's calendar, when not set (by the
-    // service's clock): working days of such a year would count weekends only (the
-    // administrators are told in their inbox too).
-    let missing = LocalResource::new(move || async move {
-        call(|c| async move { c.calendar_years().await }).await.map(|y| y.missing).unwrap_or_default()
-    });
+    let empty = move || OfficeCalendar { year: year.get_untracked(), days_off: vec![], make_up_workdays: vec![] };
     // The year as edited, and the version it was loaded at.
     let draft = RwSignal::new(None::<(OfficeCalendar, i64)>);
     Effect::new(move |_| {
         // A year without a calendar yet starts empty (saved without a version).
         let got = match loaded.get() {
-            Some(Ok(v)) => Some((v.calendar, v.version)),
-            Some(Err(_)) => Some((OfficeCalendar { year: year.get_untracked(), days_off: vec![], make_up_workdays: vec![] }, 0)),
+            Some(Ok(Some(v))) => Some((v.calendar, v.version)),
+            Some(Ok(None) | Err(_)) => Some((empty(), 0)),
             None => None,
         };
         draft.set(got);
@@ -40,8 +46,8 @@ pub fn CalendarEditor() -> impl IntoView {
     // screen says so, and leaving it or switching the year asks first.
     let unsaved = move || {
         let saved = match loaded.get() {
-            Some(Ok(v)) => Some(v.calendar),
-            Some(Err(_)) => Some(OfficeCalendar { year: year.get_untracked(), days_off: vec![], make_up_workdays: vec![] }),
+            Some(Ok(Some(v))) => Some(v.calendar),
+            Some(Ok(None) | Err(_)) => Some(empty()),
             None => None,
         };
         draft.with(|d| match (d, saved) {
@@ -81,8 +87,8 @@ pub fn CalendarEditor() -> impl IntoView {
             {
                 Ok(v) => {
                     note.set(Some(tr_with(lang.get_untracked(), "calendar_saved", &[("year", v.calendar.year.to_string())])));
-                    loaded.refetch();
-                    missing.refetch();
+                    // The years set move, and with them the year's calendar.
+                    years.refetch();
                 }
                 Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
             }
@@ -117,7 +123,7 @@ pub fn CalendarEditor() -> impl IntoView {
         <section class="card" aria-labelledby="cal-h">
             <h2 id="cal-h">{move || tr(lang.get(), "office_calendar")}</h2>
             <p class="hint">{move || tr(lang.get(), "office_calendar_hint")}</p>
-            {move || missing.get().filter(|m| !m.is_empty()).map(|m| {
+            {move || missing().filter(|m| !m.is_empty()).map(|m| {
                 let years = m.iter().map(i32::to_string).collect::<Vec<_>>().join(if lang.get() == i18n::Lang::Zh { "、" } else { ", " });
                 view! { <p class="warning" id="cal-missing" role="status">{tr_with(lang.get(), "calendar_years_missing", &[("years", years)])}</p> }
             })}
@@ -138,7 +144,7 @@ pub fn CalendarEditor() -> impl IntoView {
                 // Last year to next, and any year due without a calendar.
                 {move || {
                     let mut offered: Vec<i32> = (this_year - 1..=this_year + 1).collect();
-                    offered.extend(missing.get().unwrap_or_default());
+                    offered.extend(missing().unwrap_or_default());
                     offered.sort_unstable();
                     offered.dedup();
                     offered.into_iter().map(|y| view! { <option value=y selected=move || y == year.get_untracked()>{y}</option> }).collect_view()
