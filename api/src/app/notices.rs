@@ -101,7 +101,7 @@ fn reviewers(tree: &AgencyTree, code: &AgencyCode) -> Vec<AgencyCode> {
 /// After the agency tree changed from `before` to `after` (an agency moved under
 /// another): each application awaiting its supervising agency's review that now awaits
 /// other reviewers is told to them, as a submission is (`request_submitted`), once per
-/// move. Those it left can no longer open it.
+/// move. Those it left can no longer open it: they are told where it went.
 pub async fn tell_new_reviewers(state: &AppState, before: &AgencyTree, after: &AgencyTree) -> AppResult<()> {
     let moved: Vec<AgencyCode> = after.codes().filter(|c| reviewers(before, c) != reviewers(after, c)).cloned().collect();
     if moved.is_empty() {
@@ -117,9 +117,10 @@ pub async fn tell_new_reviewers(state: &AppState, before: &AgencyTree, after: &A
     let rows = db(state, move |s| s.list_requests(&filter)).await?;
     let (now, email) = (Utc::now(), state.settings.smtp_url.is_some());
     for r in &rows {
-        let old = reviewers(before, &r.agency_code);
-        let new: Vec<AgencyCode> = reviewers(after, &r.agency_code).into_iter().filter(|a| !old.contains(a)).collect();
-        if new.is_empty() {
+        let (old, now_by) = (reviewers(before, &r.agency_code), reviewers(after, &r.agency_code));
+        let new: Vec<AgencyCode> = now_by.iter().filter(|a| !old.contains(a)).cloned().collect();
+        let left: Vec<AgencyCode> = old.iter().filter(|a| !now_by.contains(a)).cloned().collect();
+        if new.is_empty() && left.is_empty() {
             continue;
         }
         // The agency of the application's chain that moved, and where to.
@@ -131,17 +132,35 @@ pub async fn tell_new_reviewers(state: &AppState, before: &AgencyTree, after: &A
         };
         let name = |c: &AgencyCode| after.get(c).map_or_else(|| c.to_string(), |a| a.name.clone());
         let parent = parent_of(after, mover).map(|p| name(&p)).unwrap_or_default();
-        let people = crate::worker::with_role(db(state, move |s| s.active_users_of(&new)).await?, Role::Supervisor);
-        let notice = Notice {
-            kind: "request_submitted",
-            email_kind: "request_submitted",
-            request: Some(r),
-            link: format!("/requests/{}", r.id),
-            text: notify::review_moved_notice(r.id.0, &name(mover), &parent),
-            once: format!("moved:{}:{}", r.id, after.get(mover).map_or(0, |a| a.version)),
-            email: None,
-        };
-        tell(state, notice, &people, &[], email, now).await?;
+        let once = |what: &str| format!("{what}:{}:{}", r.id, after.get(mover).map_or(0, |a| a.version));
+        if !new.is_empty() {
+            let people = crate::worker::with_role(db(state, move |s| s.active_users_of(&new)).await?, Role::Supervisor);
+            let notice = Notice {
+                kind: "request_submitted",
+                email_kind: "request_submitted",
+                request: Some(r),
+                link: format!("/requests/{}", r.id),
+                text: notify::review_moved_notice(r.id.0, &name(mover), &parent),
+                once: once("moved"),
+                email: None,
+            };
+            tell(state, notice, &people, &[], email, now).await?;
+        }
+        // Those it left may no longer open it: told where it went, their own list linked.
+        if !left.is_empty() {
+            let reviewer = now_by.first().map(name).unwrap_or_else(|| name(&AgencyCode::dgpa()));
+            let people = crate::worker::with_role(db(state, move |s| s.active_users_of(&left)).await?, Role::Supervisor);
+            let notice = Notice {
+                kind: "request_submitted",
+                email_kind: "request_submitted",
+                request: Some(r),
+                link: "/".into(),
+                text: notify::review_left_notice(r.id.0, &name(mover), &parent, &reviewer),
+                once: once("left"),
+                email: None,
+            };
+            tell(state, notice, &people, &[], email, now).await?;
+        }
     }
     Ok(())
 }

@@ -393,6 +393,15 @@ pub fn review_moved_notice(id: i64, agency: &str, parent: &str) -> Text {
     )
 }
 
+/// The notice to the reviewers an application left when `agency` moved under `parent`
+/// (rule 5.1): it no longer awaits them (nor may they open it); `reviewer` decides now.
+pub fn review_left_notice(id: i64, agency: &str, parent: &str, reviewer: &str) -> Text {
+    Text::new(
+        format!("案件 #{id} 因{agency}改隸{parent}，改由{reviewer}審核，貴機關毋須再審（第5點第1款）。"),
+        format!("Request #{id} no longer awaits your review: {agency} has moved under {parent}, and {reviewer} reviews it now (rule 5.1)."),
+    )
+}
+
 /// What is escalated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Escalation {

@@ -188,10 +188,31 @@ async fn notices_saying(c: &Client, kind: &str, id: i64, words: &str, tries: u32
     0
 }
 
+/// The notices telling `c` that request `id` no longer awaits their review, saying
+/// `words` (waits up to 10 s for the first).
+async fn left_notices(c: &Client, id: i64, words: &str) -> Vec<statreq_e2e::statreq_contract::InboxItem> {
+    for _ in 0..50 {
+        let found: Vec<_> = c
+            .inbox(false)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|n| {
+                n.kind == "request_submitted" && n.message.zh_tw.contains(&format!("案件 #{id} ")) && n.message.zh_tw.contains(words)
+            })
+            .collect();
+        if !found.is_empty() {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    Vec::new()
+}
+
 /// An agency moved under another supervising agency (a reorganisation, rule 5.1): its
 /// applications awaiting review now await the new supervising agency's reviewers, who
 /// were never told of them and are told now, once (as of a submission); the reviewers
-/// it left no longer see them; a change of name or staff tells nobody. By the form
+/// it left no longer see them, and are told where it went; a change of name or staff tells nobody. By the form
 /// (`PATCH /agencies/{code}`) and by CSV import alike.
 async fn applications_awaiting_review_follow_a_moved_agency_and_its_new_reviewers_are_told(backend: Backend) {
     use statreq_e2e::statreq_contract::UpdateAgencyBody;
@@ -215,6 +236,9 @@ async fn applications_awaiting_review_follow_a_moved_agency_and_its_new_reviewer
     assert_eq!(named(&s.applicant.get_request(r.id).await.unwrap()), ["TPE 臺北市政府"], "the office sees who reviews it now");
     assert_eq!(s.supervisor.get_request(r.id).await.err().and_then(|e| e.status()), Some(404), "the reviewers it left");
     assert_eq!(notices_saying(&s.supervisor, "request_submitted", r.id, "改隸", 3).await, 0, "they are not told it awaits them");
+    let left = left_notices(&s.supervisor, r.id, "改由臺北市政府審核，貴機關毋須再審").await;
+    assert_eq!(left.len(), 1, "they are told where it went");
+    assert!(left[0].message.en.contains("no longer awaits your review") && left[0].link == "/", "{left:?}");
     // Once, however often read; a change of staff told nobody.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(tpe.inbox(false).await.unwrap().iter().filter(|n| about(&n.link, r.id)).count(), 1);
@@ -223,6 +247,8 @@ async fn applications_awaiting_review_follow_a_moved_agency_and_its_new_reviewer
     admin.import_agencies("code,name,parent_code,personnel_staff\nNPA,內政部警政署,MOI,40\n").await.unwrap();
     assert_eq!(notices_saying(&s.supervisor, "request_submitted", r.id, "改隸內政部", 50).await, 1);
     assert_eq!(notices_saying(&tpe, "request_submitted", r.id, "改隸內政部", 3).await, 0, "the reviewers it left");
+    assert_eq!(left_notices(&tpe, r.id, "改由內政部審核").await.len(), 1, "are told where it went");
+    assert_eq!(left_notices(&s.supervisor, r.id, "毋須再審").await.len(), 1, "once");
     let back = s.supervisor.supervisor_decision(r.id, None, statreq_e2e::statreq_contract::Decision::Approve, None).await.unwrap();
     assert_eq!(back.state, State::PendingDgpa);
 }
