@@ -157,6 +157,18 @@ mod tests {
         assert_eq!(crate::openapi_document().info.version, API_VERSION);
     }
 
+    /// The README and the integration guide name the release as the header does, and
+    /// the guide's history has an entry for it.
+    #[test]
+    fn the_docs_name_the_current_release() {
+        let read =
+            |p: &str| std::fs::read_to_string(format!("{}/../{p}", env!("CARGO_MANIFEST_DIR"))).unwrap_or_else(|e| panic!("{p}: {e}"));
+        let (readme, guide) = (read("README.md"), read("docs/integration.md"));
+        assert!(readme.contains(&format!("`API-Version: {API_VERSION}`")), "README.md names another release than {API_VERSION}");
+        assert!(guide.contains(&format!("(now `{API_VERSION}`)")), "docs/integration.md names another release than {API_VERSION}");
+        assert!(guide.contains(&format!("**{API_VERSION} (")), "docs/integration.md has no entry for {API_VERSION}");
+    }
+
     #[test]
     fn unknown_query_parameters_are_dropped_known_ones_kept_as_sent() {
         let known = ["state".to_string(), "q".to_string()];
