@@ -45,6 +45,9 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// How long an `Idempotency-Key` is remembered.
     pub idempotency_ttl: chrono::Duration,
+    /// Days e-mails and webhook deliveries sent or given up, and read inbox notices,
+    /// are kept; 0: for ever.
+    pub notification_log_days: u32,
     /// Where people open the service, for links in e-mails (default: `http://{bind}`).
     pub public_url: Option<String>,
     /// `smtp://host:port`, `smtps://user:password@host` or `smtp://host?tls=required`;
@@ -84,8 +87,8 @@ pub struct Settings {
     pub body_idle: std::time::Duration,
     /// Serves `/metrics` without a token on this address (a scraper's private network).
     pub metrics_bind: Option<String>,
-    /// Added to the clock of the reminder and escalation sweeps, and of which years'
-    /// calendars are due (tests only).
+    /// Added to the clock of the reminder and escalation sweeps, of which years'
+    /// calendars are due, and of the notification log's keeping (tests only).
     pub clock_offset: chrono::Duration,
 }
 
@@ -145,6 +148,7 @@ impl Settings {
             spa_dir: None,
             cors_origins: Vec::new(),
             idempotency_ttl: chrono::Duration::hours(24),
+            notification_log_days: 400,
             public_url: None,
             smtp_url: None,
             mail_from: "人事資料統計服務 <no-reply@statreq.invalid>".into(),

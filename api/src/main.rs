@@ -164,6 +164,11 @@ struct IntegrationArgs {
     /// Hours an Idempotency-Key is remembered.
     #[arg(long, env = "STATREQ_IDEMPOTENCY_HOURS", default_value_t = 24, value_parser = clap::value_parser!(i64).range(1..))]
     idempotency_hours: i64,
+    /// Days an e-mail or webhook delivery sent (or given up), and an inbox notice read,
+    /// is kept as a record (the outbox, `GET /webhooks/{id}/deliveries`, the inbox);
+    /// then it is deleted. Pending deliveries and unread notices stay. 0 keeps them for ever.
+    #[arg(long, env = "STATREQ_NOTIFICATION_LOG_DAYS", default_value_t = 400)]
+    notification_log_days: u32,
     /// The address people open the service at, for links in e-mails (default: http://BIND).
     #[arg(long, env = "STATREQ_PUBLIC_URL", value_parser = statreq_api::config::parse_public_url)]
     public_url: Option<String>,
@@ -207,7 +212,7 @@ struct IntegrationArgs {
     #[arg(long, env = "STATREQ_DOMINANCE_P_PERCENT", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=100))]
     dominance_p_percent: u32,
     /// Days added to the clock of the reminder and escalation sweeps (and of which
-    /// years' office calendars are due). For tests only: it lets a test see next
+    /// years' office calendars are due, and of the notification log's keeping). For tests only: it lets a test see next
     /// month's reminders today.
     #[arg(long, hide = true, default_value_t = 0)]
     test_clock_offset_days: i64,
@@ -216,6 +221,7 @@ struct IntegrationArgs {
 impl IntegrationArgs {
     fn apply(self, s: &mut Settings) {
         s.idempotency_ttl = chrono::Duration::hours(self.idempotency_hours);
+        s.notification_log_days = self.notification_log_days;
         s.escalate_after_working_days = self.escalate_after_working_days;
         s.escalate_to_dgpa_after_working_days = self.escalate_to_dgpa_after_working_days;
         s.clock_offset = chrono::Duration::days(self.test_clock_offset_days);

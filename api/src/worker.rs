@@ -31,6 +31,21 @@ type Mailer = AsyncSmtpTransport<Tokio1Executor>;
 
 /// Headers of a webhook delivery.
 pub const SIGNATURE_HEADER: &str = "Statreq-Signature";
+
+/// Deletes e-mails and webhook deliveries sent or given up, and read inbox notices,
+/// older than `--notification-log-days` (by the sweep's clock); none when it is 0.
+async fn purge_notification_log(state: &AppState) {
+    let days = state.settings.notification_log_days;
+    if days == 0 {
+        return;
+    }
+    let cutoff = Utc::now() + state.settings.clock_offset - chrono::Duration::days(i64::from(days));
+    match db(state, move |s| s.purge_notification_log(cutoff)).await {
+        Ok((0, 0)) => {}
+        Ok((sent, read)) => tracing::info!(sent, read, days, "deleted the notification log's entries past their keeping"),
+        Err(e) => tracing::warn!(error = %e, "purging the notification log failed"),
+    }
+}
 pub const TIMESTAMP_HEADER: &str = "Statreq-Timestamp";
 pub const EVENT_ID_HEADER: &str = "Statreq-Event-Id";
 pub const EVENT_TYPE_HEADER: &str = "Statreq-Event-Type";
@@ -87,6 +102,7 @@ pub fn spawn(state: web::Data<AppState>) {
             },
         };
         let mut last_sweep: Option<std::time::Instant> = None;
+        let mut last_purge: Option<std::time::Instant> = None;
         loop {
             if state.draining.load(std::sync::atomic::Ordering::SeqCst) {
                 tracing::info!("the notification worker stopped (draining)");
@@ -103,6 +119,11 @@ pub fn spawn(state: web::Data<AppState>) {
                 let cutoff = Utc::now() - state.settings.idempotency_ttl;
                 if let Err(e) = db(&state, move |s| s.purge_idempotency_keys(cutoff)).await {
                     tracing::warn!(error = %e, "purging idempotency keys failed");
+                }
+                // The log's keeping is in days: once an hour is enough (and at start).
+                if last_purge.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
+                    last_purge = Some(std::time::Instant::now());
+                    purge_notification_log(&state).await;
                 }
             }
             let sent = match send_due(&state, &http, mailer.as_ref()).await {

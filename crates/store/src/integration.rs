@@ -354,6 +354,23 @@ impl Store {
         self.write_tx(|c| Ok(diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(to_db(cutoff)))).execute(c)?))
     }
 
+    /// Deletes what has been told and is only kept as a record, made before `cutoff`:
+    /// e-mails and webhook deliveries sent or given up (the outbox and the delivery
+    /// log; pending ones stay, whatever their age) and inbox notices their reader has
+    /// read (unread ones stay). Returns how many of each.
+    pub fn purge_notification_log(&self, cutoff: DateTime<Utc>) -> StoreResult<(usize, usize)> {
+        use crate::schema::inbox;
+        self.write_tx(|c| {
+            let at = to_db(cutoff);
+            let sent = diesel::delete(
+                notifications::table.filter(notifications::status.eq_any(["delivered", "failed"])).filter(notifications::created_at.lt(at)),
+            )
+            .execute(c)?;
+            let read = diesel::delete(inbox::table.filter(inbox::read_at.is_not_null()).filter(inbox::created_at.lt(at))).execute(c)?;
+            Ok((sent, read))
+        })
+    }
+
     // ---- webhooks -------------------------------------------------------------------
 
     /// Subscribes, unless the owner has `max` subscriptions already

@@ -134,6 +134,9 @@ async fn external_references_are_unique_per_system(backend: Backend) {
     }
 }
 
+/// The secret of the service accounts made by [`service_account`].
+pub(crate) const SERVICE_SECRET: &str = "service-secret-2026-xyz";
+
 /// A service account of `agency` that may also apply, signed in by client credentials.
 pub(crate) async fn service_account(server: &TestServer, username: &str, agency: &str) -> Client {
     service_account_as(server, username, agency, Role::Applicant).await
@@ -142,7 +145,7 @@ pub(crate) async fn service_account(server: &TestServer, username: &str, agency:
 /// A service account of `agency` that may also act as `role`.
 async fn service_account_as(server: &TestServer, username: &str, agency: &str, role: Role) -> Client {
     let admin = server.login("admin.dgpa").await;
-    let secret = "service-secret-2026-xyz";
+    let secret = SERVICE_SECRET;
     admin
         .create_user(&CreateUserBody {
             username: username.into(),

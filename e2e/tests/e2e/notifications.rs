@@ -505,7 +505,62 @@ async fn work_of_a_disabled_officer_is_told_to_every_officer(backend: Backend) {
     assert_eq!(unattended(admin.queue().await.unwrap()), Some((true, Some(to))));
 }
 
+/// What has been told is kept as a record for `--notification-log-days` (400): then
+/// webhook deliveries sent (and e-mails) and inbox notices read are deleted, by the
+/// next instance as by this one; a delivery still being retried and a notice not yet
+/// read stay, however old.
+async fn the_notification_log_is_kept_for_its_days_and_no_longer(backend: Backend) {
+    use statreq_e2e::sinks::WebhookReceiver;
+    use statreq_e2e::statreq_contract::WebhookBody;
+    let mut server = TestServer::start_with(backend, &crate::integration::FAST);
+    let s = Scenario::new(&server).await;
+    let (ok, failing) = (WebhookReceiver::start(0).await, WebhookReceiver::start(usize::MAX).await);
+    let webhr = crate::integration::service_account(&server, "webhr.npa", "NPA").await;
+    let hook = |url: &str| WebhookBody { url: url.into(), events: vec!["request.submitted".into()], description: None };
+    let kept = webhr.create_webhook(&hook(&ok.url)).await.unwrap().webhook.id;
+    let retried = webhr.create_webhook(&hook(&failing.url)).await.unwrap().webhook.id;
+    for _ in 0..2 {
+        s.in_state(&common::statistics(), State::PendingSupervisor, 2).await;
+    }
+    ok.wait_until(30, |g| g.iter().filter(|x| x.answered == 204).count() >= 2).await;
+    let log = |c: Client, id: i64| async move { c.webhook_deliveries(id, None).await.unwrap().items };
+    assert_eq!(log(webhr.clone(), kept).await.iter().filter(|d| d.status == "delivered").count(), 2, "kept while young");
+    let mut inbox = Vec::new();
+    for _ in 0..50 {
+        inbox = s.supervisor.inbox(false).await.unwrap().into_iter().filter(|n| n.kind == "request_submitted").collect();
+        if inbox.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(inbox.len(), 2, "{inbox:?}");
+    s.supervisor.read_inbox(inbox[0].id).await.unwrap();
+
+    // 401 days on, another instance of the service on the same database.
+    server.stop();
+    let later =
+        server.another_instance(&[&crate::integration::FAST[..], &["--sweep-seconds", "1", "--test-clock-offset-days", "401"]].concat());
+    let (mut webhr, mut supervisor) = (later.client(), later.client());
+    webhr.client_credentials("webhr.npa", crate::integration::SERVICE_SECRET).await.unwrap();
+    supervisor.login("supervisor.moi", statreq_e2e::DEMO_PASSWORD).await.unwrap();
+    let mut gone = false;
+    for _ in 0..50 {
+        if log(webhr.clone(), kept).await.is_empty() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(gone, "the deliveries sent are deleted");
+    let waiting = log(webhr.clone(), retried).await;
+    assert!(waiting.len() == 2 && waiting.iter().all(|d| d.status == "pending"), "still being retried: {waiting:?}");
+    let left: Vec<i64> =
+        supervisor.inbox(false).await.unwrap().into_iter().filter(|n| n.kind == "request_submitted").map(|n| n.id).collect();
+    assert_eq!(left, [inbox[1].id], "the notice read is deleted, the one unread stays");
+}
+
 on_both_backends!(
+    the_notification_log_is_kept_for_its_days_and_no_longer,
     applications_awaiting_review_follow_a_moved_agency_and_its_new_reviewers_are_told,
     a_year_without_an_office_calendar_is_told_to_the_administrators,
     work_of_a_disabled_officer_is_told_to_every_officer,
