@@ -246,6 +246,34 @@ async fn a_full_files_directory_is_507_and_keeps_nothing() {
     server.stop();
 }
 
+/// Every setting an operator can give `statreq` (the global options and `serve`'s) is
+/// in the README, written as the command line takes it.
+#[test]
+fn every_setting_is_in_the_readme() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap_or_else(|e| panic!("{e}"));
+    let mut missing = Vec::new();
+    for args in [&["--help"][..], &["serve", "--help"]] {
+        let out = std::process::Command::new(statreq_e2e::binary()).args(args).output().unwrap_or_else(|e| panic!("{e}"));
+        let help = String::from_utf8_lossy(&out.stdout).into_owned();
+        // `      --data-dir <DATA_DIR>  …` or `  -h, --help  …`
+        let flags = help.lines().filter_map(|l| {
+            let l = l.trim_start();
+            let l = if l.starts_with('-') && !l.starts_with("--") { l.split_once(", ")?.1 } else { l };
+            let name = l.strip_prefix("--")?.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).next()?;
+            Some(format!("--{name}"))
+        });
+        let mut seen = 0;
+        for flag in flags.filter(|f| f != "--help" && f != "--version") {
+            seen += 1;
+            if !readme.contains(&format!("`{flag}`")) && !readme.contains(&format!("{flag} ")) {
+                missing.push(flag);
+            }
+        }
+        assert!(seen >= 4, "{args:?}: no options read from\n{help}");
+    }
+    assert!(missing.is_empty(), "not in README.md: {missing:?}");
+}
+
 /// A server that starts with little space left where it writes says so (below 5%), and
 /// what happens when it runs out. Needs root to mount a small tmpfs (CI runs as root).
 #[test]
