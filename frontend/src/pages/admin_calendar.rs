@@ -20,22 +20,27 @@ pub fn CalendarEditor() -> impl IntoView {
     // weekends only (the administrators are told in their inbox too).
     let years = LocalResource::new(move || async move { call(|c| async move { c.calendar_years().await }).await.ok() });
     let missing = move || years.get().flatten().map(|y| y.missing);
-    // The year's calendar; `None` for a year that has none yet (not asked for).
+    // The year's calendar; `None` for a year that has none yet (not asked for). Waits
+    // for the years set (read here, not awaited: a resource awaited in another's fetch
+    // runs that fetch again when it comes, asking for the year twice).
     let loaded = LocalResource::new(move || {
         let y = year.get();
+        let known = years.get();
         async move {
-            if years.await.is_some_and(|set| !set.years.contains(&y)) {
-                return Ok(None);
+            let set = known?;
+            if set.is_some_and(|set| !set.years.contains(&y)) {
+                return Some(Ok(None));
             }
-            call(|c| async move { c.calendar(y).await }).await.map(Some).map_err(ui)
+            Some(call(|c| async move { c.calendar(y).await }).await.map(Some).map_err(ui))
         }
     });
+    let loaded = move || loaded.get().flatten();
     let empty = move || OfficeCalendar { year: year.get_untracked(), days_off: vec![], make_up_workdays: vec![] };
     // The year as edited, and the version it was loaded at.
     let draft = RwSignal::new(None::<(OfficeCalendar, i64)>);
     Effect::new(move |_| {
         // A year without a calendar yet starts empty (saved without a version).
-        let got = match loaded.get() {
+        let got = match loaded() {
             Some(Ok(Some(v))) => Some((v.calendar, v.version)),
             Some(Ok(None) | Err(_)) => Some((empty(), 0)),
             None => None,
@@ -45,7 +50,7 @@ pub fn CalendarEditor() -> impl IntoView {
     // Days added or removed here are kept only by "save the calendar": until then the
     // screen says so, and leaving it or switching the year asks first.
     let unsaved = move || {
-        let saved = match loaded.get() {
+        let saved = match loaded() {
             Some(Ok(Some(v))) => Some(v.calendar),
             Some(Ok(None) | Err(_)) => Some(empty()),
             None => None,
@@ -150,7 +155,7 @@ pub fn CalendarEditor() -> impl IntoView {
                     offered.into_iter().map(|y| view! { <option value=y selected=move || y == year.get_untracked()>{y}</option> }).collect_view()
                 }}
             </select>
-            {move || problem_note(lang.get(), loaded.get())}
+            {move || problem_note(lang.get(), loaded())}
             {days("days_off", |c| c.days_off.clone())}
             {days("make_up_workdays", |c| c.make_up_workdays.clone())}
             <form class="cal-add" on:submit=add>
