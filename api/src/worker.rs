@@ -31,21 +31,6 @@ type Mailer = AsyncSmtpTransport<Tokio1Executor>;
 
 /// Headers of a webhook delivery.
 pub const SIGNATURE_HEADER: &str = "Statreq-Signature";
-
-/// Deletes e-mails and webhook deliveries sent or given up, and read inbox notices,
-/// older than `--notification-log-days` (by the sweep's clock); none when it is 0.
-async fn purge_notification_log(state: &AppState) {
-    let days = state.settings.notification_log_days;
-    if days == 0 {
-        return;
-    }
-    let cutoff = Utc::now() + state.settings.clock_offset - chrono::Duration::days(i64::from(days));
-    match db(state, move |s| s.purge_notification_log(cutoff)).await {
-        Ok((0, 0)) => {}
-        Ok((sent, read)) => tracing::info!(sent, read, days, "deleted the notification log's entries past their keeping"),
-        Err(e) => tracing::warn!(error = %e, "purging the notification log failed"),
-    }
-}
 pub const TIMESTAMP_HEADER: &str = "Statreq-Timestamp";
 pub const EVENT_ID_HEADER: &str = "Statreq-Event-Id";
 pub const EVENT_TYPE_HEADER: &str = "Statreq-Event-Type";
@@ -63,6 +48,21 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     mac.update(b".");
     mac.update(body.as_bytes());
     hex::encode(mac.finalize().into_bytes())
+}
+
+/// Deletes e-mails and webhook deliveries sent or given up, and read inbox notices,
+/// older than `--notification-log-days` (by the sweep's clock); none when it is 0.
+async fn purge_notification_log(state: &AppState) {
+    let days = state.settings.notification_log_days;
+    if days == 0 {
+        return;
+    }
+    let cutoff = Utc::now() + state.settings.clock_offset - chrono::Duration::days(i64::from(days));
+    match db(state, move |s| s.purge_notification_log(cutoff)).await {
+        Ok((0, 0)) => {}
+        Ok((sent, read)) => tracing::info!(sent, read, days, "deleted the notification log's entries past their keeping"),
+        Err(e) => tracing::warn!(error = %e, "purging the notification log failed"),
+    }
 }
 
 pub fn spawn(state: web::Data<AppState>) {

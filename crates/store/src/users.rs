@@ -340,8 +340,10 @@ impl Store {
                     // A token that would take the last administrator's administration
                     // away (the role dropped, or an agency outside DGPA) leaves it as
                     // it is: someone must be able to administer the service, as
-                    // `update_user` keeps for an administrator's edit. Audited, so that
-                    // DGPA names another administrator first.
+                    // `update_user` keeps for an administrator's edit. The account's
+                    // roles are statreq's to manage from then on (as after an
+                    // administrator's edit: an administrator changes them, not the next
+                    // token), and this is audited once, when it first happens.
                     let administers = |roles: &str, agency: &AgencyCode| RoleSet::from_joined(roles).administers(agency);
                     let mut kept_administration = false;
                     if cur.active && administers(&cur.roles, &cur.agency_code) && !administers(&roles, &agency) {
@@ -356,24 +358,27 @@ impl Store {
                     }
                     // A token that says what is stored already changes no version: an
                     // administrator's edit on the account stays current.
+                    let first_kept = kept_administration && !cur.roles_managed;
                     let changed = cur.display_name != new.display_name
                         || cur.email != new.email
                         || cur.agency_code != agency
-                        || cur.roles != roles;
+                        || cur.roles != roles
+                        || first_kept;
                     diesel::update(users::table.find(cur.id))
                         .set((
                             users::display_name.eq(&new.display_name),
                             users::email.eq(&new.email),
                             users::agency_code.eq(&agency),
                             users::roles.eq(&roles),
+                            users::roles_managed.eq(cur.roles_managed || kept_administration),
                             users::updated_at.eq(to_db(now)),
                             users::version.eq(users::version + i64::from(changed)),
                         ))
                         .execute(c)?;
-                    if cur.agency_code != agency || cur.roles != roles || kept_administration {
+                    if cur.agency_code != agency || cur.roles != roles || first_kept {
                         let ctx = AuditContext { actor_id: Some(cur.id), ..audit.clone() };
                         let mut detail = serde_json::json!({"user": cur.id, "agency": {"from": cur.agency_code, "to": agency}, "roles": {"from": cur.roles, "to": roles}});
-                        if kept_administration {
+                        if first_kept {
                             detail["last_administrator_kept"] =
                                 serde_json::json!({"token_agency": new.agency_code, "token_roles": new.roles});
                         }
