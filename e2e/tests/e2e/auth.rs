@@ -206,8 +206,8 @@ async fn webhr_tokens_provision_users_and_act_for_them(backend: Backend) {
 
 /// A trusted issuer allowed to name administrators cannot, by a token, leave the
 /// service with none: the last administrator's token without the role (or naming an
-/// agency outside DGPA) keeps the administration, audited; once there is another, the
-/// token's word holds again.
+/// agency outside DGPA) keeps the administration, audited once; the account's roles are
+/// then statreq's to manage, and an administrator named since changes them.
 async fn a_token_cannot_take_the_last_administrators_administration(backend: Backend) {
     let all = ["applicant", "supervisor", "dgpa_officer", "dgpa_admin"];
     let issuers = statreq_e2e::webhr::issuers_file_with(json!({"allowed_roles": all}));
