@@ -325,7 +325,8 @@ impl Store {
 
     /// The account of a trusted issuer's user: created on first sight, its name,
     /// e-mail and agency refreshed from each newer token — and its roles, unless an
-    /// administrator has set them. Provisioning and changes are audited.
+    /// administrator has set them (or a token's demotion of the last administrator was
+    /// refused). Provisioning and changes are audited.
     pub fn upsert_external_user(&self, new: NewUser, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<UserRow> {
         let id = self.write_tx(|c| {
             let existing: Option<Row> = users::table
