@@ -51,8 +51,12 @@ impl AgencyTree {
 
     /// The agencies whose personnel offices review `chain`'s applications, by name.
     pub fn reviewers_of(&self, chain: &AgencyChain) -> Vec<statreq_contract::AgencyName> {
-        let name = |c: &AgencyCode| self.get(c).map_or_else(|| c.to_string(), |a| a.name.clone());
-        chain.supervising_agencies().into_iter().map(|c| statreq_contract::AgencyName { code: c.to_string(), name: name(c) }).collect()
+        chain.supervising_agencies().into_iter().map(|c| self.named(c)).collect()
+    }
+
+    /// An agency by code and its name (the code for an agency no longer in the tree).
+    pub fn named(&self, code: &AgencyCode) -> statreq_contract::AgencyName {
+        statreq_contract::AgencyName { code: code.to_string(), name: self.get(code).map_or_else(|| code.to_string(), |a| a.name.clone()) }
     }
 
     /// The agency and every agency under it.

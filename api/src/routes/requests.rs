@@ -547,6 +547,7 @@ pub async fn list_events(
         Ok((events, users))
     })
     .await?;
+    let tree = state.agencies.tree(&state).await?;
     let out: Vec<EventView> = events
         .into_iter()
         .filter(|e| since.is_none_or(|t| e.at >= t))
@@ -556,6 +557,7 @@ pub async fn list_events(
             from_state: e.from_state,
             to_state: e.to_state,
             actor: user_ref(&users, e.actor_id),
+            actor_agency: e.actor_agency.map(|c| tree.named(&c)),
             comment: e.comment,
             data: e.data,
             at: e.at,

@@ -244,7 +244,14 @@ pub struct EventView {
     #[serde(default)]
     pub from_state: Option<State>,
     pub to_state: State,
+    /// Who acted; `actor.agency_code` is the person's agency now.
     pub actor: UserRef,
+    /// The agency the actor acted for, as it was then: for a supervisor's approval,
+    /// return or rejection, the supervising agency that decided (rule 5.1), which stays
+    /// on the record when the person or the agency tree moves later. Absent for events
+    /// recorded before 1.14.0.
+    #[serde(default)]
+    pub actor_agency: Option<AgencyName>,
     #[serde(default)]
     pub comment: Option<String>,
     /// Event details, e.g. the revision number and warnings at submission.

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use statreq_domain::queue::WaitClock;
 use statreq_domain::{AgencyCode, EventKind, Outcome, RequestId, State, UserId};
 
-use crate::schema::{request_events, request_revisions, requests};
+use crate::schema::{request_events, request_revisions, requests, users};
 use crate::{from_db, to_db, Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -106,6 +106,9 @@ pub struct EventRow {
     pub from_state: Option<State>,
     pub to_state: State,
     pub actor_id: UserId,
+    /// The agency the actor belonged to when acting; `None` for events recorded before
+    /// it was kept.
+    pub actor_agency: Option<AgencyCode>,
     pub comment: Option<String>,
     pub data: serde_json::Value,
     pub at: DateTime<Utc>,
@@ -591,7 +594,8 @@ pub(crate) fn request_by_id(c: &mut crate::DbConnection, id: RequestId) -> Store
     requests::table.find(id).select(Row::as_select()).first(c)?.try_into()
 }
 
-pub(crate) type EventTuple = (RequestId, i32, String, Option<String>, String, UserId, Option<String>, String, NaiveDateTime);
+pub(crate) type EventTuple =
+    (RequestId, i32, String, Option<String>, String, UserId, Option<AgencyCode>, Option<String>, String, NaiveDateTime);
 
 pub(crate) const EVENT_COLUMNS: (
     request_events::request_id,
@@ -600,6 +604,7 @@ pub(crate) const EVENT_COLUMNS: (
     request_events::from_state,
     request_events::to_state,
     request_events::actor_id,
+    request_events::actor_agency,
     request_events::comment,
     request_events::data,
     request_events::at,
@@ -610,13 +615,14 @@ pub(crate) const EVENT_COLUMNS: (
     request_events::from_state,
     request_events::to_state,
     request_events::actor_id,
+    request_events::actor_agency,
     request_events::comment,
     request_events::data,
     request_events::at,
 );
 
 /// Decodes a stored event; unknown kinds or states are corrupt data, named.
-pub(crate) fn event_row((request_id, seq, kind, from, to, actor_id, comment, data, at): EventTuple) -> StoreResult<EventRow> {
+pub(crate) fn event_row((request_id, seq, kind, from, to, actor_id, actor_agency, comment, data, at): EventTuple) -> StoreResult<EventRow> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("event {request_id}/{seq}: {what}"));
     Ok(EventRow {
         request_id,
@@ -625,6 +631,7 @@ pub(crate) fn event_row((request_id, seq, kind, from, to, actor_id, comment, dat
         from_state: from.as_deref().map(|s| State::parse(s).ok_or_else(|| corrupt(s))).transpose()?,
         to_state: State::parse(&to).ok_or_else(|| corrupt(&to))?,
         actor_id,
+        actor_agency,
         comment,
         data: serde_json::from_str(&data)?,
         at: from_db(at),
@@ -649,6 +656,9 @@ pub(crate) fn insert_event(
     lock_request(c, request_id)?;
     let last: Option<i32> =
         request_events::table.filter(request_events::request_id.eq(request_id)).select(diesel::dsl::max(request_events::seq)).first(c)?;
+    // Whom the actor acted for is kept as it is now: the approving supervising agency
+    // stays on the record when the actor or the agency moves later.
+    let actor_agency: Option<AgencyCode> = users::table.find(actor).select(users::agency_code).first(c).optional()?;
     diesel::insert_into(request_events::table)
         .values((
             request_events::request_id.eq(request_id),
@@ -657,6 +667,7 @@ pub(crate) fn insert_event(
             request_events::from_state.eq(from.map(State::as_str)),
             request_events::to_state.eq(to.as_str()),
             request_events::actor_id.eq(actor),
+            request_events::actor_agency.eq(actor_agency),
             request_events::comment.eq(comment),
             request_events::data.eq(serde_json::to_string(data)?),
             request_events::at.eq(to_db(now)),

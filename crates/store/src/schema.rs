@@ -104,6 +104,7 @@ diesel::table! {
         data -> Text,
         at -> Timestamp,
         notified_at -> Nullable<Timestamp>,
+        actor_agency -> Nullable<Text>,
     }
 }
 

@@ -648,6 +648,17 @@ async fn the_paper_form_is_the_annex_on_one_a4_page() {
     wait_for_text(&c, "ol.timeline", "已交付").await;
     let long = c.print(fantoccini::wd::PrintConfiguration::default()).await.unwrap();
     assert!(pdf_pages(&long) > 1, "{} pages", pdf_pages(&long));
+    // The timeline names the supervising agency that approved.
+    wait_for_text(&c, "ol.timeline .acting-agency", "（內政部）").await;
+
+    // NPA moved under TPE afterwards: the form still names MOI, which approved it, not
+    // the agency that would review it now (rule 5.1).
+    let moved = statreq_e2e::statreq_contract::UpdateAgencyBody { parent_code: Some("TPE".into()), ..Default::default() };
+    server.login("admin.dgpa").await.update_agency("NPA", &moved, None).await.unwrap();
+    c.goto(&format!("{}/requests/{}/print", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "table.form.sign", &format!("核准：{supervisor}")).await;
+    let reviewer = c.find(Locator::Css("table.form.sign .reviewer")).await.unwrap().text().await.unwrap();
+    assert_eq!(reviewer, "內政部", "the approving agency, as it was then");
     let _ = c.close().await;
 }
 

@@ -434,6 +434,31 @@ async fn lists_are_scoped_filtered_and_paginated(backend: Backend) {
     assert_eq!(err.as_ref().and_then(|e| e.status()), Some(422));
 }
 
+/// The agency each step was taken for stays on the request's record (rule 5.1): the
+/// supervising agency that approved is named on its approval after the reviewer moved
+/// to another agency and the applying agency moved under another supervisor, while
+/// `actor.agency_code` and `supervising_agencies` say how things stand now.
+async fn the_approving_agency_stays_on_the_record_when_people_and_agencies_move(backend: Backend) {
+    use statreq_e2e::statreq_contract::{UpdateAgencyBody, UpdateUserBody};
+    let server = TestServer::start(backend);
+    let s = common::Scenario::new(&server).await;
+    let admin = server.login("admin.dgpa").await;
+    let r = s.in_state(&common::statistics(), State::PendingDgpa, 2).await;
+    let reviewer = s.supervisor.me().await.unwrap();
+    admin.update_user(reviewer.id, &UpdateUserBody { agency_code: Some("TPE".into()), ..Default::default() }, None).await.unwrap();
+    admin.update_agency("NPA", &UpdateAgencyBody { parent_code: Some("TPE".into()), ..Default::default() }, None).await.unwrap();
+
+    let events = s.officer.events(r.id).await.unwrap();
+    let step = |kind: EventKind| events.iter().find(|e| e.kind == kind).unwrap_or_else(|| panic!("no {kind:?} in {events:?}"));
+    let approval = step(EventKind::SupervisorApproved);
+    let agency = |e: &statreq_e2e::statreq_contract::EventView| e.actor_agency.as_ref().map(|a| format!("{} {}", a.code, a.name));
+    assert_eq!(agency(approval).as_deref(), Some("MOI 內政部"), "{approval:?}");
+    assert_eq!(approval.actor.agency_code, "TPE", "the person's agency now");
+    assert_eq!(agency(step(EventKind::Submitted)).as_deref(), Some("NPA 內政部警政署"));
+    let now: Vec<String> = s.officer.get_request(r.id).await.unwrap().supervising_agencies.into_iter().map(|a| a.code).collect();
+    assert_eq!(now, ["TPE"], "who would review it now");
+}
+
 on_both_backends!(
     personal_data_request_from_draft_to_closed,
     statistics_request_closes_by_acknowledgement,
@@ -445,6 +470,7 @@ on_both_backends!(
     lists_are_scoped_filtered_and_paginated,
     rules_3_and_5_3_hold_wherever_the_applicant_writes,
     returns_and_rejections_carry_a_reason_and_a_redirect,
+    the_approving_agency_stays_on_the_record_when_people_and_agencies_move,
 );
 
 /// DGPA's returns and rejections carry a reason code; "available in an existing

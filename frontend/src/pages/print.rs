@@ -37,11 +37,8 @@ pub fn PrintForm() -> impl IntoView {
             let breakdowns: Vec<String> = req.breakdowns.iter().map(|f| field_name(z, &n, f)).collect();
             let list = events.get().unwrap_or_default();
             // The supervising agency's decision, and DGPA's returns and rejections with reasons.
-            let approval = list
-                .iter()
-                .rev()
-                .find(|e| e.kind == EventKind::SupervisorApproved)
-                .map(|e| (e.actor.display_name.clone(), i18n::datetime(z, e.at)));
+            let approved = list.iter().rev().find(|e| e.kind == EventKind::SupervisorApproved);
+            let approval = approved.map(|e| (e.actor.display_name.clone(), i18n::datetime(z, e.at)));
             let returns: Vec<String> = list
                 .iter()
                 .filter(|e| {
@@ -61,8 +58,12 @@ pub fn PrintForm() -> impl IntoView {
                 })
                 .collect();
             let reply = r.reply.clone();
-            // Which supervising agency's personnel office reviews (rule 5.1).
-            let reviewers = r.supervising_agencies.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join("、");
+            // Which supervising agency's personnel office reviewed (rule 5.1): the one that
+            // approved, as it was then; until then, those who review it now.
+            let reviewers = match approved.and_then(|e| e.actor_agency.as_ref()) {
+                Some(a) => a.name.clone(),
+                None => r.supervising_agencies.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join("、"),
+            };
             view! {
                 <div class="print-form" lang="zh-Hant-TW">
                     <p class="no-print"><button type="button" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>"列印 / Print"</button></p>
