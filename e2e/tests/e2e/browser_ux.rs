@@ -649,7 +649,7 @@ async fn the_paper_form_is_the_annex_on_one_a4_page() {
     let long = c.print(fantoccini::wd::PrintConfiguration::default()).await.unwrap();
     assert!(pdf_pages(&long) > 1, "{} pages", pdf_pages(&long));
     // The timeline names the supervising agency that approved.
-    wait_for_text(&c, "ol.timeline .acting-agency", "（內政部）").await;
+    wait_for_text(&c, "ol.timeline .acting-agency", "內政部").await;
 
     // NPA moved under TPE afterwards: the form still names MOI, which approved it, not
     // the agency that would review it now (rule 5.1).

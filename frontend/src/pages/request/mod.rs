@@ -262,10 +262,11 @@ pub fn RequestPage() -> impl IntoView {
                                         }
                                         statreq_domain::EventKind::ExtensionRefused => tr(lang.get(), "event_extension_refused"),
                                         _ => text(lang.get(), &e.to_state.label()),
-                                    }}" · "{e.actor.display_name.clone()}
+                                    }}" · "
                                     // The supervising agency that decided, as it was then (rule 5.1).
                                     {matches!(e.kind, statreq_domain::EventKind::SupervisorApproved | statreq_domain::EventKind::SupervisorReturned | statreq_domain::EventKind::SupervisorRejected)
-                                        .then(|| e.actor_agency.clone()).flatten().map(|a| view! { <span class="acting-agency">"（"{a.name}"）"</span> })}
+                                        .then(|| e.actor_agency.clone()).flatten().map(|a| view! { <span class="acting-agency">{a.name}</span>" · " })}
+                                    {e.actor.display_name.clone()}
                                     {outcome_reason(&e.data).map(|r| view! { " · "<strong>{text(lang.get(), &r.label())}</strong> })}
                                     {e.data.get("source_id").and_then(|v| v.as_str()).map(|id| view! {
                                         " · "<a href=format!("/sources/{id}")>{tr(lang.get(), "see_the_existing_source")}</a>
