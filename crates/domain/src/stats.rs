@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::lifecycle::{taiwan_date, EventKind, State};
@@ -146,7 +146,8 @@ pub struct ServiceStats {
     pub by_state: Vec<Count>,
     pub by_supervising_agency: Vec<Count>,
     /// First submissions per month (Taiwan time, `YYYY-MM`), each labelled as the ROC
-    /// calendar writes it (`115年1月`; since 1.12.0).
+    /// calendar writes it (`115年1月`; since 1.12.0): every month from the first counted
+    /// to the last, one without a submission as 0 (since 1.14.0; before, left out).
     pub by_month: Vec<Count>,
     pub turnaround: Turnaround,
     pub backlog: Backlog,
@@ -163,6 +164,21 @@ fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
 
 fn counts(map: BTreeMap<String, usize>) -> Vec<Count> {
     map.into_iter().map(|(key, count)| Count::new(key, count)).collect()
+}
+
+/// Every month from the first counted to the last, those without a submission as 0:
+/// a series read as a chart or a spreadsheet column has no silent gaps.
+fn every_month(counted: &BTreeMap<(i32, u32), usize>) -> Vec<((i32, u32), usize)> {
+    let (Some(first), Some(last)) = (counted.keys().next().copied(), counted.keys().next_back().copied()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut at = first;
+    while at <= last {
+        out.push((at, counted.get(&at).copied().unwrap_or(0)));
+        at = if at.1 == 12 { (at.0 + 1, 1) } else { (at.0, at.1 + 1) };
+    }
+    out
 }
 
 fn days(seconds: i64) -> f64 {
@@ -202,7 +218,8 @@ pub fn compute(
     for r in rows.iter().copied() {
         *by_state.entry(r.state).or_insert(0) += 1;
         *by_agency.entry(r.supervising_agency.clone()).or_insert(0) += 1;
-        *by_month.entry(taiwan_date(r.first_submitted_at).format("%Y-%m").to_string()).or_insert(0) += 1;
+        let day = taiwan_date(r.first_submitted_at);
+        *by_month.entry((day.year(), day.month())).or_insert(0) += 1;
         if let Some(d) = r.delivered_at {
             turnaround.push(days((d - r.first_submitted_at).num_seconds()));
             let first = taiwan_date(r.first_submitted_at).succ_opt().unwrap_or_else(|| taiwan_date(r.first_submitted_at));
@@ -232,14 +249,11 @@ pub fn compute(
             .collect(),
         by_supervising_agency: counts(by_agency),
         // Each month with its name as the ROC calendar writes it (115年1月), for reports.
-        by_month: counts(by_month)
+        by_month: every_month(&by_month)
             .into_iter()
-            .map(|c| {
-                let roc = c
-                    .key
-                    .split_once('-')
-                    .and_then(|(y, m)| Some(format!("{}年{}月", y.parse::<i32>().ok()? - 1911, m.parse::<u32>().ok()?)));
-                Count { label: roc.map(|zh| Text::new(zh, c.key.clone())), ..c }
+            .map(|((y, m), count)| {
+                let key = format!("{y:04}-{m:02}");
+                Count { label: Some(Text::new(format!("{}年{m}月", y - 1911), key.clone())), ..Count::new(key, count) }
             })
             .collect(),
         turnaround: Turnaround {
@@ -426,6 +440,15 @@ mod tests {
         let keys = |v: &[Count]| v.iter().filter(|c| c.count > 0).map(|c| (c.key.clone(), c.count)).collect::<Vec<_>>();
         assert_eq!(keys(&s.by_state), vec![("queued".into(), 1), ("delivered".into(), 1), ("rejected".into(), 1)]);
         assert_eq!(keys(&s.by_month), vec![("2026-01".into(), 1), ("2026-06".into(), 1), ("2026-12".into(), 1)]);
+        // The months between, without a submission, are there as 0, not left out.
+        let months: Vec<&str> = s.by_month.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(months.len(), 12, "{months:?}");
+        assert_eq!((months[1], s.by_month[1].count, months[11]), ("2026-02", 0, "2026-12"));
+        // Across the turn of the year, both ways.
+        let all = compute(&rows, &outcomes, &cal, Period::default(), at(12, 31, 17));
+        let months: Vec<(&str, usize)> = all.by_month.iter().map(|c| (c.key.as_str(), c.count)).collect();
+        assert_eq!((months.len(), months[0], months[1], months[13]), (14, ("2025-12", 1), ("2026-01", 1), ("2027-01", 1)), "{months:?}");
+        assert_eq!(all.by_month[13].label.as_ref().map(|t| t.zh_tw.as_str()), Some("116年1月"));
         let month_names: Vec<(String, String)> = s.by_month.iter().filter_map(|c| c.label.clone()).map(|t| (t.zh_tw, t.en)).collect();
         assert_eq!(month_names[0], ("115年1月".into(), "2026-01".into()), "named as the ROC calendar writes it");
         assert_eq!(month_names.len(), s.by_month.len());
