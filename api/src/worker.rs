@@ -415,7 +415,7 @@ async fn send_webhook(state: &AppState, http: &reqwest::Client, row: &Notificati
         }
         Err(e) => return failed(e.to_string(), false),
     };
-    let secret = match state.keyring.open_secret(&hook.sealed_secret) {
+    let secret = match state.keyring.open_secret(hook.signing_secret(now)) {
         Ok(s) => s,
         Err(e) => return failed(format!("cannot open the signing secret: {e}"), true),
     };

@@ -8,7 +8,9 @@ use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use rand::RngCore;
 use serde::Deserialize;
-use statreq_contract::{Page, WebhookBody, WebhookCreated, WebhookDeliveryView, WebhookPayload, WebhookView};
+use statreq_contract::{
+    Page, RotateSecretBody, WebhookBody, WebhookCreated, WebhookDeliveryView, WebhookPayload, WebhookView, MAX_SECRET_SWITCH_SECONDS,
+};
 use statreq_domain::{notify, Role, Text, UserId};
 use statreq_store::{NewWebhook, NotificationRow, StoreError, WebhookChange, WebhookRow};
 use utoipa::IntoParams;
@@ -18,7 +20,7 @@ use crate::app::users::user_ref;
 use crate::app::{db, stale_if_expected, AppError, InputError};
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::http::{self, page_limit, page_of, parse_cursor, parse_json, ErrorResponses};
+use crate::http::{self, page_limit, page_of, parse_cursor, parse_json, parse_optional_json, ErrorResponses};
 use crate::AppState;
 
 const MAX_URL: usize = 2_000;
@@ -113,9 +115,11 @@ async fn check_body(policy: &OutboundPolicy, b: &WebhookBody) -> Result<(), ApiE
 async fn view(state: &AppState, hooks: Vec<WebhookRow>) -> Result<Vec<WebhookView>, ApiError> {
     let ids: Vec<UserId> = hooks.iter().map(|h| h.owner_id).collect();
     let users: HashMap<UserId, _> = db(state, move |s| s.get_users(&ids)).await?.into_iter().map(|u| (u.id, u)).collect();
+    let now = Utc::now();
     Ok(hooks
         .into_iter()
         .map(|h| WebhookView {
+            secret_switches_at: h.secret_switches_at(now),
             id: h.id,
             owner: user_ref(&users, h.owner_id),
             url: h.url,
@@ -236,14 +240,18 @@ pub async fn put_webhook(
     Ok(HttpResponse::Ok().insert_header(http::etag(v.version)).json(v))
 }
 
-/// Give a subscription a new signing secret — one lost, or one that may have leaked —
-/// shown only in this answer; the subscription and its log stay. Every delivery signed
-/// from now on, retries of pending ones too, uses the new one: have the receiver take
-/// both for the moment of the switch. `If-Match` as for `PUT /webhooks/{id}`.
+/// Give a subscription a new signing secret, shown only in this answer; the subscription
+/// and its log stay. By default every delivery signed from now on, retries of pending
+/// ones too, uses the new one (a secret that leaked). To change secrets without a
+/// delivery failing, send `switch_after_seconds`: the current secret keeps signing that
+/// long while the receiver learns the new one and accepts both, then the new one takes
+/// over (`secret_switches_at`; a new secret asked for before then replaces the waiting
+/// one). `If-Match` as for `PUT /webhooks/{id}`.
 #[utoipa::path(
     tag = "webhooks",
     security(("bearer" = [])),
     params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you last saw (`\"3\"`), or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)),
+    request_body(content = Option<RotateSecretBody>, description = "Optional"),
     responses((status = 200, body = WebhookCreated), ErrorResponses)
 )]
 #[post("/webhooks/{id}/secret")]
@@ -252,12 +260,24 @@ pub async fn rotate_webhook_secret(
     who: Principal,
     req: HttpRequest,
     path: web::Path<i64>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let expected = http::if_match(&req)?;
     let hook = owned(&state, &who, path.into_inner()).await?;
+    let b: RotateSecretBody = parse_optional_json(&req, &body)?;
+    let after = b.switch_after_seconds.unwrap_or(0);
+    if after > MAX_SECRET_SWITCH_SECONDS {
+        return Err(InputError::InvalidValue {
+            pointer: "/switch_after_seconds".into(),
+            detail: format!("at most {MAX_SECRET_SWITCH_SECONDS} seconds (7 days)"),
+        }
+        .into());
+    }
     let (secret, sealed) = new_secret(&state)?;
     let audit = http::audit(&who, &req);
-    let saved = db(&state, move |s| s.rotate_webhook_secret(hook.id, expected, &sealed, &audit, Utc::now())).await;
+    let now = Utc::now();
+    let from = now + chrono::Duration::seconds(i64::from(after));
+    let saved = db(&state, move |s| s.rotate_webhook_secret(hook.id, expected, &sealed, from, &audit, now)).await;
     let webhook = one_view(&state, stale_if_expected(saved, expected)?).await?;
     Ok(HttpResponse::Ok()
         .insert_header(http::etag(webhook.version))

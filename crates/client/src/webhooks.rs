@@ -29,6 +29,12 @@ impl Client {
         self.post(&format!("/webhooks/{id}/secret"), &serde_json::json!({}), if_match).await
     }
 
+    /// A new secret that takes over after `switch_after_seconds` (1.14.0), the current
+    /// one signing until then.
+    pub async fn rotate_webhook_secret_with(&self, id: i64, body: &RotateSecretBody, if_match: Option<i64>) -> Result<WebhookCreated> {
+        self.post(&format!("/webhooks/{id}/secret"), body, if_match).await
+    }
+
     pub async fn delete_webhook(&self, id: i64) -> Result<()> {
         self.delete(&format!("/webhooks/{id}"), &[]).await
     }

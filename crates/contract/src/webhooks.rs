@@ -30,7 +30,27 @@ pub struct WebhookView {
     /// Raised by every change (`PUT /webhooks/{id}`); the ETag. Since 1.11.0.
     #[serde(default)]
     pub version: i64,
+    /// A new secret was given ahead of its use (`POST /webhooks/{id}/secret` with
+    /// `switch_after_seconds`): deliveries are signed with it from this moment, with the
+    /// one before until then. Absent when none waits. Since 1.14.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_switches_at: Option<DateTime<Utc>>,
 }
+
+/// How a new signing secret takes over. Since 1.14.0.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RotateSecretBody {
+    /// Keep signing with the current secret this many seconds more (at most 7 days),
+    /// while the receiver learns the new one and accepts both; then switch. Default 0:
+    /// the new secret signs from now on (a secret that leaked).
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 604800)]
+    pub switch_after_seconds: Option<u32>,
+}
+
+/// The longest a new secret may wait before it signs (`switch_after_seconds`).
+pub const MAX_SECRET_SWITCH_SECONDS: u32 = 7 * 24 * 3600;
 
 /// A new subscription and its signing secret, shown this once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -1,6 +1,6 @@
-//! The integration surface: idempotency keys, webhook subscriptions and the
-//! notification outbox (webhook deliveries and e-mails) that a background worker
-//! sends. Notifications are written in one transaction with marking the events
+//! The integration surface: idempotency keys and the notification outbox (webhook
+//! deliveries and e-mails) that a background worker sends (the subscriptions are in
+//! `webhooks.rs`). Notifications are written in one transaction with marking the events
 //! they come from, so an event is turned into messages exactly once; sending
 //! leases rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL) so that several instances
 //! never send the same message twice.
@@ -11,7 +11,7 @@ use statreq_domain::{RequestId, UserId};
 
 use crate::audit::{append, AuditContext};
 use crate::requests::{event_row, EventTuple, EVENT_COLUMNS};
-use crate::schema::{idempotency_keys, notifications, request_events, webhooks};
+use crate::schema::{idempotency_keys, notifications, request_events};
 use crate::{from_db, to_db, DbConnection, EventRow, Store, StoreError, StoreResult};
 
 /// A response kept for replay.
@@ -38,37 +38,6 @@ pub enum IdempotencyClaim {
 
 /// An attempt in progress longer than this is taken to have died with its process.
 const STALE_RESERVATION_SECS: i64 = 120;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WebhookRow {
-    pub id: i64,
-    pub owner_id: UserId,
-    pub url: String,
-    pub events: Vec<String>,
-    pub description: String,
-    /// The signing secret, sealed by the keyring (never stored in the clear).
-    pub sealed_secret: String,
-    pub created_at: DateTime<Utc>,
-    /// Raised by every change (the ETag).
-    pub version: i64,
-}
-
-/// What a change of a subscription sets: its address, events and description (the
-/// secret stays).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WebhookChange {
-    pub url: String,
-    pub events: Vec<String>,
-    pub description: String,
-}
-
-pub struct NewWebhook {
-    pub owner_id: UserId,
-    pub url: String,
-    pub events: Vec<String>,
-    pub description: String,
-    pub sealed_secret: String,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewNotification {
@@ -182,50 +151,6 @@ fn notification(r: NRow) -> NotificationRow {
         delivered_at: r.14.map(from_db),
         replay_of: r.15,
     }
-}
-
-type WRow = (i64, UserId, String, String, String, String, NaiveDateTime, i64);
-
-fn webhook(r: WRow) -> StoreResult<WebhookRow> {
-    Ok(WebhookRow {
-        id: r.0,
-        owner_id: r.1,
-        url: r.2,
-        events: serde_json::from_str(&r.3)?,
-        description: r.4,
-        sealed_secret: r.5,
-        created_at: from_db(r.6),
-        version: r.7,
-    })
-}
-
-/// A live subscription's version, its row locked for the change being made;
-/// [`StoreError::Conflict`] when it is not `expected`.
-fn locked_webhook(c: &mut DbConnection, id: i64, expected: Option<i64>) -> StoreResult<i64> {
-    let q = webhooks::table.find(id).filter(webhooks::deleted_at.is_null()).select(webhooks::version);
-    let version: i64 = match c {
-        DbConnection::Postgres(pg) => q.for_no_key_update().first(pg)?,
-        DbConnection::Sqlite(lite) => q.first(lite)?,
-    };
-    if expected.is_some_and(|v| v != version) {
-        return Err(StoreError::Conflict);
-    }
-    Ok(version)
-}
-
-macro_rules! webhook_columns {
-    () => {
-        (
-            webhooks::id,
-            webhooks::owner_id,
-            webhooks::url,
-            webhooks::events,
-            webhooks::description,
-            webhooks::secret,
-            webhooks::created_at,
-            webhooks::version,
-        )
-    };
 }
 
 pub(crate) fn insert_notification(
@@ -368,129 +293,6 @@ impl Store {
             .execute(c)?;
             let read = diesel::delete(inbox::table.filter(inbox::read_at.is_not_null()).filter(inbox::created_at.lt(at))).execute(c)?;
             Ok((sent, read))
-        })
-    }
-
-    // ---- webhooks -------------------------------------------------------------------
-
-    /// Subscribes, unless the owner has `max` subscriptions already
-    /// ([`StoreError::LimitReached`], counted in the transaction).
-    pub fn create_webhook(&self, new: NewWebhook, max: usize, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<WebhookRow> {
-        let events = serde_json::to_string(&new.events)?;
-        let id = self.write_tx(|c| {
-            // Concurrent subscriptions of one owner count in turn.
-            crate::users::lock_account(c, new.owner_id)?;
-            let live: i64 =
-                webhooks::table.filter(webhooks::owner_id.eq(new.owner_id)).filter(webhooks::deleted_at.is_null()).count().get_result(c)?;
-            if usize::try_from(live).unwrap_or(usize::MAX) >= max {
-                return Err(StoreError::LimitReached);
-            }
-            let id = diesel::insert_into(webhooks::table)
-                .values((
-                    webhooks::owner_id.eq(new.owner_id),
-                    webhooks::url.eq(&new.url),
-                    webhooks::events.eq(&events),
-                    webhooks::description.eq(&new.description),
-                    webhooks::secret.eq(&new.sealed_secret),
-                    webhooks::created_at.eq(to_db(now)),
-                ))
-                .returning(webhooks::id)
-                .get_result::<i64>(c)?;
-            let detail = serde_json::json!({"webhook": id, "url": new.url, "events": new.events});
-            append(c, audit, "webhook.created", None, &detail, now)?;
-            Ok(id)
-        })?;
-        self.get_webhook(id)
-    }
-
-    /// A subscription that has not been deleted.
-    pub fn get_webhook(&self, id: i64) -> StoreResult<WebhookRow> {
-        let r: WRow =
-            webhooks::table.find(id).filter(webhooks::deleted_at.is_null()).select(webhook_columns!()).first(&mut *self.conn()?)?;
-        webhook(r)
-    }
-
-    /// A subscription, also after it was deleted (its delivery log stays readable).
-    pub fn get_webhook_ever(&self, id: i64) -> StoreResult<WebhookRow> {
-        let r: WRow = webhooks::table.find(id).select(webhook_columns!()).first(&mut *self.conn()?)?;
-        webhook(r)
-    }
-
-    /// Live subscriptions, of one owner or all.
-    pub fn list_webhooks(&self, owner: Option<UserId>) -> StoreResult<Vec<WebhookRow>> {
-        let mut q =
-            webhooks::table.filter(webhooks::deleted_at.is_null()).order(webhooks::id.asc()).select(webhook_columns!()).into_boxed();
-        if let Some(owner) = owner {
-            q = q.filter(webhooks::owner_id.eq(owner));
-        }
-        q.load::<WRow>(&mut *self.conn()?)?.into_iter().map(webhook).collect()
-    }
-
-    /// Changes a subscription in place at version `expected` (`None`: whichever is
-    /// current): deliveries still pending go to the new address. Deleted or unknown:
-    /// [`StoreError::NotFound`]; another change landed first: [`StoreError::Conflict`].
-    pub fn update_webhook(
-        &self,
-        id: i64,
-        expected: Option<i64>,
-        change: &WebhookChange,
-        audit: &AuditContext,
-        now: DateTime<Utc>,
-    ) -> StoreResult<WebhookRow> {
-        let events = serde_json::to_string(&change.events)?;
-        self.write_tx(|c| {
-            let version = locked_webhook(c, id, expected)?;
-            diesel::update(webhooks::table.find(id))
-                .set((
-                    webhooks::url.eq(&change.url),
-                    webhooks::events.eq(&events),
-                    webhooks::description.eq(&change.description),
-                    webhooks::version.eq(version + 1),
-                ))
-                .execute(c)?;
-            diesel::update(notifications::table.filter(notifications::webhook_id.eq(id).and(notifications::status.eq("pending"))))
-                .set(notifications::recipient.eq(&change.url))
-                .execute(c)?;
-            let detail = serde_json::json!({"webhook": id, "url": change.url, "events": change.events, "version": version + 1});
-            append(c, audit, "webhook.updated", None, &detail, now)
-        })?;
-        self.get_webhook(id)
-    }
-
-    /// Gives a subscription a new signing secret (sealed) at version `expected`; every
-    /// delivery signed from now on, retries of pending ones too, uses it. As
-    /// [`Store::update_webhook`] for a deleted subscription or a stale version.
-    pub fn rotate_webhook_secret(
-        &self,
-        id: i64,
-        expected: Option<i64>,
-        sealed_secret: &str,
-        audit: &AuditContext,
-        now: DateTime<Utc>,
-    ) -> StoreResult<WebhookRow> {
-        self.write_tx(|c| {
-            let version = locked_webhook(c, id, expected)?;
-            diesel::update(webhooks::table.find(id))
-                .set((webhooks::secret.eq(sealed_secret), webhooks::version.eq(version + 1)))
-                .execute(c)?;
-            append(c, audit, "webhook.secret_rotated", None, &serde_json::json!({"webhook": id, "version": version + 1}), now)
-        })?;
-        self.get_webhook(id)
-    }
-
-    /// Ends a subscription; its pending deliveries are dropped (the log stays).
-    pub fn delete_webhook(&self, id: i64, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<()> {
-        self.write_tx(|c| {
-            let n = diesel::update(webhooks::table.find(id).filter(webhooks::deleted_at.is_null()))
-                .set(webhooks::deleted_at.eq(Some(to_db(now))))
-                .execute(c)?;
-            if n == 0 {
-                return Err(StoreError::NotFound);
-            }
-            diesel::update(notifications::table.filter(notifications::webhook_id.eq(id).and(notifications::status.eq("pending"))))
-                .set((notifications::status.eq("failed"), notifications::last_error.eq(Some("subscription deleted"))))
-                .execute(c)?;
-            append(c, audit, "webhook.deleted", None, &serde_json::json!({"webhook": id}), now)
         })
     }
 

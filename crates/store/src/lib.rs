@@ -24,6 +24,7 @@ mod reference;
 mod requests;
 mod retention;
 mod users;
+mod webhooks;
 mod wrapped;
 
 use std::sync::Arc;
@@ -62,15 +63,14 @@ pub(crate) fn like_forms(text: &str) -> [String; 3] {
 }
 
 pub use inquiries::{FaqRow, InboxRow, InquiryFilter, InquiryMessageRow, InquiryRow, InquiryStep, NewInbox, Notices};
-pub use integration::{
-    IdempotencyClaim, NewNotification, NewWebhook, NotificationRow, SendOutcome, StoredResponse, WebhookChange, WebhookRow,
-};
+pub use integration::{IdempotencyClaim, NewNotification, NotificationRow, SendOutcome, StoredResponse};
 pub use messages::MessageRow;
 pub use queue::{AcceptedRow, OutcomeEventRow, QueueRow, SettingsChange, SettingsRow, StatsRow};
 pub use reference::{ImportCounts, ReferenceChange, ReferenceItem, Saved};
 pub use requests::{EventRow, ListFilter, ListSort, RequestRow, RevisionRow};
 pub use retention::ExtensionRow;
 pub use users::{NewUser, RefreshUse, SessionRow, UserFilter, UserRow, UserUpdate};
+pub use webhooks::{NewWebhook, WebhookChange, WebhookRow};
 pub use wrapped::{Wrapped, WrappedKind};
 
 /// Errors of the store, mapped to HTTP centrally by the API.

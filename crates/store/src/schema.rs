@@ -230,6 +230,8 @@ diesel::table! {
         created_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         version -> BigInt,
+        next_secret -> Nullable<Text>,
+        next_secret_from -> Nullable<Timestamp>,
     }
 }
 

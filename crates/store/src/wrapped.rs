@@ -18,12 +18,14 @@ pub enum WrappedKind {
     AttachmentKey,
     /// A webhook's sealed signing secret.
     WebhookSecret,
+    /// A webhook's sealed signing secret given ahead of its use.
+    WebhookNextSecret,
 }
 
 impl WrappedKind {
     /// Sealed secrets (`wrapped:blob`) rather than wrapped keys (`kek.blob`).
     pub fn is_sealed(self) -> bool {
-        matches!(self, WrappedKind::DeliveryPassphrase | WrappedKind::WebhookSecret)
+        matches!(self, WrappedKind::DeliveryPassphrase | WrappedKind::WebhookSecret | WrappedKind::WebhookNextSecret)
     }
 }
 
@@ -53,6 +55,8 @@ impl Store {
         }));
         let rows: Vec<(i64, String)> = webhooks::table.select((webhooks::id, webhooks::secret)).load(&mut *conn)?;
         out.extend(rows.into_iter().map(|(id, value)| Wrapped { kind: WrappedKind::WebhookSecret, id, value }));
+        let rows: Vec<(i64, Option<String>)> = webhooks::table.select((webhooks::id, webhooks::next_secret)).load(&mut *conn)?;
+        out.extend(rows.into_iter().filter_map(|(id, v)| v.map(|value| Wrapped { kind: WrappedKind::WebhookNextSecret, id, value })));
         Ok(out)
     }
 
@@ -81,6 +85,11 @@ impl Store {
                     WrappedKind::WebhookSecret => diesel::update(webhooks::table.find(old.id).filter(webhooks::secret.eq(&old.value)))
                         .set(webhooks::secret.eq(new))
                         .execute(c)?,
+                    WrappedKind::WebhookNextSecret => {
+                        diesel::update(webhooks::table.find(old.id).filter(webhooks::next_secret.eq(&old.value)))
+                            .set(webhooks::next_secret.eq(Some(new)))
+                            .execute(c)?
+                    }
                 };
             }
             Ok(n)

@@ -162,7 +162,7 @@ async fn service_account_as(server: &TestServer, username: &str, agency: &str, r
     c
 }
 
-fn verify(secret: &str, timestamp: &str, body: &str, signature: &str) -> bool {
+pub(crate) fn verify(secret: &str, timestamp: &str, body: &str, signature: &str) -> bool {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(format!("{timestamp}.{body}").as_bytes());
     mac.verify_slice(&hex::decode(signature).unwrap_or_default()).is_ok()
@@ -995,6 +995,67 @@ async fn webhooks_made_at_once_stay_within_the_limit(backend: Backend) {
     assert_eq!(hooks.list_webhooks().await.unwrap().len(), 20);
 }
 
+/// A new secret given ahead of its use (contract 1.14.0): the receiver learns it while the
+/// current one still signs, and nothing fails at the switch. A second one asked for
+/// before the switch replaces the waiting one. Each refusal changes nothing.
+async fn a_new_secret_can_be_given_ahead_of_its_use(backend: Backend) {
+    use statreq_e2e::statreq_contract::RotateSecretBody;
+    let server = TestServer::start_with(backend, &FAST);
+    let receiver = WebhookReceiver::start(0).await;
+    let webhr = service_account(&server, "webhr.npa", "NPA").await;
+    let body = WebhookBody { url: receiver.url.clone(), events: vec!["request.created".into()], description: None };
+    let made = webhr.create_webhook(&body).await.unwrap();
+    let hook = made.webhook.id;
+    assert_eq!(made.webhook.secret_switches_at, None);
+
+    // Refusals: too long a wait, malformed, unknown field, not the caller's, wrong role, stale.
+    let ahead = |secs: u32| RotateSecretBody { switch_after_seconds: Some(secs) };
+    let err = webhr.rotate_webhook_secret_with(hook, &ahead(7 * 24 * 3600 + 1), None).await.err();
+    assert_eq!((err.as_ref().and_then(|e| e.status()), err.as_ref().and_then(|e| e.code())), (Some(422), Some("invalid_value")), "{err:?}");
+    let path = format!("/webhooks/{hook}/secret");
+    for bad in [&b"{\"switch_after_seconds\": -1}"[..], b"{\"switch_after_seconds\": \"soon\"}", b"{\"switch_after\": 60}", b"{"] {
+        let (status, _) = webhr.raw(Method::POST, &path, "application/json", bad.to_vec(), None).await.unwrap();
+        assert!(matches!(status, 400 | 422), "{status} for {}", String::from_utf8_lossy(bad));
+    }
+    let other = service_account(&server, "webhr.tpe", "TPE").await;
+    assert_eq!(other.rotate_webhook_secret_with(hook, &ahead(60), None).await.err().and_then(|e| e.status()), Some(404));
+    let applicant = server.login("applicant.npa").await;
+    assert_eq!(applicant.rotate_webhook_secret_with(hook, &ahead(60), None).await.err().and_then(|e| e.status()), Some(403));
+    assert_eq!(webhr.rotate_webhook_secret_with(hook, &ahead(60), Some(7)).await.err().and_then(|e| e.status()), Some(412));
+    assert_eq!(webhr.get_webhook(hook).await.unwrap(), made.webhook, "refusals changed nothing");
+
+    // Given ahead, twice: the second replaces the first; the current one signs meanwhile.
+    let first = webhr.rotate_webhook_secret_with(hook, &ahead(3600), Some(1)).await.unwrap();
+    let asked = chrono::Utc::now();
+    let second = webhr.rotate_webhook_secret_with(hook, &ahead(12), Some(2)).await.unwrap();
+    let switch = second.webhook.secret_switches_at.unwrap_or_else(|| panic!("{second:?}"));
+    assert!(switch > asked + chrono::Duration::seconds(10) && switch <= chrono::Utc::now() + chrono::Duration::seconds(12), "{switch}");
+    assert_eq!((second.webhook.version, webhr.get_webhook(hook).await.unwrap().secret_switches_at), (3, Some(switch)));
+    let signed_with = |d: &statreq_e2e::sinks::Received| {
+        let (ts, sig) = (&d.headers["statreq-timestamp"], &d.headers["statreq-signature"]);
+        [&made.secret, &first.secret, &second.secret].iter().position(|s| verify(s, ts, &d.body, sig))
+    };
+    webhr.create_request(&common::statistics()).await.unwrap();
+    let got = receiver.wait_until(30, |g| !g.is_empty()).await;
+    let ts: i64 = got[0].headers["statreq-timestamp"].parse().unwrap_or_default();
+    assert!(ts < switch.timestamp(), "delivered before the switch ({ts} < {})", switch.timestamp());
+    assert_eq!(signed_with(&got[0]), Some(0), "the current secret signs until the switch");
+
+    // From the switch on, the new one alone; the waiting one given first never signs.
+    tokio::time::sleep((switch - chrono::Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(200)).await;
+    assert_eq!(webhr.get_webhook(hook).await.unwrap().secret_switches_at, None, "none waits any more");
+    webhr.create_request(&common::statistics()).await.unwrap();
+    let got = receiver.wait_until(30, |g| g.len() >= 2).await;
+    assert_eq!(signed_with(&got[1]), Some(2), "the secret given last signs from the switch");
+    // A secret given now (a leak) signs from now, and the audit says when each was to switch.
+    let now = webhr.rotate_webhook_secret(hook, Some(3)).await.unwrap();
+    assert_eq!(now.webhook.secret_switches_at, None);
+    let admin = server.login("admin.dgpa").await;
+    let audit = admin.audit("action=webhook.secret_rotated").await.unwrap().items;
+    assert_eq!(audit.len(), 3, "{audit:?}");
+    assert_eq!(audit.iter().filter(|e| e.detail["switches_at"].is_string()).count(), 2, "{audit:?}");
+}
+
 on_both_backends!(
     webhooks_made_at_once_stay_within_the_limit,
     newer_clients_work_with_an_older_server_when_they_ask_to,
@@ -1007,6 +1068,7 @@ on_both_backends!(
     webhooks_are_signed_retried_logged_and_replayable,
     field_questions_reach_the_systems_subscribed_to_them,
     a_subscription_is_changed_in_place,
+    a_new_secret_can_be_given_ahead_of_its_use,
     emails_reach_the_people_a_change_concerns,
     field_questions_are_emailed_to_whom_they_concern,
 );

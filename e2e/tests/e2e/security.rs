@@ -769,7 +769,11 @@ async fn key_rotation_rewraps_everything_and_retires_the_old_key(backend: Backen
     let attachment = w.applicant.upload_attachment(draft, "樣張.csv", b"a,b\n".to_vec()).await.unwrap().id;
     let receiver = statreq_e2e::sinks::WebhookReceiver::start(0).await;
     let hooks = service_at(&server.base, "webhr.keys").await;
-    hooks.create_webhook(&WebhookBody { url: receiver.url.clone(), events: vec!["*".into()], description: None }).await.unwrap();
+    let hook = hooks.create_webhook(&WebhookBody { url: receiver.url.clone(), events: vec!["*".into()], description: None }).await.unwrap();
+    // A new secret given ahead of its use (1.14.0) is wrapped too: it signs after the rotation.
+    let ahead = statreq_e2e::statreq_contract::RotateSecretBody { switch_after_seconds: Some(1) };
+    let given = hooks.rotate_webhook_secret_with(hook.webhook.id, &ahead, None).await.unwrap();
+    let (next, switch) = (given.secret, given.webhook.secret_switches_at.unwrap_or_default());
     let plain_before = w.applicant.download_delivery(delivered, file).await.unwrap().len();
     let keys = server.db.data_dir().join("keys");
     let kek_files = || -> Vec<String> {
@@ -801,7 +805,9 @@ async fn key_rotation_rewraps_everything_and_retires_the_old_key(backend: Backen
     let new = after[0].trim_end_matches(".kek").to_string();
     let store = statreq_e2e::statreq_store::Store::open(&server.db.url).unwrap();
     let values = store.wrapped_values().unwrap();
-    assert!(values.len() >= 4, "{values:?}");
+    assert!(values.len() >= 5, "{values:?}");
+    let waiting = values.iter().filter(|v| v.kind == statreq_e2e::statreq_store::WrappedKind::WebhookNextSecret).count();
+    assert_eq!(waiting, 1, "{values:?}");
     assert!(values.iter().all(|v| v.value.starts_with(&format!("{new}."))), "everything under the new key: {values:?}");
 
     // Everything still opens under the new key.
@@ -816,6 +822,16 @@ async fn key_rotation_rewraps_everything_and_retires_the_old_key(backend: Backen
     let mut admin = statreq_e2e::statreq_client::Client::new(&again.base);
     admin.login("admin.dgpa", statreq_e2e::DEMO_PASSWORD).await.unwrap();
     assert_eq!(admin.audit("action=keys.rotated").await.unwrap().items.len(), 1);
+    // The secret given ahead opens under the new key and signs once its time has come.
+    tokio::time::sleep((switch - chrono::Utc::now()).to_std().unwrap_or_default()).await;
+    let made = applicant.create_request(&crate::common::statistics()).await.unwrap().id;
+    let of_it = |d: &statreq_e2e::sinks::Received| {
+        serde_json::from_str::<serde_json::Value>(&d.body).is_ok_and(|v| v["request"]["id"] == made && v["type"] == "request.created")
+    };
+    let got = receiver.wait_until(30, |g| g.iter().any(of_it)).await;
+    let d = got.iter().find(|d| of_it(d)).unwrap_or_else(|| panic!("{got:?}"));
+    let (ts, sig) = (&d.headers["statreq-timestamp"], &d.headers["statreq-signature"]);
+    assert!(crate::integration::verify(&next, ts, &d.body, sig), "signed with the secret given ahead");
 }
 
 async fn files_in_flight_are_bounded(backend: Backend) {
