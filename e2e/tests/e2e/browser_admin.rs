@@ -224,6 +224,16 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     let shown = c.find(Locator::Css("#webhook-new-secret code")).await.unwrap().text().await.unwrap();
     assert!(shown.starts_with("whsec_"), "{shown}");
     assert_eq!(admin.get_webhook(hook.id).await.unwrap().version, 3);
+    // Or a day ahead: the current one signs until then, and the list says when it switches.
+    click(&c, Locator::Css(&format!("#webhook-secret-ahead-{}", hook.id))).await;
+    assert!(crate::browser::alert_text(&c).await.contains("現行密鑰再簽 24 小時"));
+    c.accept_alert().await.unwrap();
+    wait_for_text(&c, "section[aria-labelledby='wh-h'] table.list .switches", "新密鑰自").await;
+    let ahead = c.find(Locator::Css("#webhook-new-secret code")).await.unwrap().text().await.unwrap();
+    assert!(ahead.starts_with("whsec_") && ahead != shown, "{ahead}");
+    let waiting = admin.get_webhook(hook.id).await.unwrap();
+    let day = waiting.secret_switches_at.map(|at| at - chrono::Utc::now()).unwrap_or_default();
+    assert!(waiting.version == 4 && day > chrono::Duration::hours(23), "{waiting:?}");
     // Deleting asks first.
     click(&c, Locator::Css(&format!("#webhook-delete-{}", hook.id))).await;
     c.accept_alert().await.unwrap();

@@ -46,13 +46,17 @@ pub fn Integrations() -> impl IntoView {
     let editing = RwSignal::new(None::<WebhookView>);
     // A new signing secret, shown this once.
     let renewed = RwSignal::new(None::<String>);
-    let renew = move |h: WebhookView| {
-        let question = tr_with(lang.get_untracked(), "confirm_new_webhook_secret", &[("url", h.url.clone())]);
+    // At once (a secret that leaked), or a day ahead: the current one signs until then.
+    let renew = move |h: WebhookView, ahead: bool| {
+        let key = if ahead { "confirm_webhook_secret_ahead" } else { "confirm_new_webhook_secret" };
+        let question = tr_with(lang.get_untracked(), key, &[("url", h.url.clone())]);
         if !crate::browser::confirm(&question) {
             return;
         }
+        let after = ahead.then_some(24 * 3600);
         spawn_local(async move {
-            match call(|c| async move { c.rotate_webhook_secret(h.id, Some(h.version)).await }).await {
+            let body = move || RotateSecretBody { switch_after_seconds: after };
+            match call(|c| async move { c.rotate_webhook_secret_with(h.id, &body(), Some(h.version)).await }).await {
                 Ok(w) => {
                     note.set(None);
                     renewed.set(Some(w.secret));
@@ -118,16 +122,20 @@ pub fn Integrations() -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {list.into_iter().map(|h| {
-                                let (log, del, change, fresh) = (h.clone(), h.clone(), h.clone(), h.clone());
+                                let (log, del, change, fresh, ahead) = (h.clone(), h.clone(), h.clone(), h.clone(), h.clone());
                                 view! {
                                     <tr>
                                         <td><code class="wrap">{h.url.clone()}</code><br />{h.description.clone()}</td>
                                         <td>{h.owner.display_name.clone()}</td>
-                                        <td>{h.events.join(", ")}</td>
+                                        <td>{h.events.join(", ")}
+                                            {h.secret_switches_at.map(|at| view! {
+                                                <br /><span class="switches">{tr_with(lang.get(), "webhook_secret_switches_at", &[("at", i18n::datetime(lang.get(), at))])}</span>
+                                            })}</td>
                                         <td>
                                             <button type="button" class="link" id=format!("webhook-log-{}", h.id) on:click=move |_| chosen.set(Some(log.clone()))>{tr(lang.get(), "delivery_log")}</button>" "
                                             <button type="button" class="link" id=format!("webhook-edit-{}", h.id) on:click=move |_| editing.set(Some(change.clone()))>{tr(lang.get(), "edit")}</button>" "
-                                            <button type="button" class="link" id=format!("webhook-secret-{}", h.id) on:click=move |_| renew(fresh.clone())>{tr(lang.get(), "new_secret")}</button>" "
+                                            <button type="button" class="link" id=format!("webhook-secret-{}", h.id) on:click=move |_| renew(fresh.clone(), false)>{tr(lang.get(), "new_secret")}</button>" "
+                                            <button type="button" class="link" id=format!("webhook-secret-ahead-{}", h.id) on:click=move |_| renew(ahead.clone(), true)>{tr(lang.get(), "new_secret_ahead")}</button>" "
                                             <button type="button" class="link danger" id=format!("webhook-delete-{}", h.id) on:click=move |_| remove(del.clone())>{tr(lang.get(), "delete")}</button>
                                         </td>
                                     </tr>
