@@ -662,6 +662,32 @@ async fn the_paper_form_is_the_annex_on_one_a4_page() {
     let _ = c.close().await;
 }
 
+/// An application that came on paper (rule 5.2) shows the supervising agency's approval
+/// it came with — its document number and day — on the timeline and on the form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_application_on_paper_shows_the_approval_it_came_with() {
+    use statreq_e2e::statreq_contract::PaperIntakeBody;
+    use statreq_e2e::statreq_domain::lifecycle::{Channel, PaperApproval};
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let on = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap_or_default();
+    let intake = PaperIntakeBody {
+        channel: Channel::Paper,
+        on_behalf_of: "NPA".into(),
+        supervisor_approval: PaperApproval { document_number: "內授人字第1150012345號".into(), approved_on: on },
+        application: common::statistics(),
+    };
+    let r = server.login("officer1.dgpa").await.register_paper(&intake).await.unwrap();
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "ol.timeline", "書面申請登錄，主管機關核准：內授人字第1150012345號（115年11月2日）").await;
+    c.goto(&format!("{}/requests/{}/print", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "table.form.sign", "核准：內授人字第1150012345號").await;
+    wait_for_text(&c, "table.form.sign .approved .when", "115年11月2日").await;
+    let _ = c.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_administrator_edits_and_disables_an_account() {
     let dist = spa_dir();

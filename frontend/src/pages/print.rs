@@ -39,6 +39,9 @@ pub fn PrintForm() -> impl IntoView {
             // The supervising agency's decision, and DGPA's returns and rejections with reasons.
             let approved = list.iter().rev().find(|e| e.kind == EventKind::SupervisorApproved);
             let approval = approved.map(|e| (e.actor.display_name.clone(), i18n::datetime(z, e.at)));
+            // Or the approval on paper it came with (rule 5.2): its document and day.
+            let on_paper =
+                list.iter().find(|e| e.kind == EventKind::RegisteredFromPaper).map(|e| crate::pages::request::paper_approval(z, &e.data));
             let returns: Vec<String> = list
                 .iter()
                 .filter(|e| {
@@ -117,6 +120,7 @@ pub fn PrintForm() -> impl IntoView {
                             <td>
                                 {(!reviewers.is_empty()).then(|| view! { <p class="reviewer">{reviewers}</p> })}
                                 {approval.map(|(who, at)| view! { <span class="approved">"核准："{who}"　"<span class="when">{at}</span></span> })}
+                                {on_paper.map(|(number, on)| view! { <span class="approved">"核准："{number}"　"<span class="when">{on}</span></span> })}
                             </td>
                             <td></td>
                             <td></td>

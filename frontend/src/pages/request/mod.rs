@@ -261,6 +261,12 @@ pub fn RequestPage() -> impl IntoView {
                                             tr_with(lang.get(), key, &[("days", days.to_string())])
                                         }
                                         statreq_domain::EventKind::ExtensionRefused => tr(lang.get(), "event_extension_refused"),
+                                        // On paper or by e-mail (rule 5.2): the supervising agency's approval it came with.
+                                        statreq_domain::EventKind::RegisteredFromPaper => {
+                                            let (number, on) = paper_approval(lang.get(), &e.data);
+                                            let key = if e.data["channel"] == "email" { "event_registered_from_email" } else { "event_registered_from_paper" };
+                                            tr_with(lang.get(), key, &[("number", number), ("on", on)])
+                                        }
                                         _ => text(lang.get(), &e.to_state.label()),
                                     }}" · "
                                     // The supervising agency that decided, as it was then (rule 5.1).
@@ -288,6 +294,14 @@ pub fn RequestPage() -> impl IntoView {
 /// The reason code a return or rejection carries, if any.
 fn outcome_reason(data: &serde_json::Value) -> Option<statreq_domain::OutcomeReason> {
     data.get("reason_code").and_then(|v| v.as_str()).and_then(statreq_domain::OutcomeReason::parse)
+}
+
+/// The supervising agency's approval an application on paper came with (rule 5.2): its
+/// document number and day, as a registration event records them.
+pub(crate) fn paper_approval(lang: i18n::Lang, data: &serde_json::Value) -> (String, String) {
+    let number = data.get("document_number").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    let on = data.get("approved_on").and_then(|v| v.as_str()).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    (number, on.map(|d| i18n::day(lang, d)).unwrap_or_default())
 }
 
 /// A destruction event's date and method (rule 6), as the timeline says them.
