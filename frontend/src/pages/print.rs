@@ -39,9 +39,12 @@ pub fn PrintForm() -> impl IntoView {
             // The supervising agency's decision, and DGPA's returns and rejections with reasons.
             let approved = list.iter().rev().find(|e| e.kind == EventKind::SupervisorApproved);
             let approval = approved.map(|e| (e.actor.display_name.clone(), i18n::datetime(z, e.at)));
-            // Or the approval on paper it came with (rule 5.2): its document and day.
-            let on_paper =
-                list.iter().find(|e| e.kind == EventKind::RegisteredFromPaper).map(|e| crate::pages::request::paper_approval(z, &e.data));
+            // Or, when none was given here since, the approval on paper it came with (rule
+            // 5.2): its document and day.
+            let on_paper = list
+                .iter()
+                .find(|e| e.kind == EventKind::RegisteredFromPaper && approved.is_none())
+                .map(|e| crate::pages::request::paper_approval(z, &e.data));
             let returns: Vec<String> = list
                 .iter()
                 .filter(|e| {
