@@ -287,7 +287,17 @@ async fn the_queue_reads_in_words_and_takes_from_the_row() {
     let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
     let people = common::Scenario::new(&server).await;
     let queued = people.in_state(&common::statistics(), State::Queued, 4).await;
+    let waited = people.in_state(&common::statistics(), State::Queued, 4).await;
     let working = people.in_state(&common::detail(), State::InProduction, 2).await;
+    // One has waited past the longest allowed (61 days, set by SQL from outside; the
+    // service reads other writers' changes within seconds).
+    let store = statreq_store::Store::open(&server.db.url).unwrap();
+    store.batch_execute(&format!("UPDATE requests SET wait_since = datetime(wait_since, '-61 days') WHERE id = {}", waited.id)).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !people.officer.queue().await.unwrap().items.iter().any(|i| i.request_id == waited.id && i.overdue) {
+        assert!(std::time::Instant::now() < deadline, "the queue does not show the request waited 61 days as overdue");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     people.officer.upload_delivery(working.id, "名冊.csv", "姓名\n王大明\n".as_bytes().to_vec()).await.unwrap();
     // Its officer leaves: the work is shown as nobody's until given to another.
     let gone = people.officer.me().await.unwrap().id;
@@ -307,6 +317,12 @@ async fn the_queue_reads_in_words_and_takes_from_the_row() {
     assert!(subject.contains("研議本署人力配置與陞遷規劃") && subject.contains("統計數值") && !subject.contains("個資"), "{subject}");
     let in_production = c.find(Locator::Css("table.production tbody tr")).await.unwrap().text().await.unwrap();
     assert!(in_production.contains("明細資料") && in_production.contains("個資"), "{in_production}");
+    // Overdue, it goes first, and the row says so in words, not by a symbol whose
+    // meaning only a mouse pointer finds.
+    let first = c.find(Locator::Css("table.queue tbody tr")).await.unwrap().text().await.unwrap();
+    assert!(first.contains(&waited.id.to_string()) && first.contains("已逾最長等候"), "{first}");
+    let badge = c.find(Locator::Css("table.queue span.badge.overdue")).await.unwrap();
+    assert!(badge.attr("title").await.unwrap().unwrap_or_default().contains("依收件先後"));
     let factor = c.find(Locator::Css("table.queue span.factor")).await.unwrap();
     let title = factor.attr("title").await.unwrap().unwrap_or_default();
     assert!(title.contains("等候") && factor.attr("tabindex").await.unwrap().as_deref() == Some("0"), "{title}");
@@ -324,9 +340,9 @@ async fn the_queue_reads_in_words_and_takes_from_the_row() {
     wait_for_text(&c, "#case-officer", "承辦人：王淑芬").await;
     wait_for_text(&c, "main > p", "無人承辦，請改派").await;
     c.goto(&format!("{}/queue", server.base)).await.unwrap();
-    // Take straight from the row.
-    click(&c, Locator::Css(&format!("#take-{}", queued.id))).await;
-    assert_eq!(wait_for_state(&people.applicant, queued.id, State::InProduction).await, State::InProduction);
+    // Take straight from the row (the first: taking another needs a reason).
+    click(&c, Locator::Css(&format!("#take-{}", waited.id))).await;
+    assert_eq!(wait_for_state(&people.applicant, waited.id, State::InProduction).await, State::InProduction);
     let _ = c.close().await;
 }
 

@@ -131,7 +131,10 @@ pub fn QueuePage() -> impl IntoView {
                                                 on:change=move |ev| { let on = event_target_checked(&ev); chosen.update(|v| { v.retain(|x| *x != rid); if on { v.push(rid); } }); } />
                                         }
                                     })}</td>
-                                    <td data-label="#">{i.position}{i.overdue.then(|| view! { " "<span class="badge" title=tr(lang.get(), "waited_the_longest_allowed_taken_in")>"⏱"</span> })}</td>
+                                    <td data-label="#">{i.position}{i.overdue.then(|| view! {
+                                        // Said in words on the row (a title alone is neither seen on a phone nor read by every screen reader).
+                                        " "<span class="badge overdue" title=tr(lang.get(), "waited_the_longest_allowed_taken_in")><span aria-hidden="true">"⏱ "</span>{tr(lang.get(), "waited_the_longest_allowed_short")}</span>
+                                    })}</td>
                                     <td data-label=tr(lang.get(), "request_3")><A href=format!("/requests/{}", rid)>{rid}</A>
                                         {move || is_new(rid).then(|| crate::pages::inbox::news_badge(lang.get()))}</td>
                                     <td class="subject" data-label=tr(lang.get(), "reason")>{subject(lang.get(), &i)}</td>
