@@ -1134,3 +1134,36 @@ async fn a_screen_of_other_roles_says_whose_it_is() {
     c.goto(&format!("{}/admin", server.base)).await.unwrap();
     wait_for_text(&c, "main h1", "系統管理").await;
 }
+
+/// A request that is not there for the caller (another agency's, or none) still has
+/// its number as the heading and the window's title, says why in an alert, and leads
+/// back to the list (the page was a lone red line with no heading and no way on).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_not_there_for_the_caller_keeps_its_heading_and_the_way_back() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let theirs = people.in_state(&common::statistics(), State::PendingSupervisor, 2).await;
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.tpedu").await;
+    for id in [theirs.id, 987_654] {
+        c.goto(&format!("{}/requests/{id}", server.base)).await.unwrap();
+        wait_for_text(&c, "main [role=alert]", "").await;
+        let heading = c.find(Locator::Css("main h1")).await.unwrap().text().await.unwrap();
+        assert_eq!(heading, format!("案件 {id}"));
+        let mut title = String::new();
+        for _ in 0..50 {
+            title = c.title().await.unwrap_or_default();
+            if title.starts_with(&heading) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(title.starts_with(&format!("案件 {id} –")), "{title}");
+        let said = main_text(&c).await;
+        assert!(!said.contains("研議本署人力配置"), "nothing of another agency's request: {said}");
+        assert_accessible(&c, "a request not there").await;
+    }
+    click(&c, Locator::Css("main a[href='/search']")).await;
+    wait_for_text(&c, "main h1", "查詢案件").await;
+}

@@ -95,7 +95,12 @@ pub fn RequestPage() -> impl IntoView {
         }
         now
     });
+    // A request that cannot be shown (not found, not this caller's, the server down)
+    // still has its number as the heading, and so the window's title; when it is not
+    // there for this caller, the way back to the list follows the problem.
+    let failed = move || request.get().and_then(Result::err);
     view! {
+        {move || failed().map(|_| view! { <h1>{format!("{} {}", tr(lang.get(), "request_4"), id())}</h1> })}
         <Async resource=request let:r>
             {{
                 let app = r.application.clone();
@@ -288,6 +293,7 @@ pub fn RequestPage() -> impl IntoView {
                 }.into_any()
             }}
         </Async>
+        {move || failed().filter(|e| e.not_for_caller()).map(|_| view! { <p><A href="/search">{tr(lang.get(), "find_requests")}</A></p> })}
     }
 }
 
