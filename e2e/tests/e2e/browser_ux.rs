@@ -1041,6 +1041,8 @@ async fn a_reviewer_sees_the_longest_waiting_first() {
         async move { c.find(Locator::Css("main table tbody tr a")).await.unwrap().text().await.unwrap_or_default() }
     };
     assert_eq!(first(&c).await, ids[0].to_string(), "the longest waiting first");
+    // Three fit one page: no pager to page with.
+    assert_eq!(count(&c, "main nav.pager").await, 0, "a pager for a single page");
     // Everything: newest first, and no such note.
     let all = c.find(Locator::Css("#state-filter option[value='']")).await.unwrap();
     all.click().await.unwrap();

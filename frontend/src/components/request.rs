@@ -109,19 +109,23 @@ pub fn PagedRequests(
             let next = p.next_cursor.clone();
             let from = (n - 1) * PAGE + 1;
             let to = from + p.items.len().saturating_sub(1);
+            // One page of everything: no pager (a greyed "previous page" beside "1–3" said nothing).
+            let paged = n > 1 || next.is_some();
             view! {
                 {move || request_table(lang.get(), class, tr(lang.get(), caption_key), p.items.clone(), &news.get().unwrap_or_default())}
-                <nav class="pager" aria-label=tr(lang.get(), "pages")>
-                    <button type="button" class="link" id="page-previous" disabled=n == 1 on:click=move |_| cursors.update(|c| { c.pop(); })>
-                        {tr(lang.get(), "previous_page")}
-                    </button>
-                    <span role="status">{crate::i18n::tr_with(lang.get(), "items_from_to", &[("from", from.to_string()), ("to", to.to_string())])}</span>
-                    {next.map(|cursor| view! {
-                        <button type="button" class="link" id="page-next" on:click=move |_| { let c = cursor.clone(); cursors.update(|v| v.push(Some(c))); }>
-                            {tr(lang.get(), "next_page")}
+                {paged.then(|| view! {
+                    <nav class="pager" aria-label=tr(lang.get(), "pages")>
+                        <button type="button" class="link" id="page-previous" disabled=n == 1 on:click=move |_| cursors.update(|c| { c.pop(); })>
+                            {tr(lang.get(), "previous_page")}
                         </button>
-                    })}
-                </nav>
+                        <span role="status">{crate::i18n::tr_with(lang.get(), "items_from_to", &[("from", from.to_string()), ("to", to.to_string())])}</span>
+                        {next.map(|cursor| view! {
+                            <button type="button" class="link" id="page-next" on:click=move |_| { let c = cursor.clone(); cursors.update(|v| v.push(Some(c))); }>
+                                {tr(lang.get(), "next_page")}
+                            </button>
+                        })}
+                    </nav>
+                })}
             }
             .into_any()
         }}
