@@ -1191,9 +1191,17 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
     // Rule 6: a delivered personal-data request offers to keep it longer.
     c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
     wait_for_text(&c, "#ret-h", "延長保存").await;
+    // Nothing asked yet; how much more may be asked: 365 days in all, 90 kept.
+    wait_for_text(&c, "#ext-none", "尚無延長保存之申請").await;
+    wait_for_text(&c, "#ext-left", "最多可再延長 275 日").await;
+    assert_eq!(c.find(Locator::Css("#ext-days")).await.unwrap().attr("max").await.unwrap().as_deref(), Some("275"));
     leaving_asks_first(&c, "#ext-reason", "陞遷評審延至下年度", "header a[href='/destructions']").await;
     click(&c, Locator::XPath("//button[normalize-space()='申請延長保存']")).await;
     wait_for_text(&c, "ul.extensions", "待人事總處決定").await;
+    // One question at a time: no form while DGPA decides, and it says why.
+    wait_for_text(&c, "#ext-wait", "決定後方可再提出").await;
+    assert!(c.find(Locator::Css("#ext-days")).await.is_err(), "a form the service would refuse while one waits");
+    assert!(c.find(Locator::Css("#ext-none")).await.is_err());
     // The timeline says it, with the days and the reason.
     wait_for_text(&c, "ol.timeline", "申請延長保存 30 日").await;
     wait_for_text(&c, "ol.timeline", "陞遷評審延至下年度").await;

@@ -413,3 +413,42 @@ async fn service_statistics_are_read_for_a_period() {
     }
     let _ = c.close().await;
 }
+
+/// DGPA decides an office's wish to keep personal data longer (rule 6) on the request's
+/// page: before any is asked the section says so (it was a heading over nothing); the
+/// waiting one is approved with its buttons; the office is then offered what is left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_decides_keeping_data_longer() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let r = people.in_state(&common::detail(), State::Delivered, 2).await;
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "officer1.dgpa").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "#ext-none", "尚無延長保存之申請").await;
+    assert!(c.find(Locator::Css("#ext-days")).await.is_err(), "DGPA does not ask");
+    assert_accessible(&c, "a delivered request, nothing asked").await;
+
+    people.applicant.request_retention_extension(r.id, 200, "陞遷評審延至下年度").await.unwrap();
+    c.refresh().await.unwrap();
+    wait_for_text(&c, "ul.extensions", "待人事總處決定").await;
+    click(&c, Locator::XPath("//button[normalize-space()='核准延長']")).await;
+    wait_for_text(&c, "ul.extensions", "已核准").await;
+    wait_for_text(&c, "ol.timeline", "同意延長保存 200 日").await;
+    let decided = people.applicant.retention_extensions(r.id).await.unwrap();
+    assert_eq!(decided[0].decision.as_deref(), Some("approved"));
+    sign_out(&c).await;
+
+    // The office may ask for what is left of the 365 days: 365 − 90 − 200.
+    sign_in(&c, &server.base, "applicant.npa").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "#ext-left", "最多可再延長 75 日").await;
+    let proposed = c.find(Locator::Css("#ext-days")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(proposed.as_deref(), Some("30"));
+    people.applicant.request_retention_extension(r.id, 75, "再延長").await.unwrap();
+    people.officer.decide_retention_extension(r.id, None, statreq_e2e::statreq_contract::ExtensionDecision::Approve, None).await.unwrap();
+    c.refresh().await.unwrap();
+    wait_for_text(&c, "#ext-wait", "已達保存上限 365 日").await;
+    assert!(c.find(Locator::Css("#ext-days")).await.is_err(), "nothing is left to ask for");
+}

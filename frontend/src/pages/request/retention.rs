@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use statreq_contract::*;
+use statreq_domain::application::MAX_RETENTION_DAYS;
 
 use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, tr, tr_with};
@@ -11,13 +12,29 @@ use crate::session::{self, call};
 /// The extensions of a delivered personal-data request, the office's form to ask
 /// for one and DGPA's buttons to decide the waiting one.
 #[component]
-pub fn Retention(id: i64, version: i64, on_change: Callback<()>) -> impl IntoView {
+pub fn Retention(id: i64, version: i64, kept_days: u32, on_change: Callback<()>) -> impl IntoView {
     let lang = i18n::lang();
     let session = session::session();
     let is_officer = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaOfficer));
     let is_applicant = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::Applicant));
     let list = LocalResource::new(move || async move { call(|c| async move { c.retention_extensions(id).await }).await.map_err(ui) });
+    let extensions = move || list.get().and_then(Result::ok);
+    // One question at a time, and never beyond the maximum in all (rule 6; the
+    // service's check, `lifecycle::check_retention_extension`, is the same).
+    let waiting = move || extensions().is_some_and(|l| l.iter().any(|e| e.decision.is_none()));
+    let left = move || {
+        let approved: u32 =
+            extensions().unwrap_or_default().iter().filter(|e| e.decision.as_deref() == Some("approved")).map(|e| e.days).sum();
+        MAX_RETENTION_DAYS.saturating_sub(kept_days.saturating_add(approved))
+    };
     let days = RwSignal::new(String::from("30"));
+    // Thirty days proposed, or what is left when less.
+    Effect::new(move |_| {
+        let l = left();
+        if l != 0 && days.get_untracked().trim().parse::<u32>().is_ok_and(|d| d > l) {
+            days.set(l.to_string());
+        }
+    });
     let reason = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
     let note = RwSignal::new(None::<String>);
@@ -63,6 +80,7 @@ pub fn Retention(id: i64, version: i64, on_change: Callback<()>) -> impl IntoVie
         <section class="card" aria-labelledby="ret-h">
             <h2 id="ret-h">{move || tr(lang.get(), "keeping_the_data_longer_rule_6")}</h2>
             {move || problem_note(lang.get(), list.get())}
+            {move || extensions().is_some_and(|l| l.is_empty()).then(|| view! { <p id="ext-none">{tr(lang.get(), "no_extension_asked")}</p> })}
             <ul class="extensions">
                 {move || list.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|e| view! {
                     <li>
@@ -78,16 +96,30 @@ pub fn Retention(id: i64, version: i64, on_change: Callback<()>) -> impl IntoVie
                     </li>
                 }).collect_view()}
             </ul>
-            <Show when=is_applicant>
+            <Show when=move || is_applicant() && extensions().is_some()>
+                {move || {
+                    let max = [("max", MAX_RETENTION_DAYS.to_string())];
+                    if waiting() {
+                        Some(view! { <p class="hint" id="ext-wait">{tr(lang.get(), "extension_waiting_ask_after")}</p> })
+                    } else if left() == 0 {
+                        Some(view! { <p class="hint" id="ext-wait">{tr_with(lang.get(), "extension_none_left", &max)}</p> })
+                    } else {
+                        None
+                    }
+                }}
+            </Show>
+            <Show when=move || is_applicant() && extensions().is_some() && !waiting() && left() != 0>
                 <form on:submit=ask>
                     <label for="ext-days">{move || tr(lang.get(), "days_to_add")}</label>
-                    <input id="ext-days" type="number" min="1" max="365" required prop:value=move || days.get() on:input=move |ev| days.set(event_target_value(&ev)) />
+                    <input id="ext-days" type="number" min="1" max=move || left().to_string() required aria-describedby="ext-left"
+                        prop:value=move || days.get() on:input=move |ev| days.set(event_target_value(&ev)) />
+                    <p class="hint" id="ext-left">{move || tr_with(lang.get(), "extension_at_most_n_days", &[("days", left().to_string()), ("max", MAX_RETENTION_DAYS.to_string())])}</p>
                     <label for="ext-reason">{move || tr(lang.get(), "why_the_data_is_still_needed")}</label>
                     <textarea id="ext-reason" rows="2" required prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
                     <button type="submit">{move || tr(lang.get(), "ask_to_keep_it_longer")}</button>
                 </form>
             </Show>
-            <Show when=move || is_officer() && list.get().and_then(Result::ok).is_some_and(|l| l.iter().any(|e| e.decision.is_none()))>
+            <Show when=move || is_officer() && waiting()>
                 <label for="ext-comment">{move || tr(lang.get(), "comment_required_to_refuse")}</label>
                 <textarea id="ext-comment" rows="2" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
                 <div class="actions">
