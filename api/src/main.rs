@@ -140,7 +140,8 @@ enum Cmd {
         command: KeysCmd,
     },
     /// Decrypt an age file (a statreq delivery, or one made by the `age` tool).
-    /// The passphrase is read from standard input unless --identity is given.
+    /// Unless --identity is given, the passphrase is asked for at a terminal (not
+    /// shown as it is typed), or read from the first line of standard input.
     Decrypt {
         /// The .age file.
         file: PathBuf,
@@ -579,6 +580,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         .find(|l| l.starts_with("AGE-SECRET-KEY-"))
                         .ok_or_else(|| anyhow::anyhow!("no AGE-SECRET-KEY line in {}", path.display()))?;
                     (None, Some(key.to_string()))
+                }
+                // At a terminal, asked for and not echoed (it stayed on the screen, and the
+                // command waited without a word); from a pipe, its first line.
+                None if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
+                    (Some(rpassword::prompt_password("解密密碼 Passphrase: ")?), None)
                 }
                 None => {
                     let mut p = String::new();
