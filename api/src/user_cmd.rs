@@ -10,7 +10,7 @@ use statreq_store::{NewUser, Store, StoreError, UserFilter, UserUpdate};
 
 #[derive(Subcommand)]
 pub enum UserCmd {
-    /// Create an account; the password is read from standard input.
+    /// Create an account; the password is read from standard input (asked for at a terminal).
     Create {
         /// The sign-in name: 3–64 lower-case letters, digits or `. _ - @`
         #[arg(long)]
@@ -27,7 +27,7 @@ pub enum UserCmd {
         /// Where notifications go (none when empty)
         #[arg(long, default_value = "")]
         email: String,
-        /// Read the password from standard input.
+        /// Read the password from standard input (at a terminal: asked for twice, not shown).
         #[arg(long, required = true)]
         password_stdin: bool,
     },
@@ -40,7 +40,7 @@ pub enum UserCmd {
     },
     /// Set a new password for an account (one who forgot theirs, the last
     /// administrator's included); it signs the account out everywhere. The password is
-    /// read from standard input. Audited, with no account as its actor.
+    /// read from standard input (asked for at a terminal). Audited, with no account as its actor.
     ResetPassword {
         /// The account's sign-in name.
         #[arg(long)]
@@ -48,14 +48,23 @@ pub enum UserCmd {
         /// Also enable the account if it is disabled.
         #[arg(long)]
         enable: bool,
-        /// Read the password from standard input.
+        /// Read the password from standard input (at a terminal: asked for twice, not shown).
         #[arg(long, required = true)]
         password_stdin: bool,
     },
 }
 
-/// The password on standard input, without its line ending.
+/// The password: at a terminal asked for twice and not shown as typed (it waited
+/// without a word for an end of input, and showed the password); from a pipe, all of
+/// standard input without its line ending.
 fn read_password() -> anyhow::Result<String> {
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        let password = rpassword::prompt_password("新密碼 New password: ")?;
+        if rpassword::prompt_password("再輸入一次 Again: ")? != password {
+            anyhow::bail!("the two passwords differ; nothing was changed");
+        }
+        return Ok(password);
+    }
     let mut password = String::new();
     std::io::stdin().read_to_string(&mut password)?;
     Ok(password.trim_end_matches(['\r', '\n']).to_string())

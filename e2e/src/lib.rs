@@ -47,6 +47,59 @@ pub fn binary() -> PathBuf {
     }
 }
 
+/// Runs `args` at a terminal (util-linux `script`'s), typing each answer once its prompt
+/// has shown, as a person would; returns what the terminal showed when it ended.
+/// A prompt that never shows within 30 s ends the wait (the output then says so).
+pub fn at_terminal(args: &[&str], typed: &[(&str, &str)]) -> String {
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    let quote = |a: &str| format!("'{}'", a.replace('\'', "'\\''"));
+    let command = args.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" ");
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("script (util-linux): {e}"));
+    let shown = Arc::new(Mutex::new(String::new()));
+    let mut out = child.stdout.take().unwrap_or_else(|| panic!("stdout"));
+    let reader = {
+        let shown = shown.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = out.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                shown.lock().unwrap_or_else(|e| e.into_inner()).push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        })
+    };
+    let mut stdin = child.stdin.take().unwrap_or_else(|| panic!("stdin"));
+    let mut seen = 0;
+    for (prompt, answer) in typed {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let text = shown.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            if let Some(at) = text[seen..].find(prompt) {
+                seen += at + prompt.len();
+                break;
+            }
+            if std::time::Instant::now() > deadline {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = stdin.write_all(format!("{answer}\n").as_bytes());
+    }
+    drop(stdin);
+    let _ = child.wait();
+    let _ = reader.join();
+    let text = shown.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    text
+}
+
 /// A database (and files location) made for one test and dropped after it.
 pub struct TestDatabase {
     pub url: String,

@@ -380,6 +380,32 @@ async fn cli_creates_users_and_migrates(backend: Backend) {
     let store = statreq_e2e::statreq_store::Store::open(&db.url).unwrap();
     let names: Vec<String> = store.list_users(None, 100).unwrap().into_iter().map(|u| u.username).collect();
     assert_eq!(names, ["root.admin"]);
+
+    // At a terminal the password is asked for twice and not shown as typed (it waited
+    // without a word for an end of input, and left the password on the screen).
+    let (bin, data_dir) = (binary().to_string_lossy().into_owned(), db.data_dir().to_string_lossy().into_owned());
+    let create = [
+        &bin,
+        "--data-dir",
+        &data_dir,
+        "--database-url",
+        &db.url,
+        "user",
+        "create",
+        "--username",
+        "tty.admin",
+        "--role",
+        "dgpa_admin",
+        "--password-stdin",
+    ];
+    let typed = |again: &'static str| [("New password", "a-typed-long-password"), ("Again", again)];
+    let screen = statreq_e2e::at_terminal(&create, &typed("a-typed-long-passworf"));
+    assert!(screen.contains("New password") && screen.contains("Again") && screen.contains("differ"), "{screen:?}");
+    let screen = statreq_e2e::at_terminal(&create, &typed("a-typed-long-password"));
+    assert!(screen.contains("created user tty.admin"), "{screen:?}");
+    assert!(!screen.contains("a-typed-long-password"), "the password shown as typed: {screen:?}");
+    let names: Vec<String> = store.list_users(None, 100).unwrap().into_iter().map(|u| u.username).collect();
+    assert_eq!(names, ["root.admin", "tty.admin"]);
 }
 
 async fn health_docs_and_unknown_paths(backend: Backend) {

@@ -234,19 +234,9 @@ fn statreq_decrypt_opens_files_made_by_the_age_tool() {
 
     // At a terminal, as a recipient types it: asked for, and not shown on the screen.
     let out_t = dir.join("out-t.csv");
-    let cmd = format!("'{}' decrypt '{}' -o '{}'", binary().display(), enc_p.display(), out_t.display());
-    let mut child = Command::new("script")
-        .args(["-qec", &cmd, "/dev/null"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap_or_else(|| panic!("stdin"));
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    stdin.write_all(b"a-long-test-passphrase-2026\n").unwrap();
-    drop(stdin);
-    let screen = child.wait_with_output().map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+    let (bin, enc_t, out_t_s) =
+        (binary().to_string_lossy().into_owned(), enc_p.to_string_lossy().into_owned(), out_t.to_string_lossy().into_owned());
+    let screen = statreq_e2e::at_terminal(&[&bin, "decrypt", &enc_t, "-o", &out_t_s], &[("Passphrase", "a-long-test-passphrase-2026")]);
     assert!(screen.contains("Passphrase"), "no prompt at a terminal: {screen:?}");
     assert!(!screen.contains("a-long-test-passphrase-2026"), "the passphrase shown as typed: {screen:?}");
     assert_eq!(std::fs::read(&out_t).ok(), std::fs::read(&plain).ok(), "{screen:?}");
