@@ -189,6 +189,8 @@ async fn an_applicant_signs_in_drafts_and_follows_deep_links() {
     c.find(Locator::Css("#password")).await.unwrap().send_keys("wrong-password").await.unwrap();
     c.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "p.error", "帳號或密碼錯誤").await;
+    // Who to ask when one cannot get in (there is no reset by e-mail).
+    wait_for_text(&c, "#sign-in-help", "人事總處系統管理者重設").await;
     let pw = c.find(Locator::Css("#password")).await.unwrap();
     pw.clear().await.unwrap();
     pw.send_keys(statreq_e2e::DEMO_PASSWORD).await.unwrap();

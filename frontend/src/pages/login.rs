@@ -48,6 +48,9 @@ pub fn Login() -> impl IntoView {
             <input id="password" name="password" type="password" autocomplete="current-password" required prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
             <p class="error" role="alert">{move || error.get()}</p>
             <button type="submit" disabled=move || busy.get()>{move || tr(lang.get(), "sign_in")}</button>
+            // What to do when one cannot sign in: there is no reset by e-mail (accounts are
+            // DGPA's to give), so it says who resets a password.
+            <p class="hint" id="sign-in-help">{move || tr(lang.get(), "sign_in_help")}</p>
         </form>
     }
 }
