@@ -7,7 +7,7 @@ use statreq_contract::{
     ChangePasswordBody, ClientCredentialsBody, ClientCredentialsForm, LoginBody, Me, NotificationSettings, RefreshBody, TokenResponse,
 };
 use statreq_domain::UserId;
-use statreq_store::{AuditContext, RefreshUse};
+use statreq_store::{AuditContext, NewRefreshToken, RefreshUse, SessionOrigin};
 use std::net::IpAddr;
 
 use crate::app::{db, users, InputError};
@@ -89,6 +89,7 @@ fn anonymous(req: &HttpRequest) -> AuditContext {
 /// sign-in when `None`, audited as one in the same transaction).
 async fn tokens_for(
     state: &AppState,
+    req: &HttpRequest,
     user_id: UserId,
     family: Option<String>,
     with_refresh: bool,
@@ -102,7 +103,16 @@ async fn tokens_for(
         let family = family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let expires = now + Duration::seconds(state.settings.refresh_token_seconds);
         let audit = AuditContext { actor_id: Some(user_id), ..audit };
-        db(state, move |s| s.insert_refresh_token(&hash, &family, user_id, now, expires, new_sign_in.then_some(&audit))).await?;
+        // Where it goes, so that the person can tell their sessions apart.
+        let origin = SessionOrigin {
+            user_agent: req.headers().get(actix_web::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
+            client_addr: http::client_ip(req).map(|a| a.to_string()),
+        };
+        db(state, move |s| {
+            let issued = NewRefreshToken { token_hash: &hash, family: &family, user_id, issued_at: now, expires_at: expires, origin };
+            s.insert_refresh_token(&issued, new_sign_in.then_some(&audit))
+        })
+        .await?;
         Some(fresh)
     } else {
         None
@@ -165,7 +175,7 @@ async fn check_password(
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let body: LoginBody = parse_json(&req, &body)?;
     let id = check_password(&state, &req, body.username, body.password, "local").await?;
-    let tokens = tokens_for(&state, id, None, true, anonymous(&req)).await?;
+    let tokens = tokens_for(&state, &req, id, None, true, anonymous(&req)).await?;
     Ok(token_response(&state, &req, tokens))
 }
 
@@ -198,7 +208,7 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::By
             if !user.active {
                 return Err(ApiError::unauthorized("account_disabled", "This account is disabled."));
             }
-            let tokens = tokens_for(&state, user_id, Some(family), true, anonymous(&req)).await?;
+            let tokens = tokens_for(&state, &req, user_id, Some(family), true, anonymous(&req)).await?;
             Ok(token_response(&state, &req, tokens))
         }
         RefreshUse::Reused => {
@@ -261,7 +271,7 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: web::Byte
     })?;
     let audit = AuditContext { actor_id: Some(id), ..anonymous(&req) };
     db(&state, move |s| s.audit(&audit, "auth.token_issued", None, &serde_json::json!({"user": id}), Utc::now())).await?;
-    let tokens = tokens_for(&state, id, None, false, anonymous(&req)).await?;
+    let tokens = tokens_for(&state, &req, id, None, false, anonymous(&req)).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).insert_header(("Pragma", "no-cache")).json(tokens))
 }
 
@@ -405,7 +415,7 @@ pub async fn change_password(
     db(&state, move |s| s.update_user(id, change, None, &audit, Utc::now())).await?;
     state.principals.invalidate();
     tracing::info!(actor = %id, "password changed by its owner");
-    let tokens = tokens_for(&state, id, None, true, http::audit(&who, &req)).await?;
+    let tokens = tokens_for(&state, &req, id, None, true, http::audit(&who, &req)).await?;
     Ok(token_response(&state, &req, tokens))
 }
 

@@ -44,6 +44,8 @@ pub async fn list_sessions(
             started_at: r.started_at,
             last_active_at: r.last_active_at,
             expires_at: r.expires_at,
+            user_agent: r.origin.user_agent,
+            client_addr: r.origin.client_addr,
         })
         .collect();
     http::list_response(views, q.cursor.as_deref(), q.limit)

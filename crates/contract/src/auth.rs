@@ -114,6 +114,16 @@ pub struct SessionView {
     pub expires_at: DateTime<Utc>,
     /// The session of this call (known from the browser's refresh cookie).
     pub current: bool,
+    /// The `User-Agent` its last token was issued to (at most 300 characters), so that
+    /// one can tell one's sessions apart; null when none was sent, and for sessions last
+    /// refreshed before 1.15.0.
+    #[serde(default)]
+    #[schema(max_length = 300)]
+    pub user_agent: Option<String>,
+    /// The client address its last token was issued to, as the audit trail records it
+    /// (behind a trusted proxy, the address the proxy names); null as `user_agent`.
+    #[serde(default)]
+    pub client_addr: Option<String>,
 }
 
 /// The result of signing out everywhere.

@@ -23,6 +23,7 @@ mod queue;
 mod reference;
 mod requests;
 mod retention;
+mod sessions;
 mod users;
 mod webhooks;
 mod wrapped;
@@ -69,7 +70,8 @@ pub use queue::{AcceptedRow, OutcomeEventRow, QueueRow, SettingsChange, Settings
 pub use reference::{ImportCounts, ReferenceChange, ReferenceItem, Saved};
 pub use requests::{EventRow, ListFilter, ListSort, RequestRow, RevisionRow};
 pub use retention::ExtensionRow;
-pub use users::{NewUser, RefreshUse, SessionRow, UserFilter, UserRow, UserUpdate};
+pub use sessions::{NewRefreshToken, RefreshUse, SessionOrigin, SessionRow};
+pub use users::{NewUser, UserFilter, UserRow, UserUpdate};
 pub use webhooks::{NewWebhook, WebhookChange, WebhookRow};
 pub use wrapped::{Wrapped, WrappedKind};
 

@@ -45,6 +45,8 @@ diesel::table! {
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        user_agent -> Nullable<Text>,
+        client_addr -> Nullable<Text>,
     }
 }
 

@@ -1,4 +1,4 @@
-//! Accounts (local, service, provisioned from a trusted issuer) and refresh tokens.
+//! Accounts (local, service, provisioned from a trusted issuer); their sign-ins are in `sessions`.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -119,19 +119,6 @@ pub struct UserUpdate {
     pub roles: Option<String>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
-}
-
-/// What presenting a refresh token found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RefreshUse {
-    /// Valid and now spent: issue the next token of `family` to `user_id`.
-    Rotated { user_id: UserId, family: String },
-    /// Already used or revoked: the whole family has been revoked (token theft).
-    Reused,
-    /// Unknown, expired or signed out.
-    Invalid,
-    /// The sign-in is older than the absolute session lifetime.
-    SessionEnded,
 }
 
 impl Store {
@@ -417,198 +404,6 @@ impl Store {
     pub fn count_users(&self) -> StoreResult<i64> {
         Ok(users::table.count().get_result(&mut *self.conn()?)?)
     }
-
-    /// Stores a refresh token; `signed_in` audits a new sign-in in the same transaction.
-    pub fn insert_refresh_token(
-        &self,
-        token_hash: &str,
-        family: &str,
-        user_id: UserId,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-        signed_in: Option<&AuditContext>,
-    ) -> StoreResult<()> {
-        self.write_tx(|c| {
-            diesel::insert_into(refresh_tokens::table)
-                .values((
-                    refresh_tokens::token_hash.eq(token_hash),
-                    refresh_tokens::family.eq(family),
-                    refresh_tokens::user_id.eq(user_id),
-                    refresh_tokens::created_at.eq(to_db(now)),
-                    refresh_tokens::expires_at.eq(to_db(expires_at)),
-                ))
-                .execute(c)?;
-            match signed_in {
-                Some(audit) => crate::audit::append(c, audit, "auth.signed_in", None, &serde_json::json!({"user": user_id}), now),
-                None => Ok(()),
-            }
-        })
-    }
-
-    /// The account's sessions that can still refresh (a sign-in and every token
-    /// rotated from it), most recently active first.
-    pub fn sessions_of(&self, user_id: UserId, now: DateTime<Utc>) -> StoreResult<Vec<SessionRow>> {
-        type Token = (String, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
-        let rows: Vec<Token> = refresh_tokens::table
-            .filter(refresh_tokens::user_id.eq(user_id))
-            .select((
-                refresh_tokens::family,
-                refresh_tokens::created_at,
-                refresh_tokens::expires_at,
-                refresh_tokens::used_at,
-                refresh_tokens::revoked_at,
-            ))
-            .load(&mut *self.conn()?)?;
-        let mut by_family: std::collections::BTreeMap<String, SessionRow> = std::collections::BTreeMap::new();
-        let mut live: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-        for (family, created, expires, used, revoked) in rows {
-            let (created, expires) = (from_db(created), from_db(expires));
-            if used.is_none() && revoked.is_none() && expires > now {
-                live.insert(family.clone());
-            }
-            let entry = by_family.entry(family.clone()).or_insert(SessionRow {
-                id: family,
-                started_at: created,
-                last_active_at: created,
-                expires_at: expires,
-            });
-            entry.started_at = entry.started_at.min(created);
-            if created >= entry.last_active_at {
-                entry.last_active_at = created;
-                entry.expires_at = expires;
-            }
-        }
-        let mut out: Vec<SessionRow> = by_family.into_values().filter(|s| live.contains(&s.id)).collect();
-        out.sort_by(|a, b| b.last_active_at.cmp(&a.last_active_at).then_with(|| a.id.cmp(&b.id)));
-        Ok(out)
-    }
-
-    /// The session (and account) a refresh token belongs to, if it is known.
-    pub fn session_of_token(&self, token_hash: &str) -> StoreResult<Option<(String, UserId)>> {
-        Ok(refresh_tokens::table
-            .find(token_hash)
-            .select((refresh_tokens::family, refresh_tokens::user_id))
-            .first(&mut *self.conn()?)
-            .optional()?)
-    }
-
-    /// Ends one of the account's sessions, audited; `false` when the account has no
-    /// such session.
-    pub fn end_session(&self, user_id: UserId, session: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<bool> {
-        self.write_tx(|c| {
-            let n = diesel::delete(
-                refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::family.eq(session)),
-            )
-            .execute(c)?;
-            if n == 0 {
-                return Ok(false);
-            }
-            crate::audit::append(c, audit, "auth.session_ended", None, &serde_json::json!({"user": user_id, "session": session}), now)?;
-            Ok(true)
-        })
-    }
-
-    /// Ends every session of the account ("sign out everywhere"), audited; how many.
-    pub fn end_all_sessions(&self, user_id: UserId, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<usize> {
-        let sessions = self.sessions_of(user_id, now)?.len();
-        self.write_tx(|c| {
-            revoke_all(c, user_id)?;
-            crate::audit::append(
-                c,
-                audit,
-                "auth.signed_out_everywhere",
-                None,
-                &serde_json::json!({"user": user_id, "sessions": sessions}),
-                now,
-            )?;
-            Ok(sessions)
-        })
-    }
-
-    /// Signs out the session (token family) a refresh token belongs to, audited.
-    /// Returns whether the token was known.
-    pub fn revoke_session(&self, token_hash: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<bool> {
-        self.write_tx(|c| {
-            let row: Option<(String, UserId)> =
-                refresh_tokens::table.find(token_hash).select((refresh_tokens::family, refresh_tokens::user_id)).first(c).optional()?;
-            let Some((family, user_id)) = row else { return Ok(false) };
-            // Signed out, the tokens are gone: presenting one is simply invalid.
-            diesel::delete(refresh_tokens::table.filter(refresh_tokens::family.eq(&family))).execute(c)?;
-            let ctx = AuditContext { actor_id: Some(user_id), ..audit.clone() };
-            crate::audit::append(c, &ctx, "auth.signed_out", None, &serde_json::json!({"user": user_id}), now)?;
-            Ok(true)
-        })
-    }
-
-    /// Spends a refresh token. Presenting a spent or revoked token revokes its
-    /// whole family (OAuth 2.0 Security BCP, refresh token rotation).
-    /// A session whose first token is older than `started_after` has ended (the
-    /// absolute session lifetime): its tokens are revoked. Reuse is audited.
-    pub fn use_refresh_token(
-        &self,
-        token_hash: &str,
-        started_after: DateTime<Utc>,
-        audit: &AuditContext,
-        now: DateTime<Utc>,
-    ) -> StoreResult<RefreshUse> {
-        self.write_tx(|c| {
-            type R = (String, UserId, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
-            let row: Option<R> = refresh_tokens::table
-                .find(token_hash)
-                .select((
-                    refresh_tokens::family,
-                    refresh_tokens::user_id,
-                    refresh_tokens::expires_at,
-                    refresh_tokens::used_at,
-                    refresh_tokens::revoked_at,
-                ))
-                .first(c)
-                .optional()?;
-            let Some((family, user_id, expires_at, used_at, revoked_at)) = row else { return Ok(RefreshUse::Invalid) };
-            let revoke_family = |c: &mut crate::DbConnection| {
-                diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(&family).and(refresh_tokens::revoked_at.is_null())))
-                    .set(refresh_tokens::revoked_at.eq(Some(to_db(now))))
-                    .execute(c)
-            };
-            // A spent token presented again, or one of a family revoked for that:
-            // theft is likely, so the family ends (and the legitimate holder learns why).
-            if used_at.is_some() || revoked_at.is_some() {
-                revoke_family(c)?;
-                let ctx = AuditContext { actor_id: Some(user_id), ..audit.clone() };
-                crate::audit::append(c, &ctx, "auth.refresh_token_reused", None, &serde_json::json!({"user": user_id}), now)?;
-                return Ok(RefreshUse::Reused);
-            }
-            if from_db(expires_at) <= now {
-                return Ok(RefreshUse::Invalid);
-            }
-            let started: Option<NaiveDateTime> = refresh_tokens::table
-                .filter(refresh_tokens::family.eq(&family))
-                .select(diesel::dsl::min(refresh_tokens::created_at))
-                .first(c)?;
-            if started.is_some_and(|t| from_db(t) < started_after) {
-                diesel::delete(refresh_tokens::table.filter(refresh_tokens::family.eq(&family))).execute(c)?;
-                return Ok(RefreshUse::SessionEnded);
-            }
-            let n = diesel::update(refresh_tokens::table.find(token_hash).filter(refresh_tokens::used_at.is_null()))
-                .set(refresh_tokens::used_at.eq(Some(to_db(now))))
-                .execute(c)?;
-            if n == 0 {
-                return Err(StoreError::Conflict);
-            }
-            Ok(RefreshUse::Rotated { user_id, family })
-        })
-    }
-}
-
-/// Ends every sign-in of a user (its refresh tokens are deleted); returns how many
-/// tokens there were.
-/// One sign-in of an account and the tokens rotated from it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionRow {
-    pub id: String,
-    pub started_at: DateTime<Utc>,
-    pub last_active_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
 }
 
 /// The active administrators (`dgpa_admin`), their rows locked for the rest of the
@@ -641,7 +436,9 @@ pub(crate) fn lock_account(c: &mut crate::DbConnection, id: UserId) -> StoreResu
     Ok(())
 }
 
-fn revoke_all(c: &mut crate::DbConnection, user_id: UserId) -> StoreResult<usize> {
+/// Ends every sign-in of a user (its refresh tokens are deleted); returns how many
+/// tokens there were.
+pub(crate) fn revoke_all(c: &mut crate::DbConnection, user_id: UserId) -> StoreResult<usize> {
     Ok(diesel::delete(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id))).execute(c)?)
 }
 

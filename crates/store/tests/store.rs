@@ -3,7 +3,7 @@
 use chrono::{Duration, TimeZone, Utc};
 use statreq_domain::{AgencyCode, Difficulty, EventKind, Outcome, State, UserId};
 use statreq_e2e::{Backend, TestDatabase};
-use statreq_store::{Backend as StoreBackend, NewAgency, NewUser, RefreshUse, Store, StoreError};
+use statreq_store::{Backend as StoreBackend, NewAgency, NewRefreshToken, NewUser, RefreshUse, SessionOrigin, Store, StoreError};
 
 fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).single().unwrap_or_default()
@@ -184,22 +184,95 @@ fn refresh_token_reuse_revokes_the_family(backend: Backend) {
     let exp = now() + Duration::hours(1);
     let long_ago = now() - Duration::days(1);
     let refresh = |h: &str| store.use_refresh_token(h, long_ago, &ctx(), now()).ok();
-    store.insert_refresh_token("h1", "fam", u, now(), exp, Some(&ctx())).unwrap_or_else(|e| panic!("{e}"));
+    store
+        .insert_refresh_token(
+            &NewRefreshToken {
+                token_hash: "h1",
+                family: "fam",
+                user_id: u,
+                issued_at: now(),
+                expires_at: exp,
+                origin: SessionOrigin::default(),
+            },
+            Some(&ctx()),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(refresh("h1"), Some(RefreshUse::Rotated { user_id: u, family: "fam".into() }));
-    store.insert_refresh_token("h2", "fam", u, now(), exp, None).unwrap_or_else(|e| panic!("{e}"));
+    // Where each token went is kept, the newest telling where the session was last seen;
+    // a User-Agent is kept to 300 characters, without control characters.
+    let phone =
+        SessionOrigin { user_agent: Some(format!("Mozilla/5.0 (iPhone)\u{7}{}", "x".repeat(400))), client_addr: Some("10.0.3.7".into()) };
+    store
+        .insert_refresh_token(
+            &NewRefreshToken { token_hash: "h2", family: "fam", user_id: u, issued_at: now(), expires_at: exp, origin: phone.clone() },
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let seen = store.sessions_of(u, now()).unwrap_or_else(|e| panic!("{e}"));
+    let kept = seen[0].origin.user_agent.clone().unwrap_or_default();
+    assert_eq!((kept.chars().count(), kept.starts_with("Mozilla/5.0 (iPhone)x")), (300, true), "{kept}");
+    assert_eq!(seen[0].origin.client_addr.as_deref(), Some("10.0.3.7"));
     assert_eq!(refresh("h1"), Some(RefreshUse::Reused));
     assert_eq!(refresh("h2"), Some(RefreshUse::Reused), "the family's newer token is revoked too");
     assert_eq!(refresh("nope"), Some(RefreshUse::Invalid));
-    store.insert_refresh_token("h3", "fam2", u, now(), now(), None).unwrap_or_else(|e| panic!("{e}"));
+    store
+        .insert_refresh_token(
+            &NewRefreshToken {
+                token_hash: "h3",
+                family: "fam2",
+                user_id: u,
+                issued_at: now(),
+                expires_at: now(),
+                origin: SessionOrigin::default(),
+            },
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(refresh("h3"), Some(RefreshUse::Invalid), "expired");
     // The absolute session lifetime: a sign-in older than the cutoff has ended.
-    store.insert_refresh_token("h4", "fam3", u, now() - Duration::hours(2), exp, None).unwrap_or_else(|e| panic!("{e}"));
+    store
+        .insert_refresh_token(
+            &NewRefreshToken {
+                token_hash: "h4",
+                family: "fam3",
+                user_id: u,
+                issued_at: now() - Duration::hours(2),
+                expires_at: exp,
+                origin: SessionOrigin::default(),
+            },
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(store.use_refresh_token("h4", now() - Duration::hours(1), &ctx(), now()).ok(), Some(RefreshUse::SessionEnded));
     // Signing out revokes the session; a disabled account loses every session.
-    store.insert_refresh_token("h5", "fam4", u, now(), exp, None).unwrap_or_else(|e| panic!("{e}"));
+    store
+        .insert_refresh_token(
+            &NewRefreshToken {
+                token_hash: "h5",
+                family: "fam4",
+                user_id: u,
+                issued_at: now(),
+                expires_at: exp,
+                origin: SessionOrigin::default(),
+            },
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(store.revoke_session("h5", &ctx(), now()).ok(), Some(true));
     assert_eq!(refresh("h5"), Some(RefreshUse::Invalid));
-    store.insert_refresh_token("h6", "fam5", u, now(), exp, None).unwrap_or_else(|e| panic!("{e}"));
+    store
+        .insert_refresh_token(
+            &NewRefreshToken {
+                token_hash: "h6",
+                family: "fam5",
+                user_id: u,
+                issued_at: now(),
+                expires_at: exp,
+                origin: SessionOrigin::default(),
+            },
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     // A change made on an older reading than the stored version is refused, untouched.
     let version = store.get_user(u).map(|r| r.version).unwrap_or_default();
     let off = statreq_store::UserUpdate { active: Some(false), ..Default::default() };
@@ -389,7 +462,19 @@ fn sqlite_overwrites_what_is_deleted() {
     let (db, store) = open(Backend::Sqlite);
     let u = user(&store, "s", "DGPA");
     let marker = "d3adbeefc0ffee5ecretmarker0123456789abcdefd3adbeefc0ffee5ecret";
-    store.insert_refresh_token(marker, "fam-secure", u, now(), now() + Duration::hours(1), None).unwrap_or_else(|e| panic!("{e}"));
+    store
+        .insert_refresh_token(
+            &NewRefreshToken {
+                token_hash: marker,
+                family: "fam-secure",
+                user_id: u,
+                issued_at: now(),
+                expires_at: now() + Duration::hours(1),
+                origin: SessionOrigin::default(),
+            },
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     store.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)").unwrap_or_else(|e| panic!("{e}"));
     let file = db.data_dir().join("statreq.sqlite");
     let holds = |path: &std::path::Path| {

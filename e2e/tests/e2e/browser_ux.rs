@@ -548,6 +548,13 @@ async fn one_ends_other_sessions_and_registers_an_age_key() {
     click(&c, Locator::Css("header a[href='/account']")).await;
     wait_for_text(&c, "ul.sessions", "此瀏覽器").await;
     wait_count(&c, "ul.sessions li", 2).await;
+    // Each says which browser and where, to tell them apart.
+    let rows = c.find_all(Locator::Css("ul.sessions li")).await.unwrap();
+    let mut lines = Vec::new();
+    for row in rows {
+        lines.push(row.text().await.unwrap_or_default());
+    }
+    assert!(lines.iter().any(|l| l.contains("此瀏覽器") && l.contains("Chrome · Linux · 127.0.0.1")), "{lines:?}");
     assert_accessible(&c, "account with sessions").await;
 
     // The session left open elsewhere ends from here; this browser goes on.

@@ -186,6 +186,25 @@ async fn people_see_and_end_their_own_sessions(backend: Backend) {
     assert!(mine.iter().all(|s| !s.current && s.expires_at > s.started_at), "{mine:?}");
     assert_eq!(other.sessions().await.unwrap().len(), 1, "only one's own");
 
+    // Each says where its last token went, to tell them apart: the browser and address.
+    let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    let desk = reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, 7])).user_agent(chrome).build().unwrap();
+    let signed: serde_json::Value =
+        login_from(&desk, &server.base, "supervisor.moi", statreq_e2e::DEMO_PASSWORD, None).await.json().await.unwrap_or_default();
+    let listed: serde_json::Value = desk
+        .get(format!("{}/api/v1/auth/sessions", server.base))
+        .bearer_auth(signed["access_token"].as_str().unwrap_or_default())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap_or_default();
+    let items = listed["items"].as_array().cloned().unwrap_or_default();
+    let from_desk = items.iter().find(|s| s["user_agent"] == chrome);
+    assert_eq!(from_desk.map(|s| s["client_addr"].clone()), Some(serde_json::json!("127.0.0.7")), "{listed}");
+    assert_eq!(items.len(), 1, "{listed}");
+
     // Refusals end nothing: another account's session, an unknown or over-long id.
     assert_eq!(status(other.end_session(&mine[0].id).await.err()), Some(404));
     assert_eq!(status(a.end_session("no-such-session").await.err()), Some(404));

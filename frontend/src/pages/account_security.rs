@@ -59,6 +59,9 @@ pub fn Sessions() -> impl IntoView {
                     view! {
                         <li>
                             {tr_with(l, "session_line", &[("started", i18n::datetime(l, s.started_at)), ("active", i18n::datetime(l, s.last_active_at))])}
+                            // Which browser and where, to tell one's sessions apart (the whole User-Agent on pointing).
+                            {let whence: Vec<String> = s.user_agent.as_deref().map(device_of).into_iter().chain(s.client_addr.clone()).collect();
+                             (!whence.is_empty()).then(|| view! { " · "<span class="device" title=s.user_agent.clone().unwrap_or_default()>{whence.join(" · ")}</span> })}
                             {if s.current {
                                 view! { " "<span class="badge done">{tr(l, "this_browser")}</span> }.into_any()
                             } else {
@@ -119,5 +122,67 @@ pub fn AgeKey() -> impl IntoView {
             </form>
             <p class="pre-line" role="status">{move || note.get()}</p>
         </section>
+    }
+}
+
+/// A `User-Agent` in two words, browser and system ("Chrome · Windows"); a program
+/// that is no browser by its own name ("curl/8.5.0" → "curl").
+pub(crate) fn device_of(user_agent: &str) -> String {
+    let has = |needle: &str| user_agent.contains(needle);
+    let browser = if has("Edg/") {
+        Some("Edge")
+    } else if has("OPR/") {
+        Some("Opera")
+    } else if has("Firefox/") || has("FxiOS/") {
+        Some("Firefox")
+    } else if has("Chrome/") || has("CriOS/") {
+        Some("Chrome")
+    } else if has("Safari/") && has("Version/") {
+        Some("Safari")
+    } else {
+        None
+    };
+    let system = if has("Windows") {
+        Some("Windows")
+    } else if has("Android") {
+        Some("Android")
+    } else if has("iPhone") || has("iPad") {
+        Some("iOS")
+    } else if has("CrOS") {
+        Some("ChromeOS")
+    } else if has("Mac OS X") || has("Macintosh") {
+        Some("macOS")
+    } else if has("Linux") {
+        Some("Linux")
+    } else {
+        None
+    };
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} · {s}"),
+        (Some(b), None) => b.to_string(),
+        // Not a browser: the product it names first.
+        _ => user_agent.split(['/', ' ']).next().filter(|p| !p.is_empty()).unwrap_or(user_agent).chars().take(40).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::device_of;
+
+    #[test]
+    fn a_user_agent_reads_as_browser_and_system() {
+        for (ua, want) in [
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", "Chrome · Windows"),
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0", "Edge · Windows"),
+            ("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0", "Firefox · Linux"),
+            ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1", "Safari · iOS"),
+            ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15", "Safari · macOS"),
+            ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36", "Chrome · Android"),
+            ("curl/8.5.0", "curl"),
+            ("python-requests/2.32.3", "python-requests"),
+            ("WebHR-Sync", "WebHR-Sync"),
+        ] {
+            assert_eq!(device_of(ua), want, "{ua}");
+        }
     }
 }

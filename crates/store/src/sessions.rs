@@ -1,0 +1,246 @@
+//! Sign-ins: refresh tokens, rotated and revoked by family, and the sessions they make.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use statreq_domain::UserId;
+
+use crate::schema::refresh_tokens;
+use crate::users::revoke_all;
+use crate::{from_db, to_db, AuditContext, Store, StoreError, StoreResult};
+
+/// What presenting a refresh token found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshUse {
+    /// Valid and now spent: issue the next token of `family` to `user_id`.
+    Rotated { user_id: UserId, family: String },
+    /// Already used or revoked: the whole family has been revoked (token theft).
+    Reused,
+    /// Unknown, expired or signed out.
+    Invalid,
+    /// The sign-in is older than the absolute session lifetime.
+    SessionEnded,
+}
+
+impl Store {
+    /// Stores a refresh token; `signed_in` audits a new sign-in in the same transaction.
+    pub fn insert_refresh_token(&self, token: &NewRefreshToken<'_>, signed_in: Option<&AuditContext>) -> StoreResult<()> {
+        let user_agent = token.origin.user_agent.as_deref().map(SessionOrigin::cut);
+        let (user_id, now) = (token.user_id, token.issued_at);
+        self.write_tx(|c| {
+            diesel::insert_into(refresh_tokens::table)
+                .values((
+                    refresh_tokens::token_hash.eq(token.token_hash),
+                    refresh_tokens::family.eq(token.family),
+                    refresh_tokens::user_id.eq(user_id),
+                    refresh_tokens::created_at.eq(to_db(now)),
+                    refresh_tokens::expires_at.eq(to_db(token.expires_at)),
+                    refresh_tokens::user_agent.eq(user_agent.as_deref()),
+                    refresh_tokens::client_addr.eq(token.origin.client_addr.as_deref()),
+                ))
+                .execute(c)?;
+            match signed_in {
+                Some(audit) => crate::audit::append(c, audit, "auth.signed_in", None, &serde_json::json!({"user": user_id}), now),
+                None => Ok(()),
+            }
+        })
+    }
+
+    /// The account's sessions that can still refresh (a sign-in and every token
+    /// rotated from it), most recently active first.
+    pub fn sessions_of(&self, user_id: UserId, now: DateTime<Utc>) -> StoreResult<Vec<SessionRow>> {
+        type Token = (String, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<String>, Option<String>);
+        let rows: Vec<Token> = refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user_id))
+            .select((
+                refresh_tokens::family,
+                refresh_tokens::created_at,
+                refresh_tokens::expires_at,
+                refresh_tokens::used_at,
+                refresh_tokens::revoked_at,
+                refresh_tokens::user_agent,
+                refresh_tokens::client_addr,
+            ))
+            .load(&mut *self.conn()?)?;
+        let mut by_family: std::collections::BTreeMap<String, SessionRow> = std::collections::BTreeMap::new();
+        let mut live: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for (family, created, expires, used, revoked, user_agent, client_addr) in rows {
+            let (created, expires) = (from_db(created), from_db(expires));
+            if used.is_none() && revoked.is_none() && expires > now {
+                live.insert(family.clone());
+            }
+            let origin = SessionOrigin { user_agent, client_addr };
+            let entry = by_family.entry(family.clone()).or_insert(SessionRow {
+                id: family,
+                started_at: created,
+                last_active_at: created,
+                expires_at: expires,
+                origin: origin.clone(),
+            });
+            entry.started_at = entry.started_at.min(created);
+            // Where it was last seen: the newest token's origin.
+            if created >= entry.last_active_at {
+                entry.last_active_at = created;
+                entry.expires_at = expires;
+                entry.origin = origin;
+            }
+        }
+        let mut out: Vec<SessionRow> = by_family.into_values().filter(|s| live.contains(&s.id)).collect();
+        out.sort_by(|a, b| b.last_active_at.cmp(&a.last_active_at).then_with(|| a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
+    /// The session (and account) a refresh token belongs to, if it is known.
+    pub fn session_of_token(&self, token_hash: &str) -> StoreResult<Option<(String, UserId)>> {
+        Ok(refresh_tokens::table
+            .find(token_hash)
+            .select((refresh_tokens::family, refresh_tokens::user_id))
+            .first(&mut *self.conn()?)
+            .optional()?)
+    }
+
+    /// Ends one of the account's sessions, audited; `false` when the account has no
+    /// such session.
+    pub fn end_session(&self, user_id: UserId, session: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<bool> {
+        self.write_tx(|c| {
+            let n = diesel::delete(
+                refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::family.eq(session)),
+            )
+            .execute(c)?;
+            if n == 0 {
+                return Ok(false);
+            }
+            crate::audit::append(c, audit, "auth.session_ended", None, &serde_json::json!({"user": user_id, "session": session}), now)?;
+            Ok(true)
+        })
+    }
+
+    /// Ends every session of the account ("sign out everywhere"), audited; how many.
+    pub fn end_all_sessions(&self, user_id: UserId, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<usize> {
+        let sessions = self.sessions_of(user_id, now)?.len();
+        self.write_tx(|c| {
+            revoke_all(c, user_id)?;
+            crate::audit::append(
+                c,
+                audit,
+                "auth.signed_out_everywhere",
+                None,
+                &serde_json::json!({"user": user_id, "sessions": sessions}),
+                now,
+            )?;
+            Ok(sessions)
+        })
+    }
+
+    /// Signs out the session (token family) a refresh token belongs to, audited.
+    /// Returns whether the token was known.
+    pub fn revoke_session(&self, token_hash: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<bool> {
+        self.write_tx(|c| {
+            let row: Option<(String, UserId)> =
+                refresh_tokens::table.find(token_hash).select((refresh_tokens::family, refresh_tokens::user_id)).first(c).optional()?;
+            let Some((family, user_id)) = row else { return Ok(false) };
+            // Signed out, the tokens are gone: presenting one is simply invalid.
+            diesel::delete(refresh_tokens::table.filter(refresh_tokens::family.eq(&family))).execute(c)?;
+            let ctx = AuditContext { actor_id: Some(user_id), ..audit.clone() };
+            crate::audit::append(c, &ctx, "auth.signed_out", None, &serde_json::json!({"user": user_id}), now)?;
+            Ok(true)
+        })
+    }
+
+    /// Spends a refresh token. Presenting a spent or revoked token revokes its
+    /// whole family (OAuth 2.0 Security BCP, refresh token rotation).
+    /// A session whose first token is older than `started_after` has ended (the
+    /// absolute session lifetime): its tokens are revoked. Reuse is audited.
+    pub fn use_refresh_token(
+        &self,
+        token_hash: &str,
+        started_after: DateTime<Utc>,
+        audit: &AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<RefreshUse> {
+        self.write_tx(|c| {
+            type R = (String, UserId, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
+            let row: Option<R> = refresh_tokens::table
+                .find(token_hash)
+                .select((
+                    refresh_tokens::family,
+                    refresh_tokens::user_id,
+                    refresh_tokens::expires_at,
+                    refresh_tokens::used_at,
+                    refresh_tokens::revoked_at,
+                ))
+                .first(c)
+                .optional()?;
+            let Some((family, user_id, expires_at, used_at, revoked_at)) = row else { return Ok(RefreshUse::Invalid) };
+            let revoke_family = |c: &mut crate::DbConnection| {
+                diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(&family).and(refresh_tokens::revoked_at.is_null())))
+                    .set(refresh_tokens::revoked_at.eq(Some(to_db(now))))
+                    .execute(c)
+            };
+            // A spent token presented again, or one of a family revoked for that:
+            // theft is likely, so the family ends (and the legitimate holder learns why).
+            if used_at.is_some() || revoked_at.is_some() {
+                revoke_family(c)?;
+                let ctx = AuditContext { actor_id: Some(user_id), ..audit.clone() };
+                crate::audit::append(c, &ctx, "auth.refresh_token_reused", None, &serde_json::json!({"user": user_id}), now)?;
+                return Ok(RefreshUse::Reused);
+            }
+            if from_db(expires_at) <= now {
+                return Ok(RefreshUse::Invalid);
+            }
+            let started: Option<NaiveDateTime> = refresh_tokens::table
+                .filter(refresh_tokens::family.eq(&family))
+                .select(diesel::dsl::min(refresh_tokens::created_at))
+                .first(c)?;
+            if started.is_some_and(|t| from_db(t) < started_after) {
+                diesel::delete(refresh_tokens::table.filter(refresh_tokens::family.eq(&family))).execute(c)?;
+                return Ok(RefreshUse::SessionEnded);
+            }
+            let n = diesel::update(refresh_tokens::table.find(token_hash).filter(refresh_tokens::used_at.is_null()))
+                .set(refresh_tokens::used_at.eq(Some(to_db(now))))
+                .execute(c)?;
+            if n == 0 {
+                return Err(StoreError::Conflict);
+            }
+            Ok(RefreshUse::Rotated { user_id, family })
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id: String,
+    pub started_at: DateTime<Utc>,
+    pub last_active_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// Where its newest token was issued to.
+    pub origin: SessionOrigin,
+}
+
+/// A refresh token to store: its hash (never the token), its session (`family`), whose
+/// it is, when it was issued and ends, and where it went.
+#[derive(Debug, Clone)]
+pub struct NewRefreshToken<'a> {
+    pub token_hash: &'a str,
+    pub family: &'a str,
+    pub user_id: UserId,
+    pub issued_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub origin: SessionOrigin,
+}
+
+/// Where a refresh token was issued to: the client's `User-Agent` and address.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionOrigin {
+    pub user_agent: Option<String>,
+    pub client_addr: Option<String>,
+}
+
+impl SessionOrigin {
+    /// The longest `User-Agent` kept, in characters.
+    pub const MAX_USER_AGENT: usize = 300;
+
+    /// A `User-Agent` as kept: control characters dropped, at most [`Self::MAX_USER_AGENT`].
+    fn cut(user_agent: &str) -> String {
+        user_agent.chars().filter(|c| !c.is_control()).take(Self::MAX_USER_AGENT).collect()
+    }
+}
