@@ -105,7 +105,12 @@ async fn tokens_for(
         let audit = AuditContext { actor_id: Some(user_id), ..audit };
         // Where it goes, so that the person can tell their sessions apart.
         let origin = SessionOrigin {
-            user_agent: req.headers().get(actix_web::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
+            user_agent: req
+                .headers()
+                .get(actix_web::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .filter(|ua| !ua.trim().is_empty())
+                .map(str::to_owned),
             client_addr: http::client_ip(req).map(|a| a.to_string()),
         };
         db(state, move |s| {

@@ -24,7 +24,7 @@ pub enum RefreshUse {
 impl Store {
     /// Stores a refresh token; `signed_in` audits a new sign-in in the same transaction.
     pub fn insert_refresh_token(&self, token: &NewRefreshToken<'_>, signed_in: Option<&AuditContext>) -> StoreResult<()> {
-        let user_agent = token.origin.user_agent.as_deref().map(SessionOrigin::cut);
+        let user_agent = token.origin.user_agent.as_deref().and_then(SessionOrigin::cut);
         let (user_id, now) = (token.user_id, token.issued_at);
         self.write_tx(|c| {
             diesel::insert_into(refresh_tokens::table)
@@ -239,8 +239,10 @@ impl SessionOrigin {
     /// The longest `User-Agent` kept, in characters.
     pub const MAX_USER_AGENT: usize = 300;
 
-    /// A `User-Agent` as kept: control characters dropped, at most [`Self::MAX_USER_AGENT`].
-    fn cut(user_agent: &str) -> String {
-        user_agent.chars().filter(|c| !c.is_control()).take(Self::MAX_USER_AGENT).collect()
+    /// A `User-Agent` as kept: control characters dropped, at most [`Self::MAX_USER_AGENT`];
+    /// none when nothing is left.
+    fn cut(user_agent: &str) -> Option<String> {
+        let kept: String = user_agent.chars().filter(|c| !c.is_control()).take(Self::MAX_USER_AGENT).collect();
+        (!kept.trim().is_empty()).then_some(kept)
     }
 }

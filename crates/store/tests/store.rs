@@ -212,6 +212,16 @@ fn refresh_token_reuse_revokes_the_family(backend: Backend) {
     let kept = seen[0].origin.user_agent.clone().unwrap_or_default();
     assert_eq!((kept.chars().count(), kept.starts_with("Mozilla/5.0 (iPhone)x")), (300, true), "{kept}");
     assert_eq!(seen[0].origin.client_addr.as_deref(), Some("10.0.3.7"));
+    // Nothing but blanks and control characters is no User-Agent.
+    let blank = SessionOrigin { user_agent: Some(" \u{7} ".into()), client_addr: None };
+    store
+        .insert_refresh_token(
+            &NewRefreshToken { token_hash: "h2b", family: "fam-blank", user_id: u, issued_at: now(), expires_at: exp, origin: blank },
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let blank = store.sessions_of(u, now()).unwrap_or_default().into_iter().find(|s| s.id == "fam-blank").map(|s| s.origin);
+    assert_eq!(blank, Some(SessionOrigin::default()));
     assert_eq!(refresh("h1"), Some(RefreshUse::Reused));
     assert_eq!(refresh("h2"), Some(RefreshUse::Reused), "the family's newer token is revoked too");
     assert_eq!(refresh("nope"), Some(RefreshUse::Invalid));

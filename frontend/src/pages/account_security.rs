@@ -60,7 +60,7 @@ pub fn Sessions() -> impl IntoView {
                         <li>
                             {tr_with(l, "session_line", &[("started", i18n::datetime(l, s.started_at)), ("active", i18n::datetime(l, s.last_active_at))])}
                             // Which browser and where, to tell one's sessions apart (the whole User-Agent on pointing).
-                            {let whence: Vec<String> = s.user_agent.as_deref().map(device_of).into_iter().chain(s.client_addr.clone()).collect();
+                            {let whence: Vec<String> = s.user_agent.as_deref().map(device_of).into_iter().chain(s.client_addr.clone()).filter(|w| !w.is_empty()).collect();
                              (!whence.is_empty()).then(|| view! { " · "<span class="device" title=s.user_agent.clone().unwrap_or_default()>{whence.join(" · ")}</span> })}
                             {if s.current {
                                 view! { " "<span class="badge done">{tr(l, "this_browser")}</span> }.into_any()
