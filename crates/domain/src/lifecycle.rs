@@ -229,6 +229,14 @@ pub fn register_from_paper(
     })
 }
 
+/// How many more days delivered personal data may still be kept (rule 6): the most in
+/// all, [`crate::application::MAX_RETENTION_DAYS`], less the retention stated and the
+/// extensions approved (`extra_days`).
+pub fn retention_days_left(app: &Application, extra_days: u32) -> u32 {
+    let kept = app.personal_data.retention_days.unwrap_or(0).saturating_add(extra_days);
+    crate::application::MAX_RETENTION_DAYS.saturating_sub(kept)
+}
+
 /// Whether an office may ask to keep delivered personal data `days` longer (rule 6):
 /// only while it awaits destruction, one question at a time, and never beyond
 /// [`crate::application::MAX_RETENTION_DAYS`] in all. `Err` says why not.
@@ -244,8 +252,7 @@ pub fn check_retention_extension(state: State, app: &Application, extra_days: u3
     if pending {
         return Err(Refusal::RetentionExtensionPending);
     }
-    let kept = app.personal_data.retention_days.unwrap_or(0).saturating_add(extra_days);
-    let left = crate::application::MAX_RETENTION_DAYS.saturating_sub(kept);
+    let left = retention_days_left(app, extra_days);
     if days == 0 || days > left {
         return Err(Refusal::RetentionBeyondMaximum { left });
     }

@@ -449,6 +449,7 @@ fn rule_6_retention_is_extended_one_question_at_a_time_within_365_days() {
     app.personal_data.contains = Some(true);
     app.personal_data.retention_days = Some(90);
     let delivered = State::Delivered;
+    assert_eq!((retention_days_left(&app, 0), retention_days_left(&app, 200), retention_days_left(&app, 400)), (275, 75, 0));
     assert_eq!(check_retention_extension(delivered, &app, 0, false, 275), Ok(()));
     assert_eq!(check_retention_extension(delivered, &app, 0, false, 276), Err(Refusal::RetentionBeyondMaximum { left: 275 }));
     assert_eq!(check_retention_extension(delivered, &app, 200, false, 76), Err(Refusal::RetentionBeyondMaximum { left: 75 }));

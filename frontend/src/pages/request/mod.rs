@@ -248,7 +248,7 @@ pub fn RequestPage() -> impl IntoView {
                     <RequestExtras id=r.id state=r.state agency=r.agency_code.clone() can_edit=can_edit names=names has_files=has_files draft=message_draft on_posted=Callback::new(move |_| events.refetch()) />
                     <crate::pages::request::questions::Questions id=r.id agency=r.agency_code.clone() />
                     {(r.state == State::Delivered && r.application.declares_personal_data()).then(|| view! {
-                        <crate::pages::request::retention::Retention id=r.id version=r.version kept_days=r.application.personal_data.retention_days.unwrap_or(0)
+                        <crate::pages::request::retention::Retention id=r.id version=r.version application=r.application.clone()
                             on_change=Callback::new(move |_| reload()) />
                     })}
                     <section class="card" aria-labelledby="tl-h">

@@ -12,20 +12,21 @@ use crate::session::{self, call};
 /// The extensions of a delivered personal-data request, the office's form to ask
 /// for one and DGPA's buttons to decide the waiting one.
 #[component]
-pub fn Retention(id: i64, version: i64, kept_days: u32, on_change: Callback<()>) -> impl IntoView {
+pub fn Retention(id: i64, version: i64, application: Application, on_change: Callback<()>) -> impl IntoView {
     let lang = i18n::lang();
     let session = session::session();
     let is_officer = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaOfficer));
     let is_applicant = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::Applicant));
     let list = LocalResource::new(move || async move { call(|c| async move { c.retention_extensions(id).await }).await.map_err(ui) });
     let extensions = move || list.get().and_then(Result::ok);
-    // One question at a time, and never beyond the maximum in all (rule 6; the
-    // service's check, `lifecycle::check_retention_extension`, is the same).
+    let application = StoredValue::new(application);
+    // One question at a time, and never beyond the maximum in all (rule 6, the
+    // service's check: `lifecycle::check_retention_extension`).
     let waiting = move || extensions().is_some_and(|l| l.iter().any(|e| e.decision.is_none()));
     let left = move || {
         let approved: u32 =
             extensions().unwrap_or_default().iter().filter(|e| e.decision.as_deref() == Some("approved")).map(|e| e.days).sum();
-        MAX_RETENTION_DAYS.saturating_sub(kept_days.saturating_add(approved))
+        application.with_value(|a| statreq_domain::lifecycle::retention_days_left(a, approved))
     };
     let days = RwSignal::new(String::from("30"));
     // Thirty days proposed, or what is left when less.
