@@ -332,6 +332,7 @@ pub async fn edit(
     id: RequestId,
     expected: Option<i64>,
     patch: statreq_domain::ApplicationPatch,
+    audit: AuditContext,
 ) -> AppResult<Loaded> {
     let loaded = load_for(state, who, id).await?;
     check_version(expected, loaded.row.version)?;
@@ -342,7 +343,7 @@ pub async fn edit(
     shape_check(&app)?;
     let json = serde_json::to_value(&app).map_err(AppError::internal)?;
     let (id, version, actor) = (loaded.row.id, loaded.row.version, who.actor.user);
-    write_and_reload(state, loaded, move |s| s.update_application(id, version, &json, actor, Utc::now())).await
+    write_and_reload(state, loaded, move |s| s.update_application(id, version, &json, actor, &audit, Utc::now())).await
 }
 
 /// Every eligibility finding for the application as it stands, with the covering

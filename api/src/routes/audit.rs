@@ -19,7 +19,8 @@ use crate::AppState;
 pub struct AuditQuery {
     pub request_id: Option<i64>,
     pub actor_id: Option<i64>,
-    /// e.g. `delivery.downloaded`, `request.submitted`.
+    /// One action, as entries carry it (`delivery.downloaded`, `request.submitted`), or
+    /// every action of a group: the part before the dot and `.*` (`delivery.*`).
     #[param(max_length = 100)]
     pub action: Option<String>,
     /// Entries from this day (`YYYY-MM-DD`, Taiwan time).

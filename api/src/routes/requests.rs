@@ -74,11 +74,12 @@ pub async fn create_request(
         let agency = who.user.agency_code.clone();
         let user = who.actor.user;
         let external = q.external_ref.clone().map(|r| (external_system(&who), r));
+        let audit = http::audit(&who, &req);
         // Read before the create, so that after it nothing is left to fail (requests::fresh).
         let tree = state.agencies.tree(&state).await?;
         let created = db(&state, move |s| {
             let reference = external.as_ref().map(|(a, b)| (a.as_str(), b.as_str()));
-            match s.create_request_with_ref(&agency, user, &json, reference, requests::MAX_DRAFTS_PER_USER, Utc::now()) {
+            match s.create_request_with_ref(&agency, user, &json, reference, requests::MAX_DRAFTS_PER_USER, &audit, Utc::now()) {
                 Err(statreq_store::StoreError::Duplicate(_)) => {
                     let (system, reference) = external.clone().unwrap_or_default();
                     let filter = ListFilter {
@@ -484,7 +485,7 @@ pub async fn update_request(
 ) -> Result<HttpResponse, ApiError> {
     let patch: ApplicationPatch = parse_json(&req, &body)?;
     let expected = require_if_match(&req)?;
-    let loaded = requests::edit(&state, &who, path.into_inner(), expected, patch).await?;
+    let loaded = requests::edit(&state, &who, path.into_inner(), expected, patch, http::audit(&who, &req)).await?;
     respond(StatusCode::OK, &who, &loaded)
 }
 

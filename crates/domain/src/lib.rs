@@ -7,6 +7,7 @@
 //! (e.g. `rule 5.3`).
 
 pub mod application;
+pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod day;

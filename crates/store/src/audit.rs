@@ -78,6 +78,8 @@ pub(crate) fn append(
     detail: &serde_json::Value,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
+    // Only the trail's own vocabulary: an administrator searches and reads by it.
+    debug_assert!(statreq_domain::audit::action(action).is_some(), "audit action {action} is not in statreq_domain::audit::ACTIONS");
     diesel::update(audit_head::table.find(1)).set(audit_head::last_id.eq(audit_head::last_id + 1)).execute(c)?;
     let (id, prev): (i64, String) = audit_head::table.find(1).select((audit_head::last_id, audit_head::last_hash)).first(c)?;
     let at = now.trunc_subsecs(6);
@@ -134,6 +136,7 @@ fn entry(r: Row) -> AuditEntry {
 pub struct AuditFilter {
     pub request_id: Option<RequestId>,
     pub actor_id: Option<UserId>,
+    /// One action (`delivery.downloaded`), or a group's every action (`delivery.*`).
     pub action: Option<String>,
     /// Entries before this id (pages go backwards in time).
     pub before: Option<i64>,
@@ -166,8 +169,14 @@ impl Store {
         if let Some(a) = f.actor_id {
             q = q.filter(audit_log::actor_id.eq(a));
         }
-        if let Some(a) = &f.action {
-            q = q.filter(audit_log::action.eq(a.clone()));
+        match f.action.as_deref().map(|a| (a, a.strip_suffix(".*"))) {
+            Some((_, Some(group))) => {
+                // Taken as written: `_` and `%` are no wildcards here.
+                let group = group.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                q = q.filter(audit_log::action.like(format!("{group}.%")).escape('\\'));
+            }
+            Some((a, None)) => q = q.filter(audit_log::action.eq(a.to_string())),
+            None => {}
         }
         if let Some(t) = f.since {
             q = q.filter(audit_log::at.ge(to_db(t)));

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use statreq_domain::{RequestId, UserId};
 
 use crate::audit::{append, AuditContext};
-use crate::requests::insert_event;
 use crate::schema::{deliveries, requests};
+use crate::timeline::insert_event;
 use crate::{from_db, to_db, Store, StoreError, StoreResult};
 use statreq_domain::lifecycle::{EventKind, State};
 

@@ -10,8 +10,8 @@ use diesel::prelude::*;
 use statreq_domain::{RequestId, UserId};
 
 use crate::audit::{append, AuditContext};
-use crate::requests::{event_row, EventTuple, EVENT_COLUMNS};
 use crate::schema::{idempotency_keys, notifications, request_events};
+use crate::timeline::{event_row, EventTuple, EVENT_COLUMNS};
 use crate::{from_db, to_db, DbConnection, EventRow, Store, StoreError, StoreResult};
 
 /// A response kept for replay.

@@ -5,8 +5,9 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use statreq_domain::{EventKind, RequestId, State, UserId};
 
-use crate::requests::{insert_event, lock_request, touch};
+use crate::requests::{lock_request, touch};
 use crate::schema::request_messages;
+use crate::timeline::insert_event;
 use crate::{from_db, to_db, Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, PartialEq)]

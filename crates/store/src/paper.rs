@@ -7,8 +7,9 @@ use diesel::prelude::*;
 use statreq_domain::{AgencyCode, RequestId, UserId};
 use statreq_domain::{EventKind, Outcome, State};
 
-use crate::requests::{insert_event, request_by_id};
+use crate::requests::request_by_id;
 use crate::schema::{request_revisions, requests};
+use crate::timeline::insert_event;
 use crate::{to_db, AuditContext, RequestRow, Store, StoreResult};
 
 impl Store {

@@ -1,11 +1,14 @@
-//! Requests, their events and frozen revisions.
+//! Requests: created, edited, listed and moved through their lifecycle (their
+//! timelines and revisions are in `timeline`).
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use statreq_domain::queue::WaitClock;
 use statreq_domain::{AgencyCode, EventKind, Outcome, RequestId, State, UserId};
 
-use crate::schema::{request_events, request_revisions, requests, users};
+use crate::audit::AuditContext;
+use crate::schema::{request_revisions, requests};
+use crate::timeline::insert_event;
 use crate::{from_db, to_db, Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -98,30 +101,6 @@ impl TryFrom<Row> for RequestRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct EventRow {
-    pub request_id: RequestId,
-    pub seq: i32,
-    pub kind: EventKind,
-    pub from_state: Option<State>,
-    pub to_state: State,
-    pub actor_id: UserId,
-    /// The agency the actor belonged to when acting; `None` for events recorded before
-    /// it was kept.
-    pub actor_agency: Option<AgencyCode>,
-    pub comment: Option<String>,
-    pub data: serde_json::Value,
-    pub at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct RevisionRow {
-    pub number: i32,
-    pub application: serde_json::Value,
-    pub submitted_by: UserId,
-    pub submitted_at: DateTime<Utc>,
-}
-
 /// Which requests a caller may list (computed from the domain's visibility rule).
 #[derive(Debug, Clone)]
 pub struct ListFilter {
@@ -209,7 +188,8 @@ impl Default for ListFilter {
 }
 
 impl Store {
-    /// Creates a draft and its `created` event.
+    /// Creates a draft and its `created` event (audited as its author's, from nowhere in
+    /// particular: for seeds and tests; the API gives its caller's context).
     pub fn create_request(
         &self,
         agency_code: &AgencyCode,
@@ -217,12 +197,14 @@ impl Store {
         application: &serde_json::Value,
         now: DateTime<Utc>,
     ) -> StoreResult<RequestRow> {
-        self.create_request_with_ref(agency_code, created_by, application, None, i64::MAX, now)
+        let audit = AuditContext { actor_id: Some(created_by), actor_agency: Some(agency_code.clone()), client_addr: None };
+        self.create_request_with_ref(agency_code, created_by, application, None, i64::MAX, &audit, now)
     }
 
     /// Creates a draft carrying a system's `(system, reference)`; a reference already
     /// used by that system is [`StoreError::Duplicate`]. A user holding `max_drafts`
     /// drafts already gets [`StoreError::LimitReached`] (counted in the transaction).
+    #[allow(clippy::too_many_arguments)]
     pub fn create_request_with_ref(
         &self,
         agency_code: &AgencyCode,
@@ -230,6 +212,7 @@ impl Store {
         application: &serde_json::Value,
         external: Option<(&str, &str)>,
         max_drafts: i64,
+        audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<RequestRow> {
         let app = serde_json::to_string(application)?;
@@ -264,6 +247,8 @@ impl Store {
                 .returning(requests::id)
                 .get_result::<RequestId>(c)?;
             insert_event(c, id, EventKind::Created, None, State::Draft, created_by, None, &serde_json::Value::Null, now)?;
+            let detail = serde_json::json!({"agency": agency_code, "external_system": system, "external_ref": reference});
+            crate::audit::append(c, audit, "request.created", Some(id), &detail, now)?;
             Ok(id)
         })?;
         request_by_id(&mut *self.conn()?, id)
@@ -384,18 +369,20 @@ impl Store {
         q.load(&mut *self.conn()?)?.into_iter().map(RequestRow::try_from).collect()
     }
 
-    /// Replaces the application of a draft or returned request (optimistic concurrency).
+    /// Replaces the application of a draft or returned request (optimistic concurrency);
+    /// the audit trail names the values that changed (pointers, not the values).
     pub fn update_application(
         &self,
         id: RequestId,
         expected_version: i64,
         application: &serde_json::Value,
         actor: UserId,
+        audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<RequestRow> {
         let app = serde_json::to_string(application)?;
         self.write_tx(|c| {
-            let state: String = requests::table.find(id).select(requests::state).first(c)?;
+            let (state, before): (String, String) = requests::table.find(id).select((requests::state, requests::application)).first(c)?;
             let n = diesel::update(requests::table.find(id).filter(requests::version.eq(expected_version)))
                 .set((
                     requests::application.eq(&app),
@@ -409,7 +396,11 @@ impl Store {
                 return Err(StoreError::Conflict);
             }
             let state = State::parse(&state).ok_or_else(|| StoreError::Corrupt(state.clone()))?;
-            insert_event(c, id, EventKind::Edited, Some(state), state, actor, None, &serde_json::Value::Null, now)
+            insert_event(c, id, EventKind::Edited, Some(state), state, actor, None, &serde_json::Value::Null, now)?;
+            let before: serde_json::Value = serde_json::from_str(&before)?;
+            let changed: Vec<String> = statreq_domain::diff::changes(&before, application).into_iter().map(|ch| ch.pointer).collect();
+            let detail = serde_json::json!({"version": expected_version + 1, "state": state.as_str(), "changed": changed});
+            crate::audit::append(c, audit, "request.edited", Some(id), &detail, now)
         })?;
         request_by_id(&mut *self.conn()?, id)
     }
@@ -539,141 +530,10 @@ impl Store {
         })?;
         request_by_id(&mut *self.conn()?, id)
     }
-
-    /// Who created, edited or submitted each of these requests (separation of
-    /// duties), in one query for a page of requests.
-    pub fn authors_of(&self, ids: &[RequestId]) -> StoreResult<std::collections::HashMap<RequestId, Vec<UserId>>> {
-        let [created, edited, submitted] = [EventKind::Created, EventKind::Edited, EventKind::Submitted].map(EventKind::as_str);
-        let mut out: std::collections::HashMap<RequestId, Vec<UserId>> = std::collections::HashMap::new();
-        for chunk in ids.chunks(500) {
-            let authors = request_events::table
-                .filter(request_events::kind.eq(created).or(request_events::kind.eq(edited)).or(request_events::kind.eq(submitted)))
-                .select((request_events::request_id, request_events::actor_id))
-                .distinct();
-            // One request as `=`: prepared once per connection (see `get_users`).
-            let rows: Vec<(RequestId, UserId)> = match chunk {
-                [one] => authors.filter(request_events::request_id.eq(*one)).load(&mut *self.conn()?)?,
-                _ => authors.filter(request_events::request_id.eq_any(chunk)).load(&mut *self.conn()?)?,
-            };
-            for (request, actor) in rows {
-                out.entry(request).or_default().push(actor);
-            }
-        }
-        Ok(out)
-    }
-
-    pub fn list_events(&self, id: RequestId) -> StoreResult<Vec<EventRow>> {
-        let rows: Vec<EventTuple> = request_events::table
-            .filter(request_events::request_id.eq(id))
-            .order(request_events::seq.asc())
-            .select(EVENT_COLUMNS)
-            .load(&mut *self.conn()?)?;
-        rows.into_iter().map(event_row).collect()
-    }
-
-    pub fn list_revisions(&self, id: RequestId) -> StoreResult<Vec<RevisionRow>> {
-        let rows: Vec<(i32, String, UserId, NaiveDateTime)> = request_revisions::table
-            .filter(request_revisions::request_id.eq(id))
-            .order(request_revisions::number.asc())
-            .select((
-                request_revisions::number,
-                request_revisions::application,
-                request_revisions::submitted_by,
-                request_revisions::submitted_at,
-            ))
-            .load(&mut *self.conn()?)?;
-        rows.into_iter()
-            .map(|(number, app, by, at)| {
-                Ok(RevisionRow { number, application: serde_json::from_str(&app)?, submitted_by: by, submitted_at: from_db(at) })
-            })
-            .collect()
-    }
 }
 
 pub(crate) fn request_by_id(c: &mut crate::DbConnection, id: RequestId) -> StoreResult<RequestRow> {
     requests::table.find(id).select(Row::as_select()).first(c)?.try_into()
-}
-
-pub(crate) type EventTuple =
-    (RequestId, i32, String, Option<String>, String, UserId, Option<AgencyCode>, Option<String>, String, NaiveDateTime);
-
-pub(crate) const EVENT_COLUMNS: (
-    request_events::request_id,
-    request_events::seq,
-    request_events::kind,
-    request_events::from_state,
-    request_events::to_state,
-    request_events::actor_id,
-    request_events::actor_agency,
-    request_events::comment,
-    request_events::data,
-    request_events::at,
-) = (
-    request_events::request_id,
-    request_events::seq,
-    request_events::kind,
-    request_events::from_state,
-    request_events::to_state,
-    request_events::actor_id,
-    request_events::actor_agency,
-    request_events::comment,
-    request_events::data,
-    request_events::at,
-);
-
-/// Decodes a stored event; unknown kinds or states are corrupt data, named.
-pub(crate) fn event_row((request_id, seq, kind, from, to, actor_id, actor_agency, comment, data, at): EventTuple) -> StoreResult<EventRow> {
-    let corrupt = |what: &str| StoreError::Corrupt(format!("event {request_id}/{seq}: {what}"));
-    Ok(EventRow {
-        request_id,
-        seq,
-        kind: EventKind::parse(&kind).ok_or_else(|| corrupt(&kind))?,
-        from_state: from.as_deref().map(|s| State::parse(s).ok_or_else(|| corrupt(s))).transpose()?,
-        to_state: State::parse(&to).ok_or_else(|| corrupt(&to))?,
-        actor_id,
-        actor_agency,
-        comment,
-        data: serde_json::from_str(&data)?,
-        at: from_db(at),
-    })
-}
-
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn insert_event(
-    c: &mut crate::DbConnection,
-    request_id: RequestId,
-    kind: EventKind,
-    from: Option<State>,
-    to: State,
-    actor: UserId,
-    comment: Option<&str>,
-    data: &serde_json::Value,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    // The next place on the timeline is counted under the request's row lock: two
-    // steps at once (a file approved while a transition lands) take places in turn
-    // instead of the same one (a unique violation on PostgreSQL).
-    lock_request(c, request_id)?;
-    let last: Option<i32> =
-        request_events::table.filter(request_events::request_id.eq(request_id)).select(diesel::dsl::max(request_events::seq)).first(c)?;
-    // Whom the actor acted for is kept as it is now: the approving supervising agency
-    // stays on the record when the actor or the agency moves later.
-    let actor_agency: Option<AgencyCode> = users::table.find(actor).select(users::agency_code).first(c).optional()?;
-    diesel::insert_into(request_events::table)
-        .values((
-            request_events::request_id.eq(request_id),
-            request_events::seq.eq(last.unwrap_or(0) + 1),
-            request_events::kind.eq(kind.as_str()),
-            request_events::from_state.eq(from.map(State::as_str)),
-            request_events::to_state.eq(to.as_str()),
-            request_events::actor_id.eq(actor),
-            request_events::actor_agency.eq(actor_agency),
-            request_events::comment.eq(comment),
-            request_events::data.eq(serde_json::to_string(data)?),
-            request_events::at.eq(to_db(now)),
-        ))
-        .execute(c)?;
-    Ok(())
 }
 
 /// A step on the timeline that leaves the state (a message, DGPA's work on a file), or

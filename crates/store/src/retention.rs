@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use statreq_domain::{EventKind, RequestId, State, UserId};
 
 use crate::audit::append;
-use crate::requests::insert_event;
 use crate::schema::{requests, retention_extensions};
+use crate::timeline::insert_event;
 use crate::{from_db, to_db, AuditContext, Store, StoreError, StoreResult};
 
 /// One question to keep the data longer, with DGPA's answer once given.

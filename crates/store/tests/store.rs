@@ -128,7 +128,7 @@ fn a_full_disk_is_named_and_keeps_what_was_acknowledged(backend: Backend) {
     let filler = disk.fill();
     let mut kept = 0;
     let refused = loop {
-        match store.audit(&ctx(), "test.pad", None, &noise(), now()) {
+        match store.audit(&ctx(), "audit.verified", None, &noise(), now()) {
             Ok(()) => kept += 1,
             Err(e) => break e,
         }
@@ -138,7 +138,7 @@ fn a_full_disk_is_named_and_keeps_what_was_acknowledged(backend: Backend) {
     assert_eq!(store.audit_head().unwrap_or_else(|e| panic!("{e}")).0, first + kept, "every acknowledged write, and not the refused one");
 
     std::fs::remove_file(&filler).unwrap_or_else(|e| panic!("{e}"));
-    store.audit(&ctx(), "test.pad", None, &noise(), now()).unwrap_or_else(|e| panic!("after space is freed: {e}"));
+    store.audit(&ctx(), "audit.verified", None, &noise(), now()).unwrap_or_else(|e| panic!("after space is freed: {e}"));
     assert_eq!(store.audit_head().unwrap_or_else(|e| panic!("{e}")).0, first + kept + 1);
     assert!(store.verify_audit().unwrap_or_else(|e| panic!("{e}")).is_ok(), "the chain is whole");
 }
@@ -368,7 +368,7 @@ fn the_audit_chain_detects_edits_deletions_and_truncation(backend: Backend) {
     let (_db, store) = open(backend);
     for i in 0..5 {
         store
-            .audit(&ctx(), "test.event", Some(statreq_domain::RequestId(i)), &serde_json::json!({"n": i}), now() + Duration::seconds(i))
+            .audit(&ctx(), "audit.verified", Some(statreq_domain::RequestId(i)), &serde_json::json!({"n": i}), now() + Duration::seconds(i))
             .unwrap_or_else(|e| panic!("{e}"));
     }
     assert_eq!(store.verify_audit().ok(), Some(Ok(5)));
@@ -387,7 +387,7 @@ fn the_audit_chain_detects_edits_deletions_and_truncation(backend: Backend) {
     // A deleted entry in the middle, then one at the end.
     let (_db2, store2) = open(backend);
     for i in 0..4 {
-        store2.audit(&ctx(), "test.event", None, &serde_json::json!({"n": i}), now()).unwrap_or_else(|e| panic!("{e}"));
+        store2.audit(&ctx(), "audit.verified", None, &serde_json::json!({"n": i}), now()).unwrap_or_else(|e| panic!("{e}"));
     }
     store2.batch_execute("DELETE FROM audit_log WHERE id = 4").unwrap_or_else(|e| panic!("{e}"));
     assert!(store2.verify_audit().ok().and_then(|r| r.err()).is_some_and(|b| b.reason.contains("head")));
@@ -406,9 +406,31 @@ fn transitions_and_settings_are_audited_in_their_transaction(backend: Backend) {
     store.put_queue_settings(&serde_json::json!({"x": 1}), 0, u, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     let entries = store.list_audit(&statreq_store::AuditFilter { limit: 10, ..Default::default() }).unwrap_or_default();
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, vec!["settings.queue_changed", "request.submitted", "user.created"]);
+    assert_eq!(actions, vec!["settings.queue_changed", "request.submitted", "request.created", "user.created"]);
     assert_eq!(entries[1].request_id, Some(r.id));
-    assert_eq!(store.verify_audit().ok(), Some(Ok(3)));
+    // An edit names what it changed (pointers only).
+    let r = store.get_request(r.id).unwrap_or_else(|e| panic!("{e}"));
+    let edited = store.update_application(r.id, r.version, &serde_json::json!({"reason": "p"}), u, &ctx(), now());
+    assert!(edited.is_ok(), "{edited:?}");
+    // One action, or a group's every action (`_` and `%` are no wildcards).
+    let found = |action: &str| -> Vec<String> {
+        let f = statreq_store::AuditFilter { action: Some(action.into()), limit: 10, ..Default::default() };
+        store.list_audit(&f).unwrap_or_default().into_iter().map(|e| e.action).collect()
+    };
+    assert_eq!(found("request.*"), vec!["request.edited", "request.submitted", "request.created"]);
+    assert_eq!(found("request.edited").len(), 1);
+    let detail: serde_json::Value = serde_json::from_str(
+        &store
+            .list_audit(&statreq_store::AuditFilter { action: Some("request.edited".into()), limit: 1, ..Default::default() })
+            .unwrap_or_default()[0]
+            .detail,
+    )
+    .unwrap_or_default();
+    assert_eq!(detail["changed"], serde_json::json!(["/reason"]), "{detail}");
+    for nothing in ["r_quest.*", "%.*", "request", "request.", ".*", "*"] {
+        assert!(found(nothing).is_empty(), "{nothing}");
+    }
+    assert_eq!(store.verify_audit().ok(), Some(Ok(5)));
 }
 
 fn reference_data_is_versioned_with_history_and_seeded_once(backend: Backend) {
@@ -416,31 +438,34 @@ fn reference_data_is_versioned_with_history_and_seeded_once(backend: Backend) {
     use statreq_store::Saved;
     let (_db, store) = open(backend);
     let seed = vec![("a".to_string(), json!({"name": "A"})), ("b".to_string(), json!({"name": "B"}))];
-    assert_eq!(store.reference_revision("k").ok(), Some(0));
-    assert!(store.seed_reference("k", &seed, now()).unwrap_or_else(|e| panic!("{e}")));
-    assert!(!store.seed_reference("k", &[("c".into(), json!({}))], now()).unwrap_or_else(|e| panic!("{e}")), "seeded once");
-    assert_eq!(store.reference_revision("k").ok(), Some(1));
-    assert_eq!(store.list_reference("k").unwrap_or_default().len(), 2);
+    assert_eq!(store.reference_revision("catalog").ok(), Some(0));
+    assert!(store.seed_reference("catalog", &seed, now()).unwrap_or_else(|e| panic!("{e}")));
+    assert!(!store.seed_reference("catalog", &[("c".into(), json!({}))], now()).unwrap_or_else(|e| panic!("{e}")), "seeded once");
+    assert_eq!(store.reference_revision("catalog").ok(), Some(1));
+    assert_eq!(store.list_reference("catalog").unwrap_or_default().len(), 2);
 
     // Updates are guarded by version; an unchanged save changes nothing.
     let (saved, a) =
-        store.save_reference("k", "a", &json!({"name": "A2"}), Some(1), false, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+        store.save_reference("catalog", "a", &json!({"name": "A2"}), Some(1), false, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((saved, a.version), (Saved::Updated, 2));
-    assert!(matches!(store.save_reference("k", "a", &json!({"name": "A3"}), Some(1), false, &ctx(), now()), Err(StoreError::Conflict)));
+    assert!(matches!(
+        store.save_reference("catalog", "a", &json!({"name": "A3"}), Some(1), false, &ctx(), now()),
+        Err(StoreError::Conflict)
+    ));
     let (saved, _) =
-        store.save_reference("k", "a", &json!({"name": "A2"}), Some(2), false, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+        store.save_reference("catalog", "a", &json!({"name": "A2"}), Some(2), false, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(saved, Saved::Unchanged);
-    assert!(matches!(store.save_reference("k", "b", &json!({}), None, true, &ctx(), now()), Err(StoreError::Duplicate(_))));
-    assert_eq!(store.reference_revision("k").ok(), Some(2), "only a real change moves the revision");
+    assert!(matches!(store.save_reference("catalog", "b", &json!({}), None, true, &ctx(), now()), Err(StoreError::Duplicate(_))));
+    assert_eq!(store.reference_revision("catalog").ok(), Some(2), "only a real change moves the revision");
 
     // Deleting leaves a tombstone and the history; the key may be used again.
-    assert!(matches!(store.delete_reference("k", "a", Some(1), &ctx(), now()), Err(StoreError::Conflict)));
-    store.delete_reference("k", "a", Some(2), &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
-    assert!(matches!(store.get_reference("k", "a"), Err(StoreError::NotFound)));
+    assert!(matches!(store.delete_reference("catalog", "a", Some(1), &ctx(), now()), Err(StoreError::Conflict)));
+    store.delete_reference("catalog", "a", Some(2), &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(store.get_reference("catalog", "a"), Err(StoreError::NotFound)));
     let (saved, again) =
-        store.save_reference("k", "a", &json!({"name": "A4"}), None, true, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+        store.save_reference("catalog", "a", &json!({"name": "A4"}), None, true, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((saved, again.version), (Saved::Created, 4));
-    let history = store.reference_history("k", "a").unwrap_or_default();
+    let history = store.reference_history("catalog", "a").unwrap_or_default();
     let actions: Vec<(&str, i64)> = history.iter().map(|h| (h.action.as_str(), h.version)).collect();
     assert_eq!(actions, [("created", 1), ("updated", 2), ("deleted", 3), ("created", 4)]);
     assert_eq!(history[1].changes, json!([{"pointer": "/name", "before": "A", "after": "A2"}]));
@@ -448,7 +473,7 @@ fn reference_data_is_versioned_with_history_and_seeded_once(backend: Backend) {
     // An import is one transaction, counted.
     let counts = store
         .import_reference(
-            "k",
+            "catalog",
             &[("a".into(), json!({"name": "A4"})), ("b".into(), json!({"name": "B2"})), ("c".into(), json!({}))],
             &ctx(),
             now(),
@@ -461,7 +486,10 @@ fn reference_data_is_versioned_with_history_and_seeded_once(backend: Backend) {
         .into_iter()
         .map(|e| e.action)
         .collect();
-    assert!(actions.iter().any(|a| a == "k.deleted") && actions.iter().filter(|a| *a == "k.updated").count() == 2, "{actions:?}");
+    assert!(
+        actions.iter().any(|a| a == "catalog.deleted") && actions.iter().filter(|a| *a == "catalog.updated").count() == 2,
+        "{actions:?}"
+    );
     assert_eq!(store.verify_audit().ok().map(|r| r.is_ok()), Some(true));
 }
 
@@ -654,13 +682,15 @@ fn the_read_cache_follows_every_writer(backend: Backend) {
     assert_eq!(read_until_held(&cached, r.id).version, r.version);
 
     // Another writer: seen within moments, never the old row kept after it.
-    let edited = plain.update_application(r.id, r.version, &serde_json::json!({"reason": "y"}), u, now()).unwrap_or_else(|e| panic!("{e}"));
+    let edited =
+        plain.update_application(r.id, r.version, &serde_json::json!({"reason": "y"}), u, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     eventually("another writer's change is seen", || cached.get_request_cached(r.id).map(|x| x.version).ok() == Some(edited.version));
     assert_eq!(cached.get_request_cached(r.id).map(|x| x.application.reason).ok().as_deref(), Some("y"));
 
     // This instance's own write: at once.
-    let mine =
-        cached.update_application(r.id, edited.version, &serde_json::json!({"reason": "z"}), u, now()).unwrap_or_else(|e| panic!("{e}"));
+    let mine = cached
+        .update_application(r.id, edited.version, &serde_json::json!({"reason": "z"}), u, &ctx(), now())
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(cached.get_request_cached(r.id).map(|x| x.version).ok(), Some(mine.version));
 
     // SQL by hand (PostgreSQL: the trigger announces it; SQLite: the file's data version).
@@ -697,11 +727,13 @@ fn the_read_cache_stops_serving_when_its_listener_dies() {
         ))
         .unwrap_or_else(|e| panic!("{e}"));
     eventually("nothing is served from memory", || cached.cached_request(r.id).is_none());
-    let edited = plain.update_application(r.id, r.version, &serde_json::json!({"reason": "y"}), u, now()).unwrap_or_else(|e| panic!("{e}"));
+    let edited =
+        plain.update_application(r.id, r.version, &serde_json::json!({"reason": "y"}), u, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(cached.get_request_cached(r.id).map(|x| x.version).ok(), Some(edited.version), "read from the database");
     // Listening again: rows are held again, and changes still reach it.
     read_until_held(&cached, r.id); // listening again
-    let again =
-        plain.update_application(r.id, edited.version, &serde_json::json!({"reason": "z"}), u, now()).unwrap_or_else(|e| panic!("{e}"));
+    let again = plain
+        .update_application(r.id, edited.version, &serde_json::json!({"reason": "z"}), u, &ctx(), now())
+        .unwrap_or_else(|e| panic!("{e}"));
     eventually("changes reach it after reconnecting", || cached.get_request_cached(r.id).map(|x| x.version).ok() == Some(again.version));
 }

@@ -513,6 +513,24 @@ async fn the_audit_trail_is_searched_by_day_and_verified_online(backend: Backend
     assert_eq!(status(admin.audit("from=2026-13-40").await.err()), Some(400));
     assert_eq!(status(admin.audit(&format!("action={}", "a".repeat(101))).await.err()), Some(400), "longer than the contract's 100");
 
+    // Who wrote a request and what they changed is in the trail, from where they wrote it.
+    let applicant = server.login("applicant.npa").await;
+    let r = applicant.create_request(&crate::common::statistics()).await.unwrap();
+    let patch =
+        statreq_e2e::statreq_domain::ApplicationPatch { reason: Some("研議人力配置（修正）".into()), ..Default::default() };
+    applicant.update_request(r.id, r.version, &patch).await.unwrap();
+    let mine = admin.audit(&format!("request_id={}", r.id)).await.unwrap().items;
+    let seen: Vec<(&str, Option<&str>)> = mine.iter().map(|e| (e.action.as_str(), e.client_addr.as_deref())).collect();
+    assert_eq!(seen, vec![("request.edited", Some("127.0.0.1")), ("request.created", Some("127.0.0.1"))]);
+    assert_eq!(mine[0].detail["changed"], serde_json::json!(["/reason"]), "{:?}", mine[0].detail);
+    assert_eq!(mine[1].actor.as_ref().map(|a| a.username.as_str()), Some("applicant.npa"));
+    // A group's every action at once (`auth.*`): sign-ins and the rest, nothing else.
+    let auth = admin.audit("action=auth.*&limit=200").await.unwrap().items;
+    assert!(auth.iter().any(|e| e.action == "auth.signed_in") && auth.iter().all(|e| e.action.starts_with("auth.")), "{auth:?}");
+    let requests = admin.audit(&format!("action=request.*&request_id={}", r.id)).await.unwrap().items;
+    assert_eq!(requests.len(), 2);
+    assert!(admin.audit("action=req_est.*").await.unwrap().items.is_empty(), "an underscore is no wildcard");
+
     // An entry edited behind the service's back: the check names it.
     let store = statreq_e2e::statreq_store::Store::open(&server.db.url).unwrap();
     store.batch_execute("UPDATE audit_log SET detail = '{\"edited\":true}' WHERE id = 2").unwrap();
