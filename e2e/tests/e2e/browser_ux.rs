@@ -810,15 +810,22 @@ async fn an_administrator_edits_and_disables_an_account() {
     assert!(officer.me().await.is_ok(), "cancelled: still active");
     click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='button']")).await;
 
-    // The trail: found by action and day, and the whole chain checked.
-    type_into(&c, "#au-action", "user.updated").await;
+    // The trail: found by action (chosen by its name) and day, and the whole chain checked.
+    crate::browser_admin::choose(&c, "#au-action", "user.updated").await;
+    let chosen = "const s = document.getElementById('au-action'); return [s.selectedOptions[0].textContent, s.selectedOptions[0].parentElement.label]";
+    assert_eq!(c.execute(chosen, vec![]).await.unwrap(), serde_json::json!(["修改帳號", "帳號"]));
     let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now()).to_string();
     set_date(&c, "au-from", &today).await;
     click(&c, Locator::XPath("//form[contains(@class,'audit-search')]//button[@type='submit']")).await;
     wait_for_text(&c, "ol.audit", "user.updated").await;
-    let shown = c.find(Locator::Css("ol.audit")).await.unwrap().text().await.unwrap();
-    assert!(shown.lines().all(|l| l.contains("user.updated")), "only the action searched for: {shown}");
-    assert!(shown.contains("吳美玲（人事總處管理者）（admin.dgpa）"), "the actor by name: {shown}");
+    let lines = "return Array.from(document.querySelectorAll('ol.audit > li')).map(li => li.textContent)";
+    let shown: Vec<String> = serde_json::from_value(c.execute(lines, vec![]).await.unwrap()).unwrap();
+    assert!(shown.iter().all(|l| l.contains("修改帳號 user.updated")), "only the action searched for, in words: {shown:?}");
+    assert!(shown.iter().all(|l| l.contains("127.0.0.1")), "from where: {shown:?}");
+    assert!(shown[0].contains("吳美玲（人事總處管理者）（admin.dgpa）"), "the actor by name: {shown:?}");
+    // What an entry holds besides, on asking: here, what the change was.
+    click(&c, Locator::Css("ol.audit > li:first-child details.audit-detail summary")).await;
+    wait_for_text(&c, "ol.audit > li:first-child details.audit-detail pre", "\"user\"").await;
     // That search as CSV: the export (audited with its selection) is the one searched.
     click(&c, Locator::Css("#export-audit")).await;
     let mut exported = Vec::new();
@@ -844,9 +851,10 @@ async fn an_administrator_edits_and_disables_an_account() {
         let rename = statreq_e2e::statreq_contract::UpdateUserBody { display_name: Some(format!("改名 {i}")), ..Default::default() };
         admin.update_user(id, &rename, None).await.unwrap();
     }
-    for id in ["au-actor", "au-action", "au-from"] {
+    for id in ["au-actor", "au-from"] {
         set_date(&c, id, "").await;
     }
+    crate::browser_admin::choose(&c, "#au-action", "").await;
     click(&c, Locator::XPath("//form[contains(@class,'audit-search')]//button[@type='submit']")).await;
     click(&c, Locator::Css("#more-audit")).await;
     let mut shown = 0;

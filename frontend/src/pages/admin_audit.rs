@@ -6,8 +6,10 @@ use leptos::task::spawn_local;
 
 use statreq_contract::AuditEntryView;
 
+use statreq_domain::audit;
+
 use crate::components::problem::err_text;
-use crate::i18n::{self, tr, tr_with};
+use crate::i18n::{self, text, tr, tr_with};
 use crate::session::call;
 
 /// The trail, newest first, fifty entries at a time with "more"; `refresh` reloads it
@@ -127,7 +129,8 @@ pub fn AuditTrail(refresh: RwSignal<u32>, show_actor: RwSignal<Option<i64>>) -> 
             <form class="audit-search" on:submit=search>
                 {input("au-actor", "actor_id", actor, "number")}
                 {input("au-request", "request_number", request, "number")}
-                {input("au-action", "action_name", action, "text")}
+                <label for="au-action">{move || tr(lang.get(), "action_name")}</label>
+                <ActionChoice action=action />
                 {input("au-from", "from_day", from, "date")}
                 {input("au-to", "to_day", to, "date")}
                 <button type="submit">{move || tr(lang.get(), "search")}</button>
@@ -143,9 +146,14 @@ pub fn AuditTrail(refresh: RwSignal<u32>, show_actor: RwSignal<Option<i64>>) -> 
                         <For each=move || rows.get() key=|e| e.id let:e>
                             {
                                 let who = e.actor.clone().map(|a| format!("{}（{}）", a.display_name, a.username));
-                                let (actor_id, request_id) = (e.actor_id, e.request_id);
+                                let (actor_id, request_id, code) = (e.actor_id, e.request_id, e.action.clone());
+                                // What the entry holds besides (ids, reasons, what changed), as recorded.
+                                let detail = (!e.detail.is_null() && e.detail.as_object().is_none_or(|o| !o.is_empty()))
+                                    .then(|| serde_json::to_string_pretty(&e.detail).unwrap_or_default());
                                 view! {
-                                    <li>{move || i18n::datetime(lang.get(), e.at)}" · "<code>{e.action.clone()}</code>
+                                    <li>{move || i18n::datetime(lang.get(), e.at)}" · "
+                                        {move || audit::action(&code).map(|a| view! { <span class="audit-action">{text(lang.get(), &a.label())}</span>" " })}
+                                        <code class="audit-code">{e.action.clone()}</code>
                                         {match (who, actor_id) {
                                             (Some(who), _) => Some(view! { " · "{who} }.into_any()),
                                             (None, Some(a)) => Some(view! { " · "{move || tr(lang.get(), "actor_id")}" "{a} }.into_any()),
@@ -153,7 +161,11 @@ pub fn AuditTrail(refresh: RwSignal<u32>, show_actor: RwSignal<Option<i64>>) -> 
                                         }}
                                         {request_id.map(|r| view! { " · "<a href=format!("/requests/{r}")>{move || tr(lang.get(), "request")}{r}</a> })}
                                         {e.actor_agency.clone().map(|a| view! { " · "{a} })}
-                                        " · "<code class="hash">{e.hash.chars().take(12).collect::<String>()}</code></li>
+                                        {e.client_addr.clone().map(|a| view! { " · "<span class="audit-addr">{a}</span> })}
+                                        " · "<code class="hash">{e.hash.chars().take(12).collect::<String>()}</code>
+                                        {detail.map(|d| view! {
+                                            <details class="audit-detail"><summary>{move || tr(lang.get(), "audit_detail")}</summary><pre>{d}</pre></details>
+                                        })}</li>
                                 }
                             }
                         </For>
@@ -164,5 +176,29 @@ pub fn AuditTrail(refresh: RwSignal<u32>, show_actor: RwSignal<Option<i64>>) -> 
                 }.into_any(),
             }}
         </section>
+    }
+}
+
+/// The action to search for, by name: any, a group's every action (`delivery.*`) or one
+/// action, group by group as the trail knows them.
+#[component]
+fn ActionChoice(action: RwSignal<String>) -> impl IntoView {
+    let lang = i18n::lang();
+    view! {
+        <select id="au-action" prop:value=move || action.get() on:change=move |ev| action.set(event_target_value(&ev))>
+            <option value="">{move || tr(lang.get(), "any_action")}</option>
+            {audit::GROUPS.iter().map(|&(group, zh_tw, en)| {
+                let name = statreq_domain::Text::new(zh_tw, en);
+                let every = name.clone();
+                view! {
+                    <optgroup label=move || text(lang.get(), &name)>
+                        <option value=format!("{group}.*")>{move || tr_with(lang.get(), "every_action_of", &[("group", text(lang.get(), &every))])}</option>
+                        {audit::ACTIONS.iter().filter(|a| a.group() == group).map(|a| view! {
+                            <option value=a.code>{move || text(lang.get(), &a.label())}</option>
+                        }).collect_view()}
+                    </optgroup>
+                }
+            }).collect_view()}
+        </select>
     }
 }
