@@ -401,10 +401,35 @@ fn open_store(common: &Common) -> anyhow::Result<(Store, String)> {
     Ok((store, settings.database_url))
 }
 
+/// The command line. The service's own options (data directory, database, files, keys,
+/// audit key) are taken before or after any command, but `decrypt` and `openapi` use none
+/// of them: their help leaves them out, so that a recipient opening a delivery reads only
+/// what concerns the file.
+fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut cmd = Cli::command();
+    // Given to these commands hidden, the service's options are not copied in shown.
+    let service: Vec<clap::Arg> = cmd.get_arguments().filter(|a| a.is_global_set()).map(|a| a.clone().global(false).hide(true)).collect();
+    for sub in ["decrypt", "openapi"] {
+        cmd = cmd.mut_subcommand(sub, |c| c.args(service.clone()));
+    }
+    Cli::from_arg_matches(&cmd.get_matches()).unwrap_or_else(|e| e.exit())
+}
+
+/// Writes to standard output; a reader that stops early (`statreq openapi | head`) ends
+/// the output quietly, as other tools do, instead of a panic on the closed pipe. `Ok(false)`
+/// when it has stopped.
+pub(crate) fn write_out(text: &str) -> std::io::Result<bool> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        other => other.map(|()| true),
+    }
+}
+
 #[actix_web::main]
 async fn main() -> std::process::ExitCode {
     init_tracing();
-    match run(Cli::parse()).await {
+    match run(parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             // The message and its causes on one line, for an operator: never a stack
@@ -492,7 +517,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let (store, _) = open_store(&cli.common)?;
             user_cmd::run(&store, command)?;
         }
-        Cmd::Openapi => print!("{}", statreq_api::openapi_yaml()?),
+        Cmd::Openapi => {
+            write_out(&statreq_api::openapi_yaml()?)?;
+        }
         Cmd::Backup { to } => {
             let (store, url) = open_store(&cli.common)?;
             let settings = cli.common.settings(String::new(), Some(url.clone()));
@@ -613,7 +640,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")?.with_timezone(&chrono::Utc);
             let fifo = run(&config, &Policy::Fifo, start);
             let policy = run(&config, &Policy::Multifactor(Default::default()), start);
-            println!("{}", report(&config, &fifo, &policy));
+            write_out(&format!("{}\n", report(&config, &fifo, &policy)))?;
         }
     }
     Ok(())

@@ -127,7 +127,9 @@ pub fn run(store: &Store, command: UserCmd) -> anyhow::Result<()> {
                 let page = store.find_users(&filter, after, 500)?;
                 for u in &page {
                     let state = if u.active { "active" } else { "disabled" };
-                    println!("{}\t{}\t{}\t{}\t{state}", u.username, u.id, u.agency_code, u.roles);
+                    if !crate::write_out(&format!("{}\t{}\t{}\t{}\t{state}\n", u.username, u.id, u.agency_code, u.roles))? {
+                        return Ok(());
+                    }
                 }
                 match page.last() {
                     Some(u) => after = Some(u.id.0),

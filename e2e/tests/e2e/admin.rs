@@ -525,6 +525,39 @@ on_both_backends!(
     cli_user_can_sign_in,
 );
 
+/// `statreq decrypt --help` is read by a recipient opening a delivery: it lists what
+/// concerns the file, not the service's database and storage options (which the
+/// service's own commands still list). Output read only in part (`| head`) ends quietly.
+#[test]
+fn the_command_line_says_what_each_command_takes_and_stops_when_its_reader_does() {
+    let help = |args: &[&str]| {
+        let out = Command::new(binary()).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let decrypt = help(&["decrypt", "--help"]);
+    assert!(decrypt.contains("--output") && decrypt.contains("--identity"), "{decrypt}");
+    for service in ["--data-dir", "--database-url", "--files-url", "--keys-dir", "--audit-key"] {
+        assert!(!decrypt.contains(service), "decrypt --help lists {service}:\n{decrypt}");
+        assert!(!help(&["openapi", "--help"]).contains(service));
+        assert!(help(&["migrate", "--help"]).contains(service), "{service}");
+        assert!(help(&["--help"]).contains(service), "{service}");
+    }
+    // Given anyway (before the command, as scripts do), they are still taken.
+    let given = Command::new(binary()).args(["--data-dir", "/nonexistent", "decrypt", "--help"]).output().unwrap();
+    assert!(given.status.success(), "{given:?}");
+
+    // The OpenAPI document (half a megabyte) to a reader that stops after a line.
+    let mut child = Command::new(binary()).arg("openapi").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    assert_eq!(&first, b"openapi: 3.1.0\ni");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !stderr.contains("panicked"), "{:?}: {stderr}", out.status);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cors_admits_only_configured_origins() {
     let server = TestServer::start_with(Backend::Sqlite, &["--cors-origin", "https://spa.example.gov.tw"]);
