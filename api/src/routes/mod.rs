@@ -13,6 +13,7 @@ pub mod deliveries;
 pub mod dictionary;
 pub mod inquiries;
 pub mod lifecycle;
+pub mod messages;
 pub mod meta;
 pub mod queue;
 pub mod requests;
@@ -32,6 +33,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     dictionary::configure(cfg);
     inquiries::configure(cfg);
     requests::configure(cfg);
+    messages::configure(cfg);
     lifecycle::configure(cfg);
     queue::configure(cfg);
     stats::configure(cfg);

@@ -6,11 +6,11 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 use statreq_contract::{
-    CheckResponse, DestructionDueView, EventView, MessageView, Page, PaperIntakeBody, PostMessageBody, RequestView, RevisionView,
+    CheckResponse, DestructionDueView, EventView, Page, PaperIntakeBody, RequestCounts, RequestView, RevisionView, StateCount,
 };
 use statreq_domain::eligibility::{self};
 use statreq_domain::lifecycle::{self};
-use statreq_domain::values::{ExternalRef, MessageBody};
+use statreq_domain::values::ExternalRef;
 use statreq_domain::{AgencyCode, Application, ApplicationPatch, RequestId, Role, State, UserId};
 use statreq_store::{ListFilter, ListSort};
 use utoipa::IntoParams;
@@ -268,9 +268,7 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
     let cursor = if after_change.is_some() { None } else { parse_cursor(q.cursor.as_deref())? };
     let (before, offset) = if sort == ListSort::Newest && priority.is_none() { (cursor, 0) } else { (None, cursor.unwrap_or(0)) };
     let tree = state.agencies.tree(state).await?;
-    let actor = &who.actor;
-    let supervised = if actor.roles.has(Role::Supervisor) { tree.supervised_by(&actor.agency) } else { Vec::new() };
-    let own = (actor.roles.has(Role::Applicant) || actor.roles.has(Role::Supervisor)).then(|| actor.agency.clone());
+    let ListFilter { own_agency: own, supervised, all_submitted, .. } = visible(&tree, who);
     let invalid = |name: &str, detail: String| ApiError::from(InputError::InvalidParameter { name: name.into(), detail });
     let states = lists
         .get("state")
@@ -317,7 +315,7 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
         exclude_ids,
         own_agency: own,
         supervised,
-        all_submitted: actor.roles.is_dgpa(),
+        all_submitted,
         states,
         text: q.q.clone(),
         agencies,
@@ -335,6 +333,39 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
         limit: if priority.is_some() { MAX_EXPORT } else { limit + 1 },
     };
     Ok((filter, limit, priority))
+}
+
+/// What the caller may list (the query's side of `lifecycle::can_view`): its own
+/// agency's requests, and once submitted, those it supervises (or all, DGPA).
+fn visible(tree: &crate::app::agencies::AgencyTree, who: &Principal) -> ListFilter {
+    let actor = &who.actor;
+    ListFilter {
+        supervised: if actor.roles.has(Role::Supervisor) { tree.supervised_by(&actor.agency) } else { Vec::new() },
+        own_agency: (actor.roles.has(Role::Applicant) || actor.roles.has(Role::Supervisor)).then(|| actor.agency.clone()),
+        all_submitted: actor.roles.is_dgpa(),
+        ..Default::default()
+    }
+}
+
+/// How many of the requests the caller may see are in each state (the home screen's
+/// choice of state says how many each holds).
+#[utoipa::path(tag = "requests", security(("bearer" = [])), responses((status = 200, body = RequestCounts), ErrorResponses))]
+#[get("/requests/counts")]
+pub async fn count_requests(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
+    let tree = state.agencies.tree(&state).await?;
+    let filter = visible(&tree, &who);
+    let counts = db(&state, move |s| s.count_requests(&filter)).await?;
+    let mut by_state: Vec<StateCount> = State::ALL.iter().map(|&state| StateCount { state, count: 0 }).collect();
+    for c in counts {
+        let (chain, _) = tree.chain_of(&c.agency_code)?;
+        if statreq_domain::lifecycle::can_view(&who.actor, &chain, c.revision.max(0) as u32) {
+            if let Some(slot) = by_state.iter_mut().find(|s| s.state == c.state) {
+                slot.count += c.count;
+            }
+        }
+    }
+    let total = by_state.iter().map(|s| s.count).sum();
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(RequestCounts { by_state, total }))
 }
 
 /// A page of `sort=updated` ends at a request: its change time (nanoseconds since 1970,
@@ -390,10 +421,6 @@ pub async fn list_requests(state: web::Data<AppState>, who: Principal, req: Http
 
 /// The most rows one export holds; narrow the filters for more.
 const MAX_EXPORT: i64 = 10_000;
-
-/// Messages one request's thread holds: far beyond any clarification, and a bound on
-/// what a runaway client makes every side read (each is told to them).
-const MAX_MESSAGES: usize = 500;
 
 /// The same selection as `GET /requests` (same filters; `limit` up to 200 per page,
 /// or every match up to 10,000 without it) as CSV, UTF-8 with a byte-order mark so
@@ -601,74 +628,17 @@ pub async fn list_revisions(
     http::list_response(out, q.cursor.as_deref(), q.limit)
 }
 
-/// The clarification thread between the applying office, its supervisor and DGPA.
-#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path), http::PageParams), responses((status = 200, body = Page<MessageView>), ErrorResponses))]
-#[get("/requests/{id}/messages")]
-pub async fn list_messages(
-    state: web::Data<AppState>,
-    who: Principal,
-    path: web::Path<RequestId>,
-    q: http::Query<http::PageParams>,
-) -> Result<HttpResponse, ApiError> {
-    let loaded = requests::load_for(&state, &who, path.into_inner()).await?;
-    let id = loaded.row.id;
-    let (msgs, users) = db(&state, move |s| {
-        let msgs = s.list_messages(id)?;
-        let users = users::load(s, msgs.iter().map(|m| m.author_id))?;
-        Ok((msgs, users))
-    })
-    .await?;
-    let out: Vec<MessageView> = msgs.into_iter().map(|m| MessageView::new(m.id, user_ref(&users, m.author_id), m.body, m.at)).collect();
-    http::list_response(out, q.cursor.as_deref(), q.limit)
-}
-
-/// Post to the clarification thread (anyone who may see the request).
-#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of posting again", min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")), request_body = PostMessageBody, responses((status = 201, body = MessageView), ErrorResponses))]
-#[post("/requests/{id}/messages")]
-pub async fn post_message(
-    state: web::Data<AppState>,
-    who: Principal,
-    path: web::Path<RequestId>,
-    req: HttpRequest,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let fingerprint = idempotency::fingerprint(&req, &body);
-    idempotency::once(&state, &who, &req, fingerprint, || post_message_once(&state, &who, path.into_inner(), &req, &body)).await
-}
-
-async fn post_message_once(
-    state: &AppState,
-    who: &Principal,
-    id: RequestId,
-    req: &HttpRequest,
-    body: &[u8],
-) -> Result<HttpResponse, ApiError> {
-    let b: PostMessageBody = parse_json(req, body)?;
-    let text = MessageBody::parse(&b.body).map_err(|_| InputError::InvalidMessage { max: MessageBody::MAX_CHARS })?.into_inner();
-    let loaded = requests::load_for(state, who, id).await?;
-    let (id, author) = (loaded.row.id, who.actor.user);
-    let m = match db(state, move |s| s.post_message(id, author, &text, MAX_MESSAGES, Utc::now())).await {
-        Err(AppError::Store(statreq_store::StoreError::LimitReached)) => {
-            return Err(InputError::TooManyMessages { max: MAX_MESSAGES }.into())
-        }
-        m => m?,
-    };
-    let users = users::by_id(vec![who.user.clone()]);
-    Ok(HttpResponse::Created().json(MessageView::new(m.id, user_ref(&users, m.author_id), m.body, m.at)))
-}
-
 /// Registers this module's handlers.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(register_paper)
         .service(create_request)
         .service(export_requests)
+        .service(count_requests)
         .service(list_requests)
         .service(get_request)
         .service(update_request)
         .service(check_request)
         .service(list_events)
         .service(list_revisions)
-        .service(list_messages)
-        .service(post_message)
         .service(list_destructions);
 }

@@ -464,6 +464,11 @@ impl Client {
         decode(self.send(self.authed(Method::GET, "/requests").query(filters)).await?)
     }
 
+    /// How many of the requests the caller may see are in each state.
+    pub async fn count_requests(&self) -> Result<RequestCounts> {
+        self.get("/requests/counts").await
+    }
+
     /// The same selection as [`Client::search_requests`] as CSV (UTF-8 with BOM).
     pub async fn export_requests(&self, filters: &[(&str, &str)]) -> Result<Vec<u8>> {
         body(self.send(self.authed(Method::GET, "/requests.csv").query(filters)).await?)

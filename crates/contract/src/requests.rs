@@ -109,6 +109,21 @@ pub struct RequestView {
 }
 
 /// What a check of an application found, and earlier requests that asked for much the same.
+/// How many of the requests the caller may see (as `GET /requests` lists them) are in
+/// each state: every state, in the lifecycle's order, with none as 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RequestCounts {
+    pub by_state: Vec<StateCount>,
+    /// Every state's together.
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StateCount {
+    pub state: State,
+    pub count: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CheckResponse {
     /// Errors first, then warnings.

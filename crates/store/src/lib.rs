@@ -69,7 +69,7 @@ pub use integration::{IdempotencyClaim, NewNotification, NotificationRow, SendOu
 pub use messages::MessageRow;
 pub use queue::{AcceptedRow, OutcomeEventRow, QueueRow, SettingsChange, SettingsRow, StatsRow};
 pub use reference::{ImportCounts, ReferenceChange, ReferenceItem, Saved};
-pub use requests::{ListFilter, ListSort, RequestRow};
+pub use requests::{ListFilter, ListSort, RequestCount, RequestRow};
 pub use retention::ExtensionRow;
 pub use sessions::{NewRefreshToken, RefreshUse, SessionOrigin, SessionRow};
 pub use timeline::{EventRow, RevisionRow};

@@ -187,7 +187,53 @@ impl Default for ListFilter {
     }
 }
 
+/// Narrows a query of `requests` to what a [`ListFilter`]'s caller may see (the SQL side
+/// of `lifecycle::can_view`): its own agency's in every state, and once submitted, the
+/// agencies it supervises' (or every agency's, DGPA).
+macro_rules! visible_to {
+    ($q:expr, $f:expr) => {{
+        let (q, f) = ($q, $f);
+        if !f.all_submitted {
+            let supervised = requests::agency_code.eq_any(f.supervised.clone()).and(requests::revision.gt(0));
+            match f.own_agency.clone() {
+                Some(own) => q.filter(requests::agency_code.eq(own).or(supervised)),
+                None => q.filter(supervised),
+            }
+        } else if let Some(own) = f.own_agency.clone() {
+            q.filter(requests::agency_code.eq(own).or(requests::revision.gt(0)))
+        } else {
+            q.filter(requests::revision.gt(0))
+        }
+    }};
+}
+
+/// How many requests of one agency, in one state, with one number of submissions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestCount {
+    pub agency_code: AgencyCode,
+    pub state: State,
+    pub revision: i32,
+    pub count: i64,
+}
+
 impl Store {
+    /// How many requests the filter's caller may see ([`ListFilter`]'s visibility; its
+    /// other filters are not applied), by agency, state and submissions: enough for the
+    /// caller's own check of each (`lifecycle::can_view`).
+    pub fn count_requests(&self, f: &ListFilter) -> StoreResult<Vec<RequestCount>> {
+        let q = requests::table
+            .group_by((requests::agency_code, requests::state, requests::revision))
+            .select((requests::agency_code, requests::state, requests::revision, diesel::dsl::count_star()))
+            .into_boxed();
+        let rows: Vec<(AgencyCode, String, i32, i64)> = visible_to!(q, f).load(&mut *self.conn()?)?;
+        rows.into_iter()
+            .map(|(agency_code, state, revision, count)| {
+                let state = State::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("request state {state}")))?;
+                Ok(RequestCount { agency_code, state, revision, count })
+            })
+            .collect()
+    }
+
     /// Creates a draft and its `created` event (audited as its author's, from nowhere in
     /// particular: for seeds and tests; the API gives its caller's context).
     pub fn create_request(
@@ -310,17 +356,7 @@ impl Store {
                 q.filter(requests::updated_at.gt(at).or(requests::updated_at.eq(at).and(requests::id.gt(id))))
             };
         }
-        if !f.all_submitted {
-            let supervised = requests::agency_code.eq_any(f.supervised.clone()).and(requests::revision.gt(0));
-            q = match f.own_agency.clone() {
-                Some(own) => q.filter(requests::agency_code.eq(own).or(supervised)),
-                None => q.filter(supervised),
-            };
-        } else if let Some(own) = f.own_agency.clone() {
-            q = q.filter(requests::agency_code.eq(own).or(requests::revision.gt(0)));
-        } else {
-            q = q.filter(requests::revision.gt(0));
-        }
+        q = visible_to!(q, f);
         if !f.states.is_empty() {
             q = q.filter(requests::state.eq_any(f.states.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
         }

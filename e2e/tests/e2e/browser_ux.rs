@@ -1058,6 +1058,20 @@ async fn a_reviewer_sees_the_longest_waiting_first() {
     assert_eq!(first(&c).await, ids[0].to_string(), "the longest waiting first");
     // Three fit one page: no pager to page with.
     assert_eq!(count(&c, "main nav.pager").await, 0, "a pager for a single page");
+    // Each state says how many it holds, as the service counts them.
+    let counts = people.supervisor.count_requests().await.unwrap();
+    let label = |state: &str| format!("return document.querySelector(\"#state-filter option[value='{state}']\").textContent");
+    let mut shown = serde_json::Value::Null;
+    for _ in 0..50 {
+        shown = c.execute(&label("pending_supervisor"), vec![]).await.unwrap();
+        if shown.as_str().is_some_and(|s| s.contains('（')) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(shown, serde_json::json!("待主管機關審核（3）"));
+    assert_eq!(c.execute(&label(""), vec![]).await.unwrap(), serde_json::json!(format!("全部（{}）", counts.total)));
+    assert_eq!(c.execute(&label("draft"), vec![]).await.unwrap(), serde_json::json!("草稿（0）"));
     // Everything: newest first, and no such note.
     let all = c.find(Locator::Css("#state-filter option[value='']")).await.unwrap();
     all.click().await.unwrap();

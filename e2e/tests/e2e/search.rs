@@ -306,7 +306,49 @@ async fn the_dictionary_sources_faq_and_accounts_are_searched_in_either_width(ba
     }
 }
 
+/// `GET /requests/counts`: how many of what the caller may list are in each state — the
+/// same requests `GET /requests` lists, state by state: another agency's drafts, or
+/// requests its supervisors have not been sent, count for nobody else.
+async fn counts_by_state_are_of_what_the_caller_may_list(backend: Backend) {
+    let server = TestServer::start(backend);
+    let people = Scenario::new(&server).await;
+    people.applicant.create_request(&common::statistics()).await.unwrap();
+    people.in_state(&common::statistics(), State::PendingSupervisor, 2).await;
+    people.in_state(&common::statistics(), State::Queued, 2).await;
+    let tpedu = server.login("applicant.tpedu").await;
+    tpedu.create_request(&common::statistics()).await.unwrap();
+    let of = |counts: &statreq_e2e::statreq_contract::RequestCounts, state: State| {
+        counts.by_state.iter().find(|c| c.state == state).map(|c| c.count).unwrap_or(-1)
+    };
+    let expected = [
+        ("applicant.npa", [1, 1, 1, 3]),
+        ("applicant.tpedu", [1, 0, 0, 1]),
+        ("supervisor.moi", [0, 1, 1, 2]),
+        ("officer1.dgpa", [0, 1, 1, 2]),
+    ];
+    for (who, [draft, pending, queued, total]) in expected {
+        let client = server.login(who).await;
+        let counts = client.count_requests().await.unwrap();
+        assert_eq!(counts.by_state.len(), State::ALL.len(), "every state, none left out");
+        assert_eq!(
+            (of(&counts, State::Draft), of(&counts, State::PendingSupervisor), of(&counts, State::Queued), counts.total),
+            (draft, pending, queued, total),
+            "{who}: {counts:?}"
+        );
+        // Each the same as the list of that state.
+        for c in &counts.by_state {
+            assert_eq!(ids(&client, &[("state", c.state.as_str()), ("limit", "200")]).await.len() as i64, c.count, "{who} {:?}", c.state);
+        }
+    }
+    // Signed in only, and nothing to narrow it by.
+    let anonymous = reqwest::get(format!("{}/api/v1/requests/counts", server.base)).await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let (status, body) = people.officer.raw(Method::GET, "/requests/counts?state=draft", "application/json", vec![], None).await.unwrap();
+    assert_eq!((status, body["code"].as_str()), (400, Some("invalid_query")), "{body}");
+}
+
 on_both_backends!(
+    counts_by_state_are_of_what_the_caller_may_list,
     the_dictionary_sources_faq_and_accounts_are_searched_in_either_width,
     words_are_found_in_full_width_or_ascii,
     officers_search_and_export_within_what_they_may_see,

@@ -44,6 +44,20 @@ pub fn Home() -> impl IntoView {
         }
         q
     });
+    // How many each state holds, said beside it (none: the state alone).
+    let counts = LocalResource::new(|| async { session::call(|c| async move { c.count_requests().await }).await.ok() });
+    let count_of = move |state: Option<State>| -> String {
+        let Some(Some(counts)) = counts.get() else { return String::new() };
+        let n = match state {
+            None => counts.total,
+            Some(s) => counts.by_state.iter().find(|c| c.state == s).map_or(0, |c| c.count),
+        };
+        if lang.get() == i18n::Lang::En {
+            format!(" ({n})")
+        } else {
+            format!("（{n}）")
+        }
+    };
     let is_applicant = move || crate::components::for_roles::uses(session, crate::components::for_roles::Screen::NewRequest);
     view! {
         <Show when=move || session.me.get().is_some() fallback=move || view! {
@@ -59,8 +73,10 @@ pub fn Home() -> impl IntoView {
             </div>
             <label for="state-filter">{move || tr(lang.get(), "state")}</label>
             <select id="state-filter" prop:value=move || filter.get() on:change=move |ev| { touched.set(true); filter.set(event_target_value(&ev)); }>
-                <option value="">{move || tr(lang.get(), "all")}</option>
-                {STATES.iter().map(|s| { let s = *s; view! { <option value=s.as_str() selected=move || filter.get() == s.as_str()>{move || text(lang.get(), &s.label())}</option> } }).collect_view()}
+                <option value="">{move || tr(lang.get(), "all")}{move || count_of(None)}</option>
+                {STATES.iter().map(|s| { let s = *s; view! {
+                    <option value=s.as_str() selected=move || filter.get() == s.as_str()>{move || text(lang.get(), &s.label())}{move || count_of(Some(s))}</option>
+                } }).collect_view()}
             </select>
             <Show when=oldest_first>
                 <p class="hint">{move || tr(lang.get(), "oldest_submitted_first")}</p>
