@@ -133,6 +133,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     http::contract::declare_examples(&mut api);
     http::contract::pages_refer_to_items(&mut api);
     http::contract::flattened_views_are_one_object(&mut api);
+    http::contract::summaries_are_one_line(&mut api);
     strings_hold_no_disallowed_characters(api)
 }
 

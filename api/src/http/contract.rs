@@ -137,6 +137,49 @@ pub fn describe_answers(api: &mut OpenApi) {
     }
 }
 
+/// The first sentence of an operation's documentation: up to the first `.`, `:` or `;`
+/// that ends a clause (followed by a space or the end, outside parentheses and code, not
+/// in `e.g.` or `i.e.`), lines joined.
+fn first_sentence(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (mut depth, mut code) = (0i32, false);
+    for (i, ch) in text.char_indices() {
+        match ch {
+            '`' => code = !code,
+            '(' if !code => depth += 1,
+            ')' if !code => depth -= 1,
+            '.' | ':' | ';' if depth == 0 && !code => {
+                let ends = text[i + 1..].is_empty() || text[i + 1..].starts_with(' ');
+                let abbreviation = ["e.g", "i.e", "e.g.", "i.e."].iter().any(|a| text[..=i].ends_with(a) || text[..i].ends_with(a));
+                if ends && !abbreviation && i >= 12 {
+                    return text[..i].to_string();
+                }
+            }
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Each operation's summary is its first sentence, on one line, as an operation list
+/// shows it; what the summary said besides opens its description (nothing is lost).
+pub fn summaries_are_one_line(api: &mut OpenApi) {
+    for item in api.paths.paths.values_mut() {
+        for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+            let Some(whole) = op.summary.clone() else { continue };
+            let short = first_sentence(&whole);
+            let joined = whole.split_whitespace().collect::<Vec<_>>().join(" ");
+            if short != joined {
+                op.description = Some(match op.description.take().filter(|d| !d.trim().is_empty()) {
+                    Some(d) => format!("{whole}\n\n{d}"),
+                    None => whole,
+                });
+            }
+            op.summary = Some(short);
+        }
+    }
+}
+
 /// A view that flattens a strict schema (`CalendarView` = `OfficeCalendar` + its
 /// version) is one object with both sets of properties: as `allOf` of a schema that
 /// allows no other properties, no answer could ever match it.
@@ -252,6 +295,41 @@ pub fn declare_webhooks(api: &mut OpenApi) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_summary_is_the_first_sentence() {
+        use super::first_sentence;
+        assert_eq!(
+            first_sentence("Upload a result file (dgpa_officer, x: y): multipart with\nthe file."),
+            "Upload a result file (dgpa_officer, x: y)"
+        );
+        assert_eq!(
+            first_sentence("Removes a file (DGPA officer), e.g. a wrong one; then more."),
+            "Removes a file (DGPA officer), e.g. a wrong one"
+        );
+        assert_eq!(first_sentence("Reads `a.b: c` and stops. Here."), "Reads `a.b: c` and stops");
+        assert_eq!(first_sentence("One request"), "One request");
+        assert_eq!(first_sentence("Version 1.5.0 is here."), "Version 1.5.0 is here");
+    }
+
+    /// An operation list shows each operation's summary on one line.
+    #[test]
+    fn every_summary_is_one_short_line() {
+        let api = crate::openapi_document();
+        let mut long = Vec::new();
+        for (path, item) in &api.paths.paths {
+            for (method, op) in
+                [("get", &item.get), ("put", &item.put), ("post", &item.post), ("delete", &item.delete), ("patch", &item.patch)]
+            {
+                let Some(op) = op else { continue };
+                let summary = op.summary.clone().unwrap_or_default();
+                if summary.is_empty() || summary.contains('\n') || summary.chars().count() > 120 {
+                    long.push(format!("{method} {path}: {summary}"));
+                }
+            }
+        }
+        assert!(long.is_empty(), "summaries to shorten at their source:\n{}", long.join("\n"));
+    }
+
     #[test]
     fn every_answer_is_described() {
         let doc = serde_json::to_value(crate::openapi_document()).unwrap_or_default();

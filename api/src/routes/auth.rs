@@ -252,8 +252,8 @@ pub async fn logout(state: web::Data<AppState>, req: HttpRequest, body: web::Byt
     Ok(res.finish())
 }
 
-/// Service accounts: OAuth 2.0 client credentials (RFC 6749 §4.4) for an access
-/// token. The form (`application/x-www-form-urlencoded`, the client authenticated
+/// An access token for a service account, by OAuth 2.0 client credentials (RFC 6749
+/// §4.4). The form (`application/x-www-form-urlencoded`, the client authenticated
 /// with HTTP Basic or in the form) as the RFC writes it, or the same as JSON. The
 /// `client_id` is the service account's username, the secret its password. Errors
 /// carry the RFC's `error` and `error_description` beside the problem's members.
@@ -347,8 +347,8 @@ pub async fn get_notification_settings(who: Principal) -> HttpResponse {
     HttpResponse::Ok().json(settings_view(&who.user))
 }
 
-/// Turns notice kinds on or off by e-mail (`{"email": {"request_submitted": false}}`)
-/// and in the in-app inbox (`{"email": {}, "inbox": {"request_supervisor_approved":
+/// Turns notice kinds on or off, by e-mail and in the in-app inbox. By e-mail
+/// (`{"email": {"request_submitted": false}}`) and in the in-app inbox (`{"email": {}, "inbox": {"request_supervisor_approved":
 /// false}}`); kinds not named keep their setting. An unknown kind is refused, and so is
 /// keeping out of the inbox a notice that always comes (`destruction_due`,
 /// `destruction_overdue`, `escalation`).

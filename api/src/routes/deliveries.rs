@@ -264,8 +264,8 @@ pub async fn download_delivery(
     Ok(res.streaming(body))
 }
 
-/// A short-lived link to a result file that a browser follows itself, so a large file
-/// streams to disk with the browser's progress instead of through the page. It is
+/// A short-lived link to a result file that a browser follows itself. A large file
+/// then streams to disk with the browser's progress instead of through the page. It is
 /// refused as the download would be; following it is checked again and audited as a
 /// download. The link works for the caller alone, for this file alone, for a minute.
 #[utoipa::path(tag = "deliveries", security(("bearer" = [])), params(("id" = i64, Path), ("did" = i64, Path)), responses((status = 200, body = DownloadLink), ErrorResponses))]
@@ -426,9 +426,9 @@ pub async fn remove_delivery(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Accepts the small cells of a statistical table (a DGPA officer other than its
-/// uploader, four eyes), with the reason, before delivery; the alternative is to
-/// remove the file and upload a suppressed one.
+/// Accepts the small cells of a statistical table, with the reason, before delivery.
+/// By a DGPA officer other than its uploader (four eyes); the alternative is to remove
+/// the file and upload a suppressed one.
 #[utoipa::path(tag = "deliveries", security(("bearer" = [])), params(("id" = i64, Path), ("did" = i64, Path)), request_body = statreq_contract::AcceptDisclosureBody, responses((status = 200, body = DeliveryView), ErrorResponses))]
 #[post("/requests/{id}/deliveries/{did}/disclosure")]
 pub async fn accept_disclosure(

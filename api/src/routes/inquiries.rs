@@ -165,8 +165,9 @@ impl Tell {
     }
 }
 
-/// Ask DGPA about fields, or anything else with no field named (rule 7), optionally for a draft or request of the
-/// caller's agency (then checking that request warns until DGPA answers).
+/// Ask DGPA about fields, or anything else with no field named (rule 7). Optionally for
+/// a draft or request of the caller's agency (then checking that request warns until
+/// DGPA answers).
 /// Takes `Idempotency-Key`.
 #[utoipa::path(
     tag = "inquiries",
@@ -420,8 +421,8 @@ pub async fn close_inquiry(
     advance(&state, &who, &req, row.id, InquiryStep { expected, reply: None }, notify, hooks).await
 }
 
-/// Publish an answer into the FAQ of one of the question's fields (DGPA), where
-/// every applicant reading the field sees it (`GET /dictionary/fields/{code}`).
+/// Publish an answer into the FAQ of one of the question's fields (DGPA). Every
+/// applicant reading the field sees it (`GET /dictionary/fields/{code}`).
 /// The question must have DGPA's answer.
 #[utoipa::path(
     tag = "inquiries",
@@ -513,8 +514,8 @@ pub async fn read_inbox(state: web::Data<AppState>, who: Principal, path: web::P
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// How many of the caller's notifications are unread (what the browser's header shows,
-/// without reading the notifications themselves).
+/// How many of the caller's notifications are unread. What the browser's header shows,
+/// without reading the notifications themselves.
 #[utoipa::path(tag = "inquiries", security(("bearer" = [])), responses((status = 200, body = InboxSummary), ErrorResponses))]
 #[get("/me/inbox/summary")]
 pub async fn inbox_summary(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {

@@ -131,7 +131,8 @@ pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: http::Quer
 }
 
 /// Where a queued request stands, with its factors and an estimate of when work
-/// starts (the applicant's office, its supervising agencies, DGPA). Never a deadline.
+/// starts. For the applicant's office, its supervising agencies and DGPA; never a
+/// deadline.
 #[utoipa::path(tag = "queue", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = QueuePositionView), ErrorResponses))]
 #[get("/requests/{id}/queue-position")]
 pub async fn queue_position(state: web::Data<AppState>, who: Principal, path: web::Path<RequestId>) -> Result<HttpResponse, ApiError> {

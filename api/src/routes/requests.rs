@@ -347,8 +347,8 @@ fn visible(tree: &crate::app::agencies::AgencyTree, who: &Principal) -> ListFilt
     }
 }
 
-/// How many of the requests the caller may see are in each state (the home screen's
-/// choice of state says how many each holds).
+/// How many of the requests the caller may see are in each state. The home screen's
+/// choice of state says how many each holds.
 #[utoipa::path(tag = "requests", security(("bearer" = [])), responses((status = 200, body = RequestCounts), ErrorResponses))]
 #[get("/requests/counts")]
 pub async fn count_requests(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
@@ -422,8 +422,8 @@ pub async fn list_requests(state: web::Data<AppState>, who: Principal, req: Http
 /// The most rows one export holds; narrow the filters for more.
 const MAX_EXPORT: i64 = 10_000;
 
-/// The same selection as `GET /requests` (same filters; `limit` up to 200 per page,
-/// or every match up to 10,000 without it) as CSV, UTF-8 with a byte-order mark so
+/// The same selection as `GET /requests`, as CSV. The same filters, `limit` up to 200
+/// per page or every match up to 10,000 without it; UTF-8 with a byte-order mark so
 /// that Excel opens the Chinese text. Dates are Taiwan's.
 #[utoipa::path(
     tag = "requests",

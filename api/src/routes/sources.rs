@@ -57,8 +57,8 @@ pub async fn list_sources(state: web::Data<AppState>, _who: Principal, q: http::
     http::list_response(items, q.cursor.as_deref(), q.limit)
 }
 
-/// The existing sources that cover most of this request — its fields, breakdowns
-/// and the fields of its conditions — best first; `full` marks one that covers it
+/// The existing sources that cover most of this request, best first. Covering its
+/// fields, breakdowns and the fields of its conditions; `full` marks one that covers it
 /// all (then `POST /check` warns, naming it).
 #[utoipa::path(tag = "sources", security(("bearer" = [])), params(("id" = i64, Path), http::PageParams), responses((status = 200, body = statreq_contract::Page<Coverage>), ErrorResponses))]
 #[get("/requests/{id}/sources")]

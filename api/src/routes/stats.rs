@@ -95,8 +95,9 @@ pub async fn get_stats(state: web::Data<AppState>, who: Principal, q: http::Quer
     Ok(HttpResponse::Ok().json(compute(&state, &who, &q).await?))
 }
 
-/// The same statistics as CSV (`section,key,value,label`; UTF-8 with a byte-order mark
-/// for Excel; `label` since 1.5.0), beginning with the `period` when one was chosen.
+/// The same statistics as CSV, beginning with the `period` when one was chosen. The
+/// columns `section,key,value,label` (`label` since 1.5.0), UTF-8 with a byte-order mark
+/// for Excel.
 #[utoipa::path(tag = "stats", security(("bearer" = [])), params(StatsQuery), responses((status = 200, content_type = "text/csv", body = String), ErrorResponses))]
 #[get("/stats.csv")]
 pub async fn get_stats_csv(state: web::Data<AppState>, who: Principal, q: http::Query<StatsQuery>) -> Result<HttpResponse, ApiError> {
