@@ -112,7 +112,7 @@ pub async fn list_audit(state: web::Data<AppState>, who: Principal, q: http::Que
     tag = "audit",
     security(("bearer" = [])),
     params(AuditQuery),
-    responses((status = 200, content_type = "text/csv", body = String, description = "id, at, at_taiwan, actor, action, request, detail, hashes"), ErrorResponses)
+    responses((status = 200, content_type = "text/csv", body = String, description = "id, at, at_taiwan, actor, action, request, detail, hashes, and the action in words (zh-TW, English)"), ErrorResponses)
 )]
 #[get("/audit.csv")]
 pub async fn export_audit(
@@ -149,12 +149,16 @@ pub async fn export_audit(
         "detail",
         "prev_hash",
         "hash",
+        // Since 1.16.0, last so that columns read by position stay where they were.
+        "action_zh_tw",
+        "action_en",
     ];
     out.write_record(header).map_err(AppError::internal)?;
     let taiwan = chrono::FixedOffset::east_opt(8 * 3600).ok_or_else(|| AppError::internal("UTC+8"))?;
     let exported = items.len().min(limit as usize);
     for e in items.into_iter().take(limit as usize) {
         let (username, name) = e.actor.map(|a| (a.username, a.display_name)).unwrap_or_default();
+        let named = statreq_domain::audit::action(&e.action).map(|a| (a.zh_tw, a.en)).unwrap_or_default();
         out.write_record([
             e.id.to_string(),
             e.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
@@ -169,6 +173,8 @@ pub async fn export_audit(
             http::csv_safe(&e.detail.to_string()),
             e.prev_hash,
             e.hash,
+            named.0.to_string(),
+            named.1.to_string(),
         ])
         .map_err(AppError::internal)?;
     }

@@ -557,7 +557,7 @@ async fn the_audit_trail_is_exported_as_csv(backend: Backend) {
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
         header.join(","),
-        "id,at,at_taiwan,actor_id,actor_username,actor_name,actor_agency,action,request_id,client_addr,detail,prev_hash,hash"
+        "id,at,at_taiwan,actor_id,actor_username,actor_name,actor_agency,action,request_id,client_addr,detail,prev_hash,hash,action_zh_tw,action_en"
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(
@@ -570,6 +570,7 @@ async fn the_audit_trail_is_exported_as_csv(backend: Backend) {
         (entry.actor.as_ref().map(|a| a.username.as_str()).unwrap_or(""), "auth.signed_in", entry.hash.as_str())
     );
     assert_eq!(serde_json::from_str::<serde_json::Value>(&first[10]).unwrap(), entry.detail, "detail as JSON");
+    assert_eq!((&first[13], &first[14]), ("登入", "signed in"), "the action in words");
     let taiwan = entry.at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).format("%Y-%m-%d %H:%M:%S").to_string();
     assert_eq!(&first[2], taiwan.as_str());
     // A page of it; the export recorded with what it selected (a HEAD exports nothing).
