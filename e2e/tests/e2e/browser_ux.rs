@@ -846,6 +846,27 @@ async fn an_administrator_edits_and_disables_an_account() {
     let count = "return document.querySelectorAll('ol.audit li').length";
     let theirs = "return Array.from(document.querySelectorAll('ol.audit li')).every(li => li.textContent.includes('（admin.dgpa）'))";
     assert_eq!(c.execute(theirs, vec![]).await.unwrap(), serde_json::json!(true));
+    // By username as well; a name that is no account is said, and the list stays.
+    let submit = "//form[contains(@class,'audit-search')]//button[@type='submit']";
+    set_date(&c, "au-actor", "").await;
+    type_into(&c, "#au-actor", "officer1.dgpa").await;
+    click(&c, Locator::XPath(submit)).await;
+    let officers = "const li = Array.from(document.querySelectorAll('ol.audit > li')); \
+        return li.length > 0 && li.every(li => li.textContent.includes('（officer1.dgpa）'))";
+    let mut by_name = serde_json::Value::Null;
+    for _ in 0..50 {
+        by_name = c.execute(officers, vec![]).await.unwrap();
+        if by_name == serde_json::json!(true) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(by_name, serde_json::json!(true), "the officer's entries, found by username");
+    set_date(&c, "au-actor", "").await;
+    type_into(&c, "#au-actor", "nobody.here").await;
+    click(&c, Locator::XPath(submit)).await;
+    wait_for_text(&c, "#export-audit-note", "找不到帳號「nobody.here」").await;
+    assert_eq!(c.execute(officers, vec![]).await.unwrap(), serde_json::json!(true), "the list as it was");
     // The whole trail, fifty at a time (renaming an account 55 times makes it longer).
     for i in 0..55 {
         let rename = statreq_e2e::statreq_contract::UpdateUserBody { display_name: Some(format!("改名 {i}")), ..Default::default() };

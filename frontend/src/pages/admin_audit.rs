@@ -48,16 +48,48 @@ pub fn AuditTrail(refresh: RwSignal<u32>, show_actor: RwSignal<Option<i64>>) -> 
         query.track();
         load(None);
     });
+    // The actor as an account's id or its username (found among the accounts first).
+    let actor_note = RwSignal::new(None::<String>);
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        actor_note.set(None);
         let mut q: Vec<String> = vec!["limit=50".into()];
-        for (name, sig) in [("actor_id", actor), ("request_id", request), ("action", action), ("from", from), ("to", to)] {
+        for (name, sig) in [("request_id", request), ("action", action), ("from", from), ("to", to)] {
             let v = sig.get_untracked().trim().to_string();
             if !v.is_empty() {
                 q.push(format!("{name}={}", js_sys::encode_uri_component(&v)));
             }
         }
-        query.set(q.join("&"));
+        let who = actor.get_untracked().trim().to_string();
+        if who.is_empty() {
+            return query.set(q.join("&"));
+        }
+        spawn_local(async move {
+            let l = lang.get_untracked();
+            let id = match who.parse::<i64>() {
+                Ok(id) => Ok(id),
+                Err(_) => {
+                    let name = who.clone();
+                    call(|c| {
+                        let name = name.clone();
+                        async move { c.find_users(&[("q", name.as_str()), ("limit", "200")]).await }
+                    })
+                    .await
+                    .map_err(|e| err_text(l, &e))
+                    .and_then(|page| {
+                        let found = page.items.iter().find(|u| u.username.eq_ignore_ascii_case(&who)).map(|u| u.id);
+                        found.ok_or_else(|| tr_with(l, "no_such_account", &[("name", who.clone())]))
+                    })
+                }
+            };
+            match id {
+                Ok(id) => {
+                    q.push(format!("actor_id={id}"));
+                    query.set(q.join("&"));
+                }
+                Err(note) => actor_note.set(Some(note)),
+            }
+        });
     };
     Effect::new(move |_| {
         if let Some(id) = show_actor.get() {
@@ -127,7 +159,7 @@ pub fn AuditTrail(refresh: RwSignal<u32>, show_actor: RwSignal<Option<i64>>) -> 
             </div>
             {move || verdict.get().map(|(ok, text)| view! { <p id="audit-verdict" role="status" class=if ok { "receipt" } else { "error" }>{text}</p> })}
             <form class="audit-search" on:submit=search>
-                {input("au-actor", "actor_id", actor, "number")}
+                {input("au-actor", "actor_account", actor, "text")}
                 {input("au-request", "request_number", request, "number")}
                 <label for="au-action">{move || tr(lang.get(), "action_name")}</label>
                 <ActionChoice action=action />
@@ -136,7 +168,7 @@ pub fn AuditTrail(refresh: RwSignal<u32>, show_actor: RwSignal<Option<i64>>) -> 
                 <button type="submit">{move || tr(lang.get(), "search")}</button>
                 <button type="button" id="export-audit" on:click=export>{move || tr(lang.get(), "download_csv")}</button>
             </form>
-            <p class="error" role="alert" id="export-audit-note">{move || export_note.get()}</p>
+            <p class="error" role="alert" id="export-audit-note">{move || export_note.get().or_else(|| actor_note.get())}</p>
             {move || match state.get() {
                 None => crate::components::loading::loading(lang.get()),
                 Some(Err(e)) => crate::components::loading::failed(lang.get(), &e),
