@@ -295,11 +295,7 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
             Some(code) => Some(vec![code]),
         },
     };
-    let assignee = match q.assignee.as_deref() {
-        None => None,
-        Some("me") => Some(who.actor.user),
-        Some(raw) => Some(UserId(raw.parse::<i64>().map_err(|_| invalid("assignee", "`me` or a user id".into()))?)),
-    };
+    let assignee = assignee(who, q.assignee.as_deref())?;
     // Days are Taiwan's (UTC+8): a day starts at 16:00 UTC the day before.
     let day_start = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc() - chrono::Duration::hours(8));
     if statreq_domain::stats::Period::new(q.submitted_from, q.submitted_to).is_none() {
@@ -335,6 +331,17 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
     Ok((filter, limit, priority))
 }
 
+/// `assignee=me` or `assignee=<user id>`.
+fn assignee(who: &Principal, raw: Option<&str>) -> Result<Option<UserId>, ApiError> {
+    Ok(match raw {
+        None => None,
+        Some("me") => Some(who.actor.user),
+        Some(raw) => Some(UserId(
+            raw.parse::<i64>().map_err(|_| InputError::InvalidParameter { name: "assignee".into(), detail: "`me` or a user id".into() })?,
+        )),
+    })
+}
+
 /// What the caller may list (the query's side of `lifecycle::can_view`): its own
 /// agency's requests, and once submitted, those it supervises (or all, DGPA).
 fn visible(tree: &crate::app::agencies::AgencyTree, who: &Principal) -> ListFilter {
@@ -347,13 +354,23 @@ fn visible(tree: &crate::app::agencies::AgencyTree, who: &Principal) -> ListFilt
     }
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CountQuery {
+    /// Only requests taken into production by this DGPA officer: `me` or a user id (as
+    /// `GET /requests` takes it).
+    #[param(pattern = r"^(me|[0-9]{1,18})$")]
+    pub assignee: Option<String>,
+}
+
 /// How many of the requests the caller may see are in each state. The home screen's
 /// choice of state says how many each holds.
-#[utoipa::path(tag = "requests", security(("bearer" = [])), responses((status = 200, body = RequestCounts), ErrorResponses))]
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(CountQuery), responses((status = 200, body = RequestCounts), ErrorResponses))]
 #[get("/requests/counts")]
-pub async fn count_requests(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
+pub async fn count_requests(state: web::Data<AppState>, who: Principal, q: http::Query<CountQuery>) -> Result<HttpResponse, ApiError> {
     let tree = state.agencies.tree(&state).await?;
-    let filter = visible(&tree, &who);
+    let mut filter = visible(&tree, &who);
+    filter.assignee = assignee(&who, q.assignee.as_deref())?;
     let counts = db(&state, move |s| s.count_requests(&filter)).await?;
     let mut by_state: Vec<StateCount> = State::ALL.iter().map(|&state| StateCount { state, count: 0 }).collect();
     for c in counts {

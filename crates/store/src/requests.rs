@@ -217,14 +217,17 @@ pub struct RequestCount {
 }
 
 impl Store {
-    /// How many requests the filter's caller may see ([`ListFilter`]'s visibility; its
-    /// other filters are not applied), by agency, state and submissions: enough for the
-    /// caller's own check of each (`lifecycle::can_view`).
+    /// How many requests the filter's caller may see ([`ListFilter`]'s visibility and its
+    /// `assignee`; its other filters are not applied), by agency, state and submissions:
+    /// enough for the caller's own check of each (`lifecycle::can_view`).
     pub fn count_requests(&self, f: &ListFilter) -> StoreResult<Vec<RequestCount>> {
-        let q = requests::table
+        let mut q = requests::table
             .group_by((requests::agency_code, requests::state, requests::revision))
             .select((requests::agency_code, requests::state, requests::revision, diesel::dsl::count_star()))
             .into_boxed();
+        if let Some(assignee) = f.assignee {
+            q = q.filter(requests::assignee.eq(assignee));
+        }
         let rows: Vec<(AgencyCode, String, i32, i64)> = visible_to!(q, f).load(&mut *self.conn()?)?;
         rows.into_iter()
             .map(|(agency_code, state, revision, count)| {

@@ -114,6 +114,47 @@ async fn an_officers_day_from_search_to_delivery() {
     let _ = c.close().await;
 }
 
+/// An officer's home narrows to the work they hold, and each state says how many it
+/// holds, of all or of theirs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_sees_the_work_they_hold() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let mine = people.in_state(&common::statistics(), State::InProduction, 2).await;
+    let officer2 = server.login("officer2.dgpa").await;
+    let theirs = common::Scenario::of(&people.applicant, &people.supervisor, &officer2)
+        .in_state(&common::statistics(), State::InProduction, 2)
+        .await;
+    assert_ne!(mine.assignee.as_ref().map(|a| a.id), theirs.assignee.as_ref().map(|a| a.id));
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "officer1.dgpa").await;
+    choose(&c, "#state-filter", "in_production").await;
+    let option = "return document.querySelector(\"#state-filter option[value='in_production']\").textContent";
+    let said = |want: &'static str| {
+        let c = c.clone();
+        async move {
+            let mut shown = serde_json::Value::Null;
+            for _ in 0..50 {
+                shown = c.execute(option, vec![]).await.unwrap();
+                if shown == serde_json::json!(want) {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            assert_eq!(shown, serde_json::json!(want));
+        }
+    };
+    said("資料產製中（2）").await;
+    wait_count(&c, "table.list tbody tr", 2).await;
+    click(&c, Locator::Css("#only-mine")).await;
+    said("資料產製中（1）").await;
+    wait_count(&c, "table.list tbody tr", 1).await;
+    assert_eq!(text_of(&c, "table.list tbody tr a").await, mine.id.to_string());
+    assert_accessible(&c, "an officer's own work").await;
+    let _ = c.close().await;
+}
+
 /// How much memory the page's wasm holds (it never gives any back).
 async fn wasm_memory(c: &Client) -> u64 {
     let script = "const done = arguments[arguments.length - 1];

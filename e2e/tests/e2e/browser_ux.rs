@@ -1080,7 +1080,7 @@ async fn a_reviewer_sees_the_longest_waiting_first() {
     // Three fit one page: no pager to page with.
     assert_eq!(count(&c, "main nav.pager").await, 0, "a pager for a single page");
     // Each state says how many it holds, as the service counts them.
-    let counts = people.supervisor.count_requests().await.unwrap();
+    let counts = people.supervisor.count_requests(None).await.unwrap();
     let label = |state: &str| format!("return document.querySelector(\"#state-filter option[value='{state}']\").textContent");
     let mut shown = serde_json::Value::Null;
     for _ in 0..50 {

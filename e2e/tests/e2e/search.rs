@@ -315,20 +315,21 @@ async fn counts_by_state_are_of_what_the_caller_may_list(backend: Backend) {
     people.applicant.create_request(&common::statistics()).await.unwrap();
     people.in_state(&common::statistics(), State::PendingSupervisor, 2).await;
     people.in_state(&common::statistics(), State::Queued, 2).await;
+    people.in_state(&common::statistics(), State::InProduction, 2).await;
     let tpedu = server.login("applicant.tpedu").await;
     tpedu.create_request(&common::statistics()).await.unwrap();
     let of = |counts: &statreq_e2e::statreq_contract::RequestCounts, state: State| {
         counts.by_state.iter().find(|c| c.state == state).map(|c| c.count).unwrap_or(-1)
     };
     let expected = [
-        ("applicant.npa", [1, 1, 1, 3]),
+        ("applicant.npa", [1, 1, 1, 4]),
         ("applicant.tpedu", [1, 0, 0, 1]),
-        ("supervisor.moi", [0, 1, 1, 2]),
-        ("officer1.dgpa", [0, 1, 1, 2]),
+        ("supervisor.moi", [0, 1, 1, 3]),
+        ("officer1.dgpa", [0, 1, 1, 3]),
     ];
     for (who, [draft, pending, queued, total]) in expected {
         let client = server.login(who).await;
-        let counts = client.count_requests().await.unwrap();
+        let counts = client.count_requests(None).await.unwrap();
         assert_eq!(counts.by_state.len(), State::ALL.len(), "every state, none left out");
         assert_eq!(
             (of(&counts, State::Draft), of(&counts, State::PendingSupervisor), of(&counts, State::Queued), counts.total),
@@ -340,11 +341,19 @@ async fn counts_by_state_are_of_what_the_caller_may_list(backend: Backend) {
             assert_eq!(ids(&client, &[("state", c.state.as_str()), ("limit", "200")]).await.len() as i64, c.count, "{who} {:?}", c.state);
         }
     }
-    // Signed in only, and nothing to narrow it by.
+    // The work one officer holds: `assignee` as the list takes it.
+    let held = people.officer.count_requests(Some("me")).await.unwrap();
+    assert_eq!((of(&held, State::InProduction), held.total), (1, 1), "{held:?}");
+    let other = server.login("officer2.dgpa").await.count_requests(Some("me")).await.unwrap();
+    assert_eq!(other.total, 0, "{other:?}");
+    // Signed in only, and nothing else to narrow it by.
     let anonymous = reqwest::get(format!("{}/api/v1/requests/counts", server.base)).await.unwrap();
     assert_eq!(anonymous.status(), 401);
-    let (status, body) = people.officer.raw(Method::GET, "/requests/counts?state=draft", "application/json", vec![], None).await.unwrap();
-    assert_eq!((status, body["code"].as_str()), (400, Some("invalid_query")), "{body}");
+    for (query, code) in [("state=draft", "invalid_query"), ("assignee=someone", "invalid_query")] {
+        let (status, body) =
+            people.officer.raw(Method::GET, &format!("/requests/counts?{query}"), "application/json", vec![], None).await.unwrap();
+        assert_eq!((status, body["code"].as_str()), (400, Some(code)), "{query}: {body}");
+    }
 }
 
 on_both_backends!(

@@ -14,6 +14,8 @@ pub fn Home() -> impl IntoView {
     let lang = i18n::lang();
     let session = session::session();
     let filter = RwSignal::new(String::new());
+    // A DGPA officer may narrow it to the work they hold (what is in production with them).
+    let mine = RwSignal::new(false);
     let touched = RwSignal::new(false);
     // Reviewers start at what awaits them.
     Effect::new(move |_| {
@@ -42,10 +44,17 @@ pub fn Home() -> impl IntoView {
         if !f.is_empty() {
             q.push(("state".to_string(), f));
         }
+        if mine.get() {
+            q.push(("assignee".to_string(), "me".to_string()));
+        }
         q
     });
     // How many each state holds, said beside it (none: the state alone).
-    let counts = LocalResource::new(|| async { session::call(|c| async move { c.count_requests().await }).await.ok() });
+    let is_officer = move || session.me.get().is_some_and(|me| me.roles.contains(&Role::DgpaOfficer));
+    let counts = LocalResource::new(move || {
+        let assignee = mine.get().then_some("me");
+        async move { session::call(|c| async move { c.count_requests(assignee).await }).await.ok() }
+    });
     let count_of = move |state: Option<State>| -> String {
         let Some(Some(counts)) = counts.get() else { return String::new() };
         let n = match state {
@@ -78,6 +87,10 @@ pub fn Home() -> impl IntoView {
                     <option value=s.as_str() selected=move || filter.get() == s.as_str()>{move || text(lang.get(), &s.label())}{move || count_of(Some(s))}</option>
                 } }).collect_view()}
             </select>
+            <Show when=is_officer>
+                <label class="check" for="only-mine"><input type="checkbox" id="only-mine" prop:checked=move || mine.get()
+                    on:change=move |ev| mine.set(event_target_checked(&ev)) />{move || tr(lang.get(), "only_my_work")}</label>
+            </Show>
             <Show when=oldest_first>
                 <p class="hint">{move || tr(lang.get(), "oldest_submitted_first")}</p>
             </Show>
