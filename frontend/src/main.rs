@@ -34,6 +34,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::Login />
                     <Route path=path!("/sso") view=pages::SsoPage />
                     <Route path=path!("/requests/new") view=|| view! { <ForRoles screen=Screen::NewRequest><pages::NewRequest /></ForRoles> } />
+                    <Route path=path!("/requests/paper") view=|| view! { <ForRoles screen=Screen::PaperIntake><pages::form_paper::PaperRequest /></ForRoles> } />
                     <Route path=path!("/queue") view=|| view! { <ForRoles screen=Screen::Queue><pages::QueuePage /></ForRoles> } />
                     <Route path=path!("/stats") view=|| view! { <ForRoles screen=Screen::Stats><pages::StatsPage /></ForRoles> } />
                     <Route path=path!("/admin") view=|| view! { <ForRoles screen=Screen::Admin><pages::AdminPage /></ForRoles> } />

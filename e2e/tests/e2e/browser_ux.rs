@@ -711,6 +711,55 @@ async fn an_application_on_paper_shows_the_approval_it_came_with() {
     let _ = c.close().await;
 }
 
+/// A DGPA officer registers an application that came by e-mail (rule 5.2) in the
+/// browser: the application form, with the applying agency and the supervising agency's
+/// approval first; without them nothing is registered; with them it awaits DGPA's review.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_registers_an_application_that_came_by_email() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let officer = server.login("officer1.dgpa").await;
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "officer1.dgpa").await;
+    click(&c, Locator::Css("#register-paper")).await;
+    wait_for_text(&c, "main h1", "登錄紙本或電子郵件申請").await;
+    assert_eq!(count(&c, "main h1").await, 1, "one heading");
+    // The application as transcribed (the form keeps what is typed in this browser, and
+    // offers it back after a reload: here it is put there whole).
+    let typed = serde_json::to_string(&(0, common::statistics())).unwrap();
+    c.execute("localStorage.setItem('statreq.form.paper', arguments[0]);", vec![serde_json::json!(typed)]).await.unwrap();
+    c.refresh().await.unwrap();
+    wait_for_value(&c, "#reason", &common::statistics().reason).await;
+    assert_accessible(&c, "registering an application on paper").await;
+    let submit = "//form//div[@class='actions']/button[@type='submit']";
+    assert_eq!(count(&c, "#check-submit").await, 0, "registered, not submitted: one button");
+    // Without the approval it came with, nothing is registered.
+    c.execute("document.getElementById('paper-agency').removeAttribute('required'); document.getElementById('paper-document').removeAttribute('required'); document.getElementById('paper-day').removeAttribute('required');", vec![]).await.unwrap();
+    click(&c, Locator::XPath(submit)).await;
+    wait_for_text(&c, "form p.error", "請填寫申請機關、主管機關核轉文號及核轉日期").await;
+    assert!(officer.search_requests(&[("state", "pending_dgpa")]).await.unwrap().items.is_empty());
+    // With it: by e-mail, for NPA, approved yesterday.
+    click(&c, Locator::Css("#channel-email")).await;
+    type_into(&c, "#paper-agency", "NPA").await;
+    type_into(&c, "#paper-document", "警署人字第1150001234號").await;
+    let yesterday = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now()).pred_opt().unwrap();
+    set_date(&c, "paper-day", &yesterday.to_string()).await;
+    click(&c, Locator::XPath(submit)).await;
+    wait_for_text(&c, "p.receipt", "待人事總處審查").await;
+    let registered = officer.search_requests(&[("state", "pending_dgpa")]).await.unwrap().items;
+    assert_eq!(registered.len(), 1, "{registered:?}");
+    let r = &registered[0];
+    assert_eq!((r.agency_code.as_str(), r.application.reason.as_str()), ("NPA", common::statistics().reason.as_str()));
+    wait_for_text(&c, "ol.timeline", "警署人字第1150001234號").await;
+    // An applicant's office has no such screen.
+    sign_out(&c).await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    assert_eq!(count(&c, "#register-paper").await, 0);
+    c.goto(&format!("{}/requests/paper", server.base)).await.unwrap();
+    wait_for_text(&c, "main", "人事總處承辦人").await;
+    let _ = c.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_administrator_edits_and_disables_an_account() {
     let dist = spa_dir();

@@ -16,6 +16,8 @@ use crate::session;
 pub enum Screen {
     /// Applying: the applicant's office.
     NewRequest,
+    /// Registering an application on paper or by e-mail (rule 5.2's fallback): DGPA's officers.
+    PaperIntake,
     /// Personal data to destroy (rule 6): the office that holds it, and DGPA.
     Destructions,
     /// DGPA's work queue.
@@ -31,6 +33,7 @@ impl Screen {
     pub fn roles(self) -> &'static [Role] {
         match self {
             Screen::NewRequest => &[Role::Applicant],
+            Screen::PaperIntake => &[Role::DgpaOfficer],
             Screen::Destructions => &[Role::Applicant, Role::DgpaOfficer, Role::DgpaAdmin],
             Screen::Queue => &[Role::DgpaOfficer, Role::DgpaAdmin],
             Screen::Stats => &[Role::DgpaOfficer, Role::DgpaAdmin, Role::Supervisor],

@@ -90,6 +90,9 @@ pub fn ApplicationForm(
     /// That request's files, to be attached to the new draft once it is saved.
     #[prop(optional)]
     carry: Option<form_carry::Carry>,
+    /// A registration of an application on paper or by e-mail (DGPA), with what it came with.
+    #[prop(optional)]
+    paper: Option<super::form_paper::PaperIntake>,
 ) -> impl IntoView {
     let lang = i18n::lang();
     let navigate = use_navigate();
@@ -97,6 +100,7 @@ pub fn ApplicationForm(
     // offers it back after a reload or a navigation away — for an edit only when the
     // server's version is still the one it was made from (never over someone's edit).
     let local_key = match (edit, copy_of) {
+        _ if paper.is_some() => "statreq.form.paper".to_string(),
         (Some((id, _)), _) => format!("statreq.form.{id}"),
         (None, Some(from)) => format!("statreq.form.new.from.{from}"),
         (None, None) => "statreq.form.new".to_string(),
@@ -332,10 +336,20 @@ pub fn ApplicationForm(
         let app = build();
         let navigate = navigate.clone();
         let key_after_save = local_key.clone();
+        let intake = match paper.map(|p| p.body(lang.get_untracked(), app.clone())).transpose() {
+            Ok(intake) => intake,
+            Err(missing) => {
+                error.set(Some(missing));
+                return saving.set(false);
+            }
+        };
         spawn_local(async move {
             match call(|c| {
-                let app = app.clone();
+                let (app, intake) = (app.clone(), intake.clone());
                 async move {
+                    if let Some(intake) = intake {
+                        return c.register_paper(&intake).await;
+                    }
                     match edit {
                         None => c.create_request(&app).await,
                         Some((id, version)) => {
@@ -364,6 +378,8 @@ pub fn ApplicationForm(
                     };
                     if not_carried > 0 {
                         navigate(&format!("/requests/{}?not_carried={not_carried}", r.id), Default::default());
+                    } else if paper.is_some() {
+                        navigate(&format!("/requests/{}?registered=1", r.id), Default::default());
                     } else if !submit_after {
                         navigate(&format!("/requests/{}", r.id), Default::default());
                     } else {
@@ -457,7 +473,7 @@ pub fn ApplicationForm(
         }
     };
     view! {
-        <h1>{move || if edit.is_some() { tr(lang.get(), "edit_application") } else { tr(lang.get(), "new_application") }}</h1>
+        <h1>{move || tr(lang.get(), if paper.is_some() { "register_paper_application" } else if edit.is_some() { "edit_application" } else { "new_application" })}</h1>
         <p>{move || tr(lang.get(), "applicants_may_not_set_deadlines_dgpa")}</p>
         <Show when=move || was_restored.get()>
             <p class="notice" role="status">{move || tr(lang.get(), "restored_what_you_typed")}" "
@@ -483,6 +499,7 @@ pub fn ApplicationForm(
             </ol>
         </nav>
         <form class="card" on:submit=save>
+            {paper.map(|p| p.view())}
             <fieldset id="step-1">
                 <legend>{move || tr(lang.get(), "1_contact")}</legend>
                 {text_input("c-name", "name_3", name, "/contact/name", "h-name")}
@@ -654,8 +671,12 @@ pub fn ApplicationForm(
             </fieldset>
             <p class="error pre-line" role="alert">{move || error.get()}</p>
             <div class="actions">
-                <button type="submit" disabled=move || saving.get()>{move || tr(lang.get(), "save_draft")}</button>
-                <button type="button" id="check-submit" on:click=move |_| { attempted.set(true); reviewing.set(true); }>{move || tr(lang.get(), "check_and_submit")}</button>
+                <button type="submit" disabled=move || saving.get()>
+                    {move || tr(lang.get(), if paper.is_some() { "register_paper_application" } else { "save_draft" })}
+                </button>
+                {paper.is_none().then(|| view! {
+                    <button type="button" id="check-submit" on:click=move |_| { attempted.set(true); reviewing.set(true); }>{move || tr(lang.get(), "check_and_submit")}</button>
+                })}
             </div>
         </form>
         {review_panel}

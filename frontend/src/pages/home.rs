@@ -79,6 +79,9 @@ pub fn Home() -> impl IntoView {
                 <Show when=is_applicant>
                     <A href="/requests/new" attr:class="button">{move || tr(lang.get(), "new_application")}</A>
                 </Show>
+                <Show when=move || crate::components::for_roles::uses(session, crate::components::for_roles::Screen::PaperIntake)>
+                    <A href="/requests/paper" attr:class="button" attr:id="register-paper">{move || tr(lang.get(), "register_paper_application")}</A>
+                </Show>
             </div>
             <label for="state-filter">{move || tr(lang.get(), "state")}</label>
             <select id="state-filter" prop:value=move || filter.get() on:change=move |ev| { touched.set(true); filter.set(event_target_value(&ev)); }>

@@ -13,6 +13,7 @@ pub mod destructions;
 pub mod faq;
 pub mod form;
 mod form_carry;
+pub mod form_paper;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod form_tests;
 pub mod help;

@@ -65,6 +65,7 @@ pub fn RequestPage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let submitted_from_form = move || query.read().get("submitted").is_some();
     let not_submitted = move || query.read().get("not_submitted").is_some();
+    let registered = move || query.read().get("registered").is_some();
     // A copy whose earlier files could not all be attached (pages/form_carry.rs).
     let not_carried = move || query.read().get("not_carried").and_then(|n| n.parse::<usize>().ok()).filter(|n| *n > 0);
     // Each step says what happened: submission with its receipt, the others with the new state.
@@ -129,6 +130,8 @@ pub fn RequestPage() -> impl IntoView {
                             "submitted_receipt",
                             &[("id", r.id.to_string()), ("revision", r.revision.to_string()), ("at", i18n::datetime(l, r.updated_at))],
                         ))
+                        // Registered from paper or e-mail: now awaiting DGPA's review.
+                        .or_else(|| (registered() && r.state == State::PendingDgpa).then(|| tr_with(l, "registered_receipt", &[("id", r.id.to_string())])))
                     }).map(|m| view! { <p class="receipt" role="status">{m}</p> })}
                     {move || (not_submitted() && matches!(r.state, State::Draft | State::Returned)).then(|| view! {
                         <p class="error" role="alert">{tr(lang.get(), "saved_but_not_submitted")}</p>

@@ -1,0 +1,90 @@
+//! Registering an application that came on paper or by e-mail (rule 5.2's fallback): a
+//! DGPA officer transcribes it into the application form, with the applying agency and
+//! the supervising agency's approval it came with, and it goes straight to DGPA's review.
+
+use leptos::prelude::*;
+use statreq_contract::{Application, PaperIntakeBody};
+use statreq_domain::lifecycle::{Channel, PaperApproval};
+
+use crate::components::agencies::{agencies, AgencyChoices};
+use crate::i18n::{self, tr, Lang};
+
+/// What the application came with, as the officer types it.
+#[derive(Clone, Copy)]
+pub struct PaperIntake {
+    channel: RwSignal<Channel>,
+    agency: RwSignal<String>,
+    document: RwSignal<String>,
+    day: RwSignal<String>,
+}
+
+impl PaperIntake {
+    pub fn new() -> Self {
+        PaperIntake {
+            channel: RwSignal::new(Channel::Paper),
+            agency: RwSignal::new(String::new()),
+            document: RwSignal::new(String::new()),
+            day: RwSignal::new(String::new()),
+        }
+    }
+
+    /// The registration of `application`; what is missing here, said (the service checks
+    /// the rest: the agency, its supervisor, the day, the application's findings).
+    pub fn body(&self, lang: Lang, application: Application) -> Result<PaperIntakeBody, String> {
+        let agency = self.agency.get_untracked().trim().to_uppercase();
+        let document = self.document.get_untracked().trim().to_string();
+        let day = chrono::NaiveDate::parse_from_str(self.day.get_untracked().trim(), "%Y-%m-%d").ok();
+        match (agency.is_empty(), document.is_empty(), day) {
+            (false, false, Some(approved_on)) => Ok(PaperIntakeBody {
+                channel: self.channel.get_untracked(),
+                on_behalf_of: agency,
+                supervisor_approval: PaperApproval { document_number: document, approved_on },
+                application,
+            }),
+            _ => Err(tr(lang, "paper_intake_incomplete")),
+        }
+    }
+
+    /// The form's first section: how it came, from whom, and the approval it carries.
+    pub fn view(self) -> impl IntoView {
+        let lang = i18n::lang();
+        let listed = agencies();
+        let channel = self.channel;
+        let radio = move |id: &'static str, value: Channel, key: &'static str| {
+            view! {
+                <label class="check" for=id>
+                    <input id=id type="radio" name="channel" prop:checked=move || channel.get() == value on:change=move |_| channel.set(value) />
+                    {move || tr(lang.get(), key)}
+                </label>
+            }
+        };
+        let input = move |id: &'static str, key: &'static str, sig: RwSignal<String>, kind: &'static str| {
+            view! {
+                <label for=id>{move || tr(lang.get(), key)}</label>
+                <input id=id type=kind required prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+            }
+        };
+        view! {
+            <fieldset id="paper-intake">
+                <legend>{move || tr(lang.get(), "paper_intake")}</legend>
+                <p class="help">{move || tr(lang.get(), "paper_intake_hint")}</p>
+                <div role="radiogroup" aria-label=move || tr(lang.get(), "paper_channel")>
+                    {radio("channel-paper", Channel::Paper, "on_paper")}
+                    {radio("channel-email", Channel::Email, "by_email")}
+                </div>
+                <label for="paper-agency">{move || tr(lang.get(), "applying_agency_code")}</label>
+                <input id="paper-agency" list="paper-agency-codes" maxlength="32" required prop:value=move || self.agency.get()
+                    on:input=move |ev| self.agency.set(event_target_value(&ev)) />
+                <AgencyChoices id="paper-agency-codes" agencies=listed />
+                {input("paper-document", "approval_document_number", self.document, "text")}
+                {input("paper-day", "approval_day", self.day, "date")}
+            </fieldset>
+        }
+    }
+}
+
+/// The screen: the application form for a registration.
+#[component]
+pub fn PaperRequest() -> impl IntoView {
+    view! { <super::form::ApplicationForm initial=Application::default() edit=None paper=PaperIntake::new() /> }
+}
