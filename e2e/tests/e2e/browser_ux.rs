@@ -744,8 +744,16 @@ async fn an_officer_registers_an_application_that_came_by_email() {
     type_into(&c, "#paper-document", "警署人字第1150001234號").await;
     let yesterday = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now()).pred_opt().unwrap();
     set_date(&c, "paper-day", &yesterday.to_string()).await;
+    // A reload keeps what was typed, the first section with the application.
+    c.refresh().await.unwrap();
+    wait_for_value(&c, "#paper-agency", "NPA").await;
+    wait_for_value(&c, "#paper-document", "警署人字第1150001234號").await;
+    wait_for_value(&c, "#paper-day", &yesterday.to_string()).await;
+    assert_eq!(c.find(Locator::Css("#channel-email")).await.unwrap().prop("checked").await.unwrap().as_deref(), Some("true"));
     click(&c, Locator::XPath(submit)).await;
     wait_for_text(&c, "p.receipt", "待人事總處審查").await;
+    let kept = "return [localStorage.getItem('statreq.form.paper'), localStorage.getItem('statreq.form.paper.intake')]";
+    assert_eq!(c.execute(kept, vec![]).await.unwrap(), serde_json::json!([null, null]), "registered: nothing kept");
     let registered = officer.search_requests(&[("state", "pending_dgpa")]).await.unwrap().items;
     assert_eq!(registered.len(), 1, "{registered:?}");
     let r = &registered[0];

@@ -379,6 +379,7 @@ pub fn ApplicationForm(
                     if not_carried > 0 {
                         navigate(&format!("/requests/{}?not_carried={not_carried}", r.id), Default::default());
                     } else if paper.is_some() {
+                        super::form_paper::PaperIntake::forget();
                         navigate(&format!("/requests/{}?registered=1", r.id), Default::default());
                     } else if !submit_after {
                         navigate(&format!("/requests/{}", r.id), Default::default());

@@ -18,14 +18,31 @@ pub struct PaperIntake {
     day: RwSignal<String>,
 }
 
+/// Where this browser keeps what is typed here until it is registered (as the form keeps
+/// the application), so that a reload loses neither.
+const KEPT: &str = "statreq.form.paper.intake";
+
 impl PaperIntake {
     pub fn new() -> Self {
-        PaperIntake {
-            channel: RwSignal::new(Channel::Paper),
-            agency: RwSignal::new(String::new()),
-            document: RwSignal::new(String::new()),
-            day: RwSignal::new(String::new()),
-        }
+        let kept: Option<(Channel, String, String, String)> =
+            crate::session::storage_get(KEPT).and_then(|raw| serde_json::from_str(&raw).ok());
+        let (channel, agency, document, day) = kept.unwrap_or((Channel::Paper, String::new(), String::new(), String::new()));
+        let intake = PaperIntake {
+            channel: RwSignal::new(channel),
+            agency: RwSignal::new(agency),
+            document: RwSignal::new(document),
+            day: RwSignal::new(day),
+        };
+        Effect::new(move |_| {
+            let typed = (intake.channel.get(), intake.agency.get(), intake.document.get(), intake.day.get());
+            crate::session::storage_set(KEPT, &serde_json::to_string(&typed).unwrap_or_default());
+        });
+        intake
+    }
+
+    /// Registered: nothing of it is kept.
+    pub fn forget() {
+        crate::session::storage_remove(KEPT);
     }
 
     /// The registration of `application`; what is missing here, said (the service checks

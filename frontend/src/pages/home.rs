@@ -49,8 +49,8 @@ pub fn Home() -> impl IntoView {
         }
         q
     });
-    // How many each state holds, said beside it (none: the state alone).
     let is_officer = move || session.me.get().is_some_and(|me| me.roles.contains(&Role::DgpaOfficer));
+    // How many each state holds, said beside it (none: the state alone).
     let counts = LocalResource::new(move || {
         let assignee = mine.get().then_some("me");
         async move { session::call(|c| async move { c.count_requests(assignee).await }).await.ok() }
