@@ -1060,6 +1060,19 @@ pub(crate) async fn wait_for_value(c: &Client, css: &str, want: &str) {
     panic!("{css} never had the value {want:?}");
 }
 
+/// Waits (up to 10 s) until `script` answers `want`; what it last answered otherwise.
+pub(crate) async fn wait_for_script(c: &Client, script: &str, want: serde_json::Value) {
+    let mut got = serde_json::Value::Null;
+    for _ in 0..100 {
+        got = c.execute(script, vec![]).await.unwrap_or_default();
+        if got == want {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{script} never answered {want}; it answered {got}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_administrator_edits_a_definition_and_sources_are_browsed() {
     let dist = spa_dir();

@@ -131,24 +131,10 @@ async fn an_officer_sees_the_work_they_hold() {
     sign_in(&c, &server.base, "officer1.dgpa").await;
     choose(&c, "#state-filter", "in_production").await;
     let option = "return document.querySelector(\"#state-filter option[value='in_production']\").textContent";
-    let said = |want: &'static str| {
-        let c = c.clone();
-        async move {
-            let mut shown = serde_json::Value::Null;
-            for _ in 0..50 {
-                shown = c.execute(option, vec![]).await.unwrap();
-                if shown == serde_json::json!(want) {
-                    break;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-            assert_eq!(shown, serde_json::json!(want));
-        }
-    };
-    said("資料產製中（2）").await;
+    crate::browser::wait_for_script(&c, option, serde_json::json!("資料產製中（2）")).await;
     wait_count(&c, "table.list tbody tr", 2).await;
     click(&c, Locator::Css("#only-mine")).await;
-    said("資料產製中（1）").await;
+    crate::browser::wait_for_script(&c, option, serde_json::json!("資料產製中（1）")).await;
     wait_count(&c, "table.list tbody tr", 1).await;
     assert_eq!(text_of(&c, "table.list tbody tr a").await, mine.id.to_string());
     assert_accessible(&c, "an officer's own work").await;

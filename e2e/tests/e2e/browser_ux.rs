@@ -910,15 +910,7 @@ async fn an_administrator_edits_and_disables_an_account() {
     click(&c, Locator::XPath(submit)).await;
     let officers = "const li = Array.from(document.querySelectorAll('ol.audit > li')); \
         return li.length > 0 && li.every(li => li.textContent.includes('（officer1.dgpa）'))";
-    let mut by_name = serde_json::Value::Null;
-    for _ in 0..50 {
-        by_name = c.execute(officers, vec![]).await.unwrap();
-        if by_name == serde_json::json!(true) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert_eq!(by_name, serde_json::json!(true), "the officer's entries, found by username");
+    crate::browser::wait_for_script(&c, officers, serde_json::json!(true)).await;
     set_date(&c, "au-actor", "").await;
     type_into(&c, "#au-actor", "nobody.here").await;
     click(&c, Locator::XPath(submit)).await;
@@ -1139,15 +1131,7 @@ async fn a_reviewer_sees_the_longest_waiting_first() {
     // Each state says how many it holds, as the service counts them.
     let counts = people.supervisor.count_requests(None).await.unwrap();
     let label = |state: &str| format!("return document.querySelector(\"#state-filter option[value='{state}']\").textContent");
-    let mut shown = serde_json::Value::Null;
-    for _ in 0..50 {
-        shown = c.execute(&label("pending_supervisor"), vec![]).await.unwrap();
-        if shown.as_str().is_some_and(|s| s.contains('（')) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(shown, serde_json::json!("待主管機關審核（3）"));
+    crate::browser::wait_for_script(&c, &label("pending_supervisor"), serde_json::json!("待主管機關審核（3）")).await;
     assert_eq!(c.execute(&label(""), vec![]).await.unwrap(), serde_json::json!(format!("全部（{}）", counts.total)));
     assert_eq!(c.execute(&label("draft"), vec![]).await.unwrap(), serde_json::json!("草稿（0）"));
     // Everything: newest first, and no such note.
