@@ -17,7 +17,7 @@ pub mod upload;
 pub mod versioning;
 
 pub use files::{attachment_header, csv_plain, csv_response, csv_safe, file_response};
-pub use query::{query_value, query_with_lists, Query};
+pub use query::{query_in_two, query_value, query_with_lists, Query, Repeated};
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -570,10 +570,15 @@ mod tests {
     #[test]
     fn query_problems_read_without_parser_internals() {
         assert_eq!(
-            super::query::query_detail("unknown field `x`, expected `cursor` or `limit`"),
+            super::query::query_detail("unknown field `x`, expected `cursor` or `limit`", &[]),
             "unknown query parameter `x` (expected `cursor` or `limit`)"
         );
-        assert_eq!(super::query::query_detail("invalid digit found in string"), "invalid digit found in string");
+        // With the parameters another part reads (the list's order and pages).
+        assert_eq!(
+            super::query::query_detail("unknown field `x`, expected one of `state`, `q`", &["sort", "limit"]),
+            "unknown query parameter `x` (expected one of `state`, `q`, `sort`, `limit`)"
+        );
+        assert_eq!(super::query::query_detail("invalid digit found in string", &["sort"]), "invalid digit found in string");
     }
 
     #[test]

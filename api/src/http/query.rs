@@ -7,15 +7,32 @@ use serde::de::DeserializeOwned;
 use crate::app::InputError;
 use crate::error::ApiError;
 
+/// The values of each repeatable parameter, by its name.
+pub type Repeated = std::collections::HashMap<&'static str, Vec<String>>;
+
 /// Query parameters some of which may repeat (`state=queued&state=held`): the
 /// repeatable ones, named in `lists`, are taken out with every value; the rest are
 /// deserialised strictly as `T` (unknown or repeated single parameters are refused).
-pub fn query_with_lists<T: DeserializeOwned>(
+pub fn query_with_lists<T: DeserializeOwned>(req: &HttpRequest, lists: &[&'static str]) -> Result<(T, Repeated), ApiError> {
+    /// Nothing: every parameter is `T`'s.
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Nothing {}
+    let (t, Nothing {}, repeated) = query_in_two(req, lists, &[])?;
+    Ok((t, repeated))
+}
+
+/// [`query_with_lists`] for parameters in two parts: those named in `second` are read
+/// as `B`, every other as `A` (whose `lists` may repeat). One that neither takes is
+/// refused with both parts' names.
+pub fn query_in_two<A: DeserializeOwned, B: DeserializeOwned>(
     req: &HttpRequest,
     lists: &[&'static str],
-) -> Result<(T, std::collections::HashMap<&'static str, Vec<String>>), ApiError> {
-    let mut repeated: std::collections::HashMap<&'static str, Vec<String>> = std::collections::HashMap::new();
-    let mut single = url::form_urlencoded::Serializer::new(String::new());
+    second: &[&'static str],
+) -> Result<(A, B, Repeated), ApiError> {
+    let mut repeated = Repeated::new();
+    let mut first = url::form_urlencoded::Serializer::new(String::new());
+    let mut other = url::form_urlencoded::Serializer::new(String::new());
     let mut seen: Vec<String> = Vec::new();
     for (key, value) in url::form_urlencoded::parse(req.query_string().as_bytes()) {
         if let Some(list) = lists.iter().find(|l| **l == key) {
@@ -26,9 +43,10 @@ pub fn query_with_lists<T: DeserializeOwned>(
             return Err(InputError::InvalidParameter { name: key.to_string(), detail: "given more than once".into() }.into());
         }
         seen.push(key.to_string());
-        single.append_pair(&key, &value);
+        let part = if second.contains(&key.as_ref()) { &mut other } else { &mut first };
+        part.append_pair(&key, &value);
     }
-    Ok((read_query(&single.finish())?, repeated))
+    Ok((read_query_also(&first.finish(), second)?, read_query(&other.finish())?, repeated))
 }
 
 /// One query parameter's value, as sent (the first when repeated).
@@ -37,13 +55,18 @@ pub fn query_value(req: &HttpRequest, name: &str) -> Option<String> {
 }
 
 /// A query string's problem in words, without the parser's name for itself:
-/// "unknown query parameter `x` (expected one of `a`, `b`)".
-pub(super) fn query_detail(text: &str) -> String {
+/// "unknown query parameter `x` (expected one of `a`, `b`)", with `also` among those
+/// expected (parameters read elsewhere).
+pub(super) fn query_detail(text: &str, also: &[&str]) -> String {
     match text.strip_prefix("unknown field ") {
-        Some(rest) => format!(
-            "unknown query parameter {}",
-            rest.replacen(", expected", " (expected", 1) + if rest.contains(", expected") { ")" } else { "" }
-        ),
+        Some(rest) => match rest.split_once(", expected") {
+            Some((name, expected)) if also.is_empty() => format!("unknown query parameter {name} (expected{expected})"),
+            Some((name, expected)) => {
+                let names: Vec<&str> = expected.split('`').skip(1).step_by(2).chain(also.iter().copied()).collect();
+                format!("unknown query parameter {name} (expected one of `{}`)", names.join("`, `"))
+            }
+            None => format!("unknown query parameter {rest}"),
+        },
         None => text.to_string(),
     }
 }
@@ -96,12 +119,17 @@ pub(super) fn day_refused(sent: &str, refusal: &str) -> Option<statreq_domain::d
 
 /// [`Query`]'s reading of a query string.
 fn read_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    read_query_also(query, &[])
+}
+
+/// [`read_query`], naming `also` among the parameters expected when one is unknown.
+fn read_query_also<T: DeserializeOwned>(query: &str, also: &[&str]) -> Result<T, ApiError> {
     let pairs = serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(pairs).map_err(|e| {
         // A parameter's value (or its absence) is refused under its name, and an
         // unknown one as not taken.
         let raw = e.inner().to_string();
-        let detail = query_detail(&raw);
+        let detail = query_detail(&raw, also);
         let missing = raw.strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`')).map(str::to_string);
         let unknown = raw.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next()).map(str::to_string);
         let name = e.path().to_string();

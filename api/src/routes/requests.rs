@@ -176,11 +176,12 @@ pub async fn register_paper(
     .await
 }
 
-/// Read with `http::query_with_lists`: `state` may repeat.
+/// Which requests a list, its export and its counts select (`state` may repeat); all
+/// must hold.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct ListQuery {
+pub struct RequestFilters {
     /// Only requests in these states; repeat for several (`state=queued&state=in_production`).
     #[serde(default)]
     #[param(style = Form, explode)]
@@ -222,6 +223,15 @@ pub struct ListQuery {
     /// maximum wait (its overdue band) or delivered personal data past its destroy-by
     /// day; `false`: only the others.
     pub overdue: Option<bool>,
+    /// Only the request the caller's system created with this reference.
+    pub external_ref: Option<String>,
+}
+
+/// A list's order and page (read apart from its [`RequestFilters`]).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListPage {
     /// The order: newest first (default); `updated`, `submitted`, or `priority` (DGPA's
     /// queue order first, then the rest newest first), each with `-` for descending.
     #[param(pattern = r"^-?(updated|submitted|priority)$")]
@@ -233,20 +243,22 @@ pub struct ListQuery {
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
-    /// Only the request the caller's system created with this reference.
-    pub external_ref: Option<String>,
 }
 
-/// The selection a list or export asks for, within what the caller may see.
+/// The parameters [`ListPage`] reads.
+const PAGE_PARAMS: [&str; 3] = ["sort", "cursor", "limit"];
+
+/// The selection a list or export asks for, within what the caller may see, with its
+/// page size and whether it is in the queue's order (descending or not).
 async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i64) -> Result<(ListFilter, i64, Option<bool>), ApiError> {
-    let (q, lists) = http::query_with_lists::<ListQuery>(req, &["state"])?;
-    let limit = match q.limit {
-        Some(_) => page_limit(q.limit)?,
+    let (f, p, lists) = http::query_in_two::<RequestFilters, ListPage>(req, &["state"], &PAGE_PARAMS)?;
+    let limit = match p.limit {
+        Some(_) => page_limit(p.limit)?,
         None => page_limit(None)?.max(max),
     };
     // Newest first pages by id; by change, from the last one read (`{nanos}.{id}`); any
     // other order by position in it.
-    let (sort, priority) = match q.sort.as_deref() {
+    let (sort, priority) = match p.sort.as_deref() {
         None => (ListSort::Newest, None),
         Some(raw) => match (raw.trim_start_matches('-'), raw.starts_with('-')) {
             ("updated", desc) => (ListSort::Updated { descending: desc }, None),
@@ -261,12 +273,26 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
             }
         },
     };
-    let after_change = match (sort, q.cursor.as_deref()) {
+    let after_change = match (sort, p.cursor.as_deref()) {
         (ListSort::Updated { .. }, Some(c)) if c.contains('.') => Some(change_cursor(c)?),
         _ => None,
     };
-    let cursor = if after_change.is_some() { None } else { parse_cursor(q.cursor.as_deref())? };
+    let cursor = if after_change.is_some() { None } else { parse_cursor(p.cursor.as_deref())? };
     let (before, offset) = if sort == ListSort::Newest && priority.is_none() { (cursor, 0) } else { (None, cursor.unwrap_or(0)) };
+    let filter = ListFilter {
+        before: before.map(RequestId),
+        sort,
+        after_change,
+        // The queue's order is applied here, after the query: all matches, then a page.
+        offset: if priority.is_some() { 0 } else { offset },
+        limit: if priority.is_some() { MAX_EXPORT } else { limit + 1 },
+        ..filtered(state, who, &f, &lists).await?
+    };
+    Ok((filter, limit, priority))
+}
+
+/// What `q` selects of the requests the caller may see (no order, page or limit).
+async fn filtered(state: &AppState, who: &Principal, q: &RequestFilters, lists: &http::Repeated) -> Result<ListFilter, ApiError> {
     let tree = state.agencies.tree(state).await?;
     let ListFilter { own_agency: own, supervised, all_submitted, .. } = visible(&tree, who);
     let invalid = |name: &str, detail: String| ApiError::from(InputError::InvalidParameter { name: name.into(), detail });
@@ -306,7 +332,7 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
         Some(true) => (Some(requests::overdue_ids(state).await?), Vec::new()),
         Some(false) => (None, requests::overdue_ids(state).await?),
     };
-    let filter = ListFilter {
+    Ok(ListFilter {
         ids,
         exclude_ids,
         own_agency: own,
@@ -320,15 +346,9 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
         submitted_before: q.submitted_to.and_then(|d| d.succ_opt()).and_then(day_start),
         updated_since: q.updated_since,
         personal: q.personal,
-        before: before.map(RequestId),
-        sort,
-        after_change,
-        // The queue's order is applied here, after the query: all matches, then a page.
-        offset: if priority.is_some() { 0 } else { offset },
         external: q.external_ref.clone().map(|r| (external_system(who), r)),
-        limit: if priority.is_some() { MAX_EXPORT } else { limit + 1 },
-    };
-    Ok((filter, limit, priority))
+        ..Default::default()
+    })
 }
 
 /// `assignee=me` or `assignee=<user id>`.
@@ -354,23 +374,16 @@ fn visible(tree: &crate::app::agencies::AgencyTree, who: &Principal) -> ListFilt
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct CountQuery {
-    /// Only requests taken into production by this DGPA officer: `me` or a user id (as
-    /// `GET /requests` takes it).
-    #[param(pattern = r"^(me|[0-9]{1,18})$")]
-    pub assignee: Option<String>,
-}
-
-/// How many of the requests the caller may see are in each state. The home screen's
-/// choice of state says how many each holds.
-#[utoipa::path(tag = "requests", security(("bearer" = [])), params(CountQuery), responses((status = 200, body = RequestCounts), ErrorResponses))]
+/// How many requests the list with these filters holds, state by state.
+/// The filters are `GET /requests`' (`state` narrows to some states; the others count
+/// none); the order and pages are the list's alone. The home screen's choice of state
+/// says how many each holds; a search says how many it found.
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(RequestFilters), responses((status = 200, body = RequestCounts), ErrorResponses))]
 #[get("/requests/counts")]
-pub async fn count_requests(state: web::Data<AppState>, who: Principal, q: http::Query<CountQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn count_requests(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let (q, lists) = http::query_with_lists::<RequestFilters>(&req, &["state"])?;
+    let filter = filtered(&state, &who, &q, &lists).await?;
     let tree = state.agencies.tree(&state).await?;
-    let mut filter = visible(&tree, &who);
-    filter.assignee = assignee(&who, q.assignee.as_deref())?;
     let counts = db(&state, move |s| s.count_requests(&filter)).await?;
     let mut by_state: Vec<StateCount> = State::ALL.iter().map(|&state| StateCount { state, count: 0 }).collect();
     for c in counts {
@@ -405,7 +418,7 @@ fn next_change_cursor(last: &RequestView) -> Option<String> {
 /// Requests the caller may see, newest first: its own agency's in every state, and
 /// once submitted, those of agencies it supervises (supervisor) or all (DGPA) —
 /// narrowed by any of the filters, which combine (all must hold).
-#[utoipa::path(tag = "requests", security(("bearer" = [])), params(ListQuery), responses((status = 200, body = Page<RequestView>), ErrorResponses))]
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(RequestFilters, ListPage), responses((status = 200, body = Page<RequestView>), ErrorResponses))]
 #[get("/requests")]
 pub async fn list_requests(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let (filter, limit, priority) = selection(&state, &who, &req, 0).await?;
@@ -445,7 +458,7 @@ const MAX_EXPORT: i64 = 10_000;
 #[utoipa::path(
     tag = "requests",
     security(("bearer" = [])),
-    params(ListQuery),
+    params(RequestFilters, ListPage),
     responses((status = 200, content_type = "text/csv", body = String, description = "id, agency, state, …"), ErrorResponses)
 )]
 #[get("/requests.csv")]

@@ -464,13 +464,11 @@ impl Client {
         decode(self.send(self.authed(Method::GET, "/requests").query(filters)).await?)
     }
 
-    /// How many of the requests the caller may see are in each state (`assignee`: only
-    /// those taken into production by this officer, `me` or a user id).
-    pub async fn count_requests(&self, assignee: Option<&str>) -> Result<RequestCounts> {
-        match assignee {
-            Some(a) => decode(self.send(self.authed(Method::GET, "/requests/counts").query(&[("assignee", a)])).await?),
-            None => self.get("/requests/counts").await,
-        }
+    /// How many of the requests the caller may see are in each state, of those `filters`
+    /// select ([`Client::search_requests`]'s, e.g. `("assignee", "me")` for the work an
+    /// officer holds; none for all).
+    pub async fn count_requests(&self, filters: &[(&str, &str)]) -> Result<RequestCounts> {
+        decode(self.send(self.authed(Method::GET, "/requests/counts").query(filters)).await?)
     }
 
     /// The same selection as [`Client::search_requests`] as CSV (UTF-8 with BOM).

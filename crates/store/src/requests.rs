@@ -207,6 +207,58 @@ macro_rules! visible_to {
     }};
 }
 
+/// `$q` narrowed to what a [`ListFilter`] selects besides visibility and paging: its
+/// states, words, agencies, officer, days, personal data and ids. The list and the
+/// counts narrow alike, so that a state's count is that list's length.
+macro_rules! narrowed_by {
+    ($q:expr, $f:expr) => {{
+        let (mut q, f) = ($q, $f);
+        if !f.states.is_empty() {
+            q = q.filter(requests::state.eq_any(f.states.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
+        }
+        if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            // However either side wrote them: full-width or ASCII letters and digits.
+            let number = statreq_domain::values::search_fold(text).trim_start_matches('#').parse::<i64>();
+            let [half, typed, full] = crate::like_forms(text);
+            let like = |p: String| requests::search_text.like(p).escape('\\');
+            let words = like(half).or(like(typed)).or(like(full));
+            // A number (optionally `#12`, or full-width) is a request number, not words.
+            q = match number {
+                Ok(id) => q.filter(requests::id.eq(RequestId(id))),
+                Err(_) => q.filter(words),
+            };
+        }
+        if let Some(agencies) = f.agencies.clone() {
+            q = q.filter(requests::agency_code.eq_any(agencies));
+        }
+        if let Some(assignee) = f.assignee {
+            q = q.filter(requests::assignee.eq(assignee));
+        }
+        if let Some(from) = f.submitted_from {
+            q = q.filter(requests::submitted_at.ge(to_db(from)));
+        }
+        if let Some(before) = f.submitted_before {
+            q = q.filter(requests::submitted_at.lt(to_db(before)));
+        }
+        if let Some(since) = f.updated_since {
+            q = q.filter(requests::updated_at.ge(to_db(since)));
+        }
+        if let Some(personal) = f.personal {
+            q = q.filter(requests::personal.eq(personal));
+        }
+        if let Some(ids) = f.ids.clone() {
+            q = q.filter(requests::id.eq_any(ids));
+        }
+        if !f.exclude_ids.is_empty() {
+            q = q.filter(requests::id.ne_all(f.exclude_ids.clone()));
+        }
+        if let Some((system, reference)) = f.external.clone() {
+            q = q.filter(requests::external_system.eq(system).and(requests::external_ref.eq(reference)));
+        }
+        q
+    }};
+}
+
 /// How many requests of one agency, in one state, with one number of submissions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestCount {
@@ -217,18 +269,15 @@ pub struct RequestCount {
 }
 
 impl Store {
-    /// How many requests the filter's caller may see ([`ListFilter`]'s visibility and its
-    /// `assignee`; its other filters are not applied), by agency, state and submissions:
-    /// enough for the caller's own check of each (`lifecycle::can_view`).
+    /// How many requests the filter selects (its visibility and every narrowing; its
+    /// order, paging and limit do not count), by agency, state and submissions: enough
+    /// for the caller's own check of each (`lifecycle::can_view`).
     pub fn count_requests(&self, f: &ListFilter) -> StoreResult<Vec<RequestCount>> {
-        let mut q = requests::table
+        let q = requests::table
             .group_by((requests::agency_code, requests::state, requests::revision))
             .select((requests::agency_code, requests::state, requests::revision, diesel::dsl::count_star()))
             .into_boxed();
-        if let Some(assignee) = f.assignee {
-            q = q.filter(requests::assignee.eq(assignee));
-        }
-        let rows: Vec<(AgencyCode, String, i32, i64)> = visible_to!(q, f).load(&mut *self.conn()?)?;
+        let rows: Vec<(AgencyCode, String, i32, i64)> = narrowed_by!(visible_to!(q, f), f).load(&mut *self.conn()?)?;
         rows.into_iter()
             .map(|(agency_code, state, revision, count)| {
                 let state = State::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("request state {state}")))?;
@@ -359,52 +408,10 @@ impl Store {
                 q.filter(requests::updated_at.gt(at).or(requests::updated_at.eq(at).and(requests::id.gt(id))))
             };
         }
-        q = visible_to!(q, f);
-        if !f.states.is_empty() {
-            q = q.filter(requests::state.eq_any(f.states.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
-        }
-        if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            // However either side wrote them: full-width or ASCII letters and digits.
-            let number = statreq_domain::values::search_fold(text).trim_start_matches('#').parse::<i64>();
-            let [half, typed, full] = crate::like_forms(text);
-            let like = |p: String| requests::search_text.like(p).escape('\\');
-            let words = like(half).or(like(typed)).or(like(full));
-            // A number (optionally `#12`, or full-width) is a request number, not words.
-            q = match number {
-                Ok(id) => q.filter(requests::id.eq(RequestId(id))),
-                Err(_) => q.filter(words),
-            };
-        }
-        if let Some(agencies) = f.agencies.clone() {
-            q = q.filter(requests::agency_code.eq_any(agencies));
-        }
-        if let Some(assignee) = f.assignee {
-            q = q.filter(requests::assignee.eq(assignee));
-        }
-        if let Some(from) = f.submitted_from {
-            q = q.filter(requests::submitted_at.ge(to_db(from)));
-        }
-        if let Some(before) = f.submitted_before {
-            q = q.filter(requests::submitted_at.lt(to_db(before)));
-        }
-        if let Some(since) = f.updated_since {
-            q = q.filter(requests::updated_at.ge(to_db(since)));
-        }
-        if let Some(personal) = f.personal {
-            q = q.filter(requests::personal.eq(personal));
-        }
-        if let Some(ids) = f.ids.clone() {
-            q = q.filter(requests::id.eq_any(ids));
-        }
-        if !f.exclude_ids.is_empty() {
-            q = q.filter(requests::id.ne_all(f.exclude_ids.clone()));
-        }
         if let Some(before) = f.before {
             q = q.filter(requests::id.lt(before));
         }
-        if let Some((system, reference)) = f.external.clone() {
-            q = q.filter(requests::external_system.eq(system).and(requests::external_ref.eq(reference)));
-        }
+        q = narrowed_by!(visible_to!(q, f), f);
         q.load(&mut *self.conn()?)?.into_iter().map(RequestRow::try_from).collect()
     }
 

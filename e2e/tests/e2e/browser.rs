@@ -1321,6 +1321,8 @@ async fn an_officer_finds_requests_and_holds_one() {
     }
     assert_eq!(rows, 1, "only the match, not {}", other.id);
     wait_for_text(&c, "table.results", &r.id.to_string()).await;
+    // How many it found, by state (first, all the officer may see: both queued).
+    wait_for_text(&c, "#found", "找到 1 件：排程中 1 件。").await;
     let url = c.current_url().await.unwrap();
     assert!(url.query().unwrap_or_default().contains("state=queued"), "the view is a link: {url}");
     assert_accessible(&c, "search").await;

@@ -1129,7 +1129,7 @@ async fn a_reviewer_sees_the_longest_waiting_first() {
     // Three fit one page: no pager to page with.
     assert_eq!(count(&c, "main nav.pager").await, 0, "a pager for a single page");
     // Each state says how many it holds, as the service counts them.
-    let counts = people.supervisor.count_requests(None).await.unwrap();
+    let counts = people.supervisor.count_requests(&[]).await.unwrap();
     let label = |state: &str| format!("return document.querySelector(\"#state-filter option[value='{state}']\").textContent");
     crate::browser::wait_for_script(&c, &label("pending_supervisor"), serde_json::json!("待主管機關審核（3）")).await;
     assert_eq!(c.execute(&label(""), vec![]).await.unwrap(), serde_json::json!(format!("全部（{}）", counts.total)));

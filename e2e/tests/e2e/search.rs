@@ -307,8 +307,8 @@ async fn the_dictionary_sources_faq_and_accounts_are_searched_in_either_width(ba
 }
 
 /// `GET /requests/counts`: how many of what the caller may list are in each state — the
-/// same requests `GET /requests` lists, state by state: another agency's drafts, or
-/// requests its supervisors have not been sent, count for nobody else.
+/// same requests `GET /requests` lists, state by state and filter by filter: another
+/// agency's drafts, or requests its supervisors have not been sent, count for nobody else.
 async fn counts_by_state_are_of_what_the_caller_may_list(backend: Backend) {
     let server = TestServer::start(backend);
     let people = Scenario::new(&server).await;
@@ -316,20 +316,21 @@ async fn counts_by_state_are_of_what_the_caller_may_list(backend: Backend) {
     people.in_state(&common::statistics(), State::PendingSupervisor, 2).await;
     people.in_state(&common::statistics(), State::Queued, 2).await;
     people.in_state(&common::statistics(), State::InProduction, 2).await;
+    people.in_state(&common::detail(), State::Queued, 2).await;
     let tpedu = server.login("applicant.tpedu").await;
     tpedu.create_request(&common::statistics()).await.unwrap();
     let of = |counts: &statreq_e2e::statreq_contract::RequestCounts, state: State| {
         counts.by_state.iter().find(|c| c.state == state).map(|c| c.count).unwrap_or(-1)
     };
     let expected = [
-        ("applicant.npa", [1, 1, 1, 4]),
+        ("applicant.npa", [1, 1, 2, 5]),
         ("applicant.tpedu", [1, 0, 0, 1]),
-        ("supervisor.moi", [0, 1, 1, 3]),
-        ("officer1.dgpa", [0, 1, 1, 3]),
+        ("supervisor.moi", [0, 1, 2, 4]),
+        ("officer1.dgpa", [0, 1, 2, 4]),
     ];
     for (who, [draft, pending, queued, total]) in expected {
         let client = server.login(who).await;
-        let counts = client.count_requests(None).await.unwrap();
+        let counts = client.count_requests(&[]).await.unwrap();
         assert_eq!(counts.by_state.len(), State::ALL.len(), "every state, none left out");
         assert_eq!(
             (of(&counts, State::Draft), of(&counts, State::PendingSupervisor), of(&counts, State::Queued), counts.total),
@@ -340,20 +341,72 @@ async fn counts_by_state_are_of_what_the_caller_may_list(backend: Backend) {
         for c in &counts.by_state {
             assert_eq!(ids(&client, &[("state", c.state.as_str()), ("limit", "200")]).await.len() as i64, c.count, "{who} {:?}", c.state);
         }
+        // And of what a search selects: the list's own filters, each counted as the list
+        // holds it (a state's count that state's part of it).
+        let today = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now()).to_string();
+        let searches: [&[(&str, &str)]; 9] = [
+            &[("q", "簡任人員")],
+            &[("q", "沒有這些字")],
+            &[("personal", "true")],
+            &[("personal", "false"), ("state", "queued")],
+            &[("state", "queued"), ("state", "pending_supervisor")],
+            &[("agency", "moi"), ("subtree", "true")],
+            &[("agency", "TPEDU")],
+            &[("submitted_from", &today), ("overdue", "false")],
+            &[("assignee", "me")],
+        ];
+        for filters in searches {
+            let counts = client.count_requests(filters).await.unwrap();
+            let listed = ids(&client, &[filters, &[("limit", "200")]].concat()).await;
+            assert_eq!(counts.total, listed.len() as i64, "{who} {filters:?}: {counts:?}");
+            for c in counts.by_state.iter().filter(|c| c.count > 0) {
+                let state = [("state", c.state.as_str())];
+                let narrowed: Vec<(&str, &str)> = filters.iter().copied().filter(|(k, _)| *k != "state").chain(state).collect();
+                let of_state = ids(&client, &[&narrowed[..], &[("limit", "200")]].concat()).await;
+                assert_eq!(of_state.len() as i64, c.count, "{who} {filters:?} {:?}", c.state);
+            }
+        }
     }
+    // What the searches above find, for one who sees them all.
+    let found = |filters: &'static [(&'static str, &'static str)]| {
+        let officer = &people.officer;
+        async move { officer.count_requests(filters).await.unwrap().total }
+    };
+    assert_eq!(found(&[("q", "簡任人員")]).await, 1, "the words of the detail request");
+    assert_eq!(found(&[("personal", "false"), ("state", "queued")]).await, 1);
+    assert_eq!(found(&[("state", "queued")]).await, 2);
+    assert_eq!(found(&[("agency", "TPEDU")]).await, 0, "its draft is its own");
     // The work one officer holds: `assignee` as the list takes it.
-    let held = people.officer.count_requests(Some("me")).await.unwrap();
+    let held = people.officer.count_requests(&[("assignee", "me")]).await.unwrap();
     assert_eq!((of(&held, State::InProduction), held.total), (1, 1), "{held:?}");
-    let other = server.login("officer2.dgpa").await.count_requests(Some("me")).await.unwrap();
+    let other = server.login("officer2.dgpa").await.count_requests(&[("assignee", "me")]).await.unwrap();
     assert_eq!(other.total, 0, "{other:?}");
-    // Signed in only, and nothing else to narrow it by.
+    // Signed in only; refused as the list refuses, and without its order or pages.
     let anonymous = reqwest::get(format!("{}/api/v1/requests/counts", server.base)).await.unwrap();
     assert_eq!(anonymous.status(), 401);
-    for (query, code) in [("state=draft", "invalid_query"), ("assignee=someone", "invalid_query")] {
+    for (query, status_code) in [
+        ("state=drafts", (400, "invalid_query")),
+        ("assignee=someone", (400, "invalid_query")),
+        ("q=%20%20", (400, "invalid_query")),
+        ("sort=priority", (400, "invalid_query")),
+        ("limit=10", (400, "invalid_query")),
+        ("state=queued&personal=true&personal=false", (400, "invalid_query")),
+        ("subtree=true", (422, "subtree_needs_agency")),
+        ("submitted_from=2026-12-02&submitted_to=2026-12-01", (422, "invalid_range")),
+    ] {
         let (status, body) =
             people.officer.raw(Method::GET, &format!("/requests/counts?{query}"), "application/json", vec![], None).await.unwrap();
-        assert_eq!((status, body["code"].as_str()), (400, Some(code)), "{query}: {body}");
+        assert_eq!((status, body["code"].as_str().unwrap_or_default()), status_code, "{query}: {body}");
     }
+    // The list names its order and pages among what it takes, the counts do not.
+    let unknown = |path: &'static str| {
+        let officer = &people.officer;
+        async move { officer.raw(Method::GET, path, "application/json", vec![], None).await.unwrap().1.to_string() }
+    };
+    let listed = unknown("/requests?unknown=1").await;
+    assert!(listed.contains("`state`") && listed.contains("`personal`") && listed.contains("`limit`"), "{listed}");
+    let counted = unknown("/requests/counts?unknown=1").await;
+    assert!(counted.contains("`personal`") && !counted.contains("`limit`"), "{counted}");
 }
 
 on_both_backends!(

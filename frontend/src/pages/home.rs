@@ -52,8 +52,8 @@ pub fn Home() -> impl IntoView {
     let is_officer = move || session.me.get().is_some_and(|me| me.roles.contains(&Role::DgpaOfficer));
     // How many each state holds, said beside it (none: the state alone).
     let counts = LocalResource::new(move || {
-        let assignee = mine.get().then_some("me");
-        async move { session::call(|c| async move { c.count_requests(assignee).await }).await.ok() }
+        let filters: &[(&str, &str)] = if mine.get() { &[("assignee", "me")] } else { &[] };
+        async move { session::call(|c| async move { c.count_requests(filters).await }).await.ok() }
     });
     let count_of = move |state: Option<State>| -> String {
         let Some(Some(counts)) = counts.get() else { return String::new() };

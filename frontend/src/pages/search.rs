@@ -84,6 +84,31 @@ pub fn SearchPage() -> impl IntoView {
             }
         });
     };
+    // How many the search found, state by state (the list shows a page at a time).
+    let counts = LocalResource::new(move || {
+        let f = filters.get();
+        async move {
+            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            call(|c| {
+                let pairs = pairs.clone();
+                async move { c.count_requests(&pairs).await }
+            })
+            .await
+            .ok()
+        }
+    });
+    let found = move || {
+        let counts = counts.get().flatten().filter(|c| c.total > 0)?;
+        let l = lang.get();
+        let sep = if l == i18n::Lang::En { ", " } else { "、" };
+        let states: Vec<String> = counts
+            .by_state
+            .iter()
+            .filter(|c| c.count > 0)
+            .map(|c| i18n::tr_with(l, "state_count", &[("state", text(l, &c.state.label())), ("n", c.count.to_string())]))
+            .collect();
+        Some(i18n::tr_with(l, "found_by_state", &[("n", counts.total.to_string()), ("states", states.join(sep))]))
+    };
     let is_dgpa = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaOfficer));
     let is_supervisor = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::Supervisor));
     view! {
@@ -143,6 +168,7 @@ pub fn SearchPage() -> impl IntoView {
             </div>
             <p class="error pre-line" role="alert">{move || note.get()}</p>
         </form>
+        <p id="found" class="hint" role="status">{found}</p>
         <crate::components::request::PagedRequests filters=Signal::derive(move || filters.get()) class="results" caption_key="find_requests" empty_key="nothing_matches" />
     }
 }
