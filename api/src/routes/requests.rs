@@ -158,8 +158,12 @@ pub async fn register_paper(
             overdue_destructions: &overdue,
             ..statreq_domain::eligibility::EligibilityContext::new(&dictionary)
         };
-        let outcome =
+        let mut outcome =
             lifecycle::register_from_paper(&who.actor, &chain, b.channel, &b.supervisor_approval, ctx, &b.application, Utc::now())?;
+        // The approving agency by its name as it is today, kept with the record (rule 5.1).
+        if let Some(code) = outcome.data["approved_by"].as_str().and_then(|c| AgencyCode::parse(c).ok()) {
+            outcome.data["approved_by_name"] = tree.named(&code).name.into();
+        }
         let json = serde_json::to_value(&b.application).map_err(AppError::internal)?;
         let (agency, user, channel, audit) = (on_behalf_of, who.actor.user, b.channel.as_str(), http::audit(&who, &req));
         let row = db(&state, move |s| s.register_paper_request(&agency, user, &json, channel, &outcome, &audit, Utc::now())).await?;

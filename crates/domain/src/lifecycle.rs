@@ -178,6 +178,12 @@ pub struct PaperApproval {
     /// The day of the approval (Taiwan date), `YYYY-MM-DD`.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub approved_on: NaiveDate,
+    /// The supervising agency that approved it (its code; rule 5.1), one of the applying
+    /// agency's `supervising_agencies`. Without it, an agency with one supervising agency
+    /// is taken to be approved by it, and for one with several none is recorded. Since 1.17.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20, pattern = r"^[A-Za-z0-9]{1,20}$"))]
+    pub agency: Option<String>,
 }
 
 /// Registering an application that arrived on paper or by e-mail (rule 5.2's
@@ -207,6 +213,16 @@ pub fn register_from_paper(
     if approval.approved_on > taiwan_date(now) {
         return Err(Refusal::PaperApprovalInvalid { pointer: "/supervisor_approval/approved_on" });
     }
+    // Which supervising agency approved: the one named, or the only one there is.
+    let supervising = chain.supervising_agencies();
+    let approved_by = match approval.agency.as_deref() {
+        Some(raw) => {
+            let named = AgencyCode::parse(raw.trim()).ok().filter(|c| supervising.contains(&c));
+            Some(named.ok_or(Refusal::PaperApproverNotSupervising)?)
+        }
+        None if supervising.len() == 1 => supervising.first().map(|c| (*c).clone()),
+        None => None,
+    };
     let findings = eligibility::check(application, EligibilityContext { has_supervisor: chain.has_supervisor(), ..ctx });
     if eligibility::blocks(&findings) {
         return Err(Refusal::BlockingFindings(findings));
@@ -223,6 +239,7 @@ pub fn register_from_paper(
             "channel": channel,
             "document_number": number,
             "approved_on": approval.approved_on,
+            "approved_by": approved_by,
             "revision": 1,
             "warnings": findings,
         }),

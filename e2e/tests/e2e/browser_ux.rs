@@ -697,16 +697,16 @@ async fn an_application_on_paper_shows_the_approval_it_came_with() {
     let intake = PaperIntakeBody {
         channel: Channel::Paper,
         on_behalf_of: "NPA".into(),
-        supervisor_approval: PaperApproval { document_number: "內授人字第1150012345號".into(), approved_on: on },
+        supervisor_approval: PaperApproval { document_number: "內授人字第1150012345號".into(), approved_on: on, agency: None },
         application: common::statistics(),
     };
     let r = server.login("officer1.dgpa").await.register_paper(&intake).await.unwrap();
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "applicant.npa").await;
     c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
-    wait_for_text(&c, "ol.timeline", "書面申請登錄，主管機關核准：內授人字第1150012345號（115年11月2日）").await;
+    wait_for_text(&c, "ol.timeline", "書面申請登錄，主管機關內政部核准：內授人字第1150012345號（115年11月2日）").await;
     c.goto(&format!("{}/requests/{}/print", server.base, r.id)).await.unwrap();
-    wait_for_text(&c, "table.form.sign", "核准：內授人字第1150012345號").await;
+    wait_for_text(&c, "table.form.sign", "核准：內政部　內授人字第1150012345號").await;
     wait_for_text(&c, "table.form.sign .approved .when", "115年11月2日").await;
     let _ = c.close().await;
 }
@@ -719,6 +719,13 @@ async fn an_officer_registers_an_application_that_came_by_email() {
     let dist = spa_dir();
     let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
     let officer = server.login("officer1.dgpa").await;
+    let branch = statreq_e2e::statreq_contract::CreateAgencyBody {
+        code: "NPATPE".into(),
+        name: "內政部警政署臺北分局".into(),
+        parent_code: "NPA".into(),
+        personnel_staff: 3,
+    };
+    server.login("admin.dgpa").await.create_agency(&branch).await.unwrap();
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "officer1.dgpa").await;
     click(&c, Locator::Css("#register-paper")).await;
@@ -738,15 +745,20 @@ async fn an_officer_registers_an_application_that_came_by_email() {
     click(&c, Locator::XPath(submit)).await;
     wait_for_text(&c, "form p.error", "請填寫申請機關、主管機關核轉文號及核轉日期").await;
     assert!(officer.search_requests(&[("state", "pending_dgpa")]).await.unwrap().items.is_empty());
-    // With it: by e-mail, for NPA, approved yesterday.
+    // With it: by e-mail, for NPA's Taipei branch, approved yesterday by NPA — one of the
+    // two agencies that supervise it (rule 5.1), offered once the agency is typed.
     click(&c, Locator::Css("#channel-email")).await;
-    type_into(&c, "#paper-agency", "NPA").await;
+    type_into(&c, "#paper-agency", "NPATPE").await;
+    let offered = "return [...document.querySelectorAll('#paper-approver option')].map(o => o.value).join(',')";
+    crate::browser::wait_for_script(&c, offered, serde_json::json!(",NPA,MOI")).await;
+    click(&c, Locator::Css("#paper-approver option[value='NPA']")).await;
     type_into(&c, "#paper-document", "警署人字第1150001234號").await;
     let yesterday = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now()).pred_opt().unwrap();
     set_date(&c, "paper-day", &yesterday.to_string()).await;
     // A reload keeps what was typed, the first section with the application.
     c.refresh().await.unwrap();
-    wait_for_value(&c, "#paper-agency", "NPA").await;
+    wait_for_value(&c, "#paper-agency", "NPATPE").await;
+    wait_for_value(&c, "#paper-approver", "NPA").await;
     wait_for_value(&c, "#paper-document", "警署人字第1150001234號").await;
     wait_for_value(&c, "#paper-day", &yesterday.to_string()).await;
     assert_eq!(c.find(Locator::Css("#channel-email")).await.unwrap().prop("checked").await.unwrap().as_deref(), Some("true"));
@@ -757,8 +769,8 @@ async fn an_officer_registers_an_application_that_came_by_email() {
     let registered = officer.search_requests(&[("state", "pending_dgpa")]).await.unwrap().items;
     assert_eq!(registered.len(), 1, "{registered:?}");
     let r = &registered[0];
-    assert_eq!((r.agency_code.as_str(), r.application.reason.as_str()), ("NPA", common::statistics().reason.as_str()));
-    wait_for_text(&c, "ol.timeline", "警署人字第1150001234號").await;
+    assert_eq!((r.agency_code.as_str(), r.application.reason.as_str()), ("NPATPE", common::statistics().reason.as_str()));
+    wait_for_text(&c, "ol.timeline", "主管機關內政部警政署核准：警署人字第1150001234號").await;
     // An applicant's office has no such screen.
     sign_out(&c).await;
     sign_in(&c, &server.base, "applicant.npa").await;

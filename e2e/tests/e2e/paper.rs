@@ -4,7 +4,7 @@
 use crate::common;
 
 use statreq_e2e::statreq_client::ClientError;
-use statreq_e2e::statreq_contract::{EventKind, PaperIntakeBody, RequestView, State};
+use statreq_e2e::statreq_contract::{CreateAgencyBody, EventKind, PaperIntakeBody, RequestView, State};
 use statreq_e2e::statreq_domain::lifecycle::{Channel, PaperApproval};
 use statreq_e2e::statreq_domain::{DgpaDecision, Difficulty};
 use statreq_e2e::{on_both_backends, Backend, TestServer};
@@ -18,7 +18,7 @@ fn intake(channel: Channel) -> PaperIntakeBody {
     PaperIntakeBody {
         channel,
         on_behalf_of: "NPA".into(),
-        supervisor_approval: PaperApproval { document_number: "內授人字第1150012345號".into(), approved_on: today },
+        supervisor_approval: PaperApproval { document_number: "內授人字第1150012345號".into(), approved_on: today, agency: None },
         application: common::statistics(),
     }
 }
@@ -44,6 +44,16 @@ async fn an_application_on_paper_is_registered_and_reviewed(backend: Backend) {
     let incomplete = PaperIntakeBody { application: Default::default(), ..intake(Channel::Paper) };
     assert_eq!(code(officer.register_paper(&incomplete).await.err()), Some("application_incomplete".into()));
     assert_eq!(code(officer.register_paper(&intake(Channel::Web)).await.err()), Some("invalid_paper_approval".into()));
+    // Approved by an agency that does not supervise NPA (rule 5.1): said where.
+    for not_its in ["TPE", "NPA", "DGPA", "NOPE"] {
+        let mut wrong = intake(Channel::Paper);
+        wrong.supervisor_approval.agency = Some(not_its.into());
+        let e = officer.register_paper(&wrong).await.err().unwrap_or_else(|| panic!("{not_its} taken"));
+        let problem = e.problem().cloned().unwrap_or_else(|| panic!("{e}"));
+        assert_eq!((problem.code.as_str(), problem.rule.as_deref()), ("invalid_paper_approval", Some("5.1")), "{not_its}");
+        assert_eq!(problem.errors.first().map(|p| p.pointer.as_str()), Some("/supervisor_approval/agency"), "{not_its}");
+        assert!(problem.message.zh_tw.contains("主管機關"), "{}", problem.message.zh_tw);
+    }
     assert!(applicant.search_requests(&[]).await.unwrap().items.is_empty(), "nothing was stored");
 
     // Registered: straight to DGPA's review, the agency's own request.
@@ -59,6 +69,19 @@ async fn an_application_on_paper_is_registered_and_reviewed(backend: Backend) {
     let last = events.last().unwrap();
     assert_eq!(last.kind, EventKind::RegisteredFromPaper);
     assert_eq!((last.data["channel"].as_str(), last.data["document_number"].as_str()), (Some("paper"), Some("內授人字第1150012345號")));
+    // NPA's one supervising agency approved it, unsaid.
+    assert_eq!((last.data["approved_by"].as_str(), last.data["approved_by_name"].as_str()), (Some("MOI"), Some("內政部")));
+    // An agency with two (NPA's Taipei branch: NPA and MOI) records the one named, in any case.
+    let branch =
+        CreateAgencyBody {
+            code: "NPATPE".into(), name: "內政部警政署臺北分局".into(), parent_code: "NPA".into(), personnel_staff: 3
+        };
+    server.login("admin.dgpa").await.create_agency(&branch).await.unwrap();
+    let mut branch = PaperIntakeBody { on_behalf_of: "NPATPE".into(), ..intake(Channel::Email) };
+    branch.supervisor_approval.agency = Some("npa".into());
+    let b = officer.register_paper(&branch).await.unwrap();
+    let registered = officer.events(b.id).await.unwrap().pop().unwrap();
+    assert_eq!((registered.kind, registered.data["approved_by"].as_str()), (EventKind::RegisteredFromPaper, Some("NPA")));
 
     // The scanned form is attached by DGPA.
     officer.upload_attachment(r.id, "申請表掃描.pdf", b"%PDF-1.4\n%scan\n".to_vec()).await.unwrap();

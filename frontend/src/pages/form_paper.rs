@@ -3,8 +3,9 @@
 //! the supervising agency's approval it came with, and it goes straight to DGPA's review.
 
 use leptos::prelude::*;
-use statreq_contract::{Application, PaperIntakeBody};
-use statreq_domain::lifecycle::{Channel, PaperApproval};
+use statreq_contract::{AgencyView, Application, PaperIntakeBody};
+use statreq_domain::lifecycle::{AgencyChain, Channel, PaperApproval};
+use statreq_domain::AgencyCode;
 
 use crate::components::agencies::{agencies, AgencyChoices};
 use crate::i18n::{self, tr, Lang};
@@ -16,6 +17,8 @@ pub struct PaperIntake {
     agency: RwSignal<String>,
     document: RwSignal<String>,
     day: RwSignal<String>,
+    /// The supervising agency that approved it (rule 5.1), by code; empty: not said.
+    approver: RwSignal<String>,
 }
 
 /// Where this browser keeps what is typed here until it is registered (as the form keeps
@@ -24,17 +27,19 @@ const KEPT: &str = "statreq.form.paper.intake";
 
 impl PaperIntake {
     pub fn new() -> Self {
-        let kept: Option<(Channel, String, String, String)> =
+        let kept: Option<(Channel, String, String, String, String)> =
             crate::session::storage_get(KEPT).and_then(|raw| serde_json::from_str(&raw).ok());
-        let (channel, agency, document, day) = kept.unwrap_or((Channel::Paper, String::new(), String::new(), String::new()));
+        let (channel, agency, document, day, approver) =
+            kept.unwrap_or((Channel::Paper, String::new(), String::new(), String::new(), String::new()));
         let intake = PaperIntake {
             channel: RwSignal::new(channel),
             agency: RwSignal::new(agency),
             document: RwSignal::new(document),
             day: RwSignal::new(day),
+            approver: RwSignal::new(approver),
         };
         Effect::new(move |_| {
-            let typed = (intake.channel.get(), intake.agency.get(), intake.document.get(), intake.day.get());
+            let typed = (intake.channel.get(), intake.agency.get(), intake.document.get(), intake.day.get(), intake.approver.get());
             crate::session::storage_set(KEPT, &serde_json::to_string(&typed).unwrap_or_default());
         });
         intake
@@ -55,7 +60,11 @@ impl PaperIntake {
             (false, false, Some(approved_on)) => Ok(PaperIntakeBody {
                 channel: self.channel.get_untracked(),
                 on_behalf_of: agency,
-                supervisor_approval: PaperApproval { document_number: document, approved_on },
+                supervisor_approval: PaperApproval {
+                    document_number: document,
+                    approved_on,
+                    agency: Some(self.approver.get_untracked()).filter(|a| !a.is_empty()),
+                },
                 application,
             }),
             _ => Err(tr(lang, "paper_intake_incomplete")),
@@ -75,6 +84,22 @@ impl PaperIntake {
                 </label>
             }
         };
+        // Who may have approved it: the applying agency's supervising agencies. One: it
+        // approved. Several: the officer says which (one no longer among them is unsaid).
+        let approver = self.approver;
+        let agency = self.agency;
+        // (None while the agencies load: what was kept stays until they are known.)
+        let choices = Memo::new(move |_| listed.get().and_then(Result::ok).map(|all| supervising(&all, &agency.get())));
+        Effect::new(move |_| {
+            let Some(choices) = choices.get() else { return };
+            let chosen = approver.get_untracked();
+            match choices.as_slice() {
+                [only] if only.code != chosen => approver.set(only.code.clone()),
+                [_] => {}
+                _ if !chosen.is_empty() && !choices.iter().any(|a| a.code == chosen) => approver.set(String::new()),
+                _ => {}
+            }
+        });
         let input = move |id: &'static str, key: &'static str, sig: RwSignal<String>, kind: &'static str| {
             view! {
                 <label for=id>{move || tr(lang.get(), key)}</label>
@@ -93,11 +118,46 @@ impl PaperIntake {
                 <input id="paper-agency" list="paper-agency-codes" maxlength="32" required prop:value=move || self.agency.get()
                     on:input=move |ev| self.agency.set(event_target_value(&ev)) />
                 <AgencyChoices id="paper-agency-codes" agencies=listed />
+                <label for="paper-approver">{move || tr(lang.get(), "approving_agency")}</label>
+                <select id="paper-approver" prop:value=move || self.approver.get() on:change=move |ev| self.approver.set(event_target_value(&ev))>
+                    {move || {
+                        let choices = choices.get().unwrap_or_default();
+                        let several = choices.len() > 1;
+                        let selected = self.approver.get_untracked();
+                        view! {
+                            <Show when=move || several>
+                                <option value="">{move || tr(lang.get(), "choose_approving_agency")}</option>
+                            </Show>
+                            {choices.into_iter().map(|a| {
+                                let is = a.code == selected;
+                                view! { <option value=a.code.clone() selected=is>{format!("{}（{}）", a.name, a.code)}</option> }
+                            }).collect_view()}
+                        }
+                    }}
+                </select>
                 {input("paper-document", "approval_document_number", self.document, "text")}
                 {input("paper-day", "approval_day", self.day, "date")}
             </fieldset>
         }
     }
+}
+
+/// The agencies whose personnel office approves `code`'s applications (rule 5.1), as the
+/// service decides them (`AgencyChain::supervising_agencies`); none for a code that names
+/// no agency.
+fn supervising(all: &[AgencyView], code: &str) -> Vec<AgencyView> {
+    let code = code.trim().to_uppercase();
+    let find = |c: &str| all.iter().find(|a| a.code == c);
+    let Some(agency) = find(&code).and_then(|a| AgencyCode::parse(&a.code).ok()) else { return Vec::new() };
+    let mut ancestors = Vec::new();
+    let mut at = find(&code).and_then(|a| a.parent_code.clone());
+    // A tree has no cycles; a broken one stops at its length.
+    while let Some(parent) = at.filter(|_| ancestors.len() <= all.len()) {
+        ancestors.extend(AgencyCode::parse(&parent).ok());
+        at = find(&parent).and_then(|a| a.parent_code.clone());
+    }
+    let chain = AgencyChain { agency, ancestors };
+    chain.supervising_agencies().into_iter().filter_map(|c| find(c.as_str()).cloned()).collect()
 }
 
 /// The screen: the application form for a registration.

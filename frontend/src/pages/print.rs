@@ -123,7 +123,7 @@ pub fn PrintForm() -> impl IntoView {
                             <td>
                                 {(!reviewers.is_empty()).then(|| view! { <p class="reviewer">{reviewers}</p> })}
                                 {approval.map(|(who, at)| view! { <span class="approved">"核准："{who}"　"<span class="when">{at}</span></span> })}
-                                {on_paper.map(|(number, on)| view! { <span class="approved">"核准："{number}"　"<span class="when">{on}</span></span> })}
+                                {on_paper.map(|(number, on, by)| view! { <span class="approved">"核准："{by.map(|b| b + "　")}{number}"　"<span class="when">{on}</span></span> })}
                             </td>
                             <td></td>
                             <td></td>

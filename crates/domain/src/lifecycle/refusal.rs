@@ -42,6 +42,9 @@ pub enum Refusal {
     PaperApprovalInvalid {
         pointer: &'static str,
     },
+    /// The agency said to have approved a paper application does not supervise the
+    /// applying agency (rule 5.1).
+    PaperApproverNotSupervising,
     /// Result tables with small cells not yet replaced or accepted.
     DisclosureUnresolved {
         count: usize,
@@ -124,7 +127,7 @@ impl Refusal {
             Refusal::RetentionExtensionPending => "retention_extension_pending",
             Refusal::AlreadyPersonal => "already_personal",
             Refusal::DisclosureUnresolved { .. } => "disclosure_unresolved",
-            Refusal::PaperApprovalInvalid { .. } => "invalid_paper_approval",
+            Refusal::PaperApprovalInvalid { .. } | Refusal::PaperApproverNotSupervising => "invalid_paper_approval",
             Refusal::RetentionBeyondMaximum { .. } => "retention_too_long",
             Refusal::SourceRequired => "source_required",
             Refusal::SourceNotApplicable => "source_not_applicable",
@@ -180,6 +183,10 @@ impl Refusal {
             Refusal::PaperApprovalInvalid { .. } => Text::new(
                 "紙本或電子郵件申請須註明主管機關核准之文號及日期（日期不得晚於今日）。",
                 "A paper or e-mail application needs its supervising agency's approval: the document number and a date not in the future.",
+            ),
+            Refusal::PaperApproverNotSupervising => Text::new(
+                "核准機關須為申請機關之主管機關（第5點第1款）。",
+                "The approving agency must be a supervising agency of the applying agency (rule 5.1).",
             ),
             Refusal::DisclosureUnresolved { count } => Text::new(
                 format!("尚有 {count} 個統計結果檔含人數過少之細格，請改以隱藏後之檔案或敘明理由接受後再交付。"),

@@ -470,10 +470,29 @@ fn rule_5_2_an_application_on_paper_is_registered_by_dgpa_with_its_approval() {
     let app = app();
     let officer = actor(5, "DGPA", &[Role::DgpaOfficer]);
     let ctx = EligibilityContext::new(crate::dictionary::Dictionary::builtin());
-    let approval = PaperApproval { document_number: "警署人字第1150001234號".into(), approved_on: taiwan_date(now()) };
+    let approval = PaperApproval { document_number: "警署人字第1150001234號".into(), approved_on: taiwan_date(now()), agency: None };
     let out = register_from_paper(&officer, &chain, Channel::Paper, &approval, ctx, &app, now()).unwrap_or_else(|r| panic!("{r:?}"));
     assert_eq!((out.to, out.event, out.freeze_revision), (State::PendingDgpa, EventKind::RegisteredFromPaper, true));
     assert_eq!(out.data["document_number"], "警署人字第1150001234號");
+    // NPA has one supervising agency (MOI): the approval is its, said or not (rule 5.1).
+    assert_eq!(out.data["approved_by"], "MOI");
+    let by = |agency: &str| PaperApproval { agency: Some(agency.into()), ..approval.clone() };
+    let out = register_from_paper(&officer, &chain, Channel::Paper, &by("moi"), ctx, &app, now()).unwrap_or_else(|r| panic!("{r:?}"));
+    assert_eq!(out.data["approved_by"], "MOI");
+    // Not its supervising agency: itself, DGPA, another ministry, no agency at all.
+    for other in ["NPA", "DGPA", "MOE", "MOI OR 1"] {
+        assert_eq!(
+            register_from_paper(&officer, &chain, Channel::Paper, &by(other), ctx, &app, now()),
+            Err(Refusal::PaperApproverNotSupervising),
+            "{other}"
+        );
+    }
+    // KPD has two (NPA, MOI): the one named is recorded, and none is guessed.
+    let kpd = chain_of("KPD");
+    let out = register_from_paper(&officer, &kpd, Channel::Paper, &by("NPA"), ctx, &app, now()).unwrap_or_else(|r| panic!("{r:?}"));
+    assert_eq!(out.data["approved_by"], "NPA");
+    let out = register_from_paper(&officer, &kpd, Channel::Paper, &approval, ctx, &app, now()).unwrap_or_else(|r| panic!("{r:?}"));
+    assert_eq!(out.data["approved_by"], serde_json::Value::Null);
     // Only DGPA's officers register; only what came on paper or by e-mail; a full approval.
     let applicant = actor(1, "NPA", &[Role::Applicant]);
     assert!(matches!(

@@ -272,9 +272,14 @@ pub fn RequestPage() -> impl IntoView {
                                         statreq_domain::EventKind::ExtensionRefused => tr(lang.get(), "event_extension_refused"),
                                         // On paper or by e-mail (rule 5.2): the supervising agency's approval it came with.
                                         statreq_domain::EventKind::RegisteredFromPaper => {
-                                            let (number, on) = paper_approval(lang.get(), &e.data);
-                                            let key = if e.data["channel"] == "email" { "event_registered_from_email" } else { "event_registered_from_paper" };
-                                            tr_with(lang.get(), key, &[("number", number), ("on", on)])
+                                            let (number, on, by) = paper_approval(lang.get(), &e.data);
+                                            let key = match (e.data["channel"] == "email", by.is_some()) {
+                                                (true, true) => "event_registered_from_email_by",
+                                                (true, false) => "event_registered_from_email",
+                                                (false, true) => "event_registered_from_paper_by",
+                                                (false, false) => "event_registered_from_paper",
+                                            };
+                                            tr_with(lang.get(), key, &[("number", number), ("on", on), ("agency", by.unwrap_or_default())])
                                         }
                                         _ => text(lang.get(), &e.to_state.label()),
                                     }}" · "
@@ -307,11 +312,13 @@ fn outcome_reason(data: &serde_json::Value) -> Option<statreq_domain::OutcomeRea
 }
 
 /// The supervising agency's approval an application on paper came with (rule 5.2): its
-/// document number and day, as a registration event records them.
-pub(crate) fn paper_approval(lang: i18n::Lang, data: &serde_json::Value) -> (String, String) {
+/// document number and day, and the agency that gave it when recorded (by name), as a
+/// registration event records them.
+pub(crate) fn paper_approval(lang: i18n::Lang, data: &serde_json::Value) -> (String, String, Option<String>) {
     let number = data.get("document_number").and_then(|v| v.as_str()).unwrap_or_default().to_string();
     let on = data.get("approved_on").and_then(|v| v.as_str()).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    (number, on.map(|d| i18n::day(lang, d)).unwrap_or_default())
+    let by = ["approved_by_name", "approved_by"].iter().find_map(|k| data.get(*k).and_then(|v| v.as_str()).map(str::to_string));
+    (number, on.map(|d| i18n::day(lang, d)).unwrap_or_default(), by)
 }
 
 /// A destruction event's date and method (rule 6), as the timeline says them.
