@@ -748,9 +748,12 @@ async fn an_officer_registers_an_application_that_came_by_email() {
     // With it: by e-mail, for NPA's Taipei branch, approved yesterday by NPA — one of the
     // two agencies that supervise it (rule 5.1), offered once the agency is typed.
     click(&c, Locator::Css("#channel-email")).await;
+    let approver = "const s = document.getElementById('paper-approver'); return [s.disabled, s.required]";
+    assert_eq!(c.execute(approver, vec![]).await.unwrap(), serde_json::json!([true, false]), "no agency yet: nothing to choose");
     type_into(&c, "#paper-agency", "NPATPE").await;
     let offered = "return [...document.querySelectorAll('#paper-approver option')].map(o => o.value).join(',')";
     crate::browser::wait_for_script(&c, offered, serde_json::json!(",NPA,MOI")).await;
+    assert_eq!(c.execute(approver, vec![]).await.unwrap(), serde_json::json!([false, true]), "two: one must be chosen");
     click(&c, Locator::Css("#paper-approver option[value='NPA']")).await;
     type_into(&c, "#paper-document", "警署人字第1150001234號").await;
     let yesterday = statreq_e2e::statreq_domain::lifecycle::taiwan_date(chrono::Utc::now()).pred_opt().unwrap();

@@ -119,14 +119,21 @@ impl PaperIntake {
                     on:input=move |ev| self.agency.set(event_target_value(&ev)) />
                 <AgencyChoices id="paper-agency-codes" agencies=listed />
                 <label for="paper-approver">{move || tr(lang.get(), "approving_agency")}</label>
-                <select id="paper-approver" prop:value=move || self.approver.get() on:change=move |ev| self.approver.set(event_target_value(&ev))>
+                // Several: one must be chosen (the letter says which); none yet: the agency first.
+                <select id="paper-approver" prop:value=move || self.approver.get() on:change=move |ev| self.approver.set(event_target_value(&ev))
+                    required=move || choices.get().is_some_and(|c| c.len() > 1)
+                    disabled=move || choices.get().is_none_or(|c| c.is_empty())>
                     {move || {
                         let choices = choices.get().unwrap_or_default();
                         let several = choices.len() > 1;
                         let selected = self.approver.get_untracked();
+                        let none = choices.is_empty();
                         view! {
                             <Show when=move || several>
                                 <option value="">{move || tr(lang.get(), "choose_approving_agency")}</option>
+                            </Show>
+                            <Show when=move || none>
+                                <option value="">{move || tr(lang.get(), "type_applying_agency_first")}</option>
                             </Show>
                             {choices.into_iter().map(|a| {
                                 let is = a.code == selected;

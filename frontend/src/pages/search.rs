@@ -15,6 +15,14 @@ use crate::i18n::{self, text, tr};
 use crate::pages::home::STATES;
 use crate::session::{self, call};
 
+/// The most requests one export holds (`GET /requests.csv` without `limit`).
+const MAX_EXPORT: i64 = 10_000;
+
+/// What an export of `total` matches misses, said: none up to [`MAX_EXPORT`].
+fn export_capped(lang: i18n::Lang, total: i64) -> Option<String> {
+    (total > MAX_EXPORT).then(|| i18n::tr_with(lang, "export_capped", &[("max", MAX_EXPORT.to_string()), ("n", total.to_string())]))
+}
+
 /// The filters the page understands, in the order of the form.
 const KEYS: [&str; 7] = ["q", "agency", "subtree", "assignee", "submitted_from", "submitted_to", "personal"];
 
@@ -67,23 +75,6 @@ pub fn SearchPage() -> impl IntoView {
         }
         navigate(&format!("/search?{}", kept.join("&")), Default::default());
     };
-    let export = move |_| {
-        let f = filters.get_untracked();
-        spawn_local(async move {
-            let res = call(|c| {
-                let f = f.clone();
-                async move {
-                    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                    c.export_requests(&pairs).await
-                }
-            })
-            .await;
-            match res {
-                Ok(bytes) => save_file("requests.csv", &bytes),
-                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
-            }
-        });
-    };
     // How many the search found, state by state (the list shows a page at a time).
     let counts = LocalResource::new(move || {
         let f = filters.get();
@@ -97,6 +88,28 @@ pub fn SearchPage() -> impl IntoView {
             .ok()
         }
     });
+    let export = move |_| {
+        let f = filters.get_untracked();
+        spawn_local(async move {
+            let res = call(|c| {
+                let f = f.clone();
+                async move {
+                    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    c.export_requests(&pairs).await
+                }
+            })
+            .await;
+            match res {
+                Ok(bytes) => {
+                    save_file("requests.csv", &bytes);
+                    // More matched than one export holds: said, with what to do.
+                    let total = counts.get_untracked().flatten().map_or(0, |c| c.total);
+                    note.set(export_capped(lang.get_untracked(), total));
+                }
+                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+            }
+        });
+    };
     let found = move || {
         let counts = counts.get().flatten().filter(|c| c.total > 0)?;
         let l = lang.get();
@@ -170,5 +183,20 @@ pub fn SearchPage() -> impl IntoView {
         </form>
         <p id="found" class="hint" role="status">{found}</p>
         <crate::components::request::PagedRequests filters=Signal::derive(move || filters.get()) class="results" caption_key="find_requests" empty_key="nothing_matches" />
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_export_beyond_its_limit_says_what_it_missed() {
+        assert_eq!(export_capped(i18n::Lang::Zh, 0), None);
+        assert_eq!(export_capped(i18n::Lang::Zh, MAX_EXPORT), None);
+        let said = export_capped(i18n::Lang::Zh, MAX_EXPORT + 1).unwrap_or_default();
+        assert!(said.contains("前 10000 件") && said.contains("共 10001 件"), "{said}");
+        let said = export_capped(i18n::Lang::En, 25_000).unwrap_or_default();
+        assert!(said.starts_with("The export holds the first 10000 of the 25000"), "{said}");
     }
 }
