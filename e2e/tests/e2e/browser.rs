@@ -1323,6 +1323,8 @@ async fn an_officer_finds_requests_and_holds_one() {
     wait_for_text(&c, "table.results", &r.id.to_string()).await;
     // How many it found, by state (first, all the officer may see: both queued).
     wait_for_text(&c, "#found", "找到 1 件：排程中 1 件。").await;
+    let links = "return document.querySelectorAll('#found a').length";
+    assert_eq!(c.execute(links, vec![]).await.unwrap(), serde_json::json!(0), "one state: nothing to narrow to");
     let url = c.current_url().await.unwrap();
     assert!(url.query().unwrap_or_default().contains("state=queued"), "the view is a link: {url}");
     assert_accessible(&c, "search").await;
@@ -1338,6 +1340,14 @@ async fn an_officer_finds_requests_and_holds_one() {
     assert_eq!(people.applicant.get_request(r.id).await.unwrap().state, statreq_e2e::statreq_contract::State::OnHold);
     // The saved view lists it.
     c.goto(&format!("{}/search?state=on_hold", server.base)).await.unwrap();
+    wait_for_text(&c, "table.results", &r.id.to_string()).await;
+    // A search of two states says each, and narrows to one from there.
+    c.goto(&format!("{}/search?personal=false", server.base)).await.unwrap();
+    wait_for_text(&c, "#found", "找到 2 件：排程中 1 件、暫停處理 1 件。").await;
+    click(&c, Locator::LinkText("暫停處理 1 件")).await;
+    wait_for_text(&c, "#found", "找到 1 件：暫停處理 1 件。").await;
+    let url = c.current_url().await.unwrap();
+    assert_eq!(url.query(), Some("personal=false&state=on_hold"), "the other filters kept");
     wait_for_text(&c, "table.results", &r.id.to_string()).await;
 
     // From the queue, the chosen requests go to another officer at once.

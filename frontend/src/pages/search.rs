@@ -110,17 +110,35 @@ pub fn SearchPage() -> impl IntoView {
             }
         });
     };
+    // How many it found, state by state; each state a link to the same search narrowed to it.
     let found = move || {
         let counts = counts.get().flatten().filter(|c| c.total > 0)?;
         let l = lang.get();
-        let sep = if l == i18n::Lang::En { ", " } else { "、" };
-        let states: Vec<String> = counts
-            .by_state
-            .iter()
-            .filter(|c| c.count > 0)
-            .map(|c| i18n::tr_with(l, "state_count", &[("state", text(l, &c.state.label())), ("n", c.count.to_string())]))
+        let (sep, end) = if l == i18n::Lang::En { (", ", ".") } else { ("、", "。") };
+        let others: Vec<String> = filters
+            .get()
+            .into_iter()
+            .filter(|(k, _)| k != "state")
+            .map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(&v))))
             .collect();
-        Some(i18n::tr_with(l, "found_by_state", &[("n", counts.total.to_string()), ("states", states.join(sep))]))
+        let states: Vec<StateCount> = counts.by_state.into_iter().filter(|c| c.count > 0).collect();
+        let narrows = states.len() > 1;
+        let parts = states
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let words = i18n::tr_with(l, "state_count", &[("state", text(l, &c.state.label())), ("n", c.count.to_string())]);
+                let href = format!(
+                    "/search?{}",
+                    others.iter().cloned().chain([format!("state={}", c.state.as_str())]).collect::<Vec<_>>().join("&")
+                );
+                view! {
+                    {(i > 0).then_some(sep)}
+                    {if narrows { view! { <A href=href>{words}</A> }.into_any() } else { words.into_any() }}
+                }
+            })
+            .collect_view();
+        Some(view! { {i18n::tr_with(l, "found_n", &[("n", counts.total.to_string())])}{parts}{end} })
     };
     let is_dgpa = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaOfficer));
     let is_supervisor = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::Supervisor));
