@@ -305,6 +305,13 @@ async fn the_queue_reads_in_words_and_takes_from_the_row() {
     server.login("admin.dgpa").await.update_user(gone, &leaves, None).await.unwrap();
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "officer2.dgpa").await;
+    // Home says what is past its time, and finds it.
+    wait_for_text(&c, "#overdue-note", "有 1 件逾期").await;
+    click(&c, Locator::Css("#overdue-note a")).await;
+    wait_for_text(&c, "#found", "找到 1 件：排程中 1 件。").await;
+    wait_for_text(&c, "table.results tbody", &waited.id.to_string()).await;
+    let ticked = c.find(Locator::Css("#s-overdue")).await.unwrap().prop("checked").await.unwrap();
+    assert_eq!(ticked.as_deref(), Some("true"), "the search form shows the filter it holds");
     click(&c, Locator::Css("header a[href='/queue']")).await;
     wait_for_text(&c, "table.queue tbody", &queued.id.to_string()).await;
     // Names, not codes; difficulty as chosen; each factor explained in words.

@@ -67,6 +67,10 @@ pub fn Home() -> impl IntoView {
             format!("（{n}）")
         }
     };
+    // What is past its time (the queue's longest wait, a destroy-by day), said first.
+    let overdue = LocalResource::new(move || async move {
+        session::call(|c| async move { c.count_requests(&[("overdue", "true")]).await }).await.ok().map(|c| c.total)
+    });
     let is_applicant = move || crate::components::for_roles::uses(session, crate::components::for_roles::Screen::NewRequest);
     view! {
         <Show when=move || session.me.get().is_some() fallback=move || view! {
@@ -83,6 +87,11 @@ pub fn Home() -> impl IntoView {
                     <A href="/requests/paper" attr:class="button" attr:id="register-paper">{move || tr(lang.get(), "register_paper_application")}</A>
                 </Show>
             </div>
+            {move || overdue.get().flatten().filter(|n| *n > 0).map(|n| view! {
+                <p class="notice" id="overdue-note">
+                    <A href="/search?overdue=true">{move || crate::i18n::tr_with(lang.get(), "overdue_n", &[("n", n.to_string())])}</A>
+                </p>
+            })}
             <label for="state-filter">{move || tr(lang.get(), "state")}</label>
             <select id="state-filter" prop:value=move || filter.get() on:change=move |ev| { touched.set(true); filter.set(event_target_value(&ev)); }>
                 <option value="">{move || tr(lang.get(), "all")}{move || count_of(None)}</option>

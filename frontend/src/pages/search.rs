@@ -1,5 +1,5 @@
 //! Finding requests: words or a number, states, agency (with its subtree), whose work,
-//! submission days, personal data — the filters of `GET /requests`, kept in the
+//! submission days, personal data, past their time — the filters of `GET /requests`, kept in the
 //! address so that a view is a link — saved views for an officer's day, and the
 //! same selection as CSV.
 
@@ -24,7 +24,7 @@ fn export_capped(lang: i18n::Lang, total: i64) -> Option<String> {
 }
 
 /// The filters the page understands, in the order of the form.
-const KEYS: [&str; 7] = ["q", "agency", "subtree", "assignee", "submitted_from", "submitted_to", "personal"];
+const KEYS: [&str; 8] = ["q", "agency", "subtree", "assignee", "submitted_from", "submitted_to", "personal", "overdue"];
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
@@ -51,6 +51,7 @@ pub fn SearchPage() -> impl IntoView {
     let (q, agency, from, to, personal) = (field("q"), field("agency"), field("submitted_from"), field("submitted_to"), field("personal"));
     let subtree = Memo::new(move |_| query.get().get("subtree").as_deref() == Some("true"));
     let mine = Memo::new(move |_| query.get().get("assignee").as_deref() == Some("me"));
+    let overdue = Memo::new(move |_| query.get().get("overdue").as_deref() == Some("true"));
     let states = Memo::new(move |_| query.get().get_all("state").unwrap_or_default());
     let agencies = crate::components::agencies::agencies();
     let apply = move |ev: leptos::ev::SubmitEvent| {
@@ -182,6 +183,10 @@ pub fn SearchPage() -> impl IntoView {
             <label class="check" for="s-mine">
                 <input id="s-mine" type="checkbox" name="assignee" value="me" prop:checked=move || mine.get() />
                 {move || tr(lang.get(), "only_my_work")}
+            </label>
+            <label class="check" for="s-overdue">
+                <input id="s-overdue" type="checkbox" name="overdue" value="true" prop:checked=move || overdue.get() />
+                {move || tr(lang.get(), "only_overdue")}
             </label>
             <label for="s-from">{move || tr(lang.get(), "submitted_from")}</label>
             <input id="s-from" name="submitted_from" type="date" prop:value=move || from.get() />
