@@ -418,7 +418,9 @@ fn overdue_destructions_in(s: &Store, agency: &AgencyCode, now: chrono::DateTime
 pub async fn overdue_ids(state: &AppState) -> AppResult<Vec<RequestId>> {
     let snapshot = super::queue::cached_snapshot(state).await?;
     let mut ids: Vec<RequestId> = snapshot.order.iter().filter(|r| r.overdue).map(|r| r.id).collect();
-    let filter = ListFilter { all_submitted: true, states: vec![State::Delivered], limit: 100_000, ..Default::default() };
+    // Only personal data has a destroy-by day (rule 6): the rest is not read.
+    let filter =
+        ListFilter { all_submitted: true, states: vec![State::Delivered], personal: Some(true), limit: 100_000, ..Default::default() };
     let rows = db(state, move |s| s.list_requests(&filter)).await?;
     let now = Utc::now();
     ids.extend(rows.into_iter().filter_map(|r| {

@@ -454,7 +454,7 @@ pub async fn list_requests(state: web::Data<AppState>, who: Principal, req: Http
 }
 
 /// The most rows one export holds; narrow the filters for more.
-const MAX_EXPORT: i64 = 10_000;
+const MAX_EXPORT: i64 = statreq_contract::MAX_REQUEST_EXPORT;
 
 /// The same selection as `GET /requests`, as CSV. The same filters, `limit` up to 200
 /// per page or every match up to 10,000 without it; UTF-8 with a byte-order mark so

@@ -108,9 +108,12 @@ pub struct RequestView {
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
-/// What a check of an application found, and earlier requests that asked for much the same.
-/// How many of the requests the caller may see (as `GET /requests` lists them) are in
-/// each state: every state, in the lifecycle's order, with none as 0.
+/// The most requests one `GET /requests.csv` without `limit` holds; narrow the filters
+/// for more.
+pub const MAX_REQUEST_EXPORT: i64 = 10_000;
+
+/// How many requests the list with the filters asked for holds (as `GET /requests` lists
+/// them) in each state: every state, in the lifecycle's order, with none as 0.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RequestCounts {
     pub by_state: Vec<StateCount>,
@@ -124,6 +127,7 @@ pub struct StateCount {
     pub count: i64,
 }
 
+/// What a check of an application found, and earlier requests that asked for much the same.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CheckResponse {
     /// Errors first, then warnings.

@@ -16,7 +16,7 @@ use crate::pages::home::STATES;
 use crate::session::{self, call};
 
 /// The most requests one export holds (`GET /requests.csv` without `limit`).
-const MAX_EXPORT: i64 = 10_000;
+const MAX_EXPORT: i64 = statreq_contract::MAX_REQUEST_EXPORT;
 
 /// What an export of `total` matches misses, said: none up to [`MAX_EXPORT`].
 fn export_capped(lang: i18n::Lang, total: i64) -> Option<String> {
