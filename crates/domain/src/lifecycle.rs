@@ -59,6 +59,14 @@ pub fn allowed_actions(from: State) -> Vec<Action> {
     Action::ALL.into_iter().filter(|a| next_state(from, *a).is_some()).collect()
 }
 
+/// Whether the application can still change: edited by its office, or sent back by a
+/// reviewer (rule 5.1 by the supervising agency, rule 5.3 by DGPA, up to production).
+/// Once delivered or ended it cannot, and its check (rule 4's sources, the personal-data
+/// notes) is advice nobody can follow any more.
+pub fn application_may_change(from: State) -> bool {
+    [Action::Edit, Action::SupervisorReturn, Action::DgpaReturn].into_iter().any(|a| next_state(from, a).is_some())
+}
+
 /// Who is acting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {

@@ -1192,7 +1192,10 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
     let dist = spa_dir();
     let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
     let people = crate::common::Scenario::new(&server).await;
-    let r = people.in_state(&crate::common::detail(), statreq_e2e::statreq_contract::State::Delivered, 2).await;
+    // A deadline in the reason (rule 5.3's warning), which the check keeps saying after delivery.
+    let mut app = crate::common::detail();
+    app.reason = format!("{}，請於本月底前提供", app.reason);
+    let r = people.in_state(&app, statreq_e2e::statreq_contract::State::Delivered, 2).await;
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "applicant.npa").await;
 
@@ -1220,6 +1223,13 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
     // The timeline says it, with the days and the reason.
     wait_for_text(&c, "ol.timeline", "申請延長保存 30 日").await;
     wait_for_text(&c, "ol.timeline", "陞遷評審延至下年度").await;
+    // The check has warnings for this application still, but after delivery nobody can
+    // follow them: the page no longer shows it (the similar requests and rule 4's
+    // coverage, which it loads beside, are drawn by now).
+    let check = people.applicant.check_request(r.id).await.unwrap();
+    assert!(!check.findings.is_empty(), "the application this test needs has findings");
+    wait_for_text(&c, "#cov-h", "第4點").await;
+    assert!(c.find(Locator::Css("ul.findings")).await.is_err(), "a delivered request's page shows its check");
     assert_accessible(&c, "request with a retention extension").await;
     let asked = people.applicant.retention_extensions(r.id).await.unwrap();
     assert_eq!((asked.len(), asked[0].days), (1, 30));

@@ -69,6 +69,14 @@ fn facts<'a>(state: State, chain: &'a AgencyChain, app: &'a Application) -> Requ
 const DRAFTER: i64 = 1;
 
 #[test]
+fn an_application_may_change_until_it_is_delivered() {
+    use State::*;
+    let open: Vec<State> = State::ALL.into_iter().filter(|s| application_may_change(*s)).collect();
+    // Its office edits it; rule 5.1's reviewer or DGPA (rule 5.3, up to production) sends it back.
+    assert_eq!(open, vec![Draft, PendingSupervisor, PendingDgpa, Queued, OnHold, InProduction, Returned]);
+}
+
+#[test]
 fn supervising_agencies_follow_the_tree() {
     assert_eq!(chain_of("KPD").supervising_agencies(), vec![&code("NPA"), &code("MOI")]);
     assert_eq!(chain_of("MOI").supervising_agencies(), vec![&code("MOI")]);

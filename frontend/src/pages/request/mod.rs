@@ -108,6 +108,7 @@ pub fn RequestPage() -> impl IntoView {
                 let app_for_findings = app.clone();
                 let actions: Vec<RequestAction> = r.allowed_actions.iter().copied().filter(|a| *a != RequestAction::Edit).collect();
                 let can_edit = r.allowed_actions.contains(&RequestAction::Edit);
+                let open = statreq_domain::lifecycle::application_may_change(r.state);
                 // The office that applied may start a new application from this one's.
                 // (Once the profile has loaded: a page opened directly renders before it.)
                 let (not_draft, agency) = (r.state != State::Draft, r.agency_code.clone());
@@ -190,7 +191,9 @@ pub fn RequestPage() -> impl IntoView {
                     </section>
                     {move || problem_note(lang.get(), findings.get())}
                     {move || problem_note(lang.get(), coverage.get())}
-                    {move || findings.get().and_then(Result::ok).filter(|f| !f.findings.is_empty()).map(|f| view! {
+                    // The check is advice for the application while it can still change;
+                    // a delivered or ended request's would ask what nobody can do any more.
+                    {move || findings.get().and_then(Result::ok).filter(|f| open && !f.findings.is_empty()).map(|f| view! {
                         <section class="card" aria-labelledby="f-h">
                             <h2 id="f-h">{tr(lang.get(), "check")}</h2>
                             <ul class="findings">
