@@ -46,6 +46,8 @@ pub async fn list_sessions(
             expires_at: r.expires_at,
             user_agent: r.origin.user_agent,
             client_addr: r.origin.client_addr,
+            started_user_agent: r.first_origin.user_agent,
+            started_client_addr: r.first_origin.client_addr,
         })
         .collect();
     http::list_response(views, q.cursor.as_deref(), q.limit)

@@ -124,6 +124,14 @@ pub struct SessionView {
     /// (behind a trusted proxy, the address the proxy names); null as `user_agent`.
     #[serde(default)]
     pub client_addr: Option<String>,
+    /// The `User-Agent` of its sign-in (since 1.18.0): a session now used from another
+    /// browser or address than it began in may have been carried off. Null as `user_agent`.
+    #[serde(default)]
+    #[schema(max_length = 300)]
+    pub started_user_agent: Option<String>,
+    /// The client address of its sign-in (since 1.18.0); null as `client_addr`.
+    #[serde(default)]
+    pub started_client_addr: Option<String>,
 }
 
 /// The result of signing out everywhere.

@@ -75,8 +75,13 @@ impl Store {
                 last_active_at: created,
                 expires_at: expires,
                 origin: origin.clone(),
+                first_origin: origin.clone(),
             });
-            entry.started_at = entry.started_at.min(created);
+            // Where it began: the sign-in's token, the family's oldest.
+            if created < entry.started_at {
+                entry.started_at = created;
+                entry.first_origin = origin.clone();
+            }
             // Where it was last seen: the newest token's origin.
             if created >= entry.last_active_at {
                 entry.last_active_at = created;
@@ -214,6 +219,8 @@ pub struct SessionRow {
     pub expires_at: DateTime<Utc>,
     /// Where its newest token was issued to.
     pub origin: SessionOrigin,
+    /// Where its sign-in's token was issued to (a session carried elsewhere differs).
+    pub first_origin: SessionOrigin,
 }
 
 /// A refresh token to store: its hash (never the token), its session (`family`), whose

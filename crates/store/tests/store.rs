@@ -184,15 +184,16 @@ fn refresh_token_reuse_revokes_the_family(backend: Backend) {
     let exp = now() + Duration::hours(1);
     let long_ago = now() - Duration::days(1);
     let refresh = |h: &str| store.use_refresh_token(h, long_ago, &ctx(), now()).ok();
+    let desk = SessionOrigin { user_agent: Some("Mozilla/5.0 (Windows NT 10.0)".into()), client_addr: Some("10.0.0.5".into()) };
     store
         .insert_refresh_token(
             &NewRefreshToken {
                 token_hash: "h1",
                 family: "fam",
                 user_id: u,
-                issued_at: now(),
+                issued_at: now() - Duration::minutes(5),
                 expires_at: exp,
-                origin: SessionOrigin::default(),
+                origin: desk.clone(),
             },
             Some(&ctx()),
         )
@@ -212,6 +213,8 @@ fn refresh_token_reuse_revokes_the_family(backend: Backend) {
     let kept = seen[0].origin.user_agent.clone().unwrap_or_default();
     assert_eq!((kept.chars().count(), kept.starts_with("Mozilla/5.0 (iPhone)x")), (300, true), "{kept}");
     assert_eq!(seen[0].origin.client_addr.as_deref(), Some("10.0.3.7"));
+    // And where it began: the sign-in's token, however many came after.
+    assert_eq!((&seen[0].first_origin, seen[0].started_at), (&desk, now() - Duration::minutes(5)));
     // Nothing but blanks and control characters is no User-Agent.
     let blank = SessionOrigin { user_agent: Some(" \u{7} ".into()), client_addr: None };
     store

@@ -569,6 +569,34 @@ async fn one_ends_other_sessions_and_registers_an_age_key() {
     wait_for_text(&c, "section[aria-labelledby='sess-h'] [role=status]", "該處已登出").await;
     assert_eq!(elsewhere.refresh().await.err().and_then(|e| e.status()), Some(401));
     wait_count(&c, "ul.sessions li", 1).await;
+    assert!(c.find(Locator::Css("ul.sessions .device-start")).await.is_err(), "a session used where it began says so twice");
+
+    // A session signed in at one address and now used from another (its refresh token
+    // carried off, say) says where it began too.
+    let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+    let from =
+        |last: u8| reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, last])).user_agent(firefox).build().unwrap();
+    let signed: serde_json::Value = from(7)
+        .post(format!("{}/api/v1/auth/login", server.base))
+        .json(&serde_json::json!({"username": "applicant.npa", "password": statreq_e2e::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap_or_default();
+    let refreshed = from(9)
+        .post(format!("{}/api/v1/auth/refresh", server.base))
+        .json(&serde_json::json!({"refresh_token": signed["refresh_token"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refreshed.status(), 200);
+    c.refresh().await.unwrap();
+    wait_count(&c, "ul.sessions li", 2).await;
+    wait_for_text(&c, "ul.sessions", "Firefox · Linux · 127.0.0.9 · 登入時：Firefox · Linux · 127.0.0.7").await;
+    wait_count(&c, "ul.sessions .device-start", 1).await;
+    assert_accessible(&c, "account with a session used elsewhere than it began").await;
 
     // An age key: a wrong one is refused in words; a real one is registered and used.
     type_into(&c, "#age-key", "age1notakey").await;

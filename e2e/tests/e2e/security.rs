@@ -204,6 +204,37 @@ async fn people_see_and_end_their_own_sessions(backend: Backend) {
     let from_desk = items.iter().find(|s| s["user_agent"] == chrome);
     assert_eq!(from_desk.map(|s| s["client_addr"].clone()), Some(serde_json::json!("127.0.0.7")), "{listed}");
     assert_eq!(items.len(), 1, "{listed}");
+    // Where it began is said apart from where it was last used: the same, so far; once its
+    // refresh token is used from another browser and address (carried off, say), both show.
+    let began = |s: &serde_json::Value| (s["started_user_agent"].clone(), s["started_client_addr"].clone());
+    assert_eq!(from_desk.map(began), Some((serde_json::json!(chrome), serde_json::json!("127.0.0.7"))), "{listed}");
+    let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+    let elsewhere = reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, 9])).user_agent(firefox).build().unwrap();
+    let refreshed: serde_json::Value = elsewhere
+        .post(format!("{}/api/v1/auth/refresh", server.base))
+        .json(&serde_json::json!({"refresh_token": signed["refresh_token"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap_or_default();
+    let listed: serde_json::Value = desk
+        .get(format!("{}/api/v1/auth/sessions", server.base))
+        .bearer_auth(refreshed["access_token"].as_str().unwrap_or_default())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap_or_default();
+    let session = &listed["items"][0];
+    assert_eq!(
+        (&session["user_agent"], &session["client_addr"]),
+        (&serde_json::json!(firefox), &serde_json::json!("127.0.0.9")),
+        "{listed}"
+    );
+    assert_eq!(began(session), (serde_json::json!(chrome), serde_json::json!("127.0.0.7")), "{listed}");
 
     // Refusals end nothing: another account's session, an unknown or over-long id.
     assert_eq!(status(other.end_session(&mine[0].id).await.err()), Some(404));

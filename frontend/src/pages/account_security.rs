@@ -60,8 +60,14 @@ pub fn Sessions() -> impl IntoView {
                         <li>
                             {tr_with(l, "session_line", &[("started", i18n::datetime(l, s.started_at)), ("active", i18n::datetime(l, s.last_active_at))])}
                             // Which browser and where, to tell one's sessions apart (the whole User-Agent on pointing).
-                            {let whence: Vec<String> = s.user_agent.as_deref().map(device_of).into_iter().chain(s.client_addr.clone()).filter(|w| !w.is_empty()).collect();
-                             (!whence.is_empty()).then(|| view! { " · "<span class="device" title=s.user_agent.clone().unwrap_or_default()>{whence.join(" · ")}</span> })}
+                            {let whence = whence(s.user_agent.as_deref(), s.client_addr.as_deref());
+                             (!whence.is_empty()).then(|| view! { " · "<span class="device" title=s.user_agent.clone().unwrap_or_default()>{whence.clone()}</span> })}
+                            // Where it began, when that is elsewhere: a session carried off
+                            // (its refresh token taken) shows here as one used from two places.
+                            {let began = whence(s.started_user_agent.as_deref(), s.started_client_addr.as_deref());
+                             (!began.is_empty() && began != whence(s.user_agent.as_deref(), s.client_addr.as_deref())).then(|| view! {
+                                 " · "<span class="device-start warning" title=s.started_user_agent.clone().unwrap_or_default()>{tr_with(l, "session_began_from", &[("whence", began)])}</span>
+                             })}
                             {if s.current {
                                 view! { " "<span class="badge done">{tr(l, "this_browser")}</span> }.into_any()
                             } else {
@@ -123,6 +129,12 @@ pub fn AgeKey() -> impl IntoView {
             <p class="pre-line" role="status">{move || note.get()}</p>
         </section>
     }
+}
+
+/// A token's origin in words: the browser and system, then the address ("Chrome ·
+/// Windows · 10.0.3.7"); empty when neither was known.
+fn whence(user_agent: Option<&str>, client_addr: Option<&str>) -> String {
+    user_agent.map(device_of).into_iter().chain(client_addr.map(String::from)).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" · ")
 }
 
 /// A `User-Agent` in two words, browser and system ("Chrome · Windows"); a program
