@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use statreq_domain::AgencyCode;
 
-use crate::schema::agencies;
+use crate::schema::{agencies, requests};
 use crate::{from_db, to_db, Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -218,6 +218,11 @@ fn update_agency(
             steps += 1;
         }
     }
+    // A request's view names its agency and that agency's supervising agencies: a new
+    // name or place in the tree changes the view of every request of this agency and of
+    // those under it.
+    let renamed = change.name.as_ref().is_some_and(|n| *n != current.name);
+    let moved = change.parent_code.is_some() && change.parent_code != current.parent_code;
     // Compare-and-set on the version read: a change that landed in between (on
     // PostgreSQL, another transaction) is a conflict, never overwritten.
     let written = diesel::update(agencies::table.find(code).filter(agencies::version.eq(read)))
@@ -232,5 +237,23 @@ fn update_agency(
     if written == 0 {
         return Err(StoreError::Conflict);
     }
+    if renamed || moved {
+        // `updated_since` finds them; their versions stay (nothing an If-Match guards changed).
+        let under = subtree(c, code)?;
+        diesel::update(requests::table.filter(requests::agency_code.eq_any(under))).set(requests::updated_at.eq(to_db(now))).execute(c)?;
+    }
     Ok(())
+}
+
+/// An agency and every agency under it.
+fn subtree(c: &mut crate::DbConnection, code: &AgencyCode) -> StoreResult<Vec<AgencyCode>> {
+    let links: Vec<(AgencyCode, Option<AgencyCode>)> = agencies::table.select((agencies::code, agencies::parent_code)).load(c)?;
+    let mut found = vec![code.clone()];
+    let mut at = 0;
+    while at < found.len() {
+        let parent = found[at].clone();
+        found.extend(links.iter().filter(|(_, p)| p.as_ref() == Some(&parent)).map(|(child, _)| child.clone()));
+        at += 1;
+    }
+    Ok(found)
 }

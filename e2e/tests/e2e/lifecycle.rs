@@ -444,9 +444,23 @@ async fn the_approving_agency_stays_on_the_record_when_people_and_agencies_move(
     let s = common::Scenario::new(&server).await;
     let admin = server.login("admin.dgpa").await;
     let r = s.in_state(&common::statistics(), State::PendingDgpa, 2).await;
+    let other = s.in_state(&common::statistics(), State::PendingSupervisor, 2).await;
     let reviewer = s.supervisor.me().await.unwrap();
     admin.update_user(reviewer.id, &UpdateUserBody { agency_code: Some("TPE".into()), ..Default::default() }, None).await.unwrap();
+    // A client that follows changes by `updated_since` learns that the request's view
+    // changed (its supervising agencies) when its agency moves, and of nothing else.
+    let since =
+        (r.updated_at.max(other.updated_at) + chrono::Duration::milliseconds(1)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    async fn changed(c: &statreq_e2e::statreq_client::Client, since: &str) -> Vec<i64> {
+        let mut ids: Vec<i64> = c.search_requests(&[("updated_since", since)]).await.unwrap().items.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        ids
+    }
+    assert_eq!(changed(&s.officer, &since).await, Vec::<i64>::new());
     admin.update_agency("NPA", &UpdateAgencyBody { parent_code: Some("TPE".into()), ..Default::default() }, None).await.unwrap();
+    let mut moved = vec![r.id, other.id];
+    moved.sort_unstable();
+    assert_eq!(changed(&s.officer, &since).await, moved, "the moved agency's requests are found as changed");
 
     let events = s.officer.events(r.id).await.unwrap();
     let step = |kind: EventKind| events.iter().find(|e| e.kind == kind).unwrap_or_else(|| panic!("no {kind:?} in {events:?}"));
@@ -457,6 +471,13 @@ async fn the_approving_agency_stays_on_the_record_when_people_and_agencies_move(
     assert_eq!(agency(step(EventKind::Submitted)).as_deref(), Some("NPA 內政部警政署"));
     let now: Vec<String> = s.officer.get_request(r.id).await.unwrap().supervising_agencies.into_iter().map(|a| a.code).collect();
     assert_eq!(now, ["TPE"], "who would review it now");
+    // Renaming it changes its requests' views as well; a change of staff count does not.
+    admin.update_agency("NPA", &UpdateAgencyBody { personnel_staff: Some(41), ..Default::default() }, None).await.unwrap();
+    let after_move = (s.officer.get_request(r.id).await.unwrap().updated_at + chrono::Duration::milliseconds(1))
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    assert_eq!(changed(&s.officer, &after_move).await, Vec::<i64>::new(), "a staff count is not in a request's view");
+    admin.update_agency("NPA", &UpdateAgencyBody { name: Some("內政部警政署（新）".into()), ..Default::default() }, None).await.unwrap();
+    assert_eq!(changed(&s.officer, &after_move).await, moved, "the agency's new name is");
 }
 
 on_both_backends!(
