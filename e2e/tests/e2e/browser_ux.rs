@@ -347,6 +347,26 @@ async fn the_queue_reads_in_words_and_takes_from_the_row() {
     wait_for_text(&c, "#case-officer", "承辦人：王淑芬").await;
     wait_for_text(&c, "main > p", "無人承辦，請改派").await;
     c.goto(&format!("{}/queue", server.base)).await.unwrap();
+    // The work left behind is handed over from the queue, as many as are chosen at once:
+    // nothing chosen, or no officer, says what is missing and sends nothing.
+    click(&c, Locator::Css("#reassign-chosen")).await;
+    wait_for_text(&c, "section[aria-labelledby='reassign-h'] [role=alert]", "請先勾選案件").await;
+    click(&c, Locator::Css(&format!("#move-{}", working.id))).await;
+    click(&c, Locator::Css("#reassign-chosen")).await;
+    wait_for_text(&c, "section[aria-labelledby='reassign-h'] [role=alert]", "請選擇承辦人").await;
+    assert_eq!(people.officer2.get_request(working.id).await.unwrap().assignee.map(|a| a.id), Some(gone));
+    let heir = people.officer2.me().await.unwrap();
+    click(&c, Locator::Css(&format!("#reassign-to option[value='{}']", heir.id))).await;
+    type_into(&c, "#reassign-reason", "王淑芬離職，移交李冠廷").await;
+    click(&c, Locator::Css("#reassign-chosen")).await;
+    wait_for_text(&c, "#reassigned", &format!("已改派 1 件給 {}", heir.display_name)).await;
+    assert_eq!(people.officer2.get_request(working.id).await.unwrap().assignee.map(|a| a.id), Some(heir.id));
+    let events = people.officer2.events(working.id).await.unwrap();
+    let handed = events.iter().rev().find(|e| e.kind == statreq_e2e::statreq_domain::EventKind::Reassigned);
+    assert_eq!(handed.and_then(|e| e.comment.clone()).as_deref(), Some("王淑芬離職，移交李冠廷"), "{events:?}");
+    let unattended = "return document.querySelector('table.production').textContent.includes('無人承辦')";
+    crate::browser::wait_for_script(&c, unattended, serde_json::json!(false)).await;
+    assert_accessible(&c, "the queue after a handover").await;
     // Take straight from the row (the first: taking another needs a reason).
     click(&c, Locator::Css(&format!("#take-{}", waited.id))).await;
     assert_eq!(wait_for_state(&people.applicant, waited.id, State::InProduction).await, State::InProduction);

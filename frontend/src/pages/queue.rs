@@ -73,6 +73,47 @@ pub fn QueuePage() -> impl IntoView {
         });
     };
     let assign = move |_| take(chosen.get_untracked(), assignee.get_untracked().parse::<i64>().ok());
+    // Work in production given to another officer, several at once: an officer on leave
+    // or gone (their work marked unattended) is handed over in one step.
+    let moving = RwSignal::new(Vec::<i64>::new());
+    let move_to = RwSignal::new(String::new());
+    let move_reason = RwSignal::new(String::new());
+    let move_note = RwSignal::new(None::<String>);
+    let moved = RwSignal::new(None::<String>);
+    let hand_over = move |_| {
+        let l = lang.get_untracked();
+        let (ids, to) = (moving.get_untracked(), move_to.get_untracked().parse::<i64>().ok());
+        moved.set(None);
+        let Some(to) = to.filter(|_| !ids.is_empty()) else {
+            move_note.set(Some(tr(l, if ids.is_empty() { "choose_requests_first" } else { "choose_an_officer" })));
+            return;
+        };
+        let why = Some(move_reason.get_untracked()).filter(|r| !r.trim().is_empty());
+        busy.set(true);
+        spawn_local(async move {
+            let (mut done, mut failures) = (0, Vec::new());
+            for id in ids {
+                let why = why.clone();
+                match call(|c| {
+                    let why = why.clone();
+                    async move { c.assign(id, None, to, why.as_deref()).await }
+                })
+                .await
+                {
+                    Ok(_) => done += 1,
+                    Err(e) => failures.push(format!("#{id}: {}", err_text(l, &e))),
+                }
+            }
+            let name =
+                officers.get_untracked().unwrap_or_default().into_iter().find(|o| o.id == to).map(|o| o.display_name).unwrap_or_default();
+            moved.set((done > 0).then(|| tr_with(l, "reassigned_n", &[("n", done.to_string()), ("name", name)])));
+            move_note.set((!failures.is_empty()).then(|| failures.join("\n")));
+            moving.set(Vec::new());
+            move_reason.set(String::new());
+            busy.set(false);
+            queue.refetch();
+        });
+    };
     view! {
         <h1>{move || tr(lang.get(), "work_queue")}</h1>
         <section class="card bulk" aria-labelledby="bulk-h">
@@ -155,13 +196,35 @@ pub fn QueuePage() -> impl IntoView {
                     </tbody>
                 </table>
                 <h2>{tr(lang.get(), "work_in_production")}</h2>
+                <p class="status" role="status" id="reassigned">{move || moved.get()}</p>
                 {if q.in_production.is_empty() {
                     view! { <p>{tr(lang.get(), "none")}</p> }.into_any()
                 } else {
                     view! {
+                        {is_officer().then(|| view! {
+                            <section class="card bulk" aria-labelledby="reassign-h">
+                                <h3 id="reassign-h">{move || tr(lang.get(), "reassign_the_chosen")}</h3>
+                                <div class="row">
+                                    <div class="field">
+                                        <label for="reassign-to">{move || tr(lang.get(), "assign_to")}</label>
+                                        <select id="reassign-to" prop:value=move || move_to.get() on:change=move |ev| move_to.set(event_target_value(&ev))>
+                                            <option value="">{move || tr(lang.get(), "choose")}</option>
+                                            {move || officers.get().unwrap_or_default().into_iter().map(|o| view! { <option value=o.id.to_string()>{o.display_name.clone()}</option> }).collect_view()}
+                                        </select>
+                                    </div>
+                                    <div class="field wide">
+                                        <label for="reassign-reason">{move || tr(lang.get(), "comment_optional")}</label>
+                                        <input id="reassign-reason" prop:value=move || move_reason.get() on:input=move |ev| move_reason.set(event_target_value(&ev)) />
+                                    </div>
+                                    <button type="button" id="reassign-chosen" disabled=move || busy.get() on:click=hand_over>{move || tr(lang.get(), "reassign")}</button>
+                                </div>
+                                <p class="error pre-line" role="alert">{move || move_note.get()}</p>
+                            </section>
+                        })}
                         <table class="list production">
                             <caption class="visually-hidden">{tr(lang.get(), "work_in_production")}</caption>
                             <thead><tr>
+                                {is_officer().then(|| view! { <th scope="col">{tr(lang.get(), "choose")}</th> })}
                                 <th scope="col">{tr(lang.get(), "request_3")}</th>
                                 <th scope="col">{tr(lang.get(), "reason")}</th>
                                 <th scope="col">{tr(lang.get(), "agency_2")}</th>
@@ -171,6 +234,16 @@ pub fn QueuePage() -> impl IntoView {
                             <tbody>
                                 {q.in_production.into_iter().map(|i| view! {
                                     <tr>
+                                        {is_officer().then(|| {
+                                            let rid = i.request_id;
+                                            let label = format!("{} {rid}", tr(lang.get_untracked(), "choose"));
+                                            view! {
+                                                <td data-label=tr(lang.get(), "choose")>
+                                                    <input id=format!("move-{rid}") type="checkbox" aria-label=label prop:checked=move || moving.get().contains(&rid)
+                                                        on:change=move |ev| { let on = event_target_checked(&ev); moving.update(|v| { v.retain(|x| *x != rid); if on { v.push(rid); } }); } />
+                                                </td>
+                                            }
+                                        })}
                                         <td data-label=tr(lang.get(), "request_3")><A href=format!("/requests/{}", i.request_id)>{i.request_id}</A>
                                             {let rid = i.request_id; move || is_new(rid).then(|| crate::pages::inbox::news_badge(lang.get()))}</td>
                                         <td class="subject" data-label=tr(lang.get(), "reason")>{subject(lang.get(), &i)}</td>
