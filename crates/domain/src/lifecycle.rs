@@ -496,13 +496,14 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
 /// agency and separation of duties (the data may still refuse, e.g. findings).
 pub fn available_actions(facts: &RequestFacts<'_>, actor: &Actor) -> Vec<Action> {
     // A delivery closes one way only (rule 6): personal data by recording its
-    // destruction, anything else by acknowledging receipt.
+    // destruction, anything else by acknowledging receipt. What declares personal data
+    // already is not marked as holding it (`Refusal::AlreadyPersonal`).
     let personal = facts.application.declares_personal_data();
     allowed_actions(facts.state)
         .into_iter()
         .filter(|a| match a {
             Action::RecordDestruction => personal,
-            Action::Acknowledge => !personal,
+            Action::Acknowledge | Action::MarkPersonal => !personal,
             _ => true,
         })
         .filter(|a| authorize(facts, actor, *a).is_ok())

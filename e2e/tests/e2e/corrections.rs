@@ -133,11 +133,15 @@ async fn dgpa_marks_produced_data_as_personal(backend: Backend) {
     officer.remove_delivery(r.id, f.id, "改以個人資料處理").await.unwrap();
     let before = applicant.get_request(r.id).await.unwrap();
     assert!(!before.application.declares_personal_data());
+    let offered =
+        |v: &statreq_e2e::statreq_contract::RequestView| v.allowed_actions.contains(&statreq_e2e::statreq_contract::Action::MarkPersonal);
+    assert!(offered(&officer.get_request(r.id).await.unwrap()), "offered while the application declares none");
 
     let marked = officer.mark_personal(r.id, Some(before.version), "統計表含可識別個人之小格", 60).await.unwrap();
     assert!(marked.application.declares_personal_data());
     assert_eq!(marked.application.personal_data.retention_days, Some(60));
     assert_eq!(code(officer.mark_personal(r.id, None, "x", 90).await.err()), Some("already_personal".into()));
+    assert!(!offered(&marked), "not offered once it does: it would be refused");
     let last = applicant.events(r.id).await.unwrap().pop().unwrap();
     assert_eq!((last.kind, last.comment.as_deref()), (EventKind::MarkedPersonal, Some("統計表含可識別個人之小格")));
     // The submitted revision keeps what the applicant declared.

@@ -69,6 +69,25 @@ fn facts<'a>(state: State, chain: &'a AgencyChain, app: &'a Application) -> Requ
 const DRAFTER: i64 = 1;
 
 #[test]
+fn what_is_offered_is_what_the_data_allows() {
+    // Rule 6: a delivery closes by recording destruction when it holds personal data,
+    // by acknowledgement otherwise; and a request that declares personal data is not
+    // offered to be marked as holding it (the mark would be refused, rule 3).
+    let chain = chain_of("NPA");
+    let officer = actor(3, "DGPA", &[Role::DgpaOfficer]);
+    let office = actor(DRAFTER, "NPA", &[Role::Applicant]);
+    let mut personal = app();
+    personal.personal_data.contains = Some(true);
+    for (application, declares) in [(app(), false), (personal, true)] {
+        let queued = available_actions(&facts(State::Queued, &chain, &application), &officer);
+        assert_eq!(queued.contains(&Action::MarkPersonal), !declares, "{queued:?}");
+        assert!(queued.contains(&Action::Take), "{queued:?}");
+        let delivered = available_actions(&facts(State::Delivered, &chain, &application), &office);
+        assert_eq!((delivered.contains(&Action::RecordDestruction), delivered.contains(&Action::Acknowledge)), (declares, !declares));
+    }
+}
+
+#[test]
 fn an_application_may_change_until_it_is_delivered() {
     use State::*;
     let open: Vec<State> = State::ALL.into_iter().filter(|s| application_may_change(*s)).collect();
