@@ -594,24 +594,11 @@ async fn one_ends_other_sessions_and_registers_an_age_key() {
     // A session signed in at one address and now used from another (its refresh token
     // carried off, say) says where it began too.
     let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
-    let from =
-        |last: u8| reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, last])).user_agent(firefox).build().unwrap();
-    let signed: serde_json::Value = from(7)
-        .post(format!("{}/api/v1/auth/login", server.base))
-        .json(&serde_json::json!({"username": "applicant.npa", "password": statreq_e2e::DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap_or_default();
-    let refreshed = from(9)
-        .post(format!("{}/api/v1/auth/refresh", server.base))
-        .json(&serde_json::json!({"refresh_token": signed["refresh_token"]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refreshed.status(), 200);
+    let desk = crate::security::client_at(7, firefox);
+    let signed = crate::security::login_from(&desk, &server.base, "applicant.npa", statreq_e2e::DEMO_PASSWORD, None).await;
+    let signed: serde_json::Value = signed.json().await.unwrap_or_default();
+    let refreshed = crate::security::refresh_from(&crate::security::client_at(9, firefox), &server.base, &signed).await;
+    assert!(refreshed["access_token"].is_string(), "{refreshed}");
     c.refresh().await.unwrap();
     wait_count(&c, "ul.sessions li", 2).await;
     wait_for_text(&c, "ul.sessions", "Firefox · Linux · 127.0.0.9 · 登入時：Firefox · Linux · 127.0.0.7").await;

@@ -60,7 +60,28 @@ fn from(source: [u8; 4]) -> reqwest::Client {
     reqwest::Client::builder().local_address(std::net::IpAddr::from(source)).build().unwrap()
 }
 
-async fn login_from(http: &reqwest::Client, base: &str, username: &str, password: &str, forwarded: Option<&str>) -> reqwest::Response {
+/// A client at a loopback address of its own (127.0.0.`last`) that names itself `user_agent`.
+pub(crate) fn client_at(last: u8, user_agent: &str) -> reqwest::Client {
+    reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, last])).user_agent(user_agent).build().unwrap()
+}
+
+/// The JSON a request answers (null when it is none).
+pub(crate) async fn json_of(req: reqwest::RequestBuilder) -> serde_json::Value {
+    req.send().await.unwrap().json().await.unwrap_or_default()
+}
+
+/// Spends a sign-in's refresh token (`tokens` as login or refresh answered) from `http`.
+pub(crate) async fn refresh_from(http: &reqwest::Client, base: &str, tokens: &serde_json::Value) -> serde_json::Value {
+    json_of(http.post(format!("{base}/api/v1/auth/refresh")).json(&serde_json::json!({"refresh_token": tokens["refresh_token"]}))).await
+}
+
+pub(crate) async fn login_from(
+    http: &reqwest::Client,
+    base: &str,
+    username: &str,
+    password: &str,
+    forwarded: Option<&str>,
+) -> reqwest::Response {
     let mut req = http.post(format!("{base}/api/v1/auth/login")).json(&serde_json::json!({"username": username, "password": password}));
     if let Some(f) = forwarded {
         req = req.header("X-Forwarded-For", f);
@@ -188,18 +209,14 @@ async fn people_see_and_end_their_own_sessions(backend: Backend) {
 
     // Each says where its last token went, to tell them apart: the browser and address.
     let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-    let desk = reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, 7])).user_agent(chrome).build().unwrap();
+    let desk = client_at(7, chrome);
     let signed: serde_json::Value =
         login_from(&desk, &server.base, "supervisor.moi", statreq_e2e::DEMO_PASSWORD, None).await.json().await.unwrap_or_default();
-    let listed: serde_json::Value = desk
-        .get(format!("{}/api/v1/auth/sessions", server.base))
-        .bearer_auth(signed["access_token"].as_str().unwrap_or_default())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap_or_default();
+    let sessions = |tokens: &serde_json::Value| {
+        desk.get(format!("{}/api/v1/auth/sessions", server.base))
+            .bearer_auth(tokens["access_token"].as_str().unwrap_or_default().to_string())
+    };
+    let listed = json_of(sessions(&signed)).await;
     let items = listed["items"].as_array().cloned().unwrap_or_default();
     let from_desk = items.iter().find(|s| s["user_agent"] == chrome);
     assert_eq!(from_desk.map(|s| s["client_addr"].clone()), Some(serde_json::json!("127.0.0.7")), "{listed}");
@@ -209,25 +226,8 @@ async fn people_see_and_end_their_own_sessions(backend: Backend) {
     let began = |s: &serde_json::Value| (s["started_user_agent"].clone(), s["started_client_addr"].clone());
     assert_eq!(from_desk.map(began), Some((serde_json::json!(chrome), serde_json::json!("127.0.0.7"))), "{listed}");
     let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
-    let elsewhere = reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, 9])).user_agent(firefox).build().unwrap();
-    let refreshed: serde_json::Value = elsewhere
-        .post(format!("{}/api/v1/auth/refresh", server.base))
-        .json(&serde_json::json!({"refresh_token": signed["refresh_token"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap_or_default();
-    let listed: serde_json::Value = desk
-        .get(format!("{}/api/v1/auth/sessions", server.base))
-        .bearer_auth(refreshed["access_token"].as_str().unwrap_or_default())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap_or_default();
+    let refreshed = refresh_from(&client_at(9, firefox), &server.base, &signed).await;
+    let listed = json_of(sessions(&refreshed)).await;
     let session = &listed["items"][0];
     assert_eq!(
         (&session["user_agent"], &session["client_addr"]),

@@ -25,6 +25,23 @@ fn subject(lang: i18n::Lang, i: &statreq_contract::QueueItemView) -> impl IntoVi
     }
 }
 
+/// One step on each chosen request in turn: how many went through, and each refusal in
+/// words with its request's number.
+async fn each<T, F, Fut>(lang: i18n::Lang, ids: Vec<i64>, step: F) -> (usize, Vec<String>)
+where
+    F: Fn(statreq_client::Client, i64) -> Fut,
+    Fut: std::future::Future<Output = Result<T, statreq_client::ClientError>>,
+{
+    let (mut done, mut failures) = (0, Vec::new());
+    for id in ids {
+        match call(|c| step(c, id)).await {
+            Ok(_) => done += 1,
+            Err(e) => failures.push(format!("#{id}: {}", err_text(lang, &e))),
+        }
+    }
+    (done, failures)
+}
+
 /// DGPA's queue with every factor (rule 5.3).
 #[component]
 pub fn QueuePage() -> impl IntoView {
@@ -54,18 +71,11 @@ pub fn QueuePage() -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
-            let mut failures = Vec::new();
-            for id in ids {
+            let (_, failures) = each(lang.get_untracked(), ids, |c, id| {
                 let body = statreq_contract::TakeBody { assignee: to, skip_reason: why.clone() };
-                if let Err(e) = call(|c| {
-                    let body = body.clone();
-                    async move { c.take_with(id, None, &body).await }
-                })
-                .await
-                {
-                    failures.push(format!("#{id}: {}", err_text(lang.get_untracked(), &e)));
-                }
-            }
+                async move { c.take_with(id, None, &body).await }
+            })
+            .await;
             note.set((!failures.is_empty()).then(|| failures.join("\n")));
             chosen.set(Vec::new());
             busy.set(false);
@@ -91,19 +101,11 @@ pub fn QueuePage() -> impl IntoView {
         let why = Some(move_reason.get_untracked()).filter(|r| !r.trim().is_empty());
         busy.set(true);
         spawn_local(async move {
-            let (mut done, mut failures) = (0, Vec::new());
-            for id in ids {
+            let (done, failures) = each(l, ids, |c, id| {
                 let why = why.clone();
-                match call(|c| {
-                    let why = why.clone();
-                    async move { c.assign(id, None, to, why.as_deref()).await }
-                })
-                .await
-                {
-                    Ok(_) => done += 1,
-                    Err(e) => failures.push(format!("#{id}: {}", err_text(l, &e))),
-                }
-            }
+                async move { c.assign(id, None, to, why.as_deref()).await }
+            })
+            .await;
             let name =
                 officers.get_untracked().unwrap_or_default().into_iter().find(|o| o.id == to).map(|o| o.display_name).unwrap_or_default();
             moved.set((done > 0).then(|| tr_with(l, "reassigned_n", &[("n", done.to_string()), ("name", name)])));
