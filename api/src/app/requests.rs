@@ -87,6 +87,7 @@ impl Loaded {
     fn facts<'a>(&'a self, app: &'a Application, ctx: &'a Context) -> RequestFacts<'a> {
         RequestFacts {
             state: self.row.state,
+            assignee: self.row.assignee,
             chain: &self.chain,
             created_by: self.row.created_by,
             authors: &self.authors,

@@ -140,6 +140,7 @@ impl Year<'_> {
         let actor = self.actor(who)?;
         let facts = RequestFacts {
             state: row.state,
+            assignee: row.assignee,
             chain,
             created_by: row.created_by,
             authors: &[],

@@ -114,6 +114,8 @@ impl AgencyChain {
 #[derive(Debug, Clone)]
 pub struct RequestFacts<'a> {
     pub state: State,
+    /// The DGPA officer its production is given to, once taken.
+    pub assignee: Option<UserId>,
     pub chain: &'a AgencyChain,
     pub created_by: UserId,
     /// Everyone who edited or submitted the application, besides its creator:
@@ -482,6 +484,9 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
             outcome.amended = Some(app);
         }
         Command::Assign { assignee, reason } => {
+            if facts.assignee == Some(assignee) {
+                return Err(Refusal::AlreadyAssigned);
+            }
             if facts.drafted_by(assignee) {
                 return Err(Refusal::AssigneeDraftedRequest);
             }

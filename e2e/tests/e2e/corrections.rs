@@ -93,6 +93,11 @@ async fn dgpa_corrects_work_after_acceptance(backend: Backend) {
     assert_eq!(status(applicant.assign(r2.id, None, me2, None).await.err()), Some(403));
     assert_eq!(code(officer.assign(r2.id, None, not_officer, None).await.err()), Some("invalid_assignee".into()));
     assert_eq!(code(officer.assign(r.id, None, me2, None).await.err()), Some("invalid_state".into()), "queued work is taken, not assigned");
+    // To the officer who has it: 409, and nothing recorded (no version, no step on the timeline).
+    let me = officer.me().await.unwrap().id;
+    let steps = officer.events(r2.id).await.unwrap().len();
+    assert_eq!(code(officer.assign(r2.id, None, me, Some("x")).await.err()), Some("already_assigned".into()));
+    assert_eq!((officer.get_request(r2.id).await.unwrap().version, officer.events(r2.id).await.unwrap().len()), (taken.version, steps));
     let moved = officer.assign(r2.id, Some(taken.version), me2, Some("原承辦人休假")).await.unwrap();
     assert_eq!(moved.assignee.map(|u| u.id), Some(me2));
 

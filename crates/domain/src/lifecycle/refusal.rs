@@ -87,6 +87,8 @@ pub enum Refusal {
     },
     /// The named assignee drafted the request (separation of duties).
     AssigneeDraftedRequest,
+    /// The request is already with the officer named: nothing to hand over.
+    AlreadyAssigned,
     /// Personal data is returned only as (encrypted) files (rule 5.3).
     FilesRequired,
     /// Files with personal data need a second officer's approval first (four eyes).
@@ -141,6 +143,7 @@ impl Refusal {
             Refusal::TextTooLong { .. } => "too_long",
             Refusal::OutOfOrder { .. } => "out_of_queue_order",
             Refusal::AssigneeDraftedRequest => "separation_of_duties",
+            Refusal::AlreadyAssigned => "already_assigned",
             Refusal::FilesRequired => "files_required",
             Refusal::UnapprovedFiles { .. } => "files_not_approved",
             Refusal::OwnUpload => "four_eyes",
@@ -237,6 +240,9 @@ impl Refusal {
                     "{passed} request(s) come first in the queue (next: {head}); give a reason to take this one out of order (rule 5.3)."
                 ),
             ),
+            Refusal::AlreadyAssigned => {
+                Text::new("此案已由該承辦人承辦，無需改派。", "The request is already with that officer: there is nothing to hand over.")
+            }
             Refusal::AssigneeDraftedRequest => {
                 Text::new("不得指派申請案的擬具人產製資料（職務分工）。", "The assignee drafted this request (separation of duties).")
             }

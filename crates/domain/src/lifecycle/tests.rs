@@ -53,6 +53,7 @@ fn now() -> DateTime<Utc> {
 fn facts<'a>(state: State, chain: &'a AgencyChain, app: &'a Application) -> RequestFacts<'a> {
     RequestFacts {
         state,
+        assignee: None,
         chain,
         created_by: UserId(1),
         authors: &[],
@@ -67,6 +68,19 @@ fn facts<'a>(state: State, chain: &'a AgencyChain, app: &'a Application) -> Requ
 }
 
 const DRAFTER: i64 = 1;
+
+#[test]
+fn work_in_production_is_handed_to_another_officer_only() {
+    let (chain, app) = (chain_of("NPA"), app());
+    let f = RequestFacts { assignee: Some(UserId(3)), ..facts(State::InProduction, &chain, &app) };
+    let officer = actor(4, "DGPA", &[Role::DgpaOfficer]);
+    let to = |user: i64| Command::Assign { assignee: UserId(user), reason: Some("移交".into()) };
+    // To the officer who has it: nothing to hand over, and nothing recorded.
+    assert_eq!(decide(&f, &officer, to(3), now()), Err(Refusal::AlreadyAssigned));
+    assert_eq!(decide(&f, &officer, to(DRAFTER), now()), Err(Refusal::AssigneeDraftedRequest));
+    let out = decide(&f, &officer, to(4), now()).unwrap_or_else(|r| panic!("{r:?}"));
+    assert_eq!((out.to, out.assignee, out.comment.as_deref()), (State::InProduction, Some(UserId(4)), Some("移交")));
+}
 
 #[test]
 fn what_is_offered_is_what_the_data_allows() {
@@ -369,7 +383,7 @@ proptest! {
         let mut state = State::Draft;
         let mut revisions = 0;
         for (who, cmd) in steps {
-            let f = RequestFacts { state, chain: &chain, created_by: UserId(DRAFTER), authors: &[], application: &app, revisions, delivered_at: Some(now()), overdue_destructions: &[], has_sample_attachment: false, dictionary: crate::dictionary::Dictionary::builtin(), open_inquiries: &[] };
+            let f = RequestFacts { state, assignee: None, chain: &chain, created_by: UserId(DRAFTER), authors: &[], application: &app, revisions, delivered_at: Some(now()), overdue_destructions: &[], has_sample_attachment: false, dictionary: crate::dictionary::Dictionary::builtin(), open_inquiries: &[] };
             let action = cmd.action();
             if let Ok(out) = decide(&f, &who, cmd, now()) {
                 prop_assert!(!state.is_terminal(), "terminal {state:?} accepted {action:?}");
@@ -387,7 +401,7 @@ proptest! {
     fn terminal_states_accept_nothing(who in any_actor(), cmd in any_command(), s in prop_oneof![Just(State::Closed), Just(State::Rejected), Just(State::Withdrawn)]) {
         let chain = chain_of("NPA");
         let app = app();
-        let f = RequestFacts { state: s, chain: &chain, created_by: UserId(DRAFTER), authors: &[], application: &app, revisions: 1, delivered_at: None, overdue_destructions: &[], has_sample_attachment: false, dictionary: crate::dictionary::Dictionary::builtin(), open_inquiries: &[] };
+        let f = RequestFacts { state: s, assignee: None, chain: &chain, created_by: UserId(DRAFTER), authors: &[], application: &app, revisions: 1, delivered_at: None, overdue_destructions: &[], has_sample_attachment: false, dictionary: crate::dictionary::Dictionary::builtin(), open_inquiries: &[] };
         let action = cmd.action();
         // Refused: for its state, or (first) because the caller may not act at all.
         let refused = decide(&f, &who, cmd, now());
