@@ -275,6 +275,7 @@ impl From<Refusal> for ApiError {
             Refusal::DisclosureUnresolved { .. } => ApiError::refusal(StatusCode::CONFLICT, code, message),
             Refusal::AlreadyPersonal => ApiError::refusal(StatusCode::CONFLICT, code, message).with_rule("3"),
             Refusal::AlreadyAssigned => ApiError::refusal(StatusCode::CONFLICT, code, message),
+            Refusal::DifficultyUnchanged => ApiError::invalid(code, "/difficulty", message.zh_tw, message.en).with_rule("5.3"),
             Refusal::PaperApprovalInvalid { pointer } => ApiError::invalid(code, pointer, message.zh_tw, message.en).with_rule("5.2"),
             Refusal::PaperApproverNotSupervising => {
                 ApiError::invalid(code, "/supervisor_approval/agency", message.zh_tw, message.en).with_rule("5.1")

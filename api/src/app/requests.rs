@@ -88,6 +88,7 @@ impl Loaded {
         RequestFacts {
             state: self.row.state,
             assignee: self.row.assignee,
+            difficulty: self.row.difficulty.and_then(|d| statreq_domain::Difficulty::new(d.into()).ok()),
             chain: &self.chain,
             created_by: self.row.created_by,
             authors: &self.authors,

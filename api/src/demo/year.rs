@@ -141,6 +141,7 @@ impl Year<'_> {
         let facts = RequestFacts {
             state: row.state,
             assignee: row.assignee,
+            difficulty: row.difficulty.and_then(|d| statreq_domain::Difficulty::new(d.into()).ok()),
             chain,
             created_by: row.created_by,
             authors: &[],

@@ -116,6 +116,8 @@ pub struct RequestFacts<'a> {
     pub state: State,
     /// The DGPA officer its production is given to, once taken.
     pub assignee: Option<UserId>,
+    /// Its difficulty, once DGPA accepted it (rule 5.3).
+    pub difficulty: Option<Difficulty>,
     pub chain: &'a AgencyChain,
     pub created_by: UserId,
     /// Everyone who edited or submitted the application, besides its creator:
@@ -458,6 +460,9 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
         }
         Command::Resume => {}
         Command::Rerate { difficulty, reason } => {
+            if facts.difficulty == Some(difficulty) {
+                return Err(Refusal::DifficultyUnchanged);
+            }
             outcome.comment = reason_of(reason)?;
             if outcome.comment.is_none() {
                 return Err(Refusal::CommentRequired { action });

@@ -72,6 +72,11 @@ async fn dgpa_corrects_work_after_acceptance(backend: Backend) {
     assert_eq!(p, Some((422, "too_long".into(), Some("/reason".into()))));
     let rerated = officer.rerate(r2.id, Some(r2.version), easy, "僅需單一統計表").await.unwrap();
     assert_eq!((rerated.state, rerated.difficulty), (State::Queued, Some(1)));
+    // The same difficulty again changes nothing and is refused where it is said.
+    let same = officer.rerate(r2.id, None, easy, "再確認").await.err();
+    let p = same.as_ref().and_then(|e| e.problem()).map(|p| (p.status, p.code.clone(), p.errors.first().map(|e| e.pointer.clone())));
+    assert_eq!(p, Some((422, "difficulty_unchanged".into(), Some("/difficulty".into()))));
+    assert_eq!(officer.get_request(r2.id).await.unwrap().version, rerated.version);
     assert_eq!(order(&officer.queue().await.unwrap()), [r2.id, r.id]);
     let (st, _) = officer
         .raw(

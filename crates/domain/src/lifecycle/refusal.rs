@@ -89,6 +89,8 @@ pub enum Refusal {
     AssigneeDraftedRequest,
     /// The request is already with the officer named: nothing to hand over.
     AlreadyAssigned,
+    /// Re-rated to the difficulty it has: nothing changes (rule 5.3).
+    DifficultyUnchanged,
     /// Personal data is returned only as (encrypted) files (rule 5.3).
     FilesRequired,
     /// Files with personal data need a second officer's approval first (four eyes).
@@ -144,6 +146,7 @@ impl Refusal {
             Refusal::OutOfOrder { .. } => "out_of_queue_order",
             Refusal::AssigneeDraftedRequest => "separation_of_duties",
             Refusal::AlreadyAssigned => "already_assigned",
+            Refusal::DifficultyUnchanged => "difficulty_unchanged",
             Refusal::FilesRequired => "files_required",
             Refusal::UnapprovedFiles { .. } => "files_not_approved",
             Refusal::OwnUpload => "four_eyes",
@@ -240,6 +243,9 @@ impl Refusal {
                     "{passed} request(s) come first in the queue (next: {head}); give a reason to take this one out of order (rule 5.3)."
                 ),
             ),
+            Refusal::DifficultyUnchanged => {
+                Text::new("難易度與現行相同；請選擇另一難易度。", "That is the difficulty it has: choose another.")
+            }
             Refusal::AlreadyAssigned => {
                 Text::new("此案已由該承辦人承辦，無需改派。", "The request is already with that officer: there is nothing to hand over.")
             }

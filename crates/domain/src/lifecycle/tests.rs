@@ -54,6 +54,7 @@ fn facts<'a>(state: State, chain: &'a AgencyChain, app: &'a Application) -> Requ
     RequestFacts {
         state,
         assignee: None,
+        difficulty: None,
         chain,
         created_by: UserId(1),
         authors: &[],
@@ -80,6 +81,19 @@ fn work_in_production_is_handed_to_another_officer_only() {
     assert_eq!(decide(&f, &officer, to(DRAFTER), now()), Err(Refusal::AssigneeDraftedRequest));
     let out = decide(&f, &officer, to(4), now()).unwrap_or_else(|r| panic!("{r:?}"));
     assert_eq!((out.to, out.assignee, out.comment.as_deref()), (State::InProduction, Some(UserId(4)), Some("移交")));
+}
+
+#[test]
+fn re_rating_changes_the_difficulty_or_is_refused() {
+    let (chain, app) = (chain_of("NPA"), app());
+    let d = |n: i64| Difficulty::new(n).unwrap_or_else(|e| panic!("{e:?}"));
+    let f = RequestFacts { difficulty: Some(d(3)), ..facts(State::Queued, &chain, &app) };
+    let officer = actor(4, "DGPA", &[Role::DgpaOfficer]);
+    let to = |n: i64| Command::Rerate { difficulty: d(n), reason: "僅需單一統計表".into() };
+    // Rule 5.3's order reads the difficulty: the same one again would record a step that changed nothing.
+    assert_eq!(decide(&f, &officer, to(3), now()), Err(Refusal::DifficultyUnchanged));
+    let out = decide(&f, &officer, to(1), now()).unwrap_or_else(|r| panic!("{r:?}"));
+    assert_eq!((out.to, out.difficulty), (State::Queued, Some(d(1))));
 }
 
 #[test]
@@ -383,7 +397,7 @@ proptest! {
         let mut state = State::Draft;
         let mut revisions = 0;
         for (who, cmd) in steps {
-            let f = RequestFacts { state, assignee: None, chain: &chain, created_by: UserId(DRAFTER), authors: &[], application: &app, revisions, delivered_at: Some(now()), overdue_destructions: &[], has_sample_attachment: false, dictionary: crate::dictionary::Dictionary::builtin(), open_inquiries: &[] };
+            let f = RequestFacts { state, assignee: None, difficulty: None, chain: &chain, created_by: UserId(DRAFTER), authors: &[], application: &app, revisions, delivered_at: Some(now()), overdue_destructions: &[], has_sample_attachment: false, dictionary: crate::dictionary::Dictionary::builtin(), open_inquiries: &[] };
             let action = cmd.action();
             if let Ok(out) = decide(&f, &who, cmd, now()) {
                 prop_assert!(!state.is_terminal(), "terminal {state:?} accepted {action:?}");
@@ -401,7 +415,7 @@ proptest! {
     fn terminal_states_accept_nothing(who in any_actor(), cmd in any_command(), s in prop_oneof![Just(State::Closed), Just(State::Rejected), Just(State::Withdrawn)]) {
         let chain = chain_of("NPA");
         let app = app();
-        let f = RequestFacts { state: s, assignee: None, chain: &chain, created_by: UserId(DRAFTER), authors: &[], application: &app, revisions: 1, delivered_at: None, overdue_destructions: &[], has_sample_attachment: false, dictionary: crate::dictionary::Dictionary::builtin(), open_inquiries: &[] };
+        let f = RequestFacts { state: s, assignee: None, difficulty: None, chain: &chain, created_by: UserId(DRAFTER), authors: &[], application: &app, revisions: 1, delivered_at: None, overdue_destructions: &[], has_sample_attachment: false, dictionary: crate::dictionary::Dictionary::builtin(), open_inquiries: &[] };
         let action = cmd.action();
         // Refused: for its state, or (first) because the caller may not act at all.
         let refused = decide(&f, &who, cmd, now());
