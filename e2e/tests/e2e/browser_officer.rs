@@ -52,6 +52,8 @@ async fn an_officers_day_from_search_to_delivery() {
     // Re-rate: harder than accepted, with the reason.
     c.refresh().await.unwrap();
     click(&c, Locator::Css("#act-rerate")).await;
+    // The difficulty it has is marked (choosing it again would change nothing).
+    wait_for_text(&c, "#difficulty option[value='2']", "2（現行）").await;
     choose(&c, "#difficulty", "4").await;
     // A comment being written is not lost to a stray click: leaving asks first.
     crate::browser::leaving_asks_first(&c, "#comment", "需跨年度比對考績資料", "header a[href='/inbox']").await;
@@ -115,7 +117,7 @@ async fn an_officers_day_from_search_to_delivery() {
 }
 
 /// An officer's home narrows to the work they hold, and each state says how many it
-/// holds, of all or of theirs.
+/// holds, of all or of theirs; work is handed to another officer from its page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_officer_sees_the_work_they_hold() {
     let dist = spa_dir();
@@ -138,6 +140,22 @@ async fn an_officer_sees_the_work_they_hold() {
     wait_count(&c, "table.list tbody tr", 1).await;
     assert_eq!(text_of(&c, "table.list tbody tr a").await, mine.id.to_string());
     assert_accessible(&c, "an officer's own work").await;
+
+    // Handed to another officer from its page: the one who has it is not offered, and
+    // nothing chosen says so rather than pretending it was done.
+    click(&c, Locator::LinkText(&mine.id.to_string())).await;
+    click(&c, Locator::Css("#act-assign")).await;
+    let offered = "return Array.from(document.querySelectorAll('#assignee option')).map(o => o.value)";
+    let heir = officer2.me().await.unwrap().id;
+    crate::browser::wait_for_script(&c, offered, serde_json::json!(["", heir.to_string()])).await;
+    click(&c, Locator::Css("#act-confirm")).await;
+    wait_for_text(&c, "section[aria-labelledby='act-h'] [role=alert]", "請選擇承辦人").await;
+    assert_eq!(people.officer.get_request(mine.id).await.unwrap().version, mine.version, "nothing sent");
+    choose(&c, "#assignee", &heir.to_string()).await;
+    type_into(&c, "#comment", "休假期間移交").await;
+    click(&c, Locator::Css("#act-confirm")).await;
+    wait_for_text(&c, "ol.timeline", "休假期間移交").await;
+    assert_eq!(people.officer.get_request(mine.id).await.unwrap().assignee.map(|a| a.id), Some(heir));
     let _ = c.close().await;
 }
 

@@ -92,6 +92,10 @@ pub fn RequestActions(
     let chosen = RwSignal::new(None::<RequestAction>);
     let comment = RwSignal::new(String::new());
     let difficulty = RwSignal::new(r.difficulty.map(i64::from).unwrap_or(3));
+    // What it has now: the difficulty marked as such, and its officer not offered to
+    // take it over (either would be refused as changing nothing).
+    let current_difficulty = r.difficulty.map(i64::from);
+    let current_officer = r.assignee.as_ref().map(|u| u.id);
     let destroyed_on = RwSignal::new(String::new());
     let method = RwSignal::new(String::new());
     let assignee = RwSignal::new(String::new());
@@ -116,6 +120,10 @@ pub fn RequestActions(
         if a == RequestAction::RecordDestruction && (date.is_none() || method.get_untracked().is_empty()) {
             // An empty date is said so here, never sent as 1970-01-01.
             message.set(Some(tr(l, "choose_the_destruction_date_and_method")));
+            return;
+        }
+        if a == RequestAction::Assign && assignee.get_untracked().parse::<i64>().is_err() {
+            message.set(Some(tr(l, "choose_an_officer")));
             return;
         }
         let reason = OutcomeReason::parse(&reason_code.get_untracked());
@@ -253,14 +261,19 @@ pub fn RequestActions(
                             {matches!(a, RequestAction::DgpaAccept | RequestAction::Rerate).then(|| view! {
                                 <label for="difficulty">{tr(l, "difficulty_1_easy_5_hard")}{required_mark(true)}</label>
                                 <select id="difficulty" on:change=move |ev| difficulty.set(event_target_value(&ev).parse().unwrap_or(3))>
-                                    {(1..=5).map(|n| view! { <option value=n selected=n == difficulty.get_untracked()>{n}</option> }).collect_view()}
+                                    {(1..=5).map(|n| view! {
+                                        <option value=n selected=n == difficulty.get_untracked()>
+                                            {n}{(a == RequestAction::Rerate && current_difficulty == Some(n)).then(|| tr(l, "current_mark"))}
+                                        </option>
+                                    }).collect_view()}
                                 </select>
                             })}
                             {matches!(a, RequestAction::Take | RequestAction::Assign).then(|| view! {
                                 <label for="assignee">{tr(l, if a == RequestAction::Take { "assign_to_default_yourself" } else { "assign_to" })}</label>
                                 <select id="assignee" on:change=move |ev| assignee.set(event_target_value(&ev))>
-                                    {(a == RequestAction::Take).then(|| view! { <option value="">{tr(l, "myself")}</option> })}
-                                    {move || officers.get().into_iter().map(|o| view! { <option value=o.id.to_string()>{o.display_name.clone()}</option> }).collect_view()}
+                                    <option value="">{tr(l, if a == RequestAction::Take { "myself" } else { "choose" })}</option>
+                                    {move || officers.get().into_iter().filter(|o| a != RequestAction::Assign || Some(o.id) != current_officer)
+                                        .map(|o| view! { <option value=o.id.to_string()>{o.display_name.clone()}</option> }).collect_view()}
                                 </select>
                             })}
                             {(a == RequestAction::RecordDestruction).then(|| view! {
