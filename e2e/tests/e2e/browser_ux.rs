@@ -351,7 +351,11 @@ async fn the_queue_reads_in_words_and_takes_from_the_row() {
     // nothing chosen, or no officer, says what is missing and sends nothing.
     click(&c, Locator::Css("#reassign-chosen")).await;
     wait_for_text(&c, "section[aria-labelledby='reassign-h'] [role=alert]", "請先勾選案件").await;
-    click(&c, Locator::Css(&format!("#move-{}", working.id))).await;
+    // The work left unattended is chosen in one click.
+    click(&c, Locator::Css("#pick-unattended")).await;
+    let ticked = format!("return document.querySelector('#move-{}').checked", working.id);
+    crate::browser::wait_for_script(&c, &ticked, serde_json::json!(true)).await;
+    wait_for_text(&c, "#pick-unattended", "（1 件）").await;
     click(&c, Locator::Css("#reassign-chosen")).await;
     wait_for_text(&c, "section[aria-labelledby='reassign-h'] [role=alert]", "請選擇承辦人").await;
     assert_eq!(people.officer2.get_request(working.id).await.unwrap().assignee.map(|a| a.id), Some(gone));
@@ -366,6 +370,7 @@ async fn the_queue_reads_in_words_and_takes_from_the_row() {
     assert_eq!(handed.and_then(|e| e.comment.clone()).as_deref(), Some("王淑芬離職，移交李冠廷"), "{events:?}");
     let unattended = "return document.querySelector('table.production').textContent.includes('無人承辦')";
     crate::browser::wait_for_script(&c, unattended, serde_json::json!(false)).await;
+    crate::browser::wait_gone(&c, "#pick-unattended").await;
     assert_accessible(&c, "the queue after a handover").await;
     // Take straight from the row (the first: taking another needs a reason).
     click(&c, Locator::Css(&format!("#take-{}", waited.id))).await;

@@ -202,10 +202,20 @@ pub fn QueuePage() -> impl IntoView {
                 {if q.in_production.is_empty() {
                     view! { <p>{tr(lang.get(), "none")}</p> }.into_any()
                 } else {
+                    // The work nobody can carry on (its officer left or moved), chosen at once.
+                    let unattended: Vec<i64> = q.in_production.iter().filter(|i| i.unattended).map(|i| i.request_id).collect();
                     view! {
                         {is_officer().then(|| view! {
                             <section class="card bulk" aria-labelledby="reassign-h">
                                 <h3 id="reassign-h">{move || tr(lang.get(), "reassign_the_chosen")}</h3>
+                                {(!unattended.is_empty()).then(|| {
+                                    let n = unattended.len();
+                                    view! {
+                                        <p><button type="button" class="link" id="pick-unattended" on:click=move |_| moving.set(unattended.clone())>
+                                            {move || tr_with(lang.get(), "choose_the_unattended_n", &[("n", n.to_string())])}
+                                        </button></p>
+                                    }
+                                })}
                                 <div class="row">
                                     <div class="field">
                                         <label for="reassign-to">{move || tr(lang.get(), "assign_to")}</label>
