@@ -925,6 +925,7 @@ async fn an_administrator_edits_and_disables_an_account() {
     click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='submit']")).await;
     let question = crate::browser::alert_text(&c).await;
     assert!(question.contains("officer1.dgpa") && question.contains(&format!("尚有 {held} 件")), "{question}");
+    assert!(question.contains("「作業排程」"), "says where the work is handed over: {question}");
     c.dismiss_alert().await.unwrap();
     assert!(officer.me().await.is_ok(), "cancelled: still active");
     click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='button']")).await;
