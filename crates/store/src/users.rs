@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use statreq_domain::{AgencyCode, Role, RoleSet, UserId};
 
-use crate::schema::{refresh_tokens, users};
+use crate::schema::{refresh_tokens, requests, users};
 use crate::{from_db, to_db, AuditContext, Store, StoreError, StoreResult};
 
 /// Which accounts [`Store::find_users`] lists: every one by default.
@@ -303,6 +303,9 @@ impl Store {
             if written == 0 {
                 return Err(StoreError::Conflict);
             }
+            if changed.contains_key("display_name") || changed.contains_key("agency_code") {
+                touch_requests_of(c, id, now)?;
+            }
             let revoked = if signs_out { revoke_all(c, id)? } else { 0 };
             let detail = serde_json::json!({"user": id, "changed": changed, "sessions_revoked": revoked});
             crate::audit::append(c, audit, "user.updated", None, &detail, now)
@@ -363,6 +366,9 @@ impl Store {
                             users::version.eq(users::version + i64::from(changed)),
                         ))
                         .execute(c)?;
+                    if cur.display_name != new.display_name || cur.agency_code != agency {
+                        touch_requests_of(c, cur.id, now)?;
+                    }
                     if cur.agency_code != agency || cur.roles != roles || first_kept {
                         let ctx = AuditContext { actor_id: Some(cur.id), ..audit.clone() };
                         let mut detail = serde_json::json!({"user": cur.id, "agency": {"from": cur.agency_code, "to": agency}, "roles": {"from": cur.roles, "to": roles}});
@@ -433,6 +439,16 @@ pub(crate) fn lock_account(c: &mut crate::DbConnection, id: UserId) -> StoreResu
         crate::DbConnection::Postgres(pg) => q.for_no_key_update().first::<UserId>(pg)?,
         crate::DbConnection::Sqlite(lite) => q.first::<UserId>(lite)?,
     };
+    Ok(())
+}
+
+/// A request's view names the person who created it and the officer who has it, with
+/// their agency: when either changes, `updated_since` finds those requests (their
+/// versions stay: nothing an If-Match guards changed).
+fn touch_requests_of(c: &mut crate::DbConnection, id: UserId, now: DateTime<Utc>) -> StoreResult<()> {
+    diesel::update(requests::table.filter(requests::created_by.eq(id).or(requests::assignee.eq(id))))
+        .set(requests::updated_at.eq(to_db(now)))
+        .execute(c)?;
     Ok(())
 }
 

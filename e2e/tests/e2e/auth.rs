@@ -153,6 +153,16 @@ async fn webhr_tokens_provision_users_and_act_for_them(backend: Backend) {
     let again = server.client().with_token(webhr_token(claims("E12345", "NPA", &["applicant"])));
     assert_eq!(again.me().await.map(|m| m.id).ok(), Some(me.id));
     assert_eq!(again.get_request(r.id).await.map(|x| x.id).ok(), Some(r.id));
+    // A newer token with another name renames the account; its requests' views name it
+    // anew, and a client following `updated_since` finds them.
+    let since = (r.updated_at + chrono::Duration::milliseconds(1)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let mut renamed = claims("E12345", "NPA", &["applicant"]);
+    renamed["name"] = json!("周佳蓉（人事室）");
+    let renamed = server.client().with_token(webhr_token(renamed));
+    assert_eq!(renamed.me().await.map(|m| m.display_name).ok().as_deref(), Some("周佳蓉（人事室）"));
+    let found: Vec<i64> = renamed.search_requests(&[("updated_since", &since)]).await.unwrap().items.iter().map(|x| x.id).collect();
+    assert_eq!(found, vec![r.id]);
+    assert_eq!(renamed.get_request(r.id).await.unwrap().created_by.display_name, "周佳蓉（人事室）");
     // An agency statreq does not know, or no usable role: 403 with a clear code.
     let unknown = server.client().with_token(webhr_token(claims("E999", "ZZZ999", &["applicant"])));
     assert_eq!(status_of(&unknown).await, (Some(403), Some("unknown_agency".into())));

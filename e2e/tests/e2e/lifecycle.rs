@@ -478,6 +478,16 @@ async fn the_approving_agency_stays_on_the_record_when_people_and_agencies_move(
     assert_eq!(changed(&s.officer, &after_move).await, Vec::<i64>::new(), "a staff count is not in a request's view");
     admin.update_agency("NPA", &UpdateAgencyBody { name: Some("內政部警政署（新）".into()), ..Default::default() }, None).await.unwrap();
     assert_eq!(changed(&s.officer, &after_move).await, moved, "the agency's new name is");
+    // So is the name of the person who created them (an e-mail address is not).
+    let after_rename = (s.officer.get_request(r.id).await.unwrap().updated_at + chrono::Duration::milliseconds(1))
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let author = s.applicant.me().await.unwrap().id;
+    let mail = UpdateUserBody { email: Some("renamed@demo.invalid".into()), ..Default::default() };
+    admin.update_user(author, &mail, None).await.unwrap();
+    assert_eq!(changed(&s.officer, &after_rename).await, Vec::<i64>::new(), "an e-mail address is not in a request's view");
+    let renamed = UpdateUserBody { display_name: Some("林怡君（警政署人事室科長）".into()), ..Default::default() };
+    admin.update_user(author, &renamed, None).await.unwrap();
+    assert_eq!(changed(&s.officer, &after_rename).await, moved, "the author's new name is");
 }
 
 on_both_backends!(
