@@ -61,11 +61,7 @@ impl AgencyTree {
 
     /// The agency and every agency under it.
     pub fn subtree(&self, root: &AgencyCode) -> Vec<AgencyCode> {
-        self.by_code
-            .keys()
-            .filter(|c| self.chain(c).is_some_and(|(ch, _)| &ch.agency == root || ch.ancestors.contains(root)))
-            .cloned()
-            .collect()
+        statreq_domain::lifecycle::subtree(self.by_code.values().map(|a| (&a.code, a.parent_code.as_ref())), root)
     }
 
     /// Codes of the agencies whose applications `supervisor` decides on (rule 5.1).

@@ -110,6 +110,21 @@ impl AgencyChain {
     }
 }
 
+/// An agency and every agency under it, the agency first, from the tree's
+/// `(code, parent)` links; each agency once, however the links run.
+pub fn subtree<'a>(links: impl IntoIterator<Item = (&'a AgencyCode, Option<&'a AgencyCode>)>, root: &AgencyCode) -> Vec<AgencyCode> {
+    let links: Vec<(&AgencyCode, Option<&AgencyCode>)> = links.into_iter().collect();
+    let mut found = vec![root.clone()];
+    let mut at = 0;
+    while let Some(parent) = found.get(at).cloned() {
+        let children =
+            links.iter().filter(|(c, p)| *p == Some(&parent) && !found.contains(c)).map(|(c, _)| (*c).clone()).collect::<Vec<_>>();
+        found.extend(children);
+        at += 1;
+    }
+    found
+}
+
 /// What the rules need to know about a request.
 #[derive(Debug, Clone)]
 pub struct RequestFacts<'a> {

@@ -245,15 +245,8 @@ fn update_agency(
     Ok(())
 }
 
-/// An agency and every agency under it.
+/// An agency and every agency under it, as the tree stands in this transaction.
 fn subtree(c: &mut crate::DbConnection, code: &AgencyCode) -> StoreResult<Vec<AgencyCode>> {
     let links: Vec<(AgencyCode, Option<AgencyCode>)> = agencies::table.select((agencies::code, agencies::parent_code)).load(c)?;
-    let mut found = vec![code.clone()];
-    let mut at = 0;
-    while at < found.len() {
-        let parent = found[at].clone();
-        found.extend(links.iter().filter(|(_, p)| p.as_ref() == Some(&parent)).map(|(child, _)| child.clone()));
-        at += 1;
-    }
-    Ok(found)
+    Ok(statreq_domain::lifecycle::subtree(links.iter().map(|(c, p)| (c, p.as_ref())), code))
 }

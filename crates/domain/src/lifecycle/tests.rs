@@ -124,6 +124,27 @@ fn an_application_may_change_until_it_is_delivered() {
 }
 
 #[test]
+fn a_subtree_is_an_agency_and_everything_under_it() {
+    let links: Vec<(AgencyCode, Option<AgencyCode>)> = [
+        ("DGPA", None),
+        ("MOI", Some("DGPA")),
+        ("NPA", Some("MOI")),
+        ("NPATPE", Some("NPA")),
+        ("MOE", Some("DGPA")),
+        ("X", Some("Y")),
+        ("Y", Some("X")),
+    ]
+    .into_iter()
+    .map(|(c, p)| (code(c), p.map(code)))
+    .collect();
+    let under = |root: &str| subtree(links.iter().map(|(c, p)| (c, p.as_ref())), &code(root));
+    assert_eq!(under("MOI"), [code("MOI"), code("NPA"), code("NPATPE")]);
+    assert_eq!(under("NPATPE"), [code("NPATPE")]);
+    assert_eq!(under("DGPA").len(), 5, "every agency that reaches the root, and no loop");
+    assert_eq!(under("X"), [code("X"), code("Y")], "a loop is walked once");
+}
+
+#[test]
 fn supervising_agencies_follow_the_tree() {
     assert_eq!(chain_of("KPD").supervising_agencies(), vec![&code("NPA"), &code("MOI")]);
     assert_eq!(chain_of("MOI").supervising_agencies(), vec![&code("MOI")]);
