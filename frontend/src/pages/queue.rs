@@ -42,6 +42,41 @@ where
     (done, failures)
 }
 
+/// A step on the chosen requests, in one row at a desk: an officer to choose (the first
+/// choice empty), a text, the button. `ids` are the select's, the text's and the
+/// button's; `words` the locale keys of the officer's label, the empty choice, the text's
+/// label and the button.
+#[component]
+fn OfficerStep(
+    ids: (&'static str, &'static str, &'static str),
+    words: (&'static str, &'static str, &'static str, &'static str),
+    officers: LocalResource<Vec<statreq_contract::UserRef>>,
+    officer: RwSignal<String>,
+    text: RwSignal<String>,
+    busy: RwSignal<bool>,
+    on_go: Callback<()>,
+) -> impl IntoView {
+    let lang = i18n::lang();
+    let (select_id, text_id, button_id) = ids;
+    let (officer_label, first, text_label, button) = words;
+    view! {
+        <div class="row">
+            <div class="field">
+                <label for=select_id>{move || tr(lang.get(), officer_label)}</label>
+                <select id=select_id prop:value=move || officer.get() on:change=move |ev| officer.set(event_target_value(&ev))>
+                    <option value="">{move || tr(lang.get(), first)}</option>
+                    {move || officers.get().unwrap_or_default().into_iter().map(|o| view! { <option value=o.id.to_string()>{o.display_name.clone()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field wide">
+                <label for=text_id>{move || tr(lang.get(), text_label)}</label>
+                <input id=text_id prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) />
+            </div>
+            <button type="button" id=button_id disabled=move || busy.get() on:click=move |_| on_go.run(())>{move || tr(lang.get(), button)}</button>
+        </div>
+    }
+}
+
 /// DGPA's queue with every factor (rule 5.3).
 #[component]
 pub fn QueuePage() -> impl IntoView {
@@ -82,7 +117,7 @@ pub fn QueuePage() -> impl IntoView {
             queue.refetch();
         });
     };
-    let assign = move |_| take(chosen.get_untracked(), assignee.get_untracked().parse::<i64>().ok());
+    let assign = move |()| take(chosen.get_untracked(), assignee.get_untracked().parse::<i64>().ok());
     // Work in production given to another officer, several at once: an officer on leave
     // or gone (their work marked unattended) is handed over in one step.
     let moving = RwSignal::new(Vec::<i64>::new());
@@ -90,7 +125,7 @@ pub fn QueuePage() -> impl IntoView {
     let move_reason = RwSignal::new(String::new());
     let move_note = RwSignal::new(None::<String>);
     let moved = RwSignal::new(None::<String>);
-    let hand_over = move |_| {
+    let hand_over = move |()| {
         let l = lang.get_untracked();
         let (ids, to) = (moving.get_untracked(), move_to.get_untracked().parse::<i64>().ok());
         moved.set(None);
@@ -121,20 +156,8 @@ pub fn QueuePage() -> impl IntoView {
         <section class="card bulk" aria-labelledby="bulk-h">
             <h2 id="bulk-h">{move || tr(lang.get(), "assign_the_chosen_requests")}</h2>
             // One row at a desk, so that the queue itself is in sight.
-            <div class="row">
-                <div class="field">
-                    <label for="bulk-assignee">{move || tr(lang.get(), "assign_to_default_yourself")}</label>
-                    <select id="bulk-assignee" on:change=move |ev| assignee.set(event_target_value(&ev))>
-                        <option value="">{move || tr(lang.get(), "myself")}</option>
-                        {move || officers.get().unwrap_or_default().into_iter().map(|o| view! { <option value=o.id.to_string()>{o.display_name.clone()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="field wide">
-                    <label for="bulk-reason">{move || tr(lang.get(), "reason_when_taking_out_of_order")}</label>
-                    <input id="bulk-reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
-                </div>
-                <button type="button" disabled=move || busy.get() on:click=assign>{move || tr(lang.get(), "take_into_production")}</button>
-            </div>
+            <OfficerStep ids=("bulk-assignee", "bulk-reason", "bulk-take") words=("assign_to_default_yourself", "myself", "reason_when_taking_out_of_order", "take_into_production")
+                officers=officers officer=assignee text=reason busy=busy on_go=Callback::new(assign) />
             <p class="error pre-line" role="alert">{move || note.get()}</p>
         </section>
         <Async resource=queue let:q>
@@ -216,20 +239,8 @@ pub fn QueuePage() -> impl IntoView {
                                         </button></p>
                                     }
                                 })}
-                                <div class="row">
-                                    <div class="field">
-                                        <label for="reassign-to">{move || tr(lang.get(), "assign_to")}</label>
-                                        <select id="reassign-to" prop:value=move || move_to.get() on:change=move |ev| move_to.set(event_target_value(&ev))>
-                                            <option value="">{move || tr(lang.get(), "choose")}</option>
-                                            {move || officers.get().unwrap_or_default().into_iter().map(|o| view! { <option value=o.id.to_string()>{o.display_name.clone()}</option> }).collect_view()}
-                                        </select>
-                                    </div>
-                                    <div class="field wide">
-                                        <label for="reassign-reason">{move || tr(lang.get(), "comment_optional")}</label>
-                                        <input id="reassign-reason" prop:value=move || move_reason.get() on:input=move |ev| move_reason.set(event_target_value(&ev)) />
-                                    </div>
-                                    <button type="button" id="reassign-chosen" disabled=move || busy.get() on:click=hand_over>{move || tr(lang.get(), "reassign")}</button>
-                                </div>
+                                <OfficerStep ids=("reassign-to", "reassign-reason", "reassign-chosen") words=("assign_to", "choose", "comment_optional", "reassign")
+                                    officers=officers officer=move_to text=move_reason busy=busy on_go=Callback::new(hand_over) />
                                 <p class="error pre-line" role="alert">{move || move_note.get()}</p>
                             </section>
                         })}
