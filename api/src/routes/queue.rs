@@ -240,7 +240,8 @@ pub async fn get_queue_settings(state: web::Data<AppState>, _who: Principal) -> 
 }
 
 /// Change the queue settings (dgpa_admin). `If-Match` with the version is required;
-/// every change is recorded with who and when.
+/// every change is recorded with who and when. Sending the settings in force changes
+/// nothing: the answer is 200 with the version as it was.
 #[utoipa::path(
     tag = "queue",
     security(("bearer" = [])),
@@ -258,10 +259,16 @@ pub async fn put_queue_settings(
     who.require(Role::DgpaAdmin)?;
     let new: QueueSettings = parse_json(&req, &body)?;
     new.validate().map_err(|e| InputError::InvalidSetting { field: e.field.to_string(), min: e.min.clone(), max: e.max.clone() })?;
-    let (_, current) = settings(&state).await?;
+    let (in_force, current) = settings(&state).await?;
     let current = current.as_ref().map(|r| r.version).unwrap_or(0);
     let expected = require_if_match(&req)?.unwrap_or(current);
     check_version(Some(expected), current)?;
+    if new == in_force {
+        // Saving what is in force changes nothing: no new version, no history entry
+        // saying someone changed the published rule (rule 5.3) when nobody did.
+        let v = settings_view(&state).await?;
+        return Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v));
+    }
     let json = serde_json::to_value(&new).map_err(AppError::internal)?;
     let actor = who.user.id;
     let audit = http::audit(&who, &req);

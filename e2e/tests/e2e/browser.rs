@@ -473,6 +473,9 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     assert_accessible(&c, "administration").await;
     let w = c.wait().for_element(Locator::Css("#w-diff")).await.unwrap();
     wait_for_text(&c, "main", "難易度權重").await;
+    // Saving what is in force says so and records nothing (the version below stays 1).
+    c.find(Locator::XPath("//button[normalize-space()='儲存設定']")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "[role=status]", "沒有變更").await;
     w.clear().await.unwrap();
     w.send_keys("450").await.unwrap();
     // Every setting is here, not only the weights.

@@ -164,8 +164,15 @@ async fn settings_are_published_audited_and_change_the_order(backend: Backend) {
         .unwrap();
     assert_eq!((status, p["code"].as_str()), (428, Some("if_match_required")));
 
+    // Saving the defaults in force changes nothing: no version, no history entry.
+    let same = w.admin.put_queue_settings(&QueueSettings::default(), 0).await.unwrap();
+    assert_eq!((same.version, same.updated_by.is_none()), (0, true));
+    assert!(w.admin.queue_settings_history().await.unwrap().is_empty(), "nothing changed, nothing recorded");
+
     let changed = w.admin.put_queue_settings(&hard, 0).await.unwrap();
     assert_eq!(changed.version, 1);
+    let again = w.admin.put_queue_settings(&hard, 1).await.unwrap();
+    assert_eq!((again.version, again.updated_at), (1, changed.updated_at), "the same settings again are no new version");
     assert_eq!(changed.updated_by.as_ref().map(|u| u.display_name.as_str()), Some("吳美玲（人事總處管理者）"));
     assert_eq!(w.admin.put_queue_settings(&QueueSettings::default(), 0).await.err().and_then(|e| e.status()), Some(412), "stale version");
 

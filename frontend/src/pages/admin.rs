@@ -169,6 +169,10 @@ pub fn AdminPage() -> impl IntoView {
                 return;
             }
         }
+        if new == current.settings {
+            note.set(Some(tr(lang.get_untracked(), "nothing_changed")));
+            return;
+        }
         let version = current.version;
         spawn_local(async move {
             match call(|c| {
