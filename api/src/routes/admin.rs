@@ -139,7 +139,8 @@ pub async fn update_agency(
 }
 
 /// Import agencies from CSV (dgpa_admin): header `code,name,parent_code,personnel_staff`,
-/// UTF-8. Creates new codes, updates existing ones; all rows or none.
+/// UTF-8. Creates new codes, updates existing ones (a row that matches what is stored is
+/// counted `unchanged` and keeps its version); all rows or none.
 #[utoipa::path(
     tag = "agencies",
     security(("bearer" = [])),
@@ -158,12 +159,12 @@ pub async fn import_agencies(
     let items = parse_agency_csv(&bytes)?;
     let audit = http::audit(&who, &req);
     let before = state.agencies.fresh_tree(&state).await?;
-    let (created, updated) = db(&state, move |s| s.import_agencies(items, &audit, Utc::now())).await?;
+    let (created, updated, unchanged) = db(&state, move |s| s.import_agencies(items, &audit, Utc::now())).await?;
     state.agencies.invalidate();
     state.queue.invalidate();
     tell_new_reviewers(&state, &before).await;
-    tracing::info!(actor = %who.user.id, created, updated, "agencies imported");
-    Ok(HttpResponse::Ok().json(ImportResult { created, updated }))
+    tracing::info!(actor = %who.user.id, created, updated, unchanged, "agencies imported");
+    Ok(HttpResponse::Ok().json(ImportResult { created, updated, unchanged }))
 }
 
 /// Tells the reviewers applications came to by a change of the tree (from `before`);

@@ -301,7 +301,8 @@ pub async fn reveal_passphrase(
 }
 
 /// Register an X25519 age recipient for the caller's downloads (systems such as
-/// WebHR hold the identity); `null` returns to passphrases. Audited.
+/// WebHR hold the identity); `null` returns to passphrases. Audited; the recipient
+/// already registered, sent again, changes nothing.
 #[utoipa::path(tag = "deliveries", security(("bearer" = [])), request_body = AgeRecipientBody, responses((status = 200, body = AgeRecipientBody), ErrorResponses))]
 #[put("/me/age-recipient")]
 pub async fn put_age_recipient(

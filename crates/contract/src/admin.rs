@@ -57,11 +57,14 @@ pub struct UpdateAgencyBody {
     pub personnel_staff: Option<i32>,
 }
 
-/// What an import did: rows created and updated.
+/// What an import did: rows created, updated, and left as they were.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ImportResult {
     pub created: usize,
     pub updated: usize,
+    /// Rows that matched what was stored (no new version). Since 1.19.0.
+    #[serde(default)]
+    pub unchanged: usize,
 }
 
 /// An account: its name, agency, roles and whether it is active.

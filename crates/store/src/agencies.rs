@@ -113,7 +113,10 @@ impl Store {
             if expected.is_some_and(|v| v != before.version) {
                 return Err(StoreError::Conflict);
             }
-            update_agency(c, code, &change, Some(before.version), now)?;
+            if !update_agency(c, code, &change, Some(before.version), now)? {
+                // Nothing differs: no new version, no audit entry of a change nobody made.
+                return Ok(());
+            }
             let detail = serde_json::json!({
                 "agency": code,
                 "from": {"name": before.name, "parent": before.parent_code, "personnel_staff": before.personnel_staff},
@@ -126,16 +129,19 @@ impl Store {
 
     /// Creates or updates many agencies in one transaction (CSV import): all or nothing.
     /// Parents may come later in the list than their children.
-    pub fn import_agencies(&self, items: Vec<NewAgency>, audit: &crate::AuditContext, now: DateTime<Utc>) -> StoreResult<(usize, usize)> {
+    /// Returns how many were created, updated and left as they were.
+    pub fn import_agencies(
+        &self,
+        items: Vec<NewAgency>,
+        audit: &crate::AuditContext,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(usize, usize, usize)> {
         self.write_tx(|c| {
-            let mut created = 0;
-            let mut updated = 0;
+            let mut created = Vec::new();
             // First make every agency exist (under the root for now), then link them.
             for a in &items {
                 let exists = agencies::table.find(&a.code).count().get_result::<i64>(c)? > 0;
-                if exists {
-                    updated += 1;
-                } else {
+                if !exists {
                     diesel::insert_into(agencies::table)
                         .values((
                             agencies::code.eq(&a.code),
@@ -146,21 +152,30 @@ impl Store {
                             agencies::updated_at.eq(to_db(now)),
                         ))
                         .execute(c)?;
-                    created += 1;
+                    created.push(&a.code);
                 }
             }
+            let (mut updated, mut unchanged) = (0, 0);
             for a in &items {
                 let change = AgencyUpsert {
                     name: Some(a.name.clone()),
                     parent_code: Some(a.parent_code.clone()),
                     personnel_staff: Some(a.personnel_staff),
                 };
-                update_agency(c, &a.code, &change, None, now)?;
+                let changed = update_agency(c, &a.code, &change, None, now)?;
+                if !created.contains(&&a.code) {
+                    if changed {
+                        updated += 1;
+                    } else {
+                        unchanged += 1;
+                    }
+                }
             }
+            let created = created.len();
             let codes: Vec<&AgencyCode> = items.iter().map(|a| &a.code).collect();
-            let detail = serde_json::json!({"created": created, "updated": updated, "agencies": codes});
+            let detail = serde_json::json!({"created": created, "updated": updated, "unchanged": unchanged, "agencies": codes});
             crate::audit::append(c, audit, "agencies.imported", None, &detail, now)?;
-            Ok((created, updated))
+            Ok((created, updated, unchanged))
         })
     }
 }
@@ -188,14 +203,14 @@ fn insert_agency(c: &mut crate::DbConnection, new: &NewAgency, now: DateTime<Utc
 }
 
 /// Changes one agency, at `read` (the version the caller checked) or, without one, at
-/// the version read here.
+/// the version read here. A change that changes nothing writes nothing (false).
 fn update_agency(
     c: &mut crate::DbConnection,
     code: &AgencyCode,
     change: &AgencyUpsert,
     read: Option<i64>,
     now: DateTime<Utc>,
-) -> StoreResult<()> {
+) -> StoreResult<bool> {
     let current: Row = agencies::table.find(code).select(Row::as_select()).first(c)?;
     let read = read.unwrap_or(current.version);
     if let Some(parent) = &change.parent_code {
@@ -223,6 +238,10 @@ fn update_agency(
     // those under it.
     let renamed = change.name.as_ref().is_some_and(|n| *n != current.name);
     let moved = change.parent_code.is_some() && change.parent_code != current.parent_code;
+    let restaffed = change.personnel_staff.is_some_and(|n| n != current.personnel_staff);
+    if !(renamed || moved || restaffed) {
+        return Ok(false);
+    }
     // Compare-and-set on the version read: a change that landed in between (on
     // PostgreSQL, another transaction) is a conflict, never overwritten.
     let written = diesel::update(agencies::table.find(code).filter(agencies::version.eq(read)))
@@ -242,7 +261,7 @@ fn update_agency(
         let under = subtree(c, code)?;
         diesel::update(requests::table.filter(requests::agency_code.eq_any(under))).set(requests::updated_at.eq(to_db(now))).execute(c)?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// An agency and every agency under it, as the tree stands in this transaction.

@@ -282,6 +282,10 @@ impl Store {
             if password_reset {
                 changed.insert("password".into(), serde_json::json!("reset"));
             }
+            if changed.is_empty() {
+                // Nothing differs: no new version, no audit entry of a change nobody made.
+                return Ok(());
+            }
             let signs_out = password_reset || change.active == Some(false);
             // An administrator's role change to a provisioned account sticks.
             let roles_managed = cur.roles_managed || (cur.kind == "external" && change.roles.as_ref().is_some_and(|r| *r != cur.roles));
@@ -392,7 +396,9 @@ impl Store {
         user_by_id(&mut *self.conn()?, id)
     }
 
-    /// Registers (or with `None` removes) the caller's age recipient, audited.
+    /// Registers (or with `None` removes) the caller's age recipient, audited; the
+    /// one already registered again changes nothing (a system that sends it at each
+    /// start leaves no trail of non-changes).
     pub fn set_age_recipient(
         &self,
         id: UserId,
@@ -401,6 +407,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<UserRow> {
         self.write_tx(|c| {
+            let current: Option<String> = users::table.find(id).select(users::age_recipient).first(c)?;
+            if current.as_deref() == recipient {
+                return Ok(());
+            }
             diesel::update(users::table.find(id)).set((users::age_recipient.eq(recipient), users::updated_at.eq(to_db(now)))).execute(c)?;
             crate::audit::append(c, audit, "user.age_recipient_set", None, &serde_json::json!({"user": id, "recipient": recipient}), now)
         })?;

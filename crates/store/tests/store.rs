@@ -327,6 +327,10 @@ fn the_agency_tree_stays_a_tree(backend: Backend) {
     let v = store.get_agency(&code("NPA")).map(|a| a.version).unwrap_or_default();
     let renamed = store.update_agency(&code("NPA"), rename("警政署"), Some(v), &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(renamed.version, v + 1);
+    // The same name again writes nothing: no version, no audit entry.
+    let audited = store.audit_head().map(|h| h.0).unwrap_or_default();
+    let same = store.update_agency(&code("NPA"), rename("警政署"), Some(v + 1), &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((same.version, store.audit_head().map(|h| h.0).unwrap_or_default()), (v + 1, audited));
     let stale = store.update_agency(&code("NPA"), rename("舊名"), Some(v), &ctx(), now());
     assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
     assert_eq!(store.get_agency(&code("NPA")).map(|a| (a.name, a.version)).ok(), Some(("警政署".to_string(), v + 1)));

@@ -78,7 +78,19 @@ async fn agencies_are_managed_by_dgpa_admins(backend: Backend) {
     // CSV import: all rows or none; parents may follow their children.
     let csv = "code,name,parent_code,personnel_staff\nKHH2,高雄市政府教育局,KHH,20\nKHH,高雄市政府,DGPA,150\nNPA,內政部警政署,MOI,90\n";
     let result = admin.import_agencies(csv).await.unwrap();
-    assert_eq!((result.created, result.updated), (2, 1));
+    assert_eq!((result.created, result.updated, result.unchanged), (2, 1, 0));
+    // The same file again changes nothing: counted unchanged, versions kept.
+    let versions = || async {
+        let all = admin.list_agencies().await.unwrap_or_default();
+        all.into_iter().filter(|a| ["KHH", "KHH2", "NPA"].contains(&a.code.as_str())).map(|a| a.version).collect::<Vec<_>>()
+    };
+    let before = versions().await;
+    let again = admin.import_agencies(csv).await.unwrap();
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 3));
+    assert_eq!(versions().await, before);
+    let npa = admin.get_agency("NPA").await.unwrap();
+    let same = UpdateAgencyBody { name: Some(npa.name.clone()), personnel_staff: Some(90), parent_code: Some("MOI".into()) };
+    assert_eq!(admin.update_agency("NPA", &same, Some(npa.version)).await.map(|a| a.version).ok(), Some(npa.version));
     let all = admin.list_agencies().await.unwrap();
     assert_eq!(all.iter().find(|a| a.code == "KHH2").and_then(|a| a.parent_code.clone()).as_deref(), Some("KHH"));
     assert_eq!(all.iter().find(|a| a.code == "NPA").map(|a| a.personnel_staff), Some(90));
@@ -140,6 +152,14 @@ async fn accounts_are_managed_by_dgpa_admins(backend: Backend) {
         .await
         .unwrap();
     assert_eq!((renamed.display_name.as_str(), renamed.version), ("新名", u.version + 1));
+    // The same values again change nothing: the version stays and nothing is audited.
+    let updates = || async { admin.audit("action=user.updated").await.map(|p| p.items.len()).unwrap_or_default() };
+    let audited = updates().await;
+    let same =
+        UpdateUserBody { display_name: Some("新名".into()), email: Some(u.email.clone()), active: Some(true), ..Default::default() };
+    let again = admin.update_user(u.id, &same, Some(renamed.version)).await.unwrap();
+    assert_eq!(again, renamed, "nothing changed, no new version");
+    assert_eq!(updates().await, audited, "no audit entry of a change nobody made");
     // One account (administrators only), its version in the ETag.
     assert_eq!(admin.get_user(u.id).await.ok(), Some(renamed.clone()));
     let one = admin.raw_with_headers(reqwest::Method::GET, &format!("/users/{}", u.id), "application/json", Vec::new(), &[]).await.unwrap();

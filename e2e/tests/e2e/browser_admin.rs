@@ -65,16 +65,16 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     wait_for_text(&c, "section[aria-labelledby='ag-h'] table.list", "警政署人事室第二分區").await;
     let found = admin.get_agency("NPAHR").await.unwrap();
     assert_eq!((found.name.as_str(), found.personnel_staff), ("警政署人事室第二分區", 9));
-    // A CSV import: one new agency, one changed.
+    // A CSV import: one new agency, one changed, one as it was.
     let _csv = pick_file(
         &c,
         "#agencies-csv",
         "agencies.csv",
-        "code,name,parent_code,personnel_staff\nMOEK,教育部國教署,MOE,12\nNPAHR,警政署人事室分區,NIA,11\n",
+        "code,name,parent_code,personnel_staff\nMOEK,教育部國教署,MOE,12\nNPAHR,警政署人事室分區,NIA,11\nNIA,內政部移民署,MOI,32\n",
     )
     .await;
     click(&c, Locator::Css("#agencies-import")).await;
-    wait_for_text(&c, "section[aria-labelledby='ag-h'] .csv-exchange [role=status]", "新增 1 筆、更新 1 筆").await;
+    wait_for_text(&c, "section[aria-labelledby='ag-h'] .csv-exchange [role=status]", "新增 1 筆、更新 1 筆、未變更 1 筆").await;
     let list = admin.list_agencies().await.unwrap();
     assert!(list.iter().any(|a| a.code == "MOEK" && a.parent_code.as_deref() == Some("MOE")));
     assert_eq!(list.iter().find(|a| a.code == "NPAHR").map(|a| a.personnel_staff), Some(11));

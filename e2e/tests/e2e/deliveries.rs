@@ -433,12 +433,15 @@ async fn a_registered_x25519_recipient_replaces_the_passphrase(backend: Backend)
         Some("invalid_recipient".into())
     );
     applicant.set_age_recipient(Some(&public)).await.unwrap();
+    // Sent again (as a system may at each start): kept, not audited a second time.
+    applicant.set_age_recipient(Some(&public)).await.unwrap();
     let file = applicant.download_delivery(id, f.id).await.unwrap();
     std::fs::write(dir.join("d.age"), &file).unwrap();
     let plain = Command::new("age").arg("-d").arg("-i").arg(&key).arg(dir.join("d.age")).output().unwrap();
     assert!(plain.status.success());
     assert_eq!(plain.stdout, b"name,grade\nA,9\n");
     // Back to passphrases: the identity no longer opens new downloads.
+    applicant.set_age_recipient(None).await.unwrap();
     applicant.set_age_recipient(None).await.unwrap();
     let file = applicant.download_delivery(id, f.id).await.unwrap();
     std::fs::write(dir.join("p.age"), &file).unwrap();

@@ -57,7 +57,7 @@ pub fn CsvExchange(id: &'static str, export: Option<&'static str>, import: Impor
                 let csv = csv.clone();
                 async move {
                     match import {
-                        Import::Agencies => c.import_agencies(&csv).await.map(|r| (r.created, r.updated, 0)),
+                        Import::Agencies => c.import_agencies(&csv).await.map(|r| (r.created, r.updated, r.unchanged)),
                         Import::Fields => c.import_fields(&csv).await.map(|r| (r.created, r.updated, r.unchanged)),
                         Import::Sources => c.import_sources(&csv).await.map(|r| (r.created, r.updated, r.unchanged)),
                     }
