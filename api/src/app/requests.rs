@@ -343,6 +343,11 @@ pub async fn edit(
     lifecycle::decide(&loaded.facts(&app, &ctx), &who.actor, Command::Edit, Utc::now())?;
     patch.apply(&mut app);
     shape_check(&app)?;
+    if app == loaded.row.application {
+        // Nothing differs: no new version (another editor's If-Match stays good) and
+        // no 「編輯」 in the request's history.
+        return Ok(loaded);
+    }
     let json = serde_json::to_value(&app).map_err(AppError::internal)?;
     let (id, version, actor) = (loaded.row.id, loaded.row.version, who.actor.user);
     write_and_reload(state, loaded, move |s| s.update_application(id, version, &json, actor, &audit, Utc::now())).await

@@ -529,6 +529,7 @@ pub async fn get_request(state: web::Data<AppState>, who: Principal, path: web::
 
 /// Edit a draft or returned application (applicant's office). Each section given
 /// replaces that section. `If-Match` is required: edits never overwrite each other.
+/// An edit that leaves the application as it was changes nothing (200, same version).
 #[utoipa::path(
     tag = "requests",
     security(("bearer" = [])),

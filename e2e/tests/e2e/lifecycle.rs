@@ -235,6 +235,11 @@ async fn stale_if_match_is_refused_and_changes_nothing(backend: Backend) {
     let patch = ApplicationPatch { reason: Some("第一次修改".into()), ..Default::default() };
     let edited = applicant.update_request(r.id, r.version, &patch).await.unwrap();
     assert_eq!(edited.version, r.version + 1);
+    // The same edit again leaves the application as it was: no version, no 「編輯」 event.
+    let edits = || async { applicant.events(r.id).await.unwrap_or_default().iter().filter(|e| e.kind == EventKind::Edited).count() };
+    let before = edits().await;
+    let same = applicant.update_request(r.id, edited.version, &patch).await.unwrap();
+    assert_eq!((same.version, edits().await), (edited.version, before));
 
     // A second edit based on the old version would overwrite the first: 412.
     let patch = ApplicationPatch { reason: Some("以舊版本修改".into()), ..Default::default() };
