@@ -213,7 +213,8 @@ pub async fn get_webhook(state: web::Data<AppState>, who: Principal, path: web::
 /// Change a subscription in place — its URL, its events, its description — keeping its
 /// secret and its delivery log: the body is the whole subscription, as when it was
 /// made. Deliveries still pending go to the new URL. `If-Match` with the ETag of
-/// `GET /webhooks/{id}` guards against overwriting another change (`412`).
+/// `GET /webhooks/{id}` guards against overwriting another change (`412`). The
+/// subscription as it is, sent again, changes nothing (the same version, not audited).
 #[utoipa::path(
     tag = "webhooks",
     security(("bearer" = [])),

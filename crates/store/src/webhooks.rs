@@ -174,6 +174,12 @@ impl Store {
         let events = serde_json::to_string(&change.events)?;
         self.write_tx(|c| {
             let version = locked_webhook(c, id, expected)?;
+            let stored: (String, String, String) =
+                webhooks::table.find(id).select((webhooks::url, webhooks::events, webhooks::description)).first(c)?;
+            if stored == (change.url.clone(), events.clone(), change.description.clone()) {
+                // Nothing differs: no new version, no audit entry of a change nobody made.
+                return Ok(());
+            }
             diesel::update(webhooks::table.find(id))
                 .set((
                     webhooks::url.eq(&change.url),

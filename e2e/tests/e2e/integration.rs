@@ -395,6 +395,9 @@ async fn a_subscription_is_changed_in_place(backend: Backend) {
     assert_eq!((changed.id, changed.version, changed.url.as_str()), (hook, 2, new.url.as_str()));
     assert_eq!(changed.events, ["inquiry.replied", "request.created"]);
     assert_eq!(webhr.put_webhook(hook, &moved, Some(1)).await.err().and_then(|e| e.status()), Some(412), "the old version is stale now");
+    // The same subscription again (events in another order) is no change: version 2 stays.
+    let reordered = WebhookBody { events: moved.events.iter().rev().cloned().collect(), ..moved.clone() };
+    assert_eq!(webhr.put_webhook(hook, &reordered, Some(2)).await.map(|h| h.version).ok(), Some(2));
     // The waiting delivery, and the next event, reach the new address, signed as before.
     let second = webhr.create_request(&common::statistics()).await.unwrap();
     let got = new.wait_until(30, |g| g.len() >= 2).await;
