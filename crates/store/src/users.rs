@@ -181,6 +181,10 @@ impl Store {
             let stored: String = users::table.find(id).select(users::notification_settings).first(c)?;
             let current = serde_json::from_str(&stored).unwrap_or(serde_json::Value::Null);
             let settings = statreq_domain::notify::with_changes(&current, email, inbox);
+            if settings == current {
+                // The choices as they are: nothing to record.
+                return Ok(());
+            }
             diesel::update(users::table.find(id))
                 .set((users::notification_settings.eq(serde_json::to_string(&settings)?), users::updated_at.eq(to_db(now))))
                 .execute(c)?;

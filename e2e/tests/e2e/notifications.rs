@@ -114,6 +114,12 @@ async fn people_choose_which_notices_come_by_email(backend: Backend) {
     assert_eq!(changed.email.get("request_dgpa_returned"), Some(&false));
     assert_eq!(changed.email.get("destruction_due"), Some(&true), "kinds not named keep their setting");
     assert_eq!(c.notification_settings().await.unwrap(), changed);
+    // The same choice again is no change, and leaves no second audit entry.
+    let admin = server.login("admin.dgpa").await;
+    let recorded = || async { admin.audit("action=user.notification_settings").await.map(|p| p.items.len()).unwrap_or_default() };
+    assert_eq!(recorded().await, 1);
+    assert_eq!(c.put_notification_settings(&[("request_dgpa_returned", false)]).await.ok(), Some(changed.clone()));
+    assert_eq!(recorded().await, 1);
     let err = c.put_notification_settings(&[("no_such_kind", false)]).await.err();
     assert_eq!(err.and_then(|e| e.status()), Some(422));
     let (status, _) = c
