@@ -240,7 +240,8 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     wait_for_text(&c, "#webhook-status", "已刪除 Webhook").await;
     assert!(admin.list_webhooks().await.unwrap().iter().all(|h| h.id != hook.id));
 
-    // On a phone (360 px) every administration page fits: nothing clipped, no sideways scroll.
+    // On a phone (360 px) every administration page fits: nothing clipped, no sideways
+    // scroll, and each value in a card says which column it is.
     c.set_window_size(360, 800).await.unwrap();
     for (path, table, row) in [
         ("/admin", "section[aria-labelledby='us-h'] table.list", "webhr.npa"),
@@ -252,6 +253,7 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
         wait_for_text(&c, table, row).await;
         let got = crate::browser_ux::lists_fit(&c).await;
         assert_eq!((got["bad"].as_array().map(Vec::len), &got["fits"]), (Some(0), &serde_json::json!(true)), "{path} at 360 px: {got}");
+        assert_eq!(got["unlabelled"].as_array().map(Vec::len), Some(0), "{path} at 360 px: {got}");
     }
     let _ = c.close().await;
 }

@@ -381,8 +381,11 @@ async fn the_queue_reads_in_words_and_takes_from_the_row() {
 /// Every cell of every list on the page fits its content (nothing clipped or
 /// scrolling), and the page does not scroll sideways.
 pub(crate) async fn lists_fit(c: &Client) -> serde_json::Value {
+    // `unlabelled`: cells that show a value but would say nothing of which column it is
+    // once the table folds into cards (a cell of buttons or a checkbox speaks for itself).
     let script = "const bad = [...document.querySelectorAll('table.list td')].filter(td => td.scrollWidth > td.clientWidth + 1).map(td => td.textContent);
-        return { cells: document.querySelectorAll('table.list td').length, bad, fits: document.documentElement.scrollWidth <= window.innerWidth };";
+        const unlabelled = [...document.querySelectorAll('table.list td:not([data-label])')].filter(td => !td.querySelector('button, input, select') && td.textContent.trim() !== '').map(td => td.textContent);
+        return { cells: document.querySelectorAll('table.list td').length, bad, unlabelled, fits: document.documentElement.scrollWidth <= window.innerWidth };";
     c.execute(script, vec![]).await.unwrap()
 }
 
@@ -414,6 +417,7 @@ async fn on_a_phone_lists_are_cards_and_the_header_a_menu() {
         let got = lists_fit(&c).await;
         assert!(got["cells"].as_u64().unwrap_or(0) > 0, "{path}: {got}");
         assert_eq!((got["bad"].as_array().map(Vec::len), &got["fits"]), (Some(0), &serde_json::json!(true)), "{path} at 360 px: {got}");
+        assert_eq!(got["unlabelled"].as_array().map(Vec::len), Some(0), "{path} at 360 px: {got}");
         // Cards: each cell says which column it is.
         let label = c
             .execute(

@@ -118,8 +118,8 @@ pub fn Agencies() -> impl IntoView {
                                 let chosen = a.clone();
                                 view! {
                                     <tr>
-                                        <td>{a.code.clone()}</td><td style:padding-left=indent>{a.name.clone()}</td>
-                                        <td>{a.parent_code.clone().unwrap_or_default()}</td><td>{a.personnel_staff}</td>
+                                        <td data-label=tr(lang.get(), "code")>{a.code.clone()}</td><td data-label=tr(lang.get(), "name") style:padding-left=indent>{a.name.clone()}</td>
+                                        <td data-label=tr(lang.get(), "supervising")>{a.parent_code.clone().unwrap_or_default()}</td><td data-label=tr(lang.get(), "personnel_staff")>{a.personnel_staff}</td>
                                         <td><button type="button" class="link" id=format!("edit-agency-{}", a.code) on:click=move |_| editing.set(Some(chosen.clone()))>
                                             {tr(lang.get(), "edit")}
                                         </button></td>

@@ -100,8 +100,8 @@ pub fn Integrations() -> impl IntoView {
                         <tbody>
                             {list.into_iter().map(|u| view! {
                                 <tr>
-                                    <td><code>{u.username.clone()}</code></td><td>{u.display_name.clone()}</td><td>{u.agency_code.clone()}</td>
-                                    <td>{if u.active { tr(lang.get(), "active") } else { tr(lang.get(), "disabled") }}</td>
+                                    <td data-label=tr(lang.get(), "client_id")><code>{u.username.clone()}</code></td><td data-label=tr(lang.get(), "name_2")>{u.display_name.clone()}</td><td data-label=tr(lang.get(), "agency")>{u.agency_code.clone()}</td>
+                                    <td data-label=tr(lang.get(), "status")>{if u.active { tr(lang.get(), "active") } else { tr(lang.get(), "disabled") }}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -125,9 +125,9 @@ pub fn Integrations() -> impl IntoView {
                                 let (log, del, change, fresh, ahead) = (h.clone(), h.clone(), h.clone(), h.clone(), h.clone());
                                 view! {
                                     <tr>
-                                        <td><code class="wrap">{h.url.clone()}</code><br />{h.description.clone()}</td>
-                                        <td>{h.owner.display_name.clone()}</td>
-                                        <td>{h.events.join(", ")}
+                                        <td data-label=tr(lang.get(), "address")><code class="wrap">{h.url.clone()}</code><br />{h.description.clone()}</td>
+                                        <td data-label=tr(lang.get(), "owner")>{h.owner.display_name.clone()}</td>
+                                        <td data-label=tr(lang.get(), "events")>{h.events.join(", ")}
                                             {h.secret_switches_at.map(|at| view! {
                                                 <br /><span class="switches">{tr_with(lang.get(), "webhook_secret_switches_at", &[("at", i18n::datetime(lang.get(), at))])}</span>
                                             })}</td>
@@ -216,15 +216,15 @@ fn DeliveryLog(hook: WebhookView) -> impl IntoView {
                                 let when = d.delivered_at.unwrap_or(d.created_at);
                                 view! {
                                     <tr>
-                                        <td>{d.event_type.clone()}<br /><small>{i18n::datetime(lang.get(), when)}</small></td>
+                                        <td data-label=tr(lang.get(), "event")>{d.event_type.clone()}<br /><small>{i18n::datetime(lang.get(), when)}</small></td>
                                         // A field question's delivery opens the question; a request's, the request.
-                                        <td>{match d.payload.inquiry() {
+                                        <td data-label=tr(lang.get(), "request")>{match d.payload.inquiry() {
                                             Some(e) => Some(view! { <a href=format!("/inquiries/{}", e.inquiry.id)>{tr(lang.get(), "question")}" #"{e.inquiry.id}</a> }.into_any()),
                                             None => d.request_id.map(|r| view! { <a href=format!("/requests/{r}")>{r}</a> }.into_any()),
                                         }}</td>
-                                        <td>{d.status.clone()}</td>
-                                        <td>{d.attempts}</td>
-                                        <td class="wrap">{answer}</td>
+                                        <td data-label=tr(lang.get(), "status")>{d.status.clone()}</td>
+                                        <td data-label=tr(lang.get(), "attempts")>{d.attempts}</td>
+                                        <td data-label=tr(lang.get(), "last_answer") class="wrap">{answer}</td>
                                         <td><button type="button" class="link" id=format!("replay-{did}") on:click=move |_| replay(did)>{tr(lang.get(), "send_again")}</button></td>
                                     </tr>
                                 }

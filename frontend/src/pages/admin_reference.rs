@@ -166,9 +166,9 @@ pub fn SourcesAdmin() -> impl IntoView {
                                 let (edit, del) = (e.id.clone(), e.clone());
                                 view! {
                                     <tr>
-                                        <td>{text(lang.get(), &e.title)}<br /><code>{e.id.clone()}</code></td>
-                                        <td>{t(lang.get(), e.source.name_zh(), e.source.name_en())}</td>
-                                        <td>{e.owner.clone()}</td>
+                                        <td data-label=tr(lang.get(), "title")>{text(lang.get(), &e.title)}<br /><code>{e.id.clone()}</code></td>
+                                        <td data-label=tr(lang.get(), "kind_of_source")>{t(lang.get(), e.source.name_zh(), e.source.name_en())}</td>
+                                        <td data-label=tr(lang.get(), "owner")>{e.owner.clone()}</td>
                                         <td>
                                             <button type="button" class="link" id=format!("edit-source-{}", e.id) on:click=move |_| open(edit.clone())>{tr(lang.get(), "edit")}</button>" "
                                             <button type="button" class="link danger" id=format!("delete-source-{}", e.id) on:click=move |_| remove(del.clone())>{tr(lang.get(), "delete")}</button>

@@ -229,11 +229,11 @@ pub fn AccountList(
                                 let roles = u.roles.clone();
                                 view! {
                                     <tr>
-                                        <td>{u.username.clone()}</td>
-                                        <td>{u.display_name.clone()}</td>
-                                        <td>{move || crate::components::agencies::agency_label(names().as_deref(), &code)}</td>
-                                        <td>{move || roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、")}</td>
-                                        <td>{move || if u.active { tr(lang.get(), "active") } else { tr(lang.get(), "disabled") }}</td>
+                                        <td data-label=move || tr(lang.get(), "username")>{u.username.clone()}</td>
+                                        <td data-label=move || tr(lang.get(), "name_2")>{u.display_name.clone()}</td>
+                                        <td data-label=move || tr(lang.get(), "agency")>{move || crate::components::agencies::agency_label(names().as_deref(), &code)}</td>
+                                        <td data-label=move || tr(lang.get(), "roles")>{move || roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、")}</td>
+                                        <td data-label=move || tr(lang.get(), "status")>{move || if u.active { tr(lang.get(), "active") } else { tr(lang.get(), "disabled") }}</td>
                                         <td><button type="button" class="link" id=format!("edit-user-{}", u.id) on:click=move |_| editing.set(Some(chosen.clone()))>
                                             {move || tr(lang.get(), "edit")}
                                         </button>" "<button type="button" class="link" id=format!("audit-user-{}", u.id) on:click=move |_| audit_of.set(Some(u.id))>

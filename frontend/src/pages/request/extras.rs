@@ -525,9 +525,9 @@ pub fn RequestExtras(
                                 let words = |v: Option<serde_json::Value>| v.map(|v| value_words(l, &n, &ch.pointer, &v)).unwrap_or_default();
                                 view! {
                                     <tr>
-                                        <td>{item}</td>
-                                        <td><del>{words(ch.before.clone())}</del></td>
-                                        <td><ins>{words(ch.after.clone())}</ins></td>
+                                        <td data-label=tr(l, "field_2")>{item}</td>
+                                        <td data-label=tr(l, "before")><del>{words(ch.before.clone())}</del></td>
+                                        <td data-label=tr(l, "after")><ins>{words(ch.after.clone())}</ins></td>
                                     </tr>
                                 }
                             }).collect_view()}
