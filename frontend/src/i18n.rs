@@ -96,6 +96,35 @@ pub fn datetime(lang: Lang, at: DateTime<Utc>) -> String {
     format!("{} {}", date(lang, at), tw.format("%H:%M"))
 }
 
+/// A file's size as people read it: 80 位元組 / 80 bytes, 12.3 KB, 4.5 MB, 1.25 GB.
+pub fn size(lang: Lang, bytes: i64) -> String {
+    const K: f64 = 1024.0;
+    let b = bytes as f64;
+    match bytes {
+        ..1024 => tr_with(lang, "n_bytes", &[("n", bytes.to_string())]),
+        1024..1_048_576 => format!("{:.1} KB", b / K),
+        1_048_576..1_073_741_824 => format!("{:.1} MB", b / K / K),
+        _ => format!("{:.2} GB", b / K / K / K),
+    }
+}
+
+/// A size with its exact byte count beside it (what a recipient checks a file by):
+/// 4.5 MB（4,718,592 位元組）.
+pub fn size_exact(lang: Lang, bytes: i64) -> String {
+    if bytes < 1024 {
+        return size(lang, bytes);
+    }
+    let digits = bytes.to_string();
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    tr_with(lang, "size_with_bytes", &[("size", size(lang, bytes)), ("n", grouped)])
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -148,6 +177,16 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "keys missing from the catalogues: {missing:?}");
+    }
+
+    #[test]
+    fn sizes_read_as_people_read_them() {
+        assert_eq!(size(Lang::Zh, 80), "80 位元組");
+        assert_eq!(size(Lang::En, 80), "80 bytes");
+        assert_eq!(size(Lang::En, 12_595), "12.3 KB");
+        assert_eq!(size_exact(Lang::Zh, 4_718_592), "4.5 MB（4,718,592 位元組）");
+        assert_eq!(size_exact(Lang::En, 1_342_177_280), "1.25 GB (1,342,177,280 bytes)");
+        assert_eq!(size_exact(Lang::En, 1023), "1023 bytes");
     }
 
     #[test]

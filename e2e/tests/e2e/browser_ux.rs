@@ -213,6 +213,8 @@ async fn four_eyes_delivery_and_destruction_read_right() {
     sign_in(&c, &server.base, "officer2.dgpa").await;
     c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
     wait_for_text(&c, "ul.files code.hash", &f.sha256).await;
+    // Its size in the page's language, exact to the byte (what the file is checked by).
+    wait_for_text(&c, "ul.files", &format!("{} 位元組", f.size_bytes)).await;
     wait_for_text(&c, "dl.application", "核對陞遷名冊").await;
     wait_for_text(&c, "ol.timeline", "成果檔送請覆核").await;
     assert_accessible(&c, "a file awaiting review").await;

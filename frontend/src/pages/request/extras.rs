@@ -406,7 +406,7 @@ pub fn RequestExtras(
                                 {awaiting.then(|| view! { " "<span class="badge">{tr(lang.get(), "awaiting_review")}</span> })}
                                 {f.shredded_at.map(|_| view! { " "<span class="badge done">{tr(lang.get(), "destroyed")}</span> })}
                                 <dl class="manifest">
-                                    <dt>{tr(lang.get(), "size")}</dt><dd>{format!("{} bytes", f.size_bytes)}</dd>
+                                    <dt>{tr(lang.get(), "size")}</dt><dd>{i18n::size_exact(lang.get(), f.size_bytes)}</dd>
                                     <dt>"SHA-256"</dt><dd><code class="hash">{f.sha256.clone()}</code></dd>
                                     <dt>{tr(lang.get(), "produced_by")}</dt><dd>{f.uploaded_by.display_name.clone()}" · "{i18n::datetime(lang.get(), f.uploaded_at)}</dd>
                                     {f.approved_by.as_ref().map(|u| view! {
