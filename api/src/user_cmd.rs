@@ -52,6 +52,21 @@ pub enum UserCmd {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Stop an account from signing in (one that leaked, or of someone who left) and end
+    /// every sign-in it has, at once. The last active administrator is kept. Audited, with
+    /// no account as its actor.
+    Disable {
+        /// The account's sign-in name.
+        #[arg(long)]
+        username: String,
+    },
+    /// Let a disabled account sign in again (its password as it was). Audited, with no
+    /// account as its actor.
+    Enable {
+        /// The account's sign-in name.
+        #[arg(long)]
+        username: String,
+    },
 }
 
 /// The password: at a terminal asked for twice and not shown as typed (it waited
@@ -139,11 +154,7 @@ pub fn run(store: &Store, command: UserCmd) -> anyhow::Result<()> {
         }
         UserCmd::ResetPassword { username, enable, password_stdin: _ } => {
             let password = read_password()?;
-            let name = users::sign_in_name(&username);
-            let user = store.find_user_by_username(&name).map_err(|e| match e {
-                StoreError::NotFound => anyhow::anyhow!("there is no account named {name} (nothing was changed)"),
-                e => anyhow::anyhow!("{e}"),
-            })?;
+            let (name, user) = account(store, &username)?;
             if user.kind == "external" {
                 anyhow::bail!("{name} signs in through its issuer (e.g. WebHR) and has no password here (nothing was changed)");
             }
@@ -156,6 +167,41 @@ pub fn run(store: &Store, command: UserCmd) -> anyhow::Result<()> {
             let state = if user.active { "enabled" } else { "disabled: add --enable to let it sign in" };
             println!("set a new password for {} (id {}, {state}); its sign-ins elsewhere have ended", user.username, user.id);
         }
+        UserCmd::Disable { username } => {
+            let (name, user) = account(store, &username)?;
+            if !user.active {
+                println!("{name} (id {}) is disabled already (nothing was changed)", user.id);
+                return Ok(());
+            }
+            let change = UserUpdate { active: Some(false), ..Default::default() };
+            store.update_user(user.id, change, None, &Default::default(), chrono::Utc::now()).map_err(|e| match e {
+                StoreError::LastAdministrator => anyhow::anyhow!(
+                    "{name} is the last active administrator: make another account dgpa_admin first (`statreq user create --role dgpa_admin`), then disable this one (nothing was changed)"
+                ),
+                e => anyhow::anyhow!("{e}"),
+            })?;
+            println!("disabled {name} (id {}); its sign-ins have ended", user.id);
+        }
+        UserCmd::Enable { username } => {
+            let (name, user) = account(store, &username)?;
+            if user.active {
+                println!("{name} (id {}) is enabled already (nothing was changed)", user.id);
+                return Ok(());
+            }
+            let change = UserUpdate { active: Some(true), ..Default::default() };
+            store.update_user(user.id, change, None, &Default::default(), chrono::Utc::now())?;
+            println!("enabled {name} (id {}): it may sign in again", user.id);
+        }
     }
     Ok(())
+}
+
+/// The account of a sign-in name (as typed: case and width folded as at sign-in).
+fn account(store: &Store, username: &str) -> anyhow::Result<(String, statreq_store::UserRow)> {
+    let name = users::sign_in_name(username);
+    let user = store.find_user_by_username(&name).map_err(|e| match e {
+        StoreError::NotFound => anyhow::anyhow!("there is no account named {name} (nothing was changed)"),
+        e => anyhow::anyhow!("{e}"),
+    })?;
+    Ok((name, user))
 }

@@ -532,6 +532,32 @@ async fn cli_user_can_sign_in(backend: Backend) {
     let trail = admin.audit("action=user.updated").await.unwrap();
     let cli_entries: Vec<_> = trail.items.iter().filter(|e| e.actor_id.is_none() && e.detail["user"] == me.id).collect();
     assert_eq!(cli_entries.len(), 2, "each reset is audited, with no account as its actor: {:?}", trail.items);
+
+    // An account that leaked is shut from the command line at once: no new sign-in, and
+    // its sessions end; the last administrator is kept; `enable` lets it back in.
+    let user_cmd = |verb: &str, name: &str| {
+        let out = cli(&server.db, &["user", verb, "--username", name], "");
+        (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    };
+    let mut signed_in = server.client();
+    signed_in.login("cli.applicant", "yet-another-long-password").await.unwrap();
+    let (ok, said) = user_cmd("disable", "CLI.applicant");
+    assert!(ok && said.contains("disabled cli.applicant"), "{said}");
+    assert!(server.client().login("cli.applicant", "yet-another-long-password").await.is_err(), "disabled");
+    assert_eq!(signed_in.refresh().await.err().and_then(|e| e.status()), Some(401), "its sessions ended");
+    let (ok, said) = user_cmd("disable", "cli.applicant");
+    assert!(ok && said.contains("disabled already"), "{said}");
+    let (ok, said) = user_cmd("disable", "admin.dgpa");
+    assert!(!ok && said.contains("last active administrator"), "{said}");
+    admin.me().await.expect("the last administrator still signs in");
+    let (ok, said) = user_cmd("disable", "nobody.here");
+    assert!(!ok && said.contains("there is no account named nobody.here"), "{said}");
+    let (ok, said) = user_cmd("enable", "cli.applicant");
+    assert!(ok && said.contains("enabled cli.applicant"), "{said}");
+    server.client().login("cli.applicant", "yet-another-long-password").await.expect("enabled again");
+    let trail = admin.audit("action=user.updated").await.unwrap();
+    let changes: Vec<_> = trail.items.iter().filter(|e| e.actor_id.is_none() && e.detail["changed"].get("active").is_some()).collect();
+    assert_eq!(changes.len(), 3, "the reset's --enable, the disabling and the enabling: {:?}", trail.items);
 }
 
 on_both_backends!(
