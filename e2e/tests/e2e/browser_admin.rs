@@ -207,6 +207,12 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     crate::browser::wait_for_value(&c, "#nw-url", &receiver.url).await;
     let ticked = c.find(Locator::Css("#nw-event-inquiry-asked")).await.unwrap().prop("checked").await.unwrap();
     assert_eq!(ticked.as_deref(), Some("true"), "its events ticked");
+    // Saved as it is, it says nothing changed (and stays at version 1).
+    click(&c, Locator::XPath("//form//button[@type='submit' and normalize-space()='儲存']")).await;
+    wait_for_text(&c, "form [role=status]", "沒有變更").await;
+    click(&c, Locator::Css(&format!("#webhook-edit-{}", hook.id))).await;
+    wait_for_text(&c, "form legend", "變更 Webhook").await;
+    crate::browser::wait_for_value(&c, "#nw-url", &receiver.url).await;
     click(&c, Locator::Css("#nw-event-request-delivered")).await;
     click(&c, Locator::XPath("//form//button[@type='submit' and normalize-space()='儲存']")).await;
     wait_for_text(&c, "form [role=status]", "已變更 Webhook").await;

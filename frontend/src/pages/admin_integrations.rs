@@ -282,7 +282,13 @@ fn WebhookForm(editing: RwSignal<Option<WebhookView>>, saved: Callback<()>) -> i
                     async move { c.put_webhook(h.id, &body, Some(h.version)).await }
                 })
                 .await
-                .map(|w| tr_with(l, "webhook_changed", &[("url", w.url)])),
+                .map(|w| {
+                    if w.version == h.version {
+                        tr(l, "nothing_changed")
+                    } else {
+                        tr_with(l, "webhook_changed", &[("url", w.url)])
+                    }
+                }),
                 None => call(|c| {
                     let body = body.clone();
                     async move { c.create_webhook(&body).await }
