@@ -1097,6 +1097,10 @@ async fn an_administrator_edits_a_definition_and_sources_are_browsed() {
     click(&c, Locator::XPath("//button[normalize-space()='儲存']")).await;
     wait_for_text(&c, "ol.history", "吳美玲").await;
     wait_for_text(&c, "main", "代理者以本職計").await;
+    // Saved again as it is: nothing changed, and it says so.
+    wait_for_value(&c, "#def-zh", "現職銓敘審定之職等；代理者以本職計。").await;
+    click(&c, Locator::XPath("//button[normalize-space()='儲存']")).await;
+    wait_for_text(&c, "form [role=status]", "沒有變更").await;
     let saved = server.login("applicant.npa").await.get_field("grade").await.unwrap();
     assert_eq!(saved.field.definition.zh_tw, "現職銓敘審定之職等；代理者以本職計。");
 

@@ -138,6 +138,11 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     wait_gone(&c, "#se-refresh").await;
     click(&c, Locator::Css("#edit-source-pay-by-grade")).await;
     let refresh = c.wait().for_element(Locator::Css("#se-refresh")).await.unwrap();
+    // Saved as it is: nothing changed, said so, and the form stays open (version 2 stays).
+    crate::browser::wait_for_value(&c, "#se-refresh", "每月").await;
+    click(&c, Locator::XPath("//form[.//input[@id='se-id']]//button[@type='submit']")).await;
+    wait_for_text(&c, "form [role=status]", "沒有變更").await;
+    assert_eq!(admin.get_source("pay-by-grade").await.unwrap().version, 2);
     refresh.clear().await.unwrap();
     refresh.send_keys("每年").await.unwrap();
     click(&c, Locator::XPath("//form[.//input[@id='se-id']]//button[@type='submit']")).await;
@@ -298,6 +303,10 @@ async fn an_administrator_is_told_of_a_year_without_an_office_calendar() {
     wait_for_text(&c, "section[aria-labelledby='cal-h'] [role=status]", &format!("已儲存 {year} 年辦公日曆")).await;
     wait_gone(&c, "#cal-missing").await;
     assert_eq!(admin.calendar(year).await.unwrap().calendar.year, year);
+    // Saved again as it is: nothing changed, and it says so.
+    click(&c, Locator::Css("#cal-save")).await;
+    wait_for_text(&c, "section[aria-labelledby='cal-h'] [role=status]", "沒有變更").await;
+    assert_eq!(admin.calendar(year).await.unwrap().version, 1);
     let _ = c.close().await;
 }
 

@@ -90,6 +90,7 @@ pub fn CalendarEditor() -> impl IntoView {
             })
             .await
             {
+                Ok(v) if version > 0 && v.version == version => note.set(Some(tr(lang.get_untracked(), "nothing_changed"))),
                 Ok(v) => {
                     note.set(Some(tr_with(lang.get_untracked(), "calendar_saved", &[("year", v.calendar.year.to_string())])));
                     // The years set move, and with them the year's calendar.

@@ -248,6 +248,8 @@ fn SourceEditor(entry: Option<SourceView>, on_saved: Callback<String>, on_close:
             })
             .await;
             match got {
+                // The entry as it was: no new version, and the form stays open saying so.
+                Ok(v) if version == Some(v.version) => note.set(Some(tr(lang.get_untracked(), "nothing_changed"))),
                 Ok(v) => on_saved.run(text(lang.get_untracked(), &v.entry.title)),
                 Err(err) => note.set(Some(err_text(lang.get_untracked(), &err))),
             }

@@ -174,9 +174,10 @@ fn FieldEditor(detail: FieldDetail, on_saved: impl Fn() + Copy + 'static) -> imp
             })
             .await
             {
-                Ok(_) => {
+                Ok(d) => {
                     kept.set(sent);
-                    note.set(Some(tr(lang.get_untracked(), "saved")));
+                    // The same definition again is no new version: said so.
+                    note.set(Some(tr(lang.get_untracked(), if d.version == version { "nothing_changed" } else { "saved" })));
                     on_saved();
                 }
                 Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
