@@ -76,13 +76,19 @@ impl WebhookReceiver {
         self.received.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
-    /// Waits up to `secs` until `done` holds for what was received.
+    /// Waits up to `secs` until `done` holds for what was received, and fails the test
+    /// (saying what did arrive) if it never does: a wait is an assertion.
     pub async fn wait_until(&self, secs: u64, done: impl Fn(&[Received]) -> bool) -> Vec<Received> {
         let deadline = std::time::Instant::now() + Duration::from_secs(secs);
         loop {
             let got = self.received();
-            if done(&got) || std::time::Instant::now() > deadline {
+            if done(&got) {
                 return got;
+            }
+            if std::time::Instant::now() > deadline {
+                let seen: Vec<(u16, &str)> =
+                    got.iter().map(|g| (g.answered, g.headers.get("statreq-event-type").map_or("?", String::as_str))).collect();
+                panic!("waited {secs} s for the webhook deliveries expected; received {} (answer, event): {seen:?}", got.len());
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -170,13 +176,18 @@ impl SmtpSink {
         self.mails.lock().map(|m| m.clone()).unwrap_or_default()
     }
 
-    /// Waits up to `secs` until `done` holds for the mails received.
+    /// Waits up to `secs` until `done` holds for the mails received, and fails the test
+    /// (saying what did arrive) if it never does: a wait is an assertion.
     pub async fn wait_until(&self, secs: u64, done: impl Fn(&[Mail]) -> bool) -> Vec<Mail> {
         let deadline = std::time::Instant::now() + Duration::from_secs(secs);
         loop {
             let got = self.mails();
-            if done(&got) || std::time::Instant::now() > deadline {
+            if done(&got) {
                 return got;
+            }
+            if std::time::Instant::now() > deadline {
+                let to: Vec<String> = got.iter().map(|m| m.to.join(",")).collect();
+                panic!("waited {secs} s for the mails expected; received {}, to: {to:?}", got.len());
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

@@ -448,8 +448,13 @@ pub async fn publish_faq(
     if !problems.is_empty() {
         return Err(InputError::InvalidContent { kind: Content::Faq, problems }.into());
     }
-    let text =
-        Text::new(format!("您的疑義已發布至欄位 {} 的 FAQ。", p.field), format!("Your question was published to the FAQ of {}.", p.field));
+    // Named as people know the field (公務年資), its code beside it.
+    let dict = reference::dictionary(&state).await?;
+    let (zh, en) = dict.field(&p.field).map_or((p.field.as_str(), p.field.as_str()), |f| (f.name_zh.as_str(), f.name_en.as_str()));
+    let text = Text::new(
+        format!("您的疑義已發布至欄位「{zh}」（{}）的常見問答。", p.field),
+        format!("Your question was published to the FAQ of the field \"{en}\" ({}).", p.field),
+    );
     let notify = Tell::new(&state, asker(&state, &row).await?, "faq_published", text).notices(row.id, &format!("/fields/{}", p.field));
     let audit = http::audit(&who, &req);
     let (id, user) = (row.id, who.user.id);

@@ -681,7 +681,7 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     type_into(&c, "#faq-a", "育嬰留職停薪期間亦不計入公務年資。\n借調期間依原職計入。").await;
     assert_accessible(&c, "question thread").await;
     click(&c, Locator::XPath("//button[normalize-space()='發布']")).await;
-    wait_for_text(&c, "p.note", "已發布至欄位 FAQ").await;
+    wait_for_text(&c, "p.note", "已發布至欄位常見問答").await;
 
     // The office follows up while the officer writes more: the officer's reply, on the
     // thread as read, is refused, and the thread is shown again with the reply kept.

@@ -1131,7 +1131,7 @@ async fn field_questions_are_emailed_to_whom_they_concern(backend: Backend) {
     let mails = sink
         .wait_until(30, |m| {
             let mine: Vec<String> = m.iter().filter(|m| m.to == ["applicant.npa@demo.invalid"]).map(|m| decoded(&m.data)).collect();
-            mine.iter().any(|t| t.contains("欄位 service_years 的 FAQ")) && mine.iter().any(|t| t.contains("疑義已結案"))
+            mine.iter().any(|t| t.contains("欄位「公務年資」（service_years）的常見問答")) && mine.iter().any(|t| t.contains("疑義已結案"))
         })
         .await;
     let link = "https://statreq.example.gov.tw/fields/service_years";
