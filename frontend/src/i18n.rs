@@ -96,6 +96,15 @@ pub fn datetime(lang: Lang, at: DateTime<Utc>) -> String {
     format!("{} {}", date(lang, at), tw.format("%H:%M"))
 }
 
+/// A label with an aside (a count, a size) after it: 通知（3） in zh-TW (full-width, as
+/// the page's other brackets), Notifications (3) in English.
+pub fn bracketed(lang: Lang, label: &str, n: impl std::fmt::Display) -> String {
+    match lang {
+        Lang::Zh => format!("{label}（{n}）"),
+        Lang::En => format!("{label} ({n})"),
+    }
+}
+
 /// A file's size as people read it: 80 位元組 / 80 bytes, 12.3 KB, 4.5 MB, 1.25 GB.
 pub fn size(lang: Lang, bytes: i64) -> String {
     const K: f64 = 1024.0;
@@ -177,6 +186,12 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "keys missing from the catalogues: {missing:?}");
+    }
+
+    #[test]
+    fn asides_follow_the_language_s_brackets() {
+        assert_eq!(bracketed(Lang::Zh, "通知", 3), "通知（3）");
+        assert_eq!(bracketed(Lang::En, "Notifications", 3), "Notifications (3)");
     }
 
     #[test]

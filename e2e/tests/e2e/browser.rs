@@ -658,7 +658,7 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     sign_in(&c, &server.base, "officer1.dgpa").await;
     click(&c, Locator::Css("header a[href='/inbox']")).await;
     wait_for_text(&c, "ul.inbox", "新的欄位疑義").await;
-    wait_for_text(&c, "header a[href='/inbox']", "通知 (").await;
+    wait_for_text(&c, "header a[href='/inbox']", "通知（").await;
     assert_accessible(&c, "inbox").await;
     // One click marks what is shown read; the header's count goes with it.
     click(&c, Locator::Css("#read-all")).await;
@@ -756,7 +756,7 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     let unread = applicant.inbox_summary().await.map(|s| s.unread).unwrap_or_default();
     assert!(unread >= 2, "{unread}");
     click(&c, Locator::Css("header a[href='/inbox']")).await;
-    wait_for_text(&c, "header a[href='/inbox']", &format!("通知 ({unread})")).await;
+    wait_for_text(&c, "header a[href='/inbox']", &format!("通知（{unread}）")).await;
     // The list follows a switch of language, as the header does.
     wait_for_text(&c, "ul.inbox li.unread button", "標為已讀").await;
     click(&c, Locator::XPath("//header//button[normalize-space()='English']")).await;
@@ -775,7 +775,7 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     click(&c, Locator::Css("ul.inbox li.unread a[href^='/inquiries/']")).await;
     wait_for_text(&c, "main h1", "育嬰留職停薪是否計入公務年資").await;
     let left = unread - 3;
-    wait_for_text(&c, "header a[href='/inbox']", &if left == 0 { "通知".to_string() } else { format!("通知 ({left})") }).await;
+    wait_for_text(&c, "header a[href='/inbox']", &if left == 0 { "通知".to_string() } else { format!("通知（{left}）") }).await;
     assert_eq!(applicant.inbox_summary().await.map(|s| s.unread).ok(), Some(left));
 }
 

@@ -82,7 +82,7 @@ async fn an_officers_day_from_search_to_delivery() {
     let (_dir, _path) = pick_file(&c, "#result-file", "考績.csv", "職等,甲等,乙等\n9,120,2\n10,88,31\n").await;
     click(&c, Locator::Css("section[aria-labelledby='u-h'] button[type=submit]")).await;
     wait_for_text(&c, "ul.files .disclosure", "1 個細格人數少於 3").await;
-    wait_for_text(&c, "ul.files .disclosure", "2:3 乙等=2").await;
+    wait_for_text(&c, "ul.files .disclosure", "後接受。（2:3 乙等=2）").await;
     let f = people.officer.deliveries(r.id).await.unwrap().files[0].id;
     assert!(c.find(Locator::Css(&format!("#dr-{f}"))).await.is_err(), "the uploader cannot accept");
     assert_accessible(&c, "a table with a small cell").await;

@@ -1133,7 +1133,7 @@ async fn a_copied_application_carries_the_attached_samples_chosen() {
     sign_in(&c, &server.base, "applicant.npa").await;
     c.goto(&format!("{}/requests/new?from={}", server.base, old.id)).await.unwrap();
     wait_for_text(&c, "#carry legend", &format!("附件（取自案件 {}）", old.id)).await;
-    wait_for_text(&c, "#carry", "輸出格式範例.csv (1 KB)").await;
+    wait_for_text(&c, "#carry", &format!("輸出格式範例.csv（{} 位元組）", sample.size_bytes)).await;
     wait_for_text(&c, "#carry", "舊版範例.csv").await;
     for f in [&sample, &stale] {
         let checked = c.find(Locator::Id(&format!("carry-{}", f.id))).await.unwrap().prop("checked").await.unwrap();

@@ -58,7 +58,7 @@ pub fn Header(session: Session) -> impl IntoView {
                     <A href="/inbox">{move || {
                         let n = session.unread.get();
                         let base = tr(lang.get(), "notifications");
-                        if n > 0 { format!("{base} ({n})") } else { base }
+                        if n > 0 { crate::i18n::bracketed(lang.get(), &base, n) } else { base }
                     }}</A>
                 </Show>
                 <Show when=move || uses(session, Screen::Queue)>

@@ -72,7 +72,7 @@ impl Carry {
                                         let on = event_target_checked(&ev);
                                         self.chosen.update(|c| { c.retain(|x| *x != aid); if on { c.push(aid); } });
                                     } />
-                                {format!("{} ({})", a.filename, crate::i18n::size(lang.get(), a.size_bytes))}
+                                {crate::i18n::bracketed(lang.get(), &a.filename, crate::i18n::size(lang.get(), a.size_bytes))}
                             </label>
                         }
                     }).collect_view()}

@@ -61,11 +61,7 @@ pub fn Home() -> impl IntoView {
             None => counts.total,
             Some(s) => counts.by_state.iter().find(|c| c.state == s).map_or(0, |c| c.count),
         };
-        if lang.get() == i18n::Lang::En {
-            format!(" ({n})")
-        } else {
-            format!("（{n}）")
-        }
+        i18n::bracketed(lang.get(), "", n)
     };
     // What is past its time (the queue's longest wait, a destroy-by day), said first.
     let overdue = LocalResource::new(move || async move {

@@ -432,7 +432,7 @@ pub fn RequestExtras(
                                         .collect();
                                     view! {
                                         <div class=if blocks { "disclosure error" } else { "disclosure" }>
-                                            {crate::i18n::text(lang.get(), &d.message())}" ("{cells.join("; ")}")"
+                                            {crate::i18n::bracketed(lang.get(), &crate::i18n::text(lang.get(), &d.message()), cells.join(if lang.get() == crate::i18n::Lang::Zh { "；" } else { "; " }))}
                                             {d.accepted.as_ref().map(|a| view! { " · "{tr(lang.get(), "accepted_with_reason")}<q>{a.reason.clone()}</q> })}
                                             {may_accept.then(|| view! {
                                                 <label for=format!("dr-{did}")>{tr(lang.get(), "reason_to_release_as_it_is")}</label>
