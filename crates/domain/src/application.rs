@@ -338,6 +338,25 @@ pub fn headline(reason: &str) -> String {
     }
 }
 
+/// The name a contact person goes by, from an account's display name: the name
+/// without the office it names in brackets at its end (王小明（內政部人事處） → 王小明,
+/// "Wang (MOI) " → "Wang"), as the application form's 申請人姓名 asks. A name that is
+/// all brackets is kept as it is.
+pub fn contact_name(display_name: &str) -> String {
+    let name = display_name.trim();
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(inner) = name.strip_suffix(close) {
+            if let Some(at) = inner.rfind(open) {
+                let bare = inner[..at].trim_end();
+                if !bare.is_empty() {
+                    return bare.to_string();
+                }
+            }
+        }
+    }
+    name.to_string()
+}
+
 impl Application {
     /// Length and count violations, each an error finding with a pointer. A body
     /// with any of these is refused as a whole (nothing is stored).
@@ -423,5 +442,14 @@ mod headline_tests {
         assert_eq!(super::headline(&format!("{forty}力")), format!("{forty}…"));
         assert_eq!(super::headline(&"事由".repeat(4_000)).chars().count(), 41);
         assert_eq!(super::headline(""), "");
+    }
+
+    #[test]
+    fn a_contact_goes_by_the_name_without_the_office() {
+        assert_eq!(super::contact_name("林怡君（警政署人事室）"), "林怡君");
+        assert_eq!(super::contact_name(" Wang Hsiao-ming (MOI) "), "Wang Hsiao-ming");
+        assert_eq!(super::contact_name("王小明"), "王小明");
+        assert_eq!(super::contact_name("（人事室）"), "（人事室）", "nothing but the brackets: kept");
+        assert_eq!(super::contact_name("陳（大）明"), "陳（大）明", "brackets inside a name stay");
     }
 }

@@ -834,7 +834,7 @@ async fn opening_a_request_reads_the_notices_about_it() {
     assert_eq!(left, 0, "the notices about the request opened are read");
     assert_eq!(unread_about(ids[1]).await, 2, "the others' are not");
     // The header counts what is left.
-    wait_for_text(&c, "header a[href='/inbox']", "(2)").await;
+    wait_for_text(&c, "header a[href='/inbox']", "通知（2）").await;
     // Back in the list, only the other is marked.
     click(&c, Locator::Css("header a[href='/']")).await;
     wait_for_text(&c, &marked(ids[1]), "新通知").await;
@@ -936,7 +936,7 @@ async fn structured_conditions_and_breakdowns_are_edited_in_the_form() {
     c.goto(&format!("{}/requests/new", server.base)).await.unwrap();
     wait_for_text(&c, "main h1", "新增申請").await;
     // Opened directly: the contact details still come from the account once it loads.
-    wait_for_value(&c, "#c-name", "林怡君（警政署人事室）").await;
+    wait_for_value(&c, "#c-name", "林怡君").await;
     // An untouched form shows no errors, and answers nothing for the applicant: neither
     // output kind nor "personal data?" is preselected (rule 3: answered explicitly).
     assert!(text_of(&c, "#h-reason").await.is_empty());
@@ -961,7 +961,7 @@ async fn structured_conditions_and_breakdowns_are_edited_in_the_form() {
     assert!(c.get_alert_text().await.is_err(), "asked before leaving an untouched form");
     wait_for_text(&c, "main h1", "通知").await;
     c.goto(&format!("{}/requests/new", server.base)).await.unwrap();
-    wait_for_value(&c, "#c-name", "林怡君（警政署人事室）").await;
+    wait_for_value(&c, "#c-name", "林怡君").await;
     // Leaving a field shows its problem.
     click(&c, Locator::Css("#reason")).await;
     click(&c, Locator::Css("#c-phone")).await;

@@ -1091,7 +1091,7 @@ async fn an_office_starts_a_new_application_from_an_earlier_one() {
     wait_for_text(&c, "main p.receipt", &format!("內容取自案件 {}", old.id)).await;
     // Everything is carried over but the contact, which is the one applying now.
     wait_for_value(&c, "#reason", "研擬員額評鑑報告").await;
-    wait_for_value(&c, "#c-name", "林怡君（警政署人事室）").await;
+    wait_for_value(&c, "#c-name", "林怡君").await;
     wait_for_value(&c, "#c-phone", "").await;
     assert_accessible(&c, "a copied application").await;
     type_into(&c, "#c-phone", "02-2397-9298#456").await;
@@ -1107,7 +1107,7 @@ async fn an_office_starts_a_new_application_from_an_earlier_one() {
     let copy = people.applicant.get_request(new).await.unwrap();
     assert_eq!(copy.state, State::Draft);
     let mut expected = app.clone();
-    expected.contact.name = "林怡君（警政署人事室）".into();
+    expected.contact.name = "林怡君".into();
     expected.contact.phone = "02-2397-9298#456".into();
     expected.contact.email = copy.application.contact.email.clone();
     assert_eq!(copy.application, expected);
@@ -1141,7 +1141,10 @@ async fn a_copied_application_carries_the_attached_samples_chosen() {
     }
     assert_accessible(&c, "a copy offering its files").await;
     click(&c, Locator::Id(&format!("carry-{}", stale.id))).await;
-    type_into(&c, "#c-phone", "02-2397-9298#456").await;
+    // The same person applies again (林怡君, her account's name without its office):
+    // her phone comes along.
+    wait_for_value(&c, "#c-name", "林怡君").await;
+    wait_for_value(&c, "#c-phone", "02-2321-9011#2301").await;
     click(&c, Locator::Css("form button[type=submit]")).await;
     wait_for_text(&c, "main h1", "案件 ").await;
     wait_for_text(&c, "ul.attachments", "輸出格式範例.csv").await;
@@ -1161,7 +1164,7 @@ async fn a_copied_application_carries_the_attached_samples_chosen() {
     // form opened: the new application is saved, not submitted, and says what is missing.
     c.goto(&format!("{}/requests/new?from={}", server.base, old.id)).await.unwrap();
     wait_for_text(&c, "#carry", "輸出格式範例.csv").await;
-    type_into(&c, "#c-phone", "02-2397-9298#456").await;
+    wait_for_value(&c, "#c-phone", "02-2321-9011#2301").await;
     a.remove_attachment(old.id, sample.id).await.unwrap();
     click(&c, Locator::Id("check-submit")).await;
     click(&c, Locator::Id("confirm-submit")).await;

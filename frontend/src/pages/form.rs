@@ -44,7 +44,9 @@ pub fn NewRequest() -> impl IntoView {
             return loading(lang.get());
         }
         let me = session.me.get_untracked();
-        let (name, email) = me.as_ref().map(|m| (m.display_name.clone(), m.email.clone())).unwrap_or_default();
+        // The person applying, by name (the form's 申請人姓名), not the account's label.
+        let (name, email) =
+            me.as_ref().map(|m| (statreq_domain::application::contact_name(&m.display_name), m.email.clone())).unwrap_or_default();
         let Some(from) = from else {
             let initial = Application { contact: Contact { name, email, phone: String::new() }, ..Default::default() };
             return view! { <ApplicationForm initial=initial edit=None /> }.into_any();

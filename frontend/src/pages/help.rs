@@ -174,10 +174,11 @@ fn FieldEditor(detail: FieldDetail, on_saved: impl Fn() + Copy + 'static) -> imp
             })
             .await
             {
-                Ok(d) => {
+                // The same definition again is no new version: said so, and nothing to reload.
+                Ok(d) if d.version == version => note.set(Some(tr(lang.get_untracked(), "nothing_changed"))),
+                Ok(_) => {
                     kept.set(sent);
-                    // The same definition again is no new version: said so.
-                    note.set(Some(tr(lang.get_untracked(), if d.version == version { "nothing_changed" } else { "saved" })));
+                    note.set(Some(tr(lang.get_untracked(), "saved")));
                     on_saved();
                 }
                 Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
