@@ -1302,9 +1302,10 @@ async fn a_screen_of_other_roles_says_whose_it_is() {
 
 /// A request that is not there for the caller (another agency's, or none) still has
 /// its number as the heading and the window's title, says why in an alert, and leads
-/// back to the list (the page was a lone red line with no heading and no way on).
+/// back to the list (the page was a lone red line with no heading and no way on); so
+/// do a field and a field question.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_request_not_there_for_the_caller_keeps_its_heading_and_the_way_back() {
+async fn what_is_not_there_for_the_caller_keeps_its_heading_and_the_way_back() {
     let dist = spa_dir();
     let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
     let people = common::Scenario::new(&server).await;
@@ -1331,4 +1332,16 @@ async fn a_request_not_there_for_the_caller_keeps_its_heading_and_the_way_back()
     }
     click(&c, Locator::Css("main a[href='/search']")).await;
     wait_for_text(&c, "main h1", "查詢案件").await;
+    // So do a field and a field question that are not there.
+    for (path, heading, back, list) in [
+        ("/fields/no_such_field", "欄位 no_such_field", "/fields", "欄位字典"),
+        ("/inquiries/987654", "欄位疑義 #987654", "/inquiries", "欄位疑義"),
+    ] {
+        c.goto(&format!("{}{path}", server.base)).await.unwrap();
+        wait_for_text(&c, "main [role=alert]", "").await;
+        wait_for_text(&c, "main h1", heading).await;
+        assert_accessible(&c, path).await;
+        click(&c, Locator::Css(&format!("main a[href='{back}']"))).await;
+        wait_for_text(&c, "main h1", list).await;
+    }
 }

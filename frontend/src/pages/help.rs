@@ -97,7 +97,11 @@ pub fn FieldPage(session: Session) -> impl IntoView {
             .map_err(ui)
         }
     });
+    // A field that is not there still has its code as the heading and leads back to the
+    // dictionary (the page was a lone red line).
+    let failed = move || detail.get().and_then(Result::err);
     view! {
+        {move || failed().map(|_| view! { <h1>{tr(lang.get(), "field")}" "<code>{code()}</code></h1> })}
         <Async resource=detail let:d>
             {{
                 let l = lang.get();
@@ -130,6 +134,7 @@ pub fn FieldPage(session: Session) -> impl IntoView {
                 }.into_any()
             }}
         </Async>
+        {move || failed().filter(|e| e.not_for_caller()).map(|_| view! { <p><A href="/fields">{tr(lang.get(), "field_dictionary")}</A></p> })}
     }
 }
 
@@ -482,7 +487,11 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
             }
         });
     };
+    // A question that is not there for the caller keeps its number as the heading and
+    // leads back to the list.
+    let failed = move || detail.get().and_then(Result::err);
     view! {
+        {move || failed().map(|_| view! { <h1>{format!("{} #{}", tr(lang.get(), "field_questions"), id())}</h1> })}
         <Async resource=detail let:d>
             {{
                 let l = lang.get();
@@ -565,5 +574,6 @@ pub fn InquiryPage(session: Session) -> impl IntoView {
                 }.into_any()
             }}
         </Async>
+        {move || failed().filter(|e| e.not_for_caller()).map(|_| view! { <p><A href="/inquiries">{tr(lang.get(), "field_questions")}</A></p> })}
     }
 }
