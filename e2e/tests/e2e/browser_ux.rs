@@ -1300,6 +1300,37 @@ async fn a_screen_of_other_roles_says_whose_it_is() {
     wait_for_text(&c, "main h1", "系統管理").await;
 }
 
+/// A request DGPA sent back because an existing source already serves it (rule 4) links
+/// to that source in its timeline, and the catalog opens on it (the link led to a page
+/// that was not there).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_return_for_an_existing_source_leads_to_it() {
+    use statreq_e2e::statreq_contract::{DgpaDecision, DgpaDecisionBody, OutcomeReason};
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let sources = people.applicant.sources("").await.unwrap();
+    let source = sources.last().unwrap_or_else(|| panic!("a catalog"));
+    let r = people.in_state(&common::statistics(), State::PendingDgpa, 2).await;
+    let body = DgpaDecisionBody {
+        decision: DgpaDecision::Return,
+        difficulty: None,
+        comment: Some("所需資料已於既有統計公開".into()),
+        reason_code: Some(OutcomeReason::AvailableInExistingSource),
+        source_id: Some(source.id.clone()),
+    };
+    people.officer.dgpa_decision_with(r.id, None, &body).await.unwrap();
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    wait_for_text(&c, "ol.timeline", "前往既有資料來源").await;
+    click(&c, Locator::LinkText("前往既有資料來源")).await;
+    wait_for_text(&c, "main h1", "既有資料來源").await;
+    wait_for_text(&c, &format!("ul.catalog li#src-{}", source.id), &source.title.zh_tw).await;
+    wait_count(&c, "ul.catalog li", 1).await;
+    crate::browser::wait_for_value(&c, "#src-search", &source.id).await;
+}
+
 /// A request that is not there for the caller (another agency's, or none) still has
 /// its number as the heading and the window's title, says why in an alert, and leads
 /// back to the list (the page was a lone red line with no heading and no way on); so

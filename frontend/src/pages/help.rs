@@ -219,7 +219,9 @@ fn FieldEditor(detail: FieldDetail, on_saved: impl Fn() + Copy + 'static) -> imp
 #[component]
 pub fn SourcesPage() -> impl IntoView {
     let lang = i18n::lang();
-    let q = RwSignal::new(String::new());
+    // `?q=` opens the catalog on what it names: a request's timeline links to the source
+    // DGPA pointed to by its id.
+    let q = RwSignal::new(use_query_map().get_untracked().get("q").unwrap_or_default());
     let kind = RwSignal::new(String::new());
     let sources = LocalResource::new(|| async { call(|c| async move { c.sources("").await }).await.map_err(ui) });
     view! {
@@ -241,11 +243,11 @@ pub fn SourcesPage() -> impl IntoView {
                     <ul class="catalog">
                         {list.into_iter()
                             .filter(|e| k.is_empty() || e.source.as_str() == k)
-                            .filter(|e| [&e.title.zh_tw, &e.title.en].into_iter().chain(&e.fields).any(|h| search_holds(h, &needle)))
+                            .filter(|e| [&e.id, &e.title.zh_tw, &e.title.en].into_iter().chain(&e.fields).any(|h| search_holds(h, &needle)))
                             .map(|e| {
                                 let link = e.location.starts_with("https://").then(|| e.location.clone());
                                 view! {
-                                    <li>
+                                    <li id=format!("src-{}", e.id)>
                                         <strong>{text(l, &e.title)}</strong>" · "{t(l, e.source.name_zh(), e.source.name_en())}<br />
                                         {match link {
                                             Some(href) => view! { <a href=href.clone() rel="noopener" target="_blank">{href.clone()}</a> }.into_any(),

@@ -292,7 +292,7 @@ pub fn RequestPage() -> impl IntoView {
                                     {e.actor.display_name.clone()}
                                     {outcome_reason(&e.data).map(|r| view! { " · "<strong>{text(lang.get(), &r.label())}</strong> })}
                                     {e.data.get("source_id").and_then(|v| v.as_str()).map(|id| view! {
-                                        " · "<a href=format!("/sources/{id}")>{tr(lang.get(), "see_the_existing_source")}</a>
+                                        " · "<a href=format!("/sources?q={}", String::from(js_sys::encode_uri_component(id)))>{tr(lang.get(), "see_the_existing_source")}</a>
                                     })}
                                     {(e.kind == statreq_domain::EventKind::MessagePosted).then(|| e.data.get("message").and_then(|v| v.as_i64())).flatten().map(|m| view! {
                                         " · "<a href=format!("#msg-{m}")>{tr(lang.get(), "read_the_message")}</a>
