@@ -410,7 +410,7 @@ impl Principal {
         if self.has(role) {
             Ok(())
         } else {
-            Err(ApiError::forbidden_role(role.as_str()))
+            Err(ApiError::forbidden_role(role))
         }
     }
 }

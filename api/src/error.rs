@@ -78,8 +78,8 @@ impl ApiError {
         Self::new(StatusCode::UNAUTHORIZED, code, "請重新登入。", en)
     }
 
-    pub fn forbidden_role(role: &str) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "role_required", format!("此功能需要「{role}」角色。"), format!("This needs the '{role}' role."))
+    pub fn forbidden_role(role: statreq_domain::Role) -> Self {
+        Self::refusal(StatusCode::FORBIDDEN, "role_required", role.required())
     }
 
     pub fn invalid(code: &str, pointer: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {

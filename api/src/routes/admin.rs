@@ -400,7 +400,7 @@ pub async fn update_user(
 #[get("/officers")]
 pub async fn list_officers(state: web::Data<AppState>, who: Principal, q: http::Query<http::PageParams>) -> Result<HttpResponse, ApiError> {
     if !who.actor.roles.is_dgpa() {
-        return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
+        return Err(ApiError::forbidden_role(Role::DgpaOfficer));
     }
     let mut out = Vec::new();
     let mut after = None;

@@ -157,7 +157,7 @@ async fn upload_delivery_once(
 async fn manifest(state: &AppState, who: &Principal, id: RequestId) -> Result<(DeliveryManifest, Vec<DeliveryRow>, AgencyCode), ApiError> {
     let loaded = load_for(state, who, id).await?;
     if !may_handle_files(who, &loaded.row.agency_code) {
-        return Err(ApiError::forbidden_role(Role::Applicant.as_str()));
+        return Err(ApiError::forbidden_role(Role::Applicant));
     }
     let dgpa = who.actor.roles.is_dgpa();
     let (rows, users) = db(state, move |s| {

@@ -314,7 +314,7 @@ pub async fn withdraw_faq(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     if !who.actor.roles.is_dgpa() {
-        return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
+        return Err(ApiError::forbidden_role(Role::DgpaOfficer));
     }
     let (code, id) = path.into_inner();
     let audit = http::audit(&who, &req);

@@ -187,7 +187,7 @@ pub async fn create_inquiry(
     crate::http::idempotency::once(&state, &who, &req, fingerprint, || async {
         // The agency's personnel office asks (applicants and supervisors, rule 7); DGPA answers.
         if inquiry::side(&who.actor, &who.actor.agency) != Some(false) {
-            return Err(ApiError::forbidden_role(Role::Applicant.as_str()));
+            return Err(ApiError::forbidden_role(Role::Applicant));
         }
         let new: NewInquiry = parse_json(&req, &body)?;
         let dict = reference::dictionary(&state).await?;
@@ -300,7 +300,7 @@ pub async fn get_inquiry(state: web::Data<AppState>, who: Principal, path: web::
 /// Who may speak in a question's thread: DGPA, or the personnel office (applicants,
 /// supervisors) of its agency.
 fn side(who: &Principal, row: &InquiryRow) -> Result<bool, ApiError> {
-    inquiry::side(&who.actor, &row.agency_code).ok_or_else(|| ApiError::forbidden_role(Role::Applicant.as_str()))
+    inquiry::side(&who.actor, &row.agency_code).ok_or_else(|| ApiError::forbidden_role(Role::Applicant))
 }
 
 fn closed() -> ApiError {
@@ -440,7 +440,7 @@ pub async fn publish_faq(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     if !who.actor.roles.is_dgpa() {
-        return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
+        return Err(ApiError::forbidden_role(Role::DgpaOfficer));
     }
     let row = load(&state, &who, path.into_inner()).await?;
     let p: FaqPublication = parse_json(&req, &body)?;

@@ -127,7 +127,7 @@ pub async fn take_request(
     // or 409).
     if !who.has(Role::DgpaOfficer) {
         crate::app::requests::load_for(&state, &who, id).await?;
-        return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
+        return Err(ApiError::forbidden_role(Role::DgpaOfficer));
     }
     let assignee = match b.assignee {
         None => who.user.id,

@@ -42,7 +42,7 @@ pub const METRICS_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
     if !who.has(statreq_domain::Role::DgpaAdmin) && !who.has(statreq_domain::Role::Service) {
-        return Err(ApiError::forbidden_role("dgpa_admin"));
+        return Err(ApiError::forbidden_role(statreq_domain::Role::DgpaAdmin));
     }
     Ok(HttpResponse::Ok().content_type(METRICS_CONTENT_TYPE).body(crate::app::metrics::render(&state).await?))
 }

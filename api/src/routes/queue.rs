@@ -71,7 +71,7 @@ pub struct QueueQuery {
 #[get("/queue")]
 pub async fn get_queue(state: web::Data<AppState>, who: Principal, q: http::Query<QueueQuery>) -> Result<HttpResponse, ApiError> {
     if !who.actor.roles.is_dgpa() {
-        return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
+        return Err(ApiError::forbidden_role(Role::DgpaOfficer));
     }
     let limit = page_limit(q.limit)? as usize;
     let skip: usize = match q.cursor.as_deref() {

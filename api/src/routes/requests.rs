@@ -570,7 +570,7 @@ pub async fn list_destructions(
 ) -> Result<HttpResponse, ApiError> {
     let dgpa = who.actor.roles.is_dgpa();
     if !dgpa && !who.has(Role::Applicant) {
-        return Err(ApiError::forbidden_role(Role::Applicant.as_str()));
+        return Err(ApiError::forbidden_role(Role::Applicant));
     }
     let out = requests::destructions_due(&state, (!dgpa).then(|| who.user.agency_code.clone())).await?;
     http::list_response(out, q.cursor.as_deref(), q.limit)

@@ -34,7 +34,7 @@ pub struct StatsQuery {
 async fn compute(state: &AppState, who: &Principal, q: &StatsQuery) -> Result<ServiceStats, ApiError> {
     let dgpa = who.actor.roles.is_dgpa();
     if !dgpa && !who.has(Role::Supervisor) {
-        return Err(ApiError::forbidden_role(Role::DgpaOfficer.as_str()));
+        return Err(ApiError::forbidden_role(Role::DgpaOfficer));
     }
     let period = Period::new(q.submitted_from, q.submitted_to).ok_or(InputError::InvalidRange {
         from: "submitted_from",

@@ -232,6 +232,26 @@ impl Role {
     pub fn parse(raw: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == raw)
     }
+
+    /// The role's name as a person reads it in zh-TW.
+    pub fn zh_name(self) -> &'static str {
+        match self {
+            Role::Applicant => "申請人",
+            Role::Supervisor => "主管機關審核人",
+            Role::DgpaOfficer => "人事總處承辦人",
+            Role::DgpaAdmin => "人事總處管理者",
+            Role::Service => "系統介接",
+        }
+    }
+
+    /// What a caller without this role is told: the role by name in zh-TW, by its code
+    /// in English (the code an integrator grants).
+    pub fn required(self) -> crate::message::Text {
+        crate::message::Text::new(
+            format!("此動作需要「{}」角色。", self.zh_name()),
+            format!("This action needs the '{}' role.", self.as_str()),
+        )
+    }
 }
 
 impl fmt::Display for Role {

@@ -55,6 +55,13 @@ async fn wrong_role_is_forbidden_and_changes_nothing(backend: Backend) {
     // Creating needs the applicant role; editing needs the applicant's office.
     let (status, p) = call(&officer, "/requests", serde_json::to_value(common::statistics()).unwrap_or_default()).await;
     assert_eq!((status, p["code"].as_str()), (403, Some("role_required")));
+    // The person reads the role by its name, as the lifecycle's refusals name it; the
+    // integrator keeps the code in English.
+    assert_eq!(p["message"]["zh_tw"], "此動作需要「申請人」角色。", "{p}");
+    assert_eq!(p["message"]["en"], "This action needs the 'applicant' role.", "{p}");
+    let id = request_in(&server, State::PendingDgpa).await;
+    let (status, p) = call(&applicant, &format!("/requests/{id}/dgpa-decision"), json!({"decision": "accept", "difficulty": 2})).await;
+    assert_eq!((status, p["message"]["zh_tw"].as_str()), (403, Some("此動作需要「人事總處承辦人」角色。")), "{p}");
     // Admin endpoints need dgpa_admin.
     for c in [&applicant, &supervisor, &officer] {
         let (status, _) = call(c, "/agencies", json!({"code": "X1", "name": "x", "parent_code": "DGPA"})).await;

@@ -160,9 +160,7 @@ impl Refusal {
                 format!("案件目前為「{}」，無法執行此動作（{}）。", state.label().zh_tw, action.as_str()),
                 format!("The request is {}; '{}' is not possible now.", state.label().en, action.as_str()),
             ),
-            Refusal::MissingRole { role, .. } => {
-                Text::new(format!("此動作需要「{}」角色。", role_zh(*role)), format!("This action needs the '{}' role.", role.as_str()))
-            }
+            Refusal::MissingRole { role, .. } => role.required(),
             Refusal::NotApplyingAgency { .. } => {
                 Text::new("僅申請機關之人事人員可執行此動作。", "Only the applying agency's personnel office may do this.")
             }
@@ -264,15 +262,5 @@ impl Refusal {
                 Text::new("上傳者不得覆核自己上傳的檔案（雙人覆核）。", "The officer who uploaded a file cannot approve it (four eyes).")
             }
         }
-    }
-}
-
-fn role_zh(role: Role) -> &'static str {
-    match role {
-        Role::Applicant => "申請人",
-        Role::Supervisor => "主管機關審核人",
-        Role::DgpaOfficer => "人事總處承辦人",
-        Role::DgpaAdmin => "人事總處管理者",
-        Role::Service => "系統介接",
     }
 }
