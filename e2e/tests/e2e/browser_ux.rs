@@ -1175,6 +1175,14 @@ async fn a_copied_application_carries_the_attached_samples_chosen() {
     let second_files = a.attachments(second).await.unwrap();
     assert_eq!(second_files.iter().map(|f| f.filename.as_str()).collect::<Vec<_>>(), vec!["舊版範例.csv"]);
     assert_eq!(a.get_request(second).await.unwrap().state, State::Draft, "not submitted without its files");
+
+    // A new application from scratch: the phone she gave on her latest one comes along
+    // too (the form asks for it each time; she types it once), and nothing else does.
+    c.goto(&format!("{}/requests/new", server.base)).await.unwrap();
+    wait_for_text(&c, "main h1", "新增申請").await;
+    wait_for_value(&c, "#c-name", "林怡君").await;
+    wait_for_value(&c, "#c-phone", "02-2321-9011#2301").await;
+    wait_for_value(&c, "#reason", "").await;
     let _ = c.close().await;
 }
 

@@ -34,9 +34,14 @@ pub fn NewRequest() -> impl IntoView {
                 let request = call(|c| async move { c.get_request(id).await }).await.map_err(ui)?;
                 // Its files, to carry over (a list that cannot be read carries none).
                 let files = call(|c| async move { c.attachments(id).await }).await.unwrap_or_default();
-                Ok(Some((request, files)))
+                Ok(Start::Copy(Box::new(request), files))
             }
-            None => Ok(None),
+            None => {
+                // The office's latest applications, for the phone the person gave last
+                // (a list that cannot be read leaves it to be typed).
+                let latest = call(|c| async move { c.search_requests(&[("limit", "20")]).await }).await;
+                Ok(Start::Fresh(latest.map(|p| p.items).unwrap_or_default()))
+            }
         }
     });
     move || {
@@ -45,28 +50,46 @@ pub fn NewRequest() -> impl IntoView {
         }
         let me = session.me.get_untracked();
         // The person applying, by name (the form's 申請人姓名), not the account's label.
-        let (name, email) =
-            me.as_ref().map(|m| (statreq_domain::application::contact_name(&m.display_name), m.email.clone())).unwrap_or_default();
-        let Some(from) = from else {
-            let initial = Application { contact: Contact { name, email, phone: String::new() }, ..Default::default() };
-            return view! { <ApplicationForm initial=initial edit=None /> }.into_any();
-        };
+        let (me_id, name, email) =
+            me.as_ref().map(|m| (m.id, statreq_domain::application::contact_name(&m.display_name), m.email.clone())).unwrap_or_default();
         view! {
-            <Async resource=source let:r>
-                {r.map(|(r, files)| {
-                    // The contact is the one applying now; the phone stays when it is the same person.
-                    let mut initial = r.application.clone();
-                    let same = initial.contact.name == name;
-                    initial.contact = Contact { phone: if same { initial.contact.phone.clone() } else { String::new() }, name: name.clone(), email: email.clone() };
-                    view! {
-                        <p class="receipt" role="status">{move || tr_with(lang.get(), "copied_from_request", &[("id", from.to_string())])}</p>
-                        <ApplicationForm initial=initial edit=None copy_of=from carry=form_carry::Carry::new(from, files) />
+            <Async resource=source let:start>
+                {match start {
+                    Start::Fresh(latest) => {
+                        // The phone of this person's latest application, by this account.
+                        let phone = latest
+                            .iter()
+                            .find(|r| r.created_by.id == me_id && r.application.contact.name == name && !r.application.contact.phone.is_empty())
+                            .map(|r| r.application.contact.phone.clone())
+                            .unwrap_or_default();
+                        let initial = Application { contact: Contact { name: name.clone(), email: email.clone(), phone }, ..Default::default() };
+                        view! { <ApplicationForm initial=initial edit=None /> }.into_any()
                     }
-                })}
+                    Start::Copy(r, files) => {
+                        let from = r.id;
+                        // The contact is the one applying now; the phone stays when it is the same person.
+                        let mut initial = r.application.clone();
+                        let same = initial.contact.name == name;
+                        initial.contact = Contact { phone: if same { initial.contact.phone.clone() } else { String::new() }, name: name.clone(), email: email.clone() };
+                        view! {
+                            <p class="receipt" role="status">{move || tr_with(lang.get(), "copied_from_request", &[("id", from.to_string())])}</p>
+                            <ApplicationForm initial=initial edit=None copy_of=from carry=form_carry::Carry::new(from, files) />
+                        }
+                        .into_any()
+                    }
+                }}
             </Async>
         }
         .into_any()
     }
+}
+
+/// What a new application starts from: a copy of an earlier one with its files, or
+/// nothing but the office's latest applications (for the applicant's phone).
+#[derive(Clone)]
+enum Start {
+    Copy(Box<RequestView>, Vec<AttachmentView>),
+    Fresh(Vec<RequestView>),
 }
 
 /// Edit a draft or returned application (PATCH with If-Match).
