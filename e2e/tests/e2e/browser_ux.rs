@@ -1371,15 +1371,19 @@ async fn what_is_not_there_for_the_caller_keeps_its_heading_and_the_way_back() {
     }
     click(&c, Locator::Css("main a[href='/search']")).await;
     wait_for_text(&c, "main h1", "查詢案件").await;
-    // So do a field and a field question that are not there.
+    // So do its edit form and printable form, a field and a field question that are not there.
+    let request = format!("案件 {}", theirs.id);
     for (path, heading, back, list) in [
-        ("/fields/no_such_field", "欄位 no_such_field", "/fields", "欄位字典"),
-        ("/inquiries/987654", "欄位疑義 #987654", "/inquiries", "欄位疑義"),
+        (format!("/requests/{}/edit", theirs.id), request.as_str(), "/search", "查詢案件"),
+        (format!("/requests/{}/print", theirs.id), request.as_str(), "/search", "查詢案件"),
+        ("/fields/no_such_field".into(), "欄位 no_such_field", "/fields", "欄位字典"),
+        ("/inquiries/987654".into(), "欄位疑義 #987654", "/inquiries", "欄位疑義"),
     ] {
         c.goto(&format!("{}{path}", server.base)).await.unwrap();
         wait_for_text(&c, "main [role=alert]", "").await;
         wait_for_text(&c, "main h1", heading).await;
-        assert_accessible(&c, path).await;
+        assert_eq!(c.find_all(Locator::Css("main h1")).await.unwrap().len(), 1, "{path}: one heading");
+        assert_accessible(&c, &path).await;
         click(&c, Locator::Css(&format!("main a[href='{back}']"))).await;
         wait_for_text(&c, "main h1", list).await;
     }

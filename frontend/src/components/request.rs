@@ -24,6 +24,25 @@ pub(crate) fn route_request(id: impl Fn() -> i64 + Copy + 'static) -> LocalResou
     })
 }
 
+/// A page of one request (its page, its edit form, its printable form): when the request
+/// cannot be read (not found, not this caller's, the server down) the page still has its
+/// number as the heading, and so the window's title; when it is not there for this
+/// caller, the way back to the list follows the problem.
+#[component]
+pub(crate) fn RequestFrame(
+    request: LocalResource<Result<RequestView, UiError>>,
+    #[prop(into)] id: Signal<i64>,
+    children: Children,
+) -> impl IntoView {
+    let lang = i18n::lang();
+    let failed = move || request.get().and_then(Result::err);
+    view! {
+        {move || failed().map(|_| view! { <h1>{format!("{} {}", tr(lang.get(), "request_4"), id.get())}</h1> })}
+        {children()}
+        {move || failed().filter(|e| e.not_for_caller()).map(|_| view! { <p><A href="/search">{tr(lang.get(), "find_requests")}</A></p> })}
+    }
+}
+
 /// A list of requests as every list shows them: number (marked when the reader has unread
 /// notices about it, `news`), state, agency, reason, updated.
 pub(crate) fn request_table(

@@ -14,7 +14,7 @@ use super::form_carry;
 use crate::components::application::{field_names_of, operator_words, place, source_label, ApplicationView};
 use crate::components::loading::{loading, Async};
 use crate::components::problem::{err_text, problem_note, ui};
-use crate::components::request::{route_id, route_request};
+use crate::components::request::{route_id, route_request, RequestFrame};
 use crate::i18n::{self, text, tr, tr_with, Lang};
 use crate::session::{self, call};
 
@@ -98,9 +98,11 @@ pub fn EditRequest() -> impl IntoView {
     let id = route_id();
     let request = route_request(id);
     view! {
-        <Async resource=request let:r>
-            <ApplicationForm initial=r.application.clone() edit=Some((r.id, r.version)) />
-        </Async>
+        <RequestFrame request=request id=Signal::derive(id)>
+            <Async resource=request let:r>
+                <ApplicationForm initial=r.application.clone() edit=Some((r.id, r.version)) />
+            </Async>
+        </RequestFrame>
     }
 }
 

@@ -7,7 +7,7 @@ use statreq_domain::application::OutputKind;
 use statreq_domain::EventKind;
 
 use crate::components::application::{condition_words, field_name, use_field_names};
-use crate::components::request::{route_id, route_request};
+use crate::components::request::{route_id, route_request, RequestFrame};
 use crate::i18n::{self, Lang};
 use crate::session::call;
 
@@ -22,9 +22,11 @@ pub fn PrintForm() -> impl IntoView {
         async move { call(|c| async move { c.events(id).await }).await.unwrap_or_default() }
     });
     let box_ = |on: bool| if on { "■" } else { "□" };
-    move || match request.get() {
+    // The form is in zh-TW, as on paper; what is said about it, in the reader's language.
+    let lang = i18n::lang();
+    let form = move || match request.get() {
         None => view! { <p aria-busy="true">"載入中…"</p> }.into_any(),
-        Some(Err(e)) => view! { <p class="error" role="alert">{e.show(Lang::Zh)}</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="error" role="alert">{e.show(lang.get())}</p> }.into_any(),
         Some(Ok(r)) => {
             let a = r.application.clone();
             let n = names.get();
@@ -134,5 +136,6 @@ pub fn PrintForm() -> impl IntoView {
             }
             .into_any()
         }
-    }
+    };
+    view! { <RequestFrame request=request id=Signal::derive(id)>{form}</RequestFrame> }
 }

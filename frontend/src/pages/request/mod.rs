@@ -14,7 +14,7 @@ use statreq_domain::Severity;
 use crate::components::application::{colon, coverage_gaps, field_name, place, use_field_names, ApplicationView};
 use crate::components::loading::Async;
 use crate::components::problem::{problem_note, ui};
-use crate::components::request::{route_id, route_request};
+use crate::components::request::{route_id, route_request, RequestFrame};
 use crate::i18n::{self, text, tr, tr_with};
 use crate::pages::request::actions::{action_label, RequestActions};
 use crate::pages::request::extras::RequestExtras;
@@ -96,12 +96,8 @@ pub fn RequestPage() -> impl IntoView {
         }
         now
     });
-    // A request that cannot be shown (not found, not this caller's, the server down)
-    // still has its number as the heading, and so the window's title; when it is not
-    // there for this caller, the way back to the list follows the problem.
-    let failed = move || request.get().and_then(Result::err);
     view! {
-        {move || failed().map(|_| view! { <h1>{format!("{} {}", tr(lang.get(), "request_4"), id())}</h1> })}
+        <RequestFrame request=request id=Signal::derive(id)>
         <Async resource=request let:r>
             {{
                 let app = r.application.clone();
@@ -305,7 +301,7 @@ pub fn RequestPage() -> impl IntoView {
                 }.into_any()
             }}
         </Async>
-        {move || failed().filter(|e| e.not_for_caller()).map(|_| view! { <p><A href="/search">{tr(lang.get(), "find_requests")}</A></p> })}
+        </RequestFrame>
     }
 }
 
