@@ -1186,6 +1186,41 @@ async fn a_copied_application_carries_the_attached_samples_chosen() {
     let _ = c.close().await;
 }
 
+/// The edit form of an application that cannot be changed — delivered, or not the
+/// caller's to change — says so and leads to the request, instead of a form whose every
+/// save is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_application_that_cannot_change_is_not_offered_as_a_form() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let delivered = people.in_state(&common::statistics(), State::Delivered, 2).await;
+    let returned = people.in_state(&common::statistics(), State::Returned, 2).await;
+    let (_driver, c) = browser().await;
+    for (user, id, said) in [
+        ("applicant.npa", delivered.id, "案件目前為「已交付」，申請內容已不能修改。"),
+        ("officer1.dgpa", returned.id, "僅申請機關之人事人員可修改申請內容。"),
+    ] {
+        c.execute("localStorage.clear(); sessionStorage.clear();", vec![]).await.unwrap();
+        sign_in(&c, &server.base, user).await;
+        wait_for_text(&c, "header .who", "").await;
+        c.goto(&format!("{}/requests/{id}/edit", server.base)).await.unwrap();
+        wait_for_text(&c, "main [role=status]", said).await;
+        wait_for_text(&c, "main h1", &format!("案件 {id}")).await;
+        assert!(c.find(Locator::Css("main form")).await.is_err(), "{user}: a form offered for request {id}");
+        assert_accessible(&c, "an application that cannot change").await;
+        click(&c, Locator::Css(&format!("main a[href='/requests/{id}']"))).await;
+        wait_for_text(&c, "main h1", "案件 ").await;
+        wait_for_text(&c, "dl.application", "研議本署人力配置").await;
+    }
+    // Its own office's returned application is still the form.
+    c.execute("localStorage.clear(); sessionStorage.clear();", vec![]).await.unwrap();
+    sign_in(&c, &server.base, "applicant.npa").await;
+    c.goto(&format!("{}/requests/{}/edit", server.base, returned.id)).await.unwrap();
+    wait_for_value(&c, "#reason", "研議本署人力配置與陞遷規劃").await;
+    let _ = c.close().await;
+}
+
 /// What waits on a reviewer comes longest-waiting first, said so; the other lists stay
 /// newest first.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+use statreq_contract::Action as RequestAction;
 use statreq_contract::*;
 use statreq_domain::application::{
     Condition, Contact, ExistingSource, NecessityNote, Operator, OutputKind, PersonalData, Requirement, SourceAttestation,
@@ -100,7 +102,23 @@ pub fn EditRequest() -> impl IntoView {
     view! {
         <RequestFrame request=request id=Signal::derive(id)>
             <Async resource=request let:r>
-                <ApplicationForm initial=r.application.clone() edit=Some((r.id, r.version)) />
+                {if r.allowed_actions.contains(&RequestAction::Edit) {
+                    view! { <ApplicationForm initial=r.application.clone() edit=Some((r.id, r.version)) /> }.into_any()
+                } else {
+                    // Not a form whose every save is refused: why it cannot change, and the way to the request.
+                    let lang = i18n::lang();
+                    let (rid, state) = (r.id, r.state_label.clone());
+                    let why = move || match statreq_domain::lifecycle::next_state(r.state, RequestAction::Edit) {
+                        Some(_) => tr(lang.get(), "only_the_applying_office_edits"),
+                        None => tr_with(lang.get(), "application_no_longer_changes", &[("state", text(lang.get(), &state))]),
+                    };
+                    view! {
+                        <h1>{move || format!("{} {rid}", tr(lang.get(), "request_4"))}</h1>
+                        <p class="notice" role="status">{why}</p>
+                        <p><A href=format!("/requests/{rid}")>{move || tr_with(lang.get(), "go_to_request", &[("id", rid.to_string())])}</A></p>
+                    }
+                    .into_any()
+                }}
             </Async>
         </RequestFrame>
     }
