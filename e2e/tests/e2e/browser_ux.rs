@@ -431,6 +431,16 @@ async fn on_a_phone_lists_are_cards_and_the_header_a_menu() {
         assert!(label.as_str().is_some_and(|l| l.len() > 2), "{path}: {label}");
         assert_accessible(&c, &format!("{path} on a phone")).await;
     }
+    // A chart is not a list: each bar stays on its label's line (as cards, twelve months
+    // took a screen and a half).
+    c.goto(&format!("{}/stats", server.base)).await.unwrap();
+    wait_for_text(&c, "table.bars tbody", "0-7").await;
+    let apart = "return [...document.querySelectorAll('table.bars tr')].filter(tr => {
+        const th = tr.querySelector('th').getBoundingClientRect(), td = tr.querySelector('td').getBoundingClientRect();
+        return Math.abs(th.top - td.top) > 4 || td.left < th.right - 1; }).map(tr => tr.textContent)";
+    assert_eq!(c.execute(apart, vec![]).await.unwrap(), serde_json::json!([]), "bars below their labels at 360 px");
+    let got = lists_fit(&c).await;
+    assert_eq!((got["bad"].as_array().map(Vec::len), &got["fits"]), (Some(0), &serde_json::json!(true)), "/stats at 360 px: {got}");
     let _ = c.close().await;
 }
 
