@@ -431,6 +431,16 @@ async fn on_a_phone_lists_are_cards_and_the_header_a_menu() {
         assert!(label.as_str().is_some_and(|l| l.len() > 2), "{path}: {label}");
         assert_accessible(&c, &format!("{path} on a phone")).await;
     }
+    // The queue's checkbox says what it does, on the card and to a screen reader (it read
+    // 「（請選擇）：」, the placeholder of a drop-down).
+    c.goto(&format!("{}/queue", server.base)).await.unwrap();
+    wait_for_text(&c, "table.queue tbody", "內政部警政署").await;
+    let chooser = c
+        .execute("const td = document.querySelector('table.queue tbody td:first-child'); return [td.dataset.label, td.querySelector('input').getAttribute('aria-label')];", vec![])
+        .await
+        .unwrap();
+    assert_eq!(chooser[0], "選取", "{chooser}");
+    assert!(chooser[1].as_str().is_some_and(|l| l.starts_with("選取案件 ")), "{chooser}");
     // A chart is not a list: each bar stays on its label's line (as cards, twelve months
     // took a screen and a half).
     c.goto(&format!("{}/stats", server.base)).await.unwrap();

@@ -167,7 +167,7 @@ pub fn QueuePage() -> impl IntoView {
                 <table class="list queue">
                     <caption class="visually-hidden">{tr(lang.get(), "work_queue")}</caption>
                     <thead><tr>
-                        <th scope="col">{tr(lang.get(), "choose")}</th>
+                        <th scope="col">{tr(lang.get(), "select")}</th>
                         <th scope="col">"#"</th>
                         <th scope="col">{tr(lang.get(), "request_3")}</th>
                         <th scope="col">{tr(lang.get(), "reason")}</th>
@@ -189,9 +189,9 @@ pub fn QueuePage() -> impl IntoView {
                             };
                             view! {
                                 <tr>
-                                    <td data-label=tr(lang.get(), "choose")>{i.position.is_some().then(|| {
+                                    <td data-label=tr(lang.get(), "select")>{i.position.is_some().then(|| {
                                         let id = format!("pick-{rid}");
-                                        let label = format!("{} {rid}", tr(lang.get_untracked(), "choose"));
+                                        let label = tr_with(lang.get_untracked(), "select_request_n", &[("id", rid.to_string())]);
                                         view! {
                                             <input id=id type="checkbox" aria-label=label prop:checked=move || chosen.get().contains(&rid)
                                                 on:change=move |ev| { let on = event_target_checked(&ev); chosen.update(|v| { v.retain(|x| *x != rid); if on { v.push(rid); } }); } />
@@ -247,7 +247,7 @@ pub fn QueuePage() -> impl IntoView {
                         <table class="list production">
                             <caption class="visually-hidden">{tr(lang.get(), "work_in_production")}</caption>
                             <thead><tr>
-                                {is_officer().then(|| view! { <th scope="col">{tr(lang.get(), "choose")}</th> })}
+                                {is_officer().then(|| view! { <th scope="col">{tr(lang.get(), "select")}</th> })}
                                 <th scope="col">{tr(lang.get(), "request_3")}</th>
                                 <th scope="col">{tr(lang.get(), "reason")}</th>
                                 <th scope="col">{tr(lang.get(), "agency_2")}</th>
@@ -259,9 +259,9 @@ pub fn QueuePage() -> impl IntoView {
                                     <tr>
                                         {is_officer().then(|| {
                                             let rid = i.request_id;
-                                            let label = format!("{} {rid}", tr(lang.get_untracked(), "choose"));
+                                            let label = tr_with(lang.get_untracked(), "select_request_n", &[("id", rid.to_string())]);
                                             view! {
-                                                <td data-label=tr(lang.get(), "choose")>
+                                                <td data-label=tr(lang.get(), "select")>
                                                     <input id=format!("move-{rid}") type="checkbox" aria-label=label prop:checked=move || moving.get().contains(&rid)
                                                         on:change=move |ev| { let on = event_target_checked(&ev); moving.update(|v| { v.retain(|x| *x != rid); if on { v.push(rid); } }); } />
                                                 </td>
