@@ -400,6 +400,7 @@ async fn on_a_phone_lists_are_cards_and_the_header_a_menu() {
     long.reason = "辦理本署及所屬機關一一五年度人力評鑑與陞遷規劃所需之職等性別交叉統計分析".into();
     people.in_state(&long, State::Queued, 3).await;
     people.in_state(&common::detail(), State::PendingSupervisor, 3).await;
+    people.in_state(&common::statistics(), State::InProduction, 2).await;
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "officer1.dgpa").await;
     c.set_window_size(360, 800).await.unwrap();
@@ -441,6 +442,13 @@ async fn on_a_phone_lists_are_cards_and_the_header_a_menu() {
         .unwrap();
     assert_eq!(chooser[0], "選取", "{chooser}");
     assert!(chooser[1].as_str().is_some_and(|l| l.starts_with("選取案件 ")), "{chooser}");
+    // Its two steps on the chosen (take, hand over) look alike: the heading as far into the card.
+    wait_for_text(&c, "#reassign-h", "改派").await;
+    let insets = c
+        .execute("return [...document.querySelectorAll('section.bulk')].map(s => Math.round(s.querySelector('h2, h3').getBoundingClientRect().top - s.getBoundingClientRect().top));", vec![])
+        .await
+        .unwrap();
+    assert!(insets.as_array().is_some_and(|a| a.len() == 2 && a[0] == a[1]), "headings' insets: {insets}");
     // A chart is not a list: each bar stays on its label's line (as cards, twelve months
     // took a screen and a half).
     c.goto(&format!("{}/stats", server.base)).await.unwrap();
