@@ -459,6 +459,18 @@ async fn on_a_phone_lists_are_cards_and_the_header_a_menu() {
     assert_eq!(c.execute(apart, vec![]).await.unwrap(), serde_json::json!([]), "bars below their labels at 360 px");
     let got = lists_fit(&c).await;
     assert_eq!((got["bad"].as_array().map(Vec::len), &got["fits"]), (Some(0), &serde_json::json!(true)), "/stats at 360 px: {got}");
+
+    // In English a card's labels end in an English colon (they read 「No.：」).
+    click(&c, Locator::Css("header .menu-toggle")).await;
+    click(&c, Locator::XPath("//header//button[normalize-space()='English']")).await;
+    c.goto(&format!("{}/search", server.base)).await.unwrap();
+    wait_for_text(&c, "main h1", "Find requests").await;
+    wait_for_text(&c, "table.results tbody", "內政部警政署").await;
+    let label = c
+        .execute("return getComputedStyle(document.querySelector('table.results tbody td[data-label]'), '::before').content", vec![])
+        .await
+        .unwrap();
+    assert_eq!(label, serde_json::json!("\"No.: \""));
     let _ = c.close().await;
 }
 
