@@ -639,6 +639,8 @@ async fn a_field_question_is_asked_answered_and_published_in_the_browser() {
     click(&c, Locator::LinkText("欄位字典")).await;
     wait_for_text(&c, "main h1", "欄位字典").await;
     type_into(&c, "#field-search", "公務年資").await;
+    // Its type in words, as everything else on the page.
+    wait_for_text(&c, "table.fields tbody", "小數").await;
     click(&c, Locator::Css("table.fields a[href='/fields/service_years']")).await;
     wait_for_text(&c, "main h1", "公務年資").await;
     wait_for_text(&c, "main", "留職停薪期間不計").await;
@@ -1084,6 +1086,9 @@ async fn an_administrator_edits_a_definition_and_sources_are_browsed() {
     sign_in(&c, &server.base, "admin.dgpa").await;
     c.goto(&format!("{}/fields/grade", server.base)).await.unwrap();
     wait_for_text(&c, "ol.history", "系統預設").await;
+    // A field of no personal data: its type alone, in words, with nothing trailing.
+    let kind = c.find(Locator::XPath("//main//p[starts-with(normalize-space(), '型態')]")).await.unwrap().text().await.unwrap();
+    assert_eq!(kind.trim(), "型態：代碼");
     let def = c.wait().for_element(Locator::Css("#def-zh")).await.unwrap();
     def.clear().await.unwrap();
     def.send_keys("現職銓敘審定之職等；代理者以本職計。").await.unwrap();

@@ -391,6 +391,57 @@ pub(crate) async fn lists_fit(c: &Client) -> serde_json::Value {
     c.execute(script, vec![]).await.unwrap()
 }
 
+/// Headings that do not stand over their columns, in every table of the page shown (a
+/// table that some page's style turned into a grid: the field dictionary's headings all
+/// sat in its first column).
+pub(crate) async fn misaligned_columns(c: &Client) -> serde_json::Value {
+    let script = "return [...document.querySelectorAll('main table')].filter(t => t.offsetParent !== null && t.tHead && t.tBodies[0] && t.tBodies[0].rows.length).flatMap(t => {
+            const hs = [...t.tHead.rows[t.tHead.rows.length - 1].cells], cs = [...t.tBodies[0].rows[0].cells];
+            const name = t.className || t.id || 'table';
+            if (hs.length !== cs.length) return [name + ': ' + hs.length + ' headings over ' + cs.length + ' cells'];
+            return hs.filter((h, i) => Math.abs(h.getBoundingClientRect().left - cs[i].getBoundingClientRect().left) > 1 || Math.abs(h.getBoundingClientRect().width - cs[i].getBoundingClientRect().width) > 1)
+                .map(h => name + ': ' + h.textContent.trim());
+        });";
+    c.execute(script, vec![]).await.unwrap()
+}
+
+/// At a desk every list's headings stand over their columns, on every page of the
+/// officer's and the administrator's day.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_a_desk_every_lists_headings_stand_over_their_columns() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    people.in_state(&common::statistics(), State::Queued, 3).await;
+    people.in_state(&common::statistics(), State::InProduction, 2).await;
+    people.in_state(&common::detail(), State::Delivered, 2).await;
+    let (_driver, c) = browser().await;
+    c.set_window_size(1280, 900).await.unwrap();
+    for (user, pages) in [
+        ("officer1.dgpa", &["/fields", "/search", "/queue", "/destructions", "/stats"][..]),
+        ("admin.dgpa", &["/admin", "/admin/agencies", "/admin/reference"][..]),
+    ] {
+        c.execute("localStorage.clear(); sessionStorage.clear();", vec![]).await.unwrap();
+        sign_in(&c, &server.base, user).await;
+        wait_for_text(&c, "header .who", "").await;
+        for path in pages {
+            c.goto(&format!("{}{path}", server.base)).await.unwrap();
+            wait_for_text(&c, "main h1", "").await;
+            // Once its lists have loaded.
+            for _ in 0..50 {
+                if c.find(Locator::Css("main [aria-busy=true]")).await.is_err() && c.find(Locator::Css("main table tbody tr")).await.is_ok()
+                {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            assert!(c.find(Locator::Css("main table tbody tr")).await.is_ok(), "{path}: no list to look at");
+            assert_eq!(misaligned_columns(&c).await, serde_json::json!([]), "{user} at {path}");
+        }
+    }
+    let _ = c.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_a_phone_lists_are_cards_and_the_header_a_menu() {
     let dist = spa_dir();

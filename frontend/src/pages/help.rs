@@ -35,6 +35,20 @@ fn flags(lang: Lang, f: &Field) -> String {
     out.join("、")
 }
 
+/// A field's type in words.
+fn type_name(lang: Lang, t: FieldType) -> String {
+    tr(
+        lang,
+        match t {
+            FieldType::Text => "field_type_text",
+            FieldType::Code => "field_type_code",
+            FieldType::Date => "field_type_date",
+            FieldType::Integer => "field_type_integer",
+            FieldType::Decimal => "field_type_decimal",
+        },
+    )
+}
+
 /// The dictionary, searchable.
 #[component]
 pub fn FieldsPage() -> impl IntoView {
@@ -54,15 +68,15 @@ pub fn FieldsPage() -> impl IntoView {
                     let (href, code, flag) = (format!("/fields/{}", f.code), f.code.clone(), flags(l, &f));
                     view! {
                         <tr>
-                            <td><A href=href><code>{code}</code></A></td>
-                            <td>{if l == Lang::Zh { f.name_zh.clone() } else { f.name_en.clone() }}</td>
-                            <td>{f.field_type.as_str()}</td>
-                            <td>{flag}</td>
+                            <td data-label=tr(l, "code_2")><A href=href><code>{code}</code></A></td>
+                            <td data-label=tr(l, "name")>{if l == Lang::Zh { f.name_zh.clone() } else { f.name_en.clone() }}</td>
+                            <td data-label=tr(l, "type")>{type_name(l, f.field_type)}</td>
+                            <td data-label=tr(l, "personal_data_2")>{flag}</td>
                         </tr>
                     }
                 }).collect_view();
                 view! {
-                    <table class="fields">
+                    <table class="list fields">
                         <caption class="visually-hidden">{tr(lang.get(), "fields_2")}</caption>
                         <thead><tr>
                             <th scope="col">{tr(lang.get(), "code_2")}</th>
@@ -111,7 +125,7 @@ pub fn FieldPage(session: Session) -> impl IntoView {
                     <section class="card" aria-labelledby="def-h">
                         <h2 id="def-h">{tr(l, "definition")}</h2>
                         <p class="pre-line">{if d.field.definition.is_empty() { tr(l, "no_definition_yet") } else { text(l, &d.field.definition) }}</p>
-                        <p>{tr(l, "type_2")}{f.field_type.as_str()}" · "{flags(l, &f)}</p>
+                        <p>{tr(l, "type_2")}{type_name(l, f.field_type)}{Some(flags(l, &f)).filter(|x| !x.is_empty()).map(|x| format!(" · {x}"))}</p>
                         <p><A href=format!("/inquiries?field={}", f.code)>{tr(l, "ask_dgpa_about_this_field")}</A></p>
                     </section>
                     {d.code_table.clone().map(|table| view! {
