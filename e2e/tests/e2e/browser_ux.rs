@@ -405,8 +405,8 @@ pub(crate) async fn misaligned_columns(c: &Client) -> serde_json::Value {
     c.execute(script, vec![]).await.unwrap()
 }
 
-/// At a desk every list's headings stand over their columns, on every page of the
-/// officer's and the administrator's day.
+/// At a desk every list's headings stand over their columns, on the pages of each
+/// role's day.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_a_desk_every_lists_headings_stand_over_their_columns() {
     let dist = spa_dir();
@@ -415,11 +415,14 @@ async fn at_a_desk_every_lists_headings_stand_over_their_columns() {
     people.in_state(&common::statistics(), State::Queued, 3).await;
     people.in_state(&common::statistics(), State::InProduction, 2).await;
     people.in_state(&common::detail(), State::Delivered, 2).await;
+    people.in_state(&common::statistics(), State::PendingSupervisor, 2).await;
     let (_driver, c) = browser().await;
     c.set_window_size(1280, 900).await.unwrap();
     for (user, pages) in [
         ("officer1.dgpa", &["/fields", "/search", "/queue", "/destructions", "/stats"][..]),
         ("admin.dgpa", &["/admin", "/admin/agencies", "/admin/reference"][..]),
+        ("applicant.npa", &["/search", "/destructions", "/account"][..]),
+        ("supervisor.moi", &["/", "/stats"][..]),
     ] {
         c.execute("localStorage.clear(); sessionStorage.clear();", vec![]).await.unwrap();
         sign_in(&c, &server.base, user).await;
