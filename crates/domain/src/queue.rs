@@ -185,6 +185,26 @@ pub struct Factors {
     pub fair_share: f64,
 }
 
+impl Factors {
+    /// The priority these factors give under `settings`' weights (rule 5.3): each factor
+    /// times its weight, added.
+    pub fn priority(&self, settings: &QueueSettings) -> f64 {
+        f64::from(settings.weight_age) * self.age
+            + f64::from(settings.weight_difficulty) * self.difficulty
+            + f64::from(settings.weight_fair_share) * self.fair_share
+    }
+
+    /// The same request's factors had difficulty been preferred the other way: they were
+    /// taken under `was`, and are wanted under `favour` (an administrator's preview).
+    pub fn favouring(self, was: DifficultyFavour, favour: DifficultyFavour) -> Factors {
+        if was == favour {
+            self
+        } else {
+            Factors { difficulty: 1.0 - self.difficulty, ..self }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranked {
     pub id: RequestId,
@@ -334,9 +354,7 @@ pub fn rank(entries: &[QueueEntry], usage: &HashMap<AgencyCode, Usage>, settings
             difficulty: difficulty_factor(e.difficulty, settings.difficulty_favour),
             fair_share: factor.get(&e.supervising_agency).copied().unwrap_or(1.0),
         };
-        let priority = f64::from(settings.weight_age) * factors.age
-            + f64::from(settings.weight_difficulty) * factors.difficulty
-            + f64::from(settings.weight_fair_share) * factors.fair_share;
+        let priority = factors.priority(settings);
         let overdue = factors.age >= 1.0;
         let first = if overdue {
             let nanos = waited.num_nanoseconds().unwrap_or(i64::MAX).max(0) as u64;

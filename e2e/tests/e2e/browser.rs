@@ -464,6 +464,8 @@ async fn an_expired_session_is_refreshed_without_losing_the_form() {
 async fn an_administrator_previews_and_saves_queue_settings() {
     let dist = spa_dir();
     let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let queued = people.in_state(&common::statistics(), statreq_e2e::statreq_contract::State::Queued, 2).await;
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "admin.dgpa").await;
     // Anything the Content-Security-Policy blocks from here on (in-app navigation, no reload).
@@ -473,6 +475,10 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     assert_accessible(&c, "administration").await;
     let w = c.wait().for_element(Locator::Css("#w-diff")).await.unwrap();
     wait_for_text(&c, "main", "難易度權重").await;
+    // The preview names what it orders: the request (a link to it), its agency, its priority.
+    let row = format!("案件 {} · 內政部警政署 · 優先值 ", queued.id);
+    wait_for_text(&c, "ol.preview", &row).await;
+    assert!(c.find(Locator::Css(&format!("ol.preview a[href='/requests/{}']", queued.id))).await.is_ok());
     // Saving what is in force says so and records nothing (the version below stays 1).
     c.find(Locator::XPath("//button[normalize-space()='儲存設定']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "[role=status]", "沒有變更").await;

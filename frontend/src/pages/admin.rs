@@ -135,15 +135,21 @@ pub fn AdminPage() -> impl IntoView {
     let num = |s: RwSignal<String>| s.get().trim().parse::<u32>().unwrap_or(0);
     let preview = move || -> Vec<(i64, String, f64)> {
         let Some(q) = queue.get().and_then(Result::ok) else { return Vec::new() };
-        let flip = favour_hard.get() != (q.settings.difficulty_favour == DifficultyFavour::Hard);
-        let (wa, wd, wf) = (f64::from(num(w_age)), f64::from(num(w_diff)), f64::from(num(w_fair)));
+        // The queue's factors, weighed as the form stands (the domain's formula, rule 5.3).
+        let favour = if favour_hard.get() { DifficultyFavour::Hard } else { DifficultyFavour::Easy };
+        let weighed = QueueSettings {
+            weight_age: num(w_age),
+            weight_difficulty: num(w_diff),
+            weight_fair_share: num(w_fair),
+            difficulty_favour: favour,
+            ..q.settings.clone()
+        };
         let mut rows: Vec<(i64, String, f64, bool, f64)> = q
             .items
             .iter()
             .filter_map(|i| {
-                let f = i.factors?;
-                let d = if flip { 1.0 - f.difficulty } else { f.difficulty };
-                Some((i.request_id, i.agency_name.clone(), wa * f.age + wd * d + wf * f.fair_share, i.overdue, i.waited_days))
+                let f = i.factors?.favouring(q.settings.difficulty_favour, favour);
+                Some((i.request_id, i.agency_name.clone(), f.priority(&weighed), i.overdue, i.waited_days))
             })
             .collect();
         rows.sort_by(|a, b| {
@@ -221,7 +227,10 @@ pub fn AdminPage() -> impl IntoView {
             </form>
             <h3>{move || tr(lang.get(), "preview_of_the_order")}</h3>
             <ol class="preview">
-                {move || preview().into_iter().map(|(id, name, p)| view! { <li>{id}" · "{name}" · "{format!("{p:.0}")}</li> }).collect_view()}
+                {move || preview().into_iter().map(|(id, name, p)| {
+                    let l = lang.get();
+                    view! { <li><A href=format!("/requests/{id}")>{format!("{} {id}", tr(l, "request_4"))}</A>" · "{name}" · "{tr(l, "priority")}" "{format!("{p:.0}")}</li> }
+                }).collect_view()}
             </ol>
         </section>
         <section class="card" aria-labelledby="us-h">

@@ -350,3 +350,22 @@ proptest! {
         prop_assert!(order.iter().enumerate().all(|(i, r)| r.position == i + 1));
     }
 }
+
+/// An administrator's preview re-weighs the factors the queue gave: the priority is the
+/// queue's own, and preferring hard work instead gives what ranking under it gives.
+#[test]
+fn a_preview_weighs_the_factors_as_the_queue_does() {
+    let now = t0();
+    let entries = [entry(1, "MOI", 1, 30, now), entry(2, "TPE", 5, 6, now), entry(3, "TPE", 3, 45, now)];
+    let usage = HashMap::new();
+    let easy = QueueSettings::default();
+    let hard = QueueSettings { difficulty_favour: DifficultyFavour::Hard, weight_difficulty: 700, ..QueueSettings::default() };
+    let under_easy = rank(&entries, &usage, &easy, now);
+    let under_hard = rank(&entries, &usage, &hard, now);
+    for r in &under_easy {
+        assert_eq!(r.factors.priority(&easy), r.priority);
+        let theirs = under_hard.iter().find(|h| h.id == r.id).map(|h| h.priority).unwrap_or_default();
+        let preview = r.factors.favouring(easy.difficulty_favour, hard.difficulty_favour).priority(&hard);
+        assert!((preview - theirs).abs() < 1e-9, "{:?}: {preview} ≠ {theirs}", r.id);
+    }
+}
