@@ -287,7 +287,7 @@ pub fn RequestActions(
                             })}
                             {(a == RequestAction::MarkPersonal).then(|| view! {
                                 <label for="retention-days">{tr(l, "retention_days_if_marked_personal")}{required_mark(true)}</label>
-                                <input id="retention-days" type="number" min="1" max="365" required prop:value=move || retention.get() on:input=move |ev| retention.set(event_target_value(&ev)) />
+                                <input id="retention-days" type="number" min="1" max=statreq_domain::application::MAX_RETENTION_DAYS.to_string() required prop:value=move || retention.get() on:input=move |ev| retention.set(event_target_value(&ev)) />
                             })}
                             <label for="comment">{tr(l, label)}{required_mark(required)}</label>
                             <textarea id="comment" rows="3" required=required prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
