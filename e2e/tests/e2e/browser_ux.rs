@@ -440,6 +440,14 @@ async fn at_a_desk_every_lists_headings_stand_over_their_columns() {
             }
             assert!(c.find(Locator::Css("main table tbody tr")).await.is_ok(), "{path}: no list to look at");
             assert_eq!(misaligned_columns(&c).await, serde_json::json!([]), "{user} at {path}");
+            // The search's filters leave what they found in sight (they took a screen and a half).
+            if *path == "/search" {
+                let at = c
+                    .execute("return [document.querySelector('#found').getBoundingClientRect().bottom, window.innerHeight]", vec![])
+                    .await
+                    .unwrap();
+                assert!(at[0].as_f64() <= at[1].as_f64(), "{user}: the count of what was found is below the first screen: {at}");
+            }
         }
     }
     let _ = c.close().await;

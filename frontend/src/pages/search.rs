@@ -173,31 +173,44 @@ pub fn SearchPage() -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
-            <label for="s-agency">{move || tr(lang.get(), "agency_code")}</label>
-            <input id="s-agency" name="agency" list="agency-codes" maxlength="32" prop:value=move || agency.get() />
-            <crate::components::agencies::AgencyChoices id="agency-codes" agencies=agencies />
-            <label class="check" for="s-subtree">
-                <input id="s-subtree" type="checkbox" name="subtree" value="true" prop:checked=move || subtree.get() />
-                {move || tr(lang.get(), "and_agencies_under_it")}
-            </label>
-            <label class="check" for="s-mine">
-                <input id="s-mine" type="checkbox" name="assignee" value="me" prop:checked=move || mine.get() />
-                {move || tr(lang.get(), "only_my_work")}
-            </label>
-            <label class="check" for="s-overdue">
-                <input id="s-overdue" type="checkbox" name="overdue" value="true" prop:checked=move || overdue.get() />
-                {move || tr(lang.get(), "only_overdue")}
-            </label>
-            <label for="s-from">{move || tr(lang.get(), "submitted_from")}</label>
-            <input id="s-from" name="submitted_from" type="date" prop:value=move || from.get() />
-            <label for="s-to">{move || tr(lang.get(), "submitted_to")}</label>
-            <input id="s-to" name="submitted_to" type="date" prop:value=move || to.get() />
-            <label for="s-personal">{move || tr(lang.get(), "personal_data")}</label>
-            <select id="s-personal" name="personal">
-                <option value="" selected=move || personal.get().is_empty()>{move || tr(lang.get(), "all")}</option>
-                <option value="true" selected=move || personal.get() == "true">{move || tr(lang.get(), "with_personal_data")}</option>
-                <option value="false" selected=move || personal.get() == "false">{move || tr(lang.get(), "without_personal_data")}</option>
-            </select>
+            // At a desk the filters take a few lines, so that what they find is in sight.
+            <div class="row">
+                <div class="field">
+                    <label for="s-agency">{move || tr(lang.get(), "agency_code")}</label>
+                    <input id="s-agency" name="agency" list="agency-codes" maxlength="32" prop:value=move || agency.get() />
+                    <crate::components::agencies::AgencyChoices id="agency-codes" agencies=agencies />
+                </div>
+                <div class="field">
+                    <label for="s-personal">{move || tr(lang.get(), "personal_data")}</label>
+                    <select id="s-personal" name="personal">
+                        <option value="" selected=move || personal.get().is_empty()>{move || tr(lang.get(), "all")}</option>
+                        <option value="true" selected=move || personal.get() == "true">{move || tr(lang.get(), "with_personal_data")}</option>
+                        <option value="false" selected=move || personal.get() == "false">{move || tr(lang.get(), "without_personal_data")}</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="s-from">{move || tr(lang.get(), "submitted_from")}</label>
+                    <input id="s-from" name="submitted_from" type="date" prop:value=move || from.get() />
+                </div>
+                <div class="field">
+                    <label for="s-to">{move || tr(lang.get(), "submitted_to")}</label>
+                    <input id="s-to" name="submitted_to" type="date" prop:value=move || to.get() />
+                </div>
+            </div>
+            <div class="checks">
+                <label class="check" for="s-subtree">
+                    <input id="s-subtree" type="checkbox" name="subtree" value="true" prop:checked=move || subtree.get() />
+                    {move || tr(lang.get(), "and_agencies_under_it")}
+                </label>
+                <label class="check" for="s-mine">
+                    <input id="s-mine" type="checkbox" name="assignee" value="me" prop:checked=move || mine.get() />
+                    {move || tr(lang.get(), "only_my_work")}
+                </label>
+                <label class="check" for="s-overdue">
+                    <input id="s-overdue" type="checkbox" name="overdue" value="true" prop:checked=move || overdue.get() />
+                    {move || tr(lang.get(), "only_overdue")}
+                </label>
+            </div>
             <div class="actions">
                 <button type="submit">{move || tr(lang.get(), "search")}</button>
                 <button type="button" on:click=export>{move || tr(lang.get(), "export_csv")}</button>
