@@ -447,6 +447,8 @@ async fn at_a_desk_every_lists_headings_stand_over_their_columns() {
                     .await
                     .unwrap();
                 assert!(at[0].as_f64() <= at[1].as_f64(), "{user}: the count of what was found is below the first screen: {at}");
+                // "Only my work" is for those who hold work: DGPA's officers.
+                assert_eq!(c.find(Locator::Id("s-mine")).await.is_ok(), user.ends_with(".dgpa"), "{user}: 只看我承辦的案件");
             }
         }
     }

@@ -202,10 +202,13 @@ pub fn SearchPage() -> impl IntoView {
                     <input id="s-subtree" type="checkbox" name="subtree" value="true" prop:checked=move || subtree.get() />
                     {move || tr(lang.get(), "and_agencies_under_it")}
                 </label>
-                <label class="check" for="s-mine">
-                    <input id="s-mine" type="checkbox" name="assignee" value="me" prop:checked=move || mine.get() />
-                    {move || tr(lang.get(), "only_my_work")}
-                </label>
+                // Only DGPA's officers hold work of their own.
+                <Show when=is_dgpa>
+                    <label class="check" for="s-mine">
+                        <input id="s-mine" type="checkbox" name="assignee" value="me" prop:checked=move || mine.get() />
+                        {move || tr(lang.get(), "only_my_work")}
+                    </label>
+                </Show>
                 <label class="check" for="s-overdue">
                     <input id="s-overdue" type="checkbox" name="overdue" value="true" prop:checked=move || overdue.get() />
                     {move || tr(lang.get(), "only_overdue")}
