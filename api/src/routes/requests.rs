@@ -458,12 +458,14 @@ const MAX_EXPORT: i64 = statreq_contract::MAX_REQUEST_EXPORT;
 
 /// The same selection as `GET /requests`, as CSV. The same filters, `limit` up to 200
 /// per page or every match up to 10,000 without it; UTF-8 with a byte-order mark so
-/// that Excel opens the Chinese text. Dates are Taiwan's.
+/// that Excel opens the Chinese text. Dates are Taiwan's. The codes (`state`, `output`)
+/// are followed, in the last columns, by the same in words (`state_label`,
+/// `output_label`, zh-TW; since 1.20.0).
 #[utoipa::path(
     tag = "requests",
     security(("bearer" = [])),
     params(RequestFilters, ListPage),
-    responses((status = 200, content_type = "text/csv", body = String, description = "id, agency, state, …"), ErrorResponses)
+    responses((status = 200, content_type = "text/csv", body = String, description = "id, agency, state, …, state_label, output_label"), ErrorResponses)
 )]
 #[get("/requests.csv")]
 pub async fn export_requests(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> Result<HttpResponse, ApiError> {
@@ -483,6 +485,9 @@ pub async fn export_requests(state: web::Data<AppState>, who: Principal, req: Ht
         "submitted_on",
         "delivered_on",
         "updated_at",
+        // Since 1.20.0: the same in words (zh-TW), for the person who opens it in Excel.
+        "state_label",
+        "output_label",
     ];
     out.write_record(header).map_err(AppError::internal)?;
     let day = |t: Option<chrono::DateTime<Utc>>| t.map(|t| lifecycle::taiwan_date(t).to_string()).unwrap_or_default();
@@ -512,6 +517,8 @@ pub async fn export_requests(state: web::Data<AppState>, who: Principal, req: Ht
             day(l.row.submitted_at),
             day(l.row.delivered_at),
             l.row.updated_at.to_rfc3339(),
+            l.row.state.label().zh_tw,
+            app.requirement.output.map(|o| o.label().zh_tw).unwrap_or_default(),
         ])
         .map_err(AppError::internal)?;
     }

@@ -65,6 +65,16 @@ pub enum OutputKind {
     Detail,
 }
 
+impl OutputKind {
+    /// Its name on the form.
+    pub fn label(self) -> crate::message::Text {
+        match self {
+            OutputKind::Statistics => crate::message::Text::new("統計數值", "statistical figures"),
+            OutputKind::Detail => crate::message::Text::new("明細資料", "detail records"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
