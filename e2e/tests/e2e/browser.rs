@@ -475,6 +475,9 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     assert_accessible(&c, "administration").await;
     let w = c.wait().for_element(Locator::Css("#w-diff")).await.unwrap();
     wait_for_text(&c, "main", "難易度權重").await;
+    // A weight of a few digits is not a line across the page.
+    let wide = c.execute("return document.querySelector('#w-diff').getBoundingClientRect().width", vec![]).await.unwrap();
+    assert!(wide.as_f64().is_some_and(|w| w <= 200.0), "a weight's field is {wide} px wide");
     // The preview names what it orders: the request (a link to it), its agency, its priority.
     let row = format!("案件 {} · 內政部警政署 · 優先值 ", queued.id);
     wait_for_text(&c, "ol.preview", &row).await;

@@ -200,7 +200,8 @@ pub fn AdminPage() -> impl IntoView {
     let number = move |id: &'static str, label: &'static str, sig: RwSignal<String>| {
         view! {
             <label for=id>{move || tr(lang.get(), label)}</label>
-            <input id=id inputmode="numeric" prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+            // γ has a decimal point, which a phone's numeric pad lacks.
+            <input id=id inputmode=if id == "s-gamma" { "decimal" } else { "numeric" } prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
         }
     };
     view! {
