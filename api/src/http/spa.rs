@@ -30,7 +30,7 @@ pub(crate) async fn serve(req: actix_web::HttpRequest, state: web::Data<AppState
     let path = req.path();
     // The default service takes every method; only reads get the SPA.
     let read = matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
-    if path.starts_with("/api/") || !read {
+    if path == "/api" || path.starts_with("/api/") || !read {
         return ApiError::not_found().error_response();
     }
     let Some(dir) = &state.settings.spa_dir else {

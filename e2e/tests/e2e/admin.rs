@@ -441,9 +441,12 @@ async fn health_docs_and_unknown_paths(backend: Backend) {
     assert!(docs.text().await.unwrap_or_default().contains("swagger"), "the docs page is served locally");
     let spec: serde_json::Value = get("/api/v1/openapi.json").await.unwrap().json().await.unwrap_or_default();
     assert!(spec["paths"]["/api/v1/requests/{id}/submit"].is_object());
-    let missing = get("/api/v1/nothing-here").await.unwrap();
-    assert_eq!(missing.status().as_u16(), 404);
-    assert_eq!(missing.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/problem+json"));
+    // The API's namespace answers as the API, down to its root (`/api` was the web page).
+    for path in ["/api/v1/nothing-here", "/api", "/api/", "/api/v1", "/api/v1/"] {
+        let missing = get(path).await.unwrap();
+        assert_eq!(missing.status().as_u16(), 404, "{path}");
+        assert_eq!(missing.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/problem+json"), "{path}");
+    }
     // A served path asked with another method: 405 with what is allowed, not 404.
     let wrong = http.delete(format!("{}/api/v1/requests/1", server.base)).send().await.unwrap();
     assert_eq!(wrong.status().as_u16(), 405);
