@@ -13,6 +13,7 @@ pub mod destructions;
 pub mod faq;
 pub mod form;
 mod form_carry;
+mod form_open;
 pub mod form_paper;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod form_tests;
@@ -30,7 +31,7 @@ pub mod stats;
 pub use account::AccountPage;
 pub use admin::AdminPage;
 pub use destructions::DestructionsPage;
-pub use form::{EditRequest, NewRequest};
+pub use form_open::{EditRequest, NewRequest};
 pub use home::Home;
 pub use login::{Login, SsoPage};
 pub use not_found::NotFound;
