@@ -371,6 +371,16 @@ async fn a_dgpa_officer_works_the_queue() {
     // Each action opens its own fields; taking work asks whom and, out of order, why.
     c.find(Locator::XPath("//button[normalize-space()='開始產製']")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "form.action-form legend", "開始產製").await;
+    // Its confirm and cancel sit on one line, their words level.
+    let level = c
+        .execute(
+            "const r = e => e.getBoundingClientRect(), b = r(document.querySelector('#act-confirm')), x = r(document.querySelector('form.action-form .actions button.link'));
+             return Math.abs((b.top + b.bottom) / 2 - (x.top + x.bottom) / 2);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(level.as_f64().is_some_and(|d| d <= 2.0), "cancel sits {level} px off the confirm's middle");
     c.find(Locator::Css("#act-confirm")).await.unwrap().click().await.unwrap();
     wait_for_text(&c, "main", "資料產製中").await;
     wait_for_text(&c, "p.receipt", "案件現為「資料產製中」").await;
