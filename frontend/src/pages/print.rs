@@ -3,7 +3,6 @@
 //! supervising agency's approval and DGPA's reply — one A4 page for a typical request.
 
 use leptos::prelude::*;
-use statreq_domain::application::OutputKind;
 use statreq_domain::EventKind;
 
 use crate::components::application::{condition_words, field_name, use_field_names};
@@ -90,7 +89,7 @@ pub fn PrintForm() -> impl IntoView {
                                 <th scope="row">"需求描述及說明"<br /><small>"（請詳細說明需求欄位及條件等）"</small></th>
                                 <td colspan="3">
                                     <p class="pre-line">{req.description.clone()}</p>
-                                    <p>"提供方式："{match req.output { Some(OutputKind::Statistics) => "統計數值", Some(OutputKind::Detail) => "明細資料", None => "未填寫" }}</p>
+                                    <p>"提供方式："{req.output.map_or_else(|| "未填寫".to_string(), |o| o.label().zh_tw)}</p>
                                     <p>"需求欄位："{fields.join("、")}</p>
                                     {(!req.conditions.trim().is_empty() || !filters.is_empty()).then(|| view! {
                                         <p>"條件："{req.conditions.clone()}{(!filters.is_empty()).then(|| format!("（{}）", filters.join("；")))}</p>
