@@ -32,7 +32,7 @@ pub fn StatsPage() -> impl IntoView {
         view! {
             <section class="card">
                 <h2>{title}</h2>
-                <table class="list bars">
+                <table class="bars">
                     <tbody>
                         {rows.into_iter().map(|r| {
                             // The longest bar leaves room for its count on the same line.
