@@ -450,6 +450,20 @@ async fn at_a_desk_every_lists_headings_stand_over_their_columns() {
                 // "Only my work" is for those who hold work: DGPA's officers.
                 assert_eq!(c.find(Locator::Id("s-mine")).await.is_ok(), user.ends_with(".dgpa"), "{user}: 只看我承辦的案件");
             }
+            // The administrator's forms stand their short fields side by side (the seven
+            // queue settings and the six of a new account took a line each: two screens).
+            if *path == "/admin" {
+                let lines = c
+                    .execute(
+                        "const lines = f => new Set([...document.querySelectorAll(f)].map(e => Math.round(e.getBoundingClientRect().top))).size;
+                         return [lines('#w-age, #w-diff, #w-fair, #s-half-life, #s-gamma, #s-max-wait, #s-default-staff'),
+                                 lines('#nu-username, #nu-name, #nu-email, #nu-agency, #nu-role, #nu-password')]",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(lines, serde_json::json!([2, 3]), "lines taken by the queue settings and the new account's fields");
+            }
         }
     }
     let _ = c.close().await;

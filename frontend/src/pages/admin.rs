@@ -83,8 +83,10 @@ pub fn AdminPage() -> impl IntoView {
     let nu_password = RwSignal::new(String::new());
     let field = move |id: &'static str, label: &'static str, sig: RwSignal<String>| {
         view! {
-            <label for=id>{move || tr(lang.get(), label)}</label>
-            <input id=id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+            <div class="field">
+                <label for=id>{move || tr(lang.get(), label)}</label>
+                <input id=id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+            </div>
         }
     };
     let create_account = move |ev: leptos::ev::SubmitEvent| {
@@ -199,9 +201,11 @@ pub fn AdminPage() -> impl IntoView {
     };
     let number = move |id: &'static str, label: &'static str, sig: RwSignal<String>| {
         view! {
-            <label for=id>{move || tr(lang.get(), label)}</label>
-            // γ has a decimal point, which a phone's numeric pad lacks.
-            <input id=id inputmode=if id == "s-gamma" { "decimal" } else { "numeric" } prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+            <div class="field">
+                <label for=id>{move || tr(lang.get(), label)}</label>
+                // γ has a decimal point, which a phone's numeric pad lacks.
+                <input id=id inputmode=if id == "s-gamma" { "decimal" } else { "numeric" } prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+            </div>
         }
     };
     view! {
@@ -211,13 +215,18 @@ pub fn AdminPage() -> impl IntoView {
             <h2 id="qs-h">{move || tr(lang.get(), "queue_settings_rule_5_3")}</h2>
             {move || problem_note(lang.get(), queue.get())}
             <form on:submit=save>
-                {number("w-age", "age_weight", w_age)}
-                {number("w-diff", "difficulty_weight", w_diff)}
-                {number("w-fair", "fair_share_weight", w_fair)}
-                {number("s-half-life", "half_life_days", half_life)}
-                {number("s-gamma", "gamma_fair_share_exponent", gamma)}
-                {number("s-max-wait", "max_wait_days", max_wait)}
-                {number("s-default-staff", "default_personnel_staff", default_staff)}
+                // The three weights on a line, the four settings they work with on the next.
+                <div class="row">
+                    {number("w-age", "age_weight", w_age)}
+                    {number("w-diff", "difficulty_weight", w_diff)}
+                    {number("w-fair", "fair_share_weight", w_fair)}
+                </div>
+                <div class="row">
+                    {number("s-half-life", "half_life_days", half_life)}
+                    {number("s-gamma", "gamma_fair_share_exponent", gamma)}
+                    {number("s-max-wait", "max_wait_days", max_wait)}
+                    {number("s-default-staff", "default_personnel_staff", default_staff)}
+                </div>
                 <p class="hint">{move || tr(lang.get(), "preview_reflects_weights")}</p>
                 <label class="check" for="favour-hard">
                     <input id="favour-hard" type="checkbox" prop:checked=move || favour_hard.get() on:change=move |ev| favour_hard.set(event_target_checked(&ev)) />
@@ -239,17 +248,29 @@ pub fn AdminPage() -> impl IntoView {
             <form on:submit=create_account>
                 <fieldset>
                     <legend>{move || tr(lang.get(), "new_account")}</legend>
-                    {field("nu-username", "username_lower_case", nu_username)}
-                    {field("nu-name", "name_2", nu_name)}
-                    {field("nu-email", "e_mail", nu_email)}
-                    <label for="nu-agency">{move || tr(lang.get(), "agency_code")}</label>
-                    <input id="nu-agency" list="agency-codes" maxlength="32" prop:value=move || nu_agency.get() on:input=move |ev| nu_agency.set(event_target_value(&ev)) />
-                    <label for="nu-role">{move || tr(lang.get(), "role")}</label>
-                    <select id="nu-role" on:change=move |ev| nu_role.set(event_target_value(&ev))>
-                        {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{move || role_label(lang.get(), r)}</option> }).collect_view()}
-                    </select>
-                    <label for="nu-password">{move || tr(lang.get(), "initial_password_12_characters_or_more")}</label>
-                    <input id="nu-password" type="password" autocomplete="new-password" prop:value=move || nu_password.get() on:input=move |ev| nu_password.set(event_target_value(&ev)) />
+                    <div class="row">
+                        {field("nu-username", "username_lower_case", nu_username)}
+                        {field("nu-name", "name_2", nu_name)}
+                    </div>
+                    <div class="row">
+                        {field("nu-email", "e_mail", nu_email)}
+                        <div class="field">
+                            <label for="nu-agency">{move || tr(lang.get(), "agency_code")}</label>
+                            <input id="nu-agency" list="agency-codes" maxlength="32" prop:value=move || nu_agency.get() on:input=move |ev| nu_agency.set(event_target_value(&ev)) />
+                        </div>
+                    </div>
+                    <div class="row">
+                        <div class="field">
+                            <label for="nu-role">{move || tr(lang.get(), "role")}</label>
+                            <select id="nu-role" on:change=move |ev| nu_role.set(event_target_value(&ev))>
+                                {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{move || role_label(lang.get(), r)}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="nu-password">{move || tr(lang.get(), "initial_password_12_characters_or_more")}</label>
+                            <input id="nu-password" type="password" autocomplete="new-password" prop:value=move || nu_password.get() on:input=move |ev| nu_password.set(event_target_value(&ev)) />
+                        </div>
+                    </div>
                     <button type="submit">{move || tr(lang.get(), "create_account")}</button>
                 </fieldset>
             </form>
