@@ -655,6 +655,15 @@ async fn each_roles_main_screens_at_a_desk_and_on_a_phone() {
                 // Each screen asks only for what its reader may have, and each thing once
                 // (a request's history, checks and sources were asked twice on opening it).
                 asks_once_and_only_what_it_may(&c, &format!("{name} ({size})")).await;
+                if *name == "applicant-form" && size == "desk" {
+                    // The contact's name, phone and e-mail side by side: the form starts with
+                    // the application, not three lines of who to call.
+                    let tops = c
+                        .execute("return ['c-name', 'c-phone', 'c-email'].map(id => Math.round(document.getElementById(id).getBoundingClientRect().top))", vec![])
+                        .await
+                        .unwrap();
+                    assert!(tops[0] == tops[1] && tops[1] == tops[2], "{name}: the contact's fields stand at {tops}");
+                }
                 if *name == "admin-statistics" {
                     // Each count stands on its bar's line, the longest bar's too.
                     let beside = "return [...document.querySelectorAll('table.bars td')].map(td => {

@@ -398,9 +398,11 @@ pub fn ApplicationForm(
     };
     let text_input = move |id: &'static str, label: &'static str, sig: RwSignal<String>, pointer: &'static str, hint_id: &'static str| {
         view! {
-            <label for=id>{move || tr(lang.get(), label)}</label>
-            <input id=id aria-describedby=hint_id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) on:blur=move |_| touch(pointer) />
-            {hint(pointer, hint_id)}
+            <div class="field">
+                <label for=id>{move || tr(lang.get(), label)}</label>
+                <input id=id aria-describedby=hint_id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) on:blur=move |_| touch(pointer) />
+                {hint(pointer, hint_id)}
+            </div>
         }
     };
     let area = move |id: &'static str, label: &'static str, sig: RwSignal<String>, pointer: &'static str, hint_id: &'static str| {
@@ -440,9 +442,12 @@ pub fn ApplicationForm(
             {paper.map(|p| p.view())}
             <fieldset id="step-1">
                 <legend>{move || tr(lang.get(), "1_contact")}</legend>
-                {text_input("c-name", "name_3", name, "/contact/name", "h-name")}
-                {text_input("c-phone", "phone", phone, "/contact/phone", "h-phone")}
-                {text_input("c-email", "e_mail", email, "/contact/email", "h-email")}
+                // Side by side at a desk; a finding under one leaves the others where they are.
+                <div class="row top">
+                    {text_input("c-name", "name_3", name, "/contact/name", "h-name")}
+                    {text_input("c-phone", "phone", phone, "/contact/phone", "h-phone")}
+                    {text_input("c-email", "e_mail", email, "/contact/email", "h-email")}
+                </div>
             </fieldset>
             <fieldset id="step-2">
                 <legend>{move || tr(lang.get(), "2_reason_and_requirement")}</legend>
