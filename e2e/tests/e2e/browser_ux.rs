@@ -1314,6 +1314,29 @@ async fn a_copied_application_carries_the_attached_samples_chosen() {
     let _ = c.close().await;
 }
 
+/// An application with no sample written names the attached file as its sample only
+/// when a file is attached; without one it says none was given (it said "see the
+/// attachments" of none).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_application_without_a_written_sample_points_to_an_attachment_only_if_there_is_one() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let applicant = server.login("applicant.npa").await;
+    let mut app = common::statistics();
+    app.requirement.sample_output = None;
+    let bare = applicant.create_request(&app).await.unwrap();
+    let with_file = applicant.create_request(&app).await.unwrap();
+    applicant.upload_attachment(with_file.id, "輸出格式範例.csv", b"agency,male,female\n".to_vec()).await.unwrap();
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    for (id, said) in [(bare.id, "未提供"), (with_file.id, "見附件")] {
+        c.goto(&format!("{}/requests/{id}", server.base)).await.unwrap();
+        wait_for_text(&c, "main h1", &format!("案件 {id}")).await;
+        wait_for_text(&c, "#a-sample + dd", said).await;
+    }
+    let _ = c.close().await;
+}
+
 /// The edit form of an application that cannot be changed — delivered, or not the
 /// caller's to change — says so and leads to the request, instead of a form whose every
 /// save is refused.

@@ -148,7 +148,13 @@ pub(crate) fn place(lang: Lang, app: Option<&Application>, names: &FieldNames, p
 
 /// Everything the applicant declared, each item with an anchor findings link to.
 #[component]
-pub fn ApplicationView(app: Application, names: Memo<FieldNames>) -> impl IntoView {
+pub fn ApplicationView(
+    app: Application,
+    names: Memo<FieldNames>,
+    /// A file is attached to the application: where no sample is written, it is the sample.
+    #[prop(into)]
+    attached: Signal<bool>,
+) -> impl IntoView {
     let lang = crate::i18n::lang();
     let app = StoredValue::new(app);
     let a = move || app.get_value();
@@ -190,7 +196,9 @@ pub fn ApplicationView(app: Application, names: Memo<FieldNames>) -> impl IntoVi
                         <dd>{list(l, req.breakdowns.iter().map(|b| field_name(l, &n, b)).collect())}</dd>
                     })}
                     <dt id="a-sample">{tr(l, "sample_of_the_output_format")}</dt>
-                    <dd class="pre-line">{req.sample_output.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| tr(l, "see_the_attachments"))}</dd>
+                    <dd class="pre-line">{req.sample_output.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| {
+                        tr(l, if attached.get() { "see_the_attachments" } else { "not_given" })
+                    })}</dd>
                     <dt id="a-personal">{tr(l, "personal_data_4")}</dt>
                     <dd>{match pd.contains { Some(true) => tr(l, "yes"), Some(false) => tr(l, "no_2"), None => tr(l, "not_answered") }}</dd>
                     {personal.then(|| view! {

@@ -377,7 +377,7 @@ pub fn ApplicationForm(
             view! {
                 <section class="card review" id="review" aria-labelledby="review-h">
                     <h2 id="review-h">{tr(l, "check_before_submitting")}</h2>
-                    <ApplicationView app=app.clone() names=names />
+                    <ApplicationView app=app.clone() names=names attached=has_sample />
                     {(!ready).then(|| view! {
                         <p class="error">{tr_with(l, "fix_before_submitting", &[("n", error_lines.len().to_string())])}</p>
                         <ul class="findings">{error_lines.into_iter().map(|x| view! { <li class="error">{x}</li> }).collect_view()}</ul>

@@ -124,6 +124,8 @@ pub fn RequestExtras(
     can_edit: bool,
     names: Memo<FieldNames>,
     has_files: RwSignal<bool>,
+    /// Set once the application's attachments are read (the application names its sample by them).
+    attached: RwSignal<bool>,
     /// The message being written: the page's, so that it outlives this part, which is
     /// drawn again whenever the request is read again (after a step taken meanwhile).
     draft: RwSignal<String>,
@@ -186,6 +188,7 @@ pub fn RequestExtras(
     Effect::new(move |_| has_files.set(files.get().and_then(Result::ok).is_some_and(|m| !m.files.is_empty())));
     let revisions = LocalResource::new(move || async move { call(|c| async move { c.revisions(id).await }).await.map_err(ui) });
     let attachments = LocalResource::new(move || async move { call(|c| async move { c.attachments(id).await }).await.map_err(ui) });
+    Effect::new(move |_| attached.set(attachments.get().and_then(Result::ok).is_some_and(|list| !list.is_empty())));
     // While an attachment goes up, the share of it sent: a second click would attach it twice.
     let attaching = RwSignal::new(None::<f64>);
     let attach = move |ev: leptos::ev::SubmitEvent| {

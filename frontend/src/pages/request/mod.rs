@@ -86,6 +86,7 @@ pub fn RequestPage() -> impl IntoView {
     crate::pages::inbox::read_when_shown(session, move || request.get().and_then(Result::ok).map(|r| format!("/requests/{}", r.id)));
     // Whether the page lists result files (which [`RequestExtras`] loads).
     let has_files = RwSignal::new(false);
+    let attached = RwSignal::new(false);
     // The message being written, kept while the page is drawn again after a step; another
     // request's page starts without it.
     let message_draft = RwSignal::new(String::new());
@@ -175,7 +176,7 @@ pub fn RequestPage() -> impl IntoView {
                             <A href=format!("/requests/{}/print", r.id)>{tr(lang.get(), "printable_form")}</A>
                             {move || copyable().then(|| view! { <A href=format!("/requests/new?from={id}")>{tr(lang.get(), "copy_into_a_new_application")}</A> })}
                         </p>
-                        <ApplicationView app=app.clone() names=names />
+                        <ApplicationView app=app.clone() names=names attached=attached />
                         <dl>
                             {r.destroy_by.map(|d| view! { <dt>{tr(lang.get(), "destroy_by")}</dt><dd class=if r.destruction_overdue { "error" } else { "" }>{i18n::day(lang.get(), d)}</dd> })}
                             {r.destruction.clone().map(|d| view! {
@@ -247,7 +248,7 @@ pub fn RequestPage() -> impl IntoView {
                             sources=Signal::derive(move || coverage.get().and_then(Result::ok).unwrap_or_default().into_iter()
                                 .map(|c| (c.entry_id.clone(), format!("{} · {}%", text(lang.get(), &c.title), c.percent))).collect()) />
                     })}
-                    <RequestExtras id=r.id state=r.state agency=r.agency_code.clone() can_edit=can_edit names=names has_files=has_files draft=message_draft on_posted=Callback::new(move |_| events.refetch()) />
+                    <RequestExtras id=r.id state=r.state agency=r.agency_code.clone() can_edit=can_edit names=names has_files=has_files attached=attached draft=message_draft on_posted=Callback::new(move |_| events.refetch()) />
                     <crate::pages::request::questions::Questions id=r.id agency=r.agency_code.clone() />
                     {(r.state == State::Delivered && r.application.declares_personal_data()).then(|| view! {
                         <crate::pages::request::retention::Retention id=r.id version=r.version application=r.application.clone()
