@@ -45,6 +45,7 @@ async fn calendars(state: &AppState, email: bool, now: DateTime<Utc>) -> AppResu
             request: None,
             link: "/admin#cal-h".into(),
             text: statreq_domain::calendar::missing_year_notice(year),
+            headline: None,
             once: year.to_string(),
             email: None,
         };
@@ -76,6 +77,7 @@ async fn destructions(state: &AppState, email: bool, now: DateTime<Utc>) -> AppR
             request: Some(r),
             link: format!("/requests/{}", r.id),
             text: notify::destruction_notice(r.id.0, destroy_by, stage),
+            headline: None,
             once: format!("{}:{destroy_by}:{stage}", r.id),
             // Rule 6's own wording: the date in the ROC calendar, and what an overdue blocks.
             email: Some(notify::retention_email(
@@ -90,12 +92,14 @@ async fn destructions(state: &AppState, email: bool, now: DateTime<Utc>) -> AppR
         if overdue {
             // Escalated to the supervising agency's personnel office.
             let sups = supervisors_of(state, &r.agency_code).await?;
+            let overdue_here = Escalation::DestructionOverdue { agency: r.agency_code.to_string() };
             let notice = Notice {
                 kind: "escalation",
                 email_kind: "escalation",
                 request: Some(r),
                 link: format!("/requests/{}", r.id),
-                text: notify::escalation_notice(r.id.0, Escalation::DestructionOverdue { agency: r.agency_code.to_string() }),
+                text: notify::escalation_notice(r.id.0, overdue_here.clone()),
+                headline: Some(overdue_here.headline()),
                 once: format!("destruction:{}:{destroy_by}", r.id),
                 email: None,
             };
@@ -129,6 +133,7 @@ async fn waiting_on_supervisors(state: &AppState, email: bool, now: DateTime<Utc
         } else {
             Escalation::WaitingOnSupervisor { working_days: waited }
         };
+        let headline = what.headline();
         let text = notify::escalation_notice(r.id.0, what);
         if to_supervisors {
             let once = format!("supervisor:{}:{}", r.id, submitted.timestamp());
@@ -140,6 +145,7 @@ async fn waiting_on_supervisors(state: &AppState, email: bool, now: DateTime<Utc
                     request: Some(r),
                     link: format!("/requests/{}", r.id),
                     text: text.clone(),
+                    headline: Some(headline.clone()),
                     once,
                     email: None,
                 },
@@ -165,6 +171,7 @@ async fn waiting_on_supervisors(state: &AppState, email: bool, now: DateTime<Utc
                     request: Some(r),
                     link: format!("/requests/{}", r.id),
                     text,
+                    headline: Some(headline),
                     once,
                     email: None,
                 },

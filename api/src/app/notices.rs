@@ -20,6 +20,9 @@ pub struct Notice<'a> {
     /// Where in the SPA it is opened.
     pub link: String,
     pub text: statreq_domain::Text,
+    /// What the e-mail's subject says of it, after the request's number when it is about
+    /// one (else the kind's label).
+    pub headline: Option<statreq_domain::Text>,
     /// The part of the dedupe key that says which reminder this is.
     pub once: String,
     /// The e-mail, when the kind has its own wording (else the notice with a link).
@@ -65,9 +68,10 @@ pub async fn tell(
     to.dedup_by_key(|a| a.to_ascii_lowercase());
     let base = state.settings.public_base();
     let mail = n.email.unwrap_or_else(|| {
+        let headline = n.headline.unwrap_or_else(|| notify::email_kind_label(n.email_kind));
         let subject = match n.request {
-            Some(r) => statreq_domain::Text::new(format!("案件 #{}", r.id), format!("Request #{}", r.id)),
-            None => notify::email_kind_label(n.email_kind),
+            Some(r) => notify::request_subject(r.id.0, &headline),
+            None => headline,
         };
         notify::notice_email(&subject, &n.text, &format!("{base}{link}"))
     });
@@ -141,6 +145,7 @@ pub async fn tell_new_reviewers(state: &AppState, before: &AgencyTree, after: &A
                 request: Some(r),
                 link: format!("/requests/{}", r.id),
                 text: notify::review_moved_notice(r.id.0, &name(mover), &parent),
+                headline: Some(notify::review_moved_headline()),
                 once: once("moved"),
                 email: None,
             };
@@ -156,6 +161,7 @@ pub async fn tell_new_reviewers(state: &AppState, before: &AgencyTree, after: &A
                 request: Some(r),
                 link: "/".into(),
                 text: notify::review_left_notice(r.id.0, &name(mover), &parent, &reviewer),
+                headline: Some(notify::review_left_headline()),
                 once: once("left"),
                 email: None,
             };

@@ -419,6 +419,38 @@ pub enum Escalation {
     },
 }
 
+impl Escalation {
+    /// The few words an e-mail's subject gives it, after the request's number.
+    pub fn headline(&self) -> Text {
+        match self {
+            Escalation::DestructionOverdue { .. } => {
+                Text::new("所屬機關個人資料逾期未銷毀", "an agency you supervise has not destroyed personal data in time")
+            }
+            Escalation::WaitingOnSupervisor { .. } => {
+                Text::new("待主管機關審核逾時", "waiting too long for the supervising agency's review")
+            }
+            Escalation::NoReviewer { .. } => {
+                Text::new("待審核逾時，主管機關尚無審核帳號", "waiting for review, with nobody at the supervising agency to review it")
+            }
+        }
+    }
+}
+
+/// The subject's few words of [`review_moved_notice`].
+pub fn review_moved_headline() -> Text {
+    Text::new("改由貴機關審核", "now awaits your review")
+}
+
+/// The subject's few words of [`review_left_notice`].
+pub fn review_left_headline() -> Text {
+    Text::new("改由他機關審核，貴機關毋須再審", "no longer awaits your review")
+}
+
+/// An e-mail subject about request `id`: its number, then what `headline` says of it.
+pub fn request_subject(id: i64, headline: &Text) -> Text {
+    Text::new(format!("案件 #{id} {}", headline.zh_tw), format!("Request #{id}: {}", headline.en))
+}
+
 /// Whom a request waiting `working_days` on its supervisor is escalated to: nobody
 /// before `first`, its supervisors from then, DGPA as well after `first + then_dgpa` —
 /// or from `first` already when its supervising agencies have nobody who may review it

@@ -53,18 +53,26 @@ async fn destruction_is_reminded_and_escalated_once_overdue(backend: Backend) {
 
 /// A server whose sweep looks three weeks ahead, escalating after 3 working days and
 /// to DGPA `then_dgpa` working days later.
-fn three_weeks_on(backend: Backend, then_dgpa: &str) -> TestServer {
+fn three_weeks_on(backend: Backend, then_dgpa: &str, more: &[&str]) -> TestServer {
     let args = ["--sweep-seconds", "1", "--test-clock-offset-days", "21", "--escalate-after-working-days", "3"];
-    TestServer::start_with(backend, &[&args[..], &["--escalate-to-dgpa-after-working-days", then_dgpa]].concat())
+    TestServer::start_with(backend, &[&args[..], &["--escalate-to-dgpa-after-working-days", then_dgpa], more].concat())
 }
 
 async fn waiting_on_the_supervisor_is_escalated_in_working_days(backend: Backend) {
-    let server = three_weeks_on(backend, "3");
+    let sink = statreq_e2e::sinks::SmtpSink::start().await;
+    let server = three_weeks_on(backend, "3", &["--smtp-url", &sink.url(), "--retry-base-ms", "100", "--worker-poll-ms", "100"]);
     let s = Scenario::new(&server).await;
     let r = s.in_state(&common::statistics(), State::PendingSupervisor, 2).await;
     let n = notice(&s.supervisor, "escalation", r.id, 50).await.unwrap_or_else(|| panic!("supervisor not reminded"));
     assert!(n.message.en.contains("working days"), "{:?}", n.message);
     notice(&s.officer, "escalation", r.id, 50).await.unwrap_or_else(|| panic!("DGPA not told"));
+    // Its e-mail says in the subject what it is about (it said 「案件 #12」 alone). (The
+    // subject as decoded here is its encoded words, without the plain ones such as "#12".)
+    let about = format!("案件 #{} 待主管機關審核已逾", r.id);
+    let subject = |m: &statreq_e2e::sinks::Mail| crate::integration::decoded(&m.data).lines().next().unwrap_or_default().to_string();
+    let mails = sink.wait_until(20, |m| m.iter().any(|m| crate::integration::decoded(&m.data).contains(&about))).await;
+    let subjects: Vec<String> = mails.iter().filter(|m| crate::integration::decoded(&m.data).contains(&about)).map(subject).collect();
+    assert!(!subjects.is_empty() && subjects.iter().all(|h| h.contains("待主管機關審核逾時")), "{subjects:#?}");
     // Approved, it is no longer escalated (nothing new for a new request's supervisor either).
     assert!(notice(&s.applicant, "escalation", r.id, 5).await.is_none(), "the office is not who it is escalated to");
 }
@@ -75,7 +83,7 @@ async fn waiting_on_the_supervisor_is_escalated_in_working_days(backend: Backend
 /// reviewer is not told to DGPA before its time.
 async fn an_application_nobody_can_review_is_told_to_dgpa_at_the_first_escalation(backend: Backend) {
     use statreq_e2e::statreq_contract::{CreateAgencyBody, CreateUserBody};
-    let server = three_weeks_on(backend, "60");
+    let server = three_weeks_on(backend, "60", &[]);
     let s = Scenario::new(&server).await;
     let admin = server.login("admin.dgpa").await;
     for (code, name, parent) in [("KHH", "高雄市政府", "DGPA"), ("KHPD", "高雄市政府警察局", "KHH")] {

@@ -45,6 +45,29 @@ fn every_email_kind_is_said_in_words_and_a_plain_notice_reads_chinese_first() {
     assert_eq!(mail.body.matches("https://x.example/inquiries/3").count(), 2);
 }
 
+/// An e-mailed escalation or reorganisation notice says in its subject what it is
+/// about, not the request's number alone.
+#[test]
+fn a_request_notice_mailed_says_what_it_is_in_its_subject() {
+    let waiting = Escalation::WaitingOnSupervisor { working_days: 6 };
+    let mail = notice_email(&request_subject(12, &waiting.headline()), &escalation_notice(12, waiting), "https://x.example/requests/12");
+    assert_eq!(
+        mail.subject,
+        "[人事資料統計服務] 案件 #12 待主管機關審核逾時 / Request #12: waiting too long for the supervising agency's review"
+    );
+    let every = [
+        Escalation::DestructionOverdue { agency: "NPA".into() }.headline(),
+        Escalation::WaitingOnSupervisor { working_days: 6 }.headline(),
+        Escalation::NoReviewer { working_days: 6, agency: "NPA".into() }.headline(),
+        review_moved_headline(),
+        review_left_headline(),
+    ];
+    for (i, a) in every.iter().enumerate() {
+        assert!(!a.zh_tw.is_empty() && !a.en.is_empty() && a.zh_tw.chars().count() <= 20, "{a:?}");
+        assert!(every[i + 1..].iter().all(|b| b.zh_tw != a.zh_tw && b.en != a.en), "{a:?} said twice");
+    }
+}
+
 #[test]
 fn every_webhook_event_is_said_in_words_once() {
     let every: Vec<&str> = WEBHOOK_EVENTS.iter().chain(&INQUIRY_WEBHOOK_EVENTS).copied().collect();
