@@ -70,6 +70,10 @@ pub enum InputError {
         name: String,
         detail: String,
     },
+    /// A `state` in the query that names no state.
+    UnknownState {
+        given: String,
+    },
     /// One query parameter's value (or its absence) refused, by name.
     InvalidParameter {
         name: String,
@@ -360,6 +364,7 @@ impl InputError {
             | QueryNotUtf8
             | InvalidQuery { .. }
             | UnknownParameter { .. }
+            | UnknownState { .. }
             | InvalidParameter { .. }
             | InvalidDayParameter { .. }
             | InvalidTime { .. } => "invalid_query",
@@ -462,6 +467,7 @@ impl InputError {
             | QueryNotUtf8
             | InvalidQuery { .. }
             | UnknownParameter { .. }
+            | UnknownState { .. }
             | InvalidParameter { .. }
             | InvalidDayParameter { .. }
             | InvalidTime { .. }

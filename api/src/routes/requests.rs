@@ -304,7 +304,7 @@ async fn filtered(state: &AppState, who: &Principal, q: &RequestFilters, lists: 
         .get("state")
         .into_iter()
         .flatten()
-        .map(|s| State::parse(s).ok_or_else(|| invalid("state", format!("unknown state `{s}`"))))
+        .map(|s| State::parse(s).ok_or_else(|| ApiError::from(InputError::UnknownState { given: s.chars().take(40).collect() })))
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(text) = &q.q {
         if text.trim().is_empty() || text.chars().count() > 200 {

@@ -96,6 +96,12 @@ async fn officers_search_and_export_within_what_they_may_see(backend: Backend) {
     ] {
         assert_eq!(refused(officer, query).await, (400, "invalid_query".into()), "{query}");
     }
+    // A state that is none says which there are, in both languages (it said 「查詢參數
+    // 「state」有誤。」 and nothing more).
+    let (_, body) = officer.raw(Method::GET, "/requests?state=paused", "application/json", vec![], None).await.unwrap();
+    let (zh, en) = (body["message"]["zh_tw"].as_str().unwrap_or_default(), body["message"]["en"].as_str().unwrap_or_default());
+    assert!(zh.contains("「paused」") && zh.contains("on_hold（暫停處理）") && zh.contains("delivered（已交付）"), "{zh}");
+    assert!(en.contains("`paused`") && en.contains("on_hold") && en.contains("delivered"), "{en}");
     // Well formed, but against a rule no schema states: 422 with its own code.
     for (query, code) in
         [(format!("submitted_from={today}&submitted_to={yesterday}"), "invalid_range"), ("subtree=true".into(), "subtree_needs_agency")]

@@ -64,6 +64,17 @@ impl InputError {
                     "Invalid query parameters: `{name}`: {detail}. A date reads 2026-12-01; a time is RFC 3339 with its offset, e.g. 2026-12-01T08:00:00Z or 2026-12-01T08:00:00%2B08:00 (a `+` in a query string is sent as %2B, or it reads as a space)."
                 ),
             ),
+            // The states there are, each with its words: the caller may have read the
+            // screen's word (已交付) or guessed one (`paused`).
+            UnknownState { given } => {
+                let states = statreq_domain::State::ALL;
+                let zh: Vec<String> = states.iter().map(|s| format!("{}（{}）", s.as_str(), s.label().zh_tw)).collect();
+                let en: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+                Text::new(
+                    format!("查詢參數「state」有誤：沒有「{given}」這個狀態；可用的有 {}。", zh.join("、")),
+                    format!("Invalid query parameters: `state`: unknown state `{given}`; one of {}.", en.join(", ")),
+                )
+            }
             InvalidParameter { name, detail } => {
                 Text::new(format!("查詢參數「{name}」有誤。"), format!("Invalid query parameters: `{name}`: {detail}"))
             }
