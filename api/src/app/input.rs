@@ -74,10 +74,11 @@ pub enum InputError {
     UnknownState {
         given: String,
     },
-    /// One query parameter's value (or its absence) refused, by name.
+    /// One query parameter's value (or its absence) refused, by name, with what it
+    /// should be in both languages.
     InvalidParameter {
         name: String,
-        detail: String,
+        detail: Text,
     },
     /// A day in the query that is not `YYYY-MM-DD` of the Western calendar (one written
     /// with an ROC year, say), by name.
@@ -353,6 +354,25 @@ impl Content {
 }
 
 impl InputError {
+    /// Query parameter `name` refused: what it should be, in zh-TW and English.
+    pub fn parameter(name: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        InputError::InvalidParameter { name: name.into(), detail: Text::new(zh, en) }
+    }
+
+    /// Words to search for in `name` that are only spaces or longer than `max`.
+    pub fn search_words(name: &str, max: usize) -> Self {
+        Self::parameter(name, format!("至多 {max} 字，且不可只有空白"), format!("at most {max} characters, not only spaces"))
+    }
+
+    /// An `agency` parameter that is no agency code.
+    pub fn agency_parameter() -> Self {
+        Self::parameter(
+            "agency",
+            "須為機關代碼：1 至 32 個英文字母、數字、「_」或「-」",
+            "an agency code, 1–32 letters, digits, `_` or `-`",
+        )
+    }
+
     pub fn code(&self) -> &'static str {
         use InputError::*;
         match self {

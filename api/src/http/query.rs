@@ -40,7 +40,7 @@ pub fn query_in_two<A: DeserializeOwned, B: DeserializeOwned>(
             continue;
         }
         if seen.iter().any(|k| *k == key) {
-            return Err(InputError::InvalidParameter { name: key.to_string(), detail: "given more than once".into() }.into());
+            return Err(InputError::parameter(&key, "只能給一次", "given more than once").into());
         }
         seen.push(key.to_string());
         let part = if second.contains(&key.as_ref()) { &mut other } else { &mut first };
@@ -138,11 +138,11 @@ fn read_query_also<T: DeserializeOwned>(query: &str, also: &[&str]) -> Result<T,
             return InputError::InvalidDayParameter { name, error }.into();
         }
         match (name, missing, unknown) {
-            (_, Some(name), _) => InputError::InvalidParameter { name, detail: "required".into() }.into(),
+            (_, Some(name), _) => InputError::parameter(&name, "必須提供", "required").into(),
             (_, None, Some(name)) => InputError::UnknownParameter { name, detail }.into(),
             (at, None, None) if at == "." => InputError::InvalidQuery { detail }.into(),
             (name, None, None) if CHRONO_REFUSALS.contains(&raw.as_str()) => InputError::InvalidTime { name, detail }.into(),
-            (name, None, None) => InputError::InvalidParameter { name, detail }.into(),
+            (name, None, None) => InputError::parameter(&name, "格式不符，請依 API 文件填寫", detail).into(),
         }
     })
 }

@@ -245,17 +245,16 @@ pub async fn list_users(state: web::Data<AppState>, who: Principal, q: http::Que
     who.require(Role::DgpaAdmin)?;
     let limit = page_limit(q.limit)?;
     let after = parse_cursor(q.cursor.as_deref())?;
-    let invalid = |name: &str, detail: &str| ApiError::from(InputError::InvalidParameter { name: name.into(), detail: detail.into() });
     let text = q.q.clone();
     if text.as_deref().is_some_and(|t| t.trim().is_empty() || t.chars().count() > 100) {
-        return Err(invalid("q", "at most 100 characters, not only spaces"));
+        return Err(InputError::search_words("q", 100).into());
     }
     let agency = match q.agency.as_deref() {
         None => None,
         // A code in any case names its agency (codes are upper case), as in the
         // request list.
         Some(raw) if !http::well_formed_agency_param(raw) => {
-            return Err(invalid("agency", "an agency code, 1–32 letters, digits, `_` or `-`"));
+            return Err(InputError::agency_parameter().into());
         }
         Some(raw) => match AgencyCode::parse(raw) {
             Ok(code) => Some(code),

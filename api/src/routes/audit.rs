@@ -42,7 +42,7 @@ const MAX_EXPORT: i64 = 50_000;
 /// with one more when more match.
 async fn selection(state: &AppState, q: &AuditQuery, limit: i64) -> Result<Vec<AuditEntryView>, ApiError> {
     if q.action.as_deref().is_some_and(|a| a.chars().count() > 100) {
-        return Err(InputError::InvalidParameter { name: "action".into(), detail: "at most 100 characters".into() }.into());
+        return Err(InputError::parameter("action", "至多 100 字", "at most 100 characters").into());
     }
     let day = |name: &str, raw: &Option<String>, next: bool| -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
         let Some(raw) = raw.as_deref() else { return Ok(None) };

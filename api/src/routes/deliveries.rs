@@ -411,7 +411,7 @@ pub async fn remove_delivery(
     who.require(Role::DgpaOfficer)?;
     let reason = q.reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 1_000 {
-        return Err(InputError::InvalidParameter { name: "reason".into(), detail: "1–1,000 characters".into() }.into());
+        return Err(InputError::parameter("reason", "須為 1 至 1,000 字", "1–1,000 characters").into());
     }
     let file = db(&state, move |s| s.list_deliveries(id)).await?.into_iter().find(|d| d.id == did).ok_or_else(ApiError::not_found)?;
     if file.published_at.is_some() {

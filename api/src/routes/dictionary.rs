@@ -278,11 +278,13 @@ pub async fn list_faq(state: web::Data<AppState>, _who: Principal, q: http::Quer
     let limit = http::page_limit(q.limit)?;
     let before = http::parse_cursor(q.cursor.as_deref())?;
     if q.q.as_ref().is_some_and(|t| t.trim().is_empty() || t.chars().count() > 100) {
-        return Err(InputError::InvalidParameter { name: "q".into(), detail: "at most 100 characters, not only spaces".into() }.into());
+        return Err(InputError::search_words("q", 100).into());
     }
     let code = |f: &String| (1..=64).contains(&f.len()) && f.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if q.field.as_ref().is_some_and(|f| !code(f)) {
-        return Err(InputError::InvalidParameter { name: "field".into(), detail: "a field's code: 1–64 of a–z, 0–9, _".into() }.into());
+        return Err(
+            InputError::parameter("field", "須為欄位代碼：1 至 64 個 a–z、0–9 或「_」", "a field's code: 1–64 of a–z, 0–9, _").into()
+        );
     }
     let (field, text) = (q.field.clone(), q.q.clone());
     let (rows, users) = db(&state, move |s| {

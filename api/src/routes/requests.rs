@@ -269,10 +269,11 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
             ("submitted", desc) => (ListSort::Submitted { descending: desc }, None),
             ("priority", desc) => (ListSort::Newest, Some(desc)),
             _ => {
-                return Err(InputError::InvalidParameter {
-                    name: "sort".into(),
-                    detail: "updated, submitted or priority, with `-` for descending".into(),
-                }
+                return Err(InputError::parameter(
+                    "sort",
+                    "須為 updated、submitted 或 priority，前加「-」為由大而小",
+                    "updated, submitted or priority, with `-` for descending",
+                )
                 .into())
             }
         },
@@ -299,7 +300,6 @@ async fn selection(state: &AppState, who: &Principal, req: &HttpRequest, max: i6
 async fn filtered(state: &AppState, who: &Principal, q: &RequestFilters, lists: &http::Repeated) -> Result<ListFilter, ApiError> {
     let tree = state.agencies.tree(state).await?;
     let ListFilter { own_agency: own, supervised, all_submitted, .. } = visible(&tree, who);
-    let invalid = |name: &str, detail: String| ApiError::from(InputError::InvalidParameter { name: name.into(), detail });
     let states = lists
         .get("state")
         .into_iter()
@@ -308,11 +308,11 @@ async fn filtered(state: &AppState, who: &Principal, q: &RequestFilters, lists: 
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(text) = &q.q {
         if text.trim().is_empty() || text.chars().count() > 200 {
-            return Err(invalid("q", "at most 200 characters, not only spaces".into()));
+            return Err(InputError::search_words("q", 200).into());
         }
     }
     if q.agency.as_deref().is_some_and(|c| !http::well_formed_agency_param(c)) {
-        return Err(invalid("agency", "an agency code, 1–32 letters, digits, `_` or `-`".into()));
+        return Err(InputError::agency_parameter().into());
     }
     let agencies = match &q.agency {
         None if q.subtree.is_some() => return Err(InputError::SubtreeNeedsAgency.into()),
@@ -360,9 +360,9 @@ fn assignee(who: &Principal, raw: Option<&str>) -> Result<Option<UserId>, ApiErr
     Ok(match raw {
         None => None,
         Some("me") => Some(who.actor.user),
-        Some(raw) => Some(UserId(
-            raw.parse::<i64>().map_err(|_| InputError::InvalidParameter { name: "assignee".into(), detail: "`me` or a user id".into() })?,
-        )),
+        Some(raw) => {
+            Some(UserId(raw.parse::<i64>().map_err(|_| InputError::parameter("assignee", "須為 me 或使用者編號", "`me` or a user id"))?))
+        }
     })
 }
 

@@ -102,6 +102,19 @@ async fn officers_search_and_export_within_what_they_may_see(backend: Backend) {
     let (zh, en) = (body["message"]["zh_tw"].as_str().unwrap_or_default(), body["message"]["en"].as_str().unwrap_or_default());
     assert!(zh.contains("「paused」") && zh.contains("on_hold（暫停處理）") && zh.contains("delivered（已交付）"), "{zh}");
     assert!(en.contains("`paused`") && en.contains("on_hold") && en.contains("delivered"), "{en}");
+    // Each other refusal says what the parameter should be in zh-TW too, not only in English.
+    for (query, zh_says, en_says) in [
+        ("q=%20%20", "查詢參數「q」有誤：至多 200 字，且不可只有空白。", "at most 200 characters"),
+        ("agency=", "須為機關代碼", "an agency code"),
+        ("sort=bogus", "updated、submitted 或 priority", "updated, submitted or priority"),
+        ("limit=1&limit=2", "只能給一次", "given more than once"),
+        ("assignee=someone", "須為 me 或使用者編號", "`me` or a user id"),
+        ("personal=maybe", "格式不符", "`personal`"),
+    ] {
+        let (_, body) = officer.raw(Method::GET, &format!("/requests?{query}"), "application/json", vec![], None).await.unwrap();
+        let message = (body["message"]["zh_tw"].as_str().unwrap_or_default(), body["message"]["en"].as_str().unwrap_or_default());
+        assert!(message.0.contains(zh_says) && message.1.contains(en_says), "{query}: {message:?}");
+    }
     // Well formed, but against a rule no schema states: 422 with its own code.
     for (query, code) in
         [(format!("submitted_from={today}&submitted_to={yesterday}"), "invalid_range"), ("subtree=true".into(), "subtree_needs_agency")]

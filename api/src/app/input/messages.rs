@@ -75,9 +75,10 @@ impl InputError {
                     format!("Invalid query parameters: `state`: unknown state `{given}`; one of {}.", en.join(", ")),
                 )
             }
-            InvalidParameter { name, detail } => {
-                Text::new(format!("查詢參數「{name}」有誤。"), format!("Invalid query parameters: `{name}`: {detail}"))
-            }
+            InvalidParameter { name, detail } => Text::new(
+                format!("查詢參數「{name}」有誤：{}。", detail.zh_tw),
+                format!("Invalid query parameters: `{name}`: {}", detail.en),
+            ),
             InvalidDayParameter { name, error } => {
                 let said = error.text();
                 Text::new(format!("查詢參數「{name}」有誤：{}", said.zh_tw), format!("Invalid query parameters: `{name}`: {}", said.en))
