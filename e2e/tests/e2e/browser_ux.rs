@@ -449,6 +449,24 @@ async fn at_a_desk_every_lists_headings_stand_over_their_columns() {
                 assert!(at[0].as_f64() <= at[1].as_f64(), "{user}: the count of what was found is below the first screen: {at}");
                 // "Only my work" is for those who hold work: DGPA's officers.
                 assert_eq!(c.find(Locator::Id("s-mine")).await.is_ok(), user.ends_with(".dgpa"), "{user}: 只看我承辦的案件");
+                // Its saved views stand apart (they ran together, a space between).
+                let gaps = c
+                    .execute(
+                        "const a = [...document.querySelectorAll('nav.views a')].map(x => x.getBoundingClientRect());
+                         return a.slice(1).map((r, i) => r.top === a[i].top ? r.left - a[i].right : 99)",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                let gaps: Vec<f64> = serde_json::from_value(gaps).unwrap_or_default();
+                assert!(gaps.iter().all(|g| *g >= 12.0), "{user}: the saved views' gaps {gaps:?}");
+                // Sent an officer's link, anyone else sees what narrows it, to untick.
+                if !user.ends_with(".dgpa") {
+                    c.goto(&format!("{}/search?assignee=me", server.base)).await.unwrap();
+                    wait_for_text(&c, "#found", "").await;
+                    let ticked = c.find(Locator::Id("s-mine")).await.expect("只看我承辦的案件 shown when it narrows the search");
+                    assert_eq!(ticked.prop("checked").await.unwrap().as_deref(), Some("true"), "{user}");
+                }
             }
             // The administrator's forms stand their short fields side by side (the seven
             // queue settings and the six of a new account took a line each: two screens).

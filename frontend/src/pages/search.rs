@@ -202,8 +202,9 @@ pub fn SearchPage() -> impl IntoView {
                     <input id="s-subtree" type="checkbox" name="subtree" value="true" prop:checked=move || subtree.get() />
                     {move || tr(lang.get(), "and_agencies_under_it")}
                 </label>
-                // Only DGPA's officers hold work of their own.
-                <Show when=is_dgpa>
+                // Only DGPA's officers hold work of their own; anyone else sent here with
+                // it (a link of an officer's) sees it ticked, to untick.
+                <Show when=move || is_dgpa() || mine.get()>
                     <label class="check" for="s-mine">
                         <input id="s-mine" type="checkbox" name="assignee" value="me" prop:checked=move || mine.get() />
                         {move || tr(lang.get(), "only_my_work")}
