@@ -468,6 +468,16 @@ async fn at_a_desk_every_lists_headings_stand_over_their_columns() {
                     assert_eq!(ticked.prop("checked").await.unwrap().as_deref(), Some("true"), "{user}");
                 }
             }
+            // A password is a field of a form, not the page's width (1,000 px on /account).
+            let widths = c
+                .execute(
+                    "return [...document.querySelectorAll('main input[type=password]')].map(i => i.getBoundingClientRect().width)",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let widths: Vec<f64> = serde_json::from_value(widths).unwrap_or_default();
+            assert!(widths.iter().all(|w| *w <= 460.0), "{user} at {path}: password fields {widths:?} px wide");
             // The administrator's forms stand their short fields side by side (the seven
             // queue settings and the six of a new account took a line each: two screens).
             if *path == "/admin" {
