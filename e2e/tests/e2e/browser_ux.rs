@@ -468,6 +468,10 @@ async fn at_a_desk_every_lists_headings_stand_over_their_columns() {
                     assert_eq!(ticked.prop("checked").await.unwrap().as_deref(), Some("true"), "{user}");
                 }
             }
+            // A choice is as wide as its options, not the page's (a year across 900 px).
+            let widths = c.execute("return [...document.querySelectorAll('main select')].filter(s => !s.closest('.row')).map(s => [s.id, s.getBoundingClientRect().width])", vec![]).await.unwrap();
+            let wide: Vec<(String, f64)> = serde_json::from_value(widths).unwrap_or_default();
+            assert!(wide.iter().all(|(_, w)| *w <= 640.0), "{user} at {path}: choices {wide:?} px wide");
             // A password is a field of a form, not the page's width (1,000 px on /account).
             let widths = c
                 .execute(

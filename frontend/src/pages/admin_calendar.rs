@@ -162,10 +162,16 @@ pub fn CalendarEditor() -> impl IntoView {
             <form class="cal-add" on:submit=add>
                 <fieldset>
                 <legend>{move || tr(lang.get(), "add_or_correct_a_day")}</legend>
-                <label for="cal-day">{move || tr(lang.get(), "day")}</label>
-                <input id="cal-day" type="date" prop:value=move || day.get() on:input=move |ev| day.set(event_target_value(&ev)) />
-                <label for="cal-name">{move || tr(lang.get(), "what_day_it_is")}</label>
-                <input id="cal-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                <div class="row">
+                    <div class="field">
+                        <label for="cal-day">{move || tr(lang.get(), "day")}</label>
+                        <input id="cal-day" type="date" prop:value=move || day.get() on:input=move |ev| day.set(event_target_value(&ev)) />
+                    </div>
+                    <div class="field wide">
+                        <label for="cal-name">{move || tr(lang.get(), "what_day_it_is")}</label>
+                        <input id="cal-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                    </div>
+                </div>
                 <label class="check" for="cal-workday">
                     <input id="cal-workday" type="checkbox" prop:checked=move || workday.get() on:change=move |ev| workday.set(event_target_checked(&ev)) />
                     {move || tr(lang.get(), "a_make_up_workday")}
