@@ -309,7 +309,7 @@ pub fn event_email(kind: EventKind, id: i64, reason: &str, to: State, comment: O
         body.push_str(&format!("Comment: {c}\n"));
     }
     body.push_str(&format!("Open it at {link}.\n\n（本信由人事資料統計服務自動寄送，請勿直接回覆。This message was sent by the statistics service; please do not reply.）\n"));
-    Email { subject: format!("[人事資料統計服務] 案件 #{id} {} / Request #{id} {}", what.zh_tw, what.en), body }
+    Email { subject: subject_line(&Text::new(format!("案件 #{id} {}", what.zh_tw), format!("Request #{id} {}", what.en))), body }
 }
 
 /// The reminder that personal data must be destroyed by `destroy_by` (rule 6);
@@ -327,11 +327,12 @@ pub fn retention_email(id: i64, reason: &str, destroy_by: chrono::NaiveDate, ove
             format!("The personal data delivered for request #{id} \"{reason}\" must be destroyed by {destroy_by} and the destruction recorded (rule 6)."),
         )
     };
-    let subject = if overdue {
-        format!("[人事資料統計服務] 案件 #{id} 個人資料逾期未銷毀 / Request #{id}: destruction overdue")
+    let what = if overdue {
+        Text::new("個人資料逾期未銷毀", "destruction overdue")
     } else {
-        format!("[人事資料統計服務] 案件 #{id} 個人資料銷毀期限將屆 / Request #{id}: destruction due soon")
+        Text::new("個人資料銷毀期限將屆", "destruction due soon")
     };
+    let subject = subject_line(&request_subject(id, &what));
     Email { subject, body: format!("{zh}\n請至 {link} 登錄。\n\n— — —\n\n{en}\nRecord it at {link}.\n") }
 }
 
@@ -446,6 +447,11 @@ pub fn review_left_headline() -> Text {
     Text::new("改由他機關審核，貴機關毋須再審", "no longer awaits your review")
 }
 
+/// An e-mail's subject line: the service's name, then `subject` in zh-TW and English.
+fn subject_line(subject: &Text) -> String {
+    format!("[人事資料統計服務] {} / {}", subject.zh_tw, subject.en)
+}
+
 /// An e-mail subject about request `id`: its number, then what `headline` says of it.
 pub fn request_subject(id: i64, headline: &Text) -> Text {
     Text::new(format!("案件 #{id} {}", headline.zh_tw), format!("Request #{id}: {}", headline.en))
@@ -526,7 +532,7 @@ pub const INQUIRY_NOTICES: [&str; 5] = ["inquiry_created", "inquiry_followed_up"
 /// to open it, Chinese first and English below.
 pub fn notice_email(subject: &Text, text: &Text, url: &str) -> Email {
     Email {
-        subject: format!("[人事資料統計服務] {} / {}", subject.zh_tw, subject.en),
+        subject: subject_line(subject),
         body: format!("{}\n請至 {url} 查看。\n\n— — —\n\n{}\nOpen it at {url}.\n", text.zh_tw, text.en),
     }
 }

@@ -55,6 +55,16 @@ fn a_request_notice_mailed_says_what_it_is_in_its_subject() {
         mail.subject,
         "[人事資料統計服務] 案件 #12 待主管機關審核逾時 / Request #12: waiting too long for the supervising agency's review"
     );
+    // Rule 6's reminders, with their own wording, read the same way.
+    let day = chrono::NaiveDate::from_ymd_opt(2027, 1, 5).unwrap_or_default();
+    assert_eq!(
+        retention_email(12, "研議", day, true, "https://x.example/requests/12").subject,
+        "[人事資料統計服務] 案件 #12 個人資料逾期未銷毀 / Request #12: destruction overdue"
+    );
+    assert_eq!(
+        retention_email(12, "研議", day, false, "https://x.example/requests/12").subject,
+        "[人事資料統計服務] 案件 #12 個人資料銷毀期限將屆 / Request #12: destruction due soon"
+    );
     let every = [
         Escalation::DestructionOverdue { agency: "NPA".into() }.headline(),
         Escalation::WaitingOnSupervisor { working_days: 6 }.headline(),
