@@ -472,7 +472,7 @@ async fn at_a_desk_every_lists_headings_stand_over_their_columns() {
             let widths = c.execute("return [...document.querySelectorAll('main select')].filter(s => !s.closest('.row')).map(s => [s.id, s.getBoundingClientRect().width])", vec![]).await.unwrap();
             let wide: Vec<(String, f64)> = serde_json::from_value(widths).unwrap_or_default();
             assert!(wide.iter().all(|(_, w)| *w <= 640.0), "{user} at {path}: choices {wide:?} px wide");
-            // A password is a field of a form, not the page's width (1,000 px on /account).
+            // A password is a field of a form, not the page's width (894 px on /account).
             let widths = c
                 .execute(
                     "return [...document.querySelectorAll('main input[type=password]')].map(i => i.getBoundingClientRect().width)",
