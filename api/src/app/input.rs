@@ -11,6 +11,7 @@ pub const MAX_PAGE: i64 = 200;
 pub const DEFAULT_PAGE: i64 = 50;
 
 mod messages;
+pub use messages::serde_words;
 
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{code}: {detail}", code = self.code(), detail = self.message().en)]
@@ -53,9 +54,12 @@ pub enum InputError {
     DuplicateField {
         pointer: String,
     },
+    /// `detail` in English (serde's words, or the check's); `said` what the value should
+    /// be in zh-TW where a check of the service's own refused it.
     InvalidValue {
         pointer: String,
         detail: String,
+        said: Option<String>,
     },
     InvalidQuery {
         detail: String,
@@ -359,6 +363,18 @@ impl InputError {
         InputError::InvalidParameter { name: name.into(), detail: Text::new(zh, en) }
     }
 
+    /// A value serde refused: its words in `detail`, read into zh-TW where serde words
+    /// it the same way every time ([`serde_words`]).
+    pub fn invalid_value(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
+        InputError::InvalidValue { pointer: pointer.into(), detail: detail.into(), said: None }
+    }
+
+    /// A value a check of the service's own refused, with what it should be in both
+    /// languages (「1 以上的通知編號」, "a notification's id: 1 or more").
+    pub fn value(pointer: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        InputError::InvalidValue { pointer: pointer.into(), detail: en.into(), said: Some(zh.into()) }
+    }
+
     /// Words to search for in `name` that are only spaces or longer than `max`.
     pub fn search_words(name: &str, max: usize) -> Self {
         Self::parameter(name, format!("至多 {max} 字，且不可只有空白"), format!("at most {max} characters, not only spaces"))
@@ -614,7 +630,7 @@ impl InputError {
                 message: None,
                 severity: None,
             }],
-            UnknownField { pointer, detail } | InvalidValue { pointer, detail } => {
+            UnknownField { pointer, detail } | InvalidValue { pointer, detail, .. } => {
                 vec![ProblemError {
                     pointer: pointer.clone(),
                     code: self.code().into(),

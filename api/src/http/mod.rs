@@ -157,7 +157,7 @@ pub fn parse_optional_json<T: DeserializeOwned + serde::Serialize>(req: &HttpReq
     // Every body is a JSON object (serde would read an array as a struct's fields in
     // order, which the contract does not allow); an optional one is left out, not `null`.
     if !value.is_object() {
-        return Err(InputError::InvalidValue { pointer: String::new(), detail: "the body must be a JSON object".into() }.into());
+        return Err(InputError::value("", "須為 JSON 物件（{…}）", "the body must be a JSON object").into());
     }
     if let Some((pointer, ch)) = disallowed_pointer(&value, String::new()) {
         return Err(InputError::DisallowedCharacter { pointer, ch }.into());
@@ -178,7 +178,7 @@ pub fn parse_optional_json<T: DeserializeOwned + serde::Serialize>(req: &HttpReq
                 // array is refused where it is.
                 let read = serde_json::to_value(&v).map_err(AppError::internal)?;
                 if let Some(pointer) = array_read_as_object(&value, &read, String::new()) {
-                    return Err(InputError::InvalidValue { pointer, detail: "expected a JSON object, not an array".into() }.into());
+                    return Err(InputError::value(pointer, "須為物件（{…}），不是陣列", "expected a JSON object, not an array").into());
                 }
                 return Ok(v);
             }
@@ -190,7 +190,7 @@ pub fn parse_optional_json<T: DeserializeOwned + serde::Serialize>(req: &HttpReq
                     return Err(InputError::InvalidDayValue { pointer, error }.into());
                 }
                 if !detail.starts_with("unknown field") {
-                    return Err(InputError::InvalidValue { pointer, detail }.into());
+                    return Err(InputError::invalid_value(pointer, detail).into());
                 }
                 if !lenient || !remove_at(&mut value, &pointer) {
                     return Err(InputError::UnknownField { pointer, detail }.into());

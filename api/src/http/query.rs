@@ -142,7 +142,10 @@ fn read_query_also<T: DeserializeOwned>(query: &str, also: &[&str]) -> Result<T,
             (_, None, Some(name)) => InputError::UnknownParameter { name, detail }.into(),
             (at, None, None) if at == "." => InputError::InvalidQuery { detail }.into(),
             (name, None, None) if CHRONO_REFUSALS.contains(&raw.as_str()) => InputError::InvalidTime { name, detail }.into(),
-            (name, None, None) => InputError::parameter(&name, "格式不符，請依 API 文件填寫", detail).into(),
+            (name, None, None) => {
+                let zh = crate::app::input::serde_words(&raw).unwrap_or_else(|| "格式不符，請依 API 文件填寫".into());
+                InputError::parameter(&name, zh, detail).into()
+            }
         }
     })
 }

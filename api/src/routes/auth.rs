@@ -290,9 +290,8 @@ fn client_credentials(req: &HttpRequest, body: &[u8]) -> Result<(String, String)
         .is_some_and(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")));
     let basic = basic_credentials(req)?;
     let (grant_type, in_body) = if form {
-        let f: ClientCredentialsForm = serde_urlencoded::from_bytes(body).map_err(|e| {
-            ApiError::from(InputError::InvalidValue { pointer: String::new(), detail: e.to_string() }).with_oauth("invalid_request")
-        })?;
+        let f: ClientCredentialsForm = serde_urlencoded::from_bytes(body)
+            .map_err(|e| ApiError::from(InputError::invalid_value("", e.to_string())).with_oauth("invalid_request"))?;
         (f.grant_type, f.client_id.zip(f.client_secret))
     } else {
         let b: ClientCredentialsBody = parse_json(req, body).map_err(|e| e.with_oauth("invalid_request"))?;
@@ -302,10 +301,11 @@ fn client_credentials(req: &HttpRequest, body: &[u8]) -> Result<(String, String)
         return Err(ApiError::from(InputError::UnsupportedGrantType).with_oauth("unsupported_grant_type"));
     }
     let found = match (basic, in_body) {
-        (Some(_), Some(_)) if form => Err(ApiError::from(InputError::InvalidValue {
-            pointer: "/client_id".into(),
-            detail: "authenticate the client once: with HTTP Basic or in the form, not both (RFC 6749 §2.3)".into(),
-        })
+        (Some(_), Some(_)) if form => Err(ApiError::from(InputError::value(
+            "/client_id",
+            "用戶端只能驗證一次：以 HTTP Basic 或於表單中提供，不可兩者並用（RFC 6749 §2.3）",
+            "authenticate the client once: with HTTP Basic or in the form, not both (RFC 6749 §2.3)",
+        ))
         .with_oauth("invalid_request")),
         (Some(b), _) => Ok(b),
         (None, Some(c)) => Ok(c),
@@ -364,10 +364,11 @@ pub async fn put_notification_settings(
     let known = statreq_domain::notify::email_kinds();
     let named = b.email.keys().map(|k| ("email", k)).chain(b.inbox.keys().map(|k| ("inbox", k)));
     if let Some((place, unknown)) = named.into_iter().find(|(_, k)| !known.contains(k)) {
-        return Err(InputError::InvalidValue {
-            pointer: format!("/{place}/{unknown}"),
-            detail: format!("unknown notice kind; known: {}", known.join(", ")),
-        }
+        return Err(InputError::value(
+            format!("/{place}/{unknown}"),
+            format!("沒有這種通知；可用的有 {}", known.join("、")),
+            format!("unknown notice kind; known: {}", known.join(", ")),
+        )
         .into());
     }
     if let Some(kept) = b.inbox.iter().find(|(k, on)| !**on && statreq_domain::notify::INBOX_ALWAYS.contains(&k.as_str())).map(|(k, _)| k) {

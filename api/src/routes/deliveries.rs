@@ -446,7 +446,7 @@ pub async fn accept_disclosure(
     approve_file(d.uploaded_by, &who.actor)?;
     let reason = b.reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 1_000 {
-        return Err(InputError::InvalidValue { pointer: "/reason".into(), detail: "1–1,000 characters".into() }.into());
+        return Err(InputError::value("/reason", "須為 1 至 1,000 字", "1–1,000 characters").into());
     }
     let report: Option<statreq_domain::disclosure::DisclosureReport> = d.disclosure.clone().and_then(|v| serde_json::from_value(v).ok());
     let Some(mut report) = report.filter(|r| r.blocks()) else { return Err(InputError::NothingToAccept.into()) };

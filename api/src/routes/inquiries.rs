@@ -542,16 +542,19 @@ pub async fn read_all_inbox(
 ) -> Result<HttpResponse, ApiError> {
     let b: ReadAllBody = parse_optional_json(&req, &body)?;
     if b.up_to.is_some_and(|id| id < 1) {
-        return Err(InputError::InvalidValue { pointer: "/up_to".into(), detail: "up_to is a notification's id: 1 or more".into() }.into());
+        return Err(InputError::value("/up_to", "須為通知的編號（1 以上）", "up_to is a notification's id: 1 or more").into());
     }
     let only = b.ids;
     if only.as_ref().is_some_and(|ids| ids.len() > ReadAllBody::MAX_IDS) {
-        return Err(
-            InputError::InvalidValue { pointer: "/ids".into(), detail: format!("at most {} ids at once", ReadAllBody::MAX_IDS) }.into()
-        );
+        return Err(InputError::value(
+            "/ids",
+            format!("一次至多 {} 個編號", ReadAllBody::MAX_IDS),
+            format!("at most {} ids at once", ReadAllBody::MAX_IDS),
+        )
+        .into());
     }
     if let Some(n) = only.as_ref().and_then(|ids| ids.iter().position(|id| *id < 1)) {
-        return Err(InputError::InvalidValue { pointer: format!("/ids/{n}"), detail: "a notification's id: 1 or more".into() }.into());
+        return Err(InputError::value(format!("/ids/{n}"), "須為通知的編號（1 以上）", "a notification's id: 1 or more").into());
     }
     let user = who.user.id;
     let (marked, unread) = db(&state, move |s| {

@@ -281,10 +281,11 @@ pub async fn mark_personal(
     let b: MarkPersonalBody = parse_json(&req, &body)?;
     who.require(Role::DgpaOfficer)?;
     if !b.contains {
-        return Err(InputError::InvalidValue {
-            pointer: "/contains".into(),
-            detail: "DGPA marks data as personal; it does not unmark it".into(),
-        }
+        return Err(InputError::value(
+            "/contains",
+            "人事總處只能標示資料含有個人資料，不能取消標示",
+            "DGPA marks data as personal; it does not unmark it",
+        )
         .into());
     }
     // Files already uploaded (stored as not personal) are counted in the marking's own

@@ -44,7 +44,7 @@ async fn answer(state: &AppState, status: actix_web::http::StatusCode, e: Extens
 fn text(raw: &str, pointer: &str) -> Result<String, ApiError> {
     let t = raw.trim().to_string();
     if t.is_empty() || t.chars().count() > MAX_TEXT {
-        return Err(InputError::InvalidValue { pointer: pointer.into(), detail: format!("1–{MAX_TEXT} characters") }.into());
+        return Err(InputError::value(pointer, format!("須為 1 至 {MAX_TEXT} 字"), format!("1–{MAX_TEXT} characters")).into());
     }
     Ok(t)
 }
@@ -127,7 +127,7 @@ pub async fn decide_extension(
     let comment = b.comment.as_deref().map(|c| text(c, "/comment")).transpose()?;
     let approve = b.decision == ExtensionDecision::Approve;
     if !approve && comment.is_none() {
-        return Err(InputError::InvalidValue { pointer: "/comment".into(), detail: "a refusal says why".into() }.into());
+        return Err(InputError::value("/comment", "不同意延長時，請寫明理由", "a refusal says why").into());
     }
     let id = loaded.row.id;
     let waiting = db(&state, move |s| s.retention_extensions(id)).await?.into_iter().find(|e| e.decision.is_none());

@@ -268,10 +268,11 @@ pub async fn rotate_webhook_secret(
     let b: RotateSecretBody = parse_optional_json(&req, &body)?;
     let after = b.switch_after_seconds.unwrap_or(0);
     if after > MAX_SECRET_SWITCH_SECONDS {
-        return Err(InputError::InvalidValue {
-            pointer: "/switch_after_seconds".into(),
-            detail: format!("at most {MAX_SECRET_SWITCH_SECONDS} seconds (7 days)"),
-        }
+        return Err(InputError::value(
+            "/switch_after_seconds",
+            format!("至多 {MAX_SECRET_SWITCH_SECONDS} 秒（7 日）"),
+            format!("at most {MAX_SECRET_SWITCH_SECONDS} seconds (7 days)"),
+        )
         .into());
     }
     let (secret, sealed) = new_secret(&state)?;

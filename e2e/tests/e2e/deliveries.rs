@@ -537,9 +537,14 @@ async fn retention_is_extended_within_the_maximum(backend: Backend) {
             .and_then(|e| e.status()),
         Some(412)
     );
+    // A refusal says why, and the officer is told so in words (it read 「「/comment」的內容
+    // 格式有誤，請依 API 文件填寫。」).
+    let refused = officer.decide_retention_extension(r.id, None, ExtensionDecision::Refuse, None).await.err();
+    let problem = refused.as_ref().and_then(|e| e.problem());
     assert_eq!(
-        officer.decide_retention_extension(r.id, None, ExtensionDecision::Refuse, None).await.err().and_then(|e| e.status()),
-        Some(422)
+        (problem.map(|p| p.status), problem.map(|p| p.message.zh_tw.as_str())),
+        (Some(422), Some("「/comment」有誤：不同意延長時，請寫明理由。")),
+        "{refused:?}"
     );
     let approved = officer.decide_retention_extension(r.id, Some(before.version), ExtensionDecision::Approve, Some("同意")).await.unwrap();
     assert_eq!(approved.decision.as_deref(), Some("approved"));

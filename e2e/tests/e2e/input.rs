@@ -70,6 +70,7 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
                 (422, Some("invalid_value"), Some("")),
                 "{label}: {p}"
             );
+            assert_eq!(p["message"]["zh_tw"], "內容有誤：須為 JSON 物件（{…}）。", "{label}: {p}");
         }
         // … and so is an array where the contract has an object, at any depth.
         if path.starts_with("/requests") && (path == "/requests" || *method == Method::PATCH) {
@@ -103,6 +104,10 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
         // The zh-TW words name the field; the parser's English stays in the English text.
         let zh = p["message"]["zh_tw"].as_str().unwrap_or_default();
         assert!(zh.contains("「/priority」") && !zh.contains("unknown") && !zh.contains("expected"), "{label}: {zh}");
+        // … and the names there are (it said 「請依 API 文件填寫」 and no more).
+        let names: Vec<String> =
+            p["errors"][0]["detail"].as_str().unwrap_or_default().split('`').skip(3).step_by(2).map(str::to_string).collect();
+        assert!(!names.is_empty() && zh.ends_with(&format!("；此處可用的有 {}。", names.join("、"))), "{label}: {zh} {p}");
         // A name given twice (RFC 7493 §2.3): refused where it is, not read as its last
         // value (a proxy that reads the first would see another request).
         let twice = br#"{"priority": "low", "nested": {"a": 1}, "priority": "urgent"}"#.to_vec();
@@ -144,6 +149,17 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
     let (status, p) =
         send(&applicant, Method::POST, "/requests", "application/json", bytes(json!({"requirement": {"fields": [1]}})), None).await;
     assert_eq!((status, p["errors"][0]["pointer"].as_str()), (422, Some("/requirement/fields/0")), "{p}");
+    // … and say in zh-TW what would do, not only in serde's English.
+    for (body, zh) in [
+        (json!({"requirement": {"fields": [1]}}), "「/requirement/fields/0」有誤：須為文字（JSON 字串）。"),
+        (json!({"reason": 7}), "「/reason」有誤：須為文字（JSON 字串）。"),
+        (json!({"requirement": {"output": "table"}}), "「/requirement/output」有誤：沒有「table」這個選項；可用的有 statistics、detail。"),
+        (json!({"personal_data": {"contains": "yes"}}), "「/personal_data/contains」有誤：須為 true 或 false。"),
+        (json!({"contact": "林怡君"}), "「/contact」有誤：須為物件。"),
+    ] {
+        let (status, p) = send(&applicant, Method::POST, "/requests", "application/json", bytes(body.clone()), None).await;
+        assert_eq!((status, p["message"]["zh_tw"].as_str()), (422, Some(zh)), "{body}: {p}");
+    }
     let (status, p) = send(
         &supervisor,
         Method::POST,
@@ -154,6 +170,10 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
     )
     .await;
     assert_eq!((status, p["errors"][0]["pointer"].as_str()), (422, Some("/decision")), "{p}");
+    assert_eq!(p["message"]["zh_tw"], "「/decision」有誤：沒有「maybe」這個選項；可用的有 approve、return、reject。", "{p}");
+    let (status, p) =
+        send(&supervisor, Method::POST, &format!("/requests/{s}/supervisor-decision"), "application/json", bytes(json!({})), None).await;
+    assert_eq!((status, p["message"]["zh_tw"].as_str()), (422, Some("內容有誤：缺少必填欄位「decision」。")), "{p}");
     // Over the application's own limits (within the body limit): 422 with pointers, nothing stored.
     let mut app = common::statistics();
     app.reason = "字".repeat(8_001);
@@ -178,6 +198,7 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
         )
         .await;
         assert_eq!((status, p["errors"][0]["pointer"].as_str()), (422, Some("/difficulty")), "{p}");
+        assert_eq!(p["message"]["zh_tw"], "「/difficulty」有誤：須為 1 至 5 的整數（難易度）。", "{p}");
     }
     // Bad path ids and query strings are problems too.
     let (status, p) = send(&applicant, Method::GET, "/requests/not-a-number", "application/json", vec![], None).await;
@@ -215,6 +236,18 @@ async fn bad_bodies_are_refused_with_problems_and_change_nothing(backend: Backen
     let (_, p) = send(&applicant, Method::GET, "/requests?color=red", "application/json", vec![], None).await;
     let zh = p["message"]["zh_tw"].as_str().unwrap_or_default();
     assert!(zh.contains("不接受查詢參數「color」") && !zh.contains("有誤"), "{zh}");
+    assert!(zh.contains("；此處可用的有 state、q、agency、") && zh.ends_with("cursor、limit。"), "the parameters there are: {zh}");
+    // And each value refused says what it should be, in zh-TW as in English.
+    for (query, zh_says) in [
+        ("/requests?personal=maybe", "查詢參數「personal」有誤：須為 true 或 false。"),
+        ("/requests?limit=ten", "查詢參數「limit」有誤：須為整數（只含阿拉伯數字）。"),
+        ("/requests?limit=", "查詢參數「limit」有誤：須為整數，不可空白。"),
+        ("/requests?subtree=perhaps", "查詢參數「subtree」有誤：須為 true 或 false。"),
+    ] {
+        let (_, p) = send(&applicant, Method::GET, query, "application/json", vec![], None).await;
+        let zh = p["message"]["zh_tw"].as_str().unwrap_or_default();
+        assert!(zh.starts_with(zh_says) && !zh.contains("格式不符"), "{query}: {zh}");
+    }
     let (status, p) = send(&applicant, Method::DELETE, "/requests", "application/json", vec![], None).await;
     assert!(status == 404 || status == 405, "{status} {p}");
     assert!(p["code"].is_string());

@@ -109,7 +109,8 @@ async fn officers_search_and_export_within_what_they_may_see(backend: Backend) {
         ("sort=bogus", "updated、submitted 或 priority", "updated, submitted or priority"),
         ("limit=1&limit=2", "只能給一次", "given more than once"),
         ("assignee=someone", "須為 me 或使用者編號", "`me` or a user id"),
-        ("personal=maybe", "格式不符", "`personal`"),
+        ("personal=maybe", "查詢參數「personal」有誤：須為 true 或 false。", "`personal`"),
+        ("limit=ten", "查詢參數「limit」有誤：須為整數（只含阿拉伯數字）。", "`limit`"),
     ] {
         let (_, body) = officer.raw(Method::GET, &format!("/requests?{query}"), "application/json", vec![], None).await.unwrap();
         let message = (body["message"]["zh_tw"].as_str().unwrap_or_default(), body["message"]["en"].as_str().unwrap_or_default());

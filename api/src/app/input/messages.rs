@@ -41,21 +41,38 @@ impl InputError {
             ),
             // The zh-TW text names the place, never the parser's English words.
             UnknownField { pointer, detail } => Text::new(
-                if pointer.is_empty() { "內容含有本服務不認得的欄位，請依 API 文件填寫。".to_string() } else { format!("「{pointer}」不是本服務認得的欄位，請依 API 文件填寫。") },
+                match (pointer.is_empty(), expected_names(detail)) {
+                    (true, _) => "內容含有本服務不認得的欄位，請依 API 文件填寫。".to_string(),
+                    (false, None) => format!("「{pointer}」不是本服務認得的欄位，請依 API 文件填寫。"),
+                    (false, Some(names)) => format!("「{pointer}」不是本服務認得的欄位；此處可用的有 {names}。"),
+                },
                 detail.clone(),
             ),
             DuplicateField { pointer } => Text::new(
                 format!("「{pointer}」出現了兩次；同一物件中每個欄位只能給一次。"),
                 format!("{pointer} is given twice; each name may appear once in an object."),
             ),
-            InvalidValue { pointer, detail } => Text::new(
-                if pointer.is_empty() { "內容的格式有誤，請依 API 文件填寫。".to_string() } else { format!("「{pointer}」的內容格式有誤，請依 API 文件填寫。") },
+            // serde's refusal in zh-TW where serde words it the same way every time.
+            InvalidValue { pointer, detail, said } => Text::new(
+                match (pointer.is_empty(), said.clone().or_else(|| serde_words(detail))) {
+                    (true, Some(w)) => format!("內容有誤：{w}。"),
+                    (false, Some(w)) => format!("「{pointer}」有誤：{w}。"),
+                    (true, None) => "內容的格式有誤，請依 API 文件填寫。".to_string(),
+                    (false, None) => format!("「{pointer}」的內容格式有誤，請依 API 文件填寫。"),
+                },
                 detail.clone(),
             ),
-            InvalidQuery { detail } => Text::new("查詢參數有誤。", format!("Invalid query parameters: {detail}")),
-            UnknownParameter { name, detail } => {
-                Text::new(format!("不接受查詢參數「{name}」，請依 API 文件填寫。"), format!("Invalid query parameters: {detail}"))
-            }
+            InvalidQuery { detail } => Text::new(
+                serde_words(detail).map_or_else(|| "查詢參數有誤，請依 API 文件填寫。".to_string(), |w| format!("查詢參數有誤：{w}。")),
+                format!("Invalid query parameters: {detail}"),
+            ),
+            UnknownParameter { name, detail } => Text::new(
+                match expected_names(detail) {
+                    Some(names) => format!("不接受查詢參數「{name}」；此處可用的有 {names}。"),
+                    None => format!("不接受查詢參數「{name}」，請依 API 文件填寫。"),
+                },
+                format!("Invalid query parameters: {detail}"),
+            ),
             InvalidTime { name, detail } => Text::new(
                 format!(
                     "查詢參數「{name}」有誤：日期寫作 2026-12-01；時間依 RFC 3339 並含時區，例如 2026-12-01T08:00:00Z 或 2026-12-01T08:00:00%2B08:00（查詢字串中的「+」須寫作 %2B）。"
@@ -196,7 +213,7 @@ impl InputError {
             CsvRows { .. } => Text::new("CSV 內容有誤，未匯入任何資料。", "The CSV has errors; nothing was imported."),
             InvalidLimit => Text::new(format!("每頁筆數須介於 1 至 {MAX_PAGE}。"), format!("limit must be between 1 and {MAX_PAGE}.")),
             InvalidCursor => {
-                Text::new("分頁游標無效。", "The cursor is not valid; use next_cursor from the previous page.")
+                Text::new("分頁游標無效；請使用上一頁回應中的 next_cursor。", "The cursor is not valid; use next_cursor from the previous page.")
             }
             InvalidApplication { .. } => {
                 Text::new("申請內容超過長度或數量限制，未儲存。", "The application exceeds a length or count limit; nothing was saved.")
@@ -358,4 +375,134 @@ fn character_kind(c: char) -> (&'static str, &'static str, String) {
         _ => ("控制字元", "a control character"),
     };
     (zh, en, statreq_domain::values::code_point(c))
+}
+
+/// The names serde lists after "expected" in its refusal of an unknown name
+/// (`` unknown field `x`, expected one of `a`, `b` ``), joined as zh-TW lists them.
+fn expected_names(refusal: &str) -> Option<String> {
+    // From the right: the name refused may itself hold the words.
+    // serde's words, or a query's (`` unknown query parameter `x` (expected `a`) ``).
+    let (_, expected) = refusal.rsplit_once(", expected ").or_else(|| refusal.rsplit_once(" (expected "))?;
+    let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    (!names.is_empty()).then(|| names.join("、"))
+}
+
+/// What serde (or a `FromStr` behind it) wanted, in zh-TW, from its English refusal:
+/// 「須為不小於 0 的整數」 for `invalid type: string "x", expected u32`. `None` for a
+/// refusal it does not know; its words then stay in the problem's `detail`.
+pub fn serde_words(refusal: &str) -> Option<String> {
+    let must = |what: &str| Some(format!("須為{what}"));
+    // `FromStr` behind a query parameter: the standard library's words.
+    match refusal {
+        "invalid digit found in string" => return must("整數（只含阿拉伯數字）"),
+        "cannot parse integer from empty string" => return must("整數，不可空白"),
+        "number too large to fit in target type" => return Some("數字過大".into()),
+        "number too small to fit in target type" => return Some("數字過小".into()),
+        "provided string was not `true` or `false`" => return must(" true 或 false"),
+        "invalid float literal" | "cannot parse float from empty string" => return must("數字"),
+        _ => {}
+    }
+    // The domain's own types refuse in words of their own.
+    use statreq_domain::ids::{InvalidAgencyCode, InvalidDifficulty};
+    use statreq_domain::{AgencyCode, Difficulty};
+    if refusal == (InvalidDifficulty { min: Difficulty::MIN, max: Difficulty::MAX }).to_string() {
+        return must(&format!(" {} 至 {} 的整數（難易度）", Difficulty::MIN, Difficulty::MAX));
+    }
+    if refusal == (InvalidAgencyCode { max: AgencyCode::MAX_LEN }).to_string() {
+        return must(&format!("機關代碼：1 至 {} 個英文字母或數字", AgencyCode::MAX_LEN));
+    }
+    if let Some(name) = refusal.strip_prefix("missing field `").and_then(|r| r.strip_suffix('`')) {
+        return Some(format!("缺少必填欄位「{name}」"));
+    }
+    if let Some(rest) = refusal.strip_prefix("unknown variant `") {
+        let (given, _) = rest.split_once('`')?;
+        return expected_names(rest).map(|choices| format!("沒有「{given}」這個選項；可用的有 {choices}"));
+    }
+    let expected = ["invalid type: ", "invalid value: "]
+        .iter()
+        .find_map(|p| refusal.strip_prefix(p))
+        .and_then(|rest| rest.rsplit_once(", expected "))
+        .map(|(_, e)| e)?;
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => must("不小於 0 的整數"),
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => must("整數"),
+        "f32" | "f64" => must("數字"),
+        "a boolean" => must(" true 或 false"),
+        "a string" | "a borrowed string" | "a character" => must("文字（JSON 字串）"),
+        "a sequence" => must("陣列"),
+        "a map" => must("物件"),
+        e if e.starts_with("struct ") => must("物件"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::serde_words;
+    use statreq_domain::ids::InvalidDifficulty;
+
+    /// Each refusal as serde and the standard library word it, read into zh-TW; and one
+    /// it does not know left to the English detail.
+    #[test]
+    fn serdes_refusals_in_zh_tw() {
+        let via_json = |body: &str| serde_json::from_str::<Probe>(body).err().map(|e| e.to_string()).unwrap_or_default();
+        let via_query = |q: &str| serde_urlencoded::from_str::<Probe>(q).err().map(|e| e.to_string()).unwrap_or_default();
+        let read = |refusal: String| {
+            // serde_json adds where it was; the service reads it without (serde_path_to_error).
+            let bare = refusal.split(" at line ").next().unwrap_or_default().to_string();
+            serde_words(&bare).unwrap_or_else(|| panic!("no words for {bare:?}"))
+        };
+        assert_eq!(read(via_json(r#"{"days":"30"}"#)), "須為不小於 0 的整數");
+        assert_eq!(read(via_json(r#"{"days":-1}"#)), "須為不小於 0 的整數");
+        assert_eq!(read(via_json(r#"{"days":1,"offset":1.5}"#)), "須為整數");
+        assert_eq!(read(via_json(r#"{"days":1,"flag":"yes"}"#)), "須為 true 或 false");
+        assert_eq!(read(via_json(r#"{"days":1,"reason":7}"#)), "須為文字（JSON 字串）");
+        assert_eq!(read(via_json(r#"{"days":1,"list":{}}"#)), "須為陣列");
+        assert_eq!(read(via_json(r#"{"days":1,"inner":5}"#)), "須為物件");
+        assert_eq!(read(via_json(r#"{"days":1,"kind":"paused"}"#)), "沒有「paused」這個選項；可用的有 approve、refuse");
+        assert_eq!(read(via_json(r#"{}"#)), "缺少必填欄位「days」");
+        assert_eq!(read(via_query("days=x")), "須為整數（只含阿拉伯數字）");
+        assert_eq!(read(via_query("days=-1")), "須為整數（只含阿拉伯數字）");
+        assert_eq!(read(via_query("days=")), "須為整數，不可空白");
+        assert_eq!(read(via_query("days=99999999999")), "數字過大");
+        assert_eq!(read(via_query("days=1&flag=yes")), "須為 true 或 false");
+        assert_eq!(read(InvalidDifficulty { min: 1, max: 5 }.to_string()), "須為 1 至 5 的整數（難易度）");
+        assert_eq!(
+            read(serde_json::from_str::<statreq_domain::AgencyCode>(r#""a b""#).err().map(|e| e.to_string()).unwrap_or_default()),
+            "須為機關代碼：1 至 20 個英文字母或數字"
+        );
+        assert_eq!(serde_words("the body must be a JSON object"), None);
+        assert_eq!(serde_words("unknown variant `x`, there are no variants"), None);
+        let unknown = serde_json::from_str::<Inner>(r#"{"x":1}"#).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(super::expected_names(&unknown), None, "{unknown}");
+        let unknown = serde_json::from_str::<Probe>(r#"{"x":1}"#).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(super::expected_names(&unknown).as_deref(), Some("days、offset、flag、reason、list、inner、kind"), "{unknown}");
+        let unknown = serde_json::from_str::<Probe>(r#"{"`, expected `x`":1}"#).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(super::expected_names(&unknown).is_some_and(|n| n.starts_with("days、")), "{unknown}");
+        assert_eq!(serde_words("invalid length 3, expected a day"), None);
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Probe {
+        days: u32,
+        offset: Option<i64>,
+        flag: Option<bool>,
+        reason: Option<String>,
+        list: Option<Vec<u8>>,
+        inner: Option<Inner>,
+        kind: Option<Kind>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Inner {}
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Approve,
+        Refuse,
+    }
 }
