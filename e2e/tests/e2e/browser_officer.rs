@@ -491,7 +491,20 @@ async fn an_officer_decides_keeping_data_longer() {
     wait_for_text(&c, "#ext-left", "最多可再延長 75 日").await;
     let proposed = c.find(Locator::Css("#ext-days")).await.unwrap().prop("value").await.unwrap();
     assert_eq!(proposed.as_deref(), Some("30"));
-    people.applicant.request_retention_extension(r.id, 75, "再延長").await.unwrap();
+    // Asked on the page: what is written outlives a switch of language (the page is drawn
+    // anew; the days and the reason were lost).
+    c.find(Locator::Css("#ext-days")).await.unwrap().clear().await.unwrap();
+    type_into(&c, "#ext-days", "75").await;
+    type_into(&c, "#ext-reason", "再延長").await;
+    click(&c, Locator::XPath("//header//button[normalize-space()='English']")).await;
+    wait_for_text(&c, "#ret-h", "(rule 6)").await;
+    crate::browser::wait_for_value(&c, "#ext-reason", "再延長").await;
+    crate::browser::wait_for_value(&c, "#ext-days", "75").await;
+    click(&c, Locator::XPath("//header//button[normalize-space()='中文']")).await;
+    click(&c, Locator::XPath("//button[normalize-space()='申請延長保存']")).await;
+    wait_for_text(&c, "ul.extensions", "待人事總處決定").await;
+    let asked = people.applicant.retention_extensions(r.id).await.unwrap();
+    assert_eq!(asked.iter().find(|e| e.decision.is_none()).map(|e| (e.days, e.reason.as_str())), Some((75, "再延長")));
     people.officer.decide_retention_extension(r.id, None, statreq_e2e::statreq_contract::ExtensionDecision::Approve, None).await.unwrap();
     c.refresh().await.unwrap();
     wait_for_text(&c, "#ext-wait", "已達保存上限 365 日").await;

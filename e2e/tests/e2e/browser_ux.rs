@@ -96,9 +96,23 @@ async fn a_supervisor_sees_every_declared_item_of_a_personal_data_application() 
     // A message being written is kept through a step taken meanwhile (it was lost when
     // the page read the request again).
     type_into(&c, "#message", "名冊請於使用後依規定銷毀").await;
-    // Approval is its own step and says what happened.
+    // … and so is a return's reason half written, its form open, through a switch of
+    // language and back (the page was drawn anew: the form closed, the reason gone).
+    click(&c, Locator::Css("#act-supervisor_return")).await;
+    type_into(&c, "#comment", "請補充職等範圍").await;
+    click(&c, Locator::XPath("//header//button[normalize-space()='English']")).await;
+    wait_for_text(&c, "form.action-form legend", "Return").await;
+    crate::browser::wait_for_value(&c, "#comment", "請補充職等範圍").await;
+    click(&c, Locator::XPath("//header//button[normalize-space()='中文']")).await;
+    wait_for_text(&c, "form.action-form legend", "退回").await;
+    crate::browser::wait_for_value(&c, "#comment", "請補充職等範圍").await;
+    crate::browser::wait_for_value(&c, "#message", "名冊請於使用後依規定銷毀").await;
+    // Approval is its own step and says what happened (the words written stay in the
+    // box when another step is chosen, to keep or to clear).
     click(&c, Locator::Css("#act-supervisor_approve")).await;
     wait_for_text(&c, "form.action-form legend", "核准").await;
+    crate::browser::wait_for_value(&c, "#comment", "請補充職等範圍").await;
+    c.find(Locator::Css("#comment")).await.unwrap().clear().await.unwrap();
     type_into(&c, "#comment", "符合人事管理目的").await;
     click(&c, Locator::Css("#act-confirm")).await;
     wait_for_text(&c, "p.receipt", "案件現為「待人事總處審查」").await;

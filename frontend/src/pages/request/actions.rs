@@ -77,9 +77,57 @@ fn text_box(a: RequestAction) -> Option<(&'static str, bool)> {
 const DESTRUCTION_METHODS: [&str; 4] =
     ["destroy_method_deleted", "destroy_method_shredded", "destroy_method_media", "destroy_method_other"];
 
+/// What an action's form holds while it is being filled in, kept by the request's page:
+/// the page is drawn again after any step on it and in the other language, and a return's
+/// reason or a delivery's reply half written is not lost to that (nor the form closed).
+#[derive(Clone, Copy)]
+pub struct ActionDraft {
+    chosen: RwSignal<Option<RequestAction>>,
+    comment: RwSignal<String>,
+    /// A difficulty chosen other than the request's own.
+    difficulty: RwSignal<Option<i64>>,
+    destroyed_on: RwSignal<String>,
+    method: RwSignal<String>,
+    assignee: RwSignal<String>,
+    reason_code: RwSignal<String>,
+    retention: RwSignal<String>,
+    source_id: RwSignal<String>,
+}
+
+impl ActionDraft {
+    pub fn new() -> Self {
+        let text = || RwSignal::new(String::new());
+        let draft = Self {
+            chosen: RwSignal::new(None),
+            comment: text(),
+            difficulty: RwSignal::new(None),
+            destroyed_on: text(),
+            method: text(),
+            assignee: text(),
+            reason_code: text(),
+            retention: text(),
+            source_id: text(),
+        };
+        draft.clear();
+        draft
+    }
+
+    /// Nothing chosen or written (the retention proposed, 90 days): after a step is
+    /// taken, or on another request's page.
+    pub fn clear(&self) {
+        self.chosen.set(None);
+        self.difficulty.set(None);
+        for text in [self.comment, self.destroyed_on, self.method, self.assignee, self.reason_code, self.source_id] {
+            text.set(String::new());
+        }
+        self.retention.set(String::from("90"));
+    }
+}
+
 #[component]
 pub fn RequestActions(
     r: RequestView,
+    draft: ActionDraft,
     /// Existing sources that cover the requirement, for a return that redirects there.
     sources: Signal<Vec<(String, String)>>,
     officers: Signal<Vec<UserRef>>,
@@ -89,19 +137,13 @@ pub fn RequestActions(
     let id = r.id;
     let version = r.version;
     let actions: Vec<RequestAction> = r.allowed_actions.iter().copied().filter(|a| *a != RequestAction::Edit).collect();
-    let chosen = RwSignal::new(None::<RequestAction>);
-    let comment = RwSignal::new(String::new());
-    let difficulty = RwSignal::new(r.difficulty.map(i64::from).unwrap_or(3));
+    let allowed = actions.clone();
+    let ActionDraft { chosen, comment, destroyed_on, method, assignee, reason_code, retention, source_id, .. } = draft;
     // What it has now: the difficulty marked as such, and its officer not offered to
     // take it over (either would be refused as changing nothing).
     let current_difficulty = r.difficulty.map(i64::from);
     let current_officer = r.assignee.as_ref().map(|u| u.id);
-    let destroyed_on = RwSignal::new(String::new());
-    let method = RwSignal::new(String::new());
-    let assignee = RwSignal::new(String::new());
-    let reason_code = RwSignal::new(String::new());
-    let retention = RwSignal::new(String::from("90"));
-    let source_id = RwSignal::new(String::new());
+    let difficulty = move || draft.difficulty.get_untracked().or(current_difficulty).unwrap_or(3);
     let message = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     // A reason being written (a return's, a rejection's) is not lost to a stray click.
@@ -138,7 +180,7 @@ pub fn RequestActions(
             }
         }
         let opt = (!typed.is_empty()).then_some(typed.clone());
-        let d = Difficulty::new(difficulty.get_untracked()).ok();
+        let d = Difficulty::new(difficulty()).ok();
         let assign_to = assignee.get_untracked().parse::<i64>().ok();
         let keep_days = retention.get_untracked().trim().parse::<u32>().unwrap_or(0);
         let source = Some(source_id.get_untracked()).filter(|s| !s.is_empty() && reason.is_some_and(|r| r.needs_source()));
@@ -209,8 +251,7 @@ pub fn RequestActions(
             match res {
                 Ok(view) => {
                     message.set(None);
-                    comment.set(String::new());
-                    chosen.set(None);
+                    draft.clear();
                     on_done.run((a, view));
                 }
                 Err(e) => message.set(Some(err_text(lang.get_untracked(), &e))),
@@ -234,7 +275,8 @@ pub fn RequestActions(
                     }
                 }).collect_view()}
             </div>
-            {move || chosen.get().map(|a| {
+            // An action the request no longer allows (it changed meanwhile) has no form.
+            {move || chosen.get().filter(|a| allowed.contains(a)).map(|a| {
                 let l = lang.get();
                 let (label, required) = text_box(a).unwrap_or(("comment_optional", false));
                 let danger = confirmation(Lang::Zh, a).is_some();
@@ -254,15 +296,15 @@ pub fn RequestActions(
                                     <label for="source-id">{move || tr(lang.get(), "the_existing_source_that_has_the_data")}</label>
                                     <select id="source-id" on:change=move |ev| source_id.set(event_target_value(&ev))>
                                         <option value="">{move || tr(lang.get(), "choose")}</option>
-                                        {move || sources.get().into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+                                        {move || sources.get().into_iter().map(|(value, label)| view! { <option selected=source_id.get_untracked() == value value=value>{label}</option> }).collect_view()}
                                     </select>
                                 </Show>
                             })}
                             {matches!(a, RequestAction::DgpaAccept | RequestAction::Rerate).then(|| view! {
                                 <label for="difficulty">{tr(l, "difficulty_1_easy_5_hard")}{required_mark(true)}</label>
-                                <select id="difficulty" on:change=move |ev| difficulty.set(event_target_value(&ev).parse().unwrap_or(3))>
+                                <select id="difficulty" on:change=move |ev| draft.difficulty.set(event_target_value(&ev).parse().ok())>
                                     {(1..=5).map(|n| view! {
-                                        <option value=n selected=n == difficulty.get_untracked()>
+                                        <option value=n selected=n == difficulty()>
                                             {n}{(a == RequestAction::Rerate && current_difficulty == Some(n)).then(|| tr(l, "current_mark"))}
                                         </option>
                                     }).collect_view()}
@@ -273,7 +315,7 @@ pub fn RequestActions(
                                 <select id="assignee" on:change=move |ev| assignee.set(event_target_value(&ev))>
                                     <option value="">{tr(l, if a == RequestAction::Take { "myself" } else { "choose" })}</option>
                                     {move || officers.get().into_iter().filter(|o| a != RequestAction::Assign || Some(o.id) != current_officer)
-                                        .map(|o| view! { <option value=o.id.to_string()>{o.display_name.clone()}</option> }).collect_view()}
+                                        .map(|o| view! { <option value=o.id.to_string() selected=assignee.get_untracked() == o.id.to_string()>{o.display_name.clone()}</option> }).collect_view()}
                                 </select>
                             })}
                             {(a == RequestAction::RecordDestruction).then(|| view! {

@@ -16,8 +16,9 @@ use crate::components::loading::Async;
 use crate::components::problem::{problem_note, ui};
 use crate::components::request::{route_id, route_request, RequestFrame};
 use crate::i18n::{self, text, tr, tr_with};
-use crate::pages::request::actions::{action_label, RequestActions};
+use crate::pages::request::actions::{action_label, ActionDraft, RequestActions};
 use crate::pages::request::extras::RequestExtras;
+use crate::pages::request::retention::ExtensionDraft;
 use crate::session::call;
 
 #[component]
@@ -90,10 +91,15 @@ pub fn RequestPage() -> impl IntoView {
     // The message being written, kept while the page is drawn again after a step; another
     // request's page starts without it.
     let message_draft = RwSignal::new(String::new());
+    // So is an action's form being filled in, and a question to keep the data longer.
+    let action_draft = ActionDraft::new();
+    let extension_draft = ExtensionDraft::new();
     Effect::new(move |before: Option<i64>| {
         let now = id();
         if before.is_some_and(|b| b != now) {
             message_draft.set(String::new());
+            action_draft.clear();
+            extension_draft.clear();
         }
         now
     });
@@ -243,7 +249,7 @@ pub fn RequestPage() -> impl IntoView {
                         </section>
                     })}
                     {(!actions.is_empty()).then(|| view! {
-                        <RequestActions r=r.clone() on_done=done
+                        <RequestActions r=r.clone() draft=action_draft on_done=done
                             officers=Signal::derive(move || officers.get().unwrap_or_default())
                             sources=Signal::derive(move || coverage.get().and_then(Result::ok).unwrap_or_default().into_iter()
                                 .map(|c| (c.entry_id.clone(), format!("{} · {}%", text(lang.get(), &c.title), c.percent))).collect()) />
@@ -251,7 +257,7 @@ pub fn RequestPage() -> impl IntoView {
                     <RequestExtras id=r.id state=r.state agency=r.agency_code.clone() can_edit=can_edit names=names has_files=has_files attached=attached draft=message_draft on_posted=Callback::new(move |_| events.refetch()) />
                     <crate::pages::request::questions::Questions id=r.id agency=r.agency_code.clone() />
                     {(r.state == State::Delivered && r.application.declares_personal_data()).then(|| view! {
-                        <crate::pages::request::retention::Retention id=r.id version=r.version application=r.application.clone()
+                        <crate::pages::request::retention::Retention id=r.id version=r.version application=r.application.clone() draft=extension_draft
                             on_change=Callback::new(move |_| reload()) />
                     })}
                     <section class="card" aria-labelledby="tl-h">

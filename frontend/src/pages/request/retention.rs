@@ -9,10 +9,35 @@ use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, tr, tr_with};
 use crate::session::{self, call};
 
+/// A question to keep the data longer, or DGPA's comment on one, while it is written:
+/// kept by the request's page, as an action's form is ([`super::actions::ActionDraft`]).
+#[derive(Clone, Copy)]
+pub struct ExtensionDraft {
+    days: RwSignal<String>,
+    reason: RwSignal<String>,
+    comment: RwSignal<String>,
+}
+
+impl ExtensionDraft {
+    pub fn new() -> Self {
+        let draft =
+            Self { days: RwSignal::new(String::new()), reason: RwSignal::new(String::new()), comment: RwSignal::new(String::new()) };
+        draft.clear();
+        draft
+    }
+
+    /// Nothing written; thirty days proposed.
+    pub fn clear(&self) {
+        self.days.set(String::from("30"));
+        self.reason.set(String::new());
+        self.comment.set(String::new());
+    }
+}
+
 /// The extensions of a delivered personal-data request, the office's form to ask
 /// for one and DGPA's buttons to decide the waiting one.
 #[component]
-pub fn Retention(id: i64, version: i64, application: Application, on_change: Callback<()>) -> impl IntoView {
+pub fn Retention(id: i64, version: i64, application: Application, draft: ExtensionDraft, on_change: Callback<()>) -> impl IntoView {
     let lang = i18n::lang();
     let session = session::session();
     let is_officer = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaOfficer));
@@ -28,7 +53,7 @@ pub fn Retention(id: i64, version: i64, application: Application, on_change: Cal
             extensions().unwrap_or_default().iter().filter(|e| e.decision.as_deref() == Some("approved")).map(|e| e.days).sum();
         application.with_value(|a| statreq_domain::lifecycle::retention_days_left(a, approved))
     };
-    let days = RwSignal::new(String::from("30"));
+    let ExtensionDraft { days, reason, comment } = draft;
     // Thirty days proposed, or what is left when less.
     Effect::new(move |_| {
         let l = left();
@@ -36,8 +61,6 @@ pub fn Retention(id: i64, version: i64, application: Application, on_change: Cal
             days.set(l.to_string());
         }
     });
-    let reason = RwSignal::new(String::new());
-    let comment = RwSignal::new(String::new());
     let note = RwSignal::new(None::<String>);
     // A reason or a decision's comment being written is not lost to a stray click.
     crate::browser::ask_before_leaving(
@@ -47,8 +70,7 @@ pub fn Retention(id: i64, version: i64, application: Application, on_change: Cal
     let done = move |res: Result<RetentionExtensionView, statreq_client::ClientError>| match res {
         Ok(_) => {
             note.set(None);
-            reason.set(String::new());
-            comment.set(String::new());
+            draft.clear();
             list.refetch();
             on_change.run(());
         }
