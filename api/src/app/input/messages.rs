@@ -52,7 +52,8 @@ impl InputError {
                 format!("「{pointer}」出現了兩次；同一物件中每個欄位只能給一次。"),
                 format!("{pointer} is given twice; each name may appear once in an object."),
             ),
-            // serde's refusal in zh-TW where serde words it the same way every time.
+            // What the value should be in zh-TW: the service's own check says it, or
+            // serde's English is read into zh-TW where it is worded the same every time.
             InvalidValue { pointer, detail, said } => Text::new(
                 match (pointer.is_empty(), said.clone().or_else(|| serde_words(detail))) {
                     (true, Some(w)) => format!("內容有誤：{w}。"),
@@ -380,8 +381,8 @@ fn character_kind(c: char) -> (&'static str, &'static str, String) {
 /// The names serde lists after "expected" in its refusal of an unknown name
 /// (`` unknown field `x`, expected one of `a`, `b` ``), joined as zh-TW lists them.
 fn expected_names(refusal: &str) -> Option<String> {
-    // From the right: the name refused may itself hold the words.
-    // serde's words, or a query's (`` unknown query parameter `x` (expected `a`) ``).
+    // serde's words, or a query's (`` unknown query parameter `x` (expected `a`) ``);
+    // from the right, since the name refused may itself hold the words.
     let (_, expected) = refusal.rsplit_once(", expected ").or_else(|| refusal.rsplit_once(" (expected "))?;
     let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     (!names.is_empty()).then(|| names.join("、"))
