@@ -88,6 +88,21 @@ async fn an_officers_day_from_search_to_delivery() {
     assert_accessible(&c, "a table with a small cell").await;
     click(&c, Locator::Css(&format!("#review-{f}"))).await;
     wait_for_text(&c, "section[aria-labelledby='d-h'] p.receipt[role=status]", "已通知其他人事總處同仁覆核").await;
+    // A second table with a small cell, for the second officer to decide on its own.
+    let (_dir2, _path2) = pick_file(
+        &c,
+        "#result-file",
+        "考績機關別.csv",
+        "機關,甲等,乙等
+A,50,1
+B,70,40
+",
+    )
+    .await;
+    click(&c, Locator::Css("section[aria-labelledby='u-h'] button[type=submit]")).await;
+    wait_count(&c, "ul.files .disclosure", 2).await;
+    let g = people.officer.deliveries(r.id).await.unwrap().files.iter().map(|x| x.id).find(|id| *id != f).unwrap_or_default();
+    click(&c, Locator::Css(&format!("#review-{g}"))).await;
     // Delivery waits for the check.
     act(&c, "deliver", "檢送考績分布統計表").await;
     wait_for_text(&c, "section[aria-labelledby='act-h'] [role=alert]", "細格").await;
@@ -100,6 +115,15 @@ async fn an_officers_day_from_search_to_delivery() {
     type_into(&c, &format!("#dr-{f}"), "乙等人數依考績法公告，不致識別特定個人").await;
     click(&c, Locator::XPath(&format!("//input[@id='dr-{f}']/following-sibling::button"))).await;
     wait_for_text(&c, "ul.files .disclosure", "乙等人數依考績法公告").await;
+    // The other file's reason is its own: accepting it with nothing written is refused on
+    // the page (it was accepted with the first file's reason, unseen), nothing recorded.
+    click(&c, Locator::XPath(&format!("//input[@id='dr-{g}']/following-sibling::button"))).await;
+    wait_for_text(&c, "section[aria-labelledby='d-h'] [role=alert]", "請填寫必填欄位").await;
+    let second = people.officer.deliveries(r.id).await.unwrap().files.into_iter().find(|x| x.id == g);
+    assert!(second.and_then(|x| x.disclosure).is_some_and(|d| d.accepted.is_none()), "accepted without a reason of its own");
+    type_into(&c, &format!("#dr-{g}"), "機關別乙等人數已公告").await;
+    click(&c, Locator::XPath(&format!("//input[@id='dr-{g}']/following-sibling::button"))).await;
+    wait_for_text(&c, "ul.files", "機關別乙等人數已公告").await;
     sign_out(&c).await;
 
     // Delivered by the officer who produced it.

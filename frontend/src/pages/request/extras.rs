@@ -129,6 +129,10 @@ pub fn RequestExtras(
     /// The message being written: the page's, so that it outlives this part, which is
     /// drawn again whenever the request is read again (after a step taken meanwhile).
     draft: RwSignal<String>,
+    /// Each result file's reason to release its marked cells as they are, being written:
+    /// the page's too, and one per file (one for all sent a file accepted before's
+    /// reason with the next).
+    release_reasons: RwSignal<std::collections::BTreeMap<i64, String>>,
     /// A message was posted: it is on the timeline too.
     on_posted: Callback<()>,
 ) -> impl IntoView {
@@ -256,12 +260,11 @@ pub fn RequestExtras(
             uploading.set(None);
         });
     };
-    // A message being written is not lost to a stray click or a closed tab.
+    // A message or a reason being written is not lost to a stray click or a closed tab.
     crate::browser::ask_before_leaving(
-        move || !draft.get_untracked().trim().is_empty(),
+        move || !draft.get_untracked().trim().is_empty() || release_reasons.with_untracked(|m| m.values().any(|r| !r.trim().is_empty())),
         move || tr(lang.get_untracked(), "leave_with_unsent_text"),
     );
-    let disclosure_reason = RwSignal::new(String::new());
     let passphrases = RwSignal::new(std::collections::BTreeMap::<i64, String>::new());
     let post = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -439,12 +442,21 @@ pub fn RequestExtras(
                                             {d.accepted.as_ref().map(|a| view! { " · "{tr(lang.get(), "accepted_with_reason")}<q>{a.reason.clone()}</q> })}
                                             {may_accept.then(|| view! {
                                                 <label for=format!("dr-{did}")>{tr(lang.get(), "reason_to_release_as_it_is")}</label>
-                                                <input id=format!("dr-{did}") on:input=move |ev| disclosure_reason.set(event_target_value(&ev)) />
+                                                <input id=format!("dr-{did}") required
+                                                    prop:value=move || release_reasons.with(|m| m.get(&did).cloned().unwrap_or_default())
+                                                    on:input=move |ev| release_reasons.update(|m| { m.insert(did, event_target_value(&ev)); }) />
                                                 <button type="button" on:click=move |_| {
-                                                    let reason = disclosure_reason.get_untracked();
+                                                    let reason = release_reasons.with_untracked(|m| m.get(&did).map(|r| r.trim().to_string()).unwrap_or_default());
+                                                    if reason.is_empty() {
+                                                        say(Spot::Files, "fill_in_the_required_field", true);
+                                                        return;
+                                                    }
                                                     spawn_local(async move {
                                                         match call(|c| { let reason = reason.clone(); async move { c.accept_disclosure(id, did, &reason).await } }).await {
-                                                            Ok(_) => files.refetch(),
+                                                            Ok(_) => {
+                                                                release_reasons.update(|m| { m.remove(&did); });
+                                                                files.refetch();
+                                                            }
                                                             Err(e) => refused(Spot::Files, &e),
                                                         }
                                                     });

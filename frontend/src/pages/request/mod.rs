@@ -91,15 +91,18 @@ pub fn RequestPage() -> impl IntoView {
     // The message being written, kept while the page is drawn again after a step; another
     // request's page starts without it.
     let message_draft = RwSignal::new(String::new());
-    // So is an action's form being filled in, and a question to keep the data longer.
+    // So is an action's form being filled in, a question to keep the data longer, and
+    // a reason to release a result file's marked cells.
     let action_draft = ActionDraft::new();
     let extension_draft = ExtensionDraft::new();
+    let release_reasons = RwSignal::new(std::collections::BTreeMap::<i64, String>::new());
     Effect::new(move |before: Option<i64>| {
         let now = id();
         if before.is_some_and(|b| b != now) {
             message_draft.set(String::new());
             action_draft.clear();
             extension_draft.clear();
+            release_reasons.set(Default::default());
         }
         now
     });
@@ -254,7 +257,7 @@ pub fn RequestPage() -> impl IntoView {
                             sources=Signal::derive(move || coverage.get().and_then(Result::ok).unwrap_or_default().into_iter()
                                 .map(|c| (c.entry_id.clone(), format!("{} · {}%", text(lang.get(), &c.title), c.percent))).collect()) />
                     })}
-                    <RequestExtras id=r.id state=r.state agency=r.agency_code.clone() can_edit=can_edit names=names has_files=has_files attached=attached draft=message_draft on_posted=Callback::new(move |_| events.refetch()) />
+                    <RequestExtras id=r.id state=r.state agency=r.agency_code.clone() can_edit=can_edit names=names has_files=has_files attached=attached draft=message_draft release_reasons=release_reasons on_posted=Callback::new(move |_| events.refetch()) />
                     <crate::pages::request::questions::Questions id=r.id agency=r.agency_code.clone() />
                     {(r.state == State::Delivered && r.application.declares_personal_data()).then(|| view! {
                         <crate::pages::request::retention::Retention id=r.id version=r.version application=r.application.clone() draft=extension_draft
