@@ -1118,6 +1118,14 @@ async fn an_administrator_edits_a_definition_and_sources_are_browsed() {
     assert!(alert_text(&c).await.contains("尚未儲存"));
     c.dismiss_alert().await.unwrap();
     wait_for_value(&c, "#def-zh", "現職銓敘審定之職等；代理者以本職計。").await;
+    // Nor is it lost to a look at the page in English and back (the page was drawn anew
+    // with the stored definition).
+    click(&c, Locator::XPath("//header//button[normalize-space()='English']")).await;
+    wait_for_text(&c, "#edit-h", "administrator").await;
+    wait_for_value(&c, "#def-zh", "現職銓敘審定之職等；代理者以本職計。").await;
+    click(&c, Locator::XPath("//header//button[normalize-space()='中文']")).await;
+    wait_for_text(&c, "#def-h", "定義").await;
+    wait_for_value(&c, "#def-zh", "現職銓敘審定之職等；代理者以本職計。").await;
     click(&c, Locator::XPath("//button[normalize-space()='儲存']")).await;
     wait_for_text(&c, "ol.history", "吳美玲").await;
     wait_for_text(&c, "main", "代理者以本職計").await;

@@ -114,6 +114,17 @@ pub fn FieldPage(session: Session) -> impl IntoView {
     // A field that is not there still has its code as the heading and leads back to the
     // dictionary (the page was a lone red line).
     let failed = move || detail.get().and_then(Result::err);
+    // The administrator's changes not yet saved: the page's, since what follows is drawn
+    // anew in the other language (they were lost to a switch of language); another
+    // field's page starts without them.
+    let unsaved = RwSignal::new(None::<(Text, bool)>);
+    Effect::new(move |before: Option<String>| {
+        let now = code();
+        if before.is_some_and(|b| b != now) {
+            unsaved.set(None);
+        }
+        now
+    });
     view! {
         {move || failed().map(|_| view! { <h1>{tr(lang.get(), "field")}" "<code>{code()}</code></h1> })}
         <Async resource=detail let:d>
@@ -143,7 +154,7 @@ pub fn FieldPage(session: Session) -> impl IntoView {
                         <crate::pages::faq::FaqEntries entries=d.faq.clone() names=None can_withdraw=is_dgpa() on_withdrawn=move || detail.refetch() />
                     </section>
                     <Show when=move || is_admin()>
-                        <FieldEditor detail=d.clone() on_saved=move || detail.refetch() />
+                        <FieldEditor detail=d.clone() unsaved=unsaved on_saved=move || detail.refetch() />
                     </Show>
                 }.into_any()
             }}
@@ -155,18 +166,24 @@ pub fn FieldPage(session: Session) -> impl IntoView {
 /// DGPA's administrator edits a field's definition and flags; the history lists
 /// every change.
 #[component]
-fn FieldEditor(detail: FieldDetail, on_saved: impl Fn() + Copy + 'static) -> impl IntoView {
+fn FieldEditor(detail: FieldDetail, unsaved: RwSignal<Option<(Text, bool)>>, on_saved: impl Fn() + Copy + 'static) -> impl IntoView {
     let lang = i18n::lang();
     let base = detail.field.clone();
     let code = base.code.clone();
-    let def_zh = RwSignal::new(base.definition.zh_tw.clone());
-    let def_en = RwSignal::new(base.definition.en.clone());
-    let personal = RwSignal::new(base.personal);
-    let note = RwSignal::new(None::<String>);
     // What the server holds: a definition changed from it and not saved is not lost to a
     // stray click or a closed tab.
     let kept = RwSignal::new((base.definition.clone(), base.personal));
+    let (start, start_personal) = unsaved.get_untracked().unwrap_or_else(|| kept.get_untracked());
+    let def_zh = RwSignal::new(start.zh_tw);
+    let def_en = RwSignal::new(start.en);
+    let personal = RwSignal::new(start_personal);
+    let note = RwSignal::new(None::<String>);
     let now = move || (Text::new(def_zh.get_untracked(), def_en.get_untracked()), personal.get_untracked());
+    // Each change is the page's too, while it differs from what is stored.
+    let remember = move || {
+        let edited = now();
+        unsaved.set((edited != kept.get_untracked()).then_some(edited));
+    };
     crate::browser::ask_before_leaving(move || now() != kept.get_untracked(), move || tr(lang.get_untracked(), "leave_unsaved_changes"));
     let history = LocalResource::new(move || {
         let code = code.clone();
@@ -197,6 +214,7 @@ fn FieldEditor(detail: FieldDetail, on_saved: impl Fn() + Copy + 'static) -> imp
                 Ok(d) if d.version == version => note.set(Some(tr(lang.get_untracked(), "nothing_changed"))),
                 Ok(_) => {
                     kept.set(sent);
+                    unsaved.set(None);
                     note.set(Some(tr(lang.get_untracked(), "saved")));
                     on_saved();
                 }
@@ -208,11 +226,11 @@ fn FieldEditor(detail: FieldDetail, on_saved: impl Fn() + Copy + 'static) -> imp
         <form class="card" on:submit=save aria-labelledby="edit-h">
             <h2 id="edit-h">{move || tr(lang.get(), "edit_the_definition_administrator")}</h2>
             <label for="def-zh">{move || tr(lang.get(), "definition_chinese")}</label>
-            <textarea id="def-zh" rows="3" prop:value=move || def_zh.get() on:input=move |ev| def_zh.set(event_target_value(&ev))></textarea>
+            <textarea id="def-zh" rows="3" prop:value=move || def_zh.get() on:input=move |ev| { def_zh.set(event_target_value(&ev)); remember(); }></textarea>
             <label for="def-en">{move || tr(lang.get(), "definition_english")}</label>
-            <textarea id="def-en" rows="3" prop:value=move || def_en.get() on:input=move |ev| def_en.set(event_target_value(&ev))></textarea>
+            <textarea id="def-en" rows="3" prop:value=move || def_en.get() on:input=move |ev| { def_en.set(event_target_value(&ev)); remember(); }></textarea>
             <label class="check" for="def-personal">
-                <input id="def-personal" type="checkbox" prop:checked=move || personal.get() on:change=move |ev| personal.set(event_target_checked(&ev)) />
+                <input id="def-personal" type="checkbox" prop:checked=move || personal.get() on:change=move |ev| { personal.set(event_target_checked(&ev)); remember(); } />
                 {move || tr(lang.get(), "personal_data_3")}
             </label>
             <button type="submit">{move || tr(lang.get(), "save")}</button>
