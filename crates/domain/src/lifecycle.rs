@@ -344,10 +344,11 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
         data: serde_json::Value::Null,
         amended: None,
     };
-    let comment_of = |c: Option<String>| -> Result<Option<String>, Refusal> {
+    // A comment, under the name its body gives it (`/comment`, `/reason`, `/skip_reason`).
+    let comment_of = |c: Option<String>, pointer: &'static str| -> Result<Option<String>, Refusal> {
         let c = c.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
         if c.as_ref().is_some_and(|c| c.chars().count() > MAX_COMMENT) {
-            return Err(Refusal::TextTooLong { pointer: "/comment", max: MAX_COMMENT });
+            return Err(Refusal::TextTooLong { pointer, max: MAX_COMMENT });
         }
         Ok(c)
     };
@@ -377,15 +378,15 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
             outcome.freeze_revision = true;
             outcome.data = serde_json::json!({ "revision": facts.revisions + 1, "warnings": findings });
         }
-        Command::Withdraw { reason } => outcome.comment = comment_of(reason)?,
+        Command::Withdraw { reason } => outcome.comment = comment_of(reason, "/reason")?,
         Command::SupervisorDecision { decision, comment } => {
-            outcome.comment = comment_of(comment)?;
+            outcome.comment = comment_of(comment, "/comment")?;
             if decision != Decision::Approve && outcome.comment.is_none() {
                 return Err(Refusal::CommentRequired { action });
             }
         }
         Command::DgpaDecision { decision, difficulty, comment, reason, source_id } => {
-            outcome.comment = comment_of(comment)?;
+            outcome.comment = comment_of(comment, "/comment")?;
             match (decision, difficulty) {
                 (DgpaDecision::Accept, None) => return Err(Refusal::DifficultyRequired),
                 (DgpaDecision::Accept, Some(d)) => outcome.difficulty = Some(d),
@@ -412,7 +413,7 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
             if facts.drafted_by(assignee) {
                 return Err(Refusal::AssigneeDraftedRequest);
             }
-            let reason = comment_of(skip_reason)?;
+            let reason = comment_of(skip_reason, "/skip_reason")?;
             if let (Some(head), None) = (passed_over.first(), &reason) {
                 return Err(Refusal::OutOfOrder { head: *head, passed: passed_over.len() });
             }
@@ -510,7 +511,7 @@ pub fn decide(facts: &RequestFacts<'_>, actor: &Actor, command: Command, now: Da
             if facts.drafted_by(assignee) {
                 return Err(Refusal::AssigneeDraftedRequest);
             }
-            outcome.comment = comment_of(reason)?;
+            outcome.comment = comment_of(reason, "/reason")?;
             outcome.assignee = Some(assignee);
         }
     }

@@ -83,6 +83,28 @@ fn work_in_production_is_handed_to_another_officer_only() {
     assert_eq!((out.to, out.assignee, out.comment.as_deref()), (State::InProduction, Some(UserId(4)), Some("移交")));
 }
 
+/// A text too long is refused under the name its body gives it: a withdrawal's and a
+/// hand-over's `/reason`, a take's `/skip_reason` (each was refused as `/comment`, a
+/// name none of those bodies has).
+#[test]
+fn a_text_too_long_is_refused_where_the_body_has_it() {
+    let (chain, app) = (chain_of("NPA"), app());
+    let long = Some("字".repeat(crate::application::limits::NOTE + 1));
+    let too_long = |pointer: &'static str| Err(Refusal::TextTooLong { pointer, max: crate::application::limits::NOTE });
+    let drafter = actor(DRAFTER, "NPA", &[Role::Applicant]);
+    let withdraw = Command::Withdraw { reason: long.clone() };
+    assert_eq!(decide(&facts(State::Draft, &chain, &app), &drafter, withdraw, now()).map(|o| o.to), too_long("/reason"));
+    let officer = actor(4, "DGPA", &[Role::DgpaOfficer]);
+    let take = Command::Take { assignee: UserId(4), passed_over: vec![], skip_reason: long.clone() };
+    assert_eq!(decide(&facts(State::Queued, &chain, &app), &officer, take, now()).map(|o| o.to), too_long("/skip_reason"));
+    let held = RequestFacts { assignee: Some(UserId(3)), ..facts(State::InProduction, &chain, &app) };
+    let assign = Command::Assign { assignee: UserId(4), reason: long.clone() };
+    assert_eq!(decide(&held, &officer, assign, now()).map(|o| o.to), too_long("/reason"));
+    let supervisor = actor(2, "MOI", &[Role::Supervisor]);
+    let decision = Command::SupervisorDecision { decision: Decision::Return, comment: long };
+    assert_eq!(decide(&facts(State::PendingSupervisor, &chain, &app), &supervisor, decision, now()).map(|o| o.to), too_long("/comment"));
+}
+
 #[test]
 fn re_rating_changes_the_difficulty_or_is_refused() {
     let (chain, app) = (chain_of("NPA"), app());
