@@ -346,6 +346,65 @@ mod tests {
         assert!(blank.is_empty(), "responses without a description: {blank:?}");
     }
 
+    /// Each length and count the service refuses beyond is in the contract, at the
+    /// domain's own limit, so that a client may check before it sends (and a limit
+    /// changed in one place only fails here).
+    #[test]
+    fn the_contract_states_the_limits_the_service_keeps() {
+        use statreq_domain::application::limits::{
+            LONG_TEXT, MAX_BREAKDOWNS, MAX_FIELDS, MAX_FIELD_CODE, MAX_FILTERS, MAX_VALUES, NOTE, REASON, SHORT_TEXT,
+        };
+        use statreq_domain::inquiry::{MAX_BODY, MAX_FIELDS as MAX_INQUIRY_FIELDS, MAX_SUBJECT};
+        let doc = serde_json::to_value(crate::openapi_document()).unwrap_or_default();
+        let limits: &[(&str, &str, &str, usize)] = &[
+            ("Contact", "name", "maxLength", SHORT_TEXT),
+            ("Contact", "phone", "maxLength", SHORT_TEXT),
+            ("Contact", "email", "maxLength", SHORT_TEXT),
+            ("Application", "reason", "maxLength", LONG_TEXT),
+            ("ApplicationPatch", "reason", "maxLength", LONG_TEXT),
+            ("Requirement", "fields", "maxItems", MAX_FIELDS),
+            ("Requirement", "conditions", "maxLength", LONG_TEXT),
+            ("Requirement", "filters", "maxItems", MAX_FILTERS),
+            ("Requirement", "breakdowns", "maxItems", MAX_BREAKDOWNS),
+            ("Requirement", "description", "maxLength", LONG_TEXT),
+            ("Requirement", "sample_output", "maxLength", LONG_TEXT),
+            ("Condition", "field", "maxLength", MAX_FIELD_CODE),
+            ("Condition", "values", "maxItems", MAX_VALUES),
+            ("PersonalData", "purpose", "maxLength", SHORT_TEXT),
+            ("PersonalData", "statutory_duty", "maxLength", NOTE),
+            ("PersonalData", "necessity", "maxItems", MAX_FIELDS),
+            ("NecessityNote", "field", "maxLength", MAX_FIELD_CODE),
+            ("NecessityNote", "note", "maxLength", NOTE),
+            ("SourceAttestation", "note", "maxLength", NOTE),
+            // A comment on a step (lifecycle::decide's `MAX_COMMENT`), a reason for a
+            // correction, DGPA's reply on delivery.
+            ("WithdrawBody", "reason", "maxLength", NOTE),
+            ("SupervisorDecisionBody", "comment", "maxLength", NOTE),
+            ("DgpaDecisionBody", "comment", "maxLength", NOTE),
+            ("TakeBody", "skip_reason", "maxLength", NOTE),
+            ("AssignBody", "reason", "maxLength", NOTE),
+            ("DestructionBody", "method", "maxLength", NOTE),
+            ("DeliverBody", "reply", "maxLength", LONG_TEXT),
+            ("HoldBody", "reason", "maxLength", REASON),
+            ("RerateBody", "reason", "maxLength", REASON),
+            ("MarkPersonalBody", "reason", "maxLength", REASON),
+            ("NewInquiry", "fields", "maxItems", MAX_INQUIRY_FIELDS),
+            ("NewInquiry", "subject", "maxLength", MAX_SUBJECT),
+            ("NewInquiry", "body", "maxLength", MAX_BODY),
+            ("ReplyBody", "body", "maxLength", MAX_BODY),
+            ("FaqPublication", "question", "maxLength", MAX_SUBJECT * 5),
+            ("FaqPublication", "answer", "maxLength", MAX_BODY),
+        ];
+        let wrong: Vec<String> = limits
+            .iter()
+            .filter_map(|(schema, property, keyword, limit)| {
+                let stated = &doc["components"]["schemas"][schema]["properties"][property][keyword];
+                (stated.as_u64() != Some(*limit as u64)).then(|| format!("{schema}.{property} {keyword}: {stated} (the service: {limit})"))
+            })
+            .collect();
+        assert!(wrong.is_empty(), "limits the contract does not state as kept:\n{}", wrong.join("\n"));
+    }
+
     #[test]
     fn generated_clients_see_the_headers_they_need() {
         let api = crate::openapi_document();

@@ -12,6 +12,7 @@ pub struct TakeBody {
     pub assignee: Option<i64>,
     /// Why this request is taken ahead of the queue's order; required when it is.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub skip_reason: Option<String>,
 }
 

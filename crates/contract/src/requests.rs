@@ -143,6 +143,7 @@ pub struct CheckResponse {
 #[serde(deny_unknown_fields)]
 pub struct WithdrawBody {
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -152,6 +153,7 @@ pub struct SupervisorDecisionBody {
     pub decision: Decision,
     /// Required when returning or rejecting.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub comment: Option<String>,
 }
 
@@ -164,6 +166,7 @@ pub struct DgpaDecisionBody {
     pub difficulty: Option<Difficulty>,
     /// Required when returning or rejecting.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub comment: Option<String>,
     /// Why a return or rejection (`GET /outcome-reasons`); `other` when left out.
     /// Not given when accepting.
@@ -234,7 +237,7 @@ pub struct AssignBody {
     /// A user id of an active `dgpa_officer` (`GET /officers`).
     pub assignee: i64,
     #[serde(default)]
-    #[schema(max_length = 1000)]
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -242,6 +245,7 @@ pub struct AssignBody {
 #[serde(deny_unknown_fields)]
 pub struct DeliverBody {
     /// DGPA's reply (人事總處回復), as on the form.
+    #[schema(max_length = 8000)]
     pub reply: String,
 }
 
@@ -253,6 +257,7 @@ pub struct DestructionBody {
     #[serde(deserialize_with = "statreq_domain::day::deserialize")]
     pub destroyed_on: NaiveDate,
     /// How, e.g. "檔案以安全刪除工具刪除".
+    #[schema(max_length = 2000)]
     pub method: String,
 }
 

@@ -29,6 +29,7 @@ pub struct Application {
     pub contact: Contact,
     /// The reason for the application (申請事由). Rule 5.1. Required to submit.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 8000))]
     pub reason: String,
     /// What is wanted (需求說明): output kind, fields and conditions. Rule 5.1.
     #[serde(default)]
@@ -47,12 +48,15 @@ pub struct Application {
 pub struct Contact {
     /// 申請人姓名. Required to submit.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub name: String,
     /// 聯絡電話, e.g. `02-2397-9298#123`. Required to submit (a telephone number).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub phone: String,
     /// 電子郵件. Required to submit (an e-mail address).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub email: String,
 }
 
@@ -85,24 +89,30 @@ pub struct Requirement {
     /// Requested fields, as codes of the field dictionary (`GET /dictionary/fields`).
     /// At least one is required to submit.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 200))]
     pub fields: Vec<String>,
     /// The conditions (查詢條件) in the applicant's words, e.g. "在職人員，113年12月31日為基準日".
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 8000))]
     pub conditions: String,
     /// The conditions as checked expressions on dictionary fields, all of which
     /// must hold, e.g. `{"field": "official_rank", "op": "in", "values": ["junior", "senior"]}`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub filters: Vec<Condition>,
     /// For statistics: the fields to break the figures down by (統計分組), as
     /// dictionary codes, e.g. `["agency_code", "sex"]`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub breakdowns: Vec<String>,
     /// The description of the requirement in the applicant's words (需求說明).
     /// Required to submit.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 8000))]
     pub description: String,
     /// A sample of the desired output layout (輸出格式範例); recommended by the form.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 8000))]
     pub sample_output: Option<String>,
 }
 
@@ -112,12 +122,14 @@ pub struct Requirement {
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     /// A dictionary field code.
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
     pub field: String,
     pub op: Operator,
     /// One value (`eq` … `ge`), two (`between`, inclusive) or a list (`in`,
     /// `not_in`); codes of the field's code table for coded fields, `YYYY-MM-DD`
     /// for dates, numbers for numbers.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 200))]
     pub values: Vec<String>,
 }
 
@@ -176,14 +188,17 @@ pub struct PersonalData {
     /// The specific purpose; rule 3 admits only `personnel_management` (人事管理).
     /// Required to submit when `contains` is `true`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub purpose: Option<String>,
     /// The statutory duty the data serves (法定職務), with its legal basis.
     /// Required to submit when `contains` is `true`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub statutory_duty: Option<String>,
     /// Why each personal field is necessary (必要性說明). Rule 3. Required to submit,
     /// one per personal field requested, filtered on or broken down by.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 200))]
     pub necessity: Vec<NecessityNote>,
     /// How many days after delivery the office keeps the data before destroying it
     /// (rule 6); 1 to [`MAX_RETENTION_DAYS`] (365), required to submit when
@@ -201,7 +216,9 @@ pub const MAX_RETENTION_DAYS: u32 = 365;
 #[serde(deny_unknown_fields)]
 pub struct NecessityNote {
     /// A dictionary field code.
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
     pub field: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: String,
 }
 
@@ -279,6 +296,7 @@ pub struct SourceAttestation {
     pub checked: bool,
     /// Why it does not serve (what was tried, what was missing). Required to submit.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: String,
 }
 
@@ -290,6 +308,7 @@ pub struct ApplicationPatch {
     #[serde(default)]
     pub contact: Option<Contact>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 8000))]
     pub reason: Option<String>,
     #[serde(default)]
     pub requirement: Option<Requirement>,

@@ -90,9 +90,12 @@ pub struct NewInquiry {
     /// Dictionary codes the question is about (0 to 20); none for a question on
     /// "anything else" (rule 7), e.g. how a condition is read.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub fields: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub subject: String,
     /// The question.
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub body: String,
     /// The draft or request it concerns; while the question is open, checking that
     /// request warns (rule 7).
@@ -108,7 +111,9 @@ pub struct FaqPublication {
     /// The field whose FAQ it joins; one of the question's fields.
     pub field: String,
     /// The question as the FAQ states it (edited for all readers).
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub question: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub answer: String,
 }
 
