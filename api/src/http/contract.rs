@@ -354,7 +354,7 @@ mod tests {
         use statreq_domain::application::limits::{
             LONG_TEXT, MAX_BREAKDOWNS, MAX_FIELDS, MAX_FIELD_CODE, MAX_FILTERS, MAX_VALUES, NOTE, REASON, SHORT_TEXT,
         };
-        use statreq_domain::inquiry::{MAX_BODY, MAX_FIELDS as MAX_INQUIRY_FIELDS, MAX_SUBJECT};
+        use statreq_domain::inquiry::{MAX_BODY, MAX_FAQ_QUESTION, MAX_FIELDS as MAX_INQUIRY_FIELDS, MAX_SUBJECT};
         let doc = serde_json::to_value(crate::openapi_document()).unwrap_or_default();
         let limits: &[(&str, &str, &str, usize)] = &[
             ("Contact", "name", "maxLength", SHORT_TEXT),
@@ -392,7 +392,7 @@ mod tests {
             ("NewInquiry", "subject", "maxLength", MAX_SUBJECT),
             ("NewInquiry", "body", "maxLength", MAX_BODY),
             ("ReplyBody", "body", "maxLength", MAX_BODY),
-            ("FaqPublication", "question", "maxLength", MAX_SUBJECT * 5),
+            ("FaqPublication", "question", "maxLength", MAX_FAQ_QUESTION),
             ("FaqPublication", "answer", "maxLength", MAX_BODY),
         ];
         let wrong: Vec<String> = limits

@@ -75,6 +75,8 @@ pub fn side(actor: &Actor, agency: &AgencyCode) -> Option<bool> {
 
 pub const MAX_SUBJECT: usize = 200;
 pub const MAX_BODY: usize = 4_000;
+/// A question as a field's FAQ states it.
+pub const MAX_FAQ_QUESTION: usize = 1_000;
 pub const MAX_FIELDS: usize = 20;
 /// Messages in one question's thread, the question included: each is told to the
 /// other side (every DGPA officer for a follow-up), so a runaway client is bounded.
@@ -165,7 +167,7 @@ impl FaqPublication {
                 Text::new("僅能發布至此疑義所涉之欄位。", "An answer is published to one of the fields the question is about."),
             ));
         }
-        text_problems(&mut out, "/question", &self.question, MAX_SUBJECT * 5);
+        text_problems(&mut out, "/question", &self.question, MAX_FAQ_QUESTION);
         text_problems(&mut out, "/answer", &self.answer, MAX_BODY);
         out
     }
