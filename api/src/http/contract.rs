@@ -403,6 +403,28 @@ mod tests {
             })
             .collect();
         assert!(wrong.is_empty(), "limits the contract does not state as kept:\n{}", wrong.join("\n"));
+        // Texts a step cannot go without (nothing but spaces is refused as well, which
+        // no length can say).
+        let required = [
+            ("DeliverBody", "reply"),
+            ("DestructionBody", "method"),
+            ("HoldBody", "reason"),
+            ("RerateBody", "reason"),
+            ("MarkPersonalBody", "reason"),
+            ("RetentionExtensionBody", "reason"),
+            ("AcceptDisclosureBody", "reason"),
+            ("ReplyBody", "body"),
+            ("NewInquiry", "subject"),
+            ("NewInquiry", "body"),
+            ("FaqPublication", "question"),
+            ("FaqPublication", "answer"),
+        ];
+        let optional: Vec<String> = required
+            .iter()
+            .filter(|(schema, property)| doc["components"]["schemas"][schema]["properties"][property]["minLength"].as_u64() != Some(1))
+            .map(|(schema, property)| format!("{schema}.{property}"))
+            .collect();
+        assert!(optional.is_empty(), "required texts the contract lets be empty: {optional:?}");
     }
 
     #[test]

@@ -146,7 +146,7 @@ pub struct RetentionExtensionBody {
     #[schema(minimum = 1, maximum = 365)]
     pub days: u32,
     /// Why the data is still needed, 1–1,000 characters.
-    #[schema(max_length = 1000)]
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
 }
 
@@ -194,7 +194,7 @@ pub struct RetentionExtensionView {
 #[serde(deny_unknown_fields)]
 pub struct AcceptDisclosureBody {
     /// Why the cells may be released as they are, 1–1,000 characters (audited).
-    #[schema(max_length = 1000)]
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
 }
 

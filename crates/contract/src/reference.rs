@@ -139,7 +139,7 @@ pub struct InquiryDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReplyBody {
-    #[schema(max_length = 4000)]
+    #[schema(min_length = 1, max_length = 4000)]
     pub body: String,
 }
 

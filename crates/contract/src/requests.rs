@@ -202,7 +202,7 @@ impl From<OutcomeReason> for OutcomeReasonView {
 #[serde(deny_unknown_fields)]
 pub struct HoldBody {
     /// Shown to the applicant's office on the request. 1–1,000 characters.
-    #[schema(max_length = 1000)]
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
 }
 
@@ -212,7 +212,7 @@ pub struct HoldBody {
 pub struct RerateBody {
     pub difficulty: Difficulty,
     /// 1–1,000 characters.
-    #[schema(max_length = 1000)]
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
 }
 
@@ -223,7 +223,7 @@ pub struct MarkPersonalBody {
     /// `true`: DGPA marks data as personal; it never unmarks what the applicant declared.
     pub contains: bool,
     /// Why, shown to the applicant's office. 1–1,000 characters.
-    #[schema(max_length = 1000)]
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
     /// Days the office may keep the data after delivery before destroying it (1–365).
     #[schema(minimum = 1, maximum = 365)]
@@ -245,7 +245,7 @@ pub struct AssignBody {
 #[serde(deny_unknown_fields)]
 pub struct DeliverBody {
     /// DGPA's reply (人事總處回復), as on the form.
-    #[schema(max_length = 8000)]
+    #[schema(min_length = 1, max_length = 8000)]
     pub reply: String,
 }
 
@@ -257,7 +257,7 @@ pub struct DestructionBody {
     #[serde(deserialize_with = "statreq_domain::day::deserialize")]
     pub destroyed_on: NaiveDate,
     /// How, e.g. "檔案以安全刪除工具刪除".
-    #[schema(max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000)]
     pub method: String,
 }
 

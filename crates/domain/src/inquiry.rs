@@ -94,10 +94,10 @@ pub struct NewInquiry {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub fields: Vec<String>,
-    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub subject: String,
     /// The question.
-    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 4000))]
     pub body: String,
     /// The draft or request it concerns; while the question is open, checking that
     /// request warns (rule 7).
@@ -113,9 +113,9 @@ pub struct FaqPublication {
     /// The field whose FAQ it joins; one of the question's fields.
     pub field: String,
     /// The question as the FAQ states it (edited for all readers).
-    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
     pub question: String,
-    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 4000))]
     pub answer: String,
 }
 
