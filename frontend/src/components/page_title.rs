@@ -58,9 +58,9 @@ pub fn PageTitle() -> impl IntoView {
     });
     Effect::new(move |_| follow_heading(lang.get()));
     let location = use_location();
-    Effect::new(move |before: Option<String>| {
-        let path = location.pathname.get();
-        if before.is_some_and(|b| b != path) {
+    super::on_change(
+        move || location.pathname.get(),
+        || {
             if let Some(main) = document().and_then(|d| d.get_element_by_id("main")) {
                 if let Ok(main) = main.dyn_into::<web_sys::HtmlElement>() {
                     let options = web_sys::FocusOptions::new();
@@ -68,7 +68,6 @@ pub fn PageTitle() -> impl IntoView {
                     let _ = main.focus_with_options(&options);
                 }
             }
-        }
-        path
-    });
+        },
+    );
 }

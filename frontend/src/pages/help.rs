@@ -118,13 +118,7 @@ pub fn FieldPage(session: Session) -> impl IntoView {
     // anew in the other language (they were lost to a switch of language); another
     // field's page starts without them.
     let unsaved = RwSignal::new(None::<(Text, bool)>);
-    Effect::new(move |before: Option<String>| {
-        let now = code();
-        if before.is_some_and(|b| b != now) {
-            unsaved.set(None);
-        }
-        now
-    });
+    crate::components::on_change(code, move || unsaved.set(None));
     view! {
         {move || failed().map(|_| view! { <h1>{tr(lang.get(), "field")}" "<code>{code()}</code></h1> })}
         <Async resource=detail let:d>

@@ -96,15 +96,11 @@ pub fn RequestPage() -> impl IntoView {
     let action_draft = ActionDraft::new();
     let extension_draft = ExtensionDraft::new();
     let release_reasons = RwSignal::new(std::collections::BTreeMap::<i64, String>::new());
-    Effect::new(move |before: Option<i64>| {
-        let now = id();
-        if before.is_some_and(|b| b != now) {
-            message_draft.set(String::new());
-            action_draft.clear();
-            extension_draft.clear();
-            release_reasons.set(Default::default());
-        }
-        now
+    crate::components::on_change(id, move || {
+        message_draft.set(String::new());
+        action_draft.clear();
+        extension_draft.clear();
+        release_reasons.set(Default::default());
     });
     view! {
         <RequestFrame request=request id=Signal::derive(id)>
