@@ -130,8 +130,8 @@ pub fn RequestExtras(
     /// drawn again whenever the request is read again (after a step taken meanwhile).
     draft: RwSignal<String>,
     /// Each result file's reason to release its marked cells as they are, being written:
-    /// the page's too, and one per file (one for all sent a file accepted before's
-    /// reason with the next).
+    /// the page's too, and one per file (a single box's text for every file sent the
+    /// reason a file was accepted with along with the next one's).
     release_reasons: RwSignal<std::collections::BTreeMap<i64, String>>,
     /// A message was posted: it is on the timeline too.
     on_posted: Callback<()>,
