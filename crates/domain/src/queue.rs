@@ -329,6 +329,25 @@ pub fn difficulty_factor(d: Difficulty, favour: DifficultyFavour) -> f64 {
 
 /// Nanoseconds as an unsigned integer in time order (saturating some 292 years
 /// from 1970 or from zero).
+/// See [`order_key`].
+pub type OrderKey = (u64, u64, i64);
+
+/// A request's place in the order as one integer key, smallest first (rule 5.3): the
+/// overdue band first, longest wait first; then priority, highest first; ties by DGPA
+/// receipt, then id. [`rank`] sorts by it, and so does an administrator's preview of
+/// weights not yet saved, so the two cannot order ties differently.
+pub fn order_key(overdue: bool, waited: Duration, priority: f64, received_at: DateTime<Utc>, id: RequestId) -> OrderKey {
+    // Priorities are never negative, so their bits order as the numbers do and fit
+    // the 63 bits below the band's.
+    let first = if overdue {
+        let nanos = waited.num_nanoseconds().unwrap_or(i64::MAX).max(0) as u64;
+        (u64::MAX >> 1) - nanos
+    } else {
+        (1 << 63) | ((u64::MAX >> 1) - (priority.max(0.0).to_bits() & (u64::MAX >> 1)))
+    };
+    (first, ordered_nanos(received_at.timestamp(), received_at.timestamp_subsec_nanos()), id.0)
+}
+
 fn ordered_nanos(seconds: i64, subsec: u32) -> u64 {
     let n = seconds.saturating_mul(1_000_000_000).saturating_add(i64::from(subsec));
     (n as u64) ^ (1 << 63)
@@ -343,10 +362,8 @@ pub fn rank(entries: &[QueueEntry], usage: &HashMap<AgencyCode, Usage>, settings
     let max_wait = f64::from(settings.max_wait_days) * 86_400.0;
     let factor: FxHashMap<&AgencyCode, f64> = usage.iter().map(|(a, u)| (a, u.fair_share_factor)).collect();
     let mut ranked: Vec<Ranked> = Vec::with_capacity(entries.len());
-    // (band and its measure, DGPA receipt, id, index): the overdue band first,
-    // longest wait first; then highest priority. Priorities are never negative,
-    // so their bits order as the numbers do and fit the 63 bits below the band's.
-    let mut keys: Vec<(u64, u64, i64, u32)> = Vec::with_capacity(entries.len());
+    // (the order's key, index).
+    let mut keys: Vec<(OrderKey, u32)> = Vec::with_capacity(entries.len());
     for (i, e) in entries.iter().enumerate() {
         let waited = e.clock.waited(now);
         let factors = Factors {
@@ -356,14 +373,7 @@ pub fn rank(entries: &[QueueEntry], usage: &HashMap<AgencyCode, Usage>, settings
         };
         let priority = factors.priority(settings);
         let overdue = factors.age >= 1.0;
-        let first = if overdue {
-            let nanos = waited.num_nanoseconds().unwrap_or(i64::MAX).max(0) as u64;
-            (u64::MAX >> 1) - nanos
-        } else {
-            (1 << 63) | ((u64::MAX >> 1) - (priority.max(0.0).to_bits() & (u64::MAX >> 1)))
-        };
-        let received = ordered_nanos(e.received_at.timestamp(), e.received_at.timestamp_subsec_nanos());
-        keys.push((first, received, e.id.0, i as u32));
+        keys.push((order_key(overdue, waited, priority, e.received_at, e.id), i as u32));
         ranked.push(Ranked { id: e.id, position: 0, priority, factors, waited, overdue });
     }
     // Ids are unique, so no two keys are equal and an unstable sort is deterministic.
@@ -371,7 +381,7 @@ pub fn rank(entries: &[QueueEntry], usage: &HashMap<AgencyCode, Usage>, settings
     keys.into_iter()
         .enumerate()
         .map(|(position, key)| {
-            let mut r = ranked[key.3 as usize].clone();
+            let mut r = ranked[key.1 as usize].clone();
             r.position = position + 1;
             r
         })

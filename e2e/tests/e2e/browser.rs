@@ -475,7 +475,13 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     let dist = spa_dir();
     let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
     let people = common::Scenario::new(&server).await;
-    let queued = people.in_state(&common::statistics(), statreq_e2e::statreq_contract::State::Queued, 2).await;
+    use statreq_e2e::statreq_contract::{Decision, DgpaDecision, Difficulty, State};
+    // The lower number reaches DGPA after the higher one: with no weight to tell them
+    // apart, the queue takes the first received first (rule 5.3).
+    let later = people.in_state(&common::statistics(), State::PendingSupervisor, 2).await;
+    let queued = people.in_state(&common::statistics(), State::Queued, 2).await;
+    people.supervisor.supervisor_decision(later.id, None, Decision::Approve, None).await.unwrap();
+    people.officer.dgpa_decision(later.id, None, DgpaDecision::Accept, Difficulty::new(2).ok(), None).await.unwrap();
     let (_driver, c) = browser().await;
     sign_in(&c, &server.base, "admin.dgpa").await;
     // Anything the Content-Security-Policy blocks from here on (in-app navigation, no reload).
@@ -511,6 +517,16 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     assert_eq!((s.version, s.settings.weight_difficulty), (1, 450));
     let t = &s.settings;
     assert_eq!((t.max_wait_days, t.half_life_days, t.gamma, t.default_staff), (45, 60, 0.75, 12));
+    // Weights that tie every request: the preview orders them as the queue would, by
+    // DGPA's receipt (it ordered them by number).
+    for id in ["#w-age", "#w-diff", "#w-fair"] {
+        let input = c.find(Locator::Css(id)).await.unwrap();
+        input.clear().await.unwrap();
+        input.send_keys("0").await.unwrap();
+    }
+    let order = "return Array.from(document.querySelectorAll('ol.preview li a')).map(a => a.getAttribute('href'))";
+    let want = serde_json::json!([format!("/requests/{}", queued.id), format!("/requests/{}", later.id)]);
+    wait_for_script(&c, order, want).await;
     wait_for_text(&c, "main", "applicant.npa").await;
     assert_accessible(&c, "administration after edits").await;
     // A new account, created in the browser, can sign in.

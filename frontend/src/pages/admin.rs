@@ -11,6 +11,8 @@ use crate::components::header::role_label;
 use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, tr, tr_with};
 use crate::session::call;
+use statreq_domain::queue::{order_key, OrderKey};
+use statreq_domain::RequestId;
 
 /// The administration's pages, one link each.
 #[component]
@@ -146,18 +148,19 @@ pub fn AdminPage() -> impl IntoView {
             difficulty_favour: favour,
             ..q.settings.clone()
         };
-        let mut rows: Vec<(i64, String, f64, bool, f64)> = q
+        let mut rows: Vec<(OrderKey, i64, String, f64)> = q
             .items
             .iter()
             .filter_map(|i| {
-                let f = i.factors?.favouring(q.settings.difficulty_favour, favour);
-                Some((i.request_id, i.agency_name.clone(), f.priority(&weighed), i.overdue, i.waited_days))
+                let priority = i.factors?.favouring(q.settings.difficulty_favour, favour).priority(&weighed);
+                let waited = chrono::Duration::milliseconds((i.waited_days * 86_400_000.0) as i64);
+                let key = order_key(i.overdue, waited, priority, i.received_at.unwrap_or_default(), RequestId(i.request_id));
+                Some((key, i.request_id, i.agency_name.clone(), priority))
             })
             .collect();
-        rows.sort_by(|a, b| {
-            b.3.cmp(&a.3).then_with(|| if a.3 && b.3 { b.4.total_cmp(&a.4) } else { b.2.total_cmp(&a.2) }).then(a.0.cmp(&b.0))
-        });
-        rows.into_iter().map(|(id, name, p, _, _)| (id, name, p)).collect()
+        // The queue's own order (ties by DGPA receipt), with the weights as the form stands.
+        rows.sort_unstable_by_key(|r| r.0);
+        rows.into_iter().map(|(_, id, name, p)| (id, name, p)).collect()
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
