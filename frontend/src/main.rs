@@ -29,35 +29,47 @@ fn App() -> impl IntoView {
             <components::header::Header session=session />
             <SignInFirst session=session />
             <main id="main" tabindex="-1">
-                <Routes fallback=|| view! { <pages::NotFound /> }>
-                    <Route path=path!("/") view=pages::Home />
-                    <Route path=path!("/login") view=pages::Login />
-                    <Route path=path!("/sso") view=pages::SsoPage />
-                    <Route path=path!("/requests/new") view=|| view! { <ForRoles screen=Screen::NewRequest><pages::NewRequest /></ForRoles> } />
-                    <Route path=path!("/requests/paper") view=|| view! { <ForRoles screen=Screen::PaperIntake><pages::form_paper::PaperRequest /></ForRoles> } />
-                    <Route path=path!("/queue") view=|| view! { <ForRoles screen=Screen::Queue><pages::QueuePage /></ForRoles> } />
-                    <Route path=path!("/stats") view=|| view! { <ForRoles screen=Screen::Stats><pages::StatsPage /></ForRoles> } />
-                    <Route path=path!("/admin") view=|| view! { <ForRoles screen=Screen::Admin><pages::AdminPage /></ForRoles> } />
-                    <Route path=path!("/admin/agencies") view=|| view! { <ForRoles screen=Screen::Admin><pages::admin::AdminAgenciesPage /></ForRoles> } />
-                    <Route path=path!("/admin/reference") view=|| view! { <ForRoles screen=Screen::Admin><pages::admin::AdminReferencePage /></ForRoles> } />
-                    <Route path=path!("/admin/integrations") view=|| view! { <ForRoles screen=Screen::Admin><pages::admin::AdminIntegrationsPage /></ForRoles> } />
-                    <Route path=path!("/fields") view=pages::help::FieldsPage />
-                    <Route path=path!("/faq") view=move || view! { <pages::faq::FaqPage session=session /> } />
-                    <Route path=path!("/fields/:code") view=move || view! { <pages::help::FieldPage session=session /> } />
-                    <Route path=path!("/sources") view=pages::help::SourcesPage />
-                    <Route path=path!("/inquiries") view=move || view! { <pages::help::InquiriesPage session=session /> } />
-                    <Route path=path!("/inquiries/:id") view=move || view! { <pages::help::InquiryPage session=session /> } />
-                    <Route path=path!("/inbox") view=pages::inbox::InboxPage />
-                    <Route path=path!("/account") view=pages::AccountPage />
-                    <Route path=path!("/search") view=pages::SearchPage />
-                    <Route path=path!("/destructions") view=|| view! { <ForRoles screen=Screen::Destructions><pages::DestructionsPage /></ForRoles> } />
-                    <Route path=path!("/requests/:id/edit") view=pages::EditRequest />
-                    <Route path=path!("/requests/:id/print") view=pages::PrintForm />
-                    <Route path=path!("/requests/:id") view=pages::RequestPage />
-                </Routes>
+                // Drawn anew when another person signs in (in another tab of this browser).
+                {move || {
+                    session.screens.track();
+                    view! { <Screens session=session /> }
+                }}
             </main>
             <components::page_title::PageTitle />
         </Router>
+    }
+}
+
+/// Every screen, by its address.
+#[component]
+fn Screens(session: session::Session) -> impl IntoView {
+    view! {
+        <Routes fallback=|| view! { <pages::NotFound /> }>
+            <Route path=path!("/") view=pages::Home />
+            <Route path=path!("/login") view=pages::Login />
+            <Route path=path!("/sso") view=pages::SsoPage />
+            <Route path=path!("/requests/new") view=|| view! { <ForRoles screen=Screen::NewRequest><pages::NewRequest /></ForRoles> } />
+            <Route path=path!("/requests/paper") view=|| view! { <ForRoles screen=Screen::PaperIntake><pages::form_paper::PaperRequest /></ForRoles> } />
+            <Route path=path!("/queue") view=|| view! { <ForRoles screen=Screen::Queue><pages::QueuePage /></ForRoles> } />
+            <Route path=path!("/stats") view=|| view! { <ForRoles screen=Screen::Stats><pages::StatsPage /></ForRoles> } />
+            <Route path=path!("/admin") view=|| view! { <ForRoles screen=Screen::Admin><pages::AdminPage /></ForRoles> } />
+            <Route path=path!("/admin/agencies") view=|| view! { <ForRoles screen=Screen::Admin><pages::admin::AdminAgenciesPage /></ForRoles> } />
+            <Route path=path!("/admin/reference") view=|| view! { <ForRoles screen=Screen::Admin><pages::admin::AdminReferencePage /></ForRoles> } />
+            <Route path=path!("/admin/integrations") view=|| view! { <ForRoles screen=Screen::Admin><pages::admin::AdminIntegrationsPage /></ForRoles> } />
+            <Route path=path!("/fields") view=pages::help::FieldsPage />
+            <Route path=path!("/faq") view=move || view! { <pages::faq::FaqPage session=session /> } />
+            <Route path=path!("/fields/:code") view=move || view! { <pages::help::FieldPage session=session /> } />
+            <Route path=path!("/sources") view=pages::help::SourcesPage />
+            <Route path=path!("/inquiries") view=move || view! { <pages::help::InquiriesPage session=session /> } />
+            <Route path=path!("/inquiries/:id") view=move || view! { <pages::help::InquiryPage session=session /> } />
+            <Route path=path!("/inbox") view=pages::inbox::InboxPage />
+            <Route path=path!("/account") view=pages::AccountPage />
+            <Route path=path!("/search") view=pages::SearchPage />
+            <Route path=path!("/destructions") view=|| view! { <ForRoles screen=Screen::Destructions><pages::DestructionsPage /></ForRoles> } />
+            <Route path=path!("/requests/:id/edit") view=pages::EditRequest />
+            <Route path=path!("/requests/:id/print") view=pages::PrintForm />
+            <Route path=path!("/requests/:id") view=pages::RequestPage />
+        </Routes>
     }
 }
 

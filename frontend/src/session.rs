@@ -50,6 +50,9 @@ pub struct Session {
     /// Whether it is known who is signed in (the session kept in this browser was read
     /// back, or there was none): until then no screen sends anyone to sign in.
     pub checked: RwSignal<bool>,
+    /// Counts the times the screens were drawn anew for another person signed in (in
+    /// another tab of this browser): the routes follow it.
+    pub screens: RwSignal<u32>,
 }
 
 /// Reads the unread count again. Only the latest reading is shown: one started before a
@@ -80,7 +83,13 @@ pub fn told_unread(s: Session, n: i64) {
 }
 
 pub fn provide() -> Session {
-    let s = Session { me: RwSignal::new(None), unread: RwSignal::new(0), unread_reading: RwSignal::new(0), checked: RwSignal::new(false) };
+    let s = Session {
+        me: RwSignal::new(None),
+        unread: RwSignal::new(0),
+        unread_reading: RwSignal::new(0),
+        checked: RwSignal::new(false),
+        screens: RwSignal::new(0),
+    };
     // Refresh tokens were once kept here; never again.
     storage_remove("statreq.refresh");
     provide_context(s);
@@ -94,7 +103,48 @@ pub fn provide() -> Session {
     } else {
         s.checked.set(true);
     }
+    follow_other_tabs(s);
     s
+}
+
+/// The access token is this browser's, shared by its tabs: a sign-out in one tab, or
+/// another person signing in there, is followed here at once. Signed out, this tab goes
+/// to the sign-in (`SignInFirst`) instead of showing what the person had opened; another
+/// person, and the screens are drawn anew as theirs (`screens`), so nobody acts under
+/// a name on screen that is not theirs. The same person's token renewed changes nothing.
+fn follow_other_tabs(s: Session) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else { return };
+    let changed = Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |ev: web_sys::StorageEvent| {
+        // No key: the whole storage was cleared.
+        if ev.key().is_some_and(|k| k != "statreq.access") {
+            return;
+        }
+        if ev.new_value().is_none() {
+            if s.me.with_untracked(Option::is_some) {
+                s.me.set(None);
+            }
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let Ok(me) = call(|c| async move { c.me().await }).await else { return };
+            match s.me.with_untracked(|m| m.as_ref().map(|m| m.id)) {
+                Some(id) if id == me.id => {}
+                // Nobody's screens are open here (the sign-in, after a sign-out elsewhere).
+                None => s.me.set(Some(me)),
+                // The screens are drawn anew first, then told who is signed in: the old
+                // ones are gone before anything follows the change of person.
+                Some(_) => {
+                    s.screens.update(|n| *n += 1);
+                    set_timeout(move || s.me.set(Some(me)), std::time::Duration::ZERO);
+                }
+            }
+        });
+    });
+    let _ = window.add_event_listener_with_callback("storage", changed.as_ref().unchecked_ref());
+    // For the page's life, as the session is.
+    changed.forget();
 }
 
 pub fn session() -> Session {
@@ -103,6 +153,7 @@ pub fn session() -> Session {
         unread: RwSignal::new(0),
         unread_reading: RwSignal::new(0),
         checked: RwSignal::new(true),
+        screens: RwSignal::new(0),
     })
 }
 

@@ -814,6 +814,51 @@ async fn one_ends_other_sessions_and_registers_an_age_key() {
     let _ = c.close().await;
 }
 
+/// The tabs of one browser share its sign-in: what happens in one is followed in the
+/// others, so no tab shows one person's name while acting as another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_out_or_another_person_in_another_tab_is_followed_in_this_one() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let r = people.in_state(&common::statistics(), State::PendingSupervisor, 2).await;
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    c.wait().for_element(Locator::Css("#act-withdraw")).await.unwrap();
+    let first = c.window().await.unwrap();
+    // Another tab, signed out there.
+    let other = c.new_window(true).await.unwrap();
+    c.switch_to_window(other.handle.clone()).await.unwrap();
+    c.goto(&server.base).await.unwrap();
+    wait_for_text(&c, "header .who", "林怡君").await;
+    click(&c, Locator::XPath("//header//button[contains(., '登出')]")).await;
+    c.wait().for_element(Locator::Css("#username")).await.unwrap();
+    c.switch_to_window(first.clone()).await.unwrap();
+    // Here: to the sign-in, and back to the request after it; the request is not shown.
+    wait_for_text(&c, "main h1", "登入").await;
+    let at = c.current_url().await.unwrap();
+    assert_eq!((at.path(), at.query()), ("/login", Some(format!("next=%2Frequests%2F{}", r.id).as_str())));
+    assert!(!main_text(&c).await.contains(&r.application.reason), "the request is still on screen");
+    // Signed in again there: this tab goes on to the request by itself.
+    c.switch_to_window(other.handle.clone()).await.unwrap();
+    sign_in(&c, &server.base, "applicant.npa").await;
+    c.switch_to_window(first.clone()).await.unwrap();
+    c.wait().for_element(Locator::Css("#act-withdraw")).await.unwrap();
+    // The reviewer signs in in the other tab: this one is drawn anew as theirs,
+    // their name in the header and their steps on the request.
+    c.switch_to_window(other.handle.clone()).await.unwrap();
+    sign_in(&c, &server.base, "supervisor.moi").await;
+    c.switch_to_window(first).await.unwrap();
+    wait_for_text(&c, "header .who", "張雅婷").await;
+    c.wait().for_element(Locator::Css("#act-supervisor_approve")).await.unwrap();
+    assert!(c.find(Locator::Css("#act-withdraw")).await.is_err(), "the applicant's step is still offered");
+    // And it goes on working (the screens drawn anew left nothing broken behind).
+    click(&c, Locator::XPath("//header//button[normalize-space()='English']")).await;
+    wait_for_text(&c, "#act-supervisor_approve", "Approve").await;
+    let _ = c.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn request_lists_page_past_fifty() {
     let dist = spa_dir();

@@ -19,6 +19,17 @@ pub fn Login() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // Sent here to sign in (`SignInFirst`) and signed in meanwhile in another tab of this
+    // browser: on to where this tab was going. Not after signing in here (that goes on
+    // by itself).
+    let navigate_on = navigate.clone();
+    Effect::new(move |_| {
+        let to = next.with(|q| q.get("next"));
+        if session.me.with(Option::is_some) && to.is_some() && !busy.get_untracked() {
+            let options = leptos_router::NavigateOptions { replace: true, ..Default::default() };
+            navigate_on(&session::after_sign_in(to.as_deref()), options);
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         busy.set(true);
@@ -30,9 +41,11 @@ pub fn Login() -> impl IntoView {
                     let to = session::after_sign_in(next.with_untracked(|q| q.get("next")).as_deref());
                     navigate(&to, Default::default());
                 }
-                Err(e) => error.set(Some(err_text(lang.get_untracked(), &e))),
+                Err(e) => {
+                    error.set(Some(err_text(lang.get_untracked(), &e)));
+                    busy.set(false);
+                }
             }
-            busy.set(false);
         });
     };
     let asked = move || next.with(|q| q.get("next")).is_some();
