@@ -859,6 +859,60 @@ async fn a_sign_out_or_another_person_in_another_tab_is_followed_in_this_one() {
     let _ = c.close().await;
 }
 
+/// A draft saved elsewhere while it was being edited here (another tab, a colleague of
+/// the office, WebHR): the save here is told what that save changed and chooses; what
+/// was typed here stays until then.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_saved_meanwhile_elsewhere_loses_nothing_typed_here() {
+    use statreq_e2e::statreq_contract::ApplicationPatch;
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let r = people.in_state(&common::statistics(), State::Draft, 2).await;
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    let elsewhere = |reason: &str| ApplicationPatch { reason: Some(reason.into()), ..Default::default() };
+    for (round, choice) in [(1, "#keep-mine"), (2, "#take-theirs")] {
+        c.goto(&format!("{}/requests/{}/edit", server.base, r.id)).await.unwrap();
+        let reason = c.wait().for_element(Locator::Css("#reason")).await.unwrap();
+        wait_for_value(&c, "#reason", &people.applicant.get_request(r.id).await.unwrap().application.reason).await;
+        let now = people.applicant.get_request(r.id).await.unwrap();
+        let theirs = format!("另一處第 {round} 次改的事由");
+        people.applicant.update_request(r.id, now.version, &elsewhere(&theirs)).await.unwrap();
+        let mine = format!("這裡第 {round} 次寫的事由");
+        reason.clear().await.unwrap();
+        reason.send_keys(&mine).await.unwrap();
+        click(&c, Locator::XPath("//form//button[@type='submit']")).await;
+        // Told, in words: that save's version and what it changed; what is typed here stays.
+        wait_for_text(&c, "#edit-conflict", &format!("第 {} 版", now.version + 1)).await;
+        wait_for_text(&c, "#edit-conflict table", &theirs).await;
+        assert_eq!(reason.prop("value").await.unwrap().as_deref(), Some(mine.as_str()));
+        assert_accessible(&c, "an edit saved meanwhile elsewhere").await;
+        click(&c, Locator::Css(choice)).await;
+        let kept = if choice == "#keep-mine" { &mine } else { &theirs };
+        if choice == "#keep-mine" {
+            wait_for_text(&c, "main h1", &format!("案件 {}", r.id)).await;
+        } else {
+            wait_for_value(&c, "#reason", &theirs).await;
+        }
+        assert_eq!(&people.applicant.get_request(r.id).await.unwrap().application.reason, kept);
+    }
+    // Submitted meanwhile: there is nothing to save over, and it says so.
+    c.goto(&format!("{}/requests/{}/edit", server.base, r.id)).await.unwrap();
+    let reason = c.wait().for_element(Locator::Css("#reason")).await.unwrap();
+    wait_for_value(&c, "#reason", "另一處第 2 次改的事由").await;
+    let now = people.applicant.get_request(r.id).await.unwrap();
+    people.applicant.submit(r.id, Some(now.version)).await.unwrap();
+    reason.send_keys("，再補一句").await.unwrap();
+    click(&c, Locator::XPath("//form//button[@type='submit']")).await;
+    wait_for_text(&c, "#edit-conflict", "已不能修改").await;
+    assert!(c.find(Locator::Css("#keep-mine")).await.is_err(), "offers to save over a submitted application");
+    assert_eq!(reason.prop("value").await.unwrap().as_deref(), Some("另一處第 2 次改的事由，再補一句"));
+    click(&c, Locator::Css("#take-theirs")).await;
+    wait_for_text(&c, "main", "待主管機關審核").await;
+    let _ = c.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn request_lists_page_past_fifty() {
     let dist = spa_dir();

@@ -10,7 +10,8 @@ use statreq_domain::application::{
 use statreq_domain::values::halfwidth;
 use statreq_domain::Severity;
 
-use super::form_carry;
+use super::form_conflict::ConflictPanel;
+use super::{form_carry, form_conflict};
 use crate::components::application::{field_names_of, operator_words, place, source_label, ApplicationView};
 use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, text, tr, tr_with, Lang};
@@ -43,6 +44,11 @@ pub fn ApplicationForm(
         (None, None) => "statreq.form.new".to_string(),
     };
     let base_version = edit.map(|(_, v)| v).unwrap_or(0);
+    // The version an edit is saved over: the one opened, or a newer one the applicant
+    // chose to save over (see `form_conflict`).
+    let version = RwSignal::new(base_version);
+    let conflict = RwSignal::new(None::<form_conflict::Conflict>);
+    let opened = StoredValue::new(initial.clone());
     let restored: Option<Application> = session::storage_get(&local_key)
         .and_then(|raw| serde_json::from_str::<(i64, Application)>(&raw).ok())
         .filter(|(v, app)| *v == base_version && *app != initial)
@@ -216,14 +222,18 @@ pub fn ApplicationForm(
     Effect::new(move |_| {
         let now = build_for_copy();
         if now != loaded || was_restored.get_untracked() {
-            if let Ok(json) = serde_json::to_string(&(base_version, &now)) {
+            if let Ok(json) = serde_json::to_string(&(version.get_untracked(), &now)) {
                 session::storage_set(&key_for_copy, &json);
             }
         }
     });
+    // Saved (and, from "check and submit", submitted): nothing is left to lose.
+    let done = RwSignal::new(false);
     let key_for_discard = local_key.clone();
-    let discard = move |_| {
+    let discard = move || {
         session::storage_remove(&key_for_discard);
+        // Chosen: nothing left to ask about on the way out.
+        done.set(true);
         if let Some(w) = web_sys::window() {
             let _ = w.location().reload();
         }
@@ -259,14 +269,13 @@ pub fn ApplicationForm(
         }
     };
     let hint = move |prefix: &'static str, id: &'static str| hint_at(prefix.to_string(), prefix, id.to_string());
-    // Saved (and, from "check and submit", submitted): nothing is left to lose.
-    let done = RwSignal::new(false);
     let build_for_guard = build.clone();
     let build_for_review = build.clone();
     crate::browser::ask_before_leaving(
         move || !done.get_untracked() && (was_restored.get_untracked() || build_for_guard() != loaded_for_guard),
         move || tr(lang.get_untracked(), "leave_with_unsaved_changes"),
     );
+    let navigate_away = navigate.clone();
     let persist = move |submit_after: bool| {
         attempted.set(true);
         saving.set(true);
@@ -280,6 +289,7 @@ pub fn ApplicationForm(
                 return saving.set(false);
             }
         };
+        let over = version.get_untracked();
         spawn_local(async move {
             match call(|c| {
                 let (app, intake) = (app.clone(), intake.clone());
@@ -289,7 +299,7 @@ pub fn ApplicationForm(
                     }
                     match edit {
                         None => c.create_request(&app).await,
-                        Some((id, version)) => {
+                        Some((id, _)) => {
                             let patch = ApplicationPatch {
                                 contact: Some(app.contact),
                                 reason: Some(app.reason),
@@ -297,7 +307,7 @@ pub fn ApplicationForm(
                                 personal_data: Some(app.personal_data),
                                 existing_sources: Some(app.existing_sources),
                             };
-                            c.update_request(id, version, &patch).await
+                            c.update_request(id, over, &patch).await
                         }
                     }
                 }
@@ -331,6 +341,17 @@ pub fn ApplicationForm(
                         }
                     }
                 }
+                // Saved elsewhere meanwhile: what changed there, and the choice (nothing typed is lost).
+                Err(e) if e.status() == Some(412) && edit.is_some() && intake.is_none() => {
+                    let id = edit.map_or(0, |(id, _)| id);
+                    match call(|c| async move { c.get_request(id).await }).await {
+                        Ok(now) => {
+                            error.set(None);
+                            conflict.set(Some(opened.with_value(|o| form_conflict::Conflict::of(o, now))));
+                        }
+                        Err(e) => error.set(Some(err_text(lang.get_untracked(), &e))),
+                    }
+                }
                 Err(e) => {
                     let placed: Vec<(String, Text)> = e
                         .problem()
@@ -351,6 +372,9 @@ pub fn ApplicationForm(
         });
     };
     let persist_on_submit = persist.clone();
+    let persist_over = persist.clone();
+    let discard_theirs = discard.clone();
+    let open_request = move || navigate_away(&format!("/requests/{}", edit.map_or(0, |(id, _)| id)), Default::default());
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         persist_on_submit(false);
@@ -417,7 +441,10 @@ pub fn ApplicationForm(
         <p>{move || tr(lang.get(), "applicants_may_not_set_deadlines_dgpa")}</p>
         <Show when=move || was_restored.get()>
             <p class="notice" role="status">{move || tr(lang.get(), "restored_what_you_typed")}" "
-                <button type="button" class="link" on:click=discard.clone()>{move || tr(lang.get(), "discard_it")}</button>
+                <button type="button" class="link" on:click={
+                    let discard = discard.clone();
+                    move |_| discard()
+                }>{move || tr(lang.get(), "discard_it")}</button>
             </p>
         </Show>
         <p class="summary" aria-live="polite">{move || (attempted.get() || !touched.get().is_empty()).then(|| {
@@ -613,6 +640,16 @@ pub fn ApplicationForm(
                 }).collect_view()}
             </fieldset>
             <p class="error pre-line" role="alert">{move || error.get()}</p>
+            {move || conflict.get().map(|c| {
+                let keep_mine = persist_over.clone();
+                let (take_theirs, open_request) = (discard_theirs.clone(), open_request.clone());
+                let editable = c.editable();
+                view! {
+                    <ConflictPanel conflict=c names=names saving=saving
+                        keep_mine=move |v| { version.set(v); conflict.set(None); keep_mine(false); }
+                        take_theirs=move || if editable { take_theirs() } else { open_request() } />
+                }
+            })}
             <div class="actions">
                 <button type="submit" disabled=move || saving.get()>
                     {move || tr(lang.get(), if paper.is_some() { "register_paper_application" } else { "save_draft" })}

@@ -13,6 +13,7 @@ pub mod destructions;
 pub mod faq;
 pub mod form;
 mod form_carry;
+mod form_conflict;
 mod form_open;
 pub mod form_paper;
 #[cfg(all(test, target_arch = "wasm32"))]
