@@ -142,6 +142,38 @@ B,70,40
 
 /// An officer's home narrows to the work they hold, and each state says how many it
 /// holds, of all or of theirs; work is handed to another officer from its page.
+/// A step refused because a colleague changed the request meanwhile (412): the page
+/// shows the request as it now stands and says so; what was being written stays in the
+/// step's form, to send again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_step_on_a_request_changed_meanwhile_keeps_what_was_written() {
+    use statreq_e2e::statreq_contract::Difficulty;
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let people = common::Scenario::new(&server).await;
+    let r = people.in_state(&common::statistics(), State::Queued, 2).await;
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "officer1.dgpa").await;
+    c.goto(&format!("{}/requests/{}", server.base, r.id)).await.unwrap();
+    click(&c, Locator::Css("#act-hold")).await;
+    type_into(&c, "#comment", "等待機關補充母體定義").await;
+    // Meanwhile the other officer re-rates it.
+    people.officer2.rerate(r.id, Some(r.version), Difficulty::new(4).unwrap(), "欄位較多").await.unwrap();
+    click(&c, Locator::Css("#act-confirm")).await;
+    wait_for_text(&c, "#changed-meanwhile", "已有變動").await;
+    // As it now stands (the new difficulty on its timeline), the reason still there.
+    wait_for_text(&c, "ol.timeline", "欄位較多").await;
+    crate::browser::wait_for_value(&c, "#comment", "等待機關補充母體定義").await;
+    assert_eq!(people.officer.get_request(r.id).await.unwrap().state, State::Queued);
+    assert_accessible(&c, "a step refused as the request changed meanwhile").await;
+    // Sent again, it is taken, and the warning goes.
+    click(&c, Locator::Css("#act-confirm")).await;
+    assert_eq!(crate::browser_ux::wait_for_state(&people.officer, r.id, State::OnHold).await, State::OnHold);
+    wait_for_text(&c, "[role=status]", "暫停").await;
+    assert!(c.find(Locator::Css("#changed-meanwhile")).await.is_err(), "the warning outlives the step taken");
+    let _ = c.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_officer_sees_the_work_they_hold() {
     let dist = spa_dir();
@@ -502,7 +534,13 @@ async fn an_officer_decides_keeping_data_longer() {
     people.applicant.request_retention_extension(r.id, 200, "陞遷評審延至下年度").await.unwrap();
     c.refresh().await.unwrap();
     wait_for_text(&c, "ul.extensions", "待人事總處決定").await;
+    // The other officer decides first: this decision is refused as the request changed,
+    // and the page shows it decided, saying so (it said to reload, and showed it waiting).
+    type_into(&c, "#ext-comment", "同意").await;
+    let approve = statreq_e2e::statreq_contract::ExtensionDecision::Approve;
+    people.officer2.decide_retention_extension(r.id, None, approve, None).await.unwrap();
     click(&c, Locator::XPath("//button[normalize-space()='核准延長']")).await;
+    wait_for_text(&c, "#changed-meanwhile", "已有變動").await;
     wait_for_text(&c, "ul.extensions", "已核准").await;
     wait_for_text(&c, "ol.timeline", "同意延長保存 200 日").await;
     let decided = people.applicant.retention_extensions(r.id).await.unwrap();

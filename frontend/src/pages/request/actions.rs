@@ -132,6 +132,8 @@ pub fn RequestActions(
     sources: Signal<Vec<(String, String)>>,
     officers: Signal<Vec<UserRef>>,
     on_done: Callback<(RequestAction, RequestView)>,
+    /// The request changed since it was read (412): the page reads it again.
+    on_stale: Callback<()>,
 ) -> impl IntoView {
     let lang = i18n::lang();
     let id = r.id;
@@ -254,6 +256,7 @@ pub fn RequestActions(
                     draft.clear();
                     on_done.run((a, view));
                 }
+                Err(e) if e.status() == Some(412) => on_stale.run(()),
                 Err(e) => message.set(Some(err_text(lang.get_untracked(), &e))),
             }
         });

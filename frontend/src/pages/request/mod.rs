@@ -63,6 +63,7 @@ pub fn RequestPage() -> impl IntoView {
         }
     });
     let receipt = RwSignal::new(None::<String>);
+    let changed_meanwhile = RwSignal::new(false);
     let query = leptos_router::hooks::use_query_map();
     let submitted_from_form = move || query.read().get("submitted").is_some();
     let not_submitted = move || query.read().get("not_submitted").is_some();
@@ -81,6 +82,14 @@ pub fn RequestPage() -> impl IntoView {
         } else {
             tr_with(l, "action_done", &[("action", action_label(l, a)), ("state", text(l, &r.state_label))])
         }));
+        changed_meanwhile.set(false);
+        reload();
+    });
+    // A step refused because the request changed since the page read it (412): read
+    // again, with what was being written kept (`action_draft`), and said so.
+    let stale = Callback::new(move |()| {
+        receipt.set(None);
+        changed_meanwhile.set(true);
         reload();
     });
     // Opening a request reads the notices about it.
@@ -101,6 +110,7 @@ pub fn RequestPage() -> impl IntoView {
         action_draft.clear();
         extension_draft.clear();
         release_reasons.set(Default::default());
+        changed_meanwhile.set(false);
     });
     view! {
         <RequestFrame request=request id=Signal::derive(id)>
@@ -136,6 +146,9 @@ pub fn RequestPage() -> impl IntoView {
                         // Registered from paper or e-mail: now awaiting DGPA's review.
                         .or_else(|| (registered() && r.state == State::PendingDgpa).then(|| tr_with(l, "registered_receipt", &[("id", r.id.to_string())])))
                     }).map(|m| view! { <p class="receipt" role="status">{m}</p> })}
+                    {move || changed_meanwhile.get().then(|| view! {
+                        <p class="warning" role="alert" id="changed-meanwhile">{tr(lang.get(), "request_changed_meanwhile")}</p>
+                    })}
                     {move || (not_submitted() && matches!(r.state, State::Draft | State::Returned)).then(|| view! {
                         <p class="error" role="alert">{tr(lang.get(), "saved_but_not_submitted")}</p>
                     })}
@@ -248,7 +261,7 @@ pub fn RequestPage() -> impl IntoView {
                         </section>
                     })}
                     {(!actions.is_empty()).then(|| view! {
-                        <RequestActions r=r.clone() draft=action_draft on_done=done
+                        <RequestActions r=r.clone() draft=action_draft on_done=done on_stale=stale
                             officers=Signal::derive(move || officers.get().unwrap_or_default())
                             sources=Signal::derive(move || coverage.get().and_then(Result::ok).unwrap_or_default().into_iter()
                                 .map(|c| (c.entry_id.clone(), format!("{} · {}%", text(lang.get(), &c.title), c.percent))).collect()) />
@@ -257,7 +270,7 @@ pub fn RequestPage() -> impl IntoView {
                     <crate::pages::request::questions::Questions id=r.id agency=r.agency_code.clone() />
                     {(r.state == State::Delivered && r.application.declares_personal_data()).then(|| view! {
                         <crate::pages::request::retention::Retention id=r.id version=r.version application=r.application.clone() draft=extension_draft
-                            on_change=Callback::new(move |_| reload()) />
+                            on_change=Callback::new(move |_| { changed_meanwhile.set(false); reload(); }) on_stale=stale />
                     })}
                     <section class="card" aria-labelledby="tl-h">
                         <h2 id="tl-h">{tr(lang.get(), "timeline")}</h2>

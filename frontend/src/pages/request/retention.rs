@@ -37,7 +37,15 @@ impl ExtensionDraft {
 /// The extensions of a delivered personal-data request, the office's form to ask
 /// for one and DGPA's buttons to decide the waiting one.
 #[component]
-pub fn Retention(id: i64, version: i64, application: Application, draft: ExtensionDraft, on_change: Callback<()>) -> impl IntoView {
+pub fn Retention(
+    id: i64,
+    version: i64,
+    application: Application,
+    draft: ExtensionDraft,
+    on_change: Callback<()>,
+    /// The request changed since it was read (412): the page reads it again.
+    on_stale: Callback<()>,
+) -> impl IntoView {
     let lang = i18n::lang();
     let session = session::session();
     let is_officer = move || session.me.get().is_some_and(|m| m.roles.contains(&Role::DgpaOfficer));
@@ -74,6 +82,7 @@ pub fn Retention(id: i64, version: i64, application: Application, draft: Extensi
             list.refetch();
             on_change.run(());
         }
+        Err(e) if e.status() == Some(412) => on_stale.run(()),
         Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
     };
     let ask = move |ev: leptos::ev::SubmitEvent| {
