@@ -209,15 +209,38 @@ fn forget() {
     session().me.set(None);
 }
 
+/// The refresh under way, if any: every call refused for an expired token awaits the
+/// same one. A refresh token works once; two sent at once made the second a reuse,
+/// which the server takes for theft and answers by ending the whole sign-in (opening a
+/// request page after the token expired, with its several calls, signed the person out).
+type Refreshing = futures_util::future::Shared<futures_util::future::LocalBoxFuture<'static, bool>>;
+
+thread_local! {
+    static REFRESHING: std::cell::RefCell<Option<Refreshing>> = const { std::cell::RefCell::new(None) };
+}
+
 async fn refresh() -> bool {
-    let mut c = Client::new(&origin()).with_cookie_session();
-    match c.refresh().await {
-        Ok(t) => {
-            storage_set("statreq.access", &t.access_token);
-            true
+    use futures_util::FutureExt;
+    let under_way = REFRESHING.with(|r| r.borrow().clone());
+    let refreshing = under_way.unwrap_or_else(|| {
+        let once = async {
+            let mut c = Client::new(&origin()).with_cookie_session();
+            let done = match c.refresh().await {
+                Ok(t) => {
+                    storage_set("statreq.access", &t.access_token);
+                    true
+                }
+                Err(_) => false,
+            };
+            REFRESHING.with(|r| r.borrow_mut().take());
+            done
         }
-        Err(_) => false,
-    }
+        .boxed_local()
+        .shared();
+        REFRESHING.with(|r| *r.borrow_mut() = Some(once.clone()));
+        once
+    });
+    refreshing.await
 }
 
 /// Runs an API call; on an expired token refreshes once and runs it again.
@@ -226,9 +249,12 @@ where
     F: Fn(Client) -> Fut,
     Fut: Future<Output = Result<T, ClientError>>,
 {
+    let sent_with = storage_get("statreq.access");
     match f(client()).await {
         Err(e) if e.status() == Some(401) => {
-            if refresh().await {
+            // Refreshed meanwhile (a call that finished first, or another tab): the new
+            // token serves; else refreshed now.
+            if storage_get("statreq.access").is_some_and(|now| Some(&now) != sent_with.as_ref()) || refresh().await {
                 f(client()).await
             } else {
                 forget();

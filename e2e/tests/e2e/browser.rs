@@ -470,6 +470,30 @@ async fn an_expired_session_is_refreshed_without_losing_the_form() {
     let _ = c.close().await;
 }
 
+/// After the access token expired, a page that asks several things at once (a request's:
+/// the request, its timeline, its check, its sources …) refreshes the sign-in once: two
+/// refreshes with one token are a reuse, which the server answers by ending the sign-in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_session_opening_a_page_of_many_calls_stays_signed_in() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default(), "--access-token-seconds", "1"]);
+    let people = common::Scenario::new(&server).await;
+    let r = people.in_state(&common::statistics(), statreq_e2e::statreq_contract::State::PendingSupervisor, 2).await;
+    let (_driver, c) = browser().await;
+    sign_in(&c, &server.base, "applicant.npa").await;
+    let link = format!("main a[href='/requests/{}']", r.id);
+    c.wait().for_element(Locator::Css(&link)).await.unwrap();
+    // The access token expires (1 s, plus the 30 s leeway statreq allows for clock skew).
+    tokio::time::sleep(Duration::from_secs(33)).await;
+    c.find(Locator::Css(&link)).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "main h1", &format!("案件 {}", r.id)).await;
+    wait_for_text(&c, "ol.timeline", "待主管機關審核").await;
+    assert_eq!(c.current_url().await.unwrap().path(), format!("/requests/{}", r.id));
+    // The browser's sign-in lives on: the scenario's, the browser's and this one.
+    assert_eq!(server.login("applicant.npa").await.sessions().await.unwrap().len(), 3);
+    let _ = c.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_administrator_previews_and_saves_queue_settings() {
     let dist = spa_dir();
