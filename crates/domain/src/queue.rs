@@ -327,8 +327,6 @@ pub fn difficulty_factor(d: Difficulty, favour: DifficultyFavour) -> f64 {
     }
 }
 
-/// Nanoseconds as an unsigned integer in time order (saturating some 292 years
-/// from 1970 or from zero).
 /// See [`order_key`].
 pub type OrderKey = (u64, u64, i64);
 
@@ -348,6 +346,8 @@ pub fn order_key(overdue: bool, waited: Duration, priority: f64, received_at: Da
     (first, ordered_nanos(received_at.timestamp(), received_at.timestamp_subsec_nanos()), id.0)
 }
 
+/// Nanoseconds as an unsigned integer in time order (saturating some 292 years
+/// from 1970 or from zero).
 fn ordered_nanos(seconds: i64, subsec: u32) -> u64 {
     let n = seconds.saturating_mul(1_000_000_000).saturating_add(i64::from(subsec));
     (n as u64) ^ (1 << 63)

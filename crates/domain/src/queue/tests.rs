@@ -369,3 +369,22 @@ fn a_preview_weighs_the_factors_as_the_queue_does() {
         assert!((preview - theirs).abs() < 1e-9, "{:?}: {preview} ≠ {theirs}", r.id);
     }
 }
+
+/// The preview orders by the queue's own key: with weights that tie every request, the
+/// first received comes first whatever its number (rule 5.3), as `rank` orders them.
+#[test]
+fn a_preview_orders_ties_as_the_queue_does() {
+    let now = t0();
+    let mut entries = [entry(1, "MOI", 3, 10, now), entry(2, "MOI", 3, 10, now)];
+    entries[1].received_at = entries[0].received_at - Duration::hours(1);
+    let tied = QueueSettings { weight_age: 0, weight_difficulty: 0, weight_fair_share: 0, ..QueueSettings::default() };
+    let ranked = rank(&entries, &HashMap::new(), &tied, now);
+    assert_eq!(ranked.iter().map(|r| r.id).collect::<Vec<_>>(), [RequestId(2), RequestId(1)]);
+    let mut keys: Vec<(OrderKey, RequestId)> = ranked
+        .iter()
+        .map(|r| (order_key(r.overdue, r.waited, r.priority, entries[(r.id.0 - 1) as usize].received_at, r.id), r.id))
+        .collect();
+    keys.reverse();
+    keys.sort();
+    assert_eq!(keys.iter().map(|k| k.1).collect::<Vec<_>>(), [RequestId(2), RequestId(1)]);
+}
