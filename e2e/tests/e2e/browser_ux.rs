@@ -886,6 +886,8 @@ async fn an_edit_saved_meanwhile_elsewhere_loses_nothing_typed_here() {
         // Told, in words: that save's version and what it changed; what is typed here stays.
         wait_for_text(&c, "#edit-conflict", &format!("第 {} 版", now.version + 1)).await;
         wait_for_text(&c, "#edit-conflict table", &theirs).await;
+        // The keyboard is taken there (the save button is further down the page).
+        crate::browser::wait_for_script(&c, "return document.activeElement.id", serde_json::json!("conflict-h")).await;
         assert_eq!(reason.prop("value").await.unwrap().as_deref(), Some(mine.as_str()));
         assert_accessible(&c, "an edit saved meanwhile elsewhere").await;
         click(&c, Locator::Css(choice)).await;

@@ -46,10 +46,17 @@ pub fn ConflictPanel(
     let Conflict { now, changes } = conflict.clone();
     let editable = conflict.editable();
     let version = now.version;
+    // The keyboard's place moves to it: the save button it came from is further down.
+    let heading = NodeRef::<leptos::html::H2>::new();
+    Effect::new(move |_| {
+        if let Some(h) = heading.get() {
+            let _ = h.focus();
+        }
+    });
     view! {
-        <section class="card conflict" id="edit-conflict" aria-labelledby="conflict-h" role="alert">
-            <h2 id="conflict-h">{move || tr(lang.get(), "saved_meanwhile_elsewhere")}</h2>
-            <p>{move || tr_with(lang.get(), "saved_meanwhile_detail", &[
+        <section class="card conflict" id="edit-conflict" aria-labelledby="conflict-h">
+            <h2 id="conflict-h" tabindex="-1" node_ref=heading>{move || tr(lang.get(), "saved_meanwhile_elsewhere")}</h2>
+            <p role="alert">{move || tr_with(lang.get(), "saved_meanwhile_detail", &[
                 ("version", version.to_string()),
                 ("at", i18n::datetime(lang.get(), now.updated_at)),
                 ("state", i18n::text(lang.get(), &now.state_label)),
