@@ -859,6 +859,14 @@ async fn a_sign_out_or_another_person_in_another_tab_is_followed_in_this_one() {
     let _ = c.close().await;
 }
 
+/// The edit page of request `id`, once its reason box shows `reason`.
+async fn edit_page(c: &Client, base: &str, id: i64, reason: &str) -> fantoccini::elements::Element {
+    c.goto(&format!("{base}/requests/{id}/edit")).await.unwrap();
+    let box_ = c.wait().for_element(Locator::Css("#reason")).await.unwrap();
+    wait_for_value(c, "#reason", reason).await;
+    box_
+}
+
 /// A draft saved elsewhere while it was being edited here (another tab, a colleague of
 /// the office, WebHR): the save here is told what that save changed and chooses; what
 /// was typed here stays until then.
@@ -873,10 +881,8 @@ async fn an_edit_saved_meanwhile_elsewhere_loses_nothing_typed_here() {
     sign_in(&c, &server.base, "applicant.npa").await;
     let elsewhere = |reason: &str| ApplicationPatch { reason: Some(reason.into()), ..Default::default() };
     for (round, choice) in [(1, "#keep-mine"), (2, "#take-theirs")] {
-        c.goto(&format!("{}/requests/{}/edit", server.base, r.id)).await.unwrap();
-        let reason = c.wait().for_element(Locator::Css("#reason")).await.unwrap();
-        wait_for_value(&c, "#reason", &people.applicant.get_request(r.id).await.unwrap().application.reason).await;
         let now = people.applicant.get_request(r.id).await.unwrap();
+        let reason = edit_page(&c, &server.base, r.id, &now.application.reason).await;
         let theirs = format!("另一處第 {round} 次改的事由");
         people.applicant.update_request(r.id, now.version, &elsewhere(&theirs)).await.unwrap();
         let mine = format!("這裡第 {round} 次寫的事由");
@@ -900,9 +906,7 @@ async fn an_edit_saved_meanwhile_elsewhere_loses_nothing_typed_here() {
         assert_eq!(&people.applicant.get_request(r.id).await.unwrap().application.reason, kept);
     }
     // Submitted meanwhile: there is nothing to save over, and it says so.
-    c.goto(&format!("{}/requests/{}/edit", server.base, r.id)).await.unwrap();
-    let reason = c.wait().for_element(Locator::Css("#reason")).await.unwrap();
-    wait_for_value(&c, "#reason", "另一處第 2 次改的事由").await;
+    let reason = edit_page(&c, &server.base, r.id, "另一處第 2 次改的事由").await;
     let now = people.applicant.get_request(r.id).await.unwrap();
     people.applicant.submit(r.id, Some(now.version)).await.unwrap();
     reason.send_keys("，再補一句").await.unwrap();
