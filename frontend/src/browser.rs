@@ -111,3 +111,26 @@ pub(crate) fn ask_before_leaving(dirty: impl Fn() -> bool + Clone + 'static, que
 pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
+
+/// Runs `act` on the element `id` once it is in the document: a screen joins it only
+/// when the router's transition ends, and a part of one when its data has come, so it is
+/// looked for every 50 ms, `tries` times at most.
+pub(crate) fn when_there(id: String, tries: u32, act: impl FnOnce(web_sys::Element) + 'static) {
+    let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id));
+    match el {
+        Some(el) => act(el),
+        None if tries > 0 => leptos::prelude::set_timeout(move || when_there(id, tries - 1, act), std::time::Duration::from_millis(50)),
+        None => {}
+    }
+}
+
+/// The keyboard's place to the element `id` once it is there (see [`when_there`]); it
+/// needs a `tabindex` unless it is a control.
+pub(crate) fn focus_when_there(id: &str) {
+    use wasm_bindgen::JsCast;
+    when_there(id.to_string(), 40, |el| {
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    });
+}

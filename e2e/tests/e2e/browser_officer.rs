@@ -161,6 +161,8 @@ async fn a_step_on_a_request_changed_meanwhile_keeps_what_was_written() {
     people.officer2.rerate(r.id, Some(r.version), Difficulty::new(4).unwrap(), "欄位較多").await.unwrap();
     click(&c, Locator::Css("#act-confirm")).await;
     wait_for_text(&c, "#changed-meanwhile", "已有變動").await;
+    // The keyboard is taken to the warning (the button it was on is drawn anew).
+    crate::browser::wait_for_script(&c, "return document.activeElement.id", serde_json::json!("changed-meanwhile")).await;
     // As it now stands (the new difficulty on its timeline), the reason still there.
     wait_for_text(&c, "ol.timeline", "欄位較多").await;
     crate::browser::wait_for_value(&c, "#comment", "等待機關補充母體定義").await;

@@ -102,18 +102,6 @@ fn upload_button(idle: &'static str, sent: RwSignal<Option<f64>>, labelled_by: &
     }
 }
 
-/// Scrolls to the element `id` once it is in the document: after an in-app navigation
-/// the new page joins the document only when the router's transition ends, so it is
-/// looked for every 50 ms, `tries` times at most.
-fn scroll_when_there(id: String, tries: u32) {
-    let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id));
-    match el {
-        Some(el) => el.scroll_into_view(),
-        None if tries > 0 => set_timeout(move || scroll_when_there(id, tries - 1), std::time::Duration::from_millis(50)),
-        None => {}
-    }
-}
-
 /// Queue position, messages and deliveries of one request.
 #[component]
 pub fn RequestExtras(
@@ -167,7 +155,7 @@ pub fn RequestExtras(
             return;
         }
         scrolled_to.set_value(at.clone());
-        scroll_when_there(at[1..].to_string(), 100);
+        crate::browser::when_there(at[1..].to_string(), 100, |el| el.scroll_into_view());
     });
     // Asked only by those who may handle them: a supervisor's every view of a request
     // was a refused call.

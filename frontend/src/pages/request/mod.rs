@@ -92,6 +92,14 @@ pub fn RequestPage() -> impl IntoView {
         changed_meanwhile.set(true);
         reload();
     });
+    // Drawn again as the request now stands, the page takes the keyboard to the warning
+    // (the step's button it was on is gone).
+    Effect::new(move |_| {
+        let _ = request.get();
+        if changed_meanwhile.get_untracked() {
+            crate::browser::focus_when_there("changed-meanwhile");
+        }
+    });
     // Opening a request reads the notices about it.
     crate::pages::inbox::read_when_shown(session, move || request.get().and_then(Result::ok).map(|r| format!("/requests/{}", r.id)));
     // Whether the page lists result files (which [`RequestExtras`] loads).
@@ -147,7 +155,7 @@ pub fn RequestPage() -> impl IntoView {
                         .or_else(|| (registered() && r.state == State::PendingDgpa).then(|| tr_with(l, "registered_receipt", &[("id", r.id.to_string())])))
                     }).map(|m| view! { <p class="receipt" role="status">{m}</p> })}
                     {move || changed_meanwhile.get().then(|| view! {
-                        <p class="warning" role="alert" id="changed-meanwhile">{tr(lang.get(), "request_changed_meanwhile")}</p>
+                        <p class="warning" role="alert" id="changed-meanwhile" tabindex="-1">{tr(lang.get(), "request_changed_meanwhile")}</p>
                     })}
                     {move || (not_submitted() && matches!(r.state, State::Draft | State::Returned)).then(|| view! {
                         <p class="error" role="alert">{tr(lang.get(), "saved_but_not_submitted")}</p>
