@@ -460,12 +460,12 @@ const MAX_EXPORT: i64 = statreq_contract::MAX_REQUEST_EXPORT;
 /// per page or every match up to 10,000 without it; UTF-8 with a byte-order mark so
 /// that Excel opens the Chinese text. Dates are Taiwan's. The codes (`state`, `output`)
 /// are followed, in the last columns, by the same in words (`state_label`,
-/// `output_label`, zh-TW; since 1.20.0).
+/// `output_label`, zh-TW, since 1.20.0; `state_label_en`, `output_label_en`, since 1.22.0).
 #[utoipa::path(
     tag = "requests",
     security(("bearer" = [])),
     params(RequestFilters, ListPage),
-    responses((status = 200, content_type = "text/csv", body = String, description = "id, agency, state, …, state_label, output_label"), ErrorResponses)
+    responses((status = 200, content_type = "text/csv", body = String, description = "id, agency, state, …, state_label, output_label, state_label_en, output_label_en"), ErrorResponses)
 )]
 #[get("/requests.csv")]
 pub async fn export_requests(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> Result<HttpResponse, ApiError> {
@@ -488,6 +488,9 @@ pub async fn export_requests(state: web::Data<AppState>, who: Principal, req: Ht
         // Since 1.20.0: the same in words (zh-TW), for the person who opens it in Excel.
         "state_label",
         "output_label",
+        // Since 1.22.0: the same in English, for the English-speaking reader.
+        "state_label_en",
+        "output_label_en",
     ];
     out.write_record(header).map_err(AppError::internal)?;
     let day = |t: Option<chrono::DateTime<Utc>>| t.map(|t| lifecycle::taiwan_date(t).to_string()).unwrap_or_default();
@@ -519,6 +522,8 @@ pub async fn export_requests(state: web::Data<AppState>, who: Principal, req: Ht
             l.row.updated_at.to_rfc3339(),
             l.row.state.label().zh_tw,
             app.requirement.output.map(|o| o.label().zh_tw).unwrap_or_default(),
+            l.row.state.label().en,
+            app.requirement.output.map(|o| o.label().en).unwrap_or_default(),
         ])
         .map_err(AppError::internal)?;
     }

@@ -132,9 +132,9 @@ async fn officers_search_and_export_within_what_they_may_see(backend: Backend) {
     assert_eq!(lines.len(), 3, "{text}");
     assert!(lines[1].starts_with(&format!("{d},TPEDU,臺北市政府教育局,pending_dgpa")), "{}", lines[1]);
     // The state and the output in words as well, for the person who opens it in Excel
-    // (since 1.20.0, as the last columns).
-    assert!(lines[0].ends_with(",updated_at,state_label,output_label"), "{}", lines[0]);
-    assert!(lines[1].ends_with(",待人事總處審查,統計數值"), "{}", lines[1]);
+    // (since 1.20.0, as the last columns; in English after them since 1.22.0).
+    assert!(lines[0].ends_with(",updated_at,state_label,output_label,state_label_en,output_label_en"), "{}", lines[0]);
+    assert!(lines[1].ends_with(",待人事總處審查,統計數值,awaiting DGPA review,statistical figures"), "{}", lines[1]);
     let own = String::from_utf8(applicant.export_requests(&[("q", "草稿")]).await.unwrap()).unwrap();
     assert!(own.contains(",'=1+1 陞遷草稿"), "a leading = is quoted: {own}");
     let err = officer.export_requests(&[("state", "bogus")]).await.err();
