@@ -96,7 +96,7 @@ pub fn provide() -> Session {
     if storage_get("statreq.access").is_some() {
         leptos::task::spawn_local(async move {
             if let Ok(me) = call(|c| async move { c.me().await }).await {
-                s.me.set(Some(me));
+                known(s, me);
             }
             s.checked.set(true);
         });
@@ -132,10 +132,12 @@ fn follow_other_tabs(s: Session) {
             match s.me.with_untracked(|m| m.as_ref().map(|m| m.id)) {
                 Some(id) if id == me.id => {}
                 // Nobody's screens are open here (the sign-in, after a sign-out elsewhere).
-                None => s.me.set(Some(me)),
+                None => known(s, me),
                 // The screens are drawn anew first, then told who is signed in: the old
-                // ones are gone before anything follows the change of person.
+                // ones are gone before anything follows the change of person (and the
+                // forms drawn anew offer nothing the person before typed).
                 Some(_) => {
+                    claim_forms(me.id);
                     s.screens.update(|n| *n += 1);
                     set_timeout(move || s.me.set(Some(me)), std::time::Duration::ZERO);
                 }
@@ -191,16 +193,43 @@ pub fn adopt_token(token: &str) {
 pub fn logout() {
     storage_remove("statreq.access");
     // Unsaved forms kept in this browser go with the session (a shared office PC).
+    forget_forms();
+    session().me.set(None);
+    leptos::task::spawn_local(async {
+        let _ = Client::new(&origin()).with_cookie_session().logout().await;
+    });
+}
+
+/// Who is signed in, now known (a sign-in here, WebHR's, the page opened again).
+pub fn known(s: Session, me: Me) {
+    claim_forms(me.id);
+    s.me.set(Some(me));
+}
+
+/// The copies of unsaved forms kept in this browser (`statreq.form.*`) are the person's
+/// who typed them: another person signed in on the same browser (a shared office PC, the
+/// first one never signed out) starts without them instead of being offered what someone
+/// else typed. Copies kept before their owner was recorded stay with whoever comes first.
+fn claim_forms(id: i64) {
+    let id = id.to_string();
+    match storage_get("statreq.form.owner") {
+        Some(owner) if owner == id => {}
+        Some(_) => {
+            forget_forms();
+            storage_set("statreq.form.owner", &id);
+        }
+        None => storage_set("statreq.form.owner", &id),
+    }
+}
+
+/// Removes every copy of an unsaved form kept in this browser (and whose they were).
+fn forget_forms() {
     if let Some(store) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let keys: Vec<String> = (0..store.length().unwrap_or(0)).filter_map(|i| store.key(i).ok().flatten()).collect();
         for k in keys.into_iter().filter(|k| k.starts_with("statreq.form.")) {
             let _ = store.remove_item(&k);
         }
     }
-    session().me.set(None);
-    leptos::task::spawn_local(async {
-        let _ = Client::new(&origin()).with_cookie_session().logout().await;
-    });
 }
 
 /// Forgets the session here only (the server already refused it).

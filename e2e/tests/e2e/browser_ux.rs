@@ -859,6 +859,41 @@ async fn a_sign_out_or_another_person_in_another_tab_is_followed_in_this_one() {
     let _ = c.close().await;
 }
 
+/// A browser several people use (an office's shared PC): what one typed and did not save
+/// is offered back to them, never to the next person who signs in there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_next_person_on_a_shared_browser_is_not_offered_what_the_last_typed() {
+    let dist = spa_dir();
+    let server = TestServer::start_with(Backend::Sqlite, &["--spa-dir", dist.to_str().unwrap_or_default()]);
+    let (_driver, c) = browser().await;
+    let kept = "return localStorage.getItem('statreq.form.new') !== null";
+    let typed_then_signed_in = |who: &'static str| {
+        let (c, base) = (c.clone(), server.base.clone());
+        async move {
+            c.goto(&format!("{base}/requests/new")).await.unwrap();
+            type_into(&c, "#reason", "警政署未存的申請事由").await;
+            crate::browser::wait_for_script(&c, kept, serde_json::json!(true)).await;
+            // Never signed out: the next sign-in is on the same browser (the sign-in page
+            // goes home once it is done).
+            sign_in(&c, &base, who).await;
+            crate::browser::wait_for_script(&c, "return location.pathname", serde_json::json!("/")).await;
+            c.goto(&format!("{base}/requests/new")).await.unwrap();
+            c.wait().for_element(Locator::Css("#reason")).await.unwrap();
+        }
+    };
+    sign_in(&c, &server.base, "applicant.npa").await;
+    // The same person again: theirs is offered back.
+    typed_then_signed_in("applicant.npa").await;
+    wait_for_value(&c, "#reason", "警政署未存的申請事由").await;
+    wait_for_text(&c, "main", "已還原您上次在此瀏覽器輸入").await;
+    // Another office's applicant: an empty form, nothing offered.
+    typed_then_signed_in("applicant.nia").await;
+    wait_for_text(&c, "header .who", "許雅琪").await;
+    assert_eq!(c.find(Locator::Css("#reason")).await.unwrap().prop("value").await.unwrap().as_deref(), Some(""));
+    assert!(!main_text(&c).await.contains("已還原"), "another person's text is offered");
+    let _ = c.close().await;
+}
+
 /// The edit page of request `id`, once its reason box shows `reason`.
 async fn edit_page(c: &Client, base: &str, id: i64, reason: &str) -> fantoccini::elements::Element {
     c.goto(&format!("{base}/requests/{id}/edit")).await.unwrap();

@@ -37,7 +37,7 @@ pub fn Login() -> impl IntoView {
         spawn_local(async move {
             match session::login(&username.get_untracked(), &password.get_untracked()).await {
                 Ok(me) => {
-                    session.me.set(Some(me));
+                    session::known(session, me);
                     let to = session::after_sign_in(next.with_untracked(|q| q.get("next")).as_deref());
                     navigate(&to, Default::default());
                 }
@@ -96,7 +96,7 @@ pub fn SsoPage() -> impl IntoView {
             session::adopt_token(&token);
             match call(|c| async move { c.me().await }).await {
                 Ok(me) => {
-                    session.me.set(Some(me));
+                    session::known(session, me);
                     navigate(&session::after_sign_in(next.as_deref()), Default::default());
                 }
                 Err(e) => error.set(Some(err_text(lang.get_untracked(), &e))),
