@@ -951,6 +951,15 @@ async fn an_edit_saved_meanwhile_elsewhere_loses_nothing_typed_here() {
     assert_eq!(reason.prop("value").await.unwrap().as_deref(), Some("另一處第 2 次改的事由，再補一句"));
     click(&c, Locator::Css("#take-theirs")).await;
     wait_for_text(&c, "main", "待主管機關審核").await;
+    // Returned, corrected and sent again: the request's revisions say what changed, in the
+    // same words and table as the panel above.
+    use statreq_e2e::statreq_contract::Decision;
+    let returned = people.supervisor.supervisor_decision(r.id, None, Decision::Return, Some("請寫明用途")).await.unwrap();
+    let fixed = people.applicant.update_request(r.id, returned.version, &elsewhere("補正後的事由")).await.unwrap();
+    people.applicant.submit(r.id, Some(fixed.version)).await.unwrap();
+    c.refresh().await.unwrap();
+    wait_for_text(&c, "section[aria-labelledby='r-h'] table.diff", "補正後的事由").await;
+    wait_for_text(&c, "section[aria-labelledby='r-h'] table.diff thead", "修正前").await;
     let _ = c.close().await;
 }
 

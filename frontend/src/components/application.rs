@@ -332,3 +332,40 @@ mod tests {
         assert!(!gaps[0].starts_with(&tr(Lang::Zh, "lacks_fields")));
     }
 }
+
+/// Changes to an application, item by item in words: what each was (the column headed
+/// `before`) and what it is (`after`); a revision's, or a save made meanwhile. `app` is
+/// the application they led to (for the places named by index).
+#[component]
+pub(crate) fn ChangesTable(
+    changes: Vec<statreq_domain::diff::Change>,
+    app: Application,
+    names: Memo<FieldNames>,
+    before: &'static str,
+    after: &'static str,
+) -> impl IntoView {
+    let lang = crate::i18n::lang();
+    view! {
+        <table class="list diff">
+            <thead><tr>
+                <th scope="col">{move || tr(lang.get(), "field_2")}</th>
+                <th scope="col">{move || tr(lang.get(), before)}</th>
+                <th scope="col">{move || tr(lang.get(), after)}</th>
+            </tr></thead>
+            <tbody>
+                {move || changes.iter().map(|ch| {
+                    let (l, n) = (lang.get(), names.get());
+                    let (_, item) = place(l, Some(&app), &n, &ch.pointer);
+                    let words = |v: &Option<serde_json::Value>| v.as_ref().map(|v| value_words(l, &n, &ch.pointer, v)).unwrap_or_default();
+                    view! {
+                        <tr>
+                            <td data-label=tr(l, "field_2")>{item}</td>
+                            <td data-label=tr(l, before)><del>{words(&ch.before)}</del></td>
+                            <td data-label=tr(l, after)><ins>{words(&ch.after)}</ins></td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use statreq_contract::{Action, Application, RequestView};
 use statreq_domain::diff::{changes, Change};
 
-use crate::components::application::{place, value_words, FieldNames};
+use crate::components::application::{ChangesTable, FieldNames};
 use crate::i18n::{self, tr, tr_with};
 
 /// The request as it now stands, and what changed from the application the form
@@ -43,9 +43,9 @@ pub fn ConflictPanel(
     saving: RwSignal<bool>,
 ) -> impl IntoView {
     let lang = i18n::lang();
-    let Conflict { now, changes } = conflict.clone();
     let editable = conflict.editable();
-    let version = now.version;
+    let Conflict { now, changes } = conflict;
+    let (version, app) = (now.version, now.application.clone());
     // The keyboard's place moves to it: the save button it came from is further down.
     let heading = NodeRef::<leptos::html::H2>::new();
     Effect::new(move |_| {
@@ -63,27 +63,8 @@ pub fn ConflictPanel(
             ])}</p>
             {(!changes.is_empty()).then(|| view! {
                 <p>{move || tr(lang.get(), "saved_meanwhile_changed")}</p>
-                <table class="list diff">
-                    <thead><tr>
-                        <th scope="col">{move || tr(lang.get(), "field_2")}</th>
-                        <th scope="col">{move || tr(lang.get(), "conflict_when_opened")}</th>
-                        <th scope="col">{move || tr(lang.get(), "conflict_saved_now")}</th>
-                    </tr></thead>
-                    <tbody>
-                        {move || changes.iter().map(|ch| {
-                            let (l, n) = (lang.get(), names.get());
-                            let (_, item) = place(l, Some(&conflict.now.application), &n, &ch.pointer);
-                            let words = |v: &Option<serde_json::Value>| v.as_ref().map(|v| value_words(l, &n, &ch.pointer, v)).unwrap_or_default();
-                            view! {
-                                <tr>
-                                    <td data-label=tr(l, "field_2")>{item}</td>
-                                    <td data-label=tr(l, "conflict_when_opened")><del>{words(&ch.before)}</del></td>
-                                    <td data-label=tr(l, "conflict_saved_now")><ins>{words(&ch.after)}</ins></td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <ChangesTable changes=changes app=app names=names
+                    before="conflict_when_opened" after="conflict_saved_now" />
             })}
             <p>{move || tr(lang.get(), if editable { "saved_meanwhile_choose" } else { "saved_meanwhile_not_editable" })}</p>
             <div class="actions">

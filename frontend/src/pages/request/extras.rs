@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use statreq_contract::*;
 
 use crate::browser::{chosen_file, follow_link};
-use crate::components::application::{place, value_words, FieldNames};
+use crate::components::application::{ChangesTable, FieldNames};
 use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, text, tr, tr_with};
 use crate::session::{self, call};
@@ -519,23 +519,7 @@ pub fn RequestExtras(
                 <h2 id="r-h">{tr(lang.get(), "revisions")}</h2>
                 {revs.into_iter().skip(1).map(|r| view! {
                     <h3>{tr_with(lang.get(), "revision_n", &[("n", r.number.to_string())])}" · "{i18n::date(lang.get(), r.submitted_at)}</h3>
-                    <table class="list diff">
-                        <thead><tr><th scope="col">{tr(lang.get(), "field_2")}</th><th scope="col">{tr(lang.get(), "before")}</th><th scope="col">{tr(lang.get(), "after")}</th></tr></thead>
-                        <tbody>
-                            {r.changes.into_iter().map(|ch| {
-                                let (l, n) = (lang.get(), names.get());
-                                let (_, item) = place(l, Some(&r.application), &n, &ch.pointer);
-                                let words = |v: Option<serde_json::Value>| v.map(|v| value_words(l, &n, &ch.pointer, &v)).unwrap_or_default();
-                                view! {
-                                    <tr>
-                                        <td data-label=tr(l, "field_2")>{item}</td>
-                                        <td data-label=tr(l, "before")><del>{words(ch.before.clone())}</del></td>
-                                        <td data-label=tr(l, "after")><ins>{words(ch.after.clone())}</ins></td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <ChangesTable changes=r.changes app=r.application names=names before="before" after="after" />
                 }).collect_view()}
             </section>
         })}
