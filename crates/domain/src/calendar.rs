@@ -84,6 +84,48 @@ impl OfficeCalendar {
     }
 }
 
+/// What a calendar lists for one day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listed<'a> {
+    DayOff(&'a str),
+    MakeUpWorkday(&'a str),
+}
+
+impl OfficeCalendar {
+    /// What the year lists for `date`: a day off or a make-up workday, by name.
+    pub fn listed(&self, date: NaiveDate) -> Option<Listed<'_>> {
+        fn named(days: &[NamedDay], date: NaiveDate) -> Option<&str> {
+            days.iter().find(|d| d.date == date).map(|d| d.name.as_str())
+        }
+        named(&self.days_off, date).map(Listed::DayOff).or_else(|| named(&self.make_up_workdays, date).map(Listed::MakeUpWorkday))
+    }
+
+    /// The days listed in any of `calendars`, in order, once each.
+    pub fn days_in(calendars: &[&OfficeCalendar]) -> Vec<NaiveDate> {
+        let mut days: Vec<NaiveDate> =
+            calendars.iter().flat_map(|c| c.days_off.iter().chain(&c.make_up_workdays).map(|d| d.date)).collect();
+        days.sort_unstable();
+        days.dedup();
+        days
+    }
+
+    /// `mine`, an edit of `read`, made again on `theirs`, another edit of `read` saved
+    /// meanwhile: each day `mine` changed (added, removed, renamed, moved between the
+    /// lists) as `mine` has it, every other day as `theirs` has it.
+    pub fn rebase(read: &OfficeCalendar, theirs: &OfficeCalendar, mine: &OfficeCalendar) -> OfficeCalendar {
+        let mut out = OfficeCalendar { year: mine.year, days_off: Vec::new(), make_up_workdays: Vec::new() };
+        for date in OfficeCalendar::days_in(&[read, theirs, mine]) {
+            let kept = if mine.listed(date) != read.listed(date) { mine.listed(date) } else { theirs.listed(date) };
+            match kept {
+                Some(Listed::DayOff(name)) => out.days_off.push(NamedDay { date, name: name.to_string() }),
+                Some(Listed::MakeUpWorkday(name)) => out.make_up_workdays.push(NamedDay { date, name: name.to_string() }),
+                None => {}
+            }
+        }
+        out
+    }
+}
+
 fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
 }
@@ -178,6 +220,35 @@ pub fn seed() -> Vec<OfficeCalendar> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_edit_made_again_on_a_year_saved_meanwhile_keeps_both_and_mine_where_both_changed() {
+        let day = |m, dd, name: &str| NamedDay { date: d(2027, m, dd), name: name.into() };
+        let read = OfficeCalendar {
+            year: 2027,
+            days_off: vec![day(1, 1, "開國紀念日"), day(2, 5, "春節"), day(4, 5, "清明節")],
+            make_up_workdays: vec![day(2, 20, "補行上班")],
+        };
+        // Theirs: a day added, one renamed, the make-up workday removed, the one both change.
+        let mut theirs = read.clone();
+        theirs.days_off = vec![day(1, 1, "開國紀念日"), day(2, 5, "農曆除夕"), day(4, 5, "清明節（他人）"), day(6, 16, "端午節")];
+        theirs.make_up_workdays.clear();
+        // Mine: a day removed, one added, and the one both change.
+        let mut mine = read.clone();
+        mine.days_off = vec![day(2, 5, "春節"), day(4, 5, "兒童節及清明節"), day(10, 11, "國慶日補假")];
+        let got = OfficeCalendar::rebase(&read, &theirs, &mine);
+        assert_eq!(got.days_off, vec![day(2, 5, "農曆除夕"), day(4, 5, "兒童節及清明節"), day(6, 16, "端午節"), day(10, 11, "國慶日補假")]);
+        assert!(got.make_up_workdays.is_empty());
+        // Nothing changed here: theirs as it is; nothing saved meanwhile: mine as it is.
+        assert_eq!(OfficeCalendar::rebase(&read, &theirs, &read), theirs);
+        assert_eq!(OfficeCalendar::rebase(&read, &read, &mine), mine);
+        // A day moved from one list to the other is a change.
+        let mut moved = read.clone();
+        moved.make_up_workdays.clear();
+        moved.days_off.push(day(2, 20, "補假"));
+        moved.days_off.sort();
+        assert_eq!(OfficeCalendar::rebase(&read, &read, &moved).listed(d(2027, 2, 20)), Some(Listed::DayOff("補假")));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()

@@ -553,6 +553,29 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     wait_for_script(&c, order, want).await;
     wait_for_text(&c, "main", "applicant.npa").await;
     assert_accessible(&c, "administration after edits").await;
+    // Another administrator saves the settings meanwhile: this form's save is refused,
+    // nothing typed is lost (the three weights stay 0), what it left as read takes what
+    // was saved (the longest wait), and saved over it at the administrator's word.
+    let mut theirs = s.settings.clone();
+    theirs.max_wait_days = 50;
+    admin.put_queue_settings(&theirs, s.version).await.unwrap();
+    c.find(Locator::XPath("//button[normalize-space()='儲存設定']")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "#meanwhile-h", "另一位管理者已在此期間儲存").await;
+    wait_for_text(&c, "section.meanwhile [role=alert]", "儲存者：").await;
+    wait_for_script(&c, "return document.activeElement.id", serde_json::json!("meanwhile-h")).await;
+    let row = "return Array.from(document.querySelectorAll('section.meanwhile tbody tr')).map(r => Array.from(r.cells).map(td => td.textContent))";
+    assert_eq!(c.execute(row, vec![]).await.unwrap(), serde_json::json!([["最長等候日數（逾此依等候先後優先）", "45", "50", "50"]]));
+    for (id, value) in [("w-age", "0"), ("w-diff", "0"), ("w-fair", "0"), ("s-max-wait", "50"), ("s-half-life", "60")] {
+        wait_for_value(&c, &format!("#{id}"), value).await;
+    }
+    assert_eq!(admin.queue_settings().await.unwrap().version, 2, "nothing saved over theirs unasked");
+    assert_accessible(&c, "queue settings saved meanwhile").await;
+    c.find(Locator::Css("#keep-mine")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "[role=status]", "已儲存並記錄").await;
+    let s = admin.queue_settings().await.unwrap();
+    let t = &s.settings;
+    assert_eq!((s.version, t.weight_age, t.weight_difficulty, t.weight_fair_share, t.max_wait_days), (3, 0, 0, 0, 50));
+    assert!(c.find(Locator::Css("section.meanwhile")).await.is_err(), "the panel is gone once saved");
     // A new account, created in the browser, can sign in.
     for (id, value) in [
         ("#nu-username", "new.applicant"),

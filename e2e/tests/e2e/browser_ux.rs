@@ -1203,19 +1203,22 @@ async fn an_administrator_edits_and_disables_an_account() {
     }
     assert_eq!(email, "chen@tpedu.example.gov.tw", "{:?}", c.execute(saved_again, vec![]).await);
     // Another administrator renames the account meanwhile: this form's next save is
-    // refused, the other's change stands, and the form shows the account as it is now,
-    // on which the change is made again and saved.
+    // refused and the other's change stands; nothing typed here is lost (the e-mail),
+    // what the form left as read takes the new name, and the panel says what changed,
+    // to save over it at the administrator's word.
     let rename = statreq_e2e::statreq_contract::UpdateUserBody { display_name: Some("陳怡安".into()), ..Default::default() };
     admin.update_user(id, &rename, None).await.unwrap();
     set_date(&c, "ue-email", "other@tpedu.example.gov.tw").await;
     click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='submit']")).await;
-    wait_for_text(&c, "form.user-editor [role=status]", "另一位管理者已變更").await;
+    wait_for_text(&c, "form.user-editor #meanwhile-h", "另一位管理者已在此期間儲存").await;
     let user = admin.get_user(id).await.unwrap();
     assert_eq!((user.display_name.as_str(), user.email.as_str()), ("陳怡安", "chen@tpedu.example.gov.tw"));
     wait_for_value(&c, "#ue-name", "陳怡安").await;
-    wait_for_value(&c, "#ue-email", "chen@tpedu.example.gov.tw").await;
-    set_date(&c, "ue-email", "other@tpedu.example.gov.tw").await;
-    click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='submit']")).await;
+    wait_for_value(&c, "#ue-email", "other@tpedu.example.gov.tw").await;
+    let row = "return Array.from(document.querySelectorAll('section.meanwhile tbody tr')).map(r => Array.from(r.cells).map(td => td.textContent))";
+    assert_eq!(c.execute(row, vec![]).await.unwrap(), serde_json::json!([["姓名", "陳怡安（臺北市教育局人事室）", "陳怡安", "陳怡安"]]));
+    assert_accessible(&c, "an account saved meanwhile").await;
+    click(&c, Locator::Css("#keep-mine")).await;
     for _ in 0..50 {
         if admin.get_user(id).await.map(|u| u.email).unwrap_or_default() == "other@tpedu.example.gov.tw" {
             break;
@@ -1226,7 +1229,18 @@ async fn an_administrator_edits_and_disables_an_account() {
         admin.get_user(id).await.map(|u| (u.display_name, u.email)).ok(),
         Some(("陳怡安".into(), "other@tpedu.example.gov.tw".into()))
     );
-    wait_for_text(&c, "section[aria-labelledby='us-h'] table.list", "陳怡安").await;
+    wait_for_text(&c, "form.user-editor [role=status]", "已儲存").await;
+    assert!(c.find(Locator::Css("section.meanwhile")).await.is_err(), "the panel is gone once saved");
+    // Once more, and this time theirs is taken: the form shows the account as saved.
+    let rename = statreq_e2e::statreq_contract::UpdateUserBody { display_name: Some("陳怡安 老師".into()), ..Default::default() };
+    admin.update_user(id, &rename, None).await.unwrap();
+    set_date(&c, "ue-email", "third@tpedu.example.gov.tw").await;
+    click(&c, Locator::XPath("//form[contains(@class,'user-editor')]//button[@type='submit']")).await;
+    click(&c, Locator::Css("#take-theirs")).await;
+    wait_for_value(&c, "#ue-email", "other@tpedu.example.gov.tw").await;
+    wait_for_value(&c, "#ue-name", "陳怡安 老師").await;
+    assert_eq!(admin.get_user(id).await.map(|u| u.email).ok().as_deref(), Some("other@tpedu.example.gov.tw"));
+    wait_for_text(&c, "section[aria-labelledby='us-h'] table.list", "陳怡安 老師").await;
     // One's own account: disabling it or dropping one's own administration is for
     // another administrator; the form says so and offers neither.
     let admin_id = admin.me().await.unwrap().id;
@@ -1379,6 +1393,41 @@ async fn an_administrator_adds_a_day_off_to_the_office_calendar() {
     assert!(saved.calendar.days_off.iter().any(|d| d.date == day && d.name == "颱風停止上班"), "{saved:?}");
     let after = admin.working_days(&day.to_string(), &day.to_string()).await.unwrap();
     assert_eq!((before.working_days, after.working_days), (1, 0));
+    // Another administrator saves the year meanwhile (a day renamed, a day added) while
+    // a day is added here: the save is refused, the draft keeps the day added here and
+    // takes theirs, the panel says what they changed, and it is saved over at one's word.
+    let (mine, theirs) = (day + chrono::Days::new(7), day + chrono::Days::new(8));
+    set_date(&c, "cal-day", &mine.to_string()).await;
+    type_into(&c, "#cal-name", "防災演練停止上班").await;
+    click(&c, Locator::XPath("//form[contains(@class,'cal-add')]//button[@type='submit']")).await;
+    wait_for_text(&c, "section[aria-labelledby='cal-h'] ul.days", "防災演練停止上班").await;
+    let mut other = saved.calendar.clone();
+    other.days_off.retain(|d| d.date != day);
+    other.days_off.push(statreq_e2e::statreq_domain::calendar::NamedDay { date: day, name: "颱風假".into() });
+    other.days_off.push(statreq_e2e::statreq_domain::calendar::NamedDay { date: theirs, name: "颱風假（續）".into() });
+    other.days_off.sort();
+    admin.put_calendar(&other, Some(saved.version)).await.unwrap();
+    click(&c, Locator::Css("#cal-save")).await;
+    wait_for_text(&c, "section[aria-labelledby='cal-h'] #meanwhile-h", "另一位管理者已在此期間儲存").await;
+    wait_for_text(&c, "section.meanwhile tbody", "颱風假（續）").await;
+    let rows = "return Array.from(document.querySelectorAll('section.meanwhile tbody tr')).map(r => Array.from(r.cells).slice(1).map(td => td.textContent))";
+    assert_eq!(
+        c.execute(rows, vec![]).await.unwrap(),
+        serde_json::json!([
+            ["放假日：颱風停止上班", "放假日：颱風假", "放假日：颱風假"],
+            ["—", "放假日：颱風假（續）", "放假日：颱風假（續）"]
+        ])
+    );
+    for listed in ["颱風假（續）", "防災演練停止上班"] {
+        wait_for_text(&c, "section[aria-labelledby='cal-h'] ul.days", listed).await;
+    }
+    assert_eq!(admin.calendar(y).await.unwrap().calendar, other, "nothing saved over theirs unasked");
+    assert_accessible(&c, "a calendar saved meanwhile").await;
+    click(&c, Locator::Css("#keep-mine")).await;
+    wait_for_text(&c, "section[aria-labelledby='cal-h'] [role=status]", &format!("已儲存 {y} 年辦公日曆")).await;
+    let both = admin.calendar(y).await.unwrap().calendar;
+    let names: Vec<_> = [day, mine, theirs].iter().map(|d| both.days_off.iter().find(|x| x.date == *d).map(|x| x.name.clone())).collect();
+    assert_eq!(names, [Some("颱風假".into()), Some("防災演練停止上班".into()), Some("颱風假（續）".into())]);
     let _ = c.close().await;
 }
 

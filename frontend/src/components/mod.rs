@@ -5,6 +5,7 @@ pub mod application;
 pub mod for_roles;
 pub mod header;
 pub mod loading;
+pub mod meanwhile;
 pub mod page_title;
 pub mod problem;
 pub mod request;

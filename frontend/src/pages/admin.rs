@@ -162,10 +162,14 @@ pub fn AdminPage() -> impl IntoView {
         rows.sort_unstable_by_key(|r| r.0);
         rows.into_iter().map(|(_, id, name, p)| (id, name, p)).collect()
     };
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some(Ok(current)) = settings.get_untracked() else { return };
-        let mut new = current.settings.clone();
+    // The settings as another administrator saved them meanwhile, when a save here was
+    // refused for it (412): the form keeps what was typed until one chooses.
+    let meanwhile = RwSignal::new(None::<QueueSettingsView>);
+    let saving = RwSignal::new(false);
+    // Saves the form over `base`, the settings it is compared with and whose version goes
+    // as If-Match: as read, or as saved meanwhile once the administrator chose theirs over it.
+    let submit = move |base: QueueSettingsView| {
+        let mut new = base.settings.clone();
         new.weight_age = num(w_age);
         new.weight_difficulty = num(w_diff);
         new.weight_fair_share = num(w_fair);
@@ -180,28 +184,104 @@ pub fn AdminPage() -> impl IntoView {
                 return;
             }
         }
-        if new == current.settings {
+        if new == base.settings {
             note.set(Some(tr(lang.get_untracked(), "nothing_changed")));
             return;
         }
-        let version = current.version;
+        let version = base.version;
+        saving.set(true);
         spawn_local(async move {
-            match call(|c| {
+            let saved = call(|c| {
                 let new = new.clone();
                 async move { c.put_queue_settings(&new, version).await }
             })
-            .await
-            {
+            .await;
+            saving.set(false);
+            match saved {
                 Ok(_) => {
+                    meanwhile.set(None);
                     note.set(Some(tr(lang.get_untracked(), "saved_and_recorded")));
                     settings.refetch();
                     queue.refetch();
                     audit_tick.update(|n| *n += 1);
                 }
+                Err(e) if e.status() == Some(412) => match call(|c| async move { c.queue_settings().await }).await {
+                    Ok(now) => {
+                        // What this form left as read takes what they saved; what it changed stays.
+                        if let Some(Ok(read)) = settings.get_untracked() {
+                            let (r, n) = (&read.settings, &now.settings);
+                            for (sig, read, now) in [
+                                (w_age, r.weight_age.to_string(), n.weight_age.to_string()),
+                                (w_diff, r.weight_difficulty.to_string(), n.weight_difficulty.to_string()),
+                                (w_fair, r.weight_fair_share.to_string(), n.weight_fair_share.to_string()),
+                                (half_life, r.half_life_days.to_string(), n.half_life_days.to_string()),
+                                (gamma, r.gamma.to_string(), n.gamma.to_string()),
+                                (max_wait, r.max_wait_days.to_string(), n.max_wait_days.to_string()),
+                                (default_staff, r.default_staff.to_string(), n.default_staff.to_string()),
+                            ] {
+                                if sig.get_untracked().trim() == read {
+                                    sig.set(now);
+                                }
+                            }
+                            let hard = |f: DifficultyFavour| f == DifficultyFavour::Hard;
+                            if favour_hard.get_untracked() == hard(r.difficulty_favour) {
+                                favour_hard.set(hard(n.difficulty_favour));
+                            }
+                        }
+                        note.set(None);
+                        meanwhile.set(Some(now));
+                    }
+                    Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                },
                 Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
             }
         });
     };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        // The form's own save goes at the version read: never over a save not seen.
+        if let Some(Ok(read)) = settings.get_untracked() {
+            submit(read);
+        }
+    };
+    let keep_mine = Callback::new(move |()| {
+        if let Some(now) = meanwhile.get_untracked() {
+            submit(now);
+        }
+    });
+    let take_theirs = Callback::new(move |()| {
+        meanwhile.set(None);
+        note.set(None);
+        // Read again: the form shows the settings as saved.
+        settings.refetch();
+        queue.refetch();
+    });
+    let meanwhile_by = Signal::derive(move || {
+        meanwhile.with(|m| m.as_ref().and_then(|m| crate::components::meanwhile::saved_by(lang.get(), m.updated_by.as_ref(), m.updated_at)))
+    });
+    // What the other save changed, beside what the form holds.
+    let meanwhile_rows = Signal::derive(move || {
+        use crate::components::meanwhile::Difference;
+        let (Some(now), Some(Ok(read))) = (meanwhile.get(), settings.get()) else { return Vec::new() };
+        let l = lang.get();
+        let (now, read) = (now.settings, read.settings);
+        let n = |what: &str, r: String, t: String, sig: RwSignal<String>| Difference::of(tr(l, what), r, t, sig.get());
+        let ticked = |f: DifficultyFavour| tr(l, if f == DifficultyFavour::Hard { "ticked" } else { "not_ticked" });
+        let favour_mine = if favour_hard.get() { DifficultyFavour::Hard } else { DifficultyFavour::Easy };
+        [
+            n("age_weight", read.weight_age.to_string(), now.weight_age.to_string(), w_age),
+            n("difficulty_weight", read.weight_difficulty.to_string(), now.weight_difficulty.to_string(), w_diff),
+            n("fair_share_weight", read.weight_fair_share.to_string(), now.weight_fair_share.to_string(), w_fair),
+            n("half_life_days", read.half_life_days.to_string(), now.half_life_days.to_string(), half_life),
+            n("gamma_fair_share_exponent", read.gamma.to_string(), now.gamma.to_string(), gamma),
+            n("max_wait_days", read.max_wait_days.to_string(), now.max_wait_days.to_string(), max_wait),
+            n("default_personnel_staff", read.default_staff.to_string(), now.default_staff.to_string(), default_staff),
+            Difference::of(tr(l, "favour_hard_work"), ticked(read.difficulty_favour), ticked(now.difficulty_favour), ticked(favour_mine)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    });
     let number = move |id: &'static str, label: &'static str, sig: RwSignal<String>| {
         view! {
             <div class="field">
@@ -235,8 +315,12 @@ pub fn AdminPage() -> impl IntoView {
                     <input id="favour-hard" type="checkbox" prop:checked=move || favour_hard.get() on:change=move |ev| favour_hard.set(event_target_checked(&ev)) />
                     {move || tr(lang.get(), "favour_hard_work")}
                 </label>
-                <button type="submit">{move || tr(lang.get(), "save_settings")}</button>
+                <button type="submit" disabled=move || saving.get()>{move || tr(lang.get(), "save_settings")}</button>
                 <p role="status" class="pre-line">{move || note.get()}</p>
+                <Show when=move || meanwhile.with(Option::is_some)>
+                    <crate::components::meanwhile::SavedMeanwhile by=meanwhile_by rows=meanwhile_rows
+                        keep_mine=keep_mine take_theirs=take_theirs saving=saving />
+                </Show>
             </form>
             <h3>{move || tr(lang.get(), "preview_of_the_order")}</h3>
             <ol class="preview">

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use statreq_domain::calendar::{NamedDay, OfficeCalendar};
+use statreq_contract::CalendarView;
+use statreq_domain::calendar::{Listed, NamedDay, OfficeCalendar};
 
 use crate::components::problem::{err_text, problem_note, ui};
 use crate::i18n::{self, tr, tr_with};
@@ -81,25 +82,80 @@ pub fn CalendarEditor() -> impl IntoView {
         day.set(String::new());
         name.set(String::new());
     };
-    let save = move |_| {
-        let Some((cal, version)) = draft.get_untracked() else { return };
+    // The year as another administrator saved it meanwhile, when a save here was refused
+    // for it (412; 428 for a year first set meanwhile): the draft is made again on it.
+    let meanwhile = RwSignal::new(None::<CalendarView>);
+    let saving = RwSignal::new(false);
+    let read = move || match loaded() {
+        Some(Ok(Some(v))) => v.calendar,
+        _ => empty(),
+    };
+    let put = move |cal: OfficeCalendar, version: i64| {
+        saving.set(true);
         spawn_local(async move {
-            match call(|c| {
+            let saved = call(|c| {
                 let cal = cal.clone();
                 async move { c.put_calendar(&cal, Some(version).filter(|v| *v > 0)).await }
             })
-            .await
-            {
+            .await;
+            saving.set(false);
+            match saved {
                 Ok(v) if version > 0 && v.version == version => note.set(Some(tr(lang.get_untracked(), "nothing_changed"))),
                 Ok(v) => {
+                    meanwhile.set(None);
                     note.set(Some(tr_with(lang.get_untracked(), "calendar_saved", &[("year", v.calendar.year.to_string())])));
                     // The years set move, and with them the year's calendar.
                     years.refetch();
+                }
+                Err(e) if e.status() == Some(412) || (version == 0 && e.status() == Some(428)) => {
+                    let y = cal.year;
+                    match call(|c| async move { c.calendar(y).await }).await {
+                        Ok(now) => {
+                            // What this draft changed stays; every other day as they saved it.
+                            let merged = OfficeCalendar::rebase(&read(), &now.calendar, &cal);
+                            draft.set(Some((merged, version)));
+                            note.set(None);
+                            meanwhile.set(Some(now));
+                        }
+                        Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                    }
                 }
                 Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
             }
         });
     };
+    // The page's own save goes at the version read: never over a save not seen.
+    let save = move |_| {
+        if let Some((cal, version)) = draft.get_untracked() {
+            put(cal, version);
+        }
+    };
+    let keep_mine = Callback::new(move |()| {
+        if let (Some(now), Some((cal, _))) = (meanwhile.get_untracked(), draft.get_untracked()) {
+            put(cal, now.version);
+        }
+    });
+    let take_theirs = Callback::new(move |()| {
+        meanwhile.set(None);
+        note.set(None);
+        years.refetch();
+    });
+    // The days the other save changed, beside what the draft holds.
+    let meanwhile_rows = Signal::derive(move || {
+        use crate::components::meanwhile::Difference;
+        let Some(now) = meanwhile.get() else { return Vec::new() };
+        let (l, read) = (lang.get(), read());
+        let mine = draft.get().map(|(c, _)| c).unwrap_or_else(empty);
+        let words = |c: &OfficeCalendar, date| match c.listed(date) {
+            Some(Listed::DayOff(name)) => format!("{}{}{name}", tr(l, "days_off"), crate::components::application::colon(l)),
+            Some(Listed::MakeUpWorkday(name)) => format!("{}{}{name}", tr(l, "make_up_workdays"), crate::components::application::colon(l)),
+            None => "—".to_string(),
+        };
+        OfficeCalendar::days_in(&[&read, &now.calendar])
+            .into_iter()
+            .filter_map(|date| Difference::of(i18n::day(l, date), words(&read, date), words(&now.calendar, date), words(&mine, date)))
+            .collect()
+    });
     let remove = move |date: chrono::NaiveDate| {
         draft.update(|d| {
             if let Some((cal, _)) = d {
@@ -182,8 +238,13 @@ pub fn CalendarEditor() -> impl IntoView {
             <Show when=unsaved>
                 <p class="warning" id="cal-unsaved">{move || tr(lang.get(), "calendar_unsaved")}</p>
             </Show>
-            <button type="button" id="cal-save" on:click=save>{move || tr(lang.get(), "save_the_calendar")}</button>
+            <button type="button" id="cal-save" disabled=move || saving.get() on:click=save>{move || tr(lang.get(), "save_the_calendar")}</button>
             <p class="pre-line" role="status">{move || note.get()}</p>
+            <Show when=move || meanwhile.with(Option::is_some)>
+                <crate::components::meanwhile::SavedMeanwhile
+                    by=Signal::derive(move || meanwhile.with(|m| m.as_ref().and_then(|m| crate::components::meanwhile::saved_by(lang.get(), None, Some(m.updated_at)))))
+                    rows=meanwhile_rows keep_mine=keep_mine take_theirs=take_theirs saving=saving />
+            </Show>
         </section>
     }
 }

@@ -42,9 +42,13 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
     let own = crate::session::session().me.get_untracked().is_some_and(|m| m.id == id);
     // The account as last read or saved: what a save compares with, and its version.
     let original = StoredValue::new(user.clone());
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let o = original.get_value();
+    // The account as another administrator saved it meanwhile, when a save here was
+    // refused for it (412): the form keeps what was typed until one chooses.
+    let meanwhile = RwSignal::new(None::<UserView>);
+    let saving = RwSignal::new(false);
+    // Saves what the form changed from `o` (as read, or as saved meanwhile once the
+    // administrator chose theirs over it), at `o`'s version.
+    let submit = move |o: UserView| {
         let version = o.version;
         // Only what changed is sent, so that the audit trail says exactly that.
         let changed = |now: String, was: &str| (now.trim() != was).then(|| now.trim().to_string());
@@ -64,6 +68,7 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
         let was_officer = o.active && o.roles.contains(&Role::DgpaOfficer);
         let stops_acting = body.active == Some(false) || body.roles.as_ref().is_some_and(|r| !r.contains(&Role::DgpaOfficer));
         let signs_out = body.active == Some(false) || body.password.is_some();
+        saving.set(true);
         spawn_local(async move {
             let held = if was_officer && stops_acting { work_held(id).await } else { 0 };
             let mut asked = Vec::new();
@@ -75,39 +80,97 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
                 asked.push(tr_with(lang.get_untracked(), "confirm_officer_leaves_work", &[("user", o.username.clone()), ("count", count)]));
             }
             if !asked.is_empty() && !crate::browser::confirm(&asked.join("\n\n")) {
+                saving.set(false);
                 return;
             }
-            match call(|c| {
+            let saved = call(|c| {
                 let body = body.clone();
                 // At the version read: another administrator's change since is not overwritten.
                 async move { c.update_user(id, &body, Some(version)).await }
             })
-            .await
-            {
+            .await;
+            saving.set(false);
+            match saved {
                 Ok(u) => {
+                    meanwhile.set(None);
                     original.set_value(u.clone());
                     password.set(String::new());
                     note.set(Some(tr_with(lang.get_untracked(), "account_saved", &[("user", u.username.clone())])));
                     on_saved.run(u);
                 }
-                Err(e) if e.status() == Some(412) => {
-                    // Another administrator changed the account since it was read: show
-                    // it as it is now, to make one's change again on that.
-                    if let Ok(now) = call(|c| async move { c.get_user(id).await }).await {
-                        original.set_value(now.clone());
-                        name.set(now.display_name.clone());
-                        email.set(now.email.clone());
-                        agency.set(now.agency_code.clone());
-                        roles.set(now.roles.clone());
-                        active.set(now.active);
-                        on_saved.run(now);
+                // Another administrator changed the account since it was read: what they
+                // changed, beside what the form holds.
+                Err(e) if e.status() == Some(412) => match call(|c| async move { c.get_user(id).await }).await {
+                    Ok(now) => {
+                        // What this form left as read takes what they saved; what it changed stays.
+                        let read = original.get_value();
+                        let take = |sig: RwSignal<String>, read: &str, now: &str| {
+                            if sig.get_untracked().trim() == read {
+                                sig.set(now.to_string());
+                            }
+                        };
+                        take(name, &read.display_name, &now.display_name);
+                        take(email, &read.email, &now.email);
+                        take(agency, &read.agency_code, &now.agency_code);
+                        if roles.get_untracked() == read.roles {
+                            roles.set(now.roles.clone());
+                        }
+                        if active.get_untracked() == read.active {
+                            active.set(now.active);
+                        }
+                        note.set(None);
+                        meanwhile.set(Some(now));
                     }
-                    note.set(Some(tr(lang.get_untracked(), "account_changed_meanwhile")));
-                }
+                    Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                },
                 Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
             }
         });
     };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        // The form's own save goes at the version read: never over a save not seen.
+        submit(original.get_value());
+    };
+    let keep_mine = Callback::new(move |()| {
+        if let Some(now) = meanwhile.get_untracked() {
+            submit(now);
+        }
+    });
+    let take_theirs = Callback::new(move |()| {
+        let Some(now) = meanwhile.get_untracked() else { return };
+        meanwhile.set(None);
+        original.set_value(now.clone());
+        name.set(now.display_name.clone());
+        email.set(now.email.clone());
+        agency.set(now.agency_code.clone());
+        roles.set(now.roles.clone());
+        active.set(now.active);
+        note.set(None);
+        on_saved.run(now);
+    });
+    // What the other save changed, beside what the form holds.
+    let meanwhile_rows = Signal::derive(move || {
+        use crate::components::meanwhile::Difference;
+        let Some(now) = meanwhile.get() else { return Vec::new() };
+        let (l, read) = (lang.get(), original.get_value());
+        let role_words = |r: &[Role]| {
+            let mut r = r.to_vec();
+            r.sort_by_key(|r| r.as_str());
+            r.iter().map(|r| role_label(l, *r)).collect::<Vec<_>>().join(if l == i18n::Lang::Zh { "、" } else { ", " })
+        };
+        let may = |a: bool| tr(l, if a { "ticked" } else { "not_ticked" });
+        [
+            Difference::of(tr(l, "name_2"), read.display_name.clone(), now.display_name.clone(), name.get()),
+            Difference::of(tr(l, "e_mail"), read.email.clone(), now.email.clone(), email.get()),
+            Difference::of(tr(l, "agency_code"), read.agency_code.clone(), now.agency_code.clone(), agency.get()),
+            Difference::of(tr(l, "roles"), role_words(&read.roles), role_words(&now.roles), role_words(&roles.get())),
+            Difference::of(tr(l, "may_sign_in"), may(read.active), may(now.active), may(active.get())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    });
     view! {
         <form class="card user-editor" on:submit=save>
             <fieldset>
@@ -141,10 +204,14 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
                 <label for="ue-password">{move || tr(lang.get(), "reset_password_optional")}</label>
                 <input id="ue-password" type="password" autocomplete="new-password" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
                 <div class="actions">
-                    <button type="submit">{move || tr(lang.get(), "save")}</button>
+                    <button type="submit" disabled=move || saving.get()>{move || tr(lang.get(), "save")}</button>
                     <button type="button" class="link" on:click=move |_| on_close.run(())>{move || tr(lang.get(), "cancel")}</button>
                 </div>
                 <p class="pre-line" role="status">{move || note.get()}</p>
+                <Show when=move || meanwhile.with(Option::is_some)>
+                    <crate::components::meanwhile::SavedMeanwhile rows=meanwhile_rows
+                        keep_mine=keep_mine take_theirs=take_theirs saving=saving />
+                </Show>
             </fieldset>
         </form>
     }
