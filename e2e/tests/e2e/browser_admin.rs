@@ -51,8 +51,9 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     wait_for_text(&c, "#agency-status", "已儲存機關").await;
     let found = admin.list_agencies().await.unwrap().into_iter().find(|a| a.code == "NPAHR").unwrap();
     assert_eq!((found.parent_code.as_deref(), found.personnel_staff), (Some("NIA"), 9));
-    // Opened, then changed by another administrator before this one saves: refused, the
-    // other's change stands and the list shows it.
+    // Opened, then renamed by another administrator before this one saves the staff:
+    // refused, the other's change stands, nothing typed is lost, the name the form left
+    // as read takes theirs, and the panel says so, to save over it at one's word.
     click(&c, Locator::Css("#edit-agency-NPAHR")).await;
     let rename =
         statreq_e2e::statreq_contract::UpdateAgencyBody { name: Some("警政署人事室第二分區".into()), ..Default::default() };
@@ -61,10 +62,22 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     staff.clear().await.unwrap();
     staff.send_keys("10").await.unwrap();
     click(&c, Locator::XPath("//form[.//input[@id='ae-staff']]//button[@type='submit']")).await;
-    wait_for_text(&c, "#agency-status", "另一位管理者已變更").await;
-    wait_for_text(&c, "section[aria-labelledby='ag-h'] table.list", "警政署人事室第二分區").await;
+    wait_for_text(&c, "#meanwhile-h", "另一位管理者已在此期間儲存").await;
     let found = admin.get_agency("NPAHR").await.unwrap();
     assert_eq!((found.name.as_str(), found.personnel_staff), ("警政署人事室第二分區", 9));
+    crate::browser::wait_for_value(&c, "#ae-name", "警政署人事室第二分區").await;
+    crate::browser::wait_for_value(&c, "#ae-staff", "10").await;
+    let row = "return Array.from(document.querySelectorAll('section.meanwhile tbody tr')).map(r => Array.from(r.cells).map(td => td.textContent))";
+    assert_eq!(
+        c.execute(row, vec![]).await.unwrap(),
+        serde_json::json!([["名稱", "警政署人事室分區", "警政署人事室第二分區", "警政署人事室第二分區"]])
+    );
+    assert_accessible(&c, "an agency saved meanwhile").await;
+    click(&c, Locator::Css("#keep-mine")).await;
+    wait_for_text(&c, "#agency-status", "已儲存機關").await;
+    wait_for_text(&c, "section[aria-labelledby='ag-h'] table.list", "警政署人事室第二分區").await;
+    let found = admin.get_agency("NPAHR").await.unwrap();
+    assert_eq!((found.name.as_str(), found.personnel_staff, found.parent_code.as_deref()), ("警政署人事室第二分區", 10, Some("NIA")));
     // A CSV import: one new agency, one changed, one as it was.
     let _csv = pick_file(
         &c,
@@ -125,21 +138,25 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     assert_eq!(refresh.prop("value").await.unwrap().as_deref(), Some("每月"), "the saved value shows");
     refresh.clear().await.unwrap();
     refresh.send_keys("每年").await.unwrap();
-    // A colleague saves in between: this form's copy is stale and is refused, not saved over.
+    // A colleague saves in between: this form's copy is stale and is refused, not saved
+    // over; nothing typed is lost (the refresh), what the form left as read takes theirs
+    // (the owner), and the panel says so. Theirs taken, the form shows the entry as saved.
     let mut theirs = saved.entry.clone();
     theirs.owner = "人事總處".into();
     admin.put_source(&theirs, Some(saved.version)).await.unwrap();
     click(&c, Locator::XPath("//form[.//input[@id='se-id']]//button[@type='submit']")).await;
-    wait_for_text(&c, "form [role=status]", "資料已被更新").await;
+    wait_for_text(&c, "#meanwhile-h", "另一位管理者已在此期間儲存").await;
     let now = admin.get_source("pay-by-grade").await.unwrap();
     assert_eq!((now.entry.refresh.as_str(), now.entry.owner.as_str(), now.version), ("每月", "人事總處", 2), "nothing saved over");
-    click(&c, Locator::XPath("//form[.//input[@id='se-id']]//button[contains(@class,'link')]")).await;
-    // The stale form is gone before the fresh one is opened (typing must reach the new one).
-    wait_gone(&c, "#se-refresh").await;
-    click(&c, Locator::Css("#edit-source-pay-by-grade")).await;
-    let refresh = c.wait().for_element(Locator::Css("#se-refresh")).await.unwrap();
-    // Saved as it is: nothing changed, said so, and the form stays open (version 2 stays).
+    crate::browser::wait_for_value(&c, "#se-owner", "人事總處").await;
+    crate::browser::wait_for_value(&c, "#se-refresh", "每年").await;
+    let row = "return Array.from(document.querySelectorAll('section.meanwhile tbody tr')).map(r => Array.from(r.cells).map(td => td.textContent))";
+    assert_eq!(c.execute(row, vec![]).await.unwrap(), serde_json::json!([["維護者", "各機關人事機構（WebHR）", "人事總處", "人事總處"]]));
+    assert_accessible(&c, "a source saved meanwhile").await;
+    click(&c, Locator::Css("#take-theirs")).await;
     crate::browser::wait_for_value(&c, "#se-refresh", "每月").await;
+    wait_gone(&c, "section.meanwhile").await;
+    // Saved as it is: nothing changed, said so, and the form stays open (version 2 stays).
     click(&c, Locator::XPath("//form[.//input[@id='se-id']]//button[@type='submit']")).await;
     wait_for_text(&c, "form [role=status]", "沒有變更").await;
     assert_eq!(admin.get_source("pay-by-grade").await.unwrap().version, 2);
@@ -227,6 +244,30 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
         (2, vec!["inquiry.asked".to_string(), "request.delivered".into(), "request.submitted".into()])
     );
     wait_for_text(&c, "section[aria-labelledby='wh-h'] table.list", "request.delivered").await;
+    // Opened again, and described by another administrator before this one's change of
+    // events is saved: refused, nothing typed is lost (the event ticked), the description
+    // the form left as read takes theirs, and it is saved over at one's word.
+    click(&c, Locator::Css(&format!("#webhook-edit-{}", hook.id))).await;
+    crate::browser::wait_for_value(&c, "#nw-url", &receiver.url).await;
+    click(&c, Locator::Css("#nw-event-request-returned")).await;
+    let described = statreq_e2e::statreq_contract::WebhookBody {
+        url: changed.url.clone(),
+        events: changed.events.clone(),
+        description: Some("WebHR 正式環境".into()),
+    };
+    admin.put_webhook(hook.id, &described, Some(changed.version)).await.unwrap();
+    click(&c, Locator::XPath("//form//button[@type='submit' and normalize-space()='儲存']")).await;
+    wait_for_text(&c, "#meanwhile-h", "另一位管理者已在此期間儲存").await;
+    assert_eq!(admin.get_webhook(hook.id).await.unwrap().version, 3, "nothing saved over theirs unasked");
+    crate::browser::wait_for_value(&c, "#nw-description", "WebHR 正式環境").await;
+    let ticked = c.find(Locator::Css("#nw-event-request-returned")).await.unwrap().prop("checked").await.unwrap();
+    assert_eq!(ticked.as_deref(), Some("true"), "the event ticked here stays");
+    assert_accessible(&c, "a webhook saved meanwhile").await;
+    click(&c, Locator::Css("#keep-mine")).await;
+    wait_for_text(&c, "form [role=status]", "已變更 Webhook").await;
+    let changed = admin.get_webhook(hook.id).await.unwrap();
+    assert_eq!((changed.version, changed.description.as_str()), (4, "WebHR 正式環境"));
+    assert!(changed.events.contains(&"request.returned".to_string()), "{:?}", changed.events);
     // A new secret asks first, then shows it this once.
     click(&c, Locator::Css(&format!("#webhook-secret-{}", hook.id))).await;
     assert!(crate::browser::alert_text(&c).await.contains("舊密鑰立即失效"));
@@ -234,7 +275,7 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     wait_for_text(&c, "#webhook-new-secret", "僅顯示這一次").await;
     let shown = c.find(Locator::Css("#webhook-new-secret code")).await.unwrap().text().await.unwrap();
     assert!(shown.starts_with("whsec_"), "{shown}");
-    assert_eq!(admin.get_webhook(hook.id).await.unwrap().version, 3);
+    assert_eq!(admin.get_webhook(hook.id).await.unwrap().version, 5);
     // Or a day ahead: the current one signs until then, and the list says when it switches.
     click(&c, Locator::Css(&format!("#webhook-secret-ahead-{}", hook.id))).await;
     assert!(crate::browser::alert_text(&c).await.contains("現行密鑰再簽 24 小時"));
@@ -244,7 +285,7 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     assert!(ahead.starts_with("whsec_") && ahead != shown, "{ahead}");
     let waiting = admin.get_webhook(hook.id).await.unwrap();
     let day = waiting.secret_switches_at.map(|at| at - chrono::Utc::now()).unwrap_or_default();
-    assert!(waiting.version == 4 && day > chrono::Duration::hours(23), "{waiting:?}");
+    assert!(waiting.version == 6 && day > chrono::Duration::hours(23), "{waiting:?}");
     // Deleting asks first.
     click(&c, Locator::Css(&format!("#webhook-delete-{}", hook.id))).await;
     c.accept_alert().await.unwrap();

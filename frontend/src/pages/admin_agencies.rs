@@ -131,36 +131,89 @@ pub fn Agencies() -> impl IntoView {
                 }.into_any()}
             </Async>
             {move || editing.get().map(|a| {
-                let was = a.clone();
+                // The agency as read: what a save compares with, and its version.
+                let was = StoredValue::new(a.clone());
+                // As another administrator saved it meanwhile, when a save here was
+                // refused for it (412): the form keeps what was typed until one chooses.
+                let meanwhile = RwSignal::new(None::<AgencyView>);
+                let saving = RwSignal::new(false);
                 let (e_name, e_parent, e_staff) = (RwSignal::new(a.name.clone()), RwSignal::new(a.parent_code.clone().unwrap_or_default()), RwSignal::new(a.personnel_staff.to_string()));
-                let save = move |ev: leptos::ev::SubmitEvent| {
-                    ev.prevent_default();
+                // Saves what the form changed from `base` (as read, or as saved meanwhile
+                // once the administrator chose theirs over it), at `base`'s version.
+                let submit = move |base: AgencyView| {
                     let staff = match e_staff.get_untracked().trim().parse::<i32>() {
                         Ok(n) => n,
                         Err(_) => { note.set(Some(tr(lang.get_untracked(), "staff_is_a_whole_number"))); return; }
                     };
                     // Only what changed is sent, so that the audit trail says exactly that.
                     let body = UpdateAgencyBody {
-                        name: Some(e_name.get_untracked().trim().to_string()).filter(|n| *n != was.name),
-                        parent_code: Some(e_parent.get_untracked()).filter(|p| !p.is_empty() && Some(p) != was.parent_code.as_ref()),
-                        personnel_staff: Some(staff).filter(|n| *n != was.personnel_staff),
+                        name: Some(e_name.get_untracked().trim().to_string()).filter(|n| *n != base.name),
+                        parent_code: Some(e_parent.get_untracked()).filter(|p| !p.is_empty() && Some(p) != base.parent_code.as_ref()),
+                        personnel_staff: Some(staff).filter(|n| *n != base.personnel_staff),
                     };
                     if body == UpdateAgencyBody::default() {
                         note.set(Some(tr(lang.get_untracked(), "nothing_changed")));
                         return;
                     }
-                    // At the version read: another administrator's change since is not overwritten.
-                    let (code, version) = (was.code.clone(), was.version);
+                    let (code, version) = (base.code.clone(), base.version);
+                    saving.set(true);
                     spawn_local(async move {
-                        match call(|c| { let (code, body) = (code.clone(), body.clone()); async move { c.update_agency(&code, &body, Some(version)).await } }).await {
+                        let saved = call(|c| { let (code, body) = (code.clone(), body.clone()); async move { c.update_agency(&code, &body, Some(version)).await } }).await;
+                        saving.set(false);
+                        match saved {
                             Ok(a) => done("agency_saved", a.name),
-                            // Another administrator changed it since it was read: the list
-                            // shows it as it is now, to be opened again.
-                            Err(e) if e.status() == Some(412) => done("agency_changed_meanwhile", code.clone()),
+                            // Another administrator changed it since it was read: what this
+                            // form left as read takes theirs, what it changed stays.
+                            Err(e) if e.status() == Some(412) => match call(|c| { let code = code.clone(); async move { c.get_agency(&code).await } }).await {
+                                Ok(now) => {
+                                    let read = was.get_value();
+                                    if e_name.get_untracked().trim() == read.name {
+                                        e_name.set(now.name.clone());
+                                    }
+                                    if e_parent.get_untracked() == read.parent_code.clone().unwrap_or_default() {
+                                        e_parent.set(now.parent_code.clone().unwrap_or_default());
+                                    }
+                                    if e_staff.get_untracked().trim() == read.personnel_staff.to_string() {
+                                        e_staff.set(now.personnel_staff.to_string());
+                                    }
+                                    note.set(None);
+                                    meanwhile.set(Some(now));
+                                }
+                                Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                            },
                             Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
                         }
                     });
                 };
+                // The form's own save goes at the version read: never over a save not seen.
+                let save = move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    submit(was.get_value());
+                };
+                let keep_mine = Callback::new(move |()| {
+                    if let Some(now) = meanwhile.get_untracked() {
+                        submit(now);
+                    }
+                });
+                // Theirs taken: the list shows it as saved, to be opened again.
+                let take_theirs = Callback::new(move |()| {
+                    let name = meanwhile.get_untracked().map(|a| a.name).unwrap_or_default();
+                    done("agency_shown_as_saved", name);
+                });
+                let meanwhile_rows = Signal::derive(move || {
+                    use crate::components::meanwhile::Difference;
+                    let Some(now) = meanwhile.get() else { return Vec::new() };
+                    let (l, read) = (lang.get(), was.get_value());
+                    let parent = |p: Option<String>| p.unwrap_or_default();
+                    [
+                        Difference::of(tr(l, "name"), read.name.clone(), now.name.clone(), e_name.get()),
+                        Difference::of(tr(l, "supervising"), parent(read.parent_code.clone()), parent(now.parent_code.clone()), e_parent.get()),
+                        Difference::of(tr(l, "personnel_staff"), read.personnel_staff.to_string(), now.personnel_staff.to_string(), e_staff.get()),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect()
+                });
                 let is_root = a.parent_code.is_none();
                 let except = Some(a.code.clone());
                 let chosen = a.parent_code.clone();
@@ -176,7 +229,7 @@ pub fn Agencies() -> impl IntoView {
                             <input id="ae-name" prop:value=move || e_name.get() on:input=move |ev| e_name.set(event_target_value(&ev)) />
                             <Show when=move || !is_root>
                                 <label for="ae-parent">{move || tr(lang.get(), "supervising_agency_move")}</label>
-                                <select id="ae-parent" on:change=move |ev| e_parent.set(event_target_value(&ev))>
+                                <select id="ae-parent" prop:value=move || e_parent.get() on:change=move |ev| e_parent.set(event_target_value(&ev))>
                                     {options(except.clone(), chosen.clone())}
                                 </select>
                             </Show>
@@ -187,9 +240,13 @@ pub fn Agencies() -> impl IntoView {
                             <label for="ae-staff">{move || tr(lang.get(), "personnel_staff")}</label>
                             <input id="ae-staff" inputmode="numeric" prop:value=move || e_staff.get() on:input=move |ev| e_staff.set(event_target_value(&ev)) />
                             <div class="actions">
-                                <button type="submit">{move || tr(lang.get(), "save")}</button>
+                                <button type="submit" disabled=move || saving.get()>{move || tr(lang.get(), "save")}</button>
                                 <button type="button" class="link" on:click=move |_| editing.set(None)>{move || tr(lang.get(), "cancel")}</button>
                             </div>
+                            <Show when=move || meanwhile.with(Option::is_some)>
+                                <crate::components::meanwhile::SavedMeanwhile rows=meanwhile_rows
+                                    keep_mine=keep_mine take_theirs=take_theirs saving=saving />
+                            </Show>
                         </fieldset>
                     </form>
                 }

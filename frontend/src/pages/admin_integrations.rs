@@ -241,6 +241,16 @@ fn DeliveryLog(hook: WebhookView) -> impl IntoView {
     }
 }
 
+/// Whether two lists of events are the same, in any order.
+fn same_events(a: &[String], b: &[String]) -> bool {
+    let sorted = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v
+    };
+    sorted(a) == sorted(b)
+}
+
 /// A webhook for the administrator's own account, whose signing secret is shown once,
 /// here; or, with `editing`, a change of one (its URL, events, description) at the
 /// version read, the secret kept.
@@ -256,6 +266,10 @@ fn WebhookForm(editing: RwSignal<Option<WebhookView>>, saved: Callback<()>) -> i
         description.set(String::new());
         events.set(Vec::new());
     };
+    // As another administrator saved the subscription meanwhile, when a change here was
+    // refused for it (412): the form keeps what was typed until one chooses.
+    let meanwhile = RwSignal::new(None::<WebhookView>);
+    let saving = RwSignal::new(false);
     // A subscription chosen to change fills the form.
     Effect::new(move |_| {
         if let Some(h) = editing.get() {
@@ -264,18 +278,20 @@ fn WebhookForm(editing: RwSignal<Option<WebhookView>>, saved: Callback<()>) -> i
             events.set(h.events.clone());
             secret.set(None);
             note.set(None);
+            meanwhile.set(None);
         }
     });
-    let create = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    // Creates the subscription, or changes `changing` at its version.
+    let submit = move |changing: Option<WebhookView>| {
         let body = WebhookBody {
             url: url.get_untracked().trim().to_string(),
             events: events.get_untracked(),
             description: Some(description.get_untracked().trim().to_string()).filter(|d| !d.is_empty()),
         };
-        let changing = editing.get_untracked();
+        saving.set(true);
         spawn_local(async move {
             let l = lang.get_untracked();
+            let id = changing.as_ref().map(|h| h.id);
             let done = match changing {
                 Some(h) => call(|c| {
                     let body = body.clone();
@@ -299,17 +315,73 @@ fn WebhookForm(editing: RwSignal<Option<WebhookView>>, saved: Callback<()>) -> i
                     String::new()
                 }),
             };
-            match done {
-                Ok(said) => {
+            saving.set(false);
+            match (done, id) {
+                (Ok(said), _) => {
                     note.set(Some(said).filter(|s| !s.is_empty()));
+                    meanwhile.set(None);
                     clear();
                     editing.set(None);
                     saved.run(());
                 }
-                Err(e) => note.set(Some(err_text(l, &e))),
+                // Changed meanwhile: what this form left as read takes theirs, what it changed stays.
+                (Err(e), Some(id)) if e.status() == Some(412) => match call(|c| async move { c.get_webhook(id).await }).await {
+                    Ok(now) => {
+                        if let Some(read) = editing.get_untracked() {
+                            if url.get_untracked().trim() == read.url {
+                                url.set(now.url.clone());
+                            }
+                            if description.get_untracked().trim() == read.description {
+                                description.set(now.description.clone());
+                            }
+                            if same_events(&events.get_untracked(), &read.events) {
+                                events.set(now.events.clone());
+                            }
+                        }
+                        note.set(None);
+                        meanwhile.set(Some(now));
+                    }
+                    Err(e) => note.set(Some(err_text(l, &e))),
+                },
+                (Err(e), _) => note.set(Some(err_text(l, &e))),
             }
         });
     };
+    // The form's own save goes at the version read: never over a save not seen.
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submit(editing.get_untracked());
+    };
+    let keep_mine = Callback::new(move |()| {
+        if let Some(now) = meanwhile.get_untracked() {
+            submit(Some(now));
+        }
+    });
+    // Theirs taken: the form shows the subscription as saved.
+    let take_theirs = Callback::new(move |()| {
+        if let Some(now) = meanwhile.get_untracked() {
+            meanwhile.set(None);
+            editing.set(Some(now));
+        }
+    });
+    let meanwhile_rows = Signal::derive(move || {
+        use crate::components::meanwhile::Difference;
+        let (Some(now), Some(read)) = (meanwhile.get(), editing.get()) else { return Vec::new() };
+        let l = lang.get();
+        let listed = |e: &[String]| {
+            let mut e = e.to_vec();
+            e.sort();
+            e.join(", ")
+        };
+        [
+            Difference::of(tr(l, "webhook_address"), read.url.clone(), now.url.clone(), url.get()),
+            Difference::of(tr(l, "description"), read.description.clone(), now.description.clone(), description.get()),
+            Difference::of(tr(l, "events"), listed(&read.events), listed(&now.events), listed(&events.get())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    });
     // `*` is every request event; a field question's events are chosen by name.
     let all: Vec<String> = std::iter::once("*").chain(WEBHOOK_EVENTS).chain(INQUIRY_WEBHOOK_EVENTS).map(str::to_string).collect();
     view! {
@@ -344,11 +416,15 @@ fn WebhookForm(editing: RwSignal<Option<WebhookView>>, saved: Callback<()>) -> i
                         }
                     }).collect_view()}
                 </fieldset>
-                <button type="submit">{move || tr(lang.get(), if editing.get().is_some() { "save" } else { "create_webhook" })}</button>
+                <button type="submit" disabled=move || saving.get()>{move || tr(lang.get(), if editing.get().is_some() { "save" } else { "create_webhook" })}</button>
                 <Show when=move || editing.get().is_some()>
-                    " "<button type="button" id="webhook-edit-cancel" on:click=move |_| { editing.set(None); clear(); note.set(None); }>{move || tr(lang.get(), "cancel")}</button>
+                    " "<button type="button" id="webhook-edit-cancel" on:click=move |_| { editing.set(None); meanwhile.set(None); clear(); note.set(None); }>{move || tr(lang.get(), "cancel")}</button>
                 </Show>
                 <p class="pre-line" role="status">{move || note.get()}</p>
+                <Show when=move || meanwhile.with(Option::is_some)>
+                    <crate::components::meanwhile::SavedMeanwhile rows=meanwhile_rows
+                        keep_mine=keep_mine take_theirs=take_theirs saving=saving />
+                </Show>
             </fieldset>
             {move || secret.get().map(|s| view! {
                 <div class="card notice" role="status" id="webhook-secret">

@@ -201,9 +201,13 @@ pub fn SourcesAdmin() -> impl IntoView {
 fn SourceEditor(entry: Option<SourceView>, on_saved: Callback<String>, on_close: Callback<()>) -> impl IntoView {
     let lang = i18n::lang();
     let is_new = entry.is_none();
-    // Saved with the version it was read at (If-Match), so a colleague's change in
-    // between is refused rather than overwritten.
-    let version = entry.as_ref().map(|v| v.version);
+    // The entry as read, whose version a save goes with (If-Match), so that a colleague's
+    // change in between is refused rather than overwritten.
+    let read = StoredValue::new(entry.clone());
+    // As a colleague saved it meanwhile, when a save here was refused for it (412): the
+    // form keeps what was typed until one chooses.
+    let meanwhile = RwSignal::new(None::<SourceView>);
+    let saving = RwSignal::new(false);
     let e = entry.map(|v| v.entry).unwrap_or(CatalogEntry {
         id: String::new(),
         source: ExistingSource::DgpaPublishedStatistics,
@@ -217,25 +221,41 @@ fn SourceEditor(entry: Option<SourceView>, on_saved: Callback<String>, on_close:
         refresh: String::new(),
     });
     let s = |v: &str| RwSignal::new(v.to_string());
-    let (id, title_zh, title_en, owner, location) = (s(&e.id), s(&e.title.zh_tw), s(&e.title.en), s(&e.owner), s(&e.location));
-    let (fields, breakdowns, filters) = (s(&e.fields.join(", ")), s(&e.breakdowns.join(", ")), s(&e.filters.join(", ")));
-    let (granularity, refresh) = (s(&e.granularity), s(&e.refresh));
+    let id = s(&e.id);
+    // The texts of the form, each with its label and its value in an entry.
+    let texts: [(&'static str, RwSignal<String>); 9] = {
+        let shown = shown(&e);
+        [
+            ("title_zh", s(&shown[0])),
+            ("title_en", s(&shown[1])),
+            ("owner", s(&shown[2])),
+            ("location_link_or_menu", s(&shown[3])),
+            ("field_codes_shown", s(&shown[4])),
+            ("field_codes_broken_down_by", s(&shown[5])),
+            ("field_codes_restricted_by", s(&shown[6])),
+            ("granularity", s(&shown[7])),
+            ("refreshed", s(&shown[8])),
+        ]
+    };
+    let [title_zh, title_en, owner, location, fields, breakdowns, filters, granularity, refresh] = texts.map(|(_, sig)| sig);
     let kind = RwSignal::new(e.source);
     let note = RwSignal::new(None::<String>);
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let entry = CatalogEntry {
-            id: id.get_untracked().trim().to_string(),
-            source: kind.get_untracked(),
-            title: Text { zh_tw: title_zh.get_untracked().trim().to_string(), en: title_en.get_untracked().trim().to_string() },
-            owner: owner.get_untracked().trim().to_string(),
-            location: location.get_untracked().trim().to_string(),
-            fields: codes(&fields.get_untracked()),
-            breakdowns: codes(&breakdowns.get_untracked()),
-            filters: codes(&filters.get_untracked()),
-            granularity: granularity.get_untracked().trim().to_string(),
-            refresh: refresh.get_untracked().trim().to_string(),
-        };
+    let entry = move || CatalogEntry {
+        id: id.get_untracked().trim().to_string(),
+        source: kind.get_untracked(),
+        title: Text { zh_tw: title_zh.get_untracked().trim().to_string(), en: title_en.get_untracked().trim().to_string() },
+        owner: owner.get_untracked().trim().to_string(),
+        location: location.get_untracked().trim().to_string(),
+        fields: codes(&fields.get_untracked()),
+        breakdowns: codes(&breakdowns.get_untracked()),
+        filters: codes(&filters.get_untracked()),
+        granularity: granularity.get_untracked().trim().to_string(),
+        refresh: refresh.get_untracked().trim().to_string(),
+    };
+    // Saves the form at `version` (`None` creates it).
+    let submit = move |version: Option<i64>| {
+        let entry = entry();
+        saving.set(true);
         spawn_local(async move {
             let got = call(|c| {
                 let entry = entry.clone();
@@ -247,14 +267,86 @@ fn SourceEditor(entry: Option<SourceView>, on_saved: Callback<String>, on_close:
                 }
             })
             .await;
+            saving.set(false);
             match got {
                 // The entry as it was: no new version, and the form stays open saying so.
-                Ok(v) if version == Some(v.version) => note.set(Some(tr(lang.get_untracked(), "nothing_changed"))),
+                Ok(v) if version == Some(v.version) => {
+                    meanwhile.set(None);
+                    read.set_value(Some(v));
+                    note.set(Some(tr(lang.get_untracked(), "nothing_changed")));
+                }
                 Ok(v) => on_saved.run(text(lang.get_untracked(), &v.entry.title)),
+                // A colleague saved it since it was read: what this form left as read
+                // takes theirs, what it changed stays.
+                Err(err) if err.status() == Some(412) => {
+                    let source = entry.id.clone();
+                    match call(|c| {
+                        let source = source.clone();
+                        async move { c.get_source(&source).await }
+                    })
+                    .await
+                    {
+                        Ok(now) => {
+                            if let Some(was) = read.get_value() {
+                                let (was_shown, now_shown) = (shown(&was.entry), shown(&now.entry));
+                                for (i, (_, sig)) in texts.iter().enumerate() {
+                                    if sig.get_untracked().trim() == was_shown[i] {
+                                        sig.set(now_shown[i].clone());
+                                    }
+                                }
+                                if kind.get_untracked() == was.entry.source {
+                                    kind.set(now.entry.source);
+                                }
+                            }
+                            note.set(None);
+                            meanwhile.set(Some(now));
+                        }
+                        Err(err) => note.set(Some(err_text(lang.get_untracked(), &err))),
+                    }
+                }
                 Err(err) => note.set(Some(err_text(lang.get_untracked(), &err))),
             }
         });
     };
+    // The form's own save goes at the version read: never over a save not seen.
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submit(read.get_value().map(|v| v.version));
+    };
+    let keep_mine = Callback::new(move |()| {
+        if let Some(now) = meanwhile.get_untracked() {
+            submit(Some(now.version));
+        }
+    });
+    let take_theirs = Callback::new(move |()| {
+        let Some(now) = meanwhile.get_untracked() else { return };
+        let now_shown = shown(&now.entry);
+        for (i, (_, sig)) in texts.iter().enumerate() {
+            sig.set(now_shown[i].clone());
+        }
+        kind.set(now.entry.source);
+        read.set_value(Some(now));
+        meanwhile.set(None);
+        note.set(None);
+    });
+    let meanwhile_rows = Signal::derive(move || {
+        use crate::components::meanwhile::Difference;
+        let (Some(now), Some(was)) = (meanwhile.get(), read.get_value()) else { return Vec::new() };
+        let l = lang.get();
+        let (was_shown, now_shown) = (shown(&was.entry), shown(&now.entry));
+        let kind_words = |k: ExistingSource| t(l, k.name_zh(), k.name_en()).to_string();
+        let mut rows: Vec<Difference> =
+            Difference::of(tr(l, "kind_of_source"), kind_words(was.entry.source), kind_words(now.entry.source), kind_words(kind.get()))
+                .into_iter()
+                .collect();
+        rows.extend(
+            texts
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (label, sig))| Difference::of(tr(l, label), was_shown[i].clone(), now_shown[i].clone(), sig.get())),
+        );
+        rows
+    });
     let input = move |input_id: &'static str, label: &'static str, sig: RwSignal<String>| {
         view! {
             <label for=input_id>{move || tr(lang.get(), label)}</label>
@@ -283,13 +375,33 @@ fn SourceEditor(entry: Option<SourceView>, on_saved: Callback<String>, on_close:
                 {input("se-granularity", "granularity", granularity)}
                 {input("se-refresh", "refreshed", refresh)}
                 <div class="actions">
-                    <button type="submit">{move || tr(lang.get(), "save")}</button>
+                    <button type="submit" disabled=move || saving.get()>{move || tr(lang.get(), "save")}</button>
                     <button type="button" class="link" on:click=move |_| on_close.run(())>{move || tr(lang.get(), "cancel")}</button>
                 </div>
                 <p class="pre-line" role="status">{move || note.get()}</p>
+                <Show when=move || meanwhile.with(Option::is_some)>
+                    <crate::components::meanwhile::SavedMeanwhile rows=meanwhile_rows
+                        keep_mine=keep_mine take_theirs=take_theirs saving=saving />
+                </Show>
             </fieldset>
         </form>
     }
+}
+
+/// An entry's texts as the form shows them, in the order of its inputs: the titles, the
+/// owner, the location, the field codes (comma-separated), granularity, refresh.
+fn shown(e: &CatalogEntry) -> [String; 9] {
+    [
+        e.title.zh_tw.clone(),
+        e.title.en.clone(),
+        e.owner.clone(),
+        e.location.clone(),
+        e.fields.join(", "),
+        e.breakdowns.join(", "),
+        e.filters.join(", "),
+        e.granularity.clone(),
+        e.refresh.clone(),
+    ]
 }
 
 /// The data dictionary as CSV: the whole of it to download, and a file to import.
