@@ -25,6 +25,10 @@ pub struct Settings {
     pub refresh_token_seconds: i64,
     /// The absolute lifetime of a sign-in: refreshing never extends it past this.
     pub session_max_seconds: i64,
+    /// How long after a refresh token is spent the same client (its `User-Agent` and
+    /// address) may present it again and be answered as a rotation: two tabs refreshing
+    /// at once, a response lost and retried. Zero: never (any reuse ends the sign-in).
+    pub refresh_repeat_seconds: i64,
     /// Largest accepted JSON body, in bytes.
     pub max_body_bytes: usize,
     /// Largest result file, in bytes.
@@ -134,6 +138,7 @@ impl Settings {
             access_token_seconds: 15 * 60,
             refresh_token_seconds: 12 * 60 * 60,
             session_max_seconds: 12 * 60 * 60,
+            refresh_repeat_seconds: 30,
             max_body_bytes: 256 * 1024,
             max_upload_bytes: 512 * 1024 * 1024,
             max_transfers: 32,

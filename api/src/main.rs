@@ -283,6 +283,12 @@ struct SecurityArgs {
     /// Hours a sign-in lasts at most, however often its tokens are refreshed.
     #[arg(long, env = "STATREQ_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..))]
     session_hours: i64,
+    /// Seconds after a refresh token is spent that the same client (User-Agent and
+    /// address) may present it again and get new tokens: two tabs refreshing at once,
+    /// a lost response retried. From elsewhere, or later, reuse ends the sign-in as
+    /// theft. 0: any reuse does.
+    #[arg(long, env = "STATREQ_REFRESH_REPEAT_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(i64).range(0..=300))]
+    refresh_repeat_seconds: i64,
     /// Also serve `/metrics` without a token on this address, for a Prometheus
     /// scraper on a private network (e.g. 10.0.0.5:9464). On the main address it
     /// needs a dgpa_admin or service token.
@@ -309,6 +315,7 @@ impl SecurityArgs {
     fn apply(self, s: &mut Settings) {
         s.trusted_proxies = self.trusted_proxies;
         s.session_max_seconds = self.session_hours * 3600;
+        s.refresh_repeat_seconds = self.refresh_repeat_seconds;
         s.max_transfers = self.max_transfers;
         s.max_transfers_per_account = self.max_transfers_per_account;
         s.body_idle = std::time::Duration::from_secs(self.body_idle_seconds);

@@ -85,6 +85,19 @@ fn anonymous(req: &HttpRequest) -> AuditContext {
     AuditContext { actor_id: None, actor_agency: None, client_addr: http::client_ip(req).map(|a| a.to_string()) }
 }
 
+/// The client a call comes from: its `User-Agent` and address.
+fn origin_of(req: &HttpRequest) -> SessionOrigin {
+    SessionOrigin {
+        user_agent: req
+            .headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .filter(|ua| !ua.trim().is_empty())
+            .map(str::to_owned),
+        client_addr: http::client_ip(req).map(|a| a.to_string()),
+    }
+}
+
 /// Issues an access token and, with `refresh`, a refresh token of `family` (a new
 /// sign-in when `None`, audited as one in the same transaction).
 async fn tokens_for(
@@ -104,15 +117,7 @@ async fn tokens_for(
         let expires = now + Duration::seconds(state.settings.refresh_token_seconds);
         let audit = AuditContext { actor_id: Some(user_id), ..audit };
         // Where it goes, so that the person can tell their sessions apart.
-        let origin = SessionOrigin {
-            user_agent: req
-                .headers()
-                .get(actix_web::http::header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .filter(|ua| !ua.trim().is_empty())
-                .map(str::to_owned),
-            client_addr: http::client_ip(req).map(|a| a.to_string()),
-        };
+        let origin = origin_of(req);
         db(state, move |s| {
             let issued = NewRefreshToken { token_hash: &hash, family: &family, user_id, issued_at: now, expires_at: expires, origin };
             s.insert_refresh_token(&issued, new_sign_in.then_some(&audit))
@@ -185,7 +190,10 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Byte
 }
 
 /// Exchange a refresh token for new tokens. Each refresh token works once; a
-/// reused one is refused and revokes every token descended from the same sign-in.
+/// reused one is refused and revokes every token descended from the same sign-in —
+/// save that the client that spent it (the same `User-Agent` and address) may present
+/// it again within `--refresh-repeat-seconds` (30) and get new tokens too: two calls
+/// refreshing at once, a lost response retried.
 /// A sign-in lasts at most the absolute session lifetime (`--session-hours`).
 /// With `Statreq-Refresh: cookie` the token is taken from the cookie (no body).
 #[utoipa::path(
@@ -202,8 +210,14 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::By
     let hash = hash_refresh_token(&presented);
     let now = Utc::now();
     let started_after = now - Duration::seconds(state.settings.session_max_seconds);
+    let repeat_within = Duration::seconds(state.settings.refresh_repeat_seconds);
     let audit = anonymous(&req);
-    let found = db(&state, move |s| s.use_refresh_token(&hash, started_after, &audit, now)).await?;
+    let by = origin_of(&req);
+    let found = db(&state, move |s| {
+        let ask = statreq_store::RefreshAsk { started_after, by: &by, repeat_within };
+        s.use_refresh_token(&hash, &ask, &audit, now)
+    })
+    .await?;
     if !matches!(found, RefreshUse::Rotated { .. }) {
         state.sign_in.failed(None, addr);
     }

@@ -91,6 +91,11 @@ pub const ACTIONS: &[AuditAction] = &[
     a("auth.signed_out", "登出", "signed out"),
     a("auth.signed_out_everywhere", "登出所有裝置", "signed out everywhere"),
     a("auth.refresh_token_reused", "更新權杖遭重複使用（疑遭盜用）", "a refresh token was reused (possibly stolen)"),
+    a(
+        "auth.refresh_repeated",
+        "同一用戶端於數秒內再次使用更新權杖（視為同時更新，登入未結束）",
+        "the same client presented a refresh token again within seconds (concurrent refreshes; the sign-in goes on)",
+    ),
     // Accounts.
     a("user.created", "建立帳號", "created an account"),
     a("user.updated", "修改帳號", "changed an account"),

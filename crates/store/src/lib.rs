@@ -71,7 +71,7 @@ pub use queue::{AcceptedRow, OutcomeEventRow, QueueRow, SettingsChange, Settings
 pub use reference::{ImportCounts, ReferenceChange, ReferenceItem, Saved};
 pub use requests::{ListFilter, ListSort, RequestCount, RequestRow};
 pub use retention::ExtensionRow;
-pub use sessions::{NewRefreshToken, RefreshUse, SessionOrigin, SessionRow};
+pub use sessions::{NewRefreshToken, RefreshAsk, RefreshUse, SessionOrigin, SessionRow};
 pub use timeline::{EventRow, RevisionRow};
 pub use users::{NewUser, UserFilter, UserRow, UserUpdate};
 pub use webhooks::{NewWebhook, WebhookChange, WebhookRow};

@@ -47,6 +47,8 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
         user_agent -> Nullable<Text>,
         client_addr -> Nullable<Text>,
+        used_by_agent -> Nullable<Text>,
+        used_by_addr -> Nullable<Text>,
     }
 }
 

@@ -6,7 +6,7 @@ use statreq_domain::UserId;
 
 use crate::schema::refresh_tokens;
 use crate::users::revoke_all;
-use crate::{from_db, to_db, AuditContext, Store, StoreError, StoreResult};
+use crate::{from_db, to_db, AuditContext, Store, StoreResult};
 
 /// What presenting a refresh token found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,16 +152,23 @@ impl Store {
     }
 
     /// Spends a refresh token. Presenting a spent or revoked token revokes its
-    /// whole family (OAuth 2.0 Security BCP, refresh token rotation).
-    /// A session whose first token is older than `started_after` has ended (the
-    /// absolute session lifetime): its tokens are revoked. Reuse is audited.
+    /// whole family (OAuth 2.0 Security BCP, refresh token rotation) — save when the
+    /// client that spent it presents it again within `ask.repeat_within` (two tabs of
+    /// one browser refreshing at once, a response lost and the call retried): that is
+    /// the same client asking twice, answered as a rotation too (the family gains a
+    /// token) and audited as `auth.refresh_repeated`. The same client is the same
+    /// `User-Agent` and address as the spending; from anywhere else, or later, it is
+    /// reuse. A session whose first token is older than `ask.started_after` has ended
+    /// (the absolute session lifetime): its tokens are revoked. Reuse is audited.
     pub fn use_refresh_token(
         &self,
         token_hash: &str,
-        started_after: DateTime<Utc>,
+        ask: &RefreshAsk<'_>,
         audit: &AuditContext,
         now: DateTime<Utc>,
     ) -> StoreResult<RefreshUse> {
+        let by_agent = ask.by.user_agent.as_deref().and_then(SessionOrigin::cut);
+        let by_addr = ask.by.client_addr.as_deref();
         self.write_tx(|c| {
             type R = (String, UserId, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
             let row: Option<R> = refresh_tokens::table
@@ -176,39 +183,71 @@ impl Store {
                 .first(c)
                 .optional()?;
             let Some((family, user_id, expires_at, used_at, revoked_at)) = row else { return Ok(RefreshUse::Invalid) };
-            let revoke_family = |c: &mut crate::DbConnection| {
-                diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(&family).and(refresh_tokens::revoked_at.is_null())))
-                    .set(refresh_tokens::revoked_at.eq(Some(to_db(now))))
-                    .execute(c)
-            };
+            let ctx = AuditContext { actor_id: Some(user_id), ..audit.clone() };
             // A spent token presented again, or one of a family revoked for that:
             // theft is likely, so the family ends (and the legitimate holder learns why).
-            if used_at.is_some() || revoked_at.is_some() {
-                revoke_family(c)?;
-                let ctx = AuditContext { actor_id: Some(user_id), ..audit.clone() };
+            let reused = |c: &mut crate::DbConnection| -> StoreResult<RefreshUse> {
+                diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(&family).and(refresh_tokens::revoked_at.is_null())))
+                    .set(refresh_tokens::revoked_at.eq(Some(to_db(now))))
+                    .execute(c)?;
                 crate::audit::append(c, &ctx, "auth.refresh_token_reused", None, &serde_json::json!({"user": user_id}), now)?;
-                return Ok(RefreshUse::Reused);
+                Ok(RefreshUse::Reused)
+            };
+            if revoked_at.is_some() {
+                return reused(c);
             }
-            if from_db(expires_at) <= now {
-                return Ok(RefreshUse::Invalid);
+            if used_at.is_none() {
+                if from_db(expires_at) <= now {
+                    return Ok(RefreshUse::Invalid);
+                }
+                let started: Option<NaiveDateTime> = refresh_tokens::table
+                    .filter(refresh_tokens::family.eq(&family))
+                    .select(diesel::dsl::min(refresh_tokens::created_at))
+                    .first(c)?;
+                if started.is_some_and(|t| from_db(t) < ask.started_after) {
+                    diesel::delete(refresh_tokens::table.filter(refresh_tokens::family.eq(&family))).execute(c)?;
+                    return Ok(RefreshUse::SessionEnded);
+                }
+                let n = diesel::update(refresh_tokens::table.find(token_hash).filter(refresh_tokens::used_at.is_null()))
+                    .set((
+                        refresh_tokens::used_at.eq(Some(to_db(now))),
+                        refresh_tokens::used_by_agent.eq(by_agent.as_deref()),
+                        refresh_tokens::used_by_addr.eq(by_addr),
+                    ))
+                    .execute(c)?;
+                if n == 1 {
+                    return Ok(RefreshUse::Rotated { user_id, family });
+                }
             }
-            let started: Option<NaiveDateTime> = refresh_tokens::table
-                .filter(refresh_tokens::family.eq(&family))
-                .select(diesel::dsl::min(refresh_tokens::created_at))
+            // Spent, by this call's twin (PostgreSQL: one committed while this waited)
+            // or earlier: the same client within the window asks twice; else reuse.
+            type Spent = (Option<NaiveDateTime>, Option<String>, Option<String>);
+            let (spent_at, agent, addr): Spent = refresh_tokens::table
+                .find(token_hash)
+                .select((refresh_tokens::used_at, refresh_tokens::used_by_agent, refresh_tokens::used_by_addr))
                 .first(c)?;
-            if started.is_some_and(|t| from_db(t) < started_after) {
-                diesel::delete(refresh_tokens::table.filter(refresh_tokens::family.eq(&family))).execute(c)?;
-                return Ok(RefreshUse::SessionEnded);
+            let same_client = (agent.is_some() || addr.is_some()) && agent == by_agent && addr.as_deref() == by_addr;
+            // Spent within the window, so within the session's lifetime and the token's.
+            let within = spent_at.is_some_and(|t| now - from_db(t) <= ask.repeat_within);
+            if same_client && within && from_db(expires_at) > now {
+                crate::audit::append(c, &ctx, "auth.refresh_repeated", None, &serde_json::json!({"user": user_id}), now)?;
+                return Ok(RefreshUse::Rotated { user_id, family });
             }
-            let n = diesel::update(refresh_tokens::table.find(token_hash).filter(refresh_tokens::used_at.is_null()))
-                .set(refresh_tokens::used_at.eq(Some(to_db(now))))
-                .execute(c)?;
-            if n == 0 {
-                return Err(StoreError::Conflict);
-            }
-            Ok(RefreshUse::Rotated { user_id, family })
+            reused(c)
         })
     }
+}
+
+/// How a refresh token is presented: by whom, and what the service allows.
+#[derive(Debug, Clone)]
+pub struct RefreshAsk<'a> {
+    /// A sign-in whose first token is older than this has ended.
+    pub started_after: DateTime<Utc>,
+    /// The client presenting it (its `User-Agent` and address).
+    pub by: &'a SessionOrigin,
+    /// How long after its spending the same client may present a token again (zero:
+    /// never).
+    pub repeat_within: chrono::Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,9 @@
 use chrono::{Duration, TimeZone, Utc};
 use statreq_domain::{AgencyCode, Difficulty, EventKind, Outcome, State, UserId};
 use statreq_e2e::{Backend, TestDatabase};
-use statreq_store::{Backend as StoreBackend, NewAgency, NewRefreshToken, NewUser, RefreshUse, SessionOrigin, Store, StoreError};
+use statreq_store::{
+    Backend as StoreBackend, NewAgency, NewRefreshToken, NewUser, RefreshAsk, RefreshUse, SessionOrigin, Store, StoreError,
+};
 
 fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).single().unwrap_or_default()
@@ -183,8 +185,12 @@ fn refresh_token_reuse_revokes_the_family(backend: Backend) {
     let u = user(&store, "r", "DGPA");
     let exp = now() + Duration::hours(1);
     let long_ago = now() - Duration::days(1);
-    let refresh = |h: &str| store.use_refresh_token(h, long_ago, &ctx(), now()).ok();
     let desk = SessionOrigin { user_agent: Some("Mozilla/5.0 (Windows NT 10.0)".into()), client_addr: Some("10.0.0.5".into()) };
+    let elsewhere = SessionOrigin { user_agent: Some("curl/8.5.0".into()), client_addr: Some("203.0.113.9".into()) };
+    let window = Duration::seconds(30);
+    let ask = |by, at| (RefreshAsk { started_after: long_ago, by, repeat_within: window }, at);
+    let present = |h: &str, (ask, at): (RefreshAsk<'_>, chrono::DateTime<chrono::Utc>)| store.use_refresh_token(h, &ask, &ctx(), at).ok();
+    let refresh = |h: &str| present(h, ask(&elsewhere, now()));
     store
         .insert_refresh_token(
             &NewRefreshToken {
@@ -198,7 +204,13 @@ fn refresh_token_reuse_revokes_the_family(backend: Backend) {
             Some(&ctx()),
         )
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(refresh("h1"), Some(RefreshUse::Rotated { user_id: u, family: "fam".into() }));
+    let rotated = Some(RefreshUse::Rotated { user_id: u, family: "fam".into() });
+    assert_eq!(present("h1", ask(&desk, now())), rotated);
+    // The same client presenting it again within the window (two tabs at once, a lost
+    // response retried) is answered as a rotation too, and audited as such.
+    assert_eq!(present("h1", ask(&desk, now() + Duration::seconds(5))), rotated);
+    let repeated = statreq_store::AuditFilter { action: Some("auth.refresh_repeated".into()), limit: 10, ..Default::default() };
+    assert_eq!(store.list_audit(&repeated).map(|t| t.len()).ok(), Some(1));
     // Where each token went is kept, the newest telling where the session was last seen;
     // a User-Agent is kept to 300 characters, without control characters.
     let phone =
@@ -225,8 +237,19 @@ fn refresh_token_reuse_revokes_the_family(backend: Backend) {
         .unwrap_or_else(|e| panic!("{e}"));
     let blank = store.sessions_of(u, now()).unwrap_or_default().into_iter().find(|s| s.id == "fam-blank").map(|s| s.origin);
     assert_eq!(blank, Some(SessionOrigin::default()));
+    // From elsewhere, even within the window, it is reuse: the family ends.
     assert_eq!(refresh("h1"), Some(RefreshUse::Reused));
     assert_eq!(refresh("h2"), Some(RefreshUse::Reused), "the family's newer token is revoked too");
+    // After the window, or with no window, the same client presenting it again is reuse too.
+    for (hash, family, at, within) in [("h1a", "fam-later", 31, window), ("h1b", "fam-none", 1, Duration::zero())] {
+        let issued = NewRefreshToken { token_hash: hash, family, user_id: u, issued_at: now(), expires_at: exp, origin: desk.clone() };
+        store.insert_refresh_token(&issued, None).unwrap_or_else(|e| panic!("{e}"));
+        let (mut first, _) = ask(&desk, now());
+        first.repeat_within = within;
+        let again = RefreshAsk { repeat_within: within, ..first.clone() };
+        assert!(matches!(present(hash, (first, now())), Some(RefreshUse::Rotated { .. })), "{family}");
+        assert_eq!(present(hash, (again, now() + Duration::seconds(at))), Some(RefreshUse::Reused), "{family}");
+    }
     assert_eq!(refresh("nope"), Some(RefreshUse::Invalid));
     store
         .insert_refresh_token(
@@ -256,7 +279,9 @@ fn refresh_token_reuse_revokes_the_family(backend: Backend) {
             None,
         )
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(store.use_refresh_token("h4", now() - Duration::hours(1), &ctx(), now()).ok(), Some(RefreshUse::SessionEnded));
+    let (mut late, at) = ask(&desk, now());
+    late.started_after = now() - Duration::hours(1);
+    assert_eq!(present("h4", (late, at)), Some(RefreshUse::SessionEnded));
     // Signing out revokes the session; a disabled account loses every session.
     store
         .insert_refresh_token(

@@ -69,19 +69,11 @@ async fn local_accounts_and_refresh_rotation(backend: Backend) {
     let t2 = c.refresh().await.unwrap();
     assert_ne!(t2.refresh_token.as_deref(), Some(first_refresh.as_str()), "refresh tokens rotate");
     assert_eq!(status_of(&c).await.0, Some(200));
-    // Reusing the spent token is refused and revokes the whole family.
+    // Reusing the spent token from elsewhere (another address), even within seconds, is
+    // refused and revokes the whole family.
+    let (status, p) = refresh_from(&server, "127.0.0.2", &first_refresh).await;
+    assert_eq!((status, p["code"].as_str()), (401, Some("refresh_token_reused")), "{p}");
     let mut thief = server.client();
-    let stolen = thief
-        .raw(
-            reqwest::Method::POST,
-            "/auth/refresh",
-            "application/json",
-            serde_json::to_vec(&json!({"refresh_token": first_refresh})).unwrap_or_default(),
-            None,
-        )
-        .await;
-    let (status, p) = stolen.unwrap();
-    assert_eq!((status, p["code"].as_str()), (401, Some("refresh_token_reused")));
     let err = c.refresh().await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("refresh_token_reused"), "the legitimate holder's newer token is revoked too");
     thief = thief.with_token("garbage");
@@ -94,6 +86,50 @@ async fn local_accounts_and_refresh_rotation(backend: Backend) {
     admin.update_user(me.id, &UpdateUserBody { active: Some(false), ..Default::default() }, None).await.unwrap();
     assert_eq!(status_of(&npa).await, (Some(401), Some("account_disabled".into())));
     assert_eq!(server.client().login("applicant.npa", DEMO_PASSWORD).await.err().and_then(|e| e.status()), Some(401));
+}
+
+/// Presents a refresh token from `from` (an address of loopback), as a client of its own.
+async fn refresh_from(server: &TestServer, from: &str, token: &str) -> (u16, serde_json::Value) {
+    let http = reqwest::Client::builder().local_address(from.parse::<std::net::IpAddr>().ok()).build().unwrap();
+    let res = http.post(format!("{}/api/v1/auth/refresh", server.base)).json(&json!({"refresh_token": token})).send().await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap_or_default())
+}
+
+/// Two tabs of one browser refreshing at once, or a refresh whose answer was lost and
+/// is sent again: the same client presenting one refresh token within seconds gets new
+/// tokens each time and the sign-in goes on (it was ended as theft), audited; the same
+/// token from another address, or with the window closed, is reuse and ends it.
+async fn the_same_client_refreshing_twice_at_once_stays_signed_in(backend: Backend) {
+    let server = TestServer::start(backend);
+    let mut c = server.client();
+    c.login("officer1.dgpa", DEMO_PASSWORD).await.unwrap();
+    let token = c.refresh_token().map(String::from).unwrap_or_default();
+    let answers = futures_util::future::join_all((0..3).map(|_| refresh_from(&server, "127.0.0.1", &token))).await;
+    let statuses: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
+    assert_eq!(statuses, [200, 200, 200], "{answers:?}");
+    // Each answer's tokens work: nothing was revoked.
+    for (_, t) in &answers {
+        let renewed = server.client().with_token(t["access_token"].as_str().unwrap_or_default());
+        assert_eq!(status_of(&renewed).await, (Some(200), None));
+        let next = t["refresh_token"].as_str().unwrap_or_default();
+        assert_eq!(refresh_from(&server, "127.0.0.1", next).await.0, 200, "{t}");
+    }
+    let admin = server.login("admin.dgpa").await;
+    let repeated = admin.audit("action=auth.refresh_repeated").await.map(|p| p.items.len());
+    assert_eq!(repeated.ok(), Some(2), "two of three were repeats");
+    // From another address within the window: reuse, and the sign-in ends.
+    let (status, p) = refresh_from(&server, "127.0.0.3", &token).await;
+    assert_eq!((status, p["code"].as_str()), (401, Some("refresh_token_reused")), "{p}");
+    let later = answers[0].1["refresh_token"].as_str().unwrap_or_default().to_string();
+    assert_eq!(refresh_from(&server, "127.0.0.1", &later).await.0, 401, "the family is revoked");
+    // With the window closed (`--refresh-repeat-seconds 0`), the same client asking twice is reuse.
+    let strict = TestServer::start_with(backend, &["--refresh-repeat-seconds", "0"]);
+    let mut c = strict.client();
+    c.login("officer1.dgpa", DEMO_PASSWORD).await.unwrap();
+    let token = c.refresh_token().map(String::from).unwrap_or_default();
+    assert_eq!(refresh_from(&strict, "127.0.0.1", &token).await.0, 200);
+    let (status, p) = refresh_from(&strict, "127.0.0.1", &token).await;
+    assert_eq!((status, p["code"].as_str()), (401, Some("refresh_token_reused")), "{p}");
 }
 
 async fn forged_and_weak_tokens_are_refused(backend: Backend) {
@@ -382,6 +418,7 @@ async fn people_change_their_own_password(backend: Backend) {
 on_both_backends!(
     people_change_their_own_password,
     local_accounts_and_refresh_rotation,
+    the_same_client_refreshing_twice_at_once_stays_signed_in,
     forged_and_weak_tokens_are_refused,
     webhr_tokens_provision_users_and_act_for_them,
     service_accounts_use_client_credentials,

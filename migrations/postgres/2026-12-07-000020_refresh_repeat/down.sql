@@ -1,0 +1,2 @@
+ALTER TABLE refresh_tokens DROP COLUMN used_by_addr;
+ALTER TABLE refresh_tokens DROP COLUMN used_by_agent;
