@@ -279,7 +279,9 @@ fn entity_tag(raw: &str) -> Option<&str> {
     match tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
         Some(opaque) if opaque.bytes().all(|b| b == 0x21 || (0x23..=0x7e).contains(&b) || b >= 0x80) => Some(opaque),
         Some(_) => None,
-        None if !raw.starts_with("W/") && !tag.is_empty() && tag.bytes().all(|b| b.is_ascii_digit()) => Some(tag),
+        // Unquoted, only a version as statreq writes them (1–18 digits): a longer one is
+        // neither an entity-tag nor a version, and is refused as malformed.
+        None if !raw.starts_with("W/") && (1..=18).contains(&tag.len()) && tag.bytes().all(|b| b.is_ascii_digit()) => Some(tag),
         None => None,
     }
 }

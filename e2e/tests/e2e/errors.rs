@@ -59,6 +59,24 @@ async fn the_rarer_documented_refusals_happen_as_documented() {
         .await
         .unwrap();
     assert_eq!(code(st, &body), (400, "invalid_if_match".into()));
+    // Unquoted, only a version (1–18 digits) is taken: thirty digits are no entity-tag
+    // and no version, malformed (it was 412, as if a version that is not current).
+    let long = "9".repeat(30);
+    let (st, body) = s
+        .applicant
+        .raw(Method::POST, &format!("/requests/{}/submit", draft.id), "application/json", Vec::new(), Some(&long))
+        .await
+        .unwrap();
+    assert_eq!(code(st, &body), (400, "invalid_if_match".into()));
+    // Quoted, it is a well-formed entity-tag that is not the current one: 412.
+    let quoted = format!("\"{long}\"");
+    let (st, body) = s
+        .applicant
+        .raw(Method::POST, &format!("/requests/{}/submit", draft.id), "application/json", Vec::new(), Some(&quoted))
+        .await
+        .unwrap();
+    assert_eq!(code(st, &body), (412, "precondition_failed".into()));
+    assert_eq!(s.applicant.get_request(draft.id).await.unwrap().state, State::Draft, "nothing changed");
 
     // 403 not_supervising_agency: a supervisor of the applying agency itself, who
     // sees its requests, is not the supervising agency's personnel office.
