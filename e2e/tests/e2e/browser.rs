@@ -1198,6 +1198,34 @@ async fn an_administrator_edits_a_definition_and_sources_are_browsed() {
     wait_for_text(&c, "form [role=status]", "沒有變更").await;
     let saved = server.login("applicant.npa").await.get_field("grade").await.unwrap();
     assert_eq!(saved.field.definition.zh_tw, "現職銓敘審定之職等；代理者以本職計。");
+    // Another administrator writes the English meanwhile, while the Chinese is edited
+    // here: the save is refused, nothing typed is lost, the English the form left as
+    // read takes theirs, and the panel says so, to save over it at one's word.
+    let admin = server.login("admin.dgpa").await;
+    let mut theirs = saved.field.clone();
+    theirs.definition.en = "Grade of the current post as rated; an acting officer's own grade.".into();
+    admin.put_field(&theirs, Some(saved.version)).await.unwrap();
+    let def = c.find(Locator::Css("#def-zh")).await.unwrap();
+    def.clear().await.unwrap();
+    def.send_keys("現職銓敘審定之職等；代理者以本職之職等計。").await.unwrap();
+    click(&c, Locator::XPath("//button[normalize-space()='儲存']")).await;
+    wait_for_text(&c, "#meanwhile-h", "另一位管理者已在此期間儲存").await;
+    wait_for_text(&c, "section.meanwhile [role=alert]", "儲存者：吳美玲").await;
+    wait_for_value(&c, "#def-en", "Grade of the current post as rated; an acting officer's own grade.").await;
+    wait_for_value(&c, "#def-zh", "現職銓敘審定之職等；代理者以本職之職等計。").await;
+    assert_eq!(admin.get_field("grade").await.unwrap().field.definition.zh_tw, "現職銓敘審定之職等；代理者以本職計。");
+    assert_accessible(&c, "a definition saved meanwhile").await;
+    click(&c, Locator::Css("#keep-mine")).await;
+    wait_for_text(&c, "main", "代理者以本職之職等計").await;
+    let both = admin.get_field("grade").await.unwrap();
+    assert_eq!(
+        (both.field.definition.zh_tw.as_str(), both.field.definition.en.as_str(), both.version),
+        (
+            "現職銓敘審定之職等；代理者以本職之職等計。",
+            "Grade of the current post as rated; an acting officer's own grade.",
+            saved.version + 2
+        )
+    );
 
     click(&c, Locator::Css("header a[href='/sources']")).await;
     wait_for_text(&c, "main h1", "既有資料來源").await;

@@ -160,7 +160,11 @@ pub fn FieldPage(session: Session) -> impl IntoView {
 /// DGPA's administrator edits a field's definition and flags; the history lists
 /// every change.
 #[component]
-fn FieldEditor(detail: FieldDetail, unsaved: RwSignal<Option<(Text, bool)>>, on_saved: impl Fn() + Copy + 'static) -> impl IntoView {
+fn FieldEditor(
+    detail: FieldDetail,
+    unsaved: RwSignal<Option<(Text, bool)>>,
+    on_saved: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let lang = i18n::lang();
     let base = detail.field.clone();
     let code = base.code.clone();
@@ -190,32 +194,103 @@ fn FieldEditor(detail: FieldDetail, unsaved: RwSignal<Option<(Text, bool)>>, on_
             .unwrap_or_default()
         }
     });
-    let version = detail.version;
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let mut f = base.clone();
+    // The field as read (its version goes with a save, If-Match), and as another
+    // administrator saved it meanwhile when a save here was refused for it (412).
+    let read = StoredValue::new(detail.clone());
+    let meanwhile = RwSignal::new(None::<FieldDetail>);
+    let saving = RwSignal::new(false);
+    // Saves the form over `on` (as read, or as saved meanwhile once the administrator
+    // chose theirs over it), at its version.
+    let submit = move |on: FieldDetail| {
+        let mut f = on.field.clone();
         f.definition = Text::new(def_zh.get_untracked(), def_en.get_untracked());
         f.personal = personal.get_untracked() || f.identifying || f.special;
-        let sent = now();
+        let (sent, version, code) = (now(), on.version, on.field.code.clone());
+        saving.set(true);
         spawn_local(async move {
-            match call(|c| {
+            let saved = call(|c| {
                 let f = f.clone();
                 async move { c.put_field(&f, Some(version)).await }
             })
-            .await
-            {
+            .await;
+            saving.set(false);
+            match saved {
                 // The same definition again is no new version: said so, and nothing to reload.
-                Ok(d) if d.version == version => note.set(Some(tr(lang.get_untracked(), "nothing_changed"))),
+                Ok(d) if d.version == version && meanwhile.with_untracked(Option::is_none) => {
+                    note.set(Some(tr(lang.get_untracked(), "nothing_changed")))
+                }
                 Ok(_) => {
+                    meanwhile.set(None);
                     kept.set(sent);
                     unsaved.set(None);
                     note.set(Some(tr(lang.get_untracked(), "saved")));
                     on_saved();
                 }
+                // Changed meanwhile: what this form left as read takes theirs, what it changed stays.
+                Err(e) if e.status() == Some(412) => match call(|c| {
+                    let code = code.clone();
+                    async move { c.get_field(&code).await }
+                })
+                .await
+                {
+                    Ok(theirs) => {
+                        let was = read.get_value().field;
+                        if def_zh.get_untracked() == was.definition.zh_tw {
+                            def_zh.set(theirs.field.definition.zh_tw.clone());
+                        }
+                        if def_en.get_untracked() == was.definition.en {
+                            def_en.set(theirs.field.definition.en.clone());
+                        }
+                        if personal.get_untracked() == was.personal {
+                            personal.set(theirs.field.personal);
+                        }
+                        kept.set((theirs.field.definition.clone(), theirs.field.personal));
+                        remember();
+                        note.set(None);
+                        meanwhile.set(Some(theirs));
+                    }
+                    Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
+                },
                 Err(e) => note.set(Some(err_text(lang.get_untracked(), &e))),
             }
         });
     };
+    // The form's own save goes at the version read: never over a save not seen.
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submit(read.get_value());
+    };
+    let keep_mine = Callback::new(move |()| {
+        if let Some(theirs) = meanwhile.get_untracked() {
+            submit(theirs);
+        }
+    });
+    // Theirs taken: the page reads the field again, as saved.
+    let take_theirs = Callback::new(move |()| {
+        meanwhile.set(None);
+        unsaved.set(None);
+        on_saved();
+    });
+    let meanwhile_rows = Signal::derive(move || {
+        use crate::components::meanwhile::Difference;
+        let Some(theirs) = meanwhile.get() else { return Vec::new() };
+        let (l, was) = (lang.get(), read.get_value().field);
+        let ticked = |on: bool| tr(l, if on { "ticked" } else { "not_ticked" });
+        let now = theirs.field;
+        [
+            Difference::of(tr(l, "definition_chinese"), was.definition.zh_tw.clone(), now.definition.zh_tw.clone(), def_zh.get()),
+            Difference::of(tr(l, "definition_english"), was.definition.en.clone(), now.definition.en.clone(), def_en.get()),
+            Difference::of(tr(l, "personal_data_3"), ticked(was.personal), ticked(now.personal), ticked(personal.get())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    });
+    let meanwhile_by = Signal::derive(move || {
+        meanwhile.with(|m| {
+            m.as_ref().and_then(|m| crate::components::meanwhile::saved_by(lang.get(), m.updated_by.as_ref(), Some(m.updated_at)))
+        })
+    });
     view! {
         <form class="card" on:submit=save aria-labelledby="edit-h">
             <h2 id="edit-h">{move || tr(lang.get(), "edit_the_definition_administrator")}</h2>
@@ -227,8 +302,12 @@ fn FieldEditor(detail: FieldDetail, unsaved: RwSignal<Option<(Text, bool)>>, on_
                 <input id="def-personal" type="checkbox" prop:checked=move || personal.get() on:change=move |ev| { personal.set(event_target_checked(&ev)); remember(); } />
                 {move || tr(lang.get(), "personal_data_3")}
             </label>
-            <button type="submit">{move || tr(lang.get(), "save")}</button>
+            <button type="submit" disabled=move || saving.get()>{move || tr(lang.get(), "save")}</button>
             <p class="note pre-line" role="status">{move || note.get()}</p>
+            <Show when=move || meanwhile.with(Option::is_some)>
+                <crate::components::meanwhile::SavedMeanwhile by=meanwhile_by rows=meanwhile_rows
+                    keep_mine=keep_mine take_theirs=take_theirs saving=saving />
+            </Show>
             <h3>{move || tr(lang.get(), "history")}</h3>
             <ol class="history">
                 {move || history.get().unwrap_or_default().into_iter().map(|h| {
