@@ -115,6 +115,8 @@ screens:
 lint:
     cargo fmt --all --check
     cargo clippy --workspace --all-targets -- -D warnings
+    # The SPA as the browser runs it, its component tests included.
+    cargo clippy -p statreq-frontend --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 # The domain and contract crates stay free of IO frameworks; the contract builds for wasm32.
 guard:

@@ -14,7 +14,7 @@ use crate::{i18n, session};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
-    web_sys::window().and_then(|w| w.document()).expect("a document")
+    web_sys::window().and_then(|w| w.document()).unwrap_or_else(|| panic!("a document"))
 }
 
 fn by_id<T: JsCast>(id: &str) -> Option<T> {
@@ -31,8 +31,8 @@ async fn settle() {
 
 /// A new application's form, with what a page around it provides.
 fn mount(initial: Application) -> leptos::mount::UnmountHandle<impl Mountable> {
-    let parent = document().create_element("div").expect("a div");
-    document().body().expect("a body").append_child(&parent).expect("appended");
+    let parent = document().create_element("div").unwrap_or_else(|_| panic!("a div"));
+    document().body().unwrap_or_else(|| panic!("a body")).append_child(&parent).unwrap_or_else(|_| panic!("appended"));
     leptos::mount::mount_to(parent.unchecked_into(), move || {
         i18n::provide();
         session::provide();
@@ -46,10 +46,10 @@ async fn personal_data_questions_follow_the_answer_rule_3() {
     let form = mount(Application::default());
     settle().await;
     assert!(by_id::<web_sys::HtmlElement>("purpose").is_none(), "nothing asked before the answer");
-    by_id::<web_sys::HtmlElement>("personal-yes").expect("the yes answer").click();
+    by_id::<web_sys::HtmlElement>("personal-yes").unwrap_or_else(|| panic!("the yes answer")).click();
     settle().await;
     assert!(by_id::<web_sys::HtmlElement>("purpose").is_some(), "the purpose is asked once personal data is declared");
-    by_id::<web_sys::HtmlElement>("personal-no").expect("the no answer").click();
+    by_id::<web_sys::HtmlElement>("personal-no").unwrap_or_else(|| panic!("the no answer")).click();
     settle().await;
     assert!(by_id::<web_sys::HtmlElement>("purpose").is_none(), "and not when it is not");
     drop(form);
@@ -61,17 +61,17 @@ async fn what_is_typed_is_kept_in_this_browser_and_offered_back() {
     session::storage_remove("statreq.form.new");
     let form = mount(Application::default());
     settle().await;
-    let reason = by_id::<web_sys::HtmlTextAreaElement>("reason").expect("the reason");
+    let reason = by_id::<web_sys::HtmlTextAreaElement>("reason").unwrap_or_else(|| panic!("the reason"));
     reason.set_value("研議人力配置");
-    reason.dispatch_event(&web_sys::Event::new("input").expect("an event")).expect("dispatched");
+    reason.dispatch_event(&web_sys::Event::new("input").unwrap_or_else(|_| panic!("an event"))).unwrap_or_else(|_| panic!("dispatched"));
     settle().await;
-    let kept = session::storage_get("statreq.form.new").expect("a copy in this browser");
+    let kept = session::storage_get("statreq.form.new").unwrap_or_else(|| panic!("a copy in this browser"));
     assert!(kept.contains("研議人力配置"), "{kept}");
     drop(form);
     // A new form opened later offers the copy back.
     let again = mount(Application::default());
     settle().await;
-    let reason = by_id::<web_sys::HtmlTextAreaElement>("reason").expect("the reason");
+    let reason = by_id::<web_sys::HtmlTextAreaElement>("reason").unwrap_or_else(|| panic!("the reason"));
     assert_eq!(reason.value(), "研議人力配置");
     drop(again);
     session::storage_remove("statreq.form.new");
