@@ -576,6 +576,26 @@ async fn an_administrator_previews_and_saves_queue_settings() {
     let t = &s.settings;
     assert_eq!((s.version, t.weight_age, t.weight_difficulty, t.weight_fair_share, t.max_wait_days), (3, 0, 0, 0, 50));
     assert!(c.find(Locator::Css("section.meanwhile")).await.is_err(), "the panel is gone once saved");
+    // Theirs the same as mine: saving mine over it changes nothing, says so, and the form
+    // goes on at their version (the next save is not refused).
+    let w = c.find(Locator::Css("#w-age")).await.unwrap();
+    w.clear().await.unwrap();
+    w.send_keys("5").await.unwrap();
+    let mut same = s.settings.clone();
+    same.weight_age = 5;
+    admin.put_queue_settings(&same, s.version).await.unwrap();
+    c.find(Locator::XPath("//button[normalize-space()='儲存設定']")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "#meanwhile-h", "另一位管理者已在此期間儲存").await;
+    c.find(Locator::Css("#keep-mine")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "[role=status]", "沒有變更").await;
+    wait_gone(&c, "section.meanwhile").await;
+    let w = c.find(Locator::Css("#w-diff")).await.unwrap();
+    w.clear().await.unwrap();
+    w.send_keys("1").await.unwrap();
+    c.find(Locator::XPath("//button[normalize-space()='儲存設定']")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "[role=status]", "已儲存並記錄").await;
+    let s = admin.queue_settings().await.unwrap();
+    assert_eq!((s.version, s.settings.weight_age, s.settings.weight_difficulty), (5, 5, 1));
     // A new account, created in the browser, can sign in.
     for (id, value) in [
         ("#nu-username", "new.applicant"),

@@ -185,6 +185,11 @@ pub fn AdminPage() -> impl IntoView {
             }
         }
         if new == base.settings {
+            // Mine is theirs: nothing to save over, and the form is at their version.
+            if meanwhile.with_untracked(Option::is_some) {
+                meanwhile.set(None);
+                settings.refetch();
+            }
             note.set(Some(tr(lang.get_untracked(), "nothing_changed")));
             return;
         }

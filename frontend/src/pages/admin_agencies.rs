@@ -152,7 +152,12 @@ pub fn Agencies() -> impl IntoView {
                         personnel_staff: Some(staff).filter(|n| *n != base.personnel_staff),
                     };
                     if body == UpdateAgencyBody::default() {
-                        note.set(Some(tr(lang.get_untracked(), "nothing_changed")));
+                        // Mine is theirs: nothing to save over; the list shows it as saved.
+                        if meanwhile.with_untracked(Option::is_some) {
+                            done("agency_shown_as_saved", base.name.clone());
+                        } else {
+                            note.set(Some(tr(lang.get_untracked(), "nothing_changed")));
+                        }
                         return;
                     }
                     let (code, version) = (base.code.clone(), base.version);

@@ -100,7 +100,14 @@ pub fn CalendarEditor() -> impl IntoView {
             .await;
             saving.set(false);
             match saved {
-                Ok(v) if version > 0 && v.version == version => note.set(Some(tr(lang.get_untracked(), "nothing_changed"))),
+                Ok(v) if version > 0 && v.version == version => {
+                    // Mine is theirs (or unchanged): the year is read again at its version.
+                    if meanwhile.with_untracked(Option::is_some) {
+                        meanwhile.set(None);
+                        years.refetch();
+                    }
+                    note.set(Some(tr(lang.get_untracked(), "nothing_changed")));
+                }
                 Ok(v) => {
                     meanwhile.set(None);
                     note.set(Some(tr_with(lang.get_untracked(), "calendar_saved", &[("year", v.calendar.year.to_string())])));

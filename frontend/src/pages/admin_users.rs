@@ -61,6 +61,12 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
             password: Some(password.get_untracked()).filter(|p| !p.is_empty()),
         };
         if body == UpdateUserBody::default() {
+            // Mine is theirs: nothing to save over, and the form is at their version.
+            if meanwhile.get_untracked().is_some_and(|now| now.version == o.version) {
+                meanwhile.set(None);
+                original.set_value(o.clone());
+                on_saved.run(o);
+            }
             note.set(Some(tr(lang.get_untracked(), "nothing_changed")));
             return;
         }
