@@ -656,6 +656,57 @@ fn an_old_history_is_not_news(backend: Backend) {
     assert_eq!(store.mark_events_notified_before(now() - Duration::days(14), now()).ok(), Some(0), "once");
 }
 
+/// A refresh that waited while its twin from the same client spent the token (on
+/// PostgreSQL it finds the row spent once the twin commits; on SQLite it starts after)
+/// is a repeat, answered as a rotation: neither a conflict nor a reuse.
+fn a_refresh_waiting_on_its_twin_is_a_repeat(backend: Backend) {
+    use diesel::{Connection, RunQueryDsl};
+    let (db, store) = open(backend);
+    let u = user(&store, "twin", "DGPA");
+    let desk = SessionOrigin { user_agent: Some("Mozilla/5.0 (Windows NT 10.0)".into()), client_addr: Some("10.0.0.5".into()) };
+    let issued = NewRefreshToken {
+        token_hash: "h-twin",
+        family: "fam-twin",
+        user_id: u,
+        issued_at: now(),
+        expires_at: now() + Duration::hours(1),
+        origin: desk.clone(),
+    };
+    store.insert_refresh_token(&issued, None).unwrap_or_else(|e| panic!("{e}"));
+    // The twin's spending, its transaction held open until the store's call waits on it.
+    let spend = "UPDATE refresh_tokens SET used_at = '2026-11-24 09:30:00', used_by_agent = 'Mozilla/5.0 (Windows NT 10.0)', \
+                 used_by_addr = '10.0.0.5' WHERE token_hash = 'h-twin'";
+    let ask = RefreshAsk { started_after: now() - Duration::days(1), by: &desk, repeat_within: Duration::seconds(30) };
+    let got = std::thread::scope(|s| {
+        let run = |sql: &[&str], c: &mut dyn FnMut(&str)| sql.iter().for_each(|q| c(q));
+        let waiting;
+        match backend {
+            Backend::Sqlite => {
+                let mut c = diesel::SqliteConnection::establish(db.url.trim_start_matches("sqlite://")).unwrap_or_else(|e| panic!("{e}"));
+                let mut exec = |q: &str| {
+                    diesel::sql_query(q).execute(&mut c).unwrap_or_else(|e| panic!("{q}: {e}"));
+                };
+                run(&["BEGIN IMMEDIATE", spend], &mut exec);
+                waiting = s.spawn(|| store.use_refresh_token("h-twin", &ask, &ctx(), now() + Duration::seconds(1)));
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                run(&["COMMIT"], &mut exec);
+            }
+            Backend::Postgres => {
+                let mut c = diesel::PgConnection::establish(&db.url).unwrap_or_else(|e| panic!("{e}"));
+                let mut exec = |q: &str| {
+                    diesel::sql_query(q).execute(&mut c).unwrap_or_else(|e| panic!("{q}: {e}"));
+                };
+                run(&["BEGIN", spend], &mut exec);
+                waiting = s.spawn(|| store.use_refresh_token("h-twin", &ask, &ctx(), now() + Duration::seconds(1)));
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                run(&["COMMIT"], &mut exec);
+            }
+        }
+        waiting.join().unwrap_or_else(|_| panic!("the waiting refresh panicked"))
+    });
+    assert_eq!(got.ok(), Some(RefreshUse::Rotated { user_id: u, family: "fam-twin".into() }));
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[test] fn $name() { super::$name(super::Backend::Sqlite) } )* }
@@ -672,6 +723,7 @@ on_both!(
     a_full_disk_is_named_and_keeps_what_was_acknowledged,
     a_stale_transition_writes_nothing,
     refresh_token_reuse_revokes_the_family,
+    a_refresh_waiting_on_its_twin_is_a_repeat,
     the_agency_tree_stays_a_tree,
     a_wrong_url_reports_its_real_cause,
     concurrent_writers_all_land,
