@@ -1418,6 +1418,8 @@ async fn an_administrator_adds_a_day_off_to_the_office_calendar() {
             ["—", "放假日：颱風假（續）", "放假日：颱風假（續）"]
         ])
     );
+    let heading = "return document.querySelector('section.meanwhile th').textContent";
+    assert_eq!(c.execute(heading, vec![]).await.unwrap(), serde_json::json!("日期"), "a row is a day");
     for listed in ["颱風假（續）", "防災演練停止上班"] {
         wait_for_text(&c, "section[aria-labelledby='cal-h'] ul.days", listed).await;
     }

@@ -51,8 +51,12 @@ pub fn SavedMeanwhile(
     /// While a save is on its way.
     #[prop(optional, into)]
     saving: Signal<bool>,
+    /// The first column's heading, the name of what a row is about: "field" unless said.
+    #[prop(optional)]
+    what: Option<&'static str>,
 ) -> impl IntoView {
     let lang = i18n::lang();
+    let what = what.unwrap_or("field_2");
     let heading = NodeRef::<leptos::html::H3>::new();
     Effect::new(move |_| {
         if let Some(h) = heading.get() {
@@ -76,7 +80,7 @@ pub fn SavedMeanwhile(
                 view! {
                     <table class="list diff">
                         <thead><tr>
-                            <th scope="col">{tr(l, "field_2")}</th>
+                            <th scope="col">{tr(l, what)}</th>
                             <th scope="col">{tr(l, "conflict_when_opened")}</th>
                             <th scope="col">{tr(l, "conflict_saved_now")}</th>
                             <th scope="col">{tr(l, "meanwhile_in_your_form")}</th>
@@ -84,7 +88,7 @@ pub fn SavedMeanwhile(
                         <tbody>
                             {rows.into_iter().map(|d| view! {
                                 <tr>
-                                    <td data-label=tr(l, "field_2")>{d.what}</td>
+                                    <td data-label=tr(l, what)>{d.what}</td>
                                     <td data-label=tr(l, "conflict_when_opened")><del>{d.read}</del></td>
                                     <td data-label=tr(l, "conflict_saved_now")><ins>{d.now}</ins></td>
                                     <td data-label=tr(l, "meanwhile_in_your_form")>{d.mine}</td>

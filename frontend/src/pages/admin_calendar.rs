@@ -250,7 +250,7 @@ pub fn CalendarEditor() -> impl IntoView {
             <Show when=move || meanwhile.with(Option::is_some)>
                 <crate::components::meanwhile::SavedMeanwhile
                     by=Signal::derive(move || meanwhile.with(|m| m.as_ref().and_then(|m| crate::components::meanwhile::saved_by(lang.get(), None, Some(m.updated_at)))))
-                    rows=meanwhile_rows keep_mine=keep_mine take_theirs=take_theirs saving=saving />
+                    rows=meanwhile_rows keep_mine=keep_mine take_theirs=take_theirs saving=saving what="day" />
             </Show>
         </section>
     }
