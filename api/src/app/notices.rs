@@ -4,7 +4,7 @@
 //! (a dedupe key per person), by e-mail to those who want that kind.
 
 use chrono::{DateTime, Utc};
-use statreq_domain::{notify, AgencyCode, Role, State};
+use statreq_domain::{notify, AgencyCode, Role, State, UserId};
 use statreq_store::{ListFilter, NewInbox, NewNotification, RequestRow, UserRow};
 
 use super::agencies::AgencyTree;
@@ -105,8 +105,10 @@ fn reviewers(tree: &AgencyTree, code: &AgencyCode) -> Vec<AgencyCode> {
 /// After the agency tree changed from `before` to `after` (an agency moved under
 /// another): each application awaiting its supervising agency's review that now awaits
 /// other reviewers is told to them, as a submission is (`request_submitted`), once per
-/// move. Those it left can no longer open it: they are told where it went.
-pub async fn tell_new_reviewers(state: &AppState, before: &AgencyTree, after: &AgencyTree) -> AppResult<()> {
+/// move. Those it left can no longer open it: they are told where it went. Each such
+/// application's timeline records the change (`supervisor_changed`, by `actor`, the
+/// administrator who moved the agency), which tells the office and its webhooks.
+pub async fn tell_new_reviewers(state: &AppState, before: &AgencyTree, after: &AgencyTree, actor: UserId) -> AppResult<()> {
     let moved: Vec<AgencyCode> = after.codes().filter(|c| reviewers(before, c) != reviewers(after, c)).cloned().collect();
     if moved.is_empty() {
         return Ok(());
@@ -137,6 +139,18 @@ pub async fn tell_new_reviewers(state: &AppState, before: &AgencyTree, after: &A
         let name = |c: &AgencyCode| after.get(c).map_or_else(|| c.to_string(), |a| a.name.clone());
         let parent = parent_of(after, mover).map(|p| name(&p)).unwrap_or_default();
         let once = |what: &str| format!("{what}:{}:{}", r.id, after.get(mover).map_or(0, |a| a.version));
+        let codes = |list: &[AgencyCode]| list.iter().map(|c| c.as_str().to_string()).collect::<Vec<_>>();
+        let data = serde_json::json!({
+            "agency": mover.as_str(),
+            "agency_name": name(mover),
+            "parent": parent_of(after, mover).map(|p| p.as_str().to_string()),
+            "parent_name": parent,
+            "from": codes(&old),
+            "to": codes(&now_by),
+            "to_names": now_by.iter().map(name).collect::<Vec<_>>(),
+        });
+        let id = r.id;
+        db(state, move |s| s.record_supervisor_changed(id, actor, &data, now)).await?;
         if !new.is_empty() {
             let people = crate::worker::with_role(db(state, move |s| s.active_users_of(&new)).await?, Role::Supervisor);
             let notice = Notice {

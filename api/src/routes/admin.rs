@@ -133,7 +133,7 @@ pub async fn update_agency(
     let row = stale_if_expected(db(&state, move |s| s.update_agency(&code, change, expected, &audit, Utc::now())).await, expected)?;
     state.agencies.invalidate();
     state.queue.invalidate();
-    tell_new_reviewers(&state, &before).await;
+    tell_new_reviewers(&state, &before, who.user.id).await;
     tracing::info!(actor = %who.user.id, agency = %row.code, "agency updated");
     Ok(HttpResponse::Ok().insert_header(http::etag(row.version)).json(agency_view(row)))
 }
@@ -162,16 +162,17 @@ pub async fn import_agencies(
     let (created, updated, unchanged) = db(&state, move |s| s.import_agencies(items, &audit, Utc::now())).await?;
     state.agencies.invalidate();
     state.queue.invalidate();
-    tell_new_reviewers(&state, &before).await;
+    tell_new_reviewers(&state, &before, who.user.id).await;
     tracing::info!(actor = %who.user.id, created, updated, unchanged, "agencies imported");
     Ok(HttpResponse::Ok().json(ImportResult { created, updated, unchanged }))
 }
 
-/// Tells the reviewers applications came to by a change of the tree (from `before`);
-/// the change is made, so a failure here is logged, not answered.
-async fn tell_new_reviewers(state: &AppState, before: &crate::app::agencies::AgencyTree) {
+/// Tells the reviewers applications came to by a change of the tree (from `before`) made
+/// by `actor`, and records it on each one's timeline; the change is made, so a failure
+/// here is logged, not answered.
+async fn tell_new_reviewers(state: &AppState, before: &crate::app::agencies::AgencyTree, actor: statreq_domain::UserId) {
     let told = match state.agencies.tree(state).await {
-        Ok(after) => notices::tell_new_reviewers(state, before, &after).await,
+        Ok(after) => notices::tell_new_reviewers(state, before, &after, actor).await,
         Err(e) => Err(e),
     };
     if let Err(e) = told {

@@ -6,7 +6,7 @@ use crate::lifecycle::{EventKind, State};
 use crate::message::Text;
 
 /// Every webhook event type of a request; `*` subscribes to all of them.
-pub const WEBHOOK_EVENTS: [&str; 24] = [
+pub const WEBHOOK_EVENTS: [&str; 25] = [
     "request.created",
     "request.edited",
     "request.submitted",
@@ -31,6 +31,7 @@ pub const WEBHOOK_EVENTS: [&str; 24] = [
     "request.extension_requested",
     "request.extension_approved",
     "request.extension_refused",
+    "request.supervisor_changed",
 ];
 
 /// The webhook event types of field questions (rule 7), subscribed to by name: their
@@ -72,6 +73,7 @@ pub fn webhook_event(kind: EventKind) -> &'static str {
         EventKind::ExtensionRequested => "request.extension_requested",
         EventKind::ExtensionApproved => "request.extension_approved",
         EventKind::ExtensionRefused => "request.extension_refused",
+        EventKind::SupervisorChanged => "request.supervisor_changed",
     }
 }
 
@@ -103,6 +105,10 @@ pub fn webhook_event_label(event: &str) -> Option<Text> {
         "request.extension_requested" => ("申請延長個人資料保存期限", "a longer retention of personal data is asked for"),
         "request.extension_approved" => ("延長保存期限經同意", "a longer retention is approved"),
         "request.extension_refused" => ("延長保存期限未獲同意", "a longer retention is refused"),
+        "request.supervisor_changed" => (
+            "機關調整，待審核之申請改由新的主管機關審核",
+            "an agency moved: an application awaiting review goes to another supervising agency",
+        ),
         "inquiry.asked" => ("提出欄位疑義", "a field question is asked"),
         "inquiry.replied" => ("欄位疑義有新回覆（答復或補充）", "a field question gets a reply (an answer or a follow-up)"),
         "inquiry.closed" => ("欄位疑義結案", "a field question is closed"),
@@ -144,6 +150,9 @@ pub fn audience(kind: EventKind) -> &'static [Audience] {
         EventKind::SupervisorApproved => &[Audience::ApplicantOffice, Audience::Dgpa],
         EventKind::ExtensionRequested => &[Audience::Dgpa],
         EventKind::ExtensionApproved | EventKind::ExtensionRefused => &[Audience::ApplicantOffice],
+        // The new reviewers are told as of a submission when the move is made; the
+        // office learns who now reviews its application.
+        EventKind::SupervisorChanged => &[Audience::ApplicantOffice],
         EventKind::SupervisorReturned
         | EventKind::SupervisorRejected
         | EventKind::DgpaAccepted
@@ -276,6 +285,10 @@ fn what_happened(kind: EventKind) -> Text {
         EventKind::RegisteredFromPaper => {
             ("以紙本或電子郵件申請，經人事總處登錄並送審查", "came on paper or by e-mail and was registered by DGPA for review")
         }
+        EventKind::SupervisorChanged => (
+            "因機關調整，改由新的主管機關人事機構審核（第5點）",
+            "now awaits another supervising agency's review, as an agency moved (rule 5)",
+        ),
     };
     Text::new(zh, en)
 }

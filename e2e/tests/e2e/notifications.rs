@@ -5,8 +5,9 @@
 
 use crate::common::{self, Scenario};
 
+use serde_json::json;
 use statreq_e2e::statreq_client::Client;
-use statreq_e2e::statreq_contract::{Role, State};
+use statreq_e2e::statreq_contract::{EventKind, Role, State};
 use statreq_e2e::{on_both_backends, Backend, TestServer};
 
 /// Whether a notice's link opens request `id` (at a place on its page or not).
@@ -238,6 +239,15 @@ async fn applications_awaiting_review_follow_a_moved_agency_and_its_new_reviewer
         v.supervising_agencies.iter().map(|a| format!("{} {}", a.code, a.name)).collect::<Vec<_>>()
     };
     assert_eq!(named(&r), ["MOI 內政部"], "who reviews it");
+    // The office's own system listens for the change.
+    let webhr = crate::integration::service_account(&server, "webhr.npa", "NPA").await;
+    let receiver = statreq_e2e::sinks::WebhookReceiver::start(0).await;
+    let hook = statreq_e2e::statreq_contract::WebhookBody {
+        url: receiver.url.clone(),
+        events: vec!["request.supervisor_changed".into()],
+        description: None,
+    };
+    webhr.create_webhook(&hook).await.unwrap();
     let staff = UpdateAgencyBody { personnel_staff: Some(40), ..Default::default() };
     admin.update_agency("NPA", &staff, None).await.unwrap();
     let moved = UpdateAgencyBody { parent_code: Some("TPE".into()), ..Default::default() };
@@ -248,6 +258,28 @@ async fn applications_awaiting_review_follow_a_moved_agency_and_its_new_reviewer
     let theirs = tpe.get_request(r.id).await.unwrap();
     assert!(theirs.allowed_actions.iter().any(|a| format!("{a:?}") == "SupervisorApprove"), "{:?}", theirs.allowed_actions);
     assert_eq!(named(&s.applicant.get_request(r.id).await.unwrap()), ["TPE 臺北市政府"], "the office sees who reviews it now");
+    // On the timeline, by the administrator who moved it, saying which moved where (the
+    // change of staff before it recorded nothing); and the office is told.
+    let changed: Vec<_> = s.applicant.events(r.id).await.unwrap().into_iter().filter(|e| e.kind == EventKind::SupervisorChanged).collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    let e = &changed[0];
+    assert!(e.actor.display_name.contains("吳美玲"), "{:?}", e.actor);
+    assert_eq!(
+        (e.from_state, e.to_state, e.actor.agency_code.as_str()),
+        (Some(State::PendingSupervisor), State::PendingSupervisor, "DGPA")
+    );
+    assert_eq!(
+        (&e.data["agency"], &e.data["parent_name"], &e.data["from"], &e.data["to"], &e.data["to_names"]),
+        (&json!("NPA"), &json!("臺北市政府"), &json!(["MOI"]), &json!(["TPE"]), &json!(["臺北市政府"]))
+    );
+    assert_eq!(notices_saying(&s.applicant, "request_supervisor_changed", r.id, "改由新的主管機關", 50).await, 1, "the office is told");
+    let got = receiver.wait_until(20, |g| !g.is_empty()).await;
+    let body: serde_json::Value = serde_json::from_str(got.first().map_or("", |g| g.body.as_str())).unwrap_or_default();
+    assert_eq!(
+        (&body["type"], &body["event"], &body["request"]["id"], &body["request"]["state"]),
+        (&json!("request.supervisor_changed"), &json!("supervisor_changed"), &json!(r.id), &json!("pending_supervisor")),
+        "{body}"
+    );
     assert_eq!(s.supervisor.get_request(r.id).await.err().and_then(|e| e.status()), Some(404), "the reviewers it left");
     assert_eq!(notices_saying(&s.supervisor, "request_submitted", r.id, "改隸", 3).await, 0, "they are not told it awaits them");
     let left = left_notices(&s.supervisor, r.id, "改由臺北市政府審核，貴機關毋須再審").await;

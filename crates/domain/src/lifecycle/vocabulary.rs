@@ -335,6 +335,11 @@ pub enum EventKind {
     ExtensionApproved,
     /// DGPA refuses the longer retention, saying why (the comment).
     ExtensionRefused,
+    /// An application awaiting its supervising agency's review (rule 5.1) now awaits
+    /// other reviewers, because an agency of its chain moved under another supervising
+    /// agency: `data` names the agency that moved and where (`agency`, `parent`) and the
+    /// reviewing agencies before and after (`from`, `to`); the state stays.
+    SupervisorChanged,
 }
 
 impl EventKind {
@@ -366,11 +371,12 @@ impl EventKind {
             EventKind::ExtensionRequested => "extension_requested",
             EventKind::ExtensionApproved => "extension_approved",
             EventKind::ExtensionRefused => "extension_refused",
+            EventKind::SupervisorChanged => "supervisor_changed",
         }
     }
 
     /// Every event kind.
-    pub const ALL: [EventKind; 26] = [
+    pub const ALL: [EventKind; 27] = [
         EventKind::Created,
         EventKind::Edited,
         EventKind::Submitted,
@@ -397,6 +403,7 @@ impl EventKind {
         EventKind::ExtensionRequested,
         EventKind::ExtensionApproved,
         EventKind::ExtensionRefused,
+        EventKind::SupervisorChanged,
     ];
 
     /// DGPA's own work on a file: told to DGPA's officers, never to other systems' webhooks.

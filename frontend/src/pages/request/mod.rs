@@ -296,6 +296,14 @@ pub fn RequestPage() -> impl IntoView {
                                             tr_with(lang.get(), key, &[("days", days.to_string())])
                                         }
                                         statreq_domain::EventKind::ExtensionRefused => tr(lang.get(), "event_extension_refused"),
+                                        // An agency of its chain moved (rule 5.1): who reviews it now, and why.
+                                        statreq_domain::EventKind::SupervisorChanged => {
+                                            let words = |k: &str| e.data.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                                            let sep = if lang.get() == i18n::Lang::Zh { "、" } else { ", " };
+                                            let to = e.data.get("to_names").and_then(|v| v.as_array())
+                                                .map(|a| a.iter().filter_map(|n| n.as_str()).collect::<Vec<_>>().join(sep)).unwrap_or_default();
+                                            tr_with(lang.get(), "event_supervisor_changed", &[("to", to), ("agency", words("agency_name")), ("parent", words("parent_name"))])
+                                        }
                                         // On paper or by e-mail (rule 5.2): the supervising agency's approval it came with.
                                         statreq_domain::EventKind::RegisteredFromPaper => {
                                             let (number, on, by) = paper_approval(lang.get(), &e.data);
