@@ -35,7 +35,8 @@ where
     let lang = i18n::lang();
     let children = Arc::new(children);
     view! {
-        <Transition fallback=move || loading(lang.get())>
+        // (The language read where it is shown, so that it is tracked there.)
+        <Transition fallback=move || view! { <p aria-busy="true">{move || tr(lang.get(), "loading")}</p> }>
             <ErrorBoundary fallback=move |errors| {
                 move || {
                     errors

@@ -198,9 +198,9 @@ pub fn RequestPage() -> impl IntoView {
                     <section class="card" aria-labelledby="app-h">
                         <h2 id="app-h">{tr(lang.get(), "application")}</h2>
                         <p class="actions">
-                            {can_edit.then(|| view! { <A href=format!("/requests/{}/edit", r.id)>{tr(lang.get(), "edit_the_application")}</A> })}
-                            <A href=format!("/requests/{}/print", r.id)>{tr(lang.get(), "printable_form")}</A>
-                            {move || copyable().then(|| view! { <A href=format!("/requests/new?from={id}")>{tr(lang.get(), "copy_into_a_new_application")}</A> })}
+                            {can_edit.then(|| view! { <A href=format!("/requests/{}/edit", r.id)>{move || tr(lang.get(), "edit_the_application")}</A> })}
+                            <A href=format!("/requests/{}/print", r.id)>{move || tr(lang.get(), "printable_form")}</A>
+                            {move || copyable().then(|| view! { <A href=format!("/requests/new?from={id}")>{move || tr(lang.get(), "copy_into_a_new_application")}</A> })}
                         </p>
                         <ApplicationView app=app.clone() names=names attached=attached />
                         <dl>

@@ -38,7 +38,7 @@ pub fn Questions(id: i64, agency: String) -> impl IntoView {
                         }).collect_view()}
                     </ul>
                     {can_ask().then(|| view! {
-                        <p><A href=format!("/inquiries?request={id}")>{tr(lang.get(), "ask_dgpa_about_this_request")}</A></p>
+                        <p><A href=format!("/inquiries?request={id}")>{move || tr(lang.get(), "ask_dgpa_about_this_request")}</A></p>
                     })}
                 </section>
             })
