@@ -25,6 +25,14 @@ impl Difference {
     }
 }
 
+/// A text of the form left as it was read takes what was saved meanwhile (`now`); one
+/// the administrator changed stays as typed.
+pub fn take_untouched(field: RwSignal<String>, read: &str, now: &str) {
+    if field.get_untracked().trim() == read.trim() {
+        field.set(now.to_string());
+    }
+}
+
 /// Who saved meanwhile and when, in words, when the service says.
 pub fn saved_by(lang: Lang, by: Option<&statreq_contract::UserRef>, at: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
     let at = at.map(|t| i18n::datetime(lang, t));

@@ -224,9 +224,7 @@ pub fn AdminPage() -> impl IntoView {
                                 (max_wait, r.max_wait_days.to_string(), n.max_wait_days.to_string()),
                                 (default_staff, r.default_staff.to_string(), n.default_staff.to_string()),
                             ] {
-                                if sig.get_untracked().trim() == read {
-                                    sig.set(now);
-                                }
+                                crate::components::meanwhile::take_untouched(sig, &read, &now);
                             }
                             let hard = |f: DifficultyFavour| f == DifficultyFavour::Hard;
                             if favour_hard.get_untracked() == hard(r.difficulty_favour) {

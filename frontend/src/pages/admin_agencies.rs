@@ -171,16 +171,10 @@ pub fn Agencies() -> impl IntoView {
                             // form left as read takes theirs, what it changed stays.
                             Err(e) if e.status() == Some(412) => match call(|c| { let code = code.clone(); async move { c.get_agency(&code).await } }).await {
                                 Ok(now) => {
-                                    let read = was.get_value();
-                                    if e_name.get_untracked().trim() == read.name {
-                                        e_name.set(now.name.clone());
-                                    }
-                                    if e_parent.get_untracked() == read.parent_code.clone().unwrap_or_default() {
-                                        e_parent.set(now.parent_code.clone().unwrap_or_default());
-                                    }
-                                    if e_staff.get_untracked().trim() == read.personnel_staff.to_string() {
-                                        e_staff.set(now.personnel_staff.to_string());
-                                    }
+                                    let (read, take) = (was.get_value(), crate::components::meanwhile::take_untouched);
+                                    take(e_name, &read.name, &now.name);
+                                    take(e_parent, &read.parent_code.clone().unwrap_or_default(), &now.parent_code.clone().unwrap_or_default());
+                                    take(e_staff, &read.personnel_staff.to_string(), &now.personnel_staff.to_string());
                                     note.set(None);
                                     meanwhile.set(Some(now));
                                 }

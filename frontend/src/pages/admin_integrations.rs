@@ -328,12 +328,9 @@ fn WebhookForm(editing: RwSignal<Option<WebhookView>>, saved: Callback<()>) -> i
                 (Err(e), Some(id)) if e.status() == Some(412) => match call(|c| async move { c.get_webhook(id).await }).await {
                     Ok(now) => {
                         if let Some(read) = editing.get_untracked() {
-                            if url.get_untracked().trim() == read.url {
-                                url.set(now.url.clone());
-                            }
-                            if description.get_untracked().trim() == read.description {
-                                description.set(now.description.clone());
-                            }
+                            let take = crate::components::meanwhile::take_untouched;
+                            take(url, &read.url, &now.url);
+                            take(description, &read.description, &now.description);
                             if same_events(&events.get_untracked(), &read.events) {
                                 events.set(now.events.clone());
                             }

@@ -290,9 +290,7 @@ fn SourceEditor(entry: Option<SourceView>, on_saved: Callback<String>, on_close:
                             if let Some(was) = read.get_value() {
                                 let (was_shown, now_shown) = (shown(&was.entry), shown(&now.entry));
                                 for (i, (_, sig)) in texts.iter().enumerate() {
-                                    if sig.get_untracked().trim() == was_shown[i] {
-                                        sig.set(now_shown[i].clone());
-                                    }
+                                    crate::components::meanwhile::take_untouched(*sig, &was_shown[i], &now_shown[i]);
                                 }
                                 if kind.get_untracked() == was.entry.source {
                                     kind.set(now.entry.source);

@@ -110,11 +110,7 @@ pub fn UserEditor(user: UserView, on_saved: Callback<UserView>, on_close: Callba
                     Ok(now) => {
                         // What this form left as read takes what they saved; what it changed stays.
                         let read = original.get_value();
-                        let take = |sig: RwSignal<String>, read: &str, now: &str| {
-                            if sig.get_untracked().trim() == read {
-                                sig.set(now.to_string());
-                            }
-                        };
+                        let take = crate::components::meanwhile::take_untouched;
                         take(name, &read.display_name, &now.display_name);
                         take(email, &read.email, &now.email);
                         take(agency, &read.agency_code, &now.agency_code);

@@ -234,13 +234,9 @@ fn FieldEditor(
                 .await
                 {
                     Ok(theirs) => {
-                        let was = read.get_value().field;
-                        if def_zh.get_untracked() == was.definition.zh_tw {
-                            def_zh.set(theirs.field.definition.zh_tw.clone());
-                        }
-                        if def_en.get_untracked() == was.definition.en {
-                            def_en.set(theirs.field.definition.en.clone());
-                        }
+                        let (was, take) = (read.get_value().field, crate::components::meanwhile::take_untouched);
+                        take(def_zh, &was.definition.zh_tw, &theirs.field.definition.zh_tw);
+                        take(def_en, &was.definition.en, &theirs.field.definition.en);
                         if personal.get_untracked() == was.personal {
                             personal.set(theirs.field.personal);
                         }
