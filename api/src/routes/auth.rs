@@ -98,35 +98,43 @@ fn origin_of(req: &HttpRequest) -> SessionOrigin {
     }
 }
 
-/// Issues an access token and, with `refresh`, a refresh token of `family` (a new
-/// sign-in when `None`, audited as one in the same transaction).
+/// Issues an access token and, with `with_refresh`, the refresh token of a new sign-in
+/// (audited as one in the same transaction).
 async fn tokens_for(
     state: &AppState,
     req: &HttpRequest,
     user_id: UserId,
-    family: Option<String>,
     with_refresh: bool,
     audit: AuditContext,
 ) -> Result<TokenResponse, ApiError> {
     let now = Utc::now();
-    let access_token = issue_access_token(&state.keys, user_id.0, state.settings.access_token_seconds, now)?;
     let refresh_token = if with_refresh {
         let (fresh, hash) = new_refresh_token();
-        let new_sign_in = family.is_none();
-        let family = family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let family = uuid::Uuid::new_v4().to_string();
         let expires = now + Duration::seconds(state.settings.refresh_token_seconds);
         let audit = AuditContext { actor_id: Some(user_id), ..audit };
         // Where it goes, so that the person can tell their sessions apart.
         let origin = origin_of(req);
         db(state, move |s| {
             let issued = NewRefreshToken { token_hash: &hash, family: &family, user_id, issued_at: now, expires_at: expires, origin };
-            s.insert_refresh_token(&issued, new_sign_in.then_some(&audit))
+            s.insert_refresh_token(&issued, Some(&audit))
         })
         .await?;
         Some(fresh)
     } else {
         None
     };
+    access_for(state, user_id, refresh_token, now)
+}
+
+/// An access token for `user_id`, beside the refresh token already stored (if any).
+fn access_for(
+    state: &AppState,
+    user_id: UserId,
+    refresh_token: Option<String>,
+    now: chrono::DateTime<Utc>,
+) -> Result<TokenResponse, ApiError> {
+    let access_token = issue_access_token(&state.keys, user_id.0, state.settings.access_token_seconds, now)?;
     Ok(TokenResponse { access_token, refresh_token, token_type: "Bearer".into(), expires_in: state.settings.access_token_seconds })
 }
 
@@ -185,7 +193,7 @@ async fn check_password(
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let body: LoginBody = parse_json(&req, &body)?;
     let id = check_password(&state, &req, body.username, body.password, "local").await?;
-    let tokens = tokens_for(&state, &req, id, None, true, anonymous(&req)).await?;
+    let tokens = tokens_for(&state, &req, id, true, anonymous(&req)).await?;
     Ok(token_response(&state, &req, tokens))
 }
 
@@ -213,8 +221,11 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::By
     let repeat_within = Duration::seconds(state.settings.refresh_repeat_seconds);
     let audit = anonymous(&req);
     let by = origin_of(&req);
+    // Its successor, stored with the spending if the token is good.
+    let (next, next_hash) = new_refresh_token();
+    let next_expires_at = now + Duration::seconds(state.settings.refresh_token_seconds);
     let found = db(&state, move |s| {
-        let ask = statreq_store::RefreshAsk { started_after, by: &by, repeat_within };
+        let ask = statreq_store::RefreshAsk { started_after, by: &by, repeat_within, next_hash: &next_hash, next_expires_at };
         s.use_refresh_token(&hash, &ask, &audit, now)
     })
     .await?;
@@ -222,13 +233,12 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::By
         state.sign_in.failed(None, addr);
     }
     match found {
-        RefreshUse::Rotated { user_id, family } => {
+        RefreshUse::Rotated { user_id, .. } => {
             let user = db(&state, move |s| s.get_user(user_id)).await?;
             if !user.active {
                 return Err(ApiError::unauthorized("account_disabled", "This account is disabled."));
             }
-            let tokens = tokens_for(&state, &req, user_id, Some(family), true, anonymous(&req)).await?;
-            Ok(token_response(&state, &req, tokens))
+            Ok(token_response(&state, &req, access_for(&state, user_id, Some(next), now)?))
         }
         RefreshUse::Reused => {
             tracing::warn!("refresh token reused; its family is revoked");
@@ -290,7 +300,7 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: web::Byte
     })?;
     let audit = AuditContext { actor_id: Some(id), ..anonymous(&req) };
     db(&state, move |s| s.audit(&audit, "auth.token_issued", None, &serde_json::json!({"user": id}), Utc::now())).await?;
-    let tokens = tokens_for(&state, &req, id, None, false, anonymous(&req)).await?;
+    let tokens = tokens_for(&state, &req, id, false, anonymous(&req)).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).insert_header(("Pragma", "no-cache")).json(tokens))
 }
 
@@ -435,7 +445,7 @@ pub async fn change_password(
     db(&state, move |s| s.update_user(id, change, None, &audit, Utc::now())).await?;
     state.principals.invalidate();
     tracing::info!(actor = %id, "password changed by its owner");
-    let tokens = tokens_for(&state, &req, id, None, true, http::audit(&who, &req)).await?;
+    let tokens = tokens_for(&state, &req, id, true, http::audit(&who, &req)).await?;
     Ok(token_response(&state, &req, tokens))
 }
 

@@ -24,22 +24,12 @@ pub enum RefreshUse {
 impl Store {
     /// Stores a refresh token; `signed_in` audits a new sign-in in the same transaction.
     pub fn insert_refresh_token(&self, token: &NewRefreshToken<'_>, signed_in: Option<&AuditContext>) -> StoreResult<()> {
-        let user_agent = token.origin.user_agent.as_deref().and_then(SessionOrigin::cut);
-        let (user_id, now) = (token.user_id, token.issued_at);
         self.write_tx(|c| {
-            diesel::insert_into(refresh_tokens::table)
-                .values((
-                    refresh_tokens::token_hash.eq(token.token_hash),
-                    refresh_tokens::family.eq(token.family),
-                    refresh_tokens::user_id.eq(user_id),
-                    refresh_tokens::created_at.eq(to_db(now)),
-                    refresh_tokens::expires_at.eq(to_db(token.expires_at)),
-                    refresh_tokens::user_agent.eq(user_agent.as_deref()),
-                    refresh_tokens::client_addr.eq(token.origin.client_addr.as_deref()),
-                ))
-                .execute(c)?;
+            insert_token(c, token)?;
             match signed_in {
-                Some(audit) => crate::audit::append(c, audit, "auth.signed_in", None, &serde_json::json!({"user": user_id}), now),
+                Some(audit) => {
+                    crate::audit::append(c, audit, "auth.signed_in", None, &serde_json::json!({"user": token.user_id}), token.issued_at)
+                }
                 None => Ok(()),
             }
         })
@@ -63,10 +53,15 @@ impl Store {
             .load(&mut *self.conn()?)?;
         let mut by_family: std::collections::BTreeMap<String, SessionRow> = std::collections::BTreeMap::new();
         let mut live: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        let mut ended: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         for (family, created, expires, used, revoked, user_agent, client_addr) in rows {
             let (created, expires) = (from_db(created), from_db(expires));
             if used.is_none() && revoked.is_none() && expires > now {
                 live.insert(family.clone());
+            }
+            // Ended for a stolen token: a token stored after that refreshes nothing.
+            if revoked.is_some() {
+                ended.insert(family.clone());
             }
             let origin = SessionOrigin { user_agent, client_addr };
             let entry = by_family.entry(family.clone()).or_insert(SessionRow {
@@ -89,7 +84,7 @@ impl Store {
                 entry.origin = origin;
             }
         }
-        let mut out: Vec<SessionRow> = by_family.into_values().filter(|s| live.contains(&s.id)).collect();
+        let mut out: Vec<SessionRow> = by_family.into_values().filter(|s| live.contains(&s.id) && !ended.contains(&s.id)).collect();
         out.sort_by(|a, b| b.last_active_at.cmp(&a.last_active_at).then_with(|| a.id.cmp(&b.id)));
         Ok(out)
     }
@@ -107,6 +102,7 @@ impl Store {
     /// such session.
     pub fn end_session(&self, user_id: UserId, session: &str, audit: &AuditContext, now: DateTime<Utc>) -> StoreResult<bool> {
         self.write_tx(|c| {
+            lock_tokens(c, Tokens::Family(session))?;
             let n = diesel::delete(
                 refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::family.eq(session)),
             )
@@ -144,6 +140,7 @@ impl Store {
                 refresh_tokens::table.find(token_hash).select((refresh_tokens::family, refresh_tokens::user_id)).first(c).optional()?;
             let Some((family, user_id)) = row else { return Ok(false) };
             // Signed out, the tokens are gone: presenting one is simply invalid.
+            lock_tokens(c, Tokens::Family(&family))?;
             diesel::delete(refresh_tokens::table.filter(refresh_tokens::family.eq(&family))).execute(c)?;
             let ctx = AuditContext { actor_id: Some(user_id), ..audit.clone() };
             crate::audit::append(c, &ctx, "auth.signed_out", None, &serde_json::json!({"user": user_id}), now)?;
@@ -159,7 +156,9 @@ impl Store {
     /// token) and audited as `auth.refresh_repeated`. The same client is the same
     /// `User-Agent` and address as the spending; from anywhere else, or later, it is
     /// reuse. A session whose first token is older than `ask.started_after` has ended
-    /// (the absolute session lifetime): its tokens are revoked. Reuse is audited.
+    /// (the absolute session lifetime): its tokens are revoked. Reuse is audited, and a
+    /// family once revoked for it refreshes no more, whatever token of it comes.
+    /// A rotation stores its successor (`ask.next_hash`) in the same transaction.
     pub fn use_refresh_token(
         &self,
         token_hash: &str,
@@ -170,20 +169,30 @@ impl Store {
         let by_agent = ask.by.user_agent.as_deref().and_then(SessionOrigin::cut);
         let by_addr = ask.by.client_addr.as_deref();
         self.write_tx(|c| {
-            type R = (String, UserId, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
+            let family: Option<String> = refresh_tokens::table.find(token_hash).select(refresh_tokens::family).first(c).optional()?;
+            let Some(family) = family else { return Ok(RefreshUse::Invalid) };
+            lock_tokens(c, Tokens::Family(&family))?;
+            type R = (UserId, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<String>, Option<String>);
             let row: Option<R> = refresh_tokens::table
                 .find(token_hash)
                 .select((
-                    refresh_tokens::family,
                     refresh_tokens::user_id,
                     refresh_tokens::expires_at,
                     refresh_tokens::used_at,
                     refresh_tokens::revoked_at,
+                    refresh_tokens::used_by_agent,
+                    refresh_tokens::used_by_addr,
                 ))
                 .first(c)
                 .optional()?;
-            let Some((family, user_id, expires_at, used_at, revoked_at)) = row else { return Ok(RefreshUse::Invalid) };
+            // Signed out while this waited.
+            let Some((user_id, expires_at, used_at, revoked_at, agent, addr)) = row else { return Ok(RefreshUse::Invalid) };
             let ctx = AuditContext { actor_id: Some(user_id), ..audit.clone() };
+            // A sign-in ended for a stolen token stays ended, for a token stored after too.
+            let ended: bool = diesel::select(diesel::dsl::exists(
+                refresh_tokens::table.filter(refresh_tokens::family.eq(&family)).filter(refresh_tokens::revoked_at.is_not_null()),
+            ))
+            .get_result(c)?;
             // A spent token presented again, or one of a family revoked for that:
             // theft is likely, so the family ends (and the legitimate holder learns why).
             let reused = |c: &mut crate::DbConnection| -> StoreResult<RefreshUse> {
@@ -193,7 +202,21 @@ impl Store {
                 crate::audit::append(c, &ctx, "auth.refresh_token_reused", None, &serde_json::json!({"user": user_id}), now)?;
                 Ok(RefreshUse::Reused)
             };
-            if revoked_at.is_some() {
+            // The next token, stored in the same transaction: nothing can end the sign-in
+            // between the spending and its successor.
+            let rotated = |c: &mut crate::DbConnection| -> StoreResult<RefreshUse> {
+                let next = NewRefreshToken {
+                    token_hash: ask.next_hash,
+                    family: &family,
+                    user_id,
+                    issued_at: now,
+                    expires_at: ask.next_expires_at,
+                    origin: ask.by.clone(),
+                };
+                insert_token(c, &next)?;
+                Ok(RefreshUse::Rotated { user_id, family: family.clone() })
+            };
+            if revoked_at.is_some() || ended {
                 return reused(c);
             }
             if used_at.is_none() {
@@ -208,34 +231,65 @@ impl Store {
                     diesel::delete(refresh_tokens::table.filter(refresh_tokens::family.eq(&family))).execute(c)?;
                     return Ok(RefreshUse::SessionEnded);
                 }
-                let n = diesel::update(refresh_tokens::table.find(token_hash).filter(refresh_tokens::used_at.is_null()))
+                diesel::update(refresh_tokens::table.find(token_hash))
                     .set((
                         refresh_tokens::used_at.eq(Some(to_db(now))),
                         refresh_tokens::used_by_agent.eq(by_agent.as_deref()),
                         refresh_tokens::used_by_addr.eq(by_addr),
                     ))
                     .execute(c)?;
-                if n == 1 {
-                    return Ok(RefreshUse::Rotated { user_id, family });
-                }
+                return rotated(c);
             }
-            // Spent, by this call's twin (PostgreSQL: one committed while this waited)
-            // or earlier: the same client within the window asks twice; else reuse.
-            type Spent = (Option<NaiveDateTime>, Option<String>, Option<String>);
-            let (spent_at, agent, addr): Spent = refresh_tokens::table
-                .find(token_hash)
-                .select((refresh_tokens::used_at, refresh_tokens::used_by_agent, refresh_tokens::used_by_addr))
-                .first(c)?;
+            // Spent, by this call's twin (one that committed while this waited) or
+            // earlier: the same client within the window asks twice; else reuse.
             let same_client = (agent.is_some() || addr.is_some()) && agent == by_agent && addr.as_deref() == by_addr;
             // Spent within the window, so within the session's lifetime and the token's.
-            let within = spent_at.is_some_and(|t| now - from_db(t) <= ask.repeat_within);
+            let within = used_at.is_some_and(|t| now - from_db(t) <= ask.repeat_within);
             if same_client && within && from_db(expires_at) > now {
                 crate::audit::append(c, &ctx, "auth.refresh_repeated", None, &serde_json::json!({"user": user_id}), now)?;
-                return Ok(RefreshUse::Rotated { user_id, family });
+                return rotated(c);
             }
             reused(c)
         })
     }
+}
+
+/// Which refresh tokens to take before changing any: a sign-in's, or an account's.
+pub(crate) enum Tokens<'a> {
+    Family(&'a str),
+    User(UserId),
+}
+
+/// Takes the tokens (PostgreSQL: locks their rows, in one order, until the transaction
+/// ends) before a rotation, a revocation or a sign-out changes them. A rotation that
+/// commits meanwhile is waited for, and the change's next statement sees the token it
+/// stored; without this, a sign-out racing a refresh left the refresh's successor alive.
+/// SQLite's writers run one at a time already.
+pub(crate) fn lock_tokens(c: &mut crate::DbConnection, which: Tokens<'_>) -> StoreResult<()> {
+    if let crate::DbConnection::Postgres(pg) = c {
+        let rows = refresh_tokens::table.select(refresh_tokens::token_hash).order(refresh_tokens::token_hash);
+        match which {
+            Tokens::Family(family) => rows.filter(refresh_tokens::family.eq(family)).for_update().load::<String>(pg)?,
+            Tokens::User(user_id) => rows.filter(refresh_tokens::user_id.eq(user_id)).for_update().load::<String>(pg)?,
+        };
+    }
+    Ok(())
+}
+
+fn insert_token(c: &mut crate::DbConnection, token: &NewRefreshToken<'_>) -> StoreResult<()> {
+    let user_agent = token.origin.user_agent.as_deref().and_then(SessionOrigin::cut);
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::token_hash.eq(token.token_hash),
+            refresh_tokens::family.eq(token.family),
+            refresh_tokens::user_id.eq(token.user_id),
+            refresh_tokens::created_at.eq(to_db(token.issued_at)),
+            refresh_tokens::expires_at.eq(to_db(token.expires_at)),
+            refresh_tokens::user_agent.eq(user_agent.as_deref()),
+            refresh_tokens::client_addr.eq(token.origin.client_addr.as_deref()),
+        ))
+        .execute(c)?;
+    Ok(())
 }
 
 /// How a refresh token is presented: by whom, and what the service allows.
@@ -248,6 +302,10 @@ pub struct RefreshAsk<'a> {
     /// How long after its spending the same client may present a token again (zero:
     /// never).
     pub repeat_within: chrono::Duration,
+    /// The hash of the token that succeeds it, stored when it is answered as a rotation.
+    pub next_hash: &'a str,
+    /// When that successor expires.
+    pub next_expires_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

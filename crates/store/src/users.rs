@@ -469,6 +469,7 @@ fn touch_requests_of(c: &mut crate::DbConnection, id: UserId, now: DateTime<Utc>
 /// Ends every sign-in of a user (its refresh tokens are deleted); returns how many
 /// tokens there were.
 pub(crate) fn revoke_all(c: &mut crate::DbConnection, user_id: UserId) -> StoreResult<usize> {
+    crate::sessions::lock_tokens(c, crate::sessions::Tokens::User(user_id))?;
     Ok(diesel::delete(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id))).execute(c)?)
 }
 

@@ -36,6 +36,24 @@ fn user(store: &Store, name: &str, agency: &str) -> UserId {
     store.create_user(new, &ctx(), now()).unwrap_or_else(|e| panic!("{e}")).id
 }
 
+/// A fresh hash for the token a rotation stores (each is a row's key).
+fn successor() -> &'static str {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    String::leak(format!("next-{}", N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)))
+}
+
+/// A refresh token presented by `by`, in a sign-in of the last day, repeats allowed for 30 s.
+fn asked(by: &SessionOrigin) -> RefreshAsk<'_> {
+    let next_expires_at = now() + Duration::hours(1);
+    RefreshAsk {
+        started_after: now() - Duration::days(1),
+        by,
+        repeat_within: Duration::seconds(30),
+        next_hash: successor(),
+        next_expires_at,
+    }
+}
+
 fn ctx() -> statreq_store::AuditContext {
     statreq_store::AuditContext { actor_id: None, actor_agency: Some(code("DGPA")), client_addr: Some("127.0.0.1".into()) }
 }
@@ -188,7 +206,18 @@ fn refresh_token_reuse_revokes_the_family(backend: Backend) {
     let desk = SessionOrigin { user_agent: Some("Mozilla/5.0 (Windows NT 10.0)".into()), client_addr: Some("10.0.0.5".into()) };
     let elsewhere = SessionOrigin { user_agent: Some("curl/8.5.0".into()), client_addr: Some("203.0.113.9".into()) };
     let window = Duration::seconds(30);
-    let ask = |by, at| (RefreshAsk { started_after: long_ago, by, repeat_within: window }, at);
+    let ask = |by, at| {
+        (
+            RefreshAsk {
+                started_after: long_ago,
+                by,
+                repeat_within: window,
+                next_hash: successor(),
+                next_expires_at: now() + Duration::hours(1),
+            },
+            at,
+        )
+    };
     let present = |h: &str, (ask, at): (RefreshAsk<'_>, chrono::DateTime<chrono::Utc>)| store.use_refresh_token(h, &ask, &ctx(), at).ok();
     let refresh = |h: &str| present(h, ask(&elsewhere, now()));
     store
@@ -217,7 +246,14 @@ fn refresh_token_reuse_revokes_the_family(backend: Backend) {
         SessionOrigin { user_agent: Some(format!("Mozilla/5.0 (iPhone)\u{7}{}", "x".repeat(400))), client_addr: Some("10.0.3.7".into()) };
     store
         .insert_refresh_token(
-            &NewRefreshToken { token_hash: "h2", family: "fam", user_id: u, issued_at: now(), expires_at: exp, origin: phone.clone() },
+            &NewRefreshToken {
+                token_hash: "h2",
+                family: "fam",
+                user_id: u,
+                issued_at: now() + Duration::seconds(10),
+                expires_at: exp,
+                origin: phone.clone(),
+            },
             None,
         )
         .unwrap_or_else(|e| panic!("{e}"));
@@ -246,7 +282,7 @@ fn refresh_token_reuse_revokes_the_family(backend: Backend) {
         store.insert_refresh_token(&issued, None).unwrap_or_else(|e| panic!("{e}"));
         let (mut first, _) = ask(&desk, now());
         first.repeat_within = within;
-        let again = RefreshAsk { repeat_within: within, ..first.clone() };
+        let again = RefreshAsk { repeat_within: within, next_hash: successor(), ..first.clone() };
         assert!(matches!(present(hash, (first, now())), Some(RefreshUse::Rotated { .. })), "{family}");
         assert_eq!(present(hash, (again, now() + Duration::seconds(at))), Some(RefreshUse::Reused), "{family}");
     }
@@ -660,7 +696,6 @@ fn an_old_history_is_not_news(backend: Backend) {
 /// PostgreSQL it finds the row spent once the twin commits; on SQLite it starts after)
 /// is a repeat, answered as a rotation: neither a conflict nor a reuse.
 fn a_refresh_waiting_on_its_twin_is_a_repeat(backend: Backend) {
-    use diesel::{Connection, RunQueryDsl};
     let (db, store) = open(backend);
     let u = user(&store, "twin", "DGPA");
     let desk = SessionOrigin { user_agent: Some("Mozilla/5.0 (Windows NT 10.0)".into()), client_addr: Some("10.0.0.5".into()) };
@@ -676,35 +711,122 @@ fn a_refresh_waiting_on_its_twin_is_a_repeat(backend: Backend) {
     // The twin's spending, its transaction held open until the store's call waits on it.
     let spend = "UPDATE refresh_tokens SET used_at = '2026-11-24 09:30:00', used_by_agent = 'Mozilla/5.0 (Windows NT 10.0)', \
                  used_by_addr = '10.0.0.5' WHERE token_hash = 'h-twin'";
-    let ask = RefreshAsk { started_after: now() - Duration::days(1), by: &desk, repeat_within: Duration::seconds(30) };
-    let got = std::thread::scope(|s| {
-        let run = |sql: &[&str], c: &mut dyn FnMut(&str)| sql.iter().for_each(|q| c(q));
-        let waiting;
-        match backend {
-            Backend::Sqlite => {
-                let mut c = diesel::SqliteConnection::establish(db.url.trim_start_matches("sqlite://")).unwrap_or_else(|e| panic!("{e}"));
-                let mut exec = |q: &str| {
-                    diesel::sql_query(q).execute(&mut c).unwrap_or_else(|e| panic!("{q}: {e}"));
-                };
-                run(&["BEGIN IMMEDIATE", spend], &mut exec);
-                waiting = s.spawn(|| store.use_refresh_token("h-twin", &ask, &ctx(), now() + Duration::seconds(1)));
-                std::thread::sleep(std::time::Duration::from_millis(300));
-                run(&["COMMIT"], &mut exec);
-            }
-            Backend::Postgres => {
-                let mut c = diesel::PgConnection::establish(&db.url).unwrap_or_else(|e| panic!("{e}"));
-                let mut exec = |q: &str| {
-                    diesel::sql_query(q).execute(&mut c).unwrap_or_else(|e| panic!("{q}: {e}"));
-                };
-                run(&["BEGIN", spend], &mut exec);
-                waiting = s.spawn(|| store.use_refresh_token("h-twin", &ask, &ctx(), now() + Duration::seconds(1)));
-                std::thread::sleep(std::time::Duration::from_millis(300));
-                run(&["COMMIT"], &mut exec);
-            }
-        }
-        waiting.join().unwrap_or_else(|_| panic!("the waiting refresh panicked"))
-    });
+    let ask = asked(&desk);
+    let got = while_held(&db, backend, &[spend], || store.use_refresh_token("h-twin", &ask, &ctx(), now() + Duration::seconds(1)));
     assert_eq!(got.ok(), Some(RefreshUse::Rotated { user_id: u, family: "fam-twin".into() }));
+}
+
+/// Runs `call` while another connection holds a transaction that has run `sql`, and
+/// commits it once `call` has had time to start waiting on it (SQLite: for the write lock,
+/// taken by `BEGIN IMMEDIATE`; PostgreSQL: for the rows it wrote). `call`'s answer.
+fn while_held<T: Send>(db: &TestDatabase, backend: Backend, sql: &[&str], call: impl FnOnce() -> T + Send) -> T {
+    use diesel::{Connection, RunQueryDsl};
+    type Exec = Box<dyn FnMut(&str)>;
+    let (begin, mut exec): (&str, Exec) = match backend {
+        Backend::Sqlite => {
+            let mut c = diesel::SqliteConnection::establish(db.url.trim_start_matches("sqlite://")).unwrap_or_else(|e| panic!("{e}"));
+            (
+                "BEGIN IMMEDIATE",
+                Box::new(move |q| {
+                    diesel::sql_query(q).execute(&mut c).unwrap_or_else(|e| panic!("{q}: {e}"));
+                }),
+            )
+        }
+        Backend::Postgres => {
+            let mut c = diesel::PgConnection::establish(&db.url).unwrap_or_else(|e| panic!("{e}"));
+            (
+                "BEGIN",
+                Box::new(move |q| {
+                    diesel::sql_query(q).execute(&mut c).unwrap_or_else(|e| panic!("{q}: {e}"));
+                }),
+            )
+        }
+    };
+    std::iter::once(begin).chain(sql.iter().copied()).for_each(&mut exec);
+    std::thread::scope(|s| {
+        let waiting = s.spawn(call);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        exec("COMMIT");
+        waiting.join().unwrap_or_else(|_| panic!("the waiting call panicked"))
+    })
+}
+
+/// A sign-in ended because a spent token came back (theft) refreshes no more, however
+/// the two met: a token of it stored after the ending (a rotation that committed just
+/// after) is refused, and a refresh that waited on the ending's commit (PostgreSQL)
+/// finds it ended.
+fn a_sign_in_ended_for_reuse_refreshes_no_more(backend: Backend) {
+    let (db, store) = open(backend);
+    let u = user(&store, "late", "DGPA");
+    let desk = SessionOrigin { user_agent: Some("Mozilla/5.0 (Windows NT 10.0)".into()), client_addr: Some("10.0.0.5".into()) };
+    let elsewhere = SessionOrigin { user_agent: Some("curl/8.5.0".into()), client_addr: Some("203.0.113.9".into()) };
+    let issue = |token_hash, family| {
+        let token = NewRefreshToken {
+            token_hash,
+            family,
+            user_id: u,
+            issued_at: now(),
+            expires_at: now() + Duration::hours(1),
+            origin: desk.clone(),
+        };
+        store.insert_refresh_token(&token, None).unwrap_or_else(|e| panic!("{e}"));
+    };
+    let present = |hash: &str, by: &SessionOrigin| {
+        let ask = asked(by);
+        store.use_refresh_token(hash, &ask, &ctx(), now()).ok()
+    };
+    issue("h-a", "fam-late");
+    assert!(matches!(present("h-a", &desk), Some(RefreshUse::Rotated { .. })));
+    assert_eq!(present("h-a", &elsewhere), Some(RefreshUse::Reused), "the spent token from elsewhere ends the sign-in");
+    issue("h-late", "fam-late");
+    let listed = store.sessions_of(u, now()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(listed.iter().all(|s| s.id != "fam-late"), "an ended sign-in is not listed as a session: {listed:?}");
+    assert_eq!(present("h-late", &desk), Some(RefreshUse::Reused), "a token stored after the ending");
+    issue("h-live", "fam-held");
+    let ending = "UPDATE refresh_tokens SET revoked_at = '2026-11-24 09:30:00' WHERE family = 'fam-held'";
+    let got = while_held(&db, backend, &[ending], || present("h-live", &desk));
+    assert_eq!(got, Some(RefreshUse::Reused), "a refresh that waited on the ending");
+}
+
+/// Signing out (the session, one session from the list, everywhere) while a refresh of
+/// that session commits ends the token the refresh issued too: on PostgreSQL the ending
+/// waits for the rotation and then sees its successor.
+fn signing_out_during_a_refresh_ends_what_it_issued(backend: Backend) {
+    let (db, store) = open(backend);
+    let u = user(&store, "out", "DGPA");
+    let desk = SessionOrigin { user_agent: Some("Mozilla/5.0 (Windows NT 10.0)".into()), client_addr: Some("10.0.0.5".into()) };
+    let present = |hash: &str| {
+        let ask = asked(&desk);
+        store.use_refresh_token(hash, &ask, &ctx(), now()).ok()
+    };
+    type Ending<'a> = Box<dyn Fn() -> Option<bool> + Send + Sync + 'a>;
+    let endings: [(&str, Ending<'_>); 3] = [
+        ("signed out", Box::new(|| store.revoke_session("h-0", &ctx(), now()).ok())),
+        ("ended from the list", Box::new(|| store.end_session(u, "fam-1", &ctx(), now()).ok())),
+        ("signed out everywhere", Box::new(|| store.end_all_sessions(u, &ctx(), now()).map(|n| n > 0).ok())),
+    ];
+    for (i, (what, end)) in endings.iter().enumerate() {
+        let token = NewRefreshToken {
+            token_hash: &format!("h-{i}"),
+            family: &format!("fam-{i}"),
+            user_id: u,
+            issued_at: now(),
+            expires_at: now() + Duration::hours(1),
+            origin: desk.clone(),
+        };
+        store.insert_refresh_token(&token, None).unwrap_or_else(|e| panic!("{e}"));
+        // The refresh: the token spent and its successor stored, in one transaction held open.
+        let rotation = [
+            format!("UPDATE refresh_tokens SET used_at = '2026-11-24 09:30:00' WHERE token_hash = 'h-{i}'"),
+            format!(
+                "INSERT INTO refresh_tokens (token_hash, family, user_id, created_at, expires_at) \
+                 VALUES ('h-{i}-next', 'fam-{i}', {u}, '2026-11-24 09:30:00', '2026-11-24 10:30:00')"
+            ),
+        ];
+        let rotation: Vec<&str> = rotation.iter().map(String::as_str).collect();
+        assert_eq!(while_held(&db, backend, &rotation, end), Some(true), "{what}");
+        assert_eq!(present(&format!("h-{i}-next")), Some(RefreshUse::Invalid), "{what}: the refresh's successor");
+    }
 }
 
 macro_rules! on_both {
@@ -724,6 +846,8 @@ on_both!(
     a_stale_transition_writes_nothing,
     refresh_token_reuse_revokes_the_family,
     a_refresh_waiting_on_its_twin_is_a_repeat,
+    a_sign_in_ended_for_reuse_refreshes_no_more,
+    signing_out_during_a_refresh_ends_what_it_issued,
     the_agency_tree_stays_a_tree,
     a_wrong_url_reports_its_real_cause,
     concurrent_writers_all_land,
