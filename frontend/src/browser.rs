@@ -69,14 +69,15 @@ pub(crate) fn ask_before_leaving(dirty: impl Fn() -> bool + Clone + 'static, que
     let Some(window) = web_sys::window() else { return };
     let Some(document) = window.document() else { return };
     let dirty_unload = dirty.clone();
+    // Asked from the browser's events, outside any reactive context: untracked.
     let unload = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
-        if dirty_unload() {
+        if leptos::prelude::untrack(&dirty_unload) {
             ev.prevent_default();
             let _ = js_sys::Reflect::set(&ev, &"returnValue".into(), &"".into());
         }
     });
     let click = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
-        if !dirty() {
+        if !leptos::prelude::untrack(&dirty) {
             return;
         }
         let link = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("a[href]").ok().flatten());
@@ -86,7 +87,7 @@ pub(crate) fn ask_before_leaving(dirty: impl Fn() -> bool + Clone + 'static, que
         if href.starts_with('#') || link.has_attribute("download") {
             return;
         }
-        let stay = !web_sys::window().and_then(|w| w.confirm_with_message(&question()).ok()).unwrap_or(true);
+        let stay = !web_sys::window().and_then(|w| w.confirm_with_message(&leptos::prelude::untrack(&question)).ok()).unwrap_or(true);
         if stay {
             ev.prevent_default();
             ev.stop_immediate_propagation();

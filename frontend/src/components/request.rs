@@ -39,7 +39,7 @@ pub(crate) fn RequestFrame(
     view! {
         {move || failed().map(|_| view! { <h1>{format!("{} {}", tr(lang.get(), "request_4"), id.get())}</h1> })}
         {children()}
-        {move || failed().filter(|e| e.not_for_caller()).map(|_| view! { <p><A href="/search">{tr(lang.get(), "find_requests")}</A></p> })}
+        {move || failed().filter(|e| e.not_for_caller()).map(|_| view! { <p><A href="/search">{move || tr(lang.get(), "find_requests")}</A></p> })}
     }
 }
 

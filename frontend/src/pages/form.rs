@@ -211,7 +211,7 @@ pub fn ApplicationForm(
     // The copy in this browser: written on every change once it differs from what was
     // loaded, removed when saved.
     let build_for_copy = build.clone();
-    let loaded = build_for_copy();
+    let loaded = untrack(&build_for_copy);
     // What leaving would lose: a change to the form as it was first shown, or a copy
     // offered back from this browser (it differs from what the server has). Compared
     // with the form as shown, not the application it came from: an untouched new form
@@ -279,7 +279,7 @@ pub fn ApplicationForm(
     let persist = move |submit_after: bool| {
         attempted.set(true);
         saving.set(true);
-        let app = build();
+        let app = untrack(&build);
         let navigate = navigate.clone();
         let key_after_save = local_key.clone();
         let intake = match paper.map(|p| p.body(lang.get_untracked(), app.clone())).transpose() {
