@@ -61,6 +61,8 @@ pub struct Settings {
     pub mail_from: String,
     /// How often the notification worker looks for work when nothing wakes it.
     pub worker_poll: std::time::Duration,
+    /// How long an e-mail waits for others to the same address, to go as one message.
+    pub email_gather: std::time::Duration,
     /// The first retry of a failed webhook or e-mail waits about this long; each
     /// further one twice as long (with jitter), up to an hour.
     pub retry_base: std::time::Duration,
@@ -158,6 +160,7 @@ impl Settings {
             smtp_url: None,
             mail_from: "人事資料統計服務 <no-reply@statreq.invalid>".into(),
             worker_poll: std::time::Duration::from_secs(2),
+            email_gather: std::time::Duration::from_secs(60),
             retry_base: std::time::Duration::from_secs(10),
             max_attempts: 10,
             webhook_timeout: std::time::Duration::from_secs(10),

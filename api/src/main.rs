@@ -190,6 +190,10 @@ struct IntegrationArgs {
     /// Milliseconds between the notification worker's looks for work, at least 10 (it is also woken by every change).
     #[arg(long, env = "STATREQ_WORKER_POLL_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(10..))]
     worker_poll_ms: u64,
+    /// Seconds an e-mail waits for others to the same address, to go with them as one
+    /// message (a hand-over of thirty requests is one e-mail, not thirty); 0: each at once.
+    #[arg(long, env = "STATREQ_EMAIL_GATHER_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=3600))]
+    email_gather_seconds: u64,
     /// Seconds a webhook receiver may take to answer.
     #[arg(long, env = "STATREQ_WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     webhook_timeout_seconds: u64,
@@ -237,6 +241,7 @@ impl IntegrationArgs {
         s.retry_base = std::time::Duration::from_millis(self.retry_base_ms);
         s.max_attempts = self.max_attempts;
         s.worker_poll = std::time::Duration::from_millis(self.worker_poll_ms);
+        s.email_gather = std::time::Duration::from_secs(self.email_gather_seconds);
         s.webhook_timeout = std::time::Duration::from_secs(self.webhook_timeout_seconds);
     }
 }

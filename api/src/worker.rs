@@ -356,34 +356,99 @@ fn backoff(base: Duration, attempts: i32) -> chrono::Duration {
 async fn send_due(state: &AppState, http: &reqwest::Client, mailer: Option<&Mailer>) -> crate::app::AppResult<usize> {
     let lease =
         chrono::Duration::from_std(state.settings.webhook_timeout * 3 + Duration::from_secs(30)).unwrap_or(chrono::Duration::minutes(1));
-    let rows = db(state, move |s| s.lease_due_notifications(BATCH, lease, Utc::now())).await?;
+    let hold = chrono::Duration::from_std(state.settings.email_gather).unwrap_or_default();
+    let mut rows = db(state, move |s| s.lease_due_notifications(BATCH, lease, hold, Utc::now())).await?;
     let n = rows.len();
-    let sends = rows.into_iter().map(|row| async move {
-        let outcome = send_one(state, http, mailer, &row).await;
-        (row, outcome)
+    // E-mails are held a while so that what else comes for the same person goes in the
+    // same message: with each one due, the others waiting for its address.
+    let gather = hold > chrono::Duration::zero() && mailer.is_some();
+    if gather {
+        let mut to: Vec<String> = rows.iter().filter(|r| r.channel == "email").map(|r| r.recipient.to_lowercase()).collect();
+        to.sort();
+        to.dedup();
+        if !to.is_empty() {
+            rows.extend(db(state, move |s| s.lease_emails_to(&to, GATHERED_MAX, lease, Utc::now())).await?);
+        }
+    }
+    let sends = together(rows, gather).into_iter().map(|group| async move {
+        let outcome = send_group(state, http, mailer, &group).await;
+        (group, outcome)
     });
-    for (row, outcome) in futures_util::future::join_all(sends).await {
-        let now = Utc::now();
-        let outcome = match outcome {
-            Attempt::Delivered(status) => SendOutcome::Delivered { status },
-            Attempt::Failed { status, error, permanent } => {
-                let retry_at = (!permanent && row.attempts < state.settings.max_attempts)
-                    .then(|| now + backoff(state.settings.retry_base, row.attempts));
-                tracing::info!(
-                    notification = row.id,
-                    channel = row.channel,
-                    attempts = row.attempts,
-                    error,
-                    retry = retry_at.is_some(),
-                    "notification not delivered"
-                );
-                SendOutcome::Failed { status, error, retry_at }
-            }
-        };
-        let id = row.id;
-        db(state, move |s| s.record_send(id, &outcome, now)).await?;
+    for (group, outcome) in futures_util::future::join_all(sends).await {
+        for row in group {
+            let now = Utc::now();
+            let outcome = match &outcome {
+                Attempt::Delivered(status) => SendOutcome::Delivered { status: *status },
+                Attempt::Failed { status, error, permanent } => {
+                    let retry_at = (!permanent && row.attempts < state.settings.max_attempts)
+                        .then(|| now + backoff(state.settings.retry_base, row.attempts));
+                    tracing::info!(
+                        notification = row.id,
+                        channel = row.channel,
+                        attempts = row.attempts,
+                        error,
+                        retry = retry_at.is_some(),
+                        "notification not delivered"
+                    );
+                    SendOutcome::Failed { status: *status, error: error.clone(), retry_at }
+                }
+            };
+            let id = row.id;
+            db(state, move |s| s.record_send(id, &outcome, now)).await?;
+        }
     }
     Ok(n)
+}
+
+/// The most e-mails gathered into one send for the addresses of a pass.
+const GATHERED_MAX: i64 = 200;
+
+/// What goes out together: with `gather`, the e-mails to one address (in any case) as
+/// one message, oldest first; every other notification alone (one whose stored e-mail
+/// does not read, too: it fails by itself).
+fn together(rows: Vec<NotificationRow>, gather: bool) -> Vec<Vec<NotificationRow>> {
+    let mut groups: Vec<Vec<NotificationRow>> = Vec::new();
+    let mut by_address: HashMap<String, usize> = HashMap::new();
+    for row in rows {
+        if !gather || row.channel != "email" || serde_json::from_str::<notify::Email>(&row.payload).is_err() {
+            groups.push(vec![row]);
+            continue;
+        }
+        match by_address.get(&row.recipient.to_lowercase()) {
+            Some(&i) => groups[i].push(row),
+            None => {
+                by_address.insert(row.recipient.to_lowercase(), groups.len());
+                groups.push(vec![row]);
+            }
+        }
+    }
+    for g in &mut groups {
+        g.sort_by_key(|r| (r.created_at, r.id));
+    }
+    groups
+}
+
+/// Sends one notification, or several e-mails to one address as one message (each
+/// under its own subject).
+async fn send_group(state: &AppState, http: &reqwest::Client, mailer: Option<&Mailer>, group: &[NotificationRow]) -> Attempt {
+    match (group, mailer) {
+        ([one], _) => send_one(state, http, mailer, one).await,
+        ([first, ..], Some(m)) => {
+            let mut mails = Vec::new();
+            for row in group {
+                match serde_json::from_str::<notify::Email>(&row.payload) {
+                    Ok(mail) => mails.push(mail),
+                    Err(_) => return failed("stored e-mail does not parse", true),
+                }
+            }
+            let about: Vec<i64> = group.iter().filter_map(|r| r.request_id.map(|id| id.0)).collect();
+            let Ok(payload) = serde_json::to_string(&notify::digest_email(&mails, &about)) else {
+                return failed("e-mail not written", true);
+            };
+            send_email(state, m, &NotificationRow { payload, ..first.clone() }).await
+        }
+        _ => failed("nothing to send", true),
+    }
 }
 
 enum Attempt {

@@ -214,6 +214,8 @@ impl TestDatabase {
     pub fn command_in(&self, data_dir: &std::path::Path) -> Command {
         let mut cmd = Command::new(binary());
         cmd.arg("--data-dir").arg(data_dir).arg("--database-url").arg(&self.url);
+        // Each e-mail at once, as a test expects it (a test of gathering sets its own).
+        cmd.env("STATREQ_EMAIL_GATHER_SECONDS", "0");
         if let Some(s3) = &self.s3 {
             cmd.arg("--files-url").arg(s3.url()).envs(s3.env());
         }

@@ -237,8 +237,9 @@ pub fn message_audience(author: Audience, submitted: bool, reached_dgpa: bool, a
         .collect()
 }
 
-/// An e-mail: subject and plain-text body, Chinese first and English below.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An e-mail: subject and plain-text body, Chinese first and English below (stored so
+/// in the outbox).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Email {
     pub subject: String,
     pub body: String,
@@ -321,7 +322,7 @@ pub fn event_email(kind: EventKind, id: i64, reason: &str, to: State, comment: O
     if let Some(c) = comment.filter(|c| !c.trim().is_empty()) {
         body.push_str(&format!("Comment: {c}\n"));
     }
-    body.push_str(&format!("Open it at {link}.\n\n（本信由人事資料統計服務自動寄送，請勿直接回覆。This message was sent by the statistics service; please do not reply.）\n"));
+    body.push_str(&format!("Open it at {link}.\n\n{NO_REPLY}\n"));
     Email { subject: subject_line(&Text::new(format!("案件 #{id} {}", what.zh_tw), format!("Request #{id} {}", what.en))), body }
 }
 
@@ -461,8 +462,44 @@ pub fn review_left_headline() -> Text {
 }
 
 /// An e-mail's subject line: the service's name, then `subject` in zh-TW and English.
+const SUBJECT_PREFIX: &str = "[人事資料統計服務] ";
+
+/// The line an e-mail ends with.
+const NO_REPLY: &str =
+    "（本信由人事資料統計服務自動寄送，請勿直接回覆。This message was sent by the statistics service; please do not reply.）";
+
 fn subject_line(subject: &Text) -> String {
-    format!("[人事資料統計服務] {} / {}", subject.zh_tw, subject.en)
+    format!("{SUBJECT_PREFIX}{} / {}", subject.zh_tw, subject.en)
+}
+
+/// Several e-mails to one person as one (a hand-over of thirty requests, a supervisor
+/// approving a morning's applications): each under its own subject, in the order given,
+/// the closing line once; the subject names the requests they are `about` (up to five).
+/// One e-mail is itself.
+pub fn digest_email(mails: &[Email], about: &[i64]) -> Email {
+    if let [one] = mails {
+        return one.clone();
+    }
+    let n = mails.len();
+    let mut ids = about.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let subject = match ids.len() {
+        1..=5 => {
+            let listed = |sep: &str| ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(sep);
+            let plural = if ids.len() == 1 { "request" } else { "requests" };
+            Text::new(format!("{n} 則通知：案件 {}", listed("、")), format!("{n} notices: {plural} {}", listed(", ")))
+        }
+        _ => Text::new(format!("{n} 則通知"), format!("{n} notices")),
+    };
+    let mut body = format!("以下是 {n} 則通知，依先後排列。\nThe {n} notices below are in the order they came.\n");
+    for (i, m) in mails.iter().enumerate() {
+        let subject = m.subject.strip_prefix(SUBJECT_PREFIX).unwrap_or(&m.subject);
+        let text = m.body.trim_end().strip_suffix(NO_REPLY).unwrap_or(&m.body).trim_end();
+        body.push_str(&format!("\n【{}/{n}】{subject}\n{text}\n", i + 1));
+    }
+    body.push_str(&format!("\n{NO_REPLY}\n"));
+    Email { subject: subject_line(&subject), body }
 }
 
 /// An e-mail subject about request `id`: its number, then what `headline` says of it.

@@ -178,6 +178,22 @@ pub(crate) fn insert_notification(
         .execute(c)?)
 }
 
+/// Leases these rows for `lease`, counting an attempt of each; the rows as leased.
+fn lease_rows(c: &mut DbConnection, ids: &[i64], lease: Duration, now: DateTime<Utc>) -> StoreResult<Vec<NotificationRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    diesel::update(notifications::table.filter(notifications::id.eq_any(ids)))
+        .set((notifications::lease_until.eq(Some(to_db(now + lease))), notifications::attempts.eq(notifications::attempts + 1)))
+        .execute(c)?;
+    let rows: Vec<NRow> = notifications::table
+        .filter(notifications::id.eq_any(ids))
+        .order(notifications::id.asc())
+        .select(notification_columns!())
+        .load(c)?;
+    Ok(rows.into_iter().map(notification).collect())
+}
+
 impl Store {
     // ---- idempotency ----------------------------------------------------------------
 
@@ -368,12 +384,21 @@ impl Store {
     }
 
     /// Leases up to `limit` due notifications for `lease`; each is counted as an
-    /// attempt. Rows leased by another worker are skipped.
-    pub fn lease_due_notifications(&self, limit: i64, lease: Duration, now: DateTime<Utc>) -> StoreResult<Vec<NotificationRow>> {
+    /// attempt. Rows leased by another worker are skipped. An e-mail is due only once
+    /// `hold_email` has passed since it was made, so that what else comes for its
+    /// person meanwhile can go with it ([`Store::lease_emails_to`]).
+    pub fn lease_due_notifications(
+        &self,
+        limit: i64,
+        lease: Duration,
+        hold_email: Duration,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<NotificationRow>> {
         self.write_tx(|c| {
             let due = notifications::table
                 .filter(notifications::status.eq("pending"))
                 .filter(notifications::next_attempt_at.le(to_db(now)))
+                .filter(notifications::channel.ne("email").or(notifications::created_at.le(to_db(now - hold_email))))
                 .filter(notifications::lease_until.is_null().or(notifications::lease_until.lt(to_db(now))))
                 .order(notifications::next_attempt_at.asc())
                 .limit(limit)
@@ -382,18 +407,35 @@ impl Store {
                 DbConnection::Postgres(pg) => due.for_update().skip_locked().load(pg)?,
                 DbConnection::Sqlite(lite) => due.load(lite)?,
             };
-            if ids.is_empty() {
-                return Ok(Vec::new());
-            }
-            diesel::update(notifications::table.filter(notifications::id.eq_any(&ids)))
-                .set((notifications::lease_until.eq(Some(to_db(now + lease))), notifications::attempts.eq(notifications::attempts + 1)))
-                .execute(c)?;
-            let rows: Vec<NRow> = notifications::table
-                .filter(notifications::id.eq_any(&ids))
+            lease_rows(c, &ids, lease, now)
+        })
+    }
+
+    /// Leases up to `limit` e-mails waiting for these addresses (in any case), due or
+    /// not yet (held, or waiting to be tried again), oldest first: to go in one message
+    /// with one of theirs that is due. Rows leased by another worker are skipped.
+    pub fn lease_emails_to(
+        &self,
+        addresses: &[String],
+        limit: i64,
+        lease: Duration,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<NotificationRow>> {
+        let lowered: Vec<String> = addresses.iter().map(|a| a.to_lowercase()).collect();
+        self.write_tx(|c| {
+            let waiting = notifications::table
+                .filter(notifications::status.eq("pending"))
+                .filter(notifications::channel.eq("email"))
+                .filter(crate::lower(notifications::recipient).eq_any(&lowered))
+                .filter(notifications::lease_until.is_null().or(notifications::lease_until.lt(to_db(now))))
                 .order(notifications::id.asc())
-                .select(notification_columns!())
-                .load(c)?;
-            Ok(rows.into_iter().map(notification).collect())
+                .limit(limit)
+                .select(notifications::id);
+            let ids: Vec<i64> = match c {
+                DbConnection::Postgres(pg) => waiting.for_update().skip_locked().load(pg)?,
+                DbConnection::Sqlite(lite) => waiting.load(lite)?,
+            };
+            lease_rows(c, &ids, lease, now)
         })
     }
 

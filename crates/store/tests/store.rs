@@ -829,6 +829,41 @@ fn signing_out_during_a_refresh_ends_what_it_issued(backend: Backend) {
     }
 }
 
+/// An e-mail waits `hold_email` after it was made before it is due, a webhook not at
+/// all; the e-mails waiting for an address (in any case, due or not) are leased with one
+/// that is due, to go as one message, and none is leased twice.
+fn emails_to_one_address_are_leased_together(backend: Backend) {
+    let (_db, store) = open(backend);
+    let note = |channel: &str, recipient: &str, event: &str| statreq_store::NewNotification {
+        channel: channel.into(),
+        webhook_id: None,
+        event_id: event.into(),
+        event_type: "request.reassigned".into(),
+        request_id: None,
+        recipient: recipient.into(),
+        payload: r#"{"subject":"s","body":"b"}"#.into(),
+        dedupe_key: None,
+    };
+    let t0 = now();
+    let queue = |n: statreq_store::NewNotification, at| store.enqueue_notification(&n, at).unwrap_or_else(|e| panic!("{e}"));
+    queue(note("email", "officer2@dgpa.gov.tw", "e1"), t0);
+    queue(note("email", "Officer2@DGPA.gov.tw", "e2"), t0 + Duration::seconds(30));
+    queue(note("email", "lin@npa.gov.tw", "e3"), t0 + Duration::seconds(30));
+    queue(note("webhook", "http://127.0.0.1:9/hook", "w1"), t0 + Duration::seconds(30));
+    let (lease, hold) = (Duration::minutes(1), Duration::seconds(60));
+    let events = |rows: Vec<statreq_store::NotificationRow>| rows.into_iter().map(|r| r.event_id).collect::<Vec<_>>();
+    let due = |at| events(store.lease_due_notifications(50, lease, hold, at).unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(due(t0 + Duration::seconds(40)), ["w1"], "a webhook goes at once, e-mails are held");
+    assert_eq!(due(t0 + Duration::seconds(61)), ["e1"], "the first e-mail's hold is over");
+    let with_it = |at| {
+        let to = ["officer2@dgpa.gov.tw".to_string()];
+        events(store.lease_emails_to(&to, 200, lease, at).unwrap_or_else(|e| panic!("{e}")))
+    };
+    assert_eq!(with_it(t0 + Duration::seconds(61)), ["e2"], "the other one to that address, held still, goes with it");
+    assert_eq!(with_it(t0 + Duration::seconds(62)), Vec::<String>::new(), "leased already");
+    assert_eq!(due(t0 + Duration::seconds(91)), ["e3"]);
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[test] fn $name() { super::$name(super::Backend::Sqlite) } )* }
@@ -848,6 +883,7 @@ on_both!(
     a_refresh_waiting_on_its_twin_is_a_repeat,
     a_sign_in_ended_for_reuse_refreshes_no_more,
     signing_out_during_a_refresh_ends_what_it_issued,
+    emails_to_one_address_are_leased_together,
     the_agency_tree_stays_a_tree,
     a_wrong_url_reports_its_real_cause,
     concurrent_writers_all_land,

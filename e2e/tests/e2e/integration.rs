@@ -499,6 +499,50 @@ async fn emails_reach_the_people_a_change_concerns(backend: Backend) {
     assert_ne!(mails[1].header("Message-ID"), mails[2].header("Message-ID"));
 }
 
+/// E-mails to one address within `--email-gather-seconds` go as one message, each under
+/// its own subject: two applications submitted and then approved one after the other
+/// come to the supervisor as one e-mail and to each address of the office as one (it
+/// was one per change: a hand-over of thirty requests was thirty e-mails).
+async fn emails_to_one_address_close_together_go_as_one(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    let url = sink.url();
+    let mut args = FAST.to_vec();
+    args.extend(["--smtp-url", url.as_str(), "--public-url", "https://statreq.example.gov.tw", "--email-gather-seconds", "8"]);
+    let server = TestServer::start_with(backend, &args);
+    let applicant = server.login("applicant.npa").await;
+    let supervisor = server.login("supervisor.moi").await;
+    let mut submitted = Vec::new();
+    for _ in 0..2 {
+        let r = applicant.create_request(&common::statistics()).await.unwrap();
+        submitted.push(applicant.submit(r.id, Some(r.version)).await.unwrap());
+    }
+    let to = |m: &statreq_e2e::sinks::Mail, who: &str| m.to.iter().any(|t| t == who);
+    sink.wait_until(60, |m| m.iter().any(|m| to(m, "supervisor.moi@demo.invalid"))).await;
+    for r in &submitted {
+        supervisor.supervisor_decision(r.id, Some(r.version), Decision::Approve, None).await.unwrap();
+    }
+    sink.wait_until(60, |m| m.iter().any(|m| to(m, "applicant.npa@demo.invalid"))).await;
+    // Whatever else would come for them has come after the hold and more.
+    tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+    let mails = sink.mails();
+    for who in ["supervisor.moi@demo.invalid", "applicant.npa@demo.invalid", "lin@npa.gov.tw"] {
+        let theirs: Vec<&statreq_e2e::sinks::Mail> = mails.iter().filter(|m| to(m, who)).collect();
+        assert_eq!(theirs.len(), 1, "{who}: one e-mail: {:#?}", theirs.iter().map(|m| decoded(&m.data)).collect::<Vec<_>>());
+        let text = decoded(&theirs[0].data);
+        assert!(text.contains("以下是 2 則通知") && text.contains("The 2 notices below"), "{who}: {text}");
+        // The subject names them (its Chinese decoded here, its English as sent).
+        let (a, b) = (submitted[0].id, submitted[1].id);
+        let subject = theirs[0].header("Subject").unwrap_or_default();
+        assert!(
+            text.contains(&format!("則通知：案件 #{a}、#{b}")) && subject.contains(&format!("notices: requests #{a}, #{b}")),
+            "{who}: {subject}"
+        );
+        for r in &submitted {
+            assert!(text.contains(&format!("https://statreq.example.gov.tw/requests/{}", r.id)), "{who}: a link to #{}: {text}", r.id);
+        }
+    }
+}
+
 /// SMTP over TLS to a relay whose certificate chains to a root the machine trusts but
 /// Mozilla does not (Taiwan's GRCA, an internal CA): here `SSL_CERT_FILE` names that
 /// root, as the system store does in production.
@@ -1073,6 +1117,7 @@ on_both_backends!(
     a_subscription_is_changed_in_place,
     a_new_secret_can_be_given_ahead_of_its_use,
     emails_reach_the_people_a_change_concerns,
+    emails_to_one_address_close_together_go_as_one,
     field_questions_are_emailed_to_whom_they_concern,
 );
 

@@ -237,3 +237,38 @@ fn waiting_on_the_supervisor_reaches_dgpa_later_or_at_once_when_nobody_may_revie
     assert_eq!(supervisor_escalation(6, 5, 5, false), (true, true), "nobody to remind: DGPA at once");
     assert_eq!(supervisor_escalation(5, 5, 5, false), (false, false), "not before its time");
 }
+
+#[test]
+fn several_emails_to_one_person_go_as_one() {
+    let link = |id: i64| format!("https://statreq.example.gov.tw/requests/{id}");
+    let approved = |id: i64| event_email(EventKind::SupervisorApproved, id, "年度員額統計", State::PendingDgpa, None, &link(id));
+    let moved = notice_email(
+        &Text::new("案件 #14 改由其他機關審核", "Request #14: now reviewed elsewhere"),
+        &Text::new("改隸", "moved"),
+        &link(14),
+    );
+    let mails = [approved(12), approved(13), moved];
+    let one = digest_email(&mails, &[13, 12, 14, 12]);
+    assert_eq!(one.subject, "[人事資料統計服務] 3 則通知：案件 #12、#13、#14 / 3 notices: requests #12, #13, #14");
+    // Each under its own subject (without the service's name again), in order.
+    let at = |needle: &str| one.body.find(needle).unwrap_or_else(|| panic!("{needle} missing: {}", one.body));
+    assert!(
+        at("【1/3】案件 #12") < at("【2/3】案件 #13") && at("【2/3】案件 #13") < at("【3/3】案件 #14 改由其他機關審核"),
+        "{}",
+        one.body
+    );
+    for id in [12, 13, 14] {
+        assert!(one.body.contains(&link(id)), "the link to #{id}: {}", one.body);
+    }
+    assert!(!one.body.contains("【1/3】[人事資料統計服務]"), "{}", one.body);
+    // The closing line once, at the end.
+    assert_eq!(one.body.matches(NO_REPLY).count(), 1, "{}", one.body);
+    assert!(one.body.trim_end().ends_with(NO_REPLY));
+    // Many requests, or none (notices of the service itself): the count alone.
+    let many = digest_email(&mails, &[1, 2, 3, 4, 5, 6]);
+    assert_eq!(many.subject, "[人事資料統計服務] 3 則通知 / 3 notices");
+    assert_eq!(digest_email(&mails[..2], &[12]).subject, "[人事資料統計服務] 2 則通知：案件 #12 / 2 notices: request #12");
+    assert_eq!(digest_email(&mails, &[]).subject, many.subject);
+    // One is itself.
+    assert_eq!(digest_email(&mails[..1], &[12]), mails[0]);
+}
