@@ -202,6 +202,10 @@ fn insert_agency(c: &mut crate::DbConnection, new: &NewAgency, now: DateTime<Utc
     Ok(())
 }
 
+/// The key of the PostgreSQL advisory lock a move in the agency tree holds to the end of
+/// its transaction.
+pub const AGENCY_TREE_LOCK: i64 = 0x7374_6174_7265_7101;
+
 /// Changes one agency, at `read` (the version the caller checked) or, without one, at
 /// the version read here. A change that changes nothing writes nothing (false).
 fn update_agency(
@@ -216,6 +220,12 @@ fn update_agency(
     if let Some(parent) = &change.parent_code {
         if code.is_dgpa() {
             return Err(StoreError::Invalid("DGPA is the root of the agency tree and has no parent".into()));
+        }
+        // One move at a time (PostgreSQL: until this transaction ends; SQLite's writers
+        // run one at a time already): two made at once each passed the check below
+        // against the tree without the other, and together closed a cycle.
+        if let crate::DbConnection::Postgres(pg) = c {
+            diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<diesel::sql_types::BigInt, _>(AGENCY_TREE_LOCK).execute(pg)?;
         }
         // Walk up from the new parent; meeting `code` means a cycle.
         let mut at = Some(parent.clone());

@@ -35,7 +35,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::r2d2::{Pool, PooledConnection};
 
-pub use agencies::{AgencyRow, AgencyUpsert, NewAgency};
+pub use agencies::{AgencyRow, AgencyUpsert, NewAgency, AGENCY_TREE_LOCK};
 pub use attachments::{AttachmentRow, NewAttachment};
 pub use audit::{AuditBreak, AuditContext, AuditEntry, AuditFilter, GENESIS};
 pub use cache::WATCHER_NAME;

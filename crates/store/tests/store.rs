@@ -864,6 +864,29 @@ fn emails_to_one_address_are_leased_together(backend: Backend) {
     assert_eq!(due(t0 + Duration::seconds(91)), ["e3"]);
 }
 
+/// Two moves made at once cannot together close a cycle: with A being moved under B in
+/// another transaction (as the store makes a move: the tree's lock, then the change),
+/// moving B under A waits for it and then finds the cycle (on PostgreSQL each passed its
+/// own check, and the tree held A under B under A).
+fn two_moves_at_once_keep_the_tree_a_tree(backend: Backend) {
+    let (db, store) = open(backend);
+    let a = |c: &str| NewAgency { code: code(c), name: c.into(), parent_code: code("DGPA"), personnel_staff: 3 };
+    for c in ["AAA", "BBB"] {
+        store.create_agency(a(c), &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let lock = format!("SELECT pg_advisory_xact_lock({})", statreq_store::AGENCY_TREE_LOCK);
+    let move_a = "UPDATE agencies SET parent_code = 'BBB', version = version + 1 WHERE code = 'AAA'";
+    let held: Vec<&str> = match backend {
+        Backend::Postgres => vec![lock.as_str(), move_a],
+        Backend::Sqlite => vec![move_a],
+    };
+    let move_b = statreq_store::AgencyUpsert { parent_code: Some(code("AAA")), ..Default::default() };
+    let got = while_held(&db, backend, &held, || store.update_agency(&code("BBB"), move_b, None, &ctx(), now()));
+    assert!(matches!(got, Err(StoreError::Invalid(_))), "{got:?}");
+    let parent = |c: &str| store.get_agency(&code(c)).ok().and_then(|x| x.parent_code).map(|p| p.to_string());
+    assert_eq!((parent("AAA"), parent("BBB")), (Some("BBB".into()), Some("DGPA".into())));
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[test] fn $name() { super::$name(super::Backend::Sqlite) } )* }
@@ -884,6 +907,7 @@ on_both!(
     a_sign_in_ended_for_reuse_refreshes_no_more,
     signing_out_during_a_refresh_ends_what_it_issued,
     emails_to_one_address_are_leased_together,
+    two_moves_at_once_keep_the_tree_a_tree,
     the_agency_tree_stays_a_tree,
     a_wrong_url_reports_its_real_cause,
     concurrent_writers_all_land,
