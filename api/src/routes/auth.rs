@@ -355,20 +355,26 @@ fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, ApiE
     Ok(Some((decode(id).map_err(|_| malformed())?, decode(secret).map_err(|_| malformed())?)))
 }
 
-fn settings_view(user: &statreq_store::UserRow) -> NotificationSettings {
+fn settings_view(state: &AppState, user: &statreq_store::UserRow) -> NotificationSettings {
     use statreq_domain::notify::{email_kinds, wants_email, wants_inbox};
     let stored = &user.notification_settings;
     NotificationSettings {
         email: email_kinds().into_iter().map(|k| (k.clone(), wants_email(stored, &k))).collect(),
         inbox: email_kinds().into_iter().map(|k| (k.clone(), wants_inbox(stored, &k))).collect(),
+        // How e-mail goes here, so that a person knows what the column does.
+        email_sent: Some(state.settings.smtp_url.is_some()),
+        email_gather_seconds: Some(u32::try_from(state.settings.email_gather.as_secs()).unwrap_or(u32::MAX)),
     }
 }
 
 /// Which notices one gets in the in-app inbox and by e-mail (every kind listed).
+///
+/// Also how e-mail goes here: whether it is sent at all, and how long an e-mail waits for
+/// others to the same address.
 #[utoipa::path(tag = "auth", security(("bearer" = [])), responses((status = 200, body = NotificationSettings), ErrorResponses))]
 #[get("/me/notification-settings")]
-pub async fn get_notification_settings(who: Principal) -> HttpResponse {
-    HttpResponse::Ok().json(settings_view(&who.user))
+pub async fn get_notification_settings(state: web::Data<AppState>, who: Principal) -> HttpResponse {
+    HttpResponse::Ok().json(settings_view(&state, &who.user))
 }
 
 /// Turns notice kinds on or off, by e-mail and in the in-app inbox. By e-mail
@@ -401,7 +407,7 @@ pub async fn put_notification_settings(
     let (id, audit) = (who.user.id, http::audit(&who, &req));
     let user = db(&state, move |s| s.set_notification_settings(id, &b.email, &b.inbox, &audit, Utc::now())).await?;
     state.principals.invalidate();
-    Ok(HttpResponse::Ok().json(settings_view(&user)))
+    Ok(HttpResponse::Ok().json(settings_view(&state, &user)))
 }
 
 /// Change one's own password (local accounts): the current one, then a new one the

@@ -151,13 +151,15 @@ impl Client {
     }
 
     pub async fn put_notification_settings(&self, email: &[(&str, bool)]) -> Result<NotificationSettings> {
-        let body = NotificationSettings { email: email.iter().map(|(k, v)| (k.to_string(), *v)).collect(), inbox: Default::default() };
+        let email = email.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let body = NotificationSettings { email, inbox: Default::default(), email_sent: None, email_gather_seconds: None };
         self.call(Method::PUT, "/me/notification-settings", Some(&body), None).await
     }
 
     /// Turns notice kinds on or off in one's in-app inbox (since 1.11.0).
     pub async fn put_inbox_settings(&self, inbox: &[(&str, bool)]) -> Result<NotificationSettings> {
-        let body = NotificationSettings { email: Default::default(), inbox: inbox.iter().map(|(k, v)| (k.to_string(), *v)).collect() };
+        let inbox = inbox.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let body = NotificationSettings { email: Default::default(), inbox, email_sent: None, email_gather_seconds: None };
         self.call(Method::PUT, "/me/notification-settings", Some(&body), None).await
     }
 

@@ -88,6 +88,17 @@ pub struct NotificationSettings {
     /// name only the kinds it changes. Since 1.11.0; before, every notice came in-app.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub inbox: std::collections::BTreeMap<String, bool>,
+    /// Read only (a `PUT` may send it back; it is ignored): whether the service sends
+    /// e-mail at all (`--smtp-url`); while it does not, `email` is kept for when it does.
+    /// Since 1.24.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_sent: Option<bool>,
+    /// Read only (ignored in a `PUT`): how long an e-mail waits for others to the same
+    /// address, to go with them as one message (`--email-gather-seconds`; 0: each at
+    /// once). Since 1.24.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 3600)]
+    pub email_gather_seconds: Option<u32>,
 }
 
 /// Changing one's own password.

@@ -1425,6 +1425,8 @@ async fn an_applicant_asks_to_keep_data_longer_and_changes_the_password() {
     // or DGPA's; a choice is kept at once. The reminders of rule 6 always come in-app.
     let table = "section[aria-labelledby=ns-h] table.notice-settings";
     wait_for_text(&c, table, "案件已交付成果").await;
+    // And how e-mail goes here: this service sends none.
+    wait_for_text(&c, "#email-how", "本服務目前未寄送電子郵件").await;
     let offered = text_of(&c, table).await;
     assert!(!offered.contains("請主管機關人事機構審核") && !offered.contains("新的欄位疑義"), "{offered}");
     assert!(offered.contains("欄位疑義已獲答復") && offered.contains("個人資料銷毀期限將屆"), "{offered}");

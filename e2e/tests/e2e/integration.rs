@@ -511,6 +511,9 @@ async fn emails_to_one_address_close_together_go_as_one(backend: Backend) {
     let server = TestServer::start_with(backend, &args);
     let applicant = server.login("applicant.npa").await;
     let supervisor = server.login("supervisor.moi").await;
+    // Each person's settings say so.
+    let how = applicant.notification_settings().await.unwrap();
+    assert_eq!((how.email_sent, how.email_gather_seconds), (Some(true), Some(8)));
     let mut submitted = Vec::new();
     for _ in 0..2 {
         let r = applicant.create_request(&common::statistics()).await.unwrap();

@@ -116,6 +116,8 @@ async fn people_choose_which_notices_come_by_email(backend: Backend) {
     let c = server.login("applicant.npa").await;
     let all = c.notification_settings().await.unwrap();
     assert!(all.email.values().all(|on| *on), "everything by e-mail to start with");
+    // How e-mail goes here: not at all (no mail server), each at once (the test servers').
+    assert_eq!((all.email_sent, all.email_gather_seconds), (Some(false), Some(0)));
     for kind in ["request_submitted", "request_dgpa_returned", "destruction_due", "destruction_overdue", "escalation"] {
         assert!(all.email.contains_key(kind), "{kind} missing from {:?}", all.email.keys());
     }
@@ -137,6 +139,13 @@ async fn people_choose_which_notices_come_by_email(backend: Backend) {
         .unwrap();
     assert_eq!(status, 400);
     assert_eq!(c.notification_settings().await.unwrap(), changed, "refusals changed nothing");
+    // What a GET said may be sent back as it was: how e-mail goes is read only, ignored.
+    let mut back = changed.clone();
+    (back.email_sent, back.email_gather_seconds) = (Some(true), Some(5));
+    let body = serde_json::to_vec(&back).unwrap();
+    let (status, answer) =
+        c.raw(statreq_e2e::statreq_client::Method::PUT, "/me/notification-settings", "application/json", body, None).await.unwrap();
+    assert_eq!((status, &answer["email_sent"], &answer["email_gather_seconds"]), (200, &serde_json::json!(false), &serde_json::json!(0)));
     // Another person's settings are their own.
     let theirs = server.login("supervisor.moi").await.notification_settings().await.unwrap();
     assert!(theirs.email.values().all(|on| *on));

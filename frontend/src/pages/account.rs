@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::problem::err_text;
-use crate::i18n::{self, tr};
+use crate::i18n::{self, tr, tr_with};
 use crate::session;
 
 /// The account page.
@@ -90,6 +90,18 @@ pub fn AccountPage() -> impl IntoView {
         <section class="card" aria-labelledby="ns-h">
             <h2 id="ns-h">{move || tr(lang.get(), "notices_by_email")}</h2>
             <p class="hint">{move || tr(lang.get(), "notices_always_in_app")}</p>
+            // How e-mail goes here: not at all, or gathered into one message a while.
+            {move || settings.get().and_then(Result::ok).and_then(|s| {
+                let l = lang.get();
+                match (s.email_sent, s.email_gather_seconds) {
+                    (Some(false), _) => Some(tr(l, "email_not_sent_here")),
+                    (_, Some(n)) if n > 0 => {
+                        let time = if n % 60 == 0 { tr_with(l, "n_minutes", &[("n", (n / 60).to_string())]) } else { tr_with(l, "n_seconds", &[("n", n.to_string())]) };
+                        Some(tr_with(l, "email_gathered_within", &[("time", time)]))
+                    }
+                    _ => None,
+                }
+            }).map(|t| view! { <p class="hint" id="email-how">{t}</p> })}
             {move || crate::components::problem::problem_note(lang.get(), settings.get())}
             // The kinds that may come to this person's roles, in the order of a request's
             // life: each in the inbox and by e-mail.
