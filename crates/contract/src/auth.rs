@@ -93,9 +93,9 @@ pub struct NotificationSettings {
     /// Since 1.24.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_sent: Option<bool>,
-    /// Read only (ignored in a `PUT`): how long an e-mail waits for others to the same
-    /// address, to go with them as one message (`--email-gather-seconds`; 0: each at
-    /// once). Since 1.24.0.
+    /// Read only (a `PUT` may send it back, 0–3600; it is ignored): how long an e-mail
+    /// waits for others to the same address, to go with them as one message, in seconds
+    /// (`--email-gather-seconds`; 0: each at once). Since 1.24.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 0, maximum = 3600)]
     pub email_gather_seconds: Option<u32>,

@@ -146,6 +146,19 @@ async fn people_choose_which_notices_come_by_email(backend: Backend) {
     let (status, answer) =
         c.raw(statreq_e2e::statreq_client::Method::PUT, "/me/notification-settings", "application/json", body, None).await.unwrap();
     assert_eq!((status, &answer["email_sent"], &answer["email_gather_seconds"]), (200, &serde_json::json!(false), &serde_json::json!(0)));
+    // A value no server could have said is refused as the contract describes it, changing nothing.
+    back.email_gather_seconds = Some(3601);
+    let (status, answer) = c
+        .raw(
+            statreq_e2e::statreq_client::Method::PUT,
+            "/me/notification-settings",
+            "application/json",
+            serde_json::to_vec(&back).unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!((status, &answer["errors"][0]["pointer"]), (422, &serde_json::json!("/email_gather_seconds")), "{answer}");
     // Another person's settings are their own.
     let theirs = server.login("supervisor.moi").await.notification_settings().await.unwrap();
     assert!(theirs.email.values().all(|on| *on));
