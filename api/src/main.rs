@@ -192,7 +192,7 @@ struct IntegrationArgs {
     worker_poll_ms: u64,
     /// Seconds an e-mail waits for others to the same address, to go with them as one
     /// message (a hand-over of thirty requests is one e-mail, not thirty); 0: each at once.
-    #[arg(long, env = "STATREQ_EMAIL_GATHER_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=3600))]
+    #[arg(long, env = "STATREQ_EMAIL_GATHER_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=u64::from(statreq_contract::EMAIL_GATHER_MAX_SECONDS)))]
     email_gather_seconds: u64,
     /// Seconds a webhook receiver may take to answer.
     #[arg(long, env = "STATREQ_WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]

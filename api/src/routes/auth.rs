@@ -402,8 +402,11 @@ pub async fn put_notification_settings(
         .into());
     }
     // Read only, but as the contract describes it: a value no server could have said is refused.
-    if b.email_gather_seconds.is_some_and(|n| n > 3600) {
-        return Err(InputError::value("/email_gather_seconds", "須介於 0 至 3600 秒", "must be 0–3600 seconds").into());
+    let most = statreq_contract::EMAIL_GATHER_MAX_SECONDS;
+    if b.email_gather_seconds.is_some_and(|n| n > most) {
+        return Err(
+            InputError::value("/email_gather_seconds", format!("須介於 0 至 {most} 秒"), format!("must be 0–{most} seconds")).into()
+        );
     }
     if let Some(kept) = b.inbox.iter().find(|(k, on)| !**on && statreq_domain::notify::INBOX_ALWAYS.contains(&k.as_str())).map(|(k, _)| k) {
         return Err(InputError::AlwaysInInbox { kind: kept.clone() }.into());

@@ -74,6 +74,9 @@ pub struct Me {
     pub age_recipient: Option<String>,
 }
 
+/// The longest an e-mail may wait for others to the same address (`--email-gather-seconds`).
+pub const EMAIL_GATHER_MAX_SECONDS: u32 = 3600;
+
 /// Where one wants each kind of notice: in the in-app inbox, by e-mail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -97,6 +100,7 @@ pub struct NotificationSettings {
     /// waits for others to the same address, to go with them as one message, in seconds
     /// (`--email-gather-seconds`; 0: each at once). Since 1.24.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // `EMAIL_GATHER_MAX_SECONDS` (the schema takes a literal).
     #[schema(minimum = 0, maximum = 3600)]
     pub email_gather_seconds: Option<u32>,
 }
