@@ -92,11 +92,6 @@ impl AgencyCache {
         self.inner.get_or_try((), async { Ok(AgencyTree::new(db(state, |s| s.list_agencies()).await?)) }).await
     }
 
-    /// The tree as stored now, bypassing the cache (to compare with after a change).
-    pub async fn fresh_tree(&self, state: &AppState) -> AppResult<AgencyTree> {
-        Ok(AgencyTree::new(db(state, |s| s.list_agencies()).await?))
-    }
-
     pub fn invalidate(&self) {
         self.inner.invalidate();
     }

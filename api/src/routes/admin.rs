@@ -10,7 +10,7 @@ use statreq_store::{AgencyRow, AgencyUpsert, NewAgency, UserRow, UserUpdate};
 use utoipa::IntoParams;
 
 use crate::app::users::check_name;
-use crate::app::{db, notices, stale_if_expected, users, InputError};
+use crate::app::{db, stale_if_expected, users, InputError};
 use crate::auth::{hash_password, Principal};
 use crate::error::ApiError;
 use crate::http::{self, page_limit, parse_cursor, parse_json, ErrorResponses, MAX_IMPORT_BYTES};
@@ -129,11 +129,9 @@ pub async fn update_agency(
         personnel_staff: body.personnel_staff.map(|n| check_staff(n, "/personnel_staff")).transpose()?,
     };
     let audit = http::audit(&who, &req);
-    let before = state.agencies.fresh_tree(&state).await?;
     let row = stale_if_expected(db(&state, move |s| s.update_agency(&code, change, expected, &audit, Utc::now())).await, expected)?;
     state.agencies.invalidate();
     state.queue.invalidate();
-    tell_new_reviewers(&state, &before, who.user.id).await;
     tracing::info!(actor = %who.user.id, agency = %row.code, "agency updated");
     Ok(HttpResponse::Ok().insert_header(http::etag(row.version)).json(agency_view(row)))
 }
@@ -158,26 +156,11 @@ pub async fn import_agencies(
     let bytes = http::read_upload(&mut payload, MAX_IMPORT_BYTES).await?;
     let items = parse_agency_csv(&bytes)?;
     let audit = http::audit(&who, &req);
-    let before = state.agencies.fresh_tree(&state).await?;
     let (created, updated, unchanged) = db(&state, move |s| s.import_agencies(items, &audit, Utc::now())).await?;
     state.agencies.invalidate();
     state.queue.invalidate();
-    tell_new_reviewers(&state, &before, who.user.id).await;
     tracing::info!(actor = %who.user.id, created, updated, unchanged, "agencies imported");
     Ok(HttpResponse::Ok().json(ImportResult { created, updated, unchanged }))
-}
-
-/// Tells the reviewers applications came to by a change of the tree (from `before`) made
-/// by `actor`, and records it on each one's timeline; the change is made, so a failure
-/// here is logged, not answered.
-async fn tell_new_reviewers(state: &AppState, before: &crate::app::agencies::AgencyTree, actor: statreq_domain::UserId) {
-    let told = match state.agencies.tree(state).await {
-        Ok(after) => notices::tell_new_reviewers(state, before, &after, actor).await,
-        Err(e) => Err(e),
-    };
-    if let Err(e) = told {
-        tracing::warn!(error = %e, "telling reviewers of applications that came to them failed");
-    }
 }
 
 fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {

@@ -125,6 +125,62 @@ pub fn subtree<'a>(links: impl IntoIterator<Item = (&'a AgencyCode, Option<&'a A
     found
 }
 
+/// The agency tree as `agency → parent` links (DGPA, the root, has none).
+pub type TreeLinks = std::collections::HashMap<AgencyCode, Option<AgencyCode>>;
+
+/// The chain of `agency` in `links`; `None` for an agency not in the tree, or one whose
+/// ancestors do not end at a root within 64 steps.
+pub fn chain_in(links: &TreeLinks, agency: &AgencyCode) -> Option<AgencyChain> {
+    let mut ancestors = Vec::new();
+    let mut at = links.get(agency)?.as_ref();
+    while let Some(parent) = at {
+        if ancestors.len() > 64 {
+            return None;
+        }
+        ancestors.push(parent.clone());
+        at = links.get(parent)?.as_ref();
+    }
+    Some(AgencyChain { agency: agency.clone(), ancestors })
+}
+
+/// How a change of the agency tree gave `agency`'s applications awaiting review to
+/// other reviewers (rule 5.1): the agency of its chain that moved (itself or one above
+/// it) and its new parent, and the supervising agencies before and after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewMoved {
+    pub mover: AgencyCode,
+    pub parent: Option<AgencyCode>,
+    pub from: Vec<AgencyCode>,
+    pub to: Vec<AgencyCode>,
+}
+
+impl ReviewMoved {
+    /// The reviewers the applications came to.
+    pub fn joined(&self) -> Vec<&AgencyCode> {
+        self.to.iter().filter(|a| !self.from.contains(a)).collect()
+    }
+
+    /// The reviewers they left.
+    pub fn left(&self) -> Vec<&AgencyCode> {
+        self.from.iter().filter(|a| !self.to.contains(a)).collect()
+    }
+}
+
+/// Whether the change of the tree from `before` to `after` gave `agency`'s applications
+/// awaiting review to other reviewers, and how; `None` when the same agencies review
+/// them (a move within one supervising agency, or of an agency elsewhere).
+pub fn review_moved(before: &TreeLinks, after: &TreeLinks, agency: &AgencyCode) -> Option<ReviewMoved> {
+    let (old, now) = (chain_in(before, agency)?, chain_in(after, agency)?);
+    let reviewers = |c: &AgencyChain| c.supervising_agencies().into_iter().cloned().collect::<Vec<_>>();
+    let (from, to) = (reviewers(&old), reviewers(&now));
+    if from.len() == to.len() && from.iter().all(|a| to.contains(a)) {
+        return None;
+    }
+    let parent = |links: &TreeLinks, c: &AgencyCode| links.get(c).cloned().flatten();
+    let mover = std::iter::once(&now.agency).chain(&now.ancestors).find(|c| parent(before, c) != parent(after, c))?.clone();
+    Some(ReviewMoved { parent: parent(after, &mover), mover, from, to })
+}
+
 /// What the rules need to know about a request.
 #[derive(Debug, Clone)]
 pub struct RequestFacts<'a> {

@@ -150,8 +150,8 @@ pub fn audience(kind: EventKind) -> &'static [Audience] {
         EventKind::SupervisorApproved => &[Audience::ApplicantOffice, Audience::Dgpa],
         EventKind::ExtensionRequested => &[Audience::Dgpa],
         EventKind::ExtensionApproved | EventKind::ExtensionRefused => &[Audience::ApplicantOffice],
-        // The new reviewers are told as of a submission when the move is made; the
-        // office learns who now reviews its application.
+        // The office learns who now reviews its application; the reviewers it came to
+        // and left are told apart, each in their own words (the notification worker).
         EventKind::SupervisorChanged => &[Audience::ApplicantOffice],
         EventKind::SupervisorReturned
         | EventKind::SupervisorRejected

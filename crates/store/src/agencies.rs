@@ -3,7 +3,10 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use statreq_domain::AgencyCode;
+use std::collections::HashMap;
+
+use statreq_domain::lifecycle::{review_moved, ReviewMoved, TreeLinks};
+use statreq_domain::{AgencyCode, EventKind, State};
 
 use crate::schema::{agencies, requests};
 use crate::{from_db, to_db, Store, StoreError, StoreResult};
@@ -113,9 +116,13 @@ impl Store {
             if expected.is_some_and(|v| v != before.version) {
                 return Err(StoreError::Conflict);
             }
+            let tree = change.parent_code.is_some().then(|| links(c)).transpose()?;
             if !update_agency(c, code, &change, Some(before.version), now)? {
                 // Nothing differs: no new version, no audit entry of a change nobody made.
                 return Ok(());
+            }
+            if let Some(tree) = &tree {
+                record_review_moves(c, tree, audit.actor_id, now)?;
             }
             let detail = serde_json::json!({
                 "agency": code,
@@ -137,6 +144,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<(usize, usize, usize)> {
         self.write_tx(|c| {
+            let tree = links(c)?;
             let mut created = Vec::new();
             // First make every agency exist (under the root for now), then link them.
             for a in &items {
@@ -171,6 +179,7 @@ impl Store {
                     }
                 }
             }
+            record_review_moves(c, &tree, audit.actor_id, now)?;
             let created = created.len();
             let codes: Vec<&AgencyCode> = items.iter().map(|a| &a.code).collect();
             let detail = serde_json::json!({"created": created, "updated": updated, "unchanged": unchanged, "agencies": codes});
@@ -272,6 +281,60 @@ fn update_agency(
         diesel::update(requests::table.filter(requests::agency_code.eq_any(under))).set(requests::updated_at.eq(to_db(now))).execute(c)?;
     }
     Ok(true)
+}
+
+/// The tree's links as they stand in this transaction.
+fn links(c: &mut crate::DbConnection) -> StoreResult<TreeLinks> {
+    Ok(agencies::table.select((agencies::code, agencies::parent_code)).load::<(AgencyCode, Option<AgencyCode>)>(c)?.into_iter().collect())
+}
+
+/// Records, in the transaction that changed the tree from `before`, on the timeline of
+/// each application awaiting its supervising agency's review that now awaits other
+/// reviewers (an agency of its chain moved; rule 5.1): `supervisor_changed` by the
+/// administrator who moved it (`actor`), its data saying which agency moved where and
+/// whose review it left and joined. The notification worker tells the office, its
+/// webhooks and the reviewers from that record, so a move is never made untold.
+fn record_review_moves(
+    c: &mut crate::DbConnection,
+    before: &TreeLinks,
+    actor: Option<statreq_domain::UserId>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let Some(actor) = actor else { return Ok(()) };
+    let after = links(c)?;
+    let awaiting: Vec<(statreq_domain::RequestId, AgencyCode)> = requests::table
+        .filter(requests::state.eq(State::PendingSupervisor.as_str()))
+        .select((requests::id, requests::agency_code))
+        .order(requests::id)
+        .load(c)?;
+    let mut moves: HashMap<AgencyCode, Option<ReviewMoved>> = HashMap::new();
+    let mut names: Option<HashMap<AgencyCode, String>> = None;
+    for (id, agency) in awaiting {
+        let moved = moves.entry(agency.clone()).or_insert_with(|| review_moved(before, &after, &agency));
+        let Some(moved) = moved.as_ref() else { continue };
+        // Under the request's row lock: one decided or withdrawn meanwhile is left as it is.
+        if crate::requests::lock_request(c, id)? != State::PendingSupervisor.as_str() {
+            continue;
+        }
+        let names = match &mut names {
+            Some(n) => n,
+            None => names
+                .insert(agencies::table.select((agencies::code, agencies::name)).load::<(AgencyCode, String)>(c)?.into_iter().collect()),
+        };
+        let name = |a: &AgencyCode| names.get(a).cloned().unwrap_or_else(|| a.to_string());
+        let data = serde_json::json!({
+            "agency": moved.mover,
+            "agency_name": name(&moved.mover),
+            "parent": moved.parent,
+            "parent_name": moved.parent.as_ref().map(name).unwrap_or_default(),
+            "from": moved.from,
+            "to": moved.to,
+            "to_names": moved.to.iter().map(name).collect::<Vec<_>>(),
+        });
+        let state = State::PendingSupervisor;
+        crate::timeline::insert_event(c, id, EventKind::SupervisorChanged, Some(state), state, actor, None, &data, now)?;
+    }
+    Ok(())
 }
 
 /// An agency and every agency under it, as the tree stands in this transaction.

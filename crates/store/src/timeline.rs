@@ -34,29 +34,6 @@ pub struct RevisionRow {
 }
 
 impl Store {
-    /// Records on an application awaiting its supervising agency's review that it now
-    /// awaits other reviewers (an agency of its chain moved; rule 5.1), `data` saying
-    /// which moved where. Only while it still awaits that review: one decided or
-    /// withdrawn meanwhile is left as it is. Whether it was recorded.
-    pub fn record_supervisor_changed(
-        &self,
-        request_id: RequestId,
-        actor: UserId,
-        data: &serde_json::Value,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        self.write_tx(|c| {
-            let raw = lock_request(c, request_id)?;
-            let state = State::parse(&raw).ok_or(StoreError::Corrupt(raw))?;
-            if state != State::PendingSupervisor {
-                return Ok(false);
-            }
-            insert_event(c, request_id, EventKind::SupervisorChanged, Some(state), state, actor, None, data, now)?;
-            crate::requests::touch(c, request_id, now)?;
-            Ok(true)
-        })
-    }
-
     /// Who created, edited or submitted each of these requests (separation of
     /// duties), in one query for a page of requests.
     pub fn authors_of(&self, ids: &[RequestId]) -> StoreResult<std::collections::HashMap<RequestId, Vec<UserId>>> {

@@ -887,6 +887,69 @@ fn two_moves_at_once_keep_the_tree_a_tree(backend: Backend) {
     assert_eq!((parent("AAA"), parent("BBB")), (Some("BBB".into()), Some("DGPA".into())));
 }
 
+/// A move in the agency tree records, in its own transaction, on the timeline of each
+/// application awaiting review that it gives to other reviewers (rule 5.1), by the
+/// administrator who moved it, which agency moved where and whose review it left and
+/// joined: the notification worker tells the office, its webhooks and the reviewers from
+/// that record, so no move is made untold. Applications past that review, of agencies
+/// whose reviewers stay, a rename and a refused move record nothing; an import records
+/// as the form does.
+fn a_move_records_whose_review_it_changed_in_its_own_transaction(backend: Backend) {
+    let (_db, store) = open(backend);
+    let a =
+        |c: &str, name: &str, parent: &str| NewAgency { code: code(c), name: name.into(), parent_code: code(parent), personnel_staff: 3 };
+    for (c, name, parent) in [("MOI", "內政部", "DGPA"), ("NPA", "內政部警政署", "MOI"), ("TPE", "臺北市政府", "DGPA")] {
+        store.create_agency(a(c, name, parent), &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let admin = user(&store, "admin", "DGPA");
+    let by_admin = statreq_store::AuditContext { actor_id: Some(admin), ..ctx() };
+    let submitted = |agency: &str, to: &[(State, EventKind)]| {
+        let u = user(&store, &format!("u-{agency}-{}", to.len()), agency);
+        let mut r = store.create_request(&code(agency), u, &serde_json::json!({"reason": "x"}), now()).unwrap_or_else(|e| panic!("{e}"));
+        let mut from = State::Draft;
+        for (state, event) in [(State::PendingSupervisor, EventKind::Submitted)].iter().chain(to) {
+            let mut step = outcome(*state, *event);
+            step.freeze_revision = *event == EventKind::Submitted;
+            r = store.apply_transition(r.id, r.version, from, &step, u, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+            from = *state;
+        }
+        r.id
+    };
+    let awaiting = submitted("NPA", &[]);
+    let approved = submitted("NPA", &[(State::PendingDgpa, EventKind::SupervisorApproved)]);
+    let own = submitted("MOI", &[]);
+    let changes = |id| {
+        let events = store.list_events(id).unwrap_or_else(|e| panic!("{e}"));
+        events.into_iter().filter(|e| e.kind == EventKind::SupervisorChanged).collect::<Vec<_>>()
+    };
+    let to_tpe = statreq_store::AgencyUpsert { parent_code: Some(code("TPE")), ..Default::default() };
+    store.update_agency(&code("NPA"), to_tpe, None, &by_admin, now()).unwrap_or_else(|e| panic!("{e}"));
+    let got = changes(awaiting);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].actor_id, got[0].from_state, got[0].to_state), (admin, Some(State::PendingSupervisor), State::PendingSupervisor));
+    assert_eq!(
+        got[0].data,
+        serde_json::json!({"agency": "NPA", "agency_name": "內政部警政署", "parent": "TPE", "parent_name": "臺北市政府",
+            "from": ["MOI"], "to": ["TPE"], "to_names": ["臺北市政府"]})
+    );
+    assert_eq!((changes(approved).len(), changes(own).len()), (0, 0), "past its review, and reviewed by the same agency");
+    // A rename, and a move the tree refuses (TPE under NPA, now below it), record nothing.
+    let rename = statreq_store::AgencyUpsert { name: Some("警政署".into()), ..Default::default() };
+    store.update_agency(&code("NPA"), rename, None, &by_admin, now()).unwrap_or_else(|e| panic!("{e}"));
+    let cycle = statreq_store::AgencyUpsert { parent_code: Some(code("NPA")), ..Default::default() };
+    assert!(store.update_agency(&code("TPE"), cycle, None, &by_admin, now()).is_err());
+    assert_eq!(changes(awaiting).len(), 1);
+    // Back under MOI by import: recorded the same way.
+    let back = vec![NewAgency { code: code("NPA"), name: "警政署".into(), parent_code: code("MOI"), personnel_staff: 3 }];
+    store.import_agencies(back, &by_admin, now()).unwrap_or_else(|e| panic!("{e}"));
+    let got = changes(awaiting);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(
+        (&got[1].data["from"], &got[1].data["to"], &got[1].data["agency_name"]),
+        (&serde_json::json!(["TPE"]), &serde_json::json!(["MOI"]), &serde_json::json!("警政署"))
+    );
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[test] fn $name() { super::$name(super::Backend::Sqlite) } )* }
@@ -895,6 +958,7 @@ macro_rules! on_both {
 }
 
 on_both!(
+    a_move_records_whose_review_it_changed_in_its_own_transaction,
     reference_data_is_versioned_with_history_and_seeded_once,
     the_audit_chain_detects_edits_deletions_and_truncation,
     transitions_and_settings_are_audited_in_their_transaction,

@@ -499,6 +499,41 @@ async fn emails_reach_the_people_a_change_concerns(backend: Backend) {
     assert_ne!(mails[1].header("Message-ID"), mails[2].header("Message-ID"));
 }
 
+/// An agency moved under another supervising agency (rule 5.1) is told by e-mail too,
+/// from the record the move made of it: the reviewers its application awaiting review
+/// came to, as of a submission; those it left, where it went; the office, who reviews it
+/// now. Each once.
+async fn a_moved_agencys_reviewers_hear_of_it_by_email(backend: Backend) {
+    let (sink, server) = mailing(backend).await;
+    let applicant = server.login("applicant.npa").await;
+    let admin = server.login("admin.dgpa").await;
+    let r = applicant.create_request(&common::statistics()).await.unwrap();
+    applicant.submit(r.id, Some(r.version)).await.unwrap();
+    let to = |m: &statreq_e2e::sinks::Mail, who: &str| m.to.iter().any(|t| t == who);
+    sink.wait_until(30, |m| m.iter().any(|m| to(m, "supervisor.moi@demo.invalid"))).await;
+    let moved = statreq_e2e::statreq_contract::UpdateAgencyBody { parent_code: Some("TPE".into()), ..Default::default() };
+    admin.update_agency("NPA", &moved, None).await.unwrap();
+    let told = |m: &[statreq_e2e::sinks::Mail]| {
+        ["supervisor.tpe@demo.invalid", "applicant.npa@demo.invalid"].iter().all(|who| m.iter().any(|m| to(m, who)))
+            && m.iter().filter(|m| to(m, "supervisor.moi@demo.invalid")).count() == 2
+    };
+    sink.wait_until(30, told).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let mails = sink.mails();
+    let theirs = |who: &str| mails.iter().filter(|m| to(m, who)).map(|m| decoded(&m.data)).collect::<Vec<_>>();
+    let tpe = theirs("supervisor.tpe@demo.invalid");
+    assert_eq!(tpe.len(), 1, "{tpe:#?}");
+    assert!(
+        tpe[0].contains("改隸臺北市政府") && tpe[0].contains(&format!("https://statreq.example.gov.tw/requests/{}", r.id)),
+        "{}",
+        tpe[0]
+    );
+    let moi = theirs("supervisor.moi@demo.invalid");
+    assert!(moi.len() == 2 && moi[1].contains("改由臺北市政府審核") && moi[1].contains("no longer awaits your review"), "{moi:#?}");
+    let office = theirs("applicant.npa@demo.invalid");
+    assert!(office.len() == 1 && office[0].contains("改由新的主管機關"), "{office:#?}");
+}
+
 /// E-mails to one address within `--email-gather-seconds` go as one message, each under
 /// its own subject: two applications submitted and then approved one after the other
 /// come to the supervisor as one e-mail and to each address of the office as one (it
@@ -1121,6 +1156,7 @@ on_both_backends!(
     a_new_secret_can_be_given_ahead_of_its_use,
     emails_reach_the_people_a_change_concerns,
     emails_to_one_address_close_together_go_as_one,
+    a_moved_agencys_reviewers_hear_of_it_by_email,
     field_questions_are_emailed_to_whom_they_concern,
 );
 

@@ -166,6 +166,47 @@ fn a_subtree_is_an_agency_and_everything_under_it() {
     assert_eq!(under("X"), [code("X"), code("Y")], "a loop is walked once");
 }
 
+/// DGPA ─ MOI ─ NPA ─ KPD, and MOE and TPE (臺北市政府) under DGPA, with `moves` applied.
+fn links(moves: &[(&str, &str)]) -> TreeLinks {
+    let mut l: TreeLinks =
+        [("DGPA", None), ("MOI", Some("DGPA")), ("NPA", Some("MOI")), ("KPD", Some("NPA")), ("MOE", Some("DGPA")), ("TPE", Some("DGPA"))]
+            .into_iter()
+            .map(|(c, p)| (code(c), p.map(code)))
+            .collect();
+    for (c, p) in moves {
+        l.insert(code(c), Some(code(p)));
+    }
+    l
+}
+
+#[test]
+fn a_chain_is_read_from_the_links() {
+    assert_eq!(chain_in(&links(&[]), &code("KPD")), Some(chain_of("KPD")));
+    assert_eq!(chain_in(&links(&[]), &code("DGPA")), Some(chain_of("DGPA")));
+    assert_eq!(chain_in(&links(&[]), &code("NOPE")), None, "not in the tree");
+    assert_eq!(chain_in(&links(&[("MOI", "KPD")]), &code("KPD")), None, "a cycle ends nowhere");
+}
+
+#[test]
+fn a_move_says_whose_review_the_applications_left_and_joined() {
+    let before = links(&[]);
+    // NPA under TPE: KPD's applications leave NPA and MOI for NPA and TPE (rule 5.1).
+    let after = links(&[("NPA", "TPE")]);
+    let moved = review_moved(&before, &after, &code("KPD")).unwrap_or_else(|| panic!("KPD's review moved"));
+    assert_eq!((moved.mover.as_str(), moved.parent.as_ref().map(AgencyCode::as_str)), ("NPA", Some("TPE")));
+    assert_eq!((moved.from.clone(), moved.to.clone()), (vec![code("NPA"), code("MOI")], vec![code("NPA"), code("TPE")]));
+    assert_eq!((moved.joined(), moved.left()), (vec![&code("TPE")], vec![&code("MOI")]));
+    let npa = review_moved(&before, &after, &code("NPA")).unwrap_or_else(|| panic!("NPA's review moved"));
+    assert_eq!((npa.from, npa.to), (vec![code("MOI")], vec![code("TPE")]));
+    // Agencies elsewhere, and a move that keeps the reviewers, move no review.
+    assert_eq!(review_moved(&before, &after, &code("MOE")), None);
+    assert_eq!(review_moved(&before, &after, &code("TPE")), None, "TPE reviews its own as before");
+    assert_eq!(review_moved(&before, &before, &code("KPD")), None);
+    // KPD straight under MOI: its reviewers were NPA and MOI, now MOI alone.
+    let up = review_moved(&before, &links(&[("KPD", "MOI")]), &code("KPD")).unwrap_or_else(|| panic!("KPD moved up"));
+    assert_eq!((up.mover.as_str(), up.joined(), up.left()), ("KPD", vec![], vec![&code("NPA")]));
+}
+
 #[test]
 fn supervising_agencies_follow_the_tree() {
     assert_eq!(chain_of("KPD").supervising_agencies(), vec![&code("NPA"), &code("MOI")]);
