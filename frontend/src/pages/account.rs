@@ -91,17 +91,8 @@ pub fn AccountPage() -> impl IntoView {
             <h2 id="ns-h">{move || tr(lang.get(), "notices_by_email")}</h2>
             <p class="hint">{move || tr(lang.get(), "notices_always_in_app")}</p>
             // How e-mail goes here: not at all, or gathered into one message a while.
-            {move || settings.get().and_then(Result::ok).and_then(|s| {
-                let l = lang.get();
-                match (s.email_sent, s.email_gather_seconds) {
-                    (Some(false), _) => Some(tr(l, "email_not_sent_here")),
-                    (_, Some(n)) if n > 0 => {
-                        let time = if n % 60 == 0 { tr_with(l, "n_minutes", &[("n", (n / 60).to_string())]) } else { tr_with(l, "n_seconds", &[("n", n.to_string())]) };
-                        Some(tr_with(l, "email_gathered_within", &[("time", time)]))
-                    }
-                    _ => None,
-                }
-            }).map(|t| view! { <p class="hint" id="email-how">{t}</p> })}
+            {move || settings.get().and_then(Result::ok).and_then(|s| email_how(lang.get(), s.email_sent, s.email_gather_seconds))
+                .map(|t| view! { <p class="hint" id="email-how">{t}</p> })}
             {move || crate::components::problem::problem_note(lang.get(), settings.get())}
             // The kinds that may come to this person's roles, in the order of a request's
             // life: each in the inbox and by e-mail.
@@ -148,5 +139,43 @@ pub fn AccountPage() -> impl IntoView {
         </section>
         <crate::pages::account_security::Sessions />
         <crate::pages::account_security::AgeKey />
+    }
+}
+
+/// How e-mail goes here, as the notice settings say (API 1.24.0): not at all, or
+/// gathered into one message a while; nothing when sent one by one or not said (an
+/// older server).
+fn email_how(l: i18n::Lang, sent: Option<bool>, gather_seconds: Option<u32>) -> Option<String> {
+    match (sent, gather_seconds) {
+        (Some(false), _) => Some(tr(l, "email_not_sent_here")),
+        (_, Some(n)) if n > 0 => {
+            let time = if n % 60 == 0 {
+                tr_with(l, "n_minutes", &[("n", (n / 60).to_string())])
+            } else {
+                tr_with(l, "n_seconds", &[("n", n.to_string())])
+            };
+            Some(tr_with(l, "email_gathered_within", &[("time", time)]))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_settings_say_how_email_goes_here() {
+        assert_eq!(
+            email_how(i18n::Lang::En, Some(false), Some(60)).as_deref(),
+            Some("This service sends no e-mail at present: the E-mail column is kept for when it does.")
+        );
+        assert_eq!(
+            email_how(i18n::Lang::En, Some(true), Some(120)).as_deref(),
+            Some("E-mails to you within 2 min of one another come as one message.")
+        );
+        assert_eq!(email_how(i18n::Lang::Zh, Some(true), Some(90)).as_deref(), Some("相隔 90 秒內寄給您的電子郵件合併為一封寄送。"));
+        assert_eq!(email_how(i18n::Lang::En, Some(true), Some(0)), None, "one by one");
+        assert_eq!(email_how(i18n::Lang::En, None, None), None, "a server that does not say");
     }
 }
