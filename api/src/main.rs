@@ -372,8 +372,8 @@ enum QueueCmd {
         /// Seed of the simulated arrivals (the same seed gives the same table)
         #[arg(long, default_value_t = 2026)]
         seed: u64,
-        /// DGPA officers working in parallel.
-        #[arg(long, default_value_t = 3)]
+        /// DGPA officers working in parallel (1–1,000).
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
         officers: u32,
     },
 }

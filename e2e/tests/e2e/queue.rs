@@ -425,3 +425,27 @@ mod stats {
 
     on_both_backends!(dgpa_statistics_count_what_happened);
 }
+
+/// `statreq queue simulate` prints the README's table of waits (the default seed), the
+/// same for the same seed; a number of officers it cannot simulate (none: it had run one
+/// and printed that as none's; four billion: it ran out of memory) is refused, named.
+#[test]
+fn queue_simulate_prints_the_readmes_table_and_refuses_what_it_cannot_run() {
+    let dir = statreq_e2e::TempPath::dir("simulate");
+    let simulate = |args: &[&str]| {
+        let out =
+            std::process::Command::new(statreq_e2e::binary()).args(["queue", "simulate"]).args(args).current_dir(&*dir).output().unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (ok, table, said) = simulate(&[]);
+    assert!(ok && table.contains("| ALL |"), "{table}{said}");
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    assert!(readme.contains(table.trim()), "the README's table is not what `statreq queue simulate` prints now:\n{table}");
+    assert_eq!(simulate(&["--seed", "7"]).1, simulate(&["--seed", "7"]).1, "the same seed, the same table");
+    assert_ne!(simulate(&["--seed", "7"]).1, table, "another seed, other arrivals");
+    for officers in ["0", "4000000000", "many"] {
+        let (ok, out, said) = simulate(&["--officers", officers]);
+        assert!(!ok && out.is_empty() && said.contains("--officers"), "{officers}: {out}{said}");
+    }
+    assert!(simulate(&["--officers", "1000"]).0);
+}
