@@ -125,7 +125,17 @@ impl Write for Handoff {
 /// Decrypts an age file (passphrase or X25519 identity `AGE-SECRET-KEY-1…`).
 /// Output is written as it is authenticated; on failure the caller discards it.
 pub fn age_decrypt(input: impl Read, passphrase: Option<&str>, identity: Option<&str>, mut output: impl Write) -> Result<u64> {
-    let decryptor = age::Decryptor::new(std::io::BufReader::new(input)).map_err(|e| VaultError::Age(e.to_string()))?;
+    // Binary, or armored as `age -a` writes it (for mail); anything else is named, not
+    // left to the header parser's words.
+    let mut input = std::io::BufReader::new(input);
+    let head = std::io::BufRead::fill_buf(&mut input)?;
+    let armored = head.trim_ascii_start().starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----");
+    if !head.starts_with(b"age-encryption.org/") && !armored {
+        return Err(VaultError::Age(
+            "this is not an age file: it begins neither with age-encryption.org/v1 nor with -----BEGIN AGE ENCRYPTED FILE-----".into(),
+        ));
+    }
+    let decryptor = age::Decryptor::new(age::armor::ArmoredReader::new(input)).map_err(|e| VaultError::Age(e.to_string()))?;
     let mut reader = if decryptor.is_scrypt() {
         let p = passphrase.ok_or_else(|| VaultError::Age("this file needs a passphrase".into()))?;
         let mut id = age::scrypt::Identity::new(SecretString::from(p.to_owned()));

@@ -181,11 +181,11 @@ on_both_backends!(
     statistics_without_personal_data_download_plain_and_uploads_are_checked
 );
 
-/// `statreq decrypt` opens what the standard tool makes: X25519 and passphrase files.
+/// `statreq decrypt` opens what the standard tool makes: X25519 and passphrase files,
+/// binary and armored (`age -a`, as files go by mail); a file that is not age is named so.
 #[test]
 fn statreq_decrypt_opens_files_made_by_the_age_tool() {
-    let dir = std::env::temp_dir().join(format!("statreq-agetool-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = statreq_e2e::TempPath::dir("agetool");
     let plain = dir.join("plain.csv");
     std::fs::write(&plain, "機關,人數\nNPA,1234\n".repeat(1000)).unwrap();
     let key = dir.join("key.txt");
@@ -200,6 +200,24 @@ fn statreq_decrypt_opens_files_made_by_the_age_tool() {
     let st = Command::new(binary()).arg("decrypt").arg(&enc).arg("--identity").arg(&key).arg("-o").arg(&out).status().unwrap();
     assert!(st.success());
     assert_eq!(std::fs::read(&out).ok(), std::fs::read(&plain).ok());
+    let decrypt = |file: &std::path::Path, to: &std::path::Path| {
+        let out = Command::new(binary()).arg("decrypt").arg(file).arg("--identity").arg(&key).arg("-o").arg(to).output().unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+
+    // Armored (it was refused: 「age: Header is invalid」).
+    let armored = dir.join("armored.age");
+    let st = Command::new("age").args(["-a", "-r", &public, "-o"]).arg(&armored).arg(&plain).status().unwrap();
+    assert!(st.success());
+    assert!(std::fs::read_to_string(&armored).unwrap_or_default().starts_with("-----BEGIN AGE ENCRYPTED FILE-----"));
+    let (ok, said) = decrypt(&armored, &dir.join("out-a.csv"));
+    assert!(ok, "{said}");
+    assert_eq!(std::fs::read(dir.join("out-a.csv")).ok(), std::fs::read(&plain).ok());
+
+    // Not an age file at all (a download saved before it was encrypted, say): said so.
+    let (ok, said) = decrypt(&plain, &dir.join("out-n.csv"));
+    assert!(!ok && said.contains("not an age file") && said.contains("nothing was written"), "{said}");
+    assert!(!dir.join("out-n.csv").exists());
 
     // Passphrase: `age -p` asks twice at a terminal.
     let enc_p = dir.join("pass.age");
@@ -257,7 +275,6 @@ fn statreq_decrypt_opens_files_made_by_the_age_tool() {
         .status();
     assert!(!st.map(|s| s.success()).unwrap_or(true));
     assert!(!dir.join("bad.csv").exists());
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Moves a delivery back in time, as if `days` had passed since it, by SQL from outside
