@@ -16,7 +16,7 @@ pub enum UserCmd {
         #[arg(long)]
         username: String,
         /// applicant, supervisor, dgpa_officer, dgpa_admin or service (repeatable).
-        #[arg(long = "role", required = true)]
+        #[arg(long = "role", required = true, value_parser = role_names())]
         roles: Vec<String>,
         /// Agency code (default: DGPA, the root).
         #[arg(long, default_value = "DGPA")]
@@ -35,7 +35,7 @@ pub enum UserCmd {
     /// sign in (e.g. who administers: `--role dgpa_admin`).
     List {
         /// Only accounts holding this role.
-        #[arg(long)]
+        #[arg(long, value_parser = role_names())]
         role: Option<String>,
     },
     /// Set a new password for an account (one who forgot theirs, the last
@@ -67,6 +67,11 @@ pub enum UserCmd {
         #[arg(long)]
         username: String,
     },
+}
+
+/// The roles a `--role` may name: a misspelt one is refused with the list.
+fn role_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(Role::ALL.map(Role::as_str))
 }
 
 /// The password: at a terminal asked for twice and not shown as typed (it waited

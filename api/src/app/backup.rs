@@ -62,7 +62,11 @@ fn sha256_of(path: &Path) -> anyhow::Result<(u64, String)> {
 /// wrote is removed, and the error names where it was writing.
 pub async fn backup(store: &Store, db_url: &str, files: &FileStore, to: &Path) -> anyhow::Result<Manifest> {
     let existed = to.exists();
-    if existed && std::fs::read_dir(to)?.next().is_some() {
+    if existed && !to.is_dir() {
+        anyhow::bail!("{} is a file, not a directory: back up into a new or empty directory", to.display());
+    }
+    let entries = |to: &Path| std::fs::read_dir(to).map_err(|e| anyhow::anyhow!("{}: {e}", to.display()));
+    if existed && entries(to)?.next().is_some() {
         anyhow::bail!("{} is not empty: back up into a new or empty directory", to.display());
     }
     match write_backup(store, db_url, files, to).await {

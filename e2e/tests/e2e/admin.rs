@@ -384,7 +384,12 @@ async fn cli_creates_users_and_migrates(backend: Backend) {
     assert!(!out.status.success());
     let out = run(&["user", "create", "--username", "bad.role", "--role", "emperor", "--password-stdin"], "a-very-long-password\n");
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role emperor"));
+    // Named, with the roles there are.
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("'emperor'") && said.contains("applicant, supervisor, dgpa_officer, dgpa_admin, service"), "{said}");
+    let out = run(&["user", "list", "--role", "dgpa_oficer"], "");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && said.contains("possible values") && said.contains("dgpa_officer"), "{said}");
     // What an operator mistyped is named, with what to do; nothing is created.
     let pw = "a-very-long-password\n";
     for (args, says) in [

@@ -709,6 +709,12 @@ async fn backup_while_writing_and_restore_into_empty_stores(backend: Backend) {
             n
         })
     };
+    // Into a file: refused, named (it said 「Not a directory (os error 20)」 and no more).
+    let (_file_dir, file) = TempPath::file("backup.tar", b"not a directory");
+    let out = a.db.command().arg("backup").arg("--to").arg(&file).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && said.contains(&*file.to_string_lossy()) && said.contains("not a directory"), "{said}");
+    assert_eq!(std::fs::read(&file).ok().as_deref(), Some(&b"not a directory"[..]), "the file is left as it was");
     let dir = TempPath::dir("statreq-backup");
     let out = a.db.command().arg("backup").arg("--to").arg(&dir.0).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
