@@ -174,10 +174,10 @@ pub struct Restored {
 /// files location, after checking every part's SHA-256; then replays the shred
 /// list of `keys_dir` and verifies the audit trail.
 pub async fn restore(from: &Path, db_url: &str, files: &FileStore, keys_dir: &Path) -> anyhow::Result<Restored> {
-    let manifest: Manifest = serde_json::from_slice(
-        &std::fs::read(from.join(MANIFEST))
-            .map_err(|e| anyhow::anyhow!("{}: {e} (an unfinished backup has no manifest)", from.display()))?,
-    )?;
+    let manifest: Manifest = serde_json::from_slice(&std::fs::read(from.join(MANIFEST)).map_err(|e| {
+        let manifest = from.join(MANIFEST);
+        anyhow::anyhow!("{}: {e}: not a backup, or an unfinished one (a backup's manifest is written last)", manifest.display())
+    })?)?;
     if manifest.format != 1 {
         anyhow::bail!("backup format {} is not known to this statreq", manifest.format);
     }

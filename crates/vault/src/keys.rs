@@ -126,7 +126,10 @@ impl Keyring {
         rand::rngs::OsRng.fill_bytes(key.as_mut());
         let mut tag = [0u8; 4];
         rand::rngs::OsRng.fill_bytes(&mut tag);
-        let id = format!("kek{}-{}", self.keks.len() + 1, hex::encode(tag));
+        // Numbered on from the newest held (the ones before are retired by a rotation,
+        // so counting those held named every new key kek2).
+        let newest = self.keks.iter().filter_map(|k| k.id.strip_prefix("kek")?.split('-').next()?.parse::<u64>().ok()).max();
+        let id = format!("kek{}-{}", newest.unwrap_or(0) + 1, hex::encode(tag));
         write_private(&self.dir.join(format!("{id}.kek")), B64.encode(&key[..]).as_bytes())?;
         let tmp = self.dir.join("current.tmp");
         {
@@ -322,6 +325,7 @@ mod tests {
         assert!(wrapped.starts_with(&format!("{first}.")));
         let second = ring.rotate().unwrap_or_else(|e| panic!("{e}"));
         assert_ne!(first, second);
+        assert!(first.starts_with("kek1-") && second.starts_with("kek2-"), "{first} {second}");
         let rewrapped = ring.rewrap(&wrapped).unwrap_or_else(|e| panic!("{e}"));
         assert!(rewrapped.starts_with(&format!("{second}.")));
         let reopened = Keyring::open(&d).unwrap_or_else(|e| panic!("{e}"));
@@ -341,6 +345,11 @@ mod tests {
         assert!(matches!(reopened.unwrap(&forged), Err(VaultError::Tampered)));
         let sealed = reopened.seal_secret("correct horse").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(reopened.open_secret(&sealed).map(|s| s.to_string()).ok().as_deref(), Some("correct horse"));
+        // The first retired, as a rotation does: the next is the third, not a second kek2.
+        let mut ring = reopened;
+        ring.retire(&first).unwrap_or_else(|e| panic!("{e}"));
+        let third = ring.rotate().unwrap_or_else(|e| panic!("{e}"));
+        assert!(third.starts_with("kek3-"), "{third}");
         let _ = std::fs::remove_dir_all(d);
     }
 }

@@ -760,6 +760,11 @@ async fn backup_while_writing_and_restore_into_empty_stores(backend: Backend) {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not match the manifest"), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(statreq_e2e::statreq_store::backup::database_is_empty(&fresh.url).unwrap(), "nothing written");
+    // A directory that is no backup (the data directory, say): its missing manifest is
+    // named (it named the directory, which is there, as missing).
+    let out = restore(&fresh, &keys);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && said.contains("manifest.json") && said.contains("not a backup"), "{said}");
 
     // Restored into empty stores: the trail verifies, the other file opens, the destroyed one stays shredded.
     let out = restore(&fresh, &dir.0);
