@@ -491,6 +491,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 });
             }
             security.apply(&mut settings);
+            // One named that holds no SPA is said now (people would find a 404 at `/`).
+            if let Some(dir) = spa_dir.as_ref().filter(|d| !d.join("index.html").is_file()) {
+                anyhow::bail!("--spa-dir (STATREQ_SPA_DIR) {}: no index.html there (build the SPA with `just spa`)", dir.display());
+            }
             settings.spa_dir = spa_dir.or_else(|| Some(PathBuf::from("frontend/dist")).filter(|d| d.join("index.html").is_file()));
             if let Some(path) = trusted_issuers {
                 settings.trusted_issuers = load_trusted_issuers(&path)?;

@@ -467,6 +467,11 @@ async fn a_misconfigured_server_refuses_to_start_and_says_what() {
     cmd.args(["serve", "--bind", "127.0.0.1:0", "--smtp-url", "http://mail.example.gov.tw"]);
     let said = refused(cmd);
     assert!(said.contains("--smtp-url") && said.contains("http"), "{said}");
+    // A front end that is not there (it served on, with a 404 at `/`).
+    let mut cmd = db.command();
+    cmd.args(["serve", "--bind", "127.0.0.1:0", "--spa-dir", "/nonexistent/dist"]);
+    let said = refused(cmd);
+    assert!(said.contains("--spa-dir") && said.contains("/nonexistent/dist") && said.contains("index.html"), "{said}");
     // An origin no browser could send, or a public address without its scheme (links in
     // e-mails that lead nowhere).
     for (flag, value) in [
