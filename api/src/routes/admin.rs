@@ -172,8 +172,10 @@ fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
         personnel_staff: i32,
     }
     let message = |e: InputError| e.message();
+    // One line per agency: of two, one would silently have undone the other.
+    let mut seen = std::collections::HashSet::new();
     let lines: Vec<Line> = http::parse_csv_rows(bytes, |line: &Line| {
-        [
+        let mut problems: Vec<(String, statreq_domain::Text)> = [
             ("/code", check_code(&line.code, "").err()),
             ("/parent_code", check_code(&line.parent_code, "").err()),
             ("/name", check_name(&line.name, "").err()),
@@ -181,7 +183,15 @@ fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
         ]
         .into_iter()
         .filter_map(|(pointer, e)| e.map(|e| (pointer.to_string(), message(e))))
-        .collect()
+        .collect();
+        if check_code(&line.code, "").is_ok_and(|code| !seen.insert(code)) {
+            let twice = statreq_domain::Text::new(
+                "此機關代碼在檔案中重複：每個機關一列。",
+                "This agency code appears twice in the file: one line per agency.",
+            );
+            problems.push(("/code".into(), twice));
+        }
+        problems
     })?;
     lines
         .into_iter()

@@ -100,6 +100,14 @@ async fn agencies_are_managed_by_dgpa_admins(backend: Backend) {
     assert_eq!(p.code, "invalid_csv");
     assert!(p.errors.iter().any(|e| e.pointer.starts_with("/rows/3")), "{:?}", p.errors);
     assert!(!admin.list_agencies().await.unwrap_or_default().iter().any(|a| a.code == "OK1"), "a failed import imports nothing");
+    // One agency on two lines (in any case) is refused at the second, not the one of them
+    // applied over the other (it created 甲 and then renamed it 乙).
+    let twice = "code,name,parent_code,personnel_staff\nTWO1,甲,NPA,3\ntwo1,乙,MOI,4\n";
+    let err = admin.import_agencies(twice).await.err();
+    let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("expected a problem: {err:?}"));
+    assert_eq!(p.errors.iter().map(|e| e.pointer.as_str()).collect::<Vec<_>>(), ["/rows/3/code"], "{:?}", p.errors);
+    assert!(p.errors[0].message.as_ref().is_some_and(|m| m.zh_tw.contains("重複")), "{:?}", p.errors);
+    assert!(!admin.list_agencies().await.unwrap_or_default().iter().any(|a| a.code == "TWO1"), "nothing imported");
     assert_eq!(applicant.import_agencies(csv).await.err().and_then(|e| e.status()), Some(403));
     // A header and no rows, or no file at all, is refused, not a silent "0 imported".
     let err = admin.import_agencies("code,name,parent_code,personnel_staff\n").await.err();
