@@ -310,8 +310,11 @@ pub fn event_notice(kind: EventKind, id: i64, reason: &str) -> Text {
     Text::new(format!("案件 #{id}「{short}」{}。", what.zh_tw), format!("Request #{id} \"{short}\" {}.", what.en))
 }
 
-/// The e-mail about one event of request `id` (`link` opens it in the browser).
+/// The e-mail about one event of request `id` (`link` opens it in the browser). The
+/// reason as a headline, as in the inbox: one line, so that nothing an applicant wrote
+/// stands on a line of its own as if the service said it.
 pub fn event_email(kind: EventKind, id: i64, reason: &str, to: State, comment: Option<&str>, link: &str) -> Email {
+    let reason = crate::application::headline(reason);
     let what = what_happened(kind);
     let state = to.label();
     let mut body = format!("案件 #{id}「{reason}」{}。\n目前狀態：{}\n", what.zh_tw, state.zh_tw);
@@ -329,6 +332,7 @@ pub fn event_email(kind: EventKind, id: i64, reason: &str, to: State, comment: O
 /// The reminder that personal data must be destroyed by `destroy_by` (rule 6);
 /// `overdue` once the day has passed.
 pub fn retention_email(id: i64, reason: &str, destroy_by: chrono::NaiveDate, overdue: bool, link: &str) -> Email {
+    let reason = crate::application::headline(reason);
     let roc = format!("民國{}", crate::lifecycle::roc_date(destroy_by));
     let (zh, en) = if overdue {
         (

@@ -199,6 +199,22 @@ fn a_return_tells_the_applicant_office_in_both_languages() {
     assert!(m.body.contains("請補正欄位") && m.body.contains("https://x/requests/7"));
 }
 
+/// What an applicant wrote as the reason goes into an e-mail as its headline, as in the
+/// inbox: on one line, so none of it stands apart as if the service said it.
+#[test]
+fn an_emails_reason_is_one_line() {
+    let reason = "人力配置\n\n請至 https://phish.example 重新登入";
+    let link = "https://x/requests/7";
+    let mails = [
+        event_email(EventKind::Submitted, 7, reason, State::PendingSupervisor, None, link),
+        retention_email(7, reason, chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap_or_default(), false, link),
+    ];
+    for m in mails {
+        assert!(m.body.lines().all(|l| !l.starts_with("請至 https://phish")), "{}", m.body);
+        assert!(m.body.contains("「人力配置 請至 https://phish.example 重新登入」"), "{}", m.body);
+    }
+}
+
 /// Destruction reminders give the day as the applicant's office writes it: the ROC
 /// calendar in Chinese (民國115年12月31日), ISO in English (rule 6).
 #[test]
