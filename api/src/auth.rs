@@ -341,8 +341,10 @@ pub fn verify_token(keys: &Keys, token: &str) -> Result<TokenSubject, ApiError> 
             return Err(unfit("sub", "為空白、過長或含控制字元", "is empty, longer than 128 bytes or holds a control character"));
         }
         // The name every reader of the account sees: as a local account's (non-blank, at
-        // most 100 characters, nothing that turns text around).
-        let name = c.name.trim();
+        // most 100 characters, nothing that turns text around), on one line: line breaks
+        // and tabs the issuer sent are spaces here.
+        let name = c.name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = name.as_str();
         if name.is_empty() || name.chars().count() > 100 || statreq_domain::values::disallowed_char(name).is_some() {
             return Err(unfit(
                 "name",

@@ -64,7 +64,7 @@ pub struct AppState {
     info(
         title = "statreq — DGPA personnel-data statistics service",
         description = "Apply for personnel statistics or detail records (提供人事資料統計服務), have them approved by the supervising agency's personnel office, reviewed and produced by DGPA, and delivered. Rule numbers cite DGPA's directions (e.g. rule 5.3). Errors are RFC 9457 problem+json with a stable `code`. State changes take `If-Match` with the request's `ETag`.",
-        version = "1.24.0",
+        version = "1.24.1",
         license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0")
     ),
     servers((url = "/", description = "The service that serves this document; the API is under `/api/v1`.")),

@@ -21,7 +21,7 @@ use crate::app::InputError;
 use crate::error::ApiError;
 
 /// The release of the contract this server implements (`info.version`).
-pub const API_VERSION: &str = "1.24.0";
+pub const API_VERSION: &str = "1.24.1";
 
 pub const API_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
 const PREFERENCE_APPLIED: HeaderName = HeaderName::from_static("preference-applied");

@@ -12,7 +12,7 @@ pub struct OutOfRange {
 }
 
 macro_rules! text_value {
-    ($(#[$m:meta])* $name:ident, max = $max:expr, trim = $trim:expr, no_space = $no_space:expr) => {
+    ($(#[$m:meta])* $name:ident, max = $max:expr, trim = $trim:expr, no_space = $no_space:expr, one_line = $one_line:expr) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub struct $name(String);
@@ -25,7 +25,8 @@ macro_rules! text_value {
                 let text = if $trim { raw.trim() } else { raw };
                 let n = text.chars().count();
                 let ok = (1..=Self::MAX_CHARS).contains(&n)
-                    && !($no_space && text.chars().any(|c| is_disallowed_char(c) || c.is_control() || c.is_whitespace()));
+                    && !($no_space && text.chars().any(|c| is_disallowed_char(c) || c.is_control() || c.is_whitespace()))
+                    && !($one_line && text.chars().any(|c| is_disallowed_char(c) || c.is_control()));
                 if ok {
                     Ok(Self(text.to_string()))
                 } else {
@@ -53,15 +54,16 @@ macro_rules! text_value {
 text_value!(
     /// A creating system's own reference for a request (WebHR's case number):
     /// 1–100 characters, no spaces or control characters.
-    ExternalRef, max = 100, trim = false, no_space = true
+    ExternalRef, max = 100, trim = false, no_space = true, one_line = true
 );
 text_value!(
     /// A message in a request's clarification thread: 1–4,000 characters after trimming.
-    MessageBody, max = 4_000, trim = true, no_space = false
+    MessageBody, max = 4_000, trim = true, no_space = false, one_line = false
 );
 text_value!(
-    /// An agency's or a person's name: 1–100 characters after trimming.
-    Name, max = 100, trim = true, no_space = false
+    /// An agency's or a person's name: one line (no line break, tab or other control
+    /// character) of 1–100 characters after trimming.
+    Name, max = 100, trim = true, no_space = false, one_line = true
 );
 
 /// Whether text taken from a caller may not hold `c`: the control characters (C0,
@@ -198,6 +200,10 @@ mod tests {
         assert!(MessageBody::parse(&"字".repeat(4_001)).is_err());
         assert_eq!(Name::parse(" 內政部警政署 ").map(|n| n.to_string()).ok().as_deref(), Some("內政部警政署"));
         assert_eq!(Name::parse(&"名".repeat(101)), Err(OutOfRange { min: 1, max: 100 }));
+        for two_lines in ["內政部\n警政署", "王小明\r\n（請至 https://x 登入）", "王\t小明"] {
+            assert!(Name::parse(two_lines).is_err(), "a name is one line: {two_lines:?}");
+        }
+        assert!(Name::parse("王小明（內政部 人事處）").is_ok(), "spaces are text");
     }
 
     #[test]

@@ -100,6 +100,23 @@ async fn agencies_are_managed_by_dgpa_admins(backend: Backend) {
     assert_eq!(p.code, "invalid_csv");
     assert!(p.errors.iter().any(|e| e.pointer.starts_with("/rows/3")), "{:?}", p.errors);
     assert!(!admin.list_agencies().await.unwrap_or_default().iter().any(|a| a.code == "OK1"), "a failed import imports nothing");
+    // A name is one line: a line break or a tab in it is refused where it was sent (the
+    // form, a change, a file's line) and nothing is made or changed.
+    let two_lines =
+        CreateAgencyBody { code: "NL1".into(), name: "內政部\n警政署".into(), parent_code: "MOI".into(), personnel_staff: 1 };
+    let err = admin.create_agency(&two_lines).await.err();
+    let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("expected a problem: {err:?}"));
+    assert_eq!((p.status, p.errors.first().map(|e| e.pointer.as_str())), (422, Some("/name")), "{p:?}");
+    let tabbed = UpdateAgencyBody { name: Some("警政署\t".repeat(2)), ..Default::default() };
+    let err = admin.update_agency("NPA", &tabbed, None).await.err();
+    assert_eq!(err.as_ref().and_then(|e| e.problem()).and_then(|p| p.errors.first().map(|e| e.pointer.clone())).as_deref(), Some("/name"));
+    let err = admin.import_agencies("code,name,parent_code,personnel_staff\nNL2,\"甲\n乙\",MOI,1\n").await.err();
+    assert_eq!(
+        err.as_ref().and_then(|e| e.problem()).map(|p| p.errors.iter().map(|e| e.pointer.clone()).collect::<Vec<_>>()),
+        Some(vec!["/rows/2/name".to_string()])
+    );
+    let all = admin.list_agencies().await.unwrap_or_default();
+    assert!(!all.iter().any(|a| a.code == "NL1" || a.code == "NL2" || a.name.contains('\t')), "nothing made or changed");
     // One agency on two lines (in any case) is refused at the second, not the one of them
     // applied over the other (it created 甲 and then renamed it 乙).
     let twice = "code,name,parent_code,personnel_staff\nTWO1,甲,NPA,3\ntwo1,乙,MOI,4\n";
@@ -154,6 +171,12 @@ async fn accounts_are_managed_by_dgpa_admins(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(status, 422);
+    // A display name on two lines is refused, naming it.
+    let two_lines = UpdateUserBody { display_name: Some("新名\n（請至 https://x 登入）".into()), ..Default::default() };
+    let err = admin.update_user(u.id, &two_lines, Some(u.version)).await.err();
+    let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("expected a problem: {err:?}"));
+    assert_eq!((p.code.as_str(), p.errors.first().map(|e| e.pointer.as_str())), ("invalid_name", Some("/display_name")), "{p:?}");
+    assert!(p.message.en.contains("one line") || p.errors[0].detail.contains("one line"), "{p:?}");
     // An edit at the version read; one on an older reading is refused and changes nothing.
     let renamed = admin
         .update_user(u.id, &UpdateUserBody { display_name: Some("新名".into()), ..Default::default() }, Some(u.version))

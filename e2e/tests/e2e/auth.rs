@@ -199,6 +199,11 @@ async fn webhr_tokens_provision_users_and_act_for_them(backend: Backend) {
     let found: Vec<i64> = renamed.search_requests(&[("updated_since", &since)]).await.unwrap().items.iter().map(|x| x.id).collect();
     assert_eq!(found, vec![r.id]);
     assert_eq!(renamed.get_request(r.id).await.unwrap().created_by.display_name, "周佳蓉（人事室）");
+    // A name sent on two lines (or with a tab) is one line here, as a local account's is.
+    let mut two_lines = claims("E12345", "NPA", &["applicant"]);
+    two_lines["name"] = json!("周佳蓉\r\n（人事室）\t主任");
+    let one_line = server.client().with_token(webhr_token(two_lines)).me().await.map(|m| m.display_name).ok();
+    assert_eq!(one_line.as_deref(), Some("周佳蓉 （人事室） 主任"));
     // An agency statreq does not know, or no usable role: 403 with a clear code.
     let unknown = server.client().with_token(webhr_token(claims("E999", "ZZZ999", &["applicant"])));
     assert_eq!(status_of(&unknown).await, (Some(403), Some("unknown_agency".into())));

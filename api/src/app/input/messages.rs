@@ -282,7 +282,7 @@ impl InputError {
                 Text::new("機關代碼須為 1 至 20 個英數字元。", "The agency code must be 1 to 20 ASCII letters or digits.")
             }
             InvalidName { max, .. } => {
-                Text::new(format!("名稱須為 1 至 {max} 字。"), format!("The name must be 1 to {max} characters."))
+                Text::new(format!("名稱須為 1 至 {max} 字的一行文字（不含換行、定位字元）。"), format!("The name must be one line of 1 to {max} characters (no line break or tab)."))
             }
             InvalidStaffCount { max, .. } => Text::new(
                 format!("人事人員數須介於 0 至 {max}。"),
