@@ -35,6 +35,10 @@ pub(super) async fn review_moved(
         (joined, format!("/requests/{id}"), notify::review_moved_notice(id, &agency, &parent), notify::review_moved_headline()),
         (left, "/".to_string(), notify::review_left_notice(id, &agency, &parent, &reviewer), notify::review_left_headline()),
     ];
+    // Nobody who wrote or sent the application decides on it (separation of duties):
+    // an agency now reviewing its own applications does so by its other reviewers.
+    let rid = r.id;
+    let authors = crate::app::db(state, move |s| s.authors_of(&[rid])).await?.remove(&rid).unwrap_or_default();
     let (mut inbox, mut mails) = (Vec::new(), Vec::new());
     const KIND: &str = "request_submitted";
     for (agencies, link, notice, headline) in told {
@@ -42,7 +46,7 @@ pub(super) async fn review_moved(
             continue;
         }
         let people = staff(state, staff_of, agencies, Role::Supervisor).await?;
-        let people = people.iter().filter(|u| u.id != e.actor_id);
+        let people = people.iter().filter(|u| u.id != e.actor_id && !authors.contains(&u.id));
         inbox.extend(people.clone().filter(|u| notify::wants_inbox(&u.notification_settings, KIND)).map(|u| NewInbox {
             user_id: u.id,
             kind: KIND.into(),

@@ -321,6 +321,33 @@ async fn applications_awaiting_review_follow_a_moved_agency_and_its_new_reviewer
     assert_eq!(back.state, State::PendingDgpa);
 }
 
+/// An agency moved directly under DGPA reviews its own applications (rule 5.1), by
+/// someone other than the drafter: its other reviewers are told an application awaits
+/// them, the drafter, who also reviews there, is not (it was told its own application
+/// awaited its review, which it may not give).
+async fn a_move_does_not_ask_the_drafter_to_review_their_own_application(backend: Backend) {
+    use statreq_e2e::statreq_contract::{CreateUserBody, UpdateAgencyBody};
+    let server = TestServer::start_with(backend, &crate::integration::FAST);
+    let admin = server.login("admin.dgpa").await;
+    let person = |username: &str, roles: Vec<Role>| CreateUserBody {
+        username: username.into(),
+        display_name: format!("警政署人事室 {username}"),
+        email: String::new(),
+        agency_code: "NPA".into(),
+        roles,
+        password: statreq_e2e::DEMO_PASSWORD.into(),
+    };
+    admin.create_user(&person("both.npa", vec![Role::Applicant, Role::Supervisor])).await.unwrap();
+    admin.create_user(&person("sup.npa", vec![Role::Supervisor])).await.unwrap();
+    let (drafter, reviewer) = (server.login("both.npa").await, server.login("sup.npa").await);
+    let r = drafter.create_request(&common::statistics()).await.unwrap();
+    let r = drafter.submit(r.id, Some(r.version)).await.unwrap();
+    let moved = UpdateAgencyBody { parent_code: Some("DGPA".into()), ..Default::default() };
+    admin.update_agency("NPA", &moved, None).await.unwrap();
+    assert_eq!(notices_saying(&reviewer, "request_submitted", r.id, "改隸", 50).await, 1, "NPA's other reviewer is told");
+    assert_eq!(notices_saying(&drafter, "request_submitted", r.id, "改隸", 1).await, 0, "the drafter is not");
+}
+
 /// Days to move the service's clock past 1 October 2027 (none once that is past), and
 /// the year whose office calendar is then due and missing (2026 and 2027 are built in).
 pub(crate) fn past_the_built_in_calendars() -> (i64, i32) {
@@ -630,6 +657,7 @@ async fn the_notification_log_is_kept_for_its_days_and_no_longer(backend: Backen
 on_both_backends!(
     the_notification_log_is_kept_for_its_days_and_no_longer,
     applications_awaiting_review_follow_a_moved_agency_and_its_new_reviewers_are_told,
+    a_move_does_not_ask_the_drafter_to_review_their_own_application,
     a_year_without_an_office_calendar_is_told_to_the_administrators,
     work_of_a_disabled_officer_is_told_to_every_officer,
     a_withdrawal_and_a_reassignment_are_told_to_whom_they_concern,
