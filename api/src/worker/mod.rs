@@ -172,12 +172,14 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
     let mut request_ids: Vec<RequestId> = events.iter().map(|e| e.request_id).collect();
     request_ids.sort_unstable();
     request_ids.dedup();
-    let requests: HashMap<RequestId, RequestRow> = db(state, move |s| {
+    // With who wrote or sent each: they are no reviewer of it (separation of duties), so a
+    // supervisor among them is not told it awaits their review.
+    let (requests, authors): (HashMap<RequestId, RequestRow>, HashMap<RequestId, Vec<UserId>>) = db(state, move |s| {
         let mut out = HashMap::new();
-        for id in request_ids {
-            out.insert(id, s.get_request(id)?);
+        for id in &request_ids {
+            out.insert(*id, s.get_request(*id)?);
         }
-        Ok(out)
+        Ok((out, s.authors_of(&request_ids)?))
     })
     .await?;
     // Hooks' owners, requests' creators and assignees, and the events' authors.
@@ -265,8 +267,10 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
                 Audience::Supervisors => {
                     let agencies: Vec<AgencyCode> = chain.supervising_agencies().into_iter().cloned().collect();
                     let found = staff(state, &mut staff_of, agencies, Role::Supervisor).await?;
-                    people.extend(found.iter().filter(sees).map(|u| u.id));
-                    to.extend(found.iter().filter(|u| wants(u)).map(|u| u.email.clone()));
+                    let wrote = authors.get(&r.id).map_or(&[][..], Vec::as_slice);
+                    let reviewers = || found.iter().filter(|u| !wrote.contains(&u.id));
+                    people.extend(reviewers().filter(sees).map(|u| u.id));
+                    to.extend(reviewers().filter(|u| wants(u)).map(|u| u.email.clone()));
                 }
                 Audience::Assignee => {
                     let officer = r.assignee.and_then(|id| users.get(&id)).filter(|u| u.active);
@@ -281,7 +285,8 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
             }
         }
         if e.kind == EventKind::SupervisorChanged {
-            let (items, mails) = moves::review_moved(state, &mut staff_of, e, r, &tree, email.then_some(base.as_str())).await?;
+            let wrote = authors.get(&r.id).map_or(&[][..], Vec::as_slice);
+            let (items, mails) = moves::review_moved(state, &mut staff_of, e, r, &tree, wrote, email.then_some(base.as_str())).await?;
             inbox.extend(items);
             notes.extend(mails);
         }

@@ -11,13 +11,16 @@ use crate::AppState;
 /// moved (event `supervisor_changed`, recorded with the move) are told of it as of a
 /// submission (rule 5.1); those it left, who may no longer open it, where it went (their
 /// own list linked). In-app, and by e-mail (`base`: the browser's address, when statreq
-/// sends mail) to those who want submissions so.
+/// sends mail) to those who want submissions so; never to its `authors` (who wrote or sent
+/// it decides nothing on it: an agency now reviewing its own applications does so by its
+/// other reviewers).
 pub(super) async fn review_moved(
     state: &AppState,
     staff_of: &mut StaffOf,
     e: &EventRow,
     r: &RequestRow,
     tree: &crate::app::agencies::AgencyTree,
+    authors: &[statreq_domain::UserId],
     base: Option<&str>,
 ) -> crate::app::AppResult<(Vec<NewInbox>, Vec<NewNotification>)> {
     let text = |key: &str| e.data.get(key).and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
@@ -35,10 +38,6 @@ pub(super) async fn review_moved(
         (joined, format!("/requests/{id}"), notify::review_moved_notice(id, &agency, &parent), notify::review_moved_headline()),
         (left, "/".to_string(), notify::review_left_notice(id, &agency, &parent, &reviewer), notify::review_left_headline()),
     ];
-    // Nobody who wrote or sent the application decides on it (separation of duties):
-    // an agency now reviewing its own applications does so by its other reviewers.
-    let rid = r.id;
-    let authors = crate::app::db(state, move |s| s.authors_of(&[rid])).await?.remove(&rid).unwrap_or_default();
     let (mut inbox, mut mails) = (Vec::new(), Vec::new());
     const KIND: &str = "request_submitted";
     for (agencies, link, notice, headline) in told {

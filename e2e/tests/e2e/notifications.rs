@@ -324,7 +324,7 @@ async fn applications_awaiting_review_follow_a_moved_agency_and_its_new_reviewer
 /// An agency moved directly under DGPA reviews its own applications (rule 5.1), by
 /// someone other than the drafter: its other reviewers are told an application awaits
 /// them, the drafter, who also reviews there, is not (it was told its own application
-/// awaited its review, which it may not give).
+/// awaited its review, which it may not give) — at the move, and at a submission.
 async fn a_move_does_not_ask_the_drafter_to_review_their_own_application(backend: Backend) {
     use statreq_e2e::statreq_contract::{CreateUserBody, UpdateAgencyBody};
     let server = TestServer::start_with(backend, &crate::integration::FAST);
@@ -346,6 +346,13 @@ async fn a_move_does_not_ask_the_drafter_to_review_their_own_application(backend
     admin.update_agency("NPA", &moved, None).await.unwrap();
     assert_eq!(notices_saying(&reviewer, "request_submitted", r.id, "改隸", 50).await, 1, "NPA's other reviewer is told");
     assert_eq!(notices_saying(&drafter, "request_submitted", r.id, "改隸", 1).await, 0, "the drafter is not");
+    // Its next application, drafted by it and sent by a colleague: the same.
+    let colleague = server.login("applicant.npa").await;
+    let next = drafter.create_request(&common::statistics()).await.unwrap();
+    let next = colleague.submit(next.id, Some(next.version)).await.unwrap();
+    assert_eq!(next.state, State::PendingSupervisor);
+    assert_eq!(notices_saying(&reviewer, "request_submitted", next.id, "已送出", 50).await, 1, "NPA's other reviewer is told");
+    assert_eq!(notices_saying(&drafter, "request_submitted", next.id, "已送出", 1).await, 0, "the drafter is not");
 }
 
 /// Days to move the service's clock past 1 October 2027 (none once that is past), and
