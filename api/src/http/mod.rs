@@ -387,6 +387,28 @@ pub fn parse_csv_rows<T: DeserializeOwned>(
             continue;
         }
         match rec.and_then(|r| r.deserialize::<T>(headers.as_ref())) {
+            // A column the import does not know (a misspelt optional one would otherwise
+            // be dropped unsaid, its data lost): said once, of the header, whatever follows.
+            Err(e) if e.to_string().contains("unknown field") => {
+                // serde's words: "unknown field `x`, expected one of `a`, `b`".
+                let said = e.to_string();
+                let said = said.split_once("unknown field").map_or(said.as_str(), |(_, rest)| rest).trim();
+                let (column, known) = said.split_once(", expected").unwrap_or((said, ""));
+                let column = column.trim_matches('`');
+                let known = known.trim_start_matches(" one of").trim().replace('`', "");
+                let message = statreq_domain::Text::new(
+                    format!("標題列的「{column}」不是本匯入的欄位（請核對拼寫）；欄位為：{known}。"),
+                    format!("The header's \"{column}\" is not a column of this import (check its spelling); the columns are: {known}."),
+                );
+                let errors = vec![ProblemError {
+                    pointer: format!("/rows/1/{}", pointer_token(column)),
+                    code: "unknown_field".into(),
+                    detail: message.en.clone(),
+                    message: Some(message),
+                    severity: None,
+                }];
+                return Err(InputError::CsvRows { errors }.into());
+            }
             Err(e) => errors.push(ProblemError {
                 pointer: format!("/rows/{line}"),
                 code: "invalid_csv_row".into(),

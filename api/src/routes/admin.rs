@@ -165,6 +165,7 @@ pub async fn import_agencies(
 
 fn parse_agency_csv(bytes: &[u8]) -> Result<Vec<NewAgency>, ApiError> {
     #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
     struct Line {
         code: String,
         name: String,

@@ -125,6 +125,7 @@ pub async fn working_days(state: web::Data<AppState>, _who: Principal, q: http::
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CalendarRow {
     #[serde(deserialize_with = "statreq_domain::day::deserialize")]
     date: NaiveDate,

@@ -162,6 +162,7 @@ pub async fn list_code_tables(_who: Principal, q: http::Query<http::PageParams>)
 
 /// One row of the dictionary's CSV.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct FieldRow {
     code: String,
     section: Section,

@@ -226,6 +226,7 @@ pub async fn source_history(
 
 /// One row of the catalog's CSV; code lists are separated by spaces.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SourceRow {
     id: String,
     source: ExistingSource,

@@ -117,6 +117,10 @@ async fn agencies_are_managed_by_dgpa_admins(backend: Backend) {
     );
     let all = admin.list_agencies().await.unwrap_or_default();
     assert!(!all.iter().any(|a| a.code == "NL1" || a.code == "NL2" || a.name.contains('\t')), "nothing made or changed");
+    // A column the import does not know is refused, named (it was ignored).
+    let err = admin.import_agencies("code,name,parent_code,personnel_staff,remark\nXC1,甲,NPA,3,x\n").await.err();
+    let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("expected a problem: {err:?}"));
+    assert_eq!(p.errors.iter().map(|e| e.pointer.as_str()).collect::<Vec<_>>(), ["/rows/1/remark"], "{:?}", p.errors);
     // One agency on two lines (in any case) is refused at the second, not the one of them
     // applied over the other (it created 甲 and then renamed it 乙).
     let twice = "code,name,parent_code,personnel_staff\nTWO1,甲,NPA,3\ntwo1,乙,MOI,4\n";

@@ -272,6 +272,19 @@ async fn the_catalog_is_administered_and_matched_against_a_draft(backend: Backen
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_csv"));
     let exported = ok(admin.get_text("/sources.csv").await);
     assert!(exported.contains("pay-yearbook") && !exported.contains("bad id"));
+    // A misspelt optional column (`breakdown`) is refused, named, once: it was dropped
+    // unsaid, and the entry's breakdowns lost on import.
+    let misspelt = csv.replacen("breakdowns", "breakdown", 1).replace(",grade,performance_rating,", ",,performance_rating,");
+    let misspelt = misspelt.replace("pay-yearbook", "pay-yearbook-2");
+    let err = admin.import_sources(&format!("{misspelt}{}", misspelt.lines().nth(1).unwrap_or_default().replace("-2,", "-3,"))).await.err();
+    let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("expected a problem: {err:?}"));
+    assert_eq!(
+        p.errors.iter().map(|e| (e.pointer.as_str(), e.code.as_str())).collect::<Vec<_>>(),
+        [("/rows/1/breakdown", "unknown_field")]
+    );
+    let said = p.errors[0].message.as_ref().map(|m| (m.zh_tw.clone(), m.en.clone())).unwrap_or_default();
+    assert!(said.0.contains("「breakdown」") && said.1.contains("breakdowns"), "{said:?}");
+    assert_eq!(status(admin.get_source("pay-yearbook-2").await), Some(404), "nothing imported");
 
     // Text that a spreadsheet would run as a formula is exported quoted (CSV
     // injection), and the export imports back as the same entries.
