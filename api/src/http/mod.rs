@@ -3,6 +3,7 @@
 //! Routes parse here and call `crate::app`; they never call each other.
 
 pub mod contract;
+mod csv_import;
 mod files;
 pub mod idempotency;
 pub mod links;
@@ -16,13 +17,15 @@ pub mod throttle;
 pub mod upload;
 pub mod versioning;
 
+pub use csv_import::{parse_csv_rows, reference_csv};
+
 pub use files::{attachment_header, csv_plain, csv_response, csv_safe, file_response};
 pub use query::{query_in_two, query_value, query_with_lists, Query, Repeated};
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
-use statreq_contract::{Problem, ProblemError};
+use statreq_contract::Problem;
 use statreq_domain::eligibility;
 use statreq_store::AuditContext;
 use utoipa::IntoResponses;
@@ -243,7 +246,7 @@ fn disallowed_pointer(v: &serde_json::Value, at: String) -> Option<(String, char
 }
 
 /// `key` as a JSON pointer's token (RFC 6901), characters no text may hold shown as U+FFFD.
-fn pointer_token(key: &str) -> String {
+pub(crate) fn pointer_token(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1").replace(statreq_domain::values::is_disallowed_char, "\u{FFFD}")
 }
 
@@ -347,131 +350,6 @@ pub async fn read_upload(payload: &mut web::Payload, max: usize) -> Result<web::
         return Err(InputError::BodyRequired.into());
     }
     Ok(bytes)
-}
-
-/// Parses CSV rows of `T`, collecting every row's problems (`/rows/{line}/…`);
-/// any problem refuses the whole file.
-pub fn parse_csv_rows<T: DeserializeOwned>(
-    bytes: &[u8],
-    mut check: impl FnMut(&T) -> Vec<(String, statreq_domain::Text)>,
-) -> Result<Vec<T>, ApiError> {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|_| InputError::CsvNotUtf8)?;
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader.headers().cloned().ok();
-    let mut items = Vec::new();
-    let mut errors = Vec::new();
-    for (i, rec) in reader.records().enumerate() {
-        let line = i + 2; // counting the header
-        if i >= MAX_IMPORT_ROWS {
-            return Err(InputError::TooManyRows { max: MAX_IMPORT_ROWS }.into());
-        }
-        // A cell holding a character no text may (U+0000, which PostgreSQL refuses; a
-        // control or text-direction character) is refused where it is, like in JSON.
-        let refused = rec.as_ref().ok().and_then(|r| {
-            r.iter().enumerate().find_map(|(col, cell)| {
-                let ch = statreq_domain::values::disallowed_char(cell)?;
-                let column = headers.as_ref().and_then(|h| h.get(col)).map_or_else(|| col.to_string(), pointer_token);
-                Some((column, ch))
-            })
-        });
-        if let Some((column, ch)) = refused {
-            let problem = InputError::DisallowedCharacter { pointer: String::new(), ch };
-            let message = problem.message();
-            errors.push(ProblemError {
-                pointer: format!("/rows/{line}/{column}"),
-                code: problem.code().into(),
-                detail: message.en.clone(),
-                message: Some(message),
-                severity: None,
-            });
-            continue;
-        }
-        match rec.and_then(|r| r.deserialize::<T>(headers.as_ref())) {
-            // A column the import does not know (a misspelt optional one would otherwise
-            // be dropped unsaid, its data lost): said once, of the header, whatever follows.
-            Err(e) if e.to_string().contains("unknown field") => {
-                // serde's words: "unknown field `x`, expected one of `a`, `b`".
-                let said = e.to_string();
-                let said = said.split_once("unknown field").map_or(said.as_str(), |(_, rest)| rest).trim();
-                let (column, known) = said.split_once(", expected").unwrap_or((said, ""));
-                let column = column.trim_matches('`');
-                let known = known.trim_start_matches(" one of").trim().replace('`', "");
-                let message = statreq_domain::Text::new(
-                    format!("標題列的「{column}」不是本匯入的欄位（請核對拼寫）；欄位為：{known}。"),
-                    format!("The header's \"{column}\" is not a column of this import (check its spelling); the columns are: {known}."),
-                );
-                let errors = vec![ProblemError {
-                    pointer: format!("/rows/1/{}", pointer_token(column)),
-                    code: "unknown_field".into(),
-                    detail: message.en.clone(),
-                    message: Some(message),
-                    severity: None,
-                }];
-                return Err(InputError::CsvRows { errors }.into());
-            }
-            Err(e) => errors.push(ProblemError {
-                pointer: format!("/rows/{line}"),
-                code: "invalid_csv_row".into(),
-                detail: e.to_string(),
-                message: None,
-                severity: None,
-            }),
-            Ok(item) => {
-                for (pointer, message) in check(&item) {
-                    errors.push(ProblemError {
-                        pointer: format!("/rows/{line}{pointer}"),
-                        code: "invalid_csv_row".into(),
-                        detail: message.en.clone(),
-                        message: Some(message),
-                        severity: None,
-                    });
-                }
-                items.push(item);
-            }
-        }
-        if errors.len() >= 100 {
-            break;
-        }
-    }
-    if !errors.is_empty() {
-        return Err(InputError::CsvRows { errors }.into());
-    }
-    if items.is_empty() {
-        return Err(InputError::CsvNoRows.into());
-    }
-    Ok(items)
-}
-
-/// Reference items (`R` rows into `T`) from a CSV import, all or nothing: each
-/// checked by `problems`, a key twice in the file a problem at `key_pointer`.
-pub fn reference_csv<R, T>(
-    bytes: &[u8],
-    key_pointer: &str,
-    problems: impl Fn(&T) -> Vec<(String, statreq_domain::Text)>,
-    key: impl Fn(&T) -> &String,
-) -> Result<Vec<(String, serde_json::Value)>, ApiError>
-where
-    R: DeserializeOwned + Clone + Into<T>,
-    T: serde::Serialize,
-{
-    let mut seen = std::collections::HashSet::new();
-    let rows: Vec<R> = parse_csv_rows(bytes, |r: &R| {
-        let item: T = r.clone().into();
-        let mut p = problems(&item);
-        if !seen.insert(key(&item).clone()) {
-            p.push((key_pointer.into(), statreq_domain::Text::new("此代號在檔案中重複。", "This key appears twice in the file.")));
-        }
-        p
-    })?;
-    let items = rows
-        .into_iter()
-        .map(|r| {
-            let item: T = r.into();
-            serde_json::to_value(&item).map(|v| (key(&item).clone(), v))
-        })
-        .collect::<Result<_, _>>()
-        .map_err(crate::app::AppError::internal)?;
-    Ok(items)
 }
 
 /// A request as answered after a read or a change: its view for the caller, its

@@ -117,6 +117,16 @@ async fn agencies_are_managed_by_dgpa_admins(backend: Backend) {
     );
     let all = admin.list_agencies().await.unwrap_or_default();
     assert!(!all.iter().any(|a| a.code == "NL1" || a.code == "NL2" || a.name.contains('\t')), "nothing made or changed");
+    // A column missing is said once, of the header; a cell that does not read, where it
+    // is; each in zh-TW too (it was serde's English, once per line).
+    let err = admin.import_agencies("code,name,personnel_staff\nXC1,甲,3\nXC2,乙,3\n").await.err();
+    let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("expected a problem: {err:?}"));
+    assert_eq!(p.errors.iter().map(|e| e.pointer.as_str()).collect::<Vec<_>>(), ["/rows/1/parent_code"], "{:?}", p.errors);
+    assert!(p.errors[0].message.as_ref().is_some_and(|m| m.zh_tw.contains("缺少「parent_code」")), "{:?}", p.errors);
+    let err = admin.import_agencies("code,name,parent_code,personnel_staff\nXC1,甲,NPA,三\n").await.err();
+    let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("expected a problem: {err:?}"));
+    assert_eq!(p.errors.iter().map(|e| e.pointer.as_str()).collect::<Vec<_>>(), ["/rows/2/personnel_staff"], "{:?}", p.errors);
+    assert!(p.errors[0].message.as_ref().is_some_and(|m| m.zh_tw.contains("無法讀取")), "{:?}", p.errors);
     // A column the import does not know is refused, named (it was ignored).
     let err = admin.import_agencies("code,name,parent_code,personnel_staff,remark\nXC1,甲,NPA,3,x\n").await.err();
     let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("expected a problem: {err:?}"));

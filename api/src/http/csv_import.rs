@@ -1,0 +1,173 @@
+//! CSV imports, all or nothing: every line's problems at `/rows/{line}/{column}`, in
+//! zh-TW and English, and a header that does not fit said once.
+
+use serde::de::DeserializeOwned;
+use statreq_contract::ProblemError;
+
+use super::{pointer_token, MAX_IMPORT_ROWS};
+use crate::app::InputError;
+use crate::error::ApiError;
+
+/// Parses CSV rows of `T`, collecting every row's problems (`/rows/{line}/…`);
+/// any problem refuses the whole file.
+pub fn parse_csv_rows<T: DeserializeOwned>(
+    bytes: &[u8],
+    mut check: impl FnMut(&T) -> Vec<(String, statreq_domain::Text)>,
+) -> Result<Vec<T>, ApiError> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|_| InputError::CsvNotUtf8)?;
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader.headers().cloned().ok();
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    for (i, rec) in reader.records().enumerate() {
+        let line = i + 2; // counting the header
+        if i >= MAX_IMPORT_ROWS {
+            return Err(InputError::TooManyRows { max: MAX_IMPORT_ROWS }.into());
+        }
+        // A cell holding a character no text may (U+0000, which PostgreSQL refuses; a
+        // control or text-direction character) is refused where it is, like in JSON.
+        let refused = rec.as_ref().ok().and_then(|r| {
+            r.iter().enumerate().find_map(|(col, cell)| {
+                let ch = statreq_domain::values::disallowed_char(cell)?;
+                let column = headers.as_ref().and_then(|h| h.get(col)).map_or_else(|| col.to_string(), pointer_token);
+                Some((column, ch))
+            })
+        });
+        if let Some((column, ch)) = refused {
+            let problem = InputError::DisallowedCharacter { pointer: String::new(), ch };
+            let message = problem.message();
+            errors.push(ProblemError {
+                pointer: format!("/rows/{line}/{column}"),
+                code: problem.code().into(),
+                detail: message.en.clone(),
+                message: Some(message),
+                severity: None,
+            });
+            continue;
+        }
+        match rec.and_then(|r| r.deserialize::<T>(headers.as_ref())) {
+            Err(e) => match unreadable(&e, headers.as_ref(), line) {
+                // The header does not fit (a column missing, or one the import does not
+                // know: a misspelt optional one would be dropped unsaid, its data lost):
+                // said once, whatever follows.
+                Unreadable::Header(error) => return Err(InputError::CsvRows { errors: vec![error] }.into()),
+                Unreadable::Line(error) => errors.push(error),
+            },
+            Ok(item) => {
+                for (pointer, message) in check(&item) {
+                    errors.push(ProblemError {
+                        pointer: format!("/rows/{line}{pointer}"),
+                        code: "invalid_csv_row".into(),
+                        detail: message.en.clone(),
+                        message: Some(message),
+                        severity: None,
+                    });
+                }
+                items.push(item);
+            }
+        }
+        if errors.len() >= 100 {
+            break;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(InputError::CsvRows { errors }.into());
+    }
+    if items.is_empty() {
+        return Err(InputError::CsvNoRows.into());
+    }
+    Ok(items)
+}
+
+/// Reference items (`R` rows into `T`) from a CSV import, all or nothing: each
+/// checked by `problems`, a key twice in the file a problem at `key_pointer`.
+pub fn reference_csv<R, T>(
+    bytes: &[u8],
+    key_pointer: &str,
+    problems: impl Fn(&T) -> Vec<(String, statreq_domain::Text)>,
+    key: impl Fn(&T) -> &String,
+) -> Result<Vec<(String, serde_json::Value)>, ApiError>
+where
+    R: DeserializeOwned + Clone + Into<T>,
+    T: serde::Serialize,
+{
+    let mut seen = std::collections::HashSet::new();
+    let rows: Vec<R> = parse_csv_rows(bytes, |r: &R| {
+        let item: T = r.clone().into();
+        let mut p = problems(&item);
+        if !seen.insert(key(&item).clone()) {
+            p.push((key_pointer.into(), statreq_domain::Text::new("此代號在檔案中重複。", "This key appears twice in the file.")));
+        }
+        p
+    })?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let item: T = r.into();
+            serde_json::to_value(&item).map(|v| (key(&item).clone(), v))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(crate::app::AppError::internal)?;
+    Ok(items)
+}
+
+enum Unreadable {
+    Header(ProblemError),
+    Line(ProblemError),
+}
+
+/// Why a line of the file could not be read, in zh-TW and English, where.
+fn unreadable(e: &csv::Error, headers: Option<&csv::StringRecord>, line: usize) -> Unreadable {
+    let problem = |pointer: String, code: &str, zh: String, en: String| ProblemError {
+        pointer,
+        code: code.into(),
+        detail: en.clone(),
+        message: Some(statreq_domain::Text::new(zh, en)),
+        severity: None,
+    };
+    match e.kind() {
+        csv::ErrorKind::Deserialize { err, .. } => {
+            let what = err.kind().to_string();
+            // serde's words: "unknown field `x`, expected one of `a`, `b`" and
+            // "missing field `x`".
+            let quoted = |after: &str| what.split_once(after).and_then(|(_, rest)| rest.split('`').nth(1)).map(str::to_string);
+            if let Some(column) = quoted("unknown field") {
+                let known = what.split_once("expected one of").map_or("", |(_, k)| k).trim().replace('`', "");
+                return Unreadable::Header(problem(
+                    format!("/rows/1/{}", pointer_token(&column)),
+                    "unknown_field",
+                    format!("標題列的「{column}」不是本匯入的欄位（請核對拼寫）；欄位為：{known}。"),
+                    format!("The header's \"{column}\" is not a column of this import (check its spelling); the columns are: {known}."),
+                ));
+            }
+            if let Some(column) = quoted("missing field") {
+                return Unreadable::Header(problem(
+                    format!("/rows/1/{}", pointer_token(&column)),
+                    "invalid_csv_row",
+                    format!("標題列缺少「{column}」欄。"),
+                    format!("The header lacks the column \"{column}\"."),
+                ));
+            }
+            let column = err.field().and_then(|f| headers?.get(usize::try_from(f).ok()?)).map(pointer_token);
+            let pointer = column.as_ref().map_or_else(|| format!("/rows/{line}"), |c| format!("/rows/{line}/{c}"));
+            Unreadable::Line(problem(
+                pointer,
+                "invalid_csv_row",
+                format!("此格的值無法讀取：{what}"),
+                format!("This cell's value cannot be read: {what}"),
+            ))
+        }
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Unreadable::Line(problem(
+            format!("/rows/{line}"),
+            "invalid_csv_row",
+            format!("此列有 {len} 格，標題列有 {expected_len} 格。"),
+            format!("This line has {len} cells; the header has {expected_len}."),
+        )),
+        _ => Unreadable::Line(problem(
+            format!("/rows/{line}"),
+            "invalid_csv_row",
+            format!("此列無法讀取：{e}"),
+            format!("This line cannot be read: {e}"),
+        )),
+    }
+}
