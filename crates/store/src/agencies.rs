@@ -293,7 +293,9 @@ fn links(c: &mut crate::DbConnection) -> StoreResult<TreeLinks> {
 /// reviewers (an agency of its chain moved; rule 5.1): `supervisor_changed` by the
 /// administrator who moved it (`actor`), its data saying which agency moved where and
 /// whose review it left and joined. The notification worker tells the office, its
-/// webhooks and the reviewers from that record, so a move is never made untold.
+/// webhooks and the reviewers from that record, so a move is never made untold. A
+/// change with no account behind it (`actor` none: none is made so but in tests) records
+/// nothing, as an event names its actor.
 fn record_review_moves(
     c: &mut crate::DbConnection,
     before: &TreeLinks,
@@ -339,6 +341,6 @@ fn record_review_moves(
 
 /// An agency and every agency under it, as the tree stands in this transaction.
 fn subtree(c: &mut crate::DbConnection, code: &AgencyCode) -> StoreResult<Vec<AgencyCode>> {
-    let links: Vec<(AgencyCode, Option<AgencyCode>)> = agencies::table.select((agencies::code, agencies::parent_code)).load(c)?;
+    let links = links(c)?;
     Ok(statreq_domain::lifecycle::subtree(links.iter().map(|(c, p)| (c, p.as_ref())), code))
 }
