@@ -338,10 +338,10 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
     }
 }
 
-pub(crate) type StaffOf = HashMap<(Vec<AgencyCode>, Role), std::sync::Arc<Vec<UserRow>>>;
+type StaffOf = HashMap<(Vec<AgencyCode>, Role), std::sync::Arc<Vec<UserRow>>>;
 
 /// The active users of `agencies` holding `role`, read once per pass of [`fan_out`].
-pub(crate) async fn staff(
+async fn staff(
     state: &AppState,
     seen: &mut StaffOf,
     agencies: Vec<AgencyCode>,
