@@ -343,8 +343,8 @@ pub fn verify_token(keys: &Keys, token: &str) -> Result<TokenSubject, ApiError> 
         // The name every reader of the account sees: as a local account's (non-blank, at
         // most 100 characters, nothing that turns text around), on one line: line breaks
         // and tabs the issuer sent are spaces here.
-        let name = c.name.split_whitespace().collect::<Vec<_>>().join(" ");
-        let name = name.as_str();
+        let name = c.name.split(|ch: char| ch.is_whitespace() && ch.is_control()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ");
+        let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 || statreq_domain::values::disallowed_char(name).is_some() {
             return Err(unfit(
                 "name",

@@ -204,6 +204,11 @@ async fn webhr_tokens_provision_users_and_act_for_them(backend: Backend) {
     two_lines["name"] = json!("周佳蓉\r\n（人事室）\t主任");
     let one_line = server.client().with_token(webhr_token(two_lines)).me().await.map(|m| m.display_name).ok();
     assert_eq!(one_line.as_deref(), Some("周佳蓉 （人事室） 主任"));
+    // Only those: the spaces the name holds, full-width among them, stay as sent.
+    let mut spaced = claims("E12345", "NPA", &["applicant"]);
+    spaced["name"] = json!("周　佳蓉  （人事室）");
+    let kept = server.client().with_token(webhr_token(spaced)).me().await.map(|m| m.display_name).ok();
+    assert_eq!(kept.as_deref(), Some("周　佳蓉  （人事室）"));
     // An agency statreq does not know, or no usable role: 403 with a clear code.
     let unknown = server.client().with_token(webhr_token(claims("E999", "ZZZ999", &["applicant"])));
     assert_eq!(status_of(&unknown).await, (Some(403), Some("unknown_agency".into())));
