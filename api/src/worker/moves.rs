@@ -1,7 +1,7 @@
 //! The notices of an agency's move: the reviewers its waiting applications came to
 //! and left (rule 5.1), from the `supervisor_changed` the move recorded.
 
-use statreq_domain::{notify, AgencyCode, Role};
+use statreq_domain::{lifecycle, notify, AgencyCode, Role};
 use statreq_store::{EventRow, NewInbox, NewNotification, RequestRow};
 
 use super::{staff, StaffOf};
@@ -29,8 +29,9 @@ pub(super) async fn review_moved(
         list.into_iter().flatten().filter_map(|c| c.as_str().and_then(|c| AgencyCode::parse(c).ok())).collect()
     };
     let (agency, parent, from, to) = (text("agency_name"), text("parent_name"), codes("from"), codes("to"));
-    let joined: Vec<AgencyCode> = to.iter().filter(|a| !from.contains(a)).cloned().collect();
-    let left: Vec<AgencyCode> = from.iter().filter(|a| !to.contains(a)).cloned().collect();
+    let owned = |list: Vec<&AgencyCode>| list.into_iter().cloned().collect::<Vec<_>>();
+    let (joined, left) = lifecycle::joined_and_left(&from, &to);
+    let (joined, left) = (owned(joined), owned(left));
     let reviewer = e.data.get("to_names").and_then(|n| n.get(0)).and_then(serde_json::Value::as_str).map(str::to_string);
     let reviewer = reviewer.unwrap_or_else(|| tree.named(&AgencyCode::dgpa()).name);
     let id = r.id.0;

@@ -157,13 +157,19 @@ pub struct ReviewMoved {
 impl ReviewMoved {
     /// The reviewers the applications came to.
     pub fn joined(&self) -> Vec<&AgencyCode> {
-        self.to.iter().filter(|a| !self.from.contains(a)).collect()
+        joined_and_left(&self.from, &self.to).0
     }
 
     /// The reviewers they left.
     pub fn left(&self) -> Vec<&AgencyCode> {
-        self.from.iter().filter(|a| !self.to.contains(a)).collect()
+        joined_and_left(&self.from, &self.to).1
     }
+}
+
+/// Of the reviewers `from` before and `to` after a move, those an application came to
+/// and those it left.
+pub fn joined_and_left<'a>(from: &'a [AgencyCode], to: &'a [AgencyCode]) -> (Vec<&'a AgencyCode>, Vec<&'a AgencyCode>) {
+    (to.iter().filter(|a| !from.contains(a)).collect(), from.iter().filter(|a| !to.contains(a)).collect())
 }
 
 /// Whether the change of the tree from `before` to `after` gave `agency`'s applications
