@@ -82,7 +82,7 @@ pub async fn load(store: &Store, settings: &crate::config::Settings, with_year: 
     // service does: their bodies are not stored, and they go on the shred list.
     let shredded: std::collections::HashSet<String> = store.shredded_storage_keys()?.into_iter().collect();
     for (key, ciphertext) in sealed.into_iter().filter(|(key, _)| !shredded.contains(key)) {
-        files.put_sealed(&key, ciphertext).await.map_err(|e| anyhow::anyhow!("storing a demo file: {e:?}"))?;
+        files.put_sealed(&key, ciphertext).await.map_err(|e| anyhow::anyhow!("storing a demo file: {e}"))?;
     }
     files.remove(&shredded).await;
     Ok(true)

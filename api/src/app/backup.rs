@@ -119,7 +119,7 @@ async fn write_backup(store: &Store, db_url: &str, files: &FileStore, to: &Path)
     // Objects after the snapshot: one uploaded since has no row (and is restored
     // harmlessly); one shredded since is on the shred list, replayed on restore.
     let mut parts = Vec::new();
-    for (key, _) in files.list().await.map_err(|e| anyhow::anyhow!("listing stored files: {e:?}"))? {
+    for (key, _) in files.list().await.map_err(|e| anyhow::anyhow!("listing stored files: {e}"))? {
         let path = to.join("files").join(format!("{key}.enc"));
         let writing = || format!("writing {}", path.display());
         let mut out = tokio::fs::File::create(&path).await.with_context(writing)?;
@@ -200,7 +200,7 @@ pub async fn restore(from: &Path, db_url: &str, files: &FileStore, keys_dir: &Pa
     if !statreq_store::backup::database_is_empty(db_url)? {
         anyhow::bail!("the target database is not empty: restore only into an empty database");
     }
-    if !files.list().await.map_err(|e| anyhow::anyhow!("listing {}: {e:?}", files.url()))?.is_empty() {
+    if !files.list().await.map_err(|e| anyhow::anyhow!("listing {}: {e}", files.url()))?.is_empty() {
         anyhow::bail!("the files location {} is not empty: restore only into an empty one", files.url());
     }
     // From here on the targets fill: a failure leaves part of the backup in them, which
@@ -221,7 +221,7 @@ async fn write_restore(from: &Path, manifest: &Manifest, db_url: &str, files: &F
         tokio::task::spawn_blocking(move || statreq_store::backup::restore_snapshot(&url, &db_file)).await??;
     }
     for f in &manifest.files {
-        files.put_raw_file(&f.key, &from.join("files").join(format!("{}.enc", f.key))).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        files.put_raw_file(&f.key, &from.join("files").join(format!("{}.enc", f.key))).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     let url = db_url.to_string();
     let store = tokio::task::spawn_blocking(move || Store::open(&url)).await??;

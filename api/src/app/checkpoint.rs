@@ -48,8 +48,8 @@ impl AuditKey {
             base64::engine::general_purpose::STANDARD.encode(head),
             now.format("%Y-%m-%dT%H:%M:%SZ")
         );
-        let mut note = Note::new(text.as_bytes(), &[]).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        note.add_sigs(&[&self.signer as &dyn Signer]).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let mut note = Note::new(text.as_bytes(), &[]).map_err(|e| anyhow::anyhow!("{e}"))?;
+        note.add_sigs(&[&self.signer as &dyn Signer]).map_err(|e| anyhow::anyhow!("{e}"))?;
         String::from_utf8(note.to_bytes()).map_err(|e| anyhow::anyhow!("{e}"))
     }
 }
@@ -83,9 +83,11 @@ pub struct Checkpoint {
 
 /// Reads a checkpoint and checks its signature against the verifier key.
 pub fn read(note: &[u8], verifier_key: &str) -> Result<Checkpoint, String> {
-    let verifier = StandardVerifier::new(verifier_key.trim()).map_err(|e| format!("the verifier key does not parse: {e:?}"))?;
-    let note = Note::from_bytes(note).map_err(|e| format!("not a signed note: {e:?}"))?;
-    note.verify(&VerifierList::new(vec![Box::new(verifier)])).map_err(|e| format!("the signature does not verify: {e:?}"))?;
+    let verifier = StandardVerifier::new(verifier_key.trim())
+        .map_err(|e| format!("the verifier key does not parse ({e}): give the FILE.pub written beside the audit key"))?;
+    let note = Note::from_bytes(note)
+        .map_err(|e| format!("not a signed note ({e}): a checkpoint is a file `statreq audit checkpoint` or the server wrote"))?;
+    note.verify(&VerifierList::new(vec![Box::new(verifier)])).map_err(|e| format!("the signature does not verify: {e}"))?;
     let text = std::str::from_utf8(note.text()).map_err(|_| "the checkpoint is not UTF-8".to_string())?;
     let mut lines = text.lines();
     if lines.next() != Some(ORIGIN) {

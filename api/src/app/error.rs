@@ -20,7 +20,7 @@ pub enum AppError {
     #[error("not found")]
     NotFound,
     /// A fault on our side; the cause is logged where it is mapped, never sent.
-    #[error("internal error: {0}")]
+    #[error("{0}")]
     Internal(String),
 }
 

@@ -161,7 +161,7 @@ impl Year<'_> {
     /// A result file, encrypted at rest as an upload is, and approved by a second officer.
     fn deliver_file(&self, id: RequestId, personal: bool, at: DateTime<Utc>) -> anyhow::Result<()> {
         let body = "姓名,職等,初任公職日期\n王大明,9,2001-08-01\n陳小華,10,1998-03-16\n".as_bytes();
-        let (stored, ciphertext) = self.files.seal(body).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let (stored, ciphertext) = self.files.seal(body).map_err(|e| anyhow::anyhow!("{e}"))?;
         self.sealed.borrow_mut().push((stored.key.clone(), ciphertext));
         let passphrase = if personal {
             Some(self.files.keyring().seal_secret(&statreq_vault::generate_passphrase()).map_err(|e| anyhow::anyhow!("{e}"))?)

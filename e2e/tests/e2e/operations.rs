@@ -339,6 +339,29 @@ async fn a_full_database_disk_is_507_and_loses_nothing_acknowledged() {
     server.stop();
 }
 
+/// A backup whose files store cannot be reached says so in the store's words, and
+/// writes nothing (an operator reads the cause, not a debug dump of it).
+#[test]
+fn a_backup_of_an_unreachable_files_store_says_why() {
+    let db = statreq_e2e::TestDatabase::new(Backend::Sqlite);
+    assert!(db.command().arg("migrate").status().unwrap().success());
+    let to = TempPath::dir("statreq-backup-unreachable");
+    let out = db
+        .command()
+        .args(["--files-url", "s3://statreq-nowhere/files", "backup", "--to"])
+        .arg(&to.0)
+        // A closed port on loopback: the listing fails at once after the store's retries.
+        .envs([("AWS_ACCESS_KEY_ID", "k"), ("AWS_SECRET_ACCESS_KEY", "s"), ("AWS_REGION", "us-east-1")])
+        .envs([("AWS_ENDPOINT_URL", "http://127.0.0.1:1"), ("AWS_ALLOW_HTTP", "true")])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("nothing of it is kept: listing stored files: Generic S3 error: "), "{said}");
+    assert!(!said.contains("Internal("), "{said}");
+    assert_eq!(std::fs::read_dir(&to.0).unwrap().count(), 0);
+}
+
 /// A backup onto a disk that fills up fails, says where it was writing and that it is
 /// out of space, and keeps nothing: no half-written backup to be mistaken for one, or
 /// to stand in the way of the next run (a new directory is removed, an empty one

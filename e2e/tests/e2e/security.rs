@@ -686,7 +686,14 @@ async fn signed_checkpoints_catch_truncation_and_rewrites(backend: Backend) {
     let (code, out) =
         statreq_cli(&server, &["audit", "verify", "--checkpoint", forged.to_str().unwrap_or_default(), "--audit-key", &key_s]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("REFUSED"), "{out}");
+    assert!(out.contains("REFUSED: the signature does not verify: invalid signature for key statreq-audit+"), "{out}");
+    // A file that is no checkpoint, or a verifier that is no key, is named so in words.
+    let (code, out) = statreq_cli(&server, &["audit", "verify", "--checkpoint", &key_s, "--verifier", &verifier]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("REFUSED: not a signed note (malformed note): a checkpoint is a file `statreq audit checkpoint`"), "{out}");
+    let (code, out) = statreq_cli(&server, &["audit", "verify", "--checkpoint", &cp_s, "--verifier", &cp_s]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("the verifier key does not parse (malformed verifier key): give the FILE.pub"), "{out}");
 
     server.stop();
     let store = statreq_e2e::statreq_store::Store::open(&server.db.url).unwrap();
