@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 
 use crate::app::users::check_name;
 use crate::app::{db, stale_if_expected, users, InputError};
-use crate::auth::{hash_password, Principal};
+use crate::auth::{hash_password_in_turn, Principal};
 use crate::error::ApiError;
 use crate::http::{self, page_limit, parse_cursor, parse_json, ErrorResponses, MAX_IMPORT_BYTES};
 use crate::AppState;
@@ -303,7 +303,7 @@ async fn create_user_once(
     check_roles_fit(&roles, &agency)?;
     crate::app::users::check_password(&body.password, &body.username, "/password")?;
     let password = body.password;
-    let hash = web::block(move || hash_password(&password)).await??;
+    let hash = hash_password_in_turn(password).await?;
     let kind = if roles.has(Role::Service) { "service" } else { "local" };
     let new = statreq_store::NewUser {
         username,
@@ -370,7 +370,7 @@ pub async fn update_user(
         (Some(p), Some(current)) => {
             // The same policy as every other way to set one, the account's name included.
             crate::app::users::check_password(&p, &current.username, "/password")?;
-            Some(web::block(move || hash_password(&p)).await??)
+            Some(hash_password_in_turn(p).await?)
         }
         _ => None,
     };

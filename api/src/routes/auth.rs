@@ -166,11 +166,20 @@ async fn check_password(
     })
     .await?;
     let hash = user.as_ref().filter(|u| u.active && u.kind == kind).and_then(|u| u.password_hash.clone());
-    let ok = web::block(move || verify_password(&password, hash.as_deref())).await?;
+    let ok = {
+        let turn = crate::auth::hashing_turn().await;
+        // The failures of those checked while this attempt waited its turn count: a
+        // burst at once is throttled as the same attempts one after another are.
+        state.sign_in.admit(Some(&throttled), addr)?;
+        let ok = turn.run(move || verify_password(&password, hash.as_deref())).await?;
+        if !ok {
+            state.sign_in.failed(Some(&throttled), addr);
+        }
+        ok
+    };
     match (ok, user) {
         (true, Some(u)) => Ok(u.id),
         _ => {
-            state.sign_in.failed(Some(&throttled), addr);
             let audit = anonymous(req);
             let detail = serde_json::json!({"username": tried.chars().take(100).collect::<String>(), "kind": kind});
             db(state, move |s| s.audit(&audit, "auth.sign_in_failed", None, &detail, Utc::now())).await?;
@@ -451,7 +460,7 @@ pub async fn change_password(
         return Err(InputError::PasswordUnchanged.into());
     }
     let password = b.new_password;
-    let hash = web::block(move || crate::auth::hash_password(&password)).await??;
+    let hash = crate::auth::hash_password_in_turn(password).await?;
     let change = statreq_store::UserUpdate { password_hash: Some(hash), ..Default::default() };
     let audit = http::audit(&who, &req);
     let id = who.user.id;

@@ -7,9 +7,6 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{web, FromRequest, HttpRequest};
-use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -114,25 +111,8 @@ fn load_or_create_key_file(data_dir: &std::path::Path) -> anyhow::Result<Vec<u8>
     Ok(key)
 }
 
-// ---------------------------------------------------------------- passwords
-
-pub const MIN_PASSWORD_CHARS: usize = 12;
-
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|_| ApiError::internal())
-}
-
-/// Verifies in constant work whether or not the account exists (no user enumeration by timing).
-pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| hash_password("statreq-no-such-account").unwrap_or_default());
-    let stored = hash.unwrap_or(dummy);
-    match PasswordHash::new(stored) {
-        Ok(h) => Argon2::default().verify_password(password.as_bytes(), &h).is_ok() && hash.is_some(),
-        Err(_) => false,
-    }
-}
+mod passwords;
+pub use passwords::{hash_password, hash_password_in_turn, hashing_turn, verify_password, HashingTurn, MIN_PASSWORD_CHARS};
 
 // ---------------------------------------------------------------- own tokens
 
