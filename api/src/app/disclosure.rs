@@ -1,6 +1,6 @@
 //! The disclosure check of an uploaded statistical table (`domain::disclosure`):
 //! read back the stored CSV, XLSX or ODS file, decrypted, and find cells counting too
-//! few people (every sheet of a workbook).
+//! few people (every sheet of a workbook, read within bounds by `app::workbook`).
 
 use futures_util::StreamExt;
 use statreq_domain::application::{Application, OutputKind};
@@ -84,7 +84,9 @@ pub async fn check_stored(
         if bytes.len() > MAX_TABLE_BYTES {
             return Err(InputError::UnreadableTable { detail: "larger than 16 MiB".into() }.into());
         }
-        workbook_rows(bytes)?
+        // Off the executor: a workbook may take a while to read (within its bounds).
+        let ods = lower.ends_with(".ods");
+        tokio::task::spawn_blocking(move || super::workbook::sheets(bytes, ods)).await.map_err(AppError::internal)??
     } else {
         vec![(String::new(), csv_rows(&bytes))]
     };
@@ -120,32 +122,6 @@ pub async fn check_stored(
         }));
     }
     Ok(Some(report))
-}
-
-/// The cells of every sheet of an XLSX or ODS workbook, as text (whole numbers
-/// without a decimal point, as a spreadsheet shows them).
-fn workbook_rows(bytes: Vec<u8>) -> AppResult<Vec<(String, Vec<Vec<String>>)>> {
-    use calamine::{Data, Reader};
-    let unreadable = |e: &dyn std::fmt::Display| AppError::from(InputError::UnreadableTable { detail: e.to_string() });
-    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
-    let mut out = Vec::new();
-    for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(|e| unreadable(&e))?;
-        let rows = range
-            .rows()
-            .map(|row| {
-                row.iter()
-                    .map(|cell| match cell {
-                        Data::Empty => String::new(),
-                        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                        other => other.to_string(),
-                    })
-                    .collect()
-            })
-            .collect();
-        out.push((name, rows));
-    }
-    Ok(out)
 }
 
 /// A stored file a second officer must still check (four eyes).

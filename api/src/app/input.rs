@@ -131,6 +131,11 @@ pub enum InputError {
     UnreadableTable {
         detail: String,
     },
+    /// A spreadsheet result file larger than the disclosure check reads.
+    TableTooLarge {
+        max_cells: u64,
+        max_unpacked_mib: u64,
+    },
     /// Marked magnitude columns or their contributions that cannot be checked.
     Magnitude(statreq_domain::disclosure::MagnitudeError),
     /// As many files move in and out as the server allows at once.
@@ -421,6 +426,7 @@ impl InputError {
             UploadInterrupted => "upload_interrupted",
             BodyStalled { .. } => "body_stalled",
             UnreadableTable { .. } => "unreadable_table",
+            TableTooLarge { .. } => "table_too_large",
             Magnitude(e) => e.code(),
             TransfersBusy => "busy",
             TooManyTransfers { .. } => "too_many_transfers",
@@ -572,7 +578,7 @@ impl InputError {
             | InvalidValue { pointer, .. }
             | InvalidDayValue { pointer, .. }
             | DuplicateField { pointer } => pointer,
-            UnexpectedField | FileTypeNotAllowed { .. } | EmptyFile | FileRequired => "/file",
+            UnexpectedField | FileTypeNotAllowed { .. } | EmptyFile | FileRequired | TableTooLarge { .. } => "/file",
             Magnitude(statreq_domain::disclosure::MagnitudeError::UnknownColumn(_)) => "/magnitude",
             Magnitude(_) => "/contributions",
             CsvNotUtf8 | CsvNoRows | TooManyRows { .. } => "",

@@ -22,6 +22,7 @@ pub mod reference;
 pub mod requests;
 pub mod users;
 pub mod webhooks;
+pub mod workbook;
 
 pub use error::{AppError, AppResult};
 pub use input::InputError;

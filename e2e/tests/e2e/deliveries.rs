@@ -721,6 +721,113 @@ async fn spreadsheets_are_checked_sheet_by_sheet(backend: Backend) {
     assert_eq!(people.officer.deliveries(id).await.unwrap().files.len(), 1);
 }
 
+/// A ZIP of the given members (name, bytes), deflated.
+fn zipped(members: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in members {
+        out.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// An ODS workbook of one sheet whose rows are `rows` (ODF's `table:table-row` elements),
+/// with `extra` members beside.
+fn ods(rows: &str, extra: &[(&str, &[u8])]) -> Vec<u8> {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="表">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut members: Vec<(&str, &[u8])> = vec![
+        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest.as_bytes()),
+        ("content.xml", content.as_bytes()),
+    ];
+    members.extend_from_slice(extra);
+    zipped(&members)
+}
+
+/// A workbook that spreads over more cells than the check lays out, or unpacks to more
+/// than it reads, is refused (422 `table_too_large`), and nothing is stored; the server
+/// stays up. (A 1.6 KB XLSX with values in A1 and XFD1048576 had ended the server: the
+/// sheet laid out as one grid asked for 512 GiB.) A table as a spreadsheet program
+/// writes it (an ODS ending in a million repeated empty rows) is checked as before.
+async fn workbooks_too_large_to_check_are_refused_and_the_server_stays_up(backend: Backend) {
+    let server = TestServer::start(backend);
+    let people = common::Scenario::new(&server).await;
+    let id = people.in_state(&common::statistics(), State::InProduction, 2).await.id;
+    let cell =
+        |v: &str| format!(r#"<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>"#);
+    let mut far = rust_xlsxwriter::Workbook::new();
+    let sheet = far.add_worksheet();
+    sheet.write_string(0, 0, "人數").unwrap();
+    sheet.write_number(1_048_575, 16_383, 1.0).unwrap();
+    let good = ods(
+        &format!(
+            r#"<table:table-row><table:table-cell office:value-type="string"><text:p>機關</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>人數</text:p></table:table-cell><table:table-cell table:number-columns-repeated="1022"/></table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>NPA</text:p></table:table-cell>{}<table:table-cell table:number-columns-repeated="1022"/></table:table-row><table:table-row table:number-rows-repeated="1048573"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#,
+            cell("2")
+        ),
+        &[],
+    );
+    let refused: Vec<(&str, Vec<u8>)> = vec![
+        ("遠處.xlsx", far.save_to_buffer().unwrap()),
+        // One value repeated across every column of a million rows.
+        (
+            "重複.ods",
+            ods(
+                &format!(
+                    r#"<table:table-row table:number-rows-repeated="1048576">{}</table:table-row>"#,
+                    cell("1").replace("<table:table-cell ", r#"<table:table-cell table:number-columns-repeated="16384" "#)
+                ),
+                &[],
+            ),
+        ),
+        // A value in the first and the last cell of the sheet.
+        (
+            "兩端.ods",
+            ods(
+                &format!(
+                    r#"<table:table-row>{}</table:table-row><table:table-row table:number-rows-repeated="1048574"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16383"/>{}</table:table-row>"#,
+                    cell("1"),
+                    cell("1")
+                ),
+                &[],
+            ),
+        ),
+        // Spaces written out one by one.
+        (
+            "空白.ods",
+            ods(
+                r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="4000000000"/></text:p></table:table-cell></table:table-row>"#,
+                &[],
+            ),
+        ),
+        // A member that unpacks to 100 MiB (about 100 KB packed) beside a small sheet.
+        (
+            "膨脹.ods",
+            ods(&format!("<table:table-row>{}</table:table-row>", cell("5")), &[("Thumbnails/pad.bin", &vec![0u8; 100 * 1024 * 1024])]),
+        ),
+    ];
+    let before = server.db.stored_files().await.len();
+    for (name, bytes) in refused {
+        let err = people.officer.upload_delivery(id, name, bytes).await.err();
+        let problem = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("{name}: {err:?}"));
+        assert_eq!((problem.status, problem.code.as_str()), (422, "table_too_large"), "{name}: {problem:?}");
+        assert!(
+            problem.message.zh_tw.contains("至多 1000000 個儲存格") && problem.message.zh_tw.contains("未儲存"),
+            "{}",
+            problem.message.zh_tw
+        );
+        assert_eq!(problem.errors.first().map(|e| e.pointer.as_str()), Some("/file"));
+        assert_eq!(server.db.stored_files().await.len(), before, "{name}: nothing stored");
+    }
+    let f = people.officer.upload_delivery(id, "結果.ods", good).await.unwrap();
+    let report = f.disclosure.unwrap_or_else(|| panic!("an ODS table is checked"));
+    assert_eq!(report.small_cells.iter().map(|c| (c.row, c.column, c.count)).collect::<Vec<_>>(), vec![(2, 2, 2)]);
+    assert_eq!(people.officer.deliveries(id).await.unwrap().files.len(), 1);
+}
+
 async fn small_cells_are_checked_before_a_table_is_released(backend: Backend) {
     let server = TestServer::start(backend);
     let people = common::Scenario::new(&server).await;
@@ -844,6 +951,7 @@ mod disclosure {
     on_both_backends!(
         small_cells_are_checked_before_a_table_is_released,
         spreadsheets_are_checked_sheet_by_sheet,
+        workbooks_too_large_to_check_are_refused_and_the_server_stays_up,
         magnitude_columns_are_checked_by_dominance_rules
     );
 }

@@ -1,0 +1,244 @@
+//! The cells of an XLSX or ODS workbook for the disclosure check, read within bounds.
+//!
+//! A spreadsheet is a ZIP of XML, and calamine lays each sheet out as one dense grid
+//! from its first to its last used cell: a 1.6 KB XLSX with a value in A1 and another
+//! in XFD1048576 asked for 512 GiB and the allocation failure ended the whole server.
+//! So before calamine reads a workbook, statreq unpacks it once counting (at most
+//! [`MAX_UNPACKED_BYTES`], whatever the archive declares), reads an ODS sheet's repeat
+//! counts to learn how many cells calamine would lay out, and reads an XLSX sheet cell by
+//! cell into a grid of its own; a table past [`MAX_CELLS`] is refused, unread.
+
+use std::io::{Cursor, Read};
+
+use calamine::{Data, Reader};
+use quick_xml::events::{BytesStart, Event};
+
+use super::{AppError, AppResult, InputError};
+
+/// The most a workbook may unpack to (a statistical table is a small fraction).
+pub const MAX_UNPACKED_BYTES: u64 = 64 * 1024 * 1024;
+/// The most cells the check lays out over all sheets, each sheet from its first to its
+/// last used row and column.
+pub const MAX_CELLS: u64 = 1_000_000;
+
+/// Each sheet's name and rows, as text (whole numbers without a decimal point, as a
+/// spreadsheet shows them), from an XLSX (`ods` false) or ODS workbook.
+pub fn sheets(bytes: Vec<u8>, ods: bool) -> AppResult<Vec<(String, Vec<Vec<String>>)>> {
+    unpacked_within(&bytes)?;
+    if ods {
+        ods_cells_within(&bytes)?;
+        let mut book = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+        let mut out = Vec::new();
+        for name in book.sheet_names() {
+            let range = book.worksheet_range(&name).map_err(|e| unreadable(&e))?;
+            out.push((name, range.rows().map(|row| row.iter().map(text).collect()).collect()));
+        }
+        Ok(out)
+    } else {
+        xlsx_sheets(bytes)
+    }
+}
+
+fn unreadable(e: &dyn std::fmt::Display) -> AppError {
+    InputError::UnreadableTable { detail: e.to_string() }.into()
+}
+
+fn too_large() -> AppError {
+    InputError::TableTooLarge { max_cells: MAX_CELLS, max_unpacked_mib: MAX_UNPACKED_BYTES / (1024 * 1024) }.into()
+}
+
+fn text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        other => other.to_string(),
+    }
+}
+
+/// Unpacks every member of the archive, counting: refused past [`MAX_UNPACKED_BYTES`]
+/// in all (a member may declare a size other than what it unpacks to).
+fn unpacked_within(bytes: &[u8]) -> AppResult<()> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let mut left = MAX_UNPACKED_BYTES;
+    for i in 0..archive.len() {
+        let member = archive.by_index(i).map_err(|e| unreadable(&e))?;
+        let read = std::io::copy(&mut member.take(left + 1), &mut std::io::sink()).map_err(|e| unreadable(&e))?;
+        left = left.checked_sub(read).ok_or_else(too_large)?;
+    }
+    Ok(())
+}
+
+/// An XLSX sheet by sheet, cell by cell, into grids of at most [`MAX_CELLS`] in all.
+fn xlsx_sheets(bytes: Vec<u8>) -> AppResult<Vec<(String, Vec<Vec<String>>)>> {
+    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let mut left = MAX_CELLS;
+    let mut out = Vec::new();
+    for name in book.sheet_names() {
+        let mut cells = book.worksheet_cells_reader(&name).map_err(|e| unreadable(&e))?;
+        let mut used: Vec<((u32, u32), String)> = Vec::new();
+        let (mut first, mut last) = ((u32::MAX, u32::MAX), (0u32, 0u32));
+        while let Some(cell) = cells.next_cell().map_err(|e| unreadable(&e))? {
+            let value = Data::from(cell.get_value().clone());
+            if value == Data::Empty {
+                continue;
+            }
+            let (row, col) = cell.get_position();
+            (first, last) = ((first.0.min(row), first.1.min(col)), (last.0.max(row), last.1.max(col)));
+            if used.len() as u64 >= left || area(first, last) > left {
+                return Err(too_large());
+            }
+            used.push(((row, col), text(&value)));
+        }
+        if used.is_empty() {
+            out.push((name, Vec::new()));
+            continue;
+        }
+        left -= area(first, last);
+        let width = (last.1 - first.1 + 1) as usize;
+        let mut rows = vec![vec![String::new(); width]; (last.0 - first.0 + 1) as usize];
+        for ((row, col), value) in used {
+            rows[(row - first.0) as usize][(col - first.1) as usize] = value;
+        }
+        out.push((name, rows));
+    }
+    Ok(out)
+}
+
+fn area(first: (u32, u32), last: (u32, u32)) -> u64 {
+    (u64::from(last.0) + 1).saturating_sub(u64::from(first.0)) * (u64::from(last.1) + 1).saturating_sub(u64::from(first.1))
+}
+
+/// How many cells calamine lays out for an ODS workbook, counted from `content.xml`
+/// before it reads it: a cell's `number-columns-repeated` and a row's
+/// `number-rows-repeated` multiply what is there (empty ones at the end of a row, and
+/// empty rows before the first and after the last used one, are not laid out), and a
+/// text's `text:s` spaces are written out one by one. Refused past [`MAX_CELLS`] cells
+/// or [`MAX_UNPACKED_BYTES`] spaces.
+fn ods_cells_within(bytes: &[u8]) -> AppResult<()> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let content = archive.by_name("content.xml").map_err(|e| unreadable(&e))?;
+    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    let mut count = OdsCount::default();
+    let mut buf = Vec::new();
+    loop {
+        let event = xml.read_event_into(&mut buf).map_err(|e| unreadable(&e))?;
+        match &event {
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                b"table:table-row" => count.row_starts(repeat(e, b"table:number-rows-repeated")?),
+                b"table:table-cell" | b"table:covered-table-cell" => count.cell(repeat(e, b"table:number-columns-repeated")?, has_value(e)),
+                b"text:s" => count.spaces = count.spaces.saturating_add(repeat(e, b"text:c")?),
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+        if let Event::End(e) = &event {
+            match e.name().as_ref() {
+                b"table:table-row" => count.row_ends(),
+                b"table:table" => count.table_ends(),
+                _ => {}
+            }
+        }
+        if let Event::Empty(e) = &event {
+            if e.name().as_ref() == b"table:table-row" {
+                count.row_ends();
+            }
+        }
+        if count.over() {
+            return Err(too_large());
+        }
+        buf.clear();
+    }
+    count.table_ends();
+    if count.over() {
+        return Err(too_large());
+    }
+    Ok(())
+}
+
+/// A repeat count (1 when absent).
+fn repeat(e: &BytesStart, name: &[u8]) -> AppResult<u64> {
+    match e.try_get_attribute(name).map_err(|e| unreadable(&e))? {
+        None => Ok(1),
+        Some(a) => std::str::from_utf8(&a.value)
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .ok_or_else(|| unreadable(&"a repeat count that is no number")),
+    }
+}
+
+/// Whether calamine may read a value into the cell (any value, a type or a formula).
+fn has_value(e: &BytesStart) -> bool {
+    e.attributes().flatten().any(|a| {
+        matches!(
+            a.key.as_ref(),
+            b"office:value"
+                | b"office:string-value"
+                | b"office:date-value"
+                | b"office:time-value"
+                | b"office:boolean-value"
+                | b"office:value-type"
+                | b"table:formula"
+        )
+    })
+}
+
+/// What calamine's ODS reader lays out, as `content.xml` is read.
+#[derive(Default)]
+struct OdsCount {
+    /// Cells read row by row before laying out (each row once, whatever its repeats).
+    read: u64,
+    /// Cells laid out by the tables done.
+    laid_out: u64,
+    spaces: u64,
+    /// This row: its repeats, its cells up to its last with a value, empty ones since.
+    row_repeats: u64,
+    row_cells: u64,
+    row_empty: u64,
+    /// This table: its widest row, the rows from its first used one to its last, and
+    /// the (empty) rows since its last used one.
+    width: u64,
+    height: u64,
+    empty_rows: u64,
+}
+
+impl OdsCount {
+    fn row_starts(&mut self, repeats: u64) {
+        (self.row_repeats, self.row_cells, self.row_empty) = (repeats, 0, 0);
+    }
+
+    fn cell(&mut self, repeats: u64, value: bool) {
+        if value {
+            self.row_cells = self.row_cells.saturating_add(self.row_empty).saturating_add(repeats);
+            self.row_empty = 0;
+        } else {
+            self.row_empty = self.row_empty.saturating_add(repeats);
+        }
+    }
+
+    fn row_ends(&mut self) {
+        self.read = self.read.saturating_add(self.row_cells);
+        if self.row_cells == 0 {
+            self.empty_rows = self.empty_rows.saturating_add(self.row_repeats);
+        } else {
+            if self.height > 0 {
+                self.height = self.height.saturating_add(self.empty_rows);
+            }
+            self.height = self.height.saturating_add(self.row_repeats);
+            self.width = self.width.max(self.row_cells);
+            self.empty_rows = 0;
+        }
+        (self.row_repeats, self.row_cells, self.row_empty) = (1, 0, 0);
+    }
+
+    fn table_ends(&mut self) {
+        self.laid_out = self.laid_out.saturating_add(self.height.saturating_mul(self.width));
+        (self.width, self.height, self.empty_rows) = (0, 0, 0);
+    }
+
+    fn over(&self) -> bool {
+        self.read > MAX_CELLS
+            || self.laid_out.saturating_add(self.height.saturating_mul(self.width)) > MAX_CELLS
+            || self.spaces > MAX_UNPACKED_BYTES
+    }
+}
