@@ -7,11 +7,9 @@ use statreq_domain::application::{Application, OutputKind};
 use statreq_domain::disclosure::{self, DisclosureReport, MagnitudeError};
 
 use super::files::Egress;
+use super::workbook;
 use super::{AppError, AppResult, InputError};
 use crate::AppState;
-
-/// The most of a table the check reads (a statistical table is far smaller).
-const MAX_TABLE_BYTES: usize = 16 * 1024 * 1024;
 
 /// Columns of a result marked as magnitudes (totals), with the table of each cell's
 /// largest contributions (`domain::disclosure::check_magnitudes`); never stored.
@@ -43,10 +41,21 @@ impl Magnitudes {
     }
 }
 
-fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+/// A CSV table's rows, at most [`workbook::MAX_CELLS`] cells in all (a 16 MiB CSV of
+/// one-character cells is eight million of them).
+fn csv_rows(bytes: &[u8]) -> AppResult<Vec<Vec<String>>> {
     let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).into_owned();
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    reader.records().filter_map(Result::ok).map(|r| r.iter().map(str::to_string).collect()).collect()
+    let mut cells = 0u64;
+    let mut rows = Vec::new();
+    for record in reader.records().filter_map(Result::ok) {
+        cells += record.len() as u64;
+        if cells > workbook::MAX_CELLS {
+            return Err(workbook::too_large());
+        }
+        rows.push(record.iter().map(str::to_string).collect());
+    }
+    Ok(rows)
 }
 
 /// The report for a stored result file, when it is a CSV table of a statistics request;
@@ -75,21 +84,20 @@ pub async fn check_stored(
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(AppError::internal)?;
         bytes.extend_from_slice(&chunk);
-        if bytes.len() > MAX_TABLE_BYTES {
-            break;
+        // The whole table is checked, or none of it (a CSV's first part alone was, before).
+        if bytes.len() as u64 > workbook::MAX_UNPACKED_BYTES {
+            return Err(workbook::too_large());
         }
     }
-    // Each sheet is a table; a CSV is one.
-    let sheets: Vec<(String, Vec<Vec<String>>)> = if spreadsheet {
-        if bytes.len() > MAX_TABLE_BYTES {
-            return Err(InputError::UnreadableTable { detail: "larger than 16 MiB".into() }.into());
-        }
-        // Off the executor: a workbook may take a while to read (within its bounds).
-        let ods = lower.ends_with(".ods");
-        tokio::task::spawn_blocking(move || super::workbook::sheets(bytes, ods)).await.map_err(AppError::internal)??
-    } else {
-        vec![(String::new(), csv_rows(&bytes))]
-    };
+    // Each sheet is a table; a CSV is one. Off the executor: a table may take a while to
+    // read (within its bounds).
+    let ods = lower.ends_with(".ods");
+    let sheets: Vec<(String, Vec<Vec<String>>)> = tokio::task::spawn_blocking(move || match spreadsheet {
+        true => workbook::sheets(bytes, ods),
+        false => Ok(vec![(String::new(), csv_rows(&bytes)?)]),
+    })
+    .await
+    .map_err(AppError::internal)??;
     // Breakdown columns hold codes (grade 1, 2 …), not counts: by code or by name.
     let dictionary = super::reference::dictionary(state).await?;
     let mut labels: Vec<String> = Vec::new();
@@ -107,7 +115,7 @@ pub async fn check_stored(
     if let (Some(contributions), Some((_, rows))) = (&magnitudes.contributions, sheets.first()) {
         let rules = state.settings.dominance;
         report.dominant_cells =
-            disclosure::check_magnitudes(rows, &magnitudes.columns, &csv_rows(contributions), rules).map_err(InputError::Magnitude)?;
+            disclosure::check_magnitudes(rows, &magnitudes.columns, &csv_rows(contributions)?, rules).map_err(InputError::Magnitude)?;
         report.dominance = Some(rules);
     }
     for (i, (sheet, rows)) in sheets.iter().enumerate() {

@@ -43,7 +43,8 @@ fn unreadable(e: &dyn std::fmt::Display) -> AppError {
     InputError::UnreadableTable { detail: e.to_string() }.into()
 }
 
-fn too_large() -> AppError {
+/// The refusal of a table past [`MAX_CELLS`] or [`MAX_UNPACKED_BYTES`].
+pub fn too_large() -> AppError {
     InputError::TableTooLarge { max_cells: MAX_CELLS, max_unpacked_mib: MAX_UNPACKED_BYTES / (1024 * 1024) }.into()
 }
 

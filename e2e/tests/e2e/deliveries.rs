@@ -749,7 +749,7 @@ fn ods(rows: &str, extra: &[(&str, &[u8])]) -> Vec<u8> {
 }
 
 /// A workbook that spreads over more cells than the check lays out, or unpacks to more
-/// than it reads, is refused (422 `table_too_large`), and nothing is stored; the server
+/// than it reads, and a CSV of more cells, is refused (422 `table_too_large`), and nothing is stored; the server
 /// stays up. (A 1.6 KB XLSX with values in A1 and XFD1048576 had ended the server: the
 /// sheet laid out as one grid asked for 512 GiB.) A table as a spreadsheet program
 /// writes it (an ODS ending in a million repeated empty rows) is checked as before.
@@ -803,6 +803,8 @@ async fn workbooks_too_large_to_check_are_refused_and_the_server_stays_up(backen
                 &[],
             ),
         ),
+        // A CSV of a million and one cells (2 MB).
+        ("一百萬.csv", "1,".repeat(1_000_001).into_bytes()),
         // A member that unpacks to 100 MiB (about 100 KB packed) beside a small sheet.
         (
             "膨脹.ods",
