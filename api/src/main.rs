@@ -80,16 +80,16 @@ enum Cmd {
         #[arg(long, env = "STATREQ_SIGNING_KEY", hide_env_values = true)]
         signing_key: Option<String>,
         /// Access-token lifetime in seconds.
-        #[arg(long, env = "STATREQ_ACCESS_TOKEN_SECONDS", default_value_t = 900, value_parser = clap::value_parser!(i64).range(1..))]
+        #[arg(long, env = "STATREQ_ACCESS_TOKEN_SECONDS", default_value_t = 900, value_parser = clap::value_parser!(i64).range(1..=86_400))]
         access_token_seconds: i64,
         /// Largest result file in MiB.
-        #[arg(long, env = "STATREQ_MAX_UPLOAD_MIB", default_value_t = 512, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+        #[arg(long, env = "STATREQ_MAX_UPLOAD_MIB", default_value_t = 512, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_048_576))]
         max_upload_mib: usize,
         /// Days after delivery statreq keeps its own copy of result files before crypto-shredding it.
-        #[arg(long, env = "STATREQ_DOWNLOAD_WINDOW_DAYS", default_value_t = 30, value_parser = clap::value_parser!(i64).range(0..))]
+        #[arg(long, env = "STATREQ_DOWNLOAD_WINDOW_DAYS", default_value_t = 30, value_parser = clap::value_parser!(i64).range(0..=3_650))]
         download_window_days: i64,
         /// Seconds between shredding sweeps.
-        #[arg(long, env = "STATREQ_SWEEP_SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
+        #[arg(long, env = "STATREQ_SWEEP_SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
         sweep_seconds: u64,
         /// The built SPA (default: frontend/dist when it exists).
         #[arg(long, env = "STATREQ_SPA_DIR")]
@@ -163,12 +163,12 @@ enum Cmd {
 #[derive(Args)]
 struct IntegrationArgs {
     /// Hours an Idempotency-Key is remembered.
-    #[arg(long, env = "STATREQ_IDEMPOTENCY_HOURS", default_value_t = 24, value_parser = clap::value_parser!(i64).range(1..))]
+    #[arg(long, env = "STATREQ_IDEMPOTENCY_HOURS", default_value_t = 24, value_parser = clap::value_parser!(i64).range(1..=8_760))]
     idempotency_hours: i64,
     /// Days an e-mail or webhook delivery sent (or given up), and an inbox notice read,
     /// is kept as a record (the outbox, `GET /webhooks/{id}/deliveries`, the inbox);
     /// then it is deleted. Pending deliveries and unread notices stay. 0 keeps them for ever.
-    #[arg(long, env = "STATREQ_NOTIFICATION_LOG_DAYS", default_value_t = 400)]
+    #[arg(long, env = "STATREQ_NOTIFICATION_LOG_DAYS", default_value_t = 400, value_parser = clap::value_parser!(u32).range(0..=36_500))]
     notification_log_days: u32,
     /// The address people open the service at, for links in e-mails (default: http://BIND).
     #[arg(long, env = "STATREQ_PUBLIC_URL", value_parser = statreq_api::config::parse_public_url)]
@@ -182,31 +182,31 @@ struct IntegrationArgs {
     #[arg(long, env = "STATREQ_MAIL_FROM")]
     mail_from: Option<String>,
     /// First retry delay of a failed webhook or e-mail in milliseconds, at least 10 (doubling, with jitter, up to an hour).
-    #[arg(long, env = "STATREQ_RETRY_BASE_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(10..))]
+    #[arg(long, env = "STATREQ_RETRY_BASE_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(10..=3_600_000))]
     retry_base_ms: u64,
     /// Attempts before a webhook delivery or e-mail is given up.
-    #[arg(long, env = "STATREQ_MAX_ATTEMPTS", default_value_t = 10, value_parser = clap::value_parser!(i32).range(1..))]
+    #[arg(long, env = "STATREQ_MAX_ATTEMPTS", default_value_t = 10, value_parser = clap::value_parser!(i32).range(1..=100))]
     max_attempts: i32,
     /// Milliseconds between the notification worker's looks for work, at least 10 (it is also woken by every change).
-    #[arg(long, env = "STATREQ_WORKER_POLL_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(10..))]
+    #[arg(long, env = "STATREQ_WORKER_POLL_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(10..=60_000))]
     worker_poll_ms: u64,
     /// Seconds an e-mail waits for others to the same address, to go with them as one
     /// message (a hand-over of thirty requests is one e-mail, not thirty); 0: each at once.
     #[arg(long, env = "STATREQ_EMAIL_GATHER_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=u64::from(statreq_contract::EMAIL_GATHER_MAX_SECONDS)))]
     email_gather_seconds: u64,
     /// Seconds a webhook receiver may take to answer.
-    #[arg(long, env = "STATREQ_WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "STATREQ_WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
     webhook_timeout_seconds: u64,
     /// Working days a request may wait on its supervising agency before its
     /// supervisors are reminded (in-app, and by e-mail unless they turned it off).
-    #[arg(long, env = "STATREQ_ESCALATE_AFTER_WORKING_DAYS", default_value_t = 5, value_parser = clap::value_parser!(i64).range(1..))]
+    #[arg(long, env = "STATREQ_ESCALATE_AFTER_WORKING_DAYS", default_value_t = 5, value_parser = clap::value_parser!(i64).range(1..=365))]
     escalate_after_working_days: i64,
     /// Further working days before DGPA's officers are told as well.
-    #[arg(long, env = "STATREQ_ESCALATE_TO_DGPA_AFTER_WORKING_DAYS", default_value_t = 5, value_parser = clap::value_parser!(i64).range(0..))]
+    #[arg(long, env = "STATREQ_ESCALATE_TO_DGPA_AFTER_WORKING_DAYS", default_value_t = 5, value_parser = clap::value_parser!(i64).range(0..=365))]
     escalate_to_dgpa_after_working_days: i64,
     /// Cells of a statistical result counting fewer people than this are flagged before
     /// delivery (disclosure check).
-    #[arg(long, env = "STATREQ_DISCLOSURE_THRESHOLD", default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..))]
+    #[arg(long, env = "STATREQ_DISCLOSURE_THRESHOLD", default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..=1_000))]
     disclosure_threshold: u32,
     /// Dominance (n, k) rule with n = 2: a magnitude cell whose two largest
     /// contributions exceed this percentage of its total is flagged.
@@ -219,7 +219,7 @@ struct IntegrationArgs {
     /// Days added to the clock of the reminder and escalation sweeps (and of which
     /// years' office calendars are due, and of the notification log's keeping). For tests only: it lets a test see next
     /// month's reminders today.
-    #[arg(long, hide = true, default_value_t = 0)]
+    #[arg(long, hide = true, default_value_t = 0, value_parser = clap::value_parser!(i64).range(-36_500..=36_500))]
     test_clock_offset_days: i64,
 }
 
@@ -269,24 +269,24 @@ struct SecurityArgs {
     #[arg(long, env = "STATREQ_CHECKPOINT_DIR")]
     checkpoint_dir: Option<PathBuf>,
     /// Seconds between audit checkpoints written into --checkpoint-dir
-    #[arg(long, env = "STATREQ_CHECKPOINT_SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "STATREQ_CHECKPOINT_SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=604_800))]
     checkpoint_seconds: u64,
     /// Files moving in or out at once (uploads and downloads); more get 503 busy.
-    #[arg(long, env = "STATREQ_MAX_TRANSFERS", default_value_t = 32, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    #[arg(long, env = "STATREQ_MAX_TRANSFERS", default_value_t = 32, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000))]
     max_transfers: usize,
     /// Of those, at most this many for one account; more get 429 too_many_transfers.
     /// One account (a stalled client, a script downloading everything at once) cannot
     /// take every transfer from the others.
-    #[arg(long, env = "STATREQ_MAX_TRANSFERS_PER_ACCOUNT", default_value_t = 4, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    #[arg(long, env = "STATREQ_MAX_TRANSFERS_PER_ACCOUNT", default_value_t = 4, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000))]
     max_transfers_per_account: usize,
     /// Seconds a request body (an upload above all) may send nothing before it is cut
     /// off with 408, and a download may go unread before it is cut off; either way its
     /// transfer is freed: a client gone without closing, or one that stalls on purpose,
     /// does not hold a transfer for good.
-    #[arg(long, env = "STATREQ_BODY_IDLE_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "STATREQ_BODY_IDLE_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3_600))]
     body_idle_seconds: u64,
     /// Hours a sign-in lasts at most, however often its tokens are refreshed.
-    #[arg(long, env = "STATREQ_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..))]
+    #[arg(long, env = "STATREQ_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=8_760))]
     session_hours: i64,
     /// Seconds after a refresh token is spent that the same client (User-Agent and
     /// address) may present it again and get new tokens: two tabs refreshing at once,
@@ -301,10 +301,10 @@ struct SecurityArgs {
     metrics_bind: Option<String>,
     /// After SIGTERM: seconds `/readyz` answers 503 (so a load balancer stops sending
     /// work) while requests are still served.
-    #[arg(long, env = "STATREQ_DRAIN_SECONDS", default_value_t = 5)]
+    #[arg(long, env = "STATREQ_DRAIN_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=3_600))]
     drain_seconds: u64,
     /// Then: seconds requests in flight (uploads, downloads) may take to finish.
-    #[arg(long, env = "STATREQ_SHUTDOWN_GRACE_SECONDS", default_value_t = 30)]
+    #[arg(long, env = "STATREQ_SHUTDOWN_GRACE_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=86_400))]
     shutdown_grace_seconds: u64,
 }
 

@@ -507,6 +507,16 @@ async fn a_misconfigured_server_refuses_to_start_and_says_what() {
         ("--body-idle-seconds", "0"),
         ("--max-transfers", "0"),
         ("--disclosure-threshold", "1"),
+        // Past what a duration or a count can hold: each had ended the server with a
+        // panic (or, for the drain, never let it stop); now each names its range.
+        ("--max-upload-mib", "9223372036854775807"),
+        ("--download-window-days", "9223372036854775807"),
+        ("--idempotency-hours", "9223372036854775807"),
+        ("--webhook-timeout-seconds", "18446744073709551615"),
+        ("--max-transfers", "9223372036854775807"),
+        ("--session-hours", "9223372036854775807"),
+        ("--notification-log-days", "4294967295"),
+        ("--drain-seconds", "18446744073709551615"),
     ] {
         let mut cmd = db.command();
         cmd.args(["serve", "--bind", "127.0.0.1:0", flag, value]);
