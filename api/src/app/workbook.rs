@@ -24,6 +24,13 @@ pub const MAX_CELLS: u64 = 1_000_000;
 /// Each sheet's name and rows, as text (whole numbers without a decimal point, as a
 /// spreadsheet shows them), from an XLSX (`ods` false) or ODS workbook.
 pub fn sheets(bytes: Vec<u8>, ods: bool) -> AppResult<Vec<(String, Vec<Vec<String>>)>> {
+    // calamine may panic on a malformed file (a cell reference of more digits than a u32
+    // holds overflows in its arithmetic, where overflow is checked): that is a file it
+    // cannot read, not a fault of the service.
+    std::panic::catch_unwind(move || read(bytes, ods)).unwrap_or_else(|_| Err(unreadable(&"a part of it does not read")))
+}
+
+fn read(bytes: Vec<u8>, ods: bool) -> AppResult<Vec<(String, Vec<Vec<String>>)>> {
     unpacked_within(&bytes)?;
     if ods {
         ods_cells_within(&bytes)?;

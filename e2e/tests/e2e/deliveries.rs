@@ -824,6 +824,19 @@ async fn workbooks_too_large_to_check_are_refused_and_the_server_stays_up(backen
         assert_eq!(problem.errors.first().map(|e| e.pointer.as_str()), Some("/file"));
         assert_eq!(server.db.stored_files().await.len(), before, "{name}: nothing stored");
     }
+    // A cell reference of more digits than the sheet has rows (an overflow in calamine's
+    // arithmetic, a panic where overflow is checked): unreadable, not a fault (it was 500).
+    let overflowing = zipped(&[
+        ("[Content_Types].xml", br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#),
+        ("_rels/.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ("xl/workbook.xml", br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+        ("xl/_rels/workbook.xml.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+        ("xl/worksheets/sheet1.xml", br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A99999999999"><v>1</v></c></row></sheetData></worksheet>"#),
+    ]);
+    let err = people.officer.upload_delivery(id, "溢位.xlsx", overflowing).await.err();
+    let problem = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("{err:?}"));
+    assert_eq!((problem.status, problem.code.as_str()), (422, "unreadable_table"), "{problem:?}");
+    assert_eq!(server.db.stored_files().await.len(), before);
     let f = people.officer.upload_delivery(id, "結果.ods", good).await.unwrap();
     let report = f.disclosure.unwrap_or_else(|| panic!("an ODS table is checked"));
     assert_eq!(report.small_cells.iter().map(|c| (c.row, c.column, c.count)).collect::<Vec<_>>(), vec![(2, 2, 2)]);
