@@ -89,15 +89,6 @@ pub async fn check_stored(
             return Err(workbook::too_large());
         }
     }
-    // Each sheet is a table; a CSV is one. Off the executor: a table may take a while to
-    // read (within its bounds).
-    let ods = lower.ends_with(".ods");
-    let sheets: Vec<(String, Vec<Vec<String>>)> = tokio::task::spawn_blocking(move || match spreadsheet {
-        true => workbook::sheets(bytes, ods),
-        false => Ok(vec![(String::new(), csv_rows(&bytes)?)]),
-    })
-    .await
-    .map_err(AppError::internal)??;
     // Breakdown columns hold codes (grade 1, 2 …), not counts: by code or by name.
     let dictionary = super::reference::dictionary(state).await?;
     let mut labels: Vec<String> = Vec::new();
@@ -110,25 +101,37 @@ pub async fn check_stored(
     }
     // Magnitude columns hold totals, not counts of people.
     labels.extend(magnitudes.columns.iter().cloned());
-    let threshold = state.settings.disclosure_threshold;
-    let mut report = DisclosureReport { threshold, ..Default::default() };
-    if let (Some(contributions), Some((_, rows))) = (&magnitudes.contributions, sheets.first()) {
-        let rules = state.settings.dominance;
-        report.dominant_cells =
-            disclosure::check_magnitudes(rows, &magnitudes.columns, &csv_rows(contributions)?, rules).map_err(InputError::Magnitude)?;
-        report.dominance = Some(rules);
-    }
-    for (i, (sheet, rows)) in sheets.iter().enumerate() {
-        let found = disclosure::check_table(rows, threshold, &labels);
-        report.truncated |= found.truncated;
-        // Cells of a workbook's later sheets say which sheet they are on.
-        report.small_cells.extend(found.small_cells.into_iter().map(|mut c| {
-            if i > 0 {
-                c.header = format!("{sheet} · {}", c.header);
-            }
-            c
-        }));
-    }
+    let (threshold, rules) = (state.settings.disclosure_threshold, state.settings.dominance);
+    let (columns, contributions) = (magnitudes.columns.clone(), magnitudes.contributions.clone());
+    let ods = lower.ends_with(".ods");
+    // Off the executor: a table of up to a million cells takes a while to read and check.
+    let report = tokio::task::spawn_blocking(move || -> AppResult<DisclosureReport> {
+        // Each sheet is a table; a CSV is one.
+        let sheets = match spreadsheet {
+            true => workbook::sheets(bytes, ods)?,
+            false => vec![(String::new(), csv_rows(&bytes)?)],
+        };
+        let mut report = DisclosureReport { threshold, ..Default::default() };
+        if let (Some(contributions), Some((_, rows))) = (&contributions, sheets.first()) {
+            report.dominant_cells =
+                disclosure::check_magnitudes(rows, &columns, &csv_rows(contributions)?, rules).map_err(InputError::Magnitude)?;
+            report.dominance = Some(rules);
+        }
+        for (i, (sheet, rows)) in sheets.iter().enumerate() {
+            let found = disclosure::check_table(rows, threshold, &labels);
+            report.truncated |= found.truncated;
+            // Cells of a workbook's later sheets say which sheet they are on.
+            report.small_cells.extend(found.small_cells.into_iter().map(|mut c| {
+                if i > 0 {
+                    c.header = format!("{sheet} · {}", c.header);
+                }
+                c
+            }));
+        }
+        Ok(report)
+    })
+    .await
+    .map_err(AppError::internal)??;
     Ok(Some(report))
 }
 
