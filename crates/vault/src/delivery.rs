@@ -135,6 +135,13 @@ pub fn age_decrypt(input: impl Read, passphrase: Option<&str>, identity: Option<
             "this is not an age file: it begins neither with age-encryption.org/v1 nor with -----BEGIN AGE ENCRYPTED FILE-----".into(),
         ));
     }
+    // Armored text pasted or saved with blank lines or spaces before it (a mail body, an
+    // editor) is read from its first line: the age crate (and the Go tool) refuse it in
+    // their own words ("Header is invalid"). What follows is authenticated as ever.
+    if armored {
+        let blank = head.len() - head.trim_ascii_start().len();
+        std::io::BufRead::consume(&mut input, blank);
+    }
     let decryptor = age::Decryptor::new(age::armor::ArmoredReader::new(input)).map_err(|e| VaultError::Age(e.to_string()))?;
     let mut reader = if decryptor.is_scrypt() {
         let p = passphrase.ok_or_else(|| VaultError::Age("this file needs a passphrase".into()))?;

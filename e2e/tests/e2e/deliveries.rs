@@ -213,6 +213,16 @@ fn statreq_decrypt_opens_files_made_by_the_age_tool() {
     let (ok, said) = decrypt(&armored, &dir.join("out-a.csv"));
     assert!(ok, "{said}");
     assert_eq!(std::fs::read(dir.join("out-a.csv")).ok(), std::fs::read(&plain).ok());
+    // The same text as a Windows editor saves it (CRLF), and pasted below blank lines
+    // (the Go tool refuses the latter: 「unexpected intro: "\n"」; this was 「Header is
+    // invalid」 here too).
+    let text = std::fs::read_to_string(&armored).unwrap_or_default();
+    for (name, body) in [("crlf.age", text.replace('\n', "\r\n")), ("pasted.age", format!("\n\r\n  \t{text}"))] {
+        std::fs::write(dir.join(name), body).unwrap();
+        let (ok, said) = decrypt(&dir.join(name), &dir.join("out-w.csv"));
+        assert!(ok, "{name}: {said}");
+        assert_eq!(std::fs::read(dir.join("out-w.csv")).ok(), std::fs::read(&plain).ok(), "{name}");
+    }
 
     // Not an age file at all (a download saved before it was encrypted, say): said so.
     let (ok, said) = decrypt(&plain, &dir.join("out-n.csv"));
