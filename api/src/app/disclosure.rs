@@ -85,7 +85,7 @@ pub async fn check_stored(
         let chunk = chunk.map_err(AppError::internal)?;
         bytes.extend_from_slice(&chunk);
         // The whole table is checked, or none of it (a CSV's first part alone was, before).
-        if bytes.len() as u64 > workbook::MAX_UNPACKED_BYTES {
+        if bytes.len() as u64 > workbook::MAX_FILE_BYTES {
             return Err(workbook::too_large());
         }
     }
@@ -107,10 +107,7 @@ pub async fn check_stored(
     // Off the executor: a table of up to a million cells takes a while to read and check.
     let report = tokio::task::spawn_blocking(move || -> AppResult<DisclosureReport> {
         // Each sheet is a table; a CSV is one.
-        let sheets = match spreadsheet {
-            true => workbook::sheets(bytes, ods)?,
-            false => vec![(String::new(), csv_rows(&bytes)?)],
-        };
+        let sheets = if spreadsheet { workbook::sheets(bytes, ods)? } else { vec![(String::new(), csv_rows(&bytes)?)] };
         let mut report = DisclosureReport { threshold, ..Default::default() };
         if let (Some(contributions), Some((_, rows))) = (&contributions, sheets.first()) {
             report.dominant_cells =

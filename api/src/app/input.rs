@@ -134,6 +134,7 @@ pub enum InputError {
     /// A spreadsheet result file larger than the disclosure check reads.
     TableTooLarge {
         max_cells: u64,
+        max_file_mib: u64,
         max_unpacked_mib: u64,
     },
     /// Marked magnitude columns or their contributions that cannot be checked.

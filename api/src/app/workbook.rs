@@ -15,7 +15,10 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::{AppError, AppResult, InputError};
 
-/// The most a workbook may unpack to (a statistical table is a small fraction).
+/// The most of a stored table the check reads: a CSV, or a workbook as it is packed (a
+/// statistical table is a small fraction).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// The most a workbook may unpack to.
 pub const MAX_UNPACKED_BYTES: u64 = 64 * 1024 * 1024;
 /// The most cells the check lays out over all sheets, each sheet from its first to its
 /// last used row and column.
@@ -50,9 +53,11 @@ fn unreadable(e: &dyn std::fmt::Display) -> AppError {
     InputError::UnreadableTable { detail: e.to_string() }.into()
 }
 
-/// The refusal of a table past [`MAX_CELLS`] or [`MAX_UNPACKED_BYTES`].
+/// The refusal of a table past [`MAX_CELLS`], [`MAX_FILE_BYTES`] or [`MAX_UNPACKED_BYTES`].
 pub fn too_large() -> AppError {
-    InputError::TableTooLarge { max_cells: MAX_CELLS, max_unpacked_mib: MAX_UNPACKED_BYTES / (1024 * 1024) }.into()
+    const MIB: u64 = 1024 * 1024;
+    InputError::TableTooLarge { max_cells: MAX_CELLS, max_file_mib: MAX_FILE_BYTES / MIB, max_unpacked_mib: MAX_UNPACKED_BYTES / MIB }
+        .into()
 }
 
 fn text(cell: &Data) -> String {
