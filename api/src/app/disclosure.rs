@@ -44,7 +44,8 @@ impl Magnitudes {
 /// A CSV table's rows, at most [`workbook::MAX_CELLS`] cells in all (a 16 MiB CSV of
 /// one-character cells is eight million of them).
 fn csv_rows(bytes: &[u8]) -> AppResult<Vec<Vec<String>>> {
-    let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).into_owned();
+    // Read in place (a copy only where it is not UTF-8): the file may be 64 MiB.
+    let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut cells = 0u64;
     let mut rows = Vec::new();
