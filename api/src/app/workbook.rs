@@ -136,26 +136,27 @@ fn ods_cells_within(bytes: &[u8]) -> AppResult<()> {
     loop {
         let event = xml.read_event_into(&mut buf).map_err(|e| unreadable(&e))?;
         match &event {
-            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
-                b"table:table-row" => count.row_starts(repeat(e, b"table:number-rows-repeated")?),
-                b"table:table-cell" | b"table:covered-table-cell" => count.cell(repeat(e, b"table:number-columns-repeated")?, has_value(e)),
-                b"text:s" => count.spaces = count.spaces.saturating_add(repeat(e, b"text:c")?),
+            Event::Start(e) | Event::Empty(e) => {
+                match e.name().as_ref() {
+                    b"table:table-row" => count.row_starts(repeat(e, b"table:number-rows-repeated")?),
+                    b"table:table-cell" | b"table:covered-table-cell" => {
+                        count.cell(repeat(e, b"table:number-columns-repeated")?, has_value(e))
+                    }
+                    b"text:s" => count.spaces = count.spaces.saturating_add(repeat(e, b"text:c")?),
+                    _ => {}
+                }
+                // A row written `<table:table-row/>` ends where it starts.
+                if matches!(event, Event::Empty(_)) && e.name().as_ref() == b"table:table-row" {
+                    count.row_ends();
+                }
+            }
+            Event::End(e) => match e.name().as_ref() {
+                b"table:table-row" => count.row_ends(),
+                b"table:table" => count.table_ends(),
                 _ => {}
             },
             Event::Eof => break,
             _ => {}
-        }
-        if let Event::End(e) = &event {
-            match e.name().as_ref() {
-                b"table:table-row" => count.row_ends(),
-                b"table:table" => count.table_ends(),
-                _ => {}
-            }
-        }
-        if let Event::Empty(e) = &event {
-            if e.name().as_ref() == b"table:table-row" {
-                count.row_ends();
-            }
         }
         if count.over() {
             return Err(too_large());
