@@ -248,7 +248,10 @@ async fn fan_out(state: &AppState, email: bool) -> crate::app::AppResult<usize> 
         let wants = |u: &UserRow| notify::wants_email(&u.notification_settings, &kind);
         let sees = |u: &&UserRow| notify::wants_inbox(&u.notification_settings, &kind);
         let situation = notify::Situation {
-            author: users.get(&e.actor_id).map(|a| notify::side_of(&a.agency_code, RoleSet::from_joined(&a.roles), &r.agency_code)),
+            author: users.get(&e.actor_id).map(|a| {
+                let wrote_it = authors.get(&r.id).is_some_and(|w| w.contains(&a.id));
+                notify::side_of(&a.agency_code, RoleSet::from_joined(&a.roles), &chain, wrote_it)
+            }),
             from: e.from_state,
             submitted: r.revision > 0,
             reached_dgpa: r.dgpa_received_at.is_some(),

@@ -213,10 +213,22 @@ pub fn concerned(kind: EventKind, s: &Situation) -> Vec<Audience> {
 }
 
 /// The side a message's author speaks for: the applying office (its own agency's
-/// people), DGPA, or the supervising agency.
-pub fn side_of(author_agency: &crate::AgencyCode, author_roles: crate::RoleSet, request_agency: &crate::AgencyCode) -> Audience {
-    if author_agency == request_agency {
-        Audience::ApplicantOffice
+/// people), DGPA, or the supervising agency. An agency directly under DGPA reviews its
+/// own office's applications (rule 5.1): there a reviewer who did not write the
+/// application (`wrote_it`) speaks for the supervising agency, though one agency.
+pub fn side_of(
+    author_agency: &crate::AgencyCode,
+    author_roles: crate::RoleSet,
+    request: &crate::lifecycle::AgencyChain,
+    wrote_it: bool,
+) -> Audience {
+    if author_agency == &request.agency {
+        let reviews_it = author_roles.has(crate::Role::Supervisor) && request.is_supervised_by(author_agency);
+        if reviews_it && !wrote_it {
+            Audience::Supervisors
+        } else {
+            Audience::ApplicantOffice
+        }
     } else if author_roles.is_dgpa() {
         Audience::Dgpa
     } else {

@@ -530,6 +530,45 @@ async fn a_message_is_told_to_the_sides_that_have_the_request(backend: Backend) 
     assert!(got.iter().all(|x| x.body.contains("request.message_posted") && !x.body.contains("約聘")), "{got:?}");
 }
 
+/// An agency directly under DGPA reviews its own office's applications (rule 5.1): on
+/// such an application's thread its reviewer speaks for the supervising agency and its
+/// drafter for the office, though both work at one agency. Before, both spoke for the
+/// office, so the reviewer's question reached nobody who had to answer it.
+async fn at_an_agency_that_reviews_itself_reviewer_and_drafter_hear_each_other(backend: Backend) {
+    use statreq_e2e::statreq_contract::CreateUserBody;
+    const KIND: &str = "request_message_posted";
+    let server = TestServer::start_with(backend, &crate::integration::FAST);
+    let admin = server.login("admin.dgpa").await;
+    let person = |username: &str, roles: Vec<Role>| CreateUserBody {
+        username: username.into(),
+        display_name: format!("內政部人事處 {username}"),
+        email: String::new(),
+        agency_code: "MOI".into(),
+        roles,
+        password: statreq_e2e::DEMO_PASSWORD.into(),
+    };
+    admin.create_user(&person("drafter.moi", vec![Role::Applicant])).await.unwrap();
+    admin.create_user(&person("both.moi", vec![Role::Applicant, Role::Supervisor])).await.unwrap();
+    let (drafter, both, reviewer) =
+        (server.login("drafter.moi").await, server.login("both.moi").await, server.login("supervisor.moi").await);
+    let r = drafter.create_request(&common::statistics()).await.unwrap();
+    let r = drafter.submit(r.id, Some(r.version)).await.unwrap();
+    assert_eq!(r.state, State::PendingSupervisor);
+
+    reviewer.post_message(r.id, "請說明統計期間").await.unwrap();
+    assert!(notice(&drafter, KIND, r.id, 100).await.is_some(), "the drafter is told of the reviewer's question");
+    drafter.post_message(r.id, "統計期間為 115 年全年").await.unwrap();
+    assert!(notice(&both, KIND, r.id, 100).await.is_some(), "another reviewer hears the office's answer");
+    assert_eq!(notices(&reviewer, KIND, r.id).await, 1, "the reviewer hears the answer, not its own question");
+
+    // A reviewer who also drafts, on its own application, speaks for the office.
+    let own = both.create_request(&common::statistics()).await.unwrap();
+    let own = both.submit(own.id, Some(own.version)).await.unwrap();
+    both.post_message(own.id, "補充說明").await.unwrap();
+    assert!(notice(&reviewer, KIND, own.id, 100).await.is_some(), "its reviewer is told");
+    assert_eq!(notices(&drafter, KIND, own.id).await, 0, "a colleague of the office is not");
+}
+
 /// A withdrawal is told to the side that had the application (its supervisor, or
 /// DGPA's officers); work taken, to the office and the officer it is given to; work
 /// given to another officer, to that officer.
@@ -669,6 +708,7 @@ on_both_backends!(
     work_of_a_disabled_officer_is_told_to_every_officer,
     a_withdrawal_and_a_reassignment_are_told_to_whom_they_concern,
     a_message_is_told_to_the_sides_that_have_the_request,
+    at_an_agency_that_reviews_itself_reviewer_and_drafter_hear_each_other,
     destruction_is_reminded_and_escalated_once_overdue,
     waiting_on_the_supervisor_is_escalated_in_working_days,
     an_application_nobody_can_review_is_told_to_dgpa_at_the_first_escalation,

@@ -167,9 +167,21 @@ fn a_message_concerns_the_other_sides_that_have_the_request() {
     let code = |s: &str| crate::AgencyCode::parse(s).unwrap_or_else(|_| panic!("bad code {s}"));
     let (npa, moi, dgpa) = (code("NPA"), code("MOI"), crate::AgencyCode::dgpa());
     let roles = |r: &str| crate::RoleSet::from_joined(r);
-    assert_eq!(side_of(&npa, roles("applicant"), &npa), ApplicantOffice);
-    assert_eq!(side_of(&moi, roles("supervisor"), &npa), Supervisors);
-    assert_eq!(side_of(&dgpa, roles("dgpa_officer"), &npa), Dgpa);
+    let chain = |agency: &crate::AgencyCode, ancestors: &[&crate::AgencyCode]| crate::lifecycle::AgencyChain {
+        agency: agency.clone(),
+        ancestors: ancestors.iter().map(|a| (*a).clone()).collect(),
+    };
+    let (of_npa, of_moi) = (chain(&npa, &[&moi, &dgpa]), chain(&moi, &[&dgpa]));
+    assert_eq!(side_of(&npa, roles("applicant"), &of_npa, true), ApplicantOffice);
+    assert_eq!(side_of(&npa, roles("applicant"), &of_npa, false), ApplicantOffice, "a colleague");
+    assert_eq!(side_of(&moi, roles("supervisor"), &of_npa, false), Supervisors);
+    assert_eq!(side_of(&dgpa, roles("dgpa_officer"), &of_npa, false), Dgpa);
+    // A reviewer at its own agency (rule 5.1) who did not write the application reviews it;
+    // one under a supervising agency is the office's colleague, whatever its roles.
+    assert_eq!(side_of(&moi, roles("supervisor"), &of_moi, false), Supervisors);
+    assert_eq!(side_of(&moi, roles("applicant,supervisor"), &of_moi, true), ApplicantOffice);
+    assert_eq!(side_of(&moi, roles("applicant"), &of_moi, false), ApplicantOffice);
+    assert_eq!(side_of(&npa, roles("supervisor"), &of_npa, false), ApplicantOffice);
     // A draft is the office's own: nobody else hears of its notes.
     assert!(message_audience(ApplicantOffice, false, false, false).is_empty());
     // With the supervising agency: it hears of the office's, the office of its.
