@@ -758,6 +758,26 @@ fn ods(rows: &str, extra: &[(&str, &[u8])]) -> Vec<u8> {
     zipped(&members)
 }
 
+/// An XLSX workbook of one sheet whose `sheetData` is `rows`, with these shared strings.
+fn xlsx(rows: &str, shared: &[&str]) -> Vec<u8> {
+    let strings: String = shared.iter().map(|t| format!("<si><t>{t}</t></si>")).collect();
+    let sst = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="{}">{strings}</sst>"#,
+        shared.len()
+    );
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>"#
+    );
+    zipped(&[
+        ("[Content_Types].xml", br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#),
+        ("_rels/.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ("xl/workbook.xml", br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+        ("xl/_rels/workbook.xml.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#),
+        ("xl/sharedStrings.xml", sst.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ])
+}
+
 /// A workbook that spreads over more cells than the check lays out, or unpacks to more
 /// than it reads, and a CSV of more cells, is refused (422 `table_too_large`), and nothing is stored; the server
 /// stays up. (A 1.6 KB XLSX with values in A1 and XFD1048576 had ended the server: the
@@ -780,6 +800,7 @@ async fn workbooks_too_large_to_check_are_refused_and_the_server_stays_up(backen
         ),
         &[],
     );
+    let big = "x".repeat(1024 * 1024);
     let refused: Vec<(&str, Vec<u8>)> = vec![
         ("遠處.xlsx", far.save_to_buffer().unwrap()),
         // One value repeated across every column of a million rows.
@@ -813,6 +834,39 @@ async fn workbooks_too_large_to_check_are_refused_and_the_server_stays_up(backen
                 &[],
             ),
         ),
+        // One string of 1 MiB shown in a thousand cells: a shared string (an 11 KB file that
+        // held a gigabyte), an ODS cell repeated, and spaces in a repeated cell.
+        (
+            "共用字串.xlsx",
+            xlsx(&(1..=1000).map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#)).collect::<String>(), &[&big]),
+        ),
+        (
+            "長字串.ods",
+            ods(
+                &format!(
+                    r#"<table:table-row table:number-rows-repeated="10"><table:table-cell table:number-columns-repeated="100" office:value-type="string"><text:p>{big}</text:p></table:table-cell></table:table-row>"#
+                ),
+                &[],
+            ),
+        ),
+        // The same text in a cell that holds another cell (calamine reads the outer one's
+        // text up to the first cell's end, then repeats it).
+        (
+            "巢狀.ods",
+            ods(
+                &format!(
+                    r#"<table:table-row><table:table-cell table:number-columns-repeated="1000" office:value-type="string"><text:p>{big}</text:p><table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell></table:table-cell></table:table-row>"#
+                ),
+                &[],
+            ),
+        ),
+        (
+            "重複空白.ods",
+            ods(
+                r#"<table:table-row><table:table-cell table:number-columns-repeated="1000" office:value-type="string"><text:p>a<text:s text:c="1048576"/></text:p></table:table-cell></table:table-row>"#,
+                &[],
+            ),
+        ),
         // A CSV of a million and one cells (2 MB).
         ("一百萬.csv", "1,".repeat(1_000_001).into_bytes()),
         // A member that unpacks to 100 MiB (about 100 KB packed) beside a small sheet.
@@ -836,13 +890,7 @@ async fn workbooks_too_large_to_check_are_refused_and_the_server_stays_up(backen
     }
     // A cell reference of more digits than the sheet has rows (an overflow in calamine's
     // arithmetic, a panic where overflow is checked): unreadable, not a fault (it was 500).
-    let overflowing = zipped(&[
-        ("[Content_Types].xml", br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#),
-        ("_rels/.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
-        ("xl/workbook.xml", br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
-        ("xl/_rels/workbook.xml.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
-        ("xl/worksheets/sheet1.xml", br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A99999999999"><v>1</v></c></row></sheetData></worksheet>"#),
-    ]);
+    let overflowing = xlsx(r#"<row r="1"><c r="A99999999999"><v>1</v></c></row>"#, &[]);
     let err = people.officer.upload_delivery(id, "溢位.xlsx", overflowing).await.err();
     let problem = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("{err:?}"));
     assert_eq!((problem.status, problem.code.as_str()), (422, "unreadable_table"), "{problem:?}");
@@ -850,7 +898,15 @@ async fn workbooks_too_large_to_check_are_refused_and_the_server_stays_up(backen
     let f = people.officer.upload_delivery(id, "結果.ods", good).await.unwrap();
     let report = f.disclosure.unwrap_or_else(|| panic!("an ODS table is checked"));
     assert_eq!(report.small_cells.iter().map(|c| (c.row, c.column, c.count)).collect::<Vec<_>>(), vec![(2, 2, 2)]);
-    assert_eq!(people.officer.deliveries(id).await.unwrap().files.len(), 1);
+    // Shared strings as a spreadsheet program writes them are read as before.
+    let shared = xlsx(
+        r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>2</v></c></row>"#,
+        &["機關", "人數", "NPA"],
+    );
+    let f = people.officer.upload_delivery(id, "結果.xlsx", shared).await.unwrap();
+    let report = f.disclosure.unwrap_or_else(|| panic!("an XLSX table is checked"));
+    assert_eq!(report.small_cells.iter().map(|c| (c.row, c.column, c.count)).collect::<Vec<_>>(), vec![(2, 2, 2)]);
+    assert_eq!(people.officer.deliveries(id).await.unwrap().files.len(), 2);
 }
 
 async fn small_cells_are_checked_before_a_table_is_released(backend: Backend) {

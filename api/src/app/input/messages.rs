@@ -163,8 +163,8 @@ impl InputError {
                 format!("Nothing (or almost nothing) of the request body arrived for {seconds} seconds, so it was cut off and nothing was stored; check the connection and send it again."),
             ),
             TableTooLarge { max_cells, max_file_mib, max_unpacked_mib } => Text::new(
-                format!("此表格超過人數過少細格檢查可讀取之大小（合計至多 {max_cells} 個儲存格，試算表之各工作表自第一個至最後一個使用之列與欄計算；檔案至多 {max_file_mib} MiB，試算表解壓縮後至多 {max_unpacked_mib} MiB），未儲存；請刪除遠離表格之儲存格或多餘之工作表，或將表格分成數個檔案上傳。"),
-                format!("The table is larger than the small-cell check reads (at most {max_cells} cells in all, each sheet of a spreadsheet counted from its first to its last used row and column; a file of at most {max_file_mib} MiB, a spreadsheet unpacked at most {max_unpacked_mib} MiB); nothing was stored. Remove cells far from the table or extra sheets, or split the table into several files."),
+                format!("此表格超過人數過少細格檢查可讀取之大小（合計至多 {max_cells} 個儲存格，試算表之各工作表自第一個至最後一個使用之列與欄計算；檔案至多 {max_file_mib} MiB，試算表解壓縮後及其儲存格之文字（每格依其顯示次數計）各至多 {max_unpacked_mib} MiB），未儲存；請刪除遠離表格之儲存格或多餘之工作表，或將表格分成數個檔案上傳。"),
+                format!("The table is larger than the small-cell check reads (at most {max_cells} cells in all, each sheet of a spreadsheet counted from its first to its last used row and column; a file of at most {max_file_mib} MiB, a spreadsheet unpacked, and the text of its cells counted in every cell that shows it, at most {max_unpacked_mib} MiB each); nothing was stored. Remove cells far from the table or extra sheets, or split the table into several files."),
             ),
             UnreadableTable { detail } => Text::new(
                 "無法讀取此試算表以檢查人數過少之細格，未儲存；請確認為 XLSX 或 ODS 檔案，或改以 CSV 上傳。",
