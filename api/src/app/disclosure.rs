@@ -24,6 +24,8 @@ impl Magnitudes {
     /// and `contributions` fields.
     pub fn from_fields(fields: Vec<(String, Vec<u8>)>) -> AppResult<Magnitudes> {
         let mut m = Magnitudes::default();
+        // Each column once, however often it is named.
+        let mut named = std::collections::HashSet::new();
         for (name, bytes) in fields {
             if name == "contributions" {
                 if m.contributions.replace(bytes).is_some() {
@@ -31,7 +33,8 @@ impl Magnitudes {
                 }
             } else {
                 let text = String::from_utf8(bytes).map_err(|_| InputError::CsvNotUtf8)?;
-                m.columns.extend(text.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_string));
+                let columns = text.split(',').map(str::trim).filter(|c| !c.is_empty() && named.insert(c.to_string()));
+                m.columns.extend(columns.map(str::to_string));
             }
         }
         if m.columns.is_empty() != m.contributions.is_none() {

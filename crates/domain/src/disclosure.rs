@@ -203,13 +203,22 @@ pub fn check_magnitudes(
     rules: DominanceRules,
 ) -> Result<Vec<DominantCell>, MagnitudeError> {
     let header: &[String] = rows.first().map(Vec::as_slice).unwrap_or_default();
+    // Each column once, however often it is named; looked up by name, not searched for
+    // each name (a list of a million names of a wide table's columns is no longer work
+    // for hours).
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (c, h) in header.iter().enumerate().rev() {
+        at.insert(h.trim(), c);
+    }
     let mut columns = Vec::new();
     for m in magnitude {
-        let Some(c) = header.iter().position(|h| h.trim() == m.trim()) else {
+        let Some(&c) = at.get(m.trim()) else {
             return Err(MagnitudeError::UnknownColumn(m.clone()));
         };
         columns.push(c);
     }
+    columns.sort_unstable();
+    columns.dedup();
     let same_header = contributions.first().is_some_and(|h| h.iter().map(|c| c.trim()).eq(header.iter().map(|c| c.trim())));
     if !same_header || contributions.len() != rows.len() {
         return Err(MagnitudeError::ContributionsShape);
@@ -256,13 +265,16 @@ pub fn check_magnitudes(
 pub fn check_table(rows: &[Vec<String>], threshold: u32, labels: &[String]) -> DisclosureReport {
     let header: Vec<String> = rows.first().cloned().unwrap_or_default();
     let header_is_labels = header.iter().all(|c| c.trim().parse::<f64>().is_err());
+    // Which columns hold codes, decided once per column (not per cell and label).
+    let labels: std::collections::HashSet<&str> = labels.iter().map(|l| l.trim()).collect();
+    let codes: Vec<bool> = header.iter().map(|h| header_is_labels && labels.contains(h.trim())).collect();
     let mut report = DisclosureReport { threshold, ..Default::default() };
     for (r, row) in rows.iter().enumerate() {
         if r == 0 && header_is_labels {
             continue;
         }
         for (c, cell) in row.iter().enumerate() {
-            if header_is_labels && header.get(c).is_some_and(|h| labels.iter().any(|l| l.trim() == h.trim())) {
+            if codes.get(c).copied().unwrap_or(false) {
                 continue;
             }
             let Ok(n) = cell.trim().replace(',', "").parse::<u32>() else { continue };
@@ -307,6 +319,9 @@ mod tests {
         let r = check_table(&t, DEFAULT_THRESHOLD, &["職等".to_string()]);
         let cells: Vec<(usize, usize, &str, u32)> = r.small_cells.iter().map(|c| (c.row, c.column, c.header.as_str(), c.count)).collect();
         assert_eq!(cells, vec![(2, 4, "女", 2), (4, 3, "男", 1)], "zero, large counts and the grade column pass");
+        // A label given more than once, or with spaces around, names the column all the same.
+        let again = check_table(&t, DEFAULT_THRESHOLD, &[" 職等 ".to_string(), "職等".to_string(), "男女".to_string()]);
+        assert_eq!(again.small_cells, r.small_cells);
         // Without naming the grade column a breakdown, its small codes would be taken for counts.
         assert_eq!(check_table(&t, DEFAULT_THRESHOLD, &[]).small_cells.len(), 4);
         assert!(r.blocks());
@@ -340,6 +355,9 @@ mod tests {
             cells.iter().map(|c| (c.row, c.rules.clone())).collect::<Vec<_>>(),
             vec![(3, vec![DominanceRule::Nk, DominanceRule::PRatio])]
         );
+        // A column named twice (or with spaces around) is checked once: each cell is found once.
+        let twice = check_magnitudes(&sole, &["俸額合計".into(), " 俸額合計".into()], &top, DEFAULT_DOMINANCE).unwrap_or_default();
+        assert_eq!(twice, cells);
         let report = DisclosureReport { threshold: 3, dominant_cells: cells, ..Default::default() };
         assert!(report.blocks());
         assert!(report.message().zh_tw.contains("優勢法則"), "{:?}", report.message());
