@@ -178,6 +178,17 @@ impl ResponseError for ApiError {
     }
 }
 
+/// An agency placed where the tree does not allow it, said at `pointer`: a parent that
+/// does not exist keeps its code (`unknown_reference`), the rest are `invalid_change`.
+pub fn placement_refused(e: &statreq_domain::lifecycle::PlacementError, pointer: &str) -> ApiError {
+    let code = match e {
+        statreq_domain::lifecycle::PlacementError::UnknownParent { .. } => "unknown_reference",
+        _ => "invalid_change",
+    };
+    let m = e.message();
+    ApiError::invalid(code, pointer, m.zh_tw, m.en)
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
@@ -199,6 +210,7 @@ impl From<StoreError> for ApiError {
                 "Someone else changed this just now; reload and try again.",
             ),
             StoreError::Invalid(what) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_change", "此變更不被允許。", what),
+            StoreError::Placement(e) => placement_refused(&e, "/parent_code"),
             StoreError::InFaq(faq) => ApiError::new(
                 StatusCode::CONFLICT,
                 "already_in_faq",

@@ -32,7 +32,7 @@ impl AgencyTree {
         let mut rows: Vec<&AgencyRow> = Vec::new();
         let mut at = self.by_code.get(code);
         while let Some(a) = at {
-            if rows.len() > 64 {
+            if rows.len() > statreq_domain::lifecycle::MAX_DEPTH {
                 return None;
             }
             rows.push(a);

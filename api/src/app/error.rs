@@ -49,6 +49,7 @@ impl From<std::sync::Arc<AppError>> for AppError {
             AppError::Store(StoreError::Full(cause)) => AppError::Store(StoreError::Full(cause.clone())),
             AppError::Store(StoreError::MissingReference(what)) => AppError::Store(StoreError::MissingReference(what.clone())),
             AppError::Store(StoreError::Invalid(what)) => AppError::Store(StoreError::Invalid(what.clone())),
+            AppError::Store(StoreError::Placement(e)) => AppError::Store(StoreError::Placement(e.clone())),
             AppError::Store(StoreError::Duplicate(what)) => AppError::Store(StoreError::Duplicate(what.clone())),
             AppError::Store(StoreError::Conflict) => AppError::Store(StoreError::Conflict),
             AppError::Refused(r) => AppError::Refused(r.clone()),

@@ -155,8 +155,23 @@ pub async fn import_agencies(
     who.require(Role::DgpaAdmin)?;
     let bytes = http::read_upload(&mut payload, MAX_IMPORT_BYTES).await?;
     let items = parse_agency_csv(&bytes)?;
+    // Each line's agency and parent, to say at which line a placement is refused.
+    let lines: Vec<(AgencyCode, AgencyCode)> = items.iter().map(|a| (a.code.clone(), a.parent_code.clone())).collect();
     let audit = http::audit(&who, &req);
-    let (created, updated, unchanged) = db(&state, move |s| s.import_agencies(items, &audit, Utc::now())).await?;
+    let imported = db(&state, move |s| s.import_agencies(items, &audit, Utc::now())).await;
+    let (created, updated, unchanged) = imported.map_err(|e| match e {
+        crate::app::AppError::Store(statreq_store::StoreError::Placement(e)) => {
+            use statreq_domain::lifecycle::PlacementError;
+            let at = lines.iter().position(|(code, parent)| match &e {
+                PlacementError::UnknownParent { parent: unknown } => parent == unknown,
+                other => other.agency() == Some(code),
+            });
+            // Counting the header: the first agency is on line 2.
+            let pointer = at.map_or_else(String::new, |i| format!("/rows/{}/parent_code", i + 2));
+            crate::error::placement_refused(&e, &pointer)
+        }
+        other => other.into(),
+    })?;
     state.agencies.invalidate();
     state.queue.invalidate();
     tracing::info!(actor = %who.user.id, created, updated, unchanged, "agencies imported");

@@ -21,9 +21,14 @@ use crate::ids::{AgencyCode, Difficulty, Role, RoleSet, UserId};
 
 mod guidance;
 mod refusal;
+mod tree;
 mod vocabulary;
 pub use guidance::next_step;
 pub use refusal::Refusal;
+pub use tree::{
+    chain_in, check_placement, joined_and_left, review_moved, subtree, subtrees, tree_problem, AgencyChain, PlacementError, ReviewMoved,
+    TreeLinks, MAX_DEPTH,
+};
 
 pub use vocabulary::{Action, Channel, Command, Decision, DgpaDecision, EventKind, State};
 
@@ -73,118 +78,6 @@ pub struct Actor {
     pub user: UserId,
     pub agency: AgencyCode,
     pub roles: RoleSet,
-}
-
-/// An agency and its ancestors, nearest first, ending at DGPA (the root).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AgencyChain {
-    pub agency: AgencyCode,
-    /// Parent first, root last; empty for the root itself.
-    pub ancestors: Vec<AgencyCode>,
-}
-
-impl AgencyChain {
-    /// The agencies whose personnel office approves this agency's applications
-    /// (rule 5.1): every ancestor below DGPA; an agency directly under DGPA is a
-    /// supervising agency (主管機關) itself and approves its own office's
-    /// applications, by someone other than the drafter. DGPA has none.
-    pub fn supervising_agencies(&self) -> Vec<&AgencyCode> {
-        match self.ancestors.split_last() {
-            None => Vec::new(),
-            Some((_root, [])) => vec![&self.agency],
-            Some((_root, below_root)) => below_root.iter().collect(),
-        }
-    }
-
-    pub fn is_supervised_by(&self, agency: &AgencyCode) -> bool {
-        self.supervising_agencies().contains(&agency)
-    }
-
-    pub fn has_supervisor(&self) -> bool {
-        !self.supervising_agencies().is_empty()
-    }
-
-    /// The top-level supervising agency (主管機關) whose share rule 5.3 weighs.
-    pub fn top_supervising_agency(&self) -> Option<&AgencyCode> {
-        self.supervising_agencies().last().copied()
-    }
-}
-
-/// An agency and every agency under it, the agency first, from the tree's
-/// `(code, parent)` links; each agency once, however the links run.
-pub fn subtree<'a>(links: impl IntoIterator<Item = (&'a AgencyCode, Option<&'a AgencyCode>)>, root: &AgencyCode) -> Vec<AgencyCode> {
-    let links: Vec<(&AgencyCode, Option<&AgencyCode>)> = links.into_iter().collect();
-    let mut found = vec![root.clone()];
-    let mut at = 0;
-    while let Some(parent) = found.get(at).cloned() {
-        let children =
-            links.iter().filter(|(c, p)| *p == Some(&parent) && !found.contains(c)).map(|(c, _)| (*c).clone()).collect::<Vec<_>>();
-        found.extend(children);
-        at += 1;
-    }
-    found
-}
-
-/// The agency tree as `agency → parent` links (DGPA, the root, has none).
-pub type TreeLinks = std::collections::HashMap<AgencyCode, Option<AgencyCode>>;
-
-/// The chain of `agency` in `links`; `None` for an agency not in the tree, or one whose
-/// ancestors do not end at a root within 64 steps.
-pub fn chain_in(links: &TreeLinks, agency: &AgencyCode) -> Option<AgencyChain> {
-    let mut ancestors = Vec::new();
-    let mut at = links.get(agency)?.as_ref();
-    while let Some(parent) = at {
-        if ancestors.len() > 64 {
-            return None;
-        }
-        ancestors.push(parent.clone());
-        at = links.get(parent)?.as_ref();
-    }
-    Some(AgencyChain { agency: agency.clone(), ancestors })
-}
-
-/// How a change of the agency tree gave `agency`'s applications awaiting review to
-/// other reviewers (rule 5.1): the agency of its chain that moved (itself or one above
-/// it) and its new parent, and the supervising agencies before and after.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReviewMoved {
-    pub mover: AgencyCode,
-    pub parent: Option<AgencyCode>,
-    pub from: Vec<AgencyCode>,
-    pub to: Vec<AgencyCode>,
-}
-
-impl ReviewMoved {
-    /// The reviewers the applications came to.
-    pub fn joined(&self) -> Vec<&AgencyCode> {
-        joined_and_left(&self.from, &self.to).0
-    }
-
-    /// The reviewers they left.
-    pub fn left(&self) -> Vec<&AgencyCode> {
-        joined_and_left(&self.from, &self.to).1
-    }
-}
-
-/// Of the reviewers `from` before and `to` after a move, those an application came to
-/// and those it left.
-pub fn joined_and_left<'a>(from: &'a [AgencyCode], to: &'a [AgencyCode]) -> (Vec<&'a AgencyCode>, Vec<&'a AgencyCode>) {
-    (to.iter().filter(|a| !from.contains(a)).collect(), from.iter().filter(|a| !to.contains(a)).collect())
-}
-
-/// Whether the change of the tree from `before` to `after` gave `agency`'s applications
-/// awaiting review to other reviewers, and how; `None` when the same agencies review
-/// them (a move within one supervising agency, or of an agency elsewhere).
-pub fn review_moved(before: &TreeLinks, after: &TreeLinks, agency: &AgencyCode) -> Option<ReviewMoved> {
-    let (old, now) = (chain_in(before, agency)?, chain_in(after, agency)?);
-    let reviewers = |c: &AgencyChain| c.supervising_agencies().into_iter().cloned().collect::<Vec<_>>();
-    let (from, to) = (reviewers(&old), reviewers(&now));
-    if from.len() == to.len() && from.iter().all(|a| to.contains(a)) {
-        return None;
-    }
-    let parent = |links: &TreeLinks, c: &AgencyCode| links.get(c).cloned().flatten();
-    let mover = std::iter::once(&now.agency).chain(&now.ancestors).find(|c| parent(before, c) != parent(after, c))?.clone();
-    Some(ReviewMoved { parent: parent(after, &mover), mover, from, to })
 }
 
 /// What the rules need to know about a request.

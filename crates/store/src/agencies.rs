@@ -94,15 +94,19 @@ impl Store {
     /// Creates an agency, audited in the same transaction.
     pub fn create_agency(&self, new: NewAgency, audit: &crate::AuditContext, now: DateTime<Utc>) -> StoreResult<AgencyRow> {
         self.write_tx(|c| {
-            insert_agency(c, &new, now)?;
+            let mut tree = tree_to_change(c)?;
+            insert_agency(c, &new, &mut tree, now)?;
+            still_a_tree(&tree, std::slice::from_ref(&new.code))?;
             let detail = serde_json::json!({"agency": new.code, "name": new.name, "parent": new.parent_code, "personnel_staff": new.personnel_staff});
             crate::audit::append(c, audit, "agency.created", None, &detail, now)
         })?;
         agency_by_code(&mut *self.conn()?, &new.code)
     }
 
-    /// Updates an agency; refuses a parent that would make a cycle, and a change made on
-    /// an older reading than `expected` ([`StoreError::Conflict`]).
+    /// Updates an agency; refuses a parent that would make a cycle or put an agency more
+    /// than [`statreq_domain::lifecycle::MAX_DEPTH`] levels deep
+    /// ([`StoreError::Placement`]), and a change made on an older reading than
+    /// `expected` ([`StoreError::Conflict`]).
     pub fn update_agency(
         &self,
         code: &AgencyCode,
@@ -116,13 +120,18 @@ impl Store {
             if expected.is_some_and(|v| v != before.version) {
                 return Err(StoreError::Conflict);
             }
-            let tree = change.parent_code.is_some().then(|| links(c)).transpose()?;
-            if !update_agency(c, code, &change, Some(before.version), now)? {
+            let tree = tree_to_change(c)?;
+            let mut after = tree.clone();
+            let Some(touched) = update_agency(c, code, &change, Some(before.version), &mut after, now)? else {
                 // Nothing differs: no new version, no audit entry of a change nobody made.
                 return Ok(());
+            };
+            still_a_tree(&after, std::slice::from_ref(code))?;
+            if touched {
+                touch_requests_under(c, &after, std::slice::from_ref(code), now)?;
             }
-            if let Some(tree) = &tree {
-                record_review_moves(c, tree, audit.actor_id, now)?;
+            if change.parent_code.is_some() {
+                record_review_moves(c, &tree, audit.actor_id, now)?;
             }
             let detail = serde_json::json!({
                 "agency": code,
@@ -144,12 +153,14 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<(usize, usize, usize)> {
         self.write_tx(|c| {
-            let tree = links(c)?;
-            let mut created = Vec::new();
+            let tree = tree_to_change(c)?;
+            // The tree as this import changes it, kept here: each move is checked against it
+            // (an import of thousands had read the whole tree from the database for each).
+            let mut after = tree.clone();
+            let mut created = std::collections::HashSet::new();
             // First make every agency exist (under the root for now), then link them.
             for a in &items {
-                let exists = agencies::table.find(&a.code).count().get_result::<i64>(c)? > 0;
-                if !exists {
+                if !after.contains_key(&a.code) {
                     diesel::insert_into(agencies::table)
                         .values((
                             agencies::code.eq(&a.code),
@@ -160,25 +171,33 @@ impl Store {
                             agencies::updated_at.eq(to_db(now)),
                         ))
                         .execute(c)?;
-                    created.push(&a.code);
+                    after.insert(a.code.clone(), Some(AgencyCode::dgpa()));
+                    created.insert(&a.code);
                 }
             }
             let (mut updated, mut unchanged) = (0, 0);
+            let mut touched = Vec::new();
+            let moved: Vec<AgencyCode> = items.iter().map(|a| a.code.clone()).collect();
             for a in &items {
                 let change = AgencyUpsert {
                     name: Some(a.name.clone()),
                     parent_code: Some(a.parent_code.clone()),
                     personnel_staff: Some(a.personnel_staff),
                 };
-                let changed = update_agency(c, &a.code, &change, None, now)?;
-                if !created.contains(&&a.code) {
-                    if changed {
+                let changed = update_agency(c, &a.code, &change, None, &mut after, now)?;
+                if changed == Some(true) && !created.contains(&a.code) {
+                    touched.push(a.code.clone());
+                }
+                if !created.contains(&a.code) {
+                    if changed.is_some() {
                         updated += 1;
                     } else {
                         unchanged += 1;
                     }
                 }
             }
+            still_a_tree(&after, &moved)?;
+            touch_requests_under(c, &after, &touched, now)?;
             record_review_moves(c, &tree, audit.actor_id, now)?;
             let created = created.len();
             let codes: Vec<&AgencyCode> = items.iter().map(|a| &a.code).collect();
@@ -193,11 +212,45 @@ fn agency_by_code(c: &mut crate::DbConnection, code: &AgencyCode) -> StoreResult
     Ok(agencies::table.find(code).select(Row::as_select()).first(c)?.into())
 }
 
-fn insert_agency(c: &mut crate::DbConnection, new: &NewAgency, now: DateTime<Utc>) -> StoreResult<()> {
-    let parent_exists = agencies::table.find(&new.parent_code).count().get_result::<i64>(c)? > 0;
-    if !parent_exists {
-        return Err(StoreError::MissingReference(format!("parent agency {}", new.parent_code)));
+/// The tree's links, read for a change of it: on PostgreSQL under the lock that makes
+/// changes of the tree one at a time (to the end of this transaction), so that a change
+/// is checked against the tree as the one before it left it. Two moves made at once had
+/// each passed the check against the tree without the other, and together closed a
+/// cycle; SQLite's writers run one at a time already.
+fn tree_to_change(c: &mut crate::DbConnection) -> StoreResult<TreeLinks> {
+    if let crate::DbConnection::Postgres(pg) = c {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<diesel::sql_types::BigInt, _>(AGENCY_TREE_LOCK).execute(pg)?;
     }
+    links(c)
+}
+
+/// Refuses the tree a change leaves when it has a cycle or an agency more than
+/// [`statreq_domain::lifecycle::MAX_DEPTH`] levels below DGPA (a move carries the
+/// agencies under it along); `moved` are the agencies the change placed, in order.
+fn still_a_tree(tree: &TreeLinks, moved: &[AgencyCode]) -> StoreResult<()> {
+    match statreq_domain::lifecycle::tree_problem(tree, moved) {
+        Some(problem) => Err(StoreError::Placement(problem)),
+        None => Ok(()),
+    }
+}
+
+/// Marks the requests of `moved` agencies and of every agency under them as changed:
+/// a request's view names its agency and that agency's supervising agencies.
+/// `updated_since` finds them; their versions stay (nothing an If-Match guards changed).
+fn touch_requests_under(c: &mut crate::DbConnection, tree: &TreeLinks, moved: &[AgencyCode], now: DateTime<Utc>) -> StoreResult<()> {
+    if moved.is_empty() {
+        return Ok(());
+    }
+    let under = statreq_domain::lifecycle::subtrees(tree.iter().map(|(c, p)| (c, p.as_ref())), moved);
+    for chunk in under.chunks(1000) {
+        diesel::update(requests::table.filter(requests::agency_code.eq_any(chunk))).set(requests::updated_at.eq(to_db(now))).execute(c)?;
+    }
+    Ok(())
+}
+
+fn insert_agency(c: &mut crate::DbConnection, new: &NewAgency, tree: &mut TreeLinks, now: DateTime<Utc>) -> StoreResult<()> {
+    statreq_domain::lifecycle::check_placement(tree, &new.code, &new.parent_code).map_err(StoreError::Placement)?;
+    tree.insert(new.code.clone(), Some(new.parent_code.clone()));
     diesel::insert_into(agencies::table)
         .values((
             agencies::code.eq(&new.code),
@@ -216,50 +269,28 @@ fn insert_agency(c: &mut crate::DbConnection, new: &NewAgency, now: DateTime<Utc
 pub const AGENCY_TREE_LOCK: i64 = 0x7374_6174_7265_7101;
 
 /// Changes one agency, at `read` (the version the caller checked) or, without one, at
-/// the version read here. A change that changes nothing writes nothing (false).
+/// the version read here, in the database and in `tree` (the links as this
+/// transaction leaves them). A change that changes nothing writes nothing (`None`);
+/// otherwise whether the agency was renamed or moved (`Some(true)`: its requests' views
+/// change, and those of the agencies under it).
 fn update_agency(
     c: &mut crate::DbConnection,
     code: &AgencyCode,
     change: &AgencyUpsert,
     read: Option<i64>,
+    tree: &mut TreeLinks,
     now: DateTime<Utc>,
-) -> StoreResult<bool> {
+) -> StoreResult<Option<bool>> {
     let current: Row = agencies::table.find(code).select(Row::as_select()).first(c)?;
     let read = read.unwrap_or(current.version);
     if let Some(parent) = &change.parent_code {
-        if code.is_dgpa() {
-            return Err(StoreError::Invalid("DGPA is the root of the agency tree and has no parent".into()));
-        }
-        // One move at a time (PostgreSQL: until this transaction ends; SQLite's writers
-        // run one at a time already): two made at once each passed the check below
-        // against the tree without the other, and together closed a cycle.
-        if let crate::DbConnection::Postgres(pg) = c {
-            diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<diesel::sql_types::BigInt, _>(AGENCY_TREE_LOCK).execute(pg)?;
-        }
-        // Walk up from the new parent; meeting `code` means a cycle.
-        let mut at = Some(parent.clone());
-        let mut steps = 0;
-        while let Some(p) = at {
-            if &p == code || steps > 64 {
-                return Err(StoreError::Invalid(format!("{parent} is {code} itself or below it: the tree would have a cycle")));
-            }
-            at = agencies::table
-                .find(&p)
-                .select(agencies::parent_code)
-                .first::<Option<AgencyCode>>(c)
-                .optional()?
-                .ok_or_else(|| StoreError::MissingReference(format!("parent agency {p}")))?;
-            steps += 1;
-        }
+        statreq_domain::lifecycle::check_placement(tree, code, parent).map_err(StoreError::Placement)?;
     }
-    // A request's view names its agency and that agency's supervising agencies: a new
-    // name or place in the tree changes the view of every request of this agency and of
-    // those under it.
     let renamed = change.name.as_ref().is_some_and(|n| *n != current.name);
     let moved = change.parent_code.is_some() && change.parent_code != current.parent_code;
     let restaffed = change.personnel_staff.is_some_and(|n| n != current.personnel_staff);
     if !(renamed || moved || restaffed) {
-        return Ok(false);
+        return Ok(None);
     }
     // Compare-and-set on the version read: a change that landed in between (on
     // PostgreSQL, another transaction) is a conflict, never overwritten.
@@ -275,12 +306,10 @@ fn update_agency(
     if written == 0 {
         return Err(StoreError::Conflict);
     }
-    if renamed || moved {
-        // `updated_since` finds them; their versions stay (nothing an If-Match guards changed).
-        let under = subtree(c, code)?;
-        diesel::update(requests::table.filter(requests::agency_code.eq_any(under))).set(requests::updated_at.eq(to_db(now))).execute(c)?;
+    if let (true, Some(parent)) = (moved, &change.parent_code) {
+        tree.insert(code.clone(), Some(parent.clone()));
     }
-    Ok(true)
+    Ok(Some(renamed || moved))
 }
 
 /// The tree's links as they stand in this transaction.
@@ -337,10 +366,4 @@ fn record_review_moves(
         crate::timeline::insert_event(c, id, EventKind::SupervisorChanged, Some(state), state, actor, None, &data, now)?;
     }
     Ok(())
-}
-
-/// An agency and every agency under it, as the tree stands in this transaction.
-fn subtree(c: &mut crate::DbConnection, code: &AgencyCode) -> StoreResult<Vec<AgencyCode>> {
-    let links = links(c)?;
-    Ok(statreq_domain::lifecycle::subtree(links.iter().map(|(c, p)| (c, p.as_ref())), code))
 }

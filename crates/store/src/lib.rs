@@ -118,9 +118,14 @@ pub enum StoreError {
     /// A per-owner cap (attachments of a request, drafts of a user) is reached.
     #[error("the limit is reached")]
     LimitReached,
-    /// A change the data does not allow (e.g. a cycle in the agency tree).
+    /// A change the data does not allow (e.g. a restore into a database in use).
     #[error("{0}")]
     Invalid(String),
+    /// An agency placed where the tree does not allow it: under itself or one below it,
+    /// deeper than the tree's bound, under an agency that does not exist, or the root
+    /// given a parent.
+    #[error("{}", .0.message().en)]
+    Placement(statreq_domain::lifecycle::PlacementError),
     #[error("database unavailable: {0}")]
     Unavailable(String),
     /// The database's disk (or quota) has no space left: nothing of the write was

@@ -382,7 +382,8 @@ fn the_agency_tree_stays_a_tree(backend: Backend) {
         &ctx(),
         now(),
     );
-    assert!(matches!(cycle, Err(StoreError::Invalid(_))), "{cycle:?}");
+    let under_itself = statreq_domain::lifecycle::PlacementError::UnderItself { agency: code("MOI"), parent: code("NPA") };
+    assert!(matches!(&cycle, Err(StoreError::Placement(p)) if *p == under_itself), "{cycle:?}");
     // Each change raises the version; one made on an older reading is refused, untouched.
     let rename = |name: &str| statreq_store::AgencyUpsert { name: Some(name.into()), ..Default::default() };
     let v = store.get_agency(&code("NPA")).map(|a| a.version).unwrap_or_default();
@@ -395,7 +396,8 @@ fn the_agency_tree_stays_a_tree(backend: Backend) {
     let stale = store.update_agency(&code("NPA"), rename("舊名"), Some(v), &ctx(), now());
     assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
     assert_eq!(store.get_agency(&code("NPA")).map(|a| (a.name, a.version)).ok(), Some(("警政署".to_string(), v + 1)));
-    assert!(matches!(store.create_agency(a("X", "NOPE"), &ctx(), now()), Err(StoreError::MissingReference(_))));
+    let orphan = store.create_agency(a("X", "NOPE"), &ctx(), now());
+    assert!(matches!(&orphan, Err(StoreError::Placement(statreq_domain::lifecycle::PlacementError::UnknownParent { .. }))), "{orphan:?}");
     assert!(matches!(store.create_agency(a("MOI", "DGPA"), &ctx(), now()), Err(StoreError::Duplicate(_))));
     // Foreign keys are enforced on every connection (SQLite needs the pragma).
     let orphan = NewUser {
@@ -882,7 +884,7 @@ fn two_moves_at_once_keep_the_tree_a_tree(backend: Backend) {
     };
     let move_b = statreq_store::AgencyUpsert { parent_code: Some(code("AAA")), ..Default::default() };
     let got = while_held(&db, backend, &held, || store.update_agency(&code("BBB"), move_b, None, &ctx(), now()));
-    assert!(matches!(got, Err(StoreError::Invalid(_))), "{got:?}");
+    assert!(matches!(got, Err(StoreError::Placement(statreq_domain::lifecycle::PlacementError::UnderItself { .. }))), "{got:?}");
     let parent = |c: &str| store.get_agency(&code(c)).ok().and_then(|x| x.parent_code).map(|p| p.to_string());
     assert_eq!((parent("AAA"), parent("BBB")), (Some("BBB".into()), Some("DGPA".into())));
 }

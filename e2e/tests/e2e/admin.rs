@@ -147,6 +147,100 @@ async fn agencies_are_managed_by_dgpa_admins(backend: Backend) {
     assert_eq!((err.as_ref().and_then(|e| e.status()), err.as_ref().and_then(|e| e.code())), (Some(400), Some("body_required")));
 }
 
+/// The agency tree stays a tree of at most 64 levels below DGPA, and each refusal says
+/// why in zh-TW and English, at the field or the file's line, changing nothing. Before,
+/// an agency could be made 70 levels deep and its people then got 500 for every request
+/// they made or listed; a cycle and the root's move were refused as 「此變更不被允許。」
+/// alone, and a deep chain imported was called a cycle.
+async fn the_agency_tree_stays_a_tree_within_its_depth(backend: Backend) {
+    use statreq_e2e::statreq_domain::lifecycle::MAX_DEPTH;
+    let server = TestServer::start_with(backend, &[]);
+    let admin = server.login("admin.dgpa").await;
+    let refusal = |e: Option<statreq_e2e::statreq_client::ClientError>| {
+        let p = e.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("expected a problem: {e:?}"));
+        let error = p.errors.first().cloned().unwrap_or_else(|| panic!("no error: {p:?}"));
+        (p.status, p.code.clone(), error.pointer, p.message.zh_tw.clone(), p.message.en.clone())
+    };
+    let under = |code: &str, parent: &str| CreateAgencyBody {
+        code: code.into(),
+        name: format!("機關{code}"),
+        parent_code: parent.into(),
+        personnel_staff: 1,
+    };
+    let parent_of = |code: &str| UpdateAgencyBody { parent_code: Some(code.into()), ..Default::default() };
+
+    // Under itself or one below it; the root moved; a parent that is not there.
+    let (status, code, pointer, zh, en) = refusal(admin.update_agency("MOI", &parent_of("NPA"), None).await.err());
+    assert_eq!((status, code.as_str(), pointer.as_str()), (422, "invalid_change", "/parent_code"));
+    assert!(zh.contains("NPA 即為 MOI 本身或其所屬機關") && zh.contains("循環") && en.contains("cycle"), "{zh} {en}");
+    let (_, _, _, zh, _) = refusal(admin.update_agency("MOI", &parent_of("MOI"), None).await.err());
+    assert!(zh.contains("MOI 即為 MOI 本身"), "{zh}");
+    let (_, code, _, zh, _) = refusal(admin.update_agency("DGPA", &parent_of("MOI"), None).await.err());
+    assert_eq!(code, "invalid_change");
+    assert!(zh.contains("人事總處為機關樹之根"), "{zh}");
+    let (status, code, pointer, zh, _) = refusal(admin.create_agency(&under("ORPHAN", "NOPE")).await.err());
+    assert_eq!((status, code.as_str(), pointer.as_str()), (422, "unknown_reference", "/parent_code"));
+    assert!(zh.contains("上級機關 NOPE 不存在"), "{zh}");
+
+    // A chain down to the deepest level allowed (NPA is 2 levels below DGPA) …
+    let mut parent = "NPA".to_string();
+    for level in 3..=MAX_DEPTH {
+        let code = format!("D{level:02}");
+        admin.create_agency(&under(&code, &parent)).await.unwrap_or_else(|e| panic!("level {level}: {e:?}"));
+        parent = code;
+    }
+    // … works for its people: they apply and see their applications.
+    let deepest = format!("D{MAX_DEPTH:02}");
+    let person = CreateUserBody {
+        username: "deep.applicant".into(),
+        display_name: "最深層機關承辦人".into(),
+        email: String::new(),
+        agency_code: deepest.clone(),
+        roles: vec![Role::Applicant],
+        password: DEMO_PASSWORD.into(),
+    };
+    admin.create_user(&person).await.unwrap();
+    let deep = server.login("deep.applicant").await;
+    let mine = deep.create_request(&crate::common::statistics()).await.unwrap();
+    assert_eq!(deep.list_requests(None, None, None).await.unwrap().items.iter().map(|r| r.id).collect::<Vec<_>>(), [mine.id]);
+    // One level more is refused, made or moved there, and nothing changes.
+    let (status, code, pointer, zh, en) = refusal(admin.create_agency(&under("TOODEEP", &deepest)).await.err());
+    assert_eq!((status, code.as_str(), pointer.as_str()), (422, "invalid_change", "/parent_code"));
+    assert!(zh.contains(&format!("TOODEEP 將位於人事總處之下超過 {MAX_DEPTH} 層")) && en.contains("levels"), "{zh} {en}");
+    admin.create_agency(&under("LEAF", "MOI")).await.unwrap();
+    admin.create_agency(&under("LEAF2", "LEAF")).await.unwrap();
+    let (_, _, _, zh, _) = refusal(admin.update_agency("LEAF", &parent_of(&deepest), None).await.err());
+    assert!(zh.contains("LEAF2 將位於"), "the agency carried along is named: {zh}");
+    let all = admin.list_agencies().await.unwrap();
+    assert!(!all.iter().any(|a| a.code == "TOODEEP"));
+    assert_eq!(all.iter().find(|a| a.code == "LEAF").and_then(|a| a.parent_code.as_deref()), Some("MOI"));
+
+    // The same in a file, said at its line; nothing of it is kept.
+    let file = |lines: &[(&str, &str)]| {
+        let rows: String = lines.iter().map(|(code, parent)| format!("{code},機關{code},{parent},1\n")).collect();
+        format!("code,name,parent_code,personnel_staff\n{rows}")
+    };
+    type Lines<'a> = Vec<(&'a str, &'a str)>;
+    let cases: [(Lines, &str, &str); 3] = [
+        (vec![("F1", "MOI"), ("F2", "F1"), ("MOI", "F2")], "/rows/4/parent_code", "循環"),
+        (vec![("F1", "MOI"), ("F2", "NOPE")], "/rows/3/parent_code", "上級機關 NOPE 不存在"),
+        (vec![("F1", "MOI"), ("F2", &deepest)], "/rows/3/parent_code", "F2 將位於"),
+    ];
+    for (lines, at, says) in cases {
+        let (status, _, pointer, zh, _) = refusal(admin.import_agencies(&file(&lines)).await.err());
+        assert_eq!((status, pointer.as_str()), (422, at), "{lines:?}: {zh}");
+        assert!(zh.contains(says), "{lines:?}: {zh}");
+    }
+    let after = admin.list_agencies().await.unwrap();
+    assert!(!after.iter().any(|a| a.code.starts_with('F')), "nothing of a refused file is kept");
+    assert_eq!(after.iter().find(|a| a.code == "MOI").and_then(|a| a.parent_code.as_deref()), Some("DGPA"));
+    // A file that moves the deep chain up makes room, and its people still see their work.
+    let up = admin.import_agencies(&file(&[("D03", "MOI")])).await.unwrap();
+    assert_eq!((up.created, up.updated), (0, 1));
+    admin.create_agency(&under("NOWFITS", &deepest)).await.unwrap();
+    assert_eq!(deep.get_request(mine.id).await.unwrap().agency_code, deepest);
+}
+
 async fn accounts_are_managed_by_dgpa_admins(backend: Backend) {
     let server = TestServer::start(backend);
     let admin = server.login("admin.dgpa").await;
@@ -615,6 +709,7 @@ async fn cli_user_can_sign_in(backend: Backend) {
 
 on_both_backends!(
     agencies_are_managed_by_dgpa_admins,
+    the_agency_tree_stays_a_tree_within_its_depth,
     accounts_are_managed_by_dgpa_admins,
     concurrent_edits_never_overwrite_each_other,
     two_administrators_disabling_each_other_leave_one,

@@ -673,3 +673,68 @@ fn work_is_attended_only_by_an_active_case_officer() {
     assert!(!attends(false, &roles(&[Role::DgpaOfficer])), "left: disabled");
     assert!(!attends(true, &roles(&[Role::DgpaAdmin])), "moved to other duties");
 }
+
+#[test]
+fn a_placement_under_itself_or_of_the_root_or_under_nothing_is_refused() {
+    let tree = links(&[]);
+    assert_eq!(check_placement(&tree, &code("NPA"), &code("TPE")), Ok(()));
+    assert_eq!(check_placement(&tree, &code("NEW"), &code("KPD")), Ok(()), "a new agency under any");
+    assert_eq!(check_placement(&tree, &code("DGPA"), &code("MOI")), Err(PlacementError::RootHasNoParent));
+    assert_eq!(check_placement(&tree, &code("NPA"), &code("NOPE")), Err(PlacementError::UnknownParent { parent: code("NOPE") }));
+    assert_eq!(
+        check_placement(&tree, &code("MOI"), &code("MOI")),
+        Err(PlacementError::UnderItself { agency: code("MOI"), parent: code("MOI") })
+    );
+    // Under one below it: the tree it leaves has a cycle, named by the move that closed it.
+    for parent in ["NPA", "KPD"] {
+        let after = links(&[("MOI", parent)]);
+        assert_eq!(tree_problem(&after, &[code("MOI")]), Some(PlacementError::UnderItself { agency: code("MOI"), parent: code(parent) }));
+    }
+    let after = links(&[("TPE", "KPD"), ("MOI", "TPE")]);
+    let closed = tree_problem(&after, &[code("TPE"), code("MOI")]);
+    assert_eq!(closed, Some(PlacementError::UnderItself { agency: code("MOI"), parent: code("TPE") }), "the last move on it");
+    assert_eq!(tree_problem(&links(&[("NPA", "TPE")]), &[code("NPA")]), None);
+    let m = PlacementError::UnderItself { agency: code("MOI"), parent: code("KPD") }.message();
+    assert!(m.zh_tw.contains("KPD 即為 MOI 本身或其所屬機關") && m.en.contains("cycle"), "{m:?}");
+}
+
+#[test]
+fn a_tree_deeper_than_its_bound_is_found_and_nothing_else() {
+    // A chain of agencies under KPD (3 levels below DGPA) to `levels` below DGPA.
+    let chain = |levels: usize| {
+        let mut tree = links(&[]);
+        let mut parent = code("KPD");
+        for level in 4..=levels {
+            let agency = code(&format!("L{level:03}"));
+            tree.insert(agency.clone(), Some(parent));
+            parent = agency;
+        }
+        tree
+    };
+    assert_eq!(tree_problem(&links(&[]), &[]), None);
+    let full = chain(MAX_DEPTH);
+    assert_eq!(tree_problem(&full, &[]), None, "{MAX_DEPTH} levels below DGPA are within bounds");
+    assert!(full.keys().all(|a| chain_in(&full, a).is_some()), "and each has its chain");
+    let over = chain(MAX_DEPTH + 3);
+    let deepest = code(&format!("L{:03}", MAX_DEPTH + 3));
+    assert_eq!(tree_problem(&over, &[]), Some(PlacementError::TooDeep { agency: deepest.clone() }), "the deepest is named");
+    assert_eq!(chain_in(&over, &code(&format!("L{:03}", MAX_DEPTH + 1))), None);
+    // Whatever order the links are walked in (each map's own), the answer is the same.
+    for _ in 0..20 {
+        let again: TreeLinks = over.iter().map(|(a, p)| (a.clone(), p.clone())).collect();
+        assert_eq!(tree_problem(&again, &[]), Some(PlacementError::TooDeep { agency: deepest.clone() }));
+    }
+    // A chain of 20,000 is found too deep in one pass.
+    let long = chain(20_000);
+    assert_eq!(tree_problem(&long, &[]), Some(PlacementError::TooDeep { agency: code("L20000") }));
+}
+
+#[test]
+fn the_agencies_under_several_are_found_in_one_pass() {
+    let tree = links(&[]);
+    let view = tree.iter().map(|(c, p)| (c, p.as_ref()));
+    let mut under = subtrees(view, &[code("NPA"), code("MOE"), code("KPD")]);
+    assert_eq!(under[..2], [code("NPA"), code("MOE")], "the roots first, each once");
+    under.sort();
+    assert_eq!(under, [code("KPD"), code("MOE"), code("NPA")]);
+}
