@@ -126,7 +126,9 @@ impl Store {
                 // Nothing differs: no new version, no audit entry of a change nobody made.
                 return Ok(());
             };
-            still_a_tree(&after, std::slice::from_ref(code))?;
+            // Only a move places anything: a rename where the tree is too deep already goes through.
+            let moved = change.parent_code.as_ref().is_some_and(|p| Some(p) != before.parent_code.as_ref());
+            still_a_tree(&after, if moved { std::slice::from_ref(code) } else { &[] })?;
             if touched {
                 touch_requests_under(c, &after, std::slice::from_ref(code), now)?;
             }
@@ -177,8 +179,12 @@ impl Store {
             }
             let (mut updated, mut unchanged) = (0, 0);
             let mut touched = Vec::new();
-            let moved: Vec<AgencyCode> = items.iter().map(|a| a.code.clone()).collect();
+            // The agencies the file places: those it creates, and those it moves.
+            let mut moved: Vec<AgencyCode> = Vec::new();
             for a in &items {
+                if created.contains(&a.code) || after.get(&a.code) != Some(&Some(a.parent_code.clone())) {
+                    moved.push(a.code.clone());
+                }
                 let change = AgencyUpsert {
                     name: Some(a.name.clone()),
                     parent_code: Some(a.parent_code.clone()),
@@ -224,9 +230,9 @@ fn tree_to_change(c: &mut crate::DbConnection) -> StoreResult<TreeLinks> {
     links(c)
 }
 
-/// Refuses the tree a change leaves when it has a cycle or an agency more than
-/// [`statreq_domain::lifecycle::MAX_DEPTH`] levels below DGPA (a move carries the
-/// agencies under it along); `moved` are the agencies the change placed, in order.
+/// Refuses the tree a change leaves when the agencies it placed (`moved`, in order) close
+/// a cycle or sit, or carry one under them, more than
+/// [`statreq_domain::lifecycle::MAX_DEPTH`] levels below DGPA.
 fn still_a_tree(tree: &TreeLinks, moved: &[AgencyCode]) -> StoreResult<()> {
     match statreq_domain::lifecycle::tree_problem(tree, moved) {
         Some(problem) => Err(StoreError::Placement(problem)),

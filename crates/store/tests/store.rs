@@ -866,6 +866,37 @@ fn emails_to_one_address_are_leased_together(backend: Backend) {
     assert_eq!(due(t0 + Duration::seconds(91)), ["e3"]);
 }
 
+/// A tree made deeper than the bound before it was kept (by an older version, or by
+/// hand) blocks no change that does not place anything there: a rename of the deep
+/// agency, or of another, goes through; an agency made under the deep one is refused; a
+/// move that mends it goes through.
+fn a_tree_too_deep_already_blocks_only_what_goes_deeper(backend: Backend) {
+    use statreq_domain::lifecycle::{PlacementError, MAX_DEPTH};
+    let (_db, store) = open(backend);
+    let a = |c: &str, parent: &str| NewAgency { code: code(c), name: c.into(), parent_code: code(parent), personnel_staff: 3 };
+    store.create_agency(a("MOI", "DGPA"), &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    let levels = MAX_DEPTH + 6;
+    let sql: String = (2..=levels)
+        .map(|level| {
+            let parent = if level == 2 { "MOI".to_string() } else { format!("Z{:03}", level - 1) };
+            format!(
+                "INSERT INTO agencies (code, name, parent_code, personnel_staff, created_at, updated_at) \
+                 SELECT 'Z{level:03}', 'Z{level:03}', '{parent}', personnel_staff, created_at, updated_at FROM agencies WHERE code = 'MOI';"
+            )
+        })
+        .collect();
+    store.batch_execute(&sql).unwrap_or_else(|e| panic!("{e}"));
+    let deepest = format!("Z{levels:03}");
+    let rename = |name: &str| statreq_store::AgencyUpsert { name: Some(name.into()), ..Default::default() };
+    store.update_agency(&code(&deepest), rename("最深"), None, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    store.update_agency(&code("MOI"), rename("內政部"), None, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    let deeper = store.create_agency(a("DEEPER", &deepest), &ctx(), now());
+    assert!(matches!(&deeper, Err(StoreError::Placement(PlacementError::TooDeep { agency })) if agency.as_str() == "DEEPER"), "{deeper:?}");
+    let up = statreq_store::AgencyUpsert { parent_code: Some(code("DGPA")), ..Default::default() };
+    store.update_agency(&code("Z010"), up, None, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    store.create_agency(a("DEEPER", &deepest), &ctx(), now()).unwrap_or_else(|e| panic!("mended: {e}"));
+}
+
 /// Two moves made at once cannot together close a cycle: with A being moved under B in
 /// another transaction (as the store makes a move: the tree's lock, then the change),
 /// moving B under A waits for it and then finds the cycle (on PostgreSQL each passed its
@@ -974,6 +1005,7 @@ on_both!(
     signing_out_during_a_refresh_ends_what_it_issued,
     emails_to_one_address_are_leased_together,
     two_moves_at_once_keep_the_tree_a_tree,
+    a_tree_too_deep_already_blocks_only_what_goes_deeper,
     the_agency_tree_stays_a_tree,
     a_wrong_url_reports_its_real_cause,
     concurrent_writers_all_land,

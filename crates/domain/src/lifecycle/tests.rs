@@ -711,22 +711,34 @@ fn a_tree_deeper_than_its_bound_is_found_and_nothing_else() {
         }
         tree
     };
+    // The chain placed under KPD (its first agency moved there, carrying the rest).
+    let placed = [code("L004")];
     assert_eq!(tree_problem(&links(&[]), &[]), None);
     let full = chain(MAX_DEPTH);
-    assert_eq!(tree_problem(&full, &[]), None, "{MAX_DEPTH} levels below DGPA are within bounds");
+    assert_eq!(tree_problem(&full, &placed), None, "{MAX_DEPTH} levels below DGPA are within bounds");
     assert!(full.keys().all(|a| chain_in(&full, a).is_some()), "and each has its chain");
     let over = chain(MAX_DEPTH + 3);
     let deepest = code(&format!("L{:03}", MAX_DEPTH + 3));
-    assert_eq!(tree_problem(&over, &[]), Some(PlacementError::TooDeep { agency: deepest.clone() }), "the deepest is named");
+    assert_eq!(tree_problem(&over, &placed), Some(PlacementError::TooDeep { agency: deepest.clone() }), "the deepest is named");
+    assert_eq!(tree_problem(&over, &[code("KPD")]), Some(PlacementError::TooDeep { agency: deepest.clone() }), "moved above it");
     assert_eq!(chain_in(&over, &code(&format!("L{:03}", MAX_DEPTH + 1))), None);
+    // A tree too deep already is not a change's fault where the change placed nothing
+    // too deep: elsewhere, or at the chain's top, moved up to mend it.
+    assert_eq!(tree_problem(&over, &[]), None);
+    assert_eq!(tree_problem(&over, &[code("MOE")]), None);
     // Whatever order the links are walked in (each map's own), the answer is the same.
     for _ in 0..20 {
         let again: TreeLinks = over.iter().map(|(a, p)| (a.clone(), p.clone())).collect();
-        assert_eq!(tree_problem(&again, &[]), Some(PlacementError::TooDeep { agency: deepest.clone() }));
+        assert_eq!(tree_problem(&again, &placed), Some(PlacementError::TooDeep { agency: deepest.clone() }));
     }
     // A chain of 20,000 is found too deep in one pass.
     let long = chain(20_000);
-    assert_eq!(tree_problem(&long, &[]), Some(PlacementError::TooDeep { agency: code("L20000") }));
+    assert_eq!(tree_problem(&long, &placed), Some(PlacementError::TooDeep { agency: code("L20000") }));
+    // A cycle made by hand elsewhere is not the change's either.
+    let mut looped = links(&[("X1", "X2")]);
+    looped.insert(code("X2"), Some(code("X1")));
+    assert_eq!(tree_problem(&looped, &[code("MOE")]), None);
+    assert!(matches!(tree_problem(&looped, &[code("X1")]), Some(PlacementError::UnderItself { .. })));
 }
 
 #[test]

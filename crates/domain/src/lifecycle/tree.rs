@@ -145,10 +145,13 @@ pub fn check_placement(links: &TreeLinks, agency: &AgencyCode, parent: &AgencyCo
     Ok(())
 }
 
-/// What is wrong with the tree a change leaves, in one pass over it: a cycle (named by
-/// the last of the `moved` agencies on it, the one whose move closed it), else the
-/// deepest agency more than [`MAX_DEPTH`] levels below the root (by code among equals);
-/// `None` when it is a tree within bounds.
+/// What is wrong with the tree a change leaves where the change placed agencies
+/// (`moved`, in the order it placed them), in one pass over it: a cycle through one of
+/// them (named by the last, whose move closed it), else the deepest agency more than
+/// [`MAX_DEPTH`] levels below the root among them and those under them (by code among
+/// equals); `None` when there is neither. What is wrong elsewhere (a tree made deeper by
+/// an older version, or edited by hand) is not the change's: a rename there, or a move
+/// that mends it, goes through.
 pub fn tree_problem(links: &TreeLinks, moved: &[AgencyCode]) -> Option<PlacementError> {
     // Each agency's depth, walking up to the first agency whose depth is known (or the
     // root), then back down; an agency on or under a cycle is past any bound.
@@ -178,12 +181,12 @@ pub fn tree_problem(links: &TreeLinks, moved: &[AgencyCode]) -> Option<Placement
             depth.insert(a, base.saturating_add(i));
         }
     }
-    if !cyclic.is_empty() {
-        let agency = moved.iter().rev().find(|a| cyclic.contains(a)).or_else(|| cyclic.iter().min().copied())?.clone();
-        let parent = links.get(&agency).cloned().flatten()?;
-        return Some(PlacementError::UnderItself { agency, parent });
+    if let Some(agency) = moved.iter().rev().find(|a| cyclic.contains(a)) {
+        let parent = links.get(agency).cloned().flatten()?;
+        return Some(PlacementError::UnderItself { agency: agency.clone(), parent });
     }
-    let deepest = depth.into_iter().filter(|(_, d)| *d > MAX_DEPTH).max_by(|(a, x), (b, y)| x.cmp(y).then(b.cmp(a)));
+    let placed: std::collections::HashSet<AgencyCode> = subtrees(links.iter().map(|(c, p)| (c, p.as_ref())), moved).into_iter().collect();
+    let deepest = depth.into_iter().filter(|(a, d)| *d > MAX_DEPTH && placed.contains(*a)).max_by(|(a, x), (b, y)| x.cmp(y).then(b.cmp(a)));
     deepest.map(|(agency, _)| PlacementError::TooDeep { agency: agency.clone() })
 }
 
