@@ -164,6 +164,7 @@ pub async fn import_agencies(
             use statreq_domain::lifecycle::PlacementError;
             let at = lines.iter().position(|(code, parent)| match &e {
                 PlacementError::UnknownParent { parent: unknown } => parent == unknown,
+                PlacementError::RootHasNoParent => code.is_dgpa(),
                 other => other.agency() == Some(code),
             });
             // Counting the header: the first agency is on line 2.

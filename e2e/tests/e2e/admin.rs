@@ -221,8 +221,9 @@ async fn the_agency_tree_stays_a_tree_within_its_depth(backend: Backend) {
         format!("code,name,parent_code,personnel_staff\n{rows}")
     };
     type Lines<'a> = Vec<(&'a str, &'a str)>;
-    let cases: [(Lines, &str, &str); 3] = [
+    let cases: [(Lines, &str, &str); 4] = [
         (vec![("F1", "MOI"), ("F2", "F1"), ("MOI", "F2")], "/rows/4/parent_code", "循環"),
+        (vec![("F1", "MOI"), ("DGPA", "F1")], "/rows/3/parent_code", "人事總處為機關樹之根"),
         (vec![("F1", "MOI"), ("F2", "NOPE")], "/rows/3/parent_code", "上級機關 NOPE 不存在"),
         (vec![("F1", "MOI"), ("F2", &deepest)], "/rows/3/parent_code", "F2 將位於"),
     ];

@@ -77,8 +77,8 @@ pub fn subtrees<'a>(links: impl IntoIterator<Item = (&'a AgencyCode, Option<&'a 
 /// The agency tree as `agency → parent` links (DGPA, the root, has none).
 pub type TreeLinks = std::collections::HashMap<AgencyCode, Option<AgencyCode>>;
 
-/// The most levels an agency sits below DGPA: far below any real tree, and the bound of
-/// every walk up it.
+/// The most levels an agency sits below DGPA: far deeper than any real tree, and the
+/// bound of every walk up it.
 pub const MAX_DEPTH: usize = 64;
 
 /// Why an agency cannot be placed where a change puts it.
