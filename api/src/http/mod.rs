@@ -386,6 +386,14 @@ pub fn page_of<T>(mut items: Vec<T>, limit: i64, id_of: impl Fn(&T) -> i64) -> s
     statreq_contract::Page { items, next_cursor }
 }
 
+/// A page read from the store at a position (`offset`, up to `limit + 1` rows: the
+/// extra row only tells that more exist): the cursor is the next position.
+pub fn page_from<T>(mut items: Vec<T>, offset: i64, limit: i64) -> statreq_contract::Page<T> {
+    let more = items.len() as i64 > limit;
+    items.truncate(limit.max(0) as usize);
+    statreq_contract::Page { items, next_cursor: more.then(|| offset.saturating_add(limit).to_string()) }
+}
+
 /// `cursor` and `limit`: the paging every list endpoint takes.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -493,6 +501,14 @@ mod tests {
         assert!(past.items.is_empty() && past.next_cursor.is_none());
         assert!(super::page_at(vec![1], Some("x"), None).is_err());
         assert!(super::page_at(vec![1], None, Some(0)).is_err());
+    }
+
+    #[test]
+    fn pages_read_at_a_position_point_to_the_next() {
+        let p = super::page_from(vec!['a', 'b', 'c'], 4, 2);
+        assert_eq!((p.items, p.next_cursor.as_deref()), (vec!['a', 'b'], Some("6")));
+        let last = super::page_from(vec!['a', 'b'], 4, 2);
+        assert_eq!((last.items, last.next_cursor), (vec!['a', 'b'], None));
     }
 
     #[test]

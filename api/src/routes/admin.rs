@@ -59,8 +59,10 @@ pub async fn list_agencies(
     _who: Principal,
     q: http::Query<http::PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let rows = db(&state, |s| s.list_agencies()).await?;
-    http::list_response(rows.into_iter().map(agency_view).collect(), q.cursor.as_deref(), q.limit)
+    let limit = http::page_limit(q.limit)?;
+    let offset = http::parse_cursor(q.cursor.as_deref())?.unwrap_or(0);
+    let rows = db(&state, move |s| s.agencies_page(offset, limit + 1)).await?;
+    Ok(HttpResponse::Ok().json(http::page_from(rows.into_iter().map(agency_view).collect(), offset, limit)))
 }
 
 /// One agency, with its `version` in `ETag` (what `PATCH /agencies/{code}` takes in

@@ -71,6 +71,18 @@ impl Store {
         Ok(rows.into_iter().map(AgencyRow::from).collect())
     }
 
+    /// Up to `limit` agencies by code, from the `offset`-th: one page of the list
+    /// without reading the whole tree (thousands of agencies, paged by 200).
+    pub fn agencies_page(&self, offset: i64, limit: i64) -> StoreResult<Vec<AgencyRow>> {
+        let rows = agencies::table
+            .select(Row::as_select())
+            .order(agencies::code.asc())
+            .offset(offset.max(0))
+            .limit(limit.max(0))
+            .load(&mut *self.conn()?)?;
+        Ok(rows.into_iter().map(AgencyRow::from).collect())
+    }
+
     pub fn get_agency(&self, code: &AgencyCode) -> StoreResult<AgencyRow> {
         agency_by_code(&mut *self.conn()?, code)
     }

@@ -24,6 +24,25 @@ async fn agencies_are_managed_by_dgpa_admins(backend: Backend) {
         .await
         .unwrap();
     assert_eq!((created.code.as_str(), created.parent_code.as_deref()), ("KPD01", Some("NPA")));
+    // Paged by the store, three at a time: every agency once, by code, as the whole list has them.
+    let whole: Vec<String> = applicant.list_agencies().await.unwrap().into_iter().map(|a| a.code).collect();
+    let (mut paged, mut cursor) = (Vec::new(), None::<String>);
+    loop {
+        let page: statreq_e2e::statreq_contract::Page<statreq_e2e::statreq_contract::AgencyView> =
+            applicant.page("/agencies", cursor.as_deref(), Some(3)).await.unwrap();
+        assert!(page.items.len() <= 3 && (page.items.len() == 3 || page.next_cursor.is_none()), "{:?}", page.next_cursor);
+        paged.extend(page.items.into_iter().map(|a| a.code));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let mut sorted = whole.clone();
+    sorted.sort();
+    assert_eq!((paged, whole.len()), (sorted, 8), "the demo's seven agencies and KPD01");
+    let past: statreq_e2e::statreq_contract::Page<statreq_e2e::statreq_contract::AgencyView> =
+        applicant.page("/agencies", Some("999999999999999999"), Some(200)).await.unwrap();
+    assert!(past.items.is_empty() && past.next_cursor.is_none());
     let dup = admin
         .create_agency(&CreateAgencyBody { code: "KPD01".into(), name: "x".into(), parent_code: "NPA".into(), personnel_staff: 1 })
         .await

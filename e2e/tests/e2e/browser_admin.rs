@@ -110,6 +110,19 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     // Typed full-width, as a Chinese input method may: the same agencies as `npa`.
     set_date(&c, "ag-filter", "ＮＰａ").await;
     wait_for_text(&c, "#ag-count", "顯示 2 個機關").await;
+    // Among thousands, the table shows the first 300 and says how to find the others.
+    let many: String = (0..320).map(|i| format!("T{i:04},大量機關{i},MOE,1\n")).collect();
+    admin.import_agencies(&format!("code,name,parent_code,personnel_staff\n{many}")).await.unwrap();
+    let all = admin.list_agencies().await.unwrap().len();
+    c.refresh().await.unwrap();
+    wait_for_text(&c, "#ag-count", &format!("顯示前 300 個機關（共 {all} 個）")).await;
+    let shown = "return document.querySelectorAll('section[aria-labelledby=ag-h] table.list tbody tr').length";
+    assert_eq!(c.execute(shown, vec![]).await.unwrap(), serde_json::json!(300));
+    type_into(&c, "#ag-filter", "大量機關").await;
+    wait_for_text(&c, "#ag-count", &format!("符合的 320 個機關中顯示前 300 個（共 {all} 個）")).await;
+    set_date(&c, "ag-filter", "t0319").await;
+    wait_for_text(&c, "#ag-count", "顯示 1 個機關").await;
+    wait_for_text(&c, "section[aria-labelledby='ag-h'] table.list", "大量機關319").await;
 
     // The catalog of existing sources: add, edit (saved at the version read), delete.
     click(&c, Locator::Css("nav.subnav a[href='/admin/reference']")).await;
@@ -297,7 +310,7 @@ async fn an_administrator_manages_agencies_reference_data_and_integrations() {
     c.set_window_size(360, 800).await.unwrap();
     for (path, table, row) in [
         ("/admin", "section[aria-labelledby='us-h'] table.list", "webhr.npa"),
-        ("/admin/agencies", "section[aria-labelledby='ag-h'] table.list", "NPAHR"),
+        ("/admin/agencies", "section[aria-labelledby='ag-h'] table.list", "MOEK"),
         ("/admin/reference", "section[aria-labelledby='src-h'] table.list", "WebHR"),
         ("/admin/integrations", "section[aria-labelledby='sa-h'] table.list", "webhr.npa"),
     ] {

@@ -12,21 +12,33 @@ use crate::pages::admin_reference::CsvExchange;
 use crate::session::call;
 use statreq_domain::values::search_holds;
 
-/// Depth-first from the roots, so that a table reads as the tree.
+/// Depth-first from the roots, so that a table reads as the tree; each agency's
+/// children found once (a list of thousands of agencies is ordered at once).
 fn as_tree(list: &[AgencyView]) -> Vec<(usize, AgencyView)> {
-    let mut ordered = Vec::new();
-    let mut stack: Vec<(usize, String)> = list.iter().filter(|a| a.parent_code.is_none()).map(|a| (0, a.code.clone())).collect();
-    stack.sort_by(|x, y| y.1.cmp(&x.1));
-    while let Some((depth, code)) = stack.pop() {
-        if let Some(a) = list.iter().find(|a| a.code == code) {
-            ordered.push((depth, a.clone()));
-            let mut children: Vec<&AgencyView> = list.iter().filter(|c| c.parent_code.as_deref() == Some(&code)).collect();
-            children.sort_by(|x, y| y.code.cmp(&x.code));
-            stack.extend(children.into_iter().map(|c| (depth + 1, c.code.clone())));
+    let mut children: std::collections::HashMap<Option<&str>, Vec<&AgencyView>> = std::collections::HashMap::new();
+    for a in list {
+        children.entry(a.parent_code.as_deref()).or_default().push(a);
+    }
+    // Each agency's children by code, last first: the stack then takes them in order.
+    for kids in children.values_mut() {
+        kids.sort_by(|x, y| y.code.cmp(&x.code));
+    }
+    let mut ordered = Vec::with_capacity(list.len());
+    let mut stack: Vec<(usize, &AgencyView)> = children.get(&None).map(|roots| roots.iter().map(|a| (0, *a)).collect()).unwrap_or_default();
+    while let Some((depth, a)) = stack.pop() {
+        ordered.push((depth, a.clone()));
+        if ordered.len() > list.len() {
+            break; // a loop in the links (the service refuses one): shown once, not forever
+        }
+        if let Some(kids) = children.get(&Some(a.code.as_str())) {
+            stack.extend(kids.iter().map(|c| (depth + 1, *c)));
         }
     }
     ordered
 }
+
+/// The most rows the agency table shows at once.
+const SHOWN_AT_MOST: usize = 300;
 
 /// The agencies of the administration pages.
 #[component]
@@ -36,6 +48,8 @@ pub fn Agencies() -> impl IntoView {
     let note = RwSignal::new(None::<String>);
     let editing = RwSignal::new(None::<AgencyView>);
     let filter = RwSignal::new(String::new());
+    // The tree, ordered once per list read (the table and both agency choices show it).
+    let tree = Memo::new(move |_| agencies.get().and_then(Result::ok).map(|list| as_tree(&list)).unwrap_or_default());
     let done = move |key: &'static str, name: String| {
         note.set(Some(tr_with(lang.get_untracked(), key, &[("agency", name)])));
         agencies.refetch();
@@ -74,8 +88,7 @@ pub fn Agencies() -> impl IntoView {
         });
     };
     let options = move |except: Option<String>, chosen: Option<String>| {
-        let list = agencies.get().and_then(Result::ok).unwrap_or_default();
-        as_tree(&list)
+        tree.get()
             .into_iter()
             .filter(|(_, a)| Some(&a.code) != except.as_ref())
             .map(|(depth, a)| {
@@ -96,12 +109,22 @@ pub fn Agencies() -> impl IntoView {
                 // The tree, or the agencies whose code or name holds the words typed.
                 let words = filter.get().trim().to_string();
                 let all = list.len();
-                let shown: Vec<(usize, AgencyView)> = as_tree(&list)
+                let shown: Vec<(usize, AgencyView)> = tree.get()
                     .into_iter()
                     .filter(|(_, a)| search_holds(&a.code, &words) || search_holds(&a.name, &words))
                     .map(|(depth, a)| (if words.is_empty() { depth } else { 0 }, a))
                     .collect();
-                let count = (!words.is_empty()).then(|| tr_with(lang.get(), "agencies_shown", &[("n", shown.len().to_string()), ("all", all.to_string())]));
+                // Thousands of rows are not read, and they keep the browser busy at every
+                // key typed: the first ones are shown, and how to find the others said.
+                let matching = shown.len();
+                let shown: Vec<(usize, AgencyView)> = shown.into_iter().take(SHOWN_AT_MOST).collect();
+                let n = |k: usize| k.to_string();
+                let count = match (words.is_empty(), matching > SHOWN_AT_MOST) {
+                    (true, false) => None,
+                    (true, true) => Some(tr_with(lang.get(), "agencies_shown_first", &[("shown", n(SHOWN_AT_MOST)), ("all", n(all))])),
+                    (false, false) => Some(tr_with(lang.get(), "agencies_shown", &[("n", n(matching)), ("all", n(all))])),
+                    (false, true) => Some(tr_with(lang.get(), "agencies_matching_first", &[("shown", n(SHOWN_AT_MOST)), ("n", n(matching)), ("all", n(all))])),
+                };
                 view! {
                     <p class="hint" id="ag-count" aria-live="polite">{count}</p>
                     <table class="list">

@@ -262,7 +262,6 @@ pub fn AccountList(
         ev.prevent_default();
         load(None);
     };
-    let names = move || agencies.get().and_then(Result::ok);
     view! {
         <form class="account-search" role="search" on:submit=search>
             <label for="us-q">{move || tr(lang.get(), "account_words")}</label>
@@ -300,7 +299,7 @@ pub fn AccountList(
                                     <tr>
                                         <td data-label=move || tr(lang.get(), "username")>{u.username.clone()}</td>
                                         <td data-label=move || tr(lang.get(), "name_2")>{u.display_name.clone()}</td>
-                                        <td data-label=move || tr(lang.get(), "agency")>{move || crate::components::agencies::agency_label(names().as_deref(), &code)}</td>
+                                        <td data-label=move || tr(lang.get(), "agency")>{move || agencies.with(|read| crate::components::agencies::agency_label(read.as_ref().and_then(|r| r.as_deref().ok()), &code))}</td>
                                         <td data-label=move || tr(lang.get(), "roles")>{move || roles.iter().map(|r| role_label(lang.get(), *r)).collect::<Vec<_>>().join("、")}</td>
                                         <td data-label=move || tr(lang.get(), "status")>{move || if u.active { tr(lang.get(), "active") } else { tr(lang.get(), "disabled") }}</td>
                                         <td><button type="button" class="link" id=format!("edit-user-{}", u.id) on:click=move |_| editing.set(Some(chosen.clone()))>
