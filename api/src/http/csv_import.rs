@@ -45,8 +45,9 @@ pub fn parse_csv_rows<T: DeserializeOwned>(
             });
             continue;
         }
+        let cells = rec.as_ref().ok().cloned();
         match rec.and_then(|r| r.deserialize::<T>(headers.as_ref())) {
-            Err(e) => match unreadable(&e, headers.as_ref(), line) {
+            Err(e) => match unreadable(&e, headers.as_ref(), cells.as_ref(), line) {
                 // The header does not fit (a column missing, or one the import does not
                 // know: a misspelt optional one would be dropped unsaid, its data lost):
                 // said once, whatever follows.
@@ -117,7 +118,7 @@ enum Unreadable {
 }
 
 /// Why a line of the file could not be read, in zh-TW and English, where.
-fn unreadable(e: &csv::Error, headers: Option<&csv::StringRecord>, line: usize) -> Unreadable {
+fn unreadable(e: &csv::Error, headers: Option<&csv::StringRecord>, cells: Option<&csv::StringRecord>, line: usize) -> Unreadable {
     let problem = |pointer: String, code: &str, zh: String, en: String| ProblemError {
         pointer,
         code: code.into(),
@@ -148,14 +149,17 @@ fn unreadable(e: &csv::Error, headers: Option<&csv::StringRecord>, line: usize) 
                     format!("The header lacks the column \"{column}\"."),
                 ));
             }
-            let column = err.field().and_then(|f| headers?.get(usize::try_from(f).ok()?)).map(pointer_token);
+            let value = quoted("unknown variant");
+            // A value not among a column's choices comes without its column: it is the
+            // cell that holds the value.
+            let at = err.field().and_then(|f| usize::try_from(f).ok()).or_else(|| {
+                let value = value.as_deref()?;
+                cells?.iter().position(|c| c == value)
+            });
+            let column = at.and_then(|i| headers?.get(i)).map(pointer_token);
             let pointer = column.as_ref().map_or_else(|| format!("/rows/{line}"), |c| format!("/rows/{line}/{c}"));
-            Unreadable::Line(problem(
-                pointer,
-                "invalid_csv_row",
-                format!("此格的值無法讀取：{what}"),
-                format!("This cell's value cannot be read: {what}"),
-            ))
+            let (zh, en) = cell_problem(err.kind(), value.as_deref(), &what);
+            Unreadable::Line(problem(pointer, "invalid_csv_row", zh, en))
         }
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Unreadable::Line(problem(
             format!("/rows/{line}"),
@@ -166,8 +170,95 @@ fn unreadable(e: &csv::Error, headers: Option<&csv::StringRecord>, line: usize) 
         _ => Unreadable::Line(problem(
             format!("/rows/{line}"),
             "invalid_csv_row",
-            format!("此列無法讀取：{e}"),
+            "此列無法讀取。".into(),
             format!("This line cannot be read: {e}"),
         )),
+    }
+}
+
+/// What a cell should hold, said in both languages (the parser's own words, English
+/// only, are kept for the English detail where nothing plainer can be said).
+fn cell_problem(kind: &csv::DeserializeErrorKind, value: Option<&str>, what: &str) -> (String, String) {
+    use std::num::IntErrorKind;
+    let pair = |zh: &str, en: &str| (zh.to_string(), en.to_string());
+    match kind {
+        csv::DeserializeErrorKind::ParseInt(e) => match e.kind() {
+            IntErrorKind::Empty => {
+                pair("此格不可空白，須為整數（例如 12）。", "This cell must hold a whole number (such as 12); it is empty.")
+            }
+            IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => {
+                pair("此格的數字超出可接受的範圍。", "This cell's number is out of range.")
+            }
+            _ => pair("此格須為整數（例如 12）。", "This cell must hold a whole number (such as 12)."),
+        },
+        csv::DeserializeErrorKind::ParseFloat(_) => pair("此格須為數字。", "This cell must hold a number."),
+        csv::DeserializeErrorKind::ParseBool(_) => pair("此格須為 true 或 false。", "This cell must be true or false."),
+        _ => match value {
+            // serde's "unknown variant `x`, expected one of `a`, `b`" (or "expected `a` or `b`").
+            Some(value) => {
+                let choices: Vec<&str> = what.split_once("expected").map_or("", |(_, k)| k).split('`').skip(1).step_by(2).collect();
+                (
+                    format!("「{value}」不是此欄可用的值；可用的值為：{}。", choices.join("、")),
+                    format!("\"{value}\" is not a value of this column; the values are: {}.", choices.join(", ")),
+                )
+            }
+            None => ("此格的值無法讀取。".into(), format!("This cell's value cannot be read: {what}")),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Row {
+        code: String,
+        staff: i32,
+        personal: bool,
+        kind: Kind,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Basic,
+        Pay,
+    }
+
+    /// Each problem as (pointer, zh-TW, English).
+    fn problems(csv: &str) -> Vec<(String, String, String)> {
+        let Err(e) = super::parse_csv_rows::<Row>(csv.as_bytes(), |_| Vec::new()) else { panic!("{csv} was read") };
+        let body = serde_json::to_value(e.to_problem()).unwrap_or_default();
+        body["errors"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| {
+                let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+                (s(&p["pointer"]), s(&p["message"]["zh_tw"]), s(&p["message"]["en"]))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_cell_that_does_not_read_is_named_and_said_in_both_languages() {
+        let got = problems(
+            "code,staff,personal,kind\nA,,true,basic\nB,1x,true,pay\nC,99999999999,true,pay\nD,1,yes,pay\nE,1,false,basics\nF,1,false,pay\n",
+        );
+        let want = [
+            ("/rows/2/staff", "此格不可空白，須為整數（例如 12）。", "This cell must hold a whole number (such as 12); it is empty."),
+            ("/rows/3/staff", "此格須為整數（例如 12）。", "This cell must hold a whole number (such as 12)."),
+            ("/rows/4/staff", "此格的數字超出可接受的範圍。", "This cell's number is out of range."),
+            ("/rows/5/personal", "此格須為 true 或 false。", "This cell must be true or false."),
+            (
+                "/rows/6/kind",
+                "「basics」不是此欄可用的值；可用的值為：basic、pay。",
+                "\"basics\" is not a value of this column; the values are: basic, pay.",
+            ),
+        ];
+        let want: Vec<(String, String, String)> = want.iter().map(|(p, z, e)| (p.to_string(), z.to_string(), e.to_string())).collect();
+        assert_eq!(got, want);
     }
 }

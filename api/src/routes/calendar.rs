@@ -127,8 +127,8 @@ pub async fn working_days(state: web::Data<AppState>, _who: Principal, q: http::
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CalendarRow {
-    #[serde(deserialize_with = "statreq_domain::day::deserialize")]
-    date: NaiveDate,
+    /// Read by `day::parse` in the check, whose refusal names the cell in both languages.
+    date: String,
     kind: DayKind,
     name: String,
 }
@@ -158,15 +158,18 @@ pub async fn import_calendar(
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::DgpaAdmin)?;
     let bytes = http::read_upload(&mut payload, http::MAX_IMPORT_BYTES).await?;
-    let rows: Vec<CalendarRow> = http::parse_csv_rows(&bytes, |_: &CalendarRow| Vec::new())?;
+    let rows: Vec<CalendarRow> = http::parse_csv_rows(&bytes, |r: &CalendarRow| {
+        statreq_domain::day::parse(&r.date).err().map(|e| ("/date".to_string(), e.text())).into_iter().collect()
+    })?;
     let mut years: std::collections::BTreeMap<i32, OfficeCalendar> = std::collections::BTreeMap::new();
     for r in rows {
-        let year = years.entry(r.date.year()).or_insert_with(|| OfficeCalendar {
-            year: r.date.year(),
+        let Ok(date) = statreq_domain::day::parse(&r.date) else { continue }; // refused above
+        let year = years.entry(date.year()).or_insert_with(|| OfficeCalendar {
+            year: date.year(),
             days_off: Vec::new(),
             make_up_workdays: Vec::new(),
         });
-        let day = NamedDay { date: r.date, name: r.name };
+        let day = NamedDay { date, name: r.name };
         match r.kind {
             DayKind::DayOff => year.days_off.push(day),
             DayKind::MakeUpWorkday => year.make_up_workdays.push(day),

@@ -75,7 +75,13 @@ async fn the_office_calendar_is_managed_data_and_counts_working_days(backend: Ba
 
     // CSV: all or nothing; each year in the file replaces that year.
     let bad = "date,kind,name\n2029-01-01,day_off,開國紀念日\n2029-01-02,holiday,錯誤\n";
-    assert!(admin.import_calendar(bad).await.is_err());
+    let refused = admin.import_calendar(bad).await.err();
+    let said = refused
+        .as_ref()
+        .and_then(|e| e.problem())
+        .and_then(|p| p.errors.first().map(|x| (x.pointer.clone(), x.message.clone().map(|m| m.zh_tw).unwrap_or_default())));
+    let want = ("/rows/3/kind".to_string(), "「holiday」不是此欄可用的值；可用的值為：day_off、make_up_workday。".to_string());
+    assert_eq!(said, Some(want), "the cell named, its choices said in Chinese");
     assert_eq!(applicant.calendar(2029).await.err().and_then(|e| e.status()), Some(404), "nothing was imported");
     assert_eq!(applicant.import_calendar("date,kind,name\n").await.err().and_then(|e| e.status()), Some(403));
     // Excel in Taiwan saves "CSV" in Big5: refused, with where Excel keeps UTF-8.

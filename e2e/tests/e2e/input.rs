@@ -395,8 +395,16 @@ async fn days_are_written_in_the_western_calendar(backend: Backend) {
     let csv = "date,kind,name\n2026-01-01,day_off,開國紀念日\n115-02-16,day_off,春節\n";
     let refused = admin.import_calendar(csv).await.err();
     assert_eq!(refused.as_ref().and_then(|e| e.status()), Some(422), "{refused:?}");
-    let row = refused.as_ref().and_then(|e| e.problem()).and_then(|p| p.errors.first().map(|x| (x.pointer.clone(), x.detail.clone())));
-    assert!(row.as_ref().is_some_and(|(p, d)| p == "/rows/3" && d.contains("write 2026-02-16")), "{row:?}");
+    let row = refused.as_ref().and_then(|e| e.problem()).and_then(|p| {
+        p.errors.first().map(|x| (x.pointer.clone(), x.detail.clone(), x.message.clone().map(|m| m.zh_tw).unwrap_or_default()))
+    });
+    // At its cell, and in Chinese too (the zh-TW message once repeated the English).
+    assert!(
+        row.as_ref().is_some_and(|(p, d, zh)| p == "/rows/3/date"
+            && d.contains("write 2026-02-16")
+            && zh.contains("民國115年2月16日是 2026-02-16")),
+        "{row:?}"
+    );
     assert_eq!(admin.get_text("/calendar/2026").await.unwrap(), before);
     // A condition on a date field written so is a finding at its value.
     let mut app = common::statistics();
