@@ -158,7 +158,7 @@ fn unreadable(e: &csv::Error, headers: Option<&csv::StringRecord>, cells: Option
             });
             let column = at.and_then(|i| headers?.get(i)).map(pointer_token);
             let pointer = column.as_ref().map_or_else(|| format!("/rows/{line}"), |c| format!("/rows/{line}/{c}"));
-            let (zh, en) = cell_problem(err.kind(), value.as_deref(), &what);
+            let (zh, en) = cell_problem(&what);
             Unreadable::Line(problem(pointer, "invalid_csv_row", zh, en))
         }
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Unreadable::Line(problem(
@@ -176,34 +176,14 @@ fn unreadable(e: &csv::Error, headers: Option<&csv::StringRecord>, cells: Option
     }
 }
 
-/// What a cell should hold, said in both languages (the parser's own words, English
-/// only, are kept for the English detail where nothing plainer can be said).
-fn cell_problem(kind: &csv::DeserializeErrorKind, value: Option<&str>, what: &str) -> (String, String) {
-    use std::num::IntErrorKind;
-    let pair = |zh: &str, en: &str| (zh.to_string(), en.to_string());
-    match kind {
-        csv::DeserializeErrorKind::ParseInt(e) => match e.kind() {
-            IntErrorKind::Empty => {
-                pair("此格不可空白，須為整數（例如 12）。", "This cell must hold a whole number (such as 12); it is empty.")
-            }
-            IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => {
-                pair("此格的數字超出可接受的範圍。", "This cell's number is out of range.")
-            }
-            _ => pair("此格須為整數（例如 12）。", "This cell must hold a whole number (such as 12)."),
-        },
-        csv::DeserializeErrorKind::ParseFloat(_) => pair("此格須為數字。", "This cell must hold a number."),
-        csv::DeserializeErrorKind::ParseBool(_) => pair("此格須為 true 或 false。", "This cell must be true or false."),
-        _ => match value {
-            // serde's "unknown variant `x`, expected one of `a`, `b`" (or "expected `a` or `b`").
-            Some(value) => {
-                let choices: Vec<&str> = what.split_once("expected").map_or("", |(_, k)| k).split('`').skip(1).step_by(2).collect();
-                (
-                    format!("「{value}」不是此欄可用的值；可用的值為：{}。", choices.join("、")),
-                    format!("\"{value}\" is not a value of this column; the values are: {}.", choices.join(", ")),
-                )
-            }
-            None => ("此格的值無法讀取。".into(), format!("This cell's value cannot be read: {what}")),
-        },
+/// What a cell should hold: in zh-TW as a JSON body's value is said ([`serde_words`]),
+/// the parser's own words in the English detail.
+///
+/// [`serde_words`]: crate::app::input::serde_words
+fn cell_problem(what: &str) -> (String, String) {
+    match crate::app::input::serde_words(what) {
+        Some(zh) => (format!("此格的值無法讀取：{zh}。"), format!("This cell's value cannot be read: {what}.")),
+        None => ("此格的值無法讀取。".into(), format!("This cell's value cannot be read: {what}.")),
     }
 }
 
@@ -248,14 +228,26 @@ mod tests {
             "code,staff,personal,kind\nA,,true,basic\nB,1x,true,pay\nC,99999999999,true,pay\nD,1,yes,pay\nE,1,false,basics\nF,1,false,pay\n",
         );
         let want = [
-            ("/rows/2/staff", "此格不可空白，須為整數（例如 12）。", "This cell must hold a whole number (such as 12); it is empty."),
-            ("/rows/3/staff", "此格須為整數（例如 12）。", "This cell must hold a whole number (such as 12)."),
-            ("/rows/4/staff", "此格的數字超出可接受的範圍。", "This cell's number is out of range."),
-            ("/rows/5/personal", "此格須為 true 或 false。", "This cell must be true or false."),
+            (
+                "/rows/2/staff",
+                "此格的值無法讀取：須為整數，不可空白。",
+                "This cell's value cannot be read: cannot parse integer from empty string.",
+            ),
+            (
+                "/rows/3/staff",
+                "此格的值無法讀取：須為整數（只含阿拉伯數字）。",
+                "This cell's value cannot be read: invalid digit found in string.",
+            ),
+            ("/rows/4/staff", "此格的值無法讀取：數字過大。", "This cell's value cannot be read: number too large to fit in target type."),
+            (
+                "/rows/5/personal",
+                "此格的值無法讀取：須為 true 或 false。",
+                "This cell's value cannot be read: provided string was not `true` or `false`.",
+            ),
             (
                 "/rows/6/kind",
-                "「basics」不是此欄可用的值；可用的值為：basic、pay。",
-                "\"basics\" is not a value of this column; the values are: basic, pay.",
+                "此格的值無法讀取：沒有「basics」這個選項；可用的有 basic、pay。",
+                "This cell's value cannot be read: unknown variant `basics`, expected `basic` or `pay`.",
             ),
         ];
         let want: Vec<(String, String, String)> = want.iter().map(|(p, z, e)| (p.to_string(), z.to_string(), e.to_string())).collect();

@@ -80,7 +80,7 @@ async fn the_office_calendar_is_managed_data_and_counts_working_days(backend: Ba
         .as_ref()
         .and_then(|e| e.problem())
         .and_then(|p| p.errors.first().map(|x| (x.pointer.clone(), x.message.clone().map(|m| m.zh_tw).unwrap_or_default())));
-    let want = ("/rows/3/kind".to_string(), "「holiday」不是此欄可用的值；可用的值為：day_off、make_up_workday。".to_string());
+    let want = ("/rows/3/kind".to_string(), "此格的值無法讀取：沒有「holiday」這個選項；可用的有 day_off、make_up_workday。".to_string());
     assert_eq!(said, Some(want), "the cell named, its choices said in Chinese");
     assert_eq!(applicant.calendar(2029).await.err().and_then(|e| e.status()), Some(404), "nothing was imported");
     assert_eq!(applicant.import_calendar("date,kind,name\n").await.err().and_then(|e| e.status()), Some(403));
