@@ -122,6 +122,11 @@ pub fn spawn(state: web::Data<AppState>) {
                 if let Err(e) = db(&state, move |s| s.purge_idempotency_keys(cutoff)).await {
                     tracing::warn!(error = %e, "purging idempotency keys failed");
                 }
+                // Sign-ins ended a day ago or more: no token of theirs can refresh.
+                let ended = Utc::now() - chrono::Duration::days(1);
+                if let Err(e) = db(&state, move |s| s.purge_refresh_tokens(ended)).await {
+                    tracing::warn!(error = %e, "forgetting ended sign-ins failed");
+                }
                 // The log's keeping is in days: once an hour is enough (and at start).
                 if last_purge.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
                     last_purge = Some(std::time::Instant::now());

@@ -983,6 +983,51 @@ fn a_move_records_whose_review_it_changed_in_its_own_transaction(backend: Backen
     );
 }
 
+fn sign_ins_that_can_no_longer_refresh_are_forgotten(backend: Backend) {
+    let (_db, store) = open(backend);
+    let (u, v) = (user(&store, "p", "DGPA"), user(&store, "q", "DGPA"));
+    let token = |hash: &'static str, family: &'static str, user_id, expires_in: Duration| NewRefreshToken {
+        token_hash: hash,
+        family,
+        user_id,
+        issued_at: now() - Duration::hours(13),
+        expires_at: now() + expires_in,
+        origin: SessionOrigin::default(),
+    };
+    for t in [
+        // Ended yesterday: every token expired.
+        token("old-1", "old", u, -Duration::days(1)),
+        token("old-2", "old", u, -Duration::hours(30)),
+        token("old-v", "old-v", v, -Duration::days(3)),
+        // Still going: a spent token expired long ago, its successor still valid (the spent
+        // one must stay, so that presenting it again is seen as reuse).
+        token("live-1", "live", u, -Duration::days(2)),
+        token("live-2", "live", u, Duration::hours(1)),
+        // Expired an hour ago, after the cutoff: kept for now.
+        token("recent", "recent", v, -Duration::hours(1)),
+    ] {
+        store.insert_refresh_token(&t, None).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let before: Vec<String> = store.sessions_of(u, now()).unwrap_or_default().into_iter().map(|s| s.id).collect();
+    assert_eq!(store.purge_refresh_tokens(now() - Duration::hours(2)).ok(), Some(3), "old-1, old-2, old-v");
+    assert_eq!(store.purge_refresh_tokens(now() - Duration::hours(2)).ok(), Some(0));
+    let after: Vec<String> = store.sessions_of(u, now()).unwrap_or_default().into_iter().map(|s| s.id).collect();
+    assert_eq!((before, after), (vec!["live".to_string()], vec!["live".to_string()]));
+    // Every token of a live sign-in stays, the expired ones too: one spent and presented
+    // again must be known, to end the sign-in as reuse.
+    let known = |hash: &str| store.session_of_token(hash).ok().flatten().map(|(family, _)| family);
+    let kept: Vec<Option<String>> = ["live-1", "live-2", "recent", "old-1", "old-v"].into_iter().map(known).collect();
+    let want = [Some("live"), Some("live"), Some("recent"), None, None].map(|f| f.map(str::to_string));
+    assert_eq!(kept, want);
+    assert_eq!(store.purge_refresh_tokens(now()).ok(), Some(1), "recent, once past the cutoff");
+    // More than a chunk at once: every one goes.
+    for i in 0..1_100 {
+        let (hash, family) = (String::leak(format!("bulk-h{i}")), String::leak(format!("bulk-f{i}")));
+        store.insert_refresh_token(&token(hash, family, v, -Duration::days(2)), None).unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(store.purge_refresh_tokens(now() - Duration::days(1)).ok(), Some(1_100));
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[test] fn $name() { super::$name(super::Backend::Sqlite) } )* }
@@ -991,6 +1036,7 @@ macro_rules! on_both {
 }
 
 on_both!(
+    sign_ins_that_can_no_longer_refresh_are_forgotten,
     a_move_records_whose_review_it_changed_in_its_own_transaction,
     reference_data_is_versioned_with_history_and_seeded_once,
     the_audit_chain_detects_edits_deletions_and_truncation,

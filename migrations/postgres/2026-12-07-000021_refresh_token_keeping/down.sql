@@ -1,0 +1,2 @@
+DROP INDEX refresh_tokens_expires;
+DROP INDEX refresh_tokens_user;
