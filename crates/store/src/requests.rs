@@ -187,14 +187,34 @@ impl Default for ListFilter {
     }
 }
 
+/// Up to this many agencies are bound one by one (`IN (?, …)`); more go as one JSON
+/// array: SQLite takes at most 32,766 bound values in a statement, and a subtree of the
+/// agency tree (DGPA's whole tree, or a large ministry's) may hold more agencies.
+const BOUND_ONE_BY_ONE: usize = 1_000;
+
+type Condition = Box<dyn BoxableExpression<requests::table, crate::conn::MultiBackend, SqlType = diesel::sql_types::Bool>>;
+
+/// `requests.agency_code` is one of `codes`, however many.
+fn agency_among(backend: crate::Backend, codes: &[AgencyCode]) -> Condition {
+    if codes.len() <= BOUND_ONE_BY_ONE {
+        return Box::new(requests::agency_code.eq_any(codes.to_vec()));
+    }
+    let json = serde_json::Value::from(codes.iter().map(|c| c.as_str()).collect::<Vec<_>>()).to_string();
+    let (before, after) = match backend {
+        crate::Backend::Sqlite => ("requests.agency_code IN (SELECT value FROM json_each(", "))"),
+        crate::Backend::Postgres => ("requests.agency_code IN (SELECT jsonb_array_elements_text(", "::jsonb))"),
+    };
+    Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>(before).bind::<diesel::sql_types::Text, _>(json).sql(after))
+}
+
 /// Narrows a query of `requests` to what a [`ListFilter`]'s caller may see (the SQL side
 /// of `lifecycle::can_view`): its own agency's in every state, and once submitted, the
 /// agencies it supervises' (or every agency's, DGPA).
 macro_rules! visible_to {
-    ($q:expr, $f:expr) => {{
+    ($q:expr, $f:expr, $backend:expr) => {{
         let (q, f) = ($q, $f);
         if !f.all_submitted {
-            let supervised = requests::agency_code.eq_any(f.supervised.clone()).and(requests::revision.gt(0));
+            let supervised = agency_among($backend, &f.supervised).and(requests::revision.gt(0));
             match f.own_agency.clone() {
                 Some(own) => q.filter(requests::agency_code.eq(own).or(supervised)),
                 None => q.filter(supervised),
@@ -211,7 +231,7 @@ macro_rules! visible_to {
 /// states, words, agencies, officer, days, personal data and ids. The list and the
 /// counts narrow alike, so that a state's count is that list's length.
 macro_rules! narrowed_by {
-    ($q:expr, $f:expr) => {{
+    ($q:expr, $f:expr, $backend:expr) => {{
         let (mut q, f) = ($q, $f);
         if !f.states.is_empty() {
             q = q.filter(requests::state.eq_any(f.states.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
@@ -228,8 +248,8 @@ macro_rules! narrowed_by {
                 Err(_) => q.filter(words),
             };
         }
-        if let Some(agencies) = f.agencies.clone() {
-            q = q.filter(requests::agency_code.eq_any(agencies));
+        if let Some(agencies) = f.agencies.as_deref() {
+            q = q.filter(agency_among($backend, agencies));
         }
         if let Some(assignee) = f.assignee {
             q = q.filter(requests::assignee.eq(assignee));
@@ -277,7 +297,8 @@ impl Store {
             .group_by((requests::agency_code, requests::state, requests::revision))
             .select((requests::agency_code, requests::state, requests::revision, diesel::dsl::count_star()))
             .into_boxed();
-        let rows: Vec<(AgencyCode, String, i32, i64)> = narrowed_by!(visible_to!(q, f), f).load(&mut *self.conn()?)?;
+        let rows: Vec<(AgencyCode, String, i32, i64)> =
+            narrowed_by!(visible_to!(q, f, self.backend()), f, self.backend()).load(&mut *self.conn()?)?;
         rows.into_iter()
             .map(|(agency_code, state, revision, count)| {
                 let state = State::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("request state {state}")))?;
@@ -411,7 +432,7 @@ impl Store {
         if let Some(before) = f.before {
             q = q.filter(requests::id.lt(before));
         }
-        q = narrowed_by!(visible_to!(q, f), f);
+        q = narrowed_by!(visible_to!(q, f, self.backend()), f, self.backend());
         q.load(&mut *self.conn()?)?.into_iter().map(RequestRow::try_from).collect()
     }
 

@@ -983,6 +983,38 @@ fn a_move_records_whose_review_it_changed_in_its_own_transaction(backend: Backen
     );
 }
 
+fn a_list_over_more_agencies_than_a_statement_binds(backend: Backend) {
+    let (_db, store) = open(backend);
+    let u = user(&store, "big", "DGPA");
+    let draft = store.create_request(&code("DGPA"), u, &serde_json::json!({"reason": "x"}), now()).unwrap_or_else(|e| panic!("{e}"));
+    let mut submit = outcome(State::PendingSupervisor, EventKind::Submitted);
+    submit.freeze_revision = true;
+    let other = store.create_request(&code("DGPA"), u, &serde_json::json!({"reason": "y"}), now()).unwrap_or_else(|e| panic!("{e}"));
+    store.apply_transition(other.id, other.version, State::Draft, &submit, u, &ctx(), now()).unwrap_or_else(|e| panic!("{e}"));
+    // A subtree of 40,000 agencies (SQLite binds at most 32,766 values in a statement).
+    let many: Vec<AgencyCode> = (0..40_000).map(|i| code(&format!("X{i:05}"))).collect();
+    let with_dgpa: Vec<AgencyCode> = many.iter().cloned().chain([code("DGPA")]).collect();
+    let ids = |f: &statreq_store::ListFilter| {
+        let mut got: Vec<i64> = store.list_requests(f).unwrap_or_else(|e| panic!("{e}")).into_iter().map(|r| r.id.0).collect();
+        got.sort_unstable();
+        let counted: i64 = store.count_requests(f).unwrap_or_else(|e| panic!("{e}")).iter().map(|c| c.count).sum();
+        assert_eq!(counted, got.len() as i64, "the counts narrow as the list does");
+        got
+    };
+    let among = |agencies: &[AgencyCode]| statreq_store::ListFilter {
+        own_agency: Some(code("DGPA")),
+        agencies: Some(agencies.to_vec()),
+        ..Default::default()
+    };
+    assert_eq!(ids(&among(&with_dgpa)), [draft.id.0, other.id.0]);
+    assert_eq!(ids(&among(&many)), Vec::<i64>::new());
+    assert_eq!(ids(&among(&with_dgpa[39_990..])), [draft.id.0, other.id.0], "a few, bound one by one");
+    // A supervisor of them all sees what was submitted, not the draft.
+    let supervising = |supervised: Vec<AgencyCode>| statreq_store::ListFilter { supervised, ..Default::default() };
+    assert_eq!(ids(&supervising(with_dgpa.clone())), [other.id.0]);
+    assert_eq!(ids(&supervising(many)), Vec::<i64>::new());
+}
+
 fn sign_ins_that_can_no_longer_refresh_are_forgotten(backend: Backend) {
     let (_db, store) = open(backend);
     let (u, v) = (user(&store, "p", "DGPA"), user(&store, "q", "DGPA"));
@@ -1036,6 +1068,7 @@ macro_rules! on_both {
 }
 
 on_both!(
+    a_list_over_more_agencies_than_a_statement_binds,
     sign_ins_that_can_no_longer_refresh_are_forgotten,
     a_move_records_whose_review_it_changed_in_its_own_transaction,
     reference_data_is_versioned_with_history_and_seeded_once,
