@@ -95,7 +95,7 @@ where
     let mut seen = std::collections::HashSet::new();
     let rows: Vec<R> = parse_csv_rows(bytes, |r: &R| {
         let item: T = r.clone().into();
-        let mut p = problems(&item);
+        let mut p: Vec<(String, statreq_domain::Text)> = problems(&item).into_iter().map(|(at, m)| (csv_column(&at), m)).collect();
         if !seen.insert(key(&item).clone()) {
             p.push((key_pointer.into(), statreq_domain::Text::new("此代號在檔案中重複。", "This key appears twice in the file.")));
         }
@@ -110,6 +110,17 @@ where
         .collect::<Result<_, _>>()
         .map_err(crate::app::AppError::internal)?;
     Ok(items)
+}
+
+/// An item's problem pointer as the file's column: a text in both languages is one
+/// object in the item (`/title/zh_tw`) and two columns in the file (`title_zh`).
+fn csv_column(pointer: &str) -> String {
+    let top = |base: &str| base.len() > 1 && !base[1..].contains('/');
+    match (pointer.strip_suffix("/zh_tw"), pointer.strip_suffix("/en")) {
+        (Some(base), _) if top(base) => format!("{base}_zh"),
+        (_, Some(base)) if top(base) => format!("{base}_en"),
+        _ => pointer.to_string(),
+    }
 }
 
 enum Unreadable {
@@ -220,6 +231,13 @@ mod tests {
                 (s(&p["pointer"]), s(&p["message"]["zh_tw"]), s(&p["message"]["en"]))
             })
             .collect()
+    }
+
+    #[test]
+    fn a_text_in_both_languages_is_two_columns_of_the_file() {
+        let column = super::csv_column;
+        assert_eq!((column("/title/zh_tw"), column("/definition/en")), ("/title_zh".to_string(), "/definition_en".to_string()));
+        assert_eq!((column("/fields/1"), column("/a/b/en"), column("/en")), ("/fields/1".into(), "/a/b/en".into(), "/en".into()));
     }
 
     #[test]

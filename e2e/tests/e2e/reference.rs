@@ -120,6 +120,11 @@ async fn the_dictionary_is_searched_and_edited_with_history(backend: Backend) {
     let problem = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("{err:?}"));
     assert_eq!(problem.code, "invalid_csv");
     assert!(problem.errors.iter().any(|e| e.pointer.ends_with("/code")), "{:?}", problem.errors);
+    let undefined = format!("{}\nundefined_one,basic,名,name,text,,false,false,false,{},x\n", edited_csv.trim_end(), "定".repeat(2_001));
+    let err = admin.import_fields(&undefined).await.err();
+    let problem = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("{err:?}"));
+    let at: Vec<&str> = problem.errors.iter().map(|e| e.pointer.as_str()).collect();
+    assert!(at.len() == 1 && at[0].starts_with("/rows/") && at[0].ends_with("/definition_zh"), "{at:?}");
     assert_eq!(status(applicant.import_fields(&csv).await), Some(403));
     assert_eq!(ok(applicant.list_fields(None).await).len(), all.len() + 1);
 }
@@ -270,6 +275,11 @@ async fn the_catalog_is_administered_and_matched_against_a_draft(backend: Backen
     let bad = format!("{csv}bad id,dgpa_published_statistics,x,x,x,x,grade,,,x,x\n");
     let err = admin.import_sources(&bad).await.err();
     assert_eq!(err.as_ref().and_then(|e| e.code()), Some("invalid_csv"));
+    // A problem is named at the file's column: `title_zh`, not the entry's `/title/zh_tw`.
+    let untitled = format!("{csv}untitled,dgpa_published_statistics,,Untitled,x,https://x.example/,grade,,,x,x\n");
+    let err = admin.import_sources(&untitled).await.err();
+    let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("expected a problem: {err:?}"));
+    assert_eq!(p.errors.iter().map(|e| e.pointer.as_str()).collect::<Vec<_>>(), ["/rows/3/title_zh"], "{:?}", p.errors);
     let exported = ok(admin.get_text("/sources.csv").await);
     assert!(exported.contains("pay-yearbook") && !exported.contains("bad id"));
     // A misspelt optional column (`breakdown`) is refused, named, once: it was dropped
