@@ -55,15 +55,7 @@ pub fn parse_csv_rows<T: DeserializeOwned>(
                 Unreadable::Line(error) => errors.push(error),
             },
             Ok(item) => {
-                for (pointer, message) in check(&item) {
-                    errors.push(ProblemError {
-                        pointer: format!("/rows/{line}{pointer}"),
-                        code: "invalid_csv_row".into(),
-                        detail: message.en.clone(),
-                        message: Some(message),
-                        severity: None,
-                    });
-                }
+                errors.extend(check(&item).into_iter().map(|(pointer, message)| row_problem(format!("/rows/{line}{pointer}"), message)));
                 items.push(item);
             }
         }
@@ -78,6 +70,17 @@ pub fn parse_csv_rows<T: DeserializeOwned>(
         return Err(InputError::CsvNoRows.into());
     }
     Ok(items)
+}
+
+/// A problem of the file at `pointer` (`/rows/{line}/{column}`).
+fn row_problem(pointer: String, message: statreq_domain::Text) -> ProblemError {
+    ProblemError { pointer, code: "invalid_csv_row".into(), detail: message.en.clone(), message: Some(message), severity: None }
+}
+
+/// A file refused for problems found once its lines were read (each at
+/// `/rows/{line}/{column}`), as a line's own problems are: nothing imported.
+pub fn rows_refused(problems: Vec<(String, statreq_domain::Text)>) -> ApiError {
+    InputError::CsvRows { errors: problems.into_iter().map(|(pointer, message)| row_problem(pointer, message)).collect() }.into()
 }
 
 /// Reference items (`R` rows into `T`) from a CSV import, all or nothing: each

@@ -17,7 +17,7 @@ pub mod throttle;
 pub mod upload;
 pub mod versioning;
 
-pub use csv_import::{parse_csv_rows, reference_csv};
+pub use csv_import::{parse_csv_rows, reference_csv, rows_refused};
 
 pub use files::{attachment_header, csv_plain, csv_response, csv_safe, file_response};
 pub use query::{query_in_two, query_value, query_with_lists, Query, Repeated};

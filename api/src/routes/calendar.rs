@@ -162,29 +162,55 @@ pub async fn import_calendar(
         statreq_domain::day::parse(&r.date).err().map(|e| ("/date".to_string(), e.text())).into_iter().collect()
     })?;
     let mut years: std::collections::BTreeMap<i32, OfficeCalendar> = std::collections::BTreeMap::new();
-    for r in rows {
+    // Each day's line of the file, by year and list as the calendar holds them, and each
+    // year's first line: a calendar's problem is said at the line it comes from.
+    let mut lines: std::collections::HashMap<(i32, &str), Vec<usize>> = std::collections::HashMap::new();
+    let mut first_line: std::collections::HashMap<i32, usize> = std::collections::HashMap::new();
+    for (i, r) in rows.into_iter().enumerate() {
+        let line = i + 2; // counting the header, as the file's own problems are
         let Ok(date) = statreq_domain::day::parse(&r.date) else { continue }; // refused above
         let year = years.entry(date.year()).or_insert_with(|| OfficeCalendar {
             year: date.year(),
             days_off: Vec::new(),
             make_up_workdays: Vec::new(),
         });
+        first_line.entry(date.year()).or_insert(line);
         let day = NamedDay { date, name: r.name };
-        match r.kind {
-            DayKind::DayOff => year.days_off.push(day),
-            DayKind::MakeUpWorkday => year.make_up_workdays.push(day),
-        }
+        let list = match r.kind {
+            DayKind::DayOff => {
+                year.days_off.push(day);
+                "days_off"
+            }
+            DayKind::MakeUpWorkday => {
+                year.make_up_workdays.push(day);
+                "make_up_workdays"
+            }
+        };
+        lines.entry((date.year(), list)).or_default().push(line);
     }
     let mut problems = Vec::new();
     let mut items = Vec::new();
     for (year, mut cal) in years {
-        problems.extend(cal.problems().into_iter().map(|(p, m)| (format!("/{year}{p}"), m)));
+        for (pointer, message) in cal.problems() {
+            // `/days_off/3/date` is the fourth day off of the year: its line, its column.
+            let parts: Vec<&str> = pointer.split('/').skip(1).collect();
+            let first = first_line.get(&year).copied().unwrap_or(2);
+            let at = match parts.as_slice() {
+                [list, i, column] => match i.parse::<usize>().ok().and_then(|i| lines.get(&(year, *list))?.get(i)) {
+                    Some(line) => format!("/rows/{line}/{column}"),
+                    None => format!("/rows/{first}"),
+                },
+                ["year"] => format!("/rows/{first}/date"),
+                _ => format!("/rows/{first}"),
+            };
+            problems.push((at, message));
+        }
         cal.days_off.sort();
         cal.make_up_workdays.sort();
         items.push((year.to_string(), serde_json::to_value(&cal).map_err(AppError::internal)?));
     }
     if !problems.is_empty() {
-        return Err(InputError::InvalidContent { kind: Content::Calendar, problems }.into());
+        return Err(http::rows_refused(problems));
     }
     Ok(HttpResponse::Ok().json(reference::import(&state, CALENDAR, items, http::audit(&who, &req)).await?))
 }

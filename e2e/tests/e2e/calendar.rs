@@ -101,7 +101,15 @@ async fn the_office_calendar_is_managed_data_and_counts_working_days(backend: Ba
     assert_eq!((y2029.calendar.days_off.len(), y2029.calendar.make_up_workdays.len()), (2, 1));
     let wrong_year = "date,kind,name\n2029-02-13,make_up_workday,補行上班\n";
     let err = admin.import_calendar(wrong_year).await.err();
-    assert_eq!(err.and_then(|e| e.status()), Some(422), "a Tuesday is no make-up workday");
+    assert_eq!(err.as_ref().and_then(|e| e.status()), Some(422), "a Tuesday is no make-up workday");
+    // A year's own problems are said at the file's lines (they were at the calendar's
+    // `/2029/days_off/1/date`, which no one can find in a file).
+    let twice = "date,kind,name\n2029-01-01,day_off,開國紀念日\n2029-02-13,make_up_workday,補行上班\n2029-01-01,day_off,重複\n2029-01-08,day_off, \n";
+    let err = admin.import_calendar(twice).await.err();
+    let p = err.as_ref().and_then(|e| e.problem()).unwrap_or_else(|| panic!("expected a problem: {err:?}"));
+    let mut at: Vec<&str> = p.errors.iter().map(|e| e.pointer.as_str()).collect();
+    at.sort_unstable();
+    assert_eq!((p.code.as_str(), at), ("invalid_csv", vec!["/rows/3/date", "/rows/4/date", "/rows/5/name"]), "{:?}", p.errors);
 }
 
 on_both_backends!(the_office_calendar_is_managed_data_and_counts_working_days);
