@@ -58,7 +58,9 @@ async fn destructions(state: &AppState, email: bool, now: DateTime<Utc>) -> AppR
     let filter = ListFilter { all_submitted: true, states: vec![State::Delivered], limit: 100_000, ..Default::default() };
     let rows = db(state, move |s| s.list_requests(&filter)).await?;
     let today = lifecycle::taiwan_date(now);
-    let creators: Vec<UserId> = rows.iter().map(|r| r.created_by).collect();
+    let mut creators: Vec<UserId> = rows.iter().map(|r| r.created_by).collect();
+    creators.sort_unstable();
+    creators.dedup();
     let users: HashMap<UserId, UserRow> = db(state, move |s| s.get_users(&creators)).await?.into_iter().map(|u| (u.id, u)).collect();
     for r in &rows {
         let app = &r.application;

@@ -138,14 +138,23 @@ impl Store {
         user_by_id(&mut *self.conn()?, id)
     }
 
-    /// Several users in one query (missing ids are left out).
+    /// Several users, a thousand ids a query (missing ids are left out).
     pub fn get_users(&self, ids: &[UserId]) -> StoreResult<Vec<UserRow>> {
         // One id (the usual case of a single request's view) as `=`: a statement the
-        // connection prepares once; `IN (…)` is prepared anew for every call.
+        // connection prepares once; `IN (…)` is prepared anew for every call. Many (every
+        // creator of the delivered requests, for the destruction reminders) a thousand at
+        // a time: SQLite binds at most 32,766 values in a statement.
         let rows = match ids {
             [] => Vec::new(),
             [one] => users::table.filter(users::id.eq(*one)).select(Row::as_select()).load(&mut *self.conn()?)?,
-            _ => users::table.filter(users::id.eq_any(ids)).select(Row::as_select()).load(&mut *self.conn()?)?,
+            _ => {
+                let mut conn = self.conn()?;
+                let mut rows = Vec::new();
+                for chunk in ids.chunks(1000) {
+                    rows.extend(users::table.filter(users::id.eq_any(chunk)).select(Row::as_select()).load::<Row>(&mut *conn)?);
+                }
+                rows
+            }
         };
         Ok(rows.into_iter().map(UserRow::from).collect())
     }

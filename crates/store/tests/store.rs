@@ -1013,6 +1013,11 @@ fn a_list_over_more_agencies_than_a_statement_binds(backend: Backend) {
     let supervising = |supervised: Vec<AgencyCode>| statreq_store::ListFilter { supervised, ..Default::default() };
     assert_eq!(ids(&supervising(with_dgpa.clone())), [other.id.0]);
     assert_eq!(ids(&supervising(many)), Vec::<i64>::new());
+    // Accounts by 40,000 ids at once (every creator of years of delivered requests, as the
+    // destruction reminders read them): those that exist.
+    let asked: Vec<UserId> = (1..=40_000).map(UserId).chain([u]).collect();
+    let found = store.get_users(&asked).unwrap_or_else(|e| panic!("{e}"));
+    assert!(found.iter().any(|x| x.id == u) && found.len() < 10, "{}", found.len());
 }
 
 fn sign_ins_that_can_no_longer_refresh_are_forgotten(backend: Backend) {
