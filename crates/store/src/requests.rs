@@ -207,6 +207,25 @@ fn agency_among(backend: crate::Backend, codes: &[AgencyCode]) -> Condition {
     Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>(before).bind::<diesel::sql_types::Text, _>(json).sql(after))
 }
 
+/// `requests.id` is (or, `among` false, is not) one of `ids`, however many: the
+/// overdue requests a list is narrowed to, or narrowed to leave out, are as many as the
+/// queue and the deliveries hold.
+fn id_among(backend: crate::Backend, ids: &[RequestId], among: bool) -> Condition {
+    if ids.len() <= BOUND_ONE_BY_ONE {
+        return match among {
+            true => Box::new(requests::id.eq_any(ids.to_vec())),
+            false => Box::new(requests::id.ne_all(ids.to_vec())),
+        };
+    }
+    let json = serde_json::Value::from(ids.iter().map(|id| id.0).collect::<Vec<_>>()).to_string();
+    let not = if among { "" } else { "NOT " };
+    let (before, after) = match backend {
+        crate::Backend::Sqlite => (format!("requests.id {not}IN (SELECT value FROM json_each("), "))"),
+        crate::Backend::Postgres => (format!("requests.id {not}IN (SELECT jsonb_array_elements_text("), "::jsonb)::bigint)"),
+    };
+    Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>(&before).bind::<diesel::sql_types::Text, _>(json).sql(after))
+}
+
 /// Narrows a query of `requests` to what a [`ListFilter`]'s caller may see (the SQL side
 /// of `lifecycle::can_view`): its own agency's in every state, and once submitted, the
 /// agencies it supervises' (or every agency's, DGPA).
@@ -266,11 +285,11 @@ macro_rules! narrowed_by {
         if let Some(personal) = f.personal {
             q = q.filter(requests::personal.eq(personal));
         }
-        if let Some(ids) = f.ids.clone() {
-            q = q.filter(requests::id.eq_any(ids));
+        if let Some(ids) = f.ids.as_deref() {
+            q = q.filter(id_among($backend, ids, true));
         }
         if !f.exclude_ids.is_empty() {
-            q = q.filter(requests::id.ne_all(f.exclude_ids.clone()));
+            q = q.filter(id_among($backend, &f.exclude_ids, false));
         }
         if let Some((system, reference)) = f.external.clone() {
             q = q.filter(requests::external_system.eq(system).and(requests::external_ref.eq(reference)));

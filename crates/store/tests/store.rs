@@ -1,7 +1,7 @@
 //! Store tests on real SQLite and PostgreSQL, a fresh database each.
 
 use chrono::{Duration, TimeZone, Utc};
-use statreq_domain::{AgencyCode, Difficulty, EventKind, Outcome, State, UserId};
+use statreq_domain::{AgencyCode, Difficulty, EventKind, Outcome, RequestId, State, UserId};
 use statreq_e2e::{Backend, TestDatabase};
 use statreq_store::{
     Backend as StoreBackend, NewAgency, NewRefreshToken, NewUser, RefreshAsk, RefreshUse, SessionOrigin, Store, StoreError,
@@ -1013,6 +1013,19 @@ fn a_list_over_more_agencies_than_a_statement_binds(backend: Backend) {
     let supervising = |supervised: Vec<AgencyCode>| statreq_store::ListFilter { supervised, ..Default::default() };
     assert_eq!(ids(&supervising(with_dgpa.clone())), [other.id.0]);
     assert_eq!(ids(&supervising(many)), Vec::<i64>::new());
+    // Narrowed to, or leaving out, 40,000 requests by number (the overdue ones, as many
+    // as the queue and the deliveries hold).
+    let numbers: Vec<RequestId> = (100_000..140_000).map(RequestId).chain([other.id]).collect();
+    let by_number = |ids: Option<Vec<RequestId>>, exclude_ids: Vec<RequestId>| statreq_store::ListFilter {
+        own_agency: Some(code("DGPA")),
+        ids,
+        exclude_ids,
+        ..Default::default()
+    };
+    assert_eq!(ids(&by_number(Some(numbers.clone()), Vec::new())), [other.id.0]);
+    assert_eq!(ids(&by_number(Some(numbers[..39_000].to_vec()), Vec::new())), Vec::<i64>::new());
+    assert_eq!(ids(&by_number(None, numbers.clone())), [draft.id.0]);
+    assert_eq!(ids(&by_number(None, numbers[39_990..].to_vec())), [draft.id.0], "a few, bound one by one");
     // Accounts by 40,000 ids at once (every creator of years of delivered requests, as the
     // destruction reminders read them): those that exist.
     let asked: Vec<UserId> = (1..=40_000).map(UserId).chain([u]).collect();
