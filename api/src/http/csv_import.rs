@@ -4,6 +4,8 @@
 use serde::de::DeserializeOwned;
 use statreq_contract::ProblemError;
 
+use statreq_domain::values::disallowed_char;
+
 use super::{pointer_token, MAX_IMPORT_ROWS};
 use crate::app::InputError;
 use crate::error::ApiError;
@@ -17,6 +19,12 @@ pub fn parse_csv_rows<T: DeserializeOwned>(
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|_| InputError::CsvNotUtf8)?;
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = reader.headers().cloned().ok();
+    // So is one in the header, before the header is read for its columns: a name no
+    // column has would be said back in the problem, control character and all.
+    let in_header = headers.iter().flat_map(|h| h.iter()).find_map(|name| Some((pointer_token(name), disallowed_char(name)?)));
+    if let Some((column, ch)) = in_header {
+        return Err(InputError::CsvRows { errors: vec![disallowed(format!("/rows/1/{column}"), ch)] }.into());
+    }
     let mut items = Vec::new();
     let mut errors = Vec::new();
     for (i, rec) in reader.records().enumerate() {
@@ -28,21 +36,13 @@ pub fn parse_csv_rows<T: DeserializeOwned>(
         // control or text-direction character) is refused where it is, like in JSON.
         let refused = rec.as_ref().ok().and_then(|r| {
             r.iter().enumerate().find_map(|(col, cell)| {
-                let ch = statreq_domain::values::disallowed_char(cell)?;
+                let ch = disallowed_char(cell)?;
                 let column = headers.as_ref().and_then(|h| h.get(col)).map_or_else(|| col.to_string(), pointer_token);
                 Some((column, ch))
             })
         });
         if let Some((column, ch)) = refused {
-            let problem = InputError::DisallowedCharacter { pointer: String::new(), ch };
-            let message = problem.message();
-            errors.push(ProblemError {
-                pointer: format!("/rows/{line}/{column}"),
-                code: problem.code().into(),
-                detail: message.en.clone(),
-                message: Some(message),
-                severity: None,
-            });
+            errors.push(disallowed(format!("/rows/{line}/{column}"), ch));
             continue;
         }
         let cells = rec.as_ref().ok().cloned();
@@ -70,6 +70,13 @@ pub fn parse_csv_rows<T: DeserializeOwned>(
         return Err(InputError::CsvNoRows.into());
     }
     Ok(items)
+}
+
+/// A character no text may hold, at `pointer` (`/rows/{line}/{column}`), as in JSON.
+fn disallowed(pointer: String, ch: char) -> ProblemError {
+    let problem = InputError::DisallowedCharacter { pointer: String::new(), ch };
+    let message = problem.message();
+    ProblemError { pointer, code: problem.code().into(), detail: message.en.clone(), message: Some(message), severity: None }
 }
 
 /// A problem of the file at `pointer` (`/rows/{line}/{column}`).
@@ -273,5 +280,18 @@ mod tests {
         ];
         let want: Vec<(String, String, String)> = want.iter().map(|(p, z, e)| (p.to_string(), z.to_string(), e.to_string())).collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_control_character_in_the_header_is_refused_not_said_back() {
+        // A column's name with U+0088 in it: once said back in "not a column of this
+        // import", its control character and all.
+        let got = problems("code,staff,personal,kind,\u{88}note\nA,1,true,basic,x\n");
+        assert_eq!(got.len(), 1, "{got:?}");
+        let (pointer, zh, en) = &got[0];
+        assert_eq!(pointer, "/rows/1/\u{FFFD}note");
+        assert!(zh.contains("控制字元") && en.contains("control character") && en.contains("U+0088"), "{zh} / {en}");
+        let shown = |t: &str| !t.chars().any(statreq_domain::values::is_disallowed_char);
+        assert!(shown(zh) && shown(en) && shown(pointer), "{got:?}");
     }
 }
