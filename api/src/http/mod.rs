@@ -116,8 +116,12 @@ fn json_media_type(content_type: &str) -> Result<(), ApiError> {
 /// The content codings a request's body says it is in, other than `identity`, as sent
 /// (RFC 9110 §8.4: a list, case-insensitive, perhaps over several lines), at most 64
 /// characters of them. statreq decodes none, so any is refused before a body is read.
+/// The refusal says them back: a character no text may hold (a header's bytes may be
+/// UTF-8 for U+0088 or U+202E) shows as U+FFFD.
 pub fn content_coding(headers: &header::HeaderMap) -> Option<String> {
-    let lines = headers.get_all(header::CONTENT_ENCODING).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let shown =
+        |v: &header::HeaderValue| String::from_utf8_lossy(v.as_bytes()).replace(statreq_domain::values::is_disallowed_char, "\u{FFFD}");
+    let lines = headers.get_all(header::CONTENT_ENCODING).map(shown);
     let codings: Vec<String> = lines
         .flat_map(|line| line.split(',').map(|c| c.trim().to_owned()).collect::<Vec<_>>())
         .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("identity"))
@@ -475,6 +479,10 @@ mod tests {
         assert_eq!(coding(&["identity, BR"]).as_deref(), Some("BR"));
         assert_eq!(coding(&["identity", "deflate"]).as_deref(), Some("deflate"));
         assert_eq!(coding(&["x".repeat(100).leak()]).map(|c| c.len()), Some(64));
+        // Said back in the refusal: U+0088 and U+202E (a header's bytes as UTF-8) are not.
+        let mut h = HeaderMap::new();
+        h.append(CONTENT_ENCODING, HeaderValue::from_bytes("\u{88}gz\u{202E}ip".as_bytes()).unwrap_or(HeaderValue::from_static("x")));
+        assert_eq!(super::content_coding(&h).as_deref(), Some("\u{FFFD}gz\u{FFFD}ip"));
     }
 
     #[test]
