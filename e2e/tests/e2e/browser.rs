@@ -37,10 +37,16 @@ impl Driver {
     /// one takes a while from a debug build of the server under a full test run).
     pub(crate) async fn downloaded(&self, name: &str) -> Vec<u8> {
         let path = self.downloads().join(name);
+        let partial = self.downloads().join(format!("{name}.crdownload"));
         for _ in 0..600 {
-            // Chromium writes `name.crdownload` and renames it when it is done.
+            // Chromium writes `name.crdownload` and renames it when it is done; it may
+            // hold the name with an empty file meanwhile (read once as 0 bytes: "not an
+            // age file: failed to fill whole buffer"). Done: the name, no partial file,
+            // something in it.
             if let Ok(bytes) = std::fs::read(&path) {
-                return bytes;
+                if !partial.exists() && !bytes.is_empty() {
+                    return bytes;
+                }
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
