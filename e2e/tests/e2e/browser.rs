@@ -92,8 +92,7 @@ pub(crate) async fn browser() -> (Driver, Client) {
         // Files the tests upload are named in Chinese (名冊.csv): in the C locale, which a
         // run started with a bare environment (cron, `env -i`) has, Chromium could not
         // find them ("invalid argument: File not found").
-        .env("LANG", "C.UTF-8")
-        .env_remove("LC_ALL")
+        .env("LC_ALL", "C.UTF-8")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .process_group(0)
